@@ -1,0 +1,36 @@
+// `npm run bench`: runs every bench module in order and writes BENCHMARKS.md.
+// A bench module measures; it never asserts. Targets are reported as met / not met.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import type { Bench, BenchSection } from './types.ts';
+
+// Add new bench modules here (static imports: one list, in report order).
+const benches: [string, () => Promise<{ default: Bench }>][] = [];
+
+const only = process.argv.slice(2);
+const sections: BenchSection[] = [];
+for (const [name, load] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name} ...\n`);
+  const bench = (await load()).default;
+  sections.push(await bench());
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const lines = [
+  '# Benchmarks',
+  '',
+  `Made by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} x ${cpu}, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+  '',
+];
+for (const s of sections) {
+  lines.push(`## ${s.title}`, '', s.method, '', '| measure | value | target | met |', '| --- | ---: | --- | --- |');
+  for (const r of s.rows) {
+    const value = Number.isInteger(r.value) ? String(r.value) : r.value.toPrecision(4);
+    lines.push(`| ${r.name} | ${value} ${r.unit} | ${r.target || '-'} | ${r.met === undefined ? '-' : r.met ? 'yes' : 'NO'} |`);
+  }
+  lines.push('');
+}
+if (only.length === 0) writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
+process.stdout.write(lines.join('\n') + '\n');
