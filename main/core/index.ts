@@ -10,10 +10,11 @@
 //   DEFAULT_COSTS: CostEntry[]                  sourced defaults
 //   runAnalytic(s: Scenario): RunOutput         closed-form, instant
 //   setParameter(s: Scenario, path: string, value: unknown): Scenario   for sweeps (dotted path)
+//   runPlan(s: Scenario): { method, strategies: StrategyId[], seeds: number[] }   what a run of s will compute
 //
 // THIS FILE IS A PLACEHOLDER written by the skeleton; the model issue replaces it.
 import { z } from 'zod';
-import type { CostEntry, MetricInfo, RunOutput, StrategyId, ValidationResult } from './api.ts';
+import type { CostEntry, Method, MetricInfo, RunOutput, StrategyId, ValidationResult } from './api.ts';
 import { STRATEGY_IDS } from './api.ts';
 
 export * from './api.ts';
@@ -87,6 +88,10 @@ export function runAnalytic(scenario: Scenario): RunOutput {
       capability: { needsGup: false, needsKernelVaCarveOut: false, needsOtherArchBuyIn: false, needsLassForFullPromise: false, cannotServe: [], notes: '' },
     })),
   };
+}
+
+export function runPlan(scenario: Scenario): { method: Method; strategies: StrategyId[]; seeds: number[] } {
+  return { method: 'analytic', strategies: [...scenario.strategies], seeds: [] };
 }
 
 export function setParameter(scenario: Scenario, path: string, value: unknown): Scenario {

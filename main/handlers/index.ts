@@ -1,0 +1,77 @@
+// Main's implementation of the contract, and the one place that validates what crosses from the
+// renderer (over IPC or HTTP). Transports call dispatch(); nothing else reaches a handler.
+import { z } from 'zod';
+import { METRIC_CATALOGUE, PRESETS, validateScenario } from '../core/index.ts';
+import { CALL_NAMES, contract, type ApiErrorBody, type CallName, type CallOutput, type Envelope, type ParsedInput } from '../contract/index.ts';
+import type { ExperimentRunner } from '../runner/experiments.ts';
+import { SweepError } from '../runner/sweep.ts';
+import type { Store } from '../store/store.ts';
+
+export class ApiError extends Error {
+  readonly body: ApiErrorBody;
+  constructor(body: ApiErrorBody) {
+    super(body.message);
+    this.body = body;
+  }
+}
+
+export type Handlers = { [K in CallName]: (input: ParsedInput<K>) => Promise<CallOutput<K>> };
+
+export interface HandlerDeps {
+  store: Store;
+  runner: ExperimentRunner;
+}
+
+export function createHandlers({ store, runner }: HandlerDeps): Handlers {
+  return {
+    listPresets: async () => PRESETS,
+    metricCatalogue: async () => METRIC_CATALOGUE,
+    validateScenario: async ({ scenario }) => {
+      const result = validateScenario(scenario);
+      return result.ok ? { ok: true, issues: [] } : { ok: false, issues: result.issues };
+    },
+    startExperiment: async ({ name, scenario }) => {
+      try {
+        return await runner.start({ name, scenario });
+      } catch (err) {
+        if (err instanceof SweepError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
+        throw err;
+      }
+    },
+    cancelExperiment: async ({ experimentId }) => ({ cancelled: runner.cancel(experimentId) }),
+    listExperiments: async (query) => store.listExperiments(query),
+    getExperiment: async ({ experimentId }) => {
+      const detail = await store.getExperiment(experimentId);
+      if (detail === undefined) throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
+      return detail;
+    },
+  };
+}
+
+const isCallName = (name: string): name is CallName => (CALL_NAMES as string[]).includes(name);
+
+function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+/**
+ * Validates and runs one call from an untrusted caller. Never throws: every outcome is an
+ * envelope, and internal errors are reported without stack traces.
+ */
+export async function dispatch(handlers: Handlers, name: string, rawInput: unknown): Promise<Envelope<unknown>> {
+  if (!isCallName(name)) return { ok: false, error: { code: 'unknown_call', message: `unknown call "${name}"` } };
+  const parsed = contract[name].input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    const issues = issuesOf(parsed.error);
+    const summary = issues.slice(0, 3).map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ');
+    return { ok: false, error: { code: 'invalid_input', message: `invalid input for ${name}: ${summary}`, issues } };
+  }
+  try {
+    const handler = handlers[name] as (input: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (err) {
+    if (err instanceof ApiError) return { ok: false, error: err.body };
+    console.error(`gmemlab: ${name} failed:`, err);
+    return { ok: false, error: { code: 'internal', message: `${name} failed: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+}

@@ -1,0 +1,124 @@
+// A fixed pool of simulation worker threads with a FIFO queue. The main thread never computes a
+// simulation itself, so the window (or the web host) never stalls on one.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { RunOutput, Scenario } from '../core/index.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+
+export class JobCancelledError extends Error {
+  override name = 'JobCancelledError';
+}
+
+interface Job {
+  id: number;
+  scenario: Scenario;
+  resolve: (output: RunOutput) => void;
+  reject: (err: Error) => void;
+  onProgress: ((fraction: number) => void) | undefined;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | undefined;
+}
+
+export interface PoolOptions {
+  /** Worker entry file. Defaults to worker.ts beside this file (source mode); the Electron build passes its bundled worker. */
+  workerFile?: URL | string;
+  size?: number;
+}
+
+export class WorkerPool {
+  readonly size: number;
+  private readonly workerFile: URL | string;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextJobId = 1;
+  private closed = false;
+
+  constructor(options: PoolOptions = {}) {
+    this.workerFile = options.workerFile ?? new URL('./worker.ts', import.meta.url);
+    this.size = Math.max(1, options.size ?? availableParallelism());
+  }
+
+  run(scenario: Scenario, onProgress?: (fraction: number) => void): { jobId: number; result: Promise<RunOutput> } {
+    if (this.closed) throw new Error('worker pool is closed');
+    const jobId = this.nextJobId++;
+    const result = new Promise<RunOutput>((resolve, reject) => {
+      this.queue.push({ id: jobId, scenario, resolve, reject, onProgress });
+    });
+    this.dispatch();
+    return { jobId, result };
+  }
+
+  /** Cancels a queued job at once, or asks its worker to stop. */
+  cancel(jobId: number): void {
+    const queued = this.queue.findIndex((j) => j.id === jobId);
+    if (queued >= 0) {
+      const [job] = this.queue.splice(queued, 1);
+      job?.reject(new JobCancelledError(`job ${jobId} cancelled`));
+      return;
+    }
+    const slot = this.slots.find((s) => s.job?.id === jobId);
+    if (slot !== undefined) this.post(slot.worker, { type: 'cancel', jobId });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new JobCancelledError('worker pool closed'));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+
+  private post(worker: Worker, message: ToWorker): void {
+    worker.postMessage(message);
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.job === undefined);
+      if (slot === undefined && this.slots.length < this.size) slot = this.spawn();
+      if (slot === undefined) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      this.post(slot.worker, { type: 'run', jobId: job.id, scenario: job.scenario });
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.workerFile);
+    const slot: Slot = { worker, job: undefined };
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+    worker.on('error', (err) => this.onCrash(slot, err));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.onCrash(slot, new Error(`simulation worker exited with code ${code}`));
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    const job = slot.job;
+    if (job === undefined || job.id !== message.jobId) return;
+    if (message.type === 'progress') {
+      job.onProgress?.(message.fraction);
+      return;
+    }
+    slot.job = undefined;
+    if (message.type === 'result') job.resolve(message.output);
+    else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
+    else job.reject(new Error(message.message));
+    this.dispatch();
+  }
+
+  /** A worker that dies fails its job and is replaced on the next dispatch. */
+  private onCrash(slot: Slot, err: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    this.slots.splice(index, 1);
+    slot.job?.reject(err);
+    slot.job = undefined;
+    void slot.worker.terminate();
+    this.dispatch();
+  }
+}

@@ -1,0 +1,75 @@
+// The database as Kysely sees it, written by hand (kysely-codegen does not support
+// better-sqlite3 13) and guarded by the schema snapshot test in schema.test.ts.
+import type { Generated } from 'kysely';
+
+export interface ScenarioRevisionsTable {
+  id: string;
+  name: string;
+  parent_id: string | null;
+  body: string;
+  created_at: string;
+}
+
+export interface CostTablesTable {
+  id: string;
+  body: string;
+}
+
+export interface ExperimentsTable {
+  id: Generated<number>;
+  name: string;
+  kind: 'single' | 'sweep';
+  method: 'analytic' | 'des';
+  scenario_id: string;
+  sweep: string | null;
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+  note: Generated<string>;
+}
+
+export interface RunsTable {
+  id: Generated<number>;
+  experiment_id: number;
+  scenario_id: string;
+  strategy: string;
+  point: Generated<string>;
+  seeds: Generated<string>;
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  model_version: string | null;
+  cost_table_id: string | null;
+  params: Generated<string>;
+  capability: string | null;
+  error: string | null;
+}
+
+export interface MetricsTable {
+  run_id: number;
+  key: string;
+  mean: number;
+  ci95: number;
+  n: number;
+}
+
+export interface DistributionsTable {
+  run_id: number;
+  key: string;
+  body: string;
+}
+
+export interface TagsTable {
+  experiment_id: number;
+  tag: string;
+}
+
+export interface Database {
+  scenario_revisions: ScenarioRevisionsTable;
+  cost_tables: CostTablesTable;
+  experiments: ExperimentsTable;
+  runs: RunsTable;
+  metrics: MetricsTable;
+  distributions: DistributionsTable;
+  tags: TagsTable;
+}

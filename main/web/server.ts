@@ -1,0 +1,196 @@
+// The local web host: the same handlers as the Electron window, over HTTP on loopback only.
+// Every request must carry the session token (cookie, or Authorization: Bearer); the token
+// reaches the browser once, in the URL printed at start, and is then kept in an HttpOnly,
+// SameSite=Strict cookie.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve, sep } from 'node:path';
+import type { App } from '../app.ts';
+import { EVENT_NAMES, type Envelope } from '../contract/index.ts';
+import { dispatch } from '../handlers/index.ts';
+import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
+
+export const TOKEN_COOKIE = 'gmemlab_token';
+/** Largest request body accepted (a bundle import is the biggest legitimate one). */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export interface WebHostOptions {
+  app: App;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  port?: number;
+  token?: string;
+}
+
+export interface WebHost {
+  server: Server;
+  port: number;
+  token: string;
+  /** The URL to open: carries the token once. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+function tokenMatches(candidate: string | undefined, token: string): boolean {
+  if (candidate === undefined) return false;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === TOKEN_COOKIE) return rest.join('=');
+  }
+  return undefined;
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, contentType: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store', ...extra });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  const envelope: Envelope<never> = { ok: false, error: { code: status === 413 ? 'too_large' : 'invalid_input', message } };
+  sendJson(res, status, envelope);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new RangeError(`request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const STATUS_OF_ERROR: Record<string, number> = { invalid_input: 400, unknown_call: 404, not_found: 404, conflict: 409, too_large: 413, internal: 500 };
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const rendererRoot = await realpath(resolve(options.rendererDir));
+  let port = 0;
+  const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const sseClients = new Set<ServerResponse>();
+
+  const unsubscribe = options.app.subscribe((event, payload) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const client of sseClients) client.write(frame);
+  });
+
+  async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
+    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const candidate = resolve(rendererRoot, relative);
+    if (candidate !== rendererRoot && !candidate.startsWith(rendererRoot + sep)) return sendError(res, 404, 'not found');
+    try {
+      const real = await realpath(candidate);
+      if (!real.startsWith(rendererRoot + sep) || !(await stat(real)).isFile()) return sendError(res, 404, 'not found');
+      send(res, 200, await readFile(real), contentTypeOf(real));
+    } catch {
+      sendError(res, 404, 'not found');
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Loopback peers only; and a Host header naming us, so a DNS-rebound name cannot reach the API.
+    if (!isLoopbackAddress(req.socket.remoteAddress)) return sendError(res, 403, 'only loopback connections are accepted');
+    if (!allowedHosts().has(req.headers.host ?? '')) return sendError(res, 421, 'Host header must be the loopback address and port of this server');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) return sendError(res, 403, 'cross-origin requests are refused');
+
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const presented = url.searchParams.get('token') ?? undefined;
+    if (req.method === 'GET' && presented !== undefined && !url.pathname.startsWith('/api/')) {
+      if (!tokenMatches(presented, token)) return sendError(res, 401, 'wrong token: open the URL gmemlab printed when it started');
+      // Trade the token in the URL for a cookie, and drop it from the address bar and history.
+      res.writeHead(303, {
+        ...SECURITY_HEADERS,
+        'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname,
+        'Cache-Control': 'no-store',
+      });
+      return void res.end();
+    }
+    if (!tokenMatches(cookieToken(req) ?? bearerToken(req), token)) {
+      return sendError(res, 401, 'missing or wrong token: open the URL gmemlab printed when it started');
+    }
+
+    if (url.pathname.startsWith('/api/call/')) {
+      if (req.method !== 'POST') return sendError(res, 405, 'API calls are POST');
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return sendError(res, 415, 'API calls must be application/json');
+      let input: unknown;
+      try {
+        const body = await readBody(req);
+        input = body.trim() === '' ? {} : JSON.parse(body);
+      } catch (err) {
+        return sendError(res, err instanceof RangeError ? 413 : 400, err instanceof RangeError ? err.message : 'request body is not valid JSON');
+      }
+      const envelope = await dispatch(options.app.handlers, url.pathname.slice('/api/call/'.length), input);
+      return sendJson(res, envelope.ok ? 200 : (STATUS_OF_ERROR[envelope.error.code] ?? 500), envelope);
+    }
+    if (url.pathname === '/api/events') {
+      if (req.method !== 'GET') return sendError(res, 405, 'events are GET');
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(`: gmemlab events ${EVENT_NAMES.join(' ')}\n\n`);
+      sseClients.add(res);
+      req.on('close', () => sseClients.delete(res));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method not allowed');
+    return serveStatic(res, url.pathname);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error('gmemlab web host:', err);
+      if (!res.headersSent) sendError(res, 500, 'internal error');
+      else res.end();
+    });
+  });
+  const heartbeat = setInterval(() => {
+    for (const client of sseClients) client.write(': keep-alive\n\n');
+  }, 15_000);
+  heartbeat.unref();
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    server,
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    async close() {
+      clearInterval(heartbeat);
+      unsubscribe();
+      for (const client of sseClients) client.end();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Where the built renderer is, relative to this source file. */
+export const DEFAULT_RENDERER_DIR = join(import.meta.dirname, '..', '..', 'out', 'renderer');

@@ -1,0 +1,12 @@
+// Every migration, statically imported (file discovery breaks once main is bundled).
+// Forward only: never edit a migration that has shipped; add the next one.
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001_initial.ts';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+export const staticMigrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
