@@ -102,7 +102,7 @@ export const EVENT_NAMES: EventName[] = ['experimentProgress'];
 /** What every transport carries back: a value, or an error the renderer can show as it is. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
 
-export type ApiErrorCode = 'invalid_input' | 'unknown_call' | 'not_found' | 'conflict' | 'too_large' | 'internal';
+export type ApiErrorCode = 'invalid_input' | 'forbidden' | 'unknown_call' | 'not_found' | 'conflict' | 'too_large' | 'internal';
 export interface ApiErrorBody {
   code: ApiErrorCode;
   message: string;

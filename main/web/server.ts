@@ -69,7 +69,8 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {
-  const envelope: Envelope<never> = { ok: false, error: { code: status === 413 ? 'too_large' : 'invalid_input', message } };
+  const code = status === 413 ? 'too_large' : status === 401 || status === 403 || status === 421 ? 'forbidden' : status === 404 ? 'not_found' : 'invalid_input';
+  const envelope: Envelope<never> = { ok: false, error: { code, message } };
   sendJson(res, status, envelope);
 }
 
@@ -84,7 +85,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const STATUS_OF_ERROR: Record<string, number> = { invalid_input: 400, unknown_call: 404, not_found: 404, conflict: 409, too_large: 413, internal: 500 };
+const STATUS_OF_ERROR: Record<string, number> = { invalid_input: 400, forbidden: 403, unknown_call: 404, not_found: 404, conflict: 409, too_large: 413, internal: 500 };
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');

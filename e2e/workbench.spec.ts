@@ -1,0 +1,61 @@
+// The skeleton's end-to-end path through every layer, in real Chromium against the real web host:
+// pick a preset, Run, see the chart and the table, restart the app, find the run in the history.
+import { expect, test } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHost } from './webhost.ts';
+
+const artifacts = join(import.meta.dirname, 'artifacts');
+
+test('run a preset, see the chart, and find the run in the history after a restart', async ({ page }) => {
+  mkdirSync(artifacts, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-e2e-'));
+  const dbPath = join(dir, 'workbench.sqlite');
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+
+  let presetName = '';
+  let host = await startHost(dbPath);
+  try {
+    await page.goto(host.url);
+    await expect(page.getByRole('heading', { name: 'No result yet' })).toBeVisible();
+    const presetSelect = page.getByTestId('preset-select');
+    await expect(presetSelect.locator('option')).not.toHaveCount(0);
+    presetName = (await presetSelect.locator('option').first().textContent())!.trim();
+
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('result-title')).toContainText(presetName);
+    await expect(page.getByTestId('result-title')).toContainText('done');
+    await expect(page.getByTestId('result-table').locator('tbody tr')).toHaveCount(6);
+    for (const s of ['S0', 'S1', 'S2', 'S3', 'S4', 'S5']) await expect(page.getByTestId('result-table')).toContainText(s);
+    // The chart is drawn: its canvas has pixels that are not background.
+    const drawn = await page.getByTestId('overhead-chart').locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) ink++;
+      return ink;
+    });
+    expect(drawn).toBeGreaterThan(1000);
+    await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
+    await page.screenshot({ path: join(artifacts, 'workbench.png'), fullPage: true });
+  } finally {
+    await host.stop();
+  }
+
+  // A restart: a new web host process (new token) on the same database file.
+  host = await startHost(dbPath);
+  try {
+    await page.goto(host.url);
+    await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
+    await expect(page.getByTestId('history')).toContainText(presetName);
+    await expect(page.getByTestId('result-title')).toContainText(presetName);
+  } finally {
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  expect(consoleErrors).toEqual([]);
+});

@@ -1,0 +1,91 @@
+// What every CLI command shares: the command shape, usage errors, output and the app lifecycle.
+import { readFileSync } from 'node:fs';
+import type { ParseArgsConfig } from 'node:util';
+import { createApp, defaultDatabasePath, type App } from '../app.ts';
+import { METRIC_CATALOGUE, validateScenario, type Scenario } from '../core/index.ts';
+import type { ExperimentDetail } from '../contract/index.ts';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CommandContext {
+  positionals: string[];
+  values: Record<string, unknown>;
+  json: boolean;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const common = {
+  db: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+export function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+}
+
+export async function withApp<T>(values: Record<string, unknown>, body: (app: App) => Promise<T>): Promise<T> {
+  const app = await createApp({ dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath() });
+  try {
+    return await body(app);
+  } finally {
+    await app.close();
+  }
+}
+
+export function readScenarioFile(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const checked = validateScenario(raw);
+  if (!checked.ok) {
+    throw new UsageError(`${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+  }
+  return checked.value;
+}
+
+export function formatValue(value: number): string {
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e6 || abs < 1e-3) return value.toExponential(3);
+  return value.toPrecision(4).replace(/\.?0+$/, '');
+}
+
+/** Every metric of every strategy, one block per strategy. */
+export function formatExperiment(detail: ExperimentDetail): string {
+  const lines = [`experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, model ${detail.modelVersion ?? '?'})`];
+  for (const run of detail.runs) {
+    const where = Object.keys(run.point).length === 0 ? '' : ` at ${Object.entries(run.point).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`;
+    lines.push('', `${run.strategy}${where}: ${run.status}${run.error === null ? '' : ` (${run.error})`}`);
+    for (const info of METRIC_CATALOGUE) {
+      const e = run.metrics[info.key];
+      if (e === undefined) continue;
+      const ci = e.n > 1 ? ` +- ${formatValue(e.ci95)}` : '';
+      lines.push(`  ${info.label.padEnd(44)} ${formatValue(e.mean)}${ci} ${info.unit}`);
+    }
+  }
+  return lines.join('\n');
+}
+

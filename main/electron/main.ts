@@ -1,0 +1,88 @@
+// The Electron edge: one hardened window on the renderer, IPC onto the shared handlers.
+// Everything else (core, store, runner, handlers) is plain Node code shared with the CLI and
+// the web host; this file only connects it to Electron. See SECURITY.md.
+import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createApp, type App } from '../app.ts';
+import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope } from '../contract/index.ts';
+import { dispatch } from '../handlers/index.ts';
+import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
+import { APP_ENTRY_URL, APP_SCHEME, WINDOW_WEB_PREFERENCES, isAppUrl, resolveAppRequest } from './policy.ts';
+
+const here = import.meta.dirname;
+const rendererDir = join(here, '..', 'renderer');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let mainWindow: BrowserWindow | undefined;
+let workbench: App | undefined;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow === undefined) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => {
+    void workbench?.close();
+  });
+  void app.whenReady().then(start);
+}
+
+/** Only our own top-level document may call main. */
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return mainWindow !== undefined && frame !== null && frame === mainWindow.webContents.mainFrame && isAppUrl(frame.url);
+}
+
+async function start(): Promise<void> {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppRequest(rendererDir, request.url);
+    if (file === undefined) return new Response('not found', { status: 404 });
+    try {
+      return new Response(await readFile(file), { headers: { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(file) } });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+
+  workbench = await createApp({ dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'), workerFile: join(here, 'worker.js') });
+  const handlers = workbench.handlers;
+  for (const name of CALL_NAMES) {
+    ipcMain.handle(ipcChannel(name), async (event, input: unknown): Promise<Envelope<unknown>> => {
+      if (!isTrustedSender(event)) return { ok: false, error: { code: 'forbidden', message: 'call refused: not from the gmemlab window' } };
+      return dispatch(handlers, name, input);
+    });
+  }
+  workbench.subscribe((event, payload) => mainWindow?.webContents.send(ipcEventChannel(event), payload));
+
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'gmemlab',
+    show: false,
+    webPreferences: { ...WINDOW_WEB_PREFERENCES, preload: join(here, '..', 'preload', 'index.cjs') },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = undefined;
+  });
+  await mainWindow.loadURL(APP_ENTRY_URL);
+}
