@@ -1,9 +1,27 @@
 // The experiment store: the only code that writes the database. Callers hand it validated
 // scenarios and core results; it knows nothing of how they were computed.
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { CapabilityRow, CostEntry, Estimate, LatencyDistribution, Method, Scenario, StrategyId, StrategyResult } from '../core/index.ts';
-import type { ExperimentDetail, ExperimentPage, ExperimentStatus, ExperimentSummary, RunDetail, RunStatus } from '../contract/index.ts';
+import type {
+  ExperimentDetail,
+  ExperimentPage,
+  ExperimentQuery,
+  ExperimentStatus,
+  ExperimentSummary,
+  RunDetail,
+  RunPage,
+  RunQuery,
+  RunStatus,
+  RunSummary,
+  ScenarioRevision,
+  ScenarioRevisionPage,
+} from '../contract/index.ts';
+import type { Bundle, ImportSummary } from './bundle.ts';
+import { exportBundle, importBundle } from './bundle-io.ts';
+import { StoreNotFoundError } from './errors.ts';
+import { experimentConditions, experimentOrder, needsScenario, runConditions, runOrder, whereClause } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, type OpenedDatabase } from './open.ts';
 import type { Database } from './schema.ts';
@@ -31,6 +49,36 @@ export interface FinishedRun {
 }
 
 const now = (): string => new Date().toISOString();
+
+interface SummaryRow {
+  id: number;
+  name: string;
+  kind: 'single' | 'sweep';
+  method: Method;
+  scenario_id: string;
+  scenario_name: string;
+  status: ExperimentStatus;
+  created_at: string;
+  finished_at: string | null;
+  note: string;
+  runs_total: number | null;
+  runs_done: number | null;
+  model_version: string | null;
+}
+
+interface RunRow {
+  id: number;
+  experiment_id: number;
+  experiment_name: string;
+  scenario_id: string;
+  strategy: StrategyId;
+  point: string;
+  status: RunStatus;
+  started_at: string | null;
+  finished_at: string | null;
+  model_version: string | null;
+  error: string | null;
+}
 
 export class Store {
   readonly db: Kysely<Database>;
@@ -95,6 +143,7 @@ export class Store {
           status: 'queued',
           created_at: now(),
           finished_at: null,
+          uid: randomUUID(),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -179,54 +228,42 @@ export class Store {
       .execute();
   }
 
-  async listExperiments(query: { offset: number; limit: number; search?: string | undefined }): Promise<ExperimentPage> {
-    return this.querySummaries(query);
+  /** One page of experiment history, filtered and sorted (see ExperimentQuery). */
+  async listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
+    const conditions = [...experimentConditions(query)];
+    if (query.statuses !== undefined && query.statuses.length > 0) conditions.push(sql`e.status in (${sql.join(query.statuses)})`);
+    const runLevel = runConditions(query);
+    if (runLevel.length > 0) {
+      const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
+      conditions.push(sql`exists (select 1 from runs r ${join} where r.experiment_id = e.id and ${sql.join(runLevel, sql` and `)})`);
+    }
+    const where = whereClause(conditions);
+    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.db);
+    const rows = await this.summaryRows(sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`);
+    return { total: Number(total.rows[0]?.total ?? 0), items: await this.toSummaries(rows) };
   }
 
-  private async querySummaries(query: { offset: number; limit: number; search?: string | undefined; id?: number }): Promise<ExperimentPage> {
-    let base = this.db.selectFrom('experiments as e').innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id');
-    if (query.id !== undefined) base = base.where('e.id', '=', query.id);
-    if (query.search !== undefined && query.search.trim() !== '') {
-      const like = `%${query.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      base = base.where((eb) => eb.or([sql<boolean>`e.name like ${like} escape '\\'`, sql<boolean>`e.note like ${like} escape '\\'`]));
-    }
-    const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    const rows = await base
-      .select([
-        'e.id',
-        'e.name',
-        'e.kind',
-        'e.method',
-        'e.scenario_id',
-        's.name as scenario_name',
-        'e.status',
-        'e.created_at',
-        'e.finished_at',
-        'e.note',
-      ])
-      .select((eb) => [
-        eb.selectFrom('runs').select(eb.fn.countAll<number>().as('c')).whereRef('runs.experiment_id', '=', 'e.id').as('runs_total'),
-        eb
-          .selectFrom('runs')
-          .select(eb.fn.countAll<number>().as('c'))
-          .whereRef('runs.experiment_id', '=', 'e.id')
-          .where('runs.status', '=', 'done')
-          .as('runs_done'),
-        eb.selectFrom('runs').select('runs.model_version').whereRef('runs.experiment_id', '=', 'e.id').where('runs.model_version', 'is not', null).limit(1).as('model_version'),
-      ])
-      .orderBy('e.id', 'desc')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
+  private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
+    const result = await sql<SummaryRow>`
+      select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
+        (select count(*) from runs where runs.experiment_id = e.id) as runs_total,
+        (select count(*) from runs where runs.experiment_id = e.id and runs.status = 'done') as runs_done,
+        (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
+      from experiments e join scenario_revisions s on s.id = e.scenario_id
+      ${tail}`.execute(this.db);
+    return result.rows;
+  }
+
+  private async toSummaries(rows: SummaryRow[]): Promise<ExperimentSummary[]> {
     const tags = await this.tagsFor(rows.map((r) => r.id));
-    const items: ExperimentSummary[] = rows.map((r) => ({
+    return rows.map((r) => ({
       id: r.id,
       name: r.name,
       kind: r.kind,
       method: r.method,
       scenarioId: r.scenario_id,
       scenarioName: r.scenario_name,
-      status: r.status as ExperimentStatus,
+      status: r.status,
       runsTotal: Number(r.runs_total ?? 0),
       runsDone: Number(r.runs_done ?? 0),
       modelVersion: r.model_version ?? null,
@@ -235,7 +272,161 @@ export class Store {
       tags: tags.get(r.id) ?? [],
       note: r.note,
     }));
-    return { total: Number(totalRow.total), items };
+  }
+
+  /** One page of runs across experiments, filtered and sorted (see RunQuery). */
+  async listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
+    const conditions = [...experimentConditions(query), ...runConditions(query)];
+    if (query.statuses !== undefined && query.statuses.length > 0) conditions.push(sql`r.status in (${sql.join(query.statuses)})`);
+    if (query.experimentId !== undefined) conditions.push(sql`r.experiment_id = ${query.experimentId}`);
+    const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
+    const where = whereClause(conditions);
+    const total = await sql<{ total: number }>`select count(*) as total from runs r join experiments e on e.id = r.experiment_id ${join} ${where}`.execute(
+      this.db,
+    );
+    const sortKey = query.sort?.by === 'metric' ? (query.sort.key ?? '') : null;
+    const sortJoin = sortKey === null ? sql`` : sql`left join metrics sm on sm.run_id = r.id and sm.key = ${sortKey}`;
+    const rows = await sql<RunRow>`
+      select r.id, r.experiment_id, e.name as experiment_name, r.scenario_id, r.strategy, r.point, r.status,
+        r.started_at, r.finished_at, r.model_version, r.error
+      from runs r join experiments e on e.id = r.experiment_id ${join} ${sortJoin}
+      ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.db);
+    const keys = [...new Set([...(query.include ?? []), ...(query.metrics ?? []).map((m) => m.key), ...(sortKey === null ? [] : [sortKey])])];
+    const ids = rows.rows.map((r) => r.id);
+    const metricRows =
+      keys.length === 0 || ids.length === 0
+        ? []
+        : await this.db.selectFrom('metrics').selectAll().where('run_id', 'in', ids).where('key', 'in', keys).execute();
+    const items: RunSummary[] = rows.rows.map((r) => {
+      const metrics: Record<string, Estimate> = {};
+      for (const m of metricRows) if (m.run_id === r.id) metrics[m.key] = { mean: m.mean, ci95: m.ci95, n: m.n };
+      return {
+        id: r.id,
+        experimentId: r.experiment_id,
+        experimentName: r.experiment_name,
+        scenarioId: r.scenario_id,
+        strategy: r.strategy,
+        point: JSON.parse(r.point) as RunSummary['point'],
+        status: r.status,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        modelVersion: r.model_version,
+        error: r.error,
+        metrics,
+      };
+    });
+    return { total: Number(total.rows[0]?.total ?? 0), items };
+  }
+
+  /** Replaces the experiment's tags (trimmed, deduplicated, sorted); returns them. */
+  async setTags(experimentId: number, tags: string[]): Promise<string[]> {
+    const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
+    await this.db.transaction().execute(async (trx) => {
+      await this.requireExperiment(trx, experimentId);
+      await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
+      if (clean.length > 0) await trx.insertInto('tags').values(clean.map((tag) => ({ experiment_id: experimentId, tag }))).execute();
+    });
+    return clean;
+  }
+
+  async setNote(experimentId: number, note: string): Promise<string> {
+    const result = await this.db.updateTable('experiments').set({ note }).where('id', '=', experimentId).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
+    return note;
+  }
+
+  /** Deletes the experiment with its runs, metrics, distributions and tags (one transaction, by cascade). Scenario revisions stay: they are history. */
+  async deleteExperiment(experimentId: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const runIds = trx.selectFrom('runs').select('id').where('experiment_id', '=', experimentId);
+      // Explicit rather than relying on foreign_keys being on for every connection.
+      await trx.deleteFrom('metrics').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('distributions').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('runs').where('experiment_id', '=', experimentId).execute();
+      await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
+      const result = await trx.deleteFrom('experiments').where('id', '=', experimentId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  /**
+   * Puts the experiment's interrupted, failed and cancelled runs back in the queue (one
+   * transaction) and returns them with the base scenario, for the runner to execute again.
+   */
+  async requeueUnfinished(experimentId: number): Promise<{ scenario: Scenario; runs: { id: number; strategy: StrategyId; point: Record<string, number | string | boolean> }[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.requireExperiment(trx, experimentId);
+      const experiment = await trx
+        .selectFrom('experiments as e')
+        .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
+        .select(['s.body'])
+        .where('e.id', '=', experimentId)
+        .executeTakeFirstOrThrow();
+      const runs = await trx
+        .selectFrom('runs')
+        .select(['id', 'strategy', 'point'])
+        .where('experiment_id', '=', experimentId)
+        .where('status', 'in', ['interrupted', 'failed', 'cancelled'])
+        .orderBy('id')
+        .execute();
+      const ids = runs.map((r) => r.id);
+      if (ids.length > 0) {
+        await trx.deleteFrom('metrics').where('run_id', 'in', ids).execute();
+        await trx.deleteFrom('distributions').where('run_id', 'in', ids).execute();
+        await trx.updateTable('runs').set({ status: 'queued', started_at: null, finished_at: null, error: null }).where('id', 'in', ids).execute();
+        await trx.updateTable('experiments').set({ status: 'queued', finished_at: null }).where('id', '=', experimentId).execute();
+      }
+      return {
+        scenario: JSON.parse(experiment.body) as Scenario,
+        runs: runs.map((r) => ({ id: r.id, strategy: r.strategy as StrategyId, point: JSON.parse(r.point) as Record<string, number | string | boolean> })),
+      };
+    });
+  }
+
+  async listScenarioRevisions(query: { offset: number; limit: number; name?: string | undefined }): Promise<ScenarioRevisionPage> {
+    let base = this.db.selectFrom('scenario_revisions as s');
+    if (query.name !== undefined && query.name.trim() !== '') {
+      const like = `%${query.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      base = base.where(sql<boolean>`s.name like ${like} escape '\\'`);
+    }
+    const total = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await base
+      .select(['s.id', 's.name', 's.parent_id', 's.created_at'])
+      .select((eb) => eb.selectFrom('experiments').select(eb.fn.countAll<number>().as('c')).whereRef('experiments.scenario_id', '=', 's.id').as('experiments'))
+      .orderBy('s.created_at', 'desc')
+      .orderBy('s.id')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute();
+    return {
+      total: Number(total.total),
+      items: rows.map((r) => ({ id: r.id, name: r.name, parentId: r.parent_id, createdAt: r.created_at, experiments: Number(r.experiments ?? 0) })),
+    };
+  }
+
+  async getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
+    const row = await this.db
+      .selectFrom('scenario_revisions as s')
+      .selectAll('s')
+      .select((eb) => eb.selectFrom('experiments').select(eb.fn.countAll<number>().as('c')).whereRef('experiments.scenario_id', '=', 's.id').as('experiments'))
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return { id: row.id, name: row.name, parentId: row.parent_id, createdAt: row.created_at, experiments: Number(row.experiments ?? 0), scenario: JSON.parse(row.body) as Scenario };
+  }
+
+  async exportBundle(experimentIds: number[]): Promise<Bundle> {
+    return exportBundle(this.db, experimentIds);
+  }
+
+  /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
+  async importBundle(raw: unknown): Promise<ImportSummary> {
+    return importBundle(this.db, raw);
+  }
+
+  private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {
+    const row = await trx.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst();
+    if (row === undefined) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
   }
 
   private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
@@ -247,7 +438,7 @@ export class Store {
   }
 
   async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
-    const summary = (await this.querySummaries({ offset: 0, limit: 1, id: experimentId })).items[0];
+    const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
     if (summary === undefined) return undefined;
     const scenarioRow = await this.db.selectFrom('scenario_revisions').select('body').where('id', '=', summary.scenarioId).executeTakeFirstOrThrow();
     const runs = await this.db.selectFrom('runs').selectAll().where('experiment_id', '=', experimentId).orderBy('id').execute();
