@@ -49,7 +49,7 @@ function checkCompatible(path: string): FileFacts | undefined {
   if (!existsSync(path) || statSync(path).size === 0) return undefined;
   const { tables, applicationId, migrations } = inspect(path);
   if (applicationId !== APPLICATION_ID && tables.length > 0) {
-    throw new StoreOpenError(`${path} is an SQLite file of another program (application_id ${applicationId}); gmemlab will not use or modify it.`);
+    throw new StoreOpenError(`${path} is an SQLite file of another program (application_id ${applicationId}); gmemlab will not use it; the file was not modified.`);
   }
   const unknown = migrations.filter((name) => !(name in MIGRATIONS));
   if (unknown.length > 0) {
