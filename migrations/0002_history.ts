@@ -2,7 +2,7 @@
 // - experiments.uid: a stable random identity that survives export/import, so importing the same
 //   bundle twice never duplicates (integer ids differ between databases).
 // - experiments_fts: full-text search on names and notes, kept in step by triggers.
-// - indices for the history filters (status, date, strategy).
+// - indices for the history filters and summaries (status, name, strategy, per-experiment status).
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 
@@ -14,6 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('experiments_status').on('experiments').columns(['status', 'created_at']).execute();
   await db.schema.createIndex('experiments_name').on('experiments').column('name').execute();
   await db.schema.createIndex('runs_strategy_status').on('runs').columns(['strategy', 'status']).execute();
+  // Per-experiment run counts by status (history summaries); without it SQLite scans runs_status.
+  await db.schema.createIndex('runs_experiment_status').on('runs').columns(['experiment_id', 'status']).execute();
   await db.schema.createIndex('scenario_revisions_parent').on('scenario_revisions').column('parent_id').execute();
 
   // External-content FTS5 index over experiments(name, note): no copy of the text, only the index.

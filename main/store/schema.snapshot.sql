@@ -11,6 +11,8 @@ CREATE UNIQUE INDEX "experiments_uid" on "experiments" ("uid");
 CREATE INDEX "metrics_key_mean" on "metrics" ("key", "mean");
 -- index runs_experiment
 CREATE INDEX "runs_experiment" on "runs" ("experiment_id", "strategy");
+-- index runs_experiment_status
+CREATE INDEX "runs_experiment_status" on "runs" ("experiment_id", "status");
 -- index runs_status
 CREATE INDEX "runs_status" on "runs" ("status");
 -- index runs_strategy_status
