@@ -69,7 +69,7 @@ export default async function storeBench(): Promise<BenchSection> {
         method: plan.method,
         scenario: base,
         sweep: single ? undefined : { parameters: [{ path: 'vm.vcpus', values }] },
-        runs: values.flatMap((v) => plan.strategies.map((strategy) => ({ strategy, point: single ? {} : { 'vm.vcpus': v }, seeds: plan.seeds }))),
+        runs: values.flatMap((v) => plan.strategies.map((strategy) => ({ strategy, point: (single ? {} : { 'vm.vcpus': v }) as Record<string, number>, seeds: plan.seeds }))),
       });
       let i = 0;
       for (const v of values) {
