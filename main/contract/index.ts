@@ -195,6 +195,10 @@ export const contract = {
   exportBundle: call<Bundle>()(z.object({ experimentIds: z.array(id).min(1).max(10_000) }).strict()),
   /** The bundle is validated in full by the store (bundleSchema) before anything is written. */
   importBundle: call<ImportSummary>()(z.object({ bundle: z.unknown() }).strict()),
+  /** Saves a scenario as an immutable revision (its id is its content hash); an edit names its parent. */
+  saveScenarioRevision: call<{ id: string; created: boolean }>()(
+    z.object({ scenario: scenarioSchema, parentId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash').optional() }).strict(),
+  ),
 } as const;
 
 export type Contract = typeof contract;

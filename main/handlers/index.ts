@@ -72,6 +72,7 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     },
     exportBundle: async ({ experimentIds }) => storeCall(() => store.exportBundle(experimentIds)),
     importBundle: async ({ bundle }) => storeCall(() => store.importBundle(bundle)),
+    saveScenarioRevision: async ({ scenario, parentId }) => storeCall(() => store.saveScenarioRevision(scenario, parentId ?? null)),
   };
 }
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createApp, type App } from '../app.ts';
-import { recordExperiment, tempDir } from '../store/testing.ts';
+import { presetScenario, recordExperiment, tempDir, withVcpus } from '../store/testing.ts';
 import { dispatch } from './index.ts';
 
 let dir: { dir: string; cleanup: () => void };
@@ -71,4 +71,18 @@ it('re-runs failed runs, deletes experiments, and serves scenario revisions', as
   expect(await call('deleteExperiment', { experimentId })).toEqual({ ok: true, value: { deleted: true } });
   expect(await call('getExperiment', { experimentId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   expect(await call('rerunExperiment', { experimentId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+});
+
+it('saves scenario revisions with their parent, once per content', async () => {
+  const scenario = presetScenario();
+  const first = await call('saveScenarioRevision', { scenario });
+  expect(first).toMatchObject({ ok: true, value: { created: true } });
+  const parentId = first.ok ? (first.value as { id: string }).id : '';
+  expect(await call('saveScenarioRevision', { scenario })).toEqual({ ok: true, value: { id: parentId, created: false } });
+  const edited = withVcpus(scenario, 3);
+  const child = await call('saveScenarioRevision', { scenario: edited, parentId });
+  expect(child).toMatchObject({ ok: true, value: { created: true } });
+  expect(await call('getScenarioRevision', { id: child.ok ? (child.value as { id: string }).id : '' })).toMatchObject({ ok: true, value: { parentId } });
+  expect(await call('saveScenarioRevision', { scenario: edited, parentId: 'e'.repeat(64) })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  expect(await call('saveScenarioRevision', { scenario: { format: 'gmemlab/scenario@1' } })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
 });

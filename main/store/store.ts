@@ -115,6 +115,22 @@ export class Store {
     });
   }
 
+  /** Like saveScenario, for callers that name a parent which must exist; says whether the revision is new. */
+  async saveScenarioRevision(scenario: Scenario, parentId: string | null): Promise<{ id: string; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      if (parentId !== null && (await trx.selectFrom('scenario_revisions').select('id').where('id', '=', parentId).executeTakeFirst()) === undefined) {
+        throw new StoreNotFoundError(`parent scenario revision ${parentId} does not exist`);
+      }
+      const id = contentHash(scenario);
+      const result = await trx
+        .insertInto('scenario_revisions')
+        .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+    });
+  }
+
   async saveScenario(scenario: Scenario, parentId: string | null = null): Promise<string> {
     const id = contentHash(scenario);
     await this.db
