@@ -1,6 +1,7 @@
 // Schema version 2: what history, bundles and re-runs need.
 // - experiments.uid: a stable random identity that survives export/import, so importing the same
 //   bundle twice never duplicates (integer ids differ between databases).
+// - experiments.owner: which process executes it (see main/store/owner.ts).
 // - experiments_fts: full-text search on names and notes, kept in step by triggers.
 // - indices for the history filters and summaries (status, name, strategy, per-experiment status).
 import type { Kysely } from 'kysely';
@@ -11,6 +12,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('experiments').addColumn('uid', 'text', (c) => c.notNull().defaultTo('')).execute();
   await sql`update experiments set uid = lower(hex(randomblob(16))) where uid = ''`.execute(db);
   await db.schema.createIndex('experiments_uid').on('experiments').column('uid').unique().execute();
+  // The process executing the experiment ('host:pid:start'), so that crash recovery at start-up
+  // leaves alone the runs another live gmemlab process is still computing.
+  await db.schema.alterTable('experiments').addColumn('owner', 'text').execute();
   await db.schema.createIndex('experiments_status').on('experiments').columns(['status', 'created_at']).execute();
   await db.schema.createIndex('experiments_name').on('experiments').column('name').execute();
   await db.schema.createIndex('runs_strategy_status').on('runs').columns(['strategy', 'status']).execute();

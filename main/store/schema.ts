@@ -29,6 +29,8 @@ export interface ExperimentsTable {
   note: Generated<string>;
   /** Stable identity across databases (export/import); random, assigned at creation. */
   uid: string;
+  /** The process executing it ('host:pid:start'); null when none has yet or it was imported. */
+  owner: string | null;
 }
 
 export interface RunsTable {

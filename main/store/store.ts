@@ -21,6 +21,7 @@ import type {
 import type { Bundle, ImportSummary } from './bundle.ts';
 import { exportBundle, importBundle } from './bundle-io.ts';
 import { StoreNotFoundError } from './errors.ts';
+import { currentOwner, ownerAlive } from './owner.ts';
 import { experimentConditions, experimentOrder, needsScenario, runConditions, runOrder, whereClause } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, type OpenedDatabase } from './open.ts';
@@ -102,15 +103,36 @@ export class Store {
     await this.db.destroy();
   }
 
-  /** Runs that were queued or running when the process died can never finish: say so. */
+  /**
+   * Runs that were queued or running when their process died can never finish: say so. Runs of
+   * an experiment whose process is still alive (another gmemlab on this database) are left alone.
+   */
   async markInterrupted(): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
+      const unfinished = await trx
+        .selectFrom('experiments')
+        .select(['id', 'owner'])
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', ['queued', 'running']),
+            eb.exists(eb.selectFrom('runs').select('runs.id').whereRef('runs.experiment_id', '=', 'experiments.id').where('runs.status', 'in', ['queued', 'running'])),
+          ]),
+        )
+        .execute();
+      const orphaned = unfinished.filter((e) => !ownerAlive(e.owner)).map((e) => e.id);
+      if (orphaned.length === 0) return 0;
       const runs = await trx
         .updateTable('runs')
         .set({ status: 'interrupted', finished_at: now(), error: 'gmemlab stopped before this run finished' })
         .where('status', 'in', ['queued', 'running'])
+        .where('experiment_id', 'in', orphaned)
         .executeTakeFirst();
-      await trx.updateTable('experiments').set({ status: 'interrupted', finished_at: now() }).where('status', 'in', ['queued', 'running']).execute();
+      await trx
+        .updateTable('experiments')
+        .set({ status: 'interrupted', finished_at: now() })
+        .where('status', 'in', ['queued', 'running'])
+        .where('id', 'in', orphaned)
+        .execute();
       return Number(runs.numUpdatedRows);
     });
   }
@@ -162,6 +184,7 @@ export class Store {
           created_at: now(),
           finished_at: null,
           uid: randomUUID(),
+          owner: currentOwner(),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -392,7 +415,7 @@ export class Store {
         await trx.deleteFrom('metrics').where('run_id', 'in', ids).execute();
         await trx.deleteFrom('distributions').where('run_id', 'in', ids).execute();
         await trx.updateTable('runs').set({ status: 'queued', started_at: null, finished_at: null, error: null }).where('id', 'in', ids).execute();
-        await trx.updateTable('experiments').set({ status: 'queued', finished_at: null }).where('id', '=', experimentId).execute();
+        await trx.updateTable('experiments').set({ status: 'queued', finished_at: null, owner: currentOwner() }).where('id', '=', experimentId).execute();
       }
       return {
         scenario: JSON.parse(experiment.body) as Scenario,
