@@ -2,8 +2,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Migrator } from 'kysely/migration';
+import { MIGRATIONS } from '../../migrations/index.ts';
 import { migratedTo, seed0001 } from '../../migrations/testing.ts';
-import { StoreOpenError } from './open.ts';
+import { createKysely, StoreOpenError } from './open.ts';
 import { Store } from './store.ts';
 import { recordExperiment, tempDir } from './testing.ts';
 
@@ -89,5 +91,27 @@ describe('opening a database', () => {
     expect(again.opened.backupPath).toBeNull();
     await again.close();
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('migrating', () => {
+  it('runs the migrations in one transaction: a failing one leaves no trace', async () => {
+    const sqlite = new BetterSqlite3(path);
+    const db = createKysely(sqlite);
+    const failing = {
+      ...MIGRATIONS,
+      '9999_broken': {
+        up: async (k: typeof db) => {
+          await k.schema.createTable('half_done').addColumn('x', 'text').execute();
+          throw new Error('disk full, say');
+        },
+      },
+    };
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => failing } }).migrateToLatest();
+    expect(String(error)).toMatch(/disk full/);
+    const tables = (sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely_%'").all() as { name: string }[]).map((r) => r.name);
+    expect(tables).toEqual([]);
+    expect(sqlite.prepare('select count(*) as c from kysely_migration').get()).toEqual({ c: 0 });
+    await db.destroy();
   });
 });

@@ -2,7 +2,7 @@
 // touching it), then migrate forward and recover from a crash.
 import BetterSqlite3 from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { MIGRATIONS, staticMigrationProvider } from '../../migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -68,6 +68,25 @@ export function backupPathFor(path: string, lastMigration: string, at: Date = ne
   return `${path}.backup-${lastMigration}-${stamp}`;
 }
 
+// Kysely's SQLite adapter declines transactional DDL, so its Migrator would run migrations
+// outside any transaction and a crash in the middle would leave a half-migrated file. SQLite
+// does support transactional DDL: declaring it makes migrateToLatest one transaction.
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class GmemlabSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
+
+export function createKysely(sqlite: BetterSqlite3.Database): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new GmemlabSqliteDialect({ database: sqlite }) });
+}
+
 export interface OpenedDatabase {
   db: Kysely<Database>;
   /** The raw connection, for pragmas and integrity checks. */
@@ -98,7 +117,7 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma(`application_id = ${APPLICATION_ID}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = createKysely(sqlite);
   const migrator = new Migrator({ db, provider: staticMigrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
