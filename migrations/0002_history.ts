@@ -2,6 +2,7 @@
 // - experiments.uid: a stable random identity that survives export/import, so importing the same
 //   bundle twice never duplicates (integer ids differ between databases).
 // - experiments.owner: which process executes it (see main/store/owner.ts).
+// - series: per-run series (x/y arrays), beside distributions.
 // - experiments_fts: full-text search on names and notes, kept in step by triggers.
 // - indices for the history filters and summaries (status, name, strategy, per-experiment status).
 import type { Kysely } from 'kysely';
@@ -21,6 +22,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Per-experiment run counts by status (history summaries); without it SQLite scans runs_status.
   await db.schema.createIndex('runs_experiment_status').on('runs').columns(['experiment_id', 'status']).execute();
   await db.schema.createIndex('scenario_revisions_parent').on('scenario_revisions').column('parent_id').execute();
+
+  // Series: a figure over simulated time or over a parameter (DES output), one row per run and key.
+  await db.schema
+    .createTable('series')
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('series_pk', ['run_id', 'key'])
+    .modifyEnd(sql`without rowid`)
+    .execute();
 
   // External-content FTS5 index over experiments(name, note): no copy of the text, only the index.
   await sql`create virtual table experiments_fts using fts5(name, note, content='experiments', content_rowid='id', tokenize='unicode61')`.execute(db);

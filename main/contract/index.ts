@@ -54,6 +54,13 @@ export interface RunDetail {
   capability: CapabilityRow | null;
   metrics: Record<string, Estimate>;
   distributions: Record<string, LatencyDistribution>;
+  /** Series the run produced (x/y pairs, e.g. a figure over simulated time); {} when none. */
+  series?: Record<string, RunSeries>;
+}
+
+export interface RunSeries {
+  x: number[];
+  y: number[];
 }
 
 export interface ExperimentDetail extends ExperimentSummary {

@@ -18,6 +18,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
   const runIds = runs.map((r) => r.id);
   const metrics = new Map<number, Record<string, { mean: number; ci95: number; n: number }>>();
   const distributions = new Map<number, Record<string, { bucketUpperUs: number[]; counts: number[] }>>();
+  const series = new Map<number, Record<string, { x: number[]; y: number[] }>>();
   // Chunked: SQLite limits the number of bound parameters per statement.
   for (let i = 0; i < runIds.length; i += 500) {
     const chunk = runIds.slice(i, i + 500);
@@ -26,6 +27,9 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     }
     for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
       distributions.set(d.run_id, { ...distributions.get(d.run_id), [d.key]: JSON.parse(d.body) as { bucketUpperUs: number[]; counts: number[] } });
+    }
+    for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', chunk).execute()) {
+      series.set(s.run_id, { ...series.get(s.run_id), [s.key]: JSON.parse(s.body) as { x: number[]; y: number[] } });
     }
   }
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
@@ -82,6 +86,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
             error: r.error,
             metrics: metrics.get(r.id) ?? {},
             distributions: distributions.get(r.id) ?? {},
+            series: series.get(r.id) ?? {},
           })),
       }),
     ),
@@ -214,5 +219,7 @@ async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment)
     if (metricRows.length > 0) await trx.insertInto('metrics').values(metricRows).execute();
     const distRows = Object.entries(r.distributions).map(([key, d]) => ({ run_id: run.id, key, body: JSON.stringify(d) }));
     if (distRows.length > 0) await trx.insertInto('distributions').values(distRows).execute();
+    const seriesRows = Object.entries(r.series).map(([key, s]) => ({ run_id: run.id, key, body: JSON.stringify(s) }));
+    if (seriesRows.length > 0) await trx.insertInto('series').values(seriesRows).execute();
   }
 }

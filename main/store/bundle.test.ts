@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExperimentDetail } from '../contract/index.ts';
+import { runAnalytic } from '../core/index.ts';
 import type { Bundle } from './bundle.ts';
 import { BundleError } from './errors.ts';
 import { Store } from './store.ts';
@@ -125,4 +126,23 @@ describe('bundles', () => {
   it('reports experiments that do not exist', async () => {
     await expect(source.exportBundle([42])).rejects.toThrow(/experiment 42 does not exist/);
   });
+});
+
+it('carries distributions and series, and delete removes them', async () => {
+  const scenario = presetScenario();
+  const { experimentId, runIds } = await source.createExperiment({ name: 'des-like', kind: 'single', method: 'analytic', scenario, runs: [{ strategy: 'S2', point: {}, seeds: [1, 2] }] });
+  const output = runAnalytic(scenario);
+  const result = { ...output.strategies[0]!, strategy: 'S2' as const, distributions: { mmio: { bucketUpperUs: [1, 10], counts: [5, 1] } } };
+  await source.saveRunResult(runIds[0]!, { modelVersion: output.modelVersion, costTable: output.costTable, result, series: { 'lock.queue': { x: [0, 1, 2], y: [0, 3, 1] } } });
+  await source.setExperimentStatus(experimentId, 'done');
+  const run = (await source.getExperiment(experimentId))!.runs[0]!;
+  expect(run.series).toEqual({ 'lock.queue': { x: [0, 1, 2], y: [0, 3, 1] } });
+  expect(run.distributions).toEqual({ mmio: { bucketUpperUs: [1, 10], counts: [5, 1] } });
+
+  await target.importBundle(JSON.parse(JSON.stringify(await source.exportBundle([experimentId]))));
+  const imported = (await target.listExperiments({ offset: 0, limit: 1 })).items[0]!;
+  expect(portable(await target.getExperiment(imported.id))).toEqual(portable(await source.getExperiment(experimentId)));
+
+  await source.deleteExperiment(experimentId);
+  expect(source.opened.sqlite.prepare('select (select count(*) from series) + (select count(*) from distributions) as c').get()).toEqual({ c: 0 });
 });

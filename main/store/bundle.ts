@@ -1,5 +1,5 @@
 // The bundle: experiments with everything needed to rebuild them in another database
-// (scenario revisions with their ancestors, cost tables, runs, metrics, distributions, tags,
+// (scenario revisions with their ancestors, cost tables, runs, metrics, distributions, series, tags,
 // notes), as versioned JSON. Validated in full with this schema before any write.
 import { z } from 'zod';
 import { STRATEGY_IDS } from '../core/api.ts';
@@ -34,6 +34,9 @@ const runSchema = z
     error: z.string().max(20_000).nullable(),
     metrics: z.record(key, estimate),
     distributions: z.record(key, distribution),
+    series: z
+      .record(key, z.object({ x: z.array(finite).max(100_000), y: z.array(finite).max(100_000) }).strict().refine((s) => s.x.length === s.y.length, 'x and y must have the same length'))
+      .default({}),
   })
   .strict();
 

@@ -47,6 +47,8 @@ CREATE TABLE "metrics" ("run_id" integer not null references "runs" ("id") on de
 CREATE TABLE "runs" ("id" integer primary key autoincrement, "experiment_id" integer not null references "experiments" ("id") on delete cascade, "scenario_id" text not null references "scenario_revisions" ("id"), "strategy" text not null, "point" text default '{}' not null, "seeds" text default '[]' not null, "status" text not null, "started_at" text, "finished_at" text, "model_version" text, "cost_table_id" text references "cost_tables" ("id"), "params" text default '{}' not null, "capability" text, "error" text);
 -- table scenario_revisions
 CREATE TABLE "scenario_revisions" ("id" text primary key, "name" text not null, "parent_id" text references "scenario_revisions" ("id"), "body" text not null, "created_at" text not null);
+-- table series
+CREATE TABLE "series" ("run_id" integer not null references "runs" ("id") on delete cascade, "key" text not null, "body" text not null, constraint "series_pk" primary key ("run_id", "key")) without rowid;
 -- table tags
 CREATE TABLE "tags" ("experiment_id" integer not null references "experiments" ("id") on delete cascade, "tag" text not null, constraint "tags_pk" primary key ("experiment_id", "tag")) without rowid;
 -- trigger experiments_fts_delete

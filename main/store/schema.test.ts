@@ -38,6 +38,7 @@ const COLUMNS: { [T in keyof Database]: Record<keyof Database[T], true> } = {
   },
   metrics: { run_id: true, key: true, mean: true, ci95: true, n: true },
   distributions: { run_id: true, key: true, body: true },
+  series: { run_id: true, key: true, body: true },
   tags: { experiment_id: true, tag: true },
 };
 

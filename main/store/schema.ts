@@ -64,6 +64,13 @@ export interface DistributionsTable {
   body: string;
 }
 
+export interface SeriesTable {
+  run_id: number;
+  key: string;
+  /** JSON of RunSeries: { x: number[]; y: number[] }. */
+  body: string;
+}
+
 export interface TagsTable {
   experiment_id: number;
   tag: string;
@@ -76,5 +83,6 @@ export interface Database {
   runs: RunsTable;
   metrics: MetricsTable;
   distributions: DistributionsTable;
+  series: SeriesTable;
   tags: TagsTable;
 }

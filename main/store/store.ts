@@ -13,6 +13,7 @@ import type {
   RunDetail,
   RunPage,
   RunQuery,
+  RunSeries,
   RunStatus,
   RunSummary,
   ScenarioRevision,
@@ -47,6 +48,8 @@ export interface FinishedRun {
   modelVersion: string;
   costTable: CostEntry[];
   result: StrategyResult;
+  /** Series beside the result's metrics and distributions (none from the analytic model). */
+  series?: Record<string, RunSeries> | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -251,6 +254,8 @@ export class Store {
       if (metricRows.length > 0) await trx.insertInto('metrics').values(metricRows).execute();
       const distributionRows = Object.entries(result.distributions).map(([key, d]) => ({ run_id: runId, key, body: JSON.stringify(d) }));
       if (distributionRows.length > 0) await trx.insertInto('distributions').values(distributionRows).execute();
+      const seriesRows = Object.entries(finished.series ?? {}).map(([key, s]) => ({ run_id: runId, key, body: JSON.stringify(s) }));
+      if (seriesRows.length > 0) await trx.insertInto('series').values(seriesRows).execute();
     });
   }
 
@@ -383,6 +388,7 @@ export class Store {
       // Explicit rather than relying on foreign_keys being on for every connection.
       await trx.deleteFrom('metrics').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('distributions').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('series').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('runs').where('experiment_id', '=', experimentId).execute();
       await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
       const result = await trx.deleteFrom('experiments').where('id', '=', experimentId).executeTakeFirst();
@@ -414,6 +420,7 @@ export class Store {
       if (ids.length > 0) {
         await trx.deleteFrom('metrics').where('run_id', 'in', ids).execute();
         await trx.deleteFrom('distributions').where('run_id', 'in', ids).execute();
+        await trx.deleteFrom('series').where('run_id', 'in', ids).execute();
         await trx.updateTable('runs').set({ status: 'queued', started_at: null, finished_at: null, error: null }).where('id', 'in', ids).execute();
         await trx.updateTable('experiments').set({ status: 'queued', finished_at: null, owner: currentOwner() }).where('id', '=', experimentId).execute();
       }
@@ -486,6 +493,7 @@ export class Store {
     const runIds = runs.map((r) => r.id);
     const metrics = runIds.length === 0 ? [] : await this.db.selectFrom('metrics').selectAll().where('run_id', 'in', runIds).execute();
     const distributions = runIds.length === 0 ? [] : await this.db.selectFrom('distributions').selectAll().where('run_id', 'in', runIds).execute();
+    const series = runIds.length === 0 ? [] : await this.db.selectFrom('series').selectAll().where('run_id', 'in', runIds).execute();
     const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
     const costTable =
       costTableId === null
@@ -496,6 +504,8 @@ export class Store {
       for (const row of metrics) if (row.run_id === r.id) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
       const d: Record<string, LatencyDistribution> = {};
       for (const row of distributions) if (row.run_id === r.id) d[row.key] = JSON.parse(row.body) as LatencyDistribution;
+      const sr: Record<string, RunSeries> = {};
+      for (const row of series) if (row.run_id === r.id) sr[row.key] = JSON.parse(row.body) as RunSeries;
       return {
         id: r.id,
         strategy: r.strategy as StrategyId,
@@ -510,6 +520,7 @@ export class Store {
         capability: r.capability === null ? null : (JSON.parse(r.capability) as CapabilityRow),
         metrics: m,
         distributions: d,
+        series: sr,
       };
     });
     return { ...summary, scenario: JSON.parse(scenarioRow.body) as Scenario, costTable, runs: runDetails };
