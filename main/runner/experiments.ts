@@ -23,6 +23,9 @@ export class RunnerConflictError extends Error {
   override name = 'RunnerConflictError';
 }
 
+/** Progress events are at most this often (the last one always goes out): a 10,000-point sweep must not flood the window. */
+export const PROGRESS_INTERVAL_MS = 100;
+
 interface ActiveExperiment {
   cancelled: boolean;
   jobIds: Set<number>;
@@ -124,8 +127,15 @@ export class ExperimentRunner {
     const runsTotal = groups.reduce((n, g) => n + g.runs.length, 0);
     let runsDone = 0;
     let failures = failedBefore;
+    let lastProgressAt = 0;
+    const progress = (): void => {
+      const now = Date.now();
+      if (now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
+      lastProgressAt = now;
+      this.emit({ experimentId, runsDone, runsTotal, status: 'running' });
+    };
     await this.store.setExperimentStatus(experimentId, 'running');
-    this.emit({ experimentId, runsDone, runsTotal, status: 'running' });
+    progress();
 
     const jobs = groups.map(async ({ scenario, runs }) => {
       const runIds = runs.map((r) => r.id);
@@ -152,7 +162,7 @@ export class ExperimentRunner {
         await this.store.setRunsStatus(runIds, 'failed', err instanceof Error ? err.message : String(err));
       } finally {
         active.jobIds.delete(job.jobId);
-        this.emit({ experimentId, runsDone, runsTotal, status: 'running' });
+        progress();
       }
     });
     await Promise.all(jobs);
