@@ -49,6 +49,6 @@ try {
     process.exitCode = 2;
   } else {
     process.stderr.write(`gmemlab: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof Error && err.name === 'StoreOpenError' ? 2 : 1;
+    process.exitCode = err instanceof Error && (err.name === 'StoreOpenError' || err.name === 'RunRequestError') ? 2 : 1;
   }
 }

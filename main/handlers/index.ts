@@ -5,7 +5,7 @@ import { METRIC_CATALOGUE, PRESETS, validateScenario } from '../core/index.ts';
 import { CALL_NAMES, contract, type ApiErrorBody, type CallName, type CallOutput, type Envelope, type ParsedInput } from '../contract/index.ts';
 import { RunnerConflictError, type ExperimentRunner } from '../runner/experiments.ts';
 import { BundleError, StoreNotFoundError } from '../store/errors.ts';
-import { SweepError } from '../runner/sweep.ts';
+import { RunRequestError } from '../runner/sweep.ts';
 import type { Store } from '../store/store.ts';
 
 export class ApiError extends Error {
@@ -35,7 +35,7 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       try {
         return await runner.start({ name, scenario });
       } catch (err) {
-        if (err instanceof SweepError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
+        if (err instanceof RunRequestError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
         throw err;
       }
     },

@@ -8,7 +8,7 @@ import type { EventMap } from '../contract/index.ts';
 import { Store } from '../store/store.ts';
 import { ExperimentRunner } from './experiments.ts';
 import { WorkerPool } from './pool.ts';
-import { SweepError } from './sweep.ts';
+import { RunRequestError } from './sweep.ts';
 
 const scenario = PRESETS[0]!.scenario;
 let dir: string;
@@ -65,7 +65,7 @@ describe('ExperimentRunner', () => {
 
   it('refuses a sweep with an invalid point before recording anything', async () => {
     const sweep = { parameters: [{ path: 'vm.vcpus', values: [2, -1] }] };
-    await expect(runner.start({ scenario, sweep })).rejects.toBeInstanceOf(SweepError);
+    await expect(runner.start({ scenario, sweep })).rejects.toBeInstanceOf(RunRequestError);
     expect((await store.listExperiments({ offset: 0, limit: 10 })).total).toBe(0);
   });
 

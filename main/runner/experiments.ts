@@ -5,7 +5,7 @@ import { runPlan, setParameter, validateScenario, type Scenario, type StrategyId
 import type { EventMap } from '../contract/index.ts';
 import type { PlannedRun, Store } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { expandSweep, type SweepDefinition } from './sweep.ts';
+import { expandSweep, RunRequestError, type SweepDefinition } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -46,8 +46,12 @@ export class ExperimentRunner {
 
   /** Records the experiment and starts it; resolves once it is saved, not when it finishes. */
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
-    const points = expandSweep(request.scenario, request.sweep);
     const plan = runPlan(request.scenario);
+    if (plan.method === 'des') {
+      // Refused before anything is recorded, rather than failing every run later.
+      throw new RunRequestError([{ path: 'scenario.simulation.method', message: 'the discrete-event simulator is not in this version yet: use "analytic"' }]);
+    }
+    const points = expandSweep(request.scenario, request.sweep);
     const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
     const { experimentId, runIds } = await this.store.createExperiment({
       name: request.name ?? request.scenario.name,

@@ -29,8 +29,9 @@ export interface SweepPoint {
   scenario: Scenario;
 }
 
-export class SweepError extends Error {
-  override name = 'SweepError';
+/** A run or sweep that cannot start as asked: every problem, with the path of the field at fault. */
+export class RunRequestError extends Error {
+  override name = 'RunRequestError';
   readonly issues: { path: string; message: string }[];
   constructor(issues: { path: string; message: string }[]) {
     super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
@@ -43,7 +44,7 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
   if (sweep === undefined) return [{ point: {}, scenario: base }];
   const total = sweep.parameters.reduce((n, p) => n * p.values.length, 1);
   if (total > MAX_SWEEP_POINTS) {
-    throw new SweepError([{ path: 'sweep.parameters', message: `${total} points is more than the limit of ${MAX_SWEEP_POINTS}; use fewer values` }]);
+    throw new RunRequestError([{ path: 'sweep.parameters', message: `${total} points is more than the limit of ${MAX_SWEEP_POINTS}; use fewer values` }]);
   }
   let points: SweepPoint[] = [{ point: {}, scenario: base }];
   for (const [pi, parameter] of sweep.parameters.entries()) {
@@ -54,11 +55,11 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
         try {
           candidate = setParameter(p.scenario, parameter.path, value);
         } catch (err) {
-          throw new SweepError([{ path: `sweep.parameters.${pi}.path`, message: `${parameter.path}: ${err instanceof Error ? err.message : String(err)}` }]);
+          throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: `${parameter.path}: ${err instanceof Error ? err.message : String(err)}` }]);
         }
         const checked = validateScenario(candidate);
         if (!checked.ok) {
-          throw new SweepError(checked.issues.map((i) => ({ path: `sweep.parameters.${pi}.values.${vi}`, message: `${parameter.path} = ${String(value)}: ${i.path} ${i.message}` })));
+          throw new RunRequestError(checked.issues.map((i) => ({ path: `sweep.parameters.${pi}.values.${vi}`, message: `${parameter.path} = ${String(value)}: ${i.path} ${i.message}` })));
         }
         next.push({ point: { ...p.point, [parameter.path]: value }, scenario: checked.value });
       }
