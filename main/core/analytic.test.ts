@@ -14,6 +14,7 @@ import type { Scenario } from './scenario.ts';
 import { handScenario } from './testing.ts';
 import { MODEL_VERSION } from './version.ts';
 import { DEFAULT_COSTS } from './costs.ts';
+import { METRIC_CATALOGUE } from './metrics.ts';
 
 function metricsOf(s: Scenario, id: StrategyId): Record<string, number> {
   const result = runAnalytic(s).strategies.find((r) => r.strategy === id)!;
@@ -194,5 +195,12 @@ describe('analytic model, properties', () => {
         runAnalytic(s).strategies.every((r) => Object.values(r.metrics).every((e) => Number.isFinite(e.mean) && e.mean >= 0)),
       ),
     );
+  });
+});
+
+describe('metric catalogue', () => {
+  it('describes exactly the metrics every strategy returns, no more, no fewer', () => {
+    const catalogue = new Set(METRIC_CATALOGUE.map((m) => m.key));
+    for (const r of runAnalytic(PRESETS[0]!.scenario).strategies) expect(new Set(Object.keys(r.metrics))).toEqual(catalogue);
   });
 });

@@ -29,6 +29,7 @@ export const COST_KEYS = [
 export type CostKey = (typeof COST_KEYS)[number];
 export type CostTable = Record<CostKey, number>;
 
+// Frozen: results share this table when a scenario overrides nothing.
 export const DEFAULT_COSTS: CostEntry[] = [
   {
     key: 'vmExitRoundTrip',
@@ -203,10 +204,14 @@ export const DEFAULT_COSTS: CostEntry[] = [
   },
 ];
 
+for (const entry of DEFAULT_COSTS) Object.freeze(entry);
+Object.freeze(DEFAULT_COSTS);
+
 export const DEFAULT_COST_TABLE: CostTable = Object.fromEntries(DEFAULT_COSTS.map((c) => [c.key, c.value])) as CostTable;
 
 /** The full table a scenario runs with: every default, with the scenario's overrides applied and marked. */
 export function resolveCostEntries(overrides: Partial<Record<CostKey, number | undefined>>): CostEntry[] {
+  if (Object.keys(overrides).length === 0) return DEFAULT_COSTS;
   return DEFAULT_COSTS.map((entry) => {
     const value = overrides[entry.key as CostKey];
     if (value === undefined || value === entry.value) return entry;
@@ -215,5 +220,6 @@ export function resolveCostEntries(overrides: Partial<Record<CostKey, number | u
 }
 
 export function costTableOf(entries: CostEntry[]): CostTable {
+  if (entries === DEFAULT_COSTS) return DEFAULT_COST_TABLE;
   return Object.fromEntries(entries.map((c) => [c.key, c.value])) as CostTable;
 }

@@ -32,7 +32,21 @@ export function strategyParams(scenario: Scenario, id: StrategyId): Record<strin
   }
 }
 
+const capabilityCache = new Map<string, CapabilityRow>();
+
+/** The capability row of a strategy; rows are shared between results: do not mutate. */
 export function capabilityOf(id: StrategyId, scenario: Scenario): CapabilityRow {
+  const key = `${id}|${scenario.strategies.vmmAccess}|${scenario.strategies.selectiveMmapFraction}`;
+  let row = capabilityCache.get(key);
+  if (row === undefined) {
+    if (capabilityCache.size > 1000) capabilityCache.clear();
+    row = buildCapability(id, scenario);
+    capabilityCache.set(key, row);
+  }
+  return row;
+}
+
+function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
   const vmmNote =
     scenario.strategies.vmmAccess === 'syscall'
       ? 'VMM-side touchpoints use read()/write() on guest_memfd.'
