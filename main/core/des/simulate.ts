@@ -47,16 +47,69 @@ const IRQ = 3; // cpu
 const CROSS = 4; // vCPU (S4 state change)
 const pack = (kind: number, index: number, tp = 0): number => kind | (tp << 3) | (index << 7);
 
-interface Job {
-  tp: number;
-  arrival: number;
+/** Jobs waiting at a thread: a growable ring of (arrival time, touchpoint), no object per job. */
+class JobQueue {
+  private arrivals = new Float64Array(64);
+  private tps = new Uint8Array(64);
+  private head = 0;
+  length = 0;
+
+  push(arrival: number, tp: number): void {
+    if (this.length === this.arrivals.length) this.grow();
+    const i = (this.head + this.length) & (this.arrivals.length - 1);
+    this.arrivals[i] = arrival;
+    this.tps[i] = tp;
+    this.length++;
+  }
+
+  /** Removes the oldest job; returns its touchpoint, and its arrival via `lastArrival`. */
+  shift(): number {
+    const i = this.head;
+    this.lastArrival = this.arrivals[i]!;
+    this.head = (i + 1) & (this.arrivals.length - 1);
+    this.length--;
+    return this.tps[i]!;
+  }
+
+  lastArrival = 0;
+
+  private grow(): void {
+    const size = this.arrivals.length;
+    const arrivals = new Float64Array(size * 2);
+    const tps = new Uint8Array(size * 2);
+    for (let k = 0; k < this.length; k++) {
+      arrivals[k] = this.arrivals[(this.head + k) & (size - 1)]!;
+      tps[k] = this.tps[(this.head + k) & (size - 1)]!;
+    }
+    this.arrivals = arrivals;
+    this.tps = tps;
+    this.head = 0;
+  }
+}
+
+/** Latencies of one touchpoint, in a growable typed array (sorted once at the end). */
+class Samples {
+  values = new Float64Array(1024);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = v;
+  }
+
+  sorted(): Float64Array {
+    return this.values.subarray(0, this.length).sort();
+  }
 }
 
 interface Thread {
   cpu: number;
   isVcpu: boolean;
-  queue: Job[];
-  head: number;
+  queue: JobQueue;
   busy: boolean;
   /** S2: pages restored but not yet flushed, with the time each was restored. */
   batch: number[];
@@ -89,8 +142,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
 
   // Threads: one per vCPU (on CPU i when pinned, spread over all CPUs when shared), and the VMM.
   const threads: Thread[] = [];
-  for (let i = 0; i < V; i++) threads.push({ cpu: s.vm.placement === 'pinned' ? i % N : (i * 7919) % N, isVcpu: true, queue: [], head: 0, busy: false, batch: [], timerArmed: false });
-  threads.push({ cpu: V % N, isVcpu: false, queue: [], head: 0, busy: false, batch: [], timerArmed: false });
+  for (let i = 0; i < V; i++) threads.push({ cpu: s.vm.placement === 'pinned' ? i % N : (i * 7919) % N, isVcpu: true, queue: new JobQueue(), busy: false, batch: [], timerArmed: false });
+  threads.push({ cpu: V % N, isVcpu: false, queue: new JobQueue(), busy: false, batch: [], timerArmed: false });
   const debt = new Float64Array(N); // seconds of interrupt work each CPU owes its next job
   const cpuThread = new Int32Array(N).fill(-1);
   for (const [ti, th] of threads.entries()) if (cpuThread[th.cpu] === -1) cpuThread[th.cpu] = ti;
@@ -159,7 +212,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   // first restore to the flush's end; S3: its window), for IRQ arrivals to test against.
   const mappedFrom = new Float64Array(V + 1).fill(Infinity);
   const mappedUntil = new Float64Array(V + 1);
-  const latencies: number[][] = tps.map(() => []);
+  const latencies = tps.map(() => new Samples());
 
   let busyThreads = 0;
 
@@ -184,12 +237,9 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   /** Starts the next queued job of a thread at `at`; returns its completion time. */
   const start = (ti: number, at: number): void => {
     const th = threads[ti]!;
-    const job = th.queue[th.head++]!;
-    if (th.head > 1024 && th.head * 2 > th.queue.length) {
-      th.queue = th.queue.slice(th.head);
-      th.head = 0;
-    }
-    const tp = tps[job.tp]!;
+    const jobTp = th.queue.shift();
+    const arrival = th.queue.lastArrival;
+    const tp = tps[jobTp]!;
     const begin = at + debt[th.cpu]!;
     debt[th.cpu] = 0;
     const p = tp.pagesPerEvent === 0 ? 0 : pagesOf(ti, tp.pagesPerEvent);
@@ -254,8 +304,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     }
     if (th.isVcpu) vcpuExtra += extra * hz;
     else vmmExtra += extra * hz;
-    const latencyUs = (t - job.arrival) * 1e6;
-    if (job.arrival >= 0) latencies[job.tp]!.push(latencyUs);
+    latencies[jobTp]!.push((t - arrival) * 1e6);
     th.busy = true;
     busyThreads++;
     heap.push(t, pack(DONE, ti));
@@ -274,14 +323,14 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     if (kind === ARRIVAL) {
       const k = (payload >>> 3) & 15;
       const th = threads[index]!;
-      th.queue.push({ tp: k, arrival: now });
+      th.queue.push(now, k);
       if (!th.busy) start(index, now);
       heap.push(now + arrivalRng[index]![k]!.nextExponential(1 / rateOf(index, k)), payload);
     } else if (kind === DONE) {
       const th = threads[index]!;
       th.busy = false;
       busyThreads--;
-      if (th.head < th.queue.length) start(index, now);
+      if (th.queue.length > 0) start(index, now);
     } else if (kind === FLUSH_TIMER) {
       const th = threads[index]!;
       th.timerArmed = false;
@@ -351,7 +400,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
 
   const latency: SeedStats['latency'] = {};
   for (const [k, tp] of tps.entries()) {
-    const values = latencies[k]!.sort((a, b) => a - b);
+    const values = latencies[k]!.sorted();
     const buckets = new Array<number>(BUCKET_UPPER_US.length).fill(0);
     let sum = 0;
     let b = 0;
@@ -361,7 +410,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       buckets[b] = buckets[b]! + 1;
     }
     const q = (f: number): number => (values.length === 0 ? 0 : values[Math.min(values.length - 1, Math.floor(f * values.length))]!);
-    latency[tp.id] = { p50: q(0.5), p99: q(0.99), max: values.at(-1) ?? 0, mean: values.length === 0 ? 0 : sum / values.length, count: values.length, buckets };
+    latency[tp.id] = { p50: q(0.5), p99: q(0.99), max: values.length === 0 ? 0 : values[values.length - 1]!, mean: values.length === 0 ? 0 : sum / values.length, count: values.length, buckets };
   }
   return {
     events,
