@@ -5,7 +5,7 @@ import { runPlan, type Scenario } from '../core/index.ts';
 import type { EventMap } from '../contract/index.ts';
 import type { PlannedRun, Store } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { expandSweep, type SweepDefinition } from './sweep.ts';
+import { checkRunBudget, expandSweep, sweepPointCount, type SweepDefinition } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -33,8 +33,9 @@ export class ExperimentRunner {
 
   /** Records the experiment and starts it; resolves once it is saved, not when it finishes. */
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
-    const points = expandSweep(request.scenario, request.sweep);
     const plan = runPlan(request.scenario);
+    checkRunBudget(sweepPointCount(request.sweep), plan.strategies.length, plan.seeds.length);
+    const points = expandSweep(request.scenario, request.sweep);
     const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
     const { experimentId, runIds } = await this.store.createExperiment({
       name: request.name ?? request.scenario.name,
