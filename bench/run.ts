@@ -5,7 +5,10 @@ import { cpus, totalmem } from 'node:os';
 import type { Bench, BenchSection } from './types.ts';
 
 // Add new bench modules here (static imports: one list, in report order).
-const benches: [string, () => Promise<{ default: Bench }>][] = [];
+const benches: [string, () => Promise<{ default: Bench }>][] = [
+  ['analytic', () => import('./analytic.ts')],
+  ['store', () => import('./store.ts')],
+];
 
 const only = process.argv.slice(2);
 const sections: BenchSection[] = [];

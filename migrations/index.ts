@@ -2,9 +2,11 @@
 // Forward only: never edit a migration that has shipped; add the next one.
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001_initial.ts';
+import * as m0002 from './0002_history.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_history': m0002,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

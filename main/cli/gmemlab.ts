@@ -5,10 +5,12 @@ import { presetsCommand } from './commands/presets.ts';
 import { presetCommand } from './commands/preset.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
+import { importCommand } from './commands/import.ts';
+import { exportBundleCommand } from './commands/export-bundle.ts';
 import { common, out, UsageError, type Command } from './shared.ts';
 
 // Every command, in the order `gmemlab --help` lists them.
-const COMMANDS: Command[] = [presetsCommand, presetCommand, runCommand, serveCommand];
+const COMMANDS: Command[] = [presetsCommand, presetCommand, runCommand, serveCommand, importCommand, exportBundleCommand];
 const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
 function help(): string {
@@ -47,6 +49,6 @@ try {
     process.exitCode = 2;
   } else {
     process.stderr.write(`gmemlab: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof Error && err.name === 'StoreOpenError' ? 2 : 1;
+    process.exitCode = err instanceof Error && (err.name === 'StoreOpenError' || err.name === 'RunRequestError') ? 2 : 1;
   }
 }

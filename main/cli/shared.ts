@@ -66,11 +66,16 @@ export function readScenarioFile(path: string): Scenario {
   return checked.value;
 }
 
+/** '12.50' -> '12.5', '7000' stays '7000'. */
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
 export function formatValue(value: number): string {
   if (value === 0) return '0';
   const abs = Math.abs(value);
   if (abs >= 1e6 || abs < 1e-3) return value.toExponential(3);
-  return value.toPrecision(4).replace(/\.?0+$/, '');
+  return trimZeros(value.toPrecision(4));
 }
 
 /** Every metric of every strategy, one block per strategy. */

@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
 import type { MetricInfo, Preset, Scenario, StrategyId, ValidationIssue, Estimate, CapabilityRow, CostEntry, LatencyDistribution, Method } from '../core/index.ts';
+import { STRATEGY_IDS } from '../core/api.ts';
+import type { Bundle, ImportSummary } from '../store/bundle.ts';
 
 /** Declares a call: `call<Output>()(inputSchema)`. The output type is a phantom (types only). */
 function call<O>() {
@@ -52,6 +54,13 @@ export interface RunDetail {
   capability: CapabilityRow | null;
   metrics: Record<string, Estimate>;
   distributions: Record<string, LatencyDistribution>;
+  /** Series the run produced (x/y pairs, e.g. a figure over simulated time); {} when none. */
+  series?: Record<string, RunSeries>;
+}
+
+export interface RunSeries {
+  x: number[];
+  y: number[];
 }
 
 export interface ExperimentDetail extends ExperimentSummary {
@@ -65,6 +74,106 @@ export interface ExperimentPage {
   items: ExperimentSummary[];
 }
 
+// ---- History queries (store) ----
+const dottedPath = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus');
+const finite = z.number().finite();
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/, 'must be a date like 2026-05-13 or an ISO timestamp like 2026-05-13T09:30:00Z');
+export const EXPERIMENT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+const tag = z.string().trim().min(1).max(60).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+
+/** A scenario parameter (base scenario or swept value) within a range, or equal to a value. */
+const parameterFilter = z
+  .object({ path: dottedPath, min: finite.optional(), max: finite.optional(), equals: z.union([finite, z.string().max(200), z.boolean()]).optional() })
+  .strict()
+  .refine((f) => f.min !== undefined || f.max !== undefined || f.equals !== undefined, 'give min, max or equals');
+/** A metric's mean within a range. */
+const metricFilter = z
+  .object({ key: dottedPath, min: finite.optional(), max: finite.optional() })
+  .strict()
+  .refine((f) => f.min !== undefined || f.max !== undefined, 'give min or max');
+
+/**
+ * Filters shared by the experiment and run history. Run-level filters (strategies, parameters,
+ * metrics) select experiments that have at least one run matching all of them together.
+ */
+const historyFilterShape = {
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(500).default(50),
+  /** Full-text search on names and notes (word prefixes, all words must match). */
+  search: z.string().max(200).optional(),
+  /** Substring of the experiment name. */
+  name: z.string().max(200).optional(),
+  /** Experiments carrying every one of these tags. */
+  tags: z.array(tag).max(20).optional(),
+  strategies: z.array(z.enum(STRATEGY_IDS)).max(STRATEGY_IDS.length).optional(),
+  statuses: z.array(z.enum(EXPERIMENT_STATUSES)).max(EXPERIMENT_STATUSES.length).optional(),
+  /** Experiment creation date range, inclusive; a bare date as the upper bound covers that whole day. */
+  createdFrom: isoDate.optional(),
+  createdTo: isoDate.optional(),
+  parameters: z.array(parameterFilter).max(10).optional(),
+  metrics: z.array(metricFilter).max(10).optional(),
+};
+const sortDir = z.enum(['asc', 'desc']).default('desc');
+export const experimentQuerySchema = z
+  .object({
+    ...historyFilterShape,
+    sort: z.object({ by: z.enum(['createdAt', 'finishedAt', 'name', 'status', 'runsTotal']), dir: sortDir }).strict().optional(),
+  })
+  .strict();
+export type ExperimentQuery = z.output<typeof experimentQuerySchema>;
+export const runQuerySchema = z
+  .object({
+    ...historyFilterShape,
+    experimentId: id.optional(),
+    /** Metric keys whose values each returned run carries (the sort and filter metrics always are). */
+    include: z.array(dottedPath).max(20).optional(),
+    sort: z
+      .object({ by: z.enum(['createdAt', 'finishedAt', 'strategy', 'status', 'experiment', 'metric']), key: dottedPath.optional(), dir: sortDir })
+      .strict()
+      .refine((s) => s.by !== 'metric' || s.key !== undefined, { message: 'sorting by metric needs key', path: ['key'] })
+      .optional(),
+  })
+  .strict();
+export type RunQuery = z.output<typeof runQuerySchema>;
+
+export interface RunSummary {
+  id: number;
+  experimentId: number;
+  experimentName: string;
+  scenarioId: string;
+  strategy: StrategyId;
+  point: Record<string, number | string | boolean>;
+  status: RunStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  modelVersion: string | null;
+  error: string | null;
+  metrics: Record<string, Estimate>;
+}
+export interface RunPage {
+  total: number;
+  items: RunSummary[];
+}
+export interface ScenarioRevisionSummary {
+  id: string;
+  name: string;
+  parentId: string | null;
+  createdAt: string;
+  experiments: number;
+}
+export interface ScenarioRevisionPage {
+  total: number;
+  items: ScenarioRevisionSummary[];
+}
+export interface ScenarioRevision extends ScenarioRevisionSummary {
+  scenario: Scenario;
+}
+
 export const contract = {
   listPresets: call<Preset[]>()(empty),
   metricCatalogue: call<MetricInfo[]>()(empty),
@@ -73,16 +182,30 @@ export const contract = {
     z.object({ name: z.string().trim().min(1).max(200).optional(), scenario: scenarioSchema }).strict(),
   ),
   cancelExperiment: call<{ cancelled: boolean }>()(z.object({ experimentId: id }).strict()),
-  listExperiments: call<ExperimentPage>()(
+  listExperiments: call<ExperimentPage>()(experimentQuerySchema),
+  getExperiment: call<ExperimentDetail>()(z.object({ experimentId: id }).strict()),
+  listRuns: call<RunPage>()(runQuerySchema),
+  setExperimentTags: call<{ tags: string[] }>()(z.object({ experimentId: id, tags: z.array(tag).max(50) }).strict()),
+  setExperimentNote: call<{ note: string }>()(z.object({ experimentId: id, note: z.string().max(20_000) }).strict()),
+  deleteExperiment: call<{ deleted: boolean }>()(z.object({ experimentId: id }).strict()),
+  rerunExperiment: call<{ experimentId: number; runsTotal: number }>()(z.object({ experimentId: id }).strict()),
+  listScenarioRevisions: call<ScenarioRevisionPage>()(
     z
       .object({
         offset: z.number().int().min(0).max(10_000_000).default(0),
         limit: z.number().int().min(1).max(500).default(50),
-        search: z.string().max(200).optional(),
+        name: z.string().max(200).optional(),
       })
       .strict(),
   ),
-  getExperiment: call<ExperimentDetail>()(z.object({ experimentId: id }).strict()),
+  getScenarioRevision: call<ScenarioRevision>()(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash') }).strict()),
+  exportBundle: call<Bundle>()(z.object({ experimentIds: z.array(id).min(1).max(10_000) }).strict()),
+  /** The bundle is validated in full by the store (bundleSchema) before anything is written. */
+  importBundle: call<ImportSummary>()(z.object({ bundle: z.unknown() }).strict()),
+  /** Saves a scenario as an immutable revision (its id is its content hash); an edit names its parent. */
+  saveScenarioRevision: call<{ id: string; created: boolean }>()(
+    z.object({ scenario: scenarioSchema, parentId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash').optional() }).strict(),
+  ),
 } as const;
 
 export type Contract = typeof contract;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../app.ts';
 import { CALL_NAMES, type ApiErrorCode } from '../contract/index.ts';
 import { PRESETS } from '../core/index.ts';
-import { MAX_SIMULATIONS, SweepError } from '../runner/sweep.ts';
+import { MAX_SIMULATIONS, RunRequestError } from '../runner/sweep.ts';
 import { dispatch, type Handlers } from './index.ts';
 
 let dir: string;
@@ -126,7 +126,7 @@ describe('run budget', () => {
       scenario: PRESETS[0]!.scenario,
       sweep: { parameters: [{ path: 'vm.vcpus', values }, { path: 'vm.vcpus', values }] },
     });
-    await expect(started).rejects.toThrow(SweepError);
+    await expect(started).rejects.toThrow(RunRequestError);
     await expect(started).rejects.toThrow(`the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`);
     expect(await app.store.listExperiments({ offset: 0, limit: 10 })).toMatchObject({ total: 0 });
   });

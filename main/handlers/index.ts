@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { METRIC_CATALOGUE, PRESETS, validateScenario } from '../core/index.ts';
 import { CALL_NAMES, contract, type ApiErrorBody, type CallName, type CallOutput, type Envelope, type ParsedInput } from '../contract/index.ts';
-import type { ExperimentRunner } from '../runner/experiments.ts';
-import { SweepError } from '../runner/sweep.ts';
+import { RunnerConflictError, type ExperimentRunner } from '../runner/experiments.ts';
+import { BundleError, StoreNotFoundError } from '../store/errors.ts';
+import { RunRequestError } from '../runner/sweep.ts';
 import type { Store } from '../store/store.ts';
 
 export class ApiError extends Error {
@@ -34,7 +35,7 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       try {
         return await runner.start({ name, scenario });
       } catch (err) {
-        if (err instanceof SweepError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
+        if (err instanceof RunRequestError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
         throw err;
       }
     },
@@ -45,7 +46,47 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       if (detail === undefined) throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
       return detail;
     },
+    listRuns: async (query) => store.listRuns(query),
+    setExperimentTags: async ({ experimentId, tags }) => storeCall(async () => ({ tags: await store.setTags(experimentId, tags) })),
+    setExperimentNote: async ({ experimentId, note }) => storeCall(async () => ({ note: await store.setNote(experimentId, note) })),
+    deleteExperiment: async ({ experimentId }) => {
+      if (runner.activeIds().includes(experimentId)) {
+        throw new ApiError({ code: 'conflict', message: `experiment ${experimentId} is running; cancel it before deleting it` });
+      }
+      return { deleted: await store.deleteExperiment(experimentId) };
+    },
+    rerunExperiment: async ({ experimentId }) =>
+      storeCall(async () => {
+        try {
+          return await runner.rerun(experimentId);
+        } catch (err) {
+          if (err instanceof RunnerConflictError) throw new ApiError({ code: 'conflict', message: err.message });
+          throw err;
+        }
+      }),
+    listScenarioRevisions: async (query) => store.listScenarioRevisions(query),
+    getScenarioRevision: async ({ id }) => {
+      const revision = await store.getScenarioRevision(id);
+      if (revision === undefined) throw new ApiError({ code: 'not_found', message: `scenario revision ${id} does not exist` });
+      return revision;
+    },
+    exportBundle: async ({ experimentIds }) => storeCall(() => store.exportBundle(experimentIds)),
+    importBundle: async ({ bundle }) => storeCall(() => store.importBundle(bundle)),
+    saveScenarioRevision: async ({ scenario, parentId }) => storeCall(() => store.saveScenarioRevision(scenario, parentId ?? null)),
   };
+}
+
+/** Maps the store's own errors to API errors (field paths of bundle issues are relative to the input). */
+async function storeCall<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof StoreNotFoundError) throw new ApiError({ code: 'not_found', message: err.message });
+    if (err instanceof BundleError) {
+      throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues.map((i) => ({ path: i.path === '' ? 'bundle' : `bundle.${i.path}`, message: i.message })) });
+    }
+    throw err;
+  }
 }
 
 const isCallName = (name: string): name is CallName => (CALL_NAMES as string[]).includes(name);

@@ -1,17 +1,30 @@
 // Runs experiments: plans the runs, records them (queued) before anything executes, hands the
 // computation to the worker pool, and saves each result as it arrives. This is the only path
 // from a simulation to the database, and it runs on the main thread: the one writer.
-import { runPlan, type Scenario } from '../core/index.ts';
+import { runPlan, setParameter, validateScenario, type Scenario, type StrategyId } from '../core/index.ts';
 import type { EventMap } from '../contract/index.ts';
 import type { PlannedRun, Store } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { checkRunBudget, expandSweep, sweepPointCount, type SweepDefinition } from './sweep.ts';
+import { checkRunBudget, expandSweep, RunRequestError, sweepPointCount, type SweepDefinition } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
   scenario: Scenario;
   sweep?: SweepDefinition | undefined;
 }
+
+/** Runs that share one scenario point: one simulation job computes all their strategies. */
+interface RunGroup {
+  scenario: Scenario;
+  runs: { id: number; strategy: StrategyId }[];
+}
+
+export class RunnerConflictError extends Error {
+  override name = 'RunnerConflictError';
+}
+
+/** Progress events are at most this often (the last one always goes out): a 10,000-point sweep must not flood the window. */
+export const PROGRESS_INTERVAL_MS = 100;
 
 interface ActiveExperiment {
   cancelled: boolean;
@@ -34,6 +47,10 @@ export class ExperimentRunner {
   /** Records the experiment and starts it; resolves once it is saved, not when it finishes. */
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
     const plan = runPlan(request.scenario);
+    if (plan.method === 'des') {
+      // Refused before anything is recorded, rather than failing every run later.
+      throw new RunRequestError([{ path: 'scenario.simulation.method', message: 'the discrete-event simulator is not in this version yet: use "analytic"' }]);
+    }
     checkRunBudget(sweepPointCount(request.sweep), plan.strategies.length, plan.seeds.length);
     const points = expandSweep(request.scenario, request.sweep);
     const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
@@ -45,13 +62,48 @@ export class ExperimentRunner {
       sweep: request.sweep,
       runs,
     });
-    const runIdsByPoint = points.map((_, pi) => runIds.slice(pi * plan.strategies.length, (pi + 1) * plan.strategies.length));
+    const groups: RunGroup[] = points.map((p, pi) => ({
+      scenario: p.scenario,
+      runs: plan.strategies.map((strategy, si) => ({ id: runIds[pi * plan.strategies.length + si]!, strategy })),
+    }));
+    this.launch(experimentId, groups);
+    return { experimentId, runsTotal: runIds.length };
+  }
+
+  /**
+   * Runs again the experiment's interrupted, failed and cancelled runs (same scenario, point and
+   * strategy); finished runs are kept as they are.
+   */
+  async rerun(experimentId: number): Promise<{ experimentId: number; runsTotal: number }> {
+    if (this.active.has(experimentId)) throw new RunnerConflictError(`experiment ${experimentId} is still running`);
+    const { scenario, runs } = await this.store.requeueUnfinished(experimentId);
+    const byPoint = new Map<string, RunGroup>();
+    const invalid: { ids: number[]; message: string }[] = [];
+    for (const run of runs) {
+      const key = JSON.stringify(Object.entries(run.point).sort(([a], [b]) => a.localeCompare(b)));
+      let group = byPoint.get(key);
+      if (group === undefined) {
+        let candidate: Scenario = scenario;
+        for (const [path, value] of Object.entries(run.point)) candidate = setParameter(candidate, path, value);
+        const checked = validateScenario(candidate);
+        if (!checked.ok) {
+          invalid.push({ ids: [run.id], message: `this model rejects the scenario: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}` });
+          continue;
+        }
+        group = { scenario: checked.value, runs: [] };
+        byPoint.set(key, group);
+      }
+      group.runs.push({ id: run.id, strategy: run.strategy });
+    }
+    for (const bad of invalid) await this.store.setRunsStatus(bad.ids, 'failed', bad.message);
+    if (runs.length > 0) this.launch(experimentId, [...byPoint.values()], invalid.length);
+    return { experimentId, runsTotal: runs.length };
+  }
+
+  private launch(experimentId: number, groups: RunGroup[], failedBefore = 0): void {
     const active: ActiveExperiment = { cancelled: false, jobIds: new Set(), done: Promise.resolve() };
     this.active.set(experimentId, active);
-    active.done = this.execute(experimentId, points.map((p) => p.scenario), plan.strategies, runIdsByPoint, active).finally(() =>
-      this.active.delete(experimentId),
-    );
-    return { experimentId, runsTotal: runIds.length };
+    active.done = this.execute(experimentId, groups, active, failedBefore).finally(() => this.active.delete(experimentId));
   }
 
   cancel(experimentId: number): boolean {
@@ -76,21 +128,22 @@ export class ExperimentRunner {
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
-  private async execute(
-    experimentId: number,
-    scenarios: Scenario[],
-    strategies: string[],
-    runIdsByPoint: number[][],
-    active: ActiveExperiment,
-  ): Promise<void> {
-    const runsTotal = runIdsByPoint.reduce((n, ids) => n + ids.length, 0);
+  private async execute(experimentId: number, groups: RunGroup[], active: ActiveExperiment, failedBefore: number): Promise<void> {
+    const runsTotal = groups.reduce((n, g) => n + g.runs.length, 0);
     let runsDone = 0;
-    let failures = 0;
+    let failures = failedBefore;
+    let lastProgressAt = 0;
+    const progress = (): void => {
+      const now = Date.now();
+      if (now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
+      lastProgressAt = now;
+      this.emit({ experimentId, runsDone, runsTotal, status: 'running' });
+    };
     await this.store.setExperimentStatus(experimentId, 'running');
-    this.emit({ experimentId, runsDone, runsTotal, status: 'running' });
+    progress();
 
-    const jobs = scenarios.map(async (scenario, pi) => {
-      const runIds = runIdsByPoint[pi]!;
+    const jobs = groups.map(async ({ scenario, runs }) => {
+      const runIds = runs.map((r) => r.id);
       if (active.cancelled) return;
       const job = this.pool.run(scenario);
       active.jobIds.add(job.jobId);
@@ -98,9 +151,8 @@ export class ExperimentRunner {
         const output = await job.result;
         if (active.cancelled) return;
         await this.store.markRunsRunning(runIds);
-        for (const [si, strategy] of strategies.entries()) {
+        for (const { id: runId, strategy } of runs) {
           const result = output.strategies.find((r) => r.strategy === strategy);
-          const runId = runIds[si]!;
           if (result === undefined) {
             failures++;
             await this.store.setRunsStatus([runId], 'failed', `the model returned no result for ${strategy}`);
@@ -115,7 +167,7 @@ export class ExperimentRunner {
         await this.store.setRunsStatus(runIds, 'failed', err instanceof Error ? err.message : String(err));
       } finally {
         active.jobIds.delete(job.jobId);
-        this.emit({ experimentId, runsDone, runsTotal, status: 'running' });
+        progress();
       }
     });
     await Promise.all(jobs);

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PRESETS, runPlan, type Scenario } from '../core/index.ts';
-import { MAX_SIMULATIONS, MAX_SWEEP_POINTS, SweepError, checkRunBudget, expandSweep, sweepPointCount, sweepSchema, type SweepDefinition } from './sweep.ts';
+import { MAX_SIMULATIONS, MAX_SWEEP_POINTS, RunRequestError, checkRunBudget, expandSweep, sweepPointCount, sweepSchema, type SweepDefinition } from './sweep.ts';
 
 const base: Scenario = PRESETS[0]!.scenario;
 
@@ -13,12 +13,12 @@ afterEach(() => {
   expect(Object.prototype.toString).not.toHaveProperty('x');
 });
 
-/** Runs expandSweep on a schema-valid definition: it returns points or throws SweepError, nothing else. */
-function expandOrSweepError(sweep: SweepDefinition): { points: number } | { error: SweepError } {
+/** Runs expandSweep on a schema-valid definition: it returns points or throws RunRequestError, nothing else. */
+function expandOrRequestError(sweep: SweepDefinition): { points: number } | { error: RunRequestError } {
   try {
     return { points: expandSweep(base, sweep).length };
   } catch (err) {
-    if (err instanceof SweepError) return { error: err };
+    if (err instanceof RunRequestError) return { error: err };
     throw err;
   }
 }
@@ -84,7 +84,7 @@ describe('expandSweep', () => {
     );
   });
 
-  it('returns points or a SweepError naming the parameter for any schema-valid sweep, never another error', () => {
+  it('returns points or a RunRequestError naming the parameter for any schema-valid sweep, never another error', () => {
     const segment = fc.oneof(fc.constantFrom('vm', 'vcpus', 'host', 'name', 'format', 'workload', 'x', '0'), fc.stringMatching(/^[A-Za-z0-9_]{1,8}$/));
     const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('.'));
     const value = fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 10 }), fc.boolean());
@@ -93,7 +93,7 @@ describe('expandSweep', () => {
       fc.property(fc.array(parameter, { minLength: 1, maxLength: 2 }), (parameters) => {
         const parsed = sweepSchema.safeParse({ parameters });
         if (!parsed.success) return;
-        const outcome = expandOrSweepError(parsed.data);
+        const outcome = expandOrRequestError(parsed.data);
         if ('error' in outcome) {
           expect(outcome.error.issues.length).toBeGreaterThan(0);
           for (const issue of outcome.error.issues) expect(issue.path).toMatch(/^sweep\.parameters\.[01]\.(path|values\.\d+)$/);
@@ -107,7 +107,7 @@ describe('expandSweep', () => {
 
   it('never writes through an inherited member (toString.x) or outside the scenario', () => {
     for (const path of ['toString.x', 'vm.toString.x', 'name.length', 'vm.vcpus.x', 'nothere.x']) {
-      const outcome = expandOrSweepError({ parameters: [{ path, values: [1] }] });
+      const outcome = expandOrRequestError({ parameters: [{ path, values: [1] }] });
       expect('error' in outcome, path).toBe(true);
     }
   });
@@ -123,12 +123,12 @@ describe('expandSweep', () => {
 describe('checkRunBudget', () => {
   it('refuses an experiment of more than MAX_SIMULATIONS simulations with a message saying what to lower', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX_SWEEP_POINTS }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 1000 }), (points, strategies, seeds) => {
-        const total = points * strategies * seeds;
+      fc.property(fc.integer({ min: 1, max: MAX_SWEEP_POINTS }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1000 }), (points, strategies, seeds) => {
+        const total = points * strategies * Math.max(1, seeds);
         if (total <= MAX_SIMULATIONS) expect(() => checkRunBudget(points, strategies, seeds)).not.toThrow();
         else
           expect(() => checkRunBudget(points, strategies, seeds)).toThrow(
-            `would run ${total} simulations (${points} points x ${strategies} strategies x ${seeds} seeds); the limit is ${MAX_SIMULATIONS}: lower`,
+            `would run ${total} simulations (${points} points x ${strategies} strategies x ${Math.max(1, seeds)} seeds); the limit is ${MAX_SIMULATIONS}: lower`,
           );
       }),
     );

@@ -45,8 +45,9 @@ export interface SweepPoint {
   scenario: Scenario;
 }
 
-export class SweepError extends Error {
-  override name = 'SweepError';
+/** A run or sweep that cannot start as asked: every problem, with the path of the field at fault. */
+export class RunRequestError extends Error {
+  override name = 'RunRequestError';
   readonly issues: { path: string; message: string }[];
   constructor(issues: { path: string; message: string }[]) {
     super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
@@ -61,12 +62,13 @@ export function sweepPointCount(sweep: SweepDefinition | undefined): number {
 
 /** Refuses, before anything starts, an experiment that would run more than MAX_SIMULATIONS simulations. */
 export function checkRunBudget(points: number, strategies: number, seeds: number): void {
-  const simulations = points * strategies * Math.max(1, seeds);
+  const perRun = Math.max(1, seeds); // an analytic run has no seeds and computes once
+  const simulations = points * strategies * perRun;
   if (simulations > MAX_SIMULATIONS) {
-    throw new SweepError([
+    throw new RunRequestError([
       {
         path: 'sweep',
-        message: `would run ${simulations} simulations (${points} points x ${strategies} strategies x ${seeds} seeds); the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`,
+        message: `would run ${simulations} simulations (${points} points x ${strategies} strategies x ${perRun} seeds); the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`,
       },
     ]);
   }
@@ -93,10 +95,10 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
   const total = sweepPointCount(sweep);
   for (const [pi, parameter] of sweep.parameters.entries()) {
     const problem = isPrototypeKeyPath(parameter.path) ?? checkPathOwned(base, parameter.path);
-    if (problem !== undefined) throw new SweepError([{ path: `sweep.parameters.${pi}.path`, message: problem }]);
+    if (problem !== undefined) throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: problem }]);
   }
   if (total > MAX_SWEEP_POINTS) {
-    throw new SweepError([{ path: 'sweep.parameters', message: `${total} points is more than the limit of ${MAX_SWEEP_POINTS}; use fewer values` }]);
+    throw new RunRequestError([{ path: 'sweep.parameters', message: `${total} points is more than the limit of ${MAX_SWEEP_POINTS}; use fewer values` }]);
   }
   let points: SweepPoint[] = [{ point: {}, scenario: base }];
   for (const [pi, parameter] of sweep.parameters.entries()) {
@@ -107,11 +109,11 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
         try {
           candidate = setParameter(p.scenario, parameter.path, value);
         } catch (err) {
-          throw new SweepError([{ path: `sweep.parameters.${pi}.path`, message: `${parameter.path}: ${err instanceof Error ? err.message : String(err)}` }]);
+          throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: `${parameter.path}: ${err instanceof Error ? err.message : String(err)}` }]);
         }
         const checked = validateScenario(candidate);
         if (!checked.ok) {
-          throw new SweepError(checked.issues.map((i) => ({ path: `sweep.parameters.${pi}.values.${vi}`, message: `${parameter.path} = ${String(value)}: ${i.path} ${i.message}` })));
+          throw new RunRequestError(checked.issues.map((i) => ({ path: `sweep.parameters.${pi}.values.${vi}`, message: `${parameter.path} = ${String(value)}: ${i.path} ${i.message}` })));
         }
         next.push({ point: { ...p.point, [parameter.path]: value }, scenario: checked.value });
       }

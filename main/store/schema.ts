@@ -1,5 +1,6 @@
 // The database as Kysely sees it, written by hand (kysely-codegen does not support
-// better-sqlite3 13) and guarded by the schema snapshot test in schema.test.ts.
+// better-sqlite3 13) and guarded by the schema snapshot test in schema.test.ts. The FTS5 table
+// experiments_fts (migration 0002) is queried with raw SQL only, so it is not listed here.
 import type { Generated } from 'kysely';
 
 export interface ScenarioRevisionsTable {
@@ -26,6 +27,10 @@ export interface ExperimentsTable {
   created_at: string;
   finished_at: string | null;
   note: Generated<string>;
+  /** Stable identity across databases (export/import); random, assigned at creation. */
+  uid: string;
+  /** The process executing it ('host:pid:start'); null when none has yet or it was imported. */
+  owner: string | null;
 }
 
 export interface RunsTable {
@@ -59,6 +64,13 @@ export interface DistributionsTable {
   body: string;
 }
 
+export interface SeriesTable {
+  run_id: number;
+  key: string;
+  /** JSON of RunSeries: { x: number[]; y: number[] }. */
+  body: string;
+}
+
 export interface TagsTable {
   experiment_id: number;
   tag: string;
@@ -71,5 +83,6 @@ export interface Database {
   runs: RunsTable;
   metrics: MetricsTable;
   distributions: DistributionsTable;
+  series: SeriesTable;
   tags: TagsTable;
 }

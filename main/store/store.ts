@@ -1,9 +1,29 @@
 // The experiment store: the only code that writes the database. Callers hand it validated
 // scenarios and core results; it knows nothing of how they were computed.
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { CapabilityRow, CostEntry, Estimate, LatencyDistribution, Method, Scenario, StrategyId, StrategyResult } from '../core/index.ts';
-import type { ExperimentDetail, ExperimentPage, ExperimentStatus, ExperimentSummary, RunDetail, RunStatus } from '../contract/index.ts';
+import type {
+  ExperimentDetail,
+  ExperimentPage,
+  ExperimentQuery,
+  ExperimentStatus,
+  ExperimentSummary,
+  RunDetail,
+  RunPage,
+  RunQuery,
+  RunSeries,
+  RunStatus,
+  RunSummary,
+  ScenarioRevision,
+  ScenarioRevisionPage,
+} from '../contract/index.ts';
+import type { Bundle, ImportSummary } from './bundle.ts';
+import { exportBundle, importBundle } from './bundle-io.ts';
+import { StoreNotFoundError } from './errors.ts';
+import { currentOwner, ownerAlive } from './owner.ts';
+import { experimentConditions, experimentOrder, needsScenario, runConditions, runOrder, whereClause } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, type OpenedDatabase } from './open.ts';
 import type { Database } from './schema.ts';
@@ -28,9 +48,41 @@ export interface FinishedRun {
   modelVersion: string;
   costTable: CostEntry[];
   result: StrategyResult;
+  /** Series beside the result's metrics and distributions (none from the analytic model). */
+  series?: Record<string, RunSeries> | undefined;
 }
 
 const now = (): string => new Date().toISOString();
+
+interface SummaryRow {
+  id: number;
+  name: string;
+  kind: 'single' | 'sweep';
+  method: Method;
+  scenario_id: string;
+  scenario_name: string;
+  status: ExperimentStatus;
+  created_at: string;
+  finished_at: string | null;
+  note: string;
+  runs_total: number | null;
+  runs_done: number | null;
+  model_version: string | null;
+}
+
+interface RunRow {
+  id: number;
+  experiment_id: number;
+  experiment_name: string;
+  scenario_id: string;
+  strategy: StrategyId;
+  point: string;
+  status: RunStatus;
+  started_at: string | null;
+  finished_at: string | null;
+  model_version: string | null;
+  error: string | null;
+}
 
 export class Store {
   readonly db: Kysely<Database>;
@@ -49,19 +101,58 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
+    this.opened.sqlite.pragma('optimize');
     await this.db.destroy();
   }
 
-  /** Runs that were queued or running when the process died can never finish: say so. */
+  /**
+   * Runs that were queued or running when their process died can never finish: say so. Runs of
+   * an experiment whose process is still alive (another gmemlab on this database) are left alone.
+   */
   async markInterrupted(): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
+      const unfinished = await trx
+        .selectFrom('experiments')
+        .select(['id', 'owner'])
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', ['queued', 'running']),
+            eb.exists(eb.selectFrom('runs').select('runs.id').whereRef('runs.experiment_id', '=', 'experiments.id').where('runs.status', 'in', ['queued', 'running'])),
+          ]),
+        )
+        .execute();
+      const orphaned = unfinished.filter((e) => !ownerAlive(e.owner)).map((e) => e.id);
+      if (orphaned.length === 0) return 0;
       const runs = await trx
         .updateTable('runs')
         .set({ status: 'interrupted', finished_at: now(), error: 'gmemlab stopped before this run finished' })
         .where('status', 'in', ['queued', 'running'])
+        .where('experiment_id', 'in', orphaned)
         .executeTakeFirst();
-      await trx.updateTable('experiments').set({ status: 'interrupted', finished_at: now() }).where('status', 'in', ['queued', 'running']).execute();
+      await trx
+        .updateTable('experiments')
+        .set({ status: 'interrupted', finished_at: now() })
+        .where('status', 'in', ['queued', 'running'])
+        .where('id', 'in', orphaned)
+        .execute();
       return Number(runs.numUpdatedRows);
+    });
+  }
+
+  /** Like saveScenario, for callers that name a parent which must exist; says whether the revision is new. */
+  async saveScenarioRevision(scenario: Scenario, parentId: string | null): Promise<{ id: string; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      if (parentId !== null && (await trx.selectFrom('scenario_revisions').select('id').where('id', '=', parentId).executeTakeFirst()) === undefined) {
+        throw new StoreNotFoundError(`parent scenario revision ${parentId} does not exist`);
+      }
+      const id = contentHash(scenario);
+      const result = await trx
+        .insertInto('scenario_revisions')
+        .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
     });
   }
 
@@ -95,6 +186,8 @@ export class Store {
           status: 'queued',
           created_at: now(),
           finished_at: null,
+          uid: randomUUID(),
+          owner: currentOwner(),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -161,6 +254,8 @@ export class Store {
       if (metricRows.length > 0) await trx.insertInto('metrics').values(metricRows).execute();
       const distributionRows = Object.entries(result.distributions).map(([key, d]) => ({ run_id: runId, key, body: JSON.stringify(d) }));
       if (distributionRows.length > 0) await trx.insertInto('distributions').values(distributionRows).execute();
+      const seriesRows = Object.entries(finished.series ?? {}).map(([key, s]) => ({ run_id: runId, key, body: JSON.stringify(s) }));
+      if (seriesRows.length > 0) await trx.insertInto('series').values(seriesRows).execute();
     });
   }
 
@@ -179,54 +274,42 @@ export class Store {
       .execute();
   }
 
-  async listExperiments(query: { offset: number; limit: number; search?: string | undefined }): Promise<ExperimentPage> {
-    return this.querySummaries(query);
+  /** One page of experiment history, filtered and sorted (see ExperimentQuery). */
+  async listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
+    const conditions = [...experimentConditions(query)];
+    if (query.statuses !== undefined && query.statuses.length > 0) conditions.push(sql`e.status in (${sql.join(query.statuses)})`);
+    const runLevel = runConditions(query);
+    if (runLevel.length > 0) {
+      const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
+      conditions.push(sql`exists (select 1 from runs r ${join} where r.experiment_id = e.id and ${sql.join(runLevel, sql` and `)})`);
+    }
+    const where = whereClause(conditions);
+    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.db);
+    const rows = await this.summaryRows(sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`);
+    return { total: Number(total.rows[0]?.total ?? 0), items: await this.toSummaries(rows) };
   }
 
-  private async querySummaries(query: { offset: number; limit: number; search?: string | undefined; id?: number }): Promise<ExperimentPage> {
-    let base = this.db.selectFrom('experiments as e').innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id');
-    if (query.id !== undefined) base = base.where('e.id', '=', query.id);
-    if (query.search !== undefined && query.search.trim() !== '') {
-      const like = `%${query.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      base = base.where((eb) => eb.or([sql<boolean>`e.name like ${like} escape '\\'`, sql<boolean>`e.note like ${like} escape '\\'`]));
-    }
-    const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    const rows = await base
-      .select([
-        'e.id',
-        'e.name',
-        'e.kind',
-        'e.method',
-        'e.scenario_id',
-        's.name as scenario_name',
-        'e.status',
-        'e.created_at',
-        'e.finished_at',
-        'e.note',
-      ])
-      .select((eb) => [
-        eb.selectFrom('runs').select(eb.fn.countAll<number>().as('c')).whereRef('runs.experiment_id', '=', 'e.id').as('runs_total'),
-        eb
-          .selectFrom('runs')
-          .select(eb.fn.countAll<number>().as('c'))
-          .whereRef('runs.experiment_id', '=', 'e.id')
-          .where('runs.status', '=', 'done')
-          .as('runs_done'),
-        eb.selectFrom('runs').select('runs.model_version').whereRef('runs.experiment_id', '=', 'e.id').where('runs.model_version', 'is not', null).limit(1).as('model_version'),
-      ])
-      .orderBy('e.id', 'desc')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
+  private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
+    const result = await sql<SummaryRow>`
+      select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
+        (select count(*) from runs where runs.experiment_id = e.id) as runs_total,
+        (select count(*) from runs where runs.experiment_id = e.id and runs.status = 'done') as runs_done,
+        (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
+      from experiments e join scenario_revisions s on s.id = e.scenario_id
+      ${tail}`.execute(this.db);
+    return result.rows;
+  }
+
+  private async toSummaries(rows: SummaryRow[]): Promise<ExperimentSummary[]> {
     const tags = await this.tagsFor(rows.map((r) => r.id));
-    const items: ExperimentSummary[] = rows.map((r) => ({
+    return rows.map((r) => ({
       id: r.id,
       name: r.name,
       kind: r.kind,
       method: r.method,
       scenarioId: r.scenario_id,
       scenarioName: r.scenario_name,
-      status: r.status as ExperimentStatus,
+      status: r.status,
       runsTotal: Number(r.runs_total ?? 0),
       runsDone: Number(r.runs_done ?? 0),
       modelVersion: r.model_version ?? null,
@@ -235,7 +318,163 @@ export class Store {
       tags: tags.get(r.id) ?? [],
       note: r.note,
     }));
-    return { total: Number(totalRow.total), items };
+  }
+
+  /** One page of runs across experiments, filtered and sorted (see RunQuery). */
+  async listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
+    const conditions = [...experimentConditions(query), ...runConditions(query)];
+    if (query.statuses !== undefined && query.statuses.length > 0) conditions.push(sql`r.status in (${sql.join(query.statuses)})`);
+    if (query.experimentId !== undefined) conditions.push(sql`r.experiment_id = ${query.experimentId}`);
+    const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
+    const where = whereClause(conditions);
+    const total = await sql<{ total: number }>`select count(*) as total from runs r join experiments e on e.id = r.experiment_id ${join} ${where}`.execute(
+      this.db,
+    );
+    const sortKey = query.sort?.by === 'metric' ? (query.sort.key ?? '') : null;
+    const sortJoin = sortKey === null ? sql`` : sql`left join metrics sm on sm.run_id = r.id and sm.key = ${sortKey}`;
+    const rows = await sql<RunRow>`
+      select r.id, r.experiment_id, e.name as experiment_name, r.scenario_id, r.strategy, r.point, r.status,
+        r.started_at, r.finished_at, r.model_version, r.error
+      from runs r join experiments e on e.id = r.experiment_id ${join} ${sortJoin}
+      ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.db);
+    const keys = [...new Set([...(query.include ?? []), ...(query.metrics ?? []).map((m) => m.key), ...(sortKey === null ? [] : [sortKey])])];
+    const ids = rows.rows.map((r) => r.id);
+    const metricRows =
+      keys.length === 0 || ids.length === 0
+        ? []
+        : await this.db.selectFrom('metrics').selectAll().where('run_id', 'in', ids).where('key', 'in', keys).execute();
+    const items: RunSummary[] = rows.rows.map((r) => {
+      const metrics: Record<string, Estimate> = {};
+      for (const m of metricRows) if (m.run_id === r.id) metrics[m.key] = { mean: m.mean, ci95: m.ci95, n: m.n };
+      return {
+        id: r.id,
+        experimentId: r.experiment_id,
+        experimentName: r.experiment_name,
+        scenarioId: r.scenario_id,
+        strategy: r.strategy,
+        point: JSON.parse(r.point) as RunSummary['point'],
+        status: r.status,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        modelVersion: r.model_version,
+        error: r.error,
+        metrics,
+      };
+    });
+    return { total: Number(total.rows[0]?.total ?? 0), items };
+  }
+
+  /** Replaces the experiment's tags (trimmed, deduplicated, sorted); returns them. */
+  async setTags(experimentId: number, tags: string[]): Promise<string[]> {
+    const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
+    await this.db.transaction().execute(async (trx) => {
+      await this.requireExperiment(trx, experimentId);
+      await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
+      if (clean.length > 0) await trx.insertInto('tags').values(clean.map((tag) => ({ experiment_id: experimentId, tag }))).execute();
+    });
+    return clean;
+  }
+
+  async setNote(experimentId: number, note: string): Promise<string> {
+    const result = await this.db.updateTable('experiments').set({ note }).where('id', '=', experimentId).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
+    return note;
+  }
+
+  /** Deletes the experiment with its runs, metrics, distributions and tags (one transaction, by cascade). Scenario revisions stay: they are history. */
+  async deleteExperiment(experimentId: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const runIds = trx.selectFrom('runs').select('id').where('experiment_id', '=', experimentId);
+      // Explicit rather than relying on foreign_keys being on for every connection.
+      await trx.deleteFrom('metrics').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('distributions').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('series').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('runs').where('experiment_id', '=', experimentId).execute();
+      await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
+      const result = await trx.deleteFrom('experiments').where('id', '=', experimentId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  /**
+   * Puts the experiment's interrupted, failed and cancelled runs back in the queue (one
+   * transaction) and returns them with the base scenario, for the runner to execute again.
+   */
+  async requeueUnfinished(experimentId: number): Promise<{ scenario: Scenario; runs: { id: number; strategy: StrategyId; point: Record<string, number | string | boolean> }[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.requireExperiment(trx, experimentId);
+      const experiment = await trx
+        .selectFrom('experiments as e')
+        .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
+        .select(['s.body'])
+        .where('e.id', '=', experimentId)
+        .executeTakeFirstOrThrow();
+      const runs = await trx
+        .selectFrom('runs')
+        .select(['id', 'strategy', 'point'])
+        .where('experiment_id', '=', experimentId)
+        .where('status', 'in', ['interrupted', 'failed', 'cancelled'])
+        .orderBy('id')
+        .execute();
+      const ids = runs.map((r) => r.id);
+      if (ids.length > 0) {
+        await trx.deleteFrom('metrics').where('run_id', 'in', ids).execute();
+        await trx.deleteFrom('distributions').where('run_id', 'in', ids).execute();
+        await trx.deleteFrom('series').where('run_id', 'in', ids).execute();
+        await trx.updateTable('runs').set({ status: 'queued', started_at: null, finished_at: null, error: null }).where('id', 'in', ids).execute();
+        await trx.updateTable('experiments').set({ status: 'queued', finished_at: null, owner: currentOwner() }).where('id', '=', experimentId).execute();
+      }
+      return {
+        scenario: JSON.parse(experiment.body) as Scenario,
+        runs: runs.map((r) => ({ id: r.id, strategy: r.strategy as StrategyId, point: JSON.parse(r.point) as Record<string, number | string | boolean> })),
+      };
+    });
+  }
+
+  async listScenarioRevisions(query: { offset: number; limit: number; name?: string | undefined }): Promise<ScenarioRevisionPage> {
+    let base = this.db.selectFrom('scenario_revisions as s');
+    if (query.name !== undefined && query.name.trim() !== '') {
+      const like = `%${query.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      base = base.where(sql<boolean>`s.name like ${like} escape '\\'`);
+    }
+    const total = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await base
+      .select(['s.id', 's.name', 's.parent_id', 's.created_at'])
+      .select((eb) => eb.selectFrom('experiments').select(eb.fn.countAll<number>().as('c')).whereRef('experiments.scenario_id', '=', 's.id').as('experiments'))
+      .orderBy('s.created_at', 'desc')
+      .orderBy('s.id')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute();
+    return {
+      total: Number(total.total),
+      items: rows.map((r) => ({ id: r.id, name: r.name, parentId: r.parent_id, createdAt: r.created_at, experiments: Number(r.experiments ?? 0) })),
+    };
+  }
+
+  async getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
+    const row = await this.db
+      .selectFrom('scenario_revisions as s')
+      .selectAll('s')
+      .select((eb) => eb.selectFrom('experiments').select(eb.fn.countAll<number>().as('c')).whereRef('experiments.scenario_id', '=', 's.id').as('experiments'))
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return { id: row.id, name: row.name, parentId: row.parent_id, createdAt: row.created_at, experiments: Number(row.experiments ?? 0), scenario: JSON.parse(row.body) as Scenario };
+  }
+
+  async exportBundle(experimentIds: number[]): Promise<Bundle> {
+    return exportBundle(this.db, experimentIds);
+  }
+
+  /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
+  async importBundle(raw: unknown): Promise<ImportSummary> {
+    return importBundle(this.db, raw);
+  }
+
+  private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {
+    const row = await trx.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst();
+    if (row === undefined) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
   }
 
   private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
@@ -247,13 +486,14 @@ export class Store {
   }
 
   async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
-    const summary = (await this.querySummaries({ offset: 0, limit: 1, id: experimentId })).items[0];
+    const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
     if (summary === undefined) return undefined;
     const scenarioRow = await this.db.selectFrom('scenario_revisions').select('body').where('id', '=', summary.scenarioId).executeTakeFirstOrThrow();
     const runs = await this.db.selectFrom('runs').selectAll().where('experiment_id', '=', experimentId).orderBy('id').execute();
     const runIds = runs.map((r) => r.id);
     const metrics = runIds.length === 0 ? [] : await this.db.selectFrom('metrics').selectAll().where('run_id', 'in', runIds).execute();
     const distributions = runIds.length === 0 ? [] : await this.db.selectFrom('distributions').selectAll().where('run_id', 'in', runIds).execute();
+    const series = runIds.length === 0 ? [] : await this.db.selectFrom('series').selectAll().where('run_id', 'in', runIds).execute();
     const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
     const costTable =
       costTableId === null
@@ -264,6 +504,8 @@ export class Store {
       for (const row of metrics) if (row.run_id === r.id) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
       const d: Record<string, LatencyDistribution> = {};
       for (const row of distributions) if (row.run_id === r.id) d[row.key] = JSON.parse(row.body) as LatencyDistribution;
+      const sr: Record<string, RunSeries> = {};
+      for (const row of series) if (row.run_id === r.id) sr[row.key] = JSON.parse(row.body) as RunSeries;
       return {
         id: r.id,
         strategy: r.strategy as StrategyId,
@@ -278,6 +520,7 @@ export class Store {
         capability: r.capability === null ? null : (JSON.parse(r.capability) as CapabilityRow),
         metrics: m,
         distributions: d,
+        series: sr,
       };
     });
     return { ...summary, scenario: JSON.parse(scenarioRow.body) as Scenario, costTable, runs: runDetails };

@@ -1,0 +1,89 @@
+// The gmemlab command through real child processes, on temporary databases.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PRESETS, runPlan } from '../core/index.ts';
+
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'gmemlab.js');
+const dir = mkdtempSync(join(tmpdir(), 'gmemlab-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function gmemlab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('gmemlab CLI', () => {
+  it('lists the presets, as text and as JSON', () => {
+    const text = gmemlab('presets');
+    expect(text.status).toBe(0);
+    for (const p of PRESETS) expect(text.stdout).toContain(p.id);
+    const json = gmemlab('presets', '--json');
+    expect((JSON.parse(json.stdout) as { id: string }[]).map((p) => p.id)).toEqual(PRESETS.map((p) => p.id));
+  });
+
+  it('prints a preset as a scenario file that `run` accepts and saves', () => {
+    const preset = PRESETS[0]!;
+    const printed = gmemlab('preset', preset.id);
+    expect(printed.status).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual(preset.scenario);
+    const file = join(dir, 'scenario.json');
+    writeFileSync(file, printed.stdout);
+    const db = join(dir, 'run.sqlite');
+    const run = gmemlab('run', file, '--db', db, '--json');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const detail = JSON.parse(run.stdout) as { status: string; runs: { strategy: string; status: string }[] };
+    expect(detail.status).toBe('done');
+    expect(detail.runs.map((r) => r.strategy)).toEqual(runPlan(preset.scenario).strategies);
+    const text = gmemlab('run', file, '--db', db);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/experiment 2: /);
+  });
+
+  it('exits 2 with the reason on stderr for bad usage and bad input', () => {
+    const unknown = gmemlab('frobnicate');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+
+    const missingPreset = gmemlab('preset', 'no-such-preset');
+    expect(missingPreset.status).toBe(2);
+    expect(missingPreset.stderr).toContain('no preset named "no-such-preset"');
+
+    const badOption = gmemlab('presets', '--frob');
+    expect(badOption.status).toBe(2);
+
+    const notJson = join(dir, 'broken.json');
+    writeFileSync(notJson, '{ not json');
+    const broken = gmemlab('run', notJson, '--db', join(dir, 'x.sqlite'));
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain('is not valid JSON');
+
+    const invalid = join(dir, 'invalid.json');
+    writeFileSync(invalid, JSON.stringify({ ...PRESETS[0]!.scenario, vm: 'lots' }));
+    const rejected = gmemlab('run', invalid, '--db', join(dir, 'x.sqlite'));
+    expect(rejected.status).toBe(2);
+    expect(rejected.stderr).toMatch(/vm/);
+  });
+
+  it('refuses a database file of another program, without modifying it', () => {
+    const foreign = join(dir, 'foreign.sqlite');
+    writeFileSync(foreign, 'this is not sqlite at all, just text that happens to be long enough'.repeat(100));
+    const preset = join(dir, 'p.json');
+    writeFileSync(preset, JSON.stringify(PRESETS[0]!.scenario));
+    const before = readFileSync(foreign);
+    const r = gmemlab('run', preset, '--db', foreign);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('is not a gmemlab database');
+    expect(readFileSync(foreign).equals(before)).toBe(true);
+  });
+
+  it('prints help for the program and for each command', () => {
+    expect(gmemlab('--help').stdout).toContain('commands:');
+    const runHelp = gmemlab('run', '--help');
+    expect(runHelp.status).toBe(0);
+    expect(runHelp.stdout).toContain('usage: gmemlab run');
+  });
+});

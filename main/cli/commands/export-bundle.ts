@@ -1,0 +1,41 @@
+// gmemlab export-bundle
+import { renameSync, writeFileSync } from 'node:fs';
+import { StoreNotFoundError } from '../../store/errors.ts';
+import { out, printJson, UsageError, withApp, type Command } from '../shared.ts';
+
+export const exportBundleCommand: Command = {
+  name: 'export-bundle',
+  summary: 'write experiments with their scenarios, runs, metrics, tags and notes to a bundle file',
+  usage: 'gmemlab export-bundle ID [ID...] --out FILE [--db PATH] [--json]',
+  options: { out: { type: 'string' } },
+  async run({ positionals, values, json }) {
+    if (positionals.length === 0) throw new UsageError('export-bundle needs at least one experiment ID (see the history)');
+    const ids = positionals.map((p) => {
+      if (!/^[1-9]\d{0,15}$/.test(p)) throw new UsageError(`"${p}" is not an experiment ID (a positive whole number)`);
+      return Number(p);
+    });
+    const file = values['out'];
+    if (typeof file !== 'string' || file === '') throw new UsageError('export-bundle needs --out FILE');
+    return withApp(values, async (app) => {
+      let bundle;
+      try {
+        bundle = await app.store.exportBundle(ids);
+      } catch (err) {
+        if (err instanceof StoreNotFoundError) throw new UsageError(err.message);
+        throw err;
+      }
+      // Write beside the target and rename, so a failed write never leaves half a bundle.
+      const partial = `${file}.partial`;
+      try {
+        writeFileSync(partial, `${JSON.stringify(bundle, null, 2)}\n`);
+        renameSync(partial, file);
+      } catch (err) {
+        throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
+      }
+      const runs = bundle.experiments.reduce((n, e) => n + e.runs.length, 0);
+      if (json) printJson({ out: file, experiments: bundle.experiments.length, runs, scenarios: bundle.scenarios.length });
+      else out(`wrote ${bundle.experiments.length} experiment(s) with ${runs} run(s) to ${file}`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,55 @@
+// Addressing scenario fields by dotted path, for sweeps, and what a run of a scenario computes.
+import type { Method, StrategyId } from './api.ts';
+import { COST_KEYS } from './costs.ts';
+import type { Scenario } from './scenario.ts';
+import { enabledStrategies } from './strategies.ts';
+
+/**
+ * A copy of the scenario with one leaf replaced. The path must name an existing number, boolean
+ * or string field and the value must be of the same type, or an absent optional field (a cost
+ * override in host.costs); the caller validates the result (the schema is strict, so an unknown
+ * field is reported there).
+ */
+export function setParameter(scenario: Scenario, path: string, value: unknown): Scenario {
+  const keys = path.split('.');
+  if (keys.some((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype')) throw new Error(`"${path}" is not a field path`);
+  const copy = structuredClone(scenario) as unknown as Record<string, unknown>;
+  let node: Record<string, unknown> = copy;
+  for (const [i, key] of keys.entries()) {
+    const last = i === keys.length - 1;
+    if (!Object.hasOwn(node, key) && !last) throw new Error(`"${keys.slice(0, i + 1).join('.')}" is not a field of the scenario`);
+    const current = node[key];
+    if (last && current === undefined) {
+      node[key] = value;
+    } else if (last) {
+      if (current === null || typeof current === 'object') throw new Error(`"${path}" is a group, not a value`);
+      if (typeof current !== typeof value) throw new Error(`"${path}" takes a ${typeof current}, not a ${typeof value}`);
+      node[key] = value;
+    } else {
+      if (current === null || typeof current !== 'object' || Array.isArray(current)) throw new Error(`"${keys.slice(0, i + 1).join('.')}" has no fields`);
+      node = current as Record<string, unknown>;
+    }
+  }
+  return copy as unknown as Scenario;
+}
+
+/** The dotted paths of every number, boolean and string leaf (what a sweep can vary). */
+export function parameterPaths(scenario: Scenario): { path: string; type: 'number' | 'boolean' | 'string' }[] {
+  const out: { path: string; type: 'number' | 'boolean' | 'string' }[] = [];
+  const walk = (node: unknown, prefix: string): void => {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') out.push({ path, type: typeof value as 'number' | 'boolean' | 'string' });
+      else walk(value, path);
+    }
+  };
+  walk(scenario, '');
+  for (const key of COST_KEYS) if (scenario.host.costs[key] === undefined) out.push({ path: `host.costs.${key}`, type: 'number' });
+  return out.filter((p) => p.path !== 'format');
+}
+
+export function runPlan(scenario: Scenario): { method: Method; strategies: StrategyId[]; seeds: number[] } {
+  const method = scenario.simulation.method;
+  return { method, strategies: enabledStrategies(scenario), seeds: method === 'des' ? [...scenario.simulation.seeds] : [] };
+}

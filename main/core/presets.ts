@@ -1,0 +1,133 @@
+// Presets for the recognisable cases of DESIGN.md. Rates are illustrative orders of magnitude,
+// each with where it comes from; import `perf kvm stat report` output to use a real VM's mix.
+import type { Scenario, TouchpointSpec } from './scenario.ts';
+import type { TouchpointId } from './touchpoints.ts';
+
+export interface Preset {
+  id: string;
+  name: string;
+  description: string;
+  /** Where the rates come from. */
+  source: string;
+  scenario: Scenario;
+}
+
+const off = (pagesPerEvent: number, bytesPerEvent: number, write: boolean): TouchpointSpec => ({ ratePerSec: 0, pagesPerEvent, bytesPerEvent, write });
+
+/** Page and byte footprints per event are properties of the touchpoint, shared by every preset. */
+const TOUCHPOINTS_OFF: Record<TouchpointId, TouchpointSpec> = {
+  mmio: off(1.2, 16, false), // instruction fetch (+ ~20% straddling a page boundary) and a small operand
+  pio: off(1, 512, true), // a REP INS/OUTS buffer
+  nestedTdp: off(4, 32, true), // a 4-level walk of L1's tables, A/D bits written
+  pfnCache: off(1, 64, true), // steal time / kvmclock record
+  hypercall: off(1, 256, false),
+  postCopy: off(1, 4096, true),
+  migration: off(1, 4096, false),
+  virtio: off(2, 1500, true), // descriptor page + one MTU-sized buffer
+  snapshot: off(1, 4096, false),
+};
+
+function scenario(name: string, description: string, overrides: { vm?: Partial<Scenario['vm']>; rates: Partial<Record<TouchpointId, number>> }): Scenario {
+  const touchpoints = Object.fromEntries(
+    Object.entries(TOUCHPOINTS_OFF).map(([id, spec]) => [id, { ...spec, ratePerSec: overrides.rates[id as TouchpointId] ?? 0 }]),
+  ) as Record<TouchpointId, TouchpointSpec>;
+  return {
+    format: 'gmemlab/scenario@1',
+    name,
+    description,
+    host: {
+      cpus: 64,
+      ghz: 2.5,
+      pcid: true,
+      smap: true,
+      smapStopsSpeculation: false, // not assumed: a CPU must be known to stop speculative loads at SMAP
+      lass: false,
+      directMapPageSize: '1G',
+      irqPerSecPerCpu: 1000, // 1000 Hz tick on a busy CPU plus device interrupts
+      nmiPerSecPerCpu: 0.5, // perf-based NMI watchdog
+      costs: {},
+    },
+    vm: {
+      vcpus: 8,
+      memoryGiB: 32,
+      backingPageSize: '2M',
+      nested: false,
+      dirtyLogging: false,
+      postCopy: false,
+      placement: 'pinned',
+      userspaceExitsPerSecPerVcpu: 200,
+      schedInsPerSecPerVcpu: 500,
+      inKvmRunFraction: 0.98,
+      ...overrides.vm,
+    },
+    workload: { touchpoints },
+    strategies: {
+      S0: { enabled: true },
+      S1: { enabled: true },
+      S2: { enabled: true, batchPages: 1, flushAfterUs: 0 },
+      S3: { enabled: true },
+      S4: { enabled: true, switchPoint: 'kvm_run' },
+      S5: { enabled: true },
+      vmmAccess: 'syscall',
+      selectiveMmapFraction: 0.05,
+    },
+    simulation: { method: 'analytic', durationSec: 1, seeds: [1, 2, 3, 4, 5] },
+  };
+}
+
+export const PRESETS: Preset[] = [
+  {
+    id: 'quiet-cloud-vm',
+    name: 'Quiet cloud VM',
+    description: 'An 8-vCPU general-purpose guest with virtio devices (ioeventfd), mostly idle: steal time at each sched-in, a few MMIO exits.',
+    source:
+      'Illustrative. pfnCache = sched-ins/s (steal time is written at every vCPU sched-in); MMIO and hypercall rates are low hundreds per vCPU, as in the arm64 perf kvm stat sample of reference/perf-kvm-stat.md scaled to an idle guest.',
+    scenario: scenario('Quiet cloud VM', 'Mostly idle general-purpose guest.', { rates: { mmio: 100, pio: 5, pfnCache: 500, hypercall: 20, virtio: 2000 } }),
+  },
+  {
+    id: 'mmio-heavy-legacy',
+    name: 'MMIO-heavy legacy device',
+    description: 'A guest driving an emulated device (e1000/IDE style) through MMIO and string port I/O: every access is an instruction KVM must fetch and decode.',
+    source:
+      'Illustrative. In the arm64 perf kvm stat sample (reference/perf-kvm-stat.md) MMIO data aborts are 98.9% of exits; 20,000 MMIO exits/s per vCPU is a busy emulated NIC.',
+    scenario: scenario('MMIO-heavy legacy device', 'Emulated device driven by MMIO and string PIO.', { rates: { mmio: 20000, pio: 5000, pfnCache: 500, hypercall: 20, virtio: 0 } }),
+  },
+  {
+    id: 'virtio-network',
+    name: 'Virtio-heavy network VM',
+    description: 'A network appliance pushing ~250k packets/s through a VMM-emulated virtio-net: the VMM touches descriptors and buffers.',
+    source: 'Illustrative: ~250k requests/s per VM is a userspace virtio-net at a few Gbit/s with MTU-sized packets; notifications via ioeventfd keep MMIO exits low.',
+    scenario: scenario('Virtio-heavy network VM', 'VMM-emulated virtio-net under load.', { rates: { mmio: 1000, pfnCache: 2000, hypercall: 50, virtio: 250000 } }),
+  },
+  {
+    id: 'nested-l2-boot',
+    name: 'Nested hypervisor booting L2',
+    description: 'The guest is itself a hypervisor booting an L2: KVM shadows its EPT, walking L1 page tables in guest memory on every fault.',
+    source:
+      'Illustrative: a booting L2 faults in its memory; 50,000 shadow-EPT faults/s per vCPU, each a 4-level walk of L1 tables. Nested exits cost ~18,890 cycles (costs.md).',
+    scenario: scenario('Nested hypervisor booting L2', 'L1 hypervisor booting L2 under shadow EPT.', {
+      vm: { nested: true, userspaceExitsPerSecPerVcpu: 500 },
+      rates: { mmio: 2000, nestedTdp: 50000, pfnCache: 1000, hypercall: 2000, virtio: 5000 },
+    }),
+  },
+  {
+    id: 'live-migration',
+    name: 'Live migration',
+    description: 'Pre-copy migration of a running VM: the VMM reads every dirty page, about 1 GB/s, while the guest keeps running.',
+    source: 'Illustrative: 250,000 pages/s of 4 KiB is ~1 GB/s, a typical pre-copy stream on a 10-25 Gbit/s link.',
+    scenario: scenario('Live migration', 'Pre-copy live migration at ~1 GB/s.', {
+      vm: { dirtyLogging: true },
+      rates: { mmio: 100, pfnCache: 500, hypercall: 20, virtio: 2000, migration: 250000 },
+    }),
+  },
+  {
+    id: 'snapshot-restore',
+    name: 'Snapshot restore with demand paging',
+    description: 'A VM restored from a snapshot: pages arrive on demand through post-copy faults while the VMM streams the rest.',
+    source: 'Illustrative: 100,000 demand faults/s and a 2 GB/s background stream (500,000 pages/s), as in fast-restore setups.',
+    scenario: scenario('Snapshot restore with demand paging', 'Restore with post-copy demand paging.', {
+      vm: { postCopy: true },
+      rates: { mmio: 100, pfnCache: 500, hypercall: 20, postCopy: 100000, snapshot: 500000 },
+    }),
+  },
+];

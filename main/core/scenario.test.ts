@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from './presets.ts';
+import { validateScenario } from './scenario.ts';
+
+const base = PRESETS[0]!.scenario;
+
+describe('validateScenario', () => {
+  it('accepts every preset', () => {
+    for (const p of PRESETS) expect(validateScenario(p.scenario)).toEqual({ ok: true, value: p.scenario });
+  });
+
+  it('reports every problem with its field path and a plain reason', () => {
+    const bad = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
+    bad['vm']!['vcpus'] = 0;
+    bad['vm']!['turbo'] = true;
+    delete bad['host']!['ghz'];
+    bad['strategies']!['S4'] = { enabled: true, switchPoint: 'sometimes' };
+    const result = validateScenario(bad);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'vm.vcpus', message: 'must be >= 1' },
+        { path: 'vm', message: 'unknown field: turbo' },
+        { path: 'host.ghz', message: 'missing field (expected number)' },
+        { path: 'strategies.S4.switchPoint', message: 'must be one of "kvm_run", "vcpu_load"' },
+      ]),
+    );
+  });
+
+  it('names the format it expects', () => {
+    const result = validateScenario({ ...base, format: 'gmemlab/scenario@2' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]).toEqual({ path: 'format', message: 'must be one of "gmemlab/scenario@1"' });
+  });
+
+  it('never throws, whatever it is given', () => {
+    fc.assert(
+      fc.property(fc.anything(), (input) => {
+        const r = validateScenario(input);
+        return r.ok || (r.issues.length > 0 && r.issues.every((i) => typeof i.path === 'string' && i.message.length > 0));
+      }),
+    );
+    // Mutations of a valid scenario: one field replaced by anything.
+    fc.assert(
+      fc.property(fc.constantFrom('host', 'vm', 'workload', 'strategies', 'simulation', 'name'), fc.anything(), (key, value) => {
+        const r = validateScenario({ ...base, [key]: value });
+        return r.ok || r.issues.length > 0;
+      }),
+    );
+  });
+
+  it('bounds what could make a run allocate or take without limit', () => {
+    for (const [path, value] of [
+      ['vm.vcpus', 100_000],
+      ['host.cpus', 1e6],
+      ['simulation.durationSec', 1e9],
+    ] as const) {
+      const s = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
+      const [group, field] = path.split('.') as [string, string];
+      s[group]![field] = value;
+      const r = validateScenario(s);
+      expect(r.ok, path).toBe(false);
+      if (!r.ok) expect(r.issues[0]!.path).toBe(path);
+    }
+    const seeds = validateScenario({ ...base, simulation: { ...base.simulation, seeds: Array.from({ length: 1000 }, (_, i) => i) } });
+    expect(seeds.ok).toBe(false);
+  });
+});

@@ -1,0 +1,83 @@
+// The experiment runner against a real SQLite file and real worker threads.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PRESETS, runAnalytic, runPlan } from '../core/index.ts';
+import type { EventMap } from '../contract/index.ts';
+import { Store } from '../store/store.ts';
+import { ExperimentRunner } from './experiments.ts';
+import { WorkerPool } from './pool.ts';
+import { RunRequestError } from './sweep.ts';
+
+const scenario = PRESETS[0]!.scenario;
+let dir: string;
+let store: Store;
+let pool: WorkerPool;
+let events: EventMap['experimentProgress'][];
+let runner: ExperimentRunner;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gmemlab-runner-'));
+  store = await Store.open(join(dir, 'db.sqlite'));
+  pool = new WorkerPool({ size: 2 });
+  events = [];
+  runner = new ExperimentRunner(store, pool, (e) => events.push(e));
+});
+afterEach(async () => {
+  await runner.drain();
+  await pool.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ExperimentRunner', () => {
+  it('saves one run per strategy with the metrics the core computed, and reports progress to done', async () => {
+    const { experimentId, runsTotal } = await runner.start({ scenario });
+    const strategies = runPlan(scenario).strategies;
+    expect(runsTotal).toBe(strategies.length);
+    await runner.whenDone(experimentId);
+
+    const detail = (await store.getExperiment(experimentId))!;
+    expect(detail.status).toBe('done');
+    expect(detail.runs.map((r) => r.strategy)).toEqual(strategies);
+    const expected = runAnalytic(scenario);
+    for (const run of detail.runs) {
+      expect(run.status).toBe('done');
+      expect(run.modelVersion).toBe(expected.modelVersion);
+      expect(run.metrics).toEqual(expected.strategies.find((s) => s.strategy === run.strategy)!.metrics);
+    }
+    expect(detail.costTable).toEqual(expected.costTable);
+    expect(events.at(-1)).toEqual({ experimentId, runsDone: runsTotal, runsTotal, status: 'done' });
+  });
+
+  it('expands a sweep into points x strategies, each run carrying its point', async () => {
+    const sweep = { parameters: [{ path: 'vm.vcpus', values: [1, 2, 4] }] };
+    const { experimentId, runsTotal } = await runner.start({ scenario, sweep });
+    const strategies = runPlan(scenario).strategies;
+    expect(runsTotal).toBe(3 * strategies.length);
+    await runner.whenDone(experimentId);
+    const detail = (await store.getExperiment(experimentId))!;
+    expect(detail.kind).toBe('sweep');
+    expect(new Set(detail.runs.map((r) => r.point['vm.vcpus']))).toEqual(new Set([1, 2, 4]));
+    expect(detail.runs.every((r) => r.status === 'done')).toBe(true);
+  });
+
+  it('refuses a sweep with an invalid point before recording anything', async () => {
+    const sweep = { parameters: [{ path: 'vm.vcpus', values: [2, -1] }] };
+    await expect(runner.start({ scenario, sweep })).rejects.toBeInstanceOf(RunRequestError);
+    expect((await store.listExperiments({ offset: 0, limit: 10 })).total).toBe(0);
+  });
+
+  it('cancels: unfinished runs are marked cancelled and the experiment says so', async () => {
+    const values = Array.from({ length: 400 }, (_, i) => i + 1);
+    const { experimentId } = await runner.start({ scenario, sweep: { parameters: [{ path: 'vm.vcpus', values }] } });
+    expect(runner.cancel(experimentId)).toBe(true);
+    await runner.whenDone(experimentId);
+    const detail = (await store.getExperiment(experimentId))!;
+    expect(detail.status).toBe('cancelled');
+    expect(detail.runs.some((r) => r.status === 'cancelled')).toBe(true);
+    expect(detail.runs.every((r) => r.status === 'done' || r.status === 'cancelled')).toBe(true);
+    expect(events.at(-1)?.status).toBe('cancelled');
+  });
+});

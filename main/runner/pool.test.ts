@@ -1,0 +1,42 @@
+// The worker pool with real worker threads running the real core.
+import { afterEach, describe, expect, it } from 'vitest';
+import { PRESETS, runAnalytic, setParameter } from '../core/index.ts';
+import { JobCancelledError, WorkerPool } from './pool.ts';
+
+const scenario = PRESETS[0]!.scenario;
+let pool: WorkerPool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+describe('WorkerPool', () => {
+  it('returns in a worker thread exactly what the core computes in this thread', async () => {
+    pool = new WorkerPool({ size: 2 });
+    const { result } = pool.run(scenario);
+    expect(await result).toEqual(runAnalytic(scenario));
+  });
+
+  it('runs more jobs than workers, each getting its own answer', async () => {
+    pool = new WorkerPool({ size: 2 });
+    const scenarios = [1, 2, 3, 4, 5, 6, 7].map((v) => setParameter(scenario, 'vm.vcpus', v));
+    const outputs = await Promise.all(scenarios.map((s) => pool!.run(s).result));
+    expect(outputs).toEqual(scenarios.map((s) => runAnalytic(s)));
+  });
+
+  it('cancels a queued job at once', async () => {
+    pool = new WorkerPool({ size: 1 });
+    const first = pool.run(scenario);
+    const second = pool.run(scenario);
+    pool.cancel(second.jobId);
+    await expect(second.result).rejects.toBeInstanceOf(JobCancelledError);
+    await expect(first.result).resolves.toBeDefined();
+  });
+
+  it('fails a job whose worker cannot start, and rejects work after close', async () => {
+    pool = new WorkerPool({ size: 1, workerFile: new URL('./no-such-worker.ts', import.meta.url) });
+    await expect(pool.run(scenario).result).rejects.toThrow();
+    await pool.close();
+    expect(() => pool!.run(scenario)).toThrow(/closed/);
+  });
+});

@@ -1,0 +1,225 @@
+// Export and import of bundles. Import validates the whole bundle (schema, content hashes,
+// references) before it writes anything, then writes it in one transaction; experiments already
+// present (same uid) are skipped, so importing a bundle twice never duplicates.
+import type { Kysely, Transaction } from 'kysely';
+import { BUNDLE_FORMAT, bundleSchema, type Bundle, type BundleExperiment, type ImportSummary } from './bundle.ts';
+import { canonicalJson, contentHash } from './canonical.ts';
+import { BundleError, StoreNotFoundError } from './errors.ts';
+import type { Database } from './schema.ts';
+import type { ValidationIssue } from '../core/api.ts';
+
+export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
+  const ids = [...new Set(experimentIds)];
+  const experiments = await db.selectFrom('experiments').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  const missing = ids.filter((id) => !experiments.some((e) => e.id === id));
+  if (missing.length > 0) throw new StoreNotFoundError(`experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`);
+
+  const runs = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
+  const runIds = runs.map((r) => r.id);
+  const metrics = new Map<number, Record<string, { mean: number; ci95: number; n: number }>>();
+  const distributions = new Map<number, Record<string, { bucketUpperUs: number[]; counts: number[] }>>();
+  const series = new Map<number, Record<string, { x: number[]; y: number[] }>>();
+  // Chunked: SQLite limits the number of bound parameters per statement.
+  for (let i = 0; i < runIds.length; i += 500) {
+    const chunk = runIds.slice(i, i + 500);
+    for (const m of await db.selectFrom('metrics').selectAll().where('run_id', 'in', chunk).execute()) {
+      metrics.set(m.run_id, { ...metrics.get(m.run_id), [m.key]: { mean: m.mean, ci95: m.ci95, n: m.n } });
+    }
+    for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
+      distributions.set(d.run_id, { ...distributions.get(d.run_id), [d.key]: JSON.parse(d.body) as { bucketUpperUs: number[]; counts: number[] } });
+    }
+    for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', chunk).execute()) {
+      series.set(s.run_id, { ...series.get(s.run_id), [s.key]: JSON.parse(s.body) as { x: number[]; y: number[] } });
+    }
+  }
+  const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
+
+  // Every scenario used, with its ancestors, so parent links resolve in the receiving database.
+  const scenarioIds = new Set<string>([...experiments.map((e) => e.scenario_id), ...runs.map((r) => r.scenario_id)]);
+  const scenarios: Bundle['scenarios'] = [];
+  const pending = [...scenarioIds];
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const row = await db.selectFrom('scenario_revisions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    scenarios.push({ id: row.id, name: row.name, parentId: row.parent_id, createdAt: row.created_at, body: JSON.parse(row.body) as Bundle['scenarios'][number]['body'] });
+    if (row.parent_id !== null) pending.push(row.parent_id);
+  }
+  const costTableIds = [...new Set(runs.map((r) => r.cost_table_id).filter((id): id is string => id !== null))];
+  const costTables =
+    costTableIds.length === 0 ? [] : await db.selectFrom('cost_tables').selectAll().where('id', 'in', costTableIds).execute();
+
+  return {
+    format: BUNDLE_FORMAT,
+    exportedAt: new Date().toISOString(),
+    modelVersions: [...new Set(runs.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
+    scenarios: scenarios.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
+    costTables: costTables.map((c) => ({ id: c.id, body: JSON.parse(c.body) as Record<string, unknown>[] })),
+    experiments: experiments.map(
+      (e): BundleExperiment => ({
+        uid: e.uid,
+        name: e.name,
+        kind: e.kind,
+        method: e.method,
+        scenarioId: e.scenario_id,
+        sweep: e.sweep === null ? null : (JSON.parse(e.sweep) as unknown),
+        status: e.status as BundleExperiment['status'],
+        createdAt: e.created_at,
+        finishedAt: e.finished_at,
+        note: e.note,
+        tags: tags.filter((t) => t.experiment_id === e.id).map((t) => t.tag),
+        runs: runs
+          .filter((r) => r.experiment_id === e.id)
+          .map((r) => ({
+            strategy: r.strategy as BundleExperiment['runs'][number]['strategy'],
+            point: JSON.parse(r.point) as Record<string, number | string | boolean>,
+            seeds: JSON.parse(r.seeds) as number[],
+            status: r.status as BundleExperiment['status'],
+            startedAt: r.started_at,
+            finishedAt: r.finished_at,
+            modelVersion: r.model_version,
+            costTableId: r.cost_table_id,
+            params: JSON.parse(r.params) as Record<string, unknown>,
+            capability: r.capability === null ? null : (JSON.parse(r.capability) as Record<string, unknown>),
+            error: r.error,
+            metrics: metrics.get(r.id) ?? {},
+            distributions: distributions.get(r.id) ?? {},
+            series: series.get(r.id) ?? {},
+          })),
+      }),
+    ),
+  };
+}
+
+/** Checks what the schema cannot: content hashes and references inside the bundle. */
+function checkIntegrity(bundle: Bundle): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const scenarioIds = new Set(bundle.scenarios.map((s) => s.id));
+  const costIds = new Set(bundle.costTables.map((c) => c.id));
+  for (const [i, s] of bundle.scenarios.entries()) {
+    if (contentHash(s.body) !== s.id) issues.push({ path: `scenarios.${i}.id`, message: 'does not match the content hash of body (the scenario was altered)' });
+    if (s.parentId !== null && !scenarioIds.has(s.parentId)) issues.push({ path: `scenarios.${i}.parentId`, message: `parent revision ${s.parentId} is not in the bundle` });
+  }
+  for (const [i, c] of bundle.costTables.entries()) {
+    if (contentHash(c.body) !== c.id) issues.push({ path: `costTables.${i}.id`, message: 'does not match the content hash of body (the cost table was altered)' });
+  }
+  const uids = new Set<string>();
+  for (const [i, e] of bundle.experiments.entries()) {
+    if (uids.has(e.uid)) issues.push({ path: `experiments.${i}.uid`, message: `appears twice in the bundle` });
+    uids.add(e.uid);
+    if (!scenarioIds.has(e.scenarioId)) issues.push({ path: `experiments.${i}.scenarioId`, message: `scenario revision ${e.scenarioId} is not in the bundle` });
+    if (new Set(e.tags).size !== e.tags.length) issues.push({ path: `experiments.${i}.tags`, message: 'has duplicate tags' });
+    for (const [j, r] of e.runs.entries()) {
+      if (r.costTableId !== null && !costIds.has(r.costTableId)) issues.push({ path: `experiments.${i}.runs.${j}.costTableId`, message: `cost table ${r.costTableId} is not in the bundle` });
+    }
+  }
+  return issues;
+}
+
+/** Validates an untrusted bundle completely; throws BundleError listing every problem. */
+export function parseBundle(raw: unknown): Bundle {
+  if (raw !== null && typeof raw === 'object' && 'format' in raw && raw.format !== BUNDLE_FORMAT) {
+    throw new BundleError([{ path: 'format', message: `"${String(raw.format)}" is not a bundle format this gmemlab reads (it reads ${BUNDLE_FORMAT})` }]);
+  }
+  const parsed = bundleSchema.safeParse(raw);
+  if (!parsed.success) throw new BundleError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+  const issues = checkIntegrity(parsed.data);
+  if (issues.length > 0) throw new BundleError(issues);
+  return parsed.data;
+}
+
+const UNFINISHED = new Set(['queued', 'running']);
+
+export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<ImportSummary> {
+  const bundle = parseBundle(raw);
+  return db.transaction().execute(async (trx) => {
+    const summary: ImportSummary = { experimentsImported: 0, experimentsSkipped: 0, runsImported: 0, scenariosImported: 0, costTablesImported: 0 };
+    // Parents first (the bundle lists revisions in creation order, but do not rely on it).
+    const byId = new Map(bundle.scenarios.map((s) => [s.id, s]));
+    const inserted = new Set<string>();
+    const insertScenario = async (id: string, trail: Set<string>): Promise<void> => {
+      const s = byId.get(id);
+      if (s === undefined || inserted.has(id) || trail.has(id)) return;
+      trail.add(id);
+      if (s.parentId !== null) await insertScenario(s.parentId, trail);
+      inserted.add(id);
+      const r = await trx
+        .insertInto('scenario_revisions')
+        .values({ id: s.id, name: s.name, parent_id: s.parentId, body: canonicalJson(s.body), created_at: s.createdAt })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      summary.scenariosImported += Number(r.numInsertedOrUpdatedRows ?? 0n);
+    };
+    for (const s of bundle.scenarios) await insertScenario(s.id, new Set());
+    for (const c of bundle.costTables) {
+      const r = await trx
+        .insertInto('cost_tables')
+        .values({ id: c.id, body: canonicalJson(c.body) })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      summary.costTablesImported += Number(r.numInsertedOrUpdatedRows ?? 0n);
+    }
+    for (const e of bundle.experiments) {
+      const exists = await trx.selectFrom('experiments').select('id').where('uid', '=', e.uid).executeTakeFirst();
+      if (exists !== undefined) {
+        summary.experimentsSkipped++;
+        continue;
+      }
+      await insertExperiment(trx, e);
+      summary.experimentsImported++;
+      summary.runsImported += e.runs.length;
+    }
+    return summary;
+  });
+}
+
+async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment): Promise<void> {
+  // Nothing will ever execute an imported queued/running run: it arrives interrupted (re-runnable).
+  const status = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
+  const row = await trx
+    .insertInto('experiments')
+    .values({
+      uid: e.uid,
+      name: e.name,
+      kind: e.kind,
+      method: e.method,
+      scenario_id: e.scenarioId,
+      sweep: e.sweep === null ? null : JSON.stringify(e.sweep),
+      status,
+      created_at: e.createdAt,
+      finished_at: e.finishedAt,
+      note: e.note,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (e.tags.length > 0) await trx.insertInto('tags').values(e.tags.map((tag) => ({ experiment_id: row.id, tag }))).execute();
+  for (const r of e.runs) {
+    const run = await trx
+      .insertInto('runs')
+      .values({
+        experiment_id: row.id,
+        scenario_id: e.scenarioId,
+        strategy: r.strategy,
+        point: JSON.stringify(r.point),
+        seeds: JSON.stringify(r.seeds),
+        status: UNFINISHED.has(r.status) ? 'interrupted' : r.status,
+        started_at: r.startedAt,
+        finished_at: r.finishedAt,
+        model_version: r.modelVersion,
+        cost_table_id: r.costTableId,
+        params: JSON.stringify(r.params),
+        capability: r.capability === null ? null : JSON.stringify(r.capability),
+        error: r.error,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const metricRows = Object.entries(r.metrics).map(([key, m]) => ({ run_id: run.id, key, mean: m.mean, ci95: m.ci95, n: m.n }));
+    if (metricRows.length > 0) await trx.insertInto('metrics').values(metricRows).execute();
+    const distRows = Object.entries(r.distributions).map(([key, d]) => ({ run_id: run.id, key, body: JSON.stringify(d) }));
+    if (distRows.length > 0) await trx.insertInto('distributions').values(distRows).execute();
+    const seriesRows = Object.entries(r.series).map(([key, s]) => ({ run_id: run.id, key, body: JSON.stringify(s) }));
+    if (seriesRows.length > 0) await trx.insertInto('series').values(seriesRows).execute();
+  }
+}

@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAnalytic, runPlan } from '../core/index.ts';
+import { StoreNotFoundError } from './errors.ts';
+import { Store } from './store.ts';
+import { presetScenario, recordExperiment, tempDir, withVcpus } from './testing.ts';
+
+let dir: { dir: string; cleanup: () => void };
+let store: Store;
+
+beforeEach(async () => {
+  dir = tempDir();
+  store = await Store.open(join(dir.dir, 'gmemlab.sqlite'));
+});
+afterEach(async () => {
+  await store.close();
+  dir.cleanup();
+});
+
+const firstMetric = (): string => {
+  const output = runAnalytic(presetScenario());
+  const key = Object.keys(output.strategies[0]!.metrics)[0];
+  if (key === undefined) throw new Error('the model returns no metrics');
+  return key;
+};
+
+describe('Store', () => {
+  it('uses WAL mode and keeps runs with metrics', async () => {
+    expect(store.opened.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    const { experimentId, runIds } = await recordExperiment(store, { name: 'one' });
+    const detail = await store.getExperiment(experimentId);
+    expect(detail?.runs.map((r) => r.id)).toEqual(runIds);
+    expect(detail?.runs.every((r) => r.status === 'done' && Object.keys(r.metrics).length > 0)).toBe(true);
+    expect(detail?.runsDone).toBe(runIds.length);
+  });
+
+  it('pages and sorts the history, and the old offset/limit/search call still works', async () => {
+    for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) await recordExperiment(store, { name });
+    const page = await store.listExperiments({ offset: 1, limit: 2 });
+    expect(page.total).toBe(5);
+    expect(page.items.map((e) => e.name)).toEqual(['delta', 'charlie']);
+    const byName = await store.listExperiments({ offset: 0, limit: 3, sort: { by: 'name', dir: 'asc' } });
+    expect(byName.items.map((e) => e.name)).toEqual(['alpha', 'bravo', 'charlie']);
+    const searched = await store.listExperiments({ offset: 0, limit: 50, search: 'char' });
+    expect(searched.items.map((e) => e.name)).toEqual(['charlie']);
+  });
+
+  it('searches names and notes in full text, and FTS syntax in the input is inert', async () => {
+    const a = await recordExperiment(store, { name: 'MMIO storm on Sapphire Rapids' });
+    const b = await recordExperiment(store, { name: 'quiet box' });
+    await store.setNote(b.experimentId, 'Shootdown storms appear past 32 vCPUs');
+    const names = async (search: string): Promise<string[]> => (await store.listExperiments({ offset: 0, limit: 50, search })).items.map((e) => e.name).sort();
+    expect(await names('storm')).toEqual(['MMIO storm on Sapphire Rapids', 'quiet box']);
+    expect(await names('sapph storm')).toEqual(['MMIO storm on Sapphire Rapids']);
+    expect(await names('shootdown')).toEqual(['quiet box']);
+    expect(await names('"NEAR(x OR* -')).toEqual([]);
+    // A renamed note leaves the index in step (update trigger).
+    await store.setNote(b.experimentId, 'nothing here');
+    expect(await names('shootdown')).toEqual([]);
+    expect(a.experimentId).toBeLessThan(b.experimentId);
+  });
+
+  it('filters by name, tag, status, strategy, date, scenario parameter and metric range', async () => {
+    const scenario = presetScenario();
+    const baseVcpus = (scenario as unknown as { vm: { vcpus: number } }).vm.vcpus;
+    const sweep = await recordExperiment(store, { name: 'sweep vcpus', vcpus: [1, 2, 4] });
+    const single = await recordExperiment(store, { name: 'single', scenario: withVcpus(scenario, 3) });
+    const failed = await recordExperiment(store, { name: 'broken one' });
+    await store.setExperimentStatus(failed.experimentId, 'failed');
+    await store.setTags(sweep.experimentId, ['paper', 'v2']);
+    await store.setTags(single.experimentId, ['paper']);
+
+    const ids = async (q: Parameters<Store['listExperiments']>[0]): Promise<number[]> => (await store.listExperiments(q)).items.map((e) => e.id).sort();
+    const q = { offset: 0, limit: 50 };
+    expect(await ids({ ...q, name: 'one' })).toEqual([failed.experimentId]);
+    expect(await ids({ ...q, tags: ['paper'] })).toEqual([sweep.experimentId, single.experimentId]);
+    expect(await ids({ ...q, tags: ['paper', 'v2'] })).toEqual([sweep.experimentId]);
+    expect(await ids({ ...q, statuses: ['failed'] })).toEqual([failed.experimentId]);
+    expect(await ids({ ...q, createdFrom: '2000-01-01', createdTo: new Date().toISOString().slice(0, 10) })).toHaveLength(3);
+    expect(await ids({ ...q, createdTo: '2000-01-01' })).toEqual([]);
+    // Swept value (runs.point) and base-scenario value (scenario body) both count.
+    expect(await ids({ ...q, parameters: [{ path: 'vm.vcpus', equals: 4 }] })).toEqual([sweep.experimentId]);
+    expect(await ids({ ...q, parameters: [{ path: 'vm.vcpus', min: 3, max: 3 }] })).toEqual([single.experimentId]);
+    expect(await ids({ ...q, parameters: [{ path: 'vm.vcpus', equals: baseVcpus }] })).toContain(failed.experimentId);
+    expect(await ids({ ...q, parameters: [{ path: 'no.such.path', min: 0 }] })).toEqual([]);
+
+    const strategy = runPlan(scenario).strategies[0]!;
+    expect(await ids({ ...q, strategies: [strategy] })).toHaveLength(3);
+    const key = firstMetric();
+    const all = await store.listRuns({ offset: 0, limit: 500, include: [key] });
+    const values = all.items.map((r) => r.metrics[key]!.mean).sort((a, b) => a - b);
+    const max = values[values.length - 1]!;
+    // Metric range: only experiments with a run at the maximum.
+    const top = await store.listRuns({ offset: 0, limit: 500, metrics: [{ key, min: max }] });
+    expect(top.items.length).toBeGreaterThan(0);
+    expect(top.items.every((r) => r.metrics[key]!.mean >= max)).toBe(true);
+    expect(await ids({ ...q, metrics: [{ key, min: max }] })).toEqual([...new Set(top.items.map((r) => r.experimentId))].sort());
+    expect(await ids({ ...q, metrics: [{ key, min: max + 1 + Math.abs(max) }] })).toEqual([]);
+  });
+
+  it('lists runs across experiments sorted by a metric', async () => {
+    await recordExperiment(store, { name: 'a', vcpus: [1, 8] });
+    await recordExperiment(store, { name: 'b', vcpus: [2, 16] });
+    const key = firstMetric();
+    const page = await store.listRuns({ offset: 0, limit: 500, sort: { by: 'metric', key, dir: 'asc' } });
+    const means = page.items.map((r) => r.metrics[key]!.mean);
+    expect(means).toEqual([...means].sort((a, b) => a - b));
+    expect(page.total).toBe(page.items.length);
+    const desc = await store.listRuns({ offset: 0, limit: 3, sort: { by: 'metric', key, dir: 'desc' } });
+    expect(desc.items.map((r) => r.metrics[key]!.mean)).toEqual([...means].reverse().slice(0, 3));
+    const one = await store.listRuns({ offset: 0, limit: 500, experimentId: page.items[0]!.experimentId });
+    expect(new Set(one.items.map((r) => r.experimentId)).size).toBe(1);
+  });
+
+  it('edits tags and notes, and deletes an experiment with everything it owns', async () => {
+    const a = await recordExperiment(store, { name: 'keep' });
+    const b = await recordExperiment(store, { name: 'drop', vcpus: [1, 2] });
+    expect(await store.setTags(b.experimentId, [' x ', 'a', 'x'])).toEqual(['a', 'x']);
+    expect(await store.setNote(b.experimentId, 'a note')).toBe('a note');
+    expect((await store.getExperiment(b.experimentId))?.tags).toEqual(['a', 'x']);
+    await expect(store.setTags(999, ['x'])).rejects.toBeInstanceOf(StoreNotFoundError);
+    await expect(store.setNote(999, 'x')).rejects.toBeInstanceOf(StoreNotFoundError);
+
+    expect(await store.deleteExperiment(b.experimentId)).toBe(true);
+    expect(await store.deleteExperiment(b.experimentId)).toBe(false);
+    const count = (table: string): number => (store.opened.sqlite.prepare(`select count(*) as c from ${table}`).get() as { c: number }).c;
+    expect(count('runs')).toBe(a.runIds.length);
+    expect(store.opened.sqlite.prepare('select count(*) as c from metrics where run_id in (' + b.runIds.join(',') + ')').get()).toEqual({ c: 0 });
+    expect(count('tags')).toBe(0);
+    expect((await store.listExperiments({ offset: 0, limit: 50, search: 'drop' })).total).toBe(0);
+    expect(await store.getExperiment(a.experimentId)).toBeDefined();
+  });
+
+  it('keeps scenario revisions immutable, with parents', async () => {
+    const base = presetScenario();
+    const parent = await store.saveScenario(base);
+    const child = await store.saveScenario(withVcpus(base, 3), parent);
+    expect(await store.saveScenario(base)).toBe(parent);
+    const page = await store.listScenarioRevisions({ offset: 0, limit: 50 });
+    expect(page.total).toBe(2);
+    const revision = await store.getScenarioRevision(child);
+    expect(revision?.parentId).toBe(parent);
+    expect(revision?.scenario).toEqual(withVcpus(base, 3));
+    expect(await store.getScenarioRevision('0'.repeat(64))).toBeUndefined();
+  });
+
+  it('requeues interrupted, failed and cancelled runs, never finished ones', async () => {
+    const { experimentId, runIds } = await recordExperiment(store, { name: 'partly', vcpus: [1, 2] });
+    await store.setRunsStatus([runIds[0]!], 'failed', 'boom');
+    await store.setRunsStatus([runIds[1]!], 'interrupted');
+    const { runs } = await store.requeueUnfinished(experimentId);
+    expect(runs.map((r) => r.id)).toEqual([runIds[0], runIds[1]]);
+    const detail = await store.getExperiment(experimentId);
+    expect(detail?.status).toBe('queued');
+    expect(detail?.runs.filter((r) => r.status === 'queued').map((r) => r.id)).toEqual([runIds[0], runIds[1]]);
+    expect(detail?.runs[0]?.error).toBeNull();
+    expect(detail?.runs[0]?.metrics).toEqual({});
+  });
+});
