@@ -29,10 +29,15 @@ afterAll(async () => {
 const CLIENT_ERRORS: ApiErrorCode[] = ['invalid_input', 'not_found', 'forbidden', 'conflict', 'too_large'];
 
 /** JSON that looks like call inputs: the contract's own field names, hostile keys and values. */
-const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'experimentId', 'offset', 'limit', 'search', 'name', 'scenario', 'sweep');
+const hostileKey = fc.constantFrom(
+  ...['__proto__', 'constructor', 'prototype', 'toString', 'experimentId', 'experimentIds', 'offset', 'limit', 'search', 'name', 'scenario', 'sweep'],
+  ...['bundle', 'tags', 'note', 'id', 'parentId', 'parameters', 'metrics', 'sort', 'include', 'createdFrom', 'createdTo'],
+);
 const hostileValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.constantFrom(-1, 0, 1e308, -0, Number.MAX_SAFE_INTEGER + 2, "1; DROP TABLE experiments; --", "%' OR 1=1 --", '../../etc/passwd', 'x'.repeat(10_000)),
+  // Full-text query syntax and JSON-path metacharacters, which must reach SQLite as data only.
+  fc.constantFrom('"', 'NEAR(a b', 'a OR b*', '^x', 'a AND NOT', '$."x"', 'vm.vcpus") or 1=1 --', [{ path: '__proto__', min: 0 }], [{ path: 'a"]', equals: 1 }]),
 );
 const inputLike = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(hostileKey, hostileValue, { maxKeys: 4 }), fc.constant(undefined), fc.constant(null));
 
@@ -81,7 +86,7 @@ describe('dispatch under arbitrary input', () => {
   });
 
   it('treats a search string as data, not SQL', async () => {
-    for (const search of ["%' OR 1=1 --", '%', '_', '\\', "'; DROP TABLE experiments; --"]) {
+    for (const search of ["%' OR 1=1 --", '%', '_', '\\', "'; DROP TABLE experiments; --", '"', 'NEAR(a b', 'x* OR y', '^a']) {
       const envelope = await dispatch(app.handlers, 'listExperiments', { search });
       expect(envelope, search).toMatchObject({ ok: true, value: { total: 0, items: [] } });
     }

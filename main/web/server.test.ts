@@ -1,5 +1,6 @@
 // The web host against hostile requests: a real App on a temp SQLite file, the real server on an
 // ephemeral port, and raw HTTP (node:http / node:net) so Host, Origin and lengths can be forged.
+import fc from 'fast-check';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
@@ -263,6 +264,24 @@ describe('static files', () => {
       expect(reply.status, path).toBe(404);
       expect(reply.body, path).not.toContain('outside the renderer');
     }
+  });
+
+  it('never serves the file outside, whatever the path (fuzzed)', async () => {
+    const segment = fc.oneof(fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '..%2f', '..%5c', '%2f', 'secret.txt', 'leak.txt', 'renderer', 'assets', '', '%00'), fc.stringMatching(/^[A-Za-z0-9._%-]{0,6}$/));
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 6 }), async (parts) => {
+        const reply = await call(`/${parts.join('/')}`, { headers: authed() });
+        expect(reply.body).not.toContain('outside the renderer');
+        expect([200, 404]).toContain(reply.status);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('answers odd request targets without an internal error', async () => {
+    expect((await call('//', { headers: authed() })).status).toBe(404);
+    const absolute = await rawExchange(`GET http://evil.example/index.html HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nConnection: close\r\n\r\n`);
+    expect(absolute).toMatch(/^HTTP\/1\.1 400 /);
   });
 
   it('refuses methods other than GET and HEAD', async () => {

@@ -151,7 +151,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) return sendError(res, 403, 'cross-origin requests are refused');
 
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    // The target is always taken as a path on this host ("//x" is not a host name here).
+    const target = req.url ?? '/';
+    let url: URL;
+    try {
+      if (!target.startsWith('/')) throw new TypeError('not origin-form');
+      url = new URL(`http://${req.headers.host}${target}`);
+    } catch {
+      return sendError(res, 400, 'malformed request target');
+    }
     const presented = url.searchParams.get('token') ?? undefined;
     if (req.method === 'GET' && presented !== undefined && !url.pathname.startsWith('/api/')) {
       if (!tokenMatches(presented, token)) return sendError(res, 401, 'wrong token: open the URL gmemlab printed when it started');
