@@ -8,12 +8,14 @@ import { createApp, type App } from '../app.ts';
 import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope } from '../contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
-import { APP_ENTRY_URL, APP_SCHEME, WINDOW_WEB_PREFERENCES, isAppUrl, resolveAppRequest } from './policy.ts';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, WINDOW_WEB_PREFERENCES, isAppUrl, isTrustedSender, resolveAppRequest } from './policy.ts';
 
 const here = import.meta.dirname;
 const rendererDir = join(here, '..', 'renderer');
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+// Every renderer sandboxed, whatever a future window's webPreferences say.
+app.enableSandbox();
 
 let mainWindow: BrowserWindow | undefined;
 let workbench: App | undefined;
@@ -44,14 +46,14 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 /** Only our own top-level document may call main. */
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  return mainWindow !== undefined && frame !== null && frame === mainWindow.webContents.mainFrame && isAppUrl(frame.url);
+function fromOurWindow(event: IpcMainInvokeEvent): boolean {
+  return isTrustedSender(event.senderFrame, mainWindow?.webContents.mainFrame);
 }
 
 async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
 
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveAppRequest(rendererDir, request.url);
@@ -67,7 +69,7 @@ async function start(): Promise<void> {
   const handlers = workbench.handlers;
   for (const name of CALL_NAMES) {
     ipcMain.handle(ipcChannel(name), async (event, input: unknown): Promise<Envelope<unknown>> => {
-      if (!isTrustedSender(event)) return { ok: false, error: { code: 'forbidden', message: 'call refused: not from the gmemlab window' } };
+      if (!fromOurWindow(event)) return { ok: false, error: { code: 'forbidden', message: 'call refused: not from the gmemlab window' } };
       return dispatch(handlers, name, input);
     });
   }

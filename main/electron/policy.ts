@@ -21,12 +21,54 @@ export const WINDOW_WEB_PREFERENCES = {
   webviewTag: false,
   navigateOnDragDrop: false,
   spellcheck: false,
+  // Middle-click would ask for a new window; the open handler denies it anyway.
+  disableBlinkFeatures: 'Auxclick',
 } as const;
 
-/** True only for a document of our own origin. */
+/**
+ * Privileges of the app:// scheme: a standard, secure origin that fetch() works on. Not
+ * bypassCSP (the CSP applies), not corsEnabled, not allowServiceWorkers, not stream.
+ */
+export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
+
+/**
+ * Fuses to flip when the app is packaged (electron-builder `electronFuses`). Packaging is not
+ * set up yet: nothing applies these today (see SECURITY.md). The app uses worker threads, not
+ * child_process.fork, so runAsNode can be off.
+ */
+export const ELECTRON_FUSES = {
+  runAsNode: false,
+  enableCookieEncryption: true,
+  enableNodeOptionsEnvironmentVariable: false,
+  enableNodeCliInspectArguments: false,
+  enableEmbeddedAsarIntegrityValidation: true,
+  onlyLoadAppFromAsar: true,
+  loadBrowserProcessSpecificV8Snapshot: false,
+  grantFileProtocolExtraPrivileges: false,
+} as const;
+
+/** The part of a WebFrameMain the sender check needs. */
+export interface FrameLike {
+  readonly url: string;
+}
+
+/**
+ * An IPC call is trusted only from our window's top-level frame showing our own origin: not a
+ * subframe, not another window, not a page that navigated elsewhere.
+ */
+export function isTrustedSender(senderFrame: FrameLike | null | undefined, windowMainFrame: FrameLike | undefined): boolean {
+  return senderFrame != null && windowMainFrame !== undefined && senderFrame === windowMainFrame && isAppUrl(senderFrame.url);
+}
+
+/**
+ * True only for a document of our own origin. Compares scheme, host and credentials rather than
+ * URL.origin: Node's URL gives every non-special scheme (app:) the opaque origin "null", so an
+ * origin comparison in main would refuse our own window.
+ */
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
   } catch {
     return false;
   }
@@ -43,7 +85,7 @@ export function resolveAppRequest(rendererDir: string, requestUrl: string): stri
   } catch {
     return undefined;
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return undefined;
+  if (!isAppUrl(requestUrl)) return undefined;
   let pathname: string;
   try {
     pathname = decodeURIComponent(url.pathname);

@@ -5,7 +5,7 @@ import { checkSimulationSize, runPlan, setParameter, SimulationTooLargeError, va
 import type { EventMap } from '../contract/index.ts';
 import type { PlannedRun, Store } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { expandSweep, RunRequestError, type SweepDefinition } from './sweep.ts';
+import { checkRunBudget, expandSweep, RunRequestError, sweepPointCount, type SweepDefinition } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -47,6 +47,7 @@ export class ExperimentRunner {
   /** Records the experiment and starts it; resolves once it is saved, not when it finishes. */
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
     const plan = runPlan(request.scenario);
+    checkRunBudget(sweepPointCount(request.sweep), plan.strategies.length, plan.seeds.length);
     const points = expandSweep(request.scenario, request.sweep);
     if (plan.method === 'des') {
       // Refused before anything is recorded: a simulation over the event cap, at any point.

@@ -6,6 +6,14 @@ export type ParameterValue = number | string | boolean;
 
 /** Most points one sweep may have: keeps a hostile or mistyped sweep from running for days. */
 export const MAX_SWEEP_POINTS = 10_000;
+/**
+ * Most simulations one experiment may ask for (points x strategies x seeds): checked before
+ * anything is recorded or expanded, so a request that would run for hours is refused up front.
+ */
+export const MAX_SIMULATIONS = 50_000;
+
+/** Path segments that would reach Object.prototype (or a function on it) instead of scenario data. */
+const isPrototypeKey = (segment: string): boolean => segment in Object.prototype || segment === 'prototype';
 
 export const sweepSchema = z
   .object({
@@ -13,7 +21,11 @@ export const sweepSchema = z
       .array(
         z
           .object({
-            path: z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus'),
+            path: z
+              .string()
+              .max(200)
+              .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus')
+              .refine((path) => !path.split('.').some(isPrototypeKey), 'must name scenario fields, not __proto__, constructor or other built-in keys'),
             values: z.array(z.union([z.number().finite(), z.string().max(100), z.boolean()])).min(1).max(MAX_SWEEP_POINTS),
           })
           .strict(),
@@ -23,6 +35,10 @@ export const sweepSchema = z
   })
   .strict();
 export type SweepDefinition = z.infer<typeof sweepSchema>;
+
+function isPrototypeKeyPath(path: string): string | undefined {
+  return path.split('.').some(isPrototypeKey) ? `${path}: must name scenario fields, not __proto__, constructor or other built-in keys` : undefined;
+}
 
 export interface SweepPoint {
   point: Record<string, ParameterValue>;
@@ -39,10 +55,48 @@ export class RunRequestError extends Error {
   }
 }
 
+/** How many scenario points a sweep has (1 without a sweep). */
+export function sweepPointCount(sweep: SweepDefinition | undefined): number {
+  return sweep === undefined ? 1 : sweep.parameters.reduce((n, p) => n * p.values.length, 1);
+}
+
+/** Refuses, before anything starts, an experiment that would run more than MAX_SIMULATIONS simulations. */
+export function checkRunBudget(points: number, strategies: number, seeds: number): void {
+  const perRun = Math.max(1, seeds); // an analytic run has no seeds and computes once
+  const simulations = points * strategies * perRun;
+  if (simulations > MAX_SIMULATIONS) {
+    throw new RunRequestError([
+      {
+        path: 'sweep',
+        message: `would run ${simulations} simulations (${points} points x ${strategies} strategies x ${perRun} seeds); the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`,
+      },
+    ]);
+  }
+}
+
+/**
+ * The parent objects a dotted path walks through must be the scenario's own objects: a path
+ * through an inherited member (toString.x) would make setParameter write outside the scenario.
+ */
+function checkPathOwned(base: Scenario, path: string): string | undefined {
+  let node: unknown = base;
+  const segments = path.split('.');
+  for (const [i, segment] of segments.slice(0, -1).entries()) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, segment)) return `${segments.slice(0, i + 1).join('.')} is not a field of the scenario`;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  if (typeof node !== 'object' || node === null) return `${segments.slice(0, -1).join('.')} is not an object of the scenario`;
+  return undefined;
+}
+
 /** Expands a sweep into validated scenarios; every bad point is reported, none silently skipped. */
 export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined): SweepPoint[] {
   if (sweep === undefined) return [{ point: {}, scenario: base }];
-  const total = sweep.parameters.reduce((n, p) => n * p.values.length, 1);
+  const total = sweepPointCount(sweep);
+  for (const [pi, parameter] of sweep.parameters.entries()) {
+    const problem = isPrototypeKeyPath(parameter.path) ?? checkPathOwned(base, parameter.path);
+    if (problem !== undefined) throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: problem }]);
+  }
   if (total > MAX_SWEEP_POINTS) {
     throw new RunRequestError([{ path: 'sweep.parameters', message: `${total} points is more than the limit of ${MAX_SWEEP_POINTS}; use fewer values` }]);
   }

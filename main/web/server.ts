@@ -22,6 +22,8 @@ export interface WebHostOptions {
   rendererDir: string;
   port?: number;
   token?: string;
+  /** Largest request body accepted; MAX_BODY_BYTES unless given (tests use a small one). */
+  maxBodyBytes?: number;
 }
 
 export interface WebHost {
@@ -74,15 +76,37 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   sendJson(res, status, envelope);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new RangeError(`request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads a body of at most `limit` bytes. Over the limit it stops reading (the declared length is
+ * refused before any byte is read) and rejects with a RangeError, leaving the socket open long
+ * enough to answer 413; the caller then closes the connection.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = (): RangeError => new RangeError(`request body is over the limit of ${limit} bytes`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+/** The media type of a Content-Type header, without parameters, lower-cased. */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 const STATUS_OF_ERROR: Record<string, number> = { invalid_input: 400, forbidden: 403, unknown_call: 404, not_found: 404, conflict: 409, too_large: 413, internal: 500 };
@@ -90,6 +114,7 @@ const STATUS_OF_ERROR: Record<string, number> = { invalid_input: 400, forbidden:
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererRoot = await realpath(resolve(options.rendererDir));
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   let port = 0;
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const sseClients = new Set<ServerResponse>();
@@ -100,7 +125,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return sendError(res, 404, 'not found'); // malformed %-escape: no such file
+    }
+    if (decoded.includes('\0')) return sendError(res, 404, 'not found');
+    const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const candidate = resolve(rendererRoot, relative);
     if (candidate !== rendererRoot && !candidate.startsWith(rendererRoot + sep)) return sendError(res, 404, 'not found');
     try {
@@ -119,7 +151,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) return sendError(res, 403, 'cross-origin requests are refused');
 
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    // The target is always taken as a path on this host ("//x" is not a host name here).
+    const target = req.url ?? '/';
+    let url: URL;
+    try {
+      if (!target.startsWith('/')) throw new TypeError('not origin-form');
+      url = new URL(`http://${req.headers.host}${target}`);
+    } catch {
+      return sendError(res, 400, 'malformed request target');
+    }
     const presented = url.searchParams.get('token') ?? undefined;
     if (req.method === 'GET' && presented !== undefined && !url.pathname.startsWith('/api/')) {
       if (!tokenMatches(presented, token)) return sendError(res, 401, 'wrong token: open the URL gmemlab printed when it started');
@@ -127,7 +167,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(303, {
         ...SECURITY_HEADERS,
         'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname,
+        // One leading slash only: "//host" would be a redirect to another site.
+        Location: `/${url.pathname.replace(/^[/\\]+/, '')}`,
         'Cache-Control': 'no-store',
       });
       return void res.end();
@@ -138,13 +179,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     if (url.pathname.startsWith('/api/call/')) {
       if (req.method !== 'POST') return sendError(res, 405, 'API calls are POST');
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return sendError(res, 415, 'API calls must be application/json');
+      if (mediaType(req.headers['content-type']) !== 'application/json') return sendError(res, 415, 'API calls must be application/json');
       let input: unknown;
       try {
-        const body = await readBody(req);
+        const body = await readBody(req, maxBodyBytes);
         input = body.trim() === '' ? {} : JSON.parse(body);
       } catch (err) {
-        return sendError(res, err instanceof RangeError ? 413 : 400, err instanceof RangeError ? err.message : 'request body is not valid JSON');
+        if (err instanceof RangeError) {
+          // The rest of the body is never read: answer, then close the connection.
+          res.setHeader('Connection', 'close');
+          return sendError(res, 413, err.message);
+        }
+        return sendError(res, 400, 'request body is not valid JSON');
       }
       const envelope = await dispatch(options.app.handlers, url.pathname.slice('/api/call/'.length), input);
       return sendJson(res, envelope.ok ? 200 : (STATUS_OF_ERROR[envelope.error.code] ?? 500), envelope);

@@ -1,0 +1,143 @@
+// Sweep definitions are user (and renderer) input: fuzz the schema and the expansion, and check
+// that a sweep too large to run is refused before anything is expanded or recorded.
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PRESETS, runPlan, type Scenario } from '../core/index.ts';
+import { MAX_SIMULATIONS, MAX_SWEEP_POINTS, RunRequestError, checkRunBudget, expandSweep, sweepPointCount, sweepSchema, type SweepDefinition } from './sweep.ts';
+
+const base: Scenario = PRESETS[0]!.scenario;
+
+afterEach(() => {
+  // Nothing a sweep does may reach Object.prototype or its functions.
+  expect(Object.prototype).not.toHaveProperty('polluted');
+  expect(Object.prototype.toString).not.toHaveProperty('x');
+});
+
+/** Runs expandSweep on a schema-valid definition: it returns points or throws RunRequestError, nothing else. */
+function expandOrRequestError(sweep: SweepDefinition): { points: number } | { error: RunRequestError } {
+  try {
+    return { points: expandSweep(base, sweep).length };
+  } catch (err) {
+    if (err instanceof RunRequestError) return { error: err };
+    throw err;
+  }
+}
+
+describe('sweepSchema', () => {
+  it('never throws on arbitrary JSON, and what it accepts is within the limits', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const parsed = sweepSchema.safeParse(value);
+        if (parsed.success) {
+          expect(parsed.data.parameters.length).toBeGreaterThanOrEqual(1);
+          expect(parsed.data.parameters.length).toBeLessThanOrEqual(2);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('accepts sweep-shaped input only when every field is right, and names the field otherwise', () => {
+    const parameter = fc.record({
+      path: fc.oneof(fc.constant('vm.vcpus'), fc.string({ maxLength: 30 })),
+      values: fc.array(fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 120 }), fc.boolean(), fc.constant(null)), { maxLength: 5 }),
+    });
+    fc.assert(
+      fc.property(fc.record({ parameters: fc.array(parameter, { maxLength: 3 }) }), (value) => {
+        const parsed = sweepSchema.safeParse(value);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) expect(issue.path[0]).toBe('parameters');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses paths through __proto__, constructor, prototype and other built-ins', () => {
+    for (const path of ['__proto__.polluted', 'vm.__proto__.polluted', 'constructor.prototype.polluted', 'vm.constructor', 'toString.x', 'vm.hasOwnProperty', 'prototype']) {
+      const parsed = sweepSchema.safeParse({ parameters: [{ path, values: [1] }] });
+      expect(parsed.success, path).toBe(false);
+    }
+    expect(sweepSchema.safeParse({ parameters: [{ path: 'vm.vcpus', values: [1, 2] }] }).success).toBe(true);
+  });
+
+  it('refuses non-finite numbers, long strings and extra keys', () => {
+    for (const values of [[Number.NaN], [Number.POSITIVE_INFINITY], ['x'.repeat(101)], [], [null], [{}]]) {
+      expect(sweepSchema.safeParse({ parameters: [{ path: 'vm.vcpus', values }] }).success, JSON.stringify(values)).toBe(false);
+    }
+    expect(sweepSchema.safeParse({ parameters: [{ path: 'vm.vcpus', values: [1], extra: 1 }] }).success).toBe(false);
+    expect(sweepSchema.safeParse({ parameters: [{ path: 'vm.vcpus', values: [1] }], extra: 1 }).success).toBe(false);
+    expect(sweepSchema.safeParse({ parameters: [1, 2, 3].map(() => ({ path: 'vm.vcpus', values: [1] })) }).success).toBe(false);
+  });
+});
+
+describe('expandSweep', () => {
+  it('expands valid values on vm.vcpus into the full cartesian product, one scenario per point', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 12 }), (values) => {
+        const points = expandSweep(base, { parameters: [{ path: 'vm.vcpus', values }] });
+        expect(points.map((p) => p.point['vm.vcpus'])).toEqual(values);
+        expect(points.map((p) => (p.scenario as { vm: { vcpus: number } }).vm.vcpus)).toEqual(values);
+        expect((base as { vm: { vcpus: number } }).vm.vcpus).toBe((PRESETS[0]!.scenario as { vm: { vcpus: number } }).vm.vcpus);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('returns points or a RunRequestError naming the parameter for any schema-valid sweep, never another error', () => {
+    const segment = fc.oneof(fc.constantFrom('vm', 'vcpus', 'host', 'name', 'format', 'workload', 'x', '0'), fc.stringMatching(/^[A-Za-z0-9_]{1,8}$/));
+    const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('.'));
+    const value = fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 10 }), fc.boolean());
+    const parameter = fc.record({ path, values: fc.array(value, { minLength: 1, maxLength: 4 }) });
+    fc.assert(
+      fc.property(fc.array(parameter, { minLength: 1, maxLength: 2 }), (parameters) => {
+        const parsed = sweepSchema.safeParse({ parameters });
+        if (!parsed.success) return;
+        const outcome = expandOrRequestError(parsed.data);
+        if ('error' in outcome) {
+          expect(outcome.error.issues.length).toBeGreaterThan(0);
+          for (const issue of outcome.error.issues) expect(issue.path).toMatch(/^sweep\.parameters\.[01]\.(path|values\.\d+)$/);
+        } else {
+          expect(outcome.points).toBe(sweepPointCount(parsed.data));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never writes through an inherited member (toString.x) or outside the scenario', () => {
+    for (const path of ['toString.x', 'vm.toString.x', 'name.length', 'vm.vcpus.x', 'nothere.x']) {
+      const outcome = expandOrRequestError({ parameters: [{ path, values: [1] }] });
+      expect('error' in outcome, path).toBe(true);
+    }
+  });
+
+  it(`refuses more than ${MAX_SWEEP_POINTS} points before expanding any`, () => {
+    const values = Array.from({ length: 101 }, (_, i) => i + 1);
+    const sweep = { parameters: [{ path: 'vm.vcpus', values }, { path: 'vm.vcpus', values }] };
+    expect(sweepPointCount(sweep)).toBe(10_201);
+    expect(() => expandSweep(base, sweep)).toThrow(new RegExp(`10201 points is more than the limit of ${MAX_SWEEP_POINTS}`));
+  });
+});
+
+describe('checkRunBudget', () => {
+  it('refuses an experiment of more than MAX_SIMULATIONS simulations with a message saying what to lower', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: MAX_SWEEP_POINTS }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1000 }), (points, strategies, seeds) => {
+        const total = points * strategies * Math.max(1, seeds);
+        if (total <= MAX_SIMULATIONS) expect(() => checkRunBudget(points, strategies, seeds)).not.toThrow();
+        else
+          expect(() => checkRunBudget(points, strategies, seeds)).toThrow(
+            `would run ${total} simulations (${points} points x ${strategies} strategies x ${Math.max(1, seeds)} seeds); the limit is ${MAX_SIMULATIONS}: lower`,
+          );
+      }),
+    );
+  });
+
+  it('passes the presets as they are', () => {
+    for (const preset of PRESETS) {
+      const plan = runPlan(preset.scenario);
+      expect(() => checkRunBudget(1, plan.strategies.length, plan.seeds.length), preset.id).not.toThrow();
+    }
+  });
+});

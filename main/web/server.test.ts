@@ -1,0 +1,318 @@
+// The web host against hostile requests: a real App on a temp SQLite file, the real server on an
+// ephemeral port, and raw HTTP (node:http / node:net) so Host, Origin and lengths can be forged.
+import fc from 'fast-check';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../app.ts';
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../security.ts';
+import { TOKEN_COOKIE, isLoopbackAddress, startWebHost, type WebHost } from './server.ts';
+
+const TOKEN = 'test-token-0123456789abcdefghijklmn';
+const BODY_LIMIT = 4096;
+
+let dir: string;
+let app: App;
+let host: WebHost;
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One raw request; every header is ours to set, including Host. */
+function call(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolveReply, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, method: options.method ?? 'GET', headers: { Host: `127.0.0.1:${host.port}`, ...options.headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolveReply({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const authed = (headers: Record<string, string> = {}): Record<string, string> => ({ Cookie: `${TOKEN_COOKIE}=${TOKEN}`, ...headers });
+const api = (name: string, body: string, headers: Record<string, string> = {}): Promise<Reply> =>
+  call(`/api/call/${name}`, { method: 'POST', headers: authed({ 'Content-Type': 'application/json', ...headers }), body });
+
+/** Raw bytes over TCP, for requests node:http would not send (oversized declared lengths). */
+function rawExchange(text: string): Promise<string> {
+  return new Promise((resolveText, reject) => {
+    const socket = connect(host.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('end', () => resolveText(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? resolveText(Buffer.concat(chunks).toString('utf8')) : reject(err)));
+    socket.write(text);
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gmemlab-web-'));
+  const renderer = join(dir, 'renderer');
+  await mkdir(join(renderer, 'assets'), { recursive: true });
+  await writeFile(join(renderer, 'index.html'), '<!doctype html><title>gmemlab</title>');
+  await writeFile(join(renderer, 'assets', 'app.js'), 'console.log(1)');
+  await writeFile(join(dir, 'secret.txt'), 'outside the renderer');
+  await symlink(join(dir, 'secret.txt'), join(renderer, 'leak.txt'));
+  app = await createApp({ dbPath: join(dir, 'db', 'gmemlab.sqlite'), poolSize: 1 });
+  host = await startWebHost({ app, rendererDir: renderer, token: TOKEN, maxBodyBytes: BODY_LIMIT });
+});
+
+afterAll(async () => {
+  await host?.close();
+  await app?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('binding and peers', () => {
+  it('listens on 127.0.0.1 only', () => {
+    const address = host.server.address() as AddressInfo;
+    expect(address.address).toBe('127.0.0.1');
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${TOKEN}`);
+  });
+
+  it('accepts only loopback peer addresses', () => {
+    for (const a of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(a), a).toBe(true);
+    for (const a of [undefined, '', '10.0.0.1', '192.168.1.2', '::ffff:10.0.0.1', '0.0.0.0', '::', 'fe80::1', '128.0.0.1', '127.0.0.1.evil', 'localhost'])
+      expect(isLoopbackAddress(a), String(a)).toBe(false);
+  });
+});
+
+describe('token', () => {
+  it('refuses requests without a token, or with a wrong one, with 401', async () => {
+    expect((await call('/')).status).toBe(401);
+    expect((await call('/', { headers: { Cookie: `${TOKEN_COOKIE}=wrong` } })).status).toBe(401);
+    expect((await call('/', { headers: { Cookie: `${TOKEN_COOKIE}=${TOKEN}x` } })).status).toBe(401);
+    expect((await call('/', { headers: { Authorization: 'Bearer nope' } })).status).toBe(401);
+    expect((await call(`/?token=${TOKEN.slice(0, -1)}`)).status).toBe(401);
+    expect((await api('listPresets', '{}', { Cookie: '' })).status).toBe(401);
+  });
+
+  it('trades the token in the URL for an HttpOnly SameSite=Strict cookie and a redirect without it', async () => {
+    const reply = await call(`/?token=${TOKEN}`);
+    expect(reply.status).toBe(303);
+    expect(reply.headers.location).toBe('/');
+    const cookie = String(reply.headers['set-cookie']);
+    expect(cookie).toContain(`${TOKEN_COOKIE}=${TOKEN}`);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(reply.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('never redirects to another site', async () => {
+    for (const path of [`/.//evil.example/?token=${TOKEN}`, `//evil.example/?token=${TOKEN}`, `/\\evil.example/?token=${TOKEN}`]) {
+      const reply = await call(path);
+      expect(reply.status, path).toBe(303);
+      expect(reply.headers.location, path).toMatch(/^\/(?![/\\])/);
+    }
+  });
+
+  it('accepts the cookie and a Bearer header', async () => {
+    expect((await call('/', { headers: authed() })).status).toBe(200);
+    expect((await call('/', { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    const reply = await api('listPresets', '{}');
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body).ok).toBe(true);
+  });
+
+  it('requires the token on the event stream too', async () => {
+    expect((await call('/api/events')).status).toBe(401);
+    const reply = await new Promise<{ status: number; type: string | undefined; first: string }>((resolveReply, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { Host: `127.0.0.1:${host.port}`, ...authed() }, agent: false }, (res) => {
+        res.once('data', (c: Buffer) => {
+          resolveReply({ status: res.statusCode ?? 0, type: res.headers['content-type'], first: c.toString('utf8') });
+          req.destroy();
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.type).toBe('text/event-stream');
+    expect(reply.first).toContain('gmemlab events');
+  });
+});
+
+describe('DNS rebinding and cross-origin requests', () => {
+  it('refuses a Host header that is not this loopback address and port', async () => {
+    for (const hostHeader of [`evil.example:${host.port}`, 'evil.example', `127.0.0.1:${host.port + 1}`, `127.0.0.1`, `localhost.evil.example:${host.port}`]) {
+      const reply = await call('/', { headers: authed({ Host: hostHeader }) });
+      expect(reply.status, hostHeader).toBe(421);
+    }
+    // HTTP/1.0 may omit Host altogether: that is refused too.
+    expect(await rawExchange(`GET / HTTP/1.0\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 421 /);
+    const rebound = await api('listPresets', '{}', { Host: `evil.example:${host.port}` });
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).not.toContain('"ok":true');
+  });
+
+  it('accepts the loopback names of this port', async () => {
+    for (const hostHeader of [`127.0.0.1:${host.port}`, `localhost:${host.port}`, `[::1]:${host.port}`]) {
+      expect((await call('/', { headers: authed({ Host: hostHeader }) })).status, hostHeader).toBe(200);
+    }
+  });
+
+  it('refuses requests from another origin, even with the token', async () => {
+    for (const origin of ['http://evil.example', `http://evil.example:${host.port}`, 'null', `https://127.0.0.1:${host.port}`, `http://127.0.0.1:${host.port + 1}`]) {
+      const reply = await api('listPresets', '{}', { Origin: origin });
+      expect(reply.status, origin).toBe(403);
+    }
+    expect((await api('listPresets', '{}', { Origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
+  });
+});
+
+describe('API requests', () => {
+  it('refuses a body that is not application/json with 415', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', '']) {
+      expect((await api('listPresets', '{}', { 'Content-Type': type })).status, type).toBe(415);
+    }
+    expect((await api('listPresets', '{}', { 'Content-Type': 'application/json; charset=utf-8' })).status).toBe(200);
+  });
+
+  it('refuses GET on an API call with 405', async () => {
+    expect((await call('/api/call/listPresets', { headers: authed() })).status).toBe(405);
+  });
+
+  it('refuses an oversized declared body with 413 before reading it', async () => {
+    // Declares far more than the limit and sends none of it: the answer must come anyway.
+    const text = await rawExchange(
+      `POST /api/call/listPresets HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`,
+    );
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(text).toContain('too_large');
+  });
+
+  it('stops reading a chunked body once it passes the limit (413)', async () => {
+    const chunk = 'x'.repeat(1024);
+    const chunks = Array.from({ length: 8 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('');
+    const text = await rawExchange(
+      `POST /api/call/listPresets HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`,
+    );
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+  });
+
+  it('answers malformed JSON with 400 and no stack trace', async () => {
+    const reply = await api('listPresets', '{"a":');
+    expect(reply.status).toBe(400);
+    expect(reply.body).not.toMatch(/\n\s+at |server\.ts|SyntaxError/);
+  });
+
+  it('names an unknown call, with 404', async () => {
+    const reply = await api('deleteEverything', '{}');
+    expect(reply.status).toBe(404);
+    expect(JSON.parse(reply.body).error.code).toBe('unknown_call');
+  });
+
+  it('validates inputs with the contract (400 invalid_input naming the field)', async () => {
+    const reply = await api('getExperiment', '{"experimentId":"1 OR 1=1"}');
+    expect(reply.status).toBe(400);
+    const body = JSON.parse(reply.body);
+    expect(body.error.code).toBe('invalid_input');
+    expect(body.error.message).toContain('experimentId');
+    const huge = await api('listExperiments', '{"limit":100000000}');
+    expect(huge.status).toBe(400);
+    expect(JSON.parse(huge.body).error.message).toContain('limit');
+  });
+
+  it('is not polluted by __proto__ or constructor keys', async () => {
+    for (const body of ['{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '{"offset":0,"__proto__":{"limit":100000}}']) {
+      const reply = await api('listExperiments', body);
+      expect(reply.status, body).toBe(400);
+      expect(JSON.parse(reply.body).error.code).toBe('invalid_input');
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>)['limit']).toBeUndefined();
+  });
+});
+
+describe('static files', () => {
+  it('serves the renderer', async () => {
+    const index = await call('/', { headers: authed() });
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.body).toContain('<title>gmemlab</title>');
+    expect((await call('/assets/app.js', { headers: authed() })).headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('never serves anything outside the renderer folder (404)', async () => {
+    for (const path of [
+      '/../secret.txt',
+      '/../../../../etc/passwd',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/leak.txt',
+      '/assets',
+      '/%E0%A4%A',
+      '/index.html%00.js',
+      '/package.json',
+      '/../package.json',
+    ]) {
+      const reply = await call(path, { headers: authed() });
+      expect(reply.status, path).toBe(404);
+      expect(reply.body, path).not.toContain('outside the renderer');
+    }
+  });
+
+  it('never serves the file outside, whatever the path (fuzzed)', async () => {
+    const segment = fc.oneof(fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '..%2f', '..%5c', '%2f', 'secret.txt', 'leak.txt', 'renderer', 'assets', '', '%00'), fc.stringMatching(/^[A-Za-z0-9._%-]{0,6}$/));
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 6 }), async (parts) => {
+        const reply = await call(`/${parts.join('/')}`, { headers: authed() });
+        expect(reply.body).not.toContain('outside the renderer');
+        expect([200, 404]).toContain(reply.status);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('answers odd request targets without an internal error', async () => {
+    expect((await call('//', { headers: authed() })).status).toBe(404);
+    const absolute = await rawExchange(`GET http://evil.example/index.html HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nConnection: close\r\n\r\n`);
+    expect(absolute).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
+  it('refuses methods other than GET and HEAD', async () => {
+    for (const method of ['PUT', 'DELETE', 'POST']) expect((await call('/index.html', { method, headers: authed() })).status, method).toBe(405);
+  });
+});
+
+describe('security headers', () => {
+  it('are on every response: pages, API, errors, refusals and redirects', async () => {
+    const replies = [
+      await call('/', { headers: authed() }),
+      await call('/'),
+      await call('/', { headers: authed({ Host: 'evil.example' }) }),
+      await call('/nope', { headers: authed() }),
+      await call(`/?token=${TOKEN}`),
+      await api('listPresets', '{}'),
+      await api('listPresets', '{', {}),
+      await api('listPresets', '{}', { Origin: 'http://evil.example' }),
+    ];
+    for (const reply of replies) {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(reply.headers[name.toLowerCase()], `${reply.status} ${name}`).toBe(value);
+      expect(reply.headers['cache-control'], String(reply.status)).toBe('no-store');
+    }
+  });
+
+  it('the CSP allows no inline script, no other origin and no framing', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/\*|http:|https:/);
+  });
+});
