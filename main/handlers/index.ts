@@ -6,6 +6,7 @@ import { CALL_NAMES, contract, type ApiErrorBody, type CallName, type CallOutput
 import type { ExperimentRunner } from '../runner/experiments.ts';
 import { SweepError } from '../runner/sweep.ts';
 import type { Store } from '../store/store.ts';
+import * as wb from './workbench.ts';
 
 export class ApiError extends Error {
   readonly body: ApiErrorBody;
@@ -30,9 +31,9 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       const result = validateScenario(scenario);
       return result.ok ? { ok: true, issues: [] } : { ok: false, issues: result.issues };
     },
-    startExperiment: async ({ name, scenario }) => {
+    startExperiment: async ({ name, scenario, sweep }) => {
       try {
-        return await runner.start({ name, scenario });
+        return await runner.start({ name, scenario, sweep });
       } catch (err) {
         if (err instanceof SweepError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
         throw err;
@@ -45,7 +46,23 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       if (detail === undefined) throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
       return detail;
     },
+    // Workbench UI (sweeps, compare, diff): main/handlers/workbench.ts.
+    previewSweep: async ({ scenario, sweep }) => workbenchCall(() => wb.previewSweep(scenario, sweep)),
+    getRuns: async ({ runIds }) => workbenchCall(() => wb.getRuns(store, runIds)),
+    diffRuns: async ({ runIdA, runIdB }) => workbenchCall(() => wb.diffRuns(store, runIdA, runIdB)),
+    diffScenarios: async ({ scenarioIdA, scenarioIdB }) => workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
   };
+}
+
+/** Maps the workbench reads' errors onto the contract's error codes. */
+async function workbenchCall<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SweepError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
+    if (err instanceof wb.NotFoundError) throw new ApiError({ code: 'not_found', message: err.message });
+    throw err;
+  }
 }
 
 const isCallName = (name: string): name is CallName => (CALL_NAMES as string[]).includes(name);
