@@ -64,9 +64,11 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
     const cache = new Map<string, ReturnType<typeof runAnalytic>>();
     for (const e of experiments) {
       let base: Scenario = setParameter(PRESETS[0]!.scenario, 'name', e.name);
-      if (e.baseVcpus !== undefined) base = setParameter(base, 'vm.vcpus', e.baseVcpus);
+      // A single run's point is the scenario itself.
+      const baseVcpus = e.vcpus.length === 1 ? e.vcpus[0] : e.baseVcpus;
+      if (baseVcpus !== undefined) base = setParameter(base, 'vm.vcpus', baseVcpus);
       const plan = runPlan(base);
-      const points = e.vcpus.map((v) => ({ point: e.vcpus.length > 1 ? { 'vm.vcpus': v } : {}, scenario: setParameter(base, 'vm.vcpus', v) }));
+      const points = e.vcpus.map((v) => ({ point: (e.vcpus.length > 1 ? { 'vm.vcpus': v } : {}) as Record<string, number>, scenario: setParameter(base, 'vm.vcpus', v) }));
       const { experimentId, runIds } = await store.createExperiment({
         name: e.name,
         kind: e.vcpus.length > 1 ? 'sweep' : 'single',

@@ -23,6 +23,8 @@ export const app = $state({
   progress: undefined as Progress | undefined,
   /** Runs picked for compare (from history), in pick order. */
   compareRunIds: [] as number[],
+  /** Experiments ticked in history (their runs are in compareRunIds). */
+  compareExperimentIds: [] as number[],
   /** What the diff view shows. */
   diff: { kind: 'runs' as 'runs' | 'scenarios', a: '', b: '' },
   /** Bumped whenever history changes (a run finished, a tag edited), so the table reloads. */
