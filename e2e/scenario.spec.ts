@@ -36,9 +36,9 @@ test('scenario builder: grouped fields with units, inline validation, revisions'
     await page.getByTestId('revisions').locator('summary').click();
     const items = page.getByTestId('revisions').locator('li');
     await expect(items).toHaveCount(2);
-    const firstRevision = items.filter({ hasNotText: 'never' }).last();
-    await firstRevision.getByRole('button', { name: 'Open' }).click();
+    await items.last().getByRole('button', { name: 'Open' }).click();
     await expect(vcpus).toHaveValue(original);
+    await expect(page.getByTestId('scenario-status')).toContainText('valid');
     await items.nth(0).locator('input[type=checkbox]').check();
     await items.nth(1).locator('input[type=checkbox]').check();
     await page.getByTestId('diff-revisions').click();

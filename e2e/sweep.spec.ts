@@ -64,6 +64,7 @@ test('cancel a large sweep with Esc; the window stays responsive meanwhile', asy
     await expect(page.getByTestId('progress')).toContainText('cancelled');
     const [done, total] = (await page.getByTestId('progress-count').textContent())!.split(' / ').map(Number);
     expect(done).toBeLessThan(total!);
+    await page.getByTestId('tab-results').click();
     await expect(page.getByTestId('result-title')).toContainText('cancelled');
     expect(ws.errors).toEqual([]);
   } finally {

@@ -53,6 +53,7 @@ describe('paths', () => {
     expect(getPath(w, 'a.b.1.c')).toBe(3);
     expect(getPath(v, 'a.b.1.c')).toBe(2);
     expect(getPath(setPath({}, 'x.y', 1), 'x.y')).toBe(1);
+    expect(setPath(setPath({}, 'list.0', 'S0'), 'list.1', 'S1')).toEqual({ list: ['S0', 'S1'] });
     expect(labelFromKey('mmioPerSecPerVcpu')).toBe('mmio per sec per vcpu');
   });
 });

@@ -221,9 +221,10 @@ export function setPath<T>(root: T, path: string, v: unknown): T {
   const copy = structuredClone(root) as unknown;
   const keys = path.split('.');
   let node = copy as Record<string, unknown>;
-  for (const k of keys.slice(0, -1)) {
+  for (const [i, k] of keys.slice(0, -1).entries()) {
     const next = Array.isArray(node) ? (node as unknown[])[Number(k)] : node[k];
-    if (typeof next !== 'object' || next === null) node[k] = {};
+    // A missing container is an array when it is indexed by a number ('strategies.0').
+    if (typeof next !== 'object' || next === null) node[k] = /^\d+$/.test(keys[i + 1]!) ? [] : {};
     node = (Array.isArray(node) ? (node as unknown[])[Number(k)] : node[k]) as Record<string, unknown>;
   }
   const last = keys[keys.length - 1]!;
