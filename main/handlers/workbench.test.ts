@@ -6,6 +6,7 @@ import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../c
 import { Store } from '../store/store.ts';
 import { createHandlers, dispatch } from './index.ts';
 import type { ExperimentRunner } from '../runner/experiments.ts';
+import { createApp } from '../app.ts';
 
 let dir: string;
 let store: Store;
@@ -83,5 +84,27 @@ describe('workbench calls', () => {
     if (!sd.ok) return;
     const changed = (sd.value as { parameters: { path: string; changed: boolean }[] }).parameters.filter((p) => p.changed).map((p) => p.path);
     expect(changed).toEqual(['name', 'vm.vcpus']);
+  });
+});
+
+describe('startExperiment with a sweep', () => {
+  it('passes the sweep to the runner: one run per point and strategy, each with its point', async () => {
+    const app = await createApp({ dbPath: join(dir, 'app.sqlite'), poolSize: 1 });
+    try {
+      const base = PRESETS[0]!.scenario;
+      const started = await dispatch(app.handlers, 'startExperiment', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [1, 2, 4] }] } });
+      expect(started.ok).toBe(true);
+      if (!started.ok) return;
+      const { experimentId, runsTotal } = started.value as { experimentId: number; runsTotal: number };
+      expect(runsTotal).toBe(3 * runPlan(base).strategies.length);
+      await app.runner.whenDone(experimentId);
+      const detail = await app.store.getExperiment(experimentId);
+      expect(detail!.kind).toBe('sweep');
+      expect([...new Set(detail!.runs.map((r) => r.point['vm.vcpus']))]).toEqual([1, 2, 4]);
+      const bad = await dispatch(app.handlers, 'startExperiment', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [0] }] } });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    } finally {
+      await app.close();
+    }
   });
 });
