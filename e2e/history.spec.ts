@@ -9,15 +9,23 @@ test('history: 10,000 runs in a virtualised table, searchable, opened into resul
   const ws = workspace(page);
   try {
     const experiments: SeedExperiment[] = Array.from({ length: EXPERIMENTS }, (_, i) => ({ name: i === 42 ? 'needle in the haystack' : `batch ${i + 1}`, vcpus: [1 + (i % 16)] }));
+    // The newest: a sweep whose 1,200 runs are listed (virtualised) beside the table.
+    experiments.push({ name: 'big sweep', vcpus: Array.from({ length: 200 }, (_, i) => i + 1) });
     await seed(ws.dbPath, experiments);
     await open(page, ws);
-    await expect(page.getByTestId('result-title')).toContainText(`batch ${EXPERIMENTS}`);
+    await expect(page.getByTestId('result-title')).toContainText('big sweep');
     await page.getByTestId('tab-history').click();
-    await expect(page.getByTestId('history-total')).toHaveText(`(${EXPERIMENTS})`);
+    await expect(page.getByTestId('history-total')).toHaveText(`(${EXPERIMENTS + 1})`);
     // Only the rows in view (plus a small margin) are in the DOM.
     const rows = page.getByTestId('history-row');
-    await expect(rows.first()).toContainText(`batch ${EXPERIMENTS}`);
+    await expect(rows.first()).toContainText('big sweep');
     expect(await rows.count()).toBeLessThan(60);
+    await rows.first().getByRole('button', { name: /big sweep/ }).click();
+    const runRows = page.getByTestId('run-row');
+    await expect(runRows.first()).toContainText('vcpus=1');
+    expect(await runRows.count()).toBeLessThan(60);
+    await page.getByTestId('history-runlist').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(page.getByTestId('history-runs')).toContainText('vcpus=200');
     await screenshot(page, 'history');
 
     // Scroll to the end: the oldest experiment is fetched and shown, still few rows in the DOM.
