@@ -46,6 +46,7 @@ test('Electron window: hardened, runs a preset through IPC, keeps it across rest
         await window.getByTestId('run-button').click();
         await expect(window.getByTestId('result-title')).toContainText('done');
       }
+      await window.getByTestId('tab-history').click();
       await expect(window.getByTestId('history').locator('li')).toHaveCount(1);
       await app.close();
     }

@@ -30,7 +30,8 @@ test('run a preset, see the chart, and find the run in the history after a resta
     await page.getByTestId('run-button').click();
     await expect(page.getByTestId('result-title')).toContainText(presetName);
     await expect(page.getByTestId('result-title')).toContainText('done');
-    await expect(page.getByTestId('result-table').locator('tbody tr')).toHaveCount(6);
+    // One column per strategy, every metric a row.
+    await expect(page.getByTestId('result-table').locator('thead th.num')).toHaveCount(6);
     for (const s of ['S0', 'S1', 'S2', 'S3', 'S4', 'S5']) await expect(page.getByTestId('result-table')).toContainText(s);
     // The chart is drawn: its canvas has pixels that are not background.
     const drawn = await page.getByTestId('overhead-chart').locator('canvas').evaluate((c: HTMLCanvasElement) => {
@@ -40,8 +41,9 @@ test('run a preset, see the chart, and find the run in the history after a resta
       return ink;
     });
     expect(drawn).toBeGreaterThan(1000);
-    await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
     await page.screenshot({ path: join(artifacts, 'workbench.png'), fullPage: true });
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
   } finally {
     await host.stop();
   }
@@ -50,9 +52,10 @@ test('run a preset, see the chart, and find the run in the history after a resta
   host = await startHost(dbPath);
   try {
     await page.goto(host.url);
+    await expect(page.getByTestId('result-title')).toContainText(presetName);
+    await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history').locator('li')).toHaveCount(1);
     await expect(page.getByTestId('history')).toContainText(presetName);
-    await expect(page.getByTestId('result-title')).toContainText(presetName);
   } finally {
     await host.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,8 @@
 // Plain TypeScript: no electron, no node: imports. Shared by main, preload and renderer.
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
+import { sweepSchema } from '../runner/sweep.ts';
+import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type { MetricInfo, Preset, Scenario, StrategyId, ValidationIssue, Estimate, CapabilityRow, CostEntry, LatencyDistribution, Method } from '../core/index.ts';
 import { STRATEGY_IDS } from '../core/api.ts';
 import type { Bundle, ImportSummary } from '../store/bundle.ts';
@@ -174,12 +176,50 @@ export interface ScenarioRevision extends ScenarioRevisionSummary {
   scenario: Scenario;
 }
 
+/** The size of a sweep before it starts. */
+export interface SweepPreview {
+  points: number;
+  /** points × strategies: the rows the history will hold. */
+  runs: number;
+  strategies: number;
+  /** Seeds each run averages over (0 for analytic). */
+  seedsPerRun: number;
+}
+
+/** A run with what compare and diff need to label it. */
+export interface RunInContext extends RunDetail {
+  experimentId: number;
+  experimentName: string;
+  experimentCreatedAt: string;
+  scenarioId: string;
+  scenarioName: string;
+}
+
+export interface RunDiff {
+  a: RunInContext;
+  b: RunInContext;
+  /** Every leaf of the effective scenario (sweep point applied), strategy and params. */
+  parameters: PathDiff[];
+  metrics: MetricDelta[];
+}
+
+/** A revision as diff labels it. */
+export type ScenarioRevisionInfo = Omit<ScenarioRevisionSummary, 'experiments'>;
+
+export interface ScenarioDiff {
+  a: ScenarioRevisionInfo;
+  b: ScenarioRevisionInfo;
+  parameters: PathDiff[];
+}
+
+const scenarioRevisionId = z.string().regex(/^[0-9a-f]{16,128}$/, 'must be a scenario revision id (hex content hash)');
+
 export const contract = {
   listPresets: call<Preset[]>()(empty),
   metricCatalogue: call<MetricInfo[]>()(empty),
   validateScenario: call<{ ok: boolean; issues: ValidationIssue[] }>()(z.object({ scenario: z.unknown() }).strict()),
   startExperiment: call<{ experimentId: number; runsTotal: number }>()(
-    z.object({ name: z.string().trim().min(1).max(200).optional(), scenario: scenarioSchema }).strict(),
+    z.object({ name: z.string().trim().min(1).max(200).optional(), scenario: scenarioSchema, sweep: sweepSchema.optional() }).strict(),
   ),
   cancelExperiment: call<{ cancelled: boolean }>()(z.object({ experimentId: id }).strict()),
   listExperiments: call<ExperimentPage>()(experimentQuerySchema),
@@ -206,6 +246,11 @@ export const contract = {
   saveScenarioRevision: call<{ id: string; created: boolean }>()(
     z.object({ scenario: scenarioSchema, parentId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash').optional() }).strict(),
   ),
+  // Workbench UI (sweeps, compare, diff).
+  previewSweep: call<SweepPreview>()(z.object({ scenario: scenarioSchema, sweep: sweepSchema }).strict()),
+  getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(5000) }).strict()),
+  diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
+  diffScenarios: call<ScenarioDiff>()(z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict()),
 } as const;
 
 export type Contract = typeof contract;

@@ -7,6 +7,7 @@ import { RunnerConflictError, type ExperimentRunner } from '../runner/experiment
 import { BundleError, StoreNotFoundError } from '../store/errors.ts';
 import { RunRequestError } from '../runner/sweep.ts';
 import type { Store } from '../store/store.ts';
+import * as wb from './workbench.ts';
 
 export class ApiError extends Error {
   readonly body: ApiErrorBody;
@@ -31,9 +32,9 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       const result = validateScenario(scenario);
       return result.ok ? { ok: true, issues: [] } : { ok: false, issues: result.issues };
     },
-    startExperiment: async ({ name, scenario }) => {
+    startExperiment: async ({ name, scenario, sweep }) => {
       try {
-        return await runner.start({ name, scenario });
+        return await runner.start({ name, scenario, sweep });
       } catch (err) {
         if (err instanceof RunRequestError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
         throw err;
@@ -73,8 +74,25 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     exportBundle: async ({ experimentIds }) => storeCall(() => store.exportBundle(experimentIds)),
     importBundle: async ({ bundle }) => storeCall(() => store.importBundle(bundle)),
     saveScenarioRevision: async ({ scenario, parentId }) => storeCall(() => store.saveScenarioRevision(scenario, parentId ?? null)),
+    // Workbench UI (sweeps, compare, diff): main/handlers/workbench.ts.
+    previewSweep: async ({ scenario, sweep }) => workbenchCall(() => wb.previewSweep(scenario, sweep)),
+    getRuns: async ({ runIds }) => workbenchCall(() => wb.getRuns(store, runIds)),
+    diffRuns: async ({ runIdA, runIdB }) => workbenchCall(() => wb.diffRuns(store, runIdA, runIdB)),
+    diffScenarios: async ({ scenarioIdA, scenarioIdB }) => workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
   };
 }
+
+/** Maps the workbench reads' errors onto the contract's error codes. */
+async function workbenchCall<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof RunRequestError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
+    if (err instanceof wb.NotFoundError) throw new ApiError({ code: 'not_found', message: err.message });
+    throw err;
+  }
+}
+
 
 /** Maps the store's own errors to API errors (field paths of bundle issues are relative to the input). */
 async function storeCall<T>(body: () => Promise<T>): Promise<T> {

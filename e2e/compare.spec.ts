@@ -1,0 +1,37 @@
+// Compare: runs from different days (and a different model version) picked in history and
+// overlaid on one chart, with the version difference flagged.
+import { expect, test } from '@playwright/test';
+import { open, screenshot, seed, workspace } from './support.ts';
+
+test('compare: overlay two sweeps from different days; flag another model version', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [
+      { name: 'monday sweep', vcpus: [1, 4, 16, 64, 256], createdAt: '2026-11-16T09:00:00.000Z', modelVersion: 'old-0.9' },
+      { name: 'friday sweep', vcpus: [1, 8, 64, 512], createdAt: '2026-11-20T17:00:00.000Z' },
+    ]);
+    await open(page, ws);
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history-total')).toHaveText('(2)');
+    for (const id of [1, 2]) await page.getByRole('checkbox', { name: `compare experiment ${id}` }).check();
+    await expect(page.getByTestId('tab-compare')).toContainText(String(5 * 6 + 4 * 6));
+    await page.keyboard.press('Control+Shift+C');
+    const chart = page.getByTestId('compare-chart');
+    await expect(chart).toBeVisible();
+    await expect(page.getByTestId('compare-x')).toHaveValue('vm.vcpus');
+    // 1..512 spans more than two decades: log axis.
+    await expect(chart).toHaveAttribute('data-xscale', 'logarithmic');
+    await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(54);
+    await expect(page.getByTestId('compare-table')).toContainText('monday sweep');
+    await expect(page.getByTestId('compare-table')).toContainText('friday sweep');
+    await expect(page.getByTestId('version-warning')).toContainText('old-0.9');
+    await screenshot(page, 'compare');
+
+    // Strategy on x: one line per experiment.
+    await page.getByTestId('compare-x').selectOption('');
+    await expect(chart).toHaveAttribute('data-xscale', 'category');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});

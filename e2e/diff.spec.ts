@@ -1,0 +1,46 @@
+// Diff: two runs side by side (parameters that differ, all with a toggle; metric deltas with
+// the beyond-CI mark), picked from history.
+import { expect, test } from '@playwright/test';
+import { open, screenshot, seed, workspace } from './support.ts';
+
+test('diff two runs picked in history: changed parameters, then all; metric deltas', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [
+      { name: 'before', vcpus: [2] },
+      { name: 'after', vcpus: [4] },
+    ]);
+    await open(page, ws);
+    await page.getByTestId('tab-history').click();
+    await page.getByTestId('history-row').filter({ hasText: 'before' }).getByRole('button', { name: /before/ }).click();
+    const runsA = page.getByTestId('history-runs');
+    await expect(runsA).toContainText('before');
+    const runA = (await runsA.getByTestId('run-row').filter({ hasText: 'S2' }).locator('span').first().textContent())!.replace('#', '').trim();
+    await runsA.getByTestId(`diff-a-${runA}`).click();
+    await page.getByTestId('history-row').filter({ hasText: 'after' }).getByRole('button', { name: /after/ }).click();
+    await expect(runsA).toContainText('after');
+    const runB = (await runsA.getByTestId('run-row').filter({ hasText: 'S3' }).locator('span').first().textContent())!.replace('#', '').trim();
+    await runsA.getByTestId(`diff-b-${runB}`).click();
+
+    await page.getByTestId('tab-diff').click();
+    await expect(page.getByTestId('diff-a')).toHaveValue(runA);
+    const params = page.getByTestId('diff-parameters');
+    await expect(params).toContainText('strategy');
+    await expect(params).toContainText('scenario.name');
+    await expect(params).toContainText('scenario.vm.vcpus');
+    const changedOnly = await params.locator('tbody tr').count();
+    await page.getByTestId('diff-show-all').check();
+    await expect.poll(() => params.locator('tbody tr').count()).toBeGreaterThan(changedOnly);
+    await expect(params).toContainText('scenario.host.cpus');
+    await page.getByTestId('diff-show-all').uncheck();
+    const metrics = page.getByTestId('diff-metrics');
+    await expect(metrics.locator('tbody tr')).not.toHaveCount(0);
+    await expect(metrics).toContainText('%');
+    // Analytic results are exact: S2 vs S3 differ beyond their (zero) CI.
+    await expect(page.getByTestId('beyond-ci').first()).toBeVisible();
+    await screenshot(page, 'diff');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});

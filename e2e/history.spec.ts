@@ -1,0 +1,102 @@
+// History: a virtualised table that stays light at 10,000 runs; search; shortcuts; tags,
+// notes and delete where main has those calls.
+import { expect, test } from '@playwright/test';
+import { hasCall, open, screenshot, seed, workspace, type SeedExperiment } from './support.ts';
+
+const EXPERIMENTS = 1700; // × 6 strategies: over 10,000 runs
+
+test('history: 10,000 runs in a virtualised table, searchable, opened into results', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    const experiments: SeedExperiment[] = Array.from({ length: EXPERIMENTS }, (_, i) => ({ name: i === 42 ? 'needle in the haystack' : `batch ${i + 1}`, vcpus: [1 + (i % 16)] }));
+    // The newest: a sweep whose 1,200 runs are listed (virtualised) beside the table.
+    experiments.push({ name: 'big sweep', vcpus: Array.from({ length: 200 }, (_, i) => i + 1) });
+    await seed(ws.dbPath, experiments);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('big sweep');
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history-total')).toHaveText(`(${EXPERIMENTS + 1})`);
+    // Only the rows in view (plus a small margin) are in the DOM.
+    const rows = page.getByTestId('history-row');
+    await expect(rows.first()).toContainText('big sweep');
+    expect(await rows.count()).toBeLessThan(60);
+    await rows.first().getByRole('button', { name: /big sweep/ }).click();
+    const runRows = page.getByTestId('run-row');
+    await expect(runRows.first()).toContainText('vcpus=1');
+    expect(await runRows.count()).toBeLessThan(60);
+    await page.getByTestId('history-runlist').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(page.getByTestId('history-runs')).toContainText('vcpus=200');
+    await screenshot(page, 'history');
+
+    // Scroll to the end: the oldest experiment is fetched and shown, still few rows in the DOM.
+    await page.getByTestId('history-viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(page.getByTestId('history')).toContainText('batch 1 ');
+    expect(await rows.count()).toBeLessThan(60);
+
+    // Ctrl+K focuses the search; a search narrows the list.
+    await page.getByTestId('tab-results').click();
+    await page.keyboard.press('Control+k');
+    await expect(page.getByTestId('history-search')).toBeFocused();
+    await page.keyboard.type('needle');
+    await expect(page.getByTestId('history-total')).toHaveText('(1)');
+    await rows.first().getByRole('button', { name: /needle/ }).dblclick();
+    await expect(page.getByTestId('result-title')).toContainText('needle in the haystack');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('history: an empty history tells a first-time user what to do', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    await open(page, ws);
+    await expect(page.getByRole('heading', { name: 'No result yet' })).toBeVisible();
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history-empty')).toContainText('run a preset');
+    await page.getByTestId('tab-compare').click();
+    await expect(page.getByTestId('compare-empty')).toBeVisible();
+    await page.getByTestId('tab-diff').click();
+    await expect(page.getByTestId('diff-empty')).toBeVisible();
+    // Dark theme follows the OS.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(23, 25, 28)');
+    await page.getByTestId('tab-results').click();
+    await screenshot(page, 'empty-dark');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('history: tags and notes edited in place, filter by tag, delete with confirmation', async ({ page }) => {
+  const missing = ['setExperimentTags', 'setExperimentNote', 'deleteExperiment'].filter((c) => !hasCall(c));
+  test.fixme(missing.length > 0 || !hasCall('listExperiments'), `calls added by the store branch are not on this one yet: ${missing.join(', ')}`);
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [{ name: 'keep me', vcpus: [2] }, { name: 'delete me', vcpus: [4] }]);
+    await open(page, ws);
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history-total')).toHaveText('(2)');
+    await page.getByTestId('tags-1').click();
+    await page.getByTestId('tags-input').fill('baseline, v6.12');
+    await page.getByTestId('tags-input').press('Enter');
+    await expect(page.getByTestId('tags-1')).toContainText('baseline');
+    await page.getByTestId('note-1').click();
+    await page.getByTestId('note-input').fill('measured on the laptop');
+    await page.getByTestId('note-input').press('Enter');
+    await expect(page.getByTestId('note-1')).toContainText('measured on the laptop');
+    await page.getByRole('textbox', { name: 'filter by tag' }).fill('baseline');
+    await expect(page.getByTestId('history-total')).toHaveText('(1)');
+    await page.getByRole('textbox', { name: 'filter by tag' }).fill('');
+    await page.getByTestId('delete-2').click();
+    await page.getByTestId('confirm-delete').click();
+    await expect(page.getByTestId('history-total')).toHaveText('(1)');
+    await expect(page.getByTestId('history')).not.toContainText('delete me');
+    await screenshot(page, 'history-tags');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});

@@ -1,0 +1,96 @@
+// Shared by the workbench's e2e specs: a web host on a temporary database (optionally seeded
+// through the real Store), console-error capture, and screenshots saved as test artifacts.
+import type { Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CALL_NAMES } from '../main/contract/index.ts';
+import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../main/core/index.ts';
+import { Store } from '../main/store/store.ts';
+import { startHost, type RunningHost } from './webhost.ts';
+
+export const artifacts = join(import.meta.dirname, 'artifacts');
+
+export const hasCall = (name: string): boolean => (CALL_NAMES as string[]).includes(name);
+
+export interface Workspace {
+  dir: string;
+  dbPath: string;
+  host?: RunningHost;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export function workspace(page: Page): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-e2e-'));
+  const ws: Workspace = {
+    dir,
+    dbPath: join(dir, 'e2e.sqlite'),
+    errors: [],
+    async close() {
+      await ws.host?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  page.on('console', (m) => {
+    if (m.type() === 'error') ws.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => ws.errors.push(e.message));
+  return ws;
+}
+
+export async function open(page: Page, ws: Workspace): Promise<void> {
+  ws.host = await startHost(ws.dbPath);
+  await page.goto(ws.host.url);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(artifacts, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
+}
+
+export interface SeedExperiment {
+  name: string;
+  vcpus: number[];
+  createdAt?: string;
+  modelVersion?: string;
+  baseVcpus?: number;
+}
+
+/** Writes finished experiments the way the runner does (vm.vcpus swept), before the host starts. */
+export async function seed(dbPath: string, experiments: SeedExperiment[]): Promise<void> {
+  const store = await Store.open(dbPath);
+  try {
+    const cache = new Map<string, ReturnType<typeof runAnalytic>>();
+    for (const e of experiments) {
+      let base: Scenario = setParameter(PRESETS[0]!.scenario, 'name', e.name);
+      // A single run's point is the scenario itself.
+      const baseVcpus = e.vcpus.length === 1 ? e.vcpus[0] : e.baseVcpus;
+      if (baseVcpus !== undefined) base = setParameter(base, 'vm.vcpus', baseVcpus);
+      const plan = runPlan(base);
+      const points = e.vcpus.map((v) => ({ point: (e.vcpus.length > 1 ? { 'vm.vcpus': v } : {}) as Record<string, number>, scenario: setParameter(base, 'vm.vcpus', v) }));
+      const { experimentId, runIds } = await store.createExperiment({
+        name: e.name,
+        kind: e.vcpus.length > 1 ? 'sweep' : 'single',
+        method: plan.method,
+        scenario: base,
+        runs: points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds }))),
+      });
+      let i = 0;
+      for (const p of points) {
+        const key = JSON.stringify(p.scenario);
+        const out = cache.get(key) ?? runAnalytic(p.scenario);
+        cache.set(key, out);
+        for (const strategy of plan.strategies) {
+          const result = out.strategies.find((r) => r.strategy === strategy)!;
+          await store.saveRunResult(runIds[i++]!, { modelVersion: e.modelVersion ?? out.modelVersion, costTable: out.costTable, result });
+        }
+      }
+      await store.setExperimentStatus(experimentId, 'done');
+      if (e.createdAt !== undefined) await store.db.updateTable('experiments').set({ created_at: e.createdAt }).where('id', '=', experimentId).execute();
+    }
+  } finally {
+    await store.close();
+  }
+}

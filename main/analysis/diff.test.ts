@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { diffMetrics, diffObjects, flatten } from './diff.ts';
+
+describe('diffMetrics', () => {
+  it('gives absolute and % delta and flags deltas beyond the combined CI', () => {
+    const d = diffMetrics(
+      { m: { mean: 10, ci95: 1, n: 5 }, same: { mean: 3, ci95: 0, n: 1 }, onlyA: { mean: 1, ci95: 0, n: 1 } },
+      { m: { mean: 12, ci95: 1, n: 5 }, same: { mean: 3, ci95: 0, n: 1 }, onlyB: { mean: 2, ci95: 0, n: 1 } },
+    );
+    expect(d.map((x) => x.key)).toEqual(['m', 'onlyA', 'onlyB', 'same']);
+    const m = d[0]!;
+    expect(m.abs).toBe(2);
+    expect(m.pct).toBe(20);
+    // sqrt(1 + 1) = 1.414 < 2
+    expect(m.beyondCi).toBe(true);
+    expect(d[1]).toMatchObject({ abs: null, pct: null, beyondCi: false, b: null });
+    expect(d[3]).toMatchObject({ abs: 0, pct: 0, beyondCi: false });
+  });
+
+  it('does not flag a delta inside the combined CI, and has no % from zero', () => {
+    const [inside] = diffMetrics({ m: { mean: 10, ci95: 2, n: 5 } }, { m: { mean: 12, ci95: 2, n: 5 } });
+    expect(inside!.beyondCi).toBe(false);
+    const [zero] = diffMetrics({ m: { mean: 0, ci95: 0, n: 1 } }, { m: { mean: 5, ci95: 0, n: 1 } });
+    expect(zero!.pct).toBeNull();
+    expect(zero!.beyondCi).toBe(true);
+    const [neg] = diffMetrics({ m: { mean: -4, ci95: 0, n: 1 } }, { m: { mean: -2, ci95: 0, n: 1 } });
+    expect(neg!.pct).toBe(50);
+  });
+});
+
+describe('diffObjects', () => {
+  it('lists every leaf path with a changed flag, including paths on one side only', () => {
+    const a = { host: { cpus: 64, ghz: 2.5 }, list: ['S0', 'S1'], empty: {} };
+    const b = { host: { cpus: 32, ghz: 2.5 }, list: ['S0'], extra: true, empty: {} };
+    const d = diffObjects(a, b);
+    expect(d.map((x) => x.path)).toEqual(['empty', 'extra', 'host.cpus', 'host.ghz', 'list.0', 'list.1']);
+    expect(d.filter((x) => x.changed).map((x) => x.path)).toEqual(['extra', 'host.cpus', 'list.1']);
+    expect(d.find((x) => x.path === 'host.cpus')).toEqual({ path: 'host.cpus', a: 64, b: 32, changed: true });
+    expect(d.find((x) => x.path === 'list.1')).toMatchObject({ a: 'S1', b: undefined });
+  });
+
+  it('finds nothing changed between equal objects', () => {
+    expect(diffObjects({ a: { b: [1, { c: null }] } }, { a: { b: [1, { c: null }] } }).every((x) => !x.changed)).toBe(true);
+    expect([...flatten({ a: { b: [1, { c: null }] } }.a).keys()]).toEqual(['b.0', 'b.1.c']);
+  });
+});

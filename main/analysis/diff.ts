@@ -1,0 +1,65 @@
+// Pure compare/diff logic shared by the handlers (diffRuns, diffScenarios) and the renderer
+// (overlays). No I/O: values in, values out.
+import type { Estimate } from '../core/index.ts';
+
+export interface MetricDelta {
+  key: string;
+  a: Estimate | null;
+  b: Estimate | null;
+  /** b - a; null when either side lacks the metric. */
+  abs: number | null;
+  /** 100 * (b - a) / |a|; null when a is missing or 0 (a % of nothing means nothing). */
+  pct: number | null;
+  /**
+   * Whether |b - a| exceeds the combined 95% half-width sqrt(ciA² + ciB²) (independent
+   * estimates). Exact results (ci 0) make any non-zero delta significant.
+   */
+  beyondCi: boolean;
+}
+
+/** Deltas for the union of both runs' metric keys, sorted by key. */
+export function diffMetrics(a: Record<string, Estimate>, b: Record<string, Estimate>): MetricDelta[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.map((key) => {
+    const ea = a[key] ?? null;
+    const eb = b[key] ?? null;
+    if (ea === null || eb === null) return { key, a: ea, b: eb, abs: null, pct: null, beyondCi: false };
+    const abs = eb.mean - ea.mean;
+    const pct = ea.mean === 0 ? null : (100 * abs) / Math.abs(ea.mean);
+    const combined = Math.sqrt(ea.ci95 * ea.ci95 + eb.ci95 * eb.ci95);
+    return { key, a: ea, b: eb, abs, pct, beyondCi: Math.abs(abs) > combined };
+  });
+}
+
+export interface PathDiff {
+  path: string;
+  /** undefined when the path does not exist on that side. */
+  a: unknown;
+  b: unknown;
+  changed: boolean;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Leaf values by dotted path (array items by index; empty objects/arrays are leaves). */
+export function flatten(value: unknown, prefix = '', out: Map<string, unknown> = new Map()): Map<string, unknown> {
+  const entries = isPlainObject(value) ? Object.entries(value) : Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : null;
+  if (entries === null || entries.length === 0) {
+    out.set(prefix, value);
+    return out;
+  }
+  for (const [k, v] of entries) flatten(v, prefix === '' ? k : `${prefix}.${k}`, out);
+  return out;
+}
+
+/** Every leaf path of either side, sorted, with a `changed` flag (deep value equality). */
+export function diffObjects(a: unknown, b: unknown): PathDiff[] {
+  const fa = flatten(a);
+  const fb = flatten(b);
+  const paths = [...new Set([...fa.keys(), ...fb.keys()])].sort();
+  return paths.map((path) => {
+    const va = fa.get(path);
+    const vb = fb.get(path);
+    return { path, a: va, b: vb, changed: !fa.has(path) || !fb.has(path) || JSON.stringify(va) !== JSON.stringify(vb) };
+  });
+}

@@ -1,0 +1,47 @@
+// Turns what a user types for one swept parameter into its list of values.
+export type SweepSpec =
+  | { kind: 'list'; text: string }
+  | { kind: 'linear'; from: number; to: number; count: number }
+  | { kind: 'log'; from: number; to: number; count: number };
+
+export type ParameterType = { kind: 'number'; integer: boolean } | { kind: 'boolean' } | { kind: 'enum'; options: (string | number | boolean)[] };
+
+export type SweepValues = { ok: true; values: (number | string | boolean)[] } | { ok: false; message: string };
+
+const MAX_VALUES = 10_000;
+
+export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
+  if (spec.kind === 'list') {
+    const items = spec.text.split(/[\s,;]+/).filter((s) => s !== '');
+    if (items.length === 0) return { ok: false, message: 'give at least one value' };
+    const values: (number | string | boolean)[] = [];
+    for (const item of items) {
+      if (type.kind === 'number') {
+        const n = Number(item);
+        if (!Number.isFinite(n)) return { ok: false, message: `"${item}" is not a number` };
+        values.push(n);
+      } else if (type.kind === 'boolean') {
+        if (item !== 'true' && item !== 'false') return { ok: false, message: `"${item}" is not true or false` };
+        values.push(item === 'true');
+      } else {
+        const option = type.options.find((o) => String(o) === item);
+        if (option === undefined) return { ok: false, message: `"${item}" is not one of ${type.options.join(', ')}` };
+        values.push(option);
+      }
+    }
+    return { ok: true, values: [...new Set(values)] };
+  }
+  if (type.kind !== 'number') return { ok: false, message: 'ranges are for numeric parameters; use a list' };
+  const { from, to, count } = spec;
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return { ok: false, message: 'from and to must be numbers' };
+  if (!Number.isInteger(count) || count < 1 || count > MAX_VALUES) return { ok: false, message: `count must be an integer from 1 to ${MAX_VALUES}` };
+  if (spec.kind === 'log' && (from <= 0 || to <= 0)) return { ok: false, message: 'a log range needs from and to above 0' };
+  const raw: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = count === 1 ? 0 : i / (count - 1);
+    raw.push(spec.kind === 'linear' ? from + t * (to - from) : Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from))));
+  }
+  // Integers are rounded (and duplicates dropped); reals are trimmed of float noise.
+  const values = raw.map((v) => (type.integer ? Math.round(v) : Number(v.toPrecision(12))));
+  return { ok: true, values: [...new Set(values)] };
+}

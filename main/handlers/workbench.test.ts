@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../core/index.ts';
+import { Store } from '../store/store.ts';
+import { createHandlers, dispatch } from './index.ts';
+import type { ExperimentRunner } from '../runner/experiments.ts';
+import { createApp } from '../app.ts';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gmemlab-wb-'));
+  store = await Store.open(join(dir, 'db.sqlite'));
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Saves a finished experiment the way the runner does, computing each point analytically. */
+async function saveExperiment(base: Scenario, vcpus: number[]): Promise<number[]> {
+  const plan = runPlan(base);
+  const points = vcpus.map((v) => ({ point: { 'vm.vcpus': v }, scenario: setParameter(base, 'vm.vcpus', v) }));
+  const { runIds } = await store.createExperiment({
+    name: base.name,
+    kind: 'sweep',
+    method: plan.method,
+    scenario: base,
+    runs: points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds }))),
+  });
+  let i = 0;
+  for (const p of points) {
+    const out = runAnalytic(p.scenario);
+    for (const strategy of plan.strategies) {
+      const result = out.strategies.find((r) => r.strategy === strategy)!;
+      await store.saveRunResult(runIds[i++]!, { modelVersion: out.modelVersion, costTable: out.costTable, result });
+    }
+  }
+  return runIds;
+}
+
+describe('workbench calls', () => {
+  const base = PRESETS[0]!.scenario;
+  const handlers = () => createHandlers({ store, runner: {} as ExperimentRunner });
+
+  it('previews a sweep size, and names the bad point', async () => {
+    const ok = await dispatch(handlers(), 'previewSweep', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [1, 2, 4] }] } });
+    expect(ok).toMatchObject({ ok: true, value: { points: 3, runs: 3 * runPlan(base).strategies.length } });
+    const bad = await dispatch(handlers(), 'previewSweep', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [1, -5] }] } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    if (!bad.ok) expect(bad.error.issues?.[0]?.path).toBe('sweep.parameters.0.values.1');
+  });
+
+  it('gets runs with their experiment, and diffs two runs and two scenarios', async () => {
+    const runsA = await saveExperiment(base, [2, 8]);
+    const other = setParameter(setParameter(base, 'name', 'Other'), 'vm.vcpus', 3);
+    const runsB = await saveExperiment(other, [8]);
+    const got = await dispatch(handlers(), 'getRuns', { runIds: [runsB[0]!, runsA[0]!] });
+    expect(got.ok).toBe(true);
+    if (!got.ok) return;
+    const runs = got.value as { id: number; experimentName: string; point: Record<string, unknown> }[];
+    expect(runs.map((r) => r.id)).toEqual([runsB[0], runsA[0]]);
+    expect(runs[0]!.experimentName).toBe('Other');
+    expect(runs[1]!.point).toEqual({ 'vm.vcpus': 2 });
+
+    const missing = await dispatch(handlers(), 'getRuns', { runIds: [999999] });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    const strategies = runPlan(base).strategies.length;
+    // Same strategy, vcpus 2 vs 8: the effective scenarios differ in vm.vcpus only.
+    const d = await dispatch(handlers(), 'diffRuns', { runIdA: runsA[0]!, runIdB: runsA[strategies]! });
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    const diff = d.value as { parameters: { path: string; changed: boolean }[]; metrics: { key: string }[] };
+    expect(diff.parameters.filter((p) => p.changed).map((p) => p.path)).toEqual(['scenario.vm.vcpus']);
+    expect(diff.metrics.length).toBeGreaterThan(0);
+
+    const exps = await store.listExperiments({ offset: 0, limit: 10 });
+    const [eb, ea] = exps.items;
+    const sd = await dispatch(handlers(), 'diffScenarios', { scenarioIdA: ea!.scenarioId, scenarioIdB: eb!.scenarioId });
+    expect(sd.ok).toBe(true);
+    if (!sd.ok) return;
+    const changed = (sd.value as { parameters: { path: string; changed: boolean }[] }).parameters.filter((p) => p.changed).map((p) => p.path);
+    expect(changed).toEqual(['name', 'vm.vcpus']);
+  });
+});
+
+describe('startExperiment with a sweep', () => {
+  it('passes the sweep to the runner: one run per point and strategy, each with its point', async () => {
+    const app = await createApp({ dbPath: join(dir, 'app.sqlite'), poolSize: 1 });
+    try {
+      const base = PRESETS[0]!.scenario;
+      const started = await dispatch(app.handlers, 'startExperiment', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [1, 2, 4] }] } });
+      expect(started.ok).toBe(true);
+      if (!started.ok) return;
+      const { experimentId, runsTotal } = started.value as { experimentId: number; runsTotal: number };
+      expect(runsTotal).toBe(3 * runPlan(base).strategies.length);
+      await app.runner.whenDone(experimentId);
+      const detail = await app.store.getExperiment(experimentId);
+      expect(detail!.kind).toBe('sweep');
+      expect([...new Set(detail!.runs.map((r) => r.point['vm.vcpus']))]).toEqual([1, 2, 4]);
+      const bad = await dispatch(app.handlers, 'startExperiment', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [0] }] } });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    } finally {
+      await app.close();
+    }
+  });
+});

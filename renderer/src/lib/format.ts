@@ -1,0 +1,31 @@
+import type { Estimate } from '../../../main/core/index.ts';
+
+export function formatNumber(value: number | null | undefined): string {
+  if (value === undefined || value === null || Number.isNaN(value)) return '–';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  return abs >= 1e6 || abs < 1e-3 ? value.toExponential(2) : value.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+export function formatEstimate(e: Estimate | null | undefined): string {
+  if (e === null || e === undefined) return '–';
+  return e.ci95 > 0 ? `${formatNumber(e.mean)} ± ${formatNumber(e.ci95)}` : formatNumber(e.mean);
+}
+
+export function formatValue(v: unknown): string {
+  if (v === undefined) return '(absent)';
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleString();
+}
