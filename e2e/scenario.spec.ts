@@ -21,6 +21,12 @@ test('scenario builder: grouped fields with units, inline validation, revisions'
     await expect(page.getByTestId('run-button')).toBeDisabled();
     await screenshot(page, 'scenario-invalid');
 
+    // Typed key by key (through the transient "1."), the field keeps what was typed.
+    await vcpus.fill('');
+    await vcpus.pressSequentially('1.5');
+    await expect(vcpus).toHaveValue('1.5');
+    await expect(page.getByTestId('issue-vm.vcpus')).toBeVisible();
+
     // Fixed: valid again; run it, then a second revision with another vCPU count.
     await vcpus.fill(original);
     await expect(page.getByTestId('issue-vm.vcpus')).toHaveCount(0);

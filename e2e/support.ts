@@ -28,6 +28,9 @@ export function workspace(page: Page): Workspace {
     dbPath: join(dir, 'e2e.sqlite'),
     errors: [],
     async close() {
+      // Leave the page first: an EventSource that reconnects while the host shuts down can keep
+      // its server.close() waiting (seen once under load).
+      await page.goto('about:blank').catch(() => undefined);
       await ws.host?.stop();
       rmSync(dir, { recursive: true, force: true });
     },

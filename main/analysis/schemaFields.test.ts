@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PRESETS, scenarioSchema } from '../core/index.ts';
-import { childrenOf, describeSchema, getPath, labelFromKey, setPath, sweepableParameters } from './schemaFields.ts';
+import { childrenOf, defaultValueOf, describeSchema, getPath, labelFromKey, setPath, sweepableParameters } from './schemaFields.ts';
 
 const schema = z
   .object({
@@ -42,6 +42,17 @@ describe('describeSchema', () => {
   it('finds vm.vcpus in the core scenario schema, whatever else it holds', () => {
     const params = sweepableParameters(scenarioSchema, PRESETS[0]!.scenario);
     expect(params.find((p) => p.path === 'vm.vcpus')).toMatchObject({ kind: 'number', integer: true });
+  });
+});
+
+describe('defaultValueOf', () => {
+  it('builds a value the schema accepts for a new entry', () => {
+    const entry = z.object({ rate: z.number().positive(), pages: z.number().int().min(1), write: z.boolean(), ctx: z.enum(['kvm', 'vmm']), note: z.string().optional(), b: z.number().default(7) });
+    const v = defaultValueOf(entry);
+    expect(v).toEqual({ rate: 1, pages: 1, write: false, ctx: 'kvm', b: 7 });
+    expect(entry.safeParse(v).success).toBe(true);
+    const rec = describeSchema(z.record(z.enum(['mmio', 'pio']), entry));
+    expect(rec.keyOptions).toEqual(['mmio', 'pio']);
   });
 });
 

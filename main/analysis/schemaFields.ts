@@ -27,6 +27,8 @@ export interface FieldNode {
   children?: FieldNode[];
   /** For records and arrays: the schema of each entry (described on demand per key). */
   entry?: z.ZodType;
+  /** For records whose keys are an enum: the keys allowed. */
+  keyOptions?: string[];
   schema: z.ZodType;
 }
 
@@ -42,7 +44,9 @@ interface Def {
   values?: unknown[];
   options?: z.ZodType[];
   valueType?: z.ZodType;
+  keyType?: z.ZodType;
   element?: z.ZodType;
+  items?: z.ZodType[];
 }
 
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
@@ -145,10 +149,13 @@ export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNod
       }
       break;
     }
-    case 'record':
+    case 'record': {
       node.kind = 'record';
       node.entry = d.valueType!;
+      const key = describeSchema(d.keyType!);
+      if (key.kind === 'enum') node.keyOptions = (key.options ?? []).map(String);
       break;
+    }
     case 'array':
       node.kind = 'array';
       node.entry = d.element!;
@@ -231,4 +238,40 @@ export function setPath<T>(root: T, path: string, v: unknown): T {
   if (Array.isArray(node)) (node as unknown[])[Number(last)] = v;
   else node[last] = v;
   return copy as T;
+}
+
+/**
+ * A value the schema accepts where possible, for a newly added record entry or array item:
+ * the schema's default, else the lowest allowed number, false, the first option, and objects
+ * filled field by field (optional fields left out).
+ */
+export function defaultValueOf(schema: z.ZodType): unknown {
+  const node = describeSchema(schema);
+  if (node.defaultValue !== undefined) return structuredClone(node.defaultValue);
+  switch (node.kind) {
+    case 'group': {
+      const out: Record<string, unknown> = {};
+      for (const c of node.children ?? []) if (!c.optional || c.defaultValue !== undefined) out[c.key] = c.defaultValue !== undefined ? structuredClone(c.defaultValue) : defaultValueOf(c.schema);
+      return out;
+    }
+    case 'number': {
+      if (node.min === undefined) return 0;
+      const step = node.integer ? 1 : node.min === 0 ? 1 : Math.abs(node.min);
+      return node.minExclusive ? node.min + step : node.min;
+    }
+    case 'boolean':
+      return false;
+    case 'enum':
+      return node.options?.[0];
+    case 'literal':
+      return node.literal;
+    case 'string':
+      return '';
+    case 'record':
+      return {};
+    case 'array':
+      return [];
+    default:
+      return null;
+  }
 }

@@ -212,7 +212,7 @@ export interface ScenarioDiff {
   parameters: PathDiff[];
 }
 
-const scenarioRevisionId = z.string().regex(/^[0-9a-f]{16,128}$/, 'must be a scenario revision id (hex content hash)');
+const scenarioRevisionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a scenario revision id (its content hash)');
 
 export const contract = {
   listPresets: call<Preset[]>()(empty),
