@@ -7,6 +7,7 @@ import type { Bench, BenchSection } from './types.ts';
 // Add new bench modules here (static imports: one list, in report order).
 const benches: [string, () => Promise<{ default: Bench }>][] = [
   ['analytic', () => import('./analytic.ts')],
+  ['des', () => import('./des.ts')],
   ['store', () => import('./store.ts')],
 ];
 

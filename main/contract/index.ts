@@ -217,7 +217,8 @@ export type CallOutput<K extends CallName> = Contract[K]['output'];
 
 /** Events pushed from main to the renderer (IPC send, or Server-Sent Events in browser mode). */
 export interface EventMap {
-  experimentProgress: { experimentId: number; runsDone: number; runsTotal: number; status: ExperimentStatus };
+  /** fraction counts runs in progress too (a long simulation moves it before any run is done). */
+  experimentProgress: { experimentId: number; runsDone: number; runsTotal: number; fraction: number; status: ExperimentStatus };
 }
 export type EventName = keyof EventMap;
 export const EVENT_NAMES: EventName[] = ['experimentProgress'];

@@ -166,11 +166,27 @@ function onDemandDirectMap(ctx: Context): Breakdown {
   let flushesPerSec = 0;
   let receiverCycles = 0;
   let mappedPages = 0; // mean pages mapped at once (Little's law)
+  let noneMapped = 1; // probability that no initiator has a page mapped
   let longestSec = 0;
   let peak = 0;
   for (const { count, tps } of initiators) {
     const P = pagesPerSec(tps);
     const batch = batchOf(P);
+    const eventsPerSec = tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec : 0), 0);
+    // From a page's restore to the end of its flush: the access, the removal under the lock, the
+    // flush (event-weighted mean over this initiator's touchpoints).
+    const afterRestore =
+      eventsPerSec === 0
+        ? 0
+        : tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * c.pteUpdate) : 0), 0) / eventsPerSec;
+    const flushWindowSec = (afterRestore + flushCycles) / hz + lockWaitSec;
+    if (eventsPerSec > 0) {
+      // An initiator's batch is empty from a flush until its next event (mean 1 / events rate),
+      // then holds pages for k - 1 more gaps and the flush: k = events per batch.
+      const k = Math.max(1, batch / (P / eventsPerSec));
+      const mappedSec = (k - 1) / eventsPerSec + flushWindowSec;
+      noneMapped *= (1 - mappedSec / (1 / eventsPerSec + mappedSec)) ** count;
+    }
     for (const t of tps) {
       const pagesPerFlush = Math.max(batch, t.pagesPerEvent);
       const flushesPerEvent = t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / batch);
@@ -184,9 +200,9 @@ function onDemandDirectMap(ctx: Context): Breakdown {
     }
     if (P > 0) {
       // A page waits on average (batch - 1) / 2P for the flush, then the flush itself.
-      const waitSec = (batch - 1) / (2 * P) + (flushCycles + 2 * c.pteUpdate) / hz + lockWaitSec;
+      const waitSec = (batch - 1) / (2 * P) + flushWindowSec;
       mappedPages += count * P * waitSec;
-      longestSec = Math.max(longestSec, (batch - 1) / P + (flushCycles + 2 * c.pteUpdate) / hz + lockWaitSec);
+      longestSec = Math.max(longestSec, (batch - 1) / P + flushWindowSec);
     }
   }
   const exposed = mappedPages === 0 ? never : { fraction: Math.min(1, mappedPages / ctx.guestPages), longestWindowUs: longestSec * 1e6 };
@@ -198,8 +214,8 @@ function onDemandDirectMap(ctx: Context): Breakdown {
     bystanderIpisPerSec: N > 1 ? flushesPerSec : 0,
     lockUtilization: rho,
     exposure: { kernel: exposed, kvm: exposed, vmm: vmmExposure(ctx), userspace: never },
-    // Restored pages are in the direct map on every CPU; with under one page mapped on average, min(1, L) is the share of time any is.
-    irqNmiWithGuestMappedPerSec: N * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu) * Math.min(1, mappedPages),
+    // Restored pages are in the direct map on every CPU: every CPU's handlers see them while any initiator has some.
+    irqNmiWithGuestMappedPerSec: N * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu) * (1 - noneMapped),
     directMapSplits: directMapSplits(s, '4K'), // single pages are restored: the direct map must be 4K there
     peakPagesMapped: Math.ceil(peak),
   };

@@ -34,6 +34,8 @@ export interface MetricInfo {
   group: 'cost' | 'exposure' | 'footprint' | 'latency';
   lowerIsBetter: boolean;
   description: string;
+  /** Set when only the discrete-event simulator produces this metric (percentiles). */
+  onlyFrom?: 'des';
 }
 
 export interface CapabilityRow {

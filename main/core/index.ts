@@ -7,6 +7,7 @@
 //   METRIC_CATALOGUE                  every metric key a result can carry
 //   DEFAULT_COSTS, resolveCostEntries sourced defaults, and a scenario's full table
 //   runAnalytic(s)                    closed-form means, instant
+//   runDes(s, hooks), runScenario(s)  the discrete-event simulator; the method the scenario asks for
 //   setParameter(s, path, value)      sweeps (dotted path); parameterPaths(s) lists them
 //   runPlan(s)                        what a run of s computes: method, strategies, seeds
 //   parsePerfKvmStat, scenarioFromPerfReport   perf kvm stat import
@@ -21,6 +22,8 @@ export { scenarioSchema, validateScenario, type Scenario, type TouchpointSpec } 
 export { STRATEGY_NAMES, capabilityOf, enabledStrategies } from './strategies.ts';
 export { TOUCHPOINTS, TOUCHPOINT_IDS, type TouchpointId } from './touchpoints.ts';
 export { MODEL_VERSION } from './version.ts';
+export { checkSimulationSize, MAX_EVENTS_PER_RUN, runDes, runScenario, SimulationTooLargeError, type DesHooks } from './des/run.ts';
+export { SimulationCancelled } from './des/simulate.ts';
 
 import type { Scenario } from './scenario.ts';
 import { resolveCostEntries } from './costs.ts';

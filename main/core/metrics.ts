@@ -37,6 +37,17 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
       description: `Mean time to handle one ${TOUCHPOINTS[tp].label} event: baseline handling, the copy, and the strategy's own work.`,
     }),
   ),
+  ...TOUCHPOINT_IDS.flatMap((tp): MetricInfo[] =>
+    (['p50', 'p99', 'max'] as const).map((q) => ({
+      key: `latency.${tp}.${q}Us`,
+      label: `${q} latency, ${TOUCHPOINTS[tp].label}`,
+      unit: 'us',
+      group: 'latency',
+      lowerIsBetter: true,
+      description: `${q === 'max' ? 'Longest' : `${q.slice(1)}th percentile of the`} time to handle one ${TOUCHPOINTS[tp].label} event, queueing included (simulator only).`,
+      onlyFrom: 'des',
+    })),
+  ),
 ];
 
 export const METRIC_KEYS = new Set(METRIC_CATALOGUE.map((m) => m.key));

@@ -48,7 +48,7 @@ describe('ExperimentRunner', () => {
       expect(run.metrics).toEqual(expected.strategies.find((s) => s.strategy === run.strategy)!.metrics);
     }
     expect(detail.costTable).toEqual(expected.costTable);
-    expect(events.at(-1)).toEqual({ experimentId, runsDone: runsTotal, runsTotal, status: 'done' });
+    expect(events.at(-1)).toEqual({ experimentId, runsDone: runsTotal, runsTotal, fraction: 1, status: 'done' });
   });
 
   it('expands a sweep into points x strategies, each run carrying its point', async () => {
@@ -66,6 +66,27 @@ describe('ExperimentRunner', () => {
   it('refuses a sweep with an invalid point before recording anything', async () => {
     const sweep = { parameters: [{ path: 'vm.vcpus', values: [2, -1] }] };
     await expect(runner.start({ scenario, sweep })).rejects.toBeInstanceOf(RunRequestError);
+    expect((await store.listExperiments({ offset: 0, limit: 10 })).total).toBe(0);
+  });
+
+  it('runs the simulator in a worker: every metric with its CI over the seeds, and latency histograms', async () => {
+    const des = { ...scenario, simulation: { method: 'des' as const, durationSec: 0.05, seeds: [1, 2, 3] } };
+    const { experimentId } = await runner.start({ scenario: des });
+    await runner.whenDone(experimentId);
+    const detail = (await store.getExperiment(experimentId))!;
+    expect(detail.method).toBe('des');
+    expect(detail.status).toBe('done');
+    const s2 = detail.runs.find((r) => r.strategy === 'S2')!;
+    expect(s2.seeds).toEqual([1, 2, 3]);
+    expect(s2.metrics['cost.overheadPct']!.n).toBe(3);
+    expect(s2.metrics['cost.overheadPct']!.ci95).toBeGreaterThan(0);
+    expect(s2.metrics['latency.mmio.p99Us']!.mean).toBeGreaterThan(s2.metrics['latency.mmio.p50Us']!.mean);
+    expect(s2.distributions['mmio']!.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('refuses a simulation over the event cap before recording anything', async () => {
+    const huge = { ...scenario, simulation: { method: 'des' as const, durationSec: 3600, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] } };
+    await expect(runner.start({ scenario: huge })).rejects.toThrow(/million events, over the limit/);
     expect((await store.listExperiments({ offset: 0, limit: 10 })).total).toBe(0);
   });
 

@@ -1,11 +1,11 @@
 // Runs experiments: plans the runs, records them (queued) before anything executes, hands the
 // computation to the worker pool, and saves each result as it arrives. This is the only path
 // from a simulation to the database, and it runs on the main thread: the one writer.
-import { runPlan, setParameter, validateScenario, type Scenario, type StrategyId } from '../core/index.ts';
+import { checkSimulationSize, runPlan, setParameter, SimulationTooLargeError, validateScenario, type Scenario, type StrategyId } from '../core/index.ts';
 import type { EventMap } from '../contract/index.ts';
 import type { PlannedRun, Store } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { checkRunBudget, expandSweep, RunRequestError, sweepPointCount, type SweepDefinition } from './sweep.ts';
+import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, sweepPointCount, type SweepDefinition } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -47,12 +47,22 @@ export class ExperimentRunner {
   /** Records the experiment and starts it; resolves once it is saved, not when it finishes. */
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
     const plan = runPlan(request.scenario);
-    if (plan.method === 'des') {
-      // Refused before anything is recorded, rather than failing every run later.
-      throw new RunRequestError([{ path: 'scenario.simulation.method', message: 'the discrete-event simulator is not in this version yet: use "analytic"' }]);
-    }
     checkRunBudget(sweepPointCount(request.sweep), plan.strategies.length, plan.seeds.length);
     const points = expandSweep(request.scenario, request.sweep);
+    if (plan.method === 'des') {
+      // Refused before anything is recorded: a simulation over the event cap, at any point.
+      let events = 0;
+      for (const p of points) {
+        try {
+          events += checkSimulationSize(p.scenario);
+        } catch (err) {
+          if (!(err instanceof SimulationTooLargeError)) throw err;
+          const where = Object.keys(p.point).length === 0 ? '' : ` (at ${Object.entries(p.point).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+          throw new RunRequestError([{ path: 'scenario.simulation', message: `${err.message}${where}` }]);
+        }
+      }
+      checkEventBudget(events, points.length);
+    }
     const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
     const { experimentId, runIds } = await this.store.createExperiment({
       name: request.name ?? request.scenario.name,
@@ -133,11 +143,13 @@ export class ExperimentRunner {
     let runsDone = 0;
     let failures = failedBefore;
     let lastProgressAt = 0;
+    const partial = new Map<number, number>(); // job id -> runs' worth of work done so far
+    const fraction = (): number => (runsTotal === 0 ? 1 : Math.min(1, (runsDone + [...partial.values()].reduce((a, b) => a + b, 0)) / runsTotal));
     const progress = (): void => {
       const now = Date.now();
       if (now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
       lastProgressAt = now;
-      this.emit({ experimentId, runsDone, runsTotal, status: 'running' });
+      this.emit({ experimentId, runsDone, runsTotal, fraction: fraction(), status: 'running' });
     };
     await this.store.setExperimentStatus(experimentId, 'running');
     progress();
@@ -145,7 +157,10 @@ export class ExperimentRunner {
     const jobs = groups.map(async ({ scenario, runs }) => {
       const runIds = runs.map((r) => r.id);
       if (active.cancelled) return;
-      const job = this.pool.run(scenario);
+      const job = this.pool.run(scenario, (f) => {
+        partial.set(job.jobId, f * runIds.length);
+        progress();
+      });
       active.jobIds.add(job.jobId);
       try {
         const output = await job.result;
@@ -167,6 +182,7 @@ export class ExperimentRunner {
         await this.store.setRunsStatus(runIds, 'failed', err instanceof Error ? err.message : String(err));
       } finally {
         active.jobIds.delete(job.jobId);
+        partial.delete(job.jobId);
         progress();
       }
     });
@@ -175,6 +191,6 @@ export class ExperimentRunner {
     if (active.cancelled) await this.store.cancelUnfinishedRuns(experimentId);
     const status = active.cancelled ? 'cancelled' : failures > 0 ? 'failed' : 'done';
     await this.store.setExperimentStatus(experimentId, status);
-    this.emit({ experimentId, runsDone, runsTotal, status });
+    this.emit({ experimentId, runsDone, runsTotal, fraction: fraction(), status });
   }
 }

@@ -2,7 +2,11 @@
 // the database (the main thread is the one writer).
 import type { RunOutput, Scenario } from '../core/index.ts';
 
-export type ToWorker = { type: 'run'; jobId: number; scenario: Scenario } | { type: 'cancel'; jobId: number };
+/**
+ * `cancel` is a one-element Int32Array over a SharedArrayBuffer: the main thread stores 1 and the
+ * worker, busy in a simulation loop that cannot read messages, sees it at its next progress check.
+ */
+export type ToWorker = { type: 'run'; jobId: number; scenario: Scenario; cancel: Int32Array };
 
 export type FromWorker =
   | { type: 'progress'; jobId: number; fraction: number }

@@ -1,17 +1,32 @@
-// A simulation worker thread: receives scenarios, returns core results.
+// A simulation worker thread: receives scenarios, returns core results, reports progress.
 import { parentPort } from 'node:worker_threads';
-import { runAnalytic } from '../core/index.ts';
+import { runScenario, SimulationCancelled } from '../core/index.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 if (parentPort === null) throw new Error('worker.ts must run in a worker thread');
 const port = parentPort;
 const send = (message: FromWorker): void => port.postMessage(message);
+/** Progress messages at most this often. */
+const PROGRESS_INTERVAL_MS = 100;
 
 port.on('message', (message: ToWorker) => {
-  if (message.type !== 'run') return; // analytic jobs finish before a cancel can arrive
+  const { jobId, cancel } = message;
+  let lastProgress = performance.now();
   try {
-    send({ type: 'result', jobId: message.jobId, output: runAnalytic(message.scenario) });
+    const output = runScenario(message.scenario, {
+      onProgress: (fraction) => {
+        if (Atomics.load(cancel, 0) === 1) return true;
+        const now = performance.now();
+        if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+          lastProgress = now;
+          send({ type: 'progress', jobId, fraction });
+        }
+        return false;
+      },
+    });
+    send({ type: 'result', jobId, output });
   } catch (err) {
-    send({ type: 'error', jobId: message.jobId, message: err instanceof Error ? err.message : String(err) });
+    if (err instanceof SimulationCancelled) send({ type: 'cancelled', jobId });
+    else send({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err) });
   }
 });

@@ -1,0 +1,56 @@
+// The discrete-event simulator: events per second on one core, and the speed-up of a sweep on
+// the worker pool (issue 4 targets: >= 10 million events/s per core, >= 1.7x on 2 cores).
+import { availableParallelism } from 'node:os';
+import { PRESETS, runDes, setParameter, type Scenario } from '../main/core/index.ts';
+import { simulateSeed } from '../main/core/des/simulate.ts';
+import { WorkerPool } from '../main/runner/pool.ts';
+import type { BenchSection } from './types.ts';
+
+const base = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
+
+function desScenario(durationSec: number, seeds: number[]): Scenario {
+  return { ...base, simulation: { method: 'des', durationSec, seeds } };
+}
+
+export default async function bench(): Promise<BenchSection> {
+  // One core: every strategy, one seed, 0.5 simulated seconds; the best of 3 rounds.
+  const single = desScenario(0.5, [1]);
+  runDes(desScenario(0.05, [1])); // warm up
+  let best = 0;
+  for (let round = 0; round < 3; round++) {
+    let events = 0;
+    const start = performance.now();
+    for (const strategy of ['S0', 'S1', 'S2', 'S3', 'S4', 'S5'] as const) events += simulateSeed(single, strategy, 1).events;
+    best = Math.max(best, events / ((performance.now() - start) / 1000));
+  }
+
+  // A sweep of 8 points (vCPUs 1..8) x 6 strategies x 2 seeds on 1 worker, then on all cores.
+  const sweep = [1, 2, 3, 4, 5, 6, 7, 8].map((v) => setParameter(desScenario(0.1, [1, 2]), 'vm.vcpus', v));
+  const timeOn = async (size: number): Promise<number> => {
+    const pool = new WorkerPool({ size });
+    try {
+      await Promise.all(Array.from({ length: size }, () => pool.run(desScenario(0.01, [1])).result)); // start the workers
+      const start = performance.now();
+      await Promise.all(sweep.map((s) => pool.run(s).result));
+      return performance.now() - start;
+    } finally {
+      await pool.close();
+    }
+  };
+  const cores = availableParallelism();
+  const oneWorker = await timeOn(1);
+  const allWorkers = await timeOn(cores);
+  const speedup = oneWorker / allWorkers;
+  return {
+    title: 'Discrete-event simulator',
+    method:
+      'Events per second: mmio-heavy-legacy preset (8 vCPUs, 64 CPUs), all six strategies, 0.5 simulated seconds, one seed, one thread; best of 3. ' +
+      `Sweep: 8 points (vm.vcpus 1-8) x 6 strategies x 2 seeds x 0.1 s on the worker pool, 1 worker vs ${cores}.`,
+    rows: [
+      { name: 'simulated events per second, one core', value: Math.round(best), unit: 'events/s', target: '>= 10,000,000 events/s', met: best >= 10_000_000 },
+      { name: 'sweep on 1 worker', value: Math.round(oneWorker), unit: 'ms', target: '' },
+      { name: `sweep on ${cores} workers`, value: Math.round(allWorkers), unit: 'ms', target: '' },
+      { name: 'speed-up', value: speedup, unit: 'x', target: '>= 1.7x on 2 cores', met: speedup >= 1.7 },
+    ],
+  };
+}

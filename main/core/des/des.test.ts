@@ -1,0 +1,117 @@
+// The discrete-event simulator: deterministic per seed, agreeing with the analytic model where
+// contention is low, showing contention where it must, bounded and cancellable.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { StrategyId } from '../api.ts';
+import { runAnalytic } from '../analytic.ts';
+import { setParameter } from '../params.ts';
+import { PRESETS } from '../presets.ts';
+import type { Scenario } from '../scenario.ts';
+import { checkSimulationSize, runDes, SimulationTooLargeError } from './run.ts';
+import { SimulationCancelled } from './simulate.ts';
+
+const preset = (id: string): Scenario => PRESETS.find((p) => p.id === id)!.scenario;
+
+function des(s: Scenario, durationSec = 0.2, seeds = [1, 2, 3, 4, 5]): Scenario {
+  return { ...s, simulation: { method: 'des', durationSec, seeds } };
+}
+
+describe('discrete-event simulator', () => {
+  it('gives byte-identical results for the same scenario and seeds, different ones for other seeds', () => {
+    const s = des(preset('mmio-heavy-legacy'), 0.05, [7, 8]);
+    expect(JSON.stringify(runDes(s))).toBe(JSON.stringify(runDes(s)));
+    expect(JSON.stringify(runDes({ ...s, simulation: { ...s.simulation, seeds: [9, 10] } }))).not.toBe(JSON.stringify(runDes(s)));
+  });
+
+  it('agrees with the analytic means within its own confidence interval where contention is low', () => {
+    // Low contention: few vCPUs and CPUs, modest rates (utilisation of the lock and vCPUs << 1).
+    const grid = fc.record({
+      preset: fc.constantFrom('quiet-cloud-vm', 'mmio-heavy-legacy', 'virtio-network'),
+      cpus: fc.integer({ min: 2, max: 16 }),
+      vcpus: fc.integer({ min: 1, max: 4 }),
+      mmioRate: fc.integer({ min: 100, max: 5000 }),
+    });
+    const checked: Record<string, number> = {};
+    fc.assert(
+      fc.property(grid, (g) => {
+        let s = des(preset(g.preset), 0.5, [1, 2, 3, 4, 5, 6, 7, 8]);
+        s = setParameter(setParameter(s, 'host.cpus', g.cpus), 'vm.vcpus', Math.min(g.vcpus, g.cpus));
+        s = setParameter(s, 'workload.touchpoints.mmio.ratePerSec', g.mmioRate);
+        s = setParameter(s, 'workload.touchpoints.virtio.ratePerSec', Math.min(2000, s.workload.touchpoints.virtio.ratePerSec));
+        const simulated = runDes(s).strategies;
+        const exact = runAnalytic(s).strategies;
+        for (const r of simulated) {
+          const a = exact.find((x) => x.strategy === r.strategy)!;
+          for (const key of ['cost.cyclesPerSecPerVcpu', 'cost.cyclesPerSecHost', 'cost.bystanderIpisPerSec', 'exposure.kvm.irqNmiWithGuestMappedPerSec']) {
+            const e = r.metrics[key]!;
+            // Too rare to compare: fewer than 30 expected events over all seeds (IRQs landing in S3's sub-microsecond windows).
+            if (key.startsWith('exposure') && a.metrics[key]!.mean * s.simulation.durationSec * s.simulation.seeds.length < 30) continue;
+            const gap = Math.abs(e.mean - a.metrics[key]!.mean);
+            // This test makes ~100 stochastic comparisons: at exactly the 95% CI about five would
+            // miss by chance alone, so each is allowed twice the half-width (>99.9% coverage at
+            // 8 seeds), plus float noise for metrics that are exactly 0 or constant.
+            if (gap > 2 * e.ci95 + 1e-9 * Math.max(1, Math.abs(e.mean))) {
+              throw new Error(`${r.strategy} ${key}: simulated ${e.mean} +- ${e.ci95}, analytic ${a.metrics[key]!.mean}, scenario ${JSON.stringify(g)}`);
+            }
+            checked[key] = (checked[key] ?? 0) + 1;
+          }
+        }
+      }),
+      { numRuns: 6, seed: 20261125 },
+    );
+    expect(checked['cost.cyclesPerSecPerVcpu']).toBe(6 * 6);
+    expect(checked['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBeGreaterThan(6 * 4);
+  });
+
+  it('agrees on S2 batching within 5%: the simulator flushes once a batch reaches B pages, so batches overshoot by part of an event', () => {
+    for (const batch of [4, 16]) {
+      const s = setParameter(setParameter(des(preset('quiet-cloud-vm'), 0.5, [1, 2, 3, 4, 5]), 'strategies.S2.batchPages', batch), 'host.cpus', 16);
+      const simulated = runDes(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
+      const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
+      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu', 'exposure.kvm.fraction']) {
+        expect(exact[key]!.mean, key).toBeGreaterThan(0);
+        expect(Math.abs(simulated[key]!.mean - exact[key]!.mean) / exact[key]!.mean, `${key} at B=${batch}`).toBeLessThan(0.05);
+      }
+    }
+  });
+
+  it('shows lock and shootdown contention: S2 p99 grows faster than its mean as vCPUs rise', () => {
+    const base = setParameter(des(preset('mmio-heavy-legacy'), 0.05, [1, 2, 3]), 'strategies.S1.enabled', false);
+    const at = (vcpus: number, q: 'meanUs' | 'p99Us'): number =>
+      runDes(setParameter(base, 'vm.vcpus', vcpus)).strategies.find((r) => r.strategy === ('S2' as StrategyId))!.metrics[`latency.mmio.${q}`]!.mean;
+    const meanGrowth = at(32, 'meanUs') / at(2, 'meanUs');
+    const p99Growth = at(32, 'p99Us') / at(2, 'p99Us');
+    expect(p99Growth).toBeGreaterThan(meanGrowth);
+  });
+
+  it('stores a latency histogram per touchpoint that counts every event', () => {
+    const out = runDes(des(preset('quiet-cloud-vm'), 0.1, [3]));
+    const s0 = out.strategies.find((r) => r.strategy === 'S0')!;
+    const mmio = s0.distributions['mmio']!;
+    expect(mmio.counts.length).toBe(mmio.bucketUpperUs.length);
+    // ~100 MMIO exits/s per vCPU x 8 vCPUs x 0.1 s
+    const total = mmio.counts.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(40);
+    expect(total).toBeLessThan(160);
+  });
+
+  it('refuses a run over the event cap before it starts, saying how to lower it', () => {
+    const huge = setParameter(des(preset('virtio-network'), 3600), 'workload.touchpoints.virtio.ratePerSec', 1e8);
+    expect(() => checkSimulationSize(huge)).toThrow(SimulationTooLargeError);
+    expect(() => runDes(huge)).toThrow(/shorten simulation.durationSec/);
+  });
+
+  it('stops when its progress hook asks it to', () => {
+    const s = des(preset('mmio-heavy-legacy'), 2);
+    let calls = 0;
+    expect(() =>
+      runDes(s, {
+        onProgress: () => {
+          calls++;
+          return calls > 3;
+        },
+      }),
+    ).toThrow(SimulationCancelled);
+    expect(calls).toBe(4);
+  });
+});
