@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../app.ts';
 import { CALL_NAMES, type ApiErrorCode } from '../contract/index.ts';
-import { PRESETS } from '../core/index.ts';
-import { MAX_SIMULATIONS, RunRequestError } from '../runner/sweep.ts';
+import { MAX_EVENTS_PER_RUN, PRESETS, checkSimulationSize, runPlan, setParameter, validateScenario, type Scenario } from '../core/index.ts';
+import { MAX_EVENTS_PER_EXPERIMENT, MAX_SIMULATIONS, RunRequestError, checkRunBudget } from '../runner/sweep.ts';
 import { dispatch, type Handlers } from './index.ts';
 
 let dir: string;
@@ -125,14 +125,35 @@ describe('dispatch under arbitrary input', () => {
 });
 
 describe('run budget', () => {
-  it('refuses an experiment too large to run before recording anything', async () => {
+  /** A preset switched to the discrete-event simulator (the expensive method). */
+  function desScenario(durationSec: number): Scenario {
+    const checked = validateScenario(setParameter(setParameter(PRESETS[0]!.scenario, 'simulation.method', 'des'), 'simulation.durationSec', durationSec));
+    if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+    return checked.value;
+  }
+
+  it('refuses an experiment of too many simulations before recording anything', async () => {
     const values = Array.from({ length: 10_000 }, () => 1);
     const started = app.runner.start({
-      scenario: PRESETS[0]!.scenario,
+      scenario: desScenario(1),
       sweep: { parameters: [{ path: 'vm.vcpus', values }, { path: 'vm.vcpus', values }] },
     });
     await expect(started).rejects.toThrow(RunRequestError);
     await expect(started).rejects.toThrow(`the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`);
     expect(await app.store.listExperiments({ offset: 0, limit: 10 })).toMatchObject({ total: 0 });
+  });
+
+  it('refuses a sweep whose points each fit but add up to hours of simulation', async () => {
+    // Each point is under the core's per-run cap; 120 of them are not.
+    const scenario = desScenario(70);
+    expect(checkSimulationSize(scenario)).toBeLessThan(MAX_EVENTS_PER_RUN);
+    const points = Math.ceil(MAX_EVENTS_PER_EXPERIMENT / checkSimulationSize(scenario)) + 1;
+    const started = app.runner.start({ scenario, sweep: { parameters: [{ path: 'simulation.durationSec', values: Array.from({ length: points }, () => 70) }] } });
+    await expect(started).rejects.toThrow(`over ${points} points; the limit is ${MAX_EVENTS_PER_EXPERIMENT / 1e9} billion per experiment`);
+    expect(await app.store.listExperiments({ offset: 0, limit: 10 })).toMatchObject({ total: 0 });
+  });
+
+  it('lets a 10,000-point analytic sweep through (instant, bounded by the point limit)', () => {
+    expect(() => checkRunBudget(10_000, 6, runPlan(PRESETS[0]!.scenario).seeds.length)).not.toThrow();
   });
 });

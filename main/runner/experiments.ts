@@ -5,7 +5,7 @@ import { checkSimulationSize, runPlan, setParameter, SimulationTooLargeError, va
 import type { EventMap } from '../contract/index.ts';
 import type { PlannedRun, Store } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { checkRunBudget, expandSweep, RunRequestError, sweepPointCount, type SweepDefinition } from './sweep.ts';
+import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, sweepPointCount, type SweepDefinition } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -51,15 +51,17 @@ export class ExperimentRunner {
     const points = expandSweep(request.scenario, request.sweep);
     if (plan.method === 'des') {
       // Refused before anything is recorded: a simulation over the event cap, at any point.
+      let events = 0;
       for (const p of points) {
         try {
-          checkSimulationSize(p.scenario);
+          events += checkSimulationSize(p.scenario);
         } catch (err) {
           if (!(err instanceof SimulationTooLargeError)) throw err;
           const where = Object.keys(p.point).length === 0 ? '' : ` (at ${Object.entries(p.point).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
           throw new RunRequestError([{ path: 'scenario.simulation', message: `${err.message}${where}` }]);
         }
       }
+      checkEventBudget(events, points.length);
     }
     const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
     const { experimentId, runIds } = await this.store.createExperiment({

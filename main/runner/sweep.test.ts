@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PRESETS, runPlan, type Scenario } from '../core/index.ts';
-import { MAX_SIMULATIONS, MAX_SWEEP_POINTS, RunRequestError, checkRunBudget, expandSweep, sweepPointCount, sweepSchema, type SweepDefinition } from './sweep.ts';
+import { MAX_EVENTS_PER_EXPERIMENT, MAX_SIMULATIONS, MAX_SWEEP_POINTS, RunRequestError, checkEventBudget, checkRunBudget, expandSweep, sweepPointCount, sweepSchema, type SweepDefinition } from './sweep.ts';
 
 const base: Scenario = PRESETS[0]!.scenario;
 
@@ -121,14 +121,14 @@ describe('expandSweep', () => {
 });
 
 describe('checkRunBudget', () => {
-  it('refuses an experiment of more than MAX_SIMULATIONS simulations with a message saying what to lower', () => {
+  it('refuses a discrete-event experiment of more than MAX_SIMULATIONS simulations, saying what to lower', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX_SWEEP_POINTS }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1000 }), (points, strategies, seeds) => {
-        const total = points * strategies * Math.max(1, seeds);
+      fc.property(fc.integer({ min: 1, max: MAX_SWEEP_POINTS }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 100 }), (points, strategies, seeds) => {
+        const total = points * strategies * seeds;
         if (total <= MAX_SIMULATIONS) expect(() => checkRunBudget(points, strategies, seeds)).not.toThrow();
         else
           expect(() => checkRunBudget(points, strategies, seeds)).toThrow(
-            `would run ${total} simulations (${points} points x ${strategies} strategies x ${Math.max(1, seeds)} seeds); the limit is ${MAX_SIMULATIONS}: lower`,
+            `would run ${total} simulations (${points} points x ${strategies} strategies x ${seeds} seeds); the limit is ${MAX_SIMULATIONS}: lower`,
           );
       }),
     );
@@ -139,5 +139,14 @@ describe('checkRunBudget', () => {
       const plan = runPlan(preset.scenario);
       expect(() => checkRunBudget(1, plan.strategies.length, plan.seeds.length), preset.id).not.toThrow();
     }
+  });
+});
+
+describe('checkEventBudget', () => {
+  it(`refuses more than ${MAX_EVENTS_PER_EXPERIMENT / 1e9} billion events in one experiment`, () => {
+    expect(() => checkEventBudget(MAX_EVENTS_PER_EXPERIMENT, 100)).not.toThrow();
+    expect(() => checkEventBudget(MAX_EVENTS_PER_EXPERIMENT + 1e9, 100)).toThrow(
+      /would simulate about 21 billion events over 100 points; the limit is 20 billion per experiment: lower the number of sweep values, seeds or strategies, or shorten simulation\.durationSec/,
+    );
   });
 });

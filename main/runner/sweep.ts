@@ -7,10 +7,17 @@ export type ParameterValue = number | string | boolean;
 /** Most points one sweep may have: keeps a hostile or mistyped sweep from running for days. */
 export const MAX_SWEEP_POINTS = 10_000;
 /**
- * Most simulations one experiment may ask for (points x strategies x seeds): checked before
- * anything is recorded or expanded, so a request that would run for hours is refused up front.
+ * Most discrete-event simulations one experiment may ask for (points x strategies x seeds):
+ * checked before anything is recorded or expanded, so a request that would run for hours is
+ * refused up front. Analytic runs are instant and bounded by MAX_SWEEP_POINTS alone.
  */
 export const MAX_SIMULATIONS = 50_000;
+/**
+ * Most simulated events one experiment may add up to over all its points (the core caps each
+ * point at MAX_EVENTS_PER_RUN). At the simulator's ~10 million events/s per core
+ * this is about 17 minutes on two cores (target in bench/des.ts).
+ */
+export const MAX_EVENTS_PER_EXPERIMENT = 20_000_000_000;
 
 /** Path segments that would reach Object.prototype (or a function on it) instead of scenario data. */
 const isPrototypeKey = (segment: string): boolean => segment in Object.prototype || segment === 'prototype';
@@ -60,15 +67,32 @@ export function sweepPointCount(sweep: SweepDefinition | undefined): number {
   return sweep === undefined ? 1 : sweep.parameters.reduce((n, p) => n * p.values.length, 1);
 }
 
-/** Refuses, before anything starts, an experiment that would run more than MAX_SIMULATIONS simulations. */
+/**
+ * Refuses, before anything starts, a discrete-event experiment of more than MAX_SIMULATIONS
+ * simulations. `seeds` is 0 for an analytic run (one instant computation per point).
+ */
 export function checkRunBudget(points: number, strategies: number, seeds: number): void {
-  const perRun = Math.max(1, seeds); // an analytic run has no seeds and computes once
-  const simulations = points * strategies * perRun;
+  if (seeds === 0) return;
+  const simulations = points * strategies * seeds;
   if (simulations > MAX_SIMULATIONS) {
     throw new RunRequestError([
       {
         path: 'sweep',
-        message: `would run ${simulations} simulations (${points} points x ${strategies} strategies x ${perRun} seeds); the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`,
+        message: `would run ${simulations} simulations (${points} points x ${strategies} strategies x ${seeds} seeds); the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`,
+      },
+    ]);
+  }
+}
+
+/** Refuses a discrete-event experiment whose points add up to more than MAX_EVENTS_PER_EXPERIMENT events. */
+export function checkEventBudget(events: number, points: number): void {
+  if (events > MAX_EVENTS_PER_EXPERIMENT) {
+    throw new RunRequestError([
+      {
+        path: 'scenario.simulation',
+        message:
+          `would simulate about ${Math.round(events / 1e9)} billion events over ${points} points; the limit is ${MAX_EVENTS_PER_EXPERIMENT / 1e9} billion per experiment: ` +
+          'lower the number of sweep values, seeds or strategies, or shorten simulation.durationSec',
       },
     ]);
   }
