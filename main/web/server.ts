@@ -234,7 +234,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       clearInterval(heartbeat);
       unsubscribe();
       for (const client of sseClients) client.end();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // Keep-alive and event-stream sockets would otherwise hold close() open until they time out.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
