@@ -78,7 +78,7 @@ export default async function storeBench(): Promise<BenchSection> {
           const result = output.strategies.find((r) => r.strategy === strategy)!;
           const runId = runIds[i++]!;
           const t0 = performance.now();
-          await store.saveRunResult(runId, { modelVersion: output.modelVersion, costTable: output.costTable, result: { ...result, distributions: histograms(runId) } });
+          await store.saveRunResults([{ runId, modelVersion: output.modelVersion, costTable: output.costTable, result: { ...result, distributions: histograms(runId) } }]);
           insertMs.push(performance.now() - t0);
         }
       }
@@ -106,7 +106,7 @@ export default async function storeBench(): Promise<BenchSection> {
       title: 'Experiment store',
       method:
         `${runs} runs (${n} experiments: vCPU sweeps of ${SWEEP.length} points and single runs, ${plan.strategies.length} strategies each) saved one by one ` +
-        `through Store.saveRunResult into a WAL SQLite file, with metrics from runAnalytic on preset "${PRESETS[0]!.id}" and four 24-bucket latency histograms per run. ` +
+        `through Store.saveRunResults into a WAL SQLite file, with metrics from runAnalytic on preset "${PRESETS[0]!.id}" and four 24-bucket latency histograms per run. ` +
         `History pages are the median of 30 queries (page 2 of 50): experiments filtered by strategy, tag and vm.vcpus >= 4 sorted by name; runs filtered by strategy and vm.vcpus >= 4 sorted by "${metricKey}"; full-text search on names and notes.`,
       rows: [
         { name: 'insert one finished run with metrics and distributions (median)', value: insert, unit: 'ms', target: '< 5 ms', met: insert < 5 },

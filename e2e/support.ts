@@ -87,7 +87,7 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
         cache.set(key, out);
         for (const strategy of plan.strategies) {
           const result = out.strategies.find((r) => r.strategy === strategy)!;
-          await store.saveRunResult(runIds[i++]!, { modelVersion: e.modelVersion ?? out.modelVersion, costTable: out.costTable, result });
+          await store.saveRunResults([{ runId: runIds[i++]!, modelVersion: e.modelVersion ?? out.modelVersion, costTable: out.costTable, result }]);
         }
       }
       await store.setExperimentStatus(experimentId, 'done');

@@ -35,7 +35,7 @@ async function saveExperiment(base: Scenario, vcpus: number[]): Promise<number[]
     const out = runAnalytic(p.scenario);
     for (const strategy of plan.strategies) {
       const result = out.strategies.find((r) => r.strategy === strategy)!;
-      await store.saveRunResult(runIds[i++]!, { modelVersion: out.modelVersion, costTable: out.costTable, result });
+      await store.saveRunResults([{ runId: runIds[i++]!, modelVersion: out.modelVersion, costTable: out.costTable, result }]);
     }
   }
   return runIds;

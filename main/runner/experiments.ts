@@ -1,10 +1,11 @@
 // Runs experiments: plans the runs, records them (queued) before anything executes, hands the
-// computation to the worker pool, and saves each result as it arrives. This is the only path
+// computation to the worker pool, and saves results as they arrive (batched: ResultWriter). This is the only path
 // from a simulation to the database, and it runs on the main thread: the one writer.
 import { checkSimulationSize, runPlan, setParameter, SimulationTooLargeError, validateScenario, type Scenario, type StrategyId } from '../core/index.ts';
 import type { EventMap } from '../contract/index.ts';
-import type { PlannedRun, Store } from '../store/store.ts';
+import type { FinishedRun, PlannedRun, Store } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
+import { ResultWriter } from './result-writer.ts';
 import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, sweepPointCount, type SweepDefinition } from './sweep.ts';
 
 export interface StartRequest {
@@ -37,9 +38,11 @@ export class ExperimentRunner {
   private readonly store: Store;
   private readonly pool: WorkerPool;
   private readonly emit: (payload: EventMap['experimentProgress']) => void;
+  private readonly writer: ResultWriter;
 
   constructor(store: Store, pool: WorkerPool, emit: (payload: EventMap['experimentProgress']) => void) {
     this.store = store;
+    this.writer = new ResultWriter((runs) => store.saveRunResults(runs));
     this.pool = pool;
     this.emit = emit;
   }
@@ -157,23 +160,30 @@ export class ExperimentRunner {
     const jobs = groups.map(async ({ scenario, runs }) => {
       const runIds = runs.map((r) => r.id);
       if (active.cancelled) return;
+      // Runs are marked running once their job reports progress: only long simulations do, and a
+      // fast analytic job goes straight from queued to done in one write.
+      let marked: Promise<void> | undefined;
       const job = this.pool.run(scenario, (f) => {
+        marked ??= this.store.markRunsRunning(runIds);
         partial.set(job.jobId, f * runIds.length);
         progress();
       });
       active.jobIds.add(job.jobId);
       try {
-        const output = await job.result;
+        const { output, startedAt } = await job.result;
+        await marked;
         if (active.cancelled) return;
-        await this.store.markRunsRunning(runIds);
+        const finished: FinishedRun[] = [];
+        const missing: number[] = [];
         for (const { id: runId, strategy } of runs) {
           const result = output.strategies.find((r) => r.strategy === strategy);
-          if (result === undefined) {
-            failures++;
-            await this.store.setRunsStatus([runId], 'failed', `the model returned no result for ${strategy}`);
-          } else {
-            await this.store.saveRunResult(runId, { modelVersion: output.modelVersion, costTable: output.costTable, result });
-          }
+          if (result === undefined) missing.push(runId);
+          else finished.push({ runId, startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result });
+        }
+        await this.writer.write(finished);
+        if (missing.length > 0) {
+          failures += missing.length;
+          await this.store.setRunsStatus(missing, 'failed', 'the model returned no result for this strategy');
         }
         runsDone += runIds.length;
       } catch (err) {

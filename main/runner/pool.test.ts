@@ -13,14 +13,18 @@ afterEach(async () => {
 describe('WorkerPool', () => {
   it('returns in a worker thread exactly what the core computes in this thread', async () => {
     pool = new WorkerPool({ size: 2 });
+    const before = new Date().toISOString();
     const { result } = pool.run(scenario);
-    expect(await result).toEqual(runAnalytic(scenario));
+    const { output, startedAt } = await result;
+    expect(output).toEqual(runAnalytic(scenario));
+    // The worker's own start time: not before the job was asked for, not in the future.
+    expect(startedAt >= before && startedAt <= new Date().toISOString()).toBe(true);
   });
 
   it('runs more jobs than workers, each getting its own answer', async () => {
     pool = new WorkerPool({ size: 2 });
     const scenarios = [1, 2, 3, 4, 5, 6, 7].map((v) => setParameter(scenario, 'vm.vcpus', v));
-    const outputs = await Promise.all(scenarios.map((s) => pool!.run(s).result));
+    const outputs = await Promise.all(scenarios.map((s) => pool!.run(s).result.then((r) => r.output)));
     expect(outputs).toEqual(scenarios.map((s) => runAnalytic(s)));
   });
 
@@ -47,7 +51,7 @@ describe('WorkerPool', () => {
     pool.cancel(job!.jobId);
     await expect(job!.result).rejects.toBeInstanceOf(JobCancelledError);
     // The worker is free again for the next job.
-    await expect(pool.run(scenario).result).resolves.toEqual(runAnalytic(scenario));
+    await expect(pool.run(scenario).result.then((r) => r.output)).resolves.toEqual(runAnalytic(scenario));
   });
 
   it('fails a job whose worker cannot start, and rejects work after close', async () => {

@@ -13,7 +13,7 @@ interface Job {
   id: number;
   scenario: Scenario;
   cancel: Int32Array;
-  resolve: (output: RunOutput) => void;
+  resolve: (result: JobResult) => void;
   reject: (err: Error) => void;
   onProgress: ((fraction: number) => void) | undefined;
 }
@@ -29,6 +29,12 @@ export interface PoolOptions {
   size?: number;
 }
 
+/** A job's output, and when its worker started it (ISO time: the run's started_at). */
+export interface JobResult {
+  output: RunOutput;
+  startedAt: string;
+}
+
 export class WorkerPool {
   readonly size: number;
   private readonly workerFile: URL | string;
@@ -42,10 +48,10 @@ export class WorkerPool {
     this.size = Math.max(1, options.size ?? availableParallelism());
   }
 
-  run(scenario: Scenario, onProgress?: (fraction: number) => void): { jobId: number; result: Promise<RunOutput> } {
+  run(scenario: Scenario, onProgress?: (fraction: number) => void): { jobId: number; result: Promise<JobResult> } {
     if (this.closed) throw new Error('worker pool is closed');
     const jobId = this.nextJobId++;
-    const result = new Promise<RunOutput>((resolve, reject) => {
+    const result = new Promise<JobResult>((resolve, reject) => {
       this.queue.push({ id: jobId, scenario, cancel: new Int32Array(new SharedArrayBuffer(4)), resolve, reject, onProgress });
     });
     this.dispatch();
@@ -106,7 +112,7 @@ export class WorkerPool {
       return;
     }
     slot.job = undefined;
-    if (message.type === 'result') job.resolve(message.output);
+    if (message.type === 'result') job.resolve({ output: message.output, startedAt: message.startedAt });
     else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
     else job.reject(new Error(message.message));
     this.dispatch();

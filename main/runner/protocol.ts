@@ -10,6 +10,6 @@ export type ToWorker = { type: 'run'; jobId: number; scenario: Scenario; cancel:
 
 export type FromWorker =
   | { type: 'progress'; jobId: number; fraction: number }
-  | { type: 'result'; jobId: number; output: RunOutput }
+  | { type: 'result'; jobId: number; output: RunOutput; startedAt: string }
   | { type: 'error'; jobId: number; message: string }
   | { type: 'cancelled'; jobId: number };

@@ -11,6 +11,7 @@ const PROGRESS_INTERVAL_MS = 100;
 
 port.on('message', (message: ToWorker) => {
   const { jobId, cancel } = message;
+  const startedAt = new Date().toISOString();
   let lastProgress = performance.now();
   try {
     const output = runScenario(message.scenario, {
@@ -24,7 +25,7 @@ port.on('message', (message: ToWorker) => {
         return false;
       },
     });
-    send({ type: 'result', jobId, output });
+    send({ type: 'result', jobId, output, startedAt });
   } catch (err) {
     if (err instanceof SimulationCancelled) send({ type: 'cancelled', jobId });
     else send({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err) });

@@ -133,7 +133,7 @@ it('carries distributions and series, and delete removes them', async () => {
   const { experimentId, runIds } = await source.createExperiment({ name: 'des-like', kind: 'single', method: 'analytic', scenario, runs: [{ strategy: 'S2', point: {}, seeds: [1, 2] }] });
   const output = runAnalytic(scenario);
   const result = { ...output.strategies[0]!, strategy: 'S2' as const, distributions: { mmio: { bucketUpperUs: [1, 10], counts: [5, 1] } } };
-  await source.saveRunResult(runIds[0]!, { modelVersion: output.modelVersion, costTable: output.costTable, result, series: { 'lock.queue': { x: [0, 1, 2], y: [0, 3, 1] } } });
+  await source.saveRunResults([{ runId: runIds[0]!, modelVersion: output.modelVersion, costTable: output.costTable, result, series: { 'lock.queue': { x: [0, 1, 2], y: [0, 3, 1] } } }]);
   await source.setExperimentStatus(experimentId, 'done');
   const run = (await source.getExperiment(experimentId))!.runs[0]!;
   expect(run.series).toEqual({ 'lock.queue': { x: [0, 1, 2], y: [0, 3, 1] } });

@@ -34,6 +34,34 @@ describe('Store', () => {
     expect(detail?.runsDone).toBe(runIds.length);
   });
 
+  it('saves a batch of runs in one transaction: all of it, or none of it', async () => {
+    const scenario = presetScenario();
+    const plan = runPlan(scenario);
+    const output = runAnalytic(scenario);
+    const { experimentId, runIds } = await store.createExperiment({
+      name: 'batch',
+      kind: 'single',
+      method: 'analytic',
+      scenario,
+      runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
+    });
+    const finished = plan.strategies.map((strategy, i) => ({
+      runId: runIds[i]!,
+      startedAt: '2026-11-25T01:00:00.000Z',
+      modelVersion: output.modelVersion,
+      costTable: output.costTable,
+      result: output.strategies.find((r) => r.strategy === strategy)!,
+    }));
+    // A run id that does not exist fails the metrics' foreign key: nothing of the batch is kept.
+    await expect(store.saveRunResults([...finished.slice(0, 2), { ...finished[2]!, runId: 999_999 }])).rejects.toThrow();
+    expect((await store.getExperiment(experimentId))?.runs.every((r) => r.status === 'queued' && Object.keys(r.metrics).length === 0)).toBe(true);
+
+    await store.saveRunResults(finished);
+    const runs = (await store.getExperiment(experimentId))!.runs;
+    expect(runs.every((r) => r.status === 'done' && r.startedAt === '2026-11-25T01:00:00.000Z')).toBe(true);
+    expect(runs.map((r) => r.metrics)).toEqual(plan.strategies.map((s) => output.strategies.find((r) => r.strategy === s)!.metrics));
+  });
+
   it('pages and sorts the history, and the old offset/limit/search call still works', async () => {
     for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) await recordExperiment(store, { name });
     const page = await store.listExperiments({ offset: 1, limit: 2 });

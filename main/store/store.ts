@@ -1,7 +1,7 @@
 // The experiment store: the only code that writes the database. Callers hand it validated
 // scenarios and core results; it knows nothing of how they were computed.
 import { randomUUID } from 'node:crypto';
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Insertable, Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { CapabilityRow, CostEntry, Estimate, LatencyDistribution, Method, Scenario, StrategyId, StrategyResult } from '../core/index.ts';
 import type {
@@ -45,6 +45,9 @@ export interface NewExperiment {
 }
 
 export interface FinishedRun {
+  runId: number;
+  /** When a worker started the run (ISO time); the save time where unknown. */
+  startedAt?: string | undefined;
   modelVersion: string;
   costTable: CostEntry[];
   result: StrategyResult;
@@ -53,6 +56,13 @@ export interface FinishedRun {
 }
 
 const now = (): string => new Date().toISOString();
+
+/** Rows per multi-row INSERT: at five columns, 2,000 bound parameters. */
+const INSERT_CHUNK_ROWS = 400;
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
 
 interface SummaryRow {
   id: number;
@@ -227,35 +237,48 @@ export class Store {
     await this.db.updateTable('runs').set({ status: 'running', started_at: now() }).where('id', 'in', runIds).execute();
   }
 
-  /** Saves one finished run with its metrics and distributions, atomically. */
-  async saveRunResult(runId: number, finished: FinishedRun): Promise<void> {
-    const { result } = finished;
+  /**
+   * Saves finished runs with their metrics and distributions in one transaction: all or none.
+   * The runner hands over every result that arrived while the previous batch was being written,
+   * so a fast sweep costs one commit per batch, not one per run.
+   */
+  async saveRunResults(finished: FinishedRun[]): Promise<void> {
+    if (finished.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      const costTableId = contentHash(finished.costTable);
+      const costTables = new Map(finished.map((f) => [contentHash(f.costTable), f.costTable]));
       await trx
         .insertInto('cost_tables')
-        .values({ id: costTableId, body: canonicalJson(finished.costTable) })
+        .values([...costTables].map(([id, table]) => ({ id, body: canonicalJson(table) })))
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
-      await trx
-        .updateTable('runs')
-        .set({
-          status: 'done',
-          finished_at: now(),
-          model_version: finished.modelVersion,
-          cost_table_id: costTableId,
-          params: JSON.stringify(result.params),
-          capability: JSON.stringify(result.capability),
-          error: null,
-        })
-        .where('id', '=', runId)
-        .execute();
-      const metricRows = Object.entries(result.metrics).map(([key, e]) => ({ run_id: runId, key, mean: e.mean, ci95: e.ci95, n: e.n }));
-      if (metricRows.length > 0) await trx.insertInto('metrics').values(metricRows).execute();
-      const distributionRows = Object.entries(result.distributions).map(([key, d]) => ({ run_id: runId, key, body: JSON.stringify(d) }));
-      if (distributionRows.length > 0) await trx.insertInto('distributions').values(distributionRows).execute();
-      const seriesRows = Object.entries(finished.series ?? {}).map(([key, s]) => ({ run_id: runId, key, body: JSON.stringify(s) }));
-      if (seriesRows.length > 0) await trx.insertInto('series').values(seriesRows).execute();
+      const finishedAt = now();
+      const metrics: Insertable<Database['metrics']>[] = [];
+      const distributions: Insertable<Database['distributions']>[] = [];
+      const series: Insertable<Database['series']>[] = [];
+      for (const f of finished) {
+        const { result } = f;
+        await trx
+          .updateTable('runs')
+          .set({
+            status: 'done',
+            started_at: f.startedAt ?? finishedAt,
+            finished_at: finishedAt,
+            model_version: f.modelVersion,
+            cost_table_id: contentHash(f.costTable),
+            params: JSON.stringify(result.params),
+            capability: JSON.stringify(result.capability),
+            error: null,
+          })
+          .where('id', '=', f.runId)
+          .execute();
+        for (const [key, e] of Object.entries(result.metrics)) metrics.push({ run_id: f.runId, key, mean: e.mean, ci95: e.ci95, n: e.n });
+        for (const [key, d] of Object.entries(result.distributions)) distributions.push({ run_id: f.runId, key, body: JSON.stringify(d) });
+        for (const [key, s] of Object.entries(f.series ?? {})) series.push({ run_id: f.runId, key, body: JSON.stringify(s) });
+      }
+      // Multi-row inserts in chunks that stay well under SQLite's limit on bound parameters.
+      for (const rows of chunks(metrics, INSERT_CHUNK_ROWS)) await trx.insertInto('metrics').values(rows).execute();
+      for (const rows of chunks(distributions, INSERT_CHUNK_ROWS)) await trx.insertInto('distributions').values(rows).execute();
+      for (const rows of chunks(series, INSERT_CHUNK_ROWS)) await trx.insertInto('series').values(rows).execute();
     });
   }
 

@@ -48,7 +48,7 @@ export async function recordExperiment(store: Store, options: { name: string; sc
       const result = output.strategies.find((r) => r.strategy === strategy);
       const runId = runIds[i++]!;
       if (result === undefined) throw new Error(`no result for ${strategy}`);
-      await store.saveRunResult(runId, { modelVersion: output.modelVersion, costTable: output.costTable, result });
+      await store.saveRunResults([{ runId, modelVersion: output.modelVersion, costTable: output.costTable, result }]);
     }
   }
   await store.setExperimentStatus(experimentId, 'done');

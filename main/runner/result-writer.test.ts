@@ -1,0 +1,44 @@
+// ResultWriter batching: whole groups per transaction, a turn of the event loop between batches,
+// and a failed batch failing only its own groups.
+import { describe, expect, it } from 'vitest';
+import type { FinishedRun } from '../store/store.ts';
+import { ResultWriter } from './result-writer.ts';
+
+const runs = (ids: number[]): FinishedRun[] => ids.map((runId) => ({ runId }) as FinishedRun);
+
+describe('ResultWriter', () => {
+  it('writes what arrives while a batch is being saved as the next batch, after a turn of the event loop', async () => {
+    const order: string[] = [];
+    const writer = new ResultWriter(async (batch) => {
+      order.push(batch.map((r) => r.runId).join(','));
+      // Stands for a request that arrived meanwhile: it must be served before the next batch.
+      if (order.length === 1) setImmediate(() => order.push('request'));
+    });
+    await Promise.all([writer.write(runs([1, 2])), writer.write(runs([3])), writer.write(runs([4, 5, 6]))]);
+    // The first write starts a batch at once; the two that came while it was saved go together.
+    expect(order).toEqual(['1,2', 'request', '3,4,5,6']);
+  });
+
+  it('never splits a group, and keeps a batch to 256 runs where groups allow', async () => {
+    const sizes: number[] = [];
+    const writer = new ResultWriter(async (batch) => {
+      sizes.push(batch.length);
+    });
+    const group = (n: number, from: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+    await Promise.all([writer.write(runs(group(200, 0))), writer.write(runs(group(100, 200))), writer.write(runs(group(300, 300)))]);
+    expect(sizes).toEqual([200, 100, 300]);
+  });
+
+  it('rejects the groups of a batch that failed and still saves the next ones', async () => {
+    let calls = 0;
+    const writer = new ResultWriter(async () => {
+      calls++;
+      if (calls === 1) throw new Error('disk full');
+    });
+    const first = writer.write(runs([1]));
+    const second = writer.write(runs([2]));
+    await expect(first).rejects.toThrow('disk full');
+    await expect(second).resolves.toBeUndefined();
+    expect(calls).toBe(2);
+  });
+});
