@@ -4,14 +4,12 @@ import type { Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CALL_NAMES } from '../main/contract/index.ts';
 import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../main/core/index.ts';
 import { Store } from '../main/store/store.ts';
 import { startHost, type RunningHost } from './webhost.ts';
 
 export const artifacts = join(import.meta.dirname, 'artifacts');
 
-export const hasCall = (name: string): boolean => (CALL_NAMES as string[]).includes(name);
 
 export interface Workspace {
   dir: string;

@@ -7,10 +7,11 @@ import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { importCommand } from './commands/import.ts';
 import { exportBundleCommand } from './commands/export-bundle.ts';
+import { exportCommand } from './commands/export.ts';
 import { common, out, UsageError, type Command } from './shared.ts';
 
 // Every command, in the order `gmemlab --help` lists them.
-const COMMANDS: Command[] = [presetsCommand, presetCommand, runCommand, serveCommand, importCommand, exportBundleCommand];
+const COMMANDS: Command[] = [presetsCommand, presetCommand, runCommand, serveCommand, importCommand, exportBundleCommand, exportCommand];
 const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
 function help(): string {

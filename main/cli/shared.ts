@@ -4,6 +4,10 @@ import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
 import { METRIC_CATALOGUE, validateScenario, type Scenario } from '../core/index.ts';
 import type { ExperimentDetail } from '../contract/index.ts';
+import { formatValue } from '../export/format.ts';
+import { unfoldScenarioText } from '../export/text.ts';
+
+export { formatValue };
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -46,6 +50,12 @@ export async function withApp<T>(values: Record<string, unknown>, body: (app: Ap
   }
 }
 
+/** An experiment ID from the command line: a positive whole number. */
+export function parseExperimentId(text: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`"${text}" is not an experiment ID (a positive whole number)`);
+  return Number(text);
+}
+
 export function readScenarioFile(path: string): Scenario {
   let text: string;
   try {
@@ -55,7 +65,8 @@ export function readScenarioFile(path: string): Scenario {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // As written, or pasted back from a mail export (scissors marks, folded lines).
+    raw = JSON.parse(unfoldScenarioText(text));
   } catch (err) {
     throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
   }
@@ -64,18 +75,6 @@ export function readScenarioFile(path: string): Scenario {
     throw new UsageError(`${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
   }
   return checked.value;
-}
-
-/** '12.50' -> '12.5', '7000' stays '7000'. */
-function trimZeros(text: string): string {
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
-}
-
-export function formatValue(value: number): string {
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e6 || abs < 1e-3) return value.toExponential(3);
-  return trimZeros(value.toPrecision(4));
 }
 
 /** Every metric of every strategy, one block per strategy. */

@@ -7,9 +7,9 @@
 // Plain TypeScript: no electron, no node: imports. Shared by main, preload and renderer.
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
-import { sweepSchema } from '../runner/sweep.ts';
+import { sweepSchema, type SweepDefinition } from '../runner/sweep.ts';
 import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
-import type { MetricInfo, Preset, Scenario, StrategyId, ValidationIssue, Estimate, CapabilityRow, CostEntry, LatencyDistribution, Method } from '../core/index.ts';
+import type { PerfImportResult, MetricInfo, Preset, Scenario, StrategyId, ValidationIssue, Estimate, CapabilityRow, CostEntry, LatencyDistribution, Method } from '../core/index.ts';
 import { STRATEGY_IDS } from '../core/api.ts';
 import type { Bundle, ImportSummary } from '../store/bundle.ts';
 
@@ -67,6 +67,8 @@ export interface RunSeries {
 
 export interface ExperimentDetail extends ExperimentSummary {
   scenario: Scenario;
+  /** The swept parameters and their values, as started (null for a single run). */
+  sweep: SweepDefinition | null;
   costTable: CostEntry[] | null;
   runs: RunDetail[];
 }
@@ -203,6 +205,24 @@ export interface RunDiff {
   metrics: MetricDelta[];
 }
 
+export type { SweepDefinition };
+
+/** What an experiment can be exported as (main/export). */
+export const EXPORT_FORMATS = ['text', 'csv', 'svg', 'png', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportedFileBody {
+  filename: string;
+  mimeType: string;
+  text?: string;
+  base64?: string;
+}
+
+export type PerfImportSummary = PerfImportResult & {
+  /** Which scenario the rates were put into: the one given, or this preset. */
+  base: string;
+};
+
 /** A revision as diff labels it. */
 export type ScenarioRevisionInfo = Omit<ScenarioRevisionSummary, 'experiments'>;
 
@@ -251,6 +271,32 @@ export const contract = {
   getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(5000) }).strict()),
   diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
   diffScenarios: call<ScenarioDiff>()(z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict()),
+  // Exports and imports (main/export, main/core/perf-import.ts).
+  /** One experiment as a file; PNG comes as base64, every other format as text. */
+  exportExperiment: call<ExportedFileBody>()(
+    z
+      .object({
+        experimentId: id,
+        format: z.enum(EXPORT_FORMATS),
+        metric: z.string().max(200).regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct').optional(),
+      })
+      .strict(),
+  ),
+  /** A scenario from `perf kvm stat report` text: `base` (a scenario) with the report's exit rates. */
+  importPerfReport: call<PerfImportSummary>()(
+    z
+      .object({
+        text: z.string().min(1, 'paste the report text').max(1_000_000, 'is over 1 MB: is this a perf kvm stat report?'),
+        durationSec: z.number().positive().finite().max(1e7).optional(),
+        totalExitsPerSec: z.number().positive().finite().max(1e12).optional(),
+        base: scenarioSchema.optional(),
+      })
+      .strict()
+      .refine((v) => (v.durationSec === undefined) !== (v.totalExitsPerSec === undefined), {
+        message: 'give either the recording duration (durationSec) or the total exit rate (totalExitsPerSec), not both and not neither',
+        path: ['durationSec'],
+      }),
+  ),
 } as const;
 
 export type Contract = typeof contract;

@@ -16,7 +16,7 @@ export { runAnalytic, FULL_FLUSH_CEILING } from './analytic.ts';
 export { COST_KEYS, DEFAULT_COSTS, DEFAULT_COST_TABLE, costTableOf, resolveCostEntries, type CostKey, type CostTable } from './costs.ts';
 export { ATTACKER_CONTEXTS, METRIC_CATALOGUE, METRIC_KEYS, type AttackerContext } from './metrics.ts';
 export { parameterPaths, runPlan, setParameter } from './params.ts';
-export { mapExitReason, parsePerfKvmStat, PerfImportError, scenarioFromPerfReport, type PerfImportResult, type PerfKvmStatReport, type PerfRateBasis } from './perf-import.ts';
+export { mapExitReason, parsePerfKvmStat, PERF_IMPORT_BASE_PRESET, PerfImportError, scenarioFromPerfReport, type PerfImportResult, type PerfKvmStatReport, type PerfRateBasis } from './perf-import.ts';
 export { PRESETS, type Preset } from './presets.ts';
 export { scenarioSchema, validateScenario, type Scenario, type TouchpointSpec } from './scenario.ts';
 export { STRATEGY_NAMES, capabilityOf, enabledStrategies } from './strategies.ts';

@@ -115,6 +115,9 @@ export function mapExitReason(name: string, nested: boolean): ExitMapping {
   return { touchpoint: null, reason: 'does not read guest memory itself (costs an exit only)' };
 }
 
+/** The preset whose host, VM and other touchpoints an import starts from when no scenario is given. */
+export const PERF_IMPORT_BASE_PRESET = 'quiet-cloud-vm';
+
 export type PerfRateBasis = { durationSec: number } | { totalExitsPerSec: number };
 
 export interface PerfImportResult {

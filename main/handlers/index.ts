@@ -1,7 +1,7 @@
 // Main's implementation of the contract, and the one place that validates what crosses from the
 // renderer (over IPC or HTTP). Transports call dispatch(); nothing else reaches a handler.
 import { z } from 'zod';
-import { METRIC_CATALOGUE, PRESETS, validateScenario } from '../core/index.ts';
+import { METRIC_CATALOGUE, parsePerfKvmStat, PERF_IMPORT_BASE_PRESET, PerfImportError, PRESETS, scenarioFromPerfReport, validateScenario } from '../core/index.ts';
 import { CALL_NAMES, contract, type ApiErrorBody, type CallName, type CallOutput, type Envelope, type ParsedInput } from '../contract/index.ts';
 import { RunnerConflictError, type ExperimentRunner } from '../runner/experiments.ts';
 import { BundleError, StoreNotFoundError } from '../store/errors.ts';
@@ -79,6 +79,32 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     getRuns: async ({ runIds }) => workbenchCall(() => wb.getRuns(store, runIds)),
     diffRuns: async ({ runIdA, runIdB }) => workbenchCall(() => wb.diffRuns(store, runIdA, runIdB)),
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) => workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
+    exportExperiment: async ({ experimentId, format, metric }) => {
+      const detail = await store.getExperiment(experimentId);
+      if (detail === undefined) throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
+      // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
+      const { exportExperiment, ExportError } = await import('../export/index.ts');
+      try {
+        const file = await exportExperiment(detail, format, metric);
+        return typeof file.body === 'string'
+          ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
+          : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
+      } catch (err) {
+        if (err instanceof ExportError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: [{ path: err.field, message: err.message }] });
+        throw err;
+      }
+    },
+    importPerfReport: async ({ text, durationSec, totalExitsPerSec, base }) => {
+      const preset = PRESETS.find((p) => p.id === PERF_IMPORT_BASE_PRESET)!;
+      try {
+        const basis = durationSec !== undefined ? { durationSec } : { totalExitsPerSec: totalExitsPerSec! };
+        const result = scenarioFromPerfReport(parsePerfKvmStat(text), basis, base ?? preset.scenario);
+        return { ...result, base: base === undefined ? `preset ${preset.id}` : 'the scenario given' };
+      } catch (err) {
+        if (err instanceof PerfImportError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: [{ path: 'text', message: err.message }] });
+        throw err;
+      }
+    },
   };
 }
 

@@ -18,6 +18,7 @@ import type {
   RunSummary,
   ScenarioRevision,
   ScenarioRevisionPage,
+  SweepDefinition,
 } from '../contract/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
 import { exportBundle, importBundle } from './bundle-io.ts';
@@ -513,10 +514,21 @@ export class Store {
     if (summary === undefined) return undefined;
     const scenarioRow = await this.db.selectFrom('scenario_revisions').select('body').where('id', '=', summary.scenarioId).executeTakeFirstOrThrow();
     const runs = await this.db.selectFrom('runs').selectAll().where('experiment_id', '=', experimentId).orderBy('id').execute();
-    const runIds = runs.map((r) => r.id);
-    const metrics = runIds.length === 0 ? [] : await this.db.selectFrom('metrics').selectAll().where('run_id', 'in', runIds).execute();
-    const distributions = runIds.length === 0 ? [] : await this.db.selectFrom('distributions').selectAll().where('run_id', 'in', runIds).execute();
-    const series = runIds.length === 0 ? [] : await this.db.selectFrom('series').selectAll().where('run_id', 'in', runIds).execute();
+    // By experiment, not by a list of run ids: a 10,000-point sweep has more runs than SQLite
+    // takes bound parameters. Grouped by run in one pass (a sweep's metrics are ~10^5 rows).
+    const ofExperiment = sql<boolean>`run_id in (select id from runs where experiment_id = ${experimentId})`;
+    const byRun = <T extends { run_id: number }>(rows: T[]): Map<number, T[]> => {
+      const map = new Map<number, T[]>();
+      for (const row of rows) {
+        const list = map.get(row.run_id);
+        if (list === undefined) map.set(row.run_id, [row]);
+        else list.push(row);
+      }
+      return map;
+    };
+    const metrics = byRun(await this.db.selectFrom('metrics').selectAll().where(ofExperiment).execute());
+    const distributions = byRun(await this.db.selectFrom('distributions').selectAll().where(ofExperiment).execute());
+    const series = byRun(await this.db.selectFrom('series').selectAll().where(ofExperiment).execute());
     const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
     const costTable =
       costTableId === null
@@ -524,11 +536,11 @@ export class Store {
         : (JSON.parse((await this.db.selectFrom('cost_tables').select('body').where('id', '=', costTableId).executeTakeFirstOrThrow()).body) as CostEntry[]);
     const runDetails: RunDetail[] = runs.map((r) => {
       const m: Record<string, Estimate> = {};
-      for (const row of metrics) if (row.run_id === r.id) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
+      for (const row of metrics.get(r.id) ?? []) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
       const d: Record<string, LatencyDistribution> = {};
-      for (const row of distributions) if (row.run_id === r.id) d[row.key] = JSON.parse(row.body) as LatencyDistribution;
+      for (const row of distributions.get(r.id) ?? []) d[row.key] = JSON.parse(row.body) as LatencyDistribution;
       const sr: Record<string, RunSeries> = {};
-      for (const row of series) if (row.run_id === r.id) sr[row.key] = JSON.parse(row.body) as RunSeries;
+      for (const row of series.get(r.id) ?? []) sr[row.key] = JSON.parse(row.body) as RunSeries;
       return {
         id: r.id,
         strategy: r.strategy as StrategyId,
@@ -546,6 +558,8 @@ export class Store {
         series: sr,
       };
     });
-    return { ...summary, scenario: JSON.parse(scenarioRow.body) as Scenario, costTable, runs: runDetails };
+    const sweepRow = await this.db.selectFrom('experiments').select('sweep').where('id', '=', experimentId).executeTakeFirstOrThrow();
+    const sweep = sweepRow.sweep === null ? null : (JSON.parse(sweepRow.sweep) as SweepDefinition);
+    return { ...summary, scenario: JSON.parse(scenarioRow.body) as Scenario, sweep, costTable, runs: runDetails };
   }
 }

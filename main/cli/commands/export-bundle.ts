@@ -1,7 +1,7 @@
 // gmemlab export-bundle
 import { renameSync, writeFileSync } from 'node:fs';
 import { StoreNotFoundError } from '../../store/errors.ts';
-import { out, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const exportBundleCommand: Command = {
   name: 'export-bundle',
@@ -10,10 +10,7 @@ export const exportBundleCommand: Command = {
   options: { out: { type: 'string' } },
   async run({ positionals, values, json }) {
     if (positionals.length === 0) throw new UsageError('export-bundle needs at least one experiment ID (see the history)');
-    const ids = positionals.map((p) => {
-      if (!/^[1-9]\d{0,15}$/.test(p)) throw new UsageError(`"${p}" is not an experiment ID (a positive whole number)`);
-      return Number(p);
-    });
+    const ids = positionals.map(parseExperimentId);
     const file = values['out'];
     if (typeof file !== 'string' || file === '') throw new UsageError('export-bundle needs --out FILE');
     return withApp(values, async (app) => {

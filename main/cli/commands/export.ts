@@ -1,0 +1,45 @@
+// gmemlab export
+import { renameSync, writeFileSync } from 'node:fs';
+import { EXPORT_FORMATS, type ExportFormat } from '../../contract/index.ts';
+import { DEFAULT_EXPORT_METRIC, ExportError, exportExperiment } from '../../export/index.ts';
+import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'write an experiment as plain text for mail, CSV, an SVG or PNG chart, or JSON',
+  usage: `gmemlab export ID --format ${EXPORT_FORMATS.join('|')} [--metric KEY] [--out FILE|-] [--db PATH] [--json]`,
+  options: { format: { type: 'string', default: 'text' }, metric: { type: 'string', default: DEFAULT_EXPORT_METRIC }, out: { type: 'string' } },
+  async run({ positionals, values, json }) {
+    if (positionals.length !== 1) throw new UsageError('export needs exactly one experiment ID (see `gmemlab list`)');
+    const experimentId = parseExperimentId(positionals[0]!);
+    const format = values['format'] as string;
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
+    return withApp(values, async (app) => {
+      const detail = await app.store.getExperiment(experimentId);
+      if (detail === undefined) throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
+      let file;
+      try {
+        file = await exportExperiment(detail, format as ExportFormat, values['metric'] as string);
+      } catch (err) {
+        if (err instanceof ExportError) throw new UsageError(`--${err.message}`);
+        throw err;
+      }
+      const target = typeof values['out'] === 'string' ? values['out'] : file.filename;
+      if (target === '-') {
+        if (typeof file.body !== 'string') throw new UsageError('--out -: a PNG is binary; give a file name');
+        process.stdout.write(file.body);
+        return 0;
+      }
+      // Write beside the target and rename: a failed write never leaves half a file.
+      try {
+        writeFileSync(`${target}.partial`, file.body);
+        renameSync(`${target}.partial`, target);
+      } catch (err) {
+        throw new UsageError(`--out: cannot write ${target}: ${(err as Error).message}`);
+      }
+      if (json) printJson({ out: target, format, mimeType: file.mimeType, bytes: Buffer.byteLength(file.body) });
+      else out(`wrote ${format} of experiment ${experimentId} to ${target}`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,18 @@
+// CSV of exactly the data behind the chart: one row per strategy and swept value.
+import type { ChartSeries } from './series.ts';
+
+const field = (v: string | number): string => {
+  const text = String(v);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export function chartCsv(data: ChartSeries): string {
+  const header = ['strategy', ...(data.xPath === undefined ? [] : [data.xPath]), ...Object.keys(data.fixed), data.metric, `${data.metric}.ci95`];
+  const rows = [header.map(field).join(',')];
+  for (const s of data.series) {
+    for (const p of s.points) {
+      rows.push([s.strategy, ...(data.xPath === undefined ? [] : [p.x]), ...Object.values(data.fixed).map(String), p.y, p.ci95].map(field).join(','));
+    }
+  }
+  return rows.join('\n') + '\n';
+}

@@ -1,0 +1,20 @@
+// Numbers as people read them in a terminal or a mail: four significant digits, no float noise.
+
+/** '12.50' -> '12.5', '7000' stays '7000'. */
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+export function formatValue(value: number): string {
+  if (value === 0) return '0';
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs >= 1e6 || abs < 1e-3) return value.toExponential(3);
+  return trimZeros(value.toPrecision(4));
+}
+
+/** A delta with its sign always shown: '+1.5', '-0.2', '0'. */
+export function formatDelta(value: number): string {
+  const text = formatValue(value);
+  return value > 0 ? `+${text}` : text;
+}
