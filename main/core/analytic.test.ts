@@ -3,7 +3,7 @@
 // backed by 2M pages, 1G direct map, one touchpoint: 1000 MMIO exits/s per vCPU, 1 page, 8 bytes.
 // Default costs: stac=clac=5, pageWalk=40, pteUpdate=300, pteWriteLocal=20, invlpg=200,
 // cr3WritePcid=200, shootdownBase=2500, shootdownPerTarget=500, ipiReceiveWork=1000,
-// copyBytesPerCycle=8, vmExitRoundTrip=1350, directMapSplitTlbMisses=0.5.
+// copyBytesPerCycle=10, vmExitRoundTrip=1350, directMapSplitTlbMisses=0.5.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StrategyId } from './api.ts';
@@ -34,7 +34,7 @@ describe('analytic model, worked by hand', () => {
     expect(m['exposure.kernel.fraction']).toBe(1);
     expect(m['exposure.userspace.fraction']).toBe(0);
     expect(m['exposure.kernel.longestWindowUs']).toBe(1e6); // the whole 1 s run
-    expect(m['latency.mmio.meanUs']).toBeCloseTo((1350 + 8 / 8) / 1000, 9); // exit + copy, in us
+    expect(m['latency.mmio.meanUs']).toBeCloseTo((1350 + 8 / 10) / 1000, 9); // exit + copy, in us
   });
 
   it('S1: STAC + CLAC + a user page walk per page, and a direct map split to 4K', () => {
@@ -63,10 +63,10 @@ describe('analytic model, worked by hand', () => {
     expect(m['cost.cyclesPerSecHost']).toBeCloseTo(2 * 1000 * perEvent + receivers + splitPenalty(splits4k), 3);
     // Little's law: pages mapped = page rate x time from restore to the end of the flush
     // (the 8-byte copy, the removal under the lock, the flush).
-    const windowSec = (8 / 8 + 300 + flush) / 1e9 + waitSec;
+    const windowSec = (8 / 10 + 300 + flush) / 1e9 + waitSec;
     expect(m['exposure.kernel.fraction']).toBeCloseTo((2 * 1000 * windowSec) / 262144, 15);
     expect(m['exposure.kernel.longestWindowUs']).toBeCloseTo(windowSec * 1e6, 9);
-    expect(m['latency.mmio.meanUs']).toBeCloseTo((1351 + perEvent) / 1000, 9);
+    expect(m['latency.mmio.meanUs']).toBeCloseTo((1350 + 8 / 10 + perEvent) / 1000, 9);
   });
 
   it('S2 batching: B pages per flush cut the flush rate by B and lengthen the window', () => {
@@ -87,7 +87,7 @@ describe('analytic model, worked by hand', () => {
     expect(m['footprint.directMapSplits']).toBe(1); // 2M backing: only the 1G page splits
     expect(m['cost.cyclesPerSecHost']).toBeCloseTo(2 * 1000 * perPage + splitPenalty(1), 6);
     expect(m['exposure.kernel.fraction']).toBe(0);
-    const windowSec = (perPage + 8 / 8) / 1e9; // the page's own access
+    const windowSec = (perPage + 8 / 10) / 1e9; // the page's own access
     expect(m['exposure.kvm.fraction']).toBeCloseTo((2 * 1000 * windowSec) / 262144, 18);
   });
 
