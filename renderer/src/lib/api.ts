@@ -1,6 +1,6 @@
 // The renderer's one client for the contract. In the Electron window it calls the preload's
 // window.gmemlab (IPC); in a browser it calls the web host over HTTP. Nothing else changes.
-import { CALL_NAMES, EVENT_NAMES, contract, type ApiErrorBody, type CallName, type Envelope, type EventMap, type EventName, type GmemlabApi } from '../../../main/contract/index.ts';
+import { CALL_NAMES, EVENT_NAMES, type ApiErrorBody, type CallName, type Envelope, type EventMap, type EventName, type GmemlabApi } from '../../../main/contract/index.ts';
 
 export class ApiError extends Error {
   readonly code: ApiErrorBody['code'];
@@ -81,25 +81,3 @@ declare global {
 /** 'ipc' in the Electron window, 'http' in a browser. */
 export const transportKind: 'ipc' | 'http' = window.gmemlab === undefined ? 'http' : 'ipc';
 export const api: GmemlabApi = createApi(window.gmemlab === undefined ? httpTransport() : ipcTransport(window.gmemlab));
-
-/**
- * Calls that other parts of main add (tags, notes, delete, revisions, exports, perf import).
- * The renderer and main are built from one contract, so whether a call exists is known here
- * without a request; `callOptional` still reports a missing call as ApiError 'unknown_call'.
- */
-export function hasCall(name: string): boolean {
-  return (CALL_NAMES as string[]).includes(name);
-}
-
-/** Whether a call's input schema has a top-level field (e.g. listExperiments' `sort`). */
-export function callAccepts(name: string, field: string): boolean {
-  if (!hasCall(name)) return false;
-  const input = contract[name as CallName].input as unknown as { shape?: Record<string, unknown> };
-  return input.shape !== undefined && field in input.shape;
-}
-
-export async function callOptional<T>(name: string, input: unknown): Promise<T> {
-  if (!hasCall(name)) throw new ApiError({ code: 'unknown_call', message: `this build of gmemlab has no "${name}" call` });
-  const fn = (api as unknown as Record<string, (input: unknown) => Promise<T>>)[name]!;
-  return fn(input);
-}
