@@ -9,9 +9,10 @@ import type { Scenario } from '../scenario.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS } from '../touchpoints.ts';
 import { EventHeap } from './heap.ts';
 import { Prng } from './prng.ts';
+import { summarise, type LatencySummary } from './summary.ts';
 
-/** Histogram bucket upper bounds in microseconds: 8 per decade from 0.01 us to 10 s. */
-export const BUCKET_UPPER_US: number[] = Array.from({ length: 8 * 9 + 1 }, (_, i) => 0.01 * 10 ** (i / 8));
+export { BUCKET_UPPER_US } from './summary.ts';
+
 
 export interface SeedStats {
   events: number;
@@ -26,7 +27,7 @@ export interface SeedStats {
   irqWithGuestMapped: number; // per second
   peakPagesMapped: number;
   /** Per touchpoint: sorted latencies (us) are summarised here. */
-  latency: Record<string, { p50: number; p99: number; max: number; mean: number; count: number; buckets: number[] }>;
+  latency: Record<string, LatencySummary>;
 }
 
 export interface SimulationHooks {
@@ -87,7 +88,7 @@ class JobQueue {
   }
 }
 
-/** Latencies of one touchpoint, in a growable typed array (sorted once at the end). */
+/** Latencies of one touchpoint, in a growable typed array (summarised once at the end). */
 class Samples {
   values = new Float64Array(1024);
   length = 0;
@@ -101,9 +102,10 @@ class Samples {
     this.values[this.length++] = v;
   }
 
-  sorted(): Float64Array {
-    return this.values.subarray(0, this.length).sort();
+  samples(): Float64Array {
+    return this.values.subarray(0, this.length);
   }
+
 }
 
 interface Thread {
@@ -138,13 +140,43 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const { batchPages: B, flushAfterUs } = s.strategies.S2;
   const cr3 = s.host.pcid ? c.cr3WritePcid : c.cr3WriteNoPcid + c.tlbRefillAfterFlush;
   const flushSec = (c.shootdownBase + c.shootdownPerTarget * (N - 1)) / hz;
-  const tps = TOUCHPOINT_IDS.map((id) => ({ id, kvm: TOUCHPOINTS[id].context === 'kvm', ...s.workload.touchpoints[id] }));
+  const tps = TOUCHPOINT_IDS.map((id) => {
+    const tp = s.workload.touchpoints[id];
+    const kvm = TOUCHPOINTS[id].context === 'kvm';
+    const syscallPath = !kvm && viaSyscall && strategy !== 'S0' && strategy !== 'S1';
+    return {
+      id,
+      kvm,
+      ...tp,
+      // Per-event constants, worked out once rather than at every event.
+      copySec: tp.bytesPerEvent / c.copyBytesPerCycle / hz,
+      baselineSec: (id === 'mmio' || id === 'pio' || id === 'hypercall' ? c.vmExitRoundTrip : id === 'nestedTdp' ? c.nestedExitRoundTrip : id === 'postCopy' ? c.userfaultRoundTrip : 0) / hz,
+      syscallPath,
+      // The VMM using its own mapping: no strategy work.
+      direct: !kvm && !syscallPath,
+      syscallSec: syscallPath ? (c.syscall + tp.bytesPerEvent / c.copyBytesPerCycle) / hz : 0,
+    };
+  });
 
   // Threads: one per vCPU (on CPU i when pinned, spread over all CPUs when shared), and the VMM.
   const threads: Thread[] = [];
   for (let i = 0; i < V; i++) threads.push({ cpu: s.vm.placement === 'pinned' ? i % N : (i * 7919) % N, isVcpu: true, queue: new JobQueue(), busy: false, batch: [], timerArmed: false });
   threads.push({ cpu: V % N, isVcpu: false, queue: new JobQueue(), busy: false, batch: [], timerArmed: false });
-  const debt = new Float64Array(N); // seconds of interrupt work each CPU owes its next job
+  // Seconds of interrupt work each CPU owes its next job: its own share in `debt`, plus what was
+  // broadcast to every CPU since it last paid (`acc.broadcast - paidUpTo`). A shootdown is O(1), not
+  // a loop over the host's CPUs.
+  const debt = new Float64Array(N);
+  const paidUpTo = new Float64Array(N);
+  // Running totals in seconds or cycles. They live on one object rather than in local variables
+  // because the closures below update them: V8 boxes a double held in a closure's variable anew at
+  // every write, which made the garbage collector a tenth of a run.
+  const acc = { broadcast: 0, lockFreeAt: 0, lockBusy: 0, vcpuExtra: 0, vmmExtra: 0, receiverCycles: 0, mappedPageSeconds: 0, longest: 0 };
+  const settle = (cpu: number): number => {
+    const owed = debt[cpu]! + (acc.broadcast - paidUpTo[cpu]!);
+    debt[cpu] = 0;
+    paidUpTo[cpu] = acc.broadcast;
+    return owed;
+  };
   const cpuThread = new Int32Array(N).fill(-1);
   for (const [ti, th] of threads.entries()) if (cpuThread[th.cpu] === -1) cpuThread[th.cpu] = ti;
 
@@ -159,19 +191,17 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const whole = Math.floor(mean);
     return whole + (pageRng[ti]!.nextUnit() <= mean - whole ? 1 : 0);
   };
-  const rateOf = (ti: number, k: number): number => {
-    const tp = tps[k]!;
-    const isVcpu = threads[ti]!.isVcpu;
-    return tp.kvm === isVcpu ? tp.ratePerSec : 0;
-  };
+  // Mean time between arrivals of touchpoint k at thread ti (KVM's at vCPUs, the VMM's at the VMM).
+  const gapOf = threads.map((th) => tps.map((tp) => (tp.kvm === th.isVcpu && tp.ratePerSec > 0 ? 1 / tp.ratePerSec : 0)));
   for (let ti = 0; ti < threads.length; ti++) {
     for (let k = 0; k < tps.length; k++) {
-      const rate = rateOf(ti, k);
-      if (rate > 0) heap.push(arrivalRng[ti]![k]!.nextExponential(1 / rate), pack(ARRIVAL, ti, k));
+      const gap = gapOf[ti]![k]!;
+      if (gap > 0) heap.push(arrivalRng[ti]![k]!.nextExponential(gap), pack(ARRIVAL, ti, k));
     }
   }
   const irqRate = s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu;
-  if (irqRate > 0) for (let cpu = 0; cpu < N; cpu++) heap.push(irqRng[cpu]!.nextExponential(1 / irqRate), pack(IRQ, cpu));
+  const irqGap = irqRate > 0 ? 1 / irqRate : 0;
+  if (irqRate > 0) for (let cpu = 0; cpu < N; cpu++) heap.push(irqRng[cpu]!.nextExponential(irqGap), pack(IRQ, cpu));
 
   // S4: each vCPU alternates between holding KVM's CR3 (mean h / c) and not (mean (1 - h) / c).
   const kvmRun = s.strategies.S4.switchPoint === 'kvm_run';
@@ -195,17 +225,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
 
   let events = 0;
   let now = 0;
-  let lockFreeAt = 0;
-  let lockBusy = 0;
-  let vcpuExtra = 0;
-  let vmmExtra = 0;
-  let receiverCycles = 0;
   let flushes = 0;
   let mappedNow = 0;
-  let mappedPageSeconds = 0;
   let anyHeldSeconds = 0;
   let heldSince = 0;
-  let longest = 0;
   let irqMapped = 0;
   let peak = 0;
   // When guest memory is mapped because of each thread's current work (S2: its batch, from the
@@ -222,15 +245,16 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const pages = th.batch.length;
     // Each page was reachable from its restore until the flush completes.
     for (const restoredAt of th.batch) {
-      longest = Math.max(longest, end - restoredAt);
-      mappedPageSeconds += end - restoredAt;
+      acc.longest = Math.max(acc.longest, end - restoredAt);
+      acc.mappedPageSeconds += end - restoredAt;
     }
     th.batch.length = 0;
     mappedNow -= pages;
     flushes++;
     const work = (c.ipiReceiveWork + (pages > FULL_FLUSH_CEILING ? c.tlbRefillAfterFlush : 0)) / hz;
-    for (let cpu = 0; cpu < N; cpu++) if (cpu !== th.cpu) debt[cpu] = debt[cpu]! + work;
-    receiverCycles += (N - 1) * work * hz;
+    acc.broadcast += work;
+    debt[th.cpu] = debt[th.cpu]! - work; // the initiator takes no IPI of its own
+    acc.receiverCycles += (N - 1) * work * hz;
     return end;
   };
 
@@ -240,18 +264,14 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const jobTp = th.queue.shift();
     const arrival = th.queue.lastArrival;
     const tp = tps[jobTp]!;
-    const begin = at + debt[th.cpu]!;
-    debt[th.cpu] = 0;
+    const begin = at + settle(th.cpu);
     const p = tp.pagesPerEvent === 0 ? 0 : pagesOf(ti, tp.pagesPerEvent);
-    const copy = tp.bytesPerEvent / c.copyBytesPerCycle / hz;
-    const baseline =
-      (tp.id === 'mmio' || tp.id === 'pio' || tp.id === 'hypercall' ? c.vmExitRoundTrip : tp.id === 'nestedTdp' ? c.nestedExitRoundTrip : tp.id === 'postCopy' ? c.userfaultRoundTrip : 0) / hz;
-    const syscallPath = !tp.kvm && viaSyscall && strategy !== 'S0' && strategy !== 'S1';
-    const direct = !tp.kvm && !syscallPath; // the VMM uses its own mapping: no strategy work
+    const copy = tp.copySec;
+    const syscallPath = tp.syscallPath;
     // extra: the strategy's own work and waits, kept apart from baseline and copy so S0 is exactly 0.
-    let extra = syscallPath ? (c.syscall + tp.bytesPerEvent / c.copyBytesPerCycle) / hz : 0;
-    let t = begin + baseline + extra;
-    if (direct || strategy === 'S0') {
+    let extra = tp.syscallSec;
+    let t = begin + tp.baselineSec + extra;
+    if (tp.direct || strategy === 'S0') {
       t += copy;
     } else if (strategy === 'S1' || strategy === 'S5') {
       const work = (p * (c.stac + c.clac + (strategy === 'S1' ? c.pageWalk : 0))) / hz;
@@ -263,8 +283,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         // Pages go through the slot one after another, each for its share of the window.
         mappedFrom[ti] = t;
         mappedUntil[ti] = t + work + copy;
-        mappedPageSeconds += work + copy;
-        longest = Math.max(longest, (work + copy) / p);
+        acc.mappedPageSeconds += work + copy;
+        acc.longest = Math.max(acc.longest, (work + copy) / p);
         peak = Math.max(peak, busyThreads + 1);
       }
       extra += work;
@@ -277,9 +297,9 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       // S2: restore under the lock, access, remove under the lock, then flush (or batch).
       const hold = (p * c.pteUpdate) / hz;
       const ready = t;
-      const restoreAt = Math.max(t, lockFreeAt);
-      lockFreeAt = restoreAt + hold;
-      lockBusy += hold;
+      const restoreAt = Math.max(t, acc.lockFreeAt);
+      acc.lockFreeAt = restoreAt + hold;
+      acc.lockBusy += hold;
       t = restoreAt + hold;
       if (p > 0 && th.batch.length === 0) {
         mappedFrom[ti] = t;
@@ -289,9 +309,9 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       mappedNow += p;
       if (mappedNow > peak) peak = mappedNow;
       t += copy;
-      const removeAt = Math.max(t, lockFreeAt);
-      lockFreeAt = removeAt + hold;
-      lockBusy += hold;
+      const removeAt = Math.max(t, acc.lockFreeAt);
+      acc.lockFreeAt = removeAt + hold;
+      acc.lockBusy += hold;
       t = removeAt + hold;
       if (th.batch.length >= B) {
         t = flush(th, t);
@@ -302,8 +322,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       }
       extra += t - ready - copy;
     }
-    if (th.isVcpu) vcpuExtra += extra * hz;
-    else vmmExtra += extra * hz;
+    if (th.isVcpu) acc.vcpuExtra += extra * hz;
+    else acc.vmmExtra += extra * hz;
     latencies[jobTp]!.push((t - arrival) * 1e6);
     th.busy = true;
     busyThreads++;
@@ -325,7 +345,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       const th = threads[index]!;
       th.queue.push(now, k);
       if (!th.busy) start(index, now);
-      heap.push(now + arrivalRng[index]![k]!.nextExponential(1 / rateOf(index, k)), payload);
+      heap.push(now + arrivalRng[index]![k]!.nextExponential(gapOf[index]![k]!), payload);
     } else if (kind === DONE) {
       const th = threads[index]!;
       th.busy = false;
@@ -339,8 +359,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         const end = flush(th, now);
         mappedUntil[index] = end;
         debt[th.cpu] = debt[th.cpu]! + (end - now);
-        if (th.isVcpu) vcpuExtra += (end - now) * hz;
-        else vmmExtra += (end - now) * hz;
+        if (th.isVcpu) acc.vcpuExtra += (end - now) * hz;
+        else acc.vmmExtra += (end - now) * hz;
       }
     } else if (kind === IRQ) {
       const cpu = index;
@@ -369,7 +389,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
           break;
       }
       if (mapped) irqMapped++;
-      heap.push(now + irqRng[cpu]!.nextExponential(1 / irqRate), payload);
+      heap.push(now + irqRng[cpu]!.nextExponential(irqGap), payload);
     } else {
       // CROSS: vCPU `index` switches CR3: out of KVM's (one write) or back in (one write).
       const v = index;
@@ -379,7 +399,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       } else if (holding[v] === 1) {
         s4SwitchCycles += cr3;
         holding[v] = 0;
-        longest = Math.max(longest, now - holdStartedAt[v]!);
+        acc.longest = Math.max(acc.longest, now - holdStartedAt[v]!);
         if (--holdersNow === 0) anyHeldSeconds += now - heldSince;
         heap.push(now + crossRng[v]!.nextExponential(outMean), payload);
       } else {
@@ -392,36 +412,24 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     }
   }
   // Close the books at the end of the run: pages still waiting for a flush, CR3 still held.
-  for (const th of threads) for (const restoredAt of th.batch) mappedPageSeconds += duration - restoredAt;
+  for (const th of threads) for (const restoredAt of th.batch) acc.mappedPageSeconds += duration - restoredAt;
   if (strategy === 'S4' && holdersNow > 0) {
     anyHeldSeconds += duration - heldSince;
-    for (let v = 0; v < V; v++) if (holding[v] === 1) longest = Math.max(longest, duration - holdStartedAt[v]!);
+    for (let v = 0; v < V; v++) if (holding[v] === 1) acc.longest = Math.max(acc.longest, duration - holdStartedAt[v]!);
   }
 
   const latency: SeedStats['latency'] = {};
-  for (const [k, tp] of tps.entries()) {
-    const values = latencies[k]!.sorted();
-    const buckets = new Array<number>(BUCKET_UPPER_US.length).fill(0);
-    let sum = 0;
-    let b = 0;
-    for (const v of values) {
-      sum += v;
-      while (b < BUCKET_UPPER_US.length - 1 && v > BUCKET_UPPER_US[b]!) b++;
-      buckets[b] = buckets[b]! + 1;
-    }
-    const q = (f: number): number => (values.length === 0 ? 0 : values[Math.min(values.length - 1, Math.floor(f * values.length))]!);
-    latency[tp.id] = { p50: q(0.5), p99: q(0.99), max: values.length === 0 ? 0 : values[values.length - 1]!, mean: values.length === 0 ? 0 : sum / values.length, count: values.length, buckets };
-  }
+  for (const [k, tp] of tps.entries()) latency[tp.id] = summarise(latencies[k]!.samples());
   return {
     events,
-    perVcpuExtraCycles: (vcpuExtra + s4SwitchCycles) / V / duration,
-    vmmExtraCycles: vmmExtra / duration,
-    receiverCycles: receiverCycles / duration,
+    perVcpuExtraCycles: (acc.vcpuExtra + s4SwitchCycles) / V / duration,
+    vmmExtraCycles: acc.vmmExtra / duration,
+    receiverCycles: acc.receiverCycles / duration,
     flushesPerSec: flushes / duration,
-    lockBusyFraction: lockBusy / duration,
-    mappedPageSeconds,
+    lockBusyFraction: acc.lockBusy / duration,
+    mappedPageSeconds: acc.mappedPageSeconds,
     anyHeldSeconds,
-    longestWindowSec: longest,
+    longestWindowSec: acc.longest,
     irqWithGuestMapped: irqMapped / duration,
     peakPagesMapped: peak,
     latency,
