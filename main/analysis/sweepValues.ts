@@ -45,3 +45,22 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
   const values = raw.map((v) => (type.integer ? Math.round(v) : Number(v.toPrecision(12))));
   return { ok: true, values: [...new Set(values)] };
 }
+
+/** The value type sweepValues needs, from what the scenario schema says of a parameter. */
+export function parameterTypeOf(p: { kind: 'number' | 'boolean' | 'enum'; integer: boolean; options?: (string | number | boolean)[] } | undefined): ParameterType {
+  if (p === undefined || p.kind === 'number') return { kind: 'number', integer: p?.integer ?? false };
+  if (p.kind === 'boolean') return { kind: 'boolean' };
+  return { kind: 'enum', options: p.options ?? [] };
+}
+
+/** The command line's form of a value spec: `lin:FROM:TO:COUNT`, `log:FROM:TO:COUNT`, or a list. */
+export function parseSweepSpec(text: string): SweepSpec | { error: string } {
+  const range = /^(lin|log):([^:]+):([^:]+):([^:]+)$/.exec(text);
+  if (range === null) {
+    if (/^(lin|log):/.test(text)) return { error: `"${text}" is not a range: write ${text.slice(0, 3)}:FROM:TO:COUNT` };
+    return { kind: 'list', text };
+  }
+  const [from, to, count] = [Number(range[2]), Number(range[3]), Number(range[4])];
+  if (![from, to, count].every(Number.isFinite)) return { error: `"${text}": FROM, TO and COUNT must be numbers` };
+  return { kind: range[1] === 'lin' ? 'linear' : 'log', from, to, count };
+}

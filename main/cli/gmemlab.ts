@@ -8,15 +8,33 @@ import { serveCommand } from './commands/serve.ts';
 import { importCommand } from './commands/import.ts';
 import { exportBundleCommand } from './commands/export-bundle.ts';
 import { exportCommand } from './commands/export.ts';
+import { listCommand } from './commands/list.ts';
+import { showCommand } from './commands/show.ts';
+import { diffCommand } from './commands/diff.ts';
+import { sweepCommand } from './commands/sweep.ts';
+import { importPerfCommand } from './commands/import-perf.ts';
 import { common, out, UsageError, type Command } from './shared.ts';
 
 // Every command, in the order `gmemlab --help` lists them.
-const COMMANDS: Command[] = [presetsCommand, presetCommand, runCommand, serveCommand, importCommand, exportBundleCommand, exportCommand];
+const COMMANDS: Command[] = [
+  presetsCommand,
+  presetCommand,
+  runCommand,
+  sweepCommand,
+  listCommand,
+  showCommand,
+  diffCommand,
+  exportCommand,
+  importPerfCommand,
+  importCommand,
+  exportBundleCommand,
+  serveCommand,
+];
 const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
 function help(): string {
   const lines = ['gmemlab: simulate how KVM, the VMM and the host reach guest_memfd memory outside the direct map', '', 'commands:'];
-  for (const [name, c] of commands) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  for (const [name, c] of commands) lines.push(`  ${name.padEnd(13)} ${c.summary}`);
   lines.push('', 'every command takes --db PATH (default: the app\'s own database) and --json; `gmemlab COMMAND --help` for more');
   return lines.join('\n');
 }

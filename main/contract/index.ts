@@ -69,6 +69,8 @@ export interface ExperimentDetail extends ExperimentSummary {
   scenario: Scenario;
   /** The swept parameters and their values, as started (null for a single run). */
   sweep: SweepDefinition | null;
+  /** For a sweep split across machines: which of its shards this experiment holds. */
+  shards: ShardSet | null;
   costTable: CostEntry[] | null;
   runs: RunDetail[];
 }
@@ -206,6 +208,13 @@ export interface RunDiff {
 }
 
 export type { SweepDefinition };
+
+/** Shards of a split sweep (`gmemlab sweep --shard I/N`) that one experiment holds. */
+export interface ShardSet {
+  count: number;
+  /** 1-based, sorted. */
+  indices: number[];
+}
 
 /** What an experiment can be exported as (main/export). */
 export const EXPORT_FORMATS = ['text', 'csv', 'svg', 'png', 'json'] as const;

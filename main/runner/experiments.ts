@@ -6,12 +6,14 @@ import type { EventMap } from '../contract/index.ts';
 import type { FinishedRun, PlannedRun, Store } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { ResultWriter } from './result-writer.ts';
-import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, sweepPointCount, type SweepDefinition } from './sweep.ts';
+import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, shardOf, sweepPointCount, type Shard, type SweepDefinition } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
   scenario: Scenario;
   sweep?: SweepDefinition | undefined;
+  /** Run only this shard of the sweep's points (see shardOf). */
+  shard?: Shard | undefined;
 }
 
 /** Runs that share one scenario point: one simulation job computes all their strategies. */
@@ -50,8 +52,14 @@ export class ExperimentRunner {
   /** Records the experiment and starts it; resolves once it is saved, not when it finishes. */
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
     const plan = runPlan(request.scenario);
-    checkRunBudget(sweepPointCount(request.sweep), plan.strategies.length, plan.seeds.length);
-    const points = expandSweep(request.scenario, request.sweep);
+    const { sweep, shard } = request;
+    // The budget applies to what this machine runs: a shard's points, not the whole sweep's.
+    if (shard === undefined) checkRunBudget(sweepPointCount(sweep), plan.strategies.length, plan.seeds.length);
+    if (shard !== undefined && sweep === undefined) throw new RunRequestError([{ path: 'shard', message: 'only a sweep can be split into shards' }]);
+    const all = expandSweep(request.scenario, sweep);
+    const points = shard === undefined || sweep === undefined ? all : all.filter((p) => shardOf(sweep, p.point, shard.count) === shard.index);
+    if (points.length === 0) throw new RunRequestError([{ path: 'shard', message: `shard ${shard!.index} of ${shard!.count} has no points: this sweep has ${all.length}` }]);
+    if (shard !== undefined) checkRunBudget(points.length, plan.strategies.length, plan.seeds.length);
     if (plan.method === 'des') {
       // Refused before anything is recorded: a simulation over the event cap, at any point.
       let events = 0;
@@ -68,11 +76,12 @@ export class ExperimentRunner {
     }
     const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
     const { experimentId, runIds } = await this.store.createExperiment({
-      name: request.name ?? request.scenario.name,
+      name: request.name ?? (shard === undefined ? request.scenario.name : `${request.scenario.name} (shard ${shard.index}/${shard.count})`),
       kind: request.sweep === undefined ? 'single' : 'sweep',
       method: plan.method,
       scenario: request.scenario,
       sweep: request.sweep,
+      shards: shard === undefined ? undefined : { count: shard.count, indices: [shard.index] },
       runs,
     });
     const groups: RunGroup[] = points.map((p, pi) => ({

@@ -146,3 +146,35 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
   }
   return points;
 }
+
+/** Shard I of N of a sweep (I from 1): the points whose index in the sweep's order is I-1 modulo N. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export const MAX_SHARDS = 10_000;
+
+/** `I/N` from the command line. */
+export function parseShard(text: string): Shard | { error: string } {
+  const m = /^(\d{1,5})\/(\d{1,5})$/.exec(text);
+  if (m === null) return { error: `"${text}" is not I/N (e.g. 2/8: the second of eight shards)` };
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  if (count < 1 || count > MAX_SHARDS) return { error: `N must be from 1 to ${MAX_SHARDS}` };
+  if (index < 1 || index > count) return { error: `I must be from 1 to N (${count})` };
+  return { index, count };
+}
+
+/**
+ * Which shard (1..count) a sweep point belongs to: its index in expandSweep's order (the first
+ * parameter varies slowest), modulo count. Every machine computes the same split.
+ */
+export function shardOf(sweep: SweepDefinition, point: Record<string, ParameterValue>, count: number): number {
+  let index = 0;
+  for (const parameter of sweep.parameters) {
+    const position = parameter.values.findIndex((v) => v === point[parameter.path]);
+    if (position < 0) throw new RangeError(`${parameter.path} = ${String(point[parameter.path])} is not a value of this sweep`);
+    index = index * parameter.values.length + position;
+  }
+  return (index % count) + 1;
+}

@@ -7,6 +7,8 @@ import { canonicalJson, contentHash } from './canonical.ts';
 import { BundleError, StoreNotFoundError } from './errors.ts';
 import type { Database } from './schema.ts';
 import type { ValidationIssue } from '../core/api.ts';
+import type { ShardSet } from '../contract/index.ts';
+import { shardOf, sweepSchema } from '../runner/sweep.ts';
 
 export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];
@@ -65,6 +67,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
         method: e.method,
         scenarioId: e.scenario_id,
         sweep: e.sweep === null ? null : (JSON.parse(e.sweep) as unknown),
+        shards: e.shards === null ? null : (JSON.parse(e.shards) as ShardSet),
         status: e.status as BundleExperiment['status'],
         createdAt: e.created_at,
         finishedAt: e.finished_at,
@@ -114,6 +117,26 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
     for (const [j, r] of e.runs.entries()) {
       if (r.costTableId !== null && !costIds.has(r.costTableId)) issues.push({ path: `experiments.${i}.runs.${j}.costTableId`, message: `cost table ${r.costTableId} is not in the bundle` });
     }
+    if (e.shards !== null) issues.push(...checkShards(e, i));
+  }
+  return issues;
+}
+
+/** A shard's sweep must be a sweep, and each of its runs must lie in one of the shards it claims. */
+function checkShards(e: BundleExperiment, i: number): ValidationIssue[] {
+  const sweep = sweepSchema.safeParse(e.sweep);
+  if (!sweep.success) return [{ path: `experiments.${i}.sweep`, message: 'a sharded experiment needs a valid sweep definition' }];
+  const { count, indices } = e.shards!;
+  const issues: ValidationIssue[] = [];
+  for (const [j, r] of e.runs.entries()) {
+    let shard: number;
+    try {
+      shard = shardOf(sweep.data, r.point, count);
+    } catch (err) {
+      issues.push({ path: `experiments.${i}.runs.${j}.point`, message: (err as Error).message });
+      continue;
+    }
+    if (!indices.includes(shard)) issues.push({ path: `experiments.${i}.runs.${j}.point`, message: `belongs to shard ${shard} of ${count}, which this experiment does not hold` });
   }
   return issues;
 }
@@ -135,7 +158,7 @@ const UNFINISHED = new Set(['queued', 'running']);
 export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<ImportSummary> {
   const bundle = parseBundle(raw);
   return db.transaction().execute(async (trx) => {
-    const summary: ImportSummary = { experimentsImported: 0, experimentsSkipped: 0, runsImported: 0, scenariosImported: 0, costTablesImported: 0 };
+    const summary: ImportSummary = { experimentsImported: 0, shardsMerged: 0, experimentsSkipped: 0, runsImported: 0, scenariosImported: 0, costTablesImported: 0 };
     // Parents first (the bundle lists revisions in creation order, but do not rely on it).
     const byId = new Map(bundle.scenarios.map((s) => [s.id, s]));
     const inserted = new Set<string>();
@@ -167,12 +190,74 @@ export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<
         summary.experimentsSkipped++;
         continue;
       }
+      const group = e.shards === null ? undefined : await shardGroup(trx, e);
+      if (group !== undefined) {
+        const merged = await mergeShards(trx, group, e);
+        if (merged === 0) summary.experimentsSkipped++;
+        else summary.shardsMerged++;
+        summary.runsImported += merged;
+        continue;
+      }
       await insertExperiment(trx, e);
       summary.experimentsImported++;
       summary.runsImported += e.runs.length;
     }
     return summary;
   });
+}
+
+interface ShardGroup {
+  id: number;
+  name: string;
+  status: string;
+  finishedAt: string | null;
+  shards: ShardSet;
+}
+
+/** The experiment holding other shards of the same split sweep (same scenario, method, sweep and N). */
+async function shardGroup(trx: Transaction<Database>, e: BundleExperiment): Promise<ShardGroup | undefined> {
+  const candidates = await trx
+    .selectFrom('experiments')
+    .select(['id', 'name', 'status', 'finished_at', 'sweep', 'shards'])
+    .where('scenario_id', '=', e.scenarioId)
+    .where('method', '=', e.method)
+    .where('shards', 'is not', null)
+    .execute();
+  const sweep = canonicalJson(e.sweep);
+  for (const c of candidates) {
+    const shards = JSON.parse(c.shards!) as ShardSet;
+    if (shards.count === e.shards!.count && c.sweep !== null && canonicalJson(JSON.parse(c.sweep)) === sweep) {
+      return { id: c.id, name: c.name, status: c.status, finishedAt: c.finished_at, shards };
+    }
+  }
+  return undefined;
+}
+
+const SHARD_SUFFIX = / \(shard \d+\/\d+\)$/;
+
+/**
+ * Adds the runs of the shards `e` holds that `group` does not yet; returns how many runs it
+ * added (0 when it held them all already). Once every shard is in, the experiment is the whole
+ * sweep, named as the sweep.
+ */
+async function mergeShards(trx: Transaction<Database>, group: ShardGroup, e: BundleExperiment): Promise<number> {
+  const fresh = e.shards!.indices.filter((i) => !group.shards.indices.includes(i));
+  if (fresh.length === 0) return 0;
+  const sweep = sweepSchema.parse(e.sweep);
+  const runs = e.runs.filter((r) => fresh.includes(shardOf(sweep, r.point, e.shards!.count)));
+  await insertRuns(trx, group.id, e.scenarioId, runs);
+  const indices = [...group.shards.indices, ...fresh].sort((a, b) => a - b);
+  const complete = indices.length === group.shards.count;
+  const incoming = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
+  // Done only if every part is done; otherwise the part that is not says what happened.
+  const status = group.status === 'done' ? incoming : group.status;
+  const finishedAt = [group.finishedAt, e.finishedAt].filter((t): t is string => t !== null).sort().at(-1) ?? null;
+  await trx
+    .updateTable('experiments')
+    .set({ shards: JSON.stringify({ count: group.shards.count, indices }), status, finished_at: finishedAt, name: complete ? group.name.replace(SHARD_SUFFIX, '') : group.name })
+    .where('id', '=', group.id)
+    .execute();
+  return runs.length;
 }
 
 async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment): Promise<void> {
@@ -187,6 +272,7 @@ async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment)
       method: e.method,
       scenario_id: e.scenarioId,
       sweep: e.sweep === null ? null : JSON.stringify(e.sweep),
+      shards: e.shards === null ? null : JSON.stringify(e.shards),
       status,
       created_at: e.createdAt,
       finished_at: e.finishedAt,
@@ -195,12 +281,16 @@ async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment)
     .returning('id')
     .executeTakeFirstOrThrow();
   if (e.tags.length > 0) await trx.insertInto('tags').values(e.tags.map((tag) => ({ experiment_id: row.id, tag }))).execute();
-  for (const r of e.runs) {
+  await insertRuns(trx, row.id, e.scenarioId, e.runs);
+}
+
+async function insertRuns(trx: Transaction<Database>, experimentId: number, scenarioId: string, runs: BundleExperiment['runs']): Promise<void> {
+  for (const r of runs) {
     const run = await trx
       .insertInto('runs')
       .values({
-        experiment_id: row.id,
-        scenario_id: e.scenarioId,
+        experiment_id: experimentId,
+        scenario_id: scenarioId,
         strategy: r.strategy,
         point: JSON.stringify(r.point),
         seeds: JSON.stringify(r.seeds),

@@ -75,7 +75,7 @@ describe('bundles', () => {
     await target.importBundle(bundle);
     const after = counts(target);
     const again = await target.importBundle(bundle);
-    expect(again).toEqual({ experimentsImported: 0, experimentsSkipped: 2, runsImported: 0, scenariosImported: 0, costTablesImported: 0 });
+    expect(again).toEqual({ experimentsImported: 0, shardsMerged: 0, experimentsSkipped: 2, runsImported: 0, scenariosImported: 0, costTablesImported: 0 });
     expect(counts(target)).toEqual(after);
     // Importing back into the source is a no-op too (same uids).
     const before = counts(source);
@@ -110,6 +110,13 @@ describe('bundles', () => {
     const twice = structuredClone(bundle);
     twice.experiments[1]!.uid = twice.experiments[0]!.uid;
     await reject(twice, /^experiments\.1\.uid: appears twice/m);
+    // A shard claiming points of another shard (the first experiment is a sweep over vm.vcpus).
+    const shard = structuredClone(bundle);
+    shard.experiments[0]!.shards = { count: 2, indices: [1] };
+    await reject(shard, /^experiments\.0\.runs\.\d+\.point: belongs to shard 2 of 2, which this experiment does not hold/m);
+    const badIndices = structuredClone(bundle);
+    badIndices.experiments[0]!.shards = { count: 2, indices: [2, 1] };
+    await reject(badIndices, /^experiments\.0\.shards: indices must be increasing/m);
   });
 
   it('imports runs that were executing as interrupted, so they can be re-run', async () => {

@@ -48,6 +48,13 @@ const experimentSchema = z
     method: z.enum(['analytic', 'des']),
     scenarioId: hash,
     sweep: z.unknown().nullable(),
+    /** Which shards of a split sweep it holds (absent in bundles from before sharding). */
+    shards: z
+      .object({ count: z.number().int().min(1).max(10_000), indices: z.array(z.number().int().min(1)).min(1).max(10_000) })
+      .strict()
+      .refine((sh) => sh.indices.every((i, k) => i <= sh.count && (k === 0 || i > sh.indices[k - 1]!)), 'indices must be increasing shard numbers from 1 to count')
+      .nullable()
+      .default(null),
     status,
     createdAt: timestamp,
     finishedAt: timestamp.nullable(),
@@ -88,6 +95,8 @@ export type BundleRun = BundleExperiment['runs'][number];
 
 export interface ImportSummary {
   experimentsImported: number;
+  /** Shards of a split sweep merged into an experiment already holding other shards of it. */
+  shardsMerged: number;
   /** Already present (same uid): left as they are, never duplicated. */
   experimentsSkipped: number;
   runsImported: number;

@@ -19,7 +19,7 @@ afterEach(() => dir.cleanup());
 const COLUMNS: { [T in keyof Database]: Record<keyof Database[T], true> } = {
   scenario_revisions: { id: true, name: true, parent_id: true, body: true, created_at: true },
   cost_tables: { id: true, body: true },
-  experiments: { id: true, name: true, kind: true, method: true, scenario_id: true, sweep: true, status: true, created_at: true, finished_at: true, note: true, uid: true, owner: true },
+  experiments: { id: true, name: true, kind: true, method: true, scenario_id: true, sweep: true, status: true, created_at: true, finished_at: true, note: true, uid: true, owner: true, shards: true },
   runs: {
     id: true,
     experiment_id: true,

@@ -31,6 +31,8 @@ export interface ExperimentsTable {
   uid: string;
   /** The process executing it ('host:pid:start'); null when none has yet or it was imported. */
   owner: string | null;
+  /** Shards of a split sweep it holds, as JSON {"count": N, "indices": [...]}; null when not split. */
+  shards: string | null;
 }
 
 export interface RunsTable {

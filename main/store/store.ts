@@ -18,6 +18,7 @@ import type {
   RunSummary,
   ScenarioRevision,
   ScenarioRevisionPage,
+  ShardSet,
   SweepDefinition,
 } from '../contract/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
@@ -42,6 +43,8 @@ export interface NewExperiment {
   scenario: Scenario;
   parentScenarioId?: string | null;
   sweep?: unknown;
+  /** The shards of a split sweep this experiment holds (its runs are those shards' points only). */
+  shards?: ShardSet | undefined;
   runs: PlannedRun[];
 }
 
@@ -199,6 +202,7 @@ export class Store {
           finished_at: null,
           uid: randomUUID(),
           owner: currentOwner(),
+          shards: spec.shards === undefined ? null : JSON.stringify(spec.shards),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -558,8 +562,9 @@ export class Store {
         series: sr,
       };
     });
-    const sweepRow = await this.db.selectFrom('experiments').select('sweep').where('id', '=', experimentId).executeTakeFirstOrThrow();
-    const sweep = sweepRow.sweep === null ? null : (JSON.parse(sweepRow.sweep) as SweepDefinition);
-    return { ...summary, scenario: JSON.parse(scenarioRow.body) as Scenario, sweep, costTable, runs: runDetails };
+    const row = await this.db.selectFrom('experiments').select(['sweep', 'shards']).where('id', '=', experimentId).executeTakeFirstOrThrow();
+    const sweep = row.sweep === null ? null : (JSON.parse(row.sweep) as SweepDefinition);
+    const shards = row.shards === null ? null : (JSON.parse(row.shards) as ShardSet);
+    return { ...summary, scenario: JSON.parse(scenarioRow.body) as Scenario, sweep, shards, costTable, runs: runDetails };
   }
 }

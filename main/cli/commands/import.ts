@@ -33,7 +33,7 @@ export const importCommand: Command = {
       if (json) printJson(summary);
       else {
         out(
-          `imported ${summary.experimentsImported} experiment(s) with ${summary.runsImported} run(s), ` +
+          `imported ${summary.experimentsImported} experiment(s)${summary.shardsMerged > 0 ? ` and merged ${summary.shardsMerged} shard(s)` : ''} with ${summary.runsImported} run(s), ` +
             `${summary.scenariosImported} new scenario revision(s); ${summary.experimentsSkipped} already present, skipped`,
         );
       }

@@ -1,0 +1,148 @@
+// gmemlab sweep, list, show, diff and import-perf as a user runs them (real child processes on
+// temporary databases), and a sweep split in shards merging by import into the unsharded result.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRESETS, validateScenario } from '../../core/index.ts';
+import type { ExperimentDetail } from '../../contract/index.ts';
+import { tempDir } from '../../store/testing.ts';
+
+const cli = fileURLToPath(new URL('../gmemlab.ts', import.meta.url));
+const gmemlab = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+const json = <T>(r: { stdout: string; stderr: string; status: number | null }): T => {
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as T;
+};
+
+let dir: ReturnType<typeof tempDir>;
+let scenarioFile: string;
+const at = (name: string): string => join(dir.dir, name);
+beforeAll(() => {
+  dir = tempDir('gmemlab-cli-history-');
+  scenarioFile = at('scenario.json');
+  writeFileSync(scenarioFile, JSON.stringify(PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario));
+});
+afterAll(() => dir.cleanup());
+
+/** Metrics by strategy and point: what "the same experiment" means, whatever the run ids. */
+const byRun = (d: ExperimentDetail): Record<string, unknown> =>
+  Object.fromEntries(d.runs.map((r) => [`${r.strategy} ${JSON.stringify(Object.entries(r.point).sort())}`, { status: r.status, metrics: r.metrics }]));
+
+describe('sweep, list, show, diff', () => {
+  it('sweeps a log range, lists it, shows it as a table, and diffs it against a changed sweep', () => {
+    const db = at('history.sqlite');
+    const first = json<ExperimentDetail>(gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=log:1:64:7', '--name', 'vcpus, PCID on', '--db', db, '--json'));
+    expect(first.status).toBe('done');
+    expect(first.sweep).toEqual({ parameters: [{ path: 'vm.vcpus', values: [1, 2, 4, 8, 16, 32, 64] }] });
+    expect(first.runs).toHaveLength(7 * 6);
+    // Not on a terminal: no progress bar, nothing on stderr.
+    const noPcid = at('no-pcid.json');
+    writeFileSync(noPcid, JSON.stringify({ ...first.scenario, host: { ...first.scenario.host, pcid: false } }));
+    const quiet = gmemlab('sweep', noPcid, '--param', 'vm.vcpus=log:1:64:7', '--name', 'vcpus, PCID off', '--db', db);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).toContain('experiment 2: vcpus, PCID off: done, 42 of 42 runs done');
+
+    const list = gmemlab('list', '--db', db, '--sort', 'name', '--asc');
+    expect(list.status).toBe(0);
+    expect(list.stdout.split('\n').filter((l) => /^\s*\d+\s+done/.test(l)).map((l) => l.trim().split(/\s+/)[0])).toEqual(['2', '1']);
+    expect(json<{ total: number }>(gmemlab('list', '--db', db, '--search', 'off', '--json')).total).toBe(1);
+
+    const show = gmemlab('show', '1', '--db', db, '--metric', 'cost.bystanderIpisPerSec');
+    expect(show.status).toBe(0);
+    expect(show.stdout).toContain('shootdown IPIs per bystander CPU (IPIs/s) per point and strategy');
+    expect(show.stdout).toMatch(/^vm\.vcpus=64 +0 /m);
+
+    const diff = gmemlab('diff', '1', '2', '--db', db);
+    expect(diff.status).toBe(0);
+    expect(diff.stdout).toContain('host.pcid: true -> false');
+    const pairs = json<{ a: { strategy: string }; metrics: { abs: number | null }[] }[]>(gmemlab('diff', '1', '2', '--db', db, '--json'));
+    expect(pairs).toHaveLength(42);
+  });
+
+  it('refuses bad input with exit 2, naming the option and the problem', () => {
+    const db = at('bad.sqlite');
+    const cases: [string[], string][] = [
+      [['sweep', scenarioFile, '--db', db], 'sweep needs at least one --param PATH=VALUES'],
+      [['sweep', scenarioFile, '--param', 'vm.vcpu=1,2', '--db', db], '--param: "vm.vcpu" is not a parameter of this scenario; did you mean vm.vcpus'],
+      [['sweep', scenarioFile, '--param', 'vm.vcpus=log:0:8:4', '--db', db], '--param vm.vcpus: a log range needs from and to above 0'],
+      [['sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--shard', '4/3', '--db', db], '--shard: I must be from 1 to N (3)'],
+      [['list', '--status', 'finished', '--db', db], '--status: '],
+      [['list', '--limit', 'ten', '--db', db], '--limit: "ten" is not a whole number'],
+      [['show', '7', '--db', db], 'experiment 7 does not exist'],
+      [['show', '1', '--metric', 'nope', '--db', db], '--metric: "nope" is not a metric'],
+      [['diff', '1', '--db', db], 'diff needs two experiment IDs, got 1'],
+    ];
+    for (const [args, message] of cases) {
+      const r = gmemlab(...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(message);
+    }
+    // A refused sweep leaves nothing behind.
+    expect(json<{ total: number }>(gmemlab('list', '--db', db, '--json')).total).toBe(0);
+  });
+});
+
+describe('sweep --shard', () => {
+  it('three shards, exported and imported in any order, merge into the unsharded experiment', () => {
+    const params = ['--param', 'vm.vcpus=1,2,3,4,5,6,7', '--param', 'host.pcid=true,false'];
+    const whole = json<ExperimentDetail>(gmemlab('sweep', scenarioFile, ...params, '--db', at('whole.sqlite'), '--json'));
+    const sizes: number[] = [];
+    for (const i of [1, 2, 3]) {
+      const db = at(`shard${i}.sqlite`);
+      const part = json<ExperimentDetail>(gmemlab('sweep', scenarioFile, ...params, '--shard', `${i}/3`, '--db', db, '--json'));
+      expect(part.shards).toEqual({ count: 3, indices: [i] });
+      sizes.push(part.runs.length);
+      expect(gmemlab('export-bundle', String(part.id), '--out', at(`shard${i}.json`), '--db', db).status).toBe(0);
+    }
+    expect(sizes.reduce((a, b) => a + b)).toBe(whole.runs.length);
+    const merged = at('merged.sqlite');
+    for (const i of [2, 3, 1, 3]) expect(gmemlab('import', at(`shard${i}.json`), '--db', merged).status).toBe(0);
+    const list = json<{ total: number; items: { id: number; name: string }[] }>(gmemlab('list', '--db', merged, '--json'));
+    expect(list.total).toBe(1);
+    const result = json<ExperimentDetail>(gmemlab('show', String(list.items[0]!.id), '--db', merged, '--json'));
+    expect(result.name).toBe(whole.name);
+    expect(result.shards).toEqual({ count: 3, indices: [1, 2, 3] });
+    expect(result.status).toBe('done');
+    expect(result.scenario).toEqual(whole.scenario);
+    expect(result.sweep).toEqual(whole.sweep);
+    expect(byRun(result)).toEqual(byRun(whole));
+  });
+});
+
+describe('import-perf', () => {
+  // A real arm64 report: MMIO data aborts (DABT_LOW) and hypercalls (HVC64) read guest memory.
+  const report = fileURLToPath(new URL('../../core/fixtures/perf-arm64-2020-09.txt', import.meta.url));
+
+  it('writes a valid scenario with the report rates and says what it mapped', () => {
+    copyFileSync(report, at('report.txt'));
+    const out = at('from-perf.json');
+    const r = gmemlab('import-perf', at('report.txt'), '--duration', '10', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('put into preset quiet-cloud-vm');
+    expect(r.stdout).toMatch(/mapped:\n {2}DABT_LOW\s+-> mmio/);
+    expect(r.stdout).toMatch(/not mapped.*\n(.*\n)* {2}WFx /);
+    const scenario = validateScenario(JSON.parse(readFileSync(out, 'utf8')));
+    expect(scenario.ok).toBe(true);
+    const summary = json<{ mapped: { touchpoint: string; ratePerSecPerVcpu: number }[] }>(gmemlab('import-perf', at('report.txt'), '--total-rate', '50000', '--preset', 'virtio-network', '--out', out, '--json'));
+    expect(summary.mapped.some((m) => m.touchpoint === 'mmio' && m.ratePerSecPerVcpu > 0)).toBe(true);
+  });
+
+  it('asks for a duration or a total rate, and refuses text that is no report', () => {
+    const none = gmemlab('import-perf', report, '--out', at('x.json'));
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('--duration SECONDS');
+    expect(none.stderr).toContain('--total-rate');
+    writeFileSync(at('notes.txt'), 'just some notes\n');
+    const notes = gmemlab('import-perf', at('notes.txt'), '--duration', '5', '--out', at('y.json'));
+    expect(notes.status).toBe(2);
+    expect(notes.stderr).toContain('notes.txt:');
+    const negative = gmemlab('import-perf', report, '--duration=-3', '--out', at('z.json'));
+    expect(negative.status).toBe(2);
+    expect(negative.stderr).toContain('--duration: "-3" is not a positive number');
+  });
+});

@@ -1,0 +1,102 @@
+// gmemlab sweep
+import { parameterTypeOf, parseSweepSpec, sweepValues } from '../../analysis/sweepValues.ts';
+import { sweepableParameters } from '../../analysis/schemaFields.ts';
+import { scenarioSchema, type Scenario } from '../../core/index.ts';
+import type { SweepDefinition } from '../../contract/index.ts';
+import { parseShard, type Shard } from '../../runner/sweep.ts';
+import { out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
+import { formatValue } from '../../export/format.ts';
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'run a scenario over values of one or two parameters, every strategy at every point',
+  usage: 'gmemlab sweep SCENARIO.json --param PATH=VALUES [--param PATH=VALUES] [--shard I/N] [--name NAME] [--db PATH] [--json]\n' +
+    '  VALUES: a list (1,2,4,8 or true,false), lin:FROM:TO:COUNT or log:FROM:TO:COUNT',
+  options: { param: { type: 'string', multiple: true }, shard: { type: 'string' }, name: { type: 'string' } },
+  async run({ positionals, values, json }) {
+    if (positionals.length !== 1) throw new UsageError('sweep needs one SCENARIO.json file');
+    const scenario = readScenarioFile(positionals[0]!);
+    const sweep = sweepDefinition(scenario, (values['param'] as string[] | undefined) ?? []);
+    let shard: Shard | undefined;
+    if (values['shard'] !== undefined) {
+      const parsed = parseShard(String(values['shard']));
+      if ('error' in parsed) throw new UsageError(`--shard: ${parsed.error}`);
+      shard = parsed;
+    }
+    return withApp(values, async (app) => {
+      const name = typeof values['name'] === 'string' ? values['name'] : undefined;
+      const bar = process.stderr.isTTY ? new ProgressBar() : undefined;
+      const { experimentId, runsTotal } = await app.runner.start({ name, scenario, sweep, shard });
+      const off = app.subscribe((event, p) => {
+        if (event === 'experimentProgress' && p.experimentId === experimentId) bar?.draw(p.fraction, p.runsDone, p.runsTotal);
+      });
+      // Ctrl-C stops the sweep cleanly: unfinished runs are marked cancelled, the rest is kept.
+      const cancel = (): void => {
+        app.runner.cancel(experimentId);
+      };
+      process.once('SIGINT', cancel);
+      try {
+        await app.runner.whenDone(experimentId);
+      } finally {
+        process.off('SIGINT', cancel);
+        off();
+        bar?.end();
+      }
+      const detail = await app.store.getExperiment(experimentId);
+      if (detail === undefined) throw new Error(`experiment ${experimentId} vanished`);
+      if (json) printJson(detail);
+      else {
+        const failed = detail.runs.filter((r) => r.status !== 'done').length;
+        out(
+          `experiment ${experimentId}: ${detail.name}: ${detail.status}, ${detail.runsDone} of ${runsTotal} runs done${failed > 0 ? `, ${failed} not done` : ''}` +
+            `${shard === undefined ? '' : ` (shard ${shard.index} of ${shard.count})`}\n` +
+            `see it with \`gmemlab show ${experimentId}\`, or export it with \`gmemlab export ${experimentId} --format text\``,
+        );
+      }
+      return detail.status === 'done' ? 0 : 1;
+    });
+  },
+};
+
+/** --param PATH=VALUES options into a sweep definition, checked against the scenario's own schema. */
+export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefinition {
+  if (params.length === 0) throw new UsageError('sweep needs at least one --param PATH=VALUES');
+  if (params.length > 2) throw new UsageError(`--param: a sweep varies one or two parameters, got ${params.length}`);
+  const sweepable = sweepableParameters(scenarioSchema, scenario);
+  const parameters = params.map((arg) => {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param: "${arg}" is not PATH=VALUES (e.g. vm.vcpus=1,2,4 or vm.vcpus=log:1:256:9)`);
+    const path = arg.slice(0, eq);
+    const parameter = sweepable.find((p) => p.path === path);
+    if (parameter === undefined) {
+      const near = sweepable.filter((p) => p.path.split('.').pop() === path.split('.').pop() || p.path.startsWith(path.split('.')[0] ?? '')).slice(0, 8);
+      throw new UsageError(`--param: "${path}" is not a parameter of this scenario${near.length > 0 ? `; did you mean ${near.map((p) => p.path).join(', ')}?` : ''}`);
+    }
+    const spec = parseSweepSpec(arg.slice(eq + 1));
+    if ('error' in spec) throw new UsageError(`--param ${path}: ${spec.error}`);
+    const expanded = sweepValues(spec, parameterTypeOf(parameter));
+    if (!expanded.ok) throw new UsageError(`--param ${path}: ${expanded.message}`);
+    return { path, values: expanded.values };
+  });
+  if (new Set(parameters.map((p) => p.path)).size < parameters.length) throw new UsageError('--param: the same path is given twice');
+  return { parameters };
+}
+
+/** A one-line bar on stderr, redrawn in place (only on a terminal). */
+class ProgressBar {
+  private readonly started = Date.now();
+  private drawn = false;
+
+  draw(fraction: number, done: number, total: number): void {
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const elapsed = (Date.now() - this.started) / 1000;
+    const eta = fraction > 0.01 ? `, ${formatValue(Math.max(0, (elapsed * (1 - fraction)) / fraction))} s left` : '';
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${done}/${total} runs${eta}  \x1b[K`);
+    this.drawn = true;
+  }
+
+  end(): void {
+    if (this.drawn) process.stderr.write('\n');
+  }
+}
