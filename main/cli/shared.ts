@@ -7,8 +7,6 @@ import type { ExperimentDetail } from '../contract/index.ts';
 import { formatValue } from '../export/format.ts';
 import { unfoldScenarioText } from '../export/text.ts';
 
-export { formatValue };
-
 export class UsageError extends Error {
   override name = 'UsageError';
 }

@@ -1,10 +1,10 @@
 import type { Estimate } from '../../../main/core/index.ts';
+import { formatValue as formatFigure } from '../../../main/export/format.ts';
 
+/** A figure as the exports and the CLI write it (four significant digits), or a dash for none. */
 export function formatNumber(value: number | null | undefined): string {
   if (value === undefined || value === null || Number.isNaN(value)) return '–';
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  return abs >= 1e6 || abs < 1e-3 ? value.toExponential(2) : value.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return formatFigure(value);
 }
 
 export function formatEstimate(e: Estimate | null | undefined): string {
