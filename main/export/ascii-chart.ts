@@ -1,7 +1,8 @@
 // An ASCII line chart for plain-text mail: one digit per strategy (S2 is drawn as 2), '#' where
 // two strategies fall on the same cell, y labels on the left, x range below.
 import { formatValue } from './format.ts';
-import { logScaleFits, type ChartSeries } from './series.ts';
+import { spansDecades } from '../analysis/overlay.ts';
+import type { ChartSeries } from './series.ts';
 
 export interface AsciiChartSize {
   /** Total width in columns, labels included. */
@@ -11,10 +12,12 @@ export interface AsciiChartSize {
 }
 
 export function asciiChart(data: ChartSeries, size: AsciiChartSize): string[] {
-  const points = data.series.flatMap((s) => s.points);
+  // The window's rule for a log axis; as there, values at or below 0 have no place on it.
+  const log = spansDecades(data.series.flatMap((s) => s.points.map((p) => p.x)));
+  const series = data.series.map((s) => ({ ...s, points: log ? s.points.filter((p) => p.x > 0) : s.points }));
+  const points = series.flatMap((s) => s.points);
   if (points.length === 0) return ['(no finished runs to chart)'];
   const xs = points.map((p) => p.x);
-  const log = logScaleFits(xs);
   const fx = (x: number): number => (log ? Math.log10(x) : x);
   const [x0, x1] = [Math.min(...xs.map(fx)), Math.max(...xs.map(fx))];
   let y0 = Math.min(0, ...points.map((p) => p.y));
@@ -28,7 +31,7 @@ export function asciiChart(data: ChartSeries, size: AsciiChartSize): string[] {
   const grid = Array.from({ length: rows }, () => Array<string>(cols).fill(' '));
   const rowOf = (y: number): number => Math.round(((y1 - y) / (y1 - y0)) * (rows - 1));
 
-  for (const s of data.series) {
+  for (const s of series) {
     const symbol = s.strategy.slice(1);
     const line = s.points.map((p) => ({ x: fx(p.x), y: p.y }));
     const mark = (c: number, y: number): void => {

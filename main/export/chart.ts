@@ -17,11 +17,12 @@ import {
   type Plugin,
 } from 'chart.js';
 import { METRIC_CATALOGUE, STRATEGY_NAMES } from '../core/index.ts';
-import { logScaleFits, type ChartSeries } from './series.ts';
+import { spansDecades } from '../analysis/overlay.ts';
+import { strategyColour } from '../analysis/palette.ts';
+import type { ChartSeries } from './series.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Legend, Title);
 
-const COLOURS: Record<string, string> = { S0: '#4c4c4c', S1: '#4c78a8', S2: '#e45756', S3: '#54a24b', S4: '#f58518', S5: '#b279a2' };
 const WIDTH = 900;
 const HEIGHT = 500;
 
@@ -48,21 +49,22 @@ export function chartConfig(data: ChartSeries, title: string): ChartConfiguratio
       type: 'bar',
       data: {
         labels: data.series.map((s) => s.strategy),
-        datasets: [{ label: yTitle, data: data.series.map((s) => s.points[0]?.y ?? 0), backgroundColor: data.series.map((s) => COLOURS[s.strategy] ?? '#888') }],
+        datasets: [{ label: yTitle, data: data.series.map((s) => s.points[0]?.y ?? 0), backgroundColor: data.series.map((s) => strategyColour(s.strategy)) }],
       },
       options: { ...common, plugins, scales: { x: { title: { display: true, text: 'strategy' } }, y: { beginAtZero: true, title: { display: true, text: yTitle } } } },
       plugins: [background],
     };
   }
-  const logX = logScaleFits(data.series.flatMap((s) => s.points.map((p) => p.x)));
+  // The window's rule (main/analysis/overlay.ts): a log axis when the values span two decades.
+  const logX = spansDecades(data.series.flatMap((s) => s.points.map((p) => p.x)));
   return {
     type: 'line',
     data: {
       datasets: data.series.map((s) => ({
         label: label(s.strategy),
         data: s.points.map((p) => ({ x: p.x, y: p.y })),
-        borderColor: COLOURS[s.strategy] ?? '#888',
-        backgroundColor: COLOURS[s.strategy] ?? '#888',
+        borderColor: strategyColour(s.strategy),
+        backgroundColor: strategyColour(s.strategy),
       })),
     },
     options: {

@@ -32,9 +32,3 @@ export function chartSeries(detail: ExperimentDetail, metric: string): ChartSeri
     })),
   };
 }
-
-/** A log x axis when the swept values are positive and span two decades or more (chart and ASCII alike). */
-export function logScaleFits(xs: number[]): boolean {
-  const positive = xs.filter((x) => x > 0);
-  return positive.length === xs.length && xs.length > 1 && Math.max(...xs) / Math.min(...xs) >= 100;
-}

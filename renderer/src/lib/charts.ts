@@ -16,9 +16,7 @@ import {
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Title, Tooltip, Legend);
 
-/** Distinguishable in light and dark themes (Tableau 10). */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
-export const colorAt = (i: number): string => PALETTE[i % PALETTE.length]!;
+export { colorAt, strategyColour } from '../../../main/analysis/palette.ts';
 
 export function applyTheme(): void {
   const css = getComputedStyle(document.documentElement);
