@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { PRESETS, runDes, setParameter, type Scenario } from '../main/core/index.ts';
 import { simulateSeed } from '../main/core/des/simulate.ts';
 import { WorkerPool } from '../main/runner/pool.ts';
+import { largestFirst } from '../main/runner/experiments.ts';
 import type { BenchSection } from './types.ts';
 
 const base = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
@@ -25,7 +26,8 @@ export default async function bench(): Promise<BenchSection> {
   }
 
   // A sweep of 8 points (vCPUs 1..8) x 6 strategies x 2 seeds on 1 worker, then on all cores.
-  const sweep = [1, 2, 3, 4, 5, 6, 7, 8].map((v) => setParameter(desScenario(0.1, [1, 2]), 'vm.vcpus', v));
+  // Handed to the pool in the order the runner uses (longest first).
+  const sweep = largestFirst([1, 2, 3, 4, 5, 6, 7, 8].map((v) => ({ scenario: setParameter(desScenario(0.1, [1, 2]), 'vm.vcpus', v) }))).map((j) => j.scenario);
   // Both pools warm (every worker has run one full-size job), then rounds alternating between
   // them, best of 5 each: this machine's CPU share drifts over minutes, and alternating keeps a
   // slow spell from landing on one side only.

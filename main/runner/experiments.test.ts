@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PRESETS, runAnalytic, runPlan } from '../core/index.ts';
+import { checkSimulationSize, PRESETS, runAnalytic, runPlan, setParameter } from '../core/index.ts';
 import type { EventMap } from '../contract/index.ts';
 import { Store } from '../store/store.ts';
-import { ExperimentRunner } from './experiments.ts';
+import { ExperimentRunner, largestFirst } from './experiments.ts';
 import { WorkerPool } from './pool.ts';
 import { RunRequestError } from './sweep.ts';
 
@@ -100,5 +100,17 @@ describe('ExperimentRunner', () => {
     expect(detail.runs.some((r) => r.status === 'cancelled')).toBe(true);
     expect(detail.runs.every((r) => r.status === 'done' || r.status === 'cancelled')).toBe(true);
     expect(events.at(-1)?.status).toBe('cancelled');
+  });
+});
+
+describe('largestFirst', () => {
+  it('hands the pool the simulations with the most estimated events first, and changes nothing else', () => {
+    const des = { ...PRESETS[1]!.scenario, simulation: { method: 'des' as const, durationSec: 0.1, seeds: [1] } };
+    const jobs = [2, 8, 1, 4].map((vcpus) => ({ vcpus, scenario: setParameter(des, 'vm.vcpus', vcpus) }));
+    const ordered = largestFirst(jobs);
+    expect(ordered.map((j) => j.vcpus)).toEqual([8, 4, 2, 1]);
+    const sizes = ordered.map((j) => checkSimulationSize(j.scenario));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    expect(jobs.map((j) => j.vcpus)).toEqual([2, 8, 1, 4]);
   });
 });

@@ -88,7 +88,7 @@ export class ExperimentRunner {
       scenario: p.scenario,
       runs: plan.strategies.map((strategy, si) => ({ id: runIds[pi * plan.strategies.length + si]!, strategy })),
     }));
-    this.launch(experimentId, groups);
+    this.launch(experimentId, plan.method === 'des' ? largestFirst(groups) : groups);
     return { experimentId, runsTotal: runIds.length };
   }
 
@@ -212,4 +212,13 @@ export class ExperimentRunner {
     await this.store.setExperimentStatus(experimentId, status);
     this.emit({ experimentId, runsDone, runsTotal, fraction: fraction(), status });
   }
+}
+
+/**
+ * Simulations handed to the pool longest first (by their estimated events): a sweep whose last
+ * job is its longest keeps one worker busy while the others idle. Run ids keep the sweep's order.
+ */
+export function largestFirst<T extends { scenario: Scenario }>(jobs: T[]): T[] {
+  const events = new Map(jobs.map((j) => [j, checkSimulationSize(j.scenario)]));
+  return [...jobs].sort((a, b) => events.get(b)! - events.get(a)!);
 }
