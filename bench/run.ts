@@ -1,7 +1,7 @@
 // `npm run bench`: runs every bench module in order and writes BENCHMARKS.md.
 // A bench module measures; it never asserts. Targets are reported as met / not met.
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { Bench, BenchSection } from './types.ts';
 
 // Add new bench modules here (static imports: one list, in report order).
@@ -12,6 +12,7 @@ const benches: [string, () => Promise<{ default: Bench }>][] = [
 ];
 
 const only = process.argv.slice(2);
+const startLoad = loadavg()[0]!;
 const sections: BenchSection[] = [];
 for (const [name, load] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
@@ -25,7 +26,8 @@ const lines = [
   '# Benchmarks',
   '',
   `Made by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} x ${cpu}, ` +
-    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${startLoad.toFixed(2)} when it started.`,
+  'On a shared virtual machine the CPU share drifts: compare figures from runs made close together.',
   '',
 ];
 for (const s of sections) {
