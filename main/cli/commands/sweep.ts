@@ -5,7 +5,6 @@ import { scenarioSchema, type Scenario } from '../../core/index.ts';
 import type { SweepDefinition } from '../../contract/index.ts';
 import { parseShard, type Shard } from '../../runner/sweep.ts';
 import { out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
-import { formatValue } from '../../export/format.ts';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -91,7 +90,7 @@ class ProgressBar {
     const width = 30;
     const filled = Math.round(fraction * width);
     const elapsed = (Date.now() - this.started) / 1000;
-    const eta = fraction > 0.01 ? `, ${formatValue(Math.max(0, (elapsed * (1 - fraction)) / fraction))} s left` : '';
+    const eta = fraction > 0.01 ? `, ${Math.ceil(Math.max(0, (elapsed * (1 - fraction)) / fraction))} s left` : '';
     process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${done}/${total} runs${eta}  \x1b[K`);
     this.drawn = true;
   }
