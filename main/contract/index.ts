@@ -219,6 +219,8 @@ export interface ShardSet {
 /** What an experiment can be exported as (main/export). */
 export const EXPORT_FORMATS = ['text', 'csv', 'svg', 'png', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The metric an export charts when none is named. */
+export const DEFAULT_EXPORT_METRIC = 'cost.overheadPct';
 
 export interface ExportedFileBody {
   filename: string;

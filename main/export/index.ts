@@ -2,13 +2,12 @@
 // or PNG, or the whole experiment as JSON. The window (exportExperiment) and the CLI (export)
 // both come through here, so a file is the same whichever made it.
 import { METRIC_CATALOGUE } from '../core/index.ts';
-import type { ExperimentDetail, ExportFormat } from '../contract/index.ts';
+import { DEFAULT_EXPORT_METRIC, type ExperimentDetail, type ExportFormat } from '../contract/index.ts';
 import { chartPng, chartSvg } from './chart.ts';
 import { chartCsv } from './csv.ts';
 import { chartSeries } from './series.ts';
 import { experimentText, toAscii } from './text.ts';
 
-export const DEFAULT_EXPORT_METRIC = 'cost.overheadPct';
 
 export interface ExportedFile {
   filename: string;

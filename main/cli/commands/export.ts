@@ -1,7 +1,7 @@
 // gmemlab export
 import { renameSync, writeFileSync } from 'node:fs';
-import { EXPORT_FORMATS, type ExportFormat } from '../../contract/index.ts';
-import { DEFAULT_EXPORT_METRIC, ExportError, exportExperiment } from '../../export/index.ts';
+import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../contract/index.ts';
+import { ExportError, exportExperiment } from '../../export/index.ts';
 import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const exportCommand: Command = {

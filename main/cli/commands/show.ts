@@ -1,6 +1,6 @@
 // gmemlab show
 import { METRIC_CATALOGUE } from '../../core/index.ts';
-import { DEFAULT_EXPORT_METRIC } from '../../export/index.ts';
+import { DEFAULT_EXPORT_METRIC } from '../../contract/index.ts';
 import { formatValue } from '../../export/format.ts';
 import { toAscii } from '../../export/text.ts';
 import type { ExperimentDetail } from '../../contract/index.ts';
