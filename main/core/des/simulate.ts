@@ -40,13 +40,13 @@ export class SimulationCancelled extends Error {
   override name = 'SimulationCancelled';
 }
 
-// Event kinds, packed with a thread or CPU index into the heap's int payload.
-const ARRIVAL = 0; // thread, touchpoint
+// Event kinds, packed with a thread or vCPU index into the heap's int payload.
+const ARRIVAL = 0; // thread
 const DONE = 1; // thread
 const FLUSH_TIMER = 2; // thread
-const IRQ = 3; // cpu
+const IRQ = 3; // the host's interrupt stream (the CPU is drawn per event)
 const CROSS = 4; // vCPU (S4 state change)
-const pack = (kind: number, index: number, tp = 0): number => kind | (tp << 3) | (index << 7);
+const pack = (kind: number, index: number): number => kind | (index << 3);
 
 /** Jobs waiting at a thread: a growable ring of (arrival time, touchpoint), no object per job. */
 class JobQueue {
@@ -182,8 +182,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
 
   const heap = new EventHeap();
   // Common random numbers: the same seed gives every strategy the same arrivals.
-  const arrivalRng = threads.map((_, ti) => tps.map((_, k) => new Prng(seed, 1 + ti * 16 + k)));
-  const irqRng = Array.from({ length: N }, (_, cpu) => new Prng(seed, 1_000_000 + cpu));
+  // Independent Poisson streams merge into one Poisson stream of the summed rate, each event
+  // belonging to stream k with probability rate_k / sum: so each thread has one arrival stream
+  // (the touchpoint drawn per event) and the host one interrupt stream (the CPU drawn per event).
+  // Same distribution as a stream per touchpoint and per CPU, with a far smaller event heap.
+  const arrivalRng = threads.map((_, ti) => new Prng(seed, 1 + ti * 16));
+  const irqRng = new Prng(seed, 1_000_000);
   const crossRng = Array.from({ length: V }, (_, v) => new Prng(seed, 2_000_000 + v));
   const pageRng = threads.map((_, ti) => new Prng(seed, 3_000_000 + ti));
   /** Whole pages for one event: a mean of 1.2 is 1 page, or 2 one time in five (an instruction straddling a boundary). */
@@ -191,17 +195,27 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const whole = Math.floor(mean);
     return whole + (pageRng[ti]!.nextUnit() <= mean - whole ? 1 : 0);
   };
-  // Mean time between arrivals of touchpoint k at thread ti (KVM's at vCPUs, the VMM's at the VMM).
-  const gapOf = threads.map((th) => tps.map((tp) => (tp.kvm === th.isVcpu && tp.ratePerSec > 0 ? 1 / tp.ratePerSec : 0)));
-  for (let ti = 0; ti < threads.length; ti++) {
-    for (let k = 0; k < tps.length; k++) {
-      const gap = gapOf[ti]![k]!;
-      if (gap > 0) heap.push(arrivalRng[ti]![k]!.nextExponential(gap), pack(ARRIVAL, ti, k));
-    }
-  }
+  // Per thread: the touchpoints that arrive there (KVM's at vCPUs, the VMM's at the VMM), the
+  // cumulative share of each (the last exactly 1), and the mean time between any two arrivals.
+  const arriving = threads.map((th) => tps.flatMap((tp, k) => (tp.kvm === th.isVcpu && tp.ratePerSec > 0 ? [k] : [])));
+  const gapOf = arriving.map((ks) => (ks.length === 0 ? 0 : 1 / ks.reduce((sum, k) => sum + tps[k]!.ratePerSec, 0)));
+  const shareUpTo = arriving.map((ks, ti) => {
+    let sum = 0;
+    const cum = Float64Array.from(ks, (k) => (sum += tps[k]!.ratePerSec * gapOf[ti]!));
+    if (cum.length > 0) cum[cum.length - 1] = 1;
+    return cum;
+  });
+  const touchpointOf = (ti: number): number => {
+    const u = arrivalRng[ti]!.nextUnit();
+    const cum = shareUpTo[ti]!;
+    let i = 0;
+    while (u > cum[i]!) i++;
+    return arriving[ti]![i]!;
+  };
+  for (let ti = 0; ti < threads.length; ti++) if (gapOf[ti]! > 0) heap.push(arrivalRng[ti]!.nextExponential(gapOf[ti]!), pack(ARRIVAL, ti));
   const irqRate = s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu;
-  const irqGap = irqRate > 0 ? 1 / irqRate : 0;
-  if (irqRate > 0) for (let cpu = 0; cpu < N; cpu++) heap.push(irqRng[cpu]!.nextExponential(irqGap), pack(IRQ, cpu));
+  const irqGap = irqRate > 0 ? 1 / (irqRate * N) : 0;
+  if (irqRate > 0) heap.push(irqRng.nextExponential(irqGap), pack(IRQ, 0));
 
   // S4: each vCPU alternates between holding KVM's CR3 (mean h / c) and not (mean (1 - h) / c).
   const kvmRun = s.strategies.S4.switchPoint === 'kvm_run';
@@ -339,13 +353,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     events++;
     if (events % progressEvery === 0 && hooks.onProgress?.(now / duration) === true) throw new SimulationCancelled('simulation cancelled');
     const kind = payload & 7;
-    const index = payload >>> 7;
+    const index = payload >>> 3;
     if (kind === ARRIVAL) {
-      const k = (payload >>> 3) & 15;
       const th = threads[index]!;
-      th.queue.push(now, k);
+      th.queue.push(now, touchpointOf(index));
       if (!th.busy) start(index, now);
-      heap.push(now + arrivalRng[index]![k]!.nextExponential(gapOf[index]![k]!), payload);
+      heap.push(now + arrivalRng[index]!.nextExponential(gapOf[index]!), payload);
     } else if (kind === DONE) {
       const th = threads[index]!;
       th.busy = false;
@@ -363,7 +376,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         else acc.vmmExtra += (end - now) * hz;
       }
     } else if (kind === IRQ) {
-      const cpu = index;
+      const cpu = Math.min(N - 1, Math.floor(irqRng.nextUnit() * N));
       let mapped: boolean;
       switch (strategy) {
         case 'S0':
@@ -389,7 +402,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
           break;
       }
       if (mapped) irqMapped++;
-      heap.push(now + irqRng[cpu]!.nextExponential(irqGap), payload);
+      heap.push(now + irqRng.nextExponential(irqGap), payload);
     } else {
       // CROSS: vCPU `index` switches CR3: out of KVM's (one write) or back in (one write).
       const v = index;
