@@ -26,32 +26,14 @@ export class EventHeap {
     return this.times[0]!;
   }
 
-  /** Payload of the earliest event (the heap must not be empty). */
-  peekPayload(): number {
-    return this.payloads[0]!;
-  }
-
   /** Removes the earliest event and returns its payload (the heap must not be empty). */
   pop(): number {
-    const top = this.payloads[0]!;
-    const n = --this.size;
-    this.siftDown(this.times[n]!, this.payloads[n]!, n);
-    return top;
-  }
-
-  /**
-   * Replaces the earliest event with (time, payload): one sift instead of a pop and a push. Most
-   * events schedule their own successor (the next arrival, the next interrupt), so this is the
-   * simulator's common case.
-   */
-  replaceTop(time: number, payload: number): void {
-    this.siftDown(time, payload, this.size);
-  }
-
-  /** Places (time, payload) from the root down, within the first n slots. */
-  private siftDown(time: number, payload: number, n: number): void {
     const times = this.times;
     const payloads = this.payloads;
+    const top = payloads[0]!;
+    const n = --this.size;
+    const time = times[n]!;
+    const payload = payloads[n]!;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
@@ -64,6 +46,7 @@ export class EventHeap {
     }
     times[i] = time;
     payloads[i] = payload;
+    return top;
   }
 
   private grow(): void {
