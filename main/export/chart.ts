@@ -1,27 +1,12 @@
 // Chart images in Node: chart.js drawn on @napi-rs/canvas, to PNG, or to SVG with real <text>
 // (legend, title and axis titles stay searchable and editable in a browser or Inkscape).
 import { createCanvas, SvgExportFlag, type SKRSContext2D } from '@napi-rs/canvas';
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Title,
-  type ChartConfiguration,
-  type Plugin,
-} from 'chart.js';
+import type { ChartConfiguration, Plugin } from 'chart.js';
+import { Chart } from '../analysis/chartjs.ts';
 import { METRIC_CATALOGUE, STRATEGY_NAMES } from '../core/index.ts';
 import { spansDecades } from '../analysis/overlay.ts';
 import { strategyColour } from '../analysis/palette.ts';
 import type { ChartSeries } from './series.ts';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Legend, Title);
 
 const WIDTH = 900;
 const HEIGHT = 500;

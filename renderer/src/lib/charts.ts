@@ -1,20 +1,5 @@
-// chart.js with only the parts the workbench draws, themed from the page's CSS variables.
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Title,
-  Tooltip,
-} from 'chart.js';
-
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Title, Tooltip, Legend);
+// chart.js (main/analysis/chartjs.ts), themed from the page's CSS variables.
+import { Chart } from '../../../main/analysis/chartjs.ts';
 
 export { colorAt, strategyColour } from '../../../main/analysis/palette.ts';
 
