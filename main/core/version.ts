@@ -4,5 +4,10 @@
  * 1.0.0  first model.
  * 1.1.0  sourced defaults: copyBytesPerCycle 8 -> 10 (measured memcpy bandwidth),
  *        userfaultRoundTrip 20,000 -> 19,500 cycles (measured 7.8 us); INVLPG's source named.
+ * 1.2.0  simulator only (the formulas and costs are unchanged): S2's lock requests are events at
+ *        the time they are made, served in that order (1.1.0 booked both of a job's holds when
+ *        it started, so others waited through its copy); a batch flushed by its timer holds only
+ *        pages already removed; arrivals and interrupts are drawn as one merged Poisson stream,
+ *        so a seed gives other (equally distributed) arrivals than under 1.1.0.
  */
-export const MODEL_VERSION = '1.1.0';
+export const MODEL_VERSION = '1.2.0';

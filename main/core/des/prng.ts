@@ -25,6 +25,11 @@ export class Prng {
     return t >>> 0;
   }
 
+  /** Uniform integer in [0, n), for n up to 2^21 (so the product is exact in a double). */
+  nextBelow(n: number): number {
+    return Math.floor((this.nextUint32() * n) / 4294967296);
+  }
+
   /** Uniform in (0, 1]: never 0, so -log(u) is finite. */
   nextUnit(): number {
     return (this.nextUint32() + 1) / 4294967296;

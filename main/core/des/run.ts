@@ -18,7 +18,7 @@ export class SimulationTooLargeError extends Error {
 
 /** Throws, before anything runs, if the scenario would simulate more events than the cap. */
 export function checkSimulationSize(s: Scenario): number {
-  const total = estimateEvents(s) * enabledStrategies(s).length * s.simulation.seeds.length;
+  const total = enabledStrategies(s).reduce((sum, strategy) => sum + estimateEvents(s, strategy), 0) * s.simulation.seeds.length;
   if (total > MAX_EVENTS_PER_RUN) {
     throw new SimulationTooLargeError(
       `this run would simulate about ${Math.round(total / 1e6)} million events, over the limit of ${MAX_EVENTS_PER_RUN / 1e6} million: ` +

@@ -7,6 +7,7 @@ import { costTableOf, resolveCostEntries, type CostTable } from '../costs.ts';
 import { FULL_FLUSH_CEILING } from '../analytic.ts';
 import type { Scenario } from '../scenario.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS } from '../touchpoints.ts';
+import { AliasTable } from './alias.ts';
 import { EventHeap } from './heap.ts';
 import { Prng } from './prng.ts';
 import { summarise, type LatencySummary } from './summary.ts';
@@ -40,12 +41,13 @@ export class SimulationCancelled extends Error {
   override name = 'SimulationCancelled';
 }
 
-// Event kinds, packed with a thread or vCPU index into the heap's int payload.
-const ARRIVAL = 0; // thread
-const DONE = 1; // thread
-const FLUSH_TIMER = 2; // thread
-const IRQ = 3; // the host's interrupt stream (the CPU is drawn per event)
-const CROSS = 4; // vCPU (S4 state change)
+// Queued event kinds, packed with a thread or vCPU index into the heap's int payload. Arrivals
+// and interrupts are not queued: they come from one merged stream (see `simulateSeed`).
+const DONE = 0; // thread
+const FLUSH_TIMER = 1; // thread
+const CROSS = 2; // vCPU (S4 state change)
+const RESTORE = 3; // thread: its S2 job asks for the lock to restore its pages
+const REMOVE = 4; // thread: its S2 job asks for the lock to remove them again
 const pack = (kind: number, index: number): number => kind | (index << 3);
 
 /** Jobs waiting at a thread: a growable ring of (arrival time, touchpoint), no object per job. */
@@ -113,20 +115,35 @@ interface Thread {
   isVcpu: boolean;
   queue: JobQueue;
   busy: boolean;
-  /** S2: pages restored but not yet flushed, with the time each was restored. */
-  batch: number[];
+  /** S2: pages removed again but not yet flushed; when the first was restored; the sum of the others' restores after it. */
+  batch: number;
+  batchFirst: number;
+  batchLater: number;
   timerArmed: boolean;
+  /** S2: the job between its lock requests: its touchpoint, arrival, pages, extra so far, when it first asked for the lock, and when its pages were restored (NaN before, and once removed). */
+  jobTp: number;
+  jobArrival: number;
+  jobPages: number;
+  jobExtra: number;
+  jobReady: number;
+  jobRestoredAt: number;
 }
 
-/** Simulated events a run would take, estimated before it starts (for the guard rail). */
-export function estimateEvents(s: Scenario): number {
+/** Simulated events one seed of a strategy would take, estimated before it starts (for the guard rail): within 1% unless a thread saturates, and then an upper bound, as a saturated thread finishes fewer jobs than arrive. */
+export function estimateEvents(s: Scenario, strategy: StrategyId): number {
+  // Per job: its arrival and its completion; a job that goes through S2's direct-map lock (all of
+  // KVM's, and the VMM's when it reaches guest memory by syscall) also asks for it twice and may
+  // arm a flush timer.
+  const s2Job = 4 + (s.strategies.S2.flushAfterUs > 0 ? 1 : 0);
   let perSec = 0;
   for (const id of TOUCHPOINT_IDS) {
     const tp = s.workload.touchpoints[id];
-    perSec += 2 * tp.ratePerSec * (TOUCHPOINTS[id].context === 'kvm' ? s.vm.vcpus : 1);
+    const kvm = TOUCHPOINTS[id].context === 'kvm';
+    const locked = strategy === 'S2' && (kvm || s.strategies.vmmAccess === 'syscall');
+    perSec += (locked ? s2Job : 2) * tp.ratePerSec * (kvm ? s.vm.vcpus : 1);
   }
   perSec += s.host.cpus * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu);
-  perSec += 2 * s.vm.vcpus * (s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu);
+  if (strategy === 'S4') perSec += 2 * s.vm.vcpus * (s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu);
   return perSec * s.simulation.durationSec;
 }
 
@@ -159,9 +176,25 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   });
 
   // Threads: one per vCPU (on CPU i when pinned, spread over all CPUs when shared), and the VMM.
+  const thread = (cpu: number, isVcpu: boolean): Thread => ({
+    cpu,
+    isVcpu,
+    queue: new JobQueue(),
+    busy: false,
+    batch: 0,
+    batchFirst: 0,
+    batchLater: 0,
+    timerArmed: false,
+    jobTp: 0,
+    jobArrival: 0,
+    jobPages: 0,
+    jobExtra: 0,
+    jobReady: 0,
+    jobRestoredAt: Number.NaN,
+  });
   const threads: Thread[] = [];
-  for (let i = 0; i < V; i++) threads.push({ cpu: s.vm.placement === 'pinned' ? i % N : (i * 7919) % N, isVcpu: true, queue: new JobQueue(), busy: false, batch: [], timerArmed: false });
-  threads.push({ cpu: V % N, isVcpu: false, queue: new JobQueue(), busy: false, batch: [], timerArmed: false });
+  for (let i = 0; i < V; i++) threads.push(thread(s.vm.placement === 'pinned' ? i % N : (i * 7919) % N, true));
+  threads.push(thread(V % N, false));
   // Seconds of interrupt work each CPU owes its next job: its own share in `debt`, plus what was
   // broadcast to every CPU since it last paid (`acc.broadcast - paidUpTo`). A shootdown is O(1), not
   // a loop over the host's CPUs.
@@ -181,13 +214,37 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   for (const [ti, th] of threads.entries()) if (cpuThread[th.cpu] === -1) cpuThread[th.cpu] = ti;
 
   const heap = new EventHeap();
-  // Common random numbers: the same seed gives every strategy the same arrivals.
-  // Independent Poisson streams merge into one Poisson stream of the summed rate, each event
-  // belonging to stream k with probability rate_k / sum: so each thread has one arrival stream
-  // (the touchpoint drawn per event) and the host one interrupt stream (the CPU drawn per event).
-  // Same distribution as a stream per touchpoint and per CPU, with a far smaller event heap.
-  const arrivalRng = threads.map((_, ti) => new Prng(seed, 1 + ti * 16));
-  const irqRng = new Prng(seed, 1_000_000);
+  // Every thread's arrivals and the host's IRQs/NMIs are independent Poisson streams, and merged
+  // they are one Poisson stream of the summed rate whose events each belong to stream k with
+  // probability rate_k / sum. So the simulator draws one merged stream and marks each event
+  // with its thread and touchpoint, or as an interrupt (whose CPU is drawn uniformly). Same
+  // distribution as a stream per touchpoint, thread and CPU; the event heap holds only what
+  // the simulation itself schedules (completions, S2's lock requests and flush timers, S4's CR3
+  // switches) and stays small.
+  // Common random numbers: the stream draws nothing that depends on the strategy, so the same
+  // seed gives every strategy the same arrivals.
+  const outcomeThread: number[] = [];
+  const outcomeTouchpoint: number[] = [];
+  const outcomeRate: number[] = [];
+  for (const [ti, th] of threads.entries()) {
+    for (const [k, tp] of tps.entries()) {
+      if (tp.kvm !== th.isVcpu || tp.ratePerSec <= 0) continue;
+      outcomeThread.push(ti);
+      outcomeTouchpoint.push(k);
+      outcomeRate.push(tp.ratePerSec);
+    }
+  }
+  const irqRate = N * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu);
+  if (irqRate > 0) {
+    outcomeThread.push(-1);
+    outcomeTouchpoint.push(-1);
+    outcomeRate.push(irqRate);
+  }
+  const streamRate = outcomeRate.reduce((a, b) => a + b, 0);
+  const outcomes = streamRate > 0 ? new AliasTable(outcomeRate) : undefined;
+  const streamRng = new Prng(seed, 1);
+  const streamGap = 1 / streamRate;
+  let nextArrival = outcomes ? streamRng.nextExponential(streamGap) : Infinity;
   const crossRng = Array.from({ length: V }, (_, v) => new Prng(seed, 2_000_000 + v));
   const pageRng = threads.map((_, ti) => new Prng(seed, 3_000_000 + ti));
   /** Whole pages for one event: a mean of 1.2 is 1 page, or 2 one time in five (an instruction straddling a boundary). */
@@ -195,27 +252,6 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const whole = Math.floor(mean);
     return whole + (pageRng[ti]!.nextUnit() <= mean - whole ? 1 : 0);
   };
-  // Per thread: the touchpoints that arrive there (KVM's at vCPUs, the VMM's at the VMM), the
-  // cumulative share of each (the last exactly 1), and the mean time between any two arrivals.
-  const arriving = threads.map((th) => tps.flatMap((tp, k) => (tp.kvm === th.isVcpu && tp.ratePerSec > 0 ? [k] : [])));
-  const gapOf = arriving.map((ks) => (ks.length === 0 ? 0 : 1 / ks.reduce((sum, k) => sum + tps[k]!.ratePerSec, 0)));
-  const shareUpTo = arriving.map((ks, ti) => {
-    let sum = 0;
-    const cum = Float64Array.from(ks, (k) => (sum += tps[k]!.ratePerSec * gapOf[ti]!));
-    if (cum.length > 0) cum[cum.length - 1] = 1;
-    return cum;
-  });
-  const touchpointOf = (ti: number): number => {
-    const u = arrivalRng[ti]!.nextUnit();
-    const cum = shareUpTo[ti]!;
-    let i = 0;
-    while (u > cum[i]!) i++;
-    return arriving[ti]![i]!;
-  };
-  for (let ti = 0; ti < threads.length; ti++) if (gapOf[ti]! > 0) heap.push(arrivalRng[ti]!.nextExponential(gapOf[ti]!), pack(ARRIVAL, ti));
-  const irqRate = s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu;
-  const irqGap = irqRate > 0 ? 1 / (irqRate * N) : 0;
-  if (irqRate > 0) heap.push(irqRng.nextExponential(irqGap), pack(IRQ, 0));
 
   // S4: each vCPU alternates between holding KVM's CR3 (mean h / c) and not (mean (1 - h) / c).
   const kvmRun = s.strategies.S4.switchPoint === 'kvm_run';
@@ -256,13 +292,11 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   /** Flushes a thread's batch at `at`: the initiator waits, every other CPU takes the IPI. */
   const flush = (th: Thread, at: number): number => {
     const end = at + flushSec;
-    const pages = th.batch.length;
-    // Each page was reachable from its restore until the flush completes.
-    for (const restoredAt of th.batch) {
-      acc.longest = Math.max(acc.longest, end - restoredAt);
-      acc.mappedPageSeconds += end - restoredAt;
-    }
-    th.batch.length = 0;
+    const pages = th.batch;
+    // Each page was reachable from its restore until the flush completes; the first the longest.
+    acc.longest = Math.max(acc.longest, end - th.batchFirst);
+    acc.mappedPageSeconds += pages * (end - th.batchFirst) - th.batchLater;
+    th.batch = 0;
     mappedNow -= pages;
     flushes++;
     const work = (c.ipiReceiveWork + (pages > FULL_FLUSH_CEILING ? c.tlbRefillAfterFlush : 0)) / hz;
@@ -272,16 +306,15 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     return end;
   };
 
-  /** Starts the next queued job of a thread at `at`; returns its completion time. */
-  const start = (ti: number, at: number): void => {
+  /** Starts a job of touchpoint `jobTp` that arrived at `arrival` on thread `ti` at `at`. */
+  const start = (ti: number, at: number, jobTp: number, arrival: number): void => {
     const th = threads[ti]!;
-    const jobTp = th.queue.shift();
-    const arrival = th.queue.lastArrival;
     const tp = tps[jobTp]!;
+    th.busy = true;
+    busyThreads++;
     const begin = at + settle(th.cpu);
     const p = tp.pagesPerEvent === 0 ? 0 : pagesOf(ti, tp.pagesPerEvent);
     const copy = tp.copySec;
-    const syscallPath = tp.syscallPath;
     // extra: the strategy's own work and waits, kept apart from baseline and copy so S0 is exactly 0.
     let extra = tp.syscallSec;
     let t = begin + tp.baselineSec + extra;
@@ -299,110 +332,149 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         mappedUntil[ti] = t + work + copy;
         acc.mappedPageSeconds += work + copy;
         acc.longest = Math.max(acc.longest, (work + copy) / p);
-        peak = Math.max(peak, busyThreads + 1);
+        peak = Math.max(peak, busyThreads);
       }
       extra += work;
       t += work + copy;
     } else if (strategy === 'S4') {
-      const work = syscallPath ? (2 * cr3) / hz : 0;
+      const work = tp.syscallPath ? (2 * cr3) / hz : 0;
       extra += work;
       t += copy + work;
     } else {
-      // S2: restore under the lock, access, remove under the lock, then flush (or batch).
-      const hold = (p * c.pteUpdate) / hz;
-      const ready = t;
-      const restoreAt = Math.max(t, acc.lockFreeAt);
-      acc.lockFreeAt = restoreAt + hold;
-      acc.lockBusy += hold;
-      t = restoreAt + hold;
-      if (p > 0 && th.batch.length === 0) {
-        mappedFrom[ti] = t;
-        mappedUntil[ti] = Infinity;
-      }
-      for (let i = 0; i < p; i++) th.batch.push(t);
-      mappedNow += p;
-      if (mappedNow > peak) peak = mappedNow;
-      t += copy;
-      const removeAt = Math.max(t, acc.lockFreeAt);
-      acc.lockFreeAt = removeAt + hold;
-      acc.lockBusy += hold;
-      t = removeAt + hold;
-      if (th.batch.length >= B) {
-        t = flush(th, t);
-        mappedUntil[ti] = t;
-      } else if (flushAfterUs > 0 && !th.timerArmed && th.batch.length > 0) {
-        th.timerArmed = true;
-        heap.push(th.batch[0]! + flushAfterUs * 1e-6, pack(FLUSH_TIMER, ti));
-      }
-      extra += t - ready - copy;
+      // S2: restore under the lock, access, remove under the lock, then flush (or batch). Each
+      // lock request is an event at the time it is made, so the lock serves requests in the
+      // order they are made, not the order their jobs started.
+      th.jobTp = jobTp;
+      th.jobArrival = arrival;
+      th.jobPages = p;
+      th.jobExtra = extra;
+      th.jobReady = t;
+      heap.push(t, pack(RESTORE, ti));
+      return;
     }
-    if (th.isVcpu) acc.vcpuExtra += extra * hz;
+    finish(ti, jobTp, arrival, t, extra);
+  };
+
+  /** Books a job that ends at `end` with `extra` seconds of the strategy's work, and queues its completion. */
+  const finish = (ti: number, jobTp: number, arrival: number, end: number, extra: number): void => {
+    if (threads[ti]!.isVcpu) acc.vcpuExtra += extra * hz;
     else acc.vmmExtra += extra * hz;
-    latencies[jobTp]!.push((t - arrival) * 1e6);
-    th.busy = true;
-    busyThreads++;
-    heap.push(t, pack(DONE, ti));
+    latencies[jobTp]!.push((end - arrival) * 1e6);
+    heap.push(end, pack(DONE, ti));
+  };
+
+  /** S2: the direct-map lock, FIFO, asked for at `at` for `hold` seconds; returns when the hold ends. */
+  const holdLock = (at: number, hold: number): number => {
+    const grantedAt = Math.max(at, acc.lockFreeAt);
+    acc.lockFreeAt = grantedAt + hold;
+    acc.lockBusy += hold;
+    return grantedAt + hold;
+  };
+
+  /** Whether guest memory is mapped on `cpu` at `at`, for an interrupt arriving there. */
+  const guestMappedOn = (cpu: number, at: number): boolean => {
+    switch (strategy) {
+      case 'S0':
+      case 'S5':
+        return true;
+      case 'S1':
+        return cpu < V;
+      case 'S2':
+        // Restored pages are in the direct map on every CPU.
+        for (let ti = 0; ti <= V; ti++) if (mappedFrom[ti]! <= at && at < mappedUntil[ti]!) return true;
+        return false;
+      case 'S3': {
+        // Only the CPU doing the access has the page in its slot.
+        const ti = cpuThread[cpu]!;
+        return ti >= 0 && mappedFrom[ti]! <= at && at < mappedUntil[ti]!;
+      }
+      case 'S4':
+        return cpu < V && holding[cpu] === 1;
+    }
   };
 
   const progressEvery = hooks.progressEvery ?? 262_144;
-  while (heap.size > 0) {
-    const at = heap.peekTime();
+  for (;;) {
+    // The next event: the merged stream's next arrival, or the heap's earliest if sooner.
+    const queued = heap.size > 0 && heap.peekTime() < nextArrival;
+    const at = queued ? heap.peekTime() : nextArrival;
     if (at > duration) break;
-    const payload = heap.pop();
     now = at;
     events++;
     if (events % progressEvery === 0 && hooks.onProgress?.(now / duration) === true) throw new SimulationCancelled('simulation cancelled');
+    if (!queued) {
+      const o = outcomes!.draw(streamRng);
+      const ti = outcomeThread[o]!;
+      if (ti >= 0) {
+        const tp = outcomeTouchpoint[o]!;
+        const th = threads[ti]!;
+        if (th.busy) th.queue.push(now, tp);
+        else start(ti, now, tp, now);
+      } else {
+        const cpu = streamRng.nextBelow(N);
+        if (guestMappedOn(cpu, now)) irqMapped++;
+      }
+      nextArrival = now + streamRng.nextExponential(streamGap);
+      continue;
+    }
+    const payload = heap.pop();
     const kind = payload & 7;
     const index = payload >>> 3;
-    if (kind === ARRIVAL) {
+    if (kind === RESTORE) {
       const th = threads[index]!;
-      th.queue.push(now, touchpointOf(index));
-      if (!th.busy) start(index, now);
-      heap.push(now + arrivalRng[index]!.nextExponential(gapOf[index]!), payload);
+      const p = th.jobPages;
+      const t = holdLock(now, (p * c.pteUpdate) / hz);
+      th.jobRestoredAt = t;
+      // Guest memory is mapped from this thread's earliest restored page until its flush ends.
+      if (p > 0 && th.batch === 0) {
+        mappedFrom[index] = t;
+        mappedUntil[index] = Infinity;
+      }
+      mappedNow += p;
+      if (mappedNow > peak) peak = mappedNow;
+      heap.push(t + tps[th.jobTp]!.copySec, pack(REMOVE, index));
+    } else if (kind === REMOVE) {
+      const th = threads[index]!;
+      const p = th.jobPages;
+      let t = holdLock(now, (p * c.pteUpdate) / hz);
+      // Removed, the pages wait in the batch for a flush.
+      if (p > 0) {
+        if (th.batch === 0) {
+          th.batchFirst = th.jobRestoredAt;
+          th.batchLater = 0;
+        }
+        th.batchLater += p * (th.jobRestoredAt - th.batchFirst);
+        th.batch += p;
+      }
+      th.jobRestoredAt = Number.NaN;
+      if (th.batch >= B) {
+        t = flush(th, t);
+        mappedUntil[index] = t;
+      } else if (flushAfterUs > 0 && !th.timerArmed && th.batch > 0) {
+        th.timerArmed = true;
+        heap.push(th.batchFirst + flushAfterUs * 1e-6, pack(FLUSH_TIMER, index));
+      }
+      finish(index, th.jobTp, th.jobArrival, t, th.jobExtra + (t - th.jobReady - tps[th.jobTp]!.copySec));
     } else if (kind === DONE) {
       const th = threads[index]!;
       th.busy = false;
       busyThreads--;
-      if (th.queue.length > 0) start(index, now);
+      if (th.queue.length > 0) {
+        const tp = th.queue.shift();
+        start(index, now, tp, th.queue.lastArrival);
+      }
     } else if (kind === FLUSH_TIMER) {
       const th = threads[index]!;
       th.timerArmed = false;
-      if (th.batch.length > 0) {
+      if (th.batch > 0) {
         // The initiating CPU spends the flush; its next job waits for it.
         const end = flush(th, now);
-        mappedUntil[index] = end;
+        // A job whose pages are restored right now keeps guest memory mapped past the flush.
+        if (Number.isNaN(th.jobRestoredAt)) mappedUntil[index] = end;
         debt[th.cpu] = debt[th.cpu]! + (end - now);
         if (th.isVcpu) acc.vcpuExtra += (end - now) * hz;
         else acc.vmmExtra += (end - now) * hz;
       }
-    } else if (kind === IRQ) {
-      const cpu = Math.min(N - 1, Math.floor(irqRng.nextUnit() * N));
-      let mapped: boolean;
-      switch (strategy) {
-        case 'S0':
-        case 'S5':
-          mapped = true;
-          break;
-        case 'S1':
-          mapped = cpu < V;
-          break;
-        case 'S2':
-          // Restored pages are in the direct map on every CPU.
-          mapped = false;
-          for (let ti = 0; ti <= V && !mapped; ti++) mapped = mappedFrom[ti]! <= now && now < mappedUntil[ti]!;
-          break;
-        case 'S3': {
-          // Only the CPU doing the access has the page in its slot.
-          const ti = cpuThread[cpu]!;
-          mapped = ti >= 0 && mappedFrom[ti]! <= now && now < mappedUntil[ti]!;
-          break;
-        }
-        case 'S4':
-          mapped = cpu < V && holding[cpu] === 1;
-          break;
-      }
-      if (mapped) irqMapped++;
-      heap.push(now + irqRng.nextExponential(irqGap), payload);
     } else {
       // CROSS: vCPU `index` switches CR3: out of KVM's (one write) or back in (one write).
       const v = index;
@@ -425,7 +497,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     }
   }
   // Close the books at the end of the run: pages still waiting for a flush, CR3 still held.
-  for (const th of threads) for (const restoredAt of th.batch) acc.mappedPageSeconds += duration - restoredAt;
+  for (const th of threads) {
+    acc.mappedPageSeconds += th.batch * (duration - th.batchFirst) - th.batchLater;
+    if (!Number.isNaN(th.jobRestoredAt) && th.jobRestoredAt < duration) acc.mappedPageSeconds += th.jobPages * (duration - th.jobRestoredAt);
+  }
   if (strategy === 'S4' && holdersNow > 0) {
     anyHeldSeconds += duration - heldSince;
     for (let v = 0; v < V; v++) if (holding[v] === 1) acc.longest = Math.max(acc.longest, duration - holdStartedAt[v]!);

@@ -32,8 +32,20 @@ describe('summarise', () => {
     );
   });
 
-  it('files a value exactly on a bucket edge in that bucket, and the rest in the last', () => {
-    BUCKET_UPPER_US.forEach((edge, b) => expect(bucketOf(edge)).toBe(b));
+  it('files a value exactly on a bucket edge in that bucket, the next double up in the next, and the rest in the last', () => {
+    const bits = new BigInt64Array(1);
+    const value = new Float64Array(bits.buffer);
+    const step = (v: number, by: bigint): number => {
+      value[0] = v;
+      bits[0]! += by;
+      return value[0]!;
+    };
+    const last = BUCKET_UPPER_US.length - 1;
+    BUCKET_UPPER_US.forEach((edge, b) => {
+      expect(bucketOf(edge)).toBe(b);
+      expect(bucketOf(step(edge, -1n)), `just under edge ${b}`).toBe(b);
+      expect(bucketOf(step(edge, 1n)), `just over edge ${b}`).toBe(Math.min(b + 1, last));
+    });
     expect(bucketOf(1e12)).toBe(BUCKET_UPPER_US.length - 1);
     expect(bucketOf(0)).toBe(0);
   });
