@@ -35,8 +35,47 @@ export class Prng {
     return (this.nextUint32() + 1) / 4294967296;
   }
 
-  /** Exponentially distributed with the given mean (Poisson inter-arrival times). */
+  /** Exponentially distributed with the given mean (Poisson inter-arrival times), by the ziggurat. */
   nextExponential(mean: number): number {
-    return -Math.log(this.nextUnit()) * mean;
+    for (;;) {
+      // One 32-bit draw: the low 8 bits pick a layer, the high 24 the point along it.
+      const u = this.nextUint32();
+      const layer = u & 255;
+      const along = u >>> 8;
+      if (along < KEEP[layer]!) return along * WIDTH[layer]! * mean; // inside the layer's rectangle: 98.9% of draws
+      if (layer === 0) return (ZIGGURAT_R - Math.log(this.nextUnit())) * mean; // the tail beyond R
+      const x = along * WIDTH[layer]!;
+      if (HEIGHT[layer]! + this.nextUnit() * (HEIGHT[layer - 1]! - HEIGHT[layer]!) < Math.exp(-x)) return x * mean;
+    }
+  }
+}
+
+// Marsaglia and Tsang's ziggurat for the exponential ("The Ziggurat Method for Generating Random
+// Variables", J. Stat. Software 5(8), 2000): 256 layers of equal area under exp(-x), so most
+// draws need one random integer and one multiply instead of a logarithm (half the time per draw).
+// R is where the last layer's tail begins, V each layer's area; the tables depend on nothing but
+// Math.exp and Math.log, which V8 computes the same way on every machine.
+const ZIGGURAT_R = 7.697117470131487;
+const ZIGGURAT_V = 3.949659822581572e-3;
+/** Per layer: 2^24 x the share of the layer inside the rectangle below it; the x per unit of `along`; exp(-x) at its edge. */
+const KEEP = new Uint32Array(256);
+const WIDTH = new Float64Array(256);
+const HEIGHT = new Float64Array(256);
+{
+  const scale = 2 ** 24;
+  const q = ZIGGURAT_V / Math.exp(-ZIGGURAT_R);
+  let edge = ZIGGURAT_R;
+  let previous = edge;
+  KEEP[0] = Math.floor((edge / q) * scale);
+  WIDTH[0] = q / scale;
+  WIDTH[255] = edge / scale;
+  HEIGHT[0] = 1;
+  HEIGHT[255] = Math.exp(-edge);
+  for (let i = 254; i >= 1; i--) {
+    edge = -Math.log(ZIGGURAT_V / edge + Math.exp(-edge));
+    KEEP[i + 1] = Math.floor((edge / previous) * scale);
+    previous = edge;
+    HEIGHT[i] = Math.exp(-edge);
+    WIDTH[i] = edge / scale;
   }
 }
