@@ -56,6 +56,27 @@ test('scenario builder: grouped fields with units, inline validation, revisions'
   }
 });
 
+test('scenario builder: the simulator with fixed-interval arrivals runs from the form, and the mail text says so', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    await open(page, ws);
+    await page.getByTestId('field-simulation.method').selectOption('des');
+    await page.getByTestId('field-simulation.durationSec').fill('0.02');
+    const arrivals = page.getByTestId('field-simulation.arrivals');
+    await expect(arrivals.locator('option')).toHaveText(['(default)', 'poisson', 'fixed']);
+    await arrivals.selectOption('fixed');
+    await expect(page.getByTestId('scenario-status')).toContainText('valid');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('result-title')).toContainText('done');
+    await page.getByRole('combobox', { name: 'export format' }).selectOption('text');
+    await page.getByTestId('export-button').click();
+    await expect(page.getByTestId('export-preview')).toContainText('fixed-interval arrivals');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
 const PERF_REPORT = `Analyze events for all VMs, all VCPUs:
 
              VM-EXIT    Samples  Samples%     Time%    Min Time    Max Time         Avg time

@@ -86,6 +86,10 @@ export const scenarioSchema = z
         method: z.enum(['analytic', 'des']),
         durationSec: z.number().finite().min(0.001).max(3600).describe('simulated seconds (des)'),
         seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100),
+        arrivals: z
+          .enum(['poisson', 'fixed'])
+          .optional()
+          .describe('how touchpoint events arrive at each thread (des): poisson, the default, or fixed intervals of 1 / rate'),
       })
       .strict(),
   })

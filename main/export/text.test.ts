@@ -96,7 +96,8 @@ describe('experimentText', () => {
     expect(s2.n).toBe(3);
     expect(text).toMatch(new RegExp(`^S2 +${formatValue(s2.mean).replace(/[.+]/g, '\\$&')} +${formatValue(s2.ci95).replace(/[.+]/g, '\\$&')} `, 'm'));
     expect(text).toContain('CI: half-width of the 95% confidence interval over the seeds.');
-    expect(text).toContain('discrete-event simulation, 0.02 s simulated, seeds 1, 2, 3');
+    expect(text).toContain('discrete-event simulation, 0.02 s simulated, Poisson arrivals,');
+    expect(text).toContain('seeds 1, 2, 3');
   });
 
   it('refuses a metric that does not exist, naming it', async () => {

@@ -149,7 +149,7 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
   field('costs', overridden.length === 0 ? `the model's sourced defaults (model ${detail.modelVersion ?? '?'})` : `defaults except ${overridden.map(([k, value]) => `${k} = ${String(value)}`).join(', ')}`);
   if (detail.sweep !== null) for (const p of detail.sweep.parameters) field('sweep', `${p.path} over ${describeValues(p.values)}`);
   const sim = s.simulation;
-  field('run', sim.method === 'des' ? `discrete-event simulation, ${sim.durationSec} s simulated, seeds ${sim.seeds.join(', ')}` : 'analytic model');
+  field('run', sim.method === 'des' ? `discrete-event simulation, ${sim.durationSec} s simulated, ${sim.arrivals === 'fixed' ? 'fixed-interval' : 'Poisson'} arrivals, seeds ${sim.seeds.join(', ')}` : 'analytic model');
   return lines;
 }
 

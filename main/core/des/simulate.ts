@@ -48,6 +48,7 @@ const FLUSH_TIMER = 1; // thread
 const CROSS = 2; // vCPU (S4 state change)
 const RESTORE = 3; // thread: its S2 job asks for the lock to restore its pages
 const REMOVE = 4; // thread: its S2 job asks for the lock to remove them again
+const TICK = 5; // a fixed-interval arrival stream (one per thread and touchpoint)
 const pack = (kind: number, index: number): number => kind | (index << 3);
 
 /** Jobs waiting at a thread: a growable ring of (arrival time, touchpoint), no object per job. */
@@ -223,12 +224,26 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   // switches) and stays small.
   // Common random numbers: the stream draws nothing that depends on the strategy, so the same
   // seed gives every strategy the same arrivals.
+  // With fixed-interval arrivals, each thread and touchpoint ticks every 1 / rate from a random
+  // phase instead, and only the interrupts are left to the merged stream.
+  const fixed = s.simulation.arrivals === 'fixed';
+  const phaseRng = new Prng(seed, 4_000_000);
   const outcomeThread: number[] = [];
   const outcomeTouchpoint: number[] = [];
   const outcomeRate: number[] = [];
+  const tickThread: number[] = [];
+  const tickTouchpoint: number[] = [];
+  const tickGap: number[] = [];
   for (const [ti, th] of threads.entries()) {
     for (const [k, tp] of tps.entries()) {
       if (tp.kvm !== th.isVcpu || tp.ratePerSec <= 0) continue;
+      if (fixed) {
+        heap.push(phaseRng.nextUnit() / tp.ratePerSec, pack(TICK, tickGap.length));
+        tickThread.push(ti);
+        tickTouchpoint.push(k);
+        tickGap.push(1 / tp.ratePerSec);
+        continue;
+      }
       outcomeThread.push(ti);
       outcomeTouchpoint.push(k);
       outcomeRate.push(tp.ratePerSec);
@@ -371,6 +386,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     return grantedAt + hold;
   };
 
+  /** A job of touchpoint `jobTp` arrives at thread `ti` at `at`: it starts, or waits its turn. */
+  const arrive = (ti: number, jobTp: number, at: number): void => {
+    if (threads[ti]!.busy) threads[ti]!.queue.push(at, jobTp);
+    else start(ti, at, jobTp, at);
+  };
+
   /** Whether guest memory is mapped on `cpu` at `at`, for an interrupt arriving there. */
   const guestMappedOn = (cpu: number, at: number): boolean => {
     switch (strategy) {
@@ -406,10 +427,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       const o = outcomes!.draw(streamRng);
       const ti = outcomeThread[o]!;
       if (ti >= 0) {
-        const tp = outcomeTouchpoint[o]!;
-        const th = threads[ti]!;
-        if (th.busy) th.queue.push(now, tp);
-        else start(ti, now, tp, now);
+        arrive(ti, outcomeTouchpoint[o]!, now);
       } else {
         const cpu = streamRng.nextBelow(N);
         if (guestMappedOn(cpu, now)) irqMapped++;
@@ -420,7 +438,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const payload = heap.pop();
     const kind = payload & 7;
     const index = payload >>> 3;
-    if (kind === RESTORE) {
+    if (kind === TICK) {
+      arrive(tickThread[index]!, tickTouchpoint[index]!, now);
+      heap.push(now + tickGap[index]!, payload);
+    } else if (kind === RESTORE) {
       const th = threads[index]!;
       const p = th.jobPages;
       const t = holdLock(now, (p * c.pteUpdate) / hz);
