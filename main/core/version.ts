@@ -8,6 +8,7 @@
  *        the time they are made, served in that order (1.1.0 booked both of a job's holds when
  *        it started, so others waited through its copy); a batch flushed by its timer holds only
  *        pages already removed; arrivals and interrupts are drawn as one merged Poisson stream,
- *        so a seed gives other (equally distributed) arrivals than under 1.1.0.
+ *        so a seed gives other (equally distributed) arrivals than under 1.1.0. New option:
+ *        simulation.arrivals "fixed" (fixed-interval arrivals; "poisson" is the default).
  */
 export const MODEL_VERSION = '1.2.0';
