@@ -62,6 +62,7 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
           return await runner.rerun(experimentId);
         } catch (err) {
           if (err instanceof RunnerConflictError) throw new ApiError({ code: 'conflict', message: err.message });
+          if (err instanceof RunRequestError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
           throw err;
         }
       }),

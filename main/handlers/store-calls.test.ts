@@ -73,6 +73,21 @@ it('re-runs failed runs, deletes experiments, and serves scenario revisions', as
   expect(await call('rerunExperiment', { experimentId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
 });
 
+it('refuses to re-run an experiment over the run budget (as an imported one can be), changing nothing', async () => {
+  // 600 points x 1 strategy x 100 seeds = 60,000 simulations: over the 50,000 that start allows.
+  const base = presetScenario();
+  const scenario = { ...base, simulation: { method: 'des' as const, durationSec: 0.001, seeds: Array.from({ length: 100 }, (_, i) => i) } };
+  const points = Array.from({ length: 600 }, (_, i) => ({ 'workload.touchpoints.mmio.ratePerSec': i + 1 }));
+  const { experimentId, runIds } = await app.store.createExperiment({ name: 'imported, huge', kind: 'sweep', method: 'des', scenario, runs: points.map((point) => ({ strategy: 'S0', point, seeds: scenario.simulation.seeds })) });
+  await app.store.setRunsStatus(runIds, 'failed', 'interrupted elsewhere');
+  await app.store.setExperimentStatus(experimentId, 'failed');
+  const before = await app.store.getExperiment(experimentId);
+  const refused = await call('rerunExperiment', { experimentId });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  expect(!refused.ok && refused.error.message).toMatch(/would run 60000 simulations \(600 points x 1 strategies x 100 seeds\)/);
+  expect(await app.store.getExperiment(experimentId)).toEqual(before);
+});
+
 it('saves scenario revisions with their parent, once per content', async () => {
   const scenario = presetScenario();
   const first = await call('saveScenarioRevision', { scenario });

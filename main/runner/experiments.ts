@@ -3,10 +3,10 @@
 // from a simulation to the database, and it runs on the main thread: the one writer.
 import { checkSimulationSize, runPlan, setParameter, SimulationTooLargeError, validateScenario, type Scenario, type StrategyId } from '../core/index.ts';
 import type { EventMap } from '../contract/index.ts';
-import type { FinishedRun, PlannedRun, Store } from '../store/store.ts';
+import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { ResultWriter } from './result-writer.ts';
-import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, shardOf, sweepPointCount, type Shard, type SweepDefinition } from './sweep.ts';
+import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, shardOf, sweepPointCount, type Shard, type SweepDefinition, type SweepPoint } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -17,8 +17,8 @@ export interface StartRequest {
 }
 
 /** Runs that share one scenario point: one simulation job computes all their strategies. */
-interface RunGroup {
-  scenario: Scenario;
+/** A sweep point's scenario and the runs (one per strategy) to make of it. */
+interface RunGroup extends SweepPoint {
   runs: { id: number; strategy: StrategyId }[];
 }
 
@@ -60,20 +60,8 @@ export class ExperimentRunner {
     const points = shard === undefined || sweep === undefined ? all : all.filter((p) => shardOf(sweep, p.point, shard.count) === shard.index);
     if (points.length === 0) throw new RunRequestError([{ path: 'shard', message: `shard ${shard!.index} of ${shard!.count} has no points: this sweep has ${all.length}` }]);
     if (shard !== undefined) checkRunBudget(points.length, plan.strategies.length, plan.seeds.length);
-    if (plan.method === 'des') {
-      // Refused before anything is recorded: a simulation over the event cap, at any point.
-      let events = 0;
-      for (const p of points) {
-        try {
-          events += checkSimulationSize(p.scenario);
-        } catch (err) {
-          if (!(err instanceof SimulationTooLargeError)) throw err;
-          const where = Object.keys(p.point).length === 0 ? '' : ` (at ${Object.entries(p.point).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
-          throw new RunRequestError([{ path: 'scenario.simulation', message: `${err.message}${where}` }]);
-        }
-      }
-      checkEventBudget(events, points.length);
-    }
+    // Refused before anything is recorded: a simulation over the event cap, at any point.
+    if (plan.method === 'des') checkEventBudget(simulatedEvents(points), points.length);
     const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
     const { experimentId, runIds } = await this.store.createExperiment({
       name: request.name ?? (shard === undefined ? request.scenario.name : `${request.scenario.name} (shard ${shard.index}/${shard.count})`),
@@ -86,6 +74,7 @@ export class ExperimentRunner {
     });
     const groups: RunGroup[] = points.map((p, pi) => ({
       scenario: p.scenario,
+      point: p.point,
       runs: plan.strategies.map((strategy, si) => ({ id: runIds[pi * plan.strategies.length + si]!, strategy })),
     }));
     this.launch(experimentId, plan.method === 'des' ? largestFirst(groups) : groups);
@@ -94,32 +83,15 @@ export class ExperimentRunner {
 
   /**
    * Runs again the experiment's interrupted, failed and cancelled runs (same scenario, point and
-   * strategy); finished runs are kept as they are.
+   * strategy); finished runs are kept as they are. The budgets `start` applies are checked first
+   * (an imported experiment was never checked here): over them, nothing is changed.
    */
   async rerun(experimentId: number): Promise<{ experimentId: number; runsTotal: number }> {
     if (this.active.has(experimentId)) throw new RunnerConflictError(`experiment ${experimentId} is still running`);
-    const { scenario, runs } = await this.store.requeueUnfinished(experimentId);
-    const byPoint = new Map<string, RunGroup>();
-    const invalid: { ids: number[]; message: string }[] = [];
-    for (const run of runs) {
-      const key = JSON.stringify(Object.entries(run.point).sort(([a], [b]) => a.localeCompare(b)));
-      let group = byPoint.get(key);
-      if (group === undefined) {
-        let candidate: Scenario = scenario;
-        for (const [path, value] of Object.entries(run.point)) candidate = setParameter(candidate, path, value);
-        const checked = validateScenario(candidate);
-        if (!checked.ok) {
-          invalid.push({ ids: [run.id], message: `this model rejects the scenario: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}` });
-          continue;
-        }
-        group = { scenario: checked.value, runs: [] };
-        byPoint.set(key, group);
-      }
-      group.runs.push({ id: run.id, strategy: run.strategy });
-    }
+    const { groups, invalid, runsTotal } = await this.store.requeueUnfinished(experimentId, planRerun);
     for (const bad of invalid) await this.store.setRunsStatus(bad.ids, 'failed', bad.message);
-    if (runs.length > 0) this.launch(experimentId, [...byPoint.values()], invalid.length);
-    return { experimentId, runsTotal: runs.length };
+    if (runsTotal > 0) this.launch(experimentId, groups, invalid.length);
+    return { experimentId, runsTotal };
   }
 
   private launch(experimentId: number, groups: RunGroup[], failedBefore = 0): void {
@@ -221,4 +193,49 @@ export class ExperimentRunner {
 export function largestFirst<T extends { scenario: Scenario }>(jobs: T[]): T[] {
   const events = new Map(jobs.map((j) => [j, checkSimulationSize(j.scenario)]));
   return [...jobs].sort((a, b) => events.get(b)! - events.get(a)!);
+}
+
+/**
+ * Groups an experiment's unfinished runs by sweep point (a point this model no longer accepts
+ * fails with the reason) and refuses them over the budgets `start` applies.
+ */
+function planRerun(scenario: Scenario, runs: UnfinishedRun[]): { groups: RunGroup[]; invalid: { ids: number[]; message: string }[]; runsTotal: number } {
+  const byPoint = new Map<string, RunGroup>();
+  const invalid: { ids: number[]; message: string }[] = [];
+  for (const run of runs) {
+    const key = JSON.stringify(Object.entries(run.point).sort(([a], [b]) => a.localeCompare(b)));
+    let group = byPoint.get(key);
+    if (group === undefined) {
+      let candidate: Scenario = scenario;
+      for (const [path, value] of Object.entries(run.point)) candidate = setParameter(candidate, path, value);
+      const checked = validateScenario(candidate);
+      if (!checked.ok) {
+        invalid.push({ ids: [run.id], message: `this model rejects the scenario: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}` });
+        continue;
+      }
+      group = { scenario: checked.value, point: run.point, runs: [] };
+      byPoint.set(key, group);
+    }
+    group.runs.push({ id: run.id, strategy: run.strategy });
+  }
+  const groups = [...byPoint.values()];
+  const plan = runPlan(scenario);
+  checkRunBudget(groups.length, Math.max(0, ...groups.map((g) => g.runs.length)), plan.seeds.length);
+  if (plan.method === 'des') checkEventBudget(simulatedEvents(groups), groups.length);
+  return { groups, invalid, runsTotal: runs.length };
+}
+
+/** The events the points' simulations will take (all strategies and seeds); a point over the per-run cap is refused by name. */
+function simulatedEvents(points: SweepPoint[]): number {
+  let events = 0;
+  for (const p of points) {
+    try {
+      events += checkSimulationSize(p.scenario);
+    } catch (err) {
+      if (!(err instanceof SimulationTooLargeError)) throw err;
+      const where = Object.keys(p.point).length === 0 ? '' : ` (at ${Object.entries(p.point).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+      throw new RunRequestError([{ path: 'scenario.simulation', message: `${err.message}${where}` }]);
+    }
+  }
+  return events;
 }

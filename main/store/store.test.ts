@@ -176,12 +176,25 @@ describe('Store', () => {
     const { experimentId, runIds } = await recordExperiment(store, { name: 'partly', vcpus: [1, 2] });
     await store.setRunsStatus([runIds[0]!], 'failed', 'boom');
     await store.setRunsStatus([runIds[1]!], 'interrupted');
-    const { runs } = await store.requeueUnfinished(experimentId);
+    const runs = await store.requeueUnfinished(experimentId, (_, unfinished) => unfinished);
     expect(runs.map((r) => r.id)).toEqual([runIds[0], runIds[1]]);
     const detail = await store.getExperiment(experimentId);
     expect(detail?.status).toBe('queued');
     expect(detail?.runs.filter((r) => r.status === 'queued').map((r) => r.id)).toEqual([runIds[0], runIds[1]]);
     expect(detail?.runs[0]?.error).toBeNull();
     expect(detail?.runs[0]?.metrics).toEqual({});
+  });
+
+  it('changes nothing when the plan for the requeued runs refuses them', async () => {
+    const { experimentId, runIds } = await recordExperiment(store, { name: 'refused', vcpus: [1, 2] });
+    await store.setRunsStatus([runIds[0]!], 'failed', 'boom');
+    await store.setExperimentStatus(experimentId, 'failed');
+    const before = await store.getExperiment(experimentId);
+    await expect(
+      store.requeueUnfinished(experimentId, () => {
+        throw new Error('over budget');
+      }),
+    ).rejects.toThrow('over budget');
+    expect(await store.getExperiment(experimentId)).toEqual(before);
   });
 });

@@ -48,6 +48,13 @@ export interface NewExperiment {
   runs: PlannedRun[];
 }
 
+/** A run to be run again: its strategy and sweep point. */
+export interface UnfinishedRun {
+  id: number;
+  strategy: StrategyId;
+  point: Record<string, number | string | boolean>;
+}
+
 export interface FinishedRun {
   runId: number;
   /** When a worker started the run (ISO time); the save time where unknown. */
@@ -428,7 +435,12 @@ export class Store {
    * Puts the experiment's interrupted, failed and cancelled runs back in the queue (one
    * transaction) and returns them with the base scenario, for the runner to execute again.
    */
-  async requeueUnfinished(experimentId: number): Promise<{ scenario: Scenario; runs: { id: number; strategy: StrategyId; point: Record<string, number | string | boolean> }[] }> {
+  /**
+   * Queues an experiment's interrupted, failed and cancelled runs again, clearing their results,
+   * and returns what `plan` makes of them. `plan` sees the runs before anything changes: if it
+   * throws, nothing is changed.
+   */
+  async requeueUnfinished<T>(experimentId: number, plan: (scenario: Scenario, runs: UnfinishedRun[]) => T): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
       await this.requireExperiment(trx, experimentId);
       const experiment = await trx
@@ -444,6 +456,10 @@ export class Store {
         .where('status', 'in', ['interrupted', 'failed', 'cancelled'])
         .orderBy('id')
         .execute();
+      const planned = plan(
+        JSON.parse(experiment.body) as Scenario,
+        runs.map((r) => ({ id: r.id, strategy: r.strategy as StrategyId, point: JSON.parse(r.point) as Record<string, number | string | boolean> })),
+      );
       const ids = runs.map((r) => r.id);
       if (ids.length > 0) {
         await trx.deleteFrom('metrics').where('run_id', 'in', ids).execute();
@@ -452,10 +468,7 @@ export class Store {
         await trx.updateTable('runs').set({ status: 'queued', started_at: null, finished_at: null, error: null }).where('id', 'in', ids).execute();
         await trx.updateTable('experiments').set({ status: 'queued', finished_at: null, owner: currentOwner() }).where('id', '=', experimentId).execute();
       }
-      return {
-        scenario: JSON.parse(experiment.body) as Scenario,
-        runs: runs.map((r) => ({ id: r.id, strategy: r.strategy as StrategyId, point: JSON.parse(r.point) as Record<string, number | string | boolean> })),
-      };
+      return planned;
     });
   }
 
