@@ -43,6 +43,19 @@ describe('buildBridge', () => {
     expect(port.invoked.at(-1)?.[1]).toEqual({});
   });
 
+  it('refuses, without touching IPC, an input over the request limit or one that cannot be serialised', async () => {
+    const port = recordingPort();
+    const bridge = buildBridge(port, 1000);
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(await bridge.importBundle({ bundle: 'x'.repeat(2000) })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^invalid input for importBundle: it is 2013 characters of JSON, over the limit of 1000$/) } });
+    expect(await bridge.importBundle({ bundle: cyclic })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/cannot be sent/) } });
+    expect(await bridge.importBundle({ bundle: 10n })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(port.invoked).toEqual([]);
+    expect(await bridge.importBundle({ bundle: 'x'.repeat(900) })).toEqual({ ok: true, value: null });
+    expect(port.invoked).toHaveLength(1);
+  });
+
   it('subscribes only to the contract events; any other name throws before touching IPC', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'gmemlab:call:listPresets', 'experimentProgress')), (name) => {

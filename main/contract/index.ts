@@ -344,5 +344,11 @@ export type GmemlabApi = {
 };
 
 /** IPC channel for a call; one channel per call so main can register exactly the contract. */
+/**
+ * Largest request either edge passes to main: the web host's body limit in bytes, and in the
+ * preload the JSON length of a call's input (Electron's IPC has no limit of its own).
+ */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
 export const ipcChannel = (name: CallName): string => `gmemlab:call:${name}`;
 export const ipcEventChannel = (name: EventName): string => `gmemlab:event:${name}`;

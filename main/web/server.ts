@@ -8,13 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import type { App } from '../app.ts';
-import { EVENT_NAMES, type Envelope } from '../contract/index.ts';
+import { EVENT_NAMES, MAX_REQUEST_BYTES, type Envelope } from '../contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 
 export const TOKEN_COOKIE = 'gmemlab_token';
 /** Largest request body accepted (a bundle import is the biggest legitimate one). */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface WebHostOptions {
   app: App;
@@ -22,7 +21,7 @@ export interface WebHostOptions {
   rendererDir: string;
   port?: number;
   token?: string;
-  /** Largest request body accepted; MAX_BODY_BYTES unless given (tests use a small one). */
+  /** Largest request body accepted; MAX_REQUEST_BYTES unless given (tests use a small one). */
   maxBodyBytes?: number;
 }
 
@@ -114,7 +113,7 @@ const STATUS_OF_ERROR: Record<string, number> = { invalid_input: 400, forbidden:
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererRoot = await realpath(resolve(options.rendererDir));
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BYTES;
   let port = 0;
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const sseClients = new Set<ServerResponse>();
