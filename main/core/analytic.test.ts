@@ -79,6 +79,19 @@ describe('analytic model, worked by hand', () => {
     expect(metricsOf(bounded, 'S2')['cost.bystanderIpisPerSec']).toBeCloseTo((2 * 1000) / 2, 9);
   });
 
+  it('S2 batching with 1.5 pages an event: a batch closes at B pages or past (worked by hand for B = 2)', () => {
+    // An event brings 1 or 2 pages, each half the time. B = 2: the first event closes the batch
+    // with 2 pages; with 1 it waits for a second. 1.5 events a batch: 2/3 of events flush (a
+    // formula of exactly B pages a batch said 3/4), and 1 page waits one gap in half the
+    // batches: 0.5 / 1.5 = 1/3 page waiting on each vCPU at any time.
+    const onePointFive = setParameter(s, 'workload.touchpoints.mmio.pagesPerEvent', 1.5);
+    const flushEach = metricsOf(setParameter(onePointFive, 'strategies.S2.batchPages', 1), 'S2');
+    const batched = metricsOf(setParameter(onePointFive, 'strategies.S2.batchPages', 2), 'S2');
+    expect(flushEach['cost.bystanderIpisPerSec']).toBeCloseTo(2 * 1000, 9);
+    expect(batched['cost.bystanderIpisPerSec']).toBeCloseTo((2 * 1000 * 2) / 3, 9);
+    expect(batched['exposure.kernel.fraction']! - flushEach['exposure.kernel.fraction']!).toBeCloseTo((2 * (1 / 3)) / 262144, 15);
+  });
+
   it('S3: two local PTE writes and an INVLPG per page, no IPI, no kernel-wide exposure', () => {
     const m = metricsOf(s, 'S3');
     const perPage = 2 * 20 + 200; // 240 cycles

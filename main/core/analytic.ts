@@ -6,6 +6,7 @@ import type { Scenario, TouchpointSpec } from './scenario.ts';
 import { capabilityOf, enabledStrategies, strategyParams } from './strategies.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS, type TouchpointId } from './touchpoints.ts';
 import { MODEL_VERSION } from './version.ts';
+import { batchShape } from './batches.ts';
 
 const PAGE_BYTES = 4096;
 /** Above this many pages Linux flushes the whole TLB instead (tlb_single_page_flush_ceiling). */
@@ -140,8 +141,36 @@ function onDemandDirectMap(ctx: Context): Breakdown {
     { count: 1, tps: ctx.vmmViaSyscall ? ctx.tps.filter((t) => t.context === 'vmm') : [] },
   ];
   const pagesPerSec = (tps: Touchpoint[]) => tps.reduce((n, t) => n + t.ratePerSec * t.pagesPerEvent, 0);
-  // Pages gathered per flush: B, or fewer when the time bound fires first (never below 1).
-  const batchOf = (P: number) => (flushAfterUs > 0 ? Math.max(1, Math.min(B, P * flushAfterUs * 1e-6)) : B);
+  /**
+   * An initiator's batches, from its touchpoints, page rate P and rate of events with pages.
+   * Closed on the page count: exact (`batchShape`). With a flush timer, the continuous
+   * approximation: b = min(B, P x flushAfterUs) pages per flush (at least 1), the event that
+   * brings p_t pages flushing with chance min(1, p_t / b).
+   */
+  const batchesOf = (tps: Touchpoint[], P: number, eventsPerSec: number) => {
+    if (flushAfterUs === 0) {
+      const shape = batchShape(tps, B, FULL_FLUSH_CEILING);
+      return {
+        eventsPerBatch: shape.eventsPerBatch,
+        closes: shape.closes,
+        closesOverCeiling: shape.closesOverCeiling,
+        mostPages: tps.map((t) => Math.max(B, t.pagesPerEvent)),
+        waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
+        firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - 1) / eventsPerSec,
+      };
+    }
+    const b = Math.max(1, Math.min(B, P * flushAfterUs * 1e-6));
+    const closes = tps.map((t) => (t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / b)));
+    return {
+      eventsPerBatch: P === 0 ? 0 : Math.max(1, b / (P / eventsPerSec)),
+      closes,
+      closesOverCeiling: tps.map((t, i) => (Math.max(b, t.pagesPerEvent) > FULL_FLUSH_CEILING ? closes[i]! : 0)),
+      mostPages: tps.map((t) => Math.max(b, t.pagesPerEvent)),
+      // A page waits on average (b - 1) / 2P for the flush: (b - 1) / 2 pages waiting.
+      waitingPagesMean: (b - 1) / 2,
+      firstPageWaitSec: P === 0 ? 0 : (b - 1) / P,
+    };
+  };
 
   // The direct-map lock: two acquisitions per event (restore, remove), each holding p PTE updates.
   let lockRate = 0;
@@ -171,8 +200,8 @@ function onDemandDirectMap(ctx: Context): Breakdown {
   let peak = 0;
   for (const { count, tps } of initiators) {
     const P = pagesPerSec(tps);
-    const batch = batchOf(P);
     const eventsPerSec = tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec : 0), 0);
+    const batches = batchesOf(tps, P, eventsPerSec);
     // From a page's restore to the end of its flush: the access, the removal under the lock, the
     // flush (event-weighted mean over this initiator's touchpoints).
     const afterRestore =
@@ -183,26 +212,21 @@ function onDemandDirectMap(ctx: Context): Breakdown {
     if (eventsPerSec > 0) {
       // An initiator's batch is empty from a flush until its next event (mean 1 / events rate),
       // then holds pages for k - 1 more gaps and the flush: k = events per batch.
-      const k = Math.max(1, batch / (P / eventsPerSec));
-      const mappedSec = (k - 1) / eventsPerSec + flushWindowSec;
+      const mappedSec = (batches.eventsPerBatch - 1) / eventsPerSec + flushWindowSec;
       noneMapped *= (1 - mappedSec / (1 / eventsPerSec + mappedSec)) ** count;
     }
-    for (const t of tps) {
-      const pagesPerFlush = Math.max(batch, t.pagesPerEvent);
-      const flushesPerEvent = t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / batch);
-      const fullFlush = pagesPerFlush > FULL_FLUSH_CEILING;
-      perEvent[t.id] =
-        t.pagesPerEvent * 2 * c.pteUpdate + flushesPerEvent * flushCycles + 2 * lockWaitSec * hz + (t.context === 'vmm' ? syscallCopy(ctx, t) : 0);
-      const flushes = count * t.ratePerSec * flushesPerEvent;
+    for (const [i, t] of tps.entries()) {
+      perEvent[t.id] = t.pagesPerEvent * 2 * c.pteUpdate + batches.closes[i]! * flushCycles + 2 * lockWaitSec * hz + (t.context === 'vmm' ? syscallCopy(ctx, t) : 0);
+      const flushes = count * t.ratePerSec * batches.closes[i]!;
       flushesPerSec += flushes;
-      receiverCycles += flushes * (N - 1) * (c.ipiReceiveWork + (fullFlush ? c.tlbRefillAfterFlush : 0));
-      peak = Math.max(peak, count * pagesPerFlush);
+      receiverCycles += (N - 1) * (flushes * c.ipiReceiveWork + count * t.ratePerSec * batches.closesOverCeiling[i]! * c.tlbRefillAfterFlush);
+      peak = Math.max(peak, count * batches.mostPages[i]!);
     }
     if (P > 0) {
-      // A page waits on average (batch - 1) / 2P for the flush, then the flush itself.
-      const waitSec = (batch - 1) / (2 * P) + flushWindowSec;
-      mappedPages += count * P * waitSec;
-      longestSec = Math.max(longestSec, (batch - 1) / P + flushWindowSec);
+      // Little's law: pages mapped = those waiting for their batch to close, plus each page's
+      // time from restore to the end of its flush.
+      mappedPages += count * (batches.waitingPagesMean + P * flushWindowSec);
+      longestSec = Math.max(longestSec, batches.firstPageWaitSec + flushWindowSec);
     }
   }
   const exposed = mappedPages === 0 ? never : { fraction: Math.min(1, mappedPages / ctx.guestPages), longestWindowUs: longestSec * 1e6 };

@@ -63,27 +63,22 @@ describe('discrete-event simulator', () => {
     expect(checked['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBeGreaterThan(6 * 4);
   });
 
-  it('agrees on S2 batching: costs within 5%; exposure below the formula by an overshoot that shrinks as batches grow', () => {
-    // The simulator flushes once a batch holds B pages or more; an event brings 1 or 2 pages
-    // (1.2 on average), so a batch often closes past B and pages wait less than the formula's
-    // exactly-B batches assume. Measured over three sets of 5 seeds (model 1.2.0): -4.8% to
-    // -5.5% at B=4, -2.3% to -3.2% at B=8, -2.2% to -2.6% at B=16.
-    const gap: Record<number, number> = {};
+  it('agrees on S2 batching: costs within 5% and exposure within 3% at B = 4, 8 and 16', () => {
+    // An event brings 1 or 2 pages (1.2 on average), so a batch closes at B pages or past; the
+    // formula takes that from batchShape. Until model 1.2.0 it assumed exactly B pages a batch,
+    // and the simulated exposure came out 5% below it at B = 4. Measured over six sets of 5
+    // seeds: exposure -1.5% to +0.03%, flushes -2.7% to +0.2% (a run starts with empty batches
+    // and ends with partial ones that are never flushed).
     for (const batch of [4, 8, 16]) {
       const s = setParameter(setParameter(des(preset('quiet-cloud-vm'), 0.5, [1, 2, 3, 4, 5]), 'strategies.S2.batchPages', batch), 'host.cpus', 16);
       const simulated = runDes(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
       const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
       for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu', 'exposure.kvm.fraction']) expect(exact[key]!.mean, key).toBeGreaterThan(0);
-      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu']) {
-        expect(Math.abs(simulated[key]!.mean - exact[key]!.mean) / exact[key]!.mean, `${key} at B=${batch}`).toBeLessThan(0.05);
-      }
-      gap[batch] = (exact['exposure.kvm.fraction']!.mean - simulated['exposure.kvm.fraction']!.mean) / exact['exposure.kvm.fraction']!.mean;
+      const gap = (key: string): number => Math.abs(simulated[key]!.mean - exact[key]!.mean) / exact[key]!.mean;
+      expect(gap('cost.bystanderIpisPerSec'), `flushes at B=${batch}`).toBeLessThan(0.05);
+      expect(gap('cost.cyclesPerSecPerVcpu'), `cost at B=${batch}`).toBeLessThan(0.05);
+      expect(gap('exposure.kvm.fraction'), `exposure at B=${batch}`).toBeLessThan(0.03);
     }
-    expect(gap[4]).toBeGreaterThan(0);
-    expect(gap[4]).toBeLessThan(0.08);
-    expect(gap[8]).toBeLessThan(0.05);
-    expect(gap[16]).toBeLessThan(0.05);
-    expect(gap[16]!).toBeLessThan(gap[4]!);
   });
 
   it('serves the direct-map lock in the order requests are made, so S2 lock waits match the M/G/1 formula', () => {
