@@ -16,8 +16,7 @@ export interface StartRequest {
   shard?: Shard | undefined;
 }
 
-/** Runs that share one scenario point: one simulation job computes all their strategies. */
-/** A sweep point's scenario and the runs (one per strategy) to make of it. */
+/** Runs that share one scenario point (one per strategy): one simulation job computes them all. */
 interface RunGroup extends SweepPoint {
   runs: { id: number; strategy: StrategyId }[];
 }
@@ -220,7 +219,7 @@ function planRerun(scenario: Scenario, runs: UnfinishedRun[]): { groups: RunGrou
   }
   const groups = [...byPoint.values()];
   const plan = runPlan(scenario);
-  checkRunBudget(groups.length, Math.max(0, ...groups.map((g) => g.runs.length)), plan.seeds.length);
+  checkRunBudget(groups.length, groups.reduce((most, g) => Math.max(most, g.runs.length), 0), plan.seeds.length);
   if (plan.method === 'des') checkEventBudget(simulatedEvents(groups), groups.length);
   return { groups, invalid, runsTotal: runs.length };
 }

@@ -432,10 +432,6 @@ export class Store {
   }
 
   /**
-   * Puts the experiment's interrupted, failed and cancelled runs back in the queue (one
-   * transaction) and returns them with the base scenario, for the runner to execute again.
-   */
-  /**
    * Queues an experiment's interrupted, failed and cancelled runs again, clearing their results,
    * and returns what `plan` makes of them. `plan` sees the runs before anything changes: if it
    * throws, nothing is changed.
