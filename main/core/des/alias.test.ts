@@ -31,5 +31,6 @@ describe('AliasTable', () => {
     expect(() => new AliasTable([1, Number.NaN])).toThrow(/weight 1 is NaN/);
     expect(() => new AliasTable([0, 0])).toThrow(/all zero/);
     expect(() => new AliasTable([])).toThrow(/all zero/);
+    expect(() => new AliasTable(new Float64Array(2 ** 21 + 1).fill(1))).toThrow(/at most 2\^21/);
   });
 });

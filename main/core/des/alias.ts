@@ -1,5 +1,5 @@
 // Walker's alias method (Vose's construction): draws one of n outcomes in proportion to fixed
-// weights in constant time, one column pick and one coin per draw, whatever n is. The simulator
+// weights in constant time, one random integer per draw, whatever n is. The simulator
 // uses it to mark each event of its merged arrival stream with a thread and touchpoint.
 import type { Prng } from './prng.ts';
 
@@ -12,6 +12,7 @@ export class AliasTable {
   /** `weights` must be finite, non-negative and not all zero. */
   constructor(weights: ArrayLike<number>) {
     const n = weights.length;
+    if (n > 2 ** 21) throw new RangeError(`${n} outcomes: a table holds at most 2^21`);
     let total = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i]!;
@@ -39,9 +40,14 @@ export class AliasTable {
     for (const i of [...small, ...large]) this.keep[i] = 1;
   }
 
-  /** One outcome, 0..size-1, drawn with two numbers from `rng`. */
+  /**
+   * One outcome, 0..size-1, from one 32-bit draw: u x size picks the column by its whole part,
+   * and its fraction (uniform, to 32 - log2(size) bits) is the coin. Tables of up to 2^21
+   * outcomes keep the product exact.
+   */
   draw(rng: Prng): number {
-    const column = rng.nextBelow(this.size);
-    return rng.nextUnit() <= this.keep[column]! ? column : this.alias[column]!;
+    const x = (rng.nextUint32() * this.size) / 4294967296;
+    const column = Math.floor(x);
+    return x - column < this.keep[column]! ? column : this.alias[column]!;
   }
 }
