@@ -4,6 +4,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
 import { METRIC_CATALOGUE, validateScenario, type Scenario } from '../core/index.ts';
 import type { ExperimentDetail } from '../contract/index.ts';
+import { pointLabel } from '../analysis/points.ts';
 import { formatValue } from '../export/format.ts';
 import { unfoldScenarioText } from '../export/text.ts';
 
@@ -79,7 +80,7 @@ export function readScenarioFile(path: string): Scenario {
 export function formatExperiment(detail: ExperimentDetail): string {
   const lines = [`experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, model ${detail.modelVersion ?? '?'})`];
   for (const run of detail.runs) {
-    const where = Object.keys(run.point).length === 0 ? '' : ` at ${Object.entries(run.point).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`;
+    const where = Object.keys(run.point).length === 0 ? '' : ` at ${pointLabel(run.point)}`;
     lines.push('', `${run.strategy}${where}: ${run.status}${run.error === null ? '' : ` (${run.error})`}`);
     for (const info of METRIC_CATALOGUE) {
       const e = run.metrics[info.key];

@@ -3,6 +3,7 @@
 // from a simulation to the database, and it runs on the main thread: the one writer.
 import { checkSimulationSize, runPlan, setParameter, SimulationTooLargeError, validateScenario, type Scenario, type StrategyId } from '../core/index.ts';
 import type { EventMap } from '../contract/index.ts';
+import { pointKey, pointLabel } from '../analysis/points.ts';
 import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { ResultWriter } from './result-writer.ts';
@@ -202,7 +203,7 @@ function planRerun(scenario: Scenario, runs: UnfinishedRun[]): { groups: RunGrou
   const byPoint = new Map<string, RunGroup>();
   const invalid: { ids: number[]; message: string }[] = [];
   for (const run of runs) {
-    const key = JSON.stringify(Object.entries(run.point).sort(([a], [b]) => a.localeCompare(b)));
+    const key = pointKey(run.point);
     let group = byPoint.get(key);
     if (group === undefined) {
       let candidate: Scenario = scenario;
@@ -232,7 +233,7 @@ function simulatedEvents(points: SweepPoint[]): number {
       events += checkSimulationSize(p.scenario);
     } catch (err) {
       if (!(err instanceof SimulationTooLargeError)) throw err;
-      const where = Object.keys(p.point).length === 0 ? '' : ` (at ${Object.entries(p.point).map(([k, v]) => `${k}=${String(v)}`).join(', ')})`;
+      const where = Object.keys(p.point).length === 0 ? '' : ` (at ${pointLabel(p.point)})`;
       throw new RunRequestError([{ path: 'scenario.simulation', message: `${err.message}${where}` }]);
     }
   }

@@ -1,6 +1,7 @@
 // gmemlab diff
 import { METRIC_CATALOGUE } from '../../core/index.ts';
 import type { MetricDelta, PathDiff } from '../../analysis/diff.ts';
+import { pointKey, pointLabel, type Point } from '../../analysis/points.ts';
 import { formatDelta, formatValue } from '../../export/format.ts';
 import * as wb from '../../handlers/workbench.ts';
 import type { App } from '../../app.ts';
@@ -34,7 +35,7 @@ async function experimentPairs(app: App, a: number, b: number): Promise<Awaited<
   const [ea, eb] = [await app.store.getExperiment(a), await app.store.getExperiment(b)];
   if (ea === undefined) throw new UsageError(`experiment ${a} does not exist (see \`gmemlab list\`)`);
   if (eb === undefined) throw new UsageError(`experiment ${b} does not exist (see \`gmemlab list\`)`);
-  const key = (r: { strategy: string; point: Record<string, unknown> }): string => `${r.strategy} ${JSON.stringify(Object.entries(r.point).sort())}`;
+  const key = (r: { strategy: string; point: Point }): string => `${r.strategy} ${pointKey(r.point)}`;
   const byKey = new Map(eb.runs.map((r) => [key(r), r]));
   const pairs = ea.runs.filter((r) => byKey.has(key(r))).map((r) => [r.id, byKey.get(key(r))!.id] as const);
   if (pairs.length === 0) throw new UsageError(`experiments ${a} and ${b} have no run in common (same strategy at the same sweep point); compare runs with --runs RUN RUN`);
@@ -42,7 +43,7 @@ async function experimentPairs(app: App, a: number, b: number): Promise<Awaited<
 }
 
 function describe(d: Awaited<ReturnType<typeof wb.diffRuns>>, all: boolean): string {
-  const where = Object.entries(d.a.point).map(([p, v]) => `${p}=${String(v)}`).join(' ');
+  const where = pointLabel(d.a.point, ' ');
   const lines = [`${d.a.strategy}${where === '' ? '' : ` at ${where}`}: run ${d.a.id} (experiment ${d.a.experimentId}) vs run ${d.b.id} (experiment ${d.b.experimentId})`];
   const params = d.parameters.filter((p: PathDiff) => all || p.changed);
   lines.push(params.length === 0 ? '  parameters: the same' : '  parameters:');

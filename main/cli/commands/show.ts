@@ -1,5 +1,6 @@
 // gmemlab show
 import { METRIC_CATALOGUE } from '../../core/index.ts';
+import { pointKey, pointLabel } from '../../analysis/points.ts';
 import { DEFAULT_EXPORT_METRIC } from '../../contract/index.ts';
 import { formatValue } from '../../export/format.ts';
 import { toAscii } from '../../export/text.ts';
@@ -32,10 +33,10 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
   const strategies = [...new Set(detail.runs.map((r) => r.strategy))];
   const points = new Map<string, { label: string; cells: Map<string, string> }>();
   for (const run of detail.runs) {
-    const key = JSON.stringify(run.point);
+    const key = pointKey(run.point);
     let row = points.get(key);
     if (row === undefined) {
-      row = { label: Object.entries(run.point).map(([p, v]) => `${p}=${String(v)}`).join(' '), cells: new Map() };
+      row = { label: pointLabel(run.point, ' '), cells: new Map() };
       points.set(key, row);
     }
     const e = run.metrics[metric];
