@@ -7,7 +7,7 @@ import { pointKey, pointLabel } from '../analysis/points.ts';
 import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { ResultWriter } from './result-writer.ts';
-import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, shardOf, sweepPointCount, type Shard, type SweepDefinition, type SweepPoint } from './sweep.ts';
+import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, shardName, shardOf, sweepPointCount, type Shard, type SweepDefinition, type SweepPoint } from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -64,7 +64,7 @@ export class ExperimentRunner {
     if (plan.method === 'des') checkEventBudget(simulatedEvents(points), points.length);
     const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
     const { experimentId, runIds } = await this.store.createExperiment({
-      name: request.name ?? (shard === undefined ? request.scenario.name : `${request.scenario.name} (shard ${shard.index}/${shard.count})`),
+      name: request.name ?? (shard === undefined ? request.scenario.name : shardName(request.scenario.name, shard)),
       kind: request.sweep === undefined ? 'single' : 'sweep',
       method: plan.method,
       scenario: request.scenario,

@@ -155,6 +155,15 @@ export interface Shard {
 
 export const MAX_SHARDS = 10_000;
 
+/** The name a shard's experiment gets: the sweep's, then "(shard I/N)"; `wholeName` undoes it once the shards are merged. */
+export function shardName(name: string, shard: Shard): string {
+  return `${name} (shard ${shard.index}/${shard.count})`;
+}
+
+export function wholeName(name: string): string {
+  return name.replace(/ \(shard \d+\/\d+\)$/, '');
+}
+
 /** `I/N` from the command line. */
 export function parseShard(text: string): Shard | { error: string } {
   const m = /^(\d{1,5})\/(\d{1,5})$/.exec(text);

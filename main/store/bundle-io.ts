@@ -8,7 +8,7 @@ import { BundleError, StoreNotFoundError } from './errors.ts';
 import type { Database } from './schema.ts';
 import type { ValidationIssue } from '../core/api.ts';
 import type { ShardSet } from '../contract/index.ts';
-import { shardOf, sweepSchema } from '../runner/sweep.ts';
+import { shardOf, sweepSchema, wholeName } from '../runner/sweep.ts';
 
 export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];
@@ -233,8 +233,6 @@ async function shardGroup(trx: Transaction<Database>, e: BundleExperiment): Prom
   return undefined;
 }
 
-const SHARD_SUFFIX = / \(shard \d+\/\d+\)$/;
-
 /**
  * Adds the runs of the shards `e` holds that `group` does not yet; returns how many runs it
  * added (0 when it held them all already). Once every shard is in, the experiment is the whole
@@ -254,7 +252,7 @@ async function mergeShards(trx: Transaction<Database>, group: ShardGroup, e: Bun
   const finishedAt = [group.finishedAt, e.finishedAt].filter((t): t is string => t !== null).sort().at(-1) ?? null;
   await trx
     .updateTable('experiments')
-    .set({ shards: JSON.stringify({ count: group.shards.count, indices }), status, finished_at: finishedAt, name: complete ? group.name.replace(SHARD_SUFFIX, '') : group.name })
+    .set({ shards: JSON.stringify({ count: group.shards.count, indices }), status, finished_at: finishedAt, name: complete ? wholeName(group.name) : group.name })
     .where('id', '=', group.id)
     .execute();
   return runs.length;
