@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['main/**/*.test.ts', 'migrations/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'main/**/*.test.ts',
+      'migrations/**/*.test.ts',
+      'preload/**/*.test.ts',
+      'renderer/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     // Real SQLite files, worker threads and child processes: give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

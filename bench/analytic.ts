@@ -5,7 +5,9 @@ import type { BenchSection } from './types.ts';
 export default async function bench(): Promise<BenchSection> {
   const base = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
   // Scenarios are built before timing: the figure is the model, not the sweep expansion.
-  const points = Array.from({ length: 10_000 }, (_, i) => setParameter(base, 'workload.touchpoints.mmio.ratePerSec', 10 + i * 10));
+  const points = Array.from({ length: 10_000 }, (_, i) =>
+    setParameter(base, 'workload.touchpoints.mmio.ratePerSec', 10 + i * 10),
+  );
   for (const s of points.slice(0, 500)) runAnalytic(s); // warm up the JIT
   const times: number[] = [];
   let sink = 0;
@@ -19,7 +21,8 @@ export default async function bench(): Promise<BenchSection> {
   const median = times[3]!;
   return {
     title: 'Analytic engine',
-    method: '10,000 scenario points (mmio-heavy-legacy, MMIO rate swept) x 6 strategies, all metrics; median of 7 rounds after warm-up, one thread.',
+    method:
+      '10,000 scenario points (mmio-heavy-legacy, MMIO rate swept) x 6 strategies, all metrics; median of 7 rounds after warm-up, one thread.',
     rows: [
       { name: '10,000-point sweep, all strategies', value: median, unit: 'ms', target: '< 100 ms', met: median < 100 },
       { name: 'per point (6 strategies)', value: (median * 1000) / 10_000, unit: 'us', target: '' },

@@ -22,7 +22,8 @@ export default async function bench(): Promise<BenchSection> {
   for (let round = 0; round < 3; round++) {
     let events = 0;
     const start = performance.now();
-    for (const strategy of ['S0', 'S1', 'S2', 'S3', 'S4', 'S5'] as const) events += simulateSeed(single, strategy, 1).events;
+    for (const strategy of ['S0', 'S1', 'S2', 'S3', 'S4', 'S5'] as const)
+      events += simulateSeed(single, strategy, 1).events;
     const ms = performance.now() - start;
     best = Math.max(best, events / (ms / 1000));
     fastestMs = Math.min(fastestMs, ms);
@@ -30,7 +31,9 @@ export default async function bench(): Promise<BenchSection> {
 
   // A sweep of 8 points (vCPUs 1..8) x 6 strategies x 2 seeds on 1 worker, then on all cores.
   // Handed to the pool in the order the runner uses (longest first).
-  const sweep = largestFirst([1, 2, 3, 4, 5, 6, 7, 8].map((v) => ({ scenario: setParameter(desScenario(0.1, [1, 2]), 'vm.vcpus', v) }))).map((j) => j.scenario);
+  const sweep = largestFirst(
+    [1, 2, 3, 4, 5, 6, 7, 8].map((v) => ({ scenario: setParameter(desScenario(0.1, [1, 2]), 'vm.vcpus', v) })),
+  ).map((j) => j.scenario);
   // Both pools warm (every worker has run one full-size job), then rounds alternating between
   // them, best of 5 each: this machine's CPU share drifts over minutes, and alternating keeps a
   // slow spell from landing on one side only.
@@ -58,7 +61,13 @@ export default async function bench(): Promise<BenchSection> {
       "An event is a job's arrival or completion, an interrupt, an S4 CR3 switch, an S2 flush timer, or (since model 1.2.0) one of an S2 job's two lock requests; the wall time for the six runs compares across model versions. " +
       `Sweep: 8 points (vm.vcpus 1-8) x 6 strategies x 2 seeds x 0.1 s on the worker pool, 1 worker vs ${cores}, warm, alternating rounds, best of 5 each.`,
     rows: [
-      { name: 'simulated events per second, one core', value: Math.round(best), unit: 'events/s', target: '>= 10,000,000 events/s', met: best >= 10_000_000 },
+      {
+        name: 'simulated events per second, one core',
+        value: Math.round(best),
+        unit: 'events/s',
+        target: '>= 10,000,000 events/s',
+        met: best >= 10_000_000,
+      },
       { name: 'six strategies x 0.5 simulated s, one core', value: Math.round(fastestMs), unit: 'ms', target: '' },
       { name: 'sweep on 1 worker', value: Math.round(oneWorker), unit: 'ms', target: '' },
       { name: `sweep on ${cores} workers`, value: Math.round(allWorkers), unit: 'ms', target: '' },

@@ -34,7 +34,9 @@ for (const s of sections) {
   lines.push(`## ${s.title}`, '', s.method, '', '| measure | value | target | met |', '| --- | ---: | --- | --- |');
   for (const r of s.rows) {
     const value = Number.isInteger(r.value) ? String(r.value) : r.value.toPrecision(4);
-    lines.push(`| ${r.name} | ${value} ${r.unit} | ${r.target || '-'} | ${r.met === undefined ? '-' : r.met ? 'yes' : 'NO'} |`);
+    lines.push(
+      `| ${r.name} | ${value} ${r.unit} | ${r.target || '-'} | ${r.met === undefined ? '-' : r.met ? 'yes' : 'NO'} |`,
+    );
   }
   lines.push('');
 }

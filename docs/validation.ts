@@ -1,7 +1,8 @@
 // Prints the model's figures used in docs/validation.md.
 import { PRESETS, runAnalytic, setParameter, type Scenario } from '../main/core/index.ts';
 
-const metric = (s: Scenario, strategy: string, key: string): number => runAnalytic(s).strategies.find((r) => r.strategy === strategy)!.metrics[key]!.mean;
+const metric = (s: Scenario, strategy: string, key: string): number =>
+  runAnalytic(s).strategies.find((r) => r.strategy === strategy)!.metrics[key]!.mean;
 const preset = (id: string): Scenario => PRESETS.find((p) => p.id === id)!.scenario;
 
 console.log('1. S2 MMIO latency against host CPUs (mmio-heavy-legacy)');

@@ -7,7 +7,12 @@ test('compare: overlay two sweeps from different days; flag another model versio
   const ws = workspace(page);
   try {
     await seed(ws.dbPath, [
-      { name: 'monday sweep', vcpus: [1, 4, 16, 64, 256], createdAt: '2026-11-16T09:00:00.000Z', modelVersion: 'old-0.9' },
+      {
+        name: 'monday sweep',
+        vcpus: [1, 4, 16, 64, 256],
+        createdAt: '2026-11-16T09:00:00.000Z',
+        modelVersion: 'old-0.9',
+      },
       { name: 'friday sweep', vcpus: [1, 8, 64, 512], createdAt: '2026-11-20T17:00:00.000Z' },
     ]);
     await open(page, ws);

@@ -12,14 +12,22 @@ test('diff two runs picked in history: changed parameters, then all; metric delt
     ]);
     await open(page, ws);
     await page.getByTestId('tab-history').click();
-    await page.getByTestId('history-row').filter({ hasText: 'before' }).getByRole('button', { name: /before/ }).click();
+    await page
+      .getByTestId('history-row')
+      .filter({ hasText: 'before' })
+      .getByRole('button', { name: /before/ })
+      .click();
     const runsA = page.getByTestId('history-runs');
     await expect(runsA).toContainText('before');
-    const runA = (await runsA.getByTestId('run-row').filter({ hasText: 'S2' }).locator('span').first().textContent())!.replace('#', '').trim();
+    const runA = (await runsA.getByTestId('run-row').filter({ hasText: 'S2' }).locator('span').first().textContent())!
+      .replace('#', '')
+      .trim();
     await runsA.getByTestId(`diff-a-${runA}`).click();
     await page.getByTestId('history-row').filter({ hasText: 'after' }).getByRole('button', { name: /after/ }).click();
     await expect(runsA).toContainText('after');
-    const runB = (await runsA.getByTestId('run-row').filter({ hasText: 'S3' }).locator('span').first().textContent())!.replace('#', '').trim();
+    const runB = (await runsA.getByTestId('run-row').filter({ hasText: 'S3' }).locator('span').first().textContent())!
+      .replace('#', '')
+      .trim();
     await runsA.getByTestId(`diff-b-${runB}`).click();
 
     await page.getByTestId('tab-diff').click();

@@ -13,7 +13,10 @@ function electronBinary(): string | undefined {
     const packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
     const pathFile = join(packageDir, 'path.txt');
     if (!existsSync(pathFile)) return undefined;
-    const binary = join(process.env['ELECTRON_OVERRIDE_DIST_PATH'] ?? join(packageDir, 'dist'), readFileSync(pathFile, 'utf8').trim());
+    const binary = join(
+      process.env['ELECTRON_OVERRIDE_DIST_PATH'] ?? join(packageDir, 'dist'),
+      readFileSync(pathFile, 'utf8').trim(),
+    );
     return existsSync(binary) ? binary : undefined;
   } catch {
     return undefined;
@@ -29,7 +32,10 @@ const skipReason =
       ? 'no display for the Electron window (DISPLAY/WAYLAND_DISPLAY unset)'
       : undefined;
 // Said out loud, so a green run never hides that the Electron window itself was not tested.
-if (skipReason !== undefined) console.log(`SKIPPED Electron e2e: ${skipReason}; the same UI and handlers are tested in Chromium against the web host.`);
+if (skipReason !== undefined)
+  console.log(
+    `SKIPPED Electron e2e: ${skipReason}; the same UI and handlers are tested in Chromium against the web host.`,
+  );
 
 test('Electron window: hardened, runs a preset through IPC, keeps it across restarts', async () => {
   test.skip(skipReason !== undefined, skipReason);
@@ -40,8 +46,12 @@ test('Electron window: hardened, runs a preset through IPC, keeps it across rest
       const window = await app.firstWindow();
       expect(window.url()).toBe('app://gmemlab/index.html');
       // The page sees the contract and nothing of Node.
-      expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
-      expect(await window.evaluate(() => Object.keys((window as unknown as { gmemlab: object }).gmemlab).sort())).toContain('startExperiment');
+      expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe(
+        'undefined',
+      );
+      expect(
+        await window.evaluate(() => Object.keys((window as unknown as { gmemlab: object }).gmemlab).sort()),
+      ).toContain('startExperiment');
       if (round === 1) {
         await window.getByTestId('run-button').click();
         await expect(window.getByTestId('result-title')).toContainText('done');

@@ -34,7 +34,9 @@ test('export an experiment as plain text for a mail, as CSV and as an SVG chart'
     await page.getByTestId('export-button').click();
     const csv = await csvDownload;
     expect(csv.suggestedFilename()).toMatch(/\.csv$/);
-    const csvRows = readFileSync((await csv.path())!, 'utf8').trimEnd().split('\n');
+    const csvRows = readFileSync((await csv.path())!, 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(csvRows[0]).toMatch(/^strategy,vm\.vcpus,/);
     expect(csvRows).toHaveLength(1 + 6 * 3);
 
@@ -47,7 +49,11 @@ test('export an experiment as plain text for a mail, as CSV and as an SVG chart'
     // Parsed by the browser as SVG: no parser error, the legend's words are text nodes.
     const parsed = await page.evaluate((source) => {
       const doc = new DOMParser().parseFromString(source, 'image/svg+xml');
-      return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, words: [...doc.querySelectorAll('text')].map((t) => t.textContent).join(' ') };
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        root: doc.documentElement.nodeName,
+        words: [...doc.querySelectorAll('text')].map((t) => t.textContent).join(' '),
+      };
     }, svg);
     expect(parsed.error).toBeNull();
     expect(parsed.root).toBe('svg');

@@ -8,7 +8,10 @@ const EXPERIMENTS = 1700; // × 6 strategies: over 10,000 runs
 test('history: 10,000 runs in a virtualised table, searchable, opened into results', async ({ page }) => {
   const ws = workspace(page);
   try {
-    const experiments: SeedExperiment[] = Array.from({ length: EXPERIMENTS }, (_, i) => ({ name: i === 42 ? 'needle in the haystack' : `batch ${i + 1}`, vcpus: [1 + (i % 16)] }));
+    const experiments: SeedExperiment[] = Array.from({ length: EXPERIMENTS }, (_, i) => ({
+      name: i === 42 ? 'needle in the haystack' : `batch ${i + 1}`,
+      vcpus: [1 + (i % 16)],
+    }));
     // The newest: a sweep whose 1,200 runs are listed (virtualised) beside the table.
     experiments.push({ name: 'big sweep', vcpus: Array.from({ length: 200 }, (_, i) => i + 1) });
     await seed(ws.dbPath, experiments);
@@ -20,7 +23,10 @@ test('history: 10,000 runs in a virtualised table, searchable, opened into resul
     const rows = page.getByTestId('history-row');
     await expect(rows.first()).toContainText('big sweep');
     expect(await rows.count()).toBeLessThan(60);
-    await rows.first().getByRole('button', { name: /big sweep/ }).click();
+    await rows
+      .first()
+      .getByRole('button', { name: /big sweep/ })
+      .click();
     const runRows = page.getByTestId('run-row');
     await expect(runRows.first()).toContainText('vcpus=1');
     expect(await runRows.count()).toBeLessThan(60);
@@ -39,7 +45,10 @@ test('history: 10,000 runs in a virtualised table, searchable, opened into resul
     await expect(page.getByTestId('history-search')).toBeFocused();
     await page.keyboard.type('needle');
     await expect(page.getByTestId('history-total')).toHaveText('(1)');
-    await rows.first().getByRole('button', { name: /needle/ }).dblclick();
+    await rows
+      .first()
+      .getByRole('button', { name: /needle/ })
+      .dblclick();
     await expect(page.getByTestId('result-title')).toContainText('needle in the haystack');
     expect(ws.errors).toEqual([]);
   } finally {
@@ -73,7 +82,10 @@ test('history: an empty history tells a first-time user what to do', async ({ pa
 test('history: tags and notes edited in place, filter by tag, delete with confirmation', async ({ page }) => {
   const ws = workspace(page);
   try {
-    await seed(ws.dbPath, [{ name: 'keep me', vcpus: [2] }, { name: 'delete me', vcpus: [4] }]);
+    await seed(ws.dbPath, [
+      { name: 'keep me', vcpus: [2] },
+      { name: 'delete me', vcpus: [4] },
+    ]);
     await open(page, ws);
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-total')).toHaveText('(2)');

@@ -56,7 +56,9 @@ test('scenario builder: grouped fields with units, inline validation, revisions'
   }
 });
 
-test('scenario builder: the simulator with fixed-interval arrivals runs from the form, and the mail text says so', async ({ page }) => {
+test('scenario builder: the simulator with fixed-interval arrivals runs from the form, and the mail text says so', async ({
+  page,
+}) => {
   const ws = workspace(page);
   try {
     await open(page, ws);

@@ -10,7 +10,6 @@ import { startHost, type RunningHost } from './webhost.ts';
 
 export const artifacts = join(import.meta.dirname, 'artifacts');
 
-
 export interface Workspace {
   dir: string;
   dbPath: string;
@@ -70,13 +69,18 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
       const baseVcpus = e.vcpus.length === 1 ? e.vcpus[0] : e.baseVcpus;
       if (baseVcpus !== undefined) base = setParameter(base, 'vm.vcpus', baseVcpus);
       const plan = runPlan(base);
-      const points = e.vcpus.map((v) => ({ point: (e.vcpus.length > 1 ? { 'vm.vcpus': v } : {}) as Record<string, number>, scenario: setParameter(base, 'vm.vcpus', v) }));
+      const points = e.vcpus.map((v) => ({
+        point: (e.vcpus.length > 1 ? { 'vm.vcpus': v } : {}) as Record<string, number>,
+        scenario: setParameter(base, 'vm.vcpus', v),
+      }));
       const { experimentId, runIds } = await store.createExperiment({
         name: e.name,
         kind: e.vcpus.length > 1 ? 'sweep' : 'single',
         method: plan.method,
         scenario: base,
-        runs: points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds }))),
+        runs: points.flatMap((p) =>
+          plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })),
+        ),
       });
       let i = 0;
       for (const p of points) {
@@ -85,11 +89,18 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
         cache.set(key, out);
         for (const strategy of plan.strategies) {
           const result = out.strategies.find((r) => r.strategy === strategy)!;
-          await store.saveRunResults([{ runId: runIds[i++]!, modelVersion: e.modelVersion ?? out.modelVersion, costTable: out.costTable, result }]);
+          await store.saveRunResults([
+            { runId: runIds[i++]!, modelVersion: e.modelVersion ?? out.modelVersion, costTable: out.costTable, result },
+          ]);
         }
       }
       await store.setExperimentStatus(experimentId, 'done');
-      if (e.createdAt !== undefined) await store.db.updateTable('experiments').set({ created_at: e.createdAt }).where('id', '=', experimentId).execute();
+      if (e.createdAt !== undefined)
+        await store.db
+          .updateTable('experiments')
+          .set({ created_at: e.createdAt })
+          .where('id', '=', experimentId)
+          .execute();
     }
   } finally {
     await store.close();

@@ -18,10 +18,14 @@ export interface RunningHost {
 export async function startHost(dbPath?: string): Promise<RunningHost> {
   const dir = dbPath === undefined ? mkdtempSync(join(tmpdir(), 'gmemlab-e2e-')) : undefined;
   const db = dbPath ?? join(dir!, 'e2e.sqlite');
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'main', 'cli', 'gmemlab.ts'), 'serve', '--db', db, '--json'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(root, 'main', 'cli', 'gmemlab.ts'), 'serve', '--db', db, '--json'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('web host did not start within 30 s')), 30_000);

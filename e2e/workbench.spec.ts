@@ -32,14 +32,18 @@ test('run a preset, see the chart, and find the run in the history after a resta
     await expect(page.getByTestId('result-title')).toContainText('done');
     // One column per strategy, every metric a row.
     await expect(page.getByTestId('result-table').locator('thead th.num')).toHaveCount(6);
-    for (const s of ['S0', 'S1', 'S2', 'S3', 'S4', 'S5']) await expect(page.getByTestId('result-table')).toContainText(s);
+    for (const s of ['S0', 'S1', 'S2', 'S3', 'S4', 'S5'])
+      await expect(page.getByTestId('result-table')).toContainText(s);
     // The chart is drawn: its canvas has pixels that are not background.
-    const drawn = await page.getByTestId('overhead-chart').locator('canvas').evaluate((c: HTMLCanvasElement) => {
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let ink = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) ink++;
-      return ink;
-    });
+    const drawn = await page
+      .getByTestId('overhead-chart')
+      .locator('canvas')
+      .evaluate((c: HTMLCanvasElement) => {
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let ink = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) ink++;
+        return ink;
+      });
     expect(drawn).toBeGreaterThan(1000);
     await page.screenshot({ path: join(artifacts, 'workbench.png'), fullPage: true });
     await page.getByTestId('tab-history').click();

@@ -24,7 +24,13 @@ it('0002 gives existing experiments unique uids and indexes their names and note
   expect(() => sqlite.prepare('update experiments set uid = ?').run(uids[0])).toThrow(/UNIQUE/);
 
   const search = (q: string): string[] =>
-    (sqlite.prepare('select e.name from experiments_fts f join experiments e on e.id = f.rowid where experiments_fts match ? order by e.name').all(q) as { name: string }[]).map((r) => r.name);
+    (
+      sqlite
+        .prepare(
+          'select e.name from experiments_fts f join experiments e on e.id = f.rowid where experiments_fts match ? order by e.name',
+        )
+        .all(q) as { name: string }[]
+    ).map((r) => r.name);
   expect(search('sweep')).toEqual(['Genoa sweep', 'Sapphire sweep']);
   expect(search('"old"')).toEqual(['Genoa sweep', 'Sapphire sweep']);
   // Triggers keep the index in step with inserts, updates and deletes.
@@ -33,6 +39,8 @@ it('0002 gives existing experiments unique uids and indexes their names and note
   sqlite.prepare("delete from experiments where name = 'Genoa sweep'").run();
   expect(search('sweep')).toEqual(['Sapphire sweep']);
   // FTS5's own consistency check against the content table throws SQLITE_CORRUPT_VTAB on a mismatch.
-  expect(() => sqlite.prepare("insert into experiments_fts(experiments_fts, rank) values ('integrity-check', 1)").run()).not.toThrow();
+  expect(() =>
+    sqlite.prepare("insert into experiments_fts(experiments_fts, rank) values ('integrity-check', 1)").run(),
+  ).not.toThrow();
   await db.destroy();
 });

@@ -10,7 +10,10 @@ import { sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   // SQLite cannot add a UNIQUE column: add it, backfill existing rows, then index it.
-  await db.schema.alterTable('experiments').addColumn('uid', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('experiments')
+    .addColumn('uid', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   await sql`update experiments set uid = lower(hex(randomblob(16))) where uid = ''`.execute(db);
   await db.schema.createIndex('experiments_uid').on('experiments').column('uid').unique().execute();
   // The process executing the experiment ('host:pid:start'), so that crash recovery at start-up
@@ -34,7 +37,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   // External-content FTS5 index over experiments(name, note): no copy of the text, only the index.
-  await sql`create virtual table experiments_fts using fts5(name, note, content='experiments', content_rowid='id', tokenize='unicode61')`.execute(db);
+  await sql`create virtual table experiments_fts using fts5(name, note, content='experiments', content_rowid='id', tokenize='unicode61')`.execute(
+    db,
+  );
   await sql`create trigger experiments_fts_insert after insert on experiments begin
     insert into experiments_fts(rowid, name, note) values (new.id, new.name, new.note);
   end`.execute(db);

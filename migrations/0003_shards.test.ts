@@ -16,9 +16,14 @@ it('0003 leaves existing experiments unsharded and keeps their runs', async () =
   const id = seed0001(sqlite, 'Milan sweep');
   const { error } = await new Migrator({ db, provider: staticMigrationProvider }).migrateTo('0003_shards');
   expect(error).toBeUndefined();
-  expect(sqlite.prepare('select name, shards from experiments where id = ?').get(id)).toEqual({ name: 'Milan sweep', shards: null });
+  expect(sqlite.prepare('select name, shards from experiments where id = ?').get(id)).toEqual({
+    name: 'Milan sweep',
+    shards: null,
+  });
   expect(sqlite.prepare('select count(*) as n from runs where experiment_id = ?').get(id)).toEqual({ n: 1 });
   sqlite.prepare(`update experiments set shards = '{"count":4,"indices":[2]}' where id = ?`).run(id);
-  expect(JSON.parse((sqlite.prepare('select shards from experiments where id = ?').get(id) as { shards: string }).shards)).toEqual({ count: 4, indices: [2] });
+  expect(
+    JSON.parse((sqlite.prepare('select shards from experiments where id = ?').get(id) as { shards: string }).shards),
+  ).toEqual({ count: 4, indices: [2] });
   await db.destroy();
 });

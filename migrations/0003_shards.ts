@@ -6,4 +6,3 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('experiments').addColumn('shards', 'text').execute();
 }
-

@@ -5,7 +5,10 @@ import { Migrator } from 'kysely/migration';
 import { APPLICATION_ID } from '../main/store/open.ts';
 import { staticMigrationProvider } from './index.ts';
 
-export async function migratedTo(path: string, migration: string): Promise<{ db: Kysely<unknown>; sqlite: BetterSqlite3.Database }> {
+export async function migratedTo(
+  path: string,
+  migration: string,
+): Promise<{ db: Kysely<unknown>; sqlite: BetterSqlite3.Database }> {
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
@@ -20,13 +23,23 @@ export async function migratedTo(path: string, migration: string): Promise<{ db:
 export function seed0001(sqlite: BetterSqlite3.Database, name: string): number {
   const at = new Date().toISOString();
   const scenarioId = 'a'.repeat(64);
-  sqlite.prepare(`insert or ignore into scenario_revisions (id, name, parent_id, body, created_at) values (?, 'base', null, '{"format":"gmemlab/scenario@1","name":"base","vm":{"vcpus":4}}', ?)`).run(scenarioId, at);
+  sqlite
+    .prepare(
+      `insert or ignore into scenario_revisions (id, name, parent_id, body, created_at) values (?, 'base', null, '{"format":"gmemlab/scenario@1","name":"base","vm":{"vcpus":4}}', ?)`,
+    )
+    .run(scenarioId, at);
   const e = sqlite
-    .prepare(`insert into experiments (name, kind, method, scenario_id, sweep, status, created_at, finished_at, note) values (?, 'single', 'analytic', ?, null, 'done', ?, ?, 'old note')`)
+    .prepare(
+      `insert into experiments (name, kind, method, scenario_id, sweep, status, created_at, finished_at, note) values (?, 'single', 'analytic', ?, null, 'done', ?, ?, 'old note')`,
+    )
     .run(name, scenarioId, at, at);
   const r = sqlite
-    .prepare(`insert into runs (experiment_id, scenario_id, strategy, status, started_at, finished_at) values (?, ?, 'S1', 'done', ?, ?)`)
+    .prepare(
+      `insert into runs (experiment_id, scenario_id, strategy, status, started_at, finished_at) values (?, ?, 'S1', 'done', ?, ?)`,
+    )
     .run(e.lastInsertRowid, scenarioId, at, at);
-  sqlite.prepare(`insert into metrics (run_id, key, mean, ci95, n) values (?, 'cost.overheadPct', 1.5, 0, 1)`).run(r.lastInsertRowid);
+  sqlite
+    .prepare(`insert into metrics (run_id, key, mean, ci95, n) values (?, 'cost.overheadPct', 1.5, 0, 1)`)
+    .run(r.lastInsertRowid);
   return Number(e.lastInsertRowid);
 }

@@ -39,7 +39,10 @@ describe('buildBridge', () => {
     const bridge = buildBridge(port);
     for (const name of CALL_NAMES) await bridge[name]({ any: 'thing' });
     await bridge[CALL_NAMES[0]!]();
-    expect(port.invoked.map(([channel]) => channel)).toEqual([...CALL_NAMES.map(ipcChannel), ipcChannel(CALL_NAMES[0]!)]);
+    expect(port.invoked.map(([channel]) => channel)).toEqual([
+      ...CALL_NAMES.map(ipcChannel),
+      ipcChannel(CALL_NAMES[0]!),
+    ]);
     expect(port.invoked.at(-1)?.[1]).toEqual({});
   });
 
@@ -48,8 +51,19 @@ describe('buildBridge', () => {
     const bridge = buildBridge(port, 1000);
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
-    expect(await bridge.importBundle({ bundle: 'x'.repeat(2000) })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^invalid input for importBundle: it is 2013 characters of JSON, over the limit of 1000$/) } });
-    expect(await bridge.importBundle({ bundle: cyclic })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/cannot be sent/) } });
+    expect(await bridge.importBundle({ bundle: 'x'.repeat(2000) })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: expect.stringMatching(
+          /^invalid input for importBundle: it is 2013 characters of JSON, over the limit of 1000$/,
+        ),
+      },
+    });
+    expect(await bridge.importBundle({ bundle: cyclic })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/cannot be sent/) },
+    });
     expect(await bridge.importBundle({ bundle: 10n })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(port.invoked).toEqual([]);
     expect(await bridge.importBundle({ bundle: 'x'.repeat(900) })).toEqual({ ok: true, value: null });
@@ -58,18 +72,24 @@ describe('buildBridge', () => {
 
   it('subscribes only to the contract events; any other name throws before touching IPC', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'gmemlab:call:listPresets', 'experimentProgress')), (name) => {
-        const port = recordingPort();
-        const bridge = buildBridge(port);
-        const known = (EVENT_NAMES as string[]).includes(name);
-        if (known) {
-          bridge.on(name as (typeof EVENT_NAMES)[number], () => {});
-          expect(port.subscribed).toEqual([ipcEventChannel(name as (typeof EVENT_NAMES)[number])]);
-        } else {
-          expect(() => bridge.on(name as (typeof EVENT_NAMES)[number], () => {})).toThrow(/unknown event/);
-          expect(port.subscribed).toEqual([]);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom('__proto__', 'constructor', 'gmemlab:call:listPresets', 'experimentProgress'),
+        ),
+        (name) => {
+          const port = recordingPort();
+          const bridge = buildBridge(port);
+          const known = (EVENT_NAMES as string[]).includes(name);
+          if (known) {
+            bridge.on(name as (typeof EVENT_NAMES)[number], () => {});
+            expect(port.subscribed).toEqual([ipcEventChannel(name as (typeof EVENT_NAMES)[number])]);
+          } else {
+            expect(() => bridge.on(name as (typeof EVENT_NAMES)[number], () => {})).toThrow(/unknown event/);
+            expect(port.subscribed).toEqual([]);
+          }
+        },
+      ),
     );
   });
 });

@@ -1,6 +1,15 @@
 // The object the preload exposes, built from the contract's call and event names so that it is
 // exactly the contract. Separate from index.ts so it can be tested without Electron.
-import { CALL_NAMES, EVENT_NAMES, ipcChannel, ipcEventChannel, MAX_REQUEST_BYTES, type CallName, type Envelope, type EventName } from '../main/contract/index.ts';
+import {
+  CALL_NAMES,
+  EVENT_NAMES,
+  ipcChannel,
+  ipcEventChannel,
+  MAX_REQUEST_BYTES,
+  type CallName,
+  type Envelope,
+  type EventName,
+} from '../main/contract/index.ts';
 
 export interface IpcPort {
   invoke(channel: string, input: unknown): Promise<unknown>;
@@ -17,10 +26,13 @@ export function buildBridge(port: IpcPort, maxRequestBytes = MAX_REQUEST_BYTES):
     // Main validates every input; this only keeps an input too large (or unserialisable) from
     // reaching main's memory at all, as the web host's body limit does.
     const problem = sizeProblem(input, maxRequestBytes);
-    if (problem !== undefined) return { ok: false, error: { code: 'invalid_input', message: `invalid input for ${name}: ${problem}` } };
+    if (problem !== undefined)
+      return { ok: false, error: { code: 'invalid_input', message: `invalid input for ${name}: ${problem}` } };
     return port.invoke(ipcChannel(name), input) as Promise<Envelope<unknown>>;
   };
-  const calls = Object.fromEntries(CALL_NAMES.map((name) => [name, (input?: unknown) => send(name, input ?? {})])) as Record<CallName, (input?: unknown) => Promise<Envelope<unknown>>>;
+  const calls = Object.fromEntries(
+    CALL_NAMES.map((name) => [name, (input?: unknown) => send(name, input ?? {})]),
+  ) as Record<CallName, (input?: unknown) => Promise<Envelope<unknown>>>;
   return {
     ...calls,
     on(event, listener) {

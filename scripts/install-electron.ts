@@ -25,6 +25,8 @@ if (script === undefined || !existsSync(script)) {
     console.log('gmemlab: Electron binary ready.');
   } else {
     const firstLine = (result.stderr?.toString() ?? '').split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
-    console.log(`gmemlab: Electron binary not downloaded (${firstLine.trim().slice(0, 160)}); the workbench will use the browser mode.`);
+    console.log(
+      `gmemlab: Electron binary not downloaded (${firstLine.trim().slice(0, 160)}); the workbench will use the browser mode.`,
+    );
   }
 }

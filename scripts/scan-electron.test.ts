@@ -13,9 +13,28 @@ const sarif = JSON.stringify({
     {
       tool: { driver: { name: 'Electronegativity', version: '1.10.3' } },
       results: [
-        { ruleId: 'CSP_GLOBAL_CHECK', level: 'warning', message: { text: 'No CSP has been detected in the target application' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///' }, region: { startLine: 1 } } }] },
-        { ruleId: 'SANDBOX_JS_CHECK', level: 'warning', message: { text: 'Use sandbox for untrusted origins' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'main/electron/main.ts' }, region: { startLine: 76 } } }] },
-        { ruleId: 'NODE_INTEGRATION_JS_CHECK', level: 'warning', message: { text: 'Disable nodeIntegration for untrusted origins' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'main/electron/other.ts' }, region: { startLine: 3 } } }] },
+        {
+          ruleId: 'CSP_GLOBAL_CHECK',
+          level: 'warning',
+          message: { text: 'No CSP has been detected in the target application' },
+          locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///' }, region: { startLine: 1 } } }],
+        },
+        {
+          ruleId: 'SANDBOX_JS_CHECK',
+          level: 'warning',
+          message: { text: 'Use sandbox for untrusted origins' },
+          locations: [
+            { physicalLocation: { artifactLocation: { uri: 'main/electron/main.ts' }, region: { startLine: 76 } } },
+          ],
+        },
+        {
+          ruleId: 'NODE_INTEGRATION_JS_CHECK',
+          level: 'warning',
+          message: { text: 'Disable nodeIntegration for untrusted origins' },
+          locations: [
+            { physicalLocation: { artifactLocation: { uri: 'main/electron/other.ts' }, region: { startLine: 3 } } },
+          ],
+        },
       ],
     },
   ],
@@ -25,8 +44,18 @@ describe('parseSarif', () => {
   it('reads rule, file (empty for whole-app checks), line and message', () => {
     expect(parseSarif(sarif)).toEqual([
       { rule: 'CSP_GLOBAL_CHECK', file: '', line: 1, message: 'No CSP has been detected in the target application' },
-      { rule: 'SANDBOX_JS_CHECK', file: 'main/electron/main.ts', line: 76, message: 'Use sandbox for untrusted origins' },
-      { rule: 'NODE_INTEGRATION_JS_CHECK', file: 'main/electron/other.ts', line: 3, message: 'Disable nodeIntegration for untrusted origins' },
+      {
+        rule: 'SANDBOX_JS_CHECK',
+        file: 'main/electron/main.ts',
+        line: 76,
+        message: 'Use sandbox for untrusted origins',
+      },
+      {
+        rule: 'NODE_INTEGRATION_JS_CHECK',
+        file: 'main/electron/other.ts',
+        line: 3,
+        message: 'Disable nodeIntegration for untrusted origins',
+      },
     ]);
   });
 
@@ -46,12 +75,17 @@ describe('judge', () => {
   it('fails findings no entry covers, by rule and file', () => {
     const verdict = judge(parseSarif(sarif), allow);
     expect(verdict.allowed.map((f) => f.rule)).toEqual(['CSP_GLOBAL_CHECK', 'SANDBOX_JS_CHECK']);
-    expect(verdict.failing).toEqual([expect.objectContaining({ rule: 'NODE_INTEGRATION_JS_CHECK', file: 'main/electron/other.ts' })]);
+    expect(verdict.failing).toEqual([
+      expect.objectContaining({ rule: 'NODE_INTEGRATION_JS_CHECK', file: 'main/electron/other.ts' }),
+    ]);
     expect(verdict.unused).toEqual([allow[2]]);
   });
 
   it('does not let an entry for one file cover the same rule in another', () => {
-    const verdict = judge([{ rule: 'SANDBOX_JS_CHECK', file: 'main/electron/second-window.ts', line: 1, message: '' }], allow);
+    const verdict = judge(
+      [{ rule: 'SANDBOX_JS_CHECK', file: 'main/electron/second-window.ts', line: 1, message: '' }],
+      allow,
+    );
     expect(verdict.failing).toHaveLength(1);
   });
 });

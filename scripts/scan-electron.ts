@@ -47,7 +47,12 @@ export function parseSarif(text: string): Finding[] {
       const uri = location?.artifactLocation?.uri ?? '';
       // Global checks report "file:///" (no file); file findings are relative with -r.
       const file = uri === 'file:///' || uri === '' ? '' : uri.replace(/^file:\/\//, '').replace(/^\.?\//, '');
-      findings.push({ rule: result.ruleId ?? '(no rule id)', file, line: location?.region?.startLine ?? 0, message: result.message?.text ?? '' });
+      findings.push({
+        rule: result.ruleId ?? '(no rule id)',
+        file,
+        line: location?.region?.startLine ?? 0,
+        message: result.message?.text ?? '',
+      });
     }
   }
   return findings;
@@ -59,15 +64,23 @@ export function parseAllowlist(text: string): AllowEntry[] {
   if (!Array.isArray(entries)) throw new Error(`${ALLOWLIST_FILE}: must be an array of { rule, file, why }`);
   return entries.map((entry, i) => {
     const e = entry as Partial<AllowEntry>;
-    if (typeof e.rule !== 'string' || e.rule === '') throw new Error(`${ALLOWLIST_FILE}[${i}].rule: must be an Electronegativity rule id`);
-    if (typeof e.file !== 'string') throw new Error(`${ALLOWLIST_FILE}[${i}].file: must be a path relative to the repository ('' for a global check)`);
-    if (typeof e.why !== 'string' || e.why.trim().length < 20) throw new Error(`${ALLOWLIST_FILE}[${i}].why: must justify the false positive`);
+    if (typeof e.rule !== 'string' || e.rule === '')
+      throw new Error(`${ALLOWLIST_FILE}[${i}].rule: must be an Electronegativity rule id`);
+    if (typeof e.file !== 'string')
+      throw new Error(
+        `${ALLOWLIST_FILE}[${i}].file: must be a path relative to the repository ('' for a global check)`,
+      );
+    if (typeof e.why !== 'string' || e.why.trim().length < 20)
+      throw new Error(`${ALLOWLIST_FILE}[${i}].why: must justify the false positive`);
     return { rule: e.rule, file: e.file, why: e.why };
   });
 }
 
 /** Splits findings into those a justified entry covers and those that fail the scan. */
-export function judge(findings: Finding[], allow: AllowEntry[]): { allowed: Finding[]; failing: Finding[]; unused: AllowEntry[] } {
+export function judge(
+  findings: Finding[],
+  allow: AllowEntry[],
+): { allowed: Finding[]; failing: Finding[]; unused: AllowEntry[] } {
   const covers = (a: AllowEntry, f: Finding): boolean => a.rule === f.rule && a.file === f.file;
   return {
     allowed: findings.filter((f) => allow.some((a) => covers(a, f))),
@@ -76,13 +89,16 @@ export function judge(findings: Finding[], allow: AllowEntry[]): { allowed: Find
   };
 }
 
-const describe = (f: Finding): string => `${f.rule} ${f.file === '' ? '(whole app)' : `${f.file}:${f.line}`}: ${f.message}`;
+const describe = (f: Finding): string =>
+  `${f.rule} ${f.file === '' ? '(whole app)' : `${f.file}:${f.line}`}: ${f.message}`;
 
 function electronVersion(require: NodeJS.Require, root: string): string {
   try {
     return (require('electron/package.json') as { version: string }).version;
   } catch {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      devDependencies?: Record<string, string>;
+    };
     return (pkg.devDependencies?.['electron'] ?? '').replace(/^[^\d]*/, '');
   }
 }
@@ -104,7 +120,9 @@ function main(): number {
   }
   const allow = parseAllowlist(readFileSync(join(root, ALLOWLIST_FILE), 'utf8'));
   if (!readFileSync(join(root, 'SECURITY.md'), 'utf8').includes(ALLOWLIST_FILE.replaceAll('\\', '/'))) {
-    console.error(`scan-electron: SECURITY.md must reference ${ALLOWLIST_FILE}, where every allowed finding is justified`);
+    console.error(
+      `scan-electron: SECURITY.md must reference ${ALLOWLIST_FILE}, where every allowed finding is justified`,
+    );
     return 1;
   }
 
@@ -112,21 +130,33 @@ function main(): number {
   // permission handler, CSP) see both, and without the tests (their fixtures are hostile on purpose).
   const work = mkdtempSync(join(tmpdir(), 'gmemlab-scan-'));
   try {
-    for (const dir of SCANNED_DIRS) cpSync(join(root, dir), join(work, 'src', dir), { recursive: true, filter: (p) => !p.endsWith('.test.ts') });
+    for (const dir of SCANNED_DIRS)
+      cpSync(join(root, dir), join(work, 'src', dir), { recursive: true, filter: (p) => !p.endsWith('.test.ts') });
     const sarifPath = join(work, 'electronegativity.sarif');
     const version = electronVersion(require, root);
-    const run = spawnSync(process.execPath, [bin, '-i', join(work, 'src'), '-o', sarifPath, '-r', '-v', 'false', '-e', version], {
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [bin, '-i', join(work, 'src'), '-o', sarifPath, '-r', '-v', 'false', '-e', version],
+      {
+        encoding: 'utf8',
+        timeout: 600_000,
+      },
+    );
     if (run.error !== undefined || run.status !== 0 || !existsSync(sarifPath)) {
-      console.error(`scan-electron: electronegativity did not produce a report (exit ${run.status}): ${run.error?.message ?? ''}\n${run.stderr}`);
+      console.error(
+        `scan-electron: electronegativity did not produce a report (exit ${run.status}): ${run.error?.message ?? ''}\n${run.stderr}`,
+      );
       return 1;
     }
     const { allowed, failing, unused } = judge(parseSarif(readFileSync(sarifPath, 'utf8')), allow);
-    console.log(`scan-electron: Electron ${version}, scanned ${SCANNED_DIRS.join('/, ')}/: ${allowed.length + failing.length} findings, ${allowed.length} justified in ${ALLOWLIST_FILE}`);
+    console.log(
+      `scan-electron: Electron ${version}, scanned ${SCANNED_DIRS.join('/, ')}/: ${allowed.length + failing.length} findings, ${allowed.length} justified in ${ALLOWLIST_FILE}`,
+    );
     for (const f of allowed) console.log(`  allowed  ${describe(f)}`);
-    for (const a of unused) console.log(`  note: allowlist entry ${a.rule} ${a.file || '(whole app)'} matched nothing; remove it if the code changed`);
+    for (const a of unused)
+      console.log(
+        `  note: allowlist entry ${a.rule} ${a.file || '(whole app)'} matched nothing; remove it if the code changed`,
+      );
     if (failing.length > 0) {
       console.error(`scan-electron: ${failing.length} finding(s) not justified in ${ALLOWLIST_FILE}:`);
       for (const f of failing) console.error(`  FAIL     ${describe(f)}`);

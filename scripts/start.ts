@@ -30,11 +30,16 @@ function electronUnavailableReason(): string | undefined {
   const binary = electronBinary();
   if (binary === undefined) return 'the Electron binary was not downloaded when gmemlab was installed';
   if (!existsSync(binary)) return `the Electron binary is missing at ${binary}`;
-  if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)';
+  if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY'])
+    return 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)';
   return undefined;
 }
 
-const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const build = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+  { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+);
 if (build.status !== 0) {
   console.error('gmemlab: the build failed (see above)');
   process.exit(1);
@@ -45,6 +50,9 @@ const child =
   reason === undefined
     ? spawn(electronBinary()!, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
     : (console.log(`gmemlab: Electron cannot start here because ${reason}; starting the browser mode instead.`),
-      spawn(process.execPath, [join(root, 'main', 'cli', 'gmemlab.ts'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' }));
+      spawn(process.execPath, [join(root, 'main', 'cli', 'gmemlab.ts'), 'serve', ...process.argv.slice(2)], {
+        cwd: root,
+        stdio: 'inherit',
+      }));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

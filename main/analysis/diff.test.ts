@@ -40,7 +40,9 @@ describe('diffObjects', () => {
   });
 
   it('finds nothing changed between equal objects', () => {
-    expect(diffObjects({ a: { b: [1, { c: null }] } }, { a: { b: [1, { c: null }] } }).every((x) => !x.changed)).toBe(true);
+    expect(diffObjects({ a: { b: [1, { c: null }] } }, { a: { b: [1, { c: null }] } }).every((x) => !x.changed)).toBe(
+      true,
+    );
     expect([...flatten({ a: { b: [1, { c: null }] } }.a).keys()]).toEqual(['b.0', 'b.1.c']);
   });
 });

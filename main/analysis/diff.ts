@@ -39,11 +39,16 @@ export interface PathDiff {
   changed: boolean;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Leaf values by dotted path (array items by index; empty objects/arrays are leaves). */
 export function flatten(value: unknown, prefix = '', out: Map<string, unknown> = new Map()): Map<string, unknown> {
-  const entries = isPlainObject(value) ? Object.entries(value) : Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : null;
+  const entries = isPlainObject(value)
+    ? Object.entries(value)
+    : Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : null;
   if (entries === null || entries.length === 0) {
     out.set(prefix, value);
     return out;

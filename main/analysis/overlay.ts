@@ -42,10 +42,19 @@ export interface Overlay {
  * left out), else one per experiment with the strategy on x. Runs without the metric are left
  * out. The reference model version is the given one, or the most common among the runs.
  */
-export function buildOverlay(runs: OverlayRun[], metric: string, xPath?: string, referenceVersion?: string | null): Overlay {
+export function buildOverlay(
+  runs: OverlayRun[],
+  metric: string,
+  xPath?: string,
+  referenceVersion?: string | null,
+): Overlay {
   const versions = new Map<string, number>();
-  for (const r of runs) if (r.modelVersion !== null) versions.set(r.modelVersion, (versions.get(r.modelVersion) ?? 0) + 1);
-  const reference = referenceVersion !== undefined ? referenceVersion : ([...versions.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0]?.[0] ?? null);
+  for (const r of runs)
+    if (r.modelVersion !== null) versions.set(r.modelVersion, (versions.get(r.modelVersion) ?? 0) + 1);
+  const reference =
+    referenceVersion !== undefined
+      ? referenceVersion
+      : ([...versions.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0]?.[0] ?? null);
   const mode = xPath === undefined || xPath === '' ? 'strategy' : 'parameter';
   const byKey = new Map<string, OverlaySeries>();
   for (const r of runs) {
@@ -58,7 +67,10 @@ export function buildOverlay(runs: OverlayRun[], metric: string, xPath?: string,
     if (s === undefined) {
       s = {
         key,
-        label: mode === 'parameter' ? `#${r.experimentId} ${r.experimentName} · ${r.strategy}` : `#${r.experimentId} ${r.experimentName}`,
+        label:
+          mode === 'parameter'
+            ? `#${r.experimentId} ${r.experimentName} · ${r.strategy}`
+            : `#${r.experimentId} ${r.experimentName}`,
         experimentId: r.experimentId,
         strategy: mode === 'parameter' ? r.strategy : null,
         modelVersion: r.modelVersion,
@@ -72,7 +84,10 @@ export function buildOverlay(runs: OverlayRun[], metric: string, xPath?: string,
   }
   const series = [...byKey.values()];
   for (const s of series) {
-    if (mode === 'parameter') s.points.sort((p, q) => (typeof p.x === 'number' && typeof q.x === 'number' ? p.x - q.x : String(p.x).localeCompare(String(q.x))));
+    if (mode === 'parameter')
+      s.points.sort((p, q) =>
+        typeof p.x === 'number' && typeof q.x === 'number' ? p.x - q.x : String(p.x).localeCompare(String(q.x)),
+      );
     if (s.versionMismatch) s.label += ` [model ${s.modelVersion ?? '?'}]`;
   }
   return { mode, referenceVersion: reference, series };

@@ -3,7 +3,18 @@
 import { STRATEGY_IDS, type StrategyId } from '../core/api.ts';
 
 /** Distinguishable in light and dark themes, and on paper (Tableau 10). */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 /** The i-th series' colour, for series that are not strategies (runs, experiments). */
 export const colorAt = (i: number): string => PALETTE[i % PALETTE.length]!;

@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PRESETS, scenarioSchema } from '../core/index.ts';
-import { childrenOf, defaultValueOf, describeSchema, getPath, labelFromKey, setPath, sweepableParameters } from './schemaFields.ts';
+import {
+  childrenOf,
+  defaultValueOf,
+  describeSchema,
+  getPath,
+  labelFromKey,
+  setPath,
+  sweepableParameters,
+} from './schemaFields.ts';
 
 const schema = z
   .object({
     format: z.literal('x@1'),
-    host: z.object({ cpus: z.number().int().min(1).max(64), ghz: z.number().positive().max(10).meta({ unit: 'GHz', title: 'Clock' }), pcid: z.boolean() }).strict(),
+    host: z
+      .object({
+        cpus: z.number().int().min(1).max(64),
+        ghz: z.number().positive().max(10).meta({ unit: 'GHz', title: 'Clock' }),
+        pcid: z.boolean(),
+      })
+      .strict(),
     mode: z.enum(['pinned', 'shared']).default('pinned'),
     touchpoints: z.record(z.string(), z.object({ rate: z.number().min(0).describe('Event rate [1/s]') })),
     seeds: z.array(z.number().int()).optional(),
@@ -23,9 +37,21 @@ describe('describeSchema', () => {
     expect(byKey['format']).toMatchObject({ kind: 'literal', literal: 'x@1' });
     const host = byKey['host']!.children!;
     expect(host[0]).toMatchObject({ path: 'host.cpus', kind: 'number', integer: true, min: 1, max: 64, label: 'cpus' });
-    expect(host[1]).toMatchObject({ path: 'host.ghz', label: 'Clock', unit: 'GHz', min: 0, minExclusive: true, max: 10 });
+    expect(host[1]).toMatchObject({
+      path: 'host.ghz',
+      label: 'Clock',
+      unit: 'GHz',
+      min: 0,
+      minExclusive: true,
+      max: 10,
+    });
     expect(host[2]).toMatchObject({ kind: 'boolean' });
-    expect(byKey['mode']).toMatchObject({ kind: 'enum', options: ['pinned', 'shared'], optional: true, defaultValue: 'pinned' });
+    expect(byKey['mode']).toMatchObject({
+      kind: 'enum',
+      options: ['pinned', 'shared'],
+      optional: true,
+      defaultValue: 'pinned',
+    });
     expect(byKey['kind']).toMatchObject({ kind: 'enum', options: ['a', 'b'] });
     expect(byKey['seeds']).toMatchObject({ kind: 'array', optional: true });
     expect(byKey['odd']!.kind).toBe('json');
@@ -35,8 +61,22 @@ describe('describeSchema', () => {
   });
 
   it('lists sweepable leaves of a value', () => {
-    const value = { format: 'x@1', host: { cpus: 4, ghz: 2, pcid: true }, mode: 'pinned', touchpoints: { mmio: { rate: 5 } }, kind: 'a', odd: [1] };
-    expect(sweepableParameters(schema, value).map((p) => p.path)).toEqual(['host.cpus', 'host.ghz', 'host.pcid', 'mode', 'touchpoints.mmio.rate', 'kind']);
+    const value = {
+      format: 'x@1',
+      host: { cpus: 4, ghz: 2, pcid: true },
+      mode: 'pinned',
+      touchpoints: { mmio: { rate: 5 } },
+      kind: 'a',
+      odd: [1],
+    };
+    expect(sweepableParameters(schema, value).map((p) => p.path)).toEqual([
+      'host.cpus',
+      'host.ghz',
+      'host.pcid',
+      'mode',
+      'touchpoints.mmio.rate',
+      'kind',
+    ]);
   });
 
   it('finds vm.vcpus in the core scenario schema, whatever else it holds', () => {
@@ -47,7 +87,14 @@ describe('describeSchema', () => {
 
 describe('defaultValueOf', () => {
   it('builds a value the schema accepts for a new entry', () => {
-    const entry = z.object({ rate: z.number().positive(), pages: z.number().int().min(1), write: z.boolean(), ctx: z.enum(['kvm', 'vmm']), note: z.string().optional(), b: z.number().default(7) });
+    const entry = z.object({
+      rate: z.number().positive(),
+      pages: z.number().int().min(1),
+      write: z.boolean(),
+      ctx: z.enum(['kvm', 'vmm']),
+      note: z.string().optional(),
+      b: z.number().default(7),
+    });
     const v = defaultValueOf(entry);
     expect(v).toEqual({ rate: 1, pages: 1, write: false, ctx: 'kvm', b: 7 });
     expect(entry.safeParse(v).success).toBe(true);

@@ -52,7 +52,10 @@ interface Def {
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 function metaOf(s: z.ZodType): { title?: string; label?: string; unit?: string; description?: string } {
-  return (z.globalRegistry.get(s) as { title?: string; label?: string; unit?: string; description?: string } | undefined) ?? {};
+  return (
+    (z.globalRegistry.get(s) as { title?: string; label?: string; unit?: string; description?: string } | undefined) ??
+    {}
+  );
 }
 
 /** 'mmioPerSecPerVcpu' -> 'mmio per sec per vcpu'; 'ghz' stays. */
@@ -64,14 +67,25 @@ export function labelFromKey(key: string): string {
 }
 
 /** Strips optional/default/nullable/readonly/pipe/lazy/catch wrappers, keeping what they say. */
-function unwrap(s: z.ZodType): { inner: z.ZodType; optional: boolean; defaultValue?: unknown; metas: ReturnType<typeof metaOf>[] } {
+function unwrap(s: z.ZodType): {
+  inner: z.ZodType;
+  optional: boolean;
+  defaultValue?: unknown;
+  metas: ReturnType<typeof metaOf>[];
+} {
   let inner = s;
   let optional = false;
   let defaultValue: unknown;
   const metas = [metaOf(s)];
   for (let i = 0; i < 20; i++) {
     const d = defOf(inner);
-    if (d.type === 'optional' || d.type === 'nullable' || d.type === 'readonly' || d.type === 'catch' || d.type === 'nonoptional') {
+    if (
+      d.type === 'optional' ||
+      d.type === 'nullable' ||
+      d.type === 'readonly' ||
+      d.type === 'catch' ||
+      d.type === 'nonoptional'
+    ) {
       if (d.type === 'optional') optional = true;
       inner = d.innerType!;
     } else if (d.type === 'default' || d.type === 'prefault') {
@@ -95,14 +109,30 @@ export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNod
   const { inner, optional, defaultValue, metas } = unwrap(schema);
   const meta = Object.assign({}, ...[...metas].reverse()) as ReturnType<typeof metaOf>;
   const description = meta.description ?? '';
-  const label = meta.title ?? meta.label ?? (description !== '' && description.length <= 40 ? description.replace(/\s*[[(][^\])]*[\])]\s*$/, '') : labelFromKey(key));
-  const node: FieldNode = { path, key, label, unit: meta.unit ?? unitFromText(description), description, kind: 'json', optional, schema: inner };
+  const label =
+    meta.title ??
+    meta.label ??
+    (description !== '' && description.length <= 40
+      ? description.replace(/\s*[[(][^\])]*[\])]\s*$/, '')
+      : labelFromKey(key));
+  const node: FieldNode = {
+    path,
+    key,
+    label,
+    unit: meta.unit ?? unitFromText(description),
+    description,
+    kind: 'json',
+    optional,
+    schema: inner,
+  };
   if (defaultValue !== undefined) node.defaultValue = defaultValue;
   const d = defOf(inner);
   switch (d.type) {
     case 'object':
       node.kind = 'group';
-      node.children = Object.entries(d.shape ?? {}).map(([k, v]) => describeSchema(v, path === '' ? k : `${path}.${k}`, k));
+      node.children = Object.entries(d.shape ?? {}).map(([k, v]) =>
+        describeSchema(v, path === '' ? k : `${path}.${k}`, k),
+      );
       break;
     case 'number':
     case 'int':
@@ -172,7 +202,8 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 export function childrenOf(node: FieldNode, value: unknown): FieldNode[] {
   if (node.kind === 'group') return node.children ?? [];
   const join = (k: string): string => (node.path === '' ? k : `${node.path}.${k}`);
-  if (node.kind === 'record' && isObj(value)) return Object.keys(value).map((k) => describeSchema(node.entry!, join(k), k));
+  if (node.kind === 'record' && isObj(value))
+    return Object.keys(value).map((k) => describeSchema(node.entry!, join(k), k));
   if (node.kind === 'array' && Array.isArray(value)) {
     const entry = describeSchema(node.entry!, '', '');
     // Arrays of scalars are edited as a whole (e.g. a list of seeds); of objects, per item.
@@ -198,14 +229,25 @@ export function sweepableParameters(schema: z.ZodType, value: unknown): Sweepabl
   const out: SweepableParameter[] = [];
   const visit = (node: FieldNode, v: unknown, labels: string[]): void => {
     if (node.kind === 'number' || node.kind === 'boolean' || node.kind === 'enum') {
-      const p: SweepableParameter = { path: node.path, label: [...labels, node.label].filter((l) => l !== '').join(' › '), unit: node.unit, kind: node.kind, integer: node.integer === true };
+      const p: SweepableParameter = {
+        path: node.path,
+        label: [...labels, node.label].filter((l) => l !== '').join(' › '),
+        unit: node.unit,
+        kind: node.kind,
+        integer: node.integer === true,
+      };
       if (node.min !== undefined) p.min = node.min;
       if (node.max !== undefined) p.max = node.max;
       if (node.options !== undefined) p.options = node.options;
       out.push(p);
       return;
     }
-    for (const c of childrenOf(node, v)) visit(c, isObj(v) ? v[c.key] : Array.isArray(v) ? v[Number(c.path.split('.').pop())] : undefined, node.path === '' ? labels : [...labels, node.label]);
+    for (const c of childrenOf(node, v))
+      visit(
+        c,
+        isObj(v) ? v[c.key] : Array.isArray(v) ? v[Number(c.path.split('.').pop())] : undefined,
+        node.path === '' ? labels : [...labels, node.label],
+      );
   };
   visit(describeSchema(schema), value, []);
   return out;
@@ -251,7 +293,9 @@ export function defaultValueOf(schema: z.ZodType): unknown {
   switch (node.kind) {
     case 'group': {
       const out: Record<string, unknown> = {};
-      for (const c of node.children ?? []) if (!c.optional || c.defaultValue !== undefined) out[c.key] = c.defaultValue !== undefined ? structuredClone(c.defaultValue) : defaultValueOf(c.schema);
+      for (const c of node.children ?? [])
+        if (!c.optional || c.defaultValue !== undefined)
+          out[c.key] = c.defaultValue !== undefined ? structuredClone(c.defaultValue) : defaultValueOf(c.schema);
       return out;
     }
     case 'number': {

@@ -4,7 +4,8 @@ export type SweepSpec =
   | { kind: 'linear'; from: number; to: number; count: number }
   | { kind: 'log'; from: number; to: number; count: number };
 
-export type ParameterType = { kind: 'number'; integer: boolean } | { kind: 'boolean' } | { kind: 'enum'; options: (string | number | boolean)[] };
+export type ParameterType =
+  { kind: 'number'; integer: boolean } | { kind: 'boolean' } | { kind: 'enum'; options: (string | number | boolean)[] };
 
 export type SweepValues = { ok: true; values: (number | string | boolean)[] } | { ok: false; message: string };
 
@@ -34,12 +35,16 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
   if (type.kind !== 'number') return { ok: false, message: 'ranges are for numeric parameters; use a list' };
   const { from, to, count } = spec;
   if (!Number.isFinite(from) || !Number.isFinite(to)) return { ok: false, message: 'from and to must be numbers' };
-  if (!Number.isInteger(count) || count < 1 || count > MAX_VALUES) return { ok: false, message: `count must be an integer from 1 to ${MAX_VALUES}` };
-  if (spec.kind === 'log' && (from <= 0 || to <= 0)) return { ok: false, message: 'a log range needs from and to above 0' };
+  if (!Number.isInteger(count) || count < 1 || count > MAX_VALUES)
+    return { ok: false, message: `count must be an integer from 1 to ${MAX_VALUES}` };
+  if (spec.kind === 'log' && (from <= 0 || to <= 0))
+    return { ok: false, message: 'a log range needs from and to above 0' };
   const raw: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = count === 1 ? 0 : i / (count - 1);
-    raw.push(spec.kind === 'linear' ? from + t * (to - from) : Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from))));
+    raw.push(
+      spec.kind === 'linear' ? from + t * (to - from) : Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from))),
+    );
   }
   // Integers are rounded (and duplicates dropped); reals are trimmed of float noise.
   const values = raw.map((v) => (type.integer ? Math.round(v) : Number(v.toPrecision(12))));
@@ -47,7 +52,9 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
 }
 
 /** The value type sweepValues needs, from what the scenario schema says of a parameter. */
-export function parameterTypeOf(p: { kind: 'number' | 'boolean' | 'enum'; integer: boolean; options?: (string | number | boolean)[] } | undefined): ParameterType {
+export function parameterTypeOf(
+  p: { kind: 'number' | 'boolean' | 'enum'; integer: boolean; options?: (string | number | boolean)[] } | undefined,
+): ParameterType {
   if (p === undefined || p.kind === 'number') return { kind: 'number', integer: p?.integer ?? false };
   if (p.kind === 'boolean') return { kind: 'boolean' };
   return { kind: 'enum', options: p.options ?? [] };

@@ -33,9 +33,16 @@ const COMMANDS: Command[] = [
 const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
 function help(): string {
-  const lines = ['gmemlab: simulate how KVM, the VMM and the host reach guest_memfd memory outside the direct map', '', 'commands:'];
+  const lines = [
+    'gmemlab: simulate how KVM, the VMM and the host reach guest_memfd memory outside the direct map',
+    '',
+    'commands:',
+  ];
   for (const [name, c] of commands) lines.push(`  ${name.padEnd(13)} ${c.summary}`);
-  lines.push('', 'every command takes --db PATH (default: the app\'s own database) and --json; `gmemlab COMMAND --help` for more');
+  lines.push(
+    '',
+    "every command takes --db PATH (default: the app's own database) and --json; `gmemlab COMMAND --help` for more",
+  );
   return lines.join('\n');
 }
 
@@ -49,7 +56,12 @@ export async function main(argv: string[]): Promise<number> {
   if (command === undefined) throw new UsageError(`unknown command "${name}"\n\n${help()}`);
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...common, ...command.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...common, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\nusage: ${command.usage}`);
   }
@@ -68,6 +80,7 @@ try {
     process.exitCode = 2;
   } else {
     process.stderr.write(`gmemlab: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = err instanceof Error && (err.name === 'StoreOpenError' || err.name === 'RunRequestError') ? 2 : 1;
+    process.exitCode =
+      err instanceof Error && (err.name === 'StoreOpenError' || err.name === 'RunRequestError') ? 2 : 1;
   }
 }

@@ -51,7 +51,8 @@ export async function withApp<T>(values: Record<string, unknown>, body: (app: Ap
 
 /** An experiment ID from the command line: a positive whole number. */
 export function parseExperimentId(text: string): number {
-  if (!/^[1-9]\d{0,15}$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`"${text}" is not an experiment ID (a positive whole number)`);
+  if (!/^[1-9]\d{0,15}$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new UsageError(`"${text}" is not an experiment ID (a positive whole number)`);
   return Number(text);
 }
 
@@ -71,14 +72,18 @@ export function readScenarioFile(path: string): Scenario {
   }
   const checked = validateScenario(raw);
   if (!checked.ok) {
-    throw new UsageError(`${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+    throw new UsageError(
+      `${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+    );
   }
   return checked.value;
 }
 
 /** Every metric of every strategy, one block per strategy. */
 export function formatExperiment(detail: ExperimentDetail): string {
-  const lines = [`experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, model ${detail.modelVersion ?? '?'})`];
+  const lines = [
+    `experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, model ${detail.modelVersion ?? '?'})`,
+  ];
   for (const run of detail.runs) {
     const where = Object.keys(run.point).length === 0 ? '' : ` at ${pointLabel(run.point)}`;
     lines.push('', `${run.strategy}${where}: ${run.status}${run.error === null ? '' : ` (${run.error})`}`);
@@ -91,4 +96,3 @@ export function formatExperiment(detail: ExperimentDetail): string {
   }
   return lines.join('\n');
 }
-

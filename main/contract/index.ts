@@ -9,7 +9,19 @@ import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
 import { sweepSchema, type SweepDefinition } from '../runner/sweep.ts';
 import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
-import type { PerfImportResult, MetricInfo, Preset, Scenario, StrategyId, ValidationIssue, Estimate, CapabilityRow, CostEntry, LatencyDistribution, Method } from '../core/index.ts';
+import type {
+  PerfImportResult,
+  MetricInfo,
+  Preset,
+  Scenario,
+  StrategyId,
+  ValidationIssue,
+  Estimate,
+  CapabilityRow,
+  CostEntry,
+  LatencyDistribution,
+  Method,
+} from '../core/index.ts';
 import { STRATEGY_IDS } from '../core/api.ts';
 import type { Bundle, ImportSummary } from '../store/bundle.ts';
 
@@ -88,13 +100,26 @@ const dottedPath = z
 const finite = z.number().finite();
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/, 'must be a date like 2026-05-13 or an ISO timestamp like 2026-05-13T09:30:00Z');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/,
+    'must be a date like 2026-05-13 or an ISO timestamp like 2026-05-13T09:30:00Z',
+  );
 export const EXPERIMENT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
-const tag = z.string().trim().min(1).max(60).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
+const tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
 
 /** A scenario parameter (base scenario or swept value) within a range, or equal to a value. */
 const parameterFilter = z
-  .object({ path: dottedPath, min: finite.optional(), max: finite.optional(), equals: z.union([finite, z.string().max(200), z.boolean()]).optional() })
+  .object({
+    path: dottedPath,
+    min: finite.optional(),
+    max: finite.optional(),
+    equals: z.union([finite, z.string().max(200), z.boolean()]).optional(),
+  })
   .strict()
   .refine((f) => f.min !== undefined || f.max !== undefined || f.equals !== undefined, 'give min, max or equals');
 /** A metric's mean within a range. */
@@ -128,7 +153,10 @@ const sortDir = z.enum(['asc', 'desc']).default('desc');
 export const experimentQuerySchema = z
   .object({
     ...historyFilterShape,
-    sort: z.object({ by: z.enum(['createdAt', 'finishedAt', 'name', 'status', 'runsTotal']), dir: sortDir }).strict().optional(),
+    sort: z
+      .object({ by: z.enum(['createdAt', 'finishedAt', 'name', 'status', 'runsTotal']), dir: sortDir })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ExperimentQuery = z.output<typeof experimentQuerySchema>;
@@ -139,9 +167,16 @@ export const runQuerySchema = z
     /** Metric keys whose values each returned run carries (the sort and filter metrics always are). */
     include: z.array(dottedPath).max(20).optional(),
     sort: z
-      .object({ by: z.enum(['createdAt', 'finishedAt', 'strategy', 'status', 'experiment', 'metric']), key: dottedPath.optional(), dir: sortDir })
+      .object({
+        by: z.enum(['createdAt', 'finishedAt', 'strategy', 'status', 'experiment', 'metric']),
+        key: dottedPath.optional(),
+        dir: sortDir,
+      })
       .strict()
-      .refine((s) => s.by !== 'metric' || s.key !== undefined, { message: 'sorting by metric needs key', path: ['key'] })
+      .refine((s) => s.by !== 'metric' || s.key !== undefined, {
+        message: 'sorting by metric needs key',
+        path: ['key'],
+      })
       .optional(),
   })
   .strict();
@@ -243,14 +278,22 @@ export interface ScenarioDiff {
   parameters: PathDiff[];
 }
 
-const scenarioRevisionId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a scenario revision id (its content hash)');
+const scenarioRevisionId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a scenario revision id (its content hash)');
 
 export const contract = {
   listPresets: call<Preset[]>()(empty),
   metricCatalogue: call<MetricInfo[]>()(empty),
   validateScenario: call<{ ok: boolean; issues: ValidationIssue[] }>()(z.object({ scenario: z.unknown() }).strict()),
   startExperiment: call<{ experimentId: number; runsTotal: number }>()(
-    z.object({ name: z.string().trim().min(1).max(200).optional(), scenario: scenarioSchema, sweep: sweepSchema.optional() }).strict(),
+    z
+      .object({
+        name: z.string().trim().min(1).max(200).optional(),
+        scenario: scenarioSchema,
+        sweep: sweepSchema.optional(),
+      })
+      .strict(),
   ),
   cancelExperiment: call<{ cancelled: boolean }>()(z.object({ experimentId: id }).strict()),
   listExperiments: call<ExperimentPage>()(experimentQuerySchema),
@@ -269,19 +312,31 @@ export const contract = {
       })
       .strict(),
   ),
-  getScenarioRevision: call<ScenarioRevision>()(z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash') }).strict()),
+  getScenarioRevision: call<ScenarioRevision>()(
+    z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash') }).strict(),
+  ),
   exportBundle: call<Bundle>()(z.object({ experimentIds: z.array(id).min(1).max(10_000) }).strict()),
   /** The bundle is validated in full by the store (bundleSchema) before anything is written. */
   importBundle: call<ImportSummary>()(z.object({ bundle: z.unknown() }).strict()),
   /** Saves a scenario as an immutable revision (its id is its content hash); an edit names its parent. */
   saveScenarioRevision: call<{ id: string; created: boolean }>()(
-    z.object({ scenario: scenarioSchema, parentId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash').optional() }).strict(),
+    z
+      .object({
+        scenario: scenarioSchema,
+        parentId: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash')
+          .optional(),
+      })
+      .strict(),
   ),
   // Workbench UI (sweeps, compare, diff).
   previewSweep: call<SweepPreview>()(z.object({ scenario: scenarioSchema, sweep: sweepSchema }).strict()),
   getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(5000) }).strict()),
   diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
-  diffScenarios: call<ScenarioDiff>()(z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict()),
+  diffScenarios: call<ScenarioDiff>()(
+    z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict(),
+  ),
   // Exports and imports (main/export, main/core/perf-import.ts).
   /** One experiment as a file; PNG comes as base64, every other format as text. */
   exportExperiment: call<ExportedFileBody>()(
@@ -289,7 +344,11 @@ export const contract = {
       .object({
         experimentId: id,
         format: z.enum(EXPORT_FORMATS),
-        metric: z.string().max(200).regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct').optional(),
+        metric: z
+          .string()
+          .max(200)
+          .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct')
+          .optional(),
       })
       .strict(),
   ),
@@ -297,14 +356,18 @@ export const contract = {
   importPerfReport: call<PerfImportSummary>()(
     z
       .object({
-        text: z.string().min(1, 'paste the report text').max(1_000_000, 'is over 1 MB: is this a perf kvm stat report?'),
+        text: z
+          .string()
+          .min(1, 'paste the report text')
+          .max(1_000_000, 'is over 1 MB: is this a perf kvm stat report?'),
         durationSec: z.number().positive().finite().max(1e7).optional(),
         totalExitsPerSec: z.number().positive().finite().max(1e12).optional(),
         base: scenarioSchema.optional(),
       })
       .strict()
       .refine((v) => (v.durationSec === undefined) !== (v.totalExitsPerSec === undefined), {
-        message: 'give either the recording duration (durationSec) or the total exit rate (totalExitsPerSec), not both and not neither',
+        message:
+          'give either the recording duration (durationSec) or the total exit rate (totalExitsPerSec), not both and not neither',
         path: ['durationSec'],
       }),
   ),
@@ -320,7 +383,13 @@ export type CallOutput<K extends CallName> = Contract[K]['output'];
 /** Events pushed from main to the renderer (IPC send, or Server-Sent Events in browser mode). */
 export interface EventMap {
   /** fraction counts runs in progress too (a long simulation moves it before any run is done). */
-  experimentProgress: { experimentId: number; runsDone: number; runsTotal: number; fraction: number; status: ExperimentStatus };
+  experimentProgress: {
+    experimentId: number;
+    runsDone: number;
+    runsTotal: number;
+    fraction: number;
+    status: ExperimentStatus;
+  };
 }
 export type EventName = keyof EventMap;
 export const EVENT_NAMES: EventName[] = ['experimentProgress'];
@@ -328,7 +397,8 @@ export const EVENT_NAMES: EventName[] = ['experimentProgress'];
 /** What every transport carries back: a value, or an error the renderer can show as it is. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
 
-export type ApiErrorCode = 'invalid_input' | 'forbidden' | 'unknown_call' | 'not_found' | 'conflict' | 'too_large' | 'internal';
+export type ApiErrorCode =
+  'invalid_input' | 'forbidden' | 'unknown_call' | 'not_found' | 'conflict' | 'too_large' | 'internal';
 export interface ApiErrorBody {
   code: ApiErrorCode;
   message: string;

@@ -74,7 +74,7 @@ describe('analytic model, worked by hand', () => {
     const m = metricsOf(batched, 'S2');
     expect(m['cost.bystanderIpisPerSec']).toBeCloseTo((2 * 1000) / 8, 9);
     // A page waits (B - 1) / 2P on average for its batch to fill: 3.5 ms at P = 1000 pages/s.
-    expect(m['exposure.kernel.longestWindowUs']).toBeGreaterThan(7 / 1000 * 1e6);
+    expect(m['exposure.kernel.longestWindowUs']).toBeGreaterThan((7 / 1000) * 1e6);
     const bounded = setParameter(batched, 'strategies.S2.flushAfterUs', 2000); // 2 ms bound: 2 pages per flush
     expect(metricsOf(bounded, 'S2')['cost.bystanderIpisPerSec']).toBeCloseTo((2 * 1000) / 2, 9);
   });
@@ -89,7 +89,10 @@ describe('analytic model, worked by hand', () => {
     const batched = metricsOf(setParameter(onePointFive, 'strategies.S2.batchPages', 2), 'S2');
     expect(flushEach['cost.bystanderIpisPerSec']).toBeCloseTo(2 * 1000, 9);
     expect(batched['cost.bystanderIpisPerSec']).toBeCloseTo((2 * 1000 * 2) / 3, 9);
-    expect(batched['exposure.kernel.fraction']! - flushEach['exposure.kernel.fraction']!).toBeCloseTo((2 * (1 / 3)) / 262144, 15);
+    expect(batched['exposure.kernel.fraction']! - flushEach['exposure.kernel.fraction']!).toBeCloseTo(
+      (2 * (1 / 3)) / 262144,
+      15,
+    );
   });
 
   it('S3: two local PTE writes and an INVLPG per page, no IPI, no kernel-wide exposure', () => {
@@ -135,7 +138,10 @@ describe('analytic model, worked by hand', () => {
     const invlpg = out.costTable.find((c) => c.key === 'invlpg')!;
     expect(invlpg.value).toBe(150);
     expect(invlpg.source).toBe('scenario override');
-    expect(metricsOf(setParameter(s, 'host.costs.invlpg', 150), 'S3')['cost.cyclesPerSecPerVcpu']).toBeCloseTo(1000 * (40 + 150), 6);
+    expect(metricsOf(setParameter(s, 'host.costs.invlpg', 150), 'S3')['cost.cyclesPerSecPerVcpu']).toBeCloseTo(
+      1000 * (40 + 150),
+      6,
+    );
   });
 });
 
@@ -166,7 +172,9 @@ describe('analytic model, properties', () => {
     fc.assert(
       fc.property(arbScenario, (s) => {
         const m = metricsOf(s, 'S0');
-        return m['cost.cyclesPerSecHost'] === 0 && m['cost.cyclesPerSecPerVcpu'] === 0 && m['cost.bystanderIpisPerSec'] === 0;
+        return (
+          m['cost.cyclesPerSecHost'] === 0 && m['cost.cyclesPerSecPerVcpu'] === 0 && m['cost.bystanderIpisPerSec'] === 0
+        );
       }),
     );
   });
@@ -188,7 +196,10 @@ describe('analytic model, properties', () => {
     fc.assert(
       fc.property(arbScenario, fc.double({ min: 1, max: 1e5, noNaN: true }), (s, extra) => {
         const noisier = setParameter(s, 'host.irqPerSecPerCpu', s.host.irqPerSecPerCpu + extra);
-        return metricsOf(noisier, 'S4')['exposure.kvm.irqNmiWithGuestMappedPerSec']! > metricsOf(s, 'S4')['exposure.kvm.irqNmiWithGuestMappedPerSec']!;
+        return (
+          metricsOf(noisier, 'S4')['exposure.kvm.irqNmiWithGuestMappedPerSec']! >
+          metricsOf(s, 'S4')['exposure.kvm.irqNmiWithGuestMappedPerSec']!
+        );
       }),
     );
   });
@@ -206,7 +217,9 @@ describe('analytic model, properties', () => {
   it('every metric is a finite number for every strategy (storable, exportable)', () => {
     fc.assert(
       fc.property(arbScenario, (s) =>
-        runAnalytic(s).strategies.every((r) => Object.values(r.metrics).every((e) => Number.isFinite(e.mean) && e.mean >= 0)),
+        runAnalytic(s).strategies.every((r) =>
+          Object.values(r.metrics).every((e) => Number.isFinite(e.mean) && e.mean >= 0),
+        ),
       ),
     );
   });
@@ -215,6 +228,7 @@ describe('analytic model, properties', () => {
 describe('metric catalogue', () => {
   it('describes exactly the metrics every strategy returns, no more, no fewer', () => {
     const catalogue = new Set(METRIC_CATALOGUE.filter((m) => m.onlyFrom === undefined).map((m) => m.key));
-    for (const r of runAnalytic(PRESETS[0]!.scenario).strategies) expect(new Set(Object.keys(r.metrics))).toEqual(catalogue);
+    for (const r of runAnalytic(PRESETS[0]!.scenario).strategies)
+      expect(new Set(Object.keys(r.metrics))).toEqual(catalogue);
   });
 });

@@ -26,7 +26,14 @@ const TOUCHPOINT_CONTEXTS = TOUCHPOINT_IDS.map((id) => ({ id, context: TOUCHPOIN
 function touchpointsOf(s: Scenario): Touchpoint[] {
   return TOUCHPOINT_CONTEXTS.map(({ id, context }) => {
     const spec = s.workload.touchpoints[id];
-    return { id, context, ratePerSec: spec.ratePerSec, pagesPerEvent: spec.pagesPerEvent, bytesPerEvent: spec.bytesPerEvent, write: spec.write };
+    return {
+      id,
+      context,
+      ratePerSec: spec.ratePerSec,
+      pagesPerEvent: spec.pagesPerEvent,
+      bytesPerEvent: spec.bytesPerEvent,
+      write: spec.write,
+    };
   });
 }
 
@@ -60,9 +67,17 @@ interface Breakdown {
   peakPagesMapped: number;
 }
 
-const zeroPerEvent = (): Record<TouchpointId, number> => ({ mmio: 0, pio: 0, nestedTdp: 0, pfnCache: 0, hypercall: 0, postCopy: 0, migration: 0, virtio: 0, snapshot: 0 });
-
-
+const zeroPerEvent = (): Record<TouchpointId, number> => ({
+  mmio: 0,
+  pio: 0,
+  nestedTdp: 0,
+  pfnCache: 0,
+  hypercall: 0,
+  postCopy: 0,
+  migration: 0,
+  virtio: 0,
+  snapshot: 0,
+});
 
 /** Huge pages broken up when guest memory leaves the direct map at `granularity`. */
 function directMapSplits(s: Scenario, granularity: '4K' | '2M' | '1G'): number {
@@ -76,7 +91,8 @@ function directMapSplits(s: Scenario, granularity: '4K' | '2M' | '1G'): number {
 
 const always = (ctx: Context) => ({ fraction: 1, longestWindowUs: ctx.runUs });
 const never = { fraction: 0, longestWindowUs: 0 };
-const partly = (ctx: Context, fraction: number) => (fraction <= 0 ? never : fraction >= 1 ? always(ctx) : { fraction, longestWindowUs: ctx.runUs });
+const partly = (ctx: Context, fraction: number) =>
+  fraction <= 0 ? never : fraction >= 1 ? always(ctx) : { fraction, longestWindowUs: ctx.runUs };
 
 /** Exposure of the VMM (and of kernel code in its address space) under S2-S5. */
 function vmmExposure(ctx: Context) {
@@ -107,7 +123,8 @@ function mmapEverything(ctx: Context): Breakdown {
   const { s, c } = ctx;
   const perEvent = zeroPerEvent();
   // KVM uses uaccess through the memslot HVA: STAC/CLAC and a user page walk per page.
-  for (const tp of ctx.tps) if (tp.context === 'kvm') perEvent[tp.id] = tp.pagesPerEvent * (c.stac + c.clac + c.pageWalk);
+  for (const tp of ctx.tps)
+    if (tp.context === 'kvm') perEvent[tp.id] = tp.pagesPerEvent * (c.stac + c.clac + c.pageWalk);
   return {
     perEvent,
     perVcpuFixed: 0,
@@ -207,7 +224,14 @@ function onDemandDirectMap(ctx: Context): Breakdown {
     const afterRestore =
       eventsPerSec === 0
         ? 0
-        : tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * c.pteUpdate) : 0), 0) / eventsPerSec;
+        : tps.reduce(
+            (n, t) =>
+              n +
+              (t.pagesPerEvent > 0
+                ? t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * c.pteUpdate)
+                : 0),
+            0,
+          ) / eventsPerSec;
     const flushWindowSec = (afterRestore + flushCycles) / hz + lockWaitSec;
     if (eventsPerSec > 0) {
       // An initiator's batch is empty from a flush until its next event (mean 1 / events rate),
@@ -216,10 +240,16 @@ function onDemandDirectMap(ctx: Context): Breakdown {
       noneMapped *= (1 - mappedSec / (1 / eventsPerSec + mappedSec)) ** count;
     }
     for (const [i, t] of tps.entries()) {
-      perEvent[t.id] = t.pagesPerEvent * 2 * c.pteUpdate + batches.closes[i]! * flushCycles + 2 * lockWaitSec * hz + (t.context === 'vmm' ? syscallCopy(ctx, t) : 0);
+      perEvent[t.id] =
+        t.pagesPerEvent * 2 * c.pteUpdate +
+        batches.closes[i]! * flushCycles +
+        2 * lockWaitSec * hz +
+        (t.context === 'vmm' ? syscallCopy(ctx, t) : 0);
       const flushes = count * t.ratePerSec * batches.closes[i]!;
       flushesPerSec += flushes;
-      receiverCycles += (N - 1) * (flushes * c.ipiReceiveWork + count * t.ratePerSec * batches.closesOverCeiling[i]! * c.tlbRefillAfterFlush);
+      receiverCycles +=
+        (N - 1) *
+        (flushes * c.ipiReceiveWork + count * t.ratePerSec * batches.closesOverCeiling[i]! * c.tlbRefillAfterFlush);
       peak = Math.max(peak, count * batches.mostPages[i]!);
     }
     if (P > 0) {
@@ -229,7 +259,10 @@ function onDemandDirectMap(ctx: Context): Breakdown {
       longestSec = Math.max(longestSec, batches.firstPageWaitSec + flushWindowSec);
     }
   }
-  const exposed = mappedPages === 0 ? never : { fraction: Math.min(1, mappedPages / ctx.guestPages), longestWindowUs: longestSec * 1e6 };
+  const exposed =
+    mappedPages === 0
+      ? never
+      : { fraction: Math.min(1, mappedPages / ctx.guestPages), longestWindowUs: longestSec * 1e6 };
   return {
     perEvent,
     perVcpuFixed: 0,
@@ -264,8 +297,13 @@ function perCpuWindow(ctx: Context): Breakdown {
     if (t.ratePerSec > 0) longestSec = Math.max(longestSec, windowSec);
     if (t.context === 'kvm') vcpuMappedTime += t.ratePerSec * t.pagesPerEvent * windowSec;
   }
-  const maxKvmPages = Math.max(0, ...ctx.tps.filter((t) => t.context === 'kvm' && t.ratePerSec > 0).map((t) => t.pagesPerEvent));
-  const maxVmmPages = ctx.vmmViaSyscall ? Math.max(0, ...ctx.tps.filter((t) => t.context === 'vmm' && t.ratePerSec > 0).map((t) => t.pagesPerEvent)) : 0;
+  const maxKvmPages = Math.max(
+    0,
+    ...ctx.tps.filter((t) => t.context === 'kvm' && t.ratePerSec > 0).map((t) => t.pagesPerEvent),
+  );
+  const maxVmmPages = ctx.vmmViaSyscall
+    ? Math.max(0, ...ctx.tps.filter((t) => t.context === 'vmm' && t.ratePerSec > 0).map((t) => t.pagesPerEvent))
+    : 0;
   return {
     perEvent,
     perVcpuFixed: 0,
@@ -275,7 +313,10 @@ function perCpuWindow(ctx: Context): Breakdown {
     exposure: {
       // Only the CPU doing the access has the slot mapped, with preemption off: only its IRQ/NMI handlers can run meanwhile.
       kernel: never,
-      kvm: mappedPages === 0 ? never : { fraction: Math.min(1, mappedPages / ctx.guestPages), longestWindowUs: longestSec * 1e6 },
+      kvm:
+        mappedPages === 0
+          ? never
+          : { fraction: Math.min(1, mappedPages / ctx.guestPages), longestWindowUs: longestSec * 1e6 },
       vmm: vmmExposure(ctx),
       userspace: never,
     },
@@ -294,7 +335,9 @@ function kvmOnlyCr3(ctx: Context): Breakdown {
   // without its CR3): KVM's CR3 is held while inside KVM_RUN.
   // vcpu_load: switch at vcpu_load/put only, i.e. at sched-in/out; held while the thread runs,
   // including the VMM's own exit handling in between KVM_RUN calls.
-  const crossingsPerSec = kvmRun ? s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu : s.vm.schedInsPerSecPerVcpu;
+  const crossingsPerSec = kvmRun
+    ? s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu
+    : s.vm.schedInsPerSecPerVcpu;
   const held = kvmRun ? s.vm.inKvmRunFraction : 1;
   const perEvent = zeroPerEvent();
   for (const t of ctx.tps) {
@@ -311,7 +354,8 @@ function kvmOnlyCr3(ctx: Context): Breakdown {
     lockUtilization: 0,
     exposure: {
       kernel: never,
-      kvm: kvmFraction === 0 ? never : { fraction: kvmFraction, longestWindowUs: Math.min(ctx.runUs, meanHoldSec * 1e6) },
+      kvm:
+        kvmFraction === 0 ? never : { fraction: kvmFraction, longestWindowUs: Math.min(ctx.runUs, meanHoldSec * 1e6) },
       vmm: vmmExposure(ctx),
       userspace: never,
     },

@@ -7,7 +7,13 @@ import { Prng } from './des/prng.ts';
 describe('batchShape', () => {
   it('one page per event: B events, the k-th page waits B - k gaps, one flush per B events', () => {
     const shape = batchShape([{ ratePerSec: 1000, pagesPerEvent: 1 }], 8, 33);
-    expect(shape).toEqual({ eventsPerBatch: 8, pagesPerBatch: 8, waitingPageGaps: 28, closes: [1 / 8], closesOverCeiling: [0] });
+    expect(shape).toEqual({
+      eventsPerBatch: 8,
+      pagesPerBatch: 8,
+      waitingPageGaps: 28,
+      closes: [1 / 8],
+      closesOverCeiling: [0],
+    });
   });
 
   it('1.5 pages per event, B = 2: worked by hand', () => {
@@ -23,21 +29,30 @@ describe('batchShape', () => {
   });
 
   it('keeps Wald: pages per batch = mean pages x events per batch, and one close per batch', () => {
-    const source = fc.record({ ratePerSec: fc.double({ min: 1, max: 1e5, noNaN: true }), pagesPerEvent: fc.oneof(fc.constant(0), fc.double({ min: 0.05, max: 40, noNaN: true })) });
+    const source = fc.record({
+      ratePerSec: fc.double({ min: 1, max: 1e5, noNaN: true }),
+      pagesPerEvent: fc.oneof(fc.constant(0), fc.double({ min: 0.05, max: 40, noNaN: true })),
+    });
     fc.assert(
-      fc.property(fc.array(source, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 300 }), (sources, batch) => {
-        const shape = batchShape(sources, batch, 33);
-        const events = sources.reduce((n, s) => n + (s.pagesPerEvent > 0 ? s.ratePerSec : 0), 0);
-        if (events === 0) {
-          expect(shape.eventsPerBatch).toBe(0);
-          return;
-        }
-        const meanPages = sources.reduce((n, s) => n + s.ratePerSec * s.pagesPerEvent, 0) / events;
-        expect(shape.pagesPerBatch).toBeCloseTo(meanPages * shape.eventsPerBatch, 6);
-        expect(shape.pagesPerBatch).toBeGreaterThanOrEqual(batch - 1e-9);
-        const closesPerBatch = sources.reduce((n, s, i) => n + (s.pagesPerEvent > 0 ? (s.ratePerSec / events) * shape.closes[i]! : 0), 0) * shape.eventsPerBatch;
-        expect(closesPerBatch).toBeCloseTo(1, 9);
-      }),
+      fc.property(
+        fc.array(source, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 300 }),
+        (sources, batch) => {
+          const shape = batchShape(sources, batch, 33);
+          const events = sources.reduce((n, s) => n + (s.pagesPerEvent > 0 ? s.ratePerSec : 0), 0);
+          if (events === 0) {
+            expect(shape.eventsPerBatch).toBe(0);
+            return;
+          }
+          const meanPages = sources.reduce((n, s) => n + s.ratePerSec * s.pagesPerEvent, 0) / events;
+          expect(shape.pagesPerBatch).toBeCloseTo(meanPages * shape.eventsPerBatch, 6);
+          expect(shape.pagesPerBatch).toBeGreaterThanOrEqual(batch - 1e-9);
+          const closesPerBatch =
+            sources.reduce((n, s, i) => n + (s.pagesPerEvent > 0 ? (s.ratePerSec / events) * shape.closes[i]! : 0), 0) *
+            shape.eventsPerBatch;
+          expect(closesPerBatch).toBeCloseTo(1, 9);
+        },
+      ),
       { numRuns: 200, seed: 11 },
     );
   });
@@ -74,11 +89,15 @@ describe('batchShape', () => {
     expect(events / batches).toBeCloseTo(shape.eventsPerBatch, 1);
     expect(Math.abs(waiting / batches / shape.waitingPageGaps - 1)).toBeLessThan(0.01);
     expect(Math.abs(pages / batches / shape.pagesPerBatch - 1)).toBeLessThan(0.01);
-    const overPerBatch = sources.reduce((n, s, i) => n + (s.ratePerSec / total) * shape.closesOverCeiling[i]!, 0) * shape.eventsPerBatch;
+    const overPerBatch =
+      sources.reduce((n, s, i) => n + (s.ratePerSec / total) * shape.closesOverCeiling[i]!, 0) * shape.eventsPerBatch;
     expect(Math.abs(over / batches - overPerBatch)).toBeLessThan(0.01);
   });
 
   it('gives an empty shape for sources of no pages', () => {
-    expect(batchShape([{ ratePerSec: 100, pagesPerEvent: 0 }], 4, 33)).toMatchObject({ eventsPerBatch: 0, closes: [0] });
+    expect(batchShape([{ ratePerSec: 100, pagesPerEvent: 0 }], 4, 33)).toMatchObject({
+      eventsPerBatch: 0,
+      closes: [0],
+    });
   });
 });

@@ -36,7 +36,8 @@ export const DEFAULT_COSTS: CostEntry[] = [
     label: 'VM exit + entry round trip',
     value: 1350,
     unit: 'cycles',
-    source: 'linux-kernel, Dec 2020, "KVM: SVM: use vmsave/vmload for saving/restoring additional host state" (cycle stamps around VMRUN)',
+    source:
+      'linux-kernel, Dec 2020, "KVM: SVM: use vmsave/vmload for saving/restoring additional host state" (cycle stamps around VMRUN)',
     hardware: 'AMD (SVM), as posted',
     note: 'VMRUN to #VMEXIT segment inside a ~2,530-cycle KVM_RUN; kvm-unit-tests vmexit measures it on a given host. Only used as the baseline of exit latency; identical for every strategy.',
   },
@@ -54,7 +55,8 @@ export const DEFAULT_COSTS: CostEntry[] = [
     label: 'nested exit (L2 to L1 through L0)',
     value: 18890,
     unit: 'cycles',
-    source: 'KVM commit "x86/kvm/vmx: use enlightened VMCS ... static key" (Vitaly Kuznetsov): tight CPUID loop in a nested guest',
+    source:
+      'KVM commit "x86/kvm/vmx: use enlightened VMCS ... static key" (Vitaly Kuznetsov): tight CPUID loop in a nested guest',
     hardware: 'KVM on Hyper-V, as posted (8,304 with enlightened VMCS)',
     note: 'Baseline of nested TDP fault latency; identical for every strategy.',
   },
@@ -117,7 +119,8 @@ export const DEFAULT_COSTS: CostEntry[] = [
     label: 'INVLPG (local, one page)',
     value: 200,
     unit: 'cycles',
-    source: 'estimate: the AMD64 optimization guide lists 80 cycles in 64-bit mode (K8, as quoted at zwillow.blogspot.com, 2006); costs.md gives an unsourced 100-250',
+    source:
+      'estimate: the AMD64 optimization guide lists 80 cycles in 64-bit mode (K8, as quoted at zwillow.blogspot.com, 2006); costs.md gives an unsourced 100-250',
     hardware: 'x86 (80 cycles: AMD K8)',
     note: 'No modern primary figure found. 200 sits in the upper part of 80-250 because INVLPG of a global page with PTI/PCID is slower on recent Intel parts. Sweep it where it matters (S3 pays it per page).',
   },
@@ -153,7 +156,8 @@ export const DEFAULT_COSTS: CostEntry[] = [
     label: 'TLB shootdown, fixed part (initiator)',
     value: 2500,
     unit: 'cycles',
-    source: 'secondary: unseel.com "TLB shootdown"; onedfrk newsletter 2026-05-25/27: ~1 us base + ~0.2 us per receiving CPU',
+    source:
+      'secondary: unseel.com "TLB shootdown"; onedfrk newsletter 2026-05-25/27: ~1 us base + ~0.2 us per receiving CPU',
     hardware: 'modern Xeons; 1 us converted at 2.5 GHz',
     note: 'Fit: 4 CPUs ~1.6 us, 64 ~14 us, 256 ~50 us. A primary microbenchmark (Amit et al., USENIX ATC 2017) is still to be checked.',
   },
@@ -189,7 +193,8 @@ export const DEFAULT_COSTS: CostEntry[] = [
     label: 'userfaultfd fault round trip',
     value: 19500,
     unit: 'cycles',
-    source: 'makedist.com, "Measuring userfaultfd page-fault latency" (2016): mean 7.8 us over 100,000 faults; 19,500 cycles at 2.5 GHz',
+    source:
+      'makedist.com, "Measuring userfaultfd page-fault latency" (2016): mean 7.8 us over 100,000 faults; 19,500 cycles at 2.5 GHz',
     hardware: 'idle x86 desktop',
     note: 'Fault, wake of the handler thread, UFFDIO_COPY, wake of the faulting thread; excludes fetching the page over the network. Baseline of post-copy fault latency; identical for every strategy.',
   },
@@ -207,7 +212,9 @@ export const DEFAULT_COSTS: CostEntry[] = [
 for (const entry of DEFAULT_COSTS) Object.freeze(entry);
 Object.freeze(DEFAULT_COSTS);
 
-export const DEFAULT_COST_TABLE: CostTable = Object.fromEntries(DEFAULT_COSTS.map((c) => [c.key, c.value])) as CostTable;
+export const DEFAULT_COST_TABLE: CostTable = Object.fromEntries(
+  DEFAULT_COSTS.map((c) => [c.key, c.value]),
+) as CostTable;
 
 /** The full table a scenario runs with: every default, with the scenario's overrides applied and marked. */
 export function resolveCostEntries(overrides: Partial<Record<CostKey, number | undefined>>): CostEntry[] {
@@ -215,7 +222,12 @@ export function resolveCostEntries(overrides: Partial<Record<CostKey, number | u
   return DEFAULT_COSTS.map((entry) => {
     const value = overrides[entry.key as CostKey];
     if (value === undefined || value === entry.value) return entry;
-    return { ...entry, value, source: 'scenario override', note: `default ${entry.value} ${entry.unit} (${entry.source}) overridden by the scenario` };
+    return {
+      ...entry,
+      value,
+      source: 'scenario override',
+      note: `default ${entry.value} ${entry.unit} (${entry.source}) overridden by the scenario`,
+    };
   });
 }
 

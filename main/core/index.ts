@@ -13,16 +13,40 @@
 //   parsePerfKvmStat, scenarioFromPerfReport   perf kvm stat import
 export * from './api.ts';
 export { runAnalytic, FULL_FLUSH_CEILING } from './analytic.ts';
-export { COST_KEYS, DEFAULT_COSTS, DEFAULT_COST_TABLE, costTableOf, resolveCostEntries, type CostKey, type CostTable } from './costs.ts';
+export {
+  COST_KEYS,
+  DEFAULT_COSTS,
+  DEFAULT_COST_TABLE,
+  costTableOf,
+  resolveCostEntries,
+  type CostKey,
+  type CostTable,
+} from './costs.ts';
 export { ATTACKER_CONTEXTS, METRIC_CATALOGUE, METRIC_KEYS, type AttackerContext } from './metrics.ts';
 export { parameterPaths, runPlan, setParameter } from './params.ts';
-export { mapExitReason, parsePerfKvmStat, PERF_IMPORT_BASE_PRESET, PerfImportError, scenarioFromPerfReport, type PerfImportResult, type PerfKvmStatReport, type PerfRateBasis } from './perf-import.ts';
+export {
+  mapExitReason,
+  parsePerfKvmStat,
+  PERF_IMPORT_BASE_PRESET,
+  PerfImportError,
+  scenarioFromPerfReport,
+  type PerfImportResult,
+  type PerfKvmStatReport,
+  type PerfRateBasis,
+} from './perf-import.ts';
 export { PRESETS, type Preset } from './presets.ts';
 export { scenarioSchema, validateScenario, type Scenario, type TouchpointSpec } from './scenario.ts';
 export { STRATEGY_NAMES, capabilityOf, enabledStrategies } from './strategies.ts';
 export { TOUCHPOINTS, TOUCHPOINT_IDS, type TouchpointId } from './touchpoints.ts';
 export { MODEL_VERSION } from './version.ts';
-export { checkSimulationSize, MAX_EVENTS_PER_RUN, runDes, runScenario, SimulationTooLargeError, type DesHooks } from './des/run.ts';
+export {
+  checkSimulationSize,
+  MAX_EVENTS_PER_RUN,
+  runDes,
+  runScenario,
+  SimulationTooLargeError,
+  type DesHooks,
+} from './des/run.ts';
 export { SimulationCancelled } from './des/simulate.ts';
 
 import type { Scenario } from './scenario.ts';

@@ -12,21 +12,25 @@ import { enabledStrategies } from './strategies.ts';
  */
 export function setParameter(scenario: Scenario, path: string, value: unknown): Scenario {
   const keys = path.split('.');
-  if (keys.some((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype')) throw new Error(`"${path}" is not a field path`);
+  if (keys.some((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype'))
+    throw new Error(`"${path}" is not a field path`);
   const copy = structuredClone(scenario) as unknown as Record<string, unknown>;
   let node: Record<string, unknown> = copy;
   for (const [i, key] of keys.entries()) {
     const last = i === keys.length - 1;
-    if (!Object.hasOwn(node, key) && !last) throw new Error(`"${keys.slice(0, i + 1).join('.')}" is not a field of the scenario`);
+    if (!Object.hasOwn(node, key) && !last)
+      throw new Error(`"${keys.slice(0, i + 1).join('.')}" is not a field of the scenario`);
     const current = node[key];
     if (last && current === undefined) {
       node[key] = value;
     } else if (last) {
       if (current === null || typeof current === 'object') throw new Error(`"${path}" is a group, not a value`);
-      if (typeof current !== typeof value) throw new Error(`"${path}" takes a ${typeof current}, not a ${typeof value}`);
+      if (typeof current !== typeof value)
+        throw new Error(`"${path}" takes a ${typeof current}, not a ${typeof value}`);
       node[key] = value;
     } else {
-      if (current === null || typeof current !== 'object' || Array.isArray(current)) throw new Error(`"${keys.slice(0, i + 1).join('.')}" has no fields`);
+      if (current === null || typeof current !== 'object' || Array.isArray(current))
+        throw new Error(`"${keys.slice(0, i + 1).join('.')}" has no fields`);
       node = current as Record<string, unknown>;
     }
   }
@@ -40,16 +44,22 @@ export function parameterPaths(scenario: Scenario): { path: string; type: 'numbe
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
     for (const [key, value] of Object.entries(node)) {
       const path = prefix === '' ? key : `${prefix}.${key}`;
-      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') out.push({ path, type: typeof value as 'number' | 'boolean' | 'string' });
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string')
+        out.push({ path, type: typeof value as 'number' | 'boolean' | 'string' });
       else walk(value, path);
     }
   };
   walk(scenario, '');
-  for (const key of COST_KEYS) if (scenario.host.costs[key] === undefined) out.push({ path: `host.costs.${key}`, type: 'number' });
+  for (const key of COST_KEYS)
+    if (scenario.host.costs[key] === undefined) out.push({ path: `host.costs.${key}`, type: 'number' });
   return out.filter((p) => p.path !== 'format');
 }
 
 export function runPlan(scenario: Scenario): { method: Method; strategies: StrategyId[]; seeds: number[] } {
   const method = scenario.simulation.method;
-  return { method, strategies: enabledStrategies(scenario), seeds: method === 'des' ? [...scenario.simulation.seeds] : [] };
+  return {
+    method,
+    strategies: enabledStrategies(scenario),
+    seeds: method === 'des' ? [...scenario.simulation.seeds] : [],
+  };
 }

@@ -16,7 +16,16 @@ describe('parsePerfKvmStat', () => {
   it('reads the x86 sample, rows cut with [..], and its totals', () => {
     const r = parsePerfKvmStat(x86);
     expect(r.rows.map((row) => row.name)).toEqual(['EPT_VIOLATION', 'MSR_WRITE', 'EXTERNAL_INTERRUPT']);
-    expect(r.rows[0]).toEqual({ name: 'EPT_VIOLATION', samples: 760998, samplesPct: 54.85, timePct: 7.23, minUs: 0.92, maxUs: 31765.89, avgUs: 7.78, relStddevPct: 1.46 });
+    expect(r.rows[0]).toEqual({
+      name: 'EPT_VIOLATION',
+      samples: 760998,
+      samplesPct: 54.85,
+      timePct: 7.23,
+      minUs: 0.92,
+      maxUs: 31765.89,
+      avgUs: 7.78,
+      relStddevPct: 1.46,
+    });
     expect(r.cut).toBe(true);
     expect(r.totalSamples).toBe(1387305);
     expect(r.totalTimeUs).toBe(81900258.99);
@@ -31,13 +40,19 @@ describe('parsePerfKvmStat', () => {
   });
 
   it('reads the old layout without min and max columns', () => {
-    const old = ['             VM-EXIT    Samples  Samples%     Time%         Avg time', '', '      EPT_MISCONFIG      1000    100.00%   100.00%      3.10us ( +-   2.00% )', ''].join('\n');
+    const old = [
+      '             VM-EXIT    Samples  Samples%     Time%         Avg time',
+      '',
+      '      EPT_MISCONFIG      1000    100.00%   100.00%      3.10us ( +-   2.00% )',
+      '',
+    ].join('\n');
     const r = parsePerfKvmStat(old);
     expect(r.rows[0]).toMatchObject({ name: 'EPT_MISCONFIG', samples: 1000, minUs: null, maxUs: null, avgUs: 3.1 });
   });
 
   it('refuses reports of another kind and text that is no report, saying what it needs', () => {
-    const msr = '  MSR Access    Samples  Samples%     Time%    Min Time    Max Time         Avg time\n\n  0x10:rdmsr   100 100.00% 100.00% 1.00us 1.00us 1.00us ( +- 0.00% )\n';
+    const msr =
+      '  MSR Access    Samples  Samples%     Time%    Min Time    Max Time         Avg time\n\n  0x10:rdmsr   100 100.00% 100.00% 1.00us 1.00us 1.00us ( +- 0.00% )\n';
     expect(() => parsePerfKvmStat(msr)).toThrow('this is a "MSR Access" report; gmemlab needs the VM-EXIT report');
     expect(() => parsePerfKvmStat('hello world')).toThrow('no VM-EXIT table found');
     expect(() => parsePerfKvmStat('')).toThrow('the report is empty');
@@ -80,7 +95,12 @@ describe('scenarioFromPerfReport', () => {
     expect(flat.unmapped.map((u) => u.exit)).toContain('EPT_VIOLATION');
     const nested = scenarioFromPerfReport(report, { totalExitsPerSec: 100_000 }, setParameter(base, 'vm.nested', true));
     // share of all samples (the report's own total) x total rate / vCPUs
-    expect(nested.scenario.workload.touchpoints.nestedTdp.ratePerSec).toBeCloseTo(((760998 / 1387305) * 100_000) / 8, 6);
-    expect(() => scenarioFromPerfReport(report, { durationSec: 0 }, base)).toThrow('duration must be a positive number');
+    expect(nested.scenario.workload.touchpoints.nestedTdp.ratePerSec).toBeCloseTo(
+      ((760998 / 1387305) * 100_000) / 8,
+      6,
+    );
+    expect(() => scenarioFromPerfReport(report, { durationSec: 0 }, base)).toThrow(
+      'duration must be a positive number',
+    );
   });
 });

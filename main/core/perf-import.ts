@@ -32,26 +32,47 @@ export class PerfImportError extends Error {
 const OTHER_KINDS = ['IO Port Access', 'MMIO Access', 'MSR Access'];
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
 const ROW = new RegExp(
-  String.raw`^\s*([A-Za-z_][\w.-]*)\s+(\d+)\s+` + NUMBER + String.raw`%\s+` + NUMBER + String.raw`%\s+` +
-    String.raw`(?:` + NUMBER + String.raw`us\s+` + NUMBER + String.raw`us\s+)?` + NUMBER + String.raw`us` +
-    String.raw`(?:\s*\(\s*\+-\s*` + NUMBER + String.raw`%\s*\))?\s*$`,
+  String.raw`^\s*([A-Za-z_][\w.-]*)\s+(\d+)\s+` +
+    NUMBER +
+    String.raw`%\s+` +
+    NUMBER +
+    String.raw`%\s+` +
+    String.raw`(?:` +
+    NUMBER +
+    String.raw`us\s+` +
+    NUMBER +
+    String.raw`us\s+)?` +
+    NUMBER +
+    String.raw`us` +
+    String.raw`(?:\s*\(\s*\+-\s*` +
+    NUMBER +
+    String.raw`%\s*\))?\s*$`,
 );
 const TOTAL = /Total Samples:\s*(\d+),\s*Total events handled time:\s*([\d.]+)us/;
 
 /** Parses the report text; throws PerfImportError with a plain reason on anything else. */
 export function parsePerfKvmStat(text: string): PerfKvmStatReport {
-  if (typeof text !== 'string' || text.trim() === '') throw new PerfImportError('the report is empty: paste the output of `perf kvm stat report`');
+  if (typeof text !== 'string' || text.trim() === '')
+    throw new PerfImportError('the report is empty: paste the output of `perf kvm stat report`');
   if (text.length > 5_000_000) throw new PerfImportError('the report is over 5 MB: that is not a perf kvm stat report');
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => /^\s*VM-EXIT\s+Samples\s+Samples%/.test(l));
   if (headerIndex < 0) {
     const other = OTHER_KINDS.find((kind) => lines.some((l) => new RegExp(String.raw`^\s*${kind}\s+Samples`).test(l)));
     if (other !== undefined) {
-      throw new PerfImportError(`this is a "${other}" report; gmemlab needs the VM-EXIT report (perf kvm stat report --event=vmexit)`);
+      throw new PerfImportError(
+        `this is a "${other}" report; gmemlab needs the VM-EXIT report (perf kvm stat report --event=vmexit)`,
+      );
     }
-    throw new PerfImportError('no VM-EXIT table found: expected a header line "VM-EXIT  Samples  Samples%  Time% ..." from `perf kvm stat report`');
+    throw new PerfImportError(
+      'no VM-EXIT table found: expected a header line "VM-EXIT  Samples  Samples%  Time% ..." from `perf kvm stat report`',
+    );
   }
-  const scope = lines.slice(0, headerIndex).map((l) => /Analyze events for (.*):/.exec(l)?.[1]).find((m) => m !== undefined) ?? 'all VMs, all VCPUs';
+  const scope =
+    lines
+      .slice(0, headerIndex)
+      .map((l) => /Analyze events for (.*):/.exec(l)?.[1])
+      .find((m) => m !== undefined) ?? 'all VMs, all VCPUs';
   const rows: PerfExitRow[] = [];
   let cut = false;
   let totalSamples: number | null = null;
@@ -85,7 +106,10 @@ export function parsePerfKvmStat(text: string): PerfKvmStatReport {
       relStddevPct: m[8] === undefined ? null : Number(m[8]),
     });
   }
-  if (unreadable.length > 0) throw new PerfImportError(`could not read ${unreadable.length} row(s) of the VM-EXIT table, first: "${unreadable[0]}"`);
+  if (unreadable.length > 0)
+    throw new PerfImportError(
+      `could not read ${unreadable.length} row(s) of the VM-EXIT table, first: "${unreadable[0]}"`,
+    );
   if (rows.length === 0) throw new PerfImportError('the VM-EXIT table has no rows');
   const pctSum = rows.reduce((n, r) => n + r.samplesPct, 0);
   if (pctSum < 99) cut = true;
@@ -97,20 +121,43 @@ export interface ExitMapping {
   reason: string;
 }
 
-const NESTED_VMX = ['VMLAUNCH', 'VMRESUME', 'VMREAD', 'VMWRITE', 'VMPTRLD', 'VMPTRST', 'VMCLEAR', 'VMXON', 'VMXOFF', 'INVEPT', 'INVVPID', 'VMRUN', 'VMLOAD', 'VMSAVE'];
+const NESTED_VMX = [
+  'VMLAUNCH',
+  'VMRESUME',
+  'VMREAD',
+  'VMWRITE',
+  'VMPTRLD',
+  'VMPTRST',
+  'VMCLEAR',
+  'VMXON',
+  'VMXOFF',
+  'INVEPT',
+  'INVVPID',
+  'VMRUN',
+  'VMLOAD',
+  'VMSAVE',
+];
 
 /** Which touchpoint an exit reason is, given whether the guest is a nested hypervisor. */
 export function mapExitReason(name: string, nested: boolean): ExitMapping {
   const n = name.toUpperCase();
-  if (n === 'EPT_MISCONFIG') return { touchpoint: 'mmio', reason: 'MMIO on EPT: KVM fetches and decodes the instruction' };
+  if (n === 'EPT_MISCONFIG')
+    return { touchpoint: 'mmio', reason: 'MMIO on EPT: KVM fetches and decodes the instruction' };
   if (n === 'DABT_LOW') return { touchpoint: 'mmio', reason: 'arm64 MMIO data abort' };
-  if (n === 'IO_INSTRUCTION' || n === 'IOIO') return { touchpoint: 'pio', reason: 'port I/O (string forms touch the buffer)' };
-  if (n === 'VMCALL' || n === 'VMMCALL' || n === 'HVC64' || n === 'HVC32') return { touchpoint: 'hypercall', reason: 'hypercall, possibly with a guest buffer' };
-  if (NESTED_VMX.includes(n)) return { touchpoint: 'nestedTdp', reason: 'nested virtualization instruction: KVM reads L1 state in guest memory' };
+  if (n === 'IO_INSTRUCTION' || n === 'IOIO')
+    return { touchpoint: 'pio', reason: 'port I/O (string forms touch the buffer)' };
+  if (n === 'VMCALL' || n === 'VMMCALL' || n === 'HVC64' || n === 'HVC32')
+    return { touchpoint: 'hypercall', reason: 'hypercall, possibly with a guest buffer' };
+  if (NESTED_VMX.includes(n))
+    return { touchpoint: 'nestedTdp', reason: 'nested virtualization instruction: KVM reads L1 state in guest memory' };
   if (n === 'EPT_VIOLATION' || n === 'NPF' || n === 'IABT_LOW') {
     return nested
       ? { touchpoint: 'nestedTdp', reason: 'stage-2 fault of a nested hypervisor: KVM walks L1 page tables' }
-      : { touchpoint: null, reason: 'stage-2 fault: KVM maps guest memory but does not read it (counts as nested TDP only for a nested guest)' };
+      : {
+          touchpoint: null,
+          reason:
+            'stage-2 fault: KVM maps guest memory but does not read it (counts as nested TDP only for a nested guest)',
+        };
   }
   return { touchpoint: null, reason: 'does not read guest memory itself (costs an exit only)' };
 }
@@ -132,14 +179,20 @@ export interface PerfImportResult {
  * per vCPU: samples / duration / vCPUs, or share x total exit rate / vCPUs. Touchpoints the
  * report says nothing about keep the base scenario's rate of 0.
  */
-export function scenarioFromPerfReport(report: PerfKvmStatReport, basis: PerfRateBasis, base: Scenario): PerfImportResult {
+export function scenarioFromPerfReport(
+  report: PerfKvmStatReport,
+  basis: PerfRateBasis,
+  base: Scenario,
+): PerfImportResult {
   const vcpus = base.vm.vcpus;
   let ratePerVcpu: (row: PerfExitRow) => number;
   if ('durationSec' in basis) {
-    if (!(basis.durationSec > 0) || !Number.isFinite(basis.durationSec)) throw new PerfImportError('duration must be a positive number of seconds');
+    if (!(basis.durationSec > 0) || !Number.isFinite(basis.durationSec))
+      throw new PerfImportError('duration must be a positive number of seconds');
     ratePerVcpu = (r) => r.samples / basis.durationSec / vcpus;
   } else {
-    if (!(basis.totalExitsPerSec > 0) || !Number.isFinite(basis.totalExitsPerSec)) throw new PerfImportError('the total exit rate must be a positive number of exits per second');
+    if (!(basis.totalExitsPerSec > 0) || !Number.isFinite(basis.totalExitsPerSec))
+      throw new PerfImportError('the total exit rate must be a positive number of exits per second');
     const total = report.totalSamples ?? report.rows.reduce((n, r) => n + r.samples, 0);
     ratePerVcpu = (r) => ((r.samples / total) * basis.totalExitsPerSec) / vcpus;
   }
@@ -148,7 +201,8 @@ export function scenarioFromPerfReport(report: PerfKvmStatReport, basis: PerfRat
   const kvmTouchpoints: TouchpointId[] = ['mmio', 'pio', 'nestedTdp', 'pfnCache', 'hypercall'];
   for (const id of kvmTouchpoints) scenario.workload.touchpoints[id].ratePerSec = 0;
   // VMM-side touchpoints are invisible to perf kvm stat: keep the base scenario's.
-  for (const [id, tp] of Object.entries(base.workload.touchpoints)) if (!kvmTouchpoints.includes(id as TouchpointId)) scenario.workload.touchpoints[id as TouchpointId] = { ...tp };
+  for (const [id, tp] of Object.entries(base.workload.touchpoints))
+    if (!kvmTouchpoints.includes(id as TouchpointId)) scenario.workload.touchpoints[id as TouchpointId] = { ...tp };
   scenario.workload.touchpoints.pfnCache = { ...base.workload.touchpoints.pfnCache };
 
   const mapped: PerfImportResult['mapped'] = [];
@@ -160,7 +214,13 @@ export function scenarioFromPerfReport(report: PerfKvmStatReport, basis: PerfRat
       unmapped.push({ exit: row.name, samples: row.samples, ratePerSecPerVcpu: rate, reason: m.reason });
     } else {
       scenario.workload.touchpoints[m.touchpoint].ratePerSec += rate;
-      mapped.push({ exit: row.name, touchpoint: m.touchpoint, samples: row.samples, ratePerSecPerVcpu: rate, reason: m.reason });
+      mapped.push({
+        exit: row.name,
+        touchpoint: m.touchpoint,
+        samples: row.samples,
+        ratePerSecPerVcpu: rate,
+        reason: m.reason,
+      });
     }
   }
   for (const tp of Object.values(scenario.workload.touchpoints)) tp.ratePerSec = Math.min(1e9, tp.ratePerSec);

@@ -12,7 +12,12 @@ export interface Preset {
   scenario: Scenario;
 }
 
-const off = (pagesPerEvent: number, bytesPerEvent: number, write: boolean): TouchpointSpec => ({ ratePerSec: 0, pagesPerEvent, bytesPerEvent, write });
+const off = (pagesPerEvent: number, bytesPerEvent: number, write: boolean): TouchpointSpec => ({
+  ratePerSec: 0,
+  pagesPerEvent,
+  bytesPerEvent,
+  write,
+});
 
 /** Page and byte footprints per event are properties of the touchpoint, shared by every preset. */
 const TOUCHPOINTS_OFF: Record<TouchpointId, TouchpointSpec> = {
@@ -27,9 +32,16 @@ const TOUCHPOINTS_OFF: Record<TouchpointId, TouchpointSpec> = {
   snapshot: off(1, 4096, false),
 };
 
-function scenario(name: string, description: string, overrides: { vm?: Partial<Scenario['vm']>; rates: Partial<Record<TouchpointId, number>> }): Scenario {
+function scenario(
+  name: string,
+  description: string,
+  overrides: { vm?: Partial<Scenario['vm']>; rates: Partial<Record<TouchpointId, number>> },
+): Scenario {
   const touchpoints = Object.fromEntries(
-    Object.entries(TOUCHPOINTS_OFF).map(([id, spec]) => [id, { ...spec, ratePerSec: overrides.rates[id as TouchpointId] ?? 0 }]),
+    Object.entries(TOUCHPOINTS_OFF).map(([id, spec]) => [
+      id,
+      { ...spec, ratePerSec: overrides.rates[id as TouchpointId] ?? 0 },
+    ]),
   ) as Record<TouchpointId, TouchpointSpec>;
   return {
     format: 'gmemlab/scenario@1',
@@ -79,30 +91,41 @@ export const PRESETS: Preset[] = [
   {
     id: 'quiet-cloud-vm',
     name: 'Quiet cloud VM',
-    description: 'An 8-vCPU general-purpose guest with virtio devices (ioeventfd), mostly idle: steal time at each sched-in, a few MMIO exits.',
+    description:
+      'An 8-vCPU general-purpose guest with virtio devices (ioeventfd), mostly idle: steal time at each sched-in, a few MMIO exits.',
     source:
       'Illustrative. pfnCache = sched-ins/s (steal time is written at every vCPU sched-in); MMIO and hypercall rates are low hundreds per vCPU, as in the arm64 perf kvm stat sample of reference/perf-kvm-stat.md scaled to an idle guest.',
-    scenario: scenario('Quiet cloud VM', 'Mostly idle general-purpose guest.', { rates: { mmio: 100, pio: 5, pfnCache: 500, hypercall: 20, virtio: 2000 } }),
+    scenario: scenario('Quiet cloud VM', 'Mostly idle general-purpose guest.', {
+      rates: { mmio: 100, pio: 5, pfnCache: 500, hypercall: 20, virtio: 2000 },
+    }),
   },
   {
     id: 'mmio-heavy-legacy',
     name: 'MMIO-heavy legacy device',
-    description: 'A guest driving an emulated device (e1000/IDE style) through MMIO and string port I/O: every access is an instruction KVM must fetch and decode.',
+    description:
+      'A guest driving an emulated device (e1000/IDE style) through MMIO and string port I/O: every access is an instruction KVM must fetch and decode.',
     source:
       'Illustrative. In the arm64 perf kvm stat sample (reference/perf-kvm-stat.md) MMIO data aborts are 98.9% of exits; 20,000 MMIO exits/s per vCPU is a busy emulated NIC.',
-    scenario: scenario('MMIO-heavy legacy device', 'Emulated device driven by MMIO and string PIO.', { rates: { mmio: 20000, pio: 5000, pfnCache: 500, hypercall: 20, virtio: 0 } }),
+    scenario: scenario('MMIO-heavy legacy device', 'Emulated device driven by MMIO and string PIO.', {
+      rates: { mmio: 20000, pio: 5000, pfnCache: 500, hypercall: 20, virtio: 0 },
+    }),
   },
   {
     id: 'virtio-network',
     name: 'Virtio-heavy network VM',
-    description: 'A network appliance pushing ~250k packets/s through a VMM-emulated virtio-net: the VMM touches descriptors and buffers.',
-    source: 'Illustrative: ~250k requests/s per VM is a userspace virtio-net at a few Gbit/s with MTU-sized packets; notifications via ioeventfd keep MMIO exits low.',
-    scenario: scenario('Virtio-heavy network VM', 'VMM-emulated virtio-net under load.', { rates: { mmio: 1000, pfnCache: 2000, hypercall: 50, virtio: 250000 } }),
+    description:
+      'A network appliance pushing ~250k packets/s through a VMM-emulated virtio-net: the VMM touches descriptors and buffers.',
+    source:
+      'Illustrative: ~250k requests/s per VM is a userspace virtio-net at a few Gbit/s with MTU-sized packets; notifications via ioeventfd keep MMIO exits low.',
+    scenario: scenario('Virtio-heavy network VM', 'VMM-emulated virtio-net under load.', {
+      rates: { mmio: 1000, pfnCache: 2000, hypercall: 50, virtio: 250000 },
+    }),
   },
   {
     id: 'nested-l2-boot',
     name: 'Nested hypervisor booting L2',
-    description: 'The guest is itself a hypervisor booting an L2: KVM shadows its EPT, walking L1 page tables in guest memory on every fault.',
+    description:
+      'The guest is itself a hypervisor booting an L2: KVM shadows its EPT, walking L1 page tables in guest memory on every fault.',
     source:
       'Illustrative: a booting L2 faults in its memory; 50,000 shadow-EPT faults/s per vCPU, each a 4-level walk of L1 tables. Nested exits cost ~18,890 cycles (costs.md).',
     scenario: scenario('Nested hypervisor booting L2', 'L1 hypervisor booting L2 under shadow EPT.', {
@@ -113,7 +136,8 @@ export const PRESETS: Preset[] = [
   {
     id: 'live-migration',
     name: 'Live migration',
-    description: 'Pre-copy migration of a running VM: the VMM reads every dirty page, about 1 GB/s, while the guest keeps running.',
+    description:
+      'Pre-copy migration of a running VM: the VMM reads every dirty page, about 1 GB/s, while the guest keeps running.',
     source: 'Illustrative: 250,000 pages/s of 4 KiB is ~1 GB/s, a typical pre-copy stream on a 10-25 Gbit/s link.',
     scenario: scenario('Live migration', 'Pre-copy live migration at ~1 GB/s.', {
       vm: { dirtyLogging: true },
@@ -123,8 +147,10 @@ export const PRESETS: Preset[] = [
   {
     id: 'snapshot-restore',
     name: 'Snapshot restore with demand paging',
-    description: 'A VM restored from a snapshot: pages arrive on demand through post-copy faults while the VMM streams the rest.',
-    source: 'Illustrative: 100,000 demand faults/s and a 2 GB/s background stream (500,000 pages/s), as in fast-restore setups.',
+    description:
+      'A VM restored from a snapshot: pages arrive on demand through post-copy faults while the VMM streams the rest.',
+    source:
+      'Illustrative: 100,000 demand faults/s and a 2 GB/s background stream (500,000 pages/s), as in fast-restore setups.',
     scenario: scenario('Snapshot restore with demand paging', 'Restore with post-copy demand paging.', {
       vm: { postCopy: true },
       rates: { mmio: 100, pfnCache: 500, hypercall: 20, postCopy: 100000, snapshot: 500000 },

@@ -32,22 +32,29 @@ describe('validateScenario', () => {
   it('names the format it expects', () => {
     const result = validateScenario({ ...base, format: 'gmemlab/scenario@2' });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues[0]).toEqual({ path: 'format', message: 'must be one of "gmemlab/scenario@1"' });
+    if (!result.ok)
+      expect(result.issues[0]).toEqual({ path: 'format', message: 'must be one of "gmemlab/scenario@1"' });
   });
 
   it('never throws, whatever it is given', () => {
     fc.assert(
       fc.property(fc.anything(), (input) => {
         const r = validateScenario(input);
-        return r.ok || (r.issues.length > 0 && r.issues.every((i) => typeof i.path === 'string' && i.message.length > 0));
+        return (
+          r.ok || (r.issues.length > 0 && r.issues.every((i) => typeof i.path === 'string' && i.message.length > 0))
+        );
       }),
     );
     // Mutations of a valid scenario: one field replaced by anything.
     fc.assert(
-      fc.property(fc.constantFrom('host', 'vm', 'workload', 'strategies', 'simulation', 'name'), fc.anything(), (key, value) => {
-        const r = validateScenario({ ...base, [key]: value });
-        return r.ok || r.issues.length > 0;
-      }),
+      fc.property(
+        fc.constantFrom('host', 'vm', 'workload', 'strategies', 'simulation', 'name'),
+        fc.anything(),
+        (key, value) => {
+          const r = validateScenario({ ...base, [key]: value });
+          return r.ok || r.issues.length > 0;
+        },
+      ),
     );
   });
 
@@ -64,7 +71,10 @@ describe('validateScenario', () => {
       expect(r.ok, path).toBe(false);
       if (!r.ok) expect(r.issues[0]!.path).toBe(path);
     }
-    const seeds = validateScenario({ ...base, simulation: { ...base.simulation, seeds: Array.from({ length: 1000 }, (_, i) => i) } });
+    const seeds = validateScenario({
+      ...base,
+      simulation: { ...base.simulation, seeds: Array.from({ length: 1000 }, (_, i) => i) },
+    });
     expect(seeds.ok).toBe(false);
   });
 });

@@ -22,10 +22,9 @@ const touchpointsShape = Object.fromEntries(TOUCHPOINT_IDS.map((id) => [id, touc
   typeof touchpointSchema
 >;
 
-const costOverridesShape = Object.fromEntries(COST_KEYS.map((k) => [k, z.number().finite().min(0).max(1e12).optional()])) as Record<
-  (typeof COST_KEYS)[number],
-  z.ZodOptional<z.ZodNumber>
->;
+const costOverridesShape = Object.fromEntries(
+  COST_KEYS.map((k) => [k, z.number().finite().min(0).max(1e12).optional()]),
+) as Record<(typeof COST_KEYS)[number], z.ZodOptional<z.ZodNumber>>;
 
 const enabled = z.boolean().describe('run this strategy');
 
@@ -45,7 +44,11 @@ export const scenarioSchema = z
         directMapPageSize: z.enum(['2M', '1G']).describe('largest page size the direct map uses'),
         irqPerSecPerCpu: rate.describe('host interrupts per second per CPU'),
         nmiPerSecPerCpu: rate.describe('NMIs per second per CPU (perf, watchdog)'),
-        costs: z.object(costOverridesShape).strict().default({}).describe('overrides of the default cost table (cycles unless the key says otherwise)'),
+        costs: z
+          .object(costOverridesShape)
+          .strict()
+          .default({})
+          .describe('overrides of the default cost table (cycles unless the key says otherwise)'),
       })
       .strict(),
     vm: z
@@ -56,10 +59,17 @@ export const scenarioSchema = z
         nested: z.boolean().describe('the guest runs its own guests (nested TDP in use)'),
         dirtyLogging: z.boolean(),
         postCopy: z.boolean(),
-        placement: z.enum(['pinned', 'shared']).describe('pinned: each vCPU on its own host CPU; shared: vCPUs float over all CPUs'),
+        placement: z
+          .enum(['pinned', 'shared'])
+          .describe('pinned: each vCPU on its own host CPU; shared: vCPUs float over all CPUs'),
         userspaceExitsPerSecPerVcpu: rate.describe('KVM_RUN returns to the VMM per second per vCPU'),
         schedInsPerSecPerVcpu: rate.describe('vCPU thread sched-ins per second (vcpu_load via preempt notifiers)'),
-        inKvmRunFraction: z.number().finite().min(0).max(1).describe('fraction of time a vCPU thread spends inside KVM_RUN (guest mode included)'),
+        inKvmRunFraction: z
+          .number()
+          .finite()
+          .min(0)
+          .max(1)
+          .describe('fraction of time a vCPU thread spends inside KVM_RUN (guest mode included)'),
       })
       .strict(),
     workload: z.object({ touchpoints: z.object(touchpointsShape).strict() }).strict(),
@@ -71,25 +81,51 @@ export const scenarioSchema = z
           .object({
             enabled,
             batchPages: z.number().int().min(1).max(4096).describe('pages kept mapped before a flush (B)'),
-            flushAfterUs: z.number().finite().min(0).max(1e6).describe('flush a partial batch after this long; 0 = only when full'),
+            flushAfterUs: z
+              .number()
+              .finite()
+              .min(0)
+              .max(1e6)
+              .describe('flush a partial batch after this long; 0 = only when full'),
           })
           .strict(),
         S3: z.object({ enabled }).strict(),
-        S4: z.object({ enabled, switchPoint: z.enum(['kvm_run', 'vcpu_load']).describe('where KVM switches to its own CR3') }).strict(),
+        S4: z
+          .object({
+            enabled,
+            switchPoint: z.enum(['kvm_run', 'vcpu_load']).describe('where KVM switches to its own CR3'),
+          })
+          .strict(),
         S5: z.object({ enabled }).strict(),
         vmmAccess: z.enum(['syscall', 'selective-mmap']).describe('how the VMM reaches guest memory under S2-S5'),
-        selectiveMmapFraction: z.number().finite().min(0).max(1).describe('share of guest memory the VMM keeps mmapped with selective-mmap'),
+        selectiveMmapFraction: z
+          .number()
+          .finite()
+          .min(0)
+          .max(1)
+          .describe('share of guest memory the VMM keeps mmapped with selective-mmap'),
       })
       .strict(),
     simulation: z
       .object({
         method: z.enum(['analytic', 'des']),
         durationSec: z.number().finite().min(0.001).max(3600).describe('simulated seconds (des)'),
-        seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(100),
+        seeds: z
+          .array(
+            z
+              .number()
+              .int()
+              .min(0)
+              .max(2 ** 31 - 1),
+          )
+          .min(1)
+          .max(100),
         arrivals: z
           .enum(['poisson', 'fixed'])
           .optional()
-          .describe('how touchpoint events arrive at each thread (des): poisson, the default, or fixed intervals of 1 / rate'),
+          .describe(
+            'how touchpoint events arrive at each thread (des): poisson, the default, or fixed intervals of 1 / rate',
+          ),
       })
       .strict(),
   })
@@ -103,7 +139,9 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
     case 'invalid_type':
-      return issue.input === undefined ? `missing field (expected ${issue.expected})` : `expected ${issue.expected}, got ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`;
+      return issue.input === undefined
+        ? `missing field (expected ${issue.expected})`
+        : `expected ${issue.expected}, got ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`;
     case 'too_small':
       return `must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}`;
     case 'too_big':
@@ -119,6 +157,9 @@ function formatIssue(issue: z.core.$ZodIssue): string {
 export function validateScenario(input: unknown): ValidationResult<Scenario> {
   const parsed = scenarioSchema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues: ValidationIssue[] = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: formatIssue(i) }));
+  const issues: ValidationIssue[] = parsed.error.issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    message: formatIssue(i),
+  }));
   return { ok: false, issues };
 }

@@ -19,7 +19,10 @@ export function enabledStrategies(scenario: Scenario): StrategyId[] {
 /** The parameters a strategy ran with, for the record of every run. */
 export function strategyParams(scenario: Scenario, id: StrategyId): Record<string, unknown> {
   const { strategies } = scenario;
-  const vmm = id === 'S0' || id === 'S1' ? {} : { vmmAccess: strategies.vmmAccess, selectiveMmapFraction: strategies.selectiveMmapFraction };
+  const vmm =
+    id === 'S0' || id === 'S1'
+      ? {}
+      : { vmmAccess: strategies.vmmAccess, selectiveMmapFraction: strategies.selectiveMmapFraction };
   switch (id) {
     case 'S2':
       return { batchPages: strategies.S2.batchPages, flushAfterUs: strategies.S2.flushAfterUs, ...vmm };
@@ -53,7 +56,14 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
       : `VMM-side touchpoints use a selective mmap of ${(scenario.strategies.selectiveMmapFraction * 100).toFixed(0)}% of guest memory.`;
   switch (id) {
     case 'S0':
-      return { needsGup: false, needsKernelVaCarveOut: false, needsOtherArchBuyIn: false, needsLassForFullPromise: false, cannotServe: [], notes: 'The baseline: no protection.' };
+      return {
+        needsGup: false,
+        needsKernelVaCarveOut: false,
+        needsOtherArchBuyIn: false,
+        needsLassForFullPromise: false,
+        cannotServe: [],
+        notes: 'The baseline: no protection.',
+      };
     case 'S1':
       return {
         needsGup: true,
@@ -61,7 +71,8 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsOtherArchBuyIn: false,
         needsLassForFullPromise: false,
         cannotServe: [],
-        notes: 'The upstream GUEST_MEMFD_FLAG_NO_DIRECT_MAP approach: KVM reaches memory through the memslot userspace_addr, which requires gup() on guest_memfd. arm64 cannot zap block-mapped direct-map entries (break-before-make).',
+        notes:
+          'The upstream GUEST_MEMFD_FLAG_NO_DIRECT_MAP approach: KVM reaches memory through the memslot userspace_addr, which requires gup() on guest_memfd. arm64 cannot zap block-mapped direct-map entries (break-before-make).',
       };
     case 'S2':
       return {
@@ -70,7 +81,11 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsOtherArchBuyIn: false,
         needsLassForFullPromise: false,
         cannotServe: [
-          { touchpoint: 'pfnCache', reason: 'updates from a host timer or with IRQs off cannot take the direct-map lock or wait for a shootdown IPI' },
+          {
+            touchpoint: 'pfnCache',
+            reason:
+              'updates from a host timer or with IRQs off cannot take the direct-map lock or wait for a shootdown IPI',
+          },
         ],
         notes: `flush_tlb_kernel_range IPIs every online CPU and must run with IRQs enabled. ${vmmNote}`,
       };
@@ -90,7 +105,10 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsOtherArchBuyIn: true,
         needsLassForFullPromise: false,
         cannotServe: [
-          { touchpoint: 'postCopy', reason: 'VMM threads do not hold KVM\'s CR3: only via read()/write() or a selective mmap' },
+          {
+            touchpoint: 'postCopy',
+            reason: "VMM threads do not hold KVM's CR3: only via read()/write() or a selective mmap",
+          },
           { touchpoint: 'migration', reason: 'as postCopy' },
           { touchpoint: 'virtio', reason: 'as postCopy' },
           { touchpoint: 'snapshot', reason: 'as postCopy' },

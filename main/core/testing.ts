@@ -5,8 +5,27 @@ import { TOUCHPOINT_IDS } from './touchpoints.ts';
 
 export function handScenario(): Scenario {
   const s = structuredClone(PRESETS[0]!.scenario);
-  s.host = { ...s.host, cpus: 4, ghz: 1, pcid: true, smapStopsSpeculation: false, lass: false, directMapPageSize: '1G', irqPerSecPerCpu: 1000, nmiPerSecPerCpu: 0, costs: {} };
-  s.vm = { ...s.vm, vcpus: 2, memoryGiB: 1, backingPageSize: '2M', userspaceExitsPerSecPerVcpu: 100, schedInsPerSecPerVcpu: 50, inKvmRunFraction: 0.9 };
+  s.host = {
+    ...s.host,
+    cpus: 4,
+    ghz: 1,
+    pcid: true,
+    smapStopsSpeculation: false,
+    lass: false,
+    directMapPageSize: '1G',
+    irqPerSecPerCpu: 1000,
+    nmiPerSecPerCpu: 0,
+    costs: {},
+  };
+  s.vm = {
+    ...s.vm,
+    vcpus: 2,
+    memoryGiB: 1,
+    backingPageSize: '2M',
+    userspaceExitsPerSecPerVcpu: 100,
+    schedInsPerSecPerVcpu: 50,
+    inKvmRunFraction: 0.9,
+  };
   for (const id of TOUCHPOINT_IDS) s.workload.touchpoints[id].ratePerSec = 0;
   s.workload.touchpoints.mmio = { ratePerSec: 1000, pagesPerEvent: 1, bytesPerEvent: 8, write: false };
   s.strategies.S2 = { enabled: true, batchPages: 1, flushAfterUs: 0 };

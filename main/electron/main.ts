@@ -8,7 +8,15 @@ import { createApp, type App } from '../app.ts';
 import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope } from '../contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
-import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, WINDOW_WEB_PREFERENCES, isAppUrl, isTrustedSender, resolveAppRequest } from './policy.ts';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  WINDOW_WEB_PREFERENCES,
+  isAppUrl,
+  isTrustedSender,
+  resolveAppRequest,
+} from './policy.ts';
 
 const here = import.meta.dirname;
 const rendererDir = join(here, '..', 'renderer');
@@ -59,17 +67,23 @@ async function start(): Promise<void> {
     const file = resolveAppRequest(rendererDir, request.url);
     if (file === undefined) return new Response('not found', { status: 404 });
     try {
-      return new Response(await readFile(file), { headers: { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(file) } });
+      return new Response(await readFile(file), {
+        headers: { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(file) },
+      });
     } catch {
       return new Response('not found', { status: 404 });
     }
   });
 
-  workbench = await createApp({ dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'), workerFile: join(here, 'worker.js') });
+  workbench = await createApp({
+    dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'),
+    workerFile: join(here, 'worker.js'),
+  });
   const handlers = workbench.handlers;
   for (const name of CALL_NAMES) {
     ipcMain.handle(ipcChannel(name), async (event, input: unknown): Promise<Envelope<unknown>> => {
-      if (!fromOurWindow(event)) return { ok: false, error: { code: 'forbidden', message: 'call refused: not from the gmemlab window' } };
+      if (!fromOurWindow(event))
+        return { ok: false, error: { code: 'forbidden', message: 'call refused: not from the gmemlab window' } };
       return dispatch(handlers, name, input);
     });
   }

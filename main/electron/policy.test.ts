@@ -86,7 +86,7 @@ describe('the edge source', () => {
     expect(main).toContain('setPermissionRequestHandler((_contents, _permission, callback) => callback(false))');
     expect(main).toContain('setPermissionCheckHandler(() => false)');
     expect(main).toContain('setDevicePermissionHandler(() => false)');
-    expect(main).toMatch(/if \(!fromOurWindow\(event\)\) return \{ ok: false, error: \{ code: 'forbidden'/);
+    expect(main).toMatch(/if \(!fromOurWindow\(event\)\)\s*return \{ ok: false, error: \{ code: 'forbidden'/);
     expect(main).toContain('privileges: APP_SCHEME_PRIVILEGES');
   });
 });
@@ -100,7 +100,21 @@ describe('the app:// scheme', () => {
   it('isAppUrl accepts only our origin', () => {
     expect(isAppUrl(APP_ENTRY_URL)).toBe(true);
     expect(isAppUrl(`${APP_ORIGIN}/assets/x.js?y#z`)).toBe(true);
-    for (const url of ['https://evil.example/', 'app://evil/index.html', 'app://user:pw@gmemlab/index.html', 'app://gmemlab:8080/index.html', 'app://gmemlab.evil/', 'file:///etc/passwd', 'http://127.0.0.1/', 'javascript:alert(1)', 'data:text/html,x', 'app:gmemlab', '', 'not a url', 'APP://GMEMLAB.evil/'])
+    for (const url of [
+      'https://evil.example/',
+      'app://evil/index.html',
+      'app://user:pw@gmemlab/index.html',
+      'app://gmemlab:8080/index.html',
+      'app://gmemlab.evil/',
+      'file:///etc/passwd',
+      'http://127.0.0.1/',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'app:gmemlab',
+      '',
+      'not a url',
+      'APP://GMEMLAB.evil/',
+    ])
       expect(isAppUrl(url), url).toBe(false);
   });
 
@@ -125,10 +139,19 @@ describe('the app:// scheme', () => {
 
   it('never resolves outside the renderer folder, whatever the path', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom('..', '.', '%2e%2e', '%2f', '%5c', '..%2f', '%00', 'assets', ''), fc.string({ maxLength: 8 })), { maxLength: 8 }), (parts) => {
-        const file = resolveAppRequest(rendererDir, `${APP_ORIGIN}/${parts.join('/')}`);
-        if (file !== undefined) expect(file.startsWith(rendererDir + sep)).toBe(true);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('..', '.', '%2e%2e', '%2f', '%5c', '..%2f', '%00', 'assets', ''),
+            fc.string({ maxLength: 8 }),
+          ),
+          { maxLength: 8 },
+        ),
+        (parts) => {
+          const file = resolveAppRequest(rendererDir, `${APP_ORIGIN}/${parts.join('/')}`);
+          if (file !== undefined) expect(file.startsWith(rendererDir + sep)).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

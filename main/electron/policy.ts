@@ -56,8 +56,13 @@ export interface FrameLike {
  * An IPC call is trusted only from our window's top-level frame showing our own origin: not a
  * subframe, not another window, not a page that navigated elsewhere.
  */
-export function isTrustedSender(senderFrame: FrameLike | null | undefined, windowMainFrame: FrameLike | undefined): boolean {
-  return senderFrame != null && windowMainFrame !== undefined && senderFrame === windowMainFrame && isAppUrl(senderFrame.url);
+export function isTrustedSender(
+  senderFrame: FrameLike | null | undefined,
+  windowMainFrame: FrameLike | undefined,
+): boolean {
+  return (
+    senderFrame != null && windowMainFrame !== undefined && senderFrame === windowMainFrame && isAppUrl(senderFrame.url)
+  );
 }
 
 /**
@@ -68,7 +73,12 @@ export function isTrustedSender(senderFrame: FrameLike | null | undefined, windo
 export function isAppUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
+    return (
+      parsed.protocol === `${APP_SCHEME}:` &&
+      parsed.host === APP_HOST &&
+      parsed.username === '' &&
+      parsed.password === ''
+    );
   } catch {
     return false;
   }

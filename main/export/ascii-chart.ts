@@ -39,7 +39,8 @@ export function asciiChart(data: ChartSeries, size: AsciiChartSize): string[] {
       row[c] = row[c] === ' ' || row[c] === symbol ? symbol : '#';
     };
     if (line.length === 1 || x1 === x0) {
-      for (const p of line) mark(x1 === x0 ? Math.floor(cols / 2) : Math.round(((p.x - x0) / (x1 - x0)) * (cols - 1)), p.y);
+      for (const p of line)
+        mark(x1 === x0 ? Math.floor(cols / 2) : Math.round(((p.x - x0) / (x1 - x0)) * (cols - 1)), p.y);
       continue;
     }
     // Every column between the series' first and last x, interpolated: a continuous line.
@@ -54,7 +55,11 @@ export function asciiChart(data: ChartSeries, size: AsciiChartSize): string[] {
     }
   }
 
-  const labelAt = new Map([[0, labels[0]!], [Math.floor((rows - 1) / 2), labels[1]!], [rows - 1, labels[2]!]]);
+  const labelAt = new Map([
+    [0, labels[0]!],
+    [Math.floor((rows - 1) / 2), labels[1]!],
+    [rows - 1, labels[2]!],
+  ]);
   const out = grid.map((row, r) => `${(labelAt.get(r) ?? '').padStart(labelWidth)} |${row.join('')}`);
   out.push(`${' '.repeat(labelWidth)} +${'-'.repeat(cols)}`);
   const [left, right] = [formatValue(Math.min(...xs)), formatValue(Math.max(...xs))];

@@ -19,7 +19,11 @@ const VCPUS = [1, 4, 16, 64, 256];
 beforeAll(async () => {
   dir = tempDir('gmemlab-chart-');
   store = await Store.open(join(dir.dir, 'gmemlab.sqlite'));
-  const { experimentId } = await recordExperiment(store, { name: 'sweep', scenario: PRESETS[1]!.scenario, vcpus: VCPUS });
+  const { experimentId } = await recordExperiment(store, {
+    name: 'sweep',
+    scenario: PRESETS[1]!.scenario,
+    vcpus: VCPUS,
+  });
   sweep = (await store.getExperiment(experimentId))!;
 });
 afterAll(async () => {
@@ -59,7 +63,10 @@ describe('chart export', () => {
     const [header, ...rows] = chartCsv(data).trimEnd().split('\n');
     expect(header).toBe(`strategy,vm.vcpus,${metric},${metric}.ci95`);
     expect(rows).toHaveLength(data.series.length * VCPUS.length);
-    for (const run of sweep.runs) expect(rows).toContain(`${run.strategy},${run.point['vm.vcpus']},${run.metrics[metric]!.mean},${run.metrics[metric]!.ci95}`);
+    for (const run of sweep.runs)
+      expect(rows).toContain(
+        `${run.strategy},${run.point['vm.vcpus']},${run.metrics[metric]!.mean},${run.metrics[metric]!.ci95}`,
+      );
   });
 
   it('charts a single run as bars per strategy', () => {

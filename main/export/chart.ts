@@ -34,9 +34,22 @@ export function chartConfig(data: ChartSeries, title: string): ChartConfiguratio
       type: 'bar',
       data: {
         labels: data.series.map((s) => s.strategy),
-        datasets: [{ label: yTitle, data: data.series.map((s) => s.points[0]?.y ?? 0), backgroundColor: data.series.map((s) => strategyColour(s.strategy)) }],
+        datasets: [
+          {
+            label: yTitle,
+            data: data.series.map((s) => s.points[0]?.y ?? 0),
+            backgroundColor: data.series.map((s) => strategyColour(s.strategy)),
+          },
+        ],
       },
-      options: { ...common, plugins, scales: { x: { title: { display: true, text: 'strategy' } }, y: { beginAtZero: true, title: { display: true, text: yTitle } } } },
+      options: {
+        ...common,
+        plugins,
+        scales: {
+          x: { title: { display: true, text: 'strategy' } },
+          y: { beginAtZero: true, title: { display: true, text: yTitle } },
+        },
+      },
       plugins: [background],
     };
   }
@@ -55,7 +68,10 @@ export function chartConfig(data: ChartSeries, title: string): ChartConfiguratio
     options: {
       ...common,
       plugins,
-      scales: { x: { type: logX ? 'logarithmic' : 'linear', title: { display: true, text: data.xPath } }, y: { title: { display: true, text: yTitle } } },
+      scales: {
+        x: { type: logX ? 'logarithmic' : 'linear', title: { display: true, text: data.xPath } },
+        y: { title: { display: true, text: yTitle } },
+      },
     },
     plugins: [background],
   };
@@ -64,7 +80,12 @@ export function chartConfig(data: ChartSeries, title: string): ChartConfiguratio
 type ChartContext = ConstructorParameters<typeof Chart>[0];
 
 /** Draws the chart, reads the canvas out, then frees the chart (destroy() clears the canvas). */
-function render<T>(canvas: { getContext(kind: '2d'): SKRSContext2D }, data: ChartSeries, title: string, read: () => T): T {
+function render<T>(
+  canvas: { getContext(kind: '2d'): SKRSContext2D },
+  data: ChartSeries,
+  title: string,
+  read: () => T,
+): T {
   const chart = new Chart(canvas.getContext('2d') as unknown as ChartContext, chartConfig(data, title));
   try {
     return read();

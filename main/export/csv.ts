@@ -7,11 +7,21 @@ const field = (v: string | number): string => {
 };
 
 export function chartCsv(data: ChartSeries): string {
-  const header = ['strategy', ...(data.xPath === undefined ? [] : [data.xPath]), ...Object.keys(data.fixed), data.metric, `${data.metric}.ci95`];
+  const header = [
+    'strategy',
+    ...(data.xPath === undefined ? [] : [data.xPath]),
+    ...Object.keys(data.fixed),
+    data.metric,
+    `${data.metric}.ci95`,
+  ];
   const rows = [header.map(field).join(',')];
   for (const s of data.series) {
     for (const p of s.points) {
-      rows.push([s.strategy, ...(data.xPath === undefined ? [] : [p.x]), ...Object.values(data.fixed).map(String), p.y, p.ci95].map(field).join(','));
+      rows.push(
+        [s.strategy, ...(data.xPath === undefined ? [] : [p.x]), ...Object.values(data.fixed).map(String), p.y, p.ci95]
+          .map(field)
+          .join(','),
+      );
     }
   }
   return rows.join('\n') + '\n';

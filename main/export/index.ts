@@ -8,7 +8,6 @@ import { chartCsv } from './csv.ts';
 import { chartSeries } from './series.ts';
 import { experimentText, toAscii } from './text.ts';
 
-
 export interface ExportedFile {
   filename: string;
   mimeType: string;
@@ -35,10 +34,20 @@ export class ExportError extends Error {
   }
 }
 
-export async function exportExperiment(detail: ExperimentDetail, format: ExportFormat, metric = DEFAULT_EXPORT_METRIC): Promise<ExportedFile> {
+export async function exportExperiment(
+  detail: ExperimentDetail,
+  format: ExportFormat,
+  metric = DEFAULT_EXPORT_METRIC,
+): Promise<ExportedFile> {
   const info = METRIC_CATALOGUE.find((m) => m.key === metric);
-  if (info === undefined) throw new ExportError('metric', `"${metric}" is not a metric gmemlab knows (see the metric catalogue)`);
-  const slug = toAscii(detail.name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'experiment';
+  if (info === undefined)
+    throw new ExportError('metric', `"${metric}" is not a metric gmemlab knows (see the metric catalogue)`);
+  const slug =
+    toAscii(detail.name)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'experiment';
   const base = `gmemlab-${detail.id}-${slug}`;
   const filename = `${base}${format === 'csv' || format === 'svg' || format === 'png' ? `-${metric.replace(/[^A-Za-z0-9]+/g, '-')}` : ''}.${EXTENSION[format]}`;
   const title = toAscii(`${detail.name}: ${info.label} (experiment ${detail.id}, model ${detail.modelVersion ?? '?'})`);

@@ -27,7 +27,11 @@ export function chartSeries(detail: ExperimentDetail, metric: string): ChartSeri
       points: detail.runs
         .filter((r) => r.strategy === strategy && r.status === 'done' && r.metrics[metric] !== undefined)
         .filter((r) => Object.entries(fixed).every(([p, v]) => r.point[p] === v))
-        .map((r) => ({ x: xPath === undefined ? 0 : Number(r.point[xPath]), y: r.metrics[metric]!.mean, ci95: r.metrics[metric]!.ci95 }))
+        .map((r) => ({
+          x: xPath === undefined ? 0 : Number(r.point[xPath]),
+          y: r.metrics[metric]!.mean,
+          ci95: r.metrics[metric]!.ci95,
+        }))
         .sort((a, b) => a.x - b.x),
     })),
   };

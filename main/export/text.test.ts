@@ -47,7 +47,10 @@ function golden(name: string, text: string): void {
 
 describe('experimentText', () => {
   it('writes a sweep as the golden file: table at the last point, chart, legend, summary, reproduce', async () => {
-    const detail = await detailOf('MMIO-heavy guest: vCPU sweep', { scenario: PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario, vcpus: [1, 2, 4, 8, 16, 32, 64, 128, 256] });
+    const detail = await detailOf('MMIO-heavy guest: vCPU sweep', {
+      scenario: PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario,
+      vcpus: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    });
     const text = experimentText(detail, { metric: 'cost.overheadPct' });
     expectMailSafe(text);
     golden('sweep.txt', text);
@@ -71,9 +74,22 @@ describe('experimentText', () => {
 
   it('keeps to ASCII and 72 columns whatever the names, notes, descriptions and sweep values hold', async () => {
     let scenario = presetScenario(1);
-    scenario = { ...scenario, name: 'Gäste\tmit µ-Latenz → 10 µs “quoted” ' + 'x'.repeat(120), description: `Ünïcödé ${'long description '.repeat(20)} C:\\path\\` };
+    scenario = {
+      ...scenario,
+      name: 'Gäste\tmit µ-Latenz → 10 µs “quoted” ' + 'x'.repeat(120),
+      description: `Ünïcödé ${'long description '.repeat(20)} C:\\path\\`,
+    };
     scenario = { ...scenario, host: { ...scenario.host, costs: { [COST_KEYS[0]!]: 1234 } } };
-    const detail = await detailOf('名前 with a very long name that goes on and on past any sensible width for a subject line', { scenario, vcpus: [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113] });
+    const detail = await detailOf(
+      '名前 with a very long name that goes on and on past any sensible width for a subject line',
+      {
+        scenario,
+        vcpus: [
+          3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
+          109, 113,
+        ],
+      },
+    );
     const text = experimentText(detail, { metric: 'latency.mmio.meanUs' });
     expectMailSafe(text);
     // Values that are no range are written out in full, folded for the shell.
@@ -84,17 +100,38 @@ describe('experimentText', () => {
   });
 
   it('shows the 95% CI of a discrete-event run over its seeds', async () => {
-    const scenario: Scenario = { ...presetScenario(0), simulation: { method: 'des', durationSec: 0.02, seeds: [1, 2, 3] } };
+    const scenario: Scenario = {
+      ...presetScenario(0),
+      simulation: { method: 'des', durationSec: 0.02, seeds: [1, 2, 3] },
+    };
     const plan = runPlan(scenario);
-    const { experimentId, runIds } = await store.createExperiment({ name: 'des', kind: 'single', method: 'des', scenario, runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })) });
+    const { experimentId, runIds } = await store.createExperiment({
+      name: 'des',
+      kind: 'single',
+      method: 'des',
+      scenario,
+      runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
+    });
     const output = runScenario(scenario);
-    await store.saveRunResults(plan.strategies.map((strategy, i) => ({ runId: runIds[i]!, modelVersion: output.modelVersion, costTable: output.costTable, result: output.strategies.find((r) => r.strategy === strategy)! })));
+    await store.saveRunResults(
+      plan.strategies.map((strategy, i) => ({
+        runId: runIds[i]!,
+        modelVersion: output.modelVersion,
+        costTable: output.costTable,
+        result: output.strategies.find((r) => r.strategy === strategy)!,
+      })),
+    );
     const detail = (await store.getExperiment(experimentId))!;
     const text = experimentText(detail, { metric: 'cost.overheadPct' });
     expectMailSafe(text);
     const s2 = detail.runs.find((r) => r.strategy === 'S2')!.metrics['cost.overheadPct']!;
     expect(s2.n).toBe(3);
-    expect(text).toMatch(new RegExp(`^S2 +${formatValue(s2.mean).replace(/[.+]/g, '\\$&')} +${formatValue(s2.ci95).replace(/[.+]/g, '\\$&')} `, 'm'));
+    expect(text).toMatch(
+      new RegExp(
+        `^S2 +${formatValue(s2.mean).replace(/[.+]/g, '\\$&')} +${formatValue(s2.ci95).replace(/[.+]/g, '\\$&')} `,
+        'm',
+      ),
+    );
     expect(text).toContain('CI: half-width of the 95% confidence interval over the seeds.');
     expect(text).toContain('discrete-event simulation, 0.02 s simulated, Poisson arrivals,');
     expect(text).toContain('seeds 1, 2, 3');

@@ -2,7 +2,14 @@
 // columns, so it survives any mail client and any quoting. It holds the results table (with the
 // delta against S0 and the 95% CI), an ASCII chart of the swept metric, the scenario summary
 // and, last, how to reproduce it: the command and the scenario file itself.
-import { METRIC_CATALOGUE, STRATEGY_NAMES, TOUCHPOINT_IDS, type MetricInfo, type Scenario, type StrategyId } from '../core/index.ts';
+import {
+  METRIC_CATALOGUE,
+  STRATEGY_NAMES,
+  TOUCHPOINT_IDS,
+  type MetricInfo,
+  type Scenario,
+  type StrategyId,
+} from '../core/index.ts';
 import type { ExperimentDetail, RunDetail } from '../contract/index.ts';
 import { sweepValues } from '../analysis/sweepValues.ts';
 import { asciiChart } from './ascii-chart.ts';
@@ -12,7 +19,14 @@ import { chartSeries } from './series.ts';
 export const MAIL_WIDTH = 72;
 
 /** The table's metrics, after the exported one: cost first, then what stays exposed. */
-const KEY_METRICS = ['cost.overheadPct', 'cost.hostOverheadPct', 'cost.bystanderIpisPerSec', 'exposure.kernel.fraction', 'exposure.kvm.fraction', 'exposure.vmm.fraction'];
+const KEY_METRICS = [
+  'cost.overheadPct',
+  'cost.hostOverheadPct',
+  'cost.bystanderIpisPerSec',
+  'exposure.kernel.fraction',
+  'exposure.kvm.fraction',
+  'exposure.vmm.fraction',
+];
 
 /** Column headings that fit 30 columns; other metrics use their catalogue label, shortened. */
 const SHORT_LABEL: Record<string, string> = {
@@ -20,7 +34,7 @@ const SHORT_LABEL: Record<string, string> = {
   'cost.hostOverheadPct': 'host overhead vs S0 (%)',
   'cost.bystanderIpisPerSec': 'IPIs/s per bystander CPU',
   'exposure.kernel.fraction': 'exposed: host kernel (frac.)',
-  'exposure.kvm.fraction': "exposed: KVM context (frac.)",
+  'exposure.kvm.fraction': 'exposed: KVM context (frac.)',
   'exposure.vmm.fraction': 'exposed: VMM (fraction)',
 };
 
@@ -37,7 +51,12 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
   const series = chartSeries(detail, info.key);
   const lines: string[] = [];
   lines.push(...wrap(`gmemlab experiment ${detail.id}: ${detail.name}`, MAIL_WIDTH));
-  lines.push(...wrap(`${detail.method} model ${detail.modelVersion ?? '(no finished run)'}, ${detail.runsDone} of ${detail.runsTotal} runs ${detail.status}, created ${detail.createdAt.slice(0, 16).replace('T', ' ')} UTC`, MAIL_WIDTH));
+  lines.push(
+    ...wrap(
+      `${detail.method} model ${detail.modelVersion ?? '(no finished run)'}, ${detail.runsDone} of ${detail.runsTotal} runs ${detail.status}, created ${detail.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
+      MAIL_WIDTH,
+    ),
+  );
   lines.push('');
 
   const table = resultsAt(detail, series.xPath);
@@ -47,7 +66,13 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
 
   if (series.xPath !== undefined && series.series.some((s) => s.points.length > 1)) {
     const fixed = Object.entries(series.fixed).map(([p, v]) => `${p} = ${String(v)}`);
-    lines.push(...wrap(`${info.label} (${info.unit}) against ${series.xPath}${fixed.length > 0 ? `, at ${fixed.join(', ')}` : ''}:`, MAIL_WIDTH), '');
+    lines.push(
+      ...wrap(
+        `${info.label} (${info.unit}) against ${series.xPath}${fixed.length > 0 ? `, at ${fixed.join(', ')}` : ''}:`,
+        MAIL_WIDTH,
+      ),
+      '',
+    );
     lines.push(...asciiChart(series, { width: MAIL_WIDTH, height: 16 }));
     lines.push('');
   }
@@ -72,11 +97,15 @@ function resultsAt(detail: ExperimentDetail, xPath: string | undefined): { title
   if (paths.length === 0) return { title: 'Results (mean, 95% CI over seeds, delta against S0):', runs: done };
   // The point with the largest x among finished runs; other parameters at their first value.
   let best: RunDetail | undefined;
-  for (const r of done) if (best === undefined || (xPath !== undefined && Number(r.point[xPath]) > Number(best.point[xPath]))) best = r;
+  for (const r of done)
+    if (best === undefined || (xPath !== undefined && Number(r.point[xPath]) > Number(best.point[xPath]))) best = r;
   if (best === undefined) return { title: 'Results: no run of this experiment has finished.', runs: [] };
   const at = best.point;
   const where = paths.map((p) => `${p} = ${String(at[p])}`).join(', ');
-  return { title: `Results at ${where} (mean, 95% CI over seeds, delta against S0):`, runs: done.filter((r) => paths.every((p) => r.point[p] === at[p])) };
+  return {
+    title: `Results at ${where} (mean, 95% CI over seeds, delta against S0):`,
+    runs: done.filter((r) => paths.every((p) => r.point[p] === at[p])),
+  };
 }
 
 /** Two metrics per table: each as mean, CI and delta against S0, within 72 columns. */
@@ -89,8 +118,14 @@ function metricTables(runs: RunDetail[], metrics: MetricInfo[]): string[] {
   for (let i = 0; i < present.length; i += 2) {
     const pair = present.slice(i, i + 2);
     // Per metric: mean (10), CI (9), delta (10) and their spaces, 32; the strategy column is 6.
-    const head1 = ['      ', ...pair.map((m) => ` ${fit(SHORT_LABEL[m.key] ?? `${m.label} (${m.unit})`, 31).padEnd(31)}`)].join('');
-    const head2 = ['      ', ...pair.map(() => ` ${'mean'.padStart(10)} ${'+-95%CI'.padStart(9)} ${'vs S0'.padStart(10)}`)].join('');
+    const head1 = [
+      '      ',
+      ...pair.map((m) => ` ${fit(SHORT_LABEL[m.key] ?? `${m.label} (${m.unit})`, 31).padEnd(31)}`),
+    ].join('');
+    const head2 = [
+      '      ',
+      ...pair.map(() => ` ${'mean'.padStart(10)} ${'+-95%CI'.padStart(9)} ${'vs S0'.padStart(10)}`),
+    ].join('');
     lines.push(head1, head2);
     for (const run of runs) {
       const cells = pair.map((m) => {
@@ -137,19 +172,41 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
     lines.push(...hang(`  ${label.padEnd(6)}`, text));
   };
   const h = s.host;
-  field('host', `${h.cpus} CPUs at ${h.ghz} GHz; PCID ${onOff(h.pcid)}; SMAP ${onOff(h.smap)}${h.smap ? ` (stops speculation: ${h.smapStopsSpeculation ? 'yes' : 'no'})` : ''}; LASS ${onOff(h.lass)}; direct map in ${h.directMapPageSize} pages; ${h.irqPerSecPerCpu} IRQ/s and ${h.nmiPerSecPerCpu} NMI/s per CPU`);
+  field(
+    'host',
+    `${h.cpus} CPUs at ${h.ghz} GHz; PCID ${onOff(h.pcid)}; SMAP ${onOff(h.smap)}${h.smap ? ` (stops speculation: ${h.smapStopsSpeculation ? 'yes' : 'no'})` : ''}; LASS ${onOff(h.lass)}; direct map in ${h.directMapPageSize} pages; ${h.irqPerSecPerCpu} IRQ/s and ${h.nmiPerSecPerCpu} NMI/s per CPU`,
+  );
   const v = s.vm;
-  field('VM', `${v.vcpus} vCPUs, ${v.memoryGiB} GiB in ${v.backingPageSize} pages; vCPUs ${v.placement}; nested ${onOff(v.nested)}; dirty logging ${onOff(v.dirtyLogging)}; post-copy ${onOff(v.postCopy)}; ${v.userspaceExitsPerSecPerVcpu} exits/s to the VMM and ${v.schedInsPerSecPerVcpu} sched-ins/s per vCPU; ${v.inKvmRunFraction} of the time in KVM_RUN`);
+  field(
+    'VM',
+    `${v.vcpus} vCPUs, ${v.memoryGiB} GiB in ${v.backingPageSize} pages; vCPUs ${v.placement}; nested ${onOff(v.nested)}; dirty logging ${onOff(v.dirtyLogging)}; post-copy ${onOff(v.postCopy)}; ${v.userspaceExitsPerSecPerVcpu} exits/s to the VMM and ${v.schedInsPerSecPerVcpu} sched-ins/s per vCPU; ${v.inKvmRunFraction} of the time in KVM_RUN`,
+  );
   const active = TOUCHPOINT_IDS.filter((id) => s.workload.touchpoints[id].ratePerSec > 0).map((id) => {
     const t = s.workload.touchpoints[id];
     return `${id} ${t.ratePerSec}/s x ${t.pagesPerEvent} pages, ${t.bytesPerEvent} B ${t.write ? 'write' : 'read'}`;
   });
-  field('load', active.length === 0 ? 'no touchpoint has a rate above 0' : `${active.join('; ')} (rates per vCPU for KVM's touchpoints, per VM for the VMM's)`);
+  field(
+    'load',
+    active.length === 0
+      ? 'no touchpoint has a rate above 0'
+      : `${active.join('; ')} (rates per vCPU for KVM's touchpoints, per VM for the VMM's)`,
+  );
   const overridden = Object.entries(s.host.costs).filter(([, value]) => value !== undefined);
-  field('costs', overridden.length === 0 ? `the model's sourced defaults (model ${detail.modelVersion ?? '?'})` : `defaults except ${overridden.map(([k, value]) => `${k} = ${String(value)}`).join(', ')}`);
-  if (detail.sweep !== null) for (const p of detail.sweep.parameters) field('sweep', `${p.path} over ${describeValues(p.values)}`);
+  field(
+    'costs',
+    overridden.length === 0
+      ? `the model's sourced defaults (model ${detail.modelVersion ?? '?'})`
+      : `defaults except ${overridden.map(([k, value]) => `${k} = ${String(value)}`).join(', ')}`,
+  );
+  if (detail.sweep !== null)
+    for (const p of detail.sweep.parameters) field('sweep', `${p.path} over ${describeValues(p.values)}`);
   const sim = s.simulation;
-  field('run', sim.method === 'des' ? `discrete-event simulation, ${sim.durationSec} s simulated, ${sim.arrivals === 'fixed' ? 'fixed-interval' : 'Poisson'} arrivals, seeds ${sim.seeds.join(', ')}` : 'analytic model');
+  field(
+    'run',
+    sim.method === 'des'
+      ? `discrete-event simulation, ${sim.durationSec} s simulated, ${sim.arrivals === 'fixed' ? 'fixed-interval' : 'Poisson'} arrivals, seeds ${sim.seeds.join(', ')}`
+      : 'analytic model',
+  );
   return lines;
 }
 
@@ -165,7 +222,10 @@ function reproduce(detail: ExperimentDetail, file: string): string[] {
       ? `gmemlab run ${file}`
       : `gmemlab sweep ${file} ${detail.sweep.parameters.map((p) => `--param ${p.path}=${sweepArgument(p.values)}`).join(' ')}`;
   const lines = [
-    ...wrap(`To reproduce (model ${detail.modelVersion ?? '?'}): save the scenario between the marks below as ${file}, then run:`, MAIL_WIDTH),
+    ...wrap(
+      `To reproduce (model ${detail.modelVersion ?? '?'}): save the scenario between the marks below as ${file}, then run:`,
+      MAIL_WIDTH,
+    ),
     ...foldShell(`  ${command}`),
     '',
     ...wrap('Lines ending in a backslash continue on the next line; gmemlab reads the file as it is.', MAIL_WIDTH),
@@ -229,17 +289,26 @@ export function scenarioJson(scenario: Scenario): string[] {
 }
 
 /** JSON with every non-ASCII character escaped (\\uXXXX): the same value, ASCII only. */
-const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asciiJson = (value: unknown): string =>
+  JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function layout(value: unknown, indent: string, prefix: string, suffix: string, out: string[]): void {
   const inline = asciiJson(value);
-  if (indent.length + prefix.length + inline.length + suffix.length <= MAIL_WIDTH || value === null || typeof value !== 'object') {
+  if (
+    indent.length + prefix.length + inline.length + suffix.length <= MAIL_WIDTH ||
+    value === null ||
+    typeof value !== 'object'
+  ) {
     out.push(`${indent}${prefix}${inline}${suffix}`);
     return;
   }
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v) => ['', v]) : Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((v) => ['', v])
+    : Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
   out.push(`${indent}${prefix}${Array.isArray(value) ? '[' : '{'}`);
-  entries.forEach(([key, v], i) => layout(v, `${indent}  `, Array.isArray(value) ? '' : `${asciiJson(key)}: `, i < entries.length - 1 ? ',' : '', out));
+  entries.forEach(([key, v], i) =>
+    layout(v, `${indent}  `, Array.isArray(value) ? '' : `${asciiJson(key)}: `, i < entries.length - 1 ? ',' : '', out),
+  );
   out.push(`${indent}${Array.isArray(value) ? ']' : '}'}${suffix}`);
 }
 
@@ -298,7 +367,22 @@ function hang(label: string, text: string): string[] {
   return wrap(text, MAIL_WIDTH - label.length).map((line, i) => `${i === 0 ? label : pad}${line}`);
 }
 
-const ASCII_FOR: Record<string, string> = { '\u2192': '->', '\u00d7': 'x', '\u2013': '-', '\u2014': '--', '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u00b1': '+-', '\u2264': '<=', '\u2265': '>=', '\u00b5': 'u', '\u03bc': 'u', '\t': ' ' };
+const ASCII_FOR: Record<string, string> = {
+  '\u2192': '->',
+  '\u00d7': 'x',
+  '\u2013': '-',
+  '\u2014': '--',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u00b1': '+-',
+  '\u2264': '<=',
+  '\u2265': '>=',
+  '\u00b5': 'u',
+  '\u03bc': 'u',
+  '\t': ' ',
+};
 
 /** Names and notes come from users: anything outside printable ASCII becomes ASCII or '?'. */
 export function toAscii(text: string): string {

@@ -19,7 +19,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gmemlab-bundle-fuzz-'));
   source = await createApp({ dbPath: join(dir, 'source.sqlite'), poolSize: 1 });
   target = await createApp({ dbPath: join(dir, 'target.sqlite'), poolSize: 1 });
-  const started = await dispatch(source.handlers, 'startExperiment', { name: 'fuzz source', scenario: PRESETS[0]!.scenario });
+  const started = await dispatch(source.handlers, 'startExperiment', {
+    name: 'fuzz source',
+    scenario: PRESETS[0]!.scenario,
+  });
   if (!started.ok) throw new Error(started.error.message);
   const { experimentId } = started.value as { experimentId: number };
   await source.runner.whenDone(experimentId);
@@ -38,7 +41,8 @@ afterAll(async () => {
 function paths(node: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [prefix];
   if (Array.isArray(node)) node.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) out.push(...paths(v, [...prefix, k]));
+  else if (node !== null && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) out.push(...paths(v, [...prefix, k]));
   return out;
 }
 
@@ -66,7 +70,8 @@ async function experimentCount(): Promise<number> {
 
 async function deleteAll(): Promise<void> {
   const page = await dispatch(target.handlers, 'listExperiments', { limit: 500 });
-  for (const item of page.ok ? (page.value as { items: { id: number }[] }).items : []) await dispatch(target.handlers, 'deleteExperiment', { experimentId: item.id });
+  for (const item of page.ok ? (page.value as { items: { id: number }[] }).items : [])
+    await dispatch(target.handlers, 'deleteExperiment', { experimentId: item.id });
 }
 
 describe('importBundle with hostile bundles', () => {
@@ -84,8 +89,22 @@ describe('importBundle with hostile bundles', () => {
     const replacement = fc.oneof(
       fc.constant(undefined),
       fc.jsonValue({ maxDepth: 2 }),
-      fc.constantFrom(-1, 1e308, '', 'x'.repeat(300), '__proto__', "'; DROP TABLE runs; --", [], {}, null, true, Number.MAX_SAFE_INTEGER + 2),
-      fc.constantFrom(JSON.parse('{"__proto__":{"polluted":true}}') as unknown, { constructor: { prototype: { polluted: true } } }),
+      fc.constantFrom(
+        -1,
+        1e308,
+        '',
+        'x'.repeat(300),
+        '__proto__',
+        "'; DROP TABLE runs; --",
+        [],
+        {},
+        null,
+        true,
+        Number.MAX_SAFE_INTEGER + 2,
+      ),
+      fc.constantFrom(JSON.parse('{"__proto__":{"polluted":true}}') as unknown, {
+        constructor: { prototype: { polluted: true } },
+      }),
     );
     const outcomes = { imported: 0, refused: 0 };
     await fc.assert(
@@ -100,7 +119,10 @@ describe('importBundle with hostile bundles', () => {
           await deleteAll();
           outcomes.imported++;
         } else {
-          expect(envelope.error.code, `${all[at]!.join('.')} = ${JSON.stringify(value)?.slice(0, 80)}: ${envelope.error.message}`).toBe('invalid_input');
+          expect(
+            envelope.error.code,
+            `${all[at]!.join('.')} = ${JSON.stringify(value)?.slice(0, 80)}: ${envelope.error.message}`,
+          ).toBe('invalid_input');
           expect(envelope.error.message).not.toMatch(/\n\s+at /);
           expect(await experimentCount()).toBe(before);
           outcomes.refused++;
@@ -114,10 +136,18 @@ describe('importBundle with hostile bundles', () => {
 
   it('accepts a harmless edit and refuses a harmful one at the same place', async () => {
     const renamed = mutate(bundle, ['experiments', 0, 'name'], 'renamed by a colleague');
-    expect(await dispatch(target.handlers, 'importBundle', { bundle: renamed })).toMatchObject({ ok: true, value: { experimentsImported: 1 } });
+    expect(await dispatch(target.handlers, 'importBundle', { bundle: renamed })).toMatchObject({
+      ok: true,
+      value: { experimentsImported: 1 },
+    });
     await deleteAll();
-    const blank = await dispatch(target.handlers, 'importBundle', { bundle: mutate(bundle, ['experiments', 0, 'name'], '') });
-    expect(blank).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'bundle.experiments.0.name' }] } });
+    const blank = await dispatch(target.handlers, 'importBundle', {
+      bundle: mutate(bundle, ['experiments', 0, 'name'], ''),
+    });
+    expect(blank).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [{ path: 'bundle.experiments.0.name' }] },
+    });
     expect(await experimentCount()).toBe(0);
   });
 

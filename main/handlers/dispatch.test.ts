@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../app.ts';
 import { CALL_NAMES, type ApiErrorCode } from '../contract/index.ts';
-import { MAX_EVENTS_PER_RUN, PRESETS, checkSimulationSize, runPlan, setParameter, validateScenario, type Scenario } from '../core/index.ts';
+import {
+  MAX_EVENTS_PER_RUN,
+  PRESETS,
+  checkSimulationSize,
+  runPlan,
+  setParameter,
+  validateScenario,
+  type Scenario,
+} from '../core/index.ts';
 import { MAX_EVENTS_PER_EXPERIMENT, MAX_SIMULATIONS, RunRequestError, checkRunBudget } from '../runner/sweep.ts';
 import { dispatch, type Handlers } from './index.ts';
 
@@ -30,16 +38,66 @@ const CLIENT_ERRORS: ApiErrorCode[] = ['invalid_input', 'not_found', 'forbidden'
 
 /** JSON that looks like call inputs: the contract's own field names, hostile keys and values. */
 const hostileKey = fc.constantFrom(
-  ...['__proto__', 'constructor', 'prototype', 'toString', 'experimentId', 'experimentIds', 'offset', 'limit', 'search', 'name', 'scenario', 'sweep'],
-  ...['bundle', 'tags', 'note', 'id', 'parentId', 'parameters', 'metrics', 'sort', 'include', 'createdFrom', 'createdTo'],
+  ...[
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'experimentId',
+    'experimentIds',
+    'offset',
+    'limit',
+    'search',
+    'name',
+    'scenario',
+    'sweep',
+  ],
+  ...[
+    'bundle',
+    'tags',
+    'note',
+    'id',
+    'parentId',
+    'parameters',
+    'metrics',
+    'sort',
+    'include',
+    'createdFrom',
+    'createdTo',
+  ],
 );
 const hostileValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom(-1, 0, 1e308, -0, Number.MAX_SAFE_INTEGER + 2, "1; DROP TABLE experiments; --", "%' OR 1=1 --", '../../etc/passwd', 'x'.repeat(10_000)),
+  fc.constantFrom(
+    -1,
+    0,
+    1e308,
+    -0,
+    Number.MAX_SAFE_INTEGER + 2,
+    '1; DROP TABLE experiments; --',
+    "%' OR 1=1 --",
+    '../../etc/passwd',
+    'x'.repeat(10_000),
+  ),
   // Full-text query syntax and JSON-path metacharacters, which must reach SQLite as data only.
-  fc.constantFrom('"', 'NEAR(a b', 'a OR b*', '^x', 'a AND NOT', '$."x"', 'vm.vcpus") or 1=1 --', [{ path: '__proto__', min: 0 }], [{ path: 'a"]', equals: 1 }]),
+  fc.constantFrom(
+    '"',
+    'NEAR(a b',
+    'a OR b*',
+    '^x',
+    'a AND NOT',
+    '$."x"',
+    'vm.vcpus") or 1=1 --',
+    [{ path: '__proto__', min: 0 }],
+    [{ path: 'a"]', equals: 1 }],
+  ),
 );
-const inputLike = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(hostileKey, hostileValue, { maxKeys: 4 }), fc.constant(undefined), fc.constant(null));
+const inputLike = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.dictionary(hostileKey, hostileValue, { maxKeys: 4 }),
+  fc.constant(undefined),
+  fc.constant(null),
+);
 
 describe('dispatch under arbitrary input', () => {
   it('never throws, and answers every bad input with a client error, never internal', async () => {
@@ -47,7 +105,9 @@ describe('dispatch under arbitrary input', () => {
       fc.asyncProperty(fc.constantFrom(...CALL_NAMES), inputLike, async (name, input) => {
         const envelope = await dispatch(app.handlers, name, input);
         if (!envelope.ok) {
-          expect(CLIENT_ERRORS, `${name} ${JSON.stringify(input)?.slice(0, 200)}: ${envelope.error.message}`).toContain(envelope.error.code);
+          expect(CLIENT_ERRORS, `${name} ${JSON.stringify(input)?.slice(0, 200)}: ${envelope.error.message}`).toContain(
+            envelope.error.code,
+          );
           expect(envelope.error.message).not.toMatch(/\n\s+at /);
         }
       }),
@@ -76,17 +136,30 @@ describe('dispatch under arbitrary input', () => {
 
   it('answers unknown call names, including built-in property names, with unknown_call', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf')), async (name) => {
-        fc.pre(!(CALL_NAMES as string[]).includes(name));
-        const envelope = await dispatch(app.handlers, name, {});
-        expect(envelope).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf')),
+        async (name) => {
+          fc.pre(!(CALL_NAMES as string[]).includes(name));
+          const envelope = await dispatch(app.handlers, name, {});
+          expect(envelope).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('treats a search string as data, not SQL', async () => {
-    for (const search of ["%' OR 1=1 --", '%', '_', '\\', "'; DROP TABLE experiments; --", '"', 'NEAR(a b', 'x* OR y', '^a']) {
+    for (const search of [
+      "%' OR 1=1 --",
+      '%',
+      '_',
+      '\\',
+      "'; DROP TABLE experiments; --",
+      '"',
+      'NEAR(a b',
+      'x* OR y',
+      '^a',
+    ]) {
       const envelope = await dispatch(app.handlers, 'listExperiments', { search });
       expect(envelope, search).toMatchObject({ ok: true, value: { total: 0, items: [] } });
     }
@@ -103,7 +176,10 @@ describe('dispatch under arbitrary input', () => {
       ['cancelExperiment', { experimentId: -3 }],
       ['startExperiment', { scenario: PRESETS[0]!.scenario, name: 'x'.repeat(201) }],
     ] as const) {
-      expect(await dispatch(app.handlers, name, input), `${name} ${JSON.stringify(input).slice(0, 60)}`).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(await dispatch(app.handlers, name, input), `${name} ${JSON.stringify(input).slice(0, 60)}`).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input' },
+      });
     }
   });
 
@@ -127,7 +203,13 @@ describe('dispatch under arbitrary input', () => {
 describe('run budget', () => {
   /** A preset switched to the discrete-event simulator (the expensive method). */
   function desScenario(durationSec: number): Scenario {
-    const checked = validateScenario(setParameter(setParameter(PRESETS[0]!.scenario, 'simulation.method', 'des'), 'simulation.durationSec', durationSec));
+    const checked = validateScenario(
+      setParameter(
+        setParameter(PRESETS[0]!.scenario, 'simulation.method', 'des'),
+        'simulation.durationSec',
+        durationSec,
+      ),
+    );
     if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
     return checked.value;
   }
@@ -136,10 +218,17 @@ describe('run budget', () => {
     const values = Array.from({ length: 10_000 }, () => 1);
     const started = app.runner.start({
       scenario: desScenario(1),
-      sweep: { parameters: [{ path: 'vm.vcpus', values }, { path: 'vm.vcpus', values }] },
+      sweep: {
+        parameters: [
+          { path: 'vm.vcpus', values },
+          { path: 'vm.vcpus', values },
+        ],
+      },
     });
     await expect(started).rejects.toThrow(RunRequestError);
-    await expect(started).rejects.toThrow(`the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`);
+    await expect(started).rejects.toThrow(
+      `the limit is ${MAX_SIMULATIONS}: lower the number of sweep values, strategies or seeds`,
+    );
     expect(await app.store.listExperiments({ offset: 0, limit: 10 })).toMatchObject({ total: 0 });
   });
 
@@ -148,8 +237,13 @@ describe('run budget', () => {
     const scenario = desScenario(70);
     expect(checkSimulationSize(scenario)).toBeLessThan(MAX_EVENTS_PER_RUN);
     const points = Math.ceil(MAX_EVENTS_PER_EXPERIMENT / checkSimulationSize(scenario)) + 1;
-    const started = app.runner.start({ scenario, sweep: { parameters: [{ path: 'simulation.durationSec', values: Array.from({ length: points }, () => 70) }] } });
-    await expect(started).rejects.toThrow(`over ${points} points; the limit is ${MAX_EVENTS_PER_EXPERIMENT / 1e9} billion per experiment`);
+    const started = app.runner.start({
+      scenario,
+      sweep: { parameters: [{ path: 'simulation.durationSec', values: Array.from({ length: points }, () => 70) }] },
+    });
+    await expect(started).rejects.toThrow(
+      `over ${points} points; the limit is ${MAX_EVENTS_PER_EXPERIMENT / 1e9} billion per experiment`,
+    );
     expect(await app.store.listExperiments({ offset: 0, limit: 10 })).toMatchObject({ total: 0 });
   });
 

@@ -1,8 +1,24 @@
 // Main's implementation of the contract, and the one place that validates what crosses from the
 // renderer (over IPC or HTTP). Transports call dispatch(); nothing else reaches a handler.
 import { z } from 'zod';
-import { METRIC_CATALOGUE, parsePerfKvmStat, PERF_IMPORT_BASE_PRESET, PerfImportError, PRESETS, scenarioFromPerfReport, validateScenario } from '../core/index.ts';
-import { CALL_NAMES, contract, type ApiErrorBody, type CallName, type CallOutput, type Envelope, type ParsedInput } from '../contract/index.ts';
+import {
+  METRIC_CATALOGUE,
+  parsePerfKvmStat,
+  PERF_IMPORT_BASE_PRESET,
+  PerfImportError,
+  PRESETS,
+  scenarioFromPerfReport,
+  validateScenario,
+} from '../core/index.ts';
+import {
+  CALL_NAMES,
+  contract,
+  type ApiErrorBody,
+  type CallName,
+  type CallOutput,
+  type Envelope,
+  type ParsedInput,
+} from '../contract/index.ts';
 import { RunnerConflictError, type ExperimentRunner } from '../runner/experiments.ts';
 import { BundleError, StoreNotFoundError } from '../store/errors.ts';
 import { RunRequestError } from '../runner/sweep.ts';
@@ -36,7 +52,8 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       try {
         return await runner.start({ name, scenario, sweep });
       } catch (err) {
-        if (err instanceof RunRequestError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
+        if (err instanceof RunRequestError)
+          throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
         throw err;
       }
     },
@@ -44,15 +61,21 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     listExperiments: async (query) => store.listExperiments(query),
     getExperiment: async ({ experimentId }) => {
       const detail = await store.getExperiment(experimentId);
-      if (detail === undefined) throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
+      if (detail === undefined)
+        throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
       return detail;
     },
     listRuns: async (query) => store.listRuns(query),
-    setExperimentTags: async ({ experimentId, tags }) => storeCall(async () => ({ tags: await store.setTags(experimentId, tags) })),
-    setExperimentNote: async ({ experimentId, note }) => storeCall(async () => ({ note: await store.setNote(experimentId, note) })),
+    setExperimentTags: async ({ experimentId, tags }) =>
+      storeCall(async () => ({ tags: await store.setTags(experimentId, tags) })),
+    setExperimentNote: async ({ experimentId, note }) =>
+      storeCall(async () => ({ note: await store.setNote(experimentId, note) })),
     deleteExperiment: async ({ experimentId }) => {
       if (runner.activeIds().includes(experimentId)) {
-        throw new ApiError({ code: 'conflict', message: `experiment ${experimentId} is running; cancel it before deleting it` });
+        throw new ApiError({
+          code: 'conflict',
+          message: `experiment ${experimentId} is running; cancel it before deleting it`,
+        });
       }
       return { deleted: await store.deleteExperiment(experimentId) };
     },
@@ -62,27 +85,32 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
           return await runner.rerun(experimentId);
         } catch (err) {
           if (err instanceof RunnerConflictError) throw new ApiError({ code: 'conflict', message: err.message });
-          if (err instanceof RunRequestError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
+          if (err instanceof RunRequestError)
+            throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
           throw err;
         }
       }),
     listScenarioRevisions: async (query) => store.listScenarioRevisions(query),
     getScenarioRevision: async ({ id }) => {
       const revision = await store.getScenarioRevision(id);
-      if (revision === undefined) throw new ApiError({ code: 'not_found', message: `scenario revision ${id} does not exist` });
+      if (revision === undefined)
+        throw new ApiError({ code: 'not_found', message: `scenario revision ${id} does not exist` });
       return revision;
     },
     exportBundle: async ({ experimentIds }) => storeCall(() => store.exportBundle(experimentIds)),
     importBundle: async ({ bundle }) => storeCall(() => store.importBundle(bundle)),
-    saveScenarioRevision: async ({ scenario, parentId }) => storeCall(() => store.saveScenarioRevision(scenario, parentId ?? null)),
+    saveScenarioRevision: async ({ scenario, parentId }) =>
+      storeCall(() => store.saveScenarioRevision(scenario, parentId ?? null)),
     // Workbench UI (sweeps, compare, diff): main/handlers/workbench.ts.
     previewSweep: async ({ scenario, sweep }) => workbenchCall(() => wb.previewSweep(scenario, sweep)),
     getRuns: async ({ runIds }) => workbenchCall(() => wb.getRuns(store, runIds)),
     diffRuns: async ({ runIdA, runIdB }) => workbenchCall(() => wb.diffRuns(store, runIdA, runIdB)),
-    diffScenarios: async ({ scenarioIdA, scenarioIdB }) => workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
+    diffScenarios: async ({ scenarioIdA, scenarioIdB }) =>
+      workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
     exportExperiment: async ({ experimentId, format, metric }) => {
       const detail = await store.getExperiment(experimentId);
-      if (detail === undefined) throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
+      if (detail === undefined)
+        throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
       // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
       const { exportExperiment, ExportError } = await import('../export/index.ts');
       try {
@@ -91,7 +119,12 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
           ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
           : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
       } catch (err) {
-        if (err instanceof ExportError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: [{ path: err.field, message: err.message }] });
+        if (err instanceof ExportError)
+          throw new ApiError({
+            code: 'invalid_input',
+            message: err.message,
+            issues: [{ path: err.field, message: err.message }],
+          });
         throw err;
       }
     },
@@ -102,7 +135,12 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
         const result = scenarioFromPerfReport(parsePerfKvmStat(text), basis, base ?? preset.scenario);
         return { ...result, base: base === undefined ? `preset ${preset.id}` : 'the scenario given' };
       } catch (err) {
-        if (err instanceof PerfImportError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: [{ path: 'text', message: err.message }] });
+        if (err instanceof PerfImportError)
+          throw new ApiError({
+            code: 'invalid_input',
+            message: err.message,
+            issues: [{ path: 'text', message: err.message }],
+          });
         throw err;
       }
     },
@@ -114,12 +152,12 @@ async function workbenchCall<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof RunRequestError) throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
+    if (err instanceof RunRequestError)
+      throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
     if (err instanceof wb.NotFoundError) throw new ApiError({ code: 'not_found', message: err.message });
     throw err;
   }
 }
-
 
 /** Maps the store's own errors to API errors (field paths of bundle issues are relative to the input). */
 async function storeCall<T>(body: () => Promise<T>): Promise<T> {
@@ -128,7 +166,11 @@ async function storeCall<T>(body: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof StoreNotFoundError) throw new ApiError({ code: 'not_found', message: err.message });
     if (err instanceof BundleError) {
-      throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues.map((i) => ({ path: i.path === '' ? 'bundle' : `bundle.${i.path}`, message: i.message })) });
+      throw new ApiError({
+        code: 'invalid_input',
+        message: err.message,
+        issues: err.issues.map((i) => ({ path: i.path === '' ? 'bundle' : `bundle.${i.path}`, message: i.message })),
+      });
     }
     throw err;
   }
@@ -149,7 +191,10 @@ export async function dispatch(handlers: Handlers, name: string, rawInput: unkno
   const parsed = contract[name].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const issues = issuesOf(parsed.error);
-    const summary = issues.slice(0, 3).map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ');
+    const summary = issues
+      .slice(0, 3)
+      .map((i) => `${i.path || '(input)'}: ${i.message}`)
+      .join('; ');
     return { ok: false, error: { code: 'invalid_input', message: `invalid input for ${name}: ${summary}`, issues } };
   }
   try {
@@ -158,6 +203,9 @@ export async function dispatch(handlers: Handlers, name: string, rawInput: unkno
   } catch (err) {
     if (err instanceof ApiError) return { ok: false, error: err.body };
     console.error(`gmemlab: ${name} failed:`, err);
-    return { ok: false, error: { code: 'internal', message: `${name} failed: ${err instanceof Error ? err.message : String(err)}` } };
+    return {
+      ok: false,
+      error: { code: 'internal', message: `${name} failed: ${err instanceof Error ? err.message : String(err)}` },
+    };
   }
 }

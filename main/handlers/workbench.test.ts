@@ -35,7 +35,9 @@ async function saveExperiment(base: Scenario, vcpus: number[]): Promise<number[]
     const out = runAnalytic(p.scenario);
     for (const strategy of plan.strategies) {
       const result = out.strategies.find((r) => r.strategy === strategy)!;
-      await store.saveRunResults([{ runId: runIds[i++]!, modelVersion: out.modelVersion, costTable: out.costTable, result }]);
+      await store.saveRunResults([
+        { runId: runIds[i++]!, modelVersion: out.modelVersion, costTable: out.costTable, result },
+      ]);
     }
   }
   return runIds;
@@ -46,9 +48,15 @@ describe('workbench calls', () => {
   const handlers = () => createHandlers({ store, runner: {} as ExperimentRunner });
 
   it('previews a sweep size, and names the bad point', async () => {
-    const ok = await dispatch(handlers(), 'previewSweep', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [1, 2, 4] }] } });
+    const ok = await dispatch(handlers(), 'previewSweep', {
+      scenario: base,
+      sweep: { parameters: [{ path: 'vm.vcpus', values: [1, 2, 4] }] },
+    });
     expect(ok).toMatchObject({ ok: true, value: { points: 3, runs: 3 * runPlan(base).strategies.length } });
-    const bad = await dispatch(handlers(), 'previewSweep', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [1, -5] }] } });
+    const bad = await dispatch(handlers(), 'previewSweep', {
+      scenario: base,
+      sweep: { parameters: [{ path: 'vm.vcpus', values: [1, -5] }] },
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     if (!bad.ok) expect(bad.error.issues?.[0]?.path).toBe('sweep.parameters.0.values.1');
   });
@@ -79,10 +87,15 @@ describe('workbench calls', () => {
 
     const exps = await store.listExperiments({ offset: 0, limit: 10 });
     const [eb, ea] = exps.items;
-    const sd = await dispatch(handlers(), 'diffScenarios', { scenarioIdA: ea!.scenarioId, scenarioIdB: eb!.scenarioId });
+    const sd = await dispatch(handlers(), 'diffScenarios', {
+      scenarioIdA: ea!.scenarioId,
+      scenarioIdB: eb!.scenarioId,
+    });
     expect(sd.ok).toBe(true);
     if (!sd.ok) return;
-    const changed = (sd.value as { parameters: { path: string; changed: boolean }[] }).parameters.filter((p) => p.changed).map((p) => p.path);
+    const changed = (sd.value as { parameters: { path: string; changed: boolean }[] }).parameters
+      .filter((p) => p.changed)
+      .map((p) => p.path);
     expect(changed).toEqual(['name', 'vm.vcpus']);
   });
 });
@@ -92,7 +105,10 @@ describe('startExperiment with a sweep', () => {
     const app = await createApp({ dbPath: join(dir, 'app.sqlite'), poolSize: 1 });
     try {
       const base = PRESETS[0]!.scenario;
-      const started = await dispatch(app.handlers, 'startExperiment', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [1, 2, 4] }] } });
+      const started = await dispatch(app.handlers, 'startExperiment', {
+        scenario: base,
+        sweep: { parameters: [{ path: 'vm.vcpus', values: [1, 2, 4] }] },
+      });
       expect(started.ok).toBe(true);
       if (!started.ok) return;
       const { experimentId, runsTotal } = started.value as { experimentId: number; runsTotal: number };
@@ -101,7 +117,10 @@ describe('startExperiment with a sweep', () => {
       const detail = await app.store.getExperiment(experimentId);
       expect(detail!.kind).toBe('sweep');
       expect([...new Set(detail!.runs.map((r) => r.point['vm.vcpus']))]).toEqual([1, 2, 4]);
-      const bad = await dispatch(app.handlers, 'startExperiment', { scenario: base, sweep: { parameters: [{ path: 'vm.vcpus', values: [0] }] } });
+      const bad = await dispatch(app.handlers, 'startExperiment', {
+        scenario: base,
+        sweep: { parameters: [{ path: 'vm.vcpus', values: [0] }] },
+      });
       expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     } finally {
       await app.close();

@@ -13,7 +13,12 @@ export class NotFoundError extends Error {
 export function previewSweep(scenario: Scenario, sweep: SweepDefinition): SweepPreview {
   const points = expandSweep(scenario, sweep).length;
   const plan = runPlan(scenario);
-  return { points, runs: points * plan.strategies.length, strategies: plan.strategies.length, seedsPerRun: plan.seeds.length };
+  return {
+    points,
+    runs: points * plan.strategies.length,
+    strategies: plan.strategies.length,
+    seedsPerRun: plan.seeds.length,
+  };
 }
 
 /** The runs asked for, in the order asked, with their experiment's name and scenario. */
@@ -41,10 +46,20 @@ export async function getRuns(store: Store, runIds: number[]): Promise<RunInCont
   return runIds.map((id) => byRun.get(id)!).filter((r) => r !== undefined);
 }
 
-async function scenarioBody(store: Store, scenarioId: string): Promise<{ info: ScenarioRevisionInfo; scenario: Scenario }> {
-  const row = await store.db.selectFrom('scenario_revisions').selectAll().where('id', '=', scenarioId).executeTakeFirst();
+async function scenarioBody(
+  store: Store,
+  scenarioId: string,
+): Promise<{ info: ScenarioRevisionInfo; scenario: Scenario }> {
+  const row = await store.db
+    .selectFrom('scenario_revisions')
+    .selectAll()
+    .where('id', '=', scenarioId)
+    .executeTakeFirst();
   if (row === undefined) throw new NotFoundError(`scenario revision ${scenarioId} does not exist`);
-  return { info: { id: row.id, name: row.name, parentId: row.parent_id, createdAt: row.created_at }, scenario: JSON.parse(row.body) as Scenario };
+  return {
+    info: { id: row.id, name: row.name, parentId: row.parent_id, createdAt: row.created_at },
+    scenario: JSON.parse(row.body) as Scenario,
+  };
 }
 
 /** The scenario a run actually computed: its experiment's scenario with the sweep point applied. */
@@ -59,8 +74,18 @@ export async function diffRuns(store: Store, runIdA: number, runIdB: number): Pr
   if (a === undefined || b === undefined) throw new NotFoundError('run does not exist');
   const sa = await scenarioBody(store, a.scenarioId);
   const sb = await scenarioBody(store, b.scenarioId);
-  const side = (r: RunInContext, s: Scenario) => ({ scenario: effectiveScenario(s, r.point), strategy: r.strategy, params: r.params, modelVersion: r.modelVersion });
-  return { a, b, parameters: diffObjects(side(a, sa.scenario), side(b, sb.scenario)), metrics: diffMetrics(a.metrics, b.metrics) };
+  const side = (r: RunInContext, s: Scenario) => ({
+    scenario: effectiveScenario(s, r.point),
+    strategy: r.strategy,
+    params: r.params,
+    modelVersion: r.modelVersion,
+  });
+  return {
+    a,
+    b,
+    parameters: diffObjects(side(a, sa.scenario), side(b, sb.scenario)),
+    metrics: diffMetrics(a.metrics, b.metrics),
+  };
 }
 
 export async function diffScenarios(store: Store, idA: string, idB: string): Promise<ScenarioDiff> {

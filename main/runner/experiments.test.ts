@@ -85,7 +85,10 @@ describe('ExperimentRunner', () => {
   });
 
   it('refuses a simulation over the event cap before recording anything', async () => {
-    const huge = { ...scenario, simulation: { method: 'des' as const, durationSec: 3600, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] } };
+    const huge = {
+      ...scenario,
+      simulation: { method: 'des' as const, durationSec: 3600, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
+    };
     await expect(runner.start({ scenario: huge })).rejects.toThrow(/million events, over the limit/);
     expect((await store.listExperiments({ offset: 0, limit: 10 })).total).toBe(0);
   });

@@ -1,13 +1,32 @@
 // Runs experiments: plans the runs, records them (queued) before anything executes, hands the
 // computation to the worker pool, and saves results as they arrive (batched: ResultWriter). This is the only path
 // from a simulation to the database, and it runs on the main thread: the one writer.
-import { checkSimulationSize, runPlan, setParameter, SimulationTooLargeError, validateScenario, type Scenario, type StrategyId } from '../core/index.ts';
+import {
+  checkSimulationSize,
+  runPlan,
+  setParameter,
+  SimulationTooLargeError,
+  validateScenario,
+  type Scenario,
+  type StrategyId,
+} from '../core/index.ts';
 import type { EventMap } from '../contract/index.ts';
 import { pointKey, pointLabel } from '../analysis/points.ts';
 import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { ResultWriter } from './result-writer.ts';
-import { checkEventBudget, checkRunBudget, expandSweep, RunRequestError, shardName, shardOf, sweepPointCount, type Shard, type SweepDefinition, type SweepPoint } from './sweep.ts';
+import {
+  checkEventBudget,
+  checkRunBudget,
+  expandSweep,
+  RunRequestError,
+  shardName,
+  shardOf,
+  sweepPointCount,
+  type Shard,
+  type SweepDefinition,
+  type SweepPoint,
+} from './sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -55,14 +74,26 @@ export class ExperimentRunner {
     const { sweep, shard } = request;
     // The budget applies to what this machine runs: a shard's points, not the whole sweep's.
     if (shard === undefined) checkRunBudget(sweepPointCount(sweep), plan.strategies.length, plan.seeds.length);
-    if (shard !== undefined && sweep === undefined) throw new RunRequestError([{ path: 'shard', message: 'only a sweep can be split into shards' }]);
+    if (shard !== undefined && sweep === undefined)
+      throw new RunRequestError([{ path: 'shard', message: 'only a sweep can be split into shards' }]);
     const all = expandSweep(request.scenario, sweep);
-    const points = shard === undefined || sweep === undefined ? all : all.filter((p) => shardOf(sweep, p.point, shard.count) === shard.index);
-    if (points.length === 0) throw new RunRequestError([{ path: 'shard', message: `shard ${shard!.index} of ${shard!.count} has no points: this sweep has ${all.length}` }]);
+    const points =
+      shard === undefined || sweep === undefined
+        ? all
+        : all.filter((p) => shardOf(sweep, p.point, shard.count) === shard.index);
+    if (points.length === 0)
+      throw new RunRequestError([
+        {
+          path: 'shard',
+          message: `shard ${shard!.index} of ${shard!.count} has no points: this sweep has ${all.length}`,
+        },
+      ]);
     if (shard !== undefined) checkRunBudget(points.length, plan.strategies.length, plan.seeds.length);
     // Refused before anything is recorded: a simulation over the event cap, at any point.
     if (plan.method === 'des') checkEventBudget(simulatedEvents(points), points.length);
-    const runs: PlannedRun[] = points.flatMap((p) => plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })));
+    const runs: PlannedRun[] = points.flatMap((p) =>
+      plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })),
+    );
     const { experimentId, runIds } = await this.store.createExperiment({
       name: request.name ?? (shard === undefined ? request.scenario.name : shardName(request.scenario.name, shard)),
       kind: request.sweep === undefined ? 'single' : 'sweep',
@@ -97,7 +128,9 @@ export class ExperimentRunner {
   private launch(experimentId: number, groups: RunGroup[], failedBefore = 0): void {
     const active: ActiveExperiment = { cancelled: false, jobIds: new Set(), done: Promise.resolve() };
     this.active.set(experimentId, active);
-    active.done = this.execute(experimentId, groups, active, failedBefore).finally(() => this.active.delete(experimentId));
+    active.done = this.execute(experimentId, groups, active, failedBefore).finally(() =>
+      this.active.delete(experimentId),
+    );
   }
 
   cancel(experimentId: number): boolean {
@@ -122,13 +155,19 @@ export class ExperimentRunner {
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
-  private async execute(experimentId: number, groups: RunGroup[], active: ActiveExperiment, failedBefore: number): Promise<void> {
+  private async execute(
+    experimentId: number,
+    groups: RunGroup[],
+    active: ActiveExperiment,
+    failedBefore: number,
+  ): Promise<void> {
     const runsTotal = groups.reduce((n, g) => n + g.runs.length, 0);
     let runsDone = 0;
     let failures = failedBefore;
     let lastProgressAt = 0;
     const partial = new Map<number, number>(); // job id -> runs' worth of work done so far
-    const fraction = (): number => (runsTotal === 0 ? 1 : Math.min(1, (runsDone + [...partial.values()].reduce((a, b) => a + b, 0)) / runsTotal));
+    const fraction = (): number =>
+      runsTotal === 0 ? 1 : Math.min(1, (runsDone + [...partial.values()].reduce((a, b) => a + b, 0)) / runsTotal);
     const progress = (): void => {
       const now = Date.now();
       if (now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
@@ -159,7 +198,8 @@ export class ExperimentRunner {
         for (const { id: runId, strategy } of runs) {
           const result = output.strategies.find((r) => r.strategy === strategy);
           if (result === undefined) missing.push(runId);
-          else finished.push({ runId, startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result });
+          else
+            finished.push({ runId, startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result });
         }
         await this.writer.write(finished);
         if (missing.length > 0) {
@@ -199,7 +239,10 @@ export function largestFirst<T extends { scenario: Scenario }>(jobs: T[]): T[] {
  * Groups an experiment's unfinished runs by sweep point (a point this model no longer accepts
  * fails with the reason) and refuses them over the budgets `start` applies.
  */
-function planRerun(scenario: Scenario, runs: UnfinishedRun[]): { groups: RunGroup[]; invalid: { ids: number[]; message: string }[]; runsTotal: number } {
+function planRerun(
+  scenario: Scenario,
+  runs: UnfinishedRun[],
+): { groups: RunGroup[]; invalid: { ids: number[]; message: string }[]; runsTotal: number } {
   const byPoint = new Map<string, RunGroup>();
   const invalid: { ids: number[]; message: string }[] = [];
   for (const run of runs) {
@@ -210,7 +253,10 @@ function planRerun(scenario: Scenario, runs: UnfinishedRun[]): { groups: RunGrou
       for (const [path, value] of Object.entries(run.point)) candidate = setParameter(candidate, path, value);
       const checked = validateScenario(candidate);
       if (!checked.ok) {
-        invalid.push({ ids: [run.id], message: `this model rejects the scenario: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}` });
+        invalid.push({
+          ids: [run.id],
+          message: `this model rejects the scenario: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        });
         continue;
       }
       group = { scenario: checked.value, point: run.point, runs: [] };
@@ -220,7 +266,11 @@ function planRerun(scenario: Scenario, runs: UnfinishedRun[]): { groups: RunGrou
   }
   const groups = [...byPoint.values()];
   const plan = runPlan(scenario);
-  checkRunBudget(groups.length, groups.reduce((most, g) => Math.max(most, g.runs.length), 0), plan.seeds.length);
+  checkRunBudget(
+    groups.length,
+    groups.reduce((most, g) => Math.max(most, g.runs.length), 0),
+    plan.seeds.length,
+  );
   if (plan.method === 'des') checkEventBudget(simulatedEvents(groups), groups.length);
   return { groups, invalid, runsTotal: runs.length };
 }

@@ -39,13 +39,19 @@ describe('WorkerPool', () => {
 
   it('stops a running simulation when cancelled, after it has reported progress', async () => {
     pool = new WorkerPool({ size: 1 });
-    const long = { ...PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario, simulation: { method: 'des' as const, durationSec: 20, seeds: [1] } };
+    const long = {
+      ...PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario,
+      simulation: { method: 'des' as const, durationSec: 20, seeds: [1] },
+    };
     let job: { jobId: number; result: Promise<unknown> } | undefined;
     const progressed = new Promise<number>((resolve) => {
       job = pool!.run(long, (fraction) => resolve(fraction));
     });
     // A job that ends before reporting progress fails the test instead of hanging it.
-    const fraction = await Promise.race([progressed, job!.result.then(() => Promise.reject(new Error('finished without progress')))]);
+    const fraction = await Promise.race([
+      progressed,
+      job!.result.then(() => Promise.reject(new Error('finished without progress'))),
+    ]);
     expect(fraction).toBeGreaterThan(0);
     expect(fraction).toBeLessThan(1);
     pool.cancel(job!.jobId);

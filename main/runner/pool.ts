@@ -52,7 +52,14 @@ export class WorkerPool {
     if (this.closed) throw new Error('worker pool is closed');
     const jobId = this.nextJobId++;
     const result = new Promise<JobResult>((resolve, reject) => {
-      this.queue.push({ id: jobId, scenario, cancel: new Int32Array(new SharedArrayBuffer(4)), resolve, reject, onProgress });
+      this.queue.push({
+        id: jobId,
+        scenario,
+        cancel: new Int32Array(new SharedArrayBuffer(4)),
+        resolve,
+        reject,
+        onProgress,
+      });
     });
     this.dispatch();
     return { jobId, result };

@@ -25,7 +25,11 @@ describe('ResultWriter', () => {
       sizes.push(batch.length);
     });
     const group = (n: number, from: number): number[] => Array.from({ length: n }, (_, i) => from + i);
-    await Promise.all([writer.write(runs(group(200, 0))), writer.write(runs(group(100, 200))), writer.write(runs(group(300, 300)))]);
+    await Promise.all([
+      writer.write(runs(group(200, 0))),
+      writer.write(runs(group(100, 200))),
+      writer.write(runs(group(300, 300))),
+    ]);
     expect(sizes).toEqual([200, 100, 300]);
   });
 

@@ -38,7 +38,10 @@ export class ResultWriter {
       while (this.pending.length > 0) {
         const batch: PendingGroup[] = [];
         let size = 0;
-        while (this.pending.length > 0 && (batch.length === 0 || size + this.pending[0]!.runs.length <= MAX_BATCH_RUNS)) {
+        while (
+          this.pending.length > 0 &&
+          (batch.length === 0 || size + this.pending[0]!.runs.length <= MAX_BATCH_RUNS)
+        ) {
           const group = this.pending.shift()!;
           batch.push(group);
           size += group.runs.length;

@@ -3,7 +3,18 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PRESETS, runPlan, type Scenario } from '../core/index.ts';
-import { MAX_EVENTS_PER_EXPERIMENT, MAX_SIMULATIONS, MAX_SWEEP_POINTS, RunRequestError, checkEventBudget, checkRunBudget, expandSweep, sweepPointCount, sweepSchema, type SweepDefinition } from './sweep.ts';
+import {
+  MAX_EVENTS_PER_EXPERIMENT,
+  MAX_SIMULATIONS,
+  MAX_SWEEP_POINTS,
+  RunRequestError,
+  checkEventBudget,
+  checkRunBudget,
+  expandSweep,
+  sweepPointCount,
+  sweepSchema,
+  type SweepDefinition,
+} from './sweep.ts';
 
 const base: Scenario = PRESETS[0]!.scenario;
 
@@ -40,7 +51,10 @@ describe('sweepSchema', () => {
   it('accepts sweep-shaped input only when every field is right, and names the field otherwise', () => {
     const parameter = fc.record({
       path: fc.oneof(fc.constant('vm.vcpus'), fc.string({ maxLength: 30 })),
-      values: fc.array(fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 120 }), fc.boolean(), fc.constant(null)), { maxLength: 5 }),
+      values: fc.array(
+        fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 120 }), fc.boolean(), fc.constant(null)),
+        { maxLength: 5 },
+      ),
     });
     fc.assert(
       fc.property(fc.record({ parameters: fc.array(parameter, { maxLength: 3 }) }), (value) => {
@@ -54,7 +68,15 @@ describe('sweepSchema', () => {
   });
 
   it('refuses paths through __proto__, constructor, prototype and other built-ins', () => {
-    for (const path of ['__proto__.polluted', 'vm.__proto__.polluted', 'constructor.prototype.polluted', 'vm.constructor', 'toString.x', 'vm.hasOwnProperty', 'prototype']) {
+    for (const path of [
+      '__proto__.polluted',
+      'vm.__proto__.polluted',
+      'constructor.prototype.polluted',
+      'vm.constructor',
+      'toString.x',
+      'vm.hasOwnProperty',
+      'prototype',
+    ]) {
       const parsed = sweepSchema.safeParse({ parameters: [{ path, values: [1] }] });
       expect(parsed.success, path).toBe(false);
     }
@@ -63,11 +85,16 @@ describe('sweepSchema', () => {
 
   it('refuses non-finite numbers, long strings and extra keys', () => {
     for (const values of [[Number.NaN], [Number.POSITIVE_INFINITY], ['x'.repeat(101)], [], [null], [{}]]) {
-      expect(sweepSchema.safeParse({ parameters: [{ path: 'vm.vcpus', values }] }).success, JSON.stringify(values)).toBe(false);
+      expect(
+        sweepSchema.safeParse({ parameters: [{ path: 'vm.vcpus', values }] }).success,
+        JSON.stringify(values),
+      ).toBe(false);
     }
     expect(sweepSchema.safeParse({ parameters: [{ path: 'vm.vcpus', values: [1], extra: 1 }] }).success).toBe(false);
     expect(sweepSchema.safeParse({ parameters: [{ path: 'vm.vcpus', values: [1] }], extra: 1 }).success).toBe(false);
-    expect(sweepSchema.safeParse({ parameters: [1, 2, 3].map(() => ({ path: 'vm.vcpus', values: [1] })) }).success).toBe(false);
+    expect(
+      sweepSchema.safeParse({ parameters: [1, 2, 3].map(() => ({ path: 'vm.vcpus', values: [1] })) }).success,
+    ).toBe(false);
   });
 });
 
@@ -78,16 +105,26 @@ describe('expandSweep', () => {
         const points = expandSweep(base, { parameters: [{ path: 'vm.vcpus', values }] });
         expect(points.map((p) => p.point['vm.vcpus'])).toEqual(values);
         expect(points.map((p) => (p.scenario as { vm: { vcpus: number } }).vm.vcpus)).toEqual(values);
-        expect((base as { vm: { vcpus: number } }).vm.vcpus).toBe((PRESETS[0]!.scenario as { vm: { vcpus: number } }).vm.vcpus);
+        expect((base as { vm: { vcpus: number } }).vm.vcpus).toBe(
+          (PRESETS[0]!.scenario as { vm: { vcpus: number } }).vm.vcpus,
+        );
       }),
       { numRuns: 100 },
     );
   });
 
   it('returns points or a RunRequestError naming the parameter for any schema-valid sweep, never another error', () => {
-    const segment = fc.oneof(fc.constantFrom('vm', 'vcpus', 'host', 'name', 'format', 'workload', 'x', '0'), fc.stringMatching(/^[A-Za-z0-9_]{1,8}$/));
+    const segment = fc.oneof(
+      fc.constantFrom('vm', 'vcpus', 'host', 'name', 'format', 'workload', 'x', '0'),
+      fc.stringMatching(/^[A-Za-z0-9_]{1,8}$/),
+    );
     const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('.'));
-    const value = fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 10 }), fc.boolean());
+    const value = fc.oneof(
+      fc.integer({ min: -5, max: 2000 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.string({ maxLength: 10 }),
+      fc.boolean(),
+    );
     const parameter = fc.record({ path, values: fc.array(value, { minLength: 1, maxLength: 4 }) });
     fc.assert(
       fc.property(fc.array(parameter, { minLength: 1, maxLength: 2 }), (parameters) => {
@@ -96,7 +133,8 @@ describe('expandSweep', () => {
         const outcome = expandOrRequestError(parsed.data);
         if ('error' in outcome) {
           expect(outcome.error.issues.length).toBeGreaterThan(0);
-          for (const issue of outcome.error.issues) expect(issue.path).toMatch(/^sweep\.parameters\.[01]\.(path|values\.\d+)$/);
+          for (const issue of outcome.error.issues)
+            expect(issue.path).toMatch(/^sweep\.parameters\.[01]\.(path|values\.\d+)$/);
         } else {
           expect(outcome.points).toBe(sweepPointCount(parsed.data));
         }
@@ -114,23 +152,35 @@ describe('expandSweep', () => {
 
   it(`refuses more than ${MAX_SWEEP_POINTS} points before expanding any`, () => {
     const values = Array.from({ length: 101 }, (_, i) => i + 1);
-    const sweep = { parameters: [{ path: 'vm.vcpus', values }, { path: 'vm.vcpus', values }] };
+    const sweep = {
+      parameters: [
+        { path: 'vm.vcpus', values },
+        { path: 'vm.vcpus', values },
+      ],
+    };
     expect(sweepPointCount(sweep)).toBe(10_201);
-    expect(() => expandSweep(base, sweep)).toThrow(new RegExp(`10201 points is more than the limit of ${MAX_SWEEP_POINTS}`));
+    expect(() => expandSweep(base, sweep)).toThrow(
+      new RegExp(`10201 points is more than the limit of ${MAX_SWEEP_POINTS}`),
+    );
   });
 });
 
 describe('checkRunBudget', () => {
   it('refuses a discrete-event experiment of more than MAX_SIMULATIONS simulations, saying what to lower', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX_SWEEP_POINTS }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 100 }), (points, strategies, seeds) => {
-        const total = points * strategies * seeds;
-        if (total <= MAX_SIMULATIONS) expect(() => checkRunBudget(points, strategies, seeds)).not.toThrow();
-        else
-          expect(() => checkRunBudget(points, strategies, seeds)).toThrow(
-            `would run ${total} simulations (${points} points x ${strategies} strategies x ${seeds} seeds); the limit is ${MAX_SIMULATIONS}: lower`,
-          );
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: MAX_SWEEP_POINTS }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 100 }),
+        (points, strategies, seeds) => {
+          const total = points * strategies * seeds;
+          if (total <= MAX_SIMULATIONS) expect(() => checkRunBudget(points, strategies, seeds)).not.toThrow();
+          else
+            expect(() => checkRunBudget(points, strategies, seeds)).toThrow(
+              `would run ${total} simulations (${points} points x ${strategies} strategies x ${seeds} seeds); the limit is ${MAX_SIMULATIONS}: lower`,
+            );
+        },
+      ),
     );
   });
 

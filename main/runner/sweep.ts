@@ -32,8 +32,14 @@ export const sweepSchema = z
               .string()
               .max(200)
               .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus')
-              .refine((path) => !path.split('.').some(isPrototypeKey), 'must name scenario fields, not __proto__, constructor or other built-in keys'),
-            values: z.array(z.union([z.number().finite(), z.string().max(100), z.boolean()])).min(1).max(MAX_SWEEP_POINTS),
+              .refine(
+                (path) => !path.split('.').some(isPrototypeKey),
+                'must name scenario fields, not __proto__, constructor or other built-in keys',
+              ),
+            values: z
+              .array(z.union([z.number().finite(), z.string().max(100), z.boolean()]))
+              .min(1)
+              .max(MAX_SWEEP_POINTS),
           })
           .strict(),
       )
@@ -44,7 +50,9 @@ export const sweepSchema = z
 export type SweepDefinition = z.infer<typeof sweepSchema>;
 
 function isPrototypeKeyPath(path: string): string | undefined {
-  return path.split('.').some(isPrototypeKey) ? `${path}: must name scenario fields, not __proto__, constructor or other built-in keys` : undefined;
+  return path.split('.').some(isPrototypeKey)
+    ? `${path}: must name scenario fields, not __proto__, constructor or other built-in keys`
+    : undefined;
 }
 
 export interface SweepPoint {
@@ -106,10 +114,12 @@ function checkPathOwned(base: Scenario, path: string): string | undefined {
   let node: unknown = base;
   const segments = path.split('.');
   for (const [i, segment] of segments.slice(0, -1).entries()) {
-    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, segment)) return `${segments.slice(0, i + 1).join('.')} is not a field of the scenario`;
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, segment))
+      return `${segments.slice(0, i + 1).join('.')} is not a field of the scenario`;
     node = (node as Record<string, unknown>)[segment];
   }
-  if (typeof node !== 'object' || node === null) return `${segments.slice(0, -1).join('.')} is not an object of the scenario`;
+  if (typeof node !== 'object' || node === null)
+    return `${segments.slice(0, -1).join('.')} is not an object of the scenario`;
   return undefined;
 }
 
@@ -122,7 +132,12 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
     if (problem !== undefined) throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: problem }]);
   }
   if (total > MAX_SWEEP_POINTS) {
-    throw new RunRequestError([{ path: 'sweep.parameters', message: `${total} points is more than the limit of ${MAX_SWEEP_POINTS}; use fewer values` }]);
+    throw new RunRequestError([
+      {
+        path: 'sweep.parameters',
+        message: `${total} points is more than the limit of ${MAX_SWEEP_POINTS}; use fewer values`,
+      },
+    ]);
   }
   let points: SweepPoint[] = [{ point: {}, scenario: base }];
   for (const [pi, parameter] of sweep.parameters.entries()) {
@@ -133,11 +148,21 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
         try {
           candidate = setParameter(p.scenario, parameter.path, value);
         } catch (err) {
-          throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: `${parameter.path}: ${err instanceof Error ? err.message : String(err)}` }]);
+          throw new RunRequestError([
+            {
+              path: `sweep.parameters.${pi}.path`,
+              message: `${parameter.path}: ${err instanceof Error ? err.message : String(err)}`,
+            },
+          ]);
         }
         const checked = validateScenario(candidate);
         if (!checked.ok) {
-          throw new RunRequestError(checked.issues.map((i) => ({ path: `sweep.parameters.${pi}.values.${vi}`, message: `${parameter.path} = ${String(value)}: ${i.path} ${i.message}` })));
+          throw new RunRequestError(
+            checked.issues.map((i) => ({
+              path: `sweep.parameters.${pi}.values.${vi}`,
+              message: `${parameter.path} = ${String(value)}: ${i.path} ${i.message}`,
+            })),
+          );
         }
         next.push({ point: { ...p.point, [parameter.path]: value }, scenario: checked.value });
       }
@@ -182,7 +207,8 @@ export function shardOf(sweep: SweepDefinition, point: Record<string, ParameterV
   let index = 0;
   for (const parameter of sweep.parameters) {
     const position = parameter.values.findIndex((v) => v === point[parameter.path]);
-    if (position < 0) throw new RangeError(`${parameter.path} = ${String(point[parameter.path])} is not a value of this sweep`);
+    if (position < 0)
+      throw new RangeError(`${parameter.path} = ${String(point[parameter.path])} is not a value of this sweep`);
     index = index * parameter.values.length + position;
   }
   return (index % count) + 1;

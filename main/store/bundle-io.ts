@@ -14,7 +14,10 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
   const ids = [...new Set(experimentIds)];
   const experiments = await db.selectFrom('experiments').selectAll().where('id', 'in', ids).orderBy('id').execute();
   const missing = ids.filter((id) => !experiments.some((e) => e.id === id));
-  if (missing.length > 0) throw new StoreNotFoundError(`experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`);
+  if (missing.length > 0)
+    throw new StoreNotFoundError(
+      `experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
+    );
 
   const runs = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
   const runIds = runs.map((r) => r.id);
@@ -28,7 +31,10 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
       metrics.set(m.run_id, { ...metrics.get(m.run_id), [m.key]: { mean: m.mean, ci95: m.ci95, n: m.n } });
     }
     for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
-      distributions.set(d.run_id, { ...distributions.get(d.run_id), [d.key]: JSON.parse(d.body) as { bucketUpperUs: number[]; counts: number[] } });
+      distributions.set(d.run_id, {
+        ...distributions.get(d.run_id),
+        [d.key]: JSON.parse(d.body) as { bucketUpperUs: number[]; counts: number[] },
+      });
     }
     for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', chunk).execute()) {
       series.set(s.run_id, { ...series.get(s.run_id), [s.key]: JSON.parse(s.body) as { x: number[]; y: number[] } });
@@ -46,12 +52,20 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     if (seen.has(id)) continue;
     seen.add(id);
     const row = await db.selectFrom('scenario_revisions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    scenarios.push({ id: row.id, name: row.name, parentId: row.parent_id, createdAt: row.created_at, body: JSON.parse(row.body) as Bundle['scenarios'][number]['body'] });
+    scenarios.push({
+      id: row.id,
+      name: row.name,
+      parentId: row.parent_id,
+      createdAt: row.created_at,
+      body: JSON.parse(row.body) as Bundle['scenarios'][number]['body'],
+    });
     if (row.parent_id !== null) pending.push(row.parent_id);
   }
   const costTableIds = [...new Set(runs.map((r) => r.cost_table_id).filter((id): id is string => id !== null))];
   const costTables =
-    costTableIds.length === 0 ? [] : await db.selectFrom('cost_tables').selectAll().where('id', 'in', costTableIds).execute();
+    costTableIds.length === 0
+      ? []
+      : await db.selectFrom('cost_tables').selectAll().where('id', 'in', costTableIds).execute();
 
   return {
     format: BUNDLE_FORMAT,
@@ -59,40 +73,38 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     modelVersions: [...new Set(runs.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
     scenarios: scenarios.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
     costTables: costTables.map((c) => ({ id: c.id, body: JSON.parse(c.body) as Record<string, unknown>[] })),
-    experiments: experiments.map(
-      (e): BundleExperiment => ({
-        uid: e.uid,
-        name: e.name,
-        kind: e.kind,
-        method: e.method,
-        scenarioId: e.scenario_id,
-        sweep: e.sweep === null ? null : (JSON.parse(e.sweep) as unknown),
-        shards: e.shards === null ? null : (JSON.parse(e.shards) as ShardSet),
-        status: e.status as BundleExperiment['status'],
-        createdAt: e.created_at,
-        finishedAt: e.finished_at,
-        note: e.note,
-        tags: tags.filter((t) => t.experiment_id === e.id).map((t) => t.tag),
-        runs: runs
-          .filter((r) => r.experiment_id === e.id)
-          .map((r) => ({
-            strategy: r.strategy as BundleExperiment['runs'][number]['strategy'],
-            point: JSON.parse(r.point) as Record<string, number | string | boolean>,
-            seeds: JSON.parse(r.seeds) as number[],
-            status: r.status as BundleExperiment['status'],
-            startedAt: r.started_at,
-            finishedAt: r.finished_at,
-            modelVersion: r.model_version,
-            costTableId: r.cost_table_id,
-            params: JSON.parse(r.params) as Record<string, unknown>,
-            capability: r.capability === null ? null : (JSON.parse(r.capability) as Record<string, unknown>),
-            error: r.error,
-            metrics: metrics.get(r.id) ?? {},
-            distributions: distributions.get(r.id) ?? {},
-            series: series.get(r.id) ?? {},
-          })),
-      }),
-    ),
+    experiments: experiments.map((e): BundleExperiment => ({
+      uid: e.uid,
+      name: e.name,
+      kind: e.kind,
+      method: e.method,
+      scenarioId: e.scenario_id,
+      sweep: e.sweep === null ? null : (JSON.parse(e.sweep) as unknown),
+      shards: e.shards === null ? null : (JSON.parse(e.shards) as ShardSet),
+      status: e.status as BundleExperiment['status'],
+      createdAt: e.created_at,
+      finishedAt: e.finished_at,
+      note: e.note,
+      tags: tags.filter((t) => t.experiment_id === e.id).map((t) => t.tag),
+      runs: runs
+        .filter((r) => r.experiment_id === e.id)
+        .map((r) => ({
+          strategy: r.strategy as BundleExperiment['runs'][number]['strategy'],
+          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
+          seeds: JSON.parse(r.seeds) as number[],
+          status: r.status as BundleExperiment['status'],
+          startedAt: r.started_at,
+          finishedAt: r.finished_at,
+          modelVersion: r.model_version,
+          costTableId: r.cost_table_id,
+          params: JSON.parse(r.params) as Record<string, unknown>,
+          capability: r.capability === null ? null : (JSON.parse(r.capability) as Record<string, unknown>),
+          error: r.error,
+          metrics: metrics.get(r.id) ?? {},
+          distributions: distributions.get(r.id) ?? {},
+          series: series.get(r.id) ?? {},
+        })),
+    })),
   };
 }
 
@@ -102,20 +114,38 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
   const scenarioIds = new Set(bundle.scenarios.map((s) => s.id));
   const costIds = new Set(bundle.costTables.map((c) => c.id));
   for (const [i, s] of bundle.scenarios.entries()) {
-    if (contentHash(s.body) !== s.id) issues.push({ path: `scenarios.${i}.id`, message: 'does not match the content hash of body (the scenario was altered)' });
-    if (s.parentId !== null && !scenarioIds.has(s.parentId)) issues.push({ path: `scenarios.${i}.parentId`, message: `parent revision ${s.parentId} is not in the bundle` });
+    if (contentHash(s.body) !== s.id)
+      issues.push({
+        path: `scenarios.${i}.id`,
+        message: 'does not match the content hash of body (the scenario was altered)',
+      });
+    if (s.parentId !== null && !scenarioIds.has(s.parentId))
+      issues.push({ path: `scenarios.${i}.parentId`, message: `parent revision ${s.parentId} is not in the bundle` });
   }
   for (const [i, c] of bundle.costTables.entries()) {
-    if (contentHash(c.body) !== c.id) issues.push({ path: `costTables.${i}.id`, message: 'does not match the content hash of body (the cost table was altered)' });
+    if (contentHash(c.body) !== c.id)
+      issues.push({
+        path: `costTables.${i}.id`,
+        message: 'does not match the content hash of body (the cost table was altered)',
+      });
   }
   const uids = new Set<string>();
   for (const [i, e] of bundle.experiments.entries()) {
     if (uids.has(e.uid)) issues.push({ path: `experiments.${i}.uid`, message: `appears twice in the bundle` });
     uids.add(e.uid);
-    if (!scenarioIds.has(e.scenarioId)) issues.push({ path: `experiments.${i}.scenarioId`, message: `scenario revision ${e.scenarioId} is not in the bundle` });
-    if (new Set(e.tags).size !== e.tags.length) issues.push({ path: `experiments.${i}.tags`, message: 'has duplicate tags' });
+    if (!scenarioIds.has(e.scenarioId))
+      issues.push({
+        path: `experiments.${i}.scenarioId`,
+        message: `scenario revision ${e.scenarioId} is not in the bundle`,
+      });
+    if (new Set(e.tags).size !== e.tags.length)
+      issues.push({ path: `experiments.${i}.tags`, message: 'has duplicate tags' });
     for (const [j, r] of e.runs.entries()) {
-      if (r.costTableId !== null && !costIds.has(r.costTableId)) issues.push({ path: `experiments.${i}.runs.${j}.costTableId`, message: `cost table ${r.costTableId} is not in the bundle` });
+      if (r.costTableId !== null && !costIds.has(r.costTableId))
+        issues.push({
+          path: `experiments.${i}.runs.${j}.costTableId`,
+          message: `cost table ${r.costTableId} is not in the bundle`,
+        });
     }
     if (e.shards !== null) issues.push(...checkShards(e, i));
   }
@@ -125,7 +155,8 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
 /** A shard's sweep must be a sweep, and each of its runs must lie in one of the shards it claims. */
 function checkShards(e: BundleExperiment, i: number): ValidationIssue[] {
   const sweep = sweepSchema.safeParse(e.sweep);
-  if (!sweep.success) return [{ path: `experiments.${i}.sweep`, message: 'a sharded experiment needs a valid sweep definition' }];
+  if (!sweep.success)
+    return [{ path: `experiments.${i}.sweep`, message: 'a sharded experiment needs a valid sweep definition' }];
   const { count, indices } = e.shards!;
   const issues: ValidationIssue[] = [];
   for (const [j, r] of e.runs.entries()) {
@@ -136,7 +167,11 @@ function checkShards(e: BundleExperiment, i: number): ValidationIssue[] {
       issues.push({ path: `experiments.${i}.runs.${j}.point`, message: (err as Error).message });
       continue;
     }
-    if (!indices.includes(shard)) issues.push({ path: `experiments.${i}.runs.${j}.point`, message: `belongs to shard ${shard} of ${count}, which this experiment does not hold` });
+    if (!indices.includes(shard))
+      issues.push({
+        path: `experiments.${i}.runs.${j}.point`,
+        message: `belongs to shard ${shard} of ${count}, which this experiment does not hold`,
+      });
   }
   return issues;
 }
@@ -144,10 +179,16 @@ function checkShards(e: BundleExperiment, i: number): ValidationIssue[] {
 /** Validates an untrusted bundle completely; throws BundleError listing every problem. */
 export function parseBundle(raw: unknown): Bundle {
   if (raw !== null && typeof raw === 'object' && 'format' in raw && raw.format !== BUNDLE_FORMAT) {
-    throw new BundleError([{ path: 'format', message: `"${String(raw.format)}" is not a bundle format this gmemlab reads (it reads ${BUNDLE_FORMAT})` }]);
+    throw new BundleError([
+      {
+        path: 'format',
+        message: `"${String(raw.format)}" is not a bundle format this gmemlab reads (it reads ${BUNDLE_FORMAT})`,
+      },
+    ]);
   }
   const parsed = bundleSchema.safeParse(raw);
-  if (!parsed.success) throw new BundleError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+  if (!parsed.success)
+    throw new BundleError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
   const issues = checkIntegrity(parsed.data);
   if (issues.length > 0) throw new BundleError(issues);
   return parsed.data;
@@ -158,7 +199,14 @@ const UNFINISHED = new Set(['queued', 'running']);
 export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<ImportSummary> {
   const bundle = parseBundle(raw);
   return db.transaction().execute(async (trx) => {
-    const summary: ImportSummary = { experimentsImported: 0, shardsMerged: 0, experimentsSkipped: 0, runsImported: 0, scenariosImported: 0, costTablesImported: 0 };
+    const summary: ImportSummary = {
+      experimentsImported: 0,
+      shardsMerged: 0,
+      experimentsSkipped: 0,
+      runsImported: 0,
+      scenariosImported: 0,
+      costTablesImported: 0,
+    };
     // Parents first (the bundle lists revisions in creation order, but do not rely on it).
     const byId = new Map(bundle.scenarios.map((s) => [s.id, s]));
     const inserted = new Set<string>();
@@ -249,10 +297,19 @@ async function mergeShards(trx: Transaction<Database>, group: ShardGroup, e: Bun
   const incoming = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
   // Done only if every part is done; otherwise the part that is not says what happened.
   const status = group.status === 'done' ? incoming : group.status;
-  const finishedAt = [group.finishedAt, e.finishedAt].filter((t): t is string => t !== null).sort().at(-1) ?? null;
+  const finishedAt =
+    [group.finishedAt, e.finishedAt]
+      .filter((t): t is string => t !== null)
+      .sort()
+      .at(-1) ?? null;
   await trx
     .updateTable('experiments')
-    .set({ shards: JSON.stringify({ count: group.shards.count, indices }), status, finished_at: finishedAt, name: complete ? wholeName(group.name) : group.name })
+    .set({
+      shards: JSON.stringify({ count: group.shards.count, indices }),
+      status,
+      finished_at: finishedAt,
+      name: complete ? wholeName(group.name) : group.name,
+    })
     .where('id', '=', group.id)
     .execute();
   return runs.length;
@@ -278,11 +335,20 @@ async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment)
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  if (e.tags.length > 0) await trx.insertInto('tags').values(e.tags.map((tag) => ({ experiment_id: row.id, tag }))).execute();
+  if (e.tags.length > 0)
+    await trx
+      .insertInto('tags')
+      .values(e.tags.map((tag) => ({ experiment_id: row.id, tag })))
+      .execute();
   await insertRuns(trx, row.id, e.scenarioId, e.runs);
 }
 
-async function insertRuns(trx: Transaction<Database>, experimentId: number, scenarioId: string, runs: BundleExperiment['runs']): Promise<void> {
+async function insertRuns(
+  trx: Transaction<Database>,
+  experimentId: number,
+  scenarioId: string,
+  runs: BundleExperiment['runs'],
+): Promise<void> {
   for (const r of runs) {
     const run = await trx
       .insertInto('runs')
@@ -303,9 +369,19 @@ async function insertRuns(trx: Transaction<Database>, experimentId: number, scen
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const metricRows = Object.entries(r.metrics).map(([key, m]) => ({ run_id: run.id, key, mean: m.mean, ci95: m.ci95, n: m.n }));
+    const metricRows = Object.entries(r.metrics).map(([key, m]) => ({
+      run_id: run.id,
+      key,
+      mean: m.mean,
+      ci95: m.ci95,
+      n: m.n,
+    }));
     if (metricRows.length > 0) await trx.insertInto('metrics').values(metricRows).execute();
-    const distRows = Object.entries(r.distributions).map(([key, d]) => ({ run_id: run.id, key, body: JSON.stringify(d) }));
+    const distRows = Object.entries(r.distributions).map(([key, d]) => ({
+      run_id: run.id,
+      key,
+      body: JSON.stringify(d),
+    }));
     if (distRows.length > 0) await trx.insertInto('distributions').values(distRows).execute();
     const seriesRows = Object.entries(r.series).map(([key, s]) => ({ run_id: run.id, key, body: JSON.stringify(s) }));
     if (seriesRows.length > 0) await trx.insertInto('series').values(seriesRows).execute();

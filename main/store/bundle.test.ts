@@ -57,7 +57,8 @@ describe('bundles', () => {
     // Through JSON text, as a file would carry it.
     const summary = await target.importBundle(JSON.parse(JSON.stringify(bundle)));
     expect(summary).toMatchObject({ experimentsImported: 2, experimentsSkipped: 0 });
-    const imported = (await target.listExperiments({ offset: 0, limit: 10, sort: { by: 'createdAt', dir: 'asc' } })).items;
+    const imported = (await target.listExperiments({ offset: 0, limit: 10, sort: { by: 'createdAt', dir: 'asc' } }))
+      .items;
     expect(imported).toHaveLength(2);
     for (const [i, id] of ids.entries()) {
       expect(portable(await target.getExperiment(imported[i]!.id))).toEqual(portable(await source.getExperiment(id)));
@@ -75,7 +76,14 @@ describe('bundles', () => {
     await target.importBundle(bundle);
     const after = counts(target);
     const again = await target.importBundle(bundle);
-    expect(again).toEqual({ experimentsImported: 0, shardsMerged: 0, experimentsSkipped: 2, runsImported: 0, scenariosImported: 0, costTablesImported: 0 });
+    expect(again).toEqual({
+      experimentsImported: 0,
+      shardsMerged: 0,
+      experimentsSkipped: 2,
+      runsImported: 0,
+      scenariosImported: 0,
+      costTablesImported: 0,
+    });
     expect(counts(target)).toEqual(after);
     // Importing back into the source is a no-op too (same uids).
     const before = counts(source);
@@ -99,7 +107,11 @@ describe('bundles', () => {
     await reject('not an object', /bundle|object/i);
     // The second experiment is broken: the first must not be written either.
     const brokenRun = structuredClone(bundle);
-    (brokenRun.experiments[1]!.runs[0]!.metrics as Record<string, unknown>)['cost.overheadPct'] = { mean: 'NaN', ci95: 0, n: 1 };
+    (brokenRun.experiments[1]!.runs[0]!.metrics as Record<string, unknown>)['cost.overheadPct'] = {
+      mean: 'NaN',
+      ci95: 0,
+      n: 1,
+    };
     await reject(brokenRun, /^experiments\.1\.runs\.0\.metrics\.cost\.overheadPct\.mean: /m);
     const altered = structuredClone(bundle);
     (altered.scenarios[0]!.body as Record<string, unknown>)['name'] = 'tampered';
@@ -113,7 +125,10 @@ describe('bundles', () => {
     // A shard claiming points of another shard (the first experiment is a sweep over vm.vcpus).
     const shard = structuredClone(bundle);
     shard.experiments[0]!.shards = { count: 2, indices: [1] };
-    await reject(shard, /^experiments\.0\.runs\.\d+\.point: belongs to shard 2 of 2, which this experiment does not hold/m);
+    await reject(
+      shard,
+      /^experiments\.0\.runs\.\d+\.point: belongs to shard 2 of 2, which this experiment does not hold/m,
+    );
     const badIndices = structuredClone(bundle);
     badIndices.experiments[0]!.shards = { count: 2, indices: [2, 1] };
     await reject(badIndices, /^experiments\.0\.shards: indices must be increasing/m);
@@ -137,10 +152,28 @@ describe('bundles', () => {
 
 it('carries distributions and series, and delete removes them', async () => {
   const scenario = presetScenario();
-  const { experimentId, runIds } = await source.createExperiment({ name: 'des-like', kind: 'single', method: 'analytic', scenario, runs: [{ strategy: 'S2', point: {}, seeds: [1, 2] }] });
+  const { experimentId, runIds } = await source.createExperiment({
+    name: 'des-like',
+    kind: 'single',
+    method: 'analytic',
+    scenario,
+    runs: [{ strategy: 'S2', point: {}, seeds: [1, 2] }],
+  });
   const output = runAnalytic(scenario);
-  const result = { ...output.strategies[0]!, strategy: 'S2' as const, distributions: { mmio: { bucketUpperUs: [1, 10], counts: [5, 1] } } };
-  await source.saveRunResults([{ runId: runIds[0]!, modelVersion: output.modelVersion, costTable: output.costTable, result, series: { 'lock.queue': { x: [0, 1, 2], y: [0, 3, 1] } } }]);
+  const result = {
+    ...output.strategies[0]!,
+    strategy: 'S2' as const,
+    distributions: { mmio: { bucketUpperUs: [1, 10], counts: [5, 1] } },
+  };
+  await source.saveRunResults([
+    {
+      runId: runIds[0]!,
+      modelVersion: output.modelVersion,
+      costTable: output.costTable,
+      result,
+      series: { 'lock.queue': { x: [0, 1, 2], y: [0, 3, 1] } },
+    },
+  ]);
   await source.setExperimentStatus(experimentId, 'done');
   const run = (await source.getExperiment(experimentId))!.runs[0]!;
   expect(run.series).toEqual({ 'lock.queue': { x: [0, 1, 2], y: [0, 3, 1] } });
@@ -151,5 +184,9 @@ it('carries distributions and series, and delete removes them', async () => {
   expect(portable(await target.getExperiment(imported.id))).toEqual(portable(await source.getExperiment(experimentId)));
 
   await source.deleteExperiment(experimentId);
-  expect(source.opened.sqlite.prepare('select (select count(*) from series) + (select count(*) from distributions) as c').get()).toEqual({ c: 0 });
+  expect(
+    source.opened.sqlite
+      .prepare('select (select count(*) from series) + (select count(*) from distributions) as c')
+      .get(),
+  ).toEqual({ c: 0 });
 });

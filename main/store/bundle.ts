@@ -35,7 +35,13 @@ const runSchema = z
     metrics: z.record(key, estimate),
     distributions: z.record(key, distribution),
     series: z
-      .record(key, z.object({ x: z.array(finite).max(100_000), y: z.array(finite).max(100_000) }).strict().refine((s) => s.x.length === s.y.length, 'x and y must have the same length'))
+      .record(
+        key,
+        z
+          .object({ x: z.array(finite).max(100_000), y: z.array(finite).max(100_000) })
+          .strict()
+          .refine((s) => s.x.length === s.y.length, 'x and y must have the same length'),
+      )
       .default({}),
   })
   .strict();
@@ -50,9 +56,15 @@ const experimentSchema = z
     sweep: z.unknown().nullable(),
     /** Which shards of a split sweep it holds (absent in bundles from before sharding). */
     shards: z
-      .object({ count: z.number().int().min(1).max(10_000), indices: z.array(z.number().int().min(1)).min(1).max(10_000) })
+      .object({
+        count: z.number().int().min(1).max(10_000),
+        indices: z.array(z.number().int().min(1)).min(1).max(10_000),
+      })
       .strict()
-      .refine((sh) => sh.indices.every((i, k) => i <= sh.count && (k === 0 || i > sh.indices[k - 1]!)), 'indices must be increasing shard numbers from 1 to count')
+      .refine(
+        (sh) => sh.indices.every((i, k) => i <= sh.count && (k === 0 || i > sh.indices[k - 1]!)),
+        'indices must be increasing shard numbers from 1 to count',
+      )
       .nullable()
       .default(null),
     status,
@@ -84,7 +96,9 @@ export const bundleSchema = z
           .strict(),
       )
       .max(100_000),
-    costTables: z.array(z.object({ id: hash, body: z.array(z.record(z.string(), z.unknown())).max(10_000) }).strict()).max(10_000),
+    costTables: z
+      .array(z.object({ id: hash, body: z.array(z.record(z.string(), z.unknown())).max(10_000) }).strict())
+      .max(10_000),
     experiments: z.array(experimentSchema).max(10_000),
   })
   .strict();

@@ -19,11 +19,15 @@ afterEach(() => dir.cleanup());
 const fixture = fileURLToPath(new URL('./crash-child.fixture.ts', import.meta.url));
 
 /** Starts the sweep in a child, kills it with SIGKILL after a few saved batches; returns what it had reported saved. */
-async function killMidSweep(dbPath: string): Promise<{ experimentId: number; reportedDone: number; finished: boolean }> {
+async function killMidSweep(
+  dbPath: string,
+): Promise<{ experimentId: number; reportedDone: number; finished: boolean }> {
   const child = spawn(process.execPath, [fixture, dbPath, '300'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   let experimentId = 0;
   let reportedDone = 0;
   let batches = 0;

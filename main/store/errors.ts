@@ -9,7 +9,10 @@ export class BundleError extends Error {
   override name = 'BundleError';
   readonly issues: ValidationIssue[];
   constructor(issues: ValidationIssue[]) {
-    const head = issues.slice(0, 5).map((i) => `${i.path || '(bundle)'}: ${i.message}`).join('; ');
+    const head = issues
+      .slice(0, 5)
+      .map((i) => `${i.path || '(bundle)'}: ${i.message}`)
+      .join('; ');
     super(`invalid bundle: ${head}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`);
     this.issues = issues;
   }

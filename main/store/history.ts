@@ -19,7 +19,13 @@ export function ftsQuery(text: string): string | undefined {
 /** 'vm.vcpus' -> '$.vm.vcpus'; numeric segments index arrays ('a.0.b' -> '$.a[0].b'). */
 export function scenarioJsonPath(path: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(path)) throw new Error(`invalid parameter path "${path}"`);
-  return '$' + path.split('.').map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('');
+  return (
+    '$' +
+    path
+      .split('.')
+      .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+      .join('')
+  );
 }
 
 /** Swept values are stored by their dotted path as one key: {"vm.vcpus": 8}. */
@@ -47,8 +53,10 @@ export function experimentConditions(f: Filters): Condition[] {
   const out: Condition[] = [];
   const fts = f.search === undefined ? undefined : ftsQuery(f.search);
   if (fts !== undefined) out.push(sql`e.id in (select rowid from experiments_fts where experiments_fts match ${fts})`);
-  if (f.name !== undefined && f.name.trim() !== '') out.push(sql`e.name like ${likePattern(f.name.trim())} escape '\\'`);
-  for (const tag of f.tags ?? []) out.push(sql`exists (select 1 from tags t where t.experiment_id = e.id and t.tag = ${tag})`);
+  if (f.name !== undefined && f.name.trim() !== '')
+    out.push(sql`e.name like ${likePattern(f.name.trim())} escape '\\'`);
+  for (const tag of f.tags ?? [])
+    out.push(sql`exists (select 1 from tags t where t.experiment_id = e.id and t.tag = ${tag})`);
   if (f.createdFrom !== undefined) out.push(sql`e.created_at >= ${f.createdFrom}`);
   if (f.createdTo !== undefined) {
     const { value, inclusive } = upperBound(f.createdTo);
@@ -71,7 +79,8 @@ export function runConditions(f: Filters): Condition[] {
     const value = sql`coalesce(json_extract(r.point, ${pointJsonPath(p.path)}), json_extract(rs.body, ${scenarioJsonPath(p.path)}))`;
     if (p.min !== undefined) out.push(sql`${value} >= ${p.min}`);
     if (p.max !== undefined) out.push(sql`${value} <= ${p.max}`);
-    if (p.equals !== undefined) out.push(sql`${value} = ${typeof p.equals === 'boolean' ? Number(p.equals) : p.equals}`);
+    if (p.equals !== undefined)
+      out.push(sql`${value} = ${typeof p.equals === 'boolean' ? Number(p.equals) : p.equals}`);
   }
   for (const m of f.metrics ?? []) {
     const range: Condition[] = [sql`m.run_id = r.id`, sql`m.key = ${m.key}`];

@@ -47,7 +47,9 @@ describe('opening a database', () => {
     await recordExperiment(store, { name: 'kept' });
     await store.close();
     const raw = new BetterSqlite3(path);
-    raw.prepare("insert into kysely_migration (name, timestamp) values ('9999_future', ?)").run(new Date().toISOString());
+    raw
+      .prepare("insert into kysely_migration (name, timestamp) values ('9999_future', ?)")
+      .run(new Date().toISOString());
     raw.close();
     await expectRefused(/newer gmemlab.*9999_future/s);
   });
@@ -77,7 +79,9 @@ describe('opening a database', () => {
     await store.close();
 
     const copy = new BetterSqlite3(backup!, { readonly: true });
-    expect((copy.prepare('select name from kysely_migration').all() as { name: string }[]).map((r) => r.name)).toEqual(['0001_initial']);
+    expect((copy.prepare('select name from kysely_migration').all() as { name: string }[]).map((r) => r.name)).toEqual([
+      '0001_initial',
+    ]);
     expect(copy.prepare('select name from experiments').all()).toEqual([{ name: 'from version one' }]);
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     copy.close();
@@ -109,7 +113,11 @@ describe('migrating', () => {
     };
     const { error } = await new Migrator({ db, provider: { getMigrations: async () => failing } }).migrateToLatest();
     expect(String(error)).toMatch(/disk full/);
-    const tables = (sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely_%'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely_%'").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
     expect(tables).toEqual([]);
     expect(sqlite.prepare('select count(*) as c from kysely_migration').get()).toEqual({ c: 0 });
     await db.destroy();

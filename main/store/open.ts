@@ -24,20 +24,27 @@ interface FileFacts {
 function inspect(path: string): FileFacts {
   const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
   try {
-    const tables = (db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map(
+      (r) => r.name,
+    );
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     const migrations = tables.includes('kysely_migration')
       ? (db.prepare('select name from kysely_migration').all() as { name: string }[]).map((r) => r.name)
       : [];
     // A damaged file must be reported, not migrated: quick_check reads every page (O(size)).
     const check = db.pragma('quick_check', { simple: true }) as string;
-    if (check !== 'ok') throw new StoreOpenError(`${path} is damaged (SQLite quick_check: ${check}); it was not modified. Restore a backup copy.`);
+    if (check !== 'ok')
+      throw new StoreOpenError(
+        `${path} is damaged (SQLite quick_check: ${check}); it was not modified. Restore a backup copy.`,
+      );
     return { tables, applicationId, migrations };
   } catch (err) {
     if (err instanceof StoreOpenError) throw err;
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new StoreOpenError(`${path} is not a gmemlab database (SQLite says: ${(err as Error).message}); it was not modified.`);
+      throw new StoreOpenError(
+        `${path} is not a gmemlab database (SQLite says: ${(err as Error).message}); it was not modified.`,
+      );
     }
     throw err;
   } finally {
@@ -49,7 +56,9 @@ function checkCompatible(path: string): FileFacts | undefined {
   if (!existsSync(path) || statSync(path).size === 0) return undefined;
   const { tables, applicationId, migrations } = inspect(path);
   if (applicationId !== APPLICATION_ID && tables.length > 0) {
-    throw new StoreOpenError(`${path} is an SQLite file of another program (application_id ${applicationId}); gmemlab will not use it; the file was not modified.`);
+    throw new StoreOpenError(
+      `${path} is an SQLite file of another program (application_id ${applicationId}); gmemlab will not use it; the file was not modified.`,
+    );
   }
   const unknown = migrations.filter((name) => !(name in MIGRATIONS));
   if (unknown.length > 0) {
@@ -64,7 +73,10 @@ function checkCompatible(path: string): FileFacts | undefined {
 
 /** Where the copy made before an upgrade goes: next to the database, named by the old schema. */
 export function backupPathFor(path: string, lastMigration: string, at: Date = new Date()): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${path}.backup-${lastMigration}-${stamp}`;
 }
 
@@ -109,7 +121,9 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
       await sqlite.backup(backupPath);
     } catch (err) {
       sqlite.close();
-      throw new StoreOpenError(`Could not write the backup ${backupPath} before upgrading ${path}: ${(err as Error).message}; the database was not modified.`);
+      throw new StoreOpenError(
+        `Could not write the backup ${backupPath} before upgrading ${path}: ${(err as Error).message}; the database was not modified.`,
+      );
     }
   }
   sqlite.pragma('journal_mode = WAL');
@@ -123,7 +137,9 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
   if (error !== undefined) {
     await db.destroy();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreOpenError(`Could not migrate ${path} (migration ${failed}): ${error instanceof Error ? error.message : String(error)}`);
+    throw new StoreOpenError(
+      `Could not migrate ${path} (migration ${failed}): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return { db, sqlite, path, backupPath };
 }

@@ -43,14 +43,29 @@ it('at start-up marks only the runs of processes that are gone', async () => {
   const path = join(dir.dir, 'shared.sqlite');
   const store = await Store.open(path);
   const plan = { strategy: 'S1' as const, point: {}, seeds: [] };
-  const live = await store.createExperiment({ name: 'live', kind: 'single', method: 'analytic', scenario: presetScenario(), runs: [plan] });
-  const gone = await store.createExperiment({ name: 'gone', kind: 'single', method: 'analytic', scenario: presetScenario(), runs: [plan] });
+  const live = await store.createExperiment({
+    name: 'live',
+    kind: 'single',
+    method: 'analytic',
+    scenario: presetScenario(),
+    runs: [plan],
+  });
+  const gone = await store.createExperiment({
+    name: 'gone',
+    kind: 'single',
+    method: 'analytic',
+    scenario: presetScenario(),
+    runs: [plan],
+  });
   await store.markRunsRunning([...live.runIds, ...gone.runIds]);
   await store.close();
   const pid = startSleeper();
   const dead = spawnSync(process.execPath, ['-e', '']).pid;
   const db = new BetterSqlite3(path);
-  db.prepare('update experiments set owner = ? where id = ?').run(`${hostname()}:${pid}:${startOf(pid)}`, live.experimentId);
+  db.prepare('update experiments set owner = ? where id = ?').run(
+    `${hostname()}:${pid}:${startOf(pid)}`,
+    live.experimentId,
+  );
   db.prepare('update experiments set owner = ? where id = ?').run(`${hostname()}:${dead}:`, gone.experimentId);
   db.close();
 

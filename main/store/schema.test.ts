@@ -19,7 +19,21 @@ afterEach(() => dir.cleanup());
 const COLUMNS: { [T in keyof Database]: Record<keyof Database[T], true> } = {
   scenario_revisions: { id: true, name: true, parent_id: true, body: true, created_at: true },
   cost_tables: { id: true, body: true },
-  experiments: { id: true, name: true, kind: true, method: true, scenario_id: true, sweep: true, status: true, created_at: true, finished_at: true, note: true, uid: true, owner: true, shards: true },
+  experiments: {
+    id: true,
+    name: true,
+    kind: true,
+    method: true,
+    scenario_id: true,
+    sweep: true,
+    status: true,
+    created_at: true,
+    finished_at: true,
+    note: true,
+    uid: true,
+    owner: true,
+    shards: true,
+  },
   runs: {
     id: true,
     experiment_id: true,
@@ -52,11 +66,17 @@ async function freshSchema(): Promise<BetterSqlite3.Database> {
 it('matches the snapshot of the latest migration', async () => {
   const sqlite = await freshSchema();
   const objects = sqlite
-    .prepare("select type, name, sql from sqlite_master where sql is not null and name not like 'sqlite_%' order by type, name")
+    .prepare(
+      "select type, name, sql from sqlite_master where sql is not null and name not like 'sqlite_%' order by type, name",
+    )
     .all() as { type: string; name: string; sql: string }[];
   sqlite.close();
   const latest = Object.keys(MIGRATIONS).at(-1);
-  const text = [`-- schema after migration ${latest}`, ...objects.map((o) => `-- ${o.type} ${o.name}\n${o.sql.replace(/\s+/g, ' ').trim()};`)].join('\n') + '\n';
+  const text =
+    [
+      `-- schema after migration ${latest}`,
+      ...objects.map((o) => `-- ${o.type} ${o.name}\n${o.sql.replace(/\s+/g, ' ').trim()};`),
+    ].join('\n') + '\n';
   // If this fails: a schema change needs a new migration file (never edit a shipped one); then
   // update the snapshot with `npx vitest run main/store/schema.test.ts -u`.
   await expect(text).toMatchFileSnapshot('./schema.snapshot.sql');
@@ -68,7 +88,13 @@ it('the Kysely interface lists exactly the columns of every table', async () => 
     const actual = (sqlite.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name).sort();
     expect({ table, columns: actual }).toEqual({ table, columns: Object.keys(columns).sort() });
   }
-  const tables = (sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not like 'experiments_fts%'").all() as { name: string }[])
+  const tables = (
+    sqlite
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not like 'experiments_fts%'",
+      )
+      .all() as { name: string }[]
+  )
     .map((r) => r.name)
     .sort();
   expect(tables).toEqual(Object.keys(COLUMNS).sort());

@@ -53,13 +53,21 @@ describe('Store', () => {
       result: output.strategies.find((r) => r.strategy === strategy)!,
     }));
     // A run id that does not exist fails the metrics' foreign key: nothing of the batch is kept.
-    await expect(store.saveRunResults([...finished.slice(0, 2), { ...finished[2]!, runId: 999_999 }])).rejects.toThrow();
-    expect((await store.getExperiment(experimentId))?.runs.every((r) => r.status === 'queued' && Object.keys(r.metrics).length === 0)).toBe(true);
+    await expect(
+      store.saveRunResults([...finished.slice(0, 2), { ...finished[2]!, runId: 999_999 }]),
+    ).rejects.toThrow();
+    expect(
+      (await store.getExperiment(experimentId))?.runs.every(
+        (r) => r.status === 'queued' && Object.keys(r.metrics).length === 0,
+      ),
+    ).toBe(true);
 
     await store.saveRunResults(finished);
     const runs = (await store.getExperiment(experimentId))!.runs;
     expect(runs.every((r) => r.status === 'done' && r.startedAt === '2026-11-25T01:00:00.000Z')).toBe(true);
-    expect(runs.map((r) => r.metrics)).toEqual(plan.strategies.map((s) => output.strategies.find((r) => r.strategy === s)!.metrics));
+    expect(runs.map((r) => r.metrics)).toEqual(
+      plan.strategies.map((s) => output.strategies.find((r) => r.strategy === s)!.metrics),
+    );
   });
 
   it('pages and sorts the history, and the old offset/limit/search call still works', async () => {
@@ -77,7 +85,8 @@ describe('Store', () => {
     const a = await recordExperiment(store, { name: 'MMIO storm on Sapphire Rapids' });
     const b = await recordExperiment(store, { name: 'quiet box' });
     await store.setNote(b.experimentId, 'Shootdown storms appear past 32 vCPUs');
-    const names = async (search: string): Promise<string[]> => (await store.listExperiments({ offset: 0, limit: 50, search })).items.map((e) => e.name).sort();
+    const names = async (search: string): Promise<string[]> =>
+      (await store.listExperiments({ offset: 0, limit: 50, search })).items.map((e) => e.name).sort();
     expect(await names('storm')).toEqual(['MMIO storm on Sapphire Rapids', 'quiet box']);
     expect(await names('sapph storm')).toEqual(['MMIO storm on Sapphire Rapids']);
     expect(await names('shootdown')).toEqual(['quiet box']);
@@ -98,13 +107,16 @@ describe('Store', () => {
     await store.setTags(sweep.experimentId, ['paper', 'v2']);
     await store.setTags(single.experimentId, ['paper']);
 
-    const ids = async (q: Parameters<Store['listExperiments']>[0]): Promise<number[]> => (await store.listExperiments(q)).items.map((e) => e.id).sort();
+    const ids = async (q: Parameters<Store['listExperiments']>[0]): Promise<number[]> =>
+      (await store.listExperiments(q)).items.map((e) => e.id).sort();
     const q = { offset: 0, limit: 50 };
     expect(await ids({ ...q, name: 'one' })).toEqual([failed.experimentId]);
     expect(await ids({ ...q, tags: ['paper'] })).toEqual([sweep.experimentId, single.experimentId]);
     expect(await ids({ ...q, tags: ['paper', 'v2'] })).toEqual([sweep.experimentId]);
     expect(await ids({ ...q, statuses: ['failed'] })).toEqual([failed.experimentId]);
-    expect(await ids({ ...q, createdFrom: '2000-01-01', createdTo: new Date().toISOString().slice(0, 10) })).toHaveLength(3);
+    expect(
+      await ids({ ...q, createdFrom: '2000-01-01', createdTo: new Date().toISOString().slice(0, 10) }),
+    ).toHaveLength(3);
     expect(await ids({ ...q, createdTo: '2000-01-01' })).toEqual([]);
     // Swept value (runs.point) and base-scenario value (scenario body) both count.
     expect(await ids({ ...q, parameters: [{ path: 'vm.vcpus', equals: 4 }] })).toEqual([sweep.experimentId]);
@@ -122,7 +134,9 @@ describe('Store', () => {
     const top = await store.listRuns({ offset: 0, limit: 500, metrics: [{ key, min: max }] });
     expect(top.items.length).toBeGreaterThan(0);
     expect(top.items.every((r) => r.metrics[key]!.mean >= max)).toBe(true);
-    expect(await ids({ ...q, metrics: [{ key, min: max }] })).toEqual([...new Set(top.items.map((r) => r.experimentId))].sort());
+    expect(await ids({ ...q, metrics: [{ key, min: max }] })).toEqual(
+      [...new Set(top.items.map((r) => r.experimentId))].sort(),
+    );
     expect(await ids({ ...q, metrics: [{ key, min: max + 1 + Math.abs(max) }] })).toEqual([]);
   });
 
@@ -151,9 +165,14 @@ describe('Store', () => {
 
     expect(await store.deleteExperiment(b.experimentId)).toBe(true);
     expect(await store.deleteExperiment(b.experimentId)).toBe(false);
-    const count = (table: string): number => (store.opened.sqlite.prepare(`select count(*) as c from ${table}`).get() as { c: number }).c;
+    const count = (table: string): number =>
+      (store.opened.sqlite.prepare(`select count(*) as c from ${table}`).get() as { c: number }).c;
     expect(count('runs')).toBe(a.runIds.length);
-    expect(store.opened.sqlite.prepare('select count(*) as c from metrics where run_id in (' + b.runIds.join(',') + ')').get()).toEqual({ c: 0 });
+    expect(
+      store.opened.sqlite
+        .prepare('select count(*) as c from metrics where run_id in (' + b.runIds.join(',') + ')')
+        .get(),
+    ).toEqual({ c: 0 });
     expect(count('tags')).toBe(0);
     expect((await store.listExperiments({ offset: 0, limit: 50, search: 'drop' })).total).toBe(0);
     expect(await store.getExperiment(a.experimentId)).toBeDefined();

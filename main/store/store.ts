@@ -3,7 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
-import type { CapabilityRow, CostEntry, Estimate, LatencyDistribution, Method, Scenario, StrategyId, StrategyResult } from '../core/index.ts';
+import type {
+  CapabilityRow,
+  CostEntry,
+  Estimate,
+  LatencyDistribution,
+  Method,
+  Scenario,
+  StrategyId,
+  StrategyResult,
+} from '../core/index.ts';
 import type {
   ExperimentDetail,
   ExperimentPage,
@@ -25,7 +34,14 @@ import type { Bundle, ImportSummary } from './bundle.ts';
 import { exportBundle, importBundle } from './bundle-io.ts';
 import { StoreNotFoundError } from './errors.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
-import { experimentConditions, experimentOrder, needsScenario, runConditions, runOrder, whereClause } from './history.ts';
+import {
+  experimentConditions,
+  experimentOrder,
+  needsScenario,
+  runConditions,
+  runOrder,
+  whereClause,
+} from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, type OpenedDatabase } from './open.ts';
 import type { Database } from './schema.ts';
@@ -139,7 +155,13 @@ export class Store {
         .where((eb) =>
           eb.or([
             eb('status', 'in', ['queued', 'running']),
-            eb.exists(eb.selectFrom('runs').select('runs.id').whereRef('runs.experiment_id', '=', 'experiments.id').where('runs.status', 'in', ['queued', 'running'])),
+            eb.exists(
+              eb
+                .selectFrom('runs')
+                .select('runs.id')
+                .whereRef('runs.experiment_id', '=', 'experiments.id')
+                .where('runs.status', 'in', ['queued', 'running']),
+            ),
           ]),
         )
         .execute();
@@ -164,7 +186,11 @@ export class Store {
   /** Like saveScenario, for callers that name a parent which must exist; says whether the revision is new. */
   async saveScenarioRevision(scenario: Scenario, parentId: string | null): Promise<{ id: string; created: boolean }> {
     return this.db.transaction().execute(async (trx) => {
-      if (parentId !== null && (await trx.selectFrom('scenario_revisions').select('id').where('id', '=', parentId).executeTakeFirst()) === undefined) {
+      if (
+        parentId !== null &&
+        (await trx.selectFrom('scenario_revisions').select('id').where('id', '=', parentId).executeTakeFirst()) ===
+          undefined
+      ) {
         throw new StoreNotFoundError(`parent scenario revision ${parentId} does not exist`);
       }
       const id = contentHash(scenario);
@@ -193,7 +219,13 @@ export class Store {
       const scenarioId = contentHash(spec.scenario);
       await trx
         .insertInto('scenario_revisions')
-        .values({ id: scenarioId, name: spec.scenario.name, parent_id: spec.parentScenarioId ?? null, body: canonicalJson(spec.scenario), created_at: now() })
+        .values({
+          id: scenarioId,
+          name: spec.scenario.name,
+          parent_id: spec.parentScenarioId ?? null,
+          body: canonicalJson(spec.scenario),
+          created_at: now(),
+        })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
       const experiment = await trx
@@ -241,7 +273,11 @@ export class Store {
 
   async setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<void> {
     const finished = status === 'running' || status === 'queued' ? null : now();
-    await this.db.updateTable('experiments').set({ status, finished_at: finished }).where('id', '=', experimentId).execute();
+    await this.db
+      .updateTable('experiments')
+      .set({ status, finished_at: finished })
+      .where('id', '=', experimentId)
+      .execute();
   }
 
   async markRunsRunning(runIds: number[]): Promise<void> {
@@ -283,13 +319,17 @@ export class Store {
           })
           .where('id', '=', f.runId)
           .execute();
-        for (const [key, e] of Object.entries(result.metrics)) metrics.push({ run_id: f.runId, key, mean: e.mean, ci95: e.ci95, n: e.n });
-        for (const [key, d] of Object.entries(result.distributions)) distributions.push({ run_id: f.runId, key, body: JSON.stringify(d) });
-        for (const [key, s] of Object.entries(f.series ?? {})) series.push({ run_id: f.runId, key, body: JSON.stringify(s) });
+        for (const [key, e] of Object.entries(result.metrics))
+          metrics.push({ run_id: f.runId, key, mean: e.mean, ci95: e.ci95, n: e.n });
+        for (const [key, d] of Object.entries(result.distributions))
+          distributions.push({ run_id: f.runId, key, body: JSON.stringify(d) });
+        for (const [key, s] of Object.entries(f.series ?? {}))
+          series.push({ run_id: f.runId, key, body: JSON.stringify(s) });
       }
       // Multi-row inserts in chunks that stay well under SQLite's limit on bound parameters.
       for (const rows of chunks(metrics, INSERT_CHUNK_ROWS)) await trx.insertInto('metrics').values(rows).execute();
-      for (const rows of chunks(distributions, INSERT_CHUNK_ROWS)) await trx.insertInto('distributions').values(rows).execute();
+      for (const rows of chunks(distributions, INSERT_CHUNK_ROWS))
+        await trx.insertInto('distributions').values(rows).execute();
       for (const rows of chunks(series, INSERT_CHUNK_ROWS)) await trx.insertInto('series').values(rows).execute();
     });
   }
@@ -312,15 +352,20 @@ export class Store {
   /** One page of experiment history, filtered and sorted (see ExperimentQuery). */
   async listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
     const conditions = [...experimentConditions(query)];
-    if (query.statuses !== undefined && query.statuses.length > 0) conditions.push(sql`e.status in (${sql.join(query.statuses)})`);
+    if (query.statuses !== undefined && query.statuses.length > 0)
+      conditions.push(sql`e.status in (${sql.join(query.statuses)})`);
     const runLevel = runConditions(query);
     if (runLevel.length > 0) {
       const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
-      conditions.push(sql`exists (select 1 from runs r ${join} where r.experiment_id = e.id and ${sql.join(runLevel, sql` and `)})`);
+      conditions.push(
+        sql`exists (select 1 from runs r ${join} where r.experiment_id = e.id and ${sql.join(runLevel, sql` and `)})`,
+      );
     }
     const where = whereClause(conditions);
     const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.db);
-    const rows = await this.summaryRows(sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`);
+    const rows = await this.summaryRows(
+      sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`,
+    );
     return { total: Number(total.rows[0]?.total ?? 0), items: await this.toSummaries(rows) };
   }
 
@@ -358,11 +403,14 @@ export class Store {
   /** One page of runs across experiments, filtered and sorted (see RunQuery). */
   async listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
     const conditions = [...experimentConditions(query), ...runConditions(query)];
-    if (query.statuses !== undefined && query.statuses.length > 0) conditions.push(sql`r.status in (${sql.join(query.statuses)})`);
+    if (query.statuses !== undefined && query.statuses.length > 0)
+      conditions.push(sql`r.status in (${sql.join(query.statuses)})`);
     if (query.experimentId !== undefined) conditions.push(sql`r.experiment_id = ${query.experimentId}`);
     const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
     const where = whereClause(conditions);
-    const total = await sql<{ total: number }>`select count(*) as total from runs r join experiments e on e.id = r.experiment_id ${join} ${where}`.execute(
+    const total = await sql<{
+      total: number;
+    }>`select count(*) as total from runs r join experiments e on e.id = r.experiment_id ${join} ${where}`.execute(
       this.db,
     );
     const sortKey = query.sort?.by === 'metric' ? (query.sort.key ?? '') : null;
@@ -372,7 +420,13 @@ export class Store {
         r.started_at, r.finished_at, r.model_version, r.error
       from runs r join experiments e on e.id = r.experiment_id ${join} ${sortJoin}
       ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.db);
-    const keys = [...new Set([...(query.include ?? []), ...(query.metrics ?? []).map((m) => m.key), ...(sortKey === null ? [] : [sortKey])])];
+    const keys = [
+      ...new Set([
+        ...(query.include ?? []),
+        ...(query.metrics ?? []).map((m) => m.key),
+        ...(sortKey === null ? [] : [sortKey]),
+      ]),
+    ];
     const ids = rows.rows.map((r) => r.id);
     const metricRows =
       keys.length === 0 || ids.length === 0
@@ -405,13 +459,21 @@ export class Store {
     await this.db.transaction().execute(async (trx) => {
       await this.requireExperiment(trx, experimentId);
       await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
-      if (clean.length > 0) await trx.insertInto('tags').values(clean.map((tag) => ({ experiment_id: experimentId, tag }))).execute();
+      if (clean.length > 0)
+        await trx
+          .insertInto('tags')
+          .values(clean.map((tag) => ({ experiment_id: experimentId, tag })))
+          .execute();
     });
     return clean;
   }
 
   async setNote(experimentId: number, note: string): Promise<string> {
-    const result = await this.db.updateTable('experiments').set({ note }).where('id', '=', experimentId).executeTakeFirst();
+    const result = await this.db
+      .updateTable('experiments')
+      .set({ note })
+      .where('id', '=', experimentId)
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
     return note;
   }
@@ -454,21 +516,37 @@ export class Store {
         .execute();
       const planned = plan(
         JSON.parse(experiment.body) as Scenario,
-        runs.map((r) => ({ id: r.id, strategy: r.strategy as StrategyId, point: JSON.parse(r.point) as Record<string, number | string | boolean> })),
+        runs.map((r) => ({
+          id: r.id,
+          strategy: r.strategy as StrategyId,
+          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
+        })),
       );
       const ids = runs.map((r) => r.id);
       if (ids.length > 0) {
         await trx.deleteFrom('metrics').where('run_id', 'in', ids).execute();
         await trx.deleteFrom('distributions').where('run_id', 'in', ids).execute();
         await trx.deleteFrom('series').where('run_id', 'in', ids).execute();
-        await trx.updateTable('runs').set({ status: 'queued', started_at: null, finished_at: null, error: null }).where('id', 'in', ids).execute();
-        await trx.updateTable('experiments').set({ status: 'queued', finished_at: null, owner: currentOwner() }).where('id', '=', experimentId).execute();
+        await trx
+          .updateTable('runs')
+          .set({ status: 'queued', started_at: null, finished_at: null, error: null })
+          .where('id', 'in', ids)
+          .execute();
+        await trx
+          .updateTable('experiments')
+          .set({ status: 'queued', finished_at: null, owner: currentOwner() })
+          .where('id', '=', experimentId)
+          .execute();
       }
       return planned;
     });
   }
 
-  async listScenarioRevisions(query: { offset: number; limit: number; name?: string | undefined }): Promise<ScenarioRevisionPage> {
+  async listScenarioRevisions(query: {
+    offset: number;
+    limit: number;
+    name?: string | undefined;
+  }): Promise<ScenarioRevisionPage> {
     let base = this.db.selectFrom('scenario_revisions as s');
     if (query.name !== undefined && query.name.trim() !== '') {
       const like = `%${query.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -477,7 +555,13 @@ export class Store {
     const total = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await base
       .select(['s.id', 's.name', 's.parent_id', 's.created_at'])
-      .select((eb) => eb.selectFrom('experiments').select(eb.fn.countAll<number>().as('c')).whereRef('experiments.scenario_id', '=', 's.id').as('experiments'))
+      .select((eb) =>
+        eb
+          .selectFrom('experiments')
+          .select(eb.fn.countAll<number>().as('c'))
+          .whereRef('experiments.scenario_id', '=', 's.id')
+          .as('experiments'),
+      )
       .orderBy('s.created_at', 'desc')
       .orderBy('s.id')
       .limit(query.limit)
@@ -485,7 +569,13 @@ export class Store {
       .execute();
     return {
       total: Number(total.total),
-      items: rows.map((r) => ({ id: r.id, name: r.name, parentId: r.parent_id, createdAt: r.created_at, experiments: Number(r.experiments ?? 0) })),
+      items: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        parentId: r.parent_id,
+        createdAt: r.created_at,
+        experiments: Number(r.experiments ?? 0),
+      })),
     };
   }
 
@@ -493,11 +583,24 @@ export class Store {
     const row = await this.db
       .selectFrom('scenario_revisions as s')
       .selectAll('s')
-      .select((eb) => eb.selectFrom('experiments').select(eb.fn.countAll<number>().as('c')).whereRef('experiments.scenario_id', '=', 's.id').as('experiments'))
+      .select((eb) =>
+        eb
+          .selectFrom('experiments')
+          .select(eb.fn.countAll<number>().as('c'))
+          .whereRef('experiments.scenario_id', '=', 's.id')
+          .as('experiments'),
+      )
       .where('s.id', '=', id)
       .executeTakeFirst();
     if (row === undefined) return undefined;
-    return { id: row.id, name: row.name, parentId: row.parent_id, createdAt: row.created_at, experiments: Number(row.experiments ?? 0), scenario: JSON.parse(row.body) as Scenario };
+    return {
+      id: row.id,
+      name: row.name,
+      parentId: row.parent_id,
+      createdAt: row.created_at,
+      experiments: Number(row.experiments ?? 0),
+      scenario: JSON.parse(row.body) as Scenario,
+    };
   }
 
   async exportBundle(experimentIds: number[]): Promise<Bundle> {
@@ -517,7 +620,12 @@ export class Store {
   private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
     const map = new Map<number, string[]>();
     if (experimentIds.length === 0) return map;
-    const rows = await this.db.selectFrom('tags').select(['experiment_id', 'tag']).where('experiment_id', 'in', experimentIds).orderBy('tag').execute();
+    const rows = await this.db
+      .selectFrom('tags')
+      .select(['experiment_id', 'tag'])
+      .where('experiment_id', 'in', experimentIds)
+      .orderBy('tag')
+      .execute();
     for (const r of rows) map.set(r.experiment_id, [...(map.get(r.experiment_id) ?? []), r.tag]);
     return map;
   }
@@ -525,8 +633,17 @@ export class Store {
   async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
     const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
     if (summary === undefined) return undefined;
-    const scenarioRow = await this.db.selectFrom('scenario_revisions').select('body').where('id', '=', summary.scenarioId).executeTakeFirstOrThrow();
-    const runs = await this.db.selectFrom('runs').selectAll().where('experiment_id', '=', experimentId).orderBy('id').execute();
+    const scenarioRow = await this.db
+      .selectFrom('scenario_revisions')
+      .select('body')
+      .where('id', '=', summary.scenarioId)
+      .executeTakeFirstOrThrow();
+    const runs = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('experiment_id', '=', experimentId)
+      .orderBy('id')
+      .execute();
     // By experiment, not by a list of run ids: a 10,000-point sweep has more runs than SQLite
     // takes bound parameters. Grouped by run in one pass (a sweep's metrics are ~10^5 rows).
     const ofExperiment = sql<boolean>`run_id in (select id from runs where experiment_id = ${experimentId})`;
@@ -546,7 +663,15 @@ export class Store {
     const costTable =
       costTableId === null
         ? null
-        : (JSON.parse((await this.db.selectFrom('cost_tables').select('body').where('id', '=', costTableId).executeTakeFirstOrThrow()).body) as CostEntry[]);
+        : (JSON.parse(
+            (
+              await this.db
+                .selectFrom('cost_tables')
+                .select('body')
+                .where('id', '=', costTableId)
+                .executeTakeFirstOrThrow()
+            ).body,
+          ) as CostEntry[]);
     const runDetails: RunDetail[] = runs.map((r) => {
       const m: Record<string, Estimate> = {};
       for (const row of metrics.get(r.id) ?? []) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
@@ -571,9 +696,20 @@ export class Store {
         series: sr,
       };
     });
-    const row = await this.db.selectFrom('experiments').select(['sweep', 'shards']).where('id', '=', experimentId).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('experiments')
+      .select(['sweep', 'shards'])
+      .where('id', '=', experimentId)
+      .executeTakeFirstOrThrow();
     const sweep = row.sweep === null ? null : (JSON.parse(row.sweep) as SweepDefinition);
     const shards = row.shards === null ? null : (JSON.parse(row.shards) as ShardSet);
-    return { ...summary, scenario: JSON.parse(scenarioRow.body) as Scenario, sweep, shards, costTable, runs: runDetails };
+    return {
+      ...summary,
+      scenario: JSON.parse(scenarioRow.body) as Scenario,
+      sweep,
+      shards,
+      costTable,
+      runs: runDetails,
+    };
   }
 }

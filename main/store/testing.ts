@@ -19,7 +19,8 @@ export function presetScenario(index = 0): Scenario {
 /** A scenario with vm.vcpus set (the one path every scenario format has). */
 export function withVcpus(scenario: Scenario, vcpus: number): Scenario {
   const checked = validateScenario(setParameter(scenario, 'vm.vcpus', vcpus));
-  if (!checked.ok) throw new Error(`vm.vcpus = ${vcpus}: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
+  if (!checked.ok)
+    throw new Error(`vm.vcpus = ${vcpus}: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
   return checked.value;
 }
 
@@ -27,10 +28,16 @@ export function withVcpus(scenario: Scenario, vcpus: number): Scenario {
  * Records a finished experiment through the Store API exactly as the runner does: a sweep over
  * vm.vcpus (or a single run when vcpus is one value), with results from the analytic model.
  */
-export async function recordExperiment(store: Store, options: { name: string; scenario?: Scenario; vcpus?: number[] }): Promise<{ experimentId: number; runIds: number[] }> {
+export async function recordExperiment(
+  store: Store,
+  options: { name: string; scenario?: Scenario; vcpus?: number[] },
+): Promise<{ experimentId: number; runIds: number[] }> {
   const base = options.scenario ?? presetScenario();
   const vcpus = options.vcpus ?? [];
-  const points = vcpus.length === 0 ? [{ point: {}, scenario: base }] : vcpus.map((v) => ({ point: { 'vm.vcpus': v }, scenario: withVcpus(base, v) }));
+  const points =
+    vcpus.length === 0
+      ? [{ point: {}, scenario: base }]
+      : vcpus.map((v) => ({ point: { 'vm.vcpus': v }, scenario: withVcpus(base, v) }));
   const plan = runPlan(base);
   const { experimentId, runIds } = await store.createExperiment({
     name: options.name,

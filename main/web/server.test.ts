@@ -25,14 +25,30 @@ interface Reply {
 }
 
 /** One raw request; every header is ours to set, including Host. */
-function call(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function call(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolveReply, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: host.port, path, method: options.method ?? 'GET', headers: { Host: `127.0.0.1:${host.port}`, ...options.headers }, agent: false },
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { Host: `127.0.0.1:${host.port}`, ...options.headers },
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolveReply({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolveReply({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -40,9 +56,16 @@ function call(path: string, options: { method?: string; headers?: Record<string,
   });
 }
 
-const authed = (headers: Record<string, string> = {}): Record<string, string> => ({ Cookie: `${TOKEN_COOKIE}=${TOKEN}`, ...headers });
+const authed = (headers: Record<string, string> = {}): Record<string, string> => ({
+  Cookie: `${TOKEN_COOKIE}=${TOKEN}`,
+  ...headers,
+});
 const api = (name: string, body: string, headers: Record<string, string> = {}): Promise<Reply> =>
-  call(`/api/call/${name}`, { method: 'POST', headers: authed({ 'Content-Type': 'application/json', ...headers }), body });
+  call(`/api/call/${name}`, {
+    method: 'POST',
+    headers: authed({ 'Content-Type': 'application/json', ...headers }),
+    body,
+  });
 
 /** Raw bytes over TCP, for requests node:http would not send (oversized declared lengths). */
 function rawExchange(text: string): Promise<string> {
@@ -51,7 +74,11 @@ function rawExchange(text: string): Promise<string> {
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => resolveText(Buffer.concat(chunks).toString('utf8')));
-    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? resolveText(Buffer.concat(chunks).toString('utf8')) : reject(err)));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'ECONNRESET' || err.code === 'EPIPE'
+        ? resolveText(Buffer.concat(chunks).toString('utf8'))
+        : reject(err),
+    );
     socket.write(text);
   });
 }
@@ -83,7 +110,19 @@ describe('binding and peers', () => {
 
   it('accepts only loopback peer addresses', () => {
     for (const a of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(a), a).toBe(true);
-    for (const a of [undefined, '', '10.0.0.1', '192.168.1.2', '::ffff:10.0.0.1', '0.0.0.0', '::', 'fe80::1', '128.0.0.1', '127.0.0.1.evil', 'localhost'])
+    for (const a of [
+      undefined,
+      '',
+      '10.0.0.1',
+      '192.168.1.2',
+      '::ffff:10.0.0.1',
+      '0.0.0.0',
+      '::',
+      'fe80::1',
+      '128.0.0.1',
+      '127.0.0.1.evil',
+      'localhost',
+    ])
       expect(isLoopbackAddress(a), String(a)).toBe(false);
   });
 });
@@ -110,7 +149,11 @@ describe('token', () => {
   });
 
   it('never redirects to another site', async () => {
-    for (const path of [`/.//evil.example/?token=${TOKEN}`, `//evil.example/?token=${TOKEN}`, `/\\evil.example/?token=${TOKEN}`]) {
+    for (const path of [
+      `/.//evil.example/?token=${TOKEN}`,
+      `//evil.example/?token=${TOKEN}`,
+      `/\\evil.example/?token=${TOKEN}`,
+    ]) {
       const reply = await call(path);
       expect(reply.status, path).toBe(303);
       expect(reply.headers.location, path).toMatch(/^\/(?![/\\])/);
@@ -127,16 +170,31 @@ describe('token', () => {
 
   it('requires the token on the event stream too', async () => {
     expect((await call('/api/events')).status).toBe(401);
-    const reply = await new Promise<{ status: number; type: string | undefined; first: string }>((resolveReply, reject) => {
-      const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { Host: `127.0.0.1:${host.port}`, ...authed() }, agent: false }, (res) => {
-        res.once('data', (c: Buffer) => {
-          resolveReply({ status: res.statusCode ?? 0, type: res.headers['content-type'], first: c.toString('utf8') });
-          req.destroy();
-        });
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const reply = await new Promise<{ status: number; type: string | undefined; first: string }>(
+      (resolveReply, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: host.port,
+            path: '/api/events',
+            headers: { Host: `127.0.0.1:${host.port}`, ...authed() },
+            agent: false,
+          },
+          (res) => {
+            res.once('data', (c: Buffer) => {
+              resolveReply({
+                status: res.statusCode ?? 0,
+                type: res.headers['content-type'],
+                first: c.toString('utf8'),
+              });
+              req.destroy();
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
     expect(reply.status).toBe(200);
     expect(reply.type).toBe('text/event-stream');
     expect(reply.first).toContain('gmemlab events');
@@ -145,7 +203,13 @@ describe('token', () => {
 
 describe('DNS rebinding and cross-origin requests', () => {
   it('refuses a Host header that is not this loopback address and port', async () => {
-    for (const hostHeader of [`evil.example:${host.port}`, 'evil.example', `127.0.0.1:${host.port + 1}`, `127.0.0.1`, `localhost.evil.example:${host.port}`]) {
+    for (const hostHeader of [
+      `evil.example:${host.port}`,
+      'evil.example',
+      `127.0.0.1:${host.port + 1}`,
+      `127.0.0.1`,
+      `localhost.evil.example:${host.port}`,
+    ]) {
       const reply = await call('/', { headers: authed({ Host: hostHeader }) });
       expect(reply.status, hostHeader).toBe(421);
     }
@@ -163,7 +227,13 @@ describe('DNS rebinding and cross-origin requests', () => {
   });
 
   it('refuses requests from another origin, even with the token', async () => {
-    for (const origin of ['http://evil.example', `http://evil.example:${host.port}`, 'null', `https://127.0.0.1:${host.port}`, `http://127.0.0.1:${host.port + 1}`]) {
+    for (const origin of [
+      'http://evil.example',
+      `http://evil.example:${host.port}`,
+      'null',
+      `https://127.0.0.1:${host.port}`,
+      `http://127.0.0.1:${host.port + 1}`,
+    ]) {
       const reply = await api('listPresets', '{}', { Origin: origin });
       expect(reply.status, origin).toBe(403);
     }
@@ -173,7 +243,13 @@ describe('DNS rebinding and cross-origin requests', () => {
 
 describe('API requests', () => {
   it('refuses a body that is not application/json with 415', async () => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', '']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonp',
+      '',
+    ]) {
       expect((await api('listPresets', '{}', { 'Content-Type': type })).status, type).toBe(415);
     }
     expect((await api('listPresets', '{}', { 'Content-Type': 'application/json; charset=utf-8' })).status).toBe(200);
@@ -225,7 +301,11 @@ describe('API requests', () => {
   });
 
   it('is not polluted by __proto__ or constructor keys', async () => {
-    for (const body of ['{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '{"offset":0,"__proto__":{"limit":100000}}']) {
+    for (const body of [
+      '{"__proto__":{"polluted":1}}',
+      '{"constructor":{"prototype":{"polluted":1}}}',
+      '{"offset":0,"__proto__":{"limit":100000}}',
+    ]) {
       const reply = await api('listExperiments', body);
       expect(reply.status, body).toBe(400);
       expect(JSON.parse(reply.body).error.code).toBe('invalid_input');
@@ -241,7 +321,9 @@ describe('static files', () => {
     expect(index.status).toBe(200);
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(index.body).toContain('<title>gmemlab</title>');
-    expect((await call('/assets/app.js', { headers: authed() })).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await call('/assets/app.js', { headers: authed() })).headers['content-type']).toBe(
+      'text/javascript; charset=utf-8',
+    );
   });
 
   it('never serves anything outside the renderer folder (404)', async () => {
@@ -267,7 +349,24 @@ describe('static files', () => {
   });
 
   it('never serves the file outside, whatever the path (fuzzed)', async () => {
-    const segment = fc.oneof(fc.constantFrom('..', '.', '%2e%2e', '%2E%2e', '..%2f', '..%5c', '%2f', 'secret.txt', 'leak.txt', 'renderer', 'assets', '', '%00'), fc.stringMatching(/^[A-Za-z0-9._%-]{0,6}$/));
+    const segment = fc.oneof(
+      fc.constantFrom(
+        '..',
+        '.',
+        '%2e%2e',
+        '%2E%2e',
+        '..%2f',
+        '..%5c',
+        '%2f',
+        'secret.txt',
+        'leak.txt',
+        'renderer',
+        'assets',
+        '',
+        '%00',
+      ),
+      fc.stringMatching(/^[A-Za-z0-9._%-]{0,6}$/),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 6 }), async (parts) => {
         const reply = await call(`/${parts.join('/')}`, { headers: authed() });
@@ -280,12 +379,15 @@ describe('static files', () => {
 
   it('answers odd request targets without an internal error', async () => {
     expect((await call('//', { headers: authed() })).status).toBe(404);
-    const absolute = await rawExchange(`GET http://evil.example/index.html HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nConnection: close\r\n\r\n`);
+    const absolute = await rawExchange(
+      `GET http://evil.example/index.html HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nConnection: close\r\n\r\n`,
+    );
     expect(absolute).toMatch(/^HTTP\/1\.1 400 /);
   });
 
   it('refuses methods other than GET and HEAD', async () => {
-    for (const method of ['PUT', 'DELETE', 'POST']) expect((await call('/index.html', { method, headers: authed() })).status, method).toBe(405);
+    for (const method of ['PUT', 'DELETE', 'POST'])
+      expect((await call('/index.html', { method, headers: authed() })).status, method).toBe(405);
   });
 });
 
@@ -302,7 +404,8 @@ describe('security headers', () => {
       await api('listPresets', '{}', { Origin: 'http://evil.example' }),
     ];
     for (const reply of replies) {
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(reply.headers[name.toLowerCase()], `${reply.status} ${name}`).toBe(value);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS))
+        expect(reply.headers[name.toLowerCase()], `${reply.status} ${name}`).toBe(value);
       expect(reply.headers['cache-control'], String(reply.status)).toBe('no-store');
     }
   });

@@ -60,7 +60,13 @@ function bearerToken(req: IncomingMessage): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 }
 
-function send(res: ServerResponse, status: number, body: string | Buffer, contentType: string, extra: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  contentType: string,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store', ...extra });
   res.end(body);
 }
@@ -70,7 +76,14 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {
-  const code = status === 413 ? 'too_large' : status === 401 || status === 403 || status === 421 ? 'forbidden' : status === 404 ? 'not_found' : 'invalid_input';
+  const code =
+    status === 413
+      ? 'too_large'
+      : status === 401 || status === 403 || status === 421
+        ? 'forbidden'
+        : status === 404
+          ? 'not_found'
+          : 'invalid_input';
   const envelope: Envelope<never> = { ok: false, error: { code, message } };
   sendJson(res, status, envelope);
 }
@@ -108,7 +121,15 @@ function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-const STATUS_OF_ERROR: Record<string, number> = { invalid_input: 400, forbidden: 403, unknown_call: 404, not_found: 404, conflict: 409, too_large: 413, internal: 500 };
+const STATUS_OF_ERROR: Record<string, number> = {
+  invalid_input: 400,
+  forbidden: 403,
+  unknown_call: 404,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  internal: 500,
+};
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -133,7 +154,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (decoded.includes('\0')) return sendError(res, 404, 'not found');
     const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const candidate = resolve(rendererRoot, relative);
-    if (candidate !== rendererRoot && !candidate.startsWith(rendererRoot + sep)) return sendError(res, 404, 'not found');
+    if (candidate !== rendererRoot && !candidate.startsWith(rendererRoot + sep))
+      return sendError(res, 404, 'not found');
     try {
       const real = await realpath(candidate);
       if (!real.startsWith(rendererRoot + sep) || !(await stat(real)).isFile()) return sendError(res, 404, 'not found');
@@ -145,10 +167,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Loopback peers only; and a Host header naming us, so a DNS-rebound name cannot reach the API.
-    if (!isLoopbackAddress(req.socket.remoteAddress)) return sendError(res, 403, 'only loopback connections are accepted');
-    if (!allowedHosts().has(req.headers.host ?? '')) return sendError(res, 421, 'Host header must be the loopback address and port of this server');
+    if (!isLoopbackAddress(req.socket.remoteAddress))
+      return sendError(res, 403, 'only loopback connections are accepted');
+    if (!allowedHosts().has(req.headers.host ?? ''))
+      return sendError(res, 421, 'Host header must be the loopback address and port of this server');
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) return sendError(res, 403, 'cross-origin requests are refused');
+    if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, '')))
+      return sendError(res, 403, 'cross-origin requests are refused');
 
     // The target is always taken as a path on this host ("//x" is not a host name here).
     const target = req.url ?? '/';
@@ -161,7 +186,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const presented = url.searchParams.get('token') ?? undefined;
     if (req.method === 'GET' && presented !== undefined && !url.pathname.startsWith('/api/')) {
-      if (!tokenMatches(presented, token)) return sendError(res, 401, 'wrong token: open the URL gmemlab printed when it started');
+      if (!tokenMatches(presented, token))
+        return sendError(res, 401, 'wrong token: open the URL gmemlab printed when it started');
       // Trade the token in the URL for a cookie, and drop it from the address bar and history.
       res.writeHead(303, {
         ...SECURITY_HEADERS,
@@ -178,7 +204,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     if (url.pathname.startsWith('/api/call/')) {
       if (req.method !== 'POST') return sendError(res, 405, 'API calls are POST');
-      if (mediaType(req.headers['content-type']) !== 'application/json') return sendError(res, 415, 'API calls must be application/json');
+      if (mediaType(req.headers['content-type']) !== 'application/json')
+        return sendError(res, 415, 'API calls must be application/json');
       let input: unknown;
       try {
         const body = await readBody(req, maxBodyBytes);
@@ -196,7 +223,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') return sendError(res, 405, 'events are GET');
-      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+      });
       res.write(`: gmemlab events ${EVENT_NAMES.join(' ')}\n\n`);
       sseClients.add(res);
       req.on('close', () => sseClients.delete(res));

@@ -25,15 +25,32 @@ it('exports a bundle and imports it once, however often it is imported', async (
   const b = await recordExperiment(store, { name: 'second' });
   await store.close();
 
-  const exported = gmemlab('export-bundle', String(a.experimentId), String(b.experimentId), '--out', bundle, '--db', source, '--json');
+  const exported = gmemlab(
+    'export-bundle',
+    String(a.experimentId),
+    String(b.experimentId),
+    '--out',
+    bundle,
+    '--db',
+    source,
+    '--json',
+  );
   expect(exported.stderr).toBe('');
   expect(exported.status).toBe(0);
-  expect(JSON.parse(exported.stdout)).toMatchObject({ out: bundle, experiments: 2, runs: a.runIds.length + b.runIds.length });
+  expect(JSON.parse(exported.stdout)).toMatchObject({
+    out: bundle,
+    experiments: 2,
+    runs: a.runIds.length + b.runIds.length,
+  });
   expect(JSON.parse(readFileSync(bundle, 'utf8')).format).toBe('gmemlab/bundle@1');
 
   const first = gmemlab('import', bundle, '--db', target, '--json');
   expect(first.status).toBe(0);
-  expect(JSON.parse(first.stdout)).toMatchObject({ experimentsImported: 2, experimentsSkipped: 0, runsImported: a.runIds.length + b.runIds.length });
+  expect(JSON.parse(first.stdout)).toMatchObject({
+    experimentsImported: 2,
+    experimentsSkipped: 0,
+    runsImported: a.runIds.length + b.runIds.length,
+  });
   const second = gmemlab('import', bundle, '--db', target);
   expect(second.status).toBe(0);
   expect(second.stdout).toMatch(/imported 0 experiment\(s\).*2 already present/);
@@ -46,7 +63,10 @@ it('exits 2 with the reason on bad input', async () => {
   const cases: [string[], RegExp][] = [
     [['import'], /needs a BUNDLE\.json/],
     [['import', join(dir.dir, 'missing.json'), '--db', db], /cannot read .*missing\.json/],
-    [['import', bad, '--db', db], /not a valid gmemlab bundle; nothing was imported:\n {2}exportedAt: must be an ISO timestamp/],
+    [
+      ['import', bad, '--db', db],
+      /not a valid gmemlab bundle; nothing was imported:\n {2}exportedAt: must be an ISO timestamp/,
+    ],
     [['export-bundle', '--out', bad, '--db', db], /at least one experiment ID/],
     [['export-bundle', '1x', '--out', bad, '--db', db], /"1x" is not an experiment ID/],
     [['export-bundle', '1', '--db', db], /needs --out FILE/],

@@ -13,7 +13,10 @@ export const diffCommand: Command = {
   usage: 'gmemlab diff ID ID [--runs] [--all] [--db PATH] [--json]',
   options: { runs: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
   async run({ positionals, values, json }) {
-    if (positionals.length !== 2) throw new UsageError(`diff needs two ${values['runs'] === true ? 'run' : 'experiment'} IDs, got ${positionals.length}`);
+    if (positionals.length !== 2)
+      throw new UsageError(
+        `diff needs two ${values['runs'] === true ? 'run' : 'experiment'} IDs, got ${positionals.length}`,
+      );
     const [a, b] = positionals.map(parseExperimentId) as [number, number];
     const all = values['all'] === true;
     return withApp(values, async (app) => {
@@ -38,23 +41,31 @@ async function experimentPairs(app: App, a: number, b: number): Promise<Awaited<
   const key = (r: { strategy: string; point: Point }): string => `${r.strategy} ${pointKey(r.point)}`;
   const byKey = new Map(eb.runs.map((r) => [key(r), r]));
   const pairs = ea.runs.filter((r) => byKey.has(key(r))).map((r) => [r.id, byKey.get(key(r))!.id] as const);
-  if (pairs.length === 0) throw new UsageError(`experiments ${a} and ${b} have no run in common (same strategy at the same sweep point); compare runs with --runs RUN RUN`);
+  if (pairs.length === 0)
+    throw new UsageError(
+      `experiments ${a} and ${b} have no run in common (same strategy at the same sweep point); compare runs with --runs RUN RUN`,
+    );
   return Promise.all(pairs.map(([ra, rb]) => wb.diffRuns(app.store, ra, rb)));
 }
 
 function describe(d: Awaited<ReturnType<typeof wb.diffRuns>>, all: boolean): string {
   const where = pointLabel(d.a.point, ' ');
-  const lines = [`${d.a.strategy}${where === '' ? '' : ` at ${where}`}: run ${d.a.id} (experiment ${d.a.experimentId}) vs run ${d.b.id} (experiment ${d.b.experimentId})`];
+  const lines = [
+    `${d.a.strategy}${where === '' ? '' : ` at ${where}`}: run ${d.a.id} (experiment ${d.a.experimentId}) vs run ${d.b.id} (experiment ${d.b.experimentId})`,
+  ];
   const params = d.parameters.filter((p: PathDiff) => all || p.changed);
   lines.push(params.length === 0 ? '  parameters: the same' : '  parameters:');
-  for (const p of params) lines.push(`    ${p.path}: ${JSON.stringify(p.a) ?? '(absent)'} -> ${JSON.stringify(p.b) ?? '(absent)'}`);
+  for (const p of params)
+    lines.push(`    ${p.path}: ${JSON.stringify(p.a) ?? '(absent)'} -> ${JSON.stringify(p.b) ?? '(absent)'}`);
   const metrics = d.metrics.filter((m: MetricDelta) => all || m.abs !== 0);
   lines.push(metrics.length === 0 ? '  metrics: the same' : '  metrics (a -> b, delta, % delta; * beyond the 95% CI):');
   for (const m of metrics) {
     const info = METRIC_CATALOGUE.find((i) => i.key === m.key);
     const value = (e: MetricDelta['a']): string => (e === null ? '-' : formatValue(e.mean));
     const pct = m.pct === null ? '' : ` (${formatDelta(m.pct)}%)`;
-    lines.push(`    ${m.beyondCi ? '*' : ' '} ${m.key}: ${value(m.a)} -> ${value(m.b)} ${info?.unit ?? ''}, ${m.abs === null ? '-' : formatDelta(m.abs)}${pct}`);
+    lines.push(
+      `    ${m.beyondCi ? '*' : ' '} ${m.key}: ${value(m.a)} -> ${value(m.b)} ${info?.unit ?? ''}, ${m.abs === null ? '-' : formatDelta(m.abs)}${pct}`,
+    );
   }
   return lines.join('\n');
 }

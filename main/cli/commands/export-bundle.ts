@@ -9,7 +9,8 @@ export const exportBundleCommand: Command = {
   usage: 'gmemlab export-bundle ID [ID...] --out FILE [--db PATH] [--json]',
   options: { out: { type: 'string' } },
   async run({ positionals, values, json }) {
-    if (positionals.length === 0) throw new UsageError('export-bundle needs at least one experiment ID (see the history)');
+    if (positionals.length === 0)
+      throw new UsageError('export-bundle needs at least one experiment ID (see the history)');
     const ids = positionals.map(parseExperimentId);
     const file = values['out'];
     if (typeof file !== 'string' || file === '') throw new UsageError('export-bundle needs --out FILE');
@@ -30,7 +31,8 @@ export const exportBundleCommand: Command = {
         throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
       }
       const runs = bundle.experiments.reduce((n, e) => n + e.runs.length, 0);
-      if (json) printJson({ out: file, experiments: bundle.experiments.length, runs, scenarios: bundle.scenarios.length });
+      if (json)
+        printJson({ out: file, experiments: bundle.experiments.length, runs, scenarios: bundle.scenarios.length });
       else out(`wrote ${bundle.experiments.length} experiment(s) with ${runs} run(s) to ${file}`);
       return 0;
     });

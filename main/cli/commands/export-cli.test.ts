@@ -10,7 +10,8 @@ import { Store } from '../../store/store.ts';
 import { recordExperiment, tempDir } from '../../store/testing.ts';
 
 const cli = fileURLToPath(new URL('../gmemlab.ts', import.meta.url));
-const gmemlab = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+const gmemlab = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
 
 let dir: ReturnType<typeof tempDir>;
 let db: string;
@@ -19,7 +20,8 @@ beforeAll(async () => {
   dir = tempDir('gmemlab-export-cli-');
   db = join(dir.dir, 'gmemlab.sqlite');
   const store = await Store.open(db);
-  sweepId = (await recordExperiment(store, { name: 'MMIO sweep', scenario: PRESETS[1]!.scenario, vcpus: [1, 2, 4, 8] })).experimentId;
+  sweepId = (await recordExperiment(store, { name: 'MMIO sweep', scenario: PRESETS[1]!.scenario, vcpus: [1, 2, 4, 8] }))
+    .experimentId;
   await store.close();
 });
 afterAll(() => dir.cleanup());
@@ -36,8 +38,13 @@ describe('gmemlab export', () => {
     }
     expect(readFileSync(join(dir.dir, 'out.png')).subarray(1, 4).toString()).toBe('PNG');
     expect(readFileSync(join(dir.dir, 'out.svg'), 'utf8')).toMatch(/>S2<\/text><text[^>]*>on-demand<\/text>/);
-    expect(readFileSync(join(dir.dir, 'out.csv'), 'utf8').split('\n')[0]).toBe('strategy,vm.vcpus,cost.overheadPct,cost.overheadPct.ci95');
-    expect(JSON.parse(readFileSync(join(dir.dir, 'out.json'), 'utf8'))).toMatchObject({ id: sweepId, name: 'MMIO sweep' });
+    expect(readFileSync(join(dir.dir, 'out.csv'), 'utf8').split('\n')[0]).toBe(
+      'strategy,vm.vcpus,cost.overheadPct,cost.overheadPct.ci95',
+    );
+    expect(JSON.parse(readFileSync(join(dir.dir, 'out.json'), 'utf8'))).toMatchObject({
+      id: sweepId,
+      name: 'MMIO sweep',
+    });
   });
 
   it('prints the text for a mail to stdout, and the text runs again as a scenario file', () => {
@@ -45,7 +52,9 @@ describe('gmemlab export', () => {
     expect(text.status).toBe(0);
     expect(text.stdout.split('\n').every((l) => l.length <= 72 && /^[\x20-\x7e]*$/.test(l))).toBe(true);
     // The command as the shell reads it, continuation lines joined.
-    expect(text.stdout.replace(/ \\\n +/g, ' ')).toMatch(/^  gmemlab sweep \S+\.scenario\.json --param vm\.vcpus=log:1:8:4$/m);
+    expect(text.stdout.replace(/ \\\n +/g, ' ')).toMatch(
+      /^  gmemlab sweep \S+\.scenario\.json --param vm\.vcpus=log:1:8:4$/m,
+    );
     // The whole mail saved as a file: `gmemlab run` finds the scenario between the marks.
     const mail = join(dir.dir, 'mail.txt');
     writeFileSync(mail, `Subject: numbers\n\n${text.stdout}\n-- \nsig\n`);

@@ -8,15 +8,21 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'write an experiment as plain text for mail, CSV, an SVG or PNG chart, or JSON',
   usage: `gmemlab export ID --format ${EXPORT_FORMATS.join('|')} [--metric KEY] [--out FILE|-] [--db PATH] [--json]`,
-  options: { format: { type: 'string', default: 'text' }, metric: { type: 'string', default: DEFAULT_EXPORT_METRIC }, out: { type: 'string' } },
+  options: {
+    format: { type: 'string', default: 'text' },
+    metric: { type: 'string', default: DEFAULT_EXPORT_METRIC },
+    out: { type: 'string' },
+  },
   async run({ positionals, values, json }) {
     if (positionals.length !== 1) throw new UsageError('export needs exactly one experiment ID (see `gmemlab list`)');
     const experimentId = parseExperimentId(positionals[0]!);
     const format = values['format'] as string;
-    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format: "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
     return withApp(values, async (app) => {
       const detail = await app.store.getExperiment(experimentId);
-      if (detail === undefined) throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
+      if (detail === undefined)
+        throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
       let file;
       try {
         file = await exportExperiment(detail, format as ExportFormat, values['metric'] as string);

@@ -10,7 +10,8 @@ import type { ExperimentDetail } from '../../contract/index.ts';
 import { tempDir } from '../../store/testing.ts';
 
 const cli = fileURLToPath(new URL('../gmemlab.ts', import.meta.url));
-const gmemlab = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+const gmemlab = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
 const json = <T>(r: { stdout: string; stderr: string; status: number | null }): T => {
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
@@ -29,12 +30,29 @@ afterAll(() => dir.cleanup());
 
 /** Metrics by strategy and point: what "the same experiment" means, whatever the run ids. */
 const byRun = (d: ExperimentDetail): Record<string, unknown> =>
-  Object.fromEntries(d.runs.map((r) => [`${r.strategy} ${JSON.stringify(Object.entries(r.point).sort())}`, { status: r.status, metrics: r.metrics }]));
+  Object.fromEntries(
+    d.runs.map((r) => [
+      `${r.strategy} ${JSON.stringify(Object.entries(r.point).sort())}`,
+      { status: r.status, metrics: r.metrics },
+    ]),
+  );
 
 describe('sweep, list, show, diff', () => {
   it('sweeps a log range, lists it, shows it as a table, and diffs it against a changed sweep', () => {
     const db = at('history.sqlite');
-    const first = json<ExperimentDetail>(gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=log:1:64:7', '--name', 'vcpus, PCID on', '--db', db, '--json'));
+    const first = json<ExperimentDetail>(
+      gmemlab(
+        'sweep',
+        scenarioFile,
+        '--param',
+        'vm.vcpus=log:1:64:7',
+        '--name',
+        'vcpus, PCID on',
+        '--db',
+        db,
+        '--json',
+      ),
+    );
     expect(first.status).toBe('done');
     expect(first.sweep).toEqual({ parameters: [{ path: 'vm.vcpus', values: [1, 2, 4, 8, 16, 32, 64] }] });
     expect(first.runs).toHaveLength(7 * 6);
@@ -48,7 +66,12 @@ describe('sweep, list, show, diff', () => {
 
     const list = gmemlab('list', '--db', db, '--sort', 'name', '--asc');
     expect(list.status).toBe(0);
-    expect(list.stdout.split('\n').filter((l) => /^\s*\d+\s+done/.test(l)).map((l) => l.trim().split(/\s+/)[0])).toEqual(['2', '1']);
+    expect(
+      list.stdout
+        .split('\n')
+        .filter((l) => /^\s*\d+\s+done/.test(l))
+        .map((l) => l.trim().split(/\s+/)[0]),
+    ).toEqual(['2', '1']);
     expect(json<{ total: number }>(gmemlab('list', '--db', db, '--search', 'off', '--json')).total).toBe(1);
 
     const show = gmemlab('show', '1', '--db', db, '--metric', 'cost.bystanderIpisPerSec');
@@ -59,7 +82,9 @@ describe('sweep, list, show, diff', () => {
     const diff = gmemlab('diff', '1', '2', '--db', db);
     expect(diff.status).toBe(0);
     expect(diff.stdout).toContain('host.pcid: true -> false');
-    const pairs = json<{ a: { strategy: string }; metrics: { abs: number | null }[] }[]>(gmemlab('diff', '1', '2', '--db', db, '--json'));
+    const pairs = json<{ a: { strategy: string }; metrics: { abs: number | null }[] }[]>(
+      gmemlab('diff', '1', '2', '--db', db, '--json'),
+    );
     expect(pairs).toHaveLength(42);
   });
 
@@ -67,9 +92,18 @@ describe('sweep, list, show, diff', () => {
     const db = at('bad.sqlite');
     const cases: [string[], string][] = [
       [['sweep', scenarioFile, '--db', db], 'sweep needs at least one --param PATH=VALUES'],
-      [['sweep', scenarioFile, '--param', 'vm.vcpu=1,2', '--db', db], '--param: "vm.vcpu" is not a parameter of this scenario; did you mean vm.vcpus'],
-      [['sweep', scenarioFile, '--param', 'vm.vcpus=log:0:8:4', '--db', db], '--param vm.vcpus: a log range needs from and to above 0'],
-      [['sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--shard', '4/3', '--db', db], '--shard: I must be from 1 to N (3)'],
+      [
+        ['sweep', scenarioFile, '--param', 'vm.vcpu=1,2', '--db', db],
+        '--param: "vm.vcpu" is not a parameter of this scenario; did you mean vm.vcpus',
+      ],
+      [
+        ['sweep', scenarioFile, '--param', 'vm.vcpus=log:0:8:4', '--db', db],
+        '--param vm.vcpus: a log range needs from and to above 0',
+      ],
+      [
+        ['sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--shard', '4/3', '--db', db],
+        '--shard: I must be from 1 to N (3)',
+      ],
       [['list', '--status', 'finished', '--db', db], '--status: '],
       [['list', '--limit', 'ten', '--db', db], '--limit: "ten" is not a whole number'],
       [['show', '7', '--db', db], 'experiment 7 does not exist'],
@@ -89,11 +123,15 @@ describe('sweep, list, show, diff', () => {
 describe('sweep --shard', () => {
   it('three shards, exported and imported in any order, merge into the unsharded experiment', () => {
     const params = ['--param', 'vm.vcpus=1,2,3,4,5,6,7', '--param', 'host.pcid=true,false'];
-    const whole = json<ExperimentDetail>(gmemlab('sweep', scenarioFile, ...params, '--db', at('whole.sqlite'), '--json'));
+    const whole = json<ExperimentDetail>(
+      gmemlab('sweep', scenarioFile, ...params, '--db', at('whole.sqlite'), '--json'),
+    );
     const sizes: number[] = [];
     for (const i of [1, 2, 3]) {
       const db = at(`shard${i}.sqlite`);
-      const part = json<ExperimentDetail>(gmemlab('sweep', scenarioFile, ...params, '--shard', `${i}/3`, '--db', db, '--json'));
+      const part = json<ExperimentDetail>(
+        gmemlab('sweep', scenarioFile, ...params, '--shard', `${i}/3`, '--db', db, '--json'),
+      );
       expect(part.shards).toEqual({ count: 3, indices: [i] });
       sizes.push(part.runs.length);
       expect(gmemlab('export-bundle', String(part.id), '--out', at(`shard${i}.json`), '--db', db).status).toBe(0);
@@ -101,7 +139,9 @@ describe('sweep --shard', () => {
     expect(sizes.reduce((a, b) => a + b)).toBe(whole.runs.length);
     const merged = at('merged.sqlite');
     for (const i of [2, 3, 1, 3]) expect(gmemlab('import', at(`shard${i}.json`), '--db', merged).status).toBe(0);
-    const list = json<{ total: number; items: { id: number; name: string }[] }>(gmemlab('list', '--db', merged, '--json'));
+    const list = json<{ total: number; items: { id: number; name: string }[] }>(
+      gmemlab('list', '--db', merged, '--json'),
+    );
     expect(list.total).toBe(1);
     const result = json<ExperimentDetail>(gmemlab('show', String(list.items[0]!.id), '--db', merged, '--json'));
     expect(result.name).toBe(whole.name);
@@ -128,7 +168,19 @@ describe('import-perf', () => {
     expect(r.stdout).toMatch(/not mapped.*\n(.*\n)* {2}WFx /);
     const scenario = validateScenario(JSON.parse(readFileSync(out, 'utf8')));
     expect(scenario.ok).toBe(true);
-    const summary = json<{ mapped: { touchpoint: string; ratePerSecPerVcpu: number }[] }>(gmemlab('import-perf', at('report.txt'), '--total-rate', '50000', '--preset', 'virtio-network', '--out', out, '--json'));
+    const summary = json<{ mapped: { touchpoint: string; ratePerSecPerVcpu: number }[] }>(
+      gmemlab(
+        'import-perf',
+        at('report.txt'),
+        '--total-rate',
+        '50000',
+        '--preset',
+        'virtio-network',
+        '--out',
+        out,
+        '--json',
+      ),
+    );
     expect(summary.mapped.some((m) => m.touchpoint === 'mmio' && m.ratePerSecPerVcpu > 0)).toBe(true);
   });
 

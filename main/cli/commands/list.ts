@@ -4,11 +4,23 @@ import { toAscii } from '../../export/text.ts';
 import { out, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 /** Each query field and the option that sets it, to name the option in an error. */
-const OPTION_OF: Record<string, string> = { search: '--search', name: '--name', tags: '--tag', statuses: '--status', strategies: '--strategy', createdFrom: '--from', createdTo: '--to', limit: '--limit', offset: '--offset', sort: '--sort' };
+const OPTION_OF: Record<string, string> = {
+  search: '--search',
+  name: '--name',
+  tags: '--tag',
+  statuses: '--status',
+  strategies: '--strategy',
+  createdFrom: '--from',
+  createdTo: '--to',
+  limit: '--limit',
+  offset: '--offset',
+  sort: '--sort',
+};
 
 const integer = (option: string, text: unknown): number | undefined => {
   if (text === undefined) return undefined;
-  if (typeof text !== 'string' || !/^\d{1,9}$/.test(text)) throw new UsageError(`${option}: "${String(text)}" is not a whole number`);
+  if (typeof text !== 'string' || !/^\d{1,9}$/.test(text))
+    throw new UsageError(`${option}: "${String(text)}" is not a whole number`);
   return Number(text);
 };
 
@@ -32,7 +44,8 @@ export const listCommand: Command = {
     offset: { type: 'string' },
   },
   async run({ positionals, values, json }) {
-    if (positionals.length > 0) throw new UsageError(`list takes no arguments, got "${positionals.join(' ')}" (search with --search)`);
+    if (positionals.length > 0)
+      throw new UsageError(`list takes no arguments, got "${positionals.join(' ')}" (search with --search)`);
     const raw = {
       search: values['search'],
       name: values['name'],
@@ -46,9 +59,13 @@ export const listCommand: Command = {
       sort: { by: values['sort'], dir: values['asc'] === true ? 'asc' : 'desc' },
     };
     // The window's own query schema: the same checks, with the option named.
-    const parsed = experimentQuerySchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+    const parsed = experimentQuerySchema.safeParse(
+      Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+    );
     if (!parsed.success) {
-      throw new UsageError(parsed.error.issues.map((i) => `${OPTION_OF[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('\n'));
+      throw new UsageError(
+        parsed.error.issues.map((i) => `${OPTION_OF[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('\n'),
+      );
     }
     return withApp(values, async (app) => {
       const page = await app.store.listExperiments(parsed.data);
@@ -60,12 +77,30 @@ export const listCommand: Command = {
         out('no experiments match (an empty history: run one with `gmemlab run` or `gmemlab sweep`)');
         return 0;
       }
-      const rows = page.items.map((e) => [String(e.id), e.status, `${e.runsDone}/${e.runsTotal}`, e.createdAt.slice(0, 16).replace('T', ' '), toAscii(e.name), e.tags.join(',')]);
+      const rows = page.items.map((e) => [
+        String(e.id),
+        e.status,
+        `${e.runsDone}/${e.runsTotal}`,
+        e.createdAt.slice(0, 16).replace('T', ' '),
+        toAscii(e.name),
+        e.tags.join(','),
+      ]);
       const head = ['ID', 'STATUS', 'RUNS', 'CREATED (UTC)', 'NAME', 'TAGS'];
       const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-      const line = (r: string[]): string => r.map((cell, c) => (c === 0 ? cell.padStart(width[c]!) : c === r.length - 1 ? cell : cell.padEnd(width[c]!))).join('  ').trimEnd();
+      const line = (r: string[]): string =>
+        r
+          .map((cell, c) => (c === 0 ? cell.padStart(width[c]!) : c === r.length - 1 ? cell : cell.padEnd(width[c]!)))
+          .join('  ')
+          .trimEnd();
       const shown = `${parsed.data.offset + 1}-${parsed.data.offset + page.items.length} of ${page.total}`;
-      out([line(head), ...rows.map(line), '', `${shown}${page.total > parsed.data.offset + page.items.length ? ' (more with --offset)' : ''}`].join('\n'));
+      out(
+        [
+          line(head),
+          ...rows.map(line),
+          '',
+          `${shown}${page.total > parsed.data.offset + page.items.length ? ' (more with --offset)' : ''}`,
+        ].join('\n'),
+      );
       return 0;
     });
   },

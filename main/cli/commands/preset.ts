@@ -11,7 +11,8 @@ export const presetCommand: Command = {
     const name = positionals[0];
     if (name === undefined) throw new UsageError('preset needs a NAME (see `gmemlab presets`)');
     const preset = PRESETS.find((p) => p.id === name);
-    if (preset === undefined) throw new UsageError(`no preset named "${name}"; known: ${PRESETS.map((p) => p.id).join(', ')}`);
+    if (preset === undefined)
+      throw new UsageError(`no preset named "${name}"; known: ${PRESETS.map((p) => p.id).join(', ')}`);
     printJson(preset.scenario);
     return 0;
   },

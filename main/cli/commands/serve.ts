@@ -10,7 +10,8 @@ export const serveCommand: Command = {
   options: { port: { type: 'string' } },
   async run({ values, json }) {
     const port = values['port'] === undefined ? 0 : Number(values['port']);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be an integer from 0 to 65535');
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError('--port must be an integer from 0 to 65535');
     const dbPath = typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath();
     const app = await createApp({ dbPath });
     const host = await startWebHost({ app, rendererDir: DEFAULT_RENDERER_DIR, port });

@@ -17,12 +17,19 @@ export const showCommand: Command = {
     const experimentId = parseExperimentId(positionals[0]!);
     const metric = values['metric'] as string;
     const info = METRIC_CATALOGUE.find((m) => m.key === metric);
-    if (info === undefined) throw new UsageError(`--metric: "${metric}" is not a metric; known: ${METRIC_CATALOGUE.map((m) => m.key).join(', ')}`);
+    if (info === undefined)
+      throw new UsageError(
+        `--metric: "${metric}" is not a metric; known: ${METRIC_CATALOGUE.map((m) => m.key).join(', ')}`,
+      );
     return withApp(values, async (app) => {
       const detail = await app.store.getExperiment(experimentId);
-      if (detail === undefined) throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
+      if (detail === undefined)
+        throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
       if (json) printJson(detail);
-      else out(detail.sweep === null ? formatExperiment(detail) : sweepTable(detail, metric, `${info.label} (${info.unit})`));
+      else
+        out(
+          detail.sweep === null ? formatExperiment(detail) : sweepTable(detail, metric, `${info.label} (${info.unit})`),
+        );
       return 0;
     });
   },
@@ -40,18 +47,31 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
       points.set(key, row);
     }
     const e = run.metrics[metric];
-    row.cells.set(run.strategy, run.status !== 'done' ? run.status : e === undefined ? '-' : `${formatValue(e.mean)}${e.n > 1 ? ` +-${formatValue(e.ci95)}` : ''}`);
+    row.cells.set(
+      run.strategy,
+      run.status !== 'done'
+        ? run.status
+        : e === undefined
+          ? '-'
+          : `${formatValue(e.mean)}${e.n > 1 ? ` +-${formatValue(e.ci95)}` : ''}`,
+    );
   }
   const rows = [...points.values()];
   const first = Math.max(5, ...rows.map((r) => r.label.length));
   const width = strategies.map((s) => Math.max(s.length, ...rows.map((r) => (r.cells.get(s) ?? '').length)));
-  const line = (head: string, cells: string[]): string => [head.padEnd(first), ...cells.map((c, i) => c.padStart(width[i]!))].join('  ').trimEnd();
+  const line = (head: string, cells: string[]): string =>
+    [head.padEnd(first), ...cells.map((c, i) => c.padStart(width[i]!))].join('  ').trimEnd();
   return [
     `experiment ${detail.id}: ${toAscii(detail.name)} (${detail.method} sweep, ${detail.status}, ${detail.runsDone}/${detail.runsTotal} runs, model ${detail.modelVersion ?? '?'})`,
     `${label} per point and strategy:`,
     '',
     line('point', strategies),
-    ...rows.map((r) => line(r.label, strategies.map((s) => r.cells.get(s) ?? ''))),
+    ...rows.map((r) =>
+      line(
+        r.label,
+        strategies.map((s) => r.cells.get(s) ?? ''),
+      ),
+    ),
     '',
     `another metric: --metric KEY; every metric of every run: --json, or \`gmemlab export ${detail.id} --format csv\``,
   ].join('\n');

@@ -9,7 +9,8 @@ import { out, printJson, readScenarioFile, UsageError, withApp, type Command } f
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a scenario over values of one or two parameters, every strategy at every point',
-  usage: 'gmemlab sweep SCENARIO.json --param PATH=VALUES [--param PATH=VALUES] [--shard I/N] [--name NAME] [--db PATH] [--json]\n' +
+  usage:
+    'gmemlab sweep SCENARIO.json --param PATH=VALUES [--param PATH=VALUES] [--shard I/N] [--name NAME] [--db PATH] [--json]\n' +
     '  VALUES: a list (1,2,4,8 or true,false), lin:FROM:TO:COUNT or log:FROM:TO:COUNT',
   options: { param: { type: 'string', multiple: true }, shard: { type: 'string' }, name: { type: 'string' } },
   async run({ positionals, values, json }) {
@@ -27,7 +28,8 @@ export const sweepCommand: Command = {
       const bar = process.stderr.isTTY ? new ProgressBar() : undefined;
       const { experimentId, runsTotal } = await app.runner.start({ name, scenario, sweep, shard });
       const off = app.subscribe((event, p) => {
-        if (event === 'experimentProgress' && p.experimentId === experimentId) bar?.draw(p.fraction, p.runsDone, p.runsTotal);
+        if (event === 'experimentProgress' && p.experimentId === experimentId)
+          bar?.draw(p.fraction, p.runsDone, p.runsTotal);
       });
       // Ctrl-C stops the sweep cleanly: unfinished runs are marked cancelled, the rest is kept.
       const cancel = (): void => {
@@ -64,12 +66,17 @@ export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefi
   const sweepable = sweepableParameters(scenarioSchema, scenario);
   const parameters = params.map((arg) => {
     const eq = arg.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--param: "${arg}" is not PATH=VALUES (e.g. vm.vcpus=1,2,4 or vm.vcpus=log:1:256:9)`);
+    if (eq <= 0)
+      throw new UsageError(`--param: "${arg}" is not PATH=VALUES (e.g. vm.vcpus=1,2,4 or vm.vcpus=log:1:256:9)`);
     const path = arg.slice(0, eq);
     const parameter = sweepable.find((p) => p.path === path);
     if (parameter === undefined) {
-      const near = sweepable.filter((p) => p.path.split('.').pop() === path.split('.').pop() || p.path.startsWith(path.split('.')[0] ?? '')).slice(0, 8);
-      throw new UsageError(`--param: "${path}" is not a parameter of this scenario${near.length > 0 ? `; did you mean ${near.map((p) => p.path).join(', ')}?` : ''}`);
+      const near = sweepable
+        .filter((p) => p.path.split('.').pop() === path.split('.').pop() || p.path.startsWith(path.split('.')[0] ?? ''))
+        .slice(0, 8);
+      throw new UsageError(
+        `--param: "${path}" is not a parameter of this scenario${near.length > 0 ? `; did you mean ${near.map((p) => p.path).join(', ')}?` : ''}`,
+      );
     }
     const spec = parseSweepSpec(arg.slice(eq + 1));
     if ('error' in spec) throw new UsageError(`--param ${path}: ${spec.error}`);
@@ -77,7 +84,8 @@ export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefi
     if (!expanded.ok) throw new UsageError(`--param ${path}: ${expanded.message}`);
     return { path, values: expanded.values };
   });
-  if (new Set(parameters.map((p) => p.path)).size < parameters.length) throw new UsageError('--param: the same path is given twice');
+  if (new Set(parameters.map((p) => p.path)).size < parameters.length)
+    throw new UsageError('--param: the same path is given twice');
   return { parameters };
 }
 
@@ -91,7 +99,9 @@ class ProgressBar {
     const filled = Math.round(fraction * width);
     const elapsed = (Date.now() - this.started) / 1000;
     const eta = fraction > 0.01 ? `, ${Math.ceil(Math.max(0, (elapsed * (1 - fraction)) / fraction))} s left` : '';
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${done}/${total} runs${eta}  \x1b[K`);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${done}/${total} runs${eta}  \x1b[K`,
+    );
     this.drawn = true;
   }
 

@@ -16,7 +16,10 @@ describe('AliasTable', () => {
       const expected = (draws * w) / total;
       // Binomial: within 5 standard deviations (a false alarm about once in 1.7 million).
       const sd = Math.sqrt(expected * (1 - w / total));
-      expect(Math.abs(counts[i]! - expected), `outcome ${i}: ${counts[i]} drawn, ${expected.toFixed(1)} expected`).toBeLessThanOrEqual(5 * sd + 1e-9);
+      expect(
+        Math.abs(counts[i]! - expected),
+        `outcome ${i}: ${counts[i]} drawn, ${expected.toFixed(1)} expected`,
+      ).toBeLessThanOrEqual(5 * sd + 1e-9);
     }
   });
 

@@ -16,7 +16,8 @@ export class AliasTable {
     let total = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i]!;
-      if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`weight ${i} is ${w}: weights must be finite and non-negative`);
+      if (!(w >= 0 && Number.isFinite(w)))
+        throw new RangeError(`weight ${i} is ${w}: weights must be finite and non-negative`);
       total += w;
     }
     if (!(total > 0)) throw new RangeError('weights are all zero: there is nothing to draw');

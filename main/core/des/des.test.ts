@@ -20,7 +20,9 @@ describe('discrete-event simulator', () => {
   it('gives byte-identical results for the same scenario and seeds, different ones for other seeds', () => {
     const s = des(preset('mmio-heavy-legacy'), 0.05, [7, 8]);
     expect(JSON.stringify(runDes(s))).toBe(JSON.stringify(runDes(s)));
-    expect(JSON.stringify(runDes({ ...s, simulation: { ...s.simulation, seeds: [9, 10] } }))).not.toBe(JSON.stringify(runDes(s)));
+    expect(JSON.stringify(runDes({ ...s, simulation: { ...s.simulation, seeds: [9, 10] } }))).not.toBe(
+      JSON.stringify(runDes(s)),
+    );
   });
 
   it('agrees with the analytic means within its own confidence interval where contention is low', () => {
@@ -37,21 +39,36 @@ describe('discrete-event simulator', () => {
         let s = des(preset(g.preset), 0.5, [1, 2, 3, 4, 5, 6, 7, 8]);
         s = setParameter(setParameter(s, 'host.cpus', g.cpus), 'vm.vcpus', Math.min(g.vcpus, g.cpus));
         s = setParameter(s, 'workload.touchpoints.mmio.ratePerSec', g.mmioRate);
-        s = setParameter(s, 'workload.touchpoints.virtio.ratePerSec', Math.min(2000, s.workload.touchpoints.virtio.ratePerSec));
+        s = setParameter(
+          s,
+          'workload.touchpoints.virtio.ratePerSec',
+          Math.min(2000, s.workload.touchpoints.virtio.ratePerSec),
+        );
         const simulated = runDes(s).strategies;
         const exact = runAnalytic(s).strategies;
         for (const r of simulated) {
           const a = exact.find((x) => x.strategy === r.strategy)!;
-          for (const key of ['cost.cyclesPerSecPerVcpu', 'cost.cyclesPerSecHost', 'cost.bystanderIpisPerSec', 'exposure.kvm.irqNmiWithGuestMappedPerSec']) {
+          for (const key of [
+            'cost.cyclesPerSecPerVcpu',
+            'cost.cyclesPerSecHost',
+            'cost.bystanderIpisPerSec',
+            'exposure.kvm.irqNmiWithGuestMappedPerSec',
+          ]) {
             const e = r.metrics[key]!;
             // Too rare to compare: fewer than 30 expected events over all seeds (IRQs landing in S3's sub-microsecond windows).
-            if (key.startsWith('exposure') && a.metrics[key]!.mean * s.simulation.durationSec * s.simulation.seeds.length < 30) continue;
+            if (
+              key.startsWith('exposure') &&
+              a.metrics[key]!.mean * s.simulation.durationSec * s.simulation.seeds.length < 30
+            )
+              continue;
             const gap = Math.abs(e.mean - a.metrics[key]!.mean);
             // This test makes ~100 stochastic comparisons: at exactly the 95% CI about five would
             // miss by chance alone, so each is allowed twice the half-width (>99.9% coverage at
             // 8 seeds), plus float noise for metrics that are exactly 0 or constant.
             if (gap > 2 * e.ci95 + 1e-9 * Math.max(1, Math.abs(e.mean))) {
-              throw new Error(`${r.strategy} ${key}: simulated ${e.mean} +- ${e.ci95}, analytic ${a.metrics[key]!.mean}, scenario ${JSON.stringify(g)}`);
+              throw new Error(
+                `${r.strategy} ${key}: simulated ${e.mean} +- ${e.ci95}, analytic ${a.metrics[key]!.mean}, scenario ${JSON.stringify(g)}`,
+              );
             }
             checked[key] = (checked[key] ?? 0) + 1;
           }
@@ -70,10 +87,15 @@ describe('discrete-event simulator', () => {
     // seeds: exposure -2.0% to +0.4%, flushes -1.8% to +0.8% (a run starts with empty batches
     // and ends with partial ones that are never flushed).
     for (const batch of [4, 8, 16]) {
-      const s = setParameter(setParameter(des(preset('quiet-cloud-vm'), 0.5, [1, 2, 3, 4, 5]), 'strategies.S2.batchPages', batch), 'host.cpus', 16);
+      const s = setParameter(
+        setParameter(des(preset('quiet-cloud-vm'), 0.5, [1, 2, 3, 4, 5]), 'strategies.S2.batchPages', batch),
+        'host.cpus',
+        16,
+      );
       const simulated = runDes(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
       const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
-      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu', 'exposure.kvm.fraction']) expect(exact[key]!.mean, key).toBeGreaterThan(0);
+      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu', 'exposure.kvm.fraction'])
+        expect(exact[key]!.mean, key).toBeGreaterThan(0);
       const gap = (key: string): number => Math.abs(simulated[key]!.mean - exact[key]!.mean) / exact[key]!.mean;
       expect(gap('cost.bystanderIpisPerSec'), `flushes at B=${batch}`).toBeLessThan(0.05);
       expect(gap('cost.cyclesPerSecPerVcpu'), `cost at B=${batch}`).toBeLessThan(0.05);
@@ -86,16 +108,24 @@ describe('discrete-event simulator', () => {
     // (model 1.1.0) made other threads wait through the copy too: with 64 KiB copies that put
     // the cost 18% above the formula. The lock is 2.5% busy here, well short of contention.
     let s = setParameter(setParameter(des(preset('quiet-cloud-vm'), 0.2), 'host.cpus', 16), 'vm.vcpus', 4);
-    s = setParameter(setParameter(s, 'workload.touchpoints.mmio.ratePerSec', 20000), 'workload.touchpoints.mmio.bytesPerEvent', 65536);
+    s = setParameter(
+      setParameter(s, 'workload.touchpoints.mmio.ratePerSec', 20000),
+      'workload.touchpoints.mmio.bytesPerEvent',
+      65536,
+    );
     const simulated = runDes(s).strategies.find((r) => r.strategy === 'S2')!.metrics['cost.cyclesPerSecPerVcpu']!;
     const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S2')!.metrics['cost.cyclesPerSecPerVcpu']!.mean;
-    expect(Math.abs(simulated.mean - exact), `simulated ${simulated.mean} +- ${simulated.ci95}, analytic ${exact}`).toBeLessThan(2 * simulated.ci95);
+    expect(
+      Math.abs(simulated.mean - exact),
+      `simulated ${simulated.mean} +- ${simulated.ci95}, analytic ${exact}`,
+    ).toBeLessThan(2 * simulated.ci95);
   });
 
   it('shows lock and shootdown contention: S2 p99 grows faster than its mean as vCPUs rise', () => {
     const base = setParameter(des(preset('mmio-heavy-legacy'), 0.05, [1, 2, 3]), 'strategies.S1.enabled', false);
     const at = (vcpus: number, q: 'meanUs' | 'p99Us'): number =>
-      runDes(setParameter(base, 'vm.vcpus', vcpus)).strategies.find((r) => r.strategy === ('S2' as StrategyId))!.metrics[`latency.mmio.${q}`]!.mean;
+      runDes(setParameter(base, 'vm.vcpus', vcpus)).strategies.find((r) => r.strategy === ('S2' as StrategyId))!
+        .metrics[`latency.mmio.${q}`]!.mean;
     const meanGrowth = at(32, 'meanUs') / at(2, 'meanUs');
     const p99Growth = at(32, 'p99Us') / at(2, 'p99Us');
     expect(p99Growth).toBeGreaterThan(meanGrowth);
@@ -108,7 +138,10 @@ describe('discrete-event simulator', () => {
     const exact = runAnalytic(s).strategies;
     for (const r of simulated) {
       // 100 MMIO exits/s on each of 8 vCPUs for 0.5 s, 5 seeds: exactly 50 per vCPU and seed.
-      expect(r.distributions['mmio']!.counts.reduce((a, b) => a + b, 0), r.strategy).toBe(100 * 0.5 * 8 * 5);
+      expect(
+        r.distributions['mmio']!.counts.reduce((a, b) => a + b, 0),
+        r.strategy,
+      ).toBe(100 * 0.5 * 8 * 5);
       // S4's CR3 switches stay Poisson (they follow exits and schedule-ins), so it keeps a spread.
       if (r.strategy === 'S4') continue;
       const a = exact.find((x) => x.strategy === r.strategy)!.metrics['cost.cyclesPerSecPerVcpu']!.mean;
@@ -116,7 +149,9 @@ describe('discrete-event simulator', () => {
     }
     const p99 = (arrivals: 'poisson' | 'fixed', strategy: StrategyId): number => {
       const m = setParameter(des(preset('mmio-heavy-legacy'), 0.05, [1, 2, 3]), 'vm.vcpus', 16);
-      return runDes({ ...m, simulation: { ...m.simulation, arrivals } }).strategies.find((r) => r.strategy === strategy)!.metrics['latency.mmio.p99Us']!.mean;
+      return runDes({ ...m, simulation: { ...m.simulation, arrivals } }).strategies.find(
+        (r) => r.strategy === strategy,
+      )!.metrics['latency.mmio.p99Us']!.mean;
     };
     expect(p99('fixed', 'S0')).toBeLessThan(p99('poisson', 'S0'));
     expect(p99('fixed', 'S2')).toBeLessThan(p99('poisson', 'S2'));

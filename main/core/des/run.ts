@@ -18,7 +18,8 @@ export class SimulationTooLargeError extends Error {
 
 /** Throws, before anything runs, if the scenario would simulate more events than the cap. */
 export function checkSimulationSize(s: Scenario): number {
-  const total = enabledStrategies(s).reduce((sum, strategy) => sum + estimateEvents(s, strategy), 0) * s.simulation.seeds.length;
+  const total =
+    enabledStrategies(s).reduce((sum, strategy) => sum + estimateEvents(s, strategy), 0) * s.simulation.seeds.length;
   if (total > MAX_EVENTS_PER_RUN) {
     throw new SimulationTooLargeError(
       `this run would simulate about ${Math.round(total / 1e6)} million events, over the limit of ${MAX_EVENTS_PER_RUN / 1e6} million: ` +
@@ -29,7 +30,10 @@ export function checkSimulationSize(s: Scenario): number {
 }
 
 // Two-sided 95% Student t quantiles for 1..30 degrees of freedom; 1.96 beyond.
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 export function estimate(samples: number[]): Estimate {
   const n = samples.length;
@@ -76,8 +80,12 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
     const metrics: Record<string, Estimate> = { ...base.metrics };
     metrics['cost.cyclesPerSecPerVcpu'] = over((x) => x.perVcpuExtraCycles);
     metrics['cost.overheadPct'] = over((x) => (100 * x.perVcpuExtraCycles) / hz);
-    metrics['cost.cyclesPerSecHost'] = over((x) => V * x.perVcpuExtraCycles + x.vmmExtraCycles + x.receiverCycles + splitPenalty);
-    metrics['cost.hostOverheadPct'] = over((x) => (100 * (V * x.perVcpuExtraCycles + x.vmmExtraCycles + x.receiverCycles + splitPenalty)) / (N * hz));
+    metrics['cost.cyclesPerSecHost'] = over(
+      (x) => V * x.perVcpuExtraCycles + x.vmmExtraCycles + x.receiverCycles + splitPenalty,
+    );
+    metrics['cost.hostOverheadPct'] = over(
+      (x) => (100 * (V * x.perVcpuExtraCycles + x.vmmExtraCycles + x.receiverCycles + splitPenalty)) / (N * hz),
+    );
     metrics['cost.bystanderIpisPerSec'] = over((x) => (N > V ? x.flushesPerSec : 0));
     metrics['cost.lockUtilization'] = over((x) => x.lockBusyFraction);
     metrics['exposure.kvm.irqNmiWithGuestMappedPerSec'] = over((x) => x.irqWithGuestMapped);

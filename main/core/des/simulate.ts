@@ -14,7 +14,6 @@ import { summarise, type LatencySummary } from './summary.ts';
 
 export { BUCKET_UPPER_US } from './summary.ts';
 
-
 export interface SeedStats {
   events: number;
   perVcpuExtraCycles: number; // per vCPU per second
@@ -108,7 +107,6 @@ class Samples {
   samples(): Float64Array {
     return this.values.subarray(0, this.length);
   }
-
 }
 
 interface Thread {
@@ -168,7 +166,14 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       ...tp,
       // Per-event constants, worked out once rather than at every event.
       copySec: tp.bytesPerEvent / c.copyBytesPerCycle / hz,
-      baselineSec: (id === 'mmio' || id === 'pio' || id === 'hypercall' ? c.vmExitRoundTrip : id === 'nestedTdp' ? c.nestedExitRoundTrip : id === 'postCopy' ? c.userfaultRoundTrip : 0) / hz,
+      baselineSec:
+        (id === 'mmio' || id === 'pio' || id === 'hypercall'
+          ? c.vmExitRoundTrip
+          : id === 'nestedTdp'
+            ? c.nestedExitRoundTrip
+            : id === 'postCopy'
+              ? c.userfaultRoundTrip
+              : 0) / hz,
       syscallPath,
       // The VMM using its own mapping: no strategy work.
       direct: !kvm && !syscallPath,
@@ -204,7 +209,16 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   // Running totals in seconds or cycles. They live on one object rather than in local variables
   // because the closures below update them: V8 boxes a double held in a closure's variable anew at
   // every write, which made the garbage collector a tenth of a run.
-  const acc = { broadcast: 0, lockFreeAt: 0, lockBusy: 0, vcpuExtra: 0, vmmExtra: 0, receiverCycles: 0, mappedPageSeconds: 0, longest: 0 };
+  const acc = {
+    broadcast: 0,
+    lockFreeAt: 0,
+    lockBusy: 0,
+    vcpuExtra: 0,
+    vmmExtra: 0,
+    receiverCycles: 0,
+    mappedPageSeconds: 0,
+    longest: 0,
+  };
   const settle = (cpu: number): number => {
     const owed = debt[cpu]! + (acc.broadcast - paidUpTo[cpu]!);
     debt[cpu] = 0;
@@ -422,7 +436,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     if (at > duration) break;
     now = at;
     events++;
-    if (events % progressEvery === 0 && hooks.onProgress?.(now / duration) === true) throw new SimulationCancelled('simulation cancelled');
+    if (events % progressEvery === 0 && hooks.onProgress?.(now / duration) === true)
+      throw new SimulationCancelled('simulation cancelled');
     if (!queued) {
       const o = outcomes!.draw(streamRng);
       const ti = outcomeThread[o]!;
@@ -520,7 +535,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   // Close the books at the end of the run: pages still waiting for a flush, CR3 still held.
   for (const th of threads) {
     acc.mappedPageSeconds += th.batch * (duration - th.batchFirst) - th.batchLater;
-    if (!Number.isNaN(th.jobRestoredAt) && th.jobRestoredAt < duration) acc.mappedPageSeconds += th.jobPages * (duration - th.jobRestoredAt);
+    if (!Number.isNaN(th.jobRestoredAt) && th.jobRestoredAt < duration)
+      acc.mappedPageSeconds += th.jobPages * (duration - th.jobRestoredAt);
   }
   if (strategy === 'S4' && holdersNow > 0) {
     anyHeldSeconds += duration - heldSince;

@@ -19,15 +19,29 @@ function bySorting(values: number[]) {
 
 describe('summarise', () => {
   it('matches sorting on any samples: repeats, bucket edges, sorted and reversed input', () => {
-    const sample = fc.oneof(fc.double({ min: 0, max: 2e7, noNaN: true }), fc.constantFrom(...BUCKET_UPPER_US), fc.constantFrom(0, 1, 1.351, 1e7, 3e7));
+    const sample = fc.oneof(
+      fc.double({ min: 0, max: 2e7, noNaN: true }),
+      fc.constantFrom(...BUCKET_UPPER_US),
+      fc.constantFrom(0, 1, 1.351, 1e7, 3e7),
+    );
     fc.assert(
-      fc.property(fc.array(sample, { minLength: 1, maxLength: 3000 }), fc.constantFrom('as is', 'sorted', 'reversed'), (values, order) => {
-        const input = order === 'as is' ? values : [...values].sort((a, b) => (order === 'sorted' ? a - b : b - a));
-        const got = summarise(Float64Array.from(input));
-        const { p50, p99, max, count, buckets } = bySorting(values);
-        expect({ p50: got.p50, p99: got.p99, max: got.max, count: got.count, buckets: got.buckets }).toEqual({ p50, p99, max, count, buckets });
-        expect(got.mean).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 6);
-      }),
+      fc.property(
+        fc.array(sample, { minLength: 1, maxLength: 3000 }),
+        fc.constantFrom('as is', 'sorted', 'reversed'),
+        (values, order) => {
+          const input = order === 'as is' ? values : [...values].sort((a, b) => (order === 'sorted' ? a - b : b - a));
+          const got = summarise(Float64Array.from(input));
+          const { p50, p99, max, count, buckets } = bySorting(values);
+          expect({ p50: got.p50, p99: got.p99, max: got.max, count: got.count, buckets: got.buckets }).toEqual({
+            p50,
+            p99,
+            max,
+            count,
+            buckets,
+          });
+          expect(got.mean).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 6);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,6 +1,15 @@
 // The renderer's one client for the contract. In the Electron window it calls the preload's
 // window.gmemlab (IPC); in a browser it calls the web host over HTTP. Nothing else changes.
-import { CALL_NAMES, EVENT_NAMES, type ApiErrorBody, type CallName, type Envelope, type EventMap, type EventName, type GmemlabApi } from '../../../main/contract/index.ts';
+import {
+  CALL_NAMES,
+  EVENT_NAMES,
+  type ApiErrorBody,
+  type CallName,
+  type Envelope,
+  type EventMap,
+  type EventName,
+  type GmemlabApi,
+} from '../../../main/contract/index.ts';
 
 export class ApiError extends Error {
   readonly code: ApiErrorBody['code'];
@@ -38,12 +47,18 @@ function httpTransport(): Transport {
           credentials: 'same-origin',
         });
       } catch {
-        return { ok: false, error: { code: 'internal', message: 'cannot reach the gmemlab web host: is it still running?' } };
+        return {
+          ok: false,
+          error: { code: 'internal', message: 'cannot reach the gmemlab web host: is it still running?' },
+        };
       }
       try {
         return (await response.json()) as Envelope<unknown>;
       } catch {
-        return { ok: false, error: { code: 'internal', message: `the web host answered ${response.status} without a result` } };
+        return {
+          ok: false,
+          error: { code: 'internal', message: `the web host answered ${response.status} without a result` },
+        };
       }
     },
     on(event, listener) {

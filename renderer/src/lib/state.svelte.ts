@@ -45,12 +45,22 @@ export function isRunning(): boolean {
 }
 
 export function metricInfo(key: string): MetricInfo {
-  return app.catalogue.find((m) => m.key === key) ?? { key, label: key, unit: '', group: 'cost', lowerIsBetter: true, description: '' };
+  return (
+    app.catalogue.find((m) => m.key === key) ?? {
+      key,
+      label: key,
+      unit: '',
+      group: 'cost',
+      lowerIsBetter: true,
+      description: '',
+    }
+  );
 }
 
 export function toggleCompare(runIds: number[], on: boolean): void {
   const set = new Set(app.compareRunIds);
-  for (const id of runIds) if (on) set.add(id);
-  else set.delete(id);
+  for (const id of runIds)
+    if (on) set.add(id);
+    else set.delete(id);
   app.compareRunIds = [...set];
 }
