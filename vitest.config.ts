@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
+      'common/**/*.test.ts',
       'main/**/*.test.ts',
       'migrations/**/*.test.ts',
       'preload/**/*.test.ts',

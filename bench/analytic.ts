@@ -1,5 +1,5 @@
 // The analytic engine on a 10,000-point sweep of all six strategies (issue 3: < 100 ms).
-import { PRESETS, runAnalytic, setParameter } from '../main/core/index.ts';
+import { PRESETS, runAnalytic, setParameter } from '../common/core/index.ts';
 import type { BenchSection } from './types.ts';
 
 export default async function bench(): Promise<BenchSection> {

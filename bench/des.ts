@@ -1,8 +1,8 @@
 // The discrete-event simulator: events per second on one core, and the speed-up of a sweep on
 // the worker pool (issue 4 targets: >= 10 million events/s per core, >= 1.7x on 2 cores).
 import { availableParallelism } from 'node:os';
-import { PRESETS, runDes, setParameter, type Scenario } from '../main/core/index.ts';
-import { simulateSeed } from '../main/core/des/simulate.ts';
+import { PRESETS, runDes, setParameter, type Scenario } from '../common/core/index.ts';
+import { simulateSeed } from '../common/core/des/simulate.ts';
 import { WorkerPool } from '../main/runner/pool.ts';
 import { largestFirst } from '../main/runner/experiments.ts';
 import type { BenchSection } from './types.ts';

@@ -13,7 +13,7 @@ import {
   type LatencyDistribution,
   type RunOutput,
   type Scenario,
-} from '../main/core/index.ts';
+} from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
 import { tempDir } from '../main/store/testing.ts';
 import type { BenchSection } from './types.ts';

@@ -1,5 +1,5 @@
 // Prints the model's figures used in docs/validation.md.
-import { PRESETS, runAnalytic, setParameter, type Scenario } from '../main/core/index.ts';
+import { PRESETS, runAnalytic, setParameter, type Scenario } from '../common/core/index.ts';
 
 const metric = (s: Scenario, strategy: string, key: string): number =>
   runAnalytic(s).strategies.find((r) => r.strategy === strategy)!.metrics[key]!.mean;

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../main/core/index.ts';
+import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
 import { startHost, type RunningHost } from './webhost.ts';
 

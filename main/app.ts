@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { EventMap, EventName } from './contract/index.ts';
+import type { EventMap, EventName } from '../common/contract/index.ts';
 import { createHandlers, type Handlers } from './handlers/index.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';

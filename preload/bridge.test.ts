@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CALL_NAMES, EVENT_NAMES, ipcChannel, ipcEventChannel } from '../main/contract/index.ts';
+import { CALL_NAMES, EVENT_NAMES, ipcChannel, ipcEventChannel } from '../common/contract/index.ts';
 import { buildBridge, type IpcPort } from './bridge.ts';
 
 function recordingPort(): IpcPort & { invoked: [string, unknown][]; subscribed: string[] } {

@@ -9,7 +9,7 @@ import {
   type CallName,
   type Envelope,
   type EventName,
-} from '../main/contract/index.ts';
+} from '../common/contract/index.ts';
 
 export interface IpcPort {
   invoke(channel: string, input: unknown): Promise<unknown>;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PRESETS, runPlan } from '../core/index.ts';
+import { PRESETS, runPlan } from '../../common/core/index.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'gmemlab.js');
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-cli-'));

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
-import { METRIC_CATALOGUE, validateScenario, type Scenario } from '../core/index.ts';
-import type { ExperimentDetail } from '../contract/index.ts';
-import { pointLabel } from '../analysis/points.ts';
-import { formatValue } from '../export/format.ts';
+import { METRIC_CATALOGUE, validateScenario, type Scenario } from '../../common/core/index.ts';
+import type { ExperimentDetail } from '../../common/contract/index.ts';
+import { pointLabel } from '../../common/analysis/points.ts';
+import { formatValue } from '../../common/analysis/format.ts';
 import { unfoldScenarioText } from '../export/text.ts';
 
 export class UsageError extends Error {

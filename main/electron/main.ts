@@ -5,7 +5,7 @@ import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp, type App } from '../app.ts';
-import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope } from '../contract/index.ts';
+import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 import {

@@ -1,7 +1,7 @@
 // An ASCII line chart for plain-text mail: one digit per strategy (S2 is drawn as 2), '#' where
 // two strategies fall on the same cell, y labels on the left, x range below.
-import { formatValue } from './format.ts';
-import { spansDecades } from '../analysis/overlay.ts';
+import { formatValue } from '../../common/analysis/format.ts';
+import { spansDecades } from '../../common/analysis/overlay.ts';
 import type { ChartSeries } from './series.ts';
 
 export interface AsciiChartSize {

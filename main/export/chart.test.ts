@@ -2,8 +2,8 @@
 // the stated size, and the CSV of exactly the points charted.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC_CATALOGUE, PRESETS, STRATEGY_NAMES } from '../core/index.ts';
-import type { ExperimentDetail } from '../contract/index.ts';
+import { METRIC_CATALOGUE, PRESETS, STRATEGY_NAMES } from '../../common/core/index.ts';
+import type { ExperimentDetail } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
 import { recordExperiment, tempDir } from '../store/testing.ts';
 import { asciiChart } from './ascii-chart.ts';

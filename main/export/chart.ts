@@ -2,10 +2,10 @@
 // (legend, title and axis titles stay searchable and editable in a browser or Inkscape).
 import { createCanvas, SvgExportFlag, type SKRSContext2D } from '@napi-rs/canvas';
 import type { ChartConfiguration, Plugin } from 'chart.js';
-import { Chart } from '../analysis/chartjs.ts';
-import { METRIC_CATALOGUE, STRATEGY_NAMES } from '../core/index.ts';
-import { spansDecades } from '../analysis/overlay.ts';
-import { strategyColour } from '../analysis/palette.ts';
+import { Chart } from '../../common/analysis/chartjs.ts';
+import { METRIC_CATALOGUE, STRATEGY_NAMES } from '../../common/core/index.ts';
+import { spansDecades } from '../../common/analysis/overlay.ts';
+import { strategyColour } from '../../common/analysis/palette.ts';
 import type { ChartSeries } from './series.ts';
 
 const WIDTH = 900;
@@ -53,7 +53,7 @@ export function chartConfig(data: ChartSeries, title: string): ChartConfiguratio
       plugins: [background],
     };
   }
-  // The window's rule (main/analysis/overlay.ts): a log axis when the values span two decades.
+  // The window's rule (common/analysis/overlay.ts): a log axis when the values span two decades.
   const logX = spansDecades(data.series.flatMap((s) => s.points.map((p) => p.x)));
   return {
     type: 'line',

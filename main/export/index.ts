@@ -1,8 +1,8 @@
 // One experiment out as a file: plain text for mail, the chart's data as CSV, the chart as SVG
 // or PNG, or the whole experiment as JSON. The window (exportExperiment) and the CLI (export)
 // both come through here, so a file is the same whichever made it.
-import { METRIC_CATALOGUE } from '../core/index.ts';
-import { DEFAULT_EXPORT_METRIC, type ExperimentDetail, type ExportFormat } from '../contract/index.ts';
+import { METRIC_CATALOGUE } from '../../common/core/index.ts';
+import { DEFAULT_EXPORT_METRIC, type ExperimentDetail, type ExportFormat } from '../../common/contract/index.ts';
 import { chartPng, chartSvg } from './chart.ts';
 import { chartCsv } from './csv.ts';
 import { chartSeries } from './series.ts';

@@ -1,7 +1,7 @@
 // The data behind an experiment's chart: one metric per strategy against the first swept
 // parameter (or per strategy alone for a single run). CSV, SVG/PNG and the ASCII chart all use it.
-import type { StrategyId } from '../core/index.ts';
-import type { ExperimentDetail } from '../contract/index.ts';
+import type { StrategyId } from '../../common/core/index.ts';
+import type { ExperimentDetail } from '../../common/contract/index.ts';
 
 export interface ChartSeries {
   metric: string;

@@ -3,9 +3,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COST_KEYS, PRESETS, runPlan, runScenario, validateScenario, type Scenario } from '../core/index.ts';
-import { formatValue } from './format.ts';
-import type { ExperimentDetail } from '../contract/index.ts';
+import { COST_KEYS, PRESETS, runPlan, runScenario, validateScenario, type Scenario } from '../../common/core/index.ts';
+import { formatValue } from '../../common/analysis/format.ts';
+import type { ExperimentDetail } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
 import { presetScenario, recordExperiment, tempDir } from '../store/testing.ts';
 import { experimentText, scenarioJson, sweepArgument, unfoldScenarioText } from './text.ts';

@@ -9,11 +9,11 @@ import {
   type MetricInfo,
   type Scenario,
   type StrategyId,
-} from '../core/index.ts';
-import type { ExperimentDetail, RunDetail } from '../contract/index.ts';
-import { sweepValues } from '../analysis/sweepValues.ts';
+} from '../../common/core/index.ts';
+import type { ExperimentDetail, RunDetail } from '../../common/contract/index.ts';
+import { sweepValues } from '../../common/analysis/sweepValues.ts';
 import { asciiChart } from './ascii-chart.ts';
-import { formatDelta, formatValue } from './format.ts';
+import { formatDelta, formatValue } from '../../common/analysis/format.ts';
 import { chartSeries } from './series.ts';
 
 export const MAIL_WIDTH = 72;

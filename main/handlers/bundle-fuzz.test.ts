@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../app.ts';
-import { PRESETS } from '../core/index.ts';
+import { PRESETS } from '../../common/core/index.ts';
 import { dispatch } from './index.ts';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../app.ts';
-import { CALL_NAMES, type ApiErrorCode } from '../contract/index.ts';
+import { CALL_NAMES, type ApiErrorCode } from '../../common/contract/index.ts';
 import {
   MAX_EVENTS_PER_RUN,
   PRESETS,
@@ -16,8 +16,13 @@ import {
   setParameter,
   validateScenario,
   type Scenario,
-} from '../core/index.ts';
-import { MAX_EVENTS_PER_EXPERIMENT, MAX_SIMULATIONS, RunRequestError, checkRunBudget } from '../runner/sweep.ts';
+} from '../../common/core/index.ts';
+import {
+  MAX_EVENTS_PER_EXPERIMENT,
+  MAX_SIMULATIONS,
+  RunRequestError,
+  checkRunBudget,
+} from '../../common/core/sweep.ts';
 import { dispatch, type Handlers } from './index.ts';
 
 let dir: string;

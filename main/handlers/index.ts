@@ -9,7 +9,7 @@ import {
   PRESETS,
   scenarioFromPerfReport,
   validateScenario,
-} from '../core/index.ts';
+} from '../../common/core/index.ts';
 import {
   CALL_NAMES,
   contract,
@@ -18,10 +18,10 @@ import {
   type CallOutput,
   type Envelope,
   type ParsedInput,
-} from '../contract/index.ts';
+} from '../../common/contract/index.ts';
 import { RunnerConflictError, type ExperimentRunner } from '../runner/experiments.ts';
 import { BundleError, StoreNotFoundError } from '../store/errors.ts';
-import { RunRequestError } from '../runner/sweep.ts';
+import { RunRequestError } from '../../common/core/sweep.ts';
 import type { Store } from '../store/store.ts';
 import * as wb from './workbench.ts';
 

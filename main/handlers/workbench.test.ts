@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../core/index.ts';
+import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../../common/core/index.ts';
 import { Store } from '../store/store.ts';
 import { createHandlers, dispatch } from './index.ts';
 import type { ExperimentRunner } from '../runner/experiments.ts';

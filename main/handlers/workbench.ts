@@ -1,9 +1,15 @@
 // Reads behind the workbench's compare and diff calls. Read-only queries on the store's
-// database (the store stays the only writer); the diffing itself is pure (main/analysis).
-import { diffMetrics, diffObjects } from '../analysis/diff.ts';
-import { expandSweep, type SweepDefinition } from '../runner/sweep.ts';
-import { runPlan, setParameter, type Scenario } from '../core/index.ts';
-import type { RunDiff, RunInContext, ScenarioDiff, ScenarioRevisionInfo, SweepPreview } from '../contract/index.ts';
+// database (the store stays the only writer); the diffing itself is pure (common/analysis).
+import { diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
+import { expandSweep, type SweepDefinition } from '../../common/core/sweep.ts';
+import { runPlan, setParameter, type Scenario } from '../../common/core/index.ts';
+import type {
+  RunDiff,
+  RunInContext,
+  ScenarioDiff,
+  ScenarioRevisionInfo,
+  SweepPreview,
+} from '../../common/contract/index.ts';
 import type { Store } from '../store/store.ts';
 
 export class NotFoundError extends Error {

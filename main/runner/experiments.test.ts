@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkSimulationSize, PRESETS, runAnalytic, runPlan, setParameter } from '../core/index.ts';
-import type { EventMap } from '../contract/index.ts';
+import { checkSimulationSize, PRESETS, runAnalytic, runPlan, setParameter } from '../../common/core/index.ts';
+import type { EventMap } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
 import { ExperimentRunner, largestFirst } from './experiments.ts';
 import { WorkerPool } from './pool.ts';
-import { RunRequestError } from './sweep.ts';
+import { RunRequestError } from '../../common/core/sweep.ts';
 
 const scenario = PRESETS[0]!.scenario;
 let dir: string;

@@ -9,9 +9,9 @@ import {
   validateScenario,
   type Scenario,
   type StrategyId,
-} from '../core/index.ts';
-import type { EventMap } from '../contract/index.ts';
-import { pointKey, pointLabel } from '../analysis/points.ts';
+} from '../../common/core/index.ts';
+import type { EventMap } from '../../common/contract/index.ts';
+import { pointKey, pointLabel } from '../../common/analysis/points.ts';
 import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { ResultWriter } from './result-writer.ts';
@@ -26,7 +26,7 @@ import {
   type Shard,
   type SweepDefinition,
   type SweepPoint,
-} from './sweep.ts';
+} from '../../common/core/sweep.ts';
 
 export interface StartRequest {
   name?: string | undefined;

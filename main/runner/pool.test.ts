@@ -1,6 +1,6 @@
 // The worker pool with real worker threads running the real core.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PRESETS, runAnalytic, setParameter } from '../core/index.ts';
+import { PRESETS, runAnalytic, setParameter } from '../../common/core/index.ts';
 import { JobCancelledError, WorkerPool } from './pool.ts';
 
 const scenario = PRESETS[0]!.scenario;

@@ -2,7 +2,7 @@
 // simulation itself, so the window (or the web host) never stalls on one.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { RunOutput, Scenario } from '../core/index.ts';
+import type { RunOutput, Scenario } from '../../common/core/index.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 export class JobCancelledError extends Error {

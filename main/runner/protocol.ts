@@ -1,6 +1,6 @@
 // Messages between the main thread and simulation workers. Workers compute; they never touch
 // the database (the main thread is the one writer).
-import type { RunOutput, Scenario } from '../core/index.ts';
+import type { RunOutput, Scenario } from '../../common/core/index.ts';
 
 /**
  * `cancel` is a one-element Int32Array over a SharedArrayBuffer: the main thread stores 1 and the

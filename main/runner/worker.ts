@@ -1,6 +1,6 @@
 // A simulation worker thread: receives scenarios, returns core results, reports progress.
 import { parentPort } from 'node:worker_threads';
-import { runScenario, SimulationCancelled } from '../core/index.ts';
+import { runScenario, SimulationCancelled } from '../../common/core/index.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 if (parentPort === null) throw new Error('worker.ts must run in a worker thread');

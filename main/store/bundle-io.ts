@@ -2,13 +2,19 @@
 // references) before it writes anything, then writes it in one transaction; experiments already
 // present (same uid) are skipped, so importing a bundle twice never duplicates.
 import type { Kysely, Transaction } from 'kysely';
-import { BUNDLE_FORMAT, bundleSchema, type Bundle, type BundleExperiment, type ImportSummary } from './bundle.ts';
+import {
+  BUNDLE_FORMAT,
+  bundleSchema,
+  type Bundle,
+  type BundleExperiment,
+  type ImportSummary,
+} from '../../common/contract/bundle.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { BundleError, StoreNotFoundError } from './errors.ts';
 import type { Database } from './schema.ts';
-import type { ValidationIssue } from '../core/api.ts';
-import type { ShardSet } from '../contract/index.ts';
-import { shardOf, sweepSchema, wholeName } from '../runner/sweep.ts';
+import type { ValidationIssue } from '../../common/core/index.ts';
+import type { ShardSet } from '../../common/contract/index.ts';
+import { shardOf, sweepSchema, wholeName } from '../../common/core/sweep.ts';
 
 export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExperimentDetail } from '../contract/index.ts';
-import { runAnalytic } from '../core/index.ts';
-import type { Bundle } from './bundle.ts';
+import type { ExperimentDetail } from '../../common/contract/index.ts';
+import { runAnalytic } from '../../common/core/index.ts';
+import type { Bundle } from '../../common/contract/bundle.ts';
 import { BundleError } from './errors.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, tempDir, withVcpus } from './testing.ts';

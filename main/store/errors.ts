@@ -1,5 +1,5 @@
 // Errors the store reports to its callers (handlers map them to API error codes, the CLI to exit 2).
-import type { ValidationIssue } from '../core/api.ts';
+import type { ValidationIssue } from '../../common/core/index.ts';
 
 export class StoreNotFoundError extends Error {
   override name = 'StoreNotFoundError';

@@ -1,7 +1,7 @@
 // History queries: the filters of the history view turned into SQL conditions. Every value from
 // the caller is a bound parameter; the only SQL text chosen by input comes from fixed maps.
 import { sql, type RawBuilder } from 'kysely';
-import type { ExperimentQuery, RunQuery } from '../contract/index.ts';
+import type { ExperimentQuery, RunQuery } from '../../common/contract/index.ts';
 
 type Condition = RawBuilder<unknown>;
 type Filters = Omit<ExperimentQuery, 'offset' | 'limit' | 'sort'>;

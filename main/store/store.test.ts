@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runAnalytic, runPlan } from '../core/index.ts';
+import { runAnalytic, runPlan } from '../../common/core/index.ts';
 import { StoreNotFoundError } from './errors.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, tempDir, withVcpus } from './testing.ts';

@@ -12,7 +12,7 @@ import type {
   Scenario,
   StrategyId,
   StrategyResult,
-} from '../core/index.ts';
+} from '../../common/core/index.ts';
 import type {
   ExperimentDetail,
   ExperimentPage,
@@ -29,8 +29,8 @@ import type {
   ScenarioRevisionPage,
   ShardSet,
   SweepDefinition,
-} from '../contract/index.ts';
-import type { Bundle, ImportSummary } from './bundle.ts';
+} from '../../common/contract/index.ts';
+import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
 import { exportBundle, importBundle } from './bundle-io.ts';
 import { StoreNotFoundError } from './errors.ts';
 import { currentOwner, ownerAlive } from './owner.ts';

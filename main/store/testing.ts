@@ -2,7 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, runAnalytic, runPlan, setParameter, validateScenario, type Scenario } from '../core/index.ts';
+import {
+  PRESETS,
+  runAnalytic,
+  runPlan,
+  setParameter,
+  validateScenario,
+  type Scenario,
+} from '../../common/core/index.ts';
 import type { Store } from './store.ts';
 
 export function tempDir(prefix = 'gmemlab-store-'): { dir: string; cleanup: () => void } {

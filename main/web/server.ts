@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import type { App } from '../app.ts';
-import { EVENT_NAMES, MAX_REQUEST_BYTES, type Envelope } from '../contract/index.ts';
+import { EVENT_NAMES, MAX_REQUEST_BYTES, type Envelope } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 

@@ -1,8 +1,8 @@
 // gmemlab diff
-import { METRIC_CATALOGUE } from '../../core/index.ts';
-import type { MetricDelta, PathDiff } from '../../analysis/diff.ts';
-import { pointKey, pointLabel, type Point } from '../../analysis/points.ts';
-import { formatDelta, formatValue } from '../../export/format.ts';
+import { METRIC_CATALOGUE } from '../../../common/core/index.ts';
+import type { MetricDelta, PathDiff } from '../../../common/analysis/diff.ts';
+import { pointKey, pointLabel, type Point } from '../../../common/analysis/points.ts';
+import { formatDelta, formatValue } from '../../../common/analysis/format.ts';
 import * as wb from '../../handlers/workbench.ts';
 import type { App } from '../../app.ts';
 import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';

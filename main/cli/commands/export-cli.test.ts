@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS } from '../../core/index.ts';
+import { PRESETS } from '../../../common/core/index.ts';
 import { Store } from '../../store/store.ts';
 import { recordExperiment, tempDir } from '../../store/testing.ts';
 

@@ -1,6 +1,6 @@
 // gmemlab export
 import { renameSync, writeFileSync } from 'node:fs';
-import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../contract/index.ts';
+import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../../common/contract/index.ts';
 import { ExportError, exportExperiment } from '../../export/index.ts';
 import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 

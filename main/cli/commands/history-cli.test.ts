@@ -5,8 +5,8 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS, validateScenario } from '../../core/index.ts';
-import type { ExperimentDetail } from '../../contract/index.ts';
+import { PRESETS, validateScenario } from '../../../common/core/index.ts';
+import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { tempDir } from '../../store/testing.ts';
 
 const cli = fileURLToPath(new URL('../gmemlab.ts', import.meta.url));
@@ -155,7 +155,7 @@ describe('sweep --shard', () => {
 
 describe('import-perf', () => {
   // A real arm64 report: MMIO data aborts (DABT_LOW) and hypercalls (HVC64) read guest memory.
-  const report = fileURLToPath(new URL('../../core/fixtures/perf-arm64-2020-09.txt', import.meta.url));
+  const report = fileURLToPath(new URL('../../../common/core/fixtures/perf-arm64-2020-09.txt', import.meta.url));
 
   it('writes a valid scenario with the report rates and says what it mapped', () => {
     copyFileSync(report, at('report.txt'));

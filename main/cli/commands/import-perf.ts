@@ -7,7 +7,7 @@ import {
   PRESETS,
   scenarioFromPerfReport,
   type Scenario,
-} from '../../core/index.ts';
+} from '../../../common/core/index.ts';
 import { out, printJson, readScenarioFile, UsageError, type Command } from '../shared.ts';
 
 const positive = (name: string, text: unknown): number => {

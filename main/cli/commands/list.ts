@@ -1,5 +1,5 @@
 // gmemlab list
-import { experimentQuerySchema } from '../../contract/index.ts';
+import { experimentQuerySchema } from '../../../common/contract/index.ts';
 import { toAscii } from '../../export/text.ts';
 import { out, printJson, UsageError, withApp, type Command } from '../shared.ts';
 

@@ -1,6 +1,6 @@
 // gmemlab preset
 import { out, printJson, UsageError, type Command } from '../shared.ts';
-import { PRESETS } from '../../core/index.ts';
+import { PRESETS } from '../../../common/core/index.ts';
 
 export const presetCommand: Command = {
   name: 'preset',

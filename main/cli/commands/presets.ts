@@ -1,6 +1,6 @@
 // gmemlab presets
 import { out, printJson, type Command } from '../shared.ts';
-import { PRESETS } from '../../core/index.ts';
+import { PRESETS } from '../../../common/core/index.ts';
 
 export const presetsCommand: Command = {
   name: 'presets',

@@ -1,10 +1,10 @@
 // gmemlab show
-import { METRIC_CATALOGUE } from '../../core/index.ts';
-import { pointKey, pointLabel } from '../../analysis/points.ts';
-import { DEFAULT_EXPORT_METRIC } from '../../contract/index.ts';
-import { formatValue } from '../../export/format.ts';
+import { METRIC_CATALOGUE } from '../../../common/core/index.ts';
+import { pointKey, pointLabel } from '../../../common/analysis/points.ts';
+import { DEFAULT_EXPORT_METRIC } from '../../../common/contract/index.ts';
+import { formatValue } from '../../../common/analysis/format.ts';
 import { toAscii } from '../../export/text.ts';
-import type { ExperimentDetail } from '../../contract/index.ts';
+import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { formatExperiment, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const showCommand: Command = {

@@ -1,9 +1,9 @@
 // gmemlab sweep
-import { parameterTypeOf, parseSweepSpec, sweepValues } from '../../analysis/sweepValues.ts';
-import { sweepableParameters } from '../../analysis/schemaFields.ts';
-import { scenarioSchema, type Scenario } from '../../core/index.ts';
-import type { SweepDefinition } from '../../contract/index.ts';
-import { parseShard, type Shard } from '../../runner/sweep.ts';
+import { parameterTypeOf, parseSweepSpec, sweepValues } from '../../../common/analysis/sweepValues.ts';
+import { sweepableParameters } from '../../../common/analysis/schemaFields.ts';
+import { scenarioSchema, type Scenario } from '../../../common/core/index.ts';
+import type { SweepDefinition } from '../../../common/contract/index.ts';
+import { parseShard, type Shard } from '../../../common/core/sweep.ts';
 import { out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
 
 export const sweepCommand: Command = {

@@ -9,7 +9,7 @@ import {
   type EventMap,
   type EventName,
   type GmemlabApi,
-} from '../../../main/contract/index.ts';
+} from '../../../common/contract/index.ts';
 
 export class ApiError extends Error {
   readonly code: ApiErrorBody['code'];

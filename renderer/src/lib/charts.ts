@@ -1,7 +1,7 @@
-// chart.js (main/analysis/chartjs.ts), themed from the page's CSS variables.
-import { Chart } from '../../../main/analysis/chartjs.ts';
+// chart.js (common/analysis/chartjs.ts), themed from the page's CSS variables.
+import { Chart } from '../../../common/analysis/chartjs.ts';
 
-export { colorAt, strategyColour } from '../../../main/analysis/palette.ts';
+export { colorAt, strategyColour } from '../../../common/analysis/palette.ts';
 
 export function applyTheme(): void {
   const css = getComputedStyle(document.documentElement);

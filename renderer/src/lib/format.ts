@@ -1,5 +1,5 @@
-import type { Estimate } from '../../../main/core/index.ts';
-import { formatValue as formatFigure } from '../../../main/export/format.ts';
+import type { Estimate } from '../../../common/core/index.ts';
+import { formatValue as formatFigure } from '../../../common/analysis/format.ts';
 
 /** A figure as the exports and the CLI write it (four significant digits), or a dash for none. */
 export function formatNumber(value: number | null | undefined): string {

@@ -1,6 +1,6 @@
 // The workbench's shared state: one object the views read and change (Svelte 5 runes).
-import type { MetricInfo, Preset } from '../../../main/core/index.ts';
-import type { ExperimentDetail, ExperimentStatus } from '../../../main/contract/index.ts';
+import type { MetricInfo, Preset } from '../../../common/core/index.ts';
+import type { ExperimentDetail, ExperimentStatus } from '../../../common/contract/index.ts';
 import { ApiError } from './api.ts';
 
 export type View = 'results' | 'history' | 'compare' | 'diff';

@@ -2,7 +2,7 @@
 // (scenario revisions with their ancestors, cost tables, runs, metrics, distributions, series, tags,
 // notes), as versioned JSON. Validated in full with this schema before any write.
 import { z } from 'zod';
-import { STRATEGY_IDS } from '../core/api.ts';
+import { STRATEGY_IDS } from '../core/index.ts';
 
 export const BUNDLE_FORMAT = 'gmemlab/bundle@1';
 

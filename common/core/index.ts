@@ -1,4 +1,4 @@
-// Public entry point of the simulation core. Everything outside main/core uses only these.
+// Public entry point of the simulation core. Everything outside common/core uses only these.
 //
 //   MODEL_VERSION                     bumped whenever a formula or a default changes
 //   scenarioSchema, Scenario          the 'gmemlab/scenario@1' format (zod 4)
@@ -57,3 +57,4 @@ import type { CostEntry } from './api.ts';
 export function resolveCostTable(scenario: Scenario): CostEntry[] {
   return resolveCostEntries(scenario.host.costs);
 }
+export * from './sweep.ts';

@@ -1,4 +1,4 @@
-// The public shape of the simulation core. Everything outside main/core (store, runner,
+// The public shape of the simulation core. Everything outside common/core (store, runner,
 // handlers, renderer, exports, CLI) depends only on these types and on the functions exported
 // from ./index.ts, never on the core's internals.
 //

@@ -1,6 +1,7 @@
 // Sweep definitions and their expansion into scenario points (a cartesian product).
 import { z } from 'zod';
-import { setParameter, validateScenario, type Scenario } from '../core/index.ts';
+import { setParameter } from './params.ts';
+import { validateScenario, type Scenario } from './scenario.ts';
 
 export type ParameterValue = number | string | boolean;
 

@@ -5,7 +5,7 @@
  * 1.1.0  sourced defaults: copyBytesPerCycle 8 -> 10 (measured memcpy bandwidth),
  *        userfaultRoundTrip 20,000 -> 19,500 cycles (measured 7.8 us); INVLPG's source named.
  * 1.2.0  formulas: S2 batches closed on a page count hold B pages or more, as whole-page events
- *        fill them (main/core/batches.ts); with one page an event, or B = 1, nothing changes.
+ *        fill them (common/core/batches.ts); with one page an event, or B = 1, nothing changes.
  *        Costs unchanged. Simulator: S2's lock requests are events at the time they are made,
  *        served in that order (1.1.0 booked both of a job's holds when it started, so others
  *        waited through its copy); a batch flushed by its timer holds only pages already

@@ -7,7 +7,7 @@
 // Plain TypeScript: no electron, no node: imports. Shared by main, preload and renderer.
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
-import { sweepSchema, type SweepDefinition } from '../runner/sweep.ts';
+import { sweepSchema, type SweepDefinition } from '../core/sweep.ts';
 import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type {
   PerfImportResult,
@@ -22,8 +22,8 @@ import type {
   LatencyDistribution,
   Method,
 } from '../core/index.ts';
-import { STRATEGY_IDS } from '../core/api.ts';
-import type { Bundle, ImportSummary } from '../store/bundle.ts';
+import { STRATEGY_IDS } from '../core/index.ts';
+import type { Bundle, ImportSummary } from './bundle.ts';
 
 /** Declares a call: `call<Output>()(inputSchema)`. The output type is a phantom (types only). */
 function call<O>() {
@@ -337,7 +337,7 @@ export const contract = {
   diffScenarios: call<ScenarioDiff>()(
     z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict(),
   ),
-  // Exports and imports (main/export, main/core/perf-import.ts).
+  // Exports and imports (main/export, common/core/perf-import.ts).
   /** One experiment as a file; PNG comes as base64, every other format as text. */
   exportExperiment: call<ExportedFileBody>()(
     z

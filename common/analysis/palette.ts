@@ -1,6 +1,6 @@
 // Chart colours, one place for the window and the exported images: each strategy keeps its
 // colour everywhere, so a PNG in a mail reads like the window it came from.
-import { STRATEGY_IDS, type StrategyId } from '../core/api.ts';
+import { STRATEGY_IDS, type StrategyId } from '../core/index.ts';
 
 /** Distinguishable in light and dark themes, and on paper (Tableau 10). */
 export const PALETTE = [

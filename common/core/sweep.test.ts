@@ -2,7 +2,7 @@
 // that a sweep too large to run is refused before anything is expanded or recorded.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PRESETS, runPlan, type Scenario } from '../core/index.ts';
+import { PRESETS, runPlan, type Scenario } from './index.ts';
 import {
   MAX_EVENTS_PER_EXPERIMENT,
   MAX_SIMULATIONS,
