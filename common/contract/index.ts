@@ -70,6 +70,10 @@ export interface RunDetail {
   distributions: Record<string, LatencyDistribution>;
   /** Series the run produced (x/y pairs, e.g. a figure over simulated time); {} when none. */
   series?: Record<string, RunSeries>;
+  /** The model's warnings on this run's numbers (model 2.0's ResultFlag); absent on runs saved before. */
+  flags?: { code: string; message: string }[];
+  /** Extra cycles per second on the whole host by `${touchpoint}.${component}` (model 2.0); absent before. */
+  breakdown?: Record<string, number>;
 }
 
 export interface RunSeries {
@@ -332,7 +336,7 @@ export const contract = {
   ),
   // Workbench UI (sweeps, compare, diff).
   previewSweep: call<SweepPreview>()(z.object({ scenario: scenarioSchema, sweep: sweepSchema }).strict()),
-  getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(5000) }).strict()),
+  getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(20_000) }).strict()),
   diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
   diffScenarios: call<ScenarioDiff>()(
     z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict(),

@@ -29,27 +29,13 @@ export function previewSweep(scenario: Scenario, sweep: SweepDefinition): SweepP
 
 /** The runs asked for, in the order asked, with their experiment's name and scenario. */
 export async function getRuns(store: Store, runIds: number[]): Promise<RunInContext[]> {
-  const rows = await store.db.selectFrom('runs').select(['id', 'experiment_id']).where('id', 'in', runIds).execute();
-  const found = new Map(rows.map((r) => [r.id, r.experiment_id]));
-  const missing = runIds.filter((id) => !found.has(id));
-  if (missing.length > 0) throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
-  const byRun = new Map<number, RunInContext>();
-  for (const experimentId of new Set(found.values())) {
-    const detail = await store.getExperiment(experimentId);
-    if (detail === undefined) continue;
-    for (const run of detail.runs) {
-      if (!found.has(run.id)) continue;
-      byRun.set(run.id, {
-        ...run,
-        experimentId: detail.id,
-        experimentName: detail.name,
-        experimentCreatedAt: detail.createdAt,
-        scenarioId: detail.scenarioId,
-        scenarioName: detail.scenarioName,
-      });
-    }
+  const runs = await store.getRuns(runIds);
+  if (runs.length < new Set(runIds).size) {
+    const found = new Set(runs.map((r) => r.id));
+    const missing = runIds.filter((id) => !found.has(id));
+    throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
   }
-  return runIds.map((id) => byRun.get(id)!).filter((r) => r !== undefined);
+  return runs;
 }
 
 async function scenarioBody(

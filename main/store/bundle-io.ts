@@ -12,11 +12,13 @@ import {
 import { canonicalJson, contentHash } from './canonical.ts';
 import { BundleError, StoreNotFoundError } from './errors.ts';
 import type { Database } from './schema.ts';
+import { decodeBreakdown, decodeMetrics, encodeRunValues, type ResultKeys } from './keys.ts';
+import type { WriteStatements } from './write-statements.ts';
 import type { ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
 import { shardOf, sweepSchema, wholeName } from '../../common/core/sweep.ts';
 
-export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
+export async function exportBundle(db: Kysely<Database>, keys: ResultKeys, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];
   const experiments = await db.selectFrom('experiments').selectAll().where('id', 'in', ids).orderBy('id').execute();
   const missing = ids.filter((id) => !experiments.some((e) => e.id === id));
@@ -27,15 +29,11 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
 
   const runs = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
   const runIds = runs.map((r) => r.id);
-  const metrics = new Map<number, Record<string, { mean: number; ci95: number; n: number }>>();
   const distributions = new Map<number, Record<string, { bucketUpperUs: number[]; counts: number[] }>>();
   const series = new Map<number, Record<string, { x: number[]; y: number[] }>>();
   // Chunked: SQLite limits the number of bound parameters per statement.
   for (let i = 0; i < runIds.length; i += 500) {
     const chunk = runIds.slice(i, i + 500);
-    for (const m of await db.selectFrom('metrics').selectAll().where('run_id', 'in', chunk).execute()) {
-      metrics.set(m.run_id, { ...metrics.get(m.run_id), [m.key]: { mean: m.mean, ci95: m.ci95, n: m.n } });
-    }
     for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
       distributions.set(d.run_id, {
         ...distributions.get(d.run_id),
@@ -106,9 +104,11 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
           params: JSON.parse(r.params) as Record<string, unknown>,
           capability: r.capability === null ? null : (JSON.parse(r.capability) as Record<string, unknown>),
           error: r.error,
-          metrics: metrics.get(r.id) ?? {},
+          metrics: decodeMetrics(keys, r.metrics),
           distributions: distributions.get(r.id) ?? {},
           series: series.get(r.id) ?? {},
+          ...(r.flags === null ? {} : { flags: JSON.parse(r.flags) as { code: string; message: string }[] }),
+          ...(r.breakdown === null ? {} : { breakdown: decodeBreakdown(keys, r.breakdown) }),
         })),
     })),
   };
@@ -202,8 +202,28 @@ export function parseBundle(raw: unknown): Bundle {
 
 const UNFINISHED = new Set(['queued', 'running']);
 
-export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<ImportSummary> {
+/**
+ * Imports with the writer's statements (`w`, on the same connection as `db`): run values are
+ * encoded as the runner saves them. Keys added by a rolled-back import are forgotten again.
+ */
+export async function importBundle(db: Kysely<Database>, w: WriteStatements, raw: unknown): Promise<ImportSummary> {
   const bundle = parseBundle(raw);
+  const added: number[] = [];
+  const ctx: RunWriter = { w, added };
+  try {
+    return await importInTransaction(db, ctx, bundle);
+  } catch (err) {
+    w.keys.forget(added);
+    throw err;
+  }
+}
+
+interface RunWriter {
+  w: WriteStatements;
+  added: number[];
+}
+
+async function importInTransaction(db: Kysely<Database>, ctx: RunWriter, bundle: Bundle): Promise<ImportSummary> {
   return db.transaction().execute(async (trx) => {
     const summary: ImportSummary = {
       experimentsImported: 0,
@@ -246,13 +266,13 @@ export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<
       }
       const group = e.shards === null ? undefined : await shardGroup(trx, e);
       if (group !== undefined) {
-        const merged = await mergeShards(trx, group, e);
+        const merged = await mergeShards(trx, ctx, group, e);
         if (merged === 0) summary.experimentsSkipped++;
         else summary.shardsMerged++;
         summary.runsImported += merged;
         continue;
       }
-      await insertExperiment(trx, e);
+      await insertExperiment(trx, ctx, e);
       summary.experimentsImported++;
       summary.runsImported += e.runs.length;
     }
@@ -292,12 +312,17 @@ async function shardGroup(trx: Transaction<Database>, e: BundleExperiment): Prom
  * added (0 when it held them all already). Once every shard is in, the experiment is the whole
  * sweep, named as the sweep.
  */
-async function mergeShards(trx: Transaction<Database>, group: ShardGroup, e: BundleExperiment): Promise<number> {
+async function mergeShards(
+  trx: Transaction<Database>,
+  ctx: RunWriter,
+  group: ShardGroup,
+  e: BundleExperiment,
+): Promise<number> {
   const fresh = e.shards!.indices.filter((i) => !group.shards.indices.includes(i));
   if (fresh.length === 0) return 0;
   const sweep = sweepSchema.parse(e.sweep);
   const runs = e.runs.filter((r) => fresh.includes(shardOf(sweep, r.point, e.shards!.count)));
-  await insertRuns(trx, group.id, e.scenarioId, runs);
+  await insertRuns(trx, ctx, group.id, e.scenarioId, runs);
   const indices = [...group.shards.indices, ...fresh].sort((a, b) => a - b);
   const complete = indices.length === group.shards.count;
   const incoming = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
@@ -321,7 +346,7 @@ async function mergeShards(trx: Transaction<Database>, group: ShardGroup, e: Bun
   return runs.length;
 }
 
-async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment): Promise<void> {
+async function insertExperiment(trx: Transaction<Database>, ctx: RunWriter, e: BundleExperiment): Promise<void> {
   // Nothing will ever execute an imported queued/running run: it arrives interrupted (re-runnable).
   const status = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
   const row = await trx
@@ -346,11 +371,12 @@ async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment)
       .insertInto('tags')
       .values(e.tags.map((tag) => ({ experiment_id: row.id, tag })))
       .execute();
-  await insertRuns(trx, row.id, e.scenarioId, e.runs);
+  await insertRuns(trx, ctx, row.id, e.scenarioId, e.runs);
 }
 
 async function insertRuns(
   trx: Transaction<Database>,
+  { w, added }: RunWriter,
   experimentId: number,
   scenarioId: string,
   runs: BundleExperiment['runs'],
@@ -372,17 +398,11 @@ async function insertRuns(
         params: JSON.stringify(r.params),
         capability: r.capability === null ? null : JSON.stringify(r.capability),
         error: r.error,
+        flags: r.flags === undefined ? null : JSON.stringify(r.flags),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const metricRows = Object.entries(r.metrics).map(([key, m]) => ({
-      run_id: run.id,
-      key,
-      mean: m.mean,
-      ci95: m.ci95,
-      n: m.n,
-    }));
-    if (metricRows.length > 0) await trx.insertInto('metrics').values(metricRows).execute();
+    w.saveValues(run.id, r.metrics, r.breakdown, added);
     const distRows = Object.entries(r.distributions).map(([key, d]) => ({
       run_id: run.id,
       key,

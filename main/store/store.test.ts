@@ -52,7 +52,7 @@ describe('Store', () => {
       costTable: output.costTable,
       result: output.strategies.find((r) => r.strategy === strategy)!,
     }));
-    // A run id that does not exist fails the metrics' foreign key: nothing of the batch is kept.
+    // A run id that does not exist fails the batch: nothing of it is kept.
     await expect(
       store.saveRunResults([...finished.slice(0, 2), { ...finished[2]!, runId: 999_999 }]),
     ).rejects.toThrow();
@@ -170,7 +170,7 @@ describe('Store', () => {
     expect(count('runs')).toBe(a.runIds.length);
     expect(
       store.opened.sqlite
-        .prepare('select count(*) as c from metrics where run_id in (' + b.runIds.join(',') + ')')
+        .prepare('select count(*) as c from run_metrics where run_id in (' + b.runIds.join(',') + ')')
         .get(),
     ).toEqual({ c: 0 });
     expect(count('tags')).toBe(0);

@@ -1,50 +1,34 @@
 // The experiment store: the only code that writes the database. Callers hand it validated
-// scenarios and core results; it knows nothing of how they were computed.
+// scenarios and core results; it knows nothing of how they were computed. Writes go through the
+// writer connection (hot inserts as reused prepared statements: write-statements.ts); reads
+// through a read-only connection of their own (reader.ts), so they never wait for a write.
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely, RawBuilder } from 'kysely';
-import { sql } from 'kysely';
-import type {
-  CapabilityRow,
-  CostEntry,
-  Estimate,
-  LatencyDistribution,
-  Method,
-  Scenario,
-  StrategyId,
-  StrategyResult,
-} from '../../common/core/index.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import type { CostEntry, Method, Scenario, StrategyId, StrategyResult } from '../../common/core/index.ts';
 import type {
   ExperimentDetail,
   ExperimentPage,
   ExperimentQuery,
   ExperimentStatus,
-  ExperimentSummary,
-  RunDetail,
+  RunInContext,
   RunPage,
   RunQuery,
   RunSeries,
   RunStatus,
-  RunSummary,
   ScenarioRevision,
   ScenarioRevisionPage,
   ShardSet,
-  SweepDefinition,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
-import { exportBundle, importBundle } from './bundle-io.ts';
+import { importBundle } from './bundle-io.ts';
 import { StoreNotFoundError } from './errors.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
-import {
-  experimentConditions,
-  experimentOrder,
-  needsScenario,
-  runConditions,
-  runOrder,
-  whereClause,
-} from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, type OpenedDatabase } from './open.ts';
+import { openReadConnection, StoreReader } from './reader.ts';
 import type { Database } from './schema.ts';
+import { WriteStatements } from './write-statements.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
@@ -84,63 +68,46 @@ export interface FinishedRun {
 
 const now = (): string => new Date().toISOString();
 
-/** Rows per multi-row INSERT: at five columns, 2,000 bound parameters. */
-const INSERT_CHUNK_ROWS = 400;
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-interface SummaryRow {
-  id: number;
-  name: string;
-  kind: 'single' | 'sweep';
-  method: Method;
-  scenario_id: string;
-  scenario_name: string;
-  status: ExperimentStatus;
-  created_at: string;
-  finished_at: string | null;
-  note: string;
-  runs_total: number | null;
-  runs_done: number | null;
-  model_version: string | null;
-}
-
-interface RunRow {
-  id: number;
-  experiment_id: number;
-  experiment_name: string;
-  scenario_id: string;
-  strategy: StrategyId;
-  point: string;
-  status: RunStatus;
-  started_at: string | null;
-  finished_at: string | null;
-  model_version: string | null;
-  error: string | null;
+/** Model 2.0 adds these to StrategyResult; runs of earlier models have neither. */
+interface ResultExtras {
+  flags?: { code: string; message: string }[];
+  breakdown?: Record<string, number>;
 }
 
 export class Store {
   readonly db: Kysely<Database>;
   readonly opened: OpenedDatabase;
+  private readonly reader: StoreReader;
+  private readonly statements: WriteStatements;
 
-  private constructor(opened: OpenedDatabase) {
+  private constructor(opened: OpenedDatabase, reader: StoreReader) {
     this.opened = opened;
     this.db = opened.db;
+    this.reader = reader;
+    this.statements = new WriteStatements(opened.sqlite);
   }
 
   /** Opens (creating or migrating) the database and marks runs left executing by a crash. */
   static async open(path: string): Promise<Store> {
-    const store = new Store(await openDatabase(path));
+    const opened = await openDatabase(path);
+    const store = new Store(opened, new StoreReader(openReadConnection(path)));
     await store.markInterrupted();
     return store;
   }
 
   async close(): Promise<void> {
+    await this.reader.close();
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
     this.opened.sqlite.pragma('optimize');
     await this.db.destroy();
+  }
+
+  /**
+   * Waits while a Kysely transaction on the writer connection is open between two of its awaits:
+   * a better-sqlite3 transaction started then would nest inside it (a savepoint) and share its fate.
+   */
+  private async writerIdle(): Promise<void> {
+    while (this.opened.sqlite.inTransaction) await nextTurn();
   }
 
   /**
@@ -213,62 +180,47 @@ export class Store {
     return id;
   }
 
-  /** Creates the experiment and all its runs (queued) in one transaction. */
+  /** Creates the experiment and all its runs (queued) in one transaction; run ids follow spec.runs. */
   async createExperiment(spec: NewExperiment): Promise<{ experimentId: number; runIds: number[] }> {
-    return this.db.transaction().execute(async (trx) => {
-      const scenarioId = contentHash(spec.scenario);
-      await trx
-        .insertInto('scenario_revisions')
-        .values({
-          id: scenarioId,
-          name: spec.scenario.name,
-          parent_id: spec.parentScenarioId ?? null,
-          body: canonicalJson(spec.scenario),
-          created_at: now(),
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      const experiment = await trx
-        .insertInto('experiments')
-        .values({
-          name: spec.name,
-          kind: spec.kind,
-          method: spec.method,
-          scenario_id: scenarioId,
-          sweep: spec.sweep === undefined ? null : JSON.stringify(spec.sweep),
-          status: 'queued',
-          created_at: now(),
-          finished_at: null,
-          uid: randomUUID(),
-          owner: currentOwner(),
-          shards: spec.shards === undefined ? null : JSON.stringify(spec.shards),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const runIds: number[] = [];
-      for (const run of spec.runs) {
-        const row = await trx
-          .insertInto('runs')
-          .values({
-            experiment_id: experiment.id,
-            scenario_id: scenarioId,
-            strategy: run.strategy,
-            point: JSON.stringify(run.point),
-            seeds: JSON.stringify(run.seeds),
-            status: 'queued',
-            started_at: null,
-            finished_at: null,
-            model_version: null,
-            cost_table_id: null,
-            capability: null,
-            error: null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        runIds.push(row.id);
-      }
-      return { experimentId: experiment.id, runIds };
-    });
+    await this.writerIdle();
+    const sqlite = this.opened.sqlite;
+    const scenarioId = contentHash(spec.scenario);
+    return sqlite.transaction(() => {
+      const at = now();
+      sqlite
+        .prepare(
+          'insert into scenario_revisions (id, name, parent_id, body, created_at) values (?, ?, ?, ?, ?) on conflict (id) do nothing',
+        )
+        .run(scenarioId, spec.scenario.name, spec.parentScenarioId ?? null, canonicalJson(spec.scenario), at);
+      const experimentId = Number(
+        sqlite
+          .prepare(
+            `insert into experiments (name, kind, method, scenario_id, sweep, status, created_at, finished_at, uid, owner, shards)
+             values (?, ?, ?, ?, ?, 'queued', ?, null, ?, ?, ?)`,
+          )
+          .run(
+            spec.name,
+            spec.kind,
+            spec.method,
+            scenarioId,
+            spec.sweep === undefined ? null : JSON.stringify(spec.sweep),
+            at,
+            randomUUID(),
+            currentOwner(),
+            spec.shards === undefined ? null : JSON.stringify(spec.shards),
+          ).lastInsertRowid,
+      );
+      const runIds = spec.runs.map((run) =>
+        this.statements.insertRun({
+          experimentId,
+          scenarioId,
+          strategy: run.strategy,
+          point: JSON.stringify(run.point),
+          seeds: JSON.stringify(run.seeds),
+        }),
+      );
+      return { experimentId, runIds };
+    })();
   }
 
   async setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<void> {
@@ -286,52 +238,47 @@ export class Store {
   }
 
   /**
-   * Saves finished runs with their metrics and distributions in one transaction: all or none.
-   * The runner hands over every result that arrived while the previous batch was being written,
-   * so a fast sweep costs one commit per batch, not one per run.
+   * Saves finished runs with their values, distributions and series in one transaction: all or
+   * none. The runner hands over every result that arrived while the previous batch was being
+   * written, so a fast sweep costs one commit per batch, not one per run.
    */
   async saveRunResults(finished: FinishedRun[]): Promise<void> {
     if (finished.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      const costTables = new Map(finished.map((f) => [contentHash(f.costTable), f.costTable]));
-      await trx
-        .insertInto('cost_tables')
-        .values([...costTables].map(([id, table]) => ({ id, body: canonicalJson(table) })))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      const finishedAt = now();
-      const metrics: Insertable<Database['metrics']>[] = [];
-      const distributions: Insertable<Database['distributions']>[] = [];
-      const series: Insertable<Database['series']>[] = [];
-      for (const f of finished) {
-        const { result } = f;
-        await trx
-          .updateTable('runs')
-          .set({
-            status: 'done',
-            started_at: f.startedAt ?? finishedAt,
-            finished_at: finishedAt,
-            model_version: f.modelVersion,
-            cost_table_id: contentHash(f.costTable),
-            params: JSON.stringify(result.params),
-            capability: JSON.stringify(result.capability),
-            error: null,
-          })
-          .where('id', '=', f.runId)
-          .execute();
-        for (const [key, e] of Object.entries(result.metrics))
-          metrics.push({ run_id: f.runId, key, mean: e.mean, ci95: e.ci95, n: e.n });
-        for (const [key, d] of Object.entries(result.distributions))
-          distributions.push({ run_id: f.runId, key, body: JSON.stringify(d) });
-        for (const [key, s] of Object.entries(f.series ?? {}))
-          series.push({ run_id: f.runId, key, body: JSON.stringify(s) });
-      }
-      // Multi-row inserts in chunks that stay well under SQLite's limit on bound parameters.
-      for (const rows of chunks(metrics, INSERT_CHUNK_ROWS)) await trx.insertInto('metrics').values(rows).execute();
-      for (const rows of chunks(distributions, INSERT_CHUNK_ROWS))
-        await trx.insertInto('distributions').values(rows).execute();
-      for (const rows of chunks(series, INSERT_CHUNK_ROWS)) await trx.insertInto('series').values(rows).execute();
-    });
+    await this.writerIdle();
+    const w = this.statements;
+    const added: number[] = [];
+    try {
+      this.opened.sqlite.transaction(() => {
+        const finishedAt = now();
+        const costIds = new Map<CostEntry[], string>();
+        for (const f of finished) {
+          const { result } = f;
+          const extras = result as StrategyResult & ResultExtras;
+          let costTableId = costIds.get(f.costTable);
+          if (costTableId === undefined) costIds.set(f.costTable, (costTableId = w.costTableId(f.costTable)));
+          w.finishRun(
+            {
+              runId: f.runId,
+              startedAt: f.startedAt ?? finishedAt,
+              finishedAt,
+              modelVersion: f.modelVersion,
+              costTableId,
+              params: JSON.stringify(result.params),
+              capability: JSON.stringify(result.capability),
+              metrics: result.metrics,
+              breakdown: extras.breakdown,
+              flags: extras.flags === undefined ? null : JSON.stringify(extras.flags),
+              distributions: result.distributions,
+              series: f.series ?? {},
+            },
+            added,
+          );
+        }
+      })();
+    } catch (err) {
+      w.rollback(added);
+      throw err;
+    }
   }
 
   async setRunsStatus(runIds: number[], status: RunStatus, error: string | null = null): Promise<void> {
@@ -347,110 +294,6 @@ export class Store {
       .where('experiment_id', '=', experimentId)
       .where('status', 'in', ['queued', 'running'])
       .execute();
-  }
-
-  /** One page of experiment history, filtered and sorted (see ExperimentQuery). */
-  async listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
-    const conditions = [...experimentConditions(query)];
-    if (query.statuses !== undefined && query.statuses.length > 0)
-      conditions.push(sql`e.status in (${sql.join(query.statuses)})`);
-    const runLevel = runConditions(query);
-    if (runLevel.length > 0) {
-      const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
-      conditions.push(
-        sql`exists (select 1 from runs r ${join} where r.experiment_id = e.id and ${sql.join(runLevel, sql` and `)})`,
-      );
-    }
-    const where = whereClause(conditions);
-    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.db);
-    const rows = await this.summaryRows(
-      sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`,
-    );
-    return { total: Number(total.rows[0]?.total ?? 0), items: await this.toSummaries(rows) };
-  }
-
-  private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
-    const result = await sql<SummaryRow>`
-      select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
-        (select count(*) from runs where runs.experiment_id = e.id) as runs_total,
-        (select count(*) from runs where runs.experiment_id = e.id and runs.status = 'done') as runs_done,
-        (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
-      from experiments e join scenario_revisions s on s.id = e.scenario_id
-      ${tail}`.execute(this.db);
-    return result.rows;
-  }
-
-  private async toSummaries(rows: SummaryRow[]): Promise<ExperimentSummary[]> {
-    const tags = await this.tagsFor(rows.map((r) => r.id));
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      method: r.method,
-      scenarioId: r.scenario_id,
-      scenarioName: r.scenario_name,
-      status: r.status,
-      runsTotal: Number(r.runs_total ?? 0),
-      runsDone: Number(r.runs_done ?? 0),
-      modelVersion: r.model_version ?? null,
-      createdAt: r.created_at,
-      finishedAt: r.finished_at,
-      tags: tags.get(r.id) ?? [],
-      note: r.note,
-    }));
-  }
-
-  /** One page of runs across experiments, filtered and sorted (see RunQuery). */
-  async listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
-    const conditions = [...experimentConditions(query), ...runConditions(query)];
-    if (query.statuses !== undefined && query.statuses.length > 0)
-      conditions.push(sql`r.status in (${sql.join(query.statuses)})`);
-    if (query.experimentId !== undefined) conditions.push(sql`r.experiment_id = ${query.experimentId}`);
-    const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
-    const where = whereClause(conditions);
-    const total = await sql<{
-      total: number;
-    }>`select count(*) as total from runs r join experiments e on e.id = r.experiment_id ${join} ${where}`.execute(
-      this.db,
-    );
-    const sortKey = query.sort?.by === 'metric' ? (query.sort.key ?? '') : null;
-    const sortJoin = sortKey === null ? sql`` : sql`left join metrics sm on sm.run_id = r.id and sm.key = ${sortKey}`;
-    const rows = await sql<RunRow>`
-      select r.id, r.experiment_id, e.name as experiment_name, r.scenario_id, r.strategy, r.point, r.status,
-        r.started_at, r.finished_at, r.model_version, r.error
-      from runs r join experiments e on e.id = r.experiment_id ${join} ${sortJoin}
-      ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.db);
-    const keys = [
-      ...new Set([
-        ...(query.include ?? []),
-        ...(query.metrics ?? []).map((m) => m.key),
-        ...(sortKey === null ? [] : [sortKey]),
-      ]),
-    ];
-    const ids = rows.rows.map((r) => r.id);
-    const metricRows =
-      keys.length === 0 || ids.length === 0
-        ? []
-        : await this.db.selectFrom('metrics').selectAll().where('run_id', 'in', ids).where('key', 'in', keys).execute();
-    const items: RunSummary[] = rows.rows.map((r) => {
-      const metrics: Record<string, Estimate> = {};
-      for (const m of metricRows) if (m.run_id === r.id) metrics[m.key] = { mean: m.mean, ci95: m.ci95, n: m.n };
-      return {
-        id: r.id,
-        experimentId: r.experiment_id,
-        experimentName: r.experiment_name,
-        scenarioId: r.scenario_id,
-        strategy: r.strategy,
-        point: JSON.parse(r.point) as RunSummary['point'],
-        status: r.status,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        modelVersion: r.model_version,
-        error: r.error,
-        metrics,
-      };
-    });
-    return { total: Number(total.rows[0]?.total ?? 0), items };
   }
 
   /** Replaces the experiment's tags (trimmed, deduplicated, sorted); returns them. */
@@ -483,7 +326,7 @@ export class Store {
     return this.db.transaction().execute(async (trx) => {
       const runIds = trx.selectFrom('runs').select('id').where('experiment_id', '=', experimentId);
       // Explicit rather than relying on foreign_keys being on for every connection.
-      await trx.deleteFrom('metrics').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('run_metrics').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('distributions').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('series').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('runs').where('experiment_id', '=', experimentId).execute();
@@ -524,12 +367,20 @@ export class Store {
       );
       const ids = runs.map((r) => r.id);
       if (ids.length > 0) {
-        await trx.deleteFrom('metrics').where('run_id', 'in', ids).execute();
+        await trx.deleteFrom('run_metrics').where('run_id', 'in', ids).execute();
         await trx.deleteFrom('distributions').where('run_id', 'in', ids).execute();
         await trx.deleteFrom('series').where('run_id', 'in', ids).execute();
         await trx
           .updateTable('runs')
-          .set({ status: 'queued', started_at: null, finished_at: null, error: null })
+          .set({
+            status: 'queued',
+            started_at: null,
+            finished_at: null,
+            error: null,
+            metrics: null,
+            breakdown: null,
+            flags: null,
+          })
           .where('id', 'in', ids)
           .execute();
         await trx
@@ -542,174 +393,48 @@ export class Store {
     });
   }
 
-  async listScenarioRevisions(query: {
+  // Reads: on the read-only connection (reader.ts), never behind a write.
+  listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
+    return this.reader.listExperiments(query);
+  }
+
+  listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
+    return this.reader.listRuns(query);
+  }
+
+  getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
+    return this.reader.getExperiment(experimentId);
+  }
+
+  /** The runs asked for (at most MAX_RUN_IDS), in the order asked; ids that do not exist are left out. */
+  getRuns(runIds: number[]): Promise<RunInContext[]> {
+    return this.reader.getRuns(runIds);
+  }
+
+  listScenarioRevisions(query: {
     offset: number;
     limit: number;
     name?: string | undefined;
   }): Promise<ScenarioRevisionPage> {
-    let base = this.db.selectFrom('scenario_revisions as s');
-    if (query.name !== undefined && query.name.trim() !== '') {
-      const like = `%${query.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      base = base.where(sql<boolean>`s.name like ${like} escape '\\'`);
-    }
-    const total = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    const rows = await base
-      .select(['s.id', 's.name', 's.parent_id', 's.created_at'])
-      .select((eb) =>
-        eb
-          .selectFrom('experiments')
-          .select(eb.fn.countAll<number>().as('c'))
-          .whereRef('experiments.scenario_id', '=', 's.id')
-          .as('experiments'),
-      )
-      .orderBy('s.created_at', 'desc')
-      .orderBy('s.id')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
-    return {
-      total: Number(total.total),
-      items: rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        parentId: r.parent_id,
-        createdAt: r.created_at,
-        experiments: Number(r.experiments ?? 0),
-      })),
-    };
+    return this.reader.listScenarioRevisions(query);
   }
 
-  async getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
-    const row = await this.db
-      .selectFrom('scenario_revisions as s')
-      .selectAll('s')
-      .select((eb) =>
-        eb
-          .selectFrom('experiments')
-          .select(eb.fn.countAll<number>().as('c'))
-          .whereRef('experiments.scenario_id', '=', 's.id')
-          .as('experiments'),
-      )
-      .where('s.id', '=', id)
-      .executeTakeFirst();
-    if (row === undefined) return undefined;
-    return {
-      id: row.id,
-      name: row.name,
-      parentId: row.parent_id,
-      createdAt: row.created_at,
-      experiments: Number(row.experiments ?? 0),
-      scenario: JSON.parse(row.body) as Scenario,
-    };
+  getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
+    return this.reader.getScenarioRevision(id);
   }
 
-  async exportBundle(experimentIds: number[]): Promise<Bundle> {
-    return exportBundle(this.db, experimentIds);
+  exportBundle(experimentIds: number[]): Promise<Bundle> {
+    return this.reader.exportBundle(experimentIds);
   }
 
   /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
   async importBundle(raw: unknown): Promise<ImportSummary> {
-    return importBundle(this.db, raw);
+    await this.writerIdle();
+    return importBundle(this.db, this.statements, raw);
   }
 
   private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {
     const row = await trx.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst();
     if (row === undefined) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
-  }
-
-  private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
-    const map = new Map<number, string[]>();
-    if (experimentIds.length === 0) return map;
-    const rows = await this.db
-      .selectFrom('tags')
-      .select(['experiment_id', 'tag'])
-      .where('experiment_id', 'in', experimentIds)
-      .orderBy('tag')
-      .execute();
-    for (const r of rows) map.set(r.experiment_id, [...(map.get(r.experiment_id) ?? []), r.tag]);
-    return map;
-  }
-
-  async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
-    const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
-    if (summary === undefined) return undefined;
-    const scenarioRow = await this.db
-      .selectFrom('scenario_revisions')
-      .select('body')
-      .where('id', '=', summary.scenarioId)
-      .executeTakeFirstOrThrow();
-    const runs = await this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('experiment_id', '=', experimentId)
-      .orderBy('id')
-      .execute();
-    // By experiment, not by a list of run ids: a 10,000-point sweep has more runs than SQLite
-    // takes bound parameters. Grouped by run in one pass (a sweep's metrics are ~10^5 rows).
-    const ofExperiment = sql<boolean>`run_id in (select id from runs where experiment_id = ${experimentId})`;
-    const byRun = <T extends { run_id: number }>(rows: T[]): Map<number, T[]> => {
-      const map = new Map<number, T[]>();
-      for (const row of rows) {
-        const list = map.get(row.run_id);
-        if (list === undefined) map.set(row.run_id, [row]);
-        else list.push(row);
-      }
-      return map;
-    };
-    const metrics = byRun(await this.db.selectFrom('metrics').selectAll().where(ofExperiment).execute());
-    const distributions = byRun(await this.db.selectFrom('distributions').selectAll().where(ofExperiment).execute());
-    const series = byRun(await this.db.selectFrom('series').selectAll().where(ofExperiment).execute());
-    const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
-    const costTable =
-      costTableId === null
-        ? null
-        : (JSON.parse(
-            (
-              await this.db
-                .selectFrom('cost_tables')
-                .select('body')
-                .where('id', '=', costTableId)
-                .executeTakeFirstOrThrow()
-            ).body,
-          ) as CostEntry[]);
-    const runDetails: RunDetail[] = runs.map((r) => {
-      const m: Record<string, Estimate> = {};
-      for (const row of metrics.get(r.id) ?? []) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
-      const d: Record<string, LatencyDistribution> = {};
-      for (const row of distributions.get(r.id) ?? []) d[row.key] = JSON.parse(row.body) as LatencyDistribution;
-      const sr: Record<string, RunSeries> = {};
-      for (const row of series.get(r.id) ?? []) sr[row.key] = JSON.parse(row.body) as RunSeries;
-      return {
-        id: r.id,
-        strategy: r.strategy as StrategyId,
-        point: JSON.parse(r.point) as RunDetail['point'],
-        seeds: JSON.parse(r.seeds) as number[],
-        status: r.status as RunStatus,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        modelVersion: r.model_version,
-        error: r.error,
-        params: JSON.parse(r.params) as Record<string, unknown>,
-        capability: r.capability === null ? null : (JSON.parse(r.capability) as CapabilityRow),
-        metrics: m,
-        distributions: d,
-        series: sr,
-      };
-    });
-    const row = await this.db
-      .selectFrom('experiments')
-      .select(['sweep', 'shards'])
-      .where('id', '=', experimentId)
-      .executeTakeFirstOrThrow();
-    const sweep = row.sweep === null ? null : (JSON.parse(row.sweep) as SweepDefinition);
-    const shards = row.shards === null ? null : (JSON.parse(row.shards) as ShardSet);
-    return {
-      ...summary,
-      scenario: JSON.parse(scenarioRow.body) as Scenario,
-      sweep,
-      shards,
-      costTable,
-      runs: runDetails,
-    };
   }
 }
