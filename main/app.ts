@@ -24,12 +24,18 @@ export interface App {
 export interface AppOptions {
   dbPath: string;
   workerFile?: URL | string;
+  /**
+   * Where the store reads (see Store.open): in a read worker for a long-lived app that serves a
+   * window (true: read-worker.ts in source mode; the Electron build passes its bundled file), or
+   * on this thread (false, the default: a one-shot CLI command would only pay the worker's start).
+   */
+  readWorker?: URL | string | boolean;
   poolSize?: number;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
   mkdirSync(dirname(options.dbPath), { recursive: true });
-  const store = await Store.open(options.dbPath);
+  const store = await Store.open(options.dbPath, { readWorker: options.readWorker ?? false });
   const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize });
   const listeners = new Set<EventListener>();
   const runner = new ExperimentRunner(store, pool, (payload) => {

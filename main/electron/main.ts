@@ -78,6 +78,7 @@ async function start(): Promise<void> {
   workbench = await createApp({
     dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'),
     workerFile: join(here, 'worker.js'),
+    readWorker: join(here, 'read-worker.js'),
   });
   const handlers = workbench.handlers;
   for (const name of CALL_NAMES) {

@@ -154,6 +154,81 @@ describe('Store', () => {
     expect(new Set(one.items.map((r) => r.experimentId)).size).toBe(1);
   });
 
+  it('keeps new metric keys, model 2.0 flags and breakdowns without a migration, and sorts by any key', async () => {
+    const scenario = presetScenario();
+    const output = runAnalytic(scenario);
+    const plan = runPlan(scenario);
+    const { experimentId, runIds } = await store.createExperiment({
+      name: 'model 2.0 shapes',
+      kind: 'single',
+      method: 'analytic',
+      scenario,
+      runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
+    });
+    // Only the first three runs finish: the rest have no metrics and sort last either way.
+    const finished = runIds.slice(0, 3).map((runId, i) => {
+      const result = output.strategies[i]!;
+      return {
+        runId,
+        modelVersion: output.modelVersion,
+        costTable: output.costTable,
+        result: {
+          ...result,
+          metrics: { ...result.metrics, 'latency.populate.meanUs': { mean: 10 - i, ci95: 0.5, n: 4 } },
+          flags: i === 0 ? [{ code: 'saturated', message: 'lock utilisation >= 1' }] : [],
+          breakdown: { 'mmio.pteUpdate': 1000 * (i + 1), 'none.directMapSplit': 0.25 },
+        },
+      };
+    });
+    await store.saveRunResults(finished);
+    const runs = (await store.getExperiment(experimentId))!.runs;
+    expect(runs[0]!.metrics['latency.populate.meanUs']).toEqual({ mean: 10, ci95: 0.5, n: 4 });
+    expect(runs[0]!.flags).toEqual([{ code: 'saturated', message: 'lock utilisation >= 1' }]);
+    expect(runs[1]!.flags).toEqual([]);
+    expect(runs[2]!.breakdown).toEqual({ 'mmio.pteUpdate': 3000, 'none.directMapSplit': 0.25 });
+    expect(runs[3]!.flags).toBeUndefined();
+    expect(runs[3]!.breakdown).toBeUndefined();
+    // A key outside the index sorts and filters from the encoded column; an indexed one from run_metrics.
+    for (const key of ['latency.populate.meanUs', 'cost.overheadPct']) {
+      const asc = await store.listRuns({ offset: 0, limit: 50, sort: { by: 'metric', key, dir: 'asc' } });
+      const values = asc.items.map((r) => r.metrics[key]?.mean);
+      const have = values.filter((v) => v !== undefined);
+      expect(have).toHaveLength(3);
+      expect(have).toEqual([...have].sort((a, b) => a - b));
+      expect(values.slice(3)).toEqual(runIds.slice(3).map(() => undefined));
+      // Page boundaries across the runs without the key: nothing lost or repeated.
+      const paged = [];
+      for (let offset = 0; offset < runIds.length; offset += 2)
+        paged.push(...(await store.listRuns({ offset, limit: 2, sort: { by: 'metric', key, dir: 'desc' } })).items);
+      expect(paged.map((r) => r.id).sort()).toEqual([...runIds].sort());
+    }
+    const filtered = await store.listRuns({
+      offset: 0,
+      limit: 50,
+      metrics: [{ key: 'latency.populate.meanUs', max: 9.5 }],
+    });
+    expect(filtered.items.map((r) => r.id).sort()).toEqual(runIds.slice(1, 3).sort());
+    expect((await store.listRuns({ offset: 0, limit: 50, metrics: [{ key: 'no.such.key', min: 0 }] })).total).toBe(0);
+  });
+
+  it('gets runs by id across experiments, in the order asked, more than the old 5,000 at once', async () => {
+    const scenario = presetScenario();
+    const plan = runPlan(scenario);
+    const runs = Array.from({ length: 6000 }, (_, i) => ({
+      strategy: plan.strategies[i % plan.strategies.length]!,
+      point: { 'vm.vcpus': 1 + Math.floor(i / plan.strategies.length) },
+      seeds: plan.seeds,
+    }));
+    const big = await store.createExperiment({ name: 'big', kind: 'sweep', method: 'analytic', scenario, runs });
+    const small = await recordExperiment(store, { name: 'small' });
+    const asked = [small.runIds[1]!, ...big.runIds.slice().reverse(), small.runIds[0]!, 987_654];
+    const got = await store.getRuns(asked);
+    expect(got.map((r) => r.id)).toEqual(asked.slice(0, -1));
+    expect(got[0]!.experimentName).toBe('small');
+    expect(got[0]!.metrics).not.toEqual({});
+    expect(got[1]).toMatchObject({ experimentName: 'big', status: 'queued', point: { 'vm.vcpus': 1000 } });
+  });
+
   it('edits tags and notes, and deletes an experiment with everything it owns', async () => {
     const a = await recordExperiment(store, { name: 'keep' });
     const b = await recordExperiment(store, { name: 'drop', vcpus: [1, 2] });

@@ -26,7 +26,8 @@ import { StoreNotFoundError } from './errors.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, type OpenedDatabase } from './open.ts';
-import { openReadConnection, StoreReader } from './reader.ts';
+import { ReadWorkerClient, type Reads } from './read-client.ts';
+import { StoreReader } from './reader.ts';
 import type { Database } from './schema.ts';
 import { WriteStatements } from './write-statements.ts';
 
@@ -77,20 +78,29 @@ interface ResultExtras {
 export class Store {
   readonly db: Kysely<Database>;
   readonly opened: OpenedDatabase;
-  private readonly reader: StoreReader;
+  private readonly reader: Reads;
   private readonly statements: WriteStatements;
 
-  private constructor(opened: OpenedDatabase, reader: StoreReader) {
+  private constructor(opened: OpenedDatabase, reader: Reads) {
     this.opened = opened;
     this.db = opened.db;
     this.reader = reader;
     this.statements = new WriteStatements(opened.sqlite);
   }
 
-  /** Opens (creating or migrating) the database and marks runs left executing by a crash. */
-  static async open(path: string): Promise<Store> {
+  /**
+   * Opens (creating or migrating) the database and marks runs left executing by a crash. Reads
+   * run on a read-only connection: in a worker thread when `readWorker` says where its entry
+   * file is (true: read-worker.ts beside this file, source mode), else on this thread.
+   */
+  static async open(path: string, options: { readWorker?: URL | string | boolean } = {}): Promise<Store> {
     const opened = await openDatabase(path);
-    const store = new Store(opened, new StoreReader(openReadConnection(path)));
+    const { readWorker = false } = options;
+    const reader =
+      readWorker === false
+        ? StoreReader.open(path)
+        : new ReadWorkerClient(path, readWorker === true ? undefined : readWorker);
+    const store = new Store(opened, reader);
     await store.markInterrupted();
     return store;
   }
