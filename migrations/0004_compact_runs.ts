@@ -10,6 +10,8 @@
 // - run_metrics (key_id, mean, run_id): the means of the indexed keys only, ordered for the
 //   history's filters and metric sorts. No foreign key: the store deletes a run's rows itself
 //   (a cascade would scan this table once per deleted run).
+// - runs_status (status) goes: every query on a run's status names its experiment too
+//   (runs_experiment_status), and each finished run moved an entry in it.
 // Existing runs keep every metric: the metrics table is encoded into runs.metrics, its
 // history keys copied to run_metrics, then dropped. Distributions and series stay as they are.
 import type { Kysely } from 'kysely';
@@ -72,4 +74,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`insert into run_metrics (key_id, mean, run_id)
     select k.id, m.mean, m.run_id from metrics m join result_keys k on k.key = m.key where k.indexed = 1`.execute(db);
   await db.schema.dropTable('metrics').execute();
+  await db.schema.dropIndex('runs_status').execute();
 }

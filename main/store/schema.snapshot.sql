@@ -11,8 +11,6 @@ CREATE UNIQUE INDEX "experiments_uid" on "experiments" ("uid");
 CREATE INDEX "runs_experiment" on "runs" ("experiment_id", "strategy");
 -- index runs_experiment_status
 CREATE INDEX "runs_experiment_status" on "runs" ("experiment_id", "status");
--- index runs_status
-CREATE INDEX "runs_status" on "runs" ("status");
 -- index runs_strategy_status
 CREATE INDEX "runs_strategy_status" on "runs" ("strategy", "status");
 -- index scenario_revisions_parent
