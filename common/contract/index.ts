@@ -230,6 +230,9 @@ export interface SweepPreview {
 }
 
 /** A run with what compare and diff need to label it. */
+/** Most run ids one getRuns call takes: a compare of 10,000 runs in one call, with room (issue 20). */
+export const MAX_RUN_IDS = 20_000;
+
 export interface RunInContext extends RunDetail {
   experimentId: number;
   experimentName: string;
@@ -336,7 +339,7 @@ export const contract = {
   ),
   // Workbench UI (sweeps, compare, diff).
   previewSweep: call<SweepPreview>()(z.object({ scenario: scenarioSchema, sweep: sweepSchema }).strict()),
-  getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(20_000) }).strict()),
+  getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(MAX_RUN_IDS) }).strict()),
   diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
   diffScenarios: call<ScenarioDiff>()(
     z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict(),

@@ -12,23 +12,24 @@ import type {
   Scenario,
   StrategyId,
 } from '../../common/core/index.ts';
-import type {
-  ExperimentDetail,
-  ExperimentPage,
-  ExperimentQuery,
-  ExperimentStatus,
-  ExperimentSummary,
-  RunDetail,
-  RunInContext,
-  RunPage,
-  RunQuery,
-  RunSeries,
-  RunStatus,
-  RunSummary,
-  ScenarioRevision,
-  ScenarioRevisionPage,
-  ShardSet,
-  SweepDefinition,
+import {
+  MAX_RUN_IDS,
+  type ExperimentDetail,
+  type ExperimentPage,
+  type ExperimentQuery,
+  type ExperimentStatus,
+  type ExperimentSummary,
+  type RunDetail,
+  type RunInContext,
+  type RunPage,
+  type RunQuery,
+  type RunSeries,
+  type RunStatus,
+  type RunSummary,
+  type ScenarioRevision,
+  type ScenarioRevisionPage,
+  type ShardSet,
+  type SweepDefinition,
 } from '../../common/contract/index.ts';
 import type { Bundle } from '../../common/contract/bundle.ts';
 import { exportBundle } from './bundle-io.ts';
@@ -45,9 +46,6 @@ import {
 import { decodeBreakdown, decodeMetrics, ResultKeys } from './keys.ts';
 import { createKysely } from './open.ts';
 import type { Database } from './schema.ts';
-
-/** Most run ids one getRuns call takes (the contract's bound; a compare of two 60,000-run sweeps needs two calls). */
-export const MAX_RUN_IDS = 20_000;
 
 /** SQL function: the mean a run's encoded metrics hold under a key id (null when none). */
 export const VALUE_FUNCTION = 'gmemlab_value';
