@@ -39,7 +39,7 @@ export class ReadWorkerClient implements Reads {
 
   private fail(err: Error): void {
     this.failure ??= err;
-    for (const waiting of this.pending.values()) waiting.reject(err);
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
     this.pending.clear();
   }
 

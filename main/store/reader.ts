@@ -106,6 +106,14 @@ export function openReadConnection(path: string): BetterSqlite3.Database {
   return sqlite;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export class StoreReader {
   private readonly db: Kysely<Database>;
   private readonly sqlite: BetterSqlite3.Database;
@@ -387,6 +395,22 @@ export class StoreReader {
     return JSON.parse(row.body) as CostEntry[];
   }
 
+  /**
+   * JSON text parsed once per distinct text within one read: a sweep's runs share a handful of
+   * capability rows, parameter sets and seed lists. The parsed values are shared between runs
+   * and answers, so they are frozen: a caller that tried to change one would throw, not corrupt
+   * the next answer.
+   */
+  private readonly parsed = new Map<string, unknown>();
+  private parseShared<T>(text: string): T {
+    let value = this.parsed.get(text);
+    if (value === undefined) {
+      if (this.parsed.size >= 4096) this.parsed.clear();
+      this.parsed.set(text, (value = deepFreeze(JSON.parse(text) as unknown)));
+    }
+    return value as T;
+  }
+
   /** The one mapping from a run row to what the contract shows of a run. */
   private toRunDetail(r: RunRow, distributions: ByRun<LatencyDistribution>, series: ByRun<RunSeries>): RunDetail {
     const breakdown = decodeBreakdown(this.keys, r.breakdown);
@@ -394,14 +418,14 @@ export class StoreReader {
       id: r.id,
       strategy: r.strategy as StrategyId,
       point: JSON.parse(r.point) as RunDetail['point'],
-      seeds: JSON.parse(r.seeds) as number[],
+      seeds: this.parseShared<number[]>(r.seeds),
       status: r.status as RunStatus,
       startedAt: r.started_at,
       finishedAt: r.finished_at,
       modelVersion: r.model_version,
       error: r.error,
-      params: JSON.parse(r.params) as Record<string, unknown>,
-      capability: r.capability === null ? null : (JSON.parse(r.capability) as CapabilityRow),
+      params: this.parseShared<Record<string, unknown>>(r.params),
+      capability: r.capability === null ? null : this.parseShared<CapabilityRow>(r.capability),
       metrics: decodeMetrics(this.keys, r.metrics),
       distributions: distributions.get(r.id) ?? {},
       series: series.get(r.id) ?? {},
