@@ -21,6 +21,7 @@ import type {
   CostEntry,
   LatencyDistribution,
   Method,
+  ResultFlag,
 } from '../core/index.ts';
 import { STRATEGY_IDS } from '../core/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
@@ -70,8 +71,8 @@ export interface RunDetail {
   distributions: Record<string, LatencyDistribution>;
   /** Series the run produced (x/y pairs, e.g. a figure over simulated time); {} when none. */
   series?: Record<string, RunSeries>;
-  /** The model's warnings on this run's numbers (model 2.0's ResultFlag); absent on runs saved before. */
-  flags?: { code: string; message: string }[];
+  /** Why this run's figures need care (model 2.0); absent on runs saved by earlier versions. */
+  flags?: ResultFlag[];
   /** Extra cycles per second on the whole host by `${touchpoint}.${component}` (model 2.0); absent before. */
   breakdown?: Record<string, number>;
 }

@@ -175,7 +175,7 @@ describe('Store', () => {
         result: {
           ...result,
           metrics: { ...result.metrics, 'latency.populate.meanUs': { mean: 10 - i, ci95: 0.5, n: 4 } },
-          flags: i === 0 ? [{ code: 'saturated', message: 'lock utilisation >= 1' }] : [],
+          flags: i === 0 ? [{ code: 'saturated' as const, message: 'lock utilisation >= 1' }] : [],
           breakdown: { 'mmio.pteUpdate': 1000 * (i + 1), 'none.directMapSplit': 0.25 },
         },
       };

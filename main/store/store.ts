@@ -69,12 +69,6 @@ export interface FinishedRun {
 
 const now = (): string => new Date().toISOString();
 
-/** Model 2.0 adds these to StrategyResult; runs of earlier models have neither. */
-interface ResultExtras {
-  flags?: { code: string; message: string }[];
-  breakdown?: Record<string, number>;
-}
-
 export class Store {
   readonly db: Kysely<Database>;
   readonly opened: OpenedDatabase;
@@ -263,7 +257,6 @@ export class Store {
         const costIds = new Map<CostEntry[], string>();
         for (const f of finished) {
           const { result } = f;
-          const extras = result as StrategyResult & ResultExtras;
           let costTableId = costIds.get(f.costTable);
           if (costTableId === undefined) costIds.set(f.costTable, (costTableId = w.costTableId(f.costTable)));
           w.finishRun(
@@ -276,8 +269,8 @@ export class Store {
               params: JSON.stringify(result.params),
               capability: JSON.stringify(result.capability),
               metrics: result.metrics,
-              breakdown: extras.breakdown,
-              flags: extras.flags === undefined ? null : JSON.stringify(extras.flags),
+              breakdown: result.breakdown,
+              flags: JSON.stringify(result.flags),
               distributions: result.distributions,
               series: f.series ?? {},
             },
