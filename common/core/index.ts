@@ -58,3 +58,4 @@ export function resolveCostTable(scenario: Scenario): CostEntry[] {
   return resolveCostEntries(scenario.host.costs);
 }
 export * from './sweep.ts';
+export * from './calibrate/index.ts';
