@@ -21,7 +21,10 @@ import {
   readHostFacts,
 } from './index.ts';
 
-const fixture = (name: string) => ({ name, text: readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8') });
+const fixture = (name: string) => ({
+  name,
+  text: readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'),
+});
 const at = '2026-11-26T00:00:00Z';
 
 describe('kvm-unit-tests vmexit', () => {
@@ -98,7 +101,9 @@ describe('demand_paging_test', () => {
     const f = fixture('demand-paging-uffd-minor-2025-04.txt');
     const pages = 0x40000000 / 4096;
     const wrong = pages / (10 + 979277020 / 1e8);
-    const text = f.text.replace(/Per-vcpu.*\n/, '').replace(/Overall demand paging rate:\t[\d.]+/, `Overall demand paging rate: ${wrong.toFixed(6)}`);
+    const text = f.text
+      .replace(/Per-vcpu.*\n/, '')
+      .replace(/Overall demand paging rate:\t[\d.]+/, `Overall demand paging rate: ${wrong.toFixed(6)}`);
     const source = readCalibrationFile({ name: 'old-build.txt', text }, { ghz: 2 });
     expect(source.unused[0]!.reason).toMatch(/recomputed rate is used/);
     expect(source.mapped[0]!.value).toBeCloseTo(pages / 10.97927702, 3);
@@ -149,7 +154,7 @@ describe('latency histograms', () => {
     const flush = source.mapped.find((m) => m.key === 'shootdownCurve')!;
     expect(flush.onlineCpus).toBe(8);
     // 12 at 1.5K, 52 at 3K, 4 at 6K (x1024 ns) -> mean 2935.5 ns.
-    expect(flush.value).toBeCloseTo(((12 * 1536 + 52 * 3072 + 4 * 6144) / 68), 6);
+    expect(flush.value).toBeCloseTo((12 * 1536 + 52 * 3072 + 4 * 6144) / 68, 6);
     expect(source.unused.find((u) => u.figure.includes('34'))!.reason).toMatch(/full flushes/);
   });
 });
@@ -212,9 +217,19 @@ describe('the host profile', () => {
   });
 
   it('fitShootdown refuses a curve that falls with CPU count', () => {
-    expect(fitShootdown([{ cpus: 4, cycles: 5000 }, { cpus: 64, cycles: 3000 }])).toBeNull();
+    expect(
+      fitShootdown([
+        { cpus: 4, cycles: 5000 },
+        { cpus: 64, cycles: 3000 },
+      ]),
+    ).toBeNull();
     expect(fitShootdown([{ cpus: 4, cycles: 5000 }])).toBeNull();
-    expect(fitShootdown([{ cpus: 2, cycles: 3000 }, { cpus: 4, cycles: 4000 }])).toEqual({ base: 2500, perTarget: 500 });
+    expect(
+      fitShootdown([
+        { cpus: 2, cycles: 3000 },
+        { cpus: 4, cycles: 4000 },
+      ]),
+    ).toEqual({ base: 2500, perTarget: 500 });
   });
 
   it('applying it writes the entries and the provenance into the scenario, which still validates, and changes the run the way the mapping says', () => {
@@ -237,16 +252,21 @@ describe('the host profile', () => {
     expect(flush(calibrated)).not.toBe(flush(base));
     const before = runAnalytic({ ...base, host: { ...base.host, ghz: 2.6 } });
     const after = runAnalytic(calibrated);
-    const s2 = (r: typeof before) => r.strategies.find((s) => s.strategy === 'S2')!.metrics['cost.cyclesPerSecHost']!.mean;
+    const s2 = (r: typeof before) =>
+      r.strategies.find((s) => s.strategy === 'S2')!.metrics['cost.cyclesPerSecHost']!.mean;
     expect(s2(after)).not.toBe(s2(before));
   });
 
   it('an unknown or broken file fails the whole calibration with the file named, and nothing is made', () => {
-    expect(() => calibrate([...files, { name: 'notes.md', text: '# my notes\nnothing here' }], { name: 'x', createdAt: at })).toThrow(
-      CalibrationError,
+    expect(() =>
+      calibrate([...files, { name: 'notes.md', text: '# my notes\nnothing here' }], { name: 'x', createdAt: at }),
+    ).toThrow(CalibrationError);
+    expect(() => calibrate([{ name: 'notes.md', text: '# my notes' }], { name: 'x', createdAt: at })).toThrow(
+      /notes\.md: not an output gmemlab can calibrate from/,
     );
-    expect(() => calibrate([{ name: 'notes.md', text: '# my notes' }], { name: 'x', createdAt: at })).toThrow(/notes\.md: not an output gmemlab can calibrate from/);
-    expect(() => calibrate([{ name: 'empty.txt', text: '  \n' }], { name: 'x', createdAt: at })).toThrow(/empty\.txt: the file is empty/);
+    expect(() => calibrate([{ name: 'empty.txt', text: '  \n' }], { name: 'x', createdAt: at })).toThrow(
+      /empty\.txt: the file is empty/,
+    );
     expect(() => calibrate([], { name: 'x', createdAt: at })).toThrow(/no files/);
   });
 });

@@ -83,7 +83,11 @@ describe('calibration on foreign input', () => {
     fc.assert(
       fc.property(counts, fc.nat({ max: 20 }), (cs, start) => {
         const fmt = (v: number): string => {
-          for (const [s, f] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const)
+          for (const [s, f] of [
+            ['G', 1024 ** 3],
+            ['M', 1024 ** 2],
+            ['K', 1024],
+          ] as const)
             if (v >= f && v % f === 0) return `${v / f}${s}`;
           return String(v);
         };

@@ -48,7 +48,10 @@ const FL_TRACING = /^Tracing (?:\d+ functions? for "([^"]+)"|([^\s.]+))\.\.\./;
 
 export const looksLikeHistogram = (text: string): boolean => {
   const lines = text.split(/\r?\n/);
-  return lines.some((l) => FL_HEADER.test(l)) || lines.some((l, i) => BPF_HEADER.test(l) && BPF_BUCKET.test(lines[i + 1] ?? ''));
+  return (
+    lines.some((l) => FL_HEADER.test(l)) ||
+    lines.some((l, i) => BPF_HEADER.test(l) && BPF_BUCKET.test(lines[i + 1] ?? ''))
+  );
 };
 
 function unitOfMapName(name: string): Histogram['unit'] {
@@ -75,7 +78,14 @@ export function parseHistograms(file: string, text: string): Histogram[] {
       const name = bpf[1] ?? '';
       const keys = bpf[2] === undefined ? [] : bpf[2].split(',').map((k) => k.trim());
       const keyFn = keys.find((k) => /^[a-z_][a-z0-9_]*$/.test(k)) ?? null;
-      current = { fn: keyFn, keys, label: `@${name}${bpf[2] === undefined ? '' : `[${bpf[2]}]`}`, unit: unitOfMapName(name), buckets: [], printedMean: null };
+      current = {
+        fn: keyFn,
+        keys,
+        label: `@${name}${bpf[2] === undefined ? '' : `[${bpf[2]}]`}`,
+        unit: unitOfMapName(name),
+        buckets: [],
+        printedMean: null,
+      };
       out.push(current);
       continue;
     }
@@ -133,7 +143,13 @@ export function parseHistograms(file: string, text: string): Histogram[] {
 const NS: Record<'ns' | 'us' | 'ms', number> = { ns: 1, us: 1e3, ms: 1e6 };
 
 /** Mean and p10/p90 in nanoseconds (bucket midpoints; an open last bucket counts at its lower bound). */
-export function histogramStats(h: Histogram): { count: number; meanNs: number; p10Ns: number; p90Ns: number; estimated: boolean } {
+export function histogramStats(h: Histogram): {
+  count: number;
+  meanNs: number;
+  p10Ns: number;
+  p90Ns: number;
+  estimated: boolean;
+} {
   const scale = NS[h.unit!];
   const count = h.buckets.reduce((n, b) => n + b.count, 0);
   const mid = (b: Bucket): number => (Number.isFinite(b.hi) ? (b.lo + b.hi) / 2 : b.lo);
@@ -160,7 +176,11 @@ export function histogramStats(h: Histogram): { count: number; meanNs: number; p
 /** Above this many pages flush_tlb_kernel_range flushes everything (tlb_single_page_flush_ceiling, arch/x86/mm/tlb.c). */
 const FLUSH_CEILING = 33;
 
-const DIRECT_MAP_FNS = ['set_direct_map_invalid_noflush', 'set_direct_map_default_noflush', 'set_direct_map_valid_noflush'];
+const DIRECT_MAP_FNS = [
+  'set_direct_map_invalid_noflush',
+  'set_direct_map_default_noflush',
+  'set_direct_map_valid_noflush',
+];
 
 /**
  * Rules (docs/calibration.md, "latency histograms"):
@@ -200,14 +220,24 @@ export function mapHistograms(
     if (fn === 'flush_tlb_kernel_range') {
       const pages = h.keys.length > 1 ? Number(h.keys[1]) : null;
       if (pages !== null && pages > FLUSH_CEILING) {
-        unused.push({ ...base, value: histogramStats(h).meanNs, unit: 'ns', reason: `flushes of more than ${FLUSH_CEILING} pages are full flushes; the model charges per-page flushes below the ceiling` });
+        unused.push({
+          ...base,
+          value: histogramStats(h).meanNs,
+          unit: 'ns',
+          reason: `flushes of more than ${FLUSH_CEILING} pages are full flushes; the model charges per-page flushes below the ceiling`,
+        });
         continue;
       }
       flushes.push(h);
       continue;
     }
     if (!DIRECT_MAP_FNS.includes(fn)) {
-      unused.push({ ...base, value: histogramStats(h).meanNs, unit: 'ns', reason: `${fn === '' ? 'a histogram of no named function' : fn}: not a function whose time the cost table holds (flush_tlb_kernel_range, set_direct_map_*)` });
+      unused.push({
+        ...base,
+        value: histogramStats(h).meanNs,
+        unit: 'ns',
+        reason: `${fn === '' ? 'a histogram of no named function' : fn}: not a function whose time the cost table holds (flush_tlb_kernel_range, set_direct_map_*)`,
+      });
       continue;
     }
     const s = histogramStats(h);
@@ -228,7 +258,14 @@ export function mapHistograms(
     });
   }
   if (flushes.length > 0) {
-    const pooled: Histogram = { fn: 'flush_tlb_kernel_range', keys: [], label: 'flush_tlb_kernel_range', unit: 'ns', buckets: [], printedMean: null };
+    const pooled: Histogram = {
+      fn: 'flush_tlb_kernel_range',
+      keys: [],
+      label: 'flush_tlb_kernel_range',
+      unit: 'ns',
+      buckets: [],
+      printedMean: null,
+    };
     let printed = 0;
     let printedCount = 0;
     for (const h of flushes) {
@@ -244,7 +281,11 @@ export function mapHistograms(
     const base = { file, figure: `flush_tlb_kernel_range (up to ${FLUSH_CEILING} pages)`, value: s.meanNs, unit: 'ns' };
     if (ghz === null) unused.push({ ...base, reason: NEEDS_CLOCK });
     else if (cpus === null)
-      unused.push({ ...base, reason: 'a flush waits for every online CPU: the file does not say how many were online (the kit records online_cpus); give it with --cpus' });
+      unused.push({
+        ...base,
+        reason:
+          'a flush waits for every online CPU: the file does not say how many were online (the kit records online_cpus); give it with --cpus',
+      });
     else
       mapped.push({
         ...base,

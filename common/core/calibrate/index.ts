@@ -19,3 +19,4 @@ export {
   type ProfileCost,
   type ProfileCurve,
 } from './profile.ts';
+export { hostProfileSchema, validateHostProfile } from './schema.ts';

@@ -94,7 +94,8 @@ const MAX_FILE_CHARS = 5_000_000;
 export function detectKind(file: CalibrationFile): CalibrationSourceKind {
   const text = file.text;
   if (typeof text !== 'string' || text.trim() === '') throw new CalibrationError(`${file.name}: the file is empty`);
-  if (text.length > MAX_FILE_CHARS) throw new CalibrationError(`${file.name}: over 5 MB, not a tool output gmemlab reads`);
+  if (text.length > MAX_FILE_CHARS)
+    throw new CalibrationError(`${file.name}: over 5 MB, not a tool output gmemlab reads`);
   if (text.includes('\u0000')) throw new CalibrationError(`${file.name}: binary data, not a tool's text output`);
   if (looksLikePerfKvmStat(text)) return 'perf-kvm-stat';
   if (looksLikeDemandPaging(text)) return 'kvm-demand-paging-test';
@@ -106,7 +107,10 @@ export function detectKind(file: CalibrationFile): CalibrationSourceKind {
 }
 
 /** Reads one file: its kind, the host facts it carries, what it measures and what it cannot be used for. */
-export function readCalibrationFile(file: CalibrationFile, options: Pick<CalibrateOptions, 'ghz' | 'cpus'> = {}): ParsedSource {
+export function readCalibrationFile(
+  file: CalibrationFile,
+  options: Pick<CalibrateOptions, 'ghz' | 'cpus'> = {},
+): ParsedSource {
   const kind = detectKind(file);
   const facts = readHostFacts(file.text);
   const ghz = options.ghz ?? null;
@@ -172,7 +176,13 @@ export function calibrate(files: CalibrationFile[], options: CalibrateOptions): 
       continue;
     }
     if (!isCostKey(m.key)) {
-      unused.push({ ...m, reason: `the model (cost table) has no entry "${m.key}"` });
+      unused.push({
+        file: m.file,
+        figure: m.figure,
+        value: m.value,
+        unit: m.unit,
+        reason: `the model (cost table) has no entry "${m.key}"`,
+      });
       continue;
     }
     byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
@@ -187,7 +197,9 @@ export function calibrate(files: CalibrationFile[], options: CalibrateOptions): 
       high: Math.max(...figures.map((f) => f.high)),
       curve: null,
       figures: figures.map((f) => `${f.file}: ${f.figure}`),
-      rule: [...new Set(figures.map((f) => f.rule))].join('; ') + (figures.length > 1 ? ` (mean of ${figures.length} figures)` : ''),
+      rule:
+        [...new Set(figures.map((f) => f.rule))].join('; ') +
+        (figures.length > 1 ? ` (mean of ${figures.length} figures)` : ''),
     });
   }
 

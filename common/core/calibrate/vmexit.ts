@@ -95,8 +95,7 @@ export function parseVmexit(file: string, text: string): VmexitRun {
     throw new CalibrationError(
       `${file}: this is a comparison table (two figures per vmexit test, e.g. before/after a patch), not the output of one run of x86/vmexit.flat: give the output of one run`,
     );
-  if (run.tests.length === 0)
-    throw new CalibrationError(`${file}: no vmexit test figures ("cpuid 1234" lines) found`);
+  if (run.tests.length === 0) throw new CalibrationError(`${file}: no vmexit test figures ("cpuid 1234" lines) found`);
   return run;
 }
 
@@ -188,6 +187,12 @@ export function mapVmexit(file: string, run: VmexitRun): { mapped: MappedFigure[
       reason: `the ${p.part === 'ipi' ? 'IPI-sending' : 'EOI'} part of a guest IPI test, not a host shootdown`,
     });
   for (const name of run.skipped)
-    unused.push({ file, figure: `vmexit ${name}`, value: null, unit: 'cycles', reason: 'skipped by the test (the guest lacks the feature)' });
+    unused.push({
+      file,
+      figure: `vmexit ${name}`,
+      value: null,
+      unit: 'cycles',
+      reason: 'skipped by the test (the guest lacks the feature)',
+    });
   return { mapped, unused };
 }
