@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'common/**/*.test.ts',
       'main/**/*.test.ts',
+      'measure/**/*.test.ts',
       'migrations/**/*.test.ts',
       'preload/**/*.test.ts',
       'renderer/**/*.test.ts',

@@ -155,7 +155,7 @@ describe('latency histograms', () => {
     expect(flush.onlineCpus).toBe(8);
     // 12 at 1.5K, 52 at 3K, 4 at 6K (x1024 ns) -> mean 2935.5 ns.
     expect(flush.value).toBeCloseTo((12 * 1536 + 52 * 3072 + 4 * 6144) / 68, 6);
-    expect(source.unused.find((u) => u.figure.includes('34'))!.reason).toMatch(/full flushes/);
+    expect(source.unused.find((u) => u.figure.includes('[34]'))!.reason).toMatch(/full flushes/);
   });
 });
 

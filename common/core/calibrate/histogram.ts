@@ -23,7 +23,7 @@ export interface Bucket {
 export interface Histogram {
   /** The kernel function timed, when the output says which. */
   fn: string | null;
-  /** Extra keys of a bpftrace map (the kit keys flushes by pages), as printed. */
+  /** Keys of a bpftrace map after the function (the kit keys flushes by pages), as printed. */
   keys: string[];
   label: string;
   unit: 'ns' | 'us' | 'ms' | null;
@@ -76,10 +76,14 @@ export function parseHistograms(file: string, text: string): Histogram[] {
     const bpf = BPF_HEADER.exec(line);
     if (bpf !== null && BPF_BUCKET.test(lines[i + 1] ?? '')) {
       const name = bpf[1] ?? '';
-      const keys = bpf[2] === undefined ? [] : bpf[2].split(',').map((k) => k.trim());
-      const keyFn = keys.find((k) => /^[a-z_][a-z0-9_]*$/.test(k)) ?? null;
+      const all = bpf[2] === undefined ? [] : bpf[2].split(',').map((k) => k.trim());
+      // The function is the map's name before its unit (the kit's @flush_tlb_kernel_range_ns[pages])
+      // or its first key when that is a name (@ns[flush_tlb_kernel_range, pages]).
+      const fromName = /^([a-z_][a-z0-9_]*?)_(ns|nsecs|us|usecs|ms|msecs)$/.exec(name)?.[1] ?? null;
+      const fromKey = fromName === null && /^[a-z_][a-z0-9_]*$/.test(all[0] ?? '') ? all[0]! : null;
+      const keys = fromKey === null ? all : all.slice(1);
       current = {
-        fn: keyFn,
+        fn: fromName ?? fromKey,
         keys,
         label: `@${name}${bpf[2] === undefined ? '' : `[${bpf[2]}]`}`,
         unit: unitOfMapName(name),
@@ -218,7 +222,7 @@ export function mapHistograms(
     }
     const fn = h.fn ?? '';
     if (fn === 'flush_tlb_kernel_range') {
-      const pages = h.keys.length > 1 ? Number(h.keys[1]) : null;
+      const pages = h.keys.length > 0 ? Number(h.keys[0]) : null;
       if (pages !== null && pages > FLUSH_CEILING) {
         unused.push({
           ...base,
