@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, screenshot, workspace } from './support.ts';
+import { artifacts, open, workspace } from './support.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'common', 'core', 'calibrate', 'fixtures');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
@@ -40,7 +40,9 @@ test('calibrate: choose, drop and paste tool outputs, see what was mapped, apply
     await page.getByTestId('calibrate-button').click();
     const mapped = page.getByTestId('calibrate-mapped');
     await expect(mapped).toBeVisible();
-    const keys = await mapped.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
+    const keys = await mapped
+      .locator('tbody tr[data-key]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
     expect(keys).toEqual([
       'vmExitRoundTrip',
       'userspaceExitRoundTrip',
@@ -55,7 +57,7 @@ test('calibrate: choose, drop and paste tool outputs, see what was mapped, apply
     await expect(unused).toContainText('vmexit ipi');
     await expect(unused).toContainText('not a host TLB shootdown');
     await expect(unused).toContainText('perf kvm stat MSR_WRITE avg');
-    await screenshot(page, 'calibrate');
+    await panel.screenshot({ path: join(artifacts, 'calibrate.png') });
 
     // Apply: the form's cost fields hold the measured values and the profile is named.
     await expect(page.getByTestId('calibrate-profiles').locator('li')).toHaveCount(1);

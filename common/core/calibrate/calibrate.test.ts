@@ -145,6 +145,21 @@ describe('latency histograms', () => {
     expect(source.unused[0]!.reason).toMatch(/no named function/);
   });
 
+  it('reads the function from a bpftrace map key too (@ns[flush_tlb_kernel_range, pages])', () => {
+    const text = [
+      '@ns[flush_tlb_kernel_range, 2]:',
+      '[2K, 4K)               5 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|',
+      '',
+      '@ns[flush_tlb_kernel_range, 34]:',
+      '[8K, 16K)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|',
+    ].join('\n');
+    const [small, full] = parseHistograms('keyed.txt', text);
+    expect(small).toMatchObject({ fn: 'flush_tlb_kernel_range', keys: ['2'], unit: 'ns' });
+    const source = readCalibrationFile({ name: 'keyed.txt', text }, { ghz: 1, cpus: 4 });
+    expect(source.mapped).toMatchObject([{ key: 'shootdownCurve', onlineCpus: 4, cycles: 3072 }]);
+    expect(source.unused[0]!.figure).toBe(full!.label);
+  });
+
   it('maps the kit histograms: set_direct_map_* to pteUpdate, flushes up to 33 pages to a curve point, full flushes listed', () => {
     const source = readCalibrationFile(fixture('kit-directmap-8cpus.constructed.txt'));
     const pte = source.mapped.filter((m) => m.key === 'pteUpdate');
