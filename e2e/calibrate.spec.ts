@@ -75,6 +75,37 @@ test('calibrate: choose, drop and paste tool outputs, see what was mapped, apply
       'pasted-5.txt: not an output gmemlab can calibrate from',
     );
     await expect(page.getByTestId('calibrate-profiles').locator('li')).toHaveCount(1);
+    // A run with the measured costs beside a default run: Diff names the changed cost entries.
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('result-title')).toContainText('done');
+    await page.getByTestId('preset-select').selectOption({ index: 0 });
+    await page.getByTestId('field-host.ghz').fill('2.6');
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('result-title')).toContainText('#2');
+    await expect(page.getByTestId('result-title')).toContainText('done');
+    const s2Run = (experimentId: number) =>
+      page.evaluate(async (id) => {
+        const r = await fetch('/api/call/getExperiment', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ experimentId: id }),
+        });
+        const body = (await r.json()) as { value: { runs: { id: number; strategy: string }[] } };
+        return body.value.runs.find((run) => run.strategy === 'S2')!.id;
+      }, experimentId);
+    await page.getByTestId('tab-diff').click();
+    await page.getByTestId('diff-kind').selectOption('runs');
+    await page.getByTestId('diff-a').fill(String(await s2Run(2)));
+    await page.getByTestId('diff-b').fill(String(await s2Run(1)));
+    const costs = page.getByTestId('diff-costs');
+    await expect(costs).toBeVisible();
+    expect(await costs.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(
+      keys,
+    );
+    await expect(costs.locator('tr[data-key=vmExitRoundTrip] td').nth(1)).toHaveText('1350');
+    await expect(costs.locator('tr[data-key=vmExitRoundTrip] td').nth(2)).toHaveText('1027');
+    await expect(page.getByTestId('diff-parameters')).toContainText('host.profile.name');
+
     expect(ws.errors.filter((e) => !/400|invalid_input/.test(e))).toEqual([]);
   } finally {
     await ws.close();

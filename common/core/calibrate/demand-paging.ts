@@ -3,8 +3,9 @@
 // (memstress, all vCPUs' memory), `Total guest execution time: S.NNNNNNNNNs` and
 // `Overall demand paging rate: R pgs/sec` (newer builds also `Per-vcpu demand paging rate`).
 //
-// The printed rate is not trusted: builds before Linux 6.4 (fixed by "KVM: selftests: Use
-// NSEC_PER_SEC for demand_paging_test", Anish Moorthy, 2023) divided the nanoseconds by 1E8, so
+// The printed rate is not trusted: builds before Linux 6.4 (fixed by "KVM: selftests: Fix nsec
+// to sec conversion in demand_paging_test", Anish Moorthy, Feb 2023, kvm-x86 commit f6baabdcadd1,
+// lore.kernel.org/kvm/20230223001805.2971237-1-amoorthy@google.com) divided the nanoseconds by 1E8, so
 // their rate is ~10x too low. gmemlab recomputes the rate from pages (test memory / page size)
 // and time, and says when the printed figure disagrees.
 import { clockOf, NEEDS_CLOCK } from './facts.ts';
