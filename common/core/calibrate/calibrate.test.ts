@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runAnalytic } from '../analytic.ts';
-import { resolveCostEntries } from '../costs.ts';
+import { DEFAULT_COST_TABLE, resolveCostEntries } from '../costs.ts';
 import { PRESETS } from '../presets.ts';
 import { validateScenario } from '../scenario.ts';
 import {
@@ -156,7 +156,10 @@ describe('latency histograms', () => {
     const [small, full] = parseHistograms('keyed.txt', text);
     expect(small).toMatchObject({ fn: 'flush_tlb_kernel_range', keys: ['2'], unit: 'ns' });
     const source = readCalibrationFile({ name: 'keyed.txt', text }, { ghz: 1, cpus: 4 });
-    expect(source.mapped).toMatchObject([{ key: 'shootdownCurve', onlineCpus: 4, cycles: 3072 }]);
+    // 3 x 1024 ns at 1 GHz, less the initiator's own two INVLPGs (the model's flushWork).
+    expect(source.mapped).toMatchObject([
+      { key: 'shootdownCurve', onlineCpus: 4, cycles: 3072 - 2 * DEFAULT_COST_TABLE.invlpg },
+    ]);
     expect(source.unused[0]!.figure).toBe(full!.label);
   });
 

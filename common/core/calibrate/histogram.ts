@@ -9,6 +9,8 @@
 // name...` in older versions), `Function = name [pid]` with -F, a header `nsecs : count
 // distribution` (usecs, msecs), bucket lines `lo -> hi : count |***|`, and `avg = N unit, total:
 // ..., count: N` in newer versions. Intervals (-i) repeat the table: their counts are added.
+import { flushWork } from '../analytic.ts';
+import { DEFAULT_COST_TABLE } from '../costs.ts';
 import { clockOf, NEEDS_CLOCK } from './facts.ts';
 import { CalibrationError, type HostFacts, type MappedFigure, type UnusedFigure } from './types.ts';
 
@@ -228,7 +230,7 @@ export function mapHistograms(
           ...base,
           value: histogramStats(h).meanNs,
           unit: 'ns',
-          reason: `flushes of more than ${FLUSH_CEILING} pages are full flushes; the model charges per-page flushes below the ceiling`,
+          reason: `flushes of more than ${FLUSH_CEILING} pages are full flushes, whose local part (fullTlbFlush) is an estimate: not used for the shootdown curve`,
         });
         continue;
       }
@@ -270,17 +272,24 @@ export function mapHistograms(
       buckets: [],
       printedMean: null,
     };
-    let printed = 0;
-    let printedCount = 0;
+    // The initiator's own invalidation is the model's flushWork (INVLPG per page, a primary
+    // figure), charged beside the shootdown: take it out, at the default cost, so the curve holds
+    // only shootdownBase + shootdownPerTarget x (N - 1). A histogram without a page count
+    // (funclatency) is taken as one page.
+    let localCycles = 0;
+    let calls = 0;
+    let unknownPages = false;
     for (const h of flushes) {
       const scale = NS[h.unit!];
       for (const b of h.buckets) pooled.buckets.push({ lo: b.lo * scale, hi: b.hi * scale, count: b.count });
-      if (h.printedMean !== null && flushes.length === 1) {
-        printed = h.printedMean * scale;
-        printedCount = 1;
-      }
+      if (flushes.length === 1 && h.printedMean !== null) pooled.printedMean = h.printedMean * scale;
+      const pages = h.keys.length > 0 ? Number(h.keys[0]) : 1;
+      if (h.keys.length === 0) unknownPages = true;
+      const count = h.buckets.reduce((n, b) => n + b.count, 0);
+      localCycles += count * flushWork(DEFAULT_COST_TABLE, pages);
+      calls += count;
     }
-    if (printedCount === 1) pooled.printedMean = printed;
+    const local = localCycles / calls;
     const s = histogramStats(pooled);
     const base = { file, figure: `flush_tlb_kernel_range (up to ${FLUSH_CEILING} pages)`, value: s.meanNs, unit: 'ns' };
     if (ghz === null) unused.push({ ...base, reason: NEEDS_CLOCK });
@@ -290,16 +299,18 @@ export function mapHistograms(
         reason:
           'a flush waits for every online CPU: the file does not say how many were online (the kit records online_cpus); give it with --cpus',
       });
-    else
+    else {
+      const shootdown = Math.max(0, s.meanNs * ghz - local);
       mapped.push({
         ...base,
         key: 'shootdownCurve',
-        cycles: s.meanNs * ghz,
-        low: s.p10Ns * ghz,
-        high: s.p90Ns * ghz,
+        cycles: shootdown,
+        low: Math.max(0, s.p10Ns * ghz - local),
+        high: Math.max(0, s.p90Ns * ghz - local),
         onlineCpus: cpus,
-        rule: `flush_tlb_kernel_range at ${cpus} online CPUs: the initiator's wait for every other CPU, mean of ${s.count} calls${s.estimated ? ' (from bucket midpoints)' : ''} at ${ghz} GHz`,
+        rule: `flush_tlb_kernel_range at ${cpus} online CPUs: the initiator's wait for every other CPU, mean of ${s.count} calls${s.estimated ? ' (from bucket midpoints)' : ''} at ${ghz} GHz, less its own INVLPGs (${local.toFixed(0)} cycles at the default invlpg${unknownPages ? '; page count not recorded, taken as 1' : ''})`,
       });
+    }
   }
   return { mapped, unused };
 }

@@ -5,7 +5,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS, validateHostProfile, validateScenario, type Scenario } from '../../../common/core/index.ts';
+import {
+  PRESETS,
+  validateHostProfile,
+  validateScenario,
+  type HostProfile,
+  type Scenario,
+} from '../../../common/core/index.ts';
 import type { HostProfileSummary } from '../../../common/contract/index.ts';
 import { tempDir } from '../../store/testing.ts';
 
@@ -86,7 +92,14 @@ describe('gmemlab calibrate', () => {
     const b = JSON.parse(gmemlab('run', at('cal.json'), '--db', at('db.sqlite'), '--json').stdout) as { id: number };
     const diff = gmemlab('diff', String(a.id), String(b.id), '--db', at('db.sqlite'));
     expect(diff.stderr).toBe('');
-    expect(diff.stdout).toMatch(/cost entries \(a -> b\):\n(\s+\w+: .*\n)*\s+shootdownBase: 2500 -> 5791 cycles/);
+    const fitted = (JSON.parse(readFileSync(at('p.json'), 'utf8')) as HostProfile).costs.find(
+      (c) => c.key === 'shootdownBase',
+    )!;
+    expect(diff.stdout).toMatch(
+      new RegExp(
+        `cost entries \\(a -> b\\):\\n(\\s+\\w+: .*\\n)*\\s+shootdownBase: 2500 -> ${Math.round(fitted.value)} cycles`,
+      ),
+    );
     expect(diff.stdout).toContain('vmExitRoundTrip: 1350 -> 1027 cycles');
     expect(diff.stdout).toContain('host.profile.id');
   });
