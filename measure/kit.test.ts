@@ -33,7 +33,13 @@ describe('measure/ kit', () => {
       const dir = mkdtempSync(join(tmpdir(), 'gmemlab-kit-'));
       try {
         const broken = join(dir, 'broken.bt');
-        writeFileSync(broken, readFileSync(join(here, 'directmap.bt'), 'utf8').replace('delete(@flush_pages[tid]);', 'delete(@flush_pages[tid]'));
+        writeFileSync(
+          broken,
+          readFileSync(join(here, 'directmap.bt'), 'utf8').replace(
+            'delete(@flush_pages[tid]);',
+            'delete(@flush_pages[tid]',
+          ),
+        );
         expect(run('bpftrace', ['-d', broken, '30']).status).not.toBe(0);
       } finally {
         rmSync(dir, { recursive: true, force: true });
