@@ -119,6 +119,15 @@ const hostSchema = z
       .strict()
       .default({})
       .describe('overrides of the default cost table (cycles unless the key says otherwise)'),
+    // Set by applying a host profile (gmemlab calibrate): which measured profile host.costs holds.
+    profile: z
+      .object({
+        id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a host profile id (its content hash)'),
+        name: z.string().trim().min(1).max(200),
+      })
+      .strict()
+      .optional()
+      .describe('host profile the measured costs come from'),
   })
   .strict();
 
