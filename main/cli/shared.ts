@@ -40,8 +40,16 @@ export function printJson(value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }
 
-export async function withApp<T>(values: Record<string, unknown>, body: (app: App) => Promise<T>): Promise<T> {
-  const app = await createApp({ dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath() });
+/** Runs `body` with an app on --db; `readOnly` for commands that only read (they then work on a read-only file or a full disk). */
+export async function withApp<T>(
+  values: Record<string, unknown>,
+  body: (app: App) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const app = await createApp({
+    dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath(),
+    readOnly: options.readOnly,
+  });
   try {
     return await body(app);
   } finally {

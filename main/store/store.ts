@@ -43,7 +43,7 @@ import {
   whereClause,
 } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
-import { openDatabase, type OpenedDatabase } from './open.ts';
+import { openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
 import type { Database } from './schema.ts';
 
 export interface PlannedRun {
@@ -130,8 +130,13 @@ export class Store {
     this.db = opened.db;
   }
 
-  /** Opens (creating or migrating) the database and marks runs left executing by a crash. */
-  static async open(path: string): Promise<Store> {
+  /**
+   * Opens (creating or migrating) the database and marks runs left executing by a crash. With
+   * `readOnly`, opens an existing, current database without writing anything (for list, show and
+   * export on a read-only file or a full disk); every write then fails.
+   */
+  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<Store> {
+    if (options.readOnly === true) return new Store(openDatabaseReadOnly(path));
     const store = new Store(await openDatabase(path));
     await store.markInterrupted();
     return store;
@@ -139,7 +144,7 @@ export class Store {
 
   async close(): Promise<void> {
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
-    this.opened.sqlite.pragma('optimize');
+    if (this.opened.readOnly !== true) this.opened.sqlite.pragma('optimize');
     await this.db.destroy();
   }
 
