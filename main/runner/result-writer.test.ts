@@ -46,4 +46,37 @@ describe('ResultWriter', () => {
     await expect(second).resolves.toEqual([]);
     expect(calls).toBe(2);
   });
+
+  it('saves each group of a failed batch on its own, so one bad run costs no other its result', async () => {
+    const saved: number[] = [];
+    const writer = new ResultWriter(async (batch) => {
+      // Stands for SQLite refusing one row: the whole transaction fails.
+      if (batch.some((r) => r.runId === 3)) throw new Error('constraint failed');
+      saved.push(...batch.map((r) => r.runId));
+    });
+    const first = writer.write(runs([1])); // written alone at once
+    const results = await Promise.allSettled([
+      first,
+      writer.write(runs([2])),
+      writer.write(runs([3])),
+      writer.write(runs([4, 5])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(saved.sort()).toEqual([1, 2, 4, 5]);
+  });
+
+  it('refuses a run with a non-finite metric before writing, and writes the rest of its group', async () => {
+    const saved: number[] = [];
+    const writer = new ResultWriter(async (batch) => {
+      saved.push(...batch.map((r) => r.runId));
+    });
+    const group = runs([1, 2, 3]);
+    group[1]!.result.metrics['a.b']!.mean = Number.NaN;
+    group[2]!.result.metrics['a.b']!.ci95 = Number.POSITIVE_INFINITY;
+    const refused = await writer.write(group);
+    expect(saved).toEqual([1]);
+    expect(refused.map((r) => r.runId)).toEqual([2, 3]);
+    expect(refused[0]!.message).toMatch(/NaN for a\.b \(mean\), not a finite number/);
+    expect(refused[1]!.message).toMatch(/Infinity for a\.b \(ci95\)/);
+  });
 });
