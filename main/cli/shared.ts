@@ -74,7 +74,8 @@ export function readScenarioFile(path: string): Scenario {
   let raw: unknown;
   try {
     // As written, or pasted back from a mail export (scissors marks, folded lines).
-    raw = JSON.parse(unfoldScenarioText(text));
+    // A UTF-8 byte order mark (some Windows editors write one) is not part of the JSON.
+    raw = JSON.parse(unfoldScenarioText(text.replace(/^\uFEFF/, '')));
   } catch (err) {
     throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
   }

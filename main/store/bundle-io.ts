@@ -15,6 +15,7 @@ import type { Database } from './schema.ts';
 import type { ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
 import { shardOf, sweepSchema, wholeName } from '../../common/core/sweep.ts';
+import { parseStored, verifiedBody } from './integrity.ts';
 
 export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];
@@ -39,11 +40,19 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
       distributions.set(d.run_id, {
         ...distributions.get(d.run_id),
-        [d.key]: JSON.parse(d.body) as { bucketUpperUs: number[]; counts: number[] },
+        [d.key]: parseStored<{ bucketUpperUs: number[]; counts: number[] }>(
+          'distributions',
+          `${d.run_id}/${d.key}`,
+          'body',
+          d.body,
+        ),
       });
     }
     for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', chunk).execute()) {
-      series.set(s.run_id, { ...series.get(s.run_id), [s.key]: JSON.parse(s.body) as { x: number[]; y: number[] } });
+      series.set(s.run_id, {
+        ...series.get(s.run_id),
+        [s.key]: parseStored<{ x: number[]; y: number[] }>('series', `${s.run_id}/${s.key}`, 'body', s.body),
+      });
     }
   }
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
@@ -63,7 +72,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
       name: row.name,
       parentId: row.parent_id,
       createdAt: row.created_at,
-      body: JSON.parse(row.body) as Bundle['scenarios'][number]['body'],
+      body: verifiedBody<Bundle['scenarios'][number]['body']>('scenario_revisions', row.id, row.body),
     });
     if (row.parent_id !== null) pending.push(row.parent_id);
   }
@@ -78,15 +87,18 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     exportedAt: new Date().toISOString(),
     modelVersions: [...new Set(runs.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
     scenarios: scenarios.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
-    costTables: costTables.map((c) => ({ id: c.id, body: JSON.parse(c.body) as Record<string, unknown>[] })),
+    costTables: costTables.map((c) => ({
+      id: c.id,
+      body: verifiedBody<Record<string, unknown>[]>('cost_tables', c.id, c.body),
+    })),
     experiments: experiments.map((e): BundleExperiment => ({
       uid: e.uid,
       name: e.name,
       kind: e.kind,
       method: e.method,
       scenarioId: e.scenario_id,
-      sweep: e.sweep === null ? null : (JSON.parse(e.sweep) as unknown),
-      shards: e.shards === null ? null : (JSON.parse(e.shards) as ShardSet),
+      sweep: e.sweep === null ? null : parseStored<unknown>('experiments', e.id, 'sweep', e.sweep),
+      shards: e.shards === null ? null : parseStored<ShardSet>('experiments', e.id, 'shards', e.shards),
       status: e.status as BundleExperiment['status'],
       createdAt: e.created_at,
       finishedAt: e.finished_at,
@@ -96,15 +108,18 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
         .filter((r) => r.experiment_id === e.id)
         .map((r) => ({
           strategy: r.strategy as BundleExperiment['runs'][number]['strategy'],
-          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
-          seeds: JSON.parse(r.seeds) as number[],
+          point: parseStored<Record<string, number | string | boolean>>('runs', r.id, 'point', r.point),
+          seeds: parseStored<number[]>('runs', r.id, 'seeds', r.seeds),
           status: r.status as BundleExperiment['status'],
           startedAt: r.started_at,
           finishedAt: r.finished_at,
           modelVersion: r.model_version,
           costTableId: r.cost_table_id,
-          params: JSON.parse(r.params) as Record<string, unknown>,
-          capability: r.capability === null ? null : (JSON.parse(r.capability) as Record<string, unknown>),
+          params: parseStored<Record<string, unknown>>('runs', r.id, 'params', r.params),
+          capability:
+            r.capability === null
+              ? null
+              : parseStored<Record<string, unknown>>('runs', r.id, 'capability', r.capability),
           error: r.error,
           metrics: metrics.get(r.id) ?? {},
           distributions: distributions.get(r.id) ?? {},

@@ -44,6 +44,7 @@ import {
 } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
+import { parseStored, verifiedBody } from './integrity.ts';
 import type { Database } from './schema.ts';
 
 export interface PlannedRun {
@@ -446,7 +447,7 @@ export class Store {
         experimentName: r.experiment_name,
         scenarioId: r.scenario_id,
         strategy: r.strategy,
-        point: JSON.parse(r.point) as RunSummary['point'],
+        point: parseStored<RunSummary['point']>('runs', r.id, 'point', r.point),
         status: r.status,
         startedAt: r.started_at,
         finishedAt: r.finished_at,
@@ -509,7 +510,7 @@ export class Store {
       const experiment = await trx
         .selectFrom('experiments as e')
         .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
-        .select(['s.body'])
+        .select(['s.id', 's.body'])
         .where('e.id', '=', experimentId)
         .executeTakeFirstOrThrow();
       const runs = await trx
@@ -520,11 +521,11 @@ export class Store {
         .orderBy('id')
         .execute();
       const planned = plan(
-        JSON.parse(experiment.body) as Scenario,
+        verifiedBody<Scenario>('scenario_revisions', experiment.id, experiment.body),
         runs.map((r) => ({
           id: r.id,
           strategy: r.strategy as StrategyId,
-          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
+          point: parseStored<Record<string, number | string | boolean>>('runs', r.id, 'point', r.point),
         })),
       );
       const ids = runs.map((r) => r.id);
@@ -604,7 +605,7 @@ export class Store {
       parentId: row.parent_id,
       createdAt: row.created_at,
       experiments: Number(row.experiments ?? 0),
-      scenario: JSON.parse(row.body) as Scenario,
+      scenario: verifiedBody<Scenario>('scenario_revisions', row.id, row.body),
     };
   }
 
@@ -668,7 +669,9 @@ export class Store {
     const costTable =
       costTableId === null
         ? null
-        : (JSON.parse(
+        : verifiedBody<CostEntry[]>(
+            'cost_tables',
+            costTableId,
             (
               await this.db
                 .selectFrom('cost_tables')
@@ -676,26 +679,28 @@ export class Store {
                 .where('id', '=', costTableId)
                 .executeTakeFirstOrThrow()
             ).body,
-          ) as CostEntry[]);
+          );
     const runDetails: RunDetail[] = runs.map((r) => {
       const m: Record<string, Estimate> = {};
       for (const row of metrics.get(r.id) ?? []) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
       const d: Record<string, LatencyDistribution> = {};
-      for (const row of distributions.get(r.id) ?? []) d[row.key] = JSON.parse(row.body) as LatencyDistribution;
+      for (const row of distributions.get(r.id) ?? [])
+        d[row.key] = parseStored<LatencyDistribution>('distributions', `${r.id}/${row.key}`, 'body', row.body);
       const sr: Record<string, RunSeries> = {};
-      for (const row of series.get(r.id) ?? []) sr[row.key] = JSON.parse(row.body) as RunSeries;
+      for (const row of series.get(r.id) ?? [])
+        sr[row.key] = parseStored<RunSeries>('series', `${r.id}/${row.key}`, 'body', row.body);
       return {
         id: r.id,
         strategy: r.strategy as StrategyId,
-        point: JSON.parse(r.point) as RunDetail['point'],
-        seeds: JSON.parse(r.seeds) as number[],
+        point: parseStored<RunDetail['point']>('runs', r.id, 'point', r.point),
+        seeds: parseStored<number[]>('runs', r.id, 'seeds', r.seeds),
         status: r.status as RunStatus,
         startedAt: r.started_at,
         finishedAt: r.finished_at,
         modelVersion: r.model_version,
         error: r.error,
-        params: JSON.parse(r.params) as Record<string, unknown>,
-        capability: r.capability === null ? null : (JSON.parse(r.capability) as CapabilityRow),
+        params: parseStored<Record<string, unknown>>('runs', r.id, 'params', r.params),
+        capability: r.capability === null ? null : parseStored<CapabilityRow>('runs', r.id, 'capability', r.capability),
         metrics: m,
         distributions: d,
         series: sr,
@@ -706,11 +711,13 @@ export class Store {
       .select(['sweep', 'shards'])
       .where('id', '=', experimentId)
       .executeTakeFirstOrThrow();
-    const sweep = row.sweep === null ? null : (JSON.parse(row.sweep) as SweepDefinition);
-    const shards = row.shards === null ? null : (JSON.parse(row.shards) as ShardSet);
+    const sweep =
+      row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep);
+    const shards =
+      row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards);
     return {
       ...summary,
-      scenario: JSON.parse(scenarioRow.body) as Scenario,
+      scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, scenarioRow.body),
       sweep,
       shards,
       costTable,
