@@ -4,7 +4,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import {
   BUNDLE_FORMAT,
-  bundleSchema,
+  MAX_BUNDLE_ISSUES,
+  validateBundle,
   type Bundle,
   type BundleExperiment,
   type ImportSummary,
@@ -12,7 +13,7 @@ import {
 import { canonicalJson, contentHash } from './canonical.ts';
 import { BundleError, StoreNotFoundError } from './errors.ts';
 import type { Database } from './schema.ts';
-import type { ValidationIssue } from '../../common/core/index.ts';
+import { validateScenario, type ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
 import { shardOf, sweepSchema, wholeName } from '../../common/core/sweep.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
@@ -135,11 +136,18 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
   const scenarioIds = new Set(bundle.scenarios.map((s) => s.id));
   const costIds = new Set(bundle.costTables.map((c) => c.id));
   for (const [i, s] of bundle.scenarios.entries()) {
+    if (issues.length >= MAX_BUNDLE_ISSUES) return issues;
     if (contentHash(s.body) !== s.id)
       issues.push({
         path: `scenarios.${i}.id`,
         message: 'does not match the content hash of body (the scenario was altered)',
       });
+    // A body that hashes right can still be nonsense: a body in a format this version reads must
+    // be a valid scenario (export, rerun and diff read it). Other formats are kept as recorded.
+    const checked = validateScenario(s.body);
+    if (!checked.ok && !checked.issues.some((issue) => issue.path === 'format'))
+      for (const issue of checked.issues.slice(0, 5))
+        issues.push({ path: `scenarios.${i}.body.${issue.path}`, message: issue.message });
     if (s.parentId !== null && !scenarioIds.has(s.parentId))
       issues.push({ path: `scenarios.${i}.parentId`, message: `parent revision ${s.parentId} is not in the bundle` });
   }
@@ -162,6 +170,7 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
     if (new Set(e.tags).size !== e.tags.length)
       issues.push({ path: `experiments.${i}.tags`, message: 'has duplicate tags' });
     for (const [j, r] of e.runs.entries()) {
+      if (issues.length >= MAX_BUNDLE_ISSUES) return issues;
       if (r.costTableId !== null && !costIds.has(r.costTableId))
         issues.push({
           path: `experiments.${i}.runs.${j}.costTableId`,
@@ -207,12 +216,11 @@ export function parseBundle(raw: unknown): Bundle {
       },
     ]);
   }
-  const parsed = bundleSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new BundleError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
-  const issues = checkIntegrity(parsed.data);
-  if (issues.length > 0) throw new BundleError(issues);
-  return parsed.data;
+  const parsed = validateBundle(raw);
+  if (!parsed.ok) throw new BundleError(parsed.issues);
+  const issues = checkIntegrity(parsed.bundle);
+  if (issues.length > 0) throw new BundleError(issues.slice(0, MAX_BUNDLE_ISSUES));
+  return parsed.bundle;
 }
 
 const UNFINISHED = new Set(['queued', 'running']);

@@ -43,6 +43,7 @@ import {
   whereClause,
 } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
+import { existsSync } from 'node:fs';
 import { openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
 import type { Database } from './schema.ts';
@@ -137,7 +138,8 @@ export class Store {
    * export on a read-only file or a full disk); every write then fails.
    */
   static async open(path: string, options: { readOnly?: boolean } = {}): Promise<Store> {
-    if (options.readOnly === true) return new Store(openDatabaseReadOnly(path));
+    // A missing file has nothing to protect: it is created as usual (an empty history).
+    if (options.readOnly === true && existsSync(path)) return new Store(openDatabaseReadOnly(path));
     const store = new Store(await openDatabase(path));
     await store.markInterrupted();
     return store;
