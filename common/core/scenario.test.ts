@@ -29,11 +29,20 @@ describe('validateScenario', () => {
     );
   });
 
-  it('names the format it expects', () => {
-    const result = validateScenario({ ...base, format: 'gmemlab/scenario@2' });
-    expect(result.ok).toBe(false);
-    if (!result.ok)
-      expect(result.issues[0]).toEqual({ path: 'format', message: 'must be one of "gmemlab/scenario@1"' });
+  it('names the format it expects, and says a newer one comes from a newer gmemlab', () => {
+    const other = validateScenario({ ...base, format: 'something/else' });
+    expect(other.ok).toBe(false);
+    if (!other.ok) expect(other.issues[0]).toEqual({ path: 'format', message: 'must be one of "gmemlab/scenario@1"' });
+    const newer = validateScenario({ ...base, format: 'gmemlab/scenario@2' });
+    expect(newer.ok).toBe(false);
+    if (!newer.ok)
+      expect(newer.issues).toEqual([
+        {
+          path: 'format',
+          message:
+            'gmemlab/scenario@2 was written by a newer gmemlab; this version reads gmemlab/scenario@1: upgrade gmemlab to read it',
+        },
+      ]);
   });
 
   it('never throws, whatever it is given', () => {
