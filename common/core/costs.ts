@@ -56,7 +56,7 @@ export const DEFAULT_COSTS: Entry[] = [
     low: 1100,
     high: 2800,
     source:
-      'linux-kernel, Dec 2020, "KVM: SVM: use vmsave/vmload for saving/restoring additional host state" (Michael Roth): the VMRUN-to-#VMEXIT segment of a KVM_RUN, as costs.md quotes it',
+      'linux-kernel, Dec 2020, "KVM: SVM: use vmsave/vmload for saving/restoring additional host state" (Michael Roth): the VMRUN-to-#VMEXIT segment of a KVM_RUN, a split not found again in the posting',
     hardware: 'AMD EPYC (SVM)',
     note: 'The 1,350-cycle split could not be found again in the posting, which gives ~4,600 -> ~2,800 cycles for a whole kvm_arch_vcpu_ioctl_run of a HLT loop; so this is kept as an estimate. docs/validation.md checks it against a kvm-unit-tests vmcall figure (1,559 cycles, Skylake-SP). Only used as the baseline of exit latency and as the VM exit a shootdown IPI induces on a vCPU in guest mode.',
   },
@@ -68,7 +68,7 @@ export const DEFAULT_COSTS: Entry[] = [
     class: 'estimate',
     low: 1000,
     high: 3000,
-    source: 'as vmExitRoundTrip: the KVM_RUN ioctl bracket around VMRUN, as costs.md quotes it (not found again)',
+    source: 'as vmExitRoundTrip: the KVM_RUN ioctl bracket around VMRUN (not found again in the posting)',
     hardware: 'AMD (SVM)',
     note: "Excludes the VMM's own handling. Baseline only: identical for every strategy.",
   },
