@@ -2,20 +2,19 @@
 // Everything else (core, store, runner, handlers) is plain Node code shared with the CLI and
 // the web host; this file only connects it to Electron. See SECURITY.md.
 import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp, type App } from '../app.ts';
 import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
-import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
   APP_SCHEME_PRIVILEGES,
   WINDOW_WEB_PREFERENCES,
+  allowFrameNavigation,
+  appProtocolResponse,
   isAppUrl,
   isTrustedSender,
-  resolveAppRequest,
 } from './policy.ts';
 
 const here = import.meta.dirname;
@@ -43,6 +42,10 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-redirect', (event, url) => {
       if (!isAppUrl(url)) event.preventDefault();
     });
+    // Subframes too (will-navigate is the main frame's only).
+    contents.on('will-frame-navigate', (details) => {
+      if (!allowFrameNavigation(details)) details.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
@@ -63,17 +66,7 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.setDevicePermissionHandler(() => false);
 
-  protocol.handle(APP_SCHEME, async (request) => {
-    const file = resolveAppRequest(rendererDir, request.url);
-    if (file === undefined) return new Response('not found', { status: 404 });
-    try {
-      return new Response(await readFile(file), {
-        headers: { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(file) },
-      });
-    } catch {
-      return new Response('not found', { status: 404 });
-    }
-  });
+  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererDir, request.url));
 
   workbench = await createApp({
     dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'),
