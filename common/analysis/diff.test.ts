@@ -28,10 +28,7 @@ describe('diffMetrics', () => {
   });
 
   it('does not count float noise between exact results as a change (relative tolerance 1e-9)', () => {
-    const [noise] = diffMetrics(
-      { m: { mean: 0.1 + 0.2, ci95: 0, n: 1 } },
-      { m: { mean: 0.3, ci95: 0, n: 1 } },
-    );
+    const [noise] = diffMetrics({ m: { mean: 0.1 + 0.2, ci95: 0, n: 1 } }, { m: { mean: 0.3, ci95: 0, n: 1 } });
     expect(noise!.abs).not.toBe(0);
     expect(noise!.beyondCi).toBe(false);
     const [tiny] = diffMetrics({ m: { mean: 1e-13, ci95: 0, n: 1 } }, { m: { mean: -1e-13, ci95: 0, n: 1 } });

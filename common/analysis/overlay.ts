@@ -91,7 +91,9 @@ export interface OverlayOptions {
 
 const sortValues = (values: PointValue[]): PointValue[] =>
   [...values].sort((p, q) =>
-    typeof p === 'number' && typeof q === 'number' ? p - q : String(p).localeCompare(String(q), 'en', { numeric: true }),
+    typeof p === 'number' && typeof q === 'number'
+      ? p - q
+      : String(p).localeCompare(String(q), 'en', { numeric: true }),
   );
 
 const same = (a: PointValue | undefined, b: PointValue): boolean => a === b || String(a) === String(b);
@@ -138,7 +140,9 @@ export function buildOverlay(runs: readonly OverlayRun[], metric: string, option
   const others: OtherParameter[] = pathsOf(runs)
     .filter((p) => p !== xPath)
     .map((path) => {
-      const values = sortValues([...new Map(runs.flatMap((r) => (path in r.point ? [[String(r.point[path]), r.point[path]!]] : []))).values()]);
+      const values = sortValues([
+        ...new Map(runs.flatMap((r) => (path in r.point ? [[String(r.point[path]), r.point[path]!]] : []))).values(),
+      ]);
       const asked = options.others?.[path];
       const handling: OtherHandling =
         asked !== undefined && (asked.kind === 'split' || values.some((v) => same(asked.value, v)))
@@ -152,7 +156,8 @@ export function buildOverlay(runs: readonly OverlayRun[], metric: string, option
   const slices = others.filter((o) => o.handling.kind === 'slice');
 
   const byExperiment = new Map<number, OverlayRun[]>();
-  for (const r of runs) (byExperiment.get(r.experimentId) ?? byExperiment.set(r.experimentId, []).get(r.experimentId)!).push(r);
+  for (const r of runs)
+    (byExperiment.get(r.experimentId) ?? byExperiment.set(r.experimentId, []).get(r.experimentId)!).push(r);
 
   const skipped: SkippedExperiment[] = [];
   const drawn: OverlayRun[] = [];
@@ -223,12 +228,20 @@ export function buildOverlay(runs: readonly OverlayRun[], metric: string, option
     }
     s.splitIndex = splitKeys.indexOf(splitKey);
     if (r.modelVersion !== null && reference !== null && r.modelVersion !== reference) s.versionMismatch = true;
-    s.points.push({ x, y: est.mean, ci95: est.ci95, runId: r.id, strategy: r.strategy, flags: (r.flags ?? []).map((f) => f.code) });
+    s.points.push({
+      x,
+      y: est.mean,
+      ci95: est.ci95,
+      runId: r.id,
+      strategy: r.strategy,
+      flags: (r.flags ?? []).map((f) => f.code),
+    });
   }
 
   const series = [...byKey.values()];
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
-  const xKind = mode === 'parameter' && xs.length > 0 && xs.every((x) => typeof x === 'number') ? 'numeric' : 'category';
+  const xKind =
+    mode === 'parameter' && xs.length > 0 && xs.every((x) => typeof x === 'number') ? 'numeric' : 'category';
   const categories = xKind === 'category' ? sortValues([...new Set(xs.map(String))]).map(String) : [];
   for (const s of series) {
     s.points.sort((p, q) =>

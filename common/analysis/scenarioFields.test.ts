@@ -44,8 +44,7 @@ describe('the scenario form', () => {
 
   it('names strategies, touchpoints and cost entries from the core', () => {
     for (const id of STRATEGY_IDS) expect(labels.get(`strategies.${id}`)?.label).toBe(strategyTitle(id));
-    for (const tp of TOUCHPOINT_IDS)
-      expect(labels.get(`workload.touchpoints.${tp}`)?.label).not.toBe(labelFromKey(tp));
+    for (const tp of TOUCHPOINT_IDS) expect(labels.get(`workload.touchpoints.${tp}`)?.label).not.toBe(labelFromKey(tp));
     for (const c of DEFAULT_COSTS) {
       const node = labels.get(`host.costs.${c.key}`);
       expect(node, c.key).toMatchObject({ label: c.label, unit: c.unit });

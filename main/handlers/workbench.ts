@@ -2,7 +2,13 @@
 // database (the store stays the only writer); the diffing itself is pure (common/analysis).
 import { diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
 import { expandSweep, type SweepDefinition } from '../../common/core/sweep.ts';
-import { runPlan, setParameter, validateScenario, type Scenario, type ValidationIssue } from '../../common/core/index.ts';
+import {
+  runPlan,
+  setParameter,
+  validateScenario,
+  type Scenario,
+  type ValidationIssue,
+} from '../../common/core/index.ts';
 import { unfoldScenarioText } from '../export/text.ts';
 import type {
   RunDiff,

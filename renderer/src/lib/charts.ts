@@ -12,6 +12,17 @@ export const DASHES: number[][] = [[], [7, 4], [2, 3], [10, 3, 2, 3], [4, 2, 4, 
 /** Markers that tell split values (or experiments, on a category axis) apart. */
 export const MARKERS = ['circle', 'triangle', 'rect', 'rectRot', 'star', 'crossRot', 'rectRounded', 'cross'] as const;
 
+/** A category label broken into lines of about `width` characters (chart.js draws arrays as lines). */
+export function wrapLabel(text: string, width = 18): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 export const dashAt = (i: number): number[] => DASHES[i % DASHES.length]!;
 export const markerAt = (i: number): (typeof MARKERS)[number] => MARKERS[i % MARKERS.length]!;
 
@@ -27,8 +38,10 @@ export function themed(config: ChartConfiguration, colours: ThemeColours): Chart
     scales?: Record<string, Scale>;
   };
   const plugins = options.plugins ?? {};
+  // Cartesian charts always have x and y: theme them even where the configuration leaves one out.
+  const given = { x: {}, y: {}, ...(options.scales ?? {}) } as Record<string, Scale>;
   const scales = Object.fromEntries(
-    Object.entries(options.scales ?? {}).map(([id, s]) => [
+    Object.entries(given).map(([id, s]) => [
       id,
       {
         ...s,
