@@ -25,6 +25,24 @@ async function horizontalOverflow(page: Page): Promise<number> {
   });
 }
 
+/** What reaches past the right edge of the page or of the scenario panel (for failure messages). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const side = document.querySelector<HTMLElement>('[data-testid="side-panel"]');
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('body *')) {
+      const inSide = side !== null && !side.hidden && side.contains(el);
+      const edge = inSide ? side.getBoundingClientRect().right : document.documentElement.clientWidth;
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > edge + 1 && el.closest('.scroll, .wrap') === null)
+        out.push(
+          `${el.tagName.toLowerCase()}.${el.className} ${el.dataset['testid'] ?? ''} right=${Math.round(r.right)} edge=${Math.round(edge)}`,
+        );
+    }
+    return out.slice(0, 8);
+  });
+}
+
 /** The labels of the scenario form whose text does not fit their box (cut or hidden). */
 async function cutLabels(page: Page): Promise<string[]> {
   return page.getByTestId('side-panel').evaluate((side) => {
@@ -108,6 +126,21 @@ for (const size of SIZES)
 
         expect(await horizontalOverflow(page), 'results scroll sideways').toBeLessThanOrEqual(0);
         expect(await cutLabels(page)).toEqual([]);
+        expect(
+          await horizontalOverflow(page),
+          `the open form scrolls sideways: ${(await overflowing(page)).join('; ')}`,
+        ).toBeLessThanOrEqual(0);
+        // Touchpoint rates in one table; cost entries with their default, unit and estimate mark.
+        await expect(page.getByTestId('touchpoint-table').locator('tbody tr')).not.toHaveCount(0);
+        await expect(page.getByTestId('field-host.costs.stac')).toHaveAttribute('placeholder', /\d/);
+        await expect(page.getByTestId('cost-class-stac')).toHaveText('est.');
+        await page.getByTestId('touchpoint-table').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(artifacts, `scenario-form-${tag}.png`) });
+        await page.getByTestId('field-host.costs.stac').fill('30');
+        await expect(page.getByTestId('override-stac')).toBeVisible();
+        await page.getByTestId('cost-stac').getByRole('button', { name: /reset/ }).click();
+        await expect(page.getByTestId('override-stac')).toHaveCount(0);
+        await expect(page.getByTestId('scenario-edited')).toHaveCount(0);
         await page.evaluate(() => {
           for (const d of document.querySelectorAll('[data-testid="side-panel"] details'))
             (d as HTMLDetailsElement).open = false;
@@ -144,6 +177,13 @@ for (const size of SIZES)
         await expect(page.getByTestId('history-total')).toHaveText('(3)');
         expect(await horizontalOverflow(page), 'history scrolls sideways').toBeLessThanOrEqual(0);
         await expect(page.getByTestId('side-panel')).toBeHidden();
+        await page
+          .getByTestId('history-row')
+          .filter({ hasText: 'vcpus sweep' })
+          .getByRole('button', { name: /vcpus sweep/ })
+          .click();
+        await expect(page.getByTestId('history-runs')).toContainText('vcpus sweep');
+        expect(await horizontalOverflow(page), 'history with runs scrolls sideways').toBeLessThanOrEqual(0);
         await page.screenshot({ path: join(artifacts, `history-${tag}.png`) });
         for (const id of [1, 2, 3]) await page.getByRole('checkbox', { name: `compare experiment ${id}` }).check();
         await page.keyboard.press('Control+Shift+C');
