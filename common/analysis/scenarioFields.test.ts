@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_COSTS, STRATEGY_IDS, TOUCHPOINT_IDS } from '../core/index.ts';
 import {
   costClass,
+  describeIssue,
   describeScenario,
   parameterLabel,
   parameterUnit,
@@ -57,6 +58,8 @@ describe('the scenario form', () => {
     expect(parameterLabel('workload.touchpoints.mmio.ratePerSec')).toBe('MMIO / emulated instruction › Rate');
     expect(parameterLabel('no.such.path')).toBe('no.such.path');
     expect(parameterUnit('host.ghz')).toBe('GHz');
+    expect(describeIssue({ path: 'vm.vcpus', message: 'must be >= 1' })).toBe('vm.vcpus (VM › vCPUs): must be >= 1');
+    expect(describeIssue({ path: 'vm.turbo', message: 'unknown' })).toBe('vm.turbo: unknown');
   });
 });
 

@@ -133,3 +133,13 @@ export function parameterUnit(path: string): string {
   cached ??= scenarioLabels();
   return cached.get(path)?.unit ?? '';
 }
+
+/**
+ * A validation problem as a person reads it, with the field's label from the schema:
+ * "vm.vcpus (VM › vCPUs): must be >= 1". Used by the CLI and by main's readers of scenario text.
+ */
+export function describeIssue(issue: { path: string; message: string }): string {
+  if (issue.path === '') return `(root): ${issue.message}`;
+  const label = parameterLabel(issue.path);
+  return `${issue.path}${label === issue.path ? '' : ` (${label})`}: ${issue.message}`;
+}

@@ -21,6 +21,6 @@ describe('readScenarioText', () => {
     const bad = readScenarioText(JSON.stringify({ ...preset, vm: { ...preset.vm, vcpus: 0 } }));
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.issues).toEqual([{ path: 'vm.vcpus', message: 'must be >= 1' }]);
-    expect(!bad.ok && bad.message).toContain('vm.vcpus: must be >= 1');
+    expect(!bad.ok && bad.message).toContain('vm.vcpus (VM › vCPUs): must be >= 1');
   });
 });

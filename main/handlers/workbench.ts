@@ -10,6 +10,7 @@ import {
   type ValidationIssue,
 } from '../../common/core/index.ts';
 import { unfoldScenarioText } from '../export/text.ts';
+import { describeIssue } from '../../common/analysis/scenarioFields.ts';
 import type {
   RunDiff,
   RunInContext,
@@ -124,7 +125,7 @@ export function readScenarioText(
   }
   const checked = validateScenario(raw);
   if (!checked.ok) {
-    const list = checked.issues.map((i) => `${i.path || '(root)'}: ${i.message}`);
+    const list = checked.issues.map(describeIssue);
     return {
       ok: false,
       message: `the text is not a valid scenario: ${list.slice(0, 5).join('; ')}${list.length > 5 ? `; and ${list.length - 5} more` : ''}`,
