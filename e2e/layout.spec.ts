@@ -208,6 +208,12 @@ for (const size of SIZES)
         await expect(page.getByTestId('compare-legend')).toContainText('Guest memory = 64');
         expect(await horizontalOverflow(page), 'compare scrolls sideways').toBeLessThanOrEqual(0);
         await page.screenshot({ path: join(artifacts, `compare-${tag}.png`) });
+        // The compare chart follows a theme switch too.
+        await page.emulateMedia({ colorScheme: other });
+        await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-theme', other);
+        expect((await chartOf(page, 'compare-chart')).tickColour).toBe(await fg(page));
+        await page.emulateMedia({ colorScheme: scheme });
+        await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-theme', scheme);
 
         // Sliced instead of split: one memory size, a line per strategy.
         await page.getByTestId('compare-other-vm.memoryGiB').selectOption('64');
