@@ -142,6 +142,7 @@ for (const size of SIZES)
         await expect(page.getByTestId('override-stac')).toHaveCount(0);
         await expect(page.getByTestId('scenario-edited')).toHaveCount(0);
         await page.evaluate(() => {
+          document.querySelector('[data-testid="side-panel"]')?.scrollTo(0, 0);
           for (const d of document.querySelectorAll('[data-testid="side-panel"] details'))
             (d as HTMLDetailsElement).open = false;
           for (const id of ['group-host', 'group-vm', 'group-workload', 'group-workload.touchpoints'])
