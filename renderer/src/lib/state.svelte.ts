@@ -1,5 +1,5 @@
 // The workbench's shared state: one object the views read and change (Svelte 5 runes).
-import type { MetricInfo, Preset, SweepDefinition } from '../../../common/core/index.ts';
+import { validateScenario, type MetricInfo, type Preset, type SweepDefinition } from '../../../common/core/index.ts';
 import type { ExperimentDetail, ExperimentStatus } from '../../../common/contract/index.ts';
 import { ApiError } from './api.ts';
 
@@ -93,6 +93,22 @@ export function toggleCompare(runIds: number[], on: boolean): void {
   app.compareRunIds = [...set];
 }
 
+/** JSON with keys sorted, so two equal scenarios compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** Whether two scenarios are the same once the schema's defaults are filled in. */
+function sameScenario(a: unknown, b: unknown): boolean {
+  const va = validateScenario(a);
+  const vb = validateScenario(b);
+  return va.ok && vb.ok && canonical(va.value) === canonical(vb.value);
+}
+
 /** Whether the form holds something other than what was loaded into it. */
 export function draftEdited(): boolean {
   return app.draft !== undefined && app.originJson !== '' && JSON.stringify(app.draft) !== app.originJson;
@@ -107,7 +123,8 @@ export function loadDraft(
   origin: DraftOrigin,
   sweep: SweepDefinition | null | undefined = undefined,
 ): void {
-  if (app.draft !== undefined && draftEdited())
+  // Edits are kept one step back, unless they are what is loaded now (a run of the edited form).
+  if (app.draft !== undefined && draftEdited() && !sameScenario($state.snapshot(app.draft), scenario))
     app.previousDraft = { draft: $state.snapshot(app.draft), origin: $state.snapshot(app.origin) };
   const draft = structuredClone($state.snapshot(scenario)) as Record<string, unknown>;
   app.draft = draft;
