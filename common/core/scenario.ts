@@ -2,7 +2,7 @@
 // Bounds are part of the format: they keep hostile or mistyped input from making the model
 // (or the simulator) allocate or run without bound.
 import { z } from 'zod';
-import { COST_KEYS } from './costs.ts';
+import { COST_KEYS, RETIRED_COST_KEYS } from './costs.ts';
 import type { ValidationIssue, ValidationResult } from './api.ts';
 import { TOUCHPOINT_IDS } from './touchpoints.ts';
 
@@ -16,56 +16,148 @@ export const touchpointSchema = z
       .finite()
       .min(0)
       .max(1_000_000)
+      .refine((v) => v === 0 || v >= 1e-3, 'must be 0 or at least 0.001')
       .describe('Pages [pages/event]: guest pages touched per event'),
     bytesPerEvent: z.number().finite().min(0).max(1e12).describe('Bytes [bytes/event]: bytes copied per event'),
     write: z.boolean().describe('Writes: the event writes guest memory (otherwise it reads)'),
   })
   .strict();
 
-const touchpointsShape = Object.fromEntries(TOUCHPOINT_IDS.map((id) => [id, touchpointSchema])) as Record<
-  (typeof TOUCHPOINT_IDS)[number],
-  typeof touchpointSchema
->;
+/** A touchpoint with no events: what a scenario written before the touchpoint existed means. */
+const touchpointOff = (pagesPerEvent: number, bytesPerEvent: number, write: boolean) => ({
+  ratePerSec: 0,
+  pagesPerEvent,
+  bytesPerEvent,
+  write,
+});
 
+// Touchpoints added by model 2.0 are optional: a scenario written before them has none of
+// their events (docs/scenario-format.md, "Compatibility").
+const ADDED_IN_2_0: Partial<Record<(typeof TOUCHPOINT_IDS)[number], ReturnType<typeof touchpointOff>>> = {
+  hvaCache: touchpointOff(1, 64, true),
+  dirtyLog: touchpointOff(0, 0, true),
+  populate: touchpointOff(1, 4096, true),
+};
+
+const touchpointsShape = Object.fromEntries(
+  TOUCHPOINT_IDS.map((id) => {
+    const off = ADDED_IN_2_0[id];
+    return [id, off === undefined ? touchpointSchema : touchpointSchema.default(off)];
+  }),
+) as Record<(typeof TOUCHPOINT_IDS)[number], typeof touchpointSchema>;
+
+// Retired keys still read (a model 1.x file keeps loading); the model ignores them and says so.
 const costOverridesShape = Object.fromEntries(
-  COST_KEYS.map((k) => [k, z.number().finite().min(0).max(1e12).optional()]),
-) as Record<(typeof COST_KEYS)[number], z.ZodOptional<z.ZodNumber>>;
+  [...COST_KEYS, ...RETIRED_COST_KEYS].map((k) => [
+    k,
+    // A copy bandwidth of 0 (or next to it) would make every copy take forever: a floor of 0.01 bytes a cycle.
+    (k === 'copyBytesPerCycle'
+      ? z.number().finite().min(0.01).max(1e12)
+      : z.number().finite().min(0).max(1e12)
+    ).optional(),
+  ]),
+) as Record<(typeof COST_KEYS)[number] | (typeof RETIRED_COST_KEYS)[number], z.ZodOptional<z.ZodNumber>>;
 
 const enabled = z.boolean().describe('Run this strategy: include it in every run and sweep of the scenario');
+const share = z.number().finite().min(0).max(1);
+
+const hostSchema = z
+  .object({
+    cpus: z
+      .number()
+      .int()
+      .min(1)
+      .max(8192)
+      .describe('Host CPUs [CPUs]: online host CPUs; a global shootdown reaches all of them'),
+    ghz: z.number().finite().min(0.1).max(10).describe('Clock [GHz]: converts cycles to time'),
+    vendor: z
+      .enum(['intel', 'amd', 'arm64'])
+      .default('intel')
+      .describe('CPU vendor: decides what an MMIO exit reads and which x86-only fields apply'),
+    tlbInvalidation: z
+      .enum(['ipi', 'broadcast'])
+      .default('ipi')
+      .describe(
+        'TLB invalidation: how kernel TLB entries are invalidated on other CPUs: IPIs (x86), or hardware broadcast (AMD INVLPGB, arm64 TLBI)',
+      ),
+    memoryGiB: z
+      .number()
+      .finite()
+      .min(0.0625)
+      .max(1_048_576)
+      .default(256)
+      .describe('Host memory [GiB]: bounds how many direct-map huge pages scattered 4K folios can split'),
+    otherVmVcpus: z
+      .number()
+      .int()
+      .min(0)
+      .max(65536)
+      .default(0)
+      .describe(
+        "Other VMs' vCPUs [vCPUs]: vCPUs of other VMs on this host, running the same strategy and workload (their shootdowns land here too)",
+      ),
+    pcid: z.boolean().describe('PCID: in use, so CR3 writes keep the TLB (x86)'),
+    kpti: z
+      .boolean()
+      .default(false)
+      .describe('KPTI: kernel page-table isolation on (x86): user page tables map almost none of the kernel half'),
+    meltdownAffected: z
+      .boolean()
+      .default(false)
+      .describe('Meltdown-affected: without KPTI, userspace can read the kernel mapping speculatively'),
+    smap: z.boolean().describe('SMAP: enabled (x86): the kernel faults on user pages outside STAC/CLAC'),
+    smapStopsSpeculation: z
+      .boolean()
+      .describe(
+        'SMAP stops speculation: SMAP also blocks speculative kernel loads from USER=1 pages (not assumed for any CPU)',
+      ),
+    lass: z
+      .boolean()
+      .describe(
+        'LASS: present and enabled (x86): no user access to the upper half, no kernel data access to the lower half outside STAC/CLAC',
+      ),
+    directMapPageSize: z.enum(['2M', '1G']).describe('Direct-map page size: the largest page size the direct map uses'),
+    irqPerSecPerCpu: rate.describe('Host IRQs [IRQs/s per CPU]: host interrupts per second on each CPU'),
+    nmiPerSecPerCpu: rate.describe('Host NMIs [NMIs/s per CPU]: perf and watchdog NMIs per second on each CPU'),
+    costs: z
+      .object(costOverridesShape)
+      .strict()
+      .default({})
+      .describe('Costs: overrides of the default cost table, by key (cycles unless the entry says otherwise)'),
+  })
+  .strict();
+
+const exitMixSchema = z
+  .object({
+    instructionDecode: z
+      .enum(['given', 'vendor'])
+      .default('given')
+      .describe(
+        'Instruction decode: given means mmio.pagesPerEvent is everything an MMIO exit reads; vendor means it is the operand pages, and host.vendor adds the instruction fetch and guest page-table walk',
+      ),
+    fastMmioShare: share
+      .default(0)
+      .describe(
+        'Fast MMIO share [fraction]: share of MMIO exits on zero-length ioeventfds (fast MMIO bus: nothing read from guest memory)',
+      ),
+    pioStringShare: share
+      .default(1)
+      .describe(
+        'String PIO share [fraction]: share of port I/O exits that are string forms (INS/OUTS); the rest touch no guest memory',
+      ),
+    guestPagingLevels: z
+      .union([z.literal(4), z.literal(5)])
+      .default(4)
+      .describe('Guest paging levels: levels of the guest page tables KVM walks to fetch an instruction (5 with LA57)'),
+  })
+  .strict();
 
 export const scenarioSchema = z
   .object({
     format: z.literal('gmemlab/scenario@1').describe('Format: the scenario format and its version'),
     name: z.string().trim().min(1).max(200).describe('Name: shown in the history and in exports'),
     description: z.string().max(4000).default('').describe('Description: free text kept with the scenario'),
-    host: z
-      .object({
-        cpus: z
-          .number()
-          .int()
-          .min(1)
-          .max(8192)
-          .describe('Host CPUs [CPUs]: online host CPUs; a global shootdown reaches all of them'),
-        ghz: z.number().finite().min(0.1).max(10).describe('Clock [GHz]: converts cycles to time'),
-        pcid: z.boolean().describe('PCID: in use, so CR3 writes keep the TLB'),
-        smap: z.boolean().describe('SMAP: supervisor-mode access prevention enabled'),
-        smapStopsSpeculation: z
-          .boolean()
-          .describe('SMAP stops speculation: SMAP also blocks speculative kernel loads from USER=1 pages'),
-        lass: z.boolean().describe('LASS: linear address space separation present and enabled'),
-        directMapPageSize: z
-          .enum(['2M', '1G'])
-          .describe('Direct-map page size: the largest page size the direct map uses'),
-        irqPerSecPerCpu: rate.describe('Host IRQs [IRQs/s per CPU]: host interrupts per second on each CPU'),
-        nmiPerSecPerCpu: rate.describe('Host NMIs [NMIs/s per CPU]: perf and watchdog NMIs per second on each CPU'),
-        costs: z
-          .object(costOverridesShape)
-          .strict()
-          .default({})
-          .describe('Costs: overrides of the default cost table, by key (cycles unless the entry says otherwise)'),
-      })
-      .strict()
-      .describe('Host: the machine the VM runs on'),
+    host: hostSchema.describe('Host: the machine the VM runs on'),
     vm: z
       .object({
         vcpus: z.number().int().min(1).max(1024).describe('vCPUs [vCPUs]: virtual CPUs of the VM'),
@@ -73,12 +165,12 @@ export const scenarioSchema = z
         backingPageSize: z
           .enum(['4K', '2M', '1G'])
           .describe('Backing page size: the page size guest_memfd allocates guest memory in'),
-        nested: z.boolean().describe('Nested: the guest runs its own guests (nested TDP in use)'),
-        dirtyLogging: z.boolean().describe('Dirty logging: dirty-page logging is on (live migration)'),
-        postCopy: z.boolean().describe('Post-copy: the VM runs post-copy after a migration (demand paging)'),
+        nested: z.boolean().describe('Nested: the guest runs its own guests; nested TDP faults happen only when on'),
+        dirtyLogging: z.boolean().describe('Dirty logging: on, so dirty-logging faults and migration pre-copy happen'),
+        postCopy: z.boolean().describe('Post-copy: post-copy / demand paging on; its faults happen only when on'),
         placement: z
           .enum(['pinned', 'shared'])
-          .describe('Placement: pinned puts each vCPU on its own host CPU; shared lets vCPUs float over all CPUs'),
+          .describe('Placement: pinned puts each vCPU on its own host CPU; shared lets vCPUs time-share all CPUs'),
         userspaceExitsPerSecPerVcpu: rate.describe(
           'Exits to the VMM [exits/s per vCPU]: KVM_RUN returns to the VMM per second on each vCPU',
         ),
@@ -102,13 +194,30 @@ export const scenarioSchema = z
           .object(touchpointsShape)
           .strict()
           .describe('Touchpoints: who touches guest memory, how often and how much'),
+        exitMix: exitMixSchema
+          .prefault({})
+          .describe('Exit mix: what exits of each kind read (shares a trace cannot tell apart)'),
       })
       .strict()
       .describe('Workload: the rate and footprint of every touchpoint'),
     strategies: z
       .object({
         S0: z.object({ enabled }).strict(),
-        S1: z.object({ enabled }).strict(),
+        S1: z
+          .object({
+            enabled,
+            gup: z
+              .boolean()
+              .default(false)
+              .describe('Allow gup(): the seed thread variant, guest_memfd allows gup() (upstream refuses it)'),
+            flushOnZap: z
+              .boolean()
+              .default(true)
+              .describe(
+                'Flush on zap: flush the TLB after zapping each folio from the direct map (upstream since v8); off leaves stale entries',
+              ),
+          })
+          .strict(),
         S2: z
           .object({
             enabled,
@@ -124,9 +233,29 @@ export const scenarioSchema = z
               .min(0)
               .max(1e6)
               .describe('Flush after [us]: flush a partial batch after this long; 0 flushes only when full'),
+            flush: z
+              .enum(['immediate', 'deferred', 'none'])
+              .default('immediate')
+              .describe(
+                'Flush: immediate shoots down every CPU; deferred leaves a pending flush per CPU, done when it next schedules the task (XPFO); none does not flush',
+              ),
+            keepPfnCacheRestored: z
+              .boolean()
+              .default(true)
+              .describe(
+                'Keep pfn-cache restored: keep pfn-cache pages restored while the cache lives (the 2024 RFCs), instead of not serving them',
+              ),
           })
           .strict(),
-        S3: z.object({ enabled }).strict(),
+        S3: z
+          .object({
+            enabled,
+            remoteFlush: z
+              .enum(['none', 'batched', 'broadcast'])
+              .default('none')
+              .describe('Remote flush: invalidate the window on other CPUs never, in batches, or at every unmap'),
+          })
+          .strict(),
         S4: z
           .object({
             enabled,
@@ -134,9 +263,16 @@ export const scenarioSchema = z
           })
           .strict(),
         S5: z.object({ enabled }).strict(),
+        S6: z.object({ enabled }).strict().default({ enabled: false }).describe('real ASI (address-space isolation)'),
+        hugeFolioRemoval: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Huge-folio removal: remove guest memory from the direct map in backing-size folios (not upstream: order-0 only today)',
+          ),
         vmmAccess: z
           .enum(['syscall', 'selective-mmap'])
-          .describe('VMM access: how the VMM reaches guest memory when it has no mapping of it (S2-S5)'),
+          .describe('VMM access: how the VMM reaches guest memory when it has no mapping of it (S2-S6)'),
         selectiveMmapFraction: z
           .number()
           .finite()
@@ -178,7 +314,45 @@ export const scenarioSchema = z
       .strict()
       .describe('Simulation: how the run computes its figures'),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Pairs the hardware cannot have (docs/model.md, "Vendors").
+    if (s.host.vendor === 'arm64' && s.host.tlbInvalidation === 'ipi')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host', 'tlbInvalidation'],
+        message: 'arm64 invalidates kernel TLB entries with broadcast TLBI instructions: use "broadcast"',
+      });
+    if (s.host.vendor === 'arm64' && s.host.lass)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host', 'lass'],
+        message: 'LASS is an x86 feature: arm64 has PAN and E0PD',
+      });
+    if (s.host.vendor === 'arm64' && s.host.kpti)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host', 'kpti'],
+        message: 'model 2 treats KPTI as x86 (arm64 KPTI is not modelled): set false',
+      });
+    if (s.host.memoryGiB < s.vm.memoryGiB)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host', 'memoryGiB'],
+        message: `must be at least the VM's memory (${s.vm.memoryGiB} GiB)`,
+      });
+  });
+
+export const SCENARIO_FORMAT = 'gmemlab/scenario@1';
+
+/** The format named by a file from a newer gmemlab (gmemlab/scenario@N, N > 1), if that is what it is. */
+function newerFormat(input: unknown): string | undefined {
+  if (input === null || typeof input !== 'object' || !('format' in input)) return undefined;
+  const format = (input as { format: unknown }).format;
+  if (typeof format !== 'string') return undefined;
+  const match = /^gmemlab\/scenario@([0-9]{1,6})$/.exec(format);
+  return match !== null && Number(match[1]) > 1 ? format : undefined;
+}
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type TouchpointSpec = z.infer<typeof touchpointSchema>;
@@ -204,6 +378,17 @@ function formatIssue(issue: z.core.$ZodIssue): string {
 
 /** Every problem in the input, each with its dotted field path and a plain reason. Never throws. */
 export function validateScenario(input: unknown): ValidationResult<Scenario> {
+  const newer = newerFormat(input);
+  if (newer !== undefined)
+    return {
+      ok: false,
+      issues: [
+        {
+          path: 'format',
+          message: `${newer} was written by a newer gmemlab; this version reads ${SCENARIO_FORMAT}: upgrade gmemlab to read it`,
+        },
+      ],
+    };
   const parsed = scenarioSchema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issues: ValidationIssue[] = parsed.error.issues.map((i) => ({
