@@ -13,7 +13,7 @@ import {
   type CostEntry,
   type StrategyId,
 } from '../core/index.ts';
-import { describeSchema, type FieldNode } from './schemaFields.ts';
+import { describeSchema, labelFromKey, type FieldNode } from './schemaFields.ts';
 
 export interface StrategyLabel {
   id: string;
@@ -87,6 +87,10 @@ function relabel(node: FieldNode): FieldNode {
       node.label = c.label;
       node.unit = c.unit;
       node.help = c.note;
+    } else {
+      // A key an older model used: still read from old files, ignored by this model.
+      node.label = `${labelFromKey(node.key)} (retired, ignored)`;
+      node.help = 'A cost this model no longer uses: an override is read from old files and ignored.';
     }
   }
   for (const child of node.children ?? []) relabel(child);
