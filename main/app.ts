@@ -3,13 +3,15 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { EventMap, EventName } from '../common/contract/index.ts';
+import type { EventMap } from '../common/contract/index.ts';
 import { createHandlers, type Handlers } from './handlers/index.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';
 import { Store } from './store/store.ts';
 
-export type EventListener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
+/** The events the app itself emits (menu commands come from the Electron edge, not from here). */
+export type AppEventName = 'experimentProgress';
+export type EventListener = <E extends AppEventName>(event: E, payload: EventMap[E]) => void;
 
 export interface App {
   store: Store;

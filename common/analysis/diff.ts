@@ -11,10 +11,21 @@ export interface MetricDelta {
   /** 100 * (b - a) / |a|; null when a is missing or 0 (a % of nothing means nothing). */
   pct: number | null;
   /**
-   * Whether |b - a| exceeds the combined 95% half-width sqrt(ciA² + ciB²) (independent
-   * estimates). Exact results (ci 0) make any non-zero delta significant.
+   * Whether the change counts: |b - a| exceeds both the combined 95% half-width
+   * sqrt(ciA² + ciB²) (independent estimates) and RELATIVE_TOLERANCE of the larger magnitude,
+   * so float noise between two exact results (1e-13 apart) is not a change.
    */
   beyondCi: boolean;
+}
+
+/** Relative change below which two figures are the same (float noise of exact formulas). */
+export const RELATIVE_TOLERANCE = 1e-9;
+
+/** Whether b differs from a by more than both the combined CI and the relative tolerance. */
+export function isRealChange(a: Estimate, b: Estimate): boolean {
+  const delta = Math.abs(b.mean - a.mean);
+  const combined = Math.sqrt(a.ci95 * a.ci95 + b.ci95 * b.ci95);
+  return delta > combined && delta > RELATIVE_TOLERANCE * Math.max(Math.abs(a.mean), Math.abs(b.mean));
 }
 
 /** Deltas for the union of both runs' metric keys, sorted by key. */
@@ -26,8 +37,7 @@ export function diffMetrics(a: Record<string, Estimate>, b: Record<string, Estim
     if (ea === null || eb === null) return { key, a: ea, b: eb, abs: null, pct: null, beyondCi: false };
     const abs = eb.mean - ea.mean;
     const pct = ea.mean === 0 ? null : (100 * abs) / Math.abs(ea.mean);
-    const combined = Math.sqrt(ea.ci95 * ea.ci95 + eb.ci95 * eb.ci95);
-    return { key, a: ea, b: eb, abs, pct, beyondCi: Math.abs(abs) > combined };
+    return { key, a: ea, b: eb, abs, pct, beyondCi: isRealChange(ea, eb) };
   });
 }
 

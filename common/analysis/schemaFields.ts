@@ -12,7 +12,9 @@ export interface FieldNode {
   key: string;
   label: string;
   unit: string;
+  /** The schema's description as written; `help` is what the label and unit leave of it. */
   description: string;
+  help: string;
   kind: FieldKind;
   optional: boolean;
   defaultValue?: unknown;
@@ -100,27 +102,49 @@ function unwrap(s: z.ZodType): {
   return defaultValue === undefined ? { inner, optional, metas } : { inner, optional, defaultValue, metas };
 }
 
-/** A unit written at the end of a description: "Clock frequency [GHz]" or "(GHz)". */
-function unitFromText(text: string): string {
-  return /[[(]([^\])]{1,24})[\])]\s*$/.exec(text)?.[1] ?? '';
+/** Longest label shown as it is; a longer description is cut at a clause boundary for its label. */
+const MAX_LABEL = 48;
+
+/**
+ * Splits a schema description into what the form shows. The core writes descriptions as
+ * "Label [unit]: help" (common/core/scenario.ts); a description in another style still gives a
+ * readable label: the whole text when short, else its first clause, with the full text as help.
+ */
+export function splitDescription(text: string): { label: string; unit: string; help: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { label: '', unit: '', help: '' };
+  const colon = /^([^:]{1,60}?):\s+(.+)$/s.exec(trimmed);
+  const head = colon?.[1] ?? trimmed;
+  const help = colon?.[2] ?? '';
+  const unitMatch = /\s*\[([^\]]{1,40})\]/.exec(head);
+  const unit = unitMatch?.[1] ?? '';
+  let label = (unitMatch === null ? head : head.replace(unitMatch[0], '')).trim();
+  let rest = help;
+  if (label.length > MAX_LABEL) {
+    // No "Label: help" form: the first clause is the label, the whole text the help.
+    const clause = /^(.{8,64}?)(?:\s+\(|[,;:]\s|\s+-\s)/.exec(label)?.[1];
+    rest = trimmed;
+    label = clause ?? label;
+  }
+  // "vCPUs" and "SMAP" keep their case; "clock" becomes "Clock".
+  const first = label.split(/\s/, 1)[0] ?? '';
+  if (first === first.toLowerCase()) label = label.charAt(0).toUpperCase() + label.slice(1);
+  return { label, unit, help: rest };
 }
 
 export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNode {
   const { inner, optional, defaultValue, metas } = unwrap(schema);
   const meta = Object.assign({}, ...[...metas].reverse()) as ReturnType<typeof metaOf>;
   const description = meta.description ?? '';
-  const label =
-    meta.title ??
-    meta.label ??
-    (description !== '' && description.length <= 40
-      ? description.replace(/\s*[[(][^\])]*[\])]\s*$/, '')
-      : labelFromKey(key));
+  const said = splitDescription(description);
+  const label = meta.title ?? meta.label ?? (said.label !== '' ? said.label : labelFromKey(key));
   const node: FieldNode = {
     path,
     key,
     label,
-    unit: meta.unit ?? unitFromText(description),
+    unit: meta.unit ?? said.unit,
     description,
+    help: said.help,
     kind: 'json',
     optional,
     schema: inner,

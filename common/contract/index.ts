@@ -356,6 +356,15 @@ export const contract = {
       })
       .strict(),
   ),
+  /**
+   * The scenario in a text the user opened, pasted or dropped: a scenario file, or a mail that
+   * carries one (main/export reads it back); every problem named if it holds none.
+   */
+  readScenarioText: call<{ scenario: Scenario }>()(
+    z
+      .object({ text: z.string().min(1, 'the text is empty').max(5_000_000, 'is over 5 MB: not a scenario or a mail') })
+      .strict(),
+  ),
   /** A scenario from `perf kvm stat report` text: `base` (a scenario) with the report's exit rates. */
   importPerfReport: call<PerfImportSummary>()(
     z
@@ -386,8 +395,25 @@ export type CallInput<K extends CallName> = z.input<Contract[K]['input']>;
 export type ParsedInput<K extends CallName> = z.output<Contract[K]['input']>;
 export type CallOutput<K extends CallName> = Contract[K]['output'];
 
+/** Commands of the Electron window's application menu, carried to the renderer (main/electron/menu.ts). */
+export const MENU_COMMANDS = [
+  'run',
+  'cancel',
+  'search',
+  'results',
+  'history',
+  'compare',
+  'diff',
+  'toggle-scenario',
+  'save-scenario',
+  'open-text',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
 /** Events pushed from main to the renderer (IPC send, or Server-Sent Events in browser mode). */
 export interface EventMap {
+  /** A menu command; 'open-text' carries a file's text and name (Open scenario…, a recent scenario). */
+  menuCommand: { command: MenuCommand; text?: string; name?: string };
   /** fraction counts runs in progress too (a long simulation moves it before any run is done). */
   experimentProgress: {
     experimentId: number;
@@ -398,7 +424,7 @@ export interface EventMap {
   };
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: EventName[] = ['experimentProgress'];
+export const EVENT_NAMES: EventName[] = ['experimentProgress', 'menuCommand'];
 
 /** What every transport carries back: a value, or an error the renderer can show as it is. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };

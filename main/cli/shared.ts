@@ -6,6 +6,7 @@ import { METRIC_CATALOGUE, validateScenario, type Scenario } from '../../common/
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import { pointLabel } from '../../common/analysis/points.ts';
 import { formatValue } from '../../common/analysis/format.ts';
+import { describeIssue } from '../../common/analysis/scenarioFields.ts';
 import { unfoldScenarioText } from '../export/text.ts';
 
 export class UsageError extends Error {
@@ -82,7 +83,7 @@ export function readScenarioFile(path: string): Scenario {
   const checked = validateScenario(raw);
   if (!checked.ok) {
     throw new UsageError(
-      `${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+      `${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${describeIssue(i)}`).join('\n')}`,
     );
   }
   return checked.value;

@@ -129,6 +129,16 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
         throw err;
       }
     },
+    readScenarioText: async ({ text }) => {
+      const read = wb.readScenarioText(text);
+      if (!read.ok)
+        throw new ApiError({
+          code: 'invalid_input',
+          message: read.message,
+          issues: read.issues.map((i) => ({ path: i.path === '' ? 'text' : `text.${i.path}`, message: i.message })),
+        });
+      return { scenario: read.scenario };
+    },
     importPerfReport: async ({ text, durationSec, totalExitsPerSec, base }) => {
       const preset = PRESETS.find((p) => p.id === PERF_IMPORT_BASE_PRESET)!;
       try {

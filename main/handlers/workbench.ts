@@ -2,7 +2,16 @@
 // database (the store stays the only writer); the diffing itself is pure (common/analysis).
 import { diffCostTables, diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
 import { expandSweep, type SweepDefinition } from '../../common/core/sweep.ts';
-import { runPlan, setParameter, type CostEntry, type Scenario } from '../../common/core/index.ts';
+import {
+  runPlan,
+  setParameter,
+  validateScenario,
+  type CostEntry,
+  type Scenario,
+  type ValidationIssue,
+} from '../../common/core/index.ts';
+import { unfoldScenarioText } from '../export/text.ts';
+import { describeIssue } from '../../common/analysis/scenarioFields.ts';
 import type {
   RunDiff,
   RunInContext,
@@ -110,4 +119,31 @@ export async function diffScenarios(store: Store, idA: string, idB: string): Pro
   const a = await scenarioBody(store, idA);
   const b = await scenarioBody(store, idB);
   return { a: a.info, b: b.info, parameters: diffObjects(a.scenario, b.scenario) };
+}
+
+/**
+ * The scenario in a text a user opened, pasted or dropped: a scenario file as written, or a mail
+ * that carries one between scissors marks (read the way `gmemlab run MAIL` reads it). Paths of
+ * the problems are relative to the scenario.
+ */
+export function readScenarioText(
+  text: string,
+): { ok: true; scenario: Scenario } | { ok: false; message: string; issues: ValidationIssue[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(unfoldScenarioText(text));
+  } catch (err) {
+    const message = `the text holds no scenario: it is neither a scenario file (JSON) nor a mail with one between scissors marks (${(err as Error).message})`;
+    return { ok: false, message, issues: [{ path: '', message }] };
+  }
+  const checked = validateScenario(raw);
+  if (!checked.ok) {
+    const list = checked.issues.map(describeIssue);
+    return {
+      ok: false,
+      message: `the text is not a valid scenario: ${list.slice(0, 5).join('; ')}${list.length > 5 ? `; and ${list.length - 5} more` : ''}`,
+      issues: checked.issues,
+    };
+  }
+  return { ok: true, scenario: checked.value };
 }
