@@ -7,7 +7,7 @@
 // Plain TypeScript: no electron, no node: imports. Shared by main, preload and renderer.
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
-import { sweepSchema, type SweepDefinition } from '../core/sweep.ts';
+import { sweepSchema, type SweepDefinition } from '../core/index.ts';
 import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type {
   PerfImportResult,

@@ -21,7 +21,7 @@ import {
 } from '../../common/contract/index.ts';
 import { RunnerConflictError, type ExperimentRunner } from '../runner/experiments.ts';
 import { BundleError, StoreNotFoundError } from '../store/errors.ts';
-import { RunRequestError } from '../../common/core/sweep.ts';
+import { RunRequestError } from '../../common/core/index.ts';
 import type { Store } from '../store/store.ts';
 import * as wb from './workbench.ts';
 

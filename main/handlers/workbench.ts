@@ -1,7 +1,7 @@
 // Reads behind the workbench's compare and diff calls. Read-only queries on the store's
 // database (the store stays the only writer); the diffing itself is pure (common/analysis).
 import { diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
-import { expandSweep, type SweepDefinition } from '../../common/core/sweep.ts';
+import { expandSweep, type SweepDefinition } from '../../common/core/index.ts';
 import { runPlan, setParameter, type Scenario } from '../../common/core/index.ts';
 import type {
   RunDiff,

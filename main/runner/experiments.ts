@@ -26,7 +26,7 @@ import {
   type Shard,
   type SweepDefinition,
   type SweepPoint,
-} from '../../common/core/sweep.ts';
+} from '../../common/core/index.ts';
 
 export interface StartRequest {
   name?: string | undefined;

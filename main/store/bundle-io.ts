@@ -14,7 +14,7 @@ import { BundleError, StoreNotFoundError } from './errors.ts';
 import type { Database } from './schema.ts';
 import type { ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
-import { shardOf, sweepSchema, wholeName } from '../../common/core/sweep.ts';
+import { shardOf, sweepSchema, wholeName } from '../../common/core/index.ts';
 
 export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];

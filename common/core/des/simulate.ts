@@ -303,7 +303,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   }
 
   let events = 0;
-  let now = 0;
+  let now: number;
   let flushes = 0;
   let mappedNow = 0;
   let anyHeldSeconds = 0;

@@ -3,7 +3,7 @@ import { parameterTypeOf, parseSweepSpec, sweepValues } from '../../../common/an
 import { sweepableParameters } from '../../../common/analysis/schemaFields.ts';
 import { scenarioSchema, type Scenario } from '../../../common/core/index.ts';
 import type { SweepDefinition } from '../../../common/contract/index.ts';
-import { parseShard, type Shard } from '../../../common/core/sweep.ts';
+import { parseShard, type Shard } from '../../../common/core/index.ts';
 import { out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
 
 export const sweepCommand: Command = {
