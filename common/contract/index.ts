@@ -7,7 +7,7 @@
 // Plain TypeScript: no electron, no node: imports. Shared by main, preload and renderer.
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
-import { sweepSchema, type SweepDefinition } from '../core/index.ts';
+import { shardSchema, sweepSchema, type SweepDefinition } from '../core/index.ts';
 import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type {
   PerfImportResult,
@@ -22,7 +22,7 @@ import type {
   LatencyDistribution,
   Method,
 } from '../core/index.ts';
-import { STRATEGY_IDS } from '../core/index.ts';
+import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
 
 /** Declares a call: `call<Output>()(inputSchema)`. The output type is a phantom (types only). */
@@ -292,6 +292,8 @@ export const contract = {
         name: z.string().trim().min(1).max(200).optional(),
         scenario: scenarioSchema,
         sweep: sweepSchema.optional(),
+        /** Run only this shard of the sweep's points (`gmemlab sweep --shard I/N`). */
+        shard: shardSchema.optional(),
       })
       .strict(),
   ),
@@ -397,8 +399,8 @@ export const EVENT_NAMES: EventName[] = ['experimentProgress'];
 /** What every transport carries back: a value, or an error the renderer can show as it is. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
 
-export type ApiErrorCode =
-  'invalid_input' | 'forbidden' | 'unknown_call' | 'not_found' | 'conflict' | 'too_large' | 'internal';
+/** The codes of the one error vocabulary (common/core/errors.ts: GmemlabError carries one). */
+export type ApiErrorCode = ErrorCode;
 export interface ApiErrorBody {
   code: ApiErrorCode;
   message: string;

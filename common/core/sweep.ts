@@ -1,5 +1,6 @@
 // Sweep definitions and their expansion into scenario points (a cartesian product).
 import { z } from 'zod';
+import { GmemlabError } from './errors.ts';
 import { setParameter } from './params.ts';
 import { validateScenario, type Scenario } from './scenario.ts';
 
@@ -62,12 +63,10 @@ export interface SweepPoint {
 }
 
 /** A run or sweep that cannot start as asked: every problem, with the path of the field at fault. */
-export class RunRequestError extends Error {
-  override name = 'RunRequestError';
-  readonly issues: { path: string; message: string }[];
+export class RunRequestError extends GmemlabError {
+  declare readonly issues: { path: string; message: string }[];
   constructor(issues: { path: string; message: string }[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-    this.issues = issues;
+    super('invalid_input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
   }
 }
 
@@ -180,6 +179,12 @@ export interface Shard {
 }
 
 export const MAX_SHARDS = 10_000;
+
+/** A shard as a call's input (what parseShard makes of the CLI's `--shard I/N`). */
+export const shardSchema = z
+  .object({ index: z.number().int().min(1), count: z.number().int().min(1).max(MAX_SHARDS) })
+  .strict()
+  .refine((s) => s.index <= s.count, { message: 'must be from 1 to count', path: ['index'] });
 
 /** The name a shard's experiment gets: the sweep's, then "(shard I/N)"; `wholeName` undoes it once the shards are merged. */
 export function shardName(name: string, shard: Shard): string {

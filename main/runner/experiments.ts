@@ -3,6 +3,7 @@
 // from a simulation to the database, and it runs on the main thread: the one writer.
 import {
   checkSimulationSize,
+  ConflictError,
   runPlan,
   setParameter,
   SimulationTooLargeError,
@@ -39,10 +40,6 @@ export interface StartRequest {
 /** Runs that share one scenario point (one per strategy): one simulation job computes them all. */
 interface RunGroup extends SweepPoint {
   runs: { id: number; strategy: StrategyId }[];
-}
-
-export class RunnerConflictError extends Error {
-  override name = 'RunnerConflictError';
 }
 
 /** Progress events are at most this often (the last one always goes out): a 10,000-point sweep must not flood the window. */
@@ -118,7 +115,7 @@ export class ExperimentRunner {
    * (an imported experiment was never checked here): over them, nothing is changed.
    */
   async rerun(experimentId: number): Promise<{ experimentId: number; runsTotal: number }> {
-    if (this.active.has(experimentId)) throw new RunnerConflictError(`experiment ${experimentId} is still running`);
+    if (this.active.has(experimentId)) throw new ConflictError(`experiment ${experimentId} is still running`);
     const { groups, invalid, runsTotal } = await this.store.requeueUnfinished(experimentId, planRerun);
     for (const bad of invalid) await this.store.setRunsStatus(bad.ids, 'failed', bad.message);
     if (runsTotal > 0) this.launch(experimentId, groups, invalid.length);

@@ -10,9 +10,9 @@ import {
   type ImportSummary,
 } from '../../common/contract/bundle.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
-import { BundleError, StoreNotFoundError } from './errors.ts';
+import { BundleError } from './errors.ts';
 import type { Database } from './schema.ts';
-import type { ValidationIssue } from '../../common/core/index.ts';
+import { NotFoundError, type ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
 import { shardOf, sweepSchema, wholeName } from '../../common/core/index.ts';
 
@@ -21,7 +21,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
   const experiments = await db.selectFrom('experiments').selectAll().where('id', 'in', ids).orderBy('id').execute();
   const missing = ids.filter((id) => !experiments.some((e) => e.id === id));
   if (missing.length > 0)
-    throw new StoreNotFoundError(
+    throw new NotFoundError(
       `experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
     );
 
@@ -182,10 +182,17 @@ function checkShards(e: BundleExperiment, i: number): ValidationIssue[] {
   return issues;
 }
 
+/** How a refused bundle is named: in the message (`source`) and before its issue paths (`at`). */
+export interface BundleOrigin {
+  source?: string;
+  at?: string;
+}
+
 /** Validates an untrusted bundle completely; throws BundleError listing every problem. */
-export function parseBundle(raw: unknown): Bundle {
+export function parseBundle(raw: unknown, origin: BundleOrigin = {}): Bundle {
+  const refuse = (issues: ValidationIssue[]): BundleError => new BundleError(issues, origin.source, origin.at);
   if (raw !== null && typeof raw === 'object' && 'format' in raw && raw.format !== BUNDLE_FORMAT) {
-    throw new BundleError([
+    throw refuse([
       {
         path: 'format',
         message: `"${String(raw.format)}" is not a bundle format this gmemlab reads (it reads ${BUNDLE_FORMAT})`,
@@ -194,16 +201,20 @@ export function parseBundle(raw: unknown): Bundle {
   }
   const parsed = bundleSchema.safeParse(raw);
   if (!parsed.success)
-    throw new BundleError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+    throw refuse(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
   const issues = checkIntegrity(parsed.data);
-  if (issues.length > 0) throw new BundleError(issues);
+  if (issues.length > 0) throw refuse(issues);
   return parsed.data;
 }
 
 const UNFINISHED = new Set(['queued', 'running']);
 
-export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<ImportSummary> {
-  const bundle = parseBundle(raw);
+export async function importBundle(
+  db: Kysely<Database>,
+  raw: unknown,
+  origin: BundleOrigin = {},
+): Promise<ImportSummary> {
+  const bundle = parseBundle(raw, origin);
   return db.transaction().execute(async (trx) => {
     const summary: ImportSummary = {
       experimentsImported: 0,

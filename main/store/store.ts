@@ -1,17 +1,16 @@
 // The experiment store: the only code that writes the database. Callers hand it validated
 // scenarios and core results; it knows nothing of how they were computed.
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely, RawBuilder } from 'kysely';
+import type { Insertable, Kysely, RawBuilder, Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type {
-  CapabilityRow,
-  CostEntry,
-  Estimate,
-  LatencyDistribution,
-  Method,
-  Scenario,
-  StrategyId,
-  StrategyResult,
+import {
+  NotFoundError,
+  type CostEntry,
+  type Estimate,
+  type Method,
+  type Scenario,
+  type StrategyId,
+  type StrategyResult,
 } from '../../common/core/index.ts';
 import type {
   ExperimentDetail,
@@ -19,7 +18,7 @@ import type {
   ExperimentQuery,
   ExperimentStatus,
   ExperimentSummary,
-  RunDetail,
+  RunInContext,
   RunPage,
   RunQuery,
   RunSeries,
@@ -31,8 +30,7 @@ import type {
   SweepDefinition,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
-import { exportBundle, importBundle } from './bundle-io.ts';
-import { StoreNotFoundError } from './errors.ts';
+import { exportBundle, importBundle, type BundleOrigin } from './bundle-io.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
 import {
   experimentConditions,
@@ -44,6 +42,7 @@ import {
 } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, type OpenedDatabase } from './open.ts';
+import { loadRunChildren, runDetail, runFields } from './runs.ts';
 import type { Database } from './schema.ts';
 
 export interface PlannedRun {
@@ -122,12 +121,14 @@ interface RunRow {
 }
 
 export class Store {
-  readonly db: Kysely<Database>;
-  readonly opened: OpenedDatabase;
+  /** The one handle on the tables: only the store's own code queries them. */
+  readonly #db: Kysely<Database>;
+  /** The file as opened: the raw connection (pragmas, checkpoints, integrity checks) and the backup made before a migration. */
+  readonly opened: Omit<OpenedDatabase, 'db'>;
 
-  private constructor(opened: OpenedDatabase) {
+  private constructor({ db, ...opened }: OpenedDatabase) {
     this.opened = opened;
-    this.db = opened.db;
+    this.#db = db;
   }
 
   /** Opens (creating or migrating) the database and marks runs left executing by a crash. */
@@ -140,7 +141,7 @@ export class Store {
   async close(): Promise<void> {
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
     this.opened.sqlite.pragma('optimize');
-    await this.db.destroy();
+    await this.#db.destroy();
   }
 
   /**
@@ -148,7 +149,7 @@ export class Store {
    * an experiment whose process is still alive (another gmemlab on this database) are left alone.
    */
   async markInterrupted(): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       const unfinished = await trx
         .selectFrom('experiments')
         .select(['id', 'owner'])
@@ -185,13 +186,13 @@ export class Store {
 
   /** Like saveScenario, for callers that name a parent which must exist; says whether the revision is new. */
   async saveScenarioRevision(scenario: Scenario, parentId: string | null): Promise<{ id: string; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       if (
         parentId !== null &&
         (await trx.selectFrom('scenario_revisions').select('id').where('id', '=', parentId).executeTakeFirst()) ===
           undefined
       ) {
-        throw new StoreNotFoundError(`parent scenario revision ${parentId} does not exist`);
+        throw new NotFoundError(`parent scenario revision ${parentId} does not exist`);
       }
       const id = contentHash(scenario);
       const result = await trx
@@ -205,7 +206,7 @@ export class Store {
 
   async saveScenario(scenario: Scenario, parentId: string | null = null): Promise<string> {
     const id = contentHash(scenario);
-    await this.db
+    await this.#db
       .insertInto('scenario_revisions')
       .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
       .onConflict((oc) => oc.column('id').doNothing())
@@ -215,7 +216,7 @@ export class Store {
 
   /** Creates the experiment and all its runs (queued) in one transaction. */
   async createExperiment(spec: NewExperiment): Promise<{ experimentId: number; runIds: number[] }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       const scenarioId = contentHash(spec.scenario);
       await trx
         .insertInto('scenario_revisions')
@@ -273,7 +274,7 @@ export class Store {
 
   async setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<void> {
     const finished = status === 'running' || status === 'queued' ? null : now();
-    await this.db
+    await this.#db
       .updateTable('experiments')
       .set({ status, finished_at: finished })
       .where('id', '=', experimentId)
@@ -282,7 +283,11 @@ export class Store {
 
   async markRunsRunning(runIds: number[]): Promise<void> {
     if (runIds.length === 0) return;
-    await this.db.updateTable('runs').set({ status: 'running', started_at: now() }).where('id', 'in', runIds).execute();
+    await this.#db
+      .updateTable('runs')
+      .set({ status: 'running', started_at: now() })
+      .where('id', 'in', runIds)
+      .execute();
   }
 
   /**
@@ -292,7 +297,7 @@ export class Store {
    */
   async saveRunResults(finished: FinishedRun[]): Promise<void> {
     if (finished.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
+    await this.#db.transaction().execute(async (trx) => {
       const costTables = new Map(finished.map((f) => [contentHash(f.costTable), f.costTable]));
       await trx
         .insertInto('cost_tables')
@@ -336,12 +341,12 @@ export class Store {
 
   async setRunsStatus(runIds: number[], status: RunStatus, error: string | null = null): Promise<void> {
     if (runIds.length === 0) return;
-    await this.db.updateTable('runs').set({ status, error, finished_at: now() }).where('id', 'in', runIds).execute();
+    await this.#db.updateTable('runs').set({ status, error, finished_at: now() }).where('id', 'in', runIds).execute();
   }
 
   /** Marks the experiment's runs that have not finished as cancelled. */
   async cancelUnfinishedRuns(experimentId: number): Promise<void> {
-    await this.db
+    await this.#db
       .updateTable('runs')
       .set({ status: 'cancelled', finished_at: now() })
       .where('experiment_id', '=', experimentId)
@@ -362,7 +367,7 @@ export class Store {
       );
     }
     const where = whereClause(conditions);
-    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.db);
+    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.#db);
     const rows = await this.summaryRows(
       sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`,
     );
@@ -376,7 +381,7 @@ export class Store {
         (select count(*) from runs where runs.experiment_id = e.id and runs.status = 'done') as runs_done,
         (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
       from experiments e join scenario_revisions s on s.id = e.scenario_id
-      ${tail}`.execute(this.db);
+      ${tail}`.execute(this.#db);
     return result.rows;
   }
 
@@ -411,7 +416,7 @@ export class Store {
     const total = await sql<{
       total: number;
     }>`select count(*) as total from runs r join experiments e on e.id = r.experiment_id ${join} ${where}`.execute(
-      this.db,
+      this.#db,
     );
     const sortKey = query.sort?.by === 'metric' ? (query.sort.key ?? '') : null;
     const sortJoin = sortKey === null ? sql`` : sql`left join metrics sm on sm.run_id = r.id and sm.key = ${sortKey}`;
@@ -419,7 +424,7 @@ export class Store {
       select r.id, r.experiment_id, e.name as experiment_name, r.scenario_id, r.strategy, r.point, r.status,
         r.started_at, r.finished_at, r.model_version, r.error
       from runs r join experiments e on e.id = r.experiment_id ${join} ${sortJoin}
-      ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.db);
+      ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.#db);
     const keys = [
       ...new Set([
         ...(query.include ?? []),
@@ -431,7 +436,12 @@ export class Store {
     const metricRows =
       keys.length === 0 || ids.length === 0
         ? []
-        : await this.db.selectFrom('metrics').selectAll().where('run_id', 'in', ids).where('key', 'in', keys).execute();
+        : await this.#db
+            .selectFrom('metrics')
+            .selectAll()
+            .where('run_id', 'in', ids)
+            .where('key', 'in', keys)
+            .execute();
     const items: RunSummary[] = rows.rows.map((r) => {
       const metrics: Record<string, Estimate> = {};
       for (const m of metricRows) if (m.run_id === r.id) metrics[m.key] = { mean: m.mean, ci95: m.ci95, n: m.n };
@@ -440,13 +450,7 @@ export class Store {
         experimentId: r.experiment_id,
         experimentName: r.experiment_name,
         scenarioId: r.scenario_id,
-        strategy: r.strategy,
-        point: JSON.parse(r.point) as RunSummary['point'],
-        status: r.status,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        modelVersion: r.model_version,
-        error: r.error,
+        ...runFields(r),
         metrics,
       };
     });
@@ -456,7 +460,7 @@ export class Store {
   /** Replaces the experiment's tags (trimmed, deduplicated, sorted); returns them. */
   async setTags(experimentId: number, tags: string[]): Promise<string[]> {
     const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
-    await this.db.transaction().execute(async (trx) => {
+    await this.#db.transaction().execute(async (trx) => {
       await this.requireExperiment(trx, experimentId);
       await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
       if (clean.length > 0)
@@ -469,18 +473,18 @@ export class Store {
   }
 
   async setNote(experimentId: number, note: string): Promise<string> {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('experiments')
       .set({ note })
       .where('id', '=', experimentId)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
+    if (Number(result.numUpdatedRows) === 0) throw new NotFoundError(`experiment ${experimentId} does not exist`);
     return note;
   }
 
   /** Deletes the experiment with its runs, metrics, distributions and tags (one transaction, by cascade). Scenario revisions stay: they are history. */
   async deleteExperiment(experimentId: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       const runIds = trx.selectFrom('runs').select('id').where('experiment_id', '=', experimentId);
       // Explicit rather than relying on foreign_keys being on for every connection.
       await trx.deleteFrom('metrics').where('run_id', 'in', runIds).execute();
@@ -499,7 +503,7 @@ export class Store {
    * throws, nothing is changed.
    */
   async requeueUnfinished<T>(experimentId: number, plan: (scenario: Scenario, runs: UnfinishedRun[]) => T): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       await this.requireExperiment(trx, experimentId);
       const experiment = await trx
         .selectFrom('experiments as e')
@@ -547,7 +551,7 @@ export class Store {
     limit: number;
     name?: string | undefined;
   }): Promise<ScenarioRevisionPage> {
-    let base = this.db.selectFrom('scenario_revisions as s');
+    let base = this.#db.selectFrom('scenario_revisions as s');
     if (query.name !== undefined && query.name.trim() !== '') {
       const like = `%${query.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       base = base.where(sql<boolean>`s.name like ${like} escape '\\'`);
@@ -580,7 +584,7 @@ export class Store {
   }
 
   async getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('scenario_revisions as s')
       .selectAll('s')
       .select((eb) =>
@@ -604,23 +608,23 @@ export class Store {
   }
 
   async exportBundle(experimentIds: number[]): Promise<Bundle> {
-    return exportBundle(this.db, experimentIds);
+    return exportBundle(this.#db, experimentIds);
   }
 
   /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
-  async importBundle(raw: unknown): Promise<ImportSummary> {
-    return importBundle(this.db, raw);
+  async importBundle(raw: unknown, origin: BundleOrigin = {}): Promise<ImportSummary> {
+    return importBundle(this.#db, raw, origin);
   }
 
   private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {
     const row = await trx.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst();
-    if (row === undefined) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
+    if (row === undefined) throw new NotFoundError(`experiment ${experimentId} does not exist`);
   }
 
   private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
     const map = new Map<number, string[]>();
     if (experimentIds.length === 0) return map;
-    const rows = await this.db
+    const rows = await this.#db
       .selectFrom('tags')
       .select(['experiment_id', 'tag'])
       .where('experiment_id', 'in', experimentIds)
@@ -633,83 +637,85 @@ export class Store {
   async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
     const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
     if (summary === undefined) return undefined;
-    const scenarioRow = await this.db
-      .selectFrom('scenario_revisions')
-      .select('body')
-      .where('id', '=', summary.scenarioId)
+    const experiment = await this.#db
+      .selectFrom('experiments as e')
+      .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
+      .select(['e.sweep', 'e.shards', 's.body'])
+      .where('e.id', '=', experimentId)
       .executeTakeFirstOrThrow();
-    const runs = await this.db
+    const rows = await this.#db
       .selectFrom('runs')
       .selectAll()
       .where('experiment_id', '=', experimentId)
       .orderBy('id')
       .execute();
-    // By experiment, not by a list of run ids: a 10,000-point sweep has more runs than SQLite
-    // takes bound parameters. Grouped by run in one pass (a sweep's metrics are ~10^5 rows).
-    const ofExperiment = sql<boolean>`run_id in (select id from runs where experiment_id = ${experimentId})`;
-    const byRun = <T extends { run_id: number }>(rows: T[]): Map<number, T[]> => {
-      const map = new Map<number, T[]>();
-      for (const row of rows) {
-        const list = map.get(row.run_id);
-        if (list === undefined) map.set(row.run_id, [row]);
-        else list.push(row);
-      }
-      return map;
-    };
-    const metrics = byRun(await this.db.selectFrom('metrics').selectAll().where(ofExperiment).execute());
-    const distributions = byRun(await this.db.selectFrom('distributions').selectAll().where(ofExperiment).execute());
-    const series = byRun(await this.db.selectFrom('series').selectAll().where(ofExperiment).execute());
-    const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
+    const children = await loadRunChildren(this.#db, { experimentIds: [experimentId] });
+    const costTableId = rows.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
     const costTable =
       costTableId === null
         ? null
         : (JSON.parse(
             (
-              await this.db
+              await this.#db
                 .selectFrom('cost_tables')
                 .select('body')
                 .where('id', '=', costTableId)
                 .executeTakeFirstOrThrow()
             ).body,
           ) as CostEntry[]);
-    const runDetails: RunDetail[] = runs.map((r) => {
-      const m: Record<string, Estimate> = {};
-      for (const row of metrics.get(r.id) ?? []) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
-      const d: Record<string, LatencyDistribution> = {};
-      for (const row of distributions.get(r.id) ?? []) d[row.key] = JSON.parse(row.body) as LatencyDistribution;
-      const sr: Record<string, RunSeries> = {};
-      for (const row of series.get(r.id) ?? []) sr[row.key] = JSON.parse(row.body) as RunSeries;
-      return {
-        id: r.id,
-        strategy: r.strategy as StrategyId,
-        point: JSON.parse(r.point) as RunDetail['point'],
-        seeds: JSON.parse(r.seeds) as number[],
-        status: r.status as RunStatus,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        modelVersion: r.model_version,
-        error: r.error,
-        params: JSON.parse(r.params) as Record<string, unknown>,
-        capability: r.capability === null ? null : (JSON.parse(r.capability) as CapabilityRow),
-        metrics: m,
-        distributions: d,
-        series: sr,
-      };
-    });
-    const row = await this.db
-      .selectFrom('experiments')
-      .select(['sweep', 'shards'])
-      .where('id', '=', experimentId)
-      .executeTakeFirstOrThrow();
-    const sweep = row.sweep === null ? null : (JSON.parse(row.sweep) as SweepDefinition);
-    const shards = row.shards === null ? null : (JSON.parse(row.shards) as ShardSet);
     return {
       ...summary,
-      scenario: JSON.parse(scenarioRow.body) as Scenario,
-      sweep,
-      shards,
+      scenario: JSON.parse(experiment.body) as Scenario,
+      sweep: experiment.sweep === null ? null : (JSON.parse(experiment.sweep) as SweepDefinition),
+      shards: experiment.shards === null ? null : (JSON.parse(experiment.shards) as ShardSet),
       costTable,
-      runs: runDetails,
+      runs: rows.map((r) => runDetail(r, children)),
     };
+  }
+
+  /**
+   * The runs asked for, in the order asked, each with its experiment's name and scenario; only
+   * these runs are read. Throws NotFoundError naming the ids that do not exist.
+   */
+  async getRuns(runIds: number[]): Promise<RunInContext[]> {
+    const ids = [...new Set(runIds)];
+    const rows: (Selectable<Database['runs']> & {
+      experiment_name: string;
+      experiment_created_at: string;
+      experiment_scenario_id: string;
+      scenario_name: string;
+    })[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      rows.push(
+        ...(await this.#db
+          .selectFrom('runs as r')
+          .innerJoin('experiments as e', 'e.id', 'r.experiment_id')
+          .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
+          .selectAll('r')
+          .select([
+            'e.name as experiment_name',
+            'e.created_at as experiment_created_at',
+            'e.scenario_id as experiment_scenario_id',
+            's.name as scenario_name',
+          ])
+          .where('r.id', 'in', ids.slice(i, i + 500))
+          .execute()),
+      );
+    }
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length > 0) throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
+    const children = await loadRunChildren(this.#db, { runIds: ids });
+    return runIds.map((id) => {
+      const r = byId.get(id)!;
+      return {
+        ...runDetail(r, children),
+        experimentId: r.experiment_id,
+        experimentName: r.experiment_name,
+        experimentCreatedAt: r.experiment_created_at,
+        scenarioId: r.experiment_scenario_id,
+        scenarioName: r.scenario_name,
+      };
+    });
   }
 }

@@ -1,7 +1,6 @@
 // The workbench's shared state: one object the views read and change (Svelte 5 runes).
-import type { MetricInfo, Preset } from '../../../common/core/index.ts';
+import { GmemlabError, type MetricInfo, type Preset } from '../../../common/core/index.ts';
 import type { ExperimentDetail, ExperimentStatus } from '../../../common/contract/index.ts';
-import { ApiError } from './api.ts';
 
 export type View = 'results' | 'history' | 'compare' | 'diff';
 
@@ -33,7 +32,7 @@ export const app = $state({
 });
 
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) {
+  if (err instanceof GmemlabError) {
     if (err.code === 'unknown_call') return `${err.message} (this feature arrives with a newer gmemlab main)`;
     return err.message;
   }
