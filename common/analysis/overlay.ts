@@ -1,6 +1,6 @@
 // Assembles compare overlays: runs from any experiments, one series per (experiment, strategy)
 // against a swept parameter, or one series per experiment across strategies.
-import type { Estimate } from '../core/index.ts';
+import type { Estimate, Point } from '../core/index.ts';
 
 export interface OverlayRun {
   id: number;
@@ -8,7 +8,7 @@ export interface OverlayRun {
   experimentName: string;
   strategy: string;
   modelVersion: string | null;
-  point: Record<string, number | string | boolean>;
+  point: Point;
   metrics: Record<string, Estimate>;
 }
 

@@ -7,7 +7,7 @@
 // Plain TypeScript: no electron, no node: imports. Shared by main, preload and renderer.
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
-import { shardSchema, sweepSchema, type SweepDefinition } from '../core/index.ts';
+import { dottedPathSchema, shardSchema, sweepSchema, type Point, type SweepDefinition } from '../core/index.ts';
 import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type {
   PerfImportResult,
@@ -33,7 +33,9 @@ function call<O>() {
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const empty = z.object({}).strict();
 
-export type ExperimentStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+/** What an experiment (and each of its runs) is doing or did: the one list. */
+export const EXPERIMENT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 export type RunStatus = ExperimentStatus;
 
 export interface ExperimentSummary {
@@ -57,7 +59,7 @@ export interface RunDetail {
   id: number;
   strategy: StrategyId;
   /** Values of the swept parameters at this run's point, by dotted path ({} for a single run). */
-  point: Record<string, number | string | boolean>;
+  point: Point;
   seeds: number[];
   status: RunStatus;
   startedAt: string | null;
@@ -93,10 +95,7 @@ export interface ExperimentPage {
 }
 
 // ---- History queries (store) ----
-const dottedPath = z
-  .string()
-  .max(200)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus');
+const dottedPath = dottedPathSchema;
 const finite = z.number().finite();
 const isoDate = z
   .string()
@@ -104,7 +103,6 @@ const isoDate = z
     /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/,
     'must be a date like 2026-05-13 or an ISO timestamp like 2026-05-13T09:30:00Z',
   );
-export const EXPERIMENT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 const tag = z
   .string()
   .trim()
@@ -188,7 +186,7 @@ export interface RunSummary {
   experimentName: string;
   scenarioId: string;
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
   status: RunStatus;
   startedAt: string | null;
   finishedAt: string | null;

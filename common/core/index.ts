@@ -39,6 +39,7 @@ export { scenarioSchema, validateScenario, type Scenario, type TouchpointSpec } 
 export { STRATEGY_NAMES, capabilityOf, enabledStrategies } from './strategies.ts';
 export { TOUCHPOINTS, TOUCHPOINT_IDS, type TouchpointId } from './touchpoints.ts';
 export { MODEL_VERSION } from './version.ts';
+export { DOTTED_PATH, dottedPathProblem, dottedPathSchema, isPrototypeKey } from './paths.ts';
 export { ConflictError, ERROR_CODES, GmemlabError, NotFoundError, type ErrorCode } from './errors.ts';
 export {
   checkSimulationSize,

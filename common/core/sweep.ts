@@ -2,9 +2,19 @@
 import { z } from 'zod';
 import { GmemlabError } from './errors.ts';
 import { setParameter } from './params.ts';
+import { dottedPathProblem, dottedPathSchema } from './paths.ts';
 import { validateScenario, type Scenario } from './scenario.ts';
 
 export type ParameterValue = number | string | boolean;
+/** The swept parameters' values at one point of a sweep, by dotted path ({} for a single run). */
+export type Point = Record<string, ParameterValue>;
+
+/** The scenario a point of a sweep computes: `base` with the point's values set (not validated). */
+export function applyPoint(base: Scenario, point: Point): Scenario {
+  let scenario = base;
+  for (const [path, value] of Object.entries(point)) scenario = setParameter(scenario, path, value);
+  return scenario;
+}
 
 /** Most points one sweep may have: keeps a hostile or mistyped sweep from running for days. */
 export const MAX_SWEEP_POINTS = 10_000;
@@ -21,23 +31,13 @@ export const MAX_SIMULATIONS = 50_000;
  */
 export const MAX_EVENTS_PER_EXPERIMENT = 20_000_000_000;
 
-/** Path segments that would reach Object.prototype (or a function on it) instead of scenario data. */
-const isPrototypeKey = (segment: string): boolean => segment in Object.prototype || segment === 'prototype';
-
 export const sweepSchema = z
   .object({
     parameters: z
       .array(
         z
           .object({
-            path: z
-              .string()
-              .max(200)
-              .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus')
-              .refine(
-                (path) => !path.split('.').some(isPrototypeKey),
-                'must name scenario fields, not __proto__, constructor or other built-in keys',
-              ),
+            path: dottedPathSchema,
             values: z
               .array(z.union([z.number().finite(), z.string().max(100), z.boolean()]))
               .min(1)
@@ -51,14 +51,8 @@ export const sweepSchema = z
   .strict();
 export type SweepDefinition = z.infer<typeof sweepSchema>;
 
-function isPrototypeKeyPath(path: string): string | undefined {
-  return path.split('.').some(isPrototypeKey)
-    ? `${path}: must name scenario fields, not __proto__, constructor or other built-in keys`
-    : undefined;
-}
-
 export interface SweepPoint {
-  point: Record<string, ParameterValue>;
+  point: Point;
   scenario: Scenario;
 }
 
@@ -128,7 +122,8 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
   if (sweep === undefined) return [{ point: {}, scenario: base }];
   const total = sweepPointCount(sweep);
   for (const [pi, parameter] of sweep.parameters.entries()) {
-    const problem = isPrototypeKeyPath(parameter.path) ?? checkPathOwned(base, parameter.path);
+    const invalid = dottedPathProblem(parameter.path);
+    const problem = invalid === undefined ? checkPathOwned(base, parameter.path) : `${parameter.path}: ${invalid}`;
     if (problem !== undefined) throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: problem }]);
   }
   if (total > MAX_SWEEP_POINTS) {
@@ -209,7 +204,7 @@ export function parseShard(text: string): Shard | { error: string } {
  * Which shard (1..count) a sweep point belongs to: its index in expandSweep's order (the first
  * parameter varies slowest), modulo count. Every machine computes the same split.
  */
-export function shardOf(sweep: SweepDefinition, point: Record<string, ParameterValue>, count: number): number {
+export function shardOf(sweep: SweepDefinition, point: Point, count: number): number {
   let index = 0;
   for (const parameter of sweep.parameters) {
     const position = parameter.values.findIndex((v) => v === point[parameter.path]);

@@ -2,10 +2,10 @@
 // (common/analysis).
 import { diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
 import {
+  applyPoint,
   expandSweep,
   NotFoundError,
   runPlan,
-  setParameter,
   type Scenario,
   type SweepDefinition,
 } from '../../common/core/index.ts';
@@ -38,19 +38,13 @@ async function revision(store: Store, id: string): Promise<{ info: ScenarioRevis
   };
 }
 
-/** The scenario a run actually computed: its experiment's scenario with the sweep point applied. */
-function effectiveScenario(base: Scenario, point: Record<string, unknown>): Scenario {
-  let s = base;
-  for (const [path, value] of Object.entries(point)) s = setParameter(s, path, value);
-  return s;
-}
-
 export async function diffRuns(store: Store, runIdA: number, runIdB: number): Promise<RunDiff> {
   const [a, b] = (await store.getRuns([runIdA, runIdB])) as [RunInContext, RunInContext];
   const sa = await revision(store, a.scenarioId);
   const sb = await revision(store, b.scenarioId);
   const side = (r: RunInContext, s: Scenario) => ({
-    scenario: effectiveScenario(s, r.point),
+    // The scenario the run actually computed: its experiment's, with the sweep point applied.
+    scenario: applyPoint(s, r.point),
     strategy: r.strategy,
     params: r.params,
     modelVersion: r.modelVersion,

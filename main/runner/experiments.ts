@@ -5,7 +5,6 @@ import {
   checkSimulationSize,
   ConflictError,
   runPlan,
-  setParameter,
   SimulationTooLargeError,
   validateScenario,
   type Scenario,
@@ -17,6 +16,7 @@ import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/sto
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { ResultWriter } from './result-writer.ts';
 import {
+  applyPoint,
   checkEventBudget,
   checkRunBudget,
   expandSweep,
@@ -87,7 +87,12 @@ export class ExperimentRunner {
       ]);
     if (shard !== undefined) checkRunBudget(points.length, plan.strategies.length, plan.seeds.length);
     // Refused before anything is recorded: a simulation over the event cap, at any point.
-    if (plan.method === 'des') checkEventBudget(simulatedEvents(points), points.length);
+    const events = plan.method === 'des' ? simulatedEvents(points) : undefined;
+    if (events !== undefined)
+      checkEventBudget(
+        events.reduce((a, b) => a + b, 0),
+        points.length,
+      );
     const runs: PlannedRun[] = points.flatMap((p) =>
       plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })),
     );
@@ -105,7 +110,14 @@ export class ExperimentRunner {
       point: p.point,
       runs: plan.strategies.map((strategy, si) => ({ id: runIds[pi * plan.strategies.length + si]!, strategy })),
     }));
-    this.launch(experimentId, plan.method === 'des' ? largestFirst(groups) : groups);
+    if (events === undefined) this.launch(experimentId, groups);
+    else {
+      const eventsOf = new Map(groups.map((g, i) => [g, events[i]!]));
+      this.launch(
+        experimentId,
+        largestFirst(groups, (g) => eventsOf.get(g)!),
+      );
+    }
     return { experimentId, runsTotal: runIds.length };
   }
 
@@ -227,8 +239,11 @@ export class ExperimentRunner {
  * Simulations handed to the pool longest first (by their estimated events): a sweep whose last
  * job is its longest keeps one worker busy while the others idle. Run ids keep the sweep's order.
  */
-export function largestFirst<T extends { scenario: Scenario }>(jobs: T[]): T[] {
-  const events = new Map(jobs.map((j) => [j, checkSimulationSize(j.scenario)]));
+export function largestFirst<T extends { scenario: Scenario }>(
+  jobs: T[],
+  eventsOf: (job: T) => number = (job) => checkSimulationSize(job.scenario),
+): T[] {
+  const events = new Map(jobs.map((j) => [j, eventsOf(j)]));
   return [...jobs].sort((a, b) => events.get(b)! - events.get(a)!);
 }
 
@@ -246,9 +261,7 @@ function planRerun(
     const key = pointKey(run.point);
     let group = byPoint.get(key);
     if (group === undefined) {
-      let candidate: Scenario = scenario;
-      for (const [path, value] of Object.entries(run.point)) candidate = setParameter(candidate, path, value);
-      const checked = validateScenario(candidate);
+      const checked = validateScenario(applyPoint(scenario, run.point));
       if (!checked.ok) {
         invalid.push({
           ids: [run.id],
@@ -268,16 +281,20 @@ function planRerun(
     groups.reduce((most, g) => Math.max(most, g.runs.length), 0),
     plan.seeds.length,
   );
-  if (plan.method === 'des') checkEventBudget(simulatedEvents(groups), groups.length);
+  if (plan.method === 'des')
+    checkEventBudget(
+      simulatedEvents(groups).reduce((a, b) => a + b, 0),
+      groups.length,
+    );
   return { groups, invalid, runsTotal: runs.length };
 }
 
-/** The events the points' simulations will take (all strategies and seeds); a point over the per-run cap is refused by name. */
-function simulatedEvents(points: SweepPoint[]): number {
-  let events = 0;
+/** The events each point's simulation will take (all strategies and seeds); a point over the per-run cap is refused by name. */
+function simulatedEvents(points: SweepPoint[]): number[] {
+  const events: number[] = [];
   for (const p of points) {
     try {
-      events += checkSimulationSize(p.scenario);
+      events.push(checkSimulationSize(p.scenario));
     } catch (err) {
       if (!(err instanceof SimulationTooLargeError)) throw err;
       const where = Object.keys(p.point).length === 0 ? '' : ` (at ${pointLabel(p.point)})`;

@@ -7,10 +7,13 @@ import {
   bundleSchema,
   type Bundle,
   type BundleExperiment,
+  type BundleRun,
   type ImportSummary,
 } from '../../common/contract/bundle.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { BundleError } from './errors.ts';
+import { insertRevision } from './revisions.ts';
+import { loadRunChildren, runDetail } from './runs.ts';
 import type { Database } from './schema.ts';
 import { NotFoundError, type ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
@@ -26,26 +29,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     );
 
   const runs = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
-  const runIds = runs.map((r) => r.id);
-  const metrics = new Map<number, Record<string, { mean: number; ci95: number; n: number }>>();
-  const distributions = new Map<number, Record<string, { bucketUpperUs: number[]; counts: number[] }>>();
-  const series = new Map<number, Record<string, { x: number[]; y: number[] }>>();
-  // Chunked: SQLite limits the number of bound parameters per statement.
-  for (let i = 0; i < runIds.length; i += 500) {
-    const chunk = runIds.slice(i, i + 500);
-    for (const m of await db.selectFrom('metrics').selectAll().where('run_id', 'in', chunk).execute()) {
-      metrics.set(m.run_id, { ...metrics.get(m.run_id), [m.key]: { mean: m.mean, ci95: m.ci95, n: m.n } });
-    }
-    for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
-      distributions.set(d.run_id, {
-        ...distributions.get(d.run_id),
-        [d.key]: JSON.parse(d.body) as { bucketUpperUs: number[]; counts: number[] },
-      });
-    }
-    for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', chunk).execute()) {
-      series.set(s.run_id, { ...series.get(s.run_id), [s.key]: JSON.parse(s.body) as { x: number[]; y: number[] } });
-    }
-  }
+  const children = await loadRunChildren(db, { experimentIds: ids });
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
 
   // Every scenario used, with its ancestors, so parent links resolve in the receiving database.
@@ -94,22 +78,15 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
       tags: tags.filter((t) => t.experiment_id === e.id).map((t) => t.tag),
       runs: runs
         .filter((r) => r.experiment_id === e.id)
-        .map((r) => ({
-          strategy: r.strategy as BundleExperiment['runs'][number]['strategy'],
-          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
-          seeds: JSON.parse(r.seeds) as number[],
-          status: r.status as BundleExperiment['status'],
-          startedAt: r.started_at,
-          finishedAt: r.finished_at,
-          modelVersion: r.model_version,
-          costTableId: r.cost_table_id,
-          params: JSON.parse(r.params) as Record<string, unknown>,
-          capability: r.capability === null ? null : (JSON.parse(r.capability) as Record<string, unknown>),
-          error: r.error,
-          metrics: metrics.get(r.id) ?? {},
-          distributions: distributions.get(r.id) ?? {},
-          series: series.get(r.id) ?? {},
-        })),
+        .map((r): BundleRun => {
+          const { id: _id, series, capability, ...run } = runDetail(r, children);
+          return {
+            ...run,
+            costTableId: r.cost_table_id,
+            capability: capability as Record<string, unknown> | null,
+            series: series ?? {},
+          };
+        }),
     })),
   };
 }
@@ -233,12 +210,14 @@ export async function importBundle(
       trail.add(id);
       if (s.parentId !== null) await insertScenario(s.parentId, trail);
       inserted.add(id);
-      const r = await trx
-        .insertInto('scenario_revisions')
-        .values({ id: s.id, name: s.name, parent_id: s.parentId, body: canonicalJson(s.body), created_at: s.createdAt })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      summary.scenariosImported += Number(r.numInsertedOrUpdatedRows ?? 0n);
+      // s.id is the content hash of s.body (checkIntegrity), the id insertRevision gives it.
+      const { created } = await insertRevision(trx, {
+        body: s.body,
+        name: s.name,
+        parentId: s.parentId,
+        createdAt: s.createdAt,
+      });
+      if (created) summary.scenariosImported++;
     };
     for (const s of bundle.scenarios) await insertScenario(s.id, new Set());
     for (const c of bundle.costTables) {

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import {
   NotFoundError,
   type CostEntry,
+  type Point,
   type Estimate,
   type Method,
   type Scenario,
@@ -42,12 +43,13 @@ import {
 } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
 import { openDatabase, type OpenedDatabase } from './open.ts';
+import { insertRevision } from './revisions.ts';
 import { loadRunChildren, runDetail, runFields } from './runs.ts';
 import type { Database } from './schema.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
   seeds: number[];
 }
 
@@ -67,7 +69,7 @@ export interface NewExperiment {
 export interface UnfinishedRun {
   id: number;
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
 }
 
 export interface FinishedRun {
@@ -194,41 +196,22 @@ export class Store {
       ) {
         throw new NotFoundError(`parent scenario revision ${parentId} does not exist`);
       }
-      const id = contentHash(scenario);
-      const result = await trx
-        .insertInto('scenario_revisions')
-        .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+      return insertRevision(trx, { body: scenario, name: scenario.name, parentId });
     });
   }
 
   async saveScenario(scenario: Scenario, parentId: string | null = null): Promise<string> {
-    const id = contentHash(scenario);
-    await this.#db
-      .insertInto('scenario_revisions')
-      .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    return id;
+    return (await insertRevision(this.#db, { body: scenario, name: scenario.name, parentId })).id;
   }
 
   /** Creates the experiment and all its runs (queued) in one transaction. */
   async createExperiment(spec: NewExperiment): Promise<{ experimentId: number; runIds: number[] }> {
     return this.#db.transaction().execute(async (trx) => {
-      const scenarioId = contentHash(spec.scenario);
-      await trx
-        .insertInto('scenario_revisions')
-        .values({
-          id: scenarioId,
-          name: spec.scenario.name,
-          parent_id: spec.parentScenarioId ?? null,
-          body: canonicalJson(spec.scenario),
-          created_at: now(),
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
+      const { id: scenarioId } = await insertRevision(trx, {
+        body: spec.scenario,
+        name: spec.scenario.name,
+        parentId: spec.parentScenarioId ?? null,
+      });
       const experiment = await trx
         .insertInto('experiments')
         .values({
@@ -523,7 +506,7 @@ export class Store {
         runs.map((r) => ({
           id: r.id,
           strategy: r.strategy as StrategyId,
-          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
+          point: JSON.parse(r.point) as Point,
         })),
       );
       const ids = runs.map((r) => r.id);

@@ -1,5 +1,5 @@
 // The workbench's shared state: one object the views read and change (Svelte 5 runes).
-import { GmemlabError, type MetricInfo, type Preset } from '../../../common/core/index.ts';
+import { GmemlabError, validateScenario, type MetricInfo, type Preset } from '../../../common/core/index.ts';
 import type { ExperimentDetail, ExperimentStatus } from '../../../common/contract/index.ts';
 
 export type View = 'results' | 'history' | 'compare' | 'diff';
@@ -30,6 +30,15 @@ export const app = $state({
   historyVersion: 0,
   error: '',
 });
+
+// The draft checked once per change, by the same validateScenario main uses; the builder (issues
+// beside fields) and the launcher (whether it can run) both read this one result.
+const draftChecked = $derived(app.draft === undefined ? undefined : validateScenario(app.draft));
+
+/** The draft's validation: every issue with its field path, or the valid scenario. */
+export function draftValidation(): typeof draftChecked {
+  return draftChecked;
+}
 
 export function describeError(err: unknown): string {
   if (err instanceof GmemlabError) {
