@@ -28,7 +28,7 @@ function metricsOf(s: Scenario, id: StrategyId): Record<string, number> {
 
 /** The part of a result's breakdown with this component, summed over touchpoints (host cycles/s). */
 function component(s: Scenario, id: StrategyId, comp: string): number {
-  return Object.entries(resultOf(s, id).breakdown)
+  return Object.entries(resultOf(s, id).breakdown!)
     .filter(([k]) => k.endsWith(`.${comp}`))
     .reduce((n, [, v]) => n + v, 0);
 }
@@ -397,10 +397,30 @@ describe('analytic model, properties', () => {
         runAnalytic(s).strategies.every((r) => {
           const finite = Object.values(r.metrics).every((e) => Number.isFinite(e.mean) && e.mean >= 0);
           const host = r.metrics['cost.cyclesPerSecHost']!.mean;
-          const sum = Object.values(r.breakdown).reduce((a, b) => a + b, 0);
+          const sum = Object.values(r.breakdown!).reduce((a, b) => a + b, 0);
           return finite && Math.abs(sum - host) <= 1e-9 * Math.max(1, host);
         }),
       ),
+    );
+  });
+});
+
+describe('metrics only', () => {
+  it('gives the same metrics and flags without the breakdown, which is left out', () => {
+    fc.assert(
+      fc.property(arbScenario, (s) => {
+        const full = runAnalytic(s);
+        const lean = runAnalytic(s, { breakdown: false });
+        return lean.strategies.every((r, i) => {
+          const f = full.strategies[i]!;
+          return (
+            r.breakdown === undefined &&
+            JSON.stringify(r.metrics) === JSON.stringify(f.metrics) &&
+            JSON.stringify(r.flags) === JSON.stringify(f.flags)
+          );
+        });
+      }),
+      { numRuns: 30 },
     );
   });
 });

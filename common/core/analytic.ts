@@ -814,29 +814,24 @@ export function baselineCycles(c: CostTable, tp: Pick<EffectiveTouchpoint, 'id' 
   }
 }
 
-function exposureMetrics(metrics: Record<string, Estimate>, ctx: AttackerContext, e: Exposure): void {
-  metrics[`exposure.${ctx}.state`] = exact(e.state);
-  metrics[`exposure.${ctx}.fraction`] = exact(e.state === 0 ? 0 : e.fraction);
-  if (e.state === 1) metrics[`exposure.${ctx}.longestWindowUs`] = exact(e.longestUs);
-}
-
 interface Totals {
   perVcpu: number;
   host: number;
   breakdown: Record<string, number>;
 }
 
-/** Sums the ledger: per vCPU, host-wide, and by touchpoint and component (host cycles/s). */
-function totals(m: Model, ledger: Ledger, splitCycles: number): Totals {
+/** Sums the ledger: per vCPU, host-wide, and (when asked) by touchpoint and component (host cycles/s). */
+function totals(m: Model, ledger: Ledger, splitCycles: number, withBreakdown: boolean): Totals {
   const { V, O } = m;
   const breakdown: Record<string, number> = {};
   let perVcpu = 0;
   let host = 0;
   const add = (k: number, hostCycles: number) => {
     if (hostCycles === 0) return;
+    host += hostCycles;
+    if (!withBreakdown) return;
     const key = BREAKDOWN_KEYS[k]!;
     breakdown[key] = (breakdown[key] ?? 0) + hostCycles;
-    host += hostCycles;
   };
   for (const tp of m.tps) {
     if (tp.ratePerSec === 0) continue;
@@ -916,13 +911,21 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   return out;
 }
 
-function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[]) {
+function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], withBreakdown: boolean) {
   const o = MODELS[id](m, ledger.reset());
   const { c, hz, N } = m;
   const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
   // The lasting cost of a split direct map, on the host data that shares split pages.
   const splitCycles = N * hz * (c.directMapSplitOverheadPct / 100) * split.hostShare;
-  const t = totals(m, ledger, splitCycles);
+  const t = totals(m, ledger, splitCycles, withBreakdown);
+  const lat = (i: number): Estimate => {
+    const tp = m.tps[i]!;
+    return exact(((baselineCycles(c, tp) + ledger.eventTotal(i)) / hz) * 1e6);
+  };
+  const { kernel, kvm, vmm, userspace } = o.exposure;
+  // One object literal with every key that is always there: V8 builds it from a fixed shape,
+  // which a loop of computed keys does not get (this runs for every strategy of every point).
+  // m.tps is in TOUCHPOINT_IDS order.
   const metrics: Record<string, Estimate> = {
     'cost.overheadPct': exact((100 * t.perVcpu) / hz),
     'cost.cyclesPerSecPerVcpu': exact(t.perVcpu),
@@ -932,18 +935,41 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[]) {
     'cost.bystanderIpisPerSec': exact(o.bystanderIpisPerSec),
     'cost.lockUtilization': exact(o.lockUtilization),
     'cost.receiverUtilization': exact(o.receiverUtilization),
+    'exposure.kernel.state': exact(kernel.state),
+    'exposure.kernel.fraction': exact(kernel.state === 0 ? 0 : kernel.fraction),
+    'exposure.kvm.state': exact(kvm.state),
+    'exposure.kvm.fraction': exact(kvm.state === 0 ? 0 : kvm.fraction),
+    'exposure.vmm.state': exact(vmm.state),
+    'exposure.vmm.fraction': exact(vmm.state === 0 ? 0 : vmm.fraction),
+    'exposure.userspace.state': exact(userspace.state),
+    'exposure.userspace.fraction': exact(userspace.state === 0 ? 0 : userspace.fraction),
+    'exposure.kernel.staleTlbFraction': exact(Math.min(1, o.staleTlbFraction)),
+    'exposure.kvm.irqNmiWithGuestMappedPerSec': exact(o.irqNmiWithGuestMappedPerSec),
+    'footprint.directMapSplits': exact(split.splits),
+    'footprint.peakPagesMapped': exact(o.peakPagesMapped),
+    'latency.mmio.meanUs': lat(0),
+    'latency.pio.meanUs': lat(1),
+    'latency.nestedTdp.meanUs': lat(2),
+    'latency.pfnCache.meanUs': lat(3),
+    'latency.hvaCache.meanUs': lat(4),
+    'latency.hypercall.meanUs': lat(5),
+    'latency.dirtyLog.meanUs': lat(6),
+    'latency.populate.meanUs': lat(7),
+    'latency.postCopy.meanUs': lat(8),
+    'latency.migration.meanUs': lat(9),
+    'latency.virtio.meanUs': lat(10),
+    'latency.snapshot.meanUs': lat(11),
   };
-  exposureMetrics(metrics, 'kernel', o.exposure.kernel);
-  exposureMetrics(metrics, 'kvm', o.exposure.kvm);
-  exposureMetrics(metrics, 'vmm', o.exposure.vmm);
-  exposureMetrics(metrics, 'userspace', o.exposure.userspace);
-  metrics['exposure.kernel.staleTlbFraction'] = exact(Math.min(1, o.staleTlbFraction));
-  metrics['exposure.kvm.irqNmiWithGuestMappedPerSec'] = exact(o.irqNmiWithGuestMappedPerSec);
-  metrics['footprint.directMapSplits'] = exact(split.splits);
-  metrics['footprint.peakPagesMapped'] = exact(o.peakPagesMapped);
-  for (const tp of m.tps)
-    metrics[`latency.${tp.id}.meanUs`] = exact(((baselineCycles(c, tp) + ledger.eventTotal(tp.index)) / hz) * 1e6);
-  return { metrics, breakdown: t.breakdown, flags: flagsOf(m, o, t.perVcpu, vmmUtilization(m, ledger), ignored) };
+  // Only exposure in windows has a longest window.
+  if (kernel.state === 1) metrics['exposure.kernel.longestWindowUs'] = exact(kernel.longestUs);
+  if (kvm.state === 1) metrics['exposure.kvm.longestWindowUs'] = exact(kvm.longestUs);
+  if (vmm.state === 1) metrics['exposure.vmm.longestWindowUs'] = exact(vmm.longestUs);
+  if (userspace.state === 1) metrics['exposure.userspace.longestWindowUs'] = exact(userspace.longestUs);
+  return {
+    metrics,
+    breakdown: withBreakdown ? t.breakdown : undefined,
+    flags: flagsOf(m, o, t.perVcpu, vmmUtilization(m, ledger), ignored),
+  };
 }
 
 /** The model's shared inputs for a scenario. */
@@ -1021,22 +1047,33 @@ export function pfnCacheRestoredShare(s: Scenario): number {
 
 export { BREAKDOWN_KEYS, NONE as BREAKDOWN_NONE, COMPONENT as COMPONENT_INDEX };
 
-export function runAnalytic(scenario: Scenario): RunOutput {
+export interface AnalyticOptions {
+  /**
+   * Book the breakdown by touchpoint and component (default true). A sweep that stores only the
+   * metrics can leave it out: it is what makes an analytic point cost twice as much, and any
+   * analytic result's breakdown can be computed again from its scenario (`runAnalytic`).
+   */
+  breakdown?: boolean;
+}
+
+/** Every metric of every enabled strategy, from the formulas; the same scenario always gives the same result. */
+export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): RunOutput {
   const costTable = resolveCostEntries(scenario.host.costs);
   const { tps, ignored } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const inputsIgnored = ignoredInputs(scenario, ignored);
   const strategies: StrategyResult[] = enabledStrategies(scenario).map((id) => {
-    const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored);
-    return {
+    const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored, options.breakdown !== false);
+    const result: StrategyResult = {
       strategy: id,
       params: strategyParams(scenario, id),
       metrics,
       distributions: {},
       capability: capabilityOf(id, scenario),
       flags,
-      breakdown,
     };
+    if (breakdown !== undefined) result.breakdown = breakdown;
+    return result;
   });
   return { modelVersion: MODEL_VERSION, method: 'analytic', seeds: [], costTable, strategies };
 }

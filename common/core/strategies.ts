@@ -256,15 +256,9 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsKernelVaCarveOut: false,
         needsOtherArchBuyIn: true,
         needsLassForFullPromise: false,
-        cannotServe: [
-          {
-            touchpoint: 'postCopy',
-            reason: "VMM threads do not hold KVM's CR3: only via read()/write() or a selective mmap",
-          },
-          { touchpoint: 'migration', reason: 'as postCopy' },
-          { touchpoint: 'virtio', reason: 'as postCopy' },
-          { touchpoint: 'snapshot', reason: 'as postCopy' },
-        ],
+        // The VMM's touchpoints are served as under S2, S3 and S5: by read()/write() (switching to
+        // KVM's CR3 inside the syscall, charged) or a selective mmap; see uses.vmmAccess.
+        cannotServe: [],
         uses: {
           pfnCache: works(
             "inside KVM_RUN for free; updates outside it (irqfd, Xen event channels in IRQ context, async PF completion, VM ioctls) switch to KVM's CR3 and back (charged)",
