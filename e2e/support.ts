@@ -115,11 +115,10 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
       }
       await store.setExperimentStatus(experimentId, 'done');
       if (e.createdAt !== undefined)
-        await store.db
-          .updateTable('experiments')
-          .set({ created_at: e.createdAt })
-          .where('id', '=', experimentId)
-          .execute();
+        // Backdated for the history's date filters: no Store call sets a creation time.
+        store.opened.sqlite
+          .prepare('update experiments set created_at = ? where id = ?')
+          .run(e.createdAt, experimentId);
     }
   } finally {
     await store.close();

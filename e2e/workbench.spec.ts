@@ -18,7 +18,7 @@ test('run a preset, see the chart, and find the run in the history after a resta
   });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 
-  let presetName = '';
+  let presetName: string;
   let host = await startHost(dbPath);
   try {
     await page.goto(host.url);

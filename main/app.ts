@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { EventMap } from '../common/contract/index.ts';
 import { createHandlers, type Handlers } from './handlers/index.ts';
+import { createLocalCalls, type LocalCalls } from './handlers/local.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';
 import { Store } from './store/store.ts';
@@ -17,7 +18,10 @@ export interface App {
   store: Store;
   pool: WorkerPool;
   runner: ExperimentRunner;
+  /** The contract's calls: every edge reaches them through dispatch. */
   handlers: Handlers;
+  /** Calls only in-process callers make (files on disk, waiting on the runner); no transport carries them. */
+  local: LocalCalls;
   /** Subscribes to every event main emits; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   close(): Promise<void>;
@@ -44,6 +48,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     pool,
     runner,
     handlers: createHandlers({ store, runner }),
+    local: createLocalCalls({ store, runner }),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -3,6 +3,7 @@
 // of hard-coding its fields. Reads zod's public definition objects (`_zod.def`, the global
 // registry for .describe()/.meta()); anything it cannot render as a field becomes 'json'.
 import { z } from 'zod';
+import type { ParameterValue } from '../core/index.ts';
 
 export type FieldKind = 'group' | 'number' | 'boolean' | 'enum' | 'literal' | 'string' | 'record' | 'array' | 'json';
 
@@ -24,7 +25,7 @@ export interface FieldNode {
   minExclusive?: boolean;
   max?: number;
   maxExclusive?: boolean;
-  options?: (string | number | boolean)[];
+  options?: ParameterValue[];
   literal?: unknown;
   children?: FieldNode[];
   /** For records and arrays: the schema of each entry (described on demand per key). */
@@ -191,7 +192,7 @@ export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNod
         node.literal = d.values![0];
       } else {
         node.kind = 'enum';
-        node.options = (d.values ?? []) as (string | number | boolean)[];
+        node.options = (d.values ?? []) as ParameterValue[];
       }
       break;
     case 'union': {
@@ -199,7 +200,7 @@ export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNod
       const lits = (d.options ?? []).map((o) => defOf(unwrap(o).inner));
       if (lits.length > 0 && lits.every((l) => l.type === 'literal')) {
         node.kind = 'enum';
-        node.options = lits.flatMap((l) => (l.values ?? []) as (string | number | boolean)[]);
+        node.options = lits.flatMap((l) => (l.values ?? []) as ParameterValue[]);
       }
       break;
     }
@@ -245,7 +246,7 @@ export interface SweepableParameter {
   integer: boolean;
   min?: number;
   max?: number;
-  options?: (string | number | boolean)[];
+  options?: ParameterValue[];
 }
 
 /** Every numeric, boolean and enum leaf reachable in `value` (records by their present keys). */

@@ -3,13 +3,14 @@
 // notes), as versioned JSON. Validated in full with this schema before any write.
 import { z } from 'zod';
 import { STRATEGY_IDS } from '../core/index.ts';
+import { EXPERIMENT_STATUSES } from './index.ts';
 
 export const BUNDLE_FORMAT = 'gmemlab/bundle@1';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 content hash (64 hex digits)');
 const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'must be an ISO timestamp');
 const finite = z.number().finite();
-const status = z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']);
+const status = z.enum(EXPERIMENT_STATUSES);
 const key = z.string().min(1).max(200);
 const pointValue = z.union([finite, z.string().max(200), z.boolean()]);
 

@@ -7,7 +7,7 @@
 // Plain TypeScript: no electron, no node: imports. Shared by main, preload and renderer.
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
-import { sweepSchema, type SweepDefinition } from '../core/sweep.ts';
+import { dottedPathSchema, shardSchema, sweepSchema, type Point, type SweepDefinition } from '../core/index.ts';
 import type { CostDelta, MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type {
   PerfImportResult,
@@ -22,7 +22,7 @@ import type {
   LatencyDistribution,
   Method,
 } from '../core/index.ts';
-import { STRATEGY_IDS } from '../core/index.ts';
+import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
 import { calibrationCalls } from './calibration.ts';
 export type { CalibrationResult, HostProfileSummary } from './calibration.ts';
@@ -35,7 +35,9 @@ function call<O>() {
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const empty = z.object({}).strict();
 
-export type ExperimentStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+/** What an experiment (and each of its runs) is doing or did: the one list. */
+export const EXPERIMENT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 export type RunStatus = ExperimentStatus;
 
 export interface ExperimentSummary {
@@ -59,7 +61,7 @@ export interface RunDetail {
   id: number;
   strategy: StrategyId;
   /** Values of the swept parameters at this run's point, by dotted path ({} for a single run). */
-  point: Record<string, number | string | boolean>;
+  point: Point;
   seeds: number[];
   status: RunStatus;
   startedAt: string | null;
@@ -95,10 +97,7 @@ export interface ExperimentPage {
 }
 
 // ---- History queries (store) ----
-const dottedPath = z
-  .string()
-  .max(200)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus');
+const dottedPath = dottedPathSchema;
 const finite = z.number().finite();
 const isoDate = z
   .string()
@@ -106,7 +105,6 @@ const isoDate = z
     /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/,
     'must be a date like 2026-05-13 or an ISO timestamp like 2026-05-13T09:30:00Z',
   );
-export const EXPERIMENT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 const tag = z
   .string()
   .trim()
@@ -190,7 +188,7 @@ export interface RunSummary {
   experimentName: string;
   scenarioId: string;
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
   status: RunStatus;
   startedAt: string | null;
   finishedAt: string | null;
@@ -296,6 +294,8 @@ export const contract = {
         name: z.string().trim().min(1).max(200).optional(),
         scenario: scenarioSchema,
         sweep: sweepSchema.optional(),
+        /** Run only this shard of the sweep's points (`gmemlab sweep --shard I/N`). */
+        shard: shardSchema.optional(),
       })
       .strict(),
   ),
@@ -429,8 +429,8 @@ export const EVENT_NAMES: EventName[] = ['experimentProgress', 'menuCommand'];
 /** What every transport carries back: a value, or an error the renderer can show as it is. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
 
-export type ApiErrorCode =
-  'invalid_input' | 'forbidden' | 'unknown_call' | 'not_found' | 'conflict' | 'too_large' | 'internal';
+/** The codes of the one error vocabulary (common/core/errors.ts: GmemlabError carries one). */
+export type ApiErrorCode = ErrorCode;
 export interface ApiErrorBody {
   code: ApiErrorCode;
   message: string;

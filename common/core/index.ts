@@ -45,6 +45,8 @@ export {
 } from './strategies.ts';
 export { TOUCHPOINTS, TOUCHPOINT_IDS, type TouchpointId } from './touchpoints.ts';
 export { MODEL_VERSION } from './version.ts';
+export { DOTTED_PATH, dottedPathProblem, dottedPathSchema, isPrototypeKey } from './paths.ts';
+export { ConflictError, ERROR_CODES, GmemlabError, NotFoundError, type ErrorCode } from './errors.ts';
 export {
   checkSimulationSize,
   MAX_EVENTS_PER_RUN,

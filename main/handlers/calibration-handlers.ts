@@ -1,11 +1,8 @@
 // The contract's calibration calls (common/contract/calibration.ts), on main/handlers/calibration.ts.
-import { CalibrationError } from '../../common/core/index.ts';
+import { CalibrationError, GmemlabError } from '../../common/core/index.ts';
 import type { CallName, CallOutput, ParsedInput } from '../../common/contract/index.ts';
-import { StoreNotFoundError } from '../store/errors.ts';
-import { getHostProfile, listHostProfiles } from '../store/profiles.ts';
 import type { Store } from '../store/store.ts';
 import { applySavedProfile, calibrateFiles } from './calibration.ts';
-import { ApiError } from './index.ts';
 
 type CalibrationCall = 'calibrateHost' | 'listHostProfiles' | 'getHostProfile' | 'applyHostProfile';
 type Handlers = { [K in CalibrationCall & CallName]: (input: ParsedInput<K>) => Promise<CallOutput<K>> };
@@ -17,13 +14,10 @@ async function mapped<T>(body: () => Promise<T>, files: { name: string }[] = [])
     if (err instanceof CalibrationError) {
       // The message names the file; the issue points at it in the request.
       const index = files.findIndex((f) => err.message.startsWith(`${f.name}: `));
-      throw new ApiError({
-        code: 'invalid_input',
-        message: err.message,
-        issues: [{ path: index < 0 ? 'files' : `files.${index}.text`, message: err.message }],
-      });
+      throw new GmemlabError('invalid_input', err.message, [
+        { path: index < 0 ? 'files' : `files.${index}.text`, message: err.message },
+      ]);
     }
-    if (err instanceof StoreNotFoundError) throw new ApiError({ code: 'not_found', message: err.message });
     throw err;
   }
 }
@@ -31,8 +25,8 @@ async function mapped<T>(body: () => Promise<T>, files: { name: string }[] = [])
 export function calibrationHandlers(store: Store): Handlers {
   return {
     calibrateHost: async (input) => mapped(() => calibrateFiles(store, input), input.files),
-    listHostProfiles: async () => listHostProfiles(store),
-    getHostProfile: async ({ id }) => mapped(() => getHostProfile(store, id)),
+    listHostProfiles: async () => store.listHostProfiles(),
+    getHostProfile: async ({ id }) => mapped(() => store.getHostProfile(id)),
     applyHostProfile: async ({ profileId, scenario }) =>
       mapped(async () => ({ scenario: await applySavedProfile(store, profileId, scenario) })),
   };

@@ -75,8 +75,7 @@ describe('calibration calls', () => {
     const got = (await dispatch(handlers(), 'getHostProfile', { id: result.id })) as { ok: true; value: HostProfile };
     expect(got.value.costs).toEqual(result.profile.costs);
     // The same profile body (same createdAt) saved twice keeps one row.
-    const { saveHostProfile } = await import('../store/profiles.ts');
-    expect(await saveHostProfile(store, result.profile)).toEqual({ id: result.id, created: false });
+    expect(await store.saveHostProfile(result.profile)).toEqual({ id: result.id, created: false });
   });
 
   it('refuses a foreign file naming it, at its place in the request, and saves nothing', async () => {

@@ -10,7 +10,9 @@ import {
   type HostProfile,
   type Scenario,
 } from '../../common/core/index.ts';
-import { getHostProfile, hostProfileId, saveHostProfile } from '../store/profiles.ts';
+import { hostProfileId } from '../store/profiles.ts';
+
+export { hostProfileId };
 import type { Store } from '../store/store.ts';
 
 export interface CalibrationRequest {
@@ -39,13 +41,13 @@ export async function calibrateFiles(store: Store | null, request: CalibrationRe
     cpus: request.cpus ?? null,
   });
   if (store === null) return { id: hostProfileId(profile), profile, created: null };
-  const saved = await saveHostProfile(store, profile);
+  const saved = await store.saveHostProfile(profile);
   return { id: saved.id, profile, created: saved.created };
 }
 
 /** The scenario with a saved profile applied; the result is validated like any scenario. */
 export async function applySavedProfile(store: Store, profileId: string, scenario: Scenario): Promise<Scenario> {
-  const profile = await getHostProfile(store, profileId);
+  const profile = await store.getHostProfile(profileId);
   const next = applyHostProfile(scenario, profile, profileId);
   const checked = validateScenario(next);
   if (!checked.ok)

@@ -8,14 +8,17 @@ import {
   validateBundle,
   type Bundle,
   type BundleExperiment,
+  type BundleRun,
   type ImportSummary,
 } from '../../common/contract/bundle.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
-import { BundleError, StoreNotFoundError } from './errors.ts';
+import { BundleError } from './errors.ts';
+import { insertRevision } from './revisions.ts';
+import { loadRunChildren, runDetail } from './runs.ts';
 import type { Database } from './schema.ts';
-import { validateScenario, type ValidationIssue } from '../../common/core/index.ts';
+import { NotFoundError, validateScenario, type ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
-import { shardOf, sweepSchema, wholeName } from '../../common/core/sweep.ts';
+import { shardOf, sweepSchema, wholeName } from '../../common/core/index.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
 
 export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
@@ -23,39 +26,12 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
   const experiments = await db.selectFrom('experiments').selectAll().where('id', 'in', ids).orderBy('id').execute();
   const missing = ids.filter((id) => !experiments.some((e) => e.id === id));
   if (missing.length > 0)
-    throw new StoreNotFoundError(
+    throw new NotFoundError(
       `experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
     );
 
   const runs = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
-  const runIds = runs.map((r) => r.id);
-  const metrics = new Map<number, Record<string, { mean: number; ci95: number; n: number }>>();
-  const distributions = new Map<number, Record<string, { bucketUpperUs: number[]; counts: number[] }>>();
-  const series = new Map<number, Record<string, { x: number[]; y: number[] }>>();
-  // Chunked: SQLite limits the number of bound parameters per statement.
-  for (let i = 0; i < runIds.length; i += 500) {
-    const chunk = runIds.slice(i, i + 500);
-    for (const m of await db.selectFrom('metrics').selectAll().where('run_id', 'in', chunk).execute()) {
-      metrics.set(m.run_id, { ...metrics.get(m.run_id), [m.key]: { mean: m.mean, ci95: m.ci95, n: m.n } });
-    }
-    for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
-      distributions.set(d.run_id, {
-        ...distributions.get(d.run_id),
-        [d.key]: parseStored<{ bucketUpperUs: number[]; counts: number[] }>(
-          'distributions',
-          `${d.run_id}/${d.key}`,
-          'body',
-          d.body,
-        ),
-      });
-    }
-    for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', chunk).execute()) {
-      series.set(s.run_id, {
-        ...series.get(s.run_id),
-        [s.key]: parseStored<{ x: number[]; y: number[] }>('series', `${s.run_id}/${s.key}`, 'body', s.body),
-      });
-    }
-  }
+  const children = await loadRunChildren(db, { experimentIds: ids });
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
 
   // Every scenario used, with its ancestors, so parent links resolve in the receiving database.
@@ -107,25 +83,15 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
       tags: tags.filter((t) => t.experiment_id === e.id).map((t) => t.tag),
       runs: runs
         .filter((r) => r.experiment_id === e.id)
-        .map((r) => ({
-          strategy: r.strategy as BundleExperiment['runs'][number]['strategy'],
-          point: parseStored<Record<string, number | string | boolean>>('runs', r.id, 'point', r.point),
-          seeds: parseStored<number[]>('runs', r.id, 'seeds', r.seeds),
-          status: r.status as BundleExperiment['status'],
-          startedAt: r.started_at,
-          finishedAt: r.finished_at,
-          modelVersion: r.model_version,
-          costTableId: r.cost_table_id,
-          params: parseStored<Record<string, unknown>>('runs', r.id, 'params', r.params),
-          capability:
-            r.capability === null
-              ? null
-              : parseStored<Record<string, unknown>>('runs', r.id, 'capability', r.capability),
-          error: r.error,
-          metrics: metrics.get(r.id) ?? {},
-          distributions: distributions.get(r.id) ?? {},
-          series: series.get(r.id) ?? {},
-        })),
+        .map((r): BundleRun => {
+          const { id: _id, series, capability, ...run } = runDetail(r, children);
+          return {
+            ...run,
+            costTableId: r.cost_table_id,
+            capability: capability as Record<string, unknown> | null,
+            series: series ?? {},
+          };
+        }),
     })),
   };
 }
@@ -206,10 +172,17 @@ function checkShards(e: BundleExperiment, i: number): ValidationIssue[] {
   return issues;
 }
 
+/** How a refused bundle is named: in the message (`source`) and before its issue paths (`at`). */
+export interface BundleOrigin {
+  source?: string;
+  at?: string;
+}
+
 /** Validates an untrusted bundle completely; throws BundleError listing every problem. */
-export function parseBundle(raw: unknown): Bundle {
+export function parseBundle(raw: unknown, origin: BundleOrigin = {}): Bundle {
+  const refuse = (issues: ValidationIssue[]): BundleError => new BundleError(issues, origin.source, origin.at);
   if (raw !== null && typeof raw === 'object' && 'format' in raw && raw.format !== BUNDLE_FORMAT) {
-    throw new BundleError([
+    throw refuse([
       {
         path: 'format',
         message: `"${String(raw.format)}" is not a bundle format this gmemlab reads (it reads ${BUNDLE_FORMAT})`,
@@ -217,16 +190,20 @@ export function parseBundle(raw: unknown): Bundle {
     ]);
   }
   const parsed = validateBundle(raw);
-  if (!parsed.ok) throw new BundleError(parsed.issues);
+  if (!parsed.ok) throw refuse(parsed.issues);
   const issues = checkIntegrity(parsed.bundle);
-  if (issues.length > 0) throw new BundleError(issues.slice(0, MAX_BUNDLE_ISSUES));
+  if (issues.length > 0) throw refuse(issues.slice(0, MAX_BUNDLE_ISSUES));
   return parsed.bundle;
 }
 
 const UNFINISHED = new Set(['queued', 'running']);
 
-export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<ImportSummary> {
-  const bundle = parseBundle(raw);
+export async function importBundle(
+  db: Kysely<Database>,
+  raw: unknown,
+  origin: BundleOrigin = {},
+): Promise<ImportSummary> {
+  const bundle = parseBundle(raw, origin);
   return db.transaction().execute(async (trx) => {
     const summary: ImportSummary = {
       experimentsImported: 0,
@@ -245,12 +222,14 @@ export async function importBundle(db: Kysely<Database>, raw: unknown): Promise<
       trail.add(id);
       if (s.parentId !== null) await insertScenario(s.parentId, trail);
       inserted.add(id);
-      const r = await trx
-        .insertInto('scenario_revisions')
-        .values({ id: s.id, name: s.name, parent_id: s.parentId, body: canonicalJson(s.body), created_at: s.createdAt })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      summary.scenariosImported += Number(r.numInsertedOrUpdatedRows ?? 0n);
+      // s.id is the content hash of s.body (checkIntegrity), the id insertRevision gives it.
+      const { created } = await insertRevision(trx, {
+        body: s.body,
+        name: s.name,
+        parentId: s.parentId,
+        createdAt: s.createdAt,
+      });
+      if (created) summary.scenariosImported++;
     };
     for (const s of bundle.scenarios) await insertScenario(s.id, new Set());
     for (const c of bundle.costTables) {

@@ -7,12 +7,16 @@ import { Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnec
 import { Migrator } from 'kysely/migration';
 import { MIGRATIONS, staticMigrationProvider } from '../../migrations/index.ts';
 import type { Database } from './schema.ts';
+import { GmemlabError } from '../../common/core/index.ts';
 
 /** PRAGMA application_id of every gmemlab database: 'gmem' in ASCII. */
 export const APPLICATION_ID = 0x676d656d;
 
-export class StoreOpenError extends Error {
-  override name = 'StoreOpenError';
+/** The database file cannot be used as it is (not ours, newer, damaged); it was left untouched. */
+export class StoreOpenError extends GmemlabError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
 }
 
 /** Reads what the file says about itself, read-only, so a refused file is never modified. */

@@ -3,8 +3,9 @@
 import { validateHostProfile, type HostProfile } from '../../common/core/index.ts';
 import type { HostProfileSummary } from '../../common/contract/index.ts';
 import { contentHash } from './canonical.ts';
-import { StoreNotFoundError } from './errors.ts';
-import type { Store } from './store.ts';
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../common/core/index.ts';
+import type { Database } from './schema.ts';
 
 /**
  * A profile's id: the SHA-256 of its canonical JSON without the time it was made, so the same
@@ -13,12 +14,15 @@ import type { Store } from './store.ts';
 export const hostProfileId = (profile: HostProfile): string => contentHash({ ...profile, createdAt: null });
 
 /** Saves the profile (a no-op when this very profile is already there). */
-export async function saveHostProfile(store: Store, profile: HostProfile): Promise<{ id: string; created: boolean }> {
+export async function saveHostProfile(
+  db: Kysely<Database>,
+  profile: HostProfile,
+): Promise<{ id: string; created: boolean }> {
   const checked = validateHostProfile(profile);
   if (!checked.ok)
     throw new Error(`not a valid host profile: ${checked.issues[0]!.path} ${checked.issues[0]!.message}`);
   const id = hostProfileId(profile);
-  const result = await store.db
+  const result = await db
     .insertInto('host_profiles')
     .values({
       id,
@@ -36,13 +40,8 @@ export async function saveHostProfile(store: Store, profile: HostProfile): Promi
 }
 
 /** Every saved profile, newest first. */
-export async function listHostProfiles(store: Store): Promise<HostProfileSummary[]> {
-  const rows = await store.db
-    .selectFrom('host_profiles')
-    .selectAll()
-    .orderBy('saved_at', 'desc')
-    .orderBy('id')
-    .execute();
+export async function listHostProfiles(db: Kysely<Database>): Promise<HostProfileSummary[]> {
+  const rows = await db.selectFrom('host_profiles').selectAll().orderBy('saved_at', 'desc').orderBy('id').execute();
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -55,10 +54,10 @@ export async function listHostProfiles(store: Store): Promise<HostProfileSummary
   }));
 }
 
-/** One saved profile; StoreNotFoundError when there is none with that id. */
-export async function getHostProfile(store: Store, id: string): Promise<HostProfile & { id: string }> {
-  const row = await store.db.selectFrom('host_profiles').select(['body']).where('id', '=', id).executeTakeFirst();
-  if (row === undefined) throw new StoreNotFoundError(`host profile ${id} does not exist (see \`gmemlab profiles\`)`);
+/** One saved profile; NotFoundError when there is none with that id. */
+export async function getHostProfile(db: Kysely<Database>, id: string): Promise<HostProfile & { id: string }> {
+  const row = await db.selectFrom('host_profiles').select(['body']).where('id', '=', id).executeTakeFirst();
+  if (row === undefined) throw new NotFoundError(`host profile ${id} does not exist (see \`gmemlab profiles\`)`);
   const checked = validateHostProfile(JSON.parse(row.body));
   if (!checked.ok)
     throw new Error(

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAnalytic, runPlan } from '../../common/core/index.ts';
-import { StoreNotFoundError } from './errors.ts';
+import { NotFoundError } from '../../common/core/index.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, tempDir, withVcpus } from './testing.ts';
 
@@ -160,8 +160,8 @@ describe('Store', () => {
     expect(await store.setTags(b.experimentId, [' x ', 'a', 'x'])).toEqual(['a', 'x']);
     expect(await store.setNote(b.experimentId, 'a note')).toBe('a note');
     expect((await store.getExperiment(b.experimentId))?.tags).toEqual(['a', 'x']);
-    await expect(store.setTags(999, ['x'])).rejects.toBeInstanceOf(StoreNotFoundError);
-    await expect(store.setNote(999, 'x')).rejects.toBeInstanceOf(StoreNotFoundError);
+    await expect(store.setTags(999, ['x'])).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.setNote(999, 'x')).rejects.toBeInstanceOf(NotFoundError);
 
     expect(await store.deleteExperiment(b.experimentId)).toBe(true);
     expect(await store.deleteExperiment(b.experimentId)).toBe(false);

@@ -1,17 +1,17 @@
 // The experiment store: the only code that writes the database. Callers hand it validated
 // scenarios and core results; it knows nothing of how they were computed.
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely, RawBuilder } from 'kysely';
+import type { Insertable, Kysely, RawBuilder, Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type {
-  CapabilityRow,
-  CostEntry,
-  Estimate,
-  LatencyDistribution,
-  Method,
-  Scenario,
-  StrategyId,
-  StrategyResult,
+import {
+  NotFoundError,
+  type CostEntry,
+  type Point,
+  type Estimate,
+  type Method,
+  type Scenario,
+  type StrategyId,
+  type StrategyResult,
 } from '../../common/core/index.ts';
 import type {
   ExperimentDetail,
@@ -19,7 +19,7 @@ import type {
   ExperimentQuery,
   ExperimentStatus,
   ExperimentSummary,
-  RunDetail,
+  RunInContext,
   RunPage,
   RunQuery,
   RunSeries,
@@ -31,8 +31,7 @@ import type {
   SweepDefinition,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
-import { exportBundle, importBundle } from './bundle-io.ts';
-import { StoreNotFoundError } from './errors.ts';
+import { exportBundle, importBundle, type BundleOrigin } from './bundle-io.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
 import {
   experimentConditions,
@@ -46,11 +45,16 @@ import { canonicalJson, contentHash } from './canonical.ts';
 import { existsSync } from 'node:fs';
 import { openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
+import { insertRevision } from './revisions.ts';
+import { getHostProfile, listHostProfiles, saveHostProfile } from './profiles.ts';
+import type { HostProfile } from '../../common/core/index.ts';
+import type { HostProfileSummary } from '../../common/contract/index.ts';
+import { loadRunChildren, runDetail, runFields } from './runs.ts';
 import type { Database } from './schema.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
   seeds: number[];
 }
 
@@ -70,7 +74,7 @@ export interface NewExperiment {
 export interface UnfinishedRun {
   id: number;
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
 }
 
 export interface FinishedRun {
@@ -124,12 +128,14 @@ interface RunRow {
 }
 
 export class Store {
-  readonly db: Kysely<Database>;
-  readonly opened: OpenedDatabase;
+  /** The one handle on the tables: only the store's own code queries them. */
+  readonly #db: Kysely<Database>;
+  /** The file as opened: the raw connection (pragmas, checkpoints, integrity checks) and the backup made before a migration. */
+  readonly opened: Omit<OpenedDatabase, 'db'>;
 
-  private constructor(opened: OpenedDatabase) {
+  private constructor({ db, ...opened }: OpenedDatabase) {
     this.opened = opened;
-    this.db = opened.db;
+    this.#db = db;
   }
 
   /**
@@ -148,7 +154,7 @@ export class Store {
   async close(): Promise<void> {
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
     if (this.opened.readOnly !== true) this.opened.sqlite.pragma('optimize');
-    await this.db.destroy();
+    await this.#db.destroy();
   }
 
   /**
@@ -156,7 +162,7 @@ export class Store {
    * an experiment whose process is still alive (another gmemlab on this database) are left alone.
    */
   async markInterrupted(): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       const unfinished = await trx
         .selectFrom('experiments')
         .select(['id', 'owner'])
@@ -193,49 +199,30 @@ export class Store {
 
   /** Like saveScenario, for callers that name a parent which must exist; says whether the revision is new. */
   async saveScenarioRevision(scenario: Scenario, parentId: string | null): Promise<{ id: string; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       if (
         parentId !== null &&
         (await trx.selectFrom('scenario_revisions').select('id').where('id', '=', parentId).executeTakeFirst()) ===
           undefined
       ) {
-        throw new StoreNotFoundError(`parent scenario revision ${parentId} does not exist`);
+        throw new NotFoundError(`parent scenario revision ${parentId} does not exist`);
       }
-      const id = contentHash(scenario);
-      const result = await trx
-        .insertInto('scenario_revisions')
-        .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+      return insertRevision(trx, { body: scenario, name: scenario.name, parentId });
     });
   }
 
   async saveScenario(scenario: Scenario, parentId: string | null = null): Promise<string> {
-    const id = contentHash(scenario);
-    await this.db
-      .insertInto('scenario_revisions')
-      .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    return id;
+    return (await insertRevision(this.#db, { body: scenario, name: scenario.name, parentId })).id;
   }
 
   /** Creates the experiment and all its runs (queued) in one transaction. */
   async createExperiment(spec: NewExperiment): Promise<{ experimentId: number; runIds: number[] }> {
-    return this.db.transaction().execute(async (trx) => {
-      const scenarioId = contentHash(spec.scenario);
-      await trx
-        .insertInto('scenario_revisions')
-        .values({
-          id: scenarioId,
-          name: spec.scenario.name,
-          parent_id: spec.parentScenarioId ?? null,
-          body: canonicalJson(spec.scenario),
-          created_at: now(),
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
+    return this.#db.transaction().execute(async (trx) => {
+      const { id: scenarioId } = await insertRevision(trx, {
+        body: spec.scenario,
+        name: spec.scenario.name,
+        parentId: spec.parentScenarioId ?? null,
+      });
       const experiment = await trx
         .insertInto('experiments')
         .values({
@@ -281,7 +268,7 @@ export class Store {
 
   async setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<void> {
     const finished = status === 'running' || status === 'queued' ? null : now();
-    await this.db
+    await this.#db
       .updateTable('experiments')
       .set({ status, finished_at: finished })
       .where('id', '=', experimentId)
@@ -290,7 +277,11 @@ export class Store {
 
   async markRunsRunning(runIds: number[]): Promise<void> {
     if (runIds.length === 0) return;
-    await this.db.updateTable('runs').set({ status: 'running', started_at: now() }).where('id', 'in', runIds).execute();
+    await this.#db
+      .updateTable('runs')
+      .set({ status: 'running', started_at: now() })
+      .where('id', 'in', runIds)
+      .execute();
   }
 
   /**
@@ -300,7 +291,7 @@ export class Store {
    */
   async saveRunResults(finished: FinishedRun[]): Promise<void> {
     if (finished.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
+    await this.#db.transaction().execute(async (trx) => {
       const costTables = new Map(finished.map((f) => [contentHash(f.costTable), f.costTable]));
       await trx
         .insertInto('cost_tables')
@@ -344,12 +335,12 @@ export class Store {
 
   async setRunsStatus(runIds: number[], status: RunStatus, error: string | null = null): Promise<void> {
     if (runIds.length === 0) return;
-    await this.db.updateTable('runs').set({ status, error, finished_at: now() }).where('id', 'in', runIds).execute();
+    await this.#db.updateTable('runs').set({ status, error, finished_at: now() }).where('id', 'in', runIds).execute();
   }
 
   /** Marks the experiment's runs that have not finished as cancelled. */
   async cancelUnfinishedRuns(experimentId: number): Promise<void> {
-    await this.db
+    await this.#db
       .updateTable('runs')
       .set({ status: 'cancelled', finished_at: now() })
       .where('experiment_id', '=', experimentId)
@@ -370,7 +361,7 @@ export class Store {
       );
     }
     const where = whereClause(conditions);
-    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.db);
+    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.#db);
     const rows = await this.summaryRows(
       sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`,
     );
@@ -384,7 +375,7 @@ export class Store {
         (select count(*) from runs where runs.experiment_id = e.id and runs.status = 'done') as runs_done,
         (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
       from experiments e join scenario_revisions s on s.id = e.scenario_id
-      ${tail}`.execute(this.db);
+      ${tail}`.execute(this.#db);
     return result.rows;
   }
 
@@ -419,7 +410,7 @@ export class Store {
     const total = await sql<{
       total: number;
     }>`select count(*) as total from runs r join experiments e on e.id = r.experiment_id ${join} ${where}`.execute(
-      this.db,
+      this.#db,
     );
     const sortKey = query.sort?.by === 'metric' ? (query.sort.key ?? '') : null;
     const sortJoin = sortKey === null ? sql`` : sql`left join metrics sm on sm.run_id = r.id and sm.key = ${sortKey}`;
@@ -427,7 +418,7 @@ export class Store {
       select r.id, r.experiment_id, e.name as experiment_name, r.scenario_id, r.strategy, r.point, r.status,
         r.started_at, r.finished_at, r.model_version, r.error
       from runs r join experiments e on e.id = r.experiment_id ${join} ${sortJoin}
-      ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.db);
+      ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.#db);
     const keys = [
       ...new Set([
         ...(query.include ?? []),
@@ -439,7 +430,12 @@ export class Store {
     const metricRows =
       keys.length === 0 || ids.length === 0
         ? []
-        : await this.db.selectFrom('metrics').selectAll().where('run_id', 'in', ids).where('key', 'in', keys).execute();
+        : await this.#db
+            .selectFrom('metrics')
+            .selectAll()
+            .where('run_id', 'in', ids)
+            .where('key', 'in', keys)
+            .execute();
     const items: RunSummary[] = rows.rows.map((r) => {
       const metrics: Record<string, Estimate> = {};
       for (const m of metricRows) if (m.run_id === r.id) metrics[m.key] = { mean: m.mean, ci95: m.ci95, n: m.n };
@@ -448,13 +444,7 @@ export class Store {
         experimentId: r.experiment_id,
         experimentName: r.experiment_name,
         scenarioId: r.scenario_id,
-        strategy: r.strategy,
-        point: parseStored<RunSummary['point']>('runs', r.id, 'point', r.point),
-        status: r.status,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        modelVersion: r.model_version,
-        error: r.error,
+        ...runFields(r),
         metrics,
       };
     });
@@ -464,7 +454,7 @@ export class Store {
   /** Replaces the experiment's tags (trimmed, deduplicated, sorted); returns them. */
   async setTags(experimentId: number, tags: string[]): Promise<string[]> {
     const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
-    await this.db.transaction().execute(async (trx) => {
+    await this.#db.transaction().execute(async (trx) => {
       await this.requireExperiment(trx, experimentId);
       await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
       if (clean.length > 0)
@@ -477,18 +467,18 @@ export class Store {
   }
 
   async setNote(experimentId: number, note: string): Promise<string> {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('experiments')
       .set({ note })
       .where('id', '=', experimentId)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
+    if (Number(result.numUpdatedRows) === 0) throw new NotFoundError(`experiment ${experimentId} does not exist`);
     return note;
   }
 
   /** Deletes the experiment with its runs, metrics, distributions and tags (one transaction, by cascade). Scenario revisions stay: they are history. */
   async deleteExperiment(experimentId: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       const runIds = trx.selectFrom('runs').select('id').where('experiment_id', '=', experimentId);
       // Explicit rather than relying on foreign_keys being on for every connection.
       await trx.deleteFrom('metrics').where('run_id', 'in', runIds).execute();
@@ -507,7 +497,7 @@ export class Store {
    * throws, nothing is changed.
    */
   async requeueUnfinished<T>(experimentId: number, plan: (scenario: Scenario, runs: UnfinishedRun[]) => T): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       await this.requireExperiment(trx, experimentId);
       const experiment = await trx
         .selectFrom('experiments as e')
@@ -527,7 +517,7 @@ export class Store {
         runs.map((r) => ({
           id: r.id,
           strategy: r.strategy as StrategyId,
-          point: parseStored<Record<string, number | string | boolean>>('runs', r.id, 'point', r.point),
+          point: parseStored<Point>('runs', r.id, 'point', r.point),
         })),
       );
       const ids = runs.map((r) => r.id);
@@ -555,7 +545,7 @@ export class Store {
     limit: number;
     name?: string | undefined;
   }): Promise<ScenarioRevisionPage> {
-    let base = this.db.selectFrom('scenario_revisions as s');
+    let base = this.#db.selectFrom('scenario_revisions as s');
     if (query.name !== undefined && query.name.trim() !== '') {
       const like = `%${query.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       base = base.where(sql<boolean>`s.name like ${like} escape '\\'`);
@@ -588,7 +578,7 @@ export class Store {
   }
 
   async getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('scenario_revisions as s')
       .selectAll('s')
       .select((eb) =>
@@ -612,23 +602,23 @@ export class Store {
   }
 
   async exportBundle(experimentIds: number[]): Promise<Bundle> {
-    return exportBundle(this.db, experimentIds);
+    return exportBundle(this.#db, experimentIds);
   }
 
   /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
-  async importBundle(raw: unknown): Promise<ImportSummary> {
-    return importBundle(this.db, raw);
+  async importBundle(raw: unknown, origin: BundleOrigin = {}): Promise<ImportSummary> {
+    return importBundle(this.#db, raw, origin);
   }
 
   private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {
     const row = await trx.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst();
-    if (row === undefined) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
+    if (row === undefined) throw new NotFoundError(`experiment ${experimentId} does not exist`);
   }
 
   private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
     const map = new Map<number, string[]>();
     if (experimentIds.length === 0) return map;
-    const rows = await this.db
+    const rows = await this.#db
       .selectFrom('tags')
       .select(['experiment_id', 'tag'])
       .where('experiment_id', 'in', experimentIds)
@@ -641,33 +631,20 @@ export class Store {
   async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
     const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
     if (summary === undefined) return undefined;
-    const scenarioRow = await this.db
-      .selectFrom('scenario_revisions')
-      .select('body')
-      .where('id', '=', summary.scenarioId)
+    const experiment = await this.#db
+      .selectFrom('experiments as e')
+      .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
+      .select(['e.sweep', 'e.shards', 's.body'])
+      .where('e.id', '=', experimentId)
       .executeTakeFirstOrThrow();
-    const runs = await this.db
+    const rows = await this.#db
       .selectFrom('runs')
       .selectAll()
       .where('experiment_id', '=', experimentId)
       .orderBy('id')
       .execute();
-    // By experiment, not by a list of run ids: a 10,000-point sweep has more runs than SQLite
-    // takes bound parameters. Grouped by run in one pass (a sweep's metrics are ~10^5 rows).
-    const ofExperiment = sql<boolean>`run_id in (select id from runs where experiment_id = ${experimentId})`;
-    const byRun = <T extends { run_id: number }>(rows: T[]): Map<number, T[]> => {
-      const map = new Map<number, T[]>();
-      for (const row of rows) {
-        const list = map.get(row.run_id);
-        if (list === undefined) map.set(row.run_id, [row]);
-        else list.push(row);
-      }
-      return map;
-    };
-    const metrics = byRun(await this.db.selectFrom('metrics').selectAll().where(ofExperiment).execute());
-    const distributions = byRun(await this.db.selectFrom('distributions').selectAll().where(ofExperiment).execute());
-    const series = byRun(await this.db.selectFrom('series').selectAll().where(ofExperiment).execute());
-    const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
+    const children = await loadRunChildren(this.#db, { experimentIds: [experimentId] });
+    const costTableId = rows.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
     const costTable =
       costTableId === null
         ? null
@@ -675,55 +652,97 @@ export class Store {
             'cost_tables',
             costTableId,
             (
-              await this.db
+              await this.#db
                 .selectFrom('cost_tables')
                 .select('body')
                 .where('id', '=', costTableId)
                 .executeTakeFirstOrThrow()
             ).body,
           );
-    const runDetails: RunDetail[] = runs.map((r) => {
-      const m: Record<string, Estimate> = {};
-      for (const row of metrics.get(r.id) ?? []) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
-      const d: Record<string, LatencyDistribution> = {};
-      for (const row of distributions.get(r.id) ?? [])
-        d[row.key] = parseStored<LatencyDistribution>('distributions', `${r.id}/${row.key}`, 'body', row.body);
-      const sr: Record<string, RunSeries> = {};
-      for (const row of series.get(r.id) ?? [])
-        sr[row.key] = parseStored<RunSeries>('series', `${r.id}/${row.key}`, 'body', row.body);
-      return {
-        id: r.id,
-        strategy: r.strategy as StrategyId,
-        point: parseStored<RunDetail['point']>('runs', r.id, 'point', r.point),
-        seeds: parseStored<number[]>('runs', r.id, 'seeds', r.seeds),
-        status: r.status as RunStatus,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        modelVersion: r.model_version,
-        error: r.error,
-        params: parseStored<Record<string, unknown>>('runs', r.id, 'params', r.params),
-        capability: r.capability === null ? null : parseStored<CapabilityRow>('runs', r.id, 'capability', r.capability),
-        metrics: m,
-        distributions: d,
-        series: sr,
-      };
-    });
-    const row = await this.db
-      .selectFrom('experiments')
-      .select(['sweep', 'shards'])
-      .where('id', '=', experimentId)
-      .executeTakeFirstOrThrow();
-    const sweep =
-      row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep);
-    const shards =
-      row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards);
     return {
       ...summary,
-      scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, scenarioRow.body),
-      sweep,
-      shards,
+      scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, experiment.body),
+      sweep:
+        experiment.sweep === null
+          ? null
+          : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', experiment.sweep),
+      shards:
+        experiment.shards === null
+          ? null
+          : parseStored<ShardSet>('experiments', experimentId, 'shards', experiment.shards),
       costTable,
-      runs: runDetails,
+      runs: rows.map((r) => runDetail(r, children)),
     };
+  }
+
+  /** Saves a host profile (gmemlab calibrate); the same profile twice is one row. */
+  saveHostProfile(profile: HostProfile): Promise<{ id: string; created: boolean }> {
+    return saveHostProfile(this.#db, profile);
+  }
+
+  listHostProfiles(): Promise<HostProfileSummary[]> {
+    return listHostProfiles(this.#db);
+  }
+
+  /** One saved profile; NotFoundError when there is none with that id. */
+  getHostProfile(id: string): Promise<HostProfile & { id: string }> {
+    return getHostProfile(this.#db, id);
+  }
+
+  /** The cost table a run recorded (null for a run that never finished), checked against its hash. */
+  async runCostTable(runId: number): Promise<CostEntry[] | null> {
+    const row = await this.#db
+      .selectFrom('runs')
+      .innerJoin('cost_tables', 'cost_tables.id', 'runs.cost_table_id')
+      .select(['cost_tables.id', 'cost_tables.body'])
+      .where('runs.id', '=', runId)
+      .executeTakeFirst();
+    return row === undefined ? null : verifiedBody<CostEntry[]>('cost_tables', row.id, row.body);
+  }
+
+  /**
+   * The runs asked for, in the order asked, each with its experiment's name and scenario; only
+   * these runs are read. Throws NotFoundError naming the ids that do not exist.
+   */
+  async getRuns(runIds: number[]): Promise<RunInContext[]> {
+    const ids = [...new Set(runIds)];
+    const rows: (Selectable<Database['runs']> & {
+      experiment_name: string;
+      experiment_created_at: string;
+      experiment_scenario_id: string;
+      scenario_name: string;
+    })[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      rows.push(
+        ...(await this.#db
+          .selectFrom('runs as r')
+          .innerJoin('experiments as e', 'e.id', 'r.experiment_id')
+          .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
+          .selectAll('r')
+          .select([
+            'e.name as experiment_name',
+            'e.created_at as experiment_created_at',
+            'e.scenario_id as experiment_scenario_id',
+            's.name as scenario_name',
+          ])
+          .where('r.id', 'in', ids.slice(i, i + 500))
+          .execute()),
+      );
+    }
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length > 0) throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
+    const children = await loadRunChildren(this.#db, { runIds: ids });
+    return runIds.map((id) => {
+      const r = byId.get(id)!;
+      return {
+        ...runDetail(r, children),
+        experimentId: r.experiment_id,
+        experimentName: r.experiment_name,
+        experimentCreatedAt: r.experiment_created_at,
+        scenarioId: r.experiment_scenario_id,
+        scenarioName: r.scenario_name,
+      };
+    });
   }
 }

@@ -41,7 +41,7 @@ const num = (s: string): number => {
   return Number(m[1]) * SUFFIX[m[2]!]!;
 };
 const BPF_HEADER = /^@([A-Za-z_]\w*)?(?:\[(.*)\])?:\s*$/;
-const BPF_BUCKET = /^(\[|\()\s*([^,\]\)]+?)\s*(?:,\s*([^\]\)]+?)\s*)?(\]|\))\s+(\d+)\s+\|[@ ]*\|\s*$/;
+const BPF_BUCKET = /^(\[|\()\s*([^,\])]+?)\s*(?:,\s*([^\])]+?)\s*)?(\]|\))\s+(\d+)\s+\|[@ ]*\|\s*$/;
 const FL_HEADER = /^\s*(nsecs|usecs|msecs)\s*:\s*count\s+distribution\s*$/;
 const FL_BUCKET = /^\s*(\d+)\s*->\s*(\d+)\s*:\s*(\d+)\s+\|[*+ ]*\|\s*$/;
 const FL_AVG = /^\s*avg = (\d+(?:\.\d+)?) (nsecs|usecs|msecs), total: (\d+) \w+, count: (\d+)/;

@@ -2,6 +2,7 @@
 // interval over seeds for every metric, latency percentiles and histograms per touchpoint.
 import type { Estimate, LatencyDistribution, ResultFlag, RunOutput, StrategyId, StrategyResult } from '../api.ts';
 import { BREAKDOWN_KEYS, formulaTermsForSimulation, pfnCacheRestoredShare, runAnalytic } from '../analytic.ts';
+import { GmemlabError } from '../errors.ts';
 import type { AttackerContext } from '../metrics.ts';
 import type { Scenario } from '../scenario.ts';
 import { enabledStrategies } from '../strategies.ts';
@@ -12,8 +13,10 @@ import { BUCKET_UPPER_US, estimateEvents, simulateSeed, type SeedStats } from '.
 /** Most simulated events one run may take (all strategies and seeds), checked before it starts. */
 export const MAX_EVENTS_PER_RUN = 200_000_000;
 
-export class SimulationTooLargeError extends Error {
-  override name = 'SimulationTooLargeError';
+export class SimulationTooLargeError extends GmemlabError {
+  constructor(message: string) {
+    super('too_large', message);
+  }
 }
 
 /** Throws, before anything runs, if the scenario would simulate more events than the cap. */

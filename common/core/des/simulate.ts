@@ -379,7 +379,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   }
 
   let events = 0;
-  let now = 0;
+  let now: number;
   let mappedNow = 0;
   let anyHeldSeconds = 0;
   let heldCpuSeconds = 0;

@@ -12,8 +12,7 @@ import {
 } from '../../../common/core/index.ts';
 import { formatValue } from '../../../common/analysis/format.ts';
 import { calibrateFiles } from '../../handlers/calibration.ts';
-import { StoreNotFoundError } from '../../store/errors.ts';
-import { getHostProfile, hostProfileId, listHostProfiles } from '../../store/profiles.ts';
+import { hostProfileId } from '../../handlers/calibration.ts';
 import { out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
 
 function readText(path: string): string {
@@ -138,7 +137,7 @@ export const profilesCommand: Command = {
   options: {},
   async run({ values, json }) {
     return withApp(values, async (app) => {
-      const list = await listHostProfiles(app.store);
+      const list = await app.store.listHostProfiles();
       if (json) printJson(list);
       else if (list.length === 0) out('no host profiles yet: make one with gmemlab calibrate FILE...');
       else
@@ -190,20 +189,15 @@ export const applyProfileCommand: Command = {
       if (!/^[0-9a-f]{6,64}$/.test(which))
         throw new UsageError(`"${which}" is neither a profile ID (hex) nor a .json file`);
       [profile, id] = await withApp(values, async (app) => {
-        const match = (await listHostProfiles(app.store)).filter((p) => p.id.startsWith(which));
+        const match = (await app.store.listHostProfiles()).filter((p) => p.id.startsWith(which));
         if (match.length !== 1)
           throw new UsageError(
             match.length === 0
               ? `no host profile ${which} (see gmemlab profiles)`
               : `${which} is more than one profile: give more of its ID`,
           );
-        try {
-          const p = await getHostProfile(app.store, match[0]!.id);
-          return [p, p.id] as const;
-        } catch (err) {
-          if (err instanceof StoreNotFoundError) throw new UsageError(err.message);
-          throw err;
-        }
+        const p = await app.store.getHostProfile(match[0]!.id);
+        return [p, p.id] as const;
       });
     }
     const next = applyHostProfile(scenario, profile, id);

@@ -1,7 +1,6 @@
 // gmemlab export-bundle
 import { renameSync, writeFileSync } from 'node:fs';
-import { StoreNotFoundError } from '../../store/errors.ts';
-import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const exportBundleCommand: Command = {
   name: 'export-bundle',
@@ -17,13 +16,7 @@ export const exportBundleCommand: Command = {
     return withApp(
       values,
       async (app) => {
-        let bundle;
-        try {
-          bundle = await app.store.exportBundle(ids);
-        } catch (err) {
-          if (err instanceof StoreNotFoundError) throw new UsageError(err.message);
-          throw err;
-        }
+        const bundle = await call(app, 'exportBundle', { experimentIds: ids });
         // Write beside the target and rename, so a failed write never leaves half a bundle.
         const partial = `${file}.partial`;
         try {

@@ -1,8 +1,7 @@
 // gmemlab export
 import { renameSync, writeFileSync } from 'node:fs';
 import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../../common/contract/index.ts';
-import { ExportError, exportExperiment } from '../../export/index.ts';
-import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -22,16 +21,17 @@ export const exportCommand: Command = {
     return withApp(
       values,
       async (app) => {
-        const detail = await app.store.getExperiment(experimentId);
-        if (detail === undefined)
-          throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
-        let file;
-        try {
-          file = await exportExperiment(detail, format as ExportFormat, values['metric'] as string);
-        } catch (err) {
-          if (err instanceof ExportError) throw new UsageError(`--${err.message}`);
-          throw err;
-        }
+        const exported = await call(
+          app,
+          'exportExperiment',
+          { experimentId, format: format as ExportFormat, metric: values['metric'] as string },
+          { metric: '--metric', format: '--format' },
+        );
+        const file = {
+          filename: exported.filename,
+          mimeType: exported.mimeType,
+          body: exported.text ?? Buffer.from(exported.base64 ?? '', 'base64'),
+        };
         const target = typeof values['out'] === 'string' ? values['out'] : file.filename;
         if (target === '-') {
           if (typeof file.body !== 'string') throw new UsageError('--out -: a PNG is binary; give a file name');

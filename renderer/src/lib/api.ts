@@ -3,23 +3,13 @@
 import {
   CALL_NAMES,
   EVENT_NAMES,
-  type ApiErrorBody,
   type CallName,
   type Envelope,
   type EventMap,
   type EventName,
   type GmemlabApi,
 } from '../../../common/contract/index.ts';
-
-export class ApiError extends Error {
-  readonly code: ApiErrorBody['code'];
-  readonly issues: ApiErrorBody['issues'];
-  constructor(body: ApiErrorBody) {
-    super(body.message);
-    this.code = body.code;
-    this.issues = body.issues;
-  }
-}
+import { GmemlabError } from '../../../common/core/index.ts';
 
 interface Transport {
   call(name: CallName, input: unknown): Promise<Envelope<unknown>>;
@@ -150,7 +140,7 @@ function createApi(transport: Transport): GmemlabApi {
   for (const name of CALL_NAMES) {
     api[name] = async (input: unknown) => {
       const envelope = await transport.call(name, input);
-      if (!envelope.ok) throw new ApiError(envelope.error);
+      if (!envelope.ok) throw new GmemlabError(envelope.error.code, envelope.error.message, envelope.error.issues);
       return envelope.value;
     };
   }

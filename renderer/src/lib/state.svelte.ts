@@ -1,7 +1,12 @@
 // The workbench's shared state: one object the views read and change (Svelte 5 runes).
-import { validateScenario, type MetricInfo, type Preset, type SweepDefinition } from '../../../common/core/index.ts';
+import {
+  GmemlabError,
+  validateScenario,
+  type MetricInfo,
+  type Preset,
+  type SweepDefinition,
+} from '../../../common/core/index.ts';
 import type { ExperimentDetail, ExperimentStatus } from '../../../common/contract/index.ts';
-import { ApiError } from './api.ts';
 
 export type View = 'results' | 'history' | 'compare' | 'diff';
 
@@ -60,8 +65,17 @@ export const app = $state({
   error: '',
 });
 
+// The draft checked once per change, by the same validateScenario main uses; the builder (issues
+// beside fields) and the launcher (whether it can run) both read this one result.
+const draftChecked = $derived(app.draft === undefined ? undefined : validateScenario(app.draft));
+
+/** The draft's validation: every issue with its field path, or the valid scenario. */
+export function draftValidation(): typeof draftChecked {
+  return draftChecked;
+}
+
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) {
+  if (err instanceof GmemlabError) {
     if (err.code === 'unknown_call') return `${err.message} (this feature arrives with a newer gmemlab main)`;
     return err.message;
   }
