@@ -1,4 +1,4 @@
-// Host profiles in the experiment database (migration 0005): saved once by content hash, listed,
+// Host profiles in the experiment database (migration 0004): saved once by content hash, listed,
 // read back. A profile read back is checked against the format before anyone applies it.
 import { validateHostProfile, type HostProfile } from '../../common/core/index.ts';
 import type { HostProfileSummary } from '../../common/contract/index.ts';

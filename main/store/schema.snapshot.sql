@@ -1,4 +1,4 @@
--- schema after migration 0005_host_profiles
+-- schema after migration 0004_host_profiles
 -- index experiments_created_at
 CREATE INDEX "experiments_created_at" on "experiments" ("created_at");
 -- index experiments_name

@@ -11,10 +11,10 @@ beforeEach(() => {
 });
 afterEach(() => dir.cleanup());
 
-it('0005 adds host profiles keyed by content hash and leaves existing experiments alone', async () => {
+it('0004 adds host profiles keyed by content hash and leaves existing experiments alone', async () => {
   const { db, sqlite } = await migratedTo(join(dir.dir, 'db.sqlite'), '0003_shards');
   const id = seed0001(sqlite, 'Genoa sweep');
-  const { error } = await new Migrator({ db, provider: staticMigrationProvider }).migrateTo('0005_host_profiles');
+  const { error } = await new Migrator({ db, provider: staticMigrationProvider }).migrateTo('0004_host_profiles');
   expect(error).toBeUndefined();
   expect(sqlite.prepare('select name from experiments where id = ?').get(id)).toEqual({ name: 'Genoa sweep' });
   const insert = sqlite.prepare(
