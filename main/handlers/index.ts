@@ -105,6 +105,8 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     previewSweep: async ({ scenario, sweep }) => workbenchCall(() => wb.previewSweep(scenario, sweep)),
     getRuns: async ({ runIds }) => workbenchCall(() => wb.getRuns(store, runIds)),
     diffRuns: async ({ runIdA, runIdB }) => workbenchCall(() => wb.diffRuns(store, runIdA, runIdB)),
+    getSensitivity: async ({ runId, metric, samples }) =>
+      workbenchCall(() => wb.getSensitivity(store, runId, metric, samples)),
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) =>
       workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
     exportExperiment: async ({ experimentId, format, metric }) => {

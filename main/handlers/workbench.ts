@@ -1,8 +1,10 @@
 // Reads behind the workbench's compare and diff calls. Read-only queries on the store's
 // database (the store stays the only writer); the diffing itself is pure (common/analysis).
 import { diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
-import { expandSweep, type SweepDefinition } from '../../common/core/sweep.ts';
+import { sensitivity } from '../../common/analysis/sensitivity.ts';
+import { expandSweep, RunRequestError, type SweepDefinition } from '../../common/core/sweep.ts';
 import {
+  METRIC_CATALOGUE,
   runPlan,
   setParameter,
   validateScenario,
@@ -16,6 +18,7 @@ import type {
   RunInContext,
   ScenarioDiff,
   ScenarioRevisionInfo,
+  SensitivityAnswer,
   SweepPreview,
 } from '../../common/contract/index.ts';
 import type { Store } from '../store/store.ts';
@@ -100,6 +103,26 @@ export async function diffRuns(store: Store, runIdA: number, runIdB: number): Pr
     parameters: diffObjects(side(a, sa.scenario), side(b, sb.scenario)),
     metrics: diffMetrics(a.metrics, b.metrics),
   };
+}
+
+/**
+ * The sensitivity of a run's point to the cost table: the run's scenario at its point, every
+ * strategy, with the formulas (whatever method made the run; runMethod says which did).
+ */
+export async function getSensitivity(
+  store: Store,
+  runId: number,
+  metric: string,
+  samples: number,
+): Promise<SensitivityAnswer> {
+  if (!METRIC_CATALOGUE.some((m) => m.key === metric))
+    throw new RunRequestError([{ path: 'metric', message: `"${metric}" is not a metric of this model` }]);
+  const [run] = await getRuns(store, [runId]);
+  if (run === undefined) throw new NotFoundError(`run ${runId} does not exist`);
+  const experiment = await store.getExperiment(run.experimentId);
+  if (experiment === undefined) throw new NotFoundError(`run ${runId} does not exist`);
+  const scenario = effectiveScenario(experiment.scenario, run.point);
+  return { ...sensitivity(scenario, { metric, samples }), runId, runMethod: experiment.method };
 }
 
 export async function diffScenarios(store: Store, idA: string, idB: string): Promise<ScenarioDiff> {
