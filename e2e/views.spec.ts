@@ -112,6 +112,12 @@ test('the trade-off plane: cost against exposure on log axes, lanes apart, the P
     const front = drawn.datasets.find((d) => d.label === 'Pareto front')!;
     expect(front.data).toHaveLength(expected.length);
     expect(drawn.datasets.filter((d) => d.label !== 'Pareto front')).toHaveLength(core.length);
+    // The per-strategy chart beside it: S2 against S5 spans decades, so its y axis is log, and a toggle.
+    const bars = page.getByTestId('overhead-chart');
+    await expect(bars).toHaveAttribute('data-yscale', 'logarithmic');
+    await page.getByTestId('overhead-yaxis').selectOption('linear');
+    await expect(bars).toHaveAttribute('data-yscale', 'linear');
+    await page.getByTestId('overhead-yaxis').selectOption('auto');
     await screenshot(page, 'view-tradeoff');
     keep('view-tradeoff');
 
@@ -182,6 +188,11 @@ test('where the cycles go: stacks by component and by touchpoint that sum to the
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('cycles');
     await page.getByTestId('result-tab-cycles').click();
+    // S2's total is four decades above the others': shares by default, said so, and a switch back.
+    await expect(page.getByTestId('breakdown-auto')).toBeVisible();
+    await expect(page.getByTestId('breakdown-data')).toHaveAttribute('data-breakdown', /"scale":"share"/);
+    await page.getByTestId('breakdown-scale').selectOption('cycles');
+    await expect(page.getByTestId('breakdown-auto')).toHaveCount(0);
     const sums = (d: Drawn): number[] =>
       d.labels.map((_, i) => d.datasets.reduce((a, ds) => a + Number(ds.data[i] ?? 0), 0));
     const strategyOf = (label: unknown): string => (label as string[])[0]!.replace(' ⚠', '');
@@ -232,7 +243,6 @@ test('where the cycles go: stacks by component and by touchpoint that sum to the
       const r = core.find((q) => q.strategy === strategyOf(share.labels[i]))!;
       if (r.metrics['cost.cyclesPerSecHost']!.mean > 0) expect(t).toBeCloseTo(100, 6);
     });
-    await page.getByTestId('breakdown-scale').selectOption('cycles');
     await screenshot(page, 'view-cycles');
     keep('view-cycles');
     expect(ws.errors).toEqual([]);
