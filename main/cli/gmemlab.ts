@@ -13,6 +13,7 @@ import { showCommand } from './commands/show.ts';
 import { diffCommand } from './commands/diff.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { importPerfCommand } from './commands/import-perf.ts';
+import { applyProfileCommand, calibrateCommand, profilesCommand } from './commands/calibrate.ts';
 import { common, out, UsageError, type Command } from './shared.ts';
 
 // Every command, in the order `gmemlab --help` lists them.
@@ -26,6 +27,9 @@ const COMMANDS: Command[] = [
   diffCommand,
   exportCommand,
   importPerfCommand,
+  calibrateCommand,
+  profilesCommand,
+  applyProfileCommand,
   importCommand,
   exportBundleCommand,
   serveCommand,

@@ -85,6 +85,8 @@ export function formatExperiment(detail: ExperimentDetail): string {
   const lines = [
     `experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, model ${detail.modelVersion ?? '?'})`,
   ];
+  const profile = detail.scenario.host.profile;
+  if (profile !== undefined) lines.push(`measured costs: host profile "${profile.name}" (${profile.id.slice(0, 12)})`);
   for (const run of detail.runs) {
     const where = Object.keys(run.point).length === 0 ? '' : ` at ${pointLabel(run.point)}`;
     lines.push('', `${run.strategy}${where}: ${run.status}${run.error === null ? '' : ` (${run.error})`}`);
