@@ -11,6 +11,7 @@ export default defineConfig({
       'preload/**/*.test.ts',
       'renderer/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'security/**/*.test.ts',
     ],
     // Real SQLite files, worker threads and child processes: give them room on a 2-core machine.
     testTimeout: 60_000,

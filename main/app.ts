@@ -27,11 +27,13 @@ export interface AppOptions {
   dbPath: string;
   workerFile?: URL | string;
   poolSize?: number;
+  /** Open the database without writing (see Store.open): for commands that only read. */
+  readOnly?: boolean;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
-  mkdirSync(dirname(options.dbPath), { recursive: true });
-  const store = await Store.open(options.dbPath);
+  if (options.readOnly !== true) mkdirSync(dirname(options.dbPath), { recursive: true });
+  const store = await Store.open(options.dbPath, { readOnly: options.readOnly });
   const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize });
   const listeners = new Set<EventListener>();
   const runner = new ExperimentRunner(store, pool, (payload) => {

@@ -66,7 +66,7 @@ describe('the scenario form', () => {
 describe('strategies and costs', () => {
   it('splits a strategy name from its gloss', () => {
     expect(strategyLabel('S2')).toMatchObject({ name: 'on-demand direct map' });
-    expect(strategyLabel('S2').description).toContain('flush');
+    expect(strategyLabel('S2').description).toContain('restores direct-map PTEs');
     expect(strategyTitle('S2')).toBe('S2 on-demand direct map');
     expect(strategyLabel('S99')).toEqual({ id: 'S99', name: 'S99', description: '' });
   });

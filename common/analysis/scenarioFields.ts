@@ -7,6 +7,7 @@
 import {
   DEFAULT_COSTS,
   scenarioSchema,
+  STRATEGY_DESCRIPTIONS,
   STRATEGY_IDS,
   STRATEGY_NAMES,
   TOUCHPOINTS,
@@ -19,7 +20,7 @@ export interface StrategyLabel {
   id: string;
   /** The name without its parenthesised gloss: "on-demand direct map". */
   name: string;
-  /** The core's full one-line description: "on-demand direct map (restore, access, remove, flush)". */
+  /** The core's name with its gloss and its one-line description (STRATEGY_DESCRIPTIONS). */
   description: string;
 }
 
@@ -29,7 +30,8 @@ const isStrategy = (id: string): id is StrategyId => (STRATEGY_IDS as readonly s
 export function strategyLabel(id: string): StrategyLabel {
   const full = isStrategy(id) ? STRATEGY_NAMES[id] : '';
   const name = full.replace(/\s*\(.*\)\s*$/, '').trim();
-  return { id, name: name === '' ? id : name, description: full };
+  const line = isStrategy(id) ? STRATEGY_DESCRIPTIONS[id] : '';
+  return { id, name: name === '' ? id : name, description: [full, line].filter((t) => t !== '').join(': ') };
 }
 
 /** "S2 on-demand direct map", for legends and headers. */

@@ -1047,7 +1047,7 @@ export interface FormulaTerms {
  * the lasting cost of the split direct map.
  */
 export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): FormulaTerms {
-  const costTable = resolveCostEntries(scenario.host.costs);
+  const costTable = resolveCostEntries(scenario.host.costs, scenario.host.profile);
   const { tps } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const ledger = new Ledger();
@@ -1089,7 +1089,7 @@ export interface AnalyticOptions {
 
 /** Every metric of every enabled strategy, from the formulas; the same scenario always gives the same result. */
 export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): RunOutput {
-  const costTable = resolveCostEntries(scenario.host.costs);
+  const costTable = resolveCostEntries(scenario.host.costs, scenario.host.profile);
   const { tps, ignored } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const inputsIgnored = ignoredInputs(scenario, ignored);

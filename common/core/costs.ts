@@ -349,16 +349,26 @@ export const DEFAULT_COST_TABLE: CostTable = Object.fromEntries(
   DEFAULT_COSTS.map((c) => [c.key, c.value]),
 ) as CostTable;
 
-/** The full table a scenario runs with: every default, with the scenario's overrides applied and marked. */
-export function resolveCostEntries(overrides: Partial<Record<string, number | undefined>>): CostEntry[] {
+/**
+ * The full table a scenario runs with: every default, with the scenario's overrides applied and
+ * marked. When the overrides came from a host profile (`host.profile`), they say which.
+ */
+export function resolveCostEntries(
+  overrides: Partial<Record<string, number | undefined>>,
+  profile?: { id: string; name: string },
+): CostEntry[] {
   if (Object.keys(overrides).length === 0) return DEFAULT_COSTS;
+  const from =
+    profile === undefined
+      ? 'scenario override'
+      : `host profile "${profile.name}" (${profile.id.slice(0, 12)}), measured on the host (gmemlab calibrate)`;
   return DEFAULT_COSTS.map((entry) => {
     const value = overrides[entry.key];
     if (value === undefined || value === entry.value) return entry;
     return {
       ...entry,
       value,
-      source: 'scenario override',
+      source: from,
       note: `default ${entry.value} ${entry.unit} (${entry.source}) overridden by the scenario`,
     };
   });

@@ -61,7 +61,7 @@ import type { CostEntry } from './api.ts';
 
 /** The full cost table a scenario runs with (defaults, overrides applied and marked). */
 export function resolveCostTable(scenario: Scenario): CostEntry[] {
-  return resolveCostEntries(scenario.host.costs);
+  return resolveCostEntries(scenario.host.costs, scenario.host.profile);
 }
 export * from './sweep.ts';
 export * from './calibrate/index.ts';

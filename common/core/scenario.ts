@@ -134,7 +134,7 @@ const hostSchema = z
       })
       .strict()
       .optional()
-      .describe('Host profile: the measured host profile host.costs comes from (gmemlab calibrate)'),
+      .describe('Host profile: the measured profile the costs come from'),
   })
   .strict();
 
@@ -369,7 +369,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return issue.input === undefined
         ? `missing field (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`;
+        : `expected ${issue.expected}, got ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : Number.isNaN(issue.input) ? 'NaN' : typeof issue.input}`;
     case 'too_small':
       return `must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}`;
     case 'too_big':
@@ -394,7 +394,8 @@ export function validateScenario(input: unknown): ValidationResult<Scenario> {
         },
       ],
     };
-  const parsed = scenarioSchema.safeParse(input);
+  // reportInput: without it zod leaves issue.input out, and every wrong type read as "missing field".
+  const parsed = scenarioSchema.safeParse(input, { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data };
   const issues: ValidationIssue[] = parsed.error.issues.map((i) => ({
     path: i.path.map(String).join('.'),

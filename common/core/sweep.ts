@@ -45,7 +45,11 @@ export const sweepSchema = z
           .strict(),
       )
       .min(1)
-      .max(2, 'a sweep varies one or two parameters'),
+      .max(2, 'a sweep varies one or two parameters')
+      .refine(
+        (parameters) => new Set(parameters.map((p) => p.path)).size === parameters.length,
+        'the two swept parameters must be different paths',
+      ),
   })
   .strict();
 export type SweepDefinition = z.infer<typeof sweepSchema>;

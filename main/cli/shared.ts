@@ -41,8 +41,16 @@ export function printJson(value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }
 
-export async function withApp<T>(values: Record<string, unknown>, body: (app: App) => Promise<T>): Promise<T> {
-  const app = await createApp({ dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath() });
+/** Runs `body` with an app on --db; `readOnly` for commands that only read (they then work on a read-only file or a full disk). */
+export async function withApp<T>(
+  values: Record<string, unknown>,
+  body: (app: App) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const app = await createApp({
+    dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath(),
+    readOnly: options.readOnly,
+  });
   try {
     return await body(app);
   } finally {
@@ -67,7 +75,8 @@ export function readScenarioFile(path: string): Scenario {
   let raw: unknown;
   try {
     // As written, or pasted back from a mail export (scissors marks, folded lines).
-    raw = JSON.parse(unfoldScenarioText(text));
+    // A UTF-8 byte order mark (some Windows editors write one) is not part of the JSON.
+    raw = JSON.parse(unfoldScenarioText(text.replace(/^\uFEFF/, '')));
   } catch (err) {
     throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
   }

@@ -9,15 +9,15 @@ import { addRecent, loadRecent, saveRecent } from './recent.ts';
 import { createApp, type App } from '../app.ts';
 import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope, type EventMap } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
-import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
   APP_SCHEME_PRIVILEGES,
   WINDOW_WEB_PREFERENCES,
+  allowFrameNavigation,
+  appProtocolResponse,
   isAppUrl,
   isTrustedSender,
-  resolveAppRequest,
 } from './policy.ts';
 
 const here = import.meta.dirname;
@@ -45,6 +45,10 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-redirect', (event, url) => {
       if (!isAppUrl(url)) event.preventDefault();
     });
+    // Subframes too (will-navigate is the main frame's only).
+    contents.on('will-frame-navigate', (details) => {
+      if (!allowFrameNavigation(details)) details.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
@@ -65,17 +69,7 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.setDevicePermissionHandler(() => false);
 
-  protocol.handle(APP_SCHEME, async (request) => {
-    const file = resolveAppRequest(rendererDir, request.url);
-    if (file === undefined) return new Response('not found', { status: 404 });
-    try {
-      return new Response(await readFile(file), {
-        headers: { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(file) },
-      });
-    } catch {
-      return new Response('not found', { status: 404 });
-    }
-  });
+  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererDir, request.url));
 
   workbench = await createApp({
     dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'),

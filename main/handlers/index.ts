@@ -146,6 +146,13 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       try {
         const basis = durationSec !== undefined ? { durationSec } : { totalExitsPerSec: totalExitsPerSec! };
         const result = scenarioFromPerfReport(parsePerfKvmStat(text), basis, base ?? preset.scenario);
+        const checked = validateScenario(result.scenario);
+        if (!checked.ok)
+          throw new ApiError({
+            code: 'invalid_input',
+            message: `the scenario made from this report is not valid: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+            issues: checked.issues,
+          });
         return { ...result, base: base === undefined ? `preset ${preset.id}` : 'the scenario given' };
       } catch (err) {
         if (err instanceof PerfImportError)

@@ -201,7 +201,9 @@ export class ExperimentRunner {
           else
             finished.push({ runId, startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result });
         }
-        await this.writer.write(finished);
+        const refused = await this.writer.write(finished);
+        for (const r of refused) await this.store.setRunsStatus([r.runId], 'failed', r.message);
+        failures += refused.length;
         if (missing.length > 0) {
           failures += missing.length;
           await this.store.setRunsStatus(missing, 'failed', 'the model returned no result for this strategy');

@@ -4,7 +4,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import {
   BUNDLE_FORMAT,
-  bundleSchema,
+  MAX_BUNDLE_ISSUES,
+  validateBundle,
   type Bundle,
   type BundleExperiment,
   type ImportSummary,
@@ -12,9 +13,10 @@ import {
 import { canonicalJson, contentHash } from './canonical.ts';
 import { BundleError, StoreNotFoundError } from './errors.ts';
 import type { Database } from './schema.ts';
-import type { ValidationIssue } from '../../common/core/index.ts';
+import { validateScenario, type ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
 import { shardOf, sweepSchema, wholeName } from '../../common/core/sweep.ts';
+import { parseStored, verifiedBody } from './integrity.ts';
 
 export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];
@@ -39,11 +41,19 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
       distributions.set(d.run_id, {
         ...distributions.get(d.run_id),
-        [d.key]: JSON.parse(d.body) as { bucketUpperUs: number[]; counts: number[] },
+        [d.key]: parseStored<{ bucketUpperUs: number[]; counts: number[] }>(
+          'distributions',
+          `${d.run_id}/${d.key}`,
+          'body',
+          d.body,
+        ),
       });
     }
     for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', chunk).execute()) {
-      series.set(s.run_id, { ...series.get(s.run_id), [s.key]: JSON.parse(s.body) as { x: number[]; y: number[] } });
+      series.set(s.run_id, {
+        ...series.get(s.run_id),
+        [s.key]: parseStored<{ x: number[]; y: number[] }>('series', `${s.run_id}/${s.key}`, 'body', s.body),
+      });
     }
   }
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
@@ -63,7 +73,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
       name: row.name,
       parentId: row.parent_id,
       createdAt: row.created_at,
-      body: JSON.parse(row.body) as Bundle['scenarios'][number]['body'],
+      body: verifiedBody<Bundle['scenarios'][number]['body']>('scenario_revisions', row.id, row.body),
     });
     if (row.parent_id !== null) pending.push(row.parent_id);
   }
@@ -78,15 +88,18 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     exportedAt: new Date().toISOString(),
     modelVersions: [...new Set(runs.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
     scenarios: scenarios.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
-    costTables: costTables.map((c) => ({ id: c.id, body: JSON.parse(c.body) as Record<string, unknown>[] })),
+    costTables: costTables.map((c) => ({
+      id: c.id,
+      body: verifiedBody<Record<string, unknown>[]>('cost_tables', c.id, c.body),
+    })),
     experiments: experiments.map((e): BundleExperiment => ({
       uid: e.uid,
       name: e.name,
       kind: e.kind,
       method: e.method,
       scenarioId: e.scenario_id,
-      sweep: e.sweep === null ? null : (JSON.parse(e.sweep) as unknown),
-      shards: e.shards === null ? null : (JSON.parse(e.shards) as ShardSet),
+      sweep: e.sweep === null ? null : parseStored<unknown>('experiments', e.id, 'sweep', e.sweep),
+      shards: e.shards === null ? null : parseStored<ShardSet>('experiments', e.id, 'shards', e.shards),
       status: e.status as BundleExperiment['status'],
       createdAt: e.created_at,
       finishedAt: e.finished_at,
@@ -96,15 +109,18 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
         .filter((r) => r.experiment_id === e.id)
         .map((r) => ({
           strategy: r.strategy as BundleExperiment['runs'][number]['strategy'],
-          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
-          seeds: JSON.parse(r.seeds) as number[],
+          point: parseStored<Record<string, number | string | boolean>>('runs', r.id, 'point', r.point),
+          seeds: parseStored<number[]>('runs', r.id, 'seeds', r.seeds),
           status: r.status as BundleExperiment['status'],
           startedAt: r.started_at,
           finishedAt: r.finished_at,
           modelVersion: r.model_version,
           costTableId: r.cost_table_id,
-          params: JSON.parse(r.params) as Record<string, unknown>,
-          capability: r.capability === null ? null : (JSON.parse(r.capability) as Record<string, unknown>),
+          params: parseStored<Record<string, unknown>>('runs', r.id, 'params', r.params),
+          capability:
+            r.capability === null
+              ? null
+              : parseStored<Record<string, unknown>>('runs', r.id, 'capability', r.capability),
           error: r.error,
           metrics: metrics.get(r.id) ?? {},
           distributions: distributions.get(r.id) ?? {},
@@ -120,11 +136,18 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
   const scenarioIds = new Set(bundle.scenarios.map((s) => s.id));
   const costIds = new Set(bundle.costTables.map((c) => c.id));
   for (const [i, s] of bundle.scenarios.entries()) {
+    if (issues.length >= MAX_BUNDLE_ISSUES) return issues;
     if (contentHash(s.body) !== s.id)
       issues.push({
         path: `scenarios.${i}.id`,
         message: 'does not match the content hash of body (the scenario was altered)',
       });
+    // A body that hashes right can still be nonsense: a body in a format this version reads must
+    // be a valid scenario (export, rerun and diff read it). Other formats are kept as recorded.
+    const checked = validateScenario(s.body);
+    if (!checked.ok && !checked.issues.some((issue) => issue.path === 'format'))
+      for (const issue of checked.issues.slice(0, 5))
+        issues.push({ path: `scenarios.${i}.body.${issue.path}`, message: issue.message });
     if (s.parentId !== null && !scenarioIds.has(s.parentId))
       issues.push({ path: `scenarios.${i}.parentId`, message: `parent revision ${s.parentId} is not in the bundle` });
   }
@@ -147,6 +170,7 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
     if (new Set(e.tags).size !== e.tags.length)
       issues.push({ path: `experiments.${i}.tags`, message: 'has duplicate tags' });
     for (const [j, r] of e.runs.entries()) {
+      if (issues.length >= MAX_BUNDLE_ISSUES) return issues;
       if (r.costTableId !== null && !costIds.has(r.costTableId))
         issues.push({
           path: `experiments.${i}.runs.${j}.costTableId`,
@@ -192,12 +216,11 @@ export function parseBundle(raw: unknown): Bundle {
       },
     ]);
   }
-  const parsed = bundleSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new BundleError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
-  const issues = checkIntegrity(parsed.data);
-  if (issues.length > 0) throw new BundleError(issues);
-  return parsed.data;
+  const parsed = validateBundle(raw);
+  if (!parsed.ok) throw new BundleError(parsed.issues);
+  const issues = checkIntegrity(parsed.bundle);
+  if (issues.length > 0) throw new BundleError(issues.slice(0, MAX_BUNDLE_ISSUES));
+  return parsed.bundle;
 }
 
 const UNFINISHED = new Set(['queued', 'running']);

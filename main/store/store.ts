@@ -43,7 +43,9 @@ import {
   whereClause,
 } from './history.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
-import { openDatabase, type OpenedDatabase } from './open.ts';
+import { existsSync } from 'node:fs';
+import { openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
+import { parseStored, verifiedBody } from './integrity.ts';
 import type { Database } from './schema.ts';
 
 export interface PlannedRun {
@@ -130,8 +132,14 @@ export class Store {
     this.db = opened.db;
   }
 
-  /** Opens (creating or migrating) the database and marks runs left executing by a crash. */
-  static async open(path: string): Promise<Store> {
+  /**
+   * Opens (creating or migrating) the database and marks runs left executing by a crash. With
+   * `readOnly`, opens an existing, current database without writing anything (for list, show and
+   * export on a read-only file or a full disk); every write then fails.
+   */
+  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<Store> {
+    // A missing file has nothing to protect: it is created as usual (an empty history).
+    if (options.readOnly === true && existsSync(path)) return new Store(openDatabaseReadOnly(path));
     const store = new Store(await openDatabase(path));
     await store.markInterrupted();
     return store;
@@ -139,7 +147,7 @@ export class Store {
 
   async close(): Promise<void> {
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
-    this.opened.sqlite.pragma('optimize');
+    if (this.opened.readOnly !== true) this.opened.sqlite.pragma('optimize');
     await this.db.destroy();
   }
 
@@ -441,7 +449,7 @@ export class Store {
         experimentName: r.experiment_name,
         scenarioId: r.scenario_id,
         strategy: r.strategy,
-        point: JSON.parse(r.point) as RunSummary['point'],
+        point: parseStored<RunSummary['point']>('runs', r.id, 'point', r.point),
         status: r.status,
         startedAt: r.started_at,
         finishedAt: r.finished_at,
@@ -504,7 +512,7 @@ export class Store {
       const experiment = await trx
         .selectFrom('experiments as e')
         .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
-        .select(['s.body'])
+        .select(['s.id', 's.body'])
         .where('e.id', '=', experimentId)
         .executeTakeFirstOrThrow();
       const runs = await trx
@@ -515,11 +523,11 @@ export class Store {
         .orderBy('id')
         .execute();
       const planned = plan(
-        JSON.parse(experiment.body) as Scenario,
+        verifiedBody<Scenario>('scenario_revisions', experiment.id, experiment.body),
         runs.map((r) => ({
           id: r.id,
           strategy: r.strategy as StrategyId,
-          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
+          point: parseStored<Record<string, number | string | boolean>>('runs', r.id, 'point', r.point),
         })),
       );
       const ids = runs.map((r) => r.id);
@@ -599,7 +607,7 @@ export class Store {
       parentId: row.parent_id,
       createdAt: row.created_at,
       experiments: Number(row.experiments ?? 0),
-      scenario: JSON.parse(row.body) as Scenario,
+      scenario: verifiedBody<Scenario>('scenario_revisions', row.id, row.body),
     };
   }
 
@@ -663,7 +671,9 @@ export class Store {
     const costTable =
       costTableId === null
         ? null
-        : (JSON.parse(
+        : verifiedBody<CostEntry[]>(
+            'cost_tables',
+            costTableId,
             (
               await this.db
                 .selectFrom('cost_tables')
@@ -671,26 +681,28 @@ export class Store {
                 .where('id', '=', costTableId)
                 .executeTakeFirstOrThrow()
             ).body,
-          ) as CostEntry[]);
+          );
     const runDetails: RunDetail[] = runs.map((r) => {
       const m: Record<string, Estimate> = {};
       for (const row of metrics.get(r.id) ?? []) m[row.key] = { mean: row.mean, ci95: row.ci95, n: row.n };
       const d: Record<string, LatencyDistribution> = {};
-      for (const row of distributions.get(r.id) ?? []) d[row.key] = JSON.parse(row.body) as LatencyDistribution;
+      for (const row of distributions.get(r.id) ?? [])
+        d[row.key] = parseStored<LatencyDistribution>('distributions', `${r.id}/${row.key}`, 'body', row.body);
       const sr: Record<string, RunSeries> = {};
-      for (const row of series.get(r.id) ?? []) sr[row.key] = JSON.parse(row.body) as RunSeries;
+      for (const row of series.get(r.id) ?? [])
+        sr[row.key] = parseStored<RunSeries>('series', `${r.id}/${row.key}`, 'body', row.body);
       return {
         id: r.id,
         strategy: r.strategy as StrategyId,
-        point: JSON.parse(r.point) as RunDetail['point'],
-        seeds: JSON.parse(r.seeds) as number[],
+        point: parseStored<RunDetail['point']>('runs', r.id, 'point', r.point),
+        seeds: parseStored<number[]>('runs', r.id, 'seeds', r.seeds),
         status: r.status as RunStatus,
         startedAt: r.started_at,
         finishedAt: r.finished_at,
         modelVersion: r.model_version,
         error: r.error,
-        params: JSON.parse(r.params) as Record<string, unknown>,
-        capability: r.capability === null ? null : (JSON.parse(r.capability) as CapabilityRow),
+        params: parseStored<Record<string, unknown>>('runs', r.id, 'params', r.params),
+        capability: r.capability === null ? null : parseStored<CapabilityRow>('runs', r.id, 'capability', r.capability),
         metrics: m,
         distributions: d,
         series: sr,
@@ -701,11 +713,13 @@ export class Store {
       .select(['sweep', 'shards'])
       .where('id', '=', experimentId)
       .executeTakeFirstOrThrow();
-    const sweep = row.sweep === null ? null : (JSON.parse(row.sweep) as SweepDefinition);
-    const shards = row.shards === null ? null : (JSON.parse(row.shards) as ShardSet);
+    const sweep =
+      row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep);
+    const shards =
+      row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards);
     return {
       ...summary,
-      scenario: JSON.parse(scenarioRow.body) as Scenario,
+      scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, scenarioRow.body),
       sweep,
       shards,
       costTable,

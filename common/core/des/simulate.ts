@@ -191,7 +191,7 @@ export function estimateEvents(s: Scenario, strategy: StrategyId): number {
 }
 
 export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, hooks: SimulationHooks = {}): SeedStats {
-  const c: CostTable = costTableOf(resolveCostEntries(s.host.costs));
+  const c: CostTable = costTableOf(resolveCostEntries(s.host.costs, s.host.profile));
   const hz = s.host.ghz * 1e9;
   const N = s.host.cpus;
   const V = s.vm.vcpus;

@@ -19,17 +19,22 @@ export const diffCommand: Command = {
       );
     const [a, b] = positionals.map(parseExperimentId) as [number, number];
     const all = values['all'] === true;
-    return withApp(values, async (app) => {
-      try {
-        const pairs = values['runs'] === true ? [await wb.diffRuns(app.store, a, b)] : await experimentPairs(app, a, b);
-        if (json) printJson(values['runs'] === true ? pairs[0] : pairs);
-        else out(pairs.map((d) => describe(d, all)).join('\n\n'));
-        return 0;
-      } catch (err) {
-        if (err instanceof wb.NotFoundError) throw new UsageError(err.message);
-        throw err;
-      }
-    });
+    return withApp(
+      values,
+      async (app) => {
+        try {
+          const pairs =
+            values['runs'] === true ? [await wb.diffRuns(app.store, a, b)] : await experimentPairs(app, a, b);
+          if (json) printJson(values['runs'] === true ? pairs[0] : pairs);
+          else out(pairs.map((d) => describe(d, all)).join('\n\n'));
+          return 0;
+        } catch (err) {
+          if (err instanceof wb.NotFoundError) throw new UsageError(err.message);
+          throw err;
+        }
+      },
+      { readOnly: true },
+    );
   },
 };
 

@@ -7,6 +7,7 @@ import {
   PRESETS,
   scenarioFromPerfReport,
   type Scenario,
+  validateScenario,
 } from '../../../common/core/index.ts';
 import { out, printJson, readScenarioFile, UsageError, type Command } from '../shared.ts';
 
@@ -74,6 +75,12 @@ export const importPerfCommand: Command = {
       if (err instanceof PerfImportError) throw new UsageError(`${file}: ${err.message}`);
       throw err;
     }
+    // The report decides rates, name and description: a scenario gmemlab would refuse is not written.
+    const checked = validateScenario(result.scenario);
+    if (!checked.ok)
+      throw new UsageError(
+        `${file}: the scenario made from this report is not valid, so ${target} was not written:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+      );
     try {
       writeFileSync(`${target}.partial`, `${JSON.stringify(result.scenario, null, 2)}\n`);
       renameSync(`${target}.partial`, target);

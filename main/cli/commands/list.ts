@@ -67,41 +67,45 @@ export const listCommand: Command = {
         parsed.error.issues.map((i) => `${OPTION_OF[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('\n'),
       );
     }
-    return withApp(values, async (app) => {
-      const page = await app.store.listExperiments(parsed.data);
-      if (json) {
-        printJson(page);
+    return withApp(
+      values,
+      async (app) => {
+        const page = await app.store.listExperiments(parsed.data);
+        if (json) {
+          printJson(page);
+          return 0;
+        }
+        if (page.total === 0) {
+          out('no experiments match (an empty history: run one with `gmemlab run` or `gmemlab sweep`)');
+          return 0;
+        }
+        const rows = page.items.map((e) => [
+          String(e.id),
+          e.status,
+          `${e.runsDone}/${e.runsTotal}`,
+          e.createdAt.slice(0, 16).replace('T', ' '),
+          toAscii(e.name),
+          e.tags.join(','),
+        ]);
+        const head = ['ID', 'STATUS', 'RUNS', 'CREATED (UTC)', 'NAME', 'TAGS'];
+        const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+        const line = (r: string[]): string =>
+          r
+            .map((cell, c) => (c === 0 ? cell.padStart(width[c]!) : c === r.length - 1 ? cell : cell.padEnd(width[c]!)))
+            .join('  ')
+            .trimEnd();
+        const shown = `${parsed.data.offset + 1}-${parsed.data.offset + page.items.length} of ${page.total}`;
+        out(
+          [
+            line(head),
+            ...rows.map(line),
+            '',
+            `${shown}${page.total > parsed.data.offset + page.items.length ? ' (more with --offset)' : ''}`,
+          ].join('\n'),
+        );
         return 0;
-      }
-      if (page.total === 0) {
-        out('no experiments match (an empty history: run one with `gmemlab run` or `gmemlab sweep`)');
-        return 0;
-      }
-      const rows = page.items.map((e) => [
-        String(e.id),
-        e.status,
-        `${e.runsDone}/${e.runsTotal}`,
-        e.createdAt.slice(0, 16).replace('T', ' '),
-        toAscii(e.name),
-        e.tags.join(','),
-      ]);
-      const head = ['ID', 'STATUS', 'RUNS', 'CREATED (UTC)', 'NAME', 'TAGS'];
-      const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-      const line = (r: string[]): string =>
-        r
-          .map((cell, c) => (c === 0 ? cell.padStart(width[c]!) : c === r.length - 1 ? cell : cell.padEnd(width[c]!)))
-          .join('  ')
-          .trimEnd();
-      const shown = `${parsed.data.offset + 1}-${parsed.data.offset + page.items.length} of ${page.total}`;
-      out(
-        [
-          line(head),
-          ...rows.map(line),
-          '',
-          `${shown}${page.total > parsed.data.offset + page.items.length ? ' (more with --offset)' : ''}`,
-        ].join('\n'),
-      );
-      return 0;
-    });
+      },
+      { readOnly: true },
+    );
   },
 };

@@ -21,17 +21,23 @@ export const showCommand: Command = {
       throw new UsageError(
         `--metric: "${metric}" is not a metric; known: ${METRIC_CATALOGUE.map((m) => m.key).join(', ')}`,
       );
-    return withApp(values, async (app) => {
-      const detail = await app.store.getExperiment(experimentId);
-      if (detail === undefined)
-        throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
-      if (json) printJson(detail);
-      else
-        out(
-          detail.sweep === null ? formatExperiment(detail) : sweepTable(detail, metric, `${info.label} (${info.unit})`),
-        );
-      return 0;
-    });
+    return withApp(
+      values,
+      async (app) => {
+        const detail = await app.store.getExperiment(experimentId);
+        if (detail === undefined)
+          throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
+        if (json) printJson(detail);
+        else
+          out(
+            detail.sweep === null
+              ? formatExperiment(detail)
+              : sweepTable(detail, metric, `${info.label} (${info.unit})`),
+          );
+        return 0;
+      },
+      { readOnly: true },
+    );
   },
 };
 
