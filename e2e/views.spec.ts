@@ -7,6 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { spansDecades } from '../common/analysis/overlay.ts';
 import { sensitivity } from '../common/analysis/sensitivity.ts';
 import { PRESETS, runAnalytic, runDes, runPlan, setParameter, type Scenario } from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
@@ -188,9 +189,10 @@ test('where the cycles go: stacks by component and by touchpoint that sum to the
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('cycles');
     await page.getByTestId('result-tab-cycles').click();
-    // S2's total is four decades above the others': shares by default, said so, and a switch back.
-    await expect(page.getByTestId('breakdown-auto')).toBeVisible();
-    await expect(page.getByTestId('breakdown-data')).toHaveAttribute('data-breakdown', /"scale":"share"/);
+    // Shares by default (and said so) when the totals span two decades, cycles/s otherwise; a switch either way.
+    const auto = spansDecades(core.map((r) => r.metrics['cost.cyclesPerSecHost']!.mean)) ? 'share' : 'cycles';
+    await expect(page.getByTestId('breakdown-data')).toHaveAttribute('data-breakdown', new RegExp(`"scale":"${auto}"`));
+    await expect(page.getByTestId('breakdown-auto')).toHaveCount(auto === 'share' ? 1 : 0);
     await page.getByTestId('breakdown-scale').selectOption('cycles');
     await expect(page.getByTestId('breakdown-auto')).toHaveCount(0);
     const sums = (d: Drawn): number[] =>
