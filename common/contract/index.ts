@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
 import { dottedPathSchema, shardSchema, sweepSchema, type Point, type SweepDefinition } from '../core/index.ts';
 import type { CostDelta, MetricDelta, PathDiff } from '../analysis/diff.ts';
+import type { Sensitivity } from '../analysis/sensitivity.ts';
 import type {
   PerfImportResult,
   MetricInfo,
@@ -284,6 +285,15 @@ const scenarioRevisionId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a scenario revision id (its content hash)');
 
+/** The most joint draws getSensitivity makes (each is one analytic run of every strategy). */
+export const MAX_SENSITIVITY_SAMPLES = 2000;
+
+/** getSensitivity's answer: the analysis, and the method that made the run (the analysis is always analytic). */
+export interface SensitivityAnswer extends Sensitivity {
+  runId: number;
+  runMethod: Method;
+}
+
 export const contract = {
   listPresets: call<Preset[]>()(empty),
   metricCatalogue: call<MetricInfo[]>()(empty),
@@ -338,6 +348,22 @@ export const contract = {
   previewSweep: call<SweepPreview>()(z.object({ scenario: scenarioSchema, sweep: sweepSchema }).strict()),
   getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(5000) }).strict()),
   diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
+  /**
+   * How a run's point reacts to the cost table (common/analysis/sensitivity.ts), computed with
+   * the formulas in main (a few hundred analytic points: too slow for the page's thread).
+   */
+  getSensitivity: call<SensitivityAnswer>()(
+    z
+      .object({
+        runId: id,
+        metric: z
+          .string()
+          .max(200)
+          .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct'),
+        samples: z.number().int().min(1).max(MAX_SENSITIVITY_SAMPLES).default(200),
+      })
+      .strict(),
+  ),
   diffScenarios: call<ScenarioDiff>()(
     z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict(),
   ),

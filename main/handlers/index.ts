@@ -74,6 +74,7 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     previewSweep: async ({ scenario, sweep }) => wb.previewSweep(scenario, sweep),
     getRuns: async ({ runIds }) => store.getRuns(runIds),
     diffRuns: async ({ runIdA, runIdB }) => wb.diffRuns(store, runIdA, runIdB),
+    getSensitivity: async ({ runId, metric, samples }) => wb.getSensitivity(store, runId, metric, samples),
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) => wb.diffScenarios(store, scenarioIdA, scenarioIdB),
     exportExperiment: async ({ experimentId, format, metric }) => {
       const detail = found(await store.getExperiment(experimentId), `experiment ${experimentId}`);

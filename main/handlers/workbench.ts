@@ -1,7 +1,10 @@
 // The workbench's compare and diff calls, on the store's reads; the diffing itself is pure
 // (common/analysis).
 import { diffCostTables, diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
+import { sensitivity } from '../../common/analysis/sensitivity.ts';
 import {
+  METRIC_CATALOGUE,
+  RunRequestError,
   applyPoint,
   expandSweep,
   NotFoundError,
@@ -18,6 +21,7 @@ import type {
   RunInContext,
   ScenarioDiff,
   ScenarioRevisionInfo,
+  SensitivityAnswer,
   SweepPreview,
 } from '../../common/contract/index.ts';
 import type { Store } from '../store/store.ts';
@@ -60,6 +64,26 @@ export async function diffRuns(store: Store, runIdA: number, runIdB: number): Pr
     metrics: diffMetrics(a.metrics, b.metrics),
     costs: diffCostTables(await store.runCostTable(a.id), await store.runCostTable(b.id)),
   };
+}
+
+/**
+ * The sensitivity of a run's point to the cost table: the run's scenario at its point, every
+ * strategy, with the formulas (whatever method made the run; runMethod says which did).
+ */
+export async function getSensitivity(
+  store: Store,
+  runId: number,
+  metric: string,
+  samples: number,
+): Promise<SensitivityAnswer> {
+  if (!METRIC_CATALOGUE.some((m) => m.key === metric))
+    throw new RunRequestError([{ path: 'metric', message: `"${metric}" is not a metric of this model` }]);
+  const [run] = await store.getRuns([runId]);
+  if (run === undefined) throw new NotFoundError(`run ${runId} does not exist`);
+  const experiment = await store.getExperiment(run.experimentId);
+  if (experiment === undefined) throw new NotFoundError(`run ${runId} does not exist`);
+  const scenario = applyPoint(experiment.scenario, run.point);
+  return { ...sensitivity(scenario, { metric, samples }), runId, runMethod: experiment.method };
 }
 
 export async function diffScenarios(store: Store, idA: string, idB: string): Promise<ScenarioDiff> {
