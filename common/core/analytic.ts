@@ -411,11 +411,6 @@ function uaccessWindows(m: Model): Exposure {
 
 const irqRate = (m: Model) => m.s.host.irqPerSecPerCpu + m.s.host.nmiPerSecPerCpu;
 
-/** Pages the pfn caches keep mapped in the kernel: one per vCPU while updates happen. */
-function pfnCachePages(m: Model): number {
-  return m.tps[TP_INDEX.pfnCache]!.ratePerSec > 0 ? m.V : 0;
-}
-
 function base(overrides: Partial<Outcome>): Outcome {
   return {
     bystanderIpisPerSec: 0,
@@ -448,7 +443,7 @@ function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
   const pop = populationStream(m, flush);
   const receivers = chargeReceivers(m, ledger, pop ? [pop] : []);
   chargePopulation(m, ledger, flush, receivers);
-  const alias = alwaysSome(pfnCachePages(m) / m.guestPages);
+  const alias = alwaysSome(pfnCacheShare(m.s));
   const kernel = both(kernelReachOfUserMapping(m, true, uaccessWindows(m)), alias);
   return base({
     bystanderIpisPerSec: receivers.bystanderIpisPerSec,
@@ -921,11 +916,7 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
       code: 'simulatorNeeded',
       message: `queues are ${(contention * 100).toFixed(0)}% busy: the analytic means are approximations here; the simulator gives the distribution`,
     });
-  if (perVcpu >= m.hz)
-    flags.push({
-      code: 'overloaded',
-      message: `the strategy's work is ${((100 * perVcpu) / m.hz).toFixed(0)}% of a vCPU: the guest runs ${(1 + perVcpu / m.hz).toFixed(2)}x slower rather than paying a share`,
-    });
+  if (perVcpu >= m.hz) flags.push(overloadedFlag(perVcpu, m.hz));
   if (o.flushOverCeiling)
     flags.push({
       code: 'fullFlushCeiling',
@@ -1070,10 +1061,23 @@ export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): F
   return { receivers: o.receivers, perVcpu, host, breakdown };
 }
 
-/** Share of guest memory S2 keeps restored for the pfn caches (one page per vCPU while they are used). */
-export function pfnCacheRestoredShare(s: Scenario): number {
+/** Share of guest memory the pfn caches keep mapped in the kernel: one page per vCPU while they are used. */
+function pfnCacheShare(s: Scenario): number {
   const used = s.workload.touchpoints.pfnCache.ratePerSec > 0;
-  return s.strategies.S2.keepPfnCacheRestored && used ? s.vm.vcpus / ((s.vm.memoryGiB * 2 ** 30) / PAGE_BYTES) : 0;
+  return used ? s.vm.vcpus / ((s.vm.memoryGiB * 2 ** 30) / PAGE_BYTES) : 0;
+}
+
+/** Share of guest memory S2 keeps restored for the pfn caches. */
+export function pfnCacheRestoredShare(s: Scenario): number {
+  return s.strategies.S2.keepPfnCacheRestored ? pfnCacheShare(s) : 0;
+}
+
+/** The flag for a strategy whose work takes a whole vCPU or more (formulas and simulator alike). */
+export function overloadedFlag(perVcpu: number, hz: number): ResultFlag {
+  return {
+    code: 'overloaded',
+    message: `the strategy's work is ${((100 * perVcpu) / hz).toFixed(0)}% of a vCPU: the guest runs ${(1 + perVcpu / hz).toFixed(2)}x slower rather than paying a share`,
+  };
 }
 
 export { BREAKDOWN_KEYS, NONE as BREAKDOWN_NONE, COMPONENT as COMPONENT_INDEX };

@@ -1,7 +1,13 @@
 // The discrete-event simulator over every enabled strategy and seed: mean and 95% confidence
 // interval over seeds for every metric, latency percentiles and histograms per touchpoint.
 import type { Estimate, LatencyDistribution, ResultFlag, RunOutput, StrategyId, StrategyResult } from '../api.ts';
-import { BREAKDOWN_KEYS, formulaTermsForSimulation, pfnCacheRestoredShare, runAnalytic } from '../analytic.ts';
+import {
+  BREAKDOWN_KEYS,
+  formulaTermsForSimulation,
+  overloadedFlag,
+  pfnCacheRestoredShare,
+  runAnalytic,
+} from '../analytic.ts';
 import { GmemlabError } from '../errors.ts';
 import type { AttackerContext } from '../metrics.ts';
 import type { Scenario } from '../scenario.ts';
@@ -150,11 +156,7 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
 function desFlags(formulaFlags: ResultFlag[], metrics: Record<string, Estimate>, hz: number): ResultFlag[] {
   const flags = formulaFlags.filter((f) => f.code !== 'overloaded' && f.code !== 'simulatorNeeded');
   const perVcpu = metrics['cost.cyclesPerSecPerVcpu']!.mean;
-  if (perVcpu >= hz)
-    flags.push({
-      code: 'overloaded',
-      message: `the strategy's work is ${((100 * perVcpu) / hz).toFixed(0)}% of a vCPU: the guest runs ${(1 + perVcpu / hz).toFixed(2)}x slower rather than paying a share`,
-    });
+  if (perVcpu >= hz) flags.push(overloadedFlag(perVcpu, hz));
   const busiest = Math.max(metrics['cost.lockUtilization']!.mean, metrics['cost.receiverUtilization']!.mean);
   if (busiest >= 1 && !flags.some((f) => f.code === 'saturated'))
     flags.push({
