@@ -1,6 +1,7 @@
 // Compare: runs from different days (and a different model version) picked in history and
 // overlaid on one chart, with the version difference flagged.
 import { expect, test } from '@playwright/test';
+import { STRATEGY_IDS } from '../common/core/index.ts';
 import { open, screenshot, seed, workspace } from './support.ts';
 
 test('compare: overlay two sweeps from different days; flag another model version', async ({ page }) => {
@@ -19,14 +20,15 @@ test('compare: overlay two sweeps from different days; flag another model versio
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-total')).toHaveText('(2)');
     for (const id of [1, 2]) await page.getByRole('checkbox', { name: `compare experiment ${id}` }).check();
-    await expect(page.getByTestId('tab-compare')).toContainText(String(5 * 6 + 4 * 6));
+    const n = STRATEGY_IDS.length;
+    await expect(page.getByTestId('tab-compare')).toContainText(String(5 * n + 4 * n));
     await page.keyboard.press('Control+Shift+C');
     const chart = page.getByTestId('compare-chart');
     await expect(chart).toBeVisible();
     await expect(page.getByTestId('compare-x')).toHaveValue('vm.vcpus');
     // 1..512 spans more than two decades: log axis.
     await expect(chart).toHaveAttribute('data-xscale', 'logarithmic');
-    await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(54);
+    await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(9 * n);
     await expect(page.getByTestId('compare-table')).toContainText('monday sweep');
     await expect(page.getByTestId('compare-table')).toContainText('friday sweep');
     await expect(page.getByTestId('version-warning')).toContainText('old-0.9');

@@ -55,6 +55,16 @@ test('Electron window: hardened, runs a preset through IPC, keeps it across rest
       if (round === 1) {
         await window.getByTestId('run-button').click();
         await expect(window.getByTestId('result-title')).toContainText('done');
+        // The application menu (main/electron/menu.ts): File, Run and View; its View › History
+        // item switches the window's view.
+        const menus = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => i.label) ?? []);
+        expect(menus).toEqual(expect.arrayContaining(['File', 'Run', 'View']));
+        await app.evaluate(({ Menu }) => {
+          const view = Menu.getApplicationMenu()?.items.find((i) => i.label === 'View');
+          view?.submenu?.items.find((i) => i.label === 'History')?.click();
+        });
+        await expect(window.getByTestId('history-total')).toBeVisible();
+        await window.getByTestId('tab-results').click();
       }
       await window.getByTestId('tab-history').click();
       await expect(window.getByTestId('history').locator('li')).toHaveCount(1);

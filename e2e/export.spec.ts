@@ -2,6 +2,7 @@
 // an SVG chart that this browser parses as SVG with the legend as text.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { STRATEGY_IDS } from '../common/core/index.ts';
 import { open, screenshot, seed, workspace } from './support.ts';
 
 test('export an experiment as plain text for a mail, as CSV and as an SVG chart', async ({ page, context }) => {
@@ -38,7 +39,7 @@ test('export an experiment as plain text for a mail, as CSV and as an SVG chart'
       .trimEnd()
       .split('\n');
     expect(csvRows[0]).toMatch(/^strategy,vm\.vcpus,/);
-    expect(csvRows).toHaveLength(1 + 6 * 3);
+    expect(csvRows).toHaveLength(1 + STRATEGY_IDS.length * 3);
 
     await page.getByRole('combobox', { name: 'export format' }).selectOption('svg');
     const svgDownload = page.waitForEvent('download');

@@ -56,6 +56,8 @@ export interface SeedExperiment {
   createdAt?: string;
   modelVersion?: string;
   baseVcpus?: number;
+  /** A second swept parameter: a 2-D sweep of vm.vcpus × this. */
+  second?: { path: string; values: number[] };
 }
 
 /** Writes finished experiments the way the runner does (vm.vcpus swept), before the host starts. */
@@ -69,13 +71,30 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
       const baseVcpus = e.vcpus.length === 1 ? e.vcpus[0] : e.baseVcpus;
       if (baseVcpus !== undefined) base = setParameter(base, 'vm.vcpus', baseVcpus);
       const plan = runPlan(base);
-      const points = e.vcpus.map((v) => ({
-        point: (e.vcpus.length > 1 ? { 'vm.vcpus': v } : {}) as Record<string, number>,
-        scenario: setParameter(base, 'vm.vcpus', v),
-      }));
+      const seconds = e.second?.values ?? [undefined];
+      const points = seconds.flatMap((w) =>
+        e.vcpus.map((v) => {
+          const point: Record<string, number> = e.vcpus.length > 1 ? { 'vm.vcpus': v } : {};
+          let scenario = setParameter(base, 'vm.vcpus', v);
+          if (w !== undefined && e.second !== undefined) {
+            point[e.second.path] = w;
+            scenario = setParameter(scenario, e.second.path, w);
+          }
+          return { point, scenario };
+        }),
+      );
       const { experimentId, runIds } = await store.createExperiment({
         name: e.name,
-        kind: e.vcpus.length > 1 ? 'sweep' : 'single',
+        kind: e.vcpus.length > 1 || e.second !== undefined ? 'sweep' : 'single',
+        sweep:
+          e.vcpus.length > 1
+            ? {
+                parameters: [
+                  { path: 'vm.vcpus', values: e.vcpus },
+                  ...(e.second === undefined ? [] : [{ path: e.second.path, values: e.second.values }]),
+                ],
+              }
+            : undefined,
         method: plan.method,
         scenario: base,
         runs: points.flatMap((p) =>
@@ -96,11 +115,10 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
       }
       await store.setExperimentStatus(experimentId, 'done');
       if (e.createdAt !== undefined)
-        await store.db
-          .updateTable('experiments')
-          .set({ created_at: e.createdAt })
-          .where('id', '=', experimentId)
-          .execute();
+        // Backdated for the history's date filters: no Store call sets a creation time.
+        store.opened.sqlite
+          .prepare('update experiments set created_at = ? where id = ?')
+          .run(e.createdAt, experimentId);
     }
   } finally {
     await store.close();

@@ -3,19 +3,25 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { EventMap, EventName } from '../common/contract/index.ts';
+import type { EventMap } from '../common/contract/index.ts';
 import { createHandlers, type Handlers } from './handlers/index.ts';
+import { createLocalCalls, type LocalCalls } from './handlers/local.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';
 import { Store } from './store/store.ts';
 
-export type EventListener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
+/** The events the app itself emits (menu commands come from the Electron edge, not from here). */
+export type AppEventName = 'experimentProgress';
+export type EventListener = <E extends AppEventName>(event: E, payload: EventMap[E]) => void;
 
 export interface App {
   store: Store;
   pool: WorkerPool;
   runner: ExperimentRunner;
+  /** The contract's calls: every edge reaches them through dispatch. */
   handlers: Handlers;
+  /** Calls only in-process callers make (files on disk, waiting on the runner); no transport carries them. */
+  local: LocalCalls;
   /** Subscribes to every event main emits; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   close(): Promise<void>;
@@ -31,11 +37,16 @@ export interface AppOptions {
    */
   readWorker?: URL | string | boolean;
   poolSize?: number;
+  /** Open the database without writing (see Store.open): for commands that only read. */
+  readOnly?: boolean;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
-  mkdirSync(dirname(options.dbPath), { recursive: true });
-  const store = await Store.open(options.dbPath, { readWorker: options.readWorker ?? false });
+  if (options.readOnly !== true) mkdirSync(dirname(options.dbPath), { recursive: true });
+  const store = await Store.open(options.dbPath, {
+    readOnly: options.readOnly,
+    readWorker: options.readWorker ?? false,
+  });
   const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize });
   const listeners = new Set<EventListener>();
   const runner = new ExperimentRunner(store, pool, (payload) => {
@@ -46,6 +57,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     pool,
     runner,
     handlers: createHandlers({ store, runner }),
+    local: createLocalCalls({ store, runner }),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -33,7 +33,7 @@ describe('npm start', () => {
           child.once('exit', (code) => reject(new Error(`start exited with ${code}: ${lines.join('\n')}`)));
           createInterface({ input: child.stdout }).on('line', (line) => {
             lines.push(line);
-            const match = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(line);
+            const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(line);
             if (match !== null) {
               clearTimeout(timer);
               resolve(match[1]!);
@@ -43,12 +43,17 @@ describe('npm start', () => {
         const reasons = lines.filter((l) => l.startsWith('gmemlab: Electron cannot start here because'));
         expect(reasons).toHaveLength(1);
         expect(reasons[0]).toContain('starting the browser mode instead');
-        const exchange = await fetch(url, { redirect: 'manual' });
-        expect(exchange.status).toBe(303);
-        const cookie = exchange.headers.get('set-cookie')!.split(';')[0]!;
-        const page = await fetch(new URL('/', url), { headers: { cookie } });
+        // The page is public; the token (in the fragment, never sent) opens the API as a header.
+        const page = await fetch(new URL('/', url));
         expect(page.status).toBe(200);
         expect(await page.text()).toContain('<div id="app">');
+        const token = new URL(url).hash.slice('#token='.length);
+        const call = await fetch(new URL('/api/call/listPresets', url), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: '{}',
+        });
+        expect(call.status).toBe(200);
         expect(existsSync(join(home, 'gmemlab', 'gmemlab.sqlite'))).toBe(true);
       } finally {
         child.kill('SIGTERM');

@@ -26,6 +26,18 @@ describe('diffMetrics', () => {
     const [neg] = diffMetrics({ m: { mean: -4, ci95: 0, n: 1 } }, { m: { mean: -2, ci95: 0, n: 1 } });
     expect(neg!.pct).toBe(50);
   });
+
+  it('does not count float noise between exact results as a change (relative tolerance 1e-9)', () => {
+    const [noise] = diffMetrics({ m: { mean: 0.1 + 0.2, ci95: 0, n: 1 } }, { m: { mean: 0.3, ci95: 0, n: 1 } });
+    expect(noise!.abs).not.toBe(0);
+    expect(noise!.beyondCi).toBe(false);
+    const [tiny] = diffMetrics({ m: { mean: 1e-13, ci95: 0, n: 1 } }, { m: { mean: -1e-13, ci95: 0, n: 1 } });
+    expect(tiny!.beyondCi).toBe(true);
+    const [big] = diffMetrics({ m: { mean: 1e6, ci95: 0, n: 1 } }, { m: { mean: 1e6 + 1e-4, ci95: 0, n: 1 } });
+    expect(big!.beyondCi).toBe(false);
+    const [real] = diffMetrics({ m: { mean: 1e6, ci95: 0, n: 1 } }, { m: { mean: 1e6 + 0.01, ci95: 0, n: 1 } });
+    expect(real!.beyondCi).toBe(true);
+  });
 });
 
 describe('diffObjects', () => {

@@ -1,6 +1,6 @@
 // Pure compare/diff logic shared by the handlers (diffRuns, diffScenarios) and the renderer
 // (overlays). No I/O: values in, values out.
-import type { Estimate } from '../core/index.ts';
+import type { CostEntry, Estimate } from '../core/index.ts';
 
 export interface MetricDelta {
   key: string;
@@ -11,10 +11,21 @@ export interface MetricDelta {
   /** 100 * (b - a) / |a|; null when a is missing or 0 (a % of nothing means nothing). */
   pct: number | null;
   /**
-   * Whether |b - a| exceeds the combined 95% half-width sqrt(ciA² + ciB²) (independent
-   * estimates). Exact results (ci 0) make any non-zero delta significant.
+   * Whether the change counts: |b - a| exceeds both the combined 95% half-width
+   * sqrt(ciA² + ciB²) (independent estimates) and RELATIVE_TOLERANCE of the larger magnitude,
+   * so float noise between two exact results (1e-13 apart) is not a change.
    */
   beyondCi: boolean;
+}
+
+/** Relative change below which two figures are the same (float noise of exact formulas). */
+export const RELATIVE_TOLERANCE = 1e-9;
+
+/** Whether b differs from a by more than both the combined CI and the relative tolerance. */
+export function isRealChange(a: Estimate, b: Estimate): boolean {
+  const delta = Math.abs(b.mean - a.mean);
+  const combined = Math.sqrt(a.ci95 * a.ci95 + b.ci95 * b.ci95);
+  return delta > combined && delta > RELATIVE_TOLERANCE * Math.max(Math.abs(a.mean), Math.abs(b.mean));
 }
 
 /** Deltas for the union of both runs' metric keys, sorted by key. */
@@ -26,8 +37,7 @@ export function diffMetrics(a: Record<string, Estimate>, b: Record<string, Estim
     if (ea === null || eb === null) return { key, a: ea, b: eb, abs: null, pct: null, beyondCi: false };
     const abs = eb.mean - ea.mean;
     const pct = ea.mean === 0 ? null : (100 * abs) / Math.abs(ea.mean);
-    const combined = Math.sqrt(ea.ci95 * ea.ci95 + eb.ci95 * eb.ci95);
-    return { key, a: ea, b: eb, abs, pct, beyondCi: Math.abs(abs) > combined };
+    return { key, a: ea, b: eb, abs, pct, beyondCi: isRealChange(ea, eb) };
   });
 }
 
@@ -66,5 +76,43 @@ export function diffObjects(a: unknown, b: unknown): PathDiff[] {
     const va = fa.get(path);
     const vb = fb.get(path);
     return { path, a: va, b: vb, changed: !fa.has(path) || !fb.has(path) || JSON.stringify(va) !== JSON.stringify(vb) };
+  });
+}
+
+export interface CostDelta {
+  key: string;
+  label: string;
+  unit: string;
+  /** null when that run recorded no cost table, or its table lacks the entry. */
+  a: number | null;
+  b: number | null;
+  sourceA: string | null;
+  sourceB: string | null;
+  /** The value or its source differs. */
+  changed: boolean;
+}
+
+/**
+ * The cost entries of two runs side by side (every run records the full table it used), in the
+ * first table's order, then entries only the second has: what a calibrated run changed.
+ */
+export function diffCostTables(a: CostEntry[] | null, b: CostEntry[] | null): CostDelta[] {
+  const byKeyB = new Map((b ?? []).map((e) => [e.key, e]));
+  const keys = [...new Set([...(a ?? []).map((e) => e.key), ...(b ?? []).map((e) => e.key)])];
+  const byKeyA = new Map((a ?? []).map((e) => [e.key, e]));
+  return keys.map((key) => {
+    const ea = byKeyA.get(key) ?? null;
+    const eb = byKeyB.get(key) ?? null;
+    const info = ea ?? eb!;
+    return {
+      key,
+      label: info.label,
+      unit: info.unit,
+      a: ea?.value ?? null,
+      b: eb?.value ?? null,
+      sourceA: ea?.source ?? null,
+      sourceB: eb?.source ?? null,
+      changed: ea?.value !== eb?.value || ea?.source !== eb?.source,
+    };
   });
 }

@@ -1,7 +1,8 @@
 // A sweep point (parameter path -> value) as a key and as text: shared by the runner, the CLI
 // and the window, so the same point is grouped and written the same way everywhere.
+import type { Point } from '../core/index.ts';
 
-export type Point = Record<string, number | string | boolean>;
+export type { Point };
 
 /** A key equal for equal points, whatever order their paths were written in. */
 export function pointKey(point: Point): string {

@@ -3,6 +3,7 @@
 // of hard-coding its fields. Reads zod's public definition objects (`_zod.def`, the global
 // registry for .describe()/.meta()); anything it cannot render as a field becomes 'json'.
 import { z } from 'zod';
+import type { ParameterValue } from '../core/index.ts';
 
 export type FieldKind = 'group' | 'number' | 'boolean' | 'enum' | 'literal' | 'string' | 'record' | 'array' | 'json';
 
@@ -12,7 +13,9 @@ export interface FieldNode {
   key: string;
   label: string;
   unit: string;
+  /** The schema's description as written; `help` is what the label and unit leave of it. */
   description: string;
+  help: string;
   kind: FieldKind;
   optional: boolean;
   defaultValue?: unknown;
@@ -22,7 +25,7 @@ export interface FieldNode {
   minExclusive?: boolean;
   max?: number;
   maxExclusive?: boolean;
-  options?: (string | number | boolean)[];
+  options?: ParameterValue[];
   literal?: unknown;
   children?: FieldNode[];
   /** For records and arrays: the schema of each entry (described on demand per key). */
@@ -100,27 +103,49 @@ function unwrap(s: z.ZodType): {
   return defaultValue === undefined ? { inner, optional, metas } : { inner, optional, defaultValue, metas };
 }
 
-/** A unit written at the end of a description: "Clock frequency [GHz]" or "(GHz)". */
-function unitFromText(text: string): string {
-  return /[[(]([^\])]{1,24})[\])]\s*$/.exec(text)?.[1] ?? '';
+/** Longest label shown as it is; a longer description is cut at a clause boundary for its label. */
+const MAX_LABEL = 48;
+
+/**
+ * Splits a schema description into what the form shows. The core writes descriptions as
+ * "Label [unit]: help" (common/core/scenario.ts); a description in another style still gives a
+ * readable label: the whole text when short, else its first clause, with the full text as help.
+ */
+export function splitDescription(text: string): { label: string; unit: string; help: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { label: '', unit: '', help: '' };
+  const colon = /^([^:]{1,60}?):\s+(.+)$/s.exec(trimmed);
+  const head = colon?.[1] ?? trimmed;
+  const help = colon?.[2] ?? '';
+  const unitMatch = /\s*\[([^\]]{1,40})\]/.exec(head);
+  const unit = unitMatch?.[1] ?? '';
+  let label = (unitMatch === null ? head : head.replace(unitMatch[0], '')).trim();
+  let rest = help;
+  if (label.length > MAX_LABEL) {
+    // No "Label: help" form: the first clause is the label, the whole text the help.
+    const clause = /^(.{8,64}?)(?:\s+\(|[,;:]\s|\s+-\s)/.exec(label)?.[1];
+    rest = trimmed;
+    label = clause ?? label;
+  }
+  // "vCPUs" and "SMAP" keep their case; "clock" becomes "Clock".
+  const first = label.split(/\s/, 1)[0] ?? '';
+  if (first === first.toLowerCase()) label = label.charAt(0).toUpperCase() + label.slice(1);
+  return { label, unit, help: rest };
 }
 
 export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNode {
   const { inner, optional, defaultValue, metas } = unwrap(schema);
   const meta = Object.assign({}, ...[...metas].reverse()) as ReturnType<typeof metaOf>;
   const description = meta.description ?? '';
-  const label =
-    meta.title ??
-    meta.label ??
-    (description !== '' && description.length <= 40
-      ? description.replace(/\s*[[(][^\])]*[\])]\s*$/, '')
-      : labelFromKey(key));
+  const said = splitDescription(description);
+  const label = meta.title ?? meta.label ?? (said.label !== '' ? said.label : labelFromKey(key));
   const node: FieldNode = {
     path,
     key,
     label,
-    unit: meta.unit ?? unitFromText(description),
+    unit: meta.unit ?? said.unit,
     description,
+    help: said.help,
     kind: 'json',
     optional,
     schema: inner,
@@ -167,7 +192,7 @@ export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNod
         node.literal = d.values![0];
       } else {
         node.kind = 'enum';
-        node.options = (d.values ?? []) as (string | number | boolean)[];
+        node.options = (d.values ?? []) as ParameterValue[];
       }
       break;
     case 'union': {
@@ -175,7 +200,7 @@ export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNod
       const lits = (d.options ?? []).map((o) => defOf(unwrap(o).inner));
       if (lits.length > 0 && lits.every((l) => l.type === 'literal')) {
         node.kind = 'enum';
-        node.options = lits.flatMap((l) => (l.values ?? []) as (string | number | boolean)[]);
+        node.options = lits.flatMap((l) => (l.values ?? []) as ParameterValue[]);
       }
       break;
     }
@@ -221,7 +246,7 @@ export interface SweepableParameter {
   integer: boolean;
   min?: number;
   max?: number;
-  options?: (string | number | boolean)[];
+  options?: ParameterValue[];
 }
 
 /** Every numeric, boolean and enum leaf reachable in `value` (records by their present keys). */

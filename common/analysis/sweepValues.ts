@@ -1,13 +1,15 @@
 // Turns what a user types for one swept parameter into its list of values.
+import type { ParameterValue } from '../core/index.ts';
+
 export type SweepSpec =
   | { kind: 'list'; text: string }
   | { kind: 'linear'; from: number; to: number; count: number }
   | { kind: 'log'; from: number; to: number; count: number };
 
 export type ParameterType =
-  { kind: 'number'; integer: boolean } | { kind: 'boolean' } | { kind: 'enum'; options: (string | number | boolean)[] };
+  { kind: 'number'; integer: boolean } | { kind: 'boolean' } | { kind: 'enum'; options: ParameterValue[] };
 
-export type SweepValues = { ok: true; values: (number | string | boolean)[] } | { ok: false; message: string };
+export type SweepValues = { ok: true; values: ParameterValue[] } | { ok: false; message: string };
 
 const MAX_VALUES = 10_000;
 
@@ -15,7 +17,7 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
   if (spec.kind === 'list') {
     const items = spec.text.split(/[\s,;]+/).filter((s) => s !== '');
     if (items.length === 0) return { ok: false, message: 'give at least one value' };
-    const values: (number | string | boolean)[] = [];
+    const values: ParameterValue[] = [];
     for (const item of items) {
       if (type.kind === 'number') {
         const n = Number(item);
@@ -53,7 +55,7 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
 
 /** The value type sweepValues needs, from what the scenario schema says of a parameter. */
 export function parameterTypeOf(
-  p: { kind: 'number' | 'boolean' | 'enum'; integer: boolean; options?: (string | number | boolean)[] } | undefined,
+  p: { kind: 'number' | 'boolean' | 'enum'; integer: boolean; options?: ParameterValue[] } | undefined,
 ): ParameterType {
   if (p === undefined || p.kind === 'number') return { kind: 'number', integer: p?.integer ?? false };
   if (p.kind === 'boolean') return { kind: 'boolean' };

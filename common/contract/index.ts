@@ -7,8 +7,9 @@
 // Plain TypeScript: no electron, no node: imports. Shared by main, preload and renderer.
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
-import { sweepSchema, type SweepDefinition } from '../core/sweep.ts';
-import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
+import { dottedPathSchema, shardSchema, sweepSchema, type Point, type SweepDefinition } from '../core/index.ts';
+import type { CostDelta, MetricDelta, PathDiff } from '../analysis/diff.ts';
+import type { Sensitivity } from '../analysis/sensitivity.ts';
 import type {
   PerfImportResult,
   MetricInfo,
@@ -23,8 +24,10 @@ import type {
   Method,
   ResultFlag,
 } from '../core/index.ts';
-import { STRATEGY_IDS } from '../core/index.ts';
+import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
+import { calibrationCalls } from './calibration.ts';
+export type { CalibrationResult, HostProfileSummary } from './calibration.ts';
 
 /** Declares a call: `call<Output>()(inputSchema)`. The output type is a phantom (types only). */
 function call<O>() {
@@ -34,7 +37,9 @@ function call<O>() {
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const empty = z.object({}).strict();
 
-export type ExperimentStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+/** What an experiment (and each of its runs) is doing or did: the one list. */
+export const EXPERIMENT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 export type RunStatus = ExperimentStatus;
 
 export interface ExperimentSummary {
@@ -58,7 +63,7 @@ export interface RunDetail {
   id: number;
   strategy: StrategyId;
   /** Values of the swept parameters at this run's point, by dotted path ({} for a single run). */
-  point: Record<string, number | string | boolean>;
+  point: Point;
   seeds: number[];
   status: RunStatus;
   startedAt: string | null;
@@ -98,10 +103,7 @@ export interface ExperimentPage {
 }
 
 // ---- History queries (store) ----
-const dottedPath = z
-  .string()
-  .max(200)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus');
+const dottedPath = dottedPathSchema;
 const finite = z.number().finite();
 const isoDate = z
   .string()
@@ -109,7 +111,6 @@ const isoDate = z
     /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/,
     'must be a date like 2026-05-13 or an ISO timestamp like 2026-05-13T09:30:00Z',
   );
-export const EXPERIMENT_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 const tag = z
   .string()
   .trim()
@@ -193,7 +194,7 @@ export interface RunSummary {
   experimentName: string;
   scenarioId: string;
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
   status: RunStatus;
   startedAt: string | null;
   finishedAt: string | null;
@@ -248,6 +249,8 @@ export interface RunDiff {
   /** Every leaf of the effective scenario (sweep point applied), strategy and params. */
   parameters: PathDiff[];
   metrics: MetricDelta[];
+  /** The two runs' recorded cost tables, entry by entry (which entries a calibration changed). */
+  costs: CostDelta[];
 }
 
 export type { SweepDefinition };
@@ -290,6 +293,15 @@ const scenarioRevisionId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a scenario revision id (its content hash)');
 
+/** The most joint draws getSensitivity makes (each is one analytic run of every strategy). */
+export const MAX_SENSITIVITY_SAMPLES = 2000;
+
+/** getSensitivity's answer: the analysis, and the method that made the run (the analysis is always analytic). */
+export interface SensitivityAnswer extends Sensitivity {
+  runId: number;
+  runMethod: Method;
+}
+
 export const contract = {
   listPresets: call<Preset[]>()(empty),
   metricCatalogue: call<MetricInfo[]>()(empty),
@@ -300,6 +312,8 @@ export const contract = {
         name: z.string().trim().min(1).max(200).optional(),
         scenario: scenarioSchema,
         sweep: sweepSchema.optional(),
+        /** Run only this shard of the sweep's points (`gmemlab sweep --shard I/N`). */
+        shard: shardSchema.optional(),
       })
       .strict(),
   ),
@@ -342,6 +356,22 @@ export const contract = {
   previewSweep: call<SweepPreview>()(z.object({ scenario: scenarioSchema, sweep: sweepSchema }).strict()),
   getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(MAX_RUN_IDS) }).strict()),
   diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
+  /**
+   * How a run's point reacts to the cost table (common/analysis/sensitivity.ts), computed with
+   * the formulas in main (a few hundred analytic points: too slow for the page's thread).
+   */
+  getSensitivity: call<SensitivityAnswer>()(
+    z
+      .object({
+        runId: id,
+        metric: z
+          .string()
+          .max(200)
+          .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct'),
+        samples: z.number().int().min(1).max(MAX_SENSITIVITY_SAMPLES).default(200),
+      })
+      .strict(),
+  ),
   diffScenarios: call<ScenarioDiff>()(
     z.object({ scenarioIdA: scenarioRevisionId, scenarioIdB: scenarioRevisionId }).strict(),
   ),
@@ -358,6 +388,15 @@ export const contract = {
           .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct')
           .optional(),
       })
+      .strict(),
+  ),
+  /**
+   * The scenario in a text the user opened, pasted or dropped: a scenario file, or a mail that
+   * carries one (main/export reads it back); every problem named if it holds none.
+   */
+  readScenarioText: call<{ scenario: Scenario }>()(
+    z
+      .object({ text: z.string().min(1, 'the text is empty').max(5_000_000, 'is over 5 MB: not a scenario or a mail') })
       .strict(),
   ),
   /** A scenario from `perf kvm stat report` text: `base` (a scenario) with the report's exit rates. */
@@ -379,6 +418,8 @@ export const contract = {
         path: ['durationSec'],
       }),
   ),
+  // Host calibration (common/contract/calibration.ts).
+  ...calibrationCalls,
 } as const;
 
 export type Contract = typeof contract;
@@ -388,8 +429,25 @@ export type CallInput<K extends CallName> = z.input<Contract[K]['input']>;
 export type ParsedInput<K extends CallName> = z.output<Contract[K]['input']>;
 export type CallOutput<K extends CallName> = Contract[K]['output'];
 
+/** Commands of the Electron window's application menu, carried to the renderer (main/electron/menu.ts). */
+export const MENU_COMMANDS = [
+  'run',
+  'cancel',
+  'search',
+  'results',
+  'history',
+  'compare',
+  'diff',
+  'toggle-scenario',
+  'save-scenario',
+  'open-text',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
 /** Events pushed from main to the renderer (IPC send, or Server-Sent Events in browser mode). */
 export interface EventMap {
+  /** A menu command; 'open-text' carries a file's text and name (Open scenario…, a recent scenario). */
+  menuCommand: { command: MenuCommand; text?: string; name?: string };
   /** fraction counts runs in progress too (a long simulation moves it before any run is done). */
   experimentProgress: {
     experimentId: number;
@@ -400,13 +458,13 @@ export interface EventMap {
   };
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: EventName[] = ['experimentProgress'];
+export const EVENT_NAMES: EventName[] = ['experimentProgress', 'menuCommand'];
 
 /** What every transport carries back: a value, or an error the renderer can show as it is. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
 
-export type ApiErrorCode =
-  'invalid_input' | 'forbidden' | 'unknown_call' | 'not_found' | 'conflict' | 'too_large' | 'internal';
+/** The codes of the one error vocabulary (common/core/errors.ts: GmemlabError carries one). */
+export type ApiErrorCode = ErrorCode;
 export interface ApiErrorBody {
   code: ApiErrorCode;
   message: string;

@@ -221,6 +221,16 @@ export function refillAfterFlush(c: CostTable, pages: number): number {
 }
 
 const localWork = (m: Model, pages: number) => flushWork(m.c, pages);
+
+/**
+ * The lasting cost of a split direct map: a share of the host-mode cycles (guest-mode work
+ * translates through EPT/NPT, not the host's direct map), on the share of host memory that holds
+ * host data in split pages.
+ */
+function splitPenaltyCycles(m: Model, hostShare: number): number {
+  const guestModeCpus = Math.min(m.N, (m.V + m.O) * m.running * m.guestShare);
+  return (m.N - guestModeCpus) * m.hz * (m.c.directMapSplitOverheadPct / 100) * hostShare;
+}
 const refillAfter = (m: Model, pages: number) => refillAfterFlush(m.c, pages);
 
 export interface Receivers {
@@ -268,7 +278,9 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
       ledger.host(st.tp, 'receivers', m.bystanders * all * work);
       serviceSum += all * (work + m.guestShare * c.vmExitRoundTrip);
     }
-    ledger.vcpu(st.tp, 'tlbRefill', received * refill);
+    // A host full flush does not invalidate a guest's VPID/ASID-tagged entries (SDM vol. 3,
+    // "Operations that Invalidate Cached Mappings"): a vCPU refills only while in host mode.
+    ledger.vcpu(st.tp, 'tlbRefill', received * (1 - m.guestShare) * refill);
     ledger.host(st.tp, 'tlbRefill', m.bystanders * all * refill);
   }
   const meanPages = pageSum / total;
@@ -362,7 +374,7 @@ function vmmExposure(m: Model): Exposure {
 }
 
 /** Without KPTI on a Meltdown-affected CPU userspace reads kernel mappings speculatively. */
-const meltdown = (m: Model) => m.s.host.meltdownAffected && !m.s.host.kpti && m.s.host.vendor === 'intel';
+const meltdown = (m: Model) => m.s.host.meltdownAffected && !m.s.host.kpti;
 
 /**
  * Kernel reach into a USER=1 mapping (S1's VMM mapping, S5's carve-out): architectural without
@@ -372,10 +384,17 @@ const meltdown = (m: Model) => m.s.host.meltdownAffected && !m.s.host.kpti && m.
  */
 function kernelReachOfUserMapping(m: Model, lowerHalf: boolean, inUaccess: Exposure): Exposure {
   const { host } = m.s;
-  if (!host.smap) return ALWAYS;
+  // A user mapping exists only in its process's page tables: kernel code reaches it only on the
+  // CPUs running with the VMM's mm loaded (its vCPU threads and the VMM thread; vhost kthreads
+  // that adopt it are not modelled). The kernel-at-large fraction is weighted by that CPU share.
+  const inVmmMm = alwaysSome(vmmMmCpuShare(m));
+  if (!host.smap) return inVmmMm;
   if (host.smapStopsSpeculation || (lowerHalf && host.lass)) return inUaccess;
-  return ALWAYS;
+  return inVmmMm;
 }
+
+/** Share of the host's CPUs that run with the VMM's mm loaded: this VM's vCPU threads and the VMM thread. */
+const vmmMmCpuShare = (m: Model) => Math.min(1, (m.V * m.running + 1) / m.N);
 
 /** The uaccess windows of KVM's accesses: each page is reachable for its share of the copy. */
 function uaccessWindows(m: Model): Exposure {
@@ -391,11 +410,6 @@ function uaccessWindows(m: Model): Exposure {
 }
 
 const irqRate = (m: Model) => m.s.host.irqPerSecPerCpu + m.s.host.nmiPerSecPerCpu;
-
-/** Pages the pfn caches keep mapped in the kernel: one per vCPU while updates happen. */
-function pfnCachePages(m: Model): number {
-  return m.tps[TP_INDEX.pfnCache]!.ratePerSec > 0 ? m.V : 0;
-}
 
 function base(overrides: Partial<Outcome>): Outcome {
   return {
@@ -429,7 +443,7 @@ function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
   const pop = populationStream(m, flush);
   const receivers = chargeReceivers(m, ledger, pop ? [pop] : []);
   chargePopulation(m, ledger, flush, receivers);
-  const alias = alwaysSome(pfnCachePages(m) / m.guestPages);
+  const alias = alwaysSome(pfnCacheShare(m.s));
   const kernel = both(kernelReachOfUserMapping(m, true, uaccessWindows(m)), alias);
   return base({
     bystanderIpisPerSec: receivers.bystanderIpisPerSec,
@@ -516,13 +530,15 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   const accessFlushesHost = (V + O) * accessFlushesPerVcpu + accessFlushesVmm;
   if (policy === 'deferred' && accessFlushesHost > 0) {
     // XPFO's deferred flush: each CPU flushes everything at its next sched-in if one is pending.
+    // vCPU CPUs schedule at their sched-in rate; they refill only their host working set (the
+    // guest's tagged entries survive). CPUs that run no vCPU are taken as idle: they never
+    // schedule, so they pay nothing and keep stale entries for their whole life.
     const schedIns = s.vm.schedInsPerSecPerVcpu;
     const perCpu = Math.min(accessFlushesHost, schedIns);
     ledger.vcpu(NONE, 'receivers', perCpu * c.fullTlbFlush);
-    ledger.vcpu(NONE, 'tlbRefill', perCpu * c.tlbRefillAfterFlush);
-    ledger.host(NONE, 'receivers', m.bystanders * perCpu * c.fullTlbFlush);
-    ledger.host(NONE, 'tlbRefill', m.bystanders * perCpu * c.tlbRefillAfterFlush);
-    const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) / Math.max(schedIns, 1e-9);
+    ledger.vcpu(NONE, 'tlbRefill', perCpu * (1 - m.guestShare) * c.tlbRefillAfterFlush);
+    const staleSec = m.bystanders > 0 ? c.staleTlbLifetimeUs * 1e-6 : 1 / Math.max(schedIns, 1e-9);
+    const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) * staleSec;
     staleTlbFraction = stalePageSec / m.guestPages;
   } else if (policy === 'none') {
     const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) * c.staleTlbLifetimeUs * 1e-6;
@@ -673,14 +689,15 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
     receivers,
     receiverUtilization: receivers.utilization,
     exposure: {
-      // Only the CPU doing the access has the slot mapped, preemption off: only its IRQ/NMI handlers run meanwhile.
-      kernel: NEVER,
+      // The slot is in the shared kernel page tables (a fixmap slot; an mm-local ephmap is visible
+      // to every CPU running that mm): kernel code on any CPU can reach it while it is mapped.
+      kernel: kvm,
       kvm,
       vmm: vmmExposure(m),
       userspace: meltdown(m) ? kvm : NEVER,
     },
     staleTlbFraction: (pagesPerSec * staleSec) / m.guestPages,
-    irqNmiWithGuestMappedPerSec: V * irqRate(m) * Math.min(1, vcpuMappedTime),
+    irqNmiWithGuestMappedPerSec: m.N * irqRate(m) * Math.min(1, V * vcpuMappedTime),
     peakPagesMapped: Math.ceil(V * maxPages('kvm') + (m.vmmViaSyscall ? maxPages('vmm') : 0)),
     flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
   });
@@ -718,11 +735,15 @@ function kvmOnlyCr3(m: Model, ledger: Ledger): Outcome {
   // there inside KVM_RUN (IRQs, NMIs, softirqs, the page-fault handler, the scheduler on HLT).
   const fraction = held <= 0 ? 0 : 1 - (1 - held) ** V;
   const inKvm = held >= 1 ? ALWAYS : windows(fraction, Math.min(s.simulation.durationSec, meanHoldSec) * 1e6);
+  // The kernel at large reaches it only on the CPUs holding KVM's CR3: weighted by their share.
+  const cpuShare = Math.min(1, (V * m.running * held) / m.N);
+  const kernel =
+    held >= 1 ? alwaysSome(cpuShare) : windows(cpuShare, Math.min(s.simulation.durationSec, meanHoldSec) * 1e6);
   return base({
     bystanderIpisPerSec: receivers.bystanderIpisPerSec,
     receivers,
     receiverUtilization: receivers.utilization,
-    exposure: { kernel: inKvm, kvm: inKvm, vmm: vmmExposure(m), userspace: NEVER },
+    exposure: { kernel, kvm: inKvm, vmm: vmmExposure(m), userspace: NEVER },
     irqNmiWithGuestMappedPerSec: V * irqRate(m) * held,
     flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
   });
@@ -767,21 +788,26 @@ function isolation(m: Model, ledger: Ledger): Outcome {
   let unrestricted = 0; // per vCPU: share of time in the unrestricted address space
   let longest = 0;
   for (const t of m.tps) {
-    // Population clears a fresh page: no guest data yet, no exit.
-    if (t.context !== 'kvm' || t.id === 'populate' || t.pagesPerEvent === 0 || t.ratePerSec === 0) continue;
+    // Zeroing a page that becomes sensitive (population) exits too (Jackman, Aug 2025, lists
+    // "zeroing sensitive pages from the allocator" among ASI's exits).
+    if (t.context !== 'kvm' || t.pagesPerEvent === 0 || t.ratePerSec === 0) continue;
     // An event with a mean of p < 1 pages touches guest memory with chance p (the simulator draws the same).
     const touches = Math.min(1, t.pagesPerEvent);
     ledger.event(t.index, 'asiTransition', touches * (c.asiExit + c.asiTaintMitigation));
-    const sec = (c.asiExit + t.bytesPerEvent / c.copyBytesPerCycle) / hz;
+    // The CPU stays unrestricted from the exit until the next asi_enter, at VM entry: the rest of
+    // the event's handling.
+    const sec = (c.asiExit + baselineCycles(c, t)) / hz;
     unrestricted += touches * t.ratePerSec * sec;
     longest = Math.max(longest, sec);
   }
   const share = Math.min(1, unrestricted);
+  // KVM's context: some vCPU unrestricted; the kernel at large: weighted by the CPUs that are.
   const direct = windows(1 - (1 - share) ** V, longest * 1e6);
+  const directKernel = windows(Math.min(1, (V * m.running * share) / m.N), longest * 1e6);
   // The restricted address space still maps the current process's user half (the VMM's mapping).
   const viaUser = kernelReachOfUserMapping(m, true, NEVER);
   return base({
-    exposure: { kernel: both(direct, viaUser), kvm: both(direct, viaUser), vmm: ALWAYS, userspace: NEVER },
+    exposure: { kernel: both(directKernel, viaUser), kvm: both(direct, viaUser), vmm: ALWAYS, userspace: NEVER },
     irqNmiWithGuestMappedPerSec: V * irqRate(m) * share,
   });
 }
@@ -804,6 +830,7 @@ export function baselineCycles(c: CostTable, tp: Pick<EffectiveTouchpoint, 'id' 
     case 'pio':
     case 'hypercall':
     case 'dirtyLog':
+    case 'populate': // the EPT/NPT violation that faults the page in, then clearing it
       return c.vmExitRoundTrip + copy;
     case 'nestedTdp':
       return c.nestedExitRoundTrip + copy;
@@ -889,11 +916,7 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
       code: 'simulatorNeeded',
       message: `queues are ${(contention * 100).toFixed(0)}% busy: the analytic means are approximations here; the simulator gives the distribution`,
     });
-  if (perVcpu >= m.hz)
-    flags.push({
-      code: 'overloaded',
-      message: `the strategy's work is ${((100 * perVcpu) / m.hz).toFixed(0)}% of a vCPU: the guest runs ${(1 + perVcpu / m.hz).toFixed(2)}x slower rather than paying a share`,
-    });
+  if (perVcpu >= m.hz) flags.push(overloadedFlag(perVcpu, m.hz));
   if (o.flushOverCeiling)
     flags.push({
       code: 'fullFlushCeiling',
@@ -915,8 +938,7 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
   const o = MODELS[id](m, ledger.reset());
   const { c, hz, N } = m;
   const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
-  // The lasting cost of a split direct map, on the host data that shares split pages.
-  const splitCycles = N * hz * (c.directMapSplitOverheadPct / 100) * split.hostShare;
+  const splitCycles = splitPenaltyCycles(m, split.hostShare);
   const t = totals(m, ledger, splitCycles, withBreakdown);
   const lat = (i: number): Estimate => {
     const tp = m.tps[i]!;
@@ -1016,7 +1038,7 @@ export interface FormulaTerms {
  * the lasting cost of the split direct map.
  */
 export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): FormulaTerms {
-  const costTable = resolveCostEntries(scenario.host.costs);
+  const costTable = resolveCostEntries(scenario.host.costs, scenario.host.profile);
   const { tps } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const ledger = new Ledger();
@@ -1033,16 +1055,29 @@ export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): F
       host += cycles;
     }
   const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
-  const splitCycles = m.N * m.hz * (m.c.directMapSplitOverheadPct / 100) * split.hostShare;
+  const splitCycles = splitPenaltyCycles(m, split.hostShare);
   if (splitCycles > 0) breakdown[BREAKDOWN_KEYS[NONE * NC + COMPONENT.directMapSplit]!] = splitCycles;
   host += splitCycles;
   return { receivers: o.receivers, perVcpu, host, breakdown };
 }
 
-/** Share of guest memory S2 keeps restored for the pfn caches (one page per vCPU while they are used). */
-export function pfnCacheRestoredShare(s: Scenario): number {
+/** Share of guest memory the pfn caches keep mapped in the kernel: one page per vCPU while they are used. */
+function pfnCacheShare(s: Scenario): number {
   const used = s.workload.touchpoints.pfnCache.ratePerSec > 0;
-  return s.strategies.S2.keepPfnCacheRestored && used ? s.vm.vcpus / ((s.vm.memoryGiB * 2 ** 30) / PAGE_BYTES) : 0;
+  return used ? s.vm.vcpus / ((s.vm.memoryGiB * 2 ** 30) / PAGE_BYTES) : 0;
+}
+
+/** Share of guest memory S2 keeps restored for the pfn caches. */
+export function pfnCacheRestoredShare(s: Scenario): number {
+  return s.strategies.S2.keepPfnCacheRestored ? pfnCacheShare(s) : 0;
+}
+
+/** The flag for a strategy whose work takes a whole vCPU or more (formulas and simulator alike). */
+export function overloadedFlag(perVcpu: number, hz: number): ResultFlag {
+  return {
+    code: 'overloaded',
+    message: `the strategy's work is ${((100 * perVcpu) / hz).toFixed(0)}% of a vCPU: the guest runs ${(1 + perVcpu / hz).toFixed(2)}x slower rather than paying a share`,
+  };
 }
 
 export { BREAKDOWN_KEYS, NONE as BREAKDOWN_NONE, COMPONENT as COMPONENT_INDEX };
@@ -1058,7 +1093,7 @@ export interface AnalyticOptions {
 
 /** Every metric of every enabled strategy, from the formulas; the same scenario always gives the same result. */
 export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): RunOutput {
-  const costTable = resolveCostEntries(scenario.host.costs);
+  const costTable = resolveCostEntries(scenario.host.costs, scenario.host.profile);
   const { tps, ignored } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const inputsIgnored = ignoredInputs(scenario, ignored);

@@ -46,6 +46,7 @@ export const CAPABILITY_USES = [
   'nestedStatePages',
   'vmmAccess',
   'postCopy',
+  'directIo',
   'vhostNet',
   'vhostUser',
   'vfioDma',

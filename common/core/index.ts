@@ -45,6 +45,8 @@ export {
 } from './strategies.ts';
 export { TOUCHPOINTS, TOUCHPOINT_IDS, type TouchpointId } from './touchpoints.ts';
 export { MODEL_VERSION } from './version.ts';
+export { DOTTED_PATH, dottedPathProblem, dottedPathSchema, isPrototypeKey } from './paths.ts';
+export { ConflictError, ERROR_CODES, GmemlabError, NotFoundError, type ErrorCode } from './errors.ts';
 export {
   checkSimulationSize,
   MAX_EVENTS_PER_RUN,
@@ -61,6 +63,7 @@ import type { CostEntry } from './api.ts';
 
 /** The full cost table a scenario runs with (defaults, overrides applied and marked). */
 export function resolveCostTable(scenario: Scenario): CostEntry[] {
-  return resolveCostEntries(scenario.host.costs);
+  return resolveCostEntries(scenario.host.costs, scenario.host.profile);
 }
 export * from './sweep.ts';
+export * from './calibrate/index.ts';

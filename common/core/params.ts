@@ -1,6 +1,7 @@
 // Addressing scenario fields by dotted path, for sweeps, and what a run of a scenario computes.
 import type { Method, StrategyId } from './api.ts';
 import { COST_KEYS } from './costs.ts';
+import { dottedPathProblem } from './paths.ts';
 import type { Scenario } from './scenario.ts';
 import { enabledStrategies } from './strategies.ts';
 
@@ -12,8 +13,7 @@ import { enabledStrategies } from './strategies.ts';
  */
 export function setParameter(scenario: Scenario, path: string, value: unknown): Scenario {
   const keys = path.split('.');
-  if (keys.some((k) => k === '' || k === '__proto__' || k === 'constructor' || k === 'prototype'))
-    throw new Error(`"${path}" is not a field path`);
+  if (dottedPathProblem(path) !== undefined) throw new Error(`"${path}" is not a field path`);
   const copy = structuredClone(scenario) as unknown as Record<string, unknown>;
   let node: Record<string, unknown> = copy;
   for (const [i, key] of keys.entries()) {

@@ -2,6 +2,7 @@
 // old (no min/max) and new column layouts, x86 and arm64 exit names, rows cut with [..].
 // The report does not say how long the recording lasted, so rates need the duration, or a total
 // exit rate, from the user. Every exit reason that cannot be mapped is listed back, never dropped.
+import { GmemlabError } from './errors.ts';
 import type { Scenario } from './scenario.ts';
 import type { TouchpointId } from './touchpoints.ts';
 
@@ -25,8 +26,11 @@ export interface PerfKvmStatReport {
   totalTimeUs: number | null;
 }
 
-export class PerfImportError extends Error {
-  override name = 'PerfImportError';
+/** The report text (the `text` of an import) cannot be read as a perf kvm stat report. */
+export class PerfImportError extends GmemlabError {
+  constructor(message: string) {
+    super('invalid_input', message, [{ path: 'text', message }]);
+  }
 }
 
 const OTHER_KINDS = ['IO Port Access', 'MMIO Access', 'MSR Access'];
@@ -253,7 +257,6 @@ export function scenarioFromPerfReport(
     if (vendor === 'arm64') {
       scenario.host.tlbInvalidation = 'broadcast';
       scenario.host.lass = false;
-      scenario.host.kpti = false;
     }
     assumed.push(`host.vendor "${vendor}" from the exit names; the rest of the host is "${base.name}"'s`);
   }

@@ -10,16 +10,16 @@ const rate = z.number().finite().min(0).max(1e9);
 
 export const touchpointSchema = z
   .object({
-    ratePerSec: rate.describe('events per second (per vCPU for KVM-side touchpoints, per VM for VMM-side)'),
+    ratePerSec: rate.describe('Rate [events/s]: per vCPU for KVM-side touchpoints, per VM for VMM-side ones'),
     pagesPerEvent: z
       .number()
       .finite()
       .min(0)
       .max(1_000_000)
       .refine((v) => v === 0 || v >= 1e-3, 'must be 0 or at least 0.001')
-      .describe('guest pages touched per event'),
-    bytesPerEvent: z.number().finite().min(0).max(1e12).describe('bytes copied per event'),
-    write: z.boolean().describe('the event writes guest memory (otherwise it reads)'),
+      .describe('Pages [pages/event]: guest pages touched per event'),
+    bytesPerEvent: z.number().finite().min(0).max(1e12).describe('Bytes [bytes/event]: bytes copied per event'),
+    write: z.boolean().describe('Writes: the event writes guest memory (otherwise it reads)'),
   })
   .strict();
 
@@ -58,13 +58,18 @@ const costOverridesShape = Object.fromEntries(
   ]),
 ) as Record<(typeof COST_KEYS)[number] | (typeof RETIRED_COST_KEYS)[number], z.ZodOptional<z.ZodNumber>>;
 
-const enabled = z.boolean().describe('run this strategy');
+const enabled = z.boolean().describe('Run this strategy: include it in every run and sweep of the scenario');
 const share = z.number().finite().min(0).max(1);
 
 const hostSchema = z
   .object({
-    cpus: z.number().int().min(1).max(8192).describe('online host CPUs'),
-    ghz: z.number().finite().min(0.1).max(10).describe('clock, GHz (converts cycles to time)'),
+    cpus: z
+      .number()
+      .int()
+      .min(1)
+      .max(8192)
+      .describe('Host CPUs [CPUs]: online host CPUs; a global shootdown reaches all of them'),
+    ghz: z.number().finite().min(0.1).max(10).describe('Clock [GHz]: converts cycles to time'),
     vendor: z
       .enum(['intel', 'amd', 'arm64'])
       .default('intel')
@@ -73,7 +78,7 @@ const hostSchema = z
       .enum(['ipi', 'broadcast'])
       .default('ipi')
       .describe(
-        'how kernel TLB entries are invalidated on other CPUs: IPIs (x86), or hardware broadcast (AMD INVLPGB, arm64 TLBI)',
+        'TLB invalidation: how kernel TLB entries are invalidated on other CPUs: IPIs (x86), or hardware broadcast (AMD INVLPGB, arm64 TLBI)',
       ),
     memoryGiB: z
       .number()
@@ -81,7 +86,7 @@ const hostSchema = z
       .min(0.0625)
       .max(1_048_576)
       .default(256)
-      .describe('host memory, GiB (bounds how many direct-map huge pages scattered 4K folios can split)'),
+      .describe('Host memory [GiB]: bounds how many direct-map huge pages scattered 4K folios can split'),
     otherVmVcpus: z
       .number()
       .int()
@@ -89,34 +94,47 @@ const hostSchema = z
       .max(65536)
       .default(0)
       .describe(
-        'vCPUs of other VMs on this host, running the same strategy and workload (their shootdowns land here too)',
+        "Other VMs' vCPUs [vCPUs]: vCPUs of other VMs on this host, running the same strategy and workload (their shootdowns land here too)",
       ),
-    pcid: z.boolean().describe('PCID in use (CR3 writes keep the TLB); x86'),
+    pcid: z.boolean().describe('PCID: in use, so CR3 writes keep the TLB (x86)'),
     kpti: z
       .boolean()
       .default(false)
-      .describe('kernel page-table isolation on (x86): user page tables map almost none of the kernel half'),
+      .describe(
+        'KPTI: kernel page-table isolation on (x86 KPTI, arm64 unmap-kernel-at-EL0): user page tables map almost none of the kernel half',
+      ),
     meltdownAffected: z
       .boolean()
       .default(false)
-      .describe('the CPU is affected by Meltdown: without KPTI, userspace can read the kernel mapping speculatively'),
-    smap: z.boolean().describe('SMAP enabled (x86): the kernel faults on user pages outside STAC/CLAC'),
+      .describe('Meltdown-affected: without KPTI, userspace can read the kernel mapping speculatively'),
+    smap: z.boolean().describe('SMAP: enabled (x86): the kernel faults on user pages outside STAC/CLAC'),
     smapStopsSpeculation: z
       .boolean()
-      .describe('SMAP also blocks speculative kernel loads from USER=1 pages (not assumed for any CPU)'),
+      .describe(
+        'SMAP stops speculation: SMAP also blocks speculative kernel loads from USER=1 pages (not assumed for any CPU)',
+      ),
     lass: z
       .boolean()
       .describe(
-        'LASS present and enabled (x86): no user access to the upper half, no kernel data access to the lower half outside STAC/CLAC',
+        'LASS: present and enabled (x86): no user access to the upper half, no kernel data access to the lower half outside STAC/CLAC',
       ),
-    directMapPageSize: z.enum(['2M', '1G']).describe('largest page size the direct map uses'),
-    irqPerSecPerCpu: rate.describe('host interrupts per second per CPU'),
-    nmiPerSecPerCpu: rate.describe('NMIs per second per CPU (perf, watchdog)'),
+    directMapPageSize: z.enum(['2M', '1G']).describe('Direct-map page size: the largest page size the direct map uses'),
+    irqPerSecPerCpu: rate.describe('Host IRQs [IRQs/s per CPU]: host interrupts per second on each CPU'),
+    nmiPerSecPerCpu: rate.describe('Host NMIs [NMIs/s per CPU]: perf and watchdog NMIs per second on each CPU'),
     costs: z
       .object(costOverridesShape)
       .strict()
       .default({})
-      .describe('overrides of the default cost table (cycles unless the key says otherwise)'),
+      .describe('Costs: overrides of the default cost table, by key (cycles unless the entry says otherwise)'),
+    // Set by applying a host profile (gmemlab calibrate): which measured profile host.costs holds.
+    profile: z
+      .object({
+        id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a host profile id (its content hash)'),
+        name: z.string().trim().min(1).max(200),
+      })
+      .strict()
+      .optional()
+      .describe('Host profile: the measured profile the costs come from'),
   })
   .strict();
 
@@ -126,56 +144,73 @@ const exitMixSchema = z
       .enum(['given', 'vendor'])
       .default('given')
       .describe(
-        'given: mmio.pagesPerEvent is everything an MMIO exit reads; vendor: it is the operand pages, and host.vendor adds the instruction fetch and guest page-table walk',
+        'Instruction decode: given means mmio.pagesPerEvent is everything an MMIO exit reads; vendor means it is the operand pages, and host.vendor adds the instruction fetch and guest page-table walk',
       ),
     fastMmioShare: share
       .default(0)
-      .describe('share of MMIO exits on zero-length ioeventfds (fast MMIO bus: nothing read from guest memory)'),
+      .describe(
+        'Fast MMIO share [fraction]: share of MMIO exits on zero-length ioeventfds (fast MMIO bus: nothing read from guest memory)',
+      ),
     pioStringShare: share
       .default(1)
-      .describe('share of port I/O exits that are string forms (INS/OUTS); the rest touch no guest memory'),
+      .describe(
+        'String PIO share [fraction]: share of port I/O exits that are string forms (INS/OUTS); the rest touch no guest memory',
+      ),
     guestPagingLevels: z
       .union([z.literal(4), z.literal(5)])
       .default(4)
-      .describe('levels of the guest page tables KVM walks to fetch an instruction (5 with LA57)'),
+      .describe('Guest paging levels: levels of the guest page tables KVM walks to fetch an instruction (5 with LA57)'),
   })
   .strict();
 
 export const scenarioSchema = z
   .object({
-    format: z.literal('gmemlab/scenario@1'),
-    name: z.string().trim().min(1).max(200),
-    description: z.string().max(4000).default(''),
-    host: hostSchema,
+    format: z.literal('gmemlab/scenario@1').describe('Format: the scenario format and its version'),
+    name: z.string().trim().min(1).max(200).describe('Name: shown in the history and in exports'),
+    description: z.string().max(4000).default('').describe('Description: free text kept with the scenario'),
+    host: hostSchema.describe('Host: the machine the VM runs on'),
     vm: z
       .object({
-        vcpus: z.number().int().min(1).max(1024),
-        memoryGiB: z.number().finite().min(0.0625).max(65536),
-        backingPageSize: z.enum(['4K', '2M', '1G']).describe('guest_memfd backing page size'),
-        nested: z.boolean().describe('the guest runs its own guests: nested TDP faults happen only when on'),
-        dirtyLogging: z
-          .boolean()
-          .describe('dirty logging on: dirty-logging faults and migration pre-copy happen only when on'),
-        postCopy: z.boolean().describe('post-copy / demand paging on: its faults happen only when on'),
+        vcpus: z.number().int().min(1).max(1024).describe('vCPUs [vCPUs]: virtual CPUs of the VM'),
+        memoryGiB: z.number().finite().min(0.0625).max(65536).describe('Guest memory [GiB]: memory of the VM'),
+        backingPageSize: z
+          .enum(['4K', '2M', '1G'])
+          .describe('Backing page size: the page size guest_memfd allocates guest memory in'),
+        nested: z.boolean().describe('Nested: the guest runs its own guests; nested TDP faults happen only when on'),
+        dirtyLogging: z.boolean().describe('Dirty logging: on, so dirty-logging faults and migration pre-copy happen'),
+        postCopy: z.boolean().describe('Post-copy: post-copy / demand paging on; its faults happen only when on'),
         placement: z
           .enum(['pinned', 'shared'])
-          .describe('pinned: each vCPU on its own host CPU; shared: vCPUs time-share all CPUs'),
-        userspaceExitsPerSecPerVcpu: rate.describe('KVM_RUN returns to the VMM per second per vCPU'),
-        schedInsPerSecPerVcpu: rate.describe('vCPU thread sched-ins per second (vcpu_load via preempt notifiers)'),
+          .describe('Placement: pinned puts each vCPU on its own host CPU; shared lets vCPUs time-share all CPUs'),
+        userspaceExitsPerSecPerVcpu: rate.describe(
+          'Exits to the VMM [exits/s per vCPU]: KVM_RUN returns to the VMM per second on each vCPU',
+        ),
+        schedInsPerSecPerVcpu: rate.describe(
+          'vCPU sched-ins [sched-ins/s per vCPU]: vcpu_load calls through the preempt notifiers',
+        ),
         inKvmRunFraction: z
           .number()
           .finite()
           .min(0)
           .max(1)
-          .describe('fraction of time a vCPU thread spends inside KVM_RUN (guest mode included)'),
+          .describe(
+            'Time in KVM_RUN [fraction]: share of time a vCPU thread spends inside KVM_RUN, guest mode included',
+          ),
       })
-      .strict(),
+      .strict()
+      .describe('VM: the guest and how it runs'),
     workload: z
       .object({
-        touchpoints: z.object(touchpointsShape).strict(),
-        exitMix: exitMixSchema.prefault({}).describe('what exits of each kind read (shares a trace cannot tell apart)'),
+        touchpoints: z
+          .object(touchpointsShape)
+          .strict()
+          .describe('Touchpoints: who touches guest memory, how often and how much'),
+        exitMix: exitMixSchema
+          .prefault({})
+          .describe('Exit mix: what exits of each kind read (shares a trace cannot tell apart)'),
       })
-      .strict(),
+      .strict()
+      .describe('Workload: the rate and footprint of every touchpoint'),
     strategies: z
       .object({
         S0: z.object({ enabled }).strict(),
@@ -185,36 +220,41 @@ export const scenarioSchema = z
             gup: z
               .boolean()
               .default(false)
-              .describe('the seed thread variant: guest_memfd allows gup() (upstream refuses it)'),
+              .describe('Allow gup(): the seed thread variant, guest_memfd allows gup() (upstream refuses it)'),
             flushOnZap: z
               .boolean()
               .default(true)
               .describe(
-                'flush the TLB after zapping each folio from the direct map (upstream since v8); off leaves stale entries',
+                'Flush on zap: flush the TLB after zapping each folio from the direct map (upstream since v8); off leaves stale entries',
               ),
           })
           .strict(),
         S2: z
           .object({
             enabled,
-            batchPages: z.number().int().min(1).max(4096).describe('pages kept mapped before a flush (B)'),
+            batchPages: z
+              .number()
+              .int()
+              .min(1)
+              .max(4096)
+              .describe('Batch [pages]: pages kept mapped before a flush (B)'),
             flushAfterUs: z
               .number()
               .finite()
               .min(0)
               .max(1e6)
-              .describe('flush a partial batch after this long; 0 = only when full'),
+              .describe('Flush after [us]: flush a partial batch after this long; 0 flushes only when full'),
             flush: z
               .enum(['immediate', 'deferred', 'none'])
               .default('immediate')
               .describe(
-                'immediate: shoot down every CPU; deferred: a pending flush per CPU, done when it next schedules the task (XPFO); none: no flush',
+                'Flush: immediate shoots down every CPU; deferred leaves a pending flush per CPU, done when it next schedules the task (XPFO); none does not flush',
               ),
             keepPfnCacheRestored: z
               .boolean()
               .default(true)
               .describe(
-                'keep pfn-cache pages restored while the cache lives (the 2024 RFCs), instead of not serving them',
+                'Keep pfn-cache restored: keep pfn-cache pages restored while the cache lives (the 2024 RFCs), instead of not serving them',
               ),
           })
           .strict(),
@@ -224,13 +264,13 @@ export const scenarioSchema = z
             remoteFlush: z
               .enum(['none', 'batched', 'broadcast'])
               .default('none')
-              .describe('invalidate the window on other CPUs: never, in batches, or at every unmap'),
+              .describe('Remote flush: invalidate the window on other CPUs never, in batches, or at every unmap'),
           })
           .strict(),
         S4: z
           .object({
             enabled,
-            switchPoint: z.enum(['kvm_run', 'vcpu_load']).describe('where KVM switches to its own CR3'),
+            switchPoint: z.enum(['kvm_run', 'vcpu_load']).describe('Switch point: where KVM switches to its own CR3'),
           })
           .strict(),
         S5: z.object({ enabled }).strict(),
@@ -239,21 +279,31 @@ export const scenarioSchema = z
           .boolean()
           .default(false)
           .describe(
-            'remove guest memory from the direct map in backing-size folios (not upstream: order-0 only today)',
+            'Huge-folio removal: remove guest memory from the direct map in backing-size folios (not upstream: order-0 only today)',
           ),
-        vmmAccess: z.enum(['syscall', 'selective-mmap']).describe('how the VMM reaches guest memory under S2-S6'),
+        vmmAccess: z
+          .enum(['syscall', 'selective-mmap'])
+          .describe('VMM access: how the VMM reaches guest memory when it has no mapping of it (S2-S6)'),
         selectiveMmapFraction: z
           .number()
           .finite()
           .min(0)
           .max(1)
-          .describe('share of guest memory the VMM keeps mmapped with selective-mmap'),
+          .describe('Selective mmap share [fraction]: share of guest memory the VMM keeps mmapped with selective-mmap'),
       })
-      .strict(),
+      .strict()
+      .describe('Strategies: which to run, and their parameters'),
     simulation: z
       .object({
-        method: z.enum(['analytic', 'des']),
-        durationSec: z.number().finite().min(0.001).max(3600).describe('simulated seconds (des)'),
+        method: z
+          .enum(['analytic', 'des'])
+          .describe('Method: analytic (closed-form means, instant) or des (discrete-event simulation)'),
+        durationSec: z
+          .number()
+          .finite()
+          .min(0.001)
+          .max(3600)
+          .describe('Duration [s]: simulated seconds per seed (des)'),
         seeds: z
           .array(
             z
@@ -263,15 +313,17 @@ export const scenarioSchema = z
               .max(2 ** 31 - 1),
           )
           .min(1)
-          .max(100),
+          .max(100)
+          .describe('Seeds: one simulation per seed (des); the 95% CI is over the seeds'),
         arrivals: z
           .enum(['poisson', 'fixed'])
           .optional()
           .describe(
-            'how touchpoint events arrive at each thread (des): poisson, the default, or fixed intervals of 1 / rate',
+            'Arrivals: how touchpoint events arrive at each thread (des): poisson, the default, or fixed intervals of 1 / rate',
           ),
       })
-      .strict(),
+      .strict()
+      .describe('Simulation: how the run computes its figures'),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -287,12 +339,6 @@ export const scenarioSchema = z
         code: 'custom',
         path: ['host', 'lass'],
         message: 'LASS is an x86 feature: arm64 has PAN and E0PD',
-      });
-    if (s.host.vendor === 'arm64' && s.host.kpti)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['host', 'kpti'],
-        message: 'model 2 treats KPTI as x86 (arm64 KPTI is not modelled): set false',
       });
     if (s.host.memoryGiB < s.vm.memoryGiB)
       ctx.addIssue({
@@ -323,7 +369,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return issue.input === undefined
         ? `missing field (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : typeof issue.input}`;
+        : `expected ${issue.expected}, got ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : Number.isNaN(issue.input) ? 'NaN' : typeof issue.input}`;
     case 'too_small':
       return `must be ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : ''}`;
     case 'too_big':
@@ -348,7 +394,8 @@ export function validateScenario(input: unknown): ValidationResult<Scenario> {
         },
       ],
     };
-  const parsed = scenarioSchema.safeParse(input);
+  // reportInput: without it zod leaves issue.input out, and every wrong type read as "missing field".
+  const parsed = scenarioSchema.safeParse(input, { reportInput: true });
   if (parsed.success) return { ok: true, value: parsed.data };
   const issues: ValidationIssue[] = parsed.error.issues.map((i) => ({
     path: i.path.map(String).join('.'),

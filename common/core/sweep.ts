@@ -1,9 +1,20 @@
 // Sweep definitions and their expansion into scenario points (a cartesian product).
 import { z } from 'zod';
+import { GmemlabError } from './errors.ts';
 import { setParameter } from './params.ts';
+import { dottedPathProblem, dottedPathSchema } from './paths.ts';
 import { validateScenario, type Scenario } from './scenario.ts';
 
 export type ParameterValue = number | string | boolean;
+/** The swept parameters' values at one point of a sweep, by dotted path ({} for a single run). */
+export type Point = Record<string, ParameterValue>;
+
+/** The scenario a point of a sweep computes: `base` with the point's values set (not validated). */
+export function applyPoint(base: Scenario, point: Point): Scenario {
+  let scenario = base;
+  for (const [path, value] of Object.entries(point)) scenario = setParameter(scenario, path, value);
+  return scenario;
+}
 
 /** Most points one sweep may have: keeps a hostile or mistyped sweep from running for days. */
 export const MAX_SWEEP_POINTS = 10_000;
@@ -20,23 +31,13 @@ export const MAX_SIMULATIONS = 50_000;
  */
 export const MAX_EVENTS_PER_EXPERIMENT = 20_000_000_000;
 
-/** Path segments that would reach Object.prototype (or a function on it) instead of scenario data. */
-const isPrototypeKey = (segment: string): boolean => segment in Object.prototype || segment === 'prototype';
-
 export const sweepSchema = z
   .object({
     parameters: z
       .array(
         z
           .object({
-            path: z
-              .string()
-              .max(200)
-              .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted path like vm.vcpus')
-              .refine(
-                (path) => !path.split('.').some(isPrototypeKey),
-                'must name scenario fields, not __proto__, constructor or other built-in keys',
-              ),
+            path: dottedPathSchema,
             values: z
               .array(z.union([z.number().finite(), z.string().max(100), z.boolean()]))
               .min(1)
@@ -45,29 +46,25 @@ export const sweepSchema = z
           .strict(),
       )
       .min(1)
-      .max(2, 'a sweep varies one or two parameters'),
+      .max(2, 'a sweep varies one or two parameters')
+      .refine(
+        (parameters) => new Set(parameters.map((p) => p.path)).size === parameters.length,
+        'the two swept parameters must be different paths',
+      ),
   })
   .strict();
 export type SweepDefinition = z.infer<typeof sweepSchema>;
 
-function isPrototypeKeyPath(path: string): string | undefined {
-  return path.split('.').some(isPrototypeKey)
-    ? `${path}: must name scenario fields, not __proto__, constructor or other built-in keys`
-    : undefined;
-}
-
 export interface SweepPoint {
-  point: Record<string, ParameterValue>;
+  point: Point;
   scenario: Scenario;
 }
 
 /** A run or sweep that cannot start as asked: every problem, with the path of the field at fault. */
-export class RunRequestError extends Error {
-  override name = 'RunRequestError';
-  readonly issues: { path: string; message: string }[];
+export class RunRequestError extends GmemlabError {
+  declare readonly issues: { path: string; message: string }[];
   constructor(issues: { path: string; message: string }[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-    this.issues = issues;
+    super('invalid_input', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
   }
 }
 
@@ -129,7 +126,8 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
   if (sweep === undefined) return [{ point: {}, scenario: base }];
   const total = sweepPointCount(sweep);
   for (const [pi, parameter] of sweep.parameters.entries()) {
-    const problem = isPrototypeKeyPath(parameter.path) ?? checkPathOwned(base, parameter.path);
+    const invalid = dottedPathProblem(parameter.path);
+    const problem = invalid === undefined ? checkPathOwned(base, parameter.path) : `${parameter.path}: ${invalid}`;
     if (problem !== undefined) throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: problem }]);
   }
   if (total > MAX_SWEEP_POINTS) {
@@ -181,6 +179,12 @@ export interface Shard {
 
 export const MAX_SHARDS = 10_000;
 
+/** A shard as a call's input (what parseShard makes of the CLI's `--shard I/N`). */
+export const shardSchema = z
+  .object({ index: z.number().int().min(1), count: z.number().int().min(1).max(MAX_SHARDS) })
+  .strict()
+  .refine((s) => s.index <= s.count, { message: 'must be from 1 to count', path: ['index'] });
+
 /** The name a shard's experiment gets: the sweep's, then "(shard I/N)"; `wholeName` undoes it once the shards are merged. */
 export function shardName(name: string, shard: Shard): string {
   return `${name} (shard ${shard.index}/${shard.count})`;
@@ -204,7 +208,7 @@ export function parseShard(text: string): Shard | { error: string } {
  * Which shard (1..count) a sweep point belongs to: its index in expandSweep's order (the first
  * parameter varies slowest), modulo count. Every machine computes the same split.
  */
-export function shardOf(sweep: SweepDefinition, point: Record<string, ParameterValue>, count: number): number {
+export function shardOf(sweep: SweepDefinition, point: Point, count: number): number {
   let index = 0;
   for (const parameter of sweep.parameters) {
     const position = parameter.values.findIndex((v) => v === point[parameter.path]);

@@ -1,5 +1,6 @@
 // The gmemlab command line: the same core and store as the window, headless.
-// Exit codes: 0 success, 1 a run failed, 2 bad usage or bad input (reason on stderr).
+// Exit codes: 0 success, 1 a run failed or an internal error, 2 bad usage or bad input, or
+// anything else the user can fix (every error code of the contract but internal; reason on stderr).
 import { parseArgs } from 'node:util';
 import { presetsCommand } from './commands/presets.ts';
 import { presetCommand } from './commands/preset.ts';
@@ -13,7 +14,8 @@ import { showCommand } from './commands/show.ts';
 import { diffCommand } from './commands/diff.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { importPerfCommand } from './commands/import-perf.ts';
-import { common, out, UsageError, type Command } from './shared.ts';
+import { applyProfileCommand, calibrateCommand, profilesCommand } from './commands/calibrate.ts';
+import { common, exitStatus, out, UsageError, type Command } from './shared.ts';
 
 // Every command, in the order `gmemlab --help` lists them.
 const COMMANDS: Command[] = [
@@ -26,6 +28,9 @@ const COMMANDS: Command[] = [
   diffCommand,
   exportCommand,
   importPerfCommand,
+  calibrateCommand,
+  profilesCommand,
+  applyProfileCommand,
   importCommand,
   exportBundleCommand,
   serveCommand,
@@ -75,12 +80,6 @@ export async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof UsageError) {
-    process.stderr.write(`gmemlab: ${err.message}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`gmemlab: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode =
-      err instanceof Error && (err.name === 'StoreOpenError' || err.name === 'RunRequestError') ? 2 : 1;
-  }
+  process.stderr.write(`gmemlab: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = exitStatus(err);
 }

@@ -2,14 +2,24 @@
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
-import { METRIC_CATALOGUE, validateScenario, type Scenario } from '../../common/core/index.ts';
-import type { ExperimentDetail } from '../../common/contract/index.ts';
+import { GmemlabError, METRIC_CATALOGUE, validateScenario, type Scenario } from '../../common/core/index.ts';
+import type { CallInput, CallName, CallOutput, ExperimentDetail } from '../../common/contract/index.ts';
+import { dispatch } from '../handlers/index.ts';
 import { pointLabel } from '../../common/analysis/points.ts';
 import { formatValue } from '../../common/analysis/format.ts';
+import { describeIssue } from '../../common/analysis/scenarioFields.ts';
 import { unfoldScenarioText } from '../export/text.ts';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
+/** Bad usage or bad input on the command line (exit 2, like every error the user can fix). */
+export class UsageError extends GmemlabError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
+
+/** The exit status for an error: 2 for what the user can fix (every contract code but internal), 1 for the rest. */
+export function exitStatus(err: unknown): number {
+  return err instanceof GmemlabError && err.code !== 'internal' ? 2 : 1;
 }
 
 export interface CommandContext {
@@ -40,12 +50,54 @@ export function printJson(value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }
 
-export async function withApp<T>(values: Record<string, unknown>, body: (app: App) => Promise<T>): Promise<T> {
-  const app = await createApp({ dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath() });
+/** Runs `body` with an app on --db; `readOnly` for commands that only read (they then work on a read-only file or a full disk). */
+export async function withApp<T>(
+  values: Record<string, unknown>,
+  body: (app: App) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const app = await createApp({
+    dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath(),
+    readOnly: options.readOnly,
+  });
   try {
     return await body(app);
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * One contract call, made exactly as the window makes it (through dispatch, which validates the
+ * input); a refusal is thrown as a GmemlabError with the contract's code. `options` names the
+ * command-line option behind each input field, so bad input is reported as the option typed.
+ */
+export async function call<K extends CallName>(
+  app: App,
+  name: K,
+  input: CallInput<K>,
+  options: Record<string, string> = {},
+): Promise<CallOutput<K>> {
+  const envelope = await dispatch(app.handlers, name, input);
+  if (envelope.ok) return envelope.value as CallOutput<K>;
+  const { code, message, issues } = envelope.error;
+  const field = (path: string): string => path.split('.')[0] ?? '';
+  if (issues === undefined || !issues.some((i) => options[field(i.path)] !== undefined))
+    throw new GmemlabError(code, message, issues);
+  throw new GmemlabError(
+    code,
+    issues.map((i) => `${options[field(i.path)] ?? field(i.path)}: ${i.message}`).join('\n'),
+    issues,
+  );
+}
+
+/** Runs `read`; a refusal of what it read from `file` names the file. */
+export function aboutFile<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof GmemlabError) throw new GmemlabError(err.code, `${file}: ${err.message}`, err.issues);
+    throw err;
   }
 }
 
@@ -66,14 +118,15 @@ export function readScenarioFile(path: string): Scenario {
   let raw: unknown;
   try {
     // As written, or pasted back from a mail export (scissors marks, folded lines).
-    raw = JSON.parse(unfoldScenarioText(text));
+    // A UTF-8 byte order mark (some Windows editors write one) is not part of the JSON.
+    raw = JSON.parse(unfoldScenarioText(text.replace(/^\uFEFF/, '')));
   } catch (err) {
     throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
   }
   const checked = validateScenario(raw);
   if (!checked.ok) {
     throw new UsageError(
-      `${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+      `${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${describeIssue(i)}`).join('\n')}`,
     );
   }
   return checked.value;
@@ -84,6 +137,8 @@ export function formatExperiment(detail: ExperimentDetail): string {
   const lines = [
     `experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, model ${detail.modelVersion ?? '?'})`,
   ];
+  const profile = detail.scenario.host.profile;
+  if (profile !== undefined) lines.push(`measured costs: host profile "${profile.name}" (${profile.id.slice(0, 12)})`);
   for (const run of detail.runs) {
     const where = Object.keys(run.point).length === 0 ? '' : ` at ${pointLabel(run.point)}`;
     lines.push('', `${run.strategy}${where}: ${run.status}${run.error === null ? '' : ` (${run.error})`}`);

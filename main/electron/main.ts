@@ -1,21 +1,23 @@
 // The Electron edge: one hardened window on the renderer, IPC onto the shared handlers.
 // Everything else (core, store, runner, handlers) is plain Node code shared with the CLI and
 // the web host; this file only connects it to Electron. See SECURITY.md.
-import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { menuTemplate } from './menu.ts';
+import { addRecent, loadRecent, saveRecent } from './recent.ts';
 import { createApp, type App } from '../app.ts';
-import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope } from '../../common/contract/index.ts';
+import { CALL_NAMES, ipcChannel, ipcEventChannel, type Envelope, type EventMap } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
-import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
   APP_SCHEME_PRIVILEGES,
   WINDOW_WEB_PREFERENCES,
+  allowFrameNavigation,
+  appProtocolResponse,
   isAppUrl,
   isTrustedSender,
-  resolveAppRequest,
 } from './policy.ts';
 
 const here = import.meta.dirname;
@@ -43,6 +45,10 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-redirect', (event, url) => {
       if (!isAppUrl(url)) event.preventDefault();
     });
+    // Subframes too (will-navigate is the main frame's only).
+    contents.on('will-frame-navigate', (details) => {
+      if (!allowFrameNavigation(details)) details.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
@@ -63,17 +69,7 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.setDevicePermissionHandler(() => false);
 
-  protocol.handle(APP_SCHEME, async (request) => {
-    const file = resolveAppRequest(rendererDir, request.url);
-    if (file === undefined) return new Response('not found', { status: 404 });
-    try {
-      return new Response(await readFile(file), {
-        headers: { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(file) },
-      });
-    } catch {
-      return new Response('not found', { status: 404 });
-    }
-  });
+  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererDir, request.url));
 
   workbench = await createApp({
     dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'),
@@ -98,8 +94,60 @@ async function start(): Promise<void> {
     webPreferences: { ...WINDOW_WEB_PREFERENCES, preload: join(here, '..', 'preload', 'index.cjs') },
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
+  setMenu();
   mainWindow.on('closed', () => {
     mainWindow = undefined;
   });
   await mainWindow.loadURL(APP_ENTRY_URL);
+}
+
+// ---- Application menu (main/electron/menu.ts): File (open, recent, save), Run, View ----
+const recentFile = (): string => join(app.getPath('userData'), 'recent-scenarios.json');
+let recent: string[] = [];
+let recentLoaded = false;
+/** Larger files are not scenarios, mails or perf reports (the readers refuse them too). */
+const MAX_OPEN_BYTES = 5_000_000;
+
+function sendMenu(payload: EventMap['menuCommand']): void {
+  mainWindow?.webContents.send(ipcEventChannel('menuCommand'), payload);
+}
+
+async function openPath(path: string): Promise<void> {
+  try {
+    if ((await stat(path)).size > MAX_OPEN_BYTES)
+      throw new Error('it is over 5 MB: not a scenario, mail or perf report');
+    const text = await readFile(path, 'utf8');
+    recent = addRecent(recent, path);
+    saveRecent(recentFile(), recent);
+    setMenu();
+    sendMenu({ command: 'open-text', text, name: basename(path) });
+  } catch (err) {
+    dialog.showErrorBox('gmemlab', `Cannot open ${path}: ${(err as Error).message}`);
+  }
+}
+
+function setMenu(): void {
+  if (!recentLoaded) {
+    recent = loadRecent(recentFile());
+    recentLoaded = true;
+  }
+  const template = menuTemplate(recent, {
+    command: (command) => sendMenu({ command }),
+    openFile: () => {
+      if (mainWindow === undefined) return;
+      void dialog
+        .showOpenDialog(mainWindow, {
+          properties: ['openFile'],
+          filters: [{ name: 'Scenarios, mails, perf reports', extensions: ['json', 'txt', 'eml', 'mbox'] }],
+        })
+        .then((r) => (r.canceled || r.filePaths[0] === undefined ? undefined : openPath(r.filePaths[0])));
+    },
+    openRecent: (path) => void openPath(path),
+    clearRecent: () => {
+      recent = [];
+      saveRecent(recentFile(), recent);
+      setMenu();
+    },
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

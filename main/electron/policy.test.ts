@@ -2,10 +2,14 @@
 // functions, plus the edge's source, so that a weakened option cannot slip into main.ts unseen
 // (Electronegativity cannot follow the spread of WINDOW_WEB_PREFERENCES; see SECURITY.md).
 import fc from 'fast-check';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { SECURITY_HEADERS } from '../security.ts';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  allowFrameNavigation,
+  appProtocolResponse,
   APP_ENTRY_URL,
   APP_ORIGIN,
   APP_SCHEME_PRIVILEGES,
@@ -88,6 +92,40 @@ describe('the edge source', () => {
     expect(main).toContain('setDevicePermissionHandler(() => false)');
     expect(main).toMatch(/if \(!fromOurWindow\(event\)\)\s*return \{ ok: false, error: \{ code: 'forbidden'/);
     expect(main).toContain('privileges: APP_SCHEME_PRIVILEGES');
+    expect(main).toMatch(
+      /'will-frame-navigate', \(details\) => \{\s*if \(!allowFrameNavigation\(details\)\) details\.preventDefault\(\)/,
+    );
+    expect(main).toContain('protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererDir, request.url))');
+  });
+});
+
+describe('issue 15 item 9', () => {
+  it('every app:// answer carries the CSP and the other security headers, 404s included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gmemlab-app-'));
+    try {
+      await writeFile(join(dir, 'index.html'), '<!doctype html>');
+      for (const url of [
+        `${APP_ORIGIN}/index.html`,
+        `${APP_ORIGIN}/missing.js`,
+        `${APP_ORIGIN}/../etc/passwd`,
+        'app://evil/x',
+      ]) {
+        const response = await appProtocolResponse(dir, url);
+        expect(response.status, url).toBe(url.endsWith('index.html') ? 200 : 404);
+        for (const [name, value] of Object.entries(SECURITY_HEADERS))
+          expect(response.headers.get(name), `${url} ${name}`).toBe(value);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('no subframe may navigate, and the top frame only within the app', () => {
+    expect(allowFrameNavigation({ url: `${APP_ORIGIN}/index.html`, isMainFrame: true })).toBe(true);
+    expect(allowFrameNavigation({ url: `${APP_ORIGIN}/index.html`, isMainFrame: false })).toBe(false);
+    expect(allowFrameNavigation({ url: 'https://evil.example/', isMainFrame: false })).toBe(false);
+    expect(allowFrameNavigation({ url: 'https://evil.example/', isMainFrame: true })).toBe(false);
+    expect(allowFrameNavigation({ url: 'file:///etc/passwd', isMainFrame: true })).toBe(false);
   });
 });
 

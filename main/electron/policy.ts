@@ -1,6 +1,8 @@
 // What the Electron edge allows, as plain data and functions with no electron import, so that
 // tests can check the hardening where no Electron binary exists (see policy.test.ts).
+import { readFile } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
+import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 
 /** The renderer's origin: a privileged custom scheme, never file://. */
 export const APP_SCHEME = 'app';
@@ -105,4 +107,34 @@ export function resolveAppRequest(rendererDir: string, requestUrl: string): stri
   const root = resolve(rendererDir);
   const file = resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
   return file.startsWith(root + sep) ? file : undefined;
+}
+
+/**
+ * The app:// protocol's answer to a request: the file, or 404. Every answer carries the security
+ * headers (CSP included): a 404 without them was a page with no CSP (issue 15 item 9).
+ */
+export async function appProtocolResponse(rendererDir: string, requestUrl: string): Promise<Response> {
+  const notFound = (): Response =>
+    new Response('not found', {
+      status: 404,
+      headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' },
+    });
+  const file = resolveAppRequest(rendererDir, requestUrl);
+  if (file === undefined) return notFound();
+  try {
+    return new Response(await readFile(file), {
+      headers: { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(file) },
+    });
+  } catch {
+    return notFound();
+  }
+}
+
+/**
+ * Whether a frame may navigate (Electron's will-frame-navigate, which also fires for subframes,
+ * unlike will-navigate): the app has no frames, so only its top-level document, and only to its
+ * own origin.
+ */
+export function allowFrameNavigation(details: { url: string; isMainFrame: boolean }): boolean {
+  return details.isMainFrame && isAppUrl(details.url);
 }

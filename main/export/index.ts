@@ -1,7 +1,7 @@
 // One experiment out as a file: plain text for mail, the chart's data as CSV, the chart as SVG
 // or PNG, or the whole experiment as JSON. The window (exportExperiment) and the CLI (export)
 // both come through here, so a file is the same whichever made it.
-import { METRIC_CATALOGUE } from '../../common/core/index.ts';
+import { GmemlabError, METRIC_CATALOGUE } from '../../common/core/index.ts';
 import { DEFAULT_EXPORT_METRIC, type ExperimentDetail, type ExportFormat } from '../../common/contract/index.ts';
 import { chartPng, chartSvg } from './chart.ts';
 import { chartCsv } from './csv.ts';
@@ -25,12 +25,9 @@ const MIME: Record<ExportFormat, string> = {
 };
 
 /** A request the export cannot honour; `field` names the input at fault. */
-export class ExportError extends Error {
-  override name = 'ExportError';
-  readonly field: string;
+export class ExportError extends GmemlabError {
   constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
-    this.field = field;
+    super('invalid_input', `${field}: ${message}`, [{ path: field, message }]);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   STRATEGY_NAMES,
   TOUCHPOINT_IDS,
   type MetricInfo,
+  type ParameterValue,
   type Scenario,
   type StrategyId,
 } from '../../common/core/index.ts';
@@ -210,7 +211,7 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
   return lines;
 }
 
-function describeValues(values: (number | string | boolean)[]): string {
+function describeValues(values: ParameterValue[]): string {
   if (values.length <= 8) return values.map(String).join(', ');
   return `${values.length} values from ${String(values[0])} to ${String(values[values.length - 1])}`;
 }
@@ -240,7 +241,7 @@ function reproduce(detail: ExperimentDetail, file: string): string[] {
  * A sweep's values as the CLI takes them: lin:/log: when the range expands (as sweepValues
  * expands it for the window and the CLI) to exactly these values, else the list.
  */
-export function sweepArgument(values: (number | string | boolean)[]): string {
+export function sweepArgument(values: ParameterValue[]): string {
   const nums = values.filter((v): v is number => typeof v === 'number');
   if (nums.length === values.length && nums.length >= 3) {
     const range = { from: nums[0]!, to: nums[nums.length - 1]!, count: nums.length };

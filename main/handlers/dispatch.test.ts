@@ -22,7 +22,7 @@ import {
   MAX_SIMULATIONS,
   RunRequestError,
   checkRunBudget,
-} from '../../common/core/sweep.ts';
+} from '../../common/core/index.ts';
 import { dispatch, type Handlers } from './index.ts';
 
 let dir: string;

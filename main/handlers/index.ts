@@ -2,10 +2,12 @@
 // renderer (over IPC or HTTP). Transports call dispatch(); nothing else reaches a handler.
 import { z } from 'zod';
 import {
+  ConflictError,
+  GmemlabError,
   METRIC_CATALOGUE,
+  NotFoundError,
   parsePerfKvmStat,
   PERF_IMPORT_BASE_PRESET,
-  PerfImportError,
   PRESETS,
   scenarioFromPerfReport,
   validateScenario,
@@ -13,25 +15,15 @@ import {
 import {
   CALL_NAMES,
   contract,
-  type ApiErrorBody,
   type CallName,
   type CallOutput,
   type Envelope,
   type ParsedInput,
 } from '../../common/contract/index.ts';
-import { RunnerConflictError, type ExperimentRunner } from '../runner/experiments.ts';
-import { BundleError, StoreNotFoundError } from '../store/errors.ts';
-import { RunRequestError } from '../../common/core/sweep.ts';
+import type { ExperimentRunner } from '../runner/experiments.ts';
 import type { Store } from '../store/store.ts';
 import * as wb from './workbench.ts';
-
-export class ApiError extends Error {
-  readonly body: ApiErrorBody;
-  constructor(body: ApiErrorBody) {
-    super(body.message);
-    this.body = body;
-  }
-}
+import { calibrationHandlers } from './calibration-handlers.ts';
 
 export type Handlers = { [K in CallName]: (input: ParsedInput<K>) => Promise<CallOutput<K>> };
 
@@ -40,6 +32,16 @@ export interface HandlerDeps {
   runner: ExperimentRunner;
 }
 
+/** `value`, or a NotFoundError saying that `what` does not exist. */
+function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new NotFoundError(`${what} does not exist`);
+  return value;
+}
+
+/**
+ * The contract's calls. A handler throws the core's errors (GmemlabError and its kinds) as they
+ * come; dispatch turns them into the contract's error codes.
+ */
 export function createHandlers({ store, runner }: HandlerDeps): Handlers {
   return {
     listPresets: async () => PRESETS,
@@ -48,132 +50,66 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
       const result = validateScenario(scenario);
       return result.ok ? { ok: true, issues: [] } : { ok: false, issues: result.issues };
     },
-    startExperiment: async ({ name, scenario, sweep }) => {
-      try {
-        return await runner.start({ name, scenario, sweep });
-      } catch (err) {
-        if (err instanceof RunRequestError)
-          throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
-        throw err;
-      }
-    },
+    startExperiment: async (request) => runner.start(request),
     cancelExperiment: async ({ experimentId }) => ({ cancelled: runner.cancel(experimentId) }),
     listExperiments: async (query) => store.listExperiments(query),
-    getExperiment: async ({ experimentId }) => {
-      const detail = await store.getExperiment(experimentId);
-      if (detail === undefined)
-        throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
-      return detail;
-    },
+    getExperiment: async ({ experimentId }) =>
+      found(await store.getExperiment(experimentId), `experiment ${experimentId}`),
     listRuns: async (query) => store.listRuns(query),
-    setExperimentTags: async ({ experimentId, tags }) =>
-      storeCall(async () => ({ tags: await store.setTags(experimentId, tags) })),
-    setExperimentNote: async ({ experimentId, note }) =>
-      storeCall(async () => ({ note: await store.setNote(experimentId, note) })),
+    setExperimentTags: async ({ experimentId, tags }) => ({ tags: await store.setTags(experimentId, tags) }),
+    setExperimentNote: async ({ experimentId, note }) => ({ note: await store.setNote(experimentId, note) }),
     deleteExperiment: async ({ experimentId }) => {
-      if (runner.activeIds().includes(experimentId)) {
-        throw new ApiError({
-          code: 'conflict',
-          message: `experiment ${experimentId} is running; cancel it before deleting it`,
-        });
-      }
+      if (runner.activeIds().includes(experimentId))
+        throw new ConflictError(`experiment ${experimentId} is running; cancel it before deleting it`);
       return { deleted: await store.deleteExperiment(experimentId) };
     },
-    rerunExperiment: async ({ experimentId }) =>
-      storeCall(async () => {
-        try {
-          return await runner.rerun(experimentId);
-        } catch (err) {
-          if (err instanceof RunnerConflictError) throw new ApiError({ code: 'conflict', message: err.message });
-          if (err instanceof RunRequestError)
-            throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
-          throw err;
-        }
-      }),
+    rerunExperiment: async ({ experimentId }) => runner.rerun(experimentId),
     listScenarioRevisions: async (query) => store.listScenarioRevisions(query),
-    getScenarioRevision: async ({ id }) => {
-      const revision = await store.getScenarioRevision(id);
-      if (revision === undefined)
-        throw new ApiError({ code: 'not_found', message: `scenario revision ${id} does not exist` });
-      return revision;
-    },
-    exportBundle: async ({ experimentIds }) => storeCall(() => store.exportBundle(experimentIds)),
-    importBundle: async ({ bundle }) => storeCall(() => store.importBundle(bundle)),
-    saveScenarioRevision: async ({ scenario, parentId }) =>
-      storeCall(() => store.saveScenarioRevision(scenario, parentId ?? null)),
+    getScenarioRevision: async ({ id }) => found(await store.getScenarioRevision(id), `scenario revision ${id}`),
+    exportBundle: async ({ experimentIds }) => store.exportBundle(experimentIds),
+    // Issue paths under `bundle`, the field of this call's input that holds it.
+    importBundle: async ({ bundle }) => store.importBundle(bundle, { at: 'bundle' }),
+    saveScenarioRevision: async ({ scenario, parentId }) => store.saveScenarioRevision(scenario, parentId ?? null),
     // Workbench UI (sweeps, compare, diff): main/handlers/workbench.ts.
-    previewSweep: async ({ scenario, sweep }) => workbenchCall(() => wb.previewSweep(scenario, sweep)),
-    getRuns: async ({ runIds }) => workbenchCall(() => wb.getRuns(store, runIds)),
-    diffRuns: async ({ runIdA, runIdB }) => workbenchCall(() => wb.diffRuns(store, runIdA, runIdB)),
-    diffScenarios: async ({ scenarioIdA, scenarioIdB }) =>
-      workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
+    previewSweep: async ({ scenario, sweep }) => wb.previewSweep(scenario, sweep),
+    getRuns: async ({ runIds }) => store.getRuns(runIds),
+    diffRuns: async ({ runIdA, runIdB }) => wb.diffRuns(store, runIdA, runIdB),
+    getSensitivity: async ({ runId, metric, samples }) => wb.getSensitivity(store, runId, metric, samples),
+    diffScenarios: async ({ scenarioIdA, scenarioIdB }) => wb.diffScenarios(store, scenarioIdA, scenarioIdB),
     exportExperiment: async ({ experimentId, format, metric }) => {
-      const detail = await store.getExperiment(experimentId);
-      if (detail === undefined)
-        throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
+      const detail = found(await store.getExperiment(experimentId), `experiment ${experimentId}`);
       // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
-      const { exportExperiment, ExportError } = await import('../export/index.ts');
-      try {
-        const file = await exportExperiment(detail, format, metric);
-        return typeof file.body === 'string'
-          ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
-          : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
-      } catch (err) {
-        if (err instanceof ExportError)
-          throw new ApiError({
-            code: 'invalid_input',
-            message: err.message,
-            issues: [{ path: err.field, message: err.message }],
-          });
-        throw err;
-      }
+      const { exportExperiment } = await import('../export/index.ts');
+      const file = await exportExperiment(detail, format, metric);
+      return typeof file.body === 'string'
+        ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
+        : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
+    },
+    readScenarioText: async ({ text }) => {
+      const read = wb.readScenarioText(text);
+      if (!read.ok)
+        throw new GmemlabError(
+          'invalid_input',
+          read.message,
+          read.issues.map((i) => ({ path: i.path === '' ? 'text' : `text.${i.path}`, message: i.message })),
+        );
+      return { scenario: read.scenario };
     },
     importPerfReport: async ({ text, durationSec, totalExitsPerSec, base }) => {
       const preset = PRESETS.find((p) => p.id === PERF_IMPORT_BASE_PRESET)!;
-      try {
-        const basis = durationSec !== undefined ? { durationSec } : { totalExitsPerSec: totalExitsPerSec! };
-        const result = scenarioFromPerfReport(parsePerfKvmStat(text), basis, base ?? preset.scenario);
-        return { ...result, base: base === undefined ? `preset ${preset.id}` : 'the scenario given' };
-      } catch (err) {
-        if (err instanceof PerfImportError)
-          throw new ApiError({
-            code: 'invalid_input',
-            message: err.message,
-            issues: [{ path: 'text', message: err.message }],
-          });
-        throw err;
-      }
+      const basis = durationSec !== undefined ? { durationSec } : { totalExitsPerSec: totalExitsPerSec! };
+      const result = scenarioFromPerfReport(parsePerfKvmStat(text), basis, base ?? preset.scenario);
+      const checked = validateScenario(result.scenario);
+      if (!checked.ok)
+        throw new GmemlabError(
+          'invalid_input',
+          `the scenario made from this report is not valid: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          checked.issues,
+        );
+      return { ...result, base: base === undefined ? `preset ${preset.id}` : 'the scenario given' };
     },
+    ...calibrationHandlers(store),
   };
-}
-
-/** Maps the workbench reads' errors onto the contract's error codes. */
-async function workbenchCall<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof RunRequestError)
-      throw new ApiError({ code: 'invalid_input', message: err.message, issues: err.issues });
-    if (err instanceof wb.NotFoundError) throw new ApiError({ code: 'not_found', message: err.message });
-    throw err;
-  }
-}
-
-/** Maps the store's own errors to API errors (field paths of bundle issues are relative to the input). */
-async function storeCall<T>(body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (err) {
-    if (err instanceof StoreNotFoundError) throw new ApiError({ code: 'not_found', message: err.message });
-    if (err instanceof BundleError) {
-      throw new ApiError({
-        code: 'invalid_input',
-        message: err.message,
-        issues: err.issues.map((i) => ({ path: i.path === '' ? 'bundle' : `bundle.${i.path}`, message: i.message })),
-      });
-    }
-    throw err;
-  }
 }
 
 const isCallName = (name: string): name is CallName => (CALL_NAMES as string[]).includes(name);
@@ -201,7 +137,10 @@ export async function dispatch(handlers: Handlers, name: string, rawInput: unkno
     const handler = handlers[name] as (input: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
-    if (err instanceof ApiError) return { ok: false, error: err.body };
+    if (err instanceof GmemlabError) {
+      const { code, message, issues } = err;
+      return { ok: false, error: issues === undefined ? { code, message } : { code, message, issues } };
+    }
     console.error(`gmemlab: ${name} failed:`, err);
     return {
       ok: false,

@@ -100,6 +100,44 @@ describe('workbench calls', () => {
   });
 });
 
+describe('getSensitivity', () => {
+  const base = PRESETS[0]!.scenario;
+  const handlers = () => createHandlers({ store, runner: {} as ExperimentRunner });
+
+  it("answers for the run's point (the sweep value applied), and names a bad metric or run", async () => {
+    const runIds = await saveExperiment(base, [2, 64]);
+    const strategies = runPlan(base).strategies.length;
+    const got = await dispatch(handlers(), 'getSensitivity', {
+      runId: runIds[strategies]!,
+      metric: 'cost.overheadPct',
+      samples: 5,
+    });
+    expect(got.ok).toBe(true);
+    if (!got.ok) return;
+    const answer = got.value as {
+      runId: number;
+      runMethod: string;
+      base: Record<string, number>;
+      ranking: { samples: number };
+    };
+    // The point's own figures: vm.vcpus = 64, not the base scenario's.
+    const atPoint = runAnalytic(setParameter(base, 'vm.vcpus', 64)).strategies;
+    for (const r of atPoint) expect(answer.base[r.strategy]).toBeCloseTo(r.metrics['cost.overheadPct']!.mean, 9);
+    expect(answer).toMatchObject({ runId: runIds[strategies], runMethod: 'analytic', ranking: { samples: 5 } });
+
+    const badMetric = await dispatch(handlers(), 'getSensitivity', { runId: runIds[0]!, metric: 'cost.nope' });
+    expect(badMetric).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'metric' }] } });
+    const badSamples = await dispatch(handlers(), 'getSensitivity', {
+      runId: runIds[0]!,
+      metric: 'cost.overheadPct',
+      samples: 1e6,
+    });
+    expect(badSamples).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'samples' }] } });
+    const missing = await dispatch(handlers(), 'getSensitivity', { runId: 999999, metric: 'cost.overheadPct' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
+
 describe('startExperiment with a sweep', () => {
   it('passes the sweep to the runner: one run per point and strategy, each with its point', async () => {
     const app = await createApp({ dbPath: join(dir, 'app.sqlite'), poolSize: 1 });

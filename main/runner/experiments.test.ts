@@ -8,7 +8,7 @@ import type { EventMap } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
 import { ExperimentRunner, largestFirst } from './experiments.ts';
 import { WorkerPool } from './pool.ts';
-import { RunRequestError } from '../../common/core/sweep.ts';
+import { RunRequestError } from '../../common/core/index.ts';
 
 const scenario = PRESETS[0]!.scenario;
 let dir: string;

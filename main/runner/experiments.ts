@@ -3,8 +3,8 @@
 // from a simulation to the database, and it runs on the main thread: the one writer.
 import {
   checkSimulationSize,
+  ConflictError,
   runPlan,
-  setParameter,
   SimulationTooLargeError,
   validateScenario,
   type Scenario,
@@ -16,6 +16,7 @@ import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/sto
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { ResultWriter } from './result-writer.ts';
 import {
+  applyPoint,
   checkEventBudget,
   checkRunBudget,
   expandSweep,
@@ -26,7 +27,7 @@ import {
   type Shard,
   type SweepDefinition,
   type SweepPoint,
-} from '../../common/core/sweep.ts';
+} from '../../common/core/index.ts';
 
 export interface StartRequest {
   name?: string | undefined;
@@ -39,10 +40,6 @@ export interface StartRequest {
 /** Runs that share one scenario point (one per strategy): one simulation job computes them all. */
 interface RunGroup extends SweepPoint {
   runs: { id: number; strategy: StrategyId }[];
-}
-
-export class RunnerConflictError extends Error {
-  override name = 'RunnerConflictError';
 }
 
 /** Progress events are at most this often (the last one always goes out): a 10,000-point sweep must not flood the window. */
@@ -90,7 +87,12 @@ export class ExperimentRunner {
       ]);
     if (shard !== undefined) checkRunBudget(points.length, plan.strategies.length, plan.seeds.length);
     // Refused before anything is recorded: a simulation over the event cap, at any point.
-    if (plan.method === 'des') checkEventBudget(simulatedEvents(points), points.length);
+    const events = plan.method === 'des' ? simulatedEvents(points) : undefined;
+    if (events !== undefined)
+      checkEventBudget(
+        events.reduce((a, b) => a + b, 0),
+        points.length,
+      );
     const runs: PlannedRun[] = points.flatMap((p) =>
       plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })),
     );
@@ -108,7 +110,14 @@ export class ExperimentRunner {
       point: p.point,
       runs: plan.strategies.map((strategy, si) => ({ id: runIds[pi * plan.strategies.length + si]!, strategy })),
     }));
-    this.launch(experimentId, plan.method === 'des' ? largestFirst(groups) : groups);
+    if (events === undefined) this.launch(experimentId, groups);
+    else {
+      const eventsOf = new Map(groups.map((g, i) => [g, events[i]!]));
+      this.launch(
+        experimentId,
+        largestFirst(groups, (g) => eventsOf.get(g)!),
+      );
+    }
     return { experimentId, runsTotal: runIds.length };
   }
 
@@ -118,7 +127,7 @@ export class ExperimentRunner {
    * (an imported experiment was never checked here): over them, nothing is changed.
    */
   async rerun(experimentId: number): Promise<{ experimentId: number; runsTotal: number }> {
-    if (this.active.has(experimentId)) throw new RunnerConflictError(`experiment ${experimentId} is still running`);
+    if (this.active.has(experimentId)) throw new ConflictError(`experiment ${experimentId} is still running`);
     const { groups, invalid, runsTotal } = await this.store.requeueUnfinished(experimentId, planRerun);
     for (const bad of invalid) await this.store.setRunsStatus(bad.ids, 'failed', bad.message);
     if (runsTotal > 0) this.launch(experimentId, groups, invalid.length);
@@ -201,7 +210,9 @@ export class ExperimentRunner {
           else
             finished.push({ runId, startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result });
         }
-        await this.writer.write(finished);
+        const refused = await this.writer.write(finished);
+        for (const r of refused) await this.store.setRunsStatus([r.runId], 'failed', r.message);
+        failures += refused.length;
         if (missing.length > 0) {
           failures += missing.length;
           await this.store.setRunsStatus(missing, 'failed', 'the model returned no result for this strategy');
@@ -230,8 +241,11 @@ export class ExperimentRunner {
  * Simulations handed to the pool longest first (by their estimated events): a sweep whose last
  * job is its longest keeps one worker busy while the others idle. Run ids keep the sweep's order.
  */
-export function largestFirst<T extends { scenario: Scenario }>(jobs: T[]): T[] {
-  const events = new Map(jobs.map((j) => [j, checkSimulationSize(j.scenario)]));
+export function largestFirst<T extends { scenario: Scenario }>(
+  jobs: T[],
+  eventsOf: (job: T) => number = (job) => checkSimulationSize(job.scenario),
+): T[] {
+  const events = new Map(jobs.map((j) => [j, eventsOf(j)]));
   return [...jobs].sort((a, b) => events.get(b)! - events.get(a)!);
 }
 
@@ -249,9 +263,7 @@ function planRerun(
     const key = pointKey(run.point);
     let group = byPoint.get(key);
     if (group === undefined) {
-      let candidate: Scenario = scenario;
-      for (const [path, value] of Object.entries(run.point)) candidate = setParameter(candidate, path, value);
-      const checked = validateScenario(candidate);
+      const checked = validateScenario(applyPoint(scenario, run.point));
       if (!checked.ok) {
         invalid.push({
           ids: [run.id],
@@ -271,16 +283,20 @@ function planRerun(
     groups.reduce((most, g) => Math.max(most, g.runs.length), 0),
     plan.seeds.length,
   );
-  if (plan.method === 'des') checkEventBudget(simulatedEvents(groups), groups.length);
+  if (plan.method === 'des')
+    checkEventBudget(
+      simulatedEvents(groups).reduce((a, b) => a + b, 0),
+      groups.length,
+    );
   return { groups, invalid, runsTotal: runs.length };
 }
 
-/** The events the points' simulations will take (all strategies and seeds); a point over the per-run cap is refused by name. */
-function simulatedEvents(points: SweepPoint[]): number {
-  let events = 0;
+/** The events each point's simulation will take (all strategies and seeds); a point over the per-run cap is refused by name. */
+function simulatedEvents(points: SweepPoint[]): number[] {
+  const events: number[] = [];
   for (const p of points) {
     try {
-      events += checkSimulationSize(p.scenario);
+      events.push(checkSimulationSize(p.scenario));
     } catch (err) {
       if (!(err instanceof SimulationTooLargeError)) throw err;
       const where = Object.keys(p.point).length === 0 ? '' : ` (at ${pointLabel(p.point)})`;

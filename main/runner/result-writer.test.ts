@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { FinishedRun } from '../store/store.ts';
 import { ResultWriter } from './result-writer.ts';
 
-const runs = (ids: number[]): FinishedRun[] => ids.map((runId) => ({ runId }) as FinishedRun);
+const runs = (ids: number[]): FinishedRun[] =>
+  ids.map((runId) => ({ runId, result: { metrics: { 'a.b': { mean: 1, ci95: 0, n: 1 } } } }) as unknown as FinishedRun);
 
 describe('ResultWriter', () => {
   it('writes what arrives while a batch is being saved as the next batch, after a turn of the event loop', async () => {
@@ -42,7 +43,40 @@ describe('ResultWriter', () => {
     const first = writer.write(runs([1]));
     const second = writer.write(runs([2]));
     await expect(first).rejects.toThrow('disk full');
-    await expect(second).resolves.toBeUndefined();
+    await expect(second).resolves.toEqual([]);
     expect(calls).toBe(2);
+  });
+
+  it('saves each group of a failed batch on its own, so one bad run costs no other its result', async () => {
+    const saved: number[] = [];
+    const writer = new ResultWriter(async (batch) => {
+      // Stands for SQLite refusing one row: the whole transaction fails.
+      if (batch.some((r) => r.runId === 3)) throw new Error('constraint failed');
+      saved.push(...batch.map((r) => r.runId));
+    });
+    const first = writer.write(runs([1])); // written alone at once
+    const results = await Promise.allSettled([
+      first,
+      writer.write(runs([2])),
+      writer.write(runs([3])),
+      writer.write(runs([4, 5])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(saved.sort()).toEqual([1, 2, 4, 5]);
+  });
+
+  it('refuses a run with a non-finite metric before writing, and writes the rest of its group', async () => {
+    const saved: number[] = [];
+    const writer = new ResultWriter(async (batch) => {
+      saved.push(...batch.map((r) => r.runId));
+    });
+    const group = runs([1, 2, 3]);
+    group[1]!.result.metrics['a.b']!.mean = Number.NaN;
+    group[2]!.result.metrics['a.b']!.ci95 = Number.POSITIVE_INFINITY;
+    const refused = await writer.write(group);
+    expect(saved).toEqual([1]);
+    expect(refused.map((r) => r.runId)).toEqual([2, 3]);
+    expect(refused[0]!.message).toMatch(/NaN for a\.b \(mean\), not a finite number/);
+    expect(refused[1]!.message).toMatch(/Infinity for a\.b \(ci95\)/);
   });
 });

@@ -2,14 +2,40 @@
 // SQLite commits them one by one, and a worker's messages are drained in one turn of the event
 // loop; saving each run as it arrives kept the main thread busy for seconds, and every request
 // from the window waited. Here each batch is one transaction, and the event loop gets a turn
-// between batches.
+// between batches. One run cannot cost another its result (issue 15 item 3): a run with a value
+// that is not a finite number is refused before its batch is written, and when a batch of
+// several groups fails, each group is saved again on its own, so only the failing group fails.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FinishedRun } from '../store/store.ts';
+
+/** A run that was not saved because its result holds a value that is not a finite number. */
+export interface RefusedRun {
+  runId: number;
+  message: string;
+}
 
 interface PendingGroup {
   runs: FinishedRun[];
   saved: () => void;
   failed: (err: unknown) => void;
+}
+
+/**
+ * Why a run's result cannot be stored, or undefined when it can: every metric's mean and CI must
+ * be finite (SQLite would store NaN as NULL and refuse the batch; Infinity would be kept as a
+ * number no chart or diff can use).
+ */
+export function nonFiniteValue(run: FinishedRun): string | undefined {
+  for (const [key, e] of Object.entries(run.result.metrics)) {
+    for (const [field, value] of [
+      ['mean', e.mean],
+      ['ci95', e.ci95],
+      ['n', e.n],
+    ] as const)
+      if (!Number.isFinite(value))
+        return `the model gave ${String(value)} for ${key} (${field}), not a finite number: this point is outside what the model can compute; the run's other results were not saved`;
+  }
+  return undefined;
 }
 
 /** Runs per transaction, at most (a group of one scenario's runs is never split). */
@@ -24,12 +50,23 @@ export class ResultWriter {
     this.save = save;
   }
 
-  /** Resolves once these runs are committed; rejects if their batch could not be saved. */
-  write(runs: FinishedRun[]): Promise<void> {
-    return new Promise((saved, failed) => {
-      this.pending.push({ runs, saved, failed });
-      if (!this.writing) void this.drain();
+  /**
+   * Resolves once these runs are committed, with the runs refused because a value is not finite
+   * (the others are saved); rejects if this group itself could not be saved.
+   */
+  async write(runs: FinishedRun[]): Promise<RefusedRun[]> {
+    const refused: RefusedRun[] = [];
+    const valid = runs.filter((run) => {
+      const message = nonFiniteValue(run);
+      if (message !== undefined) refused.push({ runId: run.runId, message });
+      return message === undefined;
     });
+    if (valid.length > 0)
+      await new Promise<void>((saved, failed) => {
+        this.pending.push({ runs: valid, saved, failed });
+        if (!this.writing) void this.drain();
+      });
+    return refused;
   }
 
   private async drain(): Promise<void> {
@@ -50,7 +87,17 @@ export class ResultWriter {
           await this.save(batch.flatMap((g) => g.runs));
           for (const g of batch) g.saved();
         } catch (err) {
-          for (const g of batch) g.failed(err);
+          if (batch.length === 1) batch[0]!.failed(err);
+          // The batch is one transaction, rolled back whole: save each group on its own.
+          else
+            for (const g of batch) {
+              try {
+                await this.save(g.runs);
+                g.saved();
+              } catch (groupErr) {
+                g.failed(groupErr);
+              }
+            }
         }
         await nextTurn();
       }

@@ -4,50 +4,40 @@
 import type { Kysely, Transaction } from 'kysely';
 import {
   BUNDLE_FORMAT,
-  bundleSchema,
+  MAX_BUNDLE_ISSUES,
+  validateBundle,
   type Bundle,
   type BundleExperiment,
+  type BundleRun,
   type ImportSummary,
 } from '../../common/contract/bundle.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
-import { BundleError, StoreNotFoundError } from './errors.ts';
+import { BundleError } from './errors.ts';
+import { insertRevision } from './revisions.ts';
+import { loadRunChildren, type RunMapping } from './runs.ts';
 import type { Database } from './schema.ts';
-import { decodeBreakdown, decodeMetrics, encodeRunValues, type ResultKeys } from './keys.ts';
 import type { WriteStatements } from './write-statements.ts';
-import type { ValidationIssue } from '../../common/core/index.ts';
+import { NotFoundError, validateScenario, type ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
-import { shardOf, sweepSchema, wholeName } from '../../common/core/sweep.ts';
+import { shardOf, sweepSchema, wholeName } from '../../common/core/index.ts';
+import { parseStored, verifiedBody } from './integrity.ts';
 
-export async function exportBundle(db: Kysely<Database>, keys: ResultKeys, experimentIds: number[]): Promise<Bundle> {
+/** The experiments asked for as a bundle, their runs read through `runs` (rows read on `db`'s connection). */
+export async function exportBundle(db: Kysely<Database>, runs: RunMapping, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];
   const experiments = await db.selectFrom('experiments').selectAll().where('id', 'in', ids).orderBy('id').execute();
   const missing = ids.filter((id) => !experiments.some((e) => e.id === id));
   if (missing.length > 0)
-    throw new StoreNotFoundError(
+    throw new NotFoundError(
       `experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
     );
 
-  const runs = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
-  const runIds = runs.map((r) => r.id);
-  const distributions = new Map<number, Record<string, { bucketUpperUs: number[]; counts: number[] }>>();
-  const series = new Map<number, Record<string, { x: number[]; y: number[] }>>();
-  // Chunked: SQLite limits the number of bound parameters per statement.
-  for (let i = 0; i < runIds.length; i += 500) {
-    const chunk = runIds.slice(i, i + 500);
-    for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', chunk).execute()) {
-      distributions.set(d.run_id, {
-        ...distributions.get(d.run_id),
-        [d.key]: JSON.parse(d.body) as { bucketUpperUs: number[]; counts: number[] },
-      });
-    }
-    for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', chunk).execute()) {
-      series.set(s.run_id, { ...series.get(s.run_id), [s.key]: JSON.parse(s.body) as { x: number[]; y: number[] } });
-    }
-  }
+  const rows = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
+  const children = await loadRunChildren(db, { experimentIds: ids });
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
 
   // Every scenario used, with its ancestors, so parent links resolve in the receiving database.
-  const scenarioIds = new Set<string>([...experiments.map((e) => e.scenario_id), ...runs.map((r) => r.scenario_id)]);
+  const scenarioIds = new Set<string>([...experiments.map((e) => e.scenario_id), ...rows.map((r) => r.scenario_id)]);
   const scenarios: Bundle['scenarios'] = [];
   const pending = [...scenarioIds];
   const seen = new Set<string>();
@@ -61,11 +51,11 @@ export async function exportBundle(db: Kysely<Database>, keys: ResultKeys, exper
       name: row.name,
       parentId: row.parent_id,
       createdAt: row.created_at,
-      body: JSON.parse(row.body) as Bundle['scenarios'][number]['body'],
+      body: verifiedBody<Bundle['scenarios'][number]['body']>('scenario_revisions', row.id, row.body),
     });
     if (row.parent_id !== null) pending.push(row.parent_id);
   }
-  const costTableIds = [...new Set(runs.map((r) => r.cost_table_id).filter((id): id is string => id !== null))];
+  const costTableIds = [...new Set(rows.map((r) => r.cost_table_id).filter((id): id is string => id !== null))];
   const costTables =
     costTableIds.length === 0
       ? []
@@ -74,42 +64,36 @@ export async function exportBundle(db: Kysely<Database>, keys: ResultKeys, exper
   return {
     format: BUNDLE_FORMAT,
     exportedAt: new Date().toISOString(),
-    modelVersions: [...new Set(runs.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
+    modelVersions: [...new Set(rows.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
     scenarios: scenarios.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
-    costTables: costTables.map((c) => ({ id: c.id, body: JSON.parse(c.body) as Record<string, unknown>[] })),
+    costTables: costTables.map((c) => ({
+      id: c.id,
+      body: verifiedBody<Record<string, unknown>[]>('cost_tables', c.id, c.body),
+    })),
     experiments: experiments.map((e): BundleExperiment => ({
       uid: e.uid,
       name: e.name,
       kind: e.kind,
       method: e.method,
       scenarioId: e.scenario_id,
-      sweep: e.sweep === null ? null : (JSON.parse(e.sweep) as unknown),
-      shards: e.shards === null ? null : (JSON.parse(e.shards) as ShardSet),
+      sweep: e.sweep === null ? null : parseStored<unknown>('experiments', e.id, 'sweep', e.sweep),
+      shards: e.shards === null ? null : parseStored<ShardSet>('experiments', e.id, 'shards', e.shards),
       status: e.status as BundleExperiment['status'],
       createdAt: e.created_at,
       finishedAt: e.finished_at,
       note: e.note,
       tags: tags.filter((t) => t.experiment_id === e.id).map((t) => t.tag),
-      runs: runs
+      runs: rows
         .filter((r) => r.experiment_id === e.id)
-        .map((r) => ({
-          strategy: r.strategy as BundleExperiment['runs'][number]['strategy'],
-          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
-          seeds: JSON.parse(r.seeds) as number[],
-          status: r.status as BundleExperiment['status'],
-          startedAt: r.started_at,
-          finishedAt: r.finished_at,
-          modelVersion: r.model_version,
-          costTableId: r.cost_table_id,
-          params: JSON.parse(r.params) as Record<string, unknown>,
-          capability: r.capability === null ? null : (JSON.parse(r.capability) as Record<string, unknown>),
-          error: r.error,
-          metrics: decodeMetrics(keys, r.metrics),
-          distributions: distributions.get(r.id) ?? {},
-          series: series.get(r.id) ?? {},
-          ...(r.flags === null ? {} : { flags: JSON.parse(r.flags) as { code: string; message: string }[] }),
-          ...(r.breakdown === null ? {} : { breakdown: decodeBreakdown(keys, r.breakdown) }),
-        })),
+        .map((r): BundleRun => {
+          const { id: _id, series, capability, ...run } = runs.detail(r, children);
+          return {
+            ...run,
+            costTableId: r.cost_table_id,
+            capability: capability as Record<string, unknown> | null,
+            series: series ?? {},
+          };
+        }),
     })),
   };
 }
@@ -120,11 +104,18 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
   const scenarioIds = new Set(bundle.scenarios.map((s) => s.id));
   const costIds = new Set(bundle.costTables.map((c) => c.id));
   for (const [i, s] of bundle.scenarios.entries()) {
+    if (issues.length >= MAX_BUNDLE_ISSUES) return issues;
     if (contentHash(s.body) !== s.id)
       issues.push({
         path: `scenarios.${i}.id`,
         message: 'does not match the content hash of body (the scenario was altered)',
       });
+    // A body that hashes right can still be nonsense: a body in a format this version reads must
+    // be a valid scenario (export, rerun and diff read it). Other formats are kept as recorded.
+    const checked = validateScenario(s.body);
+    if (!checked.ok && !checked.issues.some((issue) => issue.path === 'format'))
+      for (const issue of checked.issues.slice(0, 5))
+        issues.push({ path: `scenarios.${i}.body.${issue.path}`, message: issue.message });
     if (s.parentId !== null && !scenarioIds.has(s.parentId))
       issues.push({ path: `scenarios.${i}.parentId`, message: `parent revision ${s.parentId} is not in the bundle` });
   }
@@ -147,6 +138,7 @@ function checkIntegrity(bundle: Bundle): ValidationIssue[] {
     if (new Set(e.tags).size !== e.tags.length)
       issues.push({ path: `experiments.${i}.tags`, message: 'has duplicate tags' });
     for (const [j, r] of e.runs.entries()) {
+      if (issues.length >= MAX_BUNDLE_ISSUES) return issues;
       if (r.costTableId !== null && !costIds.has(r.costTableId))
         issues.push({
           path: `experiments.${i}.runs.${j}.costTableId`,
@@ -182,42 +174,54 @@ function checkShards(e: BundleExperiment, i: number): ValidationIssue[] {
   return issues;
 }
 
+/** How a refused bundle is named: in the message (`source`) and before its issue paths (`at`). */
+export interface BundleOrigin {
+  source?: string;
+  at?: string;
+}
+
 /** Validates an untrusted bundle completely; throws BundleError listing every problem. */
-export function parseBundle(raw: unknown): Bundle {
+export function parseBundle(raw: unknown, origin: BundleOrigin = {}): Bundle {
+  const refuse = (issues: ValidationIssue[]): BundleError => new BundleError(issues, origin.source, origin.at);
   if (raw !== null && typeof raw === 'object' && 'format' in raw && raw.format !== BUNDLE_FORMAT) {
-    throw new BundleError([
+    throw refuse([
       {
         path: 'format',
         message: `"${String(raw.format)}" is not a bundle format this gmemlab reads (it reads ${BUNDLE_FORMAT})`,
       },
     ]);
   }
-  const parsed = bundleSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new BundleError(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
-  const issues = checkIntegrity(parsed.data);
-  if (issues.length > 0) throw new BundleError(issues);
-  return parsed.data;
+  const parsed = validateBundle(raw);
+  if (!parsed.ok) throw refuse(parsed.issues);
+  const issues = checkIntegrity(parsed.bundle);
+  if (issues.length > 0) throw refuse(issues.slice(0, MAX_BUNDLE_ISSUES));
+  return parsed.bundle;
 }
 
 const UNFINISHED = new Set(['queued', 'running']);
 
 /**
- * Imports with the writer's statements (`w`, on the same connection as `db`): run values are
- * encoded as the runner saves them. Keys added by a rolled-back import are forgotten again.
+ * Imports an untrusted bundle all-or-nothing. Run values are encoded with the writer's statements
+ * (`w`, on the same connection as `db`), as the runner saves them; keys added by an import that
+ * rolled back are forgotten again.
  */
-export async function importBundle(db: Kysely<Database>, w: WriteStatements, raw: unknown): Promise<ImportSummary> {
-  const bundle = parseBundle(raw);
-  const added: number[] = [];
-  const ctx: RunWriter = { w, added };
+export async function importBundle(
+  db: Kysely<Database>,
+  w: WriteStatements,
+  raw: unknown,
+  origin: BundleOrigin = {},
+): Promise<ImportSummary> {
+  const bundle = parseBundle(raw, origin);
+  const ctx: RunWriter = { w, added: [] };
   try {
     return await importInTransaction(db, ctx, bundle);
   } catch (err) {
-    w.keys.forget(added);
+    w.keys.forget(ctx.added);
     throw err;
   }
 }
 
+/** The writer's statements and the result keys an import added (forgotten if it rolls back). */
 interface RunWriter {
   w: WriteStatements;
   added: number[];
@@ -242,12 +246,14 @@ async function importInTransaction(db: Kysely<Database>, ctx: RunWriter, bundle:
       trail.add(id);
       if (s.parentId !== null) await insertScenario(s.parentId, trail);
       inserted.add(id);
-      const r = await trx
-        .insertInto('scenario_revisions')
-        .values({ id: s.id, name: s.name, parent_id: s.parentId, body: canonicalJson(s.body), created_at: s.createdAt })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      summary.scenariosImported += Number(r.numInsertedOrUpdatedRows ?? 0n);
+      // s.id is the content hash of s.body (checkIntegrity), the id insertRevision gives it.
+      const { created } = await insertRevision(trx, {
+        body: s.body,
+        name: s.name,
+        parentId: s.parentId,
+        createdAt: s.createdAt,
+      });
+      if (created) summary.scenariosImported++;
     };
     for (const s of bundle.scenarios) await insertScenario(s.id, new Set());
     for (const c of bundle.costTables) {
@@ -402,6 +408,7 @@ async function insertRuns(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    // The same connection as trx, inside its transaction.
     w.saveValues(run.id, r.metrics, r.breakdown, added);
     const distRows = Object.entries(r.distributions).map(([key, d]) => ({
       run_id: run.id,

@@ -1,5 +1,5 @@
 // The compact encoding of a run's metrics and cost breakdown (runs.metrics, runs.breakdown since
-// migration 0004). Fifty metric rows per run, each indexed twice, made the database grow by
+// migration 0005). Fifty metric rows per run, each indexed twice, made the database grow by
 // ~3.5 KiB per analytic run and made saving slower than computing; one blob per run, keyed by
 // small integers from the result_keys dictionary, takes ~10 bytes a value.
 //

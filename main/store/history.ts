@@ -2,6 +2,7 @@
 // the caller is a bound parameter; the only SQL text chosen by input comes from fixed maps.
 import { sql, type RawBuilder } from 'kysely';
 import type { ExperimentQuery, RunQuery } from '../../common/contract/index.ts';
+import { dottedPathProblem } from '../../common/core/index.ts';
 
 type Condition = RawBuilder<unknown>;
 type Filters = Omit<ExperimentQuery, 'offset' | 'limit' | 'sort'>;
@@ -18,7 +19,7 @@ export function ftsQuery(text: string): string | undefined {
 
 /** 'vm.vcpus' -> '$.vm.vcpus'; numeric segments index arrays ('a.0.b' -> '$.a[0].b'). */
 export function scenarioJsonPath(path: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(path)) throw new Error(`invalid parameter path "${path}"`);
+  if (dottedPathProblem(path) !== undefined) throw new Error(`invalid parameter path "${path}"`);
   return (
     '$' +
     path

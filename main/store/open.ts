@@ -1,17 +1,22 @@
 // Opening the experiment database: refuse what is not ours or is newer than us (without
 // touching it), then migrate forward and recover from a crash.
 import BetterSqlite3 from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
-import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { MIGRATIONS, staticMigrationProvider } from '../../migrations/index.ts';
 import type { Database } from './schema.ts';
+import { GmemlabError } from '../../common/core/index.ts';
 
 /** PRAGMA application_id of every gmemlab database: 'gmem' in ASCII. */
 export const APPLICATION_ID = 0x676d656d;
 
-export class StoreOpenError extends Error {
-  override name = 'StoreOpenError';
+/** The database file cannot be used as it is (not ours, newer, damaged); it was left untouched. */
+export class StoreOpenError extends GmemlabError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
 }
 
 /** Reads what the file says about itself, read-only, so a refused file is never modified. */
@@ -21,8 +26,56 @@ interface FileFacts {
   migrations: string[];
 }
 
+/** Largest file read into memory when it cannot be opened read-only in place (see below). */
+const MAX_SNAPSHOT_BYTES = 2 ** 30;
+
+/**
+ * Opens an existing database read-only, without writing anything. A WAL-mode database normally
+ * needs its `-shm` file next to it, which cannot be created on a read-only folder and cannot be
+ * sized on a full disk; then the file is read into memory as a snapshot (its header switched
+ * from WAL to rollback mode, which changes only the in-memory copy), unless a non-empty `-wal`
+ * holds content the snapshot would miss.
+ */
+export function openReadOnlyConnection(path: string): BetterSqlite3.Database {
+  let inPlace: BetterSqlite3.Database | undefined;
+  try {
+    inPlace = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    inPlace.prepare('select count(*) from sqlite_master').get();
+    return inPlace;
+  } catch (err) {
+    inPlace?.close();
+    const code = (err as { code?: string }).code ?? '';
+    if (!/^SQLITE_(CANTOPEN|IOERR|READONLY)/.test(code) || !existsSync(path)) throw err;
+    const wal = `${path}-wal`;
+    if (existsSync(wal) && statSync(wal).size > 0)
+      throw new StoreOpenError(
+        `${describeSqliteError(path, err)}; its write-ahead log ${wal} holds changes, so it cannot be read without writing`,
+      );
+    if (statSync(path).size > MAX_SNAPSHOT_BYTES)
+      throw new StoreOpenError(`${describeSqliteError(path, err)}; it is too large to read as a snapshot`);
+    const bytes = readFileSync(path);
+    if (bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1; // WAL -> rollback, in memory only
+    return new BetterSqlite3(bytes, { readonly: true });
+  }
+}
+
+function notOursError(path: string, err: unknown): unknown {
+  if (err instanceof StoreOpenError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return new StoreOpenError(
+      `${path} is not a gmemlab database (SQLite says: ${(err as Error).message}); it was not modified.`,
+    );
+  return new StoreOpenError(describeSqliteError(path, err));
+}
+
 function inspect(path: string): FileFacts {
-  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  let db: BetterSqlite3.Database;
+  try {
+    db = openReadOnlyConnection(path);
+  } catch (err) {
+    throw notOursError(path, err);
+  }
   try {
     const tables = (db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map(
       (r) => r.name,
@@ -39,14 +92,7 @@ function inspect(path: string): FileFacts {
       );
     return { tables, applicationId, migrations };
   } catch (err) {
-    if (err instanceof StoreOpenError) throw err;
-    const code = (err as { code?: string }).code;
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new StoreOpenError(
-        `${path} is not a gmemlab database (SQLite says: ${(err as Error).message}); it was not modified.`,
-      );
-    }
-    throw err;
+    throw notOursError(path, err);
   } finally {
     db.close();
   }
@@ -89,14 +135,113 @@ class TransactionalSqliteAdapter extends SqliteAdapter {
   }
 }
 
+// SQLite itself rolls a transaction back on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM,
+// SQLITE_BUSY). Kysely then sends ROLLBACK anyway, which fails with "cannot rollback - no
+// transaction is active", and that error replaced the real one ("database or disk is full").
+// Rolling back only what is still open keeps the real error (issue 15 item 5).
+class GmemlabSqliteDriver extends SqliteDriver {
+  readonly #sqlite: BetterSqlite3.Database;
+  constructor(sqlite: BetterSqlite3.Database) {
+    super({ database: sqlite });
+    this.#sqlite = sqlite;
+  }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.#sqlite.inTransaction) await super.rollbackTransaction(connection);
+  }
+  /** Errors of the disk or the file (full, read-only, I/O) name the database file and the cause. */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    const path = this.#sqlite.name;
+    return {
+      async executeQuery(query) {
+        try {
+          return await connection.executeQuery(query);
+        } catch (err) {
+          throw nameTheFile(path, err);
+        }
+      },
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+  }
+}
+
+/** Adds the file and the cause to an error of SQLite about the disk or the file, once. */
+export function nameTheFile(path: string, err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (
+    err instanceof Error &&
+    typeof code === 'string' &&
+    /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code) &&
+    !err.message.startsWith(`${path}: `)
+  )
+    err.message = describeSqliteError(path, err);
+  return err;
+}
+
 class GmemlabSqliteDialect extends SqliteDialect {
+  readonly #sqlite: BetterSqlite3.Database;
+  constructor(sqlite: BetterSqlite3.Database) {
+    super({ database: sqlite });
+    this.#sqlite = sqlite;
+  }
   override createAdapter(): SqliteAdapter {
     return new TransactionalSqliteAdapter();
+  }
+  override createDriver(): Driver {
+    return new GmemlabSqliteDriver(this.#sqlite);
   }
 }
 
 export function createKysely(sqlite: BetterSqlite3.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new GmemlabSqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new GmemlabSqliteDialect(sqlite) });
+}
+
+/**
+ * Refuses a path that would not keep anything: empty (an unset shell variable in `--db "$DB"`),
+ * SQLite's in-memory names and URIs, or a directory. better-sqlite3 opens '' and ':memory:' as
+ * throw-away databases, so a whole job would be computed and silently lost (issue 15 item 4).
+ */
+export function checkDatabasePath(path: string): void {
+  if (path.trim() === '')
+    throw new StoreOpenError(
+      'the database path is empty (is the variable given to --db unset?); name a file, or leave out --db for the default',
+    );
+  if (path === ':memory:' || /^file:/i.test(path))
+    throw new StoreOpenError(
+      `"${path}" is an in-memory or URI database, which would lose every result when gmemlab exits; name a file`,
+    );
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new StoreOpenError(`${path} is a directory, not a database file; name a file inside it`);
+}
+
+/** Why the database file or its folder cannot be written (SQLite needs both), or undefined. */
+function whyNotWritable(path: string): string | undefined {
+  for (const target of [path, dirname(path)]) {
+    try {
+      if (existsSync(target)) accessSync(target, constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return `${target} is read-only (${code}): read-only commands such as list, show and export still work`;
+    }
+  }
+  return undefined;
+}
+
+/** Reports an error of SQLite with the file it concerns and what it means, once. */
+export function describeSqliteError(path: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: string }).code ?? '';
+  const cause =
+    code === 'SQLITE_FULL'
+      ? ' (the disk or its quota is full: free some space; nothing already saved was lost)'
+      : code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')
+        ? ' (the file or its folder is read-only: read-only commands such as list, show and export still work)'
+        : code === 'SQLITE_CANTOPEN'
+          ? ` (${whyNotWritable(path) ?? 'the file or its folder cannot be opened: check it exists and its permissions'})`
+          : code.startsWith('SQLITE_IOERR')
+            ? ` (${code}: SQLite could not read or grow a file next to the database; the disk is probably full or failing)`
+            : '';
+  return `${path}: ${message}${cause}`;
 }
 
 export interface OpenedDatabase {
@@ -106,11 +251,44 @@ export interface OpenedDatabase {
   path: string;
   /** The copy written before migrating an existing database, or null when none was needed. */
   backupPath: string | null;
+  /** Opened by openDatabaseReadOnly: every write fails. */
+  readOnly?: boolean;
+}
+
+/**
+ * Opens an existing database for reading only: nothing is written (no migration, no pragma that
+ * writes, no crash recovery), so it works on a read-only file or a full disk. Refuses a missing
+ * file, and a file whose schema is older than this version's (a writing command upgrades it).
+ */
+export function openDatabaseReadOnly(path: string): OpenedDatabase {
+  checkDatabasePath(path);
+  if (!existsSync(path)) throw new StoreOpenError(`there is no gmemlab database at ${path} yet`);
+  const facts = checkCompatible(path);
+  const pending = Object.keys(MIGRATIONS).filter((name) => !(facts?.migrations ?? []).includes(name));
+  if (facts === undefined || pending.length > 0)
+    throw new StoreOpenError(
+      `${path} has an older schema (it lacks ${pending.join(', ')}); a command that writes (run, sweep, import) upgrades it, after a backup copy`,
+    );
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = openReadOnlyConnection(path);
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (err) {
+    if (err instanceof StoreOpenError) throw err;
+    throw new StoreOpenError(describeSqliteError(path, err));
+  }
+  return { db: createKysely(sqlite), sqlite, path, backupPath: null, readOnly: true };
 }
 
 export async function openDatabase(path: string): Promise<OpenedDatabase> {
+  checkDatabasePath(path);
   const facts = checkCompatible(path);
-  const sqlite = new BetterSqlite3(path);
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(path);
+  } catch (err) {
+    throw new StoreOpenError(describeSqliteError(path, err));
+  }
   let backupPath: string | null = null;
   const pending = Object.keys(MIGRATIONS).filter((name) => !(facts?.migrations ?? []).includes(name));
   const lastApplied = facts?.migrations.toSorted().at(-1);
@@ -126,20 +304,23 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
       );
     }
   }
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma(`application_id = ${APPLICATION_ID}`);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`application_id = ${APPLICATION_ID}`);
+  } catch (err) {
+    sqlite.close();
+    throw new StoreOpenError(describeSqliteError(path, err));
+  }
   const db = createKysely(sqlite);
   const migrator = new Migrator({ db, provider: staticMigrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     await db.destroy();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreOpenError(
-      `Could not migrate ${path} (migration ${failed}): ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new StoreOpenError(`Could not migrate (migration ${failed}): ${describeSqliteError(path, error)}`);
   }
   return { db, sqlite, path, backupPath };
 }

@@ -1,9 +1,10 @@
 // The main thread's side of the read worker (read-worker.ts): the same reads as StoreReader,
 // answered by the worker thread. Requests are answered in the order the worker finishes them.
 import { Worker } from 'node:worker_threads';
-import { StoreNotFoundError } from './errors.ts';
-import type { ReadMethod, ReadRequest, ReadResponse } from './read-protocol.ts';
-import type { StoreReader } from './reader.ts';
+import { GmemlabError, NotFoundError } from '../../common/core/index.ts';
+import { DatabaseDamagedError } from './integrity.ts';
+import type { ReadFailure, ReadMethod, ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
+import type { ReadBeside, StoreReader } from './reader.ts';
 
 /** What the store reads through: a StoreReader here, or one in the read worker. */
 export type Reads = Pick<StoreReader, ReadMethod | 'close'>;
@@ -19,8 +20,12 @@ export class ReadWorkerClient implements Reads {
   private failure: Error | undefined;
 
   /** Starts the worker on `path`; `workerFile` defaults to read-worker.ts beside this file (source mode). */
-  constructor(path: string, workerFile: URL | string = new URL('./read-worker.ts', import.meta.url)) {
-    this.worker = new Worker(workerFile, { workerData: { path } });
+  constructor(
+    path: string,
+    beside: ReadBeside,
+    workerFile: URL | string = new URL('./read-worker.ts', import.meta.url),
+  ) {
+    this.worker = new Worker(workerFile, { workerData: { path, beside } satisfies ReadWorkerData });
     this.worker.on('message', (response: ReadResponse) => this.settle(response));
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new ReadWorkerError(`the read worker exited with code ${code}`)));
@@ -34,7 +39,7 @@ export class ReadWorkerClient implements Reads {
     this.pending.delete(response.id);
     if (this.pending.size === 0) this.worker.unref();
     if (response.ok) waiting.resolve(response.value);
-    else waiting.reject(errorFrom(response.name, response.message));
+    else waiting.reject(errorFrom(response));
   }
 
   private fail(err: Error): void {
@@ -57,6 +62,7 @@ export class ReadWorkerClient implements Reads {
   listRuns: Reads['listRuns'] = (...args) => this.call('listRuns', args);
   getExperiment: Reads['getExperiment'] = (...args) => this.call('getExperiment', args);
   getRuns: Reads['getRuns'] = (...args) => this.call('getRuns', args);
+  runCostTable: Reads['runCostTable'] = (...args) => this.call('runCostTable', args);
   listScenarioRevisions: Reads['listScenarioRevisions'] = (...args) => this.call('listScenarioRevisions', args);
   getScenarioRevision: Reads['getScenarioRevision'] = (...args) => this.call('getScenarioRevision', args);
   exportBundle: Reads['exportBundle'] = (...args) => this.call('exportBundle', args);
@@ -67,10 +73,19 @@ export class ReadWorkerClient implements Reads {
   }
 }
 
-/** The errors a read can throw, rebuilt on this side by name (the handlers map them to API errors). */
-function errorFrom(name: string, message: string): Error {
-  if (name === 'StoreNotFoundError') return new StoreNotFoundError(message);
-  if (name === 'RangeError') return new RangeError(message);
+/**
+ * A read's error rebuilt on this side, as the same class where the callers tell them apart: the
+ * project's errors keep their contract code and issues (the handlers answer with them), damage
+ * stays DatabaseDamagedError; anything else keeps its name and message.
+ */
+function errorFrom({ name, message, code, issues }: ReadFailure): Error {
+  if (name === 'NotFoundError') return new NotFoundError(message);
+  if (name === 'DatabaseDamagedError') return new DatabaseDamagedError(message);
+  if (code !== undefined) {
+    const err = new GmemlabError(code, message, issues);
+    err.name = name;
+    return err;
+  }
   const err = new ReadWorkerError(message);
   err.name = name;
   return err;

@@ -1,6 +1,8 @@
 // Messages between the store (main thread) and its read worker: a read is a StoreReader method
-// and its arguments; the answer is its value or the error's name and message.
-import type { StoreReader } from './reader.ts';
+// and its arguments; the answer is its value, or the error: its name and message, and for the
+// project's own errors (common/core/errors.ts) their code and field-level issues.
+import type { ErrorCode, ValidationIssue } from '../../common/core/index.ts';
+import type { ReadBeside, StoreReader } from './reader.ts';
 
 /** The reads a worker answers: every public read of StoreReader. */
 export type ReadMethod = keyof Pick<
@@ -9,10 +11,17 @@ export type ReadMethod = keyof Pick<
   | 'listRuns'
   | 'getExperiment'
   | 'getRuns'
+  | 'runCostTable'
   | 'listScenarioRevisions'
   | 'getScenarioRevision'
   | 'exportBundle'
 >;
+
+/** What the worker is started with: the database and where its connection is opened (reader.ts). */
+export interface ReadWorkerData {
+  path: string;
+  beside: ReadBeside;
+}
 
 export interface ReadRequest {
   id: number;
@@ -20,5 +29,12 @@ export interface ReadRequest {
   args: unknown[];
 }
 
-export type ReadResponse =
-  { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string };
+/** A read's error as it crosses the thread boundary. */
+export interface ReadFailure {
+  name: string;
+  message: string;
+  code?: ErrorCode | undefined;
+  issues?: ValidationIssue[] | undefined;
+}
+
+export type ReadResponse = { id: number; ok: true; value: unknown } | ({ id: number; ok: false } & ReadFailure);

@@ -4,14 +4,7 @@
 // (read-worker.ts), which keeps heavy reads (a 60,000-run experiment) off the main thread.
 import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type {
-  CapabilityRow,
-  CostEntry,
-  LatencyDistribution,
-  Method,
-  Scenario,
-  StrategyId,
-} from '../../common/core/index.ts';
+import { GmemlabError, NotFoundError, type CostEntry, type Method, type Scenario } from '../../common/core/index.ts';
 import {
   MAX_RUN_IDS,
   type ExperimentDetail,
@@ -19,12 +12,9 @@ import {
   type ExperimentQuery,
   type ExperimentStatus,
   type ExperimentSummary,
-  type RunDetail,
   type RunInContext,
   type RunPage,
   type RunQuery,
-  type RunSeries,
-  type RunStatus,
   type RunSummary,
   type ScenarioRevision,
   type ScenarioRevisionPage,
@@ -43,8 +33,10 @@ import {
   whereClause,
   type MetricCondition,
 } from './history.ts';
-import { decodeBreakdown, decodeMetrics, ResultKeys } from './keys.ts';
-import { createKysely } from './open.ts';
+import { decodedStored, parseStored, verifiedBody } from './integrity.ts';
+import { ResultKeys } from './keys.ts';
+import { createKysely, openReadOnlyConnection } from './open.ts';
+import { loadRunChildren, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
 import type { Database } from './schema.ts';
 
 /** SQL function: the mean a run's encoded metrics hold under a key id (null when none). */
@@ -66,58 +58,47 @@ interface SummaryRow {
   model_version: string | null;
 }
 
-/** The columns every run read selects (alias r): one row shape, one mapping (toRunDetail). */
-const RUN_COLUMNS = sql.raw(
-  'r.id, r.strategy, r.point, r.seeds, r.status, r.started_at, r.finished_at, r.model_version, r.error, r.params, r.capability, r.metrics, r.breakdown, r.flags',
-);
-
-interface RunRow {
-  id: number;
-  strategy: string;
-  point: string;
-  seeds: string;
-  status: string;
-  started_at: string | null;
-  finished_at: string | null;
-  model_version: string | null;
-  error: string | null;
-  params: string;
-  capability: string | null;
-  metrics: Buffer | null;
-  breakdown: Buffer | null;
-  flags: string | null;
-}
-
 interface SummaryRunRow extends RunRow {
   experiment_id: number;
   experiment_name: string;
   scenario_id: string;
 }
 
-type ByRun<T> = Map<number, Record<string, T>>;
-
-/** Opens the read-only connection beside the writer's (the database must exist and be migrated). */
-export function openReadConnection(path: string): BetterSqlite3.Database {
-  const sqlite = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.function(VALUE_FUNCTION, { deterministic: true }, (blob: unknown, keyId: unknown) =>
-    blob instanceof Uint8Array && typeof keyId === 'number' ? valueOf(blob, keyId) : null,
+/**
+ * Readies a read-only connection for the store's reads: the SQL function that reads one value
+ * out of a run's encoded metrics (filters and sorts on keys without an index).
+ */
+export function prepareReadConnection(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
+  sqlite.function(VALUE_FUNCTION, { deterministic: true }, (runId: unknown, blob: unknown, keyId: unknown) =>
+    blob instanceof Uint8Array && typeof keyId === 'number'
+      ? decodedStored('runs', Number(runId), 'metrics', () => valueOf(blob, keyId))
+      : null,
   );
   return sqlite;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
+/** Where a read connection is opened: beside this process's writer, or alone (a read-only store). */
+export type ReadBeside = 'writer' | 'alone';
+
+/**
+ * Opens a read-only connection of its own on the database (it must exist and be migrated).
+ * Beside the writer it reads the file as it is committed; alone, where the file or its folder
+ * cannot be written, it reads a snapshot of it instead (openReadOnlyConnection in open.ts).
+ */
+export function openReadConnection(path: string, beside: ReadBeside): BetterSqlite3.Database {
+  const sqlite =
+    beside === 'writer'
+      ? new BetterSqlite3(path, { readonly: true, fileMustExist: true })
+      : openReadOnlyConnection(path);
+  sqlite.pragma('busy_timeout = 5000');
+  return prepareReadConnection(sqlite);
 }
 
 export class StoreReader {
   private readonly db: Kysely<Database>;
   private readonly sqlite: BetterSqlite3.Database;
   private readonly keys: ResultKeys;
+  private readonly runs: RunMapping;
   /** Totals of recent run queries, valid while nothing was committed since (data_version). */
   private readonly totals = new Map<string, { version: number; total: number }>();
 
@@ -125,10 +106,17 @@ export class StoreReader {
     this.sqlite = sqlite;
     this.db = createKysely(sqlite);
     this.keys = new ResultKeys(sqlite);
+    this.runs = new RunMapping(this.keys);
   }
 
-  static open(path: string): StoreReader {
-    return new StoreReader(openReadConnection(path));
+  /** Reads on a connection of its own (see openReadConnection). */
+  static open(path: string, beside: ReadBeside): StoreReader {
+    return new StoreReader(openReadConnection(path, beside));
+  }
+
+  /** Reads on a connection opened read-only by the caller (a read-only store's only connection). */
+  static on(sqlite: BetterSqlite3.Database): StoreReader {
+    return new StoreReader(prepareReadConnection(sqlite));
   }
 
   async close(): Promise<void> {
@@ -145,7 +133,7 @@ export class StoreReader {
     ];
     if (k.indexed)
       return sql`r.id in (select run_id from run_metrics where ${sql.join([sql`key_id = ${k.id}`, ...range(sql`mean`)], sql` and `)})`;
-    const v = sql`${sql.raw(VALUE_FUNCTION)}(r.metrics, ${k.id})`;
+    const v = sql`${sql.raw(VALUE_FUNCTION)}(r.id, r.metrics, ${k.id})`;
     return sql.join([sql`${v} is not null`, ...range(v)], sql` and `);
   };
 
@@ -267,7 +255,7 @@ export class StoreReader {
         rows = [...rows, ...rest.rows];
       }
     } else if (sort?.by === 'metric' && sortKey !== undefined) {
-      const v = sql`${sql.raw(VALUE_FUNCTION)}(r.metrics, ${sortKey.id})`;
+      const v = sql`${sql.raw(VALUE_FUNCTION)}(r.id, r.metrics, ${sortKey.id})`;
       rows = (
         await sql<SummaryRunRow>`${select} ${from} ${where} order by ${v} is null, ${v} ${dir}, r.id ${dir} limit ${limit} offset ${offset}`.execute(
           this.db,
@@ -286,23 +274,14 @@ export class StoreReader {
       ...(query.metrics ?? []).map((m) => m.key),
       ...(sort?.by === 'metric' && sort.key !== undefined ? [sort.key] : []),
     ]);
-    const items: RunSummary[] = rows.map((r) => {
-      const all = decodeMetrics(this.keys, r.metrics);
-      return {
-        id: r.id,
-        experimentId: r.experiment_id,
-        experimentName: r.experiment_name,
-        scenarioId: r.scenario_id,
-        strategy: r.strategy as StrategyId,
-        point: JSON.parse(r.point) as RunSummary['point'],
-        status: r.status as RunStatus,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        modelVersion: r.model_version,
-        error: r.error,
-        metrics: Object.fromEntries(Object.entries(all).filter(([k]) => keys.has(k))),
-      };
-    });
+    const items: RunSummary[] = rows.map((r) => ({
+      id: r.id,
+      experimentId: r.experiment_id,
+      experimentName: r.experiment_name,
+      scenarioId: r.scenario_id,
+      ...this.runs.fields(r),
+      metrics: Object.fromEntries(Object.entries(this.runs.metrics(r)).filter(([k]) => keys.has(k))),
+    }));
     return { total, items };
   }
 
@@ -320,26 +299,29 @@ export class StoreReader {
       await sql<RunRow & { cost_table_id: string | null }>`select ${RUN_COLUMNS}, r.cost_table_id from runs r
         where r.experiment_id = ${experimentId} order by r.id`.execute(this.db)
     ).rows;
-    // By experiment, not by a list of run ids: a sweep has more runs than SQLite takes bound parameters.
-    const ofRuns = sql`(select id from runs where experiment_id = ${experimentId})`;
-    const { distributions, series } = await this.perRunBodies(ofRuns);
+    const children = await loadRunChildren(this.db, { experimentIds: [experimentId] });
     const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
     const costTable = costTableId === null ? null : await this.costTable(costTableId);
     return {
       ...summary,
-      scenario: JSON.parse(row.body) as Scenario,
-      sweep: row.sweep === null ? null : (JSON.parse(row.sweep) as SweepDefinition),
-      shards: row.shards === null ? null : (JSON.parse(row.shards) as ShardSet),
+      scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, row.body),
+      sweep: row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep),
+      shards: row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards),
       costTable,
-      runs: runs.map((r) => this.toRunDetail(r, distributions, series)),
+      runs: runs.map((r) => this.runs.detail(r, children)),
     };
   }
 
-  /** The runs asked for, in the order asked, with their experiment; ids that do not exist are left out. */
+  /**
+   * The runs asked for (at most MAX_RUN_IDS), in the order asked, each with its experiment's name
+   * and scenario; only these runs are read. Throws NotFoundError naming the ids that do not exist.
+   */
   async getRuns(runIds: number[]): Promise<RunInContext[]> {
     if (runIds.length > MAX_RUN_IDS)
-      throw new RangeError(`at most ${MAX_RUN_IDS} run ids at once, got ${runIds.length}`);
-    const ids = JSON.stringify(runIds);
+      throw new GmemlabError('invalid_input', `at most ${MAX_RUN_IDS} run ids at once, got ${runIds.length}`, [
+        { path: 'runIds', message: `has ${runIds.length} ids; at most ${MAX_RUN_IDS} are read at once` },
+      ]);
+    const ids = [...new Set(runIds)];
     const rows = (
       await sql<
         RunRow & {
@@ -352,86 +334,40 @@ export class StoreReader {
       >`select ${RUN_COLUMNS}, e.id as experiment_id, e.name as experiment_name, e.created_at as experiment_created_at,
           e.scenario_id, s.name as scenario_name
         from runs r join experiments e on e.id = r.experiment_id join scenario_revisions s on s.id = e.scenario_id
-        where r.id in (select value from json_each(${ids}))`.execute(this.db)
+        where r.id in (select value from json_each(${JSON.stringify(ids)}))`.execute(this.db)
     ).rows;
-    const { distributions, series } = await this.perRunBodies(sql`(select value from json_each(${ids}))`);
-    const byId = new Map(
-      rows.map((r): [number, RunInContext] => [
-        r.id,
-        {
-          ...this.toRunDetail(r, distributions, series),
-          experimentId: r.experiment_id,
-          experimentName: r.experiment_name,
-          experimentCreatedAt: r.experiment_created_at,
-          scenarioId: r.scenario_id,
-          scenarioName: r.scenario_name,
-        },
-      ]),
-    );
-    return runIds.map((id) => byId.get(id)).filter((r): r is RunInContext => r !== undefined);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length > 0) throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
+    const children = await loadRunChildren(this.db, { runIds: ids });
+    return runIds.map((id) => {
+      const r = byId.get(id)!;
+      return {
+        ...this.runs.detail(r, children),
+        experimentId: r.experiment_id,
+        experimentName: r.experiment_name,
+        experimentCreatedAt: r.experiment_created_at,
+        scenarioId: r.scenario_id,
+        scenarioName: r.scenario_name,
+      };
+    });
   }
 
-  /** Distributions and series of the runs `ofRuns` (a subquery of run ids) selects, by run. */
-  private async perRunBodies(
-    ofRuns: RawBuilder<unknown>,
-  ): Promise<{ distributions: ByRun<LatencyDistribution>; series: ByRun<RunSeries> }> {
-    const collect = async <T>(table: 'distributions' | 'series'): Promise<ByRun<T>> => {
-      const map: ByRun<T> = new Map();
-      const rows = await sql<{ run_id: number; key: string; body: string }>`select run_id, key, body from ${sql.table(
-        table,
-      )} where run_id in ${ofRuns}`.execute(this.db);
-      for (const r of rows.rows) {
-        let m = map.get(r.run_id);
-        if (m === undefined) map.set(r.run_id, (m = {}));
-        m[r.key] = JSON.parse(r.body) as T;
-      }
-      return map;
-    };
-    return { distributions: await collect('distributions'), series: await collect('series') };
-  }
-
+  /** A cost table by its id, checked against its hash. */
   private async costTable(id: string): Promise<CostEntry[]> {
     const row = await this.db.selectFrom('cost_tables').select('body').where('id', '=', id).executeTakeFirstOrThrow();
-    return JSON.parse(row.body) as CostEntry[];
+    return verifiedBody<CostEntry[]>('cost_tables', id, row.body);
   }
 
-  /**
-   * JSON text parsed once per distinct text within one read: a sweep's runs share a handful of
-   * capability rows, parameter sets and seed lists. The parsed values are shared between runs
-   * and answers, so they are frozen: a caller that tried to change one would throw, not corrupt
-   * the next answer.
-   */
-  private readonly parsed = new Map<string, unknown>();
-  private parseShared<T>(text: string): T {
-    let value = this.parsed.get(text);
-    if (value === undefined) {
-      if (this.parsed.size >= 4096) this.parsed.clear();
-      this.parsed.set(text, (value = deepFreeze(JSON.parse(text) as unknown)));
-    }
-    return value as T;
-  }
-
-  /** The one mapping from a run row to what the contract shows of a run. */
-  private toRunDetail(r: RunRow, distributions: ByRun<LatencyDistribution>, series: ByRun<RunSeries>): RunDetail {
-    const breakdown = decodeBreakdown(this.keys, r.breakdown);
-    return {
-      id: r.id,
-      strategy: r.strategy as StrategyId,
-      point: JSON.parse(r.point) as RunDetail['point'],
-      seeds: this.parseShared<number[]>(r.seeds),
-      status: r.status as RunStatus,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      modelVersion: r.model_version,
-      error: r.error,
-      params: this.parseShared<Record<string, unknown>>(r.params),
-      capability: r.capability === null ? null : this.parseShared<CapabilityRow>(r.capability),
-      metrics: decodeMetrics(this.keys, r.metrics),
-      distributions: distributions.get(r.id) ?? {},
-      series: series.get(r.id) ?? {},
-      ...(r.flags === null ? {} : { flags: JSON.parse(r.flags) as RunDetail['flags'] }),
-      ...(breakdown === undefined ? {} : { breakdown }),
-    };
+  /** The cost table a run recorded (null for a run that never finished), checked against its hash. */
+  async runCostTable(runId: number): Promise<CostEntry[] | null> {
+    const row = await this.db
+      .selectFrom('runs')
+      .innerJoin('cost_tables', 'cost_tables.id', 'runs.cost_table_id')
+      .select(['cost_tables.id', 'cost_tables.body'])
+      .where('runs.id', '=', runId)
+      .executeTakeFirst();
+    return row === undefined ? null : verifiedBody<CostEntry[]>('cost_tables', row.id, row.body);
   }
 
   async listScenarioRevisions(query: {
@@ -491,11 +427,11 @@ export class StoreReader {
       parentId: row.parent_id,
       createdAt: row.created_at,
       experiments: Number(row.experiments ?? 0),
-      scenario: JSON.parse(row.body) as Scenario,
+      scenario: verifiedBody<Scenario>('scenario_revisions', row.id, row.body),
     };
   }
 
   async exportBundle(experimentIds: number[]): Promise<Bundle> {
-    return exportBundle(this.db, this.keys, experimentIds);
+    return exportBundle(this.db, this.runs, experimentIds);
   }
 }

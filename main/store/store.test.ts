@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAnalytic, runPlan } from '../../common/core/index.ts';
-import { StoreNotFoundError } from './errors.ts';
+import { NotFoundError } from '../../common/core/index.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, tempDir, withVcpus } from './testing.ts';
 
@@ -221,12 +221,14 @@ describe('Store', () => {
     }));
     const big = await store.createExperiment({ name: 'big', kind: 'sweep', method: 'analytic', scenario, runs });
     const small = await recordExperiment(store, { name: 'small' });
-    const asked = [small.runIds[1]!, ...big.runIds.slice().reverse(), small.runIds[0]!, 987_654];
+    const asked = [small.runIds[1]!, ...big.runIds.slice().reverse(), small.runIds[0]!];
     const got = await store.getRuns(asked);
-    expect(got.map((r) => r.id)).toEqual(asked.slice(0, -1));
+    expect(got.map((r) => r.id)).toEqual(asked);
     expect(got[0]!.experimentName).toBe('small');
     expect(got[0]!.metrics).not.toEqual({});
     expect(got[1]).toMatchObject({ experimentName: 'big', status: 'queued', point: runs.at(-1)!.point });
+    // An id that does not exist is named, not left out.
+    await expect(store.getRuns([...asked, 987_654])).rejects.toThrow(new NotFoundError('run 987654 does not exist'));
   });
 
   it('edits tags and notes, and deletes an experiment with everything it owns', async () => {
@@ -235,8 +237,8 @@ describe('Store', () => {
     expect(await store.setTags(b.experimentId, [' x ', 'a', 'x'])).toEqual(['a', 'x']);
     expect(await store.setNote(b.experimentId, 'a note')).toBe('a note');
     expect((await store.getExperiment(b.experimentId))?.tags).toEqual(['a', 'x']);
-    await expect(store.setTags(999, ['x'])).rejects.toBeInstanceOf(StoreNotFoundError);
-    await expect(store.setNote(999, 'x')).rejects.toBeInstanceOf(StoreNotFoundError);
+    await expect(store.setTags(999, ['x'])).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.setNote(999, 'x')).rejects.toBeInstanceOf(NotFoundError);
 
     expect(await store.deleteExperiment(b.experimentId)).toBe(true);
     expect(await store.deleteExperiment(b.experimentId)).toBe(false);

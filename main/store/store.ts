@@ -3,14 +3,25 @@
 // writer connection (hot inserts as reused prepared statements: write-statements.ts); reads
 // through a read-only connection of their own (reader.ts), so they never wait for a write.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
-import type { CostEntry, Method, Scenario, StrategyId, StrategyResult } from '../../common/core/index.ts';
+import {
+  NotFoundError,
+  type CostEntry,
+  type HostProfile,
+  type Point,
+  type Method,
+  type Scenario,
+  type StrategyId,
+  type StrategyResult,
+} from '../../common/core/index.ts';
 import type {
   ExperimentDetail,
   ExperimentPage,
   ExperimentQuery,
   ExperimentStatus,
+  HostProfileSummary,
   RunInContext,
   RunPage,
   RunQuery,
@@ -21,19 +32,20 @@ import type {
   ShardSet,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
-import { importBundle } from './bundle-io.ts';
-import { StoreNotFoundError } from './errors.ts';
+import { importBundle, type BundleOrigin } from './bundle-io.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
-import { canonicalJson, contentHash } from './canonical.ts';
-import { openDatabase, type OpenedDatabase } from './open.ts';
+import { nameTheFile, openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
+import { parseStored, verifiedBody } from './integrity.ts';
+import { insertRevision } from './revisions.ts';
+import { getHostProfile, listHostProfiles, saveHostProfile } from './profiles.ts';
 import { ReadWorkerClient, type Reads } from './read-client.ts';
-import { StoreReader } from './reader.ts';
+import { StoreReader, type ReadBeside } from './reader.ts';
 import type { Database } from './schema.ts';
 import { WriteStatements } from './write-statements.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
   seeds: number[];
 }
 
@@ -53,7 +65,7 @@ export interface NewExperiment {
 export interface UnfinishedRun {
   id: number;
   strategy: StrategyId;
-  point: Record<string, number | string | boolean>;
+  point: Point;
 }
 
 export interface FinishedRun {
@@ -70,47 +82,67 @@ export interface FinishedRun {
 const now = (): string => new Date().toISOString();
 
 export class Store {
-  readonly db: Kysely<Database>;
-  readonly opened: OpenedDatabase;
-  private readonly reader: Reads;
-  private readonly statements: WriteStatements;
+  /** The one handle on the tables: only the store's own code queries them. */
+  readonly #db: Kysely<Database>;
+  /** The file as opened: the raw connection (pragmas, checkpoints, integrity checks) and the backup made before a migration. */
+  readonly opened: Omit<OpenedDatabase, 'db'>;
+  /** Every read of the history: on a read-only connection of its own, here or in the read worker. */
+  readonly #reader: Reads;
+  /** The hot writes as prepared statements on the writer connection. */
+  readonly #statements: WriteStatements;
 
-  private constructor(opened: OpenedDatabase, reader: Reads) {
+  private constructor({ db, ...opened }: OpenedDatabase, reader: Reads) {
     this.opened = opened;
-    this.db = opened.db;
-    this.reader = reader;
-    this.statements = new WriteStatements(opened.sqlite);
+    this.#db = db;
+    this.#reader = reader;
+    this.#statements = new WriteStatements(opened.sqlite);
   }
 
   /**
-   * Opens (creating or migrating) the database and marks runs left executing by a crash. Reads
-   * run on a read-only connection: in a worker thread when `readWorker` says where its entry
-   * file is (true: read-worker.ts beside this file, source mode), else on this thread.
+   * Opens (creating or migrating) the database and marks runs left executing by a crash. With
+   * `readOnly`, opens an existing, current database without writing anything (for list, show and
+   * export on a read-only file or a full disk); every write then fails. Reads run on a read-only
+   * connection: in a worker thread when `readWorker` says where its entry file is (true:
+   * read-worker.ts beside this file, source mode), else on this thread.
    */
-  static async open(path: string, options: { readWorker?: URL | string | boolean } = {}): Promise<Store> {
-    const opened = await openDatabase(path);
+  static async open(
+    path: string,
+    options: { readOnly?: boolean | undefined; readWorker?: URL | string | boolean | undefined } = {},
+  ): Promise<Store> {
     const { readWorker = false } = options;
-    const reader =
-      readWorker === false
-        ? StoreReader.open(path)
-        : new ReadWorkerClient(path, readWorker === true ? undefined : readWorker);
+    const workerFile = typeof readWorker === 'boolean' ? undefined : readWorker;
+    const inWorker = (beside: ReadBeside): Reads => new ReadWorkerClient(path, beside, workerFile);
+    // A missing file has nothing to protect: it is created as usual (an empty history).
+    if (options.readOnly === true && existsSync(path)) {
+      const opened = openDatabaseReadOnly(path);
+      // Without a worker, the read-only connection is the reader's too: nothing else is opened.
+      return new Store(opened, readWorker === false ? StoreReader.on(opened.sqlite) : inWorker('alone'));
+    }
+    const opened = await openDatabase(path);
+    let reader: Reads;
+    try {
+      reader = readWorker === false ? StoreReader.open(path, 'writer') : inWorker('writer');
+    } catch (err) {
+      await opened.db.destroy();
+      throw err;
+    }
     const store = new Store(opened, reader);
     await store.markInterrupted();
     return store;
   }
 
   async close(): Promise<void> {
-    await this.reader.close();
+    await this.#reader.close();
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
-    this.opened.sqlite.pragma('optimize');
-    await this.db.destroy();
+    if (this.opened.readOnly !== true) this.opened.sqlite.pragma('optimize');
+    await this.#db.destroy();
   }
 
   /**
    * Waits while a Kysely transaction on the writer connection is open between two of its awaits:
    * a better-sqlite3 transaction started then would nest inside it (a savepoint) and share its fate.
    */
-  private async writerIdle(): Promise<void> {
+  async #writerIdle(): Promise<void> {
     while (this.opened.sqlite.inTransaction) await nextTurn();
   }
 
@@ -119,7 +151,7 @@ export class Store {
    * an experiment whose process is still alive (another gmemlab on this database) are left alone.
    */
   async markInterrupted(): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       const unfinished = await trx
         .selectFrom('experiments')
         .select(['id', 'owner'])
@@ -156,80 +188,72 @@ export class Store {
 
   /** Like saveScenario, for callers that name a parent which must exist; says whether the revision is new. */
   async saveScenarioRevision(scenario: Scenario, parentId: string | null): Promise<{ id: string; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       if (
         parentId !== null &&
         (await trx.selectFrom('scenario_revisions').select('id').where('id', '=', parentId).executeTakeFirst()) ===
           undefined
       ) {
-        throw new StoreNotFoundError(`parent scenario revision ${parentId} does not exist`);
+        throw new NotFoundError(`parent scenario revision ${parentId} does not exist`);
       }
-      const id = contentHash(scenario);
-      const result = await trx
-        .insertInto('scenario_revisions')
-        .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      return { id, created: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+      return insertRevision(trx, { body: scenario, name: scenario.name, parentId });
     });
   }
 
   async saveScenario(scenario: Scenario, parentId: string | null = null): Promise<string> {
-    const id = contentHash(scenario);
-    await this.db
-      .insertInto('scenario_revisions')
-      .values({ id, name: scenario.name, parent_id: parentId, body: canonicalJson(scenario), created_at: now() })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    return id;
+    return (await insertRevision(this.#db, { body: scenario, name: scenario.name, parentId })).id;
   }
 
-  /** Creates the experiment and all its runs (queued) in one transaction; run ids follow spec.runs. */
+  /**
+   * Creates the experiment and all its runs (queued) in one transaction; run ids follow
+   * spec.runs. The runs go in through a prepared statement (a sweep plans tens of thousands).
+   */
   async createExperiment(spec: NewExperiment): Promise<{ experimentId: number; runIds: number[] }> {
-    await this.writerIdle();
-    const sqlite = this.opened.sqlite;
-    const scenarioId = contentHash(spec.scenario);
-    return sqlite.transaction(() => {
-      const at = now();
-      sqlite
-        .prepare(
-          'insert into scenario_revisions (id, name, parent_id, body, created_at) values (?, ?, ?, ?, ?) on conflict (id) do nothing',
-        )
-        .run(scenarioId, spec.scenario.name, spec.parentScenarioId ?? null, canonicalJson(spec.scenario), at);
-      const experimentId = Number(
-        sqlite
-          .prepare(
-            `insert into experiments (name, kind, method, scenario_id, sweep, status, created_at, finished_at, uid, owner, shards)
-             values (?, ?, ?, ?, ?, 'queued', ?, null, ?, ?, ?)`,
-          )
-          .run(
-            spec.name,
-            spec.kind,
-            spec.method,
+    await this.#writerIdle();
+    return this.#db.transaction().execute(async (trx) => {
+      const { id: scenarioId } = await insertRevision(trx, {
+        body: spec.scenario,
+        name: spec.scenario.name,
+        parentId: spec.parentScenarioId ?? null,
+      });
+      const experiment = await trx
+        .insertInto('experiments')
+        .values({
+          name: spec.name,
+          kind: spec.kind,
+          method: spec.method,
+          scenario_id: scenarioId,
+          sweep: spec.sweep === undefined ? null : JSON.stringify(spec.sweep),
+          status: 'queued',
+          created_at: now(),
+          finished_at: null,
+          uid: randomUUID(),
+          owner: currentOwner(),
+          shards: spec.shards === undefined ? null : JSON.stringify(spec.shards),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // Same connection, inside the transaction Kysely holds open: all or none with the rest.
+      try {
+        const runIds = spec.runs.map((run) =>
+          this.#statements.insertRun({
+            experimentId: experiment.id,
             scenarioId,
-            spec.sweep === undefined ? null : JSON.stringify(spec.sweep),
-            at,
-            randomUUID(),
-            currentOwner(),
-            spec.shards === undefined ? null : JSON.stringify(spec.shards),
-          ).lastInsertRowid,
-      );
-      const runIds = spec.runs.map((run) =>
-        this.statements.insertRun({
-          experimentId,
-          scenarioId,
-          strategy: run.strategy,
-          point: JSON.stringify(run.point),
-          seeds: JSON.stringify(run.seeds),
-        }),
-      );
-      return { experimentId, runIds };
-    })();
+            strategy: run.strategy,
+            point: JSON.stringify(run.point),
+            seeds: JSON.stringify(run.seeds),
+          }),
+        );
+        return { experimentId: experiment.id, runIds };
+      } catch (err) {
+        throw nameTheFile(this.opened.path, err);
+      }
+    });
   }
 
   async setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<void> {
     const finished = status === 'running' || status === 'queued' ? null : now();
-    await this.db
+    await this.#db
       .updateTable('experiments')
       .set({ status, finished_at: finished })
       .where('id', '=', experimentId)
@@ -238,7 +262,11 @@ export class Store {
 
   async markRunsRunning(runIds: number[]): Promise<void> {
     if (runIds.length === 0) return;
-    await this.db.updateTable('runs').set({ status: 'running', started_at: now() }).where('id', 'in', runIds).execute();
+    await this.#db
+      .updateTable('runs')
+      .set({ status: 'running', started_at: now() })
+      .where('id', 'in', runIds)
+      .execute();
   }
 
   /**
@@ -248,8 +276,8 @@ export class Store {
    */
   async saveRunResults(finished: FinishedRun[]): Promise<void> {
     if (finished.length === 0) return;
-    await this.writerIdle();
-    const w = this.statements;
+    await this.#writerIdle();
+    const w = this.#statements;
     const added: number[] = [];
     try {
       this.opened.sqlite.transaction(() => {
@@ -280,18 +308,18 @@ export class Store {
       })();
     } catch (err) {
       w.rollback(added);
-      throw err;
+      throw nameTheFile(this.opened.path, err);
     }
   }
 
   async setRunsStatus(runIds: number[], status: RunStatus, error: string | null = null): Promise<void> {
     if (runIds.length === 0) return;
-    await this.db.updateTable('runs').set({ status, error, finished_at: now() }).where('id', 'in', runIds).execute();
+    await this.#db.updateTable('runs').set({ status, error, finished_at: now() }).where('id', 'in', runIds).execute();
   }
 
   /** Marks the experiment's runs that have not finished as cancelled. */
   async cancelUnfinishedRuns(experimentId: number): Promise<void> {
-    await this.db
+    await this.#db
       .updateTable('runs')
       .set({ status: 'cancelled', finished_at: now() })
       .where('experiment_id', '=', experimentId)
@@ -302,7 +330,7 @@ export class Store {
   /** Replaces the experiment's tags (trimmed, deduplicated, sorted); returns them. */
   async setTags(experimentId: number, tags: string[]): Promise<string[]> {
     const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
-    await this.db.transaction().execute(async (trx) => {
+    await this.#db.transaction().execute(async (trx) => {
       await this.requireExperiment(trx, experimentId);
       await trx.deleteFrom('tags').where('experiment_id', '=', experimentId).execute();
       if (clean.length > 0)
@@ -315,18 +343,18 @@ export class Store {
   }
 
   async setNote(experimentId: number, note: string): Promise<string> {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('experiments')
       .set({ note })
       .where('id', '=', experimentId)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
+    if (Number(result.numUpdatedRows) === 0) throw new NotFoundError(`experiment ${experimentId} does not exist`);
     return note;
   }
 
   /** Deletes the experiment with its runs, metrics, distributions and tags (one transaction, by cascade). Scenario revisions stay: they are history. */
   async deleteExperiment(experimentId: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       const runIds = trx.selectFrom('runs').select('id').where('experiment_id', '=', experimentId);
       // Explicit rather than relying on foreign_keys being on for every connection.
       await trx.deleteFrom('run_metrics').where('run_id', 'in', runIds).execute();
@@ -345,12 +373,12 @@ export class Store {
    * throws, nothing is changed.
    */
   async requeueUnfinished<T>(experimentId: number, plan: (scenario: Scenario, runs: UnfinishedRun[]) => T): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.#db.transaction().execute(async (trx) => {
       await this.requireExperiment(trx, experimentId);
       const experiment = await trx
         .selectFrom('experiments as e')
         .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
-        .select(['s.body'])
+        .select(['s.id', 's.body'])
         .where('e.id', '=', experimentId)
         .executeTakeFirstOrThrow();
       const runs = await trx
@@ -361,11 +389,11 @@ export class Store {
         .orderBy('id')
         .execute();
       const planned = plan(
-        JSON.parse(experiment.body) as Scenario,
+        verifiedBody<Scenario>('scenario_revisions', experiment.id, experiment.body),
         runs.map((r) => ({
           id: r.id,
           strategy: r.strategy as StrategyId,
-          point: JSON.parse(r.point) as Record<string, number | string | boolean>,
+          point: parseStored<Point>('runs', r.id, 'point', r.point),
         })),
       );
       const ids = runs.map((r) => r.id);
@@ -397,21 +425,33 @@ export class Store {
   }
 
   // Reads: on the read-only connection (reader.ts), never behind a write.
+
+  /** One page of experiment history, filtered and sorted (see ExperimentQuery). */
   listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
-    return this.reader.listExperiments(query);
+    return this.#reader.listExperiments(query);
   }
 
+  /** One page of runs across experiments, filtered and sorted (see RunQuery). */
   listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
-    return this.reader.listRuns(query);
+    return this.#reader.listRuns(query);
   }
 
+  /** The experiment with every run; undefined when there is none. */
   getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
-    return this.reader.getExperiment(experimentId);
+    return this.#reader.getExperiment(experimentId);
   }
 
-  /** The runs asked for (at most MAX_RUN_IDS), in the order asked; ids that do not exist are left out. */
+  /**
+   * The runs asked for (at most MAX_RUN_IDS), in the order asked, each with its experiment's name
+   * and scenario; only these runs are read. Throws NotFoundError naming the ids that do not exist.
+   */
   getRuns(runIds: number[]): Promise<RunInContext[]> {
-    return this.reader.getRuns(runIds);
+    return this.#reader.getRuns(runIds);
+  }
+
+  /** The cost table a run recorded (null for a run that never finished), checked against its hash. */
+  runCostTable(runId: number): Promise<CostEntry[] | null> {
+    return this.#reader.runCostTable(runId);
   }
 
   listScenarioRevisions(query: {
@@ -419,25 +459,39 @@ export class Store {
     limit: number;
     name?: string | undefined;
   }): Promise<ScenarioRevisionPage> {
-    return this.reader.listScenarioRevisions(query);
+    return this.#reader.listScenarioRevisions(query);
   }
 
   getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
-    return this.reader.getScenarioRevision(id);
+    return this.#reader.getScenarioRevision(id);
   }
 
   exportBundle(experimentIds: number[]): Promise<Bundle> {
-    return this.reader.exportBundle(experimentIds);
+    return this.#reader.exportBundle(experimentIds);
   }
 
   /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
-  async importBundle(raw: unknown): Promise<ImportSummary> {
-    await this.writerIdle();
-    return importBundle(this.db, this.statements, raw);
+  async importBundle(raw: unknown, origin: BundleOrigin = {}): Promise<ImportSummary> {
+    await this.#writerIdle();
+    return importBundle(this.#db, this.#statements, raw, origin);
   }
 
   private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {
     const row = await trx.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst();
-    if (row === undefined) throw new StoreNotFoundError(`experiment ${experimentId} does not exist`);
+    if (row === undefined) throw new NotFoundError(`experiment ${experimentId} does not exist`);
+  }
+
+  /** Saves a host profile (gmemlab calibrate); the same profile twice is one row. */
+  saveHostProfile(profile: HostProfile): Promise<{ id: string; created: boolean }> {
+    return saveHostProfile(this.#db, profile);
+  }
+
+  listHostProfiles(): Promise<HostProfileSummary[]> {
+    return listHostProfiles(this.#db);
+  }
+
+  /** One saved profile; NotFoundError when there is none with that id. */
+  getHostProfile(id: string): Promise<HostProfile & { id: string }> {
+    return getHostProfile(this.#db, id);
   }
 }

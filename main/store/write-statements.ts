@@ -5,7 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { CostEntry, Estimate, LatencyDistribution } from '../../common/core/index.ts';
 import type { RunSeries } from '../../common/contract/index.ts';
 import { canonicalJson, contentHash } from './canonical.ts';
-import { StoreNotFoundError } from './errors.ts';
+import { NotFoundError } from '../../common/core/index.ts';
 import { encodeRunValues, ResultKeys } from './keys.ts';
 
 /** A run as createExperiment records it (queued). */
@@ -111,7 +111,7 @@ export class WriteStatements {
       r.flags,
       r.runId,
     );
-    if (changes !== 1) throw new StoreNotFoundError(`run ${r.runId} does not exist`);
+    if (changes !== 1) throw new NotFoundError(`run ${r.runId} does not exist`);
     for (const m of metrics.indexed) this.insertRunMetric.run(m.keyId, m.mean, r.runId);
     for (const [key, d] of Object.entries(r.distributions))
       this.insertDistribution.run(r.runId, key, JSON.stringify(d));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../app.ts';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../security.ts';
-import { TOKEN_COOKIE, isLoopbackAddress, startWebHost, type WebHost } from './server.ts';
+import { isLoopbackAddress, startWebHost, type WebHost } from './server.ts';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmn';
 const BODY_LIMIT = 4096;
@@ -57,7 +57,7 @@ function call(
 }
 
 const authed = (headers: Record<string, string> = {}): Record<string, string> => ({
-  Cookie: `${TOKEN_COOKIE}=${TOKEN}`,
+  Authorization: `Bearer ${TOKEN}`,
   ...headers,
 });
 const api = (name: string, body: string, headers: Record<string, string> = {}): Promise<Reply> =>
@@ -105,7 +105,7 @@ describe('binding and peers', () => {
   it('listens on 127.0.0.1 only', () => {
     const address = host.server.address() as AddressInfo;
     expect(address.address).toBe('127.0.0.1');
-    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${TOKEN}`);
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/#token=${TOKEN}`);
   });
 
   it('accepts only loopback peer addresses', () => {
@@ -128,41 +128,44 @@ describe('binding and peers', () => {
 });
 
 describe('token', () => {
-  it('refuses requests without a token, or with a wrong one, with 401', async () => {
-    expect((await call('/')).status).toBe(401);
-    expect((await call('/', { headers: { Cookie: `${TOKEN_COOKIE}=wrong` } })).status).toBe(401);
-    expect((await call('/', { headers: { Cookie: `${TOKEN_COOKIE}=${TOKEN}x` } })).status).toBe(401);
-    expect((await call('/', { headers: { Authorization: 'Bearer nope' } })).status).toBe(401);
-    expect((await call(`/?token=${TOKEN.slice(0, -1)}`)).status).toBe(401);
-    expect((await api('listPresets', '{}', { Cookie: '' })).status).toBe(401);
+  it('refuses API calls without the Bearer token, or with a wrong one, with 401', async () => {
+    const noToken = { 'Content-Type': 'application/json', Authorization: '' };
+    expect((await api('listPresets', '{}', noToken)).status).toBe(401);
+    for (const authorization of ['Bearer nope', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, TOKEN])
+      expect((await api('listPresets', '{}', { Authorization: authorization })).status, authorization).toBe(401);
   });
 
-  it('trades the token in the URL for an HttpOnly SameSite=Strict cookie and a redirect without it', async () => {
-    const reply = await call(`/?token=${TOKEN}`);
-    expect(reply.status).toBe(303);
-    expect(reply.headers.location).toBe('/');
-    const cookie = String(reply.headers['set-cookie']);
-    expect(cookie).toContain(`${TOKEN_COOKIE}=${TOKEN}`);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-    expect(reply.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-  });
-
-  it('never redirects to another site', async () => {
-    for (const path of [
-      `/.//evil.example/?token=${TOKEN}`,
-      `//evil.example/?token=${TOKEN}`,
-      `/\\evil.example/?token=${TOKEN}`,
-    ]) {
+  it('sets no cookie and takes none: a cookie would reach every other port on 127.0.0.1', async () => {
+    expect((await api('listPresets', '{}', { Authorization: '', Cookie: `gmemlab_token=${TOKEN}` })).status).toBe(401);
+    for (const path of ['/', `/?token=${TOKEN}`, '/index.html']) {
       const reply = await call(path);
-      expect(reply.status, path).toBe(303);
-      expect(reply.headers.location, path).toMatch(/^\/(?![/\\])/);
+      expect(reply.headers['set-cookie'], path).toBeUndefined();
     }
+    const reply = await api('listPresets', '{}');
+    expect(reply.headers['set-cookie']).toBeUndefined();
   });
 
-  it('accepts the cookie and a Bearer header', async () => {
-    expect((await call('/', { headers: authed() })).status).toBe(200);
-    expect((await call('/', { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  it('prints a URL whose token is in the fragment, which no browser sends to any server', () => {
+    const url = new URL(host.url);
+    expect(url.search).toBe('');
+    expect(url.hash).toBe(`#token=${TOKEN}`);
+  });
+
+  it('serves the public renderer build without the token (a page load cannot send a header)', async () => {
+    expect((await call('/')).status).toBe(200);
+    expect((await call('/assets/app.js')).status).toBe(200);
+  });
+
+  it('refuses a request without the token before reading its body, and closes the connection', async () => {
+    // A declared 1 GB body that is never sent: the answer must come at once, then the close.
+    const reply = await rawExchange(
+      `POST /api/call/importBundle HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"a":`,
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 401 /);
+    expect(reply.toLowerCase()).toContain('connection: close');
+  });
+
+  it('accepts the Bearer header', async () => {
     const reply = await api('listPresets', '{}');
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body).ok).toBe(true);
@@ -214,7 +217,7 @@ describe('DNS rebinding and cross-origin requests', () => {
       expect(reply.status, hostHeader).toBe(421);
     }
     // HTTP/1.0 may omit Host altogether: that is refused too.
-    expect(await rawExchange(`GET / HTTP/1.0\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 421 /);
+    expect(await rawExchange(`GET / HTTP/1.0\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 421 /);
     const rebound = await api('listPresets', '{}', { Host: `evil.example:${host.port}` });
     expect(rebound.status).toBe(421);
     expect(rebound.body).not.toContain('"ok":true');
@@ -262,7 +265,7 @@ describe('API requests', () => {
   it('refuses an oversized declared body with 413 before reading it', async () => {
     // Declares far more than the limit and sends none of it: the answer must come anyway.
     const text = await rawExchange(
-      `POST /api/call/listPresets HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`,
+      `POST /api/call/listPresets HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`,
     );
     expect(text).toMatch(/^HTTP\/1\.1 413 /);
     expect(text).toContain('too_large');
@@ -272,7 +275,7 @@ describe('API requests', () => {
     const chunk = 'x'.repeat(1024);
     const chunks = Array.from({ length: 8 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('');
     const text = await rawExchange(
-      `POST /api/call/listPresets HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`,
+      `POST /api/call/listPresets HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`,
     );
     expect(text).toMatch(/^HTTP\/1\.1 413 /);
   });
@@ -380,7 +383,7 @@ describe('static files', () => {
   it('answers odd request targets without an internal error', async () => {
     expect((await call('//', { headers: authed() })).status).toBe(404);
     const absolute = await rawExchange(
-      `GET http://evil.example/index.html HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${TOKEN}\r\nConnection: close\r\n\r\n`,
+      `GET http://evil.example/index.html HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
     );
     expect(absolute).toMatch(/^HTTP\/1\.1 400 /);
   });

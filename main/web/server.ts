@@ -1,7 +1,11 @@
 // The local web host: the same handlers as the Electron window, over HTTP on loopback only.
-// Every request must carry the session token (cookie, or Authorization: Bearer); the token
-// reaches the browser once, in the URL printed at start, and is then kept in an HttpOnly,
-// SameSite=Strict cookie.
+// Every API request and the event stream must carry the session token as `Authorization: Bearer`.
+// The token reaches the browser once, in the fragment of the URL printed at start (a fragment is
+// never sent to any server); the page keeps it in sessionStorage, which is scoped to this origin
+// (scheme, host and port) and sends it as a header. No cookie: cookies are scoped by host, not
+// port, so a cookie set here would be sent to every other server on 127.0.0.1 (issue 15 item 2).
+// The static files are the app's own public build and carry no data: they are served without the
+// token (a page load cannot carry a header), behind the same Host and Origin checks.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,9 +15,6 @@ import type { App } from '../app.ts';
 import { EVENT_NAMES, MAX_REQUEST_BYTES, type Envelope } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
-
-export const TOKEN_COOKIE = 'gmemlab_token';
-/** Largest request body accepted (a bundle import is the biggest legitimate one). */
 
 export interface WebHostOptions {
   app: App;
@@ -29,7 +30,7 @@ export interface WebHost {
   server: Server;
   port: number;
   token: string;
-  /** The URL to open: carries the token once. */
+  /** The URL to open: carries the token once, in the fragment (never sent over the network). */
   url: string;
   close(): Promise<void>;
 }
@@ -45,14 +46,6 @@ function tokenMatches(candidate: string | undefined, token: string): boolean {
   const a = Buffer.from(candidate);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function cookieToken(req: IncomingMessage): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return rest.join('=');
-  }
-  return undefined;
 }
 
 function bearerToken(req: IncomingMessage): string | undefined {
@@ -184,21 +177,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     } catch {
       return sendError(res, 400, 'malformed request target');
     }
-    const presented = url.searchParams.get('token') ?? undefined;
-    if (req.method === 'GET' && presented !== undefined && !url.pathname.startsWith('/api/')) {
-      if (!tokenMatches(presented, token))
-        return sendError(res, 401, 'wrong token: open the URL gmemlab printed when it started');
-      // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-      res.writeHead(303, {
-        ...SECURITY_HEADERS,
-        'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        // One leading slash only: "//host" would be a redirect to another site.
-        Location: `/${url.pathname.replace(/^[/\\]+/, '')}`,
-        'Cache-Control': 'no-store',
-      });
-      return void res.end();
-    }
-    if (!tokenMatches(cookieToken(req) ?? bearerToken(req), token)) {
+    if (url.pathname.startsWith('/api/') && !tokenMatches(bearerToken(req), token)) {
+      // Refused before any byte of the body is read; the connection is closed so that the body
+      // is not read either (Node would otherwise drain it to keep the connection alive).
+      res.setHeader('Connection', 'close');
       return sendError(res, 401, 'missing or wrong token: open the URL gmemlab printed when it started');
     }
 
@@ -260,7 +242,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server,
     port,
     token,
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
     async close() {
       clearInterval(heartbeat);
       unsubscribe();

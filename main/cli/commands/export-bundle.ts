@@ -1,7 +1,6 @@
 // gmemlab export-bundle
 import { renameSync, writeFileSync } from 'node:fs';
-import { StoreNotFoundError } from '../../store/errors.ts';
-import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const exportBundleCommand: Command = {
   name: 'export-bundle',
@@ -14,27 +13,25 @@ export const exportBundleCommand: Command = {
     const ids = positionals.map(parseExperimentId);
     const file = values['out'];
     if (typeof file !== 'string' || file === '') throw new UsageError('export-bundle needs --out FILE');
-    return withApp(values, async (app) => {
-      let bundle;
-      try {
-        bundle = await app.store.exportBundle(ids);
-      } catch (err) {
-        if (err instanceof StoreNotFoundError) throw new UsageError(err.message);
-        throw err;
-      }
-      // Write beside the target and rename, so a failed write never leaves half a bundle.
-      const partial = `${file}.partial`;
-      try {
-        writeFileSync(partial, `${JSON.stringify(bundle, null, 2)}\n`);
-        renameSync(partial, file);
-      } catch (err) {
-        throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
-      }
-      const runs = bundle.experiments.reduce((n, e) => n + e.runs.length, 0);
-      if (json)
-        printJson({ out: file, experiments: bundle.experiments.length, runs, scenarios: bundle.scenarios.length });
-      else out(`wrote ${bundle.experiments.length} experiment(s) with ${runs} run(s) to ${file}`);
-      return 0;
-    });
+    return withApp(
+      values,
+      async (app) => {
+        const bundle = await call(app, 'exportBundle', { experimentIds: ids });
+        // Write beside the target and rename, so a failed write never leaves half a bundle.
+        const partial = `${file}.partial`;
+        try {
+          writeFileSync(partial, `${JSON.stringify(bundle, null, 2)}\n`);
+          renameSync(partial, file);
+        } catch (err) {
+          throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
+        }
+        const runs = bundle.experiments.reduce((n, e) => n + e.runs.length, 0);
+        if (json)
+          printJson({ out: file, experiments: bundle.experiments.length, runs, scenarios: bundle.scenarios.length });
+        else out(`wrote ${bundle.experiments.length} experiment(s) with ${runs} run(s) to ${file}`);
+        return 0;
+      },
+      { readOnly: true },
+    );
   },
 };

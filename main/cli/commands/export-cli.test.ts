@@ -53,7 +53,7 @@ describe('gmemlab export', () => {
     expect(text.stdout.split('\n').every((l) => l.length <= 72 && /^[\x20-\x7e]*$/.test(l))).toBe(true);
     // The command as the shell reads it, continuation lines joined.
     expect(text.stdout.replace(/ \\\n +/g, ' ')).toMatch(
-      /^  gmemlab sweep \S+\.scenario\.json --param vm\.vcpus=log:1:8:4$/m,
+      /^ {2}gmemlab sweep \S+\.scenario\.json --param vm\.vcpus=log:1:8:4$/m,
     );
     // The whole mail saved as a file: `gmemlab run` finds the scenario between the marks.
     const mail = join(dir.dir, 'mail.txt');

@@ -1,8 +1,7 @@
 // gmemlab export
 import { renameSync, writeFileSync } from 'node:fs';
 import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../../common/contract/index.ts';
-import { ExportError, exportExperiment } from '../../export/index.ts';
-import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -19,33 +18,38 @@ export const exportCommand: Command = {
     const format = values['format'] as string;
     if (!(EXPORT_FORMATS as readonly string[]).includes(format))
       throw new UsageError(`--format: "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
-    return withApp(values, async (app) => {
-      const detail = await app.store.getExperiment(experimentId);
-      if (detail === undefined)
-        throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
-      let file;
-      try {
-        file = await exportExperiment(detail, format as ExportFormat, values['metric'] as string);
-      } catch (err) {
-        if (err instanceof ExportError) throw new UsageError(`--${err.message}`);
-        throw err;
-      }
-      const target = typeof values['out'] === 'string' ? values['out'] : file.filename;
-      if (target === '-') {
-        if (typeof file.body !== 'string') throw new UsageError('--out -: a PNG is binary; give a file name');
-        process.stdout.write(file.body);
+    return withApp(
+      values,
+      async (app) => {
+        const exported = await call(
+          app,
+          'exportExperiment',
+          { experimentId, format: format as ExportFormat, metric: values['metric'] as string },
+          { metric: '--metric', format: '--format' },
+        );
+        const file = {
+          filename: exported.filename,
+          mimeType: exported.mimeType,
+          body: exported.text ?? Buffer.from(exported.base64 ?? '', 'base64'),
+        };
+        const target = typeof values['out'] === 'string' ? values['out'] : file.filename;
+        if (target === '-') {
+          if (typeof file.body !== 'string') throw new UsageError('--out -: a PNG is binary; give a file name');
+          process.stdout.write(file.body);
+          return 0;
+        }
+        // Write beside the target and rename: a failed write never leaves half a file.
+        try {
+          writeFileSync(`${target}.partial`, file.body);
+          renameSync(`${target}.partial`, target);
+        } catch (err) {
+          throw new UsageError(`--out: cannot write ${target}: ${(err as Error).message}`);
+        }
+        if (json) printJson({ out: target, format, mimeType: file.mimeType, bytes: Buffer.byteLength(file.body) });
+        else out(`wrote ${format} of experiment ${experimentId} to ${target}`);
         return 0;
-      }
-      // Write beside the target and rename: a failed write never leaves half a file.
-      try {
-        writeFileSync(`${target}.partial`, file.body);
-        renameSync(`${target}.partial`, target);
-      } catch (err) {
-        throw new UsageError(`--out: cannot write ${target}: ${(err as Error).message}`);
-      }
-      if (json) printJson({ out: target, format, mimeType: file.mimeType, bytes: Buffer.byteLength(file.body) });
-      else out(`wrote ${format} of experiment ${experimentId} to ${target}`);
-      return 0;
-    });
+      },
+      { readOnly: true },
+    );
   },
 };

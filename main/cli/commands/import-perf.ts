@@ -3,12 +3,12 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   parsePerfKvmStat,
   PERF_IMPORT_BASE_PRESET,
-  PerfImportError,
   PRESETS,
   scenarioFromPerfReport,
   type Scenario,
+  validateScenario,
 } from '../../../common/core/index.ts';
-import { out, printJson, readScenarioFile, UsageError, type Command } from '../shared.ts';
+import { aboutFile, out, printJson, readScenarioFile, UsageError, type Command } from '../shared.ts';
 
 const positive = (name: string, text: unknown): number => {
   const n = Number(text);
@@ -67,13 +67,13 @@ export const importPerfCommand: Command = {
     } catch (err) {
       throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
     }
-    let result;
-    try {
-      result = scenarioFromPerfReport(parsePerfKvmStat(text), basis, base);
-    } catch (err) {
-      if (err instanceof PerfImportError) throw new UsageError(`${file}: ${err.message}`);
-      throw err;
-    }
+    const result = aboutFile(file, () => scenarioFromPerfReport(parsePerfKvmStat(text), basis, base));
+    // The report decides rates, name and description: a scenario gmemlab would refuse is not written.
+    const checked = validateScenario(result.scenario);
+    if (!checked.ok)
+      throw new UsageError(
+        `${file}: the scenario made from this report is not valid, so ${target} was not written:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+      );
     try {
       writeFileSync(`${target}.partial`, `${JSON.stringify(result.scenario, null, 2)}\n`);
       renameSync(`${target}.partial`, target);

@@ -1,7 +1,6 @@
 // gmemlab list
-import { experimentQuerySchema } from '../../../common/contract/index.ts';
 import { toAscii } from '../../export/text.ts';
-import { out, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { call, out, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 /** Each query field and the option that sets it, to name the option in an error. */
 const OPTION_OF: Record<string, string> = {
@@ -58,50 +57,48 @@ export const listCommand: Command = {
       offset: integer('--offset', values['offset']),
       sort: { by: values['sort'], dir: values['asc'] === true ? 'asc' : 'desc' },
     };
-    // The window's own query schema: the same checks, with the option named.
-    const parsed = experimentQuerySchema.safeParse(
-      Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+    const query = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+    // The window's own call and checks, with the option named.
+    return withApp(
+      values,
+      async (app) => {
+        const page = await call(app, 'listExperiments', query, OPTION_OF);
+        if (json) {
+          printJson(page);
+          return 0;
+        }
+        if (page.total === 0) {
+          out('no experiments match (an empty history: run one with `gmemlab run` or `gmemlab sweep`)');
+          return 0;
+        }
+        const rows = page.items.map((e) => [
+          String(e.id),
+          e.status,
+          `${e.runsDone}/${e.runsTotal}`,
+          e.createdAt.slice(0, 16).replace('T', ' '),
+          toAscii(e.name),
+          e.tags.join(','),
+        ]);
+        const head = ['ID', 'STATUS', 'RUNS', 'CREATED (UTC)', 'NAME', 'TAGS'];
+        const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+        const line = (r: string[]): string =>
+          r
+            .map((cell, c) => (c === 0 ? cell.padStart(width[c]!) : c === r.length - 1 ? cell : cell.padEnd(width[c]!)))
+            .join('  ')
+            .trimEnd();
+        const offset = raw.offset ?? 0;
+        const shown = `${offset + 1}-${offset + page.items.length} of ${page.total}`;
+        out(
+          [
+            line(head),
+            ...rows.map(line),
+            '',
+            `${shown}${page.total > offset + page.items.length ? ' (more with --offset)' : ''}`,
+          ].join('\n'),
+        );
+        return 0;
+      },
+      { readOnly: true },
     );
-    if (!parsed.success) {
-      throw new UsageError(
-        parsed.error.issues.map((i) => `${OPTION_OF[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('\n'),
-      );
-    }
-    return withApp(values, async (app) => {
-      const page = await app.store.listExperiments(parsed.data);
-      if (json) {
-        printJson(page);
-        return 0;
-      }
-      if (page.total === 0) {
-        out('no experiments match (an empty history: run one with `gmemlab run` or `gmemlab sweep`)');
-        return 0;
-      }
-      const rows = page.items.map((e) => [
-        String(e.id),
-        e.status,
-        `${e.runsDone}/${e.runsTotal}`,
-        e.createdAt.slice(0, 16).replace('T', ' '),
-        toAscii(e.name),
-        e.tags.join(','),
-      ]);
-      const head = ['ID', 'STATUS', 'RUNS', 'CREATED (UTC)', 'NAME', 'TAGS'];
-      const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-      const line = (r: string[]): string =>
-        r
-          .map((cell, c) => (c === 0 ? cell.padStart(width[c]!) : c === r.length - 1 ? cell : cell.padEnd(width[c]!)))
-          .join('  ')
-          .trimEnd();
-      const shown = `${parsed.data.offset + 1}-${parsed.data.offset + page.items.length} of ${page.total}`;
-      out(
-        [
-          line(head),
-          ...rows.map(line),
-          '',
-          `${shown}${page.total > parsed.data.offset + page.items.length ? ' (more with --offset)' : ''}`,
-        ].join('\n'),
-      );
-      return 0;
-    });
   },
 };

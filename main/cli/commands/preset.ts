@@ -1,5 +1,5 @@
 // gmemlab preset
-import { out, printJson, UsageError, type Command } from '../shared.ts';
+import { printJson, UsageError, type Command } from '../shared.ts';
 import { PRESETS } from '../../../common/core/index.ts';
 
 export const presetCommand: Command = {

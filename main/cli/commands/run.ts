@@ -1,5 +1,14 @@
 // gmemlab run
-import { formatExperiment, out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
+import {
+  call,
+  formatExperiment,
+  out,
+  printJson,
+  readScenarioFile,
+  UsageError,
+  withApp,
+  type Command,
+} from '../shared.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -12,10 +21,9 @@ export const runCommand: Command = {
     const scenario = readScenarioFile(file);
     return withApp(values, async (app) => {
       const name = typeof values['name'] === 'string' ? values['name'] : undefined;
-      const { experimentId } = await app.runner.start({ name, scenario });
-      await app.runner.whenDone(experimentId);
-      const detail = await app.store.getExperiment(experimentId);
-      if (detail === undefined) throw new Error(`experiment ${experimentId} vanished`);
+      const { experimentId } = await call(app, 'startExperiment', { name, scenario });
+      await app.local.whenDone(experimentId);
+      const detail = await call(app, 'getExperiment', { experimentId });
       if (json) printJson(detail);
       else out(formatExperiment(detail));
       return detail.status === 'done' ? 0 : 1;

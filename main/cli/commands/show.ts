@@ -5,7 +5,16 @@ import { DEFAULT_EXPORT_METRIC } from '../../../common/contract/index.ts';
 import { formatValue } from '../../../common/analysis/format.ts';
 import { toAscii } from '../../export/text.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
-import { formatExperiment, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import {
+  call,
+  formatExperiment,
+  out,
+  parseExperimentId,
+  printJson,
+  UsageError,
+  withApp,
+  type Command,
+} from '../shared.ts';
 
 export const showCommand: Command = {
   name: 'show',
@@ -21,17 +30,21 @@ export const showCommand: Command = {
       throw new UsageError(
         `--metric: "${metric}" is not a metric; known: ${METRIC_CATALOGUE.map((m) => m.key).join(', ')}`,
       );
-    return withApp(values, async (app) => {
-      const detail = await app.store.getExperiment(experimentId);
-      if (detail === undefined)
-        throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
-      if (json) printJson(detail);
-      else
-        out(
-          detail.sweep === null ? formatExperiment(detail) : sweepTable(detail, metric, `${info.label} (${info.unit})`),
-        );
-      return 0;
-    });
+    return withApp(
+      values,
+      async (app) => {
+        const detail = await call(app, 'getExperiment', { experimentId });
+        if (json) printJson(detail);
+        else
+          out(
+            detail.sweep === null
+              ? formatExperiment(detail)
+              : sweepTable(detail, metric, `${info.label} (${info.unit})`),
+          );
+        return 0;
+      },
+      { readOnly: true },
+    );
   },
 };
 

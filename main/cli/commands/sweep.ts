@@ -3,8 +3,8 @@ import { parameterTypeOf, parseSweepSpec, sweepValues } from '../../../common/an
 import { sweepableParameters } from '../../../common/analysis/schemaFields.ts';
 import { scenarioSchema, type Scenario } from '../../../common/core/index.ts';
 import type { SweepDefinition } from '../../../common/contract/index.ts';
-import { parseShard, type Shard } from '../../../common/core/sweep.ts';
-import { out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
+import { parseShard, type Shard } from '../../../common/core/index.ts';
+import { call, out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -26,25 +26,24 @@ export const sweepCommand: Command = {
     return withApp(values, async (app) => {
       const name = typeof values['name'] === 'string' ? values['name'] : undefined;
       const bar = process.stderr.isTTY ? new ProgressBar() : undefined;
-      const { experimentId, runsTotal } = await app.runner.start({ name, scenario, sweep, shard });
+      const { experimentId, runsTotal } = await call(app, 'startExperiment', { name, scenario, sweep, shard });
       const off = app.subscribe((event, p) => {
         if (event === 'experimentProgress' && p.experimentId === experimentId)
           bar?.draw(p.fraction, p.runsDone, p.runsTotal);
       });
       // Ctrl-C stops the sweep cleanly: unfinished runs are marked cancelled, the rest is kept.
       const cancel = (): void => {
-        app.runner.cancel(experimentId);
+        void call(app, 'cancelExperiment', { experimentId });
       };
       process.once('SIGINT', cancel);
       try {
-        await app.runner.whenDone(experimentId);
+        await app.local.whenDone(experimentId);
       } finally {
         process.off('SIGINT', cancel);
         off();
         bar?.end();
       }
-      const detail = await app.store.getExperiment(experimentId);
-      if (detail === undefined) throw new Error(`experiment ${experimentId} vanished`);
+      const detail = await call(app, 'getExperiment', { experimentId });
       if (json) printJson(detail);
       else {
         const failed = detail.runs.filter((r) => r.status !== 'done').length;

@@ -3,23 +3,13 @@
 import {
   CALL_NAMES,
   EVENT_NAMES,
-  type ApiErrorBody,
   type CallName,
   type Envelope,
   type EventMap,
   type EventName,
   type GmemlabApi,
 } from '../../../common/contract/index.ts';
-
-export class ApiError extends Error {
-  readonly code: ApiErrorBody['code'];
-  readonly issues: ApiErrorBody['issues'];
-  constructor(body: ApiErrorBody) {
-    super(body.message);
-    this.code = body.code;
-    this.issues = body.issues;
-  }
-}
+import { GmemlabError } from '../../../common/core/index.ts';
 
 interface Transport {
   call(name: CallName, input: unknown): Promise<Envelope<unknown>>;
@@ -34,17 +24,81 @@ function ipcTransport(bridge: PreloadBridge): Transport {
   return { call: (name, input) => bridge[name](input), on: (event, listener) => bridge.on(event, listener) };
 }
 
+const TOKEN_KEY = 'gmemlab.token';
+
+/**
+ * The web host's session token. It arrives once, in the fragment of the URL `gmemlab serve`
+ * printed (`#token=...`, never sent to any server); it is moved to sessionStorage, which only
+ * this origin (scheme, host and port) can read, and dropped from the address bar and history.
+ * It is then sent as a header on every call, so no other server on 127.0.0.1 ever receives it
+ * (a cookie would be: cookies are scoped by host, not port).
+ */
+function sessionToken(): string | undefined {
+  const fromUrl = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash)?.[1];
+  if (fromUrl !== undefined) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    history.replaceState(history.state, '', location.pathname + location.search);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+const NO_TOKEN: Envelope<never> = {
+  ok: false,
+  error: { code: 'forbidden', message: 'no session token: open the URL gmemlab serve printed (it carries the token)' },
+};
+
+/**
+ * Reads the server-sent event stream from a fetch response (EventSource cannot send a header)
+ * and calls `deliver` with each event's name and data. It does not reconnect: the stream ends
+ * only when the host stops, and a restarted host has a new token, so only reopening its URL helps.
+ */
+async function readEventStream(token: string, deliver: (event: string, data: string) => void): Promise<void> {
+  try {
+    const response = await fetch('/api/events', {
+      headers: { Authorization: `Bearer ${token}` },
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    if (!response.ok || response.body === null) return;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of frame.split('\n')) {
+          if (line.startsWith('event: ')) event = line.slice(7);
+          else if (line.startsWith('data: ')) data.push(line.slice(6));
+        }
+        if (data.length > 0) deliver(event, data.join('\n'));
+      }
+    }
+  } catch {
+    // the host stopped
+  }
+}
+
 function httpTransport(): Transport {
-  let source: EventSource | undefined;
+  const token = sessionToken();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let streaming = false;
   return {
     async call(name, input) {
+      if (token === undefined) return NO_TOKEN;
       let response: Response;
       try {
         response = await fetch(`/api/call/${name}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
           body: JSON.stringify(input ?? {}),
-          credentials: 'same-origin',
+          credentials: 'omit',
         });
       } catch {
         return {
@@ -62,10 +116,16 @@ function httpTransport(): Transport {
       }
     },
     on(event, listener) {
-      source ??= new EventSource('/api/events');
-      const handler = (e: MessageEvent<string>): void => listener(JSON.parse(e.data));
-      source.addEventListener(event, handler);
-      return () => source?.removeEventListener(event, handler);
+      let set = listeners.get(event);
+      if (set === undefined) listeners.set(event, (set = new Set()));
+      set.add(listener);
+      if (!streaming && token !== undefined) {
+        streaming = true;
+        void readEventStream(token, (name, data) => {
+          for (const l of listeners.get(name) ?? []) l(JSON.parse(data));
+        });
+      }
+      return () => set.delete(listener);
     },
   };
 }
@@ -80,7 +140,7 @@ function createApi(transport: Transport): GmemlabApi {
   for (const name of CALL_NAMES) {
     api[name] = async (input: unknown) => {
       const envelope = await transport.call(name, input);
-      if (!envelope.ok) throw new ApiError(envelope.error);
+      if (!envelope.ok) throw new GmemlabError(envelope.error.code, envelope.error.message, envelope.error.issues);
       return envelope.value;
     };
   }

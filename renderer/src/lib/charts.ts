@@ -1,13 +1,73 @@
-// chart.js (common/analysis/chartjs.ts), themed from the page's CSS variables.
+// chart.js (common/analysis/chartjs.ts), themed from the page's CSS variables (theme.svelte.ts).
+import type { ChartConfiguration } from 'chart.js';
 import { Chart } from '../../../common/analysis/chartjs.ts';
+import type { ThemeColours } from './theme.svelte.ts';
 
 export { colorAt, strategyColour } from '../../../common/analysis/palette.ts';
 
-export function applyTheme(): void {
-  const css = getComputedStyle(document.documentElement);
-  Chart.defaults.color = css.getPropertyValue('--fg').trim() || '#1d1f21';
-  Chart.defaults.borderColor = css.getPropertyValue('--border').trim() || '#d9dbe0';
-  Chart.defaults.animation = false;
+Chart.defaults.animation = false;
+
+/** Line styles that tell experiments apart (colour is the strategy's). */
+export const DASHES: number[][] = [[], [7, 4], [2, 3], [10, 3, 2, 3], [4, 2, 4, 6], [1, 5]];
+/** Markers that tell split values (or experiments, on a category axis) apart. */
+export const MARKERS = ['circle', 'triangle', 'rect', 'rectRot', 'star', 'crossRot', 'rectRounded', 'cross'] as const;
+
+/** A category label broken into lines of about `width` characters (chart.js draws arrays as lines). */
+export function wrapLabel(text: string, width = 18): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+export const dashAt = (i: number): number[] => DASHES[i % DASHES.length]!;
+export const markerAt = (i: number): (typeof MARKERS)[number] => MARKERS[i % MARKERS.length]!;
+
+type Scale = { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } };
+
+/**
+ * The configuration with every text and line colour taken from the theme: title, legend, axes,
+ * ticks and grid. Charts are built from this, so a theme change rebuilds them in the new colours.
+ */
+export function themed(config: ChartConfiguration, colours: ThemeColours): ChartConfiguration {
+  const options = (config.options ?? {}) as Record<string, unknown> & {
+    plugins?: Record<string, Record<string, unknown>>;
+    scales?: Record<string, Scale>;
+  };
+  const plugins = options.plugins ?? {};
+  // Cartesian charts always have x and y: theme them even where the configuration leaves one out.
+  const given = { x: {}, y: {}, ...(options.scales ?? {}) } as Record<string, Scale>;
+  const scales = Object.fromEntries(
+    Object.entries(given).map(([id, s]) => [
+      id,
+      {
+        ...s,
+        ticks: { ...s.ticks, color: colours.fg },
+        grid: { ...s.grid, color: colours.border },
+        title: { ...s.title, color: colours.fg },
+      },
+    ]),
+  );
+  return {
+    ...config,
+    options: {
+      ...options,
+      color: colours.fg,
+      borderColor: colours.border,
+      plugins: {
+        ...plugins,
+        title: { ...plugins['title'], color: colours.fg },
+        legend: {
+          ...plugins['legend'],
+          labels: { ...(plugins['legend']?.['labels'] as object | undefined), color: colours.fg },
+        },
+      },
+      scales,
+    },
+  } as ChartConfiguration;
 }
 
 export { Chart };

@@ -1,7 +1,12 @@
 // The workbench's shared state: one object the views read and change (Svelte 5 runes).
-import type { MetricInfo, Preset } from '../../../common/core/index.ts';
+import {
+  GmemlabError,
+  validateScenario,
+  type MetricInfo,
+  type Preset,
+  type SweepDefinition,
+} from '../../../common/core/index.ts';
 import type { ExperimentDetail, ExperimentStatus } from '../../../common/contract/index.ts';
-import { ApiError } from './api.ts';
 
 export type View = 'results' | 'history' | 'compare' | 'diff';
 
@@ -13,12 +18,40 @@ export interface Progress {
   startedAt: number;
 }
 
+/** Where the scenario in the form came from: shown above the form, so a user knows what Run runs. */
+export type DraftOrigin =
+  | { kind: 'preset'; id: string; name: string }
+  | { kind: 'result'; experimentId: number; scenarioId: string; name: string }
+  | { kind: 'revision'; id: string; name: string }
+  | { kind: 'file'; name: string }
+  | { kind: 'import'; name: string };
+
+const SIDE_KEY = 'gmemlab.sidePanel';
+const storedSide = ((): boolean => {
+  try {
+    return localStorage.getItem(SIDE_KEY) !== 'closed';
+  } catch {
+    return true;
+  }
+})();
+
 export const app = $state({
   view: 'results' as View,
   presets: [] as Preset[],
   catalogue: [] as MetricInfo[],
   /** The scenario being edited (may be invalid while the user types). */
   draft: undefined as Record<string, unknown> | undefined,
+  origin: undefined as DraftOrigin | undefined,
+  /** The draft as it was loaded (JSON), to tell an edited draft from its origin. */
+  originJson: '',
+  /** The draft replaced by the last load, when it held edits: one step back. */
+  previousDraft: undefined as { draft: Record<string, unknown>; origin: DraftOrigin | undefined } | undefined,
+  /** A sweep for the launcher to take over (a result's, or a file's); bumped by loadDraft. */
+  sweepLoad: { version: 0, sweep: null as SweepDefinition | null },
+  /** Whether the scenario panel is shown beside Results (remembered). */
+  sidePanel: storedSide,
+  /** Text for the perf-kvm-stat import, handed over by a dropped file. */
+  perfText: '',
   current: undefined as ExperimentDetail | undefined,
   progress: undefined as Progress | undefined,
   /** Runs picked for compare (from history), in pick order. */
@@ -32,8 +65,17 @@ export const app = $state({
   error: '',
 });
 
+// The draft checked once per change, by the same validateScenario main uses; the builder (issues
+// beside fields) and the launcher (whether it can run) both read this one result.
+const draftChecked = $derived(app.draft === undefined ? undefined : validateScenario(app.draft));
+
+/** The draft's validation: every issue with its field path, or the valid scenario. */
+export function draftValidation(): typeof draftChecked {
+  return draftChecked;
+}
+
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) {
+  if (err instanceof GmemlabError) {
     if (err.code === 'unknown_call') return `${err.message} (this feature arrives with a newer gmemlab main)`;
     return err.message;
   }
@@ -63,4 +105,61 @@ export function toggleCompare(runIds: number[], on: boolean): void {
     if (on) set.add(id);
     else set.delete(id);
   app.compareRunIds = [...set];
+}
+
+/** JSON with keys sorted, so two equal scenarios compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** Whether two scenarios are the same once the schema's defaults are filled in. */
+function sameScenario(a: unknown, b: unknown): boolean {
+  const va = validateScenario(a);
+  const vb = validateScenario(b);
+  return va.ok && vb.ok && canonical(va.value) === canonical(vb.value);
+}
+
+/** Whether the form holds something other than what was loaded into it. */
+export function draftEdited(): boolean {
+  return app.draft !== undefined && app.originJson !== '' && JSON.stringify(app.draft) !== app.originJson;
+}
+
+/**
+ * Puts a scenario into the form, saying where it came from; a sweep given goes to the launcher.
+ * Edits in the form it replaces are kept one step back (restorePreviousDraft).
+ */
+export function loadDraft(
+  scenario: unknown,
+  origin: DraftOrigin,
+  sweep: SweepDefinition | null | undefined = undefined,
+): void {
+  // Edits are kept one step back, unless they are what is loaded now (a run of the edited form).
+  if (app.draft !== undefined && draftEdited() && !sameScenario($state.snapshot(app.draft), scenario))
+    app.previousDraft = { draft: $state.snapshot(app.draft), origin: $state.snapshot(app.origin) };
+  const draft = structuredClone($state.snapshot(scenario)) as Record<string, unknown>;
+  app.draft = draft;
+  app.origin = origin;
+  app.originJson = JSON.stringify(draft);
+  if (sweep !== undefined) app.sweepLoad = { version: app.sweepLoad.version + 1, sweep };
+}
+
+export function restorePreviousDraft(): void {
+  const prev = app.previousDraft;
+  if (prev === undefined) return;
+  app.previousDraft = undefined;
+  app.draft = prev.draft;
+  app.origin = prev.origin;
+}
+
+export function setSidePanel(open: boolean): void {
+  app.sidePanel = open;
+  try {
+    localStorage.setItem(SIDE_KEY, open ? 'open' : 'closed');
+  } catch {
+    // Storage refused (private mode): the choice lasts for this page only.
+  }
 }

@@ -1,4 +1,4 @@
-// Schema version 4: one compact row per run (issue 20). Saving a sweep was slower than computing
+// Schema version 5: one compact row per run (issue 20). Saving a sweep was slower than computing
 // it, and the database grew by ~3.5 KiB per analytic run: metrics were ~26-50 rows per run in
 // a table indexed twice. Now:
 // - result_keys: a dictionary of metric and breakdown keys (open-ended: a new key is a new row,

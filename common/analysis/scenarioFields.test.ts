@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_COSTS, STRATEGY_IDS, TOUCHPOINT_IDS } from '../core/index.ts';
+import {
+  costClass,
+  describeIssue,
+  describeScenario,
+  parameterLabel,
+  parameterUnit,
+  scenarioLabels,
+  strategyLabel,
+  strategyTitle,
+} from './scenarioFields.ts';
+import { labelFromKey, splitDescription } from './schemaFields.ts';
+
+describe('splitDescription', () => {
+  it('reads "Label [unit]: help"', () => {
+    expect(splitDescription('Clock [GHz]: converts cycles to time')).toEqual({
+      label: 'Clock',
+      unit: 'GHz',
+      help: 'converts cycles to time',
+    });
+    expect(splitDescription('vCPUs [vCPUs]: virtual CPUs')).toMatchObject({ label: 'vCPUs', unit: 'vCPUs' });
+  });
+
+  it('gives a long description in another style a first-clause label and keeps all of it as help', () => {
+    const text = 'share of time a vCPU thread spends inside KVM_RUN (guest mode included), per second of wall time';
+    const said = splitDescription(text);
+    expect(said.label).toBe('Share of time a vCPU thread spends inside KVM_RUN');
+    expect(said.help).toBe(text);
+    expect(splitDescription('SMAP enabled')).toEqual({ label: 'SMAP enabled', unit: '', help: '' });
+  });
+});
+
+describe('the scenario form', () => {
+  const labels = scenarioLabels();
+
+  it('has a human label (from a description or a core catalogue) for every field, never a key', () => {
+    for (const [path, node] of labels) {
+      if (path === '') continue;
+      expect(node.label, path).not.toBe('');
+      // The machine-made label is what the issue complained about ("memory gi b").
+      if (!/^[a-z]+$/.test(node.key)) expect(node.label, path).not.toBe(labelFromKey(node.key));
+    }
+  });
+
+  it('names strategies, touchpoints and cost entries from the core', () => {
+    for (const id of STRATEGY_IDS) expect(labels.get(`strategies.${id}`)?.label).toBe(strategyTitle(id));
+    for (const tp of TOUCHPOINT_IDS) expect(labels.get(`workload.touchpoints.${tp}`)?.label).not.toBe(labelFromKey(tp));
+    for (const c of DEFAULT_COSTS) {
+      const node = labels.get(`host.costs.${c.key}`);
+      expect(node, c.key).toMatchObject({ label: c.label, unit: c.unit });
+    }
+    expect(describeScenario().children?.map((c) => c.key)).toContain('host');
+  });
+
+  it('labels parameters outside the form by their group and field', () => {
+    expect(parameterLabel('vm.vcpus')).toBe('VM › vCPUs');
+    expect(parameterLabel('workload.touchpoints.mmio.ratePerSec')).toBe('MMIO / emulated instruction › Rate');
+    expect(parameterLabel('no.such.path')).toBe('no.such.path');
+    expect(parameterUnit('host.ghz')).toBe('GHz');
+    expect(describeIssue({ path: 'vm.vcpus', message: 'must be >= 1' })).toBe('vm.vcpus (VM › vCPUs): must be >= 1');
+    expect(describeIssue({ path: 'vm.turbo', message: 'unknown' })).toBe('vm.turbo: unknown');
+  });
+});
+
+describe('strategies and costs', () => {
+  it('splits a strategy name from its gloss', () => {
+    expect(strategyLabel('S2')).toMatchObject({ name: 'on-demand direct map' });
+    expect(strategyLabel('S2').description).toContain('restores direct-map PTEs');
+    expect(strategyTitle('S2')).toBe('S2 on-demand direct map');
+    expect(strategyLabel('S99')).toEqual({ id: 'S99', name: 'S99', description: '' });
+  });
+
+  it('classes every default cost, estimates included', () => {
+    const classes = DEFAULT_COSTS.map(costClass);
+    expect(classes).toContain('estimate');
+    expect(classes).toContain('primary');
+    expect(costClass({ ...DEFAULT_COSTS[0]!, class: 'estimate' } as never)).toBe('estimate');
+  });
+});

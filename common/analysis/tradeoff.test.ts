@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS, runAnalytic } from '../core/index.ts';
+import { planeTick, planeTicks, tradeoffPlane } from './tradeoff.ts';
+
+describe('tradeoffPlane', () => {
+  it('puts zero cost and never on low lanes, always on a high lane apart from a tiny fraction', () => {
+    const plane = tradeoffPlane([
+      { id: 'a', strategy: 'S0', cost: 0, exposure: 1, state: 2 },
+      { id: 'b', strategy: 'S2', cost: 150, exposure: 1e-6, state: 1 },
+      { id: 'c', strategy: 'S3', cost: 0.5, exposure: 0, state: 0 },
+      { id: 'd', strategy: 'S4', cost: 2, exposure: 3e-7, state: 2 },
+    ]);
+    const by = Object.fromEntries(plane.points.map((p) => [p.id, p]));
+    expect(plane.x).toMatchObject({ from: -1, to: 3, lowLane: -2 });
+    expect(plane.y).toMatchObject({ from: -6, to: -5, lowLane: -7, highLane: -4 });
+    expect(by['a']).toMatchObject({ costLane: 'none', x: -2, exposureLane: 'always', y: -4 });
+    expect(by['b']).toMatchObject({ costLane: 'log', exposureLane: 'log' });
+    expect(by['b']!.y).toBeCloseTo(-6, 9);
+    expect(by['c']).toMatchObject({ exposureLane: 'never', y: -7 });
+    // d is always exposed however small its fraction: the lane, not the value, places it.
+    expect(by['d']).toMatchObject({ exposureLane: 'always', y: -4 });
+    // a costs nothing; c is never exposed and cheaper than b and d.
+    expect([...plane.front].sort()).toEqual(['a', 'c']);
+  });
+
+  it('labels lanes and decades, and nothing between', () => {
+    const plane = tradeoffPlane([{ id: 'a', strategy: 'S2', cost: 40, exposure: 0.01, state: 1 }]);
+    expect(planeTicks(plane.x)).toEqual([0, 1, 2]);
+    expect(plane.x.lowLane).toBe(0);
+    expect(planeTick(plane.y, plane.y.lowLane, { low: 'never' })).toBe('never');
+    expect(planeTick(plane.y, -2, { low: 'never' })).toBe('0.01');
+    expect(planeTick(plane.y, -1.5, { low: 'never' })).toBe('');
+    expect(planeTick({ from: -9, to: -6, lowLane: -10 }, -7, { low: 'never' })).toBe('1e-7');
+  });
+
+  it("on the core's own results: every strategy placed, and none on the front is beaten on both axes", () => {
+    const out = runAnalytic(PRESETS[0]!.scenario, { breakdown: false });
+    const plane = tradeoffPlane(
+      out.strategies.map((r) => ({
+        id: r.strategy,
+        strategy: r.strategy,
+        cost: r.metrics['cost.overheadPct']!.mean,
+        exposure: r.metrics['exposure.kernel.fraction']!.mean,
+        state: r.metrics['exposure.kernel.state']!.mean,
+      })),
+    );
+    expect(plane.points).toHaveLength(out.strategies.length);
+    for (const p of plane.points) {
+      expect(Number.isFinite(p.x) && Number.isFinite(p.y)).toBe(true);
+      if (p.state === 2) expect(p.exposureLane).toBe('always');
+    }
+    expect(plane.front.size).toBeGreaterThan(0);
+  });
+});

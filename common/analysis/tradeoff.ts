@@ -1,0 +1,101 @@
+// The trade-off plane (issue 17): what a strategy costs against what it leaves exposed, both on
+// log scales, with "no extra cost" and "never exposed" on lanes of their own beside the axes
+// (zero has no place on a log axis) and "always" (exposure state 2) on a lane above them, apart
+// from a tiny fraction. Pure, so the window and an export draw the same plane.
+import { paretoFront } from './sensitivity.ts';
+
+export type CostLane = 'none' | 'log';
+export type ExposureLane = 'never' | 'log' | 'always';
+
+export interface PlaneInput {
+  id: string;
+  strategy: string;
+  cost: number;
+  exposure: number;
+  /** exposure.<ctx>.state: 0 never, 1 transient windows, 2 always (undefined: judged from the value). */
+  state?: number;
+}
+
+export interface PlanePoint extends PlaneInput {
+  /** Plotted position: log10 of the value, or the lane's position. */
+  x: number;
+  y: number;
+  costLane: CostLane;
+  exposureLane: ExposureLane;
+}
+
+export interface PlaneAxis {
+  /** Whole decades the log part spans (log10), low to high. */
+  from: number;
+  to: number;
+  /** Positions of the lanes outside the log part. */
+  lowLane: number;
+  highLane?: number;
+}
+
+export interface Plane {
+  points: PlanePoint[];
+  x: PlaneAxis;
+  y: PlaneAxis;
+  /** Ids of the points on the Pareto front (nothing else is both cheaper and less exposed). */
+  front: Set<string>;
+}
+
+/** Lanes sit this many decades beyond the log part, so they read as apart from it. */
+export const LANE_GAP = 1;
+
+function decades(values: number[]): { from: number; to: number } {
+  const logs = values.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log10);
+  if (logs.length === 0) return { from: -1, to: 0 };
+  const from = Math.floor(Math.min(...logs));
+  const to = Math.max(Math.ceil(Math.max(...logs)), from + 1);
+  return { from, to };
+}
+
+/** Where exposure sits: a lane for never and always, the log part for transient windows. */
+export function exposureLane(p: PlaneInput): ExposureLane {
+  if (p.state === 2) return 'always';
+  if (p.state === 0 || !(p.exposure > 0)) return 'never';
+  return 'log';
+}
+
+/**
+ * Places every point on the plane. The Pareto front is judged on the values with the lanes'
+ * order: never < any window < always (a tiny window is still less than always).
+ */
+export function tradeoffPlane(inputs: PlaneInput[]): Plane {
+  const lanes = inputs.map((p) => ({ p, costLane: (p.cost > 0 ? 'log' : 'none') as CostLane, e: exposureLane(p) }));
+  const xd = decades(lanes.filter((l) => l.costLane === 'log').map((l) => l.p.cost));
+  const yd = decades(lanes.filter((l) => l.e === 'log').map((l) => l.p.exposure));
+  const x: PlaneAxis = { ...xd, lowLane: xd.from - LANE_GAP };
+  const hasAlways = lanes.some((l) => l.e === 'always');
+  const y: PlaneAxis = { ...yd, lowLane: yd.from - LANE_GAP, ...(hasAlways ? { highLane: yd.to + LANE_GAP } : {}) };
+  const points = lanes.map(({ p, costLane, e }): PlanePoint => ({
+    ...p,
+    costLane,
+    exposureLane: e,
+    x: costLane === 'none' ? x.lowLane : Math.log10(p.cost),
+    y: e === 'never' ? y.lowLane : e === 'always' ? y.highLane! : Math.log10(p.exposure),
+  }));
+  const order = (p: PlanePoint): number =>
+    p.exposureLane === 'never' ? 0 : p.exposureLane === 'always' ? 2 + Math.max(p.exposure, 0) : p.exposure;
+  const front = paretoFront(points.map((p) => ({ id: p.id, cost: Math.max(p.cost, 0), exposure: order(p) })));
+  return { points, x, y, front };
+}
+
+/** The label of a tick on a plane axis: the lane's word, or the decade as a power of ten. */
+export function planeTick(axis: PlaneAxis, position: number, lanes: { low: string; high?: string }): string {
+  if (Math.abs(position - axis.lowLane) < 1e-9) return lanes.low;
+  if (axis.highLane !== undefined && Math.abs(position - axis.highLane) < 1e-9) return lanes.high ?? '';
+  const k = Math.round(position);
+  if (Math.abs(position - k) > 1e-9 || k < axis.from || k > axis.to) return '';
+  return k >= -2 && k <= 3 ? String(10 ** k) : `1e${k}`;
+}
+
+/** Positions that get a tick: the lanes and every decade of the log part. */
+export function planeTicks(axis: PlaneAxis): number[] {
+  const ticks = [axis.lowLane];
+  for (let k = axis.from; k <= axis.to; k++) ticks.push(k);
+  if (axis.highLane !== undefined) ticks.push(axis.highLane);
+  return ticks;
+}

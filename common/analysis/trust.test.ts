@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { collectFlags, flagName, flagsOf, formatMetric, isStateMetric, stateWord } from './trust.ts';
+
+describe('trust flags', () => {
+  it('reads the flags a result carries, and none from an older result', () => {
+    expect(flagsOf({ flags: [{ code: 'saturated', message: 'lock utilisation 1.8' }] })).toEqual([
+      { code: 'saturated', message: 'lock utilisation 1.8' },
+    ]);
+    expect(flagsOf({ metrics: {} })).toEqual([]);
+    expect(flagsOf({ flags: [{ code: 3 }, null] })).toEqual([]);
+  });
+
+  it('names flags and gathers them over strategies', () => {
+    expect(flagName('fullFlushCeiling')).toBe('full flush ceiling');
+    const infeasible = { code: 'infeasible', message: 'pinned vCPUs > host CPUs' };
+    expect(
+      collectFlags([
+        { strategy: 'S0', flags: [infeasible] },
+        { strategy: 'S2', flags: [infeasible, { code: 'saturated', message: 'lock' }] },
+      ]),
+    ).toEqual([
+      { ...infeasible, strategies: ['S0', 'S2'] },
+      { code: 'saturated', message: 'lock', strategies: ['S2'] },
+    ]);
+  });
+});
+
+describe('exposure states', () => {
+  it('are words, not numbers', () => {
+    expect(isStateMetric('exposure.kernel.state')).toBe(true);
+    expect(isStateMetric('exposure.kernel.fraction')).toBe(false);
+    expect(stateWord(0)).toBe('never');
+    expect(stateWord(2)).toBe('always');
+    expect(formatMetric('exposure.vmm.state', { mean: 2, ci95: 0, n: 1 })).toBe('always');
+    expect(formatMetric('cost.overheadPct', { mean: 1.5, ci95: 0.25, n: 3 })).toBe('1.5 ± 0.25');
+    expect(formatMetric('cost.overheadPct', undefined)).toBe('–');
+  });
+});

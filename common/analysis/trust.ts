@@ -1,0 +1,64 @@
+// How the window shows what the core says about a figure's trustworthiness: the result flags of
+// model 2.0 (saturated, infeasible, overloaded, fullFlushCeiling, simulatorNeeded, and any the
+// core adds later) and the exposure state metrics ("never" / "transient" / "always"), which are
+// words, not numbers.
+import { labelFromKey } from './schemaFields.ts';
+import { formatValue } from './format.ts';
+import type { Estimate } from '../core/index.ts';
+
+export interface Flag {
+  code: string;
+  message: string;
+}
+
+/** The trust flags a result or run carries ([] for results made before the core had them). */
+export function flagsOf(result: unknown): Flag[] {
+  const flags = (result as { flags?: unknown } | null | undefined)?.flags;
+  if (!Array.isArray(flags)) return [];
+  return flags.filter(
+    (f): f is Flag =>
+      typeof f === 'object' && f !== null && typeof f.code === 'string' && typeof f.message === 'string',
+  );
+}
+
+/** A flag's short name for a badge: "saturated", "full flush ceiling". */
+export function flagName(code: string): string {
+  return labelFromKey(code);
+}
+
+/** Flags that make a figure unfit to quote as it is (the others ask for care). */
+export function isSevere(code: string): boolean {
+  return code === 'saturated' || code === 'infeasible' || code === 'overloaded';
+}
+
+/** The distinct flags of many results, each with the strategies that carry it. */
+export function collectFlags(results: { strategy: string; flags: Flag[] }[]): (Flag & { strategies: string[] })[] {
+  const byCode = new Map<string, Flag & { strategies: string[] }>();
+  for (const r of results)
+    for (const f of r.flags) {
+      const key = `${f.code}\u0000${f.message}`;
+      const seen = byCode.get(key) ?? { ...f, strategies: [] };
+      if (!seen.strategies.includes(r.strategy)) seen.strategies.push(r.strategy);
+      byCode.set(key, seen);
+    }
+  return [...byCode.values()];
+}
+
+/** Metrics whose value is a state, not a quantity: exposure.<ctx>.state (0 never, 1 transient, 2 always). */
+export function isStateMetric(key: string): boolean {
+  return /^exposure\.[^.]+\.state$/.test(key);
+}
+
+const STATE_WORDS = ['never', 'transient windows', 'always'] as const;
+
+/** "never", "transient windows" or "always" for a state value; the number itself if the core adds a state. */
+export function stateWord(value: number): string {
+  return STATE_WORDS[Math.round(value)] ?? formatValue(value);
+}
+
+/** A metric's value as shown: words for states, "mean ± CI" for figures, a dash for none. */
+export function formatMetric(key: string, e: Estimate | null | undefined): string {
+  if (e === null || e === undefined || Number.isNaN(e.mean)) return '–';
+  if (isStateMetric(key)) return stateWord(e.mean);
+  return e.ci95 > 0 ? `${formatValue(e.mean)} ± ${formatValue(e.ci95)}` : formatValue(e.mean);
+}
