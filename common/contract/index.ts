@@ -257,6 +257,41 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The metric an export charts when none is named. */
 export const DEFAULT_EXPORT_METRIC = 'cost.overheadPct';
 
+/** Chart themes an export can be drawn in: the window's two, or one for paper (black on white). */
+export const EXPORT_THEMES = ['light', 'dark', 'print'] as const;
+export type ExportTheme = (typeof EXPORT_THEMES)[number];
+
+/**
+ * What the window shows, for an export to show the same (main/export/view.ts resolves it against
+ * the experiment): the point the tables report, the chart's x axis and slice, its scales, the
+ * strategies drawn, the theme, and the PNG's scale. Every field is optional.
+ */
+export const exportViewSchema = z
+  .object({
+    /** Values of swept parameters (all or some): the first point that matches them is reported. */
+    point: z.record(dottedPath, z.union([finite, z.string().max(100), z.boolean()])).optional(),
+    /** The swept parameter on the chart's x axis. */
+    x: dottedPath.optional(),
+    /** Values of the other swept parameters for the chart's slice; unset: those of `point`. */
+    slice: z.record(dottedPath, z.union([finite, z.string().max(100), z.boolean()])).optional(),
+    /** A log x axis; unset: log when the values span two decades (the window's rule). */
+    logX: z.boolean().optional(),
+    logY: z.boolean().optional(),
+    /** The strategies drawn (the others are hidden); unset: all. */
+    strategies: z
+      .array(z.string().regex(/^S[0-9]{1,2}$/, 'must be a strategy id like S2'))
+      .min(1)
+      .max(100)
+      .optional(),
+    theme: z.enum(EXPORT_THEMES).optional(),
+    /** PNG pixels per chart unit (2 gives a 2000 x 1120 image). */
+    scale: z.number().min(0.5).max(4).optional(),
+    /** Every metric in the mail's table, not only the headline ones. */
+    all: z.boolean().optional(),
+  })
+  .strict();
+export type ExportView = z.output<typeof exportViewSchema>;
+
 export interface ExportedFileBody {
   filename: string;
   mimeType: string;
@@ -349,6 +384,7 @@ export const contract = {
           .max(200)
           .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct')
           .optional(),
+        view: exportViewSchema.optional(),
       })
       .strict(),
   ),

@@ -13,6 +13,7 @@ import { showCommand } from './commands/show.ts';
 import { diffCommand } from './commands/diff.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { importPerfCommand } from './commands/import-perf.ts';
+import { metricsCommand } from './commands/metrics.ts';
 import { common, out, UsageError, type Command } from './shared.ts';
 
 // Every command, in the order `gmemlab --help` lists them.
@@ -25,6 +26,7 @@ const COMMANDS: Command[] = [
   showCommand,
   diffCommand,
   exportCommand,
+  metricsCommand,
   importPerfCommand,
   importCommand,
   exportBundleCommand,

@@ -107,14 +107,14 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     diffRuns: async ({ runIdA, runIdB }) => workbenchCall(() => wb.diffRuns(store, runIdA, runIdB)),
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) =>
       workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
-    exportExperiment: async ({ experimentId, format, metric }) => {
+    exportExperiment: async ({ experimentId, format, metric, view }) => {
       const detail = await store.getExperiment(experimentId);
       if (detail === undefined)
         throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
       // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
       const { exportExperiment, ExportError } = await import('../export/index.ts');
       try {
-        const file = await exportExperiment(detail, format, metric);
+        const file = await exportExperiment(detail, format, metric, view);
         return typeof file.body === 'string'
           ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
           : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };

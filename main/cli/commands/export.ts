@@ -3,15 +3,28 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../../common/contract/index.ts';
 import { ExportError, exportExperiment } from '../../export/index.ts';
 import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import {
+  CHART_USAGE,
+  chartOptions,
+  POINT_USAGE,
+  pointOptions,
+  usageFromExport,
+  viewFromOptions,
+} from './view-options.ts';
 
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write an experiment as plain text for mail, CSV, an SVG or PNG chart, or JSON',
-  usage: `gmemlab export ID --format ${EXPORT_FORMATS.join('|')} [--metric KEY] [--out FILE|-] [--db PATH] [--json]`,
+  usage:
+    `gmemlab export ID --format ${EXPORT_FORMATS.join('|')} [--metric KEY] [--out FILE|-] ${POINT_USAGE}\n` +
+    `    ${CHART_USAGE} [--db PATH] [--json]\n` +
+    "  --point/--at: the point the tables report (default: the first); --x, --at: the chart's axis and slice",
   options: {
     format: { type: 'string', default: 'text' },
     metric: { type: 'string', default: DEFAULT_EXPORT_METRIC },
     out: { type: 'string' },
+    ...pointOptions,
+    ...chartOptions,
   },
   async run({ positionals, values, json }) {
     if (positionals.length !== 1) throw new UsageError('export needs exactly one experiment ID (see `gmemlab list`)');
@@ -25,9 +38,14 @@ export const exportCommand: Command = {
         throw new UsageError(`experiment ${experimentId} does not exist (see \`gmemlab list\`)`);
       let file;
       try {
-        file = await exportExperiment(detail, format as ExportFormat, values['metric'] as string);
+        file = await exportExperiment(
+          detail,
+          format as ExportFormat,
+          values['metric'] as string,
+          viewFromOptions(values, detail),
+        );
       } catch (err) {
-        if (err instanceof ExportError) throw new UsageError(`--${err.message}`);
+        if (err instanceof ExportError) throw usageFromExport(err);
         throw err;
       }
       const target = typeof values['out'] === 'string' ? values['out'] : file.filename;

@@ -1,6 +1,6 @@
 // gmemlab list
 import { experimentQuerySchema } from '../../../common/contract/index.ts';
-import { toAscii } from '../../export/text.ts';
+import { toAscii } from '../../export/wrap.ts';
 import { out, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 /** Each query field and the option that sets it, to name the option in an error. */
