@@ -156,7 +156,13 @@ export function layoutChart(spec: ChartSpec): Drawing {
     return [Math.min(lo, Math.floor(lo / step) * step), Math.max(hi, Math.ceil(hi / step) * step)];
   };
   const categories = spec.x.categories;
-  const [x0, x1] = categories !== undefined ? [-0.5, categories.length - 0.5] : range(xsOf, spec.x.log, false);
+  // x spans exactly the data (a sweep's first and last value); y is widened to round ticks.
+  const exact = (values: number[]): [number, number] => {
+    if (values.length === 0) return spec.x.log ? [1, 10] : [0, 1];
+    const [lo, hi] = [Math.min(...values), Math.max(...values)];
+    return lo === hi ? (spec.x.log ? [lo / 2, hi * 2] : [lo - 1, hi + 1]) : [lo, hi];
+  };
+  const [x0, x1] = categories !== undefined ? [-0.5, categories.length - 0.5] : exact(xsOf);
   const [y0, y1] = range(ysOf, spec.y.log, spec.kind === 'bar' || !spec.y.log);
   const f = (v: number, log: boolean): number => (log ? Math.log10(v) : v);
   const px = (x: number): number =>
@@ -181,7 +187,10 @@ export function layoutChart(spec: ChartSpec): Drawing {
   if (categories !== undefined) {
     categories.forEach((c, i) => text(px(i), plot.bottom + 18, c, 11, 'middle'));
   } else {
-    for (const t of ticks(x0, x1, spec.x.log)) {
+    const xTicks = ticks(x0, x1, spec.x.log);
+    // A log axis over less than a decade or two may hold one power of ten: name its ends too.
+    if (spec.x.log && xTicks.length < 3) for (const end of [x0, x1]) if (!xTicks.includes(end)) xTicks.push(end);
+    for (const t of xTicks) {
       const x = px(t);
       shapes.push({
         kind: 'line',

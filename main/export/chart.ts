@@ -56,9 +56,16 @@ export function chartSpec(
   const caption: string[] = [];
   const fixed = describePoint(data.fixed);
   caption.push(
-    `${fixed === '' ? '' : `Fixed: ${fixed}; `}every other parameter as in scenario "${detail.scenario.name}" (revision ${detail.scenarioId.slice(0, 12)}).`,
+    `${fixed === '' ? 'Every' : `Fixed: ${fixed}; every`} other parameter as in scenario "${detail.scenario.name}" (revision ${detail.scenarioId.slice(0, 12)}).`,
   );
   if (data.hidden.length > 0) caption.push(`Not drawn: ${data.hidden.join(', ')}.`);
+  if (view.logY) {
+    const offAxis = data.series.filter((s) => s.points.some((p) => p.y <= 0));
+    if (offAxis.length > 0)
+      caption.push(
+        `On the log y axis, values at or below 0 are not drawn (${offAxis.map((s) => s.strategy).join(', ')}).`,
+      );
+  }
   const downsampled = data.series.filter((s) => s.points.length > MAX_DRAWN_POINTS);
   if (downsampled.length > 0)
     caption.push(
