@@ -134,7 +134,9 @@ function block(runs: RunDetail[], metrics: MetricInfo[], width: number, all: Run
         '  +-95% CI',
         runs.map((r) => {
           const e = r.metrics[m.key];
-          return e === undefined || e.n <= 1 ? '-' : compactValue(e.ci95, cw);
+          if (e === undefined || e.n <= 1) return '-';
+          // Seeds that agree to float noise have no interval worth a digit.
+          return compactValue(e.ci95 <= 1e-9 * Math.abs(e.mean) ? 0 : e.ci95, cw);
         }),
       ]);
     // The change against S0 only where S0 has a non-zero value of a cost or latency: a share
