@@ -79,9 +79,26 @@ describe('sweep, list, show, diff', () => {
     expect(show.stdout).toContain('shootdown IPIs per bystander CPU (IPIs/s) per point and strategy');
     expect(show.stdout).toMatch(/^vm\.vcpus=64 +0 /m);
 
+    // Every headline metric at one point: the strategies-as-columns table the mail uses.
+    const table = gmemlab('show', '1', '--db', db, '--at', 'VM.VCPUS=64'.toLowerCase());
+    expect(table.stderr).toBe('');
+    expect(table.stdout).toContain('Results at vm.vcpus = 64 (point');
+    expect(table.stdout).toMatch(/^ +S0 +S1 +S2 +S3 +S4 +S5$/m);
+    expect(table.stdout.split('\n').every((l) => l.length <= 72)).toBe(true);
+
+    // A summary by default: the changed parameter once, the metrics beyond the CI; --all every pair.
     const diff = gmemlab('diff', '1', '2', '--db', db);
     expect(diff.status).toBe(0);
-    expect(diff.stdout).toContain('host.pcid: true -> false');
+    expect(diff.stdout).toContain('experiment 1 vs experiment 2: 42 runs paired');
+    expect(diff.stdout.match(/host\.pcid: true -> false/g)).toHaveLength(1);
+    expect(diff.stdout).toMatch(/^metrics beyond the 95% CI/m);
+    const everything = gmemlab('diff', '1', '2', '--db', db, '--all');
+    expect(everything.stdout.match(/host\.pcid: true -> false/g)).toHaveLength(42);
+
+    const metrics = gmemlab('metrics', 'bystander');
+    expect(metrics.status).toBe(0);
+    expect(metrics.stdout).toMatch(/^ {2}cost\.bystanderIpisPerSec {2}\(IPIs\/s\)$/m);
+    expect(metrics.stdout).not.toContain('cost.overheadPct');
     const pairs = json<{ a: { strategy: string }; metrics: { abs: number | null }[] }[]>(
       gmemlab('diff', '1', '2', '--db', db, '--json'),
     );
@@ -108,6 +125,11 @@ describe('sweep, list, show, diff', () => {
       [['list', '--limit', 'ten', '--db', db], '--limit: "ten" is not a whole number'],
       [['show', '7', '--db', db], 'experiment 7 does not exist'],
       [['show', '1', '--metric', 'nope', '--db', db], '--metric: "nope" is not a metric'],
+      [
+        ['show', '1', '--metric', 'COST.overheadpct', '--db', db],
+        '--metric: "COST.overheadpct" is not a metric; did you mean cost.overheadPct',
+      ],
+      [['metrics', 'zzzzqq'], 'no metric mentions "zzzzqq"'],
       [['diff', '1', '--db', db], 'diff needs two experiment IDs, got 1'],
     ];
     for (const [args, message] of cases) {
