@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { EventMap, EventName } from '../common/contract/index.ts';
 import { createHandlers, type Handlers } from './handlers/index.ts';
+import type { SaveDialog } from './handlers/save-export.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';
 import { Store } from './store/store.ts';
@@ -25,6 +26,8 @@ export interface AppOptions {
   dbPath: string;
   workerFile?: URL | string;
   poolSize?: number;
+  /** The desktop window's native save dialog (main/electron); absent elsewhere. */
+  saveDialog?: SaveDialog;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -39,7 +42,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     pool,
     runner,
-    handlers: createHandlers({ store, runner }),
+    handlers: createHandlers({ store, runner, saveDialog: options.saveDialog }),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -292,6 +292,20 @@ export const exportViewSchema = z
   .strict();
 export type ExportView = z.output<typeof exportViewSchema>;
 
+/** What to export: an experiment, a format, the metric charted, and the view on screen. */
+export const exportRequestSchema = z
+  .object({
+    experimentId: id,
+    format: z.enum(EXPORT_FORMATS),
+    metric: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct')
+      .optional(),
+    view: exportViewSchema.optional(),
+  })
+  .strict();
+
 export interface ExportedFileBody {
   filename: string;
   mimeType: string;
@@ -374,20 +388,12 @@ export const contract = {
   ),
   // Exports and imports (main/export, common/core/perf-import.ts).
   /** One experiment as a file; PNG comes as base64, every other format as text. */
-  exportExperiment: call<ExportedFileBody>()(
-    z
-      .object({
-        experimentId: id,
-        format: z.enum(EXPORT_FORMATS),
-        metric: z
-          .string()
-          .max(200)
-          .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct')
-          .optional(),
-        view: exportViewSchema.optional(),
-      })
-      .strict(),
-  ),
+  exportExperiment: call<ExportedFileBody>()(exportRequestSchema),
+  /**
+   * The same file saved where the user picks in the desktop window's native save dialog (main
+   * writes it; the renderer never names a path). Refused in browser mode, which downloads instead.
+   */
+  saveExport: call<{ saved: boolean; filename: string; path?: string }>()(exportRequestSchema),
   /** A scenario from `perf kvm stat report` text: `base` (a scenario) with the report's exit rates. */
   importPerfReport: call<PerfImportSummary>()(
     z

@@ -1,7 +1,7 @@
 // The Electron edge: one hardened window on the renderer, IPC onto the shared handlers.
 // Everything else (core, store, runner, handlers) is plain Node code shared with the CLI and
 // the web host; this file only connects it to Electron. See SECURITY.md.
-import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp, type App } from '../app.ts';
@@ -78,6 +78,16 @@ async function start(): Promise<void> {
   workbench = await createApp({
     dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'),
     workerFile: join(here, 'worker.js'),
+    // Exports are saved where the user picks (main/handlers/save-export.ts writes the file).
+    saveDialog: {
+      chooseSavePath: async (filename) => {
+        const options = { defaultPath: join(app.getPath('downloads'), filename) };
+        const chosen = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+        return chosen.canceled ? undefined : chosen.filePath;
+      },
+    },
   });
   const handlers = workbench.handlers;
   for (const name of CALL_NAMES) {

@@ -17,8 +17,12 @@ import {
   type CallName,
   type CallOutput,
   type Envelope,
+  type ExportFormat,
+  type ExportView,
   type ParsedInput,
 } from '../../common/contract/index.ts';
+import type { ExportedFile } from '../export/index.ts';
+import { saveExportedFile, type SaveDialog } from './save-export.ts';
 import { RunnerConflictError, type ExperimentRunner } from '../runner/experiments.ts';
 import { BundleError, StoreNotFoundError } from '../store/errors.ts';
 import { RunRequestError } from '../../common/core/sweep.ts';
@@ -38,9 +42,37 @@ export type Handlers = { [K in CallName]: (input: ParsedInput<K>) => Promise<Cal
 export interface HandlerDeps {
   store: Store;
   runner: ExperimentRunner;
+  /** The desktop window's native save dialog; absent in browser mode and the CLI. */
+  saveDialog?: SaveDialog;
 }
 
-export function createHandlers({ store, runner }: HandlerDeps): Handlers {
+/** One experiment as a file (main/export), its refusals as invalid input naming the field. */
+async function exportFile(
+  store: Store,
+  experimentId: number,
+  format: ExportFormat,
+  metric: string | undefined,
+  view: ExportView | undefined,
+): Promise<ExportedFile> {
+  const detail = await store.getExperiment(experimentId);
+  if (detail === undefined)
+    throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
+  // Loaded on first use: chart rendering pulls in a native canvas.
+  const { exportExperiment, ExportError } = await import('../export/index.ts');
+  try {
+    return await exportExperiment(detail, format, metric, view);
+  } catch (err) {
+    if (err instanceof ExportError)
+      throw new ApiError({
+        code: 'invalid_input',
+        message: err.message,
+        issues: [{ path: err.field, message: err.message }],
+      });
+    throw err;
+  }
+}
+
+export function createHandlers({ store, runner, saveDialog }: HandlerDeps): Handlers {
   return {
     listPresets: async () => PRESETS,
     metricCatalogue: async () => METRIC_CATALOGUE,
@@ -108,25 +140,18 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) =>
       workbenchCall(() => wb.diffScenarios(store, scenarioIdA, scenarioIdB)),
     exportExperiment: async ({ experimentId, format, metric, view }) => {
-      const detail = await store.getExperiment(experimentId);
-      if (detail === undefined)
-        throw new ApiError({ code: 'not_found', message: `experiment ${experimentId} does not exist` });
-      // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
-      const { exportExperiment, ExportError } = await import('../export/index.ts');
-      try {
-        const file = await exportExperiment(detail, format, metric, view);
-        return typeof file.body === 'string'
-          ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
-          : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
-      } catch (err) {
-        if (err instanceof ExportError)
-          throw new ApiError({
-            code: 'invalid_input',
-            message: err.message,
-            issues: [{ path: err.field, message: err.message }],
-          });
-        throw err;
-      }
+      const file = await exportFile(store, experimentId, format, metric, view);
+      return typeof file.body === 'string'
+        ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
+        : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
+    },
+    saveExport: async ({ experimentId, format, metric, view }) => {
+      if (saveDialog === undefined)
+        throw new ApiError({
+          code: 'forbidden',
+          message: 'saving through a dialog is for the desktop window; in browser mode the export downloads',
+        });
+      return saveExportedFile(await exportFile(store, experimentId, format, metric, view), saveDialog);
     },
     importPerfReport: async ({ text, durationSec, totalExitsPerSec, base }) => {
       const preset = PRESETS.find((p) => p.id === PERF_IMPORT_BASE_PRESET)!;
