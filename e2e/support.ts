@@ -56,6 +56,8 @@ export interface SeedExperiment {
   createdAt?: string;
   modelVersion?: string;
   baseVcpus?: number;
+  /** A second swept parameter: the experiment becomes a 2-D sweep (vm.vcpus x this). */
+  second?: { path: string; values: (number | string | boolean)[] };
 }
 
 /** Writes finished experiments the way the runner does (vm.vcpus swept), before the host starts. */
@@ -69,15 +71,31 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
       const baseVcpus = e.vcpus.length === 1 ? e.vcpus[0] : e.baseVcpus;
       if (baseVcpus !== undefined) base = setParameter(base, 'vm.vcpus', baseVcpus);
       const plan = runPlan(base);
-      const points = e.vcpus.map((v) => ({
-        point: (e.vcpus.length > 1 ? { 'vm.vcpus': v } : {}) as Record<string, number>,
-        scenario: setParameter(base, 'vm.vcpus', v),
-      }));
+      const seconds = e.second?.values ?? [undefined];
+      const points = e.vcpus.flatMap((v) =>
+        seconds.map((w) => ({
+          point: {
+            ...(e.vcpus.length > 1 ? { 'vm.vcpus': v } : {}),
+            ...(w !== undefined ? { [e.second!.path]: w } : {}),
+          } as Record<string, number | string | boolean>,
+          scenario: setParameter(setParameter(base, 'vm.vcpus', v), e.second?.path ?? 'name', w ?? base.name),
+        })),
+      );
       const { experimentId, runIds } = await store.createExperiment({
         name: e.name,
         kind: e.vcpus.length > 1 ? 'sweep' : 'single',
         method: plan.method,
         scenario: base,
+        ...(e.second !== undefined
+          ? {
+              sweep: {
+                parameters: [
+                  { path: 'vm.vcpus', values: e.vcpus },
+                  { path: e.second.path, values: e.second.values },
+                ],
+              },
+            }
+          : {}),
         runs: points.flatMap((p) =>
           plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })),
         ),
