@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'common/**/*.test.ts',
+      'docs/**/*.test.ts',
       'main/**/*.test.ts',
       'migrations/**/*.test.ts',
       'preload/**/*.test.ts',

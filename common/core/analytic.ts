@@ -1,412 +1,809 @@
 // The analytic engine: closed-form means of every metric, for every enabled strategy.
-// Each formula is written out in docs/model.md; the comments here name the terms.
-import type { Estimate, RunOutput, StrategyId, StrategyResult } from './api.ts';
-import { costTableOf, resolveCostEntries, type CostTable } from './costs.ts';
-import type { Scenario, TouchpointSpec } from './scenario.ts';
-import { capabilityOf, enabledStrategies, strategyParams } from './strategies.ts';
+// docs/model.md writes out each formula and the primary source of each mechanism; the comments
+// here name the terms. Every extra cycle is booked in a ledger by touchpoint and component
+// (COST_COMPONENTS), so the breakdown a result carries sums to the totals it explains.
+import type { CostComponent, Estimate, ResultFlag, RunOutput, StrategyId, StrategyResult } from './api.ts';
+import { COST_COMPONENTS } from './api.ts';
+import { batchShape } from './batches.ts';
+import { costTableOf, resolveCostEntries, RETIRED_COST_KEYS, type CostTable } from './costs.ts';
+import type { AttackerContext } from './metrics.ts';
+import type { Scenario } from './scenario.ts';
+import { capabilityOf, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS, type TouchpointId } from './touchpoints.ts';
 import { MODEL_VERSION } from './version.ts';
-import { batchShape } from './batches.ts';
 
 const PAGE_BYTES = 4096;
-/** Above this many pages Linux flushes the whole TLB instead (tlb_single_page_flush_ceiling). */
+/**
+ * Above this many pages flush_tlb_kernel_range flushes the whole TLB instead
+ * (tlb_single_page_flush_ceiling, arch/x86/mm/tlb.c).
+ */
 export const FULL_FLUSH_CEILING = 33;
-/** The lock model's utilisation is capped here so saturated means stay finite; cost.lockUtilization shows the real value. */
-const MAX_LOCK_UTILIZATION = 0.99;
+/** Queues are capped here so saturated means stay finite; the utilisation metrics show the real value and the result is flagged. */
+const MAX_UTILIZATION = 0.99;
+/** From this utilisation on, queueing means are approximations: the result advises the simulator. */
+const SIMULATOR_ADVISED = 0.3;
+/** S3 with remoteFlush "batched" shoots the window down on other CPUs once per this many pages. */
+export const S3_REMOTE_BATCH = FULL_FLUSH_CEILING - 1;
+/** Bytes KVM reads per guest page-table level or instruction page when it fetches an instruction (one PTE, or up to 15 bytes). */
+const FETCH_BYTES_PER_PAGE = 8;
+
+const NT = TOUCHPOINT_IDS.length;
+const NC = COST_COMPONENTS.length;
+/** Ledger row for terms tied to no touchpoint. */
+const NONE = NT;
+const COMPONENT = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])) as Record<CostComponent, number>;
+const BREAKDOWN_KEYS = [...TOUCHPOINT_IDS, 'none'].flatMap((tp) => COST_COMPONENTS.map((c) => `${tp}.${c}`));
+const TP_INDEX = Object.fromEntries(TOUCHPOINT_IDS.map((id, i) => [id, i])) as Record<TouchpointId, number>;
 
 const exact = (mean: number): Estimate => ({ mean, ci95: 0, n: 1 });
 
-interface Touchpoint extends TouchpointSpec {
+/** A touchpoint as the model sees it: gated by its VM feature, its rate per thread, its footprint after the exit mix. */
+export interface EffectiveTouchpoint {
   id: TouchpointId;
+  index: number;
   context: 'kvm' | 'vmm';
+  kvmPath: 'uaccess' | 'kernelMap' | undefined;
+  /** Events per second per vCPU (kvm) or per VM (vmm). */
+  ratePerSec: number;
+  pagesPerEvent: number;
+  bytesPerEvent: number;
+  write: boolean;
 }
 
-const TOUCHPOINT_CONTEXTS = TOUCHPOINT_IDS.map((id) => ({ id, context: TOUCHPOINTS[id].context }));
+/** Pages KVM reads to fetch the instruction of an MMIO exit (upstream.md "Vendors"; docs/model.md). */
+export function instructionFetchPages(s: Scenario): number {
+  // Intel VMX: KVM fetches the instruction at guest RIP, walking the guest's page tables (one
+  // read per level, on different pages) and reading the instruction page. AMD SVM with decode
+  // assists carries the bytes in the VMCB; an arm64 data abort with ISV=1 is decoded from the
+  // syndrome: neither reads guest memory.
+  return s.host.vendor === 'intel' ? s.workload.exitMix.guestPagingLevels + 1 : 0;
+}
 
-function touchpointsOf(s: Scenario): Touchpoint[] {
-  return TOUCHPOINT_CONTEXTS.map(({ id, context }) => {
+/**
+ * The touchpoints of a scenario as the model charges them, and the inputs it ignored: a gated
+ * touchpoint (nested TDP without vm.nested, ...) has no events.
+ */
+export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[]; ignored: string[] } {
+  const ignored: string[] = [];
+  const mix = s.workload.exitMix;
+  const tps = TOUCHPOINT_IDS.map((id, index): EffectiveTouchpoint => {
+    const info = TOUCHPOINTS[id];
     const spec = s.workload.touchpoints[id];
+    let rate = spec.ratePerSec;
+    if (info.gate !== undefined && !s.vm[info.gate]) {
+      if (rate > 0) ignored.push(`workload.touchpoints.${id}.ratePerSec (vm.${info.gate} is off)`);
+      rate = 0;
+    }
+    if (info.context === 'kvm' && info.ratePer === 'vm') rate /= s.vm.vcpus;
+    let pages = spec.pagesPerEvent;
+    let bytes = spec.bytesPerEvent;
+    if (id === 'mmio') {
+      const fetch = mix.instructionDecode === 'vendor' ? instructionFetchPages(s) : 0;
+      // Zero-length ioeventfds take the fast MMIO path: nothing is read.
+      pages = (1 - mix.fastMmioShare) * (fetch + pages);
+      bytes = (1 - mix.fastMmioShare) * (fetch * FETCH_BYTES_PER_PAGE + bytes);
+    } else if (id === 'pio') {
+      // Only string forms (INS/OUTS) touch guest memory.
+      pages *= mix.pioStringShare;
+      bytes *= mix.pioStringShare;
+    }
     return {
       id,
-      context,
-      ratePerSec: spec.ratePerSec,
-      pagesPerEvent: spec.pagesPerEvent,
-      bytesPerEvent: spec.bytesPerEvent,
+      index,
+      context: info.context,
+      kvmPath: info.kvmPath,
+      ratePerSec: rate,
+      pagesPerEvent: pages,
+      bytesPerEvent: bytes,
       write: spec.write,
     };
   });
+  return { tps, ignored };
 }
 
 /** What every strategy's formulas share. */
-interface Context {
+interface Model {
   s: Scenario;
   c: CostTable;
   hz: number;
-  tps: Touchpoint[];
-  /** Guest memory in 4 KiB pages. */
+  N: number;
+  V: number;
+  /** vCPUs of other VMs, running the same strategy and workload. */
+  O: number;
+  /** Share of a vCPU's time in guest mode, where a shootdown IPI costs a VM exit. */
+  guestShare: number;
+  /** Share of the time a vCPU thread is on a CPU when an IPI lands there (time-sharing lowers it). */
+  running: number;
+  /** CPUs that run no vCPU of any VM. */
+  bystanders: number;
+  ipi: boolean;
+  tps: EffectiveTouchpoint[];
   guestPages: number;
-  /** Length of the run, for windows that never close. */
-  runUs: number;
-  /** VMM-side accesses go through the kernel (read()/write()) rather than a mapping. */
   vmmViaSyscall: boolean;
+  /** CR3 write cost, and the refill it causes without PCID. */
+  cr3: { write: number; refill: number };
+  /** Direct-map splits when guest memory leaves the direct map. */
+  splits: { splits: number; hostShare: number };
 }
 
-/** Per-strategy results before they become metrics. */
-interface Breakdown {
-  /** Extra cycles per event, by touchpoint, on the thread that handles it. */
-  perEvent: Record<TouchpointId, number>;
-  /** Extra cycles per second per vCPU not tied to an event (S4's CR3 switches). */
-  perVcpuFixed: number;
-  /** Extra cycles per second on CPUs other than the initiators (shootdown work). */
-  otherCpus: number;
+type Exposure = { state: 0 | 1 | 2; fraction: number; longestUs: number };
+const NEVER: Exposure = { state: 0, fraction: 0, longestUs: 0 };
+const ALWAYS: Exposure = { state: 2, fraction: 1, longestUs: 0 };
+/** Some guest pages always mapped (fraction of guest memory). */
+const alwaysSome = (fraction: number): Exposure =>
+  fraction <= 0 ? NEVER : { state: 2, fraction: Math.min(1, fraction), longestUs: 0 };
+const windows = (fraction: number, longestUs: number): Exposure =>
+  fraction <= 0 ? NEVER : { state: 1, fraction: Math.min(1, fraction), longestUs };
+/** Both at once: the worse state, the summed share. */
+function both(a: Exposure, b: Exposure): Exposure {
+  if (a.state === 0) return b;
+  if (b.state === 0) return a;
+  if (a.state === 2 && a.fraction >= 1) return a;
+  if (b.state === 2 && b.fraction >= 1) return b;
+  return {
+    state: a.state > b.state ? a.state : b.state,
+    fraction: Math.min(1, a.fraction + b.fraction),
+    longestUs: Math.max(a.longestUs, b.longestUs),
+  };
+}
+
+/** A strategy's charges: cycles per event by touchpoint and component, and cycles/s not tied to an event. */
+class Ledger {
+  /** Extra cycles per event on the thread that handles it: [touchpoint * NC + component]. */
+  readonly perEvent = new Float64Array(NT * NC);
+  /** Extra cycles per second on each vCPU not tied to its own events (received shootdowns, CR3 switches). */
+  readonly perVcpu = new Float64Array((NT + 1) * NC);
+  /** Extra cycles per second on CPUs that run no vCPU (bystanders) and host-wide terms. */
+  readonly other = new Float64Array((NT + 1) * NC);
+
+  reset(): this {
+    this.perEvent.fill(0);
+    this.perVcpu.fill(0);
+    this.other.fill(0);
+    return this;
+  }
+
+  event(tp: number, component: CostComponent, cycles: number): void {
+    const k = tp * NC + COMPONENT[component];
+    this.perEvent[k] = this.perEvent[k]! + cycles;
+  }
+
+  vcpu(tp: number, component: CostComponent, cyclesPerSec: number): void {
+    const k = tp * NC + COMPONENT[component];
+    this.perVcpu[k] = this.perVcpu[k]! + cyclesPerSec;
+  }
+
+  host(tp: number, component: CostComponent, cyclesPerSec: number): void {
+    const k = tp * NC + COMPONENT[component];
+    this.other[k] = this.other[k]! + cyclesPerSec;
+  }
+
+  eventTotal(tp: number): number {
+    let sum = 0;
+    for (let k = tp * NC; k < (tp + 1) * NC; k++) sum += this.perEvent[k]!;
+    return sum;
+  }
+}
+
+/** Per-strategy outcome before it becomes metrics. */
+interface Outcome {
   bystanderIpisPerSec: number;
   lockUtilization: number;
-  exposure: Record<'kernel' | 'kvm' | 'vmm' | 'userspace', { fraction: number; longestWindowUs: number }>;
+  receiverUtilization: number;
+  exposure: Record<AttackerContext, Exposure>;
+  staleTlbFraction: number;
   irqNmiWithGuestMappedPerSec: number;
-  directMapSplits: number;
   peakPagesMapped: number;
+  flushOverCeiling: boolean;
+  /** The flushes this strategy sends (absent when it sends none). */
+  receivers?: Receivers;
 }
 
-const zeroPerEvent = (): Record<TouchpointId, number> => ({
-  mmio: 0,
-  pio: 0,
-  nestedTdp: 0,
-  pfnCache: 0,
-  hypercall: 0,
-  postCopy: 0,
-  migration: 0,
-  virtio: 0,
-  snapshot: 0,
-});
-
-/** Huge pages broken up when guest memory leaves the direct map at `granularity`. */
-function directMapSplits(s: Scenario, granularity: '4K' | '2M' | '1G'): number {
-  const bytes = s.vm.memoryGiB * 2 ** 30;
-  const dm = s.host.directMapPageSize;
-  if (granularity === '1G' || (granularity === '2M' && dm === '2M')) return 0;
-  const gigPages = dm === '1G' ? Math.ceil(bytes / 2 ** 30) : 0; // 1G -> 2M
-  const twoMegPages = granularity === '4K' ? Math.ceil(bytes / 2 ** 21) : 0; // 2M -> 4K
-  return gigPages + twoMegPages;
+/** Flushes some touchpoint causes: per second from each vCPU and from the VMM, and pages each. */
+interface FlushStream {
+  tp: number;
+  perVcpu: number;
+  perVmm: number;
+  pages: number;
 }
 
-const always = (ctx: Context) => ({ fraction: 1, longestWindowUs: ctx.runUs });
-const never = { fraction: 0, longestWindowUs: 0 };
-const partly = (ctx: Context, fraction: number) =>
-  fraction <= 0 ? never : fraction >= 1 ? always(ctx) : { fraction, longestWindowUs: ctx.runUs };
+// ---------------------------------------------------------------------------------------------
+// Shootdowns (docs/model.md, "Flushes and their receivers")
 
-/** Exposure of the VMM (and of kernel code in its address space) under S2-S5. */
-function vmmExposure(ctx: Context) {
-  return ctx.vmmViaSyscall ? never : partly(ctx, ctx.s.strategies.selectiveMmapFraction);
+/** Invalidation work on one CPU for a flush of `pages`: one INVLPG each up to the ceiling, a full flush above. */
+export function flushWork(c: CostTable, pages: number): number {
+  return pages <= FULL_FLUSH_CEILING ? pages * c.invlpg : c.fullTlbFlush;
 }
 
-function syscallCopy(ctx: Context, tp: Touchpoint): number {
-  // read()/write() on guest_memfd: a syscall, and one more copy (kernel <-> VMM buffer).
-  return ctx.c.syscall + tp.bytesPerEvent / ctx.c.copyBytesPerCycle;
+/** The refill a full flush leaves behind on every CPU it hit. */
+export function refillAfterFlush(c: CostTable, pages: number): number {
+  return pages > FULL_FLUSH_CEILING ? c.tlbRefillAfterFlush : 0;
 }
 
-function statusQuo(ctx: Context): Breakdown {
-  const { s } = ctx;
+const localWork = (m: Model, pages: number) => flushWork(m.c, pages);
+const refillAfter = (m: Model, pages: number) => refillAfterFlush(m.c, pages);
+
+export interface Receivers {
+  /** Cycles an initiator waits, beyond the fixed shootdown, for receivers that are behind. */
+  queueWait: number;
+  utilization: number;
+  bystanderIpisPerSec: number;
+  /** Flushes per second host-wide, and initiated by each vCPU of this VM. */
+  total: number;
+  perVcpu: number;
+  /** Mean pages of a flush (weighted by flush rate). */
+  meanPages: number;
+}
+
+/**
+ * Charges the CPUs that receive the flushes of `streams` and returns what initiators wait for.
+ * With IPIs (flush_tlb_kernel_range: every online CPU but the initiator, since kernel mappings
+ * have no mm cpumask) each receiver takes an interrupt, does the invalidation, and, when a vCPU
+ * is in guest mode there, takes a VM exit for it. With broadcast invalidation (AMD INVLPGB,
+ * arm64 TLBI) no CPU is interrupted; only full flushes leave a refill behind.
+ */
+function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Receivers {
+  const { c, V, O } = m;
+  let perVcpu = 0;
+  let perVmm = 0;
+  for (const st of streams) {
+    perVcpu += st.perVcpu;
+    perVmm += st.perVmm;
+  }
+  const total = (V + O) * perVcpu + perVmm;
+  if (total === 0) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total: 0, perVcpu: 0, meanPages: 0 };
+  let pageSum = 0;
+  let serviceSum = 0; // flushes/s x receiver service cycles, at a vCPU in guest mode
+  for (const st of streams) {
+    const all = (V + O) * st.perVcpu + st.perVmm;
+    if (all === 0) continue;
+    pageSum += all * st.pages;
+    // A vCPU receives every flush but its own, while it is on a CPU.
+    const received = (all - st.perVcpu) * m.running;
+    const refill = refillAfter(m, st.pages);
+    if (m.ipi) {
+      const work = c.ipiReceiveWork + localWork(m, st.pages);
+      ledger.vcpu(st.tp, 'receivers', received * work);
+      ledger.vcpu(st.tp, 'inducedExits', received * m.guestShare * c.vmExitRoundTrip);
+      ledger.host(st.tp, 'receivers', m.bystanders * all * work);
+      serviceSum += all * (work + m.guestShare * c.vmExitRoundTrip);
+    }
+    ledger.vcpu(st.tp, 'tlbRefill', received * refill);
+    ledger.host(st.tp, 'tlbRefill', m.bystanders * all * refill);
+  }
+  const meanPages = pageSum / total;
+  if (!m.ipi) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total, perVcpu, meanPages };
+  const service = serviceSum / total;
+  const utilization = (total * service) / m.hz;
+  const rho = Math.min(utilization, MAX_UTILIZATION);
+  // Each receiver serves flushes one at a time (M/D/1): the initiator waits for the last one.
+  const queueWait = (rho * service) / (2 * (1 - rho));
+  return { queueWait, utilization, bystanderIpisPerSec: total, total, perVcpu, meanPages };
+}
+
+/** Cycles the initiator of a flush of `pages` spends, waiting for completion included. */
+function initiatorFlush(m: Model, pages: number, receivers: Receivers, fromVcpu: boolean): number {
+  const { c } = m;
+  if (!m.ipi) return c.tlbsyncWait + (pages <= FULL_FLUSH_CEILING ? pages : 1) * c.invlpgbPerPage;
+  // A receiver in guest mode acknowledges only after its VM exit (half the round trip).
+  const otherVcpus = m.V + m.O - (fromVcpu ? 1 : 0) > 0;
+  const exitWait = otherVcpus ? (m.guestShare * c.vmExitRoundTrip) / 2 : 0;
+  return c.shootdownBase + c.shootdownPerTarget * (m.N - 1) + localWork(m, pages) + exitWait + receivers.queueWait;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What every strategy that removes guest memory from the direct map shares
+
+const BACKING_PAGES = { '4K': 1, '2M': 512, '1G': 262144 } as const;
+
+/** Pages removed from the direct map at once: order-0 folios upstream, backing-size folios as an option. */
+function zapPages(s: Scenario): number {
+  return s.strategies.hugeFolioRemoval ? BACKING_PAGES[s.vm.backingPageSize] : 1;
+}
+
+const PAGE_SIZE_BYTES = { '4K': PAGE_BYTES, '2M': 2 ** 21, '1G': 2 ** 30 } as const;
+
+/**
+ * Direct-map huge pages split by removing guest memory, and the share of host memory that holds
+ * host data in split 2M pages. Removal at or above a region's size splits nothing; backing that
+ * covers whole aligned regions splits exactly the regions guest memory covers (and they hold no
+ * host data); smaller folios scattered over host memory split a region whenever one of them
+ * lands in it: of H regions, H (1 - e^(-g/H)) for g folios placed at random.
+ */
+export function directMapSplits(s: Scenario): { splits: number; hostShare: number } {
+  const guestBytes = s.vm.memoryGiB * 2 ** 30;
+  const hostBytes = s.host.memoryGiB * 2 ** 30;
+  const backing = PAGE_SIZE_BYTES[s.vm.backingPageSize];
+  const granule = s.strategies.hugeFolioRemoval ? backing : PAGE_BYTES;
+  const split = (region: number): number => {
+    if (granule >= region) return 0;
+    if (backing >= region) return Math.ceil(guestBytes / region);
+    const regions = hostBytes / region;
+    return regions * (1 - Math.exp(-guestBytes / backing / regions));
+  };
+  const splits2M = split(2 ** 21);
+  const splits1G = s.host.directMapPageSize === '1G' ? split(2 ** 30) : 0;
+  const hostData = backing < 2 ** 21 ? Math.max(0, splits2M * 2 ** 21 - guestBytes) : 0;
+  return { splits: splits2M + splits1G, hostShare: Math.min(1, hostData / hostBytes) };
+}
+
+/** Population: each zapped folio costs a PTE update and, when flushed, a shootdown (upstream since v8). */
+function populationStream(m: Model, flush: boolean): FlushStream | undefined {
+  const tp = m.tps[TP_INDEX.populate]!;
+  if (!flush || tp.ratePerSec === 0) return undefined;
+  return { tp: tp.index, perVcpu: tp.ratePerSec / zapPages(m.s), perVmm: 0, pages: zapPages(m.s) };
+}
+
+function chargePopulation(m: Model, ledger: Ledger, flush: boolean, receivers: Receivers): void {
+  const tp = m.tps[TP_INDEX.populate]!;
+  if (tp.ratePerSec === 0) return;
+  const z = zapPages(m.s);
+  ledger.event(tp.index, 'pteUpdate', m.c.pteUpdate / z);
+  if (flush) ledger.event(tp.index, 'initiatorFlush', initiatorFlush(m, z, receivers, true) / z);
+}
+
+/** Pages per second removed at population by this VM. */
+const populatedPagesPerSec = (m: Model) => m.tps[TP_INDEX.populate]!.ratePerSec * m.V;
+
+/** read()/write() on guest_memfd: a syscall (two CR3 switches more with KPTI) and one more copy. */
+function chargeSyscall(m: Model, ledger: Ledger, tp: EffectiveTouchpoint): void {
+  const { c } = m;
+  let cycles = c.syscall + tp.bytesPerEvent / c.copyBytesPerCycle;
+  if (m.s.host.kpti) {
+    cycles += 2 * m.cr3.write;
+    ledger.event(tp.index, 'tlbRefill', 2 * m.cr3.refill);
+  }
+  ledger.event(tp.index, 'syscallCopy', cycles);
+}
+
+/** Exposure of the VMM under S2-S5: none through syscalls, a share always with a selective mmap. */
+function vmmExposure(m: Model): Exposure {
+  return m.vmmViaSyscall ? NEVER : alwaysSome(m.s.strategies.selectiveMmapFraction);
+}
+
+/** Without KPTI on a Meltdown-affected CPU userspace reads kernel mappings speculatively. */
+const meltdown = (m: Model) => m.s.host.meltdownAffected && !m.s.host.kpti && m.s.host.vendor === 'intel';
+
+/**
+ * Kernel reach into a USER=1 mapping (S1's VMM mapping, S5's carve-out): architectural without
+ * SMAP; with SMAP, speculative unless the CPU stops speculative loads at SMAP; LASS (for the
+ * lower half only) stops it outside STAC/CLAC windows. `inUaccess` is the exposure of the
+ * uaccess windows themselves, which neither SMAP nor LASS closes.
+ */
+function kernelReachOfUserMapping(m: Model, lowerHalf: boolean, inUaccess: Exposure): Exposure {
+  const { host } = m.s;
+  if (!host.smap) return ALWAYS;
+  if (host.smapStopsSpeculation || (lowerHalf && host.lass)) return inUaccess;
+  return ALWAYS;
+}
+
+/** The uaccess windows of KVM's accesses: each page is reachable for its share of the copy. */
+function uaccessWindows(m: Model): Exposure {
+  let pageSec = 0;
+  let longest = 0;
+  for (const tp of m.tps) {
+    if (tp.context !== 'kvm' || tp.ratePerSec === 0 || tp.pagesPerEvent === 0) continue;
+    const perPage = tp.bytesPerEvent / tp.pagesPerEvent / m.c.copyBytesPerCycle / m.hz;
+    pageSec += m.V * tp.ratePerSec * tp.pagesPerEvent * perPage;
+    longest = Math.max(longest, perPage);
+  }
+  return windows(pageSec / m.guestPages, longest * 1e6);
+}
+
+const irqRate = (m: Model) => m.s.host.irqPerSecPerCpu + m.s.host.nmiPerSecPerCpu;
+
+/** Pages the pfn caches keep mapped in the kernel: one per vCPU while updates happen. */
+function pfnCachePages(m: Model): number {
+  return m.tps[TP_INDEX.pfnCache]!.ratePerSec > 0 ? m.V : 0;
+}
+
+function base(overrides: Partial<Outcome>): Outcome {
   return {
-    perEvent: zeroPerEvent(),
-    perVcpuFixed: 0,
-    otherCpus: 0,
     bystanderIpisPerSec: 0,
     lockUtilization: 0,
-    exposure: { kernel: always(ctx), kvm: always(ctx), vmm: always(ctx), userspace: never },
-    irqNmiWithGuestMappedPerSec: s.host.cpus * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu),
-    directMapSplits: 0,
+    receiverUtilization: 0,
+    exposure: { kernel: NEVER, kvm: NEVER, vmm: NEVER, userspace: NEVER },
+    staleTlbFraction: 0,
+    irqNmiWithGuestMappedPerSec: 0,
     peakPagesMapped: 0,
+    flushOverCeiling: false,
+    ...overrides,
   };
 }
 
-function mmapEverything(ctx: Context): Breakdown {
-  const { s, c } = ctx;
-  const perEvent = zeroPerEvent();
-  // KVM uses uaccess through the memslot HVA: STAC/CLAC and a user page walk per page.
-  for (const tp of ctx.tps)
-    if (tp.context === 'kvm') perEvent[tp.id] = tp.pagesPerEvent * (c.stac + c.clac + c.pageWalk);
-  return {
-    perEvent,
-    perVcpuFixed: 0,
-    otherCpus: 0,
-    bystanderIpisPerSec: 0,
-    lockUtilization: 0,
-    exposure: {
-      // Kernel code at large reaches it only through the VMM's user mapping, i.e. speculatively past SMAP.
-      kernel: s.host.smapStopsSpeculation ? never : always(ctx),
-      kvm: always(ctx),
-      vmm: always(ctx),
-      userspace: never,
-    },
-    irqNmiWithGuestMappedPerSec: s.vm.vcpus * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu),
-    // Upstream zaps folios from the direct map at base-page granularity (costs.md).
-    directMapSplits: directMapSplits(s, '4K'),
-    peakPagesMapped: 0,
-  };
+// ---------------------------------------------------------------------------------------------
+// The strategies
+
+function statusQuo(m: Model): Outcome {
+  return base({
+    exposure: { kernel: ALWAYS, kvm: ALWAYS, vmm: ALWAYS, userspace: meltdown(m) ? ALWAYS : NEVER },
+    irqNmiWithGuestMappedPerSec: m.N * irqRate(m),
+  });
 }
 
-function onDemandDirectMap(ctx: Context): Breakdown {
-  const { s, c, hz } = ctx;
-  const N = s.host.cpus;
-  const V = s.vm.vcpus;
-  const { batchPages: B, flushAfterUs } = s.strategies.S2;
-  const flushCycles = c.shootdownBase + c.shootdownPerTarget * (N - 1);
+function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
+  const { s } = m;
+  // KVM reaches guest memory by uaccess through the memslot's userspace_addr, as it does today:
+  // nothing extra on those paths. pfn-cache pages get a vmap() alias (the pfncache series).
+  const flush = s.strategies.S1.flushOnZap;
+  const pop = populationStream(m, flush);
+  const receivers = chargeReceivers(m, ledger, pop ? [pop] : []);
+  chargePopulation(m, ledger, flush, receivers);
+  const alias = alwaysSome(pfnCachePages(m) / m.guestPages);
+  const kernel = both(kernelReachOfUserMapping(m, true, uaccessWindows(m)), alias);
+  return base({
+    bystanderIpisPerSec: receivers.bystanderIpisPerSec,
+    receivers,
+    receiverUtilization: receivers.utilization,
+    exposure: { kernel, kvm: ALWAYS, vmm: ALWAYS, userspace: meltdown(m) ? alias : NEVER },
+    // Without the flush, a zapped page may stay in other CPUs' TLBs.
+    staleTlbFraction: flush ? 0 : (populatedPagesPerSec(m) * m.c.staleTlbLifetimeUs * 1e-6) / m.guestPages,
+    irqNmiWithGuestMappedPerSec: m.V * irqRate(m),
+    flushOverCeiling: flush && zapPages(s) > FULL_FLUSH_CEILING,
+  });
+}
 
+function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
+  const { s, c, hz, V, O, N } = m;
+  const { batchPages: B, flushAfterUs, flush: policy } = s.strategies.S2;
   // Initiators: each vCPU thread (KVM touchpoints) and the VMM (when it goes through the kernel).
+  // pfn-cache pages stay restored while the cache lives (or are not served); population is a zap.
+  const onDemand = (tp: EffectiveTouchpoint) => tp.id !== 'pfnCache' && tp.id !== 'populate';
   const initiators = [
-    { count: V, tps: ctx.tps.filter((t) => t.context === 'kvm') },
-    { count: 1, tps: ctx.vmmViaSyscall ? ctx.tps.filter((t) => t.context === 'vmm') : [] },
+    { count: V, vcpu: true, tps: m.tps.filter((t) => t.context === 'kvm' && onDemand(t)) },
+    { count: 1, vcpu: false, tps: m.vmmViaSyscall ? m.tps.filter((t) => t.context === 'vmm') : [] },
   ];
-  const pagesPerSec = (tps: Touchpoint[]) => tps.reduce((n, t) => n + t.ratePerSec * t.pagesPerEvent, 0);
+  const pagesPerSec = (tps: EffectiveTouchpoint[]) => tps.reduce((n, t) => n + t.ratePerSec * t.pagesPerEvent, 0);
   /**
-   * An initiator's batches, from its touchpoints, page rate P and rate of events with pages.
-   * Closed on the page count: exact (`batchShape`). With a flush timer, the continuous
-   * approximation: b = min(B, P x flushAfterUs) pages per flush (at least 1), the event that
-   * brings p_t pages flushing with chance min(1, p_t / b).
+   * An initiator's batches. Closed on the page count: exact (`batchShape`). With a flush timer,
+   * the continuous approximation: b = min(B, P x flushAfterUs) pages per flush (at least 1),
+   * the event that brings p_t pages flushing with chance min(1, p_t / b).
    */
-  const batchesOf = (tps: Touchpoint[], P: number, eventsPerSec: number) => {
+  const batchesOf = (tps: EffectiveTouchpoint[], P: number, eventsPerSec: number) => {
     if (flushAfterUs === 0) {
       const shape = batchShape(tps, B, FULL_FLUSH_CEILING);
       return {
         eventsPerBatch: shape.eventsPerBatch,
         closes: shape.closes,
-        closesOverCeiling: shape.closesOverCeiling,
-        mostPages: tps.map((t) => Math.max(B, t.pagesPerEvent)),
+        pages: tps.map((t) => Math.max(B, t.pagesPerEvent)),
         waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
         firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - 1) / eventsPerSec,
       };
     }
     const b = Math.max(1, Math.min(B, P * flushAfterUs * 1e-6));
-    const closes = tps.map((t) => (t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / b)));
     return {
       eventsPerBatch: P === 0 ? 0 : Math.max(1, b / (P / eventsPerSec)),
-      closes,
-      closesOverCeiling: tps.map((t, i) => (Math.max(b, t.pagesPerEvent) > FULL_FLUSH_CEILING ? closes[i]! : 0)),
-      mostPages: tps.map((t) => Math.max(b, t.pagesPerEvent)),
+      closes: tps.map((t) => (t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / b))),
+      pages: tps.map((t) => Math.max(b, t.pagesPerEvent)),
       // A page waits on average (b - 1) / 2P for the flush: (b - 1) / 2 pages waiting.
       waitingPagesMean: (b - 1) / 2,
       firstPageWaitSec: P === 0 ? 0 : (b - 1) / P,
     };
   };
+  const groups = initiators.map((g) => {
+    const P = pagesPerSec(g.tps);
+    const eventsPerSec = g.tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec : 0), 0);
+    return { ...g, P, eventsPerSec, batches: batchesOf(g.tps, P, eventsPerSec) };
+  });
+
+  // Flushes: sent to every CPU (immediate), left for each CPU's next sched-in (deferred, XPFO),
+  // or never (none).
+  const streams: FlushStream[] = [];
+  const pop = populationStream(m, true);
+  if (pop) streams.push(pop);
+  let flushOverCeiling = pop !== undefined && pop.pages > FULL_FLUSH_CEILING;
+  let accessFlushesPerVcpu = 0;
+  let accessFlushesVmm = 0;
+  for (const g of groups)
+    for (const [i, t] of g.tps.entries()) {
+      const rate = t.ratePerSec * g.batches.closes[i]!;
+      if (rate === 0) continue;
+      if (g.batches.pages[i]! > FULL_FLUSH_CEILING) flushOverCeiling = true;
+      if (g.vcpu) accessFlushesPerVcpu += rate;
+      else accessFlushesVmm += rate;
+      if (policy === 'immediate')
+        streams.push({
+          tp: t.index,
+          perVcpu: g.vcpu ? rate : 0,
+          perVmm: g.vcpu ? 0 : rate,
+          pages: g.batches.pages[i]!,
+        });
+    }
+  const receivers = chargeReceivers(m, ledger, streams);
+  chargePopulation(m, ledger, true, receivers);
+
+  let staleTlbFraction = 0;
+  const accessFlushesHost = (V + O) * accessFlushesPerVcpu + accessFlushesVmm;
+  if (policy === 'deferred' && accessFlushesHost > 0) {
+    // XPFO's deferred flush: each CPU flushes everything at its next sched-in if one is pending.
+    const schedIns = s.vm.schedInsPerSecPerVcpu;
+    const perCpu = Math.min(accessFlushesHost, schedIns);
+    ledger.vcpu(NONE, 'receivers', perCpu * c.fullTlbFlush);
+    ledger.vcpu(NONE, 'tlbRefill', perCpu * c.tlbRefillAfterFlush);
+    ledger.host(NONE, 'receivers', m.bystanders * perCpu * c.fullTlbFlush);
+    ledger.host(NONE, 'tlbRefill', m.bystanders * perCpu * c.tlbRefillAfterFlush);
+    const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) / Math.max(schedIns, 1e-9);
+    staleTlbFraction = stalePageSec / m.guestPages;
+  } else if (policy === 'none') {
+    const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) * c.staleTlbLifetimeUs * 1e-6;
+    staleTlbFraction = stalePageSec / m.guestPages;
+  }
 
   // The direct-map lock: two acquisitions per event (restore, remove), each holding p PTE updates.
   let lockRate = 0;
   let lockS1 = 0;
   let lockS2 = 0;
-  for (const { count, tps } of initiators) {
-    for (const t of tps) {
+  for (const g of groups)
+    for (const t of g.tps) {
       if (t.ratePerSec === 0) continue;
       const hold = (t.pagesPerEvent * c.pteUpdate) / hz;
-      const rate = 2 * t.ratePerSec * count;
+      const rate = 2 * t.ratePerSec * g.count;
       lockRate += rate;
       lockS1 += rate * hold;
       lockS2 += rate * hold * hold;
     }
-  }
-  const rho = lockS1; // utilisation = lambda * E[S]
-  const rhoCapped = Math.min(rho, MAX_LOCK_UTILIZATION);
+  const rho = lockS1;
   // M/G/1 mean wait (Pollaczek-Khinchine): lambda E[S^2] / (2 (1 - rho)).
-  const lockWaitSec = lockRate === 0 ? 0 : lockS2 / (2 * (1 - rhoCapped));
+  const lockWaitSec = lockRate === 0 ? 0 : lockS2 / (2 * (1 - Math.min(rho, MAX_UTILIZATION)));
 
-  const perEvent = zeroPerEvent();
-  let flushesPerSec = 0;
-  let receiverCycles = 0;
   let mappedPages = 0; // mean pages mapped at once (Little's law)
   let noneMapped = 1; // probability that no initiator has a page mapped
   let longestSec = 0;
   let peak = 0;
-  for (const { count, tps } of initiators) {
-    const P = pagesPerSec(tps);
-    const eventsPerSec = tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec : 0), 0);
-    const batches = batchesOf(tps, P, eventsPerSec);
-    // From a page's restore to the end of its flush: the access, the removal under the lock, the
-    // flush (event-weighted mean over this initiator's touchpoints).
+  for (const g of groups) {
+    const { batches, eventsPerSec, P } = g;
+    let flushCycles = 0;
+    for (const [i, t] of g.tps.entries()) {
+      if (t.pagesPerEvent === 0) continue;
+      const pages = batches.pages[i]!;
+      const perFlush =
+        policy === 'immediate'
+          ? initiatorFlush(m, pages, receivers, g.vcpu)
+          : policy === 'deferred'
+            ? localWork(m, pages)
+            : 0;
+      ledger.event(t.index, 'pteUpdate', 2 * t.pagesPerEvent * c.pteUpdate);
+      ledger.event(t.index, 'lockWait', 2 * lockWaitSec * hz);
+      ledger.event(t.index, 'initiatorFlush', batches.closes[i]! * perFlush);
+      if (t.context === 'vmm') chargeSyscall(m, ledger, t);
+      flushCycles += (t.ratePerSec / eventsPerSec) * perFlush;
+      peak = Math.max(peak, g.count * pages);
+    }
+    if (eventsPerSec === 0) continue;
+    // From a page's restore to the end of its flush: the access, the removal under the lock and
+    // the flush (event-weighted means over this initiator's touchpoints).
     const afterRestore =
-      eventsPerSec === 0
-        ? 0
-        : tps.reduce(
-            (n, t) =>
-              n +
-              (t.pagesPerEvent > 0
-                ? t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * c.pteUpdate)
-                : 0),
-            0,
-          ) / eventsPerSec;
+      g.tps.reduce(
+        (n, t) =>
+          n +
+          (t.pagesPerEvent > 0
+            ? t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * c.pteUpdate)
+            : 0),
+        0,
+      ) / eventsPerSec;
     const flushWindowSec = (afterRestore + flushCycles) / hz + lockWaitSec;
-    if (eventsPerSec > 0) {
-      // An initiator's batch is empty from a flush until its next event (mean 1 / events rate),
-      // then holds pages for k - 1 more gaps and the flush: k = events per batch.
-      const mappedSec = (batches.eventsPerBatch - 1) / eventsPerSec + flushWindowSec;
-      noneMapped *= (1 - mappedSec / (1 / eventsPerSec + mappedSec)) ** count;
-    }
-    for (const [i, t] of tps.entries()) {
-      perEvent[t.id] =
-        t.pagesPerEvent * 2 * c.pteUpdate +
-        batches.closes[i]! * flushCycles +
-        2 * lockWaitSec * hz +
-        (t.context === 'vmm' ? syscallCopy(ctx, t) : 0);
-      const flushes = count * t.ratePerSec * batches.closes[i]!;
-      flushesPerSec += flushes;
-      receiverCycles +=
-        (N - 1) *
-        (flushes * c.ipiReceiveWork + count * t.ratePerSec * batches.closesOverCeiling[i]! * c.tlbRefillAfterFlush);
-      peak = Math.max(peak, count * batches.mostPages[i]!);
-    }
-    if (P > 0) {
-      // Little's law: pages mapped = those waiting for their batch to close, plus each page's
-      // time from restore to the end of its flush.
-      mappedPages += count * (batches.waitingPagesMean + P * flushWindowSec);
-      longestSec = Math.max(longestSec, batches.firstPageWaitSec + flushWindowSec);
-    }
+    // An initiator's batch is empty from a flush until its next event (mean 1 / events rate),
+    // then holds pages for k - 1 more gaps and the flush: k = events per batch.
+    const mappedSec = (batches.eventsPerBatch - 1) / eventsPerSec + flushWindowSec;
+    noneMapped *= (1 - mappedSec / (1 / eventsPerSec + mappedSec)) ** g.count;
+    // Little's law: pages mapped = those waiting for their batch to close, plus each page's time
+    // from restore to the end of its flush.
+    mappedPages += g.count * (batches.waitingPagesMean + P * flushWindowSec);
+    longestSec = Math.max(longestSec, batches.firstPageWaitSec + flushWindowSec);
   }
-  const exposed =
-    mappedPages === 0
-      ? never
-      : { fraction: Math.min(1, mappedPages / ctx.guestPages), longestWindowUs: longestSec * 1e6 };
-  return {
-    perEvent,
-    perVcpuFixed: 0,
-    otherCpus: receiverCycles,
-    // Every flush interrupts every other online CPU, including those that run no vCPU.
-    bystanderIpisPerSec: N > 1 ? flushesPerSec : 0,
+  const restoredForLife = alwaysSome(pfnCacheRestoredShare(s));
+  const exposed = both(windows(mappedPages / m.guestPages, longestSec * 1e6), restoredForLife);
+  return base({
+    bystanderIpisPerSec: receivers.bystanderIpisPerSec,
+    receivers,
     lockUtilization: rho,
-    exposure: { kernel: exposed, kvm: exposed, vmm: vmmExposure(ctx), userspace: never },
+    receiverUtilization: receivers.utilization,
+    exposure: { kernel: exposed, kvm: exposed, vmm: vmmExposure(m), userspace: meltdown(m) ? exposed : NEVER },
+    staleTlbFraction,
     // Restored pages are in the direct map on every CPU: every CPU's handlers see them while any initiator has some.
-    irqNmiWithGuestMappedPerSec: N * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu) * (1 - noneMapped),
-    directMapSplits: directMapSplits(s, '4K'), // single pages are restored: the direct map must be 4K there
+    irqNmiWithGuestMappedPerSec: N * irqRate(m) * (restoredForLife.state === 2 ? 1 : 1 - noneMapped),
     peakPagesMapped: Math.ceil(peak),
-  };
+    flushOverCeiling,
+  });
 }
 
-function perCpuWindow(ctx: Context): Breakdown {
-  const { s, c, hz } = ctx;
-  const V = s.vm.vcpus;
+function perCpuWindow(m: Model, ledger: Ledger): Outcome {
+  const { s, c, hz, V } = m;
+  const remote = s.strategies.S3.remoteFlush;
   const perPage = 2 * c.pteWriteLocal + c.invlpg;
-  const perEvent = zeroPerEvent();
+  const served = m.tps.filter((t) => t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall));
+  const threads = (t: EffectiveTouchpoint) => (t.context === 'kvm' ? V : 1);
+  const streams: FlushStream[] = [];
+  const pop = populationStream(m, true);
+  if (pop) streams.push(pop);
+  let pagesPerSec = 0;
+  for (const t of served) {
+    if (t.ratePerSec === 0 || t.pagesPerEvent === 0) continue;
+    pagesPerSec += threads(t) * t.ratePerSec * t.pagesPerEvent;
+    const kvm = t.context === 'kvm';
+    // Remote invalidation of the window: at every unmap, or once per S3_REMOTE_BATCH pages.
+    if (remote === 'broadcast')
+      streams.push({
+        tp: t.index,
+        perVcpu: kvm ? t.ratePerSec : 0,
+        perVmm: kvm ? 0 : t.ratePerSec,
+        pages: t.pagesPerEvent,
+      });
+    else if (remote === 'batched') {
+      const rate = (t.ratePerSec * t.pagesPerEvent) / S3_REMOTE_BATCH;
+      streams.push({ tp: t.index, perVcpu: kvm ? rate : 0, perVmm: kvm ? 0 : rate, pages: S3_REMOTE_BATCH });
+    }
+  }
+  const receivers = chargeReceivers(m, ledger, streams);
+  chargePopulation(m, ledger, true, receivers);
   let mappedPages = 0;
   let longestSec = 0;
   let vcpuMappedTime = 0; // per vCPU CPU: share of time a page is mapped in its window
-  for (const t of ctx.tps) {
-    if (t.context === 'vmm' && !ctx.vmmViaSyscall) continue;
-    perEvent[t.id] = t.pagesPerEvent * perPage + (t.context === 'vmm' ? syscallCopy(ctx, t) : 0);
+  for (const t of served) {
+    const vcpu = t.context === 'kvm';
+    ledger.event(t.index, 'windowMap', t.pagesPerEvent * perPage);
+    if (remote === 'broadcast' && t.pagesPerEvent > 0)
+      ledger.event(t.index, 'initiatorFlush', initiatorFlush(m, t.pagesPerEvent, receivers, vcpu));
+    else if (remote === 'batched')
+      ledger.event(
+        t.index,
+        'initiatorFlush',
+        (t.pagesPerEvent / S3_REMOTE_BATCH) * initiatorFlush(m, S3_REMOTE_BATCH, receivers, vcpu),
+      );
+    if (!vcpu) chargeSyscall(m, ledger, t);
     if (t.pagesPerEvent === 0) continue;
     // A page is mapped for its own access only: the PTE writes, its share of the copy, the INVLPG.
     const windowSec = (perPage + t.bytesPerEvent / t.pagesPerEvent / c.copyBytesPerCycle) / hz;
-    const count = t.context === 'kvm' ? V : 1;
-    mappedPages += count * t.ratePerSec * t.pagesPerEvent * windowSec;
+    mappedPages += threads(t) * t.ratePerSec * t.pagesPerEvent * windowSec;
     if (t.ratePerSec > 0) longestSec = Math.max(longestSec, windowSec);
-    if (t.context === 'kvm') vcpuMappedTime += t.ratePerSec * t.pagesPerEvent * windowSec;
+    if (vcpu) vcpuMappedTime += t.ratePerSec * t.pagesPerEvent * windowSec;
   }
-  const maxKvmPages = Math.max(
-    0,
-    ...ctx.tps.filter((t) => t.context === 'kvm' && t.ratePerSec > 0).map((t) => t.pagesPerEvent),
-  );
-  const maxVmmPages = ctx.vmmViaSyscall
-    ? Math.max(0, ...ctx.tps.filter((t) => t.context === 'vmm' && t.ratePerSec > 0).map((t) => t.pagesPerEvent))
-    : 0;
-  return {
-    perEvent,
-    perVcpuFixed: 0,
-    otherCpus: 0,
-    bystanderIpisPerSec: 0,
-    lockUtilization: 0,
+  // Without remote invalidation other CPUs may keep a translation they loaded speculatively.
+  const staleSec =
+    remote === 'none'
+      ? c.staleTlbLifetimeUs * 1e-6
+      : remote === 'batched'
+        ? (S3_REMOTE_BATCH - 1) / 2 / Math.max(pagesPerSec / (V + 1), 1e-9)
+        : 0;
+  const maxPages = (ctx: 'kvm' | 'vmm') =>
+    Math.max(0, ...served.filter((t) => t.context === ctx && t.ratePerSec > 0).map((t) => t.pagesPerEvent));
+  const kvm = windows(mappedPages / m.guestPages, longestSec * 1e6);
+  return base({
+    bystanderIpisPerSec: receivers.bystanderIpisPerSec,
+    receivers,
+    receiverUtilization: receivers.utilization,
     exposure: {
-      // Only the CPU doing the access has the slot mapped, with preemption off: only its IRQ/NMI handlers can run meanwhile.
-      kernel: never,
-      kvm:
-        mappedPages === 0
-          ? never
-          : { fraction: Math.min(1, mappedPages / ctx.guestPages), longestWindowUs: longestSec * 1e6 },
-      vmm: vmmExposure(ctx),
-      userspace: never,
+      // Only the CPU doing the access has the slot mapped, preemption off: only its IRQ/NMI handlers run meanwhile.
+      kernel: NEVER,
+      kvm,
+      vmm: vmmExposure(m),
+      userspace: meltdown(m) ? kvm : NEVER,
     },
-    irqNmiWithGuestMappedPerSec: V * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu) * Math.min(1, vcpuMappedTime),
-    directMapSplits: directMapSplits(s, s.vm.backingPageSize),
-    peakPagesMapped: Math.ceil(V * maxKvmPages + maxVmmPages),
-  };
+    staleTlbFraction: (pagesPerSec * staleSec) / m.guestPages,
+    irqNmiWithGuestMappedPerSec: V * irqRate(m) * Math.min(1, vcpuMappedTime),
+    peakPagesMapped: Math.ceil(V * maxPages('kvm') + (m.vmmViaSyscall ? maxPages('vmm') : 0)),
+    flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
+  });
 }
 
-function kvmOnlyCr3(ctx: Context): Breakdown {
-  const { s, c } = ctx;
-  const V = s.vm.vcpus;
-  const cr3 = s.host.pcid ? c.cr3WritePcid : c.cr3WriteNoPcid + c.tlbRefillAfterFlush;
-  const kvmRun = s.strategies.S4.switchPoint === 'kvm_run';
-  // kvm_run: switch at KVM_RUN entry/exit (and again at sched-in, so preemption cannot leave KVM
-  // without its CR3): KVM's CR3 is held while inside KVM_RUN.
-  // vcpu_load: switch at vcpu_load/put only, i.e. at sched-in/out; held while the thread runs,
-  // including the VMM's own exit handling in between KVM_RUN calls.
-  const crossingsPerSec = kvmRun
-    ? s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu
-    : s.vm.schedInsPerSecPerVcpu;
-  const held = kvmRun ? s.vm.inKvmRunFraction : 1;
-  const perEvent = zeroPerEvent();
-  for (const t of ctx.tps) {
-    // KVM's own accesses are free; the VMM's reads/writes switch to KVM's CR3 inside the syscall.
-    if (t.context === 'vmm' && ctx.vmmViaSyscall) perEvent[t.id] = syscallCopy(ctx, t) + 2 * cr3;
-  }
-  const meanHoldSec = crossingsPerSec > 0 ? held / crossingsPerSec : ctx.runUs * 1e-6;
-  const kvmFraction = held <= 0 ? 0 : 1 - (1 - held) ** V; // mapped on at least one vCPU's CPU
-  return {
-    perEvent,
-    perVcpuFixed: 2 * crossingsPerSec * cr3,
-    otherCpus: 0,
-    bystanderIpisPerSec: 0,
-    lockUtilization: 0,
-    exposure: {
-      kernel: never,
-      kvm:
-        kvmFraction === 0 ? never : { fraction: kvmFraction, longestWindowUs: Math.min(ctx.runUs, meanHoldSec * 1e6) },
-      vmm: vmmExposure(ctx),
-      userspace: never,
-    },
-    irqNmiWithGuestMappedPerSec: V * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu) * held,
-    directMapSplits: directMapSplits(s, s.vm.backingPageSize),
-    peakPagesMapped: 0,
-  };
+/** S4's switch-point crossings per second per vCPU: KVM_RUN entries/exits and sched-ins. */
+export function s4Crossings(s: Scenario): { perSec: number; held: number } {
+  // vcpu_load()/vcpu_put() run on every KVM_RUN (and the other vCPU ioctls), with preempt
+  // notifiers at sched-in/out on top: a vcpu_load switch point crosses at least as often as a
+  // KVM_RUN one, and holds KVM's CR3 for the same time inside KVM_RUN.
+  return { perSec: s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu, held: s.vm.inKvmRunFraction };
 }
 
-function userCarveOut(ctx: Context): Breakdown {
-  const { s, c } = ctx;
-  const perEvent = zeroPerEvent();
-  for (const t of ctx.tps) {
-    if (t.context === 'kvm') perEvent[t.id] = t.pagesPerEvent * (c.stac + c.clac);
-    else if (ctx.vmmViaSyscall) perEvent[t.id] = syscallCopy(ctx, t) + t.pagesPerEvent * (c.stac + c.clac);
-  }
-  return {
-    perEvent,
-    perVcpuFixed: 0,
-    otherCpus: 0,
-    bystanderIpisPerSec: 0,
-    lockUtilization: 0,
-    exposure: {
-      kernel: s.host.smapStopsSpeculation ? never : always(ctx),
-      kvm: always(ctx),
-      // Without LASS every host process, the VMM included, can read the USER=1 mapping.
-      vmm: s.host.lass ? vmmExposure(ctx) : always(ctx),
-      userspace: s.host.lass ? never : always(ctx),
-    },
-    irqNmiWithGuestMappedPerSec: s.host.cpus * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu),
-    directMapSplits: directMapSplits(s, s.vm.backingPageSize),
-    peakPagesMapped: 0,
-  };
+function kvmOnlyCr3(m: Model, ledger: Ledger): Outcome {
+  const { s, V } = m;
+  const pop = populationStream(m, true);
+  const receivers = chargeReceivers(m, ledger, pop ? [pop] : []);
+  chargePopulation(m, ledger, true, receivers);
+  const { perSec: crossings, held } = s4Crossings(s);
+  ledger.vcpu(NONE, 'cr3Switch', 2 * crossings * m.cr3.write);
+  ledger.vcpu(NONE, 'tlbRefill', 2 * crossings * m.cr3.refill);
+  const pfn = m.tps[TP_INDEX.pfnCache]!;
+  // pfn-cache updates outside KVM_RUN (irqfd, Xen event channels in IRQ context) switch in and out.
+  const outside = 1 - held;
+  ledger.event(pfn.index, 'cr3Switch', outside * 2 * m.cr3.write);
+  ledger.event(pfn.index, 'tlbRefill', outside * 2 * m.cr3.refill);
+  for (const t of m.tps)
+    if (t.context === 'vmm' && m.vmmViaSyscall) {
+      chargeSyscall(m, ledger, t);
+      ledger.event(t.index, 'cr3Switch', 2 * m.cr3.write);
+      ledger.event(t.index, 'tlbRefill', 2 * m.cr3.refill);
+    }
+  const meanHoldSec = crossings > 0 ? held / crossings : s.simulation.durationSec;
+  // Guest memory is mapped on a CPU while its vCPU holds KVM's CR3, for every host path that runs
+  // there inside KVM_RUN (IRQs, NMIs, softirqs, the page-fault handler, the scheduler on HLT).
+  const fraction = held <= 0 ? 0 : 1 - (1 - held) ** V;
+  const inKvm = held >= 1 ? ALWAYS : windows(fraction, Math.min(s.simulation.durationSec, meanHoldSec) * 1e6);
+  return base({
+    bystanderIpisPerSec: receivers.bystanderIpisPerSec,
+    receivers,
+    receiverUtilization: receivers.utilization,
+    exposure: { kernel: inKvm, kvm: inKvm, vmm: vmmExposure(m), userspace: NEVER },
+    irqNmiWithGuestMappedPerSec: V * irqRate(m) * held,
+    flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
+  });
 }
 
-const MODELS: Record<StrategyId, (ctx: Context) => Breakdown> = {
+function userCarveOut(m: Model, ledger: Ledger): Outcome {
+  const { s, c } = m;
+  const pop = populationStream(m, true);
+  const receivers = chargeReceivers(m, ledger, pop ? [pop] : []);
+  chargePopulation(m, ledger, true, receivers);
+  for (const t of m.tps) {
+    // uaccess paths already pay STAC/CLAC today: nothing extra. Kernel-mapping paths gain a pair.
+    if (t.context === 'kvm' && t.kvmPath === 'kernelMap')
+      ledger.event(t.index, 'uaccess', t.pagesPerEvent * (c.stac + c.clac));
+    else if (t.context === 'vmm' && m.vmmViaSyscall) {
+      chargeSyscall(m, ledger, t);
+      ledger.event(t.index, 'uaccess', t.pagesPerEvent * (c.stac + c.clac));
+    }
+  }
+  // With KPTI the carve-out's PGD slot is not cloned into user page tables; LASS stops user
+  // access to the upper half. Either hides it from userspace.
+  const hidden = s.host.kpti || s.host.lass;
+  return base({
+    bystanderIpisPerSec: receivers.bystanderIpisPerSec,
+    receivers,
+    receiverUtilization: receivers.utilization,
+    exposure: {
+      kernel: kernelReachOfUserMapping(m, false, uaccessWindows(m)),
+      kvm: ALWAYS,
+      vmm: hidden ? vmmExposure(m) : ALWAYS,
+      userspace: hidden ? NEVER : ALWAYS,
+    },
+    irqNmiWithGuestMappedPerSec: m.N * irqRate(m),
+    flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
+  });
+}
+
+function isolation(m: Model, ledger: Ledger): Outcome {
+  const { c, hz, V } = m;
+  // Every KVM access to guest data faults in the restricted address space and exits ASI; the way
+  // back to the guest runs the mitigation, as the access tainted the CPU.
+  let unrestricted = 0; // per vCPU: share of time in the unrestricted address space
+  let longest = 0;
+  for (const t of m.tps) {
+    // Population clears a fresh page: no guest data yet, no exit.
+    if (t.context !== 'kvm' || t.id === 'populate' || t.pagesPerEvent === 0 || t.ratePerSec === 0) continue;
+    // An event with a mean of p < 1 pages touches guest memory with chance p (the simulator draws the same).
+    const touches = Math.min(1, t.pagesPerEvent);
+    ledger.event(t.index, 'asiTransition', touches * (c.asiExit + c.asiTaintMitigation));
+    const sec = (c.asiExit + t.bytesPerEvent / c.copyBytesPerCycle) / hz;
+    unrestricted += touches * t.ratePerSec * sec;
+    longest = Math.max(longest, sec);
+  }
+  const share = Math.min(1, unrestricted);
+  const direct = windows(1 - (1 - share) ** V, longest * 1e6);
+  // The restricted address space still maps the current process's user half (the VMM's mapping).
+  const viaUser = kernelReachOfUserMapping(m, true, NEVER);
+  return base({
+    exposure: { kernel: both(direct, viaUser), kvm: both(direct, viaUser), vmm: ALWAYS, userspace: NEVER },
+    irqNmiWithGuestMappedPerSec: V * irqRate(m) * share,
+  });
+}
+
+const MODELS: Record<StrategyId, (m: Model, ledger: Ledger) => Outcome> = {
   S0: statusQuo,
-  S1: mmapEverything,
+  S1: mmapNoDirectMap,
   S2: onDemandDirectMap,
   S3: perCpuWindow,
   S4: kvmOnlyCr3,
   S5: userCarveOut,
+  S6: isolation,
 };
 
 /** Time to handle one event before any strategy adds to it. */
-function baselineCycles(c: CostTable, tp: Touchpoint): number {
+export function baselineCycles(c: CostTable, tp: Pick<EffectiveTouchpoint, 'id' | 'bytesPerEvent'>): number {
   const copy = tp.bytesPerEvent / c.copyBytesPerCycle;
   switch (tp.id) {
     case 'mmio':
     case 'pio':
     case 'hypercall':
+    case 'dirtyLog':
       return c.vmExitRoundTrip + copy;
     case 'nestedTdp':
       return c.nestedExitRoundTrip + copy;
@@ -417,70 +814,229 @@ function baselineCycles(c: CostTable, tp: Touchpoint): number {
   }
 }
 
-function toMetrics(ctx: Context, b: Breakdown): Record<string, Estimate> {
-  const { s, c, hz } = ctx;
-  const V = s.vm.vcpus;
-  const N = s.host.cpus;
-  let perVcpu = b.perVcpuFixed;
-  let vmm = 0;
-  for (const tp of ctx.tps) {
-    if (tp.context === 'kvm') perVcpu += tp.ratePerSec * b.perEvent[tp.id];
-    else vmm += tp.ratePerSec * b.perEvent[tp.id];
-  }
-  const splitPenalty = b.directMapSplits * c.directMapSplitTlbMisses * c.pageWalk * N;
-  const host = V * perVcpu + vmm + b.otherCpus + splitPenalty;
-  // ctx.tps is in TOUCHPOINT_IDS order.
-  const latencies = ctx.tps.map((tp) => exact(((baselineCycles(c, tp) + b.perEvent[tp.id]) / hz) * 1e6));
-  // One object literal with every key: V8 builds it from a fixed shape, which a loop of
-  // computed keys does not get (this runs for every strategy of every sweep point).
-  const metrics: Record<string, Estimate> = {
-    'cost.overheadPct': exact((100 * perVcpu) / hz),
-    'cost.cyclesPerSecPerVcpu': exact(perVcpu),
-    'cost.hostOverheadPct': exact((100 * host) / (N * hz)),
-    'cost.cyclesPerSecHost': exact(host),
-    'cost.bystanderIpisPerSec': exact(N > V ? b.bystanderIpisPerSec : 0),
-    'cost.lockUtilization': exact(b.lockUtilization),
-    'exposure.kernel.fraction': exact(b.exposure.kernel.fraction),
-    'exposure.kernel.longestWindowUs': exact(b.exposure.kernel.longestWindowUs),
-    'exposure.kvm.fraction': exact(b.exposure.kvm.fraction),
-    'exposure.kvm.longestWindowUs': exact(b.exposure.kvm.longestWindowUs),
-    'exposure.vmm.fraction': exact(b.exposure.vmm.fraction),
-    'exposure.vmm.longestWindowUs': exact(b.exposure.vmm.longestWindowUs),
-    'exposure.userspace.fraction': exact(b.exposure.userspace.fraction),
-    'exposure.userspace.longestWindowUs': exact(b.exposure.userspace.longestWindowUs),
-    'exposure.kvm.irqNmiWithGuestMappedPerSec': exact(b.irqNmiWithGuestMappedPerSec),
-    'footprint.directMapSplits': exact(b.directMapSplits),
-    'footprint.peakPagesMapped': exact(b.peakPagesMapped),
-    'latency.mmio.meanUs': latencies[0]!,
-    'latency.pio.meanUs': latencies[1]!,
-    'latency.nestedTdp.meanUs': latencies[2]!,
-    'latency.pfnCache.meanUs': latencies[3]!,
-    'latency.hypercall.meanUs': latencies[4]!,
-    'latency.postCopy.meanUs': latencies[5]!,
-    'latency.migration.meanUs': latencies[6]!,
-    'latency.virtio.meanUs': latencies[7]!,
-    'latency.snapshot.meanUs': latencies[8]!,
-  };
-  return metrics;
+function exposureMetrics(metrics: Record<string, Estimate>, ctx: AttackerContext, e: Exposure): void {
+  metrics[`exposure.${ctx}.state`] = exact(e.state);
+  metrics[`exposure.${ctx}.fraction`] = exact(e.state === 0 ? 0 : e.fraction);
+  if (e.state === 1) metrics[`exposure.${ctx}.longestWindowUs`] = exact(e.longestUs);
 }
+
+interface Totals {
+  perVcpu: number;
+  host: number;
+  breakdown: Record<string, number>;
+}
+
+/** Sums the ledger: per vCPU, host-wide, and by touchpoint and component (host cycles/s). */
+function totals(m: Model, ledger: Ledger, splitCycles: number): Totals {
+  const { V, O } = m;
+  const breakdown: Record<string, number> = {};
+  let perVcpu = 0;
+  let host = 0;
+  const add = (k: number, hostCycles: number) => {
+    if (hostCycles === 0) return;
+    const key = BREAKDOWN_KEYS[k]!;
+    breakdown[key] = (breakdown[key] ?? 0) + hostCycles;
+    host += hostCycles;
+  };
+  for (const tp of m.tps) {
+    if (tp.ratePerSec === 0) continue;
+    const threads = tp.context === 'kvm' ? V + O : 1;
+    for (let comp = 0; comp < NC; comp++) {
+      const k = tp.index * NC + comp;
+      const perSec = tp.ratePerSec * ledger.perEvent[k]!;
+      if (tp.context === 'kvm') perVcpu += perSec;
+      add(k, threads * perSec);
+    }
+  }
+  for (let k = 0; k < (NT + 1) * NC; k++) {
+    perVcpu += ledger.perVcpu[k]!;
+    add(k, (V + O) * ledger.perVcpu[k]! + ledger.other[k]!);
+  }
+  add(NONE * NC + COMPONENT.directMapSplit, splitCycles);
+  return { perVcpu, host, breakdown };
+}
+
+/** Share of the VMM thread's time its touchpoints take (baseline handling and the strategy's work). */
+function vmmUtilization(m: Model, ledger: Ledger): number {
+  let busy = 0;
+  for (const tp of m.tps)
+    if (tp.context === 'vmm' && tp.ratePerSec > 0)
+      busy += tp.ratePerSec * (baselineCycles(m.c, tp) + ledger.eventTotal(tp.index));
+  return busy / m.hz;
+}
+
+function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored: string[]): ResultFlag[] {
+  const flags: ResultFlag[] = [];
+  const { s, V, O, N } = m;
+  if (s.vm.placement === 'pinned' && V + O > N)
+    flags.push({
+      code: 'infeasible',
+      message: `${V + O} pinned vCPUs (${V} of this VM, ${O} of others) on ${N} host CPUs: pinning needs a CPU each`,
+    });
+  if (o.lockUtilization >= 1)
+    flags.push({
+      code: 'saturated',
+      message: `the direct-map lock is busy ${(o.lockUtilization * 100).toFixed(0)}% of the time: requests pile up, the means shown are capped`,
+    });
+  if (o.receiverUtilization >= 1)
+    flags.push({
+      code: 'saturated',
+      message: `shootdown receivers are busy ${(o.receiverUtilization * 100).toFixed(0)}% of the time: flushes pile up (a storm), the means shown are capped`,
+    });
+  if (vmmBusy >= 1)
+    flags.push({
+      code: 'saturated',
+      message: `the VMM's work on guest memory takes ${vmmBusy.toFixed(1)} threads' worth of time: one VMM thread falls behind (the formulas assume it keeps up)`,
+    });
+  const contention = Math.max(o.lockUtilization, o.receiverUtilization, vmmBusy < 1 ? vmmBusy : 0);
+  if (contention >= SIMULATOR_ADVISED && contention < 1)
+    flags.push({
+      code: 'simulatorNeeded',
+      message: `queues are ${(contention * 100).toFixed(0)}% busy: the analytic means are approximations here; the simulator gives the distribution`,
+    });
+  if (perVcpu >= m.hz)
+    flags.push({
+      code: 'overloaded',
+      message: `the strategy's work is ${((100 * perVcpu) / m.hz).toFixed(0)}% of a vCPU: the guest runs ${(1 + perVcpu / m.hz).toFixed(2)}x slower rather than paying a share`,
+    });
+  if (o.flushOverCeiling)
+    flags.push({
+      code: 'fullFlushCeiling',
+      message: `some flushes cover more than ${FULL_FLUSH_CEILING} pages: every CPU flushes its whole TLB and refills it`,
+    });
+  for (const what of ignored) flags.push({ code: 'inputIgnored', message: `${what} is not used by the model` });
+  return flags;
+}
+
+function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
+  const out = [...touchpoints];
+  for (const key of RETIRED_COST_KEYS)
+    if ((s.host.costs as Record<string, number | undefined>)[key] !== undefined)
+      out.push(`host.costs.${key} (retired in model 2.0)`);
+  return out;
+}
+
+function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[]) {
+  const o = MODELS[id](m, ledger.reset());
+  const { c, hz, N } = m;
+  const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
+  // The lasting cost of a split direct map, on the host data that shares split pages.
+  const splitCycles = N * hz * (c.directMapSplitOverheadPct / 100) * split.hostShare;
+  const t = totals(m, ledger, splitCycles);
+  const metrics: Record<string, Estimate> = {
+    'cost.overheadPct': exact((100 * t.perVcpu) / hz),
+    'cost.cyclesPerSecPerVcpu': exact(t.perVcpu),
+    'cost.slowdownFactor': exact(1 + t.perVcpu / hz),
+    'cost.hostOverheadPct': exact((100 * t.host) / (N * hz)),
+    'cost.cyclesPerSecHost': exact(t.host),
+    'cost.bystanderIpisPerSec': exact(o.bystanderIpisPerSec),
+    'cost.lockUtilization': exact(o.lockUtilization),
+    'cost.receiverUtilization': exact(o.receiverUtilization),
+  };
+  exposureMetrics(metrics, 'kernel', o.exposure.kernel);
+  exposureMetrics(metrics, 'kvm', o.exposure.kvm);
+  exposureMetrics(metrics, 'vmm', o.exposure.vmm);
+  exposureMetrics(metrics, 'userspace', o.exposure.userspace);
+  metrics['exposure.kernel.staleTlbFraction'] = exact(Math.min(1, o.staleTlbFraction));
+  metrics['exposure.kvm.irqNmiWithGuestMappedPerSec'] = exact(o.irqNmiWithGuestMappedPerSec);
+  metrics['footprint.directMapSplits'] = exact(split.splits);
+  metrics['footprint.peakPagesMapped'] = exact(o.peakPagesMapped);
+  for (const tp of m.tps)
+    metrics[`latency.${tp.id}.meanUs`] = exact(((baselineCycles(c, tp) + ledger.eventTotal(tp.index)) / hz) * 1e6);
+  return { metrics, breakdown: t.breakdown, flags: flagsOf(m, o, t.perVcpu, vmmUtilization(m, ledger), ignored) };
+}
+
+/** The model's shared inputs for a scenario. */
+function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): Model {
+  const { host, vm } = scenario;
+  const V = vm.vcpus;
+  const O = host.otherVmVcpus;
+  const N = host.cpus;
+  return {
+    s: scenario,
+    c,
+    hz: host.ghz * 1e9,
+    N,
+    V,
+    O,
+    guestShare: vm.inKvmRunFraction,
+    // Time-shared vCPUs are on a CPU only part of the time: an IPI then interrupts whatever runs.
+    running: vm.placement === 'shared' ? Math.min(1, N / (V + O)) : 1,
+    bystanders: Math.max(0, N - V - O),
+    ipi: host.tlbInvalidation === 'ipi',
+    tps,
+    guestPages: (vm.memoryGiB * 2 ** 30) / PAGE_BYTES,
+    vmmViaSyscall: scenario.strategies.vmmAccess === 'syscall',
+    cr3: host.pcid ? { write: c.cr3WritePcid, refill: 0 } : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush },
+    splits: directMapSplits(scenario),
+  };
+}
+
+const scratch = new Ledger();
+
+/** Terms the simulator takes from the formulas rather than simulating them. */
+export interface FormulaTerms {
+  /** The flushes this strategy sends (their rate stands in for other VMs' vCPUs, which are not simulated). */
+  receivers: Receivers | undefined;
+  /** Cycles per second on each vCPU, and on the whole host (the per-vCPU part included), by breakdown key. */
+  perVcpu: number;
+  host: number;
+  breakdown: Record<string, number>;
+}
+
+/**
+ * What the simulator takes from the formulas for one strategy: the flushes other VMs send, and
+ * the terms it does not simulate: S2's deferred flushes (done at each CPU's next sched-in) and
+ * the lasting cost of the split direct map.
+ */
+export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): FormulaTerms {
+  const costTable = resolveCostEntries(scenario.host.costs);
+  const { tps } = effectiveTouchpoints(scenario);
+  const m = modelOf(scenario, costTableOf(costTable), tps);
+  const ledger = new Ledger();
+  const o = MODELS[id](m, ledger);
+  const breakdown: Record<string, number> = {};
+  let perVcpu = 0;
+  let host = 0;
+  if (id === 'S2' && scenario.strategies.S2.flush === 'deferred')
+    for (const comp of ['receivers', 'tlbRefill'] as const) {
+      const k = NONE * NC + COMPONENT[comp];
+      perVcpu += ledger.perVcpu[k]!;
+      const cycles = (m.V + m.O) * ledger.perVcpu[k]! + ledger.other[k]!;
+      if (cycles > 0) breakdown[BREAKDOWN_KEYS[k]!] = cycles;
+      host += cycles;
+    }
+  const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
+  const splitCycles = m.N * m.hz * (m.c.directMapSplitOverheadPct / 100) * split.hostShare;
+  if (splitCycles > 0) breakdown[BREAKDOWN_KEYS[NONE * NC + COMPONENT.directMapSplit]!] = splitCycles;
+  host += splitCycles;
+  return { receivers: o.receivers, perVcpu, host, breakdown };
+}
+
+/** Share of guest memory S2 keeps restored for the pfn caches (one page per vCPU while they are used). */
+export function pfnCacheRestoredShare(s: Scenario): number {
+  const used = s.workload.touchpoints.pfnCache.ratePerSec > 0;
+  return s.strategies.S2.keepPfnCacheRestored && used ? s.vm.vcpus / ((s.vm.memoryGiB * 2 ** 30) / PAGE_BYTES) : 0;
+}
+
+export { BREAKDOWN_KEYS, NONE as BREAKDOWN_NONE, COMPONENT as COMPONENT_INDEX };
 
 export function runAnalytic(scenario: Scenario): RunOutput {
   const costTable = resolveCostEntries(scenario.host.costs);
-  const ctx: Context = {
-    s: scenario,
-    c: costTableOf(costTable),
-    hz: scenario.host.ghz * 1e9,
-    tps: touchpointsOf(scenario),
-    guestPages: (scenario.vm.memoryGiB * 2 ** 30) / PAGE_BYTES,
-    runUs: scenario.simulation.durationSec * 1e6,
-    vmmViaSyscall: scenario.strategies.vmmAccess === 'syscall',
-  };
-  const strategies: StrategyResult[] = enabledStrategies(scenario).map((id) => ({
-    strategy: id,
-    params: strategyParams(scenario, id),
-    metrics: toMetrics(ctx, MODELS[id](ctx)),
-    distributions: {},
-    capability: capabilityOf(id, scenario),
-  }));
+  const { tps, ignored } = effectiveTouchpoints(scenario);
+  const m = modelOf(scenario, costTableOf(costTable), tps);
+  const inputsIgnored = ignoredInputs(scenario, ignored);
+  const strategies: StrategyResult[] = enabledStrategies(scenario).map((id) => {
+    const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored);
+    return {
+      strategy: id,
+      params: strategyParams(scenario, id),
+      metrics,
+      distributions: {},
+      capability: capabilityOf(id, scenario),
+      flags,
+      breakdown,
+    };
+  });
   return { modelVersion: MODEL_VERSION, method: 'analytic', seeds: [], costTable, strategies };
 }

@@ -4,7 +4,7 @@
 //
 // The core is pure: no electron, no database, no file system, no clock. Scenario in, results out.
 
-export const STRATEGY_IDS = ['S0', 'S1', 'S2', 'S3', 'S4', 'S5'] as const;
+export const STRATEGY_IDS = ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'] as const;
 export type StrategyId = (typeof STRATEGY_IDS)[number];
 
 export type Method = 'analytic' | 'des';
@@ -36,6 +36,29 @@ export interface MetricInfo {
   description: string;
   /** Set when only the discrete-event simulator produces this metric (percentiles). */
   onlyFrom?: 'des';
+  /** Set when the metric is present only in some results: 'windows', only when exposure is in windows (state 1). */
+  onlyWhen?: 'windows';
+}
+
+/** Host users of guest memory a maintainer asks about, beyond the touchpoints (capability rows). */
+export const CAPABILITY_USES = [
+  'pfnCache',
+  'nestedStatePages',
+  'vmmAccess',
+  'postCopy',
+  'vhostNet',
+  'vhostUser',
+  'vfioDma',
+  'kdump',
+  'hibernation',
+] as const;
+export type CapabilityUse = (typeof CAPABILITY_USES)[number];
+
+/** Whether a strategy serves a use: as the kernel is today, only with work not upstream yet, or not at all. */
+export interface CapabilityEntry {
+  status: 'works' | 'notUpstream' | 'cannot';
+  /** How it is served, or why it cannot be; with what it relies on that is not upstream. */
+  how: string;
 }
 
 export interface CapabilityRow {
@@ -45,8 +68,53 @@ export interface CapabilityRow {
   needsLassForFullPromise: boolean;
   /** Touchpoint ids this strategy cannot serve at all (with the reason). */
   cannotServe: { touchpoint: string; reason: string }[];
+  /** Each host user of guest memory and how this strategy serves it. */
+  uses: Record<CapabilityUse, CapabilityEntry>;
+  /** What the strategy relies on that is not in mainline Linux (named series or work). */
+  reliesOnNotUpstream: string[];
   notes: string;
 }
+
+/**
+ * Why a figure should be read with care; the one representation the window, the CLI and the
+ * mail all show.
+ * - saturated: a queue's utilisation is 1 or more (the direct-map lock, the shootdown
+ *   receivers); means past it are capped and do not hold.
+ * - infeasible: the set-up cannot exist as stated (more pinned vCPUs than host CPUs).
+ * - overloaded: the strategy's extra work is 100% of a vCPU or more: the guest slows down by the
+ *   factor given instead of paying a share.
+ * - fullFlushCeiling: flushes of more than 33 pages become full TLB flushes.
+ * - simulatorNeeded: contention where the analytic means are approximations; run the simulator.
+ * - inputIgnored: a field has a value the model does not use in this set-up (say which).
+ */
+export type ResultFlagCode =
+  'saturated' | 'infeasible' | 'overloaded' | 'fullFlushCeiling' | 'simulatorNeeded' | 'inputIgnored';
+
+export interface ResultFlag {
+  code: ResultFlagCode;
+  message: string;
+}
+
+/**
+ * Components of a strategy's extra cycles (the breakdown's vocabulary, one list for every view
+ * and export). Keys of `StrategyResult.breakdown` are `${touchpoint}.${component}`, with
+ * touchpoint 'none' for terms tied to no touchpoint.
+ */
+export const COST_COMPONENTS = [
+  'uaccess',
+  'pteUpdate',
+  'lockWait',
+  'initiatorFlush',
+  'receivers',
+  'inducedExits',
+  'tlbRefill',
+  'windowMap',
+  'cr3Switch',
+  'asiTransition',
+  'syscallCopy',
+  'directMapSplit',
+] as const;
+export type CostComponent = (typeof COST_COMPONENTS)[number];
 
 export interface LatencyDistribution {
   /** Histogram bucket upper bounds in microseconds, and counts per bucket. */
@@ -62,7 +130,21 @@ export interface StrategyResult {
   /** Per touchpoint latency histograms (DES only; empty for analytic). */
   distributions: Record<string, LatencyDistribution>;
   capability: CapabilityRow;
+  /** Why figures of this result need care (empty when none). */
+  flags: ResultFlag[];
+  /**
+   * Extra cycles per second on the whole host by `${touchpoint}.${component}` (COST_COMPONENTS);
+   * the terms sum to the metric 'cost.cyclesPerSecHost'. Zero terms are left out.
+   */
+  breakdown: Record<string, number>;
 }
+
+/**
+ * primary: measured and published by whoever measured it (a list posting, commit, paper, manual);
+ * secondary: a figure reported by someone else (newsletter, blog); estimate: no published figure,
+ * reasoned in the note. Only primary counts as sourced.
+ */
+export type CostClass = 'primary' | 'secondary' | 'estimate';
 
 export interface CostEntry {
   key: string;
@@ -70,6 +152,10 @@ export interface CostEntry {
   /** Value in cycles unless unit says otherwise. */
   value: number;
   unit: string;
+  class: CostClass;
+  /** The range the sources give (or the stated +- of an estimate); the sensitivity view varies it. */
+  low: number;
+  high: number;
   source: string;
   hardware: string;
   note: string;

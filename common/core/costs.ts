@@ -1,8 +1,9 @@
-// Default costs of the primitives every strategy is built from, each with its source and the
-// hardware it was measured on (../shared/reference/costs.md, extended). Values are cycles unless
-// the unit says otherwise. Figures published in time units are converted at the clock stated in
-// the note. "estimate" means no primary measurement was found: the reasoning is in the note, and
-// a user with a measurement should override it (scenario host.costs).
+// Default costs of the primitives every strategy is built from, each with its source, the
+// hardware it was measured on, its class (primary, secondary, estimate) and the range its
+// sources give. Values are cycles unless the unit says otherwise. Figures published in time
+// units are converted at the clock stated in the note. An estimate has no primary measurement
+// behind it: the reasoning is in the note, and a user with a measurement should override it
+// (scenario host.costs) or calibrate it. docs/model.md lists the same table.
 import type { CostEntry } from './api.ts';
 
 export const COST_KEYS = [
@@ -16,48 +17,72 @@ export const COST_KEYS = [
   'pteUpdate',
   'pteWriteLocal',
   'invlpg',
+  'fullTlbFlush',
   'cr3WritePcid',
   'cr3WriteNoPcid',
   'tlbRefillAfterFlush',
   'shootdownBase',
   'shootdownPerTarget',
   'ipiReceiveWork',
+  'invlpgbPerPage',
+  'tlbsyncWait',
+  'staleTlbLifetimeUs',
+  'asiExit',
+  'asiTaintMitigation',
   'copyBytesPerCycle',
   'userfaultRoundTrip',
-  'directMapSplitTlbMisses',
+  'directMapSplitOverheadPct',
 ] as const;
 export type CostKey = (typeof COST_KEYS)[number];
 export type CostTable = Record<CostKey, number>;
 
-// Frozen: results share this table when a scenario overrides nothing.
-export const DEFAULT_COSTS: CostEntry[] = [
+/**
+ * Cost keys of model 1.x that model 2 no longer uses. A scenario may still override them (old
+ * files keep reading); the override is ignored and the result says so (flag inputIgnored).
+ */
+export const RETIRED_COST_KEYS = ['directMapSplitTlbMisses'] as const;
+
+type Entry = CostEntry & { key: CostKey };
+
+// Frozen: results share this table when a scenario overrides nothing. Each entry's class says
+// what its source is worth (api.ts, CostClass); low and high are the range its sources give.
+export const DEFAULT_COSTS: Entry[] = [
   {
     key: 'vmExitRoundTrip',
     label: 'VM exit + entry round trip',
     value: 1350,
     unit: 'cycles',
+    class: 'estimate',
+    low: 1100,
+    high: 2800,
     source:
-      'linux-kernel, Dec 2020, "KVM: SVM: use vmsave/vmload for saving/restoring additional host state" (cycle stamps around VMRUN)',
-    hardware: 'AMD (SVM), as posted',
-    note: 'VMRUN to #VMEXIT segment inside a ~2,530-cycle KVM_RUN; kvm-unit-tests vmexit measures it on a given host. Only used as the baseline of exit latency; identical for every strategy.',
+      'linux-kernel, Dec 2020, "KVM: SVM: use vmsave/vmload for saving/restoring additional host state" (Michael Roth): the VMRUN-to-#VMEXIT segment of a KVM_RUN, a split not found again in the posting',
+    hardware: 'AMD EPYC (SVM)',
+    note: 'The 1,350-cycle split could not be found again in the posting, which gives ~4,600 -> ~2,800 cycles for a whole kvm_arch_vcpu_ioctl_run of a HLT loop; so this is kept as an estimate. docs/validation.md checks it against a kvm-unit-tests vmcall figure (1,559 cycles, Skylake-SP). Only used as the baseline of exit latency and as the VM exit a shootdown IPI induces on a vCPU in guest mode.',
   },
   {
     key: 'userspaceExitRoundTrip',
     label: 'exit to userspace and back (KVM_RUN return)',
     value: 1150,
     unit: 'cycles',
-    source: 'same Dec 2020 measurement: the KVM_RUN ioctl entry/exit bracket around VMRUN',
-    hardware: 'AMD (SVM), as posted',
-    note: "Excludes the VMM's own handling. Baseline only.",
+    class: 'estimate',
+    low: 1000,
+    high: 3000,
+    source: 'as vmExitRoundTrip: the KVM_RUN ioctl bracket around VMRUN (not found again in the posting)',
+    hardware: 'AMD (SVM)',
+    note: "Excludes the VMM's own handling. Baseline only: identical for every strategy.",
   },
   {
     key: 'nestedExitRoundTrip',
     label: 'nested exit (L2 to L1 through L0)',
     value: 18890,
     unit: 'cycles',
+    class: 'primary',
+    low: 8304,
+    high: 18890,
     source:
-      'KVM commit "x86/kvm/vmx: use enlightened VMCS ... static key" (Vitaly Kuznetsov): tight CPUID loop in a nested guest',
-    hardware: 'KVM on Hyper-V, as posted (8,304 with enlightened VMCS)',
+      'KVM commit "x86/kvm/vmx: use enlightened VMCS ... static key" (Vitaly Kuznetsov): tight CPUID loop in a nested guest, 18,890 cycles; 8,304 with enlightened VMCS',
+    hardware: 'KVM on Hyper-V, as posted',
     note: 'Baseline of nested TDP fault latency; identical for every strategy.',
   },
   {
@@ -65,79 +90,123 @@ export const DEFAULT_COSTS: CostEntry[] = [
     label: 'syscall round trip',
     value: 1000,
     unit: 'cycles',
-    source: 'FreeBSD review D13985: getppid 339 ns without PTI',
+    class: 'primary',
+    low: 550,
+    high: 1400,
+    source:
+      'FreeBSD review D13985: getppid 339 ns without PTI (478 ns with PTI and PCID); Dave Hansen, KAISER v2 cover, lore.kernel.org/all/20171031223146.6B47C861@viggo.jf.intel.com/ : lseek 192 ns without KAISER',
     hardware: 'Intel Haswell; converted at an assumed 2.9 GHz (339 ns = 983 cycles), rounded',
-    note: 'Charged to VMM accesses that must use read()/write() on guest_memfd.',
+    note: 'Charged to VMM accesses that must use read()/write() on guest_memfd; with host.kpti the two CR3 switches of the crossing are added (cr3WritePcid).',
   },
   {
     key: 'stac',
     label: 'STAC',
     value: 5,
     unit: 'cycles',
-    source: 'estimate',
+    class: 'estimate',
+    low: 1,
+    high: 30,
+    source:
+      'estimate: no published cycle count. Andrew Cooper, Oct 2024, lore.kernel.org/all/1dfa6677-169c-42bd-ac28-2f5d340ef335@citrix.com/ : STAC/CLAC are not LFENCEs and EFLAGS.AC is not renamed on current parts',
     hardware: 'recent Intel/AMD',
-    note: 'costs.md: "order of a few cycles each" (Intel optimization manual / uops.info to be checked). A serialising implementation would cost tens of cycles: override if measured.',
+    note: 'A few cycles when not serialising; tens if a part serialises on AC. Only paths that add a STAC/CLAC pair against today pay it (S5 on kernel-mapping paths). Sweep it or calibrate.',
   },
   {
     key: 'clac',
     label: 'CLAC',
     value: 5,
     unit: 'cycles',
-    source: 'estimate',
+    class: 'estimate',
+    low: 1,
+    high: 30,
+    source: 'estimate, as STAC',
     hardware: 'recent Intel/AMD',
     note: 'As STAC.',
   },
   {
     key: 'pageWalk',
     label: 'TLB miss (page walk)',
-    value: 40,
+    value: 17,
     unit: 'cycles',
-    source: 'secondary: onedfrk newsletter "PCID", 2026-06-02 (range 20-100 cycles)',
-    hardware: 'x86, unspecified',
-    note: 'Default inside the published range: walks of kernel/user mappings mostly hit the paging-structure caches.',
+    class: 'primary',
+    low: 17,
+    high: 100,
+    source:
+      'Brendan Gregg, tlbstat, "Linux Performance 2018": ~17 cycles per DTLB walk (1,507,279 thousand walk cycles over 86,588,626 walks), EC2 c5.9xlarge guest, Linux 4.14',
+    hardware: 'Intel Skylake, inside a guest (nested paging)',
+    note: 'Walks that hit the paging-structure caches; a walk that misses them costs far more (up to the 100 of the range, secondary: onedfrk newsletter "PCID", 2026-06-02).',
   },
   {
     key: 'pteUpdate',
     label: 'direct-map PTE update (set_direct_map_*)',
     value: 300,
     unit: 'cycles',
-    source: 'estimate',
+    class: 'estimate',
+    low: 100,
+    high: 1000,
+    source: 'estimate: no published figure for set_direct_map_{invalid,default}_noflush',
     hardware: 'x86',
-    note: 'A walk of the kernel page tables plus one PTE write and cpa bookkeeping, under the direct-map lock; no TLB flush included (flushes are charged separately).',
+    note: 'A walk of the kernel page tables, one PTE write and cpa bookkeeping, under the direct-map (cpa) lock; no TLB flush (flushes are charged separately). Measure it with the kit in measure/ (funclatency).',
   },
   {
     key: 'pteWriteLocal',
     label: 'per-CPU slot PTE write',
     value: 20,
     unit: 'cycles',
+    class: 'estimate',
+    low: 5,
+    high: 100,
     source: 'estimate',
     hardware: 'x86',
-    note: 'A plain store to a PTE whose location is known (kmap_local-style slot), no walk, no lock.',
+    note: 'A plain store to a PTE whose location is known (a fixmap or mm-local slot), no walk, no lock.',
   },
   {
     key: 'invlpg',
     label: 'INVLPG (local, one page)',
+    value: 260,
+    unit: 'cycles',
+    class: 'primary',
+    low: 80,
+    high: 400,
+    source:
+      'Ingo Molnar, linux-kernel, 8 Jun 2015, lore.kernel.org/lkml/20150608195237.GA15429@gmail.com/ : 260 cycles per __flush_tlb_one; Dave Hansen, Feb 2014, lore.kernel.org/lkml/20140218193017.ECDF1089@viggo.jf.intel.com/ : ~230 cycles per extra page of flush_tlb_mm_range',
+    hardware: 'Intel (as posted); 80 cycles on AMD K8 (optimization guide)',
+    note: 'Paid per page by the initiator and by every receiver of a flush up to tlb_single_page_flush_ceiling (33 pages), and per page by S3.',
+  },
+  {
+    key: 'fullTlbFlush',
+    label: 'full TLB flush (global entries included)',
     value: 200,
     unit: 'cycles',
+    class: 'estimate',
+    low: 96,
+    high: 1000,
     source:
-      'estimate: the AMD64 optimization guide lists 80 cycles in 64-bit mode (K8, as quoted at zwillow.blogspot.com, 2006); costs.md gives an unsourced 100-250',
-    hardware: 'x86 (80 cycles: AMD K8)',
-    note: 'No modern primary figure found. 200 sits in the upper part of 80-250 because INVLPG of a global page with PTI/PCID is slower on recent Intel parts. Sweep it where it matters (S3 pays it per page).',
+      'estimate from Ingo Molnar, 8 Jun 2015 (link as invlpg): a CR3-reload flush takes 96 cycles, refill not included; flushing global entries (CR4.PGE toggle or INVPCID) was not measured',
+    hardware: 'Intel (as posted)',
+    note: 'Above 33 pages flush_tlb_kernel_range flushes everything on every CPU; the refill that follows is tlbRefillAfterFlush.',
   },
   {
     key: 'cr3WritePcid',
     label: 'CR3 write with PCID, no flush',
     value: 200,
     unit: 'cycles',
-    source: 'FreeBSD review D13985: two CR3 switches add ~139 ns to getppid (478 vs 339 ns)',
+    class: 'primary',
+    low: 150,
+    high: 300,
+    source:
+      'FreeBSD review D13985: two CR3 switches add ~139 ns to getppid (478 vs 339 ns); Dave Hansen, KAISER cover (link as syscall): +141 ns per lseek with PCID',
     hardware: 'Intel Haswell, PTI + PCID; ~70 ns each, converted at an assumed 2.9 GHz',
-    note: 'Charged twice per switch-point crossing under S4.',
+    note: 'Twice per switch-point crossing under S4; twice per syscall with KPTI.',
   },
   {
     key: 'cr3WriteNoPcid',
     label: 'CR3 write without PCID',
     value: 200,
     unit: 'cycles',
+    class: 'primary',
+    low: 150,
+    high: 300,
     source: 'as cr3WritePcid for the write itself',
     hardware: 'Intel Haswell',
     note: 'The TLB refill that follows is tlbRefillAfterFlush.',
@@ -145,45 +214,124 @@ export const DEFAULT_COSTS: CostEntry[] = [
   {
     key: 'tlbRefillAfterFlush',
     label: 'TLB refill after a full flush',
-    value: 40000,
+    value: 11000,
     unit: 'cycles',
-    source: 'secondary: onedfrk newsletter "PCID", 2026-06-02 (20,000-100,000 cycles to refill a working set)',
-    hardware: 'x86, unspecified',
-    note: 'Default in the lower half of the range: a vCPU thread inside KVM has a small host working set.',
+    class: 'primary',
+    low: 1000,
+    high: 100000,
+    source:
+      'Andy Lutomirski, PCID v4 cover, 29 Jun 2017, lore.kernel.org/all/cover.1498751203.git.luto@kernel.org/ : touching 512 pages after a switch costs 1.8 us with PCID and 6.2 us without (207M vs 11M dTLB misses), i.e. ~4.4 us of refill',
+    hardware: 'his laptop (CPU not given); 4.4 us taken at 2.5 GHz',
+    note: 'Depends on the working set: a lseek loop refills almost nothing (Hansen: +262 ns per syscall without PCID, i.e. a few hundred cycles), a big working set 20,000-100,000 cycles (secondary: onedfrk newsletter "PCID", 2026-06-02).',
   },
   {
     key: 'shootdownBase',
     label: 'TLB shootdown, fixed part (initiator)',
     value: 2500,
     unit: 'cycles',
+    class: 'secondary',
+    low: 1750,
+    high: 5000,
     source:
-      'secondary: unseel.com "TLB shootdown"; onedfrk newsletter 2026-05-25/27: ~1 us base + ~0.2 us per receiving CPU',
-    hardware: 'modern Xeons; 1 us converted at 2.5 GHz',
-    note: 'Fit: 4 CPUs ~1.6 us, 64 ~14 us, 256 ~50 us. A primary microbenchmark (Amit et al., USENIX ATC 2017) is still to be checked.',
+      'secondary: unseel.com "TLB shootdown"; onedfrk newsletter 2026-05-25/27: ~1 us base + ~0.2 us per receiving CPU. Low end primary: Nadav Amit, May 2019, lore.kernel.org/all/20190525082203.6531-1-namit@vmware.com/ : one remote CPU adds ~775 ns to a MADV_DONTNEED flush',
+    hardware: 'modern Xeons; 1 us converted at 2.5 GHz (Amit: Haswell, bare metal)',
+    note: 'Fit: 4 CPUs ~1.6 us, 64 ~14 us, 256 ~50 us. Amit measured less at 2-4 CPUs on one socket (see docs/validation.md): the default follows the fit because hosts here have tens of CPUs over sockets.',
   },
   {
     key: 'shootdownPerTarget',
     label: 'TLB shootdown, per receiving CPU (initiator waits)',
     value: 500,
     unit: 'cycles',
-    source: 'same fit as shootdownBase: ~0.2 us per receiving CPU',
+    class: 'secondary',
+    low: 170,
+    high: 750,
+    source:
+      'same fit as shootdownBase: ~0.2 us per receiving CPU; low end from Amit (3 remote CPUs cost ~135 ns more than 1)',
     hardware: 'modern Xeons; converted at 2.5 GHz',
-    note: 'flush_tlb_kernel_range IPIs every other online CPU and waits for all of them.',
+    note: 'flush_tlb_kernel_range IPIs every other online CPU (kernel mappings have no mm cpumask) and waits for all of them.',
   },
   {
     key: 'ipiReceiveWork',
-    label: 'shootdown work on each receiving CPU',
+    label: 'shootdown IPI handling on each receiving CPU',
     value: 1000,
     unit: 'cycles',
-    source: 'estimate',
+    class: 'estimate',
+    low: 500,
+    high: 3000,
+    source: 'estimate: no published figure for the receiver side alone',
     hardware: 'x86',
-    note: 'Interrupt entry, the flush itself and exit on a CPU that did nothing to deserve it (~0.4 us at 2.5 GHz): the noisy-neighbour cost.',
+    note: 'Interrupt entry, flush_tlb_func and exit, the INVLPGs themselves not included (invlpg per page, or fullTlbFlush). A CPU in guest mode also takes a VM exit for it (vmExitRoundTrip).',
+  },
+  {
+    key: 'invlpgbPerPage',
+    label: 'INVLPGB broadcast invalidation, per page',
+    value: 50,
+    unit: 'cycles',
+    class: 'estimate',
+    low: 20,
+    high: 300,
+    source:
+      "estimate: Rik van Riel's INVLPGB series (lore.kernel.org/all/20250223194943.3518952-1-riel@surriel.com/) gives throughput (tlb_flush2 on 36-core Milan: TLB invalidation from 40% to 4% of CPU time), no per-instruction latency",
+    hardware: 'AMD Zen 3+ (arm64 TLBI by analogy)',
+    note: 'Issued by the initiator only; receivers take no interrupt.',
+  },
+  {
+    key: 'tlbsyncWait',
+    label: 'TLBSYNC wait for a broadcast invalidation',
+    value: 3000,
+    unit: 'cycles',
+    class: 'estimate',
+    low: 500,
+    high: 10000,
+    source: 'estimate: no published latency (as invlpgbPerPage); taken as about a cross-socket round trip',
+    hardware: 'AMD Zen 3+',
+    note: 'The initiator waits until every CPU has done the invalidation.',
+  },
+  {
+    key: 'staleTlbLifetimeUs',
+    label: 'life of a stale kernel TLB entry with no flush',
+    value: 1000,
+    unit: 'us',
+    class: 'estimate',
+    low: 10,
+    high: 100000,
+    source: 'estimate: kernel (global) entries survive CR3 switches and leave only by eviction or a full flush',
+    hardware: 'x86',
+    note: 'How long a CPU may still reach a page removed from the direct map when no flush was sent (S1 without flushOnZap, S2 flush "none", S3 without remote flush). A deferred flush bounds it by the next sched-in instead.',
+  },
+  {
+    key: 'asiExit',
+    label: 'ASI exit to the unrestricted address space',
+    value: 1500,
+    unit: 'cycles',
+    class: 'estimate',
+    low: 500,
+    high: 5000,
+    source:
+      'estimate: Brendan Jackman, "ASI is fast again", Aug 2025, lore.kernel.org/all/20250812173109.295750-1-jackmanb@google.com/ gives whole-workload figures only (FIO randread -13.1%, kernel build +7.6% native, +5.8% in a guest, with an IBPB in asi_exit), no per-exit cost',
+    hardware: 'Intel Sapphire Rapids, as posted',
+    note: 'The page fault on sensitive data that triggers it and the CR3 switch (S6).',
+  },
+  {
+    key: 'asiTaintMitigation',
+    label: 'ASI re-entry mitigation when tainted',
+    value: 5000,
+    unit: 'cycles',
+    class: 'estimate',
+    low: 1000,
+    high: 30000,
+    source: 'estimate (as asiExit): the flush done on the way back to the guest when sensitive data was touched',
+    hardware: 'x86',
+    note: 'L1D/predictor flushes and their refill; taint tracking skips it when nothing sensitive was touched (S6).',
   },
   {
     key: 'copyBytesPerCycle',
     label: 'copy bandwidth',
     value: 10,
     unit: 'bytes/cycle',
+    class: 'primary',
+    low: 5,
+    high: 30,
     source: 'Stack Overflow question 43343231 (2017): memcpy at 26 GB/s on an i7-6700HQ at its 2.6 GHz base clock',
     hardware: 'Intel Skylake i7-6700HQ, DDR4-2400 dual channel',
     note: 'A DRAM-bound large copy; copies of a few KiB in cache are faster, so this is conservative. Only the extra copies of read()/write() on guest_memfd depend on it; the access copy itself is the same under every strategy.',
@@ -193,19 +341,26 @@ export const DEFAULT_COSTS: CostEntry[] = [
     label: 'userfaultfd fault round trip',
     value: 19500,
     unit: 'cycles',
+    class: 'primary',
+    low: 10000,
+    high: 60000,
     source:
       'makedist.com, "Measuring userfaultfd page-fault latency" (2016): mean 7.8 us over 100,000 faults; 19,500 cycles at 2.5 GHz',
     hardware: 'idle x86 desktop',
-    note: 'Fault, wake of the handler thread, UFFDIO_COPY, wake of the faulting thread; excludes fetching the page over the network. Baseline of post-copy fault latency; identical for every strategy.',
+    note: 'Fault, wake of the handler thread, UFFDIO_COPY, wake of the faulting thread; one uffd serialises as vCPUs grow (Moorthy, Apr 2023), which is not modelled. Baseline of post-copy fault latency; identical for every strategy.',
   },
   {
-    key: 'directMapSplitTlbMisses',
-    label: 'extra direct-map TLB misses per split huge page',
+    key: 'directMapSplitOverheadPct',
+    label: 'lasting cost of a split direct map',
     value: 0.5,
-    unit: 'misses/s per CPU per split',
-    source: 'estimate',
-    hardware: 'x86',
-    note: 'Direct-map fragmentation costs are discussed (LSF/MM) but not published as a rate; each split huge page is charged this many extra page walks per second on every CPU. Override with a measurement.',
+    unit: '% of host cycles, per split share',
+    class: 'estimate',
+    low: 0,
+    high: 2,
+    source:
+      'estimate: Mike Rapoport, LSF/MM 2023 (lwn.net/Articles/931406/): measured differences between 4K, 2M and 1G direct maps were small; Xing Zhengjun (Intel, Jan 2021, 259 tests on 4 servers): 1G best in 45% of tests, 4K lowest on all 4 machines, no single figure',
+    hardware: 'x86 servers',
+    note: 'Charged on the share of host memory (not guest memory, which is no longer reached through the direct map) that lies in split huge pages.',
   },
 ];
 
@@ -217,10 +372,10 @@ export const DEFAULT_COST_TABLE: CostTable = Object.fromEntries(
 ) as CostTable;
 
 /** The full table a scenario runs with: every default, with the scenario's overrides applied and marked. */
-export function resolveCostEntries(overrides: Partial<Record<CostKey, number | undefined>>): CostEntry[] {
+export function resolveCostEntries(overrides: Partial<Record<string, number | undefined>>): CostEntry[] {
   if (Object.keys(overrides).length === 0) return DEFAULT_COSTS;
   return DEFAULT_COSTS.map((entry) => {
-    const value = overrides[entry.key as CostKey];
+    const value = overrides[entry.key];
     if (value === undefined || value === entry.value) return entry;
     return {
       ...entry,

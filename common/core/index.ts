@@ -12,7 +12,7 @@
 //   runPlan(s)                        what a run of s computes: method, strategies, seeds
 //   parsePerfKvmStat, scenarioFromPerfReport   perf kvm stat import
 export * from './api.ts';
-export { runAnalytic, FULL_FLUSH_CEILING } from './analytic.ts';
+export { runAnalytic, effectiveTouchpoints, FULL_FLUSH_CEILING } from './analytic.ts';
 export {
   COST_KEYS,
   DEFAULT_COSTS,
@@ -36,7 +36,13 @@ export {
 } from './perf-import.ts';
 export { PRESETS, type Preset } from './presets.ts';
 export { scenarioSchema, validateScenario, type Scenario, type TouchpointSpec } from './scenario.ts';
-export { STRATEGY_NAMES, capabilityOf, enabledStrategies } from './strategies.ts';
+export {
+  STRATEGY_DESCRIPTIONS,
+  STRATEGY_NAMES,
+  capabilityOf,
+  enabledStrategies,
+  removesFromDirectMap,
+} from './strategies.ts';
 export { TOUCHPOINTS, TOUCHPOINT_IDS, type TouchpointId } from './touchpoints.ts';
 export { MODEL_VERSION } from './version.ts';
 export {

@@ -20,7 +20,8 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     unit: '%',
     group: 'cost',
     lowerIsBetter: true,
-    description: "Extra cycles per second on each vCPU thread, as a share of that CPU's cycles.",
+    description:
+      "Extra cycles per second on each vCPU thread (its own accesses, population, and the shootdowns it receives), as a share of that CPU's cycles. At 100% or more the guest slows down instead (cost.slowdownFactor, flag overloaded).",
   },
   {
     key: 'cost.cyclesPerSecPerVcpu',
@@ -37,7 +38,7 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     group: 'cost',
     lowerIsBetter: true,
     description:
-      'All extra cycles on the host (vCPUs, VMM, shootdown work on other CPUs, split direct map) as a share of all host cycles.',
+      "All extra cycles on the host (this VM's and the other VMs' vCPUs, the VMM, shootdown work on other CPUs, the split direct map) as a share of all host cycles.",
   },
   {
     key: 'cost.cyclesPerSecHost',
@@ -54,7 +55,16 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     group: 'cost',
     lowerIsBetter: true,
     description:
-      'TLB-shootdown IPIs per second received by a host CPU that runs no vCPU (noisy-neighbour interference).',
+      "TLB-shootdown IPIs per second received by a host CPU that runs no vCPU of this VM (other VMs' vCPUs included): every flush IPIs every online CPU but its initiator. 0 with broadcast invalidation.",
+  },
+  {
+    key: 'cost.receiverUtilization',
+    label: 'shootdown receiver utilisation',
+    unit: 'fraction',
+    group: 'cost',
+    lowerIsBetter: true,
+    description:
+      'Share of time each CPU spends taking shootdown IPIs (and the VM exits they induce); at 1 or more receivers fall behind and flushes pile up (a storm).',
   },
   {
     key: 'cost.lockUtilization',
@@ -65,7 +75,15 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     description:
       'Share of time the direct-map lock is held (S2); at 1 or more the lock is saturated and the means no longer hold.',
   },
-  ...(['kernel', 'kvm', 'vmm', 'userspace'] as const).flatMap((ctx): MetricInfo[] => [
+  ...ATTACKER_CONTEXTS.flatMap((ctx): MetricInfo[] => [
+    {
+      key: `exposure.${ctx}.state`,
+      label: `mapped for ${CONTEXT_LABEL[ctx]}`,
+      unit: 'state',
+      group: 'exposure',
+      lowerIsBetter: true,
+      description: `0: never, 1: in windows (see the longest), 2: some guest memory always reachable by ${CONTEXT_LABEL[ctx]}. Shown as words.`,
+    },
     {
       key: `exposure.${ctx}.fraction`,
       label: `exposed to ${CONTEXT_LABEL[ctx]}`,
@@ -80,9 +98,28 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
       unit: 'us',
       group: 'exposure',
       lowerIsBetter: true,
-      description: `Longest single stretch a guest page stays reachable by ${CONTEXT_LABEL[ctx]} (the whole run when always mapped; 0 when never).`,
+      description: `Longest single stretch a guest page stays reachable by ${CONTEXT_LABEL[ctx]}; present only when the state is 1 (in windows).`,
+      onlyWhen: 'windows',
     },
   ]),
+  {
+    key: 'exposure.kernel.staleTlbFraction',
+    label: 'reachable through stale TLB entries',
+    unit: 'fraction',
+    group: 'exposure',
+    lowerIsBetter: true,
+    description:
+      'Fraction of guest memory x time that other CPUs may still reach through stale kernel TLB entries after a flush that was skipped or deferred (S1 without flushOnZap, S2 deferred or none, S3 without remote flush).',
+  },
+  {
+    key: 'cost.slowdownFactor',
+    label: 'guest slowdown factor',
+    unit: 'x',
+    group: 'cost',
+    lowerIsBetter: true,
+    description:
+      'How much longer the guest takes for the same work: 1 / (1 - overhead) while the extra work fits in a vCPU; past 100% overhead the guest runs at the rate the strategy lets it (flag overloaded).',
+  },
   {
     key: 'exposure.kvm.irqNmiWithGuestMappedPerSec',
     label: 'IRQ/NMI handlers run with guest memory mapped',

@@ -43,7 +43,7 @@ describe('runPlan', () => {
   it('runs the enabled strategies; seeds only for the simulator', () => {
     const s = setParameter(setParameter(base, 'strategies.S3.enabled', false), 'simulation.method', 'des');
     const plan = runPlan(s);
-    expect(plan.strategies).toEqual(['S0', 'S1', 'S2', 'S4', 'S5']);
+    expect(plan.strategies).toEqual(['S0', 'S1', 'S2', 'S4', 'S5', 'S6']);
     expect(plan.method).toBe('des');
     expect(plan.seeds).toEqual(base.simulation.seeds);
     expect(runPlan(base).seeds).toEqual([]);

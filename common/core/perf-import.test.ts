@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { validateScenario } from './scenario.ts';
 import { parsePerfKvmStat, PerfImportError, scenarioFromPerfReport } from './perf-import.ts';
 import { PRESETS } from './presets.ts';
 import { setParameter } from './params.ts';
@@ -87,6 +88,36 @@ describe('scenarioFromPerfReport', () => {
     expect(unmapped.every((u) => u.reason.length > 0)).toBe(true);
     // VMM-side rates are not in the report: kept from the base scenario.
     expect(scenario.workload.touchpoints.virtio).toEqual(base.workload.touchpoints.virtio);
+    // The exit names say arm64: broadcast invalidation, MMIO decoded from the syndrome.
+    expect(scenario.host.vendor).toBe('arm64');
+    expect(scenario.host.tlbInvalidation).toBe('broadcast');
+    expect(validateScenario(scenario).ok).toBe(true);
+  });
+
+  it('says what it assumed, and maps AMD nested page faults to MMIO only by the share it is given', () => {
+    const x = scenarioFromPerfReport(parsePerfKvmStat(x86), { durationSec: 10 }, base);
+    expect(x.scenario.host.vendor).toBe('intel');
+    expect(x.assumed.some((a) => a.includes('fastMmioShare'))).toBe(true);
+    // An AMD report, as perf prints SVM exit names (tools/perf/arch/x86/util/kvm-stat.c, svm_exit_reasons).
+    const amd = parsePerfKvmStat(
+      [
+        'Analyze events for all VMs, all VCPUs:',
+        '',
+        '             VM-EXIT    Samples  Samples%     Time%    Min Time    Max Time         Avg time',
+        '',
+        '                 npf       1000    50.00%    50.00%      1.00us      9.00us      5.00us ( +-   1.00% )',
+        '                ioio       1000    50.00%    50.00%      1.00us      9.00us      5.00us ( +-   1.00% )',
+        '',
+        'Total Samples:2000, Total events handled time:10000.00us.',
+      ].join('\n'),
+    );
+    const none = scenarioFromPerfReport(amd, { durationSec: 1 }, base);
+    expect(none.scenario.host.vendor).toBe('amd');
+    expect(none.scenario.workload.touchpoints.mmio.ratePerSec).toBe(0);
+    expect(none.assumed.some((a) => a.includes('cannot tell MMIO from memory faults'))).toBe(true);
+    const half = scenarioFromPerfReport(amd, { durationSec: 1 }, base, { npfMmioShare: 0.5 });
+    expect(half.scenario.workload.touchpoints.mmio.ratePerSec).toBeCloseTo(500 / 8, 9);
+    expect(half.unmapped.find((u) => u.exit === 'npf')!.samples).toBe(500);
   });
 
   it('scales by a total exit rate when no duration is known, and uses EPT violations only for nested guests', () => {

@@ -138,12 +138,42 @@ const NESTED_VMX = [
   'VMSAVE',
 ];
 
-/** Which touchpoint an exit reason is, given whether the guest is a nested hypervisor. */
+/** Exit names only one vendor's KVM reports (perf kvm stat prints the vendor's own names). */
+const VENDOR_EXITS: Record<'intel' | 'amd' | 'arm64', string[]> = {
+  intel: ['EPT_MISCONFIG', 'EPT_VIOLATION', 'IO_INSTRUCTION', 'VMCALL', 'EXTERNAL_INTERRUPT', 'MSR_WRITE', 'MSR_READ'],
+  amd: ['NPF', 'IOIO', 'VMMCALL', 'INTR', 'MSR', 'VMRUN'],
+  arm64: ['DABT_LOW', 'IABT_LOW', 'HVC64', 'HVC32', 'WFX', 'SYS64', 'IRQ'],
+};
+
+/** The vendor whose exit names the report uses, or undefined when it names none of them. */
+export function vendorOfReport(report: PerfKvmStatReport): 'intel' | 'amd' | 'arm64' | undefined {
+  let best: 'intel' | 'amd' | 'arm64' | undefined;
+  let most = 0;
+  for (const vendor of ['intel', 'amd', 'arm64'] as const) {
+    const hits = report.rows.filter((r) => VENDOR_EXITS[vendor].includes(r.name.toUpperCase())).length;
+    if (hits > most) {
+      most = hits;
+      best = vendor;
+    }
+  }
+  return best;
+}
+
+/**
+ * Which touchpoint an exit reason is, given whether the guest is a nested hypervisor. AMD
+ * reports MMIO as nested page faults (NPF), which a trace cannot tell from memory faults: the
+ * share of NPF exits that are MMIO is `npfMmioShare` (0 unless the user knows better).
+ */
 export function mapExitReason(name: string, nested: boolean): ExitMapping {
   const n = name.toUpperCase();
   if (n === 'EPT_MISCONFIG')
-    return { touchpoint: 'mmio', reason: 'MMIO on EPT: KVM fetches and decodes the instruction' };
-  if (n === 'DABT_LOW') return { touchpoint: 'mmio', reason: 'arm64 MMIO data abort' };
+    return {
+      touchpoint: 'mmio',
+      reason:
+        'MMIO on EPT: emulated (the instruction is fetched on Intel) unless a zero-length ioeventfd takes the fast path (workload.exitMix.fastMmioShare)',
+    };
+  if (n === 'DABT_LOW')
+    return { touchpoint: 'mmio', reason: 'arm64 MMIO data abort: decoded from the syndrome (ISV=1), nothing read' };
   if (n === 'IO_INSTRUCTION' || n === 'IOIO')
     return { touchpoint: 'pio', reason: 'port I/O (string forms touch the buffer)' };
   if (n === 'VMCALL' || n === 'VMMCALL' || n === 'HVC64' || n === 'HVC32')
@@ -151,6 +181,7 @@ export function mapExitReason(name: string, nested: boolean): ExitMapping {
   if (NESTED_VMX.includes(n))
     return { touchpoint: 'nestedTdp', reason: 'nested virtualization instruction: KVM reads L1 state in guest memory' };
   if (n === 'EPT_VIOLATION' || n === 'NPF' || n === 'IABT_LOW') {
+    // (NPF's MMIO share is split off by scenarioFromPerfReport.)
     return nested
       ? { touchpoint: 'nestedTdp', reason: 'stage-2 fault of a nested hypervisor: KVM walks L1 page tables' }
       : {
@@ -171,7 +202,14 @@ export interface PerfImportResult {
   scenario: Scenario;
   mapped: { exit: string; touchpoint: TouchpointId; samples: number; ratePerSecPerVcpu: number; reason: string }[];
   unmapped: { exit: string; samples: number; ratePerSecPerVcpu: number; reason: string }[];
+  /** What the import assumed that the report cannot say (vendor, shares), in plain words. */
+  assumed: string[];
   cut: boolean;
+}
+
+export interface PerfImportOptions {
+  /** Share of AMD NPF exits that are MMIO (the rest are memory faults). */
+  npfMmioShare?: number;
 }
 
 /**
@@ -183,6 +221,7 @@ export function scenarioFromPerfReport(
   report: PerfKvmStatReport,
   basis: PerfRateBasis,
   base: Scenario,
+  options: PerfImportOptions = {},
 ): PerfImportResult {
   const vcpus = base.vm.vcpus;
   let ratePerVcpu: (row: PerfExitRow) => number;
@@ -198,18 +237,73 @@ export function scenarioFromPerfReport(
   }
   const scenario = structuredClone(base);
   for (const tp of Object.values(scenario.workload.touchpoints)) if (tp !== undefined) tp.ratePerSec = 0;
-  const kvmTouchpoints: TouchpointId[] = ['mmio', 'pio', 'nestedTdp', 'pfnCache', 'hypercall'];
+  const kvmTouchpoints: TouchpointId[] = ['mmio', 'pio', 'nestedTdp', 'hypercall'];
   for (const id of kvmTouchpoints) scenario.workload.touchpoints[id].ratePerSec = 0;
   // VMM-side touchpoints are invisible to perf kvm stat: keep the base scenario's.
   for (const [id, tp] of Object.entries(base.workload.touchpoints))
     if (!kvmTouchpoints.includes(id as TouchpointId)) scenario.workload.touchpoints[id as TouchpointId] = { ...tp };
-  scenario.workload.touchpoints.pfnCache = { ...base.workload.touchpoints.pfnCache };
+
+  const assumed: string[] = [];
+  const vendor = vendorOfReport(report);
+  if (vendor === undefined) {
+    assumed.push(`no vendor's exit names found: kept host.vendor "${base.host.vendor}" of the base scenario`);
+  } else {
+    scenario.host.vendor = vendor;
+    // arm64 invalidates by broadcast TLBI; x86 keeps the base scenario's choice.
+    if (vendor === 'arm64') {
+      scenario.host.tlbInvalidation = 'broadcast';
+      scenario.host.lass = false;
+      scenario.host.kpti = false;
+    }
+    assumed.push(`host.vendor "${vendor}" from the exit names; the rest of the host is "${base.name}"'s`);
+  }
+  scenario.workload.exitMix = { ...base.workload.exitMix, instructionDecode: 'vendor' };
+  if (vendor !== 'arm64' && vendor !== 'amd')
+    assumed.push(
+      `workload.exitMix.fastMmioShare ${base.workload.exitMix.fastMmioShare}: the report cannot tell fast-MMIO ioeventfd exits from emulated ones`,
+    );
+  assumed.push(
+    `workload.exitMix.pioStringShare ${base.workload.exitMix.pioStringShare}: the report cannot tell string port I/O from IN/OUT`,
+  );
+  const npfMmioShare = options.npfMmioShare ?? 0;
+  if (!(npfMmioShare >= 0 && npfMmioShare <= 1)) throw new PerfImportError('the NPF MMIO share must be from 0 to 1');
+  if (report.rows.some((r) => r.name.toUpperCase() === 'NPF'))
+    assumed.push(
+      `${npfMmioShare} of NPF exits are MMIO${options.npfMmioShare === undefined ? ' (not given: the report cannot tell MMIO from memory faults)' : ''}`,
+    );
 
   const mapped: PerfImportResult['mapped'] = [];
   const unmapped: PerfImportResult['unmapped'] = [];
   for (const row of report.rows) {
     const m = mapExitReason(row.name, base.vm.nested);
     const rate = ratePerVcpu(row);
+    if (row.name.toUpperCase() === 'NPF' && npfMmioShare > 0) {
+      scenario.workload.touchpoints.mmio.ratePerSec += npfMmioShare * rate;
+      mapped.push({
+        exit: `${row.name} (MMIO share)`,
+        touchpoint: 'mmio',
+        samples: Math.round(npfMmioShare * row.samples),
+        ratePerSecPerVcpu: npfMmioShare * rate,
+        reason: 'AMD MMIO arrives as a nested page fault; decode assists carry the instruction bytes',
+      });
+      if (m.touchpoint !== null) {
+        scenario.workload.touchpoints[m.touchpoint].ratePerSec += (1 - npfMmioShare) * rate;
+        mapped.push({
+          exit: row.name,
+          touchpoint: m.touchpoint,
+          samples: row.samples - Math.round(npfMmioShare * row.samples),
+          ratePerSecPerVcpu: (1 - npfMmioShare) * rate,
+          reason: m.reason,
+        });
+      } else
+        unmapped.push({
+          exit: row.name,
+          samples: row.samples - Math.round(npfMmioShare * row.samples),
+          ratePerSecPerVcpu: (1 - npfMmioShare) * rate,
+          reason: m.reason,
+        });
+      continue;
+    }
     if (m.touchpoint === null) {
       unmapped.push({ exit: row.name, samples: row.samples, ratePerSecPerVcpu: rate, reason: m.reason });
     } else {
@@ -226,5 +320,5 @@ export function scenarioFromPerfReport(
   for (const tp of Object.values(scenario.workload.touchpoints)) tp.ratePerSec = Math.min(1e9, tp.ratePerSec);
   scenario.name = `${base.name} (from perf kvm stat)`;
   scenario.description = `KVM-side rates from a perf kvm stat report (${report.scope}${report.cut ? ', rows cut by the poster' : ''}); VMM-side rates from "${base.name}".`;
-  return { scenario, mapped, unmapped, cut: report.cut };
+  return { scenario, mapped, unmapped, assumed, cut: report.cut };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './presets.ts';
@@ -29,11 +30,20 @@ describe('validateScenario', () => {
     );
   });
 
-  it('names the format it expects', () => {
-    const result = validateScenario({ ...base, format: 'gmemlab/scenario@2' });
-    expect(result.ok).toBe(false);
-    if (!result.ok)
-      expect(result.issues[0]).toEqual({ path: 'format', message: 'must be one of "gmemlab/scenario@1"' });
+  it('names the format it expects, and says a newer one comes from a newer gmemlab', () => {
+    const other = validateScenario({ ...base, format: 'something/else' });
+    expect(other.ok).toBe(false);
+    if (!other.ok) expect(other.issues[0]).toEqual({ path: 'format', message: 'must be one of "gmemlab/scenario@1"' });
+    const newer = validateScenario({ ...base, format: 'gmemlab/scenario@2' });
+    expect(newer.ok).toBe(false);
+    if (!newer.ok)
+      expect(newer.issues).toEqual([
+        {
+          path: 'format',
+          message:
+            'gmemlab/scenario@2 was written by a newer gmemlab; this version reads gmemlab/scenario@1: upgrade gmemlab to read it',
+        },
+      ]);
   });
 
   it('never throws, whatever it is given', () => {
@@ -76,5 +86,21 @@ describe('validateScenario', () => {
       simulation: { ...base.simulation, seeds: Array.from({ length: 1000 }, (_, i) => i) },
     });
     expect(seeds.ok).toBe(false);
+  });
+
+  it('reads a file written with model 1.2 with every new field at its default, and the same file with them written out validates to the same value (so the same revision id)', () => {
+    const old: unknown = JSON.parse(
+      readFileSync(new URL('./fixtures/scenario-model-1.2.json', import.meta.url), 'utf8'),
+    );
+    const read = validateScenario(old);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    // Model 1's meaning is kept: MMIO pages as given, no population, no ASI, the upstream S1.
+    expect(read.value.workload.exitMix.instructionDecode).toBe('given');
+    expect(read.value.workload.touchpoints.populate.ratePerSec).toBe(0);
+    expect(read.value.strategies.S6.enabled).toBe(false);
+    expect(read.value.host.vendor).toBe('intel');
+    const explicit = validateScenario(JSON.parse(JSON.stringify(read.value)));
+    expect(explicit.ok && explicit.value).toEqual(read.value);
   });
 });

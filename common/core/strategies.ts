@@ -1,16 +1,34 @@
 // The strategies (DESIGN.md, "Strategies") and their static properties: the capability matrix.
-import type { CapabilityRow, StrategyId } from './api.ts';
+// Each entry names the mechanism it rests on and its source; docs/model.md has the same table.
+import type { CapabilityEntry, CapabilityRow, CapabilityUse, StrategyId } from './api.ts';
 import { STRATEGY_IDS } from './api.ts';
 import type { Scenario } from './scenario.ts';
 
 export const STRATEGY_NAMES: Record<StrategyId, string> = {
   S0: 'status quo (direct map + VMM mmap)',
-  S1: 'mmap everything (uaccess via memslot HVA)',
+  S1: 'mmap, no direct map (upstream GUEST_MEMFD_FLAG_NO_DIRECT_MAP)',
   S2: 'on-demand direct map (restore, access, remove, flush)',
   S3: 'on-demand per-CPU window (local INVLPG)',
   S4: 'KVM-only CR3 (ASI-like)',
   S5: 'USER=1 kernel carve-out (STAC/CLAC)',
+  S6: 'address-space isolation (ASI, restricted kernel)',
 };
+
+/** One line on how each strategy reaches guest memory, for legends and tooltips. */
+export const STRATEGY_DESCRIPTIONS: Record<StrategyId, string> = {
+  S0: 'Guest memory stays in the direct map and the VMM mmaps it: the baseline every cost is measured against.',
+  S1: 'Folios are zapped from the direct map at population; KVM and the VMM use the VMM mmap (uaccess); gup() is refused.',
+  S2: 'KVM restores direct-map PTEs for each access, removes them and flushes every CPU (or batches, defers, skips the flush).',
+  S3: 'Each access maps the page into a per-CPU kernel slot and invalidates it locally; other CPUs only by option.',
+  S4: "Guest memory is mapped only in KVM's own page tables; the CPU switches CR3 at KVM_RUN (or vcpu_load).",
+  S5: 'All guest memory in a kernel VA carve-out with USER=1 PTEs, reached between STAC and CLAC.',
+  S6: 'The kernel runs in a restricted address space without guest data; touching it exits ASI, re-entry is mitigated when tainted.',
+};
+
+/** Strategies that take guest memory out of the direct map (and so pay population and splits). */
+export function removesFromDirectMap(id: StrategyId): boolean {
+  return id !== 'S0' && id !== 'S6';
+}
 
 export function enabledStrategies(scenario: Scenario): StrategyId[] {
   return STRATEGY_IDS.filter((id) => scenario.strategies[id].enabled);
@@ -19,19 +37,37 @@ export function enabledStrategies(scenario: Scenario): StrategyId[] {
 /** The parameters a strategy ran with, for the record of every run. */
 export function strategyParams(scenario: Scenario, id: StrategyId): Record<string, unknown> {
   const { strategies } = scenario;
+  const removal = removesFromDirectMap(id) ? { hugeFolioRemoval: strategies.hugeFolioRemoval } : {};
   const vmm =
-    id === 'S0' || id === 'S1'
+    id === 'S0' || id === 'S1' || id === 'S6'
       ? {}
       : { vmmAccess: strategies.vmmAccess, selectiveMmapFraction: strategies.selectiveMmapFraction };
   switch (id) {
+    case 'S1':
+      return { gup: strategies.S1.gup, flushOnZap: strategies.S1.flushOnZap, ...removal };
     case 'S2':
-      return { batchPages: strategies.S2.batchPages, flushAfterUs: strategies.S2.flushAfterUs, ...vmm };
+      return {
+        batchPages: strategies.S2.batchPages,
+        flushAfterUs: strategies.S2.flushAfterUs,
+        flush: strategies.S2.flush,
+        keepPfnCacheRestored: strategies.S2.keepPfnCacheRestored,
+        ...removal,
+        ...vmm,
+      };
+    case 'S3':
+      return { remoteFlush: strategies.S3.remoteFlush, ...removal, ...vmm };
     case 'S4':
-      return { switchPoint: strategies.S4.switchPoint, ...vmm };
+      return { switchPoint: strategies.S4.switchPoint, ...removal, ...vmm };
     case 'S5':
-      return { lass: scenario.host.lass, smapStopsSpeculation: scenario.host.smapStopsSpeculation, ...vmm };
+      return {
+        lass: scenario.host.lass,
+        kpti: scenario.host.kpti,
+        smapStopsSpeculation: scenario.host.smapStopsSpeculation,
+        ...removal,
+        ...vmm,
+      };
     default:
-      return vmm;
+      return { ...removal, ...vmm };
   }
 }
 
@@ -39,7 +75,18 @@ const capabilityCache = new Map<string, CapabilityRow>();
 
 /** The capability row of a strategy; rows are shared between results: do not mutate. */
 export function capabilityOf(id: StrategyId, scenario: Scenario): CapabilityRow {
-  const key = `${id}|${scenario.strategies.vmmAccess}|${scenario.strategies.selectiveMmapFraction}`;
+  const { strategies: st, host } = scenario;
+  const key = [
+    id,
+    st.vmmAccess,
+    st.selectiveMmapFraction,
+    st.S1.gup,
+    st.S2.keepPfnCacheRestored,
+    host.lass,
+    host.kpti,
+    host.vendor,
+    scenario.vm.postCopy,
+  ].join('|');
   let row = capabilityCache.get(key);
   if (row === undefined) {
     if (capabilityCache.size > 1000) capabilityCache.clear();
@@ -49,11 +96,50 @@ export function capabilityOf(id: StrategyId, scenario: Scenario): CapabilityRow 
   return row;
 }
 
+// Sources the entries below rest on (docs/model.md, "Capability matrix").
+const SRC = {
+  noDirectMap:
+    'GUEST_MEMFD_FLAG_NO_DIRECT_MAP series (Roy v4 Feb 2025 ... Kalyazin v12 Apr 2026; AS_NO_DIRECT_MAP: lore.kernel.org/all/20250912091708.17502-4-roypat@amazon.co.uk/)',
+  pfncacheSeries: 'guest_memfd support in pfncache (Takahiro Itazuri, RFC v3, Mar 2026): maps the page with vmap()',
+  gmemWrite: 'write() on guest_memfd (out of tree; guest_memfd has no read())',
+  uffdMinor: 'userfaultfd minor faults on guest_memfd, or KVM Userfault (both out of tree in 2026)',
+  asi: 'ASI (Brendan Jackman: RFC v2 Jan 2025; "ASI is fast again", lore.kernel.org/all/20250812173109.295750-1-jackmanb@google.com/)',
+  carveOut: 'a USER=1 kernel VA carve-out and its accessors (not posted)',
+  perCpuWindow:
+    'a per-CPU mapping window: new fixmap slots, an mm-local region (Hillenbrand 2019) or ASI ephmap (Jackman, Aug 2025)',
+  kvmCr3: "KVM-owned page tables and CR3 switching on KVM_RUN (not posted; Sean Christopherson's sketch, May 2024)",
+  iommufdGmem: 'iommufd mapping guest_memfd without pinning through gup() (not upstream)',
+} as const;
+
+const works = (how: string): CapabilityEntry => ({ status: 'works', how });
+const notUpstream = (how: string): CapabilityEntry => ({ status: 'notUpstream', how });
+const cannot = (how: string): CapabilityEntry => ({ status: 'cannot', how });
+
+function vmmEntry(scenario: Scenario): CapabilityEntry {
+  return scenario.strategies.vmmAccess === 'syscall'
+    ? notUpstream(`read()/write() on guest_memfd: relies on ${SRC.gmemWrite}`)
+    : works(
+        `a selective mmap of ${(scenario.strategies.selectiveMmapFraction * 100).toFixed(0)}% of guest memory (guest_memfd mmap, Linux 6.18), which is exposed as under S1`,
+      );
+}
+
+/** Uses every strategy that keeps guest memory out of the direct map shares. */
+function sharedUses(scenario: Scenario): Pick<Record<CapabilityUse, CapabilityEntry>, 'kdump' | 'hibernation'> {
+  void scenario;
+  return {
+    kdump: notUpstream(
+      'the dump kernel reads memory by physical address (/proc/vmcore maps it again): works, but guest memory lands in the dump unless makedumpfile learns to filter guest_memfd',
+    ),
+    hibernation: notUpstream(
+      'the hibernation image is written through the direct map: pages removed from it must be restored or skipped (secretmem blocks hibernation today)',
+    ),
+  };
+}
+
 function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
-  const vmmNote =
-    scenario.strategies.vmmAccess === 'syscall'
-      ? 'VMM-side touchpoints use read()/write() on guest_memfd.'
-      : `VMM-side touchpoints use a selective mmap of ${(scenario.strategies.selectiveMmapFraction * 100).toFixed(0)}% of guest memory.`;
+  const { strategies: st, host } = scenario;
+  const postCopy: CapabilityEntry = notUpstream(`post-copy on guest_memfd relies on ${SRC.uffdMinor}`);
+  const vhostUser = works('another process mmaps the guest_memfd (shared fd) and reaches it like the VMM');
   switch (id) {
     case 'S0':
       return {
@@ -62,32 +148,84 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsOtherArchBuyIn: false,
         needsLassForFullPromise: false,
         cannotServe: [],
+        uses: {
+          pfnCache: works('kmap of the pfn through the direct map'),
+          nestedStatePages: works('kvm_vcpu_map() through the direct map'),
+          vmmAccess: works('the VMM mmaps guest memory'),
+          postCopy: works('userfaultfd on the VMM mapping (anonymous or shmem memory)'),
+          vhostNet: works("vhost kernel threads use the VMM's mm (uaccess)"),
+          vhostUser,
+          vfioDma: works('pinned with gup() and mapped in the IOMMU'),
+          kdump: works('in the dump'),
+          hibernation: works('in the image'),
+        },
+        reliesOnNotUpstream: [],
         notes: 'The baseline: no protection.',
       };
-    case 'S1':
+    case 'S1': {
+      const gup = st.S1.gup;
       return {
-        needsGup: true,
+        needsGup: gup,
         needsKernelVaCarveOut: false,
         needsOtherArchBuyIn: false,
-        needsLassForFullPromise: false,
+        needsLassForFullPromise: !host.lass,
         cannotServe: [],
-        notes:
-          'The upstream GUEST_MEMFD_FLAG_NO_DIRECT_MAP approach: KVM reaches memory through the memslot userspace_addr, which requires gup() on guest_memfd. arm64 cannot zap block-mapped direct-map entries (break-before-make).',
+        uses: {
+          pfnCache: notUpstream(
+            `the pfn is not in the direct map, so kmap fails: relies on ${SRC.pfncacheSeries} (a kernel alias of each cached page)`,
+          ),
+          nestedStatePages: notUpstream(
+            'kvm_vcpu_map() of the virtual-APIC page, posted-interrupt descriptor, MSR bitmap and eVMCS breaks the same way (by the same reasoning; not tested upstream)',
+          ),
+          vmmAccess: works('the VMM mmap of guest_memfd (Linux 6.18)'),
+          postCopy,
+          vhostNet: works("vhost kernel threads copy with uaccess through the VMM's mm"),
+          vhostUser,
+          vfioDma: gup
+            ? works('gup() is allowed in this variant: pinned and mapped in the IOMMU')
+            : notUpstream(`gup() is refused (AS_NO_DIRECT_MAP): relies on ${SRC.iommufdGmem}`),
+          ...sharedUses(scenario),
+        },
+        reliesOnNotUpstream: gup
+          ? ['gup() on guest_memfd (the seed thread variant; upstream refuses it)', SRC.pfncacheSeries]
+          : [SRC.pfncacheSeries],
+        notes: gup
+          ? 'The seed thread variant: guest_memfd allows gup(), with the reclaim, migration and pinning questions it opens.'
+          : `As upstream (${SRC.noDirectMap}): KVM reaches guest memory by uaccess through the memslot userspace_addr; gup() is refused as for secretmem. Each folio is zapped from the direct map when first faulted in and, since v8, flushed on every CPU.`,
       };
+    }
     case 'S2':
       return {
         needsGup: false,
         needsKernelVaCarveOut: false,
         needsOtherArchBuyIn: false,
         needsLassForFullPromise: false,
-        cannotServe: [
-          {
-            touchpoint: 'pfnCache',
-            reason:
-              'updates from a host timer or with IRQs off cannot take the direct-map lock or wait for a shootdown IPI',
-          },
-        ],
-        notes: `flush_tlb_kernel_range IPIs every online CPU and must run with IRQs enabled. ${vmmNote}`,
+        cannotServe: st.S2.keepPfnCacheRestored
+          ? []
+          : [
+              {
+                touchpoint: 'pfnCache',
+                reason:
+                  'updates from a host timer or with IRQs off cannot take the direct-map lock or wait for a shootdown IPI',
+              },
+            ],
+        uses: {
+          pfnCache: st.S2.keepPfnCacheRestored
+            ? notUpstream(
+                'each cached page stays restored in the direct map while the cache lives (Patrick Roy, RFC v1/v2 2024, dropped upstream)',
+              )
+            : cannot('updates in IRQ context cannot restore and flush'),
+          nestedStatePages: notUpstream('restored for as long as KVM maps them (as the pfn cache)'),
+          vmmAccess: vmmEntry(scenario),
+          postCopy,
+          vhostNet: cannot('no user mapping for vhost to copy through (only with a selective mmap)'),
+          vhostUser: cannot('no mapping to share (only with a selective mmap)'),
+          vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
+          ...sharedUses(scenario),
+        },
+        reliesOnNotUpstream: ['on-demand restore in KVM (RFC 2024, dropped upstream for its cost)'],
+        notes:
+          'flush_tlb_kernel_range IPIs every online CPU (AMD INVLPGB and arm64 TLBI broadcast instead) and must run with IRQs enabled. Upstream dropped this approach: v4 03/12 says restoring on demand "turned out to have a significant performance impact".',
       };
     case 'S3':
       return {
@@ -96,7 +234,21 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsOtherArchBuyIn: false,
         needsLassForFullPromise: false,
         cannotServe: [],
-        notes: `A small per-CPU VA window (kmap_local style); preemption off during the access. Multi-page operands need one slot per page. ${vmmNote}`,
+        uses: {
+          pfnCache: works('the page is mapped in the window for each update'),
+          nestedStatePages: notUpstream(
+            'long-lived kvm_vcpu_map() users would hold a slot: a window per mapping, or remap per use',
+          ),
+          vmmAccess: vmmEntry(scenario),
+          postCopy,
+          vhostNet: cannot('no user mapping for vhost to copy through (only with a selective mmap)'),
+          vhostUser: cannot('no mapping to share (only with a selective mmap)'),
+          vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
+          ...sharedUses(scenario),
+        },
+        reliesOnNotUpstream: [SRC.perCpuWindow],
+        notes:
+          'On x86-64 kmap_local_page() is page_address(): there is no per-CPU window today. Preemption is off during the access; multi-page operands need one slot per page. Jackman (ephmap, Aug 2025): a local flush is enough for correctness, remote flushes are needed for mitigation.',
       };
     case 'S4':
       return {
@@ -113,16 +265,64 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
           { touchpoint: 'virtio', reason: 'as postCopy' },
           { touchpoint: 'snapshot', reason: 'as postCopy' },
         ],
-        notes: `Imperfect by design: IRQ, NMI and softirq handlers run with KVM's CR3 and see guest memory. ${vmmNote}`,
+        uses: {
+          pfnCache: works(
+            "inside KVM_RUN for free; updates outside it (irqfd, Xen event channels in IRQ context, async PF completion, VM ioctls) switch to KVM's CR3 and back (charged)",
+          ),
+          nestedStatePages: works("mapped in KVM's page tables"),
+          vmmAccess: vmmEntry(scenario),
+          postCopy,
+          vhostNet: cannot("vhost threads do not run on KVM's CR3 (only with a selective mmap)"),
+          vhostUser: cannot('no mapping to share (only with a selective mmap)'),
+          vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
+          ...sharedUses(scenario),
+        },
+        reliesOnNotUpstream: [SRC.kvmCr3],
+        notes:
+          "Imperfect by design: inside KVM_RUN every host kernel path on that CPU (IRQ, NMI, softirq, the page-fault handler on stage-2 faults, the scheduler on HLT) runs on KVM's CR3 and sees guest memory. Each extra CR3 competes for the 6 dynamic ASIDs per CPU (TLB_NR_DYN_ASIDS, two PCIDs each with KPTI).",
       };
     case 'S5':
       return {
         needsGup: false,
         needsKernelVaCarveOut: true,
         needsOtherArchBuyIn: true,
-        needsLassForFullPromise: true,
+        needsLassForFullPromise: !host.kpti,
         cannotServe: [],
-        notes: `Without LASS any host userspace can read guest memory through the USER=1 mapping; kernel code only speculatively, unless SMAP stops speculative loads. ${vmmNote}`,
+        uses: {
+          pfnCache: works('through the carve-out between STAC and CLAC'),
+          nestedStatePages: works('through the carve-out between STAC and CLAC'),
+          vmmAccess: vmmEntry(scenario),
+          postCopy,
+          vhostNet: works('uaccess to the carve-out works from any kernel thread'),
+          vhostUser: cannot('no mapping to share (only with a selective mmap)'),
+          vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
+          ...sharedUses(scenario),
+        },
+        reliesOnNotUpstream: [SRC.carveOut],
+        notes:
+          'With KPTI the carve-out sits in an uncloned kernel PGD slot that user page tables do not map; without KPTI userspace reaches it unless LASS stops user access to the upper half. The kernel reaches it speculatively unless SMAP stops speculative loads (not assumed).',
+      };
+    case 'S6':
+      return {
+        needsGup: false,
+        needsKernelVaCarveOut: false,
+        needsOtherArchBuyIn: true,
+        needsLassForFullPromise: false,
+        cannotServe: [],
+        uses: {
+          pfnCache: works('after an ASI exit (charged per update)'),
+          nestedStatePages: works('after an ASI exit'),
+          vmmAccess: works('the VMM keeps its mapping (ASI does not change user mappings)'),
+          postCopy: works('userfaultfd on the VMM mapping'),
+          vhostNet: works('after an ASI exit'),
+          vhostUser,
+          vfioDma: works('pinned with gup() as today'),
+          kdump: works('in the dump'),
+          hibernation: works('in the image'),
+        },
+        reliesOnNotUpstream: [SRC.asi],
+        notes:
+          'Guest memory stays in the unrestricted address space (the direct map is intact); the restricted one has no guest data. Exposure is the time a CPU spends unrestricted after touching guest data.',
       };
   }
 }

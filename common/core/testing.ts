@@ -28,7 +28,15 @@ export function handScenario(): Scenario {
   };
   for (const id of TOUCHPOINT_IDS) s.workload.touchpoints[id].ratePerSec = 0;
   s.workload.touchpoints.mmio = { ratePerSec: 1000, pagesPerEvent: 1, bytesPerEvent: 8, write: false };
-  s.strategies.S2 = { enabled: true, batchPages: 1, flushAfterUs: 0 };
+  // The hand-worked numbers count MMIO pages as given, as model 1.x did.
+  s.workload.exitMix = { instructionDecode: 'given', fastMmioShare: 0, pioStringShare: 1, guestPagingLevels: 4 };
+  s.strategies.S2 = {
+    enabled: true,
+    batchPages: 1,
+    flushAfterUs: 0,
+    flush: 'immediate',
+    keepPfnCacheRestored: true,
+  };
   s.strategies.S4 = { enabled: true, switchPoint: 'kvm_run' };
   s.simulation = { method: 'analytic', durationSec: 1, seeds: [1] };
   return s;

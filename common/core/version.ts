@@ -12,5 +12,33 @@
  *        removed; arrivals and interrupts are drawn as one merged Poisson stream, so a seed
  *        gives other (equally distributed) arrivals than under 1.1.0. New option:
  *        simulation.arrivals "fixed" (fixed-interval arrivals; "poisson" is the default).
+ * 2.0.0  what upstream built and measured since the seed thread (docs/model.md, "Model 2"):
+ *        S1 is GUEST_MEMFD_FLAG_NO_DIRECT_MAP (uaccess through the memslot address, no gup();
+ *        the seed's gup() variant as strategies.S1.gup); population zaps each folio and flushes
+ *        every CPU (workload.touchpoints.populate, strategies.S1.flushOnZap); the receivers of
+ *        every shootdown are charged (interrupt, INVLPG per page, the VM exit a vCPU in guest
+ *        mode takes), other VMs' vCPUs included (host.otherVmVcpus), and a flush waits for them;
+ *        a flush costs per page up to the 33-page ceiling; broadcast invalidation
+ *        (host.tlbInvalidation); vendors (host.vendor) decide what an MMIO exit reads
+ *        (workload.exitMix); the same 4K removal for every strategy that removes, splits bounded
+ *        by host memory, a small lasting penalty on host data in split pages; S2 flush policies
+ *        (immediate, deferred as XPFO, none) and a stale-TLB metric; cost classes and ranges;
+ *        a breakdown by touchpoint and component; flags (saturated, infeasible, overloaded,
+ *        fullFlushCeiling, simulatorNeeded, inputIgnored); "always"/"never" as a state.
+ *        Simulator: exits are synchronous (latency from the start of handling), receivers and
+ *        their queue are simulated (storms), population and other VMs' flushes are events.
+ *        Costs: invlpg 200 -> 260 (Molnar), pageWalk 40 -> 17 (Gregg), tlbRefillAfterFlush
+ *        40,000 -> 11,000 (Lutomirski); new entries (fullTlbFlush, invlpgbPerPage, tlbsyncWait,
+ *        staleTlbLifetimeUs, asiExit, asiTaintMitigation, directMapSplitOverheadPct, which
+ *        replaces directMapSplitTlbMisses).
+ * 2.1.0  S3's remote flush (none, batched, broadcast), S4's charges and exposure (vcpu_load
+ *        crosses as often as KVM_RUN; host code inside KVM_RUN is kernel exposure; pfn-cache
+ *        updates outside KVM_RUN switch), S5 and S1 cost nothing extra on uaccess paths (the
+ *        pfn cache split from steal time and PV EOI: hvaCache), KPTI and Meltdown
+ *        (host.kpti, host.meltdownAffected), LASS and SMAP for S1 too, S2 keeping pfn-cache pages
+ *        restored, real ASI as S6, capability uses (pfn caches, nested state pages, vhost-net,
+ *        vhost-user, VFIO, kdump, hibernation) and what each relies on that is not upstream,
+ *        vm.nested / vm.dirtyLogging / vm.postCopy gate their touchpoints. Both parts landed
+ *        together: no run was ever recorded as 2.0.0.
  */
-export const MODEL_VERSION = '1.2.0';
+export const MODEL_VERSION = '2.1.0';

@@ -3,7 +3,7 @@
 // one's digit and named together in the key below the chart; '*' marks a cell where different
 // lines meet. The y axis goes logarithmic when the values span two decades or more, with the
 // zeros (which a log axis cannot place) on a row of their own at the bottom.
-import { formatValue } from '../../common/analysis/format.ts';
+import { compactValue } from './table.ts';
 import { spansDecades } from '../../common/analysis/overlay.ts';
 import type { ChartSeries } from './series.ts';
 
@@ -83,9 +83,9 @@ export function asciiChart(data: ChartSeries, options: AsciiChartOptions): Ascii
     logY ? 10 ** (y1 - (row / (plotRows - 1)) * (y1 - y0)) : y1 - (row / (plotRows - 1)) * (y1 - y0);
 
   const labelRows = new Map<number, string>([
-    [0, formatValue(valueAt(0))],
-    [Math.floor((plotRows - 1) / 2), formatValue(valueAt(Math.floor((plotRows - 1) / 2)))],
-    [plotRows - 1, formatValue(valueAt(plotRows - 1))],
+    [0, compactValue(valueAt(0), 8)],
+    [Math.floor((plotRows - 1) / 2), compactValue(valueAt(Math.floor((plotRows - 1) / 2)), 8)],
+    [plotRows - 1, compactValue(valueAt(plotRows - 1), 8)],
   ]);
   if (zeroRow) labelRows.set(rows - 1, '0');
   const labelWidth = Math.max(...[...labelRows.values()].map((l) => l.length));
@@ -133,7 +133,8 @@ export function asciiChart(data: ChartSeries, options: AsciiChartOptions): Ascii
     return `${(labelRows.get(r) ?? '').padStart(labelWidth)} ${axis}${cells.join('')}`;
   });
   lines.push(`${' '.repeat(labelWidth)} +${'-'.repeat(cols)}`);
-  const xLabel = (x: number): string => (data.categories === undefined ? formatValue(x) : (data.categories[x] ?? ''));
+  const xLabel = (x: number): string =>
+    data.categories === undefined ? compactValue(x, 10) : (data.categories[x] ?? '');
   const [left, right] = [xLabel(Math.min(...xs)), xLabel(Math.max(...xs))];
   lines.push(`${' '.repeat(labelWidth + 2)}${left}${right.padStart(Math.max(right.length + 1, cols - left.length))}`);
   const scales = [logX ? 'x' : '', logY ? 'y' : ''].filter(Boolean);

@@ -59,7 +59,9 @@ describe('chart export', () => {
     expect(words).toContain('vm.vcpus (log scale)');
     expect(words).toContain('vCPU overhead vs S0 (%)');
     expect(
-      words.some((w) => w.startsWith('Experiment ') && w.includes('model 1.2.0') && w.includes('commit 0123456789ab')),
+      words.some(
+        (w) => w.startsWith('Experiment ') && /model \d+\.\d+\.\d+/.test(w) && w.includes('commit 0123456789ab'),
+      ),
     ).toBe(true);
     // One polyline per strategy, not one element per glyph.
     expect(svg.match(/<polyline points="[^"]*" fill="none" stroke="#/g)!.length).toBeGreaterThanOrEqual(
@@ -81,13 +83,13 @@ describe('chart export', () => {
       logX: false,
       logY: true,
       strategies: ['S0', 'S2'],
-      hidden: ['S1', 'S3', 'S4', 'S5'],
+      hidden: ['S1', 'S3', 'S4', 'S5', 'S6'],
       theme: 'dark',
     });
     const words = texts(svg);
     expect(words).toContain('vm.vcpus');
     expect(words.some((w) => w.includes('(log scale)') && w.startsWith('shootdown IPIs'))).toBe(true);
-    expect(words.join(' ')).toContain('Not drawn: S1, S3, S4, S5.');
+    expect(words.join(' ')).toContain('Not drawn: S1, S3, S4, S5, S6.');
     expect(words).not.toContain('S1 mmap everything');
     expect(svg).toContain('fill="#1d1f21"'); // the dark background
   });

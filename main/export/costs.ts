@@ -14,7 +14,7 @@ export type ClassedCostEntry = CostEntry & {
 };
 
 export interface CostDependency {
-  entry: ClassedCostEntry;
+  entry: CostEntry;
   /** Largest relative change of the exported metric, over the strategies, for +10% on this entry. */
   effect: number;
 }

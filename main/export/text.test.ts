@@ -98,10 +98,11 @@ function golden(name: string, text: string): void {
   expect(text).toBe(readFileSync(file, 'utf8'));
 }
 
-/** The table row of a strategy-per-column table: the metric's label line, cells split. */
-function tableRow(text: string, labelStart: string): string[] {
+/** The cells of a strategies-as-columns row (one per strategy of `detail`), by its label's start. */
+function tableRow(text: string, labelStart: string, detail: ExperimentDetail): string[] {
+  const strategies = new Set(detail.runs.map((r) => r.strategy)).size;
   const line = text.split('\n').find((l) => l.startsWith(labelStart))!;
-  return line.slice(18).trim().split(/ +/);
+  return line.trim().split(/ +/).slice(-strategies);
 }
 
 describe('experimentText', () => {
@@ -120,14 +121,17 @@ describe('experimentText', () => {
     expect(text).toContain('Results at vm.vcpus = 64 (point 7 of 9):');
     // The table's S2 cell is S2's value at 64 vCPUs, not at the sweep's last point.
     const s2 = detail.runs.find((r) => r.strategy === 'S2' && r.point['vm.vcpus'] === 64)!;
-    expect(tableRow(text, 'vCPU overhead vs')[2]).toBe(formatValue(s2.metrics['cost.overheadPct']!.mean));
+    expect(tableRow(text, 'vCPU overhead', detail)[2]).toBe(formatValue(s2.metrics['cost.overheadPct']!.mean));
     // Analytic: no CI rows, and no "vs S0" for a share that is already against S0.
     expect(text).not.toMatch(/^ {2}\+-95% CI/m);
     expect(text).not.toMatch(/^vCPU overhead[^\n]*\n[^\n]*\n {2}vs S0/);
     expect(text).toContain('vm.vcpus (log scale: x and y)');
-    expect(text).toMatch(/^ {2}\*  lines in the same place: /m);
+    expect(text).toContain('Key (each line is drawn with the digit of its first strategy):');
     expect(text).toContain('Capability: needs gup()');
-    expect(text).toMatch(/^ {2}shootdownBase: [0-9]+ cycles/m);
+    // Each cost entry with its value, range and class, and its source as a footnote.
+    expect(text).toMatch(
+      /^ {2}[A-Za-z]+: [0-9.]+ [a-z/]+ \([0-9.e-]+-[0-9.e-]+\), (primary|secondary|estimate) \[\d+\]$/m,
+    );
     expect(text).toMatch(/^ {2}\[1\] /m);
     expect(text).toMatch(/^ {2}gmemlab sweep sweep\.json$/m);
   });
@@ -142,7 +146,7 @@ describe('experimentText', () => {
     expect(text).toMatch(/^Results:$/m);
     expect(text).toMatch(/^ {2}gmemlab run quiet\.json$/m);
     // The exported metric leads the table.
-    expect(text.indexOf('host overhead vs')).toBeLessThan(text.indexOf('vCPU overhead vs'));
+    expect(text.indexOf('host overhead')).toBeLessThan(text.indexOf('vCPU overhead'));
   });
 
   it('writes a 2-D sweep at the chosen point, charting its slice', async () => {
@@ -160,7 +164,7 @@ describe('experimentText', () => {
     expectMailSafe(text);
     golden('sweep-2d-analytic.txt', text);
     expect(text).toContain('Results at vm.vcpus = 16, vm.placement = shared (point');
-    expect(text.replace(/\n/g, ' ')).toContain('against vm.vcpus, at vm.placement = shared; S1, S4, S5 not drawn:');
+    expect(text.replace(/\n/g, ' ')).toContain('against vm.vcpus, at vm.placement = shared; S1, S4, S5, S6 not drawn:');
     expect(text).toMatch(/^ {2}gmemlab sweep sweep\.json$/m);
   });
 

@@ -10,7 +10,7 @@ import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contr
 import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
-import { costDependencies, type ClassedCostEntry } from './costs.ts';
+import { costDependencies } from './costs.ts';
 import { MAIL_WIDTH, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
 import { resultsBlock, shownMetrics } from './results.ts';
@@ -127,33 +127,22 @@ function costSection(
   const deps = costDependencies(detail.scenario, point, table, metric, shown);
   if (deps.length === 0) return [];
   const lines = wrap(
-    `Costs these numbers depend on (raised by 10%, each moves a number in the table by more than 0.1%), largest effect on ${metric} first; override any in the scenario's host.costs. Classes: primary (measured, cited), secondary (quoted from a secondary source), estimate (no measurement found).`,
+    `Costs these numbers depend on (raised by 10%, each moves a number in the table by more than 0.1%), largest effect on ${metric} first; override any in the scenario's host.costs. Classes: primary (measured and published by whoever measured it), secondary (reported by someone else), estimate (no published figure; only primary counts as sourced).`,
     MAIL_WIDTH,
   );
   lines.push('');
   const notes: string[] = [];
-  for (const { entry } of deps) {
-    const e = entry as ClassedCostEntry;
-    const range =
-      e.low !== undefined && e.high !== undefined && (e.low !== e.value || e.high !== e.value)
-        ? ` (${formatValue(e.low)}-${formatValue(e.high)})`
-        : '';
-    // Before model 2.0 the class was the first word of the source ("estimate: ...").
-    const cls =
-      e.class ?? /^(estimate|secondary)\b/.exec(e.source)?.[1] ?? (e.source === 'scenario override' ? 'override' : '');
+  for (const { entry: e } of deps) {
+    const range = e.low !== e.value || e.high !== e.value ? ` (${formatValue(e.low)}-${formatValue(e.high)})` : '';
+    // A value the scenario set is the user's own figure, whatever class the default had.
+    const cls = e.source === 'scenario override' ? 'override' : e.class;
     let ref = '';
-    if (!/^estimate$/.test(e.source)) {
+    if (e.source !== 'estimate' && e.source !== 'scenario override') {
       let n = notes.indexOf(e.source);
       if (n < 0) n = notes.push(e.source) - 1;
       ref = ` [${n + 1}]`;
     }
-    lines.push(
-      ...hang(
-        `  ${e.key}: `,
-        `${formatValue(e.value)} ${e.unit}${range}${cls === '' ? '' : `, ${cls}`}${ref}`,
-        MAIL_WIDTH,
-      ),
-    );
+    lines.push(...hang(`  ${e.key}: `, `${formatValue(e.value)} ${e.unit}${range}, ${cls}${ref}`, MAIL_WIDTH));
   }
   lines.push('');
   notes.forEach((source, i) => lines.push(...hang(`  [${i + 1}] `, source, MAIL_WIDTH)));

@@ -238,13 +238,13 @@ describe('run budget', () => {
   });
 
   it('refuses a sweep whose points each fit but add up to hours of simulation', async () => {
-    // Each point is under the core's per-run cap; 120 of them are not.
-    const scenario = desScenario(70);
+    // Each point is under the core's per-run cap; a hundred-odd of them are not.
+    const scenario = desScenario(60);
     expect(checkSimulationSize(scenario)).toBeLessThan(MAX_EVENTS_PER_RUN);
     const points = Math.ceil(MAX_EVENTS_PER_EXPERIMENT / checkSimulationSize(scenario)) + 1;
     const started = app.runner.start({
       scenario,
-      sweep: { parameters: [{ path: 'simulation.durationSec', values: Array.from({ length: points }, () => 70) }] },
+      sweep: { parameters: [{ path: 'simulation.durationSec', values: Array.from({ length: points }, () => 60) }] },
     });
     await expect(started).rejects.toThrow(
       `over ${points} points; the limit is ${MAX_EVENTS_PER_EXPERIMENT / 1e9} billion per experiment`,

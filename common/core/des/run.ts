@@ -1,8 +1,8 @@
 // The discrete-event simulator over every enabled strategy and seed: mean and 95% confidence
 // interval over seeds for every metric, latency percentiles and histograms per touchpoint.
-import type { Estimate, LatencyDistribution, RunOutput, StrategyId, StrategyResult } from '../api.ts';
-import { runAnalytic } from '../analytic.ts';
-import { costTableOf, resolveCostEntries } from '../costs.ts';
+import type { Estimate, LatencyDistribution, ResultFlag, RunOutput, StrategyId, StrategyResult } from '../api.ts';
+import { BREAKDOWN_KEYS, formulaTermsForSimulation, pfnCacheRestoredShare, runAnalytic } from '../analytic.ts';
+import type { AttackerContext } from '../metrics.ts';
 import type { Scenario } from '../scenario.ts';
 import { enabledStrategies } from '../strategies.ts';
 import { TOUCHPOINT_IDS } from '../touchpoints.ts';
@@ -50,11 +50,10 @@ export interface DesHooks {
 
 export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
   checkSimulationSize(s);
-  const costTable = resolveCostEntries(s.host.costs);
-  const c = costTableOf(costTable);
   const hz = s.host.ghz * 1e9;
   const N = s.host.cpus;
   const V = s.vm.vcpus;
+  const O = s.host.otherVmVcpus;
   const duration = s.simulation.durationSec;
   const guestPages = (s.vm.memoryGiB * 2 ** 30) / 4096;
   const strategies = enabledStrategies(s);
@@ -74,36 +73,49 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
       hooks.onProgress?.(done / jobs);
       return stats;
     });
-    const splits = base.metrics['footprint.directMapSplits']!.mean;
-    const splitPenalty = splits * c.directMapSplitTlbMisses * c.pageWalk * N;
+    // Terms the simulator does not simulate come from the formulas (deferred flushes, the split
+    // direct map); everything else is measured, and the breakdown sums to the host total.
+    const formula = formulaTermsForSimulation(s, strategy);
     const over = (f: (x: SeedStats) => number): Estimate => estimate(perSeed.map(f));
+    const perVcpu = (x: SeedStats) => x.perVcpuExtraCycles + formula.perVcpu;
+    const host = (x: SeedStats) => (V + O) * x.perVcpuExtraCycles + x.vmmExtraCycles + x.bystanderCycles + formula.host;
     const metrics: Record<string, Estimate> = { ...base.metrics };
-    metrics['cost.cyclesPerSecPerVcpu'] = over((x) => x.perVcpuExtraCycles);
-    metrics['cost.overheadPct'] = over((x) => (100 * x.perVcpuExtraCycles) / hz);
-    metrics['cost.cyclesPerSecHost'] = over(
-      (x) => V * x.perVcpuExtraCycles + x.vmmExtraCycles + x.receiverCycles + splitPenalty,
-    );
-    metrics['cost.hostOverheadPct'] = over(
-      (x) => (100 * (V * x.perVcpuExtraCycles + x.vmmExtraCycles + x.receiverCycles + splitPenalty)) / (N * hz),
-    );
-    metrics['cost.bystanderIpisPerSec'] = over((x) => (N > V ? x.flushesPerSec : 0));
+    metrics['cost.cyclesPerSecPerVcpu'] = over(perVcpu);
+    metrics['cost.overheadPct'] = over((x) => (100 * perVcpu(x)) / hz);
+    metrics['cost.slowdownFactor'] = over((x) => 1 + perVcpu(x) / hz);
+    metrics['cost.cyclesPerSecHost'] = over(host);
+    metrics['cost.hostOverheadPct'] = over((x) => (100 * host(x)) / (N * hz));
+    metrics['cost.bystanderIpisPerSec'] = over((x) => x.bystanderIpisPerSec);
     metrics['cost.lockUtilization'] = over((x) => x.lockBusyFraction);
-    metrics['exposure.kvm.irqNmiWithGuestMappedPerSec'] = over((x) => x.irqWithGuestMapped);
+    metrics['cost.receiverUtilization'] = over((x) => x.receiverBusyFraction);
+    if (strategy !== 'S6') metrics['exposure.kvm.irqNmiWithGuestMappedPerSec'] = over((x) => x.irqWithGuestMapped);
     metrics['footprint.peakPagesMapped'] = over((x) => x.peakPagesMapped);
-    // Exposure of the on-demand mechanisms is measured; always/never-mapped contexts are exact.
-    const measured = (f: (x: SeedStats) => number) => over(f);
+    // Exposure of the on-demand mechanisms is measured where it is in windows; always- and
+    // never-mapped contexts are exact.
+    const measured = (ctx: AttackerContext, fraction: (x: SeedStats) => number) => {
+      const state = metrics[`exposure.${ctx}.state`]!.mean;
+      if (state === 0) return;
+      metrics[`exposure.${ctx}.fraction`] = over((x) => Math.min(1, fraction(x)));
+      if (state === 1) metrics[`exposure.${ctx}.longestWindowUs`] = over((x) => x.longestWindowSec * 1e6);
+    };
+    const pageShare = (x: SeedStats) => x.mappedPageSeconds / (guestPages * duration);
     if (strategy === 'S2') {
-      for (const ctx of ['kernel', 'kvm'] as const) {
-        metrics[`exposure.${ctx}.fraction`] = measured((x) => x.mappedPageSeconds / (guestPages * duration));
-        metrics[`exposure.${ctx}.longestWindowUs`] = measured((x) => x.longestWindowSec * 1e6);
-      }
+      // Pages restored for the pfn caches' lifetime add to the windows (and make the state "always").
+      const restored = pfnCacheRestoredShare(s);
+      measured('kernel', (x) => pageShare(x) + restored);
+      measured('kvm', (x) => pageShare(x) + restored);
     } else if (strategy === 'S3') {
-      metrics['exposure.kvm.fraction'] = measured((x) => x.mappedPageSeconds / (guestPages * duration));
-      metrics['exposure.kvm.longestWindowUs'] = measured((x) => x.longestWindowSec * 1e6);
+      measured('kvm', pageShare);
     } else if (strategy === 'S4') {
-      metrics['exposure.kvm.fraction'] = measured((x) => x.anyHeldSeconds / duration);
-      metrics['exposure.kvm.longestWindowUs'] = measured((x) => x.longestWindowSec * 1e6);
+      measured('kvm', (x) => x.anyHeldSeconds / duration);
+      measured('kernel', (x) => x.anyHeldSeconds / duration);
     }
+    const breakdown: Record<string, number> = {};
+    for (let k = 0; k < BREAKDOWN_KEYS.length; k++) {
+      const mean = perSeed.reduce((n, x) => n + x.breakdown[k]!, 0) / perSeed.length;
+      if (mean !== 0) breakdown[BREAKDOWN_KEYS[k]!] = mean;
+    }
+    for (const [key, value] of Object.entries(formula.breakdown)) breakdown[key] = (breakdown[key] ?? 0) + value;
     const distributions: Record<string, LatencyDistribution> = {};
     for (const id of TOUCHPOINT_IDS) {
       const withEvents = perSeed.filter((x) => x.latency[id]!.count > 0);
@@ -115,9 +127,36 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
       const counts = BUCKET_UPPER_US.map((_, b) => withEvents.reduce((n, x) => n + x.latency[id]!.buckets[b]!, 0));
       distributions[id] = { bucketUpperUs: BUCKET_UPPER_US, counts };
     }
-    return { ...base, metrics, distributions };
+    return { ...base, metrics, distributions, breakdown, flags: desFlags(base.flags, metrics, hz) };
   });
-  return { modelVersion: MODEL_VERSION, method: 'des', seeds: [...seeds], costTable, strategies: results };
+  return {
+    modelVersion: MODEL_VERSION,
+    method: 'des',
+    seeds: [...seeds],
+    costTable: analytic.costTable,
+    strategies: results,
+  };
+}
+
+/**
+ * The formulas' flags, with those the simulation measures decided by what it measured: a queue
+ * it found saturated, or a vCPU it found overloaded.
+ */
+function desFlags(formulaFlags: ResultFlag[], metrics: Record<string, Estimate>, hz: number): ResultFlag[] {
+  const flags = formulaFlags.filter((f) => f.code !== 'overloaded' && f.code !== 'simulatorNeeded');
+  const perVcpu = metrics['cost.cyclesPerSecPerVcpu']!.mean;
+  if (perVcpu >= hz)
+    flags.push({
+      code: 'overloaded',
+      message: `the strategy's work is ${((100 * perVcpu) / hz).toFixed(0)}% of a vCPU: the guest runs ${(1 + perVcpu / hz).toFixed(2)}x slower rather than paying a share`,
+    });
+  const busiest = Math.max(metrics['cost.lockUtilization']!.mean, metrics['cost.receiverUtilization']!.mean);
+  if (busiest >= 1 && !flags.some((f) => f.code === 'saturated'))
+    flags.push({
+      code: 'saturated',
+      message: `the simulation found a queue busy ${(busiest * 100).toFixed(0)}% of the time: requests pile up through the run`,
+    });
+  return flags;
 }
 
 /** Runs a scenario with the method it asks for. */

@@ -2,11 +2,25 @@
 // are single servers fed by Poisson arrivals of every touchpoint; the direct-map lock is a FIFO
 // server; a shootdown interrupts every other CPU; IRQ/NMI arrivals test whether guest memory is
 // mapped on their CPU. It measures what the formulas cannot: queueing, tails, windows.
-import type { StrategyId } from '../api.ts';
+import type { CostComponent, StrategyId } from '../api.ts';
+import { COST_COMPONENTS } from '../api.ts';
+import {
+  formulaTermsForSimulation,
+  baselineCycles,
+  BREAKDOWN_NONE,
+  COMPONENT_INDEX,
+  effectiveTouchpoints,
+  flushWork,
+  FULL_FLUSH_CEILING,
+  pfnCacheRestoredShare,
+  refillAfterFlush,
+  S3_REMOTE_BATCH,
+  s4Crossings,
+} from '../analytic.ts';
 import { costTableOf, resolveCostEntries, type CostTable } from '../costs.ts';
-import { FULL_FLUSH_CEILING } from '../analytic.ts';
 import type { Scenario } from '../scenario.ts';
-import { TOUCHPOINT_IDS, TOUCHPOINTS } from '../touchpoints.ts';
+import { removesFromDirectMap } from '../strategies.ts';
+import { TOUCHPOINT_IDS } from '../touchpoints.ts';
 import { AliasTable } from './alias.ts';
 import { EventHeap } from './heap.ts';
 import { Prng } from './prng.ts';
@@ -14,18 +28,28 @@ import { summarise, type LatencySummary } from './summary.ts';
 
 export { BUCKET_UPPER_US } from './summary.ts';
 
+const NC = COST_COMPONENTS.length;
+const NT = TOUCHPOINT_IDS.length;
+
 export interface SeedStats {
   events: number;
-  perVcpuExtraCycles: number; // per vCPU per second
-  vmmExtraCycles: number; // per second
-  receiverCycles: number; // per second, shootdown work on other CPUs
-  flushesPerSec: number;
+  /** Per vCPU per second: its own accesses and the shootdowns it receives. */
+  perVcpuExtraCycles: number;
+  /** VMM thread, per second. */
+  vmmExtraCycles: number;
+  /** Per second, on CPUs that run no vCPU of any VM. */
+  bystanderCycles: number;
+  /** Shootdown IPIs per second landing on a CPU that runs no vCPU of this VM (0 with broadcast invalidation). */
+  bystanderIpisPerSec: number;
   lockBusyFraction: number;
+  receiverBusyFraction: number;
   mappedPageSeconds: number; // integral of pages mapped on demand
   anyHeldSeconds: number; // S4: time with at least one CPU holding KVM's CR3
   longestWindowSec: number;
   irqWithGuestMapped: number; // per second
   peakPagesMapped: number;
+  /** Host cycles per second by breakdown key index (touchpoint x component, as the formulas book them). */
+  breakdown: Float64Array;
   /** Per touchpoint: sorted latencies (us) are summarised here. */
   latency: Record<string, LatencySummary>;
 }
@@ -49,6 +73,14 @@ const RESTORE = 3; // thread: its S2 job asks for the lock to restore its pages
 const REMOVE = 4; // thread: its S2 job asks for the lock to remove them again
 const TICK = 5; // a fixed-interval arrival stream (one per thread and touchpoint)
 const pack = (kind: number, index: number): number => kind | (index << 3);
+/** Adds `cycles` of `component` to a job's parts. */
+const addPart = (parts: Float64Array, component: CostComponent, cycles: number): void => {
+  const k = COMPONENT_INDEX[component];
+  parts[k] = parts[k]! + cycles;
+};
+/** Merged-stream outcome markers that are not a thread. */
+const IRQ = -1;
+const OTHER_VM_FLUSH = -2;
 
 /** Jobs waiting at a thread: a growable ring of (arrival time, touchpoint), no object per job. */
 class JobQueue {
@@ -119,30 +151,41 @@ interface Thread {
   batchFirst: number;
   batchLater: number;
   timerArmed: boolean;
-  /** S2: the job between its lock requests: its touchpoint, arrival, pages, extra so far, when it first asked for the lock, and when its pages were restored (NaN before, and once removed). */
+  /** S2: the job between its lock requests: its touchpoint, arrival, pages, when it first asked for the lock, and when its pages were restored (NaN before, and once removed). */
   jobTp: number;
   jobArrival: number;
   jobPages: number;
-  jobExtra: number;
   jobReady: number;
   jobRestoredAt: number;
+  /** The running job's extra cycles by component (COST_COMPONENTS). */
+  parts: Float64Array;
+  /** Pages populated since the last zap (huge-folio removal), and pages through the S3 window since its last remote flush. */
+  populated: number;
+  windowPages: number;
 }
 
-/** Simulated events one seed of a strategy would take, estimated before it starts (for the guard rail): within 1% unless a thread saturates, and then an upper bound, as a saturated thread finishes fewer jobs than arrive. */
+/** Simulated events one seed of a strategy would take, estimated before it starts (for the guard rail): within a few % unless a thread saturates, and then an upper bound, as a saturated thread finishes fewer jobs than arrive. */
 export function estimateEvents(s: Scenario, strategy: StrategyId): number {
   // Per job: its arrival and its completion; a job that goes through S2's direct-map lock (all of
   // KVM's, and the VMM's when it reaches guest memory by syscall) also asks for it twice and may
   // arm a flush timer.
   const s2Job = 4 + (s.strategies.S2.flushAfterUs > 0 ? 1 : 0);
+  const { tps } = effectiveTouchpoints(s);
   let perSec = 0;
-  for (const id of TOUCHPOINT_IDS) {
-    const tp = s.workload.touchpoints[id];
-    const kvm = TOUCHPOINTS[id].context === 'kvm';
-    const locked = strategy === 'S2' && (kvm || s.strategies.vmmAccess === 'syscall');
+  for (const tp of tps) {
+    const kvm = tp.context === 'kvm';
+    const locked =
+      strategy === 'S2' &&
+      tp.id !== 'populate' &&
+      tp.id !== 'pfnCache' &&
+      (kvm || s.strategies.vmmAccess === 'syscall');
     perSec += (locked ? s2Job : 2) * tp.ratePerSec * (kvm ? s.vm.vcpus : 1);
+    // Other VMs' flushes arrive as events of their own.
+    if (kvm && s.host.otherVmVcpus > 0 && strategy !== 'S0' && strategy !== 'S6')
+      perSec += tp.ratePerSec * s.host.otherVmVcpus;
   }
   perSec += s.host.cpus * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu);
-  if (strategy === 'S4') perSec += 2 * s.vm.vcpus * (s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu);
+  if (strategy === 'S4') perSec += 2 * s.vm.vcpus * s4Crossings(s).perSec;
   return perSec * s.simulation.durationSec;
 }
 
@@ -151,35 +194,50 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const hz = s.host.ghz * 1e9;
   const N = s.host.cpus;
   const V = s.vm.vcpus;
+  const O = s.host.otherVmVcpus;
+  const g = s.vm.inKvmRunFraction;
+  const ipi = s.host.tlbInvalidation === 'ipi';
   const duration = s.simulation.durationSec;
   const viaSyscall = s.strategies.vmmAccess === 'syscall';
-  const { batchPages: B, flushAfterUs } = s.strategies.S2;
-  const cr3 = s.host.pcid ? c.cr3WritePcid : c.cr3WriteNoPcid + c.tlbRefillAfterFlush;
-  const flushSec = (c.shootdownBase + c.shootdownPerTarget * (N - 1)) / hz;
-  const tps = TOUCHPOINT_IDS.map((id) => {
-    const tp = s.workload.touchpoints[id];
-    const kvm = TOUCHPOINTS[id].context === 'kvm';
-    const syscallPath = !kvm && viaSyscall && strategy !== 'S0' && strategy !== 'S1';
+  const { batchPages: B, flushAfterUs, flush: s2Policy } = s.strategies.S2;
+  const removes = removesFromDirectMap(strategy);
+  const zapFlush = strategy === 'S1' ? s.strategies.S1.flushOnZap : true;
+  const zapPages = s.strategies.hugeFolioRemoval ? { '4K': 1, '2M': 512, '1G': 262144 }[s.vm.backingPageSize] : 1;
+  const s3Remote = s.strategies.S3.remoteFlush;
+  const cr3 = s.host.pcid
+    ? { write: c.cr3WritePcid, refill: 0 }
+    : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush };
+  const running = s.vm.placement === 'shared' ? Math.min(1, N / (V + O)) : 1;
+  const bystanders = Math.max(0, N - V - O);
+  const { held } = s4Crossings(s);
+  const pfnPagesRestored = pfnCacheRestoredShare(s) > 0;
+  const fromFormulas = formulaTermsForSimulation(s, strategy);
+  const { tps: effective } = effectiveTouchpoints(s);
+  const tps = effective.map((tp) => {
+    const kvm = tp.context === 'kvm';
+    const syscallPath = !kvm && viaSyscall && strategy !== 'S0' && strategy !== 'S1' && strategy !== 'S6';
+    let syscallCycles = 0;
+    let syscallRefill = 0;
+    if (syscallPath) {
+      syscallCycles = c.syscall + tp.bytesPerEvent / c.copyBytesPerCycle + (s.host.kpti ? 2 * cr3.write : 0);
+      syscallRefill = s.host.kpti ? 2 * cr3.refill : 0;
+    }
     return {
-      id,
-      kvm,
       ...tp,
+      kvm,
       // Per-event constants, worked out once rather than at every event.
       copySec: tp.bytesPerEvent / c.copyBytesPerCycle / hz,
-      baselineSec:
-        (id === 'mmio' || id === 'pio' || id === 'hypercall'
-          ? c.vmExitRoundTrip
-          : id === 'nestedTdp'
-            ? c.nestedExitRoundTrip
-            : id === 'postCopy'
-              ? c.userfaultRoundTrip
-              : 0) / hz,
+      baselineSec: (baselineCycles(c, tp) - tp.bytesPerEvent / c.copyBytesPerCycle) / hz,
       syscallPath,
       // The VMM using its own mapping: no strategy work.
       direct: !kvm && !syscallPath,
-      syscallSec: syscallPath ? (c.syscall + tp.bytesPerEvent / c.copyBytesPerCycle) / hz : 0,
+      syscallCycles,
+      syscallRefill,
+      // S2 restores only what it serves on demand (pfn-cache pages stay restored; population is a zap).
+      onDemand: tp.id !== 'pfnCache' && tp.id !== 'populate',
     };
   });
+  const POPULATE = TOUCHPOINT_IDS.indexOf('populate');
 
   // Threads: one per vCPU (on CPU i when pinned, spread over all CPUs when shared), and the VMM.
   const thread = (cpu: number, isVcpu: boolean): Thread => ({
@@ -194,9 +252,11 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     jobTp: 0,
     jobArrival: 0,
     jobPages: 0,
-    jobExtra: 0,
     jobReady: 0,
     jobRestoredAt: Number.NaN,
+    parts: new Float64Array(NC),
+    populated: 0,
+    windowPages: 0,
   });
   const threads: Thread[] = [];
   for (let i = 0; i < V; i++) threads.push(thread(s.vm.placement === 'pinned' ? i % N : (i * 7919) % N, true));
@@ -213,11 +273,21 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     broadcast: 0,
     lockFreeAt: 0,
     lockBusy: 0,
+    receiversFreeAt: 0,
+    receiverBusy: 0,
     vcpuExtra: 0,
     vmmExtra: 0,
-    receiverCycles: 0,
+    bystander: 0,
+    ipisToBystanders: 0,
     mappedPageSeconds: 0,
     longest: 0,
+  };
+  // Host cycles by breakdown key, as booked: this VM's vCPUs (scaled to the other VMs' at the end), the VMM, bystanders.
+  const vcpuLedger = new Float64Array((NT + 1) * NC);
+  const hostLedger = new Float64Array((NT + 1) * NC);
+  const book = (ledger: Float64Array, tp: number, comp: CostComponent, cycles: number): void => {
+    const k = tp * NC + COMPONENT_INDEX[comp];
+    ledger[k] = ledger[k]! + cycles;
   };
   const settle = (cpu: number): number => {
     const owed = debt[cpu]! + (acc.broadcast - paidUpTo[cpu]!);
@@ -232,10 +302,9 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   // Every thread's arrivals and the host's IRQs/NMIs are independent Poisson streams, and merged
   // they are one Poisson stream of the summed rate whose events each belong to stream k with
   // probability rate_k / sum. So the simulator draws one merged stream and marks each event
-  // with its thread and touchpoint, or as an interrupt (whose CPU is drawn uniformly). Same
-  // distribution as a stream per touchpoint, thread and CPU; the event heap holds only what
-  // the simulation itself schedules (completions, S2's lock requests and flush timers, S4's CR3
-  // switches) and stays small.
+  // with its thread and touchpoint, or as an interrupt (whose CPU is drawn uniformly), or as a
+  // shootdown sent by another VM's vCPU (those are not simulated: their rate comes from the
+  // formulas). The event heap holds only what the simulation itself schedules.
   // Common random numbers: the stream draws nothing that depends on the strategy, so the same
   // seed gives every strategy the same arrivals.
   // With fixed-interval arrivals, each thread and touchpoint ticks every 1 / rate from a random
@@ -265,9 +334,17 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   }
   const irqRate = N * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu);
   if (irqRate > 0) {
-    outcomeThread.push(-1);
+    outcomeThread.push(IRQ);
     outcomeTouchpoint.push(-1);
     outcomeRate.push(irqRate);
+  }
+  const otherVm = fromFormulas.receivers;
+  const otherVmFlushRate = otherVm === undefined ? 0 : O * otherVm.perVcpu;
+  const otherVmPages = otherVm === undefined ? 1 : Math.max(1, Math.round(otherVm.meanPages));
+  if (otherVmFlushRate > 0) {
+    outcomeThread.push(OTHER_VM_FLUSH);
+    outcomeTouchpoint.push(-1);
+    outcomeRate.push(otherVmFlushRate);
   }
   const streamRate = outcomeRate.reduce((a, b) => a + b, 0);
   const outcomes = streamRate > 0 ? new AliasTable(outcomeRate) : undefined;
@@ -276,21 +353,19 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   let nextArrival = outcomes ? streamRng.nextExponential(streamGap) : Infinity;
   const crossRng = Array.from({ length: V }, (_, v) => new Prng(seed, 2_000_000 + v));
   const pageRng = threads.map((_, ti) => new Prng(seed, 3_000_000 + ti));
-  /** Whole pages for one event: a mean of 1.2 is 1 page, or 2 one time in five (an instruction straddling a boundary). */
+  /** Whole pages for one event: a mean of 1.2 is 1 page, or 2 one time in five. */
   const pagesOf = (ti: number, mean: number): number => {
     const whole = Math.floor(mean);
     return whole + (pageRng[ti]!.nextUnit() <= mean - whole ? 1 : 0);
   };
 
   // S4: each vCPU alternates between holding KVM's CR3 (mean h / c) and not (mean (1 - h) / c).
-  const kvmRun = s.strategies.S4.switchPoint === 'kvm_run';
-  const crossings = kvmRun ? s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu : s.vm.schedInsPerSecPerVcpu;
-  const held = kvmRun ? s.vm.inKvmRunFraction : 1;
+  const crossings = s4Crossings(s).perSec;
   const holding = new Uint8Array(V);
   let holdersNow = 0;
   const holdStartedAt = new Float64Array(V);
   let s4SwitchCycles = 0;
-  // A vCPU that always holds it (vcpu_load, or h = 1) still switches out and back at each crossing.
+  // A vCPU that always holds it (h = 1) still switches out and back at each crossing.
   const alwaysHeld = held >= 1;
   const inMean = alwaysHeld ? 1 / crossings : held / crossings;
   const outMean = (1 - held) / crossings;
@@ -304,7 +379,6 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
 
   let events = 0;
   let now = 0;
-  let flushes = 0;
   let mappedNow = 0;
   let anyHeldSeconds = 0;
   let heldSince = 0;
@@ -318,20 +392,59 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
 
   let busyThreads = 0;
 
-  /** Flushes a thread's batch at `at`: the initiator waits, every other CPU takes the IPI. */
-  const flush = (th: Thread, at: number): number => {
-    const end = at + flushSec;
+  /** The CPUs a flush reaches, charged for it: this VM's vCPUs, and CPUs that run no vCPU. */
+  const receive = (tp: number, pages: number, vcpuReceivers: number): void => {
+    const refill = refillAfterFlush(c, pages);
+    if (ipi) {
+      const work = c.ipiReceiveWork + flushWork(c, pages);
+      book(vcpuLedger, tp, 'receivers', vcpuReceivers * work);
+      book(vcpuLedger, tp, 'inducedExits', vcpuReceivers * g * c.vmExitRoundTrip);
+      acc.vcpuExtra += vcpuReceivers * (work + g * c.vmExitRoundTrip);
+      book(hostLedger, tp, 'receivers', bystanders * work);
+      acc.bystander += bystanders * work;
+      acc.ipisToBystanders++;
+      acc.broadcast += (work + refill) / hz;
+    }
+    book(vcpuLedger, tp, 'tlbRefill', vcpuReceivers * refill);
+    acc.vcpuExtra += vcpuReceivers * refill;
+    book(hostLedger, tp, 'tlbRefill', bystanders * refill);
+    acc.bystander += bystanders * refill;
+  };
+
+  /**
+   * A shootdown of `pages` sent by thread `th` at `at` on behalf of touchpoint `tp`: returns when
+   * it completes. With IPIs it completes when the initiator's fixed part is done and every
+   * receiver has served it: receivers serve flushes one at a time, so a burst of flushes makes
+   * later ones wait (the storm). Broadcast invalidation interrupts nobody.
+   */
+  const shootdown = (th: Thread, at: number, pages: number, tp: number): number => {
+    const vcpuReceivers = (V - (th.isVcpu ? 1 : 0)) * running;
+    receive(tp, pages, vcpuReceivers);
+    if (!ipi) return at + (c.tlbsyncWait + (pages <= FULL_FLUSH_CEILING ? pages : 1) * c.invlpgbPerPage) / hz;
+    debt[th.cpu] = debt[th.cpu]! - (c.ipiReceiveWork + flushWork(c, pages) + refillAfterFlush(c, pages)) / hz; // no IPI to itself
+    const exitWait = V + O - (th.isVcpu ? 1 : 0) > 0 ? (g * c.vmExitRoundTrip) / 2 : 0;
+    const fixedEnd = at + (c.shootdownBase + c.shootdownPerTarget * (N - 1) + flushWork(c, pages) + exitWait) / hz;
+    const service = (c.ipiReceiveWork + flushWork(c, pages) + g * c.vmExitRoundTrip) / hz;
+    const startAt = Math.max(at, acc.receiversFreeAt);
+    acc.receiversFreeAt = startAt + service;
+    acc.receiverBusy += service;
+    return Math.max(fixedEnd, acc.receiversFreeAt);
+  };
+
+  /** S2: ends a thread's batch at `at` (flush policy applied) and books how long its pages stayed mapped. */
+  const flushBatch = (th: Thread, at: number, tp: number): number => {
     const pages = th.batch;
+    const end =
+      s2Policy === 'immediate'
+        ? shootdown(th, at, pages, tp)
+        : s2Policy === 'deferred'
+          ? at + flushWork(c, pages) / hz
+          : at;
     // Each page was reachable from its restore until the flush completes; the first the longest.
     acc.longest = Math.max(acc.longest, end - th.batchFirst);
     acc.mappedPageSeconds += pages * (end - th.batchFirst) - th.batchLater;
     th.batch = 0;
     mappedNow -= pages;
-    flushes++;
-    const work = (c.ipiReceiveWork + (pages > FULL_FLUSH_CEILING ? c.tlbRefillAfterFlush : 0)) / hz;
-    acc.broadcast += work;
-    debt[th.cpu] = debt[th.cpu]! - work; // the initiator takes no IPI of its own
-    acc.receiverCycles += (N - 1) * work * hz;
     return end;
   };
 
@@ -339,56 +452,103 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const start = (ti: number, at: number, jobTp: number, arrival: number): void => {
     const th = threads[ti]!;
     const tp = tps[jobTp]!;
+    const parts = th.parts.fill(0);
     th.busy = true;
     busyThreads++;
     const begin = at + settle(th.cpu);
+    // A vCPU's exit is synchronous: its latency starts when the exit is handled, not when an
+    // earlier exit was still being handled. The VMM's requests do queue.
+    const from = th.isVcpu ? begin : arrival;
     const p = tp.pagesPerEvent === 0 ? 0 : pagesOf(ti, tp.pagesPerEvent);
     const copy = tp.copySec;
-    // extra: the strategy's own work and waits, kept apart from baseline and copy so S0 is exactly 0.
-    let extra = tp.syscallSec;
-    let t = begin + tp.baselineSec + extra;
-    if (tp.direct || strategy === 'S0') {
+    if (tp.syscallPath) {
+      addPart(parts, 'syscallCopy', tp.syscallCycles);
+      addPart(parts, 'tlbRefill', tp.syscallRefill);
+    }
+    let t = begin + tp.baselineSec + (tp.syscallCycles + tp.syscallRefill) / hz;
+    if (jobTp === POPULATE) {
+      // First touch: the folio is zapped from the direct map and (mostly) flushed everywhere.
+      if (removes && ++th.populated >= zapPages) {
+        th.populated = 0;
+        addPart(parts, 'pteUpdate', c.pteUpdate);
+        let end = t + c.pteUpdate / hz;
+        if (zapFlush) {
+          const flushed = shootdown(th, end, zapPages, jobTp);
+          addPart(parts, 'initiatorFlush', (flushed - end) * hz);
+          end = flushed;
+        }
+        t = end;
+      }
       t += copy;
-    } else if (strategy === 'S1' || strategy === 'S5') {
-      const work = (p * (c.stac + c.clac + (strategy === 'S1' ? c.pageWalk : 0))) / hz;
-      extra += work;
-      t += copy + work;
+    } else if (tp.direct || strategy === 'S0' || strategy === 'S1') {
+      t += copy;
+    } else if (strategy === 'S5') {
+      if (tp.kvmPath === 'kernelMap' || tp.syscallPath) addPart(parts, 'uaccess', p * (c.stac + c.clac));
+      t += copy + (p * (c.stac + c.clac)) / hz;
+    } else if (strategy === 'S6') {
+      if (p > 0 && tp.kvm) addPart(parts, 'asiTransition', c.asiExit + c.asiTaintMitigation);
+      t += copy + (p > 0 && tp.kvm ? (c.asiExit + c.asiTaintMitigation) / hz : 0);
     } else if (strategy === 'S3') {
-      const work = (p * (2 * c.pteWriteLocal + c.invlpg)) / hz;
+      const work = p * (2 * c.pteWriteLocal + c.invlpg);
+      addPart(parts, 'windowMap', work);
       if (p > 0) {
         // Pages go through the slot one after another, each for its share of the window.
         mappedFrom[ti] = t;
-        mappedUntil[ti] = t + work + copy;
-        acc.mappedPageSeconds += work + copy;
-        acc.longest = Math.max(acc.longest, (work + copy) / p);
+        mappedUntil[ti] = t + work / hz + copy;
+        acc.mappedPageSeconds += work / hz + copy;
+        acc.longest = Math.max(acc.longest, (work / hz + copy) / p);
         peak = Math.max(peak, busyThreads);
       }
-      extra += work;
-      t += work + copy;
+      t += work / hz + copy;
+      if (p > 0 && s3Remote !== 'none') {
+        let remote = 0;
+        if (s3Remote === 'broadcast') remote = p;
+        else if ((th.windowPages += p) >= S3_REMOTE_BATCH) {
+          th.windowPages -= S3_REMOTE_BATCH;
+          remote = S3_REMOTE_BATCH;
+        }
+        if (remote > 0) {
+          const end = shootdown(th, t, remote, jobTp);
+          addPart(parts, 'initiatorFlush', (end - t) * hz);
+          t = end;
+        }
+      }
     } else if (strategy === 'S4') {
-      const work = tp.syscallPath ? (2 * cr3) / hz : 0;
-      extra += work;
-      t += copy + work;
+      // pfn-cache updates outside KVM_RUN switch in and out (their expected share); the VMM's syscalls too.
+      const switches = tp.syscallPath ? 2 : tp.id === 'pfnCache' ? 2 * (1 - held) : 0;
+      addPart(parts, 'cr3Switch', switches * cr3.write);
+      addPart(parts, 'tlbRefill', switches * cr3.refill);
+      t += copy + (switches * (cr3.write + cr3.refill)) / hz;
+    } else if (!tp.onDemand || p === 0) {
+      t += copy;
     } else {
       // S2: restore under the lock, access, remove under the lock, then flush (or batch). Each
       // lock request is an event at the time it is made, so the lock serves requests in the
       // order they are made, not the order their jobs started.
       th.jobTp = jobTp;
-      th.jobArrival = arrival;
+      th.jobArrival = from;
       th.jobPages = p;
-      th.jobExtra = extra;
       th.jobReady = t;
       heap.push(t, pack(RESTORE, ti));
       return;
     }
-    finish(ti, jobTp, arrival, t, extra);
+    finish(ti, jobTp, from, t);
   };
 
-  /** Books a job that ends at `end` with `extra` seconds of the strategy's work, and queues its completion. */
-  const finish = (ti: number, jobTp: number, arrival: number, end: number, extra: number): void => {
-    if (threads[ti]!.isVcpu) acc.vcpuExtra += extra * hz;
-    else acc.vmmExtra += extra * hz;
-    latencies[jobTp]!.push((end - arrival) * 1e6);
+  /** Books a job that ends at `end` (its strategy work in the thread's parts) and queues its completion. */
+  const finish = (ti: number, jobTp: number, from: number, end: number): void => {
+    const th = threads[ti]!;
+    const ledger = th.isVcpu ? vcpuLedger : hostLedger;
+    let extra = 0;
+    for (let k = 0; k < NC; k++) {
+      const v = th.parts[k]!;
+      if (v === 0) continue;
+      extra += v;
+      ledger[jobTp * NC + k] = ledger[jobTp * NC + k]! + v;
+    }
+    if (th.isVcpu) acc.vcpuExtra += extra;
+    else acc.vmmExtra += extra;
+    latencies[jobTp]!.push((end - from) * 1e6);
     heap.push(end, pack(DONE, ti));
   };
 
@@ -415,7 +575,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       case 'S1':
         return cpu < V;
       case 'S2':
-        // Restored pages are in the direct map on every CPU.
+        // Restored pages are in the direct map on every CPU (the pfn caches' all the time).
+        if (pfnPagesRestored) return true;
         for (let ti = 0; ti <= V; ti++) if (mappedFrom[ti]! <= at && at < mappedUntil[ti]!) return true;
         return false;
       case 'S3': {
@@ -425,6 +586,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       }
       case 'S4':
         return cpu < V && holding[cpu] === 1;
+      case 'S6':
+        return false; // taken from the formulas (run.ts)
     }
   };
 
@@ -443,9 +606,17 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       const ti = outcomeThread[o]!;
       if (ti >= 0) {
         arrive(ti, outcomeTouchpoint[o]!, now);
-      } else {
+      } else if (ti === IRQ) {
         const cpu = streamRng.nextBelow(N);
         if (guestMappedOn(cpu, now)) irqMapped++;
+      } else {
+        // Another VM's vCPU flushed: every vCPU of this VM and every bystander receives it.
+        receive(BREAKDOWN_NONE, otherVmPages, V * running);
+        if (ipi) {
+          const service = (c.ipiReceiveWork + flushWork(c, otherVmPages) + g * c.vmExitRoundTrip) / hz;
+          acc.receiversFreeAt = Math.max(now, acc.receiversFreeAt) + service;
+          acc.receiverBusy += service;
+        }
       }
       nextArrival = now + streamRng.nextExponential(streamGap);
       continue;
@@ -462,7 +633,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       const t = holdLock(now, (p * c.pteUpdate) / hz);
       th.jobRestoredAt = t;
       // Guest memory is mapped from this thread's earliest restored page until its flush ends.
-      if (p > 0 && th.batch === 0) {
+      if (th.batch === 0) {
         mappedFrom[index] = t;
         mappedUntil[index] = Infinity;
       }
@@ -472,25 +643,30 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     } else if (kind === REMOVE) {
       const th = threads[index]!;
       const p = th.jobPages;
-      let t = holdLock(now, (p * c.pteUpdate) / hz);
+      const removed = holdLock(now, (p * c.pteUpdate) / hz);
+      let t = removed;
       // Removed, the pages wait in the batch for a flush.
-      if (p > 0) {
-        if (th.batch === 0) {
-          th.batchFirst = th.jobRestoredAt;
-          th.batchLater = 0;
-        }
-        th.batchLater += p * (th.jobRestoredAt - th.batchFirst);
-        th.batch += p;
+      if (th.batch === 0) {
+        th.batchFirst = th.jobRestoredAt;
+        th.batchLater = 0;
       }
+      th.batchLater += p * (th.jobRestoredAt - th.batchFirst);
+      th.batch += p;
       th.jobRestoredAt = Number.NaN;
       if (th.batch >= B) {
-        t = flush(th, t);
+        t = flushBatch(th, t, th.jobTp);
         mappedUntil[index] = t;
       } else if (flushAfterUs > 0 && !th.timerArmed && th.batch > 0) {
         th.timerArmed = true;
         heap.push(th.batchFirst + flushAfterUs * 1e-6, pack(FLUSH_TIMER, index));
       }
-      finish(index, th.jobTp, th.jobArrival, t, th.jobExtra + (t - th.jobReady - tps[th.jobTp]!.copySec));
+      const parts = th.parts;
+      const pte = 2 * p * c.pteUpdate;
+      const flushCycles = (t - removed) * hz;
+      addPart(parts, 'pteUpdate', pte);
+      addPart(parts, 'initiatorFlush', flushCycles);
+      addPart(parts, 'lockWait', Math.max(0, (t - th.jobReady - tps[th.jobTp]!.copySec) * hz - pte - flushCycles));
+      finish(index, th.jobTp, th.jobArrival, t);
     } else if (kind === DONE) {
       const th = threads[index]!;
       th.busy = false;
@@ -504,10 +680,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       th.timerArmed = false;
       if (th.batch > 0) {
         // The initiating CPU spends the flush; its next job waits for it.
-        const end = flush(th, now);
+        const end = flushBatch(th, now, BREAKDOWN_NONE);
         // A job whose pages are restored right now keeps guest memory mapped past the flush.
         if (Number.isNaN(th.jobRestoredAt)) mappedUntil[index] = end;
         debt[th.cpu] = debt[th.cpu]! + (end - now);
+        const ledger = th.isVcpu ? vcpuLedger : hostLedger;
+        book(ledger, BREAKDOWN_NONE, 'initiatorFlush', (end - now) * hz);
         if (th.isVcpu) acc.vcpuExtra += (end - now) * hz;
         else acc.vmmExtra += (end - now) * hz;
       }
@@ -515,16 +693,16 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       // CROSS: vCPU `index` switches CR3: out of KVM's (one write) or back in (one write).
       const v = index;
       if (alwaysHeld) {
-        s4SwitchCycles += 2 * cr3;
+        s4SwitchCycles += 2 * (cr3.write + cr3.refill);
         heap.push(now + crossRng[v]!.nextExponential(inMean), payload);
       } else if (holding[v] === 1) {
-        s4SwitchCycles += cr3;
+        s4SwitchCycles += cr3.write + cr3.refill;
         holding[v] = 0;
         acc.longest = Math.max(acc.longest, now - holdStartedAt[v]!);
         if (--holdersNow === 0) anyHeldSeconds += now - heldSince;
         heap.push(now + crossRng[v]!.nextExponential(outMean), payload);
       } else {
-        s4SwitchCycles += cr3;
+        s4SwitchCycles += cr3.write + cr3.refill;
         holding[v] = 1;
         holdStartedAt[v] = now;
         if (holdersNow++ === 0) heldSince = now;
@@ -542,6 +720,16 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     anyHeldSeconds += duration - heldSince;
     for (let v = 0; v < V; v++) if (holding[v] === 1) acc.longest = Math.max(acc.longest, duration - holdStartedAt[v]!);
   }
+  if (s4SwitchCycles > 0) {
+    const refillShare = cr3.refill / (cr3.write + cr3.refill);
+    book(vcpuLedger, BREAKDOWN_NONE, 'cr3Switch', s4SwitchCycles * (1 - refillShare));
+    book(vcpuLedger, BREAKDOWN_NONE, 'tlbRefill', s4SwitchCycles * refillShare);
+  }
+
+  // Host cycles per second by key: this VM's vCPUs stand for the other VMs' too (same workload).
+  const breakdown = new Float64Array((NT + 1) * NC);
+  for (let k = 0; k < breakdown.length; k++)
+    breakdown[k] = (((V + O) / V) * vcpuLedger[k]! + hostLedger[k]!) / duration;
 
   const latency: SeedStats['latency'] = {};
   for (const [k, tp] of tps.entries()) latency[tp.id] = summarise(latencies[k]!.samples());
@@ -549,14 +737,16 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     events,
     perVcpuExtraCycles: (acc.vcpuExtra + s4SwitchCycles) / V / duration,
     vmmExtraCycles: acc.vmmExtra / duration,
-    receiverCycles: acc.receiverCycles / duration,
-    flushesPerSec: flushes / duration,
+    bystanderCycles: acc.bystander / duration,
+    bystanderIpisPerSec: ipi ? acc.ipisToBystanders / duration : 0,
     lockBusyFraction: acc.lockBusy / duration,
+    receiverBusyFraction: acc.receiverBusy / duration,
     mappedPageSeconds: acc.mappedPageSeconds,
     anyHeldSeconds,
     longestWindowSec: acc.longest,
     irqWithGuestMapped: irqMapped / duration,
     peakPagesMapped: peak,
+    breakdown,
     latency,
   };
 }

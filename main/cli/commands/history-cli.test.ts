@@ -55,14 +55,14 @@ describe('sweep, list, show, diff', () => {
     );
     expect(first.status).toBe('done');
     expect(first.sweep).toEqual({ parameters: [{ path: 'vm.vcpus', values: [1, 2, 4, 8, 16, 32, 64] }] });
-    expect(first.runs).toHaveLength(7 * 6);
+    expect(first.runs).toHaveLength(7 * 7);
     // Not on a terminal: no progress bar, nothing on stderr.
     const noPcid = at('no-pcid.json');
     writeFileSync(noPcid, JSON.stringify({ ...first.scenario, host: { ...first.scenario.host, pcid: false } }));
     const quiet = gmemlab('sweep', noPcid, '--param', 'vm.vcpus=log:1:64:7', '--name', 'vcpus, PCID off', '--db', db);
     expect(quiet.stderr).toBe('');
     expect(quiet.status).toBe(0);
-    expect(quiet.stdout).toContain('experiment 2: vcpus, PCID off: done, 42 of 42 runs done');
+    expect(quiet.stdout).toContain('experiment 2: vcpus, PCID off: done, 49 of 49 runs done');
 
     const list = gmemlab('list', '--db', db, '--sort', 'name', '--asc');
     expect(list.status).toBe(0);
@@ -85,7 +85,7 @@ describe('sweep, list, show, diff', () => {
     const pairs = json<{ a: { strategy: string }; metrics: { abs: number | null }[] }[]>(
       gmemlab('diff', '1', '2', '--db', db, '--json'),
     );
-    expect(pairs).toHaveLength(42);
+    expect(pairs).toHaveLength(49);
   });
 
   // On the two sweeps the test above saved (tests in a file run in order).

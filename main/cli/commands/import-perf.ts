@@ -98,6 +98,8 @@ export const importPerfCommand: Command = {
       lines.push(
         `  ${m.exit.padEnd(20)}    ${''.padEnd(10)} ${rate(m.ratePerSecPerVcpu).padStart(10)}/s per vCPU  (${m.reason})`,
       );
+    lines.push('', 'assumed (the report cannot say):');
+    for (const a of result.assumed) lines.push(`  ${a}`);
     out(lines.join('\n'));
     return 0;
   },
