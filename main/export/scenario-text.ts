@@ -120,6 +120,15 @@ export function unquotedBlock(text: string): string | undefined {
 }
 
 /**
+ * The JSON text of a scenario file or mail: the block between the scissors marks with its
+ * quoting removed, or the text itself when it has no marks. For callers that parse and validate
+ * it themselves; readScenarioText does both.
+ */
+export function unfoldScenarioText(text: string): string {
+  return unquotedBlock(text) ?? text;
+}
+
+/**
  * Reads a scenario or a sweep from text as described above. `name` (a file name) begins every
  * error message. Throws ScenarioTextError when the text holds no scenario, or an invalid one.
  */

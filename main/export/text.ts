@@ -222,3 +222,5 @@ function reproduce(detail: ExperimentDetail, file: string): string[] {
 }
 
 export { toAscii };
+// The window's Open/Paste reads scenario text through main/handlers with this.
+export { unfoldScenarioText } from './scenario-text.ts';
