@@ -222,5 +222,5 @@ function reproduce(detail: ExperimentDetail, file: string): string[] {
 }
 
 export { toAscii };
-// The window's Open/Paste reads scenario text through main/handlers with this.
+// Its old place: callers that import it from text.ts keep working.
 export { unfoldScenarioText } from './scenario-text.ts';
