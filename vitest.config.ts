@@ -6,6 +6,7 @@ export default defineConfig({
       'common/**/*.test.ts',
       'docs/**/*.test.ts',
       'main/**/*.test.ts',
+      'measure/**/*.test.ts',
       'migrations/**/*.test.ts',
       'preload/**/*.test.ts',
       'renderer/**/*.test.ts',

@@ -4,11 +4,13 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_history.ts';
 import * as m0003 from './0003_shards.ts';
+import * as m0005 from './0005_host_profiles.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_history': m0002,
   '0003_shards': m0003,
+  '0005_host_profiles': m0005,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 // Pure compare/diff logic shared by the handlers (diffRuns, diffScenarios) and the renderer
 // (overlays). No I/O: values in, values out.
-import type { Estimate } from '../core/index.ts';
+import type { CostEntry, Estimate } from '../core/index.ts';
 
 export interface MetricDelta {
   key: string;
@@ -66,5 +66,43 @@ export function diffObjects(a: unknown, b: unknown): PathDiff[] {
     const va = fa.get(path);
     const vb = fb.get(path);
     return { path, a: va, b: vb, changed: !fa.has(path) || !fb.has(path) || JSON.stringify(va) !== JSON.stringify(vb) };
+  });
+}
+
+export interface CostDelta {
+  key: string;
+  label: string;
+  unit: string;
+  /** null when that run recorded no cost table, or its table lacks the entry. */
+  a: number | null;
+  b: number | null;
+  sourceA: string | null;
+  sourceB: string | null;
+  /** The value or its source differs. */
+  changed: boolean;
+}
+
+/**
+ * The cost entries of two runs side by side (every run records the full table it used), in the
+ * first table's order, then entries only the second has: what a calibrated run changed.
+ */
+export function diffCostTables(a: CostEntry[] | null, b: CostEntry[] | null): CostDelta[] {
+  const byKeyB = new Map((b ?? []).map((e) => [e.key, e]));
+  const keys = [...new Set([...(a ?? []).map((e) => e.key), ...(b ?? []).map((e) => e.key)])];
+  const byKeyA = new Map((a ?? []).map((e) => [e.key, e]));
+  return keys.map((key) => {
+    const ea = byKeyA.get(key) ?? null;
+    const eb = byKeyB.get(key) ?? null;
+    const info = ea ?? eb!;
+    return {
+      key,
+      label: info.label,
+      unit: info.unit,
+      a: ea?.value ?? null,
+      b: eb?.value ?? null,
+      sourceA: ea?.source ?? null,
+      sourceB: eb?.source ?? null,
+      changed: ea?.value !== eb?.value || ea?.source !== eb?.source,
+    };
   });
 }

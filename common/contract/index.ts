@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { scenarioSchema } from '../core/index.ts';
 import { sweepSchema, type SweepDefinition } from '../core/sweep.ts';
-import type { MetricDelta, PathDiff } from '../analysis/diff.ts';
+import type { CostDelta, MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type {
   PerfImportResult,
   MetricInfo,
@@ -24,6 +24,8 @@ import type {
 } from '../core/index.ts';
 import { STRATEGY_IDS } from '../core/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
+import { calibrationCalls } from './calibration.ts';
+export type { CalibrationResult, HostProfileSummary } from './calibration.ts';
 
 /** Declares a call: `call<Output>()(inputSchema)`. The output type is a phantom (types only). */
 function call<O>() {
@@ -240,6 +242,8 @@ export interface RunDiff {
   /** Every leaf of the effective scenario (sweep point applied), strategy and params. */
   parameters: PathDiff[];
   metrics: MetricDelta[];
+  /** The two runs' recorded cost tables, entry by entry (which entries a calibration changed). */
+  costs: CostDelta[];
 }
 
 export type { SweepDefinition };
@@ -413,6 +417,8 @@ export const contract = {
         path: ['durationSec'],
       }),
   ),
+  // Host calibration (common/contract/calibration.ts).
+  ...calibrationCalls,
 } as const;
 
 export type Contract = typeof contract;

@@ -221,6 +221,16 @@ export function refillAfterFlush(c: CostTable, pages: number): number {
 }
 
 const localWork = (m: Model, pages: number) => flushWork(m.c, pages);
+
+/**
+ * The lasting cost of a split direct map: a share of the host-mode cycles (guest-mode work
+ * translates through EPT/NPT, not the host's direct map), on the share of host memory that holds
+ * host data in split pages.
+ */
+function splitPenaltyCycles(m: Model, hostShare: number): number {
+  const guestModeCpus = Math.min(m.N, (m.V + m.O) * m.running * m.guestShare);
+  return (m.N - guestModeCpus) * m.hz * (m.c.directMapSplitOverheadPct / 100) * hostShare;
+}
 const refillAfter = (m: Model, pages: number) => refillAfterFlush(m.c, pages);
 
 export interface Receivers {
@@ -268,7 +278,9 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
       ledger.host(st.tp, 'receivers', m.bystanders * all * work);
       serviceSum += all * (work + m.guestShare * c.vmExitRoundTrip);
     }
-    ledger.vcpu(st.tp, 'tlbRefill', received * refill);
+    // A host full flush does not invalidate a guest's VPID/ASID-tagged entries (SDM vol. 3,
+    // "Operations that Invalidate Cached Mappings"): a vCPU refills only while in host mode.
+    ledger.vcpu(st.tp, 'tlbRefill', received * (1 - m.guestShare) * refill);
     ledger.host(st.tp, 'tlbRefill', m.bystanders * all * refill);
   }
   const meanPages = pageSum / total;
@@ -362,7 +374,7 @@ function vmmExposure(m: Model): Exposure {
 }
 
 /** Without KPTI on a Meltdown-affected CPU userspace reads kernel mappings speculatively. */
-const meltdown = (m: Model) => m.s.host.meltdownAffected && !m.s.host.kpti && m.s.host.vendor === 'intel';
+const meltdown = (m: Model) => m.s.host.meltdownAffected && !m.s.host.kpti;
 
 /**
  * Kernel reach into a USER=1 mapping (S1's VMM mapping, S5's carve-out): architectural without
@@ -372,10 +384,17 @@ const meltdown = (m: Model) => m.s.host.meltdownAffected && !m.s.host.kpti && m.
  */
 function kernelReachOfUserMapping(m: Model, lowerHalf: boolean, inUaccess: Exposure): Exposure {
   const { host } = m.s;
-  if (!host.smap) return ALWAYS;
+  // A user mapping exists only in its process's page tables: kernel code reaches it only on the
+  // CPUs running with the VMM's mm loaded (its vCPU threads and the VMM thread; vhost kthreads
+  // that adopt it are not modelled). The kernel-at-large fraction is weighted by that CPU share.
+  const inVmmMm = alwaysSome(vmmMmCpuShare(m));
+  if (!host.smap) return inVmmMm;
   if (host.smapStopsSpeculation || (lowerHalf && host.lass)) return inUaccess;
-  return ALWAYS;
+  return inVmmMm;
 }
+
+/** Share of the host's CPUs that run with the VMM's mm loaded: this VM's vCPU threads and the VMM thread. */
+const vmmMmCpuShare = (m: Model) => Math.min(1, (m.V * m.running + 1) / m.N);
 
 /** The uaccess windows of KVM's accesses: each page is reachable for its share of the copy. */
 function uaccessWindows(m: Model): Exposure {
@@ -516,13 +535,15 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   const accessFlushesHost = (V + O) * accessFlushesPerVcpu + accessFlushesVmm;
   if (policy === 'deferred' && accessFlushesHost > 0) {
     // XPFO's deferred flush: each CPU flushes everything at its next sched-in if one is pending.
+    // vCPU CPUs schedule at their sched-in rate; they refill only their host working set (the
+    // guest's tagged entries survive). CPUs that run no vCPU are taken as idle: they never
+    // schedule, so they pay nothing and keep stale entries for their whole life.
     const schedIns = s.vm.schedInsPerSecPerVcpu;
     const perCpu = Math.min(accessFlushesHost, schedIns);
     ledger.vcpu(NONE, 'receivers', perCpu * c.fullTlbFlush);
-    ledger.vcpu(NONE, 'tlbRefill', perCpu * c.tlbRefillAfterFlush);
-    ledger.host(NONE, 'receivers', m.bystanders * perCpu * c.fullTlbFlush);
-    ledger.host(NONE, 'tlbRefill', m.bystanders * perCpu * c.tlbRefillAfterFlush);
-    const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) / Math.max(schedIns, 1e-9);
+    ledger.vcpu(NONE, 'tlbRefill', perCpu * (1 - m.guestShare) * c.tlbRefillAfterFlush);
+    const staleSec = m.bystanders > 0 ? c.staleTlbLifetimeUs * 1e-6 : 1 / Math.max(schedIns, 1e-9);
+    const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) * staleSec;
     staleTlbFraction = stalePageSec / m.guestPages;
   } else if (policy === 'none') {
     const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) * c.staleTlbLifetimeUs * 1e-6;
@@ -673,14 +694,15 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
     receivers,
     receiverUtilization: receivers.utilization,
     exposure: {
-      // Only the CPU doing the access has the slot mapped, preemption off: only its IRQ/NMI handlers run meanwhile.
-      kernel: NEVER,
+      // The slot is in the shared kernel page tables (a fixmap slot; an mm-local ephmap is visible
+      // to every CPU running that mm): kernel code on any CPU can reach it while it is mapped.
+      kernel: kvm,
       kvm,
       vmm: vmmExposure(m),
       userspace: meltdown(m) ? kvm : NEVER,
     },
     staleTlbFraction: (pagesPerSec * staleSec) / m.guestPages,
-    irqNmiWithGuestMappedPerSec: V * irqRate(m) * Math.min(1, vcpuMappedTime),
+    irqNmiWithGuestMappedPerSec: m.N * irqRate(m) * Math.min(1, V * vcpuMappedTime),
     peakPagesMapped: Math.ceil(V * maxPages('kvm') + (m.vmmViaSyscall ? maxPages('vmm') : 0)),
     flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
   });
@@ -718,11 +740,15 @@ function kvmOnlyCr3(m: Model, ledger: Ledger): Outcome {
   // there inside KVM_RUN (IRQs, NMIs, softirqs, the page-fault handler, the scheduler on HLT).
   const fraction = held <= 0 ? 0 : 1 - (1 - held) ** V;
   const inKvm = held >= 1 ? ALWAYS : windows(fraction, Math.min(s.simulation.durationSec, meanHoldSec) * 1e6);
+  // The kernel at large reaches it only on the CPUs holding KVM's CR3: weighted by their share.
+  const cpuShare = Math.min(1, (V * m.running * held) / m.N);
+  const kernel =
+    held >= 1 ? alwaysSome(cpuShare) : windows(cpuShare, Math.min(s.simulation.durationSec, meanHoldSec) * 1e6);
   return base({
     bystanderIpisPerSec: receivers.bystanderIpisPerSec,
     receivers,
     receiverUtilization: receivers.utilization,
-    exposure: { kernel: inKvm, kvm: inKvm, vmm: vmmExposure(m), userspace: NEVER },
+    exposure: { kernel, kvm: inKvm, vmm: vmmExposure(m), userspace: NEVER },
     irqNmiWithGuestMappedPerSec: V * irqRate(m) * held,
     flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
   });
@@ -767,21 +793,26 @@ function isolation(m: Model, ledger: Ledger): Outcome {
   let unrestricted = 0; // per vCPU: share of time in the unrestricted address space
   let longest = 0;
   for (const t of m.tps) {
-    // Population clears a fresh page: no guest data yet, no exit.
-    if (t.context !== 'kvm' || t.id === 'populate' || t.pagesPerEvent === 0 || t.ratePerSec === 0) continue;
+    // Zeroing a page that becomes sensitive (population) exits too (Jackman, Aug 2025, lists
+    // "zeroing sensitive pages from the allocator" among ASI's exits).
+    if (t.context !== 'kvm' || t.pagesPerEvent === 0 || t.ratePerSec === 0) continue;
     // An event with a mean of p < 1 pages touches guest memory with chance p (the simulator draws the same).
     const touches = Math.min(1, t.pagesPerEvent);
     ledger.event(t.index, 'asiTransition', touches * (c.asiExit + c.asiTaintMitigation));
-    const sec = (c.asiExit + t.bytesPerEvent / c.copyBytesPerCycle) / hz;
+    // The CPU stays unrestricted from the exit until the next asi_enter, at VM entry: the rest of
+    // the event's handling.
+    const sec = (c.asiExit + baselineCycles(c, t)) / hz;
     unrestricted += touches * t.ratePerSec * sec;
     longest = Math.max(longest, sec);
   }
   const share = Math.min(1, unrestricted);
+  // KVM's context: some vCPU unrestricted; the kernel at large: weighted by the CPUs that are.
   const direct = windows(1 - (1 - share) ** V, longest * 1e6);
+  const directKernel = windows(Math.min(1, (V * m.running * share) / m.N), longest * 1e6);
   // The restricted address space still maps the current process's user half (the VMM's mapping).
   const viaUser = kernelReachOfUserMapping(m, true, NEVER);
   return base({
-    exposure: { kernel: both(direct, viaUser), kvm: both(direct, viaUser), vmm: ALWAYS, userspace: NEVER },
+    exposure: { kernel: both(directKernel, viaUser), kvm: both(direct, viaUser), vmm: ALWAYS, userspace: NEVER },
     irqNmiWithGuestMappedPerSec: V * irqRate(m) * share,
   });
 }
@@ -804,6 +835,7 @@ export function baselineCycles(c: CostTable, tp: Pick<EffectiveTouchpoint, 'id' 
     case 'pio':
     case 'hypercall':
     case 'dirtyLog':
+    case 'populate': // the EPT/NPT violation that faults the page in, then clearing it
       return c.vmExitRoundTrip + copy;
     case 'nestedTdp':
       return c.nestedExitRoundTrip + copy;
@@ -814,29 +846,24 @@ export function baselineCycles(c: CostTable, tp: Pick<EffectiveTouchpoint, 'id' 
   }
 }
 
-function exposureMetrics(metrics: Record<string, Estimate>, ctx: AttackerContext, e: Exposure): void {
-  metrics[`exposure.${ctx}.state`] = exact(e.state);
-  metrics[`exposure.${ctx}.fraction`] = exact(e.state === 0 ? 0 : e.fraction);
-  if (e.state === 1) metrics[`exposure.${ctx}.longestWindowUs`] = exact(e.longestUs);
-}
-
 interface Totals {
   perVcpu: number;
   host: number;
   breakdown: Record<string, number>;
 }
 
-/** Sums the ledger: per vCPU, host-wide, and by touchpoint and component (host cycles/s). */
-function totals(m: Model, ledger: Ledger, splitCycles: number): Totals {
+/** Sums the ledger: per vCPU, host-wide, and (when asked) by touchpoint and component (host cycles/s). */
+function totals(m: Model, ledger: Ledger, splitCycles: number, withBreakdown: boolean): Totals {
   const { V, O } = m;
   const breakdown: Record<string, number> = {};
   let perVcpu = 0;
   let host = 0;
   const add = (k: number, hostCycles: number) => {
     if (hostCycles === 0) return;
+    host += hostCycles;
+    if (!withBreakdown) return;
     const key = BREAKDOWN_KEYS[k]!;
     breakdown[key] = (breakdown[key] ?? 0) + hostCycles;
-    host += hostCycles;
   };
   for (const tp of m.tps) {
     if (tp.ratePerSec === 0) continue;
@@ -916,13 +943,20 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   return out;
 }
 
-function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[]) {
+function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], withBreakdown: boolean) {
   const o = MODELS[id](m, ledger.reset());
   const { c, hz, N } = m;
   const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
-  // The lasting cost of a split direct map, on the host data that shares split pages.
-  const splitCycles = N * hz * (c.directMapSplitOverheadPct / 100) * split.hostShare;
-  const t = totals(m, ledger, splitCycles);
+  const splitCycles = splitPenaltyCycles(m, split.hostShare);
+  const t = totals(m, ledger, splitCycles, withBreakdown);
+  const lat = (i: number): Estimate => {
+    const tp = m.tps[i]!;
+    return exact(((baselineCycles(c, tp) + ledger.eventTotal(i)) / hz) * 1e6);
+  };
+  const { kernel, kvm, vmm, userspace } = o.exposure;
+  // One object literal with every key that is always there: V8 builds it from a fixed shape,
+  // which a loop of computed keys does not get (this runs for every strategy of every point).
+  // m.tps is in TOUCHPOINT_IDS order.
   const metrics: Record<string, Estimate> = {
     'cost.overheadPct': exact((100 * t.perVcpu) / hz),
     'cost.cyclesPerSecPerVcpu': exact(t.perVcpu),
@@ -932,18 +966,41 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[]) {
     'cost.bystanderIpisPerSec': exact(o.bystanderIpisPerSec),
     'cost.lockUtilization': exact(o.lockUtilization),
     'cost.receiverUtilization': exact(o.receiverUtilization),
+    'exposure.kernel.state': exact(kernel.state),
+    'exposure.kernel.fraction': exact(kernel.state === 0 ? 0 : kernel.fraction),
+    'exposure.kvm.state': exact(kvm.state),
+    'exposure.kvm.fraction': exact(kvm.state === 0 ? 0 : kvm.fraction),
+    'exposure.vmm.state': exact(vmm.state),
+    'exposure.vmm.fraction': exact(vmm.state === 0 ? 0 : vmm.fraction),
+    'exposure.userspace.state': exact(userspace.state),
+    'exposure.userspace.fraction': exact(userspace.state === 0 ? 0 : userspace.fraction),
+    'exposure.kernel.staleTlbFraction': exact(Math.min(1, o.staleTlbFraction)),
+    'exposure.kvm.irqNmiWithGuestMappedPerSec': exact(o.irqNmiWithGuestMappedPerSec),
+    'footprint.directMapSplits': exact(split.splits),
+    'footprint.peakPagesMapped': exact(o.peakPagesMapped),
+    'latency.mmio.meanUs': lat(0),
+    'latency.pio.meanUs': lat(1),
+    'latency.nestedTdp.meanUs': lat(2),
+    'latency.pfnCache.meanUs': lat(3),
+    'latency.hvaCache.meanUs': lat(4),
+    'latency.hypercall.meanUs': lat(5),
+    'latency.dirtyLog.meanUs': lat(6),
+    'latency.populate.meanUs': lat(7),
+    'latency.postCopy.meanUs': lat(8),
+    'latency.migration.meanUs': lat(9),
+    'latency.virtio.meanUs': lat(10),
+    'latency.snapshot.meanUs': lat(11),
   };
-  exposureMetrics(metrics, 'kernel', o.exposure.kernel);
-  exposureMetrics(metrics, 'kvm', o.exposure.kvm);
-  exposureMetrics(metrics, 'vmm', o.exposure.vmm);
-  exposureMetrics(metrics, 'userspace', o.exposure.userspace);
-  metrics['exposure.kernel.staleTlbFraction'] = exact(Math.min(1, o.staleTlbFraction));
-  metrics['exposure.kvm.irqNmiWithGuestMappedPerSec'] = exact(o.irqNmiWithGuestMappedPerSec);
-  metrics['footprint.directMapSplits'] = exact(split.splits);
-  metrics['footprint.peakPagesMapped'] = exact(o.peakPagesMapped);
-  for (const tp of m.tps)
-    metrics[`latency.${tp.id}.meanUs`] = exact(((baselineCycles(c, tp) + ledger.eventTotal(tp.index)) / hz) * 1e6);
-  return { metrics, breakdown: t.breakdown, flags: flagsOf(m, o, t.perVcpu, vmmUtilization(m, ledger), ignored) };
+  // Only exposure in windows has a longest window.
+  if (kernel.state === 1) metrics['exposure.kernel.longestWindowUs'] = exact(kernel.longestUs);
+  if (kvm.state === 1) metrics['exposure.kvm.longestWindowUs'] = exact(kvm.longestUs);
+  if (vmm.state === 1) metrics['exposure.vmm.longestWindowUs'] = exact(vmm.longestUs);
+  if (userspace.state === 1) metrics['exposure.userspace.longestWindowUs'] = exact(userspace.longestUs);
+  return {
+    metrics,
+    breakdown: withBreakdown ? t.breakdown : undefined,
+    flags: flagsOf(m, o, t.perVcpu, vmmUtilization(m, ledger), ignored),
+  };
 }
 
 /** The model's shared inputs for a scenario. */
@@ -1007,7 +1064,7 @@ export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): F
       host += cycles;
     }
   const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
-  const splitCycles = m.N * m.hz * (m.c.directMapSplitOverheadPct / 100) * split.hostShare;
+  const splitCycles = splitPenaltyCycles(m, split.hostShare);
   if (splitCycles > 0) breakdown[BREAKDOWN_KEYS[NONE * NC + COMPONENT.directMapSplit]!] = splitCycles;
   host += splitCycles;
   return { receivers: o.receivers, perVcpu, host, breakdown };
@@ -1021,22 +1078,33 @@ export function pfnCacheRestoredShare(s: Scenario): number {
 
 export { BREAKDOWN_KEYS, NONE as BREAKDOWN_NONE, COMPONENT as COMPONENT_INDEX };
 
-export function runAnalytic(scenario: Scenario): RunOutput {
+export interface AnalyticOptions {
+  /**
+   * Book the breakdown by touchpoint and component (default true). A sweep that stores only the
+   * metrics can leave it out: it is what makes an analytic point cost twice as much, and any
+   * analytic result's breakdown can be computed again from its scenario (`runAnalytic`).
+   */
+  breakdown?: boolean;
+}
+
+/** Every metric of every enabled strategy, from the formulas; the same scenario always gives the same result. */
+export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): RunOutput {
   const costTable = resolveCostEntries(scenario.host.costs);
   const { tps, ignored } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const inputsIgnored = ignoredInputs(scenario, ignored);
   const strategies: StrategyResult[] = enabledStrategies(scenario).map((id) => {
-    const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored);
-    return {
+    const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored, options.breakdown !== false);
+    const result: StrategyResult = {
       strategy: id,
       params: strategyParams(scenario, id),
       metrics,
       distributions: {},
       capability: capabilityOf(id, scenario),
       flags,
-      breakdown,
     };
+    if (breakdown !== undefined) result.breakdown = breakdown;
+    return result;
   });
   return { modelVersion: MODEL_VERSION, method: 'analytic', seeds: [], costTable, strategies };
 }

@@ -46,6 +46,7 @@ export const CAPABILITY_USES = [
   'nestedStatePages',
   'vmmAccess',
   'postCopy',
+  'directIo',
   'vhostNet',
   'vhostUser',
   'vfioDma',
@@ -134,9 +135,11 @@ export interface StrategyResult {
   flags: ResultFlag[];
   /**
    * Extra cycles per second on the whole host by `${touchpoint}.${component}` (COST_COMPONENTS);
-   * the terms sum to the metric 'cost.cyclesPerSecHost'. Zero terms are left out.
+   * the terms sum to the metric 'cost.cyclesPerSecHost'. Zero terms are left out. Always there
+   * for the simulator; for the formulas unless the caller asked for metrics only
+   * (runAnalytic's `breakdown: false`), as it can be computed again from the scenario.
    */
-  breakdown: Record<string, number>;
+  breakdown?: Record<string, number>;
 }
 
 /**

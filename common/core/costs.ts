@@ -8,12 +8,10 @@ import type { CostEntry } from './api.ts';
 
 export const COST_KEYS = [
   'vmExitRoundTrip',
-  'userspaceExitRoundTrip',
   'nestedExitRoundTrip',
   'syscall',
   'stac',
   'clac',
-  'pageWalk',
   'pteUpdate',
   'pteWriteLocal',
   'invlpg',
@@ -37,10 +35,12 @@ export type CostKey = (typeof COST_KEYS)[number];
 export type CostTable = Record<CostKey, number>;
 
 /**
- * Cost keys of model 1.x that model 2 no longer uses. A scenario may still override them (old
+ * Cost keys that model 2 no longer uses (a per-split TLB-miss rate with no source; a hardware
+ * page walk, which no path charges since KVM's walks are software walks through uaccess; the
+ * KVM_RUN return, identical for every strategy). A scenario may still override them (old
  * files keep reading); the override is ignored and the result says so (flag inputIgnored).
  */
-export const RETIRED_COST_KEYS = ['directMapSplitTlbMisses'] as const;
+export const RETIRED_COST_KEYS = ['directMapSplitTlbMisses', 'pageWalk', 'userspaceExitRoundTrip'] as const;
 
 type Entry = CostEntry & { key: CostKey };
 
@@ -60,18 +60,7 @@ export const DEFAULT_COSTS: Entry[] = [
     hardware: 'AMD EPYC (SVM)',
     note: 'The 1,350-cycle split could not be found again in the posting, which gives ~4,600 -> ~2,800 cycles for a whole kvm_arch_vcpu_ioctl_run of a HLT loop; so this is kept as an estimate. docs/validation.md checks it against a kvm-unit-tests vmcall figure (1,559 cycles, Skylake-SP). Only used as the baseline of exit latency and as the VM exit a shootdown IPI induces on a vCPU in guest mode.',
   },
-  {
-    key: 'userspaceExitRoundTrip',
-    label: 'exit to userspace and back (KVM_RUN return)',
-    value: 1150,
-    unit: 'cycles',
-    class: 'estimate',
-    low: 1000,
-    high: 3000,
-    source: 'as vmExitRoundTrip: the KVM_RUN ioctl bracket around VMRUN (not found again in the posting)',
-    hardware: 'AMD (SVM)',
-    note: "Excludes the VMM's own handling. Baseline only: identical for every strategy.",
-  },
+
   {
     key: 'nestedExitRoundTrip',
     label: 'nested exit (L2 to L1 through L0)',
@@ -123,19 +112,7 @@ export const DEFAULT_COSTS: Entry[] = [
     hardware: 'recent Intel/AMD',
     note: 'As STAC.',
   },
-  {
-    key: 'pageWalk',
-    label: 'TLB miss (page walk)',
-    value: 17,
-    unit: 'cycles',
-    class: 'primary',
-    low: 17,
-    high: 100,
-    source:
-      'Brendan Gregg, tlbstat, "Linux Performance 2018": ~17 cycles per DTLB walk (1,507,279 thousand walk cycles over 86,588,626 walks), EC2 c5.9xlarge guest, Linux 4.14',
-    hardware: 'Intel Skylake, inside a guest (nested paging)',
-    note: 'Walks that hit the paging-structure caches; a walk that misses them costs far more (up to the 100 of the range, secondary: onedfrk newsletter "PCID", 2026-06-02).',
-  },
+
   {
     key: 'pteUpdate',
     label: 'direct-map PTE update (set_direct_map_*)',
@@ -204,10 +181,10 @@ export const DEFAULT_COSTS: Entry[] = [
     label: 'CR3 write without PCID',
     value: 200,
     unit: 'cycles',
-    class: 'primary',
+    class: 'estimate',
     low: 150,
     high: 300,
-    source: 'as cr3WritePcid for the write itself',
+    source: 'estimate: taken as cr3WritePcid for the write itself; no source measures a CR3 write without PCID alone',
     hardware: 'Intel Haswell',
     note: 'The TLB refill that follows is tlbRefillAfterFlush.',
   },
@@ -220,9 +197,9 @@ export const DEFAULT_COSTS: Entry[] = [
     low: 1000,
     high: 100000,
     source:
-      'Andy Lutomirski, PCID v4 cover, 29 Jun 2017, lore.kernel.org/all/cover.1498751203.git.luto@kernel.org/ : touching 512 pages after a switch costs 1.8 us with PCID and 6.2 us without (207M vs 11M dTLB misses), i.e. ~4.4 us of refill',
+      'Andy Lutomirski, PCID v4 cover, 29 Jun 2017, lore.kernel.org/all/cover.1498751203.git.luto@kernel.org/ : touching 512 pages after a switch costs 1.8 us with PCID and 6.2 us without (11M vs 207M dTLB misses), i.e. ~4.4 us of refill per ping-pong iteration',
     hardware: 'his laptop (CPU not given); 4.4 us taken at 2.5 GHz',
-    note: 'Depends on the working set: a lseek loop refills almost nothing (Hansen: +262 ns per syscall without PCID, i.e. a few hundred cycles), a big working set 20,000-100,000 cycles (secondary: onedfrk newsletter "PCID", 2026-06-02).',
+    note: 'The ping-pong switches two mms an iteration, so per switch it may be half of this. A host full flush leaves a guest\'s VPID/ASID-tagged entries alone: vCPUs in guest mode do not pay it. Depends on the working set: a lseek loop refills almost nothing (Hansen: +262 ns per syscall without PCID, i.e. a few hundred cycles), a big working set 20,000-100,000 cycles (secondary: onedfrk newsletter "PCID", 2026-06-02).',
   },
   {
     key: 'shootdownBase',
@@ -295,7 +272,8 @@ export const DEFAULT_COSTS: Entry[] = [
     class: 'estimate',
     low: 10,
     high: 100000,
-    source: 'estimate: kernel (global) entries survive CR3 switches and leave only by eviction or a full flush',
+    source:
+      'estimate: direct-map entries leave a TLB only by eviction, an INVLPG of their address or a full flush (global entries survive CR3 switches; with KPTI they are PCID-tagged and survive switches too)',
     hardware: 'x86',
     note: 'How long a CPU may still reach a page removed from the direct map when no flush was sent (S1 without flushOnZap, S2 flush "none", S3 without remote flush). A deferred flush bounds it by the next sched-in instead.',
   },
@@ -334,7 +312,7 @@ export const DEFAULT_COSTS: Entry[] = [
     high: 30,
     source: 'Stack Overflow question 43343231 (2017): memcpy at 26 GB/s on an i7-6700HQ at its 2.6 GHz base clock',
     hardware: 'Intel Skylake i7-6700HQ, DDR4-2400 dual channel',
-    note: 'A DRAM-bound large copy; copies of a few KiB in cache are faster, so this is conservative. Only the extra copies of read()/write() on guest_memfd depend on it; the access copy itself is the same under every strategy.',
+    note: 'A DRAM-bound large copy; copies of a few KiB in cache are faster, so this is conservative. The extra copies of read()/write() on guest_memfd depend on it, and so do the lengths of the windows in which a page is mapped for its copy (uaccess, S2, S3, S6): exposure, not only cost.',
   },
   {
     key: 'userfaultRoundTrip',

@@ -64,3 +64,4 @@ export function resolveCostTable(scenario: Scenario): CostEntry[] {
   return resolveCostEntries(scenario.host.costs);
 }
 export * from './sweep.ts';
+export * from './calibrate/index.ts';

@@ -253,7 +253,6 @@ export function scenarioFromPerfReport(
     if (vendor === 'arm64') {
       scenario.host.tlbInvalidation = 'broadcast';
       scenario.host.lass = false;
-      scenario.host.kpti = false;
     }
     assumed.push(`host.vendor "${vendor}" from the exit names; the rest of the host is "${base.name}"'s`);
   }

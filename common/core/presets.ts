@@ -43,7 +43,7 @@ const TOUCHPOINTS_OFF: Record<TouchpointId, TouchpointSpec> = {
 
 /** The host every preset describes. */
 export const PRESET_HOST =
-  'a 2-socket Intel Xeon host: 64 CPUs at 2.5 GHz, 256 GiB, PCID, SMAP, no LASS, not Meltdown-affected (KPTI off), shootdowns by IPI, 1G direct map';
+  'a 2-socket Intel Xeon host: 64 CPUs at 2.5 GHz, 256 GiB, PCID, SMAP, no LASS, not Meltdown-affected (KPTI off), shootdowns by IPI, 1G direct map; guest memory in order-0 guest_memfd folios, as upstream';
 
 function scenario(
   name: string,
@@ -85,7 +85,8 @@ function scenario(
     vm: {
       vcpus: 8,
       memoryGiB: 32,
-      backingPageSize: '2M',
+      // guest_memfd with NO_DIRECT_MAP allocates order-0 folios upstream (huge folios are future work).
+      backingPageSize: '4K',
       nested: false,
       dirtyLogging: false,
       postCopy: false,

@@ -95,7 +95,9 @@ const hostSchema = z
     kpti: z
       .boolean()
       .default(false)
-      .describe('kernel page-table isolation on (x86): user page tables map almost none of the kernel half'),
+      .describe(
+        'kernel page-table isolation on (x86 KPTI, arm64 unmap-kernel-at-EL0): user page tables map almost none of the kernel half',
+      ),
     meltdownAffected: z
       .boolean()
       .default(false)
@@ -117,6 +119,15 @@ const hostSchema = z
       .strict()
       .default({})
       .describe('overrides of the default cost table (cycles unless the key says otherwise)'),
+    // Set by applying a host profile (gmemlab calibrate): which measured profile host.costs holds.
+    profile: z
+      .object({
+        id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a host profile id (its content hash)'),
+        name: z.string().trim().min(1).max(200),
+      })
+      .strict()
+      .optional()
+      .describe('host profile the measured costs come from'),
   })
   .strict();
 
@@ -287,12 +298,6 @@ export const scenarioSchema = z
         code: 'custom',
         path: ['host', 'lass'],
         message: 'LASS is an x86 feature: arm64 has PAN and E0PD',
-      });
-    if (s.host.vendor === 'arm64' && s.host.kpti)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['host', 'kpti'],
-        message: 'model 2 treats KPTI as x86 (arm64 KPTI is not modelled): set false',
       });
     if (s.host.memoryGiB < s.vm.memoryGiB)
       ctx.addIssue({

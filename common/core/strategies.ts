@@ -127,19 +127,21 @@ function vmmEntry(scenario: Scenario): CapabilityEntry {
 function sharedUses(scenario: Scenario): Pick<Record<CapabilityUse, CapabilityEntry>, 'kdump' | 'hibernation'> {
   void scenario;
   return {
-    kdump: notUpstream(
-      'the dump kernel reads memory by physical address (/proc/vmcore maps it again): works, but guest memory lands in the dump unless makedumpfile learns to filter guest_memfd',
+    kdump: works(
+      'the dump kernel reads memory by physical address (/proc/vmcore maps it again): guest memory lands in the dump unless makedumpfile learns to filter guest_memfd',
     ),
     hibernation: notUpstream(
-      'the hibernation image is written through the direct map: pages removed from it must be restored or skipped (secretmem blocks hibernation today)',
+      'swsusp maps non-present pages for the image (hibernate_map_page); secretmem blocks hibernation by policy, and whether NO_DIRECT_MAP guest_memfd does is not verified',
     ),
   };
 }
 
 function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
-  const { strategies: st, host } = scenario;
+  const { strategies: st } = scenario;
   const postCopy: CapabilityEntry = notUpstream(`post-copy on guest_memfd relies on ${SRC.uffdMinor}`);
   const vhostUser = works('another process mmaps the guest_memfd (shared fd) and reaches it like the VMM');
+  const noDirectIo = (why: string): CapabilityEntry =>
+    cannot(`O_DIRECT and io_uring fixed buffers into guest memory, vhost-net zerocopy: ${why}`);
   switch (id) {
     case 'S0':
       return {
@@ -153,6 +155,7 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
           nestedStatePages: works('kvm_vcpu_map() through the direct map'),
           vmmAccess: works('the VMM mmaps guest memory'),
           postCopy: works('userfaultfd on the VMM mapping (anonymous or shmem memory)'),
+          directIo: works('gup() pins the pages for the I/O'),
           vhostNet: works("vhost kernel threads use the VMM's mm (uaccess)"),
           vhostUser,
           vfioDma: works('pinned with gup() and mapped in the IOMMU'),
@@ -168,7 +171,7 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsGup: gup,
         needsKernelVaCarveOut: false,
         needsOtherArchBuyIn: false,
-        needsLassForFullPromise: !host.lass,
+        needsLassForFullPromise: true,
         cannotServe: [],
         uses: {
           pfnCache: notUpstream(
@@ -179,7 +182,10 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
           ),
           vmmAccess: works('the VMM mmap of guest_memfd (Linux 6.18)'),
           postCopy,
-          vhostNet: works("vhost kernel threads copy with uaccess through the VMM's mm"),
+          directIo: gup
+            ? works('gup() is allowed in this variant')
+            : noDirectIo('gup() is refused, as for secretmem (AS_NO_DIRECT_MAP)'),
+          vhostNet: works("vhost kernel threads copy with uaccess through the VMM's mm (not zerocopy: that pins)"),
           vhostUser,
           vfioDma: gup
             ? works('gup() is allowed in this variant: pinned and mapped in the IOMMU')
@@ -218,6 +224,9 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
           nestedStatePages: notUpstream('restored for as long as KVM maps them (as the pfn cache)'),
           vmmAccess: vmmEntry(scenario),
           postCopy,
+          directIo: noDirectIo(
+            'no user mapping to pin (only with a selective mmap, where gup() is refused as under S1)',
+          ),
           vhostNet: cannot('no user mapping for vhost to copy through (only with a selective mmap)'),
           vhostUser: cannot('no mapping to share (only with a selective mmap)'),
           vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
@@ -241,6 +250,9 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
           ),
           vmmAccess: vmmEntry(scenario),
           postCopy,
+          directIo: noDirectIo(
+            'no user mapping to pin (only with a selective mmap, where gup() is refused as under S1)',
+          ),
           vhostNet: cannot('no user mapping for vhost to copy through (only with a selective mmap)'),
           vhostUser: cannot('no mapping to share (only with a selective mmap)'),
           vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
@@ -256,22 +268,19 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsKernelVaCarveOut: false,
         needsOtherArchBuyIn: true,
         needsLassForFullPromise: false,
-        cannotServe: [
-          {
-            touchpoint: 'postCopy',
-            reason: "VMM threads do not hold KVM's CR3: only via read()/write() or a selective mmap",
-          },
-          { touchpoint: 'migration', reason: 'as postCopy' },
-          { touchpoint: 'virtio', reason: 'as postCopy' },
-          { touchpoint: 'snapshot', reason: 'as postCopy' },
-        ],
+        // The VMM's touchpoints are served as under S2, S3 and S5: by read()/write() (switching to
+        // KVM's CR3 inside the syscall, charged) or a selective mmap; see uses.vmmAccess.
+        cannotServe: [],
         uses: {
-          pfnCache: works(
-            "inside KVM_RUN for free; updates outside it (irqfd, Xen event channels in IRQ context, async PF completion, VM ioctls) switch to KVM's CR3 and back (charged)",
+          pfnCache: notUpstream(
+            "inside KVM_RUN for free; updates outside it (irqfd, Xen event channels in IRQ context, async PF completion, VM ioctls) would switch to KVM's CR3 and back (charged), but x86 switches mms in process context only: those updates must be deferred to the vCPU, which is new work",
           ),
           nestedStatePages: works("mapped in KVM's page tables"),
           vmmAccess: vmmEntry(scenario),
           postCopy,
+          directIo: noDirectIo(
+            'no user mapping to pin (only with a selective mmap, where gup() is refused as under S1)',
+          ),
           vhostNet: cannot("vhost threads do not run on KVM's CR3 (only with a selective mmap)"),
           vhostUser: cannot('no mapping to share (only with a selective mmap)'),
           vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
@@ -286,14 +295,17 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         needsGup: false,
         needsKernelVaCarveOut: true,
         needsOtherArchBuyIn: true,
-        needsLassForFullPromise: !host.kpti,
+        needsLassForFullPromise: true,
         cannotServe: [],
         uses: {
-          pfnCache: works('through the carve-out between STAC and CLAC'),
-          nestedStatePages: works('through the carve-out between STAC and CLAC'),
+          pfnCache: notUpstream('every khva user converted to STAC/CLAC accessors of the carve-out'),
+          nestedStatePages: notUpstream('as the pfn caches: kvm_vcpu_map() users converted to STAC/CLAC accessors'),
           vmmAccess: vmmEntry(scenario),
           postCopy,
-          vhostNet: works('uaccess to the carve-out works from any kernel thread'),
+          directIo: noDirectIo('no user mapping to pin (only with a selective mmap)'),
+          vhostNet: notUpstream(
+            'vhost copies through user addresses checked by access_ok(): a kernel-half carve-out fails it and needs new accessors',
+          ),
           vhostUser: cannot('no mapping to share (only with a selective mmap)'),
           vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
           ...sharedUses(scenario),
@@ -314,6 +326,7 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
           nestedStatePages: works('after an ASI exit'),
           vmmAccess: works('the VMM keeps its mapping (ASI does not change user mappings)'),
           postCopy: works('userfaultfd on the VMM mapping'),
+          directIo: works('gup() pins the pages as today'),
           vhostNet: works('after an ASI exit'),
           vhostUser,
           vfioDma: works('pinned with gup() as today'),

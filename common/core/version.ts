@@ -27,8 +27,8 @@
  *        fullFlushCeiling, simulatorNeeded, inputIgnored); "always"/"never" as a state.
  *        Simulator: exits are synchronous (latency from the start of handling), receivers and
  *        their queue are simulated (storms), population and other VMs' flushes are events.
- *        Costs: invlpg 200 -> 260 (Molnar), pageWalk 40 -> 17 (Gregg), tlbRefillAfterFlush
- *        40,000 -> 11,000 (Lutomirski); new entries (fullTlbFlush, invlpgbPerPage, tlbsyncWait,
+ *        Costs: invlpg 200 -> 260 (Molnar), tlbRefillAfterFlush
+ *        40,000 -> 11,000 (Lutomirski); pageWalk and userspaceExitRoundTrip retired; new entries (fullTlbFlush, invlpgbPerPage, tlbsyncWait,
  *        staleTlbLifetimeUs, asiExit, asiTaintMitigation, directMapSplitOverheadPct, which
  *        replaces directMapSplitTlbMisses).
  * 2.1.0  S3's remote flush (none, batched, broadcast), S4's charges and exposure (vcpu_load

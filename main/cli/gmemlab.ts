@@ -14,6 +14,7 @@ import { diffCommand } from './commands/diff.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { importPerfCommand } from './commands/import-perf.ts';
 import { metricsCommand } from './commands/metrics.ts';
+import { applyProfileCommand, calibrateCommand, profilesCommand } from './commands/calibrate.ts';
 import { common, out, UsageError, type Command } from './shared.ts';
 
 // Every command, in the order `gmemlab --help` lists them.
@@ -28,6 +29,9 @@ const COMMANDS: Command[] = [
   exportCommand,
   metricsCommand,
   importPerfCommand,
+  calibrateCommand,
+  profilesCommand,
+  applyProfileCommand,
   importCommand,
   exportBundleCommand,
   serveCommand,

@@ -28,6 +28,7 @@ import { BundleError, StoreNotFoundError } from '../store/errors.ts';
 import { RunRequestError } from '../../common/core/sweep.ts';
 import type { Store } from '../store/store.ts';
 import * as wb from './workbench.ts';
+import { calibrationHandlers } from './calibration-handlers.ts';
 
 export class ApiError extends Error {
   readonly body: ApiErrorBody;
@@ -169,6 +170,7 @@ export function createHandlers({ store, runner, saveDialog }: HandlerDeps): Hand
         throw err;
       }
     },
+    ...calibrationHandlers(store),
   };
 }
 

@@ -1,8 +1,8 @@
 // Reads behind the workbench's compare and diff calls. Read-only queries on the store's
 // database (the store stays the only writer); the diffing itself is pure (common/analysis).
-import { diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
+import { diffCostTables, diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
 import { expandSweep, type SweepDefinition } from '../../common/core/sweep.ts';
-import { runPlan, setParameter, type Scenario } from '../../common/core/index.ts';
+import { runPlan, setParameter, type CostEntry, type Scenario } from '../../common/core/index.ts';
 import type {
   RunDiff,
   RunInContext,
@@ -91,7 +91,19 @@ export async function diffRuns(store: Store, runIdA: number, runIdB: number): Pr
     b,
     parameters: diffObjects(side(a, sa.scenario), side(b, sb.scenario)),
     metrics: diffMetrics(a.metrics, b.metrics),
+    costs: diffCostTables(await runCostTable(store, a.id), await runCostTable(store, b.id)),
   };
+}
+
+/** The cost table a run recorded (null for a run that never finished). */
+async function runCostTable(store: Store, runId: number): Promise<CostEntry[] | null> {
+  const row = await store.db
+    .selectFrom('runs')
+    .innerJoin('cost_tables', 'cost_tables.id', 'runs.cost_table_id')
+    .select('cost_tables.body')
+    .where('runs.id', '=', runId)
+    .executeTakeFirst();
+  return row === undefined ? null : (JSON.parse(row.body) as CostEntry[]);
 }
 
 export async function diffScenarios(store: Store, idA: string, idB: string): Promise<ScenarioDiff> {

@@ -1,4 +1,4 @@
--- schema after migration 0003_shards
+-- schema after migration 0005_host_profiles
 -- index experiments_created_at
 CREATE INDEX "experiments_created_at" on "experiments" ("created_at");
 -- index experiments_name
@@ -7,6 +7,8 @@ CREATE INDEX "experiments_name" on "experiments" ("name");
 CREATE INDEX "experiments_status" on "experiments" ("status", "created_at");
 -- index experiments_uid
 CREATE UNIQUE INDEX "experiments_uid" on "experiments" ("uid");
+-- index host_profiles_name
+CREATE INDEX "host_profiles_name" on "host_profiles" ("name");
 -- index metrics_key_mean
 CREATE INDEX "metrics_key_mean" on "metrics" ("key", "mean");
 -- index runs_experiment
@@ -37,6 +39,8 @@ CREATE TABLE 'experiments_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'experiments_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 -- table experiments_fts_idx
 CREATE TABLE 'experiments_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+-- table host_profiles
+CREATE TABLE "host_profiles" ("id" text primary key, "name" text not null, "host_name" text, "cpu_model" text, "tools" text not null, "created_at" text not null, "saved_at" text not null, "body" text not null);
 -- table kysely_migration
 CREATE TABLE "kysely_migration" ("name" varchar(255) not null primary key, "timestamp" varchar(255) not null);
 -- table kysely_migration_lock

@@ -54,6 +54,16 @@ const COLUMNS: { [T in keyof Database]: Record<keyof Database[T], true> } = {
   distributions: { run_id: true, key: true, body: true },
   series: { run_id: true, key: true, body: true },
   tags: { experiment_id: true, tag: true },
+  host_profiles: {
+    id: true,
+    name: true,
+    host_name: true,
+    cpu_model: true,
+    tools: true,
+    created_at: true,
+    saved_at: true,
+    body: true,
+  },
 };
 
 async function freshSchema(): Promise<BetterSqlite3.Database> {

@@ -78,6 +78,19 @@ export interface TagsTable {
   tag: string;
 }
 
+export interface HostProfilesTable {
+  /** SHA-256 of the profile's canonical JSON. */
+  id: string;
+  name: string;
+  host_name: string | null;
+  cpu_model: string | null;
+  tools: string;
+  created_at: string;
+  saved_at: string;
+  /** JSON of HostProfile (common/core/calibrate). */
+  body: string;
+}
+
 export interface Database {
   scenario_revisions: ScenarioRevisionsTable;
   cost_tables: CostTablesTable;
@@ -87,4 +100,5 @@ export interface Database {
   distributions: DistributionsTable;
   series: SeriesTable;
   tags: TagsTable;
+  host_profiles: HostProfilesTable;
 }

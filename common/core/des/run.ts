@@ -106,9 +106,11 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
       measured('kvm', (x) => pageShare(x) + restored);
     } else if (strategy === 'S3') {
       measured('kvm', pageShare);
+      measured('kernel', pageShare);
     } else if (strategy === 'S4') {
       measured('kvm', (x) => x.anyHeldSeconds / duration);
-      measured('kernel', (x) => x.anyHeldSeconds / duration);
+      // The kernel at large only on the CPUs holding KVM's CR3.
+      measured('kernel', (x) => x.heldCpuSeconds / duration / N);
     }
     const breakdown: Record<string, number> = {};
     for (let k = 0; k < BREAKDOWN_KEYS.length; k++) {

@@ -45,6 +45,7 @@ export interface SeedStats {
   receiverBusyFraction: number;
   mappedPageSeconds: number; // integral of pages mapped on demand
   anyHeldSeconds: number; // S4: time with at least one CPU holding KVM's CR3
+  heldCpuSeconds: number; // S4: CPU x time holding KVM's CR3
   longestWindowSec: number;
   irqWithGuestMapped: number; // per second
   peakPagesMapped: number;
@@ -381,6 +382,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   let now = 0;
   let mappedNow = 0;
   let anyHeldSeconds = 0;
+  let heldCpuSeconds = 0;
   let heldSince = 0;
   let irqMapped = 0;
   let peak = 0;
@@ -579,11 +581,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         if (pfnPagesRestored) return true;
         for (let ti = 0; ti <= V; ti++) if (mappedFrom[ti]! <= at && at < mappedUntil[ti]!) return true;
         return false;
-      case 'S3': {
-        // Only the CPU doing the access has the page in its slot.
-        const ti = cpuThread[cpu]!;
-        return ti >= 0 && mappedFrom[ti]! <= at && at < mappedUntil[ti]!;
-      }
+      case 'S3':
+        // The slot is in the shared kernel page tables: mapped for every CPU while any thread uses it.
+        for (let ti = 0; ti <= V; ti++) if (mappedFrom[ti]! <= at && at < mappedUntil[ti]!) return true;
+        return false;
       case 'S4':
         return cpu < V && holding[cpu] === 1;
       case 'S6':
@@ -698,6 +699,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       } else if (holding[v] === 1) {
         s4SwitchCycles += cr3.write + cr3.refill;
         holding[v] = 0;
+        heldCpuSeconds += now - holdStartedAt[v]!;
         acc.longest = Math.max(acc.longest, now - holdStartedAt[v]!);
         if (--holdersNow === 0) anyHeldSeconds += now - heldSince;
         heap.push(now + crossRng[v]!.nextExponential(outMean), payload);
@@ -718,7 +720,11 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   }
   if (strategy === 'S4' && holdersNow > 0) {
     anyHeldSeconds += duration - heldSince;
-    for (let v = 0; v < V; v++) if (holding[v] === 1) acc.longest = Math.max(acc.longest, duration - holdStartedAt[v]!);
+    for (let v = 0; v < V; v++)
+      if (holding[v] === 1) {
+        acc.longest = Math.max(acc.longest, duration - holdStartedAt[v]!);
+        heldCpuSeconds += duration - holdStartedAt[v]!;
+      }
   }
   if (s4SwitchCycles > 0) {
     const refillShare = cr3.refill / (cr3.write + cr3.refill);
@@ -743,6 +749,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     receiverBusyFraction: acc.receiverBusy / duration,
     mappedPageSeconds: acc.mappedPageSeconds,
     anyHeldSeconds,
+    heldCpuSeconds,
     longestWindowSec: acc.longest,
     irqWithGuestMapped: irqMapped / duration,
     peakPagesMapped: peak,

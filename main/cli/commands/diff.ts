@@ -60,6 +60,13 @@ function describe(d: Awaited<ReturnType<typeof wb.diffRuns>>, all: boolean): str
   lines.push(params.length === 0 ? '  parameters: the same' : '  parameters:');
   for (const p of params)
     lines.push(`    ${p.path}: ${JSON.stringify(p.a) ?? '(absent)'} -> ${JSON.stringify(p.b) ?? '(absent)'}`);
+  const costs = d.costs.filter((c) => all || c.changed);
+  if (costs.length > 0) lines.push('  cost entries (a -> b):');
+  for (const c of costs) {
+    const v = (x: number | null): string => (x === null ? '-' : formatValue(x));
+    const source = c.sourceA === c.sourceB ? '' : ` (source: ${c.sourceA ?? '-'} -> ${c.sourceB ?? '-'})`;
+    lines.push(`    ${c.key}: ${v(c.a)} -> ${v(c.b)} ${c.unit}${source}`);
+  }
   const metrics = d.metrics.filter((m: MetricDelta) => all || m.abs !== 0);
   lines.push(metrics.length === 0 ? '  metrics: the same' : '  metrics (a -> b, delta, % delta; * beyond the 95% CI):');
   for (const m of metrics) {
