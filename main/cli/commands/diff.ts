@@ -108,6 +108,15 @@ export function summarise(pairs: RunPairDiff[]): string {
     lines.push(
       `  ${path}: ${JSON.stringify(p.a) ?? '(absent)'} -> ${JSON.stringify(p.b) ?? '(absent)'}${p.count < pairs.length ? ` (in ${p.count} of ${pairs.length} runs)` : ''}`,
     );
+  // The cost entries the two runs used, where they differ (a calibrated run against a default one).
+  const costs = new Map<string, RunPairDiff['costs'][number]>();
+  for (const d of pairs) for (const c of d.costs.filter((x) => x.changed)) if (!costs.has(c.key)) costs.set(c.key, c);
+  if (costs.size > 0) lines.push('cost entries (a -> b):');
+  for (const c of costs.values()) {
+    const v = (x: number | null): string => (x === null ? '-' : formatValue(x));
+    const source = c.sourceA === c.sourceB ? '' : ` (source: ${c.sourceA ?? '-'} -> ${c.sourceB ?? '-'})`;
+    lines.push(`  ${c.key}: ${v(c.a)} -> ${v(c.b)} ${c.unit}${source}`);
+  }
   const byMetric = new Map<string, { count: number; largest: { d: RunPairDiff; m: MetricDelta } }>();
   for (const d of pairs)
     for (const m of d.metrics.filter(moved)) {
