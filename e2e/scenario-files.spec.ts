@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESETS, setParameter, validateScenario } from '../common/core/index.ts';
-import { scenarioJson } from '../main/export/text.ts';
+import { scenarioJson } from '../main/export/scenario-text.ts';
 import { open, seed, workspace } from './support.ts';
 
 test('paste a mail, save the scenario and open the file again, drop a perf report, run again from a result', async ({

@@ -56,8 +56,8 @@ export interface SeedExperiment {
   createdAt?: string;
   modelVersion?: string;
   baseVcpus?: number;
-  /** A second swept parameter: a 2-D sweep of vm.vcpus × this. */
-  second?: { path: string; values: number[] };
+  /** A second swept parameter: the experiment becomes a 2-D sweep (vm.vcpus x this). */
+  second?: { path: string; values: (number | string | boolean)[] };
 }
 
 /** Writes finished experiments the way the runner does (vm.vcpus swept), before the host starts. */
@@ -74,7 +74,7 @@ export async function seed(dbPath: string, experiments: SeedExperiment[]): Promi
       const seconds = e.second?.values ?? [undefined];
       const points = seconds.flatMap((w) =>
         e.vcpus.map((v) => {
-          const point: Record<string, number> = e.vcpus.length > 1 ? { 'vm.vcpus': v } : {};
+          const point: Record<string, number | string | boolean> = e.vcpus.length > 1 ? { 'vm.vcpus': v } : {};
           let scenario = setParameter(base, 'vm.vcpus', v);
           if (w !== undefined && e.second !== undefined) {
             point[e.second.path] = w;

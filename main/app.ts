@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { EventMap } from '../common/contract/index.ts';
 import { createHandlers, type Handlers } from './handlers/index.ts';
 import { createLocalCalls, type LocalCalls } from './handlers/local.ts';
+import type { SaveDialog } from './handlers/save-export.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';
 import { Store } from './store/store.ts';
@@ -39,6 +40,8 @@ export interface AppOptions {
   poolSize?: number;
   /** Open the database without writing (see Store.open): for commands that only read. */
   readOnly?: boolean;
+  /** The desktop window's native save dialog (main/electron); absent elsewhere. */
+  saveDialog?: SaveDialog;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -56,7 +59,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     pool,
     runner,
-    handlers: createHandlers({ store, runner }),
+    handlers: createHandlers({ store, runner, saveDialog: options.saveDialog }),
     local: createLocalCalls({ store, runner }),
     subscribe(listener) {
       listeners.add(listener);

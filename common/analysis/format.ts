@@ -10,7 +10,8 @@ export function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs >= 1e6 || abs < 1e-3) return value.toExponential(3);
-  return trimZeros(value.toPrecision(4));
+  // toPrecision writes 12345 as '1.235e+4'; below a million it reads better as 12350.
+  return trimZeros(String(Number(value.toPrecision(4))));
 }
 
 /** A delta with its sign always shown: '+1.5', '-0.2', '0'. */

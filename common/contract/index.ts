@@ -10,6 +10,7 @@ import { scenarioSchema } from '../core/index.ts';
 import { dottedPathSchema, shardSchema, sweepSchema, type Point, type SweepDefinition } from '../core/index.ts';
 import type { CostDelta, MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type { Sensitivity } from '../analysis/sensitivity.ts';
+import { EXPORT_THEMES, type ExportTheme } from '../analysis/chart-draw.ts';
 import type {
   PerfImportResult,
   MetricInfo,
@@ -268,6 +269,54 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The metric an export charts when none is named. */
 export const DEFAULT_EXPORT_METRIC = 'cost.overheadPct';
 
+/** Chart themes an export can be drawn in: the window's two, or one for paper (black on white). */
+export { EXPORT_THEMES, type ExportTheme };
+
+/**
+ * What the window shows, for an export to show the same (main/export/view.ts resolves it against
+ * the experiment): the point the tables report, the chart's x axis and slice, its scales, the
+ * strategies drawn, the theme, and the PNG's scale. Every field is optional.
+ */
+export const exportViewSchema = z
+  .object({
+    /** Values of swept parameters (all or some): the first point that matches them is reported. */
+    point: z.record(dottedPath, z.union([finite, z.string().max(100), z.boolean()])).optional(),
+    /** The swept parameter on the chart's x axis. */
+    x: dottedPath.optional(),
+    /** Values of the other swept parameters for the chart's slice; unset: those of `point`. */
+    slice: z.record(dottedPath, z.union([finite, z.string().max(100), z.boolean()])).optional(),
+    /** A log x axis; unset: log when the values span two decades (the window's rule). */
+    logX: z.boolean().optional(),
+    logY: z.boolean().optional(),
+    /** The strategies drawn (the others are hidden); unset: all. */
+    strategies: z
+      .array(z.string().regex(/^S[0-9]{1,2}$/, 'must be a strategy id like S2'))
+      .min(1)
+      .max(100)
+      .optional(),
+    theme: z.enum(EXPORT_THEMES).optional(),
+    /** PNG pixels per chart unit (2 gives a 2000 x 1120 image). */
+    scale: z.number().min(0.5).max(4).optional(),
+    /** Every metric in the mail's table, not only the headline ones. */
+    all: z.boolean().optional(),
+  })
+  .strict();
+export type ExportView = z.output<typeof exportViewSchema>;
+
+/** What to export: an experiment, a format, the metric charted, and the view on screen. */
+export const exportRequestSchema = z
+  .object({
+    experimentId: id,
+    format: z.enum(EXPORT_FORMATS),
+    metric: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct')
+      .optional(),
+    view: exportViewSchema.optional(),
+  })
+  .strict();
+
 export interface ExportedFileBody {
   filename: string;
   mimeType: string;
@@ -377,24 +426,18 @@ export const contract = {
   ),
   // Exports and imports (main/export, common/core/perf-import.ts).
   /** One experiment as a file; PNG comes as base64, every other format as text. */
-  exportExperiment: call<ExportedFileBody>()(
-    z
-      .object({
-        experimentId: id,
-        format: z.enum(EXPORT_FORMATS),
-        metric: z
-          .string()
-          .max(200)
-          .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct')
-          .optional(),
-      })
-      .strict(),
-  ),
+  exportExperiment: call<ExportedFileBody>()(exportRequestSchema),
+  /**
+   * The same file saved where the user picks in the desktop window's native save dialog (main
+   * writes it; the renderer never names a path). Refused in browser mode, which downloads instead.
+   */
+  saveExport: call<{ saved: boolean; filename: string; path?: string }>()(exportRequestSchema),
   /**
    * The scenario in a text the user opened, pasted or dropped: a scenario file, or a mail that
-   * carries one (main/export reads it back); every problem named if it holds none.
+   * carries one, quoted or not (main/export/scenario-text.ts, the one reader); with the sweep a
+   * sweep's mail carries. Every problem named if it holds none.
    */
-  readScenarioText: call<{ scenario: Scenario }>()(
+  readScenarioText: call<{ scenario: Scenario; sweep?: SweepDefinition }>()(
     z
       .object({ text: z.string().min(1, 'the text is empty').max(5_000_000, 'is over 5 MB: not a scenario or a mail') })
       .strict(),

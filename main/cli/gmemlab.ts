@@ -14,6 +14,7 @@ import { showCommand } from './commands/show.ts';
 import { diffCommand } from './commands/diff.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { importPerfCommand } from './commands/import-perf.ts';
+import { metricsCommand } from './commands/metrics.ts';
 import { applyProfileCommand, calibrateCommand, profilesCommand } from './commands/calibrate.ts';
 import { common, exitStatus, out, UsageError, type Command } from './shared.ts';
 
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   showCommand,
   diffCommand,
   exportCommand,
+  metricsCommand,
   importPerfCommand,
   calibrateCommand,
   profilesCommand,

@@ -2,13 +2,11 @@
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
-import { GmemlabError, METRIC_CATALOGUE, validateScenario, type Scenario } from '../../common/core/index.ts';
-import type { CallInput, CallName, CallOutput, ExperimentDetail } from '../../common/contract/index.ts';
+import { GmemlabError } from '../../common/core/index.ts';
+import type { CallInput, CallName, CallOutput } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
-import { pointLabel } from '../../common/analysis/points.ts';
-import { formatValue } from '../../common/analysis/format.ts';
 import { describeIssue } from '../../common/analysis/scenarioFields.ts';
-import { unfoldScenarioText } from '../export/text.ts';
+import { readScenarioText, ScenarioTextError, type ScenarioText } from '../export/scenario-text.ts';
 
 /** Bad usage or bad input on the command line (exit 2, like every error the user can fix). */
 export class UsageError extends GmemlabError {
@@ -108,46 +106,21 @@ export function parseExperimentId(text: string): number {
   return Number(text);
 }
 
-export function readScenarioFile(path: string): Scenario {
+/**
+ * A scenario file as `run` and `sweep` take it: plain JSON, or a gmemlab mail (saved as it is or
+ * quoted in a reply); a sweep's mail also gives its swept parameters.
+ */
+export function readScenarioFile(path: string): ScenarioText {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
   }
-  let raw: unknown;
   try {
-    // As written, or pasted back from a mail export (scissors marks, folded lines).
-    // A UTF-8 byte order mark (some Windows editors write one) is not part of the JSON.
-    raw = JSON.parse(unfoldScenarioText(text.replace(/^\uFEFF/, '')));
+    return readScenarioText(text, path);
   } catch (err) {
-    throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
+    if (!(err instanceof ScenarioTextError)) throw err;
+    throw new UsageError(`${err.message}${err.issues.map((i) => `\n  ${describeIssue(i)}`).join('')}`);
   }
-  const checked = validateScenario(raw);
-  if (!checked.ok) {
-    throw new UsageError(
-      `${path} is not a valid scenario:\n${checked.issues.map((i) => `  ${describeIssue(i)}`).join('\n')}`,
-    );
-  }
-  return checked.value;
-}
-
-/** Every metric of every strategy, one block per strategy. */
-export function formatExperiment(detail: ExperimentDetail): string {
-  const lines = [
-    `experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, model ${detail.modelVersion ?? '?'})`,
-  ];
-  const profile = detail.scenario.host.profile;
-  if (profile !== undefined) lines.push(`measured costs: host profile "${profile.name}" (${profile.id.slice(0, 12)})`);
-  for (const run of detail.runs) {
-    const where = Object.keys(run.point).length === 0 ? '' : ` at ${pointLabel(run.point)}`;
-    lines.push('', `${run.strategy}${where}: ${run.status}${run.error === null ? '' : ` (${run.error})`}`);
-    for (const info of METRIC_CATALOGUE) {
-      const e = run.metrics[info.key];
-      if (e === undefined) continue;
-      const ci = e.n > 1 ? ` +- ${formatValue(e.ci95)}` : '';
-      lines.push(`  ${info.label.padEnd(44)} ${formatValue(e.mean)}${ci} ${info.unit}`);
-    }
-  }
-  return lines.join('\n');
 }

@@ -75,6 +75,16 @@ async function start(): Promise<void> {
     dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'),
     workerFile: join(here, 'worker.js'),
     readWorker: join(here, 'read-worker.js'),
+    // Exports are saved where the user picks (main/handlers/save-export.ts writes the file).
+    saveDialog: {
+      chooseSavePath: async (filename) => {
+        const options = { defaultPath: join(app.getPath('downloads'), filename) };
+        const chosen = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+        return chosen.canceled ? undefined : chosen.filePath;
+      },
+    },
   });
   const handlers = workbench.handlers;
   for (const name of CALL_NAMES) {

@@ -1,70 +1,147 @@
-// An ASCII line chart for plain-text mail: one digit per strategy (S2 is drawn as 2), '#' where
-// two strategies fall on the same cell, y labels on the left, x range below.
-import { formatValue } from '../../common/analysis/format.ts';
+// An ASCII line chart for plain-text mail. Each line is drawn with its strategy's digit (S2 as
+// 2); strategies whose values are the same at every point share one line, drawn with the first
+// one's digit and named together in the key below the chart; '*' marks a cell where different
+// lines meet. The y axis goes logarithmic when the values span two decades or more, with the
+// zeros (which a log axis cannot place) on a row of their own at the bottom.
+import { compactValue } from './table.ts';
 import { spansDecades } from '../../common/analysis/overlay.ts';
 import type { ChartSeries } from './series.ts';
 
-export interface AsciiChartSize {
+export interface AsciiChartOptions {
   /** Total width in columns, labels included. */
   width: number;
   /** Rows of the plot area. */
   height: number;
+  /** The x axis on a log scale (values at or below 0 are left out). */
+  logX: boolean;
+  /** The y axis on a log scale; unset: when the positive values span two decades or more. */
+  logY?: boolean;
 }
 
-export function asciiChart(data: ChartSeries, size: AsciiChartSize): string[] {
-  // The window's rule for a log axis; as there, values at or below 0 have no place on it.
-  const log = spansDecades(data.series.flatMap((s) => s.points.map((p) => p.x)));
-  const series = data.series.map((s) => ({ ...s, points: log ? s.points.filter((p) => p.x > 0) : s.points }));
-  const points = series.flatMap((s) => s.points);
-  if (points.length === 0) return ['(no finished runs to chart)'];
+export interface AsciiChart {
+  lines: string[];
+  /** What each symbol stands for: the digit, and every strategy drawn with it. */
+  key: { symbol: string; strategies: string[] }[];
+  /** Which lines share a cell somewhere ('*'), e.g. '4 and 5'. */
+  meetings: string[];
+  logY: boolean;
+}
+
+/** Strategies with the same y at every x (to a part in 10^9) form one group, in series order. */
+function identicalGroups(data: ChartSeries): ChartSeries['series'][] {
+  const same = (a: ChartSeries['series'][number], b: ChartSeries['series'][number]): boolean =>
+    a.points.length === b.points.length &&
+    a.points.every((p, i) => {
+      const q = b.points[i]!;
+      return p.x === q.x && Math.abs(p.y - q.y) <= 1e-9 * Math.max(Math.abs(p.y), Math.abs(q.y));
+    });
+  const groups: ChartSeries['series'][] = [];
+  for (const s of data.series) {
+    if (s.points.length === 0) continue;
+    const group = groups.find((g) => same(g[0]!, s));
+    if (group === undefined) groups.push([s]);
+    else group.push(s);
+  }
+  return groups;
+}
+
+export function asciiChart(data: ChartSeries, options: AsciiChartOptions): AsciiChart {
+  const logX = options.logX && data.categories === undefined;
+  const groups = identicalGroups(data).map((g) => ({
+    symbol: g[0]!.strategy.slice(-1),
+    strategies: g.map((s) => s.strategy),
+    points: logX ? g[0]!.points.filter((p) => p.x > 0) : g[0]!.points,
+  }));
+  const points = groups.flatMap((g) => g.points);
+  if (points.length === 0) return { lines: ['(no finished runs to chart)'], key: [], meetings: [], logY: false };
+  const ys = points.map((p) => p.y);
+  const logY = options.logY ?? spansDecades(ys);
+  const positive = ys.filter((y) => y > 0);
+  const zeroRow = logY && positive.length < ys.length;
+  const rows = options.height;
+  const plotRows = zeroRow ? rows - 1 : rows;
+
+  const fx = (x: number): number => (logX ? Math.log10(x) : x);
   const xs = points.map((p) => p.x);
-  const fx = (x: number): number => (log ? Math.log10(x) : x);
   const [x0, x1] = [Math.min(...xs.map(fx)), Math.max(...xs.map(fx))];
-  let y0 = Math.min(0, ...points.map((p) => p.y));
-  let y1 = Math.max(...points.map((p) => p.y));
-  if (y1 === y0) [y0, y1] = [y0 - 1, y1 + 1];
+  let y0: number;
+  let y1: number;
+  if (logY) {
+    y0 = Math.floor(Math.log10(Math.min(...positive)));
+    y1 = Math.ceil(Math.log10(Math.max(...positive)));
+    if (y1 === y0) y1 += 1;
+  } else {
+    y0 = Math.min(0, ...ys);
+    y1 = Math.max(...ys);
+    if (y1 === y0) [y0, y1] = [y0 - 1, y1 + 1];
+  }
+  const fy = (y: number): number => (logY ? Math.log10(y) : y);
+  /** The row of a value; values a log axis cannot place go on the zero row. */
+  const rowOf = (y: number): number =>
+    logY && y <= 0 ? rows - 1 : Math.round(((y1 - fy(y)) / (y1 - y0)) * (plotRows - 1));
+  const valueAt = (row: number): number =>
+    logY ? 10 ** (y1 - (row / (plotRows - 1)) * (y1 - y0)) : y1 - (row / (plotRows - 1)) * (y1 - y0);
 
-  const labels = [formatValue(y1), formatValue((y0 + y1) / 2), formatValue(y0)];
-  const labelWidth = Math.max(...labels.map((l) => l.length));
-  const cols = size.width - labelWidth - 2;
-  const rows = size.height;
+  const labelRows = new Map<number, string>([
+    [0, compactValue(valueAt(0), 8)],
+    [Math.floor((plotRows - 1) / 2), compactValue(valueAt(Math.floor((plotRows - 1) / 2)), 8)],
+    [plotRows - 1, compactValue(valueAt(plotRows - 1), 8)],
+  ]);
+  if (zeroRow) labelRows.set(rows - 1, '0');
+  const labelWidth = Math.max(...[...labelRows.values()].map((l) => l.length));
+  const cols = options.width - labelWidth - 2;
   const grid = Array.from({ length: rows }, () => Array<string>(cols).fill(' '));
-  const rowOf = (y: number): number => Math.round(((y1 - y) / (y1 - y0)) * (rows - 1));
+  const colOf = (x: number): number =>
+    x1 === x0 ? Math.floor(cols / 2) : Math.round(((fx(x) - x0) / (x1 - x0)) * (cols - 1));
 
-  for (const s of series) {
-    const symbol = s.strategy.slice(1);
-    const line = s.points.map((p) => ({ x: fx(p.x), y: p.y }));
-    const mark = (c: number, y: number): void => {
-      const row = grid[rowOf(y)]!;
-      row[c] = row[c] === ' ' || row[c] === symbol ? symbol : '#';
+  const owners = new Map<string, Set<string>>();
+  for (const g of groups) {
+    const mark = (c: number, row: number): void => {
+      const cells = grid[row]!;
+      const at = `${row},${c}`;
+      const here = owners.get(at) ?? new Set<string>();
+      here.add(g.symbol);
+      owners.set(at, here);
+      cells[c] = here.size === 1 ? g.symbol : '*';
     };
+    const line = g.points;
     if (line.length === 1 || x1 === x0) {
-      for (const p of line)
-        mark(x1 === x0 ? Math.floor(cols / 2) : Math.round(((p.x - x0) / (x1 - x0)) * (cols - 1)), p.y);
+      for (const p of line) mark(colOf(p.x), rowOf(p.y));
       continue;
     }
-    // Every column between the series' first and last x, interpolated: a continuous line.
+    // Every column between the line's first and last x, interpolated on the chart's own scales.
     for (let c = 0; c < cols; c++) {
       const x = x0 + (c / (cols - 1)) * (x1 - x0);
-      if (x < line[0]!.x || x > line[line.length - 1]!.x) continue;
+      if (x < fx(line[0]!.x) - 1e-12 || x > fx(line[line.length - 1]!.x) + 1e-12) continue;
       let i = 1;
-      while (i < line.length - 1 && line[i]!.x < x) i++;
+      while (i < line.length - 1 && fx(line[i]!.x) < x) i++;
       const a = line[i - 1]!;
       const b = line[i]!;
-      mark(c, b.x === a.x ? b.y : a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y));
+      const [ax, bx] = [fx(a.x), fx(b.x)];
+      const t = bx === ax ? 1 : Math.min(1, Math.max(0, (x - ax) / (bx - ax)));
+      if (logY && (a.y <= 0 || b.y <= 0)) {
+        mark(c, rowOf(t < 0.5 ? a.y : b.y));
+        continue;
+      }
+      const y = logY ? 10 ** (fy(a.y) + t * (fy(b.y) - fy(a.y))) : a.y + t * (b.y - a.y);
+      mark(c, rowOf(y));
     }
   }
 
-  const labelAt = new Map([
-    [0, labels[0]!],
-    [Math.floor((rows - 1) / 2), labels[1]!],
-    [rows - 1, labels[2]!],
-  ]);
-  const out = grid.map((row, r) => `${(labelAt.get(r) ?? '').padStart(labelWidth)} |${row.join('')}`);
-  out.push(`${' '.repeat(labelWidth)} +${'-'.repeat(cols)}`);
-  const [left, right] = [formatValue(Math.min(...xs)), formatValue(Math.max(...xs))];
-  out.push(`${' '.repeat(labelWidth + 2)}${left}${right.padStart(cols - left.length)}`);
-  const title = `${data.xPath ?? ''}${log ? ' (log scale)' : ''}`;
-  out.push(`${' '.repeat(labelWidth + 2 + Math.max(0, Math.floor((cols - title.length) / 2)))}${title}`);
-  return out;
+  const lines = grid.map((cells, r) => {
+    const axis = zeroRow && r === rows - 1 ? '~' : '|';
+    return `${(labelRows.get(r) ?? '').padStart(labelWidth)} ${axis}${cells.join('')}`;
+  });
+  lines.push(`${' '.repeat(labelWidth)} +${'-'.repeat(cols)}`);
+  const xLabel = (x: number): string =>
+    data.categories === undefined ? compactValue(x, 10) : (data.categories[x] ?? '');
+  const [left, right] = [xLabel(Math.min(...xs)), xLabel(Math.max(...xs))];
+  lines.push(`${' '.repeat(labelWidth + 2)}${left}${right.padStart(Math.max(right.length + 1, cols - left.length))}`);
+  const scales = [logX ? 'x' : '', logY ? 'y' : ''].filter(Boolean);
+  const title = `${data.xPath ?? ''}${scales.length === 0 ? '' : ` (log scale: ${scales.join(' and ')})`}`;
+  lines.push(`${' '.repeat(labelWidth + 2 + Math.max(0, Math.floor((cols - title.length) / 2)))}${title}`);
+  const meetings = [
+    ...new Set([...owners.values()].filter((o) => o.size > 1).map((o) => [...o].sort().join(' and '))),
+  ].sort();
+  return { lines, key: groups.map((g) => ({ symbol: g.symbol, strategies: g.strategies })), meetings, logY };
 }

@@ -1,19 +1,26 @@
-// Chart files drawn in Node: SVG with real text (legend, title, axis titles with units), PNG of
-// the stated size, and the CSV of exactly the points charted.
+// Chart files as the view asks for them: the SVG's real text runs and generic fonts, its size,
+// the axis, slice, scales and hidden strategies it carries (drawn, captioned and in its
+// metadata), down-sampling said in the caption, a PNG at the chosen scale from the same drawing,
+// the CSV of exactly the points charted, and the mail's ASCII chart.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC_CATALOGUE, PRESETS, STRATEGY_NAMES } from '../../common/core/index.ts';
+import { PRESETS, STRATEGY_IDS } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
 import { recordExperiment, tempDir } from '../store/testing.ts';
 import { asciiChart } from './ascii-chart.ts';
-import { chartPng, chartSvg } from './chart.ts';
+import type { BuildInfo } from './build-info.ts';
+import { chartPng, chartSpec, chartSvg, downsample, MAX_DRAWN_POINTS } from './chart.ts';
 import { chartCsv } from './csv.ts';
 import { chartSeries, type ChartSeries } from './series.ts';
+import { resolveView } from './view.ts';
+import type { ExportView } from '../../common/contract/index.ts';
 
+const BUILD: BuildInfo = { version: '0.1.0', commit: '0123456789ab' };
 let dir: ReturnType<typeof tempDir>;
 let store: Store;
 let sweep: ExperimentDetail;
+let single: ExperimentDetail;
 const VCPUS = [1, 4, 16, 64, 256];
 
 beforeAll(async () => {
@@ -25,41 +32,99 @@ beforeAll(async () => {
     vcpus: VCPUS,
   });
   sweep = (await store.getExperiment(experimentId))!;
+  const one = await recordExperiment(store, { name: 'single', scenario: PRESETS[0]!.scenario });
+  single = (await store.getExperiment(one.experimentId))!;
 });
 afterAll(async () => {
   await store.close();
   dir.cleanup();
 });
 
-/** The words of every <text> element in document order (Skia writes one element per word). */
-const svgWords = (svg: string): string => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
+const svgOf = (detail: ExperimentDetail, metric: string, view: ExportView = {}): string => {
+  const resolved = resolveView(detail, metric, view);
+  return chartSvg(chartSpec(detail, chartSeries(detail, resolved), resolved, BUILD));
+};
+const texts = (svg: string): string[] => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+const metadata = (svg: string): Record<string, unknown> =>
+  JSON.parse(/<metadata id="gmemlab-view">([^<]*)<\/metadata>/.exec(svg)![1]!.replace(/&quot;/g, '"'));
 
 describe('chart export', () => {
-  it('writes an SVG whose legend, title and axis titles are text, with the metric unit', () => {
-    const data = chartSeries(sweep, 'cost.overheadPct');
-    const svg = chartSvg(data, 'sweep: vCPU overhead');
-    expect(svg).toMatch(/^<\?xml[^>]*\?><svg [^>]*width="900" height="500"/);
-    expect(svg).toContain('<title>sweep: vCPU overhead</title>');
-    const words = svgWords(svg);
-    for (const s of data.series) expect(words).toContain(`${s.strategy} ${STRATEGY_NAMES[s.strategy]}`);
-    expect(words).toContain('vm.vcpus');
+  it('writes an SVG with one text run per label, a generic font stack, and tens of KB at most', () => {
+    const svg = svgOf(sweep, 'cost.overheadPct');
+    expect(svg).toMatch(/^<\?xml[^>]*\?>\n<svg [^>]*width="1000" height="560"/);
+    expect(svg).toMatch(/font-family="[^"]*sans-serif"/);
+    expect(svg).toContain('<title>sweep: vCPU overhead vs S0</title>');
+    const words = texts(svg);
+    expect(words).toContain('S2 on-demand direct map');
+    expect(words).toContain('vm.vcpus (log scale)');
     expect(words).toContain('vCPU overhead vs S0 (%)');
-    // What strict SVG readers refuse: empty coordinate lists and trailing commas in them.
-    expect(svg).not.toMatch(/ [xy]="[^"]*,\s*"/);
-    expect(svg).not.toMatch(/ [xy]=""/);
-    expect(svg.match(/<svg/g)).toHaveLength(1);
-    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(
+      words.some(
+        (w) => w.startsWith('Experiment ') && /model \d+\.\d+\.\d+/.test(w) && w.includes('commit 0123456789ab'),
+      ),
+    ).toBe(true);
+    // One polyline per strategy, not one element per glyph.
+    expect(svg.match(/<polyline points="[^"]*" fill="none" stroke="#/g)!.length).toBeGreaterThanOrEqual(
+      STRATEGY_IDS.length,
+    );
+    expect(Buffer.byteLength(svg)).toBeLessThan(40_000);
   });
 
-  it('writes a PNG of 900 x 500 pixels', async () => {
-    const png = await chartPng(chartSeries(sweep, 'cost.bystanderIpisPerSec'), 'IPIs');
+  it('carries the axis, slice, scales, hidden strategies and theme the view asks for', () => {
+    const svg = svgOf(sweep, 'cost.bystanderIpisPerSec', {
+      strategies: ['S0', 'S2'],
+      logX: false,
+      logY: true,
+      theme: 'dark',
+    });
+    expect(metadata(svg)).toMatchObject({
+      metric: 'cost.bystanderIpisPerSec',
+      x: 'vm.vcpus',
+      logX: false,
+      logY: true,
+      strategies: ['S0', 'S2'],
+      hidden: ['S1', 'S3', 'S4', 'S5', 'S6'],
+      theme: 'dark',
+    });
+    const words = texts(svg);
+    expect(words).toContain('vm.vcpus');
+    expect(words.some((w) => w.includes('(log scale)') && w.startsWith('shootdown IPIs'))).toBe(true);
+    expect(words.join(' ')).toContain('Not drawn: S1, S3, S4, S5, S6.');
+    expect(words).not.toContain('S1 mmap everything');
+    expect(svg).toContain('fill="#1d1f21"'); // the dark background
+  });
+
+  it("says in the caption when a line was down-sampled, and keeps each stretch's extremes", () => {
+    const points = Array.from({ length: 5000 }, (_, i) => ({ x: i, y: i === 2500 ? 1e6 : Math.sin(i), ci95: 0 }));
+    const kept = downsample(points);
+    expect(kept.length).toBeLessThanOrEqual(MAX_DRAWN_POINTS);
+    expect(kept[0]).toBe(points[0]);
+    expect(kept.at(-1)).toBe(points.at(-1));
+    expect(kept.some((p) => p.y === 1e6)).toBe(true);
+    const view = resolveView(sweep, 'cost.overheadPct');
+    const data: ChartSeries = { ...chartSeries(sweep, view), series: [{ strategy: 'S0', points }] };
+    const svg = chartSvg(chartSpec(sweep, data, view, BUILD));
+    expect(texts(svg).join(' ')).toContain(`Down-sampled for drawing: ${MAX_DRAWN_POINTS} of 5000 points per line`);
+    expect(Buffer.byteLength(svg)).toBeLessThan(40_000);
+  });
+
+  it('writes the PNG from the same drawing at the scale asked for', async () => {
+    const view = resolveView(sweep, 'cost.bystanderIpisPerSec', { scale: 1.5 });
+    const png = await chartPng(chartSpec(sweep, chartSeries(sweep, view), view, BUILD), view.scale);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([900, 500]);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1500, 840]);
+  });
+
+  it('charts a single run as bars per strategy', () => {
+    const svg = svgOf(single, 'cost.overheadPct');
+    expect(metadata(svg)).toMatchObject({ x: null });
+    expect(texts(svg)).toContain('strategy');
+    expect(svg.match(/<rect /g)!.length).toBeGreaterThan(STRATEGY_IDS.length);
   });
 
   it('writes a CSV of exactly the charted points', () => {
     const metric = 'exposure.kernel.fraction';
-    const data = chartSeries(sweep, metric);
+    const data = chartSeries(sweep, resolveView(sweep, metric));
     const [header, ...rows] = chartCsv(data).trimEnd().split('\n');
     expect(header).toBe(`strategy,vm.vcpus,${metric},${metric}.ci95`);
     expect(rows).toHaveLength(data.series.length * VCPUS.length);
@@ -68,33 +133,53 @@ describe('chart export', () => {
         `${run.strategy},${run.point['vm.vcpus']},${run.metrics[metric]!.mean},${run.metrics[metric]!.ci95}`,
       );
   });
-
-  it('charts a single run as bars per strategy', () => {
-    const data: ChartSeries = { ...chartSeries(sweep, 'cost.overheadPct'), xPath: undefined };
-    const words = svgWords(chartSvg(data, 'single'));
-    expect(words).toContain('strategy');
-    expect(METRIC_CATALOGUE.some((m) => words.includes(m.label))).toBe(true);
-  });
 });
 
 describe('asciiChart', () => {
-  it('draws each strategy as its digit where its values are, on a log axis for a wide sweep', () => {
-    const data: ChartSeries = {
-      metric: 'cost.overheadPct',
-      xPath: 'vm.vcpus',
-      fixed: {},
-      series: [
-        { strategy: 'S1', points: [1, 10, 100].map((x) => ({ x, y: 0, ci95: 0 })) },
+  const data = (series: ChartSeries['series']): ChartSeries => ({
+    metric: 'cost.overheadPct',
+    xPath: 'vm.vcpus',
+    fixed: {},
+    hidden: [],
+    series,
+  });
+
+  it('draws each line with its digit, identical lines once, and says which lines meet', () => {
+    const flat = [1, 10, 100].map((x) => ({ x, y: 0, ci95: 0 }));
+    const chart = asciiChart(
+      data([
+        { strategy: 'S0', points: flat },
+        { strategy: 'S1', points: flat },
         { strategy: 'S2', points: [1, 10, 100].map((x, i) => ({ x, y: i * 50, ci95: 0 })) },
-      ],
-    };
-    const lines = asciiChart(data, { width: 40, height: 5 });
-    expect(lines.every((l) => l.length <= 40)).toBe(true);
-    const plot = lines.slice(0, 5).map((l) => l.slice(l.indexOf('|') + 1));
+      ]),
+      { width: 40, height: 5, logX: true },
+    );
+    expect(chart.lines.every((l) => l.length <= 40)).toBe(true);
+    const plot = chart.lines.slice(0, 5).map((l) => l.slice(l.indexOf('|') + 1));
     expect(plot[0]!.endsWith('2')).toBe(true); // S2's 100 at the top right
-    expect(plot[4]![0]).toBe('#'); // S1 and S2 both at 0 on the left
-    expect(plot[4]!.endsWith('1')).toBe(true); // S1 alone at 0 on the right
-    expect(lines[0]!.startsWith('100 |')).toBe(true);
-    expect(lines.at(-1)).toContain('vm.vcpus (log scale)');
+    expect(plot[4]![0]).toBe('*'); // S0 (and S1) meet S2 at 0 on the left
+    expect(plot[4]!.endsWith('0')).toBe(true); // S0 and S1 alone at 0 on the right
+    expect(chart.key).toEqual([
+      { symbol: '0', strategies: ['S0', 'S1'] },
+      { symbol: '2', strategies: ['S2'] },
+    ]);
+    expect(chart.meetings).toEqual(['0 and 2']);
+    expect(chart.lines.at(-1)).toContain('vm.vcpus (log scale: x)');
+  });
+
+  it('goes logarithmic in y when the values span decades, with zeros on a row of their own', () => {
+    const chart = asciiChart(
+      data([
+        { strategy: 'S0', points: [1, 2, 3].map((x) => ({ x, y: 0, ci95: 0 })) },
+        { strategy: 'S1', points: [1, 2, 3].map((x) => ({ x, y: 0.01, ci95: 0 })) },
+        { strategy: 'S2', points: [1, 2, 3].map((x) => ({ x, y: 100, ci95: 0 })) },
+      ]),
+      { width: 40, height: 6, logX: false },
+    );
+    expect(chart.logY).toBe(true);
+    expect(chart.lines[0]).toMatch(/^ *100 \|2+$/);
+    expect(chart.lines[4]).toMatch(/^ *0\.01 \|1+$/);
+    expect(chart.lines[5]).toMatch(/^ *0 ~0+$/);
+    expect(chart.lines.at(-1)).toContain('(log scale: y)');
   });
 });

@@ -1,114 +1,144 @@
-// Chart images in Node: chart.js drawn on @napi-rs/canvas, to PNG, or to SVG with real <text>
-// (legend, title and axis titles stay searchable and editable in a browser or Inkscape).
-import { createCanvas, SvgExportFlag, type SKRSContext2D } from '@napi-rs/canvas';
-import type { ChartConfiguration, Plugin } from 'chart.js';
-import { Chart } from '../../common/analysis/chartjs.ts';
-import { METRIC_CATALOGUE, STRATEGY_NAMES } from '../../common/core/index.ts';
-import { spansDecades } from '../../common/analysis/overlay.ts';
+// Chart images of an experiment as the window shows it: the metric against the chosen x axis at
+// the chosen slice, log or linear, hidden strategies left out, in the window's theme or one for
+// print, with a caption naming what is fixed and the model version. One ChartSpec is laid out
+// once (common/analysis/chart-draw.ts) and written as SVG text or painted as a PNG.
+import { createCanvas } from '@napi-rs/canvas';
+import { STRATEGY_NAMES, type StrategyId } from '../../common/core/index.ts';
+import type { ExperimentDetail } from '../../common/contract/index.ts';
+import {
+  drawingSvg,
+  layoutChart,
+  paintDrawing,
+  type Canvas2D,
+  type ChartSpec,
+} from '../../common/analysis/chart-draw.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
-import type { ChartSeries } from './series.ts';
+import type { BuildInfo } from './build-info.ts';
+import type { ChartPoint, ChartSeries } from './series.ts';
+import { describePoint, type ResolvedView } from './view.ts';
+import { toAscii } from './wrap.ts';
 
-const WIDTH = 900;
-const HEIGHT = 500;
+/** Most points drawn per line; beyond it each stretch of x keeps its lowest and highest value. */
+export const MAX_DRAWN_POINTS = 400;
 
-/** A white background, so the image reads the same on any page. */
-const background: Plugin = {
-  id: 'background',
-  beforeDraw(chart) {
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, chart.width, chart.height);
-    ctx.restore();
-  },
-};
+/** At most MAX_DRAWN_POINTS points, keeping the first, the last, and each bucket's min and max. */
+export function downsample(points: ChartPoint[]): ChartPoint[] {
+  if (points.length <= MAX_DRAWN_POINTS) return points;
+  const buckets = Math.floor((MAX_DRAWN_POINTS - 2) / 2);
+  const size = (points.length - 2) / buckets;
+  const out = [points[0]!];
+  for (let b = 0; b < buckets; b++) {
+    const slice = points.slice(1 + Math.floor(b * size), 1 + Math.floor((b + 1) * size));
+    if (slice.length === 0) continue;
+    let lo = slice[0]!;
+    let hi = slice[0]!;
+    for (const p of slice) {
+      if (p.y < lo.y) lo = p;
+      if (p.y > hi.y) hi = p;
+    }
+    out.push(...(lo === hi ? [lo] : lo.x <= hi.x ? [lo, hi] : [hi, lo]));
+  }
+  out.push(points[points.length - 1]!);
+  return out;
+}
 
-export function chartConfig(data: ChartSeries, title: string): ChartConfiguration {
-  const info = METRIC_CATALOGUE.find((m) => m.key === data.metric);
-  const yTitle = `${info?.label ?? data.metric} (${info?.unit ?? ''})`;
-  const label = (s: string) => `${s} ${STRATEGY_NAMES[s as keyof typeof STRATEGY_NAMES] ?? ''}`.trim();
-  const common = { responsive: false, animation: false as const, devicePixelRatio: 1 };
-  const plugins = { title: { display: true, text: title }, legend: { display: true, position: 'bottom' as const } };
+/** A short strategy name for a legend: the name before its parenthesis. */
+const shortName = (s: StrategyId): string => `${s} ${(STRATEGY_NAMES[s] ?? '').replace(/\s*\(.*$/, '')}`.trim();
+
+export function chartSpec(
+  detail: ExperimentDetail,
+  data: ChartSeries,
+  view: ResolvedView,
+  build: BuildInfo,
+): ChartSpec {
+  const info = view.metric;
+  const yLabel = `${info.label} (${info.unit})`;
+  const caption: string[] = [];
+  const fixed = describePoint(data.fixed);
+  caption.push(
+    `${fixed === '' ? 'Every' : `Fixed: ${fixed}; every`} other parameter as in scenario "${detail.scenario.name}" (revision ${detail.scenarioId.slice(0, 12)}).`,
+  );
+  if (data.hidden.length > 0) caption.push(`Not drawn: ${data.hidden.join(', ')}.`);
+  if (view.logY) {
+    const offAxis = data.series.filter((s) => s.points.some((p) => p.y <= 0));
+    if (offAxis.length > 0)
+      caption.push(
+        `On the log y axis, values at or below 0 are not drawn (${offAxis.map((s) => s.strategy).join(', ')}).`,
+      );
+  }
+  const downsampled = data.series.filter((s) => s.points.length > MAX_DRAWN_POINTS);
+  if (downsampled.length > 0)
+    caption.push(
+      `Down-sampled for drawing: ${MAX_DRAWN_POINTS} of ${Math.max(...downsampled.map((s) => s.points.length))} points per line at most (each stretch keeps its lowest and highest value); the CSV export has every point.`,
+    );
+  caption.push(
+    `Experiment ${detail.id}, ${detail.method === 'des' ? 'discrete-event simulation' : 'analytic model'} ${detail.modelVersion ?? '?'}; gmemlab ${build.version} (commit ${build.commit}).`,
+  );
+  const title = toAscii(`${detail.name}: ${info.label}`);
+  const metadata = {
+    experiment: detail.id,
+    metric: info.key,
+    x: data.xPath ?? null,
+    slice: data.fixed,
+    point: view.point,
+    logX: view.logX,
+    logY: view.logY,
+    strategies: data.series.map((s) => s.strategy),
+    hidden: data.hidden,
+    theme: view.theme,
+    modelVersion: detail.modelVersion,
+  };
   if (data.xPath === undefined) {
     return {
-      type: 'bar',
-      data: {
-        labels: data.series.map((s) => s.strategy),
-        datasets: [
-          {
-            label: yTitle,
-            data: data.series.map((s) => s.points[0]?.y ?? 0),
-            backgroundColor: data.series.map((s) => strategyColour(s.strategy)),
-          },
-        ],
-      },
-      options: {
-        ...common,
-        plugins,
-        scales: {
-          x: { title: { display: true, text: 'strategy' } },
-          y: { beginAtZero: true, title: { display: true, text: yTitle } },
-        },
-      },
-      plugins: [background],
+      kind: 'bar',
+      title,
+      caption,
+      x: { label: 'strategy', log: false, categories: data.series.map((s) => s.strategy) },
+      y: { label: yLabel, log: view.logY },
+      series: data.series.map((s, i) => ({
+        label: shortName(s.strategy),
+        colour: strategyColour(s.strategy),
+        points: s.points.slice(0, 1).map((p) => ({ x: i, y: p.y })),
+      })),
+      theme: view.theme,
+      metadata,
     };
   }
-  // The window's rule (common/analysis/overlay.ts): a log axis when the values span two decades.
-  const logX = spansDecades(data.series.flatMap((s) => s.points.map((p) => p.x)));
+  const same = (a: ChartPoint[], b: ChartPoint[]): boolean =>
+    a.length === b.length &&
+    a.every((p, i) => p.x === b[i]!.x && Math.abs(p.y - b[i]!.y) <= 1e-9 * Math.max(Math.abs(p.y), 1e-300));
   return {
-    type: 'line',
-    data: {
-      datasets: data.series.map((s) => ({
-        label: label(s.strategy),
-        data: s.points.map((p) => ({ x: p.x, y: p.y })),
-        borderColor: strategyColour(s.strategy),
-        backgroundColor: strategyColour(s.strategy),
-      })),
+    kind: 'line',
+    title,
+    caption,
+    x: {
+      label: data.xPath,
+      log: view.logX && data.categories === undefined,
+      ...(data.categories ? { categories: data.categories } : {}),
     },
-    options: {
-      ...common,
-      plugins,
-      scales: {
-        x: { type: logX ? 'logarithmic' : 'linear', title: { display: true, text: data.xPath } },
-        y: { title: { display: true, text: yTitle } },
-      },
-    },
-    plugins: [background],
+    y: { label: yLabel, log: view.logY },
+    series: data.series.map((s, i) => {
+      const under = data.series.slice(0, i).find((t) => t.points.length > 0 && same(t.points, s.points));
+      return {
+        label: shortName(s.strategy),
+        colour: strategyColour(s.strategy),
+        ...(under === undefined ? {} : { sameAs: under.strategy }),
+        points: downsample(s.points).map((p) => ({ x: p.x, y: p.y })),
+      };
+    }),
+    theme: view.theme,
+    metadata,
   };
 }
 
-type ChartContext = ConstructorParameters<typeof Chart>[0];
-
-/** Draws the chart, reads the canvas out, then frees the chart (destroy() clears the canvas). */
-function render<T>(
-  canvas: { getContext(kind: '2d'): SKRSContext2D },
-  data: ChartSeries,
-  title: string,
-  read: () => T,
-): T {
-  const chart = new Chart(canvas.getContext('2d') as unknown as ChartContext, chartConfig(data, title));
-  try {
-    return read();
-  } finally {
-    chart.destroy();
-  }
+export function chartSvg(spec: ChartSpec): string {
+  return drawingSvg(layoutChart(spec));
 }
 
-export async function chartPng(data: ChartSeries, title: string): Promise<Buffer> {
-  const canvas = createCanvas(WIDTH, HEIGHT);
-  return render(canvas, data, title, () => canvas.encode('png'));
-}
-
-export function chartSvg(data: ChartSeries, title: string): string {
-  const canvas = createCanvas(WIDTH, HEIGHT, SvgExportFlag.NoPrettyXML);
-  const svg = render(canvas, data, title, () => canvas.getContent().toString('utf8'));
-  return (
-    svg
-      // A <title> so the file says what it is wherever it is opened.
-      .replace(/(<svg[^>]*>)/, `$1<title>${title.replace(/[<&>]/g, '')}</title>`)
-      // Skia writes each word as a <text> with one x per glyph, a trailing comma after the list
-      // and an empty <text> for each space: drop the empty ones and the commas strict readers refuse.
-      .replace(/<text[^>]*x="" y=""><\/text>/g, '')
-      .replace(/ (x|y)="([^"]*?),\s*"/g, ' $1="$2"')
-  );
+/** The chart as a PNG at `scale` pixels per unit (2: 2000 x 1120 for the usual chart). */
+export async function chartPng(spec: ChartSpec, scale: number): Promise<Buffer> {
+  const drawing = layoutChart(spec);
+  const canvas = createCanvas(Math.round(drawing.width * scale), Math.round(drawing.height * scale));
+  paintDrawing(canvas.getContext('2d') as unknown as Canvas2D, drawing, scale);
+  return canvas.encode('png');
 }

@@ -1,4 +1,5 @@
-// CSV of exactly the data behind the chart: one row per strategy and swept value.
+// CSV of exactly the data behind the chart: one row per strategy and swept value (every point,
+// never down-sampled), with the slice's fixed parameters as columns.
 import type { ChartSeries } from './series.ts';
 
 const field = (v: string | number): string => {
@@ -18,7 +19,13 @@ export function chartCsv(data: ChartSeries): string {
   for (const s of data.series) {
     for (const p of s.points) {
       rows.push(
-        [s.strategy, ...(data.xPath === undefined ? [] : [p.x]), ...Object.values(data.fixed).map(String), p.y, p.ci95]
+        [
+          s.strategy,
+          ...(data.xPath === undefined ? [] : [data.categories?.[p.x] ?? p.x]),
+          ...Object.values(data.fixed).map(String),
+          p.y,
+          p.ci95,
+        ]
           .map(field)
           .join(','),
       );

@@ -1,12 +1,22 @@
 // One experiment out as a file: plain text for mail, the chart's data as CSV, the chart as SVG
-// or PNG, or the whole experiment as JSON. The window (exportExperiment) and the CLI (export)
-// both come through here, so a file is the same whichever made it.
-import { GmemlabError, METRIC_CATALOGUE } from '../../common/core/index.ts';
-import { DEFAULT_EXPORT_METRIC, type ExperimentDetail, type ExportFormat } from '../../common/contract/index.ts';
-import { chartPng, chartSvg } from './chart.ts';
+// or PNG, or the whole experiment as JSON, each showing what the view asks for (the window's
+// point, axis, slice, scales, strategies and theme). The window (exportExperiment) and the CLI
+// (export) both come through here, so a file is the same whichever made it.
+import {
+  DEFAULT_EXPORT_METRIC,
+  type ExperimentDetail,
+  type ExportFormat,
+  type ExportView,
+} from '../../common/contract/index.ts';
+import { buildInfo, type BuildInfo } from './build-info.ts';
+import { chartPng, chartSpec, chartSvg } from './chart.ts';
 import { chartCsv } from './csv.ts';
 import { chartSeries } from './series.ts';
-import { experimentText, toAscii } from './text.ts';
+import { experimentText } from './text.ts';
+import { resolveView } from './view.ts';
+import { toAscii } from './wrap.ts';
+
+export { ExportError } from './view.ts';
 
 export interface ExportedFile {
   filename: string;
@@ -24,21 +34,14 @@ const MIME: Record<ExportFormat, string> = {
   json: 'application/json',
 };
 
-/** A request the export cannot honour; `field` names the input at fault. */
-export class ExportError extends GmemlabError {
-  constructor(field: string, message: string) {
-    super('invalid_input', `${field}: ${message}`, [{ path: field, message }]);
-  }
-}
-
 export async function exportExperiment(
   detail: ExperimentDetail,
   format: ExportFormat,
   metric = DEFAULT_EXPORT_METRIC,
+  view: ExportView = {},
+  build: BuildInfo = buildInfo(),
 ): Promise<ExportedFile> {
-  const info = METRIC_CATALOGUE.find((m) => m.key === metric);
-  if (info === undefined)
-    throw new ExportError('metric', `"${metric}" is not a metric gmemlab knows (see the metric catalogue)`);
+  const resolved = resolveView(detail, metric, view);
   const slug =
     toAscii(detail.name)
       .toLowerCase()
@@ -46,18 +49,25 @@ export async function exportExperiment(
       .replace(/^-|-$/g, '')
       .slice(0, 40) || 'experiment';
   const base = `gmemlab-${detail.id}-${slug}`;
-  const filename = `${base}${format === 'csv' || format === 'svg' || format === 'png' ? `-${metric.replace(/[^A-Za-z0-9]+/g, '-')}` : ''}.${EXTENSION[format]}`;
-  const title = toAscii(`${detail.name}: ${info.label} (experiment ${detail.id}, model ${detail.modelVersion ?? '?'})`);
+  const chart = format === 'csv' || format === 'svg' || format === 'png';
+  const filename = `${base}${chart ? `-${metric.replace(/[^A-Za-z0-9]+/g, '-')}` : ''}.${EXTENSION[format]}`;
   const file = (body: string | Buffer): ExportedFile => ({ filename, mimeType: MIME[format], body });
   switch (format) {
     case 'text':
-      return file(experimentText(detail, { metric, scenarioFile: `${base}.scenario.json` }));
+      return file(
+        experimentText(detail, {
+          metric,
+          view,
+          build,
+          scenarioFile: `${base}.${detail.sweep === null ? 'scenario' : 'sweep'}.json`,
+        }),
+      );
     case 'csv':
-      return file(chartCsv(chartSeries(detail, metric)));
+      return file(chartCsv(chartSeries(detail, resolved)));
     case 'svg':
-      return file(chartSvg(chartSeries(detail, metric), title));
+      return file(chartSvg(chartSpec(detail, chartSeries(detail, resolved), resolved, build)));
     case 'png':
-      return file(await chartPng(chartSeries(detail, metric), title));
+      return file(await chartPng(chartSpec(detail, chartSeries(detail, resolved), resolved, build), resolved.scale));
     case 'json':
       return file(`${JSON.stringify(detail, null, 2)}\n`);
   }

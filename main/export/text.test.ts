@@ -1,16 +1,30 @@
-// The plain-text export: golden files for a sweep and a single run, the mail rules (ASCII, no
-// tabs, 72 columns) on awkward inputs, and the scenario read back from the text as pasted.
+// The plain-text export: golden files for a single run, a 1-D and a 2-D sweep, analytic and
+// discrete-event; the mail rules (ASCII, no tabs, 72 columns) on awkward inputs; the point the
+// mail reports; and the scenario or sweep read back from the mail.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COST_KEYS, PRESETS, runPlan, runScenario, validateScenario, type Scenario } from '../../common/core/index.ts';
+import {
+  COST_KEYS,
+  PRESETS,
+  runPlan,
+  runScenario,
+  setParameter,
+  validateScenario,
+  type Scenario,
+} from '../../common/core/index.ts';
 import { formatValue } from '../../common/analysis/format.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
+import type { SweepDefinition } from '../../common/core/index.ts';
 import { Store } from '../store/store.ts';
 import { presetScenario, recordExperiment, tempDir } from '../store/testing.ts';
-import { experimentText, scenarioJson, sweepArgument, unfoldScenarioText } from './text.ts';
+import type { BuildInfo } from './build-info.ts';
+import { readScenarioText } from './scenario-text.ts';
+import { experimentText } from './text.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
+/** Fixed, so the golden files do not change with every commit. */
+const BUILD: BuildInfo = { version: '0.1.0', commit: '0123456789ab' };
 let dir: ReturnType<typeof tempDir>;
 let store: Store;
 
@@ -23,11 +37,50 @@ afterAll(async () => {
   dir.cleanup();
 });
 
+const preset = (id: string): Scenario => PRESETS.find((p) => p.id === id)!.scenario;
+
 /** Fixed id and dates: the golden files must not change from one run to the next. */
-async function detailOf(name: string, options: { scenario?: Scenario; vcpus?: number[] }): Promise<ExperimentDetail> {
-  const { experimentId } = await recordExperiment(store, { name, ...options });
+async function detailOf(experimentId: number): Promise<ExperimentDetail> {
   const detail = (await store.getExperiment(experimentId))!;
   return { ...detail, id: 42, createdAt: '2026-11-25T09:30:00.000Z' };
+}
+
+/**
+ * Records an experiment as the runner does, over any sweep, with results from the core's own
+ * runScenario (analytic or discrete-event, as the scenario says).
+ */
+async function record(name: string, scenario: Scenario, sweep?: SweepDefinition): Promise<ExperimentDetail> {
+  const points: Record<string, number | string | boolean>[] = [{}];
+  for (const p of sweep?.parameters ?? [])
+    points.splice(0, points.length, ...points.flatMap((pt) => p.values.map((v) => ({ ...pt, [p.path]: v }))));
+  const plan = runPlan(scenario);
+  const { experimentId, runIds } = await store.createExperiment({
+    name,
+    kind: sweep === undefined ? 'single' : 'sweep',
+    method: plan.method,
+    scenario,
+    sweep,
+    runs: points.flatMap((point) => plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds }))),
+  });
+  await store.setExperimentStatus(experimentId, 'running');
+  let i = 0;
+  for (const point of points) {
+    let s = scenario;
+    for (const [path, value] of Object.entries(point)) s = setParameter(s, path, value);
+    const checked = validateScenario(s);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+    const output = runScenario(checked.value);
+    await store.saveRunResults(
+      plan.strategies.map((strategy) => ({
+        runId: runIds[i++]!,
+        modelVersion: output.modelVersion,
+        costTable: output.costTable,
+        result: output.strategies.find((r) => r.strategy === strategy)!,
+      })),
+    );
+  }
+  await store.setExperimentStatus(experimentId, 'done');
+  return detailOf(experimentId);
 }
 
 function expectMailSafe(text: string): void {
@@ -45,34 +98,111 @@ function golden(name: string, text: string): void {
   expect(text).toBe(readFileSync(file, 'utf8'));
 }
 
+/** The cells of a strategies-as-columns row (one per strategy of `detail`), by its label's start. */
+function tableRow(text: string, labelStart: string, detail: ExperimentDetail): string[] {
+  const strategies = new Set(detail.runs.map((r) => r.strategy)).size;
+  const line = text.split('\n').find((l) => l.startsWith(labelStart))!;
+  return line.trim().split(/ +/).slice(-strategies);
+}
+
 describe('experimentText', () => {
-  it('writes a sweep as the golden file: table at the last point, chart, legend, summary, reproduce', async () => {
-    const detail = await detailOf('MMIO-heavy guest: vCPU sweep', {
-      scenario: PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario,
-      vcpus: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+  it('writes an analytic 1-D sweep at the point asked for: table, chart, capability, costs, reproduce', async () => {
+    const detail = await record('MMIO-heavy guest: vCPU sweep', preset('mmio-heavy-legacy'), {
+      parameters: [{ path: 'vm.vcpus', values: [1, 2, 4, 8, 16, 32, 64, 128, 256] }],
     });
-    const text = experimentText(detail, { metric: 'cost.overheadPct' });
+    const text = experimentText(detail, {
+      metric: 'cost.overheadPct',
+      view: { point: { 'vm.vcpus': 64 } },
+      build: BUILD,
+    });
     expectMailSafe(text);
-    golden('sweep.txt', text);
-    expect(text).toContain('Results at vm.vcpus = 256');
-    expect(text).toMatch(/^S2 +[0-9.e+-]+ +- +\+[0-9.e+-]+/m);
-    expect(text).toContain('vm.vcpus (log scale)');
-    expect(text).toContain('gmemlab sweep scenario.json --param');
-    expect(text).toContain('vm.vcpus=log:1:256:9');
+    golden('sweep-1d-analytic.txt', text);
+    expect(text).toContain('made with gmemlab 0.1.0 (commit 0123456789ab), model ');
+    expect(text).toContain('Results at vm.vcpus = 64 (point 7 of 9):');
+    // The table's S2 cell is S2's value at 64 vCPUs, not at the sweep's last point.
+    const s2 = detail.runs.find((r) => r.strategy === 'S2' && r.point['vm.vcpus'] === 64)!;
+    expect(tableRow(text, 'vCPU overhead', detail)[2]).toBe(formatValue(s2.metrics['cost.overheadPct']!.mean));
+    // Analytic: no CI rows, and no "vs S0" for a share that is already against S0.
+    expect(text).not.toMatch(/^ {2}\+-95% CI/m);
+    expect(text).not.toMatch(/^vCPU overhead[^\n]*\n[^\n]*\n {2}vs S0/);
+    expect(text).toContain('vm.vcpus (log scale: x and y)');
+    expect(text).toContain('Key (each line is drawn with the digit of its first strategy):');
+    expect(text).toContain('Capability: needs gup()');
+    // Each cost entry with its value, range and class, and its source as a footnote.
+    expect(text).toMatch(
+      /^ {2}[A-Za-z]+: [0-9.]+ [a-z/]+ \([0-9.e-]+-[0-9.e-]+\), (primary|secondary|estimate) \[\d+\]$/m,
+    );
+    expect(text).toMatch(/^ {2}\[1\] /m);
+    expect(text).toMatch(/^ {2}gmemlab sweep sweep\.json$/m);
   });
 
-  it('writes a single run as the golden file, with no chart', async () => {
-    const detail = await detailOf('Quiet VM', { scenario: presetScenario(0) });
-    const text = experimentText(detail, { metric: 'cost.hostOverheadPct', scenarioFile: 'quiet.json' });
+  it('writes a single analytic run with no chart and no chart key', async () => {
+    const detail = await record('Quiet VM', presetScenario(0));
+    const text = experimentText(detail, { metric: 'cost.hostOverheadPct', scenarioFile: 'quiet.json', build: BUILD });
     expectMailSafe(text);
-    golden('single.txt', text);
-    expect(text).not.toContain('(log scale)');
-    expect(text).toContain('  gmemlab run quiet.json');
+    golden('single-analytic.txt', text);
+    expect(text).not.toContain('log scale');
+    expect(text).not.toContain('Key (each line');
+    expect(text).toMatch(/^Results:$/m);
+    expect(text).toMatch(/^ {2}gmemlab run quiet\.json$/m);
     // The exported metric leads the table.
-    expect(text.indexOf('host overhead vs S0')).toBeLessThan(text.indexOf('vCPU overhead vs S0'));
+    expect(text.indexOf('host overhead')).toBeLessThan(text.indexOf('vCPU overhead'));
   });
 
-  it('keeps to ASCII and 72 columns whatever the names, notes, descriptions and sweep values hold', async () => {
+  it('writes a 2-D sweep at the chosen point, charting its slice', async () => {
+    const detail = await record('vCPUs x placement', preset('mmio-heavy-legacy'), {
+      parameters: [
+        { path: 'vm.vcpus', values: [1, 4, 16, 64] },
+        { path: 'vm.placement', values: ['pinned', 'shared'] },
+      ],
+    });
+    const text = experimentText(detail, {
+      metric: 'cost.bystanderIpisPerSec',
+      view: { point: { 'vm.vcpus': 16, 'vm.placement': 'shared' }, strategies: ['S0', 'S2', 'S3'] },
+      build: BUILD,
+    });
+    expectMailSafe(text);
+    golden('sweep-2d-analytic.txt', text);
+    expect(text).toContain('Results at vm.vcpus = 16, vm.placement = shared (point');
+    expect(text.replace(/\n/g, ' ')).toContain('against vm.vcpus, at vm.placement = shared; S1, S4, S5, S6 not drawn:');
+    expect(text).toMatch(/^ {2}gmemlab sweep sweep\.json$/m);
+  });
+
+  it('writes a discrete-event run with CI rows and latency percentiles', async () => {
+    const scenario: Scenario = {
+      ...presetScenario(0),
+      simulation: { method: 'des', durationSec: 0.02, seeds: [1, 2, 3] },
+    };
+    const detail = await record('Quiet VM, simulated', scenario);
+    const text = experimentText(detail, { metric: 'cost.overheadPct', build: BUILD });
+    expectMailSafe(text);
+    golden('single-des.txt', text);
+    expect(text).toMatch(/^ {2}\+-95% CI /m);
+    expect(text).toContain('+-95% CI: half-width of the 95% confidence interval over 3 seeds.');
+    expect(text).toMatch(/^p99 latency, /m);
+    expect(text).toContain('discrete-event simulation, 0.02 s simulated, Poisson arrivals,');
+  });
+
+  it('writes a discrete-event sweep', async () => {
+    const scenario: Scenario = {
+      ...preset('mmio-heavy-legacy'),
+      simulation: { method: 'des', durationSec: 0.005, seeds: [1, 2] },
+    };
+    const detail = await record('MMIO, simulated sweep', scenario, {
+      parameters: [{ path: 'vm.vcpus', values: [1, 4, 16] }],
+    });
+    const text = experimentText(detail, {
+      metric: 'latency.mmio.p99Us',
+      view: { point: { 'vm.vcpus': 4 } },
+      build: BUILD,
+    });
+    expectMailSafe(text);
+    golden('sweep-1d-des.txt', text);
+    expect(text).toContain('Results at vm.vcpus = 4 (point 2 of 3):');
+    expect(text).toMatch(/^p99 latency, MMIO/m);
+  });
+
+  it('keeps to ASCII and 72 columns whatever the names, descriptions and sweep values hold', async () => {
     let scenario = presetScenario(1);
     scenario = {
       ...scenario,
@@ -80,90 +210,31 @@ describe('experimentText', () => {
       description: `Ünïcödé ${'long description '.repeat(20)} C:\\path\\`,
     };
     scenario = { ...scenario, host: { ...scenario.host, costs: { [COST_KEYS[0]!]: 1234 } } };
-    const detail = await detailOf(
-      '名前 with a very long name that goes on and on past any sensible width for a subject line',
-      {
-        scenario,
-        vcpus: [
-          3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
-          109, 113,
-        ],
-      },
-    );
-    const text = experimentText(detail, { metric: 'latency.mmio.meanUs' });
-    expectMailSafe(text);
-    // Values that are no range are written out in full, folded for the shell.
-    expect(text).toContain('vm.vcpus=3,5,7,11');
-    expect(text).toContain(`defaults except ${COST_KEYS[0]} = 1234`);
-    // The scenario in the text is the scenario, exactly.
-    expect(JSON.parse(unfoldScenarioText(text))).toEqual(detail.scenario);
-  });
-
-  it('shows the 95% CI of a discrete-event run over its seeds', async () => {
-    const scenario: Scenario = {
-      ...presetScenario(0),
-      simulation: { method: 'des', durationSec: 0.02, seeds: [1, 2, 3] },
-    };
-    const plan = runPlan(scenario);
-    const { experimentId, runIds } = await store.createExperiment({
-      name: 'des',
-      kind: 'single',
-      method: 'des',
+    const { experimentId } = await recordExperiment(store, {
+      name: '名前 with a very long name that goes on and on past any sensible width for a subject line',
       scenario,
-      runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
+      vcpus: [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103],
     });
-    const output = runScenario(scenario);
-    await store.saveRunResults(
-      plan.strategies.map((strategy, i) => ({
-        runId: runIds[i]!,
-        modelVersion: output.modelVersion,
-        costTable: output.costTable,
-        result: output.strategies.find((r) => r.strategy === strategy)!,
-      })),
-    );
-    const detail = (await store.getExperiment(experimentId))!;
-    const text = experimentText(detail, { metric: 'cost.overheadPct' });
+    const detail = await detailOf(experimentId);
+    const text = experimentText(detail, { metric: 'latency.mmio.meanUs', view: { all: true }, build: BUILD });
     expectMailSafe(text);
-    const s2 = detail.runs.find((r) => r.strategy === 'S2')!.metrics['cost.overheadPct']!;
-    expect(s2.n).toBe(3);
-    expect(text).toMatch(
-      new RegExp(
-        `^S2 +${formatValue(s2.mean).replace(/[.+]/g, '\\$&')} +${formatValue(s2.ci95).replace(/[.+]/g, '\\$&')} `,
-        'm',
-      ),
+    expect(text).toContain(`defaults except ${COST_KEYS[0]} = 1234`);
+    // The sweep in the text is the sweep, exactly.
+    const back = readScenarioText(text, 'mail');
+    expect(back.scenario).toEqual(detail.scenario);
+    expect(back.sweep).toEqual(detail.sweep);
+  });
+
+  it('refuses a metric, a point or a strategy the experiment does not have, naming the nearest', async () => {
+    const detail = await record('one', presetScenario(0), { parameters: [{ path: 'vm.vcpus', values: [1, 2] }] });
+    expect(() => experimentText(detail, { metric: 'cost.overheadpct', build: BUILD })).toThrow(
+      /"cost.overheadpct" is not a metric; did you mean cost.overheadPct/,
     );
-    expect(text).toContain('CI: half-width of the 95% confidence interval over the seeds.');
-    expect(text).toContain('discrete-event simulation, 0.02 s simulated, Poisson arrivals,');
-    expect(text).toContain('seeds 1, 2, 3');
-  });
-
-  it('refuses a metric that does not exist, naming it', async () => {
-    const detail = await detailOf('one', {});
-    expect(() => experimentText(detail, { metric: 'cost.nope' })).toThrow(/"cost.nope" is not a metric/);
-  });
-});
-
-describe('scenario JSON in the text', () => {
-  it('reads back equal to the scenario, from the file as written and from a pasted mail', () => {
-    for (const preset of PRESETS) {
-      const lines = scenarioJson(preset.scenario);
-      expect(lines.every((l) => l.length <= 72)).toBe(true);
-      const written = lines.join('\n');
-      expect(JSON.parse(unfoldScenarioText(written))).toEqual(preset.scenario);
-      const mail = `Hi all,\n\nnumbers below.\n-----8<----- s.json\n${written}\n----->8-----\n-- \nsignature\n`;
-      const parsed = validateScenario(JSON.parse(unfoldScenarioText(mail)));
-      expect(parsed.ok && parsed.value).toEqual(preset.scenario);
-    }
-  });
-});
-
-describe('sweepArgument', () => {
-  it('gives lin: and log: for exact ranges and the list otherwise', () => {
-    expect(sweepArgument([1, 2, 3, 4, 5])).toBe('lin:1:5:5');
-    expect(sweepArgument([1, 10, 100, 1000])).toBe('log:1:1000:4');
-    expect(sweepArgument([0.5, 0.75, 1])).toBe('lin:0.5:1:3');
-    expect(sweepArgument([1, 2, 5])).toBe('1,2,5');
-    expect(sweepArgument(['kvm_run', 'vcpu_load'])).toBe('kvm_run,vcpu_load');
-    expect(sweepArgument([true, false])).toBe('true,false');
+    expect(() =>
+      experimentText(detail, { metric: 'cost.overheadPct', view: { point: { 'vm.vcpu': 1 } }, build: BUILD }),
+    ).toThrow(/view.point: "vm.vcpu" is not swept in this experiment; did you mean vm.vcpus\?/);
+    expect(() =>
+      experimentText(detail, { metric: 'cost.overheadPct', view: { strategies: ['S9'] }, build: BUILD }),
+    ).toThrow(/view.strategies: "S9" is not a strategy of this experiment/);
   });
 });

@@ -1,167 +1,152 @@
 // The plain-text block for a kvm-list or linux-mm mail: ASCII only, no tabs, no line over 72
-// columns, so it survives any mail client and any quoting. It holds the results table (with the
-// delta against S0 and the 95% CI), an ASCII chart of the swept metric, the scenario summary
-// and, last, how to reproduce it: the command and the scenario file itself.
-import {
-  METRIC_CATALOGUE,
-  STRATEGY_NAMES,
-  TOUCHPOINT_IDS,
-  type MetricInfo,
-  type ParameterValue,
-  type Scenario,
-  type StrategyId,
-} from '../../common/core/index.ts';
-import type { ExperimentDetail, RunDetail } from '../../common/contract/index.ts';
-import { sweepValues } from '../../common/analysis/sweepValues.ts';
+// columns, so it survives any mail client and any quoting. In order: what made it (gmemlab
+// version and commit, model version), the results at the chosen point as a strategies-as-columns
+// table with the core's flags, an ASCII chart of the exported metric, the capability matrix, the
+// cost entries the numbers depend on (with their sources as footnotes), the scenario in words,
+// and how to reproduce it: the command, and the scenario (or sweep) between scissors marks,
+// which `gmemlab run` / `gmemlab sweep` read back from the mail as it is or quoted in a reply.
+import { STRATEGY_IDS, STRATEGY_NAMES, TOUCHPOINT_IDS, type Scenario } from '../../common/core/index.ts';
+import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contract/index.ts';
+import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
-import { formatDelta, formatValue } from '../../common/analysis/format.ts';
+import type { BuildInfo } from './build-info.ts';
+import { costDependencies } from './costs.ts';
+import { MAIL_WIDTH, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
+import { resultsBlock, shownMetrics } from './results.ts';
+import { describePoint, resolveView } from './view.ts';
+import { hang, toAscii, wrap } from './wrap.ts';
 
-export const MAIL_WIDTH = 72;
-
-/** The table's metrics, after the exported one: cost first, then what stays exposed. */
-const KEY_METRICS = [
-  'cost.overheadPct',
-  'cost.hostOverheadPct',
-  'cost.bystanderIpisPerSec',
-  'exposure.kernel.fraction',
-  'exposure.kvm.fraction',
-  'exposure.vmm.fraction',
-];
-
-/** Column headings that fit 30 columns; other metrics use their catalogue label, shortened. */
-const SHORT_LABEL: Record<string, string> = {
-  'cost.overheadPct': 'vCPU overhead vs S0 (%)',
-  'cost.hostOverheadPct': 'host overhead vs S0 (%)',
-  'cost.bystanderIpisPerSec': 'IPIs/s per bystander CPU',
-  'exposure.kernel.fraction': 'exposed: host kernel (frac.)',
-  'exposure.kvm.fraction': 'exposed: KVM context (frac.)',
-  'exposure.vmm.fraction': 'exposed: VMM (fraction)',
-};
+export { MAIL_WIDTH };
 
 export interface TextExportOptions {
   /** The metric charted against the swept parameter (and listed first in the table). */
   metric: string;
+  /** The point, chart axis and slice, strategies drawn, and whether to list every metric. */
+  view?: ExportView;
   /** The file name the reproduce line tells the reader to save the scenario as. */
   scenarioFile?: string;
+  /** The gmemlab that wrote the mail (build-info.ts; fixed in golden tests). */
+  build: BuildInfo;
 }
 
 export function experimentText(detail: ExperimentDetail, options: TextExportOptions): string {
-  const scenarioFile = options.scenarioFile ?? 'scenario.json';
-  const info = metricInfo(options.metric);
-  const series = chartSeries(detail, info.key);
+  const scenarioFile = options.scenarioFile ?? (detail.sweep === null ? 'scenario.json' : 'sweep.json');
+  const view = resolveView(detail, options.metric, options.view);
+  const W = MAIL_WIDTH;
   const lines: string[] = [];
-  lines.push(...wrap(`gmemlab experiment ${detail.id}: ${detail.name}`, MAIL_WIDTH));
-  lines.push(
-    ...wrap(
-      `${detail.method} model ${detail.modelVersion ?? '(no finished run)'}, ${detail.runsDone} of ${detail.runsTotal} runs ${detail.status}, created ${detail.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
-      MAIL_WIDTH,
-    ),
+  const para = (text: string): void => {
+    lines.push(...wrap(text, W));
+  };
+  para(`gmemlab experiment ${detail.id}: ${detail.name}`);
+  para(
+    `${detail.method === 'des' ? 'discrete-event simulation' : 'analytic model'}, ${detail.runsDone} of ${detail.runsTotal} runs ${detail.status}, created ${detail.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
+  );
+  para(
+    `made with gmemlab ${options.build.version} (commit ${options.build.commit}), model ${detail.modelVersion ?? '(no finished run)'}`,
   );
   lines.push('');
 
-  const table = resultsAt(detail, series.xPath);
-  lines.push(...wrap(table.title, MAIL_WIDTH), '');
-  lines.push(...metricTables(table.runs, [info.key, ...KEY_METRICS.filter((k) => k !== info.key)].map(metricInfo)));
-  lines.push('');
+  const runs = view.runs;
+  lines.push(...resultsBlock(detail, view, W), '');
 
+  const series = chartSeries(detail, view);
   if (series.xPath !== undefined && series.series.some((s) => s.points.length > 1)) {
-    const fixed = Object.entries(series.fixed).map(([p, v]) => `${p} = ${String(v)}`);
-    lines.push(
-      ...wrap(
-        `${info.label} (${info.unit}) against ${series.xPath}${fixed.length > 0 ? `, at ${fixed.join(', ')}` : ''}:`,
-        MAIL_WIDTH,
-      ),
-      '',
+    const fixed = describePoint(series.fixed);
+    para(
+      `${view.metric.label} (${view.metric.unit}) against ${series.xPath}${fixed === '' ? '' : `, at ${fixed}`}${view.hidden.length > 0 ? `; ${view.hidden.join(', ')} not drawn` : ''}:`,
     );
-    lines.push(...asciiChart(series, { width: MAIL_WIDTH, height: 16 }));
+    lines.push('');
+    const chart = asciiChart(series, { width: W, height: 16, logX: view.logX, ...(view.logY ? { logY: true } : {}) });
+    lines.push(...chart.lines, '');
+    lines.push('Key (each line is drawn with the digit of its first strategy):');
+    for (const k of chart.key)
+      lines.push(
+        ...hang(
+          `  ${k.symbol}  `,
+          k.strategies.length === 1 ? k.strategies[0]! : `${k.strategies.join(', ')} (the same at every point)`,
+          W,
+        ),
+      );
+    if (chart.meetings.length > 0)
+      lines.push(...hang('  *  ', `lines in the same place: ${chart.meetings.join('; ')}`, W));
     lines.push('');
   }
-  lines.push(...legend(detail));
+
+  lines.push('Strategies:');
+  const present = STRATEGY_IDS.filter((s) => detail.runs.some((r) => r.strategy === s));
+  for (const s of present) lines.push(...hang(`  ${s.padEnd(4)}`, STRATEGY_NAMES[s], W));
   lines.push('');
+  lines.push(...capabilityMatrix(runs));
+  lines.push(
+    ...costSection(
+      detail,
+      view.point,
+      view.metric.key,
+      shownMetrics(detail, view).map((m) => m.key),
+    ),
+  );
   lines.push(...scenarioSummary(detail.scenario, detail));
   lines.push('');
   lines.push(...reproduce(detail, scenarioFile));
   return `${lines.map((l) => l.trimEnd()).join('\n')}\n`;
 }
 
-function metricInfo(key: string): MetricInfo {
-  const info = METRIC_CATALOGUE.find((m) => m.key === key);
-  if (info === undefined) throw new RangeError(`"${key}" is not a metric (see the metric catalogue)`);
-  return info;
-}
-
-/** The runs of one point: a single run's, or a sweep's last point (the end of the chart). */
-function resultsAt(detail: ExperimentDetail, xPath: string | undefined): { title: string; runs: RunDetail[] } {
-  const done = detail.runs.filter((r) => r.status === 'done');
-  const paths = [...new Set(detail.runs.flatMap((r) => Object.keys(r.point)))];
-  if (paths.length === 0) return { title: 'Results (mean, 95% CI over seeds, delta against S0):', runs: done };
-  // The point with the largest x among finished runs; other parameters at their first value.
-  let best: RunDetail | undefined;
-  for (const r of done)
-    if (best === undefined || (xPath !== undefined && Number(r.point[xPath]) > Number(best.point[xPath]))) best = r;
-  if (best === undefined) return { title: 'Results: no run of this experiment has finished.', runs: [] };
-  const at = best.point;
-  const where = paths.map((p) => `${p} = ${String(at[p])}`).join(', ');
-  return {
-    title: `Results at ${where} (mean, 95% CI over seeds, delta against S0):`,
-    runs: done.filter((r) => paths.every((p) => r.point[p] === at[p])),
-  };
-}
-
-/** Two metrics per table: each as mean, CI and delta against S0, within 72 columns. */
-function metricTables(runs: RunDetail[], metrics: MetricInfo[]): string[] {
-  if (runs.length === 0) return [];
-  const s0 = runs.find((r) => r.strategy === 'S0');
-  const lines: string[] = [];
-  const present = metrics.filter((m) => runs.some((r) => r.metrics[m.key] !== undefined));
-  const seeded = runs.some((r) => Object.values(r.metrics).some((e) => e.n > 1));
-  for (let i = 0; i < present.length; i += 2) {
-    const pair = present.slice(i, i + 2);
-    // Per metric: mean (10), CI (9), delta (10) and their spaces, 32; the strategy column is 6.
-    const head1 = [
-      '      ',
-      ...pair.map((m) => ` ${fit(SHORT_LABEL[m.key] ?? `${m.label} (${m.unit})`, 31).padEnd(31)}`),
-    ].join('');
-    const head2 = [
-      '      ',
-      ...pair.map(() => ` ${'mean'.padStart(10)} ${'+-95%CI'.padStart(9)} ${'vs S0'.padStart(10)}`),
-    ].join('');
-    lines.push(head1, head2);
-    for (const run of runs) {
-      const cells = pair.map((m) => {
-        const e = run.metrics[m.key];
-        if (e === undefined) return ` ${'-'.padStart(10)} ${''.padStart(9)} ${''.padStart(10)}`;
-        const base = s0?.metrics[m.key];
-        const delta = base === undefined || run.strategy === 'S0' ? '-' : formatDelta(difference(e.mean, base.mean));
-        return ` ${fit(formatValue(e.mean), 10).padStart(10)} ${fit(e.n > 1 ? formatValue(e.ci95) : '-', 9).padStart(9)} ${fit(delta, 10).padStart(10)}`;
-      });
-      lines.push(`${run.strategy.padEnd(6)}${cells.join('')}`);
-    }
-    lines.push('');
-  }
-  lines.push(
+/** Which strategy needs what, and the touchpoints it cannot serve (with the reason). */
+function capabilityMatrix(runs: RunDetail[]): string[] {
+  const rows = runs.filter((r) => r.capability !== null);
+  if (rows.length === 0) return [];
+  const yes = (b: boolean): string => (b ? 'yes' : '-');
+  const lines = [
     ...wrap(
-      seeded
-        ? 'CI: half-width of the 95% confidence interval over the seeds.'
-        : 'No CI: the analytic model is exact for its inputs (one evaluation, no seeds).',
+      "Capability: needs gup(); needs a kernel VA carve-out; needs other architectures' buy-in; needs LASS for its full promise; touchpoints it cannot serve.",
       MAIL_WIDTH,
     ),
-  );
+    '',
+    '      gup   carve-out  other arch  LASS  cannot serve',
+  ];
+  for (const r of rows) {
+    const c = r.capability!;
+    const head = `${r.strategy.padEnd(6)}${yes(c.needsGup).padEnd(6)}${yes(c.needsKernelVaCarveOut).padEnd(11)}${yes(c.needsOtherArchBuyIn).padEnd(12)}${yes(c.needsLassForFullPromise).padEnd(6)}`;
+    const cannot = c.cannotServe.map((x) => `${x.touchpoint} (${x.reason})`).join('; ') || '-';
+    lines.push(...hang(head, cannot, MAIL_WIDTH));
+  }
+  lines.push('');
   return lines;
 }
 
-/** a - b, with float noise (1 - 0.9999999999) shown as the 0 it is. */
-function difference(a: number, b: number): number {
-  const d = a - b;
-  return Math.abs(d) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) ? 0 : d;
-}
-
-/** Chart symbols and strategy names: S0 is drawn as 0, S1 as 1, and so on. */
-function legend(detail: ExperimentDetail): string[] {
-  const strategies = [...new Set(detail.runs.map((r) => r.strategy))];
-  const lines = ['Strategies (the chart draws each as its digit; # where they overlap):'];
-  for (const s of strategies) lines.push(...hang(`  ${s}  `, STRATEGY_NAMES[s as StrategyId]));
+/** The cost entries the numbers depend on, with value, range and class; sources as footnotes. */
+function costSection(
+  detail: ExperimentDetail,
+  point: Record<string, number | string | boolean>,
+  metric: string,
+  shown: string[],
+): string[] {
+  const table = detail.costTable;
+  if (table === null) return [];
+  const deps = costDependencies(detail.scenario, point, table, metric, shown);
+  if (deps.length === 0) return [];
+  const lines = wrap(
+    `Costs these numbers depend on (raised by 10%, each moves a number in the table by more than 0.1%), largest effect on ${metric} first; override any in the scenario's host.costs. Classes: primary (measured and published by whoever measured it), secondary (reported by someone else), estimate (no published figure; only primary counts as sourced).`,
+    MAIL_WIDTH,
+  );
+  lines.push('');
+  const notes: string[] = [];
+  for (const { entry: e } of deps) {
+    const range = e.low !== e.value || e.high !== e.value ? ` (${formatValue(e.low)}-${formatValue(e.high)})` : '';
+    // A value the scenario set is the user's own figure, whatever class the default had.
+    const cls = e.source === 'scenario override' ? 'override' : e.class;
+    let ref = '';
+    if (e.source !== 'estimate' && e.source !== 'scenario override') {
+      let n = notes.indexOf(e.source);
+      if (n < 0) n = notes.push(e.source) - 1;
+      ref = ` [${n + 1}]`;
+    }
+    lines.push(...hang(`  ${e.key}: `, `${formatValue(e.value)} ${e.unit}${range}, ${cls}${ref}`, MAIL_WIDTH));
+  }
+  lines.push('');
+  notes.forEach((source, i) => lines.push(...hang(`  [${i + 1}] `, source, MAIL_WIDTH)));
+  if (notes.length > 0) lines.push('');
   return lines;
 }
 
@@ -170,7 +155,7 @@ const onOff = (b: boolean): string => (b ? 'on' : 'off');
 function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
   const lines = [...wrap(`Scenario "${s.name}" (revision ${detail.scenarioId.slice(0, 12)})`, MAIL_WIDTH)];
   const field = (label: string, text: string): void => {
-    lines.push(...hang(`  ${label.padEnd(6)}`, text));
+    lines.push(...hang(`  ${label.padEnd(6)}`, text, MAIL_WIDTH));
   };
   const h = s.host;
   field(
@@ -182,8 +167,8 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
     'VM',
     `${v.vcpus} vCPUs, ${v.memoryGiB} GiB in ${v.backingPageSize} pages; vCPUs ${v.placement}; nested ${onOff(v.nested)}; dirty logging ${onOff(v.dirtyLogging)}; post-copy ${onOff(v.postCopy)}; ${v.userspaceExitsPerSecPerVcpu} exits/s to the VMM and ${v.schedInsPerSecPerVcpu} sched-ins/s per vCPU; ${v.inKvmRunFraction} of the time in KVM_RUN`,
   );
-  const active = TOUCHPOINT_IDS.filter((id) => s.workload.touchpoints[id].ratePerSec > 0).map((id) => {
-    const t = s.workload.touchpoints[id];
+  const active = TOUCHPOINT_IDS.filter((id) => (s.workload.touchpoints[id]?.ratePerSec ?? 0) > 0).map((id) => {
+    const t = s.workload.touchpoints[id]!;
     return `${id} ${t.ratePerSec}/s x ${t.pagesPerEvent} pages, ${t.bytesPerEvent} B ${t.write ? 'write' : 'read'}`;
   });
   field(
@@ -196,7 +181,7 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
   field(
     'costs',
     overridden.length === 0
-      ? `the model's sourced defaults (model ${detail.modelVersion ?? '?'})`
+      ? `the model's defaults (model ${detail.modelVersion ?? '?'})`
       : `defaults except ${overridden.map(([k, value]) => `${k} = ${String(value)}`).join(', ')}`,
   );
   if (detail.sweep !== null)
@@ -211,181 +196,31 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
   return lines;
 }
 
-function describeValues(values: ParameterValue[]): string {
+function describeValues(values: (number | string | boolean)[]): string {
   if (values.length <= 8) return values.map(String).join(', ');
   return `${values.length} values from ${String(values[0])} to ${String(values[values.length - 1])}`;
 }
 
-/** The command that reruns the experiment, and the scenario it needs. */
+/** The command that reruns the experiment, and the scenario (or sweep) it needs. */
 function reproduce(detail: ExperimentDetail, file: string): string[] {
-  const command =
-    detail.sweep === null
-      ? `gmemlab run ${file}`
-      : `gmemlab sweep ${file} ${detail.sweep.parameters.map((p) => `--param ${p.path}=${sweepArgument(p.values)}`).join(' ')}`;
-  const lines = [
+  const command = detail.sweep === null ? `gmemlab run ${file}` : `gmemlab sweep ${file}`;
+  return [
     ...wrap(
-      `To reproduce (model ${detail.modelVersion ?? '?'}): save the scenario between the marks below as ${file}, then run:`,
+      `To reproduce (model ${detail.modelVersion ?? '?'}): save the ${detail.sweep === null ? 'scenario' : 'sweep (the scenario and the parameters it is swept over)'} between the marks below as ${file}, then run:`,
       MAIL_WIDTH,
     ),
-    ...foldShell(`  ${command}`),
+    `  ${command}`,
     '',
-    ...wrap('Lines ending in a backslash continue on the next line; gmemlab reads the file as it is.', MAIL_WIDTH),
-    `-----8<----- ${file}`,
-    ...scenarioJson(detail.scenario),
-    '----->8-----',
+    ...wrap(
+      'gmemlab also reads it from this whole mail, saved as it is or quoted in a reply. Lines ending in a backslash continue on the next line.',
+      MAIL_WIDTH,
+    ),
+    `${SCISSORS_OPEN} ${file}`,
+    ...scenarioJson(detail.scenario, detail.sweep),
+    SCISSORS_CLOSE,
   ];
-  return lines;
 }
 
-/**
- * A sweep's values as the CLI takes them: lin:/log: when the range expands (as sweepValues
- * expands it for the window and the CLI) to exactly these values, else the list.
- */
-export function sweepArgument(values: ParameterValue[]): string {
-  const nums = values.filter((v): v is number => typeof v === 'number');
-  if (nums.length === values.length && nums.length >= 3) {
-    const range = { from: nums[0]!, to: nums[nums.length - 1]!, count: nums.length };
-    for (const kind of ['linear', 'log'] as const) {
-      const expanded = sweepValues({ kind, ...range }, { kind: 'number', integer: false });
-      if (expanded.ok && expanded.values.length === nums.length && expanded.values.every((v, i) => v === nums[i])) {
-        return `${kind === 'linear' ? 'lin' : 'log'}:${range.from}:${range.to}:${range.count}`;
-      }
-    }
-  }
-  return values.map(String).join(',');
-}
-
-/**
- * A shell command folded with backslash-newline, which the shell removes: broken at a space
- * (continued with an indent) or, inside a long value list, after a comma (continued flush).
- */
-function foldShell(command: string): string[] {
-  const lines: string[] = [];
-  let rest = command;
-  while (rest.length > MAIL_WIDTH) {
-    const space = rest.lastIndexOf(' ', MAIL_WIDTH - 2);
-    if (space > 4) {
-      lines.push(`${rest.slice(0, space)} \\`);
-      rest = `    ${rest.slice(space + 1)}`;
-      continue;
-    }
-    const comma = rest.lastIndexOf(',', MAIL_WIDTH - 2);
-    const cut = comma > 4 ? comma + 1 : MAIL_WIDTH - 1;
-    lines.push(`${rest.slice(0, cut)}\\`);
-    rest = rest.slice(cut);
-  }
-  lines.push(rest);
-  return lines;
-}
-
-/**
- * The scenario as JSON, laid out to stay readable within 72 columns: an object or array goes on
- * one line when it fits. A line that still does not fit (a long string) is cut and continued
- * after a trailing backslash; readScenarioText joins such lines back.
- */
-export function scenarioJson(scenario: Scenario): string[] {
-  const out: string[] = [];
-  layout(scenario, '', '', '', out);
-  return out.flatMap(foldLine);
-}
-
-/** JSON with every non-ASCII character escaped (\\uXXXX): the same value, ASCII only. */
-const asciiJson = (value: unknown): string =>
-  JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
-function layout(value: unknown, indent: string, prefix: string, suffix: string, out: string[]): void {
-  const inline = asciiJson(value);
-  if (
-    indent.length + prefix.length + inline.length + suffix.length <= MAIL_WIDTH ||
-    value === null ||
-    typeof value !== 'object'
-  ) {
-    out.push(`${indent}${prefix}${inline}${suffix}`);
-    return;
-  }
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((v) => ['', v])
-    : Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  out.push(`${indent}${prefix}${Array.isArray(value) ? '[' : '{'}`);
-  entries.forEach(([key, v], i) =>
-    layout(v, `${indent}  `, Array.isArray(value) ? '' : `${asciiJson(key)}: `, i < entries.length - 1 ? ',' : '', out),
-  );
-  out.push(`${indent}${Array.isArray(value) ? ']' : '}'}${suffix}`);
-}
-
-function foldLine(line: string): string[] {
-  const parts: string[] = [];
-  let rest = line;
-  while (rest.length > MAIL_WIDTH) {
-    parts.push(`${rest.slice(0, MAIL_WIDTH - 1)}\\`);
-    rest = rest.slice(MAIL_WIDTH - 1);
-  }
-  parts.push(rest);
-  return parts;
-}
-
-/**
- * Reads scenario JSON as written by scenarioJson, or as pasted back from a mail: the text between
- * the scissors marks if they are there, folded lines joined. Plain JSON passes through unchanged
- * (a line of valid JSON never ends in a backslash outside a string).
- */
-export function unfoldScenarioText(text: string): string {
-  const marked = /^-----8<-----.*$([\s\S]*?)^----->8-----$/m.exec(text);
-  const body = marked === null ? text : marked[1]!;
-  return body.replace(/\\\r?\n/g, '');
-}
-
-/** Shortens a cell to width with a trailing '~' (the full value is in the CSV and JSON exports). */
-function fit(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}~`;
-}
-
-/** Word-wraps to width. A word longer than a line is cut. */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of toAscii(text).split(/ +/)) {
-    const candidate = line === '' ? word : `${line} ${word}`;
-    if (candidate.length <= width) {
-      line = candidate;
-      continue;
-    }
-    if (line !== '') lines.push(line);
-    let rest = word;
-    while (rest.length > width) {
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
-    }
-    line = rest;
-  }
-  if (line !== '' || lines.length === 0) lines.push(line);
-  return lines;
-}
-
-/** `label` then the text wrapped beside it; continuation lines indented to the label's width. */
-function hang(label: string, text: string): string[] {
-  const pad = ' '.repeat(label.length);
-  return wrap(text, MAIL_WIDTH - label.length).map((line, i) => `${i === 0 ? label : pad}${line}`);
-}
-
-const ASCII_FOR: Record<string, string> = {
-  '\u2192': '->',
-  '\u00d7': 'x',
-  '\u2013': '-',
-  '\u2014': '--',
-  '\u2018': "'",
-  '\u2019': "'",
-  '\u201c': '"',
-  '\u201d': '"',
-  '\u00b1': '+-',
-  '\u2264': '<=',
-  '\u2265': '>=',
-  '\u00b5': 'u',
-  '\u03bc': 'u',
-  '\t': ' ',
-};
-
-/** Names and notes come from users: anything outside printable ASCII becomes ASCII or '?'. */
-export function toAscii(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, (c) => ASCII_FOR[c] ?? '?');
-}
+export { toAscii };
+// Its old place: callers that import it from text.ts keep working.
+export { unfoldScenarioText } from './scenario-text.ts';

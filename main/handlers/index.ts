@@ -21,6 +21,7 @@ import {
   type ParsedInput,
 } from '../../common/contract/index.ts';
 import type { ExperimentRunner } from '../runner/experiments.ts';
+import { saveExportedFile, type SaveDialog } from './save-export.ts';
 import type { Store } from '../store/store.ts';
 import * as wb from './workbench.ts';
 import { calibrationHandlers } from './calibration-handlers.ts';
@@ -30,6 +31,8 @@ export type Handlers = { [K in CallName]: (input: ParsedInput<K>) => Promise<Cal
 export interface HandlerDeps {
   store: Store;
   runner: ExperimentRunner;
+  /** The desktop window's native save dialog; absent in browser mode and the CLI. */
+  saveDialog?: SaveDialog;
 }
 
 /** `value`, or a NotFoundError saying that `what` does not exist. */
@@ -42,7 +45,15 @@ function found<T>(value: T | undefined, what: string): T {
  * The contract's calls. A handler throws the core's errors (GmemlabError and its kinds) as they
  * come; dispatch turns them into the contract's error codes.
  */
-export function createHandlers({ store, runner }: HandlerDeps): Handlers {
+/** One experiment as a file (main/export); its refusals name the field at fault (ExportError). */
+async function exportFile(store: Store, request: ParsedInput<'exportExperiment'>) {
+  const detail = found(await store.getExperiment(request.experimentId), `experiment ${request.experimentId}`);
+  // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
+  const { exportExperiment } = await import('../export/index.ts');
+  return exportExperiment(detail, request.format, request.metric, request.view);
+}
+
+export function createHandlers({ store, runner, saveDialog }: HandlerDeps): Handlers {
   return {
     listPresets: async () => PRESETS,
     metricCatalogue: async () => METRIC_CATALOGUE,
@@ -76,25 +87,21 @@ export function createHandlers({ store, runner }: HandlerDeps): Handlers {
     diffRuns: async ({ runIdA, runIdB }) => wb.diffRuns(store, runIdA, runIdB),
     getSensitivity: async ({ runId, metric, samples }) => wb.getSensitivity(store, runId, metric, samples),
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) => wb.diffScenarios(store, scenarioIdA, scenarioIdB),
-    exportExperiment: async ({ experimentId, format, metric }) => {
-      const detail = found(await store.getExperiment(experimentId), `experiment ${experimentId}`);
-      // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
-      const { exportExperiment } = await import('../export/index.ts');
-      const file = await exportExperiment(detail, format, metric);
+    exportExperiment: async (request) => {
+      const file = await exportFile(store, request);
       return typeof file.body === 'string'
         ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
         : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
     },
-    readScenarioText: async ({ text }) => {
-      const read = wb.readScenarioText(text);
-      if (!read.ok)
+    saveExport: async (request) => {
+      if (saveDialog === undefined)
         throw new GmemlabError(
-          'invalid_input',
-          read.message,
-          read.issues.map((i) => ({ path: i.path === '' ? 'text' : `text.${i.path}`, message: i.message })),
+          'forbidden',
+          'saving through a dialog is for the desktop window; in browser mode the export downloads',
         );
-      return { scenario: read.scenario };
+      return saveExportedFile(await exportFile(store, request), saveDialog);
     },
+    readScenarioText: async ({ text }) => wb.readScenarioText(text),
     importPerfReport: async ({ text, durationSec, totalExitsPerSec, base }) => {
       const preset = PRESETS.find((p) => p.id === PERF_IMPORT_BASE_PRESET)!;
       const basis = durationSec !== undefined ? { durationSec } : { totalExitsPerSec: totalExitsPerSec! };

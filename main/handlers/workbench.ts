@@ -3,18 +3,17 @@
 import { diffCostTables, diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
 import { sensitivity } from '../../common/analysis/sensitivity.ts';
 import {
+  GmemlabError,
   METRIC_CATALOGUE,
   RunRequestError,
   applyPoint,
   expandSweep,
   NotFoundError,
   runPlan,
-  validateScenario,
   type Scenario,
   type SweepDefinition,
-  type ValidationIssue,
 } from '../../common/core/index.ts';
-import { unfoldScenarioText } from '../export/text.ts';
+import { readScenarioText as readScenarioFromText, ScenarioTextError } from '../export/scenario-text.ts';
 import { describeIssue } from '../../common/analysis/scenarioFields.ts';
 import type {
   RunDiff,
@@ -93,28 +92,27 @@ export async function diffScenarios(store: Store, idA: string, idB: string): Pro
 }
 
 /**
- * The scenario in a text a user opened, pasted or dropped: a scenario file as written, or a mail
- * that carries one between scissors marks (read the way `gmemlab run MAIL` reads it). Paths of
- * the problems are relative to the scenario.
+ * The scenario (and a sweep's mail's sweep) in a text a user opened, pasted or dropped: a
+ * scenario file as written, or a mail that carries one between scissors marks, quoted or not,
+ * read by the one reader `gmemlab run MAIL` uses. Problems are paths under `text`, the call's
+ * input field.
  */
-export function readScenarioText(
-  text: string,
-): { ok: true; scenario: Scenario } | { ok: false; message: string; issues: ValidationIssue[] } {
-  let raw: unknown;
+export function readScenarioText(text: string): { scenario: Scenario; sweep?: SweepDefinition } {
   try {
-    raw = JSON.parse(unfoldScenarioText(text));
+    const read = readScenarioFromText(text, 'the text');
+    return read.sweep === undefined ? { scenario: read.scenario } : { scenario: read.scenario, sweep: read.sweep };
   } catch (err) {
-    const message = `the text holds no scenario: it is neither a scenario file (JSON) nor a mail with one between scissors marks (${(err as Error).message})`;
-    return { ok: false, message, issues: [{ path: '', message }] };
+    if (!(err instanceof ScenarioTextError)) throw err;
+    const list = err.issues.map(describeIssue);
+    const message =
+      list.length === 0
+        ? err.message
+        : `${err.message}: ${list.slice(0, 5).join('; ')}${list.length > 5 ? `; and ${list.length - 5} more` : ''}`;
+    const issues = err.issues.length > 0 ? err.issues : [{ path: '', message: err.message }];
+    throw new GmemlabError(
+      'invalid_input',
+      message,
+      issues.map((i) => ({ path: i.path === '' ? 'text' : `text.${i.path}`, message: i.message })),
+    );
   }
-  const checked = validateScenario(raw);
-  if (!checked.ok) {
-    const list = checked.issues.map(describeIssue);
-    return {
-      ok: false,
-      message: `the text is not a valid scenario: ${list.slice(0, 5).join('; ')}${list.length > 5 ? `; and ${list.length - 5} more` : ''}`,
-      issues: checked.issues,
-    };
-  }
-  return { ok: true, scenario: checked.value };
 }

@@ -165,7 +165,7 @@ export const applyProfileCommand: Command = {
     const target = values['out'];
     if (typeof target !== 'string' || target === '') throw new UsageError('apply-profile needs --out OUT.json');
     const [which, scenarioFile] = positionals as [string, string];
-    const scenario = readScenarioFile(scenarioFile);
+    const { scenario } = readScenarioFile(scenarioFile);
     let profile: HostProfile;
     let id: string;
     if (/\.json$/i.test(which)) {

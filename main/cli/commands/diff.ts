@@ -9,8 +9,10 @@ import { call, out, parseExperimentId, printJson, UsageError, withApp, type Comm
 
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'what differs between two experiments (or two runs): changed parameters, then metric deltas',
-  usage: 'gmemlab diff ID ID [--runs] [--all] [--db PATH] [--json]',
+  summary: 'what differs between two experiments (or two runs): changed parameters, and the metrics beyond the CI',
+  usage:
+    'gmemlab diff ID ID [--runs] [--all] [--db PATH] [--json]\n' +
+    '  a summary by default; --all: every paired run, every parameter and metric',
   options: { runs: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
   async run({ positionals, values, json }) {
     if (positionals.length !== 2)
@@ -27,7 +29,8 @@ export const diffCommand: Command = {
             ? [await call(app, 'diffRuns', { runIdA: a, runIdB: b })]
             : await experimentPairs(app, a, b);
         if (json) printJson(values['runs'] === true ? pairs[0] : pairs);
-        else out(pairs.map((d) => describe(d, all)).join('\n\n'));
+        else if (all || values['runs'] === true) out(pairs.map((d) => describe(d, all)).join('\n\n'));
+        else out(summarise(pairs));
         return 0;
       },
       { readOnly: true },
@@ -75,5 +78,76 @@ function describe(d: RunDiff, all: boolean): string {
       `    ${m.beyondCi ? '*' : ' '} ${m.key}: ${value(m.a)} -> ${value(m.b)} ${info?.unit ?? ''}, ${m.abs === null ? '-' : formatDelta(m.abs)}${pct}`,
     );
   }
+  return lines.join('\n');
+}
+
+type RunPairDiff = RunDiff;
+
+/** Beyond the CI, and not float noise (exact analytic results have a CI of 0). */
+const moved = (m: MetricDelta): boolean =>
+  m.beyondCi && m.abs !== null && Math.abs(m.abs) > 1e-9 * Math.max(Math.abs(m.a!.mean), Math.abs(m.b!.mean));
+
+/**
+ * What changed, once: the parameters that differ (with how many paired runs they differ in),
+ * then per metric how many pairs moved beyond the CI and the largest move; pairs with no change
+ * are counted, not listed.
+ */
+export function summarise(pairs: RunPairDiff[]): string {
+  const first = pairs[0]!;
+  const lines = [
+    `experiment ${first.a.experimentId} vs experiment ${first.b.experimentId}: ${pairs.length} runs paired by strategy and point`,
+  ];
+  const params = new Map<string, { a: unknown; b: unknown; count: number }>();
+  for (const d of pairs)
+    for (const p of d.parameters.filter((q: PathDiff) => q.changed)) {
+      const seen = params.get(p.path);
+      if (seen === undefined) params.set(p.path, { a: p.a, b: p.b, count: 1 });
+      else seen.count++;
+    }
+  lines.push('', params.size === 0 ? 'parameters: the same' : 'parameters (a -> b):');
+  for (const [path, p] of params)
+    lines.push(
+      `  ${path}: ${JSON.stringify(p.a) ?? '(absent)'} -> ${JSON.stringify(p.b) ?? '(absent)'}${p.count < pairs.length ? ` (in ${p.count} of ${pairs.length} runs)` : ''}`,
+    );
+  // The cost entries the two runs used, where they differ (a calibrated run against a default one).
+  const costs = new Map<string, RunPairDiff['costs'][number]>();
+  for (const d of pairs) for (const c of d.costs.filter((x) => x.changed)) if (!costs.has(c.key)) costs.set(c.key, c);
+  if (costs.size > 0) lines.push('cost entries (a -> b):');
+  for (const c of costs.values()) {
+    const v = (x: number | null): string => (x === null ? '-' : formatValue(x));
+    const source = c.sourceA === c.sourceB ? '' : ` (source: ${c.sourceA ?? '-'} -> ${c.sourceB ?? '-'})`;
+    lines.push(`  ${c.key}: ${v(c.a)} -> ${v(c.b)} ${c.unit}${source}`);
+  }
+  const byMetric = new Map<string, { count: number; largest: { d: RunPairDiff; m: MetricDelta } }>();
+  for (const d of pairs)
+    for (const m of d.metrics.filter(moved)) {
+      const seen = byMetric.get(m.key);
+      const size = (x: MetricDelta): number => Math.abs(x.pct ?? Infinity);
+      if (seen === undefined) byMetric.set(m.key, { count: 1, largest: { d, m } });
+      else {
+        seen.count++;
+        if (size(m) > size(seen.largest.m)) seen.largest = { d, m };
+      }
+    }
+  const same = pairs.filter((d) => !d.metrics.some(moved)).length;
+  lines.push(
+    '',
+    byMetric.size === 0
+      ? 'metrics: none moved beyond its 95% CI'
+      : `metrics beyond the 95% CI (pairs that moved; the largest move, a -> b):`,
+  );
+  const order = METRIC_CATALOGUE.map((m) => m.key);
+  for (const [key, { count, largest }] of [...byMetric].sort(
+    ([x], [y]) => (order.indexOf(x) + 1 || 1e9) - (order.indexOf(y) + 1 || 1e9) || x.localeCompare(y),
+  )) {
+    const { d, m } = largest;
+    const where = pointLabel(d.a.point, ' ');
+    const unit = METRIC_CATALOGUE.find((i) => i.key === key)?.unit ?? '';
+    lines.push(
+      `  ${key}: ${count} of ${pairs.length}; ${d.a.strategy}${where === '' ? '' : ` at ${where}`}: ${formatValue(m.a!.mean)} -> ${formatValue(m.b!.mean)} ${unit}${m.pct === null ? '' : ` (${formatDelta(m.pct)}%)`}`,
+    );
+  }
+  if (same > 0 && byMetric.size > 0) lines.push(`  (${same} of ${pairs.length} runs: no metric beyond its CI)`);
+  lines.push('', 'every run, parameter and metric: --all');
   return lines.join('\n');
 }

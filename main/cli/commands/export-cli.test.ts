@@ -26,7 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => dir.cleanup());
 
-describe('gmemlab export', () => {
+// Each test starts several CLI processes: on a loaded machine one can take ten seconds or more.
+describe('gmemlab export', { timeout: 240_000 }, () => {
   it('writes every format to the file named, and says what it wrote', () => {
     for (const format of ['text', 'csv', 'svg', 'png', 'json']) {
       const file = join(dir.dir, `out.${format}`);
@@ -36,8 +37,11 @@ describe('gmemlab export', () => {
       expect(JSON.parse(r.stdout)).toMatchObject({ out: file, format });
       expect(existsSync(`${file}.partial`)).toBe(false);
     }
-    expect(readFileSync(join(dir.dir, 'out.png')).subarray(1, 4).toString()).toBe('PNG');
-    expect(readFileSync(join(dir.dir, 'out.svg'), 'utf8')).toMatch(/>S2<\/text><text[^>]*>on-demand<\/text>/);
+    const png = readFileSync(join(dir.dir, 'out.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // 2x by default: the 1000 x 560 chart as 2000 x 1120 pixels.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([2000, 1120]);
+    expect(readFileSync(join(dir.dir, 'out.svg'), 'utf8')).toMatch(/<text[^>]*>S2 on-demand direct map<\/text>/);
     expect(readFileSync(join(dir.dir, 'out.csv'), 'utf8').split('\n')[0]).toBe(
       'strategy,vm.vcpus,cost.overheadPct,cost.overheadPct.ci95',
     );
@@ -47,36 +51,87 @@ describe('gmemlab export', () => {
     });
   });
 
-  it('prints the text for a mail to stdout, and the text runs again as a scenario file', () => {
-    const text = gmemlab('export', String(sweepId), '--out', '-', '--db', db);
-    expect(text.status).toBe(0);
-    expect(text.stdout.split('\n').every((l) => l.length <= 72 && /^[\x20-\x7e]*$/.test(l))).toBe(true);
-    // The command as the shell reads it, continuation lines joined.
-    expect(text.stdout.replace(/ \\\n +/g, ' ')).toMatch(
-      /^ {2}gmemlab sweep \S+\.scenario\.json --param vm\.vcpus=log:1:8:4$/m,
+  it('draws the chart the options ask for: strategies, log y, theme and scale', () => {
+    const svg = gmemlab(
+      'export',
+      String(sweepId),
+      '--format',
+      'svg',
+      '--out',
+      '-',
+      '--db',
+      db,
+      '--strategies',
+      's0,S2',
+      '--logy',
+      '--theme',
+      'print',
     );
-    // The whole mail saved as a file: `gmemlab run` finds the scenario between the marks.
-    const mail = join(dir.dir, 'mail.txt');
-    writeFileSync(mail, `Subject: numbers\n\n${text.stdout}\n-- \nsig\n`);
-    const rerun = gmemlab('run', mail, '--db', join(dir.dir, 'rerun.sqlite'), '--json');
-    expect(rerun.stderr).toBe('');
-    expect(rerun.status).toBe(0);
-    expect(JSON.parse(rerun.stdout).scenario).toEqual(PRESETS[1]!.scenario);
+    expect(svg.stderr).toBe('');
+    const view = JSON.parse(
+      /<metadata id="gmemlab-view">([^<]*)<\/metadata>/.exec(svg.stdout)![1]!.replace(/&quot;/g, '"'),
+    );
+    expect(view).toMatchObject({
+      strategies: ['S0', 'S2'],
+      hidden: ['S1', 'S3', 'S4', 'S5', 'S6'],
+      logY: true,
+      theme: 'print',
+    });
+    expect(svg.stdout).toContain('Not drawn: S1, S3, S4, S5, S6.');
+    expect(svg.stdout).toContain('(log scale)</text>');
+    const file = join(dir.dir, 'small.png');
+    expect(
+      gmemlab('export', String(sweepId), '--format', 'png', '--scale', '1', '--out', file, '--db', db).status,
+    ).toBe(0);
+    const png = readFileSync(file);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1000, 560]);
   });
 
-  it('refuses bad requests with exit 2, naming the option', () => {
+  it('prints the mail at the point asked for, and the mail quoted twice in a reply runs again as the same sweep', () => {
+    const text = gmemlab('export', String(sweepId), '--out', '-', '--db', db, '--at', 'vm.vcpus=4');
+    expect(text.stderr).toBe('');
+    expect(text.status).toBe(0);
+    expect(text.stdout.split('\n').every((l) => l.length <= 72 && /^[\x20-\x7e]*$/.test(l))).toBe(true);
+    expect(text.stdout).toContain('Results at vm.vcpus = 4 (point 3 of 4):');
+    expect(text.stdout).toMatch(/^ {2}gmemlab sweep \S+\.sweep\.json$/m);
+    // Quoted once with '> ', then again with '>' by another client; attribution lines, trailing
+    // spaces and CRLF line ends as mail clients add them; text before and after.
+    const once = text.stdout.split('\n').map((l) => (l === '' ? '>' : `> ${l}`));
+    const twice = ['On Wed, Bob wrote:', ...['On Tue, Alice wrote:', ...once].map((l) => `>${l}  `), '', 'Agreed.'];
+    const mail = join(dir.dir, 'reply.txt');
+    writeFileSync(mail, `Subject: Re: Re: numbers\r\n\r\n${twice.join('\r\n')}\r\n-- \r\nsig\r\n`);
+    const original = JSON.parse(gmemlab('show', String(sweepId), '--db', db, '--json').stdout);
+    for (const command of ['sweep', 'run']) {
+      const rerun = gmemlab(command, mail, '--db', join(dir.dir, `rerun-${command}.sqlite`), '--json');
+      expect(rerun.stderr).toBe('');
+      expect(rerun.status).toBe(0);
+      const again = JSON.parse(rerun.stdout);
+      expect(again.scenarioId).toBe(original.scenarioId);
+      expect(again.scenario).toEqual(PRESETS[1]!.scenario);
+      expect(again.sweep).toEqual(original.sweep);
+      const points = (d: { runs: { strategy: string; point: unknown }[] }) =>
+        d.runs.map((r) => `${r.strategy} ${JSON.stringify(r.point)}`).sort();
+      expect(points(again)).toEqual(points(original));
+    }
+  });
+
+  it('refuses bad requests with exit 2, naming the option and the nearest names', () => {
     const format = gmemlab('export', String(sweepId), '--format', 'docx', '--db', db);
     expect(format.status).toBe(2);
     expect(format.stderr).toContain('--format: "docx" is not one of text, csv, svg, png, json');
-    const metric = gmemlab('export', String(sweepId), '--metric', 'cost.nope', '--db', db);
+    const metric = gmemlab('export', String(sweepId), '--metric', 'cost.overheadpct', '--db', db);
     expect(metric.status).toBe(2);
-    expect(metric.stderr).toContain('--metric: "cost.nope" is not a metric');
+    expect(metric.stderr).toContain('--metric: "cost.overheadpct" is not a metric; did you mean cost.overheadPct');
+    const at = gmemlab('export', String(sweepId), '--at', 'VM.vcpu=4', '--db', db);
+    expect(at.status).toBe(2);
+    expect(at.stderr).toContain('--at: "VM.vcpu" is not swept in this experiment; did you mean vm.vcpus?');
+    const value = gmemlab('export', String(sweepId), '--at', 'vm.vcpus=3', '--db', db);
+    expect(value.stderr).toContain('--at: no finished run at vm.vcpus = 3; its values are 1, 2, 4, 8');
+    const point = gmemlab('export', String(sweepId), '--point', '9', '--db', db);
+    expect(point.stderr).toContain('--point: "9" is not a point of experiment');
     const missing = gmemlab('export', '999', '--db', db);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('experiment 999 does not exist');
-    const notId = gmemlab('export', 'abc', '--db', db);
-    expect(notId.status).toBe(2);
-    expect(notId.stderr).toContain('"abc" is not an experiment ID');
     const png = gmemlab('export', String(sweepId), '--format', 'png', '--out', '-', '--db', db);
     expect(png.status).toBe(2);
     expect(png.stderr).toContain('a PNG is binary');

@@ -1,16 +1,30 @@
 // gmemlab export
 import { renameSync, writeFileSync } from 'node:fs';
 import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../../common/contract/index.ts';
+import { GmemlabError } from '../../../common/core/index.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import {
+  CHART_USAGE,
+  chartOptions,
+  POINT_USAGE,
+  pointOptions,
+  usageFromExport,
+  viewFromOptions,
+} from './view-options.ts';
 
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write an experiment as plain text for mail, CSV, an SVG or PNG chart, or JSON',
-  usage: `gmemlab export ID --format ${EXPORT_FORMATS.join('|')} [--metric KEY] [--out FILE|-] [--db PATH] [--json]`,
+  usage:
+    `gmemlab export ID --format ${EXPORT_FORMATS.join('|')} [--metric KEY] [--out FILE|-] ${POINT_USAGE}\n` +
+    `    ${CHART_USAGE} [--db PATH] [--json]\n` +
+    "  --point/--at: the point the tables report (default: the first); --x, --at: the chart's axis and slice",
   options: {
     format: { type: 'string', default: 'text' },
     metric: { type: 'string', default: DEFAULT_EXPORT_METRIC },
     out: { type: 'string' },
+    ...pointOptions,
+    ...chartOptions,
   },
   async run({ positionals, values, json }) {
     if (positionals.length !== 1) throw new UsageError('export needs exactly one experiment ID (see `gmemlab list`)');
@@ -21,12 +35,21 @@ export const exportCommand: Command = {
     return withApp(
       values,
       async (app) => {
-        const exported = await call(
-          app,
-          'exportExperiment',
-          { experimentId, format: format as ExportFormat, metric: values['metric'] as string },
-          { metric: '--metric', format: '--format' },
-        );
+        // The experiment is read here only to number its points for --point N.
+        const detail = values['point'] !== undefined ? await call(app, 'getExperiment', { experimentId }) : undefined;
+        const view = viewFromOptions(values, detail);
+        let exported;
+        try {
+          exported = await call(app, 'exportExperiment', {
+            experimentId,
+            format: format as ExportFormat,
+            metric: values['metric'] as string,
+            view,
+          });
+        } catch (err) {
+          if (err instanceof GmemlabError && err.code === 'invalid_input') throw usageFromExport(err);
+          throw err;
+        }
         const file = {
           filename: exported.filename,
           mimeType: exported.mimeType,

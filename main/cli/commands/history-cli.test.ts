@@ -37,7 +37,8 @@ const byRun = (d: ExperimentDetail): Record<string, unknown> =>
     ]),
   );
 
-describe('sweep, list, show, diff', () => {
+// Each test starts many CLI processes: on a loaded machine they take minutes, not seconds.
+describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
   it('sweeps a log range, lists it, shows it as a table, and diffs it against a changed sweep', () => {
     const db = at('history.sqlite');
     const first = json<ExperimentDetail>(
@@ -87,6 +88,42 @@ describe('sweep, list, show, diff', () => {
     );
     expect(pairs).toHaveLength(49);
   });
+
+  // On the two sweeps the test above saved (tests in a file run in order).
+  it(
+    "shows the mail's table at a point, summarises a diff (everything with --all), lists the metrics",
+    { timeout: 240_000 },
+    () => {
+      const db = at('history.sqlite');
+      // Every headline metric at one point: the strategies-as-columns table the mail uses.
+      const table = gmemlab('show', '1', '--db', db, '--at', 'vm.vcpus=64');
+      expect(table.stderr).toBe('');
+      expect(table.stdout).toContain('Results at vm.vcpus = 64 (point');
+      expect(table.stdout).toMatch(/^ {10,}S0!? +S1!? +S2!?( +S\d!?)+$/m);
+      expect(table.stdout.split('\n').every((l) => l.length <= 72)).toBe(true);
+
+      // A summary by default: the changed parameter once, the metrics beyond the CI; --all every pair.
+      const diff = gmemlab('diff', '1', '2', '--db', db);
+      expect(diff.status).toBe(0);
+      expect(diff.stdout).toContain('experiment 1 vs experiment 2: 49 runs paired');
+      expect(diff.stdout.match(/host\.pcid: true -> false/g)).toHaveLength(1);
+      expect(diff.stdout).toMatch(/^metrics beyond the 95% CI/m);
+      const everything = gmemlab('diff', '1', '2', '--db', db, '--all');
+      expect(everything.stdout.match(/host\.pcid: true -> false/g)).toHaveLength(49);
+
+      const metrics = gmemlab('metrics', 'bystander');
+      expect(metrics.status).toBe(0);
+      expect(metrics.stdout).toMatch(/^ {2}cost\.bystanderIpisPerSec {2}\(IPIs\/s\)$/m);
+      expect(metrics.stdout).not.toContain('cost.overheadPct');
+
+      const typo = gmemlab('show', '1', '--metric', 'COST.overheadpct', '--db', db);
+      expect(typo.status).toBe(2);
+      expect(typo.stderr).toContain('--metric: "COST.overheadpct" is not a metric; did you mean cost.overheadPct');
+      const none = gmemlab('metrics', 'zzzzqq');
+      expect(none.status).toBe(2);
+      expect(none.stderr).toContain('no metric mentions "zzzzqq"');
+    },
+  );
 
   it('refuses bad input with exit 2, naming the option and the problem', () => {
     const db = at('bad.sqlite');

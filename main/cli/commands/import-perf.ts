@@ -51,7 +51,7 @@ export const importPerfCommand: Command = {
     let base: Scenario;
     let baseName: string;
     if (typeof values['base'] === 'string') {
-      base = readScenarioFile(values['base']);
+      base = readScenarioFile(values['base']).scenario;
       baseName = values['base'];
     } else {
       const id = typeof values['preset'] === 'string' ? values['preset'] : PERF_IMPORT_BASE_PRESET;

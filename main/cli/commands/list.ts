@@ -1,5 +1,5 @@
 // gmemlab list
-import { toAscii } from '../../export/text.ts';
+import { toAscii } from '../../export/wrap.ts';
 import { call, out, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 /** Each query field and the option that sets it, to name the option in an error. */

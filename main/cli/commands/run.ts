@@ -1,32 +1,40 @@
 // gmemlab run
-import {
-  call,
-  formatExperiment,
-  out,
-  printJson,
-  readScenarioFile,
-  UsageError,
-  withApp,
-  type Command,
-} from '../shared.ts';
+import { DEFAULT_EXPORT_METRIC } from '../../../common/contract/index.ts';
+import { GmemlabError } from '../../../common/core/index.ts';
+import { resultsText } from '../../export/results.ts';
+import { call, out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
+import { runSweep } from './sweep.ts';
+import { POINT_USAGE, pointOptions, usageFromExport, viewFromOptions } from './view-options.ts';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a scenario file and save the result',
-  usage: 'gmemlab run SCENARIO.json [--name NAME] [--db PATH] [--json]',
-  options: { name: { type: 'string' } },
+  summary: 'run a scenario file (or a sweep carried in a gmemlab mail) and save the result',
+  usage: `gmemlab run SCENARIO.json|MAIL [--name NAME] [--metric KEY] ${POINT_USAGE} [--db PATH] [--json]`,
+  options: { name: { type: 'string' }, metric: { type: 'string', default: DEFAULT_EXPORT_METRIC }, ...pointOptions },
   async run({ positionals, values, json }) {
     const file = positionals[0];
-    if (file === undefined) throw new UsageError('run needs a SCENARIO.json file');
-    const scenario = readScenarioFile(file);
+    if (file === undefined) throw new UsageError('run needs a SCENARIO.json file (or a saved gmemlab mail)');
+    const { scenario, sweep } = readScenarioFile(file);
+    const name = typeof values['name'] === 'string' ? values['name'] : undefined;
+    // A mail exported from a sweep carries the sweep: run it as that sweep.
+    if (sweep !== undefined) return runSweep({ scenario, sweep, name, values, json });
     return withApp(values, async (app) => {
-      const name = typeof values['name'] === 'string' ? values['name'] : undefined;
       const { experimentId } = await call(app, 'startExperiment', { name, scenario });
       await app.local.whenDone(experimentId);
       const detail = await call(app, 'getExperiment', { experimentId });
       if (json) printJson(detail);
-      else out(formatExperiment(detail));
+      else out(printableResults(detail, values));
       return detail.status === 'done' ? 0 : 1;
     });
   },
 };
+
+/** The results table for run and show, with export's refusals as usage errors. */
+export function printableResults(detail: Parameters<typeof resultsText>[0], values: Record<string, unknown>): string {
+  try {
+    return resultsText(detail, String(values['metric'] ?? DEFAULT_EXPORT_METRIC), viewFromOptions(values, detail));
+  } catch (err) {
+    if (err instanceof GmemlabError && err.code === 'invalid_input') throw usageFromExport(err);
+    throw err;
+  }
+}

@@ -1,44 +1,41 @@
 // gmemlab show
-import { METRIC_CATALOGUE } from '../../../common/core/index.ts';
 import { pointKey, pointLabel } from '../../../common/analysis/points.ts';
 import { DEFAULT_EXPORT_METRIC } from '../../../common/contract/index.ts';
 import { formatValue } from '../../../common/analysis/format.ts';
-import { toAscii } from '../../export/text.ts';
+import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
-import {
-  call,
-  formatExperiment,
-  out,
-  parseExperimentId,
-  printJson,
-  UsageError,
-  withApp,
-  type Command,
-} from '../shared.ts';
+import { GmemlabError } from '../../../common/core/index.ts';
+import { metricInfo } from '../../export/view.ts';
+import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { printableResults } from './run.ts';
+import { POINT_USAGE, pointOptions, usageFromExport } from './view-options.ts';
 
 export const showCommand: Command = {
   name: 'show',
-  summary: 'show one experiment: every metric of a single run, or a sweep as a table of one metric',
-  usage: 'gmemlab show ID [--metric KEY] [--db PATH] [--json]',
-  options: { metric: { type: 'string', default: DEFAULT_EXPORT_METRIC } },
+  summary: 'show one experiment: the strategies-as-columns table at a point, or a sweep as one metric per point',
+  usage: `gmemlab show ID [--metric KEY] ${POINT_USAGE} [--db PATH] [--json]\n  a sweep: one metric at every point, or the whole table at --point N / --at PATH=VALUE`,
+  options: { metric: { type: 'string', default: DEFAULT_EXPORT_METRIC }, ...pointOptions },
   async run({ positionals, values, json }) {
     if (positionals.length !== 1) throw new UsageError('show needs exactly one experiment ID (see `gmemlab list`)');
     const experimentId = parseExperimentId(positionals[0]!);
     const metric = values['metric'] as string;
-    const info = METRIC_CATALOGUE.find((m) => m.key === metric);
-    if (info === undefined)
-      throw new UsageError(
-        `--metric: "${metric}" is not a metric; known: ${METRIC_CATALOGUE.map((m) => m.key).join(', ')}`,
-      );
+    let info;
+    try {
+      info = metricInfo(metric);
+    } catch (err) {
+      if (err instanceof GmemlabError && err.code === 'invalid_input') throw usageFromExport(err);
+      throw err;
+    }
     return withApp(
       values,
       async (app) => {
         const detail = await call(app, 'getExperiment', { experimentId });
+        const atPoint = values['point'] !== undefined || values['at'] !== undefined;
         if (json) printJson(detail);
         else
           out(
-            detail.sweep === null
-              ? formatExperiment(detail)
+            detail.sweep === null || atPoint
+              ? printableResults(detail, values)
               : sweepTable(detail, metric, `${info.label} (${info.unit})`),
           );
         return 0;
@@ -86,6 +83,6 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
       ),
     ),
     '',
-    `another metric: --metric KEY; every metric of every run: --json, or \`gmemlab export ${detail.id} --format csv\``,
+    `every metric at one point: --point N (1 is the first row) or --at PATH=VALUE; another metric: --metric KEY (\`gmemlab metrics\` lists them)`,
   ].join('\n');
 }

@@ -4,59 +4,78 @@ import { sweepableParameters } from '../../../common/analysis/schemaFields.ts';
 import { scenarioSchema, type Scenario } from '../../../common/core/index.ts';
 import type { SweepDefinition } from '../../../common/contract/index.ts';
 import { parseShard, type Shard } from '../../../common/core/index.ts';
+import { didYouMean } from '../../../common/analysis/suggest.ts';
 import { call, out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
 
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a scenario over values of one or two parameters, every strategy at every point',
   usage:
-    'gmemlab sweep SCENARIO.json --param PATH=VALUES [--param PATH=VALUES] [--shard I/N] [--name NAME] [--db PATH] [--json]\n' +
-    '  VALUES: a list (1,2,4,8 or true,false), lin:FROM:TO:COUNT or log:FROM:TO:COUNT',
+    'gmemlab sweep SCENARIO.json|MAIL [--param PATH=VALUES [--param PATH=VALUES]] [--shard I/N] [--name NAME] [--db PATH] [--json]\n' +
+    '  VALUES: a list (1,2,4,8 or true,false), lin:FROM:TO:COUNT or log:FROM:TO:COUNT\n' +
+    '  without --param: the sweep a gmemlab mail carries (as exported, or quoted in a reply)',
   options: { param: { type: 'string', multiple: true }, shard: { type: 'string' }, name: { type: 'string' } },
   async run({ positionals, values, json }) {
-    if (positionals.length !== 1) throw new UsageError('sweep needs one SCENARIO.json file');
-    const scenario = readScenarioFile(positionals[0]!);
-    const sweep = sweepDefinition(scenario, (values['param'] as string[] | undefined) ?? []);
-    let shard: Shard | undefined;
-    if (values['shard'] !== undefined) {
-      const parsed = parseShard(String(values['shard']));
-      if ('error' in parsed) throw new UsageError(`--shard: ${parsed.error}`);
-      shard = parsed;
-    }
-    return withApp(values, async (app) => {
-      const name = typeof values['name'] === 'string' ? values['name'] : undefined;
-      const bar = process.stderr.isTTY ? new ProgressBar() : undefined;
-      const { experimentId, runsTotal } = await call(app, 'startExperiment', { name, scenario, sweep, shard });
-      const off = app.subscribe((event, p) => {
-        if (event === 'experimentProgress' && p.experimentId === experimentId)
-          bar?.draw(p.fraction, p.runsDone, p.runsTotal);
-      });
-      // Ctrl-C stops the sweep cleanly: unfinished runs are marked cancelled, the rest is kept.
-      const cancel = (): void => {
-        void call(app, 'cancelExperiment', { experimentId });
-      };
-      process.once('SIGINT', cancel);
-      try {
-        await app.local.whenDone(experimentId);
-      } finally {
-        process.off('SIGINT', cancel);
-        off();
-        bar?.end();
-      }
-      const detail = await call(app, 'getExperiment', { experimentId });
-      if (json) printJson(detail);
-      else {
-        const failed = detail.runs.filter((r) => r.status !== 'done').length;
-        out(
-          `experiment ${experimentId}: ${detail.name}: ${detail.status}, ${detail.runsDone} of ${runsTotal} runs done${failed > 0 ? `, ${failed} not done` : ''}` +
-            `${shard === undefined ? '' : ` (shard ${shard.index} of ${shard.count})`}\n` +
-            `see it with \`gmemlab show ${experimentId}\`, or export it with \`gmemlab export ${experimentId} --format text\``,
-        );
-      }
-      return detail.status === 'done' ? 0 : 1;
-    });
+    if (positionals.length !== 1) throw new UsageError('sweep needs one SCENARIO.json file (or a saved gmemlab mail)');
+    const file = readScenarioFile(positionals[0]!);
+    const params = (values['param'] as string[] | undefined) ?? [];
+    // --param sweeps the file's scenario; without it, the sweep a gmemlab mail carries.
+    let sweep: SweepDefinition;
+    if (params.length > 0) sweep = sweepDefinition(file.scenario, params);
+    else if (file.sweep !== undefined) sweep = file.sweep;
+    else throw new UsageError(`sweep needs at least one --param PATH=VALUES (${positionals[0]} carries no sweep)`);
+    const name = typeof values['name'] === 'string' ? values['name'] : undefined;
+    return runSweep({ scenario: file.scenario, sweep, name, values, json });
   },
 };
+
+/** Runs a sweep with a progress bar on a terminal; Ctrl-C cancels it cleanly. 0 when all runs finished. */
+export async function runSweep(options: {
+  scenario: Scenario;
+  sweep: SweepDefinition;
+  name: string | undefined;
+  values: Record<string, unknown>;
+  json: boolean;
+}): Promise<number> {
+  const { scenario, sweep, name, values, json } = options;
+  let shard: Shard | undefined;
+  if (values['shard'] !== undefined) {
+    const parsed = parseShard(String(values['shard']));
+    if ('error' in parsed) throw new UsageError(`--shard: ${parsed.error}`);
+    shard = parsed;
+  }
+  return withApp(values, async (app) => {
+    const bar = process.stderr.isTTY ? new ProgressBar() : undefined;
+    const { experimentId, runsTotal } = await call(app, 'startExperiment', { name, scenario, sweep, shard });
+    const off = app.subscribe((event, p) => {
+      if (event === 'experimentProgress' && p.experimentId === experimentId)
+        bar?.draw(p.fraction, p.runsDone, p.runsTotal);
+    });
+    // Ctrl-C stops the sweep cleanly: unfinished runs are marked cancelled, the rest is kept.
+    const cancel = (): void => {
+      void call(app, 'cancelExperiment', { experimentId });
+    };
+    process.once('SIGINT', cancel);
+    try {
+      await app.local.whenDone(experimentId);
+    } finally {
+      process.off('SIGINT', cancel);
+      off();
+      bar?.end();
+    }
+    const detail = await call(app, 'getExperiment', { experimentId });
+    if (json) printJson(detail);
+    else {
+      const failed = detail.runs.filter((r) => r.status !== 'done').length;
+      out(
+        `experiment ${experimentId}: ${detail.name}: ${detail.status}, ${detail.runsDone} of ${runsTotal} runs done${failed > 0 ? `, ${failed} not done` : ''}` +
+          `${shard === undefined ? '' : ` (shard ${shard.index} of ${shard.count})`}\n` +
+          `see it with \`gmemlab show ${experimentId}\`, or export it with \`gmemlab export ${experimentId} --format text\``,
+      );
+    }
+    return detail.status === 'done' ? 0 : 1;
+  });
+}
 
 /** --param PATH=VALUES options into a sweep definition, checked against the scenario's own schema. */
 export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefinition {
@@ -69,14 +88,13 @@ export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefi
       throw new UsageError(`--param: "${arg}" is not PATH=VALUES (e.g. vm.vcpus=1,2,4 or vm.vcpus=log:1:256:9)`);
     const path = arg.slice(0, eq);
     const parameter = sweepable.find((p) => p.path === path);
-    if (parameter === undefined) {
-      const near = sweepable
-        .filter((p) => p.path.split('.').pop() === path.split('.').pop() || p.path.startsWith(path.split('.')[0] ?? ''))
-        .slice(0, 8);
+    if (parameter === undefined)
       throw new UsageError(
-        `--param: "${path}" is not a parameter of this scenario${near.length > 0 ? `; did you mean ${near.map((p) => p.path).join(', ')}?` : ''}`,
+        `--param: "${path}" is not a parameter of this scenario${didYouMean(
+          path,
+          sweepable.map((p) => p.path),
+        )}`,
       );
-    }
     const spec = parseSweepSpec(arg.slice(eq + 1));
     if ('error' in spec) throw new UsageError(`--param ${path}: ${spec.error}`);
     const expanded = sweepValues(spec, parameterTypeOf(parameter));

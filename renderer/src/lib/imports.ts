@@ -1,6 +1,7 @@
 // Texts that arrive from outside the form (a dropped file, Open…, a pasted mail, a recent
 // scenario in the Electron menu) go to the right importer: perf reports to the perf import (it
-// needs the recording's duration from the user), scenarios and mails to main, which reads them.
+// needs the recording's duration from the user), scenarios and mails to main, which reads them
+// (with the sweep a sweep's mail carries).
 import { classifyImport } from '../../../common/analysis/importText.ts';
 import { api } from './api.ts';
 import { app, describeError, loadDraft, setSidePanel } from './state.svelte.ts';
@@ -14,8 +15,9 @@ export async function importDroppedText(text: string, name: string): Promise<str
     return '';
   }
   try {
-    const { scenario } = await api.readScenarioText({ text });
-    loadDraft(scenario, { kind: 'file', name });
+    // A sweep's mail carries its sweep: it goes to the launcher with the scenario.
+    const { scenario, sweep } = await api.readScenarioText({ text });
+    loadDraft(scenario, { kind: 'file', name }, sweep);
     app.error = '';
     return '';
   } catch (err) {

@@ -1,0 +1,461 @@
+// One chart description (ChartSpec) laid out once into shapes, then written as SVG text or
+// painted on any 2D canvas: an exported SVG and PNG are the same drawing. The SVG has one <text>
+// per label (real text runs, a generic font stack) and one <polyline> per line, so a line chart
+// stays at a few tens of KB and opens for editing in a browser or Inkscape. Browser-safe.
+import { formatValue } from './format.ts';
+
+/** The colour themes a chart is drawn in: the window's two, and one for print (black on white). */
+export const EXPORT_THEMES = ['light', 'dark', 'print'] as const;
+export type ExportTheme = (typeof EXPORT_THEMES)[number];
+
+export interface ChartSeriesSpec {
+  label: string;
+  colour: string;
+  /** Drawn under another series with the same values: the legend says so. */
+  sameAs?: string;
+  points: { x: number; y: number }[];
+}
+
+export interface ChartAxisSpec {
+  label: string;
+  log: boolean;
+  /** Names of the positions 0, 1, 2, ... on a category axis. */
+  categories?: string[];
+}
+
+export interface ChartSpec {
+  kind: 'line' | 'bar';
+  title: string;
+  /** Lines printed under the chart: what is fixed, hidden, down-sampled, the model version. */
+  caption: string[];
+  x: ChartAxisSpec;
+  y: ChartAxisSpec;
+  series: ChartSeriesSpec[];
+  theme: ExportTheme;
+  /** Machine-readable record of what was drawn (written into the SVG's <metadata>). */
+  metadata?: Record<string, unknown>;
+}
+
+export type Shape =
+  | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string }
+  | { kind: 'line'; points: [number, number][]; stroke: string; width: number; dash?: number[] }
+  | {
+      kind: 'text';
+      x: number;
+      y: number;
+      text: string;
+      size: number;
+      fill: string;
+      anchor: 'start' | 'middle' | 'end';
+      bold?: boolean;
+      rotate?: boolean;
+    }
+  | { kind: 'marker'; x: number; y: number; shape: number; fill: string; r: number };
+
+export interface Drawing {
+  width: number;
+  height: number;
+  title: string;
+  metadata?: Record<string, unknown>;
+  shapes: Shape[];
+}
+
+interface Theme {
+  background: string;
+  text: string;
+  muted: string;
+  grid: string;
+  axis: string;
+  /** Dash patterns per series (print: lines stay apart in black and white). */
+  dashes: boolean;
+}
+
+const THEMES: Record<ExportTheme, Theme> = {
+  light: { background: '#ffffff', text: '#1d1f21', muted: '#5f6368', grid: '#e3e5e8', axis: '#8a8f98', dashes: false },
+  dark: { background: '#1d1f21', text: '#e8e8e8', muted: '#a8adb4', grid: '#34373c', axis: '#6b7078', dashes: false },
+  print: { background: '#ffffff', text: '#000000', muted: '#333333', grid: '#d0d0d0', axis: '#000000', dashes: true },
+};
+
+const DASHES: number[][] = [[], [8, 4], [2, 3], [10, 3, 2, 3], [5, 5], [1, 4], [12, 4, 2, 4, 2, 4]];
+
+/** The font stack SVG names; the canvas uses the generic family alone. */
+export const FONT_STACK = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif";
+/** Average advance of a sans-serif character, as a share of the font size (for layout only). */
+const CHAR_WIDTH = 0.56;
+export const CHART_WIDTH = 1000;
+export const CHART_HEIGHT = 560;
+
+/** Ticks of an axis: round numbers (1, 2, 5 x 10^n), or powers of ten on a log axis. */
+export function ticks(min: number, max: number, log: boolean): number[] {
+  if (log) {
+    const [a, b] = [Math.floor(Math.log10(min)), Math.ceil(Math.log10(max))];
+    const out: number[] = [];
+    const step = Math.max(1, Math.ceil((b - a) / 8));
+    for (let e = a; e <= b; e += step) out.push(10 ** e);
+    if (b - a <= 1) for (let e = a; e < b; e++) out.push(2 * 10 ** e, 5 * 10 ** e);
+    return out.filter((t) => t >= min * (1 - 1e-9) && t <= max * (1 + 1e-9)).sort((p, q) => p - q);
+  }
+  const raw = (max - min) / 6;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+  const out: number[] = [];
+  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step)
+    out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  return out;
+}
+
+/** Lines of text no wider than `width` pixels at `size`. */
+function wrapPx(text: string, width: number, size: number): string[] {
+  const perLine = Math.max(8, Math.floor(width / (size * CHAR_WIDTH)));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > perLine) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** Lays the chart out in shapes, in CHART_WIDTH x CHART_HEIGHT units. */
+export function layoutChart(spec: ChartSpec): Drawing {
+  const theme = THEMES[spec.theme];
+  const W = CHART_WIDTH;
+  const captionLines = spec.caption.flatMap((c) => wrapPx(c, W - 40, 11));
+  const H = CHART_HEIGHT + Math.max(0, captionLines.length - 3) * 15;
+  const shapes: Shape[] = [{ kind: 'rect', x: 0, y: 0, w: W, h: H, fill: theme.background }];
+  const text = (
+    x: number,
+    y: number,
+    t: string,
+    size: number,
+    anchor: 'start' | 'middle' | 'end',
+    extra: Partial<Extract<Shape, { kind: 'text' }>> = {},
+  ): void => {
+    shapes.push({ kind: 'text', x, y, text: t, size, fill: theme.text, anchor, ...extra });
+  };
+  text(W / 2, 26, spec.title, 15, 'middle', { bold: true });
+
+  const legendWidth = 230;
+  const plot = { left: 86, top: 46, right: W - legendWidth - 20, bottom: CHART_HEIGHT - 92 };
+  const pw = plot.right - plot.left;
+  const ph = plot.bottom - plot.top;
+
+  // Scales: data ranges, 0 included on a linear y; a log axis places positive values only.
+  const all = spec.series.flatMap((s) => s.points);
+  const xsOf = all.map((p) => p.x).filter((x) => !spec.x.log || x > 0);
+  const ysOf = all.map((p) => p.y).filter((y) => Number.isFinite(y) && (!spec.y.log || y > 0));
+  const range = (values: number[], log: boolean, withZero: boolean): [number, number] => {
+    if (values.length === 0) return log ? [1, 10] : [0, 1];
+    let lo = Math.min(...values);
+    let hi = Math.max(...values);
+    if (log) return [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi) + (hi === lo ? 1e-9 : 0))];
+    if (withZero) [lo, hi] = [Math.min(0, lo), Math.max(0, hi)];
+    if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
+    const t = ticks(lo, hi, false);
+    const step = (t[1] ?? hi) - (t[0] ?? lo) || 1;
+    return [Math.min(lo, Math.floor(lo / step) * step), Math.max(hi, Math.ceil(hi / step) * step)];
+  };
+  const categories = spec.x.categories;
+  // x spans exactly the data (a sweep's first and last value); y is widened to round ticks.
+  const exact = (values: number[]): [number, number] => {
+    if (values.length === 0) return spec.x.log ? [1, 10] : [0, 1];
+    const [lo, hi] = [Math.min(...values), Math.max(...values)];
+    return lo === hi ? (spec.x.log ? [lo / 2, hi * 2] : [lo - 1, hi + 1]) : [lo, hi];
+  };
+  const [x0, x1] = categories !== undefined ? [-0.5, categories.length - 0.5] : exact(xsOf);
+  const [y0, y1] = range(ysOf, spec.y.log, spec.kind === 'bar' || !spec.y.log);
+  const f = (v: number, log: boolean): number => (log ? Math.log10(v) : v);
+  const px = (x: number): number =>
+    plot.left + ((f(x, spec.x.log) - f(x0, spec.x.log)) / (f(x1, spec.x.log) - f(x0, spec.x.log) || 1)) * pw;
+  const py = (y: number): number =>
+    plot.bottom - ((f(y, spec.y.log) - f(y0, spec.y.log)) / (f(y1, spec.y.log) - f(y0, spec.y.log) || 1)) * ph;
+
+  // Grid and tick labels.
+  for (const t of ticks(y0, y1, spec.y.log)) {
+    const y = py(t);
+    shapes.push({
+      kind: 'line',
+      points: [
+        [plot.left, y],
+        [plot.right, y],
+      ],
+      stroke: theme.grid,
+      width: 1,
+    });
+    text(plot.left - 8, y + 4, formatValue(t), 11, 'end');
+  }
+  if (categories !== undefined) {
+    categories.forEach((c, i) => text(px(i), plot.bottom + 18, c, 11, 'middle'));
+  } else {
+    const xTicks = ticks(x0, x1, spec.x.log);
+    // A log axis over less than a decade or two may hold one power of ten: name its ends too.
+    if (spec.x.log && xTicks.length < 3) for (const end of [x0, x1]) if (!xTicks.includes(end)) xTicks.push(end);
+    for (const t of xTicks) {
+      const x = px(t);
+      shapes.push({
+        kind: 'line',
+        points: [
+          [x, plot.top],
+          [x, plot.bottom],
+        ],
+        stroke: theme.grid,
+        width: 1,
+      });
+      text(x, plot.bottom + 18, formatValue(t), 11, 'middle');
+    }
+  }
+  shapes.push({
+    kind: 'line',
+    points: [
+      [plot.left, plot.top],
+      [plot.left, plot.bottom],
+      [plot.right, plot.bottom],
+    ],
+    stroke: theme.axis,
+    width: 1,
+  });
+  text(
+    (plot.left + plot.right) / 2,
+    plot.bottom + 40,
+    `${spec.x.label}${spec.x.log ? ' (log scale)' : ''}`,
+    12,
+    'middle',
+  );
+  text(22, (plot.top + plot.bottom) / 2, `${spec.y.label}${spec.y.log ? ' (log scale)' : ''}`, 12, 'middle', {
+    rotate: true,
+  });
+
+  // The data.
+  if (spec.kind === 'bar') {
+    const n = Math.max(1, spec.series.length);
+    const slot = pw / n;
+    spec.series.forEach((s, i) => {
+      const p = s.points[0];
+      if (p === undefined) return;
+      const top = py(Math.max(p.y, y0 > 0 ? y0 : 0));
+      const base = py(y0 > 0 ? y0 : 0);
+      shapes.push({
+        kind: 'rect',
+        x: plot.left + slot * i + slot * 0.2,
+        y: Math.min(top, base),
+        w: slot * 0.6,
+        h: Math.abs(base - top),
+        fill: s.colour,
+      });
+      text(plot.left + slot * (i + 0.5), Math.min(top, base) - 5, formatValue(p.y), 11, 'middle');
+    });
+  } else {
+    spec.series.forEach((s, i) => {
+      const pts = s.points
+        .filter((p) => Number.isFinite(p.y) && (!spec.y.log || p.y > 0) && (!spec.x.log || p.x > 0))
+        .map((p): [number, number] => [px(p.x), py(p.y)]);
+      if (pts.length > 1)
+        shapes.push({
+          kind: 'line',
+          points: pts,
+          stroke: s.colour,
+          width: 2,
+          ...(theme.dashes && DASHES[i % DASHES.length]!.length > 0 ? { dash: DASHES[i % DASHES.length]! } : {}),
+        });
+      // Markers only where they stay apart: a long line is its own mark.
+      if (pts.length <= 60)
+        for (const [x, y] of pts) shapes.push({ kind: 'marker', x, y, shape: i, fill: s.colour, r: 3.5 });
+    });
+  }
+
+  // Legend: one entry per series, name wrapped, "= S0" where it lies under another line.
+  let ly = plot.top + 4;
+  const lx = plot.right + 24;
+  spec.series.forEach((s, i) => {
+    const sample: [number, number][] = [
+      [lx, ly + 5],
+      [lx + 26, ly + 5],
+    ];
+    shapes.push({
+      kind: 'line',
+      points: sample,
+      stroke: s.colour,
+      width: spec.kind === 'bar' ? 8 : 2,
+      ...(theme.dashes && spec.kind === 'line' && DASHES[i % DASHES.length]!.length > 0
+        ? { dash: DASHES[i % DASHES.length]! }
+        : {}),
+    });
+    if (spec.kind === 'line') shapes.push({ kind: 'marker', x: lx + 13, y: ly + 5, shape: i, fill: s.colour, r: 3.5 });
+    const label = `${s.label}${s.sameAs === undefined ? '' : ` (same as ${s.sameAs})`}`;
+    for (const [j, line] of wrapPx(label, legendWidth - 40, 12)
+      .slice(0, 3)
+      .entries())
+      text(lx + 34, ly + 9 + j * 14, line, 12, 'start');
+    ly += 14 * Math.min(3, wrapPx(label, legendWidth - 40, 12).length) + 10;
+  });
+
+  captionLines.forEach((line, i) =>
+    shapes.push({
+      kind: 'text',
+      x: 20,
+      y: CHART_HEIGHT - 38 + i * 15,
+      text: line,
+      size: 11,
+      fill: theme.muted,
+      anchor: 'start',
+    }),
+  );
+  return { width: W, height: H, title: spec.title, ...(spec.metadata ? { metadata: spec.metadata } : {}), shapes };
+}
+
+const esc = (t: string): string =>
+  t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const n = (v: number): string => String(Math.round(v * 10) / 10);
+
+/** Marker outlines: circle, square, triangle, diamond, and the same turned, by series. */
+function markerPath(shape: number, x: number, y: number, r: number): string {
+  switch (shape % 5) {
+    case 1:
+      return `M${n(x - r)},${n(y - r)}h${n(2 * r)}v${n(2 * r)}h${n(-2 * r)}Z`;
+    case 2:
+      return `M${n(x)},${n(y - r * 1.2)}L${n(x + r * 1.1)},${n(y + r * 0.8)}L${n(x - r * 1.1)},${n(y + r * 0.8)}Z`;
+    case 3:
+      return `M${n(x)},${n(y - r * 1.3)}L${n(x + r * 1.3)},${n(y)}L${n(x)},${n(y + r * 1.3)}L${n(x - r * 1.3)},${n(y)}Z`;
+    case 4:
+      return `M${n(x - r)},${n(y - r)}L${n(x + r)},${n(y + r)}M${n(x + r)},${n(y - r)}L${n(x - r)},${n(y + r)}`;
+    default:
+      return `M${n(x - r)},${n(y)}a${n(r)},${n(r)} 0 1,0 ${n(2 * r)},0a${n(r)},${n(r)} 0 1,0 ${n(-2 * r)},0`;
+  }
+}
+
+/** The drawing as a standalone SVG document. */
+export function drawingSvg(d: Drawing): string {
+  const out = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${d.width}" height="${d.height}" viewBox="0 0 ${d.width} ${d.height}" font-family="${esc(FONT_STACK)}">`,
+    `<title>${esc(d.title)}</title>`,
+  ];
+  if (d.metadata !== undefined) out.push(`<metadata id="gmemlab-view">${esc(JSON.stringify(d.metadata))}</metadata>`);
+  for (const s of d.shapes) {
+    switch (s.kind) {
+      case 'rect':
+        out.push(`<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"/>`);
+        break;
+      case 'line':
+        out.push(
+          `<polyline points="${s.points.map(([x, y]) => `${n(x)},${n(y)}`).join(' ')}" fill="none" stroke="${s.stroke}" stroke-width="${s.width}"${s.dash ? ` stroke-dasharray="${s.dash.join(' ')}"` : ''}/>`,
+        );
+        break;
+      case 'marker': {
+        const cross = s.shape % 5 === 4;
+        out.push(
+          `<path d="${markerPath(s.shape, s.x, s.y, s.r)}" fill="${cross ? 'none' : s.fill}"${cross ? ` stroke="${s.fill}" stroke-width="1.5"` : ''}/>`,
+        );
+        break;
+      }
+      case 'text':
+        out.push(
+          `<text x="${n(s.x)}" y="${n(s.y)}" font-size="${s.size}" fill="${s.fill}"${s.anchor === 'start' ? '' : ` text-anchor="${s.anchor}"`}${s.bold ? ' font-weight="bold"' : ''}${s.rotate ? ` transform="rotate(-90 ${n(s.x)} ${n(s.y)})"` : ''}>${esc(s.text)}</text>`,
+        );
+        break;
+    }
+  }
+  out.push('</svg>', '');
+  return out.join('\n');
+}
+
+/** The part of CanvasRenderingContext2D the painter uses (the browser's, or @napi-rs/canvas). */
+export interface Canvas2D {
+  fillStyle: unknown;
+  strokeStyle: unknown;
+  lineWidth: number;
+  font: string;
+  textAlign: string;
+  save(): void;
+  restore(): void;
+  scale(x: number, y: number): void;
+  translate(x: number, y: number): void;
+  rotate(angle: number): void;
+  fillRect(x: number, y: number, w: number, h: number): void;
+  beginPath(): void;
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+  closePath(): void;
+  arc(x: number, y: number, r: number, start: number, end: number): void;
+  stroke(): void;
+  fill(): void;
+  setLineDash(segments: number[]): void;
+  fillText(text: string, x: number, y: number): void;
+}
+
+/** Paints the drawing on a canvas at `scale` device pixels per unit. */
+export function paintDrawing(ctx: Canvas2D, d: Drawing, scale: number): void {
+  ctx.save();
+  ctx.scale(scale, scale);
+  for (const s of d.shapes) {
+    switch (s.kind) {
+      case 'rect':
+        ctx.fillStyle = s.fill;
+        ctx.fillRect(s.x, s.y, s.w, s.h);
+        break;
+      case 'line':
+        ctx.strokeStyle = s.stroke;
+        ctx.lineWidth = s.width;
+        ctx.setLineDash(s.dash ?? []);
+        ctx.beginPath();
+        s.points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+        ctx.stroke();
+        ctx.setLineDash([]);
+        break;
+      case 'marker': {
+        const { x, y, r } = s;
+        ctx.fillStyle = s.fill;
+        ctx.strokeStyle = s.fill;
+        ctx.beginPath();
+        switch (s.shape % 5) {
+          case 1:
+            ctx.fillRect(x - r, y - r, 2 * r, 2 * r);
+            break;
+          case 2:
+            ctx.moveTo(x, y - r * 1.2);
+            ctx.lineTo(x + r * 1.1, y + r * 0.8);
+            ctx.lineTo(x - r * 1.1, y + r * 0.8);
+            ctx.closePath();
+            ctx.fill();
+            break;
+          case 3:
+            ctx.moveTo(x, y - r * 1.3);
+            ctx.lineTo(x + r * 1.3, y);
+            ctx.lineTo(x, y + r * 1.3);
+            ctx.lineTo(x - r * 1.3, y);
+            ctx.closePath();
+            ctx.fill();
+            break;
+          case 4:
+            ctx.lineWidth = 1.5;
+            ctx.moveTo(x - r, y - r);
+            ctx.lineTo(x + r, y + r);
+            ctx.moveTo(x + r, y - r);
+            ctx.lineTo(x - r, y + r);
+            ctx.stroke();
+            break;
+          default:
+            ctx.arc(x, y, r, 0, 2 * Math.PI);
+            ctx.fill();
+        }
+        break;
+      }
+      case 'text':
+        ctx.fillStyle = s.fill;
+        ctx.font = `${s.bold ? 'bold ' : ''}${s.size}px sans-serif`;
+        ctx.textAlign = s.anchor === 'middle' ? 'center' : s.anchor === 'end' ? 'right' : 'left';
+        if (s.rotate) {
+          ctx.save();
+          ctx.translate(s.x, s.y);
+          ctx.rotate(-Math.PI / 2);
+          ctx.fillText(s.text, 0, 0);
+          ctx.restore();
+        } else ctx.fillText(s.text, s.x, s.y);
+        break;
+    }
+  }
+  ctx.restore();
+}

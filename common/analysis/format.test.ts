@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { formatDelta, formatValue } from './format.ts';
+
+describe('formatValue', () => {
+  it('gives four significant digits, in full below a million and with an exponent beyond', () => {
+    expect(formatValue(12.5)).toBe('12.5');
+    expect(formatValue(12345)).toBe('12350');
+    expect(formatValue(30000)).toBe('30000');
+    expect(formatValue(0.0012346)).toBe('0.001235');
+    expect(formatValue(1234567)).toBe('1.235e+6');
+    expect(formatValue(0.00002)).toBe('2.000e-5');
+    expect(formatDelta(3)).toBe('+3');
+  });
+});

@@ -1,0 +1,110 @@
+// The options that choose what run, show and export print: the point (--point N, --at
+// PATH=VALUE), every metric (--all), and for charts the x axis, scales, strategies drawn, theme
+// and PNG scale. They become the same ExportView the window sends, checked by main/export.
+import { EXPORT_THEMES, type ExperimentDetail, type ExportView } from '../../../common/contract/index.ts';
+import { pointKey } from '../../../common/analysis/points.ts';
+import type { ParseArgsConfig } from 'node:util';
+import type { GmemlabError } from '../../../common/core/index.ts';
+import { UsageError } from '../shared.ts';
+
+export const pointOptions = {
+  point: { type: 'string' },
+  at: { type: 'string', multiple: true },
+  all: { type: 'boolean', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+export const chartOptions = {
+  x: { type: 'string' },
+  logx: { type: 'boolean' },
+  logy: { type: 'boolean', default: false },
+  strategies: { type: 'string' },
+  theme: { type: 'string' },
+  scale: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const POINT_USAGE = '[--point N | --at PATH=VALUE ...] [--all]';
+export const CHART_USAGE =
+  '[--x PATH] [--logx] [--logy] [--strategies S0,S2,...] [--theme light|dark|print] [--scale 2]';
+
+/** The points of an experiment in the order `gmemlab show` lists them (finished runs only). */
+function pointsOf(detail: ExperimentDetail): ExperimentDetail['runs'][number]['point'][] {
+  return [...new Map(detail.runs.filter((r) => r.status === 'done').map((r) => [pointKey(r.point), r.point])).values()];
+}
+
+/**
+ * --point/--at/--all (and the chart options where given) as an ExportView. `detail` numbers the
+ * points for --point N; it may be left out when --point is not given.
+ */
+export function viewFromOptions(values: Record<string, unknown>, detail: ExperimentDetail | undefined): ExportView {
+  const view: ExportView = {};
+  const at = (values['at'] as string[] | undefined) ?? [];
+  if (values['point'] !== undefined && at.length > 0) throw new UsageError('give --point or --at, not both');
+  if (values['point'] !== undefined) {
+    const text = String(values['point']);
+    if (detail === undefined) throw new Error('--point needs the experiment to number its points');
+    const points = pointsOf(detail);
+    const n = Number(text);
+    if (!/^[1-9][0-9]*$/.test(text) || n > points.length)
+      throw new UsageError(
+        `--point: "${text}" is not a point of experiment ${detail.id}; give 1 to ${points.length} (the order \`gmemlab show ${detail.id}\` lists them), or --at PATH=VALUE`,
+      );
+    view.point = points[n - 1]!;
+  }
+  if (at.length > 0) {
+    view.point = {};
+    for (const arg of at) {
+      const eq = arg.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--at: "${arg}" is not PATH=VALUE (e.g. --at vm.vcpus=64)`);
+      view.point[arg.slice(0, eq)] = arg.slice(eq + 1);
+    }
+  }
+  if (values['all'] === true) view.all = true;
+  if (typeof values['x'] === 'string') view.x = values['x'];
+  if (values['logx'] !== undefined) view.logX = values['logx'] === true;
+  if (values['logy'] === true) view.logY = true;
+  if (typeof values['strategies'] === 'string')
+    view.strategies = values['strategies']
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter((s) => s !== '');
+  if (typeof values['theme'] === 'string') {
+    const theme = values['theme'];
+    if (!(EXPORT_THEMES as readonly string[]).includes(theme))
+      throw new UsageError(`--theme: "${theme}" is not one of ${EXPORT_THEMES.join(', ')}`);
+    view.theme = theme as (typeof EXPORT_THEMES)[number];
+  }
+  if (typeof values['scale'] === 'string') {
+    const scale = Number(values['scale']);
+    if (!Number.isFinite(scale) || scale < 0.5 || scale > 4)
+      throw new UsageError(`--scale: "${values['scale']}" is not a number from 0.5 to 4 (2 gives 2000 x 1120 pixels)`);
+    view.scale = scale;
+  }
+  return view;
+}
+
+/** The command-line option behind each field of an export request. */
+const OPTION_FOR: Record<string, string> = {
+  metric: '--metric',
+  format: '--format',
+  'view.point': '--at',
+  'view.x': '--x',
+  'view.slice': '--at',
+  'view.strategies': '--strategies',
+  'view.logX': '--logx',
+  'view.logY': '--logy',
+  'view.theme': '--theme',
+  'view.scale': '--scale',
+};
+
+/** An export's refusal of bad input (an ExportError, or the contract's check), named by the option that asked for it. */
+export function usageFromExport(err: GmemlabError): UsageError {
+  if (err.issues === undefined || err.issues.length === 0) return new UsageError(err.message);
+  return new UsageError(
+    err.issues
+      .map(
+        (i) =>
+          `${OPTION_FOR[i.path] ?? OPTION_FOR[i.path.split('.').slice(0, 2).join('.')] ?? `--${i.path}`}: ${i.message}`,
+      )
+      .join('\n'),
+  );
+}

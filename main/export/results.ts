@@ -1,0 +1,83 @@
+// The results at one point, as the mail and the CLI's run and show print them: where they were
+// taken, the flags in a sentence, the strategies-as-columns table, the flags in full, and what
+// the CI and "vs S0" rows mean.
+import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
+import type { MetricInfo } from '../../common/core/index.ts';
+import { scenarioAt } from './costs.ts';
+import { flagLines, flagsOf, strategyTable, tableMetrics } from './table.ts';
+import { describePoint, resolveView, type ResolvedView } from './view.ts';
+import { wrap } from './wrap.ts';
+
+/** The table's metrics at the view's point: latency only for touchpoints with events there. */
+export function shownMetrics(detail: ExperimentDetail, view: ResolvedView): MetricInfo[] {
+  const scenario = scenarioAt(detail.scenario, view.point) ?? detail.scenario;
+  const active = new Set(
+    Object.entries(scenario.workload.touchpoints)
+      .filter(([, t]) => (t?.ratePerSec ?? 0) > 0)
+      .map(([id]) => id),
+  );
+  return tableMetrics(view.runs, view.metric.key, view.all, active);
+}
+
+export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width: number): string[] {
+  const lines: string[] = [];
+  const para = (text: string): void => {
+    lines.push(...wrap(text, width));
+  };
+  const runs = view.runs;
+  const where =
+    view.paths.length === 0
+      ? 'Results'
+      : `Results at ${describePoint(view.point)} (point ${view.pointIndex + 1} of ${view.points.length})`;
+  if (runs.length === 0) {
+    para(`${where}: no run of this experiment has finished.`);
+    return lines;
+  }
+  para(`${where}:`);
+  const flagged = runs.filter((r) => flagsOf(r).length > 0);
+  if (flagged.length > 0)
+    para(
+      `Read with care: the model flags ${flagged
+        .map(
+          (r) =>
+            `${r.strategy} (${flagsOf(r)
+              .map((f) => f.code)
+              .join(', ')})`,
+        )
+        .join(', ')} at this point; marked ! below.`,
+    );
+  lines.push('');
+  lines.push(...strategyTable(runs, shownMetrics(detail, view), { width }));
+  lines.push('');
+  const flags = flagLines(runs, width);
+  if (flags.length > 0) lines.push(...flags, '');
+  const notDone = detail.runs.filter(
+    (r) => r.status !== 'done' && describePoint(r.point) === describePoint(view.point),
+  );
+  if (notDone.length > 0)
+    para(
+      `Not finished at this point: ${notDone.map((r) => `${r.strategy} ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ')}.`,
+    );
+  const seeded = runs.some((r) => Object.values(r.metrics).some((e) => e.n > 1));
+  para(
+    seeded
+      ? `+-95% CI: half-width of the 95% confidence interval over ${runs[0]!.seeds.length} seeds. vs S0: change against S0's value.`
+      : 'The analytic model is exact for its inputs: one evaluation, no CI. vs S0: change against S0 where S0 has a value.',
+  );
+  return lines;
+}
+
+/**
+ * An experiment's results for a terminal: a heading line, then resultsBlock at the view's point
+ * (within 72 columns, like the mail).
+ */
+export function resultsText(detail: ExperimentDetail, metric: string, view: ExportView = {}): string {
+  const resolved = resolveView(detail, metric, view);
+  const heading = `experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, ${detail.runsDone}/${detail.runsTotal} runs, model ${detail.modelVersion ?? '?'})`;
+  const profile = detail.scenario.host.profile;
+  const measured =
+    profile === undefined
+      ? []
+      : wrap(`measured costs: host profile "${profile.name}" (${profile.id.slice(0, 12)})`, 72);
+  return [...wrap(heading, 72), ...measured, '', ...resultsBlock(detail, resolved, 72)].join('\n');
+}

@@ -1,0 +1,145 @@
+// What an export shows, resolved against one experiment: the point its tables report, the
+// chart's x axis and slice, its scales, the strategies drawn, the theme and the PNG's scale.
+// The window sends what is on screen; the CLI builds the same from --point/--at/--x/...; both
+// are checked here, and a request that names something the experiment lacks is refused with the
+// field at fault and the nearest names it has.
+import { GmemlabError, METRIC_CATALOGUE, type MetricInfo, type StrategyId } from '../../common/core/index.ts';
+import type { ExperimentDetail, ExportTheme, ExportView, RunDetail } from '../../common/contract/index.ts';
+import { pointKey, type Point } from '../../common/analysis/points.ts';
+import { didYouMean } from '../../common/analysis/suggest.ts';
+import { spansDecades } from '../../common/analysis/overlay.ts';
+
+/** A request the export cannot honour (invalid input); `field` names the input at fault. */
+export class ExportError extends GmemlabError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('invalid_input', `${field}: ${message}`, [{ path: field, message }]);
+    this.field = field;
+  }
+}
+
+export interface ResolvedView {
+  metric: MetricInfo;
+  /** The swept parameters ([] for a single run). */
+  paths: string[];
+  /** The points with at least one finished run, in the order the runs were made. */
+  points: Point[];
+  /** The point the tables report, and its place in `points` (0 for a single run). */
+  point: Point;
+  pointIndex: number;
+  /** Finished runs at `point`, one per strategy. */
+  runs: RunDetail[];
+  /** The chart: its x parameter (undefined for a single run), the slice it is drawn at. */
+  xPath: string | undefined;
+  slice: Point;
+  logX: boolean;
+  logY: boolean;
+  /** Strategies drawn, and the ones the view hides. */
+  shown: StrategyId[];
+  hidden: StrategyId[];
+  theme: ExportTheme;
+  scale: number;
+  all: boolean;
+}
+
+/** The catalogue entry of a metric key, or an ExportError naming the nearest keys. */
+export function metricInfo(key: string, field = 'metric'): MetricInfo {
+  const info = METRIC_CATALOGUE.find((m) => m.key === key);
+  if (info !== undefined) return info;
+  throw new ExportError(
+    field,
+    `"${key}" is not a metric${didYouMean(
+      key,
+      METRIC_CATALOGUE.map((m) => m.key),
+    )} (\`gmemlab metrics\` lists them)`,
+  );
+}
+
+/** A point value as given (typed by the window, text from the CLI) equal to the run's value. */
+const sameValue = (given: unknown, value: number | string | boolean): boolean =>
+  String(given).toLowerCase() === String(value).toLowerCase() ||
+  (typeof value === 'number' && typeof given === 'string' && given.trim() !== '' && Number(given) === value);
+
+export function resolveView(detail: ExperimentDetail, metricKey: string, view: ExportView = {}): ResolvedView {
+  const metric = metricInfo(metricKey);
+  const done = detail.runs.filter((r) => r.status === 'done');
+  const paths = detail.sweep?.parameters.map((p) => p.path) ?? [
+    ...new Set(detail.runs.flatMap((r) => Object.keys(r.point))),
+  ];
+  const points = [...new Map(done.map((r) => [pointKey(r.point), r.point])).values()];
+  const checkPaths = (given: Record<string, unknown>, field: string): void => {
+    for (const path of Object.keys(given))
+      if (!paths.includes(path))
+        throw new ExportError(
+          field,
+          paths.length === 0
+            ? `"${path}": this experiment is a single run, with no swept parameter`
+            : `"${path}" is not swept in this experiment${didYouMean(path, paths)} (swept: ${paths.join(', ')})`,
+        );
+  };
+  const matching = (given: Record<string, unknown>, field: string): Point[] => {
+    checkPaths(given, field);
+    const found = points.filter((p) => Object.entries(given).every(([path, v]) => sameValue(v, p[path]!)));
+    if (found.length === 0 && points.length > 0) {
+      const [path, v] = Object.entries(given).find(([q, w]) => !points.some((p) => sameValue(w, p[q]!)))!;
+      const values = [...new Set(points.map((p) => String(p[path])))];
+      throw new ExportError(
+        field,
+        `no finished run at ${path} = ${String(v)}; its values are ${values.slice(0, 12).join(', ')}${values.length > 12 ? ', ...' : ''}`,
+      );
+    }
+    return found;
+  };
+  const given = view.point ?? {};
+  const point = matching(given, 'view.point')[0] ?? points[0] ?? {};
+  const pointIndex = Math.max(
+    0,
+    points.findIndex((p) => pointKey(p) === pointKey(point)),
+  );
+  const runs = done.filter((r) => pointKey(r.point) === pointKey(point));
+
+  const numeric = (path: string): boolean => done.some((r) => typeof r.point[path] === 'number');
+  if (view.x !== undefined) checkPaths({ [view.x]: true }, 'view.x');
+  const xPath = view.x ?? paths.find(numeric) ?? paths[0];
+  const slice: Point = {};
+  for (const path of paths) if (path !== xPath && point[path] !== undefined) slice[path] = point[path];
+  if (view.slice !== undefined) {
+    const chosen = Object.fromEntries(Object.entries(view.slice).filter(([path]) => path !== xPath));
+    const found = matching(chosen, 'view.slice')[0];
+    if (found !== undefined) for (const path of Object.keys(chosen)) slice[path] = found[path]!;
+  }
+
+  const strategies = [...new Set(detail.runs.map((r) => r.strategy))];
+  for (const s of view.strategies ?? [])
+    if (!strategies.includes(s as StrategyId))
+      throw new ExportError(
+        'view.strategies',
+        `"${s}" is not a strategy of this experiment${didYouMean(s, strategies)} (it has ${strategies.join(', ')})`,
+      );
+  const shown = strategies.filter((s) => view.strategies === undefined || view.strategies.includes(s));
+  const xs = xPath === undefined ? [] : done.map((r) => r.point[xPath]);
+  return {
+    metric,
+    paths,
+    points,
+    point,
+    pointIndex,
+    runs,
+    xPath,
+    slice,
+    logX: view.logX ?? (xs.every((x) => typeof x === 'number') && spansDecades(xs)),
+    logY: view.logY ?? false,
+    shown,
+    hidden: strategies.filter((s) => !shown.includes(s)),
+    theme: view.theme ?? 'light',
+    scale: view.scale ?? 2,
+    all: view.all ?? false,
+  };
+}
+
+/** 'vm.vcpus = 256, vm.placement = pinned' ('' for a single run). */
+export function describePoint(point: Point): string {
+  return Object.entries(point)
+    .map(([path, value]) => `${path} = ${String(value)}`)
+    .join(', ');
+}
