@@ -1,7 +1,9 @@
 // Every read of the history, on a read-only connection of its own. In WAL mode a reader never
 // waits for the writer (it sees the last commit), so a window's request does not queue behind a
 // sweep being saved. The same class runs in the main thread or in the read worker
-// (read-worker.ts), which keeps heavy reads (a 60,000-run experiment) off the main thread.
+// (read-worker.ts), which keeps heavy reads (a 60,000-run experiment) off the main thread; a
+// read-only store (list, show, export on a file that cannot be written) reads on its one
+// connection. Runs are mapped by runs.ts; nothing read back is trusted (integrity.ts).
 import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { GmemlabError, NotFoundError, type CostEntry, type Method, type Scenario } from '../../common/core/index.ts';
@@ -39,7 +41,7 @@ import { createKysely, openReadOnlyConnection } from './open.ts';
 import { loadRunChildren, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
 import type { Database } from './schema.ts';
 
-/** SQL function: the mean a run's encoded metrics hold under a key id (null when none). */
+/** SQL function (run id, encoded metrics, key id): the mean the run holds under the key, null when none. */
 export const VALUE_FUNCTION = 'gmemlab_value';
 
 interface SummaryRow {
