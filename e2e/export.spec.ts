@@ -10,6 +10,8 @@ import { open, screenshot, seed, workspace } from './support.ts';
 /** Clicks a strategy's legend item on the sweep chart's canvas (chart.js draws the legend). */
 async function clickLegend(page: Page, label: string): Promise<void> {
   const canvas = page.getByTestId('sweep-chart').locator('canvas');
+  // The trade-off plane comes first: bring the sweep chart on screen before clicking on it.
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.evaluate((el, wanted) => {
     const chart = (el as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
     // Legend items are the strategies' titles ("S2 on-demand direct map"): match the id.
@@ -44,7 +46,7 @@ test('export an experiment as plain text for a mail, and as CSV', async ({ page,
     await seed(ws.dbPath, [{ name: 'for the list', vcpus: [1, 10, 100] }]);
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('for the list', { timeout: 20_000 });
-    await page.getByTestId('point-select').selectOption({ label: 'vm.vcpus = 10' });
+    await page.getByTestId('point-select').selectOption({ label: 'vm.vcpus=10' });
     await page.getByRole('combobox', { name: 'export format' }).selectOption('text');
     await page.getByTestId('export-button').click();
     const text = page.getByTestId('export-preview');

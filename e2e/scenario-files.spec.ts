@@ -27,6 +27,19 @@ test('paste a mail, save the scenario and open the file again, drop a perf repor
     await expect(page.getByTestId('field-vm.vcpus')).toHaveValue('12');
     await expect(page.getByTestId('field-name')).toHaveValue('from the list');
 
+    // A sweep's mail, quoted in a reply: the scenario goes to the form and its sweep to the launcher.
+    const sweepMail = `-----8<----- sweep\n${scenarioJson(mailed, { parameters: [{ path: 'vm.vcpus', values: [4, 8, 16] }] }).join('\n')}\n----->8-----\n`;
+    const reply = `On Mon, a wrote:\n${sweepMail
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\n')}\nThanks.\n`;
+    await page.getByTestId('scenario-paste-toggle').click();
+    await page.getByTestId('scenario-paste').fill(reply);
+    await page.getByTestId('scenario-paste-button').click();
+    await expect(page.getByTestId('sweep-path-0')).toHaveValue('vm.vcpus');
+    await expect(page.getByTestId('sweep-values-0')).toHaveValue('4, 8, 16');
+    await expect(page.getByTestId('field-name')).toHaveValue('from the list');
+
     // Something that is no scenario: the error says so, the form keeps what it had.
     await page.getByTestId('scenario-paste-toggle').click();
     await page.getByTestId('scenario-paste').fill('just words');
