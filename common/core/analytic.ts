@@ -8,7 +8,7 @@ import { batchShape } from './batches.ts';
 import { costTableOf, resolveCostEntries, RETIRED_COST_KEYS, type CostTable } from './costs.ts';
 import type { AttackerContext } from './metrics.ts';
 import type { Scenario } from './scenario.ts';
-import { capabilityOf, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
+import { capabilityRows, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS, type TouchpointId } from './touchpoints.ts';
 import { MODEL_VERSION } from './version.ts';
 
@@ -29,6 +29,8 @@ const FETCH_BYTES_PER_PAGE = 8;
 
 const NT = TOUCHPOINT_IDS.length;
 const NC = COST_COMPONENTS.length;
+// The ledger keeps a bit per component in an Int32 (Ledger.eventBits).
+if (NC > 31) throw new Error(`${NC} cost components: the ledger's bit masks hold 31`);
 /** Ledger row for terms tied to no touchpoint. */
 const NONE = NT;
 const COMPONENT = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])) as Record<CostComponent, number>;
@@ -124,6 +126,10 @@ interface Model {
   cr3: { write: number; refill: number };
   /** Direct-map splits when guest memory leaves the direct map. */
   splits: { splits: number; hostShare: number };
+  /** Cycles to handle one event of each touchpoint before any strategy adds to it (baselineCycles), by index. */
+  baseline: number[];
+  /** The lasting cost of the split direct map (cycles/s) for strategies that remove guest memory from it, and for those that do not. */
+  splitCycles: { removed: number; kept: number };
 }
 
 type Exposure = { state: 0 | 1 | 2; fraction: number; longestUs: number };
@@ -147,7 +153,12 @@ function both(a: Exposure, b: Exposure): Exposure {
   };
 }
 
-/** A strategy's charges: cycles per event by touchpoint and component, and cycles/s not tied to an event. */
+/**
+ * A strategy's charges: cycles per event by touchpoint and component, and cycles/s not tied to an
+ * event. A strategy books a handful of the ~150 slots: a bit per booked component, by row, lets
+ * reset, sums and totals visit only those, in the order of the slots (so every sum adds the same
+ * numbers in the same order as a walk over all of them: the slots skipped hold +0).
+ */
 class Ledger {
   /** Extra cycles per event on the thread that handles it: [touchpoint * NC + component]. */
   readonly perEvent = new Float64Array(NT * NC);
@@ -155,35 +166,56 @@ class Ledger {
   readonly perVcpu = new Float64Array((NT + 1) * NC);
   /** Extra cycles per second on CPUs that run no vCPU (bystanders) and host-wide terms. */
   readonly other = new Float64Array((NT + 1) * NC);
+  /** By touchpoint: bit c set when perEvent has booked component c. */
+  readonly eventBits = new Int32Array(NT);
+  /** By row (touchpoint or NONE): bit c set when perVcpu or other has booked component c. */
+  readonly spreadBits = new Int32Array(NT + 1);
 
   reset(): this {
-    this.perEvent.fill(0);
-    this.perVcpu.fill(0);
-    this.other.fill(0);
+    for (let row = 0; row < NT + 1; row++) {
+      for (let bits = row < NT ? this.eventBits[row]! : 0; bits !== 0; bits &= bits - 1)
+        this.perEvent[row * NC + lowestBit(bits)] = 0;
+      for (let bits = this.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
+        const k = row * NC + lowestBit(bits);
+        this.perVcpu[k] = 0;
+        this.other[k] = 0;
+      }
+      if (row < NT) this.eventBits[row] = 0;
+      this.spreadBits[row] = 0;
+    }
     return this;
   }
 
   event(tp: number, component: CostComponent, cycles: number): void {
-    const k = tp * NC + COMPONENT[component];
+    const c = COMPONENT[component];
+    const k = tp * NC + c;
     this.perEvent[k] = this.perEvent[k]! + cycles;
+    this.eventBits[tp] = this.eventBits[tp]! | (1 << c);
   }
 
   vcpu(tp: number, component: CostComponent, cyclesPerSec: number): void {
-    const k = tp * NC + COMPONENT[component];
+    const c = COMPONENT[component];
+    const k = tp * NC + c;
     this.perVcpu[k] = this.perVcpu[k]! + cyclesPerSec;
+    this.spreadBits[tp] = this.spreadBits[tp]! | (1 << c);
   }
 
   host(tp: number, component: CostComponent, cyclesPerSec: number): void {
-    const k = tp * NC + COMPONENT[component];
+    const c = COMPONENT[component];
+    const k = tp * NC + c;
     this.other[k] = this.other[k]! + cyclesPerSec;
+    this.spreadBits[tp] = this.spreadBits[tp]! | (1 << c);
   }
 
   eventTotal(tp: number): number {
     let sum = 0;
-    for (let k = tp * NC; k < (tp + 1) * NC; k++) sum += this.perEvent[k]!;
+    for (let bits = this.eventBits[tp]!; bits !== 0; bits &= bits - 1) sum += this.perEvent[tp * NC + lowestBit(bits)]!;
     return sum;
   }
 }
+
+/** Index of the lowest set bit of a non-zero 32-bit mask. */
+const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
 
 /** Per-strategy outcome before it becomes metrics. */
 interface Outcome {
@@ -411,17 +443,18 @@ function uaccessWindows(m: Model): Exposure {
 
 const irqRate = (m: Model) => m.s.host.irqPerSecPerCpu + m.s.host.nmiPerSecPerCpu;
 
-function base(overrides: Partial<Outcome>): Outcome {
+/** An outcome: what the strategy gives, defaults (nothing) for the rest. Written out rather than spread: it runs per strategy. */
+function base(o: Partial<Outcome>): Outcome {
   return {
-    bystanderIpisPerSec: 0,
-    lockUtilization: 0,
-    receiverUtilization: 0,
-    exposure: { kernel: NEVER, kvm: NEVER, vmm: NEVER, userspace: NEVER },
-    staleTlbFraction: 0,
-    irqNmiWithGuestMappedPerSec: 0,
-    peakPagesMapped: 0,
-    flushOverCeiling: false,
-    ...overrides,
+    bystanderIpisPerSec: o.bystanderIpisPerSec ?? 0,
+    lockUtilization: o.lockUtilization ?? 0,
+    receiverUtilization: o.receiverUtilization ?? 0,
+    exposure: o.exposure ?? { kernel: NEVER, kvm: NEVER, vmm: NEVER, userspace: NEVER },
+    staleTlbFraction: o.staleTlbFraction ?? 0,
+    irqNmiWithGuestMappedPerSec: o.irqNmiWithGuestMappedPerSec ?? 0,
+    peakPagesMapped: o.peakPagesMapped ?? 0,
+    flushOverCeiling: o.flushOverCeiling ?? false,
+    receivers: o.receivers,
   };
 }
 
@@ -497,7 +530,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   const groups = initiators.map((g) => {
     const P = pagesPerSec(g.tps);
     const eventsPerSec = g.tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec : 0), 0);
-    return { ...g, P, eventsPerSec, batches: batchesOf(g.tps, P, eventsPerSec) };
+    return { count: g.count, vcpu: g.vcpu, tps: g.tps, P, eventsPerSec, batches: batchesOf(g.tps, P, eventsPerSec) };
   });
 
   // Flushes: sent to every CPU (immediate), left for each CPU's next sched-in (deferred, XPFO),
@@ -509,7 +542,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   let accessFlushesPerVcpu = 0;
   let accessFlushesVmm = 0;
   for (const g of groups)
-    for (const [i, t] of g.tps.entries()) {
+    for (let i = 0; i < g.tps.length; i++) {
+      const t = g.tps[i]!;
       const rate = t.ratePerSec * g.batches.closes[i]!;
       if (rate === 0) continue;
       if (g.batches.pages[i]! > FULL_FLUSH_CEILING) flushOverCeiling = true;
@@ -569,7 +603,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   for (const g of groups) {
     const { batches, eventsPerSec, P } = g;
     let flushCycles = 0;
-    for (const [i, t] of g.tps.entries()) {
+    for (let i = 0; i < g.tps.length; i++) {
+      const t = g.tps[i]!;
       if (t.pagesPerEvent === 0) continue;
       const pages = batches.pages[i]!;
       const perFlush =
@@ -796,7 +831,7 @@ function isolation(m: Model, ledger: Ledger): Outcome {
     ledger.event(t.index, 'asiTransition', touches * (c.asiExit + c.asiTaintMitigation));
     // The CPU stays unrestricted from the exit until the next asi_enter, at VM entry: the rest of
     // the event's handling.
-    const sec = (c.asiExit + baselineCycles(c, t)) / hz;
+    const sec = (c.asiExit + m.baseline[t.index]!) / hz;
     unrestricted += touches * t.ratePerSec * sec;
     longest = Math.max(longest, sec);
   }
@@ -860,20 +895,23 @@ function totals(m: Model, ledger: Ledger, splitCycles: number, withBreakdown: bo
     const key = BREAKDOWN_KEYS[k]!;
     breakdown[key] = (breakdown[key] ?? 0) + hostCycles;
   };
+  // Slots the strategy never booked hold +0: they add nothing, so only booked ones are visited.
   for (const tp of m.tps) {
     if (tp.ratePerSec === 0) continue;
     const threads = tp.context === 'kvm' ? V + O : 1;
-    for (let comp = 0; comp < NC; comp++) {
-      const k = tp.index * NC + comp;
+    for (let bits = ledger.eventBits[tp.index]!; bits !== 0; bits &= bits - 1) {
+      const k = tp.index * NC + lowestBit(bits);
       const perSec = tp.ratePerSec * ledger.perEvent[k]!;
       if (tp.context === 'kvm') perVcpu += perSec;
       add(k, threads * perSec);
     }
   }
-  for (let k = 0; k < (NT + 1) * NC; k++) {
-    perVcpu += ledger.perVcpu[k]!;
-    add(k, (V + O) * ledger.perVcpu[k]! + ledger.other[k]!);
-  }
+  for (let row = 0; row < NT + 1; row++)
+    for (let bits = ledger.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
+      const k = row * NC + lowestBit(bits);
+      perVcpu += ledger.perVcpu[k]!;
+      add(k, (V + O) * ledger.perVcpu[k]! + ledger.other[k]!);
+    }
   add(NONE * NC + COMPONENT.directMapSplit, splitCycles);
   return { perVcpu, host, breakdown };
 }
@@ -883,7 +921,7 @@ function vmmUtilization(m: Model, ledger: Ledger): number {
   let busy = 0;
   for (const tp of m.tps)
     if (tp.context === 'vmm' && tp.ratePerSec > 0)
-      busy += tp.ratePerSec * (baselineCycles(m.c, tp) + ledger.eventTotal(tp.index));
+      busy += tp.ratePerSec * (m.baseline[tp.index]! + ledger.eventTotal(tp.index));
   return busy / m.hz;
 }
 
@@ -922,28 +960,25 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
       code: 'fullFlushCeiling',
       message: `some flushes cover more than ${FULL_FLUSH_CEILING} pages: every CPU flushes its whole TLB and refills it`,
     });
-  for (const what of ignored) flags.push({ code: 'inputIgnored', message: `${what} is not used by the model` });
+  for (const message of ignored) flags.push({ code: 'inputIgnored', message });
   return flags;
 }
 
+/** The messages of the scenario's inputIgnored flags (the same for every strategy). */
 function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   const out = [...touchpoints];
   for (const key of RETIRED_COST_KEYS)
     if ((s.host.costs as Record<string, number | undefined>)[key] !== undefined)
       out.push(`host.costs.${key} (retired in model 2.0)`);
-  return out;
+  return out.map((what) => `${what} is not used by the model`);
 }
 
 function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], withBreakdown: boolean) {
   const o = MODELS[id](m, ledger.reset());
-  const { c, hz, N } = m;
-  const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
-  const splitCycles = splitPenaltyCycles(m, split.hostShare);
-  const t = totals(m, ledger, splitCycles, withBreakdown);
-  const lat = (i: number): Estimate => {
-    const tp = m.tps[i]!;
-    return exact(((baselineCycles(c, tp) + ledger.eventTotal(i)) / hz) * 1e6);
-  };
+  const { hz, N } = m;
+  const removes = removesFromDirectMap(id);
+  const t = totals(m, ledger, removes ? m.splitCycles.removed : m.splitCycles.kept, withBreakdown);
+  const lat = (i: number): Estimate => exact(((m.baseline[i]! + ledger.eventTotal(i)) / hz) * 1e6);
   const { kernel, kvm, vmm, userspace } = o.exposure;
   // One object literal with every key that is always there: V8 builds it from a fixed shape,
   // which a loop of computed keys does not get (this runs for every strategy of every point).
@@ -967,7 +1002,7 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
     'exposure.userspace.fraction': exact(userspace.state === 0 ? 0 : userspace.fraction),
     'exposure.kernel.staleTlbFraction': exact(Math.min(1, o.staleTlbFraction)),
     'exposure.kvm.irqNmiWithGuestMappedPerSec': exact(o.irqNmiWithGuestMappedPerSec),
-    'footprint.directMapSplits': exact(split.splits),
+    'footprint.directMapSplits': exact(removes ? m.splits.splits : 0),
     'footprint.peakPagesMapped': exact(o.peakPagesMapped),
     'latency.mmio.meanUs': lat(0),
     'latency.pio.meanUs': lat(1),
@@ -1000,7 +1035,7 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
   const V = vm.vcpus;
   const O = host.otherVmVcpus;
   const N = host.cpus;
-  return {
+  const m: Model = {
     s: scenario,
     c,
     hz: host.ghz * 1e9,
@@ -1017,7 +1052,12 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     vmmViaSyscall: scenario.strategies.vmmAccess === 'syscall',
     cr3: host.pcid ? { write: c.cr3WritePcid, refill: 0 } : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush },
     splits: directMapSplits(scenario),
+    baseline: [],
+    splitCycles: { removed: 0, kept: 0 },
   };
+  for (const tp of tps) m.baseline.push(baselineCycles(c, tp));
+  m.splitCycles = { removed: splitPenaltyCycles(m, m.splits.hostShare), kept: splitPenaltyCycles(m, 0) };
+  return m;
 }
 
 const scratch = new Ledger();
@@ -1097,6 +1137,7 @@ export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): 
   const { tps, ignored } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const inputsIgnored = ignoredInputs(scenario, ignored);
+  const capabilityOf = capabilityRows(scenario);
   const strategies: StrategyResult[] = enabledStrategies(scenario).map((id) => {
     const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored, options.breakdown !== false);
     const result: StrategyResult = {
@@ -1104,7 +1145,7 @@ export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): 
       params: strategyParams(scenario, id),
       metrics,
       distributions: {},
-      capability: capabilityOf(id, scenario),
+      capability: capabilityOf(id),
       flags,
     };
     if (breakdown !== undefined) result.breakdown = breakdown;

@@ -38,9 +38,10 @@ export function batchShape(sources: PageSource[], batchPages: number, ceiling: n
   const closesOverCeiling = new Array<number>(n).fill(0);
   if (eventsPerSec === 0) return { eventsPerBatch: 0, pagesPerBatch: 0, waitingPageGaps: 0, closes, closesOverCeiling };
   // Source i brings `whole[i]` pages, or one more with chance `extra[i]`; its share of events.
-  const whole = new Float64Array(n);
-  const extra = new Float64Array(n);
-  const share = new Float64Array(n);
+  // Plain arrays, not Float64Arrays: this runs for every analytic point and a typed array costs more to make than these few numbers.
+  const whole = new Array<number>(n).fill(0);
+  const extra = new Array<number>(n).fill(0);
+  const share = new Array<number>(n).fill(0);
   // An event of no pages (a mean under 1 draws 0 sometimes) leaves the count where it was: each
   // arrival at g is followed by a geometric number of such events.
   let stay = 0;
@@ -53,7 +54,7 @@ export function batchShape(sources: PageSource[], batchPages: number, ceiling: n
     if (whole[i] === 0) stay += share[i]! * (1 - extra[i]!);
   }
   // visits[g]: mean number of events per batch that find g pages already gathered (g < B).
-  const visits = new Float64Array(batchPages);
+  const visits = new Array<number>(batchPages).fill(0);
   visits[0] = 1;
   let eventsPerBatch = 0;
   let waitingPageGaps = 0;

@@ -71,13 +71,13 @@ export function strategyParams(scenario: Scenario, id: StrategyId): Record<strin
   }
 }
 
-const capabilityCache = new Map<string, CapabilityRow>();
+/** Rows already built, by the scenario fields they depend on (capabilityKey), then by strategy. */
+const capabilityCache = new Map<string, Partial<Record<StrategyId, CapabilityRow>>>();
 
-/** The capability row of a strategy; rows are shared between results: do not mutate. */
-export function capabilityOf(id: StrategyId, scenario: Scenario): CapabilityRow {
+/** The scenario fields a capability row depends on, as one key (for any strategy). */
+function capabilityKey(scenario: Scenario): string {
   const { strategies: st, host } = scenario;
-  const key = [
-    id,
+  return [
     st.vmmAccess,
     st.selectiveMmapFraction,
     st.S1.gup,
@@ -87,13 +87,27 @@ export function capabilityOf(id: StrategyId, scenario: Scenario): CapabilityRow 
     host.vendor,
     scenario.vm.postCopy,
   ].join('|');
-  let row = capabilityCache.get(key);
-  if (row === undefined) {
+}
+
+/**
+ * The capability rows of a scenario, by strategy: `capabilityOf` for every strategy of one
+ * scenario, with the key built once. Rows are shared between results: do not mutate.
+ */
+export function capabilityRows(scenario: Scenario): (id: StrategyId) => CapabilityRow {
+  const key = capabilityKey(scenario);
+  let rows = capabilityCache.get(key);
+  if (rows === undefined) {
     if (capabilityCache.size > 1000) capabilityCache.clear();
-    row = buildCapability(id, scenario);
-    capabilityCache.set(key, row);
+    rows = {};
+    capabilityCache.set(key, rows);
   }
-  return row;
+  const cached = rows;
+  return (id) => (cached[id] ??= buildCapability(id, scenario));
+}
+
+/** The capability row of a strategy; rows are shared between results: do not mutate. */
+export function capabilityOf(id: StrategyId, scenario: Scenario): CapabilityRow {
+  return capabilityRows(scenario)(id);
 }
 
 // Sources the entries below rest on (docs/model.md, "Capability matrix").
