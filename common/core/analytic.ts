@@ -29,8 +29,8 @@ const FETCH_BYTES_PER_PAGE = 8;
 
 const NT = TOUCHPOINT_IDS.length;
 const NC = COST_COMPONENTS.length;
-// The ledger keeps a bit per component in an Int32 (Ledger.eventBits).
-if (NC > 31) throw new Error(`${NC} cost components: the ledger's bit masks hold 31`);
+// The ledger keeps a bit per component, and per row, in an Int32 (Ledger.eventBits, .eventRows).
+if (NC > 31 || NT + 1 > 31) throw new Error(`${NC} cost components, ${NT} touchpoints: the ledger's bit masks hold 31`);
 /** Ledger row for terms tied to no touchpoint. */
 const NONE = NT;
 const COMPONENT = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])) as Record<CostComponent, number>;
@@ -170,19 +170,27 @@ class Ledger {
   readonly eventBits = new Int32Array(NT);
   /** By row (touchpoint or NONE): bit c set when perVcpu or other has booked component c. */
   readonly spreadBits = new Int32Array(NT + 1);
+  /** Bit r set when eventBits[r] (eventRows) or spreadBits[r] (spreadRows) is not 0. */
+  eventRows = 0;
+  spreadRows = 0;
 
   reset(): this {
-    for (let row = 0; row < NT + 1; row++) {
-      for (let bits = row < NT ? this.eventBits[row]! : 0; bits !== 0; bits &= bits - 1)
-        this.perEvent[row * NC + lowestBit(bits)] = 0;
+    for (let rows = this.eventRows; rows !== 0; rows &= rows - 1) {
+      const row = lowestBit(rows);
+      for (let bits = this.eventBits[row]!; bits !== 0; bits &= bits - 1) this.perEvent[row * NC + lowestBit(bits)] = 0;
+      this.eventBits[row] = 0;
+    }
+    for (let rows = this.spreadRows; rows !== 0; rows &= rows - 1) {
+      const row = lowestBit(rows);
       for (let bits = this.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
         const k = row * NC + lowestBit(bits);
         this.perVcpu[k] = 0;
         this.other[k] = 0;
       }
-      if (row < NT) this.eventBits[row] = 0;
       this.spreadBits[row] = 0;
     }
+    this.eventRows = 0;
+    this.spreadRows = 0;
     return this;
   }
 
@@ -191,6 +199,7 @@ class Ledger {
     const k = tp * NC + c;
     this.perEvent[k] = this.perEvent[k]! + cycles;
     this.eventBits[tp] = this.eventBits[tp]! | (1 << c);
+    this.eventRows |= 1 << tp;
   }
 
   vcpu(tp: number, component: CostComponent, cyclesPerSec: number): void {
@@ -198,6 +207,7 @@ class Ledger {
     const k = tp * NC + c;
     this.perVcpu[k] = this.perVcpu[k]! + cyclesPerSec;
     this.spreadBits[tp] = this.spreadBits[tp]! | (1 << c);
+    this.spreadRows |= 1 << tp;
   }
 
   host(tp: number, component: CostComponent, cyclesPerSec: number): void {
@@ -205,6 +215,7 @@ class Ledger {
     const k = tp * NC + c;
     this.other[k] = this.other[k]! + cyclesPerSec;
     this.spreadBits[tp] = this.spreadBits[tp]! | (1 << c);
+    this.spreadRows |= 1 << tp;
   }
 
   eventTotal(tp: number): number {
@@ -876,44 +887,56 @@ export function baselineCycles(c: CostTable, tp: Pick<EffectiveTouchpoint, 'id' 
   }
 }
 
-interface Totals {
-  perVcpu: number;
-  host: number;
-  breakdown: Record<string, number>;
+/** Adds host cycles/s to a breakdown under ledger slot k's key. */
+function book(breakdown: Record<string, number>, k: number, hostCycles: number): void {
+  const key = BREAKDOWN_KEYS[k]!;
+  breakdown[key] = (breakdown[key] ?? 0) + hostCycles;
 }
 
-/** Sums the ledger: per vCPU, host-wide, and (when asked) by touchpoint and component (host cycles/s). */
-function totals(m: Model, ledger: Ledger, splitCycles: number, withBreakdown: boolean): Totals {
+/**
+ * Sums the ledger: per vCPU and host-wide, and into `breakdown` when given, by touchpoint and
+ * component (host cycles/s).
+ */
+function totals(
+  m: Model,
+  ledger: Ledger,
+  splitCycles: number,
+  breakdown: Record<string, number> | undefined,
+): { perVcpu: number; host: number } {
   const { V, O } = m;
-  const breakdown: Record<string, number> = {};
   let perVcpu = 0;
   let host = 0;
-  const add = (k: number, hostCycles: number) => {
-    if (hostCycles === 0) return;
-    host += hostCycles;
-    if (!withBreakdown) return;
-    const key = BREAKDOWN_KEYS[k]!;
-    breakdown[key] = (breakdown[key] ?? 0) + hostCycles;
-  };
   // Slots the strategy never booked hold +0: they add nothing, so only booked ones are visited.
   for (const tp of m.tps) {
     if (tp.ratePerSec === 0) continue;
-    const threads = tp.context === 'kvm' ? V + O : 1;
+    const kvm = tp.context === 'kvm';
+    const threads = kvm ? V + O : 1;
     for (let bits = ledger.eventBits[tp.index]!; bits !== 0; bits &= bits - 1) {
       const k = tp.index * NC + lowestBit(bits);
       const perSec = tp.ratePerSec * ledger.perEvent[k]!;
-      if (tp.context === 'kvm') perVcpu += perSec;
-      add(k, threads * perSec);
+      if (kvm) perVcpu += perSec;
+      const hostCycles = threads * perSec;
+      if (hostCycles === 0) continue;
+      host += hostCycles;
+      if (breakdown !== undefined) book(breakdown, k, hostCycles);
     }
   }
-  for (let row = 0; row < NT + 1; row++)
+  for (let rows = ledger.spreadRows; rows !== 0; rows &= rows - 1) {
+    const row = lowestBit(rows);
     for (let bits = ledger.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
       const k = row * NC + lowestBit(bits);
       perVcpu += ledger.perVcpu[k]!;
-      add(k, (V + O) * ledger.perVcpu[k]! + ledger.other[k]!);
+      const hostCycles = (V + O) * ledger.perVcpu[k]! + ledger.other[k]!;
+      if (hostCycles === 0) continue;
+      host += hostCycles;
+      if (breakdown !== undefined) book(breakdown, k, hostCycles);
     }
-  add(NONE * NC + COMPONENT.directMapSplit, splitCycles);
-  return { perVcpu, host, breakdown };
+  }
+  if (splitCycles !== 0) {
+    host += splitCycles;
+    if (breakdown !== undefined) book(breakdown, NONE * NC + COMPONENT.directMapSplit, splitCycles);
+  }
+  return { perVcpu, host };
 }
 
 /** Share of the VMM thread's time its touchpoints take (baseline handling and the strategy's work). */
@@ -973,12 +996,16 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   return out.map((what) => `${what} is not used by the model`);
 }
 
+/** Mean latency of touchpoint i's events (us): baseline handling and the strategy's work. */
+const latency = (m: Model, ledger: Ledger, i: number): Estimate =>
+  exact(((m.baseline[i]! + ledger.eventTotal(i)) / m.hz) * 1e6);
+
 function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], withBreakdown: boolean) {
   const o = MODELS[id](m, ledger.reset());
   const { hz, N } = m;
   const removes = removesFromDirectMap(id);
-  const t = totals(m, ledger, removes ? m.splitCycles.removed : m.splitCycles.kept, withBreakdown);
-  const lat = (i: number): Estimate => exact(((m.baseline[i]! + ledger.eventTotal(i)) / hz) * 1e6);
+  const breakdown: Record<string, number> | undefined = withBreakdown ? {} : undefined;
+  const t = totals(m, ledger, removes ? m.splitCycles.removed : m.splitCycles.kept, breakdown);
   const { kernel, kvm, vmm, userspace } = o.exposure;
   // One object literal with every key that is always there: V8 builds it from a fixed shape,
   // which a loop of computed keys does not get (this runs for every strategy of every point).
@@ -1004,18 +1031,18 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
     'exposure.kvm.irqNmiWithGuestMappedPerSec': exact(o.irqNmiWithGuestMappedPerSec),
     'footprint.directMapSplits': exact(removes ? m.splits.splits : 0),
     'footprint.peakPagesMapped': exact(o.peakPagesMapped),
-    'latency.mmio.meanUs': lat(0),
-    'latency.pio.meanUs': lat(1),
-    'latency.nestedTdp.meanUs': lat(2),
-    'latency.pfnCache.meanUs': lat(3),
-    'latency.hvaCache.meanUs': lat(4),
-    'latency.hypercall.meanUs': lat(5),
-    'latency.dirtyLog.meanUs': lat(6),
-    'latency.populate.meanUs': lat(7),
-    'latency.postCopy.meanUs': lat(8),
-    'latency.migration.meanUs': lat(9),
-    'latency.virtio.meanUs': lat(10),
-    'latency.snapshot.meanUs': lat(11),
+    'latency.mmio.meanUs': latency(m, ledger, 0),
+    'latency.pio.meanUs': latency(m, ledger, 1),
+    'latency.nestedTdp.meanUs': latency(m, ledger, 2),
+    'latency.pfnCache.meanUs': latency(m, ledger, 3),
+    'latency.hvaCache.meanUs': latency(m, ledger, 4),
+    'latency.hypercall.meanUs': latency(m, ledger, 5),
+    'latency.dirtyLog.meanUs': latency(m, ledger, 6),
+    'latency.populate.meanUs': latency(m, ledger, 7),
+    'latency.postCopy.meanUs': latency(m, ledger, 8),
+    'latency.migration.meanUs': latency(m, ledger, 9),
+    'latency.virtio.meanUs': latency(m, ledger, 10),
+    'latency.snapshot.meanUs': latency(m, ledger, 11),
   };
   // Only exposure in windows has a longest window.
   if (kernel.state === 1) metrics['exposure.kernel.longestWindowUs'] = exact(kernel.longestUs);
@@ -1024,7 +1051,7 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
   if (userspace.state === 1) metrics['exposure.userspace.longestWindowUs'] = exact(userspace.longestUs);
   return {
     metrics,
-    breakdown: withBreakdown ? t.breakdown : undefined,
+    breakdown,
     flags: flagsOf(m, o, t.perVcpu, vmmUtilization(m, ledger), ignored),
   };
 }

@@ -37,38 +37,43 @@ export function enabledStrategies(scenario: Scenario): StrategyId[] {
 /** The parameters a strategy ran with, for the record of every run. */
 export function strategyParams(scenario: Scenario, id: StrategyId): Record<string, unknown> {
   const { strategies } = scenario;
-  const removal = removesFromDirectMap(id) ? { hugeFolioRemoval: strategies.hugeFolioRemoval } : {};
-  const vmm =
-    id === 'S0' || id === 'S1' || id === 'S6'
-      ? {}
-      : { vmmAccess: strategies.vmmAccess, selectiveMmapFraction: strategies.selectiveMmapFraction };
+  // Its own parameters first, then those of removal and of the VMM's access (added, not spread:
+  // this runs for every strategy of every analytic point).
+  let params: Record<string, unknown>;
   switch (id) {
     case 'S1':
-      return { gup: strategies.S1.gup, flushOnZap: strategies.S1.flushOnZap, ...removal };
+      params = { gup: strategies.S1.gup, flushOnZap: strategies.S1.flushOnZap };
+      break;
     case 'S2':
-      return {
+      params = {
         batchPages: strategies.S2.batchPages,
         flushAfterUs: strategies.S2.flushAfterUs,
         flush: strategies.S2.flush,
         keepPfnCacheRestored: strategies.S2.keepPfnCacheRestored,
-        ...removal,
-        ...vmm,
       };
+      break;
     case 'S3':
-      return { remoteFlush: strategies.S3.remoteFlush, ...removal, ...vmm };
+      params = { remoteFlush: strategies.S3.remoteFlush };
+      break;
     case 'S4':
-      return { switchPoint: strategies.S4.switchPoint, ...removal, ...vmm };
+      params = { switchPoint: strategies.S4.switchPoint };
+      break;
     case 'S5':
-      return {
+      params = {
         lass: scenario.host.lass,
         kpti: scenario.host.kpti,
         smapStopsSpeculation: scenario.host.smapStopsSpeculation,
-        ...removal,
-        ...vmm,
       };
+      break;
     default:
-      return { ...removal, ...vmm };
+      params = {};
   }
+  if (removesFromDirectMap(id)) params.hugeFolioRemoval = strategies.hugeFolioRemoval;
+  if (id !== 'S0' && id !== 'S1' && id !== 'S6') {
+    params.vmmAccess = strategies.vmmAccess;
+    params.selectiveMmapFraction = strategies.selectiveMmapFraction;
+  }
+  return params;
 }
 
 /** Rows already built, by the scenario fields they depend on (capabilityKey), then by strategy. */
