@@ -727,8 +727,11 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
       : remote === 'batched'
         ? (S3_REMOTE_BATCH - 1) / 2 / Math.max(pagesPerSec / (V + 1), 1e-9)
         : 0;
-  const maxPages = (ctx: 'kvm' | 'vmm') =>
-    Math.max(0, ...served.filter((t) => t.context === ctx && t.ratePerSec > 0).map((t) => t.pagesPerEvent));
+  const maxPages = (ctx: 'kvm' | 'vmm') => {
+    let max = 0;
+    for (const t of served) if (t.context === ctx && t.ratePerSec > 0) max = Math.max(max, t.pagesPerEvent);
+    return max;
+  };
   const kvm = windows(mappedPages / m.guestPages, longestSec * 1e6);
   return base({
     bystanderIpisPerSec: receivers.bystanderIpisPerSec,

@@ -82,16 +82,7 @@ const capabilityCache = new Map<string, Partial<Record<StrategyId, CapabilityRow
 /** The scenario fields a capability row depends on, as one key (for any strategy). */
 function capabilityKey(scenario: Scenario): string {
   const { strategies: st, host } = scenario;
-  return [
-    st.vmmAccess,
-    st.selectiveMmapFraction,
-    st.S1.gup,
-    st.S2.keepPfnCacheRestored,
-    host.lass,
-    host.kpti,
-    host.vendor,
-    scenario.vm.postCopy,
-  ].join('|');
+  return `${st.vmmAccess}|${st.selectiveMmapFraction}|${st.S1.gup}|${st.S2.keepPfnCacheRestored}|${host.lass}|${host.kpti}|${host.vendor}|${scenario.vm.postCopy}`;
 }
 
 /**
