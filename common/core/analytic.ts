@@ -39,6 +39,15 @@ const TP_INDEX = Object.fromEntries(TOUCHPOINT_IDS.map((id, i) => [id, i])) as R
 
 const exact = (mean: number): Estimate => ({ mean, ci95: 0, n: 1 });
 
+/**
+ * TOUCHPOINTS in index order, every record of one shape (optional fields present as undefined):
+ * effectiveTouchpoints reads them for every point, and one shape keeps those reads monomorphic.
+ */
+const TOUCHPOINT_INFO = TOUCHPOINT_IDS.map((id) => {
+  const { context, ratePer, gate, kvmPath } = TOUCHPOINTS[id];
+  return { id, context, ratePer, gate, kvmPath };
+});
+
 /** A touchpoint as the model sees it: gated by its VM feature, its rate per thread, its footprint after the exit mix. */
 export interface EffectiveTouchpoint {
   id: TouchpointId;
@@ -68,8 +77,10 @@ export function instructionFetchPages(s: Scenario): number {
 export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[]; ignored: string[] } {
   const ignored: string[] = [];
   const mix = s.workload.exitMix;
-  const tps = TOUCHPOINT_IDS.map((id, index): EffectiveTouchpoint => {
-    const info = TOUCHPOINTS[id];
+  const tps: EffectiveTouchpoint[] = [];
+  for (let index = 0; index < NT; index++) {
+    const info = TOUCHPOINT_INFO[index]!;
+    const id = info.id;
     const spec = s.workload.touchpoints[id];
     let rate = spec.ratePerSec;
     if (info.gate !== undefined && !s.vm[info.gate]) {
@@ -89,7 +100,7 @@ export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[];
       pages *= mix.pioStringShare;
       bytes *= mix.pioStringShare;
     }
-    return {
+    tps.push({
       id,
       index,
       context: info.context,
@@ -98,8 +109,8 @@ export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[];
       pagesPerEvent: pages,
       bytesPerEvent: bytes,
       write: spec.write,
-    };
-  });
+    });
+  }
   return { tps, ignored };
 }
 
@@ -128,6 +139,8 @@ interface Model {
   splits: { splits: number; hostShare: number };
   /** Cycles to handle one event of each touchpoint before any strategy adds to it (baselineCycles), by index. */
   baseline: number[];
+  /** The VMM's touchpoints with events, in index order. */
+  vmmActive: EffectiveTouchpoint[];
   /** The lasting cost of the split direct map (cycles/s) for strategies that remove guest memory from it, and for those that do not. */
   splitCycles: { removed: number; kept: number };
 }
@@ -501,48 +514,64 @@ function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
   });
 }
 
+/** Pages of the flush each touchpoint's closing event triggers: the batch, or the event's own pages when more. */
+function flushPages(tps: EffectiveTouchpoint[], batch: number): number[] {
+  const out: number[] = [];
+  for (const t of tps) out.push(Math.max(batch, t.pagesPerEvent));
+  return out;
+}
+
+/**
+ * An S2 initiator's batches. Closed on the page count: exact (`batchShape`). With a flush timer,
+ * the continuous approximation: b = min(B, P x flushAfterUs) pages per flush (at least 1), the
+ * event that brings p_t pages flushing with chance min(1, p_t / b).
+ */
+function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, B: number, flushAfterUs: number) {
+  if (flushAfterUs === 0) {
+    const shape = batchShape(tps, B, FULL_FLUSH_CEILING);
+    return {
+      eventsPerBatch: shape.eventsPerBatch,
+      closes: shape.closes,
+      pages: flushPages(tps, B),
+      waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
+      firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - 1) / eventsPerSec,
+    };
+  }
+  const b = Math.max(1, Math.min(B, P * flushAfterUs * 1e-6));
+  const closes: number[] = [];
+  for (const t of tps) closes.push(t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / b));
+  return {
+    eventsPerBatch: P === 0 ? 0 : Math.max(1, b / (P / eventsPerSec)),
+    closes,
+    pages: flushPages(tps, b),
+    // A page waits on average (b - 1) / 2P for the flush: (b - 1) / 2 pages waiting.
+    waitingPagesMean: (b - 1) / 2,
+    firstPageWaitSec: P === 0 ? 0 : (b - 1) / P,
+  };
+}
+
+/** An S2 initiator: `count` threads of touchpoints `tps`, their pages and events per second, their batches. */
+function s2Initiator(s: Scenario, count: number, vcpu: boolean, tps: EffectiveTouchpoint[]) {
+  let P = 0;
+  let eventsPerSec = 0;
+  for (const t of tps) P += t.ratePerSec * t.pagesPerEvent;
+  for (const t of tps) eventsPerSec += t.pagesPerEvent > 0 ? t.ratePerSec : 0;
+  const { batchPages, flushAfterUs } = s.strategies.S2;
+  return { count, vcpu, tps, P, eventsPerSec, batches: s2Batches(tps, P, eventsPerSec, batchPages, flushAfterUs) };
+}
+
 function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   const { s, c, hz, V, O, N } = m;
-  const { batchPages: B, flushAfterUs, flush: policy } = s.strategies.S2;
+  const policy = s.strategies.S2.flush;
   // Initiators: each vCPU thread (KVM touchpoints) and the VMM (when it goes through the kernel).
   // pfn-cache pages stay restored while the cache lives (or are not served); population is a zap.
-  const onDemand = (tp: EffectiveTouchpoint) => tp.id !== 'pfnCache' && tp.id !== 'populate';
-  const initiators = [
-    { count: V, vcpu: true, tps: m.tps.filter((t) => t.context === 'kvm' && onDemand(t)) },
-    { count: 1, vcpu: false, tps: m.vmmViaSyscall ? m.tps.filter((t) => t.context === 'vmm') : [] },
-  ];
-  const pagesPerSec = (tps: EffectiveTouchpoint[]) => tps.reduce((n, t) => n + t.ratePerSec * t.pagesPerEvent, 0);
-  /**
-   * An initiator's batches. Closed on the page count: exact (`batchShape`). With a flush timer,
-   * the continuous approximation: b = min(B, P x flushAfterUs) pages per flush (at least 1),
-   * the event that brings p_t pages flushing with chance min(1, p_t / b).
-   */
-  const batchesOf = (tps: EffectiveTouchpoint[], P: number, eventsPerSec: number) => {
-    if (flushAfterUs === 0) {
-      const shape = batchShape(tps, B, FULL_FLUSH_CEILING);
-      return {
-        eventsPerBatch: shape.eventsPerBatch,
-        closes: shape.closes,
-        pages: tps.map((t) => Math.max(B, t.pagesPerEvent)),
-        waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
-        firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - 1) / eventsPerSec,
-      };
-    }
-    const b = Math.max(1, Math.min(B, P * flushAfterUs * 1e-6));
-    return {
-      eventsPerBatch: P === 0 ? 0 : Math.max(1, b / (P / eventsPerSec)),
-      closes: tps.map((t) => (t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / b))),
-      pages: tps.map((t) => Math.max(b, t.pagesPerEvent)),
-      // A page waits on average (b - 1) / 2P for the flush: (b - 1) / 2 pages waiting.
-      waitingPagesMean: (b - 1) / 2,
-      firstPageWaitSec: P === 0 ? 0 : (b - 1) / P,
-    };
-  };
-  const groups = initiators.map((g) => {
-    const P = pagesPerSec(g.tps);
-    const eventsPerSec = g.tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec : 0), 0);
-    return { count: g.count, vcpu: g.vcpu, tps: g.tps, P, eventsPerSec, batches: batchesOf(g.tps, P, eventsPerSec) };
-  });
+  const vcpuTps: EffectiveTouchpoint[] = [];
+  const vmmTps: EffectiveTouchpoint[] = [];
+  for (const t of m.tps)
+    if (t.context === 'kvm') {
+      if (t.id !== 'pfnCache' && t.id !== 'populate') vcpuTps.push(t);
+    } else if (m.vmmViaSyscall) vmmTps.push(t);
+  const groups = [s2Initiator(s, V, true, vcpuTps), s2Initiator(s, 1, false, vmmTps)];
 
   // Flushes: sent to every CPU (immediate), left for each CPU's next sched-in (deferred, XPFO),
   // or never (none).
@@ -673,15 +702,15 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
   const { s, c, hz, V } = m;
   const remote = s.strategies.S3.remoteFlush;
   const perPage = 2 * c.pteWriteLocal + c.invlpg;
-  const served = m.tps.filter((t) => t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall));
-  const threads = (t: EffectiveTouchpoint) => (t.context === 'kvm' ? V : 1);
+  const served: EffectiveTouchpoint[] = [];
+  for (const t of m.tps) if (t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall)) served.push(t);
   const streams: FlushStream[] = [];
   const pop = populationStream(m, true);
   if (pop) streams.push(pop);
   let pagesPerSec = 0;
   for (const t of served) {
     if (t.ratePerSec === 0 || t.pagesPerEvent === 0) continue;
-    pagesPerSec += threads(t) * t.ratePerSec * t.pagesPerEvent;
+    pagesPerSec += (t.context === 'kvm' ? V : 1) * t.ratePerSec * t.pagesPerEvent;
     const kvm = t.context === 'kvm';
     // Remote invalidation of the window: at every unmap, or once per S3_REMOTE_BATCH pages.
     if (remote === 'broadcast')
@@ -716,7 +745,7 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
     if (t.pagesPerEvent === 0) continue;
     // A page is mapped for its own access only: the PTE writes, its share of the copy, the INVLPG.
     const windowSec = (perPage + t.bytesPerEvent / t.pagesPerEvent / c.copyBytesPerCycle) / hz;
-    mappedPages += threads(t) * t.ratePerSec * t.pagesPerEvent * windowSec;
+    mappedPages += (t.context === 'kvm' ? V : 1) * t.ratePerSec * t.pagesPerEvent * windowSec;
     if (t.ratePerSec > 0) longestSec = Math.max(longestSec, windowSec);
     if (vcpu) vcpuMappedTime += t.ratePerSec * t.pagesPerEvent * windowSec;
   }
@@ -910,7 +939,8 @@ function totals(
   let perVcpu = 0;
   let host = 0;
   // Slots the strategy never booked hold +0: they add nothing, so only booked ones are visited.
-  for (const tp of m.tps) {
+  for (let rows = ledger.eventRows; rows !== 0; rows &= rows - 1) {
+    const tp = m.tps[lowestBit(rows)]!;
     if (tp.ratePerSec === 0) continue;
     const kvm = tp.context === 'kvm';
     const threads = kvm ? V + O : 1;
@@ -945,9 +975,7 @@ function totals(
 /** Share of the VMM thread's time its touchpoints take (baseline handling and the strategy's work). */
 function vmmUtilization(m: Model, ledger: Ledger): number {
   let busy = 0;
-  for (const tp of m.tps)
-    if (tp.context === 'vmm' && tp.ratePerSec > 0)
-      busy += tp.ratePerSec * (m.baseline[tp.index]! + ledger.eventTotal(tp.index));
+  for (const tp of m.vmmActive) busy += tp.ratePerSec * (m.baseline[tp.index]! + ledger.eventTotal(tp.index));
   return busy / m.hz;
 }
 
@@ -1083,6 +1111,7 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     cr3: host.pcid ? { write: c.cr3WritePcid, refill: 0 } : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush },
     splits: directMapSplits(scenario),
     baseline: [],
+    vmmActive: tps.filter((tp) => tp.context === 'vmm' && tp.ratePerSec > 0),
     splitCycles: { removed: 0, kept: 0 },
   };
   for (const tp of tps) m.baseline.push(baselineCycles(c, tp));

@@ -26,6 +26,16 @@ export interface BatchShape {
 }
 
 /**
+ * n zeros in a packed array. This runs for every analytic point: neither a typed array nor
+ * `new Array(n).fill(0)` (a holey array filled by a builtin) is as cheap to make for a few numbers.
+ */
+function zeros(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(0);
+  return out;
+}
+
+/**
  * The shape of batches that close at `batchPages` pages or more, from sources whose events
  * interleave at random (each event from source i with chance rate_i / sum). Sources of no pages
  * take no part. `ceiling`: a flush of more pages than this flushes the whole TLB.
@@ -34,14 +44,13 @@ export function batchShape(sources: PageSource[], batchPages: number, ceiling: n
   const n = sources.length;
   let eventsPerSec = 0;
   for (const s of sources) if (s.pagesPerEvent > 0) eventsPerSec += s.ratePerSec;
-  const closes = new Array<number>(n).fill(0);
-  const closesOverCeiling = new Array<number>(n).fill(0);
+  const closes = zeros(n);
+  const closesOverCeiling = zeros(n);
   if (eventsPerSec === 0) return { eventsPerBatch: 0, pagesPerBatch: 0, waitingPageGaps: 0, closes, closesOverCeiling };
   // Source i brings `whole[i]` pages, or one more with chance `extra[i]`; its share of events.
-  // Plain arrays, not Float64Arrays: this runs for every analytic point and a typed array costs more to make than these few numbers.
-  const whole = new Array<number>(n).fill(0);
-  const extra = new Array<number>(n).fill(0);
-  const share = new Array<number>(n).fill(0);
+  const whole = zeros(n);
+  const extra = zeros(n);
+  const share = zeros(n);
   // An event of no pages (a mean under 1 draws 0 sometimes) leaves the count where it was: each
   // arrival at g is followed by a geometric number of such events.
   let stay = 0;
@@ -54,7 +63,7 @@ export function batchShape(sources: PageSource[], batchPages: number, ceiling: n
     if (whole[i] === 0) stay += share[i]! * (1 - extra[i]!);
   }
   // visits[g]: mean number of events per batch that find g pages already gathered (g < B).
-  const visits = new Array<number>(batchPages).fill(0);
+  const visits = zeros(batchPages);
   visits[0] = 1;
   let eventsPerBatch = 0;
   let waitingPageGaps = 0;
