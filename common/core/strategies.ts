@@ -76,29 +76,79 @@ export function strategyParams(scenario: Scenario, id: StrategyId): Record<strin
   return params;
 }
 
-/** Rows already built, by the scenario fields they depend on (capabilityKey), then by strategy. */
-const capabilityCache = new Map<string, Partial<Record<StrategyId, CapabilityRow>>>();
+type CapabilityRows = Partial<Record<StrategyId, CapabilityRow>>;
 
-/** The scenario fields a capability row depends on, as one key (for any strategy). */
-function capabilityKey(scenario: Scenario): string {
+/** Rows already built, by the scenario fields they depend on (capabilityKey), then by strategy. */
+const capabilityCache = new Map<string, CapabilityRows>();
+
+/** The scenario fields a capability row depends on (for any strategy). */
+interface CapabilityFields {
+  vmmAccess: string;
+  selectiveMmapFraction: number;
+  gup: boolean;
+  keepPfnCacheRestored: boolean;
+  lass: boolean;
+  kpti: boolean;
+  vendor: string;
+  postCopy: boolean;
+}
+
+function capabilityFields(scenario: Scenario): CapabilityFields {
   const { strategies: st, host } = scenario;
-  return `${st.vmmAccess}|${st.selectiveMmapFraction}|${st.S1.gup}|${st.S2.keepPfnCacheRestored}|${host.lass}|${host.kpti}|${host.vendor}|${scenario.vm.postCopy}`;
+  return {
+    vmmAccess: st.vmmAccess,
+    selectiveMmapFraction: st.selectiveMmapFraction,
+    gup: st.S1.gup,
+    keepPfnCacheRestored: st.S2.keepPfnCacheRestored,
+    lass: host.lass,
+    kpti: host.kpti,
+    vendor: host.vendor,
+    postCopy: scenario.vm.postCopy,
+  };
+}
+
+/** The fields as one key: fields that are === give the same key. */
+function capabilityKey(f: CapabilityFields): string {
+  return `${f.vmmAccess}|${f.selectiveMmapFraction}|${f.gup}|${f.keepPfnCacheRestored}|${f.lass}|${f.kpti}|${f.vendor}|${f.postCopy}`;
+}
+
+/** The last scenario's fields and rows: the points of a sweep mostly share them (no key to build then). */
+let last: { fields: CapabilityFields; rows: CapabilityRows } | undefined;
+
+function sameFields(f: CapabilityFields, scenario: Scenario): boolean {
+  const { strategies: st, host } = scenario;
+  return (
+    f.vmmAccess === st.vmmAccess &&
+    f.selectiveMmapFraction === st.selectiveMmapFraction &&
+    f.gup === st.S1.gup &&
+    f.keepPfnCacheRestored === st.S2.keepPfnCacheRestored &&
+    f.lass === host.lass &&
+    f.kpti === host.kpti &&
+    f.vendor === host.vendor &&
+    f.postCopy === scenario.vm.postCopy
+  );
 }
 
 /**
  * The capability rows of a scenario, by strategy: `capabilityOf` for every strategy of one
- * scenario, with the key built once. Rows are shared between results: do not mutate.
+ * scenario, looked up once. Rows are shared between results: do not mutate.
  */
 export function capabilityRows(scenario: Scenario): (id: StrategyId) => CapabilityRow {
-  const key = capabilityKey(scenario);
-  let rows = capabilityCache.get(key);
-  if (rows === undefined) {
-    if (capabilityCache.size > 1000) capabilityCache.clear();
-    rows = {};
-    capabilityCache.set(key, rows);
+  let rows: CapabilityRows;
+  if (last !== undefined && sameFields(last.fields, scenario)) rows = last.rows;
+  else {
+    const fields = capabilityFields(scenario);
+    const key = capabilityKey(fields);
+    let found = capabilityCache.get(key);
+    if (found === undefined) {
+      if (capabilityCache.size > 1000) capabilityCache.clear();
+      found = {};
+      capabilityCache.set(key, found);
+    }
+    rows = found;
+    last = { fields, rows };
   }
-  const cached = rows;
-  return (id) => (cached[id] ??= buildCapability(id, scenario));
+  return (id) => (rows[id] ??= buildCapability(id, scenario));
 }
 
 /** The capability row of a strategy; rows are shared between results: do not mutate. */
