@@ -139,6 +139,8 @@ interface Model {
   splits: { splits: number; hostShare: number };
   /** Cycles to handle one event of each touchpoint before any strategy adds to it (baselineCycles), by index. */
   baseline: number[];
+  /** The latency (us) of each touchpoint's events when a strategy adds nothing (the latencies formula with no cycles booked). */
+  baselineUs: number[];
   /** The VMM's touchpoints with events, in index order. */
   vmmActive: EffectiveTouchpoint[];
   /** The lasting cost of the split direct map (cycles/s) for strategies that remove guest memory from it, and for those that do not. */
@@ -1030,7 +1032,9 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
 /** Mean latency of each touchpoint's events (us), by index: baseline handling and the strategy's work. Reused: read it before the next call. */
 const latencyUs = new Float64Array(NT);
 function latencies(m: Model, ledger: Ledger): Float64Array {
-  for (let i = 0; i < NT; i++) latencyUs[i] = ((m.baseline[i]! + ledger.eventTotal(i)) / m.hz) * 1e6;
+  for (let i = 0; i < NT; i++)
+    latencyUs[i] =
+      ledger.eventBits[i] === 0 ? m.baselineUs[i]! : ((m.baseline[i]! + ledger.eventTotal(i)) / m.hz) * 1e6;
   return latencyUs;
 }
 
@@ -1115,10 +1119,12 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     cr3: host.pcid ? { write: c.cr3WritePcid, refill: 0 } : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush },
     splits: directMapSplits(scenario),
     baseline: [],
+    baselineUs: [],
     vmmActive: tps.filter((tp) => tp.context === 'vmm' && tp.ratePerSec > 0),
     splitCycles: { removed: 0, kept: 0 },
   };
   for (const tp of tps) m.baseline.push(baselineCycles(c, tp));
+  for (const cycles of m.baseline) m.baselineUs.push(((cycles + 0) / m.hz) * 1e6);
   m.splitCycles = { removed: splitPenaltyCycles(m, m.splits.hostShare), kept: splitPenaltyCycles(m, 0) };
   return m;
 }
