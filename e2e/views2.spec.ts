@@ -8,7 +8,9 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { exposureOf } from '../common/analysis/heatmap.ts';
 import { parameterLabel, parameterUnit } from '../common/analysis/scenarioFields.ts';
-import { PRESETS, runAnalytic, setParameter, type Scenario } from '../common/core/index.ts';
+import { estimateDependencies } from '../common/analysis/matrix.ts';
+import { PRESETS, runAnalytic, runDes, runPlan, setParameter, type Scenario } from '../common/core/index.ts';
+import { Store } from '../main/store/store.ts';
 import { artifacts, open, screenshot, seed, workspace } from './support.ts';
 
 const screenshots = join(import.meta.dirname, '..', 'docs', 'screenshots');
@@ -29,6 +31,37 @@ async function noSidewaysScroll(page: Page): Promise<void> {
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
   expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/** A short real simulation over two seeds (so figures have a CI), saved as the runner saves it. */
+async function seedDes(dbPath: string, name: string, tweak: (s: Scenario) => Scenario = (s) => s): Promise<Scenario> {
+  let scenario = setParameter(base(name), 'simulation.method', 'des');
+  scenario = setParameter(scenario, 'simulation.durationSec', 0.05);
+  scenario = tweak({ ...scenario, simulation: { ...scenario.simulation, seeds: [1, 2] } });
+  const out = runDes(scenario);
+  const plan = runPlan(scenario);
+  const store = await Store.open(dbPath);
+  try {
+    const { experimentId, runIds } = await store.createExperiment({
+      name,
+      kind: 'single',
+      method: 'des',
+      scenario,
+      runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
+    });
+    await store.saveRunResults(
+      plan.strategies.map((strategy, i) => ({
+        runId: runIds[i]!,
+        modelVersion: out.modelVersion,
+        costTable: out.costTable,
+        result: out.strategies.find((r) => r.strategy === strategy)!,
+      })),
+    );
+    await store.setExperimentStatus(experimentId, 'done');
+  } finally {
+    await store.close();
+  }
+  return scenario;
 }
 
 interface HeatShown {
@@ -65,7 +98,12 @@ test('the heatmap of a 2-D sweep: one strategy’s metric per cell, then the che
     let shown = await described<HeatShown>(page, 'heatmap', 'data-heatmap');
     expect(shown).toMatchObject({ kind: 'metric', strategy: 'S2', metric: 'cost.overheadPct' });
     expect(shown.x).toMatchObject({ path: 'vm.vcpus', values: vcpus, label: parameterLabel('vm.vcpus') });
-    expect(shown.y).toMatchObject({ path: MMIO, values: rates, label: parameterLabel(MMIO), unit: parameterUnit(MMIO) });
+    expect(shown.y).toMatchObject({
+      path: MMIO,
+      values: rates,
+      label: parameterLabel(MMIO),
+      unit: parameterUnit(MMIO),
+    });
     await expect(page.getByTestId('heatmap-x-label')).toContainText(parameterLabel('vm.vcpus'));
     await expect(page.getByTestId('heatmap-y-label')).toContainText(`${parameterLabel(MMIO)} [${parameterUnit(MMIO)}]`);
     rates.forEach((rate, i) =>
@@ -75,9 +113,9 @@ test('the heatmap of a 2-D sweep: one strategy’s metric per cell, then the che
       }),
     );
     // The text in the cells is what a reader sees: past 100% the slowdown factor.
-    const cellTexts = await heat.locator('tbody tr').evaluateAll((rows) =>
-      rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
-    );
+    const cellTexts = await heat
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
     expect(cellTexts).toEqual(shown.text);
     const worst = core(4, 100_000).find((r) => r.strategy === 'S2')!;
     if (worst.metrics['cost.overheadPct']!.mean >= 100) expect(shown.text[2]![0]).toMatch(/^×[\d.]+ slower$/);
@@ -156,6 +194,107 @@ test('the heatmap tab is offered only for sweeps of two parameters', async ({ pa
     await expect(page.getByTestId('result-title')).toContainText('one parameter');
     await expect(page.getByTestId('result-tab-cycles')).toBeVisible();
     await expect(page.getByTestId('result-tab-heatmap')).toHaveCount(0);
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+interface MatrixShown {
+  source: string;
+  strategies: string[];
+  rows: {
+    id: string;
+    label: string;
+    method: string;
+    point: Record<string, unknown>;
+    cells: Record<
+      string,
+      {
+        cost: string;
+        exposure: string;
+        costValue: number;
+        costEstimate: boolean;
+        exposureEstimate: boolean;
+        flags: string[];
+      } | null
+    >;
+  }[];
+}
+
+test('the matrix: every preset × strategy with units, estimates marked, slowdown past 100%; then experiments from History', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [{ name: 'swept', vcpus: [4, 64] }]);
+    await seedDes(ws.dbPath, 'simulated');
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('simulated', { timeout: 30_000 });
+    // One click from a result: the top-level navigation.
+    await page.getByTestId('tab-matrix').click();
+    const matrix = page.getByTestId('matrix');
+    await expect(matrix).toBeVisible({ timeout: 30_000 });
+    const shown = await described<MatrixShown>(page, 'matrix', 'data-matrix');
+    expect(shown.rows.map((r) => r.id)).toEqual(PRESETS.map((p) => p.id));
+    let slowdowns = 0;
+    for (const [i, p] of PRESETS.entries()) {
+      const core = runAnalytic(p.scenario).strategies;
+      const deps = estimateDependencies(p.scenario, ['cost.overheadPct']);
+      for (const r of core) {
+        const cell = shown.rows[i]!.cells[r.strategy]!;
+        const overhead = r.metrics['cost.overheadPct']!.mean;
+        expect(cell.costValue).toBeCloseTo(overhead, 9);
+        if (overhead >= 100) {
+          slowdowns++;
+          expect(cell.cost).toMatch(/^×[\d.]+ slower$/);
+        } else expect(cell.cost).toMatch(/%$/);
+        const state = r.metrics['exposure.kernel.state']!.mean;
+        if (state === 0) expect(cell.exposure).toBe('never');
+        else if (state === 2) expect(cell.exposure).toBe('always');
+        else expect(cell.exposure).toMatch(/ fraction$/);
+        expect(cell.costEstimate).toBe(deps[r.strategy]!['cost.overheadPct']!.length > 0);
+        expect(cell.flags).toEqual(r.flags.map((f) => f.code));
+      }
+    }
+    expect(slowdowns).toBeGreaterThan(0);
+    // The marks are on screen, not only in the data.
+    const marked = shown.rows.flatMap((r) => Object.values(r.cells)).filter((c) => c?.costEstimate).length;
+    await expect(matrix.locator('.cost .est')).toHaveCount(marked);
+    await screenshot(page, 'view-matrix');
+    keep('view-matrix');
+
+    // The experiments ticked in History, at their first point; another point one pick away.
+    await page.getByTestId('tab-history').click();
+    for (const name of ['swept', 'simulated'])
+      await page.getByTestId('history-row').filter({ hasText: name }).getByRole('checkbox').check();
+    await page.getByTestId('tab-matrix').click();
+    await page.getByTestId('matrix-source').selectOption('experiments');
+    await expect(matrix).toHaveAttribute('data-matrix', /"source":"experiments"/);
+    await expect(page.getByTestId('matrix-row')).toHaveCount(2);
+    let rows = (await described<MatrixShown>(page, 'matrix', 'data-matrix')).rows;
+    const swept = rows.find((r) => r.label === 'swept')!;
+    expect(swept.point).toEqual({ 'vm.vcpus': 4 });
+    const des = rows.find((r) => r.label === 'simulated')!;
+    expect(des.method).toBe('des');
+    // The simulator's figures keep their CI.
+    expect(Object.values(des.cells).some((c) => c !== null && c.cost.includes(' ± '))).toBe(true);
+    await page.getByTestId('matrix-point').selectOption({ label: 'vm.vcpus=64' });
+    await expect(matrix).toHaveAttribute('data-matrix', /"point":\{"vm\.vcpus":64\}/);
+    rows = (await described<MatrixShown>(page, 'matrix', 'data-matrix')).rows;
+    const at64 = runAnalytic(setParameter(base('swept'), 'vm.vcpus', 64)).strategies;
+    for (const r of at64)
+      expect(rows.find((q) => q.label === 'swept')!.cells[r.strategy]!.costValue).toBeCloseTo(
+        r.metrics['cost.overheadPct']!.mean,
+        9,
+      );
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(matrix).toHaveAttribute('data-theme', 'dark');
+    await noSidewaysScroll(page);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await noSidewaysScroll(page);
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

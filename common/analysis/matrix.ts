@@ -38,6 +38,8 @@ export interface MatrixRow {
   experimentId?: number;
   /** The sweep point the figures are from ({} for a single run or a preset). */
   point: Point;
+  /** An experiment's points with finished runs, to pick another (at most MAX_ROW_POINTS). */
+  points?: Point[];
   /** How the figures were computed (a stored simulator run keeps its own figures and CIs). */
   method: Method;
   modelVersion: string | null;
@@ -88,7 +90,10 @@ export function estimateDependencies(
 }
 
 /** A preset's row: every strategy computed with the analytic model. */
-export function presetRow(preset: { id: string; name: string; scenario: Scenario }, metrics: readonly string[]): MatrixRow {
+export function presetRow(
+  preset: { id: string; name: string; scenario: Scenario },
+  metrics: readonly string[],
+): MatrixRow {
   const out = runAnalytic(preset.scenario, { breakdown: false });
   const estimates = estimateDependencies(preset.scenario, metrics);
   return {
@@ -111,6 +116,9 @@ export function presetRow(preset: { id: string; name: string; scenario: Scenario
   };
 }
 
+/** Most points a row lists to pick from. */
+export const MAX_ROW_POINTS = 500;
+
 /** A stored experiment's row: its runs at one point as they were saved; estimates judged with the formulas. */
 export function experimentRow(
   experiment: { id: number; name: string; method: Method; scenario: Scenario; modelVersion: string | null },
@@ -118,6 +126,7 @@ export function experimentRow(
   scenarioAtPoint: Scenario,
   runs: readonly { strategy: StrategyId; metrics: Record<string, Estimate>; flags?: unknown }[],
   metrics: readonly string[],
+  points: readonly Point[] = [point],
 ): MatrixRow {
   const estimates = estimateDependencies(scenarioAtPoint, metrics);
   return {
@@ -126,6 +135,7 @@ export function experimentRow(
     kind: 'experiment',
     experimentId: experiment.id,
     point,
+    points: points.slice(0, MAX_ROW_POINTS),
     method: experiment.method,
     modelVersion: experiment.modelVersion,
     cells: Object.fromEntries(

@@ -114,9 +114,11 @@ export async function getMatrix(
   const rows = [];
   for (const [i, want] of experiments.entries()) {
     const detail = await store.getExperiment(want.experimentId);
-    if (detail === undefined) throw new NotFoundError(`experiments.${i}: experiment ${want.experimentId} does not exist`);
+    if (detail === undefined)
+      throw new NotFoundError(`experiments.${i}: experiment ${want.experimentId} does not exist`);
     const done = detail.runs.filter((r) => r.status === 'done');
-    const key = want.point === undefined ? (done[0] === undefined ? undefined : pointKey(done[0].point)) : pointKey(want.point);
+    const key =
+      want.point === undefined ? (done[0] === undefined ? undefined : pointKey(done[0].point)) : pointKey(want.point);
     const here = done.filter((r) => pointKey(r.point) === key);
     if (here.length === 0)
       throw new RunRequestError([
@@ -129,7 +131,8 @@ export async function getMatrix(
         },
       ]);
     const point = here[0]!.point;
-    rows.push(experimentRow(detail, point, applyPoint(detail.scenario, point), here, metrics));
+    const points = [...new Map(done.map((r) => [pointKey(r.point), r.point])).values()];
+    rows.push(experimentRow(detail, point, applyPoint(detail.scenario, point), here, metrics, points));
   }
   return matrixOf(rows, metrics, STRATEGY_IDS);
 }
