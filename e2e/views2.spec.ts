@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { exposureOf } from '../common/analysis/heatmap.ts';
 import { parameterLabel, parameterUnit } from '../common/analysis/scenarioFields.ts';
 import { estimateDependencies } from '../common/analysis/matrix.ts';
+import { histogramCdf, histogramQuantile, PERCENTILES } from '../common/analysis/latency.ts';
+import { slowdownWord } from '../common/analysis/format.ts';
 import { PRESETS, runAnalytic, runDes, runPlan, setParameter, type Scenario } from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
 import { artifacts, open, screenshot, seed, workspace } from './support.ts';
@@ -33,35 +35,88 @@ async function noSidewaysScroll(page: Page): Promise<void> {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
-/** A short real simulation over two seeds (so figures have a CI), saved as the runner saves it. */
-async function seedDes(dbPath: string, name: string, tweak: (s: Scenario) => Scenario = (s) => s): Promise<Scenario> {
+/**
+ * A short real simulation over two seeds (so figures have a CI), saved as the runner saves it:
+ * a single run, or a sweep of vm.vcpus when `vcpus` has more than one value.
+ */
+async function seedDes(
+  dbPath: string,
+  name: string,
+  vcpus: number[] = [],
+): Promise<{ scenario: Scenario; outs: Map<number | undefined, ReturnType<typeof runDes>> }> {
   let scenario = setParameter(base(name), 'simulation.method', 'des');
   scenario = setParameter(scenario, 'simulation.durationSec', 0.05);
-  scenario = tweak({ ...scenario, simulation: { ...scenario.simulation, seeds: [1, 2] } });
-  const out = runDes(scenario);
+  scenario = { ...scenario, simulation: { ...scenario.simulation, seeds: [1, 2] } };
   const plan = runPlan(scenario);
+  const points = vcpus.length > 1 ? vcpus : [undefined];
+  const outs = new Map(
+    points.map((v) => [v, runDes(v === undefined ? scenario : setParameter(scenario, 'vm.vcpus', v))] as const),
+  );
   const store = await Store.open(dbPath);
   try {
     const { experimentId, runIds } = await store.createExperiment({
       name,
-      kind: 'single',
+      kind: vcpus.length > 1 ? 'sweep' : 'single',
+      ...(vcpus.length > 1 ? { sweep: { parameters: [{ path: 'vm.vcpus', values: vcpus }] } } : {}),
       method: 'des',
       scenario,
-      runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
+      runs: points.flatMap((v) =>
+        plan.strategies.map((strategy) => ({
+          strategy,
+          point: (v === undefined ? {} : { 'vm.vcpus': v }) as Record<string, number>,
+          seeds: plan.seeds,
+        })),
+      ),
     });
-    await store.saveRunResults(
-      plan.strategies.map((strategy, i) => ({
-        runId: runIds[i]!,
-        modelVersion: out.modelVersion,
-        costTable: out.costTable,
-        result: out.strategies.find((r) => r.strategy === strategy)!,
-      })),
-    );
+    let i = 0;
+    for (const v of points) {
+      const out = outs.get(v)!;
+      for (const strategy of plan.strategies)
+        await store.saveRunResults([
+          {
+            runId: runIds[i++]!,
+            modelVersion: out.modelVersion,
+            costTable: out.costTable,
+            result: out.strategies.find((r) => r.strategy === strategy)!,
+          },
+        ]);
+    }
     await store.setExperimentStatus(experimentId, 'done');
   } finally {
     await store.close();
   }
-  return scenario;
+  return { scenario, outs };
+}
+
+interface Drawn {
+  datasets: { label: string; data: unknown[]; ci?: (number | null)[] }[];
+  labels: unknown[];
+  title: string;
+  xTicks: string[];
+  yTicks: string[];
+  yMax: number;
+}
+
+async function chartOf(page: Page, testid: string): Promise<Drawn> {
+  return page
+    .getByTestId(testid)
+    .locator('canvas')
+    .evaluate((c) => {
+      const chart = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+      const ticks = (id: string) => (chart.scales[id]?.ticks ?? []).map((t) => String(t.label ?? ''));
+      return {
+        datasets: chart.data.datasets.map((d) => ({
+          label: String(d.label),
+          data: d.data as unknown[],
+          ...((d as { ci?: (number | null)[] }).ci === undefined ? {} : { ci: (d as { ci?: (number | null)[] }).ci }),
+        })),
+        labels: chart.data.labels ?? [],
+        title: String((chart.options.plugins?.title as { text?: unknown } | undefined)?.text ?? ''),
+        xTicks: ticks('x'),
+        yTicks: ticks('y'),
+        yMax: chart.scales['y']?.max ?? Number.NaN,
+      };
+    });
 }
 
 interface HeatShown {
@@ -141,7 +196,7 @@ test('the heatmap of a 2-D sweep: one strategy’s metric per cell, then the che
     rates.forEach((rate, i) =>
       vcpus.forEach((v, j) => {
         const here = core(v, rate);
-        const within = here.filter((r) => exposureOf(r, 'exposure.kernel.fraction')! <= 1e-6);
+        const within = here.filter((r) => exposureOf({ ...r, point: {} }, 'exposure.kernel.fraction')! <= 1e-6);
         const cell = shown.cells[i]![j] as { strategy: string | null; cost?: number };
         if (within.length === 0) {
           expect(cell.strategy).toBeNull();
@@ -229,7 +284,7 @@ test('the matrix: every preset × strategy with units, estimates marked, slowdow
   const ws = workspace(page);
   try {
     await seed(ws.dbPath, [{ name: 'swept', vcpus: [4, 64] }]);
-    await seedDes(ws.dbPath, 'simulated');
+    await seedDes(ws.dbPath, 'simulated', []);
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('simulated', { timeout: 30_000 });
     // One click from a result: the top-level navigation.
@@ -294,6 +349,140 @@ test('the matrix: every preset × strategy with units, estimates marked, slowdow
     await expect(matrix).toHaveAttribute('data-theme', 'dark');
     await noSidewaysScroll(page);
     await page.setViewportSize({ width: 1440, height: 900 });
+    await noSidewaysScroll(page);
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('a simulator sweep: error bars and CI bands from the seeds, latency as percentiles and as a CDF trimmed to the data', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const ws = workspace(page);
+  try {
+    const vcpus = [4, 16];
+    const { outs } = await seedDes(ws.dbPath, 'seeded', vcpus);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('seeded', { timeout: 30_000 });
+    const at4 = outs.get(4)!.strategies;
+
+    // Error bars on the per-strategy chart: each bar's half-width is the run's 95% CI.
+    const bars = await chartOf(page, 'overhead-chart');
+    expect(bars.title).toContain('95% CI');
+    const strategyOf = (label: unknown) => (label as string[])[0]!.replace(' ⚠', '');
+    bars.labels.forEach((label, i) => {
+      const r = at4.find((q) => q.strategy === strategyOf(label))!;
+      expect(bars.datasets[0]!.ci![i]).toBeCloseTo(r.metrics['cost.overheadPct']!.ci95, 9);
+      expect(bars.datasets[0]!.data[i]).toBeCloseTo(r.metrics['cost.overheadPct']!.mean, 9);
+    });
+    expect(at4.some((r) => r.metrics['cost.overheadPct']!.ci95 > 0)).toBe(true);
+
+    // Bands on the sweep chart: per strategy, the CI at each swept value.
+    const sweep = await chartOf(page, 'sweep-chart');
+    expect(sweep.title).toContain('bands: 95% CI');
+    for (const d of sweep.datasets) {
+      const id = d.label.split(' ')[0]!;
+      vcpus.forEach((v, j) => {
+        const r = outs.get(v)!.strategies.find((q) => q.strategy === id)!;
+        expect((d.data[j] as { x: number }).x).toBe(v);
+        expect(d.ci![j]).toBeCloseTo(r.metrics['cost.overheadPct']!.ci95, 9);
+      });
+    }
+
+    // Latency: percentiles by default, read from the simulator's histograms.
+    const latency = page.getByTestId('latency-chart');
+    await expect(latency).toHaveAttribute('data-yscale', 'logarithmic');
+    let drawn = await chartOf(page, 'latency-chart');
+    expect(drawn.labels).toEqual(PERCENTILES.map((p) => p.label));
+    const touchpoint = drawn.title.replace('Latency percentiles: ', '');
+    expect(drawn.datasets.length).toBeGreaterThan(0);
+    for (const d of drawn.datasets) {
+      const r = at4.find((q) => q.strategy === d.label.split(' ')[0])!;
+      const dist = r.distributions[touchpoint]!;
+      PERCENTILES.forEach((p, i) => expect(d.data[i]).toBeCloseTo(histogramQuantile(dist, p.q)!, 9));
+      // The simulator's own p99 lies in the bucket the histogram reads it from.
+      const p99 = r.metrics[`latency.${touchpoint}.p99Us`]?.mean;
+      if (p99 !== undefined) {
+        const k = dist.bucketUpperUs.findIndex((u) => u >= (d.data[2] as number));
+        expect(p99).toBeLessThanOrEqual(dist.bucketUpperUs[k]! * (1 + 1e-9));
+      }
+    }
+    await page.getByTestId('latency-as').selectOption('cdf');
+    await expect(latency).toHaveAttribute('data-xscale', 'logarithmic');
+    drawn = await chartOf(page, 'latency-chart');
+    expect(drawn.title).toBe(`Latency CDF: ${touchpoint}`);
+    for (const d of drawn.datasets) {
+      const r = at4.find((q) => q.strategy === d.label.split(' ')[0])!;
+      const cdf = histogramCdf(r.distributions[touchpoint]!);
+      expect(cdf.length).toBeGreaterThan(0);
+      expect(d.data).toEqual(cdf);
+      // Trimmed: it starts at the first bucket with events and ends where every event is counted.
+      expect((d.data.at(-1) as { y: number }).y).toBe(1);
+      expect((d.data[0] as { y: number }).y).toBeGreaterThan(0);
+    }
+    await screenshot(page, 'view-ci-latency', page.locator('.charts'));
+    keep('view-ci-latency');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(latency).toHaveAttribute('data-theme', 'dark');
+    expect((await chartOf(page, 'latency-chart')).datasets.length).toBe(drawn.datasets.length);
+    await noSidewaysScroll(page);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await noSidewaysScroll(page);
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('symlog for figures with zero that span decades, and past 100% overhead the slowdown factor', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const ws = workspace(page);
+  try {
+    // At 100,000 MMIO exits/s S2 costs more than a vCPU: the guest slows down.
+    await seed(ws.dbPath, [{ name: 'overloaded', vcpus: [8, 16], second: { path: MMIO, values: [100_000] } }]);
+    const core = runAnalytic(setParameter(setParameter(base('overloaded'), 'vm.vcpus', 8), MMIO, 100_000)).strategies;
+    const s2 = core.find((r) => r.strategy === 'S2')!;
+    expect(s2.metrics['cost.overheadPct']!.mean).toBeGreaterThan(100);
+    const slow = slowdownWord(s2.metrics['cost.slowdownFactor']!.mean);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('overloaded');
+
+    // S0 costs nothing and S2 more than 100%: auto picks symlog, so zero has its place.
+    const bars = page.getByTestId('overhead-chart');
+    await expect(bars).toHaveAttribute('data-yscale', 'symlog');
+    let drawn = await chartOf(page, 'overhead-chart');
+    expect(drawn.yTicks[0]).toBe('0');
+    // Above zero, only decades (the linear part ends at the smallest figure's decade).
+    for (const t of drawn.yTicks.slice(1)) expect(Math.log10(Number(t)) % 1).toBeCloseTo(0, 9);
+    expect(drawn.yMax).toBeGreaterThanOrEqual(s2.metrics['cost.overheadPct']!.mean);
+    expect(drawn.yMax).toBeLessThan(s2.metrics['cost.overheadPct']!.mean * 10);
+    const i = drawn.labels.findIndex((l) => (l as string[])[0]!.startsWith('S2'));
+    expect((drawn.labels[i] as string[]).at(-1)).toBe(slow);
+    expect(drawn.datasets[0]!.data[i]).toBeCloseTo(s2.metrics['cost.overheadPct']!.mean, 9);
+    // The toggle: log (zero not drawn), linear, symlog again.
+    await page.getByTestId('overhead-yaxis').selectOption('log');
+    await expect(bars).toHaveAttribute('data-yscale', 'logarithmic');
+    await page.getByTestId('overhead-yaxis').selectOption('linear');
+    await expect(bars).toHaveAttribute('data-yscale', 'linear');
+    await page.getByTestId('overhead-yaxis').selectOption('symlog');
+    await expect(bars).toHaveAttribute('data-yscale', 'symlog');
+    // The sweep chart has its own toggle.
+    await page.getByTestId('sweep-yaxis').selectOption('symlog');
+    await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-yscale', 'symlog');
+    drawn = await chartOf(page, 'sweep-chart');
+    expect(drawn.yTicks[0]).toBe('0');
+
+    // The metrics table says the slowdown beside the percentage, for S2 only.
+    await expect(page.getByTestId('slowdown-S2')).toHaveText(slow);
+    for (const r of core.filter((q) => q.metrics['cost.overheadPct']!.mean < 100))
+      await expect(page.getByTestId(`slowdown-${r.strategy}`)).toHaveCount(0);
+    await screenshot(page, 'view-symlog', page.locator('.charts'));
+    keep('view-symlog');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(bars).toHaveAttribute('data-theme', 'dark');
+    await expect(bars).toHaveAttribute('data-yscale', 'symlog');
     await noSidewaysScroll(page);
     expect(ws.errors).toEqual([]);
   } finally {
