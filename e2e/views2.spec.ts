@@ -37,40 +37,42 @@ async function noSidewaysScroll(page: Page): Promise<void> {
 
 /**
  * A short real simulation over two seeds (so figures have a CI), saved as the runner saves it:
- * a single run, or a sweep of vm.vcpus when `vcpus` has more than one value.
+ * a single run, or a sweep over the grid of `sweep`'s parameters. `outs` holds each point's
+ * output by its point's JSON ('{}' for a single run).
  */
 async function seedDes(
   dbPath: string,
   name: string,
-  vcpus: number[] = [],
-): Promise<{ scenario: Scenario; outs: Map<number | undefined, ReturnType<typeof runDes>> }> {
+  sweep: { path: string; values: number[] }[] = [],
+): Promise<{ scenario: Scenario; outs: Map<string, ReturnType<typeof runDes>> }> {
   let scenario = setParameter(base(name), 'simulation.method', 'des');
   scenario = setParameter(scenario, 'simulation.durationSec', 0.05);
   scenario = { ...scenario, simulation: { ...scenario.simulation, seeds: [1, 2] } };
   const plan = runPlan(scenario);
-  const points = vcpus.length > 1 ? vcpus : [undefined];
+  let points: Record<string, number>[] = [{}];
+  for (const p of sweep) points = points.flatMap((pt) => p.values.map((v) => ({ ...pt, [p.path]: v })));
   const outs = new Map(
-    points.map((v) => [v, runDes(v === undefined ? scenario : setParameter(scenario, 'vm.vcpus', v))] as const),
+    points.map(
+      (pt) =>
+        [
+          JSON.stringify(pt),
+          runDes(Object.entries(pt).reduce((sc, [path, v]) => setParameter(sc, path, v), scenario)),
+        ] as const,
+    ),
   );
   const store = await Store.open(dbPath);
   try {
     const { experimentId, runIds } = await store.createExperiment({
       name,
-      kind: vcpus.length > 1 ? 'sweep' : 'single',
-      ...(vcpus.length > 1 ? { sweep: { parameters: [{ path: 'vm.vcpus', values: vcpus }] } } : {}),
+      kind: sweep.length > 0 ? 'sweep' : 'single',
+      ...(sweep.length > 0 ? { sweep: { parameters: sweep } } : {}),
       method: 'des',
       scenario,
-      runs: points.flatMap((v) =>
-        plan.strategies.map((strategy) => ({
-          strategy,
-          point: (v === undefined ? {} : { 'vm.vcpus': v }) as Record<string, number>,
-          seeds: plan.seeds,
-        })),
-      ),
+      runs: points.flatMap((point) => plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds }))),
     });
     let i = 0;
-    for (const v of points) {
-      const out = outs.get(v)!;
+    for (const pt of points) {
+      const out = outs.get(JSON.stringify(pt))!;
       for (const strategy of plan.strategies)
         await store.saveRunResults([
           {
@@ -237,6 +239,46 @@ test('the heatmap of a 2-D sweep: one strategy’s metric per cell, then the che
   }
 });
 
+test('the heatmap of a simulator 2-D sweep: the figures of every cell, their CI on hover', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const ws = workspace(page);
+  try {
+    const vcpus = [4, 16];
+    const rates = [1000, 30_000];
+    const { outs } = await seedDes(ws.dbPath, 'simulated grid', [
+      { path: 'vm.vcpus', values: vcpus },
+      { path: MMIO, values: rates },
+    ]);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('simulated grid', { timeout: 30_000 });
+    await page.getByTestId('result-tab-heatmap').click();
+    const shown = await described<HeatShown>(page, 'heatmap', 'data-heatmap');
+    expect(shown).toMatchObject({ kind: 'metric', strategy: 'S2', metric: 'cost.overheadPct' });
+    const cells = page.getByTestId('heatmap').locator('tbody td');
+    rates.forEach((rate, i) =>
+      vcpus.forEach((v, j) => {
+        const r = outs
+          .get(JSON.stringify({ 'vm.vcpus': v, [MMIO]: rate }))!
+          .strategies.find((q) => q.strategy === 'S2')!;
+        const cell = shown.cells[i]![j] as { value: number; ci95: number };
+        expect(cell.value).toBeCloseTo(r.metrics['cost.overheadPct']!.mean, 9);
+        expect(cell.ci95).toBeCloseTo(r.metrics['cost.overheadPct']!.ci95, 9);
+      }),
+    );
+    // The CI is in the cell's title (hover), where there is one.
+    const titles = await cells.evaluateAll((tds) => tds.map((td) => td.getAttribute('title') ?? ''));
+    const withCi = shown.cells.flat().filter((c) => ((c as { ci95: number } | null)?.ci95 ?? 0) > 0).length;
+    expect(titles.filter((t) => t.includes(' ± ')).length).toBe(withCi);
+    expect(withCi).toBeGreaterThan(0);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.getByTestId('heatmap')).toHaveAttribute('data-theme', 'dark');
+    await noSidewaysScroll(page);
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
 test('the heatmap tab is offered only for sweeps of two parameters', async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   const ws = workspace(page);
@@ -284,7 +326,7 @@ test('the matrix: every preset × strategy with units, estimates marked, slowdow
   const ws = workspace(page);
   try {
     await seed(ws.dbPath, [{ name: 'swept', vcpus: [4, 64] }]);
-    await seedDes(ws.dbPath, 'simulated', []);
+    await seedDes(ws.dbPath, 'simulated');
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('simulated', { timeout: 30_000 });
     // One click from a result: the top-level navigation.
@@ -363,7 +405,8 @@ test('a simulator sweep: error bars and CI bands from the seeds, latency as perc
   const ws = workspace(page);
   try {
     const vcpus = [4, 16];
-    const { outs } = await seedDes(ws.dbPath, 'seeded', vcpus);
+    const { outs: byPoint } = await seedDes(ws.dbPath, 'seeded', [{ path: 'vm.vcpus', values: vcpus }]);
+    const outs = new Map(vcpus.map((v) => [v, byPoint.get(JSON.stringify({ 'vm.vcpus': v }))!]));
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('seeded', { timeout: 30_000 });
     const at4 = outs.get(4)!.strategies;
@@ -420,7 +463,8 @@ test('a simulator sweep: error bars and CI bands from the seeds, latency as perc
       expect(d.data).toEqual(cdf);
       // Trimmed: it starts at the first bucket with events and ends where every event is counted.
       expect((d.data.at(-1) as { y: number }).y).toBe(1);
-      expect((d.data[0] as { y: number }).y).toBeGreaterThan(0);
+      expect((d.data[0] as { y: number }).y).toBe(0);
+      expect((d.data[1] as { y: number }).y).toBeGreaterThan(0);
     }
     await screenshot(page, 'view-ci-latency', page.locator('.charts'));
     keep('view-ci-latency');

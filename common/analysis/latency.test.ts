@@ -18,12 +18,17 @@ describe('latency distributions', () => {
 
   it('gives the CDF trimmed to the buckets that hold events', () => {
     expect(histogramCdf(d)).toEqual([
+      { x: 1, y: 0 },
       { x: 2, y: 0.1 },
       { x: 4, y: 0.9 },
       { x: 8, y: 0.99 },
       { x: 16, y: 1 },
     ]);
     expect(histogramCdf({ bucketUpperUs: [1], counts: [0] })).toEqual([]);
+    expect(histogramCdf({ bucketUpperUs: [0.5, 1], counts: [3, 0] })).toEqual([
+      { x: 0.25, y: 0 },
+      { x: 0.5, y: 1 },
+    ]);
   });
 
   it("on the simulator's own histograms: percentiles rise, and p50 lies within the bucket of the simulator's p50", () => {

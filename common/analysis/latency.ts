@@ -40,13 +40,17 @@ export function histogramQuantile(d: LatencyDistribution, q: number): number | u
 
 /**
  * The cumulative share of events at or below each bucket's upper bound, trimmed to the data:
- * from the first bucket that holds an event to the first where every event is counted.
+ * from 0 at the lower edge of the first bucket that holds an event (the previous bucket's upper
+ * bound; half the first bound for the first bucket, so a log axis can place it) to the first
+ * bucket where every event is counted.
  */
 export function histogramCdf(d: LatencyDistribution): { x: number; y: number }[] {
   const n = total(d);
   if (n === 0) return [];
   const first = d.counts.findIndex((c) => c > 0);
-  const out: { x: number; y: number }[] = [];
+  const out: { x: number; y: number }[] = [
+    { x: first === 0 ? d.bucketUpperUs[0]! / 2 : d.bucketUpperUs[first - 1]!, y: 0 },
+  ];
   let sum = 0;
   for (let i = 0; i < d.counts.length; i++) {
     sum += d.counts[i] ?? 0;
