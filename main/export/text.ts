@@ -13,7 +13,7 @@ import type { BuildInfo } from './build-info.ts';
 import { costDependencies } from './costs.ts';
 import { MAIL_WIDTH, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
-import { resultsBlock, shownMetrics } from './results.ts';
+import { measuredCosts, resultsBlock, shownMetrics } from './results.ts';
 import { describePoint, resolveView } from './view.ts';
 import { hang, toAscii, wrap } from './wrap.ts';
 
@@ -45,6 +45,7 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
   para(
     `made with gmemlab ${options.build.version} (commit ${options.build.commit}), model ${detail.modelVersion ?? '(no finished run)'}`,
   );
+  lines.push(...measuredCosts(detail, W));
   lines.push('');
 
   const runs = view.runs;
