@@ -528,6 +528,8 @@ test('symlog for figures with zero that span decades, and past 100% overhead the
     await expect(bars).toHaveAttribute('data-theme', 'dark');
     await expect(bars).toHaveAttribute('data-yscale', 'symlog');
     await noSidewaysScroll(page);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await noSidewaysScroll(page);
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

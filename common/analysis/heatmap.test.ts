@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, setParameter } from '../core/index.ts';
-import { bestHeatmap, exposureOf, heatShare, metricHeatmap, stateKeyOf, type HeatmapRun } from './heatmap.ts';
+import {
+  bestHeatmap,
+  exposureOf,
+  heatmapTable,
+  heatShare,
+  metricHeatmap,
+  stateKeyOf,
+  type HeatmapRun,
+} from './heatmap.ts';
 
 const e = (mean: number, ci95 = 0) => ({ mean, ci95, n: 1 });
 const run = (strategy: string, a: number, b: string, metrics: HeatmapRun['metrics']): HeatmapRun => ({
@@ -28,6 +36,11 @@ describe('metricHeatmap', () => {
       [{ value: 20, ci95: 0 }, null],
     ]);
     expect(map.range).toEqual({ min: 10, max: 160 });
+    expect(heatmapTable(map)).toEqual([
+      ['b \\ a', '1', '16'],
+      ['x', '10', '160'],
+      ['y', '20', ''],
+    ]);
     expect(map.log).toBe(false);
     expect(heatShare(map, 10)).toBe(0);
     expect(heatShare(map, 85)).toBeCloseTo(0.5, 12);
@@ -73,6 +86,10 @@ describe('bestHeatmap', () => {
     expect(map.cells[0]![1]).toEqual({ strategy: null, reason: 'overBudget', candidates: 0, leastExposure: 0.2 });
     expect(map.cells[1]![0]).toMatchObject({ strategy: 'S3', cost: 3 });
     expect(map.cells[1]![1]).toEqual({ strategy: null, reason: 'noRuns', candidates: 0 });
+    expect(heatmapTable(map).slice(1)).toEqual([
+      ['x', 'S2', 'none within budget'],
+      ['y', 'S3', 'no runs'],
+    ]);
     // Budget zero: only "never" qualifies.
     const strict = bestHeatmap(runs, { xPath: 'a', yPath: 'b', cost: 'cost', exposure: ctx, budget: 0 });
     expect(strict.cells[0]![0]).toMatchObject({ strategy: 'S3', exposure: 0 });

@@ -195,3 +195,25 @@ export function heatShare(map: MetricHeatmap, value: number): number {
   }
   return max > min ? (value - min) / (max - min) : 0;
 }
+
+/**
+ * The grid as a table of text for CSV and the mail: a header row (the y parameter's path over
+ * the x parameter's path, then the x values), then one row per y value. Metric cells hold the
+ * figure (empty where no run finished); best cells hold the strategy, or "none within budget" /
+ * "no runs".
+ */
+export function heatmapTable(map: Heatmap): string[][] {
+  const header = [`${map.y.path} \\ ${map.x.path}`, ...map.x.values.map(String)];
+  const rows = map.y.values.map((yv, i) => [
+    String(yv),
+    ...map.x.values.map((_, j) => {
+      if (map.kind === 'metric') {
+        const c = map.cells[i]![j]!;
+        return c === null ? '' : String(c.value);
+      }
+      const c = map.cells[i]![j]!;
+      return c.strategy ?? (c.reason === 'noRuns' ? 'no runs' : 'none within budget');
+    }),
+  ]);
+  return [header, ...rows];
+}
