@@ -434,6 +434,16 @@ test('a simulator sweep: error bars and CI bands from the seeds, latency as perc
       });
     }
 
+    // The exposure chart too: one dataset per strategy, a half-width per attacker context.
+    const exposure = await chartOf(page, 'exposure-chart');
+    for (const d of exposure.datasets) {
+      const r = at4.find((q) => q.strategy === d.label.split(' ')[0])!;
+      const fractions = Object.keys(r.metrics).filter((k) => /^exposure\.[^.]+\.fraction$/.test(k));
+      expect(d.ci!.length).toBe(d.data.length);
+      for (const k of fractions)
+        expect(d.ci!).toContainEqual(r.metrics[k]!.ci95 === 0 ? 0 : expect.closeTo(r.metrics[k]!.ci95, 9));
+    }
+
     // Latency: percentiles by default, read from the simulator's histograms.
     const latency = page.getByTestId('latency-chart');
     await expect(latency).toHaveAttribute('data-yscale', 'logarithmic');
