@@ -117,10 +117,19 @@ export function encodeRunValues(
   return { blob: encodeValues(encoded), indexed };
 }
 
+/** Makes the Estimate object for one decoded value (RunMapping shares equal ones). */
+export type EstimateOf = (mean: number, ci95: number, n: number) => Estimate;
+
+const freshEstimate: EstimateOf = (mean, ci95, n) => ({ mean, ci95, n });
+
 /** A run's metrics back from runs.metrics. */
-export function decodeMetrics(keys: ResultKeys, blob: Uint8Array | null): Record<string, Estimate> {
+export function decodeMetrics(
+  keys: ResultKeys,
+  blob: Uint8Array | null,
+  estimateOf: EstimateOf = freshEstimate,
+): Record<string, Estimate> {
   const out: Record<string, Estimate> = {};
-  if (blob !== null) decodeValues(blob, (id, mean, ci95, n) => (out[keys.keyOf(id)] = { mean, ci95, n }));
+  if (blob !== null) decodeValues(blob, (id, mean, ci95, n) => (out[keys.keyOf(id)] = estimateOf(mean, ci95, n)));
   return out;
 }
 

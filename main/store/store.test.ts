@@ -211,6 +211,44 @@ describe('Store', () => {
     expect((await store.listRuns({ offset: 0, limit: 50, metrics: [{ key: 'no.such.key', min: 0 }] })).total).toBe(0);
   });
 
+  it('shares equal analytic values between runs as frozen objects, and keeps -0 and CI values apart', async () => {
+    const scenario = presetScenario();
+    const output = runAnalytic(scenario);
+    const plan = runPlan(scenario);
+    const { runIds } = await store.createExperiment({
+      name: 'shared values',
+      kind: 'single',
+      method: 'analytic',
+      scenario,
+      runs: plan.strategies.slice(0, 3).map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
+    });
+    const values = [
+      { mean: 7, ci95: 0, n: 1 },
+      { mean: -0, ci95: 0, n: 1 },
+      { mean: 7, ci95: 0.5, n: 4 },
+    ];
+    await store.saveRunResults(
+      runIds.map((runId, i) => ({
+        runId,
+        modelVersion: output.modelVersion,
+        costTable: output.costTable,
+        result: { ...output.strategies[i]!, metrics: { 'x.a': { mean: 7, ci95: 0, n: 1 }, 'x.b': values[i]! } },
+      })),
+    );
+    const runs = await store.getRuns(runIds);
+    const a = runs.map((r) => r.metrics['x.a']!);
+    expect(a[0]).toBe(a[1]);
+    expect(a[1]).toBe(a[2]);
+    expect(Object.isFrozen(a[0])).toBe(true);
+    expect(() => ((a[0] as { mean: number }).mean = 8)).toThrow(TypeError);
+    expect(runs[0]!.metrics['x.b']).toBe(a[0]);
+    expect(Object.is(runs[1]!.metrics['x.b']!.mean, -0)).toBe(true);
+    expect(runs[2]!.metrics['x.b']).toEqual({ mean: 7, ci95: 0.5, n: 4 });
+    expect(runs[2]!.metrics['x.b']).not.toBe(a[0]);
+    // A second read gives the same values.
+    expect((await store.getRuns(runIds)).map((r) => r.metrics)).toEqual(runs.map((r) => r.metrics));
+  });
+
   it('gets runs by id across experiments, in the order asked, more than the old 5,000 at once', async () => {
     const scenario = presetScenario();
     const plan = runPlan(scenario);
