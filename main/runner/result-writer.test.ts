@@ -1,5 +1,5 @@
-// ResultWriter batching: whole groups per transaction, a turn of the event loop between batches,
-// and a failed batch failing only its own groups.
+// ResultWriter batching: whole groups per transaction, a turn of the event loop (or a short wait
+// for more runs) between batches, and a failed batch failing only its own groups.
 import { describe, expect, it } from 'vitest';
 import type { FinishedRun } from '../store/store.ts';
 import { ResultWriter } from './result-writer.ts';
@@ -18,6 +18,19 @@ describe('ResultWriter', () => {
     await Promise.all([writer.write(runs([1, 2])), writer.write(runs([3])), writer.write(runs([4, 5, 6]))]);
     // The first write starts a batch at once; the two that came while it was saved go together.
     expect(order).toEqual(['1,2', 'request', '3,4,5,6']);
+  });
+
+  it('lets a short batch wait a moment, so runs that arrive meanwhile share its commit', async () => {
+    const batches: string[] = [];
+    const writer = new ResultWriter(async (batch) => {
+      batches.push(batch.map((r) => r.runId).join(','));
+    });
+    const first = writer.write(runs([1])); // an idle writer writes at once
+    const second = writer.write(runs([2])); // pending while 1 is saved: waits for more
+    await new Promise((r) => setTimeout(r, 1));
+    const third = writer.write(runs([3])); // arrives during that wait
+    await Promise.all([first, second, third]);
+    expect(batches).toEqual(['1', '2,3']);
   });
 
   it('never splits a group, and keeps a batch to 256 runs where groups allow', async () => {

@@ -5,7 +5,7 @@
 // between batches. One run cannot cost another its result (issue 15 item 3): a run with a value
 // that is not a finite number is refused before its batch is written, and when a batch of
 // several groups fails, each group is saved again on its own, so only the failing group fails.
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { FinishedRun } from '../store/store.ts';
 
 /** A run that was not saved because its result holds a value that is not a finite number. */
@@ -41,6 +41,9 @@ export function nonFiniteValue(run: FinishedRun): string | undefined {
 /** Runs per transaction, at most (a group of one scenario's runs is never split). */
 const MAX_BATCH_RUNS = 256;
 
+/** How long a batch shorter than MAX_BATCH_RUNS waits for more runs before it is written. */
+const COALESCE_MS = 20;
+
 export class ResultWriter {
   private readonly save: (runs: FinishedRun[]) => Promise<void>;
   private pending: PendingGroup[] = [];
@@ -67,6 +70,12 @@ export class ResultWriter {
         if (!this.writing) void this.drain();
       });
     return refused;
+  }
+
+  private pendingRuns(): number {
+    let n = 0;
+    for (const g of this.pending) n += g.runs.length;
+    return n;
   }
 
   private async drain(): Promise<void> {
@@ -99,7 +108,11 @@ export class ResultWriter {
               }
             }
         }
-        await nextTurn();
+        // The event loop gets a turn between batches; a short next batch waits a moment for more
+        // runs: a commit costs ~5-10 ms here whatever its size, and without the wait a
+        // 14,000-run sweep committed ~46 runs at a time (issue 20).
+        if (this.pending.length > 0 && this.pendingRuns() < MAX_BATCH_RUNS) await sleep(COALESCE_MS);
+        else await nextTurn();
       }
     } finally {
       this.writing = false;

@@ -3,7 +3,7 @@
 // removed, so a reader that meets an id it does not know just reloads.
 import type BetterSqlite3 from 'better-sqlite3';
 import { METRIC_CATALOGUE, type Estimate } from '../../common/core/index.ts';
-import { decodeValues, encodeValues, type EncodedValue } from './codec.ts';
+import { decodeValues, ValueEncoder } from './codec.ts';
 
 export interface ResultKey {
   id: number;
@@ -94,6 +94,9 @@ export interface EncodedRunValues {
   indexed: { keyId: number; mean: number }[];
 }
 
+/** One encoder for every run this thread saves (encoding is synchronous: no two blobs interleave). */
+const encoder = new ValueEncoder();
+
 /**
  * Encodes a run's metrics (or a breakdown: values only) with key ids from `keys`, adding new
  * keys through `insert`; `added` collects the ids added, for `forget` on rollback.
@@ -104,17 +107,19 @@ export function encodeRunValues(
   values: Record<string, { mean: number; ci95: number; n: number } | number>,
   added: number[],
 ): EncodedRunValues {
-  const encoded: EncodedValue[] = [];
   const indexed: { keyId: number; mean: number }[] = [];
-  for (const [key, v] of Object.entries(values)) {
+  encoder.start();
+  for (const key of Object.keys(values)) {
+    const v = values[key]!;
     const before = keys.find(key);
     const k = before ?? keys.intern(key, insert);
     if (before === undefined) added.push(k.id);
-    const e = typeof v === 'number' ? { keyId: k.id, mean: v, ci95: 0, n: 1 } : { keyId: k.id, ...v };
-    encoded.push(e);
-    if (k.indexed) indexed.push({ keyId: k.id, mean: e.mean });
+    const mean = typeof v === 'number' ? v : v.mean;
+    if (typeof v === 'number') encoder.add(k.id, v, 0, 1);
+    else encoder.add(k.id, mean, v.ci95, v.n);
+    if (k.indexed) indexed.push({ keyId: k.id, mean });
   }
-  return { blob: encodeValues(encoded), indexed };
+  return { blob: encoder.finish(), indexed };
 }
 
 /** Makes the Estimate object for one decoded value (RunMapping shares equal ones). */

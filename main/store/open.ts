@@ -260,6 +260,21 @@ export interface OpenedDatabase {
  * writes, no crash recovery), so it works on a read-only file or a full disk. Refuses a missing
  * file, and a file whose schema is older than this version's (a writing command upgrades it).
  */
+/**
+ * SQLite's page cache per connection, in KiB (cache_size takes a negative number for KiB). The
+ * default 2 MiB holds a small part of run_metrics' index once a history has ~100,000 runs, so a
+ * batch of finished runs re-read its index pages from the OS; bench/scale.ts and a 14,000-run
+ * save (issue 20) measured the difference. Memory, not file content: nothing is written.
+ */
+export const PAGE_CACHE_KIB = 64 * 1024;
+
+/**
+ * WAL pages before the writer copies them back into the database (SQLite's default: 1,000, ~4 MB).
+ * A big sweep commits hundreds of batches that touch the same index pages; checkpointing 8x less
+ * often writes each such page back once instead of several times, and syncs less often.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 8192;
+
 export function openDatabaseReadOnly(path: string): OpenedDatabase {
   checkDatabasePath(path);
   if (!existsSync(path)) throw new StoreOpenError(`there is no gmemlab database at ${path} yet`);
@@ -273,6 +288,7 @@ export function openDatabaseReadOnly(path: string): OpenedDatabase {
   try {
     sqlite = openReadOnlyConnection(path);
     sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`cache_size = ${-PAGE_CACHE_KIB}`);
   } catch (err) {
     if (err instanceof StoreOpenError) throw err;
     throw new StoreOpenError(describeSqliteError(path, err));
@@ -309,6 +325,8 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`cache_size = ${-PAGE_CACHE_KIB}`);
+    sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     sqlite.pragma(`application_id = ${APPLICATION_ID}`);
   } catch (err) {
     sqlite.close();

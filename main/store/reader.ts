@@ -37,7 +37,7 @@ import {
 } from './history.ts';
 import { decodedStored, parseStored, verifiedBody } from './integrity.ts';
 import { ResultKeys } from './keys.ts';
-import { createKysely, openReadOnlyConnection } from './open.ts';
+import { createKysely, openReadOnlyConnection, PAGE_CACHE_KIB } from './open.ts';
 import { loadRunChildren, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
 import type { Database } from './schema.ts';
 
@@ -93,6 +93,7 @@ export function openReadConnection(path: string, beside: ReadBeside): BetterSqli
       ? new BetterSqlite3(path, { readonly: true, fileMustExist: true })
       : openReadOnlyConnection(path);
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`cache_size = ${-PAGE_CACHE_KIB}`);
   return prepareReadConnection(sqlite);
 }
 
