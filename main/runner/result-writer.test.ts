@@ -11,13 +11,14 @@ describe('ResultWriter', () => {
   it('writes what arrives while a batch is being saved as the next batch, after a turn of the event loop', async () => {
     const order: string[] = [];
     const writer = new ResultWriter(async (batch) => {
-      order.push(batch.map((r) => r.runId).join(','));
+      order.push(batch.length === 256 ? 'full' : batch.map((r) => r.runId).join(','));
       // Stands for a request that arrived meanwhile: it must be served before the next batch.
       if (order.length === 1) setImmediate(() => order.push('request'));
     });
-    await Promise.all([writer.write(runs([1, 2])), writer.write(runs([3])), writer.write(runs([4, 5, 6]))]);
-    // The first write starts a batch at once; the two that came while it was saved go together.
-    expect(order).toEqual(['1,2', 'request', '3,4,5,6']);
+    const full = runs(Array.from({ length: 256 }, (_, i) => 1000 + i));
+    await Promise.all([writer.write(full), writer.write(runs([3])), writer.write(runs([4, 5, 6]))]);
+    // A full batch is written at once; the two groups that came while it was saved go together.
+    expect(order).toEqual(['full', 'request', '3,4,5,6']);
   });
 
   it('lets a short batch wait a moment, so runs that arrive meanwhile share its commit', async () => {
@@ -25,12 +26,11 @@ describe('ResultWriter', () => {
     const writer = new ResultWriter(async (batch) => {
       batches.push(batch.map((r) => r.runId).join(','));
     });
-    const first = writer.write(runs([1])); // an idle writer writes at once
-    const second = writer.write(runs([2])); // pending while 1 is saved: waits for more
+    const first = writer.write(runs([1]));
     await new Promise((r) => setTimeout(r, 1));
-    const third = writer.write(runs([3])); // arrives during that wait
-    await Promise.all([first, second, third]);
-    expect(batches).toEqual(['1', '2,3']);
+    const second = writer.write(runs([2])); // arrives during the short batch's wait
+    await Promise.all([first, second]);
+    expect(batches).toEqual(['1,2']);
   });
 
   it('never splits a group, and keeps a batch to 256 runs where groups allow', async () => {
@@ -53,7 +53,7 @@ describe('ResultWriter', () => {
       calls++;
       if (calls === 1) throw new Error('disk full');
     });
-    const first = writer.write(runs([1]));
+    const first = writer.write(runs(Array.from({ length: 256 }, (_, i) => 1000 + i))); // a full batch of its own
     const second = writer.write(runs([2]));
     await expect(first).rejects.toThrow('disk full');
     await expect(second).resolves.toEqual([]);
@@ -67,7 +67,7 @@ describe('ResultWriter', () => {
       if (batch.some((r) => r.runId === 3)) throw new Error('constraint failed');
       saved.push(...batch.map((r) => r.runId));
     });
-    const first = writer.write(runs([1])); // written alone at once
+    const first = writer.write(runs([1]));
     const results = await Promise.allSettled([
       first,
       writer.write(runs([2])),
