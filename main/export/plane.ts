@@ -176,7 +176,7 @@ export function frontLines(
     .sort((a, b) => a.x - b.x || a.y - b.y)
     .map((p) => ({
       strategy: p.strategy,
-      cost: p.costLane === 'none' ? 'no extra cost' : `${formatValue(p.cost)} ${unit}`,
+      cost: p.costLane === 'none' ? 'no extra cost' : `${formatValue(p.cost)}${unit === '%' ? '%' : ` ${unit}`}`,
       exposure:
         p.exposureLane === 'log'
           ? `${formatValue(p.exposure)}${view.plane.measure === 'longestWindowUs' ? ' us' : ''}`

@@ -125,7 +125,7 @@ describe('trade-off plane export', () => {
     ]);
     expect(rows).toHaveLength(shown.length * VCPUS.length);
     expect(rows.some((r) => r[0] === 'S2' || r[0] === 'S4')).toBe(false);
-    for (const run of sweep.runs.filter((r) => shown.includes(r.strategy)))
+    for (const run of sweep.runs.filter((r) => (shown as string[]).includes(r.strategy)))
       expect(rows).toContainEqual(
         expect.arrayContaining([
           run.strategy,
