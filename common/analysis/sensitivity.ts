@@ -180,11 +180,14 @@ export function swappedPairs(a: StrategyId[][], b: StrategyId[][]): [StrategyId,
   return out;
 }
 
+/** Entries a tornado draws; the rest move the metric less (the window and the exports alike). */
+export const TORNADO_TOP = 12;
+
 /** The tornado of one strategy: the entries that move its metric, largest swing first, at most `top`. */
 export function tornadoBars(
   s: Sensitivity,
   strategy: StrategyId,
-  top = 12,
+  top = TORNADO_TOP,
 ): { bars: (SensitivityBar & { own: number })[]; more: number; base: number } {
   const moving = s.bars
     .map((b) => ({ ...b, own: Math.abs((b.atHigh[strategy] ?? 0) - (b.atLow[strategy] ?? 0)) }))

@@ -17,9 +17,6 @@ import { csvText } from './csv.ts';
 import { ExportError, type ResolvedView } from './view.ts';
 import { toAscii, wrap } from './wrap.ts';
 
-/** Entries drawn; the rest move the metric less (the window shows as many). */
-export const TORNADO_TOP = 12;
-
 /** The sensitivity of the view's point, with the analytic model (200 joint draws, as the window). */
 export function sensitivityAt(detail: ExperimentDetail, view: ResolvedView): Sensitivity {
   const scenario = scenarioAt(detail.scenario, view.point);
@@ -45,7 +42,7 @@ export function tornadoChart(detail: ExperimentDetail, view: ResolvedView, build
     .filter((r) => view.shown.includes(r.strategy))
     .sort((a, b) => (b.metrics[metric.key]?.mean ?? 0) - (a.metrics[metric.key]?.mean ?? 0))[0]?.strategy;
   const strategy = (view.sensitivity.strategy ?? costliest ?? view.shown[0]) as StrategyId;
-  const { bars, more, base } = tornadoBars(analysis, strategy, TORNADO_TOP);
+  const { bars, more, base } = tornadoBars(analysis, strategy);
   const colour = strategyColour(strategy);
 
   const caption = [drawnAt(detail, view.point)];
