@@ -95,7 +95,7 @@ test('the trade-off plane exported as SVG after hiding a strategy carries what t
 test('where the cycles go and the sensitivity export what their tabs show', async ({ page }) => {
   const ws = workspace(page);
   try {
-    await seed(ws.dbPath, [{ name: 'one point' }]);
+    await seed(ws.dbPath, [{ name: 'one point', vcpus: [8] }]);
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('one point', { timeout: 20_000 });
 
