@@ -86,6 +86,7 @@ export function chartSpec(
   const title = toAscii(`${detail.name}: ${info.label}`);
   const metadata = {
     experiment: detail.id,
+    chart: 'metric',
     metric: info.key,
     x: data.xPath ?? null,
     slice: data.fixed,

@@ -11,7 +11,7 @@ import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contr
 import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
-import { costDependencies } from './costs.ts';
+import { costDependencies, scenarioAt } from './costs.ts';
 import { MAIL_WIDTH, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
 import { resultsBlock, shownMetrics } from './results.ts';
@@ -119,6 +119,9 @@ function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
 
 /** The sensitivity's one-line answer: does the ranking hold when every cost entry varies over its range? */
 function sensitivitySection(detail: ExperimentDetail, view: ResolvedView): string[] {
+  const scenario = scenarioAt(detail.scenario, view.point);
+  // A point whose scenario no longer validates (an older model's) has no sensitivity to give.
+  if (scenario === undefined) return [];
   const { ranking } = sensitivityAt(detail, view);
   return [
     ...wrap(
