@@ -114,3 +114,28 @@ test('calibrate: choose, drop and paste tool outputs, see what was mapped, apply
     await ws.close();
   }
 });
+
+test("calibrate: a cover letter's before/after vmexit table is read as the run of the column asked for", async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await open(page, ws);
+    const panel = page.getByTestId('calibrate');
+    await panel.locator('summary').click();
+    await page.getByTestId('calibrate-paste').fill(fixture('vmexit-nested-before-after-2019-05.txt'));
+    await page.getByTestId('calibrate-add-paste').click();
+    // Without a column: refused, saying which columns there are and where to choose.
+    await page.getByTestId('calibrate-button').click();
+    await expect(page.getByTestId('calibrate-error')).toContainText('comparison table');
+    await expect(page.getByTestId('calibrate-error')).toContainText('(in the window: Column)');
+    await page.getByTestId('calibrate-column').fill('after');
+    await page.getByTestId('calibrate-button').click();
+    const mapped = page.getByTestId('calibrate-mapped');
+    await expect(mapped.locator('tr[data-key=vmExitRoundTrip] td').nth(1)).toHaveText('13142');
+    await expect(page.getByTestId('calibrate-unused')).toContainText('vmexit vmcall (column after)');
+    expect(ws.errors.filter((e) => !/400|invalid_input/.test(e))).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});

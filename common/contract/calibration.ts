@@ -48,6 +48,14 @@ export const calibrationCalls = {
         name: z.string().trim().min(1).max(200),
         ghz: z.number().finite().min(0.1).max(10).optional(),
         cpus: z.number().int().min(1).max(8192).optional(),
+        /** A comparison table's column to read (a heading word such as "after", or 1 or 2). */
+        column: z
+          .string()
+          .trim()
+          .min(1)
+          .max(40)
+          .regex(/^[A-Za-z0-9_-]+$/, 'must be a column heading word, or 1 or 2')
+          .optional(),
       })
       .strict(),
   ),

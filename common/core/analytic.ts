@@ -8,7 +8,7 @@ import { batchShape } from './batches.ts';
 import { costTableOf, resolveCostEntries, RETIRED_COST_KEYS, type CostTable } from './costs.ts';
 import type { AttackerContext } from './metrics.ts';
 import type { Scenario } from './scenario.ts';
-import { capabilityOf, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
+import { capabilityRows, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS, type TouchpointId } from './touchpoints.ts';
 import { MODEL_VERSION } from './version.ts';
 
@@ -29,6 +29,8 @@ const FETCH_BYTES_PER_PAGE = 8;
 
 const NT = TOUCHPOINT_IDS.length;
 const NC = COST_COMPONENTS.length;
+// The ledger keeps a bit per component, and per row, in an Int32 (Ledger.eventBits, .eventRows).
+if (NC > 31 || NT + 1 > 31) throw new Error(`${NC} cost components, ${NT} touchpoints: the ledger's bit masks hold 31`);
 /** Ledger row for terms tied to no touchpoint. */
 const NONE = NT;
 const COMPONENT = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])) as Record<CostComponent, number>;
@@ -36,6 +38,15 @@ const BREAKDOWN_KEYS = [...TOUCHPOINT_IDS, 'none'].flatMap((tp) => COST_COMPONEN
 const TP_INDEX = Object.fromEntries(TOUCHPOINT_IDS.map((id, i) => [id, i])) as Record<TouchpointId, number>;
 
 const exact = (mean: number): Estimate => ({ mean, ci95: 0, n: 1 });
+
+/**
+ * TOUCHPOINTS in index order, every record of one shape (optional fields present as undefined):
+ * effectiveTouchpoints reads them for every point, and one shape keeps those reads monomorphic.
+ */
+const TOUCHPOINT_INFO = TOUCHPOINT_IDS.map((id) => {
+  const { context, ratePer, gate, kvmPath } = TOUCHPOINTS[id];
+  return { id, context, ratePer, gate, kvmPath };
+});
 
 /** A touchpoint as the model sees it: gated by its VM feature, its rate per thread, its footprint after the exit mix. */
 export interface EffectiveTouchpoint {
@@ -66,8 +77,10 @@ export function instructionFetchPages(s: Scenario): number {
 export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[]; ignored: string[] } {
   const ignored: string[] = [];
   const mix = s.workload.exitMix;
-  const tps = TOUCHPOINT_IDS.map((id, index): EffectiveTouchpoint => {
-    const info = TOUCHPOINTS[id];
+  const tps: EffectiveTouchpoint[] = [];
+  for (let index = 0; index < NT; index++) {
+    const info = TOUCHPOINT_INFO[index]!;
+    const id = info.id;
     const spec = s.workload.touchpoints[id];
     let rate = spec.ratePerSec;
     if (info.gate !== undefined && !s.vm[info.gate]) {
@@ -87,7 +100,7 @@ export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[];
       pages *= mix.pioStringShare;
       bytes *= mix.pioStringShare;
     }
-    return {
+    tps.push({
       id,
       index,
       context: info.context,
@@ -96,8 +109,8 @@ export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[];
       pagesPerEvent: pages,
       bytesPerEvent: bytes,
       write: spec.write,
-    };
-  });
+    });
+  }
   return { tps, ignored };
 }
 
@@ -124,6 +137,14 @@ interface Model {
   cr3: { write: number; refill: number };
   /** Direct-map splits when guest memory leaves the direct map. */
   splits: { splits: number; hostShare: number };
+  /** Cycles to handle one event of each touchpoint before any strategy adds to it (baselineCycles), by index. */
+  baseline: number[];
+  /** The latency (us) of each touchpoint's events when a strategy adds nothing (the latencies formula with no cycles booked). */
+  baselineUs: number[];
+  /** The VMM's touchpoints with events, in index order. */
+  vmmActive: EffectiveTouchpoint[];
+  /** The lasting cost of the split direct map (cycles/s) for strategies that remove guest memory from it, and for those that do not. */
+  splitCycles: { removed: number; kept: number };
 }
 
 type Exposure = { state: 0 | 1 | 2; fraction: number; longestUs: number };
@@ -147,7 +168,12 @@ function both(a: Exposure, b: Exposure): Exposure {
   };
 }
 
-/** A strategy's charges: cycles per event by touchpoint and component, and cycles/s not tied to an event. */
+/**
+ * A strategy's charges: cycles per event by touchpoint and component, and cycles/s not tied to an
+ * event. A strategy books a handful of the ~150 slots: a bit per booked component, by row, lets
+ * reset, sums and totals visit only those, in the order of the slots (so every sum adds the same
+ * numbers in the same order as a walk over all of them: the slots skipped hold +0).
+ */
 class Ledger {
   /** Extra cycles per event on the thread that handles it: [touchpoint * NC + component]. */
   readonly perEvent = new Float64Array(NT * NC);
@@ -155,35 +181,67 @@ class Ledger {
   readonly perVcpu = new Float64Array((NT + 1) * NC);
   /** Extra cycles per second on CPUs that run no vCPU (bystanders) and host-wide terms. */
   readonly other = new Float64Array((NT + 1) * NC);
+  /** By touchpoint: bit c set when perEvent has booked component c. */
+  readonly eventBits = new Int32Array(NT);
+  /** By row (touchpoint or NONE): bit c set when perVcpu or other has booked component c. */
+  readonly spreadBits = new Int32Array(NT + 1);
+  /** Bit r set when eventBits[r] (eventRows) or spreadBits[r] (spreadRows) is not 0. */
+  eventRows = 0;
+  spreadRows = 0;
 
   reset(): this {
-    this.perEvent.fill(0);
-    this.perVcpu.fill(0);
-    this.other.fill(0);
+    for (let rows = this.eventRows; rows !== 0; rows &= rows - 1) {
+      const row = lowestBit(rows);
+      for (let bits = this.eventBits[row]!; bits !== 0; bits &= bits - 1) this.perEvent[row * NC + lowestBit(bits)] = 0;
+      this.eventBits[row] = 0;
+    }
+    for (let rows = this.spreadRows; rows !== 0; rows &= rows - 1) {
+      const row = lowestBit(rows);
+      for (let bits = this.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
+        const k = row * NC + lowestBit(bits);
+        this.perVcpu[k] = 0;
+        this.other[k] = 0;
+      }
+      this.spreadBits[row] = 0;
+    }
+    this.eventRows = 0;
+    this.spreadRows = 0;
     return this;
   }
 
   event(tp: number, component: CostComponent, cycles: number): void {
-    const k = tp * NC + COMPONENT[component];
+    const c = COMPONENT[component];
+    const k = tp * NC + c;
     this.perEvent[k] = this.perEvent[k]! + cycles;
+    this.eventBits[tp] = this.eventBits[tp]! | (1 << c);
+    this.eventRows |= 1 << tp;
   }
 
   vcpu(tp: number, component: CostComponent, cyclesPerSec: number): void {
-    const k = tp * NC + COMPONENT[component];
+    const c = COMPONENT[component];
+    const k = tp * NC + c;
     this.perVcpu[k] = this.perVcpu[k]! + cyclesPerSec;
+    this.spreadBits[tp] = this.spreadBits[tp]! | (1 << c);
+    this.spreadRows |= 1 << tp;
   }
 
   host(tp: number, component: CostComponent, cyclesPerSec: number): void {
-    const k = tp * NC + COMPONENT[component];
+    const c = COMPONENT[component];
+    const k = tp * NC + c;
     this.other[k] = this.other[k]! + cyclesPerSec;
+    this.spreadBits[tp] = this.spreadBits[tp]! | (1 << c);
+    this.spreadRows |= 1 << tp;
   }
 
   eventTotal(tp: number): number {
     let sum = 0;
-    for (let k = tp * NC; k < (tp + 1) * NC; k++) sum += this.perEvent[k]!;
+    for (let bits = this.eventBits[tp]!; bits !== 0; bits &= bits - 1) sum += this.perEvent[tp * NC + lowestBit(bits)]!;
     return sum;
   }
 }
+
+/** Index of the lowest set bit of a non-zero 32-bit mask. */
+const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
 
 /** Per-strategy outcome before it becomes metrics. */
 interface Outcome {
@@ -411,17 +469,18 @@ function uaccessWindows(m: Model): Exposure {
 
 const irqRate = (m: Model) => m.s.host.irqPerSecPerCpu + m.s.host.nmiPerSecPerCpu;
 
-function base(overrides: Partial<Outcome>): Outcome {
+/** An outcome: what the strategy gives, defaults (nothing) for the rest. Written out rather than spread: it runs per strategy. */
+function base(o: Partial<Outcome>): Outcome {
   return {
-    bystanderIpisPerSec: 0,
-    lockUtilization: 0,
-    receiverUtilization: 0,
-    exposure: { kernel: NEVER, kvm: NEVER, vmm: NEVER, userspace: NEVER },
-    staleTlbFraction: 0,
-    irqNmiWithGuestMappedPerSec: 0,
-    peakPagesMapped: 0,
-    flushOverCeiling: false,
-    ...overrides,
+    bystanderIpisPerSec: o.bystanderIpisPerSec ?? 0,
+    lockUtilization: o.lockUtilization ?? 0,
+    receiverUtilization: o.receiverUtilization ?? 0,
+    exposure: o.exposure ?? { kernel: NEVER, kvm: NEVER, vmm: NEVER, userspace: NEVER },
+    staleTlbFraction: o.staleTlbFraction ?? 0,
+    irqNmiWithGuestMappedPerSec: o.irqNmiWithGuestMappedPerSec ?? 0,
+    peakPagesMapped: o.peakPagesMapped ?? 0,
+    flushOverCeiling: o.flushOverCeiling ?? false,
+    receivers: o.receivers,
   };
 }
 
@@ -457,48 +516,64 @@ function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
   });
 }
 
+/** Pages of the flush each touchpoint's closing event triggers: the batch, or the event's own pages when more. */
+function flushPages(tps: EffectiveTouchpoint[], batch: number): number[] {
+  const out: number[] = [];
+  for (const t of tps) out.push(Math.max(batch, t.pagesPerEvent));
+  return out;
+}
+
+/**
+ * An S2 initiator's batches. Closed on the page count: exact (`batchShape`). With a flush timer,
+ * the continuous approximation: b = min(B, P x flushAfterUs) pages per flush (at least 1), the
+ * event that brings p_t pages flushing with chance min(1, p_t / b).
+ */
+function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, B: number, flushAfterUs: number) {
+  if (flushAfterUs === 0) {
+    const shape = batchShape(tps, B, FULL_FLUSH_CEILING);
+    return {
+      eventsPerBatch: shape.eventsPerBatch,
+      closes: shape.closes,
+      pages: flushPages(tps, B),
+      waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
+      firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - 1) / eventsPerSec,
+    };
+  }
+  const b = Math.max(1, Math.min(B, P * flushAfterUs * 1e-6));
+  const closes: number[] = [];
+  for (const t of tps) closes.push(t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / b));
+  return {
+    eventsPerBatch: P === 0 ? 0 : Math.max(1, b / (P / eventsPerSec)),
+    closes,
+    pages: flushPages(tps, b),
+    // A page waits on average (b - 1) / 2P for the flush: (b - 1) / 2 pages waiting.
+    waitingPagesMean: (b - 1) / 2,
+    firstPageWaitSec: P === 0 ? 0 : (b - 1) / P,
+  };
+}
+
+/** An S2 initiator: `count` threads of touchpoints `tps`, their pages and events per second, their batches. */
+function s2Initiator(s: Scenario, count: number, vcpu: boolean, tps: EffectiveTouchpoint[]) {
+  let P = 0;
+  let eventsPerSec = 0;
+  for (const t of tps) P += t.ratePerSec * t.pagesPerEvent;
+  for (const t of tps) eventsPerSec += t.pagesPerEvent > 0 ? t.ratePerSec : 0;
+  const { batchPages, flushAfterUs } = s.strategies.S2;
+  return { count, vcpu, tps, P, eventsPerSec, batches: s2Batches(tps, P, eventsPerSec, batchPages, flushAfterUs) };
+}
+
 function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   const { s, c, hz, V, O, N } = m;
-  const { batchPages: B, flushAfterUs, flush: policy } = s.strategies.S2;
+  const policy = s.strategies.S2.flush;
   // Initiators: each vCPU thread (KVM touchpoints) and the VMM (when it goes through the kernel).
   // pfn-cache pages stay restored while the cache lives (or are not served); population is a zap.
-  const onDemand = (tp: EffectiveTouchpoint) => tp.id !== 'pfnCache' && tp.id !== 'populate';
-  const initiators = [
-    { count: V, vcpu: true, tps: m.tps.filter((t) => t.context === 'kvm' && onDemand(t)) },
-    { count: 1, vcpu: false, tps: m.vmmViaSyscall ? m.tps.filter((t) => t.context === 'vmm') : [] },
-  ];
-  const pagesPerSec = (tps: EffectiveTouchpoint[]) => tps.reduce((n, t) => n + t.ratePerSec * t.pagesPerEvent, 0);
-  /**
-   * An initiator's batches. Closed on the page count: exact (`batchShape`). With a flush timer,
-   * the continuous approximation: b = min(B, P x flushAfterUs) pages per flush (at least 1),
-   * the event that brings p_t pages flushing with chance min(1, p_t / b).
-   */
-  const batchesOf = (tps: EffectiveTouchpoint[], P: number, eventsPerSec: number) => {
-    if (flushAfterUs === 0) {
-      const shape = batchShape(tps, B, FULL_FLUSH_CEILING);
-      return {
-        eventsPerBatch: shape.eventsPerBatch,
-        closes: shape.closes,
-        pages: tps.map((t) => Math.max(B, t.pagesPerEvent)),
-        waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
-        firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - 1) / eventsPerSec,
-      };
-    }
-    const b = Math.max(1, Math.min(B, P * flushAfterUs * 1e-6));
-    return {
-      eventsPerBatch: P === 0 ? 0 : Math.max(1, b / (P / eventsPerSec)),
-      closes: tps.map((t) => (t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / b))),
-      pages: tps.map((t) => Math.max(b, t.pagesPerEvent)),
-      // A page waits on average (b - 1) / 2P for the flush: (b - 1) / 2 pages waiting.
-      waitingPagesMean: (b - 1) / 2,
-      firstPageWaitSec: P === 0 ? 0 : (b - 1) / P,
-    };
-  };
-  const groups = initiators.map((g) => {
-    const P = pagesPerSec(g.tps);
-    const eventsPerSec = g.tps.reduce((n, t) => n + (t.pagesPerEvent > 0 ? t.ratePerSec : 0), 0);
-    return { ...g, P, eventsPerSec, batches: batchesOf(g.tps, P, eventsPerSec) };
-  });
+  const vcpuTps: EffectiveTouchpoint[] = [];
+  const vmmTps: EffectiveTouchpoint[] = [];
+  for (const t of m.tps)
+    if (t.context === 'kvm') {
+      if (t.id !== 'pfnCache' && t.id !== 'populate') vcpuTps.push(t);
+    } else if (m.vmmViaSyscall) vmmTps.push(t);
+  const groups = [s2Initiator(s, V, true, vcpuTps), s2Initiator(s, 1, false, vmmTps)];
 
   // Flushes: sent to every CPU (immediate), left for each CPU's next sched-in (deferred, XPFO),
   // or never (none).
@@ -509,7 +584,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   let accessFlushesPerVcpu = 0;
   let accessFlushesVmm = 0;
   for (const g of groups)
-    for (const [i, t] of g.tps.entries()) {
+    for (let i = 0; i < g.tps.length; i++) {
+      const t = g.tps[i]!;
       const rate = t.ratePerSec * g.batches.closes[i]!;
       if (rate === 0) continue;
       if (g.batches.pages[i]! > FULL_FLUSH_CEILING) flushOverCeiling = true;
@@ -569,7 +645,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   for (const g of groups) {
     const { batches, eventsPerSec, P } = g;
     let flushCycles = 0;
-    for (const [i, t] of g.tps.entries()) {
+    for (let i = 0; i < g.tps.length; i++) {
+      const t = g.tps[i]!;
       if (t.pagesPerEvent === 0) continue;
       const pages = batches.pages[i]!;
       const perFlush =
@@ -627,15 +704,15 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
   const { s, c, hz, V } = m;
   const remote = s.strategies.S3.remoteFlush;
   const perPage = 2 * c.pteWriteLocal + c.invlpg;
-  const served = m.tps.filter((t) => t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall));
-  const threads = (t: EffectiveTouchpoint) => (t.context === 'kvm' ? V : 1);
+  const served: EffectiveTouchpoint[] = [];
+  for (const t of m.tps) if (t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall)) served.push(t);
   const streams: FlushStream[] = [];
   const pop = populationStream(m, true);
   if (pop) streams.push(pop);
   let pagesPerSec = 0;
   for (const t of served) {
     if (t.ratePerSec === 0 || t.pagesPerEvent === 0) continue;
-    pagesPerSec += threads(t) * t.ratePerSec * t.pagesPerEvent;
+    pagesPerSec += (t.context === 'kvm' ? V : 1) * t.ratePerSec * t.pagesPerEvent;
     const kvm = t.context === 'kvm';
     // Remote invalidation of the window: at every unmap, or once per S3_REMOTE_BATCH pages.
     if (remote === 'broadcast')
@@ -670,7 +747,7 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
     if (t.pagesPerEvent === 0) continue;
     // A page is mapped for its own access only: the PTE writes, its share of the copy, the INVLPG.
     const windowSec = (perPage + t.bytesPerEvent / t.pagesPerEvent / c.copyBytesPerCycle) / hz;
-    mappedPages += threads(t) * t.ratePerSec * t.pagesPerEvent * windowSec;
+    mappedPages += (t.context === 'kvm' ? V : 1) * t.ratePerSec * t.pagesPerEvent * windowSec;
     if (t.ratePerSec > 0) longestSec = Math.max(longestSec, windowSec);
     if (vcpu) vcpuMappedTime += t.ratePerSec * t.pagesPerEvent * windowSec;
   }
@@ -681,8 +758,11 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
       : remote === 'batched'
         ? (S3_REMOTE_BATCH - 1) / 2 / Math.max(pagesPerSec / (V + 1), 1e-9)
         : 0;
-  const maxPages = (ctx: 'kvm' | 'vmm') =>
-    Math.max(0, ...served.filter((t) => t.context === ctx && t.ratePerSec > 0).map((t) => t.pagesPerEvent));
+  const maxPages = (ctx: 'kvm' | 'vmm') => {
+    let max = 0;
+    for (const t of served) if (t.context === ctx && t.ratePerSec > 0) max = Math.max(max, t.pagesPerEvent);
+    return max;
+  };
   const kvm = windows(mappedPages / m.guestPages, longestSec * 1e6);
   return base({
     bystanderIpisPerSec: receivers.bystanderIpisPerSec,
@@ -796,7 +876,7 @@ function isolation(m: Model, ledger: Ledger): Outcome {
     ledger.event(t.index, 'asiTransition', touches * (c.asiExit + c.asiTaintMitigation));
     // The CPU stays unrestricted from the exit until the next asi_enter, at VM entry: the rest of
     // the event's handling.
-    const sec = (c.asiExit + baselineCycles(c, t)) / hz;
+    const sec = (c.asiExit + m.baseline[t.index]!) / hz;
     unrestricted += touches * t.ratePerSec * sec;
     longest = Math.max(longest, sec);
   }
@@ -841,49 +921,63 @@ export function baselineCycles(c: CostTable, tp: Pick<EffectiveTouchpoint, 'id' 
   }
 }
 
-interface Totals {
-  perVcpu: number;
-  host: number;
-  breakdown: Record<string, number>;
+/** Adds host cycles/s to a breakdown under ledger slot k's key. */
+function book(breakdown: Record<string, number>, k: number, hostCycles: number): void {
+  const key = BREAKDOWN_KEYS[k]!;
+  breakdown[key] = (breakdown[key] ?? 0) + hostCycles;
 }
 
-/** Sums the ledger: per vCPU, host-wide, and (when asked) by touchpoint and component (host cycles/s). */
-function totals(m: Model, ledger: Ledger, splitCycles: number, withBreakdown: boolean): Totals {
+/**
+ * Sums the ledger: per vCPU and host-wide, and into `breakdown` when given, by touchpoint and
+ * component (host cycles/s).
+ */
+function totals(
+  m: Model,
+  ledger: Ledger,
+  splitCycles: number,
+  breakdown: Record<string, number> | undefined,
+): { perVcpu: number; host: number } {
   const { V, O } = m;
-  const breakdown: Record<string, number> = {};
   let perVcpu = 0;
   let host = 0;
-  const add = (k: number, hostCycles: number) => {
-    if (hostCycles === 0) return;
-    host += hostCycles;
-    if (!withBreakdown) return;
-    const key = BREAKDOWN_KEYS[k]!;
-    breakdown[key] = (breakdown[key] ?? 0) + hostCycles;
-  };
-  for (const tp of m.tps) {
+  // Slots the strategy never booked hold +0: they add nothing, so only booked ones are visited.
+  for (let rows = ledger.eventRows; rows !== 0; rows &= rows - 1) {
+    const tp = m.tps[lowestBit(rows)]!;
     if (tp.ratePerSec === 0) continue;
-    const threads = tp.context === 'kvm' ? V + O : 1;
-    for (let comp = 0; comp < NC; comp++) {
-      const k = tp.index * NC + comp;
+    const kvm = tp.context === 'kvm';
+    const threads = kvm ? V + O : 1;
+    for (let bits = ledger.eventBits[tp.index]!; bits !== 0; bits &= bits - 1) {
+      const k = tp.index * NC + lowestBit(bits);
       const perSec = tp.ratePerSec * ledger.perEvent[k]!;
-      if (tp.context === 'kvm') perVcpu += perSec;
-      add(k, threads * perSec);
+      if (kvm) perVcpu += perSec;
+      const hostCycles = threads * perSec;
+      if (hostCycles === 0) continue;
+      host += hostCycles;
+      if (breakdown !== undefined) book(breakdown, k, hostCycles);
     }
   }
-  for (let k = 0; k < (NT + 1) * NC; k++) {
-    perVcpu += ledger.perVcpu[k]!;
-    add(k, (V + O) * ledger.perVcpu[k]! + ledger.other[k]!);
+  for (let rows = ledger.spreadRows; rows !== 0; rows &= rows - 1) {
+    const row = lowestBit(rows);
+    for (let bits = ledger.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
+      const k = row * NC + lowestBit(bits);
+      perVcpu += ledger.perVcpu[k]!;
+      const hostCycles = (V + O) * ledger.perVcpu[k]! + ledger.other[k]!;
+      if (hostCycles === 0) continue;
+      host += hostCycles;
+      if (breakdown !== undefined) book(breakdown, k, hostCycles);
+    }
   }
-  add(NONE * NC + COMPONENT.directMapSplit, splitCycles);
-  return { perVcpu, host, breakdown };
+  if (splitCycles !== 0) {
+    host += splitCycles;
+    if (breakdown !== undefined) book(breakdown, NONE * NC + COMPONENT.directMapSplit, splitCycles);
+  }
+  return { perVcpu, host };
 }
 
 /** Share of the VMM thread's time its touchpoints take (baseline handling and the strategy's work). */
 function vmmUtilization(m: Model, ledger: Ledger): number {
   let busy = 0;
-  for (const tp of m.tps)
-    if (tp.context === 'vmm' && tp.ratePerSec > 0)
-      busy += tp.ratePerSec * (baselineCycles(m.c, tp) + ledger.eventTotal(tp.index));
+  for (const tp of m.vmmActive) busy += tp.ratePerSec * (m.baseline[tp.index]! + ledger.eventTotal(tp.index));
   return busy / m.hz;
 }
 
@@ -922,29 +1016,36 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
       code: 'fullFlushCeiling',
       message: `some flushes cover more than ${FULL_FLUSH_CEILING} pages: every CPU flushes its whole TLB and refills it`,
     });
-  for (const what of ignored) flags.push({ code: 'inputIgnored', message: `${what} is not used by the model` });
+  for (const message of ignored) flags.push({ code: 'inputIgnored', message });
   return flags;
 }
 
+/** The messages of the scenario's inputIgnored flags (the same for every strategy). */
 function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   const out = [...touchpoints];
   for (const key of RETIRED_COST_KEYS)
     if ((s.host.costs as Record<string, number | undefined>)[key] !== undefined)
       out.push(`host.costs.${key} (retired in model 2.0)`);
-  return out;
+  return out.map((what) => `${what} is not used by the model`);
+}
+
+/** Mean latency of each touchpoint's events (us), by index: baseline handling and the strategy's work. Reused: read it before the next call. */
+const latencyUs = new Float64Array(NT);
+function latencies(m: Model, ledger: Ledger): Float64Array {
+  for (let i = 0; i < NT; i++)
+    latencyUs[i] =
+      ledger.eventBits[i] === 0 ? m.baselineUs[i]! : ((m.baseline[i]! + ledger.eventTotal(i)) / m.hz) * 1e6;
+  return latencyUs;
 }
 
 function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], withBreakdown: boolean) {
   const o = MODELS[id](m, ledger.reset());
-  const { c, hz, N } = m;
-  const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
-  const splitCycles = splitPenaltyCycles(m, split.hostShare);
-  const t = totals(m, ledger, splitCycles, withBreakdown);
-  const lat = (i: number): Estimate => {
-    const tp = m.tps[i]!;
-    return exact(((baselineCycles(c, tp) + ledger.eventTotal(i)) / hz) * 1e6);
-  };
+  const { hz, N } = m;
+  const removes = removesFromDirectMap(id);
+  const breakdown: Record<string, number> | undefined = withBreakdown ? {} : undefined;
+  const t = totals(m, ledger, removes ? m.splitCycles.removed : m.splitCycles.kept, breakdown);
   const { kernel, kvm, vmm, userspace } = o.exposure;
+  const lat = latencies(m, ledger);
   // One object literal with every key that is always there: V8 builds it from a fixed shape,
   // which a loop of computed keys does not get (this runs for every strategy of every point).
   // m.tps is in TOUCHPOINT_IDS order.
@@ -967,20 +1068,20 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
     'exposure.userspace.fraction': exact(userspace.state === 0 ? 0 : userspace.fraction),
     'exposure.kernel.staleTlbFraction': exact(Math.min(1, o.staleTlbFraction)),
     'exposure.kvm.irqNmiWithGuestMappedPerSec': exact(o.irqNmiWithGuestMappedPerSec),
-    'footprint.directMapSplits': exact(split.splits),
+    'footprint.directMapSplits': exact(removes ? m.splits.splits : 0),
     'footprint.peakPagesMapped': exact(o.peakPagesMapped),
-    'latency.mmio.meanUs': lat(0),
-    'latency.pio.meanUs': lat(1),
-    'latency.nestedTdp.meanUs': lat(2),
-    'latency.pfnCache.meanUs': lat(3),
-    'latency.hvaCache.meanUs': lat(4),
-    'latency.hypercall.meanUs': lat(5),
-    'latency.dirtyLog.meanUs': lat(6),
-    'latency.populate.meanUs': lat(7),
-    'latency.postCopy.meanUs': lat(8),
-    'latency.migration.meanUs': lat(9),
-    'latency.virtio.meanUs': lat(10),
-    'latency.snapshot.meanUs': lat(11),
+    'latency.mmio.meanUs': exact(lat[0]!),
+    'latency.pio.meanUs': exact(lat[1]!),
+    'latency.nestedTdp.meanUs': exact(lat[2]!),
+    'latency.pfnCache.meanUs': exact(lat[3]!),
+    'latency.hvaCache.meanUs': exact(lat[4]!),
+    'latency.hypercall.meanUs': exact(lat[5]!),
+    'latency.dirtyLog.meanUs': exact(lat[6]!),
+    'latency.populate.meanUs': exact(lat[7]!),
+    'latency.postCopy.meanUs': exact(lat[8]!),
+    'latency.migration.meanUs': exact(lat[9]!),
+    'latency.virtio.meanUs': exact(lat[10]!),
+    'latency.snapshot.meanUs': exact(lat[11]!),
   };
   // Only exposure in windows has a longest window.
   if (kernel.state === 1) metrics['exposure.kernel.longestWindowUs'] = exact(kernel.longestUs);
@@ -989,7 +1090,7 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
   if (userspace.state === 1) metrics['exposure.userspace.longestWindowUs'] = exact(userspace.longestUs);
   return {
     metrics,
-    breakdown: withBreakdown ? t.breakdown : undefined,
+    breakdown,
     flags: flagsOf(m, o, t.perVcpu, vmmUtilization(m, ledger), ignored),
   };
 }
@@ -1000,7 +1101,7 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
   const V = vm.vcpus;
   const O = host.otherVmVcpus;
   const N = host.cpus;
-  return {
+  const m: Model = {
     s: scenario,
     c,
     hz: host.ghz * 1e9,
@@ -1017,7 +1118,15 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     vmmViaSyscall: scenario.strategies.vmmAccess === 'syscall',
     cr3: host.pcid ? { write: c.cr3WritePcid, refill: 0 } : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush },
     splits: directMapSplits(scenario),
+    baseline: [],
+    baselineUs: [],
+    vmmActive: tps.filter((tp) => tp.context === 'vmm' && tp.ratePerSec > 0),
+    splitCycles: { removed: 0, kept: 0 },
   };
+  for (const tp of tps) m.baseline.push(baselineCycles(c, tp));
+  for (const cycles of m.baseline) m.baselineUs.push(((cycles + 0) / m.hz) * 1e6);
+  m.splitCycles = { removed: splitPenaltyCycles(m, m.splits.hostShare), kept: splitPenaltyCycles(m, 0) };
+  return m;
 }
 
 const scratch = new Ledger();
@@ -1097,6 +1206,7 @@ export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): 
   const { tps, ignored } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const inputsIgnored = ignoredInputs(scenario, ignored);
+  const capabilityOf = capabilityRows(scenario);
   const strategies: StrategyResult[] = enabledStrategies(scenario).map((id) => {
     const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored, options.breakdown !== false);
     const result: StrategyResult = {
@@ -1104,7 +1214,7 @@ export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): 
       params: strategyParams(scenario, id),
       metrics,
       distributions: {},
-      capability: capabilityOf(id, scenario),
+      capability: capabilityOf(id),
       flags,
     };
     if (breakdown !== undefined) result.breakdown = breakdown;

@@ -26,6 +26,30 @@ export interface BatchShape {
 }
 
 /**
+ * n zeros in a packed array. This runs for every analytic point: neither a typed array nor
+ * `new Array(n).fill(0)` (a holey array filled by a builtin) is as cheap to make for a few numbers.
+ */
+function zeros(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(0);
+  return out;
+}
+
+/** Working arrays batchShape keeps between calls (it runs for every analytic point): zeroed up to n on each take. */
+class Scratch {
+  private buffer = new Float64Array(16);
+  take(n: number): Float64Array {
+    if (this.buffer.length < n) this.buffer = new Float64Array(Math.max(n, 2 * this.buffer.length));
+    this.buffer.fill(0, 0, n);
+    return this.buffer;
+  }
+}
+const WHOLE = new Scratch();
+const EXTRA = new Scratch();
+const SHARE = new Scratch();
+const VISITS = new Scratch();
+
+/**
  * The shape of batches that close at `batchPages` pages or more, from sources whose events
  * interleave at random (each event from source i with chance rate_i / sum). Sources of no pages
  * take no part. `ceiling`: a flush of more pages than this flushes the whole TLB.
@@ -34,13 +58,13 @@ export function batchShape(sources: PageSource[], batchPages: number, ceiling: n
   const n = sources.length;
   let eventsPerSec = 0;
   for (const s of sources) if (s.pagesPerEvent > 0) eventsPerSec += s.ratePerSec;
-  const closes = new Array<number>(n).fill(0);
-  const closesOverCeiling = new Array<number>(n).fill(0);
+  const closes = zeros(n);
+  const closesOverCeiling = zeros(n);
   if (eventsPerSec === 0) return { eventsPerBatch: 0, pagesPerBatch: 0, waitingPageGaps: 0, closes, closesOverCeiling };
   // Source i brings `whole[i]` pages, or one more with chance `extra[i]`; its share of events.
-  const whole = new Float64Array(n);
-  const extra = new Float64Array(n);
-  const share = new Float64Array(n);
+  const whole = WHOLE.take(n);
+  const extra = EXTRA.take(n);
+  const share = SHARE.take(n);
   // An event of no pages (a mean under 1 draws 0 sometimes) leaves the count where it was: each
   // arrival at g is followed by a geometric number of such events.
   let stay = 0;
@@ -53,7 +77,7 @@ export function batchShape(sources: PageSource[], batchPages: number, ceiling: n
     if (whole[i] === 0) stay += share[i]! * (1 - extra[i]!);
   }
   // visits[g]: mean number of events per batch that find g pages already gathered (g < B).
-  const visits = new Float64Array(batchPages);
+  const visits = VISITS.take(batchPages);
   visits[0] = 1;
   let eventsPerBatch = 0;
   let waitingPageGaps = 0;

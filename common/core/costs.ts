@@ -357,7 +357,7 @@ export function resolveCostEntries(
   overrides: Partial<Record<string, number | undefined>>,
   profile?: { id: string; name: string },
 ): CostEntry[] {
-  if (Object.keys(overrides).length === 0) return DEFAULT_COSTS;
+  if (!hasOwnKeys(overrides)) return DEFAULT_COSTS;
   const from =
     profile === undefined
       ? 'scenario override'
@@ -372,6 +372,12 @@ export function resolveCostEntries(
       note: `default ${entry.value} ${entry.unit} (${entry.source}) overridden by the scenario`,
     };
   });
+}
+
+/** Whether an object has an own enumerable key (Object.keys(o).length > 0, without making the array: once per analytic point). */
+function hasOwnKeys(o: object): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return true;
+  return false;
 }
 
 export function costTableOf(entries: CostEntry[]): CostTable {

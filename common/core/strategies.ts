@@ -37,63 +37,123 @@ export function enabledStrategies(scenario: Scenario): StrategyId[] {
 /** The parameters a strategy ran with, for the record of every run. */
 export function strategyParams(scenario: Scenario, id: StrategyId): Record<string, unknown> {
   const { strategies } = scenario;
-  const removal = removesFromDirectMap(id) ? { hugeFolioRemoval: strategies.hugeFolioRemoval } : {};
-  const vmm =
-    id === 'S0' || id === 'S1' || id === 'S6'
-      ? {}
-      : { vmmAccess: strategies.vmmAccess, selectiveMmapFraction: strategies.selectiveMmapFraction };
+  // Its own parameters first, then those of removal and of the VMM's access (added, not spread:
+  // this runs for every strategy of every analytic point).
+  let params: Record<string, unknown>;
   switch (id) {
     case 'S1':
-      return { gup: strategies.S1.gup, flushOnZap: strategies.S1.flushOnZap, ...removal };
+      params = { gup: strategies.S1.gup, flushOnZap: strategies.S1.flushOnZap };
+      break;
     case 'S2':
-      return {
+      params = {
         batchPages: strategies.S2.batchPages,
         flushAfterUs: strategies.S2.flushAfterUs,
         flush: strategies.S2.flush,
         keepPfnCacheRestored: strategies.S2.keepPfnCacheRestored,
-        ...removal,
-        ...vmm,
       };
+      break;
     case 'S3':
-      return { remoteFlush: strategies.S3.remoteFlush, ...removal, ...vmm };
+      params = { remoteFlush: strategies.S3.remoteFlush };
+      break;
     case 'S4':
-      return { switchPoint: strategies.S4.switchPoint, ...removal, ...vmm };
+      params = { switchPoint: strategies.S4.switchPoint };
+      break;
     case 'S5':
-      return {
+      params = {
         lass: scenario.host.lass,
         kpti: scenario.host.kpti,
         smapStopsSpeculation: scenario.host.smapStopsSpeculation,
-        ...removal,
-        ...vmm,
       };
+      break;
     default:
-      return { ...removal, ...vmm };
+      params = {};
   }
+  if (removesFromDirectMap(id)) params.hugeFolioRemoval = strategies.hugeFolioRemoval;
+  if (id !== 'S0' && id !== 'S1' && id !== 'S6') {
+    params.vmmAccess = strategies.vmmAccess;
+    params.selectiveMmapFraction = strategies.selectiveMmapFraction;
+  }
+  return params;
 }
 
-const capabilityCache = new Map<string, CapabilityRow>();
+type CapabilityRows = Partial<Record<StrategyId, CapabilityRow>>;
+
+/** Rows already built, by the scenario fields they depend on (capabilityKey), then by strategy. */
+const capabilityCache = new Map<string, CapabilityRows>();
+
+/** The scenario fields a capability row depends on (for any strategy). */
+interface CapabilityFields {
+  vmmAccess: string;
+  selectiveMmapFraction: number;
+  gup: boolean;
+  keepPfnCacheRestored: boolean;
+  lass: boolean;
+  kpti: boolean;
+  vendor: string;
+  postCopy: boolean;
+}
+
+function capabilityFields(scenario: Scenario): CapabilityFields {
+  const { strategies: st, host } = scenario;
+  return {
+    vmmAccess: st.vmmAccess,
+    selectiveMmapFraction: st.selectiveMmapFraction,
+    gup: st.S1.gup,
+    keepPfnCacheRestored: st.S2.keepPfnCacheRestored,
+    lass: host.lass,
+    kpti: host.kpti,
+    vendor: host.vendor,
+    postCopy: scenario.vm.postCopy,
+  };
+}
+
+/** The fields as one key: fields that are === give the same key. */
+function capabilityKey(f: CapabilityFields): string {
+  return `${f.vmmAccess}|${f.selectiveMmapFraction}|${f.gup}|${f.keepPfnCacheRestored}|${f.lass}|${f.kpti}|${f.vendor}|${f.postCopy}`;
+}
+
+/** The last scenario's fields and rows: the points of a sweep mostly share them (no key to build then). */
+let last: { fields: CapabilityFields; rows: CapabilityRows } | undefined;
+
+function sameFields(f: CapabilityFields, scenario: Scenario): boolean {
+  const { strategies: st, host } = scenario;
+  return (
+    f.vmmAccess === st.vmmAccess &&
+    f.selectiveMmapFraction === st.selectiveMmapFraction &&
+    f.gup === st.S1.gup &&
+    f.keepPfnCacheRestored === st.S2.keepPfnCacheRestored &&
+    f.lass === host.lass &&
+    f.kpti === host.kpti &&
+    f.vendor === host.vendor &&
+    f.postCopy === scenario.vm.postCopy
+  );
+}
+
+/**
+ * The capability rows of a scenario, by strategy: `capabilityOf` for every strategy of one
+ * scenario, looked up once. Rows are shared between results: do not mutate.
+ */
+export function capabilityRows(scenario: Scenario): (id: StrategyId) => CapabilityRow {
+  let rows: CapabilityRows;
+  if (last !== undefined && sameFields(last.fields, scenario)) rows = last.rows;
+  else {
+    const fields = capabilityFields(scenario);
+    const key = capabilityKey(fields);
+    let found = capabilityCache.get(key);
+    if (found === undefined) {
+      if (capabilityCache.size > 1000) capabilityCache.clear();
+      found = {};
+      capabilityCache.set(key, found);
+    }
+    rows = found;
+    last = { fields, rows };
+  }
+  return (id) => (rows[id] ??= buildCapability(id, scenario));
+}
 
 /** The capability row of a strategy; rows are shared between results: do not mutate. */
 export function capabilityOf(id: StrategyId, scenario: Scenario): CapabilityRow {
-  const { strategies: st, host } = scenario;
-  const key = [
-    id,
-    st.vmmAccess,
-    st.selectiveMmapFraction,
-    st.S1.gup,
-    st.S2.keepPfnCacheRestored,
-    host.lass,
-    host.kpti,
-    host.vendor,
-    scenario.vm.postCopy,
-  ].join('|');
-  let row = capabilityCache.get(key);
-  if (row === undefined) {
-    if (capabilityCache.size > 1000) capabilityCache.clear();
-    row = buildCapability(id, scenario);
-    capabilityCache.set(key, row);
-  }
-  return row;
+  return capabilityRows(scenario)(id);
 }
 
 // Sources the entries below rest on (docs/model.md, "Capability matrix").

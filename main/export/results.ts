@@ -75,10 +75,15 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
 export function resultsText(detail: ExperimentDetail, metric: string, view: ExportView = {}): string {
   const resolved = resolveView(detail, metric, view);
   const heading = `experiment ${detail.id}: ${detail.name} (${detail.method}, ${detail.status}, ${detail.runsDone}/${detail.runsTotal} runs, model ${detail.modelVersion ?? '?'})`;
+  return [...wrap(heading, 72), ...measuredCosts(detail, 72), '', ...resultsBlock(detail, resolved, 72)].join('\n');
+}
+
+/** The host profile whose measured costs the experiment used (gmemlab calibrate), or nothing. */
+export function measuredCosts(detail: ExperimentDetail, width: number): string[] {
   const profile = detail.scenario.host.profile;
-  const measured =
-    profile === undefined
-      ? []
-      : wrap(`measured costs: host profile "${profile.name}" (${profile.id.slice(0, 12)})`, 72);
-  return [...wrap(heading, 72), ...measured, '', ...resultsBlock(detail, resolved, 72)].join('\n');
+  if (profile === undefined) return [];
+  return wrap(
+    `measured costs: host profile "${profile.name}" (${profile.id.slice(0, 12)}); the cost entries it set name it as their source`,
+    width,
+  );
 }

@@ -149,6 +149,25 @@ describe('experimentText', () => {
     expect(text.indexOf('host overhead')).toBeLessThan(text.indexOf('vCPU overhead'));
   });
 
+  it('names the host profile whose measured costs the run used, and the cost entries say it is their source', async () => {
+    const base = presetScenario(0);
+    const profile = { id: 'ab'.repeat(32), name: 'lab host 7' };
+    const measured = validateScenario({
+      ...base,
+      host: { ...base.host, profile, costs: { ...base.host.costs, vmExitRoundTrip: 1234 } },
+    });
+    if (!measured.ok) throw new Error(JSON.stringify(measured.issues));
+    const text = experimentText(await record('Calibrated', measured.value), {
+      metric: 'cost.overheadPct',
+      build: BUILD,
+    });
+    expectMailSafe(text);
+    expect(text).toContain('measured costs: host profile "lab host 7" (abababababab)');
+    expect(text.replace(/\s+/g, ' ')).toContain('host profile "lab host 7" (abababababab), measured on the host');
+    const plain = experimentText(await record('Default costs', base), { metric: 'cost.overheadPct', build: BUILD });
+    expect(plain).not.toContain('measured costs');
+  });
+
   it('writes a 2-D sweep at the chosen point, charting its slice', async () => {
     const detail = await record('vCPUs x placement', preset('mmio-heavy-legacy'), {
       parameters: [

@@ -14,7 +14,7 @@ import type { BuildInfo } from './build-info.ts';
 import { costDependencies, scenarioAt } from './costs.ts';
 import { MAIL_WIDTH, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
-import { resultsBlock, shownMetrics } from './results.ts';
+import { measuredCosts, resultsBlock, shownMetrics } from './results.ts';
 import { contextWords, frontLines } from './plane.ts';
 import { sensitivityAt } from './tornado.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
@@ -48,6 +48,7 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
   para(
     `made with gmemlab ${options.build.version} (commit ${options.build.commit}), model ${detail.modelVersion ?? '(no finished run)'}`,
   );
+  lines.push(...measuredCosts(detail, W));
   lines.push('');
 
   const runs = view.runs;

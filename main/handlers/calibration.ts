@@ -20,6 +20,8 @@ export interface CalibrationRequest {
   name: string;
   ghz?: number | undefined;
   cpus?: number | undefined;
+  /** The column of a comparison table to read (vmexit before/after tables). */
+  column?: string | undefined;
 }
 
 export interface CalibrationOutcome {
@@ -39,6 +41,7 @@ export async function calibrateFiles(store: Store | null, request: CalibrationRe
     createdAt: new Date().toISOString(),
     ghz: request.ghz ?? null,
     cpus: request.cpus ?? null,
+    ...(request.column === undefined ? {} : { column: request.column }),
   });
   if (store === null) return { id: hostProfileId(profile), profile, created: null };
   const saved = await store.saveHostProfile(profile);

@@ -59,12 +59,53 @@ describe('kvm-unit-tests vmexit', () => {
     expect(source.facts).toMatchObject({ hostName: 'example-host', onlineCpus: 8, tscMhz: 2600 });
   });
 
-  it('refuses a published before/after table (Bonzini, 2019) as not one run, naming the file', () => {
+  it('reads a published before/after table (Bonzini, 2019) as the run of the column asked for, and refuses it without one', () => {
     const f = fixture('vmexit-nested-before-after-2019-05.txt');
     expect(detectKind(f)).toBe('kvm-unit-tests-vmexit');
     expect(() => readCalibrationFile(f)).toThrow(
-      /vmexit-nested-before-after-2019-05\.txt: this is a comparison table .* give the output of one run/,
+      /vmexit-nested-before-after-2019-05\.txt: this is a comparison table \(two figures per vmexit test: before, after\).*--column before\|after/,
     );
+    expect(() => readCalibrationFile(f, { column: 'during' })).toThrow(
+      /no column "during"; its columns are before, after/,
+    );
+    const after = readCalibrationFile(f, { column: 'after' });
+    expect(after.mapped).toEqual([
+      expect.objectContaining({ figure: 'vmexit cpuid (column after)', key: 'vmExitRoundTrip', cycles: 13142 }),
+    ]);
+    expect(readCalibrationFile(f, { column: '1' }).mapped[0]).toMatchObject({ cycles: 14886 });
+    // The userspace round trip read from the same column: 44826 - 13518.
+    expect(
+      after.unused.find((u) => u.figure === 'vmexit inl_from_qemu - inl_from_kernel (column after)'),
+    ).toMatchObject({
+      value: 44826 - 13518,
+    });
+    // A profile made from it changes vmExitRoundTrip as the mapping says, and names the column.
+    const profile = calibrate([f], {
+      name: 'nested L1 (Bonzini 2019, after)',
+      createdAt: '2026-11-26T00:00:00Z',
+      column: 'after',
+    });
+    expect(profile.costs.find((c) => c.key === 'vmExitRoundTrip')).toMatchObject({
+      value: 13142,
+      figures: ['vmexit-nested-before-after-2019-05.txt: vmexit cpuid (column after)'],
+    });
+  });
+
+  it('reads the arrow format (Li, 2020) and refuses a file with several tables as not one run', () => {
+    const f = fixture('vmexit-tscdeadline-arrows-2020-04.txt');
+    expect(detectKind(f)).toBe('kvm-unit-tests-vmexit');
+    expect(() => readCalibrationFile(f)).toThrow(/comparison table \(two figures per vmexit test: before, after\)/);
+    expect(() => readCalibrationFile(f, { column: 'after' })).toThrow(
+      /"tscdeadline_immed" appears more than once \(the file holds several tables\)/,
+    );
+    // One of its tables alone: decimals kept, nothing mapped (the model costs no timer exits), all listed.
+    const first = { name: 'first.txt', text: f.text.split('\n').slice(0, 5).join('\n') };
+    const read = readCalibrationFile(first, { column: 'after' });
+    expect(read.mapped).toEqual([]);
+    expect(read.unused.map((u) => [u.figure, u.value])).toEqual([
+      ['vmexit tscdeadline_immed (column after)', 3851],
+      ['vmexit tscdeadline (column after)', 6528.5],
+    ]);
   });
 });
 

@@ -79,6 +79,8 @@ export interface CalibrateOptions {
   ghz?: number | null;
   /** Online CPUs for flush histograms that do not say (published outputs). */
   cpus?: number | null;
+  /** The column to read from a comparison table (a cover letter's before/after vmexit figures). */
+  column?: string;
 }
 
 const TOOL: Record<CalibrationSourceKind, string> = {
@@ -109,7 +111,7 @@ export function detectKind(file: CalibrationFile): CalibrationSourceKind {
 /** Reads one file: its kind, the host facts it carries, what it measures and what it cannot be used for. */
 export function readCalibrationFile(
   file: CalibrationFile,
-  options: Pick<CalibrateOptions, 'ghz' | 'cpus'> = {},
+  options: Pick<CalibrateOptions, 'ghz' | 'cpus' | 'column'> = {},
 ): ParsedSource {
   const kind = detectKind(file);
   const facts = readHostFacts(file.text);
@@ -117,7 +119,7 @@ export function readCalibrationFile(
   let result: { mapped: MappedFigure[]; unused: UnusedFigure[] };
   switch (kind) {
     case 'kvm-unit-tests-vmexit':
-      result = mapVmexit(file.name, parseVmexit(file.name, file.text));
+      result = mapVmexit(file.name, parseVmexit(file.name, file.text, options.column));
       break;
     case 'kvm-demand-paging-test':
       result = mapDemandPaging(file.name, parseDemandPaging(file.name, file.text, facts), facts, ghz);
@@ -162,7 +164,9 @@ export function calibrate(files: CalibrationFile[], options: CalibrateOptions): 
   // the clock another file of the same calibration recorded.
   const recorded = files.map((f) => readHostFacts(f.text).tscMhz).find((v) => v !== null) ?? null;
   const fallbackGhz = options.ghz ?? (recorded === null ? null : recorded / 1000);
-  const sources = files.map((f) => readCalibrationFile(f, { ghz: fallbackGhz, cpus: options.cpus ?? null }));
+  const sources = files.map((f) =>
+    readCalibrationFile(f, { ghz: fallbackGhz, cpus: options.cpus ?? null, column: options.column }),
+  );
   const unused: UnusedFigure[] = sources.flatMap((s) => s.unused);
   const first = <T>(pick: (s: ParsedSource) => T | null): T | null =>
     sources.map(pick).find((v) => v !== null && v !== undefined) ?? null;

@@ -52,12 +52,18 @@ export interface VmexitRun {
   /** `  ipi NAME N` and `  eoi NAME N` lines. */
   parts: { part: 'ipi' | 'eoi'; name: string; cycles: number }[];
   skipped: string[];
+  /** The column read, when the output was a comparison table. */
+  column?: string;
 }
 
 const RESULT = /^\s*([a-z0-9_-]+) (\d{1,12})\s*$/;
 const PART = /^\s*(ipi|eoi) ([a-z0-9_-]+) (\d{1,12})\s*$/;
 const SKIPPED = /^\s*([a-z0-9_-]+) \(skipped\)\s*$/;
-const COMPARISON = /^\s*([a-z0-9_-]+)\s+(\d+)\s+(\d+)\s*$/;
+// A comparison table as posted in cover letters: `NAME  BEFORE  AFTER` under an optional heading
+// line naming the columns, or `NAME: BEFORE -> AFTER  PCT%`. Figures may carry decimals (averages).
+const COMPARISON = /^\s*([a-z0-9_-]+):?\s+(\d+(?:\.\d+)?)\s+(?:->\s+)?(\d+(?:\.\d+)?)(?:\s+-?\d+(?:\.\d+)?%)?\s*$/;
+const ARROW = /->/;
+const HEADING = /^\s+([A-Za-z][\w-]*)\s+([A-Za-z][\w-]*)\s*$/;
 const known = (name: string): boolean => (VMEXIT_TESTS as readonly string[]).includes(name);
 
 /** Whether the text looks like vmexit output (at least one known test with a figure or skipped). */
@@ -68,11 +74,26 @@ export function looksLikeVmexit(text: string): boolean {
   });
 }
 
-/** Reads one run's output; throws CalibrationError naming the file on a comparison table or no figures. */
-export function parseVmexit(file: string, text: string): VmexitRun {
+/** A two-column comparison table's column names: its heading line's, or before/after. */
+function comparisonColumns(lines: string[]): [string, string] {
+  for (const line of lines) {
+    const h = HEADING.exec(line);
+    if (h !== null && !known(h[1]!)) return [h[1]!.toLowerCase(), h[2]!.toLowerCase()];
+  }
+  return ['before', 'after'];
+}
+
+/**
+ * Reads one run's output. A comparison table (two figures per test, e.g. before and after a
+ * patch, as cover letters post them) is read as the run of the column `column` names (a heading
+ * word, or 1 or 2); without one it is refused, naming its columns. Throws CalibrationError
+ * naming the file on no figures, an unknown column, or a test that appears twice.
+ */
+export function parseVmexit(file: string, text: string, column?: string): VmexitRun {
   const run: VmexitRun = { tests: [], parts: [], skipped: [] };
-  let comparison = 0;
-  for (const line of text.split(/\r?\n/)) {
+  const lines = text.split(/\r?\n/);
+  const comparison: { name: string; figures: [number, number]; arrow: boolean }[] = [];
+  for (const line of lines) {
     const part = PART.exec(line);
     if (part !== null) {
       run.parts.push({ part: part[1] as 'ipi' | 'eoi', name: part[2]!, cycles: Number(part[3]) });
@@ -89,12 +110,31 @@ export function parseVmexit(file: string, text: string): VmexitRun {
       continue;
     }
     const cmp = COMPARISON.exec(line);
-    if (cmp !== null && known(cmp[1]!)) comparison++;
+    if (cmp !== null && known(cmp[1]!))
+      comparison.push({ name: cmp[1]!, figures: [Number(cmp[2]), Number(cmp[3])], arrow: ARROW.test(line) });
   }
-  if (run.tests.length === 0 && comparison > 0)
-    throw new CalibrationError(
-      `${file}: this is a comparison table (two figures per vmexit test, e.g. before/after a patch), not the output of one run of x86/vmexit.flat: give the output of one run`,
-    );
+  if (run.tests.length === 0 && comparison.length > 0) {
+    const columns = comparison.some((c) => c.arrow)
+      ? (['before', 'after'] as [string, string])
+      : comparisonColumns(lines);
+    if (column === undefined || column.trim() === '')
+      throw new CalibrationError(
+        `${file}: this is a comparison table (two figures per vmexit test: ${columns.join(', ')}), not the output of one run of x86/vmexit.flat: choose the run to read with --column ${columns.join('|')} (in the window: Column), or give the output of one run`,
+      );
+    const wanted = column.trim().toLowerCase();
+    const index = wanted === '1' ? 0 : wanted === '2' ? 1 : columns.indexOf(wanted);
+    if (index < 0)
+      throw new CalibrationError(`${file}: the table has no column "${column}"; its columns are ${columns.join(', ')}`);
+    for (const c of comparison) {
+      if (run.tests.some((t) => t.name === c.name))
+        throw new CalibrationError(
+          `${file}: "${c.name}" appears more than once (the file holds several tables): give one table`,
+        );
+      run.tests.push({ name: c.name, cycles: c.figures[index as 0 | 1] });
+    }
+    run.column = columns[index]!;
+    return run;
+  }
   if (run.tests.length === 0) throw new CalibrationError(`${file}: no vmexit test figures ("cpuid 1234" lines) found`);
   return run;
 }
@@ -119,7 +159,13 @@ export function mapVmexit(file: string, run: VmexitRun): { mapped: MappedFigure[
   const mapped: MappedFigure[] = [];
   const unused: UnusedFigure[] = [];
   const byName = new Map(run.tests.map((t) => [t.name, t.cycles]));
-  const figure = (name: string, cycles: number) => ({ file, figure: `vmexit ${name}`, value: cycles, unit: 'cycles' });
+  const of = run.column === undefined ? '' : ` (column ${run.column})`;
+  const figure = (name: string, cycles: number) => ({
+    file,
+    figure: `vmexit ${name}${of}`,
+    value: cycles,
+    unit: 'cycles',
+  });
   const used = new Set<string>();
   const cpuid = byName.get('cpuid');
   if (cpuid !== undefined) {
@@ -143,7 +189,7 @@ export function mapVmexit(file: string, run: VmexitRun): { mapped: MappedFigure[
     // listed, with what it measures.
     unused.push({
       file,
-      figure: 'vmexit inl_from_qemu - inl_from_kernel',
+      figure: `vmexit inl_from_qemu - inl_from_kernel${of}`,
       value: diff,
       unit: 'cycles',
       reason:

@@ -8,7 +8,7 @@ import { setParameter } from '../params.ts';
 import { PRESETS } from '../presets.ts';
 import type { Scenario } from '../scenario.ts';
 import { checkSimulationSize, runDes, SimulationTooLargeError } from './run.ts';
-import { SimulationCancelled } from './simulate.ts';
+import { schedSliceSec, simulateSeed, SimulationCancelled } from './simulate.ts';
 
 const preset = (id: string): Scenario => PRESETS.find((p) => p.id === id)!.scenario;
 
@@ -233,5 +233,59 @@ describe('the simulator against the formulas, on every preset', () => {
       }
     }
     expect(compared).toBeGreaterThan(60);
+  });
+});
+
+describe('time-shared vCPUs (placement "shared", more vCPUs than CPUs)', () => {
+  // 8 vCPUs on 4 CPUs: two take turns on each CPU, a slice each (2.25 ms on 4 CPUs).
+  const base = des(
+    setParameter(
+      setParameter(setParameter(preset('mmio-heavy-legacy'), 'host.cpus', 4), 'vm.vcpus', 8),
+      'host.otherVmVcpus',
+      0,
+    ),
+    1,
+    [1],
+  );
+  const shared = setParameter(base, 'vm.placement', 'shared');
+  const alone = setParameter(setParameter(base, 'vm.placement', 'shared'), 'host.cpus', 8);
+
+  it('uses the scheduler slice EEVDF uses: 0.75 ms x (1 + log2 CPUs), CPUs capped at 8', () => {
+    expect(schedSliceSec(1)).toBeCloseTo(0.75e-3, 12);
+    expect(schedSliceSec(4)).toBeCloseTo(2.25e-3, 12);
+    expect(schedSliceSec(8)).toBeCloseTo(3e-3, 12);
+    expect(schedSliceSec(256)).toBeCloseTo(3e-3, 12);
+  });
+
+  it('keeps the exits a vCPU makes, and a job that outlasts its turn waits for the other vCPU to run its slice', () => {
+    const rate = shared.workload.touchpoints.mmio.ratePerSec;
+    const turnTaking = simulateSeed(shared, 'S0', 1).latency['mmio']!;
+    const ownCpu = simulateSeed(alone, 'S0', 1).latency['mmio']!;
+    const expected = rate * 8 * 1;
+    expect(Math.abs(turnTaking.count - expected)).toBeLessThan(5 * Math.sqrt(expected));
+    // Most exits are handled within the turn: the median is the same as on a CPU of its own.
+    expect(turnTaking.p50).toBeCloseTo(ownCpu.p50, 6);
+    // One that crosses the end of the turn resumes a slice later (the other vCPU's turn).
+    expect(turnTaking.max * 1e-6).toBeGreaterThan(schedSliceSec(4) - 50e-6);
+    expect(ownCpu.max * 1e-6).toBeLessThan(1e-3);
+    // Hand-worked: an exit of length d crosses the turn's end with probability d / slice and then
+    // waits (M - 1) slices, so the mean grows by d (M - 1): with M = 2 turns, twice the mean.
+    expect(turnTaking.mean / ownCpu.mean).toBeGreaterThan(1.6);
+    expect(turnTaking.mean / ownCpu.mean).toBeLessThan(2.4);
+  });
+
+  it("works for V > N and finds this VM's vCPU on a CPU only in its turns (S1: the kernel reaches its memory there)", () => {
+    // 8 vCPUs of this VM and 8 of others on 4 CPUs: four turns per CPU, this VM has two of them.
+    const crowded = setParameter(shared, 'host.otherVmVcpus', 8);
+    const stats = simulateSeed(crowded, 'S1', 2);
+    const irqs = crowded.host.cpus * (crowded.host.irqPerSecPerCpu + crowded.host.nmiPerSecPerCpu);
+    expect(stats.irqWithGuestMapped / irqs).toBeGreaterThan(0.45);
+    expect(stats.irqWithGuestMapped / irqs).toBeLessThan(0.55);
+    // Pinned on CPUs of their own (V <= N), every CPU with a vCPU has it all the time.
+    const pinned = simulateSeed(setParameter(alone, 'vm.placement', 'pinned'), 'S1', 2);
+    expect(pinned.irqWithGuestMapped / (8 * (alone.host.irqPerSecPerCpu + alone.host.nmiPerSecPerCpu))).toBeCloseTo(
+      1,
+      1,
+    );
   });
 });

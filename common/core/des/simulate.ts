@@ -73,12 +73,24 @@ const CROSS = 2; // vCPU (S4 state change)
 const RESTORE = 3; // thread: its S2 job asks for the lock to restore its pages
 const REMOVE = 4; // thread: its S2 job asks for the lock to remove them again
 const TICK = 5; // a fixed-interval arrival stream (one per thread and touchpoint)
+const ARRIVE = 6; // an arrival moved into its time-shared vCPU's next turn on the CPU (thread * NT + touchpoint)
 const pack = (kind: number, index: number): number => kind | (index << 3);
 /** Adds `cycles` of `component` to a job's parts. */
 const addPart = (parts: Float64Array, component: CostComponent, cycles: number): void => {
   const k = COMPONENT_INDEX[component];
   parts[k] = parts[k]! + cycles;
 };
+/**
+ * The scheduler's slice when vCPUs time-share CPUs: EEVDF's base slice, 0.75 ms scaled by
+ * 1 + log2(CPUs) with the CPU count capped at 8 (kernel/sched/fair.c, sysctl_sched_base_slice
+ * and get_update_sysctl_factor(); renamed from sched_min_granularity in "sched/debug: Rename
+ * sysctl_sched_min_granularity to sysctl_sched_base_slice",
+ * https://lore.kernel.org/r/20230531124604.205287511@infradead.org). 3 ms on 8 or more CPUs.
+ */
+export function schedSliceSec(cpus: number): number {
+  return 0.75e-3 * (1 + Math.floor(Math.log2(Math.max(1, Math.min(cpus, 8)))));
+}
+
 /** Merged-stream outcome markers that are not a thread. */
 const IRQ = -1;
 const OTHER_VM_FLUSH = -2;
@@ -259,9 +271,51 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     populated: 0,
     windowPages: 0,
   });
+  // vCPU i runs on CPU i mod N. Pinned, it owns that CPU (V > N pinned is flagged infeasible by
+  // the formulas). Shared with more vCPUs than CPUs (this VM's and the other VMs'), the vCPUs on
+  // a CPU take turns of one scheduler slice, round robin: this VM's j-th vCPU on the CPU has
+  // turn j, the other VMs' vCPUs (not simulated one by one) the turns after. A vCPU runs its
+  // guest, and so exits, only in its turns; a job that runs past the end of its turn is
+  // preempted on the way back into the guest and resumes at the vCPU's next turn.
   const threads: Thread[] = [];
-  for (let i = 0; i < V; i++) threads.push(thread(s.vm.placement === 'pinned' ? i % N : (i * 7919) % N, true));
+  for (let i = 0; i < V; i++) threads.push(thread(i % N, true));
   threads.push(thread(V % N, false));
+  const timeShared = s.vm.placement === 'shared' && V + O > N;
+  const slice = schedSliceSec(N);
+  /** How many vCPUs (this VM's and others') take turns on each CPU. */
+  const turns = new Int32Array(N);
+  for (let cpu = 0; cpu < N; cpu++) {
+    const mine = Math.floor(V / N) + (cpu < V % N ? 1 : 0);
+    const all = Math.floor((V + O) / N) + (cpu < (V + O) % N ? 1 : 0);
+    turns[cpu] = timeShared ? Math.max(1, mine, all) : 1;
+  }
+  // Each CPU's round starts at its own offset (drawn from the seed, the same for every strategy).
+  const turnPhase = new Float64Array(N);
+  const phaseOfTurns = new Prng(seed, 5_000_000);
+  for (let cpu = 0; cpu < N; cpu++) turnPhase[cpu] = phaseOfTurns.nextUnit() * turns[cpu]! * slice;
+  /** Where `at` falls in vCPU `v`'s round: the start of that round and the vCPU's turn in it. */
+  const roundOf = (v: number, at: number): { round: number; turnStart: number; turnEnd: number } => {
+    const cpu = v % N;
+    const length = turns[cpu]! * slice;
+    const round = turnPhase[cpu]! + Math.floor((at - turnPhase[cpu]!) / length) * length;
+    const turnStart = round + Math.floor(v / N) * slice;
+    return { round, turnStart, turnEnd: turnStart + slice };
+  };
+  /** The time-shared vCPU's next moment on its CPU at or after `at`. */
+  const nextOnCpu = (v: number, at: number): number => {
+    const { turnStart, turnEnd } = roundOf(v, at);
+    if (at < turnStart) return turnStart;
+    if (at < turnEnd) return at;
+    return turnStart + turns[v % N]! * slice;
+  };
+  /** This VM's vCPU on `cpu` at `at`, or -1 (another VM's vCPU, or none). */
+  const vcpuOn = (cpu: number, at: number): number => {
+    if (!timeShared || turns[cpu] === 1) return cpu < V ? cpu : -1;
+    const length = turns[cpu]! * slice;
+    const turn = Math.floor(((((at - turnPhase[cpu]!) % length) + length) % length) / slice);
+    const v = cpu + turn * N;
+    return v < V ? v : -1;
+  };
   // Seconds of interrupt work each CPU owes its next job: its own share in `debt`, plus what was
   // broadcast to every CPU since it last paid (`acc.broadcast - paidUpTo`). A shootdown is O(1), not
   // a loop over the host's CPUs.
@@ -550,8 +604,9 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     }
     if (th.isVcpu) acc.vcpuExtra += extra;
     else acc.vmmExtra += extra;
-    latencies[jobTp]!.push((end - from) * 1e6);
-    heap.push(end, pack(DONE, ti));
+    const resumed = th.isVcpu ? backInGuest(ti, from, end) : end;
+    latencies[jobTp]!.push((resumed - from) * 1e6);
+    heap.push(resumed, pack(DONE, ti));
   };
 
   /** S2: the direct-map lock, FIFO, asked for at `at` for `hold` seconds; returns when the hold ends. */
@@ -568,6 +623,33 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     else start(ti, at, jobTp, at);
   };
 
+  /**
+   * An arrival drawn at `at` for thread `ti`. A time-shared vCPU exits only while its guest runs:
+   * an arrival drawn while another vCPU has the CPU moves into the vCPU's next turn, at the same
+   * fraction of the turn as it fell in the time off the CPU. The arrivals keep their number, in
+   * order, and are spread evenly over the turns (the guest's exit rate per second of its own
+   * running time is the wall-clock rate times the number of turns).
+   */
+  const arriveDrawn = (ti: number, jobTp: number, at: number): void => {
+    if (!timeShared || ti >= V || turns[ti % N] === 1) return arrive(ti, jobTp, at);
+    const { round, turnStart, turnEnd } = roundOf(ti, at);
+    if (at >= turnStart && at < turnEnd) return arrive(ti, jobTp, at);
+    const length = turns[ti % N]! * slice;
+    // Time off the CPU before this round's turn, or after it (then the next round's turn).
+    const offAfter = at >= turnEnd;
+    const offStart = offAfter ? turnEnd : round;
+    const next = offAfter ? turnStart + length : turnStart;
+    const fraction = (at - offStart) / (length - slice);
+    heap.push(next + fraction * slice, pack(ARRIVE, ti * NT + jobTp));
+  };
+
+  /** A vCPU's job that ends at `end`: past the end of its turn, it resumes at its next turn. */
+  const backInGuest = (ti: number, begin: number, end: number): number => {
+    if (!timeShared || ti >= V || turns[ti % N] === 1) return end;
+    const { turnEnd } = roundOf(ti, begin);
+    return end <= turnEnd ? end : nextOnCpu(ti, end);
+  };
+
   /** Whether guest memory is mapped on `cpu` at `at`, for an interrupt arriving there. */
   const guestMappedOn = (cpu: number, at: number): boolean => {
     switch (strategy) {
@@ -575,7 +657,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       case 'S5':
         return true;
       case 'S1':
-        return cpu < V;
+        return vcpuOn(cpu, at) >= 0;
       case 'S2':
         // Restored pages are in the direct map on every CPU (the pfn caches' all the time).
         if (pfnPagesRestored) return true;
@@ -585,8 +667,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         // The slot is in the shared kernel page tables: mapped for every CPU while any thread uses it.
         for (let ti = 0; ti <= V; ti++) if (mappedFrom[ti]! <= at && at < mappedUntil[ti]!) return true;
         return false;
-      case 'S4':
-        return cpu < V && holding[cpu] === 1;
+      case 'S4': {
+        const v = vcpuOn(cpu, at);
+        return v >= 0 && holding[v] === 1;
+      }
       case 'S6':
         return false; // taken from the formulas (run.ts)
     }
@@ -606,7 +690,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       const o = outcomes!.draw(streamRng);
       const ti = outcomeThread[o]!;
       if (ti >= 0) {
-        arrive(ti, outcomeTouchpoint[o]!, now);
+        arriveDrawn(ti, outcomeTouchpoint[o]!, now);
       } else if (ti === IRQ) {
         const cpu = streamRng.nextBelow(N);
         if (guestMappedOn(cpu, now)) irqMapped++;
@@ -626,8 +710,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const kind = payload & 7;
     const index = payload >>> 3;
     if (kind === TICK) {
-      arrive(tickThread[index]!, tickTouchpoint[index]!, now);
+      arriveDrawn(tickThread[index]!, tickTouchpoint[index]!, now);
       heap.push(now + tickGap[index]!, payload);
+    } else if (kind === ARRIVE) {
+      arrive(Math.floor(index / NT), index % NT, now);
     } else if (kind === RESTORE) {
       const th = threads[index]!;
       const p = th.jobPages;

@@ -63,6 +63,18 @@ describe('gmemlab calibrate', () => {
     expect(JSON.parse(gmemlab('profiles', '--db', at('bad.sqlite'), '--json').stdout)).toEqual([]);
   });
 
+  it("reads a cover letter's before/after table as the run of --column, and says how when it is missing", () => {
+    const table = join(fixtures, 'vmexit-nested-before-after-2019-05.txt');
+    const refused = gmemlab('calibrate', table, '--no-save');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/comparison table .*--column before\|after/);
+    const r = gmemlab('calibrate', table, '--column', 'after', '--no-save', '--name', 'nested after');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/vmExitRoundTrip\s+13140 \(13140\.\.13140\)/);
+    expect(r.stdout).toContain('vmexit inl_from_qemu - inl_from_kernel (column after): 31310 cycles');
+  });
+
   it('applies a saved profile (by ID prefix) or a profile file, and diff names the cost entries a calibrated run changed', () => {
     const base = PRESETS[0]!.scenario;
     const [saved] = JSON.parse(gmemlab('profiles', '--db', at('db.sqlite'), '--json').stdout) as HostProfileSummary[];

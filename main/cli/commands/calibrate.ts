@@ -86,12 +86,14 @@ export const calibrateCommand: Command = {
   name: 'calibrate',
   summary: 'make a host profile from tool outputs (kvm-unit-tests vmexit, demand_paging_test, perf kvm stat, bpftrace)',
   usage:
-    'gmemlab calibrate FILE... [--name NAME] [--out PROFILE.json] [--ghz GHZ] [--cpus N] [--no-save] [--db PATH] [--json]',
+    'gmemlab calibrate FILE... [--name NAME] [--out PROFILE.json] [--ghz GHZ] [--cpus N] [--column NAME] [--no-save] [--db PATH] [--json]\n' +
+    "  --column: read a comparison table (a cover letter's before/after vmexit figures) as the run of this column",
   options: {
     name: { type: 'string' },
     out: { type: 'string' },
     ghz: { type: 'string' },
     cpus: { type: 'string' },
+    column: { type: 'string' },
     'no-save': { type: 'boolean', default: false },
   },
   async run({ positionals, values, json }) {
@@ -108,6 +110,7 @@ export const calibrateCommand: Command = {
       name,
       ghz: positiveOption('ghz', values['ghz'], false),
       cpus: positiveOption('cpus', values['cpus'], true),
+      column: typeof values['column'] === 'string' ? values['column'] : undefined,
     };
     const make = async (store: Parameters<typeof calibrateFiles>[0]) => {
       try {
