@@ -5,7 +5,16 @@
 // a real SQLite store from the core's own results (main/store/testing.ts).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COST_COMPONENTS, PRESETS, STRATEGY_IDS, type Scenario } from '../../common/core/index.ts';
+import {
+  COST_COMPONENTS,
+  PRESETS,
+  runAnalytic,
+  runPlan,
+  setParameter,
+  STRATEGY_IDS,
+  type Scenario,
+  type SweepDefinition,
+} from '../../common/core/index.ts';
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
 import { recordExperiment, tempDir } from '../store/testing.ts';
@@ -38,7 +47,11 @@ afterAll(async () => {
 });
 
 const unescape = (t: string): string =>
-  t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  t
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 /** The SVG of a view, taken apart: its text runs, metadata, and shapes by kind. */
 async function svgOf(detail: ExperimentDetail, view: ExportView) {
@@ -162,6 +175,51 @@ describe('trade-off plane export', () => {
     expect(frontLines(single, resolved).length).toBeGreaterThan(0);
   });
 
+  it('in a 2-D sweep, follows the x parameter through the point, at its other value', async () => {
+    const scenario = PRESETS[1]!.scenario;
+    const sweep2: SweepDefinition = {
+      parameters: [
+        { path: 'vm.vcpus', values: [1, 8, 64] },
+        { path: 'vm.placement', values: ['pinned', 'shared'] },
+      ],
+    };
+    const points = sweep2.parameters[0]!.values.flatMap((v) =>
+      sweep2.parameters[1]!.values.map((w) => ({ 'vm.vcpus': v, 'vm.placement': w })),
+    );
+    const plan = runPlan(scenario);
+    const { experimentId, runIds } = await store.createExperiment({
+      name: '2-D',
+      kind: 'sweep',
+      method: plan.method,
+      scenario,
+      sweep: sweep2,
+      runs: points.flatMap((point) => plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds }))),
+    });
+    let i = 0;
+    for (const point of points) {
+      let at = scenario;
+      for (const [path, value] of Object.entries(point)) at = setParameter(at, path, value);
+      const output = runAnalytic(at);
+      await store.saveRunResults(
+        plan.strategies.map((strategy) => ({
+          runId: runIds[i++]!,
+          modelVersion: output.modelVersion,
+          costTable: output.costTable,
+          result: output.strategies.find((r) => r.strategy === strategy)!,
+        })),
+      );
+    }
+    await store.setExperimentStatus(experimentId, 'done');
+    const detail = (await store.getExperiment(experimentId))!;
+    const view: ExportView = { chart: 'tradeoff', x: 'vm.vcpus', point: { 'vm.vcpus': 8, 'vm.placement': 'shared' } };
+    const { drawn } = planeOf(detail, resolveView(detail, 'cost.overheadPct', view));
+    expect(drawn).toHaveLength(plan.strategies.length * 3);
+    expect(drawn.every((p) => p.run.point['vm.placement'] === 'shared')).toBe(true);
+    expect(drawn.filter((p) => p.here).map((p) => p.run.point['vm.vcpus'])).toEqual(plan.strategies.map(() => 8));
+    const { texts } = await svgOf(detail, view);
+    expect(texts.join(' ')).toContain('At vm.placement = shared;');
+  });
+
   it('refuses a context, a cost metric or a strategy the experiment lacks, naming the field', () => {
     expect(() => resolveView(single, 'cost.overheadPct', { context: 'kernal' })).toThrow(
       /view\.context: "kernal" is not an attacker context of this experiment; did you mean kernel\?/,
@@ -216,8 +274,7 @@ describe('where the cycles go export', () => {
     const { texts } = await svgOf(heavy, { chart: 'cycles', by: 'touchpoint' });
     const slow = rows.filter((x) => (x.overheadPct ?? 0) >= 100);
     expect(slow.length).toBeGreaterThan(0);
-    for (const r of slow)
-      expect(texts).toContain(`×${Number(r.slowdown!.toPrecision(2))} slower`);
+    for (const r of slow) expect(texts).toContain(`×${Number(r.slowdown!.toPrecision(2))} slower`);
     const [header] = await csvOf(heavy, { chart: 'cycles', by: 'touchpoint' });
     expect(header![1]).toBe('touchpoint');
   });
