@@ -4,9 +4,10 @@
 // read back and held to what the window shows (the views' data-* descriptions) and parsed by
 // this browser: the lanes, the Pareto front, the paths' labels, hidden strategies absent, the
 // view's axes in its metadata.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { open, seed, workspace } from './support.ts';
+import { artifacts, open, seed, workspace } from './support.ts';
 
 interface PlaneShown {
   exposure: string;
@@ -74,10 +75,24 @@ test('the trade-off plane exported as SVG after hiding a strategy carries what t
     expect(svg.rings).toBe(shown.front.length);
     // Lanes named as places, each path labelled by its vCPU count, no legend entry for S2.
     expect(svg.texts).toContain('no extra cost');
-    expect(svg.texts).toEqual(expect.arrayContaining(['1', '10', '100', 'Pareto front (ringed)']));
+    // Points of a path on one spot share a label: "1, 10, 100".
+    expect(svg.texts.flatMap((t) => t.split(', '))).toEqual(expect.arrayContaining(['1', '10', '100']));
+    expect(svg.texts).toContain('Pareto front (ringed)');
     expect(svg.texts.some((t) => t.startsWith('S2 '))).toBe(false);
     expect(svg.texts.join(' ')).toContain('Not drawn: S2.');
     expect(svg.texts.some((t) => /^vCPU overhead.*log scale\)$/.test(t))).toBe(true);
+
+    // The PNG is the same drawing (kept for the README as the exported plane looks).
+    await page.getByRole('combobox', { name: 'export format' }).selectOption('png');
+    const png = page.waitForEvent('download');
+    await page.getByTestId('export-button').click();
+    const pngPath = (await (await png).path())!;
+    const bytes = readFileSync(pngPath);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(bytes.readUInt32BE(16)).toBe(2000);
+    mkdirSync(artifacts, { recursive: true });
+    copyFileSync(pngPath, join(artifacts, 'export-tradeoff.png'));
+    copyFileSync(pngPath, join(import.meta.dirname, '..', 'docs', 'screenshots', 'export-tradeoff.png'));
 
     // The CSV of the same plane: one row per marker the window draws.
     const csv = (await download(page, 'csv')).text.trimEnd().split('\n');

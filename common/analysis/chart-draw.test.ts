@@ -80,7 +80,11 @@ describe('layoutChart', () => {
             label: 'S0',
             colour: '#000003',
             join: true,
-            points: [{ x: -3, y: 0, ring: true, large: true, label: '8' }],
+            points: [
+              { x: -3, y: 0, ring: true, large: true, label: '8' },
+              { x: 0, y: -1, label: '1' },
+              { x: 0, y: -1, label: '64' },
+            ],
           },
           {
             label: 'front',
@@ -96,6 +100,9 @@ describe('layoutChart', () => {
     );
     expect(d.shapes.filter((s) => s.kind === 'ring')).toHaveLength(1);
     expect(d.shapes.filter((s) => s.kind === 'marker' && s.fill === '#000003' && s.r > 5)).toHaveLength(1);
+    // Two points of the path on one spot: one label naming both.
+    expect(texts(d.shapes)).toContain('1, 64');
+    expect(texts(d.shapes)).not.toContain('64');
     const front = d.shapes.find((s) => s.kind === 'line' && s.dash !== undefined && s.points.length === 2);
     expect(front).toMatchObject({ stroke: '#1d1f21', dash: [5, 4] }); // INK: the light theme's text
     expect(texts(d.shapes)).toEqual(expect.arrayContaining(['none', '1', '8', 'no extra cost']));

@@ -445,12 +445,19 @@ export function layoutChart(spec: ChartSpec): Drawing {
           for (const [x, y] of pts) shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: 3.5 });
         return;
       }
+      // Points of a path that land on one spot share one label ("1, 10, 100"), not labels on top of each other.
+      const labels = new Map<string, { x: number; y: number; texts: string[] }>();
       kept.forEach((p, j) => {
         const [x, y] = pts[j]!;
         if (p.ring) shapes.push({ kind: 'ring', x, y, r: 9, stroke: theme.text });
         shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: p.large ? 5.5 : 3 });
-        if (p.label !== undefined) text(x + 7, y - 7, p.label, 10, 'start', { fill: theme.muted });
+        if (p.label === undefined) return;
+        const spot = `${Math.round(x / 3)},${Math.round(y / 3)}`;
+        const at = labels.get(spot) ?? { x, y, texts: [] };
+        at.texts.push(p.label);
+        labels.set(spot, at);
       });
+      for (const l of labels.values()) text(l.x + 7, l.y - 7, l.texts.join(', '), 10, 'start', { fill: theme.muted });
     });
   }
   if (spec.reference !== undefined) {

@@ -114,7 +114,7 @@ describe('trade-off plane export', () => {
     // The lanes are named as places, not values; the paths carry the swept values.
     expect(texts).toContain('no extra cost');
     expect(texts).toContain('never exposed');
-    expect(texts).toEqual(expect.arrayContaining(VCPUS.map(String)));
+    expect(texts.flatMap((t) => t.split(', '))).toEqual(expect.arrayContaining(VCPUS.map(String)));
     expect(texts).toContain('Pareto front (ringed)');
     expect(texts.some((t) => t.startsWith('vCPU overhead') && t.endsWith('log scale)'))).toBe(true);
     // S0 costs nothing: its markers sit on the "none" lane.
