@@ -298,11 +298,7 @@ export const exportViewSchema = z
     logX: z.boolean().optional(),
     logY: z.boolean().optional(),
     /** The strategies drawn (the others are hidden); unset: all. */
-    strategies: z
-      .array(strategyId)
-      .min(1)
-      .max(100)
-      .optional(),
+    strategies: z.array(strategyId).min(1).max(100).optional(),
     theme: z.enum(EXPORT_THEMES).optional(),
     /** PNG pixels per chart unit (2 gives a 2000 x 1120 image). */
     scale: z.number().min(0.5).max(4).optional(),
@@ -313,7 +309,10 @@ export const exportViewSchema = z
     /** The trade-off plane's cost axis and the sensitivity's metric (a cost metric key). */
     cost: metricKey.optional(),
     /** The trade-off plane's attacker context (exposure.<context>.*), and fraction or longest window. */
-    context: z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'must be an attacker context like kernel').optional(),
+    context: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{1,40}$/, 'must be an attacker context like kernel')
+      .optional(),
     measure: z.enum(EXPOSURE_MEASURES).optional(),
     /** Where the cycles go: stacked by cost component or touchpoint; as shares of each total. */
     by: z.enum(BREAKDOWN_GROUPINGS).optional(),
