@@ -14,6 +14,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'main/electron/main.ts'),
           worker: resolve(root, 'main/runner/worker.ts'),
+          'read-worker': resolve(root, 'main/store/read-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -9,6 +9,7 @@ const benches: [string, () => Promise<{ default: Bench }>][] = [
   ['analytic', () => import('./analytic.ts')],
   ['des', () => import('./des.ts')],
   ['store', () => import('./store.ts')],
+  ['scale', () => import('./scale.ts')],
 ];
 
 const only = process.argv.slice(2);

@@ -31,6 +31,12 @@ export interface App {
 export interface AppOptions {
   dbPath: string;
   workerFile?: URL | string;
+  /**
+   * Where the store reads (see Store.open): in a read worker for a long-lived app that serves a
+   * window (true: read-worker.ts in source mode; the Electron build passes its bundled file), or
+   * on this thread (false, the default: a one-shot CLI command would only pay the worker's start).
+   */
+  readWorker?: URL | string | boolean;
   poolSize?: number;
   /** Open the database without writing (see Store.open): for commands that only read. */
   readOnly?: boolean;
@@ -40,7 +46,10 @@ export interface AppOptions {
 
 export async function createApp(options: AppOptions): Promise<App> {
   if (options.readOnly !== true) mkdirSync(dirname(options.dbPath), { recursive: true });
-  const store = await Store.open(options.dbPath, { readOnly: options.readOnly });
+  const store = await Store.open(options.dbPath, {
+    readOnly: options.readOnly,
+    readWorker: options.readWorker ?? false,
+  });
   const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize });
   const listeners = new Set<EventListener>();
   const runner = new ExperimentRunner(store, pool, (payload) => {

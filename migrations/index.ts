@@ -5,12 +5,14 @@ import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_history.ts';
 import * as m0003 from './0003_shards.ts';
 import * as m0004 from './0004_host_profiles.ts';
+import * as m0005 from './0005_compact_runs.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_history': m0002,
   '0003_shards': m0003,
   '0004_host_profiles': m0004,
+  '0005_compact_runs': m0005,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

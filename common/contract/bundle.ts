@@ -44,6 +44,12 @@ const runSchema = z
           .refine((s) => s.x.length === s.y.length, 'x and y must have the same length'),
       )
       .default({}),
+    /** Model 2.0's result flags and cost breakdown; absent on runs saved before. */
+    flags: z
+      .array(z.object({ code: z.string().min(1).max(100), message: z.string().max(2000) }).strict())
+      .max(100)
+      .optional(),
+    breakdown: z.record(key, finite).optional(),
   })
   .strict();
 

@@ -23,6 +23,7 @@ import type {
   CostEntry,
   LatencyDistribution,
   Method,
+  ResultFlag,
 } from '../core/index.ts';
 import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
@@ -76,6 +77,10 @@ export interface RunDetail {
   distributions: Record<string, LatencyDistribution>;
   /** Series the run produced (x/y pairs, e.g. a figure over simulated time); {} when none. */
   series?: Record<string, RunSeries>;
+  /** Why this run's figures need care (model 2.0); absent on runs saved by earlier versions. */
+  flags?: ResultFlag[];
+  /** Extra cycles per second on the whole host by `${touchpoint}.${component}` (model 2.0); absent before. */
+  breakdown?: Record<string, number>;
 }
 
 export interface RunSeries {
@@ -228,6 +233,9 @@ export interface SweepPreview {
 }
 
 /** A run with what compare and diff need to label it. */
+/** Most run ids one getRuns call takes: a compare of 10,000 runs in one call, with room (issue 20). */
+export const MAX_RUN_IDS = 20_000;
+
 export interface RunInContext extends RunDetail {
   experimentId: number;
   experimentName: string;
@@ -419,7 +427,7 @@ export const contract = {
   ),
   // Workbench UI (sweeps, compare, diff).
   previewSweep: call<SweepPreview>()(z.object({ scenario: scenarioSchema, sweep: sweepSchema }).strict()),
-  getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(5000) }).strict()),
+  getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(MAX_RUN_IDS) }).strict()),
   diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
   /**
    * How a run's point reacts to the cost table (common/analysis/sensitivity.ts), computed with

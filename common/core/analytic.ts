@@ -127,6 +127,11 @@ interface Model {
   guestShare: number;
   /** Share of the time a vCPU thread is on a CPU when an IPI lands there (time-sharing lowers it). */
   running: number;
+  /**
+   * Time-shared vCPUs (placement "shared", V + O > N): the vCPUs taking turns on a CPU, (V + O) / N
+   * on average; 1 otherwise. A KVM exit's mean latency is multiplied by it (see latencies()).
+   */
+  turns: number;
   /** CPUs that run no vCPU of any VM. */
   bystanders: number;
   ipi: boolean;
@@ -1035,6 +1040,12 @@ function latencies(m: Model, ledger: Ledger): Float64Array {
   for (let i = 0; i < NT; i++)
     latencyUs[i] =
       ledger.eventBits[i] === 0 ? m.baselineUs[i]! : ((m.baseline[i]! + ledger.eventTotal(i)) / m.hz) * 1e6;
+  // Time-shared vCPUs take turns of one scheduler slice on a CPU (the simulator's model,
+  // des/simulate.ts). An exit of length d handled in a turn crosses the turn's end with
+  // probability d / slice, and is then preempted on its way back into the guest until the
+  // vCPU's next turn, (M - 1) slices later: its mean latency is d + d (M - 1) = M d.
+  if (m.turns !== 1)
+    for (let i = 0; i < NT; i++) if (m.tps[i]!.context === 'kvm') latencyUs[i] = latencyUs[i]! * m.turns;
   return latencyUs;
 }
 
@@ -1111,6 +1122,7 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     guestShare: vm.inKvmRunFraction,
     // Time-shared vCPUs are on a CPU only part of the time: an IPI then interrupts whatever runs.
     running: vm.placement === 'shared' ? Math.min(1, N / (V + O)) : 1,
+    turns: vm.placement === 'shared' && V + O > N ? (V + O) / N : 1,
     bystanders: Math.max(0, N - V - O),
     ipi: host.tlbInvalidation === 'ipi',
     tps,

@@ -40,5 +40,10 @@
  *        vhost-user, VFIO, kdump, hibernation) and what each relies on that is not upstream,
  *        vm.nested / vm.dirtyLogging / vm.postCopy gate their touchpoints. Both parts landed
  *        together: no run was ever recorded as 2.0.0.
+ * 2.2.0  time-sharing (placement "shared" with V + O > N): the simulator gives vCPUs round-robin
+ *        turns of EEVDF's base slice on their CPU (exits only in a vCPU's turns; a job past the
+ *        end of its turn resumes at the next one), and the formulas multiply a KVM exit's mean
+ *        latency by the turns a CPU, (V + O) / N. Nothing changes with pinned vCPUs or without
+ *        overcommit. Costs unchanged.
  */
-export const MODEL_VERSION = '2.1.0';
+export const MODEL_VERSION = '2.2.0';

@@ -14,14 +14,16 @@ import {
 import { canonicalJson, contentHash } from './canonical.ts';
 import { BundleError } from './errors.ts';
 import { insertRevision } from './revisions.ts';
-import { loadRunChildren, runDetail } from './runs.ts';
+import { loadRunChildren, type RunMapping } from './runs.ts';
 import type { Database } from './schema.ts';
+import type { WriteStatements } from './write-statements.ts';
 import { NotFoundError, validateScenario, type ValidationIssue } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
 import { shardOf, sweepSchema, wholeName } from '../../common/core/index.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
 
-export async function exportBundle(db: Kysely<Database>, experimentIds: number[]): Promise<Bundle> {
+/** The experiments asked for as a bundle, their runs read through `runs` (rows read on `db`'s connection). */
+export async function exportBundle(db: Kysely<Database>, runs: RunMapping, experimentIds: number[]): Promise<Bundle> {
   const ids = [...new Set(experimentIds)];
   const experiments = await db.selectFrom('experiments').selectAll().where('id', 'in', ids).orderBy('id').execute();
   const missing = ids.filter((id) => !experiments.some((e) => e.id === id));
@@ -30,12 +32,12 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
       `experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
     );
 
-  const runs = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
+  const rows = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
   const children = await loadRunChildren(db, { experimentIds: ids });
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
 
   // Every scenario used, with its ancestors, so parent links resolve in the receiving database.
-  const scenarioIds = new Set<string>([...experiments.map((e) => e.scenario_id), ...runs.map((r) => r.scenario_id)]);
+  const scenarioIds = new Set<string>([...experiments.map((e) => e.scenario_id), ...rows.map((r) => r.scenario_id)]);
   const scenarios: Bundle['scenarios'] = [];
   const pending = [...scenarioIds];
   const seen = new Set<string>();
@@ -53,7 +55,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
     });
     if (row.parent_id !== null) pending.push(row.parent_id);
   }
-  const costTableIds = [...new Set(runs.map((r) => r.cost_table_id).filter((id): id is string => id !== null))];
+  const costTableIds = [...new Set(rows.map((r) => r.cost_table_id).filter((id): id is string => id !== null))];
   const costTables =
     costTableIds.length === 0
       ? []
@@ -62,7 +64,7 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
   return {
     format: BUNDLE_FORMAT,
     exportedAt: new Date().toISOString(),
-    modelVersions: [...new Set(runs.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
+    modelVersions: [...new Set(rows.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
     scenarios: scenarios.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
     costTables: costTables.map((c) => ({
       id: c.id,
@@ -81,10 +83,10 @@ export async function exportBundle(db: Kysely<Database>, experimentIds: number[]
       finishedAt: e.finished_at,
       note: e.note,
       tags: tags.filter((t) => t.experiment_id === e.id).map((t) => t.tag),
-      runs: runs
+      runs: rows
         .filter((r) => r.experiment_id === e.id)
         .map((r): BundleRun => {
-          const { id: _id, series, capability, ...run } = runDetail(r, children);
+          const { id: _id, series, capability, ...run } = runs.detail(r, children);
           return {
             ...run,
             costTableId: r.cost_table_id,
@@ -198,12 +200,34 @@ export function parseBundle(raw: unknown, origin: BundleOrigin = {}): Bundle {
 
 const UNFINISHED = new Set(['queued', 'running']);
 
+/**
+ * Imports an untrusted bundle all-or-nothing. Run values are encoded with the writer's statements
+ * (`w`, on the same connection as `db`), as the runner saves them; keys added by an import that
+ * rolled back are forgotten again.
+ */
 export async function importBundle(
   db: Kysely<Database>,
+  w: WriteStatements,
   raw: unknown,
   origin: BundleOrigin = {},
 ): Promise<ImportSummary> {
   const bundle = parseBundle(raw, origin);
+  const ctx: RunWriter = { w, added: [] };
+  try {
+    return await importInTransaction(db, ctx, bundle);
+  } catch (err) {
+    w.keys.forget(ctx.added);
+    throw err;
+  }
+}
+
+/** The writer's statements and the result keys an import added (forgotten if it rolls back). */
+interface RunWriter {
+  w: WriteStatements;
+  added: number[];
+}
+
+async function importInTransaction(db: Kysely<Database>, ctx: RunWriter, bundle: Bundle): Promise<ImportSummary> {
   return db.transaction().execute(async (trx) => {
     const summary: ImportSummary = {
       experimentsImported: 0,
@@ -248,13 +272,13 @@ export async function importBundle(
       }
       const group = e.shards === null ? undefined : await shardGroup(trx, e);
       if (group !== undefined) {
-        const merged = await mergeShards(trx, group, e);
+        const merged = await mergeShards(trx, ctx, group, e);
         if (merged === 0) summary.experimentsSkipped++;
         else summary.shardsMerged++;
         summary.runsImported += merged;
         continue;
       }
-      await insertExperiment(trx, e);
+      await insertExperiment(trx, ctx, e);
       summary.experimentsImported++;
       summary.runsImported += e.runs.length;
     }
@@ -294,12 +318,17 @@ async function shardGroup(trx: Transaction<Database>, e: BundleExperiment): Prom
  * added (0 when it held them all already). Once every shard is in, the experiment is the whole
  * sweep, named as the sweep.
  */
-async function mergeShards(trx: Transaction<Database>, group: ShardGroup, e: BundleExperiment): Promise<number> {
+async function mergeShards(
+  trx: Transaction<Database>,
+  ctx: RunWriter,
+  group: ShardGroup,
+  e: BundleExperiment,
+): Promise<number> {
   const fresh = e.shards!.indices.filter((i) => !group.shards.indices.includes(i));
   if (fresh.length === 0) return 0;
   const sweep = sweepSchema.parse(e.sweep);
   const runs = e.runs.filter((r) => fresh.includes(shardOf(sweep, r.point, e.shards!.count)));
-  await insertRuns(trx, group.id, e.scenarioId, runs);
+  await insertRuns(trx, ctx, group.id, e.scenarioId, runs);
   const indices = [...group.shards.indices, ...fresh].sort((a, b) => a - b);
   const complete = indices.length === group.shards.count;
   const incoming = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
@@ -323,7 +352,7 @@ async function mergeShards(trx: Transaction<Database>, group: ShardGroup, e: Bun
   return runs.length;
 }
 
-async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment): Promise<void> {
+async function insertExperiment(trx: Transaction<Database>, ctx: RunWriter, e: BundleExperiment): Promise<void> {
   // Nothing will ever execute an imported queued/running run: it arrives interrupted (re-runnable).
   const status = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
   const row = await trx
@@ -348,11 +377,12 @@ async function insertExperiment(trx: Transaction<Database>, e: BundleExperiment)
       .insertInto('tags')
       .values(e.tags.map((tag) => ({ experiment_id: row.id, tag })))
       .execute();
-  await insertRuns(trx, row.id, e.scenarioId, e.runs);
+  await insertRuns(trx, ctx, row.id, e.scenarioId, e.runs);
 }
 
 async function insertRuns(
   trx: Transaction<Database>,
+  { w, added }: RunWriter,
   experimentId: number,
   scenarioId: string,
   runs: BundleExperiment['runs'],
@@ -374,17 +404,12 @@ async function insertRuns(
         params: JSON.stringify(r.params),
         capability: r.capability === null ? null : JSON.stringify(r.capability),
         error: r.error,
+        flags: r.flags === undefined ? null : JSON.stringify(r.flags),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const metricRows = Object.entries(r.metrics).map(([key, m]) => ({
-      run_id: run.id,
-      key,
-      mean: m.mean,
-      ci95: m.ci95,
-      n: m.n,
-    }));
-    if (metricRows.length > 0) await trx.insertInto('metrics').values(metricRows).execute();
+    // The same connection as trx, inside its transaction.
+    w.saveValues(run.id, r.metrics, r.breakdown, added);
     const distRows = Object.entries(r.distributions).map(([key, d]) => ({
       run_id: run.id,
       key,

@@ -31,7 +31,15 @@ function portable(d: ExperimentDetail | undefined): unknown {
 
 function counts(store: Store): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const t of ['scenario_revisions', 'cost_tables', 'experiments', 'runs', 'metrics', 'distributions', 'tags']) {
+  for (const t of [
+    'scenario_revisions',
+    'cost_tables',
+    'experiments',
+    'runs',
+    'run_metrics',
+    'distributions',
+    'tags',
+  ]) {
     out[t] = (store.opened.sqlite.prepare(`select count(*) as c from ${t}`).get() as { c: number }).c;
   }
   return out;

@@ -71,8 +71,15 @@ export function needsScenario(f: Filters): boolean {
   return (f.parameters ?? []).length > 0;
 }
 
+/** A metric range filter as a condition on run r (the store knows where each key's values are). */
+export type MetricCondition = (filter: {
+  key: string;
+  min?: number | undefined;
+  max?: number | undefined;
+}) => Condition;
+
 /** Conditions on one run (alias r, its scenario revision rs). */
-export function runConditions(f: Filters): Condition[] {
+export function runConditions(f: Filters, metricCondition: MetricCondition): Condition[] {
   const out: Condition[] = [];
   if (f.strategies !== undefined && f.strategies.length > 0) out.push(sql`r.strategy in (${sql.join(f.strategies)})`);
   for (const p of f.parameters ?? []) {
@@ -83,12 +90,7 @@ export function runConditions(f: Filters): Condition[] {
     if (p.equals !== undefined)
       out.push(sql`${value} = ${typeof p.equals === 'boolean' ? Number(p.equals) : p.equals}`);
   }
-  for (const m of f.metrics ?? []) {
-    const range: Condition[] = [sql`m.run_id = r.id`, sql`m.key = ${m.key}`];
-    if (m.min !== undefined) range.push(sql`m.mean >= ${m.min}`);
-    if (m.max !== undefined) range.push(sql`m.mean <= ${m.max}`);
-    out.push(sql`exists (select 1 from metrics m where ${sql.join(range, sql` and `)})`);
-  }
+  for (const m of f.metrics ?? []) out.push(metricCondition(m));
   return out;
 }
 
@@ -110,18 +112,17 @@ export function experimentOrder(sort: ExperimentQuery['sort']): Condition {
   return sql.raw(`order by ${column} ${dir}, e.id ${dir}`);
 }
 
-const RUN_ORDER: Record<NonNullable<RunQuery['sort']>['by'], string> = {
+const RUN_ORDER: Record<Exclude<NonNullable<RunQuery['sort']>['by'], 'metric'>, string> = {
   createdAt: 'e.created_at',
   finishedAt: 'r.finished_at',
   strategy: 'r.strategy',
   status: 'r.status',
   experiment: 'e.name collate nocase',
-  // Runs without the metric sort last either way.
-  metric: 'sm.mean is null, sm.mean',
 };
 
+/** The order of a runs page by a column; a metric sort is the store's (see StoreReader.listRuns). */
 export function runOrder(sort: RunQuery['sort']): Condition {
   const dir = sort?.dir === 'asc' ? 'asc' : 'desc';
-  const column = RUN_ORDER[sort?.by ?? 'createdAt'];
+  const column = RUN_ORDER[sort === undefined || sort.by === 'metric' ? 'createdAt' : sort.by];
   return sql.raw(`order by ${column} ${dir}, r.id ${dir}`);
 }

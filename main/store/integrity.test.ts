@@ -73,6 +73,36 @@ describe('damaged databases', () => {
     );
   });
 
+  it.each([
+    ['metrics', `x'02'`, 'column metrics does not decode (unknown encoding version 2)'],
+    ['breakdown', `x'01ff'`, 'column breakdown does not decode (encoded values end inside a number)'],
+    ['metrics', `x'0181b51800'`, 'column metrics does not decode (result key 100000 is not in result_keys)'],
+    ['flags', `'[{"code":'`, 'column flags is not valid JSON'],
+  ])(
+    'a damaged runs.%s (%s) is "database damaged: table runs, row N" on every read of the run',
+    async (column, value, what) => {
+      const run = runIds[1]!;
+      for (const read of [
+        (s: Store) => s.getExperiment(experimentId),
+        (s: Store) => s.getRuns([run]),
+        (s: Store) => s.exportBundle([experimentId]),
+      ]) {
+        const err = await damageThenRead(`update runs set ${column} = ${value} where id = ${run}`, read);
+        expect(err).toBeInstanceOf(DatabaseDamagedError);
+        expect((err as Error).message).toContain(`database damaged: table runs, row ${run}: ${what}`);
+      }
+    },
+  );
+
+  it('a damaged runs.metrics met by a filter on a key without an index names the run', async () => {
+    const run = runIds[0]!;
+    const err = await damageThenRead(`update runs set metrics = x'02' where id = ${run}`, (s) =>
+      s.listRuns({ offset: 0, limit: 10, metrics: [{ key: 'latency.populate.meanUs', min: 0 }] }),
+    );
+    expect(err).toBeInstanceOf(DatabaseDamagedError);
+    expect((err as Error).message).toContain(`table runs, row ${run}: column metrics does not decode`);
+  });
+
   it('an undamaged database reads as before', async () => {
     const store = await Store.open(path);
     try {

@@ -31,3 +31,15 @@ export function verifiedBody<T>(table: 'scenario_revisions' | 'cost_tables', id:
     throw damaged(table, id, 'its body no longer matches its content hash (it was changed after it was saved)');
   return parseStored<T>(table, id, 'body', body);
 }
+
+/**
+ * A binary column as stored (a run's encoded metrics or breakdown, codec.ts), decoded by `decode`;
+ * a value that does not decode is reported with its table, row, column and what is wrong with it.
+ */
+export function decodedStored<T>(table: string, row: string | number, column: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    throw damaged(table, row, `column ${column} does not decode (${(err as Error).message})`);
+  }
+}

@@ -166,7 +166,7 @@ class GmemlabSqliteDriver extends SqliteDriver {
 }
 
 /** Adds the file and the cause to an error of SQLite about the disk or the file, once. */
-function nameTheFile(path: string, err: unknown): unknown {
+export function nameTheFile(path: string, err: unknown): unknown {
   const code = (err as { code?: unknown }).code;
   if (
     err instanceof Error &&

@@ -1,94 +1,151 @@
-import { parseStored } from './integrity.ts';
-// A run as the store reads it back: one mapping from a `runs` row and its children (metrics,
-// latency distributions, series) to what callers get, for the history, the experiment view,
-// compare and diff, and bundles.
-import type { Kysely, Selectable } from 'kysely';
-import type { CapabilityRow, Estimate, LatencyDistribution, StrategyId } from '../../common/core/index.ts';
+// A run as the store reads it back: one mapping from a `runs` row and its children (latency
+// distributions, series) to what callers get, for the history, the experiment view, compare and
+// diff, and bundles. Since migration 0005 the row itself holds the run's metrics and cost
+// breakdown (encoded by codec.ts, keys from result_keys) and the model's result flags (JSON).
+// Nothing read back is trusted: a column that does not parse or decode is reported as damage.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CapabilityRow, Estimate, LatencyDistribution, ResultFlag, StrategyId } from '../../common/core/index.ts';
 import type { RunDetail, RunSeries, RunStatus } from '../../common/contract/index.ts';
+import { decodedStored, parseStored } from './integrity.ts';
+import { decodeBreakdown, decodeMetrics, type ResultKeys } from './keys.ts';
 import type { Database, RunsTable } from './schema.ts';
 
-type RunRow = Selectable<RunsTable>;
+/** What every read of a run selects from its row. */
+export type RunRow = Pick<
+  Selectable<RunsTable>,
+  | 'id'
+  | 'strategy'
+  | 'point'
+  | 'seeds'
+  | 'status'
+  | 'started_at'
+  | 'finished_at'
+  | 'model_version'
+  | 'error'
+  | 'params'
+  | 'capability'
+  | 'metrics'
+  | 'breakdown'
+  | 'flags'
+>;
 
-/** Ids per statement: SQLite limits the bound parameters of one statement. */
-const IDS_PER_QUERY = 500;
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
+/** RunRow's columns, for raw queries on `runs` aliased r. */
+export const RUN_COLUMNS = sql.raw(
+  'r.id, r.strategy, r.point, r.seeds, r.status, r.started_at, r.finished_at, r.model_version, r.error, r.params, r.capability, r.metrics, r.breakdown, r.flags',
+);
 
 /** What runs hold beside their rows, by run id. */
 export interface RunChildren {
-  metrics: Map<number, Record<string, Estimate>>;
   distributions: Map<number, Record<string, LatencyDistribution>>;
   series: Map<number, Record<string, RunSeries>>;
 }
 
 /**
- * The metrics, distributions and series of the runs asked for: by run id, or every run of the
- * experiments given (a 10,000-point sweep has more runs than a statement takes parameters).
+ * The distributions and series of the runs asked for: by run id, or every run of the
+ * experiments given. The ids go in as one JSON array (json_each), so a 60,000-run sweep is one
+ * statement per table, not one per 500 ids.
  */
 export async function loadRunChildren(
   db: Kysely<Database>,
   scope: { runIds: number[] } | { experimentIds: number[] },
 ): Promise<RunChildren> {
-  const children: RunChildren = { metrics: new Map(), distributions: new Map(), series: new Map() };
-  const add = <T>(map: Map<number, Record<string, T>>, runId: number, key: string, value: T): void => {
-    const record = map.get(runId);
-    if (record === undefined) map.set(runId, { [key]: value });
-    else record[key] = value;
+  const ofRuns =
+    'runIds' in scope
+      ? sql`(select value from json_each(${JSON.stringify(scope.runIds)}))`
+      : sql`(select id from runs where experiment_id in (select value from json_each(${JSON.stringify(scope.experimentIds)})))`;
+  const collect = async <T>(table: 'distributions' | 'series'): Promise<Map<number, Record<string, T>>> => {
+    const map = new Map<number, Record<string, T>>();
+    const rows = await sql<{ run_id: number; key: string; body: string }>`select run_id, key, body from ${sql.table(
+      table,
+    )} where run_id in ${ofRuns}`.execute(db);
+    for (const r of rows.rows) {
+      let record = map.get(r.run_id);
+      if (record === undefined) map.set(r.run_id, (record = {}));
+      record[r.key] = parseStored<T>(table, `${r.run_id}/${r.key}`, 'body', r.body);
+    }
+    return map;
   };
-  const ids = 'runIds' in scope ? scope.runIds : scope.experimentIds;
-  for (const chunk of chunks(ids, IDS_PER_QUERY)) {
-    const runIds =
-      'runIds' in scope ? chunk : db.selectFrom('runs').select('runs.id').where('runs.experiment_id', 'in', chunk);
-    for (const m of await db.selectFrom('metrics').selectAll().where('run_id', 'in', runIds).execute())
-      add(children.metrics, m.run_id, m.key, { mean: m.mean, ci95: m.ci95, n: m.n });
-    for (const d of await db.selectFrom('distributions').selectAll().where('run_id', 'in', runIds).execute())
-      add(
-        children.distributions,
-        d.run_id,
-        d.key,
-        parseStored<LatencyDistribution>('distributions', `${d.run_id}/${d.key}`, 'body', d.body),
-      );
-    for (const s of await db.selectFrom('series').selectAll().where('run_id', 'in', runIds).execute())
-      add(children.series, s.run_id, s.key, parseStored<RunSeries>('series', `${s.run_id}/${s.key}`, 'body', s.body));
+  return { distributions: await collect('distributions'), series: await collect('series') };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
   }
-  return children;
+  return value;
 }
 
-/** The columns every view of a run shares (history rows, details, bundles), from its row. */
-export function runFields(
-  r: Pick<RunRow, 'id' | 'strategy' | 'point' | 'status' | 'started_at' | 'finished_at' | 'model_version' | 'error'>,
-): {
-  strategy: StrategyId;
-  point: RunDetail['point'];
-  status: RunStatus;
-  startedAt: string | null;
-  finishedAt: string | null;
-  modelVersion: string | null;
-  error: string | null;
-} {
-  return {
-    strategy: r.strategy as StrategyId,
-    point: parseStored<RunDetail['point']>('runs', r.id, 'point', r.point),
-    status: r.status as RunStatus,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    modelVersion: r.model_version,
-    error: r.error,
-  };
-}
+/** Distinct JSON texts remembered by one RunMapping before it starts again. */
+const SHARED_TEXTS = 4096;
 
-/** A run in full, from its row and its children. */
-export function runDetail(r: RunRow, children: RunChildren): RunDetail {
-  return {
-    id: r.id,
-    ...runFields(r),
-    seeds: parseStored<number[]>('runs', r.id, 'seeds', r.seeds),
-    params: parseStored<Record<string, unknown>>('runs', r.id, 'params', r.params),
-    capability: r.capability === null ? null : parseStored<CapabilityRow>('runs', r.id, 'capability', r.capability),
-    metrics: children.metrics.get(r.id) ?? {},
-    distributions: children.distributions.get(r.id) ?? {},
-    series: children.series.get(r.id) ?? {},
-  };
+/** The one mapping from run rows to what the contract shows of a run (RunDetail, a history row's fields). */
+export class RunMapping {
+  readonly #keys: ResultKeys;
+  readonly #parsed = new Map<string, unknown>();
+
+  /** @param keys the result_keys dictionary of the connection the rows were read on */
+  constructor(keys: ResultKeys) {
+    this.#keys = keys;
+  }
+
+  /**
+   * JSON that a sweep's runs share (capability rows, parameter sets, seed lists), parsed once per
+   * distinct text. The values are shared between runs and answers, so they are frozen: a caller
+   * that tried to change one would throw, not corrupt the next answer.
+   */
+  #shared<T>(row: number, column: string, text: string): T {
+    let value = this.#parsed.get(text);
+    if (value === undefined) {
+      value = deepFreeze(parseStored<unknown>('runs', row, column, text));
+      if (this.#parsed.size >= SHARED_TEXTS) this.#parsed.clear();
+      this.#parsed.set(text, value);
+    }
+    return value as T;
+  }
+
+  /** The columns every view of a run shares (history rows, details, bundles). */
+  fields(
+    r: Pick<RunRow, 'id' | 'strategy' | 'point' | 'status' | 'started_at' | 'finished_at' | 'model_version' | 'error'>,
+  ): {
+    strategy: StrategyId;
+    point: RunDetail['point'];
+    status: RunStatus;
+    startedAt: string | null;
+    finishedAt: string | null;
+    modelVersion: string | null;
+    error: string | null;
+  } {
+    return {
+      strategy: r.strategy as StrategyId,
+      point: parseStored<RunDetail['point']>('runs', r.id, 'point', r.point),
+      status: r.status as RunStatus,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      modelVersion: r.model_version,
+      error: r.error,
+    };
+  }
+
+  /** Every metric the run saved ({} before it finished). */
+  metrics(r: Pick<RunRow, 'id' | 'metrics'>): Record<string, Estimate> {
+    return decodedStored('runs', r.id, 'metrics', () => decodeMetrics(this.#keys, r.metrics));
+  }
+
+  /** A run in full, from its row and its children; flags and breakdown only where the model gave them. */
+  detail(r: RunRow, children: RunChildren): RunDetail {
+    const breakdown = decodedStored('runs', r.id, 'breakdown', () => decodeBreakdown(this.#keys, r.breakdown));
+    return {
+      id: r.id,
+      ...this.fields(r),
+      seeds: this.#shared<number[]>(r.id, 'seeds', r.seeds),
+      params: this.#shared<Record<string, unknown>>(r.id, 'params', r.params),
+      capability: r.capability === null ? null : this.#shared<CapabilityRow>(r.id, 'capability', r.capability),
+      metrics: this.metrics(r),
+      distributions: children.distributions.get(r.id) ?? {},
+      series: children.series.get(r.id) ?? {},
+      ...(r.flags === null ? {} : { flags: parseStored<ResultFlag[]>('runs', r.id, 'flags', r.flags) }),
+      ...(breakdown === undefined ? {} : { breakdown }),
+    };
+  }
 }

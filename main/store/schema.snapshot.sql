@@ -1,4 +1,4 @@
--- schema after migration 0004_host_profiles
+-- schema after migration 0005_compact_runs
 -- index experiments_created_at
 CREATE INDEX "experiments_created_at" on "experiments" ("created_at");
 -- index experiments_name
@@ -9,14 +9,10 @@ CREATE INDEX "experiments_status" on "experiments" ("status", "created_at");
 CREATE UNIQUE INDEX "experiments_uid" on "experiments" ("uid");
 -- index host_profiles_name
 CREATE INDEX "host_profiles_name" on "host_profiles" ("name");
--- index metrics_key_mean
-CREATE INDEX "metrics_key_mean" on "metrics" ("key", "mean");
 -- index runs_experiment
 CREATE INDEX "runs_experiment" on "runs" ("experiment_id", "strategy");
 -- index runs_experiment_status
 CREATE INDEX "runs_experiment_status" on "runs" ("experiment_id", "status");
--- index runs_status
-CREATE INDEX "runs_status" on "runs" ("status");
 -- index runs_strategy_status
 CREATE INDEX "runs_strategy_status" on "runs" ("strategy", "status");
 -- index scenario_revisions_parent
@@ -45,10 +41,12 @@ CREATE TABLE "host_profiles" ("id" text primary key, "name" text not null, "host
 CREATE TABLE "kysely_migration" ("name" varchar(255) not null primary key, "timestamp" varchar(255) not null);
 -- table kysely_migration_lock
 CREATE TABLE "kysely_migration_lock" ("id" varchar(255) not null primary key, "is_locked" integer default 0 not null);
--- table metrics
-CREATE TABLE "metrics" ("run_id" integer not null references "runs" ("id") on delete cascade, "key" text not null, "mean" real not null, "ci95" real not null, "n" integer not null, constraint "metrics_pk" primary key ("run_id", "key")) without rowid;
+-- table result_keys
+CREATE TABLE "result_keys" ("id" integer primary key, "key" text not null unique, "indexed" integer default 0 not null);
+-- table run_metrics
+CREATE TABLE "run_metrics" ("key_id" integer not null, "mean" real not null, "run_id" integer not null, constraint "run_metrics_pk" primary key ("key_id", "mean", "run_id")) without rowid;
 -- table runs
-CREATE TABLE "runs" ("id" integer primary key autoincrement, "experiment_id" integer not null references "experiments" ("id") on delete cascade, "scenario_id" text not null references "scenario_revisions" ("id"), "strategy" text not null, "point" text default '{}' not null, "seeds" text default '[]' not null, "status" text not null, "started_at" text, "finished_at" text, "model_version" text, "cost_table_id" text references "cost_tables" ("id"), "params" text default '{}' not null, "capability" text, "error" text);
+CREATE TABLE "runs" ("id" integer primary key autoincrement, "experiment_id" integer not null references "experiments" ("id") on delete cascade, "scenario_id" text not null references "scenario_revisions" ("id"), "strategy" text not null, "point" text default '{}' not null, "seeds" text default '[]' not null, "status" text not null, "started_at" text, "finished_at" text, "model_version" text, "cost_table_id" text references "cost_tables" ("id"), "params" text default '{}' not null, "capability" text, "error" text, "metrics" blob, "breakdown" blob, "flags" text);
 -- table scenario_revisions
 CREATE TABLE "scenario_revisions" ("id" text primary key, "name" text not null, "parent_id" text references "scenario_revisions" ("id"), "body" text not null, "created_at" text not null);
 -- table series

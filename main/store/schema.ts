@@ -50,14 +50,27 @@ export interface RunsTable {
   params: Generated<string>;
   capability: string | null;
   error: string | null;
+  /** Every metric of the run, encoded by codec.ts (keys from result_keys); null until it is done. */
+  metrics: Buffer | null;
+  /** The model's cost breakdown, encoded by codec.ts; null where the model gave none (before model 2.0). */
+  breakdown: Buffer | null;
+  /** The model's result flags as JSON ({ code, message }[]); null where it gave none. */
+  flags: string | null;
 }
 
-export interface MetricsTable {
-  run_id: number;
+/** The dictionary of metric and breakdown keys the encoded columns refer to. */
+export interface ResultKeysTable {
+  id: Generated<number>;
   key: string;
+  /** 1 when the key's means are also kept in run_metrics (history filters and sorts). */
+  indexed: Generated<number>;
+}
+
+/** Means of the indexed keys, ordered for history filters and metric sorts. */
+export interface RunMetricsTable {
+  key_id: number;
   mean: number;
-  ci95: number;
-  n: number;
+  run_id: number;
 }
 
 export interface DistributionsTable {
@@ -96,7 +109,8 @@ export interface Database {
   cost_tables: CostTablesTable;
   experiments: ExperimentsTable;
   runs: RunsTable;
-  metrics: MetricsTable;
+  result_keys: ResultKeysTable;
+  run_metrics: RunMetricsTable;
   distributions: DistributionsTable;
   series: SeriesTable;
   tags: TagsTable;

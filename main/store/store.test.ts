@@ -52,7 +52,7 @@ describe('Store', () => {
       costTable: output.costTable,
       result: output.strategies.find((r) => r.strategy === strategy)!,
     }));
-    // A run id that does not exist fails the metrics' foreign key: nothing of the batch is kept.
+    // A run id that does not exist fails the batch: nothing of it is kept.
     await expect(
       store.saveRunResults([...finished.slice(0, 2), { ...finished[2]!, runId: 999_999 }]),
     ).rejects.toThrow();
@@ -154,6 +154,83 @@ describe('Store', () => {
     expect(new Set(one.items.map((r) => r.experimentId)).size).toBe(1);
   });
 
+  it('keeps new metric keys, model 2.0 flags and breakdowns without a migration, and sorts by any key', async () => {
+    const scenario = presetScenario();
+    const output = runAnalytic(scenario);
+    const plan = runPlan(scenario);
+    const { experimentId, runIds } = await store.createExperiment({
+      name: 'model 2.0 shapes',
+      kind: 'single',
+      method: 'analytic',
+      scenario,
+      runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
+    });
+    // Only the first three runs finish: the rest have no metrics and sort last either way.
+    const finished = runIds.slice(0, 3).map((runId, i) => {
+      const result = output.strategies[i]!;
+      return {
+        runId,
+        modelVersion: output.modelVersion,
+        costTable: output.costTable,
+        result: {
+          ...result,
+          metrics: { ...result.metrics, 'latency.populate.meanUs': { mean: 10 - i, ci95: 0.5, n: 4 } },
+          flags: i === 0 ? [{ code: 'saturated' as const, message: 'lock utilisation >= 1' }] : [],
+          breakdown: { 'mmio.pteUpdate': 1000 * (i + 1), 'none.directMapSplit': 0.25 },
+        },
+      };
+    });
+    await store.saveRunResults(finished);
+    const runs = (await store.getExperiment(experimentId))!.runs;
+    expect(runs[0]!.metrics['latency.populate.meanUs']).toEqual({ mean: 10, ci95: 0.5, n: 4 });
+    expect(runs[0]!.flags).toEqual([{ code: 'saturated', message: 'lock utilisation >= 1' }]);
+    expect(runs[1]!.flags).toEqual([]);
+    expect(runs[2]!.breakdown).toEqual({ 'mmio.pteUpdate': 3000, 'none.directMapSplit': 0.25 });
+    expect(runs[3]!.flags).toBeUndefined();
+    expect(runs[3]!.breakdown).toBeUndefined();
+    // A key outside the index sorts and filters from the encoded column; an indexed one from run_metrics.
+    for (const key of ['latency.populate.meanUs', 'cost.overheadPct']) {
+      const asc = await store.listRuns({ offset: 0, limit: 50, sort: { by: 'metric', key, dir: 'asc' } });
+      const values = asc.items.map((r) => r.metrics[key]?.mean);
+      const have = values.filter((v) => v !== undefined);
+      expect(have).toHaveLength(3);
+      expect(have).toEqual([...have].sort((a, b) => a - b));
+      expect(values.slice(3)).toEqual(runIds.slice(3).map(() => undefined));
+      // Page boundaries across the runs without the key: nothing lost or repeated.
+      const paged = [];
+      for (let offset = 0; offset < runIds.length; offset += 2)
+        paged.push(...(await store.listRuns({ offset, limit: 2, sort: { by: 'metric', key, dir: 'desc' } })).items);
+      expect(paged.map((r) => r.id).sort()).toEqual([...runIds].sort());
+    }
+    const filtered = await store.listRuns({
+      offset: 0,
+      limit: 50,
+      metrics: [{ key: 'latency.populate.meanUs', max: 9.5 }],
+    });
+    expect(filtered.items.map((r) => r.id).sort()).toEqual(runIds.slice(1, 3).sort());
+    expect((await store.listRuns({ offset: 0, limit: 50, metrics: [{ key: 'no.such.key', min: 0 }] })).total).toBe(0);
+  });
+
+  it('gets runs by id across experiments, in the order asked, more than the old 5,000 at once', async () => {
+    const scenario = presetScenario();
+    const plan = runPlan(scenario);
+    const runs = Array.from({ length: 6000 }, (_, i) => ({
+      strategy: plan.strategies[i % plan.strategies.length]!,
+      point: { 'vm.vcpus': 1 + Math.floor(i / plan.strategies.length) },
+      seeds: plan.seeds,
+    }));
+    const big = await store.createExperiment({ name: 'big', kind: 'sweep', method: 'analytic', scenario, runs });
+    const small = await recordExperiment(store, { name: 'small' });
+    const asked = [small.runIds[1]!, ...big.runIds.slice().reverse(), small.runIds[0]!];
+    const got = await store.getRuns(asked);
+    expect(got.map((r) => r.id)).toEqual(asked);
+    expect(got[0]!.experimentName).toBe('small');
+    expect(got[0]!.metrics).not.toEqual({});
+    expect(got[1]).toMatchObject({ experimentName: 'big', status: 'queued', point: runs.at(-1)!.point });
+    // An id that does not exist is named, not left out.
+    await expect(store.getRuns([...asked, 987_654])).rejects.toThrow(new NotFoundError('run 987654 does not exist'));
+  });
+
   it('edits tags and notes, and deletes an experiment with everything it owns', async () => {
     const a = await recordExperiment(store, { name: 'keep' });
     const b = await recordExperiment(store, { name: 'drop', vcpus: [1, 2] });
@@ -170,7 +247,7 @@ describe('Store', () => {
     expect(count('runs')).toBe(a.runIds.length);
     expect(
       store.opened.sqlite
-        .prepare('select count(*) as c from metrics where run_id in (' + b.runIds.join(',') + ')')
+        .prepare('select count(*) as c from run_metrics where run_id in (' + b.runIds.join(',') + ')')
         .get(),
     ).toEqual({ c: 0 });
     expect(count('tags')).toBe(0);

@@ -1,13 +1,16 @@
 // The experiment store: the only code that writes the database. Callers hand it validated
-// scenarios and core results; it knows nothing of how they were computed.
+// scenarios and core results; it knows nothing of how they were computed. Writes go through the
+// writer connection (hot inserts as reused prepared statements: write-statements.ts); reads
+// through a read-only connection of their own (reader.ts), so they never wait for a write.
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely, RawBuilder, Selectable } from 'kysely';
-import { sql } from 'kysely';
+import { existsSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
 import {
   NotFoundError,
   type CostEntry,
+  type HostProfile,
   type Point,
-  type Estimate,
   type Method,
   type Scenario,
   type StrategyId,
@@ -18,39 +21,27 @@ import type {
   ExperimentPage,
   ExperimentQuery,
   ExperimentStatus,
-  ExperimentSummary,
+  HostProfileSummary,
   RunInContext,
   RunPage,
   RunQuery,
   RunSeries,
   RunStatus,
-  RunSummary,
   ScenarioRevision,
   ScenarioRevisionPage,
   ShardSet,
-  SweepDefinition,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
-import { exportBundle, importBundle, type BundleOrigin } from './bundle-io.ts';
+import { importBundle, type BundleOrigin } from './bundle-io.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
-import {
-  experimentConditions,
-  experimentOrder,
-  needsScenario,
-  runConditions,
-  runOrder,
-  whereClause,
-} from './history.ts';
-import { canonicalJson, contentHash } from './canonical.ts';
-import { existsSync } from 'node:fs';
-import { openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
+import { nameTheFile, openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
 import { insertRevision } from './revisions.ts';
 import { getHostProfile, listHostProfiles, saveHostProfile } from './profiles.ts';
-import type { HostProfile } from '../../common/core/index.ts';
-import type { HostProfileSummary } from '../../common/contract/index.ts';
-import { loadRunChildren, runDetail, runFields } from './runs.ts';
+import { ReadWorkerClient, type Reads } from './read-client.ts';
+import { StoreReader, type ReadBeside } from './reader.ts';
 import type { Database } from './schema.ts';
+import { WriteStatements } from './write-statements.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
@@ -90,71 +81,69 @@ export interface FinishedRun {
 
 const now = (): string => new Date().toISOString();
 
-/** Rows per multi-row INSERT: at five columns, 2,000 bound parameters. */
-const INSERT_CHUNK_ROWS = 400;
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-interface SummaryRow {
-  id: number;
-  name: string;
-  kind: 'single' | 'sweep';
-  method: Method;
-  scenario_id: string;
-  scenario_name: string;
-  status: ExperimentStatus;
-  created_at: string;
-  finished_at: string | null;
-  note: string;
-  runs_total: number | null;
-  runs_done: number | null;
-  model_version: string | null;
-}
-
-interface RunRow {
-  id: number;
-  experiment_id: number;
-  experiment_name: string;
-  scenario_id: string;
-  strategy: StrategyId;
-  point: string;
-  status: RunStatus;
-  started_at: string | null;
-  finished_at: string | null;
-  model_version: string | null;
-  error: string | null;
-}
-
 export class Store {
   /** The one handle on the tables: only the store's own code queries them. */
   readonly #db: Kysely<Database>;
   /** The file as opened: the raw connection (pragmas, checkpoints, integrity checks) and the backup made before a migration. */
   readonly opened: Omit<OpenedDatabase, 'db'>;
+  /** Every read of the history: on a read-only connection of its own, here or in the read worker. */
+  readonly #reader: Reads;
+  /** The hot writes as prepared statements on the writer connection. */
+  readonly #statements: WriteStatements;
 
-  private constructor({ db, ...opened }: OpenedDatabase) {
+  private constructor({ db, ...opened }: OpenedDatabase, reader: Reads) {
     this.opened = opened;
     this.#db = db;
+    this.#reader = reader;
+    this.#statements = new WriteStatements(opened.sqlite);
   }
 
   /**
    * Opens (creating or migrating) the database and marks runs left executing by a crash. With
    * `readOnly`, opens an existing, current database without writing anything (for list, show and
-   * export on a read-only file or a full disk); every write then fails.
+   * export on a read-only file or a full disk); every write then fails. Reads run on a read-only
+   * connection: in a worker thread when `readWorker` says where its entry file is (true:
+   * read-worker.ts beside this file, source mode), else on this thread.
    */
-  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<Store> {
+  static async open(
+    path: string,
+    options: { readOnly?: boolean | undefined; readWorker?: URL | string | boolean | undefined } = {},
+  ): Promise<Store> {
+    const { readWorker = false } = options;
+    const workerFile = typeof readWorker === 'boolean' ? undefined : readWorker;
+    const inWorker = (beside: ReadBeside): Reads => new ReadWorkerClient(path, beside, workerFile);
     // A missing file has nothing to protect: it is created as usual (an empty history).
-    if (options.readOnly === true && existsSync(path)) return new Store(openDatabaseReadOnly(path));
-    const store = new Store(await openDatabase(path));
+    if (options.readOnly === true && existsSync(path)) {
+      const opened = openDatabaseReadOnly(path);
+      // Without a worker, the read-only connection is the reader's too: nothing else is opened.
+      return new Store(opened, readWorker === false ? StoreReader.on(opened.sqlite) : inWorker('alone'));
+    }
+    const opened = await openDatabase(path);
+    let reader: Reads;
+    try {
+      reader = readWorker === false ? StoreReader.open(path, 'writer') : inWorker('writer');
+    } catch (err) {
+      await opened.db.destroy();
+      throw err;
+    }
+    const store = new Store(opened, reader);
     await store.markInterrupted();
     return store;
   }
 
   async close(): Promise<void> {
+    await this.#reader.close();
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
     if (this.opened.readOnly !== true) this.opened.sqlite.pragma('optimize');
     await this.#db.destroy();
+  }
+
+  /**
+   * Waits while a Kysely transaction on the writer connection is open between two of its awaits:
+   * a better-sqlite3 transaction started then would nest inside it (a savepoint) and share its fate.
+   */
+  async #writerIdle(): Promise<void> {
+    while (this.opened.sqlite.inTransaction) await nextTurn();
   }
 
   /**
@@ -215,8 +204,12 @@ export class Store {
     return (await insertRevision(this.#db, { body: scenario, name: scenario.name, parentId })).id;
   }
 
-  /** Creates the experiment and all its runs (queued) in one transaction. */
+  /**
+   * Creates the experiment and all its runs (queued) in one transaction; run ids follow
+   * spec.runs. The runs go in through a prepared statement (a sweep plans tens of thousands).
+   */
   async createExperiment(spec: NewExperiment): Promise<{ experimentId: number; runIds: number[] }> {
+    await this.#writerIdle();
     return this.#db.transaction().execute(async (trx) => {
       const { id: scenarioId } = await insertRevision(trx, {
         body: spec.scenario,
@@ -240,29 +233,21 @@ export class Store {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const runIds: number[] = [];
-      for (const run of spec.runs) {
-        const row = await trx
-          .insertInto('runs')
-          .values({
-            experiment_id: experiment.id,
-            scenario_id: scenarioId,
+      // Same connection, inside the transaction Kysely holds open: all or none with the rest.
+      try {
+        const runIds = spec.runs.map((run) =>
+          this.#statements.insertRun({
+            experimentId: experiment.id,
+            scenarioId,
             strategy: run.strategy,
             point: JSON.stringify(run.point),
             seeds: JSON.stringify(run.seeds),
-            status: 'queued',
-            started_at: null,
-            finished_at: null,
-            model_version: null,
-            cost_table_id: null,
-            capability: null,
-            error: null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        runIds.push(row.id);
+          }),
+        );
+        return { experimentId: experiment.id, runIds };
+      } catch (err) {
+        throw nameTheFile(this.opened.path, err);
       }
-      return { experimentId: experiment.id, runIds };
     });
   }
 
@@ -285,52 +270,46 @@ export class Store {
   }
 
   /**
-   * Saves finished runs with their metrics and distributions in one transaction: all or none.
-   * The runner hands over every result that arrived while the previous batch was being written,
-   * so a fast sweep costs one commit per batch, not one per run.
+   * Saves finished runs with their values, distributions and series in one transaction: all or
+   * none. The runner hands over every result that arrived while the previous batch was being
+   * written, so a fast sweep costs one commit per batch, not one per run.
    */
   async saveRunResults(finished: FinishedRun[]): Promise<void> {
     if (finished.length === 0) return;
-    await this.#db.transaction().execute(async (trx) => {
-      const costTables = new Map(finished.map((f) => [contentHash(f.costTable), f.costTable]));
-      await trx
-        .insertInto('cost_tables')
-        .values([...costTables].map(([id, table]) => ({ id, body: canonicalJson(table) })))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      const finishedAt = now();
-      const metrics: Insertable<Database['metrics']>[] = [];
-      const distributions: Insertable<Database['distributions']>[] = [];
-      const series: Insertable<Database['series']>[] = [];
-      for (const f of finished) {
-        const { result } = f;
-        await trx
-          .updateTable('runs')
-          .set({
-            status: 'done',
-            started_at: f.startedAt ?? finishedAt,
-            finished_at: finishedAt,
-            model_version: f.modelVersion,
-            cost_table_id: contentHash(f.costTable),
-            params: JSON.stringify(result.params),
-            capability: JSON.stringify(result.capability),
-            error: null,
-          })
-          .where('id', '=', f.runId)
-          .execute();
-        for (const [key, e] of Object.entries(result.metrics))
-          metrics.push({ run_id: f.runId, key, mean: e.mean, ci95: e.ci95, n: e.n });
-        for (const [key, d] of Object.entries(result.distributions))
-          distributions.push({ run_id: f.runId, key, body: JSON.stringify(d) });
-        for (const [key, s] of Object.entries(f.series ?? {}))
-          series.push({ run_id: f.runId, key, body: JSON.stringify(s) });
-      }
-      // Multi-row inserts in chunks that stay well under SQLite's limit on bound parameters.
-      for (const rows of chunks(metrics, INSERT_CHUNK_ROWS)) await trx.insertInto('metrics').values(rows).execute();
-      for (const rows of chunks(distributions, INSERT_CHUNK_ROWS))
-        await trx.insertInto('distributions').values(rows).execute();
-      for (const rows of chunks(series, INSERT_CHUNK_ROWS)) await trx.insertInto('series').values(rows).execute();
-    });
+    await this.#writerIdle();
+    const w = this.#statements;
+    const added: number[] = [];
+    try {
+      this.opened.sqlite.transaction(() => {
+        const finishedAt = now();
+        const costIds = new Map<CostEntry[], string>();
+        for (const f of finished) {
+          const { result } = f;
+          let costTableId = costIds.get(f.costTable);
+          if (costTableId === undefined) costIds.set(f.costTable, (costTableId = w.costTableId(f.costTable)));
+          w.finishRun(
+            {
+              runId: f.runId,
+              startedAt: f.startedAt ?? finishedAt,
+              finishedAt,
+              modelVersion: f.modelVersion,
+              costTableId,
+              params: JSON.stringify(result.params),
+              capability: JSON.stringify(result.capability),
+              metrics: result.metrics,
+              breakdown: result.breakdown,
+              flags: JSON.stringify(result.flags),
+              distributions: result.distributions,
+              series: f.series ?? {},
+            },
+            added,
+          );
+        }
+      })();
+    } catch (err) {
+      w.rollback(added);
+      throw nameTheFile(this.opened.path, err);
+    }
   }
 
   async setRunsStatus(runIds: number[], status: RunStatus, error: string | null = null): Promise<void> {
@@ -346,109 +325,6 @@ export class Store {
       .where('experiment_id', '=', experimentId)
       .where('status', 'in', ['queued', 'running'])
       .execute();
-  }
-
-  /** One page of experiment history, filtered and sorted (see ExperimentQuery). */
-  async listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
-    const conditions = [...experimentConditions(query)];
-    if (query.statuses !== undefined && query.statuses.length > 0)
-      conditions.push(sql`e.status in (${sql.join(query.statuses)})`);
-    const runLevel = runConditions(query);
-    if (runLevel.length > 0) {
-      const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
-      conditions.push(
-        sql`exists (select 1 from runs r ${join} where r.experiment_id = e.id and ${sql.join(runLevel, sql` and `)})`,
-      );
-    }
-    const where = whereClause(conditions);
-    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.#db);
-    const rows = await this.summaryRows(
-      sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`,
-    );
-    return { total: Number(total.rows[0]?.total ?? 0), items: await this.toSummaries(rows) };
-  }
-
-  private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
-    const result = await sql<SummaryRow>`
-      select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
-        (select count(*) from runs where runs.experiment_id = e.id) as runs_total,
-        (select count(*) from runs where runs.experiment_id = e.id and runs.status = 'done') as runs_done,
-        (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
-      from experiments e join scenario_revisions s on s.id = e.scenario_id
-      ${tail}`.execute(this.#db);
-    return result.rows;
-  }
-
-  private async toSummaries(rows: SummaryRow[]): Promise<ExperimentSummary[]> {
-    const tags = await this.tagsFor(rows.map((r) => r.id));
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      method: r.method,
-      scenarioId: r.scenario_id,
-      scenarioName: r.scenario_name,
-      status: r.status,
-      runsTotal: Number(r.runs_total ?? 0),
-      runsDone: Number(r.runs_done ?? 0),
-      modelVersion: r.model_version ?? null,
-      createdAt: r.created_at,
-      finishedAt: r.finished_at,
-      tags: tags.get(r.id) ?? [],
-      note: r.note,
-    }));
-  }
-
-  /** One page of runs across experiments, filtered and sorted (see RunQuery). */
-  async listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
-    const conditions = [...experimentConditions(query), ...runConditions(query)];
-    if (query.statuses !== undefined && query.statuses.length > 0)
-      conditions.push(sql`r.status in (${sql.join(query.statuses)})`);
-    if (query.experimentId !== undefined) conditions.push(sql`r.experiment_id = ${query.experimentId}`);
-    const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
-    const where = whereClause(conditions);
-    const total = await sql<{
-      total: number;
-    }>`select count(*) as total from runs r join experiments e on e.id = r.experiment_id ${join} ${where}`.execute(
-      this.#db,
-    );
-    const sortKey = query.sort?.by === 'metric' ? (query.sort.key ?? '') : null;
-    const sortJoin = sortKey === null ? sql`` : sql`left join metrics sm on sm.run_id = r.id and sm.key = ${sortKey}`;
-    const rows = await sql<RunRow>`
-      select r.id, r.experiment_id, e.name as experiment_name, r.scenario_id, r.strategy, r.point, r.status,
-        r.started_at, r.finished_at, r.model_version, r.error
-      from runs r join experiments e on e.id = r.experiment_id ${join} ${sortJoin}
-      ${where} ${runOrder(query.sort)} limit ${query.limit} offset ${query.offset}`.execute(this.#db);
-    const keys = [
-      ...new Set([
-        ...(query.include ?? []),
-        ...(query.metrics ?? []).map((m) => m.key),
-        ...(sortKey === null ? [] : [sortKey]),
-      ]),
-    ];
-    const ids = rows.rows.map((r) => r.id);
-    const metricRows =
-      keys.length === 0 || ids.length === 0
-        ? []
-        : await this.#db
-            .selectFrom('metrics')
-            .selectAll()
-            .where('run_id', 'in', ids)
-            .where('key', 'in', keys)
-            .execute();
-    const items: RunSummary[] = rows.rows.map((r) => {
-      const metrics: Record<string, Estimate> = {};
-      for (const m of metricRows) if (m.run_id === r.id) metrics[m.key] = { mean: m.mean, ci95: m.ci95, n: m.n };
-      return {
-        id: r.id,
-        experimentId: r.experiment_id,
-        experimentName: r.experiment_name,
-        scenarioId: r.scenario_id,
-        ...runFields(r),
-        metrics,
-      };
-    });
-    return { total: Number(total.rows[0]?.total ?? 0), items };
   }
 
   /** Replaces the experiment's tags (trimmed, deduplicated, sorted); returns them. */
@@ -481,7 +357,7 @@ export class Store {
     return this.#db.transaction().execute(async (trx) => {
       const runIds = trx.selectFrom('runs').select('id').where('experiment_id', '=', experimentId);
       // Explicit rather than relying on foreign_keys being on for every connection.
-      await trx.deleteFrom('metrics').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('run_metrics').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('distributions').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('series').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('runs').where('experiment_id', '=', experimentId).execute();
@@ -522,12 +398,20 @@ export class Store {
       );
       const ids = runs.map((r) => r.id);
       if (ids.length > 0) {
-        await trx.deleteFrom('metrics').where('run_id', 'in', ids).execute();
+        await trx.deleteFrom('run_metrics').where('run_id', 'in', ids).execute();
         await trx.deleteFrom('distributions').where('run_id', 'in', ids).execute();
         await trx.deleteFrom('series').where('run_id', 'in', ids).execute();
         await trx
           .updateTable('runs')
-          .set({ status: 'queued', started_at: null, finished_at: null, error: null })
+          .set({
+            status: 'queued',
+            started_at: null,
+            finished_at: null,
+            error: null,
+            metrics: null,
+            breakdown: null,
+            flags: null,
+          })
           .where('id', 'in', ids)
           .execute();
         await trx
@@ -540,139 +424,61 @@ export class Store {
     });
   }
 
-  async listScenarioRevisions(query: {
+  // Reads: on the read-only connection (reader.ts), never behind a write.
+
+  /** One page of experiment history, filtered and sorted (see ExperimentQuery). */
+  listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
+    return this.#reader.listExperiments(query);
+  }
+
+  /** One page of runs across experiments, filtered and sorted (see RunQuery). */
+  listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
+    return this.#reader.listRuns(query);
+  }
+
+  /** The experiment with every run; undefined when there is none. */
+  getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
+    return this.#reader.getExperiment(experimentId);
+  }
+
+  /**
+   * The runs asked for (at most MAX_RUN_IDS), in the order asked, each with its experiment's name
+   * and scenario; only these runs are read. Throws NotFoundError naming the ids that do not exist.
+   */
+  getRuns(runIds: number[]): Promise<RunInContext[]> {
+    return this.#reader.getRuns(runIds);
+  }
+
+  /** The cost table a run recorded (null for a run that never finished), checked against its hash. */
+  runCostTable(runId: number): Promise<CostEntry[] | null> {
+    return this.#reader.runCostTable(runId);
+  }
+
+  listScenarioRevisions(query: {
     offset: number;
     limit: number;
     name?: string | undefined;
   }): Promise<ScenarioRevisionPage> {
-    let base = this.#db.selectFrom('scenario_revisions as s');
-    if (query.name !== undefined && query.name.trim() !== '') {
-      const like = `%${query.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      base = base.where(sql<boolean>`s.name like ${like} escape '\\'`);
-    }
-    const total = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    const rows = await base
-      .select(['s.id', 's.name', 's.parent_id', 's.created_at'])
-      .select((eb) =>
-        eb
-          .selectFrom('experiments')
-          .select(eb.fn.countAll<number>().as('c'))
-          .whereRef('experiments.scenario_id', '=', 's.id')
-          .as('experiments'),
-      )
-      .orderBy('s.created_at', 'desc')
-      .orderBy('s.id')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
-    return {
-      total: Number(total.total),
-      items: rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        parentId: r.parent_id,
-        createdAt: r.created_at,
-        experiments: Number(r.experiments ?? 0),
-      })),
-    };
+    return this.#reader.listScenarioRevisions(query);
   }
 
-  async getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
-    const row = await this.#db
-      .selectFrom('scenario_revisions as s')
-      .selectAll('s')
-      .select((eb) =>
-        eb
-          .selectFrom('experiments')
-          .select(eb.fn.countAll<number>().as('c'))
-          .whereRef('experiments.scenario_id', '=', 's.id')
-          .as('experiments'),
-      )
-      .where('s.id', '=', id)
-      .executeTakeFirst();
-    if (row === undefined) return undefined;
-    return {
-      id: row.id,
-      name: row.name,
-      parentId: row.parent_id,
-      createdAt: row.created_at,
-      experiments: Number(row.experiments ?? 0),
-      scenario: verifiedBody<Scenario>('scenario_revisions', row.id, row.body),
-    };
+  getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
+    return this.#reader.getScenarioRevision(id);
   }
 
-  async exportBundle(experimentIds: number[]): Promise<Bundle> {
-    return exportBundle(this.#db, experimentIds);
+  exportBundle(experimentIds: number[]): Promise<Bundle> {
+    return this.#reader.exportBundle(experimentIds);
   }
 
   /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
   async importBundle(raw: unknown, origin: BundleOrigin = {}): Promise<ImportSummary> {
-    return importBundle(this.#db, raw, origin);
+    await this.#writerIdle();
+    return importBundle(this.#db, this.#statements, raw, origin);
   }
 
   private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {
     const row = await trx.selectFrom('experiments').select('id').where('id', '=', experimentId).executeTakeFirst();
     if (row === undefined) throw new NotFoundError(`experiment ${experimentId} does not exist`);
-  }
-
-  private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
-    const map = new Map<number, string[]>();
-    if (experimentIds.length === 0) return map;
-    const rows = await this.#db
-      .selectFrom('tags')
-      .select(['experiment_id', 'tag'])
-      .where('experiment_id', 'in', experimentIds)
-      .orderBy('tag')
-      .execute();
-    for (const r of rows) map.set(r.experiment_id, [...(map.get(r.experiment_id) ?? []), r.tag]);
-    return map;
-  }
-
-  async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
-    const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
-    if (summary === undefined) return undefined;
-    const experiment = await this.#db
-      .selectFrom('experiments as e')
-      .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
-      .select(['e.sweep', 'e.shards', 's.body'])
-      .where('e.id', '=', experimentId)
-      .executeTakeFirstOrThrow();
-    const rows = await this.#db
-      .selectFrom('runs')
-      .selectAll()
-      .where('experiment_id', '=', experimentId)
-      .orderBy('id')
-      .execute();
-    const children = await loadRunChildren(this.#db, { experimentIds: [experimentId] });
-    const costTableId = rows.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
-    const costTable =
-      costTableId === null
-        ? null
-        : verifiedBody<CostEntry[]>(
-            'cost_tables',
-            costTableId,
-            (
-              await this.#db
-                .selectFrom('cost_tables')
-                .select('body')
-                .where('id', '=', costTableId)
-                .executeTakeFirstOrThrow()
-            ).body,
-          );
-    return {
-      ...summary,
-      scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, experiment.body),
-      sweep:
-        experiment.sweep === null
-          ? null
-          : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', experiment.sweep),
-      shards:
-        experiment.shards === null
-          ? null
-          : parseStored<ShardSet>('experiments', experimentId, 'shards', experiment.shards),
-      costTable,
-      runs: rows.map((r) => runDetail(r, children)),
-    };
   }
 
   /** Saves a host profile (gmemlab calibrate); the same profile twice is one row. */
@@ -687,62 +493,5 @@ export class Store {
   /** One saved profile; NotFoundError when there is none with that id. */
   getHostProfile(id: string): Promise<HostProfile & { id: string }> {
     return getHostProfile(this.#db, id);
-  }
-
-  /** The cost table a run recorded (null for a run that never finished), checked against its hash. */
-  async runCostTable(runId: number): Promise<CostEntry[] | null> {
-    const row = await this.#db
-      .selectFrom('runs')
-      .innerJoin('cost_tables', 'cost_tables.id', 'runs.cost_table_id')
-      .select(['cost_tables.id', 'cost_tables.body'])
-      .where('runs.id', '=', runId)
-      .executeTakeFirst();
-    return row === undefined ? null : verifiedBody<CostEntry[]>('cost_tables', row.id, row.body);
-  }
-
-  /**
-   * The runs asked for, in the order asked, each with its experiment's name and scenario; only
-   * these runs are read. Throws NotFoundError naming the ids that do not exist.
-   */
-  async getRuns(runIds: number[]): Promise<RunInContext[]> {
-    const ids = [...new Set(runIds)];
-    const rows: (Selectable<Database['runs']> & {
-      experiment_name: string;
-      experiment_created_at: string;
-      experiment_scenario_id: string;
-      scenario_name: string;
-    })[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      rows.push(
-        ...(await this.#db
-          .selectFrom('runs as r')
-          .innerJoin('experiments as e', 'e.id', 'r.experiment_id')
-          .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
-          .selectAll('r')
-          .select([
-            'e.name as experiment_name',
-            'e.created_at as experiment_created_at',
-            'e.scenario_id as experiment_scenario_id',
-            's.name as scenario_name',
-          ])
-          .where('r.id', 'in', ids.slice(i, i + 500))
-          .execute()),
-      );
-    }
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length > 0) throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
-    const children = await loadRunChildren(this.#db, { runIds: ids });
-    return runIds.map((id) => {
-      const r = byId.get(id)!;
-      return {
-        ...runDetail(r, children),
-        experimentId: r.experiment_id,
-        experimentName: r.experiment_name,
-        experimentCreatedAt: r.experiment_created_at,
-        scenarioId: r.experiment_scenario_id,
-        scenarioName: r.scenario_name,
-      };
-    });
   }
 }

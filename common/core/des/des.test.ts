@@ -274,6 +274,21 @@ describe('time-shared vCPUs (placement "shared", more vCPUs than CPUs)', () => {
     expect(turnTaking.mean / ownCpu.mean).toBeLessThan(2.4);
   });
 
+  it("agrees with the formulas' mean exit latency under time-sharing, M d (M turns a CPU)", () => {
+    const simulated = runDes({ ...shared, simulation: { method: 'des', durationSec: 1, seeds: [1, 2, 3, 4] } });
+    const exact = runAnalytic(shared);
+    for (const id of ['S0', 'S1', 'S3', 'S5']) {
+      const e = simulated.strategies.find((r) => r.strategy === id)!.metrics['latency.mmio.meanUs']!;
+      const want = exact.strategies.find((r) => r.strategy === id)!.metrics['latency.mmio.meanUs']!.mean;
+      // Twice the latency of a vCPU with a CPU of its own (the formulas' M = 2).
+      const own = runAnalytic(alone).strategies.find((r) => r.strategy === id)!.metrics['latency.mmio.meanUs']!.mean;
+      expect(want / own).toBeCloseTo(2, 9);
+      expect(Math.abs(e.mean - want), `${id}: ${e.mean} +- ${e.ci95} vs ${want}`).toBeLessThanOrEqual(
+        Math.max(2 * e.ci95, 0.05 * want),
+      );
+    }
+  });
+
   it("works for V > N and finds this VM's vCPU on a CPU only in its turns (S1: the kernel reaches its memory there)", () => {
     // 8 vCPUs of this VM and 8 of others on 4 CPUs: four turns per CPU, this VM has two of them.
     const crowded = setParameter(shared, 'host.otherVmVcpus', 8);

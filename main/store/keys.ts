@@ -1,0 +1,133 @@
+// The result_keys dictionary in memory: metric and breakdown keys <-> the small integers the
+// encoded columns (codec.ts) and run_metrics use. Keys are only ever added, never renumbered or
+// removed, so a reader that meets an id it does not know just reloads.
+import type BetterSqlite3 from 'better-sqlite3';
+import { METRIC_CATALOGUE, type Estimate } from '../../common/core/index.ts';
+import { decodeValues, encodeValues, type EncodedValue } from './codec.ts';
+
+export interface ResultKey {
+  id: number;
+  key: string;
+  /** Whether the key's means are also in run_metrics (fixed when the key was first saved). */
+  indexed: boolean;
+}
+
+/**
+ * Which new keys the history can filter and sort on through an index: the catalogue's cost
+ * metrics (the headline figures). Other keys are filtered and sorted from the encoded column,
+ * correctly but by a scan. Indexing every key would put ~26-50 index rows back on every run;
+ * bench/scale.ts measures what this choice costs.
+ */
+const HISTORY_GROUPS = new Set(['cost']);
+const historyKeys = new Set(METRIC_CATALOGUE.filter((m) => HISTORY_GROUPS.has(m.group)).map((m) => m.key));
+
+export function isHistoryKey(key: string): boolean {
+  return historyKeys.has(key);
+}
+
+export class ResultKeys {
+  private readonly byKey = new Map<string, ResultKey>();
+  private readonly byId = new Map<number, ResultKey>();
+  private readonly sqlite: BetterSqlite3.Database;
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.sqlite = sqlite;
+    this.reload();
+  }
+
+  reload(): void {
+    const rows = this.sqlite.prepare('select id, key, indexed from result_keys').all() as {
+      id: number;
+      key: string;
+      indexed: number;
+    }[];
+    for (const r of rows) this.remember({ id: r.id, key: r.key, indexed: r.indexed === 1 });
+  }
+
+  private remember(k: ResultKey): ResultKey {
+    this.byKey.set(k.key, k);
+    this.byId.set(k.id, k);
+    return k;
+  }
+
+  /** The key's entry, read from the database again if another connection added it since. */
+  find(key: string): ResultKey | undefined {
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    this.reload();
+    return this.byKey.get(key);
+  }
+
+  keyOf(id: number): string {
+    let k = this.byId.get(id);
+    if (k === undefined) {
+      this.reload();
+      k = this.byId.get(id);
+    }
+    if (k === undefined) throw new Error(`result key ${id} is not in result_keys`);
+    return k.key;
+  }
+
+  /** The key's entry, added to the dictionary if new (writer connection only, inside its transaction). */
+  intern(key: string, insert: BetterSqlite3.Statement<[string, number]>): ResultKey {
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    const indexed = isHistoryKey(key);
+    const id = Number(insert.run(key, indexed ? 1 : 0).lastInsertRowid);
+    return this.remember({ id, key, indexed });
+  }
+
+  /** Forgets keys added by a transaction that rolled back. */
+  forget(ids: number[]): void {
+    for (const id of ids) {
+      const k = this.byId.get(id);
+      if (k === undefined) continue;
+      this.byId.delete(id);
+      this.byKey.delete(k.key);
+    }
+  }
+}
+
+/** Values encoded for one run: the blob, and the indexed keys' means for run_metrics. */
+export interface EncodedRunValues {
+  blob: Buffer;
+  indexed: { keyId: number; mean: number }[];
+}
+
+/**
+ * Encodes a run's metrics (or a breakdown: values only) with key ids from `keys`, adding new
+ * keys through `insert`; `added` collects the ids added, for `forget` on rollback.
+ */
+export function encodeRunValues(
+  keys: ResultKeys,
+  insert: BetterSqlite3.Statement<[string, number]>,
+  values: Record<string, { mean: number; ci95: number; n: number } | number>,
+  added: number[],
+): EncodedRunValues {
+  const encoded: EncodedValue[] = [];
+  const indexed: { keyId: number; mean: number }[] = [];
+  for (const [key, v] of Object.entries(values)) {
+    const before = keys.find(key);
+    const k = before ?? keys.intern(key, insert);
+    if (before === undefined) added.push(k.id);
+    const e = typeof v === 'number' ? { keyId: k.id, mean: v, ci95: 0, n: 1 } : { keyId: k.id, ...v };
+    encoded.push(e);
+    if (k.indexed) indexed.push({ keyId: k.id, mean: e.mean });
+  }
+  return { blob: encodeValues(encoded), indexed };
+}
+
+/** A run's metrics back from runs.metrics. */
+export function decodeMetrics(keys: ResultKeys, blob: Uint8Array | null): Record<string, Estimate> {
+  const out: Record<string, Estimate> = {};
+  if (blob !== null) decodeValues(blob, (id, mean, ci95, n) => (out[keys.keyOf(id)] = { mean, ci95, n }));
+  return out;
+}
+
+/** A run's cost breakdown back from runs.breakdown; undefined where the model gave none. */
+export function decodeBreakdown(keys: ResultKeys, blob: Uint8Array | null): Record<string, number> | undefined {
+  if (blob === null) return undefined;
+  const out: Record<string, number> = {};
+  decodeValues(blob, (id, mean) => (out[keys.keyOf(id)] = mean));
+  return out;
+}

@@ -1,0 +1,92 @@
+// The main thread's side of the read worker (read-worker.ts): the same reads as StoreReader,
+// answered by the worker thread. Requests are answered in the order the worker finishes them.
+import { Worker } from 'node:worker_threads';
+import { GmemlabError, NotFoundError } from '../../common/core/index.ts';
+import { DatabaseDamagedError } from './integrity.ts';
+import type { ReadFailure, ReadMethod, ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
+import type { ReadBeside, StoreReader } from './reader.ts';
+
+/** What the store reads through: a StoreReader here, or one in the read worker. */
+export type Reads = Pick<StoreReader, ReadMethod | 'close'>;
+
+export class ReadWorkerError extends Error {
+  override name = 'ReadWorkerError';
+}
+
+export class ReadWorkerClient implements Reads {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private failure: Error | undefined;
+
+  /** Starts the worker on `path`; `workerFile` defaults to read-worker.ts beside this file (source mode). */
+  constructor(
+    path: string,
+    beside: ReadBeside,
+    workerFile: URL | string = new URL('./read-worker.ts', import.meta.url),
+  ) {
+    this.worker = new Worker(workerFile, { workerData: { path, beside } satisfies ReadWorkerData });
+    this.worker.on('message', (response: ReadResponse) => this.settle(response));
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => this.fail(new ReadWorkerError(`the read worker exited with code ${code}`)));
+    // An idle worker must not keep a CLI process alive.
+    this.worker.unref();
+  }
+
+  private settle(response: ReadResponse): void {
+    const waiting = this.pending.get(response.id);
+    if (waiting === undefined) return;
+    this.pending.delete(response.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (response.ok) waiting.resolve(response.value);
+    else waiting.reject(errorFrom(response));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    this.pending.clear();
+  }
+
+  private call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, method, args } satisfies ReadRequest);
+    });
+  }
+
+  listExperiments: Reads['listExperiments'] = (...args) => this.call('listExperiments', args);
+  listRuns: Reads['listRuns'] = (...args) => this.call('listRuns', args);
+  getExperiment: Reads['getExperiment'] = (...args) => this.call('getExperiment', args);
+  getRuns: Reads['getRuns'] = (...args) => this.call('getRuns', args);
+  runCostTable: Reads['runCostTable'] = (...args) => this.call('runCostTable', args);
+  listScenarioRevisions: Reads['listScenarioRevisions'] = (...args) => this.call('listScenarioRevisions', args);
+  getScenarioRevision: Reads['getScenarioRevision'] = (...args) => this.call('getScenarioRevision', args);
+  exportBundle: Reads['exportBundle'] = (...args) => this.call('exportBundle', args);
+
+  async close(): Promise<void> {
+    this.failure ??= new ReadWorkerError('the store is closed');
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * A read's error rebuilt on this side, as the same class where the callers tell them apart: the
+ * project's errors keep their contract code and issues (the handlers answer with them), damage
+ * stays DatabaseDamagedError; anything else keeps its name and message.
+ */
+function errorFrom({ name, message, code, issues }: ReadFailure): Error {
+  if (name === 'NotFoundError') return new NotFoundError(message);
+  if (name === 'DatabaseDamagedError') return new DatabaseDamagedError(message);
+  if (code !== undefined) {
+    const err = new GmemlabError(code, message, issues);
+    err.name = name;
+    return err;
+  }
+  const err = new ReadWorkerError(message);
+  err.name = name;
+  return err;
+}

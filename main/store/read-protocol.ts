@@ -1,0 +1,40 @@
+// Messages between the store (main thread) and its read worker: a read is a StoreReader method
+// and its arguments; the answer is its value, or the error: its name and message, and for the
+// project's own errors (common/core/errors.ts) their code and field-level issues.
+import type { ErrorCode, ValidationIssue } from '../../common/core/index.ts';
+import type { ReadBeside, StoreReader } from './reader.ts';
+
+/** The reads a worker answers: every public read of StoreReader. */
+export type ReadMethod = keyof Pick<
+  StoreReader,
+  | 'listExperiments'
+  | 'listRuns'
+  | 'getExperiment'
+  | 'getRuns'
+  | 'runCostTable'
+  | 'listScenarioRevisions'
+  | 'getScenarioRevision'
+  | 'exportBundle'
+>;
+
+/** What the worker is started with: the database and where its connection is opened (reader.ts). */
+export interface ReadWorkerData {
+  path: string;
+  beside: ReadBeside;
+}
+
+export interface ReadRequest {
+  id: number;
+  method: ReadMethod;
+  args: unknown[];
+}
+
+/** A read's error as it crosses the thread boundary. */
+export interface ReadFailure {
+  name: string;
+  message: string;
+  code?: ErrorCode | undefined;
+  issues?: ValidationIssue[] | undefined;
+}
+
+export type ReadResponse = { id: number; ok: true; value: unknown } | ({ id: number; ok: false } & ReadFailure);

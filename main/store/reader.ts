@@ -1,0 +1,439 @@
+// Every read of the history, on a read-only connection of its own. In WAL mode a reader never
+// waits for the writer (it sees the last commit), so a window's request does not queue behind a
+// sweep being saved. The same class runs in the main thread or in the read worker
+// (read-worker.ts), which keeps heavy reads (a 60,000-run experiment) off the main thread; a
+// read-only store (list, show, export on a file that cannot be written) reads on its one
+// connection. Runs are mapped by runs.ts; nothing read back is trusted (integrity.ts).
+import BetterSqlite3 from 'better-sqlite3';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { GmemlabError, NotFoundError, type CostEntry, type Method, type Scenario } from '../../common/core/index.ts';
+import {
+  MAX_RUN_IDS,
+  type ExperimentDetail,
+  type ExperimentPage,
+  type ExperimentQuery,
+  type ExperimentStatus,
+  type ExperimentSummary,
+  type RunInContext,
+  type RunPage,
+  type RunQuery,
+  type RunSummary,
+  type ScenarioRevision,
+  type ScenarioRevisionPage,
+  type ShardSet,
+  type SweepDefinition,
+} from '../../common/contract/index.ts';
+import type { Bundle } from '../../common/contract/bundle.ts';
+import { exportBundle } from './bundle-io.ts';
+import { valueOf } from './codec.ts';
+import {
+  experimentConditions,
+  experimentOrder,
+  needsScenario,
+  runConditions,
+  runOrder,
+  whereClause,
+  type MetricCondition,
+} from './history.ts';
+import { decodedStored, parseStored, verifiedBody } from './integrity.ts';
+import { ResultKeys } from './keys.ts';
+import { createKysely, openReadOnlyConnection } from './open.ts';
+import { loadRunChildren, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
+import type { Database } from './schema.ts';
+
+/** SQL function (run id, encoded metrics, key id): the mean the run holds under the key, null when none. */
+export const VALUE_FUNCTION = 'gmemlab_value';
+
+interface SummaryRow {
+  id: number;
+  name: string;
+  kind: 'single' | 'sweep';
+  method: Method;
+  scenario_id: string;
+  scenario_name: string;
+  status: ExperimentStatus;
+  created_at: string;
+  finished_at: string | null;
+  note: string;
+  runs_total: number | null;
+  runs_done: number | null;
+  model_version: string | null;
+}
+
+interface SummaryRunRow extends RunRow {
+  experiment_id: number;
+  experiment_name: string;
+  scenario_id: string;
+}
+
+/**
+ * Readies a read-only connection for the store's reads: the SQL function that reads one value
+ * out of a run's encoded metrics (filters and sorts on keys without an index).
+ */
+export function prepareReadConnection(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
+  sqlite.function(VALUE_FUNCTION, { deterministic: true }, (runId: unknown, blob: unknown, keyId: unknown) =>
+    blob instanceof Uint8Array && typeof keyId === 'number'
+      ? decodedStored('runs', Number(runId), 'metrics', () => valueOf(blob, keyId))
+      : null,
+  );
+  return sqlite;
+}
+
+/** Where a read connection is opened: beside this process's writer, or alone (a read-only store). */
+export type ReadBeside = 'writer' | 'alone';
+
+/**
+ * Opens a read-only connection of its own on the database (it must exist and be migrated).
+ * Beside the writer it reads the file as it is committed; alone, where the file or its folder
+ * cannot be written, it reads a snapshot of it instead (openReadOnlyConnection in open.ts).
+ */
+export function openReadConnection(path: string, beside: ReadBeside): BetterSqlite3.Database {
+  const sqlite =
+    beside === 'writer'
+      ? new BetterSqlite3(path, { readonly: true, fileMustExist: true })
+      : openReadOnlyConnection(path);
+  sqlite.pragma('busy_timeout = 5000');
+  return prepareReadConnection(sqlite);
+}
+
+export class StoreReader {
+  private readonly db: Kysely<Database>;
+  private readonly sqlite: BetterSqlite3.Database;
+  private readonly keys: ResultKeys;
+  private readonly runs: RunMapping;
+  /** Totals of recent run queries, valid while nothing was committed since (data_version). */
+  private readonly totals = new Map<string, { version: number; total: number }>();
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.sqlite = sqlite;
+    this.db = createKysely(sqlite);
+    this.keys = new ResultKeys(sqlite);
+    this.runs = new RunMapping(this.keys);
+  }
+
+  /** Reads on a connection of its own (see openReadConnection). */
+  static open(path: string, beside: ReadBeside): StoreReader {
+    return new StoreReader(openReadConnection(path, beside));
+  }
+
+  /** Reads on a connection opened read-only by the caller (a read-only store's only connection). */
+  static on(sqlite: BetterSqlite3.Database): StoreReader {
+    return new StoreReader(prepareReadConnection(sqlite));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /** A metric range as a condition on run r: from run_metrics for indexed keys, else from runs.metrics. */
+  private readonly metricCondition: MetricCondition = (m) => {
+    const k = this.keys.find(m.key);
+    if (k === undefined) return sql`0`; // no run has ever had this key
+    const range = (v: RawBuilder<unknown>): RawBuilder<unknown>[] => [
+      ...(m.min === undefined ? [] : [sql`${v} >= ${m.min}`]),
+      ...(m.max === undefined ? [] : [sql`${v} <= ${m.max}`]),
+    ];
+    if (k.indexed)
+      return sql`r.id in (select run_id from run_metrics where ${sql.join([sql`key_id = ${k.id}`, ...range(sql`mean`)], sql` and `)})`;
+    const v = sql`${sql.raw(VALUE_FUNCTION)}(r.id, r.metrics, ${k.id})`;
+    return sql.join([sql`${v} is not null`, ...range(v)], sql` and `);
+  };
+
+  /** One page of experiment history, filtered and sorted (see ExperimentQuery). */
+  async listExperiments(query: Partial<ExperimentQuery> & { offset: number; limit: number }): Promise<ExperimentPage> {
+    const conditions = [...experimentConditions(query)];
+    if (query.statuses !== undefined && query.statuses.length > 0)
+      conditions.push(sql`e.status in (${sql.join(query.statuses)})`);
+    const runLevel = runConditions(query, this.metricCondition);
+    if (runLevel.length > 0) {
+      const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
+      conditions.push(
+        sql`exists (select 1 from runs r ${join} where r.experiment_id = e.id and ${sql.join(runLevel, sql` and `)})`,
+      );
+    }
+    const where = whereClause(conditions);
+    const total = await sql<{ total: number }>`select count(*) as total from experiments e ${where}`.execute(this.db);
+    const rows = await this.summaryRows(
+      sql`${where} ${experimentOrder(query.sort)} limit ${query.limit} offset ${query.offset}`,
+    );
+    return { total: Number(total.rows[0]?.total ?? 0), items: await this.toSummaries(rows) };
+  }
+
+  private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
+    const result = await sql<SummaryRow>`
+      select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
+        (select count(*) from runs where runs.experiment_id = e.id) as runs_total,
+        (select count(*) from runs where runs.experiment_id = e.id and runs.status = 'done') as runs_done,
+        (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
+      from experiments e join scenario_revisions s on s.id = e.scenario_id
+      ${tail}`.execute(this.db);
+    return result.rows;
+  }
+
+  private async toSummaries(rows: SummaryRow[]): Promise<ExperimentSummary[]> {
+    const tags = await this.tagsFor(rows.map((r) => r.id));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      method: r.method,
+      scenarioId: r.scenario_id,
+      scenarioName: r.scenario_name,
+      status: r.status,
+      runsTotal: Number(r.runs_total ?? 0),
+      runsDone: Number(r.runs_done ?? 0),
+      modelVersion: r.model_version ?? null,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+      tags: tags.get(r.id) ?? [],
+      note: r.note,
+    }));
+  }
+
+  private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
+    const map = new Map<number, string[]>();
+    if (experimentIds.length === 0) return map;
+    const rows = await this.db
+      .selectFrom('tags')
+      .select(['experiment_id', 'tag'])
+      .where('experiment_id', 'in', experimentIds)
+      .orderBy('tag')
+      .execute();
+    for (const r of rows) map.set(r.experiment_id, [...(map.get(r.experiment_id) ?? []), r.tag]);
+    return map;
+  }
+
+  /**
+   * How many runs match, counted once per filter while nothing is committed: a virtualised
+   * table asks for page after page of the same query, and counting a million runs is the slow
+   * part of a page.
+   */
+  private async countRuns(from: RawBuilder<unknown>, where: RawBuilder<unknown>, cacheKey: string): Promise<number> {
+    const version = this.sqlite.pragma('data_version', { simple: true }) as number;
+    const cached = this.totals.get(cacheKey);
+    if (cached !== undefined && cached.version === version) return cached.total;
+    const result = await sql<{ total: number }>`select count(*) as total ${from} ${where}`.execute(this.db);
+    const total = Number(result.rows[0]?.total ?? 0);
+    if (this.totals.size >= 32) this.totals.clear();
+    this.totals.set(cacheKey, { version, total });
+    return total;
+  }
+
+  /** One page of runs across experiments, filtered and sorted (see RunQuery). */
+  async listRuns(query: Partial<RunQuery> & { offset: number; limit: number }): Promise<RunPage> {
+    const conditions = [...experimentConditions(query), ...runConditions(query, this.metricCondition)];
+    if (query.statuses !== undefined && query.statuses.length > 0)
+      conditions.push(sql`r.status in (${sql.join(query.statuses)})`);
+    if (query.experimentId !== undefined) conditions.push(sql`r.experiment_id = ${query.experimentId}`);
+    const join = needsScenario(query) ? sql`join scenario_revisions rs on rs.id = r.scenario_id` : sql``;
+    const where = whereClause(conditions);
+    const from = sql`from runs r join experiments e on e.id = r.experiment_id ${join}`;
+    const { offset, limit, sort, include, ...filters } = query;
+    const total = await this.countRuns(from, where, JSON.stringify(filters));
+    const select = sql`select ${RUN_COLUMNS}, r.experiment_id, e.name as experiment_name, r.scenario_id`;
+
+    let rows: SummaryRunRow[];
+    const sortKey = sort?.by === 'metric' ? this.keys.find(sort.key ?? '') : undefined;
+    const dir = sql.raw(sort?.dir === 'asc' ? 'asc' : 'desc');
+    if (sort?.by === 'metric' && sortKey?.indexed === true) {
+      // Walk run_metrics in the key's order and stop at the page: no sort of all matching runs.
+      const withKey = sql`from run_metrics sm cross join runs r on r.id = sm.run_id join experiments e on e.id = r.experiment_id ${join}`;
+      const keyed = whereClause([sql`sm.key_id = ${sortKey.id}`, ...conditions]);
+      rows = (
+        await sql<SummaryRunRow>`${select} ${withKey} ${keyed} order by sm.mean ${dir}, sm.run_id ${dir} limit ${limit} offset ${offset}`.execute(
+          this.db,
+        )
+      ).rows;
+      if (rows.length < limit) {
+        // Past the runs that have the metric: those without it, last either way.
+        const counted = await sql<{ n: number }>`select count(*) as n ${withKey} ${keyed}`.execute(this.db);
+        const withCount = Number(counted.rows[0]?.n ?? 0);
+        const lacking = whereClause([
+          sql`r.id not in (select run_id from run_metrics where key_id = ${sortKey.id})`,
+          ...conditions,
+        ]);
+        const rest = await sql<SummaryRunRow>`${select} ${from} ${lacking} order by r.id ${dir}
+          limit ${limit - rows.length} offset ${Math.max(0, offset - withCount)}`.execute(this.db);
+        rows = [...rows, ...rest.rows];
+      }
+    } else if (sort?.by === 'metric' && sortKey !== undefined) {
+      const v = sql`${sql.raw(VALUE_FUNCTION)}(r.id, r.metrics, ${sortKey.id})`;
+      rows = (
+        await sql<SummaryRunRow>`${select} ${from} ${where} order by ${v} is null, ${v} ${dir}, r.id ${dir} limit ${limit} offset ${offset}`.execute(
+          this.db,
+        )
+      ).rows;
+    } else {
+      // Not sorted by a metric, or by one no run has: every run lacks it, so by id.
+      const order = sort?.by === 'metric' ? sql`order by r.id ${dir}` : runOrder(sort);
+      rows = (
+        await sql<SummaryRunRow>`${select} ${from} ${where} ${order} limit ${limit} offset ${offset}`.execute(this.db)
+      ).rows;
+    }
+
+    const keys = new Set([
+      ...(include ?? []),
+      ...(query.metrics ?? []).map((m) => m.key),
+      ...(sort?.by === 'metric' && sort.key !== undefined ? [sort.key] : []),
+    ]);
+    const items: RunSummary[] = rows.map((r) => ({
+      id: r.id,
+      experimentId: r.experiment_id,
+      experimentName: r.experiment_name,
+      scenarioId: r.scenario_id,
+      ...this.runs.fields(r),
+      metrics: Object.fromEntries(Object.entries(this.runs.metrics(r)).filter(([k]) => keys.has(k))),
+    }));
+    return { total, items };
+  }
+
+  /** The experiment with every run, its metrics, distributions and series; undefined when there is none. */
+  async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
+    const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
+    if (summary === undefined) return undefined;
+    const row = await this.db
+      .selectFrom('experiments as e')
+      .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
+      .select(['e.sweep', 'e.shards', 's.body'])
+      .where('e.id', '=', experimentId)
+      .executeTakeFirstOrThrow();
+    const runs = (
+      await sql<RunRow & { cost_table_id: string | null }>`select ${RUN_COLUMNS}, r.cost_table_id from runs r
+        where r.experiment_id = ${experimentId} order by r.id`.execute(this.db)
+    ).rows;
+    const children = await loadRunChildren(this.db, { experimentIds: [experimentId] });
+    const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
+    const costTable = costTableId === null ? null : await this.costTable(costTableId);
+    return {
+      ...summary,
+      scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, row.body),
+      sweep: row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep),
+      shards: row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards),
+      costTable,
+      runs: runs.map((r) => this.runs.detail(r, children)),
+    };
+  }
+
+  /**
+   * The runs asked for (at most MAX_RUN_IDS), in the order asked, each with its experiment's name
+   * and scenario; only these runs are read. Throws NotFoundError naming the ids that do not exist.
+   */
+  async getRuns(runIds: number[]): Promise<RunInContext[]> {
+    if (runIds.length > MAX_RUN_IDS)
+      throw new GmemlabError('invalid_input', `at most ${MAX_RUN_IDS} run ids at once, got ${runIds.length}`, [
+        { path: 'runIds', message: `has ${runIds.length} ids; at most ${MAX_RUN_IDS} are read at once` },
+      ]);
+    const ids = [...new Set(runIds)];
+    const rows = (
+      await sql<
+        RunRow & {
+          experiment_id: number;
+          experiment_name: string;
+          experiment_created_at: string;
+          scenario_id: string;
+          scenario_name: string;
+        }
+      >`select ${RUN_COLUMNS}, e.id as experiment_id, e.name as experiment_name, e.created_at as experiment_created_at,
+          e.scenario_id, s.name as scenario_name
+        from runs r join experiments e on e.id = r.experiment_id join scenario_revisions s on s.id = e.scenario_id
+        where r.id in (select value from json_each(${JSON.stringify(ids)}))`.execute(this.db)
+    ).rows;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length > 0) throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
+    const children = await loadRunChildren(this.db, { runIds: ids });
+    return runIds.map((id) => {
+      const r = byId.get(id)!;
+      return {
+        ...this.runs.detail(r, children),
+        experimentId: r.experiment_id,
+        experimentName: r.experiment_name,
+        experimentCreatedAt: r.experiment_created_at,
+        scenarioId: r.scenario_id,
+        scenarioName: r.scenario_name,
+      };
+    });
+  }
+
+  /** A cost table by its id, checked against its hash. */
+  private async costTable(id: string): Promise<CostEntry[]> {
+    const row = await this.db.selectFrom('cost_tables').select('body').where('id', '=', id).executeTakeFirstOrThrow();
+    return verifiedBody<CostEntry[]>('cost_tables', id, row.body);
+  }
+
+  /** The cost table a run recorded (null for a run that never finished), checked against its hash. */
+  async runCostTable(runId: number): Promise<CostEntry[] | null> {
+    const row = await this.db
+      .selectFrom('runs')
+      .innerJoin('cost_tables', 'cost_tables.id', 'runs.cost_table_id')
+      .select(['cost_tables.id', 'cost_tables.body'])
+      .where('runs.id', '=', runId)
+      .executeTakeFirst();
+    return row === undefined ? null : verifiedBody<CostEntry[]>('cost_tables', row.id, row.body);
+  }
+
+  async listScenarioRevisions(query: {
+    offset: number;
+    limit: number;
+    name?: string | undefined;
+  }): Promise<ScenarioRevisionPage> {
+    let base = this.db.selectFrom('scenario_revisions as s');
+    if (query.name !== undefined && query.name.trim() !== '') {
+      const like = `%${query.name.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      base = base.where(sql<boolean>`s.name like ${like} escape '\\'`);
+    }
+    const total = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await base
+      .select(['s.id', 's.name', 's.parent_id', 's.created_at'])
+      .select((eb) =>
+        eb
+          .selectFrom('experiments')
+          .select(eb.fn.countAll<number>().as('c'))
+          .whereRef('experiments.scenario_id', '=', 's.id')
+          .as('experiments'),
+      )
+      .orderBy('s.created_at', 'desc')
+      .orderBy('s.id')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute();
+    return {
+      total: Number(total.total),
+      items: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        parentId: r.parent_id,
+        createdAt: r.created_at,
+        experiments: Number(r.experiments ?? 0),
+      })),
+    };
+  }
+
+  async getScenarioRevision(id: string): Promise<ScenarioRevision | undefined> {
+    const row = await this.db
+      .selectFrom('scenario_revisions as s')
+      .selectAll('s')
+      .select((eb) =>
+        eb
+          .selectFrom('experiments')
+          .select(eb.fn.countAll<number>().as('c'))
+          .whereRef('experiments.scenario_id', '=', 's.id')
+          .as('experiments'),
+      )
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      name: row.name,
+      parentId: row.parent_id,
+      createdAt: row.created_at,
+      experiments: Number(row.experiments ?? 0),
+      scenario: verifiedBody<Scenario>('scenario_revisions', row.id, row.body),
+    };
+  }
+
+  async exportBundle(experimentIds: number[]): Promise<Bundle> {
+    return exportBundle(this.db, this.runs, experimentIds);
+  }
+}

@@ -1,0 +1,133 @@
+// The hot writes, as better-sqlite3 statements prepared once per connection and reused: a
+// sweep saves tens of thousands of runs, and building, preparing and awaiting a Kysely query per
+// row cost more than computing them (issue 20). Kysely stays for everything else.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { CostEntry, Estimate, LatencyDistribution } from '../../common/core/index.ts';
+import type { RunSeries } from '../../common/contract/index.ts';
+import { canonicalJson, contentHash } from './canonical.ts';
+import { NotFoundError } from '../../common/core/index.ts';
+import { encodeRunValues, ResultKeys } from './keys.ts';
+
+/** A run as createExperiment records it (queued). */
+export interface QueuedRunRow {
+  experimentId: number;
+  scenarioId: string;
+  strategy: string;
+  point: string;
+  seeds: string;
+}
+
+/** What saveRunResults writes for one finished run. */
+export interface FinishedRunRow {
+  runId: number;
+  startedAt: string;
+  finishedAt: string;
+  modelVersion: string;
+  costTableId: string;
+  params: string;
+  capability: string;
+  metrics: Record<string, Estimate>;
+  breakdown: Record<string, number> | undefined;
+  flags: string | null;
+  distributions: Record<string, LatencyDistribution>;
+  series: Record<string, RunSeries>;
+}
+
+/** Cost tables remembered by content (JSON text) so a sweep hashes each distinct table once. */
+const COST_TABLE_MEMO = 64;
+
+export class WriteStatements {
+  readonly keys: ResultKeys;
+  private readonly insertKey: BetterSqlite3.Statement<[string, number]>;
+  private readonly insertRunStmt: BetterSqlite3.Statement<[number, string, string, string, string]>;
+  private readonly finishRunStmt: BetterSqlite3.Statement<unknown[]>;
+  private readonly setValuesStmt: BetterSqlite3.Statement<[Buffer, Buffer | null, number]>;
+  private readonly insertRunMetric: BetterSqlite3.Statement<[number, number, number]>;
+  private readonly insertDistribution: BetterSqlite3.Statement<[number, string, string]>;
+  private readonly insertSeries: BetterSqlite3.Statement<[number, string, string]>;
+  private readonly insertCostTable: BetterSqlite3.Statement<[string, string]>;
+  private readonly costTableIds = new Map<string, string>();
+  private readonly savedCostTables = new Set<string>();
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.keys = new ResultKeys(sqlite);
+    this.insertKey = sqlite.prepare('insert into result_keys (key, indexed) values (?, ?)');
+    this.insertRunStmt = sqlite.prepare(
+      `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status) values (?, ?, ?, ?, ?, 'queued')`,
+    );
+    this.finishRunStmt = sqlite.prepare(
+      `update runs set status = 'done', started_at = ?, finished_at = ?, model_version = ?, cost_table_id = ?,
+         params = ?, capability = ?, metrics = ?, breakdown = ?, flags = ?, error = null where id = ?`,
+    );
+    this.setValuesStmt = sqlite.prepare('update runs set metrics = ?, breakdown = ? where id = ?');
+    this.insertRunMetric = sqlite.prepare('insert into run_metrics (key_id, mean, run_id) values (?, ?, ?)');
+    this.insertDistribution = sqlite.prepare('insert into distributions (run_id, key, body) values (?, ?, ?)');
+    this.insertSeries = sqlite.prepare('insert into series (run_id, key, body) values (?, ?, ?)');
+    this.insertCostTable = sqlite.prepare('insert or ignore into cost_tables (id, body) values (?, ?)');
+  }
+
+  insertRun(r: QueuedRunRow): number {
+    return Number(this.insertRunStmt.run(r.experimentId, r.scenarioId, r.strategy, r.point, r.seeds).lastInsertRowid);
+  }
+
+  /**
+   * The cost table's content hash, saving the table if this connection has not yet. A sweep's
+   * runs carry equal tables (one per worker result): each distinct one is hashed once.
+   */
+  costTableId(table: CostEntry[]): string {
+    const text = JSON.stringify(table);
+    let id = this.costTableIds.get(text);
+    if (id === undefined) {
+      id = contentHash(table);
+      if (this.costTableIds.size >= COST_TABLE_MEMO) this.costTableIds.clear();
+      this.costTableIds.set(text, id);
+    }
+    if (!this.savedCostTables.has(id)) {
+      this.insertCostTable.run(id, canonicalJson(table));
+      this.savedCostTables.add(id);
+    }
+    return id;
+  }
+
+  /** Forgets what a rolled-back transaction wrote (keys added, cost tables saved). */
+  rollback(addedKeys: number[]): void {
+    this.keys.forget(addedKeys);
+    this.savedCostTables.clear();
+  }
+
+  /** Marks a run done with its values (call inside a transaction). */
+  finishRun(r: FinishedRunRow, added: number[]): void {
+    const metrics = encodeRunValues(this.keys, this.insertKey, r.metrics, added);
+    const breakdown = r.breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, r.breakdown, added);
+    const { changes } = this.finishRunStmt.run(
+      r.startedAt,
+      r.finishedAt,
+      r.modelVersion,
+      r.costTableId,
+      r.params,
+      r.capability,
+      metrics.blob,
+      breakdown?.blob ?? null,
+      r.flags,
+      r.runId,
+    );
+    if (changes !== 1) throw new NotFoundError(`run ${r.runId} does not exist`);
+    for (const m of metrics.indexed) this.insertRunMetric.run(m.keyId, m.mean, r.runId);
+    for (const [key, d] of Object.entries(r.distributions))
+      this.insertDistribution.run(r.runId, key, JSON.stringify(d));
+    for (const [key, s] of Object.entries(r.series)) this.insertSeries.run(r.runId, key, JSON.stringify(s));
+  }
+
+  /** Sets a run's metrics and breakdown (bundle import: the run row is written by the caller). */
+  saveValues(
+    runId: number,
+    metrics: Record<string, Estimate>,
+    breakdown: Record<string, number> | undefined,
+    added: number[],
+  ): void {
+    const m = encodeRunValues(this.keys, this.insertKey, metrics, added);
+    const b = breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, breakdown, added);
+    this.setValuesStmt.run(m.blob, b?.blob ?? null, runId);
+    for (const v of m.indexed) this.insertRunMetric.run(v.keyId, v.mean, runId);
+  }
+}
