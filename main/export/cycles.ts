@@ -26,8 +26,8 @@ import { csvText } from './csv.ts';
 import { ExportError, type ResolvedView } from './view.ts';
 import { toAscii, wrap } from './wrap.ts';
 
-const stored = (r: RunDetail): Record<string, number> | undefined =>
-  (r as RunDetail & { breakdown?: Record<string, number> }).breakdown;
+/** The breakdown the store kept with the run (runs saved before it kept one have none). */
+const stored = (r: RunDetail): Record<string, number> | undefined => r.breakdown;
 
 /** The breakdown rows of the strategies shown at the view's point, and whether the formulas made them. */
 export function breakdownAt(
