@@ -1,6 +1,6 @@
 // Shared by the workbench's e2e specs: a web host on a temporary database (optionally seeded
 // through the real Store), console-error capture, and screenshots saved as test artifacts.
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +44,13 @@ export async function open(page: Page, ws: Workspace): Promise<void> {
   await page.goto(ws.host.url);
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** The window as shown (scrolled to the top), or only `element` (scrolled into view) when given. */
+export async function screenshot(page: Page, name: string, element?: Locator): Promise<void> {
   mkdirSync(artifacts, { recursive: true });
+  if (element !== undefined) {
+    await element.screenshot({ path: join(artifacts, `${name}.png`) });
+    return;
+  }
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
 }

@@ -4,6 +4,7 @@
 // in words (past 100% overhead, the guest's slowdown factor rather than a percentage). Pure, so
 // the window's view and an export draw the same stacks.
 import { COST_COMPONENTS } from '../core/index.ts';
+import { slowdownOf } from './format.ts';
 import { spansDecades } from './overlay.ts';
 import { labelFromKey } from './schemaFields.ts';
 import type { Flag } from './trust.ts';
@@ -68,10 +69,8 @@ export const sharesByDefault = (rows: BreakdownRow[]): boolean => spansDecades(r
 const short = (v: number): string =>
   v === 0 || Math.abs(v) >= 0.01 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
 
-/** The cost in words: "+35%", or past 100% overhead the slowdown, "×3.1 slower". */
+/** The cost in words: "+35%", or past 100% overhead the slowdown, "×3.1 slower" (format.ts's slowdownOf). */
 export function costWord(r: BreakdownRow): string {
   if (r.overheadPct === undefined) return '';
-  return r.overheadPct >= 100 && r.slowdown !== undefined
-    ? `×${short(r.slowdown)} slower`
-    : `+${short(r.overheadPct)}%`;
+  return slowdownOf(r.overheadPct, r.slowdown) ?? `+${short(r.overheadPct)}%`;
 }

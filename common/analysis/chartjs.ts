@@ -14,6 +14,7 @@ import {
   Title,
   Tooltip,
 } from 'chart.js';
+import { SymlogScale } from './symlogScale.ts';
 
 Chart.register(
   BarController,
@@ -27,6 +28,7 @@ Chart.register(
   Title,
   Tooltip,
   Legend,
+  SymlogScale,
 );
 
 export { Chart };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDelta, formatValue } from './format.ts';
+import { formatDelta, formatValue, slowdownOf, slowdownWord } from './format.ts';
 
 describe('formatValue', () => {
   it('gives four significant digits, in full below a million and with an exponent beyond', () => {
@@ -10,5 +10,16 @@ describe('formatValue', () => {
     expect(formatValue(1234567)).toBe('1.235e+6');
     expect(formatValue(0.00002)).toBe('2.000e-5');
     expect(formatDelta(3)).toBe('+3');
+  });
+});
+
+describe('slowdownOf', () => {
+  it('says how many times slower the guest runs past 100% overhead, and nothing below', () => {
+    expect(slowdownWord(3.2149)).toBe('×3.2 slower');
+    expect(slowdownWord(12.6)).toBe('×13 slower');
+    expect(slowdownOf(250, 3.5)).toBe('×3.5 slower');
+    expect(slowdownOf(99.9, 1.999)).toBeUndefined();
+    expect(slowdownOf(150, undefined)).toBeUndefined();
+    expect(slowdownOf(undefined, 2)).toBeUndefined();
   });
 });

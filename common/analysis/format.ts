@@ -19,3 +19,18 @@ export function formatDelta(value: number): string {
   const text = formatValue(value);
   return value > 0 ? `+${text}` : text;
 }
+
+/**
+ * Past 100% vCPU overhead the guest runs slower than without the strategy: "×3.2 slower" (the
+ * core's cost.slowdownFactor), which a percentage beyond 100 does not say.
+ */
+export function slowdownWord(factor: number): string {
+  return `×${Number(factor.toPrecision(2))} slower`;
+}
+
+/** The slowdown word when `overheadPct` is 100 or more and the factor is known; undefined otherwise. */
+export function slowdownOf(overheadPct: number | undefined, factor: number | undefined): string | undefined {
+  return overheadPct !== undefined && overheadPct >= 100 && factor !== undefined && Number.isFinite(factor)
+    ? slowdownWord(factor)
+    : undefined;
+}

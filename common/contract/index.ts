@@ -10,6 +10,7 @@ import { scenarioSchema } from '../core/index.ts';
 import { dottedPathSchema, shardSchema, sweepSchema, type Point, type SweepDefinition } from '../core/index.ts';
 import type { CostDelta, MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type { Sensitivity } from '../analysis/sensitivity.ts';
+import type { Matrix } from '../analysis/matrix.ts';
 import { EXPORT_THEMES, type ExportTheme } from '../analysis/chart-draw.ts';
 import type {
   PerfImportResult,
@@ -283,6 +284,7 @@ export type ExportChart = (typeof EXPORT_CHARTS)[number];
 export const EXPOSURE_MEASURES = ['fraction', 'longestWindowUs'] as const;
 /** How "where the cycles go" stacks each strategy's extra cycles. */
 export const BREAKDOWN_GROUPINGS = ['component', 'touchpoint'] as const;
+/** A metric key's shape (the catalogue is open-ended: main checks that it names a metric). */
 const metricKey = z
   .string()
   .max(200)
@@ -375,6 +377,10 @@ export interface SensitivityAnswer extends Sensitivity {
   runMethod: Method;
 }
 
+/** Most metrics and experiments one getMatrix call takes (each experiment is a few dozen analytic runs). */
+export const MAX_MATRIX_METRICS = 8;
+export const MAX_MATRIX_EXPERIMENTS = 50;
+
 export const contract = {
   listPresets: call<Preset[]>()(empty),
   metricCatalogue: call<MetricInfo[]>()(empty),
@@ -442,6 +448,30 @@ export const contract = {
           .max(200)
           .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct'),
         samples: z.number().int().min(1).max(MAX_SENSITIVITY_SAMPLES).default(200),
+      })
+      .strict(),
+  ),
+  /**
+   * Every strategy's figures across scenarios on one slide (common/analysis/matrix.ts): all the
+   * presets computed with the formulas, or the given experiments' stored runs at a point (their
+   * first when none is given); each figure marked with the estimate-class costs it rests on.
+   */
+  getMatrix: call<Matrix>()(
+    z
+      .object({
+        metrics: z.array(metricKey).min(1).max(MAX_MATRIX_METRICS),
+        experiments: z
+          .array(
+            z
+              .object({
+                experimentId: id,
+                point: z.record(dottedPath, z.union([finite, z.string().max(100), z.boolean()])).optional(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(MAX_MATRIX_EXPERIMENTS)
+          .optional(),
       })
       .strict(),
   ),

@@ -86,6 +86,7 @@ export function createHandlers({ store, runner, saveDialog }: HandlerDeps): Hand
     getRuns: async ({ runIds }) => store.getRuns(runIds),
     diffRuns: async ({ runIdA, runIdB }) => wb.diffRuns(store, runIdA, runIdB),
     getSensitivity: async ({ runId, metric, samples }) => wb.getSensitivity(store, runId, metric, samples),
+    getMatrix: async ({ metrics, experiments }) => wb.getMatrix(store, metrics, experiments),
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) => wb.diffScenarios(store, scenarioIdA, scenarioIdB),
     exportExperiment: async (request) => {
       const file = await exportFile(store, request);

@@ -7,6 +7,8 @@ import { Store } from '../store/store.ts';
 import { createHandlers, dispatch } from './index.ts';
 import type { ExperimentRunner } from '../runner/experiments.ts';
 import { createApp } from '../app.ts';
+import type { Matrix } from '../../common/analysis/matrix.ts';
+import { costClass, defaultCost } from '../../common/analysis/scenarioFields.ts';
 
 let dir: string;
 let store: Store;
@@ -163,5 +165,66 @@ describe('startExperiment with a sweep', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('getMatrix', () => {
+  const base = PRESETS[0]!.scenario;
+  const handlers = () => createHandlers({ store, runner: {} as ExperimentRunner });
+  const metrics = ['cost.overheadPct', 'exposure.kernel.fraction'];
+
+  it('gives every preset with the formulas, figures marked with the estimate costs they rest on', async () => {
+    const got = await dispatch(handlers(), 'getMatrix', { metrics });
+    expect(got.ok).toBe(true);
+    if (!got.ok) return;
+    const m = got.value as Matrix;
+    expect(m.rows.map((r) => r.id)).toEqual(PRESETS.map((p) => p.id));
+    for (const [i, p] of PRESETS.entries()) {
+      const out = runAnalytic(p.scenario).strategies;
+      for (const r of out) {
+        const cell = m.rows[i]!.cells[r.strategy]!;
+        expect(cell.metrics['cost.overheadPct']!.mean).toBeCloseTo(r.metrics['cost.overheadPct']!.mean, 9);
+        // Every estimate named is an estimate-class entry; S0 (no extra cost) rests on none for its overhead.
+        for (const keys of Object.values(cell.estimates))
+          for (const k of keys) expect(costClass(defaultCost(k)!)).toBe('estimate');
+      }
+    }
+    const quiet = m.rows[0]!.cells;
+    expect(quiet.S0!.estimates['cost.overheadPct']).toEqual([]);
+    // Some strategy's overhead in the quiet preset rests on an estimate (the table has many).
+    expect(Object.values(quiet).some((c) => c!.estimates['cost.overheadPct']!.length > 0)).toBe(true);
+  });
+
+  it("gives experiments' stored runs at their first or a chosen point, and names what is wrong", async () => {
+    await saveExperiment(base, [2, 64]);
+    const [exp] = (await store.listExperiments({ offset: 0, limit: 1 })).items;
+    const first = await dispatch(handlers(), 'getMatrix', { metrics, experiments: [{ experimentId: exp!.id }] });
+    expect(first).toMatchObject({ ok: true, value: { rows: [{ kind: 'experiment', point: { 'vm.vcpus': 2 } }] } });
+    const chosen = await dispatch(handlers(), 'getMatrix', {
+      metrics,
+      experiments: [{ experimentId: exp!.id, point: { 'vm.vcpus': 64 } }],
+    });
+    expect(chosen.ok).toBe(true);
+    if (!chosen.ok) return;
+    const row = (chosen.value as Matrix).rows[0]!;
+    const at64 = runAnalytic(setParameter(base, 'vm.vcpus', 64)).strategies.find((r) => r.strategy === 'S2')!;
+    expect(row.cells.S2!.metrics['cost.overheadPct']!.mean).toBeCloseTo(at64.metrics['cost.overheadPct']!.mean, 9);
+
+    const noPoint = await dispatch(handlers(), 'getMatrix', {
+      metrics,
+      experiments: [{ experimentId: exp!.id, point: { 'vm.vcpus': 3 } }],
+    });
+    expect(noPoint).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', issues: [{ path: 'experiments.0.point' }] },
+    });
+    const badMetric = await dispatch(handlers(), 'getMatrix', { metrics: ['cost.overheadPct', 'cost.nope'] });
+    expect(badMetric).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'metrics.1' }] } });
+    const none = await dispatch(handlers(), 'getMatrix', { metrics: [] });
+    expect(none).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const missing = await dispatch(handlers(), 'getMatrix', { metrics, experiments: [{ experimentId: 999 }] });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const extra = await dispatch(handlers(), 'getMatrix', { metrics, presets: true });
+    expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });

@@ -2,6 +2,8 @@
 // (common/analysis).
 import { diffCostTables, diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
 import { sensitivity } from '../../common/analysis/sensitivity.ts';
+import { experimentRow, matrixOf, presetRow, type Matrix } from '../../common/analysis/matrix.ts';
+import { pointKey, pointLabel, type Point } from '../../common/analysis/points.ts';
 import {
   GmemlabError,
   METRIC_CATALOGUE,
@@ -9,6 +11,8 @@ import {
   applyPoint,
   expandSweep,
   NotFoundError,
+  PRESETS,
+  STRATEGY_IDS,
   runPlan,
   type Scenario,
   type SweepDefinition,
@@ -83,6 +87,54 @@ export async function getSensitivity(
   if (experiment === undefined) throw new NotFoundError(`run ${runId} does not exist`);
   const scenario = applyPoint(experiment.scenario, run.point);
   return { ...sensitivity(scenario, { metric, samples }), runId, runMethod: experiment.method };
+}
+
+/**
+ * The matrix of strategies across scenarios: every preset with the formulas, or each given
+ * experiment's stored runs at its point (the first point that has finished runs when none is
+ * given). Unknown metrics, experiments and points are refused, naming the field.
+ */
+export async function getMatrix(
+  store: Store,
+  metrics: string[],
+  experiments: { experimentId: number; point?: Point }[] | undefined,
+): Promise<Matrix> {
+  const issues = metrics.flatMap((m, i) =>
+    METRIC_CATALOGUE.some((c) => c.key === m)
+      ? []
+      : [{ path: `metrics.${i}`, message: `"${m}" is not a metric of this model` }],
+  );
+  if (issues.length > 0) throw new RunRequestError(issues);
+  if (experiments === undefined)
+    return matrixOf(
+      PRESETS.map((p) => presetRow(p, metrics)),
+      metrics,
+      STRATEGY_IDS,
+    );
+  const rows = [];
+  for (const [i, want] of experiments.entries()) {
+    const detail = await store.getExperiment(want.experimentId);
+    if (detail === undefined)
+      throw new NotFoundError(`experiments.${i}: experiment ${want.experimentId} does not exist`);
+    const done = detail.runs.filter((r) => r.status === 'done');
+    const key =
+      want.point === undefined ? (done[0] === undefined ? undefined : pointKey(done[0].point)) : pointKey(want.point);
+    const here = done.filter((r) => pointKey(r.point) === key);
+    if (here.length === 0)
+      throw new RunRequestError([
+        {
+          path: `experiments.${i}${want.point === undefined ? '' : '.point'}`,
+          message:
+            want.point === undefined
+              ? `experiment ${detail.id} has no finished runs`
+              : `experiment ${detail.id} has no finished runs at ${pointLabel(want.point) || 'its single point'}`,
+        },
+      ]);
+    const point = here[0]!.point;
+    const points = [...new Map(done.map((r) => [pointKey(r.point), r.point])).values()];
+    rows.push(experimentRow(detail, point, applyPoint(detail.scenario, point), here, metrics, points));
+  }
+  return matrixOf(rows, metrics, STRATEGY_IDS);
 }
 
 export async function diffScenarios(store: Store, idA: string, idB: string): Promise<ScenarioDiff> {

@@ -8,7 +8,7 @@ import {
 } from '../../../common/core/index.ts';
 import type { ExperimentDetail, ExperimentStatus } from '../../../common/contract/index.ts';
 
-export type View = 'results' | 'history' | 'compare' | 'diff';
+export type View = 'results' | 'history' | 'compare' | 'diff' | 'matrix';
 
 export interface Progress {
   experimentId: number;

@@ -1,0 +1,219 @@
+// The heatmap of a two-parameter sweep (issue 17, item 3): the grid of one swept parameter
+// against the other, either one strategy's metric in every cell, or the best strategy per cell
+// under an exposure budget (the cheapest among those exposed at most the budget). Pure and
+// browser-safe, so the window and an export compute the same grid.
+//
+// Exposure is read as the trade-off plane reads it (tradeoff.ts): where the run carries
+// exposure.<ctx>.state, state 0 ("never") is no exposure at all and state 2 ("always") exceeds
+// any budget, whatever number the figure itself holds.
+import type { Estimate } from '../core/index.ts';
+import { spansDecades, type PointValue } from './overlay.ts';
+
+export interface HeatmapRun {
+  strategy: string;
+  point: Record<string, PointValue>;
+  metrics: Record<string, Estimate | undefined>;
+}
+
+/** One swept parameter as an axis of the grid: its values in order (numbers ascending). */
+export interface HeatmapAxis {
+  path: string;
+  values: PointValue[];
+}
+
+/** A metric's figure in one cell; absent where no run of that strategy finished at that point. */
+export interface MetricCell {
+  value: number;
+  ci95: number;
+}
+
+/** One strategy's metric over the grid. cells[row][column]: rows follow y, columns follow x. */
+export interface MetricHeatmap {
+  kind: 'metric';
+  strategy: string;
+  metric: string;
+  x: HeatmapAxis;
+  y: HeatmapAxis;
+  cells: (MetricCell | null)[][];
+  /** Smallest and largest figure in the grid (undefined when it is empty). */
+  range?: { min: number; max: number };
+  /** Colours follow log10 of the value: the positive figures span two decades or more and none is negative. */
+  log: boolean;
+}
+
+/** The best strategy at one point, or why there is none. */
+export type BestCell =
+  | { strategy: string; cost: number; exposure: number; candidates: number }
+  /** Runs finished here, but every one is exposed beyond the budget. */
+  | { strategy: null; reason: 'overBudget'; candidates: 0; leastExposure: number }
+  /** No finished run at this point. */
+  | { strategy: null; reason: 'noRuns'; candidates: 0 };
+
+export interface BestHeatmap {
+  kind: 'best';
+  cost: string;
+  exposure: string;
+  budget: number;
+  x: HeatmapAxis;
+  y: HeatmapAxis;
+  cells: BestCell[][];
+}
+
+export type Heatmap = MetricHeatmap | BestHeatmap;
+
+/** The swept paths of the runs (two for a heatmap), in the order they first appear. */
+export function sweptPathsOf(runs: readonly HeatmapRun[]): string[] {
+  return [...new Set(runs.flatMap((r) => Object.keys(r.point)))];
+}
+
+function compareValues(a: PointValue, b: PointValue): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return 0; // enums and booleans keep the order the sweep gave them
+}
+
+/** The values `path` takes in the runs, numbers ascending, others as first seen. */
+export function heatmapAxis(runs: readonly HeatmapRun[], path: string): HeatmapAxis {
+  const seen: PointValue[] = [];
+  for (const r of runs) {
+    const v = r.point[path];
+    if (v !== undefined && !seen.some((s) => s === v)) seen.push(v);
+  }
+  return { path, values: seen.slice().sort(compareValues) };
+}
+
+function grid<T>(runs: readonly HeatmapRun[], x: HeatmapAxis, y: HeatmapAxis, cell: (at: HeatmapRun[]) => T): T[][] {
+  const at = new Map<string, HeatmapRun[]>();
+  const key = (xv: PointValue, yv: PointValue) => JSON.stringify([xv, yv]);
+  for (const r of runs) {
+    const k = key(r.point[x.path]!, r.point[y.path]!);
+    at.set(k, [...(at.get(k) ?? []), r]);
+  }
+  return y.values.map((yv) => x.values.map((xv) => cell(at.get(key(xv, yv)) ?? [])));
+}
+
+/**
+ * One strategy's `metric` over the grid of `xPath` (columns) against `yPath` (rows). Runs of
+ * other strategies, and runs without the metric, leave their cells empty (null).
+ */
+export function metricHeatmap(
+  runs: readonly HeatmapRun[],
+  options: { xPath: string; yPath: string; strategy: string; metric: string },
+): MetricHeatmap {
+  const { xPath, yPath, strategy, metric } = options;
+  const mine = runs.filter(
+    (r) => r.strategy === strategy && r.point[xPath] !== undefined && r.point[yPath] !== undefined,
+  );
+  const x = heatmapAxis(runs, xPath);
+  const y = heatmapAxis(runs, yPath);
+  const cells = grid(mine, x, y, (here): MetricCell | null => {
+    const e = here.map((r) => r.metrics[metric]).find((m) => m !== undefined && Number.isFinite(m.mean));
+    return e === undefined ? null : { value: e.mean, ci95: e.ci95 };
+  });
+  const values = cells.flat().flatMap((c) => (c === null ? [] : [c.value]));
+  const range = values.length === 0 ? undefined : { min: Math.min(...values), max: Math.max(...values) };
+  const log = range !== undefined && range.min >= 0 && spansDecades(values);
+  return { kind: 'metric', strategy, metric, x, y, cells, ...(range === undefined ? {} : { range }), log };
+}
+
+/** exposure.<ctx>.state for an exposure metric exposure.<ctx>.<measure>; undefined for other keys. */
+export function stateKeyOf(exposureMetric: string): string | undefined {
+  const m = /^exposure\.([^.]+)\.[^.]+$/.exec(exposureMetric);
+  return m === null || exposureMetric.endsWith('.state') ? undefined : `exposure.${m[1]}.state`;
+}
+
+/**
+ * A run's exposure as a budget sees it: 0 when its state is "never", Infinity when "always",
+ * the metric's figure otherwise; undefined when the run has neither.
+ */
+export function exposureOf(run: HeatmapRun, exposureMetric: string): number | undefined {
+  const stateKey = stateKeyOf(exposureMetric);
+  const state = stateKey === undefined ? undefined : run.metrics[stateKey]?.mean;
+  if (state === 0) return 0;
+  if (state === 2) return Number.POSITIVE_INFINITY;
+  const v = run.metrics[exposureMetric]?.mean;
+  return v === undefined || Number.isNaN(v) ? undefined : v;
+}
+
+/**
+ * The best strategy in every cell: among the runs at that point whose exposure (exposureOf) is
+ * at most `budget`, the one with the lowest `cost` metric (ties: the first in `strategies`
+ * order, or by id). Strategies not listed in `strategies` (when given) are not candidates.
+ */
+export function bestHeatmap(
+  runs: readonly HeatmapRun[],
+  options: { xPath: string; yPath: string; cost: string; exposure: string; budget: number; strategies?: string[] },
+): BestHeatmap {
+  const { xPath, yPath, cost, exposure, budget, strategies } = options;
+  const x = heatmapAxis(runs, xPath);
+  const y = heatmapAxis(runs, yPath);
+  const order = (s: string) => (strategies === undefined ? 0 : strategies.indexOf(s));
+  const pool = runs.filter(
+    (r) =>
+      r.point[xPath] !== undefined &&
+      r.point[yPath] !== undefined &&
+      (strategies === undefined || strategies.includes(r.strategy)),
+  );
+  const cells = grid(pool, x, y, (here): BestCell => {
+    const judged = here.flatMap((r) => {
+      const c = r.metrics[cost]?.mean;
+      const e = exposureOf(r, exposure);
+      return c === undefined || Number.isNaN(c) || e === undefined
+        ? []
+        : [{ strategy: r.strategy, cost: c, exposure: e }];
+    });
+    if (judged.length === 0) return { strategy: null, reason: 'noRuns', candidates: 0 };
+    const within = judged.filter((j) => j.exposure <= budget);
+    if (within.length === 0)
+      return {
+        strategy: null,
+        reason: 'overBudget',
+        candidates: 0,
+        leastExposure: Math.min(...judged.map((j) => j.exposure)),
+      };
+    within.sort(
+      (a, b) => a.cost - b.cost || order(a.strategy) - order(b.strategy) || a.strategy.localeCompare(b.strategy),
+    );
+    const best = within[0]!;
+    return { strategy: best.strategy, cost: best.cost, exposure: best.exposure, candidates: within.length };
+  });
+  return { kind: 'best', cost, exposure, budget, x, y, cells };
+}
+
+/**
+ * Where a value sits between the grid's smallest and largest figure, 0..1 (log10 when the map
+ * is log; 0 for a flat grid), for a cell's colour.
+ */
+export function heatShare(map: MetricHeatmap, value: number): number {
+  if (map.range === undefined) return 0;
+  const { min, max } = map.range;
+  if (map.log) {
+    const positive = map.cells.flat().flatMap((c) => (c !== null && c.value > 0 ? [c.value] : []));
+    const lo = Math.log10(Math.min(...positive));
+    const hi = Math.log10(Math.max(...positive));
+    if (value <= 0) return 0;
+    return hi > lo ? (Math.log10(value) - lo) / (hi - lo) : 0;
+  }
+  return max > min ? (value - min) / (max - min) : 0;
+}
+
+/**
+ * The grid as a table of text for CSV and the mail: a header row (the y parameter's path over
+ * the x parameter's path, then the x values), then one row per y value. Metric cells hold the
+ * figure (empty where no run finished); best cells hold the strategy, or "none within budget" /
+ * "no runs".
+ */
+export function heatmapTable(map: Heatmap): string[][] {
+  const header = [`${map.y.path} \\ ${map.x.path}`, ...map.x.values.map(String)];
+  const rows = map.y.values.map((yv, i) => [
+    String(yv),
+    ...map.x.values.map((_, j) => {
+      if (map.kind === 'metric') {
+        const c = map.cells[i]![j]!;
+        return c === null ? '' : String(c.value);
+      }
+      const c = map.cells[i]![j]!;
+      return c.strategy ?? (c.reason === 'noRuns' ? 'no runs' : 'none within budget');
+    }),
+  ]);
+  return [header, ...rows];
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS, runDes, setParameter } from '../core/index.ts';
+import { histogramCdf, histogramQuantile, PERCENTILES } from './latency.ts';
+
+describe('latency distributions', () => {
+  const d = { bucketUpperUs: [1, 2, 4, 8, 16, 32], counts: [0, 10, 80, 9, 1, 0] };
+
+  it('reads percentiles inside the bucket that reaches them', () => {
+    // 50 of 100 events: the 40th of 80 in the (2, 4] bucket.
+    expect(histogramQuantile(d, 0.5)).toBeCloseTo(2 + 2 * (40 / 80), 12);
+    expect(histogramQuantile(d, 0.9)).toBeCloseTo(4, 12);
+    expect(histogramQuantile(d, 0.99)).toBeCloseTo(8, 12);
+    expect(histogramQuantile(d, 0.999)).toBeCloseTo(8 + 8 * 0.9, 12);
+    expect(histogramQuantile(d, 1)).toBe(16);
+    expect(histogramQuantile({ bucketUpperUs: [1], counts: [0] }, 0.5)).toBeUndefined();
+    expect(PERCENTILES.map((p) => p.label)).toEqual(['p50', 'p90', 'p99', 'p99.9']);
+  });
+
+  it('gives the CDF trimmed to the buckets that hold events', () => {
+    expect(histogramCdf(d)).toEqual([
+      { x: 1, y: 0 },
+      { x: 2, y: 0.1 },
+      { x: 4, y: 0.9 },
+      { x: 8, y: 0.99 },
+      { x: 16, y: 1 },
+    ]);
+    expect(histogramCdf({ bucketUpperUs: [1], counts: [0] })).toEqual([]);
+    expect(histogramCdf({ bucketUpperUs: [0.5, 1], counts: [3, 0] })).toEqual([
+      { x: 0.25, y: 0 },
+      { x: 0.5, y: 1 },
+    ]);
+  });
+
+  it("on the simulator's own histograms: percentiles rise, and p50 lies within the bucket of the simulator's p50", () => {
+    let s = setParameter(PRESETS[0]!.scenario, 'simulation.method', 'des');
+    s = setParameter(s, 'simulation.durationSec', 0.05);
+    const out = runDes({ ...s, simulation: { ...s.simulation, seeds: [1] } });
+    let checked = 0;
+    for (const r of out.strategies)
+      for (const [tp, dist] of Object.entries(r.distributions)) {
+        const ps = PERCENTILES.map((p) => histogramQuantile(dist, p.q)!);
+        for (let i = 1; i < ps.length; i++) expect(ps[i]!).toBeGreaterThanOrEqual(ps[i - 1]!);
+        const p50 = r.metrics[`latency.${tp}.p50Us`]?.mean;
+        if (p50 === undefined) continue;
+        const i = dist.bucketUpperUs.findIndex((u) => u >= ps[0]!);
+        const lower = i === 0 ? 0 : dist.bucketUpperUs[i - 1]!;
+        expect(p50).toBeGreaterThanOrEqual(lower * (1 - 1e-9));
+        expect(p50).toBeLessThanOrEqual(dist.bucketUpperUs[i]! * (1 + 1e-9));
+        checked++;
+      }
+    expect(checked).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,62 @@
+// Latency distributions as a reader wants them (issue 17, item 7): percentiles (p50, p90, p99,
+// p99.9) and the cumulative distribution, from the simulator's histograms per touchpoint
+// (LatencyDistribution: bucket upper bounds in microseconds and counts). Pure, for the window
+// and exports alike.
+import type { LatencyDistribution } from '../core/index.ts';
+
+/** The percentiles a latency chart shows, as fractions, with their names. */
+export const PERCENTILES = [
+  { q: 0.5, label: 'p50' },
+  { q: 0.9, label: 'p90' },
+  { q: 0.99, label: 'p99' },
+  { q: 0.999, label: 'p99.9' },
+] as const;
+
+function total(d: LatencyDistribution): number {
+  return d.counts.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The latency below which a share `q` (0..1) of the events fall, read from the histogram: the
+ * bucket where the cumulative count reaches q × total, interpolated linearly inside it (from
+ * the previous bucket's upper bound, or 0 for the first). Undefined for an empty histogram.
+ */
+export function histogramQuantile(d: LatencyDistribution, q: number): number | undefined {
+  const n = total(d);
+  if (n === 0) return undefined;
+  const target = Math.min(Math.max(q, 0), 1) * n;
+  let before = 0;
+  for (let i = 0; i < d.counts.length; i++) {
+    const count = d.counts[i] ?? 0;
+    if (count > 0 && before + count >= target) {
+      const lower = i === 0 ? 0 : (d.bucketUpperUs[i - 1] ?? 0);
+      const upper = d.bucketUpperUs[i]!;
+      return lower + (upper - lower) * ((target - before) / count);
+    }
+    before += count;
+  }
+  return d.bucketUpperUs[d.bucketUpperUs.length - 1];
+}
+
+/**
+ * The cumulative share of events at or below each bucket's upper bound, trimmed to the data:
+ * from 0 at the lower edge of the first bucket that holds an event (the previous bucket's upper
+ * bound; half the first bound for the first bucket, so a log axis can place it) to the first
+ * bucket where every event is counted.
+ */
+export function histogramCdf(d: LatencyDistribution): { x: number; y: number }[] {
+  const n = total(d);
+  if (n === 0) return [];
+  const first = d.counts.findIndex((c) => c > 0);
+  const out: { x: number; y: number }[] = [
+    { x: first === 0 ? d.bucketUpperUs[0]! / 2 : d.bucketUpperUs[first - 1]!, y: 0 },
+  ];
+  let sum = 0;
+  for (let i = 0; i < d.counts.length; i++) {
+    sum += d.counts[i] ?? 0;
+    if (i < first) continue;
+    out.push({ x: d.bucketUpperUs[i]!, y: sum / n });
+    if (sum >= n) break;
+  }
+  return out;
+}

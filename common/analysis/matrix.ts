@@ -1,0 +1,158 @@
+// The presets × strategies matrix (issue 17, item 6): overhead and exposure of every strategy
+// across many scenarios on one slide, each figure marked where it rests on a cost entry the
+// core classes as an estimate. Pure (the analytic model only), so main computes it for any
+// caller and a test can recompute it.
+//
+// "Rests on" is judged the way the mail judges which cost entries a result depends on
+// (main/export/costs.ts): the entry raised by 10% moves the figure by more than 0.1%.
+import {
+  runAnalytic,
+  validateScenario,
+  type Estimate,
+  type Method,
+  type Scenario,
+  type StrategyId,
+} from '../core/index.ts';
+import type { Point } from './points.ts';
+import { costClass } from './scenarioFields.ts';
+import { flagsOf, type Flag } from './trust.ts';
+
+/** A cost entry raised by this factor (an entry at 0 is set to 1)... */
+export const DEPENDENCE_STEP = 1.1;
+/** ...moves a figure that depends on it by more than this share. */
+export const DEPENDENCE_THRESHOLD = 1e-3;
+
+/** One strategy in one row: the figures asked for, the core's flags, and the estimates behind each figure. */
+export interface MatrixCell {
+  metrics: Record<string, Estimate>;
+  flags: Flag[];
+  /** Per metric, the keys of the estimate-class cost entries the figure depends on ([] when none). */
+  estimates: Record<string, string[]>;
+}
+
+export interface MatrixRow {
+  /** A preset's id, or `experiment <id>`. */
+  id: string;
+  label: string;
+  kind: 'preset' | 'experiment';
+  experimentId?: number;
+  /** The sweep point the figures are from ({} for a single run or a preset). */
+  point: Point;
+  /** An experiment's points with finished runs, to pick another (at most MAX_ROW_POINTS). */
+  points?: Point[];
+  /** How the figures were computed (a stored simulator run keeps its own figures and CIs). */
+  method: Method;
+  modelVersion: string | null;
+  cells: Partial<Record<StrategyId, MatrixCell>>;
+}
+
+export interface Matrix {
+  metrics: string[];
+  strategies: StrategyId[];
+  rows: MatrixRow[];
+}
+
+const relativeChange = (a: number, b: number): number =>
+  a === b ? 0 : Math.abs(b - a) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+/**
+ * For each strategy and each of `metrics`, the estimate-class cost entries of the scenario's
+ * cost table that the figure depends on (DEPENDENCE_STEP / DEPENDENCE_THRESHOLD), with the
+ * analytic model.
+ */
+export function estimateDependencies(
+  scenario: Scenario,
+  metrics: readonly string[],
+): Partial<Record<StrategyId, Record<string, string[]>>> {
+  const base = runAnalytic(scenario, { breakdown: false });
+  const out: Partial<Record<StrategyId, Record<string, string[]>>> = {};
+  for (const r of base.strategies) out[r.strategy] = Object.fromEntries(metrics.map((m) => [m, [] as string[]]));
+  for (const entry of base.costTable) {
+    if (costClass(entry) !== 'estimate') continue;
+    const raised = entry.value === 0 ? 1 : entry.value * DEPENDENCE_STEP;
+    const trial = validateScenario({
+      ...scenario,
+      host: { ...scenario.host, costs: { ...scenario.host.costs, [entry.key]: raised } },
+    });
+    if (!trial.ok) continue;
+    const moved = runAnalytic(trial.value, { breakdown: false });
+    for (const r of base.strategies) {
+      const after = moved.strategies.find((q) => q.strategy === r.strategy);
+      for (const m of metrics) {
+        const a = r.metrics[m]?.mean;
+        const b = after?.metrics[m]?.mean;
+        if (a !== undefined && b !== undefined && relativeChange(a, b) > DEPENDENCE_THRESHOLD)
+          out[r.strategy]![m]!.push(entry.key);
+      }
+    }
+  }
+  return out;
+}
+
+/** A preset's row: every strategy computed with the analytic model. */
+export function presetRow(
+  preset: { id: string; name: string; scenario: Scenario },
+  metrics: readonly string[],
+): MatrixRow {
+  const out = runAnalytic(preset.scenario, { breakdown: false });
+  const estimates = estimateDependencies(preset.scenario, metrics);
+  return {
+    id: preset.id,
+    label: preset.name,
+    kind: 'preset',
+    point: {},
+    method: 'analytic',
+    modelVersion: out.modelVersion,
+    cells: Object.fromEntries(
+      out.strategies.map((r) => [
+        r.strategy,
+        {
+          metrics: pick(r.metrics, metrics),
+          flags: flagsOf(r),
+          estimates: estimates[r.strategy] ?? {},
+        },
+      ]),
+    ),
+  };
+}
+
+/** Most points a row lists to pick from. */
+export const MAX_ROW_POINTS = 500;
+
+/** A stored experiment's row: its runs at one point as they were saved; estimates judged with the formulas. */
+export function experimentRow(
+  experiment: { id: number; name: string; method: Method; scenario: Scenario; modelVersion: string | null },
+  point: Point,
+  scenarioAtPoint: Scenario,
+  runs: readonly { strategy: StrategyId; metrics: Record<string, Estimate>; flags?: unknown }[],
+  metrics: readonly string[],
+  points: readonly Point[] = [point],
+): MatrixRow {
+  const estimates = estimateDependencies(scenarioAtPoint, metrics);
+  return {
+    id: `experiment ${experiment.id}`,
+    label: experiment.name,
+    kind: 'experiment',
+    experimentId: experiment.id,
+    point,
+    points: points.slice(0, MAX_ROW_POINTS),
+    method: experiment.method,
+    modelVersion: experiment.modelVersion,
+    cells: Object.fromEntries(
+      runs.map((r) => [
+        r.strategy,
+        { metrics: pick(r.metrics, metrics), flags: flagsOf(r), estimates: estimates[r.strategy] ?? {} },
+      ]),
+    ),
+  };
+}
+
+function pick(all: Record<string, Estimate>, keys: readonly string[]): Record<string, Estimate> {
+  return Object.fromEntries(keys.flatMap((k) => (all[k] === undefined ? [] : [[k, all[k]]])));
+}
+
+/** The strategies of the rows, in the core's order as the rows first name them. */
+export function matrixOf(rows: MatrixRow[], metrics: readonly string[], order: readonly StrategyId[]): Matrix {
+  const present = new Set(rows.flatMap((r) => Object.keys(r.cells)));
+  return { metrics: [...metrics], strategies: order.filter((s) => present.has(s)), rows };
+}
