@@ -4,7 +4,8 @@
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
 import type { MetricInfo } from '../../common/core/index.ts';
 import { scenarioAt } from './costs.ts';
-import { flagLines, flagsOf, strategyTable, tableMetrics } from './table.ts';
+import { flagName, flagsOf } from '../../common/analysis/trust.ts';
+import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { wrap } from './wrap.ts';
 
@@ -41,7 +42,7 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
         .map(
           (r) =>
             `${r.strategy} (${flagsOf(r)
-              .map((f) => f.code)
+              .map((f) => flagName(f.code))
               .join(', ')})`,
         )
         .join(', ')} at this point; marked ! below.`,
