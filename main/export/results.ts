@@ -41,9 +41,9 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
       `Read with care: the model flags ${flagged
         .map(
           (r) =>
-            `${r.strategy} (${flagsOf(r)
-              .map((f) => flagName(f.code))
-              .join(', ')})`,
+            // A flag raised twice (saturated lock and saturated VMM) is named once here; the
+            // flag lines below give each reason.
+            `${r.strategy} (${[...new Set(flagsOf(r).map((f) => flagName(f.code)))].join(', ')})`,
         )
         .join(', ')} at this point; marked ! below.`,
     );
