@@ -144,3 +144,68 @@ test('where the cycles go and the sensitivity export what their tabs show', asyn
     await ws.close();
   }
 });
+
+test('the heatmap exported from its tab: the CSV is the grid on screen, the SVG names the strategy or the budget', async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    const rates = [1000, 30_000, 100_000];
+    await seed(ws.dbPath, [
+      { name: 'grid', vcpus: [4, 16, 64], second: { path: 'workload.touchpoints.mmio.ratePerSec', values: rates } },
+    ]);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('grid', { timeout: 20_000 });
+    await page.getByTestId('result-tab-heatmap').click();
+    const heat = page.getByTestId('heatmap');
+    await expect(heat).toBeVisible();
+    const grid = async () =>
+      JSON.parse((await heat.getAttribute('data-heatmap'))!) as {
+        kind: string;
+        strategy?: string;
+        cells: ({ value: number } | { strategy: string | null } | null)[][];
+      };
+
+    // One strategy's metric: each CSV cell is the figure the window computed for that cell.
+    const shown = await grid();
+    expect(shown).toMatchObject({ kind: 'metric', strategy: 'S2' });
+    const csv = await download(page, 'csv');
+    expect(csv.name).toMatch(/-heatmap\.csv$/);
+    const rows = csv.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
+    expect(rows[0]).toEqual(['workload.touchpoints.mmio.ratePerSec \\ vm.vcpus', '4', '16', '64']);
+    expect(rows.slice(1).map((r) => r.slice(1).map(Number))).toEqual(
+      shown.cells.map((row) => row.map((c) => (c as { value: number }).value)),
+    );
+    const svg = await parseSvg(page, (await download(page, 'svg')).text);
+    expect(svg.error).toBeNull();
+    expect(svg.view).toMatchObject({ chart: 'heatmap', mode: 'metric', strategy: 'S2', x: 'vm.vcpus' });
+
+    // The cheapest strategy within a budget: the same winners in the file as on screen.
+    await page.getByTestId('heatmap-mode').selectOption('best');
+    await page.getByTestId('heatmap-budget').fill('0');
+    await expect(heat).toHaveAttribute('data-heatmap', /"kind":"best"/);
+    const best = await grid();
+    const bestCsv = await download(page, 'csv');
+    const winners = bestCsv.text
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(1));
+    expect(winners).toEqual(
+      best.cells.map((row) =>
+        row.map((c) => {
+          const cell = c as { strategy: string | null; reason?: string };
+          return cell.strategy ?? (cell.reason === 'noRuns' ? 'no runs' : 'none within budget');
+        }),
+      ),
+    );
+    const bestSvg = await parseSvg(page, (await download(page, 'svg')).text);
+    expect(bestSvg.view).toMatchObject({ chart: 'heatmap', mode: 'best', budget: 0 });
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});

@@ -278,7 +278,7 @@ export { EXPORT_THEMES, type ExportTheme };
  * parameter (per strategy for a single run), the trade-off plane, where the cycles go, and the
  * sensitivity tornado. A new view is one more entry here and one more case in main/export.
  */
-export const EXPORT_CHARTS = ['metric', 'tradeoff', 'cycles', 'sensitivity'] as const;
+export const EXPORT_CHARTS = ['metric', 'tradeoff', 'cycles', 'sensitivity', 'heatmap'] as const;
 export type ExportChart = (typeof EXPORT_CHARTS)[number];
 /** The trade-off plane's exposure axis: the exposed fraction, or the longest window. */
 export const EXPOSURE_MEASURES = ['fraction', 'longestWindowUs'] as const;
@@ -327,8 +327,13 @@ export const exportViewSchema = z
     /** Where the cycles go: stacked by cost component or touchpoint; as shares of each total. */
     by: z.enum(BREAKDOWN_GROUPINGS).optional(),
     share: z.boolean().optional(),
-    /** The strategy whose sensitivity tornado is drawn; unset: the costliest at the point. */
+    /** The strategy whose sensitivity tornado (or metric heatmap) is drawn; unset: the costliest at the point (S2 for the heatmap). */
     strategy: strategyId.optional(),
+    /**
+     * The heatmap's exposure budget: given, each cell shows the cheapest strategy (cost: `cost`)
+     * whose exposure (`context`, `measure`) is at most this; unset, one strategy's metric.
+     */
+    budget: z.number().finite().min(0).optional(),
   })
   .strict();
 export type ExportView = z.output<typeof exportViewSchema>;

@@ -11,6 +11,7 @@ import {
 } from '../../common/contract/index.ts';
 import { buildInfo, type BuildInfo } from './build-info.ts';
 import { chartPng, chartSpec, chartSvg, type ViewChart } from './chart.ts';
+import { heatmapChart } from './heatmap.ts';
 import { chartCsv } from './csv.ts';
 import { cyclesChart } from './cycles.ts';
 import { planeChart } from './plane.ts';
@@ -51,6 +52,8 @@ export function viewChart(detail: ExperimentDetail, view: ResolvedView, build: B
       return cyclesChart(detail, view, build);
     case 'sensitivity':
       return tornadoChart(detail, view, build);
+    case 'heatmap':
+      return heatmapChart(detail, view, build);
   }
 }
 

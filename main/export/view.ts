@@ -45,6 +45,8 @@ export interface ResolvedView {
   plane: PlaneAxes;
   breakdown: { by: 'component' | 'touchpoint'; share: boolean | undefined };
   sensitivity: { metric: MetricInfo; strategy: StrategyId | undefined };
+  /** The heatmap: one strategy's metric, or with a budget the cheapest strategy within it. */
+  heatmap: { strategy: StrategyId; budget: number | undefined };
 }
 
 /** The trade-off plane's axes: a cost metric against one context's exposure. */
@@ -198,6 +200,11 @@ export function resolveView(detail: ExperimentDetail, metricKey: string, view: E
     },
     breakdown: { by: view.by ?? 'component', share: view.share },
     sensitivity: { metric: cost, strategy: view.strategy as StrategyId | undefined },
+    heatmap: {
+      // The window's heatmap opens on S2, the strategy whose cost varies most over a grid.
+      strategy: (view.strategy ?? (shown.includes('S2') ? 'S2' : shown[0]!)) as StrategyId,
+      budget: view.budget,
+    },
   };
 }
 

@@ -24,6 +24,8 @@ import { frontLines, planeOf } from './plane.ts';
 import { breakdownAt } from './cycles.ts';
 import { sensitivityAt } from './tornado.ts';
 import { ExportError, resolveView } from './view.ts';
+import { bestHeatmap, heatmapTable, metricHeatmap } from '../../common/analysis/heatmap.ts';
+import { formatValue } from '../../common/analysis/format.ts';
 
 const BUILD: BuildInfo = { version: '0.1.0', commit: '0123456789ab' };
 const VCPUS = [1, 8, 64];
@@ -82,6 +84,45 @@ function csvFields(line: string): string[] {
   return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) =>
     m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!,
   );
+}
+
+/** A 2-D sweep (vm.vcpus x vm.placement) of the second preset, recorded from the core's results. */
+async function record2d(): Promise<ExperimentDetail> {
+  const scenario = PRESETS[1]!.scenario;
+  const sweep2: SweepDefinition = {
+    parameters: [
+      { path: 'vm.vcpus', values: [1, 8, 64] },
+      { path: 'vm.placement', values: ['pinned', 'shared'] },
+    ],
+  };
+  const points = sweep2.parameters[0]!.values.flatMap((v) =>
+    sweep2.parameters[1]!.values.map((w) => ({ 'vm.vcpus': v, 'vm.placement': w })),
+  );
+  const plan = runPlan(scenario);
+  const { experimentId, runIds } = await store.createExperiment({
+    name: '2-D',
+    kind: 'sweep',
+    method: plan.method,
+    scenario,
+    sweep: sweep2,
+    runs: points.flatMap((point) => plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds }))),
+  });
+  let i = 0;
+  for (const point of points) {
+    let at = scenario;
+    for (const [path, value] of Object.entries(point)) at = setParameter(at, path, value);
+    const output = runAnalytic(at);
+    await store.saveRunResults(
+      plan.strategies.map((strategy) => ({
+        runId: runIds[i++]!,
+        modelVersion: output.modelVersion,
+        costTable: output.costTable,
+        result: output.strategies.find((r) => r.strategy === strategy)!,
+      })),
+    );
+  }
+  await store.setExperimentStatus(experimentId, 'done');
+  return (await store.getExperiment(experimentId))!;
 }
 
 describe('trade-off plane export', () => {
@@ -176,41 +217,8 @@ describe('trade-off plane export', () => {
   });
 
   it('in a 2-D sweep, follows the x parameter through the point, at its other value', async () => {
-    const scenario = PRESETS[1]!.scenario;
-    const sweep2: SweepDefinition = {
-      parameters: [
-        { path: 'vm.vcpus', values: [1, 8, 64] },
-        { path: 'vm.placement', values: ['pinned', 'shared'] },
-      ],
-    };
-    const points = sweep2.parameters[0]!.values.flatMap((v) =>
-      sweep2.parameters[1]!.values.map((w) => ({ 'vm.vcpus': v, 'vm.placement': w })),
-    );
-    const plan = runPlan(scenario);
-    const { experimentId, runIds } = await store.createExperiment({
-      name: '2-D',
-      kind: 'sweep',
-      method: plan.method,
-      scenario,
-      sweep: sweep2,
-      runs: points.flatMap((point) => plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds }))),
-    });
-    let i = 0;
-    for (const point of points) {
-      let at = scenario;
-      for (const [path, value] of Object.entries(point)) at = setParameter(at, path, value);
-      const output = runAnalytic(at);
-      await store.saveRunResults(
-        plan.strategies.map((strategy) => ({
-          runId: runIds[i++]!,
-          modelVersion: output.modelVersion,
-          costTable: output.costTable,
-          result: output.strategies.find((r) => r.strategy === strategy)!,
-        })),
-      );
-    }
-    await store.setExperimentStatus(experimentId, 'done');
-    const detail = (await store.getExperiment(experimentId))!;
+    const plan = runPlan(PRESETS[1]!.scenario);
+    const detail = await record2d();
     const view: ExportView = { chart: 'tradeoff', x: 'vm.vcpus', point: { 'vm.vcpus': 8, 'vm.placement': 'shared' } };
     const { drawn } = planeOf(detail, resolveView(detail, 'cost.overheadPct', view));
     expect(drawn).toHaveLength(plan.strategies.length * 3);
@@ -311,5 +319,65 @@ describe('every view as a PNG', () => {
       expect(png.subarray(1, 4).toString()).toBe('PNG');
       expect(png.readUInt32BE(16)).toBe(1000);
     }
+  });
+});
+
+describe('heatmap export', () => {
+  it("draws one strategy's metric in every cell of a 2-D sweep, the CSV the same grid as the window's table", async () => {
+    const detail = await record2d();
+    const view: ExportView = { chart: 'heatmap', x: 'vm.vcpus' };
+    const map = metricHeatmap(
+      detail.runs.filter((r) => r.status === 'done'),
+      { xPath: 'vm.vcpus', yPath: 'vm.placement', strategy: 'S2', metric: 'cost.overheadPct' },
+    );
+    const { texts, metadata, filename } = await svgOf(detail, view);
+    expect(filename).toMatch(/-heatmap\.svg$/);
+    expect(metadata).toMatchObject({
+      chart: 'heatmap',
+      mode: 'metric',
+      strategy: 'S2',
+      x: 'vm.vcpus',
+      y: 'vm.placement',
+    });
+    // Every cell's figure is written in it, and the axes name every value.
+    const figures = map.cells.flat().map((c) => formatValue(c!.value));
+    expect(figures).toHaveLength(6);
+    for (const f of figures) expect(texts).toContain(f);
+    expect(texts).toEqual(expect.arrayContaining(['1', '8', '64', 'pinned', 'shared', 'vm.vcpus', 'vm.placement']));
+    expect(await csvOf(detail, view)).toEqual(heatmapTable(map));
+  });
+
+  it('with a budget, names the cheapest strategy within it in each cell, hidden strategies never chosen', async () => {
+    const detail = await record2d();
+    const view: ExportView = { chart: 'heatmap', x: 'vm.vcpus', budget: 0, strategies: ['S0', 'S1', 'S2', 'S3', 'S4'] };
+    const csv = await csvOf(detail, view);
+    const map = bestHeatmap(
+      detail.runs.filter((r) => r.status === 'done'),
+      {
+        xPath: 'vm.vcpus',
+        yPath: 'vm.placement',
+        cost: 'cost.overheadPct',
+        exposure: 'exposure.kernel.fraction',
+        budget: 0,
+        strategies: ['S0', 'S1', 'S2', 'S3', 'S4'],
+      },
+    );
+    expect(csv).toEqual(heatmapTable(map));
+    // S0 leaves guest memory in the direct map: never within a zero budget for the kernel.
+    expect(csv.slice(1).flatMap((r) => r.slice(1))).not.toContain('S0');
+    expect(csv.slice(1).flatMap((r) => r.slice(1))).not.toContain('S5');
+    const { metadata } = await svgOf(detail, view);
+    expect(metadata).toMatchObject({
+      mode: 'best',
+      budget: 0,
+      exposure: 'exposure.kernel.fraction',
+      hidden: ['S5', 'S6'],
+    });
+  });
+
+  it('refuses a heatmap of an experiment that does not sweep two parameters, naming the field', async () => {
+    await expect(exportExperiment(sweep, 'svg', 'cost.overheadPct', { chart: 'heatmap' }, BUILD)).rejects.toThrow(
+      /^view\.chart: a heatmap needs an experiment that sweeps two parameters; this one sweeps vm\.vcpus/,
+    );
   });
 });

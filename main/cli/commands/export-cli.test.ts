@@ -122,7 +122,13 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     expect(metadataOf(readFileSync(file, 'utf8'))).toMatchObject({ chart: 'sensitivity', strategy: 'S3' });
     const bad = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'heatmap', '--db', db);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--chart: "heatmap" is not one of metric, tradeoff, cycles, sensitivity');
+    expect(bad.stderr).toContain('--chart: a heatmap needs an experiment that sweeps two parameters');
+    const unknown = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'pie', '--db', db);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--chart: "pie" is not one of metric, tradeoff, cycles, sensitivity, heatmap');
+    const budget = gmemlab('export', String(sweepId), '--chart', 'heatmap', '--budget', 'lots', '--db', db);
+    expect(budget.status).toBe(2);
+    expect(budget.stderr).toContain('--budget: "lots" is not an exposure budget');
     const context = gmemlab('export', String(sweepId), '--chart', 'tradeoff', '--context', 'kernal', '--db', db);
     expect(context.status).toBe(2);
     expect(context.stderr).toContain('--context: "kernal" is not an attacker context of this experiment');

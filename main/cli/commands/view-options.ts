@@ -35,13 +35,14 @@ export const chartOptions = {
   by: { type: 'string' },
   share: { type: 'boolean' },
   strategy: { type: 'string' },
+  budget: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const POINT_USAGE = '[--point N | --at PATH=VALUE ...] [--all]';
 export const CHART_USAGE =
   `[--chart ${EXPORT_CHARTS.join('|')}] [--x PATH] [--logx] [--logy] [--strategies S0,S2,...]\n` +
   '    [--theme light|dark|print] [--scale 2] [--cost KEY] [--context CTX] [--measure fraction|longestWindowUs]\n' +
-  '    [--by component|touchpoint] [--share] [--strategy S2]';
+  '    [--by component|touchpoint] [--share] [--strategy S2] [--budget EXPOSURE (heatmap: cheapest within it)]';
 
 /** A value of an option that takes one of a list, or a UsageError naming the option and the list. */
 function oneOf<T extends string>(option: string, value: string, list: readonly T[]): T {
@@ -99,6 +100,14 @@ export function viewFromOptions(values: Record<string, unknown>, detail: Experim
   if (typeof values['cost'] === 'string') view.cost = values['cost'];
   if (typeof values['context'] === 'string') view.context = values['context'];
   if (typeof values['strategy'] === 'string') view.strategy = values['strategy'].trim().toUpperCase();
+  if (typeof values['budget'] === 'string') {
+    const budget = Number(values['budget']);
+    if (values['budget'].trim() === '' || !Number.isFinite(budget) || budget < 0)
+      throw new UsageError(
+        `--budget: "${values['budget']}" is not an exposure budget (a number, 0 or more, e.g. 1e-6)`,
+      );
+    view.budget = budget;
+  }
   if (typeof values['scale'] === 'string') {
     const scale = Number(values['scale']);
     if (!Number.isFinite(scale) || scale < 0.5 || scale > 4)
@@ -127,6 +136,7 @@ const OPTION_FOR: Record<string, string> = {
   'view.by': '--by',
   'view.share': '--share',
   'view.strategy': '--strategy',
+  'view.budget': '--budget',
 };
 
 /** An export's refusal of bad input (an ExportError, or the contract's check), named by the option that asked for it. */
