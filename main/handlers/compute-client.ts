@@ -1,7 +1,7 @@
 // The main thread's side of the compute worker (compute-worker.ts): the same tasks as
-// inlineCompute, run in the worker thread. The thread starts on the first task, not with the app,
-// and tasks run there one after another (a second export waits for the first; the main thread
-// waits for neither).
+// inlineCompute, run in the worker thread. The thread starts on the first task, not with the app;
+// tasks share it (a second export waits while the first computes; the main thread waits for
+// neither).
 import { Worker } from 'node:worker_threads';
 import { ConflictError, GmemlabError, NotFoundError, RunRequestError } from '../../common/core/index.ts';
 import { ExportError, type ExportedFile } from '../export/index.ts';
