@@ -157,3 +157,21 @@ describe('refusals cross the thread as the same errors', () => {
     await expect(client.matrix({ metrics: ['cost.overheadPct'] })).rejects.toThrow(/closed/);
   });
 });
+
+describe('a worker that dies', () => {
+  it('fails the calls it held, and the next call starts a new one', async () => {
+    const crashing = new URL('./compute-crash.fixture.ts', import.meta.url);
+    const client = new ComputeWorkerClient(app.store.opened.path, 'writer', crashing);
+    try {
+      const crash = client.matrix({ metrics: ['cost.overheadPct'], crash: true } as never);
+      // Sent after the crash: the worker dies before it reads this one.
+      const held = client.exportFile({ experimentId: big, format: 'text' });
+      await expect(crash).rejects.toThrow(/the compute worker stopped \(exit code 3\)/);
+      await expect(held).rejects.toThrow(/the compute worker stopped \(exit code 3\)/);
+      const again = await client.exportFile({ experimentId: big, format: 'csv' });
+      expect(again.filename).toMatch(/\.csv$/);
+    } finally {
+      await client.close();
+    }
+  });
+});
