@@ -1,7 +1,7 @@
 // The main thread's side of the compute worker (compute-worker.ts): the same tasks as
-// inlineCompute, run in the worker thread. The thread starts on the first task, not with the app;
-// tasks share it (a second export waits while the first computes; the main thread waits for
-// neither).
+// inlineCompute, run in the worker thread. The thread starts with the client (so the first
+// task does not wait about a second for it to load) and again after it died; tasks share it (a
+// second export waits while the first computes; the main thread waits for neither).
 import { Worker } from 'node:worker_threads';
 import { ConflictError, GmemlabError, NotFoundError, RunRequestError } from '../../common/core/index.ts';
 import { ExportError, type ExportedFile } from '../export/index.ts';
@@ -35,6 +35,8 @@ export class ComputeWorkerClient implements Compute {
     workerFile: URL | string = new URL('./compute-worker.ts', import.meta.url),
   ) {
     this.#start = () => new Worker(workerFile, { workerData: { path, beside } satisfies ComputeWorkerData });
+    // Idle until a task comes: it must not keep a process alive.
+    this.#started().unref();
   }
 
   #started(): Worker {
