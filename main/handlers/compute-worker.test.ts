@@ -15,6 +15,10 @@ import { ComputeWorkerClient } from './compute-client.ts';
 import { inlineCompute } from './compute.ts';
 import { createHandlers, dispatch, type Handlers } from './index.ts';
 
+// Each thread reads the commit an export names once (build-info.ts): pinned, so the worker's
+// files and this thread's agree even when the tree changes between their first exports.
+process.env['GMEMLAB_COMMIT'] = 'compute-worker-test';
+
 let dir: string;
 let app: App;
 /** The same app's store and runner with the heavy calls on this thread, as the CLI has them. */
