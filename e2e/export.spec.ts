@@ -58,6 +58,8 @@ test('export an experiment as plain text for a mail, and as CSV', async ({ page,
     }
     // Copy puts exactly the mail text on the clipboard, whatever format is chosen.
     await page.getByRole('combobox', { name: 'export format' }).selectOption('csv');
+    // The overview's charts: the trade-off plane first, then the metric against vm.vcpus.
+    await page.getByRole('combobox', { name: 'chart to export' }).selectOption('metric');
     await page.getByTestId('export-copy').click();
     await expect(page.getByTestId('export-note')).toContainText('copied');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -98,6 +100,7 @@ test('an SVG chart exported after changing the axis, the slice and the hidden st
     await expect.poll(() => hiddenOnScreen(page)).toEqual(['S2', 'S4']);
 
     await page.getByRole('combobox', { name: 'export format' }).selectOption('svg');
+    await page.getByRole('combobox', { name: 'chart to export' }).selectOption('metric');
     const download = page.waitForEvent('download');
     await page.getByTestId('export-button').click();
     const svg = readFileSync((await (await download).path())!, 'utf8');

@@ -16,7 +16,8 @@ test('history: 10,000 runs in a virtualised table, searchable, opened into resul
     experiments.push({ name: 'big sweep', vcpus: Array.from({ length: 200 }, (_, i) => i + 1) });
     await seed(ws.dbPath, experiments);
     await open(page, ws);
-    await expect(page.getByTestId('result-title')).toContainText('big sweep');
+    // The newest result is a 10,000-run sweep: on a loaded 2-core machine it takes a while to open.
+    await expect(page.getByTestId('result-title')).toContainText('big sweep', { timeout: 30_000 });
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-total')).toHaveText(`(${EXPERIMENTS + 1})`);
     // Only the rows in view (plus a small margin) are in the DOM.

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import type { EventMap } from '../common/contract/index.ts';
 import { createHandlers, type Handlers } from './handlers/index.ts';
 import { createLocalCalls, type LocalCalls } from './handlers/local.ts';
+import { ComputeWorkerClient } from './handlers/compute-client.ts';
+import type { Compute } from './handlers/compute.ts';
 import type { SaveDialog } from './handlers/save-export.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';
@@ -37,6 +39,13 @@ export interface AppOptions {
    * on this thread (false, the default: a one-shot CLI command would only pay the worker's start).
    */
   readWorker?: URL | string | boolean;
+  /**
+   * Where the heavy read-only calls run (exports, sensitivity, the matrix: handlers/compute.ts):
+   * in the compute worker for an app that serves a window or a browser, so the thread that
+   * answers them stays free (true: compute-worker.ts in source mode; the Electron build passes
+   * its bundled file), or on this thread (false, the default: a one-shot CLI command).
+   */
+  computeWorker?: URL | string | boolean;
   poolSize?: number;
   /** Open the database without writing (see Store.open): for commands that only read. */
   readOnly?: boolean;
@@ -50,6 +59,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     readOnly: options.readOnly,
     readWorker: options.readWorker ?? false,
   });
+  const compute = startCompute(store, options.computeWorker ?? false);
   const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize });
   const listeners = new Set<EventListener>();
   const runner = new ExperimentRunner(store, pool, (payload) => {
@@ -59,7 +69,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     pool,
     runner,
-    handlers: createHandlers({ store, runner, saveDialog: options.saveDialog }),
+    handlers: createHandlers({ store, runner, saveDialog: options.saveDialog, compute }),
     local: createLocalCalls({ store, runner }),
     subscribe(listener) {
       listeners.add(listener);
@@ -69,9 +79,17 @@ export async function createApp(options: AppOptions): Promise<App> {
       for (const id of runner.activeIds()) runner.cancel(id);
       await runner.drain();
       await pool.close();
+      await compute?.close();
       await store.close();
     },
   };
+}
+
+/** The compute worker on the store's file, or undefined for the handlers' inline default. */
+function startCompute(store: Store, worker: URL | string | boolean): Compute | undefined {
+  if (worker === false) return undefined;
+  const beside = store.opened.readOnly === true ? 'alone' : 'writer';
+  return new ComputeWorkerClient(store.opened.path, beside, typeof worker === 'boolean' ? undefined : worker);
 }
 
 /**

@@ -8,29 +8,70 @@ import { formatValue } from './format.ts';
 export const EXPORT_THEMES = ['light', 'dark', 'print'] as const;
 export type ExportTheme = (typeof EXPORT_THEMES)[number];
 
+/** The series colour that means "the theme's text colour" (a Pareto front, a reference line). */
+export const INK = 'ink';
+
+export interface ChartPointSpec {
+  x: number;
+  y: number;
+  /** Bars: where the bar starts (a tornado's base); unset: 0, or on the bar below in a stack. */
+  from?: number;
+  /** Scatter: a short text beside the marker (the swept value on a path). */
+  label?: string;
+  /** Scatter: ringed (on the Pareto front). */
+  ring?: boolean;
+  /** Scatter: a larger marker (the point the chart is about, beside the rest of its path). */
+  large?: boolean;
+}
+
 export interface ChartSeriesSpec {
   label: string;
+  /** A CSS colour, or INK. */
   colour: string;
   /** Drawn under another series with the same values: the legend says so. */
   sameAs?: string;
-  points: { x: number; y: number }[];
+  /** Scatter: join the points in their order (a sweep's path). A line chart always joins. */
+  join?: boolean;
+  /** A dashed line and no markers (a Pareto front). */
+  dashed?: boolean;
+  points: ChartPointSpec[];
 }
 
 export interface ChartAxisSpec {
   label: string;
   log: boolean;
-  /** Names of the positions 0, 1, 2, ... on a category axis. */
+  /** Names of the positions 0, 1, 2, ... on a category axis ('\n' breaks a name into lines). */
   categories?: string[];
+  /** The ends of the axis; unset: from the data. */
+  min?: number;
+  max?: number;
+  /** Ticks at these positions with these names; unset: round numbers, or powers of ten when log. */
+  ticks?: { at: number; label: string }[];
+  /** Shaded lanes across the plot (a "none" or "never" beside a log scale): places, not values. */
+  lanes?: { from: number; to: number; label: string }[];
 }
 
+/**
+ * One chart. 'line': series of points joined in order. 'scatter': markers, joined where a series
+ * asks, ringed and labelled where a point asks. 'bar': one bar per point at category `x` with
+ * value `y`; several series in one category stand side by side, or on each other when `stacked`;
+ * `horizontal` turns the chart so the categories run down the left (x stays the category axis
+ * and y the value axis in the spec, whichever way they are drawn).
+ */
 export interface ChartSpec {
-  kind: 'line' | 'bar';
+  kind: 'line' | 'bar' | 'scatter';
+  stacked?: boolean;
+  horizontal?: boolean;
   title: string;
   /** Lines printed under the chart: what is fixed, hidden, down-sampled, the model version. */
   caption: string[];
   x: ChartAxisSpec;
   y: ChartAxisSpec;
   series: ChartSeriesSpec[];
+  /** Bars: a text at the end of each category's bar or stack (a total, a slowdown factor). */
+  barNotes?: string[];
+  /** A line across the plot at this value of y (a tornado's base). */
+  reference?: { at: number; label: string };
   theme: ExportTheme;
   /** Machine-readable record of what was drawn (written into the SVG's <metadata>). */
   metadata?: Record<string, unknown>;
@@ -50,7 +91,8 @@ export type Shape =
       bold?: boolean;
       rotate?: boolean;
     }
-  | { kind: 'marker'; x: number; y: number; shape: number; fill: string; r: number };
+  | { kind: 'marker'; x: number; y: number; shape: number; fill: string; r: number }
+  | { kind: 'ring'; x: number; y: number; r: number; stroke: string };
 
 export interface Drawing {
   width: number;
@@ -66,14 +108,40 @@ interface Theme {
   muted: string;
   grid: string;
   axis: string;
+  /** Fill of the lanes beside a log scale. */
+  lane: string;
   /** Dash patterns per series (print: lines stay apart in black and white). */
   dashes: boolean;
 }
 
 const THEMES: Record<ExportTheme, Theme> = {
-  light: { background: '#ffffff', text: '#1d1f21', muted: '#5f6368', grid: '#e3e5e8', axis: '#8a8f98', dashes: false },
-  dark: { background: '#1d1f21', text: '#e8e8e8', muted: '#a8adb4', grid: '#34373c', axis: '#6b7078', dashes: false },
-  print: { background: '#ffffff', text: '#000000', muted: '#333333', grid: '#d0d0d0', axis: '#000000', dashes: true },
+  light: {
+    background: '#ffffff',
+    text: '#1d1f21',
+    muted: '#5f6368',
+    grid: '#e3e5e8',
+    axis: '#8a8f98',
+    lane: '#eef0f3',
+    dashes: false,
+  },
+  dark: {
+    background: '#1d1f21',
+    text: '#e8e8e8',
+    muted: '#a8adb4',
+    grid: '#34373c',
+    axis: '#6b7078',
+    lane: '#2a2d31',
+    dashes: false,
+  },
+  print: {
+    background: '#ffffff',
+    text: '#000000',
+    muted: '#333333',
+    grid: '#d0d0d0',
+    axis: '#000000',
+    lane: '#ececec',
+    dashes: true,
+  },
 };
 
 const DASHES: number[][] = [[], [8, 4], [2, 3], [10, 3, 2, 3], [5, 5], [1, 4], [12, 4, 2, 4, 2, 4]];
@@ -122,6 +190,7 @@ function wrapPx(text: string, width: number, size: number): string[] {
 /** Lays the chart out in shapes, in CHART_WIDTH x CHART_HEIGHT units. */
 export function layoutChart(spec: ChartSpec): Drawing {
   const theme = THEMES[spec.theme];
+  const colour = (c: string): string => (c === INK ? theme.text : c);
   const W = CHART_WIDTH;
   const captionLines = spec.caption.flatMap((c) => wrapPx(c, W - 40, 11));
   const H = CHART_HEIGHT + Math.max(0, captionLines.length - 3) * 15;
@@ -136,17 +205,78 @@ export function layoutChart(spec: ChartSpec): Drawing {
   ): void => {
     shapes.push({ kind: 'text', x, y, text: t, size, fill: theme.text, anchor, ...extra });
   };
+  const rule = (points: [number, number][], stroke: string, dash?: number[]): void => {
+    shapes.push({ kind: 'line', points, stroke, width: 1, ...(dash ? { dash } : {}) });
+  };
   text(W / 2, 26, spec.title, 15, 'middle', { bold: true });
 
+  const bars = spec.kind === 'bar';
+  const horizontal = bars && spec.horizontal === true;
+  const categories = spec.x.categories;
+  const categoryLines = (categories ?? []).map((c) => c.split('\n'));
+  const tallest = Math.max(1, ...categoryLines.map((l) => l.length));
   const legendWidth = 230;
-  const plot = { left: 86, top: 46, right: W - legendWidth - 20, bottom: CHART_HEIGHT - 92 };
+  const plot = {
+    left: horizontal ? 270 : 86,
+    top: 46,
+    right: W - legendWidth - 20,
+    bottom: CHART_HEIGHT - 92 - (horizontal ? 0 : (tallest - 1) * 12),
+  };
   const pw = plot.right - plot.left;
   const ph = plot.bottom - plot.top;
 
-  // Scales: data ranges, 0 included on a linear y; a log axis places positive values only.
+  // Bars as segments in data units: side by side in a category, or stacked on each other.
+  interface Segment {
+    series: number;
+    category: number;
+    lo: number;
+    hi: number;
+    value: number;
+    slot: number;
+    slots: number;
+  }
+  const segments: Segment[] = [];
+  const anyFrom = spec.series.some((s) => s.points.some((p) => p.from !== undefined));
+  if (bars) {
+    const inCategory = new Map<number, number[]>();
+    spec.series.forEach((s, i) =>
+      s.points.forEach((p) =>
+        inCategory.set(
+          p.x,
+          [...(inCategory.get(p.x) ?? []), i].filter((v, j, a) => a.indexOf(v) === j),
+        ),
+      ),
+    );
+    const stackTop = new Map<number, number>();
+    spec.series.forEach((s, i) =>
+      s.points.forEach((p) => {
+        if (!Number.isFinite(p.y)) return;
+        const here = inCategory.get(p.x)!;
+        if (spec.stacked === true) {
+          const lo = stackTop.get(p.x) ?? 0;
+          stackTop.set(p.x, lo + p.y);
+          segments.push({ series: i, category: p.x, lo, hi: lo + p.y, value: p.y, slot: 0, slots: 1 });
+        } else {
+          const lo = p.from ?? 0;
+          segments.push({
+            series: i,
+            category: p.x,
+            lo,
+            hi: p.y,
+            value: p.y,
+            slot: here.indexOf(i),
+            slots: here.length,
+          });
+        }
+      }),
+    );
+  }
+
+  // Scales: data ranges, 0 included on a linear value axis; a log axis places positive values only.
   const all = spec.series.flatMap((s) => s.points);
   const xsOf = all.map((p) => p.x).filter((x) => !spec.x.log || x > 0);
-  const ysOf = all.map((p) => p.y).filter((y) => Number.isFinite(y) && (!spec.y.log || y > 0));
+  const valuesOf = bars ? segments.flatMap((g) => [g.lo, g.hi]) : all.map((p) => p.y);
+  const ysOf = valuesOf.filter((y) => Number.isFinite(y) && (!spec.y.log || y > 0));
   const range = (values: number[], log: boolean, withZero: boolean): [number, number] => {
     if (values.length === 0) return log ? [1, 10] : [0, 1];
     let lo = Math.min(...values);
@@ -158,112 +288,192 @@ export function layoutChart(spec: ChartSpec): Drawing {
     const step = (t[1] ?? hi) - (t[0] ?? lo) || 1;
     return [Math.min(lo, Math.floor(lo / step) * step), Math.max(hi, Math.ceil(hi / step) * step)];
   };
-  const categories = spec.x.categories;
   // x spans exactly the data (a sweep's first and last value); y is widened to round ticks.
   const exact = (values: number[]): [number, number] => {
     if (values.length === 0) return spec.x.log ? [1, 10] : [0, 1];
     const [lo, hi] = [Math.min(...values), Math.max(...values)];
     return lo === hi ? (spec.x.log ? [lo / 2, hi * 2] : [lo - 1, hi + 1]) : [lo, hi];
   };
-  const [x0, x1] = categories !== undefined ? [-0.5, categories.length - 0.5] : exact(xsOf);
-  const [y0, y1] = range(ysOf, spec.y.log, spec.kind === 'bar' || !spec.y.log);
+  const [dx0, dx1] = categories !== undefined ? [-0.5, categories.length - 0.5] : exact(xsOf);
+  const [dy0, dy1] = range(ysOf, spec.y.log, bars ? !anyFrom : !spec.y.log);
+  const [x0, x1] = [spec.x.min ?? dx0, spec.x.max ?? dx1];
+  const [y0, y1] = [spec.y.min ?? dy0, spec.y.max ?? dy1];
   const f = (v: number, log: boolean): number => (log ? Math.log10(v) : v);
+  const share = (v: number, axis: ChartAxisSpec, a: number, b: number): number =>
+    (f(v, axis.log) - f(a, axis.log)) / (f(b, axis.log) - f(a, axis.log) || 1);
+  // Where a value of x and of y lands: turned for horizontal bars (categories down the left).
   const px = (x: number): number =>
-    plot.left + ((f(x, spec.x.log) - f(x0, spec.x.log)) / (f(x1, spec.x.log) - f(x0, spec.x.log) || 1)) * pw;
+    horizontal ? plot.top + share(x, spec.x, x0, x1) * ph : plot.left + share(x, spec.x, x0, x1) * pw;
   const py = (y: number): number =>
-    plot.bottom - ((f(y, spec.y.log) - f(y0, spec.y.log)) / (f(y1, spec.y.log) - f(y0, spec.y.log) || 1)) * ph;
+    horizontal ? plot.left + share(y, spec.y, y0, y1) * pw : plot.bottom - share(y, spec.y, y0, y1) * ph;
 
-  // Grid and tick labels.
-  for (const t of ticks(y0, y1, spec.y.log)) {
-    const y = py(t);
-    shapes.push({
-      kind: 'line',
-      points: [
-        [plot.left, y],
-        [plot.right, y],
-      ],
-      stroke: theme.grid,
-      width: 1,
-    });
-    text(plot.left - 8, y + 4, formatValue(t), 11, 'end');
+  // Lanes first, under the grid and the data.
+  for (const lane of spec.x.lanes ?? []) {
+    const [a, b] = [px(lane.from), px(lane.to)].sort((p, q) => p - q) as [number, number];
+    shapes.push({ kind: 'rect', x: a, y: plot.top, w: b - a, h: ph, fill: theme.lane });
+    text((a + b) / 2 + 4, (plot.top + plot.bottom) / 2, lane.label, 10, 'middle', { fill: theme.muted, rotate: true });
+  }
+  for (const lane of spec.y.lanes ?? []) {
+    const [a, b] = [py(lane.from), py(lane.to)].sort((p, q) => p - q) as [number, number];
+    shapes.push({ kind: 'rect', x: plot.left, y: a, w: pw, h: b - a, fill: theme.lane });
+    // At the lane's lower edge: the markers sit on its middle line, their labels above them.
+    text(plot.right - 6, b - 4, lane.label, 10, 'end', { fill: theme.muted });
+  }
+
+  // Grid and tick labels: the value axis (y; along the bottom when turned), then x.
+  const tickList = (axis: ChartAxisSpec, lo: number, hi: number): { at: number; label: string }[] =>
+    axis.ticks ?? ticks(lo, hi, axis.log).map((t) => ({ at: t, label: formatValue(t) }));
+  for (const t of tickList(spec.y, y0, y1)) {
+    const v = py(t.at);
+    if (horizontal) {
+      rule(
+        [
+          [v, plot.top],
+          [v, plot.bottom],
+        ],
+        theme.grid,
+      );
+      text(v, plot.bottom + 18, t.label, 11, 'middle');
+    } else {
+      rule(
+        [
+          [plot.left, v],
+          [plot.right, v],
+        ],
+        theme.grid,
+      );
+      text(plot.left - 8, v + 4, t.label, 11, 'end');
+    }
   }
   if (categories !== undefined) {
-    categories.forEach((c, i) => text(px(i), plot.bottom + 18, c, 11, 'middle'));
+    categoryLines.forEach((lines, i) =>
+      lines.forEach((line, j) =>
+        horizontal
+          ? text(plot.left - 8, px(i) + 4 + (j - (lines.length - 1) / 2) * 12, line, 10, 'end')
+          : text(px(i), plot.bottom + 18 + j * 12, line, j === 0 ? 11 : 10, 'middle'),
+      ),
+    );
   } else {
-    const xTicks = ticks(x0, x1, spec.x.log);
+    const xTicks = spec.x.ticks ?? ticks(x0, x1, spec.x.log).map((t) => ({ at: t, label: formatValue(t) }));
     // A log axis over less than a decade or two may hold one power of ten: name its ends too.
-    if (spec.x.log && xTicks.length < 3) for (const end of [x0, x1]) if (!xTicks.includes(end)) xTicks.push(end);
+    if (spec.x.ticks === undefined && spec.x.log && xTicks.length < 3)
+      for (const end of [x0, x1])
+        if (!xTicks.some((t) => t.at === end)) xTicks.push({ at: end, label: formatValue(end) });
     for (const t of xTicks) {
-      const x = px(t);
-      shapes.push({
-        kind: 'line',
-        points: [
+      const x = px(t.at);
+      rule(
+        [
           [x, plot.top],
           [x, plot.bottom],
         ],
-        stroke: theme.grid,
-        width: 1,
-      });
-      text(x, plot.bottom + 18, formatValue(t), 11, 'middle');
+        theme.grid,
+      );
+      text(x, plot.bottom + 18, t.label, 11, 'middle');
     }
   }
-  shapes.push({
-    kind: 'line',
-    points: [
+  rule(
+    [
       [plot.left, plot.top],
       [plot.left, plot.bottom],
       [plot.right, plot.bottom],
     ],
-    stroke: theme.axis,
-    width: 1,
-  });
+    theme.axis,
+  );
+  const [across, down] = horizontal ? [spec.y, spec.x] : [spec.x, spec.y];
+  const bottomLabel = `${across.label}${across.log ? ' (log scale)' : ''}`;
   text(
     (plot.left + plot.right) / 2,
-    plot.bottom + 40,
-    `${spec.x.label}${spec.x.log ? ' (log scale)' : ''}`,
+    plot.bottom + 40 + (horizontal ? 0 : (tallest - 1) * 12),
+    bottomLabel,
     12,
     'middle',
   );
-  text(22, (plot.top + plot.bottom) / 2, `${spec.y.label}${spec.y.log ? ' (log scale)' : ''}`, 12, 'middle', {
-    rotate: true,
-  });
+  const sideLabel = `${down.label}${down.log ? ' (log scale)' : ''}`;
+  if (horizontal) text(plot.left - 8, plot.top - 8, sideLabel, 12, 'end');
+  else text(22, (plot.top + plot.bottom) / 2, sideLabel, 12, 'middle', { rotate: true });
 
   // The data.
-  if (spec.kind === 'bar') {
-    const n = Math.max(1, spec.series.length);
-    const slot = pw / n;
-    spec.series.forEach((s, i) => {
-      const p = s.points[0];
-      if (p === undefined) return;
-      const top = py(Math.max(p.y, y0 > 0 ? y0 : 0));
-      const base = py(y0 > 0 ? y0 : 0);
-      shapes.push({
-        kind: 'rect',
-        x: plot.left + slot * i + slot * 0.2,
-        y: Math.min(top, base),
-        w: slot * 0.6,
-        h: Math.abs(base - top),
-        fill: s.colour,
-      });
-      text(plot.left + slot * (i + 0.5), Math.min(top, base) - 5, formatValue(p.y), 11, 'middle');
+  if (bars) {
+    const slot = (horizontal ? ph : pw) / Math.max(1, categories?.length ?? spec.series.length);
+    const floor = y0 > 0 ? y0 : 0;
+    for (const g of segments) {
+      const s = spec.series[g.series]!;
+      const [a, b] = [py(Math.max(g.lo, floor)), py(Math.max(g.hi, floor))];
+      const start = px(g.category) - slot * 0.3 + ((slot * 0.6) / g.slots) * g.slot;
+      const thick = (slot * 0.6) / g.slots;
+      shapes.push(
+        horizontal
+          ? { kind: 'rect', x: Math.min(a, b), y: start, w: Math.abs(b - a), h: thick, fill: colour(s.colour) }
+          : { kind: 'rect', x: start, y: Math.min(a, b), w: thick, h: Math.abs(b - a), fill: colour(s.colour) },
+      );
+      // One bar per category: its value at its end (stacks get barNotes instead).
+      if (spec.stacked !== true) {
+        const end = py(Math.max(g.hi, floor));
+        const away = g.hi >= g.lo ? 1 : -1;
+        if (horizontal)
+          text(end + away * 4, start + thick / 2 + 4, formatValue(g.value), 10, away > 0 ? 'start' : 'end');
+        else text(start + thick / 2, Math.min(a, b) - 5, formatValue(g.value), 11, 'middle');
+      }
+    }
+    (spec.barNotes ?? []).forEach((note, i) => {
+      if (note === '') return;
+      const top = Math.max(floor, ...segments.filter((g) => g.category === i).map((g) => g.hi));
+      if (horizontal) text(py(top) + 4, px(i) + 4, note, 11, 'start', { bold: true });
+      else text(px(i), py(top) - 6, note, 11, 'middle', { bold: true });
     });
   } else {
     spec.series.forEach((s, i) => {
-      const pts = s.points
-        .filter((p) => Number.isFinite(p.y) && (!spec.y.log || p.y > 0) && (!spec.x.log || p.x > 0))
-        .map((p): [number, number] => [px(p.x), py(p.y)]);
-      if (pts.length > 1)
+      const kept = s.points.filter((p) => Number.isFinite(p.y) && (!spec.y.log || p.y > 0) && (!spec.x.log || p.x > 0));
+      const pts = kept.map((p): [number, number] => [px(p.x), py(p.y)]);
+      const dash = s.dashed
+        ? [5, 4]
+        : theme.dashes && DASHES[i % DASHES.length]!.length > 0
+          ? DASHES[i % DASHES.length]!
+          : undefined;
+      if (pts.length > 1 && (spec.kind === 'line' || s.join === true || s.dashed === true))
         shapes.push({
           kind: 'line',
           points: pts,
-          stroke: s.colour,
-          width: 2,
-          ...(theme.dashes && DASHES[i % DASHES.length]!.length > 0 ? { dash: DASHES[i % DASHES.length]! } : {}),
+          stroke: colour(s.colour),
+          width: spec.kind === 'line' ? 2 : s.dashed ? 1.5 : 1.5,
+          ...(dash ? { dash } : {}),
         });
+      if (s.dashed) return;
       // Markers only where they stay apart: a long line is its own mark.
-      if (pts.length <= 60)
-        for (const [x, y] of pts) shapes.push({ kind: 'marker', x, y, shape: i, fill: s.colour, r: 3.5 });
+      if (spec.kind === 'line') {
+        if (pts.length <= 60)
+          for (const [x, y] of pts) shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: 3.5 });
+        return;
+      }
+      // Points of a path that land on one spot share one label ("1, 10, 100"), not labels on top of each other.
+      const labels = new Map<string, { x: number; y: number; texts: string[] }>();
+      kept.forEach((p, j) => {
+        const [x, y] = pts[j]!;
+        if (p.ring) shapes.push({ kind: 'ring', x, y, r: 9, stroke: theme.text });
+        shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: p.large ? 5.5 : 3 });
+        if (p.label === undefined) return;
+        const spot = `${Math.round(x / 3)},${Math.round(y / 3)}`;
+        const at = labels.get(spot) ?? { x, y, texts: [] };
+        at.texts.push(p.label);
+        labels.set(spot, at);
+      });
+      for (const l of labels.values()) text(l.x + 7, l.y - 7, l.texts.join(', '), 10, 'start', { fill: theme.muted });
     });
+  }
+  if (spec.reference !== undefined) {
+    const v = py(spec.reference.at);
+    const ends: [number, number][] = horizontal
+      ? [
+          [v, plot.top],
+          [v, plot.bottom],
+        ]
+      : [
+          [plot.left, v],
+          [plot.right, v],
+        ];
+    rule(ends, theme.text, [4, 3]);
+    if (horizontal) text(v, plot.top - 8, spec.reference.label, 11, 'middle');
+    else text(plot.right - 4, v - 5, spec.reference.label, 11, 'end');
   }
 
   // Legend: one entry per series, name wrapped, "= S0" where it lies under another line.
@@ -274,16 +484,21 @@ export function layoutChart(spec: ChartSpec): Drawing {
       [lx, ly + 5],
       [lx + 26, ly + 5],
     ];
-    shapes.push({
-      kind: 'line',
-      points: sample,
-      stroke: s.colour,
-      width: spec.kind === 'bar' ? 8 : 2,
-      ...(theme.dashes && spec.kind === 'line' && DASHES[i % DASHES.length]!.length > 0
-        ? { dash: DASHES[i % DASHES.length]! }
-        : {}),
-    });
-    if (spec.kind === 'line') shapes.push({ kind: 'marker', x: lx + 13, y: ly + 5, shape: i, fill: s.colour, r: 3.5 });
+    const dash = s.dashed
+      ? [5, 4]
+      : theme.dashes && spec.kind === 'line' && DASHES[i % DASHES.length]!.length > 0
+        ? DASHES[i % DASHES.length]!
+        : undefined;
+    if (spec.kind !== 'scatter' || s.dashed || s.join)
+      shapes.push({
+        kind: 'line',
+        points: sample,
+        stroke: colour(s.colour),
+        width: bars ? 8 : 2,
+        ...(dash ? { dash } : {}),
+      });
+    if (!bars && !s.dashed)
+      shapes.push({ kind: 'marker', x: lx + 13, y: ly + 5, shape: i, fill: colour(s.colour), r: 3.5 });
     const label = `${s.label}${s.sameAs === undefined ? '' : ` (same as ${s.sameAs})`}`;
     for (const [j, line] of wrapPx(label, legendWidth - 40, 12)
       .slice(0, 3)
@@ -351,6 +566,11 @@ export function drawingSvg(d: Drawing): string {
         );
         break;
       }
+      case 'ring':
+        out.push(
+          `<circle cx="${n(s.x)}" cy="${n(s.y)}" r="${n(s.r)}" fill="none" stroke="${s.stroke}" stroke-width="1.5"/>`,
+        );
+        break;
       case 'text':
         out.push(
           `<text x="${n(s.x)}" y="${n(s.y)}" font-size="${s.size}" fill="${s.fill}"${s.anchor === 'start' ? '' : ` text-anchor="${s.anchor}"`}${s.bold ? ' font-weight="bold"' : ''}${s.rotate ? ` transform="rotate(-90 ${n(s.x)} ${n(s.y)})"` : ''}>${esc(s.text)}</text>`,
@@ -443,6 +663,13 @@ export function paintDrawing(ctx: Canvas2D, d: Drawing, scale: number): void {
         }
         break;
       }
+      case 'ring':
+        ctx.strokeStyle = s.stroke;
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.arc(s.x, s.y, s.r, 0, 2 * Math.PI);
+        ctx.stroke();
+        break;
       case 'text':
         ctx.fillStyle = s.fill;
         ctx.font = `${s.bold ? 'bold ' : ''}${s.size}px sans-serif`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, validateScenario, type Scenario } from '../core/index.ts';
-import { DEPENDENCE_STEP, estimateDependencies, presetRow } from './matrix.ts';
+import { DEPENDENCE_STEP, estimateDependencies, matrixCsv, matrixOf, presetRow } from './matrix.ts';
 import { costClass } from './scenarioFields.ts';
 
 /** S<id>'s figure with one cost entry raised by DEPENDENCE_STEP. */
@@ -42,5 +42,26 @@ describe('estimateDependencies', () => {
       expect(row.cells[r.strategy]!.flags).toEqual(r.flags);
     }
     expect(row).toMatchObject({ kind: 'preset', id: p.id, method: 'analytic', point: {} });
+  });
+});
+
+describe('matrixCsv', () => {
+  it('writes one line per row and strategy with the figures, CIs, estimates and flags the cells hold', () => {
+    const metrics = ['cost.overheadPct', 'exposure.kernel.fraction'];
+    const rows = PRESETS.slice(0, 2).map((p) => presetRow(p, metrics));
+    const matrix = matrixOf(rows, metrics, ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6']);
+    const lines = matrixCsv(matrix, metrics[0]!, metrics[1]!).trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'row,point,method,model,strategy,cost.overheadPct,cost.overheadPct.ci95,cost.overheadPct.estimates,exposure.kernel.fraction,exposure.kernel.fraction.ci95,exposure.kernel.fraction.estimates,flags',
+    );
+    expect(lines).toHaveLength(1 + 2 * matrix.strategies.length);
+    const s2 = rows[1]!.cells.S2!;
+    const line = lines.find(
+      (l) => l.startsWith(`${rows[1]!.label.includes(',') ? '"' : ''}${rows[1]!.label}`) && l.includes(',S2,'),
+    )!;
+    const fields = line.split(',');
+    expect(Number(fields[fields.length - 7])).toBe(s2.metrics['cost.overheadPct']!.mean);
+    expect(fields[fields.length - 5]).toBe((s2.estimates['cost.overheadPct'] ?? []).join(' '));
+    expect(fields[fields.length - 1]).toBe(s2.flags.map((f) => f.code).join(' '));
   });
 });

@@ -156,3 +156,57 @@ export function matrixOf(rows: MatrixRow[], metrics: readonly string[], order: r
   const present = new Set(rows.flatMap((r) => Object.keys(r.cells)));
   return { metrics: [...metrics], strategies: order.filter((s) => present.has(s)), rows };
 }
+
+/**
+ * The matrix as CSV, one line per row and strategy: the row, its point, how it was computed, and
+ * the cost and exposure figures with their CIs, whether each rests on an estimated cost entry
+ * (which ones), and the core's flags. The window's "Download CSV" writes it.
+ */
+export function matrixCsv(matrix: Matrix, cost: string, exposure: string): string {
+  const field = (v: string | number): string => {
+    const text = String(v);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const header = [
+    'row',
+    'point',
+    'method',
+    'model',
+    'strategy',
+    cost,
+    `${cost}.ci95`,
+    `${cost}.estimates`,
+    exposure,
+    `${exposure}.ci95`,
+    `${exposure}.estimates`,
+    'flags',
+  ];
+  const lines = [header.map(field).join(',')];
+  for (const r of matrix.rows)
+    for (const s of matrix.strategies) {
+      const c = r.cells[s];
+      if (c === undefined) continue;
+      const figure = (key: string): (string | number)[] => {
+        const e = c.metrics[key];
+        return e === undefined ? ['', '', ''] : [e.mean, e.ci95, (c.estimates[key] ?? []).join(' ')];
+      };
+      const point = Object.entries(r.point)
+        .map(([p, v]) => `${p}=${String(v)}`)
+        .join(' ');
+      lines.push(
+        [
+          r.label,
+          point,
+          r.method,
+          r.modelVersion ?? '',
+          s,
+          ...figure(cost),
+          ...figure(exposure),
+          c.flags.map((f) => f.code).join(' '),
+        ]
+          .map(field)
+          .join(','),
+      );
+    }
+  return `${lines.join('\n')}\n`;
+}

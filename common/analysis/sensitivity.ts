@@ -131,10 +131,11 @@ export function sensitivity(
   }
   const top = [...counts.values()].sort((a, b) => b.n - a.n)[0];
   const changedShare = changed / samples;
+  const swaps = top === undefined ? [] : swappedPairs(baseRanking, top.ranking);
   const summary =
     changed === 0
       ? `the ranking ${baseText} holds in all ${samples} draws of every cost entry over its range`
-      : `the ranking ${baseText} changes in ${(changedShare * 100).toFixed(0)}% of ${samples} draws of every cost entry over its range; most often to ${rankingText(top!.ranking)}`;
+      : `the ranking ${baseText} changes in ${(changedShare * 100).toFixed(0)}% of ${samples} draws of every cost entry over its range; most often to ${rankingText(top!.ranking)}${swaps.length > 0 ? ` (${swaps.map(([a, b]) => `${a} and ${b}`).join(', ')} swap)` : ''}`;
   return {
     metric,
     base,
@@ -162,4 +163,35 @@ export function paretoFront<T extends { id: string; cost: number; exposure: numb
     if (!dominated) front.add(p.id);
   }
   return front;
+}
+
+/** The pairs of strategies whose order differs between two rankings (ties count as an order of their own). */
+export function swappedPairs(a: StrategyId[][], b: StrategyId[][]): [StrategyId, StrategyId][] {
+  const place = (r: StrategyId[][]): Map<StrategyId, number> =>
+    new Map(r.flatMap((group, i) => group.map((id) => [id, i] as const)));
+  const [pa, pb] = [place(a), place(b)];
+  const ids = a.flat().filter((id) => pb.has(id));
+  const out: [StrategyId, StrategyId][] = [];
+  for (let i = 0; i < ids.length; i++)
+    for (let j = i + 1; j < ids.length; j++) {
+      const [x, y] = [ids[i]!, ids[j]!];
+      if (Math.sign(pa.get(x)! - pa.get(y)!) !== Math.sign(pb.get(x)! - pb.get(y)!)) out.push([x, y]);
+    }
+  return out;
+}
+
+/** Entries a tornado draws; the rest move the metric less (the window and the exports alike). */
+export const TORNADO_TOP = 12;
+
+/** The tornado of one strategy: the entries that move its metric, largest swing first, at most `top`. */
+export function tornadoBars(
+  s: Sensitivity,
+  strategy: StrategyId,
+  top = TORNADO_TOP,
+): { bars: (SensitivityBar & { own: number })[]; more: number; base: number } {
+  const moving = s.bars
+    .map((b) => ({ ...b, own: Math.abs((b.atHigh[strategy] ?? 0) - (b.atLow[strategy] ?? 0)) }))
+    .filter((b) => b.own > 0)
+    .sort((a, b) => b.own - a.own);
+  return { bars: moving.slice(0, top), more: Math.max(0, moving.length - top), base: s.base[strategy] ?? 0 };
 }

@@ -2,6 +2,7 @@
 // log scales, with "no extra cost" and "never exposed" on lanes of their own beside the axes
 // (zero has no place on a log axis) and "always" (exposure state 2) on a lane above them, apart
 // from a tiny fraction. Pure, so the window and an export draw the same plane.
+import { pointKey, type Point } from './points.ts';
 import { paretoFront } from './sensitivity.ts';
 
 export type CostLane = 'none' | 'log';
@@ -98,4 +99,69 @@ export function planeTicks(axis: PlaneAxis): number[] {
   for (let k = axis.from; k <= axis.to; k++) ticks.push(k);
   if (axis.highLane !== undefined) ticks.push(axis.highLane);
   return ticks;
+}
+
+/** A run as the plane needs it: its strategy, point and metric means. */
+export interface PlaneRun {
+  strategy: string;
+  point: Point;
+  metrics: Record<string, { mean: number } | undefined>;
+}
+
+export interface PlaneOfRuns {
+  plane: Plane;
+  /** The points drawn, in `plane.points` order: the run, its swept value on the path, and marks. */
+  drawn: (PlanePoint & { run: PlaneRun; value?: string; here: boolean; onFront: boolean })[];
+  /** Ids on the Pareto front at the point shown (the front is judged there only). */
+  front: Set<string>;
+  /** True when the strategies trace paths (the swept parameter takes more than one value). */
+  sweeping: boolean;
+}
+
+/**
+ * The plane of an experiment as the window shows it: the strategies not hidden, at the point
+ * shown and along `xPath` through it (every run that differs from that point in `xPath` only),
+ * cost against `exposure` with `state` deciding the "never" / "always" lanes. The window's view
+ * and the export both take their plane from here.
+ */
+export function planeOfRuns(
+  runs: PlaneRun[],
+  options: {
+    point: Point;
+    xPath: string | undefined;
+    hidden: readonly string[];
+    cost: string;
+    exposure: string;
+    state: string;
+  },
+): PlaneOfRuns {
+  const { point, xPath, hidden } = options;
+  const key = pointKey;
+  const here = key(point);
+  const onPath = runs.filter((r) => Object.entries(point).every(([p, v]) => p === xPath || r.point[p] === v));
+  const shown = onPath.filter((r) => !hidden.includes(r.strategy));
+  const sweeping = xPath !== undefined && xPath !== '' && new Set(onPath.map((r) => String(r.point[xPath]))).size > 1;
+  const inputOf = (r: PlaneRun): PlaneInput => {
+    const state = r.metrics[options.state]?.mean;
+    return {
+      id: `${r.strategy}@${key(r.point)}`,
+      strategy: r.strategy,
+      cost: r.metrics[options.cost]?.mean ?? Number.NaN,
+      exposure: r.metrics[options.exposure]?.mean ?? 0,
+      ...(state === undefined ? {} : { state }),
+    };
+  };
+  const plane = tradeoffPlane(shown.map(inputOf));
+  const front = tradeoffPlane(shown.filter((r) => key(r.point) === here).map(inputOf)).front;
+  const drawn = plane.points.map((p, i) => {
+    const run = shown[i]!;
+    return {
+      ...p,
+      run,
+      ...(sweeping ? { value: String(run.point[xPath!]) } : {}),
+      here: key(run.point) === here,
+      onFront: front.has(p.id),
+    };
+  });
+  return { plane, drawn, front, sweeping };
 }

@@ -31,6 +31,10 @@ describe('exposure states', () => {
     expect(isStateMetric('exposure.kernel.fraction')).toBe(false);
     expect(stateWord(0)).toBe('never');
     expect(stateWord(2)).toBe('always');
+    // The mail's narrow columns take the short form of the same word.
+    expect(stateWord(1)).toBe('transient windows');
+    expect(stateWord(1, 'short')).toBe('windows');
+    expect(stateWord(3)).toBe('3');
     expect(formatMetric('exposure.vmm.state', { mean: 2, ci95: 0, n: 1 })).toBe('always');
     expect(formatMetric('cost.overheadPct', { mean: 1.5, ci95: 0.25, n: 3 })).toBe('1.5 ± 0.25');
     expect(formatMetric('cost.overheadPct', undefined)).toBe('–');

@@ -1,7 +1,7 @@
-// How the window shows what the core says about a figure's trustworthiness: the result flags of
-// model 2.0 (saturated, infeasible, overloaded, fullFlushCeiling, simulatorNeeded, and any the
-// core adds later) and the exposure state metrics ("never" / "transient" / "always"), which are
-// words, not numbers.
+// The words for what the core says about a figure's trustworthiness, for the window and the
+// exports alike (one vocabulary): the result flags of model 2.0 (saturated, infeasible,
+// overloaded, fullFlushCeiling, simulatorNeeded, and any the core adds later) and the exposure
+// state metrics ("never" / "transient windows" / "always"), which are words, not numbers.
 import { labelFromKey } from './schemaFields.ts';
 import { formatValue } from './format.ts';
 import type { Estimate } from '../core/index.ts';
@@ -49,11 +49,19 @@ export function isStateMetric(key: string): boolean {
   return /^exposure\.[^.]+\.state$/.test(key);
 }
 
-const STATE_WORDS = ['never', 'transient windows', 'always'] as const;
+/**
+ * Words for exposure.<ctx>.state, by value (0 never, 1 transient windows, 2 always): the word the
+ * window and prose use, and the short one a narrow table column (the mail's) takes.
+ */
+export const EXPOSURE_STATE_WORDS = [
+  { word: 'never', short: 'never' },
+  { word: 'transient windows', short: 'windows' },
+  { word: 'always', short: 'always' },
+] as const;
 
-/** "never", "transient windows" or "always" for a state value; the number itself if the core adds a state. */
-export function stateWord(value: number): string {
-  return STATE_WORDS[Math.round(value)] ?? formatValue(value);
+/** "never", "transient windows" or "always" (short: "windows") for a state value; the number itself if the core adds a state. */
+export function stateWord(value: number, form: 'word' | 'short' = 'word'): string {
+  return EXPOSURE_STATE_WORDS[Math.round(value)]?.[form] ?? formatValue(value);
 }
 
 /** A metric's value as shown: words for states, "mean ± CI" for figures, a dash for none. */

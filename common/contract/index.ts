@@ -274,6 +274,24 @@ export const DEFAULT_EXPORT_METRIC = 'cost.overheadPct';
 export { EXPORT_THEMES, type ExportTheme };
 
 /**
+ * The charts an export can draw, one per view of a result: the metric against the swept
+ * parameter (per strategy for a single run), the trade-off plane, where the cycles go, and the
+ * sensitivity tornado. A new view is one more entry here and one more case in main/export.
+ */
+export const EXPORT_CHARTS = ['metric', 'tradeoff', 'cycles', 'sensitivity', 'heatmap'] as const;
+export type ExportChart = (typeof EXPORT_CHARTS)[number];
+/** The trade-off plane's exposure axis: the exposed fraction, or the longest window. */
+export const EXPOSURE_MEASURES = ['fraction', 'longestWindowUs'] as const;
+/** How "where the cycles go" stacks each strategy's extra cycles. */
+export const BREAKDOWN_GROUPINGS = ['component', 'touchpoint'] as const;
+/** A metric key's shape (the catalogue is open-ended: main checks that it names a metric). */
+const metricKey = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct');
+const strategyId = z.string().regex(/^S[0-9]{1,2}$/, 'must be a strategy id like S2');
+
+/**
  * What the window shows, for an export to show the same (main/export/view.ts resolves it against
  * the experiment): the point the tables report, the chart's x axis and slice, its scales, the
  * strategies drawn, the theme, and the PNG's scale. Every field is optional.
@@ -290,16 +308,32 @@ export const exportViewSchema = z
     logX: z.boolean().optional(),
     logY: z.boolean().optional(),
     /** The strategies drawn (the others are hidden); unset: all. */
-    strategies: z
-      .array(z.string().regex(/^S[0-9]{1,2}$/, 'must be a strategy id like S2'))
-      .min(1)
-      .max(100)
-      .optional(),
+    strategies: z.array(strategyId).min(1).max(100).optional(),
     theme: z.enum(EXPORT_THEMES).optional(),
     /** PNG pixels per chart unit (2 gives a 2000 x 1120 image). */
     scale: z.number().min(0.5).max(4).optional(),
     /** Every metric in the mail's table, not only the headline ones. */
     all: z.boolean().optional(),
+    /** Which chart the CSV, SVG and PNG draw; unset: the metric against the swept parameter. */
+    chart: z.enum(EXPORT_CHARTS).optional(),
+    /** The trade-off plane's cost axis and the sensitivity's metric (a cost metric key). */
+    cost: metricKey.optional(),
+    /** The trade-off plane's attacker context (exposure.<context>.*), and fraction or longest window. */
+    context: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{1,40}$/, 'must be an attacker context like kernel')
+      .optional(),
+    measure: z.enum(EXPOSURE_MEASURES).optional(),
+    /** Where the cycles go: stacked by cost component or touchpoint; as shares of each total. */
+    by: z.enum(BREAKDOWN_GROUPINGS).optional(),
+    share: z.boolean().optional(),
+    /** The strategy whose sensitivity tornado (or metric heatmap) is drawn; unset: the costliest at the point (S2 for the heatmap). */
+    strategy: strategyId.optional(),
+    /**
+     * The heatmap's exposure budget: given, each cell shows the cheapest strategy (cost: `cost`)
+     * whose exposure (`context`, `measure`) is at most this; unset, one strategy's metric.
+     */
+    budget: z.number().finite().min(0).optional(),
   })
   .strict();
 export type ExportView = z.output<typeof exportViewSchema>;
@@ -309,11 +343,7 @@ export const exportRequestSchema = z
   .object({
     experimentId: id,
     format: z.enum(EXPORT_FORMATS),
-    metric: z
-      .string()
-      .max(200)
-      .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct')
-      .optional(),
+    metric: metricKey.optional(),
     view: exportViewSchema.optional(),
   })
   .strict();
@@ -355,10 +385,6 @@ export interface SensitivityAnswer extends Sensitivity {
 /** Most metrics and experiments one getMatrix call takes (each experiment is a few dozen analytic runs). */
 export const MAX_MATRIX_METRICS = 8;
 export const MAX_MATRIX_EXPERIMENTS = 50;
-const metricKey = z
-  .string()
-  .max(200)
-  .regex(/^[A-Za-z0-9_.]+$/, 'must be a metric key like cost.overheadPct');
 
 export const contract = {
   listPresets: call<Preset[]>()(empty),

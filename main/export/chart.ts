@@ -5,6 +5,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { STRATEGY_NAMES, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
+import type { Point } from '../../common/analysis/points.ts';
 import {
   drawingSvg,
   layoutChart,
@@ -43,7 +44,17 @@ export function downsample(points: ChartPoint[]): ChartPoint[] {
 }
 
 /** A short strategy name for a legend: the name before its parenthesis. */
-const shortName = (s: StrategyId): string => `${s} ${(STRATEGY_NAMES[s] ?? '').replace(/\s*\(.*$/, '')}`.trim();
+export const shortName = (s: StrategyId): string => `${s} ${(STRATEGY_NAMES[s] ?? '').replace(/\s*\(.*$/, '')}`.trim();
+
+/** The caption's last line on every chart: which experiment, method and model, which gmemlab. */
+export const madeBy = (detail: ExperimentDetail, build: BuildInfo): string =>
+  `Experiment ${detail.id}, ${detail.method === 'des' ? 'discrete-event simulation' : 'analytic model'} ${detail.modelVersion ?? '?'}; gmemlab ${build.version} (commit ${build.commit}).`;
+
+/** The caption's first line: the swept values the chart is drawn at, and the scenario. */
+export const drawnAt = (detail: ExperimentDetail, fixed: Point): string => {
+  const at = describePoint(fixed);
+  return `${at === '' ? 'Every' : `At ${at}; every`} other parameter as in scenario "${detail.scenario.name}" (revision ${detail.scenarioId.slice(0, 12)}).`;
+};
 
 export function chartSpec(
   detail: ExperimentDetail,
@@ -71,12 +82,11 @@ export function chartSpec(
     caption.push(
       `Down-sampled for drawing: ${MAX_DRAWN_POINTS} of ${Math.max(...downsampled.map((s) => s.points.length))} points per line at most (each stretch keeps its lowest and highest value); the CSV export has every point.`,
     );
-  caption.push(
-    `Experiment ${detail.id}, ${detail.method === 'des' ? 'discrete-event simulation' : 'analytic model'} ${detail.modelVersion ?? '?'}; gmemlab ${build.version} (commit ${build.commit}).`,
-  );
+  caption.push(madeBy(detail, build));
   const title = toAscii(`${detail.name}: ${info.label}`);
   const metadata = {
     experiment: detail.id,
+    chart: 'metric',
     metric: info.key,
     x: data.xPath ?? null,
     slice: data.fixed,
@@ -141,4 +151,10 @@ export async function chartPng(spec: ChartSpec, scale: number): Promise<Buffer> 
   const canvas = createCanvas(Math.round(drawing.width * scale), Math.round(drawing.height * scale));
   paintDrawing(canvas.getContext('2d') as unknown as Canvas2D, drawing, scale);
   return canvas.encode('png');
+}
+
+/** One view of a result ready to write: its drawing, and the CSV of exactly what is drawn. */
+export interface ViewChart {
+  spec: ChartSpec;
+  csv: string;
 }

@@ -7,6 +7,14 @@ const field = (v: string | number): string => {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+/** A CSV text: the header, then one line per row, fields quoted where they need it. */
+export function csvText(header: string[], rows: (string | number | boolean)[][]): string {
+  return (
+    [header, ...rows].map((r) => r.map((v) => field(typeof v === 'boolean' ? String(v) : v)).join(',')).join('\n') +
+    '\n'
+  );
+}
+
 export function chartCsv(data: ChartSeries): string {
   const header = [
     'strategy',

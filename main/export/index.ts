@@ -1,6 +1,7 @@
 // One experiment out as a file: plain text for mail, the chart's data as CSV, the chart as SVG
 // or PNG, or the whole experiment as JSON, each showing what the view asks for (the window's
-// point, axis, slice, scales, strategies and theme). The window (exportExperiment) and the CLI
+// point, axis, slice, scales, strategies and theme, and which chart: the metric against the swept
+// parameter, the trade-off plane, where the cycles go, or the sensitivity tornado). The window (exportExperiment) and the CLI
 // (export) both come through here, so a file is the same whichever made it.
 import {
   DEFAULT_EXPORT_METRIC,
@@ -9,11 +10,15 @@ import {
   type ExportView,
 } from '../../common/contract/index.ts';
 import { buildInfo, type BuildInfo } from './build-info.ts';
-import { chartPng, chartSpec, chartSvg } from './chart.ts';
+import { chartPng, chartSpec, chartSvg, type ViewChart } from './chart.ts';
+import { heatmapChart } from './heatmap.ts';
 import { chartCsv } from './csv.ts';
+import { cyclesChart } from './cycles.ts';
+import { planeChart } from './plane.ts';
 import { chartSeries } from './series.ts';
 import { experimentText } from './text.ts';
-import { resolveView } from './view.ts';
+import { tornadoChart } from './tornado.ts';
+import { resolveView, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
 
 export { ExportError } from './view.ts';
@@ -34,6 +39,24 @@ const MIME: Record<ExportFormat, string> = {
   json: 'application/json',
 };
 
+/** The chart the view asks for, drawn and as CSV: one case per view of a result. */
+export function viewChart(detail: ExperimentDetail, view: ResolvedView, build: BuildInfo): ViewChart {
+  switch (view.chart) {
+    case 'metric': {
+      const series = chartSeries(detail, view);
+      return { spec: chartSpec(detail, series, view, build), csv: chartCsv(series) };
+    }
+    case 'tradeoff':
+      return planeChart(detail, view, build);
+    case 'cycles':
+      return cyclesChart(detail, view, build);
+    case 'sensitivity':
+      return tornadoChart(detail, view, build);
+    case 'heatmap':
+      return heatmapChart(detail, view, build);
+  }
+}
+
 export async function exportExperiment(
   detail: ExperimentDetail,
   format: ExportFormat,
@@ -50,7 +73,8 @@ export async function exportExperiment(
       .slice(0, 40) || 'experiment';
   const base = `gmemlab-${detail.id}-${slug}`;
   const chart = format === 'csv' || format === 'svg' || format === 'png';
-  const filename = `${base}${chart ? `-${metric.replace(/[^A-Za-z0-9]+/g, '-')}` : ''}.${EXTENSION[format]}`;
+  const chartName = resolved.chart === 'metric' ? metric.replace(/[^A-Za-z0-9]+/g, '-') : resolved.chart;
+  const filename = `${base}${chart ? `-${chartName}` : ''}.${EXTENSION[format]}`;
   const file = (body: string | Buffer): ExportedFile => ({ filename, mimeType: MIME[format], body });
   switch (format) {
     case 'text':
@@ -63,11 +87,11 @@ export async function exportExperiment(
         }),
       );
     case 'csv':
-      return file(chartCsv(chartSeries(detail, resolved)));
+      return file(viewChart(detail, resolved, build).csv);
     case 'svg':
-      return file(chartSvg(chartSpec(detail, chartSeries(detail, resolved), resolved, build)));
+      return file(chartSvg(viewChart(detail, resolved, build).spec));
     case 'png':
-      return file(await chartPng(chartSpec(detail, chartSeries(detail, resolved), resolved, build), resolved.scale));
+      return file(await chartPng(viewChart(detail, resolved, build).spec, resolved.scale));
     case 'json':
       return file(`${JSON.stringify(detail, null, 2)}\n`);
   }

@@ -4,7 +4,8 @@
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
 import type { MetricInfo } from '../../common/core/index.ts';
 import { scenarioAt } from './costs.ts';
-import { flagLines, flagsOf, strategyTable, tableMetrics } from './table.ts';
+import { flagName, flagsOf } from '../../common/analysis/trust.ts';
+import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { wrap } from './wrap.ts';
 
@@ -40,9 +41,9 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
       `Read with care: the model flags ${flagged
         .map(
           (r) =>
-            `${r.strategy} (${flagsOf(r)
-              .map((f) => f.code)
-              .join(', ')})`,
+            // A flag raised twice (saturated lock and saturated VMM) is named once here; the
+            // flag lines below give each reason.
+            `${r.strategy} (${[...new Set(flagsOf(r).map((f) => flagName(f.code)))].join(', ')})`,
         )
         .join(', ')} at this point; marked ! below.`,
     );

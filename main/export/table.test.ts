@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, setParameter, type Scenario } from '../../common/core/index.ts';
 import type { RunDetail } from '../../common/contract/index.ts';
-import { compactValue, flagLines, flagsOf, strategyTable, tableMetrics } from './table.ts';
+import { flagName, flagsOf } from '../../common/analysis/trust.ts';
+import { compactValue, flagLines, strategyTable, tableMetrics } from './table.ts';
 
 /** The core's results for a scenario as stored runs, flags kept. */
 function runsOf(scenario: Scenario): RunDetail[] {
@@ -43,12 +44,12 @@ describe('strategyTable', () => {
     for (const r of flagged)
       for (const f of flagsOf(r))
         expect(
-          notes.some((l) => l.includes(`${r.strategy} ${f.code}:`) || l.includes(`all ${f.code}:`)),
+          notes.some((l) => l.includes(`${r.strategy} ${flagName(f.code)}:`) || l.includes(`all ${flagName(f.code)}:`)),
           `${r.strategy} ${f.code}`,
         ).toBe(true);
     // A flag every strategy carries is listed once, for all.
     const everywhere = flagsOf(runs[0]!).filter((f) => runs.every((r) => flagsOf(r).some((g) => g.code === f.code)));
-    for (const f of everywhere) expect(notes.filter((l) => l.includes(` ${f.code}:`))).toHaveLength(1);
+    for (const f of everywhere) expect(notes.filter((l) => l.includes(` ${flagName(f.code)}:`))).toHaveLength(1);
   });
 
   it('shows exposure states as words, no CI row for exact results, and vs S0 only where S0 has a value', () => {

@@ -2,26 +2,13 @@
 // one row per metric (its label wrapped in the first column), within 72 columns. A second row
 // gives the 95% CI where the run has seeds that disagree, a third the change against S0 where
 // S0 has a value to compare with; neither appears when it would say nothing. Strategies the core
-// flagged carry a '!' in the heading, and the flags are listed under the table.
+// flagged carry a '!' in the heading, and the flags are listed under the table, in the window's
+// words (common/analysis/trust.ts).
 import { METRIC_CATALOGUE, STRATEGY_IDS, type MetricInfo } from '../../common/core/index.ts';
 import type { RunDetail } from '../../common/contract/index.ts';
 import { formatValue } from '../../common/analysis/format.ts';
+import { flagName, flagsOf, isStateMetric, stateWord, type Flag } from '../../common/analysis/trust.ts';
 import { hang, wrap } from './wrap.ts';
-
-/** The core's "read this number carefully" marks on a result (model 2.0's ResultFlag). */
-export interface ShownFlag {
-  code: string;
-  message: string;
-}
-
-/** A run's flags as the core recorded them ([] for runs made before the core had flags). */
-export function flagsOf(run: RunDetail): ShownFlag[] {
-  return (run as RunDetail & { flags?: ShownFlag[] }).flags ?? [];
-}
-
-/** Words for `exposure.<ctx>.state`: how a context reaches guest memory (model 2.0). */
-const EXPOSURE_STATE = ['never', 'windows', 'always'];
-const isStateMetric = (key: string): boolean => key.startsWith('exposure.') && key.endsWith('.state');
 
 /** A number in at most `width` columns: exponents short (1e6, 2.4e-5), fewer digits before a cut. */
 export function compactValue(value: number, width: number): string {
@@ -39,7 +26,10 @@ export function compactValue(value: number, width: number): string {
 }
 
 function cell(key: string, value: number, width: number): string {
-  if (isStateMetric(key)) return EXPOSURE_STATE[value] ?? compactValue(value, width);
+  if (isStateMetric(key)) {
+    const word = stateWord(value, 'short');
+    return word.length <= width ? word : compactValue(value, width);
+  }
   return compactValue(value, width);
 }
 
@@ -162,14 +152,14 @@ function block(runs: RunDetail[], metrics: MetricInfo[], width: number, all: Run
 export function flagLines(runs: RunDetail[], width: number): string[] {
   const flagged = runs.filter((r) => flagsOf(r).length > 0);
   if (flagged.length === 0) return [];
-  const key = (f: ShownFlag): string => `${f.code}\u0000${f.message}`;
+  const key = (f: Flag): string => `${f.code}\u0000${f.message}`;
   const everywhere = flagsOf(flagged[0]!).filter(
     (f) => runs.length > 1 && runs.every((r) => flagsOf(r).some((g) => key(g) === key(f))),
   );
   const lines = [...wrap('! Flagged by the model (read these numbers with care):', width)];
-  for (const f of everywhere) lines.push(...hang(`  all ${f.code}: `, f.message, width));
+  for (const f of everywhere) lines.push(...hang(`  all ${flagName(f.code)}: `, f.message, width));
   for (const r of flagged)
     for (const f of flagsOf(r).filter((g) => !everywhere.some((e) => key(e) === key(g))))
-      lines.push(...hang(`  ${r.strategy} ${f.code}: `, f.message, width));
+      lines.push(...hang(`  ${r.strategy} ${flagName(f.code)}: `, f.message, width));
   return lines;
 }

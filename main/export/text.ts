@@ -1,7 +1,8 @@
 // The plain-text block for a kvm-list or linux-mm mail: ASCII only, no tabs, no line over 72
 // columns, so it survives any mail client and any quoting. In order: what made it (gmemlab
 // version and commit, model version), the results at the chosen point as a strategies-as-columns
-// table with the core's flags, an ASCII chart of the exported metric, the capability matrix, the
+// table with the core's flags, the Pareto front of the trade-off plane there and whether the
+// strategies' ranking holds over the cost table's ranges, an ASCII chart of the exported metric, the capability matrix, the
 // cost entries the numbers depend on (with their sources as footnotes), the scenario in words,
 // and how to reproduce it: the command, and the scenario (or sweep) between scissors marks,
 // which `gmemlab run` / `gmemlab sweep` read back from the mail as it is or quoted in a reply.
@@ -10,11 +11,13 @@ import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contr
 import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
-import { costDependencies } from './costs.ts';
+import { costDependencies, scenarioAt } from './costs.ts';
 import { MAIL_WIDTH, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
 import { measuredCosts, resultsBlock, shownMetrics } from './results.ts';
-import { describePoint, resolveView } from './view.ts';
+import { contextWords, frontLines } from './plane.ts';
+import { sensitivityAt } from './tornado.ts';
+import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { hang, toAscii, wrap } from './wrap.ts';
 
 export { MAIL_WIDTH };
@@ -50,6 +53,7 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
 
   const runs = view.runs;
   lines.push(...resultsBlock(detail, view, W), '');
+  if (runs.length > 0) lines.push(...frontSection(detail, view), ...sensitivitySection(detail, view));
 
   const series = chartSeries(detail, view);
   if (series.xPath !== undefined && series.series.some((s) => s.points.length > 1)) {
@@ -91,6 +95,42 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
   lines.push('');
   lines.push(...reproduce(detail, scenarioFile));
   return `${lines.map((l) => l.trimEnd()).join('\n')}\n`;
+}
+
+/** The strategies on the trade-off plane's Pareto front at the reported point, one line each. */
+function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
+  const front = frontLines(detail, view);
+  if (front.length === 0) return [];
+  const { cost, measure, context } = view.plane;
+  const lines = wrap(
+    `Pareto front at this point, ${cost.label} against ${measure === 'longestWindowUs' ? 'the longest window' : 'exposure'} to ${contextWords(context)} (no other strategy${view.hidden.length > 0 ? ` drawn (${view.hidden.join(', ')} left out)` : ''} is both cheaper and less exposed):`,
+    MAIL_WIDTH,
+  );
+  for (const p of front)
+    lines.push(
+      ...hang(
+        `  ${p.strategy.padEnd(4)}`,
+        `${p.cost}; ${measure === 'longestWindowUs' ? 'longest window' : 'exposed'} ${p.exposure}`,
+        MAIL_WIDTH,
+      ),
+    );
+  lines.push('');
+  return lines;
+}
+
+/** The sensitivity's one-line answer: does the ranking hold when every cost entry varies over its range? */
+function sensitivitySection(detail: ExperimentDetail, view: ResolvedView): string[] {
+  const scenario = scenarioAt(detail.scenario, view.point);
+  // A point whose scenario no longer validates (an older model's) has no sensitivity to give.
+  if (scenario === undefined) return [];
+  const { ranking } = sensitivityAt(detail, view);
+  return [
+    ...wrap(
+      `Sensitivity (analytic model${detail.method === 'analytic' ? '' : ', for this simulator result'}): ranked by ${view.sensitivity.metric.label}, ${ranking.summary}.`,
+      MAIL_WIDTH,
+    ),
+    '',
+  ];
 }
 
 /** Which strategy needs what, and the touchpoints it cannot serve (with the reason). */

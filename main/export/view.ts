@@ -4,7 +4,7 @@
 // are checked here, and a request that names something the experiment lacks is refused with the
 // field at fault and the nearest names it has.
 import { GmemlabError, METRIC_CATALOGUE, type MetricInfo, type StrategyId } from '../../common/core/index.ts';
-import type { ExperimentDetail, ExportTheme, ExportView, RunDetail } from '../../common/contract/index.ts';
+import type { ExperimentDetail, ExportChart, ExportTheme, ExportView, RunDetail } from '../../common/contract/index.ts';
 import { pointKey, type Point } from '../../common/analysis/points.ts';
 import { didYouMean } from '../../common/analysis/suggest.ts';
 import { spansDecades } from '../../common/analysis/overlay.ts';
@@ -40,6 +40,46 @@ export interface ResolvedView {
   theme: ExportTheme;
   scale: number;
   all: boolean;
+  /** The chart the CSV, SVG and PNG draw, and what its view picked (defaults as the window's). */
+  chart: ExportChart;
+  plane: PlaneAxes;
+  breakdown: { by: 'component' | 'touchpoint'; share: boolean | undefined };
+  sensitivity: { metric: MetricInfo; strategy: StrategyId | undefined };
+  /** The heatmap: one strategy's metric, or with a budget the cheapest strategy within it. */
+  heatmap: { strategy: StrategyId; budget: number | undefined };
+}
+
+/** The trade-off plane's axes: a cost metric against one context's exposure. */
+export interface PlaneAxes {
+  cost: MetricInfo;
+  context: string;
+  measure: 'fraction' | 'longestWindowUs';
+  /** exposure.<context>.<measure>, and exposure.<context>.state ("never" / "always"). */
+  exposure: string;
+  state: string;
+}
+
+/** The cost metric the plane and the sensitivity use by default (the window's): vCPU overhead. */
+export const DEFAULT_COST_METRIC = 'cost.overheadPct';
+/** The attacker context the plane shows by default: the host kernel at large. */
+export const DEFAULT_CONTEXT = 'kernel';
+
+/** A cost metric for the plane or the sensitivity, or an ExportError naming the field. */
+function costMetric(key: string, field: string): MetricInfo {
+  const info = metricInfo(key, field);
+  if (!info.key.startsWith('cost.'))
+    throw new ExportError(field, `"${key}" is not a cost metric (the plane and the sensitivity vary cost.*)`);
+  return info;
+}
+
+/** The attacker contexts whose exposure the runs carry (exposure.<ctx>.fraction or .state). */
+export function exposureContexts(runs: RunDetail[]): string[] {
+  const keys = new Set(runs.flatMap((r) => Object.keys(r.metrics)));
+  return [
+    ...new Set(
+      [...keys].map((k) => /^exposure\.([^.]+)\.(state|fraction)$/.exec(k)?.[1]).filter((c) => c !== undefined),
+    ),
+  ];
 }
 
 /** The catalogue entry of a metric key, or an ExportError naming the nearest keys. */
@@ -118,6 +158,22 @@ export function resolveView(detail: ExperimentDetail, metricKey: string, view: E
       );
   const shown = strategies.filter((s) => view.strategies === undefined || view.strategies.includes(s));
   const xs = xPath === undefined ? [] : done.map((r) => r.point[xPath]);
+
+  const contexts = exposureContexts(done);
+  const context =
+    view.context ?? (contexts.includes(DEFAULT_CONTEXT) ? DEFAULT_CONTEXT : (contexts[0] ?? DEFAULT_CONTEXT));
+  if (view.context !== undefined && !contexts.includes(view.context))
+    throw new ExportError(
+      'view.context',
+      `"${view.context}" is not an attacker context of this experiment${didYouMean(view.context, contexts)} (it has ${contexts.join(', ') || 'none'})`,
+    );
+  const measure = view.measure ?? 'fraction';
+  const cost = costMetric(view.cost ?? DEFAULT_COST_METRIC, 'view.cost');
+  if (view.strategy !== undefined && !strategies.includes(view.strategy as StrategyId))
+    throw new ExportError(
+      'view.strategy',
+      `"${view.strategy}" is not a strategy of this experiment${didYouMean(view.strategy, strategies)} (it has ${strategies.join(', ')})`,
+    );
   return {
     metric,
     paths,
@@ -134,6 +190,21 @@ export function resolveView(detail: ExperimentDetail, metricKey: string, view: E
     theme: view.theme ?? 'light',
     scale: view.scale ?? 2,
     all: view.all ?? false,
+    chart: view.chart ?? 'metric',
+    plane: {
+      cost,
+      context,
+      measure,
+      exposure: `exposure.${context}.${measure}`,
+      state: `exposure.${context}.state`,
+    },
+    breakdown: { by: view.by ?? 'component', share: view.share },
+    sensitivity: { metric: cost, strategy: view.strategy as StrategyId | undefined },
+    heatmap: {
+      // The window's heatmap opens on S2, the strategy whose cost varies most over a grid.
+      strategy: (view.strategy ?? (shown.includes('S2') ? 'S2' : shown[0]!)) as StrategyId,
+      budget: view.budget,
+    },
   };
 }
 

@@ -25,6 +25,7 @@ import { saveExportedFile, type SaveDialog } from './save-export.ts';
 import type { Store } from '../store/store.ts';
 import * as wb from './workbench.ts';
 import { calibrationHandlers } from './calibration-handlers.ts';
+import { inlineCompute, type Compute } from './compute.ts';
 
 export type Handlers = { [K in CallName]: (input: ParsedInput<K>) => Promise<CallOutput<K>> };
 
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   runner: ExperimentRunner;
   /** The desktop window's native save dialog; absent in browser mode and the CLI. */
   saveDialog?: SaveDialog;
+  /** Where the heavy read-only calls run (compute.ts): the compute worker, or by default this thread. */
+  compute?: Compute;
 }
 
 /** `value`, or a NotFoundError saying that `what` does not exist. */
@@ -45,15 +48,7 @@ function found<T>(value: T | undefined, what: string): T {
  * The contract's calls. A handler throws the core's errors (GmemlabError and its kinds) as they
  * come; dispatch turns them into the contract's error codes.
  */
-/** One experiment as a file (main/export); its refusals name the field at fault (ExportError). */
-async function exportFile(store: Store, request: ParsedInput<'exportExperiment'>) {
-  const detail = found(await store.getExperiment(request.experimentId), `experiment ${request.experimentId}`);
-  // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
-  const { exportExperiment } = await import('../export/index.ts');
-  return exportExperiment(detail, request.format, request.metric, request.view);
-}
-
-export function createHandlers({ store, runner, saveDialog }: HandlerDeps): Handlers {
+export function createHandlers({ store, runner, saveDialog, compute = inlineCompute(store) }: HandlerDeps): Handlers {
   return {
     listPresets: async () => PRESETS,
     metricCatalogue: async () => METRIC_CATALOGUE,
@@ -85,11 +80,11 @@ export function createHandlers({ store, runner, saveDialog }: HandlerDeps): Hand
     previewSweep: async ({ scenario, sweep }) => wb.previewSweep(scenario, sweep),
     getRuns: async ({ runIds }) => store.getRuns(runIds),
     diffRuns: async ({ runIdA, runIdB }) => wb.diffRuns(store, runIdA, runIdB),
-    getSensitivity: async ({ runId, metric, samples }) => wb.getSensitivity(store, runId, metric, samples),
-    getMatrix: async ({ metrics, experiments }) => wb.getMatrix(store, metrics, experiments),
+    getSensitivity: async (request) => compute.sensitivity(request),
+    getMatrix: async (request) => compute.matrix(request),
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) => wb.diffScenarios(store, scenarioIdA, scenarioIdB),
     exportExperiment: async (request) => {
-      const file = await exportFile(store, request);
+      const file = await compute.exportFile(request);
       return typeof file.body === 'string'
         ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
         : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
@@ -100,7 +95,7 @@ export function createHandlers({ store, runner, saveDialog }: HandlerDeps): Hand
           'forbidden',
           'saving through a dialog is for the desktop window; in browser mode the export downloads',
         );
-      return saveExportedFile(await exportFile(store, request), saveDialog);
+      return saveExportedFile(await compute.exportFile(request), saveDialog);
     },
     readScenarioText: async ({ text }) => wb.readScenarioText(text),
     importPerfReport: async ({ text, durationSec, totalExitsPerSec, base }) => {

@@ -28,6 +28,7 @@ import type {
   SweepPreview,
 } from '../../common/contract/index.ts';
 import type { Store } from '../store/store.ts';
+import type { ComputeReads } from './compute.ts';
 
 export function previewSweep(scenario: Scenario, sweep: SweepDefinition): SweepPreview {
   const points = expandSweep(scenario, sweep).length;
@@ -74,7 +75,7 @@ export async function diffRuns(store: Store, runIdA: number, runIdB: number): Pr
  * strategy, with the formulas (whatever method made the run; runMethod says which did).
  */
 export async function getSensitivity(
-  store: Store,
+  store: ComputeReads,
   runId: number,
   metric: string,
   samples: number,
@@ -95,7 +96,7 @@ export async function getSensitivity(
  * given). Unknown metrics, experiments and points are refused, naming the field.
  */
 export async function getMatrix(
-  store: Store,
+  store: ComputeReads,
   metrics: string[],
   experiments: { experimentId: number; point?: Point }[] | undefined,
 ): Promise<Matrix> {

@@ -87,6 +87,53 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1000, 560]);
   });
 
+  it('--chart draws the trade-off plane, where the cycles go and the sensitivity, with their axes', () => {
+    const metadataOf = (svg: string): Record<string, unknown> =>
+      JSON.parse(/<metadata id="gmemlab-view">([^<]*)<\/metadata>/.exec(svg)![1]!.replace(/&quot;/g, '"'));
+    const plane = gmemlab(
+      ...['export', String(sweepId), '--format', 'svg', '--chart', 'tradeoff', '--out', '-', '--db', db],
+      ...['--at', 'vm.vcpus=4', '--strategies', 'S0,S1,S3,S4,S5,S6', '--context', 'vmm'],
+    );
+    expect(plane.stderr).toBe('');
+    expect(plane.status).toBe(0);
+    expect(metadataOf(plane.stdout)).toMatchObject({
+      chart: 'tradeoff',
+      context: 'vmm',
+      exposure: 'exposure.vmm.fraction',
+      x: 'vm.vcpus',
+      point: { 'vm.vcpus': 4 },
+      hidden: ['S2'],
+    });
+    expect(plane.stdout).toContain('>no extra cost</text>');
+    expect(plane.stdout).not.toMatch(/>S2 on-demand/);
+    const cycles = gmemlab(
+      ...['export', String(sweepId), '--format', 'csv', '--chart', 'cycles', '--by', 'touchpoint', '--out', '-'],
+      ...['--db', db],
+    );
+    expect(cycles.status).toBe(0);
+    expect(cycles.stdout.split('\n')[0]).toBe('strategy,touchpoint,cycles/s,share of total,total cycles/s');
+    const file = join(dir.dir, 'tornado.svg');
+    const tornado = gmemlab(
+      ...['export', String(sweepId), '--format', 'svg', '--chart', 'sensitivity', '--strategy', 's3', '--out', file],
+      ...['--db', db, '--json'],
+    );
+    expect(tornado.stderr).toBe('');
+    expect(JSON.parse(tornado.stdout)).toMatchObject({ out: file, format: 'svg' });
+    expect(metadataOf(readFileSync(file, 'utf8'))).toMatchObject({ chart: 'sensitivity', strategy: 'S3' });
+    const bad = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'heatmap', '--db', db);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--chart: a heatmap needs an experiment that sweeps two parameters');
+    const unknown = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'pie', '--db', db);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--chart: "pie" is not one of metric, tradeoff, cycles, sensitivity, heatmap');
+    const budget = gmemlab('export', String(sweepId), '--chart', 'heatmap', '--budget', 'lots', '--db', db);
+    expect(budget.status).toBe(2);
+    expect(budget.stderr).toContain('--budget: "lots" is not an exposure budget');
+    const context = gmemlab('export', String(sweepId), '--chart', 'tradeoff', '--context', 'kernal', '--db', db);
+    expect(context.status).toBe(2);
+    expect(context.stderr).toContain('--context: "kernal" is not an attacker context of this experiment');
+  });
+
   it('prints the mail at the point asked for, and the mail quoted twice in a reply runs again as the same sweep', () => {
     const text = gmemlab('export', String(sweepId), '--out', '-', '--db', db, '--at', 'vm.vcpus=4');
     expect(text.stderr).toBe('');

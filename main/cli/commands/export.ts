@@ -18,7 +18,10 @@ export const exportCommand: Command = {
   usage:
     `gmemlab export ID --format ${EXPORT_FORMATS.join('|')} [--metric KEY] [--out FILE|-] ${POINT_USAGE}\n` +
     `    ${CHART_USAGE} [--db PATH] [--json]\n` +
-    "  --point/--at: the point the tables report (default: the first); --x, --at: the chart's axis and slice",
+    "  --point/--at: the point the tables report (default: the first); --x, --at: the chart's axis and slice\n" +
+    '  --chart: the metric against the swept parameter (default), the trade-off plane, where the cycles go,\n' +
+    "    or the sensitivity tornado; --cost/--context/--measure: the plane's axes (--cost: the tornado's metric);\n" +
+    "    --by/--share: the breakdown's stacks; --strategy: the tornado's strategy (default: the costliest)",
   options: {
     format: { type: 'string', default: 'text' },
     metric: { type: 'string', default: DEFAULT_EXPORT_METRIC },

@@ -1,7 +1,15 @@
 // The options that choose what run, show and export print: the point (--point N, --at
-// PATH=VALUE), every metric (--all), and for charts the x axis, scales, strategies drawn, theme
-// and PNG scale. They become the same ExportView the window sends, checked by main/export.
-import { EXPORT_THEMES, type ExperimentDetail, type ExportView } from '../../../common/contract/index.ts';
+// PATH=VALUE), every metric (--all), and for charts which one (--chart: the metric, the
+// trade-off plane, where the cycles go, the sensitivity tornado), its axes, scales, strategies
+// drawn, theme and PNG scale. They become the same ExportView the window sends, checked by main/export.
+import {
+  BREAKDOWN_GROUPINGS,
+  EXPORT_CHARTS,
+  EXPORT_THEMES,
+  EXPOSURE_MEASURES,
+  type ExperimentDetail,
+  type ExportView,
+} from '../../../common/contract/index.ts';
 import { pointKey } from '../../../common/analysis/points.ts';
 import type { ParseArgsConfig } from 'node:util';
 import type { GmemlabError } from '../../../common/core/index.ts';
@@ -20,11 +28,28 @@ export const chartOptions = {
   strategies: { type: 'string' },
   theme: { type: 'string' },
   scale: { type: 'string' },
+  chart: { type: 'string' },
+  cost: { type: 'string' },
+  context: { type: 'string' },
+  measure: { type: 'string' },
+  by: { type: 'string' },
+  share: { type: 'boolean' },
+  strategy: { type: 'string' },
+  budget: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const POINT_USAGE = '[--point N | --at PATH=VALUE ...] [--all]';
 export const CHART_USAGE =
-  '[--x PATH] [--logx] [--logy] [--strategies S0,S2,...] [--theme light|dark|print] [--scale 2]';
+  `[--chart ${EXPORT_CHARTS.join('|')}] [--x PATH] [--logx] [--logy] [--strategies S0,S2,...]\n` +
+  '    [--theme light|dark|print] [--scale 2] [--cost KEY] [--context CTX] [--measure fraction|longestWindowUs]\n' +
+  '    [--by component|touchpoint] [--share] [--strategy S2] [--budget EXPOSURE (heatmap: cheapest within it)]';
+
+/** A value of an option that takes one of a list, or a UsageError naming the option and the list. */
+function oneOf<T extends string>(option: string, value: string, list: readonly T[]): T {
+  if (!(list as readonly string[]).includes(value))
+    throw new UsageError(`--${option}: "${value}" is not one of ${list.join(', ')}`);
+  return value as T;
+}
 
 /** The points of an experiment in the order `gmemlab show` lists them (finished runs only). */
 function pointsOf(detail: ExperimentDetail): ExperimentDetail['runs'][number]['point'][] {
@@ -67,11 +92,21 @@ export function viewFromOptions(values: Record<string, unknown>, detail: Experim
       .split(',')
       .map((s) => s.trim().toUpperCase())
       .filter((s) => s !== '');
-  if (typeof values['theme'] === 'string') {
-    const theme = values['theme'];
-    if (!(EXPORT_THEMES as readonly string[]).includes(theme))
-      throw new UsageError(`--theme: "${theme}" is not one of ${EXPORT_THEMES.join(', ')}`);
-    view.theme = theme as (typeof EXPORT_THEMES)[number];
+  if (typeof values['theme'] === 'string') view.theme = oneOf('theme', values['theme'], EXPORT_THEMES);
+  if (typeof values['chart'] === 'string') view.chart = oneOf('chart', values['chart'], EXPORT_CHARTS);
+  if (typeof values['measure'] === 'string') view.measure = oneOf('measure', values['measure'], EXPOSURE_MEASURES);
+  if (typeof values['by'] === 'string') view.by = oneOf('by', values['by'], BREAKDOWN_GROUPINGS);
+  if (values['share'] !== undefined) view.share = values['share'] === true;
+  if (typeof values['cost'] === 'string') view.cost = values['cost'];
+  if (typeof values['context'] === 'string') view.context = values['context'];
+  if (typeof values['strategy'] === 'string') view.strategy = values['strategy'].trim().toUpperCase();
+  if (typeof values['budget'] === 'string') {
+    const budget = Number(values['budget']);
+    if (values['budget'].trim() === '' || !Number.isFinite(budget) || budget < 0)
+      throw new UsageError(
+        `--budget: "${values['budget']}" is not an exposure budget (a number, 0 or more, e.g. 1e-6)`,
+      );
+    view.budget = budget;
   }
   if (typeof values['scale'] === 'string') {
     const scale = Number(values['scale']);
@@ -94,6 +129,14 @@ const OPTION_FOR: Record<string, string> = {
   'view.logY': '--logy',
   'view.theme': '--theme',
   'view.scale': '--scale',
+  'view.chart': '--chart',
+  'view.cost': '--cost',
+  'view.context': '--context',
+  'view.measure': '--measure',
+  'view.by': '--by',
+  'view.share': '--share',
+  'view.strategy': '--strategy',
+  'view.budget': '--budget',
 };
 
 /** An export's refusal of bad input (an ExportError, or the contract's check), named by the option that asked for it. */

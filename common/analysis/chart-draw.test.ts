@@ -1,0 +1,120 @@
+// The one chart drawing (chart-draw.ts) for the views' new shapes: stacked bars whose segments
+// meet and add up, horizontal bars from a base with a reference line, scatter markers ringed and
+// labelled with a dashed front, lanes drawn as shaded places with the ticks the spec names; and
+// the SVG and the canvas painting the same shapes.
+import { describe, expect, it } from 'vitest';
+import { drawingSvg, INK, layoutChart, paintDrawing, type Canvas2D, type ChartSpec, type Shape } from './chart-draw.ts';
+
+const base = (over: Partial<ChartSpec>): ChartSpec => ({
+  kind: 'bar',
+  title: 't',
+  caption: [],
+  x: { label: 'x', log: false },
+  y: { label: 'y', log: false },
+  series: [],
+  theme: 'light',
+  ...over,
+});
+const rects = (shapes: Shape[], fill: string) =>
+  shapes.filter((s): s is Extract<Shape, { kind: 'rect' }> => s.kind === 'rect' && s.fill === fill);
+const texts = (shapes: Shape[]) => shapes.flatMap((s) => (s.kind === 'text' ? [s.text] : []));
+
+describe('layoutChart', () => {
+  it('stacks bars: each segment starts where the one below ends, and the stack is as tall as the sum', () => {
+    const d = layoutChart(
+      base({
+        stacked: true,
+        x: { label: 'strategy', log: false, categories: ['S0', 'S2\non-demand'] },
+        series: [
+          { label: 'a', colour: '#000001', points: [{ x: 1, y: 30 }] },
+          { label: 'b', colour: '#000002', points: [{ x: 1, y: 70 }] },
+        ],
+        barNotes: ['', '+35%'],
+      }),
+    );
+    const [a] = rects(d.shapes, '#000001');
+    const [b] = rects(d.shapes, '#000002');
+    expect(a!.y).toBeCloseTo(b!.y + b!.h, 6);
+    expect(a!.h / (a!.h + b!.h)).toBeCloseTo(0.3, 6);
+    expect(texts(d.shapes)).toEqual(expect.arrayContaining(['S2', 'on-demand', '+35%']));
+  });
+
+  it('turns bars sideways from their base, one bar per series in a category, with a reference line', () => {
+    const d = layoutChart(
+      base({
+        horizontal: true,
+        x: { label: 'entry', log: false, categories: ['STAC', 'IPI'] },
+        series: [
+          { label: 'low', colour: '#00000a', points: [{ x: 0, y: 8, from: 10 }] },
+          { label: 'high', colour: '#00000b', points: [{ x: 0, y: 15, from: 10 }] },
+        ],
+        reference: { at: 10, label: 'base 10' },
+      }),
+    );
+    const [low] = rects(d.shapes, '#00000a');
+    const [high] = rects(d.shapes, '#00000b');
+    // Both start at the base: low ends left of it, high right of it; side by side, not on top.
+    expect(low!.x + low!.w).toBeCloseTo(high!.x, 6);
+    expect(high!.w / low!.w).toBeCloseTo(2.5, 6);
+    expect(low!.y + low!.h).toBeCloseTo(high!.y, 6);
+    expect(texts(d.shapes)).toEqual(expect.arrayContaining(['base 10', 'STAC', 'IPI']));
+  });
+
+  it('draws scatter markers with rings and labels, a dashed front, and lanes under named ticks', () => {
+    const d = layoutChart(
+      base({
+        kind: 'scatter',
+        x: {
+          label: 'cost',
+          log: false,
+          min: -3.5,
+          max: 1.3,
+          ticks: [
+            { at: -3, label: 'none' },
+            { at: 0, label: '1' },
+          ],
+          lanes: [{ from: -3.5, to: -2.5, label: 'no extra cost' }],
+        },
+        series: [
+          {
+            label: 'S0',
+            colour: '#000003',
+            join: true,
+            points: [
+              { x: -3, y: 0, ring: true, large: true, label: '8' },
+              { x: 0, y: -1, label: '1' },
+              { x: 0, y: -1, label: '64' },
+            ],
+          },
+          {
+            label: 'front',
+            colour: INK,
+            dashed: true,
+            points: [
+              { x: -3, y: 0 },
+              { x: 0, y: -1 },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(d.shapes.filter((s) => s.kind === 'ring')).toHaveLength(1);
+    expect(d.shapes.filter((s) => s.kind === 'marker' && s.fill === '#000003' && s.r > 5)).toHaveLength(1);
+    // Two points of the path on one spot: one label naming both.
+    expect(texts(d.shapes)).toContain('1, 64');
+    expect(texts(d.shapes)).not.toContain('64');
+    const front = d.shapes.find((s) => s.kind === 'line' && s.dash !== undefined && s.points.length === 2);
+    expect(front).toMatchObject({ stroke: '#1d1f21', dash: [5, 4] }); // INK: the light theme's text
+    expect(texts(d.shapes)).toEqual(expect.arrayContaining(['none', '1', '8', 'no extra cost']));
+    const svg = drawingSvg(d);
+    expect(svg).toContain('<circle ');
+    // The canvas gets the same shapes: one arc per ring and round marker.
+    let arcs = 0;
+    const ctx = new Proxy({} as Record<string, unknown>, {
+      get: (t, k) => (k === 'arc' ? () => arcs++ : (t[k as string] ?? (() => undefined))),
+      set: (t, k, v) => ((t[k as string] = v), true),
+    }) as unknown as Canvas2D;
+    paintDrawing(ctx, d, 1);
+    expect(arcs).toBe(svg.match(/<circle /g)!.length + (svg.match(/a[0-9.]+,[0-9.]+ 0 1,0/g)?.length ?? 0) / 2);
+  });
+});

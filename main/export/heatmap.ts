@@ -1,0 +1,136 @@
+// The heatmap of a two-parameter sweep as a file, computed by the window's own functions
+// (common/analysis/heatmap.ts): one strategy's metric over the grid, its cells in five shades
+// from the lowest to the highest figure (log steps when the figures span decades), or, with an
+// exposure budget, the cheapest strategy within the budget in each cell. Every cell carries its
+// figure or strategy as text; the CSV is the same grid (heatmapTable), as the window's table.
+import { STRATEGY_IDS, type StrategyId } from '../../common/core/index.ts';
+import type { ExperimentDetail } from '../../common/contract/index.ts';
+import type { ChartAxisSpec, ChartSeriesSpec, ChartSpec } from '../../common/analysis/chart-draw.ts';
+import { formatValue } from '../../common/analysis/format.ts';
+import {
+  bestHeatmap,
+  heatmapTable,
+  heatShare,
+  metricHeatmap,
+  type Heatmap,
+  type HeatmapAxis,
+} from '../../common/analysis/heatmap.ts';
+import { strategyColour } from '../../common/analysis/palette.ts';
+import type { BuildInfo } from './build-info.ts';
+import { madeBy, shortName, type ViewChart } from './chart.ts';
+import { csvText } from './csv.ts';
+import { ExportError, type ResolvedView } from './view.ts';
+import { toAscii } from './wrap.ts';
+
+/** Five shades, dark to light, for the lowest to the highest fifth of a metric's figures. */
+const SHADES = ['#3b0f70', '#8c2981', '#de4968', '#fe9f6d', '#fcfdbf'];
+/** Cells where no strategy is within the budget. */
+const NONE = '#9e9e9e';
+
+/** The heatmap the view asks for: best strategy per cell when it names a budget, else one strategy's metric. */
+export function heatmapOf(detail: ExperimentDetail, view: ResolvedView): Heatmap {
+  if (view.paths.length !== 2)
+    throw new ExportError(
+      'view.chart',
+      `a heatmap needs an experiment that sweeps two parameters; this one sweeps ${view.paths.length === 0 ? 'none' : view.paths.join(' only')}`,
+    );
+  const xPath = view.xPath ?? view.paths[0]!;
+  const yPath = view.paths.find((p) => p !== xPath)!;
+  const runs = detail.runs.filter((r) => r.status === 'done');
+  if (view.heatmap.budget !== undefined)
+    return bestHeatmap(runs, {
+      xPath,
+      yPath,
+      cost: view.plane.cost.key,
+      exposure: view.plane.exposure,
+      budget: view.heatmap.budget,
+      strategies: view.shown,
+    });
+  const strategy = view.heatmap.strategy;
+  return metricHeatmap(runs, { xPath, yPath, strategy, metric: view.metric.key });
+}
+
+/** A grid axis: one tick per value, each cell one unit wide. */
+const gridAxis = (a: HeatmapAxis): ChartAxisSpec => ({
+  label: a.path,
+  log: false,
+  min: -0.5,
+  max: a.values.length - 0.5,
+  ticks: a.values.map((v, i) => ({ at: i, label: String(v) })),
+});
+
+export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build: BuildInfo): ViewChart {
+  const map = heatmapOf(detail, view);
+  const series: ChartSeriesSpec[] = [];
+  const caption: string[] = [];
+  let title: string;
+  if (map.kind === 'metric') {
+    const unit = view.metric.unit;
+    title = `${detail.name}: ${view.metric.label} of ${shortName(map.strategy as StrategyId)} over ${map.x.path} and ${map.y.path}`;
+    const bins: ChartSeriesSpec[] = SHADES.map((colour, k) => ({
+      label: `${k === 0 ? 'lowest' : k === SHADES.length - 1 ? 'highest' : `${k + 1}th`} fifth`,
+      colour,
+      points: [],
+    }));
+    map.cells.forEach((row, i) =>
+      row.forEach((cell, j) => {
+        if (cell === null) return;
+        const k = Math.min(SHADES.length - 1, Math.floor(heatShare(map, cell.value) * SHADES.length));
+        bins[k]!.points.push({ x: j, y: i, large: true, label: formatValue(cell.value) });
+      }),
+    );
+    series.push(...bins.filter((b) => b.points.length > 0));
+    caption.push(
+      `Each cell: ${view.metric.label} (${unit}) of ${map.strategy}; shades in fifths of the range${map.range === undefined ? '' : ` ${formatValue(map.range.min)} to ${formatValue(map.range.max)} ${unit}`}${map.log ? ' (log steps)' : ''}. Empty cells: no finished run.`,
+    );
+  } else {
+    title = `${detail.name}: the cheapest strategy with ${map.exposure} <= ${formatValue(map.budget)}`;
+    const order = (s: string): number => STRATEGY_IDS.indexOf(s as StrategyId);
+    const winners = [...new Set(map.cells.flat().flatMap((c) => (c.strategy === null ? [] : [c.strategy])))].sort(
+      (a, b) => order(a) - order(b),
+    );
+    for (const s of winners)
+      series.push({
+        label: shortName(s as StrategyId),
+        colour: strategyColour(s as StrategyId),
+        points: map.cells.flatMap((row, i) =>
+          row.flatMap((c, j) =>
+            c.strategy === s ? [{ x: j, y: i, large: true, label: `${s} ${formatValue(c.cost)}` }] : [],
+          ),
+        ),
+      });
+    const none = map.cells.flatMap((row, i) =>
+      row.flatMap((c, j) =>
+        c.strategy === null ? [{ x: j, y: i, large: true, label: c.reason === 'noRuns' ? 'no runs' : 'none' }] : [],
+      ),
+    );
+    if (none.length > 0) series.push({ label: 'none within budget', colour: NONE, points: none });
+    caption.push(
+      `Each cell: the strategy with the lowest ${map.cost} among those whose ${map.exposure} is at most ${formatValue(map.budget)} ("never" counts as 0, "always" is over any budget), with its cost.${view.hidden.length > 0 ? ` Not candidates: ${view.hidden.join(', ')}.` : ''}`,
+    );
+  }
+  caption.push(madeBy(detail, build));
+  const spec: ChartSpec = {
+    kind: 'scatter',
+    title: toAscii(title),
+    caption,
+    x: gridAxis(map.x),
+    y: gridAxis(map.y),
+    series,
+    theme: view.theme,
+    metadata: {
+      experiment: detail.id,
+      chart: 'heatmap',
+      mode: map.kind,
+      x: map.x.path,
+      y: map.y.path,
+      ...(map.kind === 'metric'
+        ? { metric: map.metric, strategy: map.strategy }
+        : { cost: map.cost, exposure: map.exposure, budget: map.budget, hidden: view.hidden }),
+      theme: view.theme,
+      modelVersion: detail.modelVersion,
+    },
+  };
+  const [header, ...rows] = heatmapTable(map);
+  return { spec, csv: csvText(header!, rows) };
+}

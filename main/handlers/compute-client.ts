@@ -1,0 +1,141 @@
+// The main thread's side of the compute worker (compute-worker.ts): the same tasks as
+// inlineCompute, run in the worker thread. The thread starts with the client (so the first
+// task does not wait about a second for it to load) and again after it died; tasks share it (a
+// second export waits while the first computes; the main thread waits for neither).
+import { Worker } from 'node:worker_threads';
+import { ConflictError, GmemlabError, NotFoundError, RunRequestError } from '../../common/core/index.ts';
+import { ExportError, type ExportedFile } from '../export/index.ts';
+import { DatabaseDamagedError } from '../store/integrity.ts';
+import type { ReadBeside } from '../store/reader.ts';
+import type { Compute } from './compute.ts';
+import type {
+  ComputeFailure,
+  ComputeMethod,
+  ComputeRequest,
+  ComputeResponse,
+  ComputeWorkerData,
+  FileMessage,
+} from './compute-protocol.ts';
+
+export class ComputeWorkerError extends Error {
+  override name = 'ComputeWorkerError';
+}
+
+export class ComputeWorkerClient implements Compute {
+  readonly #start: () => Worker;
+  #worker: Worker | undefined;
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #nextId = 1;
+  #closed = false;
+
+  /** Tasks on `path` (opened beside: reader.ts); `workerFile` defaults to compute-worker.ts beside this file (source mode). */
+  constructor(
+    path: string,
+    beside: ReadBeside,
+    workerFile: URL | string = new URL('./compute-worker.ts', import.meta.url),
+  ) {
+    this.#start = () => new Worker(workerFile, { workerData: { path, beside } satisfies ComputeWorkerData });
+    // Idle until a task comes: it must not keep a process alive.
+    this.#started().unref();
+  }
+
+  #started(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const worker = this.#start();
+    worker.on('message', (response: ComputeResponse) => this.#settle(response));
+    worker.on('error', (err) => this.#lost(worker, err));
+    worker.on('exit', (code) =>
+      this.#lost(worker, new ComputeWorkerError(`the compute worker stopped (exit code ${code})`)),
+    );
+    this.#worker = worker;
+    return worker;
+  }
+
+  /**
+   * The worker died (out of memory, a crash): the calls it held fail with the reason, and the
+   * next call starts a new one, so one bad export does not disable the others.
+   */
+  #lost(worker: Worker, err: Error): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    void worker.terminate();
+    for (const waiting of this.#pending.values()) waiting.reject(err);
+    this.#pending.clear();
+  }
+
+  #settle(response: ComputeResponse): void {
+    const waiting = this.#pending.get(response.id);
+    if (waiting === undefined) return;
+    this.#pending.delete(response.id);
+    // An idle worker must not keep the process alive.
+    if (this.#pending.size === 0) this.#worker?.unref();
+    if (response.ok) waiting.resolve(response.value);
+    else waiting.reject(errorFrom(response));
+  }
+
+  #call<T>(method: ComputeMethod, input: unknown): Promise<T> {
+    if (this.#closed) return Promise.reject(new ComputeWorkerError('the app is closed'));
+    const worker = this.#started();
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.ref();
+      worker.postMessage({ id, method, input } satisfies ComputeRequest);
+    });
+  }
+
+  async exportFile(request: Parameters<Compute['exportFile']>[0]): Promise<ExportedFile> {
+    const file = await this.#call<FileMessage>('exportFile', request);
+    const body = typeof file.body === 'string' ? file.body : Buffer.from(file.body);
+    return { filename: file.filename, mimeType: file.mimeType, body };
+  }
+
+  sensitivity: Compute['sensitivity'] = (request) => this.#call('sensitivity', request);
+  matrix: Compute['matrix'] = (request) => this.#call('matrix', request);
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    for (const waiting of this.#pending.values()) waiting.reject(new ComputeWorkerError('the app is closed'));
+    this.#pending.clear();
+    await worker?.terminate();
+  }
+}
+
+/**
+ * A task's error rebuilt on this side as the class it was thrown as, where the handlers or their
+ * callers tell them apart, with its contract code and issues (dispatch answers with them); any
+ * other GmemlabError keeps its code, issues and name; anything else its name and message (an
+ * internal error).
+ */
+export function errorFrom({ name, message, code, issues, field }: ComputeFailure): Error {
+  const err = rebuilt(name, message, code, issues, field);
+  err.message = message;
+  return err;
+}
+
+function rebuilt(
+  name: string,
+  message: string,
+  code: ComputeFailure['code'],
+  issues: ComputeFailure['issues'],
+  field: string | undefined,
+): Error {
+  if (name === 'ExportError' && field !== undefined) {
+    const issue = issues?.find((i) => i.path === field);
+    return new ExportError(field, issue?.message ?? message);
+  }
+  if (name === 'RunRequestError' && issues !== undefined) return new RunRequestError(issues);
+  if (name === 'NotFoundError') return new NotFoundError(message);
+  if (name === 'ConflictError') return new ConflictError(message);
+  if (name === 'DatabaseDamagedError') return new DatabaseDamagedError(message);
+  if (code !== undefined) {
+    const err = new GmemlabError(code, message, issues);
+    err.name = name;
+    return err;
+  }
+  const err = new ComputeWorkerError(message);
+  err.name = name;
+  return err;
+}

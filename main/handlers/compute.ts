@@ -1,0 +1,44 @@
+// Heavy read-only work behind the handlers: an experiment as a file (up to 60,000 runs, charts
+// through a native canvas, a mail whose cost analysis re-runs the model per cost entry), the
+// sensitivity of a run's point and the strategy matrix (many analytic evaluations). Each task
+// reads the history itself, so a big experiment never crosses a thread. The same tasks run on
+// the calling thread (inlineCompute: the one-shot CLI) or in the compute worker
+// (compute-worker.ts through ComputeWorkerClient: the window and the web host), which keeps
+// them off the thread where IPC, HTTP and the store's writer live.
+import { NotFoundError } from '../../common/core/index.ts';
+import type { ParsedInput, CallOutput } from '../../common/contract/index.ts';
+import type { ExportedFile } from '../export/index.ts';
+import type { Reads } from '../store/read-client.ts';
+import { getMatrix, getSensitivity } from './workbench.ts';
+
+/** The reads the tasks need: a StoreReader, or the Store itself. */
+export type ComputeReads = Pick<Reads, 'getExperiment' | 'getRuns'>;
+
+export type ExportRequest = ParsedInput<'exportExperiment'>;
+
+/** The heavy calls, wherever they run. Errors are the handlers' own (GmemlabError and its kinds). */
+export interface Compute {
+  exportFile(request: ExportRequest): Promise<ExportedFile>;
+  sensitivity(request: ParsedInput<'getSensitivity'>): Promise<CallOutput<'getSensitivity'>>;
+  matrix(request: ParsedInput<'getMatrix'>): Promise<CallOutput<'getMatrix'>>;
+  close(): Promise<void>;
+}
+
+/** One experiment as a file (main/export); its refusals name the field at fault (ExportError). */
+export async function exportFile(reads: ComputeReads, request: ExportRequest): Promise<ExportedFile> {
+  const detail = await reads.getExperiment(request.experimentId);
+  if (detail === undefined) throw new NotFoundError(`experiment ${request.experimentId} does not exist`);
+  // Loaded on first use: chart rendering pulls in chart.js and a native canvas.
+  const { exportExperiment } = await import('../export/index.ts');
+  return exportExperiment(detail, request.format, request.metric, request.view);
+}
+
+/** The tasks on this thread, on `reads`: for a one-shot command, where a worker would only add its start-up. */
+export function inlineCompute(reads: ComputeReads): Compute {
+  return {
+    exportFile: (request) => exportFile(reads, request),
+    sensitivity: ({ runId, metric, samples }) => getSensitivity(reads, runId, metric, samples),
+    matrix: ({ metrics, experiments }) => getMatrix(reads, metrics, experiments),
+    close: async () => {},
+  };
+}
