@@ -13,6 +13,7 @@ import {
   type Scenario,
   type StrategyId,
 } from '../core/index.ts';
+import { csvText } from './csv.ts';
 import type { Point } from './points.ts';
 import { costClass } from './scenarioFields.ts';
 import { flagsOf, type Flag } from './trust.ts';
@@ -163,10 +164,6 @@ export function matrixOf(rows: MatrixRow[], metrics: readonly string[], order: r
  * (which ones), and the core's flags. The window's "Download CSV" writes it.
  */
 export function matrixCsv(matrix: Matrix, cost: string, exposure: string): string {
-  const field = (v: string | number): string => {
-    const text = String(v);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
   const header = [
     'row',
     'point',
@@ -181,7 +178,7 @@ export function matrixCsv(matrix: Matrix, cost: string, exposure: string): strin
     `${exposure}.estimates`,
     'flags',
   ];
-  const lines = [header.map(field).join(',')];
+  const rows: (string | number)[][] = [];
   for (const r of matrix.rows)
     for (const s of matrix.strategies) {
       const c = r.cells[s];
@@ -193,20 +190,16 @@ export function matrixCsv(matrix: Matrix, cost: string, exposure: string): strin
       const point = Object.entries(r.point)
         .map(([p, v]) => `${p}=${String(v)}`)
         .join(' ');
-      lines.push(
-        [
-          r.label,
-          point,
-          r.method,
-          r.modelVersion ?? '',
-          s,
-          ...figure(cost),
-          ...figure(exposure),
-          c.flags.map((f) => f.code).join(' '),
-        ]
-          .map(field)
-          .join(','),
-      );
+      rows.push([
+        r.label,
+        point,
+        r.method,
+        r.modelVersion ?? '',
+        s,
+        ...figure(cost),
+        ...figure(exposure),
+        c.flags.map((f) => f.code).join(' '),
+      ]);
     }
-  return `${lines.join('\n')}\n`;
+  return csvText(header, rows);
 }

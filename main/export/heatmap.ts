@@ -18,7 +18,7 @@ import {
 import { strategyColour } from '../../common/analysis/palette.ts';
 import type { BuildInfo } from './build-info.ts';
 import { madeBy, shortName, type ViewChart } from './chart.ts';
-import { csvText } from './csv.ts';
+import { csvText } from '../../common/analysis/csv.ts';
 import { ExportError, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
 

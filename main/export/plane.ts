@@ -12,7 +12,7 @@ import { planeOfRuns, planeTick, planeTicks, type PlaneAxis } from '../../common
 import { stateWord } from '../../common/analysis/trust.ts';
 import type { BuildInfo } from './build-info.ts';
 import { drawnAt, madeBy, shortName, type ViewChart } from './chart.ts';
-import { csvText } from './csv.ts';
+import { csvText } from '../../common/analysis/csv.ts';
 import { metricInfo, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
 

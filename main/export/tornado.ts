@@ -13,7 +13,7 @@ import { sensitivity, tornadoBars, type Sensitivity } from '../../common/analysi
 import type { BuildInfo } from './build-info.ts';
 import { drawnAt, madeBy, shortName, type ViewChart } from './chart.ts';
 import { scenarioAt } from './costs.ts';
-import { csvText } from './csv.ts';
+import { csvText } from '../../common/analysis/csv.ts';
 import { ExportError, type ResolvedView } from './view.ts';
 import { toAscii, wrap } from './wrap.ts';
 
