@@ -540,6 +540,7 @@ export const MENU_COMMANDS = [
   'history',
   'compare',
   'diff',
+  'matrix',
   'toggle-scenario',
   'save-scenario',
   'open-text',

@@ -19,6 +19,7 @@ describe('commandForKey', () => {
     expect(commandForKey(press('Escape'))).toBe('cancel');
     expect(commandForKey(press('k', { ctrlKey: true }))).toBe('search');
     expect(commandForKey(press('C', { ctrlKey: true, shiftKey: true }))).toBe('compare');
+    expect(commandForKey(press('M', { ctrlKey: true, shiftKey: true }))).toBe('matrix');
     expect(commandForKey(press('b', { ctrlKey: true }))).toBe('toggle-scenario');
     expect(commandForKey(press('s', { ctrlKey: true }))).toBe('save-scenario');
   });
@@ -28,6 +29,7 @@ describe('commandForKey', () => {
     expect(commandForKey(press('/', { typing: true }))).toBeUndefined();
     expect(commandForKey(press('Enter'))).toBeUndefined();
     expect(commandForKey(press('c', { ctrlKey: true }))).toBeUndefined();
+    expect(commandForKey(press('m', { ctrlKey: true }))).toBeUndefined();
     expect(commandForKey(press('k', { ctrlKey: true, altKey: true }))).toBeUndefined();
   });
 

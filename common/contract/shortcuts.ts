@@ -16,6 +16,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'cancel', accelerator: 'Escape', keys: 'Esc' },
   { command: 'search', accelerator: 'CmdOrCtrl+K', keys: 'Ctrl+K' },
   { command: 'compare', accelerator: 'CmdOrCtrl+Shift+C', keys: 'Ctrl+Shift+C' },
+  { command: 'matrix', accelerator: 'CmdOrCtrl+Shift+M', keys: 'Ctrl+Shift+M' },
   { command: 'toggle-scenario', accelerator: 'CmdOrCtrl+B', keys: 'Ctrl+B' },
   { command: 'save-scenario', accelerator: 'CmdOrCtrl+S', keys: 'Ctrl+S' },
 ];

@@ -46,7 +46,7 @@ describe('menuTemplate', () => {
     for (const i of items(menuTemplate([], actions, 'linux'))) if (i.click && i.label !== undefined) click(i);
     const sent = actions.log.filter((l) => l.startsWith('command ')).map((l) => l.slice(8) as MenuCommand);
     for (const c of sent) expect(MENU_COMMANDS).toContain(c);
-    expect(sent).toEqual(expect.arrayContaining(['results', 'history', 'compare', 'diff']));
+    expect(sent).toEqual(expect.arrayContaining(['results', 'history', 'compare', 'diff', 'matrix']));
     expect(actions.log).toContain('open');
   });
 

@@ -1,7 +1,8 @@
 // The Electron window's application menu, as data: File (open a scenario or a mail, recent
-// scenarios, save), Run (run, cancel), View (the views, the scenario panel, search). Its keys are
-// the window's own shortcuts (common/contract/shortcuts.ts); the window handles the keys itself,
-// so the menu shows them without registering them twice. main.ts only turns this into a Menu.
+// scenarios, save), Run (run, cancel), View (the views: results, history, compare, diff, matrix;
+// the scenario panel, search). Its keys are the window's own shortcuts
+// (common/contract/shortcuts.ts); the window handles the keys itself, so the menu shows them
+// without registering them twice. main.ts only turns this into a Menu.
 import { basename } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../common/contract/index.ts';
@@ -63,6 +64,7 @@ export function menuTemplate(
         item('History', 'history', actions),
         item('Compare', 'compare', actions),
         item('Diff', 'diff', actions),
+        item('Matrix', 'matrix', actions),
         { type: 'separator' },
         item('Scenario panel', 'toggle-scenario', actions),
         item('Search history', 'search', actions),
