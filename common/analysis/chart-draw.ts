@@ -16,7 +16,7 @@ export interface ChartPointSpec {
   y: number;
   /** Bars: where the bar starts (a tornado's base); unset: 0, or on the bar below in a stack. */
   from?: number;
-  /** Scatter: a short text beside the marker (the swept value on a path). */
+  /** Scatter: a short text beside the marker (the swept value on a path). Grid: the cell's lines ('\n' between). */
   label?: string;
   /** Scatter: ringed (on the Pareto front). */
   ring?: boolean;
@@ -49,6 +49,8 @@ export interface ChartAxisSpec {
   ticks?: { at: number; label: string }[];
   /** Shaded lanes across the plot (a "none" or "never" beside a log scale): places, not values. */
   lanes?: { from: number; to: number; label: string }[];
+  /** Grid: a colour per category, shown as a bar on its heading (a strategy's colour). */
+  colours?: string[];
 }
 
 /**
@@ -56,10 +58,12 @@ export interface ChartAxisSpec {
  * asks, ringed and labelled where a point asks. 'bar': one bar per point at category `x` with
  * value `y`; several series in one category stand side by side, or on each other when `stacked`;
  * `horizontal` turns the chart so the categories run down the left (x stays the category axis
- * and y the value axis in the spec, whichever way they are drawn).
+ * and y the value axis in the spec, whichever way they are drawn). 'grid': a table of cells, x's
+ * categories across and y's down; each point is the cell at (x, y) with its lines of text
+ * (`label`), shaded in its series' colour (a faint tint; the legend names what each shade means).
  */
 export interface ChartSpec {
-  kind: 'line' | 'bar' | 'scatter';
+  kind: 'line' | 'bar' | 'scatter' | 'grid';
   stacked?: boolean;
   horizontal?: boolean;
   title: string;
@@ -78,7 +82,7 @@ export interface ChartSpec {
 }
 
 export type Shape =
-  | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string }
+  | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; opacity?: number }
   | { kind: 'line'; points: [number, number][]; stroke: string; width: number; dash?: number[] }
   | {
       kind: 'text';
@@ -187,8 +191,9 @@ function wrapPx(text: string, width: number, size: number): string[] {
   return lines;
 }
 
-/** Lays the chart out in shapes, in CHART_WIDTH x CHART_HEIGHT units. */
+/** Lays the chart out in shapes, in CHART_WIDTH x CHART_HEIGHT units (a grid: as tall as its rows). */
 export function layoutChart(spec: ChartSpec): Drawing {
+  if (spec.kind === 'grid') return layoutGrid(spec);
   const theme = THEMES[spec.theme];
   const colour = (c: string): string => (c === INK ? theme.text : c);
   const W = CHART_WIDTH;
@@ -521,6 +526,151 @@ export function layoutChart(spec: ChartSpec): Drawing {
   return { width: W, height: H, title: spec.title, ...(spec.metadata ? { metadata: spec.metadata } : {}), shapes };
 }
 
+/** A cell's shade: its series' colour this faint over the background. */
+const GRID_TINT = 0.14;
+
+/** A 'grid' chart: a heading row, a heading column, and a cell per point with its lines centred. */
+function layoutGrid(spec: ChartSpec): Drawing {
+  const theme = THEMES[spec.theme];
+  const colour = (c: string): string => (c === INK ? theme.text : c);
+  const W = CHART_WIDTH;
+  const left = 20;
+  const headWidth = 220;
+  const columnCount = Math.max(1, spec.x.categories?.length ?? 0);
+  const colWidth = (W - 2 * left - headWidth) / columnCount;
+  // Every text wrapped to its cell: the first line at 12 (bold in headings), the rest smaller.
+  const fitted = (text: string, width: number): string[] =>
+    text.split('\n').flatMap((line, j) => wrapPx(line, width, j === 0 ? 12 : 11));
+  const columns = (spec.x.categories ?? []).map((c) => fitted(c, colWidth - 8));
+  const rows = (spec.y.categories ?? []).map((c) => fitted(c, headWidth - 12));
+  const cells = new Map<string, { lines: string[]; series: number }>();
+  spec.series.forEach((s, i) =>
+    s.points.forEach((p) => cells.set(`${p.x},${p.y}`, { lines: fitted(p.label ?? '', colWidth - 8), series: i })),
+  );
+  const LINE = 15;
+  const headHeight = LINE * Math.max(1, ...columns.map((c) => c.length)) + 16;
+  const rowHeights = rows.map((label, r) => {
+    const inRow = columns.map((_, c) => cells.get(`${c},${r}`)?.lines.length ?? 0);
+    return LINE * Math.max(label.length, ...inRow) + 12;
+  });
+  const top = 50;
+  const gridBottom = top + headHeight + rowHeights.reduce((a, b) => a + b, 0);
+  const captionLines = spec.caption.flatMap((c) => wrapPx(c, W - 40, 11));
+  const legendTop = gridBottom + 26;
+  const H = legendTop + 24 + captionLines.length * 15 + 16;
+  const shapes: Shape[] = [{ kind: 'rect', x: 0, y: 0, w: W, h: H, fill: theme.background }];
+  const text = (
+    x: number,
+    y: number,
+    t: string,
+    size: number,
+    anchor: 'start' | 'middle' | 'end',
+    fill = theme.text,
+    bold = false,
+  ): void => {
+    shapes.push({ kind: 'text', x, y, text: t, size, fill, anchor, ...(bold ? { bold } : {}) });
+  };
+  text(W / 2, 28, spec.title, 15, 'middle', theme.text, true);
+  const colX = (c: number): number => left + headWidth + c * colWidth;
+  // The corner names both axes; each column's heading sits on its colour.
+  text(left + 6, top + headHeight - 10, `${spec.y.label} \\ ${spec.x.label}`, 11, 'start', theme.muted);
+  columns.forEach((lines, c) => {
+    const mark = spec.x.colours?.[c];
+    if (mark !== undefined)
+      shapes.push({ kind: 'rect', x: colX(c) + 4, y: top + 2, w: colWidth - 8, h: 4, fill: colour(mark) });
+    lines.forEach((line, j) =>
+      text(
+        colX(c) + colWidth / 2,
+        top + 20 + j * LINE,
+        line,
+        j === 0 ? 12 : 10,
+        'middle',
+        j === 0 ? theme.text : theme.muted,
+        j === 0,
+      ),
+    );
+  });
+  let y = top + headHeight;
+  rows.forEach((label, r) => {
+    const h = rowHeights[r]!;
+    label.forEach((line, j) =>
+      text(left + 6, y + 18 + j * LINE, line, j === 0 ? 12 : 10, 'start', j === 0 ? theme.text : theme.muted, j === 0),
+    );
+    columns.forEach((_, c) => {
+      const cell = cells.get(`${c},${r}`);
+      if (cell === undefined) return;
+      shapes.push({
+        kind: 'rect',
+        x: colX(c) + 1,
+        y: y + 1,
+        w: colWidth - 2,
+        h: h - 2,
+        fill: colour(spec.series[cell.series]!.colour),
+        opacity: GRID_TINT,
+      });
+      cell.lines.forEach((line, j) =>
+        text(
+          colX(c) + colWidth / 2,
+          y + 18 + j * LINE,
+          line,
+          j === 0 ? 12 : 11,
+          'middle',
+          j === 0 ? theme.text : theme.muted,
+        ),
+      );
+    });
+    y += h;
+  });
+  // Rules between the headings and the rows, and around the table.
+  const rule = (points: [number, number][], stroke: string): void => {
+    shapes.push({ kind: 'line', points, stroke, width: 1 });
+  };
+  let ry = top + headHeight;
+  rule(
+    [
+      [left, ry],
+      [W - left, ry],
+    ],
+    theme.axis,
+  );
+  for (const h of rowHeights) {
+    ry += h;
+    rule(
+      [
+        [left, ry],
+        [W - left, ry],
+      ],
+      theme.grid,
+    );
+  }
+  for (let c = 0; c <= columns.length; c++)
+    rule(
+      [
+        [colX(c), top],
+        [colX(c), gridBottom],
+      ],
+      c === 0 ? theme.axis : theme.grid,
+    );
+  // The legend: one swatch per shade used.
+  let lx = left;
+  spec.series.forEach((s) => {
+    if (s.points.length === 0) return;
+    shapes.push({
+      kind: 'rect',
+      x: lx,
+      y: legendTop - 10,
+      w: 22,
+      h: 12,
+      fill: colour(s.colour),
+      opacity: GRID_TINT * 2,
+    });
+    text(lx + 28, legendTop, s.label, 11, 'start');
+    lx += 28 + s.label.length * 11 * CHAR_WIDTH + 24;
+  });
+  captionLines.forEach((line, i) => text(left, legendTop + 26 + i * 15, line, 11, 'start', theme.muted));
+  return { width: W, height: H, title: spec.title, ...(spec.metadata ? { metadata: spec.metadata } : {}), shapes };
+}
+
 const esc = (t: string): string =>
   t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (v: number): string => String(Math.round(v * 10) / 10);
@@ -552,7 +702,9 @@ export function drawingSvg(d: Drawing): string {
   for (const s of d.shapes) {
     switch (s.kind) {
       case 'rect':
-        out.push(`<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"/>`);
+        out.push(
+          `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"${s.opacity === undefined ? '' : ` fill-opacity="${s.opacity}"`}/>`,
+        );
         break;
       case 'line':
         out.push(
@@ -585,6 +737,7 @@ export function drawingSvg(d: Drawing): string {
 /** The part of CanvasRenderingContext2D the painter uses (the browser's, or @napi-rs/canvas). */
 export interface Canvas2D {
   fillStyle: unknown;
+  globalAlpha: number;
   strokeStyle: unknown;
   lineWidth: number;
   font: string;
@@ -614,7 +767,9 @@ export function paintDrawing(ctx: Canvas2D, d: Drawing, scale: number): void {
     switch (s.kind) {
       case 'rect':
         ctx.fillStyle = s.fill;
+        ctx.globalAlpha = s.opacity ?? 1;
         ctx.fillRect(s.x, s.y, s.w, s.h);
+        ctx.globalAlpha = 1;
         break;
       case 'line':
         ctx.strokeStyle = s.stroke;

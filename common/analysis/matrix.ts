@@ -6,6 +6,7 @@
 // "Rests on" is judged the way the mail judges which cost entries a result depends on
 // (main/export/costs.ts): the entry raised by 10% moves the figure by more than 0.1%.
 import {
+  METRIC_CATALOGUE,
   runAnalytic,
   validateScenario,
   type Estimate,
@@ -14,9 +15,11 @@ import {
   type StrategyId,
 } from '../core/index.ts';
 import { csvText } from './csv.ts';
+import { formatValue, slowdownOf } from './format.ts';
+import { stateKeyOf } from './heatmap.ts';
 import type { Point } from './points.ts';
 import { costClass } from './scenarioFields.ts';
-import { flagsOf, type Flag } from './trust.ts';
+import { flagsOf, isStateMetric, stateWord, type Flag } from './trust.ts';
 
 /** A cost entry raised by this factor (an entry at 0 is set to 1)... */
 export const DEPENDENCE_STEP = 1.1;
@@ -202,4 +205,62 @@ export function matrixCsv(matrix: Matrix, cost: string, exposure: string): strin
       ]);
     }
   return csvText(header, rows);
+}
+
+/** The figures a matrix of `cost` over `exposure` asks main for: both, the exposure's state ("never" / "always") and the slowdown factor. */
+export function matrixMetrics(cost: string, exposure: string): string[] {
+  const stateKey = stateKeyOf(exposure);
+  return [cost, exposure, ...(stateKey === undefined ? [] : [stateKey]), 'cost.slowdownFactor'].filter(
+    (k, i, all) => all.indexOf(k) === i && METRIC_CATALOGUE.some((m) => m.key === k),
+  );
+}
+
+/** One cell as the window and every export write it. */
+export interface MatrixCellWords {
+  /** "12.5%", "×3.2 slower" past 100% vCPU overhead, "4.1e+9 cycles/s"; "± CI" where it has one. */
+  cost: string;
+  /** "never" / "always" where the state says so, else the figure with its unit and CI. */
+  exposure: string;
+  /** Estimate-class cost entries each figure rests on ([] for "never" / "always", which no cost moves). */
+  costEstimates: string[];
+  exposureEstimates: string[];
+}
+
+const unitOf = (key: string): string =>
+  isStateMetric(key) ? '' : (METRIC_CATALOGUE.find((m) => m.key === key)?.unit ?? '');
+const withUnit = (key: string, v: number): string => {
+  const unit = unitOf(key);
+  return `${formatValue(v)}${unit === '' ? '' : unit === '%' ? '%' : ` ${unit}`}`;
+};
+
+/** The words of a cell showing `cost` over `exposure` (its metrics as matrixMetrics asked). */
+export function matrixCellWords(c: MatrixCell, cost: string, exposure: string): MatrixCellWords {
+  const stateKey = stateKeyOf(exposure);
+  const state = stateKey === undefined ? undefined : c.metrics[stateKey]?.mean;
+  const settled = state === 0 || state === 2;
+  const ci = (ci95: number): string => (ci95 > 0 ? ` ± ${formatValue(ci95)}` : '');
+  const e = c.metrics[cost];
+  const costText =
+    e === undefined
+      ? '–'
+      : `${(cost === 'cost.overheadPct' ? slowdownOf(e.mean, c.metrics['cost.slowdownFactor']?.mean) : undefined) ?? withUnit(cost, e.mean)}${ci(e.ci95)}`;
+  const x = c.metrics[exposure];
+  const exposureText = settled
+    ? stateWord(state)
+    : x === undefined
+      ? '–'
+      : `${withUnit(exposure, x.mean)}${ci(x.ci95)}`;
+  return {
+    cost: costText,
+    exposure: exposureText,
+    costEstimates: c.estimates[cost] ?? [],
+    exposureEstimates: settled ? [] : (c.estimates[exposure] ?? []),
+  };
+}
+
+/** What a row is, in a few words: "preset, formulas" or "experiment 12, simulator, model 2.1.0". */
+export function matrixRowNote(r: MatrixRow): string {
+  return r.kind === 'preset'
+    ? 'preset · formulas'
+    : `#${r.experimentId} · ${r.method === 'des' ? 'simulator (± 95% CI)' : 'formulas'}${r.modelVersion === null ? '' : ` · model ${r.modelVersion}`}`;
 }

@@ -385,6 +385,38 @@ export interface SensitivityAnswer extends Sensitivity {
 /** Most metrics and experiments one getMatrix call takes (each experiment is a few dozen analytic runs). */
 export const MAX_MATRIX_METRICS = 8;
 export const MAX_MATRIX_EXPERIMENTS = 50;
+/** The matrix's rows when not every preset: experiments, each at a point (unset: its first with finished runs). */
+const matrixExperiments = z
+  .array(
+    z
+      .object({
+        experimentId: id,
+        point: z.record(dottedPath, z.union([finite, z.string().max(100), z.boolean()])).optional(),
+      })
+      .strict(),
+  )
+  .min(1)
+  .max(MAX_MATRIX_EXPERIMENTS);
+
+/** What the presets × strategies matrix can be exported as: the table for a mail, CSV, an SVG or PNG image. */
+export const MATRIX_EXPORT_FORMATS = ['text', 'csv', 'svg', 'png'] as const;
+export type MatrixExportFormat = (typeof MATRIX_EXPORT_FORMATS)[number];
+/**
+ * The matrix as the Matrix view shows it, for an export: its rows (every preset, or `experiments`),
+ * the cost and the exposure each cell gives (metric keys; defaults those of the view), the theme
+ * and the PNG's scale.
+ */
+export const matrixExportRequestSchema = z
+  .object({
+    format: z.enum(MATRIX_EXPORT_FORMATS),
+    experiments: matrixExperiments.optional(),
+    cost: metricKey.optional(),
+    exposure: metricKey.optional(),
+    theme: z.enum(EXPORT_THEMES).optional(),
+    scale: z.number().min(0.5).max(4).optional(),
+  })
+  .strict();
+export type MatrixExportRequest = z.output<typeof matrixExportRequestSchema>;
 
 export const contract = {
   listPresets: call<Preset[]>()(empty),
@@ -465,18 +497,7 @@ export const contract = {
     z
       .object({
         metrics: z.array(metricKey).min(1).max(MAX_MATRIX_METRICS),
-        experiments: z
-          .array(
-            z
-              .object({
-                experimentId: id,
-                point: z.record(dottedPath, z.union([finite, z.string().max(100), z.boolean()])).optional(),
-              })
-              .strict(),
-          )
-          .min(1)
-          .max(MAX_MATRIX_EXPERIMENTS)
-          .optional(),
+        experiments: matrixExperiments.optional(),
       })
       .strict(),
   ),
@@ -491,6 +512,10 @@ export const contract = {
    * writes it; the renderer never names a path). Refused in browser mode, which downloads instead.
    */
   saveExport: call<{ saved: boolean; filename: string; path?: string }>()(exportRequestSchema),
+  /** The presets × strategies matrix as a file (main/export/matrix.ts); PNG as base64. */
+  exportMatrix: call<ExportedFileBody>()(matrixExportRequestSchema),
+  /** The same file saved through the desktop window's native save dialog (as saveExport). */
+  saveMatrixExport: call<{ saved: boolean; filename: string; path?: string }>()(matrixExportRequestSchema),
   /**
    * The scenario in a text the user opened, pasted or dropped: a scenario file, or a mail that
    * carries one, quoted or not (main/export/scenario-text.ts, the one reader); with the sweep a

@@ -8,12 +8,15 @@ import {
   type ExperimentDetail,
   type ExportFormat,
   type ExportView,
+  type MatrixExportRequest,
 } from '../../common/contract/index.ts';
+import type { Matrix } from '../../common/analysis/matrix.ts';
 import { buildInfo, type BuildInfo } from './build-info.ts';
 import { chartPng, chartSpec, chartSvg, type ViewChart } from './chart.ts';
 import { heatmapChart } from './heatmap.ts';
 import { chartCsv } from './csv.ts';
 import { cyclesChart } from './cycles.ts';
+import { matrixChart, matrixCommand, matrixText, type MatrixView } from './matrix.ts';
 import { planeChart } from './plane.ts';
 import { chartSeries } from './series.ts';
 import { experimentText } from './text.ts';
@@ -22,6 +25,7 @@ import { resolveView, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
 
 export { ExportError } from './view.ts';
+export { matrixViewMetrics, resolveMatrixView, type MatrixView } from './matrix.ts';
 
 export interface ExportedFile {
   filename: string;
@@ -94,5 +98,34 @@ export async function exportExperiment(
       return file(await chartPng(viewChart(detail, resolved, build).spec, resolved.scale));
     case 'json':
       return file(`${JSON.stringify(detail, null, 2)}\n`);
+  }
+}
+
+/**
+ * The presets × strategies matrix as a file: the table for a mail, its CSV, or its image. `matrix`
+ * was computed (getMatrix) with matrixViewMetrics(view) for `request`'s rows.
+ */
+export async function exportMatrix(
+  matrix: Matrix,
+  request: MatrixExportRequest,
+  view: MatrixView,
+  build: BuildInfo = buildInfo(),
+): Promise<ExportedFile> {
+  const rows = request.experiments === undefined ? 'presets' : request.experiments.map((e) => e.experimentId).join('-');
+  const { format } = request;
+  const file = (body: string | Buffer): ExportedFile => ({
+    filename: `gmemlab-matrix-${rows.slice(0, 60)}.${EXTENSION[format]}`,
+    mimeType: MIME[format],
+    body,
+  });
+  switch (format) {
+    case 'text':
+      return file(matrixText(matrix, view, build, matrixCommand(request)));
+    case 'csv':
+      return file(matrixChart(matrix, view, build).csv);
+    case 'svg':
+      return file(chartSvg(matrixChart(matrix, view, build).spec));
+    case 'png':
+      return file(await chartPng(matrixChart(matrix, view, build).spec, view.scale));
   }
 }

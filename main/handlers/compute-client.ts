@@ -84,8 +84,12 @@ export class ComputeWorkerClient implements Compute {
     });
   }
 
-  async exportFile(request: Parameters<Compute['exportFile']>[0]): Promise<ExportedFile> {
-    const file = await this.#call<FileMessage>('exportFile', request);
+  exportFile: Compute['exportFile'] = (request) => this.#file('exportFile', request);
+  matrixFile: Compute['matrixFile'] = (request) => this.#file('matrixFile', request);
+
+  /** A task whose answer is a file: PNG bytes arrive as a transferred ArrayBuffer. */
+  async #file(method: 'exportFile' | 'matrixFile', request: unknown): Promise<ExportedFile> {
+    const file = await this.#call<FileMessage>(method, request);
     const body = typeof file.body === 'string' ? file.body : Buffer.from(file.body);
     return { filename: file.filename, mimeType: file.mimeType, body };
   }

@@ -11,7 +11,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GmemlabError } from '../../common/core/index.ts';
 import { StoreReader } from '../store/reader.ts';
-import { ExportError } from '../export/index.ts';
+import { ExportError, type ExportedFile } from '../export/index.ts';
 import { inlineCompute } from './compute.ts';
 import type {
   ComputeFailure,
@@ -43,8 +43,8 @@ async function answer({
   input,
 }: ComputeRequest): Promise<{ response: ComputeResponse; transfer: ArrayBuffer[] }> {
   try {
-    if (method === 'exportFile') {
-      const file = await compute.exportFile(input as Parameters<typeof compute.exportFile>[0]);
+    if (method === 'exportFile' || method === 'matrixFile') {
+      const file = await (compute[method] as (input: unknown) => Promise<ExportedFile>)(input);
       const body = typeof file.body === 'string' ? file.body : ownBytes(file.body);
       const value: FileMessage = { filename: file.filename, mimeType: file.mimeType, body };
       return { response: { id, ok: true, value }, transfer: typeof body === 'string' ? [] : [body] };

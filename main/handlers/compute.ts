@@ -1,6 +1,7 @@
 // Heavy read-only work behind the handlers: an experiment as a file (up to 60,000 runs, charts
 // through a native canvas, a mail whose cost analysis re-runs the model per cost entry), the
-// sensitivity of a run's point and the strategy matrix (many analytic evaluations). Each task
+// sensitivity of a run's point and the strategy matrix (many analytic evaluations), and the
+// matrix as a file. Each task
 // reads the history itself, so a big experiment never crosses a thread. The same tasks run on
 // the calling thread (inlineCompute: the one-shot CLI) or in the compute worker
 // (compute-worker.ts through ComputeWorkerClient: the window and the web host), which keeps
@@ -15,10 +16,13 @@ import { getMatrix, getSensitivity } from './workbench.ts';
 export type ComputeReads = Pick<Reads, 'getExperiment' | 'getRuns'>;
 
 export type ExportRequest = ParsedInput<'exportExperiment'>;
+export type MatrixFileRequest = ParsedInput<'exportMatrix'>;
 
 /** The heavy calls, wherever they run. Errors are the handlers' own (GmemlabError and its kinds). */
 export interface Compute {
   exportFile(request: ExportRequest): Promise<ExportedFile>;
+  /** The presets × strategies matrix as a file. */
+  matrixFile(request: MatrixFileRequest): Promise<ExportedFile>;
   sensitivity(request: ParsedInput<'getSensitivity'>): Promise<CallOutput<'getSensitivity'>>;
   matrix(request: ParsedInput<'getMatrix'>): Promise<CallOutput<'getMatrix'>>;
   close(): Promise<void>;
@@ -33,10 +37,22 @@ export async function exportFile(reads: ComputeReads, request: ExportRequest): P
   return exportExperiment(detail, request.format, request.metric, request.view);
 }
 
+/**
+ * The presets × strategies matrix as a file (main/export/matrix.ts), computed as getMatrix
+ * computes it for the window; refusals name the field (ExportError: cost, exposure; experiments.N).
+ */
+export async function matrixFile(reads: ComputeReads, request: MatrixFileRequest): Promise<ExportedFile> {
+  const { exportMatrix, matrixViewMetrics, resolveMatrixView } = await import('../export/index.ts');
+  const view = resolveMatrixView(request);
+  const matrix = await getMatrix(reads, matrixViewMetrics(view), request.experiments);
+  return exportMatrix(matrix, request, view);
+}
+
 /** The tasks on this thread, on `reads`: for a one-shot command, where a worker would only add its start-up. */
 export function inlineCompute(reads: ComputeReads): Compute {
   return {
     exportFile: (request) => exportFile(reads, request),
+    matrixFile: (request) => matrixFile(reads, request),
     sensitivity: ({ runId, metric, samples }) => getSensitivity(reads, runId, metric, samples),
     matrix: ({ metrics, experiments }) => getMatrix(reads, metrics, experiments),
     close: async () => {},

@@ -18,10 +18,12 @@ import {
   type CallName,
   type CallOutput,
   type Envelope,
+  type ExportedFileBody,
   type ParsedInput,
 } from '../../common/contract/index.ts';
 import type { ExperimentRunner } from '../runner/experiments.ts';
 import { saveExportedFile, type SaveDialog } from './save-export.ts';
+import type { ExportedFile } from '../export/index.ts';
 import type { Store } from '../store/store.ts';
 import * as wb from './workbench.ts';
 import { calibrationHandlers } from './calibration-handlers.ts';
@@ -42,6 +44,23 @@ export interface HandlerDeps {
 function found<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new NotFoundError(`${what} does not exist`);
   return value;
+}
+
+/** An exported file as the contract carries it: text as it is, PNG bytes as base64. */
+function fileBody(file: ExportedFile): ExportedFileBody {
+  return typeof file.body === 'string'
+    ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
+    : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
+}
+
+/** The desktop window's save dialog; refused in browser mode and the CLI, where exports download or are written. */
+function dialog(saveDialog: SaveDialog | undefined): SaveDialog {
+  if (saveDialog === undefined)
+    throw new GmemlabError(
+      'forbidden',
+      'saving through a dialog is for the desktop window; in browser mode the export downloads',
+    );
+  return saveDialog;
 }
 
 /**
@@ -83,20 +102,10 @@ export function createHandlers({ store, runner, saveDialog, compute = inlineComp
     getSensitivity: async (request) => compute.sensitivity(request),
     getMatrix: async (request) => compute.matrix(request),
     diffScenarios: async ({ scenarioIdA, scenarioIdB }) => wb.diffScenarios(store, scenarioIdA, scenarioIdB),
-    exportExperiment: async (request) => {
-      const file = await compute.exportFile(request);
-      return typeof file.body === 'string'
-        ? { filename: file.filename, mimeType: file.mimeType, text: file.body }
-        : { filename: file.filename, mimeType: file.mimeType, base64: file.body.toString('base64') };
-    },
-    saveExport: async (request) => {
-      if (saveDialog === undefined)
-        throw new GmemlabError(
-          'forbidden',
-          'saving through a dialog is for the desktop window; in browser mode the export downloads',
-        );
-      return saveExportedFile(await compute.exportFile(request), saveDialog);
-    },
+    exportExperiment: async (request) => fileBody(await compute.exportFile(request)),
+    saveExport: async (request) => saveExportedFile(await compute.exportFile(request), dialog(saveDialog)),
+    exportMatrix: async (request) => fileBody(await compute.matrixFile(request)),
+    saveMatrixExport: async (request) => saveExportedFile(await compute.matrixFile(request), dialog(saveDialog)),
     readScenarioText: async ({ text }) => wb.readScenarioText(text),
     importPerfReport: async ({ text, durationSec, totalExitsPerSec, base }) => {
       const preset = PRESETS.find((p) => p.id === PERF_IMPORT_BASE_PRESET)!;

@@ -1,6 +1,13 @@
 // gmemlab export
 import { renameSync, writeFileSync } from 'node:fs';
-import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../../common/contract/index.ts';
+import {
+  DEFAULT_EXPORT_METRIC,
+  EXPORT_FORMATS,
+  MATRIX_EXPORT_FORMATS,
+  type ExportedFileBody,
+  type ExportFormat,
+  type MatrixExportRequest,
+} from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 import {
@@ -30,6 +37,7 @@ export const exportCommand: Command = {
     ...chartOptions,
   },
   async run({ positionals, values, json }) {
+    if (values['chart'] === MATRIX_CHART) return exportMatrix(positionals, values, json);
     if (positionals.length !== 1) throw new UsageError('export needs exactly one experiment ID (see `gmemlab list`)');
     const experimentId = parseExperimentId(positionals[0]!);
     const format = values['format'] as string;
@@ -53,29 +61,99 @@ export const exportCommand: Command = {
           if (err instanceof GmemlabError && err.code === 'invalid_input') throw usageFromExport(err);
           throw err;
         }
-        const file = {
-          filename: exported.filename,
-          mimeType: exported.mimeType,
-          body: exported.text ?? Buffer.from(exported.base64 ?? '', 'base64'),
-        };
-        const target = typeof values['out'] === 'string' ? values['out'] : file.filename;
-        if (target === '-') {
-          if (typeof file.body !== 'string') throw new UsageError('--out -: a PNG is binary; give a file name');
-          process.stdout.write(file.body);
-          return 0;
-        }
-        // Write beside the target and rename: a failed write never leaves half a file.
-        try {
-          writeFileSync(`${target}.partial`, file.body);
-          renameSync(`${target}.partial`, target);
-        } catch (err) {
-          throw new UsageError(`--out: cannot write ${target}: ${(err as Error).message}`);
-        }
-        if (json) printJson({ out: target, format, mimeType: file.mimeType, bytes: Buffer.byteLength(file.body) });
-        else out(`wrote ${format} of experiment ${experimentId} to ${target}`);
-        return 0;
+        return writeExported(exported, values, json, `${format} of experiment ${experimentId}`);
       },
       { readOnly: true },
     );
   },
 };
+
+/** `--chart matrix`: the strategies across scenarios rather than one experiment's chart. */
+const MATRIX_CHART = 'matrix';
+/** Options that choose one experiment's chart, which the matrix does not take. */
+const NOT_FOR_MATRIX = [
+  'metric',
+  'point',
+  'at',
+  'all',
+  'x',
+  'logx',
+  'logy',
+  'strategies',
+  'by',
+  'share',
+  'strategy',
+  'budget',
+];
+/** The command-line option behind each field of a matrix export request. */
+const MATRIX_OPTIONS = {
+  format: '--format',
+  experiments: 'ID',
+  cost: '--cost',
+  exposure: '--context/--measure',
+  theme: '--theme',
+  scale: '--scale',
+};
+
+async function exportMatrix(positionals: string[], values: Record<string, unknown>, json: boolean): Promise<number> {
+  const format = values['format'] as string;
+  if (!(MATRIX_EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format: the matrix is written as ${MATRIX_EXPORT_FORMATS.join(', ')}, not "${format}"`);
+  const given = NOT_FOR_MATRIX.filter(
+    (o) => values[o] !== undefined && values[o] !== false && !(o === 'metric' && values[o] === DEFAULT_EXPORT_METRIC),
+  );
+  if (given.length > 0)
+    throw new UsageError(
+      `${given.map((o) => `--${o}`).join(', ')}: not for --chart matrix (it takes --cost, --context, --measure, --theme, --scale; each experiment at its first point)`,
+    );
+  const context = typeof values['context'] === 'string' ? values['context'] : 'kernel';
+  const measure = typeof values['measure'] === 'string' ? values['measure'] : 'fraction';
+  const request: MatrixExportRequest = {
+    format: format as MatrixExportRequest['format'],
+    ...(positionals.length > 0
+      ? { experiments: positionals.map((p) => ({ experimentId: parseExperimentId(p) })) }
+      : {}),
+    ...(typeof values['cost'] === 'string' ? { cost: values['cost'] } : {}),
+    exposure: `exposure.${context}.${measure}`,
+  };
+  // --theme and --scale are checked as for every chart.
+  const { theme, scale } = viewFromOptions({ theme: values['theme'], scale: values['scale'] }, undefined);
+  if (theme !== undefined) request.theme = theme;
+  if (scale !== undefined) request.scale = scale;
+  return withApp(
+    values,
+    async (app) => {
+      const exported = await call(app, 'exportMatrix', request, MATRIX_OPTIONS);
+      const rows = positionals.length === 0 ? 'every preset' : `experiments ${positionals.join(', ')}`;
+      return writeExported(exported, values, json, `${format} of the matrix of ${rows}`);
+    },
+    { readOnly: true },
+  );
+}
+
+/** Writes an exported file to --out (default: its own name; '-': standard output). */
+function writeExported(
+  exported: ExportedFileBody,
+  values: Record<string, unknown>,
+  json: boolean,
+  what: string,
+): number {
+  const body = exported.text ?? Buffer.from(exported.base64 ?? '', 'base64');
+  const target = typeof values['out'] === 'string' ? values['out'] : exported.filename;
+  if (target === '-') {
+    if (typeof body !== 'string') throw new UsageError('--out -: a PNG is binary; give a file name');
+    process.stdout.write(body);
+    return 0;
+  }
+  // Write beside the target and rename: a failed write never leaves half a file.
+  try {
+    writeFileSync(`${target}.partial`, body);
+    renameSync(`${target}.partial`, target);
+  } catch (err) {
+    throw new UsageError(`--out: cannot write ${target}: ${(err as Error).message}`);
+  }
+  if (json)
+    printJson({ out: target, format: values['format'], mimeType: exported.mimeType, bytes: Buffer.byteLength(body) });
+  else out(`wrote ${what} to ${target}`);
+  return 0;
+}

@@ -40,7 +40,7 @@ export const chartOptions = {
 
 export const POINT_USAGE = '[--point N | --at PATH=VALUE ...] [--all]';
 export const CHART_USAGE =
-  `[--chart ${EXPORT_CHARTS.join('|')}] [--x PATH] [--logx] [--logy] [--strategies S0,S2,...]\n` +
+  `[--chart ${EXPORT_CHARTS.join('|')}|matrix] [--x PATH] [--logx] [--logy] [--strategies S0,S2,...]\n` +
   '    [--theme light|dark|print] [--scale 2] [--cost KEY] [--context CTX] [--measure fraction|longestWindowUs]\n' +
   '    [--by component|touchpoint] [--share] [--strategy S2] [--budget EXPOSURE (heatmap: cheapest within it)]';
 
