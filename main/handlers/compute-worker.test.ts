@@ -109,6 +109,25 @@ describe('the same answers as inline', () => {
       expect(m).toEqual(await dispatch(inline, 'getMatrix', matrix));
     }
   });
+
+  it.each(['text', 'csv', 'svg', 'png'] as const)(
+    'exportMatrix %s: the same file, presets or experiments',
+    async (format) => {
+      for (const request of [
+        { format },
+        {
+          format,
+          experiments: [{ experimentId: big }],
+          exposure: 'exposure.vmm.longestWindowUs',
+          theme: 'dark' as const,
+        },
+      ]) {
+        const fromWorker = await dispatch(app.handlers, 'exportMatrix', request);
+        expect(fromWorker.ok).toBe(true);
+        expect(fromWorker).toEqual(await dispatch(inline, 'exportMatrix', request));
+      }
+    },
+  );
 });
 
 describe('refusals cross the thread as the same errors', () => {
@@ -120,6 +139,10 @@ describe('refusals cross the thread as the same errors', () => {
     ['getSensitivity', { runId: 999_999, metric: 'cost.overheadPct' }],
     ['getMatrix', { metrics: ['cost.overheadPct', 'no.such'] }],
     ['getMatrix', { metrics: ['cost.overheadPct'], experiments: [{ experimentId: 999_999 }] }],
+    ['exportMatrix', { format: 'svg', cost: 'exposure.kernel.fraction' }],
+    ['exportMatrix', { format: 'text', exposure: 'exposure.kernel.state' }],
+    ['exportMatrix', { format: 'csv', experiments: [{ experimentId: 999_999 }] }],
+    ['saveMatrixExport', { format: 'text' }],
   ];
   it('a bad metric is an invalid_input naming the field, as inline', async () => {
     const envelope = (await dispatch(app.handlers, 'exportExperiment', {
@@ -155,6 +178,10 @@ describe('refusals cross the thread as the same errors', () => {
         RunRequestError,
       );
       await expect(client.exportFile({ experimentId: 999_999, format: 'text' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(client.matrixFile({ format: 'png', cost: 'cost.nope' })).rejects.toMatchObject({
+        name: 'ExportError',
+        field: 'cost',
+      });
     } finally {
       await client.close();
     }

@@ -75,5 +75,32 @@ describe('saveExport', () => {
     const handlers = createHandlers({ store, runner });
     const refused = await dispatch(handlers, 'saveExport', { experimentId, format: 'text' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const matrix = await dispatch(handlers, 'saveMatrixExport', { format: 'text' });
+    expect(matrix).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('saveMatrixExport writes the matrix the dialog names: the same file as exportMatrix', async () => {
+    const answer = join(dir.dir, 'matrix.csv');
+    const asked: string[] = [];
+    const handlers = createHandlers({
+      store,
+      runner,
+      saveDialog: {
+        chooseSavePath: async (filename) => {
+          asked.push(filename);
+          return answer;
+        },
+      },
+    });
+    const request = { format: 'csv', experiments: [{ experimentId }] };
+    expect(await dispatch(handlers, 'saveMatrixExport', request)).toEqual({
+      ok: true,
+      value: { saved: true, filename: `gmemlab-matrix-${experimentId}.csv`, path: answer },
+    });
+    const exported = await dispatch(handlers, 'exportMatrix', request);
+    expect(readFileSync(answer, 'utf8')).toBe((exported as { value: { text: string } }).value.text);
+    const bad = await dispatch(handlers, 'saveMatrixExport', { format: 'svg', cost: 'latency.mmio.meanUs' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'cost' }] } });
+    expect(asked).toHaveLength(1);
   });
 });

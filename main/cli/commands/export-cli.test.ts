@@ -183,4 +183,47 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     expect(png.status).toBe(2);
     expect(png.stderr).toContain('a PNG is binary');
   });
+
+  it('--chart matrix: every preset as the mail table, the experiments given as CSV, refusals naming the option', () => {
+    const text = gmemlab('export', '--chart', 'matrix', '--format', 'text', '--out', '-', '--db', db);
+    expect(text.stderr).toBe('');
+    expect(text.status).toBe(0);
+    for (const line of text.stdout.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(72);
+    for (const p of PRESETS) expect(text.stdout).toContain(`${p.name}: preset ${p.id}, formulas`);
+    expect(text.stdout).toContain('Written by: gmemlab export --chart matrix --format text');
+
+    const file = join(dir.dir, 'matrix.csv');
+    const ok = gmemlab(
+      'export',
+      String(sweepId),
+      '--chart',
+      'matrix',
+      '--format',
+      'csv',
+      '--context',
+      'vmm',
+      '--out',
+      file,
+      '--db',
+      db,
+    );
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toContain(`wrote csv of the matrix of experiments ${sweepId} to ${file}`);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toContain(
+      ',cost.overheadPct,cost.overheadPct.ci95,cost.overheadPct.estimates,exposure.vmm.fraction,',
+    );
+    // One line per strategy of the experiment, at its first point (vm.vcpus = 1).
+    expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(lines.slice(1).map(() => 'vm.vcpus=1'));
+    expect(lines.length - 1).toBeGreaterThanOrEqual(2);
+
+    const json = gmemlab('export', '--chart', 'matrix', '--format', 'json', '--db', db);
+    expect(json.status).toBe(2);
+    expect(json.stderr).toContain('--format: the matrix is written as text, csv, svg, png, not "json"');
+    const at = gmemlab('export', String(sweepId), '--chart', 'matrix', '--at', 'vm.vcpus=4', '--db', db);
+    expect(at.stderr).toContain('--at: not for --chart matrix');
+    const measure = gmemlab('export', '--chart', 'matrix', '--format', 'svg', '--measure', 'state', '--db', db);
+    expect(measure.status).toBe(2);
+    expect(measure.stderr).toContain('--context/--measure: "exposure.kernel.state" is not an exposure figure');
+  });
 });
