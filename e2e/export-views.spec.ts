@@ -3,10 +3,13 @@
 // cycles go as CSV, and the sensitivity tornado of the strategy picked on screen. Each file is
 // read back and held to what the window shows (the views' data-* descriptions) and parsed by
 // this browser: the lanes, the Pareto front, the paths' labels, hidden strategies absent, the
-// view's axes in its metadata.
+// view's axes in its metadata. The presets × strategies matrix exports from its own view: its
+// CSV, SVG and mail table hold the cells on screen.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { PRESETS } from '../common/core/index.ts';
+import { toAscii } from '../main/export/wrap.ts';
 import { artifacts, open, seed, workspace } from './support.ts';
 
 interface PlaneShown {
@@ -204,6 +207,98 @@ test('the heatmap exported from its tab: the CSV is the grid on screen, the SVG 
     );
     const bestSvg = await parseSvg(page, (await download(page, 'svg')).text);
     expect(bestSvg.view).toMatchObject({ chart: 'heatmap', mode: 'best', budget: 0 });
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+interface MatrixShown {
+  source: string;
+  strategies: string[];
+  rows: {
+    id: string;
+    label: string;
+    point: Record<string, unknown>;
+    cells: Record<string, { cost: string; exposure: string; costValue: number; flags: string[] } | null>;
+  }[];
+}
+
+test('the matrix exported from its view: CSV, SVG (light and dark) and the mail table hold the cells on screen', async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [{ name: 'swept', vcpus: [4, 64] }]);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('swept', { timeout: 20_000 });
+    // Two actions from a result: the key (Ctrl+Shift+M, as the menu shows it), then the menu.
+    await page.keyboard.press('Control+Shift+M');
+    const matrix = page.getByTestId('matrix');
+    await expect(matrix).toBeVisible({ timeout: 30_000 });
+    const shown = JSON.parse((await matrix.getAttribute('data-matrix'))!) as MatrixShown;
+    expect(shown.rows.map((r) => r.id)).toEqual(PRESETS.map((p) => p.id));
+
+    // CSV: one line per preset and strategy, the figures the cells hold.
+    const csv = await download(page, 'csv');
+    expect(csv.name).toBe('gmemlab-matrix-presets.csv');
+    const [header, ...lines] = csv.text.trimEnd().split('\n');
+    expect(header!.split(',').slice(4, 6)).toEqual(['strategy', 'cost.overheadPct']);
+    expect(lines).toHaveLength(PRESETS.length * shown.strategies.length);
+    for (const r of shown.rows)
+      for (const s of shown.strategies) {
+        const line = lines.find((l) => l.startsWith(`${r.label},`) && l.split(',')[4] === s)!.split(',');
+        expect(Number(line[5]), `${r.id} ${s}`).toBeCloseTo(r.cells[s]!.costValue, 9);
+        expect(line.at(-1)).toBe(r.cells[s]!.flags.join(' '));
+      }
+
+    // SVG: the grid as the window words it (in ASCII), its view in the metadata.
+    const svg = await parseSvg(page, (await download(page, 'svg')).text);
+    expect(svg.error).toBeNull();
+    expect(svg.view).toMatchObject({
+      chart: 'matrix',
+      cost: 'cost.overheadPct',
+      exposure: 'exposure.kernel.fraction',
+      strategies: shown.strategies,
+      theme: 'light',
+    });
+    expect((svg.view['rows'] as { id: string }[]).map((r) => r.id)).toEqual(shown.rows.map((r) => r.id));
+    for (const r of shown.rows)
+      for (const s of shown.strategies) {
+        const cell = r.cells[s]!;
+        expect(
+          svg.texts.some((t) => t.replace(/^~/, '') === toAscii(cell.cost)),
+          `${r.id} ${s} ${cell.cost}`,
+        ).toBe(true);
+      }
+
+    // The mail table: previewed as saved, every preset named, 72 columns.
+    await download(page, 'text');
+    const mail = (await page.getByTestId('export-preview').textContent())!;
+    for (const line of mail.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(72);
+    for (const p of PRESETS) expect(mail).toContain(`${p.name}: preset ${p.id}, formulas`);
+
+    // A theme switch while open: the next image is drawn dark.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(matrix).toHaveAttribute('data-theme', 'dark');
+    const dark = await download(page, 'svg');
+    expect(dark.text).toContain('fill="#1d1f21"');
+    expect((await parseSvg(page, dark.text)).view).toMatchObject({ theme: 'dark' });
+
+    // The result on screen as the row: the export follows the rows shown.
+    await page.getByTestId('matrix-source').selectOption('experiments');
+    await expect(page.getByTestId('matrix-row')).toHaveCount(1);
+    await page.getByTestId('matrix-point').selectOption({ label: 'vm.vcpus=64' });
+    await expect(matrix).toHaveAttribute('data-matrix', /"point":\{"vm\.vcpus":64\}/);
+    const rows = (JSON.parse((await matrix.getAttribute('data-matrix'))!) as MatrixShown).rows;
+    const one = await download(page, 'csv');
+    expect(one.name).toMatch(/^gmemlab-matrix-\d+\.csv$/);
+    const oneLines = one.text.trimEnd().split('\n').slice(1);
+    expect(oneLines.map((l) => l.split(',')[1])).toEqual(oneLines.map(() => 'vm.vcpus=64'));
+    for (const l of oneLines) {
+      const cells = l.split(',');
+      expect(Number(cells[5])).toBeCloseTo(rows[0]!.cells[cells[4]!]!.costValue, 9);
+    }
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();
