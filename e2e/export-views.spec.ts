@@ -278,6 +278,18 @@ test('the matrix exported from its view: CSV, SVG (light and dark) and the mail 
     for (const line of mail.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(72);
     for (const p of PRESETS) expect(mail).toContain(`${p.name}: preset ${p.id}, formulas`);
 
+    // The PNG: the same drawing (the README shows it as exported).
+    await page.getByRole('combobox', { name: 'export format' }).selectOption('png');
+    const png = page.waitForEvent('download');
+    await page.getByTestId('export-button').click();
+    const pngPath = (await (await png).path())!;
+    const bytes = readFileSync(pngPath);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(bytes.readUInt32BE(16)).toBe(2000);
+    mkdirSync(artifacts, { recursive: true });
+    copyFileSync(pngPath, join(artifacts, 'export-matrix.png'));
+    copyFileSync(pngPath, join(import.meta.dirname, '..', 'docs', 'screenshots', 'export-matrix.png'));
+
     // A theme switch while open: the next image is drawn dark.
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect(matrix).toHaveAttribute('data-theme', 'dark');

@@ -11,9 +11,8 @@ import { parameterLabel, parameterUnit } from '../common/analysis/scenarioFields
 import { estimateDependencies } from '../common/analysis/matrix.ts';
 import { histogramCdf, histogramQuantile, PERCENTILES } from '../common/analysis/latency.ts';
 import { slowdownWord } from '../common/analysis/format.ts';
-import { PRESETS, runAnalytic, runDes, runPlan, setParameter, type Scenario } from '../common/core/index.ts';
-import { Store } from '../main/store/store.ts';
-import { artifacts, open, screenshot, seed, workspace } from './support.ts';
+import { PRESETS, runAnalytic, setParameter, type Scenario } from '../common/core/index.ts';
+import { artifacts, open, screenshot, seed, seedDes, workspace } from './support.ts';
 
 const screenshots = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const base = (name: string): Scenario => setParameter(PRESETS[0]!.scenario, 'name', name);
@@ -33,61 +32,6 @@ async function noSidewaysScroll(page: Page): Promise<void> {
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
   expect(overflow).toBeLessThanOrEqual(0);
-}
-
-/**
- * A short real simulation over two seeds (so figures have a CI), saved as the runner saves it:
- * a single run, or a sweep over the grid of `sweep`'s parameters. `outs` holds each point's
- * output by its point's JSON ('{}' for a single run).
- */
-async function seedDes(
-  dbPath: string,
-  name: string,
-  sweep: { path: string; values: number[] }[] = [],
-): Promise<{ scenario: Scenario; outs: Map<string, ReturnType<typeof runDes>> }> {
-  let scenario = setParameter(base(name), 'simulation.method', 'des');
-  scenario = setParameter(scenario, 'simulation.durationSec', 0.05);
-  scenario = { ...scenario, simulation: { ...scenario.simulation, seeds: [1, 2] } };
-  const plan = runPlan(scenario);
-  let points: Record<string, number>[] = [{}];
-  for (const p of sweep) points = points.flatMap((pt) => p.values.map((v) => ({ ...pt, [p.path]: v })));
-  const outs = new Map(
-    points.map(
-      (pt) =>
-        [
-          JSON.stringify(pt),
-          runDes(Object.entries(pt).reduce((sc, [path, v]) => setParameter(sc, path, v), scenario)),
-        ] as const,
-    ),
-  );
-  const store = await Store.open(dbPath);
-  try {
-    const { experimentId, runIds } = await store.createExperiment({
-      name,
-      kind: sweep.length > 0 ? 'sweep' : 'single',
-      ...(sweep.length > 0 ? { sweep: { parameters: sweep } } : {}),
-      method: 'des',
-      scenario,
-      runs: points.flatMap((point) => plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds }))),
-    });
-    let i = 0;
-    for (const pt of points) {
-      const out = outs.get(JSON.stringify(pt))!;
-      for (const strategy of plan.strategies)
-        await store.saveRunResults([
-          {
-            runId: runIds[i++]!,
-            modelVersion: out.modelVersion,
-            costTable: out.costTable,
-            result: out.strategies.find((r) => r.strategy === strategy)!,
-          },
-        ]);
-    }
-    await store.setExperimentStatus(experimentId, 'done');
-  } finally {
-    await store.close();
-  }
-  return { scenario, outs };
 }
 
 interface Drawn {
