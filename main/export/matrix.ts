@@ -97,13 +97,13 @@ export function matrixChart(matrix: Matrix, view: MatrixView, build: BuildInfo):
     }),
   );
   const caption = [
-    `Each cell: ${view.cost.label} (${view.cost.unit}) over ${view.exposure.label} (${view.exposure.unit}); "never" and "always" are the exposure's state, not a figure.${view.cost.key === 'cost.overheadPct' ? ' Past 100% overhead: how many times slower the guest runs.' : ''}`,
+    `Each cell: ${view.cost.label} (${view.cost.unit}), under it ${view.exposure.label} (${view.exposure.unit}); "never" and "always" are the exposure's state, not a figure.${view.cost.key === 'cost.overheadPct' ? ' Past 100% overhead: how many times slower the guest runs.' : ''}`,
     '~ the figure rests on a cost entry classed as an estimate (no published figure; judged with the formulas, also for simulator rows). ! flagged by the model: read with care.',
     `${matrix.rows.some((r) => r.kind === 'preset') ? 'Presets computed with the analytic model; ' : ''}${matrix.rows.some((r) => r.method === 'des') ? 'simulator rows give their 95% CI over the seeds; ' : ''}model ${modelsOf(matrix)}; gmemlab ${build.version} (commit ${build.commit}).`,
   ];
   const spec: ChartSpec = {
     kind: 'grid',
-    title: toAscii(`Strategies across scenarios (${rowsWord(matrix)}): ${view.cost.label} over ${view.exposure.label}`),
+    title: toAscii(`Strategies across scenarios (${rowsWord(matrix)}): ${view.cost.label}, and ${view.exposure.label}`),
     caption,
     x: {
       label: 'strategy',
