@@ -1,7 +1,8 @@
 // The one chart drawing (chart-draw.ts) for the views' new shapes: stacked bars whose segments
 // meet and add up, horizontal bars from a base with a reference line, scatter markers ringed and
-// labelled with a dashed front, lanes drawn as shaded places with the ticks the spec names; and
-// the SVG and the canvas painting the same shapes.
+// labelled with a dashed front, lanes drawn as shaded places with the ticks the spec names, a
+// grid of cells (the matrix) with their texts wrapped inside them; and the SVG and the canvas
+// painting the same shapes.
 import { describe, expect, it } from 'vitest';
 import { drawingSvg, INK, layoutChart, paintDrawing, type Canvas2D, type ChartSpec, type Shape } from './chart-draw.ts';
 
@@ -116,5 +117,64 @@ describe('layoutChart', () => {
     }) as unknown as Canvas2D;
     paintDrawing(ctx, d, 1);
     expect(arcs).toBe(svg.match(/<circle /g)!.length + (svg.match(/a[0-9.]+,[0-9.]+ 0 1,0/g)?.length ?? 0) / 2);
+  });
+
+  it('lays a grid out: a shaded cell per point at its column and row, texts inside it, as tall as its rows', () => {
+    const grid = (rows: number) =>
+      base({
+        kind: 'grid',
+        x: {
+          label: 'strategy',
+          log: false,
+          categories: ['S0\nstatus quo', 'S2\non-demand direct map'],
+          colours: ['#000001', '#000002'],
+        },
+        y: { label: 'scenario', log: false, categories: Array.from({ length: rows }, (_, i) => `row ${i}`) },
+        series: [
+          { label: 'figures', colour: INK, points: [{ x: 0, y: 0, label: '12.5%\nalways' }] },
+          {
+            label: 'flagged',
+            colour: '#e15759',
+            points: [{ x: 1, y: rows - 1, label: '~3.1e-7 a long figure with words\n! saturated, simulator needed' }],
+          },
+        ],
+      });
+    const d = layoutChart(grid(3));
+    expect(layoutChart(grid(6)).height).toBeGreaterThan(d.height);
+    const cells = d.shapes.filter(
+      (s): s is Extract<Shape, { kind: 'rect' }> => s.kind === 'rect' && s.opacity !== undefined,
+    );
+    const [plain, flagged] = cells;
+    expect(plain).toMatchObject({ fill: '#1d1f21' }); // INK: the theme's text colour, faint
+    expect(flagged!.fill).toBe('#e15759');
+    expect(flagged!.x).toBeGreaterThan(plain!.x);
+    expect(flagged!.y).toBeGreaterThan(plain!.y);
+    // Every line of the flagged cell lies inside it, wrapped to its width.
+    const inside = d.shapes.filter(
+      (s): s is Extract<Shape, { kind: 'text' }> =>
+        s.kind === 'text' &&
+        s.x > flagged!.x &&
+        s.x < flagged!.x + flagged!.w &&
+        s.y > flagged!.y &&
+        s.y < flagged!.y + flagged!.h,
+    );
+    expect(inside.map((t) => t.text).join(' ')).toBe('~3.1e-7 a long figure with words ! saturated, simulator needed');
+    for (const t of inside) expect(t.text.length * t.size * 0.56).toBeLessThanOrEqual(flagged!.w);
+    expect(rects(d.shapes, '#000002')).toHaveLength(1); // the column's colour on its heading
+    expect(texts(d.shapes)).toEqual(expect.arrayContaining(['S0', 'status quo', 'row 0', 'scenario \\ strategy']));
+    // SVG writes the shade as fill-opacity; the canvas as globalAlpha, reset after each cell.
+    expect(drawingSvg(d)).toContain('fill="#e15759" fill-opacity="0.14"');
+    const alphas: number[] = [];
+    const ctx = new Proxy({} as Record<string, unknown>, {
+      get: (t, k) => t[k as string] ?? (() => undefined),
+      set: (t, k, v) => {
+        if (k === 'globalAlpha') alphas.push(v as number);
+        t[k as string] = v;
+        return true;
+      },
+    }) as unknown as Canvas2D;
+    paintDrawing(ctx, d, 1);
+    expect(alphas.filter((a) => a !== 1)).toEqual(cells.map((c) => c.opacity));
+    expect(alphas.at(-1)).toBe(1);
   });
 });
