@@ -70,7 +70,6 @@ export interface EffectiveTouchpoint {
   ratePerSec: number;
   pagesPerEvent: number;
   bytesPerEvent: number;
-  write: boolean;
 }
 
 /** Pages KVM reads to fetch the instruction of an MMIO exit (upstream.md "Vendors"; docs/model.md). */
@@ -120,7 +119,6 @@ export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[];
       ratePerSec: rate,
       pagesPerEvent: pages,
       bytesPerEvent: bytes,
-      write: spec.write,
     });
   }
   return { tps, ignored };
