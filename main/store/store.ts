@@ -136,6 +136,7 @@ export class Store {
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
     if (this.opened.readOnly !== true) this.opened.sqlite.pragma('optimize');
     await this.#db.destroy();
+    if (this.opened.sqlite.open) this.opened.sqlite.close();
   }
 
   /**
@@ -295,7 +296,7 @@ export class Store {
               modelVersion: f.modelVersion,
               costTableId,
               params: JSON.stringify(result.params),
-              capability: JSON.stringify(result.capability),
+              capabilityId: w.capabilityId(JSON.stringify(result.capability)),
               metrics: result.metrics,
               breakdown: result.breakdown,
               flags: JSON.stringify(result.flags),

@@ -4,7 +4,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CostEntry, Estimate, LatencyDistribution } from '../../common/core/index.ts';
 import type { RunSeries } from '../../common/contract/index.ts';
-import { canonicalJson, contentHash } from './canonical.ts';
+import { canonicalJson, contentHash, textHash } from './canonical.ts';
 import { NotFoundError } from '../../common/core/index.ts';
 import { encodeRunValues, ResultKeys } from './keys.ts';
 
@@ -25,7 +25,8 @@ export interface FinishedRunRow {
   modelVersion: string;
   costTableId: string;
   params: string;
-  capability: string;
+  /** The run's capabilities row (WriteStatements.capabilityId). */
+  capabilityId: number;
   metrics: Record<string, Estimate>;
   breakdown: Record<string, number> | undefined;
   flags: string | null;
@@ -35,6 +36,8 @@ export interface FinishedRunRow {
 
 /** Cost tables remembered by content (JSON text) so a sweep hashes each distinct table once. */
 const COST_TABLE_MEMO = 64;
+/** Capability texts remembered with their row ids (a sweep has one per strategy). */
+const CAPABILITY_MEMO = 256;
 
 export class WriteStatements {
   readonly keys: ResultKeys;
@@ -46,7 +49,10 @@ export class WriteStatements {
   private readonly insertDistribution: BetterSqlite3.Statement<[number, string, string]>;
   private readonly insertSeries: BetterSqlite3.Statement<[number, string, string]>;
   private readonly insertCostTable: BetterSqlite3.Statement<[string, string]>;
+  private readonly insertCapability: BetterSqlite3.Statement<[string, string]>;
+  private readonly capabilityByHash: BetterSqlite3.Statement<[string], { id: number }>;
   private readonly costTableIds = new Map<string, string>();
+  private readonly capabilityIds = new Map<string, number>();
   private readonly savedCostTables = new Set<string>();
 
   constructor(sqlite: BetterSqlite3.Database) {
@@ -57,13 +63,15 @@ export class WriteStatements {
     );
     this.finishRunStmt = sqlite.prepare(
       `update runs set status = 'done', started_at = ?, finished_at = ?, model_version = ?, cost_table_id = ?,
-         params = ?, capability = ?, metrics = ?, breakdown = ?, flags = ?, error = null where id = ?`,
+         params = ?, capability_id = ?, metrics = ?, breakdown = ?, flags = ?, error = null where id = ?`,
     );
     this.setValuesStmt = sqlite.prepare('update runs set metrics = ?, breakdown = ? where id = ?');
     this.insertRunMetric = sqlite.prepare('insert into run_metrics (key_id, mean, run_id) values (?, ?, ?)');
     this.insertDistribution = sqlite.prepare('insert into distributions (run_id, key, body) values (?, ?, ?)');
     this.insertSeries = sqlite.prepare('insert into series (run_id, key, body) values (?, ?, ?)');
     this.insertCostTable = sqlite.prepare('insert or ignore into cost_tables (id, body) values (?, ?)');
+    this.insertCapability = sqlite.prepare('insert or ignore into capabilities (hash, body) values (?, ?)');
+    this.capabilityByHash = sqlite.prepare('select id from capabilities where hash = ?');
   }
 
   insertRun(r: QueuedRunRow): number {
@@ -89,10 +97,27 @@ export class WriteStatements {
     return id;
   }
 
-  /** Forgets what a rolled-back transaction wrote (keys added, cost tables saved). */
+  /**
+   * The id of the capabilities row holding this text, saving it if there is none (call inside
+   * a transaction). Each distinct text is hashed and looked up once per connection.
+   */
+  capabilityId(text: string): number {
+    let id = this.capabilityIds.get(text);
+    if (id === undefined) {
+      const hash = textHash(text);
+      this.insertCapability.run(hash, text);
+      id = this.capabilityByHash.get(hash)!.id;
+      if (this.capabilityIds.size >= CAPABILITY_MEMO) this.capabilityIds.clear();
+      this.capabilityIds.set(text, id);
+    }
+    return id;
+  }
+
+  /** Forgets what a rolled-back transaction wrote (keys added, cost tables and capabilities saved). */
   rollback(addedKeys: number[]): void {
     this.keys.forget(addedKeys);
     this.savedCostTables.clear();
+    this.capabilityIds.clear();
   }
 
   /** Marks a run done with its values (call inside a transaction). */
@@ -105,7 +130,7 @@ export class WriteStatements {
       r.modelVersion,
       r.costTableId,
       r.params,
-      r.capability,
+      r.capabilityId,
       metrics.blob,
       breakdown?.blob ?? null,
       r.flags,
