@@ -42,6 +42,15 @@ interface RunGroup extends SweepPoint {
   runs: { id: number; strategy: StrategyId }[];
 }
 
+/**
+ * Runs per worker job, at most, for analytic points (one point is one job for the simulator): a
+ * message each way per point cost the main thread more than computing it (issue 20). Equal to
+ * the result writer's batch, so a job's runs are saved in one transaction.
+ */
+const MAX_JOB_RUNS = 256;
+/** Jobs per worker, at least, that a sweep is cut into: work stays spread over the pool. */
+const JOBS_PER_WORKER = 4;
+
 /** Progress events are at most this often (the last one always goes out): a 10,000-point sweep must not flood the window. */
 export const PROGRESS_INTERVAL_MS = 100;
 
@@ -164,6 +173,24 @@ export class ExperimentRunner {
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
+  /**
+   * The worker jobs for these groups, in order: one group each for the simulator (its progress
+   * and cancellation are per simulation), consecutive analytic groups together up to
+   * MAX_JOB_RUNS runs, in at least JOBS_PER_WORKER jobs per worker where there are enough groups.
+   */
+  private jobsOf(groups: RunGroup[]): RunGroup[][] {
+    const first = groups[0];
+    if (first === undefined || first.scenario.simulation.method !== 'analytic') return groups.map((g) => [g]);
+    const runsPerGroup = groups.reduce((most, g) => Math.max(most, g.runs.length), 1);
+    const perJob = Math.max(
+      1,
+      Math.min(Math.floor(MAX_JOB_RUNS / runsPerGroup), Math.ceil(groups.length / (this.pool.size * JOBS_PER_WORKER))),
+    );
+    const jobs: RunGroup[][] = [];
+    for (let i = 0; i < groups.length; i += perJob) jobs.push(groups.slice(i, i + perJob));
+    return jobs;
+  }
+
   private async execute(
     experimentId: number,
     groups: RunGroup[],
@@ -186,29 +213,47 @@ export class ExperimentRunner {
     await this.store.setExperimentStatus(experimentId, 'running');
     progress();
 
-    const jobs = groups.map(async ({ scenario, runs }) => {
-      const runIds = runs.map((r) => r.id);
+    const jobs = this.jobsOf(groups).map(async (chunk) => {
+      const runIds = chunk.flatMap((g) => g.runs.map((r) => r.id));
       if (active.cancelled) return;
       // Runs are marked running once their job reports progress: only long simulations do, and a
       // fast analytic job goes straight from queued to done in one write.
       let marked: Promise<void> | undefined;
-      const job = this.pool.run(scenario, (f) => {
-        marked ??= this.store.markRunsRunning(runIds);
-        partial.set(job.jobId, f * runIds.length);
-        progress();
-      });
+      const job = this.pool.runAll(
+        chunk.map((g) => g.scenario),
+        (f) => {
+          marked ??= this.store.markRunsRunning(runIds);
+          partial.set(job.jobId, f * runIds.length);
+          progress();
+        },
+      );
       active.jobIds.add(job.jobId);
       try {
-        const { output, startedAt } = await job.result;
+        const { outcomes, startedAt } = await job.result;
         await marked;
         if (active.cancelled) return;
         const finished: FinishedRun[] = [];
         const missing: number[] = [];
-        for (const { id: runId, strategy } of runs) {
-          const result = output.strategies.find((r) => r.strategy === strategy);
-          if (result === undefined) missing.push(runId);
-          else
-            finished.push({ runId, startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result });
+        const unsolved: { ids: number[]; message: string }[] = [];
+        for (const [i, { runs }] of chunk.entries()) {
+          const outcome = outcomes[i]!;
+          if (!outcome.ok) {
+            unsolved.push({ ids: runs.map((r) => r.id), message: outcome.message });
+            continue;
+          }
+          const { output } = outcome;
+          for (const { id: runId, strategy } of runs) {
+            const result = output.strategies.find((r) => r.strategy === strategy);
+            if (result === undefined) missing.push(runId);
+            else
+              finished.push({
+                runId,
+                startedAt,
+                modelVersion: output.modelVersion,
+                costTable: output.costTable,
+                result,
+              });
+          }
         }
         const refused = await this.writer.write(finished);
         for (const r of refused) await this.store.setRunsStatus([r.runId], 'failed', r.message);
@@ -216,6 +261,10 @@ export class ExperimentRunner {
         if (missing.length > 0) {
           failures += missing.length;
           await this.store.setRunsStatus(missing, 'failed', 'the model returned no result for this strategy');
+        }
+        for (const u of unsolved) {
+          failures += u.ids.length;
+          await this.store.setRunsStatus(u.ids, 'failed', u.message);
         }
         runsDone += runIds.length;
       } catch (err) {

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunOutput, Scenario } from '../../common/core/index.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, ScenarioOutcome, ToWorker } from './protocol.ts';
 
 export class JobCancelledError extends Error {
   override name = 'JobCancelledError';
@@ -11,9 +11,9 @@ export class JobCancelledError extends Error {
 
 interface Job {
   id: number;
-  scenario: Scenario;
+  scenarios: Scenario[];
   cancel: Int32Array;
-  resolve: (result: JobResult) => void;
+  resolve: (result: BatchResult) => void;
   reject: (err: Error) => void;
   onProgress: ((fraction: number) => void) | undefined;
 }
@@ -35,6 +35,12 @@ export interface JobResult {
   startedAt: string;
 }
 
+/** A job of several scenarios: each one's outcome, in order, and when its worker started the job. */
+export interface BatchResult {
+  outcomes: ScenarioOutcome[];
+  startedAt: string;
+}
+
 export class WorkerPool {
   readonly size: number;
   private readonly workerFile: URL | string;
@@ -48,13 +54,33 @@ export class WorkerPool {
     this.size = Math.max(1, options.size ?? availableParallelism());
   }
 
+  /** Computes one scenario; rejects with the core's message if it cannot. */
   run(scenario: Scenario, onProgress?: (fraction: number) => void): { jobId: number; result: Promise<JobResult> } {
+    const { jobId, result } = this.runAll([scenario], onProgress);
+    return {
+      jobId,
+      result: result.then(({ outcomes: [outcome], startedAt }) => {
+        if (!outcome!.ok) throw new Error(outcome!.message);
+        return { output: outcome!.output, startedAt };
+      }),
+    };
+  }
+
+  /**
+   * Computes several scenarios as one job on one worker (one message each way): for many fast
+   * analytic points. A scenario the core cannot compute has its own failed outcome; progress
+   * is the job's fraction as a whole.
+   */
+  runAll(
+    scenarios: Scenario[],
+    onProgress?: (fraction: number) => void,
+  ): { jobId: number; result: Promise<BatchResult> } {
     if (this.closed) throw new Error('worker pool is closed');
     const jobId = this.nextJobId++;
-    const result = new Promise<JobResult>((resolve, reject) => {
+    const result = new Promise<BatchResult>((resolve, reject) => {
       this.queue.push({
         id: jobId,
-        scenario,
+        scenarios,
         cancel: new Int32Array(new SharedArrayBuffer(4)),
         resolve,
         reject,
@@ -95,7 +121,7 @@ export class WorkerPool {
       if (slot === undefined) return;
       const job = this.queue.shift()!;
       slot.job = job;
-      this.post(slot.worker, { type: 'run', jobId: job.id, scenario: job.scenario, cancel: job.cancel });
+      this.post(slot.worker, { type: 'run', jobId: job.id, scenarios: job.scenarios, cancel: job.cancel });
     }
   }
 
@@ -119,7 +145,7 @@ export class WorkerPool {
       return;
     }
     slot.job = undefined;
-    if (message.type === 'result') job.resolve({ output: message.output, startedAt: message.startedAt });
+    if (message.type === 'result') job.resolve({ outcomes: message.outcomes, startedAt: message.startedAt });
     else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
     else job.reject(new Error(message.message));
     this.dispatch();
