@@ -50,6 +50,12 @@ interface RunGroup extends SweepPoint {
 const MAX_JOB_RUNS = 256;
 /** Jobs per worker, at least, that a sweep is cut into: work stays spread over the pool. */
 const JOBS_PER_WORKER = 4;
+/**
+ * Analytic points per worker: a worker spends ~0.5 s loading the core, as long as computing a
+ * few thousand analytic points takes; a 1,000-point sweep is done sooner by one worker than by
+ * two that each load the core (issue 20, CLI sweep profiles).
+ */
+const ANALYTIC_POINTS_PER_WORKER = 5000;
 
 /** Progress events are at most this often (the last one always goes out): a 10,000-point sweep must not flood the window. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -80,6 +86,9 @@ export class ExperimentRunner {
     const { sweep, shard } = request;
     // The budget applies to what this machine runs: a shard's points, not the whole sweep's.
     if (shard === undefined) checkRunBudget(sweepPointCount(sweep), plan.strategies.length, plan.seeds.length);
+    // The workers load the core while the points are expanded and recorded.
+    const pointCount = sweepPointCount(sweep);
+    this.pool.warm(plan.method === 'analytic' ? workersFor(pointCount) : pointCount);
     if (shard !== undefined && sweep === undefined)
       throw new RunRequestError([{ path: 'shard', message: 'only a sweep can be split into shards' }]);
     const all = expandSweep(request.scenario, sweep);
@@ -178,16 +187,18 @@ export class ExperimentRunner {
    * and cancellation are per simulation), consecutive analytic groups together up to
    * MAX_JOB_RUNS runs, in at least JOBS_PER_WORKER jobs per worker where there are enough groups.
    */
-  private jobsOf(groups: RunGroup[]): RunGroup[][] {
+  private jobsOf(groups: RunGroup[]): { groups: RunGroup[]; workers: number }[] {
     const first = groups[0];
-    if (first === undefined || first.scenario.simulation.method !== 'analytic') return groups.map((g) => [g]);
+    if (first === undefined || first.scenario.simulation.method !== 'analytic')
+      return groups.map((g) => ({ groups: [g], workers: this.pool.size }));
+    const workers = Math.min(this.pool.size, workersFor(groups.length));
     const runsPerGroup = groups.reduce((most, g) => Math.max(most, g.runs.length), 1);
     const perJob = Math.max(
       1,
-      Math.min(Math.floor(MAX_JOB_RUNS / runsPerGroup), Math.ceil(groups.length / (this.pool.size * JOBS_PER_WORKER))),
+      Math.min(Math.floor(MAX_JOB_RUNS / runsPerGroup), Math.ceil(groups.length / (workers * JOBS_PER_WORKER))),
     );
-    const jobs: RunGroup[][] = [];
-    for (let i = 0; i < groups.length; i += perJob) jobs.push(groups.slice(i, i + perJob));
+    const jobs: { groups: RunGroup[]; workers: number }[] = [];
+    for (let i = 0; i < groups.length; i += perJob) jobs.push({ groups: groups.slice(i, i + perJob), workers });
     return jobs;
   }
 
@@ -213,7 +224,7 @@ export class ExperimentRunner {
     await this.store.setExperimentStatus(experimentId, 'running');
     progress();
 
-    const jobs = this.jobsOf(groups).map(async (chunk) => {
+    const jobs = this.jobsOf(groups).map(async ({ groups: chunk, workers }) => {
       const runIds = chunk.flatMap((g) => g.runs.map((r) => r.id));
       if (active.cancelled) return;
       // Runs are marked running once their job reports progress: only long simulations do, and a
@@ -226,6 +237,7 @@ export class ExperimentRunner {
           partial.set(job.jobId, f * runIds.length);
           progress();
         },
+        workers,
       );
       active.jobIds.add(job.jobId);
       try {
@@ -284,6 +296,11 @@ export class ExperimentRunner {
     await this.store.setExperimentStatus(experimentId, status);
     this.emit({ experimentId, runsDone, runsTotal, fraction: fraction(), status });
   }
+}
+
+/** Workers worth starting for an analytic sweep of this many points. */
+function workersFor(points: number): number {
+  return Math.max(1, Math.ceil(points / ANALYTIC_POINTS_PER_WORKER));
 }
 
 /**

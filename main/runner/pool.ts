@@ -13,6 +13,8 @@ interface Job {
   id: number;
   scenarios: Scenario[];
   cancel: Int32Array;
+  /** Workers this job may have started for it (the pool's size, unless the caller asks for fewer). */
+  workers: number;
   resolve: (result: BatchResult) => void;
   reject: (err: Error) => void;
   onProgress: ((fraction: number) => void) | undefined;
@@ -69,11 +71,13 @@ export class WorkerPool {
   /**
    * Computes several scenarios as one job on one worker (one message each way): for many fast
    * analytic points. A scenario the core cannot compute has its own failed outcome; progress
-   * is the job's fraction as a whole.
+   * is the job's fraction as a whole. `workers` caps the workers started for it: a worker costs
+   * more to start than thousands of analytic points take to compute.
    */
   runAll(
     scenarios: Scenario[],
     onProgress?: (fraction: number) => void,
+    workers: number = this.size,
   ): { jobId: number; result: Promise<BatchResult> } {
     if (this.closed) throw new Error('worker pool is closed');
     const jobId = this.nextJobId++;
@@ -82,6 +86,7 @@ export class WorkerPool {
         id: jobId,
         scenarios,
         cancel: new Int32Array(new SharedArrayBuffer(4)),
+        workers,
         resolve,
         reject,
         onProgress,
@@ -89,6 +94,15 @@ export class WorkerPool {
     });
     this.dispatch();
     return { jobId, result };
+  }
+
+  /**
+   * Starts workers for `jobs` jobs to come (at most the pool's size) before they are queued: a
+   * worker takes a while to load the core, which then overlaps the caller's own preparation.
+   */
+  warm(jobs: number): void {
+    if (this.closed) return;
+    while (this.slots.length < Math.min(jobs, this.size)) this.spawn();
   }
 
   /** Cancels a queued job at once, or tells its worker to stop (seen within one progress check, ~65k events). */
@@ -117,7 +131,7 @@ export class WorkerPool {
   private dispatch(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.job === undefined);
-      if (slot === undefined && this.slots.length < this.size) slot = this.spawn();
+      if (slot === undefined && this.slots.length < Math.min(this.size, this.queue[0]!.workers)) slot = this.spawn();
       if (slot === undefined) return;
       const job = this.queue.shift()!;
       slot.job = job;
