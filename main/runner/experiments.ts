@@ -14,7 +14,7 @@ import type { EventMap } from '../../common/contract/index.ts';
 import { pointKey, pointLabel } from '../../common/analysis/points.ts';
 import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { ResultWriter } from './result-writer.ts';
+import { MAX_BATCH_RUNS, ResultWriter } from './result-writer.ts';
 import {
   applyPoint,
   checkEventBudget,
@@ -44,10 +44,10 @@ interface RunGroup extends SweepPoint {
 
 /**
  * Runs per worker job, at most, for analytic points (one point is one job for the simulator): a
- * message each way per point cost the main thread more than computing it (issue 20). Equal to
- * the result writer's batch, so a job's runs are saved in one transaction.
+ * message each way per point cost the main thread more than computing it (issue 20). The result
+ * writer's batch, so a job's runs are saved in one transaction.
  */
-const MAX_JOB_RUNS = 256;
+const MAX_JOB_RUNS = MAX_BATCH_RUNS;
 /** Jobs per worker, at least, that a sweep is cut into: work stays spread over the pool. */
 const JOBS_PER_WORKER = 4;
 /**

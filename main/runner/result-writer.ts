@@ -42,7 +42,7 @@ export function nonFiniteValue(run: FinishedRun): string | undefined {
 }
 
 /** Runs per transaction, at most (a group of one scenario's runs is never split). */
-const MAX_BATCH_RUNS = 256;
+export const MAX_BATCH_RUNS = 256;
 
 /** How long a batch shorter than MAX_BATCH_RUNS waits for more runs before it is written. */
 const COALESCE_MS = 20;
