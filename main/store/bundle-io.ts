@@ -32,7 +32,14 @@ export async function exportBundle(db: Kysely<Database>, runs: RunMapping, exper
       `experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
     );
 
-  const rows = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('runs')
+    .leftJoin('capabilities as c', 'c.id', 'runs.capability_id')
+    .selectAll('runs')
+    .select('c.body as capability')
+    .where('experiment_id', 'in', ids)
+    .orderBy('runs.id')
+    .execute();
   const children = await loadRunChildren(db, { experimentIds: ids });
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
 
@@ -402,7 +409,7 @@ async function insertRuns(
         model_version: r.modelVersion,
         cost_table_id: r.costTableId,
         params: JSON.stringify(r.params),
-        capability: r.capability === null ? null : JSON.stringify(r.capability),
+        capability_id: r.capability === null ? null : w.capabilityId(JSON.stringify(r.capability)),
         error: r.error,
         flags: r.flags === undefined ? null : JSON.stringify(r.flags),
       })

@@ -41,7 +41,7 @@ import { getHostProfile, listHostProfiles, saveHostProfile } from './profiles.ts
 import { ReadWorkerClient, type Reads } from './read-client.ts';
 import { StoreReader, type ReadBeside } from './reader.ts';
 import type { Database } from './schema.ts';
-import { WriteStatements } from './write-statements.ts';
+import { WriteStatements, type IndexedMean } from './write-statements.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
@@ -136,6 +136,7 @@ export class Store {
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
     if (this.opened.readOnly !== true) this.opened.sqlite.pragma('optimize');
     await this.#db.destroy();
+    if (this.opened.sqlite.open) this.opened.sqlite.close();
   }
 
   /**
@@ -283,6 +284,14 @@ export class Store {
       this.opened.sqlite.transaction(() => {
         const finishedAt = now();
         const costIds = new Map<CostEntry[], string>();
+        const means: IndexedMean[] = [];
+        // Runs of a batch from one worker job share their capability objects (runner/worker.ts).
+        const capabilityIds = new Map<object, number>();
+        const capabilityIdOf = (capability: object): number => {
+          let id = capabilityIds.get(capability);
+          if (id === undefined) capabilityIds.set(capability, (id = w.capabilityId(JSON.stringify(capability))));
+          return id;
+        };
         for (const f of finished) {
           const { result } = f;
           let costTableId = costIds.get(f.costTable);
@@ -295,7 +304,7 @@ export class Store {
               modelVersion: f.modelVersion,
               costTableId,
               params: JSON.stringify(result.params),
-              capability: JSON.stringify(result.capability),
+              capabilityId: capabilityIdOf(result.capability),
               metrics: result.metrics,
               breakdown: result.breakdown,
               flags: JSON.stringify(result.flags),
@@ -303,8 +312,10 @@ export class Store {
               series: f.series ?? {},
             },
             added,
+            means,
           );
         }
+        w.saveIndexedMeans(means);
       })();
     } catch (err) {
       w.rollback(added);
