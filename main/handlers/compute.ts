@@ -9,6 +9,7 @@ import { NotFoundError } from '../../common/core/index.ts';
 import type { ParsedInput, CallOutput } from '../../common/contract/index.ts';
 import type { ExportedFile } from '../export/index.ts';
 import type { Reads } from '../store/read-client.ts';
+import { readBundle, type BundleMessage, type BundleOrigin, type BundleSource } from '../store/bundle-read.ts';
 import { getMatrix, getSensitivity } from './workbench.ts';
 
 /** The reads the tasks need: a StoreReader, or the Store itself. */
@@ -21,6 +22,11 @@ export interface Compute {
   exportFile(request: ExportRequest): Promise<ExportedFile>;
   sensitivity(request: ParsedInput<'getSensitivity'>): Promise<CallOutput<'getSensitivity'>>;
   matrix(request: ParsedInput<'getMatrix'>): Promise<CallOutput<'getMatrix'>>;
+  /**
+   * An untrusted bundle (a file, read as a stream, or a value) checked and then read in batches
+   * (main/store/bundle-read.ts), for Store.importBundleFrom; refusals are BundleError's code and issues.
+   */
+  readBundle(request: { source: BundleSource; origin: BundleOrigin }): AsyncIterable<BundleMessage>;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,12 @@ export function inlineCompute(reads: ComputeReads): Compute {
     exportFile: (request) => exportFile(reads, request),
     sensitivity: ({ runId, metric, samples }) => getSensitivity(reads, runId, metric, samples),
     matrix: ({ metrics, experiments }) => getMatrix(reads, metrics, experiments),
+    readBundle: ({ source, origin }) => readBundleAsync(source, origin),
     close: async () => {},
   };
+}
+
+/** readBundle's messages as an async iterable (what Store.importBundleFrom takes). */
+export async function* readBundleAsync(source: BundleSource, origin: BundleOrigin): AsyncGenerator<BundleMessage> {
+  yield* readBundle(source, origin);
 }
