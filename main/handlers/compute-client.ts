@@ -123,6 +123,7 @@ export class ComputeWorkerClient implements Compute {
   }
 
   readBundle: Compute['readBundle'] = (request) => this.#stream('readBundle', request);
+  exportBundleFile: Compute['exportBundleFile'] = (request) => this.#call('exportBundleFile', request);
 
   async exportFile(request: Parameters<Compute['exportFile']>[0]): Promise<ExportedFile> {
     const file = await this.#call<FileMessage>('exportFile', request);

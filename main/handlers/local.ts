@@ -3,7 +3,7 @@
 // not in the contract, dispatch does not know them, and neither IPC nor the web host exposes them.
 // They throw the same errors as the handlers (GmemlabError and its kinds).
 import type { ImportSummary } from '../../common/contract/bundle.ts';
-import { inlineCompute } from './compute.ts';
+import { inlineCompute, type BundleFileSummary } from './compute.ts';
 import type { HandlerDeps } from './index.ts';
 
 export interface LocalCalls {
@@ -14,6 +14,11 @@ export interface LocalCalls {
    * for a file the user picked; the web host never offers it.
    */
   importBundleFile(path: string): Promise<ImportSummary>;
+  /**
+   * Writes experiments as a bundle file (built and written as a stream where compute runs: the
+   * compute worker in the window); the path comes from this process (the CLI, a save dialog).
+   */
+  exportBundleFile(experimentIds: number[], path: string): Promise<BundleFileSummary>;
   /** Resolves when the experiment has finished, failed or been cancelled (at once if it is not running). */
   whenDone(experimentId: number): Promise<void>;
 }
@@ -22,6 +27,7 @@ export function createLocalCalls({ store, runner, compute = inlineCompute(store)
   return {
     // Read as a stream where compute runs (the compute worker in the window), written here.
     importBundleFile: (path) => store.importBundleFrom(compute.readBundle({ source: { path }, origin: { source: path } })),
+    exportBundleFile: (experimentIds, path) => compute.exportBundleFile({ experimentIds, path }),
     whenDone: (experimentId) => runner.whenDone(experimentId),
   };
 }
