@@ -79,7 +79,7 @@ const BATCH_ITEMS = 500;
 export function* readBundle(source: BundleSource, origin: BundleOrigin = {}): Generator<BundleMessage> {
   const refuse = (issues: BundleIssue[]): BundleError => new BundleError(issues, origin.source, origin.at);
   const pass = (): { events: Generator<BundleEvent>; digest: () => string | undefined } => {
-    if ('bundle' in source) return { events: objectEvents(source.bundle), digest: () => undefined };
+    if ('bundle' in source) return { events: valueEvents(source.bundle), digest: () => undefined };
     const hash = createHash('sha256');
     return { events: fileEvents(source.path, hash), digest: () => hash.digest('hex') };
   };
@@ -185,7 +185,7 @@ function* fileEvents(path: string, hash: ReturnType<typeof createHash>, chunkByt
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A value already in memory, as the events the scanner would give for its JSON text. */
-function* objectEvents(raw: unknown): Generator<BundleEvent> {
+export function* valueEvents(raw: unknown): Generator<BundleEvent> {
   if (!isRecord(raw)) {
     yield { kind: 'notObject', value: raw };
     return;
