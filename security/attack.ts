@@ -27,11 +27,7 @@ import { PRESETS, setParameter } from '../common/core/index.ts';
 import { createApp } from '../main/app.ts';
 import { Store } from '../main/store/store.ts';
 import { startWebHost, type WebHost } from '../main/web/server.ts';
-import {
-  writeHugeItemBundle,
-  writeManyBadRunsBundle,
-  writeWrongTypedRunsBundle,
-} from './hostile-bundles.ts';
+import { writeHugeItemBundle, writeManyBadRunsBundle, writeWrongTypedRunsBundle } from './hostile-bundles.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'gmemlab.js');
@@ -68,7 +64,9 @@ function gmemlab(
     maxBuffer: 64 * 2 ** 20,
   });
   const peak = /peak-kib (\d+)\s*$/.exec(r.stderr ?? '');
-  const stderr = (r.stderr ?? '').replace(/peak-kib \d+\s*$/, '').replace(/Command exited with non-zero status \d+\s*$/, '');
+  const stderr = (r.stderr ?? '')
+    .replace(/peak-kib \d+\s*$/, '')
+    .replace(/Command exited with non-zero status \d+\s*$/, '');
   return {
     status: r.status,
     stderr,
@@ -330,8 +328,8 @@ function extremeScenarioAttack(): void {
       else failed++;
       if (r.error !== null && /NOT NULL|constraint|rollback/.test(r.error)) masked++;
     }
-    nonFinite = (
-      // The indexed means (run_metrics); every value of a run is checked before it is saved (ResultWriter).
+    nonFinite = // The indexed means (run_metrics); every value of a run is checked before it is saved (ResultWriter).
+    (
       sqlite.prepare('select count(*) as n from run_metrics where mean is null or abs(mean) > 1e308').get() as {
         n: number;
       }
@@ -418,6 +416,10 @@ async function damageAttack(): Promise<void> {
     runs: [{ strategy: 'S0', point: {}, seeds: [1] }],
   });
   await store.close();
+  // Everything in the main file before it is copied: the copies are opened without their -wal.
+  const checkpoint = new BetterSqlite3(path);
+  checkpoint.pragma('wal_checkpoint(TRUNCATE)');
+  checkpoint.close();
   const pristine = readFileSync(path);
   const damages: [string, string][] = [];
   const scenarioDigits = [...JSON.stringify(scenario).matchAll(/[0-9]/g)].length;
@@ -522,7 +524,7 @@ function bundleAttacks(): void {
   rmSync(db, { force: true });
   const imported = gmemlab(['import', file, '--db', join(work, 'b5.sqlite'), '--json'], 128, 600_000);
   rmSync(file, { force: true });
-  let runs = 'none';
+  let runs: string;
   try {
     runs = String((JSON.parse(imported.stdout) as { runsImported: number }).runsImported);
   } catch {

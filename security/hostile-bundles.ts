@@ -57,7 +57,8 @@ export function writeHugeItemBundle(path: string, bytes: number): void {
   try {
     writeSync(fd, `${HEAD}"experiments":[${experimentHead('["')}`);
     const chunk = 'a'.repeat(1 << 20);
-    for (let left = bytes; left > 0; left -= chunk.length) writeSync(fd, left >= chunk.length ? chunk : chunk.slice(0, left));
+    for (let left = bytes; left > 0; left -= chunk.length)
+      writeSync(fd, left >= chunk.length ? chunk : chunk.slice(0, left));
     writeSync(fd, '"]}]}');
   } finally {
     closeSync(fd);

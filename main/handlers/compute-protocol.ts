@@ -53,5 +53,4 @@ export interface ComputeFailure {
 
 /** A task's value; for a stream, its next value (`done` false) or its end (`done` true). */
 export type ComputeResponse =
-  | { id: number; ok: true; value: unknown; done?: boolean }
-  | ({ id: number; ok: false } & ComputeFailure);
+  { id: number; ok: true; value: unknown; done?: boolean } | ({ id: number; ok: false } & ComputeFailure);

@@ -65,7 +65,10 @@ function step(id: number): void {
   let response: ComputeResponse;
   try {
     const next = stream.next();
-    response = next.done === true ? { id, ok: true, value: undefined, done: true } : { id, ok: true, value: next.value, done: false };
+    response =
+      next.done === true
+        ? { id, ok: true, value: undefined, done: true }
+        : { id, ok: true, value: next.value, done: false };
   } catch (err) {
     response = { id, ok: false, ...failure(err) };
   }

@@ -26,7 +26,8 @@ export interface LocalCalls {
 export function createLocalCalls({ store, runner, compute = inlineCompute(store) }: HandlerDeps): LocalCalls {
   return {
     // Read as a stream where compute runs (the compute worker in the window), written here.
-    importBundleFile: (path) => store.importBundleFrom(compute.readBundle({ source: { path }, origin: { source: path } })),
+    importBundleFile: (path) =>
+      store.importBundleFrom(compute.readBundle({ source: { path }, origin: { source: path } })),
     exportBundleFile: (experimentIds, path) => compute.exportBundleFile({ experimentIds, path }),
     whenDone: (experimentId) => runner.whenDone(experimentId),
   };

@@ -168,7 +168,8 @@ export async function importBundle(
         for (const { experiment, run } of batch.runs) {
           const target = targets[experiment]!;
           if (target.kind === 'skip') continue;
-          if (target.kind === 'merge' && !target.fresh.includes(shardOf(target.sweep, run.point, target.count))) continue;
+          if (target.kind === 'merge' && !target.fresh.includes(shardOf(target.sweep, run.point, target.count)))
+            continue;
           inserts.insert(target.id, target.scenarioId, run);
           summary.runsImported++;
         }

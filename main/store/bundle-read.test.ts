@@ -52,7 +52,11 @@ const importFile = (path: string): Promise<unknown> =>
 function reversed(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversed);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reversed(v)]),
+  );
 }
 
 describe('bundle files', () => {
@@ -68,9 +72,9 @@ describe('bundle files', () => {
     expect(rows(target)).toEqual(rows(other));
     await other.close();
     // Re-exported from the target, it is the same bundle (but for the export time).
-    const ids = (await target.listExperiments({ offset: 0, limit: 10, sort: { by: 'createdAt', dir: 'asc' } })).items.map(
-      (e) => e.id,
-    );
+    const ids = (
+      await target.listExperiments({ offset: 0, limit: 10, sort: { by: 'createdAt', dir: 'asc' } })
+    ).items.map((e) => e.id);
     const back = await target.exportBundle(ids);
     expect({ ...back, exportedAt: '' }).toEqual({ ...bundle, exportedAt: '' });
   });

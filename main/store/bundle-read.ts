@@ -27,13 +27,7 @@ import {
   type BundleIssue,
   type BundleRun,
 } from '../../common/contract/bundle.ts';
-import {
-  GmemlabError,
-  shardOf,
-  sweepSchema,
-  validateScenario,
-  type SweepDefinition,
-} from '../../common/core/index.ts';
+import { GmemlabError, shardOf, sweepSchema, validateScenario, type SweepDefinition } from '../../common/core/index.ts';
 import { BundleScanError, BundleScanner, type BundleEvent } from './bundle-scan.ts';
 import { contentHash } from './canonical.ts';
 import { BundleError } from './errors.ts';
@@ -247,7 +241,8 @@ class BundleChecker {
   }
 
   #zod(prefix: string, error: z.ZodError): void {
-    for (const i of error.issues) this.#issue([prefix, ...i.path.map(String)].filter((p) => p !== '').join('.'), i.message);
+    for (const i of error.issues)
+      this.#issue([prefix, ...i.path.map(String)].filter((p) => p !== '').join('.'), i.message);
   }
 
   #deep(path: string, value: unknown): boolean {
@@ -305,7 +300,8 @@ class BundleChecker {
 
   #scenario(i: number, value: unknown): void {
     const path = `scenarios.${i}`;
-    if (++this.#scenarioCount > 100_000) return this.#stop('scenarios', 'the bundle holds more than 100000 scenario revisions');
+    if (++this.#scenarioCount > 100_000)
+      return this.#stop('scenarios', 'the bundle holds more than 100000 scenario revisions');
     if (this.#deep(`${path}.body`, (value as { body?: unknown } | null)?.body)) return;
     const item = bundleParts.scenario.safeParse(value);
     if (!item.success) return this.#zod(path, item.error);
@@ -322,7 +318,8 @@ class BundleChecker {
 
   #costTable(i: number, value: unknown): void {
     const path = `costTables.${i}`;
-    if (++this.#costTableCount > 10_000) return this.#stop('costTables', 'the bundle holds more than 10000 cost tables');
+    if (++this.#costTableCount > 10_000)
+      return this.#stop('costTables', 'the bundle holds more than 10000 cost tables');
     if (this.#deep(`${path}.body`, (value as { body?: unknown } | null)?.body)) return;
     const item = bundleParts.costTable.safeParse(value);
     if (!item.success) return this.#zod(path, item.error);

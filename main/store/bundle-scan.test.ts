@@ -40,7 +40,9 @@ const bundleLike = fc
   .map(({ top, scenarios, costTables, experiments }) => {
     const out: Record<string, unknown> = { ...top, scenarios, costTables };
     out['experiments'] = experiments.map((e) =>
-      'notObject' in e ? e.notObject : { ...Object.fromEntries(Object.entries(e.head).filter(([k]) => k !== 'runs')), runs: e.runs },
+      'notObject' in e
+        ? e.notObject
+        : { ...Object.fromEntries(Object.entries(e.head).filter(([k]) => k !== 'runs')), runs: e.runs },
     );
     return out;
   });

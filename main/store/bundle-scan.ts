@@ -227,7 +227,16 @@ export class BundleScanner {
     const scalar = c !== OPEN_OBJECT && c !== OPEN_ARRAY && c !== QUOTE;
     if (scalar && (c === CLOSE_ARRAY || c === CLOSE_OBJECT || c === COMMA || c === COLON))
       throw this.#error(path, 'expected a value');
-    this.#item = { start: this.#base + this.#pos, scanned: this.#pos, depth: 0, inString: false, escaped: false, scalar, path, done };
+    this.#item = {
+      start: this.#base + this.#pos,
+      scanned: this.#pos,
+      depth: 0,
+      inString: false,
+      escaped: false,
+      scalar,
+      path,
+      done,
+    };
   }
 
   /** Scans the current item on; returns false when it needs more bytes, true once it is emitted. */
@@ -270,7 +279,10 @@ export class BundleScanner {
     }
     const size = (end === -1 ? i : end) - (item.start - this.#base);
     if (size > MAX_BUNDLE_ITEM_BYTES)
-      throw this.#error(item.path, `is larger than ${MAX_BUNDLE_ITEM_BYTES / 2 ** 20} MiB (a value this big cannot be in a valid bundle)`);
+      throw this.#error(
+        item.path,
+        `is larger than ${MAX_BUNDLE_ITEM_BYTES / 2 ** 20} MiB (a value this big cannot be in a valid bundle)`,
+      );
     if (end === -1) {
       item.scanned = i;
       if (final) {
