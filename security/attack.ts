@@ -329,11 +329,11 @@ function extremeScenarioAttack(): void {
       if (r.error !== null && /NOT NULL|constraint|rollback/.test(r.error)) masked++;
     }
     nonFinite = // The indexed means (run_metrics); every value of a run is checked before it is saved (ResultWriter).
-    (
-      sqlite.prepare('select count(*) as n from run_metrics where mean is null or abs(mean) > 1e308').get() as {
-        n: number;
-      }
-    ).n;
+      (
+        sqlite.prepare('select count(*) as n from run_metrics where mean is null or abs(mean) > 1e308').get() as {
+          n: number;
+        }
+      ).n;
     sqlite.close();
   }
   record({
@@ -438,14 +438,15 @@ async function damageAttack(): Promise<void> {
     ]);
   let reported = 0;
   let silent = 0;
-  for (const [, sql] of damages) {
-    writeFileSync(path, pristine);
-    rmSync(`${path}-wal`, { force: true });
-    rmSync(`${path}-shm`, { force: true });
-    const rawDb = new BetterSqlite3(path);
+  for (const [i, [, sql]] of damages.entries()) {
+    // A file of its own each time: Store.close() leaves file handles open (reported), and a
+    // stale -wal or -shm of the last copy must not meet the next.
+    const copy = join(work, `damage-${i}.sqlite`);
+    writeFileSync(copy, pristine);
+    const rawDb = new BetterSqlite3(copy);
     rawDb.exec(sql);
     rawDb.close();
-    const s = await Store.open(path);
+    const s = await Store.open(copy);
     try {
       await s.getExperiment(made.experimentId);
       silent++;
