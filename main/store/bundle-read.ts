@@ -225,7 +225,6 @@ class BundleChecker {
   /** Cost tables the runs name (more distinct names than tables is already a problem). */
   readonly #costRefs = new Map<string, string>();
   readonly #heads: (Record<string, unknown> | undefined)[] = [];
-  readonly #headsSeen: boolean[] = [];
   readonly #runCounts: number[] = [];
   #scenarioCount = 0;
   #costTableCount = 0;
@@ -267,7 +266,6 @@ class BundleChecker {
         break;
       case 'experiment':
         this.#issue(`experiments.${event.index}`, `expected object, received ${typeName(event.value)}`);
-        this.#headsSeen[event.index] = false;
         break;
       case 'experimentField':
         this.#experimentField(event.index, event.key, event.value);
@@ -370,7 +368,6 @@ class BundleChecker {
 
   #experimentEnd(i: number): void {
     const head = this.#head(i);
-    this.#headsSeen[i] = true;
     const runs = head['runs'];
     const parsed = bundleParts.experimentHead.safeParse({ ...head, runs: Array.isArray(runs) ? [] : runs });
     if (!parsed.success) {
