@@ -397,7 +397,7 @@ function diskAttacks(): void {
     record({
       attack: 'sweep onto a full disk (tmpfs of 600 KB)',
       tries: 1,
-      outcome: `${masked ? 'real error MASKED by a failed ROLLBACK' : `error: "${sweep.stderr.trim().slice(0, 200)}"`}; list afterwards exit ${list.status}`,
+      outcome: `${masked ? 'real error MASKED by a failed ROLLBACK' : `error: "${sweep.stderr.trim().split('\n')[0]!.slice(0, 200)}"`}; list afterwards exit ${list.status}`,
       lost: 'none (the experiment saved before is listed)',
     });
   } finally {
@@ -545,7 +545,11 @@ function table(): string {
     '',
     '| attack | tries | outcome | data lost |',
     '| --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.attack} | ${r.tries} | ${r.outcome.replaceAll('|', '\\|')} | ${r.lost} |`),
+    // One line per row: a child's error can span lines (a stack after it).
+    ...rows.map(
+      (r) =>
+        `| ${r.attack} | ${r.tries} | ${r.outcome.replaceAll('|', '\\|').replaceAll(/\s*\n\s*/g, ' ')} | ${r.lost} |`,
+    ),
   ];
   return lines.join('\n');
 }
