@@ -32,7 +32,8 @@ import type {
   ShardSet,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
-import { importBundle, type BundleOrigin } from './bundle-io.ts';
+import { importBundle } from './bundle-io.ts';
+import { readBundle, type BundleMessage, type BundleOrigin } from './bundle-read.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
 import { nameTheFile, openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
@@ -481,10 +482,22 @@ export class Store {
     return this.#reader.exportBundle(experimentIds);
   }
 
-  /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
-  async importBundle(raw: unknown, origin: BundleOrigin = {}): Promise<ImportSummary> {
-    await this.#writerIdle();
-    return importBundle(this.#db, this.#statements, raw, origin);
+  /**
+   * Checks an untrusted bundle value on this thread, then imports it all-or-nothing; throws
+   * BundleError, writing nothing, when it is refused. The handlers read bundles (values and
+   * files) in the compute worker instead and hand the messages to importBundleFrom.
+   */
+  importBundle(raw: unknown, origin: BundleOrigin = {}): Promise<ImportSummary> {
+    return this.importBundleFrom(
+      (async function* () {
+        yield* readBundle({ bundle: raw }, origin);
+      })(),
+    );
+  }
+
+  /** Imports a bundle from a bundle reader's messages (bundle-read.ts), wherever it runs, in one transaction. */
+  importBundleFrom(messages: AsyncIterable<BundleMessage>): Promise<ImportSummary> {
+    return importBundle(this.#db, this.opened.sqlite, this.#statements, messages, () => this.#writerIdle());
   }
 
   private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {
