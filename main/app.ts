@@ -7,7 +7,7 @@ import type { EventMap } from '../common/contract/index.ts';
 import { createHandlers, type Handlers } from './handlers/index.ts';
 import { createLocalCalls, type LocalCalls } from './handlers/local.ts';
 import { ComputeWorkerClient } from './handlers/compute-client.ts';
-import type { Compute } from './handlers/compute.ts';
+import { inlineCompute, type Compute } from './handlers/compute.ts';
 import type { SaveDialog } from './handlers/save-export.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';
@@ -59,7 +59,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     readOnly: options.readOnly,
     readWorker: options.readWorker ?? false,
   });
-  const compute = startCompute(store, options.computeWorker ?? false);
+  const compute = startCompute(store, options.computeWorker ?? false) ?? inlineCompute(store);
   const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize });
   const listeners = new Set<EventListener>();
   const runner = new ExperimentRunner(store, pool, (payload) => {
@@ -70,7 +70,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     pool,
     runner,
     handlers: createHandlers({ store, runner, saveDialog: options.saveDialog, compute }),
-    local: createLocalCalls({ store, runner }),
+    local: createLocalCalls({ store, runner, compute }),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -79,7 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       for (const id of runner.activeIds()) runner.cancel(id);
       await runner.drain();
       await pool.close();
-      await compute?.close();
+      await compute.close();
       await store.close();
     },
   };

@@ -15,6 +15,7 @@ import {
   readFileSync,
   rmSync,
   statfsSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
@@ -26,7 +27,7 @@ import { PRESETS, setParameter } from '../common/core/index.ts';
 import { createApp } from '../main/app.ts';
 import { Store } from '../main/store/store.ts';
 import { startWebHost, type WebHost } from '../main/web/server.ts';
-import { writeManyBadRunsBundle, writeWrongTypedRunsBundle } from './hostile-bundles.ts';
+import { writeHugeItemBundle, writeManyBadRunsBundle, writeWrongTypedRunsBundle } from './hostile-bundles.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'gmemlab.js');
@@ -47,23 +48,37 @@ const record = (row: Row): void => {
   process.stderr.write(`${row.attack}: ${row.outcome}; lost: ${row.lost}\n`);
 };
 
+/** GNU time, where installed: it reports a child's peak resident memory. */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
 function gmemlab(
   args: string[],
   heapMb?: number,
   timeoutMs = 240_000,
-): { status: number | null; stderr: string; ms: number } {
+): { status: number | null; stderr: string; stdout: string; ms: number; peakMiB?: number } {
   const started = Date.now();
-  const r = spawnSync(
-    process.execPath,
-    [...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`]), bin, ...args],
-    {
-      encoding: 'utf8',
-      timeout: timeoutMs,
-      maxBuffer: 64 * 2 ** 20,
-    },
-  );
-  return { status: r.status, stderr: r.stderr, ms: Date.now() - started };
+  const command = [process.execPath, ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`]), bin, ...args];
+  const r = spawnSync(TIME ?? command[0]!, TIME === undefined ? command.slice(1) : ['-f', 'peak-kib %M', ...command], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const peak = /peak-kib (\d+)\s*$/.exec(r.stderr ?? '');
+  const stderr = (r.stderr ?? '')
+    .replace(/peak-kib \d+\s*$/, '')
+    .replace(/Command exited with non-zero status \d+\s*$/, '');
+  return {
+    status: r.status,
+    stderr,
+    stdout: r.stdout,
+    ms: Date.now() - started,
+    ...(peak === null ? {} : { peakMiB: Math.round(Number(peak[1]) / 1024) }),
+  };
 }
+
+/** "12.3 s, 45 MiB peak" (the peak where GNU time is installed). */
+const cost = (r: { ms: number; peakMiB?: number }): string =>
+  `${(r.ms / 1000).toFixed(1)} s${r.peakMiB === undefined ? '' : `, ${r.peakMiB} MiB peak`}`;
 
 interface Reply {
   status: number;
@@ -313,9 +328,12 @@ function extremeScenarioAttack(): void {
       else failed++;
       if (r.error !== null && /NOT NULL|constraint|rollback/.test(r.error)) masked++;
     }
-    nonFinite = (
-      sqlite.prepare('select count(*) as n from metrics where mean is null or abs(mean) > 1e308').get() as { n: number }
-    ).n;
+    nonFinite = // The indexed means (run_metrics); every value of a run is checked before it is saved (ResultWriter).
+      (
+        sqlite.prepare('select count(*) as n from run_metrics where mean is null or abs(mean) > 1e308').get() as {
+          n: number;
+        }
+      ).n;
     sqlite.close();
   }
   record({
@@ -379,7 +397,7 @@ function diskAttacks(): void {
     record({
       attack: 'sweep onto a full disk (tmpfs of 600 KB)',
       tries: 1,
-      outcome: `${masked ? 'real error MASKED by a failed ROLLBACK' : `error: "${sweep.stderr.trim().slice(0, 200)}"`}; list afterwards exit ${list.status}`,
+      outcome: `${masked ? 'real error MASKED by a failed ROLLBACK' : `error: "${sweep.stderr.trim().split('\n')[0]!.slice(0, 200)}"`}; list afterwards exit ${list.status}`,
       lost: 'none (the experiment saved before is listed)',
     });
   } finally {
@@ -398,6 +416,10 @@ async function damageAttack(): Promise<void> {
     runs: [{ strategy: 'S0', point: {}, seeds: [1] }],
   });
   await store.close();
+  // Everything in the main file before it is copied: the copies are opened without their -wal.
+  const checkpoint = new BetterSqlite3(path);
+  checkpoint.pragma('wal_checkpoint(TRUNCATE)');
+  checkpoint.close();
   const pristine = readFileSync(path);
   const damages: [string, string][] = [];
   const scenarioDigits = [...JSON.stringify(scenario).matchAll(/[0-9]/g)].length;
@@ -416,14 +438,15 @@ async function damageAttack(): Promise<void> {
     ]);
   let reported = 0;
   let silent = 0;
-  for (const [, sql] of damages) {
-    writeFileSync(path, pristine);
-    rmSync(`${path}-wal`, { force: true });
-    rmSync(`${path}-shm`, { force: true });
-    const rawDb = new BetterSqlite3(path);
+  for (const [i, [, sql]] of damages.entries()) {
+    // A file of its own each time: Store.close() leaves file handles open (reported), and a
+    // stale -wal or -shm of the last copy must not meet the next.
+    const copy = join(work, `damage-${i}.sqlite`);
+    writeFileSync(copy, pristine);
+    const rawDb = new BetterSqlite3(copy);
     rawDb.exec(sql);
     rawDb.close();
-    const s = await Store.open(path);
+    const s = await Store.open(copy);
     try {
       await s.getExperiment(made.experimentId);
       silent++;
@@ -471,17 +494,48 @@ function importPerfAttack(): void {
 function bundleAttacks(): void {
   const many = join(work, 'many.json');
   writeManyBadRunsBundle(many, 9, 100_000);
-  const a = gmemlab(['import', many, '--db', join(work, 'b1.sqlite')], 512);
+  const a = gmemlab(['import', many, '--db', join(work, 'b1.sqlite')], 64);
   rmSync(many);
   const wrong = join(work, 'wrong.json');
   writeWrongTypedRunsBundle(wrong, 30_000_000);
-  const b = gmemlab(['import', wrong, '--db', join(work, 'b2.sqlite')], 1024);
+  const b = gmemlab(['import', wrong, '--db', join(work, 'b2.sqlite')], 64);
   rmSync(wrong);
+  const huge = join(work, 'huge-item.json');
+  writeHugeItemBundle(huge, 40 * 2 ** 20);
+  const c = gmemlab(['import', huge, '--db', join(work, 'b3.sqlite')], 128);
+  rmSync(huge);
   record({
-    attack: 'hostile bundles: 900,000 wrong-typed runs (27 MB); 30 million wrong-typed items (60 MB)',
-    tries: 2,
-    outcome: `exit ${a.status} in ${(a.ms / 1000).toFixed(1)} s with a 512 MB heap; exit ${b.status} in ${(b.ms / 1000).toFixed(1)} s with a 1 GB heap (2 = refused with at most 100 problems listed)`,
-    lost: 'none (all or nothing)',
+    attack:
+      'hostile bundles: 900,000 wrong-typed runs (27 MB); 30 million wrong-typed items (60 MB); one 40 MB run (each with a 64 or 128 MB heap)',
+    tries: 3,
+    outcome: `exit ${a.status} in ${cost(a)}; exit ${b.status} in ${cost(b)}; exit ${c.status} in ${cost(c)} (2 = refused: at most 100 problems listed, or the item over 32 MiB named)`,
+    lost: 'none (checked before anything is written)',
+  });
+
+  // A legitimate bundle as big as gmemlab's own export makes them: a 60 x 60 sweep, 25,200 runs.
+  const db = join(work, 'b4.sqlite');
+  const swept = gmemlab(
+    ['sweep', scenarioFile, '--param', 'vm.vcpus=lin:1:60:60', '--param', 'vm.memoryGiB=lin:1:200:60', '--db', db],
+    undefined,
+    600_000,
+  );
+  const file = join(work, 'legit.json');
+  const exported = gmemlab(['export-bundle', '1', '--out', file, '--db', db], 256, 600_000);
+  const bytes = existsSync(file) ? statSync(file).size : 0;
+  rmSync(db, { force: true });
+  const imported = gmemlab(['import', file, '--db', join(work, 'b5.sqlite'), '--json'], 128, 600_000);
+  rmSync(file, { force: true });
+  let runs: string;
+  try {
+    runs = String((JSON.parse(imported.stdout) as { runsImported: number }).runsImported);
+  } catch {
+    runs = `none (${imported.stderr.trim().slice(0, 200)})`;
+  }
+  record({
+    attack: `a legitimate ${(bytes / 1e6).toFixed(0)} MB bundle (a 60 x 60 sweep exported by gmemlab; 128 MB heap for the import)`,
+    tries: 1,
+    outcome: `sweep exit ${swept.status}; export exit ${exported.status} in ${cost(exported)}; import exit ${imported.status} in ${cost(imported)}, ${runs} runs imported`,
+    lost: imported.status === 0 ? 'none' : 'the import (nothing written)',
   });
 }
 
@@ -491,7 +545,11 @@ function table(): string {
     '',
     '| attack | tries | outcome | data lost |',
     '| --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.attack} | ${r.tries} | ${r.outcome.replaceAll('|', '\\|')} | ${r.lost} |`),
+    // One line per row: a child's error can span lines (a stack after it).
+    ...rows.map(
+      (r) =>
+        `| ${r.attack} | ${r.tries} | ${r.outcome.replaceAll('|', '\\|').replaceAll(/\s*\n\s*/g, ' ')} | ${r.lost} |`,
+    ),
   ];
   return lines.join('\n');
 }

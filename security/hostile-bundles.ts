@@ -51,6 +51,20 @@ export function writeManyBadRunsBundle(path: string, experiments: number, runsEa
   }
 }
 
+/** One run that is a single string of `bytes` characters: one item past MAX_BUNDLE_ITEM_BYTES. */
+export function writeHugeItemBundle(path: string, bytes: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, `${HEAD}"experiments":[${experimentHead('["')}`);
+    const chunk = 'a'.repeat(1 << 20);
+    for (let left = bytes; left > 0; left -= chunk.length)
+      writeSync(fd, left >= chunk.length ? chunk : chunk.slice(0, left));
+    writeSync(fd, '"]}]}');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A legitimate bundle: the experiments of a real exported bundle, copied `copies` times under new uids. */
 export function writeReplicatedBundle(path: string, sourceBundle: string, copies: number): number {
   const source = JSON.parse(readFileSync(sourceBundle, 'utf8')) as {

@@ -118,12 +118,21 @@ export type Bundle = z.infer<typeof bundleSchema>;
  */
 export const MAX_BUNDLE_ISSUES = 100;
 /**
- * Largest bundle file `gmemlab import` reads (the web host's request limit, MAX_REQUEST_BYTES, is
- * lower). A bundle is parsed whole, at about 18 bytes of memory per byte: 128 MiB peaks near 2.3 GB.
+ * Largest bundle file read. A bundle file is read as a stream (main/store/bundle-scan.ts), so
+ * memory does not grow with it; the limit bounds time (about 10 s per 100 MB on two cores) and
+ * the database's growth. gmemlab's own export of a 100,000-run experiment is about 800 MB.
  */
-export const MAX_BUNDLE_FILE_BYTES = 128 * 2 ** 20;
+export const MAX_BUNDLE_FILE_BYTES = 1024 * 2 ** 20;
+/**
+ * Largest single item of a bundle file (a scenario, a cost table, a run, an experiment's field):
+ * what a streamed import holds at once. A run at its schema's limits could be larger; one that
+ * gmemlab records is a few KB.
+ */
+export const MAX_BUNDLE_ITEM_BYTES = 32 * 2 ** 20;
 /** Runs in one bundle, over all its experiments (each experiment holds at most 100,000). */
 export const MAX_BUNDLE_RUNS = 1_000_000;
+/** Runs in one experiment of a bundle. */
+export const MAX_EXPERIMENT_RUNS = 100_000;
 /** Keys in any one record of a run (metrics, params, point, distributions, series, capability). */
 export const MAX_RECORD_KEYS = 10_000;
 /** Nesting of the free-form JSON a bundle carries (params, capability, sweep, bodies). */
@@ -146,96 +155,26 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-const envelopeSchema = bundleSchema.extend({
-  scenarios: z.array(z.unknown()).max(100_000),
-  costTables: z.array(z.unknown()).max(10_000),
-  experiments: z.array(z.unknown()).max(10_000),
-});
-const scenarioItemSchema = bundleSchema.shape.scenarios.element;
-const costTableItemSchema = bundleSchema.shape.costTables.element;
-const experimentHeadSchema = experimentSchema.extend({ runs: z.array(z.unknown()).max(100_000) });
-
-const RUN_RECORDS = ['metrics', 'params', 'point', 'distributions', 'series', 'capability'] as const;
-
 /**
- * Validates an untrusted bundle against the schema, part by part, in bounded time and memory:
- * sizes are checked before items are parsed, each item is parsed on its own (its parsed copy
- * replaces it, so the raw and the parsed bundle are never both held whole), and validation stops
- * after MAX_BUNDLE_ISSUES problems. Returns the parsed bundle or the problems found.
+ * The bundle's parts, each validated on its own as it is read (main/store/bundle-read.ts): the
+ * envelope with its arrays' items left unchecked, one scenario, one cost table, an experiment
+ * without its runs, one run. Together they are bundleSchema.
  */
-export function validateBundle(raw: unknown): { ok: true; bundle: Bundle } | { ok: false; issues: BundleIssue[] } {
-  const issues: BundleIssue[] = [];
-  const full = (): boolean => issues.length >= MAX_BUNDLE_ISSUES;
-  const add = (path: (string | number | symbol)[], message: string): void => {
-    if (!full()) issues.push({ path: path.map(String).join('.'), message });
-  };
-  const zodIssues = (prefix: (string | number)[], error: z.ZodError): void => {
-    for (const i of error.issues) add([...prefix, ...i.path.map(String)], i.message);
-  };
-  const envelope = envelopeSchema.safeParse(raw);
-  if (!envelope.success) {
-    zodIssues([], envelope.error);
-    return { ok: false, issues };
-  }
-  const bundle = envelope.data;
-  let totalRuns = 0;
-  for (const [i, e] of bundle.experiments.entries()) {
-    const runs = (e as { runs?: unknown } | null)?.runs;
-    if (Array.isArray(runs)) totalRuns += runs.length;
-    if (totalRuns > MAX_BUNDLE_RUNS) {
-      add(
-        ['experiments', i, 'runs'],
-        `the bundle holds more than ${MAX_BUNDLE_RUNS} runs; split it into smaller bundles`,
-      );
-      return { ok: false, issues };
-    }
-  }
-  const deep = (path: (string | number)[], value: unknown): boolean => {
-    if (!nestsDeeperThan(value, MAX_JSON_DEPTH)) return false;
-    add(path, `is nested deeper than ${MAX_JSON_DEPTH} levels`);
-    return true;
-  };
-  for (let i = 0; i < bundle.scenarios.length && !full(); i++) {
-    if (deep(['scenarios', i, 'body'], (bundle.scenarios[i] as { body?: unknown } | null)?.body)) continue;
-    const item = scenarioItemSchema.safeParse(bundle.scenarios[i]);
-    if (item.success) bundle.scenarios[i] = item.data;
-    else zodIssues(['scenarios', i], item.error);
-  }
-  for (let i = 0; i < bundle.costTables.length && !full(); i++) {
-    if (deep(['costTables', i, 'body'], (bundle.costTables[i] as { body?: unknown } | null)?.body)) continue;
-    const item = costTableItemSchema.safeParse(bundle.costTables[i]);
-    if (item.success) bundle.costTables[i] = item.data;
-    else zodIssues(['costTables', i], item.error);
-  }
-  for (let i = 0; i < bundle.experiments.length && !full(); i++) {
-    if (deep(['experiments', i, 'sweep'], (bundle.experiments[i] as { sweep?: unknown } | null)?.sweep)) continue;
-    const head = experimentHeadSchema.safeParse(bundle.experiments[i]);
-    if (!head.success) {
-      zodIssues(['experiments', i], head.error);
-      continue;
-    }
-    const runs = head.data.runs;
-    for (let j = 0; j < runs.length && !full(); j++) {
-      const run = runs[j] as Record<string, unknown> | null;
-      const path = ['experiments', i, 'runs', j];
-      let skip = false;
-      for (const field of RUN_RECORDS) {
-        const value = run?.[field];
-        if (value !== null && typeof value === 'object' && Object.keys(value).length > MAX_RECORD_KEYS) {
-          add([...path, field], `has more than ${MAX_RECORD_KEYS} keys`);
-          skip = true;
-        } else if (deep([...path, field], value)) skip = true;
-      }
-      if (skip) continue;
-      const item = runSchema.safeParse(run);
-      if (item.success) runs[j] = item.data;
-      else zodIssues(path, item.error);
-    }
-    bundle.experiments[i] = head.data;
-  }
-  if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, bundle: bundle as Bundle };
-}
+export const bundleParts = {
+  envelope: bundleSchema.extend({
+    scenarios: z.array(z.unknown()).max(100_000),
+    costTables: z.array(z.unknown()).max(10_000),
+    experiments: z.array(z.unknown()).max(10_000),
+  }),
+  scenario: bundleSchema.shape.scenarios.element,
+  costTable: bundleSchema.shape.costTables.element,
+  experimentHead: experimentSchema.extend({ runs: z.array(z.unknown()).max(0) }),
+  run: runSchema,
+};
+
+/** The records of a run whose keys are counted and nesting checked before the run is parsed. */
+export const RUN_RECORDS = ['metrics', 'params', 'point', 'distributions', 'series', 'capability'] as const;
+
 export type BundleExperiment = Bundle['experiments'][number];
 export type BundleRun = BundleExperiment['runs'][number];
 

@@ -9,9 +9,11 @@ import { DatabaseDamagedError } from '../store/integrity.ts';
 import type { ReadBeside } from '../store/reader.ts';
 import type { Compute } from './compute.ts';
 import type {
+  ComputeControl,
   ComputeFailure,
   ComputeMethod,
   ComputeRequest,
+  ComputeStreamMethod,
   ComputeResponse,
   ComputeWorkerData,
   FileMessage,
@@ -24,7 +26,11 @@ export class ComputeWorkerError extends Error {
 export class ComputeWorkerClient implements Compute {
   readonly #start: () => Worker;
   #worker: Worker | undefined;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Calls waiting for the worker; a stream's waiting pull resolves with its whole response. */
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; stream?: boolean }
+  >();
   #nextId = 1;
   #closed = false;
 
@@ -69,20 +75,55 @@ export class ComputeWorkerClient implements Compute {
     this.#pending.delete(response.id);
     // An idle worker must not keep the process alive.
     if (this.#pending.size === 0) this.#worker?.unref();
-    if (response.ok) waiting.resolve(response.value);
-    else waiting.reject(errorFrom(response));
+    if (!response.ok) waiting.reject(errorFrom(response));
+    else waiting.resolve(waiting.stream === true ? response : response.value);
   }
 
   #call<T>(method: ComputeMethod, input: unknown): Promise<T> {
+    return this.#send({ id: this.#nextId++, method, input }, false) as Promise<T>;
+  }
+
+  /** Posts a request or a stream's control message and waits for the answer to its id. */
+  #send(message: ComputeRequest | ComputeControl, stream: boolean): Promise<unknown> {
     if (this.#closed) return Promise.reject(new ComputeWorkerError('the app is closed'));
     const worker = this.#started();
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    return new Promise((resolve, reject) => {
+      this.#pending.set(message.id, { resolve, reject, stream });
       worker.ref();
-      worker.postMessage({ id, method, input } satisfies ComputeRequest);
+      worker.postMessage(message);
     });
   }
+
+  /**
+   * A stream task's values, one pull at a time. A stream is lost with the worker that held it:
+   * if the worker died, the next pull fails instead of starting a new one.
+   */
+  async *#stream<T>(method: ComputeStreamMethod, input: unknown): AsyncGenerator<T> {
+    const id = this.#nextId++;
+    const worker = this.#started();
+    let over = false;
+    try {
+      let message: ComputeRequest | ComputeControl = { id, method, input };
+      for (;;) {
+        if (this.#worker !== worker) throw new ComputeWorkerError('the compute worker stopped during the task');
+        const response = (await this.#send(message, true)) as { value: T; done?: boolean };
+        if (response.done === true) {
+          over = true;
+          return;
+        }
+        yield response.value;
+        message = { id, control: 'pull' };
+      }
+    } catch (err) {
+      over = true; // the worker forgot a stream that failed
+      throw err;
+    } finally {
+      if (!over && this.#worker === worker) worker.postMessage({ id, control: 'cancel' } satisfies ComputeControl);
+    }
+  }
+
+  readBundle: Compute['readBundle'] = (request) => this.#stream('readBundle', request);
+  exportBundleFile: Compute['exportBundleFile'] = (request) => this.#call('exportBundleFile', request);
 
   exportFile: Compute['exportFile'] = (request) => this.#file('exportFile', request);
   matrixFile: Compute['matrixFile'] = (request) => this.#file('matrixFile', request);

@@ -5,8 +5,14 @@ import type { ErrorCode, ValidationIssue } from '../../common/core/index.ts';
 import type { ReadBeside } from '../store/reader.ts';
 import type { Compute } from './compute.ts';
 
-/** The calls the worker answers: every task of Compute. */
-export type ComputeMethod = Exclude<keyof Compute, 'close'>;
+/** The calls the worker answers with one value: every task of Compute but the streams. */
+export type ComputeMethod = Exclude<keyof Compute, 'close' | ComputeStreamMethod>;
+
+/**
+ * The calls the worker answers with a stream of values: one per `pull` from this side (the
+ * first with the request), so the worker never runs ahead of the consumer; `cancel` ends it.
+ */
+export type ComputeStreamMethod = 'readBundle';
 
 /** What the worker is started with: the database and where its read connection is opened (reader.ts). */
 export interface ComputeWorkerData {
@@ -16,8 +22,14 @@ export interface ComputeWorkerData {
 
 export interface ComputeRequest {
   id: number;
-  method: ComputeMethod;
+  method: ComputeMethod | ComputeStreamMethod;
   input: unknown;
+}
+
+/** The next value of a stream, or its end before it is over. */
+export interface ComputeControl {
+  id: number;
+  control: 'pull' | 'cancel';
 }
 
 /** An exported file as it crosses: text as it is, PNG bytes in an ArrayBuffer of their own. */
@@ -39,4 +51,6 @@ export interface ComputeFailure {
   field?: string | undefined;
 }
 
-export type ComputeResponse = { id: number; ok: true; value: unknown } | ({ id: number; ok: false } & ComputeFailure);
+/** A task's value; for a stream, its next value (`done` false) or its end (`done` true). */
+export type ComputeResponse =
+  { id: number; ok: true; value: unknown; done?: boolean } | ({ id: number; ok: false } & ComputeFailure);

@@ -13,8 +13,11 @@ import { GmemlabError } from '../../common/core/index.ts';
 import { StoreReader } from '../store/reader.ts';
 import { ExportError, type ExportedFile } from '../export/index.ts';
 import { inlineCompute } from './compute.ts';
+import { readBundle, type BundleOrigin, type BundleSource } from '../store/bundle-read.ts';
 import type {
+  ComputeControl,
   ComputeFailure,
+  ComputeMethod,
   ComputeRequest,
   ComputeResponse,
   ComputeWorkerData,
@@ -26,8 +29,26 @@ const port = parentPort;
 const { path, beside } = workerData as ComputeWorkerData;
 const compute = inlineCompute(StoreReader.open(path, beside));
 
-port.on('message', (request: ComputeRequest) => {
-  void answer(request).then(({ response, transfer }) => {
+/** The streams being read, by request id: each moves one value on per pull. */
+const streams = new Map<number, Iterator<unknown>>();
+
+port.on('message', (message: ComputeRequest | ComputeControl) => {
+  if ('control' in message) {
+    if (message.control === 'pull') step(message.id);
+    else {
+      streams.get(message.id)?.return?.();
+      streams.delete(message.id);
+    }
+    return;
+  }
+  const request = message;
+  if (request.method === 'readBundle') {
+    const { source, origin } = request.input as { source: BundleSource; origin: BundleOrigin };
+    streams.set(request.id, readBundle(source, origin));
+    step(request.id);
+    return;
+  }
+  void answer(request as ComputeRequest & { method: ComputeMethod }).then(({ response, transfer }) => {
     try {
       port.postMessage(response, transfer);
     } catch (err) {
@@ -37,11 +58,29 @@ port.on('message', (request: ComputeRequest) => {
   });
 });
 
+/** Sends the stream's next value, or its end or error (which also forgets it). */
+function step(id: number): void {
+  const stream = streams.get(id);
+  if (stream === undefined) return;
+  let response: ComputeResponse;
+  try {
+    const next = stream.next();
+    response =
+      next.done === true
+        ? { id, ok: true, value: undefined, done: true }
+        : { id, ok: true, value: next.value, done: false };
+  } catch (err) {
+    response = { id, ok: false, ...failure(err) };
+  }
+  if (response.ok === false || response.done === true) streams.delete(id);
+  port.postMessage(response);
+}
+
 async function answer({
   id,
   method,
   input,
-}: ComputeRequest): Promise<{ response: ComputeResponse; transfer: ArrayBuffer[] }> {
+}: ComputeRequest & { method: ComputeMethod }): Promise<{ response: ComputeResponse; transfer: ArrayBuffer[] }> {
   try {
     if (method === 'exportFile' || method === 'matrixFile') {
       const file = await (compute[method] as (input: unknown) => Promise<ExportedFile>)(input);

@@ -10,13 +10,22 @@ import { NotFoundError } from '../../common/core/index.ts';
 import type { ParsedInput, CallOutput } from '../../common/contract/index.ts';
 import type { ExportedFile } from '../export/index.ts';
 import type { Reads } from '../store/read-client.ts';
+import { writeBundleFile } from '../store/bundle-write.ts';
+import { readBundle, type BundleMessage, type BundleOrigin, type BundleSource } from '../store/bundle-read.ts';
 import { getMatrix, getSensitivity } from './workbench.ts';
 
 /** The reads the tasks need: a StoreReader, or the Store itself. */
-export type ComputeReads = Pick<Reads, 'getExperiment' | 'getRuns'>;
+export type ComputeReads = Pick<Reads, 'getExperiment' | 'getRuns' | 'exportBundle'>;
 
 export type ExportRequest = ParsedInput<'exportExperiment'>;
 export type MatrixFileRequest = ParsedInput<'exportMatrix'>;
+
+/** What a bundle file written by exportBundleFile holds. */
+export interface BundleFileSummary {
+  experiments: number;
+  runs: number;
+  scenarios: number;
+}
 
 /** The heavy calls, wherever they run. Errors are the handlers' own (GmemlabError and its kinds). */
 export interface Compute {
@@ -25,6 +34,13 @@ export interface Compute {
   matrixFile(request: MatrixFileRequest): Promise<ExportedFile>;
   sensitivity(request: ParsedInput<'getSensitivity'>): Promise<CallOutput<'getSensitivity'>>;
   matrix(request: ParsedInput<'getMatrix'>): Promise<CallOutput<'getMatrix'>>;
+  /**
+   * An untrusted bundle (a file, read as a stream, or a value) checked and then read in batches
+   * (main/store/bundle-read.ts), for Store.importBundleFrom; refusals are BundleError's code and issues.
+   */
+  readBundle(request: { source: BundleSource; origin: BundleOrigin }): AsyncIterable<BundleMessage>;
+  /** Experiments as a bundle file at `path` (written as a stream: bundle-write.ts); says what it holds. */
+  exportBundleFile(request: { experimentIds: number[]; path: string }): Promise<BundleFileSummary>;
   close(): Promise<void>;
 }
 
@@ -55,6 +71,18 @@ export function inlineCompute(reads: ComputeReads): Compute {
     matrixFile: (request) => matrixFile(reads, request),
     sensitivity: ({ runId, metric, samples }) => getSensitivity(reads, runId, metric, samples),
     matrix: ({ metrics, experiments }) => getMatrix(reads, metrics, experiments),
+    readBundle: ({ source, origin }) => readBundleAsync(source, origin),
+    exportBundleFile: async ({ experimentIds, path }) => {
+      const bundle = await reads.exportBundle(experimentIds);
+      writeBundleFile(bundle, path);
+      const runs = bundle.experiments.reduce((n, e) => n + e.runs.length, 0);
+      return { experiments: bundle.experiments.length, runs, scenarios: bundle.scenarios.length };
+    },
     close: async () => {},
   };
+}
+
+/** readBundle's messages as an async iterable (what Store.importBundleFrom takes). */
+export async function* readBundleAsync(source: BundleSource, origin: BundleOrigin): AsyncGenerator<BundleMessage> {
+  yield* readBundle(source, origin);
 }

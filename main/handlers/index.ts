@@ -93,7 +93,8 @@ export function createHandlers({ store, runner, saveDialog, compute = inlineComp
     getScenarioRevision: async ({ id }) => found(await store.getScenarioRevision(id), `scenario revision ${id}`),
     exportBundle: async ({ experimentIds }) => store.exportBundle(experimentIds),
     // Issue paths under `bundle`, the field of this call's input that holds it.
-    importBundle: async ({ bundle }) => store.importBundle(bundle, { at: 'bundle' }),
+    importBundle: async ({ bundle }) =>
+      store.importBundleFrom(compute.readBundle({ source: { bundle }, origin: { at: 'bundle' } })),
     saveScenarioRevision: async ({ scenario, parentId }) => store.saveScenarioRevision(scenario, parentId ?? null),
     // Workbench UI (sweeps, compare, diff): main/handlers/workbench.ts.
     previewSweep: async ({ scenario, sweep }) => wb.previewSweep(scenario, sweep),

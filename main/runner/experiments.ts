@@ -14,7 +14,7 @@ import type { EventMap } from '../../common/contract/index.ts';
 import { pointKey, pointLabel } from '../../common/analysis/points.ts';
 import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { ResultWriter } from './result-writer.ts';
+import { MAX_BATCH_RUNS, ResultWriter } from './result-writer.ts';
 import {
   applyPoint,
   checkEventBudget,
@@ -41,6 +41,21 @@ export interface StartRequest {
 interface RunGroup extends SweepPoint {
   runs: { id: number; strategy: StrategyId }[];
 }
+
+/**
+ * Runs per worker job, at most, for analytic points (one point is one job for the simulator): a
+ * message each way per point cost the main thread more than computing it (issue 20). The result
+ * writer's batch, so a job's runs are saved in one transaction.
+ */
+const MAX_JOB_RUNS = MAX_BATCH_RUNS;
+/** Jobs per worker, at least, that a sweep is cut into: work stays spread over the pool. */
+const JOBS_PER_WORKER = 4;
+/**
+ * Analytic points per worker: a worker spends ~0.5 s loading the core, as long as computing a
+ * few thousand analytic points takes; a 1,000-point sweep is done sooner by one worker than by
+ * two that each load the core (issue 20, CLI sweep profiles).
+ */
+const ANALYTIC_POINTS_PER_WORKER = 5000;
 
 /** Progress events are at most this often (the last one always goes out): a 10,000-point sweep must not flood the window. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -71,6 +86,9 @@ export class ExperimentRunner {
     const { sweep, shard } = request;
     // The budget applies to what this machine runs: a shard's points, not the whole sweep's.
     if (shard === undefined) checkRunBudget(sweepPointCount(sweep), plan.strategies.length, plan.seeds.length);
+    // The workers load the core while the points are expanded and recorded.
+    const pointCount = sweepPointCount(sweep);
+    this.pool.warm(plan.method === 'analytic' ? workersFor(pointCount) : pointCount);
     if (shard !== undefined && sweep === undefined)
       throw new RunRequestError([{ path: 'shard', message: 'only a sweep can be split into shards' }]);
     const all = expandSweep(request.scenario, sweep);
@@ -164,6 +182,26 @@ export class ExperimentRunner {
     await Promise.all([...this.active.values()].map((a) => a.done));
   }
 
+  /**
+   * The worker jobs for these groups, in order: one group each for the simulator (its progress
+   * and cancellation are per simulation), consecutive analytic groups together up to
+   * MAX_JOB_RUNS runs, in at least JOBS_PER_WORKER jobs per worker where there are enough groups.
+   */
+  private jobsOf(groups: RunGroup[]): { groups: RunGroup[]; workers: number }[] {
+    const first = groups[0];
+    if (first === undefined || first.scenario.simulation.method !== 'analytic')
+      return groups.map((g) => ({ groups: [g], workers: this.pool.size }));
+    const workers = Math.min(this.pool.size, workersFor(groups.length));
+    const runsPerGroup = groups.reduce((most, g) => Math.max(most, g.runs.length), 1);
+    const perJob = Math.max(
+      1,
+      Math.min(Math.floor(MAX_JOB_RUNS / runsPerGroup), Math.ceil(groups.length / (workers * JOBS_PER_WORKER))),
+    );
+    const jobs: { groups: RunGroup[]; workers: number }[] = [];
+    for (let i = 0; i < groups.length; i += perJob) jobs.push({ groups: groups.slice(i, i + perJob), workers });
+    return jobs;
+  }
+
   private async execute(
     experimentId: number,
     groups: RunGroup[],
@@ -186,29 +224,48 @@ export class ExperimentRunner {
     await this.store.setExperimentStatus(experimentId, 'running');
     progress();
 
-    const jobs = groups.map(async ({ scenario, runs }) => {
-      const runIds = runs.map((r) => r.id);
+    const jobs = this.jobsOf(groups).map(async ({ groups: chunk, workers }) => {
+      const runIds = chunk.flatMap((g) => g.runs.map((r) => r.id));
       if (active.cancelled) return;
       // Runs are marked running once their job reports progress: only long simulations do, and a
       // fast analytic job goes straight from queued to done in one write.
       let marked: Promise<void> | undefined;
-      const job = this.pool.run(scenario, (f) => {
-        marked ??= this.store.markRunsRunning(runIds);
-        partial.set(job.jobId, f * runIds.length);
-        progress();
-      });
+      const job = this.pool.runAll(
+        chunk.map((g) => g.scenario),
+        (f) => {
+          marked ??= this.store.markRunsRunning(runIds);
+          partial.set(job.jobId, f * runIds.length);
+          progress();
+        },
+        workers,
+      );
       active.jobIds.add(job.jobId);
       try {
-        const { output, startedAt } = await job.result;
+        const { outcomes, startedAt } = await job.result;
         await marked;
         if (active.cancelled) return;
         const finished: FinishedRun[] = [];
         const missing: number[] = [];
-        for (const { id: runId, strategy } of runs) {
-          const result = output.strategies.find((r) => r.strategy === strategy);
-          if (result === undefined) missing.push(runId);
-          else
-            finished.push({ runId, startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result });
+        const unsolved: { ids: number[]; message: string }[] = [];
+        for (const [i, { runs }] of chunk.entries()) {
+          const outcome = outcomes[i]!;
+          if (!outcome.ok) {
+            unsolved.push({ ids: runs.map((r) => r.id), message: outcome.message });
+            continue;
+          }
+          const { output } = outcome;
+          for (const { id: runId, strategy } of runs) {
+            const result = output.strategies.find((r) => r.strategy === strategy);
+            if (result === undefined) missing.push(runId);
+            else
+              finished.push({
+                runId,
+                startedAt,
+                modelVersion: output.modelVersion,
+                costTable: output.costTable,
+                result,
+              });
+          }
         }
         const refused = await this.writer.write(finished);
         for (const r of refused) await this.store.setRunsStatus([r.runId], 'failed', r.message);
@@ -216,6 +273,10 @@ export class ExperimentRunner {
         if (missing.length > 0) {
           failures += missing.length;
           await this.store.setRunsStatus(missing, 'failed', 'the model returned no result for this strategy');
+        }
+        for (const u of unsolved) {
+          failures += u.ids.length;
+          await this.store.setRunsStatus(u.ids, 'failed', u.message);
         }
         runsDone += runIds.length;
       } catch (err) {
@@ -235,6 +296,11 @@ export class ExperimentRunner {
     await this.store.setExperimentStatus(experimentId, status);
     this.emit({ experimentId, runsDone, runsTotal, fraction: fraction(), status });
   }
+}
+
+/** Workers worth starting for an analytic sweep of this many points. */
+function workersFor(points: number): number {
+  return Math.max(1, Math.ceil(points / ANALYTIC_POINTS_PER_WORKER));
 }
 
 /**

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunOutput, Scenario } from '../../common/core/index.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, ScenarioOutcome, ToWorker } from './protocol.ts';
 
 export class JobCancelledError extends Error {
   override name = 'JobCancelledError';
@@ -11,9 +11,11 @@ export class JobCancelledError extends Error {
 
 interface Job {
   id: number;
-  scenario: Scenario;
+  scenarios: Scenario[];
   cancel: Int32Array;
-  resolve: (result: JobResult) => void;
+  /** Workers this job may have started for it (the pool's size, unless the caller asks for fewer). */
+  workers: number;
+  resolve: (result: BatchResult) => void;
   reject: (err: Error) => void;
   onProgress: ((fraction: number) => void) | undefined;
 }
@@ -35,6 +37,12 @@ export interface JobResult {
   startedAt: string;
 }
 
+/** A job of several scenarios: each one's outcome, in order, and when its worker started the job. */
+export interface BatchResult {
+  outcomes: ScenarioOutcome[];
+  startedAt: string;
+}
+
 export class WorkerPool {
   readonly size: number;
   private readonly workerFile: URL | string;
@@ -48,14 +56,37 @@ export class WorkerPool {
     this.size = Math.max(1, options.size ?? availableParallelism());
   }
 
+  /** Computes one scenario; rejects with the core's message if it cannot. */
   run(scenario: Scenario, onProgress?: (fraction: number) => void): { jobId: number; result: Promise<JobResult> } {
+    const { jobId, result } = this.runAll([scenario], onProgress);
+    return {
+      jobId,
+      result: result.then(({ outcomes: [outcome], startedAt }) => {
+        if (!outcome!.ok) throw new Error(outcome!.message);
+        return { output: outcome!.output, startedAt };
+      }),
+    };
+  }
+
+  /**
+   * Computes several scenarios as one job on one worker (one message each way): for many fast
+   * analytic points. A scenario the core cannot compute has its own failed outcome; progress
+   * is the job's fraction as a whole. `workers` caps the workers started for it: a worker costs
+   * more to start than thousands of analytic points take to compute.
+   */
+  runAll(
+    scenarios: Scenario[],
+    onProgress?: (fraction: number) => void,
+    workers: number = this.size,
+  ): { jobId: number; result: Promise<BatchResult> } {
     if (this.closed) throw new Error('worker pool is closed');
     const jobId = this.nextJobId++;
-    const result = new Promise<JobResult>((resolve, reject) => {
+    const result = new Promise<BatchResult>((resolve, reject) => {
       this.queue.push({
         id: jobId,
-        scenario,
+        scenarios,
         cancel: new Int32Array(new SharedArrayBuffer(4)),
+        workers,
         resolve,
         reject,
         onProgress,
@@ -63,6 +94,15 @@ export class WorkerPool {
     });
     this.dispatch();
     return { jobId, result };
+  }
+
+  /**
+   * Starts workers for `jobs` jobs to come (at most the pool's size) before they are queued: a
+   * worker takes a while to load the core, which then overlaps the caller's own preparation.
+   */
+  warm(jobs: number): void {
+    if (this.closed) return;
+    while (this.slots.length < Math.min(jobs, this.size)) this.spawn();
   }
 
   /** Cancels a queued job at once, or tells its worker to stop (seen within one progress check, ~65k events). */
@@ -91,11 +131,11 @@ export class WorkerPool {
   private dispatch(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.job === undefined);
-      if (slot === undefined && this.slots.length < this.size) slot = this.spawn();
+      if (slot === undefined && this.slots.length < Math.min(this.size, this.queue[0]!.workers)) slot = this.spawn();
       if (slot === undefined) return;
       const job = this.queue.shift()!;
       slot.job = job;
-      this.post(slot.worker, { type: 'run', jobId: job.id, scenario: job.scenario, cancel: job.cancel });
+      this.post(slot.worker, { type: 'run', jobId: job.id, scenarios: job.scenarios, cancel: job.cancel });
     }
   }
 
@@ -119,7 +159,7 @@ export class WorkerPool {
       return;
     }
     slot.job = undefined;
-    if (message.type === 'result') job.resolve({ output: message.output, startedAt: message.startedAt });
+    if (message.type === 'result') job.resolve({ outcomes: message.outcomes, startedAt: message.startedAt });
     else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
     else job.reject(new Error(message.message));
     this.dispatch();

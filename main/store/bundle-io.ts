@@ -1,25 +1,22 @@
-// Export and import of bundles. Import validates the whole bundle (schema, content hashes,
-// references) before it writes anything, then writes it in one transaction; experiments already
-// present (same uid) are skipped, so importing a bundle twice never duplicates.
-import type { Kysely, Transaction } from 'kysely';
+// Export and import of bundles. Import reads the bundle through bundle-read.ts (checked whole
+// before anything is written, then written in one transaction as its items stream in).
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import {
   BUNDLE_FORMAT,
-  MAX_BUNDLE_ISSUES,
-  validateBundle,
   type Bundle,
   type BundleExperiment,
   type BundleRun,
   type ImportSummary,
 } from '../../common/contract/bundle.ts';
-import { canonicalJson, contentHash } from './canonical.ts';
-import { BundleError } from './errors.ts';
+import type { BundleMessage, ExperimentHead } from './bundle-read.ts';
+import { canonicalJson } from './canonical.ts';
 import { insertRevision } from './revisions.ts';
 import { loadRunChildren, type RunMapping } from './runs.ts';
 import type { Database } from './schema.ts';
 import type { WriteStatements } from './write-statements.ts';
-import { NotFoundError, validateScenario, type ValidationIssue } from '../../common/core/index.ts';
+import { NotFoundError, shardOf, sweepSchema, wholeName, type SweepDefinition } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
-import { shardOf, sweepSchema, wholeName } from '../../common/core/index.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
 
 /** The experiments asked for as a bundle, their runs read through `runs` (rows read on `db`'s connection). */
@@ -32,7 +29,14 @@ export async function exportBundle(db: Kysely<Database>, runs: RunMapping, exper
       `experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
     );
 
-  const rows = await db.selectFrom('runs').selectAll().where('experiment_id', 'in', ids).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('runs')
+    .leftJoin('capabilities as c', 'c.id', 'runs.capability_id')
+    .selectAll('runs')
+    .select('c.body as capability')
+    .where('experiment_id', 'in', ids)
+    .orderBy('runs.id')
+    .execute();
   const children = await loadRunChildren(db, { experimentIds: ids });
   const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
 
@@ -98,126 +102,92 @@ export async function exportBundle(db: Kysely<Database>, runs: RunMapping, exper
   };
 }
 
-/** Checks what the schema cannot: content hashes and references inside the bundle. */
-function checkIntegrity(bundle: Bundle): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const scenarioIds = new Set(bundle.scenarios.map((s) => s.id));
-  const costIds = new Set(bundle.costTables.map((c) => c.id));
-  for (const [i, s] of bundle.scenarios.entries()) {
-    if (issues.length >= MAX_BUNDLE_ISSUES) return issues;
-    if (contentHash(s.body) !== s.id)
-      issues.push({
-        path: `scenarios.${i}.id`,
-        message: 'does not match the content hash of body (the scenario was altered)',
-      });
-    // A body that hashes right can still be nonsense: a body in a format this version reads must
-    // be a valid scenario (export, rerun and diff read it). Other formats are kept as recorded.
-    const checked = validateScenario(s.body);
-    if (!checked.ok && !checked.issues.some((issue) => issue.path === 'format'))
-      for (const issue of checked.issues.slice(0, 5))
-        issues.push({ path: `scenarios.${i}.body.${issue.path}`, message: issue.message });
-    if (s.parentId !== null && !scenarioIds.has(s.parentId))
-      issues.push({ path: `scenarios.${i}.parentId`, message: `parent revision ${s.parentId} is not in the bundle` });
-  }
-  for (const [i, c] of bundle.costTables.entries()) {
-    if (contentHash(c.body) !== c.id)
-      issues.push({
-        path: `costTables.${i}.id`,
-        message: 'does not match the content hash of body (the cost table was altered)',
-      });
-  }
-  const uids = new Set<string>();
-  for (const [i, e] of bundle.experiments.entries()) {
-    if (uids.has(e.uid)) issues.push({ path: `experiments.${i}.uid`, message: `appears twice in the bundle` });
-    uids.add(e.uid);
-    if (!scenarioIds.has(e.scenarioId))
-      issues.push({
-        path: `experiments.${i}.scenarioId`,
-        message: `scenario revision ${e.scenarioId} is not in the bundle`,
-      });
-    if (new Set(e.tags).size !== e.tags.length)
-      issues.push({ path: `experiments.${i}.tags`, message: 'has duplicate tags' });
-    for (const [j, r] of e.runs.entries()) {
-      if (issues.length >= MAX_BUNDLE_ISSUES) return issues;
-      if (r.costTableId !== null && !costIds.has(r.costTableId))
-        issues.push({
-          path: `experiments.${i}.runs.${j}.costTableId`,
-          message: `cost table ${r.costTableId} is not in the bundle`,
-        });
-    }
-    if (e.shards !== null) issues.push(...checkShards(e, i));
-  }
-  return issues;
-}
-
-/** A shard's sweep must be a sweep, and each of its runs must lie in one of the shards it claims. */
-function checkShards(e: BundleExperiment, i: number): ValidationIssue[] {
-  const sweep = sweepSchema.safeParse(e.sweep);
-  if (!sweep.success)
-    return [{ path: `experiments.${i}.sweep`, message: 'a sharded experiment needs a valid sweep definition' }];
-  const { count, indices } = e.shards!;
-  const issues: ValidationIssue[] = [];
-  for (const [j, r] of e.runs.entries()) {
-    let shard: number;
-    try {
-      shard = shardOf(sweep.data, r.point, count);
-    } catch (err) {
-      issues.push({ path: `experiments.${i}.runs.${j}.point`, message: (err as Error).message });
-      continue;
-    }
-    if (!indices.includes(shard))
-      issues.push({
-        path: `experiments.${i}.runs.${j}.point`,
-        message: `belongs to shard ${shard} of ${count}, which this experiment does not hold`,
-      });
-  }
-  return issues;
-}
-
-/** How a refused bundle is named: in the message (`source`) and before its issue paths (`at`). */
-export interface BundleOrigin {
-  source?: string;
-  at?: string;
-}
-
-/** Validates an untrusted bundle completely; throws BundleError listing every problem. */
-export function parseBundle(raw: unknown, origin: BundleOrigin = {}): Bundle {
-  const refuse = (issues: ValidationIssue[]): BundleError => new BundleError(issues, origin.source, origin.at);
-  if (raw !== null && typeof raw === 'object' && 'format' in raw && raw.format !== BUNDLE_FORMAT) {
-    throw refuse([
-      {
-        path: 'format',
-        message: `"${String(raw.format)}" is not a bundle format this gmemlab reads (it reads ${BUNDLE_FORMAT})`,
-      },
-    ]);
-  }
-  const parsed = validateBundle(raw);
-  if (!parsed.ok) throw refuse(parsed.issues);
-  const issues = checkIntegrity(parsed.bundle);
-  if (issues.length > 0) throw refuse(issues.slice(0, MAX_BUNDLE_ISSUES));
-  return parsed.bundle;
-}
-
 const UNFINISHED = new Set(['queued', 'running']);
 
+/** What becomes of each experiment of the bundle (by its index): skipped, new, or merged shards. */
+type Target =
+  | { kind: 'skip' }
+  | { kind: 'insert'; id: number; scenarioId: string }
+  | { kind: 'merge'; id: number; scenarioId: string; sweep: SweepDefinition; count: number; fresh: number[] };
+
 /**
- * Imports an untrusted bundle all-or-nothing. Run values are encoded with the writer's statements
- * (`w`, on the same connection as `db`), as the runner saves them; keys added by an import that
- * rolled back are forgotten again.
+ * Imports an untrusted bundle all-or-nothing, from a bundle reader's messages (bundle-read.ts:
+ * the index once the bundle is checked, then its items in batches), in one transaction: a
+ * bundle refused before its index writes nothing; one refused later (the file changed, a shard's
+ * run outside it), or any failed write, rolls back. Experiments already present (same uid) are
+ * skipped, so importing a bundle twice never duplicates. `db`, `sqlite` and the writer's
+ * statements `w` are one connection; run values are encoded as the runner saves them; keys
+ * added by an import that rolled back are forgotten again. `beforeWrite` runs once the index
+ * has come, before the transaction opens.
  */
 export async function importBundle(
   db: Kysely<Database>,
+  sqlite: BetterSqlite3.Database,
   w: WriteStatements,
-  raw: unknown,
-  origin: BundleOrigin = {},
+  messages: AsyncIterable<BundleMessage>,
+  beforeWrite: () => Promise<void> = async () => {},
 ): Promise<ImportSummary> {
-  const bundle = parseBundle(raw, origin);
+  const iterator = messages[Symbol.asyncIterator]();
   const ctx: RunWriter = { w, added: [] };
   try {
-    return await importInTransaction(db, ctx, bundle);
+    const first = await iterator.next();
+    if (first.done === true || first.value.kind !== 'index') throw new Error('the bundle reader gave no index');
+    const { index } = first.value;
+    await beforeWrite();
+    return await db.transaction().execute(async (trx) => {
+      // Parts come in file order (a run may come before the scenario its experiment names):
+      // references are checked at commit, and the reader checked them all already.
+      await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);
+      const summary: ImportSummary = {
+        experimentsImported: 0,
+        shardsMerged: 0,
+        experimentsSkipped: 0,
+        runsImported: 0,
+        scenariosImported: 0,
+        costTablesImported: 0,
+      };
+      const inserts = new RunInserts(sqlite, ctx);
+      const targets: Target[] = [];
+      for (const e of index.experiments) targets.push(await planExperiment(trx, e, summary));
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done === true) break;
+        if (next.value.kind !== 'batch') continue;
+        const batch = next.value;
+        for (const s of batch.scenarios) {
+          // s.id is the content hash of s.body (checked by the reader), the id insertRevision gives it.
+          const { created } = await insertRevision(trx, {
+            body: s.body,
+            name: s.name,
+            parentId: s.parentId,
+            createdAt: s.createdAt,
+          });
+          if (created) summary.scenariosImported++;
+        }
+        for (const c of batch.costTables) {
+          const r = await trx
+            .insertInto('cost_tables')
+            .values({ id: c.id, body: canonicalJson(c.body) })
+            .onConflict((oc) => oc.column('id').doNothing())
+            .executeTakeFirst();
+          summary.costTablesImported += Number(r.numInsertedOrUpdatedRows ?? 0n);
+        }
+        for (const { experiment, run } of batch.runs) {
+          const target = targets[experiment]!;
+          if (target.kind === 'skip') continue;
+          if (target.kind === 'merge' && !target.fresh.includes(shardOf(target.sweep, run.point, target.count)))
+            continue;
+          inserts.insert(target.id, target.scenarioId, run);
+          summary.runsImported++;
+        }
+      }
+      return summary;
+    });
   } catch (err) {
     w.keys.forget(ctx.added);
     throw err;
+  } finally {
+    await iterator.return?.();
   }
 }
 
@@ -227,63 +197,26 @@ interface RunWriter {
   added: number[];
 }
 
-async function importInTransaction(db: Kysely<Database>, ctx: RunWriter, bundle: Bundle): Promise<ImportSummary> {
-  return db.transaction().execute(async (trx) => {
-    const summary: ImportSummary = {
-      experimentsImported: 0,
-      shardsMerged: 0,
-      experimentsSkipped: 0,
-      runsImported: 0,
-      scenariosImported: 0,
-      costTablesImported: 0,
-    };
-    // Parents first (the bundle lists revisions in creation order, but do not rely on it).
-    const byId = new Map(bundle.scenarios.map((s) => [s.id, s]));
-    const inserted = new Set<string>();
-    const insertScenario = async (id: string, trail: Set<string>): Promise<void> => {
-      const s = byId.get(id);
-      if (s === undefined || inserted.has(id) || trail.has(id)) return;
-      trail.add(id);
-      if (s.parentId !== null) await insertScenario(s.parentId, trail);
-      inserted.add(id);
-      // s.id is the content hash of s.body (checkIntegrity), the id insertRevision gives it.
-      const { created } = await insertRevision(trx, {
-        body: s.body,
-        name: s.name,
-        parentId: s.parentId,
-        createdAt: s.createdAt,
-      });
-      if (created) summary.scenariosImported++;
-    };
-    for (const s of bundle.scenarios) await insertScenario(s.id, new Set());
-    for (const c of bundle.costTables) {
-      const r = await trx
-        .insertInto('cost_tables')
-        .values({ id: c.id, body: canonicalJson(c.body) })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      summary.costTablesImported += Number(r.numInsertedOrUpdatedRows ?? 0n);
+/** Decides what becomes of one experiment and writes its row (new, or the shard group's merged state). */
+async function planExperiment(trx: Transaction<Database>, e: ExperimentHead, summary: ImportSummary): Promise<Target> {
+  const exists = await trx.selectFrom('experiments').select('id').where('uid', '=', e.uid).executeTakeFirst();
+  if (exists !== undefined) {
+    summary.experimentsSkipped++;
+    return { kind: 'skip' };
+  }
+  const group = e.shards === null ? undefined : await shardGroup(trx, e);
+  if (group !== undefined) {
+    const fresh = await mergeShards(trx, group, e);
+    if (fresh.length === 0) {
+      summary.experimentsSkipped++;
+      return { kind: 'skip' };
     }
-    for (const e of bundle.experiments) {
-      const exists = await trx.selectFrom('experiments').select('id').where('uid', '=', e.uid).executeTakeFirst();
-      if (exists !== undefined) {
-        summary.experimentsSkipped++;
-        continue;
-      }
-      const group = e.shards === null ? undefined : await shardGroup(trx, e);
-      if (group !== undefined) {
-        const merged = await mergeShards(trx, ctx, group, e);
-        if (merged === 0) summary.experimentsSkipped++;
-        else summary.shardsMerged++;
-        summary.runsImported += merged;
-        continue;
-      }
-      await insertExperiment(trx, ctx, e);
-      summary.experimentsImported++;
-      summary.runsImported += e.runs.length;
-    }
-    return summary;
-  });
+    summary.shardsMerged++;
+    const sweep = sweepSchema.parse(e.sweep);
+    return { kind: 'merge', id: group.id, scenarioId: e.scenarioId, sweep, count: e.shards!.count, fresh };
+  }
+  summary.experimentsImported++;
+  return { kind: 'insert', id: await insertExperiment(trx, e), scenarioId: e.scenarioId };
 }
 
 interface ShardGroup {
@@ -295,7 +228,7 @@ interface ShardGroup {
 }
 
 /** The experiment holding other shards of the same split sweep (same scenario, method, sweep and N). */
-async function shardGroup(trx: Transaction<Database>, e: BundleExperiment): Promise<ShardGroup | undefined> {
+async function shardGroup(trx: Transaction<Database>, e: ExperimentHead): Promise<ShardGroup | undefined> {
   const candidates = await trx
     .selectFrom('experiments')
     .select(['id', 'name', 'status', 'finished_at', 'sweep', 'shards'])
@@ -314,21 +247,13 @@ async function shardGroup(trx: Transaction<Database>, e: BundleExperiment): Prom
 }
 
 /**
- * Adds the runs of the shards `e` holds that `group` does not yet; returns how many runs it
- * added (0 when it held them all already). Once every shard is in, the experiment is the whole
- * sweep, named as the sweep.
+ * Marks the shards `e` holds that `group` does not yet as held by it, and returns them (none when
+ * it held them all already); their runs follow. Once every shard is in, the experiment is the
+ * whole sweep, named as the sweep.
  */
-async function mergeShards(
-  trx: Transaction<Database>,
-  ctx: RunWriter,
-  group: ShardGroup,
-  e: BundleExperiment,
-): Promise<number> {
+async function mergeShards(trx: Transaction<Database>, group: ShardGroup, e: ExperimentHead): Promise<number[]> {
   const fresh = e.shards!.indices.filter((i) => !group.shards.indices.includes(i));
-  if (fresh.length === 0) return 0;
-  const sweep = sweepSchema.parse(e.sweep);
-  const runs = e.runs.filter((r) => fresh.includes(shardOf(sweep, r.point, e.shards!.count)));
-  await insertRuns(trx, ctx, group.id, e.scenarioId, runs);
+  if (fresh.length === 0) return fresh;
   const indices = [...group.shards.indices, ...fresh].sort((a, b) => a - b);
   const complete = indices.length === group.shards.count;
   const incoming = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
@@ -349,10 +274,10 @@ async function mergeShards(
     })
     .where('id', '=', group.id)
     .execute();
-  return runs.length;
+  return fresh;
 }
 
-async function insertExperiment(trx: Transaction<Database>, ctx: RunWriter, e: BundleExperiment): Promise<void> {
+async function insertExperiment(trx: Transaction<Database>, e: ExperimentHead): Promise<number> {
   // Nothing will ever execute an imported queued/running run: it arrives interrupted (re-runnable).
   const status = UNFINISHED.has(e.status) ? 'interrupted' : e.status;
   const row = await trx
@@ -377,46 +302,52 @@ async function insertExperiment(trx: Transaction<Database>, ctx: RunWriter, e: B
       .insertInto('tags')
       .values(e.tags.map((tag) => ({ experiment_id: row.id, tag })))
       .execute();
-  await insertRuns(trx, ctx, row.id, e.scenarioId, e.runs);
+  return row.id;
 }
 
-async function insertRuns(
-  trx: Transaction<Database>,
-  { w, added }: RunWriter,
-  experimentId: number,
-  scenarioId: string,
-  runs: BundleExperiment['runs'],
-): Promise<void> {
-  for (const r of runs) {
-    const run = await trx
-      .insertInto('runs')
-      .values({
-        experiment_id: experimentId,
-        scenario_id: scenarioId,
-        strategy: r.strategy,
-        point: JSON.stringify(r.point),
-        seeds: JSON.stringify(r.seeds),
-        status: UNFINISHED.has(r.status) ? 'interrupted' : r.status,
-        started_at: r.startedAt,
-        finished_at: r.finishedAt,
-        model_version: r.modelVersion,
-        cost_table_id: r.costTableId,
-        params: JSON.stringify(r.params),
-        capability: r.capability === null ? null : JSON.stringify(r.capability),
-        error: r.error,
-        flags: r.flags === undefined ? null : JSON.stringify(r.flags),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    // The same connection as trx, inside its transaction.
-    w.saveValues(run.id, r.metrics, r.breakdown, added);
-    const distRows = Object.entries(r.distributions).map(([key, d]) => ({
-      run_id: run.id,
-      key,
-      body: JSON.stringify(d),
-    }));
-    if (distRows.length > 0) await trx.insertInto('distributions').values(distRows).execute();
-    const seriesRows = Object.entries(r.series).map(([key, s]) => ({ run_id: run.id, key, body: JSON.stringify(s) }));
-    if (seriesRows.length > 0) await trx.insertInto('series').values(seriesRows).execute();
+/**
+ * The import's run inserts, prepared once per import and reused (better-sqlite3, the connection
+ * of the transaction): a Kysely query per row prepares a statement per row, whose native memory
+ * grew by about 3 KB per insert until the transaction ended (measured: 25,200 runs, +400 MB RSS).
+ */
+class RunInserts {
+  readonly #run: BetterSqlite3.Statement<unknown[]>;
+  readonly #distribution: BetterSqlite3.Statement<[number, string, string]>;
+  readonly #series: BetterSqlite3.Statement<[number, string, string]>;
+  readonly #ctx: RunWriter;
+
+  constructor(sqlite: BetterSqlite3.Database, ctx: RunWriter) {
+    this.#ctx = ctx;
+    this.#run = sqlite.prepare(
+      `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status, started_at, finished_at,
+         model_version, cost_table_id, params, capability_id, error, flags) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#distribution = sqlite.prepare('insert into distributions (run_id, key, body) values (?, ?, ?)');
+    this.#series = sqlite.prepare('insert into series (run_id, key, body) values (?, ?, ?)');
+  }
+
+  /** Writes one run with its values, distributions and series (inside the import's transaction). */
+  insert(experimentId: number, scenarioId: string, r: BundleRun): void {
+    const runId = Number(
+      this.#run.run(
+        experimentId,
+        scenarioId,
+        r.strategy,
+        JSON.stringify(r.point),
+        JSON.stringify(r.seeds),
+        UNFINISHED.has(r.status) ? 'interrupted' : r.status,
+        r.startedAt,
+        r.finishedAt,
+        r.modelVersion,
+        r.costTableId,
+        JSON.stringify(r.params),
+        r.capability === null ? null : this.#ctx.w.capabilityId(JSON.stringify(r.capability)),
+        r.error,
+        r.flags === undefined ? null : JSON.stringify(r.flags),
+      ).lastInsertRowid,
+    );
+    this.#ctx.w.saveValues(runId, r.metrics, r.breakdown, this.#ctx.added);
+    for (const [key, d] of Object.entries(r.distributions)) this.#distribution.run(runId, key, JSON.stringify(d));
+    for (const [key, s] of Object.entries(r.series)) this.#series.run(runId, key, JSON.stringify(s));
   }
 }

@@ -16,5 +16,10 @@ function sortKeys(value: unknown): unknown {
 }
 
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return textHash(canonicalJson(value));
+}
+
+/** SHA-256 of a text, in hex: the key of a row stored once per distinct text. */
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

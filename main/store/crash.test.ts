@@ -22,7 +22,7 @@ const fixture = fileURLToPath(new URL('./crash-child.fixture.ts', import.meta.ur
 async function killMidSweep(
   dbPath: string,
 ): Promise<{ experimentId: number; reportedDone: number; finished: boolean }> {
-  const child = spawn(process.execPath, [fixture, dbPath, '300'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fixture, dbPath, '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

@@ -64,9 +64,12 @@ describe('damaged databases', () => {
     ['capability', `'{'`],
   ])('an unparsable runs.%s is "database damaged: table runs, row N"', async (column, value) => {
     const run = runIds[1]!;
-    const err = await damageThenRead(`update runs set ${column} = ${value} where id = ${run}`, (s) =>
-      s.getExperiment(experimentId),
-    );
+    // The capability text lives in the capabilities row the run refers to (migration 0006).
+    const damage =
+      column === 'capability'
+        ? `update capabilities set body = ${value} where id = (select capability_id from runs where id = ${run})`
+        : `update runs set ${column} = ${value} where id = ${run}`;
+    const err = await damageThenRead(damage, (s) => s.getExperiment(experimentId));
     expect(err).toBeInstanceOf(DatabaseDamagedError);
     expect((err as Error).message).toContain(
       `database damaged: table runs, row ${run}: column ${column} is not valid JSON`,

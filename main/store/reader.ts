@@ -124,6 +124,9 @@ export class StoreReader {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    // Kysely closes only a connection it has used: a reader that read through prepared
+    // statements alone kept the file open, so the writer's close could never checkpoint it.
+    if (this.sqlite.open) this.sqlite.close();
   }
 
   /** A metric range as a condition on run r: from run_metrics for indexed keys, else from runs.metrics. */

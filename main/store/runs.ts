@@ -10,8 +10,8 @@ import { decodedStored, parseStored } from './integrity.ts';
 import { decodeBreakdown, decodeMetrics, type EstimateOf, type ResultKeys } from './keys.ts';
 import type { Database, RunsTable } from './schema.ts';
 
-/** What every read of a run selects from its row. */
-export type RunRow = Pick<
+/** What every read of a run selects from its row (the capability text from its capabilities row). */
+export type RunRow = { capability: string | null } & Pick<
   Selectable<RunsTable>,
   | 'id'
   | 'strategy'
@@ -23,7 +23,6 @@ export type RunRow = Pick<
   | 'model_version'
   | 'error'
   | 'params'
-  | 'capability'
   | 'metrics'
   | 'breakdown'
   | 'flags'
@@ -31,7 +30,7 @@ export type RunRow = Pick<
 
 /** RunRow's columns, for raw queries on `runs` aliased r. */
 export const RUN_COLUMNS = sql.raw(
-  'r.id, r.strategy, r.point, r.seeds, r.status, r.started_at, r.finished_at, r.model_version, r.error, r.params, r.capability, r.metrics, r.breakdown, r.flags',
+  'r.id, r.strategy, r.point, r.seeds, r.status, r.started_at, r.finished_at, r.model_version, r.error, r.params, (select c.body from capabilities c where c.id = r.capability_id) as capability, r.metrics, r.breakdown, r.flags',
 );
 
 /** What runs hold beside their rows, by run id. */

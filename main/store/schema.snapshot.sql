@@ -1,4 +1,4 @@
--- schema after migration 0005_compact_runs
+-- schema after migration 0006_shared_capabilities
 -- index experiments_created_at
 CREATE INDEX "experiments_created_at" on "experiments" ("created_at");
 -- index experiments_name
@@ -19,6 +19,8 @@ CREATE INDEX "runs_strategy_status" on "runs" ("strategy", "status");
 CREATE INDEX "scenario_revisions_parent" on "scenario_revisions" ("parent_id");
 -- index tags_tag
 CREATE INDEX "tags_tag" on "tags" ("tag");
+-- table capabilities
+CREATE TABLE "capabilities" ("id" integer primary key, "hash" text not null unique, "body" text not null);
 -- table cost_tables
 CREATE TABLE "cost_tables" ("id" text primary key, "body" text not null);
 -- table distributions
@@ -46,7 +48,7 @@ CREATE TABLE "result_keys" ("id" integer primary key, "key" text not null unique
 -- table run_metrics
 CREATE TABLE "run_metrics" ("key_id" integer not null, "mean" real not null, "run_id" integer not null, constraint "run_metrics_pk" primary key ("key_id", "mean", "run_id")) without rowid;
 -- table runs
-CREATE TABLE "runs" ("id" integer primary key autoincrement, "experiment_id" integer not null references "experiments" ("id") on delete cascade, "scenario_id" text not null references "scenario_revisions" ("id"), "strategy" text not null, "point" text default '{}' not null, "seeds" text default '[]' not null, "status" text not null, "started_at" text, "finished_at" text, "model_version" text, "cost_table_id" text references "cost_tables" ("id"), "params" text default '{}' not null, "capability" text, "error" text, "metrics" blob, "breakdown" blob, "flags" text);
+CREATE TABLE "runs" ("id" integer primary key autoincrement, "experiment_id" integer not null references "experiments" ("id") on delete cascade, "scenario_id" text not null references "scenario_revisions" ("id"), "strategy" text not null, "point" text default '{}' not null, "seeds" text default '[]' not null, "status" text not null, "started_at" text, "finished_at" text, "model_version" text, "cost_table_id" text references "cost_tables" ("id"), "params" text default '{}' not null, "error" text, "metrics" blob, "breakdown" blob, "flags" text, "capability_id" integer references "capabilities" ("id"));
 -- table scenario_revisions
 CREATE TABLE "scenario_revisions" ("id" text primary key, "name" text not null, "parent_id" text references "scenario_revisions" ("id"), "body" text not null, "created_at" text not null);
 -- table series

@@ -48,7 +48,8 @@ export interface RunsTable {
   model_version: string | null;
   cost_table_id: string | null;
   params: Generated<string>;
-  capability: string | null;
+  /** The run's capability row (capabilities.id); null where the model gave none or the run has not finished. */
+  capability_id: number | null;
   error: string | null;
   /** Every metric of the run, encoded by codec.ts (keys from result_keys); null until it is done. */
   metrics: Buffer | null;
@@ -56,6 +57,15 @@ export interface RunsTable {
   breakdown: Buffer | null;
   /** The model's result flags as JSON ({ code, message }[]); null where it gave none. */
   flags: string | null;
+}
+
+/** Each distinct capability text once (runs refer to it): a strategy's runs share one. */
+export interface CapabilitiesTable {
+  id: Generated<number>;
+  /** SHA-256 of body (canonical.ts textHash). */
+  hash: string;
+  /** JSON of the model's CapabilityRow, as the run saved it. */
+  body: string;
 }
 
 /** The dictionary of metric and breakdown keys the encoded columns refer to. */
@@ -109,6 +119,7 @@ export interface Database {
   cost_tables: CostTablesTable;
   experiments: ExperimentsTable;
   runs: RunsTable;
+  capabilities: CapabilitiesTable;
   result_keys: ResultKeysTable;
   run_metrics: RunMetricsTable;
   distributions: DistributionsTable;

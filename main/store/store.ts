@@ -32,7 +32,8 @@ import type {
   ShardSet,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
-import { importBundle, type BundleOrigin } from './bundle-io.ts';
+import { importBundle } from './bundle-io.ts';
+import { readBundle, type BundleMessage, type BundleOrigin } from './bundle-read.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
 import { nameTheFile, openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
@@ -41,7 +42,7 @@ import { getHostProfile, listHostProfiles, saveHostProfile } from './profiles.ts
 import { ReadWorkerClient, type Reads } from './read-client.ts';
 import { StoreReader, type ReadBeside } from './reader.ts';
 import type { Database } from './schema.ts';
-import { WriteStatements } from './write-statements.ts';
+import { WriteStatements, type IndexedMean } from './write-statements.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
@@ -136,6 +137,7 @@ export class Store {
     // Lets SQLite refresh its planner statistics where they have drifted (cheap, documented practice).
     if (this.opened.readOnly !== true) this.opened.sqlite.pragma('optimize');
     await this.#db.destroy();
+    if (this.opened.sqlite.open) this.opened.sqlite.close();
   }
 
   /**
@@ -283,6 +285,14 @@ export class Store {
       this.opened.sqlite.transaction(() => {
         const finishedAt = now();
         const costIds = new Map<CostEntry[], string>();
+        const means: IndexedMean[] = [];
+        // Runs of a batch from one worker job share their capability objects (runner/worker.ts).
+        const capabilityIds = new Map<object, number>();
+        const capabilityIdOf = (capability: object): number => {
+          let id = capabilityIds.get(capability);
+          if (id === undefined) capabilityIds.set(capability, (id = w.capabilityId(JSON.stringify(capability))));
+          return id;
+        };
         for (const f of finished) {
           const { result } = f;
           let costTableId = costIds.get(f.costTable);
@@ -295,7 +305,7 @@ export class Store {
               modelVersion: f.modelVersion,
               costTableId,
               params: JSON.stringify(result.params),
-              capability: JSON.stringify(result.capability),
+              capabilityId: capabilityIdOf(result.capability),
               metrics: result.metrics,
               breakdown: result.breakdown,
               flags: JSON.stringify(result.flags),
@@ -303,8 +313,10 @@ export class Store {
               series: f.series ?? {},
             },
             added,
+            means,
           );
         }
+        w.saveIndexedMeans(means);
       })();
     } catch (err) {
       w.rollback(added);
@@ -470,10 +482,22 @@ export class Store {
     return this.#reader.exportBundle(experimentIds);
   }
 
-  /** Validates the whole bundle, then imports it all-or-nothing; throws BundleError before writing anything. */
-  async importBundle(raw: unknown, origin: BundleOrigin = {}): Promise<ImportSummary> {
-    await this.#writerIdle();
-    return importBundle(this.#db, this.#statements, raw, origin);
+  /**
+   * Checks an untrusted bundle value on this thread, then imports it all-or-nothing; throws
+   * BundleError, writing nothing, when it is refused. The handlers read bundles (values and
+   * files) in the compute worker instead and hand the messages to importBundleFrom.
+   */
+  importBundle(raw: unknown, origin: BundleOrigin = {}): Promise<ImportSummary> {
+    return this.importBundleFrom(
+      (async function* () {
+        yield* readBundle({ bundle: raw }, origin);
+      })(),
+    );
+  }
+
+  /** Imports a bundle from a bundle reader's messages (bundle-read.ts), wherever it runs, in one transaction. */
+  importBundleFrom(messages: AsyncIterable<BundleMessage>): Promise<ImportSummary> {
+    return importBundle(this.#db, this.opened.sqlite, this.#statements, messages, () => this.#writerIdle());
   }
 
   private async requireExperiment(trx: Kysely<Database>, experimentId: number): Promise<void> {

@@ -4,7 +4,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CostEntry, Estimate, LatencyDistribution } from '../../common/core/index.ts';
 import type { RunSeries } from '../../common/contract/index.ts';
-import { canonicalJson, contentHash } from './canonical.ts';
+import { canonicalJson, contentHash, textHash } from './canonical.ts';
 import { NotFoundError } from '../../common/core/index.ts';
 import { encodeRunValues, ResultKeys } from './keys.ts';
 
@@ -25,7 +25,8 @@ export interface FinishedRunRow {
   modelVersion: string;
   costTableId: string;
   params: string;
-  capability: string;
+  /** The run's capabilities row (WriteStatements.capabilityId). */
+  capabilityId: number;
   metrics: Record<string, Estimate>;
   breakdown: Record<string, number> | undefined;
   flags: string | null;
@@ -35,6 +36,20 @@ export interface FinishedRunRow {
 
 /** Cost tables remembered by content (JSON text) so a sweep hashes each distinct table once. */
 const COST_TABLE_MEMO = 64;
+/** Capability texts remembered with their row ids (a sweep has one per strategy). */
+const CAPABILITY_MEMO = 256;
+/**
+ * run_metrics rows per insert statement: a sweep adds ~8 per run, and one statement per row
+ * cost more than the rows themselves (issue 20: measured with better-sqlite3 on 70,000 runs).
+ */
+const MEANS_PER_STATEMENT = 32;
+
+/** One run_metrics row: an indexed key's mean for a run. */
+export interface IndexedMean {
+  keyId: number;
+  mean: number;
+  runId: number;
+}
 
 export class WriteStatements {
   readonly keys: ResultKeys;
@@ -43,10 +58,14 @@ export class WriteStatements {
   private readonly finishRunStmt: BetterSqlite3.Statement<unknown[]>;
   private readonly setValuesStmt: BetterSqlite3.Statement<[Buffer, Buffer | null, number]>;
   private readonly insertRunMetric: BetterSqlite3.Statement<[number, number, number]>;
+  private readonly insertRunMetrics: BetterSqlite3.Statement<number[]>;
   private readonly insertDistribution: BetterSqlite3.Statement<[number, string, string]>;
   private readonly insertSeries: BetterSqlite3.Statement<[number, string, string]>;
   private readonly insertCostTable: BetterSqlite3.Statement<[string, string]>;
+  private readonly insertCapability: BetterSqlite3.Statement<[string, string]>;
+  private readonly capabilityByHash: BetterSqlite3.Statement<[string], { id: number }>;
   private readonly costTableIds = new Map<string, string>();
+  private readonly capabilityIds = new Map<string, number>();
   private readonly savedCostTables = new Set<string>();
 
   constructor(sqlite: BetterSqlite3.Database) {
@@ -57,13 +76,18 @@ export class WriteStatements {
     );
     this.finishRunStmt = sqlite.prepare(
       `update runs set status = 'done', started_at = ?, finished_at = ?, model_version = ?, cost_table_id = ?,
-         params = ?, capability = ?, metrics = ?, breakdown = ?, flags = ?, error = null where id = ?`,
+         params = ?, capability_id = ?, metrics = ?, breakdown = ?, flags = ?, error = null where id = ?`,
     );
     this.setValuesStmt = sqlite.prepare('update runs set metrics = ?, breakdown = ? where id = ?');
     this.insertRunMetric = sqlite.prepare('insert into run_metrics (key_id, mean, run_id) values (?, ?, ?)');
+    this.insertRunMetrics = sqlite.prepare(
+      `insert into run_metrics (key_id, mean, run_id) values ${Array.from({ length: MEANS_PER_STATEMENT }, () => '(?, ?, ?)').join(', ')}`,
+    );
     this.insertDistribution = sqlite.prepare('insert into distributions (run_id, key, body) values (?, ?, ?)');
     this.insertSeries = sqlite.prepare('insert into series (run_id, key, body) values (?, ?, ?)');
     this.insertCostTable = sqlite.prepare('insert or ignore into cost_tables (id, body) values (?, ?)');
+    this.insertCapability = sqlite.prepare('insert or ignore into capabilities (hash, body) values (?, ?)');
+    this.capabilityByHash = sqlite.prepare('select id from capabilities where hash = ?');
   }
 
   insertRun(r: QueuedRunRow): number {
@@ -89,14 +113,34 @@ export class WriteStatements {
     return id;
   }
 
-  /** Forgets what a rolled-back transaction wrote (keys added, cost tables saved). */
+  /**
+   * The id of the capabilities row holding this text, saving it if there is none (call inside
+   * a transaction). Each distinct text is hashed and looked up once per connection.
+   */
+  capabilityId(text: string): number {
+    let id = this.capabilityIds.get(text);
+    if (id === undefined) {
+      const hash = textHash(text);
+      this.insertCapability.run(hash, text);
+      id = this.capabilityByHash.get(hash)!.id;
+      if (this.capabilityIds.size >= CAPABILITY_MEMO) this.capabilityIds.clear();
+      this.capabilityIds.set(text, id);
+    }
+    return id;
+  }
+
+  /** Forgets what a rolled-back transaction wrote (keys added, cost tables and capabilities saved). */
   rollback(addedKeys: number[]): void {
     this.keys.forget(addedKeys);
     this.savedCostTables.clear();
+    this.capabilityIds.clear();
   }
 
-  /** Marks a run done with its values (call inside a transaction). */
-  finishRun(r: FinishedRunRow, added: number[]): void {
+  /**
+   * Marks a run done with its values (call inside a transaction). Its indexed means go to
+   * `means`, for saveIndexedMeans once the batch's runs are all marked.
+   */
+  finishRun(r: FinishedRunRow, added: number[], means: IndexedMean[]): void {
     const metrics = encodeRunValues(this.keys, this.insertKey, r.metrics, added);
     const breakdown = r.breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, r.breakdown, added);
     const { changes } = this.finishRunStmt.run(
@@ -105,17 +149,33 @@ export class WriteStatements {
       r.modelVersion,
       r.costTableId,
       r.params,
-      r.capability,
+      r.capabilityId,
       metrics.blob,
       breakdown?.blob ?? null,
       r.flags,
       r.runId,
     );
     if (changes !== 1) throw new NotFoundError(`run ${r.runId} does not exist`);
-    for (const m of metrics.indexed) this.insertRunMetric.run(m.keyId, m.mean, r.runId);
+    for (const m of metrics.indexed) means.push({ keyId: m.keyId, mean: m.mean, runId: r.runId });
     for (const [key, d] of Object.entries(r.distributions))
       this.insertDistribution.run(r.runId, key, JSON.stringify(d));
     for (const [key, s] of Object.entries(r.series)) this.insertSeries.run(r.runId, key, JSON.stringify(s));
+  }
+
+  /**
+   * Adds run_metrics rows (call inside a transaction), in index order: neighbouring rows land
+   * on the same pages, and many rows go in per statement.
+   */
+  saveIndexedMeans(means: IndexedMean[]): void {
+    means.sort((a, b) => a.keyId - b.keyId || a.mean - b.mean || a.runId - b.runId);
+    const args: number[] = [];
+    let i = 0;
+    for (; i + MEANS_PER_STATEMENT <= means.length; i += MEANS_PER_STATEMENT) {
+      args.length = 0;
+      for (let j = i; j < i + MEANS_PER_STATEMENT; j++) args.push(means[j]!.keyId, means[j]!.mean, means[j]!.runId);
+      this.insertRunMetrics.run(...args);
+    }
+    for (; i < means.length; i++) this.insertRunMetric.run(means[i]!.keyId, means[i]!.mean, means[i]!.runId);
   }
 
   /** Sets a run's metrics and breakdown (bundle import: the run row is written by the caller). */

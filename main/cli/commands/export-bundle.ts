@@ -1,6 +1,5 @@
 // gmemlab export-bundle
-import { renameSync, writeFileSync } from 'node:fs';
-import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const exportBundleCommand: Command = {
   name: 'export-bundle',
@@ -16,19 +15,9 @@ export const exportBundleCommand: Command = {
     return withApp(
       values,
       async (app) => {
-        const bundle = await call(app, 'exportBundle', { experimentIds: ids });
-        // Write beside the target and rename, so a failed write never leaves half a bundle.
-        const partial = `${file}.partial`;
-        try {
-          writeFileSync(partial, `${JSON.stringify(bundle, null, 2)}\n`);
-          renameSync(partial, file);
-        } catch (err) {
-          throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
-        }
-        const runs = bundle.experiments.reduce((n, e) => n + e.runs.length, 0);
-        if (json)
-          printJson({ out: file, experiments: bundle.experiments.length, runs, scenarios: bundle.scenarios.length });
-        else out(`wrote ${bundle.experiments.length} experiment(s) with ${runs} run(s) to ${file}`);
+        const { experiments, runs, scenarios } = await app.local.exportBundleFile(ids, file);
+        if (json) printJson({ out: file, experiments, runs, scenarios });
+        else out(`wrote ${experiments} experiment(s) with ${runs} run(s) to ${file}`);
         return 0;
       },
       { readOnly: true },

@@ -1,6 +1,4 @@
 // gmemlab import
-import { statSync } from 'node:fs';
-import { MAX_BUNDLE_FILE_BYTES } from '../../../common/contract/bundle.ts';
 import { out, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const importCommand: Command = {
@@ -12,17 +10,6 @@ export const importCommand: Command = {
     const file = positionals[0];
     if (file === undefined) throw new UsageError('import needs a BUNDLE.json file (made by `gmemlab export-bundle`)');
     if (positionals.length > 1) throw new UsageError(`import takes one bundle file, got ${positionals.length}`);
-    // Refused before it is read: parsing costs about 18 bytes of memory per byte of bundle.
-    let size: number;
-    try {
-      size = statSync(file).size;
-    } catch (err) {
-      throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
-    }
-    if (size > MAX_BUNDLE_FILE_BYTES)
-      throw new UsageError(
-        `${file} is ${(size / 2 ** 20).toFixed(0)} MiB; bundles over ${MAX_BUNDLE_FILE_BYTES / 2 ** 20} MiB are refused (export fewer experiments per bundle)`,
-      );
     return withApp(values, async (app) => {
       const summary = await app.local.importBundleFile(file);
       if (json) printJson(summary);
