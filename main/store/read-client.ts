@@ -2,12 +2,13 @@
 // answered by the worker thread. Requests are answered in the order the worker finishes them.
 import { Worker } from 'node:worker_threads';
 import { GmemlabError, NotFoundError } from '../../common/core/index.ts';
+import { experimentDetail } from '../../common/contract/run-table.ts';
 import { DatabaseDamagedError } from './integrity.ts';
 import type { ReadFailure, ReadMethod, ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
 import type { ReadBeside, StoreReader } from './reader.ts';
 
 /** What the store reads through: a StoreReader here, or one in the read worker. */
-export type Reads = Pick<StoreReader, ReadMethod | 'close'>;
+export type Reads = Pick<StoreReader, ReadMethod | 'getExperiment' | 'close'>;
 
 export class ReadWorkerError extends Error {
   override name = 'ReadWorkerError';
@@ -60,7 +61,12 @@ export class ReadWorkerClient implements Reads {
 
   listExperiments: Reads['listExperiments'] = (...args) => this.call('listExperiments', args);
   listRuns: Reads['listRuns'] = (...args) => this.call('listRuns', args);
-  getExperiment: Reads['getExperiment'] = (...args) => this.call('getExperiment', args);
+  getExperimentData: Reads['getExperimentData'] = (...args) => this.call('getExperimentData', args);
+  /** The runs cross the thread as columns and become objects here. */
+  getExperiment: Reads['getExperiment'] = async (...args) => {
+    const data = await this.getExperimentData(...args);
+    return data === undefined ? undefined : experimentDetail(data);
+  };
   getRuns: Reads['getRuns'] = (...args) => this.call('getRuns', args);
   runCostTable: Reads['runCostTable'] = (...args) => this.call('runCostTable', args);
   listScenarioRevisions: Reads['listScenarioRevisions'] = (...args) => this.call('listScenarioRevisions', args);

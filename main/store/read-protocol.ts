@@ -4,12 +4,15 @@
 import type { ErrorCode, ValidationIssue } from '../../common/core/index.ts';
 import type { ReadBeside, StoreReader } from './reader.ts';
 
-/** The reads a worker answers: every public read of StoreReader. */
+/**
+ * The reads a worker answers: every public read of StoreReader but getExperiment, which is
+ * getExperimentData's columns made into run objects on the side that wants them.
+ */
 export type ReadMethod = keyof Pick<
   StoreReader,
   | 'listExperiments'
   | 'listRuns'
-  | 'getExperiment'
+  | 'getExperimentData'
   | 'getRuns'
   | 'runCostTable'
   | 'listScenarioRevisions'

@@ -24,6 +24,7 @@ import {
   type SweepDefinition,
 } from '../../common/contract/index.ts';
 import type { Bundle } from '../../common/contract/bundle.ts';
+import { experimentDetail, type ExperimentData } from '../../common/contract/run-table.ts';
 import { exportBundle } from './bundle-io.ts';
 import { valueOf } from './codec.ts';
 import {
@@ -288,8 +289,12 @@ export class StoreReader {
     return { total, items };
   }
 
-  /** The experiment with every run, its metrics, distributions and series; undefined when there is none. */
-  async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
+  /**
+   * The experiment with every run, its metrics, distributions and series, the runs as one
+   * RunTable (columns: cheap to build, to copy from the read worker and to send); undefined when
+   * there is none.
+   */
+  async getExperimentData(experimentId: number): Promise<ExperimentData | undefined> {
     const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
     if (summary === undefined) return undefined;
     const row = await this.db
@@ -311,8 +316,14 @@ export class StoreReader {
       sweep: row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep),
       shards: row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards),
       costTable,
-      runs: runs.map((r) => this.runs.detail(r, children)),
+      runTable: this.runs.table(runs, children),
     };
+  }
+
+  /** The experiment with every run as a RunDetail (built on this thread); undefined when there is none. */
+  async getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
+    const data = await this.getExperimentData(experimentId);
+    return data === undefined ? undefined : experimentDetail(data);
   }
 
   /**
