@@ -1,10 +1,20 @@
-// The main thread's side of the read worker (read-worker.ts): the same reads as StoreReader,
-// answered by the worker thread. Requests are answered in the order the worker finishes them.
+// The main thread's side of the read workers (read-worker.ts): the same reads as StoreReader,
+// answered by worker threads with connections of their own. Two lanes: the history's pages
+// (bounded, a few milliseconds each) and the heavy reads (a 70,000-run experiment, 20,000 runs
+// for compare, a bundle), each on a thread of its own, so a page never waits behind a heavy
+// read. The heavy lane starts on its first read: a one-shot command may never need it.
 import { Worker } from 'node:worker_threads';
 import { GmemlabError, NotFoundError } from '../../common/core/index.ts';
 import { experimentDetail } from '../../common/contract/run-table.ts';
 import { DatabaseDamagedError } from './integrity.ts';
-import type { ReadFailure, ReadMethod, ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
+import {
+  HEAVY_READS,
+  type ReadFailure,
+  type ReadMethod,
+  type ReadRequest,
+  type ReadResponse,
+  type ReadWorkerData,
+} from './read-protocol.ts';
 import type { ReadBeside, StoreReader } from './reader.ts';
 
 /** What the store reads through: a StoreReader here, or one in the read worker. */
@@ -14,19 +24,15 @@ export class ReadWorkerError extends Error {
   override name = 'ReadWorkerError';
 }
 
-export class ReadWorkerClient implements Reads {
+/** One read worker and its requests in flight; answered in the order it finishes them. */
+class ReadThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private failure: Error | undefined;
 
-  /** Starts the worker on `path`; `workerFile` defaults to read-worker.ts beside this file (source mode). */
-  constructor(
-    path: string,
-    beside: ReadBeside,
-    workerFile: URL | string = new URL('./read-worker.ts', import.meta.url),
-  ) {
-    this.worker = new Worker(workerFile, { workerData: { path, beside } satisfies ReadWorkerData });
+  constructor(data: ReadWorkerData, workerFile: URL | string) {
+    this.worker = new Worker(workerFile, { workerData: data });
     this.worker.on('message', (response: ReadResponse) => this.settle(response));
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new ReadWorkerError(`the read worker exited with code ${code}`)));
@@ -49,7 +55,7 @@ export class ReadWorkerClient implements Reads {
     this.pending.clear();
   }
 
-  private call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
+  call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -57,6 +63,37 @@ export class ReadWorkerClient implements Reads {
       this.worker.ref();
       this.worker.postMessage({ id, method, args } satisfies ReadRequest);
     });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new ReadWorkerError('the store is closed');
+    await this.worker.terminate();
+  }
+}
+
+export class ReadWorkerClient implements Reads {
+  private readonly data: ReadWorkerData;
+  private readonly workerFile: URL | string;
+  private readonly pages: ReadThread;
+  private heavy: ReadThread | undefined;
+  private closed = false;
+
+  /** Starts the pages' worker on `path`; `workerFile` defaults to read-worker.ts beside this file (source mode). */
+  constructor(
+    path: string,
+    beside: ReadBeside,
+    workerFile: URL | string = new URL('./read-worker.ts', import.meta.url),
+  ) {
+    this.data = { path, beside };
+    this.workerFile = workerFile;
+    this.pages = new ReadThread(this.data, workerFile);
+  }
+
+  private call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
+    if (this.closed) return Promise.reject(new ReadWorkerError('the store is closed'));
+    if (!HEAVY_READS.has(method)) return this.pages.call(method, args);
+    this.heavy ??= new ReadThread(this.data, this.workerFile);
+    return this.heavy.call(method, args);
   }
 
   listExperiments: Reads['listExperiments'] = (...args) => this.call('listExperiments', args);
@@ -74,8 +111,8 @@ export class ReadWorkerClient implements Reads {
   exportBundle: Reads['exportBundle'] = (...args) => this.call('exportBundle', args);
 
   async close(): Promise<void> {
-    this.failure ??= new ReadWorkerError('the store is closed');
-    await this.worker.terminate();
+    this.closed = true;
+    await Promise.all([this.pages.close(), this.heavy?.close()]);
   }
 }
 

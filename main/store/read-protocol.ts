@@ -20,6 +20,13 @@ export type ReadMethod = keyof Pick<
   | 'exportBundle'
 >;
 
+/**
+ * Reads whose size grows with the history (a whole experiment, up to 20,000 runs, a bundle): the
+ * read client answers them on a thread of their own, so the history's pages never queue behind
+ * one.
+ */
+export const HEAVY_READS: ReadonlySet<ReadMethod> = new Set<ReadMethod>(['getExperimentData', 'getRuns', 'exportBundle']);
+
 /** What the worker is started with: the database and where its connection is opened (reader.ts). */
 export interface ReadWorkerData {
   path: string;

@@ -314,12 +314,16 @@ export class StoreReader {
       .where('e.id', '=', experimentId)
       .executeTakeFirstOrThrow();
     const runs = (
-      await sql<RunRow & { cost_table_id: string | null }>`select ${RUN_COLUMNS}, r.cost_table_id from runs r
-        where r.experiment_id = ${experimentId} order by r.id`.execute(this.db)
+      await sql<RunRow>`select ${RUN_COLUMNS} from runs r where r.experiment_id = ${experimentId} order by r.id`.execute(
+        this.db,
+      )
     ).rows;
     const children = await loadRunChildren(this.db, { experimentIds: [experimentId] });
-    const costTableId = runs.find((r) => r.cost_table_id !== null)?.cost_table_id ?? null;
-    const costTable = costTableId === null ? null : await this.costTable(costTableId);
+    const costTableId = (
+      await sql<{ cost_table_id: string }>`select cost_table_id from runs
+        where experiment_id = ${experimentId} and cost_table_id is not null order by runs.id limit 1`.execute(this.db)
+    ).rows[0]?.cost_table_id;
+    const costTable = costTableId === undefined ? null : await this.costTable(costTableId);
     return {
       ...summary,
       scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, row.body),

@@ -201,8 +201,13 @@ export class RunMapping {
     };
     // NaN-filled double arrays: no object per value, copied from the worker as plain doubles.
     const column = (): ValueColumn => new Array<number>(count).fill(Number.NaN);
-    const metricColumn = (key: string): MetricColumn => (t.metrics[key] ??= { mean: column() });
-    const breakdownColumn = (key: string): ValueColumn => (t.breakdown[key] ??= column());
+    // By key id: a lookup in an array per value, not a Map and a record per value.
+    const metricColumns: MetricColumn[] = [];
+    const breakdownColumns: ValueColumn[] = [];
+    const metricColumn = (keyId: number): MetricColumn =>
+      (metricColumns[keyId] ??= t.metrics[this.#keys.keyOf(keyId)] = { mean: column() });
+    const breakdownColumn = (keyId: number): ValueColumn =>
+      (breakdownColumns[keyId] ??= t.breakdown[this.#keys.keyOf(keyId)] = column());
     for (let i = 0; i < count; i++) {
       const r = rows[i]!;
       indexOf.set(r.id, i);
@@ -221,7 +226,7 @@ export class RunMapping {
       if (r.metrics !== null)
         decodedStored('runs', r.id, 'metrics', () =>
           decodeValues(r.metrics!, (keyId, mean, ci95, n) => {
-            const c = metricColumn(this.#keys.keyOf(keyId));
+            const c = metricColumn(keyId);
             c.mean[i] = mean;
             if (ci95 !== 0 || n !== 1) {
               (c.ci95 ??= new Array<number>(count).fill(0))[i] = ci95;
@@ -232,7 +237,7 @@ export class RunMapping {
       t.hasBreakdown.push(r.breakdown !== null);
       if (r.breakdown !== null)
         decodedStored('runs', r.id, 'breakdown', () =>
-          decodeValues(r.breakdown!, (keyId, mean) => (breakdownColumn(this.#keys.keyOf(keyId))[i] = mean)),
+          decodeValues(r.breakdown!, (keyId, mean) => (breakdownColumn(keyId)[i] = mean)),
         );
     }
     for (const [id, values] of children.distributions) {
