@@ -25,7 +25,11 @@ export type ReadMethod = keyof Pick<
  * read client answers them on a thread of their own, so the history's pages never queue behind
  * one.
  */
-export const HEAVY_READS: ReadonlySet<ReadMethod> = new Set<ReadMethod>(['getExperimentData', 'getRuns', 'exportBundle']);
+export const HEAVY_READS: ReadonlySet<ReadMethod> = new Set<ReadMethod>([
+  'getExperimentData',
+  'getRuns',
+  'exportBundle',
+]);
 
 /** What the worker is started with: the database and where its connection is opened (reader.ts). */
 export interface ReadWorkerData {

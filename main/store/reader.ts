@@ -244,7 +244,9 @@ export class StoreReader {
       const withKey = sql`from run_metrics sm cross join runs r on r.id = sm.run_id join experiments e on e.id = r.experiment_id ${join}`;
       const keyed = whereClause([sql`sm.key_id = ${sortKey.id}`, ...conditions]);
       rows = (
-        await sql<{ id: number }>`${select} ${withKey} ${keyed} order by sm.mean ${dir}, sm.run_id ${dir} limit ${limit} offset ${offset}`.execute(
+        await sql<{
+          id: number;
+        }>`${select} ${withKey} ${keyed} order by sm.mean ${dir}, sm.run_id ${dir} limit ${limit} offset ${offset}`.execute(
           this.db,
         )
       ).rows;
@@ -263,7 +265,9 @@ export class StoreReader {
     } else if (sort?.by === 'metric' && sortKey !== undefined) {
       const v = sql`${sql.raw(VALUE_FUNCTION)}(r.id, r.metrics, ${sortKey.id})`;
       rows = (
-        await sql<{ id: number }>`${select} ${from} ${where} order by ${v} is null, ${v} ${dir}, r.id ${dir} limit ${limit} offset ${offset}`.execute(
+        await sql<{
+          id: number;
+        }>`${select} ${from} ${where} order by ${v} is null, ${v} ${dir}, r.id ${dir} limit ${limit} offset ${offset}`.execute(
           this.db,
         )
       ).rows;
@@ -288,14 +292,16 @@ export class StoreReader {
     ).rows;
     const byId = new Map(found.map((r) => [r.id, r]));
     // A run deleted between the two reads is left out.
-    const items: RunSummary[] = ids.flatMap((id) => byId.get(id) ?? []).map((r) => ({
-      id: r.id,
-      experimentId: r.experiment_id,
-      experimentName: r.experiment_name,
-      scenarioId: r.scenario_id,
-      ...this.runs.fields(r),
-      metrics: Object.fromEntries(Object.entries(this.runs.metrics(r)).filter(([k]) => keys.has(k))),
-    }));
+    const items: RunSummary[] = ids
+      .flatMap((id) => byId.get(id) ?? [])
+      .map((r) => ({
+        id: r.id,
+        experimentId: r.experiment_id,
+        experimentName: r.experiment_name,
+        scenarioId: r.scenario_id,
+        ...this.runs.fields(r),
+        metrics: Object.fromEntries(Object.entries(this.runs.metrics(r)).filter(([k]) => keys.has(k))),
+      }));
     return { total, items };
   }
 

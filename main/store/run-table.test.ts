@@ -21,7 +21,10 @@ afterEach(async () => {
 });
 
 /** A latency histogram as the simulator records one. */
-const histogram = (scale: number): LatencyDistribution => ({ bucketUpperUs: [1, 10, 100], counts: [scale, 2 * scale, 1] });
+const histogram = (scale: number): LatencyDistribution => ({
+  bucketUpperUs: [1, 10, 100],
+  counts: [scale, 2 * scale, 1],
+});
 
 /** An experiment whose runs differ in every way a column can: finished, failed, never run; single values and CIs. */
 async function mixedExperiment(): Promise<{ experimentId: number; runIds: number[] }> {
