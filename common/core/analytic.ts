@@ -2,6 +2,7 @@
 // docs/model.md writes out each formula and the primary source of each mechanism; the comments
 // here name the terms. Every extra cycle is booked in a ledger by touchpoint and component
 // (COST_COMPONENTS), so the breakdown a result carries sums to the totals it explains.
+import { fixed } from './fixed.ts';
 import type { CostComponent, Estimate, ResultFlag, RunOutput, StrategyId, StrategyResult } from './api.ts';
 import { COST_COMPONENTS } from './api.ts';
 import { batchShape } from './batches.ts';
@@ -37,7 +38,18 @@ const COMPONENT = Object.fromEntries(COST_COMPONENTS.map((c, i) => [c, i])) as R
 const BREAKDOWN_KEYS = [...TOUCHPOINT_IDS, 'none'].flatMap((tp) => COST_COMPONENTS.map((c) => `${tp}.${c}`));
 const TP_INDEX = Object.fromEntries(TOUCHPOINT_IDS.map((id, i) => [id, i])) as Record<TouchpointId, number>;
 
-const exact = (mean: number): Estimate => ({ mean, ci95: 0, n: 1 });
+/** A shared, frozen estimate: metrics of many strategies and points are 0 or a state. */
+const shared = (mean: number): Estimate => Object.freeze({ mean, ci95: 0, n: 1 });
+const ZERO = shared(0);
+const ONE = shared(1);
+/** exposure.<ctx>.state: 0 never, 1 in windows, 2 always. */
+const STATE: readonly Estimate[] = [ZERO, ONE, shared(2)];
+/**
+ * An exact (formula) estimate. Zeros and ones share frozen objects: many of a point's metrics are
+ * 0 or 1 (a fraction always exposed), and a sweep makes millions of estimates. Results are
+ * read-only (api.ts).
+ */
+const exact = (mean: number): Estimate => (mean === 0 ? ZERO : mean === 1 ? ONE : { mean, ci95: 0, n: 1 });
 
 /**
  * TOUCHPOINTS in index order, every record of one shape (optional fields present as undefined):
@@ -145,7 +157,8 @@ interface Model {
   /** Cycles to handle one event of each touchpoint before any strategy adds to it (baselineCycles), by index. */
   baseline: number[];
   /** The latency (us) of each touchpoint's events when a strategy adds nothing (the latencies formula with no cycles booked). */
-  baselineUs: number[];
+  /** Mean latency of each touchpoint's events before any strategy adds to it (shared estimates). */
+  baselineLatency: Estimate[];
   /** The VMM's touchpoints with events, in index order. */
   vmmActive: EffectiveTouchpoint[];
   /** The lasting cost of the split direct map (cycles/s) for strategies that remove guest memory from it, and for those that do not. */
@@ -567,6 +580,13 @@ function s2Initiator(s: Scenario, count: number, vcpu: boolean, tps: EffectiveTo
   return { count, vcpu, tps, P, eventsPerSec, batches: s2Batches(tps, P, eventsPerSec, batchPages, flushAfterUs) };
 }
 
+/** Pages per second S2's initiators restore, all of them together. */
+function restoredPagesPerSec(groups: { count: number; P: number }[]): number {
+  let n = 0;
+  for (const g of groups) n += g.count * g.P;
+  return n;
+}
+
 function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   const { s, c, hz, V, O, N } = m;
   const policy = s.strategies.S2.flush;
@@ -619,11 +639,9 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     ledger.vcpu(NONE, 'receivers', perCpu * c.fullTlbFlush);
     ledger.vcpu(NONE, 'tlbRefill', perCpu * (1 - m.guestShare) * c.tlbRefillAfterFlush);
     const staleSec = m.bystanders > 0 ? c.staleTlbLifetimeUs * 1e-6 : 1 / Math.max(schedIns, 1e-9);
-    const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) * staleSec;
-    staleTlbFraction = stalePageSec / m.guestPages;
+    staleTlbFraction = (restoredPagesPerSec(groups) * staleSec) / m.guestPages;
   } else if (policy === 'none') {
-    const stalePageSec = groups.reduce((n, g) => n + g.count * g.P, 0) * c.staleTlbLifetimeUs * 1e-6;
-    staleTlbFraction = stalePageSec / m.guestPages;
+    staleTlbFraction = (restoredPagesPerSec(groups) * c.staleTlbLifetimeUs * 1e-6) / m.guestPages;
   }
 
   // The direct-map lock: two acquisitions per event (restore, remove), each holding p PTE updates.
@@ -670,15 +688,11 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     if (eventsPerSec === 0) continue;
     // From a page's restore to the end of its flush: the access, the removal under the lock and
     // the flush (event-weighted means over this initiator's touchpoints).
-    const afterRestore =
-      g.tps.reduce(
-        (n, t) =>
-          n +
-          (t.pagesPerEvent > 0
-            ? t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * c.pteUpdate)
-            : 0),
-        0,
-      ) / eventsPerSec;
+    let afterRestoreSum = 0;
+    for (const t of g.tps)
+      if (t.pagesPerEvent > 0)
+        afterRestoreSum += t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * c.pteUpdate);
+    const afterRestore = afterRestoreSum / eventsPerSec;
     const flushWindowSec = (afterRestore + flushCycles) / hz + lockWaitSec;
     // An initiator's batch is empty from a flush until its next event (mean 1 / events rate),
     // then holds pages for k - 1 more gaps and the flush: k = events per batch.
@@ -986,6 +1000,11 @@ function vmmUtilization(m: Model, ledger: Ledger): number {
   return busy / m.hz;
 }
 
+/** The flags of a result that has none: shared, frozen (most results have none). */
+const NO_FLAGS = Object.freeze([]) as unknown as ResultFlag[];
+/** A result's distributions: the formulas give means only. Shared, frozen. */
+const NO_DISTRIBUTIONS = Object.freeze({}) as StrategyResult['distributions'];
+
 function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored: string[]): ResultFlag[] {
   const flags: ResultFlag[] = [];
   const { s, V, O, N } = m;
@@ -997,23 +1016,23 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
   if (o.lockUtilization >= 1)
     flags.push({
       code: 'saturated',
-      message: `the direct-map lock is busy ${(o.lockUtilization * 100).toFixed(0)}% of the time: requests pile up, the means shown are capped`,
+      message: `the direct-map lock is busy ${fixed(o.lockUtilization * 100, 0)}% of the time: requests pile up, the means shown are capped`,
     });
   if (o.receiverUtilization >= 1)
     flags.push({
       code: 'saturated',
-      message: `shootdown receivers are busy ${(o.receiverUtilization * 100).toFixed(0)}% of the time: flushes pile up (a storm), the means shown are capped`,
+      message: `shootdown receivers are busy ${fixed(o.receiverUtilization * 100, 0)}% of the time: flushes pile up (a storm), the means shown are capped`,
     });
   if (vmmBusy >= 1)
     flags.push({
       code: 'saturated',
-      message: `the VMM's work on guest memory takes ${vmmBusy.toFixed(1)} threads' worth of time: one VMM thread falls behind (the formulas assume it keeps up)`,
+      message: `the VMM's work on guest memory takes ${fixed(vmmBusy, 1)} threads' worth of time: one VMM thread falls behind (the formulas assume it keeps up)`,
     });
   const contention = Math.max(o.lockUtilization, o.receiverUtilization, vmmBusy < 1 ? vmmBusy : 0);
   if (contention >= SIMULATOR_ADVISED && contention < 1)
     flags.push({
       code: 'simulatorNeeded',
-      message: `queues are ${(contention * 100).toFixed(0)}% busy: the analytic means are approximations here; the simulator gives the distribution`,
+      message: `queues are ${fixed(contention * 100, 0)}% busy: the analytic means are approximations here; the simulator gives the distribution`,
     });
   if (perVcpu >= m.hz) flags.push(overloadedFlag(perVcpu, m.hz));
   if (o.flushOverCeiling)
@@ -1022,32 +1041,36 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
       message: `some flushes cover more than ${FULL_FLUSH_CEILING} pages: every CPU flushes its whole TLB and refills it`,
     });
   for (const message of ignored) flags.push({ code: 'inputIgnored', message });
-  return flags;
+  return flags.length === 0 ? NO_FLAGS : flags;
 }
 
 /** The messages of the scenario's inputIgnored flags (the same for every strategy). */
 function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
-  const out = [...touchpoints];
+  const out: string[] = [];
+  for (const what of touchpoints) out.push(`${what} is not used by the model`);
   for (const key of RETIRED_COST_KEYS)
     if ((s.host.costs as Record<string, number | undefined>)[key] !== undefined)
-      out.push(`host.costs.${key} (retired in model 2.0)`);
-  return out.map((what) => `${what} is not used by the model`);
+      out.push(`host.costs.${key} (retired in model 2.0) is not used by the model`);
+  return out;
 }
 
-/** Mean latency of each touchpoint's events (us), by index: baseline handling and the strategy's work. Reused: read it before the next call. */
-const latencyUs = new Float64Array(NT);
-function latencies(m: Model, ledger: Ledger): Float64Array {
-  for (let i = 0; i < NT; i++)
-    latencyUs[i] =
-      ledger.eventBits[i] === 0 ? m.baselineUs[i]! : ((m.baseline[i]! + ledger.eventTotal(i)) / m.hz) * 1e6;
-  // Time-shared vCPUs take turns of one scheduler slice on a CPU (the simulator's model,
-  // des/simulate.ts). An exit of length d handled in a turn crosses the turn's end with
-  // probability d / slice, and is then preempted on its way back into the guest until the
-  // vCPU's next turn, (M - 1) slices later: its mean latency is d + d (M - 1) = M d.
-  if (m.turns !== 1)
-    for (let i = 0; i < NT; i++) if (m.tps[i]!.context === 'kvm') latencyUs[i] = latencyUs[i]! * m.turns;
-  return latencyUs;
+/**
+ * Mean latency of touchpoint i's events (us): baseline handling and the strategy's work. A
+ * touchpoint the strategy did not charge shares the model's baseline estimate.
+ */
+function latency(m: Model, ledger: Ledger, i: number): Estimate {
+  return ledger.eventBits[i] === 0
+    ? m.baselineLatency[i]!
+    : exact(((m.baseline[i]! + ledger.eventTotal(i)) / m.hz) * 1e6 * turnsOf(m, i));
 }
+
+/**
+ * Time-shared vCPUs take turns of one scheduler slice on a CPU (the simulator's model,
+ * des/simulate.ts). An exit of length d handled in a turn crosses the turn's end with probability
+ * d / slice, and is then preempted on its way back into the guest until the vCPU's next turn,
+ * (M - 1) slices later: its mean latency is d + d (M - 1) = M d, for KVM's touchpoints.
+ */
+const turnsOf = (m: Model, i: number): number => (m.tps[i]!.context === 'kvm' ? m.turns : 1);
 
 function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], withBreakdown: boolean) {
   const o = MODELS[id](m, ledger.reset());
@@ -1056,7 +1079,6 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
   const breakdown: Record<string, number> | undefined = withBreakdown ? {} : undefined;
   const t = totals(m, ledger, removes ? m.splitCycles.removed : m.splitCycles.kept, breakdown);
   const { kernel, kvm, vmm, userspace } = o.exposure;
-  const lat = latencies(m, ledger);
   // One object literal with every key that is always there: V8 builds it from a fixed shape,
   // which a loop of computed keys does not get (this runs for every strategy of every point).
   // m.tps is in TOUCHPOINT_IDS order.
@@ -1069,30 +1091,30 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
     'cost.bystanderIpisPerSec': exact(o.bystanderIpisPerSec),
     'cost.lockUtilization': exact(o.lockUtilization),
     'cost.receiverUtilization': exact(o.receiverUtilization),
-    'exposure.kernel.state': exact(kernel.state),
+    'exposure.kernel.state': STATE[kernel.state]!,
     'exposure.kernel.fraction': exact(kernel.state === 0 ? 0 : kernel.fraction),
-    'exposure.kvm.state': exact(kvm.state),
+    'exposure.kvm.state': STATE[kvm.state]!,
     'exposure.kvm.fraction': exact(kvm.state === 0 ? 0 : kvm.fraction),
-    'exposure.vmm.state': exact(vmm.state),
+    'exposure.vmm.state': STATE[vmm.state]!,
     'exposure.vmm.fraction': exact(vmm.state === 0 ? 0 : vmm.fraction),
-    'exposure.userspace.state': exact(userspace.state),
+    'exposure.userspace.state': STATE[userspace.state]!,
     'exposure.userspace.fraction': exact(userspace.state === 0 ? 0 : userspace.fraction),
     'exposure.kernel.staleTlbFraction': exact(Math.min(1, o.staleTlbFraction)),
     'exposure.kvm.irqNmiWithGuestMappedPerSec': exact(o.irqNmiWithGuestMappedPerSec),
     'footprint.directMapSplits': exact(removes ? m.splits.splits : 0),
     'footprint.peakPagesMapped': exact(o.peakPagesMapped),
-    'latency.mmio.meanUs': exact(lat[0]!),
-    'latency.pio.meanUs': exact(lat[1]!),
-    'latency.nestedTdp.meanUs': exact(lat[2]!),
-    'latency.pfnCache.meanUs': exact(lat[3]!),
-    'latency.hvaCache.meanUs': exact(lat[4]!),
-    'latency.hypercall.meanUs': exact(lat[5]!),
-    'latency.dirtyLog.meanUs': exact(lat[6]!),
-    'latency.populate.meanUs': exact(lat[7]!),
-    'latency.postCopy.meanUs': exact(lat[8]!),
-    'latency.migration.meanUs': exact(lat[9]!),
-    'latency.virtio.meanUs': exact(lat[10]!),
-    'latency.snapshot.meanUs': exact(lat[11]!),
+    'latency.mmio.meanUs': latency(m, ledger, 0),
+    'latency.pio.meanUs': latency(m, ledger, 1),
+    'latency.nestedTdp.meanUs': latency(m, ledger, 2),
+    'latency.pfnCache.meanUs': latency(m, ledger, 3),
+    'latency.hvaCache.meanUs': latency(m, ledger, 4),
+    'latency.hypercall.meanUs': latency(m, ledger, 5),
+    'latency.dirtyLog.meanUs': latency(m, ledger, 6),
+    'latency.populate.meanUs': latency(m, ledger, 7),
+    'latency.postCopy.meanUs': latency(m, ledger, 8),
+    'latency.migration.meanUs': latency(m, ledger, 9),
+    'latency.virtio.meanUs': latency(m, ledger, 10),
+    'latency.snapshot.meanUs': latency(m, ledger, 11),
   };
   // Only exposure in windows has a longest window.
   if (kernel.state === 1) metrics['exposure.kernel.longestWindowUs'] = exact(kernel.longestUs);
@@ -1131,12 +1153,15 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     cr3: host.pcid ? { write: c.cr3WritePcid, refill: 0 } : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush },
     splits: directMapSplits(scenario),
     baseline: [],
-    baselineUs: [],
-    vmmActive: tps.filter((tp) => tp.context === 'vmm' && tp.ratePerSec > 0),
+    baselineLatency: [],
+    vmmActive: [],
     splitCycles: { removed: 0, kept: 0 },
   };
-  for (const tp of tps) m.baseline.push(baselineCycles(c, tp));
-  for (const cycles of m.baseline) m.baselineUs.push(((cycles + 0) / m.hz) * 1e6);
+  for (const tp of tps) {
+    m.baseline.push(baselineCycles(c, tp));
+    if (tp.context === 'vmm' && tp.ratePerSec > 0) m.vmmActive.push(tp);
+  }
+  for (let i = 0; i < NT; i++) m.baselineLatency.push(exact(((m.baseline[i]! + 0) / m.hz) * 1e6 * turnsOf(m, i)));
   m.splitCycles = { removed: splitPenaltyCycles(m, m.splits.hostShare), kept: splitPenaltyCycles(m, 0) };
   return m;
 }
@@ -1197,7 +1222,7 @@ export function pfnCacheRestoredShare(s: Scenario): number {
 export function overloadedFlag(perVcpu: number, hz: number): ResultFlag {
   return {
     code: 'overloaded',
-    message: `the strategy's work is ${((100 * perVcpu) / hz).toFixed(0)}% of a vCPU: the guest runs ${(1 + perVcpu / hz).toFixed(2)}x slower rather than paying a share`,
+    message: `the strategy's work is ${fixed((100 * perVcpu) / hz, 0)}% of a vCPU: the guest runs ${fixed(1 + perVcpu / hz, 2)}x slower rather than paying a share`,
   };
 }
 
@@ -1225,7 +1250,7 @@ export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): 
       strategy: id,
       params: strategyParams(scenario, id),
       metrics,
-      distributions: {},
+      distributions: NO_DISTRIBUTIONS,
       capability: capabilityOf(id),
       flags,
     };

@@ -123,6 +123,10 @@ export interface LatencyDistribution {
   counts: number[];
 }
 
+/**
+ * One strategy's result. Results share objects with each other (estimates of 0 and 1, capability
+ * rows, empty flag lists and distributions, frozen where shared): treat them as read-only.
+ */
 export interface StrategyResult {
   strategy: StrategyId;
   /** The strategy's parameters as used (defaults filled in). */
