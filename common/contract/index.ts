@@ -29,7 +29,14 @@ import type {
 import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
 import type { ExperimentData } from './run-table.ts';
-export { doneRunIds, experimentDetail, runDetails, type ExperimentData, type RunTable } from './run-table.ts';
+export {
+  columnsAsJson,
+  doneRunIds,
+  experimentDetail,
+  runDetails,
+  type ExperimentData,
+  type RunTable,
+} from './run-table.ts';
 import { calibrationCalls } from './calibration.ts';
 export type { CalibrationResult, HostProfileSummary } from './calibration.ts';
 

@@ -10,10 +10,11 @@ import type { CapabilityRow, Estimate, LatencyDistribution, ResultFlag, Strategy
 import type { ExperimentDetail, RunDetail, RunSeries, RunStatus } from './index.ts';
 
 /**
- * Values of one key, one entry per run: NaN where the run has no value under the key (JSON
- * carries NaN as null, so a client may also see null there).
+ * Values of one key, one entry per run, NaN where the run has no value under the key: a
+ * Float64Array as the store makes it (moved from the read worker without a copy, and cloned as
+ * one block over IPC), an array where it came as JSON (`columnsAsJson`), NaN then null.
  */
-export type ValueColumn = (number | null)[];
+export type ValueColumn = Float64Array | (number | null)[];
 
 /** One metric key's values: the means, and where any run's estimate is not a single value (ci95 0, n 1), its ci95 and n. */
 export interface MetricColumn {
@@ -67,16 +68,31 @@ export type ExperimentData = Omit<ExperimentDetail, 'runs'> & { runTable: RunTab
 
 const isValue = (v: number | null | undefined): v is number => typeof v === 'number' && !Number.isNaN(v);
 
+/** JSON.stringify's replacer for answers that hold a RunTable: its Float64Arrays as arrays (NaN becomes null). */
+export function columnsAsJson(_key: string, value: unknown): unknown {
+  return value instanceof Float64Array ? Array.from(value) : value;
+}
+
+/** The Float64Arrays' buffers in a table: what the read worker hands over instead of copying. */
+export function columnBuffers(t: RunTable): ArrayBuffer[] {
+  const columns = [
+    ...Object.values(t.metrics).flatMap((c) => [c.mean, c.ci95, c.n]),
+    ...Object.values(t.breakdown),
+  ];
+  return columns.flatMap((c) => (c instanceof Float64Array && c.buffer instanceof ArrayBuffer ? [c.buffer] : []));
+}
+
 /**
  * The table's runs (those at positions from..to-1, or all) as RunDetail objects, the same as the
- * store's own reading of them. Single values (ci95 0, n 1) that are equal share one frozen
- * Estimate, as the store's do.
+ * store's own reading of them. Single values (ci95 0, n 1) that are equal share one Estimate
+ * object: read-only by convention, not frozen (the window's reactive state cannot wrap frozen
+ * objects).
  */
 export function runDetails(t: RunTable, from = 0, to = t.id.length): RunDetail[] {
   const shared = new Map<number, Estimate>();
   const estimate = (mean: number): Estimate => {
     let e = shared.get(mean);
-    if (e === undefined) shared.set(mean, (e = Object.freeze({ mean, ci95: 0, n: 1 })));
+    if (e === undefined) shared.set(mean, (e = { mean, ci95: 0, n: 1 }));
     return e;
   };
   const metricKeys = Object.keys(t.metrics);

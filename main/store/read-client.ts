@@ -2,7 +2,8 @@
 // answered by worker threads with connections of their own. Two lanes: the history's pages
 // (bounded, a few milliseconds each) and the heavy reads (a 70,000-run experiment, 20,000 runs
 // for compare, a bundle), each on a thread of its own, so a page never waits behind a heavy
-// read. The heavy lane starts on its first read: a one-shot command may never need it.
+// read. Both start with the store: a thread's start-up (seconds on a loaded machine) must not
+// fall on the window's first read.
 import { Worker } from 'node:worker_threads';
 import { GmemlabError, NotFoundError } from '../../common/core/index.ts';
 import { experimentDetail } from '../../common/contract/run-table.ts';
@@ -72,28 +73,23 @@ class ReadThread {
 }
 
 export class ReadWorkerClient implements Reads {
-  private readonly data: ReadWorkerData;
-  private readonly workerFile: URL | string;
   private readonly pages: ReadThread;
-  private heavy: ReadThread | undefined;
+  private readonly heavy: ReadThread;
   private closed = false;
 
-  /** Starts the pages' worker on `path`; `workerFile` defaults to read-worker.ts beside this file (source mode). */
+  /** Starts both workers on `path`; `workerFile` defaults to read-worker.ts beside this file (source mode). */
   constructor(
     path: string,
     beside: ReadBeside,
     workerFile: URL | string = new URL('./read-worker.ts', import.meta.url),
   ) {
-    this.data = { path, beside };
-    this.workerFile = workerFile;
-    this.pages = new ReadThread(this.data, workerFile);
+    this.pages = new ReadThread({ path, beside }, workerFile);
+    this.heavy = new ReadThread({ path, beside }, workerFile);
   }
 
   private call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
     if (this.closed) return Promise.reject(new ReadWorkerError('the store is closed'));
-    if (!HEAVY_READS.has(method)) return this.pages.call(method, args);
-    this.heavy ??= new ReadThread(this.data, this.workerFile);
-    return this.heavy.call(method, args);
+    return (HEAVY_READS.has(method) ? this.heavy : this.pages).call(method, args);
   }
 
   listExperiments: Reads['listExperiments'] = (...args) => this.call('listExperiments', args);
@@ -112,7 +108,7 @@ export class ReadWorkerClient implements Reads {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.pages.close(), this.heavy?.close()]);
+    await Promise.all([this.pages.close(), this.heavy.close()]);
   }
 }
 

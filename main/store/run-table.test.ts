@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runAnalytic, runPlan, type Estimate, type LatencyDistribution } from '../../common/core/index.ts';
-import { doneRunIds, experimentDetail, runDetails } from '../../common/contract/run-table.ts';
+import { columnsAsJson, doneRunIds, experimentDetail, runDetails } from '../../common/contract/run-table.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, tempDir } from './testing.ts';
 
@@ -84,9 +84,9 @@ it('gives the runs getRuns gives, after the read worker and after JSON, built al
   // The keys a run lists keep their order (views list metrics as the run does).
   expect(Object.keys(runDetails(data.runTable)[0]!.metrics)).toEqual(Object.keys(expected[0]!.metrics));
   // Through JSON (the web host): NaN "no value" becomes null, and still means no value.
-  const viaJson = JSON.parse(JSON.stringify(data)) as typeof data;
+  const viaJson = JSON.parse(JSON.stringify(data, columnsAsJson)) as typeof data;
   expect(runDetails(viaJson.runTable)).toEqual(expected);
-  expect(viaJson.runTable.metrics['only.here']!.mean.filter((v) => v !== null)).toEqual([-0.5]);
+  expect(Array.from(viaJson.runTable.metrics['only.here']!.mean).filter((v) => v !== null)).toEqual([-0.5]);
   // Through the read worker: the same columns.
   const worker = await Store.open(join(dir.dir, 'db.sqlite'), { readWorker: true });
   try {

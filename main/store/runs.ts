@@ -6,7 +6,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CapabilityRow, Estimate, LatencyDistribution, ResultFlag, StrategyId } from '../../common/core/index.ts';
 import type { RunDetail, RunSeries, RunStatus } from '../../common/contract/index.ts';
-import type { MetricColumn, RunTable, ValueColumn } from '../../common/contract/run-table.ts';
+import type { RunTable } from '../../common/contract/run-table.ts';
 import { decodeValues } from './codec.ts';
 import { decodedStored, parseStored } from './integrity.ts';
 import { decodeBreakdown, decodeMetrics, type EstimateOf, type ResultKeys } from './keys.ts';
@@ -199,14 +199,14 @@ export class RunMapping {
       }
       return at;
     };
-    // NaN-filled double arrays: no object per value, copied from the worker as plain doubles.
-    const column = (): ValueColumn => new Array<number>(count).fill(Number.NaN);
+    // NaN-filled Float64Arrays: no object per value, and handed from the worker without a copy.
+    const column = (fill = Number.NaN): Float64Array => new Float64Array(count).fill(fill);
     // By key id: a lookup in an array per value, not a Map and a record per value.
-    const metricColumns: MetricColumn[] = [];
-    const breakdownColumns: ValueColumn[] = [];
-    const metricColumn = (keyId: number): MetricColumn =>
+    const metricColumns: { mean: Float64Array; ci95?: Float64Array; n?: Float64Array }[] = [];
+    const breakdownColumns: Float64Array[] = [];
+    const metricColumn = (keyId: number): { mean: Float64Array; ci95?: Float64Array; n?: Float64Array } =>
       (metricColumns[keyId] ??= t.metrics[this.#keys.keyOf(keyId)] = { mean: column() });
-    const breakdownColumn = (keyId: number): ValueColumn =>
+    const breakdownColumn = (keyId: number): Float64Array =>
       (breakdownColumns[keyId] ??= t.breakdown[this.#keys.keyOf(keyId)] = column());
     for (let i = 0; i < count; i++) {
       const r = rows[i]!;
@@ -229,8 +229,8 @@ export class RunMapping {
             const c = metricColumn(keyId);
             c.mean[i] = mean;
             if (ci95 !== 0 || n !== 1) {
-              (c.ci95 ??= new Array<number>(count).fill(0))[i] = ci95;
-              (c.n ??= new Array<number>(count).fill(1))[i] = n;
+              (c.ci95 ??= column(0))[i] = ci95;
+              (c.n ??= column(1))[i] = n;
             }
           }),
         );
