@@ -75,10 +75,7 @@ export function columnsAsJson(_key: string, value: unknown): unknown {
 
 /** The Float64Arrays' buffers in a table: what the read worker hands over instead of copying. */
 export function columnBuffers(t: RunTable): ArrayBuffer[] {
-  const columns = [
-    ...Object.values(t.metrics).flatMap((c) => [c.mean, c.ci95, c.n]),
-    ...Object.values(t.breakdown),
-  ];
+  const columns = [...Object.values(t.metrics).flatMap((c) => [c.mean, c.ci95, c.n]), ...Object.values(t.breakdown)];
   return columns.flatMap((c) => (c instanceof Float64Array && c.buffer instanceof ArrayBuffer ? [c.buffer] : []));
 }
 
