@@ -2,8 +2,10 @@
 // answered by worker threads with connections of their own. Two lanes: the history's pages
 // (bounded, a few milliseconds each) and the heavy reads (a 70,000-run experiment, 20,000 runs
 // for compare, a bundle), each on a thread of its own, so a page never waits behind a heavy
-// read. Both start with the store: a thread's start-up (seconds on a loaded machine) must not
-// fall on the window's first read.
+// read. The heavy lane starts once the pages' worker is up (two start-ups at once on a loaded
+// two-core machine delayed the window's first page by a second), and heavy reads go to the
+// pages' worker until it is up: no read waits for a thread's start-up that one started already
+// got through.
 import { Worker } from 'node:worker_threads';
 import { GmemlabError, NotFoundError } from '../../common/core/index.ts';
 import { experimentDetail } from '../../common/contract/run-table.ts';
@@ -12,6 +14,7 @@ import {
   HEAVY_READS,
   type ReadFailure,
   type ReadMethod,
+  type ReadReady,
   type ReadRequest,
   type ReadResponse,
   type ReadWorkerData,
@@ -31,10 +34,18 @@ class ReadThread {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private failure: Error | undefined;
+  /** Whether the worker has opened its connection (ReadReady). */
+  ready = false;
 
-  constructor(data: ReadWorkerData, workerFile: URL | string) {
+  /** @param onReady called once the worker has opened its connection */
+  constructor(data: ReadWorkerData, workerFile: URL | string, onReady: () => void = () => {}) {
     this.worker = new Worker(workerFile, { workerData: data });
-    this.worker.on('message', (response: ReadResponse) => this.settle(response));
+    this.worker.on('message', (message: ReadResponse | ReadReady) => {
+      if ('ready' in message) {
+        this.ready = true;
+        onReady();
+      } else this.settle(message);
+    });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new ReadWorkerError(`the read worker exited with code ${code}`)));
     // An idle worker must not keep a CLI process alive.
@@ -74,22 +85,24 @@ class ReadThread {
 
 export class ReadWorkerClient implements Reads {
   private readonly pages: ReadThread;
-  private readonly heavy: ReadThread;
+  private heavy: ReadThread | undefined;
   private closed = false;
 
-  /** Starts both workers on `path`; `workerFile` defaults to read-worker.ts beside this file (source mode). */
+  /** Starts the pages' worker on `path`, then the heavy one; `workerFile` defaults to read-worker.ts beside this file (source mode). */
   constructor(
     path: string,
     beside: ReadBeside,
     workerFile: URL | string = new URL('./read-worker.ts', import.meta.url),
   ) {
-    this.pages = new ReadThread({ path, beside }, workerFile);
-    this.heavy = new ReadThread({ path, beside }, workerFile);
+    this.pages = new ReadThread({ path, beside }, workerFile, () => {
+      if (!this.closed) this.heavy = new ReadThread({ path, beside }, workerFile);
+    });
   }
 
   private call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
     if (this.closed) return Promise.reject(new ReadWorkerError('the store is closed'));
-    return (HEAVY_READS.has(method) ? this.heavy : this.pages).call(method, args);
+    const heavy = HEAVY_READS.has(method) && this.heavy?.ready === true;
+    return (heavy ? this.heavy! : this.pages).call(method, args);
   }
 
   listExperiments: Reads['listExperiments'] = (...args) => this.call('listExperiments', args);
@@ -108,7 +121,7 @@ export class ReadWorkerClient implements Reads {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.pages.close(), this.heavy.close()]);
+    await Promise.all([this.pages.close(), this.heavy?.close()]);
   }
 }
 

@@ -52,3 +52,8 @@ export interface ReadFailure {
 }
 
 export type ReadResponse = { id: number; ok: true; value: unknown } | ({ id: number; ok: false } & ReadFailure);
+
+/** What a worker posts once its connection is open, before any answer. */
+export interface ReadReady {
+  ready: true;
+}

@@ -4,13 +4,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GmemlabError } from '../../common/core/index.ts';
 import { columnBuffers, type ExperimentData } from '../../common/contract/run-table.ts';
-import type { ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
+import type { ReadReady, ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
 import { StoreReader } from './reader.ts';
 
 if (parentPort === null) throw new Error('read-worker.ts must run in a worker thread');
 const port = parentPort;
 const { path, beside } = workerData as ReadWorkerData;
 const reader = StoreReader.open(path, beside);
+port.postMessage({ ready: true } satisfies ReadReady);
 
 port.on('message', (request: ReadRequest) => {
   void answer(request).then((response) => port.postMessage(response, transferOf(response)));
