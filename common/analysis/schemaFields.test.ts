@@ -114,4 +114,14 @@ describe('paths', () => {
     expect(setPath(setPath({}, 'list.0', 'S0'), 'list.1', 'S1')).toEqual({ list: ['S0', 'S1'] });
     expect(labelFromKey('mmioPerSecPerVcpu')).toBe('mmio per sec per vcpu');
   });
+
+  it('leaves retired fields (read so older files load, unused by the model) out of every form', () => {
+    const tp = describeSchema(scenarioSchema)
+      .children!.find((c) => c.key === 'workload')!
+      .children!.find((c) => c.key === 'touchpoints')!
+      .children!.find((c) => c.key === 'mmio')!;
+    expect(tp.children!.map((c) => c.key)).toEqual(['ratePerSec', 'pagesPerEvent', 'bytesPerEvent']);
+    const own = describeSchema(z.object({ a: z.number(), old: z.boolean().optional().meta({ retired: true }) }));
+    expect(own.children!.map((c) => c.key)).toEqual(['a']);
+  });
 });

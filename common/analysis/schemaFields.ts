@@ -54,11 +54,10 @@ interface Def {
 
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
-function metaOf(s: z.ZodType): { title?: string; label?: string; unit?: string; description?: string } {
-  return (
-    (z.globalRegistry.get(s) as { title?: string; label?: string; unit?: string; description?: string } | undefined) ??
-    {}
-  );
+type FieldMeta = { title?: string; label?: string; unit?: string; description?: string; retired?: boolean };
+
+function metaOf(s: z.ZodType): FieldMeta {
+  return (z.globalRegistry.get(s) as FieldMeta | undefined) ?? {};
 }
 
 /** 'mmioPerSecPerVcpu' -> 'mmio per sec per vcpu'; 'ghz' stays. */
@@ -155,9 +154,10 @@ export function describeSchema(schema: z.ZodType, path = '', key = ''): FieldNod
   switch (d.type) {
     case 'object':
       node.kind = 'group';
-      node.children = Object.entries(d.shape ?? {}).map(([k, v]) =>
-        describeSchema(v, path === '' ? k : `${path}.${k}`, k),
-      );
+      // Retired fields are read so older files load, but the model does not use them: no form shows them.
+      node.children = Object.entries(d.shape ?? {})
+        .filter(([, v]) => metaOf(v).retired !== true)
+        .map(([k, v]) => describeSchema(v, path === '' ? k : `${path}.${k}`, k));
       break;
     case 'number':
     case 'int':

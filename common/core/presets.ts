@@ -14,11 +14,10 @@ export interface Preset {
   scenario: Scenario;
 }
 
-const off = (pagesPerEvent: number, bytesPerEvent: number, write: boolean): TouchpointSpec => ({
+const off = (pagesPerEvent: number, bytesPerEvent: number): TouchpointSpec => ({
   ratePerSec: 0,
   pagesPerEvent,
   bytesPerEvent,
-  write,
 });
 
 /**
@@ -27,18 +26,18 @@ const off = (pagesPerEvent: number, bytesPerEvent: number, write: boolean): Touc
  * instruction fetch and guest page-table walk come from host.vendor (docs/model.md, "Vendors").
  */
 const TOUCHPOINTS_OFF: Record<TouchpointId, TouchpointSpec> = {
-  mmio: off(0, 8, false), // a MOV to or from a device register: the operand is in a register
-  pio: off(1, 512, true), // a REP INS/OUTS buffer (string forms only: exitMix.pioStringShare)
-  nestedTdp: off(4, 32, true), // a 4-level walk of L1's tables, A/D bits written
-  pfnCache: off(1, 64, true), // the kvmclock pvclock record
-  hvaCache: off(1, 64, true), // the steal-time record
-  hypercall: off(1, 256, false),
-  dirtyLog: off(0, 0, true), // KVM updates its SPTEs and the dirty bitmap, not guest memory
-  populate: off(1, 4096, true), // the page is cleared when first faulted in
-  postCopy: off(1, 4096, true),
-  migration: off(1, 4096, false),
-  virtio: off(2, 1500, true), // descriptor page + one MTU-sized buffer
-  snapshot: off(1, 4096, false),
+  mmio: off(0, 8), // a MOV to or from a device register: the operand is in a register
+  pio: off(1, 512), // a REP INS/OUTS buffer (string forms only: exitMix.pioStringShare)
+  nestedTdp: off(4, 32), // a 4-level walk of L1's tables, A/D bits written
+  pfnCache: off(1, 64), // the kvmclock pvclock record
+  hvaCache: off(1, 64), // the steal-time record
+  hypercall: off(1, 256),
+  dirtyLog: off(0, 0), // KVM updates its SPTEs and the dirty bitmap, not guest memory
+  populate: off(1, 4096), // the page is cleared when first faulted in
+  postCopy: off(1, 4096),
+  migration: off(1, 4096),
+  virtio: off(2, 1500), // descriptor page + one MTU-sized buffer
+  snapshot: off(1, 4096),
 };
 
 /** The host every preset describes. */

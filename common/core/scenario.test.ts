@@ -103,4 +103,29 @@ describe('validateScenario', () => {
     const explicit = validateScenario(JSON.parse(JSON.stringify(read.value)));
     expect(explicit.ok && explicit.value).toEqual(read.value);
   });
+
+  it("reads a touchpoint's retired `write` field (every file before model 2.2.1 has it) and leaves it out of the value", () => {
+    const old: unknown = JSON.parse(
+      readFileSync(new URL('./fixtures/scenario-model-1.2.json', import.meta.url), 'utf8'),
+    );
+    expect((old as { workload: { touchpoints: { mmio: { write?: boolean } } } }).workload.touchpoints.mmio.write).toBe(
+      false,
+    );
+    const read = validateScenario(old);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    for (const tp of Object.values(read.value.workload.touchpoints)) expect(tp).not.toHaveProperty('write');
+    // With or without it, the same value: the same revision id.
+    const without = JSON.parse(JSON.stringify(old)) as {
+      workload: { touchpoints: Record<string, { write?: boolean }> };
+    };
+    for (const tp of Object.values(without.workload.touchpoints)) delete tp.write;
+    expect(validateScenario(without)).toEqual(read);
+    // Still a boolean when given: a wrong type is an error, as before.
+    const wrong = JSON.parse(JSON.stringify(old)) as { workload: { touchpoints: Record<string, unknown> } };
+    wrong.workload.touchpoints['pio'] = { ratePerSec: 1, pagesPerEvent: 1, bytesPerEvent: 8, write: 'yes' };
+    const refused = validateScenario(wrong);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.issues[0]!.path).toBe('workload.touchpoints.pio.write');
+  });
 });

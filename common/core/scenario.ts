@@ -19,24 +19,26 @@ export const touchpointSchema = z
       .refine((v) => v === 0 || v >= 1e-3, 'must be 0 or at least 0.001')
       .describe('Pages [pages/event]: guest pages touched per event'),
     bytesPerEvent: z.number().finite().min(0).max(1e12).describe('Bytes [bytes/event]: bytes copied per event'),
-    write: z.boolean().describe('Writes: the event writes guest memory (otherwise it reads)'),
+    // Retired (model 2.3.0): no formula or simulated event tells a write from a read (every
+    // strategy maps, restores or switches the same for both). Still read, so older files load;
+    // dropped by validateScenario, and hidden from forms (retired).
+    write: z.boolean().optional().meta({ retired: true, description: 'Writes (retired: not used by the model)' }),
   })
   .strict();
 
 /** A touchpoint with no events: what a scenario written before the touchpoint existed means. */
-const touchpointOff = (pagesPerEvent: number, bytesPerEvent: number, write: boolean) => ({
+const touchpointOff = (pagesPerEvent: number, bytesPerEvent: number) => ({
   ratePerSec: 0,
   pagesPerEvent,
   bytesPerEvent,
-  write,
 });
 
 // Touchpoints added by model 2.0 are optional: a scenario written before them has none of
 // their events (docs/scenario-format.md, "Compatibility").
 const ADDED_IN_2_0: Partial<Record<(typeof TOUCHPOINT_IDS)[number], ReturnType<typeof touchpointOff>>> = {
-  hvaCache: touchpointOff(1, 64, true),
-  dirtyLog: touchpointOff(0, 0, true),
-  populate: touchpointOff(1, 4096, true),
+  hvaCache: touchpointOff(1, 64),
+  dirtyLog: touchpointOff(0, 0),
+  populate: touchpointOff(1, 4096),
 };
 
 const touchpointsShape = Object.fromEntries(
@@ -381,6 +383,15 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/**
+ * The scenario without fields that are read only so older files load (a touchpoint's `write`):
+ * what is saved, hashed into a revision id and shown is what the model uses.
+ */
+function withoutRetiredFields(s: Scenario): Scenario {
+  for (const id of TOUCHPOINT_IDS) delete s.workload.touchpoints[id].write;
+  return s;
+}
+
 /** Every problem in the input, each with its dotted field path and a plain reason. Never throws. */
 export function validateScenario(input: unknown): ValidationResult<Scenario> {
   const newer = newerFormat(input);
@@ -396,7 +407,7 @@ export function validateScenario(input: unknown): ValidationResult<Scenario> {
     };
   // reportInput: without it zod leaves issue.input out, and every wrong type read as "missing field".
   const parsed = scenarioSchema.safeParse(input, { reportInput: true });
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) return { ok: true, value: withoutRetiredFields(parsed.data) };
   const issues: ValidationIssue[] = parsed.error.issues.map((i) => ({
     path: i.path.map(String).join('.'),
     message: formatIssue(i),

@@ -210,7 +210,7 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
   );
   const active = TOUCHPOINT_IDS.filter((id) => (s.workload.touchpoints[id]?.ratePerSec ?? 0) > 0).map((id) => {
     const t = s.workload.touchpoints[id]!;
-    return `${id} ${t.ratePerSec}/s x ${t.pagesPerEvent} pages, ${t.bytesPerEvent} B ${t.write ? 'write' : 'read'}`;
+    return `${id} ${t.ratePerSec}/s x ${t.pagesPerEvent} pages, ${t.bytesPerEvent} B`;
   });
   field(
     'load',
