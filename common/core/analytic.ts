@@ -357,10 +357,6 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
     ledger.vcpu(st.tp, 'tlbRefill', received * (1 - m.guestShare) * refill);
     ledger.host(st.tp, 'tlbRefill', m.bystanders * all * refill);
   }
-  // Tied to no touchpoint: the task switched to after any of them refills (the only host-wide
-  // term of row NONE; formulaTermsForSimulation relies on that).
-  const asidRefill = otherAsidRefill(m, streams);
-  if (asidRefill > 0) ledger.host(NONE, 'tlbRefill', asidRefill);
   const meanPages = pageSum / total;
   if (!m.ipi) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total, perVcpu, meanPages };
   const service = serviceSum / total;
@@ -369,30 +365,6 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
   // Each receiver serves flushes one at a time (M/D/1): the initiator waits for the last one.
   const queueWait = (rho * service) / (2 * (1 - rho));
   return { queueWait, utilization, bystanderIpisPerSec: total, total, perVcpu, meanPages };
-}
-
-/**
- * With KPTI and PCID (x86), the kernel's page tables are per address space (non-global PTEs): a
- * kernel flush of a page invalidates it in the current ASID only and marks every other ASID of
- * that CPU invalid (flush_tlb_one_kernel() sets cpu_tlbstate.invalidate_other; the next
- * switch_mm() clears them, arch/x86/mm/tlb.c; Zijlstra, "x86/mm: Use/Fix PCID to optimize
- * user/kernel switches", Dec 2017). The task a vCPU's CPU switches to next then refills its
- * whole TLB working set. Per CPU running vCPUs: min(flushes it does, vCPU sched-ins) refills a
- * second, host cycles (the vCPU thread's own ASID survives). Full flushes already refill
- * everything; broadcast invalidation does not run flush_tlb_one_kernel() on other CPUs; without
- * PCID every CR3 write flushes anyway. CPUs that run no vCPU are taken as idle (no switches).
- */
-function otherAsidRefill(m: Model, streams: FlushStream[], localPerCpu = 0): number {
-  const { host } = m.s;
-  if (!host.kpti || !host.pcid || host.vendor === 'arm64') return 0;
-  let flushes = localPerCpu; // kernel flushes of at most the ceiling each CPU running vCPUs does a second
-  if (m.ipi)
-    for (const st of streams) if (st.pages <= FULL_FLUSH_CEILING) flushes += (m.V + m.O) * st.perVcpu + st.perVmm;
-  if (flushes === 0) return 0;
-  const vcpuCpus = Math.min(m.N, m.V + m.O);
-  // Switches on such a CPU: the sched-ins of the vCPUs it runs (one vCPU pinned, (V + O) / N time-shared).
-  const switches = (m.s.vm.schedInsPerSecPerVcpu * (m.V + m.O)) / vcpuCpus;
-  return vcpuCpus * Math.min(flushes, switches) * m.c.tlbRefillAfterFlush;
 }
 
 /** Cycles the initiator of a flush of `pages` spends, waiting for completion included. */
@@ -745,13 +717,6 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   });
 }
 
-/** S3's window unmaps a second on a CPU running vCPUs: one per page of each KVM access (the VMM's run elsewhere). */
-function vcpuMappedUnmaps(m: Model, served: EffectiveTouchpoint[]): number {
-  let perVcpu = 0;
-  for (const t of served) if (t.context === 'kvm') perVcpu += t.ratePerSec * t.pagesPerEvent;
-  return (perVcpu * (m.V + m.O)) / Math.min(m.N, m.V + m.O);
-}
-
 function perCpuWindow(m: Model, ledger: Ledger): Outcome {
   const { s, c, hz, V } = m;
   const remote = s.strategies.S3.remoteFlush;
@@ -803,11 +768,6 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
     if (t.ratePerSec > 0) longestSec = Math.max(longestSec, windowSec);
     if (vcpu) vcpuMappedTime += t.ratePerSec * t.pagesPerEvent * windowSec;
   }
-  // Each window unmap is a local kernel flush (flush_tlb_one_kernel): under KPTI it invalidates
-  // the CPU's other address spaces too (otherAsidRefill), on top of what the remote flushes did.
-  const unmapsPerVcpuCpu = vcpuMappedUnmaps(m, served);
-  const refill = otherAsidRefill(m, streams, unmapsPerVcpuCpu) - otherAsidRefill(m, streams);
-  if (refill > 0) ledger.host(NONE, 'tlbRefill', refill);
   // Without remote invalidation other CPUs may keep a translation they loaded speculatively.
   const staleSec =
     remote === 'none'
@@ -1238,14 +1198,6 @@ export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): F
       if (cycles > 0) breakdown[BREAKDOWN_KEYS[k]!] = cycles;
       host += cycles;
     }
-  else {
-    // The refills of other address spaces after kernel flushes under KPTI (otherAsidRefill): the
-    // simulator does not model the tasks a vCPU's CPU switches to.
-    const k = NONE * NC + COMPONENT.tlbRefill;
-    const cycles = ledger.other[k]!;
-    if (cycles > 0) breakdown[BREAKDOWN_KEYS[k]!] = cycles;
-    host += cycles;
-  }
   const split = removesFromDirectMap(id) ? m.splits : { splits: 0, hostShare: 0 };
   const splitCycles = splitPenaltyCycles(m, split.hostShare);
   if (splitCycles > 0) breakdown[BREAKDOWN_KEYS[NONE * NC + COMPONENT.directMapSplit]!] = splitCycles;

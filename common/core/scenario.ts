@@ -19,7 +19,7 @@ export const touchpointSchema = z
       .refine((v) => v === 0 || v >= 1e-3, 'must be 0 or at least 0.001')
       .describe('Pages [pages/event]: guest pages touched per event'),
     bytesPerEvent: z.number().finite().min(0).max(1e12).describe('Bytes [bytes/event]: bytes copied per event'),
-    // Retired (model 2.3.0): no formula or simulated event tells a write from a read (every
+    // Retired (model 2.2.0): no formula or simulated event tells a write from a read (every
     // strategy maps, restores or switches the same for both). Still read, so older files load;
     // dropped by validateScenario, and hidden from forms (retired).
     write: z.boolean().optional().meta({ retired: true, description: 'Writes (retired: not used by the model)' }),

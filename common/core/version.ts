@@ -45,12 +45,5 @@
  *        end of its turn resumes at the next one), and the formulas multiply a KVM exit's mean
  *        latency by the turns a CPU, (V + O) / N. Nothing changes with pinned vCPUs or without
  *        overcommit. Costs unchanged.
- * 2.3.0  KPTI with PCID (x86): a kernel flush of up to 33 pages marks the CPU's other address
- *        spaces invalid (flush_tlb_one_kernel sets invalidate_other), so the task a vCPU's CPU
- *        switches to next refills its TLB: min(flushes, switches) refills a second on each CPU
- *        running vCPUs, host cycles (every strategy that flushes; S3's local window unmaps
- *        too). Nothing changes without KPTI, without PCID, or with broadcast invalidation
- *        (S1/S2 remote flushes). A touchpoint's `write` is retired (no formula or simulated event
- *        used it): still read, left out of the scenario. Costs unchanged.
  */
-export const MODEL_VERSION = '2.3.0';
+export const MODEL_VERSION = '2.2.0';

@@ -32,8 +32,6 @@ describe('discrete-event simulator', () => {
       cpus: fc.integer({ min: 2, max: 16 }),
       vcpus: fc.integer({ min: 1, max: 4 }),
       mmioRate: fc.integer({ min: 100, max: 5000 }),
-      // KPTI adds the refills of other address spaces, which the simulator takes from the formulas.
-      kpti: fc.boolean(),
     });
     const checked: Record<string, number> = {};
     fc.assert(
@@ -41,7 +39,6 @@ describe('discrete-event simulator', () => {
         let s = des(preset(g.preset), 0.5, [1, 2, 3, 4, 5, 6, 7, 8]);
         s = setParameter(setParameter(s, 'host.cpus', g.cpus), 'vm.vcpus', Math.min(g.vcpus, g.cpus));
         s = setParameter(s, 'workload.touchpoints.mmio.ratePerSec', g.mmioRate);
-        s = setParameter(s, 'host.kpti', g.kpti);
         s = setParameter(
           s,
           'workload.touchpoints.virtio.ratePerSec',
