@@ -1,6 +1,11 @@
 // gmemlab export
 import { renameSync, writeFileSync } from 'node:fs';
-import { DEFAULT_EXPORT_METRIC, EXPORT_FORMATS, type ExportFormat } from '../../../common/contract/index.ts';
+import {
+  DEFAULT_EXPORT_METRIC,
+  EXPORT_FORMATS,
+  experimentDetail,
+  type ExportFormat,
+} from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 import {
@@ -39,7 +44,10 @@ export const exportCommand: Command = {
       values,
       async (app) => {
         // The experiment is read here only to number its points for --point N.
-        const detail = values['point'] !== undefined ? await call(app, 'getExperiment', { experimentId }) : undefined;
+        const detail =
+          values['point'] !== undefined
+            ? experimentDetail(await call(app, 'getExperiment', { experimentId }))
+            : undefined;
         const view = viewFromOptions(values, detail);
         let exported;
         try {
