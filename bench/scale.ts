@@ -6,7 +6,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PRESETS } from '../common/core/index.ts';
-import type { ExperimentDetail, RunPage } from '../common/contract/index.ts';
+import type { ExperimentData, RunPage } from '../common/contract/index.ts';
 import { createApp, type App } from '../main/app.ts';
 import { dispatch } from '../main/handlers/index.ts';
 import { tempDir } from '../main/store/testing.ts';
@@ -156,7 +156,7 @@ export default async function scaleBench(): Promise<BenchSection> {
       });
       const { longest, requests } = await longestWaitDuring(app, app.runner.whenDone(experimentId));
       const sweepMs = performance.now() - t0;
-      const detail0 = await call<ExperimentDetail>(app, 'getExperiment', { experimentId });
+      const detail0 = await call<ExperimentData>(app, 'getExperiment', { experimentId });
       const runsTotal = detail0.runsTotal;
       if (detail0.runsDone !== runsTotal) throw new Error(`sweep saved ${detail0.runsDone} of ${runsTotal} runs`);
       app.store.opened.sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -177,7 +177,7 @@ export default async function scaleBench(): Promise<BenchSection> {
         }),
       );
       // Compare two sweeps: 5,000 runs of the first and 5,000 of its last copy.
-      const runIds = detail0.runs.slice(0, 5000).map((r) => r.id);
+      const runIds = detail0.runTable.id.slice(0, 5000);
       const shift = historyRuns - runsTotal;
       const compareIds = [...runIds, ...runIds.map((id) => id + shift)];
       const compare = await timeMedian(3, async () => {

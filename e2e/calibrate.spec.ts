@@ -93,8 +93,10 @@ test('calibrate: choose, drop and paste tool outputs, see what was mapped, apply
           },
           body: JSON.stringify({ experimentId: id }),
         });
-        const body = (await r.json()) as { value: { runs: { id: number; strategy: string }[] } };
-        return body.value.runs.find((run) => run.strategy === 'S2')!.id;
+        // The runs come as columns (common/contract/run-table.ts).
+        const body = (await r.json()) as { value: { runTable: { id: number[]; strategy: string[] } } };
+        const runs = body.value.runTable;
+        return runs.id[runs.strategy.indexOf('S2')]!;
       }, experimentId);
     await page.getByTestId('tab-diff').click();
     await page.getByTestId('diff-kind').selectOption('runs');

@@ -28,6 +28,15 @@ import type {
 } from '../core/index.ts';
 import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
 import type { Bundle, ImportSummary } from './bundle.ts';
+import type { ExperimentData } from './run-table.ts';
+export {
+  columnsAsJson,
+  doneRunIds,
+  experimentDetail,
+  runDetails,
+  type ExperimentData,
+  type RunTable,
+} from './run-table.ts';
 import { calibrationCalls } from './calibration.ts';
 export type { CalibrationResult, HostProfileSummary } from './calibration.ts';
 
@@ -435,7 +444,8 @@ export const contract = {
   ),
   cancelExperiment: call<{ cancelled: boolean }>()(z.object({ experimentId: id }).strict()),
   listExperiments: call<ExperimentPage>()(experimentQuerySchema),
-  getExperiment: call<ExperimentDetail>()(z.object({ experimentId: id }).strict()),
+  /** The runs come as columns (run-table.ts: experimentDetail makes them RunDetail objects). */
+  getExperiment: call<ExperimentData>()(z.object({ experimentId: id }).strict()),
   listRuns: call<RunPage>()(runQuerySchema),
   setExperimentTags: call<{ tags: string[] }>()(z.object({ experimentId: id, tags: z.array(tag).max(50) }).strict()),
   setExperimentNote: call<{ note: string }>()(z.object({ experimentId: id, note: z.string().max(20_000) }).strict()),

@@ -79,7 +79,7 @@ export function createHandlers({ store, runner, saveDialog, compute = inlineComp
     cancelExperiment: async ({ experimentId }) => ({ cancelled: runner.cancel(experimentId) }),
     listExperiments: async (query) => store.listExperiments(query),
     getExperiment: async ({ experimentId }) =>
-      found(await store.getExperiment(experimentId), `experiment ${experimentId}`),
+      found(await store.getExperimentData(experimentId), `experiment ${experimentId}`),
     listRuns: async (query) => store.listRuns(query),
     setExperimentTags: async ({ experimentId, tags }) => ({ tags: await store.setTags(experimentId, tags) }),
     setExperimentNote: async ({ experimentId, note }) => ({ note: await store.setNote(experimentId, note) }),

@@ -184,7 +184,7 @@ export async function importBundle(
       return summary;
     });
   } catch (err) {
-    w.keys.forget(ctx.added);
+    w.rollback(ctx.added); // keys added, cost tables and capabilities saved: all rolled back
     throw err;
   } finally {
     await iterator.return?.();

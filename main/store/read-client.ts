@@ -1,32 +1,51 @@
-// The main thread's side of the read worker (read-worker.ts): the same reads as StoreReader,
-// answered by the worker thread. Requests are answered in the order the worker finishes them.
+// The main thread's side of the read workers (read-worker.ts): the same reads as StoreReader,
+// answered by worker threads with connections of their own. Two lanes: the history's pages
+// (bounded, a few milliseconds each) and the heavy reads (a 70,000-run experiment, 20,000 runs
+// for compare, a bundle), each on a thread of its own, so a page never waits behind a heavy
+// read. The heavy lane starts once the pages' worker is up (two start-ups at once on a loaded
+// two-core machine delayed the window's first page by a second), and heavy reads go to the
+// pages' worker until it is up: no read waits for a thread's start-up that one started already
+// got through.
 import { Worker } from 'node:worker_threads';
 import { GmemlabError, NotFoundError } from '../../common/core/index.ts';
+import { experimentDetail } from '../../common/contract/run-table.ts';
 import { DatabaseDamagedError } from './integrity.ts';
-import type { ReadFailure, ReadMethod, ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
+import {
+  HEAVY_READS,
+  type ReadFailure,
+  type ReadMethod,
+  type ReadReady,
+  type ReadRequest,
+  type ReadResponse,
+  type ReadWorkerData,
+} from './read-protocol.ts';
 import type { ReadBeside, StoreReader } from './reader.ts';
 
 /** What the store reads through: a StoreReader here, or one in the read worker. */
-export type Reads = Pick<StoreReader, ReadMethod | 'close'>;
+export type Reads = Pick<StoreReader, ReadMethod | 'getExperiment' | 'close'>;
 
 export class ReadWorkerError extends Error {
   override name = 'ReadWorkerError';
 }
 
-export class ReadWorkerClient implements Reads {
+/** One read worker and its requests in flight; answered in the order it finishes them. */
+class ReadThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private failure: Error | undefined;
+  /** Whether the worker has opened its connection (ReadReady). */
+  ready = false;
 
-  /** Starts the worker on `path`; `workerFile` defaults to read-worker.ts beside this file (source mode). */
-  constructor(
-    path: string,
-    beside: ReadBeside,
-    workerFile: URL | string = new URL('./read-worker.ts', import.meta.url),
-  ) {
-    this.worker = new Worker(workerFile, { workerData: { path, beside } satisfies ReadWorkerData });
-    this.worker.on('message', (response: ReadResponse) => this.settle(response));
+  /** @param onReady called once the worker has opened its connection */
+  constructor(data: ReadWorkerData, workerFile: URL | string, onReady: () => void = () => {}) {
+    this.worker = new Worker(workerFile, { workerData: data });
+    this.worker.on('message', (message: ReadResponse | ReadReady) => {
+      if ('ready' in message) {
+        this.ready = true;
+        onReady();
+      } else this.settle(message);
+    });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new ReadWorkerError(`the read worker exited with code ${code}`)));
     // An idle worker must not keep a CLI process alive.
@@ -48,7 +67,7 @@ export class ReadWorkerClient implements Reads {
     this.pending.clear();
   }
 
-  private call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
+  call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -58,9 +77,42 @@ export class ReadWorkerClient implements Reads {
     });
   }
 
+  async close(): Promise<void> {
+    this.failure ??= new ReadWorkerError('the store is closed');
+    await this.worker.terminate();
+  }
+}
+
+export class ReadWorkerClient implements Reads {
+  private readonly pages: ReadThread;
+  private heavy: ReadThread | undefined;
+  private closed = false;
+
+  /** Starts the pages' worker on `path`, then the heavy one; `workerFile` defaults to read-worker.ts beside this file (source mode). */
+  constructor(
+    path: string,
+    beside: ReadBeside,
+    workerFile: URL | string = new URL('./read-worker.ts', import.meta.url),
+  ) {
+    this.pages = new ReadThread({ path, beside }, workerFile, () => {
+      if (!this.closed) this.heavy = new ReadThread({ path, beside }, workerFile);
+    });
+  }
+
+  private call<T>(method: ReadMethod, args: unknown[]): Promise<T> {
+    if (this.closed) return Promise.reject(new ReadWorkerError('the store is closed'));
+    const heavy = HEAVY_READS.has(method) && this.heavy?.ready === true;
+    return (heavy ? this.heavy! : this.pages).call(method, args);
+  }
+
   listExperiments: Reads['listExperiments'] = (...args) => this.call('listExperiments', args);
   listRuns: Reads['listRuns'] = (...args) => this.call('listRuns', args);
-  getExperiment: Reads['getExperiment'] = (...args) => this.call('getExperiment', args);
+  getExperimentData: Reads['getExperimentData'] = (...args) => this.call('getExperimentData', args);
+  /** The runs cross the thread as columns and become objects here. */
+  getExperiment: Reads['getExperiment'] = async (...args) => {
+    const data = await this.getExperimentData(...args);
+    return data === undefined ? undefined : experimentDetail(data);
+  };
   getRuns: Reads['getRuns'] = (...args) => this.call('getRuns', args);
   runCostTable: Reads['runCostTable'] = (...args) => this.call('runCostTable', args);
   listScenarioRevisions: Reads['listScenarioRevisions'] = (...args) => this.call('listScenarioRevisions', args);
@@ -68,8 +120,8 @@ export class ReadWorkerClient implements Reads {
   exportBundle: Reads['exportBundle'] = (...args) => this.call('exportBundle', args);
 
   async close(): Promise<void> {
-    this.failure ??= new ReadWorkerError('the store is closed');
-    await this.worker.terminate();
+    this.closed = true;
+    await Promise.all([this.pages.close(), this.heavy?.close()]);
   }
 }
 

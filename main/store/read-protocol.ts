@@ -4,18 +4,32 @@
 import type { ErrorCode, ValidationIssue } from '../../common/core/index.ts';
 import type { ReadBeside, StoreReader } from './reader.ts';
 
-/** The reads a worker answers: every public read of StoreReader. */
+/**
+ * The reads a worker answers: every public read of StoreReader but getExperiment, which is
+ * getExperimentData's columns made into run objects on the side that wants them.
+ */
 export type ReadMethod = keyof Pick<
   StoreReader,
   | 'listExperiments'
   | 'listRuns'
-  | 'getExperiment'
+  | 'getExperimentData'
   | 'getRuns'
   | 'runCostTable'
   | 'listScenarioRevisions'
   | 'getScenarioRevision'
   | 'exportBundle'
 >;
+
+/**
+ * Reads whose size grows with the history (a whole experiment, up to 20,000 runs, a bundle): the
+ * read client answers them on a thread of their own, so the history's pages never queue behind
+ * one.
+ */
+export const HEAVY_READS: ReadonlySet<ReadMethod> = new Set<ReadMethod>([
+  'getExperimentData',
+  'getRuns',
+  'exportBundle',
+]);
 
 /** What the worker is started with: the database and where its connection is opened (reader.ts). */
 export interface ReadWorkerData {
@@ -38,3 +52,8 @@ export interface ReadFailure {
 }
 
 export type ReadResponse = { id: number; ok: true; value: unknown } | ({ id: number; ok: false } & ReadFailure);
+
+/** What a worker posts once its connection is open, before any answer. */
+export interface ReadReady {
+  ready: true;
+}

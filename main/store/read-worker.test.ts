@@ -34,6 +34,15 @@ it('answers reads in a worker thread as the main thread would, even while a writ
     expect((missing as NotFoundError).code).toBe('not_found');
     expect((missing as Error).message).toBe('run 999999 does not exist');
     expect(await worker.runCostTable(runIds[0]!)).toEqual(await here.runCostTable(runIds[0]!));
+    // Pages and heavy reads at once (two lanes, read-client.ts): each answered as on this thread.
+    const [data, page, runs] = await Promise.all([
+      worker.getExperimentData(experimentId),
+      worker.listRuns(query),
+      worker.getRuns(runIds),
+    ]);
+    expect(data).toEqual(await here.getExperimentData(experimentId));
+    expect(page).toEqual(await here.listRuns(query));
+    expect(runs).toEqual(await here.getRuns(runIds));
 
     // The writer holds a write transaction (as while a batch is saved): a read still answers,
     // from the last commit, and sees the next commit once it is made.

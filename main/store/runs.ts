@@ -6,6 +6,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CapabilityRow, Estimate, LatencyDistribution, ResultFlag, StrategyId } from '../../common/core/index.ts';
 import type { RunDetail, RunSeries, RunStatus } from '../../common/contract/index.ts';
+import type { RunTable } from '../../common/contract/run-table.ts';
+import { decodeValues } from './codec.ts';
 import { decodedStored, parseStored } from './integrity.ts';
 import { decodeBreakdown, decodeMetrics, type EstimateOf, type ResultKeys } from './keys.ts';
 import type { Database, RunsTable } from './schema.ts';
@@ -149,6 +151,103 @@ export class RunMapping {
   /** Every metric the run saved ({} before it finished). */
   metrics(r: Pick<RunRow, 'id' | 'metrics'>): Record<string, Estimate> {
     return decodedStored('runs', r.id, 'metrics', () => decodeMetrics(this.#keys, r.metrics, this.#estimateOf));
+  }
+
+  /**
+   * Runs as one RunTable (common/contract/run-table.ts): values decoded straight into one column
+   * per key, shared JSON listed once; no object per run or per value is built. Its expansion
+   * (runDetails) gives what `detail` gives for each row.
+   */
+  table(rows: RunRow[], children: RunChildren): RunTable {
+    const count = rows.length;
+    const indexOf = new Map<number, number>();
+    const lists = new Map<string, Map<string, number>>();
+    const t: RunTable = {
+      id: [],
+      strategy: [],
+      status: [],
+      startedAt: [],
+      finishedAt: [],
+      modelVersion: [],
+      error: [],
+      point: [],
+      points: [],
+      seeds: [],
+      seedLists: [],
+      params: [],
+      paramSets: [],
+      capability: [],
+      capabilities: [],
+      flags: [],
+      flagSets: [],
+      metrics: {},
+      hasBreakdown: [],
+      breakdown: {},
+      distributions: [],
+      series: [],
+    };
+    /** The index of `text`'s value in `list`, parsed and added on its first appearance. */
+    const listed = <T>(list: T[], row: number, column: string, text: string): number => {
+      let seen = lists.get(column);
+      if (seen === undefined) lists.set(column, (seen = new Map()));
+      let at = seen.get(text);
+      if (at === undefined) {
+        at = list.length;
+        list.push(this.#shared<T>(row, column, text));
+        seen.set(text, at);
+      }
+      return at;
+    };
+    // NaN-filled Float64Arrays: no object per value, and handed from the worker without a copy.
+    const column = (fill = Number.NaN): Float64Array => new Float64Array(count).fill(fill);
+    // By key id: a lookup in an array per value, not a Map and a record per value.
+    const metricColumns: { mean: Float64Array; ci95?: Float64Array; n?: Float64Array }[] = [];
+    const breakdownColumns: Float64Array[] = [];
+    const metricColumn = (keyId: number): { mean: Float64Array; ci95?: Float64Array; n?: Float64Array } =>
+      (metricColumns[keyId] ??= t.metrics[this.#keys.keyOf(keyId)] = { mean: column() });
+    const breakdownColumn = (keyId: number): Float64Array =>
+      (breakdownColumns[keyId] ??= t.breakdown[this.#keys.keyOf(keyId)] = column());
+    for (let i = 0; i < count; i++) {
+      const r = rows[i]!;
+      indexOf.set(r.id, i);
+      t.id.push(r.id);
+      t.strategy.push(r.strategy as StrategyId);
+      t.status.push(r.status as RunStatus);
+      t.startedAt.push(r.started_at);
+      t.finishedAt.push(r.finished_at);
+      t.modelVersion.push(r.model_version);
+      t.error.push(r.error);
+      t.point.push(listed(t.points, r.id, 'point', r.point));
+      t.seeds.push(listed(t.seedLists, r.id, 'seeds', r.seeds));
+      t.params.push(listed(t.paramSets, r.id, 'params', r.params));
+      t.capability.push(r.capability === null ? -1 : listed(t.capabilities, r.id, 'capability', r.capability));
+      t.flags.push(r.flags === null ? -1 : listed(t.flagSets, r.id, 'flags', r.flags));
+      if (r.metrics !== null)
+        decodedStored('runs', r.id, 'metrics', () =>
+          decodeValues(r.metrics!, (keyId, mean, ci95, n) => {
+            const c = metricColumn(keyId);
+            c.mean[i] = mean;
+            if (ci95 !== 0 || n !== 1) {
+              (c.ci95 ??= column(0))[i] = ci95;
+              (c.n ??= column(1))[i] = n;
+            }
+          }),
+        );
+      t.hasBreakdown.push(r.breakdown !== null);
+      if (r.breakdown !== null)
+        decodedStored('runs', r.id, 'breakdown', () =>
+          decodeValues(r.breakdown!, (keyId, mean) => (breakdownColumn(keyId)[i] = mean)),
+        );
+    }
+    for (const [id, values] of children.distributions) {
+      const run = indexOf.get(id);
+      if (run !== undefined) t.distributions.push({ run, values });
+    }
+    for (const [id, values] of children.series) {
+      const run = indexOf.get(id);
+      if (run !== undefined) t.series.push({ run, values });
+    }
+    return t;
   }
 
   /** A run in full, from its row and its children; flags and breakdown only where the model gave them. */

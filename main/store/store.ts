@@ -32,6 +32,7 @@ import type {
   ShardSet,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
+import type { ExperimentData } from '../../common/contract/run-table.ts';
 import { importBundle } from './bundle-io.ts';
 import { readBundle, type BundleMessage, type BundleOrigin } from './bundle-read.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
@@ -451,6 +452,11 @@ export class Store {
   /** The experiment with every run; undefined when there is none. */
   getExperiment(experimentId: number): Promise<ExperimentDetail | undefined> {
     return this.#reader.getExperiment(experimentId);
+  }
+
+  /** The experiment with its runs as columns (getExperiment's contract form); undefined when there is none. */
+  getExperimentData(experimentId: number): Promise<ExperimentData | undefined> {
+    return this.#reader.getExperimentData(experimentId);
   }
 
   /**

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import type { App } from '../app.ts';
-import { EVENT_NAMES, MAX_REQUEST_BYTES, type Envelope } from '../../common/contract/index.ts';
+import { columnsAsJson, EVENT_NAMES, MAX_REQUEST_BYTES, type Envelope } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 
@@ -65,7 +65,8 @@ function send(
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+  // An experiment's runs hold Float64Array columns: written as arrays (common/contract/run-table.ts).
+  send(res, status, JSON.stringify(value, columnsAsJson), 'application/json; charset=utf-8');
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {

@@ -3,7 +3,7 @@ import { METRIC_CATALOGUE } from '../../../common/core/index.ts';
 import type { MetricDelta, PathDiff } from '../../../common/analysis/diff.ts';
 import { pointKey, pointLabel, type Point } from '../../../common/analysis/points.ts';
 import { formatDelta, formatValue } from '../../../common/analysis/format.ts';
-import type { RunDiff } from '../../../common/contract/index.ts';
+import { experimentDetail, type RunDiff } from '../../../common/contract/index.ts';
 import type { App } from '../../app.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
@@ -40,8 +40,8 @@ export const diffCommand: Command = {
 
 /** The runs of two experiments paired by strategy and sweep point, each pair diffed. */
 async function experimentPairs(app: App, a: number, b: number): Promise<RunDiff[]> {
-  const ea = await call(app, 'getExperiment', { experimentId: a });
-  const eb = await call(app, 'getExperiment', { experimentId: b });
+  const ea = experimentDetail(await call(app, 'getExperiment', { experimentId: a }));
+  const eb = experimentDetail(await call(app, 'getExperiment', { experimentId: b }));
   const key = (r: { strategy: string; point: Point }): string => `${r.strategy} ${pointKey(r.point)}`;
   const byKey = new Map(eb.runs.map((r) => [key(r), r]));
   const pairs = ea.runs.filter((r) => byKey.has(key(r))).map((r) => [r.id, byKey.get(key(r))!.id] as const);

@@ -3,6 +3,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import {
   DEFAULT_EXPORT_METRIC,
   EXPORT_FORMATS,
+  experimentDetail,
   MATRIX_EXPORT_FORMATS,
   type ExportedFileBody,
   type ExportFormat,
@@ -47,7 +48,10 @@ export const exportCommand: Command = {
       values,
       async (app) => {
         // The experiment is read here only to number its points for --point N.
-        const detail = values['point'] !== undefined ? await call(app, 'getExperiment', { experimentId }) : undefined;
+        const detail =
+          values['point'] !== undefined
+            ? experimentDetail(await call(app, 'getExperiment', { experimentId }))
+            : undefined;
         const view = viewFromOptions(values, detail);
         let exported;
         try {

@@ -1,5 +1,5 @@
 // gmemlab run
-import { DEFAULT_EXPORT_METRIC } from '../../../common/contract/index.ts';
+import { DEFAULT_EXPORT_METRIC, experimentDetail } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
 import { resultsText } from '../../export/results.ts';
 import { call, out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
@@ -21,7 +21,7 @@ export const runCommand: Command = {
     return withApp(values, async (app) => {
       const { experimentId } = await call(app, 'startExperiment', { name, scenario });
       await app.local.whenDone(experimentId);
-      const detail = await call(app, 'getExperiment', { experimentId });
+      const detail = experimentDetail(await call(app, 'getExperiment', { experimentId }));
       if (json) printJson(detail);
       else out(printableResults(detail, values));
       return detail.status === 'done' ? 0 : 1;

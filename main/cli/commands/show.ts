@@ -1,6 +1,6 @@
 // gmemlab show
 import { pointKey, pointLabel } from '../../../common/analysis/points.ts';
-import { DEFAULT_EXPORT_METRIC } from '../../../common/contract/index.ts';
+import { DEFAULT_EXPORT_METRIC, experimentDetail } from '../../../common/contract/index.ts';
 import { formatValue } from '../../../common/analysis/format.ts';
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
@@ -29,7 +29,7 @@ export const showCommand: Command = {
     return withApp(
       values,
       async (app) => {
-        const detail = await call(app, 'getExperiment', { experimentId });
+        const detail = experimentDetail(await call(app, 'getExperiment', { experimentId }));
         const atPoint = values['point'] !== undefined || values['at'] !== undefined;
         if (json) printJson(detail);
         else

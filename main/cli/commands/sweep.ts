@@ -2,7 +2,7 @@
 import { parameterTypeOf, parseSweepSpec, sweepValues } from '../../../common/analysis/sweepValues.ts';
 import { sweepableParameters } from '../../../common/analysis/schemaFields.ts';
 import { scenarioSchema, type Scenario } from '../../../common/core/index.ts';
-import type { SweepDefinition } from '../../../common/contract/index.ts';
+import { experimentDetail, type SweepDefinition } from '../../../common/contract/index.ts';
 import { parseShard, type Shard } from '../../../common/core/index.ts';
 import { didYouMean } from '../../../common/analysis/suggest.ts';
 import { call, out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
@@ -63,7 +63,7 @@ export async function runSweep(options: {
       off();
       bar?.end();
     }
-    const detail = await call(app, 'getExperiment', { experimentId });
+    const detail = experimentDetail(await call(app, 'getExperiment', { experimentId }));
     if (json) printJson(detail);
     else {
       const failed = detail.runs.filter((r) => r.status !== 'done').length;

@@ -1,0 +1,121 @@
+// getExperiment's columns (common/contract/run-table.ts) on a real database: made back into run
+// objects they are the runs the store reads one by one (RunMapping.detail, what getRuns gives),
+// after a copy from the read worker and after JSON, for analytic runs, simulated-looking runs
+// (CIs, distributions, series), a failed run and runs that never started.
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { runAnalytic, runPlan, type Estimate, type LatencyDistribution } from '../../common/core/index.ts';
+import { columnsAsJson, doneRunIds, experimentDetail, runDetails } from '../../common/contract/run-table.ts';
+import { Store } from './store.ts';
+import { presetScenario, recordExperiment, tempDir } from './testing.ts';
+
+let dir: { dir: string; cleanup: () => void };
+let store: Store;
+beforeEach(async () => {
+  dir = tempDir();
+  store = await Store.open(join(dir.dir, 'db.sqlite'));
+});
+afterEach(async () => {
+  await store.close();
+  dir.cleanup();
+});
+
+/** A latency histogram as the simulator records one. */
+const histogram = (scale: number): LatencyDistribution => ({
+  bucketUpperUs: [1, 10, 100],
+  counts: [scale, 2 * scale, 1],
+});
+
+/** An experiment whose runs differ in every way a column can: finished, failed, never run; single values and CIs. */
+async function mixedExperiment(): Promise<{ experimentId: number; runIds: number[] }> {
+  const scenario = presetScenario();
+  const plan = runPlan(scenario);
+  const output = runAnalytic(scenario);
+  const strategies = plan.strategies;
+  const { experimentId, runIds } = await store.createExperiment({
+    name: 'mixed',
+    kind: 'sweep',
+    method: 'analytic',
+    scenario,
+    sweep: { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] },
+    runs: [2, 4].flatMap((v) => strategies.map((strategy) => ({ strategy, point: { 'vm.vcpus': v }, seeds: [1, 2] }))),
+  });
+  const resultOf = (i: number) => output.strategies.find((r) => r.strategy === strategies[i % strategies.length])!;
+  // Run 0: as analytic. Run 1: estimates with CIs, a metric of its own, distributions and a series, no breakdown.
+  const first = resultOf(0);
+  const second = resultOf(1);
+  const withCi: Record<string, Estimate> = Object.fromEntries(
+    Object.entries(second.metrics).map(([k, e], j) => [k, j % 2 === 0 ? { mean: e.mean, ci95: 0.25 * j, n: 3 } : e]),
+  );
+  withCi['only.here'] = { mean: -0.5, ci95: 0, n: 1 };
+  const { breakdown: _dropped, ...noBreakdown } = second;
+  await store.saveRunResults([
+    { runId: runIds[0]!, modelVersion: output.modelVersion, costTable: output.costTable, result: first },
+    {
+      runId: runIds[1]!,
+      modelVersion: output.modelVersion,
+      costTable: output.costTable,
+      result: { ...noBreakdown, metrics: withCi, distributions: { mmio: histogram(1), pio: histogram(5) } },
+      series: { queue: { x: [0, 1, 2], y: [3, 1, 4] } },
+    },
+    // The rest of the first point as analytic; the second point's runs are left queued.
+    ...runIds.slice(2, strategies.length).map((runId, k) => ({
+      runId,
+      modelVersion: output.modelVersion,
+      costTable: output.costTable,
+      result: resultOf(k + 2),
+    })),
+  ]);
+  await store.setRunsStatus([runIds[strategies.length]!], 'failed', 'the worker died');
+  return { experimentId, runIds };
+}
+
+it('gives the runs getRuns gives, after the read worker and after JSON, built all at once or a slice at a time', async () => {
+  const { experimentId, runIds } = await mixedExperiment();
+  const one = await store.getRuns(runIds);
+  const expected = one.map(
+    ({ experimentId: _e, experimentName: _n, experimentCreatedAt: _c, scenarioId: _s, scenarioName: _sn, ...run }) =>
+      run,
+  );
+  const data = (await store.getExperimentData(experimentId))!;
+  expect(data.runTable.id).toEqual(runIds);
+  expect(runDetails(data.runTable)).toEqual(expected);
+  expect(runDetails(data.runTable, 1, 3)).toEqual(expected.slice(1, 3));
+  // The keys a run lists keep their order (views list metrics as the run does).
+  expect(Object.keys(runDetails(data.runTable)[0]!.metrics)).toEqual(Object.keys(expected[0]!.metrics));
+  // Through JSON (the web host): NaN "no value" becomes null, and still means no value.
+  const viaJson = JSON.parse(JSON.stringify(data, columnsAsJson)) as typeof data;
+  expect(runDetails(viaJson.runTable)).toEqual(expected);
+  expect(Array.from(viaJson.runTable.metrics['only.here']!.mean).filter((v) => v !== null)).toEqual([-0.5]);
+  // Through the read worker: the same columns.
+  const worker = await Store.open(join(dir.dir, 'db.sqlite'), { readWorker: true });
+  try {
+    expect(await worker.getExperimentData(experimentId)).toEqual(data);
+    expect(await worker.getExperiment(experimentId)).toEqual(await store.getExperiment(experimentId));
+  } finally {
+    await worker.close();
+  }
+  const { runTable, ...experiment } = data;
+  expect(experimentDetail(data)).toEqual({ ...experiment, runs: expected });
+  expect(doneRunIds(runTable)).toEqual(expected.filter((r) => r.status === 'done').map((r) => r.id));
+  // What the columns hold for runs that differ: a run without a breakdown, one without flags or metrics.
+  const queued = expected.findIndex((r) => r.status === 'queued');
+  expect(queued).toBeGreaterThan(0);
+  expect(runTable.hasBreakdown[1]).toBe(false);
+  expect(runTable.flags[queued]).toBe(-1);
+  expect(runTable.capability[queued]).toBe(-1);
+  expect(runTable.distributions.map((d) => d.run)).toEqual([1]);
+  expect(runTable.series.map((s) => s.run)).toEqual([1]);
+});
+
+it('lists JSON the runs share once: a sweep point, a capability row', async () => {
+  const { experimentId } = await recordExperiment(store, { name: 'swept', vcpus: [1, 2, 4] });
+  const { runTable } = (await store.getExperimentData(experimentId))!;
+  expect(runTable.points).toEqual([{ 'vm.vcpus': 1 }, { 'vm.vcpus': 2 }, { 'vm.vcpus': 4 }]);
+  const strategies = new Set(runTable.strategy).size;
+  expect(runTable.id).toHaveLength(3 * strategies);
+  expect(runTable.capabilities.length).toBeLessThanOrEqual(3 * strategies);
+  expect(new Set(runTable.capability).size).toBe(runTable.capabilities.length);
+  // One entry per run under every metric key, whatever the run holds.
+  for (const column of Object.values(runTable.metrics)) expect(column.mean).toHaveLength(runTable.id.length);
+});
