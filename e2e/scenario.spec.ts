@@ -97,8 +97,8 @@ test('scenario builder: import perf kvm stat report text and see what was mapped
   const ws = workspace(page);
   try {
     await open(page, ws);
-    // The rates go into the form's scenario once it is valid (until then, into a preset).
-    await expect(page.getByTestId('scenario-status')).toContainText('valid');
+    // The rates go into the form's scenario once it is loaded and valid (until then, into a preset).
+    await expect(page.getByTestId('scenario-status')).toContainText('✓ valid scenario');
     await page.getByTestId('perf-import').locator('summary').click();
     await page.getByTestId('perf-text').fill(PERF_REPORT);
     // A count of exits is no rate: the import waits for the recording's length.
