@@ -154,7 +154,6 @@ interface Model {
   splits: { splits: number; hostShare: number };
   /** Cycles to handle one event of each touchpoint before any strategy adds to it (baselineCycles), by index. */
   baseline: number[];
-  /** The latency (us) of each touchpoint's events when a strategy adds nothing (the latencies formula with no cycles booked). */
   /** Mean latency of each touchpoint's events before any strategy adds to it (shared estimates). */
   baselineLatency: Estimate[];
   /** The VMM's touchpoints with events, in index order. */
