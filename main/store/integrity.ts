@@ -10,7 +10,8 @@ export class DatabaseDamagedError extends Error {
   override name = 'DatabaseDamagedError';
 }
 
-function damaged(table: string, row: string | number, what: string): DatabaseDamagedError {
+/** The error for damage found in a row: names the table, the row and what is wrong. */
+export function damaged(table: string, row: string | number, what: string): DatabaseDamagedError {
   return new DatabaseDamagedError(
     `database damaged: table ${table}, row ${row}: ${what}; restore a backup copy (the other rows are unaffected)`,
   );

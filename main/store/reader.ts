@@ -39,7 +39,15 @@ import {
 import { decodedStored, parseStored, verifiedBody } from './integrity.ts';
 import { ResultKeys } from './keys.ts';
 import { createKysely, openReadOnlyConnection, PAGE_CACHE_KIB } from './open.ts';
-import { loadRunChildren, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
+import {
+  capabilityTexts,
+  loadRunChildren,
+  RUN_COLUMNS,
+  RunMapping,
+  TABLE_COLUMNS,
+  type RunRow,
+  type TableRow,
+} from './runs.ts';
 import type { Database } from './schema.ts';
 
 /** SQL function (run id, encoded metrics, key id): the mean the run holds under the key, null when none. */
@@ -323,10 +331,11 @@ export class StoreReader {
       .where('e.id', '=', experimentId)
       .executeTakeFirstOrThrow();
     const runs = (
-      await sql<RunRow>`select ${RUN_COLUMNS} from runs r where r.experiment_id = ${experimentId} order by r.id`.execute(
+      await sql<TableRow>`select ${TABLE_COLUMNS} from runs r where r.experiment_id = ${experimentId} order by r.id`.execute(
         this.db,
       )
     ).rows;
+    const capabilities = await capabilityTexts(this.db, [experimentId]);
     const children = await loadRunChildren(this.db, { experimentIds: [experimentId] });
     const costTableId = (
       await sql<{ cost_table_id: string }>`select cost_table_id from runs
@@ -339,7 +348,7 @@ export class StoreReader {
       sweep: row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep),
       shards: row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards),
       costTable,
-      runTable: this.runs.table(runs, children),
+      runTable: this.runs.table(runs, capabilities, children),
     };
   }
 

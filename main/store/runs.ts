@@ -8,7 +8,7 @@ import type { CapabilityRow, Estimate, LatencyDistribution, ResultFlag, Strategy
 import type { RunDetail, RunSeries, RunStatus } from '../../common/contract/index.ts';
 import type { RunTable } from '../../common/contract/run-table.ts';
 import { decodeValues } from './codec.ts';
-import { decodedStored, parseStored } from './integrity.ts';
+import { damaged, decodedStored, parseStored } from './integrity.ts';
 import { decodeBreakdown, decodeMetrics, type EstimateOf, type ResultKeys } from './keys.ts';
 import type { Database, RunsTable } from './schema.ts';
 
@@ -30,10 +30,31 @@ export type RunRow = { capability: string | null } & Pick<
   | 'flags'
 >;
 
+const SHARED_COLUMNS =
+  'r.id, r.strategy, r.point, r.seeds, r.status, r.started_at, r.finished_at, r.model_version, r.error, r.params, r.metrics, r.breakdown, r.flags';
+
 /** RunRow's columns, for raw queries on `runs` aliased r. */
 export const RUN_COLUMNS = sql.raw(
-  'r.id, r.strategy, r.point, r.seeds, r.status, r.started_at, r.finished_at, r.model_version, r.error, r.params, (select c.body from capabilities c where c.id = r.capability_id) as capability, r.metrics, r.breakdown, r.flags',
+  `${SHARED_COLUMNS}, (select c.body from capabilities c where c.id = r.capability_id) as capability`,
 );
+
+/**
+ * What a RunTable is made from: a run's row with its capability's id, not its text. A sweep's
+ * runs share a few capability texts (~1.8 KB each, 7 in a 70,000-run sweep); reading the text
+ * with every row made half of what opening the sweep cost. `capabilityTexts` reads each once.
+ */
+export type TableRow = Omit<RunRow, 'capability'> & Pick<Selectable<RunsTable>, 'capability_id'>;
+
+/** TableRow's columns, for raw queries on `runs` aliased r. */
+export const TABLE_COLUMNS = sql.raw(`${SHARED_COLUMNS}, r.capability_id`);
+
+/** The texts of the capability rows that the runs of these experiments refer to, by id. */
+export async function capabilityTexts(db: Kysely<Database>, experimentIds: number[]): Promise<Map<number, string>> {
+  const rows = await sql<{ id: number; body: string }>`select c.id, c.body from capabilities c
+    where c.id in (select distinct capability_id from runs
+      where experiment_id in (select value from json_each(${JSON.stringify(experimentIds)})))`.execute(db);
+  return new Map(rows.rows.map((r) => [r.id, r.body]));
+}
 
 /** What runs hold beside their rows, by run id. */
 export interface RunChildren {
@@ -156,9 +177,10 @@ export class RunMapping {
   /**
    * Runs as one RunTable (common/contract/run-table.ts): values decoded straight into one column
    * per key, shared JSON listed once; no object per run or per value is built. Its expansion
-   * (runDetails) gives what `detail` gives for each row.
+   * (runDetails) gives what `detail` gives for each row. `capabilityTexts` holds the text of
+   * every capability row the runs refer to (a missing one is damage).
    */
-  table(rows: RunRow[], children: RunChildren): RunTable {
+  table(rows: TableRow[], capabilityTexts: Map<number, string>, children: RunChildren): RunTable {
     const count = rows.length;
     const indexOf = new Map<number, number>();
     const lists = new Map<string, Map<string, number>>();
@@ -185,6 +207,20 @@ export class RunMapping {
       breakdown: {},
       distributions: [],
       series: [],
+    };
+    /** Capability row id -> its index in t.capabilities. */
+    const capabilityAt = new Map<number, number>();
+    const capabilityOf = (row: number, id: number): number => {
+      let at = capabilityAt.get(id);
+      if (at === undefined) {
+        const text = capabilityTexts.get(id);
+        if (text === undefined)
+          throw damaged('runs', row, `column capability_id names capabilities row ${id}, which does not exist`);
+        at = t.capabilities.length;
+        t.capabilities.push(this.#shared<CapabilityRow>(row, 'capability', text));
+        capabilityAt.set(id, at);
+      }
+      return at;
     };
     /** The index of `text`'s value in `list`, parsed and added on its first appearance. */
     const listed = <T>(list: T[], row: number, column: string, text: string): number => {
@@ -220,7 +256,7 @@ export class RunMapping {
       t.point.push(listed(t.points, r.id, 'point', r.point));
       t.seeds.push(listed(t.seedLists, r.id, 'seeds', r.seeds));
       t.params.push(listed(t.paramSets, r.id, 'params', r.params));
-      t.capability.push(r.capability === null ? -1 : listed(t.capabilities, r.id, 'capability', r.capability));
+      t.capability.push(r.capability_id === null ? -1 : capabilityOf(r.id, r.capability_id));
       t.flags.push(r.flags === null ? -1 : listed(t.flagSets, r.id, 'flags', r.flags));
       if (r.metrics !== null)
         decodedStored('runs', r.id, 'metrics', () =>
