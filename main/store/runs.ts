@@ -41,20 +41,12 @@ export const RUN_COLUMNS = sql.raw(
 /**
  * What a RunTable is made from: a run's row with its capability's id, not its text. A sweep's
  * runs share a few capability texts (~1.8 KB each, 7 in a 70,000-run sweep); reading the text
- * with every row made half of what opening the sweep cost. `capabilityTexts` reads each once.
+ * with every row made half of what opening the sweep cost. RunMapping.table reads each once.
  */
 export type TableRow = Omit<RunRow, 'capability'> & Pick<Selectable<RunsTable>, 'capability_id'>;
 
 /** TableRow's columns, for raw queries on `runs` aliased r. */
-export const TABLE_COLUMNS = sql.raw(`${SHARED_COLUMNS}, r.capability_id`);
-
-/** The texts of the capability rows that the runs of these experiments refer to, by id. */
-export async function capabilityTexts(db: Kysely<Database>, experimentIds: number[]): Promise<Map<number, string>> {
-  const rows = await sql<{ id: number; body: string }>`select c.id, c.body from capabilities c
-    where c.id in (select distinct capability_id from runs
-      where experiment_id in (select value from json_each(${JSON.stringify(experimentIds)})))`.execute(db);
-  return new Map(rows.rows.map((r) => [r.id, r.body]));
-}
+export const TABLE_COLUMNS = `${SHARED_COLUMNS}, r.capability_id`;
 
 /** What runs hold beside their rows, by run id. */
 export interface RunChildren {
@@ -96,6 +88,55 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** Where one metric key's columns are in a ValueColumns. */
+interface MetricSlots {
+  key: string;
+  mean: number;
+  ci95?: number;
+  n?: number;
+}
+
+/**
+ * Float64Array columns with one entry per run, each filled with its own default (NaN: no value),
+ * that grow when more runs come than were expected (runs added between counting and reading).
+ */
+class ValueColumns {
+  #capacity: number;
+  readonly #columns: Float64Array[] = [];
+  readonly #fills: number[] = [];
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** A new column, every entry `fill`; its index. */
+  add(fill: number): number {
+    this.#columns.push(new Float64Array(this.#capacity).fill(fill));
+    this.#fills.push(fill);
+    return this.#columns.length - 1;
+  }
+
+  /** Makes room for `size` entries in every column. */
+  reserve(size: number): void {
+    if (size <= this.#capacity) return;
+    this.#capacity = Math.max(size, this.#capacity * 2, 64);
+    this.#columns.forEach((old, at) => {
+      const grown = new Float64Array(this.#capacity).fill(this.#fills[at]!);
+      grown.set(old);
+      this.#columns[at] = grown;
+    });
+  }
+
+  set(column: number, entry: number, value: number): void {
+    this.#columns[column]![entry] = value;
+  }
+
+  /** The columns, each `size` entries long. */
+  finish(size: number): Float64Array[] {
+    return this.#columns.map((c) => (c.length === size ? c : c.slice(0, size)));
+  }
 }
 
 /** Distinct JSON texts remembered by one RunMapping before it starts again. */
@@ -177,12 +218,16 @@ export class RunMapping {
   /**
    * Runs as one RunTable (common/contract/run-table.ts): values decoded straight into one column
    * per key, shared JSON listed once; no object per run or per value is built. Its expansion
-   * (runDetails) gives what `detail` gives for each row. `capabilityTexts` holds the text of
-   * every capability row the runs refer to (a missing one is damage).
+   * (runDetails) gives what `detail` gives for each row. `rows` are read as they come (up to
+   * `expected` of them without growing the columns); `capabilityText` is asked once for each
+   * capability row the runs refer to (a missing one is damage).
    */
-  table(rows: TableRow[], capabilityTexts: Map<number, string>, children: RunChildren): RunTable {
-    const count = rows.length;
-    const indexOf = new Map<number, number>();
+  table(
+    rows: Iterable<TableRow>,
+    expected: number,
+    capabilityText: (id: number) => string | undefined,
+    children: RunChildren,
+  ): RunTable {
     const lists = new Map<string, Map<string, number>>();
     const t: RunTable = {
       id: [],
@@ -213,7 +258,7 @@ export class RunMapping {
     const capabilityOf = (row: number, id: number): number => {
       let at = capabilityAt.get(id);
       if (at === undefined) {
-        const text = capabilityTexts.get(id);
+        const text = capabilityText(id);
         if (text === undefined)
           throw damaged('runs', row, `column capability_id names capabilities row ${id}, which does not exist`);
         at = t.capabilities.length;
@@ -234,18 +279,40 @@ export class RunMapping {
       }
       return at;
     };
-    // NaN-filled Float64Arrays: no object per value, and handed from the worker without a copy.
-    const column = (fill = Number.NaN): Float64Array => new Float64Array(count).fill(fill);
+    const columns = new ValueColumns(Math.max(0, expected));
     // By key id: a lookup in an array per value, not a Map and a record per value.
-    const metricColumns: { mean: Float64Array; ci95?: Float64Array; n?: Float64Array }[] = [];
-    const breakdownColumns: Float64Array[] = [];
-    const metricColumn = (keyId: number): { mean: Float64Array; ci95?: Float64Array; n?: Float64Array } =>
-      (metricColumns[keyId] ??= t.metrics[this.#keys.keyOf(keyId)] = { mean: column() });
-    const breakdownColumn = (keyId: number): Float64Array =>
-      (breakdownColumns[keyId] ??= t.breakdown[this.#keys.keyOf(keyId)] = column());
-    for (let i = 0; i < count; i++) {
-      const r = rows[i]!;
-      indexOf.set(r.id, i);
+    const metricColumns: MetricSlots[] = [];
+    const breakdownColumns: number[] = [];
+    // Keys in the order the runs list them.
+    const metricOrder: MetricSlots[] = [];
+    const breakdownOrder: { key: string; at: number }[] = [];
+    const metricColumn = (keyId: number): MetricSlots => {
+      let c = metricColumns[keyId];
+      if (c === undefined)
+        metricOrder.push((c = metricColumns[keyId] = { key: this.#keys.keyOf(keyId), mean: columns.add(Number.NaN) }));
+      return c;
+    };
+    let i = 0;
+    let row = 0;
+    const visitMetric = (keyId: number, mean: number, ci95: number, n: number): void => {
+      const c = metricColumn(keyId);
+      columns.set(c.mean, i, mean);
+      if (ci95 !== 0 || n !== 1) {
+        columns.set((c.ci95 ??= columns.add(0)), i, ci95);
+        columns.set((c.n ??= columns.add(1)), i, n);
+      }
+    };
+    const visitBreakdown = (keyId: number, mean: number): void => {
+      let at = breakdownColumns[keyId];
+      if (at === undefined) {
+        at = breakdownColumns[keyId] = columns.add(Number.NaN);
+        breakdownOrder.push({ key: this.#keys.keyOf(keyId), at });
+      }
+      columns.set(at, i, mean);
+    };
+    for (const r of rows) {
+      row = r.id;
+      columns.reserve(i + 1);
       t.id.push(r.id);
       t.strategy.push(r.strategy as StrategyId);
       t.status.push(r.status as RunStatus);
@@ -258,29 +325,39 @@ export class RunMapping {
       t.params.push(listed(t.paramSets, r.id, 'params', r.params));
       t.capability.push(r.capability_id === null ? -1 : capabilityOf(r.id, r.capability_id));
       t.flags.push(r.flags === null ? -1 : listed(t.flagSets, r.id, 'flags', r.flags));
-      if (r.metrics !== null)
-        decodedStored('runs', r.id, 'metrics', () =>
-          decodeValues(r.metrics!, (keyId, mean, ci95, n) => {
-            const c = metricColumn(keyId);
-            c.mean[i] = mean;
-            if (ci95 !== 0 || n !== 1) {
-              (c.ci95 ??= column(0))[i] = ci95;
-              (c.n ??= column(1))[i] = n;
-            }
-          }),
-        );
+      if (r.metrics !== null) decodedStored('runs', row, 'metrics', () => decodeValues(r.metrics!, visitMetric));
       t.hasBreakdown.push(r.breakdown !== null);
       if (r.breakdown !== null)
-        decodedStored('runs', r.id, 'breakdown', () =>
-          decodeValues(r.breakdown!, (keyId, mean) => (breakdownColumn(keyId)[i] = mean)),
-        );
+        decodedStored('runs', row, 'breakdown', () => decodeValues(r.breakdown!, visitBreakdown));
+      i++;
     }
+    const values = columns.finish(i);
+    for (const c of metricOrder)
+      t.metrics[c.key] = {
+        mean: values[c.mean]!,
+        ...(c.ci95 === undefined ? {} : { ci95: values[c.ci95]! }),
+        ...(c.n === undefined ? {} : { n: values[c.n]! }),
+      };
+    for (const { key, at } of breakdownOrder) t.breakdown[key] = values[at]!;
+    const indexOf = (id: number): number | undefined => {
+      // t.id is in ascending order (the rows are read ordered by id).
+      let lo = 0;
+      let hi = t.id.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const v = t.id[mid]!;
+        if (v === id) return mid;
+        if (v < id) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return undefined;
+    };
     for (const [id, values] of children.distributions) {
-      const run = indexOf.get(id);
+      const run = indexOf(id);
       if (run !== undefined) t.distributions.push({ run, values });
     }
     for (const [id, values] of children.series) {
-      const run = indexOf.get(id);
+      const run = indexOf(id);
       if (run !== undefined) t.series.push({ run, values });
     }
     return t;
