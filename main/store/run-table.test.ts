@@ -3,9 +3,12 @@
 // after a copy from the read worker and after JSON, for analytic runs, simulated-looking runs
 // (CIs, distributions, series), a failed run and runs that never started.
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAnalytic, runPlan, type Estimate, type LatencyDistribution } from '../../common/core/index.ts';
 import { columnsAsJson, doneRunIds, experimentDetail, runDetails } from '../../common/contract/run-table.ts';
+import { decodeColumnsBody, encodeColumnsBody } from '../../common/contract/columns-wire.ts';
+import { ResultKeys } from './keys.ts';
+import { RunMapping, TABLE_COLUMNS, type TableRow } from './runs.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, tempDir } from './testing.ts';
 
@@ -87,6 +90,9 @@ it('gives the runs getRuns gives, after the read worker and after JSON, built al
   const viaJson = JSON.parse(JSON.stringify(data, columnsAsJson)) as typeof data;
   expect(runDetails(viaJson.runTable)).toEqual(expected);
   expect(Array.from(viaJson.runTable.metrics['only.here']!.mean).filter((v) => v !== null)).toEqual([-0.5]);
+  // Through the web host's columns body (what the page asks for): the same runs.
+  const viaBody = decodeColumnsBody(encodeColumnsBody({ ok: true, value: data })!.slice().buffer);
+  expect(viaBody.ok && runDetails((viaBody.value as typeof data).runTable)).toEqual(expected);
   // Through the read worker: the same columns.
   const worker = await Store.open(join(dir.dir, 'db.sqlite'), { readWorker: true });
   try {
@@ -118,4 +124,42 @@ it('lists JSON the runs share once: a sweep point, a capability row', async () =
   expect(new Set(runTable.capability).size).toBe(runTable.capabilities.length);
   // One entry per run under every metric key, whatever the run holds.
   for (const column of Object.values(runTable.metrics)) expect(column.mean).toHaveLength(runTable.id.length);
+});
+
+describe('RunMapping.table on the rows as they stream', () => {
+  const rowsOf = (experimentId: number): TableRow[] =>
+    store.opened.sqlite
+      .prepare(`select ${TABLE_COLUMNS} from runs r where r.experiment_id = ? order by r.id`)
+      .all(experimentId) as TableRow[];
+  const capabilityText = (id: number): string | undefined =>
+    (store.opened.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)
+      ?.body;
+  const noChildren = { distributions: new Map(), series: new Map() };
+
+  it('grows its columns when more runs come than were counted (runs added while it read)', async () => {
+    const { experimentId } = await mixedExperiment();
+    const rows = rowsOf(experimentId);
+    const mapping = (): RunMapping => new RunMapping(new ResultKeys(store.opened.sqlite));
+    const counted = mapping().table(rows, rows.length, capabilityText, noChildren);
+    for (const expected of [0, 1, 2]) {
+      const grown = mapping().table(rows, expected, capabilityText, noChildren);
+      expect(grown).toEqual(counted);
+      for (const c of Object.values(grown.metrics)) expect(c.mean).toHaveLength(rows.length);
+    }
+    // Fewer runs than counted (runs deleted meanwhile): columns as long as the runs read.
+    const fewer = mapping().table(rows.slice(0, 2), rows.length, capabilityText, noChildren);
+    expect(fewer).toEqual(mapping().table(rows.slice(0, 2), 2, capabilityText, noChildren));
+    for (const c of Object.values(fewer.breakdown)) expect(c).toHaveLength(2);
+  });
+
+  it('reports a run whose capability row is missing as damage, naming the run and the row', async () => {
+    const { experimentId } = await mixedExperiment();
+    const rows = rowsOf(experimentId);
+    const run = rows.find((r) => r.capability_id !== null)!;
+    expect(() =>
+      new RunMapping(new ResultKeys(store.opened.sqlite)).table(rows, rows.length, () => undefined, noChildren),
+    ).toThrow(
+      `database damaged: table runs, row ${run.id}: column capability_id names capabilities row ${run.capability_id}, which does not exist`,
+    );
+  });
 });

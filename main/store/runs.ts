@@ -293,7 +293,6 @@ export class RunMapping {
       return c;
     };
     let i = 0;
-    let row = 0;
     const visitMetric = (keyId: number, mean: number, ci95: number, n: number): void => {
       const c = metricColumn(keyId);
       columns.set(c.mean, i, mean);
@@ -311,7 +310,6 @@ export class RunMapping {
       columns.set(at, i, mean);
     };
     for (const r of rows) {
-      row = r.id;
       columns.reserve(i + 1);
       t.id.push(r.id);
       t.strategy.push(r.strategy as StrategyId);
@@ -325,10 +323,10 @@ export class RunMapping {
       t.params.push(listed(t.paramSets, r.id, 'params', r.params));
       t.capability.push(r.capability_id === null ? -1 : capabilityOf(r.id, r.capability_id));
       t.flags.push(r.flags === null ? -1 : listed(t.flagSets, r.id, 'flags', r.flags));
-      if (r.metrics !== null) decodedStored('runs', row, 'metrics', () => decodeValues(r.metrics!, visitMetric));
+      if (r.metrics !== null) decodedStored('runs', r.id, 'metrics', () => decodeValues(r.metrics!, visitMetric));
       t.hasBreakdown.push(r.breakdown !== null);
       if (r.breakdown !== null)
-        decodedStored('runs', row, 'breakdown', () => decodeValues(r.breakdown!, visitBreakdown));
+        decodedStored('runs', r.id, 'breakdown', () => decodeValues(r.breakdown!, visitBreakdown));
       i++;
     }
     const values = columns.finish(i);

@@ -7,7 +7,10 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLUMNS_MEDIA_TYPE, decodeColumnsBody } from '../../common/contract/columns-wire.ts';
+import { runDetails, type Envelope, type ExperimentData } from '../../common/contract/index.ts';
 import { createApp, type App } from '../app.ts';
+import { recordExperiment } from '../store/testing.ts';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../security.ts';
 import { isLoopbackAddress, startWebHost, type WebHost } from './server.ts';
 
@@ -420,5 +423,36 @@ describe('security headers', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/\*|http:|https:/);
+  });
+});
+
+describe("an experiment's value columns", () => {
+  it('come as the columns body to a client that asks for it, as JSON to others, with the same runs', async () => {
+    const { experimentId } = await recordExperiment(app.store, { name: 'swept', vcpus: [1, 2] });
+    const ask = (accept?: string): Promise<Response> =>
+      fetch(`http://127.0.0.1:${host.port}/api/call/getExperiment`, {
+        method: 'POST',
+        headers: authed({ 'Content-Type': 'application/json', ...(accept === undefined ? {} : { Accept: accept }) }),
+        body: JSON.stringify({ experimentId }),
+      });
+    const asJson = await ask();
+    expect(asJson.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const json = (await asJson.json()) as Envelope<ExperimentData>;
+    const asBody = await ask(`${COLUMNS_MEDIA_TYPE}, application/json`);
+    expect(asBody.status).toBe(200);
+    expect(asBody.headers.get('content-type')).toBe(COLUMNS_MEDIA_TYPE);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(asBody.headers.get(name), name).toBe(value);
+    const body = decodeColumnsBody(await asBody.arrayBuffer()) as Envelope<ExperimentData>;
+    if (!json.ok || !body.ok) throw new Error('getExperiment failed');
+    expect(runDetails(body.value.runTable)).toEqual(runDetails(json.value.runTable));
+    expect(Object.values(body.value.runTable.metrics)[0]!.mean).toBeInstanceOf(Float64Array);
+    // Other answers, and errors, stay JSON whatever the client accepts.
+    const missing = await fetch(`http://127.0.0.1:${host.port}/api/call/getExperiment`, {
+      method: 'POST',
+      headers: authed({ 'Content-Type': 'application/json', Accept: COLUMNS_MEDIA_TYPE }),
+      body: JSON.stringify({ experimentId: 99_999 }),
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import type { App } from '../app.ts';
 import { columnsAsJson, EVENT_NAMES, MAX_REQUEST_BYTES, type Envelope } from '../../common/contract/index.ts';
+import { COLUMNS_MEDIA_TYPE, encodeColumnsBody } from '../../common/contract/columns-wire.ts';
 import { dispatch } from '../handlers/index.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 
@@ -202,7 +203,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return sendError(res, 400, 'request body is not valid JSON');
       }
       const envelope = await dispatch(options.app.handlers, url.pathname.slice('/api/call/'.length), input);
-      return sendJson(res, envelope.ok ? 200 : (STATUS_OF_ERROR[envelope.error.code] ?? 500), envelope);
+      const status = envelope.ok ? 200 : (STATUS_OF_ERROR[envelope.error.code] ?? 500);
+      // An experiment's value columns as bytes, for a client that asks (columns-wire.ts).
+      const columns = (req.headers.accept ?? '').includes(COLUMNS_MEDIA_TYPE) ? encodeColumnsBody(envelope) : undefined;
+      if (columns !== undefined)
+        return send(
+          res,
+          status,
+          Buffer.from(columns.buffer, columns.byteOffset, columns.byteLength),
+          COLUMNS_MEDIA_TYPE,
+        );
+      return sendJson(res, status, envelope);
     }
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') return sendError(res, 405, 'events are GET');

@@ -10,6 +10,7 @@ import {
   type GmemlabApi,
 } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
+import { COLUMNS_MEDIA_TYPE, decodeColumnsBody } from '../../../common/contract/columns-wire.ts';
 
 interface Transport {
   call(name: CallName, input: unknown): Promise<Envelope<unknown>>;
@@ -96,7 +97,12 @@ function httpTransport(): Transport {
       try {
         response = await fetch(`/api/call/${name}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          headers: {
+            'Content-Type': 'application/json',
+            // An experiment's value columns come as bytes (columns-wire.ts); everything else as JSON.
+            Accept: `${COLUMNS_MEDIA_TYPE}, application/json`,
+            Authorization: `Bearer ${token}`,
+          },
           body: JSON.stringify(input ?? {}),
           credentials: 'omit',
         });
@@ -105,6 +111,19 @@ function httpTransport(): Transport {
           ok: false,
           error: { code: 'internal', message: 'cannot reach the gmemlab web host: is it still running?' },
         };
+      }
+      if (response.headers.get('Content-Type') === COLUMNS_MEDIA_TYPE) {
+        try {
+          return decodeColumnsBody(await response.arrayBuffer());
+        } catch (err) {
+          return {
+            ok: false,
+            error: {
+              code: 'internal',
+              message: `the web host's answer to ${name} is unreadable: ${(err as Error).message}`,
+            },
+          };
+        }
       }
       try {
         return (await response.json()) as Envelope<unknown>;
