@@ -35,6 +35,13 @@ const storedSide = ((): boolean => {
   }
 })();
 
+/**
+ * The result on screen, kept as it came, not made deeply reactive: wrapping a 70,000-run sweep's
+ * run objects in state proxies one by one, as the views read them, kept the window busy for
+ * minutes (issue 20). It is only ever replaced, never changed in place.
+ */
+let current = $state.raw<ExperimentDetail | undefined>(undefined);
+
 export const app = $state({
   view: 'results' as View,
   presets: [] as Preset[],
@@ -52,7 +59,12 @@ export const app = $state({
   sidePanel: storedSide,
   /** Text for the perf-kvm-stat import, handed over by a dropped file. */
   perfText: '',
-  current: undefined as ExperimentDetail | undefined,
+  get current(): ExperimentDetail | undefined {
+    return current;
+  },
+  set current(value: ExperimentDetail | undefined) {
+    current = value;
+  },
   progress: undefined as Progress | undefined,
   /** Runs picked for compare (from history), in pick order. */
   compareRunIds: [] as number[],
