@@ -28,20 +28,32 @@ export const markerAt = (i: number): (typeof MARKERS)[number] => MARKERS[i % MAR
 
 type Scale = { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } };
 
-/**
- * A deep copy of a chart's configuration for chart.js to own (it writes into what it is given):
- * plain objects and arrays are copied (state proxies read through), anything else is kept as it
- * is. $state.snapshot does the same but hands every number to structuredClone: for a sweep of
- * 70,000 runs that kept the window busy for seconds per chart (issue 20).
- */
-export function chartCopy<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(chartCopy) as T;
+/** Plain objects and arrays copied deeply (state proxies read through), anything else as it is. */
+function plainCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(plainCopy) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) copy[key] = chartCopy((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value)) copy[key] = plainCopy((value as Record<string, unknown>)[key]);
     return copy as T;
   }
   return value;
+}
+
+/**
+ * A copy of a chart's configuration for chart.js to own (it writes into the options, the datasets
+ * and their data arrays, not into the data points): everything copied deeply but the points,
+ * which are shared. $state.snapshot copied the points too, and the runs they refer to, and handed
+ * every number to structuredClone: for a sweep of 70,000 runs that took seconds per chart (issue 20).
+ */
+export function chartCopy(config: ChartConfiguration): ChartConfiguration {
+  const { data, ...rest } = config;
+  return {
+    ...plainCopy(rest),
+    data: {
+      ...plainCopy({ ...data, datasets: [] }),
+      datasets: data.datasets.map((d) => ({ ...plainCopy({ ...d, data: [] }), data: [...d.data] })),
+    },
+  } as ChartConfiguration;
 }
 
 /**
