@@ -27,7 +27,7 @@ import type {
   ResultFlag,
 } from '../core/index.ts';
 import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
-import type { Bundle, ImportSummary } from './bundle.ts';
+import type { ImportSummary } from './bundle.ts';
 import type { ExperimentData } from './run-table.ts';
 export {
   columnsAsJson,
@@ -463,7 +463,14 @@ export const contract = {
   getScenarioRevision: call<ScenarioRevision>()(
     z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash') }).strict(),
   ),
-  exportBundle: call<Bundle>()(z.object({ experimentIds: z.array(id).min(1).max(10_000) }).strict()),
+  /**
+   * Experiments as a bundle file's text (`text`: what `gmemlab export-bundle` writes; give it to
+   * importBundle as JSON.parse(text), or save it). Read from the store a page at a time and
+   * written as text off the thread that answers (main/handlers/compute.ts). Answered as one
+   * value, so capped: a bundle over 16 MiB (about 2,000 runs) is refused as too_large, naming
+   * `gmemlab export-bundle IDS --out FILE`, the file export, which streams and has no limit.
+   */
+  exportBundle: call<ExportedFileBody>()(z.object({ experimentIds: z.array(id).min(1).max(10_000) }).strict()),
   /** The bundle is validated in full by the store (bundleSchema) before anything is written. */
   importBundle: call<ImportSummary>()(z.object({ bundle: z.unknown() }).strict()),
   /** Saves a scenario as an immutable revision (its id is its content hash); an edit names its parent. */

@@ -10,22 +10,28 @@ import { NotFoundError } from '../../common/core/index.ts';
 import type { ParsedInput, CallOutput } from '../../common/contract/index.ts';
 import type { ExportedFile } from '../export/index.ts';
 import type { Reads } from '../store/read-client.ts';
-import { writeBundleFile } from '../store/bundle-write.ts';
+import { bundleTextUpTo, writeBundleFile } from '../store/bundle-write.ts';
+import type { BundleSummary } from '../store/bundle-export.ts';
+import type { StoreReader } from '../store/reader.ts';
 import { readBundle, type BundleMessage, type BundleOrigin, type BundleSource } from '../store/bundle-read.ts';
 import { getMatrix, getSensitivity } from './workbench.ts';
 
 /** The reads the tasks need: a StoreReader, or the Store itself. */
-export type ComputeReads = Pick<Reads, 'getExperiment' | 'getRuns' | 'exportBundle'>;
+export type ComputeReads = Pick<Reads, 'getExperiment' | 'getRuns'> & Pick<StoreReader, 'bundleParts'>;
 
 export type ExportRequest = ParsedInput<'exportExperiment'>;
 export type MatrixFileRequest = ParsedInput<'exportMatrix'>;
 
-/** What a bundle file written by exportBundleFile holds. */
-export interface BundleFileSummary {
-  experiments: number;
-  runs: number;
-  scenarios: number;
-}
+/** What a bundle written by exportBundleFile or bundleText holds. */
+export type BundleFileSummary = BundleSummary;
+
+/**
+ * Largest bundle the contract's exportBundle returns as one value (its text, UTF-8 bytes): the
+ * value is copied to the main thread and serialised there (the web host's JSON, Electron's IPC),
+ * so its size bounds how long that thread is busy. About 2,000 runs of an analytic sweep.
+ * Bigger bundles are written as a file, where compute runs (`gmemlab export-bundle`).
+ */
+export const MAX_BUNDLE_TEXT_BYTES = 16 * 1024 * 1024;
 
 /** The heavy calls, wherever they run. Errors are the handlers' own (GmemlabError and its kinds). */
 export interface Compute {
@@ -39,8 +45,13 @@ export interface Compute {
    * (main/store/bundle-read.ts), for Store.importBundleFrom; refusals are BundleError's code and issues.
    */
   readBundle(request: { source: BundleSource; origin: BundleOrigin }): AsyncIterable<BundleMessage>;
-  /** Experiments as a bundle file at `path` (written as a stream: bundle-write.ts); says what it holds. */
+  /**
+   * Experiments as a bundle file at `path`, read from the store a page at a time and written as
+   * they come (bundle-export.ts, bundle-write.ts); says what it holds.
+   */
   exportBundleFile(request: { experimentIds: number[]; path: string }): Promise<BundleFileSummary>;
+  /** Experiments as a bundle's text, read and written as exportBundleFile does; over MAX_BUNDLE_TEXT_BYTES, too_large. */
+  bundleText(request: { experimentIds: number[] }): Promise<{ text: string; summary: BundleFileSummary }>;
   close(): Promise<void>;
 }
 
@@ -72,12 +83,15 @@ export function inlineCompute(reads: ComputeReads): Compute {
     sensitivity: ({ runId, metric, samples }) => getSensitivity(reads, runId, metric, samples),
     matrix: ({ metrics, experiments }) => getMatrix(reads, metrics, experiments),
     readBundle: ({ source, origin }) => readBundleAsync(source, origin),
-    exportBundleFile: async ({ experimentIds, path }) => {
-      const bundle = await reads.exportBundle(experimentIds);
-      writeBundleFile(bundle, path);
-      const runs = bundle.experiments.reduce((n, e) => n + e.runs.length, 0);
-      return { experiments: bundle.experiments.length, runs, scenarios: bundle.scenarios.length };
-    },
+    exportBundleFile: ({ experimentIds, path }) => writeBundleFile(reads.bundleParts(experimentIds), path),
+    bundleText: ({ experimentIds }) =>
+      bundleTextUpTo(
+        reads.bundleParts(experimentIds),
+        MAX_BUNDLE_TEXT_BYTES,
+        ({ runs }) =>
+          `the bundle of ${runs} runs is over ${MAX_BUNDLE_TEXT_BYTES / 2 ** 20} MiB, the most returned in one answer: ` +
+          `write it to a file instead (\`gmemlab export-bundle ${[...new Set(experimentIds)].join(' ')} --out FILE\`)`,
+      ),
     close: async () => {},
   };
 }

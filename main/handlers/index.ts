@@ -91,7 +91,14 @@ export function createHandlers({ store, runner, saveDialog, compute = inlineComp
     rerunExperiment: async ({ experimentId }) => runner.rerun(experimentId),
     listScenarioRevisions: async (query) => store.listScenarioRevisions(query),
     getScenarioRevision: async ({ id }) => found(await store.getScenarioRevision(id), `scenario revision ${id}`),
-    exportBundle: async ({ experimentIds }) => store.exportBundle(experimentIds),
+    // Read and written as text where compute runs (the compute worker in the window and the web
+    // host), never built or serialised whole on this thread; capped (MAX_BUNDLE_TEXT_BYTES).
+    exportBundle: async ({ experimentIds }) => {
+      const { text } = await compute.bundleText({ experimentIds });
+      const ids = [...new Set(experimentIds)].sort((a, b) => a - b);
+      const more = ids.length > 1 ? `-and-${ids.length - 1}-more` : '';
+      return { filename: `gmemlab-bundle-${ids[0]}${more}.json`, mimeType: 'application/json', text };
+    },
     // Issue paths under `bundle`, the field of this call's input that holds it.
     importBundle: async ({ bundle }) =>
       store.importBundleFrom(compute.readBundle({ source: { bundle }, origin: { at: 'bundle' } })),
