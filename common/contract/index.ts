@@ -631,5 +631,25 @@ export type GmemlabApi = {
  */
 export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The web host's body limit for a call that does not need more: what every call's largest valid
+ * input takes (a scenario with a 10,000-point sweep, 20,000 run ids) with room to spare. A body
+ * this size is parsed on the thread that answers (tens of ms at worst); bigger ones, which only
+ * the calls below may send, are parsed off it (main/web/server.ts).
+ */
+export const DEFAULT_REQUEST_BYTES = 1024 * 1024;
+
+/** Calls whose valid input can be bigger: their body limits, in bytes (JSON may escape a character as 6). */
+const REQUEST_BYTES: Partial<Record<string, number>> = {
+  importBundle: MAX_REQUEST_BYTES,
+  calibrateHost: MAX_REQUEST_BYTES, // up to 50 tool outputs of 5 MB
+  readScenarioText: 32 * 1024 * 1024, // 5,000,000 characters
+  importPerfReport: 8 * 1024 * 1024, // 1,000,000 characters
+};
+
+/** The largest request body the web host reads for the call `name` (any name: unknown ones get the default). */
+export const maxRequestBytes = (name: string): number =>
+  Object.hasOwn(REQUEST_BYTES, name) ? REQUEST_BYTES[name]! : DEFAULT_REQUEST_BYTES;
+
 export const ipcChannel = (name: CallName): string => `gmemlab:call:${name}`;
 export const ipcEventChannel = (name: EventName): string => `gmemlab:event:${name}`;

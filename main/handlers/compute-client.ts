@@ -125,6 +125,7 @@ export class ComputeWorkerClient implements Compute {
   readBundle: Compute['readBundle'] = (request) => this.#stream('readBundle', request);
   exportBundleFile: Compute['exportBundleFile'] = (request) => this.#call('exportBundleFile', request);
   bundleText: Compute['bundleText'] = (request) => this.#call('bundleText', request);
+  parseRequest: Compute['parseRequest'] = (request) => this.#call('parseRequest', request);
 
   exportFile: Compute['exportFile'] = (request) => this.#file('exportFile', request);
   matrixFile: Compute['matrixFile'] = (request) => this.#file('matrixFile', request);

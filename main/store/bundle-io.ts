@@ -2,22 +2,14 @@
 // (checked whole before anything is written, then written in one transaction as its items stream in).
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import {
-  BUNDLE_FORMAT,
-  type Bundle,
-  type BundleExperiment,
-  type BundleRun,
-  type ImportSummary,
-} from '../../common/contract/bundle.ts';
+import type { BundleRun, ImportSummary } from '../../common/contract/bundle.ts';
 import type { BundleMessage, ExperimentHead } from './bundle-read.ts';
 import { canonicalJson } from './canonical.ts';
 import { insertRevision } from './revisions.ts';
-import { loadRunChildren, type RunMapping } from './runs.ts';
 import type { Database } from './schema.ts';
 import type { WriteStatements } from './write-statements.ts';
-import { NotFoundError, shardOf, sweepSchema, wholeName, type SweepDefinition } from '../../common/core/index.ts';
+import { shardOf, sweepSchema, wholeName, type SweepDefinition } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
-import { parseStored, verifiedBody } from './integrity.ts';
 
 const UNFINISHED = new Set(['queued', 'running']);
 
