@@ -32,6 +32,7 @@ import type {
   ShardSet,
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
+import type { BundlePart } from './bundle-export.ts';
 import type { ExperimentData } from '../../common/contract/run-table.ts';
 import { importBundle } from './bundle-io.ts';
 import { readBundle, type BundleMessage, type BundleOrigin } from './bundle-read.ts';
@@ -484,8 +485,24 @@ export class Store {
     return this.#reader.getScenarioRevision(id);
   }
 
+  /** The experiments as one bundle value: for tests and tools (the handlers and the CLI write bundles as a stream). */
   exportBundle(experimentIds: number[]): Promise<Bundle> {
     return this.#reader.exportBundle(experimentIds);
+  }
+
+  /**
+   * The experiments as a bundle's parts, a page of runs at a time (bundle-export.ts), read on this
+   * thread: on the reader's connection, or on one opened for the export when reads are in the
+   * read worker (parts do not cross threads).
+   */
+  async *bundleParts(experimentIds: number[]): AsyncGenerator<BundlePart> {
+    if (this.#reader instanceof StoreReader) return yield* this.#reader.bundleParts(experimentIds);
+    const reader = StoreReader.open(this.opened.path, this.opened.readOnly === true ? 'alone' : 'writer');
+    try {
+      yield* reader.bundleParts(experimentIds);
+    } finally {
+      await reader.close();
+    }
   }
 
   /**
