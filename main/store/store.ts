@@ -210,8 +210,13 @@ export class Store {
   /**
    * Creates the experiment and all its runs (queued) in one transaction; run ids follow
    * spec.runs. The runs go in through a prepared statement (a sweep plans tens of thousands).
+   * `confirm`, when given, is awaited before the commit (the runner checks the sweep's points
+   * in a worker meanwhile): if it throws, nothing is kept and its error is thrown.
    */
-  async createExperiment(spec: NewExperiment): Promise<{ experimentId: number; runIds: number[] }> {
+  async createExperiment(
+    spec: NewExperiment,
+    confirm?: () => Promise<void>,
+  ): Promise<{ experimentId: number; runIds: number[] }> {
     await this.#writerIdle();
     return this.#db.transaction().execute(async (trx) => {
       const { id: scenarioId } = await insertRevision(trx, {
@@ -237,20 +242,25 @@ export class Store {
         .returning('id')
         .executeTakeFirstOrThrow();
       // Same connection, inside the transaction Kysely holds open: all or none with the rest.
+      let runIds: number[];
       try {
-        const runIds = spec.runs.map((run) =>
-          this.#statements.insertRun({
+        const seeds = new Map<number[], string>(); // a sweep's runs share one seeds array
+        runIds = spec.runs.map((run) => {
+          let seedsText = seeds.get(run.seeds);
+          if (seedsText === undefined) seeds.set(run.seeds, (seedsText = JSON.stringify(run.seeds)));
+          return this.#statements.insertRun({
             experimentId: experiment.id,
             scenarioId,
             strategy: run.strategy,
             point: JSON.stringify(run.point),
-            seeds: JSON.stringify(run.seeds),
-          }),
-        );
-        return { experimentId: experiment.id, runIds };
+            seeds: seedsText,
+          });
+        });
       } catch (err) {
         throw nameTheFile(this.opened.path, err);
       }
+      await confirm?.();
+      return { experimentId: experiment.id, runIds };
     });
   }
 
