@@ -192,6 +192,22 @@ function wrapPx(text: string, width: number, size: number): string[] {
 }
 
 /** Lays the chart out in shapes, in CHART_WIDTH x CHART_HEIGHT units (a grid: as tall as its rows). */
+type TextShape = Extract<Shape, { kind: 'text' }>;
+
+/** Draws text shapes into `shapes`, in `fill` unless a call's `extra` says otherwise (colour, weight). */
+function textWriter(shapes: Shape[], fill: string) {
+  return (
+    x: number,
+    y: number,
+    t: string,
+    size: number,
+    anchor: TextShape['anchor'],
+    extra: Partial<TextShape> = {},
+  ) => {
+    shapes.push({ kind: 'text', x, y, text: t, size, fill, anchor, ...extra });
+  };
+}
+
 export function layoutChart(spec: ChartSpec): Drawing {
   if (spec.kind === 'grid') return layoutGrid(spec);
   const theme = THEMES[spec.theme];
@@ -200,16 +216,7 @@ export function layoutChart(spec: ChartSpec): Drawing {
   const captionLines = spec.caption.flatMap((c) => wrapPx(c, W - 40, 11));
   const H = CHART_HEIGHT + Math.max(0, captionLines.length - 3) * 15;
   const shapes: Shape[] = [{ kind: 'rect', x: 0, y: 0, w: W, h: H, fill: theme.background }];
-  const text = (
-    x: number,
-    y: number,
-    t: string,
-    size: number,
-    anchor: 'start' | 'middle' | 'end',
-    extra: Partial<Extract<Shape, { kind: 'text' }>> = {},
-  ): void => {
-    shapes.push({ kind: 'text', x, y, text: t, size, fill: theme.text, anchor, ...extra });
-  };
+  const text = textWriter(shapes, theme.text);
   const rule = (points: [number, number][], stroke: string, dash?: number[]): void => {
     shapes.push({ kind: 'line', points, stroke, width: 1, ...(dash ? { dash } : {}) });
   };
@@ -559,43 +566,25 @@ function layoutGrid(spec: ChartSpec): Drawing {
   const legendTop = gridBottom + 26;
   const H = legendTop + 24 + captionLines.length * 15 + 16;
   const shapes: Shape[] = [{ kind: 'rect', x: 0, y: 0, w: W, h: H, fill: theme.background }];
-  const text = (
-    x: number,
-    y: number,
-    t: string,
-    size: number,
-    anchor: 'start' | 'middle' | 'end',
-    fill = theme.text,
-    bold = false,
-  ): void => {
-    shapes.push({ kind: 'text', x, y, text: t, size, fill, anchor, ...(bold ? { bold } : {}) });
-  };
-  text(W / 2, 28, spec.title, 15, 'middle', theme.text, true);
+  const text = textWriter(shapes, theme.text);
+  /** A heading line: the first bold in the text colour, the others muted. */
+  const headingLine = (j: number) => (j === 0 ? { bold: true } : { fill: theme.muted });
+  text(W / 2, 28, spec.title, 15, 'middle', { bold: true });
   const colX = (c: number): number => left + headWidth + c * colWidth;
   // The corner names both axes; each column's heading sits on its colour.
-  text(left + 6, top + headHeight - 10, `${spec.y.label} \\ ${spec.x.label}`, 11, 'start', theme.muted);
+  text(left + 6, top + headHeight - 10, `${spec.y.label} \\ ${spec.x.label}`, 11, 'start', { fill: theme.muted });
   columns.forEach((lines, c) => {
     const mark = spec.x.colours?.[c];
     if (mark !== undefined)
       shapes.push({ kind: 'rect', x: colX(c) + 4, y: top + 2, w: colWidth - 8, h: 4, fill: colour(mark) });
     lines.forEach((line, j) =>
-      text(
-        colX(c) + colWidth / 2,
-        top + 20 + j * LINE,
-        line,
-        j === 0 ? 12 : 10,
-        'middle',
-        j === 0 ? theme.text : theme.muted,
-        j === 0,
-      ),
+      text(colX(c) + colWidth / 2, top + 20 + j * LINE, line, j === 0 ? 12 : 10, 'middle', headingLine(j)),
     );
   });
   let y = top + headHeight;
   rows.forEach((label, r) => {
     const h = rowHeights[r]!;
-    label.forEach((line, j) =>
-      text(left + 6, y + 18 + j * LINE, line, j === 0 ? 12 : 10, 'start', j === 0 ? theme.text : theme.muted, j === 0),
-    );
+    label.forEach((line, j) => text(left + 6, y + 18 + j * LINE, line, j === 0 ? 12 : 10, 'start', headingLine(j)));
     columns.forEach((_, c) => {
       const cell = cells.get(`${c},${r}`);
       if (cell === undefined) return;
@@ -615,7 +604,7 @@ function layoutGrid(spec: ChartSpec): Drawing {
           line,
           j === 0 ? 12 : 11,
           'middle',
-          j === 0 ? theme.text : theme.muted,
+          j === 0 ? {} : { fill: theme.muted },
         ),
       );
     });
@@ -667,7 +656,7 @@ function layoutGrid(spec: ChartSpec): Drawing {
     text(lx + 28, legendTop, s.label, 11, 'start');
     lx += 28 + s.label.length * 11 * CHAR_WIDTH + 24;
   });
-  captionLines.forEach((line, i) => text(left, legendTop + 26 + i * 15, line, 11, 'start', theme.muted));
+  captionLines.forEach((line, i) => text(left, legendTop + 26 + i * 15, line, 11, 'start', { fill: theme.muted }));
   return { width: W, height: H, title: spec.title, ...(spec.metadata ? { metadata: spec.metadata } : {}), shapes };
 }
 

@@ -145,6 +145,8 @@ interface Model {
   /** CPUs that run no vCPU of any VM. */
   bystanders: number;
   ipi: boolean;
+  /** Kernel flushes invalidate the user PCID too (flushesUserPcid). */
+  kptiPcid: boolean;
   tps: EffectiveTouchpoint[];
   guestPages: number;
   vmmViaSyscall: boolean;
@@ -283,17 +285,24 @@ interface FlushStream {
 // ---------------------------------------------------------------------------------------------
 // Shootdowns (docs/model.md, "Flushes and their receivers")
 
-/** Invalidation work on one CPU for a flush of `pages`: one INVLPG each up to the ceiling, a full flush above. */
-export function flushWork(c: CostTable, pages: number): number {
-  return pages <= FULL_FLUSH_CEILING ? pages * c.invlpg : c.fullTlbFlush;
+/**
+ * Invalidation work on one CPU for a kernel flush of `pages`: up to the ceiling one INVLPG a page
+ * and, with KPTI and PCID, an INVPCID a page for the loaded mm's user PCID too
+ * (native_flush_tlb_one_user(), arch/x86/mm/tlb.c); a full flush above it.
+ */
+export function flushWork(c: CostTable, pages: number, kptiPcid: boolean): number {
+  return pages <= FULL_FLUSH_CEILING ? pages * (kptiPcid ? c.invlpg + c.invpcidOne : c.invlpg) : c.fullTlbFlush;
 }
+
+/** Whether a kernel flush also invalidates each page in the user PCID (KPTI with PCID, x86 only). */
+export const flushesUserPcid = (s: Scenario): boolean => s.host.vendor !== 'arm64' && s.host.kpti && s.host.pcid;
 
 /** The refill a full flush leaves behind on every CPU it hit. */
 export function refillAfterFlush(c: CostTable, pages: number): number {
   return pages > FULL_FLUSH_CEILING ? c.tlbRefillAfterFlush : 0;
 }
 
-const localWork = (m: Model, pages: number) => flushWork(m.c, pages);
+const localWork = (m: Model, pages: number) => flushWork(m.c, pages, m.kptiPcid);
 
 /**
  * The lasting cost of a split direct map: a share of the host-mode cycles (guest-mode work
@@ -641,22 +650,38 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     staleTlbFraction = (restoredPagesPerSec(groups) * c.staleTlbLifetimeUs * 1e-6) / m.guestPages;
   }
 
-  // The direct-map lock: two acquisitions per event (restore, remove), each holding p PTE updates.
+  // The direct-map lock: set_direct_map_*() change the direct map under cpa_lock, one lock for
+  // the whole host (__change_page_attr_set_clr(), arch/x86/mm/pat/set_memory.c). Two acquisitions
+  // per event (restore, remove), each holding p PTE updates, from this VM's threads and from the
+  // other VMs' vCPUs (same workload; their VMMs are not counted, as for the flushes), and one per
+  // zapped folio at population, from every VM.
   let lockRate = 0;
   let lockS1 = 0;
   let lockS2 = 0;
-  for (const g of groups)
+  for (const g of groups) {
+    const threads = g.vcpu ? V + O : g.count;
     for (const t of g.tps) {
       if (t.ratePerSec === 0) continue;
       const hold = (t.pagesPerEvent * c.pteUpdate) / hz;
-      const rate = 2 * t.ratePerSec * g.count;
+      const rate = 2 * t.ratePerSec * threads;
       lockRate += rate;
       lockS1 += rate * hold;
       lockS2 += rate * hold * hold;
     }
+  }
+  const populate = m.tps[TP_INDEX.populate]!;
+  const zapsPerSec = ((V + O) * populate.ratePerSec) / zapPages(s);
+  if (zapsPerSec > 0) {
+    const hold = c.pteUpdate / hz;
+    lockRate += zapsPerSec;
+    lockS1 += zapsPerSec * hold;
+    lockS2 += zapsPerSec * hold * hold;
+  }
   const rho = lockS1;
-  // M/G/1 mean wait (Pollaczek-Khinchine): lambda E[S^2] / (2 (1 - rho)).
+  // M/G/1 mean wait (Pollaczek-Khinchine): lambda E[S^2] / (2 (1 - rho)), the same for every
+  // request (Poisson arrivals see time averages).
   const lockWaitSec = lockRate === 0 ? 0 : lockS2 / (2 * (1 - Math.min(rho, MAX_UTILIZATION)));
+  if (zapsPerSec > 0) ledger.event(populate.index, 'lockWait', (lockWaitSec * hz) / zapPages(s));
 
   let mappedPages = 0; // mean pages mapped at once (Little's law)
   let noneMapped = 1; // probability that no initiator has a page mapped
@@ -719,7 +744,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
 function perCpuWindow(m: Model, ledger: Ledger): Outcome {
   const { s, c, hz, V } = m;
   const remote = s.strategies.S3.remoteFlush;
-  const perPage = 2 * c.pteWriteLocal + c.invlpg;
+  // Map, unmap, and flush the slot locally (flush_tlb_one_kernel(): the user PCID too with KPTI).
+  const perPage = 2 * c.pteWriteLocal + flushWork(c, 1, m.kptiPcid);
   const served: EffectiveTouchpoint[] = [];
   for (const t of m.tps) if (t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall)) served.push(t);
   const streams: FlushStream[] = [];
@@ -1144,6 +1170,7 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     turns: vm.placement === 'shared' && V + O > N ? (V + O) / N : 1,
     bystanders: Math.max(0, N - V - O),
     ipi: host.tlbInvalidation === 'ipi',
+    kptiPcid: flushesUserPcid(scenario),
     tps,
     guestPages: (vm.memoryGiB * 2 ** 30) / PAGE_BYTES,
     vmmViaSyscall: scenario.strategies.vmmAccess === 'syscall',

@@ -286,7 +286,8 @@ export function mapHistograms(
       const pages = h.keys.length > 0 ? Number(h.keys[0]) : 1;
       if (h.keys.length === 0) unknownPages = true;
       const count = h.buckets.reduce((n, b) => n + b.count, 0);
-      localCycles += count * flushWork(DEFAULT_COST_TABLE, pages);
+      // The host's KPTI is not known from a histogram: its user-PCID INVPCIDs stay in the fit.
+      localCycles += count * flushWork(DEFAULT_COST_TABLE, pages, false);
       calls += count;
     }
     const local = localCycles / calls;

@@ -11,6 +11,7 @@ import {
   COMPONENT_INDEX,
   effectiveTouchpoints,
   flushWork,
+  flushesUserPcid,
   FULL_FLUSH_CEILING,
   pfnCacheRestoredShare,
   refillAfterFlush,
@@ -94,6 +95,7 @@ export function schedSliceSec(cpus: number): number {
 /** Merged-stream outcome markers that are not a thread. */
 const IRQ = -1;
 const OTHER_VM_FLUSH = -2;
+const OTHER_VM_LOCK = -3;
 
 /** Jobs waiting at a thread: a growable ring of (arrival time, touchpoint), no object per job. */
 class JobQueue {
@@ -196,6 +198,9 @@ export function estimateEvents(s: Scenario, strategy: StrategyId): number {
     // Other VMs' flushes arrive as events of their own.
     if (kvm && s.host.otherVmVcpus > 0 && strategy !== 'S0' && strategy !== 'S6')
       perSec += tp.ratePerSec * s.host.otherVmVcpus;
+    // ...and under S2 their direct-map lock requests.
+    if (kvm && strategy === 'S2' && tp.id !== 'pfnCache' && tp.pagesPerEvent > 0)
+      perSec += (tp.id === 'populate' ? 1 : 2) * tp.ratePerSec * s.host.otherVmVcpus;
   }
   perSec += s.host.cpus * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu);
   if (strategy === 'S4') perSec += 2 * s.vm.vcpus * s4Crossings(s).perSec;
@@ -210,6 +215,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const O = s.host.otherVmVcpus;
   const g = s.vm.inKvmRunFraction;
   const ipi = s.host.tlbInvalidation === 'ipi';
+  const kptiPcid = flushesUserPcid(s);
   const duration = s.simulation.durationSec;
   const viaSyscall = s.strategies.vmmAccess === 'syscall';
   const { batchPages: B, flushAfterUs, flush: s2Policy } = s.strategies.S2;
@@ -401,6 +407,20 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     outcomeTouchpoint.push(-1);
     outcomeRate.push(otherVmFlushRate);
   }
+  // S2: the other VMs' vCPUs take the host-wide direct-map lock too (not simulated one by one:
+  // a Poisson stream per touchpoint, two requests per event, and one per zapped folio).
+  const otherVmLockPages: number[] = [];
+  if (strategy === 'S2' && O > 0)
+    for (const [k, tp] of tps.entries()) {
+      if (!tp.kvm || tp.ratePerSec <= 0 || tp.pagesPerEvent <= 0) continue;
+      const zap = k === POPULATE;
+      if (!zap && !tp.onDemand) continue;
+      outcomeThread.push(OTHER_VM_LOCK);
+      outcomeTouchpoint.push(k);
+      outcomeRate.push(zap ? (O * tp.ratePerSec) / zapPages : 2 * O * tp.ratePerSec);
+      otherVmLockPages[k] = zap ? 0 : tp.pagesPerEvent;
+    }
+  const otherLockRng = new Prng(seed, 6_000_000);
   const streamRate = outcomeRate.reduce((a, b) => a + b, 0);
   const outcomes = streamRate > 0 ? new AliasTable(outcomeRate) : undefined;
   const streamRng = new Prng(seed, 1);
@@ -452,7 +472,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const receive = (tp: number, pages: number, vcpuReceivers: number): void => {
     const refill = refillAfterFlush(c, pages);
     if (ipi) {
-      const work = c.ipiReceiveWork + flushWork(c, pages);
+      const work = c.ipiReceiveWork + flushWork(c, pages, kptiPcid);
       book(vcpuLedger, tp, 'receivers', vcpuReceivers * work);
       book(vcpuLedger, tp, 'inducedExits', vcpuReceivers * g * c.vmExitRoundTrip);
       acc.vcpuExtra += vcpuReceivers * (work + g * c.vmExitRoundTrip);
@@ -477,10 +497,11 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const vcpuReceivers = (V - (th.isVcpu ? 1 : 0)) * running;
     receive(tp, pages, vcpuReceivers);
     if (!ipi) return at + (c.tlbsyncWait + (pages <= FULL_FLUSH_CEILING ? pages : 1) * c.invlpgbPerPage) / hz;
-    debt[th.cpu] = debt[th.cpu]! - (c.ipiReceiveWork + flushWork(c, pages) + refillAfterFlush(c, pages)) / hz; // no IPI to itself
+    debt[th.cpu] = debt[th.cpu]! - (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + refillAfterFlush(c, pages)) / hz; // no IPI to itself
     const exitWait = V + O - (th.isVcpu ? 1 : 0) > 0 ? (g * c.vmExitRoundTrip) / 2 : 0;
-    const fixedEnd = at + (c.shootdownBase + c.shootdownPerTarget * (N - 1) + flushWork(c, pages) + exitWait) / hz;
-    const service = (c.ipiReceiveWork + flushWork(c, pages) + g * c.vmExitRoundTrip) / hz;
+    const fixedEnd =
+      at + (c.shootdownBase + c.shootdownPerTarget * (N - 1) + flushWork(c, pages, kptiPcid) + exitWait) / hz;
+    const service = (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + g * c.vmExitRoundTrip) / hz;
     const startAt = Math.max(at, acc.receiversFreeAt);
     acc.receiversFreeAt = startAt + service;
     acc.receiverBusy += service;
@@ -494,7 +515,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       s2Policy === 'immediate'
         ? shootdown(th, at, pages, tp)
         : s2Policy === 'deferred'
-          ? at + flushWork(c, pages) / hz
+          ? at + flushWork(c, pages, kptiPcid) / hz
           : at;
     // Each page was reachable from its restore until the flush completes; the first the longest.
     acc.longest = Math.max(acc.longest, end - th.batchFirst);
@@ -527,7 +548,9 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       if (removes && ++th.populated >= zapPages) {
         th.populated = 0;
         addPart(parts, 'pteUpdate', c.pteUpdate);
-        let end = t + c.pteUpdate / hz;
+        // S2 models the direct-map lock (cpa_lock, host-wide): the zap takes it too.
+        let end = strategy === 'S2' ? holdLock(t, c.pteUpdate / hz) : t + c.pteUpdate / hz;
+        if (strategy === 'S2') addPart(parts, 'lockWait', (end - t) * hz - c.pteUpdate);
         if (zapFlush) {
           const flushed = shootdown(th, end, zapPages, jobTp);
           addPart(parts, 'initiatorFlush', (flushed - end) * hz);
@@ -545,7 +568,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       if (p > 0 && tp.kvm) addPart(parts, 'asiTransition', c.asiExit + c.asiTaintMitigation);
       t += copy + (p > 0 && tp.kvm ? (c.asiExit + c.asiTaintMitigation) / hz : 0);
     } else if (strategy === 'S3') {
-      const work = p * (2 * c.pteWriteLocal + c.invlpg);
+      const work = p * (2 * c.pteWriteLocal + flushWork(c, 1, kptiPcid));
       addPart(parts, 'windowMap', work);
       if (p > 0) {
         // Pages go through the slot one after another, each for its share of the window.
@@ -694,11 +717,17 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       } else if (ti === IRQ) {
         const cpu = streamRng.nextBelow(N);
         if (guestMappedOn(cpu, now)) irqMapped++;
+      } else if (ti === OTHER_VM_LOCK) {
+        // Another VM's vCPU restores or removes its pages (whole pages, drawn as for this VM's), or zaps a folio.
+        const mean = otherVmLockPages[outcomeTouchpoint[o]!]!;
+        const whole = Math.floor(mean);
+        const pages = mean === 0 ? 1 : whole + (otherLockRng.nextUnit() <= mean - whole ? 1 : 0);
+        holdLock(now, (pages * c.pteUpdate) / hz);
       } else {
         // Another VM's vCPU flushed: every vCPU of this VM and every bystander receives it.
         receive(BREAKDOWN_NONE, otherVmPages, V * running);
         if (ipi) {
-          const service = (c.ipiReceiveWork + flushWork(c, otherVmPages) + g * c.vmExitRoundTrip) / hz;
+          const service = (c.ipiReceiveWork + flushWork(c, otherVmPages, kptiPcid) + g * c.vmExitRoundTrip) / hz;
           acc.receiversFreeAt = Math.max(now, acc.receiversFreeAt) + service;
           acc.receiverBusy += service;
         }
