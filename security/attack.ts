@@ -28,6 +28,7 @@ import { createApp } from '../main/app.ts';
 import { Store } from '../main/store/store.ts';
 import { startWebHost, type WebHost } from '../main/web/server.ts';
 import { writeHugeItemBundle, writeManyBadRunsBundle, writeWrongTypedRunsBundle } from './hostile-bundles.ts';
+import { bodyFlood, FLOOD_BODIES } from './body-flood.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'gmemlab.js');
@@ -284,6 +285,22 @@ async function webHostAttacks(): Promise<void> {
     await host.close();
     await app.close();
   }
+}
+
+/** Item 9: bodies at each call's limit must not hold up other clients (security/body-flood.ts). */
+async function bodyFloodAttack(): Promise<void> {
+  const r = await bodyFlood(4, 6);
+  const ms = (v: number): string => `${Math.round(v)} ms`;
+  const kinds = FLOOD_BODIES.map((b) => `${b.bytes / 2 ** 20} MiB to ${b.call}`).join(', ');
+  const answered = Object.entries(r.statuses)
+    .map(([status, n]) => `${n} x ${status === '0' ? 'no answer' : `HTTP ${status}`}`)
+    .join(', ');
+  record({
+    attack: `${r.clients} clients sending ${r.bodies} JSON bodies each at the call's limit (arrays of zeros: ${kinds}) while another client asks for the presets`,
+    tries: r.clients * r.bodies,
+    outcome: `${answered}; the other client's ${r.flood.count} calls took p50 ${ms(r.flood.p50)}, p99 ${ms(r.flood.p99)}, max ${ms(r.flood.max)} (alone: p50 ${ms(r.quiet.p50)}, max ${ms(r.quiet.max)}); longest stall of the host's thread ${ms(r.stallMs)}`,
+    lost: 'none',
+  });
 }
 
 function databasePathAttacks(): void {
@@ -559,6 +576,7 @@ const END = '<!-- attack-table:end -->';
 
 try {
   await webHostAttacks();
+  await bodyFloodAttack();
   databasePathAttacks();
   extremeScenarioAttack();
   diskAttacks();

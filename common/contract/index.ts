@@ -27,7 +27,7 @@ import type {
   ResultFlag,
 } from '../core/index.ts';
 import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
-import type { Bundle, ImportSummary } from './bundle.ts';
+import type { ImportSummary } from './bundle.ts';
 import type { ExperimentData } from './run-table.ts';
 export {
   columnsAsJson,
@@ -463,7 +463,14 @@ export const contract = {
   getScenarioRevision: call<ScenarioRevision>()(
     z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a scenario revision hash') }).strict(),
   ),
-  exportBundle: call<Bundle>()(z.object({ experimentIds: z.array(id).min(1).max(10_000) }).strict()),
+  /**
+   * Experiments as a bundle file's text (`text`: what `gmemlab export-bundle` writes; give it to
+   * importBundle as JSON.parse(text), or save it). Read from the store a page at a time and
+   * written as text off the thread that answers (main/handlers/compute.ts). Answered as one
+   * value, so capped: a bundle over 16 MiB (about 2,000 runs) is refused as too_large, naming
+   * `gmemlab export-bundle IDS --out FILE`, the file export, which streams and has no limit.
+   */
+  exportBundle: call<ExportedFileBody>()(z.object({ experimentIds: z.array(id).min(1).max(10_000) }).strict()),
   /** The bundle is validated in full by the store (bundleSchema) before anything is written. */
   importBundle: call<ImportSummary>()(z.object({ bundle: z.unknown() }).strict()),
   /** Saves a scenario as an immutable revision (its id is its content hash); an edit names its parent. */
@@ -623,6 +630,26 @@ export type GmemlabApi = {
  * preload the JSON length of a call's input (Electron's IPC has no limit of its own).
  */
 export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The web host's body limit for a call that does not need more: what every call's largest valid
+ * input takes (a scenario with a 10,000-point sweep, 20,000 run ids) with room to spare. A body
+ * this size is parsed on the thread that answers (tens of ms at worst); bigger ones, which only
+ * the calls below may send, are parsed off it (main/web/server.ts).
+ */
+export const DEFAULT_REQUEST_BYTES = 1024 * 1024;
+
+/** Calls whose valid input can be bigger: their body limits, in bytes (JSON may escape a character as 6). */
+const REQUEST_BYTES: Partial<Record<string, number>> = {
+  importBundle: MAX_REQUEST_BYTES,
+  calibrateHost: MAX_REQUEST_BYTES, // up to 50 tool outputs of 5 MB
+  readScenarioText: 32 * 1024 * 1024, // 5,000,000 characters
+  importPerfReport: 8 * 1024 * 1024, // 1,000,000 characters
+};
+
+/** The largest request body the web host reads for the call `name` (any name: unknown ones get the default). */
+export const maxRequestBytes = (name: string): number =>
+  Object.hasOwn(REQUEST_BYTES, name) ? REQUEST_BYTES[name]! : DEFAULT_REQUEST_BYTES;
 
 export const ipcChannel = (name: CallName): string => `gmemlab:call:${name}`;
 export const ipcEventChannel = (name: EventName): string => `gmemlab:event:${name}`;

@@ -142,11 +142,17 @@ describe('analytic model, worked by hand', () => {
   it('with KPTI and PCID a kernel flush also invalidates each page in the user PCID (INVPCID), on every CPU it reaches', () => {
     const kpti = setParameter(s, 'host.kpti', true);
     // S3: map, unmap, INVLPG and INVPCID a page.
-    expect(metricsOf(kpti, 'S3')['cost.cyclesPerSecPerVcpu']).toBeCloseTo(1000 * (2 * 20 + 260 + 100), 6);
-    // S1 population: the initiator and each of the 2 bystanders pay the INVPCID too.
+    expect(metricsOf(kpti, 'S3')['cost.cyclesPerSecPerVcpu']).toBeCloseTo(1000 * (2 * 20 + 260 + 350), 6);
+    // S1 population: the initiator of each of the 1000 flushes a second, the other vCPU and the 2
+    // bystanders pay the INVPCID too.
     const p = (x: Scenario) => setParameter(x, 'workload.touchpoints.populate.ratePerSec', 1000);
     const receivers = (x: Scenario) => component(p(x), 'S1', 'receivers');
-    expect(receivers(kpti) - receivers(s)).toBeCloseTo((2 * 500 + 2 * 1000) * 100, 3);
+    const initiators = (x: Scenario) => component(p(x), 'S1', 'initiatorFlush');
+    expect(receivers(kpti) - receivers(s)).toBeCloseTo((2 * 500 + 2 * 1000) * 350, 3);
+    // ...and waits for receivers that each serve 350 cycles more (the M/D/1 delay, as in the S1 test).
+    const wait = (service: number) => (((1000 * service) / 1e9) * service) / (2 * (1 - (1000 * service) / 1e9));
+    const service = 1000 + 260 + 0.9 * 1350;
+    expect(initiators(kpti) - initiators(s)).toBeCloseTo(1000 * (350 + wait(service + 350) - wait(service)), 3);
     // Without PCID the user half is flushed by the CR3 switch itself: no INVPCID.
     const noPcid = setParameter(s, 'host.pcid', false);
     expect(receivers(setParameter(noPcid, 'host.kpti', true))).toBeCloseTo(receivers(noPcid), 6);
@@ -162,7 +168,7 @@ describe('analytic model, worked by hand', () => {
     const wide = setParameter(s, 'workload.touchpoints.mmio.pagesPerEvent', 40);
     expect(resultOf(wide, 'S2').flags.map((f) => f.code)).toContain('fullFlushCeiling');
     // vCPUs refill only while in host mode (10% here): the guest's tagged entries survive a host flush.
-    expect(component(wide, 'S2', 'tlbRefill')).toBeCloseTo((2 * 1000 * 0.1 + 2 * 2000) * 5400, 0);
+    expect(component(wide, 'S2', 'tlbRefill')).toBeCloseTo((2 * 1000 * 0.1 + 2 * 2000) * 9900, 0);
   });
 
   it('S2 batching: B pages per flush cut the flush rate by B and lengthen the window', () => {
@@ -196,7 +202,7 @@ describe('analytic model, worked by hand', () => {
     // refills its host working set only; the 2 idle bystanders never schedule, so they keep stale
     // entries for their life.
     expect(component(setParameter(s, 'strategies.S2.flush', 'deferred'), 'S2', 'tlbRefill')).toBeCloseTo(
-      2 * 50 * 0.1 * 5400,
+      2 * 50 * 0.1 * 9900,
       3,
     );
     expect(m['exposure.kernel.staleTlbFraction']).toBeCloseTo((2 * 1000 * 1e-3) / PAGES, 15);
@@ -241,7 +247,7 @@ describe('analytic model, worked by hand', () => {
     expect(m['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBeCloseTo(2 * 1000 * 0.9, 9);
     expect(m['exposure.kvm.longestWindowUs']).toBeCloseTo((0.9 / crossings) * 1e6, 6);
     const noPcid = metricsOf(setParameter(s, 'host.pcid', false), 'S4');
-    expect(noPcid['cost.cyclesPerSecPerVcpu']).toBeCloseTo(2 * crossings * (200 + 5400), 6);
+    expect(noPcid['cost.cyclesPerSecPerVcpu']).toBeCloseTo(2 * crossings * (200 + 9900), 6);
     const load = metricsOf(setParameter(s, 'strategies.S4.switchPoint', 'vcpu_load'), 'S4');
     expect(load['cost.cyclesPerSecPerVcpu']).toBeCloseTo(2 * crossings * 200, 6);
   });

@@ -294,7 +294,11 @@ export function flushWork(c: CostTable, pages: number, kptiPcid: boolean): numbe
   return pages <= FULL_FLUSH_CEILING ? pages * (kptiPcid ? c.invlpg + c.invpcidOne : c.invlpg) : c.fullTlbFlush;
 }
 
-/** Whether a kernel flush also invalidates each page in the user PCID (KPTI with PCID, x86 only). */
+/**
+ * Whether a kernel flush also invalidates each page in the user PCID (KPTI with PCID, x86 only).
+ * INVPCID is assumed (Haswell on); without it the kernel flushes the whole user PCID at the next
+ * return to user instead, which the model does not tell apart.
+ */
 export const flushesUserPcid = (s: Scenario): boolean => s.host.vendor !== 'arm64' && s.host.kpti && s.host.pcid;
 
 /** The refill a full flush leaves behind on every CPU it hit. */
@@ -650,38 +654,28 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     staleTlbFraction = (restoredPagesPerSec(groups) * c.staleTlbLifetimeUs * 1e-6) / m.guestPages;
   }
 
-  // The direct-map lock: set_direct_map_*() change the direct map under cpa_lock, one lock for
-  // the whole host (__change_page_attr_set_clr(), arch/x86/mm/pat/set_memory.c). Two acquisitions
-  // per event (restore, remove), each holding p PTE updates, from this VM's threads and from the
-  // other VMs' vCPUs (same workload; their VMMs are not counted, as for the flushes), and one per
-  // zapped folio at population, from every VM.
-  let lockRate = 0;
-  let lockS1 = 0;
-  let lockS2 = 0;
+  // The direct-map lock (x86): set_direct_map_*() change the direct map under cpa_lock, one
+  // spinlock for the whole host, taken around each page's __change_page_attr()
+  // (__change_page_attr_set_clr(), arch/x86/mm/pat/set_memory.c; a split direct map is changed
+  // a 4K page at a time). So each page restored or removed is one acquisition holding one PTE
+  // update, from this VM's threads and from the other VMs' vCPUs (same workload; their VMMs are
+  // not counted, as for the flushes), and each zapped folio at population one more, from every
+  // VM. arm64 changes its linear map without a host-wide lock: no wait.
+  const zapPagesPerFolio = zapPages(s);
+  const populate = m.tps[TP_INDEX.populate]!;
+  const zapsPerSec = ((V + O) * populate.ratePerSec) / zapPagesPerFolio;
+  let lockRate = zapsPerSec;
   for (const g of groups) {
     const threads = g.vcpu ? V + O : g.count;
-    for (const t of g.tps) {
-      if (t.ratePerSec === 0) continue;
-      const hold = (t.pagesPerEvent * c.pteUpdate) / hz;
-      const rate = 2 * t.ratePerSec * threads;
-      lockRate += rate;
-      lockS1 += rate * hold;
-      lockS2 += rate * hold * hold;
-    }
+    for (const t of g.tps) lockRate += 2 * t.ratePerSec * t.pagesPerEvent * threads;
   }
-  const populate = m.tps[TP_INDEX.populate]!;
-  const zapsPerSec = ((V + O) * populate.ratePerSec) / zapPages(s);
-  if (zapsPerSec > 0) {
-    const hold = c.pteUpdate / hz;
-    lockRate += zapsPerSec;
-    lockS1 += zapsPerSec * hold;
-    lockS2 += zapsPerSec * hold * hold;
-  }
-  const rho = lockS1;
-  // M/G/1 mean wait (Pollaczek-Khinchine): lambda E[S^2] / (2 (1 - rho)), the same for every
-  // request (Poisson arrivals see time averages).
-  const lockWaitSec = lockRate === 0 ? 0 : lockS2 / (2 * (1 - Math.min(rho, MAX_UTILIZATION)));
-  if (zapsPerSec > 0) ledger.event(populate.index, 'lockWait', (lockWaitSec * hz) / zapPages(s));
+  const hostLock = s.host.vendor !== 'arm64';
+  const hold = c.pteUpdate / hz;
+  const rho = hostLock ? lockRate * hold : 0;
+  // M/D/1 mean wait (Pollaczek-Khinchine with a fixed hold): lambda S^2 / (2 (1 - rho)), the same
+  // for every acquisition (Poisson arrivals see time averages).
+  const lockWaitSec = rho === 0 ? 0 : (lockRate * hold * hold) / (2 * (1 - Math.min(rho, MAX_UTILIZATION)));
+  if (zapsPerSec > 0 && rho > 0) ledger.event(populate.index, 'lockWait', (lockWaitSec * hz) / zapPagesPerFolio);
 
   let mappedPages = 0; // mean pages mapped at once (Little's law)
   let noneMapped = 1; // probability that no initiator has a page mapped
@@ -701,21 +695,23 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
             ? localWork(m, pages)
             : 0;
       ledger.event(t.index, 'pteUpdate', 2 * t.pagesPerEvent * c.pteUpdate);
-      ledger.event(t.index, 'lockWait', 2 * lockWaitSec * hz);
+      ledger.event(t.index, 'lockWait', 2 * t.pagesPerEvent * lockWaitSec * hz);
       ledger.event(t.index, 'initiatorFlush', batches.closes[i]! * perFlush);
       if (t.context === 'vmm') chargeSyscall(m, ledger, t);
       flushCycles += (t.ratePerSec / eventsPerSec) * perFlush;
       peak = Math.max(peak, g.count * pages);
     }
     if (eventsPerSec === 0) continue;
-    // From a page's restore to the end of its flush: the access, the removal under the lock and
-    // the flush (event-weighted means over this initiator's touchpoints).
+    // From a page's restore to the end of its flush: the access, the removal under the lock (a
+    // wait and a PTE update a page) and the flush (event-weighted means over this initiator's
+    // touchpoints).
     let afterRestoreSum = 0;
     for (const t of g.tps)
       if (t.pagesPerEvent > 0)
-        afterRestoreSum += t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * c.pteUpdate);
+        afterRestoreSum +=
+          t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * (c.pteUpdate + lockWaitSec * hz));
     const afterRestore = afterRestoreSum / eventsPerSec;
-    const flushWindowSec = (afterRestore + flushCycles) / hz + lockWaitSec;
+    const flushWindowSec = (afterRestore + flushCycles) / hz;
     // An initiator's batch is empty from a flush until its next event (mean 1 / events rate),
     // then holds pages for k - 1 more gaps and the flush: k = events per batch.
     const mappedSec = (batches.eventsPerBatch - 1) / eventsPerSec + flushWindowSec;

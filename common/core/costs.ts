@@ -154,14 +154,14 @@ export const DEFAULT_COSTS: Entry[] = [
   {
     key: 'invpcidOne',
     label: 'INVPCID of one address in the user PCID (KPTI)',
-    value: 100,
+    value: 350,
     unit: 'cycles',
-    class: 'estimate',
-    low: 50,
-    high: 400,
+    class: 'primary',
+    low: 300,
+    high: 450,
     source:
-      'estimate: Dave Hansen, KAISER PCID patch, 8 Nov 2017, lore.kernel.org/all/20171108194730.213E131D@viggo.jf.intel.com/ : the INVPCID that flushes the user ASID "is probably ~100 cycles"; the high end is an INVLPG (Amit: "100s of cycles")',
-    hardware: 'Intel Haswell and later (INVPCID)',
+      'Dave Hansen, "x86 TLB flushing: INVPCID vs. deferred CR3 write", 5 Dec 2017, lore.kernel.org/r/3062e486-3539-8a1f-5724-16199420be71@intel.com : "INVPCID is around 1.75x the cost of doing an INVLPG alone (INVLPG is ~200 cycles and INVLPG+INVPCID is ~550)", on PTI kernels; commit 6cff64b86aaa links it ("INVPCID is _slow_")',
+    hardware: '4-core Skylake desktop, as posted',
     note: 'With KPTI and PCID, flush_tlb_one_kernel() flushes each page from the kernel PCID (INVLPG) and from the user PCID of the loaded mm (invpcid_flush_one() in native_flush_tlb_one_user(), arch/x86/mm/tlb.c): paid per page by the initiator and every receiver, up to the ceiling. Without INVPCID the user PCID is flushed whole at the next return to user instead.',
   },
   {
@@ -205,15 +205,15 @@ export const DEFAULT_COSTS: Entry[] = [
   {
     key: 'tlbRefillAfterFlush',
     label: 'TLB refill after a full flush',
-    value: 5400,
+    value: 9900,
     unit: 'cycles',
     class: 'primary',
     low: 150,
-    high: 15000,
+    high: 100000,
     source:
-      'Andy Lutomirski, PCID v4 cover, 29 Jun 2017, lore.kernel.org/all/cover.1498751203.git.luto@kernel.org/ : an eventfd ping-pong between two mms takes 1.22 us with PCID and 1.33 us without; touching 512 pages each iteration, 1.8 us with PCID and 6.2 us without (11M vs 207M dTLB misses). Refill per iteration: (6.2 - 1.33) - (1.8 - 1.22) = 4.29 us, over two switches: 2.15 us per flush',
-    hardware: 'his laptop (CPU not given; his 2016 RFC names a Skylake laptop); 2.15 us taken at 2.5 GHz',
-    note: 'Model 2.3.0 halved the 11,000 cycles of earlier models, which took the whole iteration (two switches) as one flush. A best case: 512 entries mapping the zero page, data and page tables cache-hot (~10 cycles an entry). A host full flush leaves a guest\'s VPID/ASID-tagged entries alone: vCPUs in guest mode do not pay it. Depends on the working set: a lseek loop refills almost nothing (Dave Hansen, KAISER, lore.kernel.org/all/8ea53aa4-34ee-15ab-c28c-04cf3c2e979b@linux.intel.com/ : +262 ns per syscall without PCID against +141 ns with it, ~150 cycles of refill per flush, the low end); cold or large working sets cost more (20,000-100,000 cycles: secondary, onedfrk newsletter "PCID", 2026-06-02, not in the range).',
+      'Andy Lutomirski, PCID v4 cover, 29 Jun 2017, lore.kernel.org/all/cover.1498751203.git.luto@kernel.org/ (and commit 10af6235e0d3): an eventfd ping-pong between two mms takes 1.22 us with PCID and 1.33 us without; touching 512 pages each iteration, 1.8 us with PCID and 6.2 us without (11M vs 207M dTLB misses). Refill: (6.2 - 1.33) - (1.8 - 1.22) = 4.29 us an iteration',
+    hardware: 'Skylake laptop at 2.3 GHz, turbo off, in a KVM guest (idle=poll): 4.29 us = 9,900 cycles',
+    note: 'Taken as the refill of one flush: the posting does not say whether both sides of the ping-pong touch the pages; if both do, it is half (~9.6 cycles a walk instead of ~19; ~17 cycles a DTLB walk is the usual figure). Measured in a guest, so with two-dimensional (EPT) walks: a host refill is cheaper. A best case otherwise: 512 entries mapping the zero page, cache-hot page tables. Model 2.3.0: 11,000 -> 9,900 (the clock of the measurement). A host full flush leaves a guest\'s VPID/ASID-tagged entries alone: vCPUs in guest mode do not pay it. Depends on the working set: a lseek loop refills almost nothing (Dave Hansen, KAISER, lore.kernel.org/all/8ea53aa4-34ee-15ab-c28c-04cf3c2e979b@linux.intel.com/ : +262 ns per syscall without PCID against +141 ns with it, ~150 cycles of refill per flush, the low end); cold or large working sets cost more ("tens-of-thousands of cycles which it costs to fully reload the TLB", Hansen, Dec 2017, link as invpcidOne; 20,000-100,000 cycles, secondary: onedfrk newsletter "PCID", 2026-06-02: the high end).',
   },
   {
     key: 'shootdownBase',
@@ -224,9 +224,9 @@ export const DEFAULT_COSTS: Entry[] = [
     low: 1150,
     high: 5000,
     source:
-      'secondary: unseel.com "TLB shootdown"; onedfrk newsletter 2026-05-25/27: ~1 us base + ~0.2 us per receiving CPU. Low end primary: Nadav Amit, "x86/mm: Flush remote and local TLBs concurrently", RFC, 25 May 2019, lore.kernel.org/all/20190525082203.6531-1-namit@vmware.com/ : a one-page MADV_DONTNEED flush takes 661 ns on 1 CPU, 1,225 ns on 2 and 1,421 ns on 4 with the concurrent flush (1,436 and 1,571 ns before it): one remote CPU adds 562 ns (1,150 cycles less one target), each further one ~98 ns',
+      'secondary: unseel.com "TLB shootdown"; onedfrk newsletter 2026-05-25/27: ~1 us base + ~0.2 us per receiving CPU. Low end primary: Nadav Amit, "x86/mm: Flush remote and local TLBs concurrently", RFC, 25 May 2019, lore.kernel.org/all/20190525082203.6531-1-namit@vmware.com/ : a one-page MADV_DONTNEED flush takes 661 / 663 ns on 1 CPU, 1,436 / 1,225 ns on 2 and 1,571 / 1,421 ns on 4, before / with the concurrent flush (mainline since 4ce94eabac16): one remote CPU adds 562 ns (1,225 - 663; ~1,150 cycles less one target), each further one ~98 ns',
     hardware: 'modern Xeons; 1 us converted at 2.5 GHz (Amit: Haswell, bare metal, clock not given)',
-    note: "Fit: 4 CPUs ~1.6 us, 64 ~14 us, 256 ~50 us. Amit measured less at 2-4 CPUs on one socket. The default stays on the fit because hosts here have tens of CPUs over sockets, and the one published scaling from a few CPUs to ~100 (XPFO, 4 against 96 CPUs; docs/validation.md) is met by the fit and missed with Amit's figures (+55% against a tolerance of 50%, tried in model 2.3.0). A primary measurement on a multi-socket host would replace it: calibrate from flush_tlb_kernel_range latencies (gmemlab calibrate).",
+    note: "Fit: 4 CPUs ~1.6 us, 64 ~14 us, 256 ~50 us. Amit measured less at 2-4 CPUs on one socket. No primary figure covers tens of CPUs over sockets, so the default is uncalibrated at scale: it stays on the fit because the one published scaling from a few CPUs to ~100 (XPFO, 4 against 96 CPUs, a weak proxy: different CPUs, concurrent initiators) was met by it and missed with Amit's figures (+55% against a tolerance of 50%, tried in model 2.3.0); that check was thereby used to choose and no longer counts (docs/validation.md). Calibrate from flush_tlb_kernel_range latencies on the host in question (gmemlab calibrate).",
   },
   {
     key: 'shootdownPerTarget',
@@ -234,10 +234,10 @@ export const DEFAULT_COSTS: Entry[] = [
     value: 500,
     unit: 'cycles',
     class: 'secondary',
-    low: 170,
+    low: 245,
     high: 750,
     source:
-      'same fit as shootdownBase: ~0.2 us per receiving CPU. Low end primary: Nadav Amit, RFC, 25 May 2019 (link as shootdownBase): 4 CPUs take 196 ns more than 2 with the concurrent flush (~98 ns per further receiver), 135 ns before it (~68 ns, 170 cycles)',
+      'same fit as shootdownBase: ~0.2 us per receiving CPU. Low end primary: Nadav Amit, RFC, 25 May 2019 (link as shootdownBase): 4 CPUs take 196 ns more than 2 with the concurrent flush (~98 ns, 245 cycles, per further receiver; 135 ns before it)',
     hardware: 'modern Xeons; converted at 2.5 GHz',
     note: 'flush_tlb_kernel_range IPIs every other online CPU (kernel mappings have no mm cpumask) and waits for all of them. Why the default stays on the fit: see shootdownBase.',
   },
@@ -251,7 +251,7 @@ export const DEFAULT_COSTS: Entry[] = [
     high: 3000,
     source: 'estimate: no published figure for the receiver side alone',
     hardware: 'x86',
-    note: 'Interrupt entry, flush_tlb_func and exit, the INVLPGs themselves not included (invlpg per page, or fullTlbFlush). A CPU in guest mode also takes a VM exit for it (vmExitRoundTrip).',
+    note: 'Interrupt entry, do_kernel_range_flush() (do_flush_tlb_all() above the ceiling) and exit, the INVLPGs themselves not included (invlpg per page, or fullTlbFlush). A CPU in guest mode also takes a VM exit for it (vmExitRoundTrip).',
   },
   {
     key: 'invlpgbPerPage',
@@ -327,7 +327,7 @@ export const DEFAULT_COSTS: Entry[] = [
     source:
       "estimate: no published measurement of a cache-hot 4 KiB copy_to_user/copy_from_user was found. A 4 KiB user copy is one REP MOVSB (copy_user_generic(), arch/x86/include/asm/uaccess_64.h; FSRM covers 1-128 bytes only, Tony Luck, lkml.kernel.org/r/20191216214254.26492-1-tony.luck@intel.com), bounded by the core's L1 store width (32-64 bytes/cycle) and a start-up of a few tens of cycles: ~25-40 bytes/cycle from L1, ~10-20 from L2/LLC, ~4-5 from DRAM",
     hardware: 'x86 server cores (Skylake-SP and later, Zen 3+)',
-    note: 'Model 2.3.0 replaced 10 bytes/cycle, a Stack Overflow question (43343231) whose 26 GB/s counted both the read and the write of a 1 GiB DRAM copy (~13 GB/s, ~5 bytes/cycle). Measure it on the host (perf bench mem memcpy -s 4KB) and override. The extra copies of read()/write() on guest_memfd depend on it, and so do the lengths of the windows in which a page is mapped for its copy (uaccess, S2, S3, S6): exposure, not only cost.',
+    note: 'The model charges bytes / this rate, with no REP MOVSB start-up (tens of cycles), so copies of a few bytes cost next to nothing; without ERMS the kernel copies with a MOVSQ loop (rep_movs_alternative). Model 2.3.0 replaced 10 bytes/cycle, a Stack Overflow question (43343231) whose 26 GB/s counted both the read and the write of a 1 GiB DRAM copy (~13 GB/s, ~5 bytes/cycle). Measure it on the host (perf bench mem memcpy -s 4KB) and override. The extra copies of read()/write() on guest_memfd depend on it, and so do the lengths of the windows in which a page is mapped for its copy (uaccess, S2, S3, S6): exposure, not only cost.',
   },
   {
     key: 'userfaultRoundTrip',

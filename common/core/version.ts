@@ -46,13 +46,14 @@
  *        latency by the turns a CPU, (V + O) / N. Nothing changes with pinned vCPUs or without
  *        overcommit. Costs unchanged.
  * 2.3.0  after a review as x86-mm maintainers would read it: S2's direct-map lock is the host's
- *        cpa_lock, so other VMs' vCPUs and every population zap contend on it too (both
- *        methods); with KPTI and PCID a kernel flush also does an INVPCID a page in the user
- *        PCID, on the initiator and every receiver (new cost invpcidOne, an estimate). Costs:
- *        tlbRefillAfterFlush 11,000 -> 5,400 (the ping-pong figure covers two switches);
- *        copyBytesPerCycle 10 -> 16, now an estimate (the old source counted read and write of
- *        a DRAM copy); cr3WritePcid's range now reaches the CR3 write alone (its value, a whole
- *        KPTI delta, is an upper bound for S4); the shootdown entries name Amit's 2019
- *        measurements as their low end (the defaults stay on the fit: docs/validation.md).
+ *        cpa_lock, taken a 4K page at a time, so other VMs' vCPUs and every population zap
+ *        contend on it too; arm64 has no such lock (both methods). With KPTI and PCID a kernel
+ *        flush also does an INVPCID a page in the user PCID, on the initiator and every receiver
+ *        (new cost invpcidOne, 350 cycles, Hansen Dec 2017). Costs: tlbRefillAfterFlush 11,000
+ *        -> 9,900 (Lutomirski's figure at his 2.3 GHz); copyBytesPerCycle 10 -> 16, now an
+ *        estimate (the old source counted read and write of a DRAM copy); cr3WritePcid's range
+ *        now reaches the CR3 write alone (its value, a whole KPTI delta, is an upper bound for
+ *        S4); the shootdown entries name Amit's 2019 measurements as their low end (the
+ *        defaults stay on the fit: docs/validation.md).
  */
 export const MODEL_VERSION = '2.3.0';

@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, setParameter } from '../../common/core/index.ts';
+import { createApp } from '../app.ts';
+import { dispatch } from '../handlers/index.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'gmemlab.js');
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-disk-'));
@@ -135,10 +137,44 @@ describe('a full disk (issue 15 item 5)', () => {
       expect(text).not.toContain('cannot rollback');
       expect(text).toMatch(/database or disk is full/);
       expect(text).toContain(db);
+      // Something the user can fix (free space), not a bug of ours: exit 2, not 1 (internal).
+      expect(sweep.status).toBe(2);
+      expect(text).not.toMatch(/failed: SqliteError/);
       const list = gmemlab('list', '--db', db, '--json');
       expect(list.stderr).toBe('');
       expect(list.status).toBe(0);
       expect(list.stdout).toContain('kept on disk');
+    } finally {
+      mount.unmount();
+    }
+  });
+});
+
+describe('the error code of a storage failure (issue 15 item 5)', () => {
+  it('startExperiment on a full disk answers conflict (not internal), naming the file and the cause', async () => {
+    const mount = mountTmpfs('600k');
+    if (typeof mount === 'string') {
+      console.warn(`SKIPPED storage error code test: ${mount}`);
+      return;
+    }
+    try {
+      const db = join(mount.path, 'full.sqlite');
+      copyFileSync(source, db);
+      const app = await createApp({ dbPath: db, poolSize: 1 });
+      try {
+        const free = statfsSync(mount.path);
+        writeFileSync(join(mount.path, 'filler'), Buffer.alloc(Math.max(0, free.bavail * free.bsize - 16 * 1024)));
+        const scenario = setParameter(PRESETS[0]!.scenario, 'name', 'no room');
+        const sweep = { parameters: [{ path: 'vm.vcpus', values: Array.from({ length: 256 }, (_, i) => i + 1) }] };
+        const answer = await dispatch(app.handlers, 'startExperiment', { scenario, sweep });
+        expect(answer.ok).toBe(false);
+        if (answer.ok) return;
+        expect(answer.error.code).toBe('conflict');
+        expect(answer.error.message).toContain(db);
+        expect(answer.error.message).toMatch(/database or disk is full \(the disk or its quota is full/);
+      } finally {
+        await app.close();
+      }
     } finally {
       mount.unmount();
     }

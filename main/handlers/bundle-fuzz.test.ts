@@ -28,7 +28,7 @@ beforeAll(async () => {
   await source.runner.whenDone(experimentId);
   const exported = await dispatch(source.handlers, 'exportBundle', { experimentIds: [experimentId] });
   if (!exported.ok) throw new Error(exported.error.message);
-  bundle = exported.value;
+  bundle = JSON.parse((exported.value as { text: string }).text);
 });
 
 afterAll(async () => {

@@ -93,4 +93,16 @@ describe('bundles in the compute worker', () => {
       /cannot write .*folder\.json/,
     );
   });
+
+  it('answers the contract exportBundle with the same text, made there; an unknown id is not_found', async () => {
+    const answer = await dispatch(app.handlers, 'exportBundle', { experimentIds: [sweep] });
+    expect(answer).toMatchObject({ ok: true, value: { filename: `gmemlab-bundle-${sweep}.json` } });
+    const text = answer.ok ? (answer.value as { text: string }).text : '';
+    const written = JSON.parse(text) as Bundle;
+    expect(text).toBe(`${JSON.stringify({ ...bundle, exportedAt: written.exportedAt }, null, 2)}\n`);
+    expect(await dispatch(app.handlers, 'exportBundle', { experimentIds: [sweep, 999] })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: 'experiment 999 does not exist' },
+    });
+  });
 });

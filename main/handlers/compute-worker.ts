@@ -12,8 +12,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { GmemlabError } from '../../common/core/index.ts';
 import { StoreReader } from '../store/reader.ts';
 import { ExportError, type ExportedFile } from '../export/index.ts';
-import { inlineCompute } from './compute.ts';
-import { readBundle, type BundleOrigin, type BundleSource } from '../store/bundle-read.ts';
+import { inlineCompute, readBundleFrom, type ComputeBundleSource } from './compute.ts';
+import type { BundleOrigin } from '../store/bundle-read.ts';
 import type {
   ComputeControl,
   ComputeFailure,
@@ -43,8 +43,8 @@ port.on('message', (message: ComputeRequest | ComputeControl) => {
   }
   const request = message;
   if (request.method === 'readBundle') {
-    const { source, origin } = request.input as { source: BundleSource; origin: BundleOrigin };
-    streams.set(request.id, readBundle(source, origin));
+    const { source, origin } = request.input as { source: ComputeBundleSource; origin: BundleOrigin };
+    streams.set(request.id, readBundleFrom(source, origin));
     step(request.id);
     return;
   }

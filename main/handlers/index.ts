@@ -1,6 +1,5 @@
 // Main's implementation of the contract, and the one place that validates what crosses from the
 // renderer (over IPC or HTTP). Transports call dispatch(); nothing else reaches a handler.
-import { z } from 'zod';
 import {
   ConflictError,
   GmemlabError,
@@ -13,8 +12,6 @@ import {
   validateScenario,
 } from '../../common/core/index.ts';
 import {
-  CALL_NAMES,
-  contract,
   type CallName,
   type CallOutput,
   type Envelope,
@@ -27,7 +24,8 @@ import type { ExportedFile } from '../export/index.ts';
 import type { Store } from '../store/store.ts';
 import * as wb from './workbench.ts';
 import { calibrationHandlers } from './calibration-handlers.ts';
-import { inlineCompute, type Compute } from './compute.ts';
+import { inlineCompute, RequestBody, type Compute } from './compute.ts';
+import { checkInput } from './check-input.ts';
 
 export type Handlers = { [K in CallName]: (input: ParsedInput<K>) => Promise<CallOutput<K>> };
 
@@ -91,10 +89,23 @@ export function createHandlers({ store, runner, saveDialog, compute = inlineComp
     rerunExperiment: async ({ experimentId }) => runner.rerun(experimentId),
     listScenarioRevisions: async (query) => store.listScenarioRevisions(query),
     getScenarioRevision: async ({ id }) => found(await store.getScenarioRevision(id), `scenario revision ${id}`),
-    exportBundle: async ({ experimentIds }) => store.exportBundle(experimentIds),
+    // Read and written as text where compute runs (the compute worker in the window and the web
+    // host), never built or serialised whole on this thread; capped (MAX_BUNDLE_TEXT_BYTES).
+    exportBundle: async ({ experimentIds }) => {
+      const { text } = await compute.bundleText({ experimentIds });
+      const ids = [...new Set(experimentIds)].sort((a, b) => a - b);
+      const more = ids.length > 1 ? `-and-${ids.length - 1}-more` : '';
+      return { filename: `gmemlab-bundle-${ids[0]}${more}.json`, mimeType: 'application/json', text };
+    },
     // Issue paths under `bundle`, the field of this call's input that holds it.
     importBundle: async ({ bundle }) =>
-      store.importBundleFrom(compute.readBundle({ source: { bundle }, origin: { at: 'bundle' } })),
+      store.importBundleFrom(
+        compute.readBundle({
+          // The web host's large bodies come unparsed (RequestBody): parsed where compute runs.
+          source: bundle instanceof RequestBody ? { body: bundle.bytes } : { bundle },
+          origin: { at: 'bundle' },
+        }),
+      ),
     saveScenarioRevision: async ({ scenario, parentId }) => store.saveScenarioRevision(scenario, parentId ?? null),
     // Workbench UI (sweeps, compare, diff): main/handlers/workbench.ts.
     previewSweep: async ({ scenario, sweep }) => wb.previewSweep(scenario, sweep),
@@ -125,30 +136,16 @@ export function createHandlers({ store, runner, saveDialog, compute = inlineComp
   };
 }
 
-const isCallName = (name: string): name is CallName => (CALL_NAMES as string[]).includes(name);
-
-function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}
-
 /**
  * Validates and runs one call from an untrusted caller. Never throws: every outcome is an
  * envelope, and internal errors are reported without stack traces.
  */
 export async function dispatch(handlers: Handlers, name: string, rawInput: unknown): Promise<Envelope<unknown>> {
-  if (!isCallName(name)) return { ok: false, error: { code: 'unknown_call', message: `unknown call "${name}"` } };
-  const parsed = contract[name].input.safeParse(rawInput ?? {});
-  if (!parsed.success) {
-    const issues = issuesOf(parsed.error);
-    const summary = issues
-      .slice(0, 3)
-      .map((i) => `${i.path || '(input)'}: ${i.message}`)
-      .join('; ');
-    return { ok: false, error: { code: 'invalid_input', message: `invalid input for ${name}: ${summary}`, issues } };
-  }
+  const checked = checkInput(name, rawInput);
+  if (!checked.ok) return checked;
   try {
-    const handler = handlers[name] as (input: unknown) => Promise<unknown>;
-    return { ok: true, value: await handler(parsed.data) };
+    const handler = handlers[checked.name] as (input: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(checked.input) };
   } catch (err) {
     if (err instanceof GmemlabError) {
       const { code, message, issues } = err;

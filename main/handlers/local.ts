@@ -19,6 +19,12 @@ export interface LocalCalls {
    * compute worker in the window); the path comes from this process (the CLI, a save dialog).
    */
   exportBundleFile(experimentIds: number[], path: string): Promise<BundleFileSummary>;
+  /**
+   * A web request's body too big to parse on the thread that answers, parsed and checked where
+   * compute runs (the compute worker in the web host): the call's input, or dispatch's refusal
+   * thrown as a GmemlabError (Compute.parseRequest).
+   */
+  parseRequestBody(name: string, body: Uint8Array): Promise<unknown>;
   /** Resolves when the experiment has finished, failed or been cancelled (at once if it is not running). */
   whenDone(experimentId: number): Promise<void>;
 }
@@ -29,6 +35,7 @@ export function createLocalCalls({ store, runner, compute = inlineCompute(store)
     importBundleFile: (path) =>
       store.importBundleFrom(compute.readBundle({ source: { path }, origin: { source: path } })),
     exportBundleFile: (experimentIds, path) => compute.exportBundleFile({ experimentIds, path }),
+    parseRequestBody: (name, body) => compute.parseRequest({ name, body }),
     whenDone: (experimentId) => runner.whenDone(experimentId),
   };
 }

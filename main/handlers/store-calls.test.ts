@@ -54,8 +54,12 @@ it('rejects unsafe or malformed filters with the field named', async () => {
 it('exports and imports bundles, reporting bundle problems as invalid input', async () => {
   const { experimentId } = await recordExperiment(app.store, { name: 'to share' });
   const exported = await call('exportBundle', { experimentIds: [experimentId] });
-  expect(exported.ok).toBe(true);
-  const again = await call('importBundle', { bundle: exported.ok ? exported.value : null });
+  expect(exported).toMatchObject({
+    ok: true,
+    value: { filename: `gmemlab-bundle-${experimentId}.json`, mimeType: 'application/json' },
+  });
+  const text = exported.ok ? (exported.value as { text: string }).text : '';
+  const again = await call('importBundle', { bundle: JSON.parse(text) });
   expect(again).toMatchObject({ ok: true, value: { experimentsImported: 0, experimentsSkipped: 1 } });
   const broken = await call('importBundle', { bundle: { format: 'gmemlab/bundle@1', exportedAt: 'x' } });
   expect(broken).toMatchObject({ ok: false, error: { code: 'invalid_input' } });

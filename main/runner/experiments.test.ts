@@ -110,7 +110,7 @@ describe('largestFirst', () => {
   it('hands the pool the simulations with the most estimated events first, and changes nothing else', () => {
     const des = { ...PRESETS[1]!.scenario, simulation: { method: 'des' as const, durationSec: 0.1, seeds: [1] } };
     const jobs = [2, 8, 1, 4].map((vcpus) => ({ vcpus, scenario: setParameter(des, 'vm.vcpus', vcpus) }));
-    const ordered = largestFirst(jobs);
+    const ordered = largestFirst(jobs, (j) => checkSimulationSize(j.scenario));
     expect(ordered.map((j) => j.vcpus)).toEqual([8, 4, 2, 1]);
     const sizes = ordered.map((j) => checkSimulationSize(j.scenario));
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));

@@ -2,31 +2,27 @@
 // computation to the worker pool, and saves results as they arrive (batched: ResultWriter). This is the only path
 // from a simulation to the database, and it runs on the main thread: the one writer.
 import {
-  checkSimulationSize,
   ConflictError,
+  MAX_SWEEP_POINTS,
   runPlan,
-  SimulationTooLargeError,
-  validateScenario,
+  type Point,
   type Scenario,
   type StrategyId,
 } from '../../common/core/index.ts';
 import type { EventMap } from '../../common/contract/index.ts';
-import { pointKey, pointLabel } from '../../common/analysis/points.ts';
+import { pointKey } from '../../common/analysis/points.ts';
 import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
+import { pointsOf, scenarioAt, shardPoints, simulatedEvents } from './points.ts';
 import { MAX_BATCH_RUNS, ResultWriter } from './result-writer.ts';
 import {
-  applyPoint,
   checkEventBudget,
   checkRunBudget,
-  expandSweep,
   RunRequestError,
   shardName,
-  shardOf,
   sweepPointCount,
   type Shard,
   type SweepDefinition,
-  type SweepPoint,
 } from '../../common/core/index.ts';
 
 export interface StartRequest {
@@ -38,7 +34,8 @@ export interface StartRequest {
 }
 
 /** Runs that share one scenario point (one per strategy): one simulation job computes them all. */
-interface RunGroup extends SweepPoint {
+interface RunGroup {
+  point: Point;
   runs: { id: number; strategy: StrategyId }[];
 }
 
@@ -80,22 +77,39 @@ export class ExperimentRunner {
     this.emit = emit;
   }
 
-  /** Records the experiment and starts it; resolves once it is saved, not when it finishes. */
+  /**
+   * Records the experiment and starts it; resolves once it is saved, not when it finishes. A
+   * sweep is checked point by point in a worker (points.ts) while its runs are being recorded;
+   * a point the model rejects refuses the whole request, and nothing is kept.
+   */
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
-    const plan = runPlan(request.scenario);
-    const { sweep, shard } = request;
-    // The budget applies to what this machine runs: a shard's points, not the whole sweep's.
-    if (shard === undefined) checkRunBudget(sweepPointCount(sweep), plan.strategies.length, plan.seeds.length);
-    // The workers load the core while the points are expanded and recorded.
+    const { scenario, sweep, shard } = request;
+    const plan = runPlan(scenario);
     const pointCount = sweepPointCount(sweep);
-    this.pool.warm(plan.method === 'analytic' ? workersFor(pointCount) : pointCount);
+    // The budget applies to what this machine runs: a shard's points, not the whole sweep's.
+    if (shard === undefined) checkRunBudget(pointCount, plan.strategies.length, plan.seeds.length);
     if (shard !== undefined && sweep === undefined)
       throw new RunRequestError([{ path: 'shard', message: 'only a sweep can be split into shards' }]);
-    const all = expandSweep(request.scenario, sweep);
-    const points =
-      shard === undefined || sweep === undefined
-        ? all
-        : all.filter((p) => shardOf(sweep, p.point, shard.count) === shard.index);
+    // The points are listed only once the check has confirmed the sweep's size is allowed.
+    const check = this.pool.check(scenario, sweep, shard, plan.method === 'analytic' ? workersFor(pointCount) : 1);
+    void check.catch(() => undefined); // awaited below, unless the request is refused first
+    // The workers load the core meanwhile (a check of a small sweep waits for that anyway).
+    this.pool.warm(plan.method === 'analytic' ? workersFor(pointCount) : pointCount);
+    const confirmed = async (): Promise<number[] | undefined> => {
+      const checked = await check;
+      if (!checked.ok) throw new RunRequestError(checked.issues);
+      return checked.events;
+    };
+    if (pointCount > MAX_SWEEP_POINTS) {
+      await confirmed(); // the core refuses it, in its own words (never listed here)
+      throw new RunRequestError([{ path: 'sweep.parameters', message: `more than ${MAX_SWEEP_POINTS} points` }]);
+    }
+    const all = pointsOf(sweep);
+    const points = shardPoints(
+      all.map((point) => ({ point })),
+      sweep,
+      shard,
+    ).map((p) => p.point);
     if (points.length === 0)
       throw new RunRequestError([
         {
@@ -104,35 +118,40 @@ export class ExperimentRunner {
         },
       ]);
     if (shard !== undefined) checkRunBudget(points.length, plan.strategies.length, plan.seeds.length);
-    // Refused before anything is recorded: a simulation over the event cap, at any point.
-    const events = plan.method === 'des' ? simulatedEvents(points) : undefined;
-    if (events !== undefined)
-      checkEventBudget(
-        events.reduce((a, b) => a + b, 0),
-        points.length,
-      );
-    const runs: PlannedRun[] = points.flatMap((p) =>
-      plan.strategies.map((strategy) => ({ strategy, point: p.point, seeds: plan.seeds })),
+    const runs: PlannedRun[] = points.flatMap((point) =>
+      plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds })),
     );
-    const { experimentId, runIds } = await this.store.createExperiment({
-      name: request.name ?? (shard === undefined ? request.scenario.name : shardName(request.scenario.name, shard)),
-      kind: request.sweep === undefined ? 'single' : 'sweep',
-      method: plan.method,
-      scenario: request.scenario,
-      sweep: request.sweep,
-      shards: shard === undefined ? undefined : { count: shard.count, indices: [shard.index] },
-      runs,
-    });
-    const groups: RunGroup[] = points.map((p, pi) => ({
-      scenario: p.scenario,
-      point: p.point,
+    let events: number[] | undefined;
+    const { experimentId, runIds } = await this.store.createExperiment(
+      {
+        name: request.name ?? (shard === undefined ? scenario.name : shardName(scenario.name, shard)),
+        kind: sweep === undefined ? 'single' : 'sweep',
+        method: plan.method,
+        scenario,
+        sweep,
+        shards: shard === undefined ? undefined : { count: shard.count, indices: [shard.index] },
+        runs,
+      },
+      async () => {
+        events = await confirmed();
+        // Refused before anything is kept: a simulation over the event cap, over all points.
+        if (events !== undefined)
+          checkEventBudget(
+            events.reduce((a, b) => a + b, 0),
+            points.length,
+          );
+      },
+    );
+    const groups: RunGroup[] = points.map((point, pi) => ({
+      point,
       runs: plan.strategies.map((strategy, si) => ({ id: runIds[pi * plan.strategies.length + si]!, strategy })),
     }));
-    if (events === undefined) this.launch(experimentId, groups);
+    if (events === undefined) this.launch(experimentId, scenario, groups);
     else {
-      const eventsOf = new Map(groups.map((g, i) => [g, events[i]!]));
+      const eventsOf = new Map(groups.map((g, i) => [g, events![i]!]));
       this.launch(
         experimentId,
+        scenario,
         largestFirst(groups, (g) => eventsOf.get(g)!),
       );
     }
@@ -146,16 +165,16 @@ export class ExperimentRunner {
    */
   async rerun(experimentId: number): Promise<{ experimentId: number; runsTotal: number }> {
     if (this.active.has(experimentId)) throw new ConflictError(`experiment ${experimentId} is still running`);
-    const { groups, invalid, runsTotal } = await this.store.requeueUnfinished(experimentId, planRerun);
+    const { base, groups, invalid, runsTotal } = await this.store.requeueUnfinished(experimentId, planRerun);
     for (const bad of invalid) await this.store.setRunsStatus(bad.ids, 'failed', bad.message);
-    if (runsTotal > 0) this.launch(experimentId, groups, invalid.length);
+    if (runsTotal > 0) this.launch(experimentId, base, groups, invalid.length);
     return { experimentId, runsTotal };
   }
 
-  private launch(experimentId: number, groups: RunGroup[], failedBefore = 0): void {
+  private launch(experimentId: number, base: Scenario, groups: RunGroup[], failedBefore = 0): void {
     const active: ActiveExperiment = { cancelled: false, jobIds: new Set(), done: Promise.resolve() };
     this.active.set(experimentId, active);
-    active.done = this.execute(experimentId, groups, active, failedBefore).finally(() =>
+    active.done = this.execute(experimentId, base, groups, active, failedBefore).finally(() =>
       this.active.delete(experimentId),
     );
   }
@@ -187,10 +206,8 @@ export class ExperimentRunner {
    * and cancellation are per simulation), consecutive analytic groups together up to
    * MAX_JOB_RUNS runs, in at least JOBS_PER_WORKER jobs per worker where there are enough groups.
    */
-  private jobsOf(groups: RunGroup[]): { groups: RunGroup[]; workers: number }[] {
-    const first = groups[0];
-    if (first === undefined || first.scenario.simulation.method !== 'analytic')
-      return groups.map((g) => ({ groups: [g], workers: this.pool.size }));
+  private jobsOf(base: Scenario, groups: RunGroup[]): { groups: RunGroup[]; workers: number }[] {
+    if (base.simulation.method !== 'analytic') return groups.map((g) => ({ groups: [g], workers: this.pool.size }));
     const workers = Math.min(this.pool.size, workersFor(groups.length));
     const runsPerGroup = groups.reduce((most, g) => Math.max(most, g.runs.length), 1);
     const perJob = Math.max(
@@ -204,6 +221,7 @@ export class ExperimentRunner {
 
   private async execute(
     experimentId: number,
+    base: Scenario,
     groups: RunGroup[],
     active: ActiveExperiment,
     failedBefore: number,
@@ -224,14 +242,15 @@ export class ExperimentRunner {
     await this.store.setExperimentStatus(experimentId, 'running');
     progress();
 
-    const jobs = this.jobsOf(groups).map(async ({ groups: chunk, workers }) => {
+    const jobs = this.jobsOf(base, groups).map(async ({ groups: chunk, workers }) => {
       const runIds = chunk.flatMap((g) => g.runs.map((r) => r.id));
       if (active.cancelled) return;
       // Runs are marked running once their job reports progress: only long simulations do, and a
       // fast analytic job goes straight from queued to done in one write.
       let marked: Promise<void> | undefined;
       const job = this.pool.runAll(
-        chunk.map((g) => g.scenario),
+        base,
+        chunk.map((g) => g.point),
         (f) => {
           marked ??= this.store.markRunsRunning(runIds);
           partial.set(job.jobId, f * runIds.length);
@@ -307,10 +326,7 @@ function workersFor(points: number): number {
  * Simulations handed to the pool longest first (by their estimated events): a sweep whose last
  * job is its longest keeps one worker busy while the others idle. Run ids keep the sweep's order.
  */
-export function largestFirst<T extends { scenario: Scenario }>(
-  jobs: T[],
-  eventsOf: (job: T) => number = (job) => checkSimulationSize(job.scenario),
-): T[] {
+export function largestFirst<T>(jobs: T[], eventsOf: (job: T) => number): T[] {
   const events = new Map(jobs.map((j) => [j, eventsOf(j)]));
   return [...jobs].sort((a, b) => events.get(b)! - events.get(a)!);
 }
@@ -320,30 +336,27 @@ export function largestFirst<T extends { scenario: Scenario }>(
  * fails with the reason) and refuses them over the budgets `start` applies.
  */
 function planRerun(
-  scenario: Scenario,
+  base: Scenario,
   runs: UnfinishedRun[],
-): { groups: RunGroup[]; invalid: { ids: number[]; message: string }[]; runsTotal: number } {
-  const byPoint = new Map<string, RunGroup>();
+): { base: Scenario; groups: RunGroup[]; invalid: { ids: number[]; message: string }[]; runsTotal: number } {
+  const byPoint = new Map<string, RunGroup & { scenario: Scenario }>();
   const invalid: { ids: number[]; message: string }[] = [];
   for (const run of runs) {
     const key = pointKey(run.point);
     let group = byPoint.get(key);
     if (group === undefined) {
-      const checked = validateScenario(applyPoint(scenario, run.point));
-      if (!checked.ok) {
-        invalid.push({
-          ids: [run.id],
-          message: `this model rejects the scenario: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-        });
+      const at = scenarioAt(base, run.point);
+      if (!at.ok) {
+        invalid.push({ ids: [run.id], message: at.message });
         continue;
       }
-      group = { scenario: checked.value, point: run.point, runs: [] };
+      group = { scenario: at.scenario, point: run.point, runs: [] };
       byPoint.set(key, group);
     }
     group.runs.push({ id: run.id, strategy: run.strategy });
   }
   const groups = [...byPoint.values()];
-  const plan = runPlan(scenario);
+  const plan = runPlan(base);
   checkRunBudget(
     groups.length,
     groups.reduce((most, g) => Math.max(most, g.runs.length), 0),
@@ -354,20 +367,5 @@ function planRerun(
       simulatedEvents(groups).reduce((a, b) => a + b, 0),
       groups.length,
     );
-  return { groups, invalid, runsTotal: runs.length };
-}
-
-/** The events each point's simulation will take (all strategies and seeds); a point over the per-run cap is refused by name. */
-function simulatedEvents(points: SweepPoint[]): number[] {
-  const events: number[] = [];
-  for (const p of points) {
-    try {
-      events.push(checkSimulationSize(p.scenario));
-    } catch (err) {
-      if (!(err instanceof SimulationTooLargeError)) throw err;
-      const where = Object.keys(p.point).length === 0 ? '' : ` (at ${pointLabel(p.point)})`;
-      throw new RunRequestError([{ path: 'scenario.simulation', message: `${err.message}${where}` }]);
-    }
-  }
-  return events;
+  return { base, groups: groups.map(({ point, runs }) => ({ point, runs })), invalid, runsTotal: runs.length };
 }

@@ -60,6 +60,27 @@ describe('WorkerPool', () => {
     await expect(pool.run(scenario).result.then((r) => r.output)).resolves.toEqual(runAnalytic(scenario));
   });
 
+  it('checks a sweep ahead of queued jobs, and computes points of a base in the worker', async () => {
+    pool = new WorkerPool({ size: 1 });
+    const order: string[] = [];
+    const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 0 }];
+    // The first job takes the one worker; the second waits in the queue, behind which the check goes.
+    const running = pool.runAll(scenario, [{}]).result.then(() => order.push('running'));
+    const queued = pool.runAll(scenario, points).result.then((r) => (order.push('queued'), r));
+    const checked = pool
+      .check(scenario, { parameters: [{ path: 'vm.vcpus', values: [2, 0] }] }, undefined)
+      .then((c) => (order.push('check'), c));
+    const [, batch, check] = await Promise.all([running, queued, checked]);
+    expect(order).toEqual(['running', 'check', 'queued']);
+    expect(check).toMatchObject({ ok: false, issues: [{ path: 'sweep.parameters.0.values.1' }] });
+    // Each point's own outcome: the valid one computed, the other refused with the field named.
+    expect(batch.outcomes[0]).toEqual({ ok: true, output: runAnalytic(setParameter(scenario, 'vm.vcpus', 2)) });
+    expect(batch.outcomes[1]).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/rejects the scenario: vm\.vcpus/),
+    });
+  });
+
   it('fails a job whose worker cannot start, and rejects work after close', async () => {
     pool = new WorkerPool({ size: 1, workerFile: new URL('./no-such-worker.ts', import.meta.url) });
     await expect(pool.run(scenario).result).rejects.toThrow();

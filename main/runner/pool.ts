@@ -2,7 +2,8 @@
 // simulation itself, so the window (or the web host) never stalls on one.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { RunOutput, Scenario } from '../../common/core/index.ts';
+import type { Point, RunOutput, Scenario, Shard, SweepDefinition } from '../../common/core/index.ts';
+import type { PointsCheck } from './points.ts';
 import type { FromWorker, ScenarioOutcome, ToWorker } from './protocol.ts';
 
 export class JobCancelledError extends Error {
@@ -11,11 +12,12 @@ export class JobCancelledError extends Error {
 
 interface Job {
   id: number;
-  scenarios: Scenario[];
+  /** What the worker is asked (its jobId is this job's id). */
+  message: ToWorker;
   cancel: Int32Array;
   /** Workers this job may have started for it (the pool's size, unless the caller asks for fewer). */
   workers: number;
-  resolve: (result: BatchResult) => void;
+  resolve: (result: BatchResult | PointsCheck) => void;
   reject: (err: Error) => void;
   onProgress: ((fraction: number) => void) | undefined;
 }
@@ -58,7 +60,7 @@ export class WorkerPool {
 
   /** Computes one scenario; rejects with the core's message if it cannot. */
   run(scenario: Scenario, onProgress?: (fraction: number) => void): { jobId: number; result: Promise<JobResult> } {
-    const { jobId, result } = this.runAll([scenario], onProgress);
+    const { jobId, result } = this.runAll(scenario, [{}], onProgress);
     return {
       jobId,
       result: result.then(({ outcomes: [outcome], startedAt }) => {
@@ -69,28 +71,69 @@ export class WorkerPool {
   }
 
   /**
-   * Computes several scenarios as one job on one worker (one message each way): for many fast
-   * analytic points. A scenario the core cannot compute has its own failed outcome; progress
-   * is the job's fraction as a whole. `workers` caps the workers started for it: a worker costs
-   * more to start than thousands of analytic points take to compute.
+   * Computes several points of `base` as one job on one worker (one message each way): for many
+   * fast analytic points. The worker makes and validates each point's scenario; a point the
+   * core rejects or cannot compute has its own failed outcome. Progress is the job's fraction as
+   * a whole. `workers` caps the workers started for it: a worker costs more to start than
+   * thousands of analytic points take to compute.
    */
   runAll(
-    scenarios: Scenario[],
+    base: Scenario,
+    points: Point[],
     onProgress?: (fraction: number) => void,
     workers: number = this.size,
   ): { jobId: number; result: Promise<BatchResult> } {
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    return this.enqueue<BatchResult>(
+      (jobId) => ({ type: 'run', jobId, base, points, cancel }),
+      cancel,
+      workers,
+      onProgress,
+      'last',
+    );
+  }
+
+  /**
+   * Checks in a worker whether a sweep of `base` can start (points.ts: checkPoints). It goes
+   * ahead of queued jobs: starting a sweep must not wait for another one to finish.
+   */
+  check(
+    base: Scenario,
+    sweep: SweepDefinition | undefined,
+    shard: Shard | undefined,
+    workers: number = this.size,
+  ): Promise<PointsCheck> {
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    return this.enqueue<PointsCheck>(
+      (jobId) => ({ type: 'check', jobId, base, sweep, shard }),
+      cancel,
+      workers,
+      undefined,
+      'first',
+    ).result;
+  }
+
+  private enqueue<T extends BatchResult | PointsCheck>(
+    message: (jobId: number) => ToWorker,
+    cancel: Int32Array,
+    workers: number,
+    onProgress: ((fraction: number) => void) | undefined,
+    where: 'first' | 'last',
+  ): { jobId: number; result: Promise<T> } {
     if (this.closed) throw new Error('worker pool is closed');
     const jobId = this.nextJobId++;
-    const result = new Promise<BatchResult>((resolve, reject) => {
-      this.queue.push({
+    const result = new Promise<T>((resolve, reject) => {
+      const job: Job = {
         id: jobId,
-        scenarios,
-        cancel: new Int32Array(new SharedArrayBuffer(4)),
+        message: message(jobId),
+        cancel,
         workers,
-        resolve,
+        resolve: resolve as (r: BatchResult | PointsCheck) => void,
         reject,
         onProgress,
-      });
+      };
+      if (where === 'first') this.queue.unshift(job);
+      else this.queue.push(job);
     });
     this.dispatch();
     return { jobId, result };
@@ -135,7 +178,7 @@ export class WorkerPool {
       if (slot === undefined) return;
       const job = this.queue.shift()!;
       slot.job = job;
-      this.post(slot.worker, { type: 'run', jobId: job.id, scenarios: job.scenarios, cancel: job.cancel });
+      this.post(slot.worker, job.message);
     }
   }
 
@@ -160,6 +203,7 @@ export class WorkerPool {
     }
     slot.job = undefined;
     if (message.type === 'result') job.resolve({ outcomes: message.outcomes, startedAt: message.startedAt });
+    else if (message.type === 'checked') job.resolve(message.check);
     else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
     else job.reject(new Error(message.message));
     this.dispatch();

@@ -2,7 +2,7 @@
 // for more runs) between batches, and a failed batch failing only its own groups.
 import { describe, expect, it } from 'vitest';
 import type { FinishedRun } from '../store/store.ts';
-import { ResultWriter } from './result-writer.ts';
+import { FULL_ENOUGH_RUNS, ResultWriter } from './result-writer.ts';
 
 const runs = (ids: number[]): FinishedRun[] =>
   ids.map((runId) => ({ runId, result: { metrics: { 'a.b': { mean: 1, ci95: 0, n: 1 } } } }) as unknown as FinishedRun);
@@ -31,6 +31,23 @@ describe('ResultWriter', () => {
     const second = writer.write(runs([2])); // arrives during the short batch's wait
     await Promise.all([first, second]);
     expect(batches).toEqual(['1,2']);
+  });
+
+  it('writes a batch at least half full at once, without waiting for a group that could not join it', async () => {
+    const sizes: number[] = [];
+    const writer = new ResultWriter(async (batch) => {
+      sizes.push(batch.length);
+    });
+    const group = (n: number, from: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+    // An analytic job's 252 runs (36 points x 7 strategies): written before write() even returns.
+    const job = writer.write(runs(group(FULL_ENOUGH_RUNS + 124, 0)));
+    expect(sizes).toEqual([FULL_ENOUGH_RUNS + 124]);
+    // A short one waits for company.
+    await job;
+    const short = writer.write(runs(group(FULL_ENOUGH_RUNS - 1, 1000)));
+    expect(sizes).toHaveLength(1);
+    await short;
+    expect(sizes).toEqual([FULL_ENOUGH_RUNS + 124, FULL_ENOUGH_RUNS - 1]);
   });
 
   it('never splits a group, and keeps a batch to 256 runs where groups allow', async () => {

@@ -1,6 +1,9 @@
-// A simulation worker thread: receives scenarios, returns core results, reports progress.
+// A simulation worker thread: receives points of a scenario, returns core results, reports
+// progress; checks a sweep before it starts (points.ts).
+import { isDeepStrictEqual } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import { runScenario, SimulationCancelled } from '../../common/core/index.ts';
+import { checkPoints, scenarioAt } from './points.ts';
 import type { FromWorker, ScenarioOutcome, ToWorker } from './protocol.ts';
 
 if (parentPort === null) throw new Error('worker.ts must run in a worker thread');
@@ -10,21 +13,35 @@ const send = (message: FromWorker): void => port.postMessage(message);
 const PROGRESS_INTERVAL_MS = 100;
 
 port.on('message', (message: ToWorker) => {
-  const { jobId, cancel, scenarios } = message;
+  if (message.type === 'check') {
+    try {
+      send({ type: 'checked', jobId: message.jobId, check: checkPoints(message.base, message.sweep, message.shard) });
+    } catch (err) {
+      send({ type: 'error', jobId: message.jobId, message: err instanceof Error ? err.message : String(err) });
+    }
+    return;
+  }
+  const { jobId, cancel, base, points } = message;
   const startedAt = new Date().toISOString();
   let lastProgress = performance.now();
   const outcomes: ScenarioOutcome[] = [];
   try {
-    for (const [i, scenario] of scenarios.entries()) {
+    for (const [i, point] of points.entries()) {
       if (Atomics.load(cancel, 0) === 1) throw new SimulationCancelled();
+      // Checked before the sweep started; checked again here, where it costs the main thread nothing.
+      const at = scenarioAt(base, point);
+      if (!at.ok) {
+        outcomes.push(at);
+        continue;
+      }
       try {
-        const output = runScenario(scenario, {
+        const output = runScenario(at.scenario, {
           onProgress: (fraction) => {
             if (Atomics.load(cancel, 0) === 1) return true;
             const now = performance.now();
             if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
               lastProgress = now;
-              send({ type: 'progress', jobId, fraction: (i + fraction) / scenarios.length });
+              send({ type: 'progress', jobId, fraction: (i + fraction) / points.length });
             }
             return false;
           },
@@ -32,7 +49,7 @@ port.on('message', (message: ToWorker) => {
         outcomes.push({ ok: true, output });
       } catch (err) {
         if (err instanceof SimulationCancelled) throw err;
-        // One scenario the core cannot compute fails its own runs only, not the job's others.
+        // One point the core cannot compute fails its own runs only, not the job's others.
         outcomes.push({ ok: false, message: err instanceof Error ? err.message : String(err) });
       }
     }
@@ -47,22 +64,33 @@ port.on('message', (message: ToWorker) => {
  * Makes equal cost tables and equal capability rows of a job's outputs one object each: the
  * message then carries each once (structured clone keeps shared objects shared), and the
  * writer, which saves each distinct one once, recognises them by identity instead of by text.
+ * A sweep has one or a few distinct ones: each is compared with those already seen, without
+ * making text of it (JSON of every table and row was a third of this worker's time, issue 20).
  */
 function shareEqualParts(outcomes: ScenarioOutcome[]): ScenarioOutcome[] {
   if (outcomes.length < 2) return outcomes;
-  const seen = new Map<string, unknown>();
-  const shared = <T>(value: T): T => {
-    const text = JSON.stringify(value);
-    const first = seen.get(text);
-    if (first !== undefined) return first as T;
-    seen.set(text, value);
-    return value;
-  };
+  const tables: unknown[] = [];
+  const capabilities = new Map<string, unknown[]>(); // by strategy: only its own rows can equal a row
   for (const outcome of outcomes) {
     if (!outcome.ok) continue;
     const { output } = outcome;
-    output.costTable = shared(output.costTable);
-    for (const result of output.strategies) result.capability = shared(result.capability);
+    output.costTable = shared(tables, output.costTable);
+    for (const result of output.strategies) {
+      let rows = capabilities.get(result.strategy);
+      if (rows === undefined) capabilities.set(result.strategy, (rows = []));
+      result.capability = shared(rows, result.capability);
+    }
   }
   return outcomes;
+}
+
+/** Distinct values compared with a new one, at most: a sweep of a cost has a new table at every point. */
+const SHARED_CANDIDATES = 8;
+
+/** The value of `seen` equal to `value` (the most recent first: neighbouring points share theirs), else `value`, remembered. */
+function shared<T>(seen: unknown[], value: T): T {
+  for (let i = seen.length - 1; i >= Math.max(0, seen.length - SHARED_CANDIDATES); i--)
+    if (isDeepStrictEqual(seen[i], value)) return seen[i] as T;
+  seen.push(value);
+  return value;
 }

@@ -1,106 +1,15 @@
-// Export and import of bundles. Import reads the bundle through bundle-read.ts (checked whole
-// before anything is written, then written in one transaction as its items stream in).
+// Import of bundles (export: bundle-export.ts). Import reads the bundle through bundle-read.ts
+// (checked whole before anything is written, then written in one transaction as its items stream in).
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import {
-  BUNDLE_FORMAT,
-  type Bundle,
-  type BundleExperiment,
-  type BundleRun,
-  type ImportSummary,
-} from '../../common/contract/bundle.ts';
+import type { BundleRun, ImportSummary } from '../../common/contract/bundle.ts';
 import type { BundleMessage, ExperimentHead } from './bundle-read.ts';
 import { canonicalJson } from './canonical.ts';
 import { insertRevision } from './revisions.ts';
-import { loadRunChildren, type RunMapping } from './runs.ts';
 import type { Database } from './schema.ts';
 import type { WriteStatements } from './write-statements.ts';
-import { NotFoundError, shardOf, sweepSchema, wholeName, type SweepDefinition } from '../../common/core/index.ts';
+import { shardOf, sweepSchema, wholeName, type SweepDefinition } from '../../common/core/index.ts';
 import type { ShardSet } from '../../common/contract/index.ts';
-import { parseStored, verifiedBody } from './integrity.ts';
-
-/** The experiments asked for as a bundle, their runs read through `runs` (rows read on `db`'s connection). */
-export async function exportBundle(db: Kysely<Database>, runs: RunMapping, experimentIds: number[]): Promise<Bundle> {
-  const ids = [...new Set(experimentIds)];
-  const experiments = await db.selectFrom('experiments').selectAll().where('id', 'in', ids).orderBy('id').execute();
-  const missing = ids.filter((id) => !experiments.some((e) => e.id === id));
-  if (missing.length > 0)
-    throw new NotFoundError(
-      `experiment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
-    );
-
-  const rows = await db
-    .selectFrom('runs')
-    .leftJoin('capabilities as c', 'c.id', 'runs.capability_id')
-    .selectAll('runs')
-    .select('c.body as capability')
-    .where('experiment_id', 'in', ids)
-    .orderBy('runs.id')
-    .execute();
-  const children = await loadRunChildren(db, { experimentIds: ids });
-  const tags = await db.selectFrom('tags').selectAll().where('experiment_id', 'in', ids).orderBy('tag').execute();
-
-  // Every scenario used, with its ancestors, so parent links resolve in the receiving database.
-  const scenarioIds = new Set<string>([...experiments.map((e) => e.scenario_id), ...rows.map((r) => r.scenario_id)]);
-  const scenarios: Bundle['scenarios'] = [];
-  const pending = [...scenarioIds];
-  const seen = new Set<string>();
-  while (pending.length > 0) {
-    const id = pending.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const row = await db.selectFrom('scenario_revisions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    scenarios.push({
-      id: row.id,
-      name: row.name,
-      parentId: row.parent_id,
-      createdAt: row.created_at,
-      body: verifiedBody<Bundle['scenarios'][number]['body']>('scenario_revisions', row.id, row.body),
-    });
-    if (row.parent_id !== null) pending.push(row.parent_id);
-  }
-  const costTableIds = [...new Set(rows.map((r) => r.cost_table_id).filter((id): id is string => id !== null))];
-  const costTables =
-    costTableIds.length === 0
-      ? []
-      : await db.selectFrom('cost_tables').selectAll().where('id', 'in', costTableIds).execute();
-
-  return {
-    format: BUNDLE_FORMAT,
-    exportedAt: new Date().toISOString(),
-    modelVersions: [...new Set(rows.map((r) => r.model_version).filter((v): v is string => v !== null))].sort(),
-    scenarios: scenarios.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
-    costTables: costTables.map((c) => ({
-      id: c.id,
-      body: verifiedBody<Record<string, unknown>[]>('cost_tables', c.id, c.body),
-    })),
-    experiments: experiments.map((e): BundleExperiment => ({
-      uid: e.uid,
-      name: e.name,
-      kind: e.kind,
-      method: e.method,
-      scenarioId: e.scenario_id,
-      sweep: e.sweep === null ? null : parseStored<unknown>('experiments', e.id, 'sweep', e.sweep),
-      shards: e.shards === null ? null : parseStored<ShardSet>('experiments', e.id, 'shards', e.shards),
-      status: e.status as BundleExperiment['status'],
-      createdAt: e.created_at,
-      finishedAt: e.finished_at,
-      note: e.note,
-      tags: tags.filter((t) => t.experiment_id === e.id).map((t) => t.tag),
-      runs: rows
-        .filter((r) => r.experiment_id === e.id)
-        .map((r): BundleRun => {
-          const { id: _id, series, capability, ...run } = runs.detail(r, children);
-          return {
-            ...run,
-            costTableId: r.cost_table_id,
-            capability: capability as Record<string, unknown> | null,
-            series: series ?? {},
-          };
-        }),
-    })),
-  };
-}
 
 const UNFINISHED = new Set(['queued', 'running']);
 

@@ -8,6 +8,7 @@ import { Migrator } from 'kysely/migration';
 import { MIGRATIONS, staticMigrationProvider } from '../../migrations/index.ts';
 import type { Database } from './schema.ts';
 import { GmemlabError } from '../../common/core/index.ts';
+import { StorageError } from './errors.ts';
 
 /** PRAGMA application_id of every gmemlab database: 'gmem' in ASCII. */
 export const APPLICATION_ID = 0x676d656d;
@@ -165,16 +166,15 @@ class GmemlabSqliteDriver extends SqliteDriver {
   }
 }
 
-/** Adds the file and the cause to an error of SQLite about the disk or the file, once. */
+/**
+ * An error of SQLite about the disk or the file (full, read-only, I/O, cannot open) as a
+ * StorageError naming the file and the cause (code `conflict`, not `internal`); other errors,
+ * and errors already converted, are returned as they are.
+ */
 export function nameTheFile(path: string, err: unknown): unknown {
   const code = (err as { code?: unknown }).code;
-  if (
-    err instanceof Error &&
-    typeof code === 'string' &&
-    /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code) &&
-    !err.message.startsWith(`${path}: `)
-  )
-    err.message = describeSqliteError(path, err);
+  if (err instanceof Error && typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code))
+    return new StorageError(describeSqliteError(path, err), code, err);
   return err;
 }
 

@@ -25,7 +25,7 @@ import {
 } from '../../common/contract/index.ts';
 import type { Bundle } from '../../common/contract/bundle.ts';
 import { experimentDetail, type ExperimentData } from '../../common/contract/run-table.ts';
-import { exportBundle } from './bundle-io.ts';
+import { bundleParts, collectBundle, type BundlePart } from './bundle-export.ts';
 import { valueOf } from './codec.ts';
 import {
   experimentConditions,
@@ -480,7 +480,13 @@ export class StoreReader {
     };
   }
 
+  /** The experiments as a bundle's parts, read a page at a time on this connection (bundle-export.ts). */
+  bundleParts(experimentIds: number[]): AsyncGenerator<BundlePart> {
+    return bundleParts({ db: this.db, sqlite: this.sqlite, runs: this.runs }, experimentIds);
+  }
+
+  /** The experiments as one bundle value: for tests and tools (the handlers and the CLI write bundles as a stream). */
   async exportBundle(experimentIds: number[]): Promise<Bundle> {
-    return exportBundle(this.db, this.runs, experimentIds);
+    return collectBundle(this.bundleParts(experimentIds));
   }
 }

@@ -8,8 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS_MEDIA_TYPE, decodeColumnsBody } from '../../common/contract/columns-wire.ts';
-import { runDetails, type Envelope, type ExperimentData } from '../../common/contract/index.ts';
+import {
+  DEFAULT_REQUEST_BYTES,
+  MAX_REQUEST_BYTES,
+  maxRequestBytes,
+  runDetails,
+  type Envelope,
+  type ExperimentData,
+} from '../../common/contract/index.ts';
+import { PRESETS } from '../../common/core/index.ts';
 import { createApp, type App } from '../app.ts';
+import { dispatch } from '../handlers/index.ts';
 import { recordExperiment } from '../store/testing.ts';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../security.ts';
 import { isLoopbackAddress, startWebHost, type WebHost } from './server.ts';
@@ -455,4 +464,106 @@ describe("an experiment's value columns", () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
+});
+
+describe('request bodies: limits per call, big ones parsed off this thread (issue 15 item 9)', () => {
+  let bigApp: App;
+  let bigHost: WebHost;
+  const pad = (json: string, bytes: number): string => json + ' '.repeat(Math.max(0, bytes - json.length));
+  const post = (name: string, body: string): Promise<Reply> =>
+    new Promise((resolveReply, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: bigHost.port,
+          path: `/api/call/${name}`,
+          method: 'POST',
+          headers: {
+            Host: `127.0.0.1:${bigHost.port}`,
+            Authorization: `Bearer ${bigHost.token}`,
+            'Content-Type': 'application/json',
+          },
+          agent: false,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolveReply({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+          );
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        err.code === 'ECONNRESET' || err.code === 'EPIPE' ? undefined : reject(err),
+      );
+      req.end(body);
+    });
+
+  beforeAll(async () => {
+    bigApp = await createApp({ dbPath: join(dir, 'big', 'gmemlab.sqlite'), poolSize: 1, computeWorker: true });
+    bigHost = await startWebHost({ app: bigApp, rendererDir: join(dir, 'renderer') });
+  });
+  afterAll(async () => {
+    await bigHost?.close();
+    await bigApp?.close();
+  });
+
+  it('refuses a body over the call’s own limit (1 MiB unless the call needs more) with 413 naming the call', async () => {
+    const reply = await post('listExperiments', pad('{}', DEFAULT_REQUEST_BYTES + 1));
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.body).error).toEqual({
+      code: 'too_large',
+      message: `request body is over the limit of ${DEFAULT_REQUEST_BYTES} bytes for listExperiments`,
+    });
+    expect(maxRequestBytes('importBundle')).toBe(MAX_REQUEST_BYTES);
+  });
+
+  it('answers a big body parsed in the compute worker as it answers the same input small', async () => {
+    const scenario = JSON.stringify({ ...PRESETS[0]!.scenario, name: 'padded past a MiB' });
+    const small = await post('readScenarioText', JSON.stringify({ text: scenario }));
+    const big = await post('readScenarioText', pad(JSON.stringify({ text: scenario }), 2 * DEFAULT_REQUEST_BYTES));
+    expect(small.status).toBe(200);
+    expect(big.status).toBe(200);
+    expect(JSON.parse(big.body)).toEqual(JSON.parse(small.body));
+    expect(JSON.parse(big.body).value.scenario.name).toBe('padded past a MiB');
+  });
+
+  it('refuses a big body that is not JSON, or not the call’s input, as it refuses a small one', async () => {
+    for (const [name, json] of [
+      ['readScenarioText', '{"text": '],
+      ['readScenarioText', '{"text": 5}'],
+      ['readScenarioText', '{"text": "x", "extra": 1}'],
+      ['importBundle', '{"bundle": {"format": "gmemlab/bundle@1"}, "extra": 1}'],
+      ['importBundle', '{"bundle": [1, 2, 3]}'],
+      ['importBundle', '[{"bundle": 1}'],
+    ] as const) {
+      const small = await post(name, json);
+      const big = await post(name, pad(json, 2 * DEFAULT_REQUEST_BYTES));
+      expect(small.status, json).toBe(400);
+      expect([big.status, JSON.parse(big.body)], json).toEqual([small.status, JSON.parse(small.body)]);
+    }
+    expect((await bigApp.store.listExperiments({ offset: 0, limit: 1 })).total).toBe(0);
+  });
+
+  it('imports a big bundle body read and checked in the compute worker, never parsed here', async () => {
+    const source = await createApp({ dbPath: join(dir, 'big', 'source.sqlite'), poolSize: 1 });
+    try {
+      const started = await dispatch(source.handlers, 'startExperiment', {
+        scenario: PRESETS[0]!.scenario,
+        sweep: { parameters: [{ path: 'vm.vcpus', values: Array.from({ length: 40 }, (_, i) => i + 1) }] },
+      });
+      if (!started.ok) throw new Error(started.error.message);
+      const { experimentId } = started.value as { experimentId: number };
+      await source.runner.whenDone(experimentId);
+      const exported = await dispatch(source.handlers, 'exportBundle', { experimentIds: [experimentId] });
+      const text = exported.ok ? (exported.value as { text: string }).text : '';
+      const body = pad(`{"bundle": ${text}}`, 2 * DEFAULT_REQUEST_BYTES);
+      const reply = await post('importBundle', body);
+      expect(reply.status, reply.body).toBe(200);
+      const runs = (JSON.parse(text) as { experiments: { runs: unknown[] }[] }).experiments[0]!.runs.length;
+      expect(JSON.parse(reply.body).value).toMatchObject({ experimentsImported: 1, runsImported: runs });
+    } finally {
+      await source.close();
+    }
+  }, 60_000);
 });

@@ -12,9 +12,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve, sep } from 'node:path';
 import type { App } from '../app.ts';
-import { columnsAsJson, EVENT_NAMES, MAX_REQUEST_BYTES, type Envelope } from '../../common/contract/index.ts';
+import {
+  columnsAsJson,
+  DEFAULT_REQUEST_BYTES,
+  EVENT_NAMES,
+  MAX_REQUEST_BYTES,
+  maxRequestBytes,
+  type Envelope,
+} from '../../common/contract/index.ts';
 import { COLUMNS_MEDIA_TYPE, encodeColumnsBody } from '../../common/contract/columns-wire.ts';
+import { GmemlabError } from '../../common/core/index.ts';
 import { dispatch } from '../handlers/index.ts';
+import { RequestBody } from '../handlers/compute.ts';
 import { SECURITY_HEADERS, contentTypeOf } from '../security.ts';
 
 export interface WebHostOptions {
@@ -23,7 +32,7 @@ export interface WebHostOptions {
   rendererDir: string;
   port?: number;
   token?: string;
-  /** Largest request body accepted; MAX_REQUEST_BYTES unless given (tests use a small one). */
+  /** Largest request body accepted for any call, under each call's own limit (maxRequestBytes); tests use a small one. */
   maxBodyBytes?: number;
 }
 
@@ -88,7 +97,7 @@ function sendError(res: ServerResponse, status: number, message: string): void {
  * refused before any byte is read) and rejects with a RangeError, leaving the socket open long
  * enough to answer 413; the caller then closes the connection.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const tooLarge = (): RangeError => new RangeError(`request body is over the limit of ${limit} bytes`);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
@@ -106,7 +115,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () => resolveBody(Buffer.concat(chunks)));
     req.once('error', reject);
   });
 }
@@ -160,6 +169,36 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
+  /**
+   * Runs the call on its body. A body up to DEFAULT_REQUEST_BYTES is parsed here; a bigger one
+   * (only the calls that take files or bundles may send one) is parsed where compute runs, so a
+   * client sending 64 MiB of JSON never stops this thread answering the others: an importBundle
+   * body goes there whole and unparsed (RequestBody), any other comes back as its checked input.
+   */
+  async function answerCall(name: string, body: Buffer): Promise<Envelope<unknown>> {
+    const { app } = options;
+    if (body.length <= DEFAULT_REQUEST_BYTES) {
+      let input: unknown;
+      try {
+        const text = body.toString('utf8');
+        input = text.trim() === '' ? {} : JSON.parse(text);
+      } catch {
+        return { ok: false, error: { code: 'invalid_input', message: 'request body is not valid JSON' } };
+      }
+      return dispatch(app.handlers, name, input);
+    }
+    if (name === 'importBundle') return dispatch(app.handlers, name, { bundle: new RequestBody(body) });
+    let input: unknown;
+    try {
+      input = await app.local.parseRequestBody(name, body);
+    } catch (err) {
+      if (!(err instanceof GmemlabError)) throw err;
+      const { code, message, issues } = err;
+      return { ok: false, error: issues === undefined ? { code, message } : { code, message, issues } };
+    }
+    return dispatch(app.handlers, name, input);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Loopback peers only; and a Host header naming us, so a DNS-rebound name cannot reach the API.
     if (!isLoopbackAddress(req.socket.remoteAddress))
@@ -190,19 +229,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (req.method !== 'POST') return sendError(res, 405, 'API calls are POST');
       if (mediaType(req.headers['content-type']) !== 'application/json')
         return sendError(res, 415, 'API calls must be application/json');
-      let input: unknown;
+      const name = url.pathname.slice('/api/call/'.length);
+      let body: Buffer;
       try {
-        const body = await readBody(req, maxBodyBytes);
-        input = body.trim() === '' ? {} : JSON.parse(body);
+        // Each call's own limit (the contract's maxRequestBytes): 1 MiB unless it needs more.
+        body = await readBody(req, Math.min(maxBodyBytes, maxRequestBytes(name)));
       } catch (err) {
-        if (err instanceof RangeError) {
-          // The rest of the body is never read: answer, then close the connection.
-          res.setHeader('Connection', 'close');
-          return sendError(res, 413, err.message);
-        }
-        return sendError(res, 400, 'request body is not valid JSON');
+        if (!(err instanceof RangeError)) throw err;
+        // The rest of the body is never read: answer, then close the connection.
+        res.setHeader('Connection', 'close');
+        return sendError(res, 413, `${err.message} for ${name}`);
       }
-      const envelope = await dispatch(options.app.handlers, url.pathname.slice('/api/call/'.length), input);
+      const envelope = await answerCall(name, body);
       const status = envelope.ok ? 200 : (STATUS_OF_ERROR[envelope.error.code] ?? 500);
       // An experiment's value columns as bytes, for a client that asks (columns-wire.ts).
       const columns = (req.headers.accept ?? '').includes(COLUMNS_MEDIA_TYPE) ? encodeColumnsBody(envelope) : undefined;

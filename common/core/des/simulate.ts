@@ -75,6 +75,7 @@ const RESTORE = 3; // thread: its S2 job asks for the lock to restore its pages
 const REMOVE = 4; // thread: its S2 job asks for the lock to remove them again
 const TICK = 5; // a fixed-interval arrival stream (one per thread and touchpoint)
 const ARRIVE = 6; // an arrival moved into its time-shared vCPU's next turn on the CPU (thread * NT + touchpoint)
+const ZAP = 7; // thread: its S2 population job asks for the lock to zap the folio
 const pack = (kind: number, index: number): number => kind | (index << 3);
 /** Adds `cycles` of `component` to a job's parts. */
 const addPart = (parts: Float64Array, component: CostComponent, cycles: number): void => {
@@ -166,25 +167,26 @@ interface Thread {
   batchFirst: number;
   batchLater: number;
   timerArmed: boolean;
-  /** S2: the job between its lock requests: its touchpoint, arrival, pages, when it first asked for the lock, and when its pages were restored (NaN before, and once removed). */
+  /** S2: the job between its lock requests: its touchpoint, arrival, pages, and when its pages were restored (NaN before, and once removed). */
   jobTp: number;
   jobArrival: number;
   jobPages: number;
-  jobReady: number;
   jobRestoredAt: number;
   /** The running job's extra cycles by component (COST_COMPONENTS). */
   parts: Float64Array;
   /** Pages populated since the last zap (huge-folio removal), and pages through the S3 window since its last remote flush. */
   populated: number;
   windowPages: number;
+  /** S2: pages of the current restore or removal still to go through the lock, one at a time. */
+  lockPagesLeft: number;
 }
 
 /** Simulated events one seed of a strategy would take, estimated before it starts (for the guard rail): within a few % unless a thread saturates, and then an upper bound, as a saturated thread finishes fewer jobs than arrive. */
 export function estimateEvents(s: Scenario, strategy: StrategyId): number {
   // Per job: its arrival and its completion; a job that goes through S2's direct-map lock (all of
-  // KVM's, and the VMM's when it reaches guest memory by syscall) also asks for it twice and may
-  // arm a flush timer.
-  const s2Job = 4 + (s.strategies.S2.flushAfterUs > 0 ? 1 : 0);
+  // KVM's, and the VMM's when it reaches guest memory by syscall) also asks for it twice a page
+  // and may arm a flush timer; an S2 population job asks for it once.
+  const timer = s.strategies.S2.flushAfterUs > 0 ? 1 : 0;
   const { tps } = effectiveTouchpoints(s);
   let perSec = 0;
   for (const tp of tps) {
@@ -194,13 +196,18 @@ export function estimateEvents(s: Scenario, strategy: StrategyId): number {
       tp.id !== 'populate' &&
       tp.id !== 'pfnCache' &&
       (kvm || s.strategies.vmmAccess === 'syscall');
-    perSec += (locked ? s2Job : 2) * tp.ratePerSec * (kvm ? s.vm.vcpus : 1);
+    const jobEvents = locked
+      ? 2 + 2 * Math.ceil(tp.pagesPerEvent) + timer
+      : strategy === 'S2' && tp.id === 'populate'
+        ? 3
+        : 2;
+    perSec += jobEvents * tp.ratePerSec * (kvm ? s.vm.vcpus : 1);
     // Other VMs' flushes arrive as events of their own.
     if (kvm && s.host.otherVmVcpus > 0 && strategy !== 'S0' && strategy !== 'S6')
       perSec += tp.ratePerSec * s.host.otherVmVcpus;
-    // ...and under S2 their direct-map lock requests.
+    // ...and under S2 their direct-map lock requests (an upper bound: zaps counted a page each).
     if (kvm && strategy === 'S2' && tp.id !== 'pfnCache' && tp.pagesPerEvent > 0)
-      perSec += (tp.id === 'populate' ? 1 : 2) * tp.ratePerSec * s.host.otherVmVcpus;
+      perSec += (tp.id === 'populate' ? 1 : 2 * tp.pagesPerEvent) * tp.ratePerSec * s.host.otherVmVcpus;
   }
   perSec += s.host.cpus * (s.host.irqPerSecPerCpu + s.host.nmiPerSecPerCpu);
   if (strategy === 'S4') perSec += 2 * s.vm.vcpus * s4Crossings(s).perSec;
@@ -216,6 +223,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const g = s.vm.inKvmRunFraction;
   const ipi = s.host.tlbInvalidation === 'ipi';
   const kptiPcid = flushesUserPcid(s);
+  // x86 changes the direct map under cpa_lock, one for the host; arm64 without a host-wide lock.
+  const hostLock = s.host.vendor !== 'arm64';
   const duration = s.simulation.durationSec;
   const viaSyscall = s.strategies.vmmAccess === 'syscall';
   const { batchPages: B, flushAfterUs, flush: s2Policy } = s.strategies.S2;
@@ -271,11 +280,11 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     jobTp: 0,
     jobArrival: 0,
     jobPages: 0,
-    jobReady: 0,
     jobRestoredAt: Number.NaN,
     parts: new Float64Array(NC),
     populated: 0,
     windowPages: 0,
+    lockPagesLeft: 0,
   });
   // vCPU i runs on CPU i mod N. Pinned, it owns that CPU (V > N pinned is flagged infeasible by
   // the formulas). Shared with more vCPUs than CPUs (this VM's and the other VMs'), the vCPUs on
@@ -407,20 +416,20 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     outcomeTouchpoint.push(-1);
     outcomeRate.push(otherVmFlushRate);
   }
-  // S2: the other VMs' vCPUs take the host-wide direct-map lock too (not simulated one by one:
-  // a Poisson stream per touchpoint, two requests per event, and one per zapped folio).
-  const otherVmLockPages: number[] = [];
-  if (strategy === 'S2' && O > 0)
+  // S2: the other VMs' vCPUs take the host-wide direct-map lock too (not simulated one by one: a
+  // Poisson stream of single-page holds, two a page restored and removed, one a zapped folio).
+  let otherVmLockRate = 0;
+  if (strategy === 'S2' && O > 0 && hostLock)
     for (const [k, tp] of tps.entries()) {
       if (!tp.kvm || tp.ratePerSec <= 0 || tp.pagesPerEvent <= 0) continue;
-      const zap = k === POPULATE;
-      if (!zap && !tp.onDemand) continue;
-      outcomeThread.push(OTHER_VM_LOCK);
-      outcomeTouchpoint.push(k);
-      outcomeRate.push(zap ? (O * tp.ratePerSec) / zapPages : 2 * O * tp.ratePerSec);
-      otherVmLockPages[k] = zap ? 0 : tp.pagesPerEvent;
+      if (k === POPULATE) otherVmLockRate += (O * tp.ratePerSec) / zapPages;
+      else if (tp.onDemand) otherVmLockRate += 2 * O * tp.ratePerSec * tp.pagesPerEvent;
     }
-  const otherLockRng = new Prng(seed, 6_000_000);
+  if (otherVmLockRate > 0) {
+    outcomeThread.push(OTHER_VM_LOCK);
+    outcomeTouchpoint.push(-1);
+    outcomeRate.push(otherVmLockRate);
+  }
   const streamRate = outcomeRate.reduce((a, b) => a + b, 0);
   const outcomes = streamRate > 0 ? new AliasTable(outcomeRate) : undefined;
   const streamRng = new Prng(seed, 1);
@@ -547,10 +556,16 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       // First touch: the folio is zapped from the direct map and (mostly) flushed everywhere.
       if (removes && ++th.populated >= zapPages) {
         th.populated = 0;
+        if (strategy === 'S2') {
+          // S2 models the direct-map lock (cpa_lock, host-wide): the zap asks for it when it
+          // gets there, as an event, so the lock serves requests in the order they are made.
+          th.jobTp = jobTp;
+          th.jobArrival = from;
+          heap.push(t, pack(ZAP, ti));
+          return;
+        }
         addPart(parts, 'pteUpdate', c.pteUpdate);
-        // S2 models the direct-map lock (cpa_lock, host-wide): the zap takes it too.
-        let end = strategy === 'S2' ? holdLock(t, c.pteUpdate / hz) : t + c.pteUpdate / hz;
-        if (strategy === 'S2') addPart(parts, 'lockWait', (end - t) * hz - c.pteUpdate);
+        let end = t + c.pteUpdate / hz;
         if (zapFlush) {
           const flushed = shootdown(th, end, zapPages, jobTp);
           addPart(parts, 'initiatorFlush', (flushed - end) * hz);
@@ -607,7 +622,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       th.jobTp = jobTp;
       th.jobArrival = from;
       th.jobPages = p;
-      th.jobReady = t;
+      th.lockPagesLeft = p;
       heap.push(t, pack(RESTORE, ti));
       return;
     }
@@ -633,10 +648,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   };
 
   /** S2: the direct-map lock, FIFO, asked for at `at` for `hold` seconds; returns when the hold ends. */
-  const holdLock = (at: number, hold: number): number => {
+  const holdLock = (at: number, hold: number, waiter?: Thread): number => {
+    if (!hostLock) return at + hold;
     const grantedAt = Math.max(at, acc.lockFreeAt);
     acc.lockFreeAt = grantedAt + hold;
     acc.lockBusy += hold;
+    if (waiter !== undefined && grantedAt > at) addPart(waiter.parts, 'lockWait', (grantedAt - at) * hz);
     return grantedAt + hold;
   };
 
@@ -718,11 +735,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         const cpu = streamRng.nextBelow(N);
         if (guestMappedOn(cpu, now)) irqMapped++;
       } else if (ti === OTHER_VM_LOCK) {
-        // Another VM's vCPU restores or removes its pages (whole pages, drawn as for this VM's), or zaps a folio.
-        const mean = otherVmLockPages[outcomeTouchpoint[o]!]!;
-        const whole = Math.floor(mean);
-        const pages = mean === 0 ? 1 : whole + (otherLockRng.nextUnit() <= mean - whole ? 1 : 0);
-        holdLock(now, (pages * c.pteUpdate) / hz);
+        // Another VM's vCPU restores, removes or zaps a page.
+        holdLock(now, c.pteUpdate / hz);
       } else {
         // Another VM's vCPU flushed: every vCPU of this VM and every bystander receives it.
         receive(BREAKDOWN_NONE, otherVmPages, V * running);
@@ -744,9 +758,14 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     } else if (kind === ARRIVE) {
       arrive(Math.floor(index / NT), index % NT, now);
     } else if (kind === RESTORE) {
+      // One page through the lock (cpa_lock is taken a page at a time); the next asks when it is done.
       const th = threads[index]!;
       const p = th.jobPages;
-      const t = holdLock(now, (p * c.pteUpdate) / hz);
+      const t = holdLock(now, c.pteUpdate / hz, th);
+      if (--th.lockPagesLeft > 0) {
+        heap.push(t, payload);
+        continue;
+      }
       th.jobRestoredAt = t;
       // Guest memory is mapped from this thread's earliest restored page until its flush ends.
       if (th.batch === 0) {
@@ -755,11 +774,16 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       }
       mappedNow += p;
       if (mappedNow > peak) peak = mappedNow;
+      th.lockPagesLeft = p;
       heap.push(t + tps[th.jobTp]!.copySec, pack(REMOVE, index));
     } else if (kind === REMOVE) {
       const th = threads[index]!;
       const p = th.jobPages;
-      const removed = holdLock(now, (p * c.pteUpdate) / hz);
+      const removed = holdLock(now, c.pteUpdate / hz, th);
+      if (--th.lockPagesLeft > 0) {
+        heap.push(removed, payload);
+        continue;
+      }
       let t = removed;
       // Removed, the pages wait in the batch for a flush.
       if (th.batch === 0) {
@@ -781,8 +805,18 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       const flushCycles = (t - removed) * hz;
       addPart(parts, 'pteUpdate', pte);
       addPart(parts, 'initiatorFlush', flushCycles);
-      addPart(parts, 'lockWait', Math.max(0, (t - th.jobReady - tps[th.jobTp]!.copySec) * hz - pte - flushCycles));
       finish(index, th.jobTp, th.jobArrival, t);
+    } else if (kind === ZAP) {
+      // S2 population: the zap under the lock, then (as every strategy that zaps) the flush.
+      const th = threads[index]!;
+      let end = holdLock(now, c.pteUpdate / hz, th);
+      addPart(th.parts, 'pteUpdate', c.pteUpdate);
+      if (zapFlush) {
+        const flushed = shootdown(th, end, zapPages, th.jobTp);
+        addPart(th.parts, 'initiatorFlush', (flushed - end) * hz);
+        end = flushed;
+      }
+      finish(index, th.jobTp, th.jobArrival, end + tps[th.jobTp]!.copySec);
     } else if (kind === DONE) {
       const th = threads[index]!;
       th.busy = false;
