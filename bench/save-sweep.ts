@@ -6,12 +6,12 @@
 //   npx node bench/save-sweep.ts [cli] [app] [points]
 //
 // Prints JSON; the load average at the start and the end says how far to trust it.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PRESETS } from '../common/core/index.ts';
+import { cliWallMs } from './cli.ts';
 import { createApp, type App } from '../main/app.ts';
 import { dispatch } from '../main/handlers/index.ts';
 import { tempDir } from '../main/store/testing.ts';
@@ -26,17 +26,6 @@ async function call<T>(app: App, name: string, input: unknown): Promise<T> {
   const envelope = await dispatch(app.handlers, name, input);
   if (!envelope.ok) throw new Error(`${name}: ${envelope.error.message}`);
   return envelope.value as T;
-}
-
-function cliWallMs(scenarioFile: string, dbPath: string, param: string): number {
-  const bin = new URL('../bin/gmemlab.js', import.meta.url).pathname;
-  const start = performance.now();
-  const r = spawnSync(process.execPath, [bin, 'sweep', scenarioFile, '--param', param, '--db', dbPath], {
-    encoding: 'utf8',
-  });
-  const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`gmemlab sweep ${param} failed (${r.status}): ${r.stderr}`);
-  return ms;
 }
 
 /** CPU time of this process's main thread so far (Linux: /proc), in ms; the load inflates it far less than wall time. */

@@ -1,11 +1,11 @@
 // Saving a sweep as fast as it computes, and reading a history of a million runs (issue 20).
 // Everything goes through what a user reaches: the `gmemlab` command (process start included)
 // and the app's handlers through dispatch(), as the window's transports call them.
-import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PRESETS } from '../common/core/index.ts';
+import { cliWallMs } from './cli.ts';
 import type { ExperimentData, RunPage } from '../common/contract/index.ts';
 import { createApp, type App } from '../main/app.ts';
 import { dispatch } from '../main/handlers/index.ts';
@@ -19,17 +19,6 @@ const COPIES = 16;
 const METRIC = 'cost.overheadPct';
 
 const base = PRESETS.find((p) => p.id === PRESET)!.scenario;
-
-function cliWallMs(scenarioFile: string, dbPath: string, param: string): number {
-  const bin = new URL('../bin/gmemlab.js', import.meta.url).pathname;
-  const start = performance.now();
-  const r = spawnSync(process.execPath, [bin, 'sweep', scenarioFile, '--param', param, '--db', dbPath], {
-    encoding: 'utf8',
-  });
-  const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`gmemlab sweep ${param} failed (${r.status}): ${r.stderr}`);
-  return ms;
-}
 
 async function call<T>(app: App, name: string, input: unknown): Promise<T> {
   const envelope = await dispatch(app.handlers, name, input);
