@@ -301,6 +301,13 @@ export function flushWork(c: CostTable, pages: number, kptiPcid: boolean): numbe
  */
 export const flushesUserPcid = (s: Scenario): boolean => s.host.vendor !== 'arm64' && s.host.kpti && s.host.pcid;
 
+/**
+ * Whether changes to the direct map queue on one lock for the whole host: x86's cpa_lock
+ * (__change_page_attr_set_clr(), arch/x86/mm/pat/set_memory.c); arm64 changes its linear map
+ * without a host-wide lock (update_range_prot()).
+ */
+export const hasHostDirectMapLock = (s: Scenario): boolean => s.host.vendor !== 'arm64';
+
 /** The refill a full flush leaves behind on every CPU it hit. */
 export function refillAfterFlush(c: CostTable, pages: number): number {
   return pages > FULL_FLUSH_CEILING ? c.tlbRefillAfterFlush : 0;
@@ -669,9 +676,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     const threads = g.vcpu ? V + O : g.count;
     for (const t of g.tps) lockRate += 2 * t.ratePerSec * t.pagesPerEvent * threads;
   }
-  const hostLock = s.host.vendor !== 'arm64';
   const hold = c.pteUpdate / hz;
-  const rho = hostLock ? lockRate * hold : 0;
+  const rho = hasHostDirectMapLock(s) ? lockRate * hold : 0;
   // M/D/1 mean wait (Pollaczek-Khinchine with a fixed hold): lambda S^2 / (2 (1 - rho)), the same
   // for every acquisition (Poisson arrivals see time averages).
   const lockWaitSec = rho === 0 ? 0 : (lockRate * hold * hold) / (2 * (1 - Math.min(rho, MAX_UTILIZATION)));

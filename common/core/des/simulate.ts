@@ -12,6 +12,7 @@ import {
   effectiveTouchpoints,
   flushWork,
   flushesUserPcid,
+  hasHostDirectMapLock,
   FULL_FLUSH_CEILING,
   pfnCacheRestoredShare,
   refillAfterFlush,
@@ -223,8 +224,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const g = s.vm.inKvmRunFraction;
   const ipi = s.host.tlbInvalidation === 'ipi';
   const kptiPcid = flushesUserPcid(s);
-  // x86 changes the direct map under cpa_lock, one for the host; arm64 without a host-wide lock.
-  const hostLock = s.host.vendor !== 'arm64';
+  const hostLock = hasHostDirectMapLock(s);
   const duration = s.simulation.durationSec;
   const viaSyscall = s.strategies.vmmAccess === 'syscall';
   const { batchPages: B, flushAfterUs, flush: s2Policy } = s.strategies.S2;
@@ -517,6 +517,18 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     return Math.max(fixedEnd, acc.receiversFreeAt);
   };
 
+  /**
+   * A folio's zap from the direct map, done at `zappedAt` on thread `th` for touchpoint `tp`: books
+   * its PTE update and the flush that follows (unless S1 opts out); returns when both are done.
+   */
+  const afterZap = (th: Thread, zappedAt: number, tp: number): number => {
+    addPart(th.parts, 'pteUpdate', c.pteUpdate);
+    if (!zapFlush) return zappedAt;
+    const flushed = shootdown(th, zappedAt, zapPages, tp);
+    addPart(th.parts, 'initiatorFlush', (flushed - zappedAt) * hz);
+    return flushed;
+  };
+
   /** S2: ends a thread's batch at `at` (flush policy applied) and books how long its pages stayed mapped. */
   const flushBatch = (th: Thread, at: number, tp: number): number => {
     const pages = th.batch;
@@ -564,14 +576,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
           heap.push(t, pack(ZAP, ti));
           return;
         }
-        addPart(parts, 'pteUpdate', c.pteUpdate);
-        let end = t + c.pteUpdate / hz;
-        if (zapFlush) {
-          const flushed = shootdown(th, end, zapPages, jobTp);
-          addPart(parts, 'initiatorFlush', (flushed - end) * hz);
-          end = flushed;
-        }
-        t = end;
+        t = afterZap(th, t + c.pteUpdate / hz, jobTp);
       }
       t += copy;
     } else if (tp.direct || strategy === 'S0' || strategy === 'S1') {
@@ -809,13 +814,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     } else if (kind === ZAP) {
       // S2 population: the zap under the lock, then (as every strategy that zaps) the flush.
       const th = threads[index]!;
-      let end = holdLock(now, c.pteUpdate / hz, th);
-      addPart(th.parts, 'pteUpdate', c.pteUpdate);
-      if (zapFlush) {
-        const flushed = shootdown(th, end, zapPages, th.jobTp);
-        addPart(th.parts, 'initiatorFlush', (flushed - end) * hz);
-        end = flushed;
-      }
+      const end = afterZap(th, holdLock(now, c.pteUpdate / hz, th), th.jobTp);
       finish(index, th.jobTp, th.jobArrival, end + tps[th.jobTp]!.copySec);
     } else if (kind === DONE) {
       const th = threads[index]!;
