@@ -8,12 +8,12 @@
 // copyBytesPerCycle 10, staleTlbLifetimeUs 1,000.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { StrategyId } from './api.ts';
+import type { CostComponent, StrategyId } from './api.ts';
 import { effectiveTouchpoints, runAnalytic } from './analytic.ts';
 import { PRESETS } from './presets.ts';
 import { setParameter } from './params.ts';
 import type { Scenario } from './scenario.ts';
-import { handScenario } from './testing.ts';
+import { componentTotal, handScenario } from './testing.ts';
 import { MODEL_VERSION } from './version.ts';
 import { DEFAULT_COSTS } from './costs.ts';
 import { METRIC_CATALOGUE } from './metrics.ts';
@@ -28,10 +28,8 @@ function metricsOf(s: Scenario, id: StrategyId): Record<string, number> {
 }
 
 /** The part of a result's breakdown with this component, summed over touchpoints (host cycles/s). */
-function component(s: Scenario, id: StrategyId, comp: string): number {
-  return Object.entries(resultOf(s, id).breakdown!)
-    .filter(([k]) => k.endsWith(`.${comp}`))
-    .reduce((n, [, v]) => n + v, 0);
+function component(s: Scenario, id: StrategyId, comp: CostComponent): number {
+  return componentTotal(resultOf(s, id), comp);
 }
 
 /** Lock wait per vCPU (cycles/s): the breakdown's lockWait of KVM's touchpoints, shared by every VM's vCPUs. */

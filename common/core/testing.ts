@@ -1,5 +1,6 @@
 // A small scenario whose numbers can be worked out by hand (1 GHz: one cycle is one ns).
 import { PRESETS } from './presets.ts';
+import type { CostComponent, StrategyResult } from './api.ts';
 import type { Scenario } from './scenario.ts';
 import { TOUCHPOINT_IDS } from './touchpoints.ts';
 
@@ -40,4 +41,11 @@ export function handScenario(): Scenario {
   s.strategies.S4 = { enabled: true, switchPoint: 'kvm_run' };
   s.simulation = { method: 'analytic', durationSec: 1, seeds: [1] };
   return s;
+}
+
+/** A result's breakdown of one component, summed over touchpoints (host cycles/s). */
+export function componentTotal(result: StrategyResult, component: CostComponent): number {
+  let sum = 0;
+  for (const [key, cycles] of Object.entries(result.breakdown!)) if (key.endsWith(`.${component}`)) sum += cycles;
+  return sum;
 }

@@ -7,6 +7,7 @@ import { runAnalytic } from '../analytic.ts';
 import { setParameter } from '../params.ts';
 import { PRESETS } from '../presets.ts';
 import type { Scenario } from '../scenario.ts';
+import { componentTotal } from '../testing.ts';
 import { checkSimulationSize, runDes, SimulationTooLargeError } from './run.ts';
 import { schedSliceSec, simulateSeed, SimulationCancelled } from './simulate.ts';
 
@@ -133,10 +134,7 @@ describe('discrete-event simulator', () => {
     s = setParameter(setParameter(s, 'host.otherVmVcpus', 12), 'workload.touchpoints.populate.ratePerSec', 20000);
     const alone = setParameter(setParameter(s, 'host.otherVmVcpus', 0), 'workload.touchpoints.populate.ratePerSec', 0);
     const s2 = (r: ReturnType<typeof runDes>) => r.strategies.find((x) => x.strategy === 'S2')!;
-    const lockWait = (r: ReturnType<typeof runDes>) =>
-      Object.entries(s2(r).breakdown!)
-        .filter(([k]) => k.endsWith('.lockWait'))
-        .reduce((n, [, v]) => n + v, 0);
+    const lockWait = (r: ReturnType<typeof runDes>) => componentTotal(s2(r), 'lockWait');
     const exact = runAnalytic(s);
     const simulated = runDes(s);
     const rho = s2(exact).metrics['cost.lockUtilization']!.mean;
@@ -164,9 +162,10 @@ describe('discrete-event simulator', () => {
   it('charges the INVPCID of the user PCID on every CPU a kernel flush reaches, with KPTI and PCID, as the formulas do', () => {
     const base = setParameter(des(preset('quiet-cloud-vm'), 0.2), 'workload.touchpoints.populate.ratePerSec', 5000);
     const receivers = (x: Scenario, run: (s: Scenario) => RunOutput) =>
-      Object.entries(run(x).strategies.find((r) => r.strategy === 'S1')!.breakdown!)
-        .filter(([k]) => k.endsWith('.receivers'))
-        .reduce((n, [, v]) => n + v, 0);
+      componentTotal(
+        run(x).strategies.find((r) => r.strategy === 'S1')!,
+        'receivers',
+      );
     const kpti = setParameter(setParameter(base, 'host.kpti', true), 'host.pcid', true);
     const pcid = setParameter(base, 'host.pcid', true);
     const simulated = receivers(kpti, runDes) - receivers(pcid, runDes);
