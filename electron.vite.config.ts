@@ -15,6 +15,7 @@ export default defineConfig({
           index: resolve(root, 'main/electron/main.ts'),
           worker: resolve(root, 'main/runner/worker.ts'),
           'read-worker': resolve(root, 'main/store/read-worker.ts'),
+          'write-worker': resolve(root, 'main/runner/write-worker.ts'),
           'compute-worker': resolve(root, 'main/handlers/compute-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },

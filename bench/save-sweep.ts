@@ -52,7 +52,7 @@ try {
     out['cliAdds'] = +((median(thousand) - median(one)) / median(one)).toFixed(2);
   }
   if (parts.length === 0 || parts.includes('app')) {
-    const app = await createApp({ dbPath: join(dir.dir, 'h.sqlite'), readWorker: true });
+    const app = await createApp({ dbPath: join(dir.dir, 'h.sqlite'), readWorker: true, writeWorker: true });
     try {
       const loop = monitorEventLoopDelay({ resolution: 10 });
       loop.enable();

@@ -136,7 +136,7 @@ export default async function scaleBench(): Promise<BenchSection> {
 
     // 2. A 10,000-point sweep (60,000 runs) in the app, with the window's requests meanwhile.
     const dbPath = join(dir.dir, 'history.sqlite');
-    const app = await createApp({ dbPath, readWorker: true });
+    const app = await createApp({ dbPath, readWorker: true, writeWorker: true });
     try {
       const t0 = performance.now();
       const { experimentId } = await call<{ experimentId: number; runsTotal: number }>(app, 'startExperiment', {

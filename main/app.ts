@@ -11,6 +11,7 @@ import { inlineCompute, type Compute } from './handlers/compute.ts';
 import type { SaveDialog } from './handlers/save-export.ts';
 import { ExperimentRunner } from './runner/experiments.ts';
 import { WorkerPool } from './runner/pool.ts';
+import { WriteWorker } from './runner/write-client.ts';
 import { Store } from './store/store.ts';
 
 /** The events the app itself emits (menu commands come from the Electron edge, not from here). */
@@ -40,6 +41,13 @@ export interface AppOptions {
    */
   readWorker?: URL | string | boolean;
   /**
+   * Where finished runs are saved (see Store.open): in the write worker for a long-lived app
+   * that serves a window, so a sweep's batches never hold up its requests (true: write-worker.ts
+   * in source mode; the Electron build passes its bundled file), or on this thread (false, the
+   * default: a one-shot CLI command would only pay the worker's start).
+   */
+  writeWorker?: URL | string | boolean;
+  /**
    * Where the heavy read-only calls run (exports, sensitivity, the matrix: handlers/compute.ts):
    * in the compute worker for an app that serves a window or a browser, so the thread that
    * answers them stays free (true: compute-worker.ts in source mode; the Electron build passes
@@ -60,11 +68,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     readWorker: options.readWorker ?? false,
   });
   const compute = startCompute(store, options.computeWorker ?? false) ?? inlineCompute(store);
-  const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize });
+  const writeWorker = startWriteWorker(store, options.writeWorker ?? false);
+  const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize, saveTo: writeWorker?.connect });
   const listeners = new Set<EventListener>();
-  const runner = new ExperimentRunner(store, pool, (payload) => {
-    for (const listener of listeners) listener('experimentProgress', payload);
-  });
+  const runner = new ExperimentRunner(
+    store,
+    pool,
+    (payload) => {
+      for (const listener of listeners) listener('experimentProgress', payload);
+    },
+    writeWorker,
+  );
   return {
     store,
     pool,
@@ -79,6 +93,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       for (const id of runner.activeIds()) runner.cancel(id);
       await runner.drain();
       await pool.close();
+      await writeWorker?.close();
       await compute.close();
       await store.close();
     },
@@ -90,6 +105,12 @@ function startCompute(store: Store, worker: URL | string | boolean): Compute | u
   if (worker === false) return undefined;
   const beside = store.opened.readOnly === true ? 'alone' : 'writer';
   return new ComputeWorkerClient(store.opened.path, beside, typeof worker === 'boolean' ? undefined : worker);
+}
+
+/** The write worker on the store's file, or undefined where runs are saved on this thread (and for a read-only store). */
+function startWriteWorker(store: Store, worker: URL | string | boolean): WriteWorker | undefined {
+  if (worker === false || store.opened.readOnly === true) return undefined;
+  return new WriteWorker(store.opened.path, typeof worker === 'boolean' ? undefined : worker);
 }
 
 /**

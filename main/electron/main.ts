@@ -75,6 +75,7 @@ async function start(): Promise<void> {
     dbPath: join(app.getPath('userData'), 'gmemlab.sqlite'),
     workerFile: join(here, 'worker.js'),
     readWorker: join(here, 'read-worker.js'),
+    writeWorker: join(here, 'write-worker.js'),
     computeWorker: join(here, 'compute-worker.js'),
     // Exports are saved where the user picks (main/handlers/save-export.ts writes the file).
     saveDialog: {

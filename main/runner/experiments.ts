@@ -1,6 +1,7 @@
 // Runs experiments: plans the runs, records them (queued) before anything executes, hands the
 // computation to the worker pool, and saves results as they arrive (batched: ResultWriter). This is the only path
-// from a simulation to the database, and it runs on the main thread: the one writer.
+// from a simulation to the database: on the main thread, or, given a write worker (an app that
+// serves a window), there, where the simulation workers send their results straight.
 import {
   ConflictError,
   MAX_SWEEP_POINTS,
@@ -11,10 +12,12 @@ import {
 } from '../../common/core/index.ts';
 import type { EventMap } from '../../common/contract/index.ts';
 import { pointKey } from '../../common/analysis/points.ts';
-import type { FinishedRun, PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
+import type { PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { pointsOf, scenarioAt, shardPoints, simulatedEvents } from './points.ts';
-import { MAX_BATCH_RUNS, ResultWriter } from './result-writer.ts';
+import { finishedRuns } from './outcomes.ts';
+import { MAX_BATCH_RUNS, ResultWriter, type RefusedRun } from './result-writer.ts';
+import type { WriteWorker } from './write-client.ts';
 import {
   checkEventBudget,
   checkRunBudget,
@@ -69,12 +72,22 @@ export class ExperimentRunner {
   private readonly pool: WorkerPool;
   private readonly emit: (payload: EventMap['experimentProgress']) => void;
   private readonly writer: ResultWriter;
+  /** Where the pool's workers send results to be saved (WorkerPool's saveTo), if they do. */
+  private readonly writeWorker: WriteWorker | undefined;
 
-  constructor(store: Store, pool: WorkerPool, emit: (payload: EventMap['experimentProgress']) => void) {
+  /** @param writeWorker the write worker the pool's workers send results to (app.ts), if any */
+  constructor(
+    store: Store,
+    pool: WorkerPool,
+    emit: (payload: EventMap['experimentProgress']) => void,
+    writeWorker?: WriteWorker,
+  ) {
     this.store = store;
     this.writer = new ResultWriter((runs) => store.saveRunResults(runs));
     this.pool = pool;
     this.emit = emit;
+    if (writeWorker !== undefined && !pool.saves) throw new Error('the pool does not send results to the write worker');
+    this.writeWorker = writeWorker;
   }
 
   /**
@@ -248,6 +261,7 @@ export class ExperimentRunner {
       // Runs are marked running once their job reports progress: only long simulations do, and a
       // fast analytic job goes straight from queued to done in one write.
       let marked: Promise<void> | undefined;
+      const pointRuns = chunk.map((g) => g.runs);
       const job = this.pool.runAll(
         base,
         chunk.map((g) => g.point),
@@ -257,36 +271,37 @@ export class ExperimentRunner {
           progress();
         },
         workers,
+        this.writeWorker === undefined ? undefined : pointRuns,
       );
+      // Registered in the turn the job starts in, before its worker can have sent anything.
+      const sentSaved = this.writeWorker?.saved(job.jobId);
+      void sentSaved?.catch(() => undefined); // awaited below once the job has computed
       active.jobIds.add(job.jobId);
       try {
-        const { outcomes, startedAt } = await job.result;
-        await marked;
-        if (active.cancelled) return;
-        const finished: FinishedRun[] = [];
-        const missing: number[] = [];
-        const unsolved: { ids: number[]; message: string }[] = [];
-        for (const [i, { runs }] of chunk.entries()) {
-          const outcome = outcomes[i]!;
-          if (!outcome.ok) {
-            unsolved.push({ ids: runs.map((r) => r.id), message: outcome.message });
-            continue;
-          }
-          const { output } = outcome;
-          for (const { id: runId, strategy } of runs) {
-            const result = output.strategies.find((r) => r.strategy === strategy);
-            if (result === undefined) missing.push(runId);
-            else
-              finished.push({
-                runId,
-                startedAt,
-                modelVersion: output.modelVersion,
-                costTable: output.costTable,
-                result,
-              });
-          }
+        let result;
+        try {
+          result = await job.result;
+        } catch (err) {
+          this.writeWorker?.forget(job.jobId); // a job that did not compute sends nothing
+          throw err;
         }
-        const refused = await this.writer.write(finished);
+        const { outcomes, startedAt, sent } = result;
+        await marked;
+        let refused: RefusedRun[];
+        let missing: number[];
+        let unsolved: { ids: number[]; message: string }[];
+        if (sent !== undefined && sentSaved !== undefined) {
+          // Its worker sent the finished runs to the write worker: wait for them to be saved even
+          // if cancelled meanwhile, so nothing of this experiment is written once it has ended.
+          refused = await sentSaved;
+          if (active.cancelled) return;
+          ({ missing, unsolved } = sent);
+        } else {
+          if (active.cancelled) return;
+          const here = finishedRuns(outcomes, pointRuns, startedAt);
+          ({ missing, unsolved } = here.sent);
+          refused = await this.writer.write(here.runs);
+        }
         for (const r of refused) await this.store.setRunsStatus([r.runId], 'failed', r.message);
         failures += refused.length;
         if (missing.length > 0) {

@@ -1,10 +1,10 @@
 // A fixed pool of simulation worker threads with a FIFO queue. The main thread never computes a
 // simulation itself, so the window (or the web host) never stalls on one.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { Point, RunOutput, Scenario, Shard, SweepDefinition } from '../../common/core/index.ts';
 import type { PointsCheck } from './points.ts';
-import type { FromWorker, ScenarioOutcome, ToWorker } from './protocol.ts';
+import type { FromWorker, NotFinished, PointRuns, ScenarioOutcome, ToWorker, WorkerData } from './protocol.ts';
 
 export class JobCancelledError extends Error {
   override name = 'JobCancelledError';
@@ -31,6 +31,11 @@ export interface PoolOptions {
   /** Worker entry file. Defaults to worker.ts beside this file (source mode); the Electron build passes its bundled worker. */
   workerFile?: URL | string;
   size?: number;
+  /**
+   * A new port to the write worker for each worker started (WriteWorker.connect): jobs given
+   * their runs (runAll's `save`) send their results there instead of back here.
+   */
+  saveTo?: (() => MessagePort) | undefined;
 }
 
 /** A job's output, and when its worker started it (ISO time: the run's started_at). */
@@ -41,13 +46,17 @@ export interface JobResult {
 
 /** A job of several scenarios: each one's outcome, in order, and when its worker started the job. */
 export interface BatchResult {
+  /** Empty when the results went to the write worker (`sent`). */
   outcomes: ScenarioOutcome[];
   startedAt: string;
+  /** The runs that did not finish, when the finished ones went to the write worker. */
+  sent?: NotFinished | undefined;
 }
 
 export class WorkerPool {
   readonly size: number;
   private readonly workerFile: URL | string;
+  private readonly saveTo: (() => MessagePort) | undefined;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextJobId = 1;
@@ -56,6 +65,12 @@ export class WorkerPool {
   constructor(options: PoolOptions = {}) {
     this.workerFile = options.workerFile ?? new URL('./worker.ts', import.meta.url);
     this.size = Math.max(1, options.size ?? availableParallelism());
+    this.saveTo = options.saveTo;
+  }
+
+  /** Whether runAll can send a job's results straight to the write worker (PoolOptions.saveTo). */
+  get saves(): boolean {
+    return this.saveTo !== undefined;
   }
 
   /** Computes one scenario; rejects with the core's message if it cannot. */
@@ -75,17 +90,20 @@ export class WorkerPool {
    * fast analytic points. The worker makes and validates each point's scenario; a point the
    * core rejects or cannot compute has its own failed outcome. Progress is the job's fraction as
    * a whole. `workers` caps the workers started for it: a worker costs more to start than
-   * thousands of analytic points take to compute.
+   * thousands of analytic points take to compute. With `save` (each point's runs; only where
+   * `saves`), the worker sends the finished runs to the write worker under this job's id.
    */
   runAll(
     base: Scenario,
     points: Point[],
     onProgress?: (fraction: number) => void,
     workers: number = this.size,
+    save?: PointRuns[],
   ): { jobId: number; result: Promise<BatchResult> } {
+    if (save !== undefined && this.saveTo === undefined) throw new Error('this pool has no write worker to send to');
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     return this.enqueue<BatchResult>(
-      (jobId) => ({ type: 'run', jobId, base, points, cancel }),
+      (jobId) => ({ type: 'run', jobId, base, points, cancel, save }),
       cancel,
       workers,
       onProgress,
@@ -183,7 +201,11 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.workerFile);
+    const savePort = this.saveTo?.();
+    const worker = new Worker(this.workerFile, {
+      workerData: { savePort } satisfies WorkerData,
+      transferList: savePort === undefined ? [] : [savePort],
+    });
     const slot: Slot = { worker, job: undefined };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (err) => this.onCrash(slot, err));
@@ -202,7 +224,8 @@ export class WorkerPool {
       return;
     }
     slot.job = undefined;
-    if (message.type === 'result') job.resolve({ outcomes: message.outcomes, startedAt: message.startedAt });
+    if (message.type === 'result')
+      job.resolve({ outcomes: message.outcomes, startedAt: message.startedAt, sent: message.sent });
     else if (message.type === 'checked') job.resolve(message.check);
     else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
     else job.reject(new Error(message.message));

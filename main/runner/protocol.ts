@@ -1,7 +1,13 @@
-// Messages between the main thread and simulation workers. Workers compute; they never touch
-// the database (the main thread is the one writer).
-import type { Point, RunOutput, Scenario, Shard, SweepDefinition } from '../../common/core/index.ts';
+// Messages between the main thread, the simulation workers and the write worker. Simulation
+// workers compute; they never touch the database. The one writer is the main thread, or, in an
+// app that serves a window, the write worker (write-worker.ts), to which the simulation workers
+// then send their results straight, so they never cross the main thread (issue 20).
+import type { Point, RunOutput, Scenario, Shard, StrategyId, SweepDefinition } from '../../common/core/index.ts';
+import type { FinishedRun } from '../store/store.ts';
+import type { ReadFailure } from '../store/read-protocol.ts';
+import type { MessagePort } from 'node:worker_threads';
 import type { PointsCheck } from './points.ts';
+import type { RefusedRun } from './result-writer.ts';
 
 /**
  * A job is one or more points of one base scenario, computed in order: analytic sweeps send many
@@ -14,7 +20,15 @@ import type { PointsCheck } from './points.ts';
  * checkPoints), before anything of it is recorded.
  */
 export type ToWorker =
-  | { type: 'run'; jobId: number; base: Scenario; points: Point[]; cancel: Int32Array }
+  | {
+      type: 'run';
+      jobId: number;
+      base: Scenario;
+      points: Point[];
+      cancel: Int32Array;
+      /** Each point's runs, when the worker sends its results to the write worker (WorkerData.savePort). */
+      save?: PointRuns[] | undefined;
+    }
   | {
       type: 'check';
       jobId: number;
@@ -28,7 +42,49 @@ export type ScenarioOutcome = { ok: true; output: RunOutput } | { ok: false; mes
 
 export type FromWorker =
   | { type: 'progress'; jobId: number; fraction: number }
-  | { type: 'result'; jobId: number; outcomes: ScenarioOutcome[]; startedAt: string }
+  | {
+      type: 'result';
+      jobId: number;
+      /** Each point's outcome; empty when the results went to the write worker (`sent`). */
+      outcomes: ScenarioOutcome[];
+      startedAt: string;
+      sent?: NotFinished | undefined;
+    }
   | { type: 'checked'; jobId: number; check: PointsCheck }
   | { type: 'error'; jobId: number; message: string }
   | { type: 'cancelled'; jobId: number };
+
+/** One point's runs: a run id per strategy the model is asked for. */
+export type PointRuns = { id: number; strategy: StrategyId }[];
+
+/** What a simulation worker is started with. */
+export interface WorkerData {
+  /** Where to send finished runs of jobs that carry `save` (a port to the write worker), if anywhere. */
+  savePort?: MessagePort | undefined;
+}
+
+/**
+ * What a simulation worker says to the main thread of a job whose finished runs it sent to the
+ * write worker: the runs that did not finish (the write worker says which of the others it saved).
+ */
+export interface NotFinished {
+  /** Runs of a computed point whose strategy the model returned no result for. */
+  missing: number[];
+  /** Runs of points the core could not compute, with why. */
+  unsolved: { ids: number[]; message: string }[];
+}
+
+/** A job's finished runs, from its simulation worker to the write worker. */
+export interface ToWriter {
+  jobId: number;
+  runs: FinishedRun[];
+}
+
+/** The write worker to the main thread: a job's runs saved (but the refused ones), or why not. */
+export type FromWriter =
+  | { type: 'saved'; jobId: number; refused: RefusedRun[] }
+  | ({ type: 'failed'; jobId: number } & ReadFailure)
+  | { type: 'closed' };
+
+/** The main thread to the write worker: a port of a new simulation worker's, or close. */
+export type WriterControl = { type: 'connect'; port: MessagePort } | { type: 'close' };

@@ -1,14 +1,19 @@
 // A simulation worker thread: receives points of a scenario, returns core results, reports
 // progress; checks a sweep before it starts (points.ts).
 import { isDeepStrictEqual } from 'node:util';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { runScenario, SimulationCancelled } from '../../common/core/index.ts';
 import { checkPoints, scenarioAt } from './points.ts';
-import type { FromWorker, ScenarioOutcome, ToWorker } from './protocol.ts';
+import { runInBackground } from './background.ts';
+import { finishedRuns } from './outcomes.ts';
+import type { FromWorker, ScenarioOutcome, ToWorker, ToWriter, WorkerData } from './protocol.ts';
 
 if (parentPort === null) throw new Error('worker.ts must run in a worker thread');
 const port = parentPort;
 const send = (message: FromWorker): void => port.postMessage(message);
+/** The write worker, where a job that says which runs it computes sends them (see protocol.ts). */
+const savePort = (workerData as WorkerData | undefined)?.savePort;
+runInBackground();
 /** Progress messages at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -53,7 +58,12 @@ port.on('message', (message: ToWorker) => {
         outcomes.push({ ok: false, message: err instanceof Error ? err.message : String(err) });
       }
     }
-    send({ type: 'result', jobId, outcomes: shareEqualParts(outcomes), startedAt });
+    const shared = shareEqualParts(outcomes);
+    if (message.save !== undefined && savePort !== undefined) {
+      const { runs, sent } = finishedRuns(shared, message.save, startedAt);
+      savePort.postMessage({ jobId, runs } satisfies ToWriter);
+      send({ type: 'result', jobId, outcomes: [], startedAt, sent });
+    } else send({ type: 'result', jobId, outcomes: shared, startedAt });
   } catch (err) {
     if (err instanceof SimulationCancelled) send({ type: 'cancelled', jobId });
     else send({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err) });

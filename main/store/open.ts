@@ -3,7 +3,15 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+} from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { MIGRATIONS, staticMigrationProvider } from '../../migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -145,6 +153,14 @@ class GmemlabSqliteDriver extends SqliteDriver {
   constructor(sqlite: BetterSqlite3.Database) {
     super({ database: sqlite });
     this.#sqlite = sqlite;
+  }
+  /**
+   * BEGIN IMMEDIATE, not BEGIN: beside the write worker (write-worker.ts) two connections write
+   * the file, and a deferred transaction that read before it wrote could not take the write lock
+   * once the other connection had committed meanwhile (SQLITE_BUSY at once, no busy wait).
+   */
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     if (this.#sqlite.inTransaction) await super.rollbackTransaction(connection);
@@ -294,6 +310,34 @@ export function openDatabaseReadOnly(path: string): OpenedDatabase {
     throw new StoreOpenError(describeSqliteError(path, err));
   }
   return { db: createKysely(sqlite), sqlite, path, backupPath: null, readOnly: true };
+}
+
+/**
+ * How long the write worker's connection waits for the write lock: the main thread's connection
+ * holds it while it records a sweep's runs, a second or more under load. Waiting blocks only the
+ * worker's thread.
+ */
+const WRITE_WORKER_BUSY_MS = 60_000;
+
+/**
+ * A second writing connection on a database openDatabase has opened (and migrated): the write
+ * worker's (write-worker.ts), with the writer's settings. It checkpoints the WAL as it commits,
+ * on its own thread.
+ */
+export function openWriteConnection(path: string): BetterSqlite3.Database {
+  let sqlite: BetterSqlite3.Database | undefined;
+  try {
+    sqlite = new BetterSqlite3(path, { fileMustExist: true });
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`busy_timeout = ${WRITE_WORKER_BUSY_MS}`);
+    sqlite.pragma(`cache_size = ${-PAGE_CACHE_KIB}`);
+    sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    return sqlite;
+  } catch (err) {
+    sqlite?.close();
+    throw new StoreOpenError(describeSqliteError(path, err));
+  }
 }
 
 export async function openDatabase(path: string): Promise<OpenedDatabase> {

@@ -3,6 +3,7 @@
 // project's own errors (common/core/errors.ts) their code and field-level issues.
 import type { ErrorCode, ValidationIssue } from '../../common/core/index.ts';
 import type { ReadBeside, StoreReader } from './reader.ts';
+import type { StoreResponse } from './store-thread.ts';
 
 /**
  * The reads a worker answers: every public read of StoreReader but getExperiment, which is
@@ -43,7 +44,7 @@ export interface ReadRequest {
   args: unknown[];
 }
 
-/** A read's error as it crosses the thread boundary. */
+/** A read's or a write's error as it crosses the thread boundary (store-thread.ts: failureOf, errorFrom). */
 export interface ReadFailure {
   name: string;
   message: string;
@@ -51,7 +52,8 @@ export interface ReadFailure {
   issues?: ValidationIssue[] | undefined;
 }
 
-export type ReadResponse = { id: number; ok: true; value: unknown } | ({ id: number; ok: false } & ReadFailure);
+/** A read's answer (the store threads' one shape: store-thread.ts). */
+export type ReadResponse = StoreResponse;
 
 /** What a worker posts once its connection is open, before any answer. */
 export interface ReadReady {

@@ -2,10 +2,10 @@
 // (reader.ts), so a heavy one (a 60,000-run experiment, a bundle) never holds up the main
 // thread, where the writer and every other request live. Messages: read-protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { GmemlabError } from '../../common/core/index.ts';
 import { columnBuffers, type ExperimentData } from '../../common/contract/run-table.ts';
 import type { ReadReady, ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
 import { StoreReader } from './reader.ts';
+import { failureOf } from './store-thread.ts';
 
 if (parentPort === null) throw new Error('read-worker.ts must run in a worker thread');
 const port = parentPort;
@@ -30,8 +30,6 @@ async function answer({ id, method, args }: ReadRequest): Promise<ReadResponse> 
     const read = reader[method] as (...a: unknown[]) => Promise<unknown>;
     return { id, ok: true, value: await read.apply(reader, args) };
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    const own = e instanceof GmemlabError ? { code: e.code, issues: e.issues } : {};
-    return { id, ok: false, name: e.name, message: e.message, ...own };
+    return { id, ok: false, ...failureOf(err) };
   }
 }

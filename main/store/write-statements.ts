@@ -2,11 +2,24 @@
 // sweep saves tens of thousands of runs, and building, preparing and awaiting a Kysely query per
 // row cost more than computing them (issue 20). Kysely stays for everything else.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { CostEntry, Estimate, LatencyDistribution } from '../../common/core/index.ts';
+import type { CostEntry, Estimate, LatencyDistribution, StrategyResult } from '../../common/core/index.ts';
 import type { RunSeries } from '../../common/contract/index.ts';
 import { canonicalJson, contentHash, textHash } from './canonical.ts';
 import { NotFoundError } from '../../common/core/index.ts';
 import { encodeRunValues, ResultKeys } from './keys.ts';
+import { nameTheFile } from './open.ts';
+
+/** A run's result as the runner hands it to the store to save. */
+export interface FinishedRun {
+  runId: number;
+  /** When a worker started the run (ISO time); the save time where unknown. */
+  startedAt?: string | undefined;
+  modelVersion: string;
+  costTable: CostEntry[];
+  result: StrategyResult;
+  /** Series beside the result's metrics and distributions (none from the analytic model). */
+  series?: Record<string, RunSeries> | undefined;
+}
 
 /** A run as createExperiment records it (queued). */
 export interface QueuedRunRow {
@@ -189,5 +202,65 @@ export class WriteStatements {
     const b = breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, breakdown, added);
     this.setValuesStmt.run(m.blob, b?.blob ?? null, runId);
     for (const v of m.indexed) this.insertRunMetric.run(v.keyId, v.mean, runId);
+  }
+}
+
+/**
+ * Saves finished runs with their values, distributions and series in one transaction on
+ * `sqlite` (all or none), through `w`, its prepared statements: the store's own connection, or
+ * the write worker's (write-worker.ts). A disk or file error is a StorageError naming `path`.
+ * IMMEDIATE: with the write worker, two connections write the file, and a transaction that read
+ * before taking the write lock could not take it once the other had committed (SQLITE_BUSY).
+ */
+export function saveFinishedRuns(
+  sqlite: BetterSqlite3.Database,
+  w: WriteStatements,
+  path: string,
+  finished: FinishedRun[],
+): void {
+  if (finished.length === 0) return;
+  const added: number[] = [];
+  try {
+    sqlite
+      .transaction(() => {
+        const finishedAt = new Date().toISOString();
+        const costIds = new Map<CostEntry[], string>();
+        const means: IndexedMean[] = [];
+        // Runs of a batch from one worker job share their capability objects (runner/worker.ts).
+        const capabilityIds = new Map<object, number>();
+        const capabilityIdOf = (capability: object): number => {
+          let id = capabilityIds.get(capability);
+          if (id === undefined) capabilityIds.set(capability, (id = w.capabilityId(JSON.stringify(capability))));
+          return id;
+        };
+        for (const f of finished) {
+          const { result } = f;
+          let costTableId = costIds.get(f.costTable);
+          if (costTableId === undefined) costIds.set(f.costTable, (costTableId = w.costTableId(f.costTable)));
+          w.finishRun(
+            {
+              runId: f.runId,
+              startedAt: f.startedAt ?? finishedAt,
+              finishedAt,
+              modelVersion: f.modelVersion,
+              costTableId,
+              params: JSON.stringify(result.params),
+              capabilityId: capabilityIdOf(result.capability),
+              metrics: result.metrics,
+              breakdown: result.breakdown,
+              flags: JSON.stringify(result.flags),
+              distributions: result.distributions,
+              series: f.series ?? {},
+            },
+            added,
+            means,
+          );
+        }
+        w.saveIndexedMeans(means);
+      })
+      .immediate();
+  } catch (err) {
+    w.rollback(added);
+    throw nameTheFile(path, err);
   }
 }

@@ -13,7 +13,7 @@ export const serveCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError('--port must be an integer from 0 to 65535');
     const dbPath = typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath();
-    const app = await createApp({ dbPath, readWorker: true, computeWorker: true });
+    const app = await createApp({ dbPath, readWorker: true, writeWorker: true, computeWorker: true });
     const host = await startWebHost({ app, rendererDir: DEFAULT_RENDERER_DIR, port });
     if (json) out(JSON.stringify({ url: host.url, port: host.port, db: dbPath }));
     else out(`gmemlab is serving on 127.0.0.1 only; open ${host.url}\n(database ${dbPath}; Ctrl-C to stop)`);
