@@ -5,13 +5,13 @@
 // 20: no request waits over 100 ms). Nothing is slower on an otherwise idle machine: the
 // background threads get every cycle the others leave.
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
-/** The nice value of background threads (0 is normal, 19 the lowest priority). */
+/** How much nicer background threads are than the thread that starts them (nice 0 is normal, 19 the lowest priority). */
 export const BACKGROUND_NICE = 10;
 
 /**
- * Lowers the calling thread's priority to BACKGROUND_NICE, where the system allows it per thread
+ * Lowers the calling thread's priority by BACKGROUND_NICE (to at most 19), where the system allows it per thread
  * (Linux, through /proc/thread-self); elsewhere it does nothing, since setting it there would
  * lower the whole process, the window's thread included. Returns whether it did.
  */
@@ -20,7 +20,7 @@ export function runInBackground(): boolean {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
     if (!Number.isInteger(tid) || tid <= 0) return false;
-    setPriority(tid, BACKGROUND_NICE);
+    setPriority(tid, Math.min(19, getPriority(tid) + BACKGROUND_NICE));
     return true;
   } catch {
     return false; // no /proc, or not allowed: the thread keeps its priority

@@ -8,6 +8,7 @@ import type { EventMap } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
 import { ExperimentRunner, largestFirst } from './experiments.ts';
 import { WorkerPool } from './pool.ts';
+import { WriteWorker } from './write-client.ts';
 import { RunRequestError } from '../../common/core/index.ts';
 
 const scenario = PRESETS[0]!.scenario;
@@ -16,22 +17,30 @@ let store: Store;
 let pool: WorkerPool;
 let events: EventMap['experimentProgress'][];
 let runner: ExperimentRunner;
+let writeWorker: WriteWorker | undefined;
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gmemlab-runner-'));
-  store = await Store.open(join(dir, 'db.sqlite'));
-  pool = new WorkerPool({ size: 2 });
-  events = [];
-  runner = new ExperimentRunner(store, pool, (e) => events.push(e));
-});
-afterEach(async () => {
-  await runner.drain();
-  await pool.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+// Every test twice: the runs saved on this thread (the CLI) and in the write worker, where the
+// simulation workers send them straight (the window's app).
+describe.each([
+  ['on this thread', false],
+  ['in the write worker', true],
+])('ExperimentRunner, saving %s', (_, inWorker) => {
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gmemlab-runner-'));
+    store = await Store.open(join(dir, 'db.sqlite'));
+    writeWorker = inWorker ? new WriteWorker(store.opened.path) : undefined;
+    pool = new WorkerPool({ size: 2, saveTo: writeWorker?.connect });
+    events = [];
+    runner = new ExperimentRunner(store, pool, (e) => events.push(e), writeWorker);
+  });
+  afterEach(async () => {
+    await runner.drain();
+    await pool.close();
+    await writeWorker?.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-describe('ExperimentRunner', () => {
   it('saves one run per strategy with the metrics the core computed, and reports progress to done', async () => {
     const { experimentId, runsTotal } = await runner.start({ scenario });
     const strategies = runPlan(scenario).strategies;

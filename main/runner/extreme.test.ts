@@ -12,59 +12,69 @@ import { PRESETS, runAnalytic, setParameter, validateScenario, type Scenario } f
 import { Store } from '../store/store.ts';
 import { ExperimentRunner } from './experiments.ts';
 import { WorkerPool } from './pool.ts';
+import { WriteWorker } from './write-client.ts';
 
 const scenario = PRESETS[0]!.scenario;
 let dir: string;
 let store: Store;
 let pool: WorkerPool;
 let runner: ExperimentRunner;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gmemlab-extreme-'));
-  store = await Store.open(join(dir, 'db.sqlite'));
-  pool = new WorkerPool({ size: 2 });
-  runner = new ExperimentRunner(store, pool, () => undefined);
-});
-afterEach(async () => {
-  await runner.drain();
-  await pool.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+let writeWorker: WriteWorker | undefined;
 
 const finite = (s: Scenario, strategy: string): boolean =>
   Object.values(runAnalytic(s).strategies.find((r) => r.strategy === strategy)?.metrics ?? {}).every(
     (e) => Number.isFinite(e.mean) && Number.isFinite(e.ci95),
   );
 
+// Saved on this thread (the CLI) and in the write worker (the window's app): the same refusals.
 describe.each([
-  ['host.costs.copyBytesPerCycle', [0, 1e-300, 4, 8, 16, 32]],
-  ['workload.touchpoints.mmio.pagesPerEvent', [1e-300, 1, 2, 4]],
-])('a sweep of %s with values the model cannot compute', (path, values) => {
-  it('refuses what the model refuses up front, saves every computable run, and fails only the others, each saying why', async () => {
-    // Values the scenario schema refuses make the whole sweep a clear error before anything runs.
-    const accepted = values.filter((v) => validateScenario(setParameter(scenario, path, v)).ok);
-    if (accepted.length < values.length)
-      await expect(runner.start({ scenario, sweep: { parameters: [{ path, values }] } })).rejects.toThrow(path);
-    const { experimentId } = await runner.start({ scenario, sweep: { parameters: [{ path, values: accepted }] } });
-    await runner.whenDone(experimentId);
-    const detail = (await store.getExperiment(experimentId))!;
-    expect(detail.runs.length).toBeGreaterThan(accepted.length);
-    let failed = 0;
-    for (const run of detail.runs) {
-      const point = setParameter(scenario, path, run.point[path]!);
-      const where = `${run.strategy} at ${path}=${run.point[path]}`;
-      if (finite(point, run.strategy)) {
-        expect(run.status, `${where}: ${run.error}`).toBe('done');
-        for (const e of Object.values(run.metrics)) expect(Number.isFinite(e.mean), where).toBe(true);
-      } else {
-        failed++;
-        expect(run.status, where).toBe('failed');
-        expect(run.error, where).toMatch(/not a finite number/);
-        expect(run.error, where).not.toMatch(/NOT NULL|constraint/);
+  ['on this thread', false],
+  ['in the write worker', true],
+])('saving %s', (_, inWorker) => {
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gmemlab-extreme-'));
+    store = await Store.open(join(dir, 'db.sqlite'));
+    writeWorker = inWorker ? new WriteWorker(store.opened.path) : undefined;
+    pool = new WorkerPool({ size: 2, saveTo: writeWorker?.connect });
+    runner = new ExperimentRunner(store, pool, () => undefined, writeWorker);
+  });
+  afterEach(async () => {
+    await runner.drain();
+    await pool.close();
+    await writeWorker?.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe.each([
+    ['host.costs.copyBytesPerCycle', [0, 1e-300, 4, 8, 16, 32]],
+    ['workload.touchpoints.mmio.pagesPerEvent', [1e-300, 1, 2, 4]],
+  ])('a sweep of %s with values the model cannot compute', (path, values) => {
+    it('refuses what the model refuses up front, saves every computable run, and fails only the others, each saying why', async () => {
+      // Values the scenario schema refuses make the whole sweep a clear error before anything runs.
+      const accepted = values.filter((v) => validateScenario(setParameter(scenario, path, v)).ok);
+      if (accepted.length < values.length)
+        await expect(runner.start({ scenario, sweep: { parameters: [{ path, values }] } })).rejects.toThrow(path);
+      const { experimentId } = await runner.start({ scenario, sweep: { parameters: [{ path, values: accepted }] } });
+      await runner.whenDone(experimentId);
+      const detail = (await store.getExperiment(experimentId))!;
+      expect(detail.runs.length).toBeGreaterThan(accepted.length);
+      let failed = 0;
+      for (const run of detail.runs) {
+        const point = setParameter(scenario, path, run.point[path]!);
+        const where = `${run.strategy} at ${path}=${run.point[path]}`;
+        if (finite(point, run.strategy)) {
+          expect(run.status, `${where}: ${run.error}`).toBe('done');
+          for (const e of Object.values(run.metrics)) expect(Number.isFinite(e.mean), where).toBe(true);
+        } else {
+          failed++;
+          expect(run.status, where).toBe('failed');
+          expect(run.error, where).toMatch(/not a finite number/);
+          expect(run.error, where).not.toMatch(/NOT NULL|constraint/);
+        }
       }
-    }
-    // What the core returns today decides how many fail; the test holds either way, but say it.
-    expect(detail.status).toBe(failed > 0 ? 'failed' : 'done');
+      // What the core returns today decides how many fail; the test holds either way, but say it.
+      expect(detail.status).toBe(failed > 0 ? 'failed' : 'done');
+    });
   });
 });

@@ -28,7 +28,9 @@ export class WriteWorker {
   constructor(path: string, workerFile: URL | string = new URL('./write-worker.ts', import.meta.url)) {
     this.worker = new Worker(workerFile, { workerData: { path } satisfies WriteWorkerData });
     this.worker.on('message', (message: FromWriter) => this.onMessage(message));
-    this.worker.on('error', (err) => this.fail(err));
+    // An error thrown in the thread (its connection could not be opened) arrives as a plain
+    // Error with the thrown one's own fields: rebuilt, the project's keep their contract code.
+    this.worker.on('error', (err) => this.fail(errorFrom({ ...err, name: err.name, message: err.message })));
     this.worker.on('exit', (code) => this.fail(new StoreThreadError(`the write worker exited with code ${code}`)));
     // An idle worker must not keep a process alive.
     this.worker.unref();

@@ -54,9 +54,14 @@ describe.runIf(process.platform === 'linux')('Store.close', () => {
     expect(handlesOn(folder)).toEqual([]);
   });
 
-  it('closes every handle when the app closes after a sweep and an export (pool, read and compute workers)', async () => {
+  it('closes every handle when the app closes after a sweep and an export (pool, read, write and compute workers)', async () => {
     const folder = mkdtempSync(join(dir.dir, 'app-'));
-    const app = await createApp({ dbPath: join(folder, 'h.sqlite'), readWorker: true, computeWorker: true });
+    const app = await createApp({
+      dbPath: join(folder, 'h.sqlite'),
+      readWorker: true,
+      writeWorker: true,
+      computeWorker: true,
+    });
     const started = await dispatch(app.handlers, 'startExperiment', {
       scenario: PRESETS[0]!.scenario,
       sweep: { parameters: [{ path: 'vm.vcpus', values: [1, 2] }] },

@@ -1,11 +1,13 @@
 // Child process of crash.test.ts: runs a long sweep through the real app (store, worker pool,
-// runner) and prints a line after each batch of runs is saved, until the test kills it.
+// runner; the runs saved on its main thread or in the write worker) and prints a line after each
+// batch of runs is saved, until the test kills it.
 import { createApp } from '../app.ts';
 import { presetScenario } from './testing.ts';
 
-const [dbPath, points] = process.argv.slice(2);
-if (dbPath === undefined || points === undefined) throw new Error('usage: crash-child.fixture.ts DB POINTS');
-const app = await createApp({ dbPath, poolSize: 1 });
+const [dbPath, points, saving = 'here'] = process.argv.slice(2);
+if (dbPath === undefined || points === undefined)
+  throw new Error('usage: crash-child.fixture.ts DB POINTS [here|write-worker]');
+const app = await createApp({ dbPath, poolSize: 1, writeWorker: saving === 'write-worker' });
 app.subscribe((_event, p) =>
   process.stdout.write(`progress ${p.experimentId} ${p.runsDone} ${p.runsTotal} ${p.status}\n`),
 );

@@ -21,8 +21,9 @@ const fixture = fileURLToPath(new URL('./crash-child.fixture.ts', import.meta.ur
 /** Starts the sweep in a child, kills it with SIGKILL after a few saved batches; returns what it had reported saved. */
 async function killMidSweep(
   dbPath: string,
+  saving: Saving,
 ): Promise<{ experimentId: number; reportedDone: number; finished: boolean }> {
-  const child = spawn(process.execPath, [fixture, dbPath, '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [fixture, dbPath, '3000', saving], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -45,51 +46,57 @@ async function killMidSweep(
   return { experimentId, reportedDone, finished };
 }
 
-it('SIGKILL mid-sweep keeps an intact file and every finished run; the rest are interrupted and can be re-run', async () => {
-  const dbPath = join(dir.dir, 'crash.sqlite');
-  const { experimentId, reportedDone, finished } = await killMidSweep(dbPath);
-  expect(finished).toBe(false);
-  expect(reportedDone).toBeGreaterThan(0);
+/** Where the child saves its runs: on its main thread (the CLI) or in the write worker (the window's app). */
+type Saving = 'here' | 'write-worker';
 
-  // The file as the killed process left it (opening it replays the WAL, as any next start would).
-  const raw = new BetterSqlite3(dbPath);
-  expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-  expect(raw.pragma('foreign_key_check')).toEqual([]);
-  raw.close();
+it.each<Saving>(['here', 'write-worker'])(
+  'SIGKILL mid-sweep keeps an intact file and every finished run; the rest are interrupted and can be re-run (saving %s)',
+  async (saving) => {
+    const dbPath = join(dir.dir, 'crash.sqlite');
+    const { experimentId, reportedDone, finished } = await killMidSweep(dbPath, saving);
+    expect(finished).toBe(false);
+    expect(reportedDone).toBeGreaterThan(0);
 
-  const store = await Store.open(dbPath);
-  try {
-    const detail = await store.getExperiment(experimentId);
-    expect(detail).toBeDefined();
-    const runs = detail!.runs;
-    const done = runs.filter((r) => r.status === 'done');
-    // Every run reported saved is there, whole, with its metrics.
-    expect(done.length).toBeGreaterThanOrEqual(reportedDone);
-    for (const run of done) {
-      expect(run.modelVersion).not.toBeNull();
-      expect(Object.keys(run.metrics).length).toBeGreaterThan(0);
-    }
-    const others = runs.filter((r) => r.status !== 'done');
-    expect(others.length).toBeGreaterThan(0);
-    expect(new Set(others.map((r) => r.status))).toEqual(new Set(['interrupted']));
-    for (const run of others) expect(Object.keys(run.metrics)).toEqual([]);
-    expect(detail!.status).toBe('interrupted');
+    // The file as the killed process left it (opening it replays the WAL, as any next start would).
+    const raw = new BetterSqlite3(dbPath);
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(raw.pragma('foreign_key_check')).toEqual([]);
+    raw.close();
 
-    // Re-run: only the interrupted runs are computed again; finished ones are kept as they were.
-    const pool = new WorkerPool({ size: 1 });
-    const runner = new ExperimentRunner(store, pool, () => {});
+    const store = await Store.open(dbPath);
     try {
-      const { runsTotal } = await runner.rerun(experimentId);
-      expect(runsTotal).toBe(others.length);
-      await runner.whenDone(experimentId);
+      const detail = await store.getExperiment(experimentId);
+      expect(detail).toBeDefined();
+      const runs = detail!.runs;
+      const done = runs.filter((r) => r.status === 'done');
+      // Every run reported saved is there, whole, with its metrics.
+      expect(done.length).toBeGreaterThanOrEqual(reportedDone);
+      for (const run of done) {
+        expect(run.modelVersion).not.toBeNull();
+        expect(Object.keys(run.metrics).length).toBeGreaterThan(0);
+      }
+      const others = runs.filter((r) => r.status !== 'done');
+      expect(others.length).toBeGreaterThan(0);
+      expect(new Set(others.map((r) => r.status))).toEqual(new Set(['interrupted']));
+      for (const run of others) expect(Object.keys(run.metrics)).toEqual([]);
+      expect(detail!.status).toBe('interrupted');
+
+      // Re-run: only the interrupted runs are computed again; finished ones are kept as they were.
+      const pool = new WorkerPool({ size: 1 });
+      const runner = new ExperimentRunner(store, pool, () => {});
+      try {
+        const { runsTotal } = await runner.rerun(experimentId);
+        expect(runsTotal).toBe(others.length);
+        await runner.whenDone(experimentId);
+      } finally {
+        await pool.close();
+      }
+      const after = await store.getExperiment(experimentId);
+      expect(after!.status).toBe('done');
+      expect(after!.runs.every((r) => r.status === 'done')).toBe(true);
+      expect(after!.runs.filter((r) => done.some((d) => d.id === r.id))).toEqual(done);
     } finally {
-      await pool.close();
+      await store.close();
     }
-    const after = await store.getExperiment(experimentId);
-    expect(after!.status).toBe('done');
-    expect(after!.runs.every((r) => r.status === 'done')).toBe(true);
-    expect(after!.runs.filter((r) => done.some((d) => d.id === r.id))).toEqual(done);
-  } finally {
-    await store.close();
-  }
-});
+  },
+);
