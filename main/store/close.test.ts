@@ -75,4 +75,35 @@ describe.runIf(process.platform === 'linux')('Store.close', () => {
     await app.close();
     expect(handlesOn(folder)).toEqual([]);
   });
+
+  it('closes cleanly in the middle of a sweep saved by the write worker: its runs are done or cancelled, none left running', async () => {
+    const folder = mkdtempSync(join(dir.dir, 'mid-'));
+    const dbPath = join(folder, 'h.sqlite');
+    const app = await createApp({ dbPath, readWorker: true, writeWorker: true });
+    const saved = new Promise<void>((resolve) =>
+      app.subscribe((_event, p) => {
+        if (p.runsDone > 0) resolve();
+      }),
+    );
+    const values = Array.from({ length: 3000 }, (_, i) => 1 + (i % 16));
+    const { experimentId } = await app.runner.start({
+      name: 'closed mid-sweep',
+      scenario: PRESETS[0]!.scenario,
+      sweep: { parameters: [{ path: 'vm.vcpus', values }] },
+    });
+    await saved;
+    await app.close();
+    expect(handlesOn(folder)).toEqual([]);
+
+    const store = await Store.open(dbPath);
+    try {
+      const detail = (await store.getExperiment(experimentId))!;
+      expect(detail.status).toBe('cancelled');
+      const statuses = new Set(detail.runs.map((r) => r.status));
+      expect(statuses.has('done')).toBe(true);
+      expect([...statuses].every((s) => s === 'done' || s === 'cancelled')).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
 });

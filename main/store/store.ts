@@ -24,7 +24,6 @@ import type {
   RunInContext,
   RunPage,
   RunQuery,
-  RunSeries,
   RunStatus,
   ScenarioRevision,
   ScenarioRevisionPage,
