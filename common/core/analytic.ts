@@ -1137,21 +1137,19 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   return out;
 }
 
-/** latencies()' answer, reused: its entries are read into a result's metrics at once. */
-const LATENCY: Estimate[] = [];
-
 /**
  * Mean latency of each touchpoint's events (us), by index, after totals(): baseline handling and
  * the strategy's work. A touchpoint the strategy did not charge shares the model's baseline
- * estimate. The array is reused by the next call.
+ * estimate. (A new array each time: storing new estimates into a long-lived one costs a write
+ * barrier each.)
  */
 function latencies(m: Model, ledger: Ledger): Estimate[] {
-  for (let i = 0; i < NT; i++) LATENCY[i] = m.baselineLatency[i]!;
+  const out = m.baselineLatency.slice();
   for (let rows = ledger.eventRows; rows !== 0; rows &= rows - 1) {
     const i = lowestBit(rows);
-    LATENCY[i] = exact(((m.baseline[i]! + ledger.eventSum[i]!) / m.hz) * 1e6 * turnsOf(m, i));
+    out[i] = exact(((m.baseline[i]! + ledger.eventSum[i]!) / m.hz) * 1e6 * turnsOf(m, i));
   }
-  return LATENCY;
+  return out;
 }
 
 /**
