@@ -4,7 +4,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
 import { runScenario, SimulationCancelled } from '../../common/core/index.ts';
 import { checkPoints, scenarioAt } from './points.ts';
-import { runInBackground } from './background.ts';
 import { finishedRuns } from './outcomes.ts';
 import type { FromWorker, ScenarioOutcome, ToWorker, ToWriter, WorkerData } from './protocol.ts';
 
@@ -13,7 +12,6 @@ const port = parentPort;
 const send = (message: FromWorker): void => port.postMessage(message);
 /** The write worker, where a job that says which runs it computes sends them (see protocol.ts). */
 const savePort = (workerData as WorkerData | undefined)?.savePort;
-runInBackground();
 /** Progress messages at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
 

@@ -11,14 +11,12 @@ import { openWriteConnection } from '../store/open.ts';
 import { failureOf } from '../store/store-thread.ts';
 import { saveFinishedRuns, WriteStatements } from '../store/write-statements.ts';
 import type { FromWriter, ToWriter, WriterControl } from './protocol.ts';
-import { runInBackground } from './background.ts';
 import { ResultWriter } from './result-writer.ts';
 import type { WriteWorkerData } from './write-client.ts';
 
 if (parentPort === null) throw new Error('write-worker.ts must run in a worker thread');
 const control = parentPort;
 const { path } = workerData as WriteWorkerData;
-runInBackground();
 const sqlite = openWriteConnection(path);
 const statements = new WriteStatements(sqlite);
 const writer = new ResultWriter(async (runs) => saveFinishedRuns(sqlite, statements, path, runs));
