@@ -1,7 +1,7 @@
 // A quick before/after for issue 20's write side, the first two parts of bench/scale.ts without
 // the million-run copy: the CLI's one-point and 1,000-point sweeps (process start included), and
-// a 10,000-point sweep saved in the app while the window's history requests are made every
-// 50 ms, timed exactly as bench/scale.ts times them.
+// a 10,000-point sweep saved in the app (read and write workers, as the window's) while the
+// window's history requests are made every 50 ms, timed exactly as bench/scale.ts times them.
 //
 //   npx node bench/save-sweep.ts [cli] [app] [points]
 //
