@@ -69,7 +69,7 @@ describe('WorkerPool', () => {
     const queued = pool.runAll(scenario, points).result.then((r) => (order.push('queued'), r));
     const checked = pool
       .check(scenario, { parameters: [{ path: 'vm.vcpus', values: [2, 0] }] }, undefined)
-      .then((c) => (order.push('check'), c));
+      .result.then((c) => (order.push('check'), c));
     const [, batch, check] = await Promise.all([running, queued, checked]);
     expect(order).toEqual(['running', 'check', 'queued']);
     expect(check).toMatchObject({ ok: false, issues: [{ path: 'sweep.parameters.0.values.1' }] });
@@ -79,6 +79,26 @@ describe('WorkerPool', () => {
       ok: false,
       message: expect.stringMatching(/rejects the scenario: vm\.vcpus/),
     });
+  });
+
+  it("computes a checked sweep's points from the scenarios its check validated, each once, and validates the others", async () => {
+    pool = new WorkerPool({ size: 1 });
+    const sweep = { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] };
+    const check = pool.check(scenario, sweep, undefined);
+    await expect(check.result).resolves.toEqual({ ok: true, events: undefined });
+    // A job naming the check gets the check's scenarios: seen here by giving it another base,
+    // which only the points the check did not validate (and a point taken already) are made from.
+    const other = setParameter(scenario, 'workload.touchpoints.mmio.ratePerSec', 1234);
+    const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 8 }, { 'vm.vcpus': 0 }, { 'vm.vcpus': 2 }];
+    const { outcomes } = await pool.runAll(other, points, undefined, { checkId: check.jobId }).result;
+    const at = (base: typeof scenario, vcpus: number) => runAnalytic(setParameter(base, 'vm.vcpus', vcpus));
+    expect(outcomes[0]).toEqual({ ok: true, output: at(scenario, 2) });
+    expect(outcomes[1]).toEqual({ ok: true, output: at(other, 8) });
+    expect(outcomes[2]).toMatchObject({ ok: false, message: expect.stringMatching(/rejects the scenario: vm\.vcpus/) });
+    expect(outcomes[3]).toEqual({ ok: true, output: at(other, 2) });
+    // Without the check's id, every point is made from the job's own base.
+    const plain = await pool.runAll(other, [{ 'vm.vcpus': 4 }]).result;
+    expect(plain.outcomes[0]).toEqual({ ok: true, output: at(other, 4) });
   });
 
   it('fails a job whose worker cannot start, and rejects work after close', async () => {

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Point, RunOutput, Scenario, Shard, SweepDefinition } from '../../common/core/index.ts';
 import type { PointsCheck } from './points.ts';
 import type { FromWorker, ScenarioOutcome, ToWorker } from './protocol.ts';
+import { unpackOutcomes } from './wire.ts';
 
 export class JobCancelledError extends Error {
   override name = 'JobCancelledError';
@@ -75,17 +76,19 @@ export class WorkerPool {
    * fast analytic points. The worker makes and validates each point's scenario; a point the
    * core rejects or cannot compute has its own failed outcome. Progress is the job's fraction as
    * a whole. `workers` caps the workers started for it: a worker costs more to start than
-   * thousands of analytic points take to compute.
+   * thousands of analytic points take to compute. `checkId` names the check of the sweep the
+   * points belong to (check's jobId): the worker that made it has their validated scenarios.
    */
   runAll(
     base: Scenario,
     points: Point[],
     onProgress?: (fraction: number) => void,
-    workers: number = this.size,
+    options: { workers?: number | undefined; checkId?: number | undefined } = {},
   ): { jobId: number; result: Promise<BatchResult> } {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const { workers = this.size, checkId } = options;
     return this.enqueue<BatchResult>(
-      (jobId) => ({ type: 'run', jobId, base, points, cancel }),
+      (jobId) => ({ type: 'run', jobId, base, points, cancel, checkId }),
       cancel,
       workers,
       onProgress,
@@ -95,14 +98,15 @@ export class WorkerPool {
 
   /**
    * Checks in a worker whether a sweep of `base` can start (points.ts: checkPoints). It goes
-   * ahead of queued jobs: starting a sweep must not wait for another one to finish.
+   * ahead of queued jobs: starting a sweep must not wait for another one to finish. Its jobId
+   * is the checkId to give runAll for the sweep's points.
    */
   check(
     base: Scenario,
     sweep: SweepDefinition | undefined,
     shard: Shard | undefined,
     workers: number = this.size,
-  ): Promise<PointsCheck> {
+  ): { jobId: number; result: Promise<PointsCheck> } {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     return this.enqueue<PointsCheck>(
       (jobId) => ({ type: 'check', jobId, base, sweep, shard }),
@@ -110,7 +114,7 @@ export class WorkerPool {
       workers,
       undefined,
       'first',
-    ).result;
+    );
   }
 
   private enqueue<T extends BatchResult | PointsCheck>(
@@ -202,7 +206,8 @@ export class WorkerPool {
       return;
     }
     slot.job = undefined;
-    if (message.type === 'result') job.resolve({ outcomes: message.outcomes, startedAt: message.startedAt });
+    if (message.type === 'result')
+      job.resolve({ outcomes: unpackOutcomes(message.packed), startedAt: message.startedAt });
     else if (message.type === 'checked') job.resolve(message.check);
     else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
     else job.reject(new Error(message.message));

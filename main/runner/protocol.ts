@@ -2,6 +2,7 @@
 // the database (the main thread is the one writer).
 import type { Point, RunOutput, Scenario, Shard, SweepDefinition } from '../../common/core/index.ts';
 import type { PointsCheck } from './points.ts';
+import type { PackedOutcomes } from './wire.ts';
 
 /**
  * A job is one or more points of one base scenario, computed in order: analytic sweeps send many
@@ -14,7 +15,15 @@ import type { PointsCheck } from './points.ts';
  * checkPoints), before anything of it is recorded.
  */
 export type ToWorker =
-  | { type: 'run'; jobId: number; base: Scenario; points: Point[]; cancel: Int32Array }
+  | {
+      type: 'run';
+      jobId: number;
+      base: Scenario;
+      points: Point[];
+      cancel: Int32Array;
+      /** The check of the sweep these points belong to (its jobId), whose validated scenarios the worker may hold. */
+      checkId: number | undefined;
+    }
   | {
       type: 'check';
       jobId: number;
@@ -28,7 +37,7 @@ export type ScenarioOutcome = { ok: true; output: RunOutput } | { ok: false; mes
 
 export type FromWorker =
   | { type: 'progress'; jobId: number; fraction: number }
-  | { type: 'result'; jobId: number; outcomes: ScenarioOutcome[]; startedAt: string }
+  | { type: 'result'; jobId: number; packed: PackedOutcomes; startedAt: string }
   | { type: 'checked'; jobId: number; check: PointsCheck }
   | { type: 'error'; jobId: number; message: string }
   | { type: 'cancelled'; jobId: number };

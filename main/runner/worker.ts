@@ -1,35 +1,60 @@
 // A simulation worker thread: receives points of a scenario, returns core results, reports
 // progress; checks a sweep before it starts (points.ts).
 import { isDeepStrictEqual } from 'node:util';
-import { parentPort } from 'node:worker_threads';
-import { runScenario, SimulationCancelled } from '../../common/core/index.ts';
-import { checkPoints, scenarioAt } from './points.ts';
+import { parentPort, type Transferable } from 'node:worker_threads';
+import { runScenario, SimulationCancelled, type Point, type Scenario } from '../../common/core/index.ts';
+import { pointKey } from '../../common/analysis/points.ts';
+import { checkAndKeepPoints, scenarioAt } from './points.ts';
 import type { FromWorker, ScenarioOutcome, ToWorker } from './protocol.ts';
+import { packOutcomes } from './wire.ts';
 
 if (parentPort === null) throw new Error('worker.ts must run in a worker thread');
 const port = parentPort;
-const send = (message: FromWorker): void => port.postMessage(message);
+const send = (message: FromWorker, transfer: Transferable[] = []): void => port.postMessage(message, transfer);
 /** Progress messages at most this often. */
 const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * The scenarios the latest check made here validated, by point key, until the run jobs naming
+ * that check take them: a point is then validated once, not again before it is computed (a
+ * quarter of this worker's time in a 1,000-point analytic sweep, issue 20). Only the latest
+ * check's are kept, and each is dropped once taken; a job whose points are not here (another
+ * worker checked them, a rerun, an older check) validates them itself.
+ */
+let kept: { checkId: number; scenarios: Map<string, Scenario> } | undefined;
+
+/** The scenario the check `checkId` validated for `point`, taken from the kept ones; undefined if not kept here. */
+function takeChecked(checkId: number | undefined, point: Point): Scenario | undefined {
+  if (kept === undefined || checkId !== kept.checkId) return undefined;
+  const key = pointKey(point);
+  const scenario = kept.scenarios.get(key);
+  kept.scenarios.delete(key);
+  return scenario;
+}
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'check') {
     try {
-      send({ type: 'checked', jobId: message.jobId, check: checkPoints(message.base, message.sweep, message.shard) });
+      kept = undefined;
+      const { check, points } = checkAndKeepPoints(message.base, message.sweep, message.shard);
+      if (check.ok)
+        kept = { checkId: message.jobId, scenarios: new Map(points.map((p) => [pointKey(p.point), p.scenario])) };
+      send({ type: 'checked', jobId: message.jobId, check });
     } catch (err) {
       send({ type: 'error', jobId: message.jobId, message: err instanceof Error ? err.message : String(err) });
     }
     return;
   }
-  const { jobId, cancel, base, points } = message;
+  const { jobId, cancel, base, points, checkId } = message;
   const startedAt = new Date().toISOString();
   let lastProgress = performance.now();
   const outcomes: ScenarioOutcome[] = [];
   try {
     for (const [i, point] of points.entries()) {
       if (Atomics.load(cancel, 0) === 1) throw new SimulationCancelled();
-      // Checked before the sweep started; checked again here, where it costs the main thread nothing.
-      const at = scenarioAt(base, point);
+      // Validated by the sweep's check when that was made here, else validated now.
+      const checked = takeChecked(checkId, point);
+      const at = checked === undefined ? scenarioAt(base, point) : { ok: true as const, scenario: checked };
       if (!at.ok) {
         outcomes.push(at);
         continue;
@@ -53,7 +78,8 @@ port.on('message', (message: ToWorker) => {
         outcomes.push({ ok: false, message: err instanceof Error ? err.message : String(err) });
       }
     }
-    send({ type: 'result', jobId, outcomes: shareEqualParts(outcomes), startedAt });
+    const packed = packOutcomes(shareEqualParts(outcomes));
+    send({ type: 'result', jobId, packed, startedAt }, [packed.values.buffer]);
   } catch (err) {
     if (err instanceof SimulationCancelled) send({ type: 'cancelled', jobId });
     else send({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err) });
