@@ -47,6 +47,8 @@ export interface AppOptions {
    */
   computeWorker?: URL | string | boolean;
   poolSize?: number;
+  /** Small analytic sweeps computed on this thread (PoolOptions.inlineAnalyticPoints): a one-shot CLI command only. */
+  inlineAnalyticPoints?: number;
   /** Open the database without writing (see Store.open): for commands that only read. */
   readOnly?: boolean;
   /** The desktop window's native save dialog (main/electron); absent elsewhere. */
@@ -60,7 +62,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     readWorker: options.readWorker ?? false,
   });
   const compute = startCompute(store, options.computeWorker ?? false) ?? inlineCompute(store);
-  const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize });
+  const pool = new WorkerPool({
+    workerFile: options.workerFile,
+    size: options.poolSize,
+    inlineAnalyticPoints: options.inlineAnalyticPoints,
+  });
   const listeners = new Set<EventListener>();
   const runner = new ExperimentRunner(store, pool, (payload) => {
     for (const listener of listeners) listener('experimentProgress', payload);

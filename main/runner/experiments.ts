@@ -98,8 +98,10 @@ export class ExperimentRunner {
       plan.method === 'analytic' ? workersFor(pointCount) : 1,
     );
     void check.catch(() => undefined); // awaited below, unless the request is refused first
-    // The workers load the core meanwhile (a check of a small sweep waits for that anyway).
-    this.pool.warm(plan.method === 'analytic' ? workersFor(pointCount) : pointCount);
+    // The workers load the core meanwhile (a check of a small sweep waits for that anyway),
+    // unless the pool computes this sweep on this thread.
+    if (!this.pool.inlines(scenario, pointCount))
+      this.pool.warm(plan.method === 'analytic' ? workersFor(pointCount) : pointCount);
     const confirmed = async (): Promise<number[] | undefined> => {
       const checked = await check;
       if (!checked.ok) throw new RunRequestError(checked.issues);

@@ -101,6 +101,43 @@ describe('WorkerPool', () => {
     expect(plain.outcomes[0]).toEqual({ ok: true, output: at(other, 4) });
   });
 
+  it('computes a small analytic sweep on this thread when asked to, and everything else in workers', async () => {
+    // No worker can start here: whatever needs one fails, so what succeeds ran on this thread.
+    pool = new WorkerPool({
+      size: 1,
+      workerFile: new URL('./no-such-worker.ts', import.meta.url),
+      inlineAnalyticPoints: 3,
+    });
+    const sweep = { parameters: [{ path: 'vm.vcpus', values: [2, 4, 0] }] };
+    expect(pool.inlines(scenario, 3)).toBe(true);
+    const refused = pool.check(scenario, sweep, undefined);
+    await expect(refused.result).resolves.toMatchObject({
+      ok: false,
+      issues: [{ path: 'sweep.parameters.0.values.2' }],
+    });
+    const check = pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] }, undefined);
+    await expect(check.result).resolves.toEqual({ ok: true, events: undefined });
+    const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 4 }];
+    const { outcomes } = await pool.runAll(scenario, points, undefined, { checkId: check.jobId }).result;
+    expect(outcomes).toEqual(
+      points.map((p) => ({ ok: true, output: runAnalytic(setParameter(scenario, 'vm.vcpus', p['vm.vcpus'])) })),
+    );
+    // Cancelled before its turn: no result.
+    const again = pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [1] }] }, undefined);
+    await again.result;
+    const cancelled = pool.runAll(scenario, [{ 'vm.vcpus': 1 }], undefined, { checkId: again.jobId });
+    pool.cancel(cancelled.jobId);
+    await expect(cancelled.result).rejects.toBeInstanceOf(JobCancelledError);
+    // Bigger than asked, a simulation, or not a checked sweep's points: in a worker (none here).
+    expect(pool.inlines(scenario, 4)).toBe(false);
+    await expect(
+      pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [1, 2, 3, 4] }] }, undefined).result,
+    ).rejects.toThrow();
+    const des = { ...scenario, simulation: { method: 'des' as const, durationSec: 0.01, seeds: [1] } };
+    expect(pool.inlines(des, 1)).toBe(false);
+    await expect(pool.runAll(scenario, [{}]).result).rejects.toThrow();
+  });
+
   it('fails a job whose worker cannot start, and rejects work after close', async () => {
     pool = new WorkerPool({ size: 1, workerFile: new URL('./no-such-worker.ts', import.meta.url) });
     await expect(pool.run(scenario).result).rejects.toThrow();
