@@ -10,7 +10,7 @@ import { costTableOf, resolveCostEntries, RETIRED_COST_KEYS, type CostTable } fr
 import type { AttackerContext } from './metrics.ts';
 import type { Scenario } from './scenario.ts';
 import { capabilityRows, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
-import { TOUCHPOINT_IDS, TOUCHPOINTS, type TouchpointId } from './touchpoints.ts';
+import { TOUCHPOINT_IDS, TOUCHPOINTS, type TouchpointGate, type TouchpointId } from './touchpoints.ts';
 import { MODEL_VERSION } from './version.ts';
 
 const PAGE_BYTES = 4096;
@@ -81,6 +81,49 @@ export function instructionFetchPages(s: Scenario): number {
   return s.host.vendor === 'intel' ? s.workload.exitMix.guestPagingLevels + 1 : 0;
 }
 
+type TouchpointSpecs = Scenario['workload']['touchpoints'];
+type TouchpointSpec = TouchpointSpecs[TouchpointId];
+
+/**
+ * A scenario's touchpoint specs in TOUCHPOINT_IDS order, read by name: a read keyed by a varying
+ * id is a megamorphic lookup, and this runs for every point (checked against TOUCHPOINT_IDS below).
+ */
+const specsInOrder = (t: TouchpointSpecs): TouchpointSpec[] => [
+  t.mmio,
+  t.pio,
+  t.nestedTdp,
+  t.pfnCache,
+  t.hvaCache,
+  t.hypercall,
+  t.dirtyLog,
+  t.populate,
+  t.postCopy,
+  t.migration,
+  t.virtio,
+  t.snapshot,
+];
+{
+  const probe = Object.fromEntries(
+    TOUCHPOINT_IDS.map((id) => [id, { ratePerSec: 0, pagesPerEvent: 0, bytesPerEvent: 0, id }]),
+  );
+  const order = specsInOrder(probe as unknown as TouchpointSpecs).map((spec) => (spec as unknown as { id: string }).id);
+  if (order.join() !== TOUCHPOINT_IDS.join()) throw new Error(`specsInOrder reads ${order.join()}, not TOUCHPOINT_IDS`);
+}
+
+/** Whether a gated touchpoint's VM feature is on (named reads, as above). */
+function gateOpen(s: Scenario, gate: TouchpointGate | undefined): boolean {
+  switch (gate) {
+    case undefined:
+      return true;
+    case 'nested':
+      return s.vm.nested;
+    case 'dirtyLogging':
+      return s.vm.dirtyLogging;
+    case 'postCopy':
+      return s.vm.postCopy;
+  }
+}
+
 /**
  * The touchpoints of a scenario as the model charges them, and the inputs it ignored: a gated
  * touchpoint (nested TDP without vm.nested, ...) has no events.
@@ -89,12 +132,13 @@ export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[];
   const ignored: string[] = [];
   const mix = s.workload.exitMix;
   const tps: EffectiveTouchpoint[] = [];
+  const specs = specsInOrder(s.workload.touchpoints);
   for (let index = 0; index < NT; index++) {
     const info = TOUCHPOINT_INFO[index]!;
     const id = info.id;
-    const spec = s.workload.touchpoints[id];
+    const spec = specs[index]!;
     let rate = spec.ratePerSec;
-    if (info.gate !== undefined && !s.vm[info.gate]) {
+    if (!gateOpen(s, info.gate)) {
       if (rate > 0) ignored.push(`workload.touchpoints.${id}.ratePerSec (vm.${info.gate} is off)`);
       rate = 0;
     }
@@ -202,6 +246,11 @@ class Ledger {
   readonly eventBits = new Int32Array(NT);
   /** By row (touchpoint or NONE): bit c set when perVcpu or other has booked component c. */
   readonly spreadBits = new Int32Array(NT + 1);
+  /**
+   * By touchpoint: its extra cycles per event, all components (filled by totals(), for the rows
+   * with eventBits; read only where eventBits is not 0).
+   */
+  readonly eventSum = new Float64Array(NT);
   /** Bit r set when eventBits[r] (eventRows) or spreadBits[r] (spreadRows) is not 0. */
   eventRows = 0;
   spreadRows = 0;
@@ -226,34 +275,25 @@ class Ledger {
     return this;
   }
 
-  event(tp: number, component: CostComponent, cycles: number): void {
-    const c = COMPONENT[component];
+  event(tp: number, c: number, cycles: number): void {
     const k = tp * NC + c;
     this.perEvent[k] = this.perEvent[k]! + cycles;
     this.eventBits[tp] = this.eventBits[tp]! | (1 << c);
     this.eventRows |= 1 << tp;
   }
 
-  vcpu(tp: number, component: CostComponent, cyclesPerSec: number): void {
-    const c = COMPONENT[component];
+  vcpu(tp: number, c: number, cyclesPerSec: number): void {
     const k = tp * NC + c;
     this.perVcpu[k] = this.perVcpu[k]! + cyclesPerSec;
     this.spreadBits[tp] = this.spreadBits[tp]! | (1 << c);
     this.spreadRows |= 1 << tp;
   }
 
-  host(tp: number, component: CostComponent, cyclesPerSec: number): void {
-    const c = COMPONENT[component];
+  host(tp: number, c: number, cyclesPerSec: number): void {
     const k = tp * NC + c;
     this.other[k] = this.other[k]! + cyclesPerSec;
     this.spreadBits[tp] = this.spreadBits[tp]! | (1 << c);
     this.spreadRows |= 1 << tp;
-  }
-
-  eventTotal(tp: number): number {
-    let sum = 0;
-    for (let bits = this.eventBits[tp]!; bits !== 0; bits &= bits - 1) sum += this.perEvent[tp * NC + lowestBit(bits)]!;
-    return sum;
   }
 }
 
@@ -366,15 +406,15 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
     const refill = refillAfter(m, st.pages);
     if (m.ipi) {
       const work = c.ipiReceiveWork + localWork(m, st.pages);
-      ledger.vcpu(st.tp, 'receivers', received * work);
-      ledger.vcpu(st.tp, 'inducedExits', received * m.guestShare * c.vmExitRoundTrip);
-      ledger.host(st.tp, 'receivers', m.bystanders * all * work);
+      ledger.vcpu(st.tp, COMPONENT.receivers, received * work);
+      ledger.vcpu(st.tp, COMPONENT.inducedExits, received * m.guestShare * c.vmExitRoundTrip);
+      ledger.host(st.tp, COMPONENT.receivers, m.bystanders * all * work);
       serviceSum += all * (work + m.guestShare * c.vmExitRoundTrip);
     }
     // A host full flush does not invalidate a guest's VPID/ASID-tagged entries (SDM vol. 3,
     // "Operations that Invalidate Cached Mappings"): a vCPU refills only while in host mode.
-    ledger.vcpu(st.tp, 'tlbRefill', received * (1 - m.guestShare) * refill);
-    ledger.host(st.tp, 'tlbRefill', m.bystanders * all * refill);
+    ledger.vcpu(st.tp, COMPONENT.tlbRefill, received * (1 - m.guestShare) * refill);
+    ledger.host(st.tp, COMPONENT.tlbRefill, m.bystanders * all * refill);
   }
   const meanPages = pageSum / total;
   if (!m.ipi) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total, perVcpu, meanPages };
@@ -443,8 +483,8 @@ function chargePopulation(m: Model, ledger: Ledger, flush: boolean, receivers: R
   const tp = m.tps[TP_INDEX.populate]!;
   if (tp.ratePerSec === 0) return;
   const z = zapPages(m.s);
-  ledger.event(tp.index, 'pteUpdate', m.c.pteUpdate / z);
-  if (flush) ledger.event(tp.index, 'initiatorFlush', initiatorFlush(m, z, receivers, true) / z);
+  ledger.event(tp.index, COMPONENT.pteUpdate, m.c.pteUpdate / z);
+  if (flush) ledger.event(tp.index, COMPONENT.initiatorFlush, initiatorFlush(m, z, receivers, true) / z);
 }
 
 /** Pages per second removed at population by this VM. */
@@ -456,9 +496,9 @@ function chargeSyscall(m: Model, ledger: Ledger, tp: EffectiveTouchpoint): void 
   let cycles = c.syscall + tp.bytesPerEvent / c.copyBytesPerCycle;
   if (m.s.host.kpti) {
     cycles += 2 * m.cr3.write;
-    ledger.event(tp.index, 'tlbRefill', 2 * m.cr3.refill);
+    ledger.event(tp.index, COMPONENT.tlbRefill, 2 * m.cr3.refill);
   }
-  ledger.event(tp.index, 'syscallCopy', cycles);
+  ledger.event(tp.index, COMPONENT.syscallCopy, cycles);
 }
 
 /** Exposure of the VMM under S2-S5: none through syscalls, a share always with a selective mmap. */
@@ -653,8 +693,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     // schedule, so they pay nothing and keep stale entries for their whole life.
     const schedIns = s.vm.schedInsPerSecPerVcpu;
     const perCpu = Math.min(accessFlushesHost, schedIns);
-    ledger.vcpu(NONE, 'receivers', perCpu * c.fullTlbFlush);
-    ledger.vcpu(NONE, 'tlbRefill', perCpu * (1 - m.guestShare) * c.tlbRefillAfterFlush);
+    ledger.vcpu(NONE, COMPONENT.receivers, perCpu * c.fullTlbFlush);
+    ledger.vcpu(NONE, COMPONENT.tlbRefill, perCpu * (1 - m.guestShare) * c.tlbRefillAfterFlush);
     const staleSec = m.bystanders > 0 ? c.staleTlbLifetimeUs * 1e-6 : 1 / Math.max(schedIns, 1e-9);
     staleTlbFraction = (restoredPagesPerSec(groups) * staleSec) / m.guestPages;
   } else if (policy === 'none') {
@@ -681,7 +721,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   // M/D/1 mean wait (Pollaczek-Khinchine with a fixed hold): lambda S^2 / (2 (1 - rho)), the same
   // for every acquisition (Poisson arrivals see time averages).
   const lockWaitSec = rho === 0 ? 0 : (lockRate * hold * hold) / (2 * (1 - Math.min(rho, MAX_UTILIZATION)));
-  if (zapsPerSec > 0 && rho > 0) ledger.event(populate.index, 'lockWait', (lockWaitSec * hz) / zapPagesPerFolio);
+  if (zapsPerSec > 0 && rho > 0)
+    ledger.event(populate.index, COMPONENT.lockWait, (lockWaitSec * hz) / zapPagesPerFolio);
 
   let mappedPages = 0; // mean pages mapped at once (Little's law)
   let noneMapped = 1; // probability that no initiator has a page mapped
@@ -700,9 +741,9 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
           : policy === 'deferred'
             ? localWork(m, pages)
             : 0;
-      ledger.event(t.index, 'pteUpdate', 2 * t.pagesPerEvent * c.pteUpdate);
-      ledger.event(t.index, 'lockWait', 2 * t.pagesPerEvent * lockWaitSec * hz);
-      ledger.event(t.index, 'initiatorFlush', batches.closes[i]! * perFlush);
+      ledger.event(t.index, COMPONENT.pteUpdate, 2 * t.pagesPerEvent * c.pteUpdate);
+      ledger.event(t.index, COMPONENT.lockWait, 2 * t.pagesPerEvent * lockWaitSec * hz);
+      ledger.event(t.index, COMPONENT.initiatorFlush, batches.closes[i]! * perFlush);
       if (t.context === 'vmm') chargeSyscall(m, ledger, t);
       flushCycles += (t.ratePerSec / eventsPerSec) * perFlush;
       peak = Math.max(peak, g.count * pages);
@@ -778,13 +819,13 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
   let vcpuMappedTime = 0; // per vCPU CPU: share of time a page is mapped in its window
   for (const t of served) {
     const vcpu = t.context === 'kvm';
-    ledger.event(t.index, 'windowMap', t.pagesPerEvent * perPage);
+    ledger.event(t.index, COMPONENT.windowMap, t.pagesPerEvent * perPage);
     if (remote === 'broadcast' && t.pagesPerEvent > 0)
-      ledger.event(t.index, 'initiatorFlush', initiatorFlush(m, t.pagesPerEvent, receivers, vcpu));
+      ledger.event(t.index, COMPONENT.initiatorFlush, initiatorFlush(m, t.pagesPerEvent, receivers, vcpu));
     else if (remote === 'batched')
       ledger.event(
         t.index,
-        'initiatorFlush',
+        COMPONENT.initiatorFlush,
         (t.pagesPerEvent / S3_REMOTE_BATCH) * initiatorFlush(m, S3_REMOTE_BATCH, receivers, vcpu),
       );
     if (!vcpu) chargeSyscall(m, ledger, t);
@@ -841,18 +882,18 @@ function kvmOnlyCr3(m: Model, ledger: Ledger): Outcome {
   const receivers = chargeReceivers(m, ledger, pop ? [pop] : []);
   chargePopulation(m, ledger, true, receivers);
   const { perSec: crossings, held } = s4Crossings(s);
-  ledger.vcpu(NONE, 'cr3Switch', 2 * crossings * m.cr3.write);
-  ledger.vcpu(NONE, 'tlbRefill', 2 * crossings * m.cr3.refill);
+  ledger.vcpu(NONE, COMPONENT.cr3Switch, 2 * crossings * m.cr3.write);
+  ledger.vcpu(NONE, COMPONENT.tlbRefill, 2 * crossings * m.cr3.refill);
   const pfn = m.tps[TP_INDEX.pfnCache]!;
   // pfn-cache updates outside KVM_RUN (irqfd, Xen event channels in IRQ context) switch in and out.
   const outside = 1 - held;
-  ledger.event(pfn.index, 'cr3Switch', outside * 2 * m.cr3.write);
-  ledger.event(pfn.index, 'tlbRefill', outside * 2 * m.cr3.refill);
+  ledger.event(pfn.index, COMPONENT.cr3Switch, outside * 2 * m.cr3.write);
+  ledger.event(pfn.index, COMPONENT.tlbRefill, outside * 2 * m.cr3.refill);
   for (const t of m.tps)
     if (t.context === 'vmm' && m.vmmViaSyscall) {
       chargeSyscall(m, ledger, t);
-      ledger.event(t.index, 'cr3Switch', 2 * m.cr3.write);
-      ledger.event(t.index, 'tlbRefill', 2 * m.cr3.refill);
+      ledger.event(t.index, COMPONENT.cr3Switch, 2 * m.cr3.write);
+      ledger.event(t.index, COMPONENT.tlbRefill, 2 * m.cr3.refill);
     }
   const meanHoldSec = crossings > 0 ? held / crossings : s.simulation.durationSec;
   // Guest memory is mapped on a CPU while its vCPU holds KVM's CR3, for every host path that runs
@@ -881,10 +922,10 @@ function userCarveOut(m: Model, ledger: Ledger): Outcome {
   for (const t of m.tps) {
     // uaccess paths already pay STAC/CLAC today: nothing extra. Kernel-mapping paths gain a pair.
     if (t.context === 'kvm' && t.kvmPath === 'kernelMap')
-      ledger.event(t.index, 'uaccess', t.pagesPerEvent * (c.stac + c.clac));
+      ledger.event(t.index, COMPONENT.uaccess, t.pagesPerEvent * (c.stac + c.clac));
     else if (t.context === 'vmm' && m.vmmViaSyscall) {
       chargeSyscall(m, ledger, t);
-      ledger.event(t.index, 'uaccess', t.pagesPerEvent * (c.stac + c.clac));
+      ledger.event(t.index, COMPONENT.uaccess, t.pagesPerEvent * (c.stac + c.clac));
     }
   }
   // With KPTI the carve-out's PGD slot is not cloned into user page tables; LASS stops user
@@ -917,7 +958,7 @@ function isolation(m: Model, ledger: Ledger): Outcome {
     if (t.context !== 'kvm' || t.pagesPerEvent === 0 || t.ratePerSec === 0) continue;
     // An event with a mean of p < 1 pages touches guest memory with chance p (the simulator draws the same).
     const touches = Math.min(1, t.pagesPerEvent);
-    ledger.event(t.index, 'asiTransition', touches * (c.asiExit + c.asiTaintMitigation));
+    ledger.event(t.index, COMPONENT.asiTransition, touches * (c.asiExit + c.asiTaintMitigation));
     // The CPU stays unrestricted from the exit until the next asi_enter, at VM entry: the rest of
     // the event's handling.
     const sec = (c.asiExit + m.baseline[t.index]!) / hz;
@@ -936,15 +977,25 @@ function isolation(m: Model, ledger: Ledger): Outcome {
   });
 }
 
-const MODELS: Record<StrategyId, (m: Model, ledger: Ledger) => Outcome> = {
-  S0: statusQuo,
-  S1: mmapNoDirectMap,
-  S2: onDemandDirectMap,
-  S3: perCpuWindow,
-  S4: kvmOnlyCr3,
-  S5: userCarveOut,
-  S6: isolation,
-};
+/** A strategy's formulas (a switch, not a lookup keyed by id: it runs for every strategy of every point). */
+function outcomeOf(id: StrategyId, m: Model, ledger: Ledger): Outcome {
+  switch (id) {
+    case 'S0':
+      return statusQuo(m);
+    case 'S1':
+      return mmapNoDirectMap(m, ledger);
+    case 'S2':
+      return onDemandDirectMap(m, ledger);
+    case 'S3':
+      return perCpuWindow(m, ledger);
+    case 'S4':
+      return kvmOnlyCr3(m, ledger);
+    case 'S5':
+      return userCarveOut(m, ledger);
+    case 'S6':
+      return isolation(m, ledger);
+  }
+}
 
 /** Time to handle one event before any strategy adds to it. */
 export function baselineCycles(c: CostTable, tp: Pick<EffectiveTouchpoint, 'id' | 'bytesPerEvent'>): number {
@@ -985,20 +1036,25 @@ function totals(
   let perVcpu = 0;
   let host = 0;
   // Slots the strategy never booked hold +0: they add nothing, so only booked ones are visited.
+  // Each booked touchpoint's cycles per event are summed on the way (ledger.eventSum: latencies).
   for (let rows = ledger.eventRows; rows !== 0; rows &= rows - 1) {
     const tp = m.tps[lowestBit(rows)]!;
-    if (tp.ratePerSec === 0) continue;
+    const rate = tp.ratePerSec;
     const kvm = tp.context === 'kvm';
     const threads = kvm ? V + O : 1;
+    let sum = 0;
     for (let bits = ledger.eventBits[tp.index]!; bits !== 0; bits &= bits - 1) {
       const k = tp.index * NC + lowestBit(bits);
-      const perSec = tp.ratePerSec * ledger.perEvent[k]!;
+      sum += ledger.perEvent[k]!;
+      if (rate === 0) continue;
+      const perSec = rate * ledger.perEvent[k]!;
       if (kvm) perVcpu += perSec;
       const hostCycles = threads * perSec;
       if (hostCycles === 0) continue;
       host += hostCycles;
       if (breakdown !== undefined) book(breakdown, k, hostCycles);
     }
+    ledger.eventSum[tp.index] = sum;
   }
   for (let rows = ledger.spreadRows; rows !== 0; rows &= rows - 1) {
     const row = lowestBit(rows);
@@ -1018,10 +1074,13 @@ function totals(
   return { perVcpu, host };
 }
 
-/** Share of the VMM thread's time its touchpoints take (baseline handling and the strategy's work). */
+/** Extra cycles per event of touchpoint i (after totals()). */
+const eventCycles = (ledger: Ledger, i: number): number => (ledger.eventBits[i] === 0 ? 0 : ledger.eventSum[i]!);
+
+/** Share of the VMM thread's time its touchpoints take (baseline handling and the strategy's work; after totals()). */
 function vmmUtilization(m: Model, ledger: Ledger): number {
   let busy = 0;
-  for (const tp of m.vmmActive) busy += tp.ratePerSec * (m.baseline[tp.index]! + ledger.eventTotal(tp.index));
+  for (const tp of m.vmmActive) busy += tp.ratePerSec * (m.baseline[tp.index]! + eventCycles(ledger, tp.index));
   return busy / m.hz;
 }
 
@@ -1079,14 +1138,21 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   return out;
 }
 
+/** latencies()' answer, reused: its entries are read into a result's metrics at once. */
+const LATENCY: Estimate[] = [];
+
 /**
- * Mean latency of touchpoint i's events (us): baseline handling and the strategy's work. A
- * touchpoint the strategy did not charge shares the model's baseline estimate.
+ * Mean latency of each touchpoint's events (us), by index, after totals(): baseline handling and
+ * the strategy's work. A touchpoint the strategy did not charge shares the model's baseline
+ * estimate. The array is reused by the next call.
  */
-function latency(m: Model, ledger: Ledger, i: number): Estimate {
-  return ledger.eventBits[i] === 0
-    ? m.baselineLatency[i]!
-    : exact(((m.baseline[i]! + ledger.eventTotal(i)) / m.hz) * 1e6 * turnsOf(m, i));
+function latencies(m: Model, ledger: Ledger): Estimate[] {
+  for (let i = 0; i < NT; i++) LATENCY[i] = m.baselineLatency[i]!;
+  for (let rows = ledger.eventRows; rows !== 0; rows &= rows - 1) {
+    const i = lowestBit(rows);
+    LATENCY[i] = exact(((m.baseline[i]! + ledger.eventSum[i]!) / m.hz) * 1e6 * turnsOf(m, i));
+  }
+  return LATENCY;
 }
 
 /**
@@ -1098,12 +1164,13 @@ function latency(m: Model, ledger: Ledger, i: number): Estimate {
 const turnsOf = (m: Model, i: number): number => (m.tps[i]!.context === 'kvm' ? m.turns : 1);
 
 function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], withBreakdown: boolean) {
-  const o = MODELS[id](m, ledger.reset());
+  const o = outcomeOf(id, m, ledger.reset());
   const { hz, N } = m;
   const removes = removesFromDirectMap(id);
   const breakdown: Record<string, number> | undefined = withBreakdown ? {} : undefined;
   const t = totals(m, ledger, removes ? m.splitCycles.removed : m.splitCycles.kept, breakdown);
   const { kernel, kvm, vmm, userspace } = o.exposure;
+  const lat = latencies(m, ledger);
   // One object literal with every key that is always there: V8 builds it from a fixed shape,
   // which a loop of computed keys does not get (this runs for every strategy of every point).
   // m.tps is in TOUCHPOINT_IDS order.
@@ -1128,18 +1195,18 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
     'exposure.kvm.irqNmiWithGuestMappedPerSec': exact(o.irqNmiWithGuestMappedPerSec),
     'footprint.directMapSplits': exact(removes ? m.splits.splits : 0),
     'footprint.peakPagesMapped': exact(o.peakPagesMapped),
-    'latency.mmio.meanUs': latency(m, ledger, 0),
-    'latency.pio.meanUs': latency(m, ledger, 1),
-    'latency.nestedTdp.meanUs': latency(m, ledger, 2),
-    'latency.pfnCache.meanUs': latency(m, ledger, 3),
-    'latency.hvaCache.meanUs': latency(m, ledger, 4),
-    'latency.hypercall.meanUs': latency(m, ledger, 5),
-    'latency.dirtyLog.meanUs': latency(m, ledger, 6),
-    'latency.populate.meanUs': latency(m, ledger, 7),
-    'latency.postCopy.meanUs': latency(m, ledger, 8),
-    'latency.migration.meanUs': latency(m, ledger, 9),
-    'latency.virtio.meanUs': latency(m, ledger, 10),
-    'latency.snapshot.meanUs': latency(m, ledger, 11),
+    'latency.mmio.meanUs': lat[0]!,
+    'latency.pio.meanUs': lat[1]!,
+    'latency.nestedTdp.meanUs': lat[2]!,
+    'latency.pfnCache.meanUs': lat[3]!,
+    'latency.hvaCache.meanUs': lat[4]!,
+    'latency.hypercall.meanUs': lat[5]!,
+    'latency.dirtyLog.meanUs': lat[6]!,
+    'latency.populate.meanUs': lat[7]!,
+    'latency.postCopy.meanUs': lat[8]!,
+    'latency.migration.meanUs': lat[9]!,
+    'latency.virtio.meanUs': lat[10]!,
+    'latency.snapshot.meanUs': lat[11]!,
   };
   // Only exposure in windows has a longest window.
   if (kernel.state === 1) metrics['exposure.kernel.longestWindowUs'] = exact(kernel.longestUs);
@@ -1214,7 +1281,7 @@ export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): F
   const { tps } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const ledger = new Ledger();
-  const o = MODELS[id](m, ledger);
+  const o = outcomeOf(id, m, ledger);
   const breakdown: Record<string, number> = {};
   let perVcpu = 0;
   let host = 0;
