@@ -592,11 +592,7 @@ function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
 }
 
 /** Pages of the flush each touchpoint's closing event triggers: the batch, or the event's own pages when more. */
-function flushPages(tps: EffectiveTouchpoint[], batch: number): number[] {
-  const out: number[] = [];
-  for (const t of tps) out.push(Math.max(batch, t.pagesPerEvent));
-  return out;
-}
+const flushPages = (batch: number, t: EffectiveTouchpoint): number => Math.max(batch, t.pagesPerEvent);
 
 /**
  * An S2 initiator's batches. Closed on the page count: exact (`batchShape`). With a flush timer,
@@ -609,7 +605,7 @@ function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, 
     return {
       eventsPerBatch: shape.eventsPerBatch,
       closes: shape.closes,
-      pages: flushPages(tps, B),
+      batch: B,
       waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
       firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - 1) / eventsPerSec,
     };
@@ -620,7 +616,7 @@ function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, 
   return {
     eventsPerBatch: P === 0 ? 0 : Math.max(1, b / (P / eventsPerSec)),
     closes,
-    pages: flushPages(tps, b),
+    batch: b,
     // A page waits on average (b - 1) / 2P for the flush: (b - 1) / 2 pages waiting.
     waitingPagesMean: (b - 1) / 2,
     firstPageWaitSec: P === 0 ? 0 : (b - 1) / P,
@@ -631,8 +627,10 @@ function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, 
 function s2Initiator(s: Scenario, count: number, vcpu: boolean, tps: EffectiveTouchpoint[]) {
   let P = 0;
   let eventsPerSec = 0;
-  for (const t of tps) P += t.ratePerSec * t.pagesPerEvent;
-  for (const t of tps) eventsPerSec += t.pagesPerEvent > 0 ? t.ratePerSec : 0;
+  for (const t of tps) {
+    P += t.ratePerSec * t.pagesPerEvent;
+    if (t.pagesPerEvent > 0) eventsPerSec += t.ratePerSec;
+  }
   const { batchPages, flushAfterUs } = s.strategies.S2;
   return { count, vcpu, tps, P, eventsPerSec, batches: s2Batches(tps, P, eventsPerSec, batchPages, flushAfterUs) };
 }
@@ -670,7 +668,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
       const t = g.tps[i]!;
       const rate = t.ratePerSec * g.batches.closes[i]!;
       if (rate === 0) continue;
-      if (g.batches.pages[i]! > FULL_FLUSH_CEILING) flushOverCeiling = true;
+      const pages = flushPages(g.batches.batch, t);
+      if (pages > FULL_FLUSH_CEILING) flushOverCeiling = true;
       if (g.vcpu) accessFlushesPerVcpu += rate;
       else accessFlushesVmm += rate;
       if (policy === 'immediate')
@@ -678,7 +677,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
           tp: t.index,
           perVcpu: g.vcpu ? rate : 0,
           perVmm: g.vcpu ? 0 : rate,
-          pages: g.batches.pages[i]!,
+          pages,
         });
     }
   const receivers = chargeReceivers(m, ledger, streams);
@@ -734,7 +733,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     for (let i = 0; i < g.tps.length; i++) {
       const t = g.tps[i]!;
       if (t.pagesPerEvent === 0) continue;
-      const pages = batches.pages[i]!;
+      const pages = flushPages(batches.batch, t);
       const perFlush =
         policy === 'immediate'
           ? initiatorFlush(m, pages, receivers, g.vcpu)
@@ -1138,21 +1137,19 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   return out;
 }
 
-/** latencies()' answer, reused: its entries are read into a result's metrics at once. */
-const LATENCY: Estimate[] = [];
-
 /**
  * Mean latency of each touchpoint's events (us), by index, after totals(): baseline handling and
  * the strategy's work. A touchpoint the strategy did not charge shares the model's baseline
- * estimate. The array is reused by the next call.
+ * estimate. (A new array each time: storing new estimates into a long-lived one costs a write
+ * barrier each.)
  */
 function latencies(m: Model, ledger: Ledger): Estimate[] {
-  for (let i = 0; i < NT; i++) LATENCY[i] = m.baselineLatency[i]!;
+  const out = m.baselineLatency.slice();
   for (let rows = ledger.eventRows; rows !== 0; rows &= rows - 1) {
     const i = lowestBit(rows);
-    LATENCY[i] = exact(((m.baseline[i]! + ledger.eventSum[i]!) / m.hz) * 1e6 * turnsOf(m, i));
+    out[i] = exact(((m.baseline[i]! + ledger.eventSum[i]!) / m.hz) * 1e6 * turnsOf(m, i));
   }
-  return LATENCY;
+  return out;
 }
 
 /**

@@ -40,8 +40,10 @@ class Scratch {
   private buffer = new Float64Array(16);
   take(n: number): Float64Array {
     if (this.buffer.length < n) this.buffer = new Float64Array(Math.max(n, 2 * this.buffer.length));
-    this.buffer.fill(0, 0, n);
-    return this.buffer;
+    // A loop, not fill(): TypedArray.prototype.fill is a call into the runtime, dear for a few numbers.
+    const buffer = this.buffer;
+    for (let i = 0; i < n; i++) buffer[i] = 0;
+    return buffer;
   }
 }
 const WHOLE = new Scratch();

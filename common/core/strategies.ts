@@ -52,46 +52,59 @@ export function enabledStrategies(scenario: Scenario): StrategyId[] {
   return out;
 }
 
-/** The parameters a strategy ran with, for the record of every run. */
+/** Strategies whose result records how the VMM reaches guest memory (S2-S5: the VMM loses its mapping). */
+export const recordsVmmAccess = (id: StrategyId): boolean => id !== 'S0' && id !== 'S1' && id !== 'S6';
+
+/**
+ * The parameters a strategy ran with, for the record of every run: its own, then
+ * hugeFolioRemoval when it removes guest memory from the direct map (removesFromDirectMap), then
+ * the VMM's access where it records it (recordsVmmAccess); strategies.test.ts holds each case to
+ * those two rules.
+ */
 export function strategyParams(scenario: Scenario, id: StrategyId): Record<string, unknown> {
-  const { strategies } = scenario;
-  // Its own parameters first, then those of removal and of the VMM's access (added, not spread:
-  // this runs for every strategy of every analytic point).
-  let params: Record<string, unknown>;
+  const { strategies: st, host } = scenario;
+  // One literal a strategy: properties added after a literal are stores whose object shape
+  // differs by strategy (megamorphic), and this runs for every strategy of every analytic point.
   switch (id) {
+    case 'S0':
+    case 'S6':
+      return {};
     case 'S1':
-      params = { gup: strategies.S1.gup, flushOnZap: strategies.S1.flushOnZap };
-      break;
+      return { gup: st.S1.gup, flushOnZap: st.S1.flushOnZap, hugeFolioRemoval: st.hugeFolioRemoval };
     case 'S2':
-      params = {
-        batchPages: strategies.S2.batchPages,
-        flushAfterUs: strategies.S2.flushAfterUs,
-        flush: strategies.S2.flush,
-        keepPfnCacheRestored: strategies.S2.keepPfnCacheRestored,
+      return {
+        batchPages: st.S2.batchPages,
+        flushAfterUs: st.S2.flushAfterUs,
+        flush: st.S2.flush,
+        keepPfnCacheRestored: st.S2.keepPfnCacheRestored,
+        hugeFolioRemoval: st.hugeFolioRemoval,
+        vmmAccess: st.vmmAccess,
+        selectiveMmapFraction: st.selectiveMmapFraction,
       };
-      break;
     case 'S3':
-      params = { remoteFlush: strategies.S3.remoteFlush };
-      break;
-    case 'S4':
-      params = { switchPoint: strategies.S4.switchPoint };
-      break;
-    case 'S5':
-      params = {
-        lass: scenario.host.lass,
-        kpti: scenario.host.kpti,
-        smapStopsSpeculation: scenario.host.smapStopsSpeculation,
+      return {
+        remoteFlush: st.S3.remoteFlush,
+        hugeFolioRemoval: st.hugeFolioRemoval,
+        vmmAccess: st.vmmAccess,
+        selectiveMmapFraction: st.selectiveMmapFraction,
       };
-      break;
-    default:
-      params = {};
+    case 'S4':
+      return {
+        switchPoint: st.S4.switchPoint,
+        hugeFolioRemoval: st.hugeFolioRemoval,
+        vmmAccess: st.vmmAccess,
+        selectiveMmapFraction: st.selectiveMmapFraction,
+      };
+    case 'S5':
+      return {
+        lass: host.lass,
+        kpti: host.kpti,
+        smapStopsSpeculation: host.smapStopsSpeculation,
+        hugeFolioRemoval: st.hugeFolioRemoval,
+        vmmAccess: st.vmmAccess,
+        selectiveMmapFraction: st.selectiveMmapFraction,
+      };
   }
-  if (removesFromDirectMap(id)) params.hugeFolioRemoval = strategies.hugeFolioRemoval;
-  if (id !== 'S0' && id !== 'S1' && id !== 'S6') {
-    params.vmmAccess = strategies.vmmAccess;
-    params.selectiveMmapFraction = strategies.selectiveMmapFraction;
-  }
-  return params;
 }
 
 type CapabilityRows = Partial<Record<StrategyId, CapabilityRow>>;
