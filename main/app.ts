@@ -55,6 +55,8 @@ export interface AppOptions {
    */
   computeWorker?: URL | string | boolean;
   poolSize?: number;
+  /** Small analytic sweeps computed on this thread (PoolOptions.inlineAnalyticPoints): a one-shot CLI command only. */
+  inlineAnalyticPoints?: number;
   /** Open the database without writing (see Store.open): for commands that only read. */
   readOnly?: boolean;
   /** The desktop window's native save dialog (main/electron); absent elsewhere. */
@@ -69,7 +71,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const compute = startCompute(store, options.computeWorker ?? false) ?? inlineCompute(store);
   const writeWorker = startWriteWorker(store, options.writeWorker ?? false);
-  const pool = new WorkerPool({ workerFile: options.workerFile, size: options.poolSize, saveTo: writeWorker?.connect });
+  const pool = new WorkerPool({
+    workerFile: options.workerFile,
+    size: options.poolSize,
+    inlineAnalyticPoints: options.inlineAnalyticPoints,
+    saveTo: writeWorker?.connect,
+  });
   const listeners = new Set<EventListener>();
   const runner = new ExperimentRunner(
     store,

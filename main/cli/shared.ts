@@ -48,6 +48,15 @@ export function printJson(value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }
 
+/**
+ * The largest analytic sweep a command computes on its own thread; bigger ones go to worker
+ * threads, which compute while this thread saves. Starting a worker and loading the core into it
+ * takes ~0.3 s and sending the results back costs more: on this 2-core machine (issue 20,
+ * BENCHMARKS.md) sweeps of 1,000 and 3,000 points finished sooner, with less CPU, on this thread;
+ * at ~0.2 ms a point to check and compute, a worker pays off only for a few thousand points.
+ */
+const INLINE_ANALYTIC_POINTS = 2000;
+
 /** Runs `body` with an app on --db; `readOnly` for commands that only read (they then work on a read-only file or a full disk). */
 export async function withApp<T>(
   values: Record<string, unknown>,
@@ -57,6 +66,8 @@ export async function withApp<T>(
   const app = await createApp({
     dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath(),
     readOnly: options.readOnly,
+    // Nothing else needs this thread: a small analytic sweep is computed here, not in a worker.
+    inlineAnalyticPoints: INLINE_ANALYTIC_POINTS,
   });
   try {
     return await body(app);

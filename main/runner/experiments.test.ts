@@ -115,6 +115,56 @@ describe.each([
   });
 });
 
+describe('ExperimentRunner computing small analytic sweeps on its own thread (the CLI)', () => {
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gmemlab-runner-'));
+    store = await Store.open(join(dir, 'db.sqlite'));
+    pool = new WorkerPool({ size: 2 });
+    runner = new ExperimentRunner(store, pool, () => undefined);
+  });
+  afterEach(async () => {
+    await runner.drain();
+    await pool.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('saves the same runs as the workers do, and cancels as they do', async () => {
+    const inlineStore = await Store.open(join(dir, 'inline.sqlite'));
+    const inlinePool = new WorkerPool({ size: 1, inlineAnalyticPoints: 400 });
+    const inline = new ExperimentRunner(inlineStore, inlinePool, () => undefined);
+    try {
+      const sweep = {
+        parameters: [
+          { path: 'vm.vcpus', values: [1, 2, 4] },
+          { path: 'workload.touchpoints.mmio.ratePerSec', values: [10, 5000] },
+        ],
+      };
+      const saved = async (r: ExperimentRunner, s: Store) => {
+        const { experimentId } = await r.start({ scenario, sweep });
+        await r.whenDone(experimentId);
+        const { runs, costTable, status } = (await s.getExperiment(experimentId))!;
+        return { status, costTable, runs: runs.map(({ startedAt: _s, finishedAt: _f, ...run }) => run) };
+      };
+      const [byWorkers, here] = [await saved(runner, store), await saved(inline, inlineStore)];
+      expect(here.status).toBe('done');
+      expect(here).toEqual(byWorkers);
+      // Ctrl-C in the CLI: the runs not yet computed are cancelled, as with workers.
+      const values = Array.from({ length: 400 }, (_, i) => i + 1);
+      const { experimentId } = await inline.start({ scenario, sweep: { parameters: [{ path: 'vm.vcpus', values }] } });
+      expect(inline.cancel(experimentId)).toBe(true);
+      await inline.whenDone(experimentId);
+      const detail = (await inlineStore.getExperiment(experimentId))!;
+      expect(detail.status).toBe('cancelled');
+      expect(detail.runs.some((r) => r.status === 'cancelled')).toBe(true);
+    } finally {
+      await inline.drain();
+      await inlinePool.close();
+      await inlineStore.close();
+    }
+  });
+});
+
 describe('largestFirst', () => {
   it('hands the pool the simulations with the most estimated events first, and changes nothing else', () => {
     const des = { ...PRESETS[1]!.scenario, simulation: { method: 'des' as const, durationSec: 0.1, seeds: [1] } };

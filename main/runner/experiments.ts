@@ -104,10 +104,17 @@ export class ExperimentRunner {
     if (shard !== undefined && sweep === undefined)
       throw new RunRequestError([{ path: 'shard', message: 'only a sweep can be split into shards' }]);
     // The points are listed only once the check has confirmed the sweep's size is allowed.
-    const check = this.pool.check(scenario, sweep, shard, plan.method === 'analytic' ? workersFor(pointCount) : 1);
+    const { jobId: checkId, result: check } = this.pool.check(
+      scenario,
+      sweep,
+      shard,
+      plan.method === 'analytic' ? workersFor(pointCount) : 1,
+    );
     void check.catch(() => undefined); // awaited below, unless the request is refused first
-    // The workers load the core meanwhile (a check of a small sweep waits for that anyway).
-    this.pool.warm(plan.method === 'analytic' ? workersFor(pointCount) : pointCount);
+    // The workers load the core meanwhile (a check of a small sweep waits for that anyway),
+    // unless the pool computes this sweep on this thread.
+    if (!this.pool.inlines(scenario, pointCount))
+      this.pool.warm(plan.method === 'analytic' ? workersFor(pointCount) : pointCount);
     const confirmed = async (): Promise<number[] | undefined> => {
       const checked = await check;
       if (!checked.ok) throw new RunRequestError(checked.issues);
@@ -159,13 +166,14 @@ export class ExperimentRunner {
       point,
       runs: plan.strategies.map((strategy, si) => ({ id: runIds[pi * plan.strategies.length + si]!, strategy })),
     }));
-    if (events === undefined) this.launch(experimentId, scenario, groups);
+    if (events === undefined) this.launch(experimentId, scenario, groups, { checkId });
     else {
       const eventsOf = new Map(groups.map((g, i) => [g, events![i]!]));
       this.launch(
         experimentId,
         scenario,
         largestFirst(groups, (g) => eventsOf.get(g)!),
+        { checkId },
       );
     }
     return { experimentId, runsTotal: runIds.length };
@@ -180,14 +188,20 @@ export class ExperimentRunner {
     if (this.active.has(experimentId)) throw new ConflictError(`experiment ${experimentId} is still running`);
     const { base, groups, invalid, runsTotal } = await this.store.requeueUnfinished(experimentId, planRerun);
     for (const bad of invalid) await this.store.setRunsStatus(bad.ids, 'failed', bad.message);
-    if (runsTotal > 0) this.launch(experimentId, base, groups, invalid.length);
+    if (runsTotal > 0) this.launch(experimentId, base, groups, { failedBefore: invalid.length });
     return { experimentId, runsTotal };
   }
 
-  private launch(experimentId: number, base: Scenario, groups: RunGroup[], failedBefore = 0): void {
+  /** Runs the groups; `checkId` is the pool's check of these points, `failedBefore` the runs already failed. */
+  private launch(
+    experimentId: number,
+    base: Scenario,
+    groups: RunGroup[],
+    { checkId, failedBefore = 0 }: { checkId?: number; failedBefore?: number },
+  ): void {
     const active: ActiveExperiment = { cancelled: false, jobIds: new Set(), done: Promise.resolve() };
     this.active.set(experimentId, active);
-    active.done = this.execute(experimentId, base, groups, active, failedBefore).finally(() =>
+    active.done = this.execute(experimentId, base, groups, active, failedBefore, checkId).finally(() =>
       this.active.delete(experimentId),
     );
   }
@@ -238,6 +252,7 @@ export class ExperimentRunner {
     groups: RunGroup[],
     active: ActiveExperiment,
     failedBefore: number,
+    checkId: number | undefined,
   ): Promise<void> {
     const runsTotal = groups.reduce((n, g) => n + g.runs.length, 0);
     let runsDone = 0;
@@ -270,8 +285,7 @@ export class ExperimentRunner {
           partial.set(job.jobId, f * runIds.length);
           progress();
         },
-        workers,
-        this.writeWorker === undefined ? undefined : pointRuns,
+        { workers, checkId, save: this.writeWorker === undefined ? undefined : pointRuns },
       );
       // Registered in the turn the job starts in, before its worker can have sent anything.
       const sentSaved = this.writeWorker?.saved(job.jobId);
@@ -297,6 +311,8 @@ export class ExperimentRunner {
           if (active.cancelled) return;
           ({ missing, unsolved } = sent);
         } else {
+          // Computed on this thread (the pool's inline jobs), or no write worker: saved from here.
+          if (sentSaved !== undefined) this.writeWorker?.forget(job.jobId);
           if (active.cancelled) return;
           const here = finishedRuns(outcomes, pointRuns, startedAt);
           ({ missing, unsolved } = here.sent);

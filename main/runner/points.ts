@@ -58,11 +58,27 @@ export type PointsCheck =
  * event cap. Never throws a RunRequestError: returns its issues (they cross a thread boundary).
  */
 export function checkPoints(base: Scenario, sweep: SweepDefinition | undefined, shard: Shard | undefined): PointsCheck {
+  return checkAndKeepPoints(base, sweep, shard).check;
+}
+
+/**
+ * checkPoints, with the shard's points and the scenarios the core validated for them when the
+ * sweep can run: a worker keeps them for the jobs that compute those points (worker.ts), so that
+ * each point is validated once.
+ */
+export function checkAndKeepPoints(
+  base: Scenario,
+  sweep: SweepDefinition | undefined,
+  shard: Shard | undefined,
+): { check: PointsCheck; points: SweepPoint[] } {
   try {
     const points = shardPoints(expandSweep(base, sweep), sweep, shard);
-    return { ok: true, events: base.simulation.method === 'des' ? simulatedEvents(points) : undefined };
+    return {
+      check: { ok: true, events: base.simulation.method === 'des' ? simulatedEvents(points) : undefined },
+      points,
+    };
   } catch (err) {
-    if (err instanceof RunRequestError) return { ok: false, issues: err.issues };
+    if (err instanceof RunRequestError) return { check: { ok: false, issues: err.issues }, points: [] };
     throw err;
   }
 }

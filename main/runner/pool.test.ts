@@ -69,7 +69,7 @@ describe('WorkerPool', () => {
     const queued = pool.runAll(scenario, points).result.then((r) => (order.push('queued'), r));
     const checked = pool
       .check(scenario, { parameters: [{ path: 'vm.vcpus', values: [2, 0] }] }, undefined)
-      .then((c) => (order.push('check'), c));
+      .result.then((c) => (order.push('check'), c));
     const [, batch, check] = await Promise.all([running, queued, checked]);
     expect(order).toEqual(['running', 'check', 'queued']);
     expect(check).toMatchObject({ ok: false, issues: [{ path: 'sweep.parameters.0.values.1' }] });
@@ -79,6 +79,63 @@ describe('WorkerPool', () => {
       ok: false,
       message: expect.stringMatching(/rejects the scenario: vm\.vcpus/),
     });
+  });
+
+  it("computes a checked sweep's points from the scenarios its check validated, each once, and validates the others", async () => {
+    pool = new WorkerPool({ size: 1 });
+    const sweep = { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] };
+    const check = pool.check(scenario, sweep, undefined);
+    await expect(check.result).resolves.toEqual({ ok: true, events: undefined });
+    // A job naming the check gets the check's scenarios: seen here by giving it another base,
+    // which only the points the check did not validate (and a point taken already) are made from.
+    const other = setParameter(scenario, 'workload.touchpoints.mmio.ratePerSec', 1234);
+    const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 8 }, { 'vm.vcpus': 0 }, { 'vm.vcpus': 2 }];
+    const { outcomes } = await pool.runAll(other, points, undefined, { checkId: check.jobId }).result;
+    const at = (base: typeof scenario, vcpus: number) => runAnalytic(setParameter(base, 'vm.vcpus', vcpus));
+    expect(outcomes[0]).toEqual({ ok: true, output: at(scenario, 2) });
+    expect(outcomes[1]).toEqual({ ok: true, output: at(other, 8) });
+    expect(outcomes[2]).toMatchObject({ ok: false, message: expect.stringMatching(/rejects the scenario: vm\.vcpus/) });
+    expect(outcomes[3]).toEqual({ ok: true, output: at(other, 2) });
+    // Without the check's id, every point is made from the job's own base.
+    const plain = await pool.runAll(other, [{ 'vm.vcpus': 4 }]).result;
+    expect(plain.outcomes[0]).toEqual({ ok: true, output: at(other, 4) });
+  });
+
+  it('computes a small analytic sweep on this thread when asked to, and everything else in workers', async () => {
+    // No worker can start here: whatever needs one fails, so what succeeds ran on this thread.
+    pool = new WorkerPool({
+      size: 1,
+      workerFile: new URL('./no-such-worker.ts', import.meta.url),
+      inlineAnalyticPoints: 3,
+    });
+    const sweep = { parameters: [{ path: 'vm.vcpus', values: [2, 4, 0] }] };
+    expect(pool.inlines(scenario, 3)).toBe(true);
+    const refused = pool.check(scenario, sweep, undefined);
+    await expect(refused.result).resolves.toMatchObject({
+      ok: false,
+      issues: [{ path: 'sweep.parameters.0.values.2' }],
+    });
+    const check = pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] }, undefined);
+    await expect(check.result).resolves.toEqual({ ok: true, events: undefined });
+    const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 4 }];
+    const { outcomes } = await pool.runAll(scenario, points, undefined, { checkId: check.jobId }).result;
+    expect(outcomes).toEqual(
+      points.map((p) => ({ ok: true, output: runAnalytic(setParameter(scenario, 'vm.vcpus', p['vm.vcpus'])) })),
+    );
+    // Cancelled before its turn: no result.
+    const again = pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [1] }] }, undefined);
+    await again.result;
+    const cancelled = pool.runAll(scenario, [{ 'vm.vcpus': 1 }], undefined, { checkId: again.jobId });
+    pool.cancel(cancelled.jobId);
+    await expect(cancelled.result).rejects.toBeInstanceOf(JobCancelledError);
+    // Bigger than asked, a simulation, or not a checked sweep's points: in a worker (none here).
+    expect(pool.inlines(scenario, 4)).toBe(false);
+    await expect(
+      pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [1, 2, 3, 4] }] }, undefined).result,
+    ).rejects.toThrow();
+    const des = { ...scenario, simulation: { method: 'des' as const, durationSec: 0.01, seeds: [1] } };
+    expect(pool.inlines(des, 1)).toBe(false);
+    await expect(pool.runAll(scenario, [{}]).result).rejects.toThrow();
   });
 
   it('fails a job whose worker cannot start, and rejects work after close', async () => {

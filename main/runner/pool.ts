@@ -1,10 +1,23 @@
 // A fixed pool of simulation worker threads with a FIFO queue. The main thread never computes a
-// simulation itself, so the window (or the web host) never stalls on one.
+// simulation itself, so the window (or the web host) never stalls on one; only a process whose
+// main thread has nothing else to do (the CLI) may have small analytic sweeps computed there
+// (PoolOptions.inlineAnalyticPoints).
 import { availableParallelism } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import type { Point, RunOutput, Scenario, Shard, SweepDefinition } from '../../common/core/index.ts';
+import {
+  SimulationCancelled,
+  sweepPointCount,
+  type Point,
+  type RunOutput,
+  type Scenario,
+  type Shard,
+  type SweepDefinition,
+} from '../../common/core/index.ts';
+import { JobComputer } from './compute.ts';
 import type { PointsCheck } from './points.ts';
 import type { FromWorker, NotFinished, PointRuns, ScenarioOutcome, ToWorker, WorkerData } from './protocol.ts';
+import { unpackOutcomes } from './wire.ts';
 
 export class JobCancelledError extends Error {
   override name = 'JobCancelledError';
@@ -36,6 +49,13 @@ export interface PoolOptions {
    * their runs (runAll's `save`) send their results there instead of back here.
    */
   saveTo?: (() => MessagePort) | undefined;
+  /**
+   * Analytic sweeps of at most this many points are checked and computed on this thread, by the
+   * same code as in a worker (compute.ts), one job per turn of the event loop: for a one-shot
+   * command, where starting a worker and loading the core into it (~0.3 s) costs more than
+   * such a sweep takes. 0, the default: everything in workers, as a window's app needs.
+   */
+  inlineAnalyticPoints?: number;
 }
 
 /** A job's output, and when its worker started it (ISO time: the run's started_at). */
@@ -61,16 +81,26 @@ export class WorkerPool {
   private readonly queue: Job[] = [];
   private nextJobId = 1;
   private closed = false;
+  private readonly inlinePoints: number;
+  /** Computes the inline jobs; their cancel flags by job id while they wait for their turn or run. */
+  private readonly inline = new JobComputer();
+  private readonly inlineJobs = new Map<number, Int32Array>();
 
   constructor(options: PoolOptions = {}) {
     this.workerFile = options.workerFile ?? new URL('./worker.ts', import.meta.url);
     this.size = Math.max(1, options.size ?? availableParallelism());
     this.saveTo = options.saveTo;
+    this.inlinePoints = options.inlineAnalyticPoints ?? 0;
   }
 
   /** Whether runAll can send a job's results straight to the write worker (PoolOptions.saveTo). */
   get saves(): boolean {
     return this.saveTo !== undefined;
+  }
+
+  /** Whether a sweep of `base` with this many points is checked and computed on this thread (no worker to start). */
+  inlines(base: Scenario, points: number): boolean {
+    return base.simulation.method === 'analytic' && points <= this.inlinePoints;
   }
 
   /** Computes one scenario; rejects with the core's message if it cannot. */
@@ -90,20 +120,30 @@ export class WorkerPool {
    * fast analytic points. The worker makes and validates each point's scenario; a point the
    * core rejects or cannot compute has its own failed outcome. Progress is the job's fraction as
    * a whole. `workers` caps the workers started for it: a worker costs more to start than
-   * thousands of analytic points take to compute. With `save` (each point's runs; only where
-   * `saves`), the worker sends the finished runs to the write worker under this job's id.
+   * thousands of analytic points take to compute. `checkId` names the check of the sweep the
+   * points belong to (check's jobId): the worker that made it has their validated scenarios.
+   * With `save` (each point's runs; only where `saves`), the worker sends the finished runs to
+   * the write worker under this job's id (BatchResult's `sent`), unless the job is computed on
+   * this thread (inlineAnalyticPoints), whose outcomes come back as always.
    */
   runAll(
     base: Scenario,
     points: Point[],
     onProgress?: (fraction: number) => void,
-    workers: number = this.size,
-    save?: PointRuns[],
+    options: { workers?: number | undefined; checkId?: number | undefined; save?: PointRuns[] | undefined } = {},
   ): { jobId: number; result: Promise<BatchResult> } {
-    if (save !== undefined && this.saveTo === undefined) throw new Error('this pool has no write worker to send to');
     const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const { workers = this.size, checkId, save } = options;
+    if (save !== undefined && this.saveTo === undefined) throw new Error('this pool has no write worker to send to');
+    // The points of a sweep checked on this thread are computed here too (their scenarios are here).
+    if (this.inline.holds(checkId))
+      return this.computeInline<BatchResult>(
+        (jobId) => ({ type: 'run', jobId, base, points, cancel, checkId }),
+        cancel,
+        onProgress,
+      );
     return this.enqueue<BatchResult>(
-      (jobId) => ({ type: 'run', jobId, base, points, cancel, save }),
+      (jobId) => ({ type: 'run', jobId, base, points, cancel, checkId, save }),
       cancel,
       workers,
       onProgress,
@@ -113,22 +153,45 @@ export class WorkerPool {
 
   /**
    * Checks in a worker whether a sweep of `base` can start (points.ts: checkPoints). It goes
-   * ahead of queued jobs: starting a sweep must not wait for another one to finish.
+   * ahead of queued jobs: starting a sweep must not wait for another one to finish. Its jobId
+   * is the checkId to give runAll for the sweep's points.
    */
   check(
     base: Scenario,
     sweep: SweepDefinition | undefined,
     shard: Shard | undefined,
     workers: number = this.size,
-  ): Promise<PointsCheck> {
+  ): { jobId: number; result: Promise<PointsCheck> } {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
-    return this.enqueue<PointsCheck>(
-      (jobId) => ({ type: 'check', jobId, base, sweep, shard }),
-      cancel,
-      workers,
-      undefined,
-      'first',
-    ).result;
+    const message = (jobId: number): ToWorker => ({ type: 'check', jobId, base, sweep, shard });
+    if (this.inlines(base, sweepPointCount(sweep))) return this.computeInline<PointsCheck>(message, cancel, undefined);
+    return this.enqueue<PointsCheck>(message, cancel, workers, undefined, 'first');
+  }
+
+  /** A job computed on this thread at the next turn of the event loop (see inlineAnalyticPoints). */
+  private computeInline<T extends BatchResult | PointsCheck>(
+    message: (jobId: number) => ToWorker,
+    cancel: Int32Array,
+    onProgress: ((fraction: number) => void) | undefined,
+  ): { jobId: number; result: Promise<T> } {
+    if (this.closed) throw new Error('worker pool is closed');
+    const jobId = this.nextJobId++;
+    const job = message(jobId);
+    this.inlineJobs.set(jobId, cancel);
+    const result = (async (): Promise<T> => {
+      try {
+        await nextTurn(); // the caller goes on first, as with a worker; each job is one turn
+        if (job.type === 'check') return this.inline.check(job) as T;
+        const startedAt = new Date().toISOString();
+        return { outcomes: this.inline.run(job, (f) => onProgress?.(f)), startedAt } as T;
+      } catch (err) {
+        if (err instanceof SimulationCancelled) throw new JobCancelledError(`job ${jobId} cancelled`);
+        throw err;
+      } finally {
+        this.inlineJobs.delete(jobId);
+      }
+    })();
+    return { jobId, result };
   }
 
   private enqueue<T extends BatchResult | PointsCheck>(
@@ -168,6 +231,8 @@ export class WorkerPool {
 
   /** Cancels a queued job at once, or tells its worker to stop (seen within one progress check, ~65k events). */
   cancel(jobId: number): void {
+    const inline = this.inlineJobs.get(jobId);
+    if (inline !== undefined) Atomics.store(inline, 0, 1);
     const queued = this.queue.findIndex((j) => j.id === jobId);
     if (queued >= 0) {
       const [job] = this.queue.splice(queued, 1);
@@ -180,6 +245,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const cancel of this.inlineJobs.values()) Atomics.store(cancel, 0, 1);
     for (const job of this.queue.splice(0)) job.reject(new JobCancelledError('worker pool closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
@@ -225,7 +291,7 @@ export class WorkerPool {
     }
     slot.job = undefined;
     if (message.type === 'result')
-      job.resolve({ outcomes: message.outcomes, startedAt: message.startedAt, sent: message.sent });
+      job.resolve({ outcomes: unpackOutcomes(message.packed), startedAt: message.startedAt, sent: message.sent });
     else if (message.type === 'checked') job.resolve(message.check);
     else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
     else job.reject(new Error(message.message));

@@ -3,11 +3,11 @@
 // app that serves a window, the write worker (write-worker.ts), to which the simulation workers
 // then send their results straight, so they never cross the main thread (issue 20).
 import type { Point, RunOutput, Scenario, Shard, StrategyId, SweepDefinition } from '../../common/core/index.ts';
-import type { FinishedRun } from '../store/store.ts';
 import type { ReadFailure } from '../store/read-protocol.ts';
 import type { MessagePort } from 'node:worker_threads';
 import type { PointsCheck } from './points.ts';
 import type { RefusedRun } from './result-writer.ts';
+import type { PackedOutcomes } from './wire.ts';
 
 /**
  * A job is one or more points of one base scenario, computed in order: analytic sweeps send many
@@ -26,6 +26,8 @@ export type ToWorker =
       base: Scenario;
       points: Point[];
       cancel: Int32Array;
+      /** The check of the sweep these points belong to (its jobId), whose validated scenarios the worker may hold. */
+      checkId: number | undefined;
       /** Each point's runs, when the worker sends its results to the write worker (WorkerData.savePort). */
       save?: PointRuns[] | undefined;
     }
@@ -45,8 +47,8 @@ export type FromWorker =
   | {
       type: 'result';
       jobId: number;
-      /** Each point's outcome; empty when the results went to the write worker (`sent`). */
-      outcomes: ScenarioOutcome[];
+      /** Each point's outcome (wire.ts); none when the results went to the write worker (`sent`). */
+      packed: PackedOutcomes;
       startedAt: string;
       sent?: NotFinished | undefined;
     }
@@ -74,10 +76,16 @@ export interface NotFinished {
   unsolved: { ids: number[]; message: string }[];
 }
 
-/** A job's finished runs, from its simulation worker to the write worker. */
+/**
+ * A job's outcomes, packed as for the main thread (wire.ts), from its simulation worker to the
+ * write worker, with each point's runs: the write worker makes the runs to save of them
+ * (outcomes.ts: finishedRuns).
+ */
 export interface ToWriter {
   jobId: number;
-  runs: FinishedRun[];
+  packed: PackedOutcomes;
+  runs: PointRuns[];
+  startedAt: string;
 }
 
 /** The write worker to the main thread: a job's runs saved (but the refused ones), or why not. */

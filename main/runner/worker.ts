@@ -1,104 +1,41 @@
 // A simulation worker thread: receives points of a scenario, returns core results, reports
-// progress; checks a sweep before it starts (points.ts).
-import { isDeepStrictEqual } from 'node:util';
-import { parentPort, workerData } from 'node:worker_threads';
-import { runScenario, SimulationCancelled } from '../../common/core/index.ts';
-import { checkPoints, scenarioAt } from './points.ts';
+// progress; checks a sweep before it starts (points.ts). The work itself is compute.ts's. A job
+// that names its runs (`save`) sends its results to the write worker instead (protocol.ts).
+import { parentPort, workerData, type Transferable } from 'node:worker_threads';
+import { SimulationCancelled } from '../../common/core/index.ts';
+import { JobComputer } from './compute.ts';
 import { finishedRuns } from './outcomes.ts';
-import type { FromWorker, ScenarioOutcome, ToWorker, ToWriter, WorkerData } from './protocol.ts';
+import type { FromWorker, ToWorker, ToWriter, WorkerData } from './protocol.ts';
+import { packOutcomes } from './wire.ts';
 
 if (parentPort === null) throw new Error('worker.ts must run in a worker thread');
 const port = parentPort;
-const send = (message: FromWorker): void => port.postMessage(message);
+const send = (message: FromWorker, transfer: Transferable[] = []): void => port.postMessage(message, transfer);
+const computer = new JobComputer();
 /** The write worker, where a job that says which runs it computes sends them (see protocol.ts). */
 const savePort = (workerData as WorkerData | undefined)?.savePort;
-/** Progress messages at most this often. */
-const PROGRESS_INTERVAL_MS = 100;
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'check') {
-    try {
-      send({ type: 'checked', jobId: message.jobId, check: checkPoints(message.base, message.sweep, message.shard) });
-    } catch (err) {
-      send({ type: 'error', jobId: message.jobId, message: err instanceof Error ? err.message : String(err) });
-    }
-    return;
-  }
-  const { jobId, cancel, base, points } = message;
-  const startedAt = new Date().toISOString();
-  let lastProgress = performance.now();
-  const outcomes: ScenarioOutcome[] = [];
+  const { jobId } = message;
   try {
-    for (const [i, point] of points.entries()) {
-      if (Atomics.load(cancel, 0) === 1) throw new SimulationCancelled();
-      // Checked before the sweep started; checked again here, where it costs the main thread nothing.
-      const at = scenarioAt(base, point);
-      if (!at.ok) {
-        outcomes.push(at);
-        continue;
-      }
-      try {
-        const output = runScenario(at.scenario, {
-          onProgress: (fraction) => {
-            if (Atomics.load(cancel, 0) === 1) return true;
-            const now = performance.now();
-            if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
-              lastProgress = now;
-              send({ type: 'progress', jobId, fraction: (i + fraction) / points.length });
-            }
-            return false;
-          },
-        });
-        outcomes.push({ ok: true, output });
-      } catch (err) {
-        if (err instanceof SimulationCancelled) throw err;
-        // One point the core cannot compute fails its own runs only, not the job's others.
-        outcomes.push({ ok: false, message: err instanceof Error ? err.message : String(err) });
-      }
+    if (message.type === 'check') {
+      send({ type: 'checked', jobId, check: computer.check(message) });
+      return;
     }
-    const shared = shareEqualParts(outcomes);
+    const startedAt = new Date().toISOString();
+    const outcomes = computer.run(message, (fraction) => send({ type: 'progress', jobId, fraction }));
     if (message.save !== undefined && savePort !== undefined) {
-      const { runs, sent } = finishedRuns(shared, message.save, startedAt);
-      savePort.postMessage({ jobId, runs } satisfies ToWriter);
-      send({ type: 'result', jobId, outcomes: [], startedAt, sent });
-    } else send({ type: 'result', jobId, outcomes: shared, startedAt });
+      // What did not finish goes to the main thread; the outcomes (packed: it empties them) to the writer.
+      const { sent } = finishedRuns(outcomes, message.save, startedAt);
+      const packed = packOutcomes(outcomes);
+      savePort.postMessage({ jobId, packed, runs: message.save, startedAt } satisfies ToWriter, [packed.values.buffer]);
+      send({ type: 'result', jobId, packed: packOutcomes([]), startedAt, sent });
+      return;
+    }
+    const packed = packOutcomes(outcomes);
+    send({ type: 'result', jobId, packed, startedAt }, [packed.values.buffer]);
   } catch (err) {
     if (err instanceof SimulationCancelled) send({ type: 'cancelled', jobId });
     else send({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err) });
   }
 });
-
-/**
- * Makes equal cost tables and equal capability rows of a job's outputs one object each: the
- * message then carries each once (structured clone keeps shared objects shared), and the
- * writer, which saves each distinct one once, recognises them by identity instead of by text.
- * A sweep has one or a few distinct ones: each is compared with those already seen, without
- * making text of it (JSON of every table and row was a third of this worker's time, issue 20).
- */
-function shareEqualParts(outcomes: ScenarioOutcome[]): ScenarioOutcome[] {
-  if (outcomes.length < 2) return outcomes;
-  const tables: unknown[] = [];
-  const capabilities = new Map<string, unknown[]>(); // by strategy: only its own rows can equal a row
-  for (const outcome of outcomes) {
-    if (!outcome.ok) continue;
-    const { output } = outcome;
-    output.costTable = shared(tables, output.costTable);
-    for (const result of output.strategies) {
-      let rows = capabilities.get(result.strategy);
-      if (rows === undefined) capabilities.set(result.strategy, (rows = []));
-      result.capability = shared(rows, result.capability);
-    }
-  }
-  return outcomes;
-}
-
-/** Distinct values compared with a new one, at most: a sweep of a cost has a new table at every point. */
-const SHARED_CANDIDATES = 8;
-
-/** The value of `seen` equal to `value` (the most recent first: neighbouring points share theirs), else `value`, remembered. */
-function shared<T>(seen: unknown[], value: T): T {
-  for (let i = seen.length - 1; i >= Math.max(0, seen.length - SHARED_CANDIDATES); i--)
-    if (isDeepStrictEqual(seen[i], value)) return seen[i] as T;
-  seen.push(value);
-  return value;
-}

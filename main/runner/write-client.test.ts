@@ -4,13 +4,13 @@
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GmemlabError, NotFoundError, runAnalytic, runPlan } from '../../common/core/index.ts';
-import type { FinishedRun } from '../store/store.ts';
+import { GmemlabError, NotFoundError, runAnalytic, runPlan, type RunOutput } from '../../common/core/index.ts';
+import { StoreThreadError } from '../store/store-thread.ts';
 import { Store } from '../store/store.ts';
 import { presetScenario, tempDir } from '../store/testing.ts';
 import { WorkerPool } from './pool.ts';
-import type { ToWriter } from './protocol.ts';
-import { StoreThreadError } from '../store/store-thread.ts';
+import type { PointRuns, ToWriter } from './protocol.ts';
+import { packOutcomes } from './wire.ts';
 import { WriteWorker } from './write-client.ts';
 
 let dir: { dir: string; cleanup: () => void };
@@ -28,8 +28,8 @@ afterEach(async () => {
   dir.cleanup();
 });
 
-/** An experiment of one point, queued, and what the analytic model gives for its runs. */
-async function queuedRuns(): Promise<FinishedRun[]> {
+/** An experiment of one point, queued: its runs, and what the analytic model gives for them. */
+async function queuedRuns(): Promise<{ runs: PointRuns; output: RunOutput }> {
   const scenario = presetScenario();
   const plan = runPlan(scenario);
   const { runIds } = await store.createExperiment({
@@ -39,58 +39,55 @@ async function queuedRuns(): Promise<FinishedRun[]> {
     scenario,
     runs: plan.strategies.map((strategy) => ({ strategy, point: {}, seeds: plan.seeds })),
   });
-  const output = runAnalytic(scenario);
-  return plan.strategies.map((strategy, i) => ({
-    runId: runIds[i]!,
-    modelVersion: output.modelVersion,
-    costTable: output.costTable,
-    result: output.strategies.find((r) => r.strategy === strategy)!,
-  }));
+  return { runs: plan.strategies.map((strategy, i) => ({ id: runIds[i]!, strategy })), output: runAnalytic(scenario) };
 }
 
-/** Sends a job's runs as a simulation worker does, through a port of its own. */
-function send(port: MessagePort, message: ToWriter): void {
-  port.postMessage(message);
+/** Sends a job's outcomes (one point each) and runs as a simulation worker does, through a port of its own. */
+function send(port: MessagePort, jobId: number, points: { runs: PointRuns; output: RunOutput }[]): void {
+  const packed = packOutcomes(points.map(({ output }) => ({ ok: true, output: structuredClone(output) })));
+  const message: ToWriter = { jobId, packed, runs: points.map((p) => p.runs), startedAt: new Date().toISOString() };
+  port.postMessage(message, [packed.values.buffer]);
 }
+
+const metricsOf = (output: RunOutput, runs: PointRuns): unknown[] =>
+  runs.map((r) => output.strategies.find((s) => s.strategy === r.strategy)!.metrics);
 
 describe('WriteWorker', () => {
   it('saves the runs a simulation worker sends and says so for that job', async () => {
-    const runs = await queuedRuns();
+    const point = await queuedRuns();
     const port = writer.connect();
     const saved = writer.saved(7);
-    send(port, { jobId: 7, runs });
+    send(port, 7, [point]);
     expect(await saved).toEqual([]);
     port.close();
     const detail = (await store.getExperiment(1))!;
-    expect(detail.runs.map((r) => r.status)).toEqual(runs.map(() => 'done'));
-    expect(detail.runs.map((r) => r.metrics)).toEqual(runs.map((r) => r.result.metrics));
+    expect(detail.runs.map((r) => r.status)).toEqual(point.runs.map(() => 'done'));
+    expect(detail.runs.map((r) => r.metrics)).toEqual(metricsOf(point.output, point.runs));
   });
 
   it("refuses a run with a value that is not finite and saves the job's others", async () => {
-    const runs = await queuedRuns();
-    const [bad, ...good] = runs;
-    const key = Object.keys(bad!.result.metrics)[0]!;
-    const broken = {
-      ...bad!,
-      result: { ...bad!.result, metrics: { ...bad!.result.metrics, [key]: { mean: NaN, ci95: 0, n: 1 } } },
-    };
+    const point = await queuedRuns();
+    const [bad, ...good] = point.runs;
+    const result = point.output.strategies.find((r) => r.strategy === bad!.strategy)!;
+    const key = Object.keys(result.metrics)[0]!;
+    result.metrics[key] = { mean: NaN, ci95: 0, n: 1 };
     const port = writer.connect();
     const saved = writer.saved(1);
-    send(port, { jobId: 1, runs: [broken, ...good] });
+    send(port, 1, [point]);
     const refused = await saved;
     expect(refused).toHaveLength(1);
-    expect(refused[0]!.runId).toBe(bad!.runId);
+    expect(refused[0]!.runId).toBe(bad!.id);
     expect(refused[0]!.message).toMatch(/not a finite number/);
     port.close();
     const detail = (await store.getExperiment(1))!;
-    expect(detail.runs.filter((r) => r.status === 'done').map((r) => r.id)).toEqual(good.map((r) => r.runId));
+    expect(detail.runs.filter((r) => r.status === 'done').map((r) => r.id)).toEqual(good.map((r) => r.id));
   });
 
   it('fails a job whose runs are not in the database with NotFoundError, and saves nothing of it', async () => {
-    const runs = await queuedRuns();
+    const point = await queuedRuns();
     const port = writer.connect();
     const saved = writer.saved(3);
-    send(port, { jobId: 3, runs: [...runs, { ...runs[0]!, runId: 999_999 }] });
+    send(port, 3, [point, { runs: [{ id: 999_999, strategy: point.runs[0]!.strategy }], output: point.output }]);
     const err = await saved.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect((err as NotFoundError).code).toBe('not_found');
@@ -100,13 +97,10 @@ describe('WriteWorker', () => {
   });
 
   it("gets a pool job's results straight from its simulation worker: none of them come back to this thread", async () => {
-    const runs = await queuedRuns();
+    const point = await queuedRuns();
     const pool = new WorkerPool({ size: 1, saveTo: writer.connect });
     try {
-      const points = [{}];
-      const job = pool.runAll(presetScenario(), points, undefined, 1, [
-        runs.map((r) => ({ id: r.runId, strategy: r.result.strategy })),
-      ]);
+      const job = pool.runAll(presetScenario(), [{}], undefined, { workers: 1, save: [point.runs] });
       const saved = writer.saved(job.jobId);
       const result = await job.result;
       expect(result.outcomes).toEqual([]);
@@ -116,7 +110,7 @@ describe('WriteWorker', () => {
       await pool.close();
     }
     const detail = (await store.getExperiment(1))!;
-    expect(detail.runs.map((r) => r.metrics)).toEqual(runs.map((r) => r.result.metrics));
+    expect(detail.runs.map((r) => r.metrics)).toEqual(metricsOf(point.output, point.runs));
   });
 
   it("fails every waiting job, in the project's words, when the worker cannot open the database", async () => {

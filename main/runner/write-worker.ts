@@ -11,7 +11,9 @@ import { openWriteConnection } from '../store/open.ts';
 import { failureOf } from '../store/store-thread.ts';
 import { saveFinishedRuns, WriteStatements } from '../store/write-statements.ts';
 import type { FromWriter, ToWriter, WriterControl } from './protocol.ts';
+import { finishedRuns } from './outcomes.ts';
 import { ResultWriter } from './result-writer.ts';
+import { unpackOutcomes } from './wire.ts';
 import type { WriteWorkerData } from './write-client.ts';
 
 if (parentPort === null) throw new Error('write-worker.ts must run in a worker thread');
@@ -37,7 +39,8 @@ control.on('message', (message: WriterControl) => {
   tell({ type: 'closed' });
 });
 
-function save({ jobId, runs }: ToWriter): void {
+function save({ jobId, packed, runs: pointRuns, startedAt }: ToWriter): void {
+  const { runs } = finishedRuns(unpackOutcomes(packed), pointRuns, startedAt);
   writer.write(runs).then(
     (refused) => tell({ type: 'saved', jobId, refused }),
     (err: unknown) => tell({ type: 'failed', jobId, ...failureOf(err) }),
