@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parameterPaths, setParameter } from './params.ts';
 import { PRESETS } from './presets.ts';
-import { validateScenario } from './scenario.ts';
+import { validateChangedScenario, validateScenario, type Scenario } from './scenario.ts';
 
 const base = PRESETS[0]!.scenario;
 
@@ -127,5 +128,61 @@ describe('validateScenario', () => {
     const refused = validateScenario(wrong);
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.issues[0]!.path).toBe('workload.touchpoints.pio.write');
+  });
+});
+
+describe('validateChangedScenario (a sweep point: one value of a valid scenario changed)', () => {
+  // Values of every kind a sweep may bring, in range and out of it, and the cross-field pairs.
+  const numbers = [0, 1, 1.5, -1, 0.0005, 7, 64, 4096, 1e6, 1e12, Number.NaN, Number.POSITIVE_INFINITY];
+  const strings = [
+    'bogus',
+    '',
+    'arm64',
+    'amd',
+    'intel',
+    'ipi',
+    'broadcast',
+    'shared',
+    'pinned',
+    'des',
+    'analytic',
+    '2M',
+  ];
+
+  it('gives what validateScenario gives, for every sweepable path of every preset', () => {
+    let compared = 0;
+    let refused = 0;
+    for (const preset of PRESETS) {
+      const checked = validateScenario(preset.scenario);
+      if (!checked.ok) throw new Error(`preset ${preset.id} is not valid`);
+      const valid = checked.value;
+      for (const { path, type } of parameterPaths(valid)) {
+        const values: unknown[] = type === 'number' ? numbers : type === 'boolean' ? [true, false] : strings;
+        for (const value of values) {
+          let candidate: Scenario;
+          try {
+            candidate = setParameter(valid, path, value);
+          } catch {
+            continue; // refused before validation either way (expandSweep reports it as a path error)
+          }
+          const expected = validateScenario(structuredClone(candidate));
+          expect(validateChangedScenario(candidate, path), `${preset.id} ${path} = ${String(value)}`).toEqual(expected);
+          compared++;
+          if (!expected.ok) refused++;
+        }
+      }
+    }
+    // The comparison covered accepted and refused values alike.
+    expect(compared).toBeGreaterThan(1000);
+    expect(refused).toBeGreaterThan(200);
+    expect(compared - refused).toBeGreaterThan(200);
+  });
+
+  it('reports a pair the hardware cannot have when the change makes one', () => {
+    const valid = validateScenario(setParameter(PRESETS[0]!.scenario, 'host.tlbInvalidation', 'ipi'));
+    if (!valid.ok) throw new Error('not valid');
+    const arm = validateChangedScenario(setParameter(valid.value, 'host.vendor', 'arm64'), 'host.vendor');
+    expect(arm.ok).toBe(false);
+    expect(!arm.ok && arm.issues.map((i) => i.path)).toContain('host.tlbInvalidation');
   });
 });

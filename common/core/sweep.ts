@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { GmemlabError } from './errors.ts';
 import { setParameter } from './params.ts';
 import { dottedPathProblem, dottedPathSchema } from './paths.ts';
-import { validateScenario, type Scenario } from './scenario.ts';
+import { validateChangedScenario, validateScenario, type Scenario } from './scenario.ts';
 
 export type ParameterValue = number | string | boolean;
 /** The swept parameters' values at one point of a sweep, by dotted path ({} for a single run). */
@@ -138,7 +138,12 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
       },
     ]);
   }
-  let points: SweepPoint[] = [{ point: {}, scenario: base }];
+  // Each point changes one value of a valid scenario at a time: only that value and the rules
+  // across fields need checking. A base that is not valid is checked whole at every point, as
+  // before, so its problems are reported as they always were.
+  const valid = validateScenario(base);
+  const validate = valid.ok ? validateChangedScenario : (candidate: Scenario) => validateScenario(candidate);
+  let points: SweepPoint[] = [{ point: {}, scenario: valid.ok ? valid.value : base }];
   for (const [pi, parameter] of sweep.parameters.entries()) {
     const next: SweepPoint[] = [];
     for (const p of points) {
@@ -154,7 +159,7 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
             },
           ]);
         }
-        const checked = validateScenario(candidate);
+        const checked = validate(candidate as Scenario, parameter.path);
         if (!checked.ok) {
           throw new RunRequestError(
             checked.issues.map((i) => ({
