@@ -69,8 +69,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     readOnly: options.readOnly,
     readWorker: options.readWorker ?? false,
   });
-  const compute = startCompute(store, options.computeWorker ?? false) ?? inlineCompute(store);
   const writeWorker = startWriteWorker(store, options.writeWorker ?? false);
+  const compute = startCompute(store, options.computeWorker ?? false) ?? inlineCompute(store);
+  try {
+    // Up before the app is: a sweep started at once does not wait for it to load, and a file it
+    // cannot open is refused here, not in the first sweep.
+    await writeWorker?.ready;
+  } catch (err) {
+    await writeWorker?.close();
+    await compute.close();
+    await store.close();
+    throw err;
+  }
   const pool = new WorkerPool({
     workerFile: options.workerFile,
     size: options.poolSize,

@@ -88,10 +88,11 @@ export interface ToWriter {
   startedAt: string;
 }
 
-/** The write worker to the main thread: a job's runs saved (but the refused ones), or why not. */
+/** The write worker to the main thread: its connection open; a job's runs saved (but the refused ones), or why not; closed. */
 export type FromWriter =
   | { type: 'saved'; jobId: number; refused: RefusedRun[] }
   | ({ type: 'failed'; jobId: number } & ReadFailure)
+  | { type: 'ready' }
   | { type: 'closed' };
 
 /** The main thread to the write worker: a port of a new simulation worker's, or close. */

@@ -54,6 +54,7 @@ const metricsOf = (output: RunOutput, runs: PointRuns): unknown[] =>
 
 describe('WriteWorker', () => {
   it('saves the runs a simulation worker sends and says so for that job', async () => {
+    await expect(writer.ready).resolves.toBeUndefined();
     const point = await queuedRuns();
     const port = writer.connect();
     const saved = writer.saved(7);
@@ -116,6 +117,7 @@ describe('WriteWorker', () => {
   it("fails every waiting job, in the project's words, when the worker cannot open the database", async () => {
     const broken = new WriteWorker(join(dir.dir, 'missing', 'db.sqlite'));
     const err = await broken.saved(1).catch((e: unknown) => e);
+    await expect(broken.ready).rejects.toBe(err);
     expect(err).toBeInstanceOf(GmemlabError);
     expect((err as GmemlabError).code).toBe('invalid_input');
     expect((err as Error).message).toMatch(/missing/);

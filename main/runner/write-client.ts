@@ -23,9 +23,14 @@ export class WriteWorker {
   private readonly waiting = new Map<number, Waiting>();
   private failure: Error | undefined;
   private onClosed: (() => void) | undefined;
+  private onReady: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  /** Resolves once the worker has opened its connection; rejects with why it could not. */
+  readonly ready: Promise<void>;
 
   /** Starts the worker on `path`; `workerFile` defaults to write-worker.ts beside this file (source mode). */
   constructor(path: string, workerFile: URL | string = new URL('./write-worker.ts', import.meta.url)) {
+    this.ready = new Promise((resolve, reject) => (this.onReady = { resolve, reject }));
+    void this.ready.catch(() => undefined); // also reported to every job that waits
     this.worker = new Worker(workerFile, { workerData: { path } satisfies WriteWorkerData });
     this.worker.on('message', (message: FromWriter) => this.onMessage(message));
     // An error thrown in the thread (its connection could not be opened) arrives as a plain
@@ -79,6 +84,10 @@ export class WriteWorker {
   }
 
   private onMessage(message: FromWriter): void {
+    if (message.type === 'ready') {
+      this.onReady?.resolve();
+      return;
+    }
     if (message.type === 'closed') {
       this.onClosed?.();
       return;
@@ -94,6 +103,7 @@ export class WriteWorker {
     this.failure ??= err;
     for (const waiting of this.waiting.values()) waiting.reject(this.failure);
     this.waiting.clear();
+    this.onReady?.reject(this.failure);
     this.onClosed?.();
   }
 }

@@ -24,6 +24,7 @@ const statements = new WriteStatements(sqlite);
 const writer = new ResultWriter(async (runs) => saveFinishedRuns(sqlite, statements, path, runs));
 const ports = new Set<MessagePort>();
 const tell = (message: FromWriter): void => control.postMessage(message);
+tell({ type: 'ready' });
 
 control.on('message', (message: WriterControl) => {
   if (message.type === 'connect') {
