@@ -37,8 +37,6 @@ export class WriteWorker {
     // Error with the thrown one's own fields: rebuilt, the project's keep their contract code.
     this.worker.on('error', (err) => this.fail(errorFrom({ ...err, name: err.name, message: err.message })));
     this.worker.on('exit', (code) => this.fail(new StoreThreadError(`the write worker exited with code ${code}`)));
-    // An idle worker must not keep a process alive.
-    this.worker.unref();
   }
 
   /** A new port to the worker, for one simulation worker to send its jobs' results through. */
@@ -85,6 +83,9 @@ export class WriteWorker {
 
   private onMessage(message: FromWriter): void {
     if (message.type === 'ready') {
+      // Kept alive until now, so that a caller awaiting `ready` is answered; an idle worker must
+      // not keep a process alive.
+      if (this.waiting.size === 0) this.worker.unref();
       this.onReady?.resolve();
       return;
     }
