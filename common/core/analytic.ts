@@ -275,6 +275,8 @@ class Ledger {
     return this;
   }
 
+  // c is a component's index, COMPONENT.<name> (a lookup keyed by its name on every booking was
+  // a megamorphic load).
   event(tp: number, c: number, cycles: number): void {
     const k = tp * NC + c;
     this.perEvent[k] = this.perEvent[k]! + cycles;

@@ -3,12 +3,11 @@
 // default run in exactly the cost entries the profile sets (diffRuns names them).
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, runPlan, type HostProfile, type Scenario } from '../../common/core/index.ts';
 import type { CalibrationResult, HostProfileSummary } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
-import { tempDir } from '../store/testing.ts';
+import { openTempStore } from '../store/testing.ts';
 import type { ExperimentRunner } from '../runner/experiments.ts';
 import { createHandlers, dispatch } from './index.ts';
 
@@ -23,16 +22,12 @@ const files = [
   fixture('perf-x86-2021-10-20.txt'),
 ];
 
-let dir: { dir: string; cleanup: () => void };
 let store: Store;
+let closeStore: () => Promise<void>;
 beforeEach(async () => {
-  dir = tempDir();
-  store = await Store.open(join(dir.dir, 'db.sqlite'));
+  ({ store, close: closeStore } = await openTempStore('db.sqlite'));
 });
-afterEach(async () => {
-  await store.close();
-  dir.cleanup();
-});
+afterEach(() => closeStore());
 const handlers = () => createHandlers({ store, runner: {} as ExperimentRunner });
 
 /** A finished single-run experiment of the scenario, saved the way the runner saves one. */

@@ -2,7 +2,6 @@
 // objects they are the runs the store reads one by one (RunMapping.detail, what getRuns gives),
 // after a copy from the read worker and after JSON, for analytic runs, simulated-looking runs
 // (CIs, distributions, series), a failed run and runs that never started.
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAnalytic, runPlan, type Estimate, type LatencyDistribution } from '../../common/core/index.ts';
 import { columnsAsJson, doneRunIds, experimentDetail, runDetails } from '../../common/contract/run-table.ts';
@@ -10,18 +9,15 @@ import { decodeColumnsBody, encodeColumnsBody } from '../../common/contract/colu
 import { ResultKeys } from './keys.ts';
 import { RunMapping, TABLE_COLUMNS, type TableRow } from './runs.ts';
 import { Store } from './store.ts';
-import { presetScenario, recordExperiment, tempDir } from './testing.ts';
+import { presetScenario, recordExperiment, openTempStore } from './testing.ts';
 
-let dir: { dir: string; cleanup: () => void };
 let store: Store;
+let dbPath: string;
+let closeStore: () => Promise<void>;
 beforeEach(async () => {
-  dir = tempDir();
-  store = await Store.open(join(dir.dir, 'db.sqlite'));
+  ({ store, path: dbPath, close: closeStore } = await openTempStore('db.sqlite'));
 });
-afterEach(async () => {
-  await store.close();
-  dir.cleanup();
-});
+afterEach(() => closeStore());
 
 /** A latency histogram as the simulator records one. */
 const histogram = (scale: number): LatencyDistribution => ({
@@ -94,7 +90,7 @@ it('gives the runs getRuns gives, after the read worker and after JSON, built al
   const viaBody = decodeColumnsBody(encodeColumnsBody({ ok: true, value: data })!.slice().buffer);
   expect(viaBody.ok && runDetails((viaBody.value as typeof data).runTable)).toEqual(expected);
   // Through the read worker: the same columns.
-  const worker = await Store.open(join(dir.dir, 'db.sqlite'), { readWorker: true });
+  const worker = await Store.open(dbPath, { readWorker: true });
   try {
     expect(await worker.getExperimentData(experimentId)).toEqual(data);
     expect(await worker.getExperiment(experimentId)).toEqual(await store.getExperiment(experimentId));

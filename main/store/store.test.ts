@@ -1,21 +1,15 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAnalytic, runPlan } from '../../common/core/index.ts';
 import { NotFoundError } from '../../common/core/index.ts';
 import { Store } from './store.ts';
-import { presetScenario, recordExperiment, tempDir, withVcpus } from './testing.ts';
+import { presetScenario, recordExperiment, openTempStore, withVcpus } from './testing.ts';
 
-let dir: { dir: string; cleanup: () => void };
 let store: Store;
-
+let closeStore: () => Promise<void>;
 beforeEach(async () => {
-  dir = tempDir();
-  store = await Store.open(join(dir.dir, 'gmemlab.sqlite'));
+  ({ store, close: closeStore } = await openTempStore());
 });
-afterEach(async () => {
-  await store.close();
-  dir.cleanup();
-});
+afterEach(() => closeStore());
 
 const firstMetric = (): string => {
   const output = runAnalytic(presetScenario());

@@ -10,11 +10,28 @@ import {
   validateScenario,
   type Scenario,
 } from '../../common/core/index.ts';
-import type { Store } from './store.ts';
+import { Store } from './store.ts';
 
 export function tempDir(prefix = 'gmemlab-store-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A store on a file in a new temporary directory (`path`); `close` closes it and deletes the directory. */
+export async function openTempStore(
+  file = 'gmemlab.sqlite',
+): Promise<{ store: Store; path: string; close: () => Promise<void> }> {
+  const dir = tempDir();
+  const path = join(dir.dir, file);
+  const store = await Store.open(path);
+  return {
+    store,
+    path,
+    close: async () => {
+      await store.close();
+      dir.cleanup();
+    },
+  };
 }
 
 export function presetScenario(index = 0): Scenario {
