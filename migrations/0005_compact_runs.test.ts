@@ -25,7 +25,7 @@ const applied = (store: Store): string[] =>
     }[]
   )
     .map((r) => r.name)
-    .slice(-4);
+    .slice(-5);
 
 it('0005 encodes every metric into its run, keeps the cost keys indexed and drops the metrics table', async () => {
   const { db, sqlite } = await migratedTo(join(dir.dir, 'db.sqlite'), '0004_host_profiles');
@@ -67,12 +67,13 @@ it('a database written by gmemlab at schema 0003 opens after the migration and s
   };
   const store = await Store.open(path);
   expect(store.opened.backupPath).not.toBeNull();
-  // Through every migration released since, in order: host profiles (0004), this one, shared capabilities (0006).
+  // Through every migration released since, in order: host profiles (0004), this one, shared capabilities (0006), runs by experiment (0007).
   expect(applied(store)).toEqual([
     '0003_shards',
     '0004_host_profiles',
     '0005_compact_runs',
     '0006_shared_capabilities',
+    '0007_runs_by_experiment',
   ]);
   expect(await store.listHostProfiles()).toEqual([]);
   expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual(before.page);
@@ -107,6 +108,7 @@ it('a database written by gmemlab at schema 0004 (a host profile saved) loses no
       '0004_host_profiles',
       '0005_compact_runs',
       '0006_shared_capabilities',
+      '0007_runs_by_experiment',
     ]);
     // The profile: listed and read back (validated) as before.
     expect(await store.listHostProfiles()).toEqual(before.profiles);

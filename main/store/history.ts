@@ -113,7 +113,10 @@ export function experimentOrder(sort: ExperimentQuery['sort']): Condition {
 }
 
 const RUN_ORDER: Record<Exclude<NonNullable<RunQuery['sort']>['by'], 'metric'>, string> = {
-  createdAt: 'e.created_at',
+  // Experiment by experiment (created_at, then id), each in run order: SQLite walks
+  // experiments_created_at and runs_experiment_id (0007) and stops at the page, where
+  // "created_at, r.id" made it sort every run of the newest experiments.
+  createdAt: 'e.created_at {dir}, e.id',
   finishedAt: 'r.finished_at',
   strategy: 'r.strategy',
   status: 'r.status',
@@ -123,6 +126,6 @@ const RUN_ORDER: Record<Exclude<NonNullable<RunQuery['sort']>['by'], 'metric'>, 
 /** The order of a runs page by a column; a metric sort is the store's (see StoreReader.listRuns). */
 export function runOrder(sort: RunQuery['sort']): Condition {
   const dir = sort?.dir === 'asc' ? 'asc' : 'desc';
-  const column = RUN_ORDER[sort === undefined || sort.by === 'metric' ? 'createdAt' : sort.by];
+  const column = RUN_ORDER[sort === undefined || sort.by === 'metric' ? 'createdAt' : sort.by].replace('{dir}', dir);
   return sql.raw(`order by ${column} ${dir}, r.id ${dir}`);
 }

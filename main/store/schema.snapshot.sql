@@ -1,4 +1,4 @@
--- schema after migration 0006_shared_capabilities
+-- schema after migration 0007_runs_by_experiment
 -- index experiments_created_at
 CREATE INDEX "experiments_created_at" on "experiments" ("created_at");
 -- index experiments_name
@@ -11,6 +11,8 @@ CREATE UNIQUE INDEX "experiments_uid" on "experiments" ("uid");
 CREATE INDEX "host_profiles_name" on "host_profiles" ("name");
 -- index runs_experiment
 CREATE INDEX "runs_experiment" on "runs" ("experiment_id", "strategy");
+-- index runs_experiment_id
+CREATE INDEX "runs_experiment_id" on "runs" ("experiment_id");
 -- index runs_experiment_status
 CREATE INDEX "runs_experiment_status" on "runs" ("experiment_id", "status");
 -- index runs_strategy_status
