@@ -1,6 +1,4 @@
 // The experiment runner against a real SQLite file and real worker threads.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSimulationSize, PRESETS, runAnalytic, runPlan, setParameter } from '../../common/core/index.ts';
@@ -8,16 +6,14 @@ import type { EventMap } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
 import { ExperimentRunner, largestFirst } from './experiments.ts';
 import { WorkerPool } from './pool.ts';
-import { WriteWorker } from './write-client.ts';
+import { runnerOnTempStore, type RunnerOnTempStore } from './testing.ts';
 import { RunRequestError } from '../../common/core/index.ts';
 
 const scenario = PRESETS[0]!.scenario;
 let dir: string;
 let store: Store;
-let pool: WorkerPool;
 let events: EventMap['experimentProgress'][];
 let runner: ExperimentRunner;
-let writeWorker: WriteWorker | undefined;
 
 // Every test twice: the runs saved on this thread (the CLI) and in the write worker, where the
 // simulation workers send them straight (the window's app).
@@ -25,21 +21,13 @@ describe.each([
   ['on this thread', false],
   ['in the write worker', true],
 ])('ExperimentRunner, saving %s', (_, inWorker) => {
+  let fixture: RunnerOnTempStore;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gmemlab-runner-'));
-    store = await Store.open(join(dir, 'db.sqlite'));
-    writeWorker = inWorker ? new WriteWorker(store.opened.path) : undefined;
-    pool = new WorkerPool({ size: 2, saveTo: writeWorker?.connect });
     events = [];
-    runner = new ExperimentRunner(store, pool, (e) => events.push(e), writeWorker);
+    fixture = await runnerOnTempStore({ inWriteWorker: inWorker, onProgress: (e) => events.push(e) });
+    ({ dir, store, runner } = fixture);
   });
-  afterEach(async () => {
-    await runner.drain();
-    await pool.close();
-    await writeWorker?.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => fixture.close());
 
   it('saves one run per strategy with the metrics the core computed, and reports progress to done', async () => {
     const { experimentId, runsTotal } = await runner.start({ scenario });
@@ -116,18 +104,12 @@ describe.each([
 });
 
 describe('ExperimentRunner computing small analytic sweeps on its own thread (the CLI)', () => {
+  let fixture: RunnerOnTempStore;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gmemlab-runner-'));
-    store = await Store.open(join(dir, 'db.sqlite'));
-    pool = new WorkerPool({ size: 2 });
-    runner = new ExperimentRunner(store, pool, () => undefined);
+    fixture = await runnerOnTempStore({});
+    ({ dir, store, runner } = fixture);
   });
-  afterEach(async () => {
-    await runner.drain();
-    await pool.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => fixture.close());
 
   it('saves the same runs as the workers do, and cancels as they do', async () => {
     const inlineStore = await Store.open(join(dir, 'inline.sqlite'));

@@ -4,22 +4,15 @@
 // the model refuses such inputs (model 2.1 refuses copyBytesPerCycle < 0.01) or stays finite is
 // the core's business: whatever it does, a refused value is a clear error before anything runs,
 // every run with finite metrics is saved, and a run with a non-finite one fails saying which.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, setParameter, validateScenario, type Scenario } from '../../common/core/index.ts';
 import { Store } from '../store/store.ts';
 import { ExperimentRunner } from './experiments.ts';
-import { WorkerPool } from './pool.ts';
-import { WriteWorker } from './write-client.ts';
+import { runnerOnTempStore, type RunnerOnTempStore } from './testing.ts';
 
 const scenario = PRESETS[0]!.scenario;
-let dir: string;
 let store: Store;
-let pool: WorkerPool;
 let runner: ExperimentRunner;
-let writeWorker: WriteWorker | undefined;
 
 const finite = (s: Scenario, strategy: string): boolean =>
   Object.values(runAnalytic(s).strategies.find((r) => r.strategy === strategy)?.metrics ?? {}).every(
@@ -31,20 +24,12 @@ describe.each([
   ['on this thread', false],
   ['in the write worker', true],
 ])('saving %s', (_, inWorker) => {
+  let fixture: RunnerOnTempStore;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gmemlab-extreme-'));
-    store = await Store.open(join(dir, 'db.sqlite'));
-    writeWorker = inWorker ? new WriteWorker(store.opened.path) : undefined;
-    pool = new WorkerPool({ size: 2, saveTo: writeWorker?.connect });
-    runner = new ExperimentRunner(store, pool, () => undefined, writeWorker);
+    fixture = await runnerOnTempStore({ inWriteWorker: inWorker });
+    ({ store, runner } = fixture);
   });
-  afterEach(async () => {
-    await runner.drain();
-    await pool.close();
-    await writeWorker?.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => fixture.close());
 
   describe.each([
     ['host.costs.copyBytesPerCycle', [0, 1e-300, 4, 8, 16, 32]],
