@@ -178,6 +178,16 @@ describe('validateChangedScenario (a sweep point: one value of a valid scenario 
     expect(compared - refused).toBeGreaterThan(200);
   });
 
+  it('drops a retired field the change sets, as validateScenario does', () => {
+    const valid = validateScenario(PRESETS[0]!.scenario);
+    if (!valid.ok) throw new Error('not valid');
+    const path = 'workload.touchpoints.mmio.write';
+    const candidate = setParameter(valid.value, path, true);
+    const expected = validateScenario(structuredClone(candidate));
+    expect(expected.ok && 'write' in expected.value.workload.touchpoints.mmio).toBe(false);
+    expect(validateChangedScenario(candidate, path)).toEqual(expected);
+  });
+
   it('reports a pair the hardware cannot have when the change makes one', () => {
     const valid = validateScenario(setParameter(PRESETS[0]!.scenario, 'host.tlbInvalidation', 'ipi'));
     if (!valid.ok) throw new Error('not valid');

@@ -458,5 +458,6 @@ export function validateChangedScenario(candidate: Scenario, path: string): Vali
   if (!parsed.success) return validateScenario(candidate);
   if (!Object.is(parsed.data, value)) return validateScenario(candidate);
   const issues = crossFieldIssues(candidate);
-  return issues.length === 0 ? { ok: true, value: candidate } : { ok: false, issues };
+  // A retired field set by the change is dropped, as validateScenario drops it.
+  return issues.length === 0 ? { ok: true, value: withoutRetiredFields(candidate) } : { ok: false, issues };
 }
