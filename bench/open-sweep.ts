@@ -11,20 +11,13 @@ import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { PRESETS } from '../common/core/index.ts';
-import { createApp, type App } from '../main/app.ts';
-import { dispatch } from '../main/handlers/index.ts';
+import { createApp } from '../main/app.ts';
+import { call, pollHistoryDuring } from './app-timing.ts';
+import { median } from './stats.ts';
 import { tempDir } from '../main/store/testing.ts';
 
 const points = Number(process.argv[2] ?? 10_000);
 const base = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
-
-async function call<T>(app: App, name: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(app.handlers, name, input);
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = tempDir('gmemlab-bench-open-');
 const app = await createApp({ dbPath: join(dir.dir, 'h.sqlite'), readWorker: true });
@@ -41,28 +34,8 @@ try {
   });
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  let running = true;
-  void app.runner.whenDone(experimentId).finally(() => (running = false));
-  let longest = 0;
-  let requests = 0;
-  const waits: number[] = [];
-  /** The slowest of each part of a wait: the timer (event loop), each request. */
-  const slowest = { beforeFirst: 0, experiments: 0, runs: 0 };
-  while (running) {
-    const due = performance.now() + 50;
-    await new Promise((r) => setTimeout(r, 50));
-    const a = performance.now();
-    await call(app, 'listExperiments', { offset: 0, limit: 50 });
-    const b = performance.now();
-    await call(app, 'listRuns', { offset: 0, limit: 50, sort: { by: 'createdAt', dir: 'desc' } });
-    slowest.experiments = Math.max(slowest.experiments, b - a);
-    slowest.runs = Math.max(slowest.runs, performance.now() - b);
-    slowest.beforeFirst = Math.max(slowest.beforeFirst, a - due);
-    const wait = performance.now() - due;
-    waits.push(wait);
-    longest = Math.max(longest, wait);
-    requests++;
-  }
+  const { longest, waits, slowest } = await pollHistoryDuring(app, app.runner.whenDone(experimentId));
+  const requests = waits.length;
   loop.disable();
   const sweepMs = performance.now() - t0;
 

@@ -12,21 +12,15 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PRESETS } from '../common/core/index.ts';
 import { cliWallMs } from './cli.ts';
-import { createApp, type App } from '../main/app.ts';
-import { dispatch } from '../main/handlers/index.ts';
+import { createApp } from '../main/app.ts';
+import { call, pollHistoryDuring } from './app-timing.ts';
+import { median } from './stats.ts';
 import { tempDir } from '../main/store/testing.ts';
 
 const args = process.argv.slice(2);
 const parts = args.filter((a) => a === 'cli' || a === 'app');
 const points = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
 const base = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function call<T>(app: App, name: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(app.handlers, name, input);
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
 
 /** CPU time of this process's main thread so far (Linux: /proc), in ms; the load inflates it far less than wall time. */
 function mainThreadCpuMs(): number {
@@ -70,34 +64,13 @@ try {
           ],
         },
       });
-      const work = app.runner.whenDone(experimentId);
-      let running = true;
-      void work.finally(() => (running = false));
-      let longest = 0;
-      let requests = 0;
-      /** The slowest of each part of a wait: the timer (the main thread's event loop), each page. */
-      const slowest = { timer: 0, experiments: 0, runs: 0 };
-      while (running) {
-        const due = performance.now() + 50;
-        await new Promise((r) => setTimeout(r, 50));
-        const a = performance.now();
-        await call(app, 'listExperiments', { offset: 0, limit: 50 });
-        const b = performance.now();
-        await call(app, 'listRuns', { offset: 0, limit: 50, sort: { by: 'createdAt', dir: 'desc' } });
-        const c = performance.now();
-        slowest.timer = Math.max(slowest.timer, a - due);
-        slowest.experiments = Math.max(slowest.experiments, b - a);
-        slowest.runs = Math.max(slowest.runs, c - b);
-        longest = Math.max(longest, c - due);
-        requests++;
-      }
-      await work;
+      const { longest, waits, slowest } = await pollHistoryDuring(app, app.runner.whenDone(experimentId));
       out['sweepMs'] = Math.round(performance.now() - t0);
       const cpu = process.cpuUsage(cpu0);
       out['sweepProcessCpuMs'] = Math.round((cpu.user + cpu.system) / 1000);
       out['sweepMainThreadCpuMs'] = Math.round(mainThreadCpuMs() - main0);
       loop.disable();
-      out['requests'] = requests;
+      out['requests'] = waits.length;
       out['longestWaitMs'] = Math.round(longest);
       out['slowestPartsMs'] = Object.fromEntries(Object.entries(slowest).map(([k, v]) => [k, Math.round(v)]));
       out['longestLoopStallMs'] = Math.round(loop.max / 1e6);

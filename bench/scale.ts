@@ -9,6 +9,8 @@ import { cliWallMs } from './cli.ts';
 import type { ExperimentData, RunPage } from '../common/contract/index.ts';
 import { createApp, type App } from '../main/app.ts';
 import { dispatch } from '../main/handlers/index.ts';
+import { call, pollHistoryDuring } from './app-timing.ts';
+import { median } from './stats.ts';
 import { tempDir } from '../main/store/testing.ts';
 import type { BenchSection } from './types.ts';
 
@@ -19,39 +21,6 @@ const COPIES = 16;
 const METRIC = 'cost.overheadPct';
 
 const base = PRESETS.find((p) => p.id === PRESET)!.scenario;
-
-async function call<T>(app: App, name: string, input: unknown): Promise<T> {
-  const envelope = await dispatch(app.handlers, name, input);
-  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
-
-/**
- * Requests at a steady 20 per second while `work` runs, as a window polling the history would
- * make them; a request's wait runs from when its timer was due to when its answer arrived, so a
- * blocked event loop counts as well as a slow query.
- */
-async function longestWaitDuring(app: App, work: Promise<unknown>): Promise<{ longest: number; requests: number }> {
-  let running = true;
-  void work.finally(() => (running = false));
-  let longest = 0;
-  let requests = 0;
-  while (running) {
-    const due = performance.now() + 50;
-    await new Promise((r) => setTimeout(r, 50));
-    await call(app, 'listExperiments', { offset: 0, limit: 50 });
-    await call(app, 'listRuns', { offset: 0, limit: 50, sort: { by: 'createdAt', dir: 'desc' } });
-    longest = Math.max(longest, performance.now() - due);
-    requests++;
-  }
-  await work;
-  return { longest, requests };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function timeMedian(n: number, body: () => Promise<unknown>): Promise<number> {
   await body(); // warm-up: statement cache, page cache
@@ -143,7 +112,8 @@ export default async function scaleBench(): Promise<BenchSection> {
         scenario: base,
         sweep: { parameters: [{ path: SWEEP_PATH, values: Array.from({ length: 10_000 }, (_, i) => 10 + i * 10) }] },
       });
-      const { longest, requests } = await longestWaitDuring(app, app.runner.whenDone(experimentId));
+      const { longest, waits } = await pollHistoryDuring(app, app.runner.whenDone(experimentId));
+      const requests = waits.length;
       const sweepMs = performance.now() - t0;
       const detail0 = await call<ExperimentData>(app, 'getExperiment', { experimentId });
       const runsTotal = detail0.runsTotal;

@@ -16,16 +16,13 @@ import {
 } from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
 import { tempDir } from '../main/store/testing.ts';
+import { median } from './stats.ts';
 import type { BenchSection } from './types.ts';
 
 const TARGET_RUNS = 10_000;
 const SWEEP = Array.from({ length: 16 }, (_, i) => i + 1);
 const TAGS = ['lkml', 'rfc-v3', 'sapphire-rapids', 'genoa', 'baseline', 'nested'];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 function p95(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!;
