@@ -789,7 +789,7 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
   const { s, c, hz, V } = m;
   const remote = s.strategies.S3.remoteFlush;
   // Map, unmap, and flush the slot locally (flush_tlb_one_kernel(): the user PCID too with KPTI).
-  const perPage = 2 * c.pteWriteLocal + flushWork(c, 1, m.kptiPcid);
+  const perPage = 2 * c.pteWriteLocal + localWork(m, 1);
   const served: EffectiveTouchpoint[] = [];
   for (const t of m.tps) if (t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall)) served.push(t);
   const streams: FlushStream[] = [];

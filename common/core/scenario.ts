@@ -433,8 +433,11 @@ function leafSchema(path: string): z.ZodType | undefined {
   return ['number', 'string', 'boolean', 'enum', 'literal'].includes(value._zod.def.type) ? node : undefined;
 }
 
-/** leafSchema by path, found once. */
-const leafSchemas = new Map<string, z.ZodType | undefined>();
+/**
+ * leafSchema by path, found once. Only paths that end at a value are kept, so the map is bounded
+ * by the schema however many other paths requests bring.
+ */
+const leafSchemas = new Map<string, z.ZodType>();
 
 /**
  * validateScenario for `candidate`, a copy of a scenario that validateScenario accepted (its
@@ -445,9 +448,12 @@ const leafSchemas = new Map<string, z.ZodType | undefined>();
  * validates the whole.
  */
 export function validateChangedScenario(candidate: Scenario, path: string): ValidationResult<Scenario> {
-  if (!leafSchemas.has(path)) leafSchemas.set(path, path === 'format' ? undefined : leafSchema(path));
-  const schema = leafSchemas.get(path);
-  if (schema === undefined) return validateScenario(candidate);
+  let schema = leafSchemas.get(path);
+  if (schema === undefined) {
+    schema = path === 'format' ? undefined : leafSchema(path);
+    if (schema === undefined) return validateScenario(candidate);
+    leafSchemas.set(path, schema);
+  }
   let parent: Record<string, unknown> = candidate as unknown as Record<string, unknown>;
   const keys = path.split('.');
   for (const key of keys.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
