@@ -3,10 +3,10 @@
 // task does not wait about a second for it to load) and again after it died; tasks share it (a
 // second export waits while the first computes; the main thread waits for neither).
 import { Worker } from 'node:worker_threads';
-import { ConflictError, GmemlabError, NotFoundError, RunRequestError } from '../../common/core/index.ts';
+import { ConflictError, RunRequestError } from '../../common/core/index.ts';
 import { ExportError, type ExportedFile } from '../export/index.ts';
-import { DatabaseDamagedError } from '../store/integrity.ts';
 import type { ReadBeside } from '../store/reader.ts';
+import { errorFrom as storeErrorFrom } from '../store/store-thread.ts';
 import type { Compute } from './compute.ts';
 import type {
   ComputeControl,
@@ -191,15 +191,7 @@ function rebuilt(
     return new ExportError(field, issue?.message ?? message);
   }
   if (name === 'RunRequestError' && issues !== undefined) return new RunRequestError(issues);
-  if (name === 'NotFoundError') return new NotFoundError(message);
   if (name === 'ConflictError') return new ConflictError(message);
-  if (name === 'DatabaseDamagedError') return new DatabaseDamagedError(message);
-  if (code !== undefined) {
-    const err = new GmemlabError(code, message, issues);
-    err.name = name;
-    return err;
-  }
-  const err = new ComputeWorkerError(message);
-  err.name = name;
-  return err;
+  // The rest as every store thread's errors come back (the compute worker reads the store too).
+  return storeErrorFrom({ name, message, code, issues }, ComputeWorkerError);
 }

@@ -86,9 +86,13 @@ export function failureOf(err: unknown): ReadFailure {
 /**
  * A store thread's error rebuilt on this side, as the same class where the callers tell them
  * apart: the project's errors keep their contract code and issues (the handlers answer with
- * them), damage stays DatabaseDamagedError; anything else keeps its name and message.
+ * them), damage stays DatabaseDamagedError; anything else becomes `Fallback` (the thread's own
+ * error class) with its name and message.
  */
-export function errorFrom({ name, message, code, issues }: ReadFailure): Error {
+export function errorFrom(
+  { name, message, code, issues }: ReadFailure,
+  Fallback: new (message: string) => Error = StoreThreadError,
+): Error {
   if (name === 'NotFoundError') return new NotFoundError(message);
   if (name === 'DatabaseDamagedError') return new DatabaseDamagedError(message);
   if (code !== undefined) {
@@ -96,7 +100,7 @@ export function errorFrom({ name, message, code, issues }: ReadFailure): Error {
     err.name = name;
     return err;
   }
-  const err = new StoreThreadError(message);
+  const err = new Fallback(message);
   err.name = name;
   return err;
 }
