@@ -39,7 +39,7 @@ import {
 import { decodedStored, parseStored, verifiedBody } from './integrity.ts';
 import { ResultKeys } from './keys.ts';
 import { createKysely, openReadOnlyConnection, PAGE_CACHE_KIB } from './open.ts';
-import { loadRunChildren, RUN_COLUMNS, RunMapping, TABLE_COLUMNS, type RunRow, type TableRow } from './runs.ts';
+import { loadRunChildren, readRunBatches, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
 import type { Database } from './schema.ts';
 
 /** SQL function (run id, encoded metrics, key id): the mean the run holds under the key, null when none. */
@@ -323,28 +323,22 @@ export class StoreReader {
       .where('e.id', '=', experimentId)
       .executeTakeFirstOrThrow();
     const children = await loadRunChildren(this.db, { experimentIds: [experimentId] });
-    // The cost table of the first run that recorded one, noted as the rows stream by (a query of
-    // its own sorted the experiment's runs by id: 60-170 ms for 70,000).
-    let costTableId: string | null = null;
-    const rows = this.sqlite
-      .prepare(`select ${TABLE_COLUMNS}, r.cost_table_id from runs r where r.experiment_id = ? order by r.id`)
-      .iterate(experimentId) as IterableIterator<TableRow & { cost_table_id: string | null }>;
-    function* noting(): Generator<TableRow> {
-      for (const r of rows) {
-        costTableId ??= r.cost_table_id;
-        yield r;
-      }
-    }
-    // Rows are streamed into the table, not collected first: 70,000 row objects held at once
-    // outlived the young generation and made most of the garbage collector's work.
-    const runTable = this.runs.table(
-      noting(),
-      summary.runsTotal,
-      (id) =>
-        (this.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)
-          ?.body,
-      children,
-    );
+    // The cost table of the first run that recorded one (runs_experiment_id walks them in id order).
+    const costTableId =
+      (
+        this.sqlite
+          .prepare(
+            'select cost_table_id from runs where experiment_id = ? and cost_table_id is not null order by id limit 1',
+          )
+          .get(experimentId) as { cost_table_id: string } | undefined
+      )?.cost_table_id ?? null;
+    const capabilityText = (id: number): string | undefined =>
+      (this.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)?.body;
+    // The runs are read a slice at a time into the table (readRunBatches), in one read
+    // transaction: every slice from the same commit.
+    const runTable = this.sqlite.transaction(() =>
+      this.runs.table(readRunBatches(this.sqlite, experimentId), summary.runsTotal, capabilityText, children),
+    )();
     return {
       ...summary,
       scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, row.body),
