@@ -1,0 +1,55 @@
+// Each experiment's run counts (experiments.runs_total, runs_done: migration 0008), kept by every
+// write that adds runs or changes whether a run is done, in the transaction that does it, so the
+// history's page reads two columns instead of counting a sweep's runs on every request. One
+// place for the rule; the writers call it (write-statements.ts, store.ts, bundle-io.ts).
+// Writes that move runs only between statuses other than done (queued, running, cancelled,
+// interrupted, failed: cancelUnfinishedRuns, markInterrupted, requeueUnfinished) change no count.
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** The runs among a JSON array of run ids, and how many of them are done, by experiment. */
+const RUNS_BY_EXPERIMENT = `select experiment_id as experimentId, count(*) as runs,
+    count(*) filter (where status = 'done') as done
+  from runs where id in (select value from json_each(?)) group by experiment_id`;
+
+const RECOUNT = `update experiments set
+    runs_total = (select count(*) from runs where runs.experiment_id = experiments.id),
+    runs_done = (select count(*) from runs where runs.experiment_id = experiments.id and runs.status = 'done')
+  where id in (select value from json_each(?))`;
+
+/** The counts' statements, prepared once on a writing connection. */
+export class RunCounts {
+  readonly #byExperiment: BetterSqlite3.Statement<[string], { experimentId: number; runs: number; done: number }>;
+  readonly #addDone: BetterSqlite3.Statement<[number, number]>;
+  readonly #addRuns: BetterSqlite3.Statement<[number, number]>;
+  readonly #recount: BetterSqlite3.Statement<[string]>;
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.#byExperiment = sqlite.prepare(RUNS_BY_EXPERIMENT);
+    this.#addDone = sqlite.prepare('update experiments set runs_done = runs_done + ? where id = ?');
+    this.#addRuns = sqlite.prepare('update experiments set runs_total = runs_total + ? where id = ?');
+    this.#recount = sqlite.prepare(RECOUNT);
+  }
+
+  /**
+   * Call inside the transaction that is about to set these runs' status to `status`, before it
+   * does: their experiments' runs_done gains the runs that become done, loses those that stop
+   * being done. Costs a lookup per run, not a count of the experiments' runs.
+   */
+  statusWillBe(runIds: readonly number[], status: string): void {
+    if (runIds.length === 0) return;
+    for (const r of this.#byExperiment.all(JSON.stringify(runIds))) {
+      const change = status === 'done' ? r.runs - r.done : -r.done;
+      if (change !== 0) this.#addDone.run(change, r.experimentId);
+    }
+  }
+
+  /** Call inside the transaction that added `runs` runs, none of them done, to the experiment. */
+  added(experimentId: number, runs: number): void {
+    if (runs !== 0) this.#addRuns.run(runs, experimentId);
+  }
+
+  /** Counts the experiments' runs again (after a write of runs in any status: a bundle's). */
+  recount(experimentIds: readonly number[]): void {
+    if (experimentIds.length > 0) this.#recount.run(JSON.stringify(experimentIds));
+  }
+}
