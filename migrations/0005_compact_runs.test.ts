@@ -74,7 +74,7 @@ it('a database written by gmemlab at schema 0003 opens after the migration and s
     '0005_compact_runs',
     '0006_shared_capabilities',
     '0007_runs_by_experiment',
-    '0008_run_counts',
+    '0008_run_summary',
   ]);
   expect(await store.listHostProfiles()).toEqual([]);
   expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual(before.page);
@@ -110,7 +110,7 @@ it('a database written by gmemlab at schema 0004 (a host profile saved) loses no
       '0005_compact_runs',
       '0006_shared_capabilities',
       '0007_runs_by_experiment',
-      '0008_run_counts',
+      '0008_run_summary',
     ]);
     // The profile: listed and read back (validated) as before.
     expect(await store.listHostProfiles()).toEqual(before.profiles);

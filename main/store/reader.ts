@@ -167,8 +167,7 @@ export class StoreReader {
   private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
     const result = await sql<SummaryRow>`
       select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
-        e.runs_total, e.runs_done,
-        (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
+        e.runs_total, e.runs_done, e.model_version
       from experiments e join scenario_revisions s on s.id = e.scenario_id
       ${tail}`.execute(this.db);
     return result.rows;

@@ -41,7 +41,7 @@ async function finish(runIds: number[]): Promise<void> {
   );
 }
 
-it('keeps the counts through creating, running, saving, failing, cancelling, interrupting, re-queueing and deleting', async () => {
+it('keeps the counts and the model version through creating, running, saving, failing, cancelling, interrupting, re-queueing and deleting', async () => {
   const scenario = presetScenario();
   const { experimentId: a, runIds } = await store.createExperiment({
     name: 'a',
@@ -55,10 +55,14 @@ it('keeps the counts through creating, running, saving, failing, cancelling, int
   const b = other.experimentId;
   const inB = other.runIds.length;
   expect(counts()).toEqual({ [a]: [8, 0], [b]: [inB, inB] });
+  const modelVersion = async (id: number): Promise<string | null> =>
+    (await store.listExperiments({ offset: 0, limit: 10 })).items.find((e) => e.id === id)!.modelVersion;
+  expect(await modelVersion(a)).toBeNull();
 
   await store.markRunsRunning(runIds.slice(0, 4));
   await finish(runIds.slice(0, 3));
   expect(counts()[a]).toEqual([8, 3]);
+  expect(await modelVersion(a)).toBe(runAnalytic(scenario).modelVersion);
   await finish([runIds[3]!]);
   // Marked done again: no run is counted twice.
   await store.setRunsStatus([runIds[2]!, runIds[3]!], 'done');
@@ -100,6 +104,7 @@ it('counts the runs a bundle brings, in every status, and nothing twice when it 
     const page = await target.listExperiments({ offset: 0, limit: 10 });
     const imported = page.items.find((e) => e.name === 'source')!;
     expect([imported.runsTotal, imported.runsDone]).toEqual([source.runIds.length, source.runIds.length - 3]);
+    expect(imported.modelVersion).toBe(runAnalytic(presetScenario()).modelVersion);
   } finally {
     await close();
   }

@@ -35,6 +35,7 @@ const COLUMNS: { [T in keyof Database]: Record<keyof Database[T], true> } = {
     shards: true,
     runs_total: true,
     runs_done: true,
+    model_version: true,
   },
   runs: {
     id: true,

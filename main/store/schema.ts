@@ -37,6 +37,8 @@ export interface ExperimentsTable {
   runs_total: Generated<number>;
   /** How many of its runs are done, kept likewise. */
   runs_done: Generated<number>;
+  /** The model version its first saved runs carry (null until one is saved), kept likewise. */
+  model_version: string | null;
 }
 
 export interface RunsTable {

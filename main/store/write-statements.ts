@@ -228,10 +228,8 @@ export function saveFinishedRuns(
     sqlite
       .transaction(() => {
         const finishedAt = new Date().toISOString();
-        w.counts.statusWillBe(
-          finished.map((f) => f.runId),
-          'done',
-        );
+        const runIds = finished.map((f) => f.runId);
+        w.counts.statusWillBe(runIds, 'done');
         const costIds = new Map<CostEntry[], string>();
         const means: IndexedMean[] = [];
         // Runs of a batch from one worker job share their capability objects (runner/worker.ts).
@@ -265,6 +263,7 @@ export function saveFinishedRuns(
           );
         }
         w.saveIndexedMeans(means);
+        w.counts.saved(runIds);
       })
       .immediate();
   } catch (err) {

@@ -22,7 +22,7 @@ const COUNTS = `select e.id, e.runs_total, e.runs_done,
     (select count(*) from runs r where r.experiment_id = e.id and r.status = 'done') as done
   from experiments e order by e.id`;
 
-it("0008 counts every experiment's runs, all and done, and keeps every run as it was", async () => {
+it("0008 counts every experiment's runs, all and done, notes their model version, and keeps every run as it was", async () => {
   const { db, sqlite } = await migratedTo(join(dir.dir, 'db.sqlite'), '0004_host_profiles');
   const many = seed0001(sqlite, 'runs in every status');
   const first = (sqlite.prepare('select id from runs where experiment_id = ?').get(many) as { id: number }).id;
@@ -37,13 +37,14 @@ it("0008 counts every experiment's runs, all and done, and keeps every run as it
       `insert into experiments (name, kind, method, scenario_id, status, created_at, uid) select 'no runs', kind, method, scenario_id, 'queued', created_at, 'no-runs' from experiments where id = ?`,
     )
     .run(many);
+  sqlite.prepare(`update runs set model_version = '2.3.0' where id = ?`).run(first);
   const before = sqlite.prepare('select * from runs order by id').all();
 
-  expect((await migrator.migrateTo('0008_run_counts')).error).toBeUndefined();
+  expect((await migrator.migrateTo('0008_run_summary')).error).toBeUndefined();
   expect(sqlite.prepare('select * from runs order by id').all()).toEqual(before);
-  expect(sqlite.prepare('select id, runs_total, runs_done from experiments order by id').all()).toEqual([
-    { id: many, runs_total: 7, runs_done: 2 },
-    { id: many + 1, runs_total: 0, runs_done: 0 },
+  expect(sqlite.prepare('select id, runs_total, runs_done, model_version from experiments order by id').all()).toEqual([
+    { id: many, runs_total: 7, runs_done: 2, model_version: '2.3.0' },
+    { id: many + 1, runs_total: 0, runs_done: 0, model_version: null },
   ]);
   await db.destroy();
 });
