@@ -55,6 +55,9 @@ it('keeps the counts and the model version through creating, running, saving, fa
   const b = other.experimentId;
   const inB = other.runIds.length;
   expect(counts()).toEqual({ [a]: [8, 0], [b]: [inB, inB] });
+  // The unfiltered runs page's total is the counts' sum; filtered, the runs are counted.
+  expect((await store.listRuns({ offset: 0, limit: 1 })).total).toBe(8 + inB);
+  expect((await store.listRuns({ offset: 0, limit: 1, statuses: ['done'] })).total).toBe(inB);
   const modelVersion = async (id: number): Promise<string | null> =>
     (await store.listExperiments({ offset: 0, limit: 10 })).items.find((e) => e.id === id)!.modelVersion;
   expect(await modelVersion(a)).toBeNull();
@@ -90,6 +93,7 @@ it('keeps the counts and the model version through creating, running, saving, fa
   expect(counts()).toEqual({ [b]: [inB, inB - 1] });
   const page = await store.listExperiments({ offset: 0, limit: 10 });
   expect(page.items.map((e) => [e.id, e.runsTotal, e.runsDone])).toEqual([[b, inB, inB - 1]]);
+  expect((await store.listRuns({ offset: 0, limit: 1 })).total).toBe(inB);
 });
 
 it('counts the runs a bundle brings, in every status, and nothing twice when it is imported again', async () => {
