@@ -52,8 +52,8 @@ const MAX_JOB_RUNS = MAX_BATCH_RUNS;
  * Runs per job, at most, where the pool computes the sweep on this thread (a one-shot command:
  * no window waits on it). Each job's runs are saved in one transaction; fewer, bigger commits
  * write less WAL, which the checkpoint at close must sync and copy back: a 1,000-point CLI sweep
- * in 28 commits of 252 runs wrote 4,575 WAL pages for a 1,759-page database, in 4 commits of
- * 1,750 runs 2,377, and its close took 80-90 ms instead of 120-140 ms (issue 20, BENCHMARKS.md).
+ * in 28 commits of 252 runs wrote 4,581 WAL pages for a 1,759-page database, in 4 commits of
+ * 1,750 runs 2,377, and its close took ~105 ms instead of ~150 ms (issue 20, BENCHMARKS.md).
  */
 const MAX_INLINE_JOB_RUNS = 2048;
 /** Jobs per worker, at least, that a sweep is cut into: work stays spread over the pool. */
