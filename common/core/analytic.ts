@@ -6,7 +6,7 @@ import { fixed } from './fixed.ts';
 import type { CostComponent, Estimate, ResultFlag, RunOutput, StrategyId, StrategyResult } from './api.ts';
 import { COST_COMPONENTS } from './api.ts';
 import { batchShape } from './batches.ts';
-import { costTableOf, resolveCostEntries, RETIRED_COST_KEYS, type CostTable } from './costs.ts';
+import { costTableOf, hasOwnKeys, resolveCostEntries, RETIRED_COST_KEYS, type CostTable } from './costs.ts';
 import type { AttackerContext } from './metrics.ts';
 import type { Scenario } from './scenario.ts';
 import { capabilityRows, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
@@ -232,8 +232,8 @@ function both(a: Exposure, b: Exposure): Exposure {
 /**
  * A strategy's charges: cycles per event by touchpoint and component, and cycles/s not tied to an
  * event. A strategy books a handful of the ~150 slots: a bit per booked component, by row, lets
- * reset, sums and totals visit only those, in the order of the slots (so every sum adds the same
- * numbers in the same order as a walk over all of them: the slots skipped hold +0).
+ * totals (which drains them) and reset visit only those, in the order of the slots (so every sum
+ * adds the same numbers in the same order as a walk over all of them: the slots skipped hold +0).
  */
 class Ledger {
   /** Extra cycles per event on the thread that handles it: [touchpoint * NC + component]. */
@@ -255,21 +255,13 @@ class Ledger {
   eventRows = 0;
   spreadRows = 0;
 
+  /**
+   * Empties the ledger for the next strategy. totals() has already set every booked slot back to
+   * +0 as it summed it (one pass over the slots rather than two): only the masks are left.
+   */
   reset(): this {
-    for (let rows = this.eventRows; rows !== 0; rows &= rows - 1) {
-      const row = lowestBit(rows);
-      for (let bits = this.eventBits[row]!; bits !== 0; bits &= bits - 1) this.perEvent[row * NC + lowestBit(bits)] = 0;
-      this.eventBits[row] = 0;
-    }
-    for (let rows = this.spreadRows; rows !== 0; rows &= rows - 1) {
-      const row = lowestBit(rows);
-      for (let bits = this.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
-        const k = row * NC + lowestBit(bits);
-        this.perVcpu[k] = 0;
-        this.other[k] = 0;
-      }
-      this.spreadBits[row] = 0;
-    }
+    for (let rows = this.eventRows; rows !== 0; rows &= rows - 1) this.eventBits[lowestBit(rows)] = 0;
+    for (let rows = this.spreadRows; rows !== 0; rows &= rows - 1) this.spreadBits[lowestBit(rows)] = 0;
     this.eventRows = 0;
     this.spreadRows = 0;
     return this;
@@ -1025,7 +1017,8 @@ function book(breakdown: Record<string, number>, k: number, hostCycles: number):
 
 /**
  * Sums the ledger: per vCPU and host-wide, and into `breakdown` when given, by touchpoint and
- * component (host cycles/s).
+ * component (host cycles/s). Drains it on the way: each slot read is set back to +0, the masks
+ * stay for latencies() and vmmUtilization() until reset().
  */
 function totals(
   m: Model,
@@ -1046,9 +1039,11 @@ function totals(
     let sum = 0;
     for (let bits = ledger.eventBits[tp.index]!; bits !== 0; bits &= bits - 1) {
       const k = tp.index * NC + lowestBit(bits);
-      sum += ledger.perEvent[k]!;
+      const cycles = ledger.perEvent[k]!;
+      ledger.perEvent[k] = 0;
+      sum += cycles;
       if (rate === 0) continue;
-      const perSec = rate * ledger.perEvent[k]!;
+      const perSec = rate * cycles;
       if (kvm) perVcpu += perSec;
       const hostCycles = threads * perSec;
       if (hostCycles === 0) continue;
@@ -1061,8 +1056,12 @@ function totals(
     const row = lowestBit(rows);
     for (let bits = ledger.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
       const k = row * NC + lowestBit(bits);
-      perVcpu += ledger.perVcpu[k]!;
-      const hostCycles = (V + O) * ledger.perVcpu[k]! + ledger.other[k]!;
+      const vcpuCycles = ledger.perVcpu[k]!;
+      const otherCycles = ledger.other[k]!;
+      ledger.perVcpu[k] = 0;
+      ledger.other[k] = 0;
+      perVcpu += vcpuCycles;
+      const hostCycles = (V + O) * vcpuCycles + otherCycles;
       if (hostCycles === 0) continue;
       host += hostCycles;
       if (breakdown !== undefined) book(breakdown, k, hostCycles);
@@ -1133,9 +1132,11 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
 function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   const out: string[] = [];
   for (const what of touchpoints) out.push(`${what} is not used by the model`);
-  for (const key of RETIRED_COST_KEYS)
-    if ((s.host.costs as Record<string, number | undefined>)[key] !== undefined)
-      out.push(`host.costs.${key} (retired in model 2.0) is not used by the model`);
+  // Keyed reads by a varying name are megamorphic: most scenarios override nothing, and this runs per point.
+  const costs = s.host.costs as Record<string, number | undefined>;
+  if (hasOwnKeys(costs))
+    for (const key of RETIRED_COST_KEYS)
+      if (costs[key] !== undefined) out.push(`host.costs.${key} (retired in model 2.0) is not used by the model`);
   return out;
 }
 
@@ -1249,16 +1250,48 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     vmmActive: [],
     splitCycles: { removed: 0, kept: 0 },
   };
-  for (const tp of tps) {
-    m.baseline.push(baselineCycles(c, tp));
-    if (tp.context === 'vmm' && tp.ratePerSec > 0) m.vmmActive.push(tp);
-  }
-  for (let i = 0; i < NT; i++) m.baselineLatency.push(exact(((m.baseline[i]! + 0) / m.hz) * 1e6 * turnsOf(m, i)));
+  const baselines = baselinesOf(m);
+  m.baseline = baselines.cycles;
+  m.baselineLatency = baselines.latency;
+  for (const tp of tps) if (tp.context === 'vmm' && tp.ratePerSec > 0) m.vmmActive.push(tp);
   m.splitCycles = { removed: splitPenaltyCycles(m, m.splits.hostShare), kept: splitPenaltyCycles(m, 0) };
   return m;
 }
 
 const scratch = new Ledger();
+
+/** Each touchpoint's baseline: cycles per event, and its mean latency as an estimate (shared by the results that do not charge it). */
+interface Baselines {
+  cycles: number[];
+  latency: Estimate[];
+}
+
+/** The inputs of the last baselines made, and those baselines: a sweep's points mostly share them. */
+let lastBaselines: { c: CostTable; hz: number; turns: number; bytes: number[]; baselines: Baselines } | undefined;
+
+/** The baselines of a model's touchpoints (they depend on the cost table, the clock, the vCPUs' turns and the bytes an event copies). */
+function baselinesOf(m: Model): Baselines {
+  const { c, hz, turns, tps } = m;
+  const last = lastBaselines;
+  if (last !== undefined && last.c === c && last.hz === hz && last.turns === turns) {
+    let same = true;
+    for (let i = 0; i < NT && same; i++) same = last.bytes[i] === tps[i]!.bytesPerEvent;
+    if (same) return last.baselines;
+  }
+  const cycles: number[] = [];
+  const latency: Estimate[] = [];
+  const bytes: number[] = [];
+  for (let i = 0; i < NT; i++) {
+    const tp = tps[i]!;
+    const base = baselineCycles(c, tp);
+    cycles.push(base);
+    latency.push(exact(((base + 0) / hz) * 1e6 * turnsOf(m, i)));
+    bytes.push(tp.bytesPerEvent);
+  }
+  const baselines = { cycles, latency };
+  lastBaselines = { c, hz, turns, bytes, baselines };
+  return baselines;
+}
 
 /** Terms the simulator takes from the formulas rather than simulating them. */
 export interface FormulaTerms {

@@ -390,7 +390,7 @@ export function resolveCostEntries(
 }
 
 /** Whether an object has an own enumerable key (Object.keys(o).length > 0, without making the array: once per analytic point). */
-function hasOwnKeys(o: object): boolean {
+export function hasOwnKeys(o: object): boolean {
   for (const key in o) if (Object.hasOwn(o, key)) return true;
   return false;
 }

@@ -117,6 +117,9 @@ describe('WorkerPool', () => {
     });
     const check = pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] }, undefined);
     await expect(check.result).resolves.toEqual({ ok: true, events: undefined });
+    expect(pool.computesHere(check.jobId)).toBe(true);
+    expect(pool.computesHere(refused.jobId)).toBe(false);
+    expect(pool.computesHere(undefined)).toBe(false);
     const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 4 }];
     const { outcomes } = await pool.runAll(scenario, points, undefined, { checkId: check.jobId }).result;
     expect(outcomes).toEqual(

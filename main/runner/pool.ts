@@ -103,6 +103,11 @@ export class WorkerPool {
     return base.simulation.method === 'analytic' && points <= this.inlinePoints;
   }
 
+  /** Whether runAll computes the points of the check `checkId` on this thread (the check was made here: inlineAnalyticPoints). */
+  computesHere(checkId: number | undefined): boolean {
+    return this.inline.holds(checkId);
+  }
+
   /** Computes one scenario; rejects with the core's message if it cannot. */
   run(scenario: Scenario, onProgress?: (fraction: number) => void): { jobId: number; result: Promise<JobResult> } {
     const { jobId, result } = this.runAll(scenario, [{}], onProgress);

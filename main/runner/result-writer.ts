@@ -41,7 +41,10 @@ export function nonFiniteValue(run: FinishedRun): string | undefined {
   return undefined;
 }
 
-/** Runs per transaction, at most (a group of one scenario's runs is never split). */
+/**
+ * Runs per transaction, at most: a group (the runs of one write call, e.g. one job's) is never
+ * split, and a bigger one (a job computed on the runner's own thread: experiments.ts) goes alone.
+ */
 export const MAX_BATCH_RUNS = 256;
 
 /**
