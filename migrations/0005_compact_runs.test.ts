@@ -17,7 +17,7 @@ afterEach(() => dir.cleanup());
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
-/** The last four migrations the store's database records, in the order they ran. */
+/** The last six migrations the store's database records, in the order they ran. */
 const applied = (store: Store): string[] =>
   (
     store.opened.sqlite.prepare('select name from kysely_migration order by timestamp, name').all() as {
@@ -25,7 +25,7 @@ const applied = (store: Store): string[] =>
     }[]
   )
     .map((r) => r.name)
-    .slice(-5);
+    .slice(-6);
 
 it('0005 encodes every metric into its run, keeps the cost keys indexed and drops the metrics table', async () => {
   const { db, sqlite } = await migratedTo(join(dir.dir, 'db.sqlite'), '0004_host_profiles');
@@ -67,13 +67,14 @@ it('a database written by gmemlab at schema 0003 opens after the migration and s
   };
   const store = await Store.open(path);
   expect(store.opened.backupPath).not.toBeNull();
-  // Through every migration released since, in order: host profiles (0004), this one, shared capabilities (0006), runs by experiment (0007).
+  // Through every migration released since, in order: host profiles (0004), this one, shared capabilities (0006), runs by experiment (0007), run counts (0008).
   expect(applied(store)).toEqual([
     '0003_shards',
     '0004_host_profiles',
     '0005_compact_runs',
     '0006_shared_capabilities',
     '0007_runs_by_experiment',
+    '0008_run_summary',
   ]);
   expect(await store.listHostProfiles()).toEqual([]);
   expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual(before.page);
@@ -109,6 +110,7 @@ it('a database written by gmemlab at schema 0004 (a host profile saved) loses no
       '0005_compact_runs',
       '0006_shared_capabilities',
       '0007_runs_by_experiment',
+      '0008_run_summary',
     ]);
     // The profile: listed and read back (validated) as before.
     expect(await store.listHostProfiles()).toEqual(before.profiles);

@@ -70,8 +70,8 @@ it('a database written by gmemlab at schema 0005 (model 2.2) shows the same hist
     expect(
       (store.opened.sqlite.prepare('select name from kysely_migration order by name').all() as { name: string }[])
         .map((r) => r.name)
-        .slice(-3),
-    ).toEqual(['0005_compact_runs', '0006_shared_capabilities', '0007_runs_by_experiment']);
+        .slice(-4),
+    ).toEqual(['0005_compact_runs', '0006_shared_capabilities', '0007_runs_by_experiment', '0008_run_summary']);
     // Every experiment and run as that gmemlab showed it: capability rows, breakdowns and flags too.
     expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual(before.page);
     for (const detail of before.details) expect(await store.getExperiment(detail.id)).toEqual(detail);

@@ -8,6 +8,7 @@ import * as m0004 from './0004_host_profiles.ts';
 import * as m0005 from './0005_compact_runs.ts';
 import * as m0006 from './0006_shared_capabilities.ts';
 import * as m0007 from './0007_runs_by_experiment.ts';
+import * as m0008 from './0008_run_summary.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_compact_runs': m0005,
   '0006_shared_capabilities': m0006,
   '0007_runs_by_experiment': m0007,
+  '0008_run_summary': m0008,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -90,6 +90,8 @@ export async function importBundle(
           summary.runsImported++;
         }
       }
+      // Imported runs come in every status: their experiments are counted once, at the end.
+      w.counts.recount(targets.flatMap((t) => (t.kind === 'skip' ? [] : [t.id])));
       return summary;
     });
   } catch (err) {

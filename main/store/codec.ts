@@ -117,40 +117,70 @@ export function decodeValues(
   blob: Uint8Array,
   visit: (keyId: number, mean: number, ci95: number, n: number) => void,
 ): void {
-  if (blob.length === 0) return;
-  if (blob[0] !== CODEC_VERSION) throw new CodecError(`unknown encoding version ${blob[0]}`);
-  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
-  let at = 1;
-  const varint = (): number => {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      if (at >= blob.length) throw new CodecError('encoded values end inside a number');
-      const b = blob[at++]!;
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
-      scale *= 0x80;
+  new EncodedBlobs(blob).decode(0, blob.length, visit);
+}
+
+/**
+ * Encoded blobs that lie one after another in one byte array (an experiment's runs read a slice
+ * at a time, runs.ts readRunBatches), decoded by their ranges without a view or a copy per blob.
+ */
+export class EncodedBlobs {
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Calls `visit` for every value of the blob at bytes from..to-1, in the order written. */
+  decode(from: number, to: number, visit: (keyId: number, mean: number, ci95: number, n: number) => void): void {
+    if (to <= from) return;
+    const blob = this.bytes;
+    const view = this.view;
+    if (to > blob.length) throw new CodecError('encoded values end inside a number');
+    if (blob[from] !== CODEC_VERSION) throw new CodecError(`unknown encoding version ${blob[from]}`);
+    let at = from + 1;
+    // Varints are read inline (no closure per blob: a 70,000-run experiment decodes 140,000 blobs).
+    while (at < to) {
+      let head = 0;
+      for (let scale = 1; ; scale *= 0x80) {
+        if (at >= to) throw new CodecError('encoded values end inside a number');
+        const b = blob[at++]!;
+        head += (b & 0x7f) * scale;
+        if (b < 0x80) break;
+      }
+      const keyId = Math.floor(head / 4);
+      const tag = head % 4;
+      if (tag === 1) {
+        let z = 0;
+        for (let scale = 1; ; scale *= 0x80) {
+          if (at >= to) throw new CodecError('encoded values end inside a number');
+          const b = blob[at++]!;
+          z += (b & 0x7f) * scale;
+          if (b < 0x80) break;
+        }
+        visit(keyId, z % 2 === 0 ? z / 2 : -(z + 1) / 2, 0, 1);
+      } else if (tag === 0) {
+        if (at + 8 > to) throw new CodecError('encoded values end inside a number');
+        const mean = view.getFloat64(at, true);
+        at += 8;
+        visit(keyId, mean, 0, 1);
+      } else if (tag === 2) {
+        if (at + 16 > to) throw new CodecError('encoded values end inside a number');
+        const mean = view.getFloat64(at, true);
+        const ci95 = view.getFloat64(at + 8, true);
+        at += 16;
+        let n = 0;
+        for (let scale = 1; ; scale *= 0x80) {
+          if (at >= to) throw new CodecError('encoded values end inside a number');
+          const b = blob[at++]!;
+          n += (b & 0x7f) * scale;
+          if (b < 0x80) break;
+        }
+        visit(keyId, mean, ci95, n);
+      } else throw new CodecError(`unknown value tag ${tag}`);
     }
-  };
-  const float64 = (): number => {
-    if (at + 8 > blob.length) throw new CodecError('encoded values end inside a number');
-    const v = view.getFloat64(at, true);
-    at += 8;
-    return v;
-  };
-  while (at < blob.length) {
-    const head = varint();
-    const keyId = Math.floor(head / 4);
-    const tag = head % 4;
-    if (tag === 0) visit(keyId, float64(), 0, 1);
-    else if (tag === 1) {
-      const z = varint();
-      visit(keyId, z % 2 === 0 ? z / 2 : -(z + 1) / 2, 0, 1);
-    } else if (tag === 2) {
-      const mean = float64();
-      const ci95 = float64();
-      visit(keyId, mean, ci95, varint());
-    } else throw new CodecError(`unknown value tag ${tag}`);
   }
 }
 

@@ -80,6 +80,8 @@ it.each<Saving>(['here', 'write-worker'])(
       expect(new Set(others.map((r) => r.status))).toEqual(new Set(['interrupted']));
       for (const run of others) expect(Object.keys(run.metrics)).toEqual([]);
       expect(detail!.status).toBe('interrupted');
+      // The experiment's counts were written with its runs: they agree with them after the kill.
+      expect([detail!.runsDone, detail!.runsTotal]).toEqual([done.length, runs.length]);
 
       // Re-run: only the interrupted runs are computed again; finished ones are kept as they were.
       const pool = new WorkerPool({ size: 1 });
@@ -94,6 +96,7 @@ it.each<Saving>(['here', 'write-worker'])(
       const after = await store.getExperiment(experimentId);
       expect(after!.status).toBe('done');
       expect(after!.runs.every((r) => r.status === 'done')).toBe(true);
+      expect([after!.runsDone, after!.runsTotal]).toEqual([runs.length, runs.length]);
       expect(after!.runs.filter((r) => done.some((d) => d.id === r.id))).toEqual(done);
     } finally {
       await store.close();

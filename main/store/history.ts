@@ -103,7 +103,7 @@ const EXPERIMENT_ORDER: Record<NonNullable<ExperimentQuery['sort']>['by'], strin
   finishedAt: 'e.finished_at',
   name: 'e.name collate nocase',
   status: 'e.status',
-  runsTotal: 'runs_total',
+  runsTotal: 'e.runs_total',
 };
 
 export function experimentOrder(sort: ExperimentQuery['sort']): Condition {

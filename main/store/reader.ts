@@ -39,7 +39,7 @@ import {
 import { decodedStored, parseStored, verifiedBody } from './integrity.ts';
 import { ResultKeys } from './keys.ts';
 import { createKysely, openReadOnlyConnection, PAGE_CACHE_KIB } from './open.ts';
-import { loadRunChildren, RUN_COLUMNS, RunMapping, TABLE_COLUMNS, type RunRow, type TableRow } from './runs.ts';
+import { loadRunChildren, readRunBatches, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
 import type { Database } from './schema.ts';
 
 /** SQL function (run id, encoded metrics, key id): the mean the run holds under the key, null when none. */
@@ -167,9 +167,7 @@ export class StoreReader {
   private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
     const result = await sql<SummaryRow>`
       select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
-        (select count(*) from runs where runs.experiment_id = e.id) as runs_total,
-        (select count(*) from runs where runs.experiment_id = e.id and runs.status = 'done') as runs_done,
-        (select model_version from runs where runs.experiment_id = e.id and model_version is not null limit 1) as model_version
+        e.runs_total, e.runs_done, e.model_version
       from experiments e join scenario_revisions s on s.id = e.scenario_id
       ${tail}`.execute(this.db);
     return result.rows;
@@ -234,7 +232,18 @@ export class StoreReader {
     const where = whereClause(conditions);
     const from = sql`from runs r join experiments e on e.id = r.experiment_id ${join}`;
     const { offset, limit, sort, include, ...filters } = query;
-    const total = await this.countRuns(from, where, JSON.stringify(filters));
+    // Unfiltered, every run counts: the experiments' own counts (migration 0008) sum them without
+    // reading the history's runs, which a sweep's every commit made the page do again.
+    const total =
+      conditions.length === 0
+        ? Number(
+            (
+              await sql<{ total: number }>`select coalesce(sum(runs_total), 0) as total from experiments`.execute(
+                this.db,
+              )
+            ).rows[0]?.total ?? 0,
+          )
+        : await this.countRuns(from, where, JSON.stringify(filters));
     // The page is found by id alone, then its rows are read: sorting whole rows (a capability
     // text of ~2 KB each) of a 70,000-run experiment made a page wait most of a second.
     const select = sql`select r.id`;
@@ -323,28 +332,22 @@ export class StoreReader {
       .where('e.id', '=', experimentId)
       .executeTakeFirstOrThrow();
     const children = await loadRunChildren(this.db, { experimentIds: [experimentId] });
-    // The cost table of the first run that recorded one, noted as the rows stream by (a query of
-    // its own sorted the experiment's runs by id: 60-170 ms for 70,000).
-    let costTableId: string | null = null;
-    const rows = this.sqlite
-      .prepare(`select ${TABLE_COLUMNS}, r.cost_table_id from runs r where r.experiment_id = ? order by r.id`)
-      .iterate(experimentId) as IterableIterator<TableRow & { cost_table_id: string | null }>;
-    function* noting(): Generator<TableRow> {
-      for (const r of rows) {
-        costTableId ??= r.cost_table_id;
-        yield r;
-      }
-    }
-    // Rows are streamed into the table, not collected first: 70,000 row objects held at once
-    // outlived the young generation and made most of the garbage collector's work.
-    const runTable = this.runs.table(
-      noting(),
-      summary.runsTotal,
-      (id) =>
-        (this.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)
-          ?.body,
-      children,
-    );
+    // The cost table of the first run that recorded one (runs_experiment_id walks them in id order).
+    const costTableId =
+      (
+        this.sqlite
+          .prepare(
+            'select cost_table_id from runs where experiment_id = ? and cost_table_id is not null order by id limit 1',
+          )
+          .get(experimentId) as { cost_table_id: string } | undefined
+      )?.cost_table_id ?? null;
+    const capabilityText = (id: number): string | undefined =>
+      (this.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)?.body;
+    // The runs are read a slice at a time into the table (readRunBatches), in one read
+    // transaction: every slice from the same commit.
+    const runTable = this.sqlite.transaction(() =>
+      this.runs.table(readRunBatches(this.sqlite, experimentId), summary.runsTotal, capabilityText, children),
+    )();
     return {
       ...summary,
       scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, row.body),

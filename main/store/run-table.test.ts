@@ -7,7 +7,7 @@ import { runAnalytic, runPlan, type Estimate, type LatencyDistribution } from '.
 import { columnsAsJson, doneRunIds, experimentDetail, runDetails } from '../../common/contract/run-table.ts';
 import { decodeColumnsBody, encodeColumnsBody } from '../../common/contract/columns-wire.ts';
 import { ResultKeys } from './keys.ts';
-import { RunMapping, TABLE_COLUMNS, type TableRow } from './runs.ts';
+import { readRunBatches, RunMapping, type RunBatch } from './runs.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, openTempStore } from './testing.ts';
 
@@ -122,40 +122,71 @@ it('lists JSON the runs share once: a sweep point, a capability row', async () =
   for (const column of Object.values(runTable.metrics)) expect(column.mean).toHaveLength(runTable.id.length);
 });
 
-describe('RunMapping.table on the rows as they stream', () => {
-  const rowsOf = (experimentId: number): TableRow[] =>
-    store.opened.sqlite
-      .prepare(`select ${TABLE_COLUMNS} from runs r where r.experiment_id = ? order by r.id`)
-      .all(experimentId) as TableRow[];
+describe('RunMapping.table on the runs as they are read, a slice at a time', () => {
+  const batchesOf = (experimentId: number, ids?: number): RunBatch[] => [
+    ...readRunBatches(store.opened.sqlite, experimentId, ids),
+  ];
   const capabilityText = (id: number): string | undefined =>
     (store.opened.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)
       ?.body;
   const noChildren = { distributions: new Map(), series: new Map() };
+  const mapping = (): RunMapping => new RunMapping(new ResultKeys(store.opened.sqlite));
 
   it('grows its columns when more runs come than were counted (runs added while it read)', async () => {
     const { experimentId } = await mixedExperiment();
-    const rows = rowsOf(experimentId);
-    const mapping = (): RunMapping => new RunMapping(new ResultKeys(store.opened.sqlite));
-    const counted = mapping().table(rows, rows.length, capabilityText, noChildren);
+    const batches = batchesOf(experimentId);
+    const runs = batches.reduce((n, b) => n + b.id.length, 0);
+    const counted = mapping().table(batches, runs, capabilityText, noChildren);
     for (const expected of [0, 1, 2]) {
-      const grown = mapping().table(rows, expected, capabilityText, noChildren);
+      const grown = mapping().table(batches, expected, capabilityText, noChildren);
       expect(grown).toEqual(counted);
-      for (const c of Object.values(grown.metrics)) expect(c.mean).toHaveLength(rows.length);
+      for (const c of Object.values(grown.metrics)) expect(c.mean).toHaveLength(runs);
     }
     // Fewer runs than counted (runs deleted meanwhile): columns as long as the runs read.
-    const fewer = mapping().table(rows.slice(0, 2), rows.length, capabilityText, noChildren);
-    expect(fewer).toEqual(mapping().table(rows.slice(0, 2), 2, capabilityText, noChildren));
-    for (const c of Object.values(fewer.breakdown)) expect(c).toHaveLength(2);
+    const first = batchesOf(experimentId, 2).slice(0, 1);
+    expect(first[0]!.id.length).toBeLessThan(runs);
+    const fewer = mapping().table(first, runs, capabilityText, noChildren);
+    expect(fewer).toEqual(mapping().table(first, first[0]!.id.length, capabilityText, noChildren));
+    for (const c of Object.values(fewer.breakdown)) expect(c).toHaveLength(first[0]!.id.length);
   });
 
   it('reports a run whose capability row is missing as damage, naming the run and the row', async () => {
     const { experimentId } = await mixedExperiment();
-    const rows = rowsOf(experimentId);
-    const run = rows.find((r) => r.capability_id !== null)!;
+    const batches = batchesOf(experimentId);
+    const at = batches[0]!.capabilityId.findIndex((c) => c !== null);
     expect(() =>
-      new RunMapping(new ResultKeys(store.opened.sqlite)).table(rows, rows.length, () => undefined, noChildren),
+      new RunMapping(new ResultKeys(store.opened.sqlite)).table(batches, 1, () => undefined, noChildren),
     ).toThrow(
-      `database damaged: table runs, row ${run.id}: column capability_id names capabilities row ${run.capability_id}, which does not exist`,
+      `database damaged: table runs, row ${batches[0]!.id[at]}: column capability_id names capabilities row ${batches[0]!.capabilityId[at]}, which does not exist`,
     );
+  });
+
+  it('reads every column as the run-by-run read does, whatever the slices and the gaps between run ids', async () => {
+    const { experimentId, runIds } = await mixedExperiment();
+    const sqlite = store.opened.sqlite;
+    // Texts JSON must escape, an empty metrics blob (no values, not none), a run moved far past the
+    // others (a range of ids with no run of the experiment in it) and another experiment's runs after it.
+    sqlite
+      .prepare('update runs set error = ? where id = ?')
+      .run('a "quoted"\\ path,\nnew line\ttab \u2028 é 😀 \u0001', runIds[runIds.length - 1]!);
+    sqlite.prepare(`update runs set metrics = x'' where id = ?`).run(runIds[2]!);
+    const moved = runIds[3]! + 10_000;
+    sqlite.prepare('update runs set id = ? where id = ?').run(moved, runIds[3]!);
+    await recordExperiment(store, { name: 'after', vcpus: [1] });
+    const ids = [...runIds.slice(0, 3), ...runIds.slice(4), moved].sort((a, b) => a - b);
+    const expected = (await store.getRuns(ids)).map(
+      ({ experimentId: _e, experimentName: _n, experimentCreatedAt: _c, scenarioId: _s, scenarioName: _sn, ...run }) =>
+        run,
+    );
+    expect(expected[2]!.metrics).toEqual({});
+    const whole = (await store.getExperimentData(experimentId))!.runTable;
+    expect(whole.id).toEqual(ids);
+    expect(runDetails(whole)).toEqual(expected);
+    for (const size of [1, 3, 4096]) {
+      const batches = batchesOf(experimentId, size);
+      expect(batches.flatMap((b) => b.id)).toEqual(ids);
+      const table = mapping().table(batches, ids.length, capabilityText, noChildren);
+      expect({ ...table, distributions: whole.distributions, series: whole.series }).toEqual(whole);
+    }
   });
 });

@@ -1,4 +1,4 @@
--- schema after migration 0007_runs_by_experiment
+-- schema after migration 0008_run_summary
 -- index experiments_created_at
 CREATE INDEX "experiments_created_at" on "experiments" ("created_at");
 -- index experiments_name
@@ -28,7 +28,7 @@ CREATE TABLE "cost_tables" ("id" text primary key, "body" text not null);
 -- table distributions
 CREATE TABLE "distributions" ("run_id" integer not null references "runs" ("id") on delete cascade, "key" text not null, "body" text not null, constraint "distributions_pk" primary key ("run_id", "key")) without rowid;
 -- table experiments
-CREATE TABLE "experiments" ("id" integer primary key autoincrement, "name" text not null, "kind" text not null check (kind in ('single', 'sweep')), "method" text not null check (method in ('analytic', 'des')), "scenario_id" text not null references "scenario_revisions" ("id"), "sweep" text, "status" text not null, "created_at" text not null, "finished_at" text, "note" text default '' not null, "uid" text default '' not null, "owner" text, "shards" text);
+CREATE TABLE "experiments" ("id" integer primary key autoincrement, "name" text not null, "kind" text not null check (kind in ('single', 'sweep')), "method" text not null check (method in ('analytic', 'des')), "scenario_id" text not null references "scenario_revisions" ("id"), "sweep" text, "status" text not null, "created_at" text not null, "finished_at" text, "note" text default '' not null, "uid" text default '' not null, "owner" text, "shards" text, "runs_total" integer default 0 not null, "runs_done" integer default 0 not null, "model_version" text);
 -- table experiments_fts
 CREATE VIRTUAL TABLE experiments_fts using fts5(name, note, content='experiments', content_rowid='id', tokenize='unicode61');
 -- table experiments_fts_config

@@ -33,6 +33,9 @@ const COLUMNS: { [T in keyof Database]: Record<keyof Database[T], true> } = {
     uid: true,
     owner: true,
     shards: true,
+    runs_total: true,
+    runs_done: true,
+    model_version: true,
   },
   runs: {
     id: true,

@@ -33,6 +33,12 @@ export interface ExperimentsTable {
   owner: string | null;
   /** Shards of a split sweep it holds, as JSON {"count": N, "indices": [...]}; null when not split. */
   shards: string | null;
+  /** How many runs it has, kept by the writers with its runs (run-counts.ts, migration 0008). */
+  runs_total: Generated<number>;
+  /** How many of its runs are done, kept likewise. */
+  runs_done: Generated<number>;
+  /** The model version its first saved runs carry (null until one is saved), kept likewise. */
+  model_version: string | null;
 }
 
 export interface RunsTable {

@@ -267,6 +267,7 @@ export class Store {
           throw nameTheFile(this.opened.path, err);
         }
       }
+      this.#statements.counts.added(experiment.id, runIds.length);
       await confirm?.();
       return { experimentId: experiment.id, runIds };
     });
@@ -282,12 +283,7 @@ export class Store {
   }
 
   async markRunsRunning(runIds: number[]): Promise<void> {
-    if (runIds.length === 0) return;
-    await this.#db
-      .updateTable('runs')
-      .set({ status: 'running', started_at: now() })
-      .where('id', 'in', runIds)
-      .execute();
+    await this.#setRunsStatus(runIds, 'running', { started_at: now() });
   }
 
   /**
@@ -302,8 +298,34 @@ export class Store {
   }
 
   async setRunsStatus(runIds: number[], status: RunStatus, error: string | null = null): Promise<void> {
+    await this.#setRunsStatus(runIds, status, { error, finished_at: now() });
+  }
+
+  /**
+   * Sets the runs' status and the columns given, and their experiments' done counts, in one
+   * transaction (IMMEDIATE: it reads the runs before it writes, beside the write worker).
+   */
+  async #setRunsStatus(
+    runIds: number[],
+    status: RunStatus,
+    also: { started_at: string } | { error: string | null; finished_at: string },
+  ): Promise<void> {
     if (runIds.length === 0) return;
-    await this.#db.updateTable('runs').set({ status, error, finished_at: now() }).where('id', 'in', runIds).execute();
+    await this.#writerIdle();
+    const columns = Object.keys(also);
+    const update = this.opened.sqlite.prepare(
+      `update runs set status = ?, ${columns.map((c) => `${c} = ?`).join(', ')} where id in (select value from json_each(?))`,
+    );
+    try {
+      this.opened.sqlite
+        .transaction(() => {
+          this.#statements.counts.statusWillBe(runIds, status);
+          update.run(status, ...Object.values(also), JSON.stringify(runIds));
+        })
+        .immediate();
+    } catch (err) {
+      throw nameTheFile(this.opened.path, err);
+    }
   }
 
   /** Marks the experiment's runs that have not finished as cancelled. */

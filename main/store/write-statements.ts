@@ -8,6 +8,7 @@ import { canonicalJson, contentHash, textHash } from './canonical.ts';
 import { NotFoundError } from '../../common/core/index.ts';
 import { encodeRunValues, ResultKeys } from './keys.ts';
 import { nameTheFile } from './open.ts';
+import { RunCounts } from './run-counts.ts';
 
 /** A run's result as the runner hands it to the store to save. */
 export interface FinishedRun {
@@ -66,6 +67,8 @@ export interface IndexedMean {
 
 export class WriteStatements {
   readonly keys: ResultKeys;
+  /** The experiments' run counts, kept with the runs (run-counts.ts). */
+  readonly counts: RunCounts;
   private readonly insertKey: BetterSqlite3.Statement<[string, number]>;
   private readonly insertRunStmt: BetterSqlite3.Statement<[number, string, string, string, string]>;
   private readonly finishRunStmt: BetterSqlite3.Statement<unknown[]>;
@@ -83,6 +86,7 @@ export class WriteStatements {
 
   constructor(sqlite: BetterSqlite3.Database) {
     this.keys = new ResultKeys(sqlite);
+    this.counts = new RunCounts(sqlite);
     this.insertKey = sqlite.prepare('insert into result_keys (key, indexed) values (?, ?)');
     this.insertRunStmt = sqlite.prepare(
       `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status) values (?, ?, ?, ?, ?, 'queued')`,
@@ -224,6 +228,8 @@ export function saveFinishedRuns(
     sqlite
       .transaction(() => {
         const finishedAt = new Date().toISOString();
+        const runIds = finished.map((f) => f.runId);
+        w.counts.statusWillBe(runIds, 'done');
         const costIds = new Map<CostEntry[], string>();
         const means: IndexedMean[] = [];
         // Runs of a batch from one worker job share their capability objects (runner/worker.ts).
@@ -257,6 +263,7 @@ export function saveFinishedRuns(
           );
         }
         w.saveIndexedMeans(means);
+        w.counts.saved(runIds);
       })
       .immediate();
   } catch (err) {
