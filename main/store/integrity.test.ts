@@ -77,6 +77,21 @@ describe('damaged databases', () => {
   });
 
   it.each([
+    ['point', `x'7b7d'`, 'a blob'],
+    ['point', `jsonb('{"a":1}')`, 'JSONB, which SQLite would read as JSON'],
+    ['error', `x'00'`, 'a blob'],
+    ['seeds', `x'5b5d'`, 'a blob'],
+    ['metrics', `'text'`, 'text'],
+  ])('runs.%s holding %s is "database damaged: table runs, row N" naming the column (%s)', async (column, value) => {
+    const run = runIds[1]!;
+    const err = await damageThenRead(`update runs set ${column} = ${value} where id = ${run}`, (s) =>
+      s.getExperiment(experimentId),
+    );
+    expect(err).toBeInstanceOf(DatabaseDamagedError);
+    expect((err as Error).message).toContain(`database damaged: table runs, row ${run}: column ${column} holds a`);
+  });
+
+  it.each([
     ['metrics', `x'02'`, 'column metrics does not decode (unknown encoding version 2)'],
     ['breakdown', `x'01ff'`, 'column breakdown does not decode (encoded values end inside a number)'],
     ['metrics', `x'0181b51800'`, 'column metrics does not decode (result key 100000 is not in result_keys)'],

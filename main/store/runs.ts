@@ -66,6 +66,44 @@ export interface RunBatch {
   breakdownBytes: Uint8Array;
 }
 
+/** The storage classes each column RUN_BATCH_SQL reads may hold (the schema's types; null where the column may be null). */
+const RUN_BATCH_CLASSES: Record<string, readonly string[]> = {
+  strategy: ['text'],
+  status: ['text'],
+  started_at: ['text', 'null'],
+  finished_at: ['text', 'null'],
+  model_version: ['text', 'null'],
+  error: ['text', 'null'],
+  point: ['text'],
+  seeds: ['text'],
+  params: ['text'],
+  flags: ['text', 'null'],
+  capability_id: ['integer', 'null'],
+  metrics: ['blob', 'null'],
+  breakdown: ['blob', 'null'],
+};
+
+const wrongClass = (column: string, classes: readonly string[]): string =>
+  `typeof(${column}) not in (${classes.map((c) => `'${c}'`).join(', ')})`;
+
+/** The columns a RunBatch takes as JSON arrays after the ids, in its order. */
+const ARRAY_COLUMNS = [
+  'strategy',
+  'status',
+  'started_at',
+  'finished_at',
+  'model_version',
+  'error',
+  'point',
+  'seeds',
+  'params',
+  'flags',
+  'capability_id',
+] as const;
+
+/** A column's values as a JSON array; a blob as null (json_group_array fails on one: the class check names it instead). */
+const arrayOf = (column: string): string => `json_group_array(iif(typeof(${column}) = 'blob', null, ${column}))`;
+
 /**
  * An experiment's runs with ids in a range, as one row of JSON arrays and concatenated blobs:
  * better-sqlite3 makes a JS object per row and a Buffer with a backing store of its own per blob
@@ -74,11 +112,14 @@ export interface RunBatch {
  * of the index (experiment_id, id) or of the table's ids, whichever SQLite walks: id order.
  * group_concat appends each blob's bytes as they are (in a UTF-8 database, which is what the store
  * creates; hex() and unhex() cost twice as much) and the cast gives them back as one blob.
+ * A value of another storage class than its column's (RUN_BATCH_CLASSES) is damage: the query
+ * gives the first run that holds one, and takes no such value into an array (JSON cannot hold a
+ * blob, and SQLite would read one that happens to be JSONB as JSON).
  */
-const RUN_BATCH_SQL = `select max(id), json_group_array(id), json_group_array(strategy), json_group_array(status),
-    json_group_array(started_at), json_group_array(finished_at), json_group_array(model_version),
-    json_group_array(error), json_group_array(point), json_group_array(seeds), json_group_array(params),
-    json_group_array(flags), json_group_array(capability_id),
+const RUN_BATCH_SQL = `select max(id), min(iif(${Object.entries(RUN_BATCH_CLASSES)
+  .map(([column, classes]) => wrongClass(column, classes))
+  .join(' or ')}, id, null)),
+    json_group_array(id), ${ARRAY_COLUMNS.map(arrayOf).join(', ')},
     json_group_array(octet_length(metrics)), cast(group_concat(metrics, '') as blob),
     json_group_array(octet_length(breakdown)), cast(group_concat(breakdown, '') as blob)
   from runs where experiment_id = ? and id > ? and id <= ?`;
@@ -112,24 +153,25 @@ export function* readRunBatches(
       after = next - 1;
       continue;
     }
+    if (r[1] !== null) throw wrongClassDamage(sqlite, r[1] as number);
     const array = <T>(at: number): T[] => JSON.parse(r[at] as string) as T[];
     const batch: RunBatch = {
-      id: array(1),
-      strategy: array(2),
-      status: array(3),
-      startedAt: array(4),
-      finishedAt: array(5),
-      modelVersion: array(6),
-      error: array(7),
-      point: array(8),
-      seeds: array(9),
-      params: array(10),
-      flags: array(11),
-      capabilityId: array(12),
-      metricsLength: array(13),
-      metricBytes: (r[14] as Uint8Array | null) ?? NO_BYTES,
-      breakdownLength: array(15),
-      breakdownBytes: (r[16] as Uint8Array | null) ?? NO_BYTES,
+      id: array(2),
+      strategy: array(3),
+      status: array(4),
+      startedAt: array(5),
+      finishedAt: array(6),
+      modelVersion: array(7),
+      error: array(8),
+      point: array(9),
+      seeds: array(10),
+      params: array(11),
+      flags: array(12),
+      capabilityId: array(13),
+      metricsLength: array(14),
+      metricBytes: (r[15] as Uint8Array | null) ?? NO_BYTES,
+      breakdownLength: array(16),
+      breakdownBytes: (r[17] as Uint8Array | null) ?? NO_BYTES,
     };
     // The ids say whether the order held (a plan that walked another index would not keep it),
     // the lengths whether the blobs came back byte for byte.
@@ -144,6 +186,21 @@ export function* readRunBatches(
     after += ids;
     yield batch;
   }
+}
+
+/** The damage in run `id`: its first column that holds a value of another storage class than the column's. */
+function wrongClassDamage(sqlite: BetterSqlite3.Database, id: number): Error {
+  const columns = Object.keys(RUN_BATCH_CLASSES);
+  const found = sqlite
+    .prepare(`select ${columns.map((c) => `typeof(${c})`).join(', ')} from runs where id = ?`)
+    .raw(true)
+    .get(id) as string[];
+  for (const [i, column] of columns.entries()) {
+    const allowed = RUN_BATCH_CLASSES[column]!;
+    if (!allowed.includes(found[i]!))
+      return damaged('runs', id, `column ${column} holds a ${found[i]}, not ${allowed.join(' or ')}`);
+  }
+  return damaged('runs', id, 'a column holds a value of the wrong type');
 }
 
 /** What runs hold beside their rows, by run id. */
