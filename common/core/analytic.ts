@@ -255,11 +255,30 @@ class Ledger {
   eventRows = 0;
   spreadRows = 0;
 
+  /** Whether totals() has set every booked slot back to +0 since the last booking (see reset()). */
+  drained = true;
+
   /**
-   * Empties the ledger for the next strategy. totals() has already set every booked slot back to
-   * +0 as it summed it (one pass over the slots rather than two): only the masks are left.
+   * Empties the ledger for the next strategy. Usually totals() has already set every booked slot
+   * back to +0 as it summed it (one pass over the slots rather than two) and only the masks are
+   * left; if it did not run (a strategy's formulas threw), the slots are zeroed here.
    */
   reset(): this {
+    if (!this.drained) {
+      for (let rows = this.eventRows; rows !== 0; rows &= rows - 1) {
+        const row = lowestBit(rows);
+        for (let bits = this.eventBits[row]!; bits !== 0; bits &= bits - 1)
+          this.perEvent[row * NC + lowestBit(bits)] = 0;
+      }
+      for (let rows = this.spreadRows; rows !== 0; rows &= rows - 1) {
+        const row = lowestBit(rows);
+        for (let bits = this.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
+          this.perVcpu[row * NC + lowestBit(bits)] = 0;
+          this.other[row * NC + lowestBit(bits)] = 0;
+        }
+      }
+    }
+    this.drained = false;
     for (let rows = this.eventRows; rows !== 0; rows &= rows - 1) this.eventBits[lowestBit(rows)] = 0;
     for (let rows = this.spreadRows; rows !== 0; rows &= rows - 1) this.spreadBits[lowestBit(rows)] = 0;
     this.eventRows = 0;
@@ -1067,6 +1086,7 @@ function totals(
       if (breakdown !== undefined) book(breakdown, k, hostCycles);
     }
   }
+  ledger.drained = true;
   if (splitCycles !== 0) {
     host += splitCycles;
     if (breakdown !== undefined) book(breakdown, NONE * NC + COMPONENT.directMapSplit, splitCycles);
