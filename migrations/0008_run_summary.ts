@@ -18,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.alterTable('experiments').addColumn('model_version', 'text').execute();
   await sql`update experiments set
-    model_version = (select model_version from runs where runs.experiment_id = experiments.id and model_version is not null limit 1),
+    model_version = (select model_version from runs where runs.experiment_id = experiments.id and model_version is not null order by id limit 1),
     runs_total = (select count(*) from runs where runs.experiment_id = experiments.id),
     runs_done = (select count(*) from runs where runs.experiment_id = experiments.id and runs.status = 'done')`.execute(
     db,

@@ -3,6 +3,10 @@
 // is done or saves one, in the transaction that does it, so the page reads three columns instead
 // of counting (and searching) a sweep's runs on every request. One place for the rule; the
 // writers call it (write-statements.ts, store.ts, bundle-io.ts).
+// model_version is the model version of the experiment's first saved runs (saved() notes it once,
+// from the lowest id among them); recount() and the migration, which find runs already saved, take
+// the lowest id that has one. The two agree unless one experiment's runs were saved by two model
+// versions (a re-run after an upgrade): then saving keeps the first version it noted.
 // Writes that move runs only between statuses other than done (queued, running, cancelled,
 // interrupted, failed: cancelUnfinishedRuns, markInterrupted, requeueUnfinished) change no count.
 import type BetterSqlite3 from 'better-sqlite3';
@@ -19,7 +23,7 @@ const FIRST_MODEL_VERSION = `update experiments set model_version = (select r.mo
   where model_version is null and id in (select experiment_id from runs where id in (select value from json_each(?)))`;
 
 const RECOUNT = `update experiments set
-    model_version = (select model_version from runs where runs.experiment_id = experiments.id and model_version is not null limit 1),
+    model_version = (select model_version from runs where runs.experiment_id = experiments.id and model_version is not null order by id limit 1),
     runs_total = (select count(*) from runs where runs.experiment_id = experiments.id),
     runs_done = (select count(*) from runs where runs.experiment_id = experiments.id and runs.status = 'done')
   where id in (select value from json_each(?))`;
