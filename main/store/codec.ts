@@ -125,62 +125,56 @@ export function decodeValues(
  * at a time, runs.ts readRunBatches), decoded by their ranges without a view or a copy per blob.
  */
 export class EncodedBlobs {
-  private readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  /** Where decode() reads next. */
+  #at = 0;
 
   constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#bytes = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Calls `visit` for every value of the blob at bytes from..to-1, in the order written. */
   decode(from: number, to: number, visit: (keyId: number, mean: number, ci95: number, n: number) => void): void {
     if (to <= from) return;
-    const blob = this.bytes;
-    const view = this.view;
-    if (to > blob.length) throw new CodecError('encoded values end inside a number');
-    if (blob[from] !== CODEC_VERSION) throw new CodecError(`unknown encoding version ${blob[from]}`);
-    let at = from + 1;
-    // Varints are read inline (no closure per blob: a 70,000-run experiment decodes 140,000 blobs).
-    while (at < to) {
-      let head = 0;
-      for (let scale = 1; ; scale *= 0x80) {
-        if (at >= to) throw new CodecError('encoded values end inside a number');
-        const b = blob[at++]!;
-        head += (b & 0x7f) * scale;
-        if (b < 0x80) break;
-      }
+    if (to > this.#bytes.length) throw new CodecError('encoded values end inside a number');
+    if (this.#bytes[from] !== CODEC_VERSION) throw new CodecError(`unknown encoding version ${this.#bytes[from]}`);
+    // A method and a field rather than a closure per blob: a 70,000-run experiment decodes 140,000.
+    this.#at = from + 1;
+    while (this.#at < to) {
+      const head = this.#varint(to);
       const keyId = Math.floor(head / 4);
       const tag = head % 4;
       if (tag === 1) {
-        let z = 0;
-        for (let scale = 1; ; scale *= 0x80) {
-          if (at >= to) throw new CodecError('encoded values end inside a number');
-          const b = blob[at++]!;
-          z += (b & 0x7f) * scale;
-          if (b < 0x80) break;
-        }
+        const z = this.#varint(to);
         visit(keyId, z % 2 === 0 ? z / 2 : -(z + 1) / 2, 0, 1);
-      } else if (tag === 0) {
-        if (at + 8 > to) throw new CodecError('encoded values end inside a number');
-        const mean = view.getFloat64(at, true);
-        at += 8;
-        visit(keyId, mean, 0, 1);
-      } else if (tag === 2) {
-        if (at + 16 > to) throw new CodecError('encoded values end inside a number');
-        const mean = view.getFloat64(at, true);
-        const ci95 = view.getFloat64(at + 8, true);
-        at += 16;
-        let n = 0;
-        for (let scale = 1; ; scale *= 0x80) {
-          if (at >= to) throw new CodecError('encoded values end inside a number');
-          const b = blob[at++]!;
-          n += (b & 0x7f) * scale;
-          if (b < 0x80) break;
-        }
-        visit(keyId, mean, ci95, n);
+      } else if (tag === 0) visit(keyId, this.#float64(to), 0, 1);
+      else if (tag === 2) {
+        const mean = this.#float64(to);
+        const ci95 = this.#float64(to);
+        visit(keyId, mean, ci95, this.#varint(to));
       } else throw new CodecError(`unknown value tag ${tag}`);
     }
+  }
+
+  /** The unsigned varint at #at, read up to `to`. */
+  #varint(to: number): number {
+    let v = 0;
+    for (let scale = 1; ; scale *= 0x80) {
+      if (this.#at >= to) throw new CodecError('encoded values end inside a number');
+      const b = this.#bytes[this.#at++]!;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+    }
+  }
+
+  /** The little-endian float64 at #at, read up to `to`. */
+  #float64(to: number): number {
+    if (this.#at + 8 > to) throw new CodecError('encoded values end inside a number');
+    const v = this.#view.getFloat64(this.#at, true);
+    this.#at += 8;
+    return v;
   }
 }
 
