@@ -86,20 +86,10 @@ const RUN_BATCH_CLASSES: Record<string, readonly string[]> = {
 const wrongClass = (column: string, classes: readonly string[]): string =>
   `typeof(${column}) not in (${classes.map((c) => `'${c}'`).join(', ')})`;
 
-/** The columns a RunBatch takes as JSON arrays after the ids, in its order. */
-const ARRAY_COLUMNS = [
-  'strategy',
-  'status',
-  'started_at',
-  'finished_at',
-  'model_version',
-  'error',
-  'point',
-  'seeds',
-  'params',
-  'flags',
-  'capability_id',
-] as const;
+/** The columns a RunBatch takes as JSON arrays after the ids, in its order: all but the blobs. */
+const ARRAY_COLUMNS = Object.entries(RUN_BATCH_CLASSES)
+  .filter(([, classes]) => !classes.includes('blob'))
+  .map(([column]) => column);
 
 /**
  * An experiment's runs with ids in a range, as one row of JSON arrays and concatenated blobs:
