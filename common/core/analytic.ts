@@ -273,8 +273,9 @@ class Ledger {
       for (let rows = this.spreadRows; rows !== 0; rows &= rows - 1) {
         const row = lowestBit(rows);
         for (let bits = this.spreadBits[row]!; bits !== 0; bits &= bits - 1) {
-          this.perVcpu[row * NC + lowestBit(bits)] = 0;
-          this.other[row * NC + lowestBit(bits)] = 0;
+          const k = row * NC + lowestBit(bits);
+          this.perVcpu[k] = 0;
+          this.other[k] = 0;
         }
       }
     }
