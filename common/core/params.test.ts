@@ -13,6 +13,31 @@ describe('setParameter', () => {
     expect(setParameter(base, 'strategies.S4.switchPoint', 'vcpu_load').strategies.S4.switchPoint).toBe('vcpu_load');
   });
 
+  it('copies only the objects on the path and shares the rest, changing nothing it was given', () => {
+    const before = structuredClone(base);
+    const s = setParameter(base, 'workload.touchpoints.mmio.ratePerSec', 12_345);
+    expect(base).toEqual(before);
+    expect(s.workload.touchpoints.mmio.ratePerSec).toBe(12_345);
+    expect(s).not.toBe(base);
+    expect(s.workload).not.toBe(base.workload);
+    expect(s.workload.touchpoints).not.toBe(base.workload.touchpoints);
+    expect(s.workload.touchpoints.mmio).not.toBe(base.workload.touchpoints.mmio);
+    // Off the path: the same objects.
+    expect(s.host).toBe(base.host);
+    expect(s.workload.exitMix).toBe(base.workload.exitMix);
+    expect(s.workload.touchpoints.pio).toBe(base.workload.touchpoints.pio);
+    expect(s).toEqual({
+      ...before,
+      workload: {
+        ...before.workload,
+        touchpoints: {
+          ...before.workload.touchpoints,
+          mmio: { ...before.workload.touchpoints.mmio, ratePerSec: 12_345 },
+        },
+      },
+    });
+  });
+
   it('sets an absent cost override, and the schema judges the key', () => {
     expect(setParameter(base, 'host.costs.invlpg', 120).host.costs.invlpg).toBe(120);
     const bogus = validateScenario(setParameter(base, 'host.costs.notACost', 1));

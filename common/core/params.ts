@@ -10,12 +10,17 @@ import { enabledStrategies } from './strategies.ts';
  * or string field and the value must be of the same type, or an absent optional field (a cost
  * override in host.costs); the caller validates the result (the schema is strict, so an unknown
  * field is reported there).
+ *
+ * Only the objects on the path are copied: the copy shares every other object with `scenario`.
+ * Scenarios are never changed once made, and a sweep's thousands of points then hold one copy of
+ * what they do not vary, which the analytic engine reads for every point from cache instead of
+ * from memory (issue 13: ~10% of the 10,000-point bench).
  */
 export function setParameter(scenario: Scenario, path: string, value: unknown): Scenario {
   const keys = path.split('.');
   if (dottedPathProblem(path) !== undefined) throw new Error(`"${path}" is not a field path`);
-  const copy = structuredClone(scenario) as unknown as Record<string, unknown>;
-  let node: Record<string, unknown> = copy;
+  const copy: Record<string, unknown> = { ...scenario };
+  let node = copy;
   for (const [i, key] of keys.entries()) {
     const last = i === keys.length - 1;
     if (!Object.hasOwn(node, key) && !last)
@@ -31,7 +36,9 @@ export function setParameter(scenario: Scenario, path: string, value: unknown): 
     } else {
       if (current === null || typeof current !== 'object' || Array.isArray(current))
         throw new Error(`"${keys.slice(0, i + 1).join('.')}" has no fields`);
-      node = current as Record<string, unknown>;
+      const child = { ...(current as Record<string, unknown>) };
+      node[key] = child;
+      node = child;
     }
   }
   return copy as unknown as Scenario;
