@@ -28,6 +28,12 @@ function counts(): Record<number, [number, number]> {
   return Object.fromEntries(rows.map((r) => [r.id, [r.runs_total, r.runs_done]]));
 }
 
+/** The runs' statuses, in the order given. */
+function statuses(runIds: number[]): string[] {
+  const get = store.opened.sqlite.prepare('select status from runs where id = ?');
+  return runIds.map((id) => (get.get(id) as { status: string }).status);
+}
+
 /** Saves analytic results for the runs (any strategy's result will do for counting). */
 async function finish(runIds: number[]): Promise<void> {
   const output = runAnalytic(presetScenario());
@@ -70,22 +76,25 @@ it('keeps the counts and the model version through creating, running, saving, fa
   // Marked done again: no run is counted twice.
   await store.setRunsStatus([runIds[2]!, runIds[3]!], 'done');
   expect(counts()[a]).toEqual([8, 4]);
-  // A done run marked running or failed is no longer done; runs of two experiments at once.
-  await store.markRunsRunning([runIds[0]!]);
+  // A job's late progress leaves a saved run done; a done run marked failed is no longer done;
+  // runs of two experiments at once.
+  await store.markRunsRunning([runIds[0]!, runIds[4]!]);
+  expect(statuses([runIds[0]!, runIds[4]!])).toEqual(['done', 'running']);
+  expect(counts()[a]).toEqual([8, 4]);
   await store.setRunsStatus([runIds[1]!, runIds[4]!, other.runIds[0]!], 'failed', 'the worker died');
-  expect(counts()).toEqual({ [a]: [8, 2], [b]: [inB, inB - 1] });
-  await store.setRunsStatus([runIds[0]!], 'done');
-  expect(counts()[a]).toEqual([8, 3]);
+  expect(counts()).toEqual({ [a]: [8, 3], [b]: [inB, inB - 1] });
+  await store.setRunsStatus([runIds[1]!], 'done');
+  expect(counts()[a]).toEqual([8, 4]);
 
   await store.cancelUnfinishedRuns(a);
-  expect(counts()[a]).toEqual([8, 3]);
+  expect(counts()[a]).toEqual([8, 4]);
   const requeued = await store.requeueUnfinished(a, (_s, runs) => runs.map((r) => r.id));
-  expect(requeued.length).toBe(5);
-  expect(counts()[a]).toEqual([8, 3]);
+  expect(requeued.length).toBe(4);
+  expect(counts()[a]).toEqual([8, 4]);
   // As a later start finds a sweep whose process died: its queued runs are interrupted.
   store.opened.sqlite.prepare(`update experiments set owner = 'gone:999999:0', status = 'running' where id = ?`).run(a);
-  expect(await store.markInterrupted()).toBe(5);
-  expect(counts()[a]).toEqual([8, 3]);
+  expect(await store.markInterrupted()).toBe(4);
+  expect(counts()[a]).toEqual([8, 4]);
   await finish(requeued);
   expect(counts()[a]).toEqual([8, 8]);
 

@@ -282,8 +282,23 @@ export class Store {
       .execute();
   }
 
+  /**
+   * Marks the runs that are still queued as running; a run in any other status keeps it. A job's
+   * progress can arrive after some of its runs were saved (the write worker saves them beside
+   * this thread): those stay done. Queued and running runs are not done, so no count changes.
+   */
   async markRunsRunning(runIds: number[]): Promise<void> {
-    await this.#setRunsStatus(runIds, 'running', { started_at: now() });
+    if (runIds.length === 0) return;
+    await this.#writerIdle();
+    try {
+      this.opened.sqlite
+        .prepare(
+          `update runs set status = 'running', started_at = ? where id in (select value from json_each(?)) and status = 'queued'`,
+        )
+        .run(now(), JSON.stringify(runIds));
+    } catch (err) {
+      throw nameTheFile(this.opened.path, err);
+    }
   }
 
   /**
@@ -308,7 +323,7 @@ export class Store {
   async #setRunsStatus(
     runIds: number[],
     status: RunStatus,
-    also: { started_at: string } | { error: string | null; finished_at: string },
+    also: { error: string | null; finished_at: string },
   ): Promise<void> {
     if (runIds.length === 0) return;
     await this.#writerIdle();
