@@ -164,17 +164,20 @@ export class StoreReader {
     return { total: Number(total.rows[0]?.total ?? 0), items: await this.toSummaries(rows) };
   }
 
-  private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
+  private async summaryRows(tail: RawBuilder<unknown>, db: Kysely<Database> = this.db): Promise<SummaryRow[]> {
     const result = await sql<SummaryRow>`
       select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
         e.runs_total, e.runs_done, e.model_version
       from experiments e join scenario_revisions s on s.id = e.scenario_id
-      ${tail}`.execute(this.db);
+      ${tail}`.execute(db);
     return result.rows;
   }
 
-  private async toSummaries(rows: SummaryRow[]): Promise<ExperimentSummary[]> {
-    const tags = await this.tagsFor(rows.map((r) => r.id));
+  private async toSummaries(rows: SummaryRow[], db: Kysely<Database> = this.db): Promise<ExperimentSummary[]> {
+    const tags = await this.tagsFor(
+      rows.map((r) => r.id),
+      db,
+    );
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -193,10 +196,10 @@ export class StoreReader {
     }));
   }
 
-  private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
+  private async tagsFor(experimentIds: number[], db: Kysely<Database> = this.db): Promise<Map<number, string[]>> {
     const map = new Map<number, string[]>();
     if (experimentIds.length === 0) return map;
-    const rows = await this.db
+    const rows = await db
       .selectFrom('tags')
       .select(['experiment_id', 'tag'])
       .where('experiment_id', 'in', experimentIds)
@@ -322,40 +325,52 @@ export class StoreReader {
    * RunTable (columns: cheap to build, to copy from the read worker and to send); undefined when
    * there is none.
    */
+  /**
+   * The experiment and all its runs, read in one read transaction: its counts, its runs and
+   * their distributions all from the same commit, however many runs a sweep saves meanwhile.
+   */
   async getExperimentData(experimentId: number): Promise<ExperimentData | undefined> {
-    const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
-    if (summary === undefined) return undefined;
-    const row = await this.db
-      .selectFrom('experiments as e')
-      .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
-      .select(['e.sweep', 'e.shards', 's.body'])
-      .where('e.id', '=', experimentId)
-      .executeTakeFirstOrThrow();
-    const children = await loadRunChildren(this.db, { experimentIds: [experimentId] });
-    // The cost table of the first run that recorded one (runs_experiment_id walks them in id order).
-    const costTableId =
-      (
-        this.sqlite
-          .prepare(
-            'select cost_table_id from runs where experiment_id = ? and cost_table_id is not null order by id limit 1',
-          )
-          .get(experimentId) as { cost_table_id: string } | undefined
-      )?.cost_table_id ?? null;
-    const capabilityText = (id: number): string | undefined =>
-      (this.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)?.body;
-    // The runs are read a slice at a time into the table (readRunBatches), in one read
-    // transaction: every slice from the same commit.
-    const runTable = this.sqlite.transaction(() =>
-      this.runs.table(readRunBatches(this.sqlite, experimentId), summary.runsTotal, capabilityText, children),
-    )();
-    return {
-      ...summary,
-      scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, row.body),
-      sweep: row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep),
-      shards: row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards),
-      costTable: costTableId === null ? null : await this.costTable(costTableId),
-      runTable,
-    };
+    // Kysely holds its one connection for the transaction; the statements run directly on that
+    // connection (this.sqlite) read inside it too.
+    return this.db.transaction().execute(async (trx) => {
+      const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`, trx), trx))[0];
+      if (summary === undefined) return undefined;
+      const row = await trx
+        .selectFrom('experiments as e')
+        .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
+        .select(['e.sweep', 'e.shards', 's.body'])
+        .where('e.id', '=', experimentId)
+        .executeTakeFirstOrThrow();
+      const children = await loadRunChildren(trx, { experimentIds: [experimentId] });
+      // The cost table of the first run that recorded one (runs_experiment_id walks them in id order).
+      const costTableId =
+        (
+          this.sqlite
+            .prepare(
+              'select cost_table_id from runs where experiment_id = ? and cost_table_id is not null order by id limit 1',
+            )
+            .get(experimentId) as { cost_table_id: string } | undefined
+        )?.cost_table_id ?? null;
+      const capabilityText = (id: number): string | undefined =>
+        (this.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)
+          ?.body;
+      // The runs are read a slice at a time into the table (readRunBatches).
+      const runTable = this.runs.table(
+        readRunBatches(this.sqlite, experimentId),
+        summary.runsTotal,
+        capabilityText,
+        children,
+      );
+      return {
+        ...summary,
+        scenario: verifiedBody<Scenario>('scenario_revisions', summary.scenarioId, row.body),
+        sweep:
+          row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep),
+        shards: row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards),
+        costTable: costTableId === null ? null : await this.costTable(costTableId, trx),
+        runTable,
+      };
+    });
   }
 
   /** The experiment with every run as a RunDetail (built on this thread); undefined when there is none. */
@@ -406,8 +421,8 @@ export class StoreReader {
   }
 
   /** A cost table by its id, checked against its hash. */
-  private async costTable(id: string): Promise<CostEntry[]> {
-    const row = await this.db.selectFrom('cost_tables').select('body').where('id', '=', id).executeTakeFirstOrThrow();
+  private async costTable(id: string, db: Kysely<Database> = this.db): Promise<CostEntry[]> {
+    const row = await db.selectFrom('cost_tables').select('body').where('id', '=', id).executeTakeFirstOrThrow();
     return verifiedBody<CostEntry[]>('cost_tables', id, row.body);
   }
 

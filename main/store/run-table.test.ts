@@ -2,11 +2,15 @@
 // objects they are the runs the store reads one by one (RunMapping.detail, what getRuns gives),
 // after a copy from the read worker and after JSON, for analytic runs, simulated-looking runs
 // (CIs, distributions, series), a failed run and runs that never started.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runAnalytic, runPlan, type Estimate, type LatencyDistribution } from '../../common/core/index.ts';
 import { columnsAsJson, doneRunIds, experimentDetail, runDetails } from '../../common/contract/run-table.ts';
 import { decodeColumnsBody, encodeColumnsBody } from '../../common/contract/columns-wire.ts';
 import { ResultKeys } from './keys.ts';
+import { openReadOnlyConnection, openWriteConnection } from './open.ts';
+import { StoreReader } from './reader.ts';
+import { saveFinishedRuns, WriteStatements } from './write-statements.ts';
 import { readRunBatches, RunMapping, type RunBatch } from './runs.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, openTempStore } from './testing.ts';
@@ -189,4 +193,56 @@ describe('RunMapping.table on the runs as they are read, a slice at a time', () 
       expect({ ...table, distributions: whole.distributions, series: whole.series }).toEqual(whole);
     }
   });
+});
+
+it('reads an experiment from one commit while runs are being saved: its counts, its runs and their distributions agree', async () => {
+  const { experimentId, runIds } = await mixedExperiment();
+  const queued = runIds.slice(runIds.length - 2);
+  const output = runAnalytic(presetScenario());
+  const reader = StoreReader.on(openReadOnlyConnection(dbPath));
+  try {
+    // A second writer (as the write worker is) commits two more runs, with distributions, in the
+    // middle of the read: when the reader prepares its first statement after the experiment's
+    // counts and distributions.
+    const writer = openWriteConnection(dbPath);
+    const statements = new WriteStatements(writer);
+    const connection = (reader as unknown as { sqlite: BetterSqlite3.Database }).sqlite;
+    const prepare = connection.prepare.bind(connection);
+    let savedMidRead = false;
+    vi.spyOn(connection, 'prepare').mockImplementation(((source: string) => {
+      if (!savedMidRead && source.includes('cost_table_id')) {
+        saveFinishedRuns(
+          writer,
+          statements,
+          dbPath,
+          queued.map((runId) => ({
+            runId,
+            modelVersion: output.modelVersion,
+            costTable: output.costTable,
+            result: { ...output.strategies[0]!, distributions: { mmio: histogram(7) } },
+          })),
+        );
+        writer.close();
+        savedMidRead = true;
+      }
+      return prepare(source);
+    }) as typeof connection.prepare);
+    const during = (await reader.getExperimentData(experimentId))!;
+    expect(savedMidRead).toBe(true);
+    const doneDuring = doneRunIds(during.runTable);
+    expect(doneDuring.filter((id) => queued.includes(id))).toEqual([]);
+    expect(during.runsDone).toBe(doneDuring.length);
+    expect(
+      runDetails(during.runTable)
+        .filter((r) => Object.keys(r.distributions).length > 0)
+        .map((r) => r.id),
+    ).toEqual([runIds[1]]);
+    vi.restoreAllMocks();
+    const after = (await reader.getExperimentData(experimentId))!;
+    expect(doneRunIds(after.runTable)).toEqual([...doneDuring, ...queued].sort((a, b) => a - b));
+    expect(after.runsDone).toBe(doneDuring.length + queued.length);
+  } finally {
+    vi.restoreAllMocks();
+    await reader.close();
+  }
 });
