@@ -1383,18 +1383,41 @@ export interface AnalyticOptions {
   breakdown?: boolean;
 }
 
-/** Every metric of every enabled strategy, from the formulas; the same scenario always gives the same result. */
+/** The enabled strategies and the parameters each runs with, for the last scenario's strategies and host. */
+let lastPlan:
+  | { strategies: Scenario['strategies']; host: Scenario['host']; ids: StrategyId[]; params: Record<string, unknown>[] }
+  | undefined;
+
+/**
+ * enabledStrategies() and strategyParams() of a scenario. They read only its strategies and host,
+ * which a sweep's points share as objects unless it varies them (setParameter copies only the
+ * path it changes): the last scenario's are given again then. Results are read-only.
+ */
+function planOf(scenario: Scenario): { ids: StrategyId[]; params: Record<string, unknown>[] } {
+  const { strategies, host } = scenario;
+  if (lastPlan !== undefined && lastPlan.strategies === strategies && lastPlan.host === host) return lastPlan;
+  const ids = enabledStrategies(scenario);
+  lastPlan = { strategies, host, ids, params: ids.map((id) => strategyParams(scenario, id)) };
+  return lastPlan;
+}
+
+/**
+ * Every metric of every enabled strategy, from the formulas; the same scenario always gives the
+ * same result. The scenario is read as a value: it must not be changed after it was given here
+ * (the core never changes one; planOf() and capabilityRows() recognise a sweep's shared parts).
+ */
 export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): RunOutput {
   const costTable = resolveCostEntries(scenario.host.costs, scenario.host.profile);
   const { tps, ignored } = effectiveTouchpoints(scenario);
   const m = modelOf(scenario, costTableOf(costTable), tps);
   const inputsIgnored = ignoredInputs(scenario, ignored);
   const capabilityOf = capabilityRows(scenario);
-  const strategies: StrategyResult[] = enabledStrategies(scenario).map((id) => {
+  const plan = planOf(scenario);
+  const strategies: StrategyResult[] = plan.ids.map((id, i) => {
     const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored, options.breakdown !== false);
     const result: StrategyResult = {
       strategy: id,
-      params: strategyParams(scenario, id),
+      params: plan.params[i]!,
       metrics,
       distributions: NO_DISTRIBUTIONS,
       capability: capabilityOf(id),
