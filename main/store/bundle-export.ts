@@ -11,6 +11,7 @@ import { NotFoundError } from '../../common/core/index.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
 import { loadRunChildren, type RunMapping } from './runs.ts';
 import type { Database } from './schema.ts';
+import { enterSnapshot, leaveSnapshot } from './snapshot.ts';
 
 /**
  * Runs read (and held) at a time. 100 rather than more: a page lives across awaits, so V8 promotes
@@ -45,25 +46,6 @@ export interface BundleSource {
   db: Kysely<Database>;
   sqlite: BetterSqlite3.Database;
   runs: RunMapping;
-}
-
-/** Exports reading on a connection: they share one snapshot (a read transaction), ended by the last. */
-const readers = new WeakMap<BetterSqlite3.Database, number>();
-
-function enterSnapshot(sqlite: BetterSqlite3.Database): void {
-  const n = readers.get(sqlite) ?? 0;
-  if (n === 0) {
-    if (sqlite.inTransaction) return; // someone else's transaction: read in it, end nothing
-    sqlite.exec('BEGIN');
-  }
-  readers.set(sqlite, n + 1);
-}
-
-function leaveSnapshot(sqlite: BetterSqlite3.Database): void {
-  const n = readers.get(sqlite) ?? 0;
-  if (n === 0) return;
-  readers.set(sqlite, n - 1);
-  if (n === 1 && sqlite.inTransaction) sqlite.exec('COMMIT');
 }
 
 type ExperimentRow = Selectable<Database['experiments']>;

@@ -41,6 +41,7 @@ import { ResultKeys } from './keys.ts';
 import { createKysely, openReadOnlyConnection, PAGE_CACHE_KIB } from './open.ts';
 import { loadRunChildren, readRunBatches, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
 import type { Database } from './schema.ts';
+import { enterSnapshot, leaveSnapshot } from './snapshot.ts';
 
 /** SQL function (run id, encoded metrics, key id): the mean the run holds under the key, null when none. */
 export const VALUE_FUNCTION = 'gmemlab_value';
@@ -164,20 +165,17 @@ export class StoreReader {
     return { total: Number(total.rows[0]?.total ?? 0), items: await this.toSummaries(rows) };
   }
 
-  private async summaryRows(tail: RawBuilder<unknown>, db: Kysely<Database> = this.db): Promise<SummaryRow[]> {
+  private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
     const result = await sql<SummaryRow>`
       select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
         e.runs_total, e.runs_done, e.model_version
       from experiments e join scenario_revisions s on s.id = e.scenario_id
-      ${tail}`.execute(db);
+      ${tail}`.execute(this.db);
     return result.rows;
   }
 
-  private async toSummaries(rows: SummaryRow[], db: Kysely<Database> = this.db): Promise<ExperimentSummary[]> {
-    const tags = await this.tagsFor(
-      rows.map((r) => r.id),
-      db,
-    );
+  private async toSummaries(rows: SummaryRow[]): Promise<ExperimentSummary[]> {
+    const tags = await this.tagsFor(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -196,10 +194,10 @@ export class StoreReader {
     }));
   }
 
-  private async tagsFor(experimentIds: number[], db: Kysely<Database> = this.db): Promise<Map<number, string[]>> {
+  private async tagsFor(experimentIds: number[]): Promise<Map<number, string[]>> {
     const map = new Map<number, string[]>();
     if (experimentIds.length === 0) return map;
-    const rows = await db
+    const rows = await this.db
       .selectFrom('tags')
       .select(['experiment_id', 'tag'])
       .where('experiment_id', 'in', experimentIds)
@@ -326,22 +324,22 @@ export class StoreReader {
    * there is none.
    */
   /**
-   * The experiment and all its runs, read in one read transaction: its counts, its runs and
-   * their distributions all from the same commit, however many runs a sweep saves meanwhile.
+   * The experiment and all its runs, read in one snapshot (snapshot.ts): its counts, its runs
+   * and their distributions all from the same commit, however many runs a sweep saves meanwhile.
    */
   async getExperimentData(experimentId: number): Promise<ExperimentData | undefined> {
-    // Kysely holds its one connection for the transaction; the statements run directly on that
-    // connection (this.sqlite) read inside it too.
-    return this.db.transaction().execute(async (trx) => {
-      const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`, trx), trx))[0];
+    // this.db and this.sqlite are the same connection: the snapshot covers the reads of both.
+    enterSnapshot(this.sqlite);
+    try {
+      const summary = (await this.toSummaries(await this.summaryRows(sql`where e.id = ${experimentId}`)))[0];
       if (summary === undefined) return undefined;
-      const row = await trx
+      const row = await this.db
         .selectFrom('experiments as e')
         .innerJoin('scenario_revisions as s', 's.id', 'e.scenario_id')
         .select(['e.sweep', 'e.shards', 's.body'])
         .where('e.id', '=', experimentId)
         .executeTakeFirstOrThrow();
-      const children = await loadRunChildren(trx, { experimentIds: [experimentId] });
+      const children = await loadRunChildren(this.db, { experimentIds: [experimentId] });
       // The cost table of the first run that recorded one (runs_experiment_id walks them in id order).
       const costTableId =
         (
@@ -367,10 +365,12 @@ export class StoreReader {
         sweep:
           row.sweep === null ? null : parseStored<SweepDefinition>('experiments', experimentId, 'sweep', row.sweep),
         shards: row.shards === null ? null : parseStored<ShardSet>('experiments', experimentId, 'shards', row.shards),
-        costTable: costTableId === null ? null : await this.costTable(costTableId, trx),
+        costTable: costTableId === null ? null : await this.costTable(costTableId),
         runTable,
       };
-    });
+    } finally {
+      leaveSnapshot(this.sqlite);
+    }
   }
 
   /** The experiment with every run as a RunDetail (built on this thread); undefined when there is none. */
@@ -421,8 +421,8 @@ export class StoreReader {
   }
 
   /** A cost table by its id, checked against its hash. */
-  private async costTable(id: string, db: Kysely<Database> = this.db): Promise<CostEntry[]> {
-    const row = await db.selectFrom('cost_tables').select('body').where('id', '=', id).executeTakeFirstOrThrow();
+  private async costTable(id: string): Promise<CostEntry[]> {
+    const row = await this.db.selectFrom('cost_tables').select('body').where('id', '=', id).executeTakeFirstOrThrow();
     return verifiedBody<CostEntry[]>('cost_tables', id, row.body);
   }
 

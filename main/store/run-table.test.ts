@@ -246,3 +246,23 @@ it('reads an experiment from one commit while runs are being saved: its counts, 
     await reader.close();
   }
 });
+
+it('opens an experiment on a reader while a bundle export from it is part-way through, in the export snapshot', async () => {
+  const { experimentId } = await mixedExperiment();
+  const reader = StoreReader.on(openReadOnlyConnection(dbPath));
+  try {
+    const parts = reader.bundleParts([experimentId]);
+    expect((await parts.next()).value).toMatchObject({ kind: 'head' }); // the export's read transaction is open
+    const during = (await reader.getExperimentData(experimentId))!;
+    const connection = (reader as unknown as { sqlite: BetterSqlite3.Database }).sqlite;
+    expect(connection.inTransaction).toBe(true); // still the export's
+    let runs = 0;
+    for await (const part of parts) if (part.kind === 'runs') runs += part.runs.length;
+    expect(runs).toBe(during.runTable.id.length);
+    expect(connection.inTransaction).toBe(false);
+    expect((await reader.getExperimentData(experimentId))!.runTable).toEqual(during.runTable);
+    expect(connection.inTransaction).toBe(false);
+  } finally {
+    await reader.close();
+  }
+});
