@@ -1,6 +1,7 @@
-// `npm run bench`: runs every bench module in order and writes BENCHMARKS.md.
+// `npm run bench`: runs every bench module in order and writes its report into BENCHMARKS.md,
+// between the two markers below; the history kept by hand around them stays as it is.
 // A bench module measures; it never asserts. Targets are reported as met / not met.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { Bench, BenchSection } from './types.ts';
 
@@ -24,8 +25,6 @@ for (const [name, load] of benches) {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
-  '# Benchmarks',
-  '',
   `Made by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} x ${cpu}, ` +
     `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${startLoad.toFixed(2)} when it started.`,
   'On a shared virtual machine the CPU share drifts: compare figures from runs made close together.',
@@ -41,5 +40,26 @@ for (const s of sections) {
   }
   lines.push('');
 }
-if (only.length === 0) writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
+if (only.length === 0) writeReport(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
 process.stdout.write(lines.join('\n') + '\n');
+
+/**
+ * Puts the report between BEGIN and END in the file (first, after its title, when it has no
+ * markers yet), keeping the rest of it: the history of each target, with the figures before
+ * each change, is written by hand and must survive a new run.
+ */
+function writeReport(file: URL, report: string): void {
+  const BEGIN = '<!-- npm run bench writes from here -->';
+  const END = '<!-- npm run bench writes up to here -->';
+  const block = `${BEGIN}\n${report}\n${END}`;
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const begin = old.indexOf(BEGIN);
+  const end = old.indexOf(END);
+  let text: string;
+  if (begin >= 0 && end > begin) text = old.slice(0, begin) + block + old.slice(end + END.length);
+  else {
+    const title = /^# .*\n/.exec(old)?.[0] ?? '';
+    text = `${title}\n${block}\n\n${old.slice(title.length).trimStart()}`;
+  }
+  writeFileSync(file, text);
+}

@@ -550,7 +550,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const start = (ti: number, at: number, jobTp: number, arrival: number): void => {
     const th = threads[ti]!;
     const tp = tps[jobTp]!;
-    const parts = th.parts.fill(0);
+    const parts = th.parts;
+    for (let k = 0; k < NC; k++) parts[k] = 0; // TypedArray fill() is a runtime call: this runs for every job
     th.busy = true;
     busyThreads++;
     const begin = at + settle(th.cpu);
