@@ -1,6 +1,7 @@
 // `npm run bench`: runs every bench module in order and writes its report into BENCHMARKS.md,
 // between the two markers below; the history kept by hand around them stays as it is.
 // A bench module measures; it never asserts. Targets are reported as met / not met.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { Bench, BenchSection } from './types.ts';
@@ -25,7 +26,7 @@ for (const [name, load] of benches) {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
-  `Made by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} x ${cpu}, ` +
+  `Made by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} at ${commit()}: ${cpus().length} x ${cpu}, ` +
     `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${startLoad.toFixed(2)} when it started.`,
   'On a shared virtual machine the CPU share drifts: compare figures from runs made close together.',
   '',
@@ -62,4 +63,18 @@ function writeReport(file: URL, report: string): void {
     text = `${title}\n${block}\n\n${old.slice(title.length).trimStart()}`;
   }
   writeFileSync(file, text);
+}
+
+/** The commit measured, and whether files were changed from it: what a figure can be traced back to. */
+function commit(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const head = git('rev-parse', '--short', 'HEAD').trim();
+    return git('status', '--porcelain', '--untracked-files=no').trim() === ''
+      ? `commit ${head}`
+      : `commit ${head} with local changes`;
+  } catch {
+    return 'a tree outside git';
+  }
 }
