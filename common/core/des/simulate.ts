@@ -78,11 +78,14 @@ const TICK = 5; // a fixed-interval arrival stream (one per thread and touchpoin
 const ARRIVE = 6; // an arrival moved into its time-shared vCPU's next turn on the CPU (thread * NT + touchpoint)
 const ZAP = 7; // thread: its S2 population job asks for the lock to zap the folio
 const pack = (kind: number, index: number): number => kind | (index << 3);
-/** Adds `cycles` of `component` to a job's parts. */
-const addPart = (parts: Float64Array, component: CostComponent, cycles: number): void => {
+/** Adds `cycles` of `component` to the running job's parts (Thread.parts, partBits). */
+const addPart = (th: Pick<Thread, 'parts' | 'partBits'>, component: CostComponent, cycles: number): void => {
   const k = COMPONENT_INDEX[component];
-  parts[k] = parts[k]! + cycles;
+  th.parts[k] = th.parts[k]! + cycles;
+  th.partBits |= 1 << k;
 };
+/** Index of the lowest set bit (COST_COMPONENTS fit an Int32: analytic.ts checks it). */
+const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
 /**
  * The scheduler's slice when vCPUs time-share CPUs: EEVDF's base slice, 0.75 ms scaled by
  * 1 + log2(CPUs) with the CPU count capped at 8 (kernel/sched/fair.c, sysctl_sched_base_slice
@@ -175,6 +178,8 @@ interface Thread {
   jobRestoredAt: number;
   /** The running job's extra cycles by component (COST_COMPONENTS). */
   parts: Float64Array;
+  /** A bit per component the running job has booked in parts: a job touches a few of them, or none (S0). */
+  partBits: number;
   /** Pages populated since the last zap (huge-folio removal), and pages through the S3 window since its last remote flush. */
   populated: number;
   windowPages: number;
@@ -282,6 +287,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     jobPages: 0,
     jobRestoredAt: Number.NaN,
     parts: new Float64Array(NC),
+    partBits: 0,
     populated: 0,
     windowPages: 0,
     lockPagesLeft: 0,
@@ -522,10 +528,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
    * its PTE update and the flush that follows (unless S1 opts out); returns when both are done.
    */
   const afterZap = (th: Thread, zappedAt: number, tp: number): number => {
-    addPart(th.parts, 'pteUpdate', c.pteUpdate);
+    addPart(th, 'pteUpdate', c.pteUpdate);
     if (!zapFlush) return zappedAt;
     const flushed = shootdown(th, zappedAt, zapPages, tp);
-    addPart(th.parts, 'initiatorFlush', (flushed - zappedAt) * hz);
+    addPart(th, 'initiatorFlush', (flushed - zappedAt) * hz);
     return flushed;
   };
 
@@ -550,8 +556,9 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const start = (ti: number, at: number, jobTp: number, arrival: number): void => {
     const th = threads[ti]!;
     const tp = tps[jobTp]!;
-    const parts = th.parts;
-    for (let k = 0; k < NC; k++) parts[k] = 0; // TypedArray fill() is a runtime call: this runs for every job
+    // A new job's parts start at zero: only those the last one booked need it.
+    for (let bits = th.partBits; bits !== 0; bits &= bits - 1) th.parts[lowestBit(bits)] = 0;
+    th.partBits = 0;
     th.busy = true;
     busyThreads++;
     const begin = at + settle(th.cpu);
@@ -561,8 +568,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const p = tp.pagesPerEvent === 0 ? 0 : pagesOf(ti, tp.pagesPerEvent);
     const copy = tp.copySec;
     if (tp.syscallPath) {
-      addPart(parts, 'syscallCopy', tp.syscallCycles);
-      addPart(parts, 'tlbRefill', tp.syscallRefill);
+      addPart(th, 'syscallCopy', tp.syscallCycles);
+      addPart(th, 'tlbRefill', tp.syscallRefill);
     }
     let t = begin + tp.baselineSec + (tp.syscallCycles + tp.syscallRefill) / hz;
     if (jobTp === POPULATE) {
@@ -583,14 +590,14 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     } else if (tp.direct || strategy === 'S0' || strategy === 'S1') {
       t += copy;
     } else if (strategy === 'S5') {
-      if (tp.kvmPath === 'kernelMap' || tp.syscallPath) addPart(parts, 'uaccess', p * (c.stac + c.clac));
+      if (tp.kvmPath === 'kernelMap' || tp.syscallPath) addPart(th, 'uaccess', p * (c.stac + c.clac));
       t += copy + (p * (c.stac + c.clac)) / hz;
     } else if (strategy === 'S6') {
-      if (p > 0 && tp.kvm) addPart(parts, 'asiTransition', c.asiExit + c.asiTaintMitigation);
+      if (p > 0 && tp.kvm) addPart(th, 'asiTransition', c.asiExit + c.asiTaintMitigation);
       t += copy + (p > 0 && tp.kvm ? (c.asiExit + c.asiTaintMitigation) / hz : 0);
     } else if (strategy === 'S3') {
       const work = p * (2 * c.pteWriteLocal + flushWork(c, 1, kptiPcid));
-      addPart(parts, 'windowMap', work);
+      addPart(th, 'windowMap', work);
       if (p > 0) {
         // Pages go through the slot one after another, each for its share of the window.
         mappedFrom[ti] = t;
@@ -609,15 +616,15 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         }
         if (remote > 0) {
           const end = shootdown(th, t, remote, jobTp);
-          addPart(parts, 'initiatorFlush', (end - t) * hz);
+          addPart(th, 'initiatorFlush', (end - t) * hz);
           t = end;
         }
       }
     } else if (strategy === 'S4') {
       // pfn-cache updates outside KVM_RUN switch in and out (their expected share); the VMM's syscalls too.
       const switches = tp.syscallPath ? 2 : tp.id === 'pfnCache' ? 2 * (1 - held) : 0;
-      addPart(parts, 'cr3Switch', switches * cr3.write);
-      addPart(parts, 'tlbRefill', switches * cr3.refill);
+      addPart(th, 'cr3Switch', switches * cr3.write);
+      addPart(th, 'tlbRefill', switches * cr3.refill);
       t += copy + (switches * (cr3.write + cr3.refill)) / hz;
     } else if (!tp.onDemand || p === 0) {
       t += copy;
@@ -640,7 +647,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const th = threads[ti]!;
     const ledger = th.isVcpu ? vcpuLedger : hostLedger;
     let extra = 0;
-    for (let k = 0; k < NC; k++) {
+    for (let bits = th.partBits; bits !== 0; bits &= bits - 1) {
+      const k = lowestBit(bits);
       const v = th.parts[k]!;
       if (v === 0) continue;
       extra += v;
@@ -659,7 +667,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const grantedAt = Math.max(at, acc.lockFreeAt);
     acc.lockFreeAt = grantedAt + hold;
     acc.lockBusy += hold;
-    if (waiter !== undefined && grantedAt > at) addPart(waiter.parts, 'lockWait', (grantedAt - at) * hz);
+    if (waiter !== undefined && grantedAt > at) addPart(waiter, 'lockWait', (grantedAt - at) * hz);
     return grantedAt + hold;
   };
 
@@ -806,11 +814,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         th.timerArmed = true;
         heap.push(th.batchFirst + flushAfterUs * 1e-6, pack(FLUSH_TIMER, index));
       }
-      const parts = th.parts;
       const pte = 2 * p * c.pteUpdate;
       const flushCycles = (t - removed) * hz;
-      addPart(parts, 'pteUpdate', pte);
-      addPart(parts, 'initiatorFlush', flushCycles);
+      addPart(th, 'pteUpdate', pte);
+      addPart(th, 'initiatorFlush', flushCycles);
       finish(index, th.jobTp, th.jobArrival, t);
     } else if (kind === ZAP) {
       // S2 population: the zap under the lock, then (as every strategy that zaps) the flush.
