@@ -321,11 +321,8 @@ export class StoreReader {
   /**
    * The experiment with every run, its metrics, distributions and series, the runs as one
    * RunTable (columns: cheap to build, to copy from the read worker and to send); undefined when
-   * there is none.
-   */
-  /**
-   * The experiment and all its runs, read in one snapshot (snapshot.ts): its counts, its runs
-   * and their distributions all from the same commit, however many runs a sweep saves meanwhile.
+   * there is none. Read in one snapshot (snapshot.ts): its counts, its runs and their
+   * distributions all from the same commit, however many runs a sweep saves meanwhile.
    */
   async getExperimentData(experimentId: number): Promise<ExperimentData | undefined> {
     // this.db and this.sqlite are the same connection: the snapshot covers the reads of both.

@@ -312,30 +312,22 @@ export class Store {
     saveFinishedRuns(this.opened.sqlite, this.#statements, this.opened.path, finished);
   }
 
-  async setRunsStatus(runIds: number[], status: RunStatus, error: string | null = null): Promise<void> {
-    await this.#setRunsStatus(runIds, status, { error, finished_at: now() });
-  }
-
   /**
-   * Sets the runs' status and the columns given, and their experiments' done counts, in one
+   * Sets the runs' status, error and finish time, and their experiments' done counts, in one
    * transaction (IMMEDIATE: it reads the runs before it writes, beside the write worker).
    */
-  async #setRunsStatus(
-    runIds: number[],
-    status: RunStatus,
-    also: { error: string | null; finished_at: string },
-  ): Promise<void> {
+  async setRunsStatus(runIds: number[], status: RunStatus, error: string | null = null): Promise<void> {
     if (runIds.length === 0) return;
+    const finishedAt = now();
     await this.#writerIdle();
-    const columns = Object.keys(also);
     const update = this.opened.sqlite.prepare(
-      `update runs set status = ?, ${columns.map((c) => `${c} = ?`).join(', ')} where id in (select value from json_each(?))`,
+      'update runs set status = ?, error = ?, finished_at = ? where id in (select value from json_each(?))',
     );
     try {
       this.opened.sqlite
         .transaction(() => {
           this.#statements.counts.statusWillBe(runIds, status);
-          update.run(status, ...Object.values(also), JSON.stringify(runIds));
+          update.run(status, error, finishedAt, JSON.stringify(runIds));
         })
         .immediate();
     } catch (err) {
