@@ -312,7 +312,7 @@ class Ledger {
 }
 
 /** Index of the lowest set bit of a non-zero 32-bit mask. */
-const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
+export const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
 
 /** Per-strategy outcome before it becomes metrics. */
 interface Outcome {

@@ -13,6 +13,7 @@ import {
   flushWork,
   flushesUserPcid,
   hasHostDirectMapLock,
+  lowestBit,
   FULL_FLUSH_CEILING,
   pfnCacheRestoredShare,
   refillAfterFlush,
@@ -84,8 +85,6 @@ const addPart = (th: Pick<Thread, 'parts' | 'partBits'>, component: CostComponen
   th.parts[k] = th.parts[k]! + cycles;
   th.partBits |= 1 << k;
 };
-/** Index of the lowest set bit (COST_COMPONENTS fit an Int32: analytic.ts checks it). */
-const lowestBit = (bits: number): number => 31 - Math.clz32(bits & -bits);
 /**
  * The scheduler's slice when vCPUs time-share CPUs: EEVDF's base slice, 0.75 ms scaled by
  * 1 + log2(CPUs) with the CPU count capped at 8 (kernel/sched/fair.c, sysctl_sched_base_slice
