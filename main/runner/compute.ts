@@ -2,7 +2,13 @@
 // that owns the pool when the pool computes small analytic sweeps itself (pool.ts: inline). One
 // code path, so a run's result never depends on where it was computed.
 import { isDeepStrictEqual } from 'node:util';
-import { runScenario, SimulationCancelled, type Point, type Scenario } from '../../common/core/index.ts';
+import {
+  runScenario,
+  SimulationCancelled,
+  type Point,
+  type RunOutput,
+  type Scenario,
+} from '../../common/core/index.ts';
 import { pointKey } from '../../common/analysis/points.ts';
 import { checkAndKeepPoints, scenarioAt, type PointsCheck } from './points.ts';
 import type { ScenarioOutcome, ToWorker } from './protocol.ts';
@@ -36,22 +42,31 @@ export class JobComputer {
 
   /**
    * Computes a job's points in order, each one's outcome on its own (a point the core rejects or
-   * cannot compute fails alone); equal parts of the outputs are made one object (shareEqualParts).
+   * cannot compute fails alone); equal parts of the outputs are made one object (EqualParts).
    * Throws SimulationCancelled once `cancel` holds 1.
    */
   run(message: Extract<ToWorker, { type: 'run' }>, onProgress: (fraction: number) => void): ScenarioOutcome[] {
+    return [...this.each(message, onProgress)];
+  }
+
+  /** Like run, one point at a time as the caller asks for the next outcome. */
+  *each(
+    message: Extract<ToWorker, { type: 'run' }>,
+    onProgress: (fraction: number) => void,
+  ): Generator<ScenarioOutcome, void, undefined> {
     const { cancel, base, points, checkId } = message;
     let lastProgress = performance.now();
-    const outcomes: ScenarioOutcome[] = [];
+    const parts = new EqualParts();
     for (const [i, point] of points.entries()) {
       if (Atomics.load(cancel, 0) === 1) throw new SimulationCancelled();
       // Validated by the sweep's check when that was made here, else validated now.
       const checked = this.take(checkId, point);
       const at = checked === undefined ? scenarioAt(base, point) : { ok: true as const, scenario: checked };
       if (!at.ok) {
-        outcomes.push(at);
+        yield at;
         continue;
       }
+      let outcome: ScenarioOutcome;
       try {
         const output = runScenario(at.scenario, {
           onProgress: (fraction) => {
@@ -64,14 +79,14 @@ export class JobComputer {
             return false;
           },
         });
-        outcomes.push({ ok: true, output });
+        outcome = { ok: true, output: parts.share(output) };
       } catch (err) {
         if (err instanceof SimulationCancelled) throw err;
         // One point the core cannot compute fails its own runs only, not the job's others.
-        outcomes.push({ ok: false, message: err instanceof Error ? err.message : String(err) });
+        outcome = { ok: false, message: err instanceof Error ? err.message : String(err) };
       }
+      yield outcome;
     }
-    return shareEqualParts(outcomes);
   }
 
   /** The scenario the check `checkId` validated for `point`, taken from the kept ones; undefined if not kept here. */
@@ -91,21 +106,20 @@ export class JobComputer {
  * text. A sweep has one or a few distinct ones: each is compared with those already seen,
  * without making text of it (JSON of every table and row was a third of a worker's time, issue 20).
  */
-function shareEqualParts(outcomes: ScenarioOutcome[]): ScenarioOutcome[] {
-  if (outcomes.length < 2) return outcomes;
-  const tables: unknown[] = [];
-  const capabilities = new Map<string, unknown[]>(); // by strategy: only its own rows can equal a row
-  for (const outcome of outcomes) {
-    if (!outcome.ok) continue;
-    const { output } = outcome;
-    output.costTable = shared(tables, output.costTable);
+class EqualParts {
+  readonly #tables: unknown[] = [];
+  readonly #capabilities = new Map<string, unknown[]>(); // by strategy: only its own rows can equal a row
+
+  /** The output, its cost table and capability rows replaced by equal ones seen before. */
+  share(output: RunOutput): RunOutput {
+    output.costTable = shared(this.#tables, output.costTable);
     for (const result of output.strategies) {
-      let rows = capabilities.get(result.strategy);
-      if (rows === undefined) capabilities.set(result.strategy, (rows = []));
+      let rows = this.#capabilities.get(result.strategy);
+      if (rows === undefined) this.#capabilities.set(result.strategy, (rows = []));
       result.capability = shared(rows, result.capability);
     }
+    return output;
   }
-  return outcomes;
 }
 
 /** Distinct values compared with a new one, at most: a sweep of a cost has a new table at every point. */

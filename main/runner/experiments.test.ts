@@ -111,10 +111,11 @@ describe('ExperimentRunner computing small analytic sweeps on its own thread (th
   });
   afterEach(() => fixture.close());
 
-  it('saves the same runs as the workers do, and cancels as they do', async () => {
+  it('saves the same runs as the workers do, computed as they are recorded, in one transaction', async () => {
     const inlineStore = await Store.open(join(dir, 'inline.sqlite'));
     const inlinePool = new WorkerPool({ size: 1, inlineAnalyticPoints: 400 });
-    const inline = new ExperimentRunner(inlineStore, inlinePool, () => undefined);
+    const events: EventMap['experimentProgress'][] = [];
+    const inline = new ExperimentRunner(inlineStore, inlinePool, (e) => events.push(e));
     try {
       const sweep = {
         parameters: [
@@ -125,20 +126,31 @@ describe('ExperimentRunner computing small analytic sweeps on its own thread (th
       const saved = async (r: ExperimentRunner, s: Store) => {
         const { experimentId } = await r.start({ scenario, sweep });
         await r.whenDone(experimentId);
-        const { runs, costTable, status } = (await s.getExperiment(experimentId))!;
-        return { status, costTable, runs: runs.map(({ startedAt: _s, finishedAt: _f, ...run }) => run) };
+        const { runs, costTable, status, runsDone, runsTotal } = (await s.getExperiment(experimentId))!;
+        return {
+          status,
+          costTable,
+          runsDone,
+          runsTotal,
+          runs: runs.map(({ startedAt: _s, finishedAt: _f, ...run }) => run),
+        };
       };
       const [byWorkers, here] = [await saved(runner, store), await saved(inline, inlineStore)];
       expect(here.status).toBe('done');
       expect(here).toEqual(byWorkers);
-      // Ctrl-C in the CLI: the runs not yet computed are cancelled, as with workers.
-      const values = Array.from({ length: 400 }, (_, i) => i + 1);
-      const { experimentId } = await inline.start({ scenario, sweep: { parameters: [{ path: 'vm.vcpus', values }] } });
-      expect(inline.cancel(experimentId)).toBe(true);
-      await inline.whenDone(experimentId);
-      const detail = (await inlineStore.getExperiment(experimentId))!;
-      expect(detail.status).toBe('cancelled');
-      expect(detail.runs.some((r) => r.status === 'cancelled')).toBe(true);
+      // Finished when start resolves: nothing left to run or cancel, its status already sent.
+      const { experimentId, runsTotal } = await inline.start({ scenario, sweep });
+      expect(inline.activeIds()).toEqual([]);
+      expect(inline.cancel(experimentId)).toBe(false);
+      expect(events.at(-1)).toEqual({ experimentId, runsDone: runsTotal, runsTotal, fraction: 1, status: 'done' });
+      const { items } = await inlineStore.listExperiments({ offset: 0, limit: 10 });
+      const summary = items.find((e) => e.id === experimentId);
+      expect(summary).toMatchObject({ status: 'done', runsDone: runsTotal, runsTotal });
+      expect(summary!.finishedAt).not.toBeNull();
+      // A sweep the check refuses records nothing.
+      const refused = { parameters: [{ path: 'vm.vcpus', values: [1, 0] }] };
+      await expect(inline.start({ scenario, sweep: refused })).rejects.toThrow(/vm\.vcpus/);
+      expect((await inlineStore.listExperiments({ offset: 0, limit: 10 })).total).toBe(2);
     } finally {
       await inline.drain();
       await inlinePool.close();

@@ -1,7 +1,9 @@
 // Runs experiments: plans the runs, records them (queued) before anything executes, hands the
 // computation to the worker pool, and saves results as they arrive (batched: ResultWriter). This is the only path
 // from a simulation to the database: on the main thread, or, given a write worker (an app that
-// serves a window), there, where the simulation workers send their results straight.
+// serves a window), there, where the simulation workers send their results straight. A small
+// analytic sweep the pool computes on this thread (the CLI's) is instead recorded as it is
+// computed, its runs finished, in one transaction (start).
 import {
   ConflictError,
   MAX_SWEEP_POINTS,
@@ -15,7 +17,7 @@ import { pointKey } from '../../common/analysis/points.ts';
 import type { PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
 import { pointsOf, scenarioAt, shardPoints, simulatedEvents } from './points.ts';
-import { finishedRuns } from './outcomes.ts';
+import { finishedRuns, NO_RESULT, recordOf } from './outcomes.ts';
 import { MAX_BATCH_RUNS, ResultWriter, type RefusedRun } from './result-writer.ts';
 import type { WriteWorker } from './write-client.ts';
 import {
@@ -48,14 +50,6 @@ interface RunGroup {
  * writer's batch, so a job's runs are saved in one transaction.
  */
 const MAX_JOB_RUNS = MAX_BATCH_RUNS;
-/**
- * Runs per job, at most, where the pool computes the sweep on this thread (a one-shot command:
- * no window waits on it). Each job's runs are saved in one transaction; fewer, bigger commits
- * write less WAL, which the checkpoint at close must sync and copy back: a 1,000-point CLI sweep
- * in 28 commits of 252 runs wrote 4,581 WAL pages for a 1,759-page database, in 4 commits of
- * 1,750 runs 2,377, and its close took ~105 ms instead of ~150 ms (issue 20, BENCHMARKS.md).
- */
-const MAX_INLINE_JOB_RUNS = 2048;
 /** Jobs per worker, at least, that a sweep is cut into: work stays spread over the pool. */
 const JOBS_PER_WORKER = 4;
 /**
@@ -101,7 +95,9 @@ export class ExperimentRunner {
   /**
    * Records the experiment and starts it; resolves once it is saved, not when it finishes. A
    * sweep is checked point by point in a worker (points.ts) while its runs are being recorded;
-   * a point the model rejects refuses the whole request, and nothing is kept.
+   * a point the model rejects refuses the whole request, and nothing is kept. A sweep the pool
+   * computes on this thread (WorkerPool.inlines) is checked, then computed as it is recorded:
+   * it has finished when this resolves, and its last progress event (its status) has gone out.
    */
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
     const { scenario, sweep, shard } = request;
@@ -146,30 +142,51 @@ export class ExperimentRunner {
         },
       ]);
     if (shard !== undefined) checkRunBudget(points.length, plan.strategies.length, plan.seeds.length);
+    const experiment = {
+      name: request.name ?? (shard === undefined ? scenario.name : shardName(scenario.name, shard)),
+      kind: sweep === undefined ? ('single' as const) : ('sweep' as const),
+      method: plan.method,
+      scenario,
+      sweep,
+      shards: shard === undefined ? undefined : { count: shard.count, indices: [shard.index] },
+    };
+    if (this.pool.inlines(scenario, pointCount)) {
+      // Computed on this thread as it is recorded, in one transaction: a write per run instead of
+      // an insert and an update, each result dropped once written, and nothing to recover if the
+      // process dies meanwhile (issue 20: the CLI's 1,000-point sweep).
+      await confirmed();
+      const outcomes = this.pool.computeEach(scenario, points, checkId);
+      let failed = false;
+      const computed = function* (): Generator<PlannedRun> {
+        const startedAt = new Date().toISOString(); // once the store asks for the first run
+        let i = 0;
+        for (const outcome of outcomes) {
+          const point = points[i++]!;
+          for (const strategy of plan.strategies) {
+            const record = recordOf(outcome, strategy, startedAt);
+            if ('failed' in record) failed = true;
+            yield { strategy, point, seeds: plan.seeds, ...record };
+          }
+        }
+      };
+      const { experimentId, runIds } = await this.store.createExperiment({ ...experiment, runs: computed() });
+      const status = failed ? 'failed' : 'done';
+      this.emit({ experimentId, runsDone: runIds.length, runsTotal: runIds.length, fraction: 1, status });
+      return { experimentId, runsTotal: runIds.length };
+    }
     const runs: PlannedRun[] = points.flatMap((point) =>
       plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds })),
     );
     let events: number[] | undefined;
-    const { experimentId, runIds } = await this.store.createExperiment(
-      {
-        name: request.name ?? (shard === undefined ? scenario.name : shardName(scenario.name, shard)),
-        kind: sweep === undefined ? 'single' : 'sweep',
-        method: plan.method,
-        scenario,
-        sweep,
-        shards: shard === undefined ? undefined : { count: shard.count, indices: [shard.index] },
-        runs,
-      },
-      async () => {
-        events = await confirmed();
-        // Refused before anything is kept: a simulation over the event cap, over all points.
-        if (events !== undefined)
-          checkEventBudget(
-            events.reduce((a, b) => a + b, 0),
-            points.length,
-          );
-      },
-    );
+    const { experimentId, runIds } = await this.store.createExperiment({ ...experiment, runs }, async () => {
+      events = await confirmed();
+      // Refused before anything is kept: a simulation over the event cap, over all points.
+      if (events !== undefined)
+        checkEventBudget(
+          events.reduce((a, b) => a + b, 0),
+          points.length,
+        );
+    });
     const groups: RunGroup[] = points.map((point, pi) => ({
       point,
       runs: plan.strategies.map((strategy, si) => ({ id: runIds[pi * plan.strategies.length + si]!, strategy })),
@@ -239,21 +256,15 @@ export class ExperimentRunner {
   /**
    * The worker jobs for these groups, in order: one group each for the simulator (its progress
    * and cancellation are per simulation), consecutive analytic groups together up to
-   * MAX_JOB_RUNS runs (MAX_INLINE_JOB_RUNS where the pool computes the check `checkId`'s points
-   * on this thread), in at least JOBS_PER_WORKER jobs per worker where there are enough groups.
+   * MAX_JOB_RUNS runs, in at least JOBS_PER_WORKER jobs per worker where there are enough groups.
    */
-  private jobsOf(
-    base: Scenario,
-    groups: RunGroup[],
-    checkId: number | undefined,
-  ): { groups: RunGroup[]; workers: number }[] {
+  private jobsOf(base: Scenario, groups: RunGroup[]): { groups: RunGroup[]; workers: number }[] {
     if (base.simulation.method !== 'analytic') return groups.map((g) => ({ groups: [g], workers: this.pool.size }));
     const workers = Math.min(this.pool.size, workersFor(groups.length));
     const runsPerGroup = groups.reduce((most, g) => Math.max(most, g.runs.length), 1);
-    const maxRuns = this.pool.computesHere(checkId) ? MAX_INLINE_JOB_RUNS : MAX_JOB_RUNS;
     const perJob = Math.max(
       1,
-      Math.min(Math.floor(maxRuns / runsPerGroup), Math.ceil(groups.length / (workers * JOBS_PER_WORKER))),
+      Math.min(Math.floor(MAX_JOB_RUNS / runsPerGroup), Math.ceil(groups.length / (workers * JOBS_PER_WORKER))),
     );
     const jobs: { groups: RunGroup[]; workers: number }[] = [];
     for (let i = 0; i < groups.length; i += perJob) jobs.push({ groups: groups.slice(i, i + perJob), workers });
@@ -284,7 +295,7 @@ export class ExperimentRunner {
     await this.store.setExperimentStatus(experimentId, 'running');
     progress();
 
-    const jobs = this.jobsOf(base, groups, checkId).map(async ({ groups: chunk, workers }) => {
+    const jobs = this.jobsOf(base, groups).map(async ({ groups: chunk, workers }) => {
       const runIds = chunk.flatMap((g) => g.runs.map((r) => r.id));
       if (active.cancelled) return;
       // Runs are marked running once their job reports progress: only long simulations do, and a
@@ -325,7 +336,7 @@ export class ExperimentRunner {
           if (active.cancelled) return;
           ({ missing, unsolved } = sent);
         } else {
-          // Computed on this thread (the pool's inline jobs), or no write worker: saved from here.
+          // No write worker: saved from here.
           if (sentSaved !== undefined) this.writeWorker?.forget(job.jobId);
           if (active.cancelled) return;
           const here = finishedRuns(outcomes, pointRuns, startedAt);
@@ -336,7 +347,7 @@ export class ExperimentRunner {
         failures += refused.length;
         if (missing.length > 0) {
           failures += missing.length;
-          await this.store.setRunsStatus(missing, 'failed', 'the model returned no result for this strategy');
+          await this.store.setRunsStatus(missing, 'failed', NO_RESULT);
         }
         for (const u of unsolved) {
           failures += u.ids.length;

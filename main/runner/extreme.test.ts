@@ -19,14 +19,16 @@ const finite = (s: Scenario, strategy: string): boolean =>
     (e) => Number.isFinite(e.mean) && Number.isFinite(e.ci95),
   );
 
-// Saved on this thread (the CLI) and in the write worker (the window's app): the same refusals.
+// Saved on this thread, in the write worker (the window's app), and computed and recorded on
+// this thread in one transaction (the CLI's small sweeps): the same refusals.
 describe.each([
-  ['on this thread', false],
-  ['in the write worker', true],
-])('saving %s', (_, inWorker) => {
+  ['on this thread', { inWriteWorker: false }],
+  ['in the write worker', { inWriteWorker: true }],
+  ['as computed on this thread', { inlineAnalyticPoints: 100 }],
+])('saving %s', (_, options) => {
   let fixture: RunnerOnTempStore;
   beforeEach(async () => {
-    fixture = await runnerOnTempStore({ inWriteWorker: inWorker });
+    fixture = await runnerOnTempStore(options);
     ({ store, runner } = fixture);
   });
   afterEach(() => fixture.close());

@@ -1,8 +1,13 @@
 // What a job's outcomes mean for its runs: the finished ones to save, and the ones that did not
 // finish and why. One rule, applied where the results are: in the simulation worker when it sends
 // them to the write worker, on the main thread otherwise (experiments.ts).
-import type { FinishedRun } from '../store/store.ts';
+import type { StrategyId } from '../../common/core/index.ts';
+import type { ComputedRun, FinishedRun } from '../store/store.ts';
 import type { PointRuns, ScenarioOutcome, NotFinished } from './protocol.ts';
+import { nonFiniteValue } from './result-writer.ts';
+
+/** Why a run of a computed point did not finish: the model gave no result for its strategy. */
+export const NO_RESULT = 'the model returned no result for this strategy';
 
 /**
  * A job's outcomes as the runs to save, one per point and strategy asked for, and the runs that
@@ -29,4 +34,23 @@ export function finishedRuns(
     }
   }
   return { runs, sent };
+}
+
+/**
+ * What to record for a run that was computed before it was recorded (experiments.ts: a sweep
+ * computed on the runner's own thread): its result, or why it failed (the point not computed,
+ * no result for its strategy, or a value that is not a finite number).
+ */
+export function recordOf(
+  outcome: ScenarioOutcome,
+  strategy: StrategyId,
+  startedAt: string,
+): { done: ComputedRun } | { failed: string } {
+  if (!outcome.ok) return { failed: outcome.message };
+  const { output } = outcome;
+  const result = output.strategies.find((r) => r.strategy === strategy);
+  if (result === undefined) return { failed: NO_RESULT };
+  const done: ComputedRun = { startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result };
+  const notFinite = nonFiniteValue(done);
+  return notFinite === undefined ? { done } : { failed: notFinite };
 }

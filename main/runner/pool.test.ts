@@ -117,20 +117,13 @@ describe('WorkerPool', () => {
     });
     const check = pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] }, undefined);
     await expect(check.result).resolves.toEqual({ ok: true, events: undefined });
-    expect(pool.computesHere(check.jobId)).toBe(true);
-    expect(pool.computesHere(refused.jobId)).toBe(false);
-    expect(pool.computesHere(undefined)).toBe(false);
+    expect(() => pool!.computeEach(scenario, [{ 'vm.vcpus': 2 }], refused.jobId)).toThrow(/not made on this thread/);
     const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 4 }];
-    const { outcomes } = await pool.runAll(scenario, points, undefined, { checkId: check.jobId }).result;
-    expect(outcomes).toEqual(
-      points.map((p) => ({ ok: true, output: runAnalytic(setParameter(scenario, 'vm.vcpus', p['vm.vcpus'])) })),
-    );
-    // Cancelled before its turn: no result.
-    const again = pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [1] }] }, undefined);
-    await again.result;
-    const cancelled = pool.runAll(scenario, [{ 'vm.vcpus': 1 }], undefined, { checkId: again.jobId });
-    pool.cancel(cancelled.jobId);
-    await expect(cancelled.result).rejects.toBeInstanceOf(JobCancelledError);
+    // Computed here, point by point as the caller iterates.
+    const each = pool.computeEach(scenario, points, check.jobId)[Symbol.iterator]();
+    expect(each.next().value).toEqual({ ok: true, output: runAnalytic(setParameter(scenario, 'vm.vcpus', 2)) });
+    expect(each.next().value).toEqual({ ok: true, output: runAnalytic(setParameter(scenario, 'vm.vcpus', 4)) });
+    expect(each.next().done).toBe(true);
     // Bigger than asked, a simulation, or not a checked sweep's points: in a worker (none here).
     expect(pool.inlines(scenario, 4)).toBe(false);
     await expect(

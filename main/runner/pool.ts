@@ -6,7 +6,6 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import {
-  SimulationCancelled,
   sweepPointCount,
   type Point,
   type RunOutput,
@@ -51,9 +50,9 @@ export interface PoolOptions {
   saveTo?: (() => MessagePort) | undefined;
   /**
    * Analytic sweeps of at most this many points are checked and computed on this thread, by the
-   * same code as in a worker (compute.ts), one job per turn of the event loop: for a one-shot
-   * command, where starting a worker and loading the core into it (~0.3 s) costs more than
-   * such a sweep takes. 0, the default: everything in workers, as a window's app needs.
+   * same code as in a worker (compute.ts: check, then computeEach): for a one-shot command,
+   * where starting a worker and loading the core into it (~0.3 s) costs more than such a sweep
+   * takes. 0, the default: everything in workers, as a window's app needs.
    */
   inlineAnalyticPoints?: number;
 }
@@ -82,9 +81,8 @@ export class WorkerPool {
   private nextJobId = 1;
   private closed = false;
   private readonly inlinePoints: number;
-  /** Computes the inline jobs; their cancel flags by job id while they wait for their turn or run. */
+  /** Checks and computes the sweeps of inlineAnalyticPoints. */
   private readonly inline = new JobComputer();
-  private readonly inlineJobs = new Map<number, Int32Array>();
 
   constructor(options: PoolOptions = {}) {
     this.workerFile = options.workerFile ?? new URL('./worker.ts', import.meta.url);
@@ -101,11 +99,6 @@ export class WorkerPool {
   /** Whether a sweep of `base` with this many points is checked and computed on this thread (no worker to start). */
   inlines(base: Scenario, points: number): boolean {
     return base.simulation.method === 'analytic' && points <= this.inlinePoints;
-  }
-
-  /** Whether runAll computes the points of the check `checkId` on this thread (the check was made here: inlineAnalyticPoints). */
-  computesHere(checkId: number | undefined): boolean {
-    return this.inline.holds(checkId);
   }
 
   /** Computes one scenario; rejects with the core's message if it cannot. */
@@ -128,8 +121,7 @@ export class WorkerPool {
    * thousands of analytic points take to compute. `checkId` names the check of the sweep the
    * points belong to (check's jobId): the worker that made it has their validated scenarios.
    * With `save` (each point's runs; only where `saves`), the worker sends the finished runs to
-   * the write worker under this job's id (BatchResult's `sent`), unless the job is computed on
-   * this thread (inlineAnalyticPoints), whose outcomes come back as always.
+   * the write worker under this job's id (BatchResult's `sent`).
    */
   runAll(
     base: Scenario,
@@ -140,13 +132,6 @@ export class WorkerPool {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     const { workers = this.size, checkId, save } = options;
     if (save !== undefined && this.saveTo === undefined) throw new Error('this pool has no write worker to send to');
-    // The points of a sweep checked on this thread are computed here too (their scenarios are here).
-    if (this.inline.holds(checkId))
-      return this.computeInline<BatchResult>(
-        (jobId) => ({ type: 'run', jobId, base, points, cancel, checkId }),
-        cancel,
-        onProgress,
-      );
     return this.enqueue<BatchResult>(
       (jobId) => ({ type: 'run', jobId, base, points, cancel, checkId, save }),
       cancel,
@@ -154,6 +139,18 @@ export class WorkerPool {
       onProgress,
       'last',
     );
+  }
+
+  /**
+   * The outcomes of `points` of `base`, each computed on this thread when the caller asks for
+   * the next one (by the same code as a worker's job: compute.ts), for a sweep whose check
+   * `checkId` was made here (inlines): the runner records each point's runs as it is computed.
+   */
+  computeEach(base: Scenario, points: Point[], checkId: number): Iterable<ScenarioOutcome> {
+    if (this.closed) throw new Error('worker pool is closed');
+    if (!this.inline.holds(checkId)) throw new Error(`the check ${checkId} was not made on this thread`);
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    return this.inline.each({ type: 'run', jobId: this.nextJobId++, base, points, cancel, checkId }, () => undefined);
   }
 
   /**
@@ -167,34 +164,23 @@ export class WorkerPool {
     shard: Shard | undefined,
     workers: number = this.size,
   ): { jobId: number; result: Promise<PointsCheck> } {
+    if (this.inlines(base, sweepPointCount(sweep))) return this.checkInline(base, sweep, shard);
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     const message = (jobId: number): ToWorker => ({ type: 'check', jobId, base, sweep, shard });
-    if (this.inlines(base, sweepPointCount(sweep))) return this.computeInline<PointsCheck>(message, cancel, undefined);
     return this.enqueue<PointsCheck>(message, cancel, workers, undefined, 'first');
   }
 
-  /** A job computed on this thread at the next turn of the event loop (see inlineAnalyticPoints). */
-  private computeInline<T extends BatchResult | PointsCheck>(
-    message: (jobId: number) => ToWorker,
-    cancel: Int32Array,
-    onProgress: ((fraction: number) => void) | undefined,
-  ): { jobId: number; result: Promise<T> } {
+  /** A check made on this thread at the next turn of the event loop (see inlineAnalyticPoints). */
+  private checkInline(
+    base: Scenario,
+    sweep: SweepDefinition | undefined,
+    shard: Shard | undefined,
+  ): { jobId: number; result: Promise<PointsCheck> } {
     if (this.closed) throw new Error('worker pool is closed');
     const jobId = this.nextJobId++;
-    const job = message(jobId);
-    this.inlineJobs.set(jobId, cancel);
-    const result = (async (): Promise<T> => {
-      try {
-        await nextTurn(); // the caller goes on first, as with a worker; each job is one turn
-        if (job.type === 'check') return this.inline.check(job) as T;
-        const startedAt = new Date().toISOString();
-        return { outcomes: this.inline.run(job, (f) => onProgress?.(f)), startedAt } as T;
-      } catch (err) {
-        if (err instanceof SimulationCancelled) throw new JobCancelledError(`job ${jobId} cancelled`);
-        throw err;
-      } finally {
-        this.inlineJobs.delete(jobId);
-      }
+    const result = (async (): Promise<PointsCheck> => {
+      await nextTurn(); // the caller goes on first, as with a worker
+      return this.inline.check({ type: 'check', jobId, base, sweep, shard });
     })();
     return { jobId, result };
   }
@@ -236,8 +222,6 @@ export class WorkerPool {
 
   /** Cancels a queued job at once, or tells its worker to stop (seen within one progress check, ~65k events). */
   cancel(jobId: number): void {
-    const inline = this.inlineJobs.get(jobId);
-    if (inline !== undefined) Atomics.store(inline, 0, 1);
     const queued = this.queue.findIndex((j) => j.id === jobId);
     if (queued >= 0) {
       const [job] = this.queue.splice(queued, 1);
@@ -250,7 +234,6 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const cancel of this.inlineJobs.values()) Atomics.store(cancel, 0, 1);
     for (const job of this.queue.splice(0)) job.reject(new JobCancelledError('worker pool closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;

@@ -6,7 +6,7 @@
 // that is not a finite number is refused before its batch is written, and when a batch of
 // several groups fails, each group is saved again on its own, so only the failing group fails.
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { FinishedRun } from '../store/store.ts';
+import type { ComputedRun, FinishedRun } from '../store/store.ts';
 
 /** A run that was not saved because its result holds a value that is not a finite number. */
 export interface RefusedRun {
@@ -25,7 +25,7 @@ interface PendingGroup {
  * be finite (SQLite would store NaN as NULL and refuse the batch; Infinity would be kept as a
  * number no chart or diff can use).
  */
-export function nonFiniteValue(run: FinishedRun): string | undefined {
+export function nonFiniteValue(run: ComputedRun): string | undefined {
   const { metrics } = run.result;
   // Plain loops: this runs for every metric of every run of a sweep on the main thread.
   for (const key in metrics) {

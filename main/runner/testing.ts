@@ -1,5 +1,6 @@
 // Test helper: an ExperimentRunner with real worker threads on a store in a new temporary
-// directory, saving on this thread (the CLI's way) or in the write worker (the window's).
+// directory, saving on this thread or in the write worker (the window's way); with
+// `inlineAnalyticPoints`, small analytic sweeps are computed and recorded on this thread (the CLI's).
 import { join } from 'node:path';
 import type { EventMap } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
@@ -21,12 +22,17 @@ export interface RunnerOnTempStore {
 
 export async function runnerOnTempStore(options: {
   inWriteWorker?: boolean;
+  inlineAnalyticPoints?: number;
   onProgress?: (payload: EventMap['experimentProgress']) => void;
 }): Promise<RunnerOnTempStore> {
   const temp = tempDir('gmemlab-runner-');
   const store = await Store.open(join(temp.dir, 'db.sqlite'));
   const writeWorker = options.inWriteWorker === true ? new WriteWorker(store.opened.path) : undefined;
-  const pool = new WorkerPool({ size: 2, saveTo: writeWorker?.connect });
+  const pool = new WorkerPool({
+    size: 2,
+    saveTo: writeWorker?.connect,
+    inlineAnalyticPoints: options.inlineAnalyticPoints,
+  });
   const runner = new ExperimentRunner(store, pool, options.onProgress ?? (() => undefined), writeWorker);
   return {
     dir: temp.dir,

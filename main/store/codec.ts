@@ -63,7 +63,10 @@ class Writer {
   }
 
   bytes(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.length));
+    // allocUnsafe takes small buffers from Node's pool; Buffer.from(view) took ~1.5x as long (issue 20).
+    const out = Buffer.allocUnsafe(this.length);
+    out.set(this.buf.subarray(0, this.length));
+    return out;
   }
 }
 

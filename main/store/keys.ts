@@ -109,7 +109,7 @@ export function encodeRunValues(
 ): EncodedRunValues {
   const indexed: { keyId: number; mean: number }[] = [];
   encoder.start();
-  for (const key of Object.keys(values)) {
+  for (const key in values) {
     const v = values[key]!;
     const before = keys.find(key);
     const k = before ?? keys.intern(key, insert);

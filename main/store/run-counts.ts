@@ -64,9 +64,10 @@ export class RunCounts {
     this.#firstModelVersion.run(ids, ids);
   }
 
-  /** Call inside the transaction that added `runs` runs, none of them done, to the experiment. */
-  added(experimentId: number, runs: number): void {
+  /** Call inside the transaction that added `runs` runs, `done` of them done, to the experiment (then `saved` for the done ones). */
+  added(experimentId: number, runs: number, done = 0): void {
     if (runs !== 0) this.#addRuns.run(runs, experimentId);
+    if (done !== 0) this.#addDone.run(done, experimentId);
   }
 
   /** Counts the experiments' runs again and notes their model version (after a write of runs in any status: a bundle's). */

@@ -64,6 +64,96 @@ describe('Store', () => {
     );
   });
 
+  it('records runs computed before they are recorded as if they had been queued, then saved', async () => {
+    // Two points' runs: all done but one, which failed before it was recorded.
+    const base = presetScenario();
+    const plan = runPlan(base);
+    const points = [1, 8].map((vcpus) => ({
+      point: { 'vm.vcpus': vcpus },
+      output: runAnalytic(withVcpus(base, vcpus)),
+    }));
+    const planned = points.flatMap(({ point, output }) =>
+      plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds, output })),
+    );
+    const failedAt = 3;
+    const done = (i: number) => ({
+      startedAt: '2026-11-26T01:00:00.000Z',
+      modelVersion: planned[i]!.output.modelVersion,
+      costTable: planned[i]!.output.costTable,
+      result: planned[i]!.output.strategies.find((r) => r.strategy === planned[i]!.strategy)!,
+    });
+    const spec = { kind: 'sweep' as const, method: 'analytic' as const, scenario: base };
+    const runs = planned.map(({ strategy, point, seeds }) => ({ strategy, point, seeds }));
+    // The old way: queued, then saved and failed.
+    const queued = await store.createExperiment({ ...spec, name: 'queued', runs });
+    await store.saveRunResults(queued.runIds.flatMap((runId, i) => (i === failedAt ? [] : [{ runId, ...done(i) }])));
+    await store.setRunsStatus([queued.runIds[failedAt]!], 'failed', 'why it failed');
+    await store.setExperimentStatus(queued.experimentId, 'failed');
+    // Computed first, recorded in one go.
+    const computed = await store.createExperiment({
+      ...spec,
+      name: 'computed',
+      runs: runs.map((run, i) => ({ ...run, ...(i === failedAt ? { failed: 'why it failed' } : { done: done(i) }) })),
+    });
+    const [a, b] = await Promise.all([queued, computed].map((e) => store.getExperiment(e.experimentId)));
+    const comparable = (d: typeof a) => d!.runs.map(({ id: _id, finishedAt: _f, ...run }) => run);
+    expect(comparable(b)).toEqual(comparable(a));
+    expect(b!.runs[failedAt]).toMatchObject({ status: 'failed', error: 'why it failed' });
+    expect(b!.runs[0]!.startedAt).toBe('2026-11-26T01:00:00.000Z');
+    expect(b!.runs.every((r) => r.finishedAt !== null)).toBe(true);
+    const { items } = await store.listExperiments({ offset: 0, limit: 10 });
+    const summary = (id: number) => {
+      const { status, runsDone, runsTotal, modelVersion } = items.find((e) => e.id === id)!;
+      return { status, runsDone, runsTotal, modelVersion };
+    };
+    expect(summary(computed.experimentId)).toEqual(summary(queued.experimentId));
+    expect(summary(computed.experimentId)).toMatchObject({ status: 'failed', runsDone: runs.length - 1 });
+    // Their indexed means too: the history finds and sorts both by a metric alike.
+    const byMetric = async (experimentId: number) =>
+      (
+        await store.listRuns({
+          offset: 0,
+          limit: 500,
+          experimentId,
+          metrics: [{ key: 'cost.overheadPct', min: 0 }],
+          sort: { by: 'metric', key: 'cost.overheadPct', dir: 'desc' },
+        })
+      ).items.map((r) => [r.strategy, r.point, r.metrics['cost.overheadPct']]);
+    const sorted = await byMetric(computed.experimentId);
+    expect(sorted).toHaveLength(runs.length - 1);
+    expect(sorted).toEqual(await byMetric(queued.experimentId));
+    const indexed = (ids: number[]) =>
+      store.opened.sqlite
+        .prepare('select count(*) as n from run_metrics where run_id in (select value from json_each(?))')
+        .get(JSON.stringify(ids));
+    expect(indexed(computed.runIds)).toEqual(indexed(queued.runIds));
+  });
+
+  it('keeps nothing of an experiment whose runs cannot all be recorded, nor the result keys they added', async () => {
+    const scenario = presetScenario();
+    const output = runAnalytic(scenario);
+    const result = output.strategies[0]!;
+    const withNewKey = { ...result, metrics: { ...result.metrics, 'cost.notYetKnown': { mean: 1, ci95: 0, n: 1 } } };
+    const run = {
+      strategy: result.strategy,
+      point: {},
+      seeds: [],
+      done: { modelVersion: output.modelVersion, costTable: output.costTable, result: withNewKey },
+    };
+    const failing = function* () {
+      yield run;
+      throw new Error('the computation broke');
+    };
+    const spec = { name: 'broken', kind: 'single' as const, method: 'analytic' as const, scenario };
+    await expect(store.createExperiment({ ...spec, runs: failing() })).rejects.toThrow('the computation broke');
+    expect((await store.listExperiments({ offset: 0, limit: 10 })).total).toBe(0);
+    // The key the rolled-back run added is added again, and its value reads back.
+    const { experimentId } = await store.createExperiment({ ...spec, runs: [run] });
+    const saved = (await store.getExperiment(experimentId))!;
+    expect(saved.runs[0]!.metrics['cost.notYetKnown']).toEqual({ mean: 1, ci95: 0, n: 1 });
+    expect(saved.status).toBe('done');
+  });
+
   it('pages and sorts the history, and the old offset/limit/search call still works', async () => {
     for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) await recordExperiment(store, { name });
     const page = await store.listExperiments({ offset: 1, limit: 2 });

@@ -42,12 +42,23 @@ import { getHostProfile, listHostProfiles, saveHostProfile } from './profiles.ts
 import { ReadWorkerClient, type Reads } from './read-client.ts';
 import { StoreReader, type ReadBeside } from './reader.ts';
 import type { Database } from './schema.ts';
-import { saveFinishedRuns, WriteStatements, type FinishedRun } from './write-statements.ts';
+import {
+  finishedValuesMaker,
+  saveFinishedRuns,
+  WriteStatements,
+  type ComputedRun,
+  type FinishedRun,
+  type IndexedMean,
+} from './write-statements.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
   point: Point;
   seeds: number[];
+  /** Its result, when it was computed before it was recorded: the run is recorded done. */
+  done?: ComputedRun | undefined;
+  /** Why it failed, when it failed before it was recorded: the run is recorded failed. */
+  failed?: string | undefined;
 }
 
 export interface NewExperiment {
@@ -59,7 +70,8 @@ export interface NewExperiment {
   sweep?: unknown;
   /** The shards of a split sweep this experiment holds (its runs are those shards' points only). */
   shards?: ShardSet | undefined;
-  runs: PlannedRun[];
+  /** Its runs, in run id order: recorded as they are yielded (a computed sweep's are computed then). */
+  runs: Iterable<PlannedRun>;
 }
 
 /** A run to be run again: its strategy and sweep point. */
@@ -69,7 +81,7 @@ export interface UnfinishedRun {
   point: Point;
 }
 
-export type { FinishedRun } from './write-statements.ts';
+export type { ComputedRun, FinishedRun } from './write-statements.ts';
 
 const now = (): string => new Date().toISOString();
 
@@ -207,70 +219,98 @@ export class Store {
   }
 
   /**
-   * Creates the experiment and all its runs (queued) in one transaction; run ids follow
-   * spec.runs. The runs go in through a prepared statement (a sweep plans tens of thousands).
-   * `confirm`, when given, is awaited before the commit (the runner checks the sweep's points
-   * in a worker meanwhile): if it throws, nothing is kept and its error is thrown.
+   * Creates the experiment and all its runs in one transaction; run ids follow spec.runs. A run
+   * is recorded queued, or done or failed when it comes computed (PlannedRun's `done`, `failed`:
+   * a sweep computed on the runner's own thread as it is recorded, in one write per run instead
+   * of an insert and an update, issue 20); an experiment whose runs all come finished is recorded
+   * finished. The runs go in through prepared statements (a sweep plans tens of thousands), as
+   * `spec.runs` yields them. `confirm`, when given, is awaited before the commit (the runner
+   * checks the sweep's points in a worker meanwhile): if it throws, nothing is kept and its error
+   * is thrown.
    */
   async createExperiment(
     spec: NewExperiment,
     confirm?: () => Promise<void>,
   ): Promise<{ experimentId: number; runIds: number[] }> {
     await this.#writerIdle();
-    return this.#db.transaction().execute(async (trx) => {
-      const { id: scenarioId } = await insertRevision(trx, {
-        body: spec.scenario,
-        name: spec.scenario.name,
-        parentId: spec.parentScenarioId ?? null,
+    const added: number[] = []; // result keys this transaction adds (forgotten if it rolls back)
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const { id: scenarioId } = await insertRevision(trx, {
+          body: spec.scenario,
+          name: spec.scenario.name,
+          parentId: spec.parentScenarioId ?? null,
+        });
+        const created = now();
+        const experiment = await trx
+          .insertInto('experiments')
+          .values({
+            name: spec.name,
+            kind: spec.kind,
+            method: spec.method,
+            scenario_id: scenarioId,
+            sweep: spec.sweep === undefined ? null : JSON.stringify(spec.sweep),
+            status: 'queued',
+            created_at: created,
+            finished_at: null,
+            uid: randomUUID(),
+            owner: currentOwner(),
+            shards: spec.shards === undefined ? null : JSON.stringify(spec.shards),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        // Same connection, inside the transaction Kysely holds open: all or none with the rest.
+        const w = this.#statements;
+        const runIds: number[] = [];
+        const doneIds: number[] = [];
+        let failed = 0;
+        const means: IndexedMean[] = [];
+        const valuesOf = finishedValuesMaker(w, created);
+        const seeds = new Map<number[], string>(); // a sweep's runs share one seeds array
+        let point: { of: Point; text: string } | undefined; // a point's runs come one after another
+        let sliceStart = performance.now();
+        for (const run of spec.runs) {
+          // The event loop gets a turn between slices: 70,000 rows at once held it ~1 s. Reads
+          // are on their own connection; other writes wait for this transaction as for any other.
+          if (runIds.length % RUNS_PER_CLOCK_CHECK === 0 && performance.now() - sliceStart > INSERT_SLICE_MS) {
+            await nextTurn();
+            sliceStart = performance.now();
+          }
+          let seedsText = seeds.get(run.seeds);
+          if (seedsText === undefined) seeds.set(run.seeds, (seedsText = JSON.stringify(run.seeds)));
+          if (point?.of !== run.point) point = { of: run.point, text: JSON.stringify(run.point) };
+          const row = {
+            experimentId: experiment.id,
+            scenarioId,
+            strategy: run.strategy,
+            point: point.text,
+            seeds: seedsText,
+          };
+          if (run.done !== undefined) {
+            const id = w.insertFinishedRun(row, valuesOf(run.done), added, means);
+            runIds.push(id);
+            doneIds.push(id);
+          } else if (run.failed !== undefined) {
+            runIds.push(w.insertFailedRun(row, run.failed, created));
+            failed++;
+          } else runIds.push(w.insertRun(row));
+        }
+        w.saveIndexedMeans(means);
+        w.counts.added(experiment.id, runIds.length, doneIds.length);
+        w.counts.saved(doneIds.slice(0, 1)); // the lowest id: its model version is the experiment's
+        if (runIds.length > 0 && doneIds.length + failed === runIds.length)
+          await trx
+            .updateTable('experiments')
+            .set({ status: failed > 0 ? 'failed' : 'done', finished_at: now() })
+            .where('id', '=', experiment.id)
+            .execute();
+        await confirm?.();
+        return { experimentId: experiment.id, runIds };
       });
-      const experiment = await trx
-        .insertInto('experiments')
-        .values({
-          name: spec.name,
-          kind: spec.kind,
-          method: spec.method,
-          scenario_id: scenarioId,
-          sweep: spec.sweep === undefined ? null : JSON.stringify(spec.sweep),
-          status: 'queued',
-          created_at: now(),
-          finished_at: null,
-          uid: randomUUID(),
-          owner: currentOwner(),
-          shards: spec.shards === undefined ? null : JSON.stringify(spec.shards),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      // Same connection, inside the transaction Kysely holds open: all or none with the rest.
-      const runIds: number[] = [];
-      const seeds = new Map<number[], string>(); // a sweep's runs share one seeds array
-      let sliceStart = performance.now();
-      for (const [i, run] of spec.runs.entries()) {
-        // The event loop gets a turn between slices: 70,000 rows at once held it ~1 s. Reads
-        // are on their own connection; other writes wait for this transaction as for any other.
-        if (i % RUNS_PER_CLOCK_CHECK === 0 && performance.now() - sliceStart > INSERT_SLICE_MS) {
-          await nextTurn();
-          sliceStart = performance.now();
-        }
-        let seedsText = seeds.get(run.seeds);
-        if (seedsText === undefined) seeds.set(run.seeds, (seedsText = JSON.stringify(run.seeds)));
-        try {
-          runIds.push(
-            this.#statements.insertRun({
-              experimentId: experiment.id,
-              scenarioId,
-              strategy: run.strategy,
-              point: JSON.stringify(run.point),
-              seeds: seedsText,
-            }),
-          );
-        } catch (err) {
-          throw nameTheFile(this.opened.path, err);
-        }
-      }
-      this.#statements.counts.added(experiment.id, runIds.length);
-      await confirm?.();
-      return { experimentId: experiment.id, runIds };
-    });
+    } catch (err) {
+      this.#statements.rollback(added);
+      throw nameTheFile(this.opened.path, err);
+    }
   }
 
   async setExperimentStatus(experimentId: number, status: ExperimentStatus): Promise<void> {

@@ -6,13 +6,17 @@ import type { CostEntry, Estimate, LatencyDistribution, StrategyResult } from '.
 import type { RunSeries } from '../../common/contract/index.ts';
 import { canonicalJson, contentHash, textHash } from './canonical.ts';
 import { NotFoundError } from '../../common/core/index.ts';
-import { encodeRunValues, ResultKeys } from './keys.ts';
+import { encodeRunValues, ResultKeys, type EncodedRunValues } from './keys.ts';
 import { nameTheFile } from './open.ts';
 import { RunCounts } from './run-counts.ts';
 
 /** A run's result as the runner hands it to the store to save. */
-export interface FinishedRun {
+export interface FinishedRun extends ComputedRun {
   runId: number;
+}
+
+/** A run's result, computed (FinishedRun: of a recorded run; PlannedRun.computed: of one not yet recorded). */
+export interface ComputedRun {
   /** When a worker started the run (ISO time); the save time where unknown. */
   startedAt?: string | undefined;
   modelVersion: string;
@@ -31,9 +35,8 @@ export interface QueuedRunRow {
   seeds: string;
 }
 
-/** What saveRunResults writes for one finished run. */
-export interface FinishedRunRow {
-  runId: number;
+/** A finished run's columns and values, whether its row is updated (finishRun) or inserted (insertFinishedRun). */
+export interface FinishedValues {
   startedAt: string;
   finishedAt: string;
   modelVersion: string;
@@ -72,6 +75,10 @@ export class WriteStatements {
   private readonly insertKey: BetterSqlite3.Statement<[string, number]>;
   private readonly insertRunStmt: BetterSqlite3.Statement<[number, string, string, string, string]>;
   private readonly finishRunStmt: BetterSqlite3.Statement<unknown[]>;
+  private readonly insertFinishedRunStmt: BetterSqlite3.Statement<unknown[]>;
+  private readonly insertFailedRunStmt: BetterSqlite3.Statement<
+    [number, string, string, string, string, string, string]
+  >;
   private readonly setValuesStmt: BetterSqlite3.Statement<[Buffer, Buffer | null, number]>;
   private readonly insertRunMetric: BetterSqlite3.Statement<[number, number, number]>;
   private readonly insertRunMetrics: BetterSqlite3.Statement<number[]>;
@@ -94,6 +101,15 @@ export class WriteStatements {
     this.finishRunStmt = sqlite.prepare(
       `update runs set status = 'done', started_at = ?, finished_at = ?, model_version = ?, cost_table_id = ?,
          params = ?, capability_id = ?, metrics = ?, breakdown = ?, flags = ?, error = null where id = ?`,
+    );
+    this.insertFinishedRunStmt = sqlite.prepare(
+      `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status, started_at, finished_at,
+         model_version, cost_table_id, params, capability_id, metrics, breakdown, flags)
+       values (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertFailedRunStmt = sqlite.prepare(
+      `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status, error, finished_at)
+       values (?, ?, ?, ?, ?, 'failed', ?, ?)`,
     );
     this.setValuesStmt = sqlite.prepare('update runs set metrics = ?, breakdown = ? where id = ?');
     this.insertRunMetric = sqlite.prepare('insert into run_metrics (key_id, mean, run_id) values (?, ?, ?)');
@@ -157,9 +173,8 @@ export class WriteStatements {
    * Marks a run done with its values (call inside a transaction). Its indexed means go to
    * `means`, for saveIndexedMeans once the batch's runs are all marked.
    */
-  finishRun(r: FinishedRunRow, added: number[], means: IndexedMean[]): void {
-    const metrics = encodeRunValues(this.keys, this.insertKey, r.metrics, added);
-    const breakdown = r.breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, r.breakdown, added);
+  finishRun(runId: number, r: FinishedValues, added: number[], means: IndexedMean[]): void {
+    const { metrics, breakdown } = this.#encode(r, added);
     const { changes } = this.finishRunStmt.run(
       r.startedAt,
       r.finishedAt,
@@ -168,15 +183,62 @@ export class WriteStatements {
       r.params,
       r.capabilityId,
       metrics.blob,
-      breakdown?.blob ?? null,
+      breakdown,
       r.flags,
-      r.runId,
+      runId,
     );
-    if (changes !== 1) throw new NotFoundError(`run ${r.runId} does not exist`);
-    for (const m of metrics.indexed) means.push({ keyId: m.keyId, mean: m.mean, runId: r.runId });
-    for (const [key, d] of Object.entries(r.distributions))
-      this.insertDistribution.run(r.runId, key, JSON.stringify(d));
-    for (const [key, s] of Object.entries(r.series)) this.insertSeries.run(r.runId, key, JSON.stringify(s));
+    if (changes !== 1) throw new NotFoundError(`run ${runId} does not exist`);
+    this.#afterRow(runId, r, metrics.indexed, means);
+  }
+
+  /**
+   * Records a run done with its values in one insert (call inside a transaction): a run computed
+   * before it was recorded (createExperiment). Returns its id; its indexed means go to `means`.
+   */
+  insertFinishedRun(q: QueuedRunRow, r: FinishedValues, added: number[], means: IndexedMean[]): number {
+    const { metrics, breakdown } = this.#encode(r, added);
+    const runId = Number(
+      this.insertFinishedRunStmt.run(
+        q.experimentId,
+        q.scenarioId,
+        q.strategy,
+        q.point,
+        q.seeds,
+        r.startedAt,
+        r.finishedAt,
+        r.modelVersion,
+        r.costTableId,
+        r.params,
+        r.capabilityId,
+        metrics.blob,
+        breakdown,
+        r.flags,
+      ).lastInsertRowid,
+    );
+    this.#afterRow(runId, r, metrics.indexed, means);
+    return runId;
+  }
+
+  /** Records a run that failed before it was recorded, with why (call inside a transaction). Returns its id. */
+  insertFailedRun(q: QueuedRunRow, error: string, finishedAt: string): number {
+    return Number(
+      this.insertFailedRunStmt.run(q.experimentId, q.scenarioId, q.strategy, q.point, q.seeds, error, finishedAt)
+        .lastInsertRowid,
+    );
+  }
+
+  #encode(r: FinishedValues, added: number[]): { metrics: EncodedRunValues; breakdown: Buffer | null } {
+    const metrics = encodeRunValues(this.keys, this.insertKey, r.metrics, added);
+    const breakdown = r.breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, r.breakdown, added);
+    return { metrics, breakdown: breakdown?.blob ?? null };
+  }
+
+  /** What goes beside a finished run's row: its indexed means (to `means`), distributions and series. */
+  #afterRow(runId: number, r: FinishedValues, indexed: EncodedRunValues['indexed'], means: IndexedMean[]): void {
+    for (const m of indexed) means.push({ keyId: m.keyId, mean: m.mean, runId });
+    // for-in, not Object.entries: an analytic run has neither, and this runs for every run saved.
+    for (const key in r.distributions) this.insertDistribution.run(runId, key, JSON.stringify(r.distributions[key]));
+    for (const key in r.series) this.insertSeries.run(runId, key, JSON.stringify(r.series[key]));
   }
 
   /**
@@ -227,41 +289,11 @@ export function saveFinishedRuns(
   try {
     sqlite
       .transaction(() => {
-        const finishedAt = new Date().toISOString();
         const runIds = finished.map((f) => f.runId);
         w.counts.statusWillBe(runIds, 'done');
-        const costIds = new Map<CostEntry[], string>();
+        const valuesOf = finishedValuesMaker(w, new Date().toISOString());
         const means: IndexedMean[] = [];
-        // Runs of a batch from one worker job share their capability objects (runner/worker.ts).
-        const capabilityIds = new Map<object, number>();
-        const capabilityIdOf = (capability: object): number => {
-          let id = capabilityIds.get(capability);
-          if (id === undefined) capabilityIds.set(capability, (id = w.capabilityId(JSON.stringify(capability))));
-          return id;
-        };
-        for (const f of finished) {
-          const { result } = f;
-          let costTableId = costIds.get(f.costTable);
-          if (costTableId === undefined) costIds.set(f.costTable, (costTableId = w.costTableId(f.costTable)));
-          w.finishRun(
-            {
-              runId: f.runId,
-              startedAt: f.startedAt ?? finishedAt,
-              finishedAt,
-              modelVersion: f.modelVersion,
-              costTableId,
-              params: JSON.stringify(result.params),
-              capabilityId: capabilityIdOf(result.capability),
-              metrics: result.metrics,
-              breakdown: result.breakdown,
-              flags: JSON.stringify(result.flags),
-              distributions: result.distributions,
-              series: f.series ?? {},
-            },
-            added,
-            means,
-          );
-        }
+        for (const f of finished) w.finishRun(f.runId, valuesOf(f), added, means);
         w.saveIndexedMeans(means);
         w.counts.saved(runIds);
       })
@@ -270,4 +302,40 @@ export function saveFinishedRuns(
     w.rollback(added);
     throw nameTheFile(path, err);
   }
+}
+
+/**
+ * Makes the columns of computed runs saved in one transaction (call inside it): each distinct
+ * cost table and capability row is looked up, or saved, once. A run with no start time gets
+ * `finishedAt`, the transaction's time.
+ */
+export function finishedValuesMaker(w: WriteStatements, finishedAt: string): (run: ComputedRun) => FinishedValues {
+  const costIds = new Map<CostEntry[], string>();
+  // Runs of a batch from one worker job share their capability objects (runner/worker.ts), and
+  // a sweep's analytic runs of one strategy their params object (analytic.ts: planOf).
+  const capabilityIds = new Map<object, number>();
+  const paramsTexts = new Map<object, string>();
+  return (run) => {
+    const { result } = run;
+    let costTableId = costIds.get(run.costTable);
+    if (costTableId === undefined) costIds.set(run.costTable, (costTableId = w.costTableId(run.costTable)));
+    let capabilityId = capabilityIds.get(result.capability);
+    if (capabilityId === undefined)
+      capabilityIds.set(result.capability, (capabilityId = w.capabilityId(JSON.stringify(result.capability))));
+    let paramsText = paramsTexts.get(result.params);
+    if (paramsText === undefined) paramsTexts.set(result.params, (paramsText = JSON.stringify(result.params)));
+    return {
+      startedAt: run.startedAt ?? finishedAt,
+      finishedAt,
+      modelVersion: run.modelVersion,
+      costTableId,
+      params: paramsText,
+      capabilityId,
+      metrics: result.metrics,
+      breakdown: result.breakdown,
+      flags: result.flags.length === 0 ? '[]' : JSON.stringify(result.flags),
+      distributions: result.distributions,
+      series: run.series ?? {},
+    };
+  };
 }

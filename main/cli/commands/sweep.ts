@@ -46,26 +46,35 @@ export async function runSweep(options: {
   }
   return withApp(values, async (app) => {
     const bar = process.stderr.isTTY ? new ProgressBar() : undefined;
-    const { experimentId, runsTotal } = await call(app, 'startExperiment', { name, scenario, sweep, shard });
-    // The runner's last event for the experiment carries its final status.
-    let status: ExperimentStatus | undefined;
+    // The runner's last event for an experiment carries its final status. Listened to before the
+    // start: a sweep computed before it is recorded (experiments.ts) has ended when its id is known.
+    const statuses = new Map<number, ExperimentStatus>();
+    let shown: number | undefined;
     const off = app.subscribe((event, p) => {
-      if (event !== 'experimentProgress' || p.experimentId !== experimentId) return;
-      bar?.draw(p.fraction, p.runsDone, p.runsTotal);
-      status = p.status;
+      if (event !== 'experimentProgress') return;
+      statuses.set(p.experimentId, p.status);
+      if (p.experimentId === shown) bar?.draw(p.fraction, p.runsDone, p.runsTotal);
     });
-    // Ctrl-C stops the sweep cleanly: unfinished runs are marked cancelled, the rest is kept.
-    const cancel = (): void => {
-      void call(app, 'cancelExperiment', { experimentId });
-    };
-    process.once('SIGINT', cancel);
+    let experimentId: number;
+    let runsTotal: number;
     try {
-      await app.local.whenDone(experimentId);
+      ({ experimentId, runsTotal } = await call(app, 'startExperiment', { name, scenario, sweep, shard }));
+      shown = experimentId;
+      // Ctrl-C stops the sweep cleanly: unfinished runs are marked cancelled, the rest is kept.
+      const cancel = (): void => {
+        void call(app, 'cancelExperiment', { experimentId });
+      };
+      process.once('SIGINT', cancel);
+      try {
+        await app.local.whenDone(experimentId);
+      } finally {
+        process.off('SIGINT', cancel);
+      }
     } finally {
-      process.off('SIGINT', cancel);
       off();
       bar?.end();
     }
+    const status = statuses.get(experimentId);
     if (json || status === undefined || status === 'running') {
       const data = await call(app, 'getExperiment', { experimentId });
       if (json) printJson(experimentDetail(data));
@@ -74,8 +83,8 @@ export async function runSweep(options: {
     }
     // The summary needs the counts alone: a page of one run each, not the whole experiment
     // (reading 7,000 runs took ~0.3 s of a 1,000-point sweep's command, issue 20).
-    const page = (statuses?: ['done']) =>
-      call(app, 'listRuns', { experimentId, offset: 0, limit: 1, ...(statuses && { statuses }) });
+    const page = (only?: ['done']) =>
+      call(app, 'listRuns', { experimentId, offset: 0, limit: 1, ...(only && { statuses: only }) });
     const [all, done] = await Promise.all([page(), page(['done'])]);
     summarise(experimentId, all.items[0]?.experimentName ?? '', status, done.total, runsTotal, shard);
     return status === 'done' ? 0 : 1;
