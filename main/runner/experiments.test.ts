@@ -140,17 +140,29 @@ describe('ExperimentRunner computing small analytic sweeps on its own thread (th
       expect(here).toEqual(byWorkers);
       // Finished when start resolves: nothing left to run or cancel, its status already sent.
       const { experimentId, runsTotal } = await inline.start({ scenario, sweep });
-      expect(inline.activeIds()).toEqual([]);
       expect(inline.cancel(experimentId)).toBe(false);
       expect(events.at(-1)).toEqual({ experimentId, runsDone: runsTotal, runsTotal, fraction: 1, status: 'done' });
       const { items } = await inlineStore.listExperiments({ offset: 0, limit: 10 });
       const summary = items.find((e) => e.id === experimentId);
       expect(summary).toMatchObject({ status: 'done', runsDone: runsTotal, runsTotal });
-      expect(summary!.finishedAt).not.toBeNull();
+      // Each run between the experiment's creation and its end, started before it finished.
+      const detail = (await inlineStore.getExperiment(experimentId))!;
+      for (const run of detail.runs) {
+        expect(detail.createdAt <= run.startedAt!, `run ${run.id} started before the experiment was made`).toBe(true);
+        expect(run.startedAt! <= run.finishedAt!, `run ${run.id} finished before it started`).toBe(true);
+        expect(run.finishedAt! <= detail.finishedAt!, `run ${run.id} finished after the experiment`).toBe(true);
+      }
+      // No strategy enabled: nothing to compute, recorded done, as a sweep run in workers ends.
+      const none = structuredClone(scenario);
+      for (const id of runPlan(scenario).strategies) none.strategies[id].enabled = false;
+      const empty = await inline.start({ scenario: none, sweep });
+      expect(empty.runsTotal).toBe(0);
+      expect((await inlineStore.getExperiment(empty.experimentId))!.status).toBe('done');
+      expect(events.at(-1)).toMatchObject({ experimentId: empty.experimentId, status: 'done' });
       // A sweep the check refuses records nothing.
       const refused = { parameters: [{ path: 'vm.vcpus', values: [1, 0] }] };
       await expect(inline.start({ scenario, sweep: refused })).rejects.toThrow(/vm\.vcpus/);
-      expect((await inlineStore.listExperiments({ offset: 0, limit: 10 })).total).toBe(2);
+      expect((await inlineStore.listExperiments({ offset: 0, limit: 10 })).total).toBe(3);
     } finally {
       await inline.drain();
       await inlinePool.close();

@@ -1,5 +1,6 @@
 // Runs experiments: plans the runs, records them (queued) before anything executes, hands the
-// computation to the worker pool, and saves results as they arrive (batched: ResultWriter). This is the only path
+// computation to the worker pool, and saves results as they arrive (batched: ResultWriter),
+// except for a small analytic sweep the pool computes on this thread (below). This is the only path
 // from a simulation to the database: on the main thread, or, given a write worker (an app that
 // serves a window), there, where the simulation workers send their results straight. A small
 // analytic sweep the pool computes on this thread (the CLI's) is instead recorded as it is
@@ -152,25 +153,27 @@ export class ExperimentRunner {
     };
     if (this.pool.inlines(scenario, pointCount)) {
       // Computed on this thread as it is recorded, in one transaction: a write per run instead of
-      // an insert and an update, each result dropped once written, and nothing to recover if the
-      // process dies meanwhile (issue 20: the CLI's 1,000-point sweep).
+      // an insert and an update, each result written as soon as it is made, and nothing to recover
+      // if the process dies meanwhile (issue 20: the CLI's 1,000-point sweep). The transaction
+      // holds SQLite's write lock meanwhile (~0.5 s for 1,000 points): another process writing
+      // the same file waits for it.
       await confirmed();
-      const outcomes = this.pool.computeEach(scenario, points, checkId);
-      let failed = false;
+      const outcomes = this.pool.computeEach(scenario, points, checkId)[Symbol.iterator]();
       const computed = function* (): Generator<PlannedRun> {
-        const startedAt = new Date().toISOString(); // once the store asks for the first run
-        let i = 0;
-        for (const outcome of outcomes) {
-          const point = points[i++]!;
-          for (const strategy of plan.strategies) {
-            const record = recordOf(outcome, strategy, startedAt);
-            if ('failed' in record) failed = true;
-            yield { strategy, point, seeds: plan.seeds, ...record };
-          }
+        for (const point of points) {
+          const startedAt = new Date().toISOString();
+          const next = outcomes.next();
+          if (next.done === true) return;
+          const finishedAt = new Date().toISOString();
+          for (const strategy of plan.strategies)
+            yield { strategy, point, seeds: plan.seeds, finishedAt, ...recordOf(next.value, strategy, startedAt) };
         }
       };
-      const { experimentId, runIds } = await this.store.createExperiment({ ...experiment, runs: computed() });
-      const status = failed ? 'failed' : 'done';
+      const created = await this.store.createExperiment({ ...experiment, runs: computed() });
+      const { experimentId, runIds } = created;
+      let { status } = created;
+      // No strategy enabled: nothing to compute, done (as a sweep run in workers ends).
+      if (status === 'queued') await this.store.setExperimentStatus(experimentId, (status = 'done'));
       this.emit({ experimentId, runsDone: runIds.length, runsTotal: runIds.length, fraction: 1, status });
       return { experimentId, runsTotal: runIds.length };
     }

@@ -117,7 +117,11 @@ describe('WorkerPool', () => {
     });
     const check = pool.check(scenario, { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] }, undefined);
     await expect(check.result).resolves.toEqual({ ok: true, events: undefined });
-    expect(() => pool!.computeEach(scenario, [{ 'vm.vcpus': 2 }], refused.jobId)).toThrow(/not made on this thread/);
+    // Points no check here validated are validated as they are computed, as a worker does.
+    expect([...pool.computeEach(scenario, [{ 'vm.vcpus': 0 }, { 'vm.vcpus': 8 }], refused.jobId)]).toEqual([
+      { ok: false, message: expect.stringMatching(/vm\.vcpus/) },
+      { ok: true, output: runAnalytic(setParameter(scenario, 'vm.vcpus', 8)) },
+    ]);
     const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 4 }];
     // Computed here, point by point as the caller iterates.
     const each = pool.computeEach(scenario, points, check.jobId)[Symbol.iterator]();

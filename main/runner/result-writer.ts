@@ -41,17 +41,14 @@ export function nonFiniteValue(run: ComputedRun): string | undefined {
   return undefined;
 }
 
-/**
- * Runs per transaction, at most: a group (the runs of one write call, e.g. one job's) is never
- * split, and a bigger one (a job computed on the runner's own thread: experiments.ts) goes alone.
- */
+/** Runs per transaction, at most: a group (the runs of one write call, e.g. one job's) is never split, and a bigger one goes alone. */
 export const MAX_BATCH_RUNS = 256;
 
 /**
  * A batch of at least this many runs is written at once; a shorter one waits COALESCE_MS for
  * more. Half a batch, not a whole one: an analytic job's runs nearly fill a batch (runner:
  * MAX_JOB_RUNS), two never fit in one, and waiting for a second that cannot join kept the
- * main thread idle 20 ms a batch, ~0.5 s of a 1,000-point CLI sweep (issue 20, CPU profile).
+ * writer idle 20 ms a batch, ~0.5 s of a 1,000-point sweep (issue 20, CPU profile).
  */
 export const FULL_ENOUGH_RUNS = MAX_BATCH_RUNS / 2;
 

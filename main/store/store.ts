@@ -59,6 +59,8 @@ export interface PlannedRun {
   done?: ComputedRun | undefined;
   /** Why it failed, when it failed before it was recorded: the run is recorded failed. */
   failed?: string | undefined;
+  /** When a run that comes done or failed finished (ISO time); the experiment's creation time where not given. */
+  finishedAt?: string | undefined;
 }
 
 export interface NewExperiment {
@@ -222,16 +224,16 @@ export class Store {
    * Creates the experiment and all its runs in one transaction; run ids follow spec.runs. A run
    * is recorded queued, or done or failed when it comes computed (PlannedRun's `done`, `failed`:
    * a sweep computed on the runner's own thread as it is recorded, in one write per run instead
-   * of an insert and an update, issue 20); an experiment whose runs all come finished is recorded
-   * finished. The runs go in through prepared statements (a sweep plans tens of thousands), as
-   * `spec.runs` yields them. `confirm`, when given, is awaited before the commit (the runner
+   * of an insert and an update, issue 20); an experiment with runs that all come finished is
+   * recorded finished, and `status` says which status it was recorded with. The runs go in
+   * through prepared statements (a sweep plans tens of thousands), as `spec.runs` yields them. `confirm`, when given, is awaited before the commit (the runner
    * checks the sweep's points in a worker meanwhile): if it throws, nothing is kept and its error
    * is thrown.
    */
   async createExperiment(
     spec: NewExperiment,
     confirm?: () => Promise<void>,
-  ): Promise<{ experimentId: number; runIds: number[] }> {
+  ): Promise<{ experimentId: number; runIds: number[]; status: ExperimentStatus }> {
     await this.#writerIdle();
     const added: number[] = []; // result keys this transaction adds (forgotten if it rolls back)
     try {
@@ -287,25 +289,28 @@ export class Store {
             seeds: seedsText,
           };
           if (run.done !== undefined) {
-            const id = w.insertFinishedRun(row, valuesOf(run.done), added, means);
+            const id = w.insertFinishedRun(row, valuesOf(run.done, run.finishedAt), added, means);
             runIds.push(id);
             doneIds.push(id);
           } else if (run.failed !== undefined) {
-            runIds.push(w.insertFailedRun(row, run.failed, created));
+            runIds.push(w.insertFailedRun(row, run.failed, run.finishedAt ?? created));
             failed++;
           } else runIds.push(w.insertRun(row));
         }
         w.saveIndexedMeans(means);
         w.counts.added(experiment.id, runIds.length, doneIds.length);
         w.counts.saved(doneIds.slice(0, 1)); // the lowest id: its model version is the experiment's
-        if (runIds.length > 0 && doneIds.length + failed === runIds.length)
+        let status: ExperimentStatus = 'queued';
+        if (runIds.length > 0 && doneIds.length + failed === runIds.length) {
+          status = failed > 0 ? 'failed' : 'done';
           await trx
             .updateTable('experiments')
-            .set({ status: failed > 0 ? 'failed' : 'done', finished_at: now() })
+            .set({ status, finished_at: now() })
             .where('id', '=', experiment.id)
             .execute();
+        }
         await confirm?.();
-        return { experimentId: experiment.id, runIds };
+        return { experimentId: experiment.id, runIds, status };
       });
     } catch (err) {
       this.#statements.rollback(added);

@@ -306,16 +306,19 @@ export function saveFinishedRuns(
 
 /**
  * Makes the columns of computed runs saved in one transaction (call inside it): each distinct
- * cost table and capability row is looked up, or saved, once. A run with no start time gets
- * `finishedAt`, the transaction's time.
+ * cost table and capability row is looked up, or saved, once. A run finished at `finishedAt`
+ * when the caller does not say when (the transaction's time); with no start time, it started then.
  */
-export function finishedValuesMaker(w: WriteStatements, finishedAt: string): (run: ComputedRun) => FinishedValues {
+export function finishedValuesMaker(
+  w: WriteStatements,
+  savedAt: string,
+): (run: ComputedRun, finishedAt?: string) => FinishedValues {
   const costIds = new Map<CostEntry[], string>();
   // Runs of a batch from one worker job share their capability objects (runner/worker.ts), and
   // a sweep's analytic runs of one strategy their params object (analytic.ts: planOf).
   const capabilityIds = new Map<object, number>();
   const paramsTexts = new Map<object, string>();
-  return (run) => {
+  return (run, finishedAt = savedAt) => {
     const { result } = run;
     let costTableId = costIds.get(run.costTable);
     if (costTableId === undefined) costIds.set(run.costTable, (costTableId = w.costTableId(run.costTable)));
