@@ -46,7 +46,7 @@ async function killMidSweep(
   return { experimentId, reportedDone, finished };
 }
 
-/** Where the child saves its runs: on its main thread (the CLI) or in the write worker (the window's app). */
+/** Where the child saves its runs: on its main thread or in the write worker (the window's app). */
 type Saving = 'here' | 'write-worker';
 
 it.each<Saving>(['here', 'write-worker'])(
@@ -103,3 +103,30 @@ it.each<Saving>(['here', 'write-worker'])(
     }
   },
 );
+
+it('SIGKILL while a sweep computed on the main thread is being recorded (the CLI) leaves nothing of it, and an intact file', async () => {
+  const dbPath = join(dir.dir, 'crash.sqlite');
+  const child = spawn(process.execPath, [fixture, dbPath, '2000', 'inline'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const lines: string[] = [];
+  for await (const line of createInterface({ input: child.stdout })) {
+    lines.push(line);
+    // 5,000 of its 14,000 runs are in the open transaction: killed before it can commit.
+    if (line === 'recording 5000') child.kill('SIGKILL');
+  }
+  expect(await exited, stderr).toBe('SIGKILL');
+  expect(lines).toEqual(['recording 5000']);
+
+  const raw = new BetterSqlite3(dbPath);
+  expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+  expect(raw.prepare('select count(*) as n from runs').get()).toEqual({ n: 0 });
+  raw.close();
+  const store = await Store.open(dbPath);
+  try {
+    expect((await store.listExperiments({ offset: 0, limit: 10 })).total).toBe(0);
+  } finally {
+    await store.close();
+  }
+});
