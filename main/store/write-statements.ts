@@ -51,6 +51,19 @@ export interface FinishedValues {
   series: Record<string, RunSeries>;
 }
 
+/** The columns a finished run fills, in the order of #doneValues: one list for its update and its insert. */
+const DONE_COLUMNS = [
+  'started_at',
+  'finished_at',
+  'model_version',
+  'cost_table_id',
+  'params',
+  'capability_id',
+  'metrics',
+  'breakdown',
+  'flags',
+] as const;
+
 /** Cost tables remembered by content (JSON text) so a sweep hashes each distinct table once. */
 const COST_TABLE_MEMO = 64;
 /** Capability texts remembered with their row ids (a sweep has one per strategy). */
@@ -99,13 +112,11 @@ export class WriteStatements {
       `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status) values (?, ?, ?, ?, ?, 'queued')`,
     );
     this.finishRunStmt = sqlite.prepare(
-      `update runs set status = 'done', started_at = ?, finished_at = ?, model_version = ?, cost_table_id = ?,
-         params = ?, capability_id = ?, metrics = ?, breakdown = ?, flags = ?, error = null where id = ?`,
+      `update runs set status = 'done', ${DONE_COLUMNS.map((c) => `${c} = ?`).join(', ')}, error = null where id = ?`,
     );
     this.insertFinishedRunStmt = sqlite.prepare(
-      `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status, started_at, finished_at,
-         model_version, cost_table_id, params, capability_id, metrics, breakdown, flags)
-       values (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status, ${DONE_COLUMNS.join(', ')})
+       values (?, ?, ?, ?, ?, 'done', ${DONE_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.insertFailedRunStmt = sqlite.prepare(
       `insert into runs (experiment_id, scenario_id, strategy, point, seeds, status, error, finished_at)
@@ -174,21 +185,10 @@ export class WriteStatements {
    * `means`, for saveIndexedMeans once the batch's runs are all marked.
    */
   finishRun(runId: number, r: FinishedValues, added: number[], means: IndexedMean[]): void {
-    const { metrics, breakdown } = this.#encode(r, added);
-    const { changes } = this.finishRunStmt.run(
-      r.startedAt,
-      r.finishedAt,
-      r.modelVersion,
-      r.costTableId,
-      r.params,
-      r.capabilityId,
-      metrics.blob,
-      breakdown,
-      r.flags,
-      runId,
-    );
+    const { values, indexed } = this.#doneValues(r, added);
+    const { changes } = this.finishRunStmt.run(...values, runId);
     if (changes !== 1) throw new NotFoundError(`run ${runId} does not exist`);
-    this.#afterRow(runId, r, metrics.indexed, means);
+    this.#afterRow(runId, r, indexed, means);
   }
 
   /**
@@ -196,26 +196,12 @@ export class WriteStatements {
    * before it was recorded (createExperiment). Returns its id; its indexed means go to `means`.
    */
   insertFinishedRun(q: QueuedRunRow, r: FinishedValues, added: number[], means: IndexedMean[]): number {
-    const { metrics, breakdown } = this.#encode(r, added);
+    const { values, indexed } = this.#doneValues(r, added);
     const runId = Number(
-      this.insertFinishedRunStmt.run(
-        q.experimentId,
-        q.scenarioId,
-        q.strategy,
-        q.point,
-        q.seeds,
-        r.startedAt,
-        r.finishedAt,
-        r.modelVersion,
-        r.costTableId,
-        r.params,
-        r.capabilityId,
-        metrics.blob,
-        breakdown,
-        r.flags,
-      ).lastInsertRowid,
+      this.insertFinishedRunStmt.run(q.experimentId, q.scenarioId, q.strategy, q.point, q.seeds, ...values)
+        .lastInsertRowid,
     );
-    this.#afterRow(runId, r, metrics.indexed, means);
+    this.#afterRow(runId, r, indexed, means);
     return runId;
   }
 
@@ -227,10 +213,22 @@ export class WriteStatements {
     );
   }
 
-  #encode(r: FinishedValues, added: number[]): { metrics: EncodedRunValues; breakdown: Buffer | null } {
+  /** A finished run's DONE_COLUMNS values, in their order (metrics and breakdown encoded), and its indexed means. */
+  #doneValues(r: FinishedValues, added: number[]): { values: unknown[]; indexed: EncodedRunValues['indexed'] } {
     const metrics = encodeRunValues(this.keys, this.insertKey, r.metrics, added);
     const breakdown = r.breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, r.breakdown, added);
-    return { metrics, breakdown: breakdown?.blob ?? null };
+    const values = [
+      r.startedAt,
+      r.finishedAt,
+      r.modelVersion,
+      r.costTableId,
+      r.params,
+      r.capabilityId,
+      metrics.blob,
+      breakdown?.blob ?? null,
+      r.flags,
+    ];
+    return { values, indexed: metrics.indexed };
   }
 
   /** What goes beside a finished run's row: its indexed means (to `means`), distributions and series. */
