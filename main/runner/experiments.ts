@@ -1,6 +1,5 @@
 // Runs experiments: plans the runs, records them (queued) before anything executes, hands the
-// computation to the worker pool, and saves results as they arrive (batched: ResultWriter),
-// except for a small analytic sweep the pool computes on this thread (below). This is the only path
+// computation to the worker pool, and saves results as they arrive (batched: ResultWriter). This is the only path
 // from a simulation to the database: on the main thread, or, given a write worker (an app that
 // serves a window), there, where the simulation workers send their results straight. A small
 // analytic sweep the pool computes on this thread (the CLI's) is instead recorded as it is
@@ -163,7 +162,7 @@ export class ExperimentRunner {
         for (const point of points) {
           const startedAt = new Date().toISOString();
           const next = outcomes.next();
-          if (next.done === true) return;
+          if (next.done === true) throw new Error('the pool computed fewer points than it was given');
           const finishedAt = new Date().toISOString();
           for (const strategy of plan.strategies)
             yield { strategy, point, seeds: plan.seeds, finishedAt, ...recordOf(next.value, strategy, startedAt) };

@@ -226,9 +226,9 @@ export class Store {
    * a sweep computed on the runner's own thread as it is recorded, in one write per run instead
    * of an insert and an update, issue 20); an experiment with runs that all come finished is
    * recorded finished, and `status` says which status it was recorded with. The runs go in
-   * through prepared statements (a sweep plans tens of thousands), as `spec.runs` yields them. `confirm`, when given, is awaited before the commit (the runner
-   * checks the sweep's points in a worker meanwhile): if it throws, nothing is kept and its error
-   * is thrown.
+   * through prepared statements (a sweep plans tens of thousands), as `spec.runs` yields them.
+   * `confirm`, when given, is awaited before the commit (the runner checks the sweep's points in
+   * a worker meanwhile): if it throws, nothing is kept and its error is thrown.
    */
   async createExperiment(
     spec: NewExperiment,

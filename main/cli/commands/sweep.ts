@@ -47,7 +47,7 @@ export async function runSweep(options: {
   return withApp(values, async (app) => {
     const bar = process.stderr.isTTY ? new ProgressBar() : undefined;
     // The runner's last event for an experiment carries its final status. Listened to before the
-    // start: a sweep computed before it is recorded (experiments.ts) has ended when its id is known.
+    // start: a sweep computed as it is recorded (experiments.ts) has ended when its id is known.
     const statuses = new Map<number, ExperimentStatus>();
     let shown: number | undefined;
     const off = app.subscribe((event, p) => {
