@@ -1,5 +1,5 @@
 // What a simulation job does, wherever it runs: in a worker thread (worker.ts), or on the thread
-// that owns the pool when the pool computes small analytic sweeps itself (pool.ts: inline). One
+// that owns the pool when the pool computes small analytic sweeps itself (pool.ts: computeEach). One
 // code path, so a run's result never depends on where it was computed.
 import { isDeepStrictEqual } from 'node:util';
 import {

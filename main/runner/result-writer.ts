@@ -41,7 +41,10 @@ export function nonFiniteValue(run: ComputedRun): string | undefined {
   return undefined;
 }
 
-/** Runs per transaction, at most: a group (the runs of one write call, e.g. one job's) is never split, and a bigger one goes alone. */
+/**
+ * Runs per transaction, at most: a group (the runs of one write call, e.g. one job's) is never
+ * split, and a bigger one goes alone.
+ */
 export const MAX_BATCH_RUNS = 256;
 
 /**

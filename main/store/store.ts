@@ -264,7 +264,8 @@ export class Store {
         // Same connection, inside the transaction Kysely holds open: all or none with the rest.
         const w = this.#statements;
         const runIds: number[] = [];
-        const doneIds: number[] = [];
+        let done = 0;
+        let firstDoneId: number | undefined; // the lowest: its model version is the experiment's
         let failed = 0;
         const means: IndexedMean[] = [];
         const valuesOf = finishedValuesMaker(w, created);
@@ -291,17 +292,18 @@ export class Store {
           if (run.done !== undefined) {
             const id = w.insertFinishedRun(row, valuesOf(run.done, run.finishedAt), added, means);
             runIds.push(id);
-            doneIds.push(id);
+            firstDoneId ??= id;
+            done++;
           } else if (run.failed !== undefined) {
             runIds.push(w.insertFailedRun(row, run.failed, run.finishedAt ?? created));
             failed++;
           } else runIds.push(w.insertRun(row));
         }
         w.saveIndexedMeans(means);
-        w.counts.added(experiment.id, runIds.length, doneIds.length);
-        w.counts.saved(doneIds.slice(0, 1)); // the lowest id: its model version is the experiment's
+        w.counts.added(experiment.id, runIds.length, done);
+        if (firstDoneId !== undefined) w.counts.saved([firstDoneId]);
         let status: ExperimentStatus = 'queued';
-        if (runIds.length > 0 && doneIds.length + failed === runIds.length) {
+        if (runIds.length > 0 && done + failed === runIds.length) {
           status = failed > 0 ? 'failed' : 'done';
           await trx
             .updateTable('experiments')

@@ -15,7 +15,7 @@ export interface FinishedRun extends ComputedRun {
   runId: number;
 }
 
-/** A run's result, computed (FinishedRun: of a recorded run; PlannedRun.computed: of one not yet recorded). */
+/** A run's result, computed (FinishedRun: of a recorded run; PlannedRun.done: of one not yet recorded). */
 export interface ComputedRun {
   /** When a worker started the run (ISO time); the save time where unknown. */
   startedAt?: string | undefined;
@@ -304,8 +304,8 @@ export function saveFinishedRuns(
 
 /**
  * Makes the columns of computed runs saved in one transaction (call inside it): each distinct
- * cost table and capability row is looked up, or saved, once. A run finished at `finishedAt`
- * when the caller does not say when (the transaction's time); with no start time, it started then.
+ * cost table and capability row is looked up, or saved, once. A run the caller gives no finish
+ * time finished at `savedAt` (the transaction's time); with no start time, it started then.
  */
 export function finishedValuesMaker(
   w: WriteStatements,
