@@ -91,7 +91,8 @@ export class ResultKeys {
 /** Values encoded for one run: the blob, and the indexed keys' means for run_metrics. */
 export interface EncodedRunValues {
   blob: Buffer;
-  indexed: { keyId: number; mean: number }[];
+  /** Pairs, flat: key id, mean, key id, mean... (numbers, not an object each: ~8 a run). */
+  indexed: number[];
 }
 
 /** One encoder for every run this thread saves (encoding is synchronous: no two blobs interleave). */
@@ -107,7 +108,7 @@ export function encodeRunValues(
   values: Record<string, { mean: number; ci95: number; n: number } | number>,
   added: number[],
 ): EncodedRunValues {
-  const indexed: { keyId: number; mean: number }[] = [];
+  const indexed: number[] = [];
   encoder.start();
   for (const key in values) {
     const v = values[key]!;
@@ -117,7 +118,7 @@ export function encodeRunValues(
     const mean = typeof v === 'number' ? v : v.mean;
     if (typeof v === 'number') encoder.add(k.id, v, 0, 1);
     else encoder.add(k.id, mean, v.ci95, v.n);
-    if (k.indexed) indexed.push({ keyId: k.id, mean });
+    if (k.indexed) indexed.push(k.id, mean);
   }
   return { blob: encoder.finish(), indexed };
 }

@@ -48,8 +48,8 @@ import {
   WriteStatements,
   type ComputedRun,
   type FinishedRun,
-  type IndexedMean,
 } from './write-statements.ts';
+import { IndexedMeans } from './indexed-means.ts';
 
 export interface PlannedRun {
   strategy: StrategyId;
@@ -267,7 +267,7 @@ export class Store {
         let done = 0;
         let firstDoneId: number | undefined; // the lowest: its model version is the experiment's
         let failed = 0;
-        const means: IndexedMean[] = [];
+        const means = new IndexedMeans();
         const valuesOf = finishedValuesMaker(w, created);
         const seeds = new Map<number[], string>(); // a sweep's runs share one seeds array
         let point: { of: Point; text: string } | undefined; // a point's runs come one after another

@@ -6,6 +6,7 @@ import type { CostEntry, Estimate, LatencyDistribution, StrategyResult } from '.
 import type { RunSeries } from '../../common/contract/index.ts';
 import { canonicalJson, contentHash, textHash } from './canonical.ts';
 import { NotFoundError } from '../../common/core/index.ts';
+import { IndexedMeans } from './indexed-means.ts';
 import { encodeRunValues, ResultKeys, type EncodedRunValues } from './keys.ts';
 import { nameTheFile } from './open.ts';
 import { RunCounts } from './run-counts.ts';
@@ -73,13 +74,6 @@ const CAPABILITY_MEMO = 256;
  * cost more than the rows themselves (issue 20: measured with better-sqlite3 on 70,000 runs).
  */
 const MEANS_PER_STATEMENT = 32;
-
-/** One run_metrics row: an indexed key's mean for a run. */
-export interface IndexedMean {
-  keyId: number;
-  mean: number;
-  runId: number;
-}
 
 export class WriteStatements {
   readonly keys: ResultKeys;
@@ -184,7 +178,7 @@ export class WriteStatements {
    * Marks a run done with its values (call inside a transaction). Its indexed means go to
    * `means`, for saveIndexedMeans once the batch's runs are all marked.
    */
-  finishRun(runId: number, r: FinishedValues, added: number[], means: IndexedMean[]): void {
+  finishRun(runId: number, r: FinishedValues, added: number[], means: IndexedMeans): void {
     const { values, indexed } = this.#doneValues(r, added);
     const { changes } = this.finishRunStmt.run(...values, runId);
     if (changes !== 1) throw new NotFoundError(`run ${runId} does not exist`);
@@ -195,7 +189,7 @@ export class WriteStatements {
    * Records a run done with its values in one insert (call inside a transaction): a run computed
    * before it was recorded (createExperiment). Returns its id; its indexed means go to `means`.
    */
-  insertFinishedRun(q: QueuedRunRow, r: FinishedValues, added: number[], means: IndexedMean[]): number {
+  insertFinishedRun(q: QueuedRunRow, r: FinishedValues, added: number[], means: IndexedMeans): number {
     const { values, indexed } = this.#doneValues(r, added);
     const runId = Number(
       this.insertFinishedRunStmt.run(q.experimentId, q.scenarioId, q.strategy, q.point, q.seeds, ...values)
@@ -232,8 +226,8 @@ export class WriteStatements {
   }
 
   /** What goes beside a finished run's row: its indexed means (to `means`), distributions and series. */
-  #afterRow(runId: number, r: FinishedValues, indexed: EncodedRunValues['indexed'], means: IndexedMean[]): void {
-    for (const m of indexed) means.push({ keyId: m.keyId, mean: m.mean, runId });
+  #afterRow(runId: number, r: FinishedValues, indexed: EncodedRunValues['indexed'], means: IndexedMeans): void {
+    for (let i = 0; i < indexed.length; i += 2) means.add(indexed[i]!, indexed[i + 1]!, runId);
     // for-in, not Object.entries: an analytic run has neither, and this runs for every run saved.
     for (const key in r.distributions) this.insertDistribution.run(runId, key, JSON.stringify(r.distributions[key]));
     for (const key in r.series) this.insertSeries.run(runId, key, JSON.stringify(r.series[key]));
@@ -243,16 +237,18 @@ export class WriteStatements {
    * Adds run_metrics rows (call inside a transaction), in index order: neighbouring rows land
    * on the same pages, and many rows go in per statement.
    */
-  saveIndexedMeans(means: IndexedMean[]): void {
-    means.sort((a, b) => a.keyId - b.keyId || a.mean - b.mean || a.runId - b.runId);
+  saveIndexedMeans(means: IndexedMeans): void {
+    // Full statements first; the rows short of one at the end go one at a time.
+    const batched = means.size - (means.size % MEANS_PER_STATEMENT);
     const args: number[] = [];
     let i = 0;
-    for (; i + MEANS_PER_STATEMENT <= means.length; i += MEANS_PER_STATEMENT) {
-      args.length = 0;
-      for (let j = i; j < i + MEANS_PER_STATEMENT; j++) args.push(means[j]!.keyId, means[j]!.mean, means[j]!.runId);
-      this.insertRunMetrics.run(...args);
-    }
-    for (; i < means.length; i++) this.insertRunMetric.run(means[i]!.keyId, means[i]!.mean, means[i]!.runId);
+    means.inIndexOrder((keyId, mean, runId) => {
+      if (i++ >= batched) this.insertRunMetric.run(keyId, mean, runId);
+      else if (args.push(keyId, mean, runId) === 3 * MEANS_PER_STATEMENT) {
+        this.insertRunMetrics.run(...args);
+        args.length = 0;
+      }
+    });
   }
 
   /** Sets a run's metrics and breakdown (bundle import: the run row is written by the caller). */
@@ -265,7 +261,7 @@ export class WriteStatements {
     const m = encodeRunValues(this.keys, this.insertKey, metrics, added);
     const b = breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, breakdown, added);
     this.setValuesStmt.run(m.blob, b?.blob ?? null, runId);
-    for (const v of m.indexed) this.insertRunMetric.run(v.keyId, v.mean, runId);
+    for (let i = 0; i < m.indexed.length; i += 2) this.insertRunMetric.run(m.indexed[i]!, m.indexed[i + 1]!, runId);
   }
 }
 
@@ -290,7 +286,7 @@ export function saveFinishedRuns(
         const runIds = finished.map((f) => f.runId);
         w.counts.statusWillBe(runIds, 'done');
         const valuesOf = finishedValuesMaker(w, new Date().toISOString());
-        const means: IndexedMean[] = [];
+        const means = new IndexedMeans();
         for (const f of finished) w.finishRun(f.runId, valuesOf(f), added, means);
         w.saveIndexedMeans(means);
         w.counts.saved(runIds);
