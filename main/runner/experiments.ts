@@ -326,7 +326,7 @@ export class ExperimentRunner {
           this.writeWorker?.forget(job.jobId); // a job that did not compute sends nothing
           throw err;
         }
-        const { outcomes, startedAt, sent } = result;
+        const { outcomes, packedValues, startedAt, sent } = result;
         await marked;
         let refused: RefusedRun[];
         let missing: number[];
@@ -341,7 +341,7 @@ export class ExperimentRunner {
           // No write worker: saved from here.
           if (sentSaved !== undefined) this.writeWorker?.forget(job.jobId);
           if (active.cancelled) return;
-          const here = finishedRuns(outcomes, pointRuns, startedAt);
+          const here = finishedRuns(outcomes, pointRuns, startedAt, packedValues);
           ({ missing, unsolved } = here.sent);
           refused = await this.writer.write(here.runs);
         }

@@ -1,8 +1,8 @@
 // What a job's outcomes mean for its runs: the finished ones to save, and the ones that did not
 // finish and why. One rule, applied where the results are: in the simulation worker when it sends
-// them to the write worker, on the main thread otherwise (experiments.ts).
-import type { StrategyId } from '../../common/core/index.ts';
-import type { ComputedRun, FinishedRun } from '../store/store.ts';
+// them to the write worker, and in the write worker, on the main thread otherwise (experiments.ts).
+import type { StrategyId, StrategyResult } from '../../common/core/index.ts';
+import type { ComputedRun, FinishedRun, PackedResultValues } from '../store/store.ts';
 import type { PointRuns, ScenarioOutcome, NotFinished } from './protocol.ts';
 import { nonFiniteValue } from './result-writer.ts';
 
@@ -11,12 +11,14 @@ export const NO_RESULT = 'the model returned no result for this strategy';
 
 /**
  * A job's outcomes as the runs to save, one per point and strategy asked for, and the runs that
- * did not finish: the strategy's result missing, or the point not computed.
+ * did not finish: the strategy's result missing, or the point not computed. A result in
+ * `packedValues` keeps its numbers there (wire.ts: packedValuesOf).
  */
 export function finishedRuns(
   outcomes: ScenarioOutcome[],
   save: PointRuns[],
   startedAt: string,
+  packedValues?: Map<StrategyResult, PackedResultValues>,
 ): { runs: FinishedRun[]; sent: NotFinished } {
   const runs: FinishedRun[] = [];
   const sent: NotFinished = { missing: [], unsolved: [] };
@@ -30,7 +32,15 @@ export function finishedRuns(
     for (const { id: runId, strategy } of pointRuns) {
       const result = output.strategies.find((r) => r.strategy === strategy);
       if (result === undefined) sent.missing.push(runId);
-      else runs.push({ runId, startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result });
+      else
+        runs.push({
+          runId,
+          startedAt,
+          modelVersion: output.modelVersion,
+          costTable: output.costTable,
+          result,
+          packed: packedValues?.get(result),
+        });
     }
   }
   return { runs, sent };

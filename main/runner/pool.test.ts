@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, setParameter } from '../../common/core/index.ts';
 import { JobCancelledError, WorkerPool } from './pool.ts';
+import { unpackResults } from './wire.ts';
 
 const scenario = PRESETS[0]!.scenario;
 let pool: WorkerPool | undefined;
@@ -73,6 +74,9 @@ describe('WorkerPool', () => {
     const [, batch, check] = await Promise.all([running, queued, checked]);
     expect(order).toEqual(['running', 'check', 'queued']);
     expect(check).toMatchObject({ ok: false, issues: [{ path: 'sweep.parameters.0.values.1' }] });
+    // The numbers arrive packed, saved from there (store: ComputedRun.packed): objects on demand.
+    expect(batch.outcomes[0]!.ok && batch.outcomes[0]!.output.strategies[0]!.metrics).toEqual({});
+    unpackResults(batch.packedValues);
     // Each point's own outcome: the valid one computed, the other refused with the field named.
     expect(batch.outcomes[0]).toEqual({ ok: true, output: runAnalytic(setParameter(scenario, 'vm.vcpus', 2)) });
     expect(batch.outcomes[1]).toMatchObject({
@@ -90,7 +94,8 @@ describe('WorkerPool', () => {
     // which only the points the check did not validate (and a point taken already) are made from.
     const other = setParameter(scenario, 'workload.touchpoints.mmio.ratePerSec', 1234);
     const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 8 }, { 'vm.vcpus': 0 }, { 'vm.vcpus': 2 }];
-    const { outcomes } = await pool.runAll(other, points, undefined, { checkId: check.jobId }).result;
+    const { outcomes, packedValues } = await pool.runAll(other, points, undefined, { checkId: check.jobId }).result;
+    unpackResults(packedValues);
     const at = (base: typeof scenario, vcpus: number) => runAnalytic(setParameter(base, 'vm.vcpus', vcpus));
     expect(outcomes[0]).toEqual({ ok: true, output: at(scenario, 2) });
     expect(outcomes[1]).toEqual({ ok: true, output: at(other, 8) });
@@ -98,6 +103,7 @@ describe('WorkerPool', () => {
     expect(outcomes[3]).toEqual({ ok: true, output: at(other, 2) });
     // Without the check's id, every point is made from the job's own base.
     const plain = await pool.runAll(other, [{ 'vm.vcpus': 4 }]).result;
+    unpackResults(plain.packedValues);
     expect(plain.outcomes[0]).toEqual({ ok: true, output: at(other, 4) });
   });
 

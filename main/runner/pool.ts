@@ -11,12 +11,14 @@ import {
   type RunOutput,
   type Scenario,
   type Shard,
+  type StrategyResult,
   type SweepDefinition,
 } from '../../common/core/index.ts';
+import type { PackedResultValues } from '../store/store.ts';
 import { JobComputer } from './compute.ts';
 import type { PointsCheck } from './points.ts';
 import type { FromWorker, NotFinished, PointRuns, ScenarioOutcome, ToWorker, WorkerData } from './protocol.ts';
-import { unpackOutcomes } from './wire.ts';
+import { packedValuesOf, unpackResults } from './wire.ts';
 
 export class JobCancelledError extends Error {
   override name = 'JobCancelledError';
@@ -65,8 +67,13 @@ export interface JobResult {
 
 /** A job of several scenarios: each one's outcome, in order, and when its worker started the job. */
 export interface BatchResult {
-  /** Empty when the results went to the write worker (`sent`). */
+  /**
+   * Empty when the results went to the write worker (`sent`). A result in `packedValues` has
+   * placeholders for its metrics and breakdown: they are there (wire.ts: unpackResults makes them).
+   */
   outcomes: ScenarioOutcome[];
+  /** Where the results' metrics and breakdowns are, as the worker packed them: saved from there. */
+  packedValues: Map<StrategyResult, PackedResultValues>;
   startedAt: string;
   /** The runs that did not finish, when the finished ones went to the write worker. */
   sent?: NotFinished | undefined;
@@ -106,8 +113,9 @@ export class WorkerPool {
     const { jobId, result } = this.runAll(scenario, [{}], onProgress);
     return {
       jobId,
-      result: result.then(({ outcomes: [outcome], startedAt }) => {
+      result: result.then(({ outcomes: [outcome], packedValues, startedAt }) => {
         if (!outcome!.ok) throw new Error(outcome!.message);
+        unpackResults(packedValues);
         return { output: outcome!.output, startedAt };
       }),
     };
@@ -279,7 +287,12 @@ export class WorkerPool {
     }
     slot.job = undefined;
     if (message.type === 'result')
-      job.resolve({ outcomes: unpackOutcomes(message.packed), startedAt: message.startedAt, sent: message.sent });
+      job.resolve({
+        outcomes: message.packed.outcomes,
+        packedValues: packedValuesOf(message.packed),
+        startedAt: message.startedAt,
+        sent: message.sent,
+      });
     else if (message.type === 'checked') job.resolve(message.check);
     else if (message.type === 'cancelled') job.reject(new JobCancelledError(`job ${job.id} cancelled`));
     else job.reject(new Error(message.message));

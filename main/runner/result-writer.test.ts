@@ -2,7 +2,7 @@
 // for more runs) between batches, and a failed batch failing only its own groups.
 import { describe, expect, it } from 'vitest';
 import type { FinishedRun } from '../store/store.ts';
-import { FULL_ENOUGH_RUNS, ResultWriter } from './result-writer.ts';
+import { FULL_ENOUGH_RUNS, nonFiniteValue, ResultWriter } from './result-writer.ts';
 
 const runs = (ids: number[]): FinishedRun[] =>
   ids.map((runId) => ({ runId, result: { metrics: { 'a.b': { mean: 1, ci95: 0, n: 1 } } } }) as unknown as FinishedRun);
@@ -108,5 +108,45 @@ describe('ResultWriter', () => {
     expect(refused.map((r) => r.runId)).toEqual([2, 3]);
     expect(refused[0]!.message).toMatch(/NaN for a\.b \(mean\), not a finite number/);
     expect(refused[1]!.message).toMatch(/Infinity for a\.b \(ci95\)/);
+  });
+});
+
+describe('nonFiniteValue', () => {
+  /** A run whose metrics came packed (the write worker's): the numbers of two metrics after another result's. */
+  const packedRun = (numbers: number[]): FinishedRun =>
+    ({
+      runId: 1,
+      result: { metrics: {} },
+      packed: {
+        metrics: { keys: ['a.b', 'c.d'], values: Float64Array.from([5, 5, 5, ...numbers]), at: 3, perKey: 3 },
+        breakdown: undefined,
+      },
+    }) as unknown as FinishedRun;
+  const objectRun = (numbers: number[]): FinishedRun =>
+    ({
+      runId: 1,
+      result: {
+        metrics: {
+          'a.b': { mean: numbers[0], ci95: numbers[1], n: numbers[2] },
+          'c.d': { mean: numbers[3], ci95: numbers[4], n: numbers[5] },
+        },
+      },
+    }) as unknown as FinishedRun;
+
+  it('names the same metric, field and value whether the run came packed or as objects', () => {
+    const cases = [
+      [1, 0, 1, 2, 0, 1],
+      [Number.NaN, 0, 1, 2, 0, 1],
+      [1, 0, 1, 2, Number.POSITIVE_INFINITY, 1],
+      [1, 0, 1, 2, 0, Number.NaN],
+      [1, Number.NEGATIVE_INFINITY, Number.NaN, 2, 0, 1],
+    ];
+    const messages = cases.map((c) => nonFiniteValue(packedRun(c)));
+    expect(messages).toEqual(cases.map((c) => nonFiniteValue(objectRun(c))));
+    expect(messages[0]).toBeUndefined();
+    expect(messages[1]).toMatch(/gave NaN for a\.b \(mean\)/);
+    expect(messages[2]).toMatch(/gave Infinity for c\.d \(ci95\)/);
+    expect(messages[3]).toMatch(/gave NaN for c\.d \(n\)/);
+    expect(messages[4]).toMatch(/gave -Infinity for a\.b \(ci95\)/);
   });
 });

@@ -26,19 +26,32 @@ interface PendingGroup {
  * number no chart or diff can use).
  */
 export function nonFiniteValue(run: ComputedRun): string | undefined {
+  if (run.packed !== undefined) {
+    // Packed (the write worker): the numbers where they are, mean, ci95 and n of each metric.
+    const { keys, values, at } = run.packed.metrics;
+    for (let i = 0; i < keys.length; i++) {
+      const v = at + 3 * i;
+      for (let f = 0; f < 3; f++)
+        if (!Number.isFinite(values[v + f]!)) return notFinite(keys[i]!, ESTIMATE_FIELDS[f]!, values[v + f]!);
+    }
+    return undefined;
+  }
   const { metrics } = run.result;
   // Plain loops: this runs for every metric of every run of a sweep on the main thread.
   for (const key in metrics) {
     const e = metrics[key]!;
     if (Number.isFinite(e.mean) && Number.isFinite(e.ci95) && Number.isFinite(e.n)) continue;
-    const [field, value] = !Number.isFinite(e.mean)
-      ? ['mean', e.mean]
-      : !Number.isFinite(e.ci95)
-        ? ['ci95', e.ci95]
-        : ['n', e.n];
-    return `the model gave ${String(value)} for ${key} (${field}), not a finite number: this point is outside what the model can compute; the run's other results were not saved`;
+    const field = !Number.isFinite(e.mean) ? 'mean' : !Number.isFinite(e.ci95) ? 'ci95' : 'n';
+    return notFinite(key, field, e[field]);
   }
   return undefined;
+}
+
+/** An Estimate's fields, in the order they are packed (wire.ts). */
+const ESTIMATE_FIELDS = ['mean', 'ci95', 'n'] as const;
+
+function notFinite(key: string, field: (typeof ESTIMATE_FIELDS)[number], value: number): string {
+  return `the model gave ${String(value)} for ${key} (${field}), not a finite number: this point is outside what the model can compute; the run's other results were not saved`;
 }
 
 /**

@@ -2,9 +2,10 @@
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { PRESETS, runScenario, setParameter, type RunOutput } from '../../common/core/index.ts';
+import { PRESETS, runScenario, setParameter, type Estimate, type RunOutput } from '../../common/core/index.ts';
 import type { ScenarioOutcome } from './protocol.ts';
-import { packOutcomes, unpackOutcomes, type PackedOutcomes } from './wire.ts';
+import type { PackedValues } from '../store/store.ts';
+import { packedValuesOf, packOutcomes, unpackOutcomes, type PackedOutcomes } from './wire.ts';
 
 /** Every field's name in the order it was made, all the way down: what toEqual does not check. */
 function shape(value: unknown): unknown {
@@ -79,5 +80,46 @@ describe('packOutcomes / unpackOutcomes', () => {
     const { back, packed } = roundTrip([output]);
     expect(packed.lists[0]).toBe(-1);
     expect(isDeepStrictEqual(back, [output])).toBe(true);
+  });
+});
+
+/** What packed values stand for, made as objects from their keys and numbers (the form they replace). */
+function objectOf(p: PackedValues): Record<string, unknown> {
+  return Object.fromEntries(
+    p.keys.map((key, i) => {
+      const v = p.at + p.perKey * i;
+      return [key, p.perKey === 3 ? { mean: p.values[v], ci95: p.values[v + 1], n: p.values[v + 2] } : p.values[v]];
+    }),
+  );
+}
+
+describe('packedValuesOf', () => {
+  it("says where every packed result's numbers are: they read as unpackOutcomes makes them, result by result", () => {
+    const outcomes = [...analytic, { ok: false as const, message: 'no' }, des];
+    const odd = structuredClone(analytic[0]!) as { ok: true; output: RunOutput };
+    // One result with a metric packing cannot carry (a new object: results may share estimates).
+    const oddMetrics = odd.output.strategies[0]!.metrics;
+    const oddKey = Object.keys(oddMetrics)[0]!;
+    oddMetrics[oddKey] = { ...oddMetrics[oddKey]!, unit: 'us' } as Estimate;
+    delete odd.output.strategies[1]!.breakdown;
+    const { packed } = roundTrip([...outcomes, odd]);
+    const values = packedValuesOf(packed);
+    // Read before unpacking (unpacking fills the results in place).
+    const read = [...values].map(([result, v]) => ({
+      result,
+      metrics: objectOf(v.metrics),
+      breakdown: v.breakdown === undefined ? undefined : objectOf(v.breakdown),
+    }));
+    const back = unpackOutcomes(packed);
+    const results = back.flatMap((o) => (o.ok ? o.output.strategies : []));
+    // Every result but the one sent as it was, in order, each with its own numbers.
+    expect(read.map((r) => r.result)).toEqual(
+      results.filter((r) => r !== results[results.length - odd.output.strategies.length]),
+    );
+    for (const r of read) {
+      expect(isDeepStrictEqual(r.metrics, r.result.metrics)).toBe(true);
+      expect(r.breakdown).toEqual(r.result.breakdown);
+    }
+    expect(read.some((r) => r.breakdown === undefined)).toBe(true);
   });
 });

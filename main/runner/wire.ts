@@ -5,6 +5,7 @@
 // the numbers go as one Float64Array, handed over without a copy; the main thread makes the
 // same objects again, key for key and number for number.
 import type { Estimate, StrategyResult } from '../../common/core/index.ts';
+import type { PackedResultValues, PackedValues } from '../store/store.ts';
 import type { ScenarioOutcome } from './protocol.ts';
 
 /** Outcomes with their results' metrics and breakdowns moved into `values` (see packOutcomes). */
@@ -80,6 +81,41 @@ export function packOutcomes(outcomes: ScenarioOutcome[]): PackedOutcomes {
 
 /** The outcomes packOutcomes was given, made again from what it packed. */
 export function unpackOutcomes(packed: PackedOutcomes): ScenarioOutcome[] {
+  unpackResults(packedValuesOf(packed));
+  return packed.outcomes;
+}
+
+/**
+ * Where each packed result's metrics and breakdown are in the packed numbers, by result: the
+ * store saves them from there, without making their objects (store: ComputedRun.packed). A
+ * result packOutcomes left as it was is not in the map.
+ */
+export function packedValuesOf(packed: PackedOutcomes): Map<StrategyResult, PackedResultValues> {
+  const byResult = new Map<StrategyResult, PackedResultValues>();
+  forEachPacked(packed, (r, values) => byResult.set(r, values));
+  return byResult;
+}
+
+/** Gives each result its metrics and breakdown objects again, made from its packed numbers. */
+export function unpackResults(packedValues: Map<StrategyResult, PackedResultValues>): void {
+  for (const [r, { metrics: m, breakdown: b }] of packedValues) {
+    const metrics: Record<string, Estimate> = {};
+    let v = m.at;
+    for (const key of m.keys) {
+      metrics[key] = { mean: m.values[v]!, ci95: m.values[v + 1]!, n: m.values[v + 2]! };
+      v += 3;
+    }
+    r.metrics = metrics;
+    if (b === undefined) continue;
+    const breakdown: Record<string, number> = {};
+    v = b.at;
+    for (const term of b.keys) breakdown[term] = b.values[v++]!;
+    r.breakdown = breakdown;
+  }
+}
+
+/** Calls `visit` for each packed result of the outcomes, in order, with where its numbers are. */
+function forEachPacked(packed: PackedOutcomes, visit: (r: StrategyResult, values: PackedResultValues) => void): void {
   const { outcomes, keyLists, lists, values } = packed;
   let l = 0;
   let v = 0;
@@ -89,20 +125,16 @@ export function unpackOutcomes(packed: PackedOutcomes): ScenarioOutcome[] {
       const metricList = lists[l++]!;
       const breakdownList = lists[l++]!;
       if (metricList < 0) continue;
-      const metrics: Record<string, Estimate> = {};
-      for (const key of keyLists[metricList]!) {
-        metrics[key] = { mean: values[v]!, ci95: values[v + 1]!, n: values[v + 2]! };
-        v += 3;
-      }
-      r.metrics = metrics;
+      const metrics: PackedValues = { keys: keyLists[metricList]!, values, at: v, perKey: 3 };
+      v += 3 * metrics.keys.length;
+      let breakdown: PackedValues | undefined;
       if (breakdownList >= 0) {
-        const breakdown: Record<string, number> = {};
-        for (const term of keyLists[breakdownList]!) breakdown[term] = values[v++]!;
-        r.breakdown = breakdown;
+        breakdown = { keys: keyLists[breakdownList]!, values, at: v, perKey: 1 };
+        v += breakdown.keys.length;
       }
+      visit(r, { metrics, breakdown });
     }
   }
-  return outcomes;
 }
 
 /** Whether every metric is exactly { mean, ci95, n } of numbers and every breakdown term a number: nothing else would survive packing. */

@@ -51,6 +51,8 @@ function send(port: MessagePort, jobId: number, points: { runs: PointRuns; outpu
 
 const metricsOf = (output: RunOutput, runs: PointRuns): unknown[] =>
   runs.map((r) => output.strategies.find((s) => s.strategy === r.strategy)!.metrics);
+const breakdownsOf = (output: RunOutput, runs: PointRuns): unknown[] =>
+  runs.map((r) => output.strategies.find((s) => s.strategy === r.strategy)!.breakdown);
 
 describe('WriteWorker', () => {
   it('saves the runs a simulation worker sends and says so for that job', async () => {
@@ -64,6 +66,10 @@ describe('WriteWorker', () => {
     const detail = (await store.getExperiment(1))!;
     expect(detail.runs.map((r) => r.status)).toEqual(point.runs.map(() => 'done'));
     expect(detail.runs.map((r) => r.metrics)).toEqual(metricsOf(point.output, point.runs));
+    // Saved from the packed numbers (wire.ts: packedValuesOf), the breakdowns too.
+    const stored = await store.getRuns(point.runs.map((r) => r.id));
+    expect(stored.map((r) => r.breakdown)).toEqual(breakdownsOf(point.output, point.runs));
+    expect(stored.some((r) => Object.keys(r.breakdown ?? {}).length > 0)).toBe(true);
   });
 
   it("refuses a run with a value that is not finite and saves the job's others", async () => {

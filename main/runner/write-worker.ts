@@ -13,7 +13,7 @@ import { saveFinishedRuns, WriteStatements } from '../store/write-statements.ts'
 import type { FromWriter, ToWriter, WriterControl } from './protocol.ts';
 import { finishedRuns } from './outcomes.ts';
 import { ResultWriter } from './result-writer.ts';
-import { unpackOutcomes } from './wire.ts';
+import { packedValuesOf } from './wire.ts';
 import type { WriteWorkerData } from './write-client.ts';
 
 if (parentPort === null) throw new Error('write-worker.ts must run in a worker thread');
@@ -41,7 +41,8 @@ control.on('message', (message: WriterControl) => {
 });
 
 function save({ jobId, packed, runs: pointRuns, startedAt }: ToWriter): void {
-  const { runs } = finishedRuns(unpackOutcomes(packed), pointRuns, startedAt);
+  // The numbers stay packed: they are encoded from there, not made into objects first.
+  const { runs } = finishedRuns(packed.outcomes, pointRuns, startedAt, packedValuesOf(packed));
   writer.write(runs).then(
     (refused) => tell({ type: 'saved', jobId, refused }),
     (err: unknown) => tell({ type: 'failed', jobId, ...failureOf(err) }),

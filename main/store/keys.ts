@@ -95,6 +95,18 @@ export interface EncodedRunValues {
   indexed: number[];
 }
 
+/**
+ * A run's metrics or its breakdown as a simulation worker packed them (runner/wire.ts): its
+ * keys, and their numbers in `values` from `at` on, `perKey` a key: a metric's mean, ci95 and
+ * n (3), a breakdown term's value (1).
+ */
+export interface PackedValues {
+  keys: string[];
+  values: Float64Array;
+  at: number;
+  perKey: 1 | 3;
+}
+
 /** One encoder for every run this thread saves (encoding is synchronous: no two blobs interleave). */
 const encoder = new ValueEncoder();
 
@@ -112,15 +124,53 @@ export function encodeRunValues(
   encoder.start();
   for (const key in values) {
     const v = values[key]!;
-    const before = keys.find(key);
-    const k = before ?? keys.intern(key, insert);
-    if (before === undefined) added.push(k.id);
+    const k = keyFor(keys, insert, key, added);
     const mean = typeof v === 'number' ? v : v.mean;
     if (typeof v === 'number') encoder.add(k.id, v, 0, 1);
     else encoder.add(k.id, mean, v.ci95, v.n);
     if (k.indexed) indexed.push(k.id, mean);
   }
   return { blob: encoder.finish(), indexed };
+}
+
+/**
+ * encodeRunValues for values as they came packed: the same blob as for the objects they stand
+ * for, without making them (a 70,000-run sweep's write worker spent a tenth of its time making
+ * them, and more collecting them, only to encode them here; issue 20).
+ */
+export function encodePackedValues(
+  keys: ResultKeys,
+  insert: BetterSqlite3.Statement<[string, number]>,
+  packed: PackedValues,
+  added: number[],
+): EncodedRunValues {
+  const indexed: number[] = [];
+  encoder.start();
+  const { values, perKey } = packed;
+  let v = packed.at;
+  for (const key of packed.keys) {
+    const k = keyFor(keys, insert, key, added);
+    const mean = values[v]!;
+    if (perKey === 3) encoder.add(k.id, mean, values[v + 1]!, values[v + 2]!);
+    else encoder.add(k.id, mean, 0, 1);
+    v += perKey;
+    if (k.indexed) indexed.push(k.id, mean);
+  }
+  return { blob: encoder.finish(), indexed };
+}
+
+/** The key's entry, added (its id to `added`) if new. */
+function keyFor(
+  keys: ResultKeys,
+  insert: BetterSqlite3.Statement<[string, number]>,
+  key: string,
+  added: number[],
+): ResultKey {
+  const known = keys.find(key);
+  if (known !== undefined) return known;
+  const k = keys.intern(key, insert);
+  added.push(k.id);
+  return k;
 }
 
 /** Makes the Estimate object for one decoded value (RunMapping shares equal ones). */

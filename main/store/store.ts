@@ -83,7 +83,8 @@ export interface UnfinishedRun {
   point: Point;
 }
 
-export type { ComputedRun, FinishedRun } from './write-statements.ts';
+export type { ComputedRun, FinishedRun, PackedResultValues } from './write-statements.ts';
+export type { PackedValues } from './keys.ts';
 
 const now = (): string => new Date().toISOString();
 

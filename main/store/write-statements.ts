@@ -7,7 +7,7 @@ import type { RunSeries } from '../../common/contract/index.ts';
 import { canonicalJson, contentHash, textHash } from './canonical.ts';
 import { NotFoundError } from '../../common/core/index.ts';
 import { IndexedMeans } from './indexed-means.ts';
-import { encodeRunValues, ResultKeys, type EncodedRunValues } from './keys.ts';
+import { encodePackedValues, encodeRunValues, ResultKeys, type EncodedRunValues, type PackedValues } from './keys.ts';
 import { nameTheFile } from './open.ts';
 import { RunCounts } from './run-counts.ts';
 
@@ -25,6 +25,17 @@ export interface ComputedRun {
   result: StrategyResult;
   /** Series beside the result's metrics and distributions (none from the analytic model). */
   series?: Record<string, RunSeries> | undefined;
+  /**
+   * The result's metrics and breakdown as a simulation worker packed them, saved from there
+   * (the write worker: runner/wire.ts); result.metrics and result.breakdown are then placeholders.
+   */
+  packed?: PackedResultValues | undefined;
+}
+
+/** A result's metrics and breakdown (undefined: none), packed (keys.ts: PackedValues). */
+export interface PackedResultValues {
+  metrics: PackedValues;
+  breakdown: PackedValues | undefined;
 }
 
 /** A run as createExperiment records it (queued). */
@@ -47,6 +58,8 @@ export interface FinishedValues {
   capabilityId: number;
   metrics: Record<string, Estimate>;
   breakdown: Record<string, number> | undefined;
+  /** The metrics and breakdown packed, when they came so: encoded from here, not from the two above. */
+  packed: PackedResultValues | undefined;
   flags: string | null;
   distributions: Record<string, LatencyDistribution>;
   series: Record<string, RunSeries>;
@@ -209,8 +222,16 @@ export class WriteStatements {
 
   /** A finished run's DONE_COLUMNS values, in their order (metrics and breakdown encoded), and its indexed means. */
   #doneValues(r: FinishedValues, added: number[]): { values: unknown[]; indexed: EncodedRunValues['indexed'] } {
-    const metrics = encodeRunValues(this.keys, this.insertKey, r.metrics, added);
-    const breakdown = r.breakdown === undefined ? null : encodeRunValues(this.keys, this.insertKey, r.breakdown, added);
+    const { keys, insertKey } = this;
+    const { packed } = r;
+    const metrics =
+      packed === undefined
+        ? encodeRunValues(keys, insertKey, r.metrics, added)
+        : encodePackedValues(keys, insertKey, packed.metrics, added);
+    const breakdown =
+      packed === undefined
+        ? r.breakdown && encodeRunValues(keys, insertKey, r.breakdown, added)
+        : packed.breakdown && encodePackedValues(keys, insertKey, packed.breakdown, added);
     const values = [
       r.startedAt,
       r.finishedAt,
@@ -330,6 +351,7 @@ export function finishedValuesMaker(
       capabilityId,
       metrics: result.metrics,
       breakdown: result.breakdown,
+      packed: run.packed,
       flags: result.flags.length === 0 ? '[]' : JSON.stringify(result.flags),
       distributions: result.distributions,
       series: run.series ?? {},
