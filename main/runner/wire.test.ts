@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS, runScenario, setParameter, type Estimate, type RunOutput } from '../../common/core/index.ts';
 import type { ScenarioOutcome } from './protocol.ts';
 import type { PackedValues } from '../store/store.ts';
-import { packedValuesOf, packOutcomes, unpackOutcomes, type PackedOutcomes } from './wire.ts';
+import { packedValuesOf, packOutcomes, unpackResults, type PackedOutcomes } from './wire.ts';
 
 /** Every field's name in the order it was made, all the way down: what toEqual does not check. */
 function shape(value: unknown): unknown {
@@ -14,15 +14,16 @@ function shape(value: unknown): unknown {
   return Object.entries(value).map(([k, v]) => [k, shape(v)]);
 }
 
-/** Packs, sends through a real message port (the numbers' buffer transferred) and unpacks. */
-function roundTrip(outcomes: ScenarioOutcome[]): { back: ScenarioOutcome[]; packed: PackedOutcomes } {
+/** Packs, sends through a real message port (the numbers' buffer transferred) and, unless told not to, unpacks. */
+function roundTrip(outcomes: ScenarioOutcome[], unpack = true): { back: ScenarioOutcome[]; packed: PackedOutcomes } {
   const packed = packOutcomes(structuredClone(outcomes));
   const { port1, port2 } = new MessageChannel();
   port1.postMessage(packed, [packed.values.buffer]);
   const received = receiveMessageOnPort(port2)!.message as PackedOutcomes;
   port1.close();
   expect(packed.values.byteLength).toBe(0); // handed over, not copied
-  return { back: unpackOutcomes(received), packed: received };
+  if (unpack) unpackResults(packedValuesOf(received));
+  return { back: received.outcomes, packed: received };
 }
 
 const analytic = PRESETS.map((p): ScenarioOutcome => ({ ok: true, output: runScenario(p.scenario) }));
@@ -34,7 +35,7 @@ const des: ScenarioOutcome = {
   }),
 };
 
-describe('packOutcomes / unpackOutcomes', () => {
+describe('packOutcomes / unpackResults', () => {
   it("gives back every preset's analytic output and a simulation's, failed outcomes between, field for field and in order", () => {
     const outcomes = [...analytic, { ok: false as const, message: 'no' }, des];
     const { back, packed } = roundTrip(outcomes);
@@ -94,7 +95,7 @@ function objectOf(p: PackedValues): Record<string, unknown> {
 }
 
 describe('packedValuesOf', () => {
-  it("says where every packed result's numbers are: they read as unpackOutcomes makes them, result by result", () => {
+  it("says where every packed result's numbers are: they read as unpackResults makes them, result by result", () => {
     const outcomes = [...analytic, { ok: false as const, message: 'no' }, des];
     const odd = structuredClone(analytic[0]!) as { ok: true; output: RunOutput };
     // One result with a metric packing cannot carry (a new object: results may share estimates).
@@ -102,7 +103,7 @@ describe('packedValuesOf', () => {
     const oddKey = Object.keys(oddMetrics)[0]!;
     oddMetrics[oddKey] = { ...oddMetrics[oddKey]!, unit: 'us' } as Estimate;
     delete odd.output.strategies[1]!.breakdown;
-    const { packed } = roundTrip([...outcomes, odd]);
+    const { packed } = roundTrip([...outcomes, odd], false);
     const values = packedValuesOf(packed);
     // Read before unpacking (unpacking fills the results in place).
     const read = [...values].map(([result, v]) => ({
@@ -110,7 +111,8 @@ describe('packedValuesOf', () => {
       metrics: objectOf(v.metrics),
       breakdown: v.breakdown === undefined ? undefined : objectOf(v.breakdown),
     }));
-    const back = unpackOutcomes(packed);
+    unpackResults(values);
+    const back = packed.outcomes;
     const results = back.flatMap((o) => (o.ok ? o.output.strategies : []));
     // Every result but the one sent as it was, in order, each with its own numbers.
     expect(read.map((r) => r.result)).toEqual(

@@ -1,9 +1,10 @@
-// A job's outcomes as they cross from a simulation worker to the main thread. Sent as objects,
-// 7,000 analytic runs made a 12.5 MB message (every metric key written again for every run, and
-// three named fields per metric) that took the main thread ~120 ms to read, the worker ~100 ms
-// to write (issue 20). Packed, each distinct list of metric (or breakdown) keys goes once and
-// the numbers go as one Float64Array, handed over without a copy; the main thread makes the
-// same objects again, key for key and number for number.
+// A job's outcomes as they cross from a simulation worker to the main thread or the write
+// worker. Sent as objects, 7,000 analytic runs made a 12.5 MB message (every metric key written
+// again for every run, and three named fields per metric) that took the main thread ~120 ms to
+// read, the worker ~100 ms to write (issue 20). Packed, each distinct list of metric (or
+// breakdown) keys goes once and the numbers go as one Float64Array, handed over without a copy.
+// The receiver saves the numbers from there (packedValuesOf); whoever needs the objects gets
+// the same ones again, key for key and number for number (unpackResults).
 import type { Estimate, StrategyResult } from '../../common/core/index.ts';
 import type { PackedResultValues, PackedValues } from '../store/store.ts';
 import type { ScenarioOutcome } from './protocol.ts';
@@ -77,12 +78,6 @@ export function packOutcomes(outcomes: ScenarioOutcome[]): PackedOutcomes {
     }
   }
   return { outcomes, keyLists, lists, values: values.subarray(0, v) };
-}
-
-/** The outcomes packOutcomes was given, made again from what it packed. */
-export function unpackOutcomes(packed: PackedOutcomes): ScenarioOutcome[] {
-  unpackResults(packedValuesOf(packed));
-  return packed.outcomes;
 }
 
 /**
