@@ -135,6 +135,8 @@ describe('ExperimentRunner computing small analytic sweeps on its own thread (th
           runs: runs.map(({ startedAt: _s, finishedAt: _f, ...run }) => run),
         };
       };
+      // The workers' results are saved on this thread from their packed numbers (no write
+      // worker here), the inline ones from objects: metrics and breakdowns must come out equal.
       const [byWorkers, here] = [await saved(runner, store), await saved(inline, inlineStore)];
       expect(here.status).toBe('done');
       expect(here).toEqual(byWorkers);

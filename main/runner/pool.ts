@@ -69,7 +69,8 @@ export interface JobResult {
 export interface BatchResult {
   /**
    * Empty when the results went to the write worker (`sent`). A result in `packedValues` has
-   * placeholders for its metrics and breakdown: they are there (wire.ts: unpackResults makes them).
+   * empty placeholders for its metrics and breakdown: its numbers are in `packedValues`
+   * (wire.ts: unpackResults makes the objects).
    */
   outcomes: ScenarioOutcome[];
   /** Where the results' metrics and breakdowns are, as the worker packed them: saved from there. */

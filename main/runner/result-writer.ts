@@ -27,7 +27,7 @@ interface PendingGroup {
  */
 export function nonFiniteValue(run: ComputedRun): string | undefined {
   if (run.packed !== undefined) {
-    // Packed (the write worker): the numbers where they are, mean, ci95 and n of each metric.
+    // Packed (a simulation worker's results, wherever they are saved): mean, ci95 and n of each metric.
     const { keys, values, at } = run.packed.metrics;
     for (let i = 0; i < keys.length; i++) {
       const v = at + 3 * i;

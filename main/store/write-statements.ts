@@ -26,8 +26,9 @@ export interface ComputedRun {
   /** Series beside the result's metrics and distributions (none from the analytic model). */
   series?: Record<string, RunSeries> | undefined;
   /**
-   * The result's metrics and breakdown as a simulation worker packed them, saved from there
-   * (the write worker: runner/wire.ts); result.metrics and result.breakdown are then placeholders.
+   * The result's metrics and breakdown as a simulation worker packed them (runner/wire.ts:
+   * packedValuesOf), saved from there, in the write worker or on the main thread;
+   * result.metrics and result.breakdown are then empty placeholders.
    */
   packed?: PackedResultValues | undefined;
 }
