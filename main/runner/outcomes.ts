@@ -1,6 +1,7 @@
 // What a job's outcomes mean for its runs: the finished ones to save, and the ones that did not
-// finish and why. One rule, applied where the results are: in the simulation worker when it sends
-// them to the write worker, and in the write worker, on the main thread otherwise (experiments.ts).
+// finish and why. One rule, applied where the results are: in the simulation worker (what did not
+// finish, as it sends the rest to the write worker), in the write worker (what to save), and on
+// the main thread when there is no write worker (experiments.ts).
 import type { StrategyId, StrategyResult } from '../../common/core/index.ts';
 import type { ComputedRun, FinishedRun, PackedResultValues } from '../store/store.ts';
 import type { PointRuns, ScenarioOutcome, NotFinished } from './protocol.ts';
