@@ -8,11 +8,11 @@
 // got through.
 import { experimentDetail } from '../../common/contract/run-table.ts';
 import { HEAVY_READS, type ReadMethod, type ReadWorkerData } from './read-protocol.ts';
-import type { ReadBeside, StoreReader } from './reader.ts';
+import { runsInContext, type ReadBeside, type StoreReader } from './reader.ts';
 import { StoreThread, StoreThreadError } from './store-thread.ts';
 
 /** What the store reads through: a StoreReader here, or one in the read worker. */
-export type Reads = Pick<StoreReader, ReadMethod | 'getExperiment' | 'close'>;
+export type Reads = Pick<StoreReader, ReadMethod | 'getExperiment' | 'getRuns' | 'close'>;
 
 /** One read worker (read-worker.ts): a StoreThread answering StoreReader's methods. */
 type ReadThread = StoreThread<ReadMethod>;
@@ -49,7 +49,9 @@ export class ReadWorkerClient implements Reads {
     const data = await this.getExperimentData(...args);
     return data === undefined ? undefined : experimentDetail(data);
   };
-  getRuns: Reads['getRuns'] = (...args) => this.call('getRuns', args);
+  getRunsData: Reads['getRunsData'] = (...args) => this.call('getRunsData', args);
+  /** The runs cross the thread as columns and become objects here. */
+  getRuns: Reads['getRuns'] = async (...args) => runsInContext(await this.getRunsData(...args));
   runCostTable: Reads['runCostTable'] = (...args) => this.call('runCostTable', args);
   listScenarioRevisions: Reads['listScenarioRevisions'] = (...args) => this.call('listScenarioRevisions', args);
   getScenarioRevision: Reads['getScenarioRevision'] = (...args) => this.call('getScenarioRevision', args);

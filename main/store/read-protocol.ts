@@ -6,15 +6,16 @@ import type { ReadBeside, StoreReader } from './reader.ts';
 import type { StoreResponse } from './store-thread.ts';
 
 /**
- * The reads a worker answers: every public read of StoreReader but getExperiment, which is
- * getExperimentData's columns made into run objects on the side that wants them.
+ * The reads a worker answers: every public read of StoreReader but getExperiment and getRuns,
+ * which are getExperimentData's and getRunsData's columns made into run objects on the side that
+ * wants them.
  */
 export type ReadMethod = keyof Pick<
   StoreReader,
   | 'listExperiments'
   | 'listRuns'
   | 'getExperimentData'
-  | 'getRuns'
+  | 'getRunsData'
   | 'runCostTable'
   | 'listScenarioRevisions'
   | 'getScenarioRevision'
@@ -28,7 +29,7 @@ export type ReadMethod = keyof Pick<
  */
 export const HEAVY_READS: ReadonlySet<ReadMethod> = new Set<ReadMethod>([
   'getExperimentData',
-  'getRuns',
+  'getRunsData',
   'exportBundle',
 ]);
 

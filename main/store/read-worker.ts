@@ -2,7 +2,7 @@
 // (reader.ts), so a heavy one (a 60,000-run experiment, a bundle) never holds up the main
 // thread, where the writer and every other request live. Messages: read-protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { columnBuffers, type ExperimentData } from '../../common/contract/run-table.ts';
+import { columnBuffers, type RunTable } from '../../common/contract/run-table.ts';
 import type { ReadReady, ReadRequest, ReadResponse, ReadWorkerData } from './read-protocol.ts';
 import { StoreReader } from './reader.ts';
 import { failureOf } from './store-thread.ts';
@@ -17,11 +17,11 @@ port.on('message', (request: ReadRequest) => {
   void answer(request).then((response) => port.postMessage(response, transferOf(response)));
 });
 
-/** An experiment's value columns are handed over, not copied (this thread keeps no reference). */
+/** The value columns of runs read (an experiment's, or those asked for) are handed over, not copied (this thread keeps no reference). */
 function transferOf(response: ReadResponse): ArrayBuffer[] {
   const value = response.ok ? response.value : undefined;
   return typeof value === 'object' && value !== null && 'runTable' in value
-    ? columnBuffers((value as ExperimentData).runTable)
+    ? columnBuffers((value as { runTable: RunTable }).runTable)
     : [];
 }
 

@@ -1,17 +1,19 @@
-// getExperiment's columns (common/contract/run-table.ts) on a real database: made back into run
-// objects they are the runs the store reads one by one (RunMapping.detail, what getRuns gives),
+// getExperiment's and getRuns' columns (common/contract/run-table.ts) on a real database: made back
+// into run objects they are the runs the store reads one by one (RunMapping.detail, what a bundle holds),
 // after a copy from the read worker and after JSON, for analytic runs, simulated-looking runs
 // (CIs, distributions, series), a failed run and runs that never started.
 import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runAnalytic, runPlan, type Estimate, type LatencyDistribution } from '../../common/core/index.ts';
+import type { RunDetail } from '../../common/contract/index.ts';
 import { columnsAsJson, doneRunIds, experimentDetail, runDetails } from '../../common/contract/run-table.ts';
 import { decodeColumnsBody, encodeColumnsBody } from '../../common/contract/columns-wire.ts';
 import { ResultKeys } from './keys.ts';
-import { openReadOnlyConnection, openWriteConnection } from './open.ts';
+import { createKysely, openReadOnlyConnection, openWriteConnection } from './open.ts';
 import { StoreReader } from './reader.ts';
 import { saveFinishedRuns, WriteStatements } from './write-statements.ts';
-import { readRunBatches, RunMapping, type RunBatch } from './runs.ts';
+import { loadRunChildren, readRunBatches, RUN_COLUMNS, RunMapping, type RunBatch, type RunRow } from './runs.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, openTempStore } from './testing.ts';
 
@@ -73,13 +75,24 @@ async function mixedExperiment(): Promise<{ experimentId: number; runIds: number
   return { experimentId, runIds };
 }
 
-it('gives the runs getRuns gives, after the read worker and after JSON, built all at once or a slice at a time', async () => {
+/** The runs read a row at a time (RunMapping.detail, as a bundle reads them): what the columns must give back. */
+async function rowByRow(ids: number[]): Promise<RunDetail[]> {
+  const { sqlite } = store.opened;
+  const db = createKysely(sqlite);
+  const rows = (
+    await sql<RunRow>`select ${RUN_COLUMNS} from runs r where r.id in (select value from json_each(${JSON.stringify(ids)}))`.execute(
+      db,
+    )
+  ).rows;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const children = await loadRunChildren(db, { runIds: ids });
+  const mapping = new RunMapping(new ResultKeys(sqlite));
+  return ids.map((id) => mapping.detail(byId.get(id)!, children));
+}
+
+it('gives the runs read row by row, after the read worker and after JSON, built all at once or a slice at a time', async () => {
   const { experimentId, runIds } = await mixedExperiment();
-  const one = await store.getRuns(runIds);
-  const expected = one.map(
-    ({ experimentId: _e, experimentName: _n, experimentCreatedAt: _c, scenarioId: _s, scenarioName: _sn, ...run }) =>
-      run,
-  );
+  const expected = await rowByRow(runIds);
   const data = (await store.getExperimentData(experimentId))!;
   expect(data.runTable.id).toEqual(runIds);
   expect(runDetails(data.runTable)).toEqual(expected);
@@ -128,7 +141,7 @@ it('lists JSON the runs share once: a sweep point, a capability row', async () =
 
 describe('RunMapping.table on the runs as they are read, a slice at a time', () => {
   const batchesOf = (experimentId: number, ids?: number): RunBatch[] => [
-    ...readRunBatches(store.opened.sqlite, experimentId, ids),
+    ...readRunBatches(store.opened.sqlite, { experimentId }, ids),
   ];
   const capabilityText = (id: number): string | undefined =>
     (store.opened.sqlite.prepare('select body from capabilities where id = ?').get(id) as { body: string } | undefined)
@@ -178,10 +191,7 @@ describe('RunMapping.table on the runs as they are read, a slice at a time', () 
     sqlite.prepare('update runs set id = ? where id = ?').run(moved, runIds[3]!);
     await recordExperiment(store, { name: 'after', vcpus: [1] });
     const ids = [...runIds.slice(0, 3), ...runIds.slice(4), moved].sort((a, b) => a - b);
-    const expected = (await store.getRuns(ids)).map(
-      ({ experimentId: _e, experimentName: _n, experimentCreatedAt: _c, scenarioId: _s, scenarioName: _sn, ...run }) =>
-        run,
-    );
+    const expected = await rowByRow(ids);
     expect(expected[2]!.metrics).toEqual({});
     const whole = (await store.getExperimentData(experimentId))!.runTable;
     expect(whole.id).toEqual(ids);
@@ -191,6 +201,39 @@ describe('RunMapping.table on the runs as they are read, a slice at a time', () 
       expect(batches.flatMap((b) => b.id)).toEqual(ids);
       const table = mapping().table(batches, ids.length, capabilityText, noChildren);
       expect({ ...table, distributions: whole.distributions, series: whole.series }).toEqual(whole);
+    }
+
+    // getRuns reads the same columns by id: runs of two experiments, asked out of order, one twice.
+    const other = (await store.listExperiments({ offset: 0, limit: 10 })).items.find((e) => e.name === 'after')!;
+    const otherRuns = (await store.getExperiment(other.id))!.runs.map((r) => r.id);
+    const asked = [moved, otherRuns[0]!, ...ids.slice(0, 3).reverse(), moved, ...otherRuns.slice(1)];
+    const contextOf = async (experimentId: number) => {
+      const e = (await store.getExperiment(experimentId))!;
+      return {
+        experimentId,
+        experimentName: e.name,
+        experimentCreatedAt: e.createdAt,
+        scenarioId: e.scenarioId,
+        scenarioName: e.scenarioName,
+      };
+    };
+    const [mixed, after] = [await contextOf(experimentId), await contextOf(other.id)];
+    const inContext = (await rowByRow(asked)).map((run) => ({
+      ...run,
+      ...(otherRuns.includes(run.id) ? after : mixed),
+    }));
+    expect(await store.getRuns(asked)).toEqual(inContext);
+    for (const size of [1, 3, 4096]) {
+      const batches = [...readRunBatches(sqlite, { runIds: asked }, size)];
+      expect(batches.flatMap((b) => b.id)).toEqual([...new Set(asked)].sort((a, b) => a - b));
+    }
+    const worker = await Store.open(dbPath, { readWorker: true });
+    try {
+      expect(await worker.getRuns(asked)).toEqual(inContext);
+      const missing = await worker.getRuns([moved, 999_999, 999_998]).catch((err: unknown) => err);
+      expect((missing as Error).message).toBe('run 999999, 999998 does not exist');
+    } finally {
+      await worker.close();
     }
   });
 });

@@ -40,10 +40,10 @@ export const RUN_COLUMNS = sql.raw(
 );
 
 /**
- * What a RunTable is made from: an experiment's runs in id order, a slice at a time, column by
- * column as one query reads them (readRunBatches). Each run's capability is its row's id, not its
- * text (a sweep's runs share a few ~1.8 KB texts; RunMapping.table reads each once), and its
- * encoded metrics and breakdown are ranges of one byte array for the slice.
+ * What a RunTable is made from: runs in id order (an experiment's, or those asked for), a slice
+ * at a time, column by column as one query reads them (readRunBatches). Each run's capability is
+ * its row's id, not its text (a sweep's runs share a few ~1.8 KB texts; RunMapping.table reads
+ * each once), and its encoded metrics and breakdown are ranges of one byte array for the slice.
  */
 export interface RunBatch {
   id: number[];
@@ -92,11 +92,13 @@ const ARRAY_COLUMNS = Object.entries(RUN_BATCH_CLASSES)
   .map(([column]) => column);
 
 /**
- * An experiment's runs with ids in a range, as one row of JSON arrays and concatenated blobs:
+ * A slice of runs (an experiment's with ids in a range, or ids asked for), as one row of JSON
+ * arrays and concatenated blobs:
  * better-sqlite3 makes a JS object per row and a Buffer with a backing store of its own per blob
  * (~3 us each), which made reading a 70,000-run experiment's rows ~0.6 s of CPU; a few dozen long
  * values per slice take about a third. Every aggregate steps through the same rows, in the order
- * of the index (experiment_id, id) or of the table's ids, whichever SQLite walks: id order.
+ * of the index (experiment_id, id) or of the table's ids, whichever SQLite walks, or of the ids
+ * asked for, which SQLite sorts for `in`: id order (readRunBatches checks it).
  * group_concat appends each blob's bytes as they are (in a UTF-8 database, which is what the store
  * creates; hex() and unhex() cost twice as much) and the cast gives them back as one blob.
  * A blob in a text column makes json_group_array fail: readRunBatches then names the run and
@@ -104,11 +106,16 @@ const ARRAY_COLUMNS = Object.entries(RUN_BATCH_CLASSES)
  * then checked as any stored JSON is. Checking each value's class in this query cost 35-170 ms
  * more at 70,000 runs.
  */
-const RUN_BATCH_SQL = `select max(id),
+const runBatchSql = (where: string): string => `select max(id),
     json_group_array(id), ${ARRAY_COLUMNS.map((c) => `json_group_array(${c})`).join(', ')},
     json_group_array(octet_length(metrics)), cast(group_concat(metrics, '') as blob),
     json_group_array(octet_length(breakdown)), cast(group_concat(breakdown, '') as blob)
-  from runs where experiment_id = ? and id > ? and id <= ?`;
+  from runs where ${where}`;
+
+/** A slice of an experiment's runs: its experiment id, then the range of ids (after, upTo]. */
+const IN_RANGE = 'experiment_id = ? and id > ? and id <= ?';
+/** A slice of the runs asked for: their ids as one JSON array. */
+const IN_LIST = 'id in (select value from json_each(?))';
 
 /** Run ids per RunBatch: enough that the per-query cost vanishes, few enough to keep each slice's texts small. */
 const RUN_BATCH_IDS = 2048;
@@ -117,33 +124,31 @@ const NO_BYTES = new Uint8Array(0);
 
 const total = (lengths: (number | null)[]): number => lengths.reduce<number>((sum, n) => sum + (n ?? 0), 0);
 
+/** Which runs readRunBatches reads: an experiment's, or those with the ids given (in any order, repeats allowed). */
+export type RunScope = { experimentId: number } | { runIds: readonly number[] };
+
 /**
- * The experiment's runs in id order, RunBatch by RunBatch (a range of run ids each: an
- * experiment's runs are mostly consecutive), each read when the previous one has been used.
- * Call it inside a read transaction for one snapshot of the runs.
+ * The runs in scope in id order, RunBatch by RunBatch, each read when the previous one has been
+ * used: an experiment's a range of ids at a time (its runs are mostly consecutive), ids asked for
+ * `ids` at a time. Call it inside a read transaction for one snapshot of the runs.
  */
 export function* readRunBatches(
   sqlite: BetterSqlite3.Database,
-  experimentId: number,
+  scope: RunScope,
   ids = RUN_BATCH_IDS,
 ): Generator<RunBatch> {
-  const statement = sqlite.prepare(RUN_BATCH_SQL).raw(true);
-  const nextId = sqlite.prepare('select min(id) from runs where experiment_id = ? and id > ?').pluck();
-  let after = 0;
-  for (;;) {
+  const where = 'runIds' in scope ? IN_LIST : IN_RANGE;
+  const whose = 'runIds' in scope ? 'the runs asked for' : `the runs of experiment ${scope.experimentId}`;
+  const statement = sqlite.prepare(runBatchSql(where)).raw(true);
+  let last = Number.NEGATIVE_INFINITY;
+  for (const args of 'runIds' in scope ? listSlices(scope.runIds, ids) : rangeSlices(sqlite, scope.experimentId, ids)) {
     let r: unknown[];
     try {
-      r = statement.get(experimentId, after, after + ids) as unknown[];
+      r = statement.get(...args) as unknown[];
     } catch (err) {
-      throw wrongClassDamage(sqlite, experimentId, after, after + ids) ?? err;
+      throw wrongClassDamage(sqlite, where, args) ?? err;
     }
-    if (r[0] === null) {
-      // None in this range: on from the next run, if there is one.
-      const next = nextId.get(experimentId, after) as number | null;
-      if (next === null) return;
-      after = next - 1;
-      continue;
-    }
+    if (r[0] === null) continue; // none of these ids is a run
     const array = <T>(at: number): T[] => JSON.parse(r[at] as string) as T[];
     const batch: RunBatch = {
       id: array(1),
@@ -165,39 +170,52 @@ export function* readRunBatches(
     };
     // The ids say whether the order held (a plan that walked another index would not keep it),
     // the lengths whether the blobs came back byte for byte.
-    for (let i = 0; i < batch.id.length; i++)
-      if (!(batch.id[i]! > (i === 0 ? after : batch.id[i - 1]!)))
-        throw new Error(`the runs of experiment ${experimentId} were not read in id order`);
+    for (const id of batch.id) {
+      if (!(id > last)) throw new Error(`${whose} were not read in id order`);
+      last = id;
+    }
     if (
       total(batch.metricsLength) !== batch.metricBytes.length ||
       total(batch.breakdownLength) !== batch.breakdownBytes.length
     )
-      throw new Error(`the encoded values of experiment ${experimentId}'s runs were not read byte for byte`);
-    after += ids;
+      throw new Error(`the encoded values of ${whose} were not read byte for byte`);
     yield batch;
   }
 }
 
+/** IN_RANGE's arguments: ranges of `ids` ids, each from the experiment's next run on. */
+function* rangeSlices(sqlite: BetterSqlite3.Database, experimentId: number, ids: number): Generator<unknown[]> {
+  const nextId = sqlite.prepare('select min(id) from runs where experiment_id = ? and id > ?').pluck();
+  let after = 0;
+  for (;;) {
+    const next = nextId.get(experimentId, after) as number | null;
+    if (next === null) return;
+    yield [experimentId, next - 1, next - 1 + ids];
+    after = next - 1 + ids;
+  }
+}
+
+/** IN_LIST's arguments: the ids in ascending order, each once, `ids` at a time. */
+function* listSlices(runIds: readonly number[], ids: number): Generator<unknown[]> {
+  const sorted = [...new Set(runIds)].sort((a, b) => a - b);
+  for (let k = 0; k < sorted.length; k += ids) yield [JSON.stringify(sorted.slice(k, k + ids))];
+}
+
 /**
- * The damage that made a RunBatch's query fail, if that is what it was: the first run with ids in
- * (after, upTo] whose row holds a value of another storage class than its column's, named with
- * the column.
+ * The damage that made a RunBatch's query fail, if that is what it was: the first run of the
+ * slice (`where` with `args`) whose row holds a value of another storage class than its
+ * column's, named with the column.
  */
-function wrongClassDamage(
-  sqlite: BetterSqlite3.Database,
-  experimentId: number,
-  after: number,
-  upTo: number,
-): Error | undefined {
+function wrongClassDamage(sqlite: BetterSqlite3.Database, where: string, args: unknown[]): Error | undefined {
   const columns = Object.entries(RUN_BATCH_CLASSES);
   const found = sqlite
     .prepare(
       `select id, ${columns.map(([c]) => `typeof(${c})`).join(', ')} from runs
-        where experiment_id = ? and id > ? and id <= ? and (${columns.map(([c, k]) => wrongClass(c, k)).join(' or ')})
+        where ${where} and (${columns.map(([c, k]) => wrongClass(c, k)).join(' or ')})
         order by id limit 1`,
     )
     .raw(true)
-    .get(experimentId, after, upTo) as [number, ...string[]] | undefined;
+    .get(...args) as [number, ...string[]] | undefined;
   if (found === undefined) return undefined;
   const [id, ...classes] = found;
   const at = columns.findIndex(([, allowed], i) => !allowed.includes(classes[i]!));

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAnalytic, runPlan } from '../../common/core/index.ts';
 import { NotFoundError } from '../../common/core/index.ts';
+import { ResultKeys } from './keys.ts';
+import { RunMapping, type RunRow } from './runs.ts';
 import { Store } from './store.ts';
 import { presetScenario, recordExperiment, openTempStore, withVcpus } from './testing.ts';
 
@@ -295,7 +297,7 @@ describe('Store', () => {
     expect((await store.listRuns({ offset: 0, limit: 50, metrics: [{ key: 'no.such.key', min: 0 }] })).total).toBe(0);
   });
 
-  it('shares equal analytic values between runs as frozen objects, and keeps -0 and CI values apart', async () => {
+  it('shares equal analytic values between runs, frozen where answers share them, and keeps -0 and CI values apart', async () => {
     const scenario = presetScenario();
     const output = runAnalytic(scenario);
     const plan = runPlan(scenario);
@@ -319,18 +321,28 @@ describe('Store', () => {
         result: { ...output.strategies[i]!, metrics: { 'x.a': { mean: 7, ci95: 0, n: 1 }, 'x.b': values[i]! } },
       })),
     );
+    // getRuns (columns made into runs, one answer's values shared within it only).
     const runs = await store.getRuns(runIds);
     const a = runs.map((r) => r.metrics['x.a']!);
     expect(a[0]).toBe(a[1]);
     expect(a[1]).toBe(a[2]);
-    expect(Object.isFrozen(a[0])).toBe(true);
-    expect(() => ((a[0] as { mean: number }).mean = 8)).toThrow(TypeError);
     expect(runs[0]!.metrics['x.b']).toBe(a[0]);
     expect(Object.is(runs[1]!.metrics['x.b']!.mean, -0)).toBe(true);
     expect(runs[2]!.metrics['x.b']).toEqual({ mean: 7, ci95: 0.5, n: 4 });
     expect(runs[2]!.metrics['x.b']).not.toBe(a[0]);
-    // A second read gives the same values.
-    expect((await store.getRuns(runIds)).map((r) => r.metrics)).toEqual(runs.map((r) => r.metrics));
+    // A second read gives the same values, whatever the caller did to the first answer's.
+    const metrics = structuredClone(runs.map((r) => r.metrics));
+    (a[0] as { mean: number }).mean = 8;
+    expect((await store.getRuns(runIds)).map((r) => r.metrics)).toEqual(metrics);
+    // A row read on its own (a bundle's runs, a history page): the reader's mapping shares equal
+    // values across answers, so they are frozen.
+    const sqlite = store.opened.sqlite;
+    const mapping = new RunMapping(new ResultKeys(sqlite));
+    const row = (id: number) => sqlite.prepare('select id, metrics from runs where id = ?').get(id) as RunRow;
+    const first = mapping.metrics(row(runIds[0]!));
+    expect(mapping.metrics(row(runIds[1]!))['x.a']).toBe(first['x.a']);
+    expect(Object.isFrozen(first['x.a'])).toBe(true);
+    expect(() => ((first['x.a'] as { mean: number }).mean = 8)).toThrow(TypeError);
   });
 
   it('gets runs by id across experiments, in the order asked, more than the old 5,000 at once', async () => {
