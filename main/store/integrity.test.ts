@@ -4,6 +4,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../common/core/index.ts';
 import { DatabaseDamagedError } from './integrity.ts';
 import { Store } from './store.ts';
 import { recordExperiment, tempDir } from './testing.ts';
@@ -86,11 +87,29 @@ describe('damaged databases', () => {
     ['metrics', `'text'`, 'does not decode'],
   ])('runs.%s = %s is "database damaged: table runs, row N: column ..."', async (column, value, what) => {
     const run = runIds[1]!;
-    const err = await damageThenRead(`update runs set ${column} = ${value} where id = ${run}`, (s) =>
-      s.getExperiment(experimentId),
+    // Read by experiment (a range of ids) and by id (a list): both reads of runs as columns.
+    for (const read of [(s: Store) => s.getExperiment(experimentId), (s: Store) => s.getRuns([runIds[0]!, run])]) {
+      const err = await damageThenRead(`update runs set ${column} = ${value} where id = ${run}`, read);
+      expect(err).toBeInstanceOf(DatabaseDamagedError);
+      expect((err as Error).message).toContain(`database damaged: table runs, row ${run}: column ${column} ${what}`);
+    }
+  });
+
+  it('a run whose experiment is gone is damage when read by id, and a missing id is named before any damage', async () => {
+    const run = runIds[1]!;
+    const orphan = await damageThenRead(
+      `pragma foreign_keys = off; update runs set experiment_id = 9999 where id = ${run}`,
+      (s) => s.getRuns([runIds[0]!, run]),
     );
-    expect(err).toBeInstanceOf(DatabaseDamagedError);
-    expect((err as Error).message).toContain(`database damaged: table runs, row ${run}: column ${column} ${what}`);
+    expect(orphan).toBeInstanceOf(DatabaseDamagedError);
+    expect((orphan as Error).message).toContain(
+      `database damaged: table runs, row ${run}: column experiment_id names experiment 9999, which does not exist`,
+    );
+    const missing = await damageThenRead(`update runs set point = x'7b7d' where id = ${run}`, (s) =>
+      s.getRuns([run, 999_999]),
+    );
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect((missing as Error).message).toBe('run 999999 does not exist');
   });
 
   it.each([

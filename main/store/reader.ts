@@ -37,7 +37,7 @@ import {
   whereClause,
   type MetricCondition,
 } from './history.ts';
-import { decodedStored, parseStored, verifiedBody } from './integrity.ts';
+import { damaged, decodedStored, parseStored, verifiedBody } from './integrity.ts';
 import { ResultKeys } from './keys.ts';
 import { createKysely, openReadOnlyConnection, PAGE_CACHE_KIB } from './open.ts';
 import { loadRunChildren, readRunBatches, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
@@ -412,26 +412,26 @@ export class StoreReader {
       ]);
     enterSnapshot(this.sqlite);
     try {
-      const children = await loadRunChildren(this.db, { runIds: [...new Set(runIds)] });
-      const runTable = this.runs.table(
-        readRunBatches(this.sqlite, { runIds }),
-        runIds.length,
-        (id) => this.#capabilityText(id),
-        children,
-      );
-      const at = new Map(runTable.id.map((id, i) => [id, i]));
-      const missing = [...new Set(runIds.filter((id) => !at.has(id)))];
-      if (missing.length > 0) throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
-      // Each run's experiment, and what the answer shows of each experiment once.
+      // Which runs exist and their experiments first: a missing id is named before any run is decoded.
       const [ids, experimentIds] = (
         this.sqlite
           .prepare(
             'select json_group_array(id), json_group_array(experiment_id) from runs where id in (select value from json_each(?))',
           )
           .raw(true)
-          .get(JSON.stringify(runTable.id)) as [string, string]
+          .get(JSON.stringify(runIds)) as [string, string]
       ).map((text) => JSON.parse(text) as number[]) as [number[], number[]];
       const experimentOfId = new Map(ids.map((id, i) => [id, experimentIds[i]!]));
+      const missing = [...new Set(runIds.filter((id) => !experimentOfId.has(id)))];
+      if (missing.length > 0) throw new NotFoundError(`run ${missing.slice(0, 5).join(', ')} does not exist`);
+      const children = await loadRunChildren(this.db, { runIds: ids });
+      const runTable = this.runs.table(
+        readRunBatches(this.sqlite, { runIds: ids }),
+        ids.length,
+        (id) => this.#capabilityText(id),
+        children,
+      );
+      // What the answer shows of each experiment, once.
       const experimentOf: number[] = [];
       const experimentAt = new Map<number, number>();
       for (const id of runTable.id) {
@@ -462,6 +462,16 @@ export class StoreReader {
           scenarioId: r.scenario_id,
           scenarioName: r.scenario_name,
         };
+      for (const [experimentId, k] of experimentAt)
+        if (experiments[k] === undefined) {
+          const run = runTable.id[experimentOf.indexOf(k)]!;
+          throw damaged(
+            'runs',
+            run,
+            `column experiment_id names experiment ${experimentId}, which does not exist or has no scenario`,
+          );
+        }
+      const at = new Map(runTable.id.map((id, i) => [id, i]));
       return { runTable, experimentOf, experiments, asked: runIds.map((id) => at.get(id)!) };
     } finally {
       leaveSnapshot(this.sqlite);

@@ -53,6 +53,11 @@ async function mixedExperiment(): Promise<{ experimentId: number; runIds: number
     Object.entries(second.metrics).map(([k, e], j) => [k, j % 2 === 0 ? { mean: e.mean, ci95: 0.25 * j, n: 3 } : e]),
   );
   withCi['only.here'] = { mean: -0.5, ci95: 0, n: 1 };
+  // A key of its own among the others, not after them: it must keep its place in the run's list.
+  const [firstKey, ...otherKeys] = Object.keys(withCi);
+  const listed = { [firstKey!]: withCi[firstKey!]!, 'mid.key': { mean: 2, ci95: 0, n: 1 }, ...withCi };
+  for (const k of otherKeys) delete withCi[k];
+  Object.assign(withCi, listed);
   const { breakdown: _dropped, ...noBreakdown } = second;
   await store.saveRunResults([
     { runId: runIds[0]!, modelVersion: output.modelVersion, costTable: output.costTable, result: first },
@@ -97,8 +102,12 @@ it('gives the runs read row by row, after the read worker and after JSON, built 
   expect(data.runTable.id).toEqual(runIds);
   expect(runDetails(data.runTable)).toEqual(expected);
   expect(runDetails(data.runTable, 1, 3)).toEqual(expected.slice(1, 3));
-  // The keys a run lists keep their order (views list metrics as the run does).
-  expect(Object.keys(runDetails(data.runTable)[0]!.metrics)).toEqual(Object.keys(expected[0]!.metrics));
+  // Every run's keys keep the run's own order (the JSON a diff or an export writes lists them so),
+  // a key only some runs have included.
+  const keysOf = (runs: RunDetail[]) => runs.map((r) => [Object.keys(r.metrics), Object.keys(r.breakdown ?? {})]);
+  expect(Object.keys(expected[1]!.metrics)[1]).toBe('mid.key');
+  expect(keysOf(runDetails(data.runTable))).toEqual(keysOf(expected));
+  expect(keysOf(await store.getRuns(runIds))).toEqual(keysOf(expected));
   // Through JSON (the web host): NaN "no value" becomes null, and still means no value.
   const viaJson = JSON.parse(JSON.stringify(data, columnsAsJson)) as typeof data;
   expect(runDetails(viaJson.runTable)).toEqual(expected);
@@ -222,16 +231,19 @@ describe('RunMapping.table on the runs as they are read, a slice at a time', () 
       ...run,
       ...(otherRuns.includes(run.id) ? after : mixed),
     }));
-    expect(await store.getRuns(asked)).toEqual(inContext);
+    expect(await store.getRuns(asked)).toStrictEqual(inContext);
     for (const size of [1, 3, 4096]) {
       const batches = [...readRunBatches(sqlite, { runIds: asked }, size)];
       expect(batches.flatMap((b) => b.id)).toEqual([...new Set(asked)].sort((a, b) => a - b));
     }
     const worker = await Store.open(dbPath, { readWorker: true });
     try {
-      expect(await worker.getRuns(asked)).toEqual(inContext);
-      const missing = await worker.getRuns([moved, 999_999, 999_998]).catch((err: unknown) => err);
-      expect((missing as Error).message).toBe('run 999999, 999998 does not exist');
+      expect(await worker.getRuns(asked)).toStrictEqual(inContext);
+      // Missing ids are named in the order asked, each once, five at most.
+      const missing = await worker
+        .getRuns([999_999, moved, 999_998, 999_999, 999_997, 999_996, 999_995, 999_994])
+        .catch((err: unknown) => err);
+      expect((missing as Error).message).toBe('run 999999, 999998, 999997, 999996, 999995 does not exist');
     } finally {
       await worker.close();
     }

@@ -477,19 +477,23 @@ export class RunMapping {
     const columns = new ValueColumns(Math.max(0, expected));
     // By key id: a lookup in an array per value, not a Map and a record per value.
     const metricColumns: MetricSlots[] = [];
-    const breakdownColumns: number[] = [];
-    // Keys in the order the runs list them.
+    const breakdownColumns: { key: string; at: number }[] = [];
+    // Keys in the order the runs list them (runDetails lists a run's keys in this order). A key
+    // first met in a later run goes right after the key that run lists before it: runs of one
+    // model list their keys in one order, whichever keys each one has.
     const metricOrder: MetricSlots[] = [];
     const breakdownOrder: { key: string; at: number }[] = [];
-    const metricColumn = (keyId: number): MetricSlots => {
-      let c = metricColumns[keyId];
-      if (c === undefined)
-        metricOrder.push((c = metricColumns[keyId] = { key: this.#keys.keyOf(keyId), mean: columns.add(Number.NaN) }));
-      return c;
-    };
+    let lastMetric: MetricSlots | undefined; // the key the run being read listed last
+    let lastTerm: { key: string; at: number } | undefined;
+    const after = <T>(order: T[], last: T | undefined): number => (last === undefined ? 0 : order.indexOf(last) + 1);
     let i = 0;
     const visitMetric = (keyId: number, mean: number, ci95: number, n: number): void => {
-      const c = metricColumn(keyId);
+      let c = metricColumns[keyId];
+      if (c === undefined) {
+        c = metricColumns[keyId] = { key: this.#keys.keyOf(keyId), mean: columns.add(Number.NaN) };
+        metricOrder.splice(after(metricOrder, lastMetric), 0, c);
+      }
+      lastMetric = c;
       columns.set(c.mean, i, mean);
       if (ci95 !== 0 || n !== 1) {
         columns.set((c.ci95 ??= columns.add(0)), i, ci95);
@@ -497,12 +501,13 @@ export class RunMapping {
       }
     };
     const visitBreakdown = (keyId: number, mean: number): void => {
-      let at = breakdownColumns[keyId];
-      if (at === undefined) {
-        at = breakdownColumns[keyId] = columns.add(Number.NaN);
-        breakdownOrder.push({ key: this.#keys.keyOf(keyId), at });
+      let term = breakdownColumns[keyId];
+      if (term === undefined) {
+        term = breakdownColumns[keyId] = { key: this.#keys.keyOf(keyId), at: columns.add(Number.NaN) };
+        breakdownOrder.splice(after(breakdownOrder, lastTerm), 0, term);
       }
-      columns.set(at, i, mean);
+      lastTerm = term;
+      columns.set(term.at, i, mean);
     };
     // Columns the batches hold as the table does, joined at the end (not pushed run by run).
     const taken: Pick<RunTable, (typeof TAKEN_COLUMNS)[number]>[] = [];
@@ -522,6 +527,7 @@ export class RunMapping {
         t.capability.push(capabilityId === null ? -1 : capabilityOf(id, capabilityId));
         const flags = b.flags[j]!;
         t.flags.push(flags === null ? -1 : flagsAt(id, flags));
+        lastMetric = lastTerm = undefined;
         const metrics = b.metricsLength[j]!;
         if (metrics !== null) {
           const from = metricsAt;
