@@ -28,13 +28,16 @@ import type {
 } from '../core/index.ts';
 import { STRATEGY_IDS, type ErrorCode } from '../core/index.ts';
 import type { ImportSummary } from './bundle.ts';
-import type { ExperimentData } from './run-table.ts';
+import type { ExperimentData, RunsData } from './run-table.ts';
 export {
   columnsAsJson,
   doneRunIds,
   experimentDetail,
   runDetails,
+  runsInContext,
   type ExperimentData,
+  type RunContext,
+  type RunsData,
   type RunTable,
 } from './run-table.ts';
 import { calibrationCalls } from './calibration.ts';
@@ -487,7 +490,8 @@ export const contract = {
   ),
   // Workbench UI (sweeps, compare, diff).
   previewSweep: call<SweepPreview>()(z.object({ scenario: scenarioSchema, sweep: sweepSchema }).strict()),
-  getRuns: call<RunInContext[]>()(z.object({ runIds: z.array(id).min(1).max(MAX_RUN_IDS) }).strict()),
+  /** The runs come as columns (run-table.ts: runsInContext makes them RunInContext objects, in the order asked). */
+  getRuns: call<RunsData>()(z.object({ runIds: z.array(id).min(1).max(MAX_RUN_IDS) }).strict()),
   diffRuns: call<RunDiff>()(z.object({ runIdA: id, runIdB: id }).strict()),
   /**
    * How a run's point reacts to the cost table (common/analysis/sensitivity.ts), computed with

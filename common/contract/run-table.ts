@@ -1,4 +1,4 @@
-// An experiment's runs as columns (issue 20): what getExperiment carries. A 70,000-run sweep as
+// Runs as columns (issue 20): what getExperiment and getRuns carry. A 70,000-run sweep as
 // 70,000 run objects of ~30 metric objects each took seconds to build, to copy from the read
 // worker and to send as JSON; as one array per field and per metric key it is a few dozen arrays
 // of numbers, and JSON objects that runs share (points, parameter sets, capability rows, flags)
@@ -7,7 +7,7 @@
 //
 // Plain TypeScript: shared by main, the CLI and the renderer.
 import type { CapabilityRow, Estimate, LatencyDistribution, ResultFlag, StrategyId } from '../core/index.ts';
-import type { ExperimentDetail, RunDetail, RunSeries, RunStatus } from './index.ts';
+import type { ExperimentDetail, RunDetail, RunInContext, RunSeries, RunStatus } from './index.ts';
 
 /**
  * Values of one key, one entry per run, NaN where the run has no value under the key: a
@@ -141,6 +141,28 @@ export function runDetails(t: RunTable, from = 0, to = t.id.length): RunDetail[]
 export function experimentDetail(data: ExperimentData): ExperimentDetail {
   const { runTable, ...experiment } = data;
   return { ...experiment, runs: runDetails(runTable) };
+}
+
+/** What getRuns shows of a run's experiment. */
+export type RunContext = Omit<RunInContext, keyof RunDetail>;
+
+/**
+ * getRuns' answer: the runs asked for as a RunTable (each once, in id order) with each one's
+ * experiment, and the order they were asked in. `runsInContext` makes the RunInContext objects.
+ */
+export interface RunsData {
+  runTable: RunTable;
+  /** Each of the table's runs' experiment, as its index in `experiments`. */
+  experimentOf: number[];
+  experiments: RunContext[];
+  /** The runs as asked (an id asked twice is there twice): their positions in the table. */
+  asked: number[];
+}
+
+/** getRuns' answer as the RunInContext objects compare, diff and sensitivity read, in the order asked. */
+export function runsInContext(data: RunsData): RunInContext[] {
+  const runs = runDetails(data.runTable);
+  return data.asked.map((at) => ({ ...runs[at]!, ...data.experiments[data.experimentOf[at]!]! }));
 }
 
 /** The ids of the runs that finished, without building run objects (compare's picks). */

@@ -109,7 +109,7 @@ export function createHandlers({ store, runner, saveDialog, compute = inlineComp
     saveScenarioRevision: async ({ scenario, parentId }) => store.saveScenarioRevision(scenario, parentId ?? null),
     // Workbench UI (sweeps, compare, diff): main/handlers/workbench.ts.
     previewSweep: async ({ scenario, sweep }) => wb.previewSweep(scenario, sweep),
-    getRuns: async ({ runIds }) => store.getRuns(runIds),
+    getRuns: async ({ runIds }) => store.getRunsData(runIds),
     diffRuns: async ({ runIdA, runIdB }) => wb.diffRuns(store, runIdA, runIdB),
     getSensitivity: async (request) => compute.sensitivity(request),
     getMatrix: async (request) => compute.matrix(request),

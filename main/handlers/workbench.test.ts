@@ -6,6 +6,7 @@ import { PRESETS, runAnalytic, runPlan, setParameter, type Scenario } from '../.
 import { Store } from '../store/store.ts';
 import { createHandlers, dispatch } from './index.ts';
 import type { ExperimentRunner } from '../runner/experiments.ts';
+import { runsInContext, type RunsData } from '../../common/contract/index.ts';
 import { createApp } from '../app.ts';
 import type { Matrix } from '../../common/analysis/matrix.ts';
 import { costClass, defaultCost } from '../../common/analysis/scenarioFields.ts';
@@ -70,7 +71,7 @@ describe('workbench calls', () => {
     const got = await dispatch(handlers(), 'getRuns', { runIds: [runsB[0]!, runsA[0]!] });
     expect(got.ok).toBe(true);
     if (!got.ok) return;
-    const runs = got.value as { id: number; experimentName: string; point: Record<string, unknown> }[];
+    const runs = runsInContext(got.value as RunsData);
     expect(runs.map((r) => r.id)).toEqual([runsB[0], runsA[0]]);
     expect(runs[0]!.experimentName).toBe('Other');
     expect(runs[1]!.point).toEqual({ 'vm.vcpus': 2 });

@@ -6,9 +6,9 @@
 // two-core machine delayed the window's first page by a second), and heavy reads go to the
 // pages' worker until it is up: no read waits for a thread's start-up that one started already
 // got through.
-import { experimentDetail } from '../../common/contract/run-table.ts';
+import { experimentDetail, runsInContext } from '../../common/contract/run-table.ts';
 import { HEAVY_READS, type ReadMethod, type ReadWorkerData } from './read-protocol.ts';
-import { runsInContext, type ReadBeside, type StoreReader } from './reader.ts';
+import type { ReadBeside, StoreReader } from './reader.ts';
 import { StoreThread, StoreThreadError } from './store-thread.ts';
 
 /** What the store reads through: a StoreReader here, or one in the read worker. */

@@ -14,7 +14,6 @@ import {
   type ExperimentQuery,
   type ExperimentStatus,
   type ExperimentSummary,
-  type RunDetail,
   type RunInContext,
   type RunPage,
   type RunQuery,
@@ -25,7 +24,13 @@ import {
   type SweepDefinition,
 } from '../../common/contract/index.ts';
 import type { Bundle } from '../../common/contract/bundle.ts';
-import { experimentDetail, runDetails, type ExperimentData, type RunTable } from '../../common/contract/run-table.ts';
+import {
+  experimentDetail,
+  runsInContext,
+  type ExperimentData,
+  type RunContext,
+  type RunsData,
+} from '../../common/contract/run-table.ts';
 import { bundleParts, collectBundle, type BundlePart } from './bundle-export.ts';
 import { valueOf } from './codec.ts';
 import {
@@ -43,25 +48,6 @@ import { createKysely, openReadOnlyConnection, PAGE_CACHE_KIB } from './open.ts'
 import { loadRunChildren, readRunBatches, RUN_COLUMNS, RunMapping, type RunRow } from './runs.ts';
 import type { Database } from './schema.ts';
 import { enterSnapshot, leaveSnapshot } from './snapshot.ts';
-
-/** What getRuns shows of a run's experiment. */
-export type RunContext = Omit<RunInContext, keyof RunDetail>;
-
-/** getRuns' answer as columns: each run asked for once, in id order, then the order it was asked in. */
-export interface RunsData {
-  runTable: RunTable;
-  /** Each of the table's runs' experiment, as its index in `experiments`. */
-  experimentOf: number[];
-  experiments: RunContext[];
-  /** The runs as asked (an id asked twice is there twice): their positions in the table. */
-  asked: number[];
-}
-
-/** getRuns' answer as the RunInContext objects compare, diff and exports read. */
-export function runsInContext(data: RunsData): RunInContext[] {
-  const runs = runDetails(data.runTable);
-  return data.asked.map((at) => ({ ...runs[at]!, ...data.experiments[data.experimentOf[at]!]! }));
-}
 
 /** SQL function (run id, encoded metrics, key id): the mean the run holds under the key, null when none. */
 export const VALUE_FUNCTION = 'gmemlab_value';

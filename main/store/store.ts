@@ -31,7 +31,7 @@ import type {
 } from '../../common/contract/index.ts';
 import type { Bundle, ImportSummary } from '../../common/contract/bundle.ts';
 import type { BundlePart } from './bundle-export.ts';
-import type { ExperimentData } from '../../common/contract/run-table.ts';
+import type { ExperimentData, RunsData } from '../../common/contract/run-table.ts';
 import { importBundle } from './bundle-io.ts';
 import { readBundle, type BundleMessage, type BundleOrigin } from './bundle-read.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
@@ -518,6 +518,11 @@ export class Store {
    */
   getRuns(runIds: number[]): Promise<RunInContext[]> {
     return this.#reader.getRuns(runIds);
+  }
+
+  /** The same runs as columns (getRuns' contract form). */
+  getRunsData(runIds: number[]): Promise<RunsData> {
+    return this.#reader.getRunsData(runIds);
   }
 
   /** The cost table a run recorded (null for a run that never finished), checked against its hash. */

@@ -13,8 +13,10 @@ import {
   MAX_REQUEST_BYTES,
   maxRequestBytes,
   runDetails,
+  runsInContext,
   type Envelope,
   type ExperimentData,
+  type RunsData,
 } from '../../common/contract/index.ts';
 import { PRESETS } from '../../common/core/index.ts';
 import { createApp, type App } from '../app.ts';
@@ -463,6 +465,28 @@ describe("an experiment's value columns", () => {
     });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it("compare's runs (getRuns) come the same way: the same runs, in the order asked, from either body", async () => {
+    const { runIds } = await recordExperiment(app.store, { name: 'compared', vcpus: [1, 2] });
+    const asked = [runIds[3]!, runIds[0]!, runIds[3]!];
+    const ask = async (accept: string): Promise<Envelope<RunsData>> => {
+      const response = await fetch(`http://127.0.0.1:${host.port}/api/call/getRuns`, {
+        method: 'POST',
+        headers: authed({ 'Content-Type': 'application/json', Accept: accept }),
+        body: JSON.stringify({ runIds: asked }),
+      });
+      return response.headers.get('content-type') === COLUMNS_MEDIA_TYPE
+        ? (decodeColumnsBody(await response.arrayBuffer()) as Envelope<RunsData>)
+        : ((await response.json()) as Envelope<RunsData>);
+    };
+    const [json, body] = [await ask('application/json'), await ask(`${COLUMNS_MEDIA_TYPE}, application/json`)];
+    if (!json.ok || !body.ok) throw new Error('getRuns failed');
+    expect(Object.values(body.value.runTable.metrics)[0]!.mean).toBeInstanceOf(Float64Array);
+    const expected = await app.store.getRuns(asked);
+    expect(runsInContext(body.value)).toEqual(expected);
+    expect(runsInContext(json.value)).toEqual(expected);
+    expect(expected.map((r) => r.id)).toEqual(asked);
   });
 });
 
