@@ -17,7 +17,10 @@ port.on('message', (request: ReadRequest) => {
   void answer(request).then((response) => port.postMessage(response, transferOf(response)));
 });
 
-/** The value columns of runs read (an experiment's, or those asked for) are handed over, not copied (this thread keeps no reference). */
+/**
+ * The value columns of the runs read (an experiment's, or those asked for) are handed over, not
+ * copied (this thread keeps no reference).
+ */
 function transferOf(response: ReadResponse): ArrayBuffer[] {
   const value = response.ok ? response.value : undefined;
   return typeof value === 'object' && value !== null && 'runTable' in value

@@ -97,8 +97,8 @@ const ARRAY_COLUMNS = Object.entries(RUN_BATCH_CLASSES)
  * better-sqlite3 makes a JS object per row and a Buffer with a backing store of its own per blob
  * (~3 us each), which made reading a 70,000-run experiment's rows ~0.6 s of CPU; a few dozen long
  * values per slice take about a third. Every aggregate steps through the same rows, in the order
- * of the index (experiment_id, id) or of the table's ids, whichever SQLite walks, or of the ids
- * asked for, which SQLite sorts for `in`: id order (readRunBatches checks it).
+ * of the index (experiment_id, id) or of the table's ids, whichever SQLite walks; for ids asked
+ * for, of their sorted list or of the table: id order either way (readRunBatches checks it).
  * group_concat appends each blob's bytes as they are (in a UTF-8 database, which is what the store
  * creates; hex() and unhex() cost twice as much) and the cast gives them back as one blob.
  * A blob in a text column makes json_group_array fail: readRunBatches then names the run and
