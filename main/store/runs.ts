@@ -485,15 +485,20 @@ export class RunMapping {
     const breakdownOrder: { key: string; at: number }[] = [];
     let lastMetric: MetricSlots | undefined; // the key the run being read listed last
     let lastTerm: { key: string; at: number } | undefined;
-    const after = <T>(order: T[], last: T | undefined): number => (last === undefined ? 0 : order.indexOf(last) + 1);
+    /** The key's entry in `byKey`, made on first use and put in `order` after `last`. */
+    const entry = <T>(byKey: T[], order: T[], keyId: number, last: T | undefined, make: (key: string) => T): T => {
+      let e = byKey[keyId];
+      if (e === undefined) {
+        e = byKey[keyId] = make(this.#keys.keyOf(keyId));
+        order.splice(last === undefined ? 0 : order.indexOf(last) + 1, 0, e);
+      }
+      return e;
+    };
+    const newMetric = (key: string): MetricSlots => ({ key, mean: columns.add(Number.NaN) });
+    const newTerm = (key: string): { key: string; at: number } => ({ key, at: columns.add(Number.NaN) });
     let i = 0;
     const visitMetric = (keyId: number, mean: number, ci95: number, n: number): void => {
-      let c = metricColumns[keyId];
-      if (c === undefined) {
-        c = metricColumns[keyId] = { key: this.#keys.keyOf(keyId), mean: columns.add(Number.NaN) };
-        metricOrder.splice(after(metricOrder, lastMetric), 0, c);
-      }
-      lastMetric = c;
+      const c = (lastMetric = entry(metricColumns, metricOrder, keyId, lastMetric, newMetric));
       columns.set(c.mean, i, mean);
       if (ci95 !== 0 || n !== 1) {
         columns.set((c.ci95 ??= columns.add(0)), i, ci95);
@@ -501,12 +506,7 @@ export class RunMapping {
       }
     };
     const visitBreakdown = (keyId: number, mean: number): void => {
-      let term = breakdownColumns[keyId];
-      if (term === undefined) {
-        term = breakdownColumns[keyId] = { key: this.#keys.keyOf(keyId), at: columns.add(Number.NaN) };
-        breakdownOrder.splice(after(breakdownOrder, lastTerm), 0, term);
-      }
-      lastTerm = term;
+      const term = (lastTerm = entry(breakdownColumns, breakdownOrder, keyId, lastTerm, newTerm));
       columns.set(term.at, i, mean);
     };
     // Columns the batches hold as the table does, joined at the end (not pushed run by run).
