@@ -2,7 +2,7 @@
 // finish and why. One rule, applied where the results are: in the simulation worker (what did not
 // finish, as it sends the rest to the write worker), in the write worker (what to save), and on
 // the main thread when there is no write worker (experiments.ts).
-import type { StrategyId, StrategyResult } from '../../common/core/index.ts';
+import type { RunOutput, StrategyId, StrategyResult } from '../../common/core/index.ts';
 import type { ComputedRun, FinishedRun, PackedResultValues } from '../store/store.ts';
 import type { PointRuns, ScenarioOutcome, NotFinished } from './protocol.ts';
 import { nonFiniteValue } from './result-writer.ts';
@@ -29,19 +29,10 @@ export function finishedRuns(
       sent.unsolved.push({ ids: pointRuns.map((r) => r.id), message: outcome.message });
       continue;
     }
-    const { output } = outcome;
     for (const { id: runId, strategy } of pointRuns) {
-      const result = output.strategies.find((r) => r.strategy === strategy);
-      if (result === undefined) sent.missing.push(runId);
-      else
-        runs.push({
-          runId,
-          startedAt,
-          modelVersion: output.modelVersion,
-          costTable: output.costTable,
-          result,
-          packed: packedValues?.get(result),
-        });
+      const run = computedRun(outcome.output, strategy, startedAt, packedValues);
+      if (run === undefined) sent.missing.push(runId);
+      else runs.push({ runId, ...run });
     }
   }
   return { runs, sent };
@@ -58,10 +49,23 @@ export function recordOf(
   startedAt: string,
 ): { done: ComputedRun } | { failed: string } {
   if (!outcome.ok) return { failed: outcome.message };
-  const { output } = outcome;
-  const result = output.strategies.find((r) => r.strategy === strategy);
-  if (result === undefined) return { failed: NO_RESULT };
-  const done: ComputedRun = { startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result };
+  const done = computedRun(outcome.output, strategy, startedAt);
+  if (done === undefined) return { failed: NO_RESULT };
   const notFinite = nonFiniteValue(done);
   return notFinite === undefined ? { done } : { failed: notFinite };
+}
+
+/** A computed point's run of `strategy`, as the store saves it; undefined when the model gave no result for it. */
+function computedRun(
+  output: RunOutput,
+  strategy: StrategyId,
+  startedAt: string,
+  packedValues?: Map<StrategyResult, PackedResultValues>,
+): ComputedRun | undefined {
+  const result = output.strategies.find((r) => r.strategy === strategy);
+  if (result === undefined) return undefined;
+  const run: ComputedRun = { startedAt, modelVersion: output.modelVersion, costTable: output.costTable, result };
+  const packed = packedValues?.get(result);
+  if (packed !== undefined) run.packed = packed;
+  return run;
 }
