@@ -7,6 +7,7 @@
 // several groups fails, each group is saved again on its own, so only the failing group fails.
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { ComputedRun, FinishedRun } from '../store/store.ts';
+import { visitPacked } from '../store/keys.ts';
 
 /** A run that was not saved because its result holds a value that is not a finite number. */
 export interface RefusedRun {
@@ -26,31 +27,25 @@ interface PendingGroup {
  * number no chart or diff can use).
  */
 export function nonFiniteValue(run: ComputedRun): string | undefined {
+  let why: string | undefined;
   if (run.packed !== undefined) {
-    // Packed (a simulation worker's results, wherever they are saved): mean, ci95 and n of each metric.
-    const { keys, values, at } = run.packed.metrics;
-    for (let i = 0; i < keys.length; i++) {
-      const v = at + 3 * i;
-      for (let f = 0; f < 3; f++)
-        if (!Number.isFinite(values[v + f]!)) return notFinite(keys[i]!, ESTIMATE_FIELDS[f]!, values[v + f]!);
-    }
-    return undefined;
+    // Packed (a simulation worker's results, wherever they are saved).
+    visitPacked(run.packed.metrics, (key, mean, ci95, n) => (why = notFinite(key, mean, ci95, n)) !== undefined);
+    return why;
   }
   const { metrics } = run.result;
   // Plain loops: this runs for every metric of every run of a sweep on the main thread.
   for (const key in metrics) {
     const e = metrics[key]!;
-    if (Number.isFinite(e.mean) && Number.isFinite(e.ci95) && Number.isFinite(e.n)) continue;
-    const field = !Number.isFinite(e.mean) ? 'mean' : !Number.isFinite(e.ci95) ? 'ci95' : 'n';
-    return notFinite(key, field, e[field]);
+    if ((why = notFinite(key, e.mean, e.ci95, e.n)) !== undefined) return why;
   }
   return undefined;
 }
 
-/** An Estimate's fields, in the order they are packed (wire.ts). */
-const ESTIMATE_FIELDS = ['mean', 'ci95', 'n'] as const;
-
-function notFinite(key: string, field: (typeof ESTIMATE_FIELDS)[number], value: number): string {
+/** Why an estimate cannot be stored (its first field that is not a finite number), or undefined. */
+function notFinite(key: string, mean: number, ci95: number, n: number): string | undefined {
+  if (Number.isFinite(mean) && Number.isFinite(ci95) && Number.isFinite(n)) return undefined;
+  const [field, value] = !Number.isFinite(mean) ? ['mean', mean] : !Number.isFinite(ci95) ? ['ci95', ci95] : ['n', n];
   return `the model gave ${String(value)} for ${key} (${field}), not a finite number: this point is outside what the model can compute; the run's other results were not saved`;
 }
 

@@ -6,6 +6,7 @@
 // The receiver saves the numbers from there (packedValuesOf); whoever needs the objects gets
 // the same ones again, key for key and number for number (unpackResults).
 import type { Estimate, StrategyResult } from '../../common/core/index.ts';
+import { visitPacked } from '../store/keys.ts';
 import type { PackedResultValues, PackedValues } from '../store/store.ts';
 import type { ScenarioOutcome } from './protocol.ts';
 
@@ -95,16 +96,15 @@ export function packedValuesOf(packed: PackedOutcomes): Map<StrategyResult, Pack
 export function unpackResults(packedValues: Map<StrategyResult, PackedResultValues>): void {
   for (const [r, { metrics: m, breakdown: b }] of packedValues) {
     const metrics: Record<string, Estimate> = {};
-    let v = m.at;
-    for (const key of m.keys) {
-      metrics[key] = { mean: m.values[v]!, ci95: m.values[v + 1]!, n: m.values[v + 2]! };
-      v += 3;
-    }
+    visitPacked(m, (key, mean, ci95, n) => {
+      metrics[key] = { mean, ci95, n };
+    });
     r.metrics = metrics;
     if (b === undefined) continue;
     const breakdown: Record<string, number> = {};
-    v = b.at;
-    for (const term of b.keys) breakdown[term] = b.values[v++]!;
+    visitPacked(b, (term, value) => {
+      breakdown[term] = value;
+    });
     r.breakdown = breakdown;
   }
 }

@@ -107,6 +107,22 @@ export interface PackedValues {
   perKey: 1 | 3;
 }
 
+/**
+ * Calls `visit` with each key of `packed` and its mean, ci95 and n (a breakdown term: its value,
+ * 0 and 1), in order, until `visit` returns true: the one reader of PackedValues' layout.
+ */
+export function visitPacked(
+  packed: PackedValues,
+  visit: (key: string, mean: number, ci95: number, n: number) => boolean | void,
+): void {
+  const { keys, values, perKey } = packed;
+  let v = packed.at;
+  for (const key of keys) {
+    if (perKey === 3 ? visit(key, values[v]!, values[v + 1]!, values[v + 2]!) : visit(key, values[v]!, 0, 1)) return;
+    v += perKey;
+  }
+}
+
 /** One encoder for every run this thread saves (encoding is synchronous: no two blobs interleave). */
 const encoder = new ValueEncoder();
 
@@ -146,16 +162,11 @@ export function encodePackedValues(
 ): EncodedRunValues {
   const indexed: number[] = [];
   encoder.start();
-  const { values, perKey } = packed;
-  let v = packed.at;
-  for (const key of packed.keys) {
+  visitPacked(packed, (key, mean, ci95, n) => {
     const k = keyFor(keys, insert, key, added);
-    const mean = values[v]!;
-    if (perKey === 3) encoder.add(k.id, mean, values[v + 1]!, values[v + 2]!);
-    else encoder.add(k.id, mean, 0, 1);
-    v += perKey;
+    encoder.add(k.id, mean, ci95, n);
     if (k.indexed) indexed.push(k.id, mean);
-  }
+  });
   return { blob: encoder.finish(), indexed };
 }
 
