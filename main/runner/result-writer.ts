@@ -7,7 +7,7 @@
 // several groups fails, each group is saved again on its own, so only the failing group fails.
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { ComputedRun, FinishedRun } from '../store/store.ts';
-import { visitPacked } from '../store/keys.ts';
+import { visitPacked } from '../store/packed-values.ts';
 
 /** A run that was not saved because its result holds a value that is not a finite number. */
 export interface RefusedRun {

@@ -6,7 +6,7 @@
 // The receiver saves the numbers from there (packedValuesOf); whoever needs the objects gets
 // the same ones again, key for key and number for number (unpackResults).
 import type { Estimate, StrategyResult } from '../../common/core/index.ts';
-import { visitPacked } from '../store/keys.ts';
+import { visitPacked } from '../store/packed-values.ts';
 import type { PackedResultValues, PackedValues } from '../store/store.ts';
 import type { ScenarioOutcome } from './protocol.ts';
 

@@ -3,14 +3,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Estimate } from '../../common/core/index.ts';
-import {
-  decodeBreakdown,
-  decodeMetrics,
-  encodePackedValues,
-  encodeRunValues,
-  ResultKeys,
-  type PackedValues,
-} from './keys.ts';
+import { decodeBreakdown, decodeMetrics, encodePackedValues, encodeRunValues, ResultKeys } from './keys.ts';
+import type { PackedValues } from './packed-values.ts';
 
 /** A result_keys table in memory, its dictionary and the insert that adds to it. */
 function dictionary() {

@@ -4,6 +4,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { METRIC_CATALOGUE, type Estimate } from '../../common/core/index.ts';
 import { decodeValues, ValueEncoder } from './codec.ts';
+import { visitPacked, type PackedValues } from './packed-values.ts';
 
 export interface ResultKey {
   id: number;
@@ -93,34 +94,6 @@ export interface EncodedRunValues {
   blob: Buffer;
   /** Pairs, flat: key id, mean, key id, mean... (numbers, not an object each: ~8 a run). */
   indexed: number[];
-}
-
-/**
- * A run's metrics or its breakdown as a simulation worker packed them (runner/wire.ts): its
- * keys, and their numbers in `values` from `at` on, `perKey` a key: a metric's mean, ci95 and
- * n (3), a breakdown term's value (1).
- */
-export interface PackedValues {
-  keys: string[];
-  values: Float64Array;
-  at: number;
-  perKey: 1 | 3;
-}
-
-/**
- * Calls `visit` with each key of `packed` and its mean, ci95 and n (a breakdown term: its value,
- * 0 and 1), in order, until `visit` returns true: the one reader of PackedValues' layout.
- */
-export function visitPacked(
-  packed: PackedValues,
-  visit: (key: string, mean: number, ci95: number, n: number) => boolean | void,
-): void {
-  const { keys, values, perKey } = packed;
-  let v = packed.at;
-  for (const key of keys) {
-    if (perKey === 3 ? visit(key, values[v]!, values[v + 1]!, values[v + 2]!) : visit(key, values[v]!, 0, 1)) return;
-    v += perKey;
-  }
 }
 
 /** One encoder for every run this thread saves (encoding is synchronous: no two blobs interleave). */

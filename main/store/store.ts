@@ -84,7 +84,7 @@ export interface UnfinishedRun {
 }
 
 export type { ComputedRun, FinishedRun, PackedResultValues } from './write-statements.ts';
-export type { PackedValues } from './keys.ts';
+export type { PackedValues } from './packed-values.ts';
 
 const now = (): string => new Date().toISOString();
 

@@ -7,7 +7,8 @@ import type { RunSeries } from '../../common/contract/index.ts';
 import { canonicalJson, contentHash, textHash } from './canonical.ts';
 import { NotFoundError } from '../../common/core/index.ts';
 import { IndexedMeans } from './indexed-means.ts';
-import { encodePackedValues, encodeRunValues, ResultKeys, type EncodedRunValues, type PackedValues } from './keys.ts';
+import { encodePackedValues, encodeRunValues, ResultKeys, type EncodedRunValues } from './keys.ts';
+import type { PackedValues } from './packed-values.ts';
 import { nameTheFile } from './open.ts';
 import { RunCounts } from './run-counts.ts';
 
