@@ -89,8 +89,12 @@ function copyExperiment(app: App, experimentId: number, copies: number): void {
   sqlite.pragma('optimize');
 }
 
-/** Rounds of the CLI's two sweeps; their shares spread over ~0.4-1.0x on the VM of 2026-11-26. */
-const CLI_ROUNDS = 7;
+/**
+ * Rounds of the CLI's two sweeps. A round's share spread over ~0.4-1.0x on the VM of 2026-11-26;
+ * on 2026-11-27 the median of 7 rounds moved between 0.51x and 0.55x from one minute to the next
+ * on the same code, as much as the changes it was to judge: 15 rounds (~15-35 s).
+ */
+const CLI_ROUNDS = 15;
 
 export default async function scaleBench(): Promise<BenchSection> {
   const dir = tempDir('gmemlab-bench-scale-');
