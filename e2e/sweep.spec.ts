@@ -71,3 +71,40 @@ test('cancel a large sweep with Esc; the window stays responsive meanwhile', asy
     await ws.close();
   }
 });
+
+test("the size shown is the latest sweep's: an answer for an earlier one that arrives late is dropped", async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await open(page, ws);
+    await expect(page.getByTestId('scenario-status')).toContainText('valid');
+    // The first size request is held until the second has been answered.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let requests = 0;
+    await page.route('**/api/call/previewSweep', async (route) => {
+      if (++requests === 1) await held;
+      await route.continue();
+    });
+    await page.getByTestId('mode-sweep').check();
+    await page.getByTestId('sweep-path-0').selectOption('vm.vcpus');
+    await page.getByTestId('sweep-kind-0').selectOption('list');
+    await page.getByTestId('sweep-values-0').fill('2, 4');
+    await expect.poll(() => requests).toBe(1);
+    await page.getByTestId('sweep-values-0').fill('2, 4, 8');
+    const size = page.getByTestId('sweep-size');
+    await expect(size).toContainText('3 points');
+
+    const late = page.waitForResponse('**/api/call/previewSweep');
+    release();
+    expect((await (await late).json()).value.points).toBe(2);
+    // Let the page take the late answer (its promise callbacks, then a frame) before looking.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
+    await expect(size).toContainText('3 points');
+    await expect(page.getByTestId('run-button')).toBeEnabled();
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
