@@ -148,6 +148,9 @@ for (const size of SIZES)
           for (const id of ['group-host', 'group-vm', 'group-workload', 'group-workload.touchpoints'])
             (document.querySelector(`[data-testid="${id}"]`) as HTMLDetailsElement | null)?.setAttribute('open', '');
         });
+        // The form's edits above ask main for the sweep's size again: shown settled, as a user sees it.
+        await expect(page.getByTestId('sweep-size')).toHaveText('6 points × 7 strategies = 42 runs');
+        await expect(page.getByTestId('run-button')).toBeEnabled();
         await page.screenshot({ path: join(artifacts, `results-${tag}.png`) });
 
         // A theme switch while the page is open re-themes every chart.
