@@ -111,3 +111,48 @@ test('history: tags and notes edited in place, filter by tag, delete with confir
     await ws.close();
   }
 });
+
+test('the experiment shown beside the history is the one picked last, whichever answer comes last', async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [
+      { name: 'alpha', vcpus: [2] },
+      { name: 'beta', vcpus: [4] },
+    ]);
+    await open(page, ws);
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history-row')).toHaveCount(2);
+    // The first experiment asked for from here on is held until the second has been answered.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let requests = 0;
+    await page.route('**/api/call/getExperiment', async (route) => {
+      if (++requests === 1) await held;
+      await route.continue();
+    });
+    const pick = (name: string) =>
+      page
+        .getByTestId('history-row')
+        .filter({ hasText: name })
+        .getByRole('button', { name: new RegExp(name) })
+        .click();
+    await pick('alpha');
+    await expect.poll(() => requests).toBe(1);
+    await pick('beta');
+    const shown = page.getByTestId('history-runs');
+    await expect(shown).toContainText('beta');
+
+    const late = page.waitForResponse('**/api/call/getExperiment');
+    release();
+    await late;
+    // Let the page take the late answer (its promise callbacks, then a frame) before looking.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
+    await expect(shown).toContainText('beta');
+    await expect(shown).not.toContainText('alpha');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
