@@ -1,7 +1,7 @@
 // Diff: two runs side by side (parameters that differ, all with a toggle; metric deltas with
 // the beyond-CI mark), picked from history.
 import { expect, test } from '@playwright/test';
-import { open, screenshot, seed, workspace } from './support.ts';
+import { holdFirstAnswer, open, screenshot, seed, workspace } from './support.ts';
 
 test('diff two runs picked in history: changed parameters, then all; metric deltas', async ({ page }) => {
   const ws = workspace(page);
@@ -65,27 +65,17 @@ test('the diff shown is of the ids in the form: an answer for earlier ids that a
     ]);
     await open(page, ws);
     // The first diff request is held until the second has been answered.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let requests = 0;
-    await page.route('**/api/call/diffRuns', async (route) => {
-      if (++requests === 1) await held;
-      await route.continue();
-    });
+    const first = await holdFirstAnswer(page, 'diffRuns');
     await page.getByTestId('tab-diff').click();
     await page.getByTestId('diff-kind').selectOption('runs');
     await page.getByTestId('diff-a').fill('1');
     await page.getByTestId('diff-b').fill('8');
-    await expect.poll(() => requests).toBe(1);
+    await expect.poll(first.requests).toBe(1);
     await page.getByTestId('diff-b').fill('15');
     const sides = page.locator('.sides');
     await expect(sides).toContainText('run #15');
 
-    const late = page.waitForResponse('**/api/call/diffRuns');
-    release();
-    expect((await (await late).json()).value.b.id).toBe(8);
-    // Let the page take the late answer (its promise callbacks, then a frame) before looking.
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
+    expect(await first.deliverLate()).toEqual({ runIdA: 1, runIdB: 8 });
     await expect(sides).toContainText('run #15');
     await expect(sides).not.toContainText('run #8');
     expect(ws.errors).toEqual([]);

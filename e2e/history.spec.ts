@@ -1,7 +1,7 @@
 // History: a virtualised table that stays light at 10,000 runs; search; shortcuts; tags,
 // notes and delete where main has those calls.
 import { expect, test } from '@playwright/test';
-import { open, screenshot, seed, workspace, type SeedExperiment } from './support.ts';
+import { holdFirstAnswer, open, screenshot, seed, workspace, type SeedExperiment } from './support.ts';
 
 const EXPERIMENTS = 1700; // × 6 strategies: over 10,000 runs
 
@@ -125,13 +125,7 @@ test('the experiment shown beside the history is the one picked last, whichever 
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-row')).toHaveCount(2);
     // The first experiment asked for from here on is held until the second has been answered.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let requests = 0;
-    await page.route('**/api/call/getExperiment', async (route) => {
-      if (++requests === 1) await held;
-      await route.continue();
-    });
+    const first = await holdFirstAnswer(page, 'getExperiment');
     const pick = (name: string) =>
       page
         .getByTestId('history-row')
@@ -139,16 +133,12 @@ test('the experiment shown beside the history is the one picked last, whichever 
         .getByRole('button', { name: new RegExp(name) })
         .click();
     await pick('alpha');
-    await expect.poll(() => requests).toBe(1);
+    await expect.poll(first.requests).toBe(1);
     await pick('beta');
     const shown = page.getByTestId('history-runs');
     await expect(shown).toContainText('beta');
 
-    const late = page.waitForResponse('**/api/call/getExperiment');
-    release();
-    await late;
-    // Let the page take the late answer (its promise callbacks, then a frame) before looking.
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
+    expect(await first.deliverLate()).toEqual({ experimentId: 1 });
     await expect(shown).toContainText('beta');
     await expect(shown).not.toContainText('alpha');
     expect(ws.errors).toEqual([]);

@@ -44,6 +44,36 @@ export async function open(page: Page, ws: Workspace): Promise<void> {
   await page.goto(ws.host.url);
 }
 
+/**
+ * Holds back the web host's answer to the first `call` the page makes from now on, so that a
+ * later request is answered before it: how a view must cope with answers that overtake each
+ * other. `deliverLate` lets the held request through and, once its answer has come and the page
+ * has had the time to take it (its promise callbacks, then a frame), resolves with what that
+ * request asked (its input).
+ */
+export async function holdFirstAnswer(
+  page: Page,
+  call: string,
+): Promise<{ requests(): number; deliverLate(): Promise<unknown> }> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let requests = 0;
+  await page.route(`**/api/call/${call}`, async (route) => {
+    if (++requests === 1) await held;
+    await route.continue();
+  });
+  return {
+    requests: () => requests,
+    async deliverLate() {
+      const late = page.waitForResponse(`**/api/call/${call}`);
+      release();
+      const input = (await late).request().postDataJSON() as unknown;
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
+      return input;
+    },
+  };
+}
+
 /** The window as shown (scrolled to the top), or only `element` (scrolled into view) when given. */
 export async function screenshot(page: Page, name: string, element?: Locator): Promise<void> {
   mkdirSync(artifacts, { recursive: true });

@@ -1,7 +1,7 @@
 // Run launcher: a sweep over a log range, its size before it starts, progress, the chart on a
 // log axis; and a big sweep cancelled with Esc while the window keeps responding.
 import { expect, test } from '@playwright/test';
-import { open, screenshot, workspace } from './support.ts';
+import { holdFirstAnswer, open, screenshot, workspace } from './support.ts';
 
 test('launch a log-range sweep, see its size first, then the chart on a log axis', async ({ page }) => {
   const ws = workspace(page);
@@ -80,27 +80,17 @@ test("the size shown is the latest sweep's: an answer for an earlier one that ar
     await open(page, ws);
     await expect(page.getByTestId('scenario-status')).toContainText('valid');
     // The first size request is held until the second has been answered.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let requests = 0;
-    await page.route('**/api/call/previewSweep', async (route) => {
-      if (++requests === 1) await held;
-      await route.continue();
-    });
+    const first = await holdFirstAnswer(page, 'previewSweep');
     await page.getByTestId('mode-sweep').check();
     await page.getByTestId('sweep-path-0').selectOption('vm.vcpus');
     await page.getByTestId('sweep-kind-0').selectOption('list');
     await page.getByTestId('sweep-values-0').fill('2, 4');
-    await expect.poll(() => requests).toBe(1);
+    await expect.poll(first.requests).toBe(1);
     await page.getByTestId('sweep-values-0').fill('2, 4, 8');
     const size = page.getByTestId('sweep-size');
     await expect(size).toContainText('3 points');
 
-    const late = page.waitForResponse('**/api/call/previewSweep');
-    release();
-    expect((await (await late).json()).value.points).toBe(2);
-    // Let the page take the late answer (its promise callbacks, then a frame) before looking.
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
+    expect(await first.deliverLate()).toMatchObject({ sweep: { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] } });
     await expect(size).toContainText('3 points');
     await expect(page.getByTestId('run-button')).toBeEnabled();
     expect(ws.errors).toEqual([]);
