@@ -2,7 +2,7 @@
 // overlaid on one chart, with the version difference flagged.
 import { expect, test } from '@playwright/test';
 import { STRATEGY_IDS } from '../common/core/index.ts';
-import { open, screenshot, seed, workspace } from './support.ts';
+import { holdFirstAnswer, open, screenshot, seed, workspace } from './support.ts';
 
 test('compare: overlay two sweeps from different days; flag another model version', async ({ page }) => {
   const ws = workspace(page);
@@ -37,6 +37,34 @@ test('compare: overlay two sweeps from different days; flag another model versio
     // Strategy on x: one line per experiment.
     await page.getByTestId('compare-x').selectOption('');
     await expect(chart).toHaveAttribute('data-xscale', 'category');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('runs removed one after the other stay removed, whichever answer comes last', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [{ name: 'one sweep', vcpus: [1, 4] }]);
+    await open(page, ws);
+    await page.getByTestId('tab-history').click();
+    await page.getByRole('checkbox', { name: 'compare experiment 1' }).check();
+    await page.keyboard.press('Control+Shift+C');
+    const rows = page.getByTestId('compare-table').locator('tbody tr');
+    const n = STRATEGY_IDS.length;
+    await expect(rows).toHaveCount(2 * n);
+    // The runs asked for after the first removal are held until those after the second have come.
+    const first = await holdFirstAnswer(page, 'getRuns');
+    await page.getByRole('button', { name: 'remove run 1', exact: true }).click();
+    await expect.poll(first.requests).toBe(1);
+    await page.getByRole('button', { name: 'remove run 2', exact: true }).click();
+    await expect(rows).toHaveCount(2 * n - 2);
+
+    const late = (await first.deliverLate()) as { runIds: number[] };
+    expect(late.runIds).toContain(2);
+    await expect(rows).toHaveCount(2 * n - 2);
+    await expect(page.getByRole('button', { name: 'remove run 2', exact: true })).toHaveCount(0);
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();
