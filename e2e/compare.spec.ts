@@ -2,7 +2,7 @@
 // overlaid on one chart, with the version difference flagged.
 import { expect, test } from '@playwright/test';
 import { STRATEGY_IDS } from '../common/core/index.ts';
-import { holdFirstAnswer, open, screenshot, seed, workspace } from './support.ts';
+import { holdAnswer, open, screenshot, seed, workspace } from './support.ts';
 
 test('compare: overlay two sweeps from different days; flag another model version', async ({ page }) => {
   const ws = workspace(page);
@@ -55,7 +55,7 @@ test('runs removed one after the other stay removed, whichever answer comes last
     const n = STRATEGY_IDS.length;
     await expect(rows).toHaveCount(2 * n);
     // The runs asked for after the first removal are held until those after the second have come.
-    const first = await holdFirstAnswer(page, 'getRuns');
+    const first = await holdAnswer(page, 'getRuns');
     await page.getByRole('button', { name: 'remove run 1', exact: true }).click();
     await expect.poll(first.requests).toBe(1);
     await page.getByRole('button', { name: 'remove run 2', exact: true }).click();

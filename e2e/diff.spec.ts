@@ -1,7 +1,7 @@
 // Diff: two runs side by side (parameters that differ, all with a toggle; metric deltas with
 // the beyond-CI mark), picked from history.
 import { expect, test } from '@playwright/test';
-import { holdFirstAnswer, open, screenshot, seed, workspace } from './support.ts';
+import { holdAnswer, open, screenshot, seed, workspace } from './support.ts';
 
 test('diff two runs picked in history: changed parameters, then all; metric deltas', async ({ page }) => {
   const ws = workspace(page);
@@ -65,7 +65,7 @@ test('the diff shown is of the ids in the form: an answer for earlier ids that a
     ]);
     await open(page, ws);
     // The first diff request is held until the second has been answered.
-    const first = await holdFirstAnswer(page, 'diffRuns');
+    const first = await holdAnswer(page, 'diffRuns');
     await page.getByTestId('tab-diff').click();
     await page.getByTestId('diff-kind').selectOption('runs');
     await page.getByTestId('diff-a').fill('1');

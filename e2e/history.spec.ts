@@ -1,7 +1,7 @@
 // History: a virtualised table that stays light at 10,000 runs; search; shortcuts; tags,
 // notes and delete where main has those calls.
 import { expect, test } from '@playwright/test';
-import { holdFirstAnswer, open, screenshot, seed, workspace, type SeedExperiment } from './support.ts';
+import { holdAnswer, open, screenshot, seed, workspace, type SeedExperiment } from './support.ts';
 
 const EXPERIMENTS = 1700; // × 6 strategies: over 10,000 runs
 
@@ -51,6 +51,8 @@ test('history: 10,000 runs in a virtualised table, searchable, opened into resul
       .getByRole('button', { name: /needle/ })
       .dblclick();
     await expect(page.getByTestId('result-title')).toContainText('needle in the haystack');
+    // The form holds the scenario of the result on screen, so Run runs what is shown.
+    await expect(page.getByTestId('scenario-origin')).toContainText('needle in the haystack');
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();
@@ -125,7 +127,7 @@ test('the experiment shown beside the history is the one picked last, whichever 
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-row')).toHaveCount(2);
     // The first experiment asked for from here on is held until the second has been answered.
-    const first = await holdFirstAnswer(page, 'getExperiment');
+    const first = await holdAnswer(page, 'getExperiment');
     const pick = (name: string) =>
       page
         .getByTestId('history-row')
@@ -141,6 +143,72 @@ test('the experiment shown beside the history is the one picked last, whichever 
     expect(await first.deliverLate()).toEqual({ experimentId: 1 });
     await expect(shown).toContainText('beta');
     await expect(shown).not.toContainText('alpha');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('an experiment ticked for compare and unticked before its runs came stays out of compare', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [{ name: 'alpha', vcpus: [2] }]);
+    await open(page, ws);
+    await page.getByTestId('tab-history').click();
+    const box = page.getByRole('checkbox', { name: 'compare experiment 1' });
+    await expect(box).toBeVisible();
+    // The runs asked for by the tick are held until those asked for by the untick have come.
+    const first = await holdAnswer(page, 'getExperiment');
+    await box.check();
+    await expect.poll(first.requests).toBe(1);
+    await box.uncheck();
+    await expect.poll(first.requests).toBe(2);
+
+    expect(await first.deliverLate()).toEqual({ experimentId: 1 });
+    await expect(box).not.toBeChecked();
+    await expect(page.getByTestId('tab-compare')).toHaveText('Compare');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('opened into Results one after the other, the second experiment is shown, with its scenario in the form', async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [
+      { name: 'alpha', vcpus: [2] },
+      { name: 'beta', vcpus: [4] },
+      { name: 'gamma', vcpus: [8] },
+    ]);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('gamma');
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history-row')).toHaveCount(3);
+    // Opening alpha (a pick, then Open results: the second getExperiment) is held until beta,
+    // picked and opened after it, is shown.
+    const first = await holdAnswer(page, 'getExperiment', 2);
+    const openResults = async (name: string) => {
+      await page
+        .getByTestId('history-row')
+        .filter({ hasText: name })
+        .getByRole('button', { name: new RegExp(name) })
+        .click();
+      await expect(page.getByTestId('history-runs')).toContainText(name);
+      await page.getByTestId('history-runs').getByRole('button', { name: 'Open results' }).click();
+    };
+    await openResults('alpha');
+    await expect.poll(first.requests).toBe(2);
+    await page.getByTestId('tab-history').click();
+    await openResults('beta');
+    await expect(page.getByTestId('result-title')).toContainText('beta');
+    await expect(page.getByTestId('scenario-origin')).toContainText('beta');
+
+    expect(await first.deliverLate()).toEqual({ experimentId: 1 });
+    await expect(page.getByTestId('result-title')).toContainText('beta');
+    await expect(page.getByTestId('scenario-origin')).toContainText('beta');
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

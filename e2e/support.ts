@@ -1,6 +1,6 @@
 // Shared by the workbench's e2e specs: a web host on a temporary database (optionally seeded
 // through the real Store), console-error capture, and screenshots saved as test artifacts.
-import type { Locator, Page } from '@playwright/test';
+import type { Locator, Page, Request } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,31 +45,38 @@ export async function open(page: Page, ws: Workspace): Promise<void> {
 }
 
 /**
- * Holds back the web host's answer to the first `call` the page makes from now on, so that a
- * later request is answered before it: how a view must cope with answers that overtake each
- * other. `deliverLate` lets the held request through and, once its answer has come and the page
- * has had the time to take it (its promise callbacks, then a frame), resolves with what that
- * request asked (its input).
+ * Holds back the web host's answer to the `nth` `call` the page makes from now on (the first by
+ * default), so that later requests are answered before it: how a view must cope with answers
+ * that overtake each other. The request itself is made at once. `deliverLate` hands that answer
+ * to the page and, once the page has read it and had the time to take it (its promise
+ * callbacks, then a frame), resolves with what that request asked (its input).
  */
-export async function holdFirstAnswer(
+export async function holdAnswer(
   page: Page,
   call: string,
+  nth = 1,
 ): Promise<{ requests(): number; deliverLate(): Promise<unknown> }> {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
+  let heldRequest: Request | undefined;
   let requests = 0;
   await page.route(`**/api/call/${call}`, async (route) => {
-    if (++requests === 1) await held;
-    await route.continue();
+    if (++requests !== nth) return route.continue();
+    heldRequest = route.request();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
   });
   return {
     requests: () => requests,
     async deliverLate() {
-      const late = page.waitForResponse(`**/api/call/${call}`);
+      if (heldRequest === undefined) throw new Error(`no ${call} request number ${nth} was made`);
+      const late = page.waitForResponse((r) => r.request() === heldRequest);
       release();
-      const input = (await late).request().postDataJSON() as unknown;
+      const response = await late;
+      await response.finished();
       await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50))));
-      return input;
+      return heldRequest.postDataJSON() as unknown;
     },
   };
 }

@@ -1,7 +1,7 @@
 // Run launcher: a sweep over a log range, its size before it starts, progress, the chart on a
 // log axis; and a big sweep cancelled with Esc while the window keeps responding.
 import { expect, test } from '@playwright/test';
-import { holdFirstAnswer, open, screenshot, workspace } from './support.ts';
+import { holdAnswer, open, screenshot, workspace } from './support.ts';
 
 test('launch a log-range sweep, see its size first, then the chart on a log axis', async ({ page }) => {
   const ws = workspace(page);
@@ -80,7 +80,7 @@ test("the size shown is the latest sweep's: an answer for an earlier one that ar
     await open(page, ws);
     await expect(page.getByTestId('scenario-status')).toContainText('valid');
     // The first size request is held until the second has been answered.
-    const first = await holdFirstAnswer(page, 'previewSweep');
+    const first = await holdAnswer(page, 'previewSweep');
     await page.getByTestId('mode-sweep').check();
     await page.getByTestId('sweep-path-0').selectOption('vm.vcpus');
     await page.getByTestId('sweep-kind-0').selectOption('list');

@@ -4,10 +4,15 @@
 // (with the sweep a sweep's mail carries).
 import { classifyImport } from '../../../common/analysis/importText.ts';
 import { api } from './api.ts';
+import { Latest } from './latest.ts';
 import { app, describeError, loadDraft, setSidePanel } from './state.svelte.ts';
 
-/** Imports `text`; returns the error shown, or '' when it was taken. */
+// Of two texts dropped one after the other, the form ends with the second, whichever answer comes last.
+const imports = new Latest();
+
+/** Imports `text`; returns the error shown, or '' when it was taken (or overtaken by a later import). */
 export async function importDroppedText(text: string, name: string): Promise<string> {
+  const isNewest = imports.ask();
   app.view = 'results';
   setSidePanel(true);
   if (classifyImport(text) === 'perf-report') {
@@ -17,10 +22,12 @@ export async function importDroppedText(text: string, name: string): Promise<str
   try {
     // A sweep's mail carries its sweep: it goes to the launcher with the scenario.
     const { scenario, sweep } = await api.readScenarioText({ text });
+    if (!isNewest()) return '';
     loadDraft(scenario, { kind: 'file', name }, sweep);
     app.error = '';
     return '';
   } catch (err) {
+    if (!isNewest()) return '';
     const message = `${name}: ${describeError(err)}`;
     app.error = message;
     return message;
