@@ -91,8 +91,9 @@ function copyExperiment(app: App, experimentId: number, copies: number): void {
 
 /**
  * Rounds of the CLI's two sweeps. A round's share spread over ~0.4-1.0x on the VM of 2026-11-26;
- * on 2026-11-27 the median of 7 rounds moved between 0.51x and 0.55x from one minute to the next
- * on the same code, as much as the changes it was to judge: 15 rounds (~15-35 s).
+ * on 2026-11-27 medians of 7 to 13 rounds of the same two commands moved between 0.50x and 0.55x
+ * within a quarter of an hour (BENCHMARKS.md, eleventh session), as much as the changes they were
+ * to judge: 15 rounds (~15-35 s).
  */
 const CLI_ROUNDS = 15;
 
