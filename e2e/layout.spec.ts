@@ -149,8 +149,10 @@ for (const size of SIZES)
             (document.querySelector(`[data-testid="${id}"]`) as HTMLDetailsElement | null)?.setAttribute('open', '');
         });
         // The form's edits above ask main for the sweep's size again: shown settled, as a user sees it.
-        const n = STRATEGY_IDS.length;
-        await expect(page.getByTestId('sweep-size')).toHaveText(`6 points × ${n} strategies = ${6 * n} runs`);
+        const strategies = STRATEGY_IDS.length;
+        await expect(page.getByTestId('sweep-size')).toHaveText(
+          `6 points × ${strategies} strategies = ${6 * strategies} runs`,
+        );
         await expect(page.getByTestId('run-button')).toBeEnabled();
         await page.screenshot({ path: join(artifacts, `results-${tag}.png`) });
 
