@@ -124,6 +124,8 @@ test('the experiment shown beside the history is the one picked last, whichever 
       { name: 'beta', vcpus: [4] },
     ]);
     await open(page, ws);
+    // The start-up's own getExperiment (the latest, beta) is answered before anything is held.
+    await expect(page.getByTestId('result-title')).toContainText('beta');
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-row')).toHaveCount(2);
     // The first experiment asked for from here on is held until the second has been answered.
@@ -154,6 +156,8 @@ test('an experiment ticked for compare and unticked before its runs came stays o
   try {
     await seed(ws.dbPath, [{ name: 'alpha', vcpus: [2] }]);
     await open(page, ws);
+    // The start-up's own getExperiment (alpha) is answered before anything is held.
+    await expect(page.getByTestId('result-title')).toContainText('alpha');
     await page.getByTestId('tab-history').click();
     const box = page.getByRole('checkbox', { name: 'compare experiment 1' });
     await expect(box).toBeVisible();

@@ -7,18 +7,19 @@ import { api } from './api.ts';
 import { Latest } from './latest.ts';
 import { app, describeError, loadDraft, setSidePanel } from './state.svelte.ts';
 
-// Of two texts dropped one after the other, the form ends with the second, whichever answer comes last.
+// Of two scenarios or mails dropped one after the other, the form ends with the second, whichever
+// answer comes last (a perf report goes to its own dialog and cancels neither).
 const imports = new Latest();
 
 /** Imports `text`; returns the error shown, or '' when it was taken (or overtaken by a later import). */
 export async function importDroppedText(text: string, name: string): Promise<string> {
-  const isNewest = imports.ask();
   app.view = 'results';
   setSidePanel(true);
   if (classifyImport(text) === 'perf-report') {
     app.perfText = text;
     return '';
   }
+  const isNewest = imports.ask();
   try {
     // A sweep's mail carries its sweep: it goes to the launcher with the scenario.
     const { scenario, sweep } = await api.readScenarioText({ text });
