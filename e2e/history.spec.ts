@@ -1,9 +1,16 @@
 // History: a virtualised table that stays light at 10,000 runs; search; shortcuts; tags,
 // notes and delete where main has those calls.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { holdAnswer, open, screenshot, seed, workspace, type SeedExperiment } from './support.ts';
 
 const EXPERIMENTS = 1700; // × 6 strategies: over 10,000 runs
+
+/** The history row's button that picks the experiment named `name`. */
+const entry = (page: Page, name: string) =>
+  page
+    .getByTestId('history-row')
+    .filter({ hasText: name })
+    .getByRole('button', { name: new RegExp(name) });
 
 test('history: 10,000 runs in a virtualised table, searchable, opened into results', async ({ page }) => {
   const ws = workspace(page);
@@ -130,15 +137,9 @@ test('the experiment shown beside the history is the one picked last, whichever 
     await expect(page.getByTestId('history-row')).toHaveCount(2);
     // The first experiment asked for from here on is held until the second has been answered.
     const first = await holdAnswer(page, 'getExperiment');
-    const pick = (name: string) =>
-      page
-        .getByTestId('history-row')
-        .filter({ hasText: name })
-        .getByRole('button', { name: new RegExp(name) })
-        .click();
-    await pick('alpha');
+    await entry(page, 'alpha').click();
     await expect.poll(first.requests).toBe(1);
-    await pick('beta');
+    await entry(page, 'beta').click();
     const shown = page.getByTestId('history-runs');
     await expect(shown).toContainText('beta');
 
@@ -195,11 +196,7 @@ test('opened into Results one after the other, the second experiment is shown, w
     // picked and opened after it, is shown.
     const first = await holdAnswer(page, 'getExperiment', 2);
     const openResults = async (name: string) => {
-      await page
-        .getByTestId('history-row')
-        .filter({ hasText: name })
-        .getByRole('button', { name: new RegExp(name) })
-        .click();
+      await entry(page, name).click();
       await expect(page.getByTestId('history-runs')).toContainText(name);
       await page.getByTestId('history-runs').getByRole('button', { name: 'Open results' }).click();
     };
