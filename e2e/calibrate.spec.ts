@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, open, workspace } from './support.ts';
+import { artifacts, holdAnswer, open, workspace } from './support.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'common', 'core', 'calibrate', 'fixtures');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
@@ -137,6 +137,47 @@ test("calibrate: a cover letter's before/after vmexit table is read as the run o
     await expect(mapped.locator('tr[data-key=vmExitRoundTrip] td').nth(1)).toHaveText('13142');
     await expect(page.getByTestId('calibrate-unused')).toContainText('vmexit vmcall (column after)');
     expect(ws.errors.filter((e) => !/400|invalid_input/.test(e))).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('calibrate: an Apply answered after the form changed applies nothing and says so; applied again, it keeps the edit', async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await open(page, ws);
+    const panel = page.getByTestId('calibrate');
+    await panel.locator('summary').click();
+    await page.getByTestId('calibrate-paste').fill(fixture('kit-vmexit.constructed.txt'));
+    await page.getByTestId('calibrate-add-paste').click();
+    await page.getByTestId('calibrate-name').fill('lab box');
+    await page.getByTestId('calibrate-button').click();
+    await expect(page.getByTestId('calibrate-profiles').locator('li')).toHaveCount(1);
+    const ghz = page.getByTestId('field-host.ghz');
+    const exitCost = page.getByTestId('field-host.costs.vmExitRoundTrip');
+    const defaultExit = await exitCost.inputValue();
+    expect(defaultExit).not.toBe('1027');
+
+    // The answer is held back while the user edits the form: it must not undo the edit.
+    const held = await holdAnswer(page, 'applyHostProfile');
+    await page.getByTestId('calibrate-apply').click();
+    await expect.poll(() => held.requests()).toBe(1);
+    await ghz.fill('2.6');
+    await held.deliverLate();
+    await expect(page.getByTestId('calibrate-error')).toContainText('changed while "lab box" was being applied');
+    await expect(page.getByTestId('calibrate-applied')).toHaveCount(0);
+    await expect(ghz).toHaveValue('2.6');
+    await expect(exitCost).toHaveValue(defaultExit);
+
+    // Applied again, on the edited form: the measured cost, and the edit kept.
+    await page.getByTestId('calibrate-apply').click();
+    await expect(page.getByTestId('calibrate-applied')).toContainText('lab box');
+    await expect(page.getByTestId('calibrate-error')).toHaveCount(0);
+    await expect(exitCost).toHaveValue('1027');
+    await expect(ghz).toHaveValue('2.6');
+    expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();
   }
