@@ -215,3 +215,36 @@ test('opened into Results one after the other, the second experiment is shown, w
     await ws.close();
   }
 });
+
+test('an experiment deleted while it was being opened into Results is not shown there', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [
+      { name: 'alpha', vcpus: [2] },
+      { name: 'beta', vcpus: [4] },
+    ]);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('beta');
+    await page.getByTestId('tab-history').click();
+    await expect(page.getByTestId('history-row')).toHaveCount(2);
+    // Opening alpha (a pick, then Open results: the second getExperiment) is held until alpha
+    // has been deleted.
+    const opening = await holdAnswer(page, 'getExperiment', 2);
+    await entry(page, 'alpha').click();
+    await expect(page.getByTestId('history-runs')).toContainText('alpha');
+    await page.getByTestId('history-runs').getByRole('button', { name: 'Open results' }).click();
+    await expect.poll(opening.requests).toBe(2);
+    await page.getByTestId('delete-1').click();
+    await page.getByTestId('confirm-delete').click();
+    await expect(page.getByTestId('history-row')).toHaveCount(1);
+
+    expect(await opening.deliverLate()).toEqual({ experimentId: 1 });
+    await expect(page.getByTestId('history')).toBeVisible();
+    await page.getByTestId('tab-results').click();
+    await expect(page.getByTestId('result-title')).toContainText('beta');
+    await expect(page.getByTestId('scenario-origin')).toContainText('beta');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});

@@ -11,6 +11,8 @@ import { app, loadDraft } from './state.svelte.ts';
 
 const opens = new Latest();
 const follows = new Latest();
+/** The experiment each kind's newest question asks for (undefined: none on its way). */
+const asked = { opens: undefined as number | undefined, follows: undefined as number | undefined };
 
 /**
  * Shows experiment `id` in Results, as the user asked (the view itself is not switched), with its
@@ -18,12 +20,24 @@ const follows = new Latest();
  * open overtook it (then its errors are not thrown either); throws what getExperiment throws.
  */
 export function openExperiment(id: number): Promise<boolean> {
+  asked.opens = id;
   return show(id, opens.ask());
 }
 
 /** openExperiment for the app following a run or starting up: only the newest of these counts. */
 export function followExperiment(id: number): Promise<boolean> {
+  asked.follows = id;
   return show(id, follows.ask());
+}
+
+/**
+ * Takes a deleted experiment out of Results: shown, it is no longer; on its way there, it does
+ * not arrive (its open resolves to false). The form keeps its scenario, as after any result.
+ */
+export function forgetExperiment(id: number): void {
+  if (asked.opens === id) opens.drop();
+  if (asked.follows === id) follows.drop();
+  if (app.current?.id === id) app.current = undefined;
 }
 
 async function show(id: number, isNewest: () => boolean): Promise<boolean> {
