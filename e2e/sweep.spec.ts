@@ -1,7 +1,7 @@
 // Run launcher: a sweep over a log range, its size before it starts, progress, the chart on a
 // log axis; and a big sweep cancelled with Esc while the window keeps responding.
 import { expect, test } from '@playwright/test';
-import { holdAnswer, open, screenshot, workspace } from './support.ts';
+import { holdAnswer, open, screenshot, seed, workspace } from './support.ts';
 
 test('launch a log-range sweep, see its size first, then the chart on a log axis', async ({ page }) => {
   const ws = workspace(page);
@@ -93,6 +93,52 @@ test("the size shown is the latest sweep's: an answer for an earlier one that ar
     expect(await first.deliverLate()).toMatchObject({ sweep: { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] } });
     await expect(size).toContainText('3 points');
     await expect(page.getByTestId('run-button')).toBeEnabled();
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('a sweep set up in the launcher is kept one step back when a result replaces it, and kept as typed when it runs', async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [
+      { name: 'alpha', vcpus: [2] },
+      { name: 'beta', vcpus: [2, 4] },
+    ]);
+    await open(page, ws);
+    // The latest result is shown at start-up, its sweep in the launcher.
+    await expect(page.getByTestId('result-title')).toContainText('beta');
+    await expect(page.getByTestId('mode-sweep')).toBeChecked();
+    await expect(page.getByTestId('sweep-values-0')).toHaveValue('2, 4');
+    await page.getByTestId('sweep-kind-0').selectOption('linear');
+    await page.getByTestId('sweep-from-0').fill('1');
+    await page.getByTestId('sweep-to-0').fill('8');
+    await page.getByTestId('sweep-count-0').fill('8');
+    const size = page.getByTestId('sweep-size');
+    await expect(size).toContainText('8 points');
+
+    // Opening a single run's result puts a single run in the launcher; the sweep is one step back.
+    await page.getByTestId('tab-history').click();
+    await page.getByTestId('history-row').filter({ hasText: 'alpha' }).getByRole('button', { name: /alpha/ }).click();
+    await page.getByTestId('history-runs').getByRole('button', { name: 'Open results' }).click();
+    await expect(page.getByTestId('result-title')).toContainText('alpha');
+    await expect(page.getByTestId('mode-single')).toBeChecked();
+    await page.getByTestId('restore-edits').click();
+    await expect(page.getByTestId('mode-sweep')).toBeChecked();
+    await expect(page.getByTestId('sweep-kind-0')).toHaveValue('linear');
+    await expect(page.getByTestId('sweep-to-0')).toHaveValue('8');
+    await expect(size).toContainText('8 points');
+
+    // Run: the result is this sweep, so the launcher keeps the range as typed, with nothing to go back to.
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('result-title')).toContainText('#3');
+    await expect(page.getByTestId('result-title')).toContainText('done');
+    await expect(page.getByTestId('sweep-kind-0')).toHaveValue('linear');
+    await expect(page.getByTestId('sweep-count-0')).toHaveValue('8');
+    await expect(page.getByTestId('restore-edits')).toHaveCount(0);
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

@@ -7,6 +7,7 @@ import {
   type SweepDefinition,
 } from '../../../common/core/index.ts';
 import type { ExperimentDetail, ExperimentStatus } from '../../../common/contract/index.ts';
+import { formOfSweep, formRuns, type LauncherForm } from './launcher-form.ts';
 
 export type View = 'results' | 'history' | 'compare' | 'diff' | 'matrix';
 
@@ -51,10 +52,13 @@ export const app = $state({
   origin: undefined as DraftOrigin | undefined,
   /** The draft as it was loaded (JSON), to tell an edited draft from its origin. */
   originJson: '',
-  /** The draft replaced by the last load, when it held edits: one step back. */
-  previousDraft: undefined as { draft: Record<string, unknown>; origin: DraftOrigin | undefined } | undefined,
-  /** A sweep for the launcher to take over (a result's, or a file's); bumped by loadDraft. */
-  sweepLoad: { version: 0, sweep: null as SweepDefinition | null },
+  /** The draft and launcher replaced by the last load, when either held edits: one step back. */
+  previousDraft: undefined as
+    { draft: Record<string, unknown>; origin: DraftOrigin | undefined; launcher: LauncherForm } | undefined,
+  /** The launcher's form: a single run, or the sweep as typed (a result's or a file's sweep lands here). */
+  launcher: formOfSweep(null),
+  /** The launcher's form as the last load left it (JSON), to tell an edited one. */
+  launcherJson: JSON.stringify(formOfSweep(null)),
   /** Whether the scenario panel is shown beside Results (remembered). */
   sidePanel: storedSide,
   /** Text for the perf-kvm-stat import, handed over by a dropped file. */
@@ -141,30 +145,40 @@ export function draftEdited(): boolean {
 }
 
 /**
- * Puts a scenario into the form, saying where it came from; a sweep given goes to the launcher.
- * Edits in the form it replaces are kept one step back (restorePreviousDraft).
+ * Puts a scenario into the form, saying where it came from; a sweep given (null: a single run)
+ * goes to the launcher, unless the launcher already runs that sweep (its ranges stay as typed).
+ * Edits in the form and the launcher it replaces are kept one step back (restorePreviousDraft).
  */
 export function loadDraft(
   scenario: unknown,
   origin: DraftOrigin,
   sweep: SweepDefinition | null | undefined = undefined,
 ): void {
+  const launcher = $state.snapshot(app.launcher);
+  const replacesSweep = sweep !== undefined && !formRuns(launcher, $state.snapshot(app.draft), sweep);
   // Edits are kept one step back, unless they are what is loaded now (a run of the edited form).
-  if (app.draft !== undefined && draftEdited() && !sameScenario($state.snapshot(app.draft), scenario))
-    app.previousDraft = { draft: $state.snapshot(app.draft), origin: $state.snapshot(app.origin) };
+  const replacesEdits = app.draft !== undefined && draftEdited() && !sameScenario($state.snapshot(app.draft), scenario);
+  const launcherEdited = JSON.stringify(launcher) !== app.launcherJson;
+  if (app.draft !== undefined && (replacesEdits || (replacesSweep && launcherEdited)))
+    app.previousDraft = { draft: $state.snapshot(app.draft), origin: $state.snapshot(app.origin), launcher };
   const draft = structuredClone($state.snapshot(scenario)) as Record<string, unknown>;
   app.draft = draft;
   app.origin = origin;
   app.originJson = JSON.stringify(draft);
-  if (sweep !== undefined) app.sweepLoad = { version: app.sweepLoad.version + 1, sweep };
+  if (replacesSweep) {
+    app.launcher = formOfSweep(sweep);
+    app.launcherJson = JSON.stringify(app.launcher);
+  }
 }
 
+/** Puts back the form and the launcher as they were before the last load replaced their edits. */
 export function restorePreviousDraft(): void {
   const prev = app.previousDraft;
   if (prev === undefined) return;
   app.previousDraft = undefined;
   app.draft = prev.draft;
   app.origin = prev.origin;
+  app.launcher = prev.launcher;
 }
 
 export function setSidePanel(open: boolean): void {
