@@ -259,6 +259,10 @@ describe('analytic model, worked by hand', () => {
     expect(metricsOf(setParameter(s, 'host.lass', true), 'S5')['exposure.userspace.state']).toBe(0);
     expect(metricsOf(setParameter(s, 'host.kpti', true), 'S5')['exposure.userspace.state']).toBe(0);
     expect(m['exposure.kernel.state']).toBe(2);
+    // The carve-out is in the kernel half, which every mm shares: the kernel reaches all of it
+    // on every CPU, not only where the VMM's mm is loaded, as for S1's user-half mapping.
+    expect(m['exposure.kernel.fraction']).toBe(1);
+    expect(metricsOf(s, 'S1')['exposure.kernel.fraction']).toBeLessThan(1);
     expect(metricsOf(setParameter(s, 'host.smapStopsSpeculation', true), 'S5')['exposure.kernel.state']).toBe(1);
   });
 

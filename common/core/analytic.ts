@@ -531,13 +531,14 @@ const meltdown = (m: Model) => m.s.host.meltdownAffected && !m.s.host.kpti;
  */
 function kernelReachOfUserMapping(m: Model, lowerHalf: boolean, inUaccess: Exposure): Exposure {
   const { host } = m.s;
-  // A user mapping exists only in its process's page tables: kernel code reaches it only on the
-  // CPUs running with the VMM's mm loaded (its vCPU threads and the VMM thread; vhost kthreads
-  // that adopt it are not modelled). The kernel-at-large fraction is weighted by that CPU share.
-  const inVmmMm = alwaysSome(vmmMmCpuShare(m));
-  if (!host.smap) return inVmmMm;
+  // A lower-half mapping exists only in its process's page tables: kernel code reaches it only
+  // on the CPUs running with the VMM's mm loaded (its vCPU threads and the VMM thread; vhost
+  // kthreads that adopt it are not modelled), so the kernel-at-large fraction is weighted by
+  // that CPU share. S5's carve-out is in the kernel half, which every mm shares: every CPU.
+  const reach = lowerHalf ? alwaysSome(vmmMmCpuShare(m)) : ALWAYS;
+  if (!host.smap) return reach;
   if (host.smapStopsSpeculation || (lowerHalf && host.lass)) return inUaccess;
-  return inVmmMm;
+  return reach;
 }
 
 /** Share of the host's CPUs that run with the VMM's mm loaded: this VM's vCPU threads and the VMM thread. */
@@ -621,7 +622,8 @@ function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, 
       closes: shape.closes,
       batch: B,
       waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
-      firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - 1) / eventsPerSec,
+      // From the event that brings the batch's first page to the one that closes it.
+      firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - shape.eventsToFirstPage) / eventsPerSec,
     };
   }
   const b = Math.max(1, Math.min(B, P * flushAfterUs * 1e-6));
@@ -772,10 +774,11 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
           t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * (c.pteUpdate + lockWaitSec * hz));
     const afterRestore = afterRestoreSum / eventsPerSec;
     const flushWindowSec = (afterRestore + flushCycles) / hz;
-    // An initiator's batch is empty from a flush until its next event (mean 1 / events rate),
-    // then holds pages for k - 1 more gaps and the flush: k = events per batch.
-    const mappedSec = (batches.eventsPerBatch - 1) / eventsPerSec + flushWindowSec;
-    noneMapped *= (1 - mappedSec / (1 / eventsPerSec + mappedSec)) ** g.count;
+    // An initiator's batch cycle: k events (k = events per batch) and the flush. It holds pages
+    // from its first page on (events of no pages before it hold none), through the flush.
+    const cycleSec = batches.eventsPerBatch / eventsPerSec + flushWindowSec;
+    const mappedSec = batches.firstPageWaitSec + flushWindowSec;
+    noneMapped *= (1 - mappedSec / cycleSec) ** g.count;
     // Little's law: pages mapped = those waiting for their batch to close, plus each page's time
     // from restore to the end of its flush.
     mappedPages += g.count * (batches.waitingPagesMean + P * flushWindowSec);

@@ -9,6 +9,7 @@ describe('batchShape', () => {
     const shape = batchShape([{ ratePerSec: 1000, pagesPerEvent: 1 }], 8, 33);
     expect(shape).toEqual({
       eventsPerBatch: 8,
+      eventsToFirstPage: 1,
       pagesPerBatch: 8,
       waitingPageGaps: 28,
       closes: [1 / 8],
@@ -70,6 +71,7 @@ describe('batchShape', () => {
     const rng = new Prng(9, 9);
     const batches = 200_000;
     let events = 0;
+    let toFirstPage = 0;
     let waiting = 0;
     let pages = 0;
     let over = 0;
@@ -78,6 +80,7 @@ describe('batchShape', () => {
       while (gathered < batch) {
         waiting += gathered;
         events++;
+        if (gathered === 0) toFirstPage++;
         const u = rng.nextUnit() * total;
         const p = u <= 20000 ? 1.2 : u <= 25000 ? 1.7 : u <= 25500 ? 3 : 0.4;
         gathered += Math.floor(p) + (rng.nextUnit() <= p - Math.floor(p) ? 1 : 0);
@@ -87,6 +90,9 @@ describe('batchShape', () => {
     }
     // 200,000 batches: each mean within 1% (its standard error is a few tenths of a percent).
     expect(events / batches).toBeCloseTo(shape.eventsPerBatch, 1);
+    // Page-less events before the first page (0.4 pages: none 3 times in 5, from 3,000 of 28,500 events/s).
+    expect(shape.eventsToFirstPage).toBeCloseTo(1 / (1 - (3000 / 28500) * 0.6), 12);
+    expect(Math.abs(toFirstPage / batches / shape.eventsToFirstPage - 1)).toBeLessThan(0.01);
     expect(Math.abs(waiting / batches / shape.waitingPageGaps - 1)).toBeLessThan(0.01);
     expect(Math.abs(pages / batches / shape.pagesPerBatch - 1)).toBeLessThan(0.01);
     const overPerBatch =
@@ -97,6 +103,7 @@ describe('batchShape', () => {
   it('gives an empty shape for sources of no pages', () => {
     expect(batchShape([{ ratePerSec: 100, pagesPerEvent: 0 }], 4, 33)).toMatchObject({
       eventsPerBatch: 0,
+      eventsToFirstPage: 0,
       closes: [0],
     });
   });

@@ -13,6 +13,11 @@ export interface PageSource {
 export interface BatchShape {
   /** Mean events per batch, the last (the one that closes it) included. */
   eventsPerBatch: number;
+  /**
+   * Mean events from a batch's start to its first page, the one that brings it included: events
+   * of no pages before it hold nothing mapped (1 when every event brings a page).
+   */
+  eventsToFirstPage: number;
   /** Mean pages in a batch at its flush. */
   pagesPerBatch: number;
   /**
@@ -62,7 +67,8 @@ export function batchShape(sources: PageSource[], batchPages: number, ceiling: n
   for (const s of sources) if (s.pagesPerEvent > 0) eventsPerSec += s.ratePerSec;
   const closes = zeros(n);
   const closesOverCeiling = zeros(n);
-  if (eventsPerSec === 0) return { eventsPerBatch: 0, pagesPerBatch: 0, waitingPageGaps: 0, closes, closesOverCeiling };
+  if (eventsPerSec === 0)
+    return { eventsPerBatch: 0, eventsToFirstPage: 0, pagesPerBatch: 0, waitingPageGaps: 0, closes, closesOverCeiling };
   // Source i brings `whole[i]` pages, or one more with chance `extra[i]`; its share of events.
   const whole = WHOLE.take(n);
   const extra = EXTRA.take(n);
@@ -112,5 +118,7 @@ export function batchShape(sources: PageSource[], batchPages: number, ceiling: n
     closes[i] = ofSource === 0 ? 0 : closes[i]! / ofSource;
     closesOverCeiling[i] = ofSource === 0 ? 0 : closesOverCeiling[i]! / ofSource;
   }
-  return { eventsPerBatch, pagesPerBatch, waitingPageGaps, closes, closesOverCeiling };
+  // The events at 0 pages gathered: the batch's first visit and the page-less events after it.
+  const eventsToFirstPage = 1 / (1 - stay);
+  return { eventsPerBatch, eventsToFirstPage, pagesPerBatch, waitingPageGaps, closes, closesOverCeiling };
 }
