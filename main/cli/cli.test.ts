@@ -68,6 +68,29 @@ describe('gmemlab CLI', () => {
     expect(rejected.stderr).toMatch(/vm/);
   });
 
+  it('refuses what a single run would print, or a second file, before it runs: nothing is saved', () => {
+    const file = join(dir, 'refused-view.json');
+    writeFileSync(file, JSON.stringify(PRESETS[0]!.scenario));
+    const db = join(dir, 'refused-view.sqlite');
+    const refusals: [string[], string][] = [
+      [['--point', '2'], '--point: "2" is not a point of a single run'],
+      [['--metric', 'cost.overheadPc'], '--metric: "cost.overheadPc" is not a metric'],
+      [['--at', 'vm.vcpus=2'], '--at: a single run has no swept parameter'],
+      [[file], 'run takes one SCENARIO.json file, got 2'],
+    ];
+    for (const [args, message] of refusals) {
+      const r = gmemlab('run', file, ...args, '--db', db);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    const list = gmemlab('list', '--db', db, '--json');
+    expect(list.status).toBe(0);
+    expect((JSON.parse(list.stdout) as { total: number }).total).toBe(0);
+    const accepted = gmemlab('run', file, '--point', '1', '--db', db);
+    expect(accepted.status).toBe(0);
+    expect(accepted.stdout).toMatch(/experiment 1: /);
+  });
+
   it('refuses a database file of another program, without modifying it', () => {
     const foreign = join(dir, 'foreign.sqlite');
     writeFileSync(foreign, 'this is not sqlite at all, just text that happens to be long enough'.repeat(100));

@@ -4,7 +4,7 @@ import { GmemlabError } from '../../../common/core/index.ts';
 import { resultsText } from '../../export/results.ts';
 import { call, out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
 import { runSweep } from './sweep.ts';
-import { POINT_USAGE, pointOptions, usageFromExport, viewFromOptions } from './view-options.ts';
+import { checkSingleRunView, POINT_USAGE, pointOptions, usageFromExport, viewFromOptions } from './view-options.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -12,12 +12,17 @@ export const runCommand: Command = {
   usage: `gmemlab run SCENARIO.json|MAIL [--name NAME] [--metric KEY] ${POINT_USAGE} [--db PATH] [--json]`,
   options: { name: { type: 'string' }, metric: { type: 'string', default: DEFAULT_EXPORT_METRIC }, ...pointOptions },
   async run({ positionals, values, json }) {
-    const file = positionals[0];
-    if (file === undefined) throw new UsageError('run needs a SCENARIO.json file (or a saved gmemlab mail)');
-    const { scenario, sweep } = readScenarioFile(file);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0
+          ? 'run needs a SCENARIO.json file (or a saved gmemlab mail)'
+          : `run takes one SCENARIO.json file, got ${positionals.length}`,
+      );
+    const { scenario, sweep } = readScenarioFile(positionals[0]!);
     const name = typeof values['name'] === 'string' ? values['name'] : undefined;
     // A mail exported from a sweep carries the sweep: run it as that sweep.
     if (sweep !== undefined) return runSweep({ scenario, sweep, name, values, json });
+    checkSingleRunView(values, String(values['metric'] ?? DEFAULT_EXPORT_METRIC));
     return withApp(values, async (app) => {
       const { experimentId } = await call(app, 'startExperiment', { name, scenario });
       await app.local.whenDone(experimentId);

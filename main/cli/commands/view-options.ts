@@ -12,7 +12,8 @@ import {
 } from '../../../common/contract/index.ts';
 import { pointKey } from '../../../common/analysis/points.ts';
 import type { ParseArgsConfig } from 'node:util';
-import type { GmemlabError } from '../../../common/core/index.ts';
+import { GmemlabError } from '../../../common/core/index.ts';
+import { metricInfo } from '../../export/view.ts';
 import { UsageError } from '../shared.ts';
 
 export const pointOptions = {
@@ -54,6 +55,26 @@ function oneOf<T extends string>(option: string, value: string, list: readonly T
 /** The points of an experiment in the order `gmemlab show` lists them (finished runs only). */
 function pointsOf(detail: ExperimentDetail): ExperimentDetail['runs'][number]['point'][] {
   return [...new Map(detail.runs.filter((r) => r.status === 'done').map((r) => [pointKey(r.point), r.point])).values()];
+}
+
+/**
+ * The options that choose what a single run prints, checked before it runs (gmemlab run): a
+ * refusal once it has run would leave a saved experiment behind a command that failed. Its one
+ * point is point 1, it has no swept parameter for --at, and --metric must be a metric.
+ */
+export function checkSingleRunView(values: Record<string, unknown>, metric: string): void {
+  try {
+    metricInfo(metric);
+  } catch (err) {
+    if (err instanceof GmemlabError && err.code === 'invalid_input') throw usageFromExport(err);
+    throw err;
+  }
+  if (values['point'] !== undefined && String(values['point']) !== '1')
+    throw new UsageError(
+      `--point: "${String(values['point'])}" is not a point of a single run; give 1, or leave it out`,
+    );
+  if (((values['at'] as string[] | undefined) ?? []).length > 0)
+    throw new UsageError('--at: a single run has no swept parameter to choose a point by');
 }
 
 /**
