@@ -91,6 +91,27 @@ describe('gmemlab CLI', () => {
     expect(accepted.stdout).toMatch(/experiment 1: /);
   });
 
+  it('stops quietly when the reader of its output goes away (| head)', () => {
+    const file = join(dir, 'piped.json');
+    writeFileSync(file, JSON.stringify(PRESETS[0]!.scenario));
+    const db = join(dir, 'piped.sqlite');
+    expect(gmemlab('sweep', file, '--param', 'vm.vcpus=1,2,3,4', '--db', db).status).toBe(0);
+    // ~0.3 MB of JSON into a pipe whose reader leaves after 10 bytes: the write fails with EPIPE.
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"$0" "$1" show 1 --json --db "$2" | head -c 10 >/dev/null; exit \${PIPESTATUS[0]}`,
+        process.execPath,
+        bin,
+        db,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('refuses a database file of another program, without modifying it', () => {
     const foreign = join(dir, 'foreign.sqlite');
     writeFileSync(foreign, 'this is not sqlite at all, just text that happens to be long enough'.repeat(100));

@@ -79,6 +79,13 @@ export async function main(argv: string[]): Promise<number> {
   return command.run({ positionals: parsed.positionals, values: parsed.values, json: parsed.values.json === true });
 }
 
+// `gmemlab show 1 --json | head`: the reader has gone. Stop quietly, as a command that the
+// shell's SIGPIPE ends does; a Node stream would throw it as an unhandled error instead.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
