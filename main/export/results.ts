@@ -27,7 +27,7 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
   };
   const runs = view.runs;
   const where =
-    view.paths.length === 0
+    view.paths.length === 0 || view.points.length === 0
       ? 'Results'
       : `Results at ${describePoint(view.point)} (point ${view.pointIndex + 1} of ${view.points.length})`;
   if (runs.length === 0) {

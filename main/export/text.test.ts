@@ -235,13 +235,62 @@ describe('experimentText', () => {
       vcpus: [3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103],
     });
     const detail = await detailOf(experimentId);
-    const text = experimentText(detail, { metric: 'latency.mmio.meanUs', view: { all: true }, build: BUILD });
+    // The longest scenario file name the export gives (index.ts: a 40-character slug of the name).
+    const scenarioFile = `gmemlab-1234567-${'x'.repeat(40)}.sweep.json`;
+    const text = experimentText(detail, {
+      metric: 'latency.mmio.meanUs',
+      view: { all: true },
+      build: BUILD,
+      scenarioFile,
+    });
     expectMailSafe(text);
+    // Cut to fit, the same name in every line that names it.
+    const named = [...text.matchAll(/gmemlab-1234567-x+\.sweep\.json/g)].map((m) => m[0]);
+    expect(named.length).toBe(3);
+    expect(new Set(named).size).toBe(1);
     expect(text).toContain(`defaults except ${COST_KEYS[0]} = 1234`);
     // The sweep in the text is the sweep, exactly.
     const back = readScenarioText(text, 'mail');
     expect(back.scenario).toEqual(detail.scenario);
     expect(back.sweep).toEqual(detail.sweep);
+  });
+
+  it('says how many runs finished when some failed, and that none did when all failed', async () => {
+    const scenario = preset('quiet-cloud-vm');
+    const plan = runPlan(scenario);
+    const sweep = { parameters: [{ path: 'vm.vcpus', values: [2, 4] }] };
+    const recordFailing = async (failing: number): Promise<ExperimentDetail> => {
+      const points = [{ 'vm.vcpus': 2 }, { 'vm.vcpus': 4 }];
+      const { experimentId, runIds } = await store.createExperiment({
+        name: `failing ${failing}`,
+        kind: 'sweep',
+        method: plan.method,
+        scenario,
+        sweep,
+        runs: points.flatMap((point) => plan.strategies.map((strategy) => ({ strategy, point, seeds: plan.seeds }))),
+      });
+      await store.setExperimentStatus(experimentId, 'running');
+      const output = runScenario(setParameter(scenario, 'vm.vcpus', 2));
+      const done = runIds.length - failing;
+      await store.saveRunResults(
+        runIds.slice(0, done).map((runId, i) => ({
+          runId,
+          modelVersion: output.modelVersion,
+          costTable: output.costTable,
+          result: output.strategies.find((r) => r.strategy === plan.strategies[i % plan.strategies.length])!,
+        })),
+      );
+      await store.setRunsStatus(runIds.slice(done), 'failed', 'the model returned no result for this strategy');
+      await store.setExperimentStatus(experimentId, 'failed');
+      return detailOf(experimentId);
+    };
+    const total = 2 * plan.strategies.length;
+    const some = experimentText(await recordFailing(1), { metric: 'cost.overheadPct', build: BUILD });
+    expect(some.split('\n')[1]).toContain(`analytic model, failed: ${total - 1} of ${total} runs done, created`);
+    const all = experimentText(await recordFailing(total), { metric: 'cost.overheadPct', build: BUILD });
+    expect(all.split('\n')[1]).toContain(`analytic model, failed: 0 of ${total} runs done, created`);
+    expect(all).toContain('Results: no run of this experiment has finished.');
+    expectMailSafe(all);
   });
 
   it('refuses a metric, a point or a strategy the experiment does not have, naming the nearest', async () => {

@@ -34,7 +34,7 @@ export interface TextExportOptions {
 }
 
 export function experimentText(detail: ExperimentDetail, options: TextExportOptions): string {
-  const scenarioFile = options.scenarioFile ?? (detail.sweep === null ? 'scenario.json' : 'sweep.json');
+  const scenarioFile = fitted(options.scenarioFile ?? (detail.sweep === null ? 'scenario.json' : 'sweep.json'));
   const view = resolveView(detail, options.metric, options.view);
   const W = MAIL_WIDTH;
   const lines: string[] = [];
@@ -43,7 +43,7 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
   };
   para(`gmemlab experiment ${detail.id}: ${detail.name}`);
   para(
-    `${detail.method === 'des' ? 'discrete-event simulation' : 'analytic model'}, ${detail.runsDone} of ${detail.runsTotal} runs ${detail.status}, created ${detail.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
+    `${detail.method === 'des' ? 'discrete-event simulation' : 'analytic model'}, ${detail.status === 'done' ? '' : `${detail.status}: `}${detail.runsDone} of ${detail.runsTotal} runs done, created ${detail.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
   );
   para(
     `made with gmemlab ${options.build.version} (commit ${options.build.commit}), model ${detail.modelVersion ?? '(no finished run)'}`,
@@ -240,6 +240,17 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
 function describeValues(values: (number | string | boolean)[]): string {
   if (values.length <= 8) return values.map(String).join(', ');
   return `${values.length} values from ${String(values[0])} to ${String(values[values.length - 1])}`;
+}
+
+/** The longer of the two lines that name the scenario file as they are, unwrapped. */
+const FILE_LINE = '  gmemlab sweep ';
+
+/** The scenario file's name, cut where needed so that the lines naming it fit the mail's width. */
+function fitted(file: string): string {
+  const most = MAIL_WIDTH - Math.max(FILE_LINE.length, SCISSORS_OPEN.length + 1);
+  if (file.length <= most) return file;
+  const ext = /(\.(scenario|sweep))?\.json$/.exec(file)?.[0] ?? '';
+  return file.slice(0, most - ext.length).replace(/-+$/, '') + ext;
 }
 
 /** The command that reruns the experiment, and the scenario (or sweep) it needs. */
