@@ -119,12 +119,26 @@ export interface ExperimentPage {
 // ---- History queries (store) ----
 const dottedPath = dottedPathSchema;
 const finite = z.number().finite();
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,3})?)?Z?)?$/;
+/** Whether a text of ISO_DATE's shape names a day and time that exist (no 2026-02-30, no 25:00). */
+function existingDate(text: string): boolean {
+  const parts = ISO_DATE.exec(text);
+  if (parts === null) return true; // not of the shape: the regex above says so
+  const [, y, mo, d, , h = '0', mi = '0', , sec = '0'] = parts;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  return (
+    day.getUTCFullYear() === Number(y) &&
+    day.getUTCMonth() === Number(mo) - 1 &&
+    day.getUTCDate() === Number(d) &&
+    Number(h) < 24 &&
+    Number(mi) < 60 &&
+    Number(sec) < 60
+  );
+}
 const isoDate = z
   .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/,
-    'must be a date like 2026-05-13 or an ISO timestamp like 2026-05-13T09:30:00Z',
-  );
+  .regex(ISO_DATE, 'must be a date like 2026-05-13 or an ISO timestamp like 2026-05-13T09:30:00Z')
+  .refine(existingDate, 'is not a day of the calendar (or its time is not a time of day)');
 const tag = z
   .string()
   .trim()

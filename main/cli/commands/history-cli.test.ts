@@ -143,6 +143,8 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
       ],
       [['list', '--status', 'finished', '--db', db], '--status: '],
       [['list', '--limit', 'ten', '--db', db], '--limit: "ten" is not a whole number'],
+      [['list', '--from', '2026-02-30', '--db', db], '--from: is not a day of the calendar'],
+      [['list', '--to', '2026-11-27T24:00', '--db', db], '--to: is not a day of the calendar'],
       [['show', '7', '--db', db], 'experiment 7 does not exist'],
       [['show', '1', '--metric', 'nope', '--db', db], '--metric: "nope" is not a metric'],
       [['diff', '1', '--db', db], 'diff needs two experiment IDs, got 1'],
@@ -154,6 +156,23 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     }
     // A refused sweep leaves nothing behind.
     expect(json<{ total: number }>(gmemlab('list', '--db', db, '--json')).total).toBe(0);
+  });
+
+  it('says whether the history is empty, the filters match nothing, or the offset is past the last', () => {
+    const db = at('empty-pages.sqlite');
+    const said = (...args: string[]): string => {
+      const r = gmemlab('list', ...args, '--db', db);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return r.stdout.trim();
+    };
+    expect(said()).toBe('no experiments: the history is empty (run one with `gmemlab run` or `gmemlab sweep`)');
+    expect(gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--db', db).status).toBe(0);
+    expect(said('--tag', 'nosuch')).toBe(
+      'no experiments match these filters (`gmemlab list` without them lists the whole history)',
+    );
+    expect(said('--offset', '5')).toBe('no experiments from --offset 5: 1 match, the last at --offset 0');
+    expect(said()).toMatch(/\n\n1-1 of 1$/);
   });
 });
 

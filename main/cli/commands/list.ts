@@ -16,6 +16,9 @@ const OPTION_OF: Record<string, string> = {
   sort: '--sort',
 };
 
+/** The query fields that narrow the history (the others page and sort it). */
+const FILTERS = ['search', 'name', 'tags', 'statuses', 'strategies', 'createdFrom', 'createdTo'] as const;
+
 const integer = (option: string, text: unknown): number | undefined => {
   if (text === undefined) return undefined;
   if (typeof text !== 'string' || !/^\d{1,9}$/.test(text))
@@ -27,7 +30,7 @@ export const listCommand: Command = {
   name: 'list',
   summary: 'list the experiments in the history, newest first (search, filter, sort)',
   usage:
-    'gmemlab list [--search WORDS] [--name TEXT] [--tag TAG]... [--status STATUS]... [--strategy S0..S5]... [--from DATE] [--to DATE] ' +
+    'gmemlab list [--search WORDS] [--name TEXT] [--tag TAG]... [--status STATUS]... [--strategy S0..S6]... [--from DATE] [--to DATE] ' +
     '[--sort createdAt|finishedAt|name|status|runsTotal] [--asc] [--limit N] [--offset N] [--db PATH] [--json]',
   options: {
     search: { type: 'string' },
@@ -67,8 +70,18 @@ export const listCommand: Command = {
           printJson(page);
           return 0;
         }
+        const filtered = FILTERS.some((f) => query[f] !== undefined);
         if (page.total === 0) {
-          out('no experiments match (an empty history: run one with `gmemlab run` or `gmemlab sweep`)');
+          out(
+            filtered
+              ? 'no experiments match these filters (`gmemlab list` without them lists the whole history)'
+              : 'no experiments: the history is empty (run one with `gmemlab run` or `gmemlab sweep`)',
+          );
+          return 0;
+        }
+        const offset = raw.offset ?? 0;
+        if (page.items.length === 0) {
+          out(`no experiments from --offset ${offset}: ${page.total} match, the last at --offset ${page.total - 1}`);
           return 0;
         }
         const rows = page.items.map((e) => [
@@ -86,7 +99,6 @@ export const listCommand: Command = {
             .map((cell, c) => (c === 0 ? cell.padStart(width[c]!) : c === r.length - 1 ? cell : cell.padEnd(width[c]!)))
             .join('  ')
             .trimEnd();
-        const offset = raw.offset ?? 0;
         const shown = `${offset + 1}-${offset + page.items.length} of ${page.total}`;
         out(
           [
