@@ -41,6 +41,17 @@ describe('diffMetrics', () => {
 });
 
 describe('diffObjects', () => {
+  it('reads an empty object against a filled one as the entries added, not the object removed', () => {
+    const d = diffObjects({ host: { costs: {}, cpus: 8 } }, { host: { costs: { invlpg: 400 }, cpus: 8 } });
+    expect(d.filter((x) => x.changed)).toEqual([{ path: 'host.costs.invlpg', a: undefined, b: 400, changed: true }]);
+    expect(diffObjects({ costs: { invlpg: 400 } }, { costs: {} }).filter((x) => x.changed)).toEqual([
+      { path: 'costs.invlpg', a: 400, b: undefined, changed: true },
+    ]);
+    expect(diffObjects({}, { a: 1 })).toEqual([{ path: 'a', a: undefined, b: 1, changed: true }]);
+    // Both empty: one unchanged leaf, as before.
+    expect(diffObjects({ tags: [] }, { tags: [] })).toEqual([{ path: 'tags', a: [], b: [], changed: false }]);
+  });
+
   it('lists every leaf path with a changed flag, including paths on one side only', () => {
     const a = { host: { cpus: 64, ghz: 2.5 }, list: ['S0', 'S1'], empty: {} };
     const b = { host: { cpus: 32, ghz: 2.5 }, list: ['S0'], extra: true, empty: {} };

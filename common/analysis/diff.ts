@@ -71,12 +71,26 @@ export function flatten(value: unknown, prefix = '', out: Map<string, unknown> =
 export function diffObjects(a: unknown, b: unknown): PathDiff[] {
   const fa = flatten(a);
   const fb = flatten(b);
+  // An empty object or array is a leaf only where the other side has nothing beneath it:
+  // `costs: {}` against `costs: { invlpg: 400 }` is an entry added, not the object removed.
+  dropEmptyAbove(fa, fb);
+  dropEmptyAbove(fb, fa);
   const paths = [...new Set([...fa.keys(), ...fb.keys()])].sort();
   return paths.map((path) => {
     const va = fa.get(path);
     const vb = fb.get(path);
     return { path, a: va, b: vb, changed: !fa.has(path) || !fb.has(path) || JSON.stringify(va) !== JSON.stringify(vb) };
   });
+}
+
+/** Removes from `side` its empty-container leaves that `other` has paths beneath. */
+function dropEmptyAbove(side: Map<string, unknown>, other: Map<string, unknown>): void {
+  const parents = new Set<string>();
+  if (other.size > 0 && !other.has('')) parents.add(''); // the root, where the other side has any path
+  for (const path of other.keys())
+    for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) parents.add(path.slice(0, dot));
+  for (const [path, value] of side)
+    if (typeof value === 'object' && value !== null && parents.has(path)) side.delete(path);
 }
 
 export interface CostDelta {
