@@ -60,6 +60,7 @@
  *        to 400 times the simulator's, and its longest window from the batch's start); S5's
  *        carve-out is in the kernel half every mm shares, so the kernel at large reaches it on
  *        every CPU (2.3.0 weighted it by the CPUs running the VMM's mm, as for S1's user-half
- *        mapping). Costs unchanged.
+ *        mapping). Simulator: S5's STAC/CLAC pair takes time only on the paths that pay for it
+ *        (kernel mappings, syscalls), as its cycles always did. Costs unchanged.
  */
 export const MODEL_VERSION = '2.4.0';

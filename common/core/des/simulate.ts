@@ -589,8 +589,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     } else if (tp.direct || strategy === 'S0' || strategy === 'S1') {
       t += copy;
     } else if (strategy === 'S5') {
-      if (tp.kvmPath === 'kernelMap' || tp.syscallPath) addPart(th, 'uaccess', p * (c.stac + c.clac));
-      t += copy + (p * (c.stac + c.clac)) / hz;
+      // A STAC/CLAC pair a page on kernel-mapping and syscall paths; uaccess paths pay it today.
+      const pair = tp.kvmPath === 'kernelMap' || tp.syscallPath ? p * (c.stac + c.clac) : 0;
+      if (pair > 0) addPart(th, 'uaccess', pair);
+      t += copy + pair / hz;
     } else if (strategy === 'S6') {
       if (p > 0 && tp.kvm) addPart(th, 'asiTransition', c.asiExit + c.asiTaintMitigation);
       t += copy + (p > 0 && tp.kvm ? (c.asiExit + c.asiTaintMitigation) / hz : 0);
