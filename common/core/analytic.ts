@@ -1176,7 +1176,29 @@ function latencies(m: Model, ledger: Ledger): Estimate[] {
     const i = lowestBit(rows);
     out[i] = exact(((m.baseline[i]! + ledger.eventSum[i]!) / m.hz) * 1e6 * turnsOf(m, i));
   }
+  // The VMM's requests wait for those ahead of them (a vCPU's exits do not: each is synchronous).
+  const waitUs = vmmQueueWaitSec(m, ledger) * 1e6;
+  if (waitUs > 0) for (const tp of m.vmmActive) out[tp.index] = exact(out[tp.index]!.mean + waitUs);
   return out;
+}
+
+/**
+ * Mean wait of a VMM request for the thread: it serves its touchpoints' events one at a time in
+ * the order they arrive (as the simulator's VMM thread does). Poisson arrivals and a fixed
+ * handling time S_t per touchpoint: M/G/1, Pollaczek-Khinchine, W = sum_t r_t S_t^2 / (2 (1 -
+ * rho)), rho = sum_t r_t S_t (a merged stream: the second moment weights each S_t^2 by its
+ * share of the requests). At rho >= 1 the queue grows without bound (flag saturated): the wait
+ * is that at MAX_UTILIZATION, as the lock's.
+ */
+function vmmQueueWaitSec(m: Model, ledger: Ledger): number {
+  let rho = 0;
+  let second = 0;
+  for (const tp of m.vmmActive) {
+    const S = (m.baseline[tp.index]! + eventCycles(ledger, tp.index)) / m.hz;
+    rho += tp.ratePerSec * S;
+    second += tp.ratePerSec * S * S;
+  }
+  return second === 0 ? 0 : second / (2 * (1 - Math.min(rho, MAX_UTILIZATION)));
 }
 
 /**

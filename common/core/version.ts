@@ -61,6 +61,8 @@
  *        carve-out is in the kernel half every mm shares, so the kernel at large reaches it on
  *        every CPU (2.3.0 weighted it by the CPUs running the VMM's mm, as for S1's user-half
  *        mapping). Simulator: S5's STAC/CLAC pair takes time only on the paths that pay for it
- *        (kernel mappings, syscalls), as its cycles always did. Costs unchanged.
+ *        (kernel mappings, syscalls), as its cycles always did. Formulas: a VMM touchpoint's
+ *        latency adds the mean wait for the VMM's thread (M/G/1), as the simulator's requests
+ *        queue. Costs unchanged.
  */
 export const MODEL_VERSION = '2.4.0';
