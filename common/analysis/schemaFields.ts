@@ -3,7 +3,7 @@
 // of hard-coding its fields. Reads zod's public definition objects (`_zod.def`, the global
 // registry for .describe()/.meta()); anything it cannot render as a field becomes 'json'.
 import { z } from 'zod';
-import type { ParameterValue } from '../core/index.ts';
+import { decidesRunPlan, type ParameterValue } from '../core/index.ts';
 
 export type FieldKind = 'group' | 'number' | 'boolean' | 'enum' | 'literal' | 'string' | 'record' | 'array' | 'json';
 
@@ -249,11 +249,15 @@ export interface SweepableParameter {
   options?: ParameterValue[];
 }
 
-/** Every numeric, boolean and enum leaf reachable in `value` (records by their present keys). */
+/**
+ * Every numeric, boolean and enum leaf reachable in `value` (records by their present keys) but
+ * those that decide an experiment's runs (decidesRunPlan: the method, seeds, strategies enabled).
+ */
 export function sweepableParameters(schema: z.ZodType, value: unknown): SweepableParameter[] {
   const out: SweepableParameter[] = [];
   const visit = (node: FieldNode, v: unknown, labels: string[]): void => {
     if (node.kind === 'number' || node.kind === 'boolean' || node.kind === 'enum') {
+      if (decidesRunPlan(node.path)) return;
       const p: SweepableParameter = {
         path: node.path,
         label: [...labels, node.label].filter((l) => l !== '').join(' › '),

@@ -23,7 +23,7 @@ export {
   type CostTable,
 } from './costs.ts';
 export { ATTACKER_CONTEXTS, METRIC_CATALOGUE, METRIC_KEYS, type AttackerContext } from './metrics.ts';
-export { parameterPaths, runPlan, setParameter } from './params.ts';
+export { decidesRunPlan, parameterPaths, runPlan, runPlanPathProblem, setParameter } from './params.ts';
 export {
   mapExitReason,
   parsePerfKvmStat,

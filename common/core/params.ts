@@ -59,7 +59,24 @@ export function parameterPaths(scenario: Scenario): { path: string; type: 'numbe
   walk(scenario, '');
   for (const key of COST_KEYS)
     if (scenario.host.costs[key] === undefined) out.push({ path: `host.costs.${key}`, type: 'number' });
-  return out.filter((p) => p.path !== 'format');
+  return out.filter((p) => p.path !== 'format' && !decidesRunPlan(p.path));
+}
+
+/**
+ * Whether a path is one runPlan reads: the method (and with it the seeds) and which strategies
+ * are enabled decide which runs an experiment has, once, from its base scenario. A sweep cannot
+ * vary them: its runs would be labelled with the base's plan and computed with another.
+ */
+export function decidesRunPlan(path: string): boolean {
+  return (
+    path === 'simulation.method' || /^simulation\.seeds(\.|$)/.test(path) || /^strategies\.[^.]+\.enabled$/.test(path)
+  );
+}
+
+/** Why a sweep cannot vary `path` (decidesRunPlan), or undefined when that is not why. */
+export function runPlanPathProblem(path: string): string | undefined {
+  if (!decidesRunPlan(path)) return undefined;
+  return `${path} decides which runs an experiment has (the method, its seeds, the strategies enabled), the same at every point: run an experiment for each value instead`;
 }
 
 export function runPlan(scenario: Scenario): { method: Method; strategies: StrategyId[]; seeds: number[] } {

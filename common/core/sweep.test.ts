@@ -150,6 +150,28 @@ describe('expandSweep', () => {
     }
   });
 
+  it('refuses the paths that decide which runs an experiment has: the method, its seeds, a strategy enabled', () => {
+    const base = PRESETS[0]!.scenario;
+    for (const [path, values] of [
+      ['simulation.method', ['analytic', 'des']],
+      ['simulation.seeds.0', [1, 2]],
+      ['strategies.S3.enabled', [true, false]],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        expandSweep(base, { parameters: [{ path, values: [...values] }] });
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, path).toBeInstanceOf(RunRequestError);
+      expect((thrown as RunRequestError).issues).toEqual([
+        { path: 'sweep.parameters.0.path', message: expect.stringContaining(`${path} decides which runs`) as string },
+      ]);
+    }
+    // A strategy's own settings are parameters like any other.
+    expect(expandSweep(base, { parameters: [{ path: 'strategies.S2.batchPages', values: [1, 4] }] })).toHaveLength(2);
+  });
+
   it(`refuses more than ${MAX_SWEEP_POINTS} points before expanding any`, () => {
     const values = Array.from({ length: 101 }, (_, i) => i + 1);
     const sweep = {

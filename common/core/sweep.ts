@@ -1,7 +1,7 @@
 // Sweep definitions and their expansion into scenario points (a cartesian product).
 import { z } from 'zod';
 import { GmemlabError } from './errors.ts';
-import { setParameter } from './params.ts';
+import { runPlanPathProblem, setParameter } from './params.ts';
 import { dottedPathProblem, dottedPathSchema } from './paths.ts';
 import { validateChangedScenario, validateScenario, type Scenario } from './scenario.ts';
 
@@ -127,7 +127,10 @@ export function expandSweep(base: Scenario, sweep: SweepDefinition | undefined):
   const total = sweepPointCount(sweep);
   for (const [pi, parameter] of sweep.parameters.entries()) {
     const invalid = dottedPathProblem(parameter.path);
-    const problem = invalid === undefined ? checkPathOwned(base, parameter.path) : `${parameter.path}: ${invalid}`;
+    const problem =
+      invalid !== undefined
+        ? `${parameter.path}: ${invalid}`
+        : (runPlanPathProblem(parameter.path) ?? checkPathOwned(base, parameter.path));
     if (problem !== undefined) throw new RunRequestError([{ path: `sweep.parameters.${pi}.path`, message: problem }]);
   }
   if (total > MAX_SWEEP_POINTS) {

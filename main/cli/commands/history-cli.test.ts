@@ -138,6 +138,10 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
         '--param vm.vcpus: a log range needs from and to above 0',
       ],
       [
+        ['sweep', scenarioFile, '--param', 'strategies.S3.enabled=true,false', '--db', db],
+        '--param: strategies.S3.enabled decides which runs an experiment has',
+      ],
+      [
         ['sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--shard', '4/3', '--db', db],
         '--shard: I must be from 1 to N (3)',
       ],

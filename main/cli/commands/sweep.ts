@@ -1,7 +1,7 @@
 // gmemlab sweep
 import { parameterTypeOf, parseSweepSpec, sweepValues } from '../../../common/analysis/sweepValues.ts';
 import { sweepableParameters } from '../../../common/analysis/schemaFields.ts';
-import { scenarioSchema, type Scenario } from '../../../common/core/index.ts';
+import { runPlanPathProblem, scenarioSchema, type Scenario } from '../../../common/core/index.ts';
 import { experimentDetail, type ExperimentStatus, type SweepDefinition } from '../../../common/contract/index.ts';
 import { parseShard, type Shard } from '../../../common/core/index.ts';
 import { didYouMean } from '../../../common/analysis/suggest.ts';
@@ -118,6 +118,8 @@ export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefi
     if (eq <= 0)
       throw new UsageError(`--param: "${arg}" is not PATH=VALUES (e.g. vm.vcpus=1,2,4 or vm.vcpus=log:1:256:9)`);
     const path = arg.slice(0, eq);
+    const fixed = runPlanPathProblem(path);
+    if (fixed !== undefined) throw new UsageError(`--param: ${fixed}`);
     const parameter = sweepable.find((p) => p.path === path);
     if (parameter === undefined)
       throw new UsageError(
