@@ -134,4 +134,17 @@ describe('scenarioFromPerfReport', () => {
       'duration must be a positive number',
     );
   });
+
+  it('refuses a basis that makes a rate the scenario cannot hold, rather than cut it to the limit', () => {
+    const report = parsePerfKvmStat(x86);
+    // 1,387,305 samples in 0.1 ms on 8 vCPUs: over a billion exits a second per vCPU.
+    expect(() => scenarioFromPerfReport(report, { durationSec: 1e-4 }, base)).toThrow(
+      /exits\/s per vCPU, over the 1e\+9 a scenario allows: is the duration \(0.0001 s\) the report's\?/,
+    );
+    expect(() => scenarioFromPerfReport(report, { totalExitsPerSec: 1e12 }, base)).toThrow(
+      'is the total exit rate (1000000000000/s) right?',
+    );
+    const fitting = scenarioFromPerfReport(report, { durationSec: 10 }, base);
+    expect(validateScenario(fitting.scenario).ok).toBe(true);
+  });
 });

@@ -3,7 +3,7 @@
 // The report does not say how long the recording lasted, so rates need the duration, or a total
 // exit rate, from the user. Every exit reason that cannot be mapped is listed back, never dropped.
 import { GmemlabError } from './errors.ts';
-import type { Scenario } from './scenario.ts';
+import { MAX_RATE_PER_SEC, type Scenario } from './scenario.ts';
 import type { TouchpointId } from './touchpoints.ts';
 
 export interface PerfExitRow {
@@ -320,7 +320,13 @@ export function scenarioFromPerfReport(
       });
     }
   }
-  for (const tp of Object.values(scenario.workload.touchpoints)) tp.ratePerSec = Math.min(1e9, tp.ratePerSec);
+  // A rate the scenario cannot hold comes from a basis that does not fit the report (a duration
+  // too short): refused, saying which, rather than cut to the limit behind the user's back.
+  for (const [id, tp] of Object.entries(scenario.workload.touchpoints))
+    if (tp.ratePerSec > MAX_RATE_PER_SEC)
+      throw new PerfImportError(
+        `${id} comes to ${tp.ratePerSec.toPrecision(3)} exits/s per vCPU, over the ${MAX_RATE_PER_SEC.toExponential(0)} a scenario allows: ${'durationSec' in basis ? `is the duration (${basis.durationSec} s) the report's?` : `is the total exit rate (${basis.totalExitsPerSec}/s) right?`}`,
+      );
   scenario.name = `${base.name} (from perf kvm stat)`;
   scenario.description = `KVM-side rates from a perf kvm stat report (${report.scope}${report.cut ? ', rows cut by the poster' : ''}); VMM-side rates from "${base.name}".`;
   return { scenario, mapped, unmapped, assumed, cut: report.cut };

@@ -6,7 +6,9 @@ import { COST_KEYS, RETIRED_COST_KEYS } from './costs.ts';
 import type { ValidationIssue, ValidationResult } from './api.ts';
 import { TOUCHPOINT_IDS } from './touchpoints.ts';
 
-const rate = z.number().finite().min(0).max(1e9);
+/** Most events per second a touchpoint may have. */
+export const MAX_RATE_PER_SEC = 1e9;
+const rate = z.number().finite().min(0).max(MAX_RATE_PER_SEC);
 
 export const touchpointSchema = z
   .object({
