@@ -90,6 +90,50 @@ describe('bundle files', () => {
     expect(rows(target)).toEqual(before);
   });
 
+  it("refuses a run that is not at a point of its experiment's sweep, or appears twice, writing nothing", async () => {
+    type Editable = { experiments: { runs: { strategy: string; point: Record<string, unknown> }[] }[] };
+    const edited = (edit: (b: Editable) => void): string => {
+      const copy = structuredClone(bundle) as unknown as Editable;
+      edit(copy);
+      return JSON.stringify(copy);
+    };
+    const cases: [string, (b: Editable) => void, { path: string; message: string }][] = [
+      [
+        'off-sweep',
+        (b) => (b.experiments[0]!.runs[3]!.point['vm.vcpus'] = 3),
+        { path: 'experiments.0.runs.3.point', message: "vm.vcpus = 3 is not a value of the experiment's sweep" },
+      ],
+      [
+        'foreign-path',
+        (b) => (b.experiments[0]!.runs[0]!.point['host.cpus'] = 8),
+        { path: 'experiments.0.runs.0.point', message: "names host.cpus, which the experiment's sweep does not vary" },
+      ],
+      [
+        'single-with-point',
+        (b) => (b.experiments[1]!.runs[0]!.point['vm.vcpus'] = 2),
+        { path: 'experiments.1.runs.0.point', message: 'a single run has no swept parameter, but names vm.vcpus' },
+      ],
+      [
+        'twice',
+        (b) => b.experiments[0]!.runs.push(structuredClone(b.experiments[0]!.runs[0]!)),
+        {
+          path: expect.stringMatching(/^experiments\.0\.runs\.\d+$/) as unknown as string,
+          message: 'a second run of S0 at vm.vcpus=1',
+        },
+      ],
+    ];
+    const before = rows(target);
+    for (const [name, edit, issue] of cases) {
+      const error = await importFile(file(`${name}.json`, edited(edit))).catch((err: unknown) => err);
+      expect(error, name).toBeInstanceOf(BundleError);
+      expect((error as BundleError).issues, name).toEqual([issue]);
+    }
+    expect(rows(target)).toEqual(before);
+    // The bundle as exported still imports.
+    await importFile(file('as-exported.json', JSON.stringify(bundle)));
+    expect(rows(target)).not.toEqual(before);
+  });
+
   it('refuses text that is not JSON, naming the place, and a file that cannot be read', async () => {
     const text = JSON.stringify(bundle);
     await expect(importFile(file('cut.json', text.slice(0, text.length / 2)))).rejects.toThrow(

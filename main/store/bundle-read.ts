@@ -28,6 +28,7 @@ import {
   type BundleRun,
 } from '../../common/contract/bundle.ts';
 import { GmemlabError, shardOf, sweepSchema, validateScenario, type SweepDefinition } from '../../common/core/index.ts';
+import { pointKey, pointLabel } from '../../common/analysis/points.ts';
 import { BundleScanError, BundleScanner, type BundleEvent } from './bundle-scan.ts';
 import { contentHash } from './canonical.ts';
 import { BundleError } from './errors.ts';
@@ -93,7 +94,12 @@ export function* readBundle(source: BundleSource, origin: BundleOrigin = {}): Ge
   yield { kind: 'index', index: index! };
 
   const second = pass();
-  const sweeps = index!.experiments.map((e) => (e.shards === null ? undefined : sweepSchema.parse(e.sweep)));
+  const sweeps = index!.experiments.map((e) => {
+    const sweep = sweepSchema.safeParse(e.sweep);
+    return sweep.success ? sweep.data : undefined;
+  });
+  // Each experiment's runs seen so far, by point and strategy: a run appears once.
+  const seen = index!.experiments.map(() => new Set<string>());
   let batch: BundleBatch = { scenarios: [], costTables: [], runs: [] };
   let size = 0;
   try {
@@ -103,9 +109,19 @@ export function* readBundle(source: BundleSource, origin: BundleOrigin = {}): Ge
       else if (event.kind === 'run') {
         const run = bundleParts.run.parse(event.value);
         const head = index!.experiments[event.experiment]!;
-        const issue = shardIssue(head, sweeps[event.experiment], run);
+        const sweep = sweeps[event.experiment];
+        const issue = pointIssue(head, sweep, run) ?? shardIssue(head, sweep, run);
         if (issue !== undefined)
           throw refuse([{ path: `experiments.${event.experiment}.runs.${event.index}.point`, message: issue }]);
+        const key = `${run.strategy} ${pointKey(run.point)}`;
+        if (seen[event.experiment]!.has(key))
+          throw refuse([
+            {
+              path: `experiments.${event.experiment}.runs.${event.index}`,
+              message: `a second run of ${run.strategy} at ${Object.keys(run.point).length === 0 ? 'the experiment' : pointLabel(run.point)}`,
+            },
+          ]);
+        seen[event.experiment]!.add(key);
         batch.runs.push({ experiment: event.experiment, run });
       } else continue;
       if (++size >= BATCH_ITEMS) {
@@ -122,6 +138,27 @@ export function* readBundle(source: BundleSource, origin: BundleOrigin = {}): Ge
   if (second.digest() !== digest)
     throw refuse([{ path: '', message: 'changed while it was being imported; import it again' }]);
   if (size > 0) yield { kind: 'batch', ...batch };
+}
+
+/**
+ * Why a run's point is not one of its experiment's: a single run has none; a sweep's run has a
+ * value of each swept parameter from the sweep's own list, and nothing else. A sweep this
+ * version cannot read (sharded ones must have a valid one) leaves the point unchecked.
+ */
+function pointIssue(head: ExperimentHead, sweep: SweepDefinition | undefined, run: BundleRun): string | undefined {
+  const keys = Object.keys(run.point);
+  if (head.kind === 'single' && head.sweep === null)
+    return keys.length === 0 ? undefined : `a single run has no swept parameter, but names ${keys.join(', ')}`;
+  if (sweep === undefined) return undefined;
+  for (const key of keys)
+    if (!sweep.parameters.some((p) => p.path === key))
+      return `names ${key}, which the experiment's sweep does not vary`;
+  for (const { path, values } of sweep.parameters) {
+    if (!(path in run.point)) return `has no value of ${path}, which the experiment's sweep varies`;
+    if (!values.includes(run.point[path]!))
+      return `${path} = ${String(run.point[path])} is not a value of the experiment's sweep`;
+  }
+  return undefined;
 }
 
 /** Why a run of a sharded experiment does not belong to it, or undefined. */
