@@ -1,5 +1,5 @@
 // What every CLI command shares: the command shape, usage errors, output and the app lifecycle.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
 import { GmemlabError } from '../../common/core/index.ts';
@@ -63,8 +63,13 @@ export async function withApp<T>(
   body: (app: App) => Promise<T>,
   options: { readOnly?: boolean } = {},
 ): Promise<T> {
+  const given = typeof values['db'] === 'string' ? values['db'] : undefined;
+  // A command that only reads would make an empty database at a mistyped --db and show it; the
+  // app's own database is made on first use, as ever.
+  if (options.readOnly === true && given !== undefined && !existsSync(given))
+    throw new UsageError(`--db: there is no database at ${given} (gmemlab run or sweep makes one there)`);
   const app = await createApp({
-    dbPath: typeof values['db'] === 'string' ? values['db'] : defaultDatabasePath(),
+    dbPath: given ?? defaultDatabasePath(),
     readOnly: options.readOnly,
     // Nothing else needs this thread: a small analytic sweep is computed here, not in a worker.
     inlineAnalyticPoints: INLINE_ANALYTIC_POINTS,

@@ -1,12 +1,13 @@
 // gmemlab sweep, list, show, diff and import-perf as a user runs them (real child processes on
 // temporary databases), and a sweep split in shards merging by import into the unsharded result.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, validateScenario } from '../../../common/core/index.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
+import { Store } from '../../store/store.ts';
 import { tempDir } from '../../store/testing.ts';
 
 const cli = fileURLToPath(new URL('../gmemlab.ts', import.meta.url));
@@ -125,8 +126,9 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     },
   );
 
-  it('refuses bad input with exit 2, naming the option and the problem', () => {
+  it('refuses bad input with exit 2, naming the option and the problem', async () => {
     const db = at('bad.sqlite');
+    await (await Store.open(db)).close(); // an empty history: show and diff look in it
     const cases: [string[], string][] = [
       [['sweep', scenarioFile, '--db', db], 'sweep needs at least one --param PATH=VALUES'],
       [
@@ -162,7 +164,7 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     expect(json<{ total: number }>(gmemlab('list', '--db', db, '--json')).total).toBe(0);
   });
 
-  it('says whether the history is empty, the filters match nothing, or the offset is past the last', () => {
+  it('says whether there is no database, the history is empty, the filters match nothing, or the offset is past the last', async () => {
     const db = at('empty-pages.sqlite');
     const said = (...args: string[]): string => {
       const r = gmemlab('list', ...args, '--db', db);
@@ -170,6 +172,12 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
       expect(r.status).toBe(0);
       return r.stdout.trim();
     };
+    // No database at a --db given: a read-only command says so, and makes none.
+    const missing = gmemlab('list', '--db', db);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`--db: there is no database at ${db}`);
+    expect(existsSync(db)).toBe(false);
+    await (await Store.open(db)).close(); // an empty history
     expect(said()).toBe('no experiments: the history is empty (run one with `gmemlab run` or `gmemlab sweep`)');
     expect(gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--db', db).status).toBe(0);
     expect(said('--tag', 'nosuch')).toBe(
