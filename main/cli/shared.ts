@@ -1,5 +1,5 @@
 // What every CLI command shares: the command shape, usage errors, output and the app lifecycle.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
 import { GmemlabError } from '../../common/core/index.ts';
@@ -56,6 +56,21 @@ export function printJson(value: unknown): void {
  * at ~0.2 ms a point to check and compute, a worker pays off only for a few thousand points.
  */
 const INLINE_ANALYTIC_POINTS = 2000;
+
+/**
+ * Writes an --out file through `path.partial` renamed at the end: a failed write leaves neither
+ * half a file nor the partial one. A UsageError names the file and why.
+ */
+export function writeOut(path: string, body: string | Buffer): void {
+  const partial = `${path}.partial`;
+  try {
+    writeFileSync(partial, body);
+    renameSync(partial, path);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw new UsageError(`--out: cannot write ${path}: ${(err as Error).message}`);
+  }
+}
 
 /** Runs `body` with an app on --db; `readOnly` for commands that only read (they then work on a read-only file or a full disk). */
 export async function withApp<T>(

@@ -1,6 +1,6 @@
 // gmemlab calibrate / profiles / apply-profile: host profiles from a real host's tool outputs
 // (docs/calibration.md; the kit in measure/ produces them).
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   applyHostProfile,
@@ -13,7 +13,7 @@ import {
 import { formatValue } from '../../../common/analysis/format.ts';
 import { calibrateFiles } from '../../handlers/calibration.ts';
 import { hostProfileId } from '../../handlers/calibration.ts';
-import { out, printJson, readScenarioFile, UsageError, withApp, type Command } from '../shared.ts';
+import { out, printJson, readScenarioFile, UsageError, withApp, writeOut, type Command } from '../shared.ts';
 
 function readText(path: string): string {
   try {
@@ -24,12 +24,7 @@ function readText(path: string): string {
 }
 
 function writeJson(path: string, value: unknown): void {
-  try {
-    writeFileSync(`${path}.partial`, `${JSON.stringify(value, null, 2)}\n`);
-    renameSync(`${path}.partial`, path);
-  } catch (err) {
-    throw new UsageError(`--out: cannot write ${path}: ${(err as Error).message}`);
-  }
+  writeOut(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 function positiveOption(name: string, text: unknown, integer: boolean): number | undefined {

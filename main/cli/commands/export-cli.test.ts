@@ -1,7 +1,7 @@
 // gmemlab export, as a user runs it (real child processes): every format, the text pasted back
 // into `gmemlab run`, and bad requests refused with exit 2 and the option named.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +182,13 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     const png = gmemlab('export', String(sweepId), '--format', 'png', '--out', '-', '--db', db);
     expect(png.status).toBe(2);
     expect(png.stderr).toContain('a PNG is binary');
+    // An --out that cannot be written (a folder) is refused, and no partial file stays beside it.
+    const folder = join(dir.dir, 'a-folder');
+    mkdirSync(folder);
+    const unwritable = gmemlab('export', String(sweepId), '--format', 'text', '--out', folder, '--db', db);
+    expect(unwritable.status).toBe(2);
+    expect(unwritable.stderr).toContain(`--out: cannot write ${folder}: EISDIR`);
+    expect(existsSync(`${folder}.partial`)).toBe(false);
   });
 
   it('--chart matrix: every preset as the mail table, the experiments given as CSV, refusals naming the option', () => {

@@ -1,5 +1,4 @@
 // gmemlab export
-import { renameSync, writeFileSync } from 'node:fs';
 import {
   DEFAULT_EXPORT_METRIC,
   EXPORT_FORMATS,
@@ -10,7 +9,7 @@ import {
   type MatrixExportRequest,
 } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
-import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
+import { call, out, parseExperimentId, printJson, UsageError, withApp, writeOut, type Command } from '../shared.ts';
 import {
   CHART_USAGE,
   chartOptions,
@@ -149,13 +148,7 @@ function writeExported(
     process.stdout.write(body);
     return 0;
   }
-  // Write beside the target and rename: a failed write never leaves half a file.
-  try {
-    writeFileSync(`${target}.partial`, body);
-    renameSync(`${target}.partial`, target);
-  } catch (err) {
-    throw new UsageError(`--out: cannot write ${target}: ${(err as Error).message}`);
-  }
+  writeOut(target, body);
   if (json)
     printJson({ out: target, format: values['format'], mimeType: exported.mimeType, bytes: Buffer.byteLength(body) });
   else out(`wrote ${what} to ${target}`);

@@ -1,5 +1,5 @@
 // gmemlab import-perf
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   parsePerfKvmStat,
   PERF_IMPORT_BASE_PRESET,
@@ -8,7 +8,7 @@ import {
   type Scenario,
   validateScenario,
 } from '../../../common/core/index.ts';
-import { aboutFile, out, printJson, readScenarioFile, UsageError, type Command } from '../shared.ts';
+import { aboutFile, out, printJson, readScenarioFile, UsageError, writeOut, type Command } from '../shared.ts';
 
 const positive = (name: string, text: unknown): number => {
   const n = Number(text);
@@ -74,12 +74,7 @@ export const importPerfCommand: Command = {
       throw new UsageError(
         `${file}: the scenario made from this report is not valid, so ${target} was not written:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
       );
-    try {
-      writeFileSync(`${target}.partial`, `${JSON.stringify(result.scenario, null, 2)}\n`);
-      renameSync(`${target}.partial`, target);
-    } catch (err) {
-      throw new UsageError(`--out: cannot write ${target}: ${(err as Error).message}`);
-    }
+    writeOut(target, `${JSON.stringify(result.scenario, null, 2)}\n`);
     if (json) {
       printJson({ out: target, base: baseName, ...result });
       return 0;
