@@ -128,6 +128,12 @@ describe('experimentText', () => {
     expect(text).toContain('vm.vcpus (log scale: x and y)');
     expect(text).toContain('Key (each line is drawn with the digit of its first strategy):');
     expect(text).toContain('Capability: needs gup()');
+    // What the numbers assume that mainline does not have: S2's VMM reads guest memory through
+    // read()/write() on guest_memfd, which do not exist upstream.
+    const s2Capability = text.slice(text.indexOf('\nS2    '), text.indexOf('\nS3    '));
+    expect(s2Capability).toContain('not upstream: on-demand restore in KVM');
+    expect(s2Capability.replace(/\s+/g, ' ')).toMatch(/such work for [^;]*vmmAccess/);
+    expect(s2Capability).toContain('not at all: directIo, vhostNet, vhostUser');
     // Each cost entry with its value, range and class, and its source as a footnote.
     expect(text).toMatch(
       /^ {2}[A-Za-z]+: [0-9.]+ [a-z/]+ \([0-9.e-]+-[0-9.e-]+\), (primary|secondary|estimate) \[\d+\]$/m,

@@ -6,7 +6,13 @@
 // cost entries the numbers depend on (with their sources as footnotes), the scenario in words,
 // and how to reproduce it: the command, and the scenario (or sweep) between scissors marks,
 // which `gmemlab run` / `gmemlab sweep` read back from the mail as it is or quoted in a reply.
-import { STRATEGY_IDS, STRATEGY_NAMES, TOUCHPOINT_IDS, type Scenario } from '../../common/core/index.ts';
+import {
+  CAPABILITY_USES,
+  STRATEGY_IDS,
+  STRATEGY_NAMES,
+  TOUCHPOINT_IDS,
+  type Scenario,
+} from '../../common/core/index.ts';
 import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contract/index.ts';
 import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
@@ -140,7 +146,7 @@ function capabilityMatrix(runs: RunDetail[]): string[] {
   const yes = (b: boolean): string => (b ? 'yes' : '-');
   const lines = [
     ...wrap(
-      "Capability: needs gup(); needs a kernel VA carve-out; needs other architectures' buy-in; needs LASS for its full promise; touchpoints it cannot serve.",
+      "Capability: needs gup(); needs a kernel VA carve-out; needs other architectures' buy-in; needs LASS for its full promise; touchpoints it cannot serve; below, what it relies on that is not in mainline Linux, the host users of guest memory it serves only through such work, and those it serves not at all (how, for each: `gmemlab show ID --json`, capability.uses).",
       MAIL_WIDTH,
     ),
     '',
@@ -151,6 +157,16 @@ function capabilityMatrix(runs: RunDetail[]): string[] {
     const head = `${r.strategy.padEnd(6)}${yes(c.needsGup).padEnd(6)}${yes(c.needsKernelVaCarveOut).padEnd(11)}${yes(c.needsOtherArchBuyIn).padEnd(12)}${yes(c.needsLassForFullPromise).padEnd(6)}`;
     const cannot = c.cannotServe.map((x) => `${x.touchpoint} (${x.reason})`).join('; ') || '-';
     lines.push(...hang(head, cannot, MAIL_WIDTH));
+    // What its numbers assume exists but is not in mainline: the strategy's own work, and the
+    // host users it serves only through such work (e.g. the VMM's read()/write() on guest_memfd).
+    const usesThat = (status: 'notUpstream' | 'cannot'): string =>
+      CAPABILITY_USES.filter((u) => c.uses[u].status === status).join(', ');
+    const pending = [
+      ...c.reliesOnNotUpstream,
+      ...(usesThat('notUpstream') === '' ? [] : [`such work for ${usesThat('notUpstream')}`]),
+    ];
+    if (pending.length > 0) lines.push(...hang('      not upstream: ', pending.join('; '), MAIL_WIDTH));
+    if (usesThat('cannot') !== '') lines.push(...hang('      not at all: ', usesThat('cannot'), MAIL_WIDTH));
   }
   lines.push('');
   return lines;
