@@ -162,7 +162,7 @@ export const DEFAULT_COSTS: Entry[] = [
     source:
       'Dave Hansen, "x86 TLB flushing: INVPCID vs. deferred CR3 write", 5 Dec 2017, lore.kernel.org/r/3062e486-3539-8a1f-5724-16199420be71@intel.com : "INVPCID is around 1.75x the cost of doing an INVLPG alone (INVLPG is ~200 cycles and INVLPG+INVPCID is ~550)", on PTI kernels; commit 6cff64b86aaa links it ("INVPCID is _slow_")',
     hardware: '4-core Skylake desktop, as posted',
-    note: 'With KPTI and PCID, flush_tlb_one_kernel() flushes each page from the kernel PCID (INVLPG) and from the user PCID of the loaded mm (invpcid_flush_one() in native_flush_tlb_one_user(), arch/x86/mm/tlb.c): paid per page by the initiator and every receiver, up to the ceiling. Without INVPCID the user PCID is flushed whole at the next return to user instead.',
+    note: "With KPTI and PCID, flush_tlb_one_kernel() flushes each page from the kernel PCID (INVLPG) and from the user PCID of the loaded mm (invpcid_flush_one() in native_flush_tlb_one_user(), arch/x86/mm/tlb.c): paid per page by the initiator and every receiver, up to the ceiling. Without INVPCID the user PCID is flushed whole at the next return to user instead. Added to this table's invlpg (260, another machine): 610 cycles a page under KPTI, against the 550 Hansen measured for the pair where INVLPG was ~200 (his 1.75x ratio would give 715): an override of either entry moves it.",
   },
   {
     key: 'fullTlbFlush',
