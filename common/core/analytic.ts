@@ -216,6 +216,17 @@ const alwaysSome = (fraction: number): Exposure =>
   fraction <= 0 ? NEVER : { state: 2, fraction: Math.min(1, fraction), longestUs: 0 };
 const windows = (fraction: number, longestUs: number): Exposure =>
   fraction <= 0 ? NEVER : { state: 1, fraction: Math.min(1, fraction), longestUs };
+/**
+ * An exposure with the share reachable through stale TLB entries added to its fraction. The
+ * longest window stays the longest a page is mapped; exposure that had none becomes windows as
+ * long as a stale entry lives.
+ */
+function withStaleEntries(e: Exposure, stale: number, lifetimeUs: number): Exposure {
+  if (!(stale > 0)) return e;
+  if (e.state === 0) return windows(stale, lifetimeUs);
+  return { state: e.state, fraction: Math.min(1, e.fraction + stale), longestUs: e.longestUs };
+}
+
 /** Both at once: the worse state, the summed share. */
 function both(a: Exposure, b: Exposure): Exposure {
   if (a.state === 0) return b;
@@ -1215,7 +1226,12 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
   const removes = removesFromDirectMap(id);
   const breakdown: Record<string, number> | undefined = withBreakdown ? {} : undefined;
   const t = totals(m, ledger, removes ? m.splitCycles.removed : m.splitCycles.kept, breakdown);
-  const { kernel, kvm, vmm, userspace } = o.exposure;
+  // A page left in another CPU's TLB after its removal (a flush skipped or deferred) is still
+  // reachable there by kernel code, KVM's included: its share counts as exposure too, or skipping
+  // the flush would look both cheaper and safer (docs/model.md, "Exposure and its states").
+  const kernel = withStaleEntries(o.exposure.kernel, o.staleTlbFraction, m.c.staleTlbLifetimeUs);
+  const kvm = withStaleEntries(o.exposure.kvm, o.staleTlbFraction, m.c.staleTlbLifetimeUs);
+  const { vmm, userspace } = o.exposure;
   const lat = latencies(m, ledger);
   // One object literal with every key that is always there: V8 builds it from a fixed shape,
   // which a loop of computed keys does not get (this runs for every strategy of every point).

@@ -90,7 +90,7 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
       unit: 'fraction',
       group: 'exposure',
       lowerIsBetter: true,
-      description: `Fraction of guest memory x time mapped where ${CONTEXT_LABEL[ctx]} can reach it.`,
+      description: `Fraction of guest memory x time mapped where ${CONTEXT_LABEL[ctx]} can reach it${ctx === 'kernel' || ctx === 'kvm' ? ', stale TLB entries included' : ''}.`,
     },
     {
       key: `exposure.${ctx}.longestWindowUs`,
