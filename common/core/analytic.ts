@@ -265,6 +265,12 @@ class Ledger {
   /** Bit r set when eventBits[r] (eventRows) or spreadBits[r] (spreadRows) is not 0. */
   eventRows = 0;
   spreadRows = 0;
+  /**
+   * By touchpoint: the variance of its extra cycles per event from work only some of its events
+   * pay (a batch's closing flush; occasional()). Read only for rows with a bit in varianceRows.
+   */
+  readonly eventVariance = new Float64Array(NT);
+  varianceRows = 0;
 
   /** Whether totals() has set every booked slot back to +0 since the last booking (see reset()). */
   drained = true;
@@ -295,7 +301,24 @@ class Ledger {
     for (let rows = this.spreadRows; rows !== 0; rows &= rows - 1) this.spreadBits[lowestBit(rows)] = 0;
     this.eventRows = 0;
     this.spreadRows = 0;
+    this.varianceRows = 0;
     return this;
+  }
+
+  /**
+   * Books work of `cycles` that an event of touchpoint tp pays with chance `chance` (the event
+   * that closes a batch pays its flush): its mean, as event() does, and its variance, chance (1 -
+   * chance) cycles^2 (terms booked on one touchpoint are taken as independent).
+   */
+  occasional(tp: number, c: number, chance: number, cycles: number): void {
+    this.event(tp, c, chance * cycles);
+    if (!(chance > 0 && chance < 1)) return;
+    const bit = 1 << tp;
+    if ((this.varianceRows & bit) === 0) {
+      this.eventVariance[tp] = 0;
+      this.varianceRows |= bit;
+    }
+    this.eventVariance[tp] = this.eventVariance[tp]! + chance * (1 - chance) * cycles * cycles;
   }
 
   // c is a component's index, COMPONENT.<name> (a lookup keyed by its name on every booking was
@@ -622,31 +645,36 @@ const flushPages = (batch: number, t: EffectiveTouchpoint): number => Math.max(b
 
 /**
  * An S2 initiator's batches. Closed on the page count: exact (`batchShape`). With a flush timer,
- * the continuous approximation: b = min(B, P x flushAfterUs) pages per flush (at least 1), the
- * event that brings p_t pages flushing with chance min(1, p_t / b).
+ * armed at a batch's first page (as in the simulator), the continuous approximation: the batch
+ * stays open w = min(flushAfterUs, (B - 1) / P) after its first page, so it holds b = 1 + P w
+ * pages (at most B) and is flushed by the event that brings p_t pages with chance min(1, p_t / b).
+ * Either way: `idleSec`, the mean time from a flush to the batch's first page (events of no pages
+ * first); `firstPageWaitSec`, from the first page to the batch's close; `waitingPagesMean`, the
+ * pages restored and waiting for the close, on average over time.
  */
 function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, B: number, flushAfterUs: number) {
   if (flushAfterUs === 0) {
     const shape = batchShape(tps, B, FULL_FLUSH_CEILING);
     return {
-      eventsPerBatch: shape.eventsPerBatch,
       closes: shape.closes,
       batch: B,
       waitingPagesMean: shape.eventsPerBatch === 0 ? 0 : shape.waitingPageGaps / shape.eventsPerBatch,
+      idleSec: eventsPerSec === 0 ? 0 : shape.eventsToFirstPage / eventsPerSec,
       // From the event that brings the batch's first page to the one that closes it.
       firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - shape.eventsToFirstPage) / eventsPerSec,
     };
   }
-  const b = Math.max(1, Math.min(B, P * flushAfterUs * 1e-6));
+  const open = P === 0 ? 0 : Math.min(flushAfterUs * 1e-6, (B - 1) / P);
+  const b = 1 + P * open;
   const closes: number[] = [];
   for (const t of tps) closes.push(t.pagesPerEvent === 0 ? 0 : Math.min(1, t.pagesPerEvent / b));
   return {
-    eventsPerBatch: P === 0 ? 0 : Math.max(1, b / (P / eventsPerSec)),
     closes,
     batch: b,
-    // A page waits on average (b - 1) / 2P for the flush: (b - 1) / 2 pages waiting.
-    waitingPagesMean: (b - 1) / 2,
-    firstPageWaitSec: P === 0 ? 0 : (b - 1) / P,
+    // Per batch, the first page waits w and the P w after it w / 2 on average; b pages a batch.
+    waitingPagesMean: P === 0 ? 0 : ((open + (P * open * open) / 2) * P) / b,
+    idleSec: eventsPerSec === 0 ? 0 : batchShape(tps, 1, FULL_FLUSH_CEILING).eventsToFirstPage / eventsPerSec,
+    firstPageWaitSec: open,
   };
 }
 
@@ -721,7 +749,9 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     const perCpu = Math.min(accessFlushesHost, schedIns);
     ledger.vcpu(NONE, COMPONENT.receivers, perCpu * c.fullTlbFlush);
     ledger.vcpu(NONE, COMPONENT.tlbRefill, perCpu * (1 - m.guestShare) * c.tlbRefillAfterFlush);
-    const staleSec = m.bystanders > 0 ? c.staleTlbLifetimeUs * 1e-6 : 1 / Math.max(schedIns, 1e-9);
+    // A flush only shortens an entry's life: at most c.staleTlbLifetimeUs either way.
+    const lifetime = c.staleTlbLifetimeUs * 1e-6;
+    const staleSec = m.bystanders > 0 ? lifetime : Math.min(lifetime, 1 / Math.max(schedIns, 1e-9));
     staleTlbFraction = (restoredPagesPerSec(groups) * staleSec) / m.guestPages;
   } else if (policy === 'none') {
     staleTlbFraction = (restoredPagesPerSec(groups) * c.staleTlbLifetimeUs * 1e-6) / m.guestPages;
@@ -769,7 +799,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
             : 0;
       ledger.event(t.index, COMPONENT.pteUpdate, 2 * t.pagesPerEvent * c.pteUpdate);
       ledger.event(t.index, COMPONENT.lockWait, 2 * t.pagesPerEvent * lockWaitSec * hz);
-      ledger.event(t.index, COMPONENT.initiatorFlush, batches.closes[i]! * perFlush);
+      ledger.occasional(t.index, COMPONENT.initiatorFlush, batches.closes[i]!, perFlush);
       if (t.context === 'vmm') chargeSyscall(m, ledger, t);
       flushCycles += (t.ratePerSec / eventsPerSec) * perFlush;
       peak = Math.max(peak, g.count * pages);
@@ -785,9 +815,9 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
           t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * (c.pteUpdate + lockWaitSec * hz));
     const afterRestore = afterRestoreSum / eventsPerSec;
     const flushWindowSec = (afterRestore + flushCycles) / hz;
-    // An initiator's batch cycle: k events (k = events per batch) and the flush. It holds pages
-    // from its first page on (events of no pages before it hold none), through the flush.
-    const cycleSec = batches.eventsPerBatch / eventsPerSec + flushWindowSec;
+    // An initiator's batch cycle: the wait for its first page (events of no pages hold none),
+    // the batch open after it, and the flush; it holds pages from its first page to the flush's end.
+    const cycleSec = batches.idleSec + batches.firstPageWaitSec + flushWindowSec;
     const mappedSec = batches.firstPageWaitSec + flushWindowSec;
     noneMapped *= (1 - mappedSec / cycleSec) ** g.count;
     // Little's law: pages mapped = those waiting for their batch to close, plus each page's time
@@ -849,12 +879,19 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
     ledger.event(t.index, COMPONENT.windowMap, t.pagesPerEvent * perPage);
     if (remote === 'broadcast' && t.pagesPerEvent > 0)
       ledger.event(t.index, COMPONENT.initiatorFlush, initiatorFlush(m, t.pagesPerEvent, receivers, vcpu));
-    else if (remote === 'batched')
-      ledger.event(
-        t.index,
-        COMPONENT.initiatorFlush,
-        (t.pagesPerEvent / S3_REMOTE_BATCH) * initiatorFlush(m, S3_REMOTE_BATCH, receivers, vcpu),
-      );
+    else if (remote === 'batched') {
+      // The event that fills the batch of 32 pays its remote flush (one in 32 / p of them).
+      const perBatch = initiatorFlush(m, S3_REMOTE_BATCH, receivers, vcpu);
+      const chance = Math.min(1, t.pagesPerEvent / S3_REMOTE_BATCH);
+      if (chance === 0) ledger.event(t.index, COMPONENT.initiatorFlush, 0);
+      else
+        ledger.occasional(
+          t.index,
+          COMPONENT.initiatorFlush,
+          chance,
+          (t.pagesPerEvent / S3_REMOTE_BATCH / chance) * perBatch,
+        );
+    }
     if (!vcpu) chargeSyscall(m, ledger, t);
     if (t.pagesPerEvent === 0) continue;
     // A page is mapped for its own access only: the PTE writes, its share of the copy, the INVLPG.
@@ -863,12 +900,14 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
     if (t.ratePerSec > 0) longestSec = Math.max(longestSec, windowSec);
     if (vcpu) vcpuMappedTime += t.ratePerSec * t.pagesPerEvent * windowSec;
   }
-  // Without remote invalidation other CPUs may keep a translation they loaded speculatively.
+  // Without remote invalidation other CPUs may keep a translation they loaded speculatively:
+  // for its life, or until the batch's remote flush if that comes sooner.
+  const lifetime = c.staleTlbLifetimeUs * 1e-6;
   const staleSec =
     remote === 'none'
-      ? c.staleTlbLifetimeUs * 1e-6
+      ? lifetime
       : remote === 'batched'
-        ? (S3_REMOTE_BATCH - 1) / 2 / Math.max(pagesPerSec / (V + 1), 1e-9)
+        ? Math.min(lifetime, (S3_REMOTE_BATCH - 1) / 2 / Math.max(pagesPerSec / (V + 1), 1e-9))
         : 0;
   const maxPages = (ctx: 'kvm' | 'vmm') => {
     let max = 0;
@@ -1195,19 +1234,21 @@ function latencies(m: Model, ledger: Ledger): Estimate[] {
 
 /**
  * Mean wait of a VMM request for the thread: it serves its touchpoints' events one at a time in
- * the order they arrive (as the simulator's VMM thread does). Poisson arrivals and a fixed
- * handling time S_t per touchpoint: M/G/1, Pollaczek-Khinchine, W = sum_t r_t S_t^2 / (2 (1 -
- * rho)), rho = sum_t r_t S_t (a merged stream: the second moment weights each S_t^2 by its
- * share of the requests). At rho >= 1 the queue grows without bound (flag saturated): the wait
- * is that at MAX_UTILIZATION, as the lock's.
+ * the order they arrive (as the simulator's VMM thread does). Poisson arrivals, handling time S_t
+ * of touchpoint t: M/G/1, Pollaczek-Khinchine, W = sum_t r_t E[S_t^2] / (2 (1 - rho)), rho =
+ * sum_t r_t E[S_t] (a merged stream: each second moment weighted by its share of the requests).
+ * E[S_t^2] is the mean's square plus the variance of the work only some events pay (a batch's
+ * closing flush: Ledger.occasional). At rho >= 1 the queue grows without bound (flag saturated):
+ * the wait is that at MAX_UTILIZATION, as the lock's.
  */
 function vmmQueueWaitSec(m: Model, ledger: Ledger): number {
   let rho = 0;
   let second = 0;
   for (const tp of m.vmmActive) {
     const S = (m.baseline[tp.index]! + eventCycles(ledger, tp.index)) / m.hz;
+    const variance = (ledger.varianceRows & (1 << tp.index)) === 0 ? 0 : ledger.eventVariance[tp.index]!;
     rho += tp.ratePerSec * S;
-    second += tp.ratePerSec * S * S;
+    second += tp.ratePerSec * (S * S + variance / (m.hz * m.hz));
   }
   return second === 0 ? 0 : second / (2 * (1 - Math.min(rho, MAX_UTILIZATION)));
 }
@@ -1231,7 +1272,11 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
   // the flush would look both cheaper and safer (docs/model.md, "Exposure and its states").
   const kernel = withStaleEntries(o.exposure.kernel, o.staleTlbFraction, m.c.staleTlbLifetimeUs);
   const kvm = withStaleEntries(o.exposure.kvm, o.staleTlbFraction, m.c.staleTlbLifetimeUs);
-  const { vmm, userspace } = o.exposure;
+  const { vmm } = o.exposure;
+  // Without KPTI on a Meltdown-affected CPU userspace reads what the kernel's translations reach.
+  const userspace = meltdown(m)
+    ? withStaleEntries(o.exposure.userspace, o.staleTlbFraction, m.c.staleTlbLifetimeUs)
+    : o.exposure.userspace;
   const lat = latencies(m, ledger);
   // One object literal with every key that is always there: V8 builds it from a fixed shape,
   // which a loop of computed keys does not get (this runs for every strategy of every point).

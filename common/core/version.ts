@@ -61,9 +61,11 @@
  *        carve-out is in the kernel half every mm shares, so the kernel at large reaches it on
  *        every CPU (2.3.0 weighted it by the CPUs running the VMM's mm, as for S1's user-half
  *        mapping). Pages reachable through stale TLB entries (a flush skipped or deferred) count
- *        in the kernel's and KVM's exposure. Simulator: S5's STAC/CLAC pair takes time only on the paths that pay for it
+ *        in the kernel's and KVM's exposure (userspace's under Meltdown), at most for an entry's
+ *        life; S2's flush timer is armed at a batch's first page, as in the simulator.
+ *        Simulator: S5's STAC/CLAC pair takes time only on the paths that pay for it
  *        (kernel mappings, syscalls), as its cycles always did. Formulas: a VMM touchpoint's
- *        latency adds the mean wait for the VMM's thread (M/G/1), as the simulator's requests
- *        queue. Costs unchanged.
+ *        latency adds the mean wait for the VMM's thread (M/G/1, the closing flush's variance
+ *        included), as the simulator's requests queue. Costs unchanged.
  */
 export const MODEL_VERSION = '2.4.0';
