@@ -261,6 +261,22 @@ describe('experimentText', () => {
     expect(back.sweep).toEqual(detail.sweep);
   });
 
+  it('writes runs saved before model 2.1.0, whose capability rows have no uses and no list of what is not upstream', async () => {
+    const detail = await record('Older runs', preset('quiet-cloud-vm'));
+    const older = {
+      ...detail,
+      runs: detail.runs.map((r) => {
+        const { uses: _uses, reliesOnNotUpstream: _relies, ...rest } = r.capability!;
+        return { ...r, capability: rest as typeof r.capability };
+      }),
+    };
+    const text = experimentText(older, { metric: 'cost.overheadPct', build: BUILD });
+    expect(text).toContain('Capability: needs gup()');
+    expect(text).not.toContain('not upstream:');
+    expect(text).not.toContain('not at all:');
+    expectMailSafe(text);
+  });
+
   it('says how many runs finished when some failed, and that none did when all failed', async () => {
     const scenario = preset('quiet-cloud-vm');
     const plan = runPlan(scenario);

@@ -11,6 +11,7 @@ import {
   STRATEGY_IDS,
   STRATEGY_NAMES,
   TOUCHPOINT_IDS,
+  type CapabilityRow,
   type Scenario,
 } from '../../common/core/index.ts';
 import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contract/index.ts';
@@ -159,10 +160,12 @@ function capabilityMatrix(runs: RunDetail[]): string[] {
     lines.push(...hang(head, cannot, MAIL_WIDTH));
     // What its numbers assume exists but is not in mainline: the strategy's own work, and the
     // host users it serves only through such work (e.g. the VMM's read()/write() on guest_memfd).
+    // Runs of models before 2.1.0 recorded neither: their rows are shown as they were saved.
+    const saved = c as Partial<CapabilityRow>;
     const usesThat = (status: 'notUpstream' | 'cannot'): string =>
-      CAPABILITY_USES.filter((u) => c.uses[u].status === status).join(', ');
+      CAPABILITY_USES.filter((u) => saved.uses?.[u]?.status === status).join(', ');
     const pending = [
-      ...c.reliesOnNotUpstream,
+      ...(saved.reliesOnNotUpstream ?? []),
       ...(usesThat('notUpstream') === '' ? [] : [`such work for ${usesThat('notUpstream')}`]),
     ];
     if (pending.length > 0) lines.push(...hang('      not upstream: ', pending.join('; '), MAIL_WIDTH));
