@@ -118,7 +118,7 @@ describe('bundle files', () => {
         (b) => b.experiments[0]!.runs.push(structuredClone(b.experiments[0]!.runs[0]!)),
         {
           path: expect.stringMatching(/^experiments\.0\.runs\.\d+$/) as unknown as string,
-          message: 'a second run of S0 at vm.vcpus=1',
+          message: 'a run of S0 at vm.vcpus=1 more than the once its sweep has it',
         },
       ],
     ];
@@ -132,6 +132,17 @@ describe('bundle files', () => {
     // The bundle as exported still imports.
     await importFile(file('as-exported.json', JSON.stringify(bundle)));
     expect(rows(target)).not.toEqual(before);
+    // A sweep that lists a value twice has its point twice: both runs of each strategy import.
+    const twice = await recordExperiment(source, { name: 'a value twice', vcpus: [2, 2, 4] });
+    const repeated = await source.exportBundle([twice.experimentId]);
+    expect(repeated.experiments[0]!.runs.filter((r) => r.strategy === 'S0' && r.point['vm.vcpus'] === 2)).toHaveLength(
+      2,
+    );
+    await importFile(file('repeated.json', JSON.stringify(repeated)));
+    const imported = (await target.listExperiments({ offset: 0, limit: 50 })).items.find(
+      (e) => e.name === 'a value twice',
+    )!;
+    expect(imported.runsTotal).toBe(repeated.experiments[0]!.runs.length);
   });
 
   it('refuses text that is not JSON, naming the place, and a file that cannot be read', async () => {

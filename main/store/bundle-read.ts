@@ -4,9 +4,11 @@
 //      bodies, counts and references, keeping only an index (the experiments without their runs,
 //      the ids seen). Validation stops after MAX_BUNDLE_ISSUES problems. Nothing is written.
 //   2. read: the items again, parsed, in batches for the store to write in one transaction
-//      (bundle-io.ts), with the checks that need the whole index (a shard's runs). A file that
-//      changed between the passes is refused at the end, and the transaction rolls back.
-// Memory is the index plus one batch, whatever the size of the bundle. Runs anywhere: in the
+//      (bundle-io.ts), with the checks that need the whole index (each run at a point of its
+//      experiment's sweep, of its shard, and no more often than the sweep has that point): one
+//      refused there rolls the transaction back, as does a file that changed between the passes.
+// Memory is the index, one batch and the current experiment's run keys, whatever the size of the
+// bundle. Runs anywhere: in the
 // compute worker for the window and the web host, on the calling thread for the CLI.
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -98,8 +100,10 @@ export function* readBundle(source: BundleSource, origin: BundleOrigin = {}): Ge
     const sweep = sweepSchema.safeParse(e.sweep);
     return sweep.success ? sweep.data : undefined;
   });
-  // Each experiment's runs seen so far, by point and strategy: a run appears once.
-  const seen = index!.experiments.map(() => new Set<string>());
+  // The runs of the experiment being read, by strategy and point: each as many times as its
+  // sweep has that point (once, unless a swept value is listed twice). An experiment's runs come
+  // together (inside its object): only the current one's are kept.
+  let counting: { experiment: number; runs: Map<string, number> } | undefined;
   let batch: BundleBatch = { scenarios: [], costTables: [], runs: [] };
   let size = 0;
   try {
@@ -113,15 +117,18 @@ export function* readBundle(source: BundleSource, origin: BundleOrigin = {}): Ge
         const issue = pointIssue(head, sweep, run) ?? shardIssue(head, sweep, run);
         if (issue !== undefined)
           throw refuse([{ path: `experiments.${event.experiment}.runs.${event.index}.point`, message: issue }]);
+        if (counting?.experiment !== event.experiment) counting = { experiment: event.experiment, runs: new Map() };
         const key = `${run.strategy} ${pointKey(run.point)}`;
-        if (seen[event.experiment]!.has(key))
+        const times = (counting.runs.get(key) ?? 0) + 1;
+        const allowed = timesInSweep(sweep, run.point);
+        if (times > allowed)
           throw refuse([
             {
               path: `experiments.${event.experiment}.runs.${event.index}`,
-              message: `a second run of ${run.strategy} at ${Object.keys(run.point).length === 0 ? 'the experiment' : pointLabel(run.point)}`,
+              message: `a run of ${run.strategy} at ${Object.keys(run.point).length === 0 ? 'the experiment' : pointLabel(run.point)} more than the ${allowed === 1 ? 'once' : `${allowed} times`} its ${sweep === undefined ? 'experiment' : 'sweep'} has it`,
             },
           ]);
-        seen[event.experiment]!.add(key);
+        counting.runs.set(key, times);
         batch.runs.push({ experiment: event.experiment, run });
       } else continue;
       if (++size >= BATCH_ITEMS) {
@@ -159,6 +166,13 @@ function pointIssue(head: ExperimentHead, sweep: SweepDefinition | undefined, ru
       return `${path} = ${String(run.point[path])} is not a value of the experiment's sweep`;
   }
   return undefined;
+}
+
+/** How many times a sweep has this point (a value listed twice makes two); 1 without a sweep. */
+function timesInSweep(sweep: SweepDefinition | undefined, point: BundleRun['point']): number {
+  let times = 1;
+  for (const { path, values } of sweep?.parameters ?? []) times *= values.filter((v) => v === point[path]).length;
+  return Math.max(times, 1);
 }
 
 /** Why a run of a sharded experiment does not belong to it, or undefined. */
