@@ -59,6 +59,8 @@ export interface AppOptions {
   inlineAnalyticPoints?: number;
   /** Open the database without writing (see Store.open): for commands that only read. */
   readOnly?: boolean;
+  /** Refuse a missing database file rather than make it (Store.open's `existing`). */
+  existing?: boolean;
   /** The desktop window's native save dialog (main/electron); absent elsewhere. */
   saveDialog?: SaveDialog;
 }
@@ -67,6 +69,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (options.readOnly !== true) mkdirSync(dirname(options.dbPath), { recursive: true });
   const store = await Store.open(options.dbPath, {
     readOnly: options.readOnly,
+    existing: options.existing,
     readWorker: options.readWorker ?? false,
   });
   const writeWorker = startWriteWorker(store, options.writeWorker ?? false);

@@ -1,5 +1,5 @@
 // What every CLI command shares: the command shape, usage errors, output and the app lifecycle.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
 import { GmemlabError } from '../../common/core/index.ts';
@@ -72,20 +72,23 @@ export function writeOut(path: string, body: string | Buffer): void {
   }
 }
 
-/** Runs `body` with an app on --db; `readOnly` for commands that only read (they then work on a read-only file or a full disk). */
+/**
+ * Runs `body` with an app on --db; `readOnly` for commands that only read (they then work on a
+ * read-only file or a full disk), and refuse a --db where there is no database unless they do not
+ * read the history (`readsHistory: false`).
+ */
 export async function withApp<T>(
   values: Record<string, unknown>,
   body: (app: App) => Promise<T>,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; readsHistory?: boolean } = {},
 ): Promise<T> {
   const given = typeof values['db'] === 'string' ? values['db'] : undefined;
-  // A command that only reads would make an empty database at a mistyped --db and show it; the
-  // app's own database is made on first use, as ever.
-  if (options.readOnly === true && given !== undefined && !existsSync(given))
-    throw new UsageError(`--db: there is no database at ${given} (gmemlab run or sweep makes one there)`);
   const app = await createApp({
     dbPath: given ?? defaultDatabasePath(),
     readOnly: options.readOnly,
+    // A command that reads the history would make an empty database at a mistyped --db and show
+    // it; the app's own database is made on first use, as ever.
+    existing: options.readOnly === true && options.readsHistory !== false && given !== undefined,
     // Nothing else needs this thread: a small analytic sweep is computed here, not in a worker.
     inlineAnalyticPoints: INLINE_ANALYTIC_POINTS,
   });

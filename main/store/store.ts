@@ -35,7 +35,14 @@ import type { ExperimentData, RunsData } from '../../common/contract/run-table.t
 import { importBundle } from './bundle-io.ts';
 import { readBundle, type BundleMessage, type BundleOrigin } from './bundle-read.ts';
 import { currentOwner, ownerAlive } from './owner.ts';
-import { nameTheFile, openDatabase, openDatabaseReadOnly, type OpenedDatabase } from './open.ts';
+import {
+  checkDatabasePath,
+  nameTheFile,
+  openDatabase,
+  openDatabaseReadOnly,
+  StoreOpenError,
+  type OpenedDatabase,
+} from './open.ts';
 import { parseStored, verifiedBody } from './integrity.ts';
 import { insertRevision } from './revisions.ts';
 import { getHostProfile, listHostProfiles, saveHostProfile } from './profiles.ts';
@@ -119,13 +126,22 @@ export class Store {
    * `readOnly`, opens an existing, current database without writing anything (for list, show and
    * export on a read-only file or a full disk); every write then fails. Reads run on a read-only
    * connection: in a worker thread when `readWorker` says where its entry file is (true:
-   * read-worker.ts beside this file, source mode), else on this thread.
+   * read-worker.ts beside this file, source mode), else on this thread. With `existing`, a
+   * missing file is refused (StoreOpenError) rather than made: a path the user named to read.
    */
   static async open(
     path: string,
-    options: { readOnly?: boolean | undefined; readWorker?: URL | string | boolean | undefined } = {},
+    options: {
+      readOnly?: boolean | undefined;
+      readWorker?: URL | string | boolean | undefined;
+      existing?: boolean | undefined;
+    } = {},
   ): Promise<Store> {
     const { readWorker = false } = options;
+    if (options.existing === true && !existsSync(path)) {
+      checkDatabasePath(path); // an empty path or an in-memory name is refused as such first
+      throw new StoreOpenError(`there is no database at ${path}`);
+    }
     const workerFile = typeof readWorker === 'boolean' ? undefined : readWorker;
     const inWorker = (beside: ReadBeside): Reads => new ReadWorkerClient(path, beside, workerFile);
     // A missing file has nothing to protect: it is created as usual (an empty history).

@@ -130,7 +130,8 @@ async function exportMatrix(positionals: string[], values: Record<string, unknow
       const rows = positionals.length === 0 ? 'every preset' : `experiments ${positionals.join(', ')}`;
       return writeExported(exported, values, json, `${format} of the matrix of ${rows}`);
     },
-    { readOnly: true },
+    // The presets' matrix reads no history: any --db, or none, will do.
+    { readOnly: true, readsHistory: positionals.length > 0 },
   );
 }
 

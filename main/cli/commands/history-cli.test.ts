@@ -175,8 +175,12 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     // No database at a --db given: a read-only command says so, and makes none.
     const missing = gmemlab('list', '--db', db);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain(`--db: there is no database at ${db}`);
+    expect(missing.stderr).toContain(`there is no database at ${db}`);
     expect(existsSync(db)).toBe(false);
+    // An empty path is refused as such (an unset variable), not as a missing file.
+    const empty = gmemlab('list', '--db', '');
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('the database path is empty (is the variable given to --db unset?)');
     await (await Store.open(db)).close(); // an empty history
     expect(said()).toBe('no experiments: the history is empty (run one with `gmemlab run` or `gmemlab sweep`)');
     expect(gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--db', db).status).toBe(0);
