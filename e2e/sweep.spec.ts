@@ -127,6 +127,9 @@ test('a sweep set up in the launcher is kept one step back when a result replace
     await expect(page.getByTestId('result-title')).toContainText('alpha');
     await expect(page.getByTestId('mode-single')).toBeChecked();
     await page.getByTestId('restore-edits').click();
+    // Back to beta's scenario, as loaded: not "edited" against alpha's.
+    await expect(page.getByTestId('scenario-origin')).toContainText('beta');
+    await expect(page.getByTestId('scenario-edited')).toHaveCount(0);
     await expect(page.getByTestId('mode-sweep')).toBeChecked();
     await expect(page.getByTestId('sweep-kind-0')).toHaveValue('linear');
     await expect(page.getByTestId('sweep-to-0')).toHaveValue('8');

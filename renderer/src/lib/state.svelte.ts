@@ -54,7 +54,15 @@ export const app = $state({
   originJson: '',
   /** The draft and launcher replaced by the last load, when either held edits: one step back. */
   previousDraft: undefined as
-    { draft: Record<string, unknown>; origin: DraftOrigin | undefined; launcher: LauncherForm } | undefined,
+    | {
+        draft: Record<string, unknown>;
+        origin: DraftOrigin | undefined;
+        /** What the form and the launcher held when loaded, to tell their edits apart once restored. */
+        originJson: string;
+        launcher: LauncherForm;
+        launcherJson: string;
+      }
+    | undefined,
   /** The launcher's form: a single run, or the sweep as typed (a result's or a file's sweep lands here). */
   launcher: formOfSweep(null),
   /** The launcher's form as the last load left it (JSON), to tell an edited one. */
@@ -160,7 +168,13 @@ export function loadDraft(
   const replacesEdits = app.draft !== undefined && draftEdited() && !sameScenario($state.snapshot(app.draft), scenario);
   const launcherEdited = JSON.stringify(launcher) !== app.launcherJson;
   if (app.draft !== undefined && (replacesEdits || (replacesSweep && launcherEdited)))
-    app.previousDraft = { draft: $state.snapshot(app.draft), origin: $state.snapshot(app.origin), launcher };
+    app.previousDraft = {
+      draft: $state.snapshot(app.draft),
+      origin: $state.snapshot(app.origin),
+      originJson: app.originJson,
+      launcher,
+      launcherJson: app.launcherJson,
+    };
   const draft = structuredClone($state.snapshot(scenario)) as Record<string, unknown>;
   app.draft = draft;
   app.origin = origin;
@@ -178,7 +192,9 @@ export function restorePreviousDraft(): void {
   app.previousDraft = undefined;
   app.draft = prev.draft;
   app.origin = prev.origin;
+  app.originJson = prev.originJson;
   app.launcher = prev.launcher;
+  app.launcherJson = prev.launcherJson;
 }
 
 export function setSidePanel(open: boolean): void {
