@@ -79,11 +79,11 @@ export async function main(argv: string[]): Promise<number> {
   return command.run({ positionals: parsed.positionals, values: parsed.values, json: parsed.values.json === true });
 }
 
-// `gmemlab show 1 --json | head`: the reader has gone. Stop quietly, as a command that the
-// shell's SIGPIPE ends does; a Node stream would throw it as an unhandled error instead.
+// `gmemlab show 1 --json | head`: the reader has gone. What is left to print goes nowhere, and
+// the command ends as it would have, with its own exit status (a sweep that failed still exits
+// 1 under `set -o pipefail`); a Node stream would throw it as an unhandled error instead.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.exit(0);
+  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
 });
 
 try {

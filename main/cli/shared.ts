@@ -1,5 +1,5 @@
 // What every CLI command shares: the command shape, usage errors, output and the app lifecycle.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
 import { GmemlabError } from '../../common/core/index.ts';
@@ -7,6 +7,7 @@ import type { CallInput, CallName, CallOutput } from '../../common/contract/inde
 import { dispatch } from '../handlers/index.ts';
 import { describeIssue } from '../../common/analysis/scenarioFields.ts';
 import { readScenarioText, ScenarioTextError, type ScenarioText } from '../export/scenario-text.ts';
+import { writeWhole } from '../export/write-whole.ts';
 
 /** Bad usage or bad input on the command line (exit 2, like every error the user can fix). */
 export class UsageError extends GmemlabError {
@@ -57,17 +58,11 @@ export function printJson(value: unknown): void {
  */
 const INLINE_ANALYTIC_POINTS = 2000;
 
-/**
- * Writes an --out file through `path.partial` renamed at the end: a failed write leaves neither
- * half a file nor the partial one. A UsageError names the file and why.
- */
-export function writeOut(path: string, body: string | Buffer): void {
-  const partial = `${path}.partial`;
+/** Writes an --out file whole (export/write-whole.ts); a UsageError names the file and why. */
+export async function writeOut(path: string, body: string | Buffer): Promise<void> {
   try {
-    writeFileSync(partial, body);
-    renameSync(partial, path);
+    await writeWhole(path, body);
   } catch (err) {
-    rmSync(partial, { force: true });
     throw new UsageError(`--out: cannot write ${path}: ${(err as Error).message}`);
   }
 }

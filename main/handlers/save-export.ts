@@ -1,9 +1,8 @@
 // Saving an export where the user chooses, in the desktop window: main asks the native save
 // dialog (injected, so this runs and is tested in Node without Electron) and writes the file
-// beside the target first, then renames it, so a failed write never leaves half a file. The
-// path comes only from the dialog, never from the renderer.
-import { rename, unlink, writeFile } from 'node:fs/promises';
+// whole (write-whole.ts). The path comes only from the dialog, never from the renderer.
 import type { ExportedFile } from '../export/index.ts';
+import { writeWhole } from '../export/write-whole.ts';
 
 export interface SaveDialog {
   /** The path the user chose for a file suggested as `filename`, or undefined if they cancelled. */
@@ -19,13 +18,6 @@ export interface SaveResult {
 export async function saveExportedFile(file: ExportedFile, dialog: SaveDialog): Promise<SaveResult> {
   const path = await dialog.chooseSavePath(file.filename);
   if (path === undefined || path === '') return { saved: false, filename: file.filename };
-  const partial = `${path}.partial`;
-  try {
-    await writeFile(partial, file.body);
-    await rename(partial, path);
-  } catch (err) {
-    await unlink(partial).catch(() => {});
-    throw err;
-  }
+  await writeWhole(path, file.body);
   return { saved: true, filename: file.filename, path };
 }

@@ -23,8 +23,8 @@ function readText(path: string): string {
   }
 }
 
-function writeJson(path: string, value: unknown): void {
-  writeOut(path, `${JSON.stringify(value, null, 2)}\n`);
+function writeJson(path: string, value: unknown): Promise<void> {
+  return writeOut(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 function positiveOption(name: string, text: unknown, integer: boolean): number | undefined {
@@ -116,7 +116,7 @@ export const calibrateCommand: Command = {
       }
     };
     const result = values['no-save'] === true ? await make(null) : await withApp(values, (app) => make(app.store));
-    if (typeof values['out'] === 'string') writeJson(values['out'], result.profile);
+    if (typeof values['out'] === 'string') await writeJson(values['out'], result.profile);
     if (json) printJson(result);
     else {
       const saved = result.created === null ? 'not saved (--no-save)' : result.created ? 'saved' : 'already saved';
@@ -204,7 +204,7 @@ export const applyProfileCommand: Command = {
       throw new UsageError(
         `the profile gives an invalid scenario: ${checked.issues[0]!.path} ${checked.issues[0]!.message}`,
       );
-    writeJson(target, checked.value);
+    await writeJson(target, checked.value);
     if (json) printJson({ out: target, profile: { id, name: profile.name }, costs: checked.value.host.costs });
     else
       out(

@@ -136,12 +136,12 @@ async function exportMatrix(positionals: string[], values: Record<string, unknow
 }
 
 /** Writes an exported file to --out (default: its own name; '-': standard output). */
-function writeExported(
+async function writeExported(
   exported: ExportedFileBody,
   values: Record<string, unknown>,
   json: boolean,
   what: string,
-): number {
+): Promise<number> {
   const body = exported.text ?? Buffer.from(exported.base64 ?? '', 'base64');
   const target = typeof values['out'] === 'string' ? values['out'] : exported.filename;
   if (target === '-') {
@@ -149,7 +149,7 @@ function writeExported(
     process.stdout.write(body);
     return 0;
   }
-  writeOut(target, body);
+  await writeOut(target, body);
   if (json)
     printJson({ out: target, format: values['format'], mimeType: exported.mimeType, bytes: Buffer.byteLength(body) });
   else out(`wrote ${what} to ${target}`);

@@ -74,7 +74,7 @@ export const importPerfCommand: Command = {
       throw new UsageError(
         `${file}: the scenario made from this report is not valid, so ${target} was not written:\n${checked.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
       );
-    writeOut(target, `${JSON.stringify(result.scenario, null, 2)}\n`);
+    await writeOut(target, `${JSON.stringify(result.scenario, null, 2)}\n`);
     if (json) {
       printJson({ out: target, base: baseName, ...result });
       return 0;
