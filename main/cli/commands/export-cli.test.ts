@@ -160,6 +160,13 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
         d.runs.map((r) => `${r.strategy} ${JSON.stringify(r.point)}`).sort();
       expect(points(again)).toEqual(points(original));
     }
+    // What a single run prints is not the sweep's to choose: refused before anything runs.
+    const viewed = join(dir.dir, 'rerun-viewed.sqlite');
+    const refused = gmemlab('run', mail, '--metric', 'cost.overheadPct', '--point', '2', '--db', viewed);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--metric, --point: ');
+    expect(refused.stderr).toContain('carries a sweep, which prints a summary');
+    expect(existsSync(viewed)).toBe(false);
   });
 
   it('refuses bad requests with exit 2, naming the option and the nearest names', () => {

@@ -10,7 +10,8 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a scenario file (or a sweep carried in a gmemlab mail) and save the result',
   usage: `gmemlab run SCENARIO.json|MAIL [--name NAME] [--metric KEY] ${POINT_USAGE} [--db PATH] [--json]`,
-  options: { name: { type: 'string' }, metric: { type: 'string', default: DEFAULT_EXPORT_METRIC }, ...pointOptions },
+  // --metric has no default here: a mail's sweep refuses it when given (printableResults defaults it).
+  options: { name: { type: 'string' }, metric: { type: 'string' }, ...pointOptions },
   async run({ positionals, values, json }) {
     if (positionals.length !== 1)
       throw new UsageError(
@@ -20,15 +21,24 @@ export const runCommand: Command = {
       );
     const { scenario, sweep } = readScenarioFile(positionals[0]!);
     const name = typeof values['name'] === 'string' ? values['name'] : undefined;
-    // A mail exported from a sweep carries the sweep: run it as that sweep.
-    if (sweep !== undefined) return runSweep({ scenario, sweep, name, values, json });
+    const shown = ['metric', 'point', 'at'].filter((o) => values[o] !== undefined);
+    if (values['all'] === true) shown.push('all');
+    // A mail exported from a sweep carries the sweep: run it as that sweep, which prints a summary.
+    if (sweep !== undefined) {
+      if (shown.length > 0)
+        throw new UsageError(
+          `${shown.map((o) => `--${o}`).join(', ')}: ${positionals[0]} carries a sweep, which prints a summary; choose what to see with \`gmemlab show ID\` once it has run`,
+        );
+      return runSweep({ scenario, sweep, name, values, json });
+    }
     checkSingleRunView(values, String(values['metric'] ?? DEFAULT_EXPORT_METRIC));
     return withApp(values, async (app) => {
       const { experimentId } = await call(app, 'startExperiment', { name, scenario });
       await app.local.whenDone(experimentId);
       const detail = experimentDetail(await call(app, 'getExperiment', { experimentId }));
       if (json) printJson(detail);
-      else out(printableResults(detail, values));
+      // A single run's one point is the run itself (checked above): its results, whether or not it finished.
+      else out(printableResults(detail, { ...values, point: undefined }));
       return detail.status === 'done' ? 0 : 1;
     });
   },
