@@ -125,7 +125,9 @@ function existingDate(text: string): boolean {
   const parts = ISO_DATE.exec(text);
   if (parts === null) return true; // not of the shape: the regex above says so
   const [, y, mo, d, , h = '0', mi = '0', , sec = '0'] = parts;
-  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  // setUTCFullYear, not Date.UTC: that reads years 0-99 as 1900-1999.
+  const day = new Date(0);
+  day.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
   return (
     day.getUTCFullYear() === Number(y) &&
     day.getUTCMonth() === Number(mo) - 1 &&
