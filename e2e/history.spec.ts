@@ -5,6 +5,21 @@ import { holdAnswer, open, screenshot, seed, workspace, type SeedExperiment } fr
 
 const EXPERIMENTS = 1700; // × 6 strategies: over 10,000 runs
 
+/**
+ * Seeds single runs named `names` (2, 4, 8... vCPUs), opens the window, which shows the last of
+ * them (its start-up getExperiment answered before any test holds one), and goes to History.
+ */
+async function historyOf(page: Page, ws: ReturnType<typeof workspace>, names: string[]): Promise<void> {
+  await seed(
+    ws.dbPath,
+    names.map((name, i) => ({ name, vcpus: [2 ** (i + 1)] })),
+  );
+  await open(page, ws);
+  await expect(page.getByTestId('result-title')).toContainText(names.at(-1)!);
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(names.length);
+}
+
 /** The history row's button that picks the experiment named `name`. */
 const entry = (page: Page, name: string) =>
   page
@@ -126,15 +141,7 @@ test('the experiment shown beside the history is the one picked last, whichever 
 }) => {
   const ws = workspace(page);
   try {
-    await seed(ws.dbPath, [
-      { name: 'alpha', vcpus: [2] },
-      { name: 'beta', vcpus: [4] },
-    ]);
-    await open(page, ws);
-    // The start-up's own getExperiment (the latest, beta) is answered before anything is held.
-    await expect(page.getByTestId('result-title')).toContainText('beta');
-    await page.getByTestId('tab-history').click();
-    await expect(page.getByTestId('history-row')).toHaveCount(2);
+    await historyOf(page, ws, ['alpha', 'beta']);
     // The first experiment asked for from here on is held until the second has been answered.
     const first = await holdAnswer(page, 'getExperiment');
     await entry(page, 'alpha').click();
@@ -183,15 +190,7 @@ test('opened into Results one after the other, the second experiment is shown, w
 }) => {
   const ws = workspace(page);
   try {
-    await seed(ws.dbPath, [
-      { name: 'alpha', vcpus: [2] },
-      { name: 'beta', vcpus: [4] },
-      { name: 'gamma', vcpus: [8] },
-    ]);
-    await open(page, ws);
-    await expect(page.getByTestId('result-title')).toContainText('gamma');
-    await page.getByTestId('tab-history').click();
-    await expect(page.getByTestId('history-row')).toHaveCount(3);
+    await historyOf(page, ws, ['alpha', 'beta', 'gamma']);
     // Opening alpha (a pick, then Open results: the second getExperiment) is held until beta,
     // picked and opened after it, is shown.
     const first = await holdAnswer(page, 'getExperiment', 2);
@@ -219,14 +218,7 @@ test('opened into Results one after the other, the second experiment is shown, w
 test('an experiment deleted while it was being opened into Results is not shown there', async ({ page }) => {
   const ws = workspace(page);
   try {
-    await seed(ws.dbPath, [
-      { name: 'alpha', vcpus: [2] },
-      { name: 'beta', vcpus: [4] },
-    ]);
-    await open(page, ws);
-    await expect(page.getByTestId('result-title')).toContainText('beta');
-    await page.getByTestId('tab-history').click();
-    await expect(page.getByTestId('history-row')).toHaveCount(2);
+    await historyOf(page, ws, ['alpha', 'beta']);
     // Opening alpha (a pick, then Open results: the second getExperiment) is held until alpha
     // has been deleted.
     const opening = await holdAnswer(page, 'getExperiment', 2);
