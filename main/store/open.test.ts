@@ -30,6 +30,19 @@ async function expectRefused(pattern: RegExp): Promise<void> {
 }
 
 describe('opening a database', () => {
+  it('with `existing`, refuses a missing file without making it (an empty path as such), and opens one that is there', async () => {
+    for (const readOnly of [true, false]) {
+      const missing = await Store.open(path, { readOnly, existing: true }).catch((err: unknown) => err);
+      expect(missing).toBeInstanceOf(StoreOpenError);
+      expect((missing as Error).message).toBe(`there is no database at ${path}`);
+      expect(existsSync(path)).toBe(false);
+    }
+    const empty = await Store.open('', { readOnly: true, existing: true }).catch((err: unknown) => err);
+    expect((empty as Error).message).toMatch(/^the database path is empty/);
+    await (await Store.open(path)).close();
+    await (await Store.open(path, { readOnly: true, existing: true })).close();
+  });
+
   it('refuses an SQLite file of another program and leaves it untouched', async () => {
     const other = new BetterSqlite3(path);
     other.exec('create table contacts (name text)');
