@@ -1,12 +1,19 @@
 // Calibration in the window: tool outputs chosen, dropped and pasted, the profile's mapped and
 // unused figures as the user sees them, and a saved profile applied to the scenario's form.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifacts, holdAnswer, open, workspace } from './support.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'common', 'core', 'calibrate', 'fixtures');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
+
+/** Opens the calibration panel and adds `text` to it as a pasted tool output. */
+async function pasteIntoCalibration(page: Page, text: string): Promise<void> {
+  await page.getByTestId('calibrate').locator('summary').click();
+  await page.getByTestId('calibrate-paste').fill(text);
+  await page.getByTestId('calibrate-add-paste').click();
+}
 
 test('calibrate: choose, drop and paste tool outputs, see what was mapped, apply the profile to the scenario', async ({
   page,
@@ -123,10 +130,7 @@ test("calibrate: a cover letter's before/after vmexit table is read as the run o
   const ws = workspace(page);
   try {
     await open(page, ws);
-    const panel = page.getByTestId('calibrate');
-    await panel.locator('summary').click();
-    await page.getByTestId('calibrate-paste').fill(fixture('vmexit-nested-before-after-2019-05.txt'));
-    await page.getByTestId('calibrate-add-paste').click();
+    await pasteIntoCalibration(page, fixture('vmexit-nested-before-after-2019-05.txt'));
     // Without a column: refused, saying which columns there are and where to choose.
     await page.getByTestId('calibrate-button').click();
     await expect(page.getByTestId('calibrate-error')).toContainText('comparison table');
@@ -148,10 +152,7 @@ test('calibrate: an Apply answered after the form changed applies nothing and sa
   const ws = workspace(page);
   try {
     await open(page, ws);
-    const panel = page.getByTestId('calibrate');
-    await panel.locator('summary').click();
-    await page.getByTestId('calibrate-paste').fill(fixture('kit-vmexit.constructed.txt'));
-    await page.getByTestId('calibrate-add-paste').click();
+    await pasteIntoCalibration(page, fixture('kit-vmexit.constructed.txt'));
     await page.getByTestId('calibrate-name').fill('lab box');
     await page.getByTestId('calibrate-button').click();
     await expect(page.getByTestId('calibrate-profiles').locator('li')).toHaveCount(1);
