@@ -50,7 +50,40 @@ const ASCII_FOR: Record<string, string> = {
   '\t': ' ',
 };
 
-/** Names and notes come from users: anything outside printable ASCII becomes ASCII or '?'. */
+/** Letters with no decomposition to an ASCII letter, written as a mail in ASCII would. */
+const LETTERS_FOR: Record<string, string> = {
+  '\u00df': 'ss', // ß
+  '\u00e6': 'ae',
+  '\u00c6': 'AE',
+  '\u0153': 'oe',
+  '\u0152': 'OE',
+  '\u00f8': 'o',
+  '\u00d8': 'O',
+  '\u0142': 'l',
+  '\u0141': 'L',
+  '\u0111': 'd',
+  '\u0110': 'D',
+  '\u00fe': 'th',
+  '\u00de': 'Th',
+  '\u00f0': 'd',
+  '\u00d0': 'D',
+  '\u0131': 'i',
+};
+
+/**
+ * Names and notes come from users: anything outside printable ASCII becomes ASCII (accented
+ * letters lose their accents: "Gäste" -> "Gaste") or, where there is none (CJK, emoji), '?'.
+ */
 export function toAscii(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, (c) => ASCII_FOR[c] ?? '?');
+  return text.replace(/[^\x20-\x7e]/gu, (c) => ASCII_FOR[c] ?? LETTERS_FOR[c] ?? decomposed(c) ?? '?');
+}
+
+/** The character's compatibility decomposition without combining marks, if that is printable ASCII. */
+function decomposed(c: string): string | undefined {
+  // ½ decomposes to 1, U+2044 FRACTION SLASH, 2.
+  const plain = c
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\u2044/g, '/');
+  return plain !== '' && /^[\x20-\x7e]+$/.test(plain) ? plain : undefined;
 }
