@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'common/**/*.test.ts',
       'docs/**/*.test.ts',
+      'e2e/**/*.test.ts',
       'main/**/*.test.ts',
       'measure/**/*.test.ts',
       'migrations/**/*.test.ts',

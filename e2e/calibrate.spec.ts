@@ -3,7 +3,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifacts, holdAnswer, open, workspace } from './support.ts';
+import { artifacts } from './paths.ts';
+import { holdAnswer, open, workspace } from './support.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'common', 'core', 'calibrate', 'fixtures');
 const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { PRESETS } from '../common/core/index.ts';
 import { toAscii } from '../main/export/wrap.ts';
-import { artifacts, open, seed, workspace } from './support.ts';
+import { artifacts } from './paths.ts';
+import { open, seed, workspace } from './support.ts';
 
 interface PlaneShown {
   exposure: string;
@@ -95,7 +96,6 @@ test('the trade-off plane exported as SVG after hiding a strategy carries what t
     expect(bytes.readUInt32BE(16)).toBe(2000);
     mkdirSync(artifacts, { recursive: true });
     copyFileSync(pngPath, join(artifacts, 'export-tradeoff.png'));
-    copyFileSync(pngPath, join(import.meta.dirname, '..', 'docs', 'screenshots', 'export-tradeoff.png'));
 
     // The CSV of the same plane: one row per marker the window draws.
     const csv = (await download(page, 'csv')).text.trimEnd().split('\n');
@@ -288,7 +288,6 @@ test('the matrix exported from its view: CSV, SVG (light and dark) and the mail 
     expect(bytes.readUInt32BE(16)).toBe(2000);
     mkdirSync(artifacts, { recursive: true });
     copyFileSync(pngPath, join(artifacts, 'export-matrix.png'));
-    copyFileSync(pngPath, join(import.meta.dirname, '..', 'docs', 'screenshots', 'export-matrix.png'));
 
     // A theme switch while open: the next image is drawn dark.
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -1,20 +1,19 @@
 // The workbench at a glance, as a kernel developer sees it at 1024×700 and 1440×900, light and
 // dark: no view scrolls sideways, no label of the scenario form is cut, the form holds the
 // scenario of the result on screen (also after a reload), compare draws a 1-D and a 2-D sweep
-// as it should and names what it skipped, and a theme switch re-themes every chart. The README's
-// screenshots come from here.
+// as it should and names what it skipped, and a theme switch re-themes every chart. Several of the
+// README's screenshots come from here (readme-screenshots.ts).
 import { expect, test, type Page } from '@playwright/test';
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESETS, STRATEGY_IDS } from '../common/core/index.ts';
-import { artifacts, open, seed, workspace } from './support.ts';
+import { artifacts } from './paths.ts';
+import { open, seed, workspace } from './support.ts';
 
 const SIZES = [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },
 ] as const;
 const SCHEMES = ['light', 'dark'] as const;
-const screenshots = join(import.meta.dirname, '..', 'docs', 'screenshots');
 
 /** How far the page (or the scenario panel, which scrolls on its own) reaches past its width. */
 async function horizontalOverflow(page: Page): Promise<number> {
@@ -243,20 +242,3 @@ for (const size of SIZES)
         await ws.close();
       }
     });
-
-test.afterAll(() => {
-  // The README shows these: results at both widths, light and dark; compare at 1440.
-  mkdirSync(screenshots, { recursive: true });
-  for (const name of [
-    'results-1024-light',
-    'results-1024-dark',
-    'results-1440-light',
-    'results-1440-dark',
-    'compare-1440-light',
-  ])
-    try {
-      copyFileSync(join(artifacts, `${name}.png`), join(screenshots, `${name}.png`));
-    } catch {
-      // A failed test left no screenshot: the README keeps the previous one.
-    }
-});

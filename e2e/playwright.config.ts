@@ -10,6 +10,8 @@ export default defineConfig({
   outputDir: '../test-results',
   timeout: 120_000,
   workers: 1,
+  // Refreshes the images README.md shows from what this run saved (readme-screenshots.ts).
+  globalSetup: './readme-screenshots.ts',
   reporter: [['list']],
   use: {
     browserName: 'chromium',

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { PRESETS, runAnalytic, runDes, runPlan, setParameter, type Scenario } from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
 import { startHost, type RunningHost } from './webhost.ts';
-
-export const artifacts = join(import.meta.dirname, 'artifacts');
+import { artifacts } from './paths.ts';
 
 export interface Workspace {
   dir: string;

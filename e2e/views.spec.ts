@@ -5,15 +5,12 @@
 // here with runAnalytic / sensitivity. Results are seeded through the real Store (support.ts),
 // or, for the simulator, computed by the real DES (runDes) and saved the same way.
 import { expect, test, type Page } from '@playwright/test';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { spansDecades } from '../common/analysis/overlay.ts';
 import { sensitivity } from '../common/analysis/sensitivity.ts';
 import { PRESETS, runAnalytic, runDes, runPlan, setParameter, type Scenario } from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
-import { artifacts, open, screenshot, seed, workspace } from './support.ts';
+import { open, screenshot, seed, workspace } from './support.ts';
 
-const screenshots = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const base = (name: string): Scenario => setParameter(PRESETS[0]!.scenario, 'name', name);
 
 interface Drawn {
@@ -44,11 +41,6 @@ async function chartOf(page: Page, testid: string): Promise<Drawn> {
 
 async function described<T>(page: Page, testid: string, attribute: string): Promise<T> {
   return JSON.parse((await page.getByTestId(testid).getAttribute(attribute))!) as T;
-}
-
-function keep(name: string): void {
-  mkdirSync(screenshots, { recursive: true });
-  copyFileSync(join(artifacts, `${name}.png`), join(screenshots, `${name}.png`));
 }
 
 interface PlaneShown {
@@ -121,7 +113,6 @@ test('the trade-off plane: cost against exposure on log axes, lanes apart, the P
     await expect(bars).toHaveAttribute('data-yscale', 'linear');
     await page.getByTestId('overhead-yaxis').selectOption('auto');
     await screenshot(page, 'view-tradeoff');
-    keep('view-tradeoff');
 
     // Another attacker context, one click away.
     await page.getByTestId('plane-context').selectOption('vmm');
@@ -247,7 +238,6 @@ test('where the cycles go: stacks by component and by touchpoint that sum to the
       if (r.metrics['cost.cyclesPerSecHost']!.mean > 0) expect(t).toBeCloseTo(100, 6);
     });
     await screenshot(page, 'view-cycles');
-    keep('view-cycles');
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();
@@ -290,7 +280,6 @@ test("sensitivity: the tornado of the chosen strategy, estimates marked, and the
     });
     expect(drawn.title).not.toContain('analytic model');
     await screenshot(page, 'view-sensitivity');
-    keep('view-sensitivity');
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

@@ -4,24 +4,16 @@
 // the view draws (its data-* description, its cells' text, a chart's datasets and axes) and holds
 // it to the core's own figures for the same scenario, computed here with runAnalytic / runDes.
 import { expect, test, type Page } from '@playwright/test';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { exposureOf } from '../common/analysis/heatmap.ts';
 import { parameterLabel, parameterUnit } from '../common/analysis/scenarioFields.ts';
 import { estimateDependencies } from '../common/analysis/matrix.ts';
 import { histogramCdf, histogramQuantile, PERCENTILES } from '../common/analysis/latency.ts';
 import { slowdownWord } from '../common/analysis/format.ts';
 import { PRESETS, runAnalytic, setParameter, type Scenario } from '../common/core/index.ts';
-import { artifacts, open, screenshot, seed, seedDes, workspace } from './support.ts';
+import { open, screenshot, seed, seedDes, workspace } from './support.ts';
 
-const screenshots = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const base = (name: string): Scenario => setParameter(PRESETS[0]!.scenario, 'name', name);
 const MMIO = 'workload.touchpoints.mmio.ratePerSec';
-
-function keep(name: string): void {
-  mkdirSync(screenshots, { recursive: true });
-  copyFileSync(join(artifacts, `${name}.png`), join(screenshots, `${name}.png`));
-}
 
 async function described<T>(page: Page, testid: string, attribute: string): Promise<T> {
   return JSON.parse((await page.getByTestId(testid).getAttribute(attribute))!) as T;
@@ -121,7 +113,6 @@ test('the heatmap of a 2-D sweep: one strategy’s metric per cell, then the che
     const worst = core(4, 100_000).find((r) => r.strategy === 'S2')!;
     if (worst.metrics['cost.overheadPct']!.mean >= 100) expect(shown.text[2]![0]).toMatch(/^×[\d.]+ slower$/);
     await screenshot(page, 'view-heatmap');
-    keep('view-heatmap');
     // Another strategy and another metric: two picks.
     await page.getByTestId('heatmap-strategy').selectOption('S5');
     await page.getByTestId('metric-select').selectOption('cost.cyclesPerSecHost');
@@ -304,7 +295,6 @@ test('the matrix: every preset × strategy with units, estimates marked, slowdow
     const marked = shown.rows.flatMap((r) => Object.values(r.cells)).filter((c) => c?.costEstimate).length;
     await expect(matrix.locator('.cost .est')).toHaveCount(marked);
     await screenshot(page, 'view-matrix');
-    keep('view-matrix');
     // Its exports (CSV, SVG, the mail table): e2e/export-views.spec.ts.
 
     // The experiments ticked in History, at their first point; another point one pick away.
@@ -422,7 +412,6 @@ test('a simulator sweep: error bars and CI bands from the seeds, latency as perc
       expect((d.data[1] as { y: number }).y).toBeGreaterThan(0);
     }
     await screenshot(page, 'view-ci-latency', page.locator('.charts'));
-    keep('view-ci-latency');
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect(latency).toHaveAttribute('data-theme', 'dark');
     expect((await chartOf(page, 'latency-chart')).datasets.length).toBe(drawn.datasets.length);
@@ -484,7 +473,6 @@ test('symlog for figures with zero that span decades, and past 100% overhead the
     for (const r of core.filter((q) => q.metrics['cost.overheadPct']!.mean < 100))
       await expect(page.getByTestId(`slowdown-${r.strategy}`)).toHaveCount(0);
     await screenshot(page, 'view-symlog', page.locator('.charts'));
-    keep('view-symlog');
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect(bars).toHaveAttribute('data-theme', 'dark');
     await expect(bars).toHaveAttribute('data-yscale', 'symlog');

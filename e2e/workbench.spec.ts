@@ -6,8 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHost } from './webhost.ts';
-
-const artifacts = join(import.meta.dirname, 'artifacts');
+import { artifacts } from './paths.ts';
 
 test('run a preset, see the chart, and find the run in the history after a restart', async ({ page }) => {
   mkdirSync(artifacts, { recursive: true });
