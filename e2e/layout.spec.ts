@@ -88,6 +88,29 @@ async function chartOf(page: Page, testid: string): Promise<DrawnChart> {
     });
 }
 
+/**
+ * The category labels of a chart's x axis that are wider than their category (so they run into
+ * their neighbours), each line measured in the font the axis draws its ticks in.
+ */
+async function crowdedTicks(page: Page, testid: string): Promise<string[]> {
+  return page
+    .getByTestId(testid)
+    .locator('canvas')
+    .evaluate((c) => {
+      const chart = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+      const x = chart.scales['x']!;
+      const font = (x.options as unknown as { ticks: { font: { size?: number } } }).ticks.font;
+      const family = chart.options.font?.family ?? 'sans-serif';
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${font.size ?? 12}px ${family}`;
+      const room = x.width / x.ticks.length;
+      return x.ticks
+        .map((t) => (Array.isArray(t.label) ? t.label : [t.label ?? '']).map(String))
+        .filter((lines) => Math.max(...lines.map((l) => ctx.measureText(l).width)) > room)
+        .map((lines) => `${lines.join(' / ')} (room ${Math.round(room)} px)`);
+    });
+}
+
 const fg = (page: Page): Promise<string> =>
   page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--fg').trim());
 
@@ -154,6 +177,8 @@ for (const size of SIZES)
         );
         await expect(page.getByTestId('run-button')).toBeEnabled();
         await page.screenshot({ path: join(artifacts, `results-${tag}.png`) });
+        // Strategy and context names under the bars are wrapped to their bar's width, not run together.
+        for (const id of ['overhead-chart', 'exposure-chart']) expect(await crowdedTicks(page, id), id).toEqual([]);
 
         // A theme switch while the page is open re-themes every chart.
         const charts = ['sweep-chart', 'overhead-chart', 'exposure-chart'];

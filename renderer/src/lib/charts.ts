@@ -1,5 +1,6 @@
 // chart.js (common/analysis/chartjs.ts), themed from the page's CSS variables (theme.svelte.ts).
-import type { ChartConfiguration } from 'chart.js';
+import type { CartesianScaleOptions, ChartConfiguration, Scale as ChartScale } from 'chart.js';
+import { toFont } from 'chart.js/helpers';
 import { Chart } from '../../../common/analysis/chartjs.ts';
 import type { ThemeColours } from './theme.svelte.ts';
 
@@ -21,6 +22,63 @@ export function wrapLabel(text: string, width = 18): string[] {
     else lines.push(word);
   }
   return lines;
+}
+
+/**
+ * Lines no wider than `width` as `measure` gives widths: broken at spaces, else inside a word after
+ * a hyphen, else between letters (a word wider than a line is cut, never shortened).
+ */
+export function wrapToWidth(text: string, width: number, measure: (text: string) => number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const pieces = measure(word) <= width ? [word] : splitWord(word, width, measure);
+    pieces.forEach((piece, i) => {
+      const joined = line === '' ? piece : `${line}${i === 0 ? ' ' : ''}${piece}`;
+      if (line !== '' && measure(joined) > width) {
+        lines.push(line);
+        line = piece;
+      } else line = joined;
+    });
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** A word wider than `width` in pieces: after its hyphens, and each piece still too wide cut where it must be. */
+function splitWord(word: string, width: number, measure: (text: string) => number): string[] {
+  const pieces: string[] = [];
+  for (const part of word.split(/(?<=-)/)) {
+    let rest = part;
+    while (measure(rest) > width && rest.length > 1) {
+      let n = rest.length - 1;
+      while (n > 1 && measure(rest.slice(0, n)) > width) n--;
+      pieces.push(rest.slice(0, n));
+      rest = rest.slice(n);
+    }
+    pieces.push(rest);
+  }
+  return pieces;
+}
+
+/**
+ * An x axis's `afterTickToLabelConversion`: each category's label (its lines) wrapped to the width
+ * the category has, measured in the ticks' font, so that neighbouring labels never overlap however
+ * narrow the chart is. chart.js calls it again whenever the layout changes the axis's width.
+ */
+export function fitCategoryLabels(scale: ChartScale): void {
+  const count = scale.ticks.length;
+  if (count === 0 || !(scale.width > 0)) return;
+  const width = Math.max(20, scale.width / count - 6);
+  const { ctx } = scale;
+  ctx.save();
+  ctx.font = toFont((scale.options as CartesianScaleOptions).ticks.font as Parameters<typeof toFont>[0]).string;
+  const measure = (text: string): number => ctx.measureText(text).width;
+  for (const tick of scale.ticks) {
+    const lines = Array.isArray(tick.label) ? tick.label : [tick.label ?? ''];
+    tick.label = lines.flatMap((line) => wrapToWidth(String(line), width, measure));
+  }
+  ctx.restore();
 }
 
 export const dashAt = (i: number): number[] => DASHES[i % DASHES.length]!;
