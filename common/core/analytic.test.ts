@@ -44,6 +44,16 @@ function vcpuLockWait(s: Scenario): number {
 
 const PAGES = 262144; // 1 GiB in 4 KiB pages
 
+/**
+ * What an initiator waits beyond its own part of a shootdown (model 2.5.0): the receivers' queue
+ * wait w less the slack by which its own part outlasts their service, as E[(W - slack)+] with
+ * P(W > 0) = rho and an exponential tail.
+ */
+function lateBy(w: number, rho: number, slack: number): number {
+  if (slack < 0) return w - slack;
+  return w > 0 ? w * Math.exp((-rho * slack) / w) : 0;
+}
+
 describe('analytic model, worked by hand', () => {
   const s = handScenario();
   // Removal at 4K splits every 2M region guest memory covers; aligned 2M
@@ -84,7 +94,8 @@ describe('analytic model, worked by hand', () => {
     const service = 1000 + 260 + 0.9 * 1350; // IPI work, one INVLPG, the VM exit it induces
     const rho = (1000 * service) / 1e9;
     const queueWait = (rho * service) / (2 * (1 - rho));
-    const initiator = 2500 + 500 * 3 + 260 + (0.9 * 1350) / 2 + queueWait;
+    const own = 2500 + 500 * 3 + 260 + (0.9 * 1350) / 2;
+    const initiator = own + lateBy(queueWait, rho, own - service);
     const perVcpu = 500 * (300 + initiator) + received * service;
     expect(m['cost.cyclesPerSecPerVcpu']).toBeCloseTo(perVcpu, 4);
     expect(m['cost.bystanderIpisPerSec']).toBe(1000);
@@ -104,7 +115,8 @@ describe('analytic model, worked by hand', () => {
     const service = 1000 + 260 + 0.9 * 1350;
     const recvRho = (2000 * service) / 1e9;
     const queueWait = (recvRho * service) / (2 * (1 - recvRho));
-    const initiator = 2500 + 500 * 3 + 260 + (0.9 * 1350) / 2 + queueWait;
+    const own = 2500 + 500 * 3 + 260 + (0.9 * 1350) / 2;
+    const initiator = own + lateBy(queueWait, recvRho, own - service);
     const perEvent = 2 * 300 + 2 * waitSec * 1e9 + initiator;
     const received = 2000 - 1000;
     expect(m['cost.lockUtilization']).toBeCloseTo(rho, 12);
@@ -147,30 +159,72 @@ describe('analytic model, worked by hand', () => {
     const receivers = (x: Scenario) => component(p(x), 'S1', 'receivers');
     const initiators = (x: Scenario) => component(p(x), 'S1', 'initiatorFlush');
     expect(receivers(kpti) - receivers(s)).toBeCloseTo((2 * 500 + 2 * 1000) * 350, 3);
-    // ...and waits for receivers that each serve 350 cycles more (the M/D/1 delay, as in the S1 test).
-    const wait = (service: number) => (((1000 * service) / 1e9) * service) / (2 * (1 - (1000 * service) / 1e9));
+    // ...and waits for receivers that each serve 350 cycles more (the M/D/1 delay beyond its own
+    // part, which is 350 cycles longer too, as in the S1 test).
+    const late = (service: number, own: number) => {
+      const rho = (1000 * service) / 1e9;
+      return lateBy((rho * service) / (2 * (1 - rho)), rho, own - service);
+    };
     const service = 1000 + 260 + 0.9 * 1350;
-    expect(initiators(kpti) - initiators(s)).toBeCloseTo(1000 * (350 + wait(service + 350) - wait(service)), 3);
+    const own = 2500 + 500 * 3 + 260 + (0.9 * 1350) / 2;
+    expect(initiators(kpti) - initiators(s)).toBeCloseTo(
+      1000 * (350 + late(service + 350, own + 350) - late(service, own)),
+      3,
+    );
     // Without PCID the user half is flushed by the CR3 switch itself: no INVPCID.
     const noPcid = setParameter(s, 'host.pcid', false);
     expect(receivers(setParameter(noPcid, 'host.kpti', true))).toBeCloseTo(receivers(noPcid), 6);
   });
 
-  it('S2 flushes cost per page: one INVLPG each up to 33 pages, a full flush and refill above', () => {
-    const five = metricsOf(setParameter(s, 'workload.touchpoints.mmio.pagesPerEvent', 5), 'S2');
-    const one = metricsOf(s, 'S2');
+  it('S2 flushes cost per page: one INVLPG each up to 33 pages, a full flush and refill above (one list of pages)', () => {
+    const list = setParameter(s, 'strategies.S2.flushRange', 'pageList');
+    const five = metricsOf(setParameter(list, 'workload.touchpoints.mmio.pagesPerEvent', 5), 'S2');
+    const one = metricsOf(list, 'S2');
     // Four more pages: 8 more PTE updates and 4 more INVLPGs on the initiator and each receiver.
     expect(five['cost.cyclesPerSecPerVcpu']! - one['cost.cyclesPerSecPerVcpu']!).toBeGreaterThan(
       1000 * (8 * 300 + 4 * 260) + 1000 * 4 * 260,
     );
-    const wide = setParameter(s, 'workload.touchpoints.mmio.pagesPerEvent', 40);
+    const wide = setParameter(list, 'workload.touchpoints.mmio.pagesPerEvent', 40);
     expect(resultOf(wide, 'S2').flags.map((f) => f.code)).toContain('fullFlushCeiling');
     // vCPUs refill only while in host mode (10% here): the guest's tagged entries survive a host flush.
     expect(component(wide, 'S2', 'tlbRefill')).toBeCloseTo((2 * 1000 * 0.1 + 2 * 2000) * 9900, 0);
   });
 
-  it('S2 batching: B pages per flush cut the flush rate by B and lengthen the window', () => {
-    const batched = setParameter(s, 'strategies.S2.batchPages', 8);
+  it('S2 flushes scattered pages as the kernel can: a flush a page (the default), one full flush over their range, or one list (not upstream)', () => {
+    const five = setParameter(s, 'workload.touchpoints.mmio.pagesPerEvent', 5);
+    const ranged = (range: string) => resultOf(setParameter(five, 'strategies.S2.flushRange', range), 'S2');
+    const ipis = (range: string) => ranged(range).metrics['cost.bystanderIpisPerSec']!.mean;
+    const ceiling = (range: string) => ranged(range).flags.some((f) => f.code === 'fullFlushCeiling');
+    // eachPage: five single-page shootdowns an exit, from each of the 2 vCPUs.
+    expect(five.strategies.S2.flushRange).toBe('eachPage');
+    expect(ipis('eachPage')).toBeCloseTo(2 * 1000 * 5, 9);
+    expect(ceiling('eachPage')).toBe(false);
+    // coveringRange: one flush over scattered pages is over the 33-page ceiling: a full flush,
+    // refilled by every CPU it reaches (vCPUs only in host mode, 10% here).
+    expect(ipis('coveringRange')).toBeCloseTo(2 * 1000, 9);
+    expect(ceiling('coveringRange')).toBe(true);
+    expect(component(setParameter(five, 'strategies.S2.flushRange', 'coveringRange'), 'S2', 'tlbRefill')).toBeCloseTo(
+      (2 * 1000 * 0.1 + 2 * 2000) * 9900,
+      0,
+    );
+    // pageList: one IPI, five INVLPGs on each CPU.
+    expect(ipis('pageList')).toBeCloseTo(2 * 1000, 9);
+    expect(ceiling('pageList')).toBe(false);
+    const cost = (range: string) => ranged(range).metrics['cost.cyclesPerSecPerVcpu']!.mean;
+    expect(cost('eachPage')).toBeGreaterThan(cost('pageList') + 1000 * 4 * (2500 + 500 * 3));
+    // One page an event: the three are the same flush.
+    const one = (range: string) =>
+      metricsOf(setParameter(s, 'strategies.S2.flushRange', range), 'S2')['cost.cyclesPerSecPerVcpu'];
+    expect(one('coveringRange')).toBe(one('eachPage'));
+    expect(one('pageList')).toBe(one('eachPage'));
+  });
+
+  it('S2 batching: B pages per flush cut the flush rate by B and lengthen the window (one list of pages)', () => {
+    const batched = setParameter(
+      setParameter(s, 'strategies.S2.flushRange', 'pageList'),
+      'strategies.S2.batchPages',
+      8,
+    );
     const m = metricsOf(batched, 'S2');
     expect(m['cost.bystanderIpisPerSec']).toBeCloseTo((2 * 1000) / 8, 9);
     // A page waits (B - 1) / 2P on average for its batch to fill: 3.5 ms at P = 1000 pages/s.
@@ -185,7 +239,11 @@ describe('analytic model, worked by hand', () => {
     // An event brings 1 or 2 pages, each half the time. B = 2: the first event closes the batch
     // with 2 pages; with 1 it waits for a second. 1.5 events a batch: 2/3 of events flush, and 1
     // page waits one gap in half the batches: 1/3 page waiting on each vCPU at any time.
-    const onePointFive = setParameter(s, 'workload.touchpoints.mmio.pagesPerEvent', 1.5);
+    const onePointFive = setParameter(
+      setParameter(s, 'strategies.S2.flushRange', 'pageList'),
+      'workload.touchpoints.mmio.pagesPerEvent',
+      1.5,
+    );
     const flushEach = metricsOf(setParameter(onePointFive, 'strategies.S2.batchPages', 1), 'S2');
     const batched = metricsOf(setParameter(onePointFive, 'strategies.S2.batchPages', 2), 'S2');
     expect(flushEach['cost.bystanderIpisPerSec']).toBeCloseTo(2 * 1000, 9);
@@ -280,12 +338,23 @@ describe('analytic model, worked by hand', () => {
     expect(metricsOf(setParameter(s, 'host.smapStopsSpeculation', true), 'S5')['exposure.kernel.state']).toBe(1);
   });
 
-  it('S6 (ASI): an exit and a mitigation per access to guest data; the direct map stays whole', () => {
+  it('S6 (ASI): an exit and a mitigation per access through a kernel mapping, none through uaccess; the direct map stays whole', () => {
+    // MMIO reads guest memory through the VMM's user half, which KVM's restricted address space maps.
     const m = metricsOf(s, 'S6');
-    expect(m['cost.cyclesPerSecPerVcpu']).toBeCloseTo(1000 * (1500 + 5000), 6);
+    expect(m['cost.cyclesPerSecPerVcpu']).toBe(0);
+    expect(m['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBe(0);
     expect(m['footprint.directMapSplits']).toBe(0);
-    const share = (1000 * (1500 + 1350 + 8 / 16)) / 1e9; // unrestricted from the exit until the next VM entry
-    expect(m['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBeCloseTo(2 * 1000 * share, 9);
+    // The pfn caches map the page in the kernel: each access exits and taints.
+    let pfn = setParameter(s, 'workload.touchpoints.mmio.ratePerSec', 0);
+    pfn = setParameter(pfn, 'workload.touchpoints.pfnCache.ratePerSec', 1000);
+    pfn = setParameter(pfn, 'workload.touchpoints.pfnCache.bytesPerEvent', 8);
+    const k = metricsOf(pfn, 'S6');
+    expect(k['cost.cyclesPerSecPerVcpu']).toBeCloseTo(1000 * (1500 + 5000), 6);
+    const share = (1000 * (1500 + 8 / 16)) / 1e9; // unrestricted from the exit until the next VM entry
+    expect(k['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBeCloseTo(2 * 1000 * share, 9);
+    // Population zeroes a page that becomes sensitive: an exit too.
+    const pop = setParameter(s, 'workload.touchpoints.populate.ratePerSec', 1000);
+    expect(metricsOf(pop, 'S6')['cost.cyclesPerSecPerVcpu']).toBeGreaterThan(0);
   });
 
   it('records the model version and the full cost table, overrides marked, classes and ranges given', () => {

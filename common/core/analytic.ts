@@ -365,9 +365,12 @@ interface Outcome {
 /** Flushes some touchpoint causes: per second from each vCPU and from the VMM, and pages each. */
 interface FlushStream {
   tp: number;
+  /** Shootdowns per second from each vCPU thread and from the VMM. */
   perVcpu: number;
   perVmm: number;
   pages: number;
+  /** Shootdowns sent back to back, each once the last has completed (S2's eachPage); 1 if absent. */
+  burst?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -424,6 +427,8 @@ export interface Receivers {
   perVcpu: number;
   /** Mean pages of a flush (weighted by flush rate). */
   meanPages: number;
+  /** Mean shootdowns sent back to back (flushes over bursts). */
+  meanBurst: number;
 }
 
 /**
@@ -442,13 +447,18 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
     perVmm += st.perVmm;
   }
   const total = (V + O) * perVcpu + perVmm;
-  if (total === 0) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total: 0, perVcpu: 0, meanPages: 0 };
+  if (total === 0)
+    return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total: 0, perVcpu: 0, meanPages: 0, meanBurst: 1 };
   let pageSum = 0;
+  let bursts = 0; // bursts of back-to-back flushes per second
   let serviceSum = 0; // flushes/s x receiver service cycles, at a vCPU in guest mode
+  let burstMoment = 0; // bursts/s x (a burst's service cycles)^2: the second moment, for the wait
   for (const st of streams) {
     const all = (V + O) * st.perVcpu + st.perVmm;
     if (all === 0) continue;
+    const burst = st.burst ?? 1;
     pageSum += all * st.pages;
+    bursts += all / burst;
     // A vCPU receives every flush but its own, while it is on a CPU.
     const received = (all - st.perVcpu) * m.running;
     const refill = refillAfter(m, st.pages);
@@ -457,7 +467,9 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
       ledger.vcpu(st.tp, COMPONENT.receivers, received * work);
       ledger.vcpu(st.tp, COMPONENT.inducedExits, received * m.guestShare * c.vmExitRoundTrip);
       ledger.host(st.tp, COMPONENT.receivers, m.bystanders * all * work);
-      serviceSum += all * (work + m.guestShare * c.vmExitRoundTrip);
+      const service = work + m.guestShare * c.vmExitRoundTrip;
+      serviceSum += all * service;
+      burstMoment += (all / burst) * (burst * service) ** 2;
     }
     // A host full flush does not invalidate a guest's VPID/ASID-tagged entries (SDM vol. 3,
     // "Operations that Invalidate Cached Mappings"): a vCPU refills only while in host mode.
@@ -465,23 +477,41 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
     ledger.host(st.tp, COMPONENT.tlbRefill, m.bystanders * all * refill);
   }
   const meanPages = pageSum / total;
-  if (!m.ipi) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total, perVcpu, meanPages };
-  const service = serviceSum / total;
-  const utilization = (total * service) / m.hz;
+  const meanBurst = total / bursts;
+  if (!m.ipi) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total, perVcpu, meanPages, meanBurst };
+  const utilization = serviceSum / m.hz;
   const rho = Math.min(utilization, MAX_UTILIZATION);
-  // Each receiver serves flushes one at a time (M/D/1): the initiator waits for the last one.
-  const queueWait = (rho * service) / (2 * (1 - rho));
-  return { queueWait, utilization, bystanderIpisPerSec: total, total, perVcpu, meanPages };
+  // Each receiver serves flushes one at a time; the initiator waits for the last one. Bursts
+  // arrive as a Poisson stream, each served as one job of its flushes' service (M/G/1,
+  // Pollaczek-Khinchine: the second moment of a burst's service; M/D/1 where every burst is one
+  // flush of one size, as before 2.5.0).
+  const queueWait = burstMoment / m.hz / (2 * (1 - rho));
+  return { queueWait, utilization, bystanderIpisPerSec: total, total, perVcpu, meanPages, meanBurst };
 }
 
-/** Cycles the initiator of a flush of `pages` spends, waiting for completion included. */
-function initiatorFlush(m: Model, pages: number, receivers: Receivers, fromVcpu: boolean): number {
+/**
+ * Cycles the initiator of `flushes` shootdowns of `pages` each, sent back to back, spends, waiting
+ * for completion included: the first waits for the receivers' queue, the others find them free
+ * (each is sent once the last has completed).
+ */
+function initiatorFlush(m: Model, pages: number, receivers: Receivers, fromVcpu: boolean, flushes = 1): number {
   const { c } = m;
-  if (!m.ipi) return c.tlbsyncWait + (pages <= FULL_FLUSH_CEILING ? pages : 1) * c.invlpgbPerPage;
+  if (!m.ipi) return flushes * (c.tlbsyncWait + (pages <= FULL_FLUSH_CEILING ? pages : 1) * c.invlpgbPerPage);
   // A receiver in guest mode acknowledges only after its VM exit (half the round trip).
   const otherVcpus = m.V + m.O - (fromVcpu ? 1 : 0) > 0;
   const exitWait = otherVcpus ? (m.guestShare * c.vmExitRoundTrip) / 2 : 0;
-  return c.shootdownBase + c.shootdownPerTarget * (m.N - 1) + localWork(m, pages) + exitWait + receivers.queueWait;
+  const each = c.shootdownBase + c.shootdownPerTarget * (m.N - 1) + localWork(m, pages) + exitWait;
+  // The initiator's own part overlaps the receivers' service of its flushes: it completes at the
+  // later of the two, so only a queue wait W beyond the slack d between them delays it (the
+  // simulator's max()). E[(W - d)+] with W's tail as M/G/1 has it roughly: P(W > 0) = rho, and
+  // exponential beyond (exact for M/M/1); a receiver slower than the initiator (d < 0) delays it
+  // by W - d. Until 2.5.0 the whole mean wait was added.
+  const service = c.ipiReceiveWork + localWork(m, pages) + m.guestShare * c.vmExitRoundTrip;
+  const slack = flushes * (each - service);
+  const w = receivers.queueWait;
+  const rho = Math.min(receivers.utilization, MAX_UTILIZATION);
+  const late = slack < 0 ? w - slack : w > 0 ? w * Math.exp((-rho * slack) / w) : 0;
+  return flushes * each + late;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -644,6 +674,27 @@ function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
 const flushPages = (batch: number, t: EffectiveTouchpoint): number => Math.max(batch, t.pagesPerEvent);
 
 /**
+ * How S2 flushes `pages` pages removed together (`strategies.S2.flushRange`), as shootdowns of
+ * `pages` each. flush_tlb_kernel_range() takes one range: order-0 guest pages lie scattered in
+ * the direct map, so either each page is a flush of its own (`eachPage`: an IPI to every CPU a
+ * page, as RFC v1 removed and flushed per kvm_{read,write}_guest() access), or one flush covers
+ * their range, far over the 33-page ceiling (`coveringRange`: a full flush and a refill on every
+ * CPU), unless there is one page. `pageList`, one IPI in which each receiver invalidates each
+ * page, has no kernel interface (not upstream): models before 2.5.0 flushed so. Both methods.
+ */
+export function s2Flushes(range: Scenario['strategies']['S2']['flushRange'], pages: number): ShootdownShape {
+  if (pages <= 1 || range === 'pageList') return { flushes: 1, pages };
+  if (range === 'eachPage') return { flushes: pages, pages: 1 };
+  return { flushes: 1, pages: FULL_FLUSH_CEILING + 1 };
+}
+
+/** Shootdowns of `pages` pages each, `flushes` of them one after another. */
+export interface ShootdownShape {
+  flushes: number;
+  pages: number;
+}
+
+/**
  * An S2 initiator's batches. Closed on the page count: exact (`batchShape`). With a flush timer,
  * armed at a batch's first page (as in the simulator), the continuous approximation: the batch
  * stays open w = min(flushAfterUs, (B - 1) / P) after its first page, so it holds b = 1 + P w
@@ -718,22 +769,28 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   let flushOverCeiling = pop !== undefined && pop.pages > FULL_FLUSH_CEILING;
   let accessFlushesPerVcpu = 0;
   let accessFlushesVmm = 0;
+  const range = s.strategies.S2.flushRange;
   for (const g of groups)
     for (let i = 0; i < g.tps.length; i++) {
       const t = g.tps[i]!;
       const rate = t.ratePerSec * g.batches.closes[i]!;
       if (rate === 0) continue;
       const pages = flushPages(g.batches.batch, t);
-      if (pages > FULL_FLUSH_CEILING) flushOverCeiling = true;
       if (g.vcpu) accessFlushesPerVcpu += rate;
       else accessFlushesVmm += rate;
-      if (policy === 'immediate')
-        streams.push({
-          tp: t.index,
-          perVcpu: g.vcpu ? rate : 0,
-          perVmm: g.vcpu ? 0 : rate,
-          pages,
-        });
+      if (policy !== 'immediate') {
+        if (pages > FULL_FLUSH_CEILING) flushOverCeiling = true;
+        continue;
+      }
+      const shape = s2Flushes(range, pages);
+      if (shape.pages > FULL_FLUSH_CEILING) flushOverCeiling = true;
+      streams.push({
+        tp: t.index,
+        perVcpu: g.vcpu ? rate * shape.flushes : 0,
+        perVmm: g.vcpu ? 0 : rate * shape.flushes,
+        pages: shape.pages,
+        burst: shape.flushes,
+      });
     }
   const receivers = chargeReceivers(m, ledger, streams);
   chargePopulation(m, ledger, true, receivers);
@@ -791,9 +848,10 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
       const t = g.tps[i]!;
       if (t.pagesPerEvent === 0) continue;
       const pages = flushPages(batches.batch, t);
+      const shape = s2Flushes(range, pages);
       const perFlush =
         policy === 'immediate'
-          ? initiatorFlush(m, pages, receivers, g.vcpu)
+          ? initiatorFlush(m, shape.pages, receivers, g.vcpu, shape.flushes)
           : policy === 'deferred'
             ? localWork(m, pages)
             : 0;
@@ -1012,16 +1070,26 @@ function userCarveOut(m: Model, ledger: Ledger): Outcome {
   });
 }
 
+/**
+ * Whether a KVM touchpoint leaves ASI's restricted address space when it touches guest memory: on
+ * a kernel mapping of the page (the pfn caches), and when a new page is zeroed at population
+ * (Jackman, Aug 2025, lists "zeroing sensitive pages from the allocator" among ASI's exits). The
+ * uaccess paths do not: KVM's restricted address space maps the VM's own user half (Shahid's
+ * KVM ASI RFC, Feb 2022, ASI_MAP_ALL_USERSPACE or asi_map_user() of the memslots), which is
+ * also why S6 leaves that mapping reachable (its exposure, as S1's).
+ */
+export function exitsAsi(t: Pick<EffectiveTouchpoint, 'id' | 'context' | 'kvmPath'>): boolean {
+  return t.context === 'kvm' && (t.kvmPath === 'kernelMap' || t.id === 'populate');
+}
+
 function isolation(m: Model, ledger: Ledger): Outcome {
   const { c, hz, V } = m;
-  // Every KVM access to guest data faults in the restricted address space and exits ASI; the way
-  // back to the guest runs the mitigation, as the access tainted the CPU.
+  // A KVM access to guest memory through a kernel mapping faults in the restricted address space
+  // and exits ASI; the way back to the guest runs the mitigation, as the access tainted the CPU.
   let unrestricted = 0; // per vCPU: share of time in the unrestricted address space
   let longest = 0;
   for (const t of m.tps) {
-    // Zeroing a page that becomes sensitive (population) exits too (Jackman, Aug 2025, lists
-    // "zeroing sensitive pages from the allocator" among ASI's exits).
-    if (t.context !== 'kvm' || t.pagesPerEvent === 0 || t.ratePerSec === 0) continue;
+    if (!exitsAsi(t) || t.pagesPerEvent === 0 || t.ratePerSec === 0) continue;
     // An event with a mean of p < 1 pages touches guest memory with chance p (the simulator draws the same).
     const touches = Math.min(1, t.pagesPerEvent);
     ledger.event(t.index, COMPONENT.asiTransition, touches * (c.asiExit + c.asiTaintMitigation));

@@ -108,7 +108,14 @@ function scenario(
     strategies: {
       S0: { enabled: true },
       S1: { enabled: true, gup: false, flushOnZap: true },
-      S2: { enabled: true, batchPages: 1, flushAfterUs: 0, flush: 'immediate', keepPfnCacheRestored: true },
+      S2: {
+        enabled: true,
+        batchPages: 1,
+        flushAfterUs: 0,
+        flush: 'immediate',
+        flushRange: 'eachPage',
+        keepPfnCacheRestored: true,
+      },
       S3: { enabled: true, remoteFlush: 'none' },
       S4: { enabled: true, switchPoint: 'kvm_run' },
       S5: { enabled: true },

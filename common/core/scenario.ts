@@ -254,6 +254,12 @@ export const scenarioSchema = z
               .describe(
                 'Flush: immediate shoots down every CPU; deferred leaves a pending flush per CPU, done when it next schedules the task (XPFO); none does not flush',
               ),
+            flushRange: z
+              .enum(['eachPage', 'coveringRange', 'pageList'])
+              .default('eachPage')
+              .describe(
+                "Flush range: how pages removed together (an event's, a batch's) are flushed: eachPage, one kernel-range flush a page (an IPI to every CPU each, as RFC v1); coveringRange, one flush over the range covering them (scattered 4K pages: over the 33-page ceiling, a full flush everywhere); pageList, one IPI that invalidates each page (not upstream)",
+              ),
             keepPfnCacheRestored: z
               .boolean()
               .default(true)

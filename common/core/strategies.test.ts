@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { STRATEGY_IDS } from './api.ts';
 import { PRESETS } from './presets.ts';
 import { setParameter } from './params.ts';
-import { recordsVmmAccess, removesFromDirectMap, strategyParams } from './strategies.ts';
+import { capabilityOf, recordsVmmAccess, removesFromDirectMap, strategyParams } from './strategies.ts';
 
 const scenario = setParameter(
   setParameter(PRESETS[0]!.scenario, 'strategies.selectiveMmapFraction', 0.25),
@@ -30,6 +30,7 @@ describe('strategyParams', () => {
       'batchPages',
       'flushAfterUs',
       'flush',
+      'flushRange',
       'keepPfnCacheRestored',
       'hugeFolioRemoval',
       'vmmAccess',
@@ -37,5 +38,15 @@ describe('strategyParams', () => {
     ]);
     expect(Object.keys(strategyParams(scenario, 'S1'))).toEqual(['gup', 'flushOnZap', 'hugeFolioRemoval']);
     expect(strategyParams(scenario, 'S0')).toEqual({});
+  });
+});
+
+describe('capabilityOf', () => {
+  it("names S2's page-list flush as not upstream, also right after a scenario without it (rows are cached by their fields)", () => {
+    const listed = (range: string) =>
+      capabilityOf('S2', setParameter(scenario, 'strategies.S2.flushRange', range)).reliesOnNotUpstream;
+    expect(listed('eachPage').some((r) => r.includes('list of scattered pages'))).toBe(false);
+    expect(listed('pageList').some((r) => r.includes('list of scattered pages'))).toBe(true);
+    expect(listed('coveringRange').some((r) => r.includes('list of scattered pages'))).toBe(false);
   });
 });

@@ -22,7 +22,7 @@ export const STRATEGY_DESCRIPTIONS: Record<StrategyId, string> = {
   S3: 'Each access maps the page into a per-CPU kernel slot and invalidates it locally; other CPUs only by option.',
   S4: "Guest memory is mapped only in KVM's own page tables; the CPU switches CR3 at KVM_RUN (or vcpu_load).",
   S5: 'All guest memory in a kernel VA carve-out with USER=1 PTEs, reached between STAC and CLAC.',
-  S6: 'The kernel runs in a restricted address space without guest data; touching it exits ASI, re-entry is mitigated when tainted.',
+  S6: "The kernel runs in a restricted address space without guest data in its kernel mappings (KVM's keeps the VM's user half); touching it there exits ASI, re-entry is mitigated when tainted.",
 };
 
 /** Strategies that take guest memory out of the direct map (and so pay population and splits). */
@@ -76,6 +76,7 @@ export function strategyParams(scenario: Scenario, id: StrategyId): Record<strin
         batchPages: st.S2.batchPages,
         flushAfterUs: st.S2.flushAfterUs,
         flush: st.S2.flush,
+        flushRange: st.S2.flushRange,
         keepPfnCacheRestored: st.S2.keepPfnCacheRestored,
         hugeFolioRemoval: st.hugeFolioRemoval,
         vmmAccess: st.vmmAccess,
@@ -118,6 +119,7 @@ interface CapabilityFields {
   selectiveMmapFraction: number;
   gup: boolean;
   keepPfnCacheRestored: boolean;
+  flushRange: string;
   lass: boolean;
   kpti: boolean;
   vendor: string;
@@ -131,6 +133,7 @@ function capabilityFields(scenario: Scenario): CapabilityFields {
     selectiveMmapFraction: st.selectiveMmapFraction,
     gup: st.S1.gup,
     keepPfnCacheRestored: st.S2.keepPfnCacheRestored,
+    flushRange: st.S2.flushRange,
     lass: host.lass,
     kpti: host.kpti,
     vendor: host.vendor,
@@ -140,7 +143,7 @@ function capabilityFields(scenario: Scenario): CapabilityFields {
 
 /** The fields as one key: fields that are === give the same key. */
 function capabilityKey(f: CapabilityFields): string {
-  return `${f.vmmAccess}|${f.selectiveMmapFraction}|${f.gup}|${f.keepPfnCacheRestored}|${f.lass}|${f.kpti}|${f.vendor}|${f.postCopy}`;
+  return `${f.vmmAccess}|${f.selectiveMmapFraction}|${f.gup}|${f.keepPfnCacheRestored}|${f.flushRange}|${f.lass}|${f.kpti}|${f.vendor}|${f.postCopy}`;
 }
 
 /** The last scenario's fields and rows: the points of a sweep mostly share them (no key to build then). */
@@ -153,6 +156,7 @@ function sameFields(f: CapabilityFields, scenario: Scenario): boolean {
     f.selectiveMmapFraction === st.selectiveMmapFraction &&
     f.gup === st.S1.gup &&
     f.keepPfnCacheRestored === st.S2.keepPfnCacheRestored &&
+    f.flushRange === st.S2.flushRange &&
     f.lass === host.lass &&
     f.kpti === host.kpti &&
     f.vendor === host.vendor &&
@@ -323,7 +327,12 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
           vfioDma: notUpstream(`no gup(): relies on ${SRC.iommufdGmem}`),
           ...sharedUses(scenario),
         },
-        reliesOnNotUpstream: ['on-demand restore in KVM (RFC 2024, dropped upstream for its cost)'],
+        reliesOnNotUpstream: [
+          'on-demand restore in KVM (RFC 2024, dropped upstream for its cost)',
+          ...(st.S2.flushRange === 'pageList'
+            ? ['one IPI that invalidates a list of scattered pages (flush_tlb_kernel_range takes one range)']
+            : []),
+        ],
         notes:
           'flush_tlb_kernel_range IPIs every online CPU (AMD INVLPGB and arm64 TLBI broadcast instead) and must run with IRQs enabled. Upstream dropped this approach: v4 03/12 says restoring on demand "turned out to have a significant performance impact".',
       };

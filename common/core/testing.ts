@@ -36,6 +36,7 @@ export function handScenario(): Scenario {
     batchPages: 1,
     flushAfterUs: 0,
     flush: 'immediate',
+    flushRange: 'eachPage',
     keepPfnCacheRestored: true,
   };
   s.strategies.S4 = { enabled: true, switchPoint: 'kvm_run' };

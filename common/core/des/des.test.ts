@@ -7,6 +7,7 @@ import { runAnalytic } from '../analytic.ts';
 import { setParameter } from '../params.ts';
 import { PRESETS } from '../presets.ts';
 import type { Scenario } from '../scenario.ts';
+import { TOUCHPOINTS, type TouchpointId } from '../touchpoints.ts';
 import { componentTotal } from '../testing.ts';
 import { checkSimulationSize, runDes, SimulationTooLargeError } from './run.ts';
 import { schedSliceSec, simulateSeed, SimulationCancelled } from './simulate.ts';
@@ -125,6 +126,9 @@ describe('discrete-event simulator', () => {
       );
       s = setParameter(setParameter(s, 'strategies.S2.batchPages', batch), 'strategies.S2.flush', flush);
       s = setParameter(s, 'strategies.S2.flushAfterUs', timerUs);
+      // One flush a batch: a timer's batches vary in size, and with a flush a page each page
+      // would wait for its whole batch's flushes (the formulas take the mean batch for that).
+      s = setParameter(s, 'strategies.S2.flushRange', 'pageList');
       const simulated = runDes(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
       const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
       const where = `B=${batch}, ${flush}, timer ${timerUs} us`;
@@ -145,6 +149,24 @@ describe('discrete-event simulator', () => {
     }
   });
 
+  it("flushes an MMIO exit's scattered pages as the formulas do: a flush a page, a full flush over their range, or one list", () => {
+    // Intel's MMIO exits read the instruction and walk the guest's page tables: 5 pages an exit.
+    // A flush a page sends them back to back; the formulas queue such a burst as one job, as the
+    // simulator serves it.
+    let s = des(preset('quiet-cloud-vm'), 0.5, [1, 2, 3, 4, 5]);
+    s = setParameter(s, 'workload.exitMix.instructionDecode', 'vendor');
+    s = setParameter(s, 'workload.touchpoints.mmio.ratePerSec', 2000);
+    for (const range of ['eachPage', 'coveringRange', 'pageList'] as const) {
+      const x = setParameter(s, 'strategies.S2.flushRange', range);
+      const simulated = runDes(x).strategies.find((r) => r.strategy === 'S2')!.metrics;
+      const exact = runAnalytic(x).strategies.find((r) => r.strategy === 'S2')!.metrics;
+      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu', 'latency.mmio.meanUs']) {
+        const gap = Math.abs(simulated[key]!.mean - exact[key]!.mean) / exact[key]!.mean;
+        expect(gap, `${key}, ${range}: ${simulated[key]!.mean} against ${exact[key]!.mean}`).toBeLessThan(0.03);
+      }
+    }
+  });
+
   it("S5's KVM-side latencies are the formulas': a STAC/CLAC pair only on kernel-mapping paths", () => {
     // Until model 2.4.0 the simulator added the pair's time on every path (uaccess paths pay it
     // today) while charging its cycles on kernel-mapping paths only: hvaCache 0.0056 us against
@@ -158,6 +180,32 @@ describe('discrete-event simulator', () => {
       expect(exact[key]!.mean, key).toBeGreaterThan(0);
       expect(simulated[key]!.mean, key).toBeCloseTo(exact[key]!.mean, 9);
     }
+  });
+
+  it("S6 exits ASI on the formulas' paths only: kernel mappings (pfn caches) and population, not uaccess", () => {
+    // Until model 2.5.0 both methods charged an exit on every KVM access to guest memory, though
+    // KVM's restricted address space maps the VM's own user half (the exposure said so).
+    let s = des(preset('quiet-cloud-vm'), 0.2, [1, 2, 3]);
+    s = setParameter(s, 'workload.touchpoints.pfnCache.ratePerSec', 2000);
+    const simulated = runDes(s).strategies.find((r) => r.strategy === 'S6')!;
+    const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S6')!;
+    for (const tp of ['mmio', 'pio', 'hvaCache', 'hypercall', 'pfnCache', 'populate']) {
+      const key = `latency.${tp}.meanUs`;
+      expect(simulated.metrics[key]!.mean, key).toBeCloseTo(exact.metrics[key]!.mean, 9);
+    }
+    expect(exact.metrics['latency.mmio.meanUs']!.mean).toBe(
+      runAnalytic(s).strategies.find((r) => r.strategy === 'S0')!.metrics['latency.mmio.meanUs']!.mean,
+    );
+    const exits = (b: Record<string, number> | undefined) =>
+      Object.keys(b ?? {})
+        .filter((k) => k.endsWith('.asiTransition'))
+        .sort();
+    expect(exits(exact.breakdown)).toEqual(['pfnCache.asiTransition']);
+    expect(exits(simulated.breakdown)).toEqual(['pfnCache.asiTransition']);
+    const cost = simulated.metrics['cost.cyclesPerSecPerVcpu']!;
+    expect(Math.abs(cost.mean - exact.metrics['cost.cyclesPerSecPerVcpu']!.mean)).toBeLessThanOrEqual(
+      Math.max(2 * cost.ci95, 0.05 * cost.mean),
+    );
   });
 
   it("the VMM's requests wait for its thread as the formulas say (M/G/1): virtio latency on a busy device", () => {
@@ -326,7 +374,8 @@ describe('the simulator against the formulas, on every preset', () => {
   it('agrees on the mmio-heavy-legacy point where model 1.2 disagreed (S2 MMIO latency: 14.4 us analytic, 23.7 simulated)', () => {
     // Model 1.2 queued an exit behind the one being handled and charged no vCPU the shootdowns it
     // received. Exits are synchronous now, and receivers are in both methods.
-    const s = des(preset('mmio-heavy-legacy'), 0.05, [1, 2, 3]);
+    // With a flush a page (model 2.5.0's default) the vCPUs are overloaded here: one list a flush.
+    const s = setParameter(des(preset('mmio-heavy-legacy'), 0.05, [1, 2, 3]), 'strategies.S2.flushRange', 'pageList');
     const simulated = runDes(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
     const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S2')!.metrics;
     for (const key of ['latency.mmio.meanUs', 'cost.cyclesPerSecPerVcpu', 'cost.cyclesPerSecHost']) {
@@ -341,17 +390,28 @@ describe('the simulator against the formulas, on every preset', () => {
     for (const p of PRESETS) {
       const s = des(p.scenario, 0.05, [1, 2, 3]);
       const exact = runAnalytic(s).strategies;
+      // Touchpoints with fewer than 5 events a seed in these runs (kvmclock's one update a second:
+      // none, or one) are left to chance: what the formulas give them is allowed as a gap.
+      const { touchpoints } = s.workload;
+      const rare = Object.entries(touchpoints)
+        .filter(([id, t]) => {
+          const threads = TOUCHPOINTS[id as TouchpointId].ratePer === 'vcpu' ? s.vm.vcpus : 1;
+          return t.ratePerSec * threads * s.simulation.durationSec < 5;
+        })
+        .map(([id]) => id);
       for (const r of runDes(s).strategies) {
         const a = exact.find((x) => x.strategy === r.strategy)!;
         if (a.flags.some((f) => flagged.has(f.code))) continue;
+        const chance = Object.entries(a.breakdown ?? {})
+          .filter(([k]) => rare.includes(k.split('.')[0]!))
+          .reduce((n, [, cycles]) => n + cycles, 0);
         for (const key of ['cost.cyclesPerSecPerVcpu', 'cost.cyclesPerSecHost']) {
           const e = r.metrics[key]!;
           const want = a.metrics[key]!.mean;
           const gap = Math.abs(e.mean - want);
-          // Rare events (kvmclock's one update a second, about one in these runs) leave tiny costs
-          // to chance: a millionth of a CPU is below anything the tables show.
+          // A millionth of a CPU is below anything the tables show.
           expect(gap, `${p.id} ${r.strategy} ${key}: ${e.mean} +- ${e.ci95} vs ${want}`).toBeLessThanOrEqual(
-            Math.max(0.05 * want, 2 * e.ci95, 1e-6 * s.host.ghz * 1e9),
+            Math.max(0.05 * want, 2 * e.ci95, 1e-6 * s.host.ghz * 1e9) + chance,
           );
           compared++;
         }

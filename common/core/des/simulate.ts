@@ -10,7 +10,9 @@ import {
   BREAKDOWN_NONE,
   COMPONENT_INDEX,
   effectiveTouchpoints,
+  exitsAsi,
   flushWork,
+  s2Flushes,
   flushesUserPcid,
   hasHostDirectMapLock,
   lowestBit,
@@ -231,7 +233,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const hostLock = hasHostDirectMapLock(s);
   const duration = s.simulation.durationSec;
   const viaSyscall = s.strategies.vmmAccess === 'syscall';
-  const { batchPages: B, flushAfterUs, flush: s2Policy } = s.strategies.S2;
+  const { batchPages: B, flushAfterUs, flush: s2Policy, flushRange: s2Range } = s.strategies.S2;
   const removes = removesFromDirectMap(strategy);
   const zapFlush = strategy === 'S1' ? s.strategies.S1.flushOnZap : true;
   const zapPages = s.strategies.hugeFolioRemoval ? { '4K': 1, '2M': 512, '1G': 262144 }[s.vm.backingPageSize] : 1;
@@ -267,6 +269,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       syscallRefill,
       // S2 restores only what it serves on demand (pfn-cache pages stay restored; population is a zap).
       onDemand: tp.id !== 'pfnCache' && tp.id !== 'populate',
+      exitsAsi: exitsAsi(tp),
     };
   });
   const POPULATE = TOUCHPOINT_IDS.indexOf('populate');
@@ -416,10 +419,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const otherVm = fromFormulas.receivers;
   const otherVmFlushRate = otherVm === undefined ? 0 : O * otherVm.perVcpu;
   const otherVmPages = otherVm === undefined ? 1 : Math.max(1, Math.round(otherVm.meanPages));
+  // Their flushes come in bursts as this VM's do (S2's eachPage): a burst is one arrival.
+  const otherVmBurst = otherVm === undefined ? 1 : Math.max(1, Math.round(otherVm.meanBurst));
   if (otherVmFlushRate > 0) {
     outcomeThread.push(OTHER_VM_FLUSH);
     outcomeTouchpoint.push(-1);
-    outcomeRate.push(otherVmFlushRate);
+    outcomeRate.push(otherVmFlushRate / otherVmBurst);
   }
   // S2: the other VMs' vCPUs take the host-wide direct-map lock too (not simulated one by one: a
   // Poisson stream of single-page holds, two a page restored and removed, one a zapped folio).
@@ -495,27 +500,35 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       acc.ipisToBystanders++;
       acc.broadcast += (work + refill) / hz;
     }
-    book(vcpuLedger, tp, 'tlbRefill', vcpuReceivers * refill);
-    acc.vcpuExtra += vcpuReceivers * refill;
+    // A host full flush leaves a guest's VPID/ASID-tagged entries: a vCPU refills only for its
+    // host-mode share (as the formulas charge it; until 2.5.0 the simulator charged all of it).
+    book(vcpuLedger, tp, 'tlbRefill', vcpuReceivers * (1 - g) * refill);
+    acc.vcpuExtra += vcpuReceivers * (1 - g) * refill;
     book(hostLedger, tp, 'tlbRefill', bystanders * refill);
     acc.bystander += bystanders * refill;
   };
 
   /**
-   * A shootdown of `pages` sent by thread `th` at `at` on behalf of touchpoint `tp`: returns when
-   * it completes. With IPIs it completes when the initiator's fixed part is done and every
-   * receiver has served it: receivers serve flushes one at a time, so a burst of flushes makes
-   * later ones wait (the storm). Broadcast invalidation interrupts nobody.
+   * `flushes` shootdowns of `pages` each, sent back to back by thread `th` from `at` on behalf of
+   * touchpoint `tp` (one, but for S2's eachPage): returns when the last completes. With IPIs they
+   * complete when the initiator's fixed parts are done and every receiver has served them:
+   * receivers serve flushes one at a time, so a burst of flushes makes later ones wait (the
+   * storm). A burst is served as one job, its flushes one after another (as the formulas' queue
+   * takes it): in fact the receivers are free in the gaps while the initiator sends the next one,
+   * so others' waits behind a burst are an upper bound. Broadcast invalidation interrupts nobody.
    */
-  const shootdown = (th: Thread, at: number, pages: number, tp: number): number => {
+  const shootdown = (th: Thread, at: number, pages: number, tp: number, flushes = 1): number => {
     const vcpuReceivers = (V - (th.isVcpu ? 1 : 0)) * running;
-    receive(tp, pages, vcpuReceivers);
-    if (!ipi) return at + (c.tlbsyncWait + (pages <= FULL_FLUSH_CEILING ? pages : 1) * c.invlpgbPerPage) / hz;
-    debt[th.cpu] = debt[th.cpu]! - (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + refillAfterFlush(c, pages)) / hz; // no IPI to itself
+    for (let i = 0; i < flushes; i++) receive(tp, pages, vcpuReceivers);
+    if (!ipi)
+      return at + (flushes * (c.tlbsyncWait + (pages <= FULL_FLUSH_CEILING ? pages : 1) * c.invlpgbPerPage)) / hz;
+    const own = c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + refillAfterFlush(c, pages);
+    debt[th.cpu] = debt[th.cpu]! - (flushes * own) / hz; // no IPI to itself
     const exitWait = V + O - (th.isVcpu ? 1 : 0) > 0 ? (g * c.vmExitRoundTrip) / 2 : 0;
     const fixedEnd =
-      at + (c.shootdownBase + c.shootdownPerTarget * (N - 1) + flushWork(c, pages, kptiPcid) + exitWait) / hz;
-    const service = (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + g * c.vmExitRoundTrip) / hz;
+      at +
+      (flushes * (c.shootdownBase + c.shootdownPerTarget * (N - 1) + flushWork(c, pages, kptiPcid) + exitWait)) / hz;
+    const service = (flushes * (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + g * c.vmExitRoundTrip)) / hz;
     const startAt = Math.max(at, acc.receiversFreeAt);
     acc.receiversFreeAt = startAt + service;
     acc.receiverBusy += service;
@@ -537,12 +550,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   /** S2: ends a thread's batch at `at` (flush policy applied) and books how long its pages stayed mapped. */
   const flushBatch = (th: Thread, at: number, tp: number): number => {
     const pages = th.batch;
-    const end =
-      s2Policy === 'immediate'
-        ? shootdown(th, at, pages, tp)
-        : s2Policy === 'deferred'
-          ? at + flushWork(c, pages, kptiPcid) / hz
-          : at;
+    let end = at;
+    if (s2Policy === 'immediate') {
+      // s2Flushes: one shootdown a page, one over the covering range, or one list.
+      const { flushes, pages: each } = s2Flushes(s2Range, pages);
+      end = shootdown(th, at, each, tp, flushes);
+    } else if (s2Policy === 'deferred') end = at + flushWork(c, pages, kptiPcid) / hz;
     // Each page was reachable from its restore until the flush completes; the first the longest.
     acc.longest = Math.max(acc.longest, end - th.batchFirst);
     acc.mappedPageSeconds += pages * (end - th.batchFirst) - th.batchLater;
@@ -594,8 +607,10 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       if (pair > 0) addPart(th, 'uaccess', pair);
       t += copy + pair / hz;
     } else if (strategy === 'S6') {
-      if (p > 0 && tp.kvm) addPart(th, 'asiTransition', c.asiExit + c.asiTaintMitigation);
-      t += copy + (p > 0 && tp.kvm ? (c.asiExit + c.asiTaintMitigation) / hz : 0);
+      // Only kernel-mapping paths and population leave the restricted address space (exitsAsi).
+      const exit = p > 0 && tp.exitsAsi ? c.asiExit + c.asiTaintMitigation : 0;
+      if (exit > 0) addPart(th, 'asiTransition', exit);
+      t += copy + exit / hz;
     } else if (strategy === 'S3') {
       const work = p * (2 * c.pteWriteLocal + flushWork(c, 1, kptiPcid));
       addPart(th, 'windowMap', work);
@@ -754,11 +769,13 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         holdLock(now, c.pteUpdate / hz);
       } else {
         // Another VM's vCPU flushed: every vCPU of this VM and every bystander receives it.
-        receive(BREAKDOWN_NONE, otherVmPages, V * running);
-        if (ipi) {
-          const service = (c.ipiReceiveWork + flushWork(c, otherVmPages, kptiPcid) + g * c.vmExitRoundTrip) / hz;
-          acc.receiversFreeAt = Math.max(now, acc.receiversFreeAt) + service;
-          acc.receiverBusy += service;
+        for (let i = 0; i < otherVmBurst; i++) {
+          receive(BREAKDOWN_NONE, otherVmPages, V * running);
+          if (ipi) {
+            const service = (c.ipiReceiveWork + flushWork(c, otherVmPages, kptiPcid) + g * c.vmExitRoundTrip) / hz;
+            acc.receiversFreeAt = Math.max(now, acc.receiversFreeAt) + service;
+            acc.receiverBusy += service;
+          }
         }
       }
       nextArrival = now + streamRng.nextExponential(streamGap);
