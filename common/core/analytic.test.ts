@@ -212,6 +212,23 @@ describe('analytic model, worked by hand', () => {
     expect(ceiling('pageList')).toBe(false);
     const cost = (range: string) => ranged(range).metrics['cost.cyclesPerSecPerVcpu']!.mean;
     expect(cost('eachPage')).toBeGreaterThan(cost('pageList') + 1000 * 4 * (2500 + 500 * 3));
+    // Over 33 pages a flush a page becomes one full flush, as cpa_flush() does (B = 64).
+    const b64 = setParameter(s, 'strategies.S2.batchPages', 64);
+    const full = resultOf(b64, 'S2');
+    expect(full.metrics['cost.bystanderIpisPerSec']!.mean).toBeCloseTo((2 * 1000) / 64, 9);
+    expect(full.flags.map((f) => f.code)).toContain('fullFlushCeiling');
+    // Without a flush, or deferred to each CPU's next sched-in, no flush crosses the ceiling.
+    for (const flush of ['none', 'deferred'])
+      expect(resultOf(setParameter(b64, 'strategies.S2.flush', flush), 'S2').flags.map((f) => f.code)).not.toContain(
+        'fullFlushCeiling',
+      );
+    // A mean of 1.2 pages is 1 page 80% of the time and 2 pages 20%: a fifth of the exits full-flush.
+    const mixed = setParameter(
+      setParameter(s, 'workload.touchpoints.mmio.pagesPerEvent', 1.2),
+      'strategies.S2.flushRange',
+      'coveringRange',
+    );
+    expect(component(mixed, 'S2', 'tlbRefill')).toBeCloseTo((2 * 1000 * 0.1 + 2 * 2000) * 0.2 * 9900, 0);
     // One page an event: the three are the same flush.
     const one = (range: string) =>
       metricsOf(setParameter(s, 'strategies.S2.flushRange', range), 'S2')['cost.cyclesPerSecPerVcpu'];

@@ -429,6 +429,11 @@ export interface Receivers {
   meanPages: number;
   /** Mean shootdowns sent back to back (flushes over bursts). */
   meanBurst: number;
+  /**
+   * What each vCPU sends, by kind: shootdowns per second, pages each, and how many go back to
+   * back. The simulator draws the other VMs' vCPUs' flushes from these (the same workload).
+   */
+  vcpuFlushes: { perVcpu: number; pages: number; burst: number }[];
 }
 
 /**
@@ -447,8 +452,20 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
     perVmm += st.perVmm;
   }
   const total = (V + O) * perVcpu + perVmm;
+  const vcpuFlushes = streams
+    .filter((st) => st.perVcpu > 0)
+    .map((st) => ({ perVcpu: st.perVcpu, pages: st.pages, burst: st.burst ?? 1 }));
   if (total === 0)
-    return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total: 0, perVcpu: 0, meanPages: 0, meanBurst: 1 };
+    return {
+      queueWait: 0,
+      utilization: 0,
+      bystanderIpisPerSec: 0,
+      total: 0,
+      perVcpu: 0,
+      meanPages: 0,
+      meanBurst: 1,
+      vcpuFlushes,
+    };
   let pageSum = 0;
   let bursts = 0; // bursts of back-to-back flushes per second
   let serviceSum = 0; // flushes/s x receiver service cycles, at a vCPU in guest mode
@@ -478,7 +495,8 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
   }
   const meanPages = pageSum / total;
   const meanBurst = total / bursts;
-  if (!m.ipi) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total, perVcpu, meanPages, meanBurst };
+  if (!m.ipi)
+    return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total, perVcpu, meanPages, meanBurst, vcpuFlushes };
   const utilization = serviceSum / m.hz;
   const rho = Math.min(utilization, MAX_UTILIZATION);
   // Each receiver serves flushes one at a time; the initiator waits for the last one. Bursts
@@ -486,7 +504,7 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
   // Pollaczek-Khinchine: the second moment of a burst's service; M/D/1 where every burst is one
   // flush of one size, as before 2.5.0).
   const queueWait = burstMoment / m.hz / (2 * (1 - rho));
-  return { queueWait, utilization, bystanderIpisPerSec: total, total, perVcpu, meanPages, meanBurst };
+  return { queueWait, utilization, bystanderIpisPerSec: total, total, perVcpu, meanPages, meanBurst, vcpuFlushes };
 }
 
 /**
@@ -674,18 +692,35 @@ function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
 const flushPages = (batch: number, t: EffectiveTouchpoint): number => Math.max(batch, t.pagesPerEvent);
 
 /**
- * How S2 flushes `pages` pages removed together (`strategies.S2.flushRange`), as shootdowns of
- * `pages` each. flush_tlb_kernel_range() takes one range: order-0 guest pages lie scattered in
- * the direct map, so either each page is a flush of its own (`eachPage`: an IPI to every CPU a
- * page, as RFC v1 removed and flushed per kvm_{read,write}_guest() access), or one flush covers
- * their range, far over the 33-page ceiling (`coveringRange`: a full flush and a refill on every
- * CPU), unless there is one page. `pageList`, one IPI in which each receiver invalidates each
- * page, has no kernel interface (not upstream): models before 2.5.0 flushed so. Both methods.
+ * How S2 flushes a whole number of pages removed together (`strategies.S2.flushRange`), as
+ * shootdowns of `pages` each. flush_tlb_kernel_range() takes one range, and order-0 guest pages
+ * lie scattered in the direct map: either each page is a flush of its own (`eachPage`: an IPI to
+ * every CPU a page, as set_memory_np() sends for one page), or one flush covers their range, far
+ * over the 33-page ceiling (`coveringRange`: a full flush and a refill on every CPU). Over the
+ * ceiling, eachPage too flushes everything once, as cpa_flush() does for more pages than that.
+ * `pageList`, one IPI in which each receiver invalidates each page, is how cpa_flush() serves a
+ * CPA array, but nothing offers it for removing guest pages (not upstream); models before 2.5.0
+ * flushed so. Both methods.
  */
-export function s2Flushes(range: Scenario['strategies']['S2']['flushRange'], pages: number): ShootdownShape {
+export function s2FlushOf(range: Scenario['strategies']['S2']['flushRange'], pages: number): ShootdownShape {
   if (pages <= 1 || range === 'pageList') return { flushes: 1, pages };
-  if (range === 'eachPage') return { flushes: pages, pages: 1 };
-  return { flushes: 1, pages: FULL_FLUSH_CEILING + 1 };
+  if (range === 'coveringRange' || pages > FULL_FLUSH_CEILING) return { flushes: 1, pages: FULL_FLUSH_CEILING + 1 };
+  return { flushes: pages, pages: 1 };
+}
+
+/**
+ * s2FlushOf for a mean number of pages, as the simulator draws them: the whole numbers either
+ * side of the mean, each with its share (1.2 pages: 1 page 80% of the time, 2 pages 20%).
+ */
+export function s2Flushes(
+  range: Scenario['strategies']['S2']['flushRange'],
+  pages: number,
+): (ShootdownShape & { share: number })[] {
+  const low = Math.floor(pages);
+  const above = pages - low;
+  const shapes = [{ share: 1 - above, ...s2FlushOf(range, low) }];
+  if (above > 0) shapes.push({ share: above, ...s2FlushOf(range, low + 1) });
+  return shapes;
 }
 
 /** Shootdowns of `pages` pages each, `flushes` of them one after another. */
@@ -778,19 +813,19 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
       const pages = flushPages(g.batches.batch, t);
       if (g.vcpu) accessFlushesPerVcpu += rate;
       else accessFlushesVmm += rate;
-      if (policy !== 'immediate') {
-        if (pages > FULL_FLUSH_CEILING) flushOverCeiling = true;
-        continue;
+      // Deferred flushes are full ones by design, and "none" flushes nothing: no ceiling to cross.
+      if (policy !== 'immediate') continue;
+      for (const shape of s2Flushes(range, pages)) {
+        if (shape.share === 0) continue;
+        if (shape.pages > FULL_FLUSH_CEILING) flushOverCeiling = true;
+        streams.push({
+          tp: t.index,
+          perVcpu: g.vcpu ? rate * shape.share * shape.flushes : 0,
+          perVmm: g.vcpu ? 0 : rate * shape.share * shape.flushes,
+          pages: shape.pages,
+          burst: shape.flushes,
+        });
       }
-      const shape = s2Flushes(range, pages);
-      if (shape.pages > FULL_FLUSH_CEILING) flushOverCeiling = true;
-      streams.push({
-        tp: t.index,
-        perVcpu: g.vcpu ? rate * shape.flushes : 0,
-        perVmm: g.vcpu ? 0 : rate * shape.flushes,
-        pages: shape.pages,
-        burst: shape.flushes,
-      });
     }
   const receivers = chargeReceivers(m, ledger, streams);
   chargePopulation(m, ledger, true, receivers);
@@ -848,13 +883,11 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
       const t = g.tps[i]!;
       if (t.pagesPerEvent === 0) continue;
       const pages = flushPages(batches.batch, t);
-      const shape = s2Flushes(range, pages);
-      const perFlush =
-        policy === 'immediate'
-          ? initiatorFlush(m, shape.pages, receivers, g.vcpu, shape.flushes)
-          : policy === 'deferred'
-            ? localWork(m, pages)
-            : 0;
+      let perFlush = 0;
+      if (policy === 'immediate')
+        for (const shape of s2Flushes(range, pages))
+          perFlush += shape.share * initiatorFlush(m, shape.pages, receivers, g.vcpu, shape.flushes);
+      else if (policy === 'deferred') perFlush = localWork(m, pages);
       ledger.event(t.index, COMPONENT.pteUpdate, 2 * t.pagesPerEvent * c.pteUpdate);
       ledger.event(t.index, COMPONENT.lockWait, 2 * t.pagesPerEvent * lockWaitSec * hz);
       ledger.occasional(t.index, COMPONENT.initiatorFlush, batches.closes[i]!, perFlush);

@@ -258,7 +258,7 @@ export const scenarioSchema = z
               .enum(['eachPage', 'coveringRange', 'pageList'])
               .default('eachPage')
               .describe(
-                "Flush range: how pages removed together (an event's, a batch's) are flushed: eachPage, one kernel-range flush a page (an IPI to every CPU each, as RFC v1); coveringRange, one flush over the range covering them (scattered 4K pages: over the 33-page ceiling, a full flush everywhere); pageList, one IPI that invalidates each page (not upstream)",
+                "Flush range: how pages removed together (an event's, a batch's) are flushed: eachPage, one kernel-range flush a page (an IPI to every CPU each, as set_memory_np() sends; a full flush over 33 pages); coveringRange, one flush over the range covering them (scattered 4K pages: over the 33-page ceiling, a full flush everywhere); pageList, one IPI that invalidates each page (not upstream)",
               ),
             keepPfnCacheRestored: z
               .boolean()

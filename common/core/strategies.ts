@@ -435,7 +435,7 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         },
         reliesOnNotUpstream: [SRC.asi],
         notes:
-          'Guest memory stays in the unrestricted address space (the direct map is intact); the restricted one has no guest data. Exposure is the time a CPU spends unrestricted after touching guest data.',
+          "Guest memory stays in the unrestricted address space's physmap (the direct map is intact); the restricted one's physmap has no guest data, but KVM's maps the VM's own memory at its user addresses (Shahid's 2022 KVM ASI RFC: the memslots through asi_map_user() as they are faulted in), so KVM's uaccess paths do not exit. Exposure is the time a CPU spends unrestricted after touching guest data, and the user half. The cost is what keeping guest memory out of the restricted physmap adds: ASI's own cost (exits for other sensitive data; Jackman's +5.8% for a kernel build in a guest) is not counted.",
       };
   }
 }

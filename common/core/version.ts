@@ -69,15 +69,20 @@
  *        included), as the simulator's requests queue. Costs unchanged.
  * 2.5.0  after a fourth review: S2 flushes pages removed together (an event's, a batch's) as the
  *        kernel can, strategies.S2.flushRange: a kernel-range flush a page by default (eachPage,
- *        as RFC v1), or one over their covering range (coveringRange: scattered order-0 pages put
- *        it over the 33-page ceiling, a full flush everywhere); until 2.5.0 one IPI invalidated
- *        each page, which no kernel interface does (now pageList, labelled not upstream). A
+ *        as set_memory_np() sends one; a full flush over 33 pages, as cpa_flush()), or one over
+ *        their covering range (coveringRange: scattered order-0 pages put it over the 33-page
+ *        ceiling, a full flush everywhere); until 2.5.0 one IPI invalidated each page, which
+ *        nothing offers for removing guest pages (now pageList, labelled not upstream). A
  *        burst of flushes sent back to back queues at the receivers as one job (M/G/1 with the
  *        bursts' second moment), and an initiator waits only for the part of the queue's wait
  *        its own part does not cover (the simulator's max()). S6 exits ASI only where KVM
  *        reaches guest memory through a kernel mapping (the pfn caches) or zeroes a new page:
  *        KVM's restricted address space maps the VM's own user half, as S6's exposure already
- *        said. Simulator: a vCPU refills after a host full flush only for its host-mode share, as
- *        the formulas charge it. Costs unchanged.
+ *        said. A mean page count is taken as the whole counts either side of it (as the simulator
+ *        draws them); the fullFlushCeiling flag is raised for flushes that are sent (not under
+ *        "none" or "deferred"). Simulator: a vCPU refills after a host full flush only for its
+ *        host-mode share, as the formulas charge it; the other VMs' vCPUs flush as this VM's do,
+ *        each kind of flush with its own size and burst (it drew one mean size, its VMM's flushes
+ *        included). Costs unchanged.
  */
 export const MODEL_VERSION = '2.5.0';

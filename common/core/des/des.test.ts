@@ -156,15 +156,33 @@ describe('discrete-event simulator', () => {
     let s = des(preset('quiet-cloud-vm'), 0.5, [1, 2, 3, 4, 5]);
     s = setParameter(s, 'workload.exitMix.instructionDecode', 'vendor');
     s = setParameter(s, 'workload.touchpoints.mmio.ratePerSec', 2000);
-    for (const range of ['eachPage', 'coveringRange', 'pageList'] as const) {
-      const x = setParameter(s, 'strategies.S2.flushRange', range);
-      const simulated = runDes(x).strategies.find((r) => r.strategy === 'S2')!.metrics;
-      const exact = runAnalytic(x).strategies.find((r) => r.strategy === 'S2')!.metrics;
-      for (const key of ['cost.bystanderIpisPerSec', 'cost.cyclesPerSecPerVcpu', 'latency.mmio.meanUs']) {
-        const gap = Math.abs(simulated[key]!.mean - exact[key]!.mean) / exact[key]!.mean;
-        expect(gap, `${key}, ${range}: ${simulated[key]!.mean} against ${exact[key]!.mean}`).toBeLessThan(0.03);
+    // 1.2 pages an exit (1 or 2, drawn), and 24 other VMs' vCPUs that flush as these do: before
+    // the review of 2.5.0 the formulas took 1.2 pages as over the ceiling (7.47% against 3.06%
+    // host overhead with coveringRange) and the simulator sent the other VMs' flushes at their
+    // mean size, its own VMM's included (2.853% against 3.298% of a vCPU).
+    const mixed = setParameter(s, 'workload.exitMix.fastMmioShare', 0.76);
+    const crowded = setParameter(s, 'host.otherVmVcpus', 24);
+    for (const [x0, where] of [
+      [s, '5 pages an exit'],
+      [mixed, '1.2 pages an exit'],
+      [crowded, '24 other vCPUs'],
+    ] as const)
+      for (const range of ['eachPage', 'coveringRange', 'pageList'] as const) {
+        const x = setParameter(x0, 'strategies.S2.flushRange', range);
+        const simulated = runDes(x).strategies.find((r) => r.strategy === 'S2')!.metrics;
+        const exact = runAnalytic(x).strategies.find((r) => r.strategy === 'S2')!.metrics;
+        for (const key of [
+          'cost.bystanderIpisPerSec',
+          'cost.cyclesPerSecPerVcpu',
+          'cost.cyclesPerSecHost',
+          'latency.mmio.meanUs',
+        ]) {
+          const gap = Math.abs(simulated[key]!.mean - exact[key]!.mean) / exact[key]!.mean;
+          expect(gap, `${key}, ${range}, ${where}: ${simulated[key]!.mean} against ${exact[key]!.mean}`).toBeLessThan(
+            0.03,
+          );
+        }
       }
-    }
   });
 
   it("S5's KVM-side latencies are the formulas': a STAC/CLAC pair only on kernel-mapping paths", () => {

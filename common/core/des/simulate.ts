@@ -12,7 +12,7 @@ import {
   effectiveTouchpoints,
   exitsAsi,
   flushWork,
-  s2Flushes,
+  s2FlushOf,
   flushesUserPcid,
   hasHostDirectMapLock,
   lowestBit,
@@ -416,16 +416,20 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     outcomeTouchpoint.push(-1);
     outcomeRate.push(irqRate);
   }
-  const otherVm = fromFormulas.receivers;
-  const otherVmFlushRate = otherVm === undefined ? 0 : O * otherVm.perVcpu;
-  const otherVmPages = otherVm === undefined ? 1 : Math.max(1, Math.round(otherVm.meanPages));
-  // Their flushes come in bursts as this VM's do (S2's eachPage): a burst is one arrival.
-  const otherVmBurst = otherVm === undefined ? 1 : Math.max(1, Math.round(otherVm.meanBurst));
-  if (otherVmFlushRate > 0) {
+  // The other VMs' vCPUs flush as this VM's do (the formulas' per-vCPU streams): one outcome a
+  // kind of flush, a burst of them (S2's eachPage) one arrival.
+  const otherVmFlushes = O > 0 ? (fromFormulas.receivers?.vcpuFlushes ?? []) : [];
+  for (const [i, f] of otherVmFlushes.entries()) {
+    if (!(f.perVcpu > 0)) continue;
     outcomeThread.push(OTHER_VM_FLUSH);
-    outcomeTouchpoint.push(-1);
-    outcomeRate.push(otherVmFlushRate / otherVmBurst);
+    outcomeTouchpoint.push(i);
+    outcomeRate.push((O * f.perVcpu) / f.burst);
   }
+  /** A mean count as whole ones, the fraction drawn: 1.2 is 1 four times in five, 2 once. */
+  const whole = (mean: number): number => {
+    const low = Math.floor(mean);
+    return low + (streamRng.nextUnit() < mean - low ? 1 : 0);
+  };
   // S2: the other VMs' vCPUs take the host-wide direct-map lock too (not simulated one by one: a
   // Poisson stream of single-page holds, two a page restored and removed, one a zapped folio).
   let otherVmLockRate = 0;
@@ -552,8 +556,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const pages = th.batch;
     let end = at;
     if (s2Policy === 'immediate') {
-      // s2Flushes: one shootdown a page, one over the covering range, or one list.
-      const { flushes, pages: each } = s2Flushes(s2Range, pages);
+      // s2FlushOf: one shootdown a page, one over the covering range, or one list.
+      const { flushes, pages: each } = s2FlushOf(s2Range, pages);
       end = shootdown(th, at, each, tp, flushes);
     } else if (s2Policy === 'deferred') end = at + flushWork(c, pages, kptiPcid) / hz;
     // Each page was reachable from its restore until the flush completes; the first the longest.
@@ -769,10 +773,13 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         holdLock(now, c.pteUpdate / hz);
       } else {
         // Another VM's vCPU flushed: every vCPU of this VM and every bystander receives it.
-        for (let i = 0; i < otherVmBurst; i++) {
-          receive(BREAKDOWN_NONE, otherVmPages, V * running);
+        const kind = otherVmFlushes[outcomeTouchpoint[o]!]!;
+        const burst = Math.max(1, whole(kind.burst));
+        const pages = Math.max(1, whole(kind.pages));
+        for (let i = 0; i < burst; i++) {
+          receive(BREAKDOWN_NONE, pages, V * running);
           if (ipi) {
-            const service = (c.ipiReceiveWork + flushWork(c, otherVmPages, kptiPcid) + g * c.vmExitRoundTrip) / hz;
+            const service = (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + g * c.vmExitRoundTrip) / hz;
             acc.receiversFreeAt = Math.max(now, acc.receiversFreeAt) + service;
             acc.receiverBusy += service;
           }
