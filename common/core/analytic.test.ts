@@ -359,7 +359,12 @@ describe('analytic model, worked by hand', () => {
     // MMIO reads guest memory through the VMM's user half, which KVM's restricted address space maps.
     const m = metricsOf(s, 'S6');
     expect(m['cost.cyclesPerSecPerVcpu']).toBe(0);
-    expect(m['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBe(0);
+    // So KVM reaches it always, and the IRQ/NMI handlers on the vCPUs' CPUs, as under S1.
+    expect(m['exposure.kvm.state']).toBe(2);
+    expect(m['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBe(
+      metricsOf(s, 'S1')['exposure.kvm.irqNmiWithGuestMappedPerSec'],
+    );
+    expect(m['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBe(2 * 1000);
     expect(m['footprint.directMapSplits']).toBe(0);
     // The pfn caches map the page in the kernel: each access exits and taints.
     let pfn = setParameter(s, 'workload.touchpoints.mmio.ratePerSec', 0);
@@ -367,8 +372,11 @@ describe('analytic model, worked by hand', () => {
     pfn = setParameter(pfn, 'workload.touchpoints.pfnCache.bytesPerEvent', 8);
     const k = metricsOf(pfn, 'S6');
     expect(k['cost.cyclesPerSecPerVcpu']).toBeCloseTo(1000 * (1500 + 5000), 6);
-    const share = (1000 * (1500 + 8 / 16)) / 1e9; // unrestricted from the exit until the next VM entry
-    expect(k['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBeCloseTo(2 * 1000 * share, 9);
+    // The kernel at large reaches the direct map on a vCPU's CPU from the exit until the next VM
+    // entry, a share u of its time: V u / N of the time (2 of 4 CPUs), beside the user half.
+    // The user half: on the CPUs running the VMM's mm, its 2 vCPU threads and its thread (3 of 4).
+    const u = (1000 * (1500 + 8 / 16)) / 1e9;
+    expect(k['exposure.kernel.fraction']).toBeCloseTo((2 * u) / 4 + 3 / 4, 12);
     // Population zeroes a page that becomes sensitive: an exit too.
     const pop = setParameter(s, 'workload.touchpoints.populate.ratePerSec', 1000);
     expect(metricsOf(pop, 'S6')['cost.cyclesPerSecPerVcpu']).toBeGreaterThan(0);

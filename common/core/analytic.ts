@@ -1133,14 +1133,16 @@ function isolation(m: Model, ledger: Ledger): Outcome {
     longest = Math.max(longest, sec);
   }
   const share = Math.min(1, unrestricted);
-  // KVM's context: some vCPU unrestricted; the kernel at large: weighted by the CPUs that are.
-  const direct = windows(1 - (1 - share) ** V, longest * 1e6);
+  // The kernel at large: the direct map while a vCPU's CPU is unrestricted, weighted by those CPUs.
   const directKernel = windows(Math.min(1, (V * m.running * share) / m.N), longest * 1e6);
-  // The restricted address space still maps the current process's user half (the VMM's mapping).
+  // KVM's restricted address space maps the VM's own user half (the VMM's mapping): KVM reaches
+  // guest memory always, as under S1, and so do the IRQ/NMI handlers on the vCPUs' CPUs; the
+  // kernel at large on the CPUs running the VMM's mm (S1's rule). Until 2.5.0 KVM's context was
+  // weighted by that CPU share too, though KVM runs on those CPUs.
   const viaUser = kernelReachOfUserMapping(m, true, NEVER);
   return base({
-    exposure: { kernel: both(directKernel, viaUser), kvm: both(direct, viaUser), vmm: ALWAYS, userspace: NEVER },
-    irqNmiWithGuestMappedPerSec: V * irqRate(m) * share,
+    exposure: { kernel: both(directKernel, viaUser), kvm: ALWAYS, vmm: ALWAYS, userspace: NEVER },
+    irqNmiWithGuestMappedPerSec: V * irqRate(m),
   });
 }
 

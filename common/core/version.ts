@@ -78,7 +78,8 @@
  *        its own part does not cover (the simulator's max()). S6 exits ASI only where KVM
  *        reaches guest memory through a kernel mapping (the pfn caches) or zeroes a new page:
  *        KVM's restricted address space maps the VM's own user half, as S6's exposure already
- *        said. A mean page count is taken as the whole counts either side of it (as the simulator
+ *        said; so KVM's context reaches guest memory always, as under S1 (it was weighted by the
+ *        CPUs running the VMM's mm). A mean page count is taken as the whole counts either side of it (as the simulator
  *        draws them); the fullFlushCeiling flag is raised for flushes that are sent (not under
  *        "none" or "deferred"). Simulator: a vCPU refills after a host full flush only for its
  *        host-mode share, as the formulas charge it; the other VMs' vCPUs flush as this VM's do,
