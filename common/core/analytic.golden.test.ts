@@ -140,6 +140,8 @@ function randomScenario(seed: number): Scenario | undefined {
   if (chance(r, p)) st.vmmAccess = pick(r, ['syscall', 'selective-mmap'] as const);
   if (chance(r, p)) st.selectiveMmapFraction = pick(r, [0, 1, r.nextUnit()]);
   if (chance(r, p)) s.simulation.durationSec = logUniform(r, 0.001, 100);
+  // Drawn last (model 2.5.0), so every earlier draw stays the same.
+  if (chance(r, p)) st.S2.flushRange = pick(r, ['eachPage', 'coveringRange', 'pageList'] as const);
   const valid = validateScenario(s);
   return valid.ok ? valid.value : undefined;
 }

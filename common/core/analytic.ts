@@ -418,17 +418,13 @@ function splitPenaltyCycles(m: Model, hostShare: number): number {
 const refillAfter = (m: Model, pages: number) => refillAfterFlush(m.c, pages);
 
 export interface Receivers {
-  /** Cycles an initiator waits, beyond the fixed shootdown, for receivers that are behind. */
+  /**
+   * The receivers' mean queue wait, in cycles, for a flush that arrives (Pollaczek-Khinchine);
+   * an initiator waits only the part its own work does not cover (initiatorFlush).
+   */
   queueWait: number;
   utilization: number;
   bystanderIpisPerSec: number;
-  /** Flushes per second host-wide, and initiated by each vCPU of this VM. */
-  total: number;
-  perVcpu: number;
-  /** Mean pages of a flush (weighted by flush rate). */
-  meanPages: number;
-  /** Mean shootdowns sent back to back (flushes over bursts). */
-  meanBurst: number;
   /**
    * What each vCPU sends, by kind: shootdowns per second, pages each, and how many go back to
    * back. The simulator draws the other VMs' vCPUs' flushes from these (the same workload).
@@ -445,37 +441,18 @@ export interface Receivers {
  */
 function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Receivers {
   const { c, V, O } = m;
-  let perVcpu = 0;
-  let perVmm = 0;
-  for (const st of streams) {
-    perVcpu += st.perVcpu;
-    perVmm += st.perVmm;
-  }
-  const total = (V + O) * perVcpu + perVmm;
+  let total = 0; // flushes per second, host-wide
+  for (const st of streams) total += (V + O) * st.perVcpu + st.perVmm;
   const vcpuFlushes = streams
     .filter((st) => st.perVcpu > 0)
     .map((st) => ({ perVcpu: st.perVcpu, pages: st.pages, burst: st.burst ?? 1 }));
-  if (total === 0)
-    return {
-      queueWait: 0,
-      utilization: 0,
-      bystanderIpisPerSec: 0,
-      total: 0,
-      perVcpu: 0,
-      meanPages: 0,
-      meanBurst: 1,
-      vcpuFlushes,
-    };
-  let pageSum = 0;
-  let bursts = 0; // bursts of back-to-back flushes per second
+  if (total === 0) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, vcpuFlushes };
   let serviceSum = 0; // flushes/s x receiver service cycles, at a vCPU in guest mode
   let burstMoment = 0; // bursts/s x (a burst's service cycles)^2: the second moment, for the wait
   for (const st of streams) {
     const all = (V + O) * st.perVcpu + st.perVmm;
     if (all === 0) continue;
     const burst = st.burst ?? 1;
-    pageSum += all * st.pages;
-    bursts += all / burst;
     // A vCPU receives every flush but its own, while it is on a CPU.
     const received = (all - st.perVcpu) * m.running;
     const refill = refillAfter(m, st.pages);
@@ -493,10 +470,7 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
     ledger.vcpu(st.tp, COMPONENT.tlbRefill, received * (1 - m.guestShare) * refill);
     ledger.host(st.tp, COMPONENT.tlbRefill, m.bystanders * all * refill);
   }
-  const meanPages = pageSum / total;
-  const meanBurst = total / bursts;
-  if (!m.ipi)
-    return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, total, perVcpu, meanPages, meanBurst, vcpuFlushes };
+  if (!m.ipi) return { queueWait: 0, utilization: 0, bystanderIpisPerSec: 0, vcpuFlushes };
   const utilization = serviceSum / m.hz;
   const rho = Math.min(utilization, MAX_UTILIZATION);
   // Each receiver serves flushes one at a time; the initiator waits for the last one. Bursts
@@ -504,7 +478,7 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
   // Pollaczek-Khinchine: the second moment of a burst's service; M/D/1 where every burst is one
   // flush of one size, as before 2.5.0).
   const queueWait = burstMoment / m.hz / (2 * (1 - rho));
-  return { queueWait, utilization, bystanderIpisPerSec: total, total, perVcpu, meanPages, meanBurst, vcpuFlushes };
+  return { queueWait, utilization, bystanderIpisPerSec: total, vcpuFlushes };
 }
 
 /**

@@ -101,6 +101,8 @@ describe('validateScenario', () => {
     expect(read.value.workload.touchpoints.populate.ratePerSec).toBe(0);
     expect(read.value.strategies.S6.enabled).toBe(false);
     expect(read.value.host.vendor).toBe('intel');
+    // Model 2.5.0's S2 flush range: a flush a page unless the file says otherwise.
+    expect(read.value.strategies.S2.flushRange).toBe('eachPage');
     const explicit = validateScenario(JSON.parse(JSON.stringify(read.value)));
     expect(explicit.ok && explicit.value).toEqual(read.value);
   });

@@ -84,6 +84,6 @@
  *        "none" or "deferred"). Simulator: a vCPU refills after a host full flush only for its
  *        host-mode share, as the formulas charge it; the other VMs' vCPUs flush as this VM's do,
  *        each kind of flush with its own size and burst (it drew one mean size, its VMM's flushes
- *        included). Costs unchanged.
+ *        included); under S6 population exits ASI there too. Costs unchanged.
  */
 export const MODEL_VERSION = '2.5.0';

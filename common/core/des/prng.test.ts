@@ -53,6 +53,23 @@ describe('Prng', () => {
       expect(u > 0 && u <= 1).toBe(true);
     }
   });
+
+  it('draws a mean count as whole ones, the fraction by chance, one draw each time', () => {
+    const rng = new Prng(9);
+    let twos = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const n = rng.nextWhole(1.2);
+      expect(n === 1 || n === 2).toBe(true);
+      if (n === 2) twos++;
+    }
+    expect(Math.abs(twos - 20_000)).toBeLessThan(5 * Math.sqrt(100_000 * 0.2 * 0.8));
+    // A whole mean is itself, and still takes its draw: the next draws are a twin's.
+    const a = new Prng(3);
+    const b = new Prng(3);
+    expect(a.nextWhole(4)).toBe(4);
+    b.nextUnit();
+    expect(a.nextUint32()).toBe(b.nextUint32());
+  });
 });
 
 const PINNED = [3434832072, 0.23600564913909394, 11, 0.5821072997059673];

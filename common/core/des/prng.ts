@@ -35,6 +35,16 @@ export class Prng {
     return (this.nextUint32() + 1) / 4294967296;
   }
 
+  /**
+   * A mean count as a whole one: its floor, plus one with the chance of its fraction (1.2 is 1
+   * four times in five, 2 once). One draw whatever the mean, so the draws after it do not depend
+   * on whether a mean was whole.
+   */
+  nextWhole(mean: number): number {
+    const low = Math.floor(mean);
+    return low + (this.nextUnit() <= mean - low ? 1 : 0);
+  }
+
   /** Exponentially distributed with the given mean (Poisson inter-arrival times), by the ziggurat. */
   nextExponential(mean: number): number {
     for (;;) {

@@ -425,11 +425,6 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     outcomeTouchpoint.push(i);
     outcomeRate.push((O * f.perVcpu) / f.burst);
   }
-  /** A mean count as whole ones, the fraction drawn: 1.2 is 1 four times in five, 2 once. */
-  const whole = (mean: number): number => {
-    const low = Math.floor(mean);
-    return low + (streamRng.nextUnit() < mean - low ? 1 : 0);
-  };
   // S2: the other VMs' vCPUs take the host-wide direct-map lock too (not simulated one by one: a
   // Poisson stream of single-page holds, two a page restored and removed, one a zapped folio).
   let otherVmLockRate = 0;
@@ -452,10 +447,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const crossRng = Array.from({ length: V }, (_, v) => new Prng(seed, 2_000_000 + v));
   const pageRng = threads.map((_, ti) => new Prng(seed, 3_000_000 + ti));
   /** Whole pages for one event: a mean of 1.2 is 1 page, or 2 one time in five. */
-  const pagesOf = (ti: number, mean: number): number => {
-    const whole = Math.floor(mean);
-    return whole + (pageRng[ti]!.nextUnit() <= mean - whole ? 1 : 0);
-  };
+  const pagesOf = (ti: number, mean: number): number => pageRng[ti]!.nextWhole(mean);
 
   // S4: each vCPU alternates between holding KVM's CR3 (mean h / c) and not (mean (1 - h) / c).
   const crossings = s4Crossings(s).perSec;
@@ -568,6 +560,18 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     return end;
   };
 
+  /**
+   * S6: the exit from ASI's restricted address space and the mitigation on the way back, booked
+   * on `th`, for an event of `p` pages of a touchpoint that leaves it (exitsAsi: kernel-mapping
+   * paths and population). Returns the cycles, 0 for the others.
+   */
+  const asiExitCycles = (th: Thread, tp: (typeof tps)[number], p: number): number => {
+    if (p === 0 || !tp.exitsAsi) return 0;
+    const cycles = c.asiExit + c.asiTaintMitigation;
+    addPart(th, 'asiTransition', cycles);
+    return cycles;
+  };
+
   /** Starts a job of touchpoint `jobTp` that arrived at `arrival` on thread `ti` at `at`. */
   const start = (ti: number, at: number, jobTp: number, arrival: number): void => {
     const th = threads[ti]!;
@@ -602,7 +606,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         }
         t = afterZap(th, t + c.pteUpdate / hz, jobTp);
       }
-      t += copy;
+      // Under S6 zeroing a page that becomes sensitive exits ASI (until 2.5.0 only the formulas said so).
+      t += copy + (strategy === 'S6' ? asiExitCycles(th, tp, p) / hz : 0);
     } else if (tp.direct || strategy === 'S0' || strategy === 'S1') {
       t += copy;
     } else if (strategy === 'S5') {
@@ -611,10 +616,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       if (pair > 0) addPart(th, 'uaccess', pair);
       t += copy + pair / hz;
     } else if (strategy === 'S6') {
-      // Only kernel-mapping paths and population leave the restricted address space (exitsAsi).
-      const exit = p > 0 && tp.exitsAsi ? c.asiExit + c.asiTaintMitigation : 0;
-      if (exit > 0) addPart(th, 'asiTransition', exit);
-      t += copy + exit / hz;
+      t += copy + asiExitCycles(th, tp, p) / hz;
     } else if (strategy === 'S3') {
       const work = p * (2 * c.pteWriteLocal + flushWork(c, 1, kptiPcid));
       addPart(th, 'windowMap', work);
@@ -774,8 +776,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       } else {
         // Another VM's vCPU flushed: every vCPU of this VM and every bystander receives it.
         const kind = otherVmFlushes[outcomeTouchpoint[o]!]!;
-        const burst = Math.max(1, whole(kind.burst));
-        const pages = Math.max(1, whole(kind.pages));
+        const burst = Math.max(1, streamRng.nextWhole(kind.burst));
+        const pages = Math.max(1, streamRng.nextWhole(kind.pages));
         for (let i = 0; i < burst; i++) {
           receive(BREAKDOWN_NONE, pages, V * running);
           if (ipi) {
