@@ -176,9 +176,9 @@ for (const size of SIZES)
           `6 points × ${strategies} strategies = ${6 * strategies} runs`,
         );
         await expect(page.getByTestId('run-button')).toBeEnabled();
-        await page.screenshot({ path: join(artifacts, `results-${tag}.png`) });
         // Strategy and context names under the bars are wrapped to their bar's width, not run together.
         for (const id of ['overhead-chart', 'exposure-chart']) expect(await crowdedTicks(page, id), id).toEqual([]);
+        await page.screenshot({ path: join(artifacts, `results-${tag}.png`) });
 
         // A theme switch while the page is open re-themes every chart.
         const charts = ['sweep-chart', 'overhead-chart', 'exposure-chart'];

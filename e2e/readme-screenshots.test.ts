@@ -17,7 +17,8 @@ describe("the README's screenshots", () => {
   });
 
   it('reads the names from image links only', () => {
-    const readme = '![a](docs/screenshots/one.png) see docs/screenshots/two.png ![b](docs/screenshots/three-3.png)';
+    const readme =
+      '![a](docs/screenshots/one.png) see docs/screenshots/two.png, [a link](docs/screenshots/four.png) ![b](docs/screenshots/three-3.png)';
     expect(readmeScreenshots(readme)).toEqual(['one', 'three-3']);
   });
 

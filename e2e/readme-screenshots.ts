@@ -1,7 +1,8 @@
 // The README's screenshots come from the e2e run: tests save what they show as e2e/artifacts/NAME.png,
 // and at the end of the run every image README.md shows as docs/screenshots/NAME.png is replaced by
 // the one this run saved. README.md is the one list; a test only names its screenshot. An image a
-// run did not make again (its test failed, or only some specs ran) keeps the previous one.
+// run did not make again (only some specs ran, or its test failed before taking it) keeps the
+// previous one: a test takes its screenshot after the checks of what it shows.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifacts, screenshotsDir } from './paths.ts';
@@ -10,7 +11,7 @@ import { artifacts, screenshotsDir } from './paths.ts';
 export function readmeScreenshots(
   readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8'),
 ): string[] {
-  return [...readme.matchAll(/\]\(docs\/screenshots\/([A-Za-z0-9-]+)\.png\)/g)].map((m) => m[1]!);
+  return [...readme.matchAll(/!\[[^\]]*\]\(docs\/screenshots\/([A-Za-z0-9-]+)\.png\)/g)].map((m) => m[1]!);
 }
 
 /**

@@ -10,6 +10,10 @@ describe('toAscii', () => {
   it('drops the accents of Latin letters and spells the letters that have none', () => {
     expect(toAscii('Gäste Größe déjà vu São Paulo Łódź Ærø')).toBe('Gaste Grosse deja vu Sao Paulo Lodz AEro');
     expect(toAscii('Ñandú señor Čapek')).toBe('Nandu senor Capek');
+    // Decomposed, the accent a mark of its own (as macOS keeps file names).
+    expect(toAscii('Ge\u0301rard Ga\u0308ste')).toBe('Gerard Gaste');
+    // A spacing accent alone has no letter to keep.
+    expect(toAscii('a´b')).toBe('a?b');
   });
 
   it('writes typography and units as a mail in ASCII does', () => {

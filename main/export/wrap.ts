@@ -75,7 +75,10 @@ const LETTERS_FOR: Record<string, string> = {
  * letters lose their accents: "Gäste" -> "Gaste") or, where there is none (CJK, emoji), '?'.
  */
 export function toAscii(text: string): string {
-  return text.replace(/[^\x20-\x7e]/gu, (c) => ASCII_FOR[c] ?? LETTERS_FOR[c] ?? decomposed(c) ?? '?');
+  // Accents typed as marks of their own (decomposed text, as macOS file names keep it) go first.
+  return text
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/gu, (c) => ASCII_FOR[c] ?? LETTERS_FOR[c] ?? decomposed(c) ?? '?');
 }
 
 /** The character's compatibility decomposition without combining marks, if that is printable ASCII. */
@@ -85,5 +88,5 @@ function decomposed(c: string): string | undefined {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/\u2044/g, '/');
-  return plain !== '' && /^[\x20-\x7e]+$/.test(plain) ? plain : undefined;
+  return plain.trim() !== '' && /^[\x20-\x7e]+$/.test(plain) ? plain : undefined;
 }
