@@ -31,6 +31,7 @@ export function handScenario(): Scenario {
   s.workload.touchpoints.mmio = { ratePerSec: 1000, pagesPerEvent: 1, bytesPerEvent: 8, write: false };
   // The hand-worked numbers count MMIO pages as given, as model 1.x did.
   s.workload.exitMix = { instructionDecode: 'given', fastMmioShare: 0, pioStringShare: 1, guestPagingLevels: 4 };
+  // Written out, not taken from the preset: the hand-worked S2 figures must not move with it.
   s.strategies.S2 = {
     enabled: true,
     batchPages: 1,
