@@ -7,6 +7,33 @@ import { expect, test } from '@playwright/test';
 import { PRESETS, runAnalytic, setParameter } from '../common/core/index.ts';
 import { open, seed, workspace } from './support.ts';
 
+/** WCAG contrast of an element's text colour against the first opaque background at or behind it. */
+async function contrastOf(element: import('@playwright/test').Locator): Promise<number> {
+  return element.evaluate((el) => {
+    const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+    let node: Element | null = el;
+    let bg = [255, 255, 255];
+    while (node !== null) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c.length >= 3 && (c.length < 4 || c[3]! > 0.99)) {
+        bg = c.slice(0, 3);
+        break;
+      }
+      node = node.parentElement;
+    }
+    const fg = rgb(getComputedStyle(el).color).slice(0, 3);
+    const lum = (c: number[]) => {
+      const [r, g, b] = c.map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    return (hi! + 0.05) / (lo! + 0.05);
+  });
+}
+
 test('an infeasible set-up is flagged on the result, in the table and on the chart, with the reason', async ({
   page,
 }) => {
@@ -24,6 +51,8 @@ test('an infeasible set-up is flagged on the result, in the table and on the cha
     const banner = page.getByTestId('flag-infeasible');
     await expect(banner).toContainText('every strategy');
     await expect(banner).toContainText(flagsBy.get('S2')!.find((f) => f.code === 'infeasible')!.message);
+    // The flag's badge reads: its text against what is behind it, at least WCAG's 4.5:1.
+    expect(await contrastOf(banner.locator('.badge'))).toBeGreaterThanOrEqual(4.5);
     await expect(page.getByTestId('strategy-head-S2')).toContainText('⚠');
     const labels = await page
       .getByTestId('overhead-chart')

@@ -59,6 +59,7 @@ test('cancel a large sweep with Esc; the window stays responsive meanwhile', asy
     await expect(page.getByTestId('sweep-size')).toContainText('10000 points');
     await page.getByTestId('run-button').click();
     await expect(page.getByTestId('progress')).toContainText('running');
+    await expect(page.getByTestId('progress')).toContainText(/running · \S.* left/);
     // Responsive: another view opens while the sweep runs.
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-total')).toContainText('(1)');

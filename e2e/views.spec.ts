@@ -7,6 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { spansDecades } from '../common/analysis/overlay.ts';
 import { sensitivity } from '../common/analysis/sensitivity.ts';
+import { strategyTitle } from '../common/analysis/scenarioFields.ts';
 import { PRESETS, runAnalytic, runDes, runPlan, setParameter, type Scenario } from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
 import { open, screenshot, seed, workspace } from './support.ts';
@@ -104,6 +105,19 @@ test('the trade-off plane: cost against exposure on log axes, lanes apart, the P
       expect(t).toMatch(/^(1e-?\d+|0\.0*1|10*)$/);
     const front = drawn.datasets.find((d) => d.label === 'Pareto front')!;
     expect(front.data).toHaveLength(expected.length);
+    // Front members are drawn over the others (a front member can share its spot: S1 and S0 at
+    // no extra cost, "always"), and the legend still lists S0 to S6 in order.
+    const layers = await chart.locator('canvas').evaluate((c) => {
+      const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+      // chart.js draws the sorted metas from the last to the first: the first is on top.
+      const onTop = ch.getSortedVisibleDatasetMetas().map((m) => String(ch.data.datasets[m.index]!.label));
+      const legend = ch.legend!.legendItems!.map((i) => i.text);
+      return { onTop, legend };
+    });
+    const frontTitles = expected.map((s) => strategyTitle(s));
+    const topmost = layers.onTop.filter((l) => l !== 'Pareto front').slice(0, frontTitles.length);
+    expect(topmost.sort()).toEqual([...frontTitles].sort());
+    expect(layers.legend.filter((l) => l !== 'Pareto front')).toEqual(core.map((r) => strategyTitle(r.strategy)));
     expect(drawn.datasets.filter((d) => d.label !== 'Pareto front')).toHaveLength(core.length);
     // The per-strategy chart beside it: S2 against S5 spans decades and S0 costs nothing, so its
     // y axis is symlog (zero has its place; views2.spec.ts checks its ticks), and a toggle.

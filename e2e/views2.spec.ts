@@ -384,7 +384,13 @@ test('a simulator sweep: error bars and CI bands from the seeds, latency as perc
     await expect(latency).toHaveAttribute('data-yscale', 'logarithmic');
     let drawn = await chartOf(page, 'latency-chart');
     expect(drawn.labels).toEqual(PERCENTILES.map((p) => p.label));
-    const touchpoint = drawn.title.replace('Latency percentiles: ', '');
+    // Named as the form names it, not by its key.
+    const picker = page.getByTestId('latency-touchpoint');
+    const touchpoint = await picker.inputValue();
+    const name = (await picker.locator('option:checked').textContent())!;
+    expect(name).toBe(parameterLabel(`workload.touchpoints.${touchpoint}`, { withGroups: false }));
+    expect(name).not.toBe(touchpoint);
+    expect(drawn.title).toBe(`Latency percentiles: ${name}`);
     expect(drawn.datasets.length).toBeGreaterThan(0);
     for (const d of drawn.datasets) {
       const r = at4.find((q) => q.strategy === d.label.split(' ')[0])!;
@@ -400,7 +406,7 @@ test('a simulator sweep: error bars and CI bands from the seeds, latency as perc
     await page.getByTestId('latency-as').selectOption('cdf');
     await expect(latency).toHaveAttribute('data-xscale', 'logarithmic');
     drawn = await chartOf(page, 'latency-chart');
-    expect(drawn.title).toBe(`Latency CDF: ${touchpoint}`);
+    expect(drawn.title).toBe(`Latency CDF: ${name}`);
     for (const d of drawn.datasets) {
       const r = at4.find((q) => q.strategy === d.label.split(' ')[0])!;
       const cdf = histogramCdf(r.distributions[touchpoint]!);

@@ -16,7 +16,27 @@ export const PALETTE = [
   '#bab0ac',
 ];
 
-/** The i-th series' colour, for series that are not strategies (runs, experiments). */
-export const colorAt = (i: number): string => PALETTE[i % PALETTE.length]!;
+/**
+ * Ten more for series past the first ten (Tableau 20's light tones): the cost breakdown has 13
+ * components, and two sharing a colour could not be told apart in one stack.
+ */
+const LIGHT = [
+  '#a0cbe8',
+  '#ffbe7d',
+  '#ff9d9a',
+  '#86bcb6',
+  '#8cd17d',
+  '#f1ce63',
+  '#d4a6c8',
+  '#fabfd2',
+  '#d7b5a6',
+  '#79706e',
+];
+
+/** The i-th series' colour, for series that are not strategies (runs, experiments, components): 20 apart. */
+export const colorAt = (i: number): string => {
+  const k = i % (PALETTE.length + LIGHT.length);
+  return k < PALETTE.length ? PALETTE[k]! : LIGHT[k - PALETTE.length]!;
+};
 
 export const strategyColour = (id: StrategyId): string => PALETTE[STRATEGY_IDS.indexOf(id)]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectFlags, flagName, flagsOf, formatMetric, isStateMetric, stateWord } from './trust.ts';
+import { collectFlags, flagName, flagNames, flagsOf, formatMetric, isStateMetric, stateWord } from './trust.ts';
 
 describe('trust flags', () => {
   it('reads the flags a result carries, and none from an older result', () => {
@@ -12,6 +12,10 @@ describe('trust flags', () => {
 
   it('names flags and gathers them over strategies', () => {
     expect(flagName('fullFlushCeiling')).toBe('full flush ceiling');
+    expect(flagNames([{ code: 'saturated' }, { code: 'saturated' }, { code: 'overloaded' }])).toEqual([
+      'saturated',
+      'overloaded',
+    ]);
     const infeasible = { code: 'infeasible', message: 'pinned vCPUs > host CPUs' };
     expect(
       collectFlags([

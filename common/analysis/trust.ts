@@ -26,6 +26,11 @@ export function flagName(code: string): string {
   return labelFromKey(code);
 }
 
+/** The names of a result's flags, each once (a result can carry two of one kind, with other reasons). */
+export function flagNames(flags: readonly { code: string }[]): string[] {
+  return [...new Set(flags.map((f) => flagName(f.code)))];
+}
+
 /** Flags that make a figure unfit to quote as it is (the others ask for care). */
 export function isSevere(code: string): boolean {
   return code === 'saturated' || code === 'infeasible' || code === 'overloaded';

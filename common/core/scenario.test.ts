@@ -31,6 +31,20 @@ describe('validateScenario', () => {
     );
   });
 
+  it("words what the form sends as a user would: a fraction of a count, an empty field (the form's NaN)", () => {
+    const issueAt = (path: string, value: unknown): string | undefined => {
+      const bad = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
+      const [group, field] = path.split('.') as [string, string];
+      bad[group]![field] = value;
+      const result = validateScenario(bad);
+      return result.ok ? undefined : result.issues.find((i) => i.path === path)?.message;
+    };
+    expect(issueAt('vm.vcpus', 1.5)).toBe('must be a whole number, not 1.5');
+    expect(issueAt('vm.vcpus', Number.NaN)).toBe('must be a number (it is empty or not a number)');
+    expect(issueAt('host.ghz', Number.NaN)).toBe('must be a number (it is empty or not a number)');
+    expect(issueAt('host.ghz', 'fast')).toBe('expected number, got string');
+  });
+
   it('names the format it expects, and says a newer one comes from a newer gmemlab', () => {
     const other = validateScenario({ ...base, format: 'something/else' });
     expect(other.ok).toBe(false);

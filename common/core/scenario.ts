@@ -378,6 +378,12 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
     case 'invalid_type':
+      // The form's own cases first, in a user's words: a fraction where a count goes, an empty
+      // or non-numeric field (the form sends NaN).
+      if (issue.expected === 'int' && typeof issue.input === 'number' && Number.isFinite(issue.input))
+        return `must be a whole number, not ${issue.input}`;
+      if ((issue.expected === 'number' || issue.expected === 'int') && Number.isNaN(issue.input))
+        return 'must be a number (it is empty or not a number)';
       return issue.input === undefined
         ? `missing field (expected ${issue.expected})`
         : `expected ${issue.expected}, got ${issue.input === null ? 'null' : Array.isArray(issue.input) ? 'array' : Number.isNaN(issue.input) ? 'NaN' : typeof issue.input}`;

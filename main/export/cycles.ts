@@ -18,7 +18,7 @@ import {
 } from '../../common/analysis/breakdown.ts';
 import { formatValue } from '../../common/analysis/format.ts';
 import { colorAt } from '../../common/analysis/palette.ts';
-import { flagName, flagsOf } from '../../common/analysis/trust.ts';
+import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
 import type { BuildInfo } from './build-info.ts';
 import { drawnAt, madeBy, shortName, type ViewChart } from './chart.ts';
 import { scenarioAt } from './costs.ts';
@@ -70,9 +70,7 @@ export function cyclesChart(detail: ExperimentDetail, view: ResolvedView, build:
   );
   const flagged = rows.filter((r) => r.careful.length > 0);
   if (flagged.length > 0)
-    caption.push(
-      `! ${flagged.map((r) => `${r.strategy}: ${r.careful.map((f) => flagName(f.code)).join(', ')}`).join('; ')}.`,
-    );
+    caption.push(`! ${flagged.map((r) => `${r.strategy}: ${flagNames(r.careful).join(', ')}`).join('; ')}.`);
   if (fromFormulas)
     caption.push(
       "This result comes from the discrete-event simulator, which stored no breakdown: the bars are the analytic model's breakdown of the same scenario at this point.",

@@ -18,7 +18,7 @@ import {
 import { pointLabel } from '../../common/analysis/points.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { stateKeyOf } from '../../common/analysis/heatmap.ts';
-import { collectFlags, flagName, isStateMetric, stateWord } from '../../common/analysis/trust.ts';
+import { collectFlags, flagName, flagNames, isStateMetric, stateWord } from '../../common/analysis/trust.ts';
 import type { BuildInfo } from './build-info.ts';
 import { shortName, type ViewChart } from './chart.ts';
 import { MAIL_WIDTH } from './scenario-text.ts';
@@ -81,7 +81,7 @@ function imageLines(c: MatrixCell, view: MatrixView): string[] {
     `${w.costEstimates.length > 0 ? '~' : ''}${toAscii(w.cost)}`,
     `${w.exposureEstimates.length > 0 ? '~' : ''}${toAscii(w.exposure)}`,
   ];
-  if (c.flags.length > 0) lines.push(`! ${[...new Set(c.flags.map((f) => flagName(f.code)))].join(', ')}`);
+  if (c.flags.length > 0) lines.push(`! ${flagNames(c.flags).join(', ')}`);
   return lines;
 }
 

@@ -4,7 +4,7 @@
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
 import type { MetricInfo } from '../../common/core/index.ts';
 import { scenarioAt } from './costs.ts';
-import { flagName, flagsOf } from '../../common/analysis/trust.ts';
+import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { wrap } from './wrap.ts';
@@ -43,7 +43,7 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
           (r) =>
             // A flag raised twice (saturated lock and saturated VMM) is named once here; the
             // flag lines below give each reason.
-            `${r.strategy} (${[...new Set(flagsOf(r).map((f) => flagName(f.code)))].join(', ')})`,
+            `${r.strategy} (${flagNames(flagsOf(r)).join(', ')})`,
         )
         .join(', ')} at this point; marked ! below.`,
     );
