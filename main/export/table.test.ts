@@ -65,6 +65,15 @@ describe('strategyTable', () => {
     const overhead = lines.findIndex((l) => l.startsWith('vCPU overhead'));
     expect(lines.slice(overhead + 1, overhead + 3).some((l) => l.startsWith('  vs S0'))).toBe(false);
     expect(lines.some((l) => l.startsWith('  vs S0'))).toBe(true);
+    // Where "always" covers different shares of guest memory (S0 all of it, S1 its user mapping
+    // on the CPUs running the VMM's mm), the fraction row is there beside the state row.
+    const quiet = runsOf(PRESETS[0]!.scenario);
+    const kernel = tableMetrics(quiet, undefined, false).map((m) => m.key);
+    expect(kernel).toContain('exposure.kernel.state');
+    expect(kernel).toContain('exposure.kernel.fraction');
+    // ...and not where every "always" is all of it.
+    const whole = runsOf(mmio).filter((r) => r.strategy === 'S0');
+    expect(tableMetrics(whole, undefined, false).map((m) => m.key)).not.toContain('exposure.kernel.fraction');
     // Every metric with --all.
     expect(tableMetrics(runs, undefined, true).length).toBe(new Set(runs.flatMap((r) => Object.keys(r.metrics))).size);
   });

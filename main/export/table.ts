@@ -59,7 +59,9 @@ export function tableMetrics(
         return m.unit !== 'cycles/s';
       case 'exposure':
         if (leaf === 'state') return true;
-        if (leaf === 'fraction') return !present.has(`${group}.${ctx}.state`);
+        // The fraction beside the state word where "always" covers different shares: S0's whole
+        // memory, S1's user mapping on some CPUs, S2's pfn-cache pages must not read alike.
+        if (leaf === 'fraction') return !present.has(`${group}.${ctx}.state`) || partlyAlways(runs, `${group}.${ctx}`);
         return leaf === 'longestWindowUs' && nonzero(m.key);
       case 'latency':
         return (
@@ -74,6 +76,14 @@ export function tableMetrics(
   const chosen = all ? [...known, ...unknown] : known.filter(headline);
   const lead = [...known, ...unknown].find((m) => m.key === first);
   return lead === undefined ? chosen : [lead, ...chosen.filter((m) => m.key !== lead.key)];
+}
+
+/** Whether some run is "always" exposed in this context for less than all of guest memory. */
+function partlyAlways(runs: RunDetail[], context: string): boolean {
+  return runs.some(
+    (r) =>
+      Math.round(r.metrics[`${context}.state`]?.mean ?? 0) === 2 && (r.metrics[`${context}.fraction`]?.mean ?? 1) < 1,
+  );
 }
 
 export interface TableOptions {
