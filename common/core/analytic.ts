@@ -406,6 +406,10 @@ export function refillAfterFlush(c: CostTable, pages: number): number {
 
 const localWork = (m: Model, pages: number) => flushWork(m.c, pages, m.kptiPcid);
 
+/** Cycles a receiver spends on one flush of `pages`, the VM exit it takes in guest mode included. */
+const receiverService = (m: Model, pages: number) =>
+  m.c.ipiReceiveWork + localWork(m, pages) + m.guestShare * m.c.vmExitRoundTrip;
+
 /**
  * The lasting cost of a split direct map: a share of the host-mode cycles (guest-mode work
  * translates through EPT/NPT, not the host's direct map), on the share of host memory that holds
@@ -461,7 +465,7 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
       ledger.vcpu(st.tp, COMPONENT.receivers, received * work);
       ledger.vcpu(st.tp, COMPONENT.inducedExits, received * m.guestShare * c.vmExitRoundTrip);
       ledger.host(st.tp, COMPONENT.receivers, m.bystanders * all * work);
-      const service = work + m.guestShare * c.vmExitRoundTrip;
+      const service = receiverService(m, st.pages);
       serviceSum += all * service;
       burstMoment += (all / burst) * (burst * service) ** 2;
     }
@@ -498,8 +502,7 @@ function initiatorFlush(m: Model, pages: number, receivers: Receivers, fromVcpu:
   // simulator's max()). E[(W - d)+] with W's tail as M/G/1 has it roughly: P(W > 0) = rho, and
   // exponential beyond (exact for M/M/1); a receiver slower than the initiator (d < 0) delays it
   // by W - d. Until 2.5.0 the whole mean wait was added.
-  const service = c.ipiReceiveWork + localWork(m, pages) + m.guestShare * c.vmExitRoundTrip;
-  const slack = flushes * (each - service);
+  const slack = flushes * (each - receiverService(m, pages));
   const w = receivers.queueWait;
   const rho = Math.min(receivers.utilization, MAX_UTILIZATION);
   const late = slack < 0 ? w - slack : w > 0 ? w * Math.exp((-rho * slack) / w) : 0;

@@ -505,6 +505,17 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   };
 
   /**
+   * The receivers (one queue: each CPU serves flushes one at a time) take `flushes` flushes of
+   * `pages` that reach them at `at`, one after another; returns when they have served them.
+   */
+  const receiversServe = (at: number, pages: number, flushes: number): number => {
+    const service = (flushes * (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + g * c.vmExitRoundTrip)) / hz;
+    acc.receiversFreeAt = Math.max(at, acc.receiversFreeAt) + service;
+    acc.receiverBusy += service;
+    return acc.receiversFreeAt;
+  };
+
+  /**
    * `flushes` shootdowns of `pages` each, sent back to back by thread `th` from `at` on behalf of
    * touchpoint `tp` (one, but for S2's eachPage): returns when the last completes. With IPIs they
    * complete when the initiator's fixed parts are done and every receiver has served them:
@@ -524,11 +535,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     const fixedEnd =
       at +
       (flushes * (c.shootdownBase + c.shootdownPerTarget * (N - 1) + flushWork(c, pages, kptiPcid) + exitWait)) / hz;
-    const service = (flushes * (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + g * c.vmExitRoundTrip)) / hz;
-    const startAt = Math.max(at, acc.receiversFreeAt);
-    acc.receiversFreeAt = startAt + service;
-    acc.receiverBusy += service;
-    return Math.max(fixedEnd, acc.receiversFreeAt);
+    return Math.max(fixedEnd, receiversServe(at, pages, flushes));
   };
 
   /**
@@ -780,11 +787,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
         const pages = Math.max(1, streamRng.nextWhole(kind.pages));
         for (let i = 0; i < burst; i++) {
           receive(BREAKDOWN_NONE, pages, V * running);
-          if (ipi) {
-            const service = (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + g * c.vmExitRoundTrip) / hz;
-            acc.receiversFreeAt = Math.max(now, acc.receiversFreeAt) + service;
-            acc.receiverBusy += service;
-          }
+          if (ipi) receiversServe(now, pages, 1);
         }
       }
       nextArrival = now + streamRng.nextExponential(streamGap);
