@@ -270,6 +270,8 @@ test('the matrix exported from its view: CSV, SVG (light and dark) and the mail 
           svg.texts.some((t) => t.replace(/^~/, '') === toAscii(cell.cost)),
           `${r.id} ${s} ${cell.cost}`,
         ).toBe(true);
+        // "always" with its fraction, as the window says it (a long one wrapped in its cell).
+        expect(svg.texts.join(' ').replace(/(^| )~/g, '$1'), `${r.id} ${s}`).toContain(toAscii(cell.exposure));
       }
 
     // The mail table: previewed as saved, every preset named, 72 columns.

@@ -5,6 +5,7 @@
 // here with runAnalytic / sensitivity. Results are seeded through the real Store (support.ts),
 // or, for the simulator, computed by the real DES (runDes) and saved the same way.
 import { expect, test, type Page } from '@playwright/test';
+import { formatValue } from '../common/analysis/format.ts';
 import { spansDecades } from '../common/analysis/overlay.ts';
 import { sensitivity } from '../common/analysis/sensitivity.ts';
 import { strategyTitle } from '../common/analysis/scenarioFields.ts';
@@ -119,6 +120,35 @@ test('the trade-off plane: cost against exposure on log axes, lanes apart, the P
     expect(topmost.sort()).toEqual([...frontTitles].sort());
     expect(layers.legend.filter((l) => l !== 'Pareto front')).toEqual(core.map((r) => strategyTitle(r.strategy)));
     expect(drawn.datasets.filter((d) => d.label !== 'Pareto front')).toHaveLength(core.length);
+    // Hovering a point on the "always" lane says how much it leaves reachable: S0's whole memory
+    // and S2's pfn-cache pages share the lane, and must not read alike.
+    const canvas = chart.locator('canvas');
+    const box = (await canvas.boundingBox())!;
+    for (const r of core.filter((q) => q.metrics['exposure.kernel.state']!.mean === 2)) {
+      const at = await canvas.evaluate((c, title) => {
+        const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+        const i = ch.data.datasets.findIndex((d) => d.label === title);
+        const el = ch.getDatasetMeta(i).data[0]!;
+        return { x: el.x, y: el.y };
+      }, strategyTitle(r.strategy));
+      await page.mouse.move(box.x + at.x, box.y + at.y);
+      const fraction = formatValue(r.metrics['exposure.kernel.fraction']!.mean);
+      await expect
+        .poll(() =>
+          canvas.evaluate((c) => {
+            const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+            return (ch.tooltip?.body ?? []).flatMap((b) => b.lines).join('\n');
+          }),
+        )
+        .toContain(`${strategyTitle(r.strategy)}: `);
+      const lines = await canvas.evaluate((c) => {
+        const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+        return (ch.tooltip?.body ?? []).flatMap((b) => b.lines);
+      });
+      const line = lines.find((l) => l.startsWith(`${strategyTitle(r.strategy)}: `))!;
+      expect(line).toContain(`exposure always (${fraction})`);
+    }
+    await page.mouse.move(box.x + 2, box.y + 2);
     // The per-strategy chart beside it: S2 against S5 spans decades and S0 costs nothing, so its
     // y axis is symlog (zero has its place; views2.spec.ts checks its ticks), and a toggle.
     const bars = page.getByTestId('overhead-chart');

@@ -19,7 +19,7 @@ import { formatValue, slowdownOf } from './format.ts';
 import { stateKeyOf } from './heatmap.ts';
 import type { Point } from './points.ts';
 import { costClass } from './scenarioFields.ts';
-import { flagsOf, isStateMetric, stateWord, type Flag } from './trust.ts';
+import { alwaysWords, flagsOf, isStateMetric, stateWord, type Flag } from './trust.ts';
 
 /** A cost entry raised by this factor (an entry at 0 is set to 1)... */
 export const DEPENDENCE_STEP = 1.1;
@@ -219,9 +219,12 @@ export function matrixMetrics(cost: string, exposure: string): string[] {
 export interface MatrixCellWords {
   /** "12.5%", "×3.2 slower" past 100% vCPU overhead, "4.1e+9 cycles/s"; "± CI" where it has one. */
   cost: string;
-  /** "never" / "always" where the state says so, else the figure with its unit and CI. */
+  /**
+   * "never" / "always" where the state says so (a fraction beside "always": "always (0.14)"),
+   * else the figure with its unit and CI.
+   */
   exposure: string;
-  /** Estimate-class cost entries each figure rests on ([] for "never" / "always", which no cost moves). */
+  /** Estimate-class cost entries each figure rests on ([] for "never", and "always" without a fraction: no cost moves them). */
   costEstimates: string[];
   exposureEstimates: string[];
 }
@@ -237,7 +240,9 @@ const withUnit = (key: string, v: number): string => {
 export function matrixCellWords(c: MatrixCell, cost: string, exposure: string): MatrixCellWords {
   const stateKey = stateKeyOf(exposure);
   const state = stateKey === undefined ? undefined : c.metrics[stateKey]?.mean;
-  const settled = state === 0 || state === 2;
+  // "never", and "always" without a fraction beside it, are words no cost entry moves.
+  const fractionBesideAlways = unitOf(exposure) === 'fraction';
+  const wordOnly = state === 0 || (state === 2 && !fractionBesideAlways);
   const ci = (ci95: number): string => (ci95 > 0 ? ` ± ${formatValue(ci95)}` : '');
   const e = c.metrics[cost];
   const costText =
@@ -245,16 +250,19 @@ export function matrixCellWords(c: MatrixCell, cost: string, exposure: string): 
       ? '–'
       : `${(cost === 'cost.overheadPct' ? slowdownOf(e.mean, c.metrics['cost.slowdownFactor']?.mean) : undefined) ?? withUnit(cost, e.mean)}${ci(e.ci95)}`;
   const x = c.metrics[exposure];
-  const exposureText = settled
-    ? stateWord(state)
-    : x === undefined
-      ? '–'
-      : `${withUnit(exposure, x.mean)}${ci(x.ci95)}`;
+  const exposureText =
+    state === 0
+      ? stateWord(state)
+      : state === 2
+        ? alwaysWords(fractionBesideAlways ? x?.mean : undefined)
+        : x === undefined
+          ? '–'
+          : `${withUnit(exposure, x.mean)}${ci(x.ci95)}`;
   return {
     cost: costText,
     exposure: exposureText,
     costEstimates: c.estimates[cost] ?? [],
-    exposureEstimates: settled ? [] : (c.estimates[exposure] ?? []),
+    exposureEstimates: wordOnly ? [] : (c.estimates[exposure] ?? []),
   };
 }
 

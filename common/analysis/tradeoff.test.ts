@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic } from '../core/index.ts';
-import { planeTick, planeTicks, tradeoffPlane } from './tradeoff.ts';
+import { planeExposureWords, planeTick, planeTicks, tradeoffPlane } from './tradeoff.ts';
 
 describe('tradeoffPlane', () => {
   it('puts zero cost and never on low lanes, always on a high lane apart from a tiny fraction', () => {
@@ -21,6 +21,21 @@ describe('tradeoffPlane', () => {
     expect(by['d']).toMatchObject({ exposureLane: 'always', y: -4 });
     // a costs nothing; c is never exposed and cheaper than b and d.
     expect([...plane.front].sort()).toEqual(['a', 'c']);
+    // In words, "always" keeps its fraction: a's whole memory and d's few pages do not read alike.
+    expect(planeExposureWords(by['a']!, 'fraction')).toBe('always (1)');
+    expect(planeExposureWords(by['d']!, 'fraction')).toBe('always (3.000e-7)');
+    expect(planeExposureWords(by['b']!, 'fraction')).toBe('1.000e-6');
+    expect(planeExposureWords(by['c']!, 'fraction')).toBe('never');
+  });
+
+  it('says a window in us, and "always" without a figure, when the plane measures the longest window', () => {
+    const plane = tradeoffPlane([
+      { id: 'w', strategy: 'S3', cost: 1, exposure: 35, state: 1 },
+      { id: 'a', strategy: 'S1', cost: 0, exposure: 0, state: 2 },
+    ]);
+    const by = Object.fromEntries(plane.points.map((p) => [p.id, p]));
+    expect(planeExposureWords(by['w']!, 'longestWindowUs')).toBe('35 us');
+    expect(planeExposureWords(by['a']!, 'longestWindowUs')).toBe('always');
   });
 
   it('labels lanes and decades, and nothing between', () => {

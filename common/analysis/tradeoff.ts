@@ -3,7 +3,9 @@
 // (zero has no place on a log axis) and "always" (exposure state 2) on a lane above them, apart
 // from a tiny fraction. Pure, so the window and an export draw the same plane.
 import { pointKey, type Point } from './points.ts';
+import { formatValue } from './format.ts';
 import { paretoFront } from './sensitivity.ts';
+import { alwaysWords, stateWord } from './trust.ts';
 
 export type CostLane = 'none' | 'log';
 export type ExposureLane = 'never' | 'log' | 'always';
@@ -82,6 +84,17 @@ export function tradeoffPlane(inputs: PlaneInput[]): Plane {
     p.exposureLane === 'never' ? 0 : p.exposureLane === 'always' ? 2 + Math.max(p.exposure, 0) : p.exposure;
   const front = paretoFront(points.map((p) => ({ id: p.id, cost: Math.max(p.cost, 0), exposure: order(p) })));
   return { points, x, y, front };
+}
+
+/**
+ * A point's exposure in words, as the window's tooltip and the mail's front lines say it: the
+ * figure on the log part ("2.1e-7", "35 us"), "never", or "always" with the fraction beside it
+ * when the plane measures fractions (an "always" lane holds S0's whole memory and S2's few pages).
+ */
+export function planeExposureWords(p: PlanePoint, measure: 'fraction' | 'longestWindowUs'): string {
+  if (p.exposureLane === 'log') return `${formatValue(p.exposure)}${measure === 'longestWindowUs' ? ' us' : ''}`;
+  if (p.exposureLane === 'never') return stateWord(0);
+  return alwaysWords(measure === 'fraction' ? p.exposure : undefined);
 }
 
 /** The label of a tick on a plane axis: the lane's word, or the decade as a power of ten. */

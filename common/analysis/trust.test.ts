@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { collectFlags, flagName, flagNames, flagsOf, formatMetric, isStateMetric, stateWord } from './trust.ts';
+import {
+  alwaysWords,
+  collectFlags,
+  flagName,
+  flagNames,
+  flagsOf,
+  formatMetric,
+  isStateMetric,
+  stateWord,
+} from './trust.ts';
 
 describe('trust flags', () => {
   it('reads the flags a result carries, and none from an older result', () => {
@@ -42,5 +51,13 @@ describe('exposure states', () => {
     expect(formatMetric('exposure.vmm.state', { mean: 2, ci95: 0, n: 1 })).toBe('always');
     expect(formatMetric('cost.overheadPct', { mean: 1.5, ci95: 0.25, n: 3 })).toBe('1.5 ± 0.25');
     expect(formatMetric('cost.overheadPct', undefined)).toBe('–');
+  });
+
+  it('say how much "always" leaves reachable, where the fraction is known', () => {
+    expect(alwaysWords(1)).toBe('always (1)');
+    expect(alwaysWords(0.140625954)).toBe('always (0.1406)');
+    expect(alwaysWords(9.747823603722887e-7)).toBe('always (9.748e-7)');
+    expect(alwaysWords(undefined)).toBe('always');
+    expect(alwaysWords(Number.NaN)).toBe('always');
   });
 });

@@ -69,6 +69,16 @@ export function stateWord(value: number, form: 'word' | 'short' = 'word'): strin
   return EXPOSURE_STATE_WORDS[Math.round(value)]?.[form] ?? formatValue(value);
 }
 
+/**
+ * "always", with the fraction of guest memory × time beside it where one is given: S0's whole
+ * memory (1), S1's user mapping on the CPUs running the VMM (0.14) and S2's pfn-cache pages
+ * (1e-6) are all "always", and must not read alike.
+ */
+export function alwaysWords(fraction?: number): string {
+  const word = EXPOSURE_STATE_WORDS[2].word;
+  return fraction === undefined || Number.isNaN(fraction) ? word : `${word} (${formatValue(fraction)})`;
+}
+
 /** A metric's value as shown: words for states, "mean ± CI" for figures, a dash for none. */
 export function formatMetric(key: string, e: Estimate | null | undefined): string {
   if (e === null || e === undefined || Number.isNaN(e.mean)) return '–';

@@ -54,6 +54,7 @@ describe('the matrix as a mail table', () => {
     // The preset's first line starts with its name's first words; its two lines hold the two figures.
     let at = header + 1;
     let flaggedCells = 0;
+    let alwaysLines = 0;
     for (const p of PRESETS) {
       while (!lines[at]!.startsWith(p.name.split(' ')[0]!)) at++;
       const cells = (line: string) =>
@@ -64,6 +65,11 @@ describe('the matrix as a mail table', () => {
       const cost = cells(lines[at]!);
       const exposure = cells(lines[at + 1]!);
       const core = runAnalytic(p.scenario).strategies;
+      // Under "always", the fraction always reachable, where some "always" is less than all of it.
+      const partly = core.some(
+        (r) => r.metrics['exposure.kernel.state']!.mean === 2 && r.metrics['exposure.kernel.fraction']!.mean < 1,
+      );
+      const always = partly ? cells(lines[at + 2]!.padEnd(72)) : undefined;
       const deps = estimateDependencies(p.scenario, ['cost.overheadPct', 'exposure.kernel.fraction']);
       for (const [i, s] of matrix.strategies.entries()) {
         const r = core.find((c) => c.strategy === s)!;
@@ -83,11 +89,19 @@ describe('the matrix as a mail table', () => {
         expect(exposure[i], `${p.id} ${s}`).toBe(
           state === 0 ? 'never' : state === 2 ? 'always' : `${xMarked ? '~' : ''}${compactValue(x, xMarked ? 6 : 7)}`,
         );
+        if (always !== undefined) {
+          const alwaysMarked = state === 2 && deps[s]!['exposure.kernel.fraction']!.length > 0;
+          expect(always[i], `${p.id} ${s}`).toBe(
+            state === 2 ? `${alwaysMarked ? '~' : ''}(${compactValue(x, alwaysMarked ? 4 : 5)})` : '',
+          );
+        }
       }
+      if (always !== undefined) alwaysLines++;
       at += 2;
     }
     // The presets hold flags and estimates, so the test would notice marks that went missing.
     expect(flaggedCells).toBeGreaterThan(0);
+    expect(alwaysLines).toBeGreaterThan(0);
     expect(text).toMatch(/~\d/);
   });
 

@@ -97,7 +97,7 @@ export function matrixChart(matrix: Matrix, view: MatrixView, build: BuildInfo):
     }),
   );
   const caption = [
-    `Each cell: ${view.cost.label} (${view.cost.unit}), under it ${view.exposure.label} (${view.exposure.unit}); "never" and "always" are the exposure's state, not a figure.${view.cost.key === 'cost.overheadPct' ? ' Past 100% overhead: how many times slower the guest runs.' : ''}`,
+    `Each cell: ${view.cost.label} (${view.cost.unit}), under it ${view.exposure.label} (${view.exposure.unit}); "never" and "always" are the exposure's state${view.exposure.unit === 'fraction' ? ', with the fraction always reachable in brackets' : ', not a figure'}.${view.cost.key === 'cost.overheadPct' ? ' Past 100% overhead: how many times slower the guest runs.' : ''}`,
     '~ the figure rests on a cost entry classed as an estimate (no published figure; judged with the formulas, also for simulator rows). ! flagged by the model: read with care.',
     `${matrix.rows.some((r) => r.kind === 'preset') ? 'Presets computed with the analytic model; ' : ''}${matrix.rows.some((r) => r.method === 'des') ? 'simulator rows give their 95% CI over the seeds; ' : ''}model ${modelsOf(matrix)}; gmemlab ${build.version} (commit ${build.commit}).`,
   ];
@@ -146,6 +146,30 @@ function mailFigure(c: MatrixCell, key: string, view: MatrixView, width: number)
   return compactValue(e.mean, width);
 }
 
+/**
+ * Under a row's "always" cells, the fraction of guest memory x time each leaves always reachable,
+ * "(0.14)", where they differ from all of it (S0's 1, S1's user mapping, S2's pfn-cache pages);
+ * undefined when no cell of the row needs it. Only for a fraction: a window's length has none.
+ */
+function alwaysLine(cells: (MatrixCell | undefined)[], view: MatrixView, width: number): string[] | undefined {
+  if (view.exposure.unit !== 'fraction') return undefined;
+  const fractionOf = (c: MatrixCell | undefined): number | undefined =>
+    c !== undefined && isAlways(c, view) ? c.metrics[view.exposure.key]?.mean : undefined;
+  if (!cells.some((c) => (fractionOf(c) ?? 1) < 1)) return undefined;
+  return cells.map((c) => {
+    const f = fractionOf(c);
+    if (f === undefined) return '';
+    const marked = matrixCellWords(c!, view.cost.key, view.exposure.key).exposureEstimates.length > 0;
+    return `${marked ? '~' : ''}(${compactValue(f, width - 2 - (marked ? 1 : 0))})`;
+  });
+}
+
+/** Whether the cell's exposure is in the state "always". */
+function isAlways(c: MatrixCell, view: MatrixView): boolean {
+  const stateKey = stateKeyOf(view.exposure.key);
+  return stateKey !== undefined && c.metrics[stateKey]?.mean === 2;
+}
+
 /** The mail's CI under a figure: "+-0.3" where the simulator's seeds disagree, else ''. */
 function mailCi(c: MatrixCell, key: string, width: number): string {
   const e = c.metrics[key];
@@ -171,7 +195,7 @@ export function matrixText(matrix: Matrix, view: MatrixView, build: BuildInfo, c
   lines.push('');
   const costUnit = view.cost.unit === '%' ? '%' : view.cost.unit;
   para(
-    `Each row: ${view.cost.label} (${costUnit})${view.cost.key === 'cost.overheadPct' ? ', or Nx past 100%: the guest runs N times slower' : ''}; under it ${view.exposure.label} (${view.exposure.unit}; "never" and "always" are its state). ~ rests on a cost entry classed as an estimate, ! flagged by the model: both listed below.`,
+    `Each row: ${view.cost.label} (${costUnit})${view.cost.key === 'cost.overheadPct' ? ', or Nx past 100%: the guest runs N times slower' : ''}; under it ${view.exposure.label} (${view.exposure.unit}; "never" and "always" are its state${view.exposure.unit === 'fraction' ? ', with the fraction always reachable in brackets under "always" where it is not all of it' : ''}). ~ rests on a cost entry classed as an estimate, ! flagged by the model: both listed below.`,
   );
   lines.push('');
 
@@ -194,7 +218,10 @@ export function matrixText(matrix: Matrix, view: MatrixView, build: BuildInfo, c
       const figureLine = (key: string, estimates: 'costEstimates' | 'exposureEstimates', flag: boolean): string[] =>
         strategies.map((s) =>
           cell(s, (c) => {
-            const marked = matrixCellWords(c, view.cost.key, view.exposure.key)[estimates].length > 0;
+            // An "always" cell's estimates mark its fraction, on the line under it (alwaysLine).
+            const marked =
+              matrixCellWords(c, view.cost.key, view.exposure.key)[estimates].length > 0 &&
+              !(estimates === 'exposureEstimates' && isAlways(c, view));
             const bang = flag && c.flags.length > 0;
             const room = cw - (marked ? 1 : 0) - (bang ? 1 : 0);
             return `${marked ? '~' : ''}${mailFigure(c, key, view, room)}${bang ? '!' : ''}`;
@@ -210,6 +237,8 @@ export function matrixText(matrix: Matrix, view: MatrixView, build: BuildInfo, c
       body.push(figureLine(view.exposure.key, 'exposureEstimates', false));
       const exposureCi = ciLine(view.exposure.key);
       if (exposureCi !== undefined) body.push(exposureCi);
+      const always = alwaysLine(strategies.map((s) => r.cells[s]), view, cw);
+      if (always !== undefined) body.push(always);
       const height = Math.max(label.length, body.length);
       for (let i = 0; i < height; i++) lines.push(row(label[i] ?? '', body[i] ?? []));
     }

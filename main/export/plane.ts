@@ -8,7 +8,7 @@ import type { ExperimentDetail } from '../../common/contract/index.ts';
 import { INK, type ChartAxisSpec, type ChartSpec } from '../../common/analysis/chart-draw.ts';
 import { formatValue } from '../../common/analysis/format.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
-import { planeOfRuns, planeTick, planeTicks, type PlaneAxis } from '../../common/analysis/tradeoff.ts';
+import { planeExposureWords, planeOfRuns, planeTick, planeTicks, type PlaneAxis } from '../../common/analysis/tradeoff.ts';
 import { stateWord } from '../../common/analysis/trust.ts';
 import type { BuildInfo } from './build-info.ts';
 import { drawnAt, madeBy, shortName, type ViewChart } from './chart.ts';
@@ -177,9 +177,6 @@ export function frontLines(
     .map((p) => ({
       strategy: p.strategy,
       cost: p.costLane === 'none' ? 'no extra cost' : `${formatValue(p.cost)}${unit === '%' ? '%' : ` ${unit}`}`,
-      exposure:
-        p.exposureLane === 'log'
-          ? `${formatValue(p.exposure)}${view.plane.measure === 'longestWindowUs' ? ' us' : ''}`
-          : stateWord(p.exposureLane === 'never' ? 0 : 2),
+      exposure: planeExposureWords(p, view.plane.measure),
     }));
 }
