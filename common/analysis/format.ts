@@ -1,4 +1,5 @@
-// Numbers as people read them in a terminal or a mail: four significant digits, no float noise.
+// Numbers as people read them in a terminal or a mail: four significant digits (whole numbers
+// from a thousand up), no float noise.
 
 /** '12.50' -> '12.5', '7000' stays '7000'. */
 function trimZeros(text: string): string {
@@ -10,7 +11,9 @@ export function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs >= 1e6 || abs < 1e-3) return value.toExponential(3);
-  // toPrecision writes 12345 as '1.235e+4'; below a million it reads better as 12350.
+  // From a thousand up, whole numbers: four significant digits made a count of 131,328 pages
+  // read as an exact 131300.
+  if (abs >= 1e3) return String(Math.round(value));
   return trimZeros(String(Number(value.toPrecision(4))));
 }
 

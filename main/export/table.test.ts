@@ -86,7 +86,7 @@ describe('compactValue', () => {
     expect(compactValue(0.000002378, 7)).toBe('2.38e-6');
     expect(compactValue(0.000002378, 6)).toBe('2.4e-6');
     expect(compactValue(657.2, 7)).toBe('657.2');
-    expect(compactValue(123456.7, 6)).toBe('123500');
+    expect(compactValue(123456.7, 6)).toBe('123457');
     expect(compactValue(123456.7, 5)).toBe('1.2e5');
   });
 });

@@ -71,8 +71,8 @@ describe('gmemlab calibrate', () => {
     const r = gmemlab('calibrate', table, '--column', 'after', '--no-save', '--name', 'nested after');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/vmExitRoundTrip\s+13140 \(13140\.\.13140\)/);
-    expect(r.stdout).toContain('vmexit inl_from_qemu - inl_from_kernel (column after): 31310 cycles');
+    expect(r.stdout).toMatch(/vmExitRoundTrip\s+13142 \(13142\.\.13142\)/);
+    expect(r.stdout).toContain('vmexit inl_from_qemu - inl_from_kernel (column after): 31308 cycles');
   });
 
   it('applies a saved profile (by ID prefix) or a profile file, and diff names the cost entries a calibrated run changed', () => {
