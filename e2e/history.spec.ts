@@ -125,6 +125,13 @@ test('history: tags and notes edited in place, filter by tag, delete with confir
     await page.getByRole('textbox', { name: 'filter by tag' }).fill('baseline');
     await expect(page.getByTestId('history-total')).toHaveText('(1)');
     await page.getByRole('textbox', { name: 'filter by tag' }).fill('');
+    // The confirmation: Keep has the focus, and Esc keeps the experiment, the focus back on its ✕.
+    await page.getByTestId('delete-2').click();
+    await expect(page.getByTestId('keep-experiment')).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('confirm-delete')).toHaveCount(0);
+    await expect(page.getByTestId('delete-2')).toBeFocused();
+    await expect(page.getByTestId('history-total')).toHaveText('(2)');
     await page.getByTestId('delete-2').click();
     await page.getByTestId('confirm-delete').click();
     await expect(page.getByTestId('history-total')).toHaveText('(1)');
