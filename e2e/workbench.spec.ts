@@ -1,7 +1,7 @@
 // The skeleton's end-to-end path through every layer, in real Chromium against the real web host:
 // pick a preset, Run, see the chart and the table, restart the app, find the run in the history.
 import { expect, test } from '@playwright/test';
-import { STRATEGY_IDS } from '../common/core/index.ts';
+import { PRESETS, STRATEGY_IDS, TOUCHPOINTS, type TouchpointId } from '../common/core/index.ts';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,25 @@ test('run a preset, see the chart, and find the run in the history after a resta
     // One column per strategy, every metric a row.
     await expect(page.getByTestId('result-table').locator('thead th.num')).toHaveCount(STRATEGY_IDS.length);
     for (const s of STRATEGY_IDS) await expect(page.getByTestId('result-table')).toContainText(s);
+    // Each group of metrics headed once, in order; latency rows only for the touchpoints with
+    // events in the preset (the others' latency is what one event would take, which none paid).
+    const table = page.getByTestId('result-table');
+    expect(await table.locator('tr.grouprow').allTextContents()).toEqual(['cost', 'exposure', 'footprint', 'latency']);
+    const preset = PRESETS.find((p) => p.name === presetName)!;
+    const rates = Object.entries(preset.scenario.workload.touchpoints).map(([id, t]) => ({ id, rate: t.ratePerSec }));
+    const label = (id: string) => TOUCHPOINTS[id as TouchpointId].label;
+    const latencyRows = (await table.locator('tbody td.pin').allTextContents()).filter((t) =>
+      t.startsWith('mean latency, '),
+    );
+    expect(latencyRows.sort()).toEqual(
+      rates
+        .filter((t) => t.rate > 0)
+        .map((t) => `mean latency, ${label(t.id)}`)
+        .sort(),
+    );
+    const idle = rates.filter((t) => t.rate === 0);
+    expect(idle.length).toBeGreaterThan(0);
+    for (const t of idle) await expect(page.getByTestId('idle-latency')).toContainText(label(t.id));
     // The chart is drawn: its canvas has pixels that are not background.
     const drawn = await page
       .getByTestId('overhead-chart')

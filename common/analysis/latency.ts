@@ -2,7 +2,33 @@
 // p99.9) and the cumulative distribution, from the simulator's histograms per touchpoint
 // (LatencyDistribution: bucket upper bounds in microseconds and counts). Pure, for the window
 // and exports alike.
-import type { LatencyDistribution } from '../core/index.ts';
+import {
+  applyPoint,
+  effectiveTouchpoints,
+  type LatencyDistribution,
+  type Point,
+  type Scenario,
+} from '../core/index.ts';
+
+/**
+ * The touchpoints with events at a point of a scenario, as the model charges them (a gated one,
+ * nested TDP without vm.nested, has none): the latency of a touchpoint without events is what one
+ * event would take, which nothing paid, and tables leave it out. Undefined where the point does
+ * not apply to the scenario (then nothing is left out).
+ */
+export function touchpointsWithEvents(scenario: Scenario, point: Point = {}): Set<string> | undefined {
+  let at: Scenario;
+  try {
+    at = applyPoint(scenario, point);
+  } catch {
+    return undefined;
+  }
+  return new Set(
+    effectiveTouchpoints(at)
+      .tps.filter((t) => t.ratePerSec > 0)
+      .map((t) => t.id),
+  );
+}
 
 /** The percentiles a latency chart shows, as fractions, with their names. */
 export const PERCENTILES = [

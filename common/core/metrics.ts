@@ -13,6 +13,8 @@ const CONTEXT_LABEL: Record<AttackerContext, string> = {
   userspace: 'any host userspace',
 };
 
+// In groups (cost, exposure, footprint, latency), each group's keys together: the window's table
+// heads each group once, in this order.
 export const METRIC_CATALOGUE: MetricInfo[] = [
   {
     key: 'cost.overheadPct',
@@ -22,6 +24,15 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     lowerIsBetter: true,
     description:
       "Extra cycles per second on each vCPU thread (its own accesses, population, and the shootdowns it receives), as a share of that CPU's cycles. At 100% or more the guest slows down instead (cost.slowdownFactor, flag overloaded).",
+  },
+  {
+    key: 'cost.slowdownFactor',
+    label: 'guest slowdown factor',
+    unit: 'x',
+    group: 'cost',
+    lowerIsBetter: true,
+    description:
+      'How much longer the guest takes for the same work: 1 / (1 - overhead) while the extra work fits in a vCPU; past 100% overhead the guest runs at the rate the strategy lets it (flag overloaded).',
   },
   {
     key: 'cost.cyclesPerSecPerVcpu',
@@ -110,15 +121,6 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     lowerIsBetter: true,
     description:
       'Fraction of guest memory x time that other CPUs may still reach through stale kernel TLB entries after a flush that was skipped or deferred (S1 without flushOnZap, S2 deferred or none, S3 without remote flush).',
-  },
-  {
-    key: 'cost.slowdownFactor',
-    label: 'guest slowdown factor',
-    unit: 'x',
-    group: 'cost',
-    lowerIsBetter: true,
-    description:
-      'How much longer the guest takes for the same work: 1 / (1 - overhead) while the extra work fits in a vCPU; past 100% overhead the guest runs at the rate the strategy lets it (flag overloaded).',
   },
   {
     key: 'exposure.kvm.irqNmiWithGuestMappedPerSec',

@@ -3,7 +3,7 @@
 // the CI and "vs S0" rows mean.
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
 import type { MetricInfo } from '../../common/core/index.ts';
-import { scenarioAt } from './costs.ts';
+import { touchpointsWithEvents } from '../../common/analysis/latency.ts';
 import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
@@ -11,13 +11,7 @@ import { wrap } from './wrap.ts';
 
 /** The table's metrics at the view's point: latency only for touchpoints with events there. */
 export function shownMetrics(detail: ExperimentDetail, view: ResolvedView): MetricInfo[] {
-  const scenario = scenarioAt(detail.scenario, view.point) ?? detail.scenario;
-  const active = new Set(
-    Object.entries(scenario.workload.touchpoints)
-      .filter(([, t]) => (t?.ratePerSec ?? 0) > 0)
-      .map(([id]) => id),
-  );
-  return tableMetrics(view.runs, view.metric.key, view.all, active);
+  return tableMetrics(view.runs, view.metric.key, view.all, touchpointsWithEvents(detail.scenario, view.point));
 }
 
 export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width: number): string[] {
