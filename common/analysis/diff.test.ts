@@ -27,7 +27,7 @@ describe('diffMetrics', () => {
     expect(neg!.pct).toBe(50);
   });
 
-  it('does not count float noise between exact results as a change (relative tolerance 1e-9)', () => {
+  it('does not count float noise as a change (relative tolerance 1e-6)', () => {
     const [noise] = diffMetrics({ m: { mean: 0.1 + 0.2, ci95: 0, n: 1 } }, { m: { mean: 0.3, ci95: 0, n: 1 } });
     expect(noise!.abs).not.toBe(0);
     expect(noise!.beyondCi).toBe(false);
@@ -35,8 +35,17 @@ describe('diffMetrics', () => {
     expect(tiny!.beyondCi).toBe(true);
     const [big] = diffMetrics({ m: { mean: 1e6, ci95: 0, n: 1 } }, { m: { mean: 1e6 + 1e-4, ci95: 0, n: 1 } });
     expect(big!.beyondCi).toBe(false);
-    const [real] = diffMetrics({ m: { mean: 1e6, ci95: 0, n: 1 } }, { m: { mean: 1e6 + 0.01, ci95: 0, n: 1 } });
+    const [real] = diffMetrics({ m: { mean: 1e6, ci95: 0, n: 1 } }, { m: { mean: 1e6 + 10, ci95: 0, n: 1 } });
     expect(real!.beyondCi).toBe(true);
+    // The simulator's rounding of a 0.0016 us latency (event times in float microseconds), with
+    // a "CI" from the same rounding: seen in a Diff of the formulas against the simulator.
+    const [rounding] = diffMetrics(
+      { m: { mean: 0.0016, ci95: 0, n: 1 } },
+      { m: { mean: 0.0016 + 1.202e-11, ci95: 4.825e-12, n: 5 } },
+    );
+    expect(rounding!.beyondCi).toBe(false);
+    const [simulated] = diffMetrics({ m: { mean: 29.78, ci95: 0, n: 1 } }, { m: { mean: 31, ci95: 0.1455, n: 5 } });
+    expect(simulated!.beyondCi).toBe(true);
   });
 });
 

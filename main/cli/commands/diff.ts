@@ -83,9 +83,6 @@ function describe(d: RunDiff, all: boolean): string {
 
 type RunPairDiff = RunDiff;
 
-/** Beyond the CI, and not float noise (exact analytic results have a CI of 0). */
-const moved = (m: MetricDelta): boolean =>
-  m.beyondCi && m.abs !== null && Math.abs(m.abs) > 1e-9 * Math.max(Math.abs(m.a!.mean), Math.abs(m.b!.mean));
 
 /**
  * What changed, once: the parameters that differ (with how many paired runs they differ in),
@@ -120,7 +117,7 @@ export function summarise(pairs: RunPairDiff[]): string {
   }
   const byMetric = new Map<string, { count: number; largest: { d: RunPairDiff; m: MetricDelta } }>();
   for (const d of pairs)
-    for (const m of d.metrics.filter(moved)) {
+    for (const m of d.metrics.filter((m) => m.beyondCi)) {
       const seen = byMetric.get(m.key);
       const size = (x: MetricDelta): number => Math.abs(x.pct ?? Infinity);
       if (seen === undefined) byMetric.set(m.key, { count: 1, largest: { d, m } });
@@ -129,7 +126,7 @@ export function summarise(pairs: RunPairDiff[]): string {
         if (size(m) > size(seen.largest.m)) seen.largest = { d, m };
       }
     }
-  const same = pairs.filter((d) => !d.metrics.some(moved)).length;
+  const same = pairs.filter((d) => !d.metrics.some((m) => m.beyondCi)).length;
   lines.push(
     '',
     byMetric.size === 0
