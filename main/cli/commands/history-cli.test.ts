@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, validateScenario } from '../../../common/core/index.ts';
+import { formatValue } from '../../../common/analysis/format.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { Store } from '../../store/store.ts';
 import { tempDir } from '../../store/testing.ts';
@@ -80,6 +81,31 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     expect(show.status).toBe(0);
     expect(show.stdout).toContain('shootdown IPIs per bystander CPU (IPIs/s) per point and strategy');
     expect(show.stdout).toMatch(/^vm\.vcpus=64 +0 /m);
+    // The default metric, vCPU overhead: past 100% the slowdown factor (Nx), and ! on each run the
+    // model flagged, the flags counted under the table.
+    const overview = gmemlab('show', '1', '--db', db);
+    const rows = overview.stdout.split('\n').filter((l) => l.startsWith('vm.vcpus='));
+    expect(rows).toHaveLength(7);
+    const strategies = [...new Set(first.runs.map((r) => r.strategy))];
+    let slowed = 0;
+    for (const row of rows) {
+      const [label, ...cells] = row.trim().split(/\s+/);
+      const vcpus = Number(label!.split('=')[1]);
+      strategies.forEach((s, i) => {
+        const run = first.runs.find((r) => r.strategy === s && r.point['vm.vcpus'] === vcpus)!;
+        const flagged = (run.flags ?? []).length > 0;
+        expect(cells[i]!.endsWith('!'), `${s} at ${vcpus}`).toBe(flagged);
+        if (run.metrics['cost.overheadPct']!.mean >= 100) {
+          slowed++;
+          expect(cells[i]).toBe(`${formatValue(run.metrics['cost.slowdownFactor']!.mean)}x${flagged ? '!' : ''}`);
+        }
+      });
+    }
+    expect(slowed).toBeGreaterThan(0);
+    const overloaded = first.runs.filter((r) => r.strategy === 'S2' && r.flags?.some((f) => f.code === 'overloaded'));
+    expect(overloaded.length).toBeGreaterThan(0);
+    expect(overview.stdout).toContain('! flagged by the model');
+    expect(overview.stdout).toContain(`  overloaded: S2 at ${overloaded.length} of 7 points`);
 
     const diff = gmemlab('diff', '1', '2', '--db', db);
     expect(diff.status).toBe(0);

@@ -2,6 +2,7 @@
 import { pointKey, pointLabel } from '../../../common/analysis/points.ts';
 import { DEFAULT_EXPORT_METRIC, experimentDetail } from '../../../common/contract/index.ts';
 import { formatValue } from '../../../common/analysis/format.ts';
+import { flagName, flagsOf } from '../../../common/analysis/trust.ts';
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
@@ -45,10 +46,28 @@ export const showCommand: Command = {
   },
 };
 
+/** "S2 at 4, S3 at 1 of 4 points", or "every strategy at 1 of 4 points". */
+function flagSpread(counts: Map<string, number>, strategies: string[], pointCount: number): string {
+  const byCount = new Map<number, string[]>();
+  for (const s of strategies) {
+    const n = counts.get(s);
+    if (n !== undefined) byCount.set(n, [...(byCount.get(n) ?? []), s]);
+  }
+  const parts = [...byCount].map(([n, list]) =>
+    list.length === strategies.length && strategies.length > 1
+      ? `every strategy at ${n}`
+      : `${list.join(', ')} at ${n}`,
+  );
+  return `${parts.join('; ')} of ${pointCount} point${pointCount === 1 ? '' : 's'}`;
+}
+
 /** One row per sweep point, one column per strategy: a sweep of thousands of runs stays readable. */
 function sweepTable(detail: ExperimentDetail, metric: string, label: string): string {
   const strategies = [...new Set(detail.runs.map((r) => r.strategy))];
   const points = new Map<string, { label: string; cells: Map<string, string> }>();
+  /** Per flag, at how many points each strategy raised it. */
+  const flagged = new Map<string, Map<string, number>>();
+  let slowed = false;
   for (const run of detail.runs) {
     const key = pointKey(run.point);
     let row = points.get(key);
@@ -57,13 +76,25 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
       points.set(key, row);
     }
     const e = run.metrics[metric];
+    const flags = flagsOf(run);
+    for (const code of new Set(flags.map((f) => f.code))) {
+      const counts = flagged.get(code) ?? new Map<string, number>();
+      counts.set(run.strategy, (counts.get(run.strategy) ?? 0) + 1);
+      flagged.set(code, counts);
+    }
+    // Past 100% vCPU overhead the guest runs N times slower (the mail's matrix says it so too).
+    const slowdown =
+      metric === 'cost.overheadPct' && e !== undefined && e.mean >= 100
+        ? run.metrics['cost.slowdownFactor']?.mean
+        : undefined;
+    if (slowdown !== undefined) slowed = true;
     row.cells.set(
       run.strategy,
       run.status !== 'done'
         ? run.status
         : e === undefined
           ? '-'
-          : `${formatValue(e.mean)}${e.n > 1 ? ` +-${formatValue(e.ci95)}` : ''}`,
+          : `${slowdown === undefined ? formatValue(e.mean) : `${formatValue(slowdown)}x`}${e.n > 1 && slowdown === undefined ? ` +-${formatValue(e.ci95)}` : ''}${new Set(flags.map((f) => f.code)).size > 0 ? '!' : ''}`,
     );
   }
   const rows = [...points.values()];
@@ -83,6 +114,15 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
       ),
     ),
     '',
+    ...(slowed ? ['Nx: past 100% overhead the guest runs N times slower (cost.slowdownFactor).'] : []),
+    ...(flagged.size === 0
+      ? []
+      : [
+          '! flagged by the model (read with care; --point N gives the messages):',
+          ...[...flagged].map(
+            ([code, counts]) => `  ${flagName(code)}: ${flagSpread(counts, strategies, rows.length)}`,
+          ),
+        ]),
     `every metric at one point: --point N (1 is the first row) or --at PATH=VALUE; another metric: --metric KEY (\`gmemlab metrics\` lists them)`,
   ].join('\n');
 }
