@@ -34,6 +34,24 @@ test('compare: overlay two sweeps from different days; flag another model versio
     await expect(page.getByTestId('version-warning')).toContainText('old-0.9');
     await screenshot(page, 'compare');
 
+    // vCPU overhead: S0's zero beside figures decades apart (S5's 4e-7 %, S2's percents): symlog
+    // by default, log or linear on request, as the per-strategy chart does.
+    const yaxis = page.getByTestId('compare-yaxis');
+    await expect(yaxis.locator('option:checked')).toHaveText('auto (symlog)');
+    await expect(chart).toHaveAttribute('data-yscale', 'symlog');
+    await yaxis.selectOption('log');
+    await expect(chart).toHaveAttribute('data-yscale', 'logarithmic');
+    await yaxis.selectOption('auto');
+    // An exposure state is drawn as its words, not as 0, 1 and 2, and has no scale to pick.
+    await page.getByTestId('compare-metric').selectOption('exposure.kernel.state');
+    await expect(yaxis).toHaveCount(0);
+    const ticks = await chart.locator('canvas').evaluate((c) => {
+      const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+      return ch.scales['y']!.ticks.map((t) => String(t.label));
+    });
+    expect(ticks).toEqual(['never', 'transient windows', 'always']);
+    await page.getByTestId('compare-metric').selectOption('cost.overheadPct');
+
     // Strategy on x: one line per experiment.
     await page.getByTestId('compare-x').selectOption('');
     await expect(chart).toHaveAttribute('data-xscale', 'category');

@@ -2,6 +2,7 @@
 import type { CartesianScaleOptions, ChartConfiguration, Scale as ChartScale } from 'chart.js';
 import { toFont } from 'chart.js/helpers';
 import { Chart } from '../../../common/analysis/chartjs.ts';
+import { symlogConstant, symlogTickLabel, type YScaleType } from '../../../common/analysis/symlog.ts';
 import type { ThemeColours } from './theme.svelte.ts';
 
 export { colorAt, strategyColour } from '../../../common/analysis/palette.ts';
@@ -79,6 +80,22 @@ export function fitCategoryLabels(scale: ChartScale): void {
     tick.label = lines.flatMap((line) => wrapToWidth(String(line), width, measure));
   }
   ctx.restore();
+}
+
+/**
+ * A value axis of the chosen kind (symlog.ts: chooseYScale), titled with the unit and what the
+ * scale does to zero: the per-strategy, sweep and Compare charts share it.
+ */
+export function valueAxis(type: YScaleType, values: number[], unit: string): Record<string, unknown> {
+  if (type === 'logarithmic')
+    return { type: 'logarithmic', title: { display: true, text: `${unit} (log; zero not drawn)` } };
+  if (type === 'symlog')
+    return {
+      type: 'symlog',
+      linearThreshold: symlogConstant(values),
+      title: { display: true, text: `${unit} (symlog: linear within ±${symlogTickLabel(symlogConstant(values))})` },
+    };
+  return { title: { display: true, text: unit }, beginAtZero: true };
 }
 
 export const dashAt = (i: number): number[] => DASHES[i % DASHES.length]!;
