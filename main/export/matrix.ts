@@ -237,7 +237,11 @@ export function matrixText(matrix: Matrix, view: MatrixView, build: BuildInfo, c
       body.push(figureLine(view.exposure.key, 'exposureEstimates', false));
       const exposureCi = ciLine(view.exposure.key);
       if (exposureCi !== undefined) body.push(exposureCi);
-      const always = alwaysLine(strategies.map((s) => r.cells[s]), view, cw);
+      const always = alwaysLine(
+        strategies.map((s) => r.cells[s]),
+        view,
+        cw,
+      );
       if (always !== undefined) body.push(always);
       const height = Math.max(label.length, body.length);
       for (let i = 0; i < height; i++) lines.push(row(label[i] ?? '', body[i] ?? []));

@@ -8,7 +8,13 @@ import type { ExperimentDetail } from '../../common/contract/index.ts';
 import { INK, type ChartAxisSpec, type ChartSpec } from '../../common/analysis/chart-draw.ts';
 import { formatValue } from '../../common/analysis/format.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
-import { planeExposureWords, planeOfRuns, planeTick, planeTicks, type PlaneAxis } from '../../common/analysis/tradeoff.ts';
+import {
+  planeExposureWords,
+  planeOfRuns,
+  planeTick,
+  planeTicks,
+  type PlaneAxis,
+} from '../../common/analysis/tradeoff.ts';
 import { stateWord } from '../../common/analysis/trust.ts';
 import type { BuildInfo } from './build-info.ts';
 import { drawnAt, madeBy, shortName, type ViewChart } from './chart.ts';

@@ -83,7 +83,6 @@ function describe(d: RunDiff, all: boolean): string {
 
 type RunPairDiff = RunDiff;
 
-
 /**
  * What changed, once: the parameters that differ (with how many paired runs they differ in),
  * then per metric how many pairs moved beyond the CI and the largest move; pairs with no change
