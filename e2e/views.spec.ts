@@ -189,7 +189,8 @@ test('in a sweep each strategy traces a path on the plane, labelled by the swept
   await page.setViewportSize({ width: 1024, height: 700 });
   const ws = workspace(page);
   try {
-    const vcpus = [4, 16, 64];
+    // Nine points: S0 and S1 sit on one spot at every one of them, S3's and S4's crowd a column.
+    const vcpus = [1, 2, 4, 8, 16, 32, 64, 128, 256];
     await seed(ws.dbPath, [{ name: 'plane sweep', vcpus }]);
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('plane sweep');
@@ -206,6 +207,33 @@ test('in a sweep each strategy traces a path on the plane, labelled by the swept
     const drawn = await chartOf(page, 'tradeoff-chart');
     const path = drawn.datasets.find((d) => d.label.startsWith('S2'))!;
     expect((path.data as { value: string }[]).map((p) => p.value)).toEqual(vcpus.map(String));
+    // The values' labels as drawn: none on another; a path's points on one spot share one label,
+    // a range ("1–256"); the point shown is labelled.
+    const labels = await page
+      .getByTestId('tradeoff-chart')
+      .locator('canvas')
+      .evaluate((c) => {
+        const placed = (
+          c as HTMLCanvasElement & { gmemlabLabels: { text: string; x: number; y: number; anchor: string }[] }
+        ).gmemlabLabels;
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = '10px sans-serif';
+        return placed.map((l) => ({ ...l, w: ctx.measureText(l.text).width }));
+      });
+    const boxes = labels.map((l) => {
+      const left = l.anchor === 'start' ? l.x : l.x - l.w;
+      return { text: l.text, left, right: left + l.w, top: l.y - 10, bottom: l.y };
+    });
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1))
+        expect(
+          a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom,
+          `${a.text} over ${b.text}`,
+        ).toBe(false);
+    expect(labels.filter((l) => l.text === '1–256').length).toBeGreaterThanOrEqual(1);
+    const here = String(s2.find((p) => p.here)!.value);
+    expect(labels.some((l) => l.text === here)).toBe(true);
+    for (const l of labels) expect(l.text).toMatch(/^\d+((–|, )\d+)*$/);
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

@@ -2,6 +2,7 @@
 // painted on any 2D canvas: an exported SVG and PNG are the same drawing. The SVG has one <text>
 // per label (real text runs, a generic font stack) and one <polyline> per line, so a line chart
 // stays at a few tens of KB and opens for editing in a browser or Inkscape. Browser-safe.
+import { placePointLabels, type LabelledPoint } from './point-labels.ts';
 import { formatValue } from './format.ts';
 
 /** The colour themes a chart is drawn in: the window's two, and one for print (black on white). */
@@ -434,6 +435,8 @@ export function layoutChart(spec: ChartSpec): Drawing {
       else text(px(i), py(top) - 6, note, 11, 'middle', { bold: true });
     });
   } else {
+    // The points' labels are placed once every series is drawn: they must not overlap across series.
+    const labelled: LabelledPoint[] = [];
     spec.series.forEach((s, i) => {
       const kept = s.points.filter((p) => Number.isFinite(p.y) && (!spec.y.log || p.y > 0) && (!spec.x.log || p.x > 0));
       const pts = kept.map((p): [number, number] => [px(p.x), py(p.y)]);
@@ -457,20 +460,19 @@ export function layoutChart(spec: ChartSpec): Drawing {
           for (const [x, y] of pts) shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: 3.5 });
         return;
       }
-      // Points of a path that land on one spot share one label ("1, 10, 100"), not labels on top of each other.
-      const labels = new Map<string, { x: number; y: number; texts: string[] }>();
       kept.forEach((p, j) => {
         const [x, y] = pts[j]!;
         if (p.ring) shapes.push({ kind: 'ring', x, y, r: 9, stroke: theme.text });
         shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: p.large ? 5.5 : 3 });
         if (p.label === undefined) return;
-        const spot = `${Math.round(x / 3)},${Math.round(y / 3)}`;
-        const at = labels.get(spot) ?? { x, y, texts: [] };
-        at.texts.push(p.label);
-        labels.set(spot, at);
+        // The point shown (drawn large) first, then the path's ends (point-labels.ts).
+        const priority = p.large ? 2 : j === 0 || j === kept.length - 1 ? 1 : 0;
+        labelled.push({ series: i, x, y, text: p.label, priority });
       });
-      for (const l of labels.values()) text(l.x + 7, l.y - 7, l.texts.join(', '), 10, 'start', { fill: theme.muted });
     });
+    const bounds = { left: plot.left, right: plot.right, top: plot.top, bottom: plot.bottom };
+    for (const l of placePointLabels(labelled, (t) => t.length * 10 * CHAR_WIDTH, 10, bounds))
+      text(l.x, l.y, l.text, 10, l.anchor, { fill: theme.muted });
   }
   if (spec.reference !== undefined) {
     const v = py(spec.reference.at);

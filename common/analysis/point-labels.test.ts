@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { placePointLabels, type LabelledPoint } from './point-labels.ts';
+
+// Every character 6 px wide, lines 10 px high, in a 400 x 300 plot.
+const measure = (t: string): number => 6 * t.length;
+const bounds = { left: 0, right: 400, top: 0, bottom: 300 };
+const point = (series: number, x: number, y: number, text: string, priority = 0): LabelledPoint => ({
+  series,
+  x,
+  y,
+  text,
+  priority,
+});
+
+describe('placePointLabels', () => {
+  it('gives the points of one path on one spot one label: a range from three values, else a list', () => {
+    const many = ['1', '2', '4', '8', '256'].map((v) => point(0, 100, 100, v));
+    expect(placePointLabels(many, measure, 10, bounds)).toEqual([{ text: '1–256', x: 105, y: 95, anchor: 'start' }]);
+    const two = [point(0, 100, 100, '1'), point(0, 101, 101, '2')];
+    expect(placePointLabels(two, measure, 10, bounds).map((l) => l.text)).toEqual(['1, 2']);
+    // Another path on the same spot keeps its own label, on another side.
+    const shared = [point(0, 100, 100, '1'), point(1, 100, 100, '1')];
+    const placed = placePointLabels(shared, measure, 10, bounds);
+    expect(placed).toHaveLength(2);
+    expect(placed[1]).toEqual({ text: '1', x: 105, y: 115, anchor: 'start' });
+  });
+
+  it('moves a label that would overlap one already placed, and leaves it out where no side is free', () => {
+    // Points 4 px apart down a vertical path: labels take free sides until there are none.
+    const column = Array.from({ length: 12 }, (_, i) => point(0, 200, 100 + 4 * i, String(i)));
+    const placed = placePointLabels(column, measure, 10, bounds);
+    const boxes = placed.map((l) => {
+      const left = l.anchor === 'start' ? l.x : l.x - measure(l.text);
+      return { left, right: left + measure(l.text), top: l.y - 10, bottom: l.y };
+    });
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1))
+        expect(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).toBe(false);
+    expect(placed.length).toBeGreaterThan(1);
+    expect(placed.length).toBeLessThan(column.length);
+  });
+
+  it('places the point shown, then the ends, before the rest', () => {
+    const crowded = [point(0, 50, 50, 'middle'), point(0, 52, 58, 'shown', 2)];
+    const placed = placePointLabels(crowded, measure, 10, bounds);
+    expect(placed[0]).toMatchObject({ text: 'shown', x: 57, y: 53, anchor: 'start' });
+  });
+
+  it('keeps labels inside the plot: one at the right edge goes to the left of its point', () => {
+    const [l] = placePointLabels([point(0, 395, 100, '512')], measure, 10, bounds);
+    expect(l).toEqual({ text: '512', x: 390, y: 95, anchor: 'end' });
+    expect(placePointLabels([point(0, 5, 5, '1000000')], measure, 10, { ...bounds, right: 40 })).toEqual([]);
+  });
+});

@@ -1,0 +1,115 @@
+// Labels beside a chart's points (a sweep's values along each strategy's path on the trade-off
+// plane) that do not pile up: points of one path on one spot share a label ("1–256" for many),
+// and a label that would overlap one already placed tries the other sides of its point, else is
+// left out (the tooltip still gives it). The point shown, then each path's ends, go first. Pure:
+// the window measures text with its canvas, an export with its estimate.
+
+export interface LabelledPoint {
+  /** Which path the point is on: only a path's own points share a label. */
+  series: number;
+  /** Where the point is drawn, in the chart's pixels (y down). */
+  x: number;
+  y: number;
+  text: string;
+  /** Higher goes first: 2 the point shown, 1 a path's end, 0 the rest. */
+  priority: number;
+}
+
+export interface PlacedLabel {
+  text: string;
+  /** The text's anchor: its start (left) or its end (right), and its baseline. */
+  x: number;
+  y: number;
+  anchor: 'start' | 'end';
+}
+
+export interface LabelBounds {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+interface Spot {
+  x: number;
+  y: number;
+  texts: string[];
+  priority: number;
+  order: number;
+}
+
+/** Points of a path closer than this (pixels, both ways) are one spot. */
+const SAME_SPOT = 3;
+/** Gap between a point and its label, and around each label. */
+const GAP = 5;
+/** One spot's values are shown as a range from this many on ("1–256"), else listed ("1, 2"). */
+const RANGE_FROM = 3;
+
+/**
+ * Where each label goes, in priority order; labels that fit nowhere are left out. `measure`
+ * gives a text's width and `height` a line's, in the same pixels as the points.
+ */
+export function placePointLabels(
+  points: readonly LabelledPoint[],
+  measure: (text: string) => number,
+  height: number,
+  bounds: LabelBounds,
+): PlacedLabel[] {
+  // A point joins a spot of its path within SAME_SPOT both ways: the spots are kept in a grid
+  // of SAME_SPOT cells, and a point looks in its cell and the eight around it (a sweep has
+  // thousands of points; comparing each with all would not do).
+  const spots: Spot[] = [];
+  const grid = new Map<string, Spot[]>();
+  const cellOf = (series: number, cx: number, cy: number): string => `${series}:${cx},${cy}`;
+  points.forEach((p, order) => {
+    const cx = Math.floor(p.x / SAME_SPOT);
+    const cy = Math.floor(p.y / SAME_SPOT);
+    let spot: Spot | undefined;
+    for (let dx = -1; dx <= 1 && spot === undefined; dx++)
+      for (let dy = -1; dy <= 1 && spot === undefined; dy++)
+        spot = grid
+          .get(cellOf(p.series, cx + dx, cy + dy))
+          ?.find((s) => Math.abs(s.x - p.x) <= SAME_SPOT && Math.abs(s.y - p.y) <= SAME_SPOT);
+    if (spot === undefined) {
+      spot = { x: p.x, y: p.y, texts: [], priority: p.priority, order };
+      spots.push(spot);
+      const key = cellOf(p.series, cx, cy);
+      grid.set(key, [...(grid.get(key) ?? []), spot]);
+    }
+    spot.texts.push(p.text);
+    spot.priority = Math.max(spot.priority, p.priority);
+  });
+  const ordered = spots.sort((a, b) => b.priority - a.priority || a.order - b.order);
+  const taken: LabelBounds[] = [];
+  const placed: PlacedLabel[] = [];
+  for (const spot of ordered) {
+    const text =
+      spot.texts.length >= RANGE_FROM ? `${spot.texts[0]}–${spot.texts[spot.texts.length - 1]}` : spot.texts.join(', ');
+    const w = measure(text);
+    // Above right, below right, above left, below left.
+    const candidates: PlacedLabel[] = [
+      { text, x: spot.x + GAP, y: spot.y - GAP, anchor: 'start' },
+      { text, x: spot.x + GAP, y: spot.y + GAP + height, anchor: 'start' },
+      { text, x: spot.x - GAP, y: spot.y - GAP, anchor: 'end' },
+      { text, x: spot.x - GAP, y: spot.y + GAP + height, anchor: 'end' },
+    ];
+    for (const c of candidates) {
+      const box = boxOf(c, w, height);
+      if (box.left < bounds.left || box.right > bounds.right || box.top < bounds.top || box.bottom > bounds.bottom)
+        continue;
+      if (taken.some((t) => overlaps(t, box))) continue;
+      taken.push(box);
+      placed.push(c);
+      break;
+    }
+  }
+  return placed;
+}
+
+function boxOf(l: PlacedLabel, w: number, h: number): LabelBounds {
+  const left = l.anchor === 'start' ? l.x : l.x - w;
+  return { left: left - 1, right: left + w + 1, top: l.y - h, bottom: l.y + 2 };
+}
+
+const overlaps = (a: LabelBounds, b: LabelBounds): boolean =>
+  a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
