@@ -59,7 +59,8 @@ function flushCostPerPage(changes: Record<string, unknown>): number {
  * under S5 with host.kpti on less off, at 2.9 GHz (the clock cr3WritePcid was converted at).
  */
 function kptiSyscallNs(pcid: boolean): number {
-  const s = only('virtio', { 'host.ghz': 2.9, 'host.pcid': pcid });
+  // lseek copies nothing: no buffer to walk again after the switch.
+  const s = only('virtio', { 'host.ghz': 2.9, 'host.pcid': pcid, 'workload.touchpoints.virtio.bytesPerEvent': 0 });
   const us = (kpti: boolean) => metric(set(s, { 'host.kpti': kpti }), 'S5', 'latency.virtio.meanUs');
   return (us(true) - us(false)) * 1000;
 }
@@ -81,19 +82,35 @@ export const VALIDATION_CASES: ValidationCase[] = [
     note: 'The default cr3WritePcid comes from another measurement of the same quantity (FreeBSD review D13985, 139 ns for two switches); this one is independent of it.',
   },
   {
+    id: 'kpti-nopcid-global',
+    title: 'KPTI without PCID, the kernel image global as upstream maps it: what a syscall pays',
+    published:
+      '"kaiser+nopcid+ge: 2.5M" lseeks/s against "no kaiser: 5.2M": 400 ns against 192 ns, +208 ns per syscall ("ge": global kernel entries)',
+    source:
+      'Dave Hansen, reply to the KAISER v2 cover, 1 Nov 2017, lore.kernel.org/all/8ea53aa4-34ee-15ab-c28c-04cf3c2e979b@linux.intel.com/',
+    setup:
+      'will-it-scale lseek1, one thread, as the PCID check. Model: the same, with host.pcid off: two CR3 writes, and after each the refill of the pages the path touches (pagesPerCr3Switch x tlbRefillPerPage); lseek copies nothing.',
+    publishedValue: 208,
+    modelValue: () => kptiSyscallNs(false),
+    unit: 'ns',
+    tolerance: { relative: 0.25 },
+    kind: 'circular',
+    note: "Upstream PTI keeps the kernel image global without PCID (pti_kernel_image_global_ok()), as this run did. The page count (pagesPerCr3Switch, 5, an estimate counted for a short syscall path) was set with Hansen's figures in view, so the check does not count. Until model 2.6.0 the refill was Lutomirski's 512 touched pages (tlbRefillAfterFlush): 6,966 ns against 262.",
+  },
+  {
     id: 'kpti-nopcid',
-    title: 'KPTI without PCID: what two CR3 switches and their refills add to a syscall',
+    title: 'KPTI without PCID or global kernel entries: what a syscall pays',
     published: '"kaiser+nopcid: 2.2M" lseeks/s against "no kaiser: 5.2M": 455 ns against 192 ns, +262 ns per syscall',
     source:
       'Dave Hansen, KAISER v2 cover letter, 31 Oct 2017, lore.kernel.org/all/20171031223146.6B47C861@viggo.jf.intel.com/',
     setup:
-      'will-it-scale lseek1, one thread, as the PCID check. Model: the same, with host.pcid off: two CR3 writes and two full refills (tlbRefillAfterFlush).',
+      'will-it-scale lseek1, one thread, as the PCID check, but with no global kernel entries (KAISER v2 as posted). Model: as the check above; it has no setting for a kernel image that is not global.',
     publishedValue: 262,
     modelValue: () => kptiSyscallNs(false),
     unit: 'ns',
     tolerance: { relative: 0.25 },
     kind: 'shown',
-    note: "Missed for a known reason: a refill costs what the working set makes it. lseek1 touches a handful of pages between syscalls (~60 ns a refill here); the default is Lutomirski's 512 touched pages (4.3 us), which a VMM moving guest data between syscalls is nearer to. The range of tlbRefillAfterFlush (150 - 100,000 cycles) spans both; set it for the workload in question.",
+    note: "Not upstream's mapping: without global entries the kernel text the path runs is walked again after each switch too (54 ns more a syscall here than with them), which the model, following upstream, does not charge. Shown for the scale: it rests on the same estimate as the check above.",
   },
   {
     id: 'demand-paging',
@@ -206,16 +223,16 @@ export const VALIDATION_CASES: ValidationCase[] = [
   },
   {
     id: 'refill',
-    title: 'The TLB refill a CR3 switch without PCID costs',
+    title: 'The TLB refill of 512 touched pages after a CR3 switch without PCID',
     published:
       'eventfd ping-pong between two mms: 1.22 us with PCID, 1.33 us without; touching 512 pages each iteration: 1.8 us with PCID, 6.2 us without. Refill: (6.2 - 1.33) - (1.8 - 1.22) = 4.29 us an iteration, taken as one flush (whether both sides touch the pages is not said)',
     source:
       'Andy Lutomirski, PCID v4 cover letter, 29 Jun 2017, lore.kernel.org/all/cover.1498751203.git.luto@kernel.org/',
     setup:
-      'Skylake laptop at 2.3 GHz, turbo off, in a KVM guest (commit 10af6235e0d3). Model: tlbRefillAfterFlush at 2.3 GHz, per CR3 switch without PCID.',
+      'Skylake laptop at 2.3 GHz, turbo off, in a KVM guest (commit 10af6235e0d3). Model: S4 without PCID, the path touching 512 pages after each switch (host.costs.pagesPerCr3Switch = 512), the refill per switch at 2.3 GHz.',
     publishedValue: 4.29,
     modelValue: () => {
-      const s = only('hypercall');
+      const s = only('hypercall', { 'host.costs.pagesPerCr3Switch': 512 });
       const noPcid = metric(set(s, { 'host.pcid': false }), 'S4', 'cost.cyclesPerSecPerVcpu');
       const pcid = metric(s, 'S4', 'cost.cyclesPerSecPerVcpu');
       const crossings = s.vm.userspaceExitsPerSecPerVcpu + s.vm.schedInsPerSecPerVcpu;
@@ -224,7 +241,7 @@ export const VALIDATION_CASES: ValidationCase[] = [
     unit: 'us',
     tolerance: { relative: 0.05 },
     kind: 'circular',
-    note: 'The default was taken from this figure: it shows the model uses it as intended, nothing more.',
+    note: 'tlbRefillPerPage (and tlbRefillAfterFlush, the refill of a full flush) were taken from this figure: it shows the model uses them as intended, nothing more.',
   },
   {
     id: 'shootdown-small',

@@ -3,7 +3,8 @@
 // 2 pinned vCPUs in guest mode 90% of the time, 1 GiB backed by aligned 2M pages, 1G direct
 // map, 256 GiB host, one touchpoint: 1000 MMIO exits/s per vCPU, 1 page (as given), 8 bytes.
 // Default costs used: stac = clac = 5, pteUpdate 300, pteWriteLocal 20, invlpg 260,
-// cr3WritePcid 200, tlbRefillAfterFlush 11,000, shootdownBase 2,500, shootdownPerTarget 500,
+// cr3WritePcid 200, cr3WriteNoPcid 200, tlbRefillAfterFlush 9,900, tlbRefillPerPage 19.3,
+// pagesPerCr3Switch 5, shootdownBase 2,500, shootdownPerTarget 500,
 // ipiReceiveWork 1,000, vmExitRoundTrip 1,350, asiExit 1,500, asiTaintMitigation 5,000,
 // copyBytesPerCycle 10, staleTlbLifetimeUs 1,000.
 import fc from 'fast-check';
@@ -334,9 +335,28 @@ describe('analytic model, worked by hand', () => {
     expect(m['exposure.kvm.irqNmiWithGuestMappedPerSec']).toBeCloseTo(2 * 1000 * 0.9, 9);
     expect(m['exposure.kvm.longestWindowUs']).toBeCloseTo((0.9 / crossings) * 1e6, 6);
     const noPcid = metricsOf(setParameter(s, 'host.pcid', false), 'S4');
-    expect(noPcid['cost.cyclesPerSecPerVcpu']).toBeCloseTo(2 * crossings * (200 + 9900), 6);
+    // Without PCID each write flushes the non-global entries: the path refills the 5 pages it
+    // touches (pagesPerCr3Switch), a walk of 19.3 cycles each, not a whole working set.
+    expect(noPcid['cost.cyclesPerSecPerVcpu']).toBeCloseTo(2 * crossings * (200 + 5 * 19.3), 6);
     const load = metricsOf(setParameter(s, 'strategies.S4.switchPoint', 'vcpu_load'), 'S4');
     expect(load['cost.cyclesPerSecPerVcpu']).toBeCloseTo(2 * crossings * 200, 6);
+  });
+
+  it("KPTI's read()/write(): two CR3 writes, and without PCID the refill of the path's pages and the copy's buffers", () => {
+    // The VMM reads 6,000 bytes of guest memory a virtio event, 100 events a second, by read().
+    const virtio = setParameter(
+      setParameter(
+        setParameter(s, 'workload.touchpoints.virtio.ratePerSec', 100),
+        'workload.touchpoints.virtio.bytesPerEvent',
+        6000,
+      ),
+      'host.kpti',
+      true,
+    );
+    const cyclesOf = (sc: Scenario) => resultOf(sc, 'S5').breakdown!['virtio.tlbRefill'] ?? 0;
+    expect(cyclesOf(virtio)).toBe(0); // PCID: nothing to refill
+    // 2 switches x 5 pages, and 2 buffers of 2 pages each (6,000 bytes span two), 19.3 cycles a walk.
+    expect(cyclesOf(setParameter(virtio, 'host.pcid', false))).toBeCloseTo(100 * (2 * 5 + 2 * 2) * 19.3, 6);
   });
 
   it('S5: nothing extra on uaccess paths, a STAC/CLAC pair on kernel-mapping paths; KPTI or LASS hide it from userspace', () => {

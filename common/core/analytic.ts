@@ -6,7 +6,14 @@ import { fixed } from './fixed.ts';
 import type { CostComponent, Estimate, ResultFlag, RunOutput, StrategyId, StrategyResult } from './api.ts';
 import { COST_COMPONENTS } from './api.ts';
 import { batchShape } from './batches.ts';
-import { costTableOf, hasOwnKeys, resolveCostEntries, RETIRED_COST_KEYS, type CostTable } from './costs.ts';
+import {
+  costTableOf,
+  cr3SwitchCosts,
+  hasOwnKeys,
+  resolveCostEntries,
+  RETIRED_COST_KEYS,
+  type CostTable,
+} from './costs.ts';
 import type { AttackerContext } from './metrics.ts';
 import type { Scenario } from './scenario.ts';
 import { capabilityRows, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
@@ -569,9 +576,19 @@ function chargeSyscall(m: Model, ledger: Ledger, tp: EffectiveTouchpoint): void 
   let cycles = c.syscall + tp.bytesPerEvent / c.copyBytesPerCycle;
   if (m.s.host.kpti) {
     cycles += 2 * m.cr3.write;
-    ledger.event(tp.index, COMPONENT.tlbRefill, 2 * m.cr3.refill);
+    ledger.event(tp.index, COMPONENT.tlbRefill, syscallRefill(c, m.cr3, tp.bytesPerEvent));
   }
   ledger.event(tp.index, COMPONENT.syscallCopy, cycles);
+}
+
+/**
+ * The refill a read()/write() of `bytes` leaves with KPTI: each of its two CR3 switches refills
+ * its path's pages, and without PCID the copy walks its two buffers again (the user's and the
+ * guest page's kernel mapping: only the kernel image stays global). Shared with the simulator.
+ */
+export function syscallRefill(c: CostTable, cr3: { refill: number }, bytes: number): number {
+  if (cr3.refill === 0) return 0;
+  return 2 * cr3.refill + 2 * Math.ceil(bytes / PAGE_BYTES) * c.tlbRefillPerPage;
 }
 
 /** Exposure of the VMM under S2-S5: none through syscalls, a share always with a selective mmap. */
@@ -1430,7 +1447,7 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     tps,
     guestPages: (vm.memoryGiB * 2 ** 30) / PAGE_BYTES,
     vmmViaSyscall: scenario.strategies.vmmAccess === 'syscall',
-    cr3: host.pcid ? { write: c.cr3WritePcid, refill: 0 } : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush },
+    cr3: cr3SwitchCosts(c, host.pcid),
     splits: directMapSplits(scenario),
     baseline: [],
     baselineLatency: [],

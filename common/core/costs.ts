@@ -20,6 +20,8 @@ export const COST_KEYS = [
   'cr3WritePcid',
   'cr3WriteNoPcid',
   'tlbRefillAfterFlush',
+  'tlbRefillPerPage',
+  'pagesPerCr3Switch',
   'shootdownBase',
   'shootdownPerTarget',
   'ipiReceiveWork',
@@ -200,7 +202,7 @@ export const DEFAULT_COSTS: Entry[] = [
     high: 300,
     source: 'estimate: taken as cr3WritePcid for the write itself; no source measures a CR3 write without PCID alone',
     hardware: 'Intel Haswell',
-    note: 'The TLB refill that follows is tlbRefillAfterFlush.',
+    note: 'The TLB refill that follows is pagesPerCr3Switch x tlbRefillPerPage: the pages the path touches, not a whole working set.',
   },
   {
     key: 'tlbRefillAfterFlush',
@@ -213,7 +215,33 @@ export const DEFAULT_COSTS: Entry[] = [
     source:
       'Andy Lutomirski, PCID v4 cover, 29 Jun 2017, lore.kernel.org/all/cover.1498751203.git.luto@kernel.org/ (and commit 10af6235e0d3): an eventfd ping-pong between two mms takes 1.22 us with PCID and 1.33 us without; touching 512 pages each iteration, 1.8 us with PCID and 6.2 us without (11M vs 207M dTLB misses). Refill: (6.2 - 1.33) - (1.8 - 1.22) = 4.29 us an iteration',
     hardware: 'Skylake laptop at 2.3 GHz, turbo off, in a KVM guest (idle=poll): 4.29 us = 9,900 cycles',
-    note: 'Taken as the refill of one flush: the posting does not say whether both sides of the ping-pong touch the pages; if both do, it is half (~9.6 cycles a walk instead of ~19; ~17 cycles a DTLB walk is the usual figure). Measured in a guest, so with two-dimensional (EPT) walks: a host refill is cheaper. A best case otherwise: 512 entries mapping the zero page, cache-hot page tables. Model 2.3.0: 11,000 -> 9,900 (the clock of the measurement). A host full flush leaves a guest\'s VPID/ASID-tagged entries alone: vCPUs in guest mode do not pay it. Depends on the working set: a lseek loop refills almost nothing (Dave Hansen, KAISER, lore.kernel.org/all/8ea53aa4-34ee-15ab-c28c-04cf3c2e979b@linux.intel.com/ : +262 ns per syscall without PCID against +141 ns with it, ~150 cycles of refill per flush, the low end); cold or large working sets cost more ("tens-of-thousands of cycles which it costs to fully reload the TLB", Hansen, Dec 2017, link as invpcidOne; 20,000-100,000 cycles, secondary: onedfrk newsletter "PCID", 2026-06-02: the high end).',
+    note: 'Taken as the refill of one flush: the posting does not say whether both sides of the ping-pong touch the pages; if both do, it is half (~9.6 cycles a walk instead of ~19; ~17 cycles a DTLB walk is the usual figure). Measured in a guest, so with two-dimensional (EPT) walks: a host refill is cheaper. A best case otherwise: 512 entries mapping the zero page, cache-hot page tables. Model 2.3.0: 11,000 -> 9,900 (the clock of the measurement). A host full flush leaves a guest\'s VPID/ASID-tagged entries alone: vCPUs in guest mode do not pay it. Depends on the working set: since model 2.6.0 a CR3 write without PCID refills only the pages its path touches (pagesPerCr3Switch x tlbRefillPerPage); this entry is the refill of a full flush, which a CPU pays for whatever it then runs. Cold or large working sets cost more ("tens-of-thousands of cycles which it costs to fully reload the TLB", Hansen, Dec 2017, link as invpcidOne; 20,000-100,000 cycles, secondary: onedfrk newsletter "PCID", 2026-06-02: the high end).',
+  },
+  {
+    key: 'tlbRefillPerPage',
+    label: 'TLB refill, one page walk after a flush',
+    value: 19.3,
+    unit: 'cycles',
+    class: 'primary',
+    low: 9.6,
+    high: 40,
+    source:
+      'Andy Lutomirski, PCID v4 cover, 29 Jun 2017 (link as tlbRefillAfterFlush): 4.29 us of refill an iteration for 512 touched pages at 2.3 GHz, 9,900 cycles / 512 = 19.3 cycles a page',
+    hardware: 'Skylake laptop at 2.3 GHz, in a KVM guest (two-dimensional walks, cache-hot page tables)',
+    note: 'Low end: half, if both sides of the ping-pong touched the pages; high end: walks that miss the caches. Charged for the pages a path touches after a CR3 write without PCID (pagesPerCr3Switch).',
+  },
+  {
+    key: 'pagesPerCr3Switch',
+    label: 'pages a short kernel path touches after a CR3 write',
+    value: 5,
+    unit: 'pages',
+    class: 'estimate',
+    low: 2,
+    high: 50,
+    source:
+      'estimate: counted for a short syscall path with the kernel image global, as upstream PTI maps it without PCID (pti_kernel_image_global_ok(), arch/x86/mm/pti.c): the user stack and code, the kernel stack, the task and the file or vCPU data, about 5 pages a switch',
+    hardware: 'x86 without PCID',
+    note: "Without PCID a CR3 write flushes every non-global entry, so the path refills only what it then touches, not a working set of hundreds of pages (tlbRefillAfterFlush, for full flushes). Set with Dave Hansen's lseek1 figures in view (KAISER, 1 Nov 2017, lore.kernel.org/all/8ea53aa4-34ee-15ab-c28c-04cf3c2e979b@linux.intel.com/: 2.5M lseeks/s with global kernel entries and no PCID against 3.0M with PCID, ~67 ns of refill a syscall, ~5 pages a switch at 19.3 cycles): docs/validation.md counts that check as circular. A VMM touching its device model between syscalls refills more (the high end); the data a read()/write() copies is added per event.",
   },
   {
     key: 'shootdownBase',
@@ -393,6 +421,17 @@ export function resolveCostEntries(
 export function hasOwnKeys(o: object): boolean {
   for (const key in o) if (Object.hasOwn(o, key)) return true;
   return false;
+}
+
+/**
+ * What a CR3 write costs, and the refill it leaves: none with PCID (the kernel's and the user's
+ * entries keep their tags), else the pages the path then touches (pagesPerCr3Switch, Lutomirski's
+ * walk each). The formulas and the simulator charge the same.
+ */
+export function cr3SwitchCosts(c: CostTable, pcid: boolean): { write: number; refill: number } {
+  return pcid
+    ? { write: c.cr3WritePcid, refill: 0 }
+    : { write: c.cr3WriteNoPcid, refill: c.pagesPerCr3Switch * c.tlbRefillPerPage };
 }
 
 export function costTableOf(entries: CostEntry[]): CostTable {

@@ -85,5 +85,11 @@
  *        host-mode share, as the formulas charge it; the other VMs' vCPUs flush as this VM's do,
  *        each kind of flush with its own size and burst (it drew one mean size, its VMM's flushes
  *        included); under S6 population exits ASI there too. Costs unchanged.
+ * 2.6.0  a CR3 write without PCID (S4's switches, KPTI's two a syscall) refills the pages its path
+ *        then touches, pagesPerCr3Switch x tlbRefillPerPage (new costs: 5 pages, an estimate,
+ *        at Lutomirski's 19.3 cycles a walk), and a read()/write() its two buffers again; it
+ *        paid tlbRefillAfterFlush, a 512-page working set (KPTI without PCID: +6,966 ns an lseek
+ *        against Hansen's +208). Upstream PTI keeps the kernel image global without PCID. Full
+ *        flushes keep tlbRefillAfterFlush. Only hosts without PCID change.
  */
-export const MODEL_VERSION = '2.5.0';
+export const MODEL_VERSION = '2.6.0';

@@ -21,8 +21,9 @@ import {
   refillAfterFlush,
   S3_REMOTE_BATCH,
   s4Crossings,
+  syscallRefill as syscallRefillCycles,
 } from '../analytic.ts';
-import { costTableOf, resolveCostEntries, type CostTable } from '../costs.ts';
+import { costTableOf, cr3SwitchCosts, resolveCostEntries, type CostTable } from '../costs.ts';
 import type { Scenario } from '../scenario.ts';
 import { removesFromDirectMap } from '../strategies.ts';
 import { TOUCHPOINT_IDS } from '../touchpoints.ts';
@@ -238,9 +239,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const zapFlush = strategy === 'S1' ? s.strategies.S1.flushOnZap : true;
   const zapPages = s.strategies.hugeFolioRemoval ? { '4K': 1, '2M': 512, '1G': 262144 }[s.vm.backingPageSize] : 1;
   const s3Remote = s.strategies.S3.remoteFlush;
-  const cr3 = s.host.pcid
-    ? { write: c.cr3WritePcid, refill: 0 }
-    : { write: c.cr3WriteNoPcid, refill: c.tlbRefillAfterFlush };
+  const cr3 = cr3SwitchCosts(c, s.host.pcid);
   const running = s.vm.placement === 'shared' ? Math.min(1, N / (V + O)) : 1;
   const bystanders = Math.max(0, N - V - O);
   const { held } = s4Crossings(s);
@@ -254,7 +253,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     let syscallRefill = 0;
     if (syscallPath) {
       syscallCycles = c.syscall + tp.bytesPerEvent / c.copyBytesPerCycle + (s.host.kpti ? 2 * cr3.write : 0);
-      syscallRefill = s.host.kpti ? 2 * cr3.refill : 0;
+      syscallRefill = s.host.kpti ? syscallRefillCycles(c, cr3, tp.bytesPerEvent) : 0;
     }
     return {
       ...tp,
