@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runDes, setParameter } from '../core/index.ts';
-import { histogramCdf, histogramQuantile, PERCENTILES } from './latency.ts';
+import { histogramCdf, histogramQuantile, latencyTouchpoint, PERCENTILES, touchpointsWithEvents } from './latency.ts';
 
 describe('latency distributions', () => {
   const d = { bucketUpperUs: [1, 2, 4, 8, 16, 32], counts: [0, 10, 80, 9, 1, 0] };
@@ -49,5 +49,39 @@ describe('latency distributions', () => {
         checked++;
       }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('touchpointsWithEvents', () => {
+  const quiet = PRESETS.find((p) => p.id === 'quiet-cloud-vm')!.scenario;
+  const withRate = (s: typeof quiet) =>
+    Object.entries(s.workload.touchpoints)
+      .filter(([, t]) => t.ratePerSec > 0)
+      .map(([id]) => id)
+      .sort();
+
+  it('names the touchpoints with events at the point, leaving out those their VM feature gates off', () => {
+    expect([...touchpointsWithEvents(quiet)!].sort()).toEqual(withRate(quiet));
+    const shadow = setParameter(quiet, 'workload.touchpoints.nestedTdp.ratePerSec', 500);
+    expect(shadow.vm.nested).toBe(false);
+    expect(touchpointsWithEvents(shadow)!.has('nestedTdp')).toBe(false);
+    expect(touchpointsWithEvents(shadow, { 'vm.nested': true })!.has('nestedTdp')).toBe(true);
+    expect(touchpointsWithEvents(quiet, { 'vm.nope': 1 })).toBeUndefined();
+  });
+
+  it('reads a revision saved by an older model, without the fields added since', () => {
+    const old = structuredClone(quiet) as unknown as {
+      workload: Record<string, unknown> & { touchpoints: Record<string, unknown> };
+    };
+    delete old.workload['exitMix'];
+    delete old.workload.touchpoints['hvaCache'];
+    const shown = touchpointsWithEvents(old as unknown as typeof quiet);
+    expect(shown).toBeDefined();
+    expect(shown!.has('mmio')).toBe(true);
+  });
+
+  it('knows a latency metric by its key', () => {
+    expect(latencyTouchpoint('latency.mmio.meanUs')).toBe('mmio');
+    expect(latencyTouchpoint('cost.overheadPct')).toBeUndefined();
   });
 });

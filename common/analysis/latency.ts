@@ -5,29 +5,38 @@
 import {
   applyPoint,
   effectiveTouchpoints,
+  validateScenario,
   type LatencyDistribution,
   type Point,
   type Scenario,
 } from '../core/index.ts';
 
 /**
- * The touchpoints with events at a point of a scenario, as the model charges them (a gated one,
- * nested TDP without vm.nested, has none): the latency of a touchpoint without events is what one
- * event would take, which nothing paid, and tables leave it out. Undefined where the point does
- * not apply to the scenario (then nothing is left out).
+ * The touchpoints with events at a point of a stored scenario, as the model charges them (a gated
+ * one, nested TDP without vm.nested, has none): the latency of a touchpoint without events is
+ * what one event would take, which nothing paid, and tables leave it out. The scenario is
+ * validated first (a revision saved by an older model lacks newer fields, which validation fills
+ * in). Undefined where the point does not apply to it or it is not valid: nothing is left out.
  */
 export function touchpointsWithEvents(scenario: Scenario, point: Point = {}): Set<string> | undefined {
-  let at: Scenario;
+  let checked;
   try {
-    at = applyPoint(scenario, point);
+    checked = validateScenario(applyPoint(scenario, point));
   } catch {
     return undefined;
   }
+  if (!checked.ok) return undefined;
   return new Set(
-    effectiveTouchpoints(at)
+    effectiveTouchpoints(checked.value)
       .tps.filter((t) => t.ratePerSec > 0)
       .map((t) => t.id),
   );
+}
+
+/** The touchpoint a latency metric is of ('latency.mmio.meanUs': 'mmio'); undefined for other metrics. */
+export function latencyTouchpoint(key: string): string | undefined {
+  const [group, touchpoint] = key.split('.');
+  return group === 'latency' ? touchpoint : undefined;
 }
 
 /** The percentiles a latency chart shows, as fractions, with their names. */
