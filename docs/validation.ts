@@ -95,7 +95,7 @@ export const VALIDATION_CASES: ValidationCase[] = [
     unit: 'ns',
     tolerance: { relative: 0.25 },
     kind: 'circular',
-    note: "Upstream PTI keeps the kernel image global without PCID (pti_kernel_image_global_ok()), as this run did. The page count (pagesPerCr3Switch, 5, an estimate counted for a short syscall path) was set with Hansen's figures in view, so the check does not count. Until model 2.6.0 the refill was Lutomirski's 512 touched pages (tlbRefillAfterFlush): 6,966 ns against 262.",
+    note: "Upstream PTI keeps the kernel image global without PCID (pti_kernel_image_global_ok()), as this run did. The page count (pagesPerCr3Switch, 5, an estimate counted for a short syscall path) was set with Hansen's figures in view, so the check does not count. Until model 2.6.0 the refill was Lutomirski's 512 touched pages (tlbRefillAfterFlush): 6,966 ns against the 208 here.",
   },
   {
     id: 'kpti-nopcid',

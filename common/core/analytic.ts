@@ -13,6 +13,7 @@ import {
   resolveCostEntries,
   RETIRED_COST_KEYS,
   type CostTable,
+  type Cr3SwitchCosts,
 } from './costs.ts';
 import type { AttackerContext } from './metrics.ts';
 import type { Scenario } from './scenario.ts';
@@ -202,7 +203,7 @@ interface Model {
   guestPages: number;
   vmmViaSyscall: boolean;
   /** CR3 write cost, and the refill it causes without PCID. */
-  cr3: { write: number; refill: number };
+  cr3: Cr3SwitchCosts;
   /** Direct-map splits when guest memory leaves the direct map. */
   splits: { splits: number; hostShare: number };
   /** Cycles to handle one event of each touchpoint before any strategy adds to it (baselineCycles), by index. */
@@ -586,8 +587,8 @@ function chargeSyscall(m: Model, ledger: Ledger, tp: EffectiveTouchpoint): void 
  * its path's pages, and without PCID the copy walks its two buffers again (the user's and the
  * guest page's kernel mapping: only the kernel image stays global). Shared with the simulator.
  */
-export function syscallRefill(c: CostTable, cr3: { refill: number }, bytes: number): number {
-  if (cr3.refill === 0) return 0;
+export function syscallRefill(c: CostTable, cr3: Cr3SwitchCosts, bytes: number): number {
+  if (!cr3.flushes) return 0;
   return 2 * cr3.refill + 2 * Math.ceil(bytes / PAGE_BYTES) * c.tlbRefillPerPage;
 }
 

@@ -210,12 +210,12 @@ export const DEFAULT_COSTS: Entry[] = [
     value: 9900,
     unit: 'cycles',
     class: 'primary',
-    low: 150,
+    low: 4950,
     high: 100000,
     source:
       'Andy Lutomirski, PCID v4 cover, 29 Jun 2017, lore.kernel.org/all/cover.1498751203.git.luto@kernel.org/ (and commit 10af6235e0d3): an eventfd ping-pong between two mms takes 1.22 us with PCID and 1.33 us without; touching 512 pages each iteration, 1.8 us with PCID and 6.2 us without (11M vs 207M dTLB misses). Refill: (6.2 - 1.33) - (1.8 - 1.22) = 4.29 us an iteration',
     hardware: 'Skylake laptop at 2.3 GHz, turbo off, in a KVM guest (idle=poll): 4.29 us = 9,900 cycles',
-    note: 'Taken as the refill of one flush: the posting does not say whether both sides of the ping-pong touch the pages; if both do, it is half (~9.6 cycles a walk instead of ~19; ~17 cycles a DTLB walk is the usual figure). Measured in a guest, so with two-dimensional (EPT) walks: a host refill is cheaper. A best case otherwise: 512 entries mapping the zero page, cache-hot page tables. Model 2.3.0: 11,000 -> 9,900 (the clock of the measurement). A host full flush leaves a guest\'s VPID/ASID-tagged entries alone: vCPUs in guest mode do not pay it. Depends on the working set: since model 2.6.0 a CR3 write without PCID refills only the pages its path touches (pagesPerCr3Switch x tlbRefillPerPage); this entry is the refill of a full flush, which a CPU pays for whatever it then runs. Cold or large working sets cost more ("tens-of-thousands of cycles which it costs to fully reload the TLB", Hansen, Dec 2017, link as invpcidOne; 20,000-100,000 cycles, secondary: onedfrk newsletter "PCID", 2026-06-02: the high end).',
+    note: 'Taken as the refill of one flush: the posting does not say whether both sides of the ping-pong touch the pages; if both do, it is half (the low end) (~9.6 cycles a walk instead of ~19; ~17 cycles a DTLB walk is the usual figure). Measured in a guest, so with two-dimensional (EPT) walks: a host refill is cheaper. A best case otherwise: 512 entries mapping the zero page, cache-hot page tables. Model 2.3.0: 11,000 -> 9,900 (the clock of the measurement). A host full flush leaves a guest\'s VPID/ASID-tagged entries alone: vCPUs in guest mode do not pay it. Depends on the working set: since model 2.6.0 a CR3 write without PCID refills only the pages its path touches (pagesPerCr3Switch x tlbRefillPerPage); this entry is the refill of a full flush, which a CPU pays for whatever it then runs. Cold or large working sets cost more ("tens-of-thousands of cycles which it costs to fully reload the TLB", Hansen, Dec 2017, link as invpcidOne; 20,000-100,000 cycles, secondary: onedfrk newsletter "PCID", 2026-06-02: the high end).',
   },
   {
     key: 'tlbRefillPerPage',
@@ -428,10 +428,18 @@ export function hasOwnKeys(o: object): boolean {
  * entries keep their tags), else the pages the path then touches (pagesPerCr3Switch, Lutomirski's
  * walk each). The formulas and the simulator charge the same.
  */
-export function cr3SwitchCosts(c: CostTable, pcid: boolean): { write: number; refill: number } {
+export function cr3SwitchCosts(c: CostTable, pcid: boolean): Cr3SwitchCosts {
   return pcid
-    ? { write: c.cr3WritePcid, refill: 0 }
-    : { write: c.cr3WriteNoPcid, refill: c.pagesPerCr3Switch * c.tlbRefillPerPage };
+    ? { write: c.cr3WritePcid, refill: 0, flushes: false }
+    : { write: c.cr3WriteNoPcid, refill: c.pagesPerCr3Switch * c.tlbRefillPerPage, flushes: true };
+}
+
+export interface Cr3SwitchCosts {
+  write: number;
+  /** The refill of the pages the path touches after the write. */
+  refill: number;
+  /** Whether the write flushes the non-global entries (no PCID): any page touched after it is walked again. */
+  flushes: boolean;
 }
 
 export function costTableOf(entries: CostEntry[]): CostTable {
