@@ -2,7 +2,7 @@
 // painted on any 2D canvas: an exported SVG and PNG are the same drawing. The SVG has one <text>
 // per label (real text runs, a generic font stack) and one <polyline> per line, so a line chart
 // stays at a few tens of KB and opens for editing in a browser or Inkscape. Browser-safe.
-import { placePointLabels, type LabelledPoint } from './point-labels.ts';
+import { labelPriority, placePointLabels, type LabelledPoint } from './point-labels.ts';
 import { formatValue } from './format.ts';
 
 /** The colour themes a chart is drawn in: the window's two, and one for print (black on white). */
@@ -466,8 +466,7 @@ export function layoutChart(spec: ChartSpec): Drawing {
         shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: p.large ? 5.5 : 3 });
         if (p.label === undefined) return;
         // The point shown (drawn large) first, then the path's ends (point-labels.ts).
-        const priority = p.large ? 2 : j === 0 || j === kept.length - 1 ? 1 : 0;
-        labelled.push({ series: i, x, y, text: p.label, priority });
+        labelled.push({ series: i, x, y, text: p.label, priority: labelPriority(p.large === true, j, kept.length) });
       });
     });
     const bounds = { left: plot.left, right: plot.right, top: plot.top, bottom: plot.bottom };

@@ -25,6 +25,19 @@ describe('placePointLabels', () => {
     expect(placed[1]).toEqual({ text: '1', x: 105, y: 115, anchor: 'start' });
   });
 
+  it('gives a range only for numbers one after another on the path; other spots list their values', () => {
+    // A path that leaves the spot and comes back: 4 is drawn elsewhere, so "1–16" would be false.
+    const back = ['1', '2', '4', '8', '16'].map((v) => (v === '4' ? point(0, 300, 200, v) : point(0, 100, 100, v)));
+    expect(placePointLabels(back, measure, 10, bounds).map((l) => l.text)).toEqual(['1, 2, 8, …', '4']);
+    // Values that are not numbers (a page size swept) are listed, never ranged.
+    const sizes = ['1G', '2M', '4K'].map((v) => point(0, 100, 100, v));
+    expect(placePointLabels(sizes, measure, 10, bounds).map((l) => l.text)).toEqual(['1G, 2M, 4K']);
+  });
+
+  it('labels no point drawn nowhere (NaN)', () => {
+    expect(placePointLabels([point(0, Number.NaN, 100, '1')], measure, 10, bounds)).toEqual([]);
+  });
+
   it('moves a label that would overlap one already placed, and leaves it out where no side is free', () => {
     // Points 4 px apart down a vertical path: labels take free sides until there are none.
     const column = Array.from({ length: 12 }, (_, i) => point(0, 200, 100 + 4 * i, String(i)));

@@ -1,11 +1,11 @@
 // Labels beside a chart's points (a sweep's values along each strategy's path on the trade-off
-// plane) that do not pile up: points of one path on one spot share a label ("1–256" for many),
-// and a label that would overlap one already placed tries the other sides of its point, else is
+// plane) that do not pile up: points of one path on one spot share a label ("1–256" for a run
+// of numbers one after another on the path, else a list), and a label that would overlap one already placed tries the other sides of its point, else is
 // left out (the tooltip still gives it). The point shown, then each path's ends, go first. Pure:
 // the window measures text with its canvas, an export with its estimate.
 
 export interface LabelledPoint {
-  /** Which path the point is on: only a path's own points share a label. */
+  /** Which path the point is on: only a path's own points share a label. Points come in path order. */
   series: number;
   /** Where the point is drawn, in the chart's pixels (y down). */
   x: number;
@@ -34,8 +34,15 @@ interface Spot {
   x: number;
   y: number;
   texts: string[];
+  /** The members' positions on their path. */
+  steps: number[];
   priority: number;
   order: number;
+}
+
+/** A point's priority: the point shown first, then its path's ends (the first and last of `count`). */
+export function labelPriority(here: boolean, index: number, count: number): number {
+  return here ? 2 : index === 0 || index === count - 1 ? 1 : 0;
 }
 
 /** Points of a path closer than this (pixels, both ways) are one spot. */
@@ -44,6 +51,8 @@ const SAME_SPOT = 3;
 const GAP = 5;
 /** One spot's values are shown as a range from this many on ("1–256"), else listed ("1, 2"). */
 const RANGE_FROM = 3;
+/** A spot's values listed, at most this many (the tooltip has them all). */
+const LIST_MOST = 3;
 
 /**
  * Where each label goes, in priority order; labels that fit nowhere are left out. `measure`
@@ -61,7 +70,12 @@ export function placePointLabels(
   const spots: Spot[] = [];
   const grid = new Map<string, Spot[]>();
   const cellOf = (series: number, cx: number, cy: number): string => `${series}:${cx},${cy}`;
+  const stepOf = new Map<number, number>(); // per series, the next point's position on its path
   points.forEach((p, order) => {
+    const step = stepOf.get(p.series) ?? 0;
+    stepOf.set(p.series, step + 1);
+    // A point drawn nowhere (no cost, off a log axis) has no place for a label.
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
     const cx = Math.floor(p.x / SAME_SPOT);
     const cy = Math.floor(p.y / SAME_SPOT);
     let spot: Spot | undefined;
@@ -71,20 +85,20 @@ export function placePointLabels(
           .get(cellOf(p.series, cx + dx, cy + dy))
           ?.find((s) => Math.abs(s.x - p.x) <= SAME_SPOT && Math.abs(s.y - p.y) <= SAME_SPOT);
     if (spot === undefined) {
-      spot = { x: p.x, y: p.y, texts: [], priority: p.priority, order };
+      spot = { x: p.x, y: p.y, texts: [], steps: [], priority: p.priority, order };
       spots.push(spot);
       const key = cellOf(p.series, cx, cy);
       grid.set(key, [...(grid.get(key) ?? []), spot]);
     }
     spot.texts.push(p.text);
+    spot.steps.push(step);
     spot.priority = Math.max(spot.priority, p.priority);
   });
   const ordered = spots.sort((a, b) => b.priority - a.priority || a.order - b.order);
   const taken: LabelBounds[] = [];
   const placed: PlacedLabel[] = [];
   for (const spot of ordered) {
-    const text =
-      spot.texts.length >= RANGE_FROM ? `${spot.texts[0]}–${spot.texts[spot.texts.length - 1]}` : spot.texts.join(', ');
+    const text = spotText(spot);
     const w = measure(text);
     // Above right, below right, above left, below left.
     const candidates: PlacedLabel[] = [
@@ -104,6 +118,18 @@ export function placePointLabels(
     }
   }
   return placed;
+}
+
+/**
+ * One spot's label: a range ("1–256") for three or more numbers one after another on the path,
+ * which every value between them then shares; else the values listed, at most LIST_MOST of them.
+ */
+function spotText(spot: Spot): string {
+  const { texts, steps } = spot;
+  const numeric = texts.every((t) => t.trim() !== '' && Number.isFinite(Number(t)));
+  const consecutive = steps.every((step, i) => i === 0 || step === steps[i - 1]! + 1);
+  if (texts.length >= RANGE_FROM && numeric && consecutive) return `${texts[0]}–${texts[texts.length - 1]}`;
+  return texts.length <= LIST_MOST ? texts.join(', ') : `${texts.slice(0, LIST_MOST).join(', ')}, …`;
 }
 
 function boxOf(l: PlacedLabel, w: number, h: number): LabelBounds {
