@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { formatDelta, formatValue, slowdownOf, slowdownWord } from './format.ts';
 
 describe('formatValue', () => {
-  it('gives four significant digits, in full below a million and with an exponent beyond', () => {
+  it('gives four significant digits below a thousand, whole numbers to a million, an exponent beyond', () => {
     expect(formatValue(12.5)).toBe('12.5');
     // A count is not rounded to zeros that read as exact: from a thousand up, whole numbers.
     expect(formatValue(12345)).toBe('12345');
     expect(formatValue(131328)).toBe('131328');
     expect(formatValue(8559.6)).toBe('8560');
     expect(formatValue(999.94)).toBe('999.9');
+    expect(formatValue(-1234.5)).toBe('-1235');
+    expect(formatValue(999999.6)).toBe('1.000e+6');
     expect(formatValue(30000)).toBe('30000');
     expect(formatValue(0.0012346)).toBe('0.001235');
     expect(formatValue(1234567)).toBe('1.235e+6');

@@ -10,10 +10,11 @@ export function formatValue(value: number): string {
   if (value === 0) return '0';
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
-  if (abs >= 1e6 || abs < 1e-3) return value.toExponential(3);
   // From a thousand up, whole numbers: four significant digits made a count of 131,328 pages
-  // read as an exact 131300.
-  if (abs >= 1e3) return String(Math.round(value));
+  // read as an exact 131300. Rounded by magnitude (-1234.5 is -1235), and 999,999.6 is 1.000e+6.
+  const whole = Math.round(abs);
+  if (whole >= 1e6 || abs < 1e-3) return value.toExponential(3);
+  if (abs >= 1e3) return String(Math.sign(value) * whole);
   return trimZeros(String(Number(value.toPrecision(4))));
 }
 
@@ -31,9 +32,18 @@ export function slowdownWord(factor: number): string {
   return `×${Number(factor.toPrecision(2))} slower`;
 }
 
+/**
+ * The guest's slowdown factor when `overheadPct` is 100 or more and the factor is known; undefined
+ * otherwise (below 100% the overhead itself says it): the one rule for "×3.2 slower" and "3.2x".
+ */
+export function slowdownFactorOf(overheadPct: number | undefined, factor: number | undefined): number | undefined {
+  return overheadPct !== undefined && overheadPct >= 100 && factor !== undefined && Number.isFinite(factor)
+    ? factor
+    : undefined;
+}
+
 /** The slowdown word when `overheadPct` is 100 or more and the factor is known; undefined otherwise. */
 export function slowdownOf(overheadPct: number | undefined, factor: number | undefined): string | undefined {
-  return overheadPct !== undefined && overheadPct >= 100 && factor !== undefined && Number.isFinite(factor)
-    ? slowdownWord(factor)
-    : undefined;
+  const f = slowdownFactorOf(overheadPct, factor);
+  return f === undefined ? undefined : slowdownWord(f);
 }

@@ -15,6 +15,7 @@ import {
   type MatrixCell,
   type MatrixRow,
 } from '../../common/analysis/matrix.ts';
+import { slowdownFactorOf } from '../../common/analysis/format.ts';
 import { pointLabel } from '../../common/analysis/points.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { stateKeyOf } from '../../common/analysis/heatmap.ts';
@@ -140,9 +141,9 @@ function mailFigure(c: MatrixCell, key: string, view: MatrixView, width: number)
   if (state === 0 || state === 2) return stateWord(state, 'short');
   const e = c.metrics[key];
   if (e === undefined) return '-';
-  const factor = c.metrics['cost.slowdownFactor']?.mean;
-  if (key === 'cost.overheadPct' && e.mean >= 100 && factor !== undefined && Number.isFinite(factor))
-    return `${compactValue(factor, width - 1)}x`;
+  const factor =
+    key === 'cost.overheadPct' ? slowdownFactorOf(e.mean, c.metrics['cost.slowdownFactor']?.mean) : undefined;
+  if (factor !== undefined) return `${compactValue(factor, width - 1)}x`;
   return compactValue(e.mean, width);
 }
 

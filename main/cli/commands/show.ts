@@ -1,7 +1,7 @@
 // gmemlab show
 import { pointKey, pointLabel } from '../../../common/analysis/points.ts';
 import { DEFAULT_EXPORT_METRIC, experimentDetail } from '../../../common/contract/index.ts';
-import { formatValue } from '../../../common/analysis/format.ts';
+import { formatValue, slowdownFactorOf } from '../../../common/analysis/format.ts';
 import { flagName, flagsOf } from '../../../common/analysis/trust.ts';
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
@@ -76,17 +76,15 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
       points.set(key, row);
     }
     const e = run.metrics[metric];
-    const flags = flagsOf(run);
-    for (const code of new Set(flags.map((f) => f.code))) {
+    const codes = new Set(flagsOf(run).map((f) => f.code));
+    for (const code of codes) {
       const counts = flagged.get(code) ?? new Map<string, number>();
       counts.set(run.strategy, (counts.get(run.strategy) ?? 0) + 1);
       flagged.set(code, counts);
     }
     // Past 100% vCPU overhead the guest runs N times slower (the mail's matrix says it so too).
     const slowdown =
-      metric === 'cost.overheadPct' && e !== undefined && e.mean >= 100
-        ? run.metrics['cost.slowdownFactor']?.mean
-        : undefined;
+      metric === 'cost.overheadPct' ? slowdownFactorOf(e?.mean, run.metrics['cost.slowdownFactor']?.mean) : undefined;
     if (slowdown !== undefined) slowed = true;
     row.cells.set(
       run.strategy,
@@ -94,7 +92,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
         ? run.status
         : e === undefined
           ? '-'
-          : `${slowdown === undefined ? formatValue(e.mean) : `${formatValue(slowdown)}x`}${e.n > 1 && slowdown === undefined ? ` +-${formatValue(e.ci95)}` : ''}${new Set(flags.map((f) => f.code)).size > 0 ? '!' : ''}`,
+          : `${slowdown === undefined ? formatValue(e.mean) : `${formatValue(slowdown)}x`}${e.n > 1 ? ` +-${formatValue(e.ci95)}` : ''}${codes.size > 0 ? '!' : ''}`,
     );
   }
   const rows = [...points.values()];

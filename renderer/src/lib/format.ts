@@ -1,7 +1,7 @@
 import type { Estimate } from '../../../common/core/index.ts';
 import { formatValue as formatFigure } from '../../../common/analysis/format.ts';
 
-/** A figure as the exports and the CLI write it (four significant digits), or a dash for none. */
+/** A figure as the exports and the CLI write it (common/analysis/format.ts), or a dash for none. */
 export function formatNumber(value: number | null | undefined): string {
   if (value === undefined || value === null || Number.isNaN(value)) return '–';
   return formatFigure(value);
