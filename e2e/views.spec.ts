@@ -156,6 +156,15 @@ test('the trade-off plane: cost against exposure on log axes, lanes apart, the P
     await page.getByTestId('overhead-yaxis').selectOption('linear');
     await expect(bars).toHaveAttribute('data-yscale', 'linear');
     await page.getByTestId('overhead-yaxis').selectOption('auto');
+    // An exposure state on the per-strategy chart: its words on the axis, and no scale to pick.
+    await page.getByTestId('metric-select').selectOption('exposure.kernel.state');
+    await expect(page.getByTestId('overhead-yaxis')).toHaveCount(0);
+    const stateTicks = await bars.locator('canvas').evaluate((c) => {
+      const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+      return ch.scales['y']!.ticks.map((t) => String(t.label));
+    });
+    expect(stateTicks).toEqual(['never', 'transient windows', 'always']);
+    await page.getByTestId('metric-select').selectOption('cost.overheadPct');
     await screenshot(page, 'view-tradeoff');
 
     // Another attacker context, one click away.

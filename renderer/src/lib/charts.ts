@@ -3,6 +3,7 @@ import type { CartesianScaleOptions, ChartConfiguration, Scale as ChartScale } f
 import { toFont } from 'chart.js/helpers';
 import { Chart } from '../../../common/analysis/chartjs.ts';
 import { symlogConstant, symlogTickLabel, type YScaleType } from '../../../common/analysis/symlog.ts';
+import { isStateMetric, stateWord } from '../../../common/analysis/trust.ts';
 import type { ThemeColours } from './theme.svelte.ts';
 
 export { colorAt, strategyColour } from '../../../common/analysis/palette.ts';
@@ -96,6 +97,24 @@ export function valueAxis(type: YScaleType, values: number[], unit: string): Rec
       title: { display: true, text: `${unit} (symlog: linear within ±${symlogTickLabel(symlogConstant(values))})` },
     };
   return { title: { display: true, text: unit }, beginAtZero: true };
+}
+
+/** The y axis of an exposure state: its three words (never, transient windows, always), not 0, 1 and 2. */
+export function stateAxis(): Record<string, unknown> {
+  return {
+    min: -0.25,
+    max: 2.25,
+    afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+      axis.ticks = [0, 1, 2].map((value) => ({ value }));
+    },
+    ticks: { callback: (v: string | number) => stateWord(Number(v)) },
+    title: { display: true, text: 'state' },
+  };
+}
+
+/** A chart's y axis for `metric`: a state's words, else a value axis of the chosen kind. */
+export function metricAxis(metric: string, type: YScaleType, values: number[], unit: string): Record<string, unknown> {
+  return isStateMetric(metric) ? stateAxis() : valueAxis(type, values, unit);
 }
 
 export const dashAt = (i: number): number[] => DASHES[i % DASHES.length]!;
