@@ -37,7 +37,7 @@ describe('diffMetrics', () => {
     expect(big!.beyondCi).toBe(false);
     const [real] = diffMetrics({ m: { mean: 1e6, ci95: 0, n: 1 } }, { m: { mean: 1e6 + 10, ci95: 0, n: 1 } });
     expect(real!.beyondCi).toBe(true);
-    // The simulator's rounding of a 0.0016 us latency (event times in float microseconds), with
+    // The simulator's rounding of a 0.0016 us latency (event times in float seconds), with
     // a "CI" from the same rounding: seen in a Diff of the formulas against the simulator.
     const [rounding] = diffMetrics(
       { m: { mean: 0.0016, ci95: 0, n: 1 } },

@@ -21,9 +21,9 @@ export interface MetricDelta {
 /**
  * Relative change below which two figures are the same. Exact formulas differ by float noise
  * (~1e-16), but the simulator takes a latency as the difference of two event times in float
- * microseconds up to ~1e6, good to ~1e-10 us: a 0.0016 us pfn-cache access came out 1.2e-11 us
- * (7.5e-9 of it) away from the formulas' figure, with a "CI" of 4.8e-12 from the same rounding.
- * Figures are shown to four significant digits; a millionth is far below anything shown.
+ * seconds up to the run's length, good to ~1e-16 s: a 0.0016 us pfn-cache access came out
+ * 1.2e-11 us (7.5e-9 of it) away from the formulas' figure, with a "CI" of 4.8e-12 from the same
+ * rounding. Figures are shown to at most six digits (formatValue): a millionth is the last one.
  */
 export const RELATIVE_TOLERANCE = 1e-6;
 
