@@ -218,16 +218,24 @@ test('in a sweep each strategy traces a path on the plane, labelled by the swept
     expect((path.data as { value: string }[]).map((p) => p.value)).toEqual(vcpus.map(String));
     // The values' labels as drawn: none on another; a path's points on one spot share one label,
     // a range ("1–256"); the point shown is labelled.
-    const labels = await page
+    const { labels, markers } = await page
       .getByTestId('tradeoff-chart')
       .locator('canvas')
       .evaluate((c) => {
-        const placed = (
-          c as HTMLCanvasElement & { gmemlabLabels: { text: string; x: number; y: number; anchor: string }[] }
-        ).gmemlabLabels;
+        const canvas = c as HTMLCanvasElement & {
+          gmemlabLabels: { text: string; x: number; y: number; anchor: string }[];
+          gmemlabChart: import('chart.js').Chart;
+        };
         const ctx = document.createElement('canvas').getContext('2d')!;
         ctx.font = '10px sans-serif';
-        return placed.map((l) => ({ ...l, w: ctx.measureText(l.text).width }));
+        const ch = canvas.gmemlabChart;
+        const markers = ch.data.datasets.flatMap((d, i) =>
+          (d.data as { value?: string }[]).flatMap((p, j) => {
+            const el = ch.getDatasetMeta(i).data[j];
+            return p.value === undefined || el === undefined ? [] : [{ value: p.value, x: el.x, y: el.y }];
+          }),
+        );
+        return { labels: canvas.gmemlabLabels.map((l) => ({ ...l, w: ctx.measureText(l.text).width })), markers };
       });
     const boxes = labels.map((l) => {
       const left = l.anchor === 'start' ? l.x : l.x - l.w;
@@ -242,7 +250,20 @@ test('in a sweep each strategy traces a path on the plane, labelled by the swept
     expect(labels.filter((l) => l.text === '1–256').length).toBeGreaterThanOrEqual(1);
     const here = String(s2.find((p) => p.here)!.value);
     expect(labels.some((l) => l.text === here)).toBe(true);
-    for (const l of labels) expect(l.text).toMatch(/^\d+((–|, )\d+)*$/);
+    for (const l of labels) expect(l.text).toMatch(/^\d+((–|, )\d+)*(, …)?$/);
+    // Each label sits nearest a point it names: a range names every value between its ends.
+    const names = (text: string, value: string): boolean => {
+      const [a, b] = text.split('–');
+      if (b !== undefined) return Number(value) >= Number(a) && Number(value) <= Number(b);
+      return text.split(', ').includes(value);
+    };
+    for (const [i, l] of labels.entries()) {
+      const box = boxes[i]!;
+      const d = (m: { x: number; y: number }) =>
+        Math.hypot(Math.max(box.left - m.x, 0, m.x - box.right), Math.max(box.top - m.y, 0, m.y - box.bottom));
+      const nearest = markers.reduce((best, m) => (d(m) < d(best) ? m : best));
+      expect(names(l.text, nearest.value), `"${l.text}" is nearest the point of ${nearest.value}`).toBe(true);
+    }
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

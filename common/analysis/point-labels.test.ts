@@ -39,8 +39,8 @@ describe('placePointLabels', () => {
   });
 
   it('moves a label that would overlap one already placed, and leaves it out where no side is free', () => {
-    // Points 4 px apart down a vertical path: labels take free sides until there are none.
-    const column = Array.from({ length: 12 }, (_, i) => point(0, 200, 100 + 4 * i, String(i)));
+    // Points 12 px apart down a vertical path: labels take free sides until there are none.
+    const column = Array.from({ length: 12 }, (_, i) => point(0, 200, 100 + 12 * i, String(i)));
     const placed = placePointLabels(column, measure, 10, bounds);
     const boxes = placed.map((l) => {
       const left = l.anchor === 'start' ? l.x : l.x - measure(l.text);
@@ -56,7 +56,25 @@ describe('placePointLabels', () => {
   it('places the point shown, then the ends, before the rest', () => {
     const crowded = [point(0, 50, 50, 'middle'), point(0, 52, 58, 'shown', 2)];
     const placed = placePointLabels(crowded, measure, 10, bounds);
-    expect(placed[0]).toMatchObject({ text: 'shown', x: 57, y: 53, anchor: 'start' });
+    // Above its point it would sit beside 'middle': it goes below.
+    expect(placed[0]).toMatchObject({ text: 'shown', x: 57, y: 73, anchor: 'start' });
+  });
+
+  it('puts no label nearer another point than its own', () => {
+    // A path left to right, 20 px a step: a label left of a point would sit under the one before.
+    const path = ['1', '2', '4', '8', '16', '32'].map((v, i) => point(0, 100 + 20 * i, 150, v, i === 0 ? 2 : 0));
+    const placed = placePointLabels(path, measure, 10, bounds);
+    for (const l of placed) {
+      const w = measure(l.text);
+      const left = l.anchor === 'start' ? l.x : l.x - w;
+      const box = { left, right: left + w, top: l.y - 10, bottom: l.y };
+      const d = (p: LabelledPoint) =>
+        Math.hypot(Math.max(box.left - p.x, 0, p.x - box.right), Math.max(box.top - p.y, 0, p.y - box.bottom));
+      const own = path.find((p) => p.text === l.text)!;
+      for (const other of path.filter((p) => p !== own))
+        expect(d(other), `${l.text} by ${other.text}`).toBeGreaterThan(d(own));
+    }
+    expect(placed.map((l) => l.text)).toContain('1');
   });
 
   it('keeps labels inside the plot: one at the right edge goes to the left of its point', () => {

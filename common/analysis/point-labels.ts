@@ -1,8 +1,10 @@
 // Labels beside a chart's points (a sweep's values along each strategy's path on the trade-off
-// plane) that do not pile up: points of one path on one spot share a label ("1–256" for a run
-// of numbers one after another on the path, else a list), and a label that would overlap one already placed tries the other sides of its point, else is
-// left out (the tooltip still gives it). The point shown, then each path's ends, go first. Pure:
-// the window measures text with its canvas, an export with its estimate.
+// plane) that do not pile up and do not name the wrong point: points of one path on one spot
+// share a label ("1–256" for a run of numbers one after another on the path, else a list), and
+// a label that would overlap one already placed, or sit as near another point as its own, tries
+// the other sides of its point, else is left out (the tooltip still gives it). The point shown,
+// then each path's ends, go first. Pure: the window measures text with its canvas, an export
+// with its estimate.
 
 export interface LabelledPoint {
   /** Which path the point is on: only a path's own points share a label. Points come in path order. */
@@ -51,6 +53,10 @@ const SAME_SPOT = 3;
 const GAP = 5;
 /** One spot's values are shown as a range from this many on ("1–256"), else listed ("1, 2"). */
 const RANGE_FROM = 3;
+/** How much nearer its own point than any other a label must be (pixels). */
+const CLEAR = 4;
+/** The cell size of the search for points near a label (pixels): larger than any gap that matters. */
+const NEAR = 24;
 /** A spot's values listed, at most this many (the tooltip has them all). */
 const LIST_MOST = 3;
 
@@ -94,6 +100,23 @@ export function placePointLabels(
     spot.steps.push(step);
     spot.priority = Math.max(spot.priority, p.priority);
   });
+  // Every spot, of every path, by NEAR cells: a label must sit nearer its own point than any other.
+  const near = new Map<string, Spot[]>();
+  for (const spot of spots) {
+    const key = `${Math.floor(spot.x / NEAR)},${Math.floor(spot.y / NEAR)}`;
+    near.set(key, [...(near.get(key) ?? []), spot]);
+  }
+  /** Whether the box is nearer its own spot than any other point by CLEAR (points on the same spot aside). */
+  const unambiguous = (box: LabelBounds, own: Spot): boolean => {
+    const mine = distance(box, own.x, own.y);
+    for (let cx = Math.floor((box.left - NEAR) / NEAR); cx <= Math.floor((box.right + NEAR) / NEAR); cx++)
+      for (let cy = Math.floor((box.top - NEAR) / NEAR); cy <= Math.floor((box.bottom + NEAR) / NEAR); cy++)
+        for (const other of near.get(`${cx},${cy}`) ?? []) {
+          if (Math.abs(other.x - own.x) <= SAME_SPOT && Math.abs(other.y - own.y) <= SAME_SPOT) continue;
+          if (distance(box, other.x, other.y) < mine + CLEAR) return false;
+        }
+    return true;
+  };
   const ordered = spots.sort((a, b) => b.priority - a.priority || a.order - b.order);
   const taken: LabelBounds[] = [];
   const placed: PlacedLabel[] = [];
@@ -112,6 +135,9 @@ export function placePointLabels(
       if (box.left < bounds.left || box.right > bounds.right || box.top < bounds.top || box.bottom > bounds.bottom)
         continue;
       if (taken.some((t) => overlaps(t, box))) continue;
+      // Beside another point it would name that one (a label left of a path's second point sits
+      // under its first).
+      if (!unambiguous(box, spot)) continue;
       taken.push(box);
       placed.push(c);
       break;
@@ -135,6 +161,13 @@ function spotText(spot: Spot): string {
 function boxOf(l: PlacedLabel, w: number, h: number): LabelBounds {
   const left = l.anchor === 'start' ? l.x : l.x - w;
   return { left: left - 1, right: left + w + 1, top: l.y - h, bottom: l.y + 2 };
+}
+
+/** From a point to the nearest edge of a box (0 inside it). */
+function distance(box: LabelBounds, x: number, y: number): number {
+  const dx = Math.max(box.left - x, 0, x - box.right);
+  const dy = Math.max(box.top - y, 0, y - box.bottom);
+  return Math.hypot(dx, dy);
 }
 
 const overlaps = (a: LabelBounds, b: LabelBounds): boolean =>
