@@ -1,6 +1,7 @@
 // Pure compare/diff logic shared by the handlers (diffRuns, diffScenarios) and the renderer
 // (overlays). No I/O: values in, values out.
 import type { CostEntry, Estimate } from '../core/index.ts';
+import { RELATIVE_TOLERANCE } from './format.ts';
 
 export interface MetricDelta {
   key: string;
@@ -18,14 +19,7 @@ export interface MetricDelta {
   beyondCi: boolean;
 }
 
-/**
- * Relative change below which two figures are the same. Exact formulas differ by float noise
- * (~1e-16), but the simulator takes a latency as the difference of two event times in float
- * seconds up to the run's length, good to ~1e-16 s: a 0.0016 us pfn-cache access came out
- * 1.2e-11 us (7.5e-9 of it) away from the formulas' figure, with a "CI" of 4.8e-12 from the same
- * rounding. Figures are shown to at most six digits (formatValue): a millionth is the last one.
- */
-export const RELATIVE_TOLERANCE = 1e-6;
+export { RELATIVE_TOLERANCE };
 
 /** Whether b differs from a by more than both the combined CI and the relative tolerance. */
 export function isRealChange(a: Estimate, b: Estimate): boolean {

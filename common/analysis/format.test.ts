@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDelta, formatValue, slowdownOf, slowdownWord } from './format.ts';
+import { ciShown, formatDelta, formatValue, slowdownOf, slowdownWord } from './format.ts';
 
 describe('formatValue', () => {
   it('gives four significant digits below a thousand, whole numbers to a million, an exponent beyond', () => {
@@ -27,5 +27,15 @@ describe('slowdownOf', () => {
     expect(slowdownOf(99.9, 1.999)).toBeUndefined();
     expect(slowdownOf(150, undefined)).toBeUndefined();
     expect(slowdownOf(undefined, 2)).toBeUndefined();
+  });
+});
+
+describe('ciShown', () => {
+  it('shows a CI wider than a millionth of its mean, not float rounding of one', () => {
+    // A constant latency simulated: every event alike, the seeds' "CI" is rounding.
+    expect(ciShown({ mean: 0.5401, ci95: 5.664e-13 })).toBe(false);
+    expect(ciShown({ mean: 14.21, ci95: 0.001271 })).toBe(true);
+    expect(ciShown({ mean: 0, ci95: 1e-9 })).toBe(true);
+    expect(ciShown({ mean: 3, ci95: 0 })).toBe(false);
   });
 });

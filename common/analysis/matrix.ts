@@ -15,7 +15,7 @@ import {
   type StrategyId,
 } from '../core/index.ts';
 import { csvText } from './csv.ts';
-import { formatValue, slowdownOf } from './format.ts';
+import { ciShown, formatValue, slowdownOf } from './format.ts';
 import { stateKeyOf } from './heatmap.ts';
 import type { Point } from './points.ts';
 import { costClass } from './scenarioFields.ts';
@@ -243,12 +243,12 @@ export function matrixCellWords(c: MatrixCell, cost: string, exposure: string): 
   // "never", and "always" without a fraction beside it, are words no cost entry moves.
   const fractionBesideAlways = unitOf(exposure) === 'fraction';
   const wordOnly = state === 0 || (state === 2 && !fractionBesideAlways);
-  const ci = (ci95: number): string => (ci95 > 0 ? ` ± ${formatValue(ci95)}` : '');
+  const ci = (e: Estimate): string => (ciShown(e) ? ` ± ${formatValue(e.ci95)}` : '');
   const e = c.metrics[cost];
   const costText =
     e === undefined
       ? '–'
-      : `${(cost === 'cost.overheadPct' ? slowdownOf(e.mean, c.metrics['cost.slowdownFactor']?.mean) : undefined) ?? withUnit(cost, e.mean)}${ci(e.ci95)}`;
+      : `${(cost === 'cost.overheadPct' ? slowdownOf(e.mean, c.metrics['cost.slowdownFactor']?.mean) : undefined) ?? withUnit(cost, e.mean)}${ci(e)}`;
   const x = c.metrics[exposure];
   const exposureText =
     state === 0
@@ -257,7 +257,7 @@ export function matrixCellWords(c: MatrixCell, cost: string, exposure: string): 
         ? alwaysWords(fractionBesideAlways ? x?.mean : undefined)
         : x === undefined
           ? '–'
-          : `${withUnit(exposure, x.mean)}${ci(x.ci95)}`;
+          : `${withUnit(exposure, x.mean)}${ci(x)}`;
   return {
     cost: costText,
     exposure: exposureText,

@@ -3,7 +3,7 @@
 // overloaded, fullFlushCeiling, simulatorNeeded, and any the core adds later) and the exposure
 // state metrics ("never" / "transient windows" / "always"), which are words, not numbers.
 import { labelFromKey } from './schemaFields.ts';
-import { formatValue } from './format.ts';
+import { ciShown, formatValue } from './format.ts';
 import type { Estimate } from '../core/index.ts';
 
 export interface Flag {
@@ -83,5 +83,5 @@ export function alwaysWords(fraction?: number): string {
 export function formatMetric(key: string, e: Estimate | null | undefined): string {
   if (e === null || e === undefined || Number.isNaN(e.mean)) return '–';
   if (isStateMetric(key)) return stateWord(e.mean);
-  return e.ci95 > 0 ? `${formatValue(e.mean)} ± ${formatValue(e.ci95)}` : formatValue(e.mean);
+  return ciShown(e) ? `${formatValue(e.mean)} ± ${formatValue(e.ci95)}` : formatValue(e.mean);
 }

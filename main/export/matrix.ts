@@ -15,7 +15,7 @@ import {
   type MatrixCell,
   type MatrixRow,
 } from '../../common/analysis/matrix.ts';
-import { slowdownFactorOf } from '../../common/analysis/format.ts';
+import { ciShown, slowdownFactorOf } from '../../common/analysis/format.ts';
 import { pointLabel } from '../../common/analysis/points.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { stateKeyOf } from '../../common/analysis/heatmap.ts';
@@ -174,9 +174,7 @@ function isAlways(c: MatrixCell, view: MatrixView): boolean {
 /** The mail's CI under a figure: "+-0.3" where the simulator's seeds disagree, else ''. */
 function mailCi(c: MatrixCell, key: string, width: number): string {
   const e = c.metrics[key];
-  return e === undefined || e.n <= 1 || !(e.ci95 > 1e-9 * Math.abs(e.mean))
-    ? ''
-    : `+-${compactValue(e.ci95, width - 2)}`;
+  return e === undefined || e.n <= 1 || !ciShown(e) ? '' : `+-${compactValue(e.ci95, width - 2)}`;
 }
 
 /**

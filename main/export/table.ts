@@ -6,7 +6,7 @@
 // words (common/analysis/trust.ts).
 import { METRIC_CATALOGUE, STRATEGY_IDS, type MetricInfo } from '../../common/core/index.ts';
 import type { RunDetail } from '../../common/contract/index.ts';
-import { formatValue } from '../../common/analysis/format.ts';
+import { ciShown, formatValue } from '../../common/analysis/format.ts';
 import { flagName, flagsOf, isStateMetric, stateWord, type Flag } from '../../common/analysis/trust.ts';
 import { hang, wrap } from './wrap.ts';
 
@@ -128,15 +128,21 @@ function block(runs: RunDetail[], metrics: MetricInfo[], width: number, all: Run
     });
     lines.push(row(label[0]!, values));
     const extra: [string, string[]][] = [];
-    // The CI only where seeds were run and disagree; an exact (analytic) figure has none.
-    if (runs.some((r) => (r.metrics[m.key]?.n ?? 0) > 1 && (r.metrics[m.key]?.ci95 ?? 0) > 0))
+    // The CI only where seeds were run and disagree (beyond float rounding); an exact (analytic)
+    // figure has none.
+    if (
+      runs.some((r) => {
+        const e = r.metrics[m.key];
+        return e !== undefined && e.n > 1 && ciShown(e);
+      })
+    )
       extra.push([
         '  +-95% CI',
         runs.map((r) => {
           const e = r.metrics[m.key];
           if (e === undefined || e.n <= 1) return '-';
-          // Seeds that agree to float noise have no interval worth a digit.
-          return compactValue(e.ci95 <= 1e-9 * Math.abs(e.mean) ? 0 : e.ci95, cw);
+          // Seeds that agree to float rounding have no interval worth a digit.
+          return compactValue(ciShown(e) ? e.ci95 : 0, cw);
         }),
       ]);
     // The change against S0 only where S0 has a non-zero value of a cost or latency: a share

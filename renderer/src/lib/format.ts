@@ -1,5 +1,5 @@
 import type { Estimate } from '../../../common/core/index.ts';
-import { formatValue as formatFigure } from '../../../common/analysis/format.ts';
+import { ciShown, formatValue as formatFigure } from '../../../common/analysis/format.ts';
 
 /** A figure as the exports and the CLI write it (common/analysis/format.ts), or a dash for none. */
 export function formatNumber(value: number | null | undefined): string {
@@ -9,7 +9,7 @@ export function formatNumber(value: number | null | undefined): string {
 
 export function formatEstimate(e: Estimate | null | undefined): string {
   if (e === null || e === undefined) return '–';
-  return e.ci95 > 0 ? `${formatNumber(e.mean)} ± ${formatNumber(e.ci95)}` : formatNumber(e.mean);
+  return ciShown(e) ? `${formatNumber(e.mean)} ± ${formatNumber(e.ci95)}` : formatNumber(e.mean);
 }
 
 export function formatValue(v: unknown): string {
