@@ -135,7 +135,14 @@ describe('layoutChart', () => {
           {
             label: 'flagged',
             colour: '#e15759',
-            points: [{ x: 1, y: rows - 1, label: '~3.1e-7 a long figure with words\n! saturated, simulator needed' }],
+            points: [
+              {
+                x: 1,
+                y: rows - 1,
+                label:
+                  '~3.1e-7 a long figure with words, more of them than one line of a cell holds\n! saturated, simulator needed',
+              },
+            ],
           },
         ],
       });
@@ -158,8 +165,15 @@ describe('layoutChart', () => {
         s.y > flagged!.y &&
         s.y < flagged!.y + flagged!.h,
     );
-    expect(inside.map((t) => t.text).join(' ')).toBe('~3.1e-7 a long figure with words ! saturated, simulator needed');
+    expect(inside.map((t) => t.text).join(' ')).toBe(
+      '~3.1e-7 a long figure with words, more of them than one line of a cell holds ! saturated, simulator needed',
+    );
     for (const t of inside) expect(t.text.length * t.size * 0.56).toBeLessThanOrEqual(flagged!.w);
+    // A first line that wraps keeps its style on the line it wraps onto (the figure's size, the
+    // text colour); only the second line ("! saturated ...") is muted.
+    const wrappedFirst = inside.filter((t) => !t.text.startsWith('!') && !/^(saturated|simulator)/.test(t.text));
+    expect(wrappedFirst.length).toBeGreaterThan(1);
+    for (const t of wrappedFirst) expect(t).toMatchObject({ size: 12, fill: '#1d1f21' });
     expect(rects(d.shapes, '#000002')).toHaveLength(1); // the column's colour on its heading
     expect(texts(d.shapes)).toEqual(expect.arrayContaining(['S0', 'status quo', 'row 0', 'scenario \\ strategy']));
     // SVG writes the shade as fill-opacity; the canvas as globalAlpha, reset after each cell.

@@ -546,12 +546,15 @@ function layoutGrid(spec: ChartSpec): Drawing {
   const headWidth = 220;
   const columnCount = Math.max(1, spec.x.categories?.length ?? 0);
   const colWidth = (W - 2 * left - headWidth) / columnCount;
-  // Every text wrapped to its cell: the first line at 12 (bold in headings), the rest smaller.
-  const fitted = (text: string, width: number): string[] =>
-    text.split('\n').flatMap((line, j) => wrapPx(line, width, j === 0 ? 12 : 11));
+  // Every text wrapped to its cell: its first line at 12 (bold in headings), the rest smaller;
+  // a first line wrapped keeps its style on the lines it wraps onto ("first").
+  const fitted = (text: string, width: number): { text: string; first: boolean }[] =>
+    text
+      .split('\n')
+      .flatMap((line, j) => wrapPx(line, width, j === 0 ? 12 : 11).map((t) => ({ text: t, first: j === 0 })));
   const columns = (spec.x.categories ?? []).map((c) => fitted(c, colWidth - 8));
   const rows = (spec.y.categories ?? []).map((c) => fitted(c, headWidth - 12));
-  const cells = new Map<string, { lines: string[]; series: number }>();
+  const cells = new Map<string, { lines: { text: string; first: boolean }[]; series: number }>();
   spec.series.forEach((s, i) =>
     s.points.forEach((p) => cells.set(`${p.x},${p.y}`, { lines: fitted(p.label ?? '', colWidth - 8), series: i })),
   );
@@ -569,7 +572,7 @@ function layoutGrid(spec: ChartSpec): Drawing {
   const shapes: Shape[] = [{ kind: 'rect', x: 0, y: 0, w: W, h: H, fill: theme.background }];
   const text = textWriter(shapes, theme.text);
   /** A heading line: the first bold in the text colour, the others muted. */
-  const headingLine = (j: number) => (j === 0 ? { bold: true } : { fill: theme.muted });
+  const headingLine = (first: boolean) => (first ? { bold: true } : { fill: theme.muted });
   text(W / 2, 28, spec.title, 15, 'middle', { bold: true });
   const colX = (c: number): number => left + headWidth + c * colWidth;
   // The corner names both axes; each column's heading sits on its colour.
@@ -579,13 +582,22 @@ function layoutGrid(spec: ChartSpec): Drawing {
     if (mark !== undefined)
       shapes.push({ kind: 'rect', x: colX(c) + 4, y: top + 2, w: colWidth - 8, h: 4, fill: colour(mark) });
     lines.forEach((line, j) =>
-      text(colX(c) + colWidth / 2, top + 20 + j * LINE, line, j === 0 ? 12 : 10, 'middle', headingLine(j)),
+      text(
+        colX(c) + colWidth / 2,
+        top + 20 + j * LINE,
+        line.text,
+        line.first ? 12 : 10,
+        'middle',
+        headingLine(line.first),
+      ),
     );
   });
   let y = top + headHeight;
   rows.forEach((label, r) => {
     const h = rowHeights[r]!;
-    label.forEach((line, j) => text(left + 6, y + 18 + j * LINE, line, j === 0 ? 12 : 10, 'start', headingLine(j)));
+    label.forEach((line, j) =>
+      text(left + 6, y + 18 + j * LINE, line.text, line.first ? 12 : 10, 'start', headingLine(line.first)),
+    );
     columns.forEach((_, c) => {
       const cell = cells.get(`${c},${r}`);
       if (cell === undefined) return;
@@ -602,10 +614,10 @@ function layoutGrid(spec: ChartSpec): Drawing {
         text(
           colX(c) + colWidth / 2,
           y + 18 + j * LINE,
-          line,
-          j === 0 ? 12 : 11,
+          line.text,
+          line.first ? 12 : 11,
           'middle',
-          j === 0 ? {} : { fill: theme.muted },
+          line.first ? {} : { fill: theme.muted },
         ),
       );
     });
