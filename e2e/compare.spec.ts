@@ -41,6 +41,13 @@ test('compare: overlay two sweeps from different days; flag another model versio
     await expect(chart).toHaveAttribute('data-yscale', 'symlog');
     await yaxis.selectOption('log');
     await expect(chart).toHaveAttribute('data-yscale', 'logarithmic');
+    // Its ticks are powers of ten as the plane names them (chart.js wrote "0.0000001").
+    const logTicks = await chart.locator('canvas').evaluate((c) => {
+      const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+      return ch.scales['y']!.ticks.map((t) => String(t.label)).filter((l) => l !== '');
+    });
+    expect(logTicks.length).toBeGreaterThan(2);
+    for (const t of logTicks) expect(t).toMatch(/^(1e-?\d+|0\.0*1|10*)$/);
     await yaxis.selectOption('auto');
     // An exposure state is drawn as its words, not as 0, 1 and 2, and has no scale to pick.
     await page.getByTestId('compare-metric').selectOption('exposure.kernel.state');

@@ -36,6 +36,11 @@ export function formatValue(value: number): string {
   return trimZeros(String(Number(value.toPrecision(4))));
 }
 
+/** A power of ten as an axis names it: 0.01 to 1000 in full, else 1e-7, 1e6. */
+export function powerOfTenWord(k: number): string {
+  return k >= -2 && k <= 3 ? String(10 ** k) : `1e${k}`;
+}
+
 /** A delta with its sign always shown: '+1.5', '-0.2', '0'. */
 export function formatDelta(value: number): string {
   const text = formatValue(value);

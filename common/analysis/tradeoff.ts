@@ -3,7 +3,7 @@
 // (zero has no place on a log axis) and "always" (exposure state 2) on a lane above them, apart
 // from a tiny fraction. Pure, so the window and an export draw the same plane.
 import { pointKey, type Point } from './points.ts';
-import { formatValue } from './format.ts';
+import { formatValue, powerOfTenWord } from './format.ts';
 import { paretoFront } from './sensitivity.ts';
 import { alwaysWords, stateWord } from './trust.ts';
 
@@ -103,7 +103,7 @@ export function planeTick(axis: PlaneAxis, position: number, lanes: { low: strin
   if (axis.highLane !== undefined && Math.abs(position - axis.highLane) < 1e-9) return lanes.high ?? '';
   const k = Math.round(position);
   if (Math.abs(position - k) > 1e-9 || k < axis.from || k > axis.to) return '';
-  return k >= -2 && k <= 3 ? String(10 ** k) : `1e${k}`;
+  return powerOfTenWord(k);
 }
 
 /** Positions that get a tick: the lanes and every decade of the log part. */

@@ -106,6 +106,9 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     expect(overloaded.length).toBeGreaterThan(0);
     expect(overview.stdout).toContain('! flagged by the model');
     expect(overview.stdout).toContain(`  overloaded: S2 at ${overloaded.length} of 7 points`);
+    // A state metric as its words.
+    const states = gmemlab('show', '1', '--db', db, '--metric', 'exposure.kernel.state');
+    expect(states.stdout).toMatch(/^vm\.vcpus=1 +always +always /m);
 
     const diff = gmemlab('diff', '1', '2', '--db', db);
     expect(diff.status).toBe(0);

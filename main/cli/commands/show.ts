@@ -2,7 +2,7 @@
 import { pointKey, pointLabel } from '../../../common/analysis/points.ts';
 import { DEFAULT_EXPORT_METRIC, experimentDetail } from '../../../common/contract/index.ts';
 import { ciShown, formatValue, slowdownFactorOf } from '../../../common/analysis/format.ts';
-import { flagName, flagsOf } from '../../../common/analysis/trust.ts';
+import { flagName, flagsOf, isStateMetric, stateWord } from '../../../common/analysis/trust.ts';
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
@@ -92,7 +92,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
         ? run.status
         : e === undefined
           ? '-'
-          : `${slowdown === undefined ? formatValue(e.mean) : `${formatValue(slowdown)}x`}${e.n > 1 && ciShown(e) ? ` +-${formatValue(e.ci95)}` : ''}${codes.size > 0 ? '!' : ''}`,
+          : `${isStateMetric(metric) ? stateWord(e.mean, 'short') : slowdown === undefined ? formatValue(e.mean) : `${formatValue(slowdown)}x`}${e.n > 1 && ciShown(e) ? ` +-${formatValue(e.ci95)}` : ''}${codes.size > 0 ? '!' : ''}`,
     );
   }
   const rows = [...points.values()];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wrapToWidth } from './charts.ts';
+import { powerOfTenLabel, wrapToWidth } from './charts.ts';
 
 /** A monospace font: 6 px a character. */
 const mono = (text: string): number => text.length * 6;
@@ -27,5 +27,15 @@ describe('wrapToWidth', () => {
   it('gives nothing for nothing, and one line for text that fits', () => {
     expect(wrapToWidth('', 50, mono)).toEqual([]);
     expect(wrapToWidth('  S2 ⚠ ', 50, mono)).toEqual(['S2 ⚠']);
+  });
+});
+
+describe('powerOfTenLabel', () => {
+  it('names the powers of ten on a log axis as the plane does, and nothing between', () => {
+    expect([1e-7, 0.01, 1, 10, 1000, 1e6].map(powerOfTenLabel)).toEqual(['1e-7', '0.01', '1', '10', '1000', '1e6']);
+    // chart.js's own label for these was "0.0000001" and "10.0000000"; 2 and 50 get none.
+    expect(powerOfTenLabel(2)).toBe('');
+    expect(powerOfTenLabel(50)).toBe('');
+    expect(powerOfTenLabel(0)).toBe('');
   });
 });

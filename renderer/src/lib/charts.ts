@@ -3,6 +3,7 @@ import type { CartesianScaleOptions, ChartConfiguration, Scale as ChartScale } f
 import { toFont } from 'chart.js/helpers';
 import { Chart } from '../../../common/analysis/chartjs.ts';
 import { symlogConstant, symlogTickLabel, type YScaleType } from '../../../common/analysis/symlog.ts';
+import { powerOfTenWord } from '../../../common/analysis/format.ts';
 import { isStateMetric, stateWord } from '../../../common/analysis/trust.ts';
 import type { ThemeColours } from './theme.svelte.ts';
 
@@ -89,7 +90,12 @@ export function fitCategoryLabels(scale: ChartScale): void {
  */
 export function valueAxis(type: YScaleType, values: number[], unit: string): Record<string, unknown> {
   if (type === 'logarithmic')
-    return { type: 'logarithmic', title: { display: true, text: `${unit} (log; zero not drawn)` } };
+    return {
+      type: 'logarithmic',
+      // chart.js writes 1e-7 as "0.0000001" and 10 as "10.0000000": powers of ten, as the figures are.
+      ticks: { callback: (v: string | number) => powerOfTenLabel(Number(v)) },
+      title: { display: true, text: `${unit} (log; zero not drawn)` },
+    };
   if (type === 'symlog')
     return {
       type: 'symlog',
@@ -97,6 +103,12 @@ export function valueAxis(type: YScaleType, values: number[], unit: string): Rec
       title: { display: true, text: `${unit} (symlog: linear within ±${symlogTickLabel(symlogConstant(values))})` },
     };
   return { title: { display: true, text: unit }, beginAtZero: true };
+}
+
+/** A log axis' tick: the powers of ten as the trade-off plane names them (1e-7, 0.01, 10), nothing between. */
+export function powerOfTenLabel(v: number): string {
+  const k = Math.log10(v);
+  return Number.isFinite(k) && Math.abs(k - Math.round(k)) < 1e-9 ? powerOfTenWord(Math.round(k)) : '';
 }
 
 /** The y axis of an exposure state: its three words (never, transient windows, always), not 0, 1 and 2. */
