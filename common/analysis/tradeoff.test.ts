@@ -38,6 +38,21 @@ describe('tradeoffPlane', () => {
     expect(planeExposureWords(by['a']!, 'longestWindowUs')).toBe('always');
   });
 
+  it('judges the front on the figures as shown, and puts any window below "always"', () => {
+    // S6's share 1e-7 below S1's: both read "always (0.03125)", and S6 costs more.
+    const alike = tradeoffPlane([
+      { id: 'S1', strategy: 'S1', cost: 0, exposure: 0.0312501192, state: 2 },
+      { id: 'S6', strategy: 'S6', cost: 2.6e-4, exposure: 0.0312500094, state: 2 },
+    ]);
+    expect([...alike.front]).toEqual(['S1']);
+    // Measured as the longest window (us): a long window is still less than "always".
+    const windows = tradeoffPlane([
+      { id: 'w', strategy: 'S4', cost: 0.01, exposure: 1400, state: 1 },
+      { id: 'a', strategy: 'S0', cost: 0.01, exposure: 0, state: 2 },
+    ]);
+    expect([...windows.front]).toEqual(['w']);
+  });
+
   it('labels lanes and decades, and nothing between', () => {
     const plane = tradeoffPlane([{ id: 'a', strategy: 'S2', cost: 40, exposure: 0.01, state: 1 }]);
     expect(planeTicks(plane.x)).toEqual([0, 1, 2]);

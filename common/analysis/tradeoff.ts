@@ -63,6 +63,24 @@ export function exposureLane(p: PlaneInput): ExposureLane {
 }
 
 /**
+ * A figure as the front judges it: to the four significant digits it is shown with. Two
+ * strategies that read alike are alike (S6 was on the front beside S1 for a share 1e-7 smaller,
+ * both shown as "always (0.03125)").
+ */
+const shown = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
+
+/**
+ * Exposure as one number in the lanes' order, never < any window < always, and by its shown
+ * figure within a lane: [0] never, [1, 2) a window, [2, 3) always (v / (1 + v) keeps the order
+ * of any figure, a longest window of 1,400 us included, inside its lane).
+ */
+function exposureRank(p: PlanePoint): number {
+  if (p.exposureLane === 'never') return 0;
+  const v = shown(Math.max(p.exposure, 0));
+  return (p.exposureLane === 'always' ? 2 : 1) + v / (1 + v);
+}
+
+/**
  * Places every point on the plane. The Pareto front is judged on the values with the lanes'
  * order: never < any window < always (a tiny window is still less than always).
  */
@@ -80,9 +98,9 @@ export function tradeoffPlane(inputs: PlaneInput[]): Plane {
     x: costLane === 'none' ? x.lowLane : Math.log10(p.cost),
     y: e === 'never' ? y.lowLane : e === 'always' ? y.highLane! : Math.log10(p.exposure),
   }));
-  const order = (p: PlanePoint): number =>
-    p.exposureLane === 'never' ? 0 : p.exposureLane === 'always' ? 2 + Math.max(p.exposure, 0) : p.exposure;
-  const front = paretoFront(points.map((p) => ({ id: p.id, cost: Math.max(p.cost, 0), exposure: order(p) })));
+  const front = paretoFront(
+    points.map((p) => ({ id: p.id, cost: shown(Math.max(p.cost, 0)), exposure: exposureRank(p) })),
+  );
   return { points, x, y, front };
 }
 
