@@ -253,6 +253,26 @@ test('in a sweep each strategy traces a path on the plane, labelled by the swept
           `${a.text} over ${b.text}`,
         ).toBe(false);
     expect(labels.filter((l) => l.text === '1–256').length).toBeGreaterThanOrEqual(1);
+    // Hovering S0's spot (all nine points on it): a line per strategy there, not one per point.
+    const canvas = page.getByTestId('tradeoff-chart').locator('canvas');
+    const s0 = await canvas.evaluate((c) => {
+      const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+      const i = ch.data.datasets.findIndex((d) => String(d.label).startsWith('S0'));
+      const el = ch.getDatasetMeta(i).data[0]!;
+      return { x: el.x, y: el.y };
+    });
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + s0.x, box.y + s0.y);
+    const tooltip = () =>
+      canvas.evaluate((c) => {
+        const ch = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+        return (ch.tooltip?.body ?? []).flatMap((b) => b.lines);
+      });
+    await expect.poll(async () => (await tooltip()).length).toBeGreaterThan(0);
+    const lines = await tooltip();
+    const strategiesThere = new Set(lines.map((l) => l.split(':')[0]!.split(' at ')[0]));
+    expect(lines.length).toBe(strategiesThere.size);
+    expect(lines.length).toBeLessThan(vcpus.length);
     const here = String(s2.find((p) => p.here)!.value);
     expect(labels.some((l) => l.text === here)).toBe(true);
     for (const l of labels) expect(l.text).toMatch(/^\d+((–|, )\d+)*(, …)?$/);
