@@ -2,8 +2,8 @@
 // taken, the flags in a sentence, the strategies-as-columns table, the flags in full, and what
 // the CI and "vs S0" rows mean.
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
-import type { MetricInfo } from '../../common/core/index.ts';
-import { touchpointsWithEvents } from '../../common/analysis/latency.ts';
+import { TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo } from '../../common/core/index.ts';
+import { latencyTouchpoint, touchpointsWithEvents } from '../../common/analysis/latency.ts';
 import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
@@ -12,6 +12,14 @@ import { wrap } from './wrap.ts';
 /** The table's metrics at the view's point: latency only for touchpoints with events there. */
 export function shownMetrics(detail: ExperimentDetail, view: ResolvedView): MetricInfo[] {
   return tableMetrics(view.runs, view.metric.key, view.all, touchpointsWithEvents(detail.scenario, view.point));
+}
+
+/** The touchpoints whose latency the runs carry but the table leaves out (no events at the point), by name. */
+function idleTouchpoints(detail: ExperimentDetail, view: ResolvedView): string[] {
+  const withEvents = touchpointsWithEvents(detail.scenario, view.point);
+  if (withEvents === undefined || view.all) return [];
+  const carried = new Set(view.runs.flatMap((r) => Object.keys(r.metrics)).map(latencyTouchpoint));
+  return TOUCHPOINT_IDS.filter((tp) => carried.has(tp) && !withEvents.has(tp)).map((tp) => TOUCHPOINTS[tp].label);
 }
 
 export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width: number): string[] {
@@ -44,6 +52,11 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
   lines.push('');
   lines.push(...strategyTable(runs, shownMetrics(detail, view), { width }));
   lines.push('');
+  const idle = idleTouchpoints(detail, view);
+  if (idle.length > 0) {
+    para(`Not shown: the latency of ${idle.join(', ')}, which have no events at this point.`);
+    lines.push('');
+  }
   const flags = flagLines(runs, width);
   if (flags.length > 0) lines.push(...flags, '');
   const notDone = detail.runs.filter(
