@@ -132,9 +132,13 @@ test('history: tags and notes edited in place, filter by tag, delete with confir
     await expect(page.getByTestId('confirm-delete')).toHaveCount(0);
     await expect(page.getByTestId('delete-2')).toBeFocused();
     await expect(page.getByTestId('history-total')).toHaveText('(2)');
+    // Deleted from the keyboard: Shift+Tab to Delete, Enter; the focus stays in the list.
     await page.getByTestId('delete-2').click();
-    await page.getByTestId('confirm-delete').click();
+    await page.keyboard.press('Shift+Tab');
+    await expect(page.getByTestId('confirm-delete')).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('history-total')).toHaveText('(1)');
+    await expect(page.getByTestId('history')).toBeFocused();
     await expect(page.getByTestId('history')).not.toContainText('delete me');
     await screenshot(page, 'history-tags');
     expect(ws.errors).toEqual([]);

@@ -100,7 +100,8 @@ export function valueAxis(type: YScaleType, values: number[], unit: string): Rec
     return {
       type: 'symlog',
       linearThreshold: symlogConstant(values),
-      title: { display: true, text: `${unit} (symlog: linear within ±${symlogTickLabel(symlogConstant(values))})` },
+      // Short: a rotated title longer than a small chart is tall is cut ("% (symlog: linear within ±1e-").
+      title: { display: true, text: `${unit}, symlog (linear ±${symlogTickLabel(symlogConstant(values))})` },
     };
   return { title: { display: true, text: unit }, beginAtZero: true };
 }
