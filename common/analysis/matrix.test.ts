@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, validateScenario, type Scenario } from '../core/index.ts';
-import { DEPENDENCE_STEP, estimateDependencies, matrixCsv, matrixOf, presetRow } from './matrix.ts';
+import {
+  DEPENDENCE_STEP,
+  estimateDependencies,
+  matrixCellWords,
+  matrixCsv,
+  matrixMetrics,
+  matrixOf,
+  presetRow,
+} from './matrix.ts';
+import { formatValue } from './format.ts';
 import { costClass } from './scenarioFields.ts';
 
 /** S<id>'s figure with one cost entry raised by DEPENDENCE_STEP. */
@@ -63,5 +72,19 @@ describe('matrixCsv', () => {
     expect(Number(fields[fields.length - 7])).toBe(s2.metrics['cost.overheadPct']!.mean);
     expect(fields[fields.length - 5]).toBe((s2.estimates['cost.overheadPct'] ?? []).join(' '));
     expect(fields[fields.length - 1]).toBe(s2.flags.map((f) => f.code).join(' '));
+  });
+});
+
+describe('matrixCellWords', () => {
+  it('puts the exposed share beside "always", and no other fraction (the stale-TLB share is not it)', () => {
+    const quiet = PRESETS.find((p) => p.id === 'quiet-cloud-vm')!;
+    const share = 'exposure.kernel.fraction';
+    const stale = 'exposure.kernel.staleTlbFraction';
+    const row = presetRow(quiet, matrixMetrics('cost.overheadPct', share));
+    expect(matrixCellWords(row.cells.S1!, 'cost.overheadPct', share).exposure).toBe(
+      `always (${formatValue(row.cells.S1!.metrics[share]!.mean)})`,
+    );
+    const staleRow = presetRow(quiet, matrixMetrics('cost.overheadPct', stale));
+    expect(matrixCellWords(staleRow.cells.S1!, 'cost.overheadPct', stale).exposure).toBe('always');
   });
 });

@@ -19,7 +19,7 @@ import { ciShown, formatValue, slowdownOf } from './format.ts';
 import { stateKeyOf } from './heatmap.ts';
 import type { Point } from './points.ts';
 import { costClass } from './scenarioFields.ts';
-import { alwaysWords, flagsOf, isStateMetric, stateWord, type Flag } from './trust.ts';
+import { alwaysWords, flagsOf, isExposedShare, isStateMetric, stateWord, type Flag } from './trust.ts';
 
 /** A cost entry raised by this factor (an entry at 0 is set to 1)... */
 export const DEPENDENCE_STEP = 1.1;
@@ -241,7 +241,7 @@ export function matrixCellWords(c: MatrixCell, cost: string, exposure: string): 
   const stateKey = stateKeyOf(exposure);
   const state = stateKey === undefined ? undefined : c.metrics[stateKey]?.mean;
   // "never", and "always" without a fraction beside it, are words no cost entry moves.
-  const fractionBesideAlways = unitOf(exposure) === 'fraction';
+  const fractionBesideAlways = isExposedShare(exposure);
   const wordOnly = state === 0 || (state === 2 && !fractionBesideAlways);
   const ci = (e: Estimate): string => (ciShown(e) ? ` ± ${formatValue(e.ci95)}` : '');
   const e = c.metrics[cost];

@@ -6,7 +6,9 @@ import {
   flagNames,
   flagsOf,
   formatMetric,
+  isExposedShare,
   isStateMetric,
+  partlyAlways,
   stateWord,
 } from './trust.ts';
 
@@ -59,5 +61,20 @@ describe('exposure states', () => {
     expect(alwaysWords(9.747823603722887e-7)).toBe('always (9.748e-7)');
     expect(alwaysWords(undefined)).toBe('always');
     expect(alwaysWords(Number.NaN)).toBe('always');
+  });
+});
+
+describe('the share beside "always"', () => {
+  it('is the exposed share only, and goes there where some "always" is less than all of guest memory', () => {
+    expect(isExposedShare('exposure.kernel.fraction')).toBe(true);
+    expect(isExposedShare('exposure.kernel.staleTlbFraction')).toBe(false);
+    expect(isExposedShare('exposure.kernel.state')).toBe(false);
+    const m = (state: number, fraction: number) => ({
+      'exposure.kvm.state': { mean: state },
+      'exposure.kvm.fraction': { mean: fraction },
+    });
+    expect(partlyAlways(m(2, 0.14), 'exposure.kvm')).toBe(true);
+    expect(partlyAlways(m(2, 1), 'exposure.kvm')).toBe(false);
+    expect(partlyAlways(m(1, 0.14), 'exposure.kvm')).toBe(false);
   });
 });

@@ -70,6 +70,25 @@ export function stateWord(value: number, form: 'word' | 'short' = 'word'): strin
 }
 
 /**
+ * Whether an exposure metric is a context's exposed share (exposure.<ctx>.fraction): the figure
+ * "always" carries beside it. Not the stale-TLB share, nor any other fraction.
+ */
+export function isExposedShare(key: string): boolean {
+  return /^exposure\.[^.]+\.fraction$/.test(key);
+}
+
+/**
+ * Whether a result is "always" exposed in `context` (exposure.<ctx>) for less than all of guest
+ * memory: where some is, the fraction goes beside "always" (S0's 1 and S2's 1e-6 read alike).
+ */
+export function partlyAlways(
+  metrics: Readonly<Record<string, { mean: number } | undefined>>,
+  context: string,
+): boolean {
+  return Math.round(metrics[`${context}.state`]?.mean ?? 0) === 2 && (metrics[`${context}.fraction`]?.mean ?? 1) < 1;
+}
+
+/**
  * "always", with the fraction of guest memory × time beside it where one is given: S0's whole
  * memory (1), S1's user mapping on the CPUs running the VMM (0.14) and S2's pfn-cache pages
  * (1e-6) are all "always", and must not read alike.

@@ -19,7 +19,15 @@ import { ciShown, slowdownFactorOf } from '../../common/analysis/format.ts';
 import { pointLabel } from '../../common/analysis/points.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { stateKeyOf } from '../../common/analysis/heatmap.ts';
-import { collectFlags, flagName, flagNames, isStateMetric, stateWord } from '../../common/analysis/trust.ts';
+import {
+  collectFlags,
+  flagName,
+  flagNames,
+  isExposedShare,
+  isStateMetric,
+  partlyAlways,
+  stateWord,
+} from '../../common/analysis/trust.ts';
 import type { BuildInfo } from './build-info.ts';
 import { shortName, type ViewChart } from './chart.ts';
 import { MAIL_WIDTH } from './scenario-text.ts';
@@ -98,7 +106,7 @@ export function matrixChart(matrix: Matrix, view: MatrixView, build: BuildInfo):
     }),
   );
   const caption = [
-    `Each cell: ${view.cost.label} (${view.cost.unit}), under it ${view.exposure.label} (${view.exposure.unit}); "never" and "always" are the exposure's state${view.exposure.unit === 'fraction' ? ', with the fraction always reachable in brackets' : ', not a figure'}.${view.cost.key === 'cost.overheadPct' ? ' Past 100% overhead: how many times slower the guest runs.' : ''}`,
+    `Each cell: ${view.cost.label} (${view.cost.unit}), under it ${view.exposure.label} (${view.exposure.unit}); "never" and "always" are the exposure's state${isExposedShare(view.exposure.key) ? ', with the fraction always reachable in brackets' : ', not a figure'}.${view.cost.key === 'cost.overheadPct' ? ' Past 100% overhead: how many times slower the guest runs.' : ''}`,
     '~ the figure rests on a cost entry classed as an estimate (no published figure; judged with the formulas, also for simulator rows). ! flagged by the model: read with care.',
     `${matrix.rows.some((r) => r.kind === 'preset') ? 'Presets computed with the analytic model; ' : ''}${matrix.rows.some((r) => r.method === 'des') ? 'simulator rows give their 95% CI over the seeds; ' : ''}model ${modelsOf(matrix)}; gmemlab ${build.version} (commit ${build.commit}).`,
   ];
@@ -153,10 +161,11 @@ function mailFigure(c: MatrixCell, key: string, view: MatrixView, width: number)
  * undefined when no cell of the row needs it. Only for a fraction: a window's length has none.
  */
 function alwaysLine(cells: (MatrixCell | undefined)[], view: MatrixView, width: number): string[] | undefined {
-  if (view.exposure.unit !== 'fraction') return undefined;
+  if (!isExposedShare(view.exposure.key)) return undefined;
+  const context = view.exposure.key.slice(0, -'.fraction'.length);
+  if (!cells.some((c) => c !== undefined && partlyAlways(c.metrics, context))) return undefined;
   const fractionOf = (c: MatrixCell | undefined): number | undefined =>
     c !== undefined && isAlways(c, view) ? c.metrics[view.exposure.key]?.mean : undefined;
-  if (!cells.some((c) => (fractionOf(c) ?? 1) < 1)) return undefined;
   return cells.map((c) => {
     const f = fractionOf(c);
     if (f === undefined) return '';
@@ -194,7 +203,7 @@ export function matrixText(matrix: Matrix, view: MatrixView, build: BuildInfo, c
   lines.push('');
   const costUnit = view.cost.unit === '%' ? '%' : view.cost.unit;
   para(
-    `Each row: ${view.cost.label} (${costUnit})${view.cost.key === 'cost.overheadPct' ? ', or Nx past 100%: the guest runs N times slower' : ''}; under it ${view.exposure.label} (${view.exposure.unit}; "never" and "always" are its state${view.exposure.unit === 'fraction' ? ', with, on rows where some "always" is less than all of it, the fraction always reachable in brackets under each "always"' : ''}). ~ rests on a cost entry classed as an estimate, ! flagged by the model: both listed below.`,
+    `Each row: ${view.cost.label} (${costUnit})${view.cost.key === 'cost.overheadPct' ? ', or Nx past 100%: the guest runs N times slower' : ''}; under it ${view.exposure.label} (${view.exposure.unit}; "never" and "always" are its state${isExposedShare(view.exposure.key) ? ', with, on rows where some "always" is less than all of it, the fraction always reachable in brackets under each "always"' : ''}). ~ rests on a cost entry classed as an estimate, ! flagged by the model: both listed below.`,
   );
   lines.push('');
 

@@ -7,7 +7,7 @@
 import { METRIC_CATALOGUE, STRATEGY_IDS, type MetricInfo } from '../../common/core/index.ts';
 import type { RunDetail } from '../../common/contract/index.ts';
 import { ciShown, formatValue } from '../../common/analysis/format.ts';
-import { flagName, flagsOf, isStateMetric, stateWord, type Flag } from '../../common/analysis/trust.ts';
+import { flagName, flagsOf, isStateMetric, partlyAlways, stateWord, type Flag } from '../../common/analysis/trust.ts';
 import { hang, wrap } from './wrap.ts';
 
 /** A number in at most `width` columns: exponents short (1e6, 2.4e-5), fewer digits before a cut. */
@@ -61,7 +61,8 @@ export function tableMetrics(
         if (leaf === 'state') return true;
         // The fraction beside the state word where "always" covers different shares: S0's whole
         // memory, S1's user mapping on some CPUs, S2's pfn-cache pages must not read alike.
-        if (leaf === 'fraction') return !present.has(`${group}.${ctx}.state`) || partlyAlways(runs, `${group}.${ctx}`);
+        if (leaf === 'fraction')
+          return !present.has(`${group}.${ctx}.state`) || runs.some((r) => partlyAlways(r.metrics, `${group}.${ctx}`));
         return leaf === 'longestWindowUs' && nonzero(m.key);
       case 'latency':
         return (
@@ -76,14 +77,6 @@ export function tableMetrics(
   const chosen = all ? [...known, ...unknown] : known.filter(headline);
   const lead = [...known, ...unknown].find((m) => m.key === first);
   return lead === undefined ? chosen : [lead, ...chosen.filter((m) => m.key !== lead.key)];
-}
-
-/** Whether some run is "always" exposed in this context for less than all of guest memory. */
-function partlyAlways(runs: RunDetail[], context: string): boolean {
-  return runs.some(
-    (r) =>
-      Math.round(r.metrics[`${context}.state`]?.mean ?? 0) === 2 && (r.metrics[`${context}.fraction`]?.mean ?? 1) < 1,
-  );
 }
 
 export interface TableOptions {
