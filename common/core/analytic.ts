@@ -414,9 +414,15 @@ export function refillAfterFlush(c: CostTable, pages: number): number {
 
 const localWork = (m: Model, pages: number) => flushWork(m.c, pages, m.kptiPcid);
 
-/** Cycles a receiver spends on one flush of `pages`, the VM exit it takes in guest mode included. */
-const receiverService = (m: Model, pages: number) =>
-  m.c.ipiReceiveWork + localWork(m, pages) + m.guestShare * m.c.vmExitRoundTrip;
+/**
+ * Cycles a receiver spends on one flush of `pages`, the VM exit it takes in guest mode (a share
+ * `guestShare` of the time) included. The formulas and the simulator serve flushes by it.
+ */
+export function receiverServiceCycles(c: CostTable, pages: number, kptiPcid: boolean, guestShare: number): number {
+  return c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + guestShare * c.vmExitRoundTrip;
+}
+
+const receiverService = (m: Model, pages: number) => receiverServiceCycles(m.c, pages, m.kptiPcid, m.guestShare);
 
 /**
  * The lasting cost of a split direct map: a share of the host-mode cycles (guest-mode work

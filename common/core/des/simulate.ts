@@ -19,6 +19,7 @@ import {
   FULL_FLUSH_CEILING,
   pfnCacheRestoredShare,
   refillAfterFlush,
+  receiverServiceCycles,
   S3_REMOTE_BATCH,
   s4Crossings,
   syscallRefill as syscallRefillCycles,
@@ -508,7 +509,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
    * `pages` that reach them at `at`, one after another; returns when they have served them.
    */
   const receiversServe = (at: number, pages: number, flushes: number): number => {
-    const service = (flushes * (c.ipiReceiveWork + flushWork(c, pages, kptiPcid) + g * c.vmExitRoundTrip)) / hz;
+    const service = (flushes * receiverServiceCycles(c, pages, kptiPcid, g)) / hz;
     acc.receiversFreeAt = Math.max(at, acc.receiversFreeAt) + service;
     acc.receiverBusy += service;
     return acc.receiversFreeAt;
