@@ -48,7 +48,7 @@ test('the trade-off plane exported as SVG after hiding a strategy carries what t
     await seed(ws.dbPath, [{ name: 'plane for the list', vcpus: [1, 10, 100] }]);
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('plane for the list', { timeout: 20_000 });
-    await page.getByTestId('point-select').selectOption({ label: 'vm.vcpus=10' });
+    await page.getByTestId('point-select').selectOption({ label: 'VM › vCPUs = 10' });
     // Hide S2 (the toggles above the plane), and look at exposure to the VMM.
     await page.getByTestId('show-S2').uncheck();
     await page.getByTestId('plane-context').selectOption('vmm');
@@ -301,7 +301,7 @@ test('the matrix exported from its view: CSV, SVG (light and dark) and the mail 
     // The result on screen as the row: the export follows the rows shown.
     await page.getByTestId('matrix-source').selectOption('experiments');
     await expect(page.getByTestId('matrix-row')).toHaveCount(1);
-    await page.getByTestId('matrix-point').selectOption({ label: 'vm.vcpus=64' });
+    await page.getByTestId('matrix-point').selectOption({ label: 'VM › vCPUs = 64' });
     await expect(matrix).toHaveAttribute('data-matrix', /"point":\{"vm\.vcpus":64\}/);
     const rows = (JSON.parse((await matrix.getAttribute('data-matrix'))!) as MatrixShown).rows;
     const one = await download(page, 'csv');

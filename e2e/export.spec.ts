@@ -46,7 +46,7 @@ test('export an experiment as plain text for a mail, and as CSV', async ({ page,
     await seed(ws.dbPath, [{ name: 'for the list', vcpus: [1, 10, 100] }]);
     await open(page, ws);
     await expect(page.getByTestId('result-title')).toContainText('for the list', { timeout: 20_000 });
-    await page.getByTestId('point-select').selectOption({ label: 'vm.vcpus=10' });
+    await page.getByTestId('point-select').selectOption({ label: 'VM › vCPUs = 10' });
     await page.getByRole('combobox', { name: 'export format' }).selectOption('text');
     await page.getByTestId('export-button').click();
     const text = page.getByTestId('export-preview');

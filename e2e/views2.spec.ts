@@ -314,7 +314,7 @@ test('the matrix: every preset × strategy with units, estimates marked, slowdow
     expect(des.method).toBe('des');
     // The simulator's figures keep their CI.
     expect(Object.values(des.cells).some((c) => c !== null && c.cost.includes(' ± '))).toBe(true);
-    await page.getByTestId('matrix-point').selectOption({ label: 'vm.vcpus=64' });
+    await page.getByTestId('matrix-point').selectOption({ label: 'VM › vCPUs = 64' });
     await expect(matrix).toHaveAttribute('data-matrix', /"point":\{"vm\.vcpus":64\}/);
     rows = (await described<MatrixShown>(page, 'matrix', 'data-matrix')).rows;
     const at64 = runAnalytic(setParameter(base('swept'), 'vm.vcpus', 64)).strategies;

@@ -5,6 +5,7 @@ import {
   describeIssue,
   describeScenario,
   parameterLabel,
+  pointTitle,
   parameterUnit,
   scenarioLabels,
   strategyLabel,
@@ -57,6 +58,12 @@ describe('the scenario form', () => {
     expect(parameterLabel('vm.vcpus')).toBe('VM › vCPUs');
     expect(parameterLabel('workload.touchpoints.mmio.ratePerSec')).toBe('MMIO / emulated instruction › Rate');
     expect(parameterLabel('no.such.path')).toBe('no.such.path');
+    expect(pointTitle({ 'vm.vcpus': 2, 'vm.memoryGiB': 4 })).toBe('VM › vCPUs = 2, VM › Guest memory = 4 GiB');
+    expect(pointTitle({ 'workload.touchpoints.mmio.ratePerSec': 5000 })).toBe(
+      'MMIO / emulated instruction › Rate = 5000 events/s',
+    );
+    expect(pointTitle({ 'no.such.path': true })).toBe('no.such.path = true');
+    expect(pointTitle({})).toBe('');
     expect(parameterUnit('host.ghz')).toBe('GHz');
     expect(describeIssue({ path: 'vm.vcpus', message: 'must be >= 1' })).toBe('vm.vcpus (VM › vCPUs): must be >= 1');
     expect(describeIssue({ path: 'vm.turbo', message: 'unknown' })).toBe('vm.turbo: unknown');

@@ -134,6 +134,22 @@ export function parameterLabel(path: string, { withGroups = true }: { withGroups
   return withGroups ? labels.slice(-2).join(' › ') : (labels[labels.length - 1] ?? path);
 }
 
+/**
+ * A sweep point as the window names it: "VM › vCPUs = 2, VM › Guest memory = 4 GiB", each
+ * parameter by parameterLabel, with its unit unless the label already says it ("vCPUs"). The CLI
+ * and the exports write the paths instead (points.ts: pointLabel), the --param syntax a reader
+ * can run again. '' for the point of a single run.
+ */
+export function pointTitle(point: Record<string, unknown>, separator = ', '): string {
+  return Object.entries(point)
+    .map(([path, value]) => {
+      const label = parameterLabel(path);
+      const unit = parameterUnit(path);
+      return `${label} = ${String(value)}${unit === '' || label.endsWith(unit) ? '' : ` ${unit}`}`;
+    })
+    .join(separator);
+}
+
 /** A parameter's unit (from the schema), or ''. */
 export function parameterUnit(path: string): string {
   cached ??= scenarioLabels();
