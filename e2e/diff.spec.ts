@@ -46,6 +46,10 @@ test('diff two runs picked in history: changed parameters, then all; metric delt
     await expect(metrics).toContainText('%');
     // Analytic results are exact: S2 vs S3 differ beyond their (zero) CI.
     await expect(page.getByTestId('beyond-ci').first()).toBeVisible();
+    // The preset's touchpoints at rate 0 paid nothing in either run: named under the table, not in it.
+    await expect(page.getByTestId('diff-idle-latency')).toContainText('snapshot / restore');
+    await expect(metrics).not.toContainText('mean latency, snapshot / restore');
+    await expect(metrics).toContainText('mean latency, MMIO / emulated instruction');
     await screenshot(page, 'diff');
     expect(ws.errors).toEqual([]);
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffMetrics, diffObjects, flatten } from './diff.ts';
+import { diffMetrics, diffObjects, flatten, withoutIdleLatencies } from './diff.ts';
 
 describe('diffMetrics', () => {
   it('gives absolute and % delta and flags deltas beyond the combined CI', () => {
@@ -76,5 +76,34 @@ describe('diffObjects', () => {
       true,
     );
     expect([...flatten({ a: { b: [1, { c: null }] } }.a).keys()]).toEqual(['b.0', 'b.1.c']);
+  });
+});
+
+describe('withoutIdleLatencies', () => {
+  const e = (mean: number) => ({ mean, ci95: 0, n: 1 });
+  const deltas = diffMetrics(
+    {
+      'latency.mmio.meanUs': e(1),
+      'latency.snapshot.meanUs': e(2),
+      'latency.pio.meanUs': e(3),
+      'cost.overheadPct': e(1),
+    },
+    {
+      'latency.mmio.meanUs': e(1),
+      'latency.snapshot.meanUs': e(4),
+      'latency.pio.meanUs': e(5),
+      'cost.overheadPct': e(2),
+    },
+  );
+
+  it('leaves out a latency only where neither side has events, and names those touchpoints in catalogue order', () => {
+    const { metrics, idleTouchpoints } = withoutIdleLatencies(deltas, new Set(['mmio']), new Set(['pio']));
+    expect(metrics.map((m) => m.key)).toEqual(['cost.overheadPct', 'latency.mmio.meanUs', 'latency.pio.meanUs']);
+    expect(idleTouchpoints).toEqual(['snapshot']);
+    expect(withoutIdleLatencies(deltas, new Set(), new Set()).idleTouchpoints).toEqual(['mmio', 'pio', 'snapshot']);
+  });
+
+  it('leaves out nothing when either side cannot say (a scenario that no longer validates)', () => {
+    expect(withoutIdleLatencies(deltas, undefined, new Set())).toEqual({ metrics: deltas, idleTouchpoints: [] });
   });
 });

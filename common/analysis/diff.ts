@@ -1,7 +1,8 @@
 // Pure compare/diff logic shared by the handlers (diffRuns, diffScenarios) and the renderer
 // (overlays). No I/O: values in, values out.
-import type { CostEntry, Estimate } from '../core/index.ts';
+import { TOUCHPOINT_IDS, type CostEntry, type Estimate } from '../core/index.ts';
 import { RELATIVE_TOLERANCE } from './format.ts';
+import { latencyTouchpoint } from './latency.ts';
 
 export interface MetricDelta {
   key: string;
@@ -26,6 +27,29 @@ export function isRealChange(a: Estimate, b: Estimate): boolean {
   const delta = Math.abs(b.mean - a.mean);
   const combined = Math.sqrt(a.ci95 * a.ci95 + b.ci95 * b.ci95);
   return delta > combined && delta > RELATIVE_TOLERANCE * Math.max(Math.abs(a.mean), Math.abs(b.mean));
+}
+
+/**
+ * The deltas without the latencies of touchpoints that have events in neither run, and those
+ * touchpoints (ids, in TOUCHPOINT_IDS order): such a latency is what one event would take, which
+ * neither run paid, and a cost entry changed between the runs moves it all the same
+ * (latency.ts: touchpointsWithEvents; undefined for a side: nothing is left out).
+ */
+export function withoutIdleLatencies(
+  deltas: MetricDelta[],
+  eventsA: Set<string> | undefined,
+  eventsB: Set<string> | undefined,
+): { metrics: MetricDelta[]; idleTouchpoints: string[] } {
+  if (eventsA === undefined || eventsB === undefined) return { metrics: deltas, idleTouchpoints: [] };
+  const idle = (key: string): boolean => {
+    const tp = latencyTouchpoint(key);
+    return tp !== undefined && !eventsA.has(tp) && !eventsB.has(tp);
+  };
+  const left = new Set(deltas.filter((d) => idle(d.key)).map((d) => latencyTouchpoint(d.key)!));
+  return {
+    metrics: deltas.filter((d) => !idle(d.key)),
+    idleTouchpoints: TOUCHPOINT_IDS.filter((tp) => left.has(tp)),
+  };
 }
 
 /** Deltas for the union of both runs' metric keys, sorted by key. */

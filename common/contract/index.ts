@@ -278,7 +278,10 @@ export interface RunDiff {
   b: RunInContext;
   /** Every leaf of the effective scenario (sweep point applied), strategy and params. */
   parameters: PathDiff[];
+  /** Both runs' metrics, less the latencies of touchpoints with events in neither run (idleTouchpoints). */
   metrics: MetricDelta[];
+  /** Touchpoints (ids) whose latency both runs carry with no events in either: left out of metrics. */
+  idleTouchpoints: string[];
   /** The two runs' recorded cost tables, entry by entry (which entries a calibration changed). */
   costs: CostDelta[];
 }

@@ -119,6 +119,20 @@ describe('calibration calls', () => {
     // S2 pays the flush: its cost moves.
     const host = diff.value.metrics.find((m) => m.key === 'cost.cyclesPerSecHost')!;
     expect(host.abs).not.toBe(0);
+    // The preset's touchpoints at rate 0 (and nested TDP, gated off) paid nothing in either run:
+    // their latencies, moved by the new costs all the same, are left out and named.
+    expect(diff.value.idleTouchpoints).toEqual([
+      'nestedTdp',
+      'dirtyLog',
+      'populate',
+      'postCopy',
+      'migration',
+      'snapshot',
+    ]);
+    const latencies = diff.value.metrics.filter((m) => m.key.startsWith('latency.')).map((m) => m.key);
+    expect(latencies.sort()).toEqual(
+      ['hvaCache', 'hypercall', 'mmio', 'pfnCache', 'pio', 'virtio'].map((t) => `latency.${t}.meanUs`),
+    );
   });
 
   it('refuses to apply an unknown profile or to an invalid scenario', async () => {

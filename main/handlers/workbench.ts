@@ -1,6 +1,7 @@
 // The workbench's compare and diff calls, on the store's reads; the diffing itself is pure
 // (common/analysis).
-import { diffCostTables, diffMetrics, diffObjects } from '../../common/analysis/diff.ts';
+import { diffCostTables, diffMetrics, diffObjects, withoutIdleLatencies } from '../../common/analysis/diff.ts';
+import { touchpointsWithEvents } from '../../common/analysis/latency.ts';
 import { sensitivity } from '../../common/analysis/sensitivity.ts';
 import { experimentRow, matrixOf, presetRow, type Matrix } from '../../common/analysis/matrix.ts';
 import { pointKey, pointLabel, type Point } from '../../common/analysis/points.ts';
@@ -65,7 +66,11 @@ export async function diffRuns(store: Store, runIdA: number, runIdB: number): Pr
     a,
     b,
     parameters: diffObjects(side(a, sa.scenario), side(b, sb.scenario)),
-    metrics: diffMetrics(a.metrics, b.metrics),
+    ...withoutIdleLatencies(
+      diffMetrics(a.metrics, b.metrics),
+      touchpointsWithEvents(sa.scenario, a.point),
+      touchpointsWithEvents(sb.scenario, b.point),
+    ),
     costs: diffCostTables(await store.runCostTable(a.id), await store.runCostTable(b.id)),
   };
 }

@@ -1,5 +1,5 @@
 // gmemlab diff
-import { METRIC_CATALOGUE } from '../../../common/core/index.ts';
+import { METRIC_CATALOGUE, TOUCHPOINTS, type TouchpointId } from '../../../common/core/index.ts';
 import type { MetricDelta, PathDiff } from '../../../common/analysis/diff.ts';
 import { pointKey, pointLabel, type Point } from '../../../common/analysis/points.ts';
 import { formatDelta, formatValue } from '../../../common/analysis/format.ts';
@@ -78,7 +78,16 @@ function describe(d: RunDiff, all: boolean): string {
       `    ${m.beyondCi ? '*' : ' '} ${m.key}: ${value(m.a)} -> ${value(m.b)} ${info?.unit ?? ''}, ${m.abs === null ? '-' : formatDelta(m.abs)}${pct}`,
     );
   }
+  const idle = idleLine(d.idleTouchpoints);
+  if (idle !== undefined) lines.push(`  ${idle}`);
   return lines.join('\n');
+}
+
+/** "not shown: the latency of ..." for touchpoints with events in neither run; undefined for none. */
+function idleLine(touchpoints: string[]): string | undefined {
+  if (touchpoints.length === 0) return undefined;
+  const names = touchpoints.map((t) => TOUCHPOINTS[t as TouchpointId]?.label ?? t);
+  return `not shown: the latency of ${names.join(', ')} (no events in either run)`;
 }
 
 type RunPairDiff = RunDiff;
@@ -144,6 +153,9 @@ export function summarise(pairs: RunPairDiff[]): string {
     );
   }
   if (same > 0 && byMetric.size > 0) lines.push(`  (${same} of ${pairs.length} runs: no metric beyond its CI)`);
+  // Touchpoints idle in every pair (in TOUCHPOINT_IDS order, as each pair lists them).
+  const idle = idleLine(pairs[0]!.idleTouchpoints.filter((t) => pairs.every((d) => d.idleTouchpoints.includes(t))));
+  if (idle !== undefined) lines.push(`  ${idle}`);
   lines.push('', 'every run, parameter and metric: --all');
   return lines.join('\n');
 }

@@ -140,6 +140,12 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
       expect(diff.stdout).toMatch(/^metrics beyond the 95% CI/m);
       const everything = gmemlab('diff', '1', '2', '--db', db, '--all');
       expect(everything.stdout.match(/host\.pcid: true -> false/g)).toHaveLength(49);
+      // The preset's touchpoints without events: their latencies are left out, and named.
+      const idle = /not shown: the latency of (.*) \(no events in either run\)/;
+      expect(diff.stdout.match(idle)?.[1]).toBe(everything.stdout.match(idle)?.[1]);
+      expect(diff.stdout.match(idle)?.[1]).toContain('post-copy / demand-paging fault');
+      expect(everything.stdout).not.toContain('latency.postCopy.meanUs');
+      expect(everything.stdout).toContain('latency.mmio.meanUs');
 
       const metrics = gmemlab('metrics', 'bystander');
       expect(metrics.status).toBe(0);
