@@ -267,3 +267,32 @@ for (const size of SIZES)
         await ws.close();
       }
     });
+
+test('at 1280×800 the metrics table shows every strategy without scrolling sideways; at 1024 its metric column stays in view', async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [{ name: 'vcpus sweep', vcpus: [2, 8, 32] }]);
+    const sideways = () =>
+      page
+        .getByTestId('result-table')
+        .evaluate((t) => ({ over: t.parentElement!.scrollWidth - t.parentElement!.clientWidth }));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await open(page, ws);
+    const table = page.getByTestId('result-table');
+    await expect(table.locator('thead th.strat')).toHaveCount(STRATEGY_IDS.length);
+    expect((await sideways()).over, 'the table scrolls sideways at 1280 px').toBeLessThanOrEqual(0);
+    // The unit sits beside its metric's name, in the column that stays in view.
+    const row = table.locator('tbody tr').filter({ hasText: 'vCPU overhead' }).first();
+    await expect(row.locator('td.pin .munit')).toHaveText('%');
+
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await expect.poll(async () => (await sideways()).over).toBeGreaterThan(0);
+    const pinned = await row.locator('td.pin').evaluate((td) => getComputedStyle(td).position);
+    expect(pinned).toBe('sticky');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});

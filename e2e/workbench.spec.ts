@@ -42,7 +42,7 @@ test('run a preset, see the chart, and find the run in the history after a resta
     const preset = PRESETS.find((p) => p.name === presetName)!;
     const rates = Object.entries(preset.scenario.workload.touchpoints).map(([id, t]) => ({ id, rate: t.ratePerSec }));
     const label = (id: string) => TOUCHPOINTS[id as TouchpointId].label;
-    const latencyRows = (await table.locator('tbody td.pin').allTextContents()).filter((t) =>
+    const latencyRows = (await table.locator('tbody td.pin .mlabel').allTextContents()).filter((t) =>
       t.startsWith('mean latency, '),
     );
     expect(latencyRows.sort()).toEqual(
