@@ -204,7 +204,7 @@ export const PRESETS: Preset[] = (
       description:
         'A VM restored from a snapshot: pages arrive on demand through post-copy faults while the VMM streams the rest.',
       source:
-        'Illustrative (estimates), on the preset host: 100,000 demand faults/s and a 2 GB/s background stream (500,000 pages/s), as in fast-restore setups. Each demand fault is also a first touch: population = 100,000 pages/s (guest_memfd zaps each folio from the direct map as it is faulted in). A single userfaultfd serialises as vCPUs grow (Moorthy, Apr 2023), which the model does not capture.',
+        'Illustrative (estimates), on the preset host: 100,000 demand faults/s and a 2 GB/s background stream (500,000 pages/s), as in fast-restore setups. Each demand fault is also a first touch: population = 100,000 pages/s (guest_memfd zaps each folio from the direct map as it is faulted in). A single userfaultfd serialises as vCPUs grow (Moorthy, Apr 2023), which the model does not capture. The 500,000 streamed pages/s are first touches too, by the VMM, which the model does not count (docs/model.md, What the model leaves out): under S1 each would also be zapped and flushed, so its S1 figures understate a restore.',
       scenario: scenario('Snapshot restore with demand paging', 'Restore with post-copy demand paging.', {
         vm: { postCopy: true },
         exitMix: { fastMmioShare: 0.9 },
