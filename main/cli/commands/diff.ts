@@ -4,6 +4,7 @@ import type { MetricDelta, PathDiff } from '../../../common/analysis/diff.ts';
 import { pointKey, pointLabel, type Point } from '../../../common/analysis/points.ts';
 import { formatDelta, formatValue } from '../../../common/analysis/format.ts';
 import { experimentDetail, type RunDiff } from '../../../common/contract/index.ts';
+import { isStateMetric, stateWord } from '../../../common/analysis/trust.ts';
 import type { App } from '../../app.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
@@ -70,17 +71,26 @@ function describe(d: RunDiff, all: boolean): string {
   }
   const metrics = d.metrics.filter((m: MetricDelta) => all || m.abs !== 0);
   lines.push(metrics.length === 0 ? '  metrics: the same' : '  metrics (a -> b, delta, % delta; * beyond the 95% CI):');
-  for (const m of metrics) {
-    const info = METRIC_CATALOGUE.find((i) => i.key === m.key);
-    const value = (e: MetricDelta['a']): string => (e === null ? '-' : formatValue(e.mean));
-    const pct = m.pct === null ? '' : ` (${formatDelta(m.pct)}%)`;
-    lines.push(
-      `    ${m.beyondCi ? '*' : ' '} ${m.key}: ${value(m.a)} -> ${value(m.b)} ${info?.unit ?? ''}, ${m.abs === null ? '-' : formatDelta(m.abs)}${pct}`,
-    );
-  }
+  for (const m of metrics) lines.push(`    ${m.beyondCi ? '*' : ' '} ${m.key}: ${moveText(m)}`);
   const idle = idleLine(d.idleTouchpoints);
   if (idle !== undefined) lines.push(`  ${idle}`);
   return lines.join('\n');
+}
+
+/**
+ * A metric's move as `a -> b unit, delta (% delta)` (without the delta: `a -> b unit (% delta)`);
+ * an exposure state's as words ("always -> never"): a scale of three, not a quantity to subtract.
+ */
+function moveText(m: MetricDelta, withDelta = true): string {
+  if (isStateMetric(m.key)) {
+    const word = (e: MetricDelta['a']): string => (e === null ? '-' : stateWord(e.mean));
+    return `${word(m.a)} -> ${word(m.b)}`;
+  }
+  const unit = METRIC_CATALOGUE.find((i) => i.key === m.key)?.unit ?? '';
+  const value = (e: MetricDelta['a']): string => (e === null ? '-' : formatValue(e.mean));
+  const pct = m.pct === null ? '' : ` (${formatDelta(m.pct)}%)`;
+  const delta = withDelta ? `, ${m.abs === null ? '-' : formatDelta(m.abs)}` : '';
+  return `${value(m.a)} -> ${value(m.b)} ${unit}${delta}${pct}`;
 }
 
 /** "not shown: the latency of ..." for touchpoints with events in neither run; undefined for none. */
@@ -147,9 +157,8 @@ export function summarise(pairs: RunPairDiff[]): string {
   )) {
     const { d, m } = largest;
     const where = pointLabel(d.a.point, ' ');
-    const unit = METRIC_CATALOGUE.find((i) => i.key === key)?.unit ?? '';
     lines.push(
-      `  ${key}: ${count} of ${pairs.length}; ${d.a.strategy}${where === '' ? '' : ` at ${where}`}: ${formatValue(m.a!.mean)} -> ${formatValue(m.b!.mean)} ${unit}${m.pct === null ? '' : ` (${formatDelta(m.pct)}%)`}`,
+      `  ${key}: ${count} of ${pairs.length}; ${d.a.strategy}${where === '' ? '' : ` at ${where}`}: ${moveText(m, false)}`,
     );
   }
   if (same > 0 && byMetric.size > 0) lines.push(`  (${same} of ${pairs.length} runs: no metric beyond its CI)`);

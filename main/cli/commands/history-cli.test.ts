@@ -146,6 +146,10 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
       expect(diff.stdout.match(idle)?.[1]).toContain('post-copy / demand-paging fault');
       expect(everything.stdout).not.toContain('latency.postCopy.meanUs');
       expect(everything.stdout).toContain('latency.mmio.meanUs');
+      // Two strategies at one point (runs 1 and 4: S0 and S3): an exposure state moves in words.
+      const runs = gmemlab('diff', '1', '4', '--runs', '--all', '--db', db);
+      expect(runs.stdout).toContain('exposure.kernel.state: always -> transient windows');
+      expect(runs.stdout).not.toMatch(/\.state: \d/);
 
       const metrics = gmemlab('metrics', 'bystander');
       expect(metrics.status).toBe(0);
