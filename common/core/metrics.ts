@@ -109,7 +109,7 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
       unit: 'us',
       group: 'exposure',
       lowerIsBetter: true,
-      description: `Longest single stretch a guest page stays reachable by ${CONTEXT_LABEL[ctx]}; present only when the state is 1 (in windows).`,
+      description: `How long a window lasts, in which a guest page is reachable by ${CONTEXT_LABEL[ctx]}: from the formulas the longest stretch of a typical window (a mean over windows: S2's batch from its first page to the end of its flush, S4's stay in KVM's address space); from the simulator the longest one seen in the run, which grows with the run's length. Present only when the state is 1 (in windows).`,
       onlyWhen: 'windows',
     },
   ]),
