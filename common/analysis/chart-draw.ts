@@ -119,6 +119,9 @@ interface Theme {
   dashes: boolean;
 }
 
+/** An export theme's background: what a shade drawn over it is mixed with. */
+export const themeBackground = (theme: ExportTheme): string => THEMES[theme].background;
+
 const THEMES: Record<ExportTheme, Theme> = {
   light: {
     background: '#ffffff',

@@ -40,3 +40,25 @@ export const colorAt = (i: number): string => {
 };
 
 export const strategyColour = (id: StrategyId): string => PALETTE[STRATEGY_IDS.indexOf(id)]!;
+
+/** A heatmap's hue: a cell is this colour over the background, the more the higher its figure. */
+export const HEAT_COLOUR = '#e15759';
+
+/**
+ * How much of HEAT_COLOUR a heatmap cell takes (%), from its share of the range (0 lowest, 1
+ * highest): the window mixes it over its panel with CSS color-mix, an exported image with mixHex.
+ */
+export const heatMixPercent = (share: number): number => Math.round(6 + share * 70);
+
+/** `percent` % of colour `a` over colour `b` (#rrggbb), as CSS color-mix(in srgb, a p%, b) gives. */
+export function mixHex(a: string, b: string, percent: number): string {
+  const channel = (hex: string, i: number): number => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
+  const t = percent / 100;
+  return `#${[0, 1, 2]
+    .map((i) =>
+      Math.round(channel(a, i) * t + channel(b, i) * (1 - t))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
+}

@@ -143,11 +143,22 @@ export function parameterLabel(path: string, { withGroups = true }: { withGroups
 export function pointTitle(point: Record<string, unknown>, separator = ', '): string {
   return Object.entries(point)
     .map(([path, value]) => {
-      const label = parameterLabel(path);
-      const unit = parameterUnit(path);
-      return `${label} = ${String(value)}${unit === '' || label.endsWith(unit) ? '' : ` ${unit}`}`;
+      const unit = unitNotInLabel(path);
+      return `${parameterLabel(path)} = ${String(value)}${unit === '' ? '' : ` ${unit}`}`;
     })
     .join(separator);
+}
+
+/** A parameter as an axis names it: "VM › Guest memory (GiB)", "VM › vCPUs" (the label says the unit). */
+export function parameterTitle(path: string): string {
+  const unit = unitNotInLabel(path);
+  return `${parameterLabel(path)}${unit === '' ? '' : ` (${unit})`}`;
+}
+
+/** The parameter's unit, or '' where there is none or its label already ends with it ("vCPUs"). */
+function unitNotInLabel(path: string): string {
+  const unit = parameterUnit(path);
+  return parameterLabel(path).endsWith(unit) ? '' : unit;
 }
 
 /** A parameter's unit (from the schema), or ''. */

@@ -44,7 +44,15 @@ const svgOf = (detail: ExperimentDetail, metric: string, view: ExportView = {}):
   const resolved = resolveView(detail, metric, view);
   return chartSvg(chartSpec(detail, chartSeries(detail, resolved), resolved, BUILD));
 };
-const texts = (svg: string): string[] => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+/** The SVG's text runs, as read (XML entities undone). */
+const texts = (svg: string): string[] =>
+  [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+    m[1]!
+      .replace(/&gt;/g, '>')
+      .replace(/&lt;/g, '<')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&'),
+  );
 const metadata = (svg: string): Record<string, unknown> =>
   JSON.parse(/<metadata id="gmemlab-view">([^<]*)<\/metadata>/.exec(svg)![1]!.replace(/&quot;/g, '"'));
 
@@ -56,7 +64,7 @@ describe('chart export', () => {
     expect(svg).toContain('<title>sweep: vCPU overhead vs S0</title>');
     const words = texts(svg);
     expect(words).toContain('S2 on-demand direct map');
-    expect(words).toContain('vm.vcpus (log scale)');
+    expect(words).toContain('VM > vCPUs (log scale)');
     expect(words).toContain('vCPU overhead vs S0 (%)');
     expect(
       words.some(
@@ -87,7 +95,7 @@ describe('chart export', () => {
       theme: 'dark',
     });
     const words = texts(svg);
-    expect(words).toContain('vm.vcpus');
+    expect(words).toContain('VM > vCPUs');
     expect(words.some((w) => w.includes('(log scale)') && w.startsWith('shootdown IPIs'))).toBe(true);
     expect(words.join(' ')).toContain('Not drawn: S1, S3, S4, S5, S6.');
     expect(words).not.toContain('S1 mmap everything');

@@ -14,6 +14,7 @@ import {
   type ChartSpec,
 } from '../../common/analysis/chart-draw.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
+import { parameterTitle } from '../../common/analysis/scenarioFields.ts';
 import type { BuildInfo } from './build-info.ts';
 import type { ChartPoint, ChartSeries } from './series.ts';
 import { describePoint, type ResolvedView } from './view.ts';
@@ -122,7 +123,8 @@ export function chartSpec(
     title,
     caption,
     x: {
-      label: data.xPath,
+      // Named as the window's axis names it; the caption keeps paths (the --param syntax).
+      label: toAscii(parameterTitle(data.xPath)),
       log: view.logX && data.categories === undefined,
       ...(data.categories ? { categories: data.categories } : {}),
     },

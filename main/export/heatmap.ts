@@ -5,7 +5,12 @@
 // figure or strategy as text; the CSV is the same grid (heatmapTable), as the window's table.
 import { STRATEGY_IDS, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
-import type { ChartAxisSpec, ChartSeriesSpec, ChartSpec } from '../../common/analysis/chart-draw.ts';
+import {
+  themeBackground,
+  type ChartAxisSpec,
+  type ChartSeriesSpec,
+  type ChartSpec,
+} from '../../common/analysis/chart-draw.ts';
 import { formatValue } from '../../common/analysis/format.ts';
 import {
   bestHeatmap,
@@ -15,15 +20,16 @@ import {
   type Heatmap,
   type HeatmapAxis,
 } from '../../common/analysis/heatmap.ts';
-import { strategyColour } from '../../common/analysis/palette.ts';
+import { HEAT_COLOUR, heatMixPercent, mixHex, strategyColour } from '../../common/analysis/palette.ts';
+import { parameterLabel, parameterTitle } from '../../common/analysis/scenarioFields.ts';
 import type { BuildInfo } from './build-info.ts';
 import { madeBy, shortName, type ViewChart } from './chart.ts';
 import { csvText } from '../../common/analysis/csv.ts';
 import { ExportError, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
 
-/** Five shades, dark to light, for the lowest to the highest fifth of a metric's figures. */
-const SHADES = ['#3b0f70', '#8c2981', '#de4968', '#fe9f6d', '#fcfdbf'];
+/** The five fifths of a metric's range, lowest first: each drawn in the window's shade at its middle. */
+const FIFTHS = ['lowest', 'second', 'third', 'fourth', 'highest'];
 /** Cells where no strategy is within the budget. */
 const NONE = '#9e9e9e';
 
@@ -52,7 +58,7 @@ export function heatmapOf(detail: ExperimentDetail, view: ResolvedView): Heatmap
 
 /** A grid axis: one tick per value, each cell one unit wide. */
 const gridAxis = (a: HeatmapAxis): ChartAxisSpec => ({
-  label: a.path,
+  label: toAscii(parameterTitle(a.path)),
   log: false,
   min: -0.5,
   max: a.values.length - 0.5,
@@ -66,16 +72,17 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
   let title: string;
   if (map.kind === 'metric') {
     const unit = view.metric.unit;
-    title = `${detail.name}: ${view.metric.label} of ${shortName(map.strategy as StrategyId)} over ${map.x.path} and ${map.y.path}`;
-    const bins: ChartSeriesSpec[] = SHADES.map((colour, k) => ({
-      label: `${k === 0 ? 'lowest' : k === SHADES.length - 1 ? 'highest' : `${k + 1}th`} fifth`,
-      colour,
+    title = `${detail.name}: ${view.metric.label} of ${shortName(map.strategy as StrategyId)} over ${parameterLabel(map.x.path)} and ${parameterLabel(map.y.path)}`;
+    // The window's shades (Heatmap.svelte): the heat colour over the background, more for higher figures.
+    const bins: ChartSeriesSpec[] = FIFTHS.map((name, k) => ({
+      label: `${name} fifth`,
+      colour: mixHex(HEAT_COLOUR, themeBackground(view.theme), heatMixPercent((k + 0.5) / FIFTHS.length)),
       points: [],
     }));
     map.cells.forEach((row, i) =>
       row.forEach((cell, j) => {
         if (cell === null) return;
-        const k = Math.min(SHADES.length - 1, Math.floor(heatShare(map, cell.value) * SHADES.length));
+        const k = Math.min(FIFTHS.length - 1, Math.floor(heatShare(map, cell.value) * FIFTHS.length));
         bins[k]!.points.push({ x: j, y: i, large: true, label: formatValue(cell.value) });
       }),
     );

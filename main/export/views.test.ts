@@ -26,6 +26,7 @@ import { sensitivityAt } from './tornado.ts';
 import { ExportError, resolveView } from './view.ts';
 import { bestHeatmap, heatmapTable, metricHeatmap } from '../../common/analysis/heatmap.ts';
 import { formatValue } from '../../common/analysis/format.ts';
+import { HEAT_COLOUR, heatMixPercent, mixHex } from '../../common/analysis/palette.ts';
 
 const BUILD: BuildInfo = { version: '0.1.0', commit: '0123456789ab' };
 const VCPUS = [1, 8, 64];
@@ -330,7 +331,7 @@ describe('heatmap export', () => {
       detail.runs.filter((r) => r.status === 'done'),
       { xPath: 'vm.vcpus', yPath: 'vm.placement', strategy: 'S2', metric: 'cost.overheadPct' },
     );
-    const { texts, metadata, filename } = await svgOf(detail, view);
+    const { texts, metadata, filename, svg } = await svgOf(detail, view);
     expect(filename).toMatch(/-heatmap\.svg$/);
     expect(metadata).toMatchObject({
       chart: 'heatmap',
@@ -343,7 +344,23 @@ describe('heatmap export', () => {
     const figures = map.cells.flat().map((c) => formatValue(c!.value));
     expect(figures).toHaveLength(6);
     for (const f of figures) expect(texts).toContain(f);
-    expect(texts).toEqual(expect.arrayContaining(['1', '8', '64', 'pinned', 'shared', 'vm.vcpus', 'vm.placement']));
+    // The axes and the title name the parameters as the window does, not by their paths.
+    expect(texts).toEqual(expect.arrayContaining(['1', '8', '64', 'pinned', 'shared', 'VM > vCPUs', 'VM > Placement']));
+    expect(texts.join(' ')).not.toContain('vm.vcpus');
+    // The legend names the fifths in words, each in the window's shade: the heat colour over the
+    // background, stronger for higher figures.
+    const legend = [...svg.matchAll(/fill="(#[0-9a-f]{6})"[^>]*\/>\s*<text[^>]*>(\w+) fifth</g)].map((m) => [
+      m[2],
+      m[1],
+    ]);
+    expect(legend.map(([name]) => name)).toEqual(
+      ['lowest', 'second', 'third', 'fourth', 'highest'].filter((n) => legend.some(([m]) => m === n)),
+    );
+    for (const [name, colour] of legend) {
+      const k = ['lowest', 'second', 'third', 'fourth', 'highest'].indexOf(name!);
+      expect(colour).toBe(mixHex(HEAT_COLOUR, '#ffffff', heatMixPercent((k + 0.5) / 5)));
+    }
+    expect(legend.length).toBeGreaterThan(1);
     expect(await csvOf(detail, view)).toEqual(heatmapTable(map));
   });
 

@@ -35,6 +35,7 @@ export function fit(text: string, width: number): string {
 
 const ASCII_FOR: Record<string, string> = {
   '\u2192': '->',
+  '\u203a': '>', // the › between a parameter's group and its name
   '\u00d7': 'x',
   '\u2013': '-',
   '\u2014': '--',
