@@ -20,7 +20,7 @@ import {
   type Heatmap,
   type HeatmapAxis,
 } from '../../common/analysis/heatmap.ts';
-import { HEAT_COLOUR, heatMixPercent, mixHex, strategyColour } from '../../common/analysis/palette.ts';
+import { HEAT_COLOUR, mixHex, strategyColour } from '../../common/analysis/palette.ts';
 import { parameterLabel, parameterTitle } from '../../common/analysis/scenarioFields.ts';
 import type { BuildInfo } from './build-info.ts';
 import { madeBy, shortName, type ViewChart } from './chart.ts';
@@ -28,8 +28,10 @@ import { csvText } from '../../common/analysis/csv.ts';
 import { ExportError, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
 
-/** The five fifths of a metric's range, lowest first: each drawn in the window's shade at its middle. */
+/** The five fifths of a metric's range, lowest first. */
 const FIFTHS = ['lowest', 'second', 'third', 'fourth', 'highest'];
+/** How much of HEAT_COLOUR the k-th fifth's markers take (%): 35 for the lowest to 100 for the highest. */
+export const exportShadePercent = (k: number): number => Math.round(35 + (65 * k) / (FIFTHS.length - 1));
 /** Cells where no strategy is within the budget. */
 const NONE = '#9e9e9e';
 
@@ -73,10 +75,11 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
   if (map.kind === 'metric') {
     const unit = view.metric.unit;
     title = `${detail.name}: ${view.metric.label} of ${shortName(map.strategy as StrategyId)} over ${parameterLabel(map.x.path)} and ${parameterLabel(map.y.path)}`;
-    // The window's shades (Heatmap.svelte): the heat colour over the background, more for higher figures.
+    // The window's hue, the more of it the higher the figure (Heatmap.svelte); stronger than the
+    // window's cells, which sit behind their text: a marker stands alone and must show on paper.
     const bins: ChartSeriesSpec[] = FIFTHS.map((name, k) => ({
       label: `${name} fifth`,
-      colour: mixHex(HEAT_COLOUR, themeBackground(view.theme), heatMixPercent((k + 0.5) / FIFTHS.length)),
+      colour: mixHex(HEAT_COLOUR, themeBackground(view.theme), exportShadePercent(k)),
       points: [],
     }));
     map.cells.forEach((row, i) =>

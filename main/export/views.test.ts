@@ -26,7 +26,8 @@ import { sensitivityAt } from './tornado.ts';
 import { ExportError, resolveView } from './view.ts';
 import { bestHeatmap, heatmapTable, metricHeatmap } from '../../common/analysis/heatmap.ts';
 import { formatValue } from '../../common/analysis/format.ts';
-import { HEAT_COLOUR, heatMixPercent, mixHex } from '../../common/analysis/palette.ts';
+import { HEAT_COLOUR, mixHex } from '../../common/analysis/palette.ts';
+import { exportShadePercent } from './heatmap.ts';
 
 const BUILD: BuildInfo = { version: '0.1.0', commit: '0123456789ab' };
 const VCPUS = [1, 8, 64];
@@ -347,8 +348,8 @@ describe('heatmap export', () => {
     // The axes and the title name the parameters as the window does, not by their paths.
     expect(texts).toEqual(expect.arrayContaining(['1', '8', '64', 'pinned', 'shared', 'VM > vCPUs', 'VM > Placement']));
     expect(texts.join(' ')).not.toContain('vm.vcpus');
-    // The legend names the fifths in words, each in the window's shade: the heat colour over the
-    // background, stronger for higher figures.
+    // The legend names the fifths in words, each in the window's hue over the background, stronger
+    // for higher figures.
     const legend = [...svg.matchAll(/fill="(#[0-9a-f]{6})"[^>]*\/>\s*<text[^>]*>(\w+) fifth</g)].map((m) => [
       m[2],
       m[1],
@@ -358,7 +359,7 @@ describe('heatmap export', () => {
     );
     for (const [name, colour] of legend) {
       const k = ['lowest', 'second', 'third', 'fourth', 'highest'].indexOf(name!);
-      expect(colour).toBe(mixHex(HEAT_COLOUR, '#ffffff', heatMixPercent((k + 0.5) / 5)));
+      expect(colour).toBe(mixHex(HEAT_COLOUR, '#ffffff', exportShadePercent(k)));
     }
     expect(legend.length).toBeGreaterThan(1);
     expect(await csvOf(detail, view)).toEqual(heatmapTable(map));
