@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { exposureOf } from '../common/analysis/heatmap.ts';
 import { parameterLabel, parameterUnit } from '../common/analysis/scenarioFields.ts';
 import { estimateDependencies } from '../common/analysis/matrix.ts';
+import { flagName } from '../common/analysis/trust.ts';
 import { histogramCdf, histogramQuantile, PERCENTILES } from '../common/analysis/latency.ts';
 import { formatValue, slowdownWord } from '../common/analysis/format.ts';
 import { PRESETS, runAnalytic, setParameter, type Scenario } from '../common/core/index.ts';
@@ -111,7 +112,30 @@ test('the heatmap of a 2-D sweep: one strategy’s metric per cell, then the che
       .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
     expect(cellTexts).toEqual(shown.text);
     const worst = core(4, 100_000).find((r) => r.strategy === 'S2')!;
-    if (worst.metrics['cost.overheadPct']!.mean >= 100) expect(shown.text[2]![0]).toMatch(/^×[\d.]+ slower$/);
+    if (worst.metrics['cost.overheadPct']!.mean >= 100) expect(shown.text[2]![0]).toMatch(/^×[\d.]+ slower !$/);
+    // A run the model flagged is marked "!", its flags named on hover; a run without flags is not.
+    rates.forEach((rate, i) =>
+      vcpus.forEach((v, j) => {
+        const flagged = core(v, rate).find((r) => r.strategy === 'S2')!.flags.length > 0;
+        expect(shown.text[i]![j]!.endsWith(' !'), `${v} vCPUs, ${rate}/s`).toBe(flagged);
+      }),
+    );
+    // The grid has flagged runs (S2 at 64 vCPUs and 100,000 exits/s at least): the first is named on hover.
+    const flaggedAt = rates
+      .flatMap((rate, i) =>
+        vcpus.map((v, j) => ({ i, j, flags: core(v, rate).find((r) => r.strategy === 'S2')!.flags })),
+      )
+      .filter((c) => c.flags.length > 0);
+    expect(flaggedAt.length).toBeGreaterThan(0);
+    const first = flaggedAt[0]!;
+    await expect(heat.locator('tbody tr').nth(first.i).locator('td').nth(first.j)).toHaveAttribute(
+      'title',
+      new RegExp(`Flagged by the model: .*${flagName(first.flags[0]!.code)}`),
+    );
+    // Formulas give no CI: the key does not offer one; it explains the mark.
+    const key = page.locator('p.key');
+    await expect(key).not.toContainText('95% CI');
+    await expect(key).toContainText('! flagged by the model');
     await screenshot(page, 'view-heatmap');
     // Another strategy and another metric: two picks.
     await page.getByTestId('heatmap-strategy').selectOption('S5');
