@@ -499,6 +499,22 @@ test('symlog for figures with zero that span decades, and past 100% overhead the
     await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-yscale', 'symlog');
     drawn = await chartOf(page, 'sweep-chart');
     expect(drawn.yTicks[0]).toBe('0');
+    // Each chart's y title fits its height whole, rotated as it is drawn (a longer one was cut
+    // and ran into the chart's title).
+    for (const id of ['overhead-chart', 'sweep-chart']) {
+      const fit = await page
+        .getByTestId(id)
+        .locator('canvas')
+        .evaluate((c) => {
+          const chart = (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart;
+          const y = chart.scales['y']!;
+          const title = (y.options as unknown as { title: { text: string; font?: { size?: number } } }).title;
+          const ctx = document.createElement('canvas').getContext('2d')!;
+          ctx.font = `${title.font?.size ?? chart.options.font?.size ?? 12}px ${chart.options.font?.family ?? 'sans-serif'}`;
+          return { text: title.text, width: ctx.measureText(title.text).width, room: y.height };
+        });
+      expect(fit.width, `${id}: "${fit.text}"`).toBeLessThanOrEqual(fit.room);
+    }
 
     // The metrics table says the slowdown beside the percentage, for S2 only.
     await expect(page.getByTestId('slowdown-S2')).toHaveText(slow);
