@@ -19,6 +19,8 @@ test('scenario builder: grouped fields with units, inline validation, revisions'
     await expect(page.getByTestId('issue-vm.vcpus')).toBeVisible();
     await expect(page.getByTestId('scenario-status')).toContainText('problem');
     await expect(page.getByTestId('run-button')).toBeDisabled();
+    // The Run panel names the field and the problem (the field may be out of view).
+    await expect(page.getByTestId('run-blocked')).toContainText('vm.vcpus (VM › vCPUs): ');
     await screenshot(page, 'scenario-invalid');
 
     // Typed key by key (through the transient "1."), the field keeps what was typed.
