@@ -42,6 +42,10 @@ test('history: 10,000 runs in a virtualised table, searchable, opened into resul
     await expect(page.getByTestId('result-title')).toContainText('big sweep', { timeout: 30_000 });
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-total')).toHaveText(`(${EXPERIMENTS + 1})`);
+    // A sweep's row says what it varies; a single run's says it is one.
+    await expect(page.getByTestId('history-row').filter({ hasText: 'big sweep' })).toContainText(
+      'sweep of VM › vCPUs (200)',
+    );
     // Only the rows in view (plus a small margin) are in the DOM.
     const rows = page.getByTestId('history-row');
     await expect(rows.first()).toContainText('big sweep');

@@ -71,6 +71,8 @@ export interface ExperimentSummary {
   finishedAt: string | null;
   tags: string[];
   note: string;
+  /** What a sweep varies: each swept parameter and its number of values (empty for a single run). */
+  swept: { path: string; count: number }[];
 }
 
 export interface RunDetail {

@@ -66,6 +66,7 @@ interface SummaryRow {
   runs_total: number | null;
   runs_done: number | null;
   model_version: string | null;
+  sweep: string | null;
 }
 
 interface SummaryRunRow extends RunRow {
@@ -174,7 +175,7 @@ export class StoreReader {
   private async summaryRows(tail: RawBuilder<unknown>): Promise<SummaryRow[]> {
     const result = await sql<SummaryRow>`
       select e.id, e.name, e.kind, e.method, e.scenario_id, s.name as scenario_name, e.status, e.created_at, e.finished_at, e.note,
-        e.runs_total, e.runs_done, e.model_version
+        e.runs_total, e.runs_done, e.model_version, e.sweep
       from experiments e join scenario_revisions s on s.id = e.scenario_id
       ${tail}`.execute(this.db);
     return result.rows;
@@ -197,6 +198,7 @@ export class StoreReader {
       finishedAt: r.finished_at,
       tags: tags.get(r.id) ?? [],
       note: r.note,
+      swept: sweptOf(r.sweep),
     }));
   }
 
@@ -557,5 +559,23 @@ export class StoreReader {
   /** The experiments as one bundle value: for tests and tools (the handlers and the CLI write bundles as a stream). */
   async exportBundle(experimentIds: number[]): Promise<Bundle> {
     return collectBundle(this.bundleParts(experimentIds));
+  }
+}
+
+/**
+ * A sweep's parameters and their number of values, for a history row. Lenient: a sweep text that
+ * does not read as one (getExperiment names such damage) leaves the row without it rather than
+ * failing the page.
+ */
+function sweptOf(text: string | null): ExperimentSummary['swept'] {
+  if (text === null) return [];
+  try {
+    const parameters = (JSON.parse(text) as { parameters?: unknown }).parameters;
+    if (!Array.isArray(parameters)) return [];
+    return parameters.flatMap((p: { path?: unknown; values?: unknown }) =>
+      typeof p?.path === 'string' && Array.isArray(p.values) ? [{ path: p.path, count: p.values.length }] : [],
+    );
+  } catch {
+    return [];
   }
 }

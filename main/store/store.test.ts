@@ -167,6 +167,18 @@ describe('Store', () => {
     expect(searched.items.map((e) => e.name)).toEqual(['charlie']);
   });
 
+  it('gives each history row what its sweep varies, and how many values each (none for a single run)', async () => {
+    await recordExperiment(store, { name: 'one' });
+    await recordExperiment(store, { name: 'swept', vcpus: [1, 2, 4] });
+    const { items } = await store.listExperiments({ offset: 0, limit: 10 });
+    expect(items.find((e) => e.name === 'one')!.swept).toEqual([]);
+    expect(items.find((e) => e.name === 'swept')!.swept).toEqual([{ path: 'vm.vcpus', count: 3 }]);
+    // A sweep text that does not read as one leaves the row without it; the page still loads.
+    store.opened.sqlite.prepare("update experiments set sweep = '{' where name = 'swept'").run();
+    const again = await store.listExperiments({ offset: 0, limit: 10 });
+    expect(again.items.find((e) => e.name === 'swept')!.swept).toEqual([]);
+  });
+
   it('searches names and notes in full text, and FTS syntax in the input is inert', async () => {
     const a = await recordExperiment(store, { name: 'MMIO storm on Sapphire Rapids' });
     const b = await recordExperiment(store, { name: 'quiet box' });

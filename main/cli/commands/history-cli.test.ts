@@ -75,6 +75,9 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
         .filter((l) => /^\s*\d+\s+done/.test(l))
         .map((l) => l.trim().split(/\s+/)[0]),
     ).toEqual(['2', '1']);
+    // Each row says what its sweep varies (both: seven vCPU counts).
+    expect(list.stdout.match(/ vm\.vcpus\(7\)/g)).toHaveLength(2);
+    expect(list.stdout).toMatch(/ SWEPT /);
     expect(json<{ total: number }>(gmemlab('list', '--db', db, '--search', 'off', '--json')).total).toBe(1);
 
     const show = gmemlab('show', '1', '--db', db, '--metric', 'cost.bystanderIpisPerSec');

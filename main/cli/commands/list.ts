@@ -90,9 +90,11 @@ export const listCommand: Command = {
           `${e.runsDone}/${e.runsTotal}`,
           e.createdAt.slice(0, 16).replace('T', ' '),
           toAscii(e.name),
+          // What a sweep varies, by path (the --param syntax) and count: two sweeps told apart.
+          e.swept.length === 0 ? '-' : e.swept.map((p) => `${p.path}(${p.count})`).join(' x '),
           e.tags.join(','),
         ]);
-        const head = ['ID', 'STATUS', 'RUNS', 'CREATED (UTC)', 'NAME', 'TAGS'];
+        const head = ['ID', 'STATUS', 'RUNS', 'CREATED (UTC)', 'NAME', 'SWEPT', 'TAGS'];
         const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
         const line = (r: string[]): string =>
           r
