@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic } from '../core/index.ts';
-import { planeExposureWords, planeTick, planeTicks, tradeoffPlane } from './tradeoff.ts';
+import { ALWAYS_SPREAD, planeExposureWords, planeTick, planeTicks, tradeoffPlane } from './tradeoff.ts';
 
 describe('tradeoffPlane', () => {
   it('puts zero cost and never on low lanes, always on a high lane apart from a tiny fraction', () => {
@@ -13,12 +13,13 @@ describe('tradeoffPlane', () => {
     const by = Object.fromEntries(plane.points.map((p) => [p.id, p]));
     expect(plane.x).toMatchObject({ from: -1, to: 3, lowLane: -2 });
     expect(plane.y).toMatchObject({ from: -6, to: -5, lowLane: -7, highLane: -4 });
-    expect(by['a']).toMatchObject({ costLane: 'none', x: -2, exposureLane: 'always', y: -4 });
+    // Inside the "always" lane, more of memory sits higher: a's whole memory above d's few pages.
+    expect(by['a']).toMatchObject({ costLane: 'none', x: -2, exposureLane: 'always', y: -4 + ALWAYS_SPREAD });
     expect(by['b']).toMatchObject({ costLane: 'log', exposureLane: 'log' });
     expect(by['b']!.y).toBeCloseTo(-6, 9);
     expect(by['c']).toMatchObject({ exposureLane: 'never', y: -7 });
-    // d is always exposed however small its fraction: the lane, not the value, places it.
-    expect(by['d']).toMatchObject({ exposureLane: 'always', y: -4 });
+    // d is always exposed however small its fraction: the lane places it, its share only within it.
+    expect(by['d']).toMatchObject({ exposureLane: 'always', y: -4 - ALWAYS_SPREAD });
     // a costs nothing; c is never exposed and cheaper than b and d.
     expect([...plane.front].sort()).toEqual(['a', 'c']);
     // In words, "always" keeps its fraction: a's whole memory and d's few pages do not read alike.
@@ -26,6 +27,24 @@ describe('tradeoffPlane', () => {
     expect(planeExposureWords(by['d']!, 'fraction')).toBe('always (3.000e-7)');
     expect(planeExposureWords(by['b']!, 'fraction')).toBe('1.000e-6');
     expect(planeExposureWords(by['c']!, 'fraction')).toBe('never');
+  });
+
+  it('orders the "always" lane by share, so two strategies at no extra cost do not hide one another', () => {
+    const plane = tradeoffPlane([
+      { id: 's0', strategy: 'S0', cost: 0, exposure: 1, state: 2 },
+      { id: 's1', strategy: 'S1', cost: 0, exposure: 0.1406, state: 2 },
+      { id: 's2', strategy: 'S2', cost: 3, exposure: 9.75e-7, state: 2 },
+      { id: 's6', strategy: 'S6', cost: 1, exposure: 0.1406, state: 2 },
+    ]);
+    const y = Object.fromEntries(plane.points.map((p) => [p.id, p.y]));
+    const lane = plane.y.highLane!;
+    expect(y['s0']).toBeGreaterThan(y['s1']!);
+    expect(y['s1']).toBeCloseTo(y['s6']!, 12);
+    expect(y['s6']).toBeGreaterThan(y['s2']!);
+    for (const v of Object.values(y)) expect(Math.abs(v - lane)).toBeLessThanOrEqual(ALWAYS_SPREAD + 1e-12);
+    // One share alone, or shares without a figure (the longest window's measure), sit at the centre.
+    const single = tradeoffPlane([{ id: 'a', strategy: 'S0', cost: 0, exposure: 1, state: 2 }]);
+    expect(single.points[0]!.y).toBe(single.y.highLane);
   });
 
   it('says a window in us, and "always" without a figure, when the plane measures the longest window', () => {

@@ -46,6 +46,12 @@ export interface Plane {
 
 /** Lanes sit this many decades beyond the log part, so they read as apart from it. */
 export const LANE_GAP = 1;
+/**
+ * How far from its lane's centre a point of the "always" lane sits at most (decades; the lane is
+ * one decade wide): higher for more of memory always reachable, so S0's whole memory and S1's
+ * user mapping at no extra cost do not hide one another, and S2's few pages sit low.
+ */
+export const ALWAYS_SPREAD = 0.35;
 
 function decades(values: number[]): { from: number; to: number } {
   const logs = values.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log10);
@@ -91,17 +97,32 @@ export function tradeoffPlane(inputs: PlaneInput[]): Plane {
   const x: PlaneAxis = { ...xd, lowLane: xd.from - LANE_GAP };
   const hasAlways = lanes.some((l) => l.e === 'always');
   const y: PlaneAxis = { ...yd, lowLane: yd.from - LANE_GAP, ...(hasAlways ? { highLane: yd.to + LANE_GAP } : {}) };
+  const inAlways = alwaysOffset(lanes.filter((l) => l.e === 'always').map((l) => l.p.exposure));
   const points = lanes.map(({ p, costLane, e }): PlanePoint => ({
     ...p,
     costLane,
     exposureLane: e,
     x: costLane === 'none' ? x.lowLane : Math.log10(p.cost),
-    y: e === 'never' ? y.lowLane : e === 'always' ? y.highLane! : Math.log10(p.exposure),
+    y: e === 'never' ? y.lowLane : e === 'always' ? y.highLane! + inAlways(p.exposure) : Math.log10(p.exposure),
   }));
   const front = paretoFront(
     points.map((p) => ({ id: p.id, cost: shown(Math.max(p.cost, 0)), exposure: exposureRank(p) })),
   );
   return { points, x, y, front };
+}
+
+/**
+ * Where in the "always" lane a share sits, from the lane's centre: the lane's distinct shares (as
+ * shown, four digits) in order, spread evenly over +-ALWAYS_SPREAD; one share, or none with a
+ * figure (the longest window's measure), at the centre. An order inside the lane, not a scale
+ * (S2's few pages would squeeze S0's and S1's shares together on one): the tooltip gives the share.
+ */
+function alwaysOffset(shares: number[]): (share: number) => number {
+  const distinct = [...new Set(shares.filter((v) => v > 0 && Number.isFinite(v)).map(shown))].sort((a, b) => a - b);
+  return (share) => {
+    const k = distinct.indexOf(shown(share));
+    return distinct.length < 2 || k < 0 ? 0 : ALWAYS_SPREAD * ((2 * k) / (distinct.length - 1) - 1);
+  };
 }
 
 /**

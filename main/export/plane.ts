@@ -82,7 +82,7 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   const fixed = Object.fromEntries(Object.entries(view.point).filter(([path]) => !sweeping || path !== view.xPath));
   caption.push(drawnAt(detail, fixed));
   caption.push(
-    `Lower left is better. Shaded lanes are places, not values on the log scales: no extra cost (left), never exposed (bottom)${plane.y.highLane !== undefined ? ', always exposed (top)' : ''}. Ringed and joined by the dashed line: the Pareto front at ${sweeping ? `${view.xPath} = ${String(view.point[view.xPath!])}` : 'this point'} (nothing shown is both cheaper and less exposed).${sweeping ? ` Each strategy's path follows ${view.xPath}, labelled by its value.` : ''}`,
+    `Lower left is better. Shaded lanes are places, not values on the log scales: no extra cost (left), never exposed (bottom)${plane.y.highLane !== undefined ? ', always exposed (top; higher in it for more of memory always reachable)' : ''}. Ringed and joined by the dashed line: the Pareto front at ${sweeping ? `${view.xPath} = ${String(view.point[view.xPath!])}` : 'this point'} (nothing shown is both cheaper and less exposed).${sweeping ? ` Each strategy's path follows ${view.xPath}, labelled by its value.` : ''}`,
   );
   const missing = drawn.filter((p) => !Number.isFinite(p.cost)).map((p) => p.strategy);
   if (missing.length > 0) caption.push(`No ${cost.key} for ${[...new Set(missing)].join(', ')}: not drawn.`);
@@ -171,18 +171,28 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
 }
 
 /** One line per strategy on the Pareto front at the view's point, for the mail. */
+const fourDigits = (v: number): number => Number(v.toPrecision(4));
+
 export function frontLines(
   detail: ExperimentDetail,
   view: ResolvedView,
 ): { strategy: string; cost: string; exposure: string }[] {
   const { drawn } = planeOf(detail, view);
   const unit = view.plane.cost.unit;
-  return drawn
-    .filter((p) => p.here && p.onFront)
-    .sort((a, b) => a.x - b.x || a.y - b.y)
-    .map((p) => ({
-      strategy: p.strategy,
-      cost: p.costLane === 'none' ? 'no extra cost' : `${formatValue(p.cost)}${unit === '%' ? '%' : ` ${unit}`}`,
-      exposure: planeExposureWords(p, view.plane.measure),
-    }));
+  return (
+    drawn
+      .filter((p) => p.here && p.onFront)
+      // By place, as drawn, to the figures' four digits: two that read alike go in strategy order.
+      .sort(
+        (a, b) =>
+          fourDigits(a.x) - fourDigits(b.x) ||
+          fourDigits(a.y) - fourDigits(b.y) ||
+          a.strategy.localeCompare(b.strategy),
+      )
+      .map((p) => ({
+        strategy: p.strategy,
+        cost: p.costLane === 'none' ? 'no extra cost' : `${formatValue(p.cost)}${unit === '%' ? '%' : ` ${unit}`}`,
+        exposure: planeExposureWords(p, view.plane.measure),
+      }))
+  );
 }
