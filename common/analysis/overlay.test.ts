@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildOverlay, chooseX, spansDecades, type OverlayRun } from './overlay.ts';
+import { buildOverlay, chooseX, spansDecades, suitsLogAxis, type OverlayRun } from './overlay.ts';
 
 const run = (
   id: number,
@@ -162,5 +162,17 @@ describe('spansDecades', () => {
     expect(spansDecades([1, 10, 100])).toBe(true);
     expect(spansDecades([1, 99])).toBe(false);
     expect(spansDecades([0, 5])).toBe(false);
+  });
+});
+
+describe('suitsLogAxis', () => {
+  it('is true for two decades, or for values spaced by a steady ratio (a log sweep, rounded to whole numbers)', () => {
+    expect(suitsLogAxis([1, 2, 4, 8, 16, 32, 64])).toBe(true);
+    expect(suitsLogAxis([1, 3, 10, 32, 100])).toBe(true);
+    expect(suitsLogAxis([2, 4, 9, 20])).toBe(true);
+    expect(suitsLogAxis([1, 12, 22, 33, 43, 54, 64])).toBe(false);
+    expect(suitsLogAxis([1, 2, 3])).toBe(false);
+    expect(suitsLogAxis([4, 8])).toBe(false);
+    expect(suitsLogAxis(['pinned', 'shared'])).toBe(false);
   });
 });

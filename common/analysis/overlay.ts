@@ -255,6 +255,24 @@ export function buildOverlay(runs: readonly OverlayRun[], metric: string, option
   return { mode, xPath, xKind, categories, referenceVersion: reference, series, others, skipped, experiments };
 }
 
+/**
+ * Whether swept values are best drawn on a log axis: they span two decades or more, or they are
+ * spaced by a steady ratio (a log sweep, "log:1:64:7" as 1, 2, 4 ... 64, or a list such as 1, 4,
+ * 16, 64), which a linear axis crams against its left end.
+ */
+export function suitsLogAxis(values: readonly unknown[]): boolean {
+  if (spansDecades(values)) return true;
+  const nums = [
+    ...new Set(values.filter((v): v is number => typeof v === 'number' && v > 0 && Number.isFinite(v))),
+  ].sort((a, b) => a - b);
+  if (nums.length < 3) return false;
+  const ratios = nums.slice(1).map((v, k) => v / nums[k]!);
+  const lo = Math.min(...ratios);
+  const hi = Math.max(...ratios);
+  // Steady (whole-number rounding of a log range lets it wobble) and more than a small step.
+  return lo >= 1.5 && hi / lo <= 1.3;
+}
+
 /** Whether positive numeric values span at least `decades` powers of ten (log axis advisable). */
 export function spansDecades(values: readonly unknown[], decades = 2): boolean {
   const nums = values.filter((v): v is number => typeof v === 'number' && v > 0 && Number.isFinite(v));

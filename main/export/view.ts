@@ -7,7 +7,7 @@ import { GmemlabError, METRIC_CATALOGUE, type MetricInfo, type StrategyId } from
 import type { ExperimentDetail, ExportChart, ExportTheme, ExportView, RunDetail } from '../../common/contract/index.ts';
 import { pointKey, type Point } from '../../common/analysis/points.ts';
 import { didYouMean } from '../../common/analysis/suggest.ts';
-import { spansDecades } from '../../common/analysis/overlay.ts';
+import { suitsLogAxis } from '../../common/analysis/overlay.ts';
 
 /** A request the export cannot honour (invalid input); `field` names the input at fault. */
 export class ExportError extends GmemlabError {
@@ -183,7 +183,7 @@ export function resolveView(detail: ExperimentDetail, metricKey: string, view: E
     runs,
     xPath,
     slice,
-    logX: view.logX ?? (xs.every((x) => typeof x === 'number') && spansDecades(xs)),
+    logX: view.logX ?? (xs.every((x) => typeof x === 'number') && suitsLogAxis(xs)),
     logY: view.logY ?? false,
     shown,
     hidden: strategies.filter((s) => !shown.includes(s)),
