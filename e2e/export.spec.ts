@@ -115,6 +115,9 @@ test('an SVG chart exported after changing the axis, the slice and the hidden st
     }, svg);
     expect(parsed.error).toBeNull();
     expect(parsed.root).toBe('svg');
+    // The y axis as the window draws it (its own pick for these figures).
+    const yOnScreen = await page.getByTestId('sweep-chart').getAttribute('data-yscale');
+    expect(parsed.view.yScale).toBe(yOnScreen === 'logarithmic' ? 'log' : yOnScreen);
     expect(parsed.view).toMatchObject({
       x: 'vm.placement',
       slice: { 'vm.vcpus': 10 },

@@ -4,6 +4,7 @@
 // stays at a few tens of KB and opens for editing in a browser or Inkscape. Browser-safe.
 import { labelPriority, placePointLabels, type LabelledPoint } from './point-labels.ts';
 import { formatValue } from './format.ts';
+import { symlog, symlogTickLabel, symlogTicks } from './symlog.ts';
 
 /** The colour themes a chart is drawn in: the window's two, and one for print (black on white). */
 export const EXPORT_THEMES = ['light', 'dark', 'print'] as const;
@@ -41,6 +42,11 @@ export interface ChartSeriesSpec {
 export interface ChartAxisSpec {
   label: string;
   log: boolean;
+  /**
+   * A value axis on the symmetric log scale (symlog.ts) with this linear threshold: zero has its
+   * place, and figures decades apart stay readable. Value axes only.
+   */
+  symlog?: number;
   /** Names of the positions 0, 1, 2, ... on a category axis ('\n' breaks a name into lines). */
   categories?: string[];
   /** The ends of the axis; unset: from the data. */
@@ -160,6 +166,26 @@ export const FONT_STACK = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', s
 const CHAR_WIDTH = 0.56;
 export const CHART_WIDTH = 1000;
 export const CHART_HEIGHT = 560;
+
+/** What an axis title adds for its scale. */
+const scaleWords = (axis: ChartAxisSpec): string =>
+  axis.symlog !== undefined ? ' (symlog scale)' : axis.log ? ' (log scale)' : '';
+
+/**
+ * A symlog axis' ends: zero and the data, out to the first c x 10^k past each end (its ticks),
+ * so the top and bottom ticks frame the data as a log axis' decades do.
+ */
+function symlogRange(values: number[], c: number): [number, number] {
+  const out = (v: number): number => {
+    if (v === 0) return 0;
+    let t = c;
+    while (t < Math.abs(v) * (1 - 1e-12) && t < 1e300) t *= 10;
+    return Math.sign(v) * t;
+  };
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  return [out(lo), hi === 0 && lo === 0 ? c : out(hi)];
+}
 
 /** Ticks of an axis: round numbers (1, 2, 5 x 10^n), or powers of ten on a log axis. */
 export function ticks(min: number, max: number, log: boolean): number[] {
@@ -311,12 +337,16 @@ export function layoutChart(spec: ChartSpec): Drawing {
     return lo === hi ? (spec.x.log ? [lo / 2, hi * 2] : [lo - 1, hi + 1]) : [lo, hi];
   };
   const [dx0, dx1] = categories !== undefined ? [-0.5, categories.length - 0.5] : exact(xsOf);
-  const [dy0, dy1] = range(ysOf, spec.y.log, bars ? !anyFrom : !spec.y.log);
+  const [dy0, dy1] =
+    spec.y.symlog !== undefined
+      ? symlogRange(ysOf, spec.y.symlog)
+      : range(ysOf, spec.y.log, bars ? !anyFrom : !spec.y.log);
   const [x0, x1] = [spec.x.min ?? dx0, spec.x.max ?? dx1];
   const [y0, y1] = [spec.y.min ?? dy0, spec.y.max ?? dy1];
-  const f = (v: number, log: boolean): number => (log ? Math.log10(v) : v);
+  const f = (v: number, axis: ChartAxisSpec): number =>
+    axis.symlog !== undefined ? symlog(v, axis.symlog) : axis.log ? Math.log10(v) : v;
   const share = (v: number, axis: ChartAxisSpec, a: number, b: number): number =>
-    (f(v, axis.log) - f(a, axis.log)) / (f(b, axis.log) - f(a, axis.log) || 1);
+    (f(v, axis) - f(a, axis)) / (f(b, axis) - f(a, axis) || 1);
   // Where a value of x and of y lands: turned for horizontal bars (categories down the left).
   const px = (x: number): number =>
     horizontal ? plot.top + share(x, spec.x, x0, x1) * ph : plot.left + share(x, spec.x, x0, x1) * pw;
@@ -338,7 +368,10 @@ export function layoutChart(spec: ChartSpec): Drawing {
 
   // Grid and tick labels: the value axis (y; along the bottom when turned), then x.
   const tickList = (axis: ChartAxisSpec, lo: number, hi: number): { at: number; label: string }[] =>
-    axis.ticks ?? ticks(lo, hi, axis.log).map((t) => ({ at: t, label: formatValue(t) }));
+    axis.ticks ??
+    (axis.symlog !== undefined
+      ? symlogTicks(lo, hi, axis.symlog).map((t) => ({ at: t, label: symlogTickLabel(t) }))
+      : ticks(lo, hi, axis.log).map((t) => ({ at: t, label: formatValue(t) })));
   for (const t of tickList(spec.y, y0, y1)) {
     const v = py(t.at);
     if (horizontal) {
@@ -396,7 +429,7 @@ export function layoutChart(spec: ChartSpec): Drawing {
     theme.axis,
   );
   const [across, down] = horizontal ? [spec.y, spec.x] : [spec.x, spec.y];
-  const bottomLabel = `${across.label}${across.log ? ' (log scale)' : ''}`;
+  const bottomLabel = `${across.label}${scaleWords(across)}`;
   text(
     (plot.left + plot.right) / 2,
     plot.bottom + 40 + (horizontal ? 0 : (tallest - 1) * 12),
@@ -404,7 +437,7 @@ export function layoutChart(spec: ChartSpec): Drawing {
     12,
     'middle',
   );
-  const sideLabel = `${down.label}${down.log ? ' (log scale)' : ''}`;
+  const sideLabel = `${down.label}${scaleWords(down)}`;
   if (horizontal) text(plot.left - 8, plot.top - 8, sideLabel, 12, 'end');
   else text(22, (plot.top + plot.bottom) / 2, sideLabel, 12, 'middle', { rotate: true });
 

@@ -6,7 +6,9 @@
 import { formatValue } from './format.ts';
 import { spansDecades } from './overlay.ts';
 
-export type YScaleChoice = 'auto' | 'linear' | 'log' | 'symlog';
+/** The y-axis picks the window offers (YAxisPick.svelte) and an export view names (ExportView.yScale). */
+export const Y_SCALE_CHOICES = ['auto', 'linear', 'log', 'symlog'] as const;
+export type YScaleChoice = (typeof Y_SCALE_CHOICES)[number];
 export type YScaleType = 'linear' | 'logarithmic' | 'symlog';
 
 /** Where the scale turns from linear to log: the decade of the smallest non-zero magnitude (1 when none). */

@@ -12,6 +12,7 @@ import type { CostDelta, MetricDelta, PathDiff } from '../analysis/diff.ts';
 import type { Sensitivity } from '../analysis/sensitivity.ts';
 import type { Matrix } from '../analysis/matrix.ts';
 import { EXPORT_THEMES, type ExportTheme } from '../analysis/chart-draw.ts';
+import { Y_SCALE_CHOICES } from '../analysis/symlog.ts';
 import type {
   PerfImportResult,
   MetricInfo,
@@ -337,9 +338,15 @@ export const exportViewSchema = z
     x: dottedPath.optional(),
     /** Values of the other swept parameters for the chart's slice; unset: those of `point`. */
     slice: z.record(dottedPath, z.union([finite, z.string().max(100), z.boolean()])).optional(),
-    /** A log x axis; unset: log when the values span two decades (the window's rule). */
+    /** A log x axis; unset: log when the values span two decades or a steady ratio (the window's rule). */
     logX: z.boolean().optional(),
+    /** A log y axis (as yScale "log"): kept for views saved before yScale. */
     logY: z.boolean().optional(),
+    /**
+     * The y axis of the metric chart: linear, log (zero and below not drawn), symlog (zero has its
+     * place); unset or auto: the window's own choice for the figures drawn (symlog.ts: chooseYScale).
+     */
+    yScale: z.enum(Y_SCALE_CHOICES).optional(),
     /** The strategies drawn (the others are hidden); unset: all. */
     strategies: z.array(strategyId).min(1).max(100).optional(),
     theme: z.enum(EXPORT_THEMES).optional(),

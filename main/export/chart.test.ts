@@ -15,6 +15,7 @@ import { chartCsv } from './csv.ts';
 import { chartSeries, type ChartSeries } from './series.ts';
 import { resolveView } from './view.ts';
 import type { ExportView } from '../../common/contract/index.ts';
+import { chooseYScale, symlogConstant, symlogTickLabel } from '../../common/analysis/symlog.ts';
 
 const BUILD: BuildInfo = { version: '0.1.0', commit: '0123456789ab' };
 let dir: ReturnType<typeof tempDir>;
@@ -65,7 +66,9 @@ describe('chart export', () => {
     const words = texts(svg);
     expect(words).toContain('S2 on-demand direct map');
     expect(words).toContain('VM > vCPUs (log scale)');
-    expect(words).toContain('vCPU overhead vs S0 (%)');
+    // S0 costs nothing and the others span decades: the window's own pick, symlog (zero has its place).
+    expect(words).toContain('vCPU overhead vs S0 (%) (symlog scale)');
+    expect(metadata(svg)).toMatchObject({ yScale: 'symlog', logY: false });
     expect(
       words.some(
         (w) => w.startsWith('Experiment ') && /model \d+\.\d+\.\d+/.test(w) && w.includes('commit 0123456789ab'),
@@ -100,6 +103,23 @@ describe('chart export', () => {
     expect(words.join(' ')).toContain('Not drawn: S1, S3, S4, S5, S6.');
     expect(words).not.toContain('S1 mmap everything');
     expect(svg).toContain('fill="#1d1f21"'); // the dark background
+  });
+
+  it('draws the y axis the view names, and by default the one the window picks for the figures', () => {
+    const figures = sweep.runs.filter((r) => r.status === 'done').map((r) => r.metrics['cost.overheadPct']!.mean);
+    const auto = chooseYScale(figures, 'auto');
+    expect(auto).toBe('symlog');
+    // Symlog: 0 where S0 sits, then the threshold's decades; every figure inside the axis.
+    const symlogTicks = texts(svgOf(sweep, 'cost.overheadPct', { yScale: 'symlog' }));
+    const c = symlogConstant(figures);
+    expect(symlogTicks).toContain('0');
+    expect(symlogTicks).toContain(symlogTickLabel(c * 10));
+    const linear = svgOf(sweep, 'cost.overheadPct', { yScale: 'linear' });
+    expect(texts(linear)).toContain('vCPU overhead vs S0 (%)');
+    expect(metadata(linear)).toMatchObject({ yScale: 'linear', logY: false });
+    const log = svgOf(sweep, 'cost.overheadPct', { yScale: 'log' });
+    expect(texts(log)).toContain('vCPU overhead vs S0 (%) (log scale)');
+    expect(texts(log).join(' ')).toContain('On the log y axis, values at or below 0 are not drawn (S0');
   });
 
   it("says in the caption when a line was down-sampled, and keeps each stretch's extremes", () => {

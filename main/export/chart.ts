@@ -11,10 +11,12 @@ import {
   layoutChart,
   paintDrawing,
   type Canvas2D,
+  type ChartAxisSpec,
   type ChartSpec,
 } from '../../common/analysis/chart-draw.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { parameterTitle } from '../../common/analysis/scenarioFields.ts';
+import { chooseYScale, symlogConstant } from '../../common/analysis/symlog.ts';
 import type { BuildInfo } from './build-info.ts';
 import type { ChartPoint, ChartSeries } from './series.ts';
 import { describePoint, type ResolvedView } from './view.ts';
@@ -65,13 +67,23 @@ export function chartSpec(
 ): ChartSpec {
   const info = view.metric;
   const yLabel = `${info.label} (${info.unit})`;
+  // The y axis the window would pick for these figures, unless the view names one (symlog.ts).
+  const figures = data.series.flatMap((s) =>
+    (data.xPath === undefined ? s.points.slice(0, 1) : s.points).map((p) => p.y),
+  );
+  const yType = chooseYScale(figures, view.yScale);
+  const y: ChartAxisSpec = {
+    label: yLabel,
+    log: yType === 'logarithmic',
+    ...(yType === 'symlog' ? { symlog: symlogConstant(figures) } : {}),
+  };
   const caption: string[] = [];
   const fixed = describePoint(data.fixed);
   caption.push(
     `${fixed === '' ? 'Every' : `Fixed: ${fixed}; every`} other parameter as in scenario "${detail.scenario.name}" (revision ${detail.scenarioId.slice(0, 12)}).`,
   );
   if (data.hidden.length > 0) caption.push(`Not drawn: ${data.hidden.join(', ')}.`);
-  if (view.logY) {
+  if (yType === 'logarithmic') {
     const offAxis = data.series.filter((s) => s.points.some((p) => p.y <= 0));
     if (offAxis.length > 0)
       caption.push(
@@ -93,7 +105,8 @@ export function chartSpec(
     slice: data.fixed,
     point: view.point,
     logX: view.logX,
-    logY: view.logY,
+    logY: yType === 'logarithmic',
+    yScale: yType === 'logarithmic' ? 'log' : yType,
     strategies: data.series.map((s) => s.strategy),
     hidden: data.hidden,
     theme: view.theme,
@@ -105,7 +118,7 @@ export function chartSpec(
       title,
       caption,
       x: { label: 'strategy', log: false, categories: data.series.map((s) => s.strategy) },
-      y: { label: yLabel, log: view.logY },
+      y,
       series: data.series.map((s, i) => ({
         label: shortName(s.strategy),
         colour: strategyColour(s.strategy),
@@ -128,7 +141,7 @@ export function chartSpec(
       log: view.logX && data.categories === undefined,
       ...(data.categories ? { categories: data.categories } : {}),
     },
-    y: { label: yLabel, log: view.logY },
+    y,
     series: data.series.map((s, i) => {
       const under = data.series.slice(0, i).find((t) => t.points.length > 0 && same(t.points, s.points));
       return {

@@ -69,7 +69,12 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
       `${view.metric.label} (${view.metric.unit}) against ${series.xPath}${fixed === '' ? '' : `, at ${fixed}`}${view.hidden.length > 0 ? `; ${view.hidden.join(', ')} not drawn` : ''}:`,
     );
     lines.push('');
-    const chart = asciiChart(series, { width: W, height: 16, logX: view.logX, ...(view.logY ? { logY: true } : {}) });
+    const chart = asciiChart(series, {
+      width: W,
+      height: 16,
+      logX: view.logX,
+      ...(view.yScale === 'log' ? { logY: true } : view.yScale === 'linear' ? { logY: false } : {}),
+    });
     lines.push(...chart.lines, '');
     lines.push('Key (each line is drawn with the digit of its first strategy):');
     for (const k of chart.key)

@@ -8,6 +8,7 @@ import type { ExperimentDetail, ExportChart, ExportTheme, ExportView, RunDetail 
 import { pointKey, type Point } from '../../common/analysis/points.ts';
 import { didYouMean } from '../../common/analysis/suggest.ts';
 import { suitsLogAxis } from '../../common/analysis/overlay.ts';
+import type { YScaleChoice } from '../../common/analysis/symlog.ts';
 
 /** A request the export cannot honour (invalid input); `field` names the input at fault. */
 export class ExportError extends GmemlabError {
@@ -33,7 +34,8 @@ export interface ResolvedView {
   xPath: string | undefined;
   slice: Point;
   logX: boolean;
-  logY: boolean;
+  /** The metric chart's y axis as asked (logY true: log); auto: chooseYScale on the figures drawn. */
+  yScale: YScaleChoice;
   /** Strategies drawn, and the ones the view hides. */
   shown: StrategyId[];
   hidden: StrategyId[];
@@ -184,7 +186,7 @@ export function resolveView(detail: ExperimentDetail, metricKey: string, view: E
     xPath,
     slice,
     logX: view.logX ?? (xs.every((x) => typeof x === 'number') && suitsLogAxis(xs)),
-    logY: view.logY ?? false,
+    yScale: view.yScale ?? (view.logY === true ? 'log' : 'auto'),
     shown,
     hidden: strategies.filter((s) => !shown.includes(s)),
     theme: view.theme ?? 'light',

@@ -79,6 +79,23 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     });
     expect(svg.stdout).toContain('Not drawn: S1, S3, S4, S5, S6.');
     expect(svg.stdout).toContain('(log scale)</text>');
+    // --yscale names the metric chart's y axis; a value it does not know is refused, naming the option.
+    const symlog = gmemlab(
+      'export',
+      String(sweepId),
+      '--format',
+      'svg',
+      '--out',
+      '-',
+      '--db',
+      db,
+      '--yscale',
+      'symlog',
+    );
+    expect(symlog.stdout).toContain('(symlog scale)</text>');
+    const bad = gmemlab('export', String(sweepId), '--format', 'svg', '--out', '-', '--db', db, '--yscale', 'cubic');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--yscale');
     const file = join(dir.dir, 'small.png');
     expect(
       gmemlab('export', String(sweepId), '--format', 'png', '--scale', '1', '--out', file, '--db', db).status,

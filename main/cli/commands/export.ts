@@ -82,6 +82,7 @@ const NOT_FOR_MATRIX = [
   'x',
   'logx',
   'logy',
+  'yscale',
   'strategies',
   'by',
   'share',

@@ -11,6 +11,7 @@ import {
   type ExportView,
 } from '../../../common/contract/index.ts';
 import { pointKey } from '../../../common/analysis/points.ts';
+import { Y_SCALE_CHOICES } from '../../../common/analysis/symlog.ts';
 import type { ParseArgsConfig } from 'node:util';
 import { GmemlabError } from '../../../common/core/index.ts';
 import { metricInfo } from '../../export/view.ts';
@@ -26,6 +27,7 @@ export const chartOptions = {
   x: { type: 'string' },
   logx: { type: 'boolean' },
   logy: { type: 'boolean', default: false },
+  yscale: { type: 'string' },
   strategies: { type: 'string' },
   theme: { type: 'string' },
   scale: { type: 'string' },
@@ -41,7 +43,7 @@ export const chartOptions = {
 
 export const POINT_USAGE = '[--point N | --at PATH=VALUE ...] [--all]';
 export const CHART_USAGE =
-  `[--chart ${EXPORT_CHARTS.join('|')}|matrix] [--x PATH] [--logx] [--logy] [--strategies S0,S2,...]\n` +
+  `[--chart ${EXPORT_CHARTS.join('|')}|matrix] [--x PATH] [--logx] [--yscale auto|linear|log|symlog] [--strategies S0,S2,...]\n` +
   '    [--theme light|dark|print] [--scale 2] [--cost KEY] [--context CTX] [--measure fraction|longestWindowUs]\n' +
   '    [--by component|touchpoint] [--share] [--strategy S2] [--budget EXPOSURE (heatmap: cheapest within it)]';
 
@@ -108,6 +110,7 @@ export function viewFromOptions(values: Record<string, unknown>, detail: Experim
   if (typeof values['x'] === 'string') view.x = values['x'];
   if (values['logx'] !== undefined) view.logX = values['logx'] === true;
   if (values['logy'] === true) view.logY = true;
+  if (typeof values['yscale'] === 'string') view.yScale = oneOf('yscale', values['yscale'], Y_SCALE_CHOICES);
   if (typeof values['strategies'] === 'string')
     view.strategies = values['strategies']
       .split(',')
@@ -148,6 +151,7 @@ const OPTION_FOR: Record<string, string> = {
   'view.strategies': '--strategies',
   'view.logX': '--logx',
   'view.logY': '--logy',
+  'view.yScale': '--yscale',
   'view.theme': '--theme',
   'view.scale': '--scale',
   'view.chart': '--chart',
