@@ -32,7 +32,7 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     group: 'cost',
     lowerIsBetter: true,
     description:
-      'How much longer the guest takes for the same work: 1 + the vCPU overhead as a share (77% overhead: 1.77x), the strategy\'s cycles added to the guest\'s own, with the event rates tied to the guest\'s progress. From 100% overhead on the result is also flagged overloaded.',
+      "How much longer the guest takes for the same work: 1 + the vCPU overhead as a share (77% overhead: 1.77x), the strategy's cycles added to the guest's own, with the event rates tied to the guest's progress. From 100% overhead on the result is also flagged overloaded.",
   },
   {
     key: 'cost.cyclesPerSecPerVcpu',
