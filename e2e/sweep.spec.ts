@@ -27,6 +27,12 @@ test('launch a log-range sweep, see its size first, then the chart on a log axis
     await page.getByTestId('sweep-kind-0').selectOption('log');
 
     await expect(size).toContainText('10 points');
+    // Whole vCPUs from a log range repeat the small ones: said, with how many points are left.
+    await page.getByTestId('sweep-count-0').fill('40');
+    await expect(page.getByTestId('sweep-note')).toContainText('vm.vcpus: 40 values asked,');
+    await expect(page.getByTestId('sweep-note')).toContainText('distinct once rounded to whole numbers');
+    await page.getByTestId('sweep-count-0').fill('10');
+    await expect(page.getByTestId('sweep-note')).toHaveCount(0);
     await page.getByTestId('run-button').click();
     await expect(page.getByTestId('progress-count')).toHaveText(`${10 * strategies} / ${10 * strategies}`);
     await expect(page.getByTestId('result-title')).toContainText('done');

@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { sweepValues } from './sweepValues.ts';
+import { sweepNote, sweepValues, type SweepSpec } from './sweepValues.ts';
 
 const num = { kind: 'number', integer: false } as const;
 const int = { kind: 'number', integer: true } as const;
 
 describe('sweepValues', () => {
   it('parses lists by the parameter type', () => {
-    expect(sweepValues({ kind: 'list', text: '1, 2 4;4' }, int)).toEqual({ ok: true, values: [1, 2, 4] });
+    expect(sweepValues({ kind: 'list', text: '1, 2 4;4' }, int)).toEqual({ ok: true, values: [1, 2, 4], asked: 4 });
     expect(sweepValues({ kind: 'list', text: 'true false' }, { kind: 'boolean' })).toEqual({
       ok: true,
       values: [true, false],
+      asked: 2,
     });
     expect(sweepValues({ kind: 'list', text: '4K 2M' }, { kind: 'enum', options: ['4K', '2M', '1G'] })).toEqual({
       ok: true,
       values: ['4K', '2M'],
+      asked: 2,
     });
     expect(sweepValues({ kind: 'list', text: 'x' }, num)).toEqual({ ok: false, message: '"x" is not a number' });
     expect(sweepValues({ kind: 'list', text: '3G' }, { kind: 'enum', options: ['4K'] }).ok).toBe(false);
@@ -23,17 +25,32 @@ describe('sweepValues', () => {
     expect(sweepValues({ kind: 'linear', from: 0, to: 1, count: 5 }, num)).toEqual({
       ok: true,
       values: [0, 0.25, 0.5, 0.75, 1],
+      asked: 5,
     });
     expect(sweepValues({ kind: 'log', from: 1, to: 1000, count: 4 }, num)).toEqual({
       ok: true,
       values: [1, 10, 100, 1000],
+      asked: 4,
     });
     expect(sweepValues({ kind: 'log', from: 1, to: 4, count: 5 }, int)).toEqual({
       ok: true,
       values: [1, 1.41, 2, 2.83, 4].map(Math.round).filter((v, i, a) => a.indexOf(v) === i),
+      asked: 5,
     });
     expect(sweepValues({ kind: 'log', from: 0, to: 10, count: 3 }, num).ok).toBe(false);
     expect(sweepValues({ kind: 'linear', from: 0, to: 1, count: 0 }, num).ok).toBe(false);
     expect(sweepValues({ kind: 'linear', from: 0, to: 1, count: 2 }, { kind: 'boolean' }).ok).toBe(false);
+  });
+});
+
+describe('sweepNote', () => {
+  it('says when values asked fell together, and nothing when every one is there', () => {
+    const note = (spec: SweepSpec, integer = true) => sweepNote(spec, sweepValues(spec, { kind: 'number', integer }));
+    expect(note({ kind: 'log', from: 1, to: 256, count: 40 })).toMatch(
+      /^40 values asked, \d+ distinct once rounded to whole numbers$/,
+    );
+    expect(note({ kind: 'list', text: '1, 2, 2, 4' })).toBe('4 values given, 3 distinct');
+    expect(note({ kind: 'log', from: 1, to: 64, count: 7 })).toBeUndefined();
+    expect(note({ kind: 'log', from: 1, to: 256, count: 40 }, false)).toBeUndefined();
   });
 });

@@ -9,7 +9,11 @@ export type SweepSpec =
 export type ParameterType =
   { kind: 'number'; integer: boolean } | { kind: 'boolean' } | { kind: 'enum'; options: ParameterValue[] };
 
-export type SweepValues = { ok: true; values: ParameterValue[] } | { ok: false; message: string };
+/**
+ * The values, and how many were asked for: fewer values than that when some were the same, or
+ * came out the same once rounded to whole numbers (sweepNote says so).
+ */
+export type SweepValues = { ok: true; values: ParameterValue[]; asked: number } | { ok: false; message: string };
 
 const MAX_VALUES = 10_000;
 
@@ -32,7 +36,7 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
         values.push(option);
       }
     }
-    return { ok: true, values: [...new Set(values)] };
+    return { ok: true, values: [...new Set(values)], asked: items.length };
   }
   if (type.kind !== 'number') return { ok: false, message: 'ranges are for numeric parameters; use a list' };
   const { from, to, count } = spec;
@@ -50,7 +54,19 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
   }
   // Integers are rounded (and duplicates dropped); reals are trimmed of float noise.
   const values = raw.map((v) => (type.integer ? Math.round(v) : Number(v.toPrecision(12))));
-  return { ok: true, values: [...new Set(values)] };
+  return { ok: true, values: [...new Set(values)], asked: count };
+}
+
+/**
+ * What a user should know of values that fell together: "40 values asked, 32 distinct once
+ * rounded to whole numbers" (a log range of whole vCPUs), "5 values given, 4 distinct" (a list
+ * repeating one); undefined when every value asked is there.
+ */
+export function sweepNote(spec: SweepSpec, result: SweepValues): string | undefined {
+  if (!result.ok || result.values.length === result.asked) return undefined;
+  return spec.kind === 'list'
+    ? `${result.asked} values given, ${result.values.length} distinct`
+    : `${result.asked} values asked, ${result.values.length} distinct once rounded to whole numbers`;
 }
 
 /** The value type sweepValues needs, from what the scenario schema says of a parameter. */

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS, validateScenario } from '../../../common/core/index.ts';
+import { PRESETS, runPlan, validateScenario } from '../../../common/core/index.ts';
 import { formatValue } from '../../../common/analysis/format.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { Store } from '../../store/store.ts';
@@ -167,6 +167,22 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
       expect(none.stderr).toContain('no metric mentions "zzzzqq"');
     },
   );
+
+  it('says on stderr when whole-number values of a range fell together, and runs the distinct ones', () => {
+    const db = at('rounded.sqlite');
+    const r = gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=log:1:8:10', '--db', db);
+    expect(r.status).toBe(0);
+    const note = /--param vm\.vcpus: 10 values asked, (\d+) distinct once rounded to whole numbers/.exec(r.stderr);
+    expect(note).not.toBeNull();
+    const points = Number(note![1]);
+    expect(points).toBeLessThan(10);
+    // Every strategy at each distinct point, and no more.
+    const done = /(\d+) of (\d+) runs done/.exec(r.stdout)!;
+    expect(done[1]).toBe(done[2]);
+    expect(Number(done[2])).toBe(
+      points * runPlan(PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario).strategies.length,
+    );
+  });
 
   it('refuses bad input with exit 2, naming the option and the problem', async () => {
     const db = at('bad.sqlite');

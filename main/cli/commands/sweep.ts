@@ -1,5 +1,5 @@
 // gmemlab sweep
-import { parameterTypeOf, parseSweepSpec, sweepValues } from '../../../common/analysis/sweepValues.ts';
+import { parameterTypeOf, parseSweepSpec, sweepNote, sweepValues } from '../../../common/analysis/sweepValues.ts';
 import { sweepableParameters } from '../../../common/analysis/schemaFields.ts';
 import { runPlanPathProblem, scenarioSchema, type Scenario } from '../../../common/core/index.ts';
 import { experimentDetail, type ExperimentStatus, type SweepDefinition } from '../../../common/contract/index.ts';
@@ -132,6 +132,9 @@ export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefi
     if ('error' in spec) throw new UsageError(`--param ${path}: ${spec.error}`);
     const expanded = sweepValues(spec, parameterTypeOf(parameter));
     if (!expanded.ok) throw new UsageError(`--param ${path}: ${expanded.message}`);
+    // Said, not refused: a log range of whole numbers repeats its small values.
+    const note = sweepNote(spec, expanded);
+    if (note !== undefined) process.stderr.write(`gmemlab: --param ${path}: ${note}\n`);
     return { path, values: expanded.values };
   });
   if (new Set(parameters.map((p) => p.path)).size < parameters.length)

@@ -21,7 +21,7 @@ describe('the launcher form', () => {
       ['vm.vcpus', 'list', '1, 2, 4'],
       ['host.kpti', 'list', 'false, true'],
     ]);
-    expect(sweepOfForm(form, sweepable)).toEqual({ ok: true, value: sweep });
+    expect(sweepOfForm(form, sweepable)).toEqual({ ok: true, value: sweep, notes: [] });
     expect(formRuns(form, scenario, sweep)).toBe(true);
     expect(formRuns(form, scenario, null)).toBe(false);
   });
@@ -29,7 +29,7 @@ describe('the launcher form', () => {
   it('a single run stands for no sweep, whatever its parameters hold', () => {
     const form: LauncherForm = { mode: 'single', params: [{ ...emptyParam(), path: 'vm.vcpus', text: '1, 2' }] };
     expect(formOfSweep(null)).toEqual({ mode: 'single', params: [emptyParam()] });
-    expect(sweepOfForm(form, sweepable)).toEqual({ ok: true, value: undefined });
+    expect(sweepOfForm(form, sweepable)).toEqual({ ok: true, value: undefined, notes: [] });
     expect(formRuns(form, scenario, null)).toBe(true);
   });
 
@@ -41,7 +41,17 @@ describe('the launcher form', () => {
     expect(sweepOfForm(form, sweepable)).toEqual({
       ok: true,
       value: { parameters: [{ path: 'vm.vcpus', values: [1, 2, 3, 4] }] },
+      notes: [],
     });
+    // A log range of whole vCPUs repeats its small values: the form says how many are left.
+    const crowded: LauncherForm = {
+      mode: 'sweep',
+      params: [{ ...emptyParam(), path: 'vm.vcpus', kind: 'log', from: 1, to: 8, count: 10 }],
+    };
+    const made = sweepOfForm(crowded, sweepable);
+    expect(made.ok && made.notes).toEqual([
+      `vm.vcpus: 10 values asked, ${made.ok ? made.value!.parameters[0]!.values.length : 0} distinct once rounded to whole numbers`,
+    ]);
     expect(formRuns(form, scenario, { parameters: [{ path: 'vm.vcpus', values: [1, 2, 3, 4] }] })).toBe(true);
     expect(formRuns(form, scenario, { parameters: [{ path: 'vm.vcpus', values: [1, 2, 3] }] })).toBe(false);
   });

@@ -4,7 +4,7 @@
 // form it replaces one step back, as it does the scenario's edits.
 import { scenarioSchema, type ParameterValue, type SweepDefinition } from '../../../common/core/index.ts';
 import { sweepableParameters, type SweepableParameter } from '../../../common/analysis/schemaFields.ts';
-import { parameterTypeOf, sweepValues, type SweepSpec } from '../../../common/analysis/sweepValues.ts';
+import { parameterTypeOf, sweepNote, sweepValues, type SweepSpec } from '../../../common/analysis/sweepValues.ts';
 
 /** One swept parameter as typed (range bounds as the number inputs hold them). */
 export interface ParamForm {
@@ -34,15 +34,17 @@ export function formOfSweep(sweep: SweepDefinition | null): LauncherForm {
   };
 }
 
-export type FormSweep = { ok: true; value: SweepDefinition | undefined } | { ok: false; message: string };
+export type FormSweep =
+  { ok: true; value: SweepDefinition | undefined; notes: string[] } | { ok: false; message: string };
 
 /**
  * The sweep the form stands for, given the scenario's sweepable parameters (their types):
  * undefined for a single run, or what is still missing or wrong, naming the parameter.
  */
 export function sweepOfForm(form: LauncherForm, sweepable: SweepableParameter[]): FormSweep {
-  if (form.mode === 'single') return { ok: true, value: undefined };
+  if (form.mode === 'single') return { ok: true, value: undefined, notes: [] };
   const out: { path: string; values: ParameterValue[] }[] = [];
+  const notes: string[] = [];
   for (const [i, p] of form.params.entries()) {
     if (p.path === '') return { ok: false, message: `parameter ${i + 1}: pick a parameter` };
     // A range being typed in is not a sweep yet: no preview of from = 0 while "from" is empty.
@@ -55,9 +57,11 @@ export function sweepOfForm(form: LauncherForm, sweepable: SweepableParameter[])
         : { kind: p.kind, from: Number(p.from), to: Number(p.to), count: Number(p.count) };
     const v = sweepValues(spec, parameterTypeOf(sweepable.find((s) => s.path === p.path)));
     if (!v.ok) return { ok: false, message: `${p.path}: ${v.message}` };
+    const note = sweepNote(spec, v);
+    if (note !== undefined) notes.push(`${p.path}: ${note}`);
     out.push({ path: p.path, values: v.values });
   }
-  return { ok: true, value: { parameters: out } };
+  return { ok: true, value: { parameters: out }, notes };
 }
 
 /** Whether the form, on `draft`, stands for `sweep` (null: a single run). */
