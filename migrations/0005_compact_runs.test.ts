@@ -7,7 +7,7 @@ import type { HostProfile } from '../common/core/index.ts';
 import { Store } from '../main/store/store.ts';
 import { tempDir } from '../main/store/testing.ts';
 import { staticMigrationProvider } from './index.ts';
-import { migratedTo, seed0001 } from './testing.ts';
+import { migratedTo, seed0001, expectSameHistory } from './testing.ts';
 
 let dir: { dir: string; cleanup: () => void };
 beforeEach(() => {
@@ -77,8 +77,7 @@ it('a database written by gmemlab at schema 0003 opens after the migration and s
     '0008_run_summary',
   ]);
   expect(await store.listHostProfiles()).toEqual([]);
-  expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual(before.page);
-  for (const detail of before.details) expect(await store.getExperiment(detail.id)).toEqual(detail);
+  await expectSameHistory(store, before);
   // The history's filters and metric sorts read the migrated values.
   const sorted = await store.listRuns({
     offset: 0,
@@ -117,8 +116,7 @@ it('a database written by gmemlab at schema 0004 (a host profile saved) loses no
     expect(await store.getHostProfile(before.profile.id)).toEqual(before.profile);
     // The history: every experiment, run, metric (CIs and counts of the DES runs too),
     // distribution and series as that gmemlab showed them.
-    expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual(before.page);
-    for (const detail of before.details) expect(await store.getExperiment(detail.id)).toEqual(detail);
+    await expectSameHistory(store, before);
     const runIds = before.details.flatMap((d) => d.runs.map((r) => r.id));
     expect((await store.getRuns(runIds)).map((r) => r.metrics)).toEqual(
       before.details.flatMap((d) => d.runs.map((r) => r.metrics)),

@@ -7,7 +7,7 @@ import { textHash } from '../main/store/canonical.ts';
 import { Store } from '../main/store/store.ts';
 import { recordExperiment, tempDir } from '../main/store/testing.ts';
 import { staticMigrationProvider } from './index.ts';
-import { migratedTo, seed0001 } from './testing.ts';
+import { migratedTo, seed0001, expectSameHistory } from './testing.ts';
 
 let dir: { dir: string; cleanup: () => void };
 beforeEach(() => {
@@ -73,8 +73,7 @@ it('a database written by gmemlab at schema 0005 (model 2.2) shows the same hist
         .slice(-4),
     ).toEqual(['0005_compact_runs', '0006_shared_capabilities', '0007_runs_by_experiment', '0008_run_summary']);
     // Every experiment and run as that gmemlab showed it: capability rows, breakdowns and flags too.
-    expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual(before.page);
-    for (const detail of before.details) expect(await store.getExperiment(detail.id)).toEqual(detail);
+    await expectSameHistory(store, before);
     const runs = before.details.flatMap((d) => d.runs);
     expect((await store.getRuns(runs.map((r) => r.id))).map((r) => r.capability)).toEqual(
       runs.map((r) => r.capability),

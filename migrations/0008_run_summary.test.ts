@@ -6,7 +6,7 @@ import type { ExperimentDetail, ExperimentPage } from '../common/contract/index.
 import { Store } from '../main/store/store.ts';
 import { tempDir } from '../main/store/testing.ts';
 import { staticMigrationProvider } from './index.ts';
-import { migratedTo, seed0001 } from './testing.ts';
+import { migratedTo, seed0001, expectSameHistory } from './testing.ts';
 
 let dir: { dir: string; cleanup: () => void };
 beforeEach(() => {
@@ -66,8 +66,7 @@ it('a database written by gmemlab at schema 0007 shows the same history after th
   const store = await Store.open(path);
   try {
     expect(store.opened.backupPath).toMatch(/\.backup-0007_runs_by_experiment-/);
-    expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual(before.page);
-    for (const detail of before.details) expect(await store.getExperiment(detail.id)).toEqual(detail);
+    await expectSameHistory(store, before);
     for (const r of store.opened.sqlite.prepare(COUNTS).all() as Record<string, number>[])
       expect([r['runs_total'], r['runs_done']]).toEqual([r['total'], r['done']]);
     // Sorted by the number of runs, from the column.

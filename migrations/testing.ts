@@ -4,6 +4,9 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { APPLICATION_ID } from '../main/store/open.ts';
 import { staticMigrationProvider } from './index.ts';
+import { expect } from 'vitest';
+import type { ExperimentDetail, ExperimentPage } from '../common/contract/index.ts';
+import type { Store } from '../main/store/store.ts';
 
 export async function migratedTo(
   path: string,
@@ -42,4 +45,24 @@ export function seed0001(sqlite: BetterSqlite3.Database, name: string): number {
     .prepare(`insert into metrics (run_id, key, mean, ci95, n) values (?, 'cost.overheadPct', 1.5, 0, 1)`)
     .run(r.lastInsertRowid);
   return Number(e.lastInsertRowid);
+}
+
+/**
+ * That the upgraded database shows the history a release showed (its fixture .json: the page of
+ * experiments and each one's detail), field for field, and the fields added since as that history
+ * implies them (ExperimentSummary.swept: the sweep's parameters and how many values each).
+ */
+export async function expectSameHistory(
+  store: Store,
+  before: { page: ExperimentPage; details: ExperimentDetail[] },
+): Promise<void> {
+  const sweptOf = (d: ExperimentDetail): ExperimentDetail['swept'] =>
+    d.sweep === null ? [] : d.sweep.parameters.map((p) => ({ path: p.path, count: p.values.length }));
+  const swept = new Map(before.details.map((d) => [d.id, sweptOf(d)]));
+  expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual({
+    ...before.page,
+    items: before.page.items.map((e) => ({ ...e, swept: swept.get(e.id) ?? expect.any(Array) })),
+  });
+  for (const detail of before.details)
+    expect(await store.getExperiment(detail.id)).toEqual({ ...detail, swept: sweptOf(detail) });
 }
