@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COSTS, STRATEGY_IDS, TOUCHPOINT_IDS } from '../core/index.ts';
+import { DEFAULT_COSTS, PRESETS, scenarioSchema, STRATEGY_IDS, TOUCHPOINT_IDS } from '../core/index.ts';
 import {
   costClass,
   describeIssue,
@@ -8,10 +8,11 @@ import {
   pointTitle,
   parameterUnit,
   scenarioLabels,
+  scenarioSweepables,
   strategyLabel,
   strategyTitle,
 } from './scenarioFields.ts';
-import { labelFromKey, splitDescription } from './schemaFields.ts';
+import { labelFromKey, splitDescription, sweepableParameters } from './schemaFields.ts';
 
 describe('splitDescription', () => {
   it('reads "Label [unit]: help"', () => {
@@ -52,6 +53,18 @@ describe('the scenario form', () => {
       expect(node, c.key).toMatchObject({ label: c.label, unit: c.unit });
     }
     expect(describeScenario().children?.map((c) => c.key)).toContain('host');
+  });
+
+  it('offers every sweepable field but the retired cost entries, which the model ignores', () => {
+    const scenario = PRESETS[0]!.scenario;
+    const offered = scenarioSweepables(scenario).map((p) => p.path);
+    const retired = sweepableParameters(scenarioSchema, scenario)
+      .map((p) => p.path)
+      .filter((p) => p.startsWith('host.costs.') && !DEFAULT_COSTS.some((c) => `host.costs.${c.key}` === p));
+    expect(retired.length).toBeGreaterThan(0);
+    for (const p of retired) expect(offered).not.toContain(p);
+    for (const c of DEFAULT_COSTS) expect(offered).toContain(`host.costs.${c.key}`);
+    expect(offered).toContain('vm.vcpus');
   });
 
   it('labels parameters outside the form by their group and field', () => {

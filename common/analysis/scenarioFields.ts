@@ -14,7 +14,13 @@ import {
   type CostEntry,
   type StrategyId,
 } from '../core/index.ts';
-import { describeSchema, labelFromKey, type FieldNode } from './schemaFields.ts';
+import {
+  describeSchema,
+  labelFromKey,
+  sweepableParameters,
+  type FieldNode,
+  type SweepableParameter,
+} from './schemaFields.ts';
 
 export interface StrategyLabel {
   id: string;
@@ -159,6 +165,18 @@ export function parameterTitle(path: string): string {
 function unitNotInLabel(path: string): string {
   const unit = parameterUnit(path);
   return parameterLabel(path).endsWith(unit) ? '' : unit;
+}
+
+/**
+ * The parameters of a scenario a sweep can vary, as the launcher and `gmemlab sweep` offer them:
+ * every sweepable field but a retired cost entry (read from old files, ignored by the model:
+ * sweeping it changes nothing).
+ */
+export function scenarioSweepables(scenario: unknown): SweepableParameter[] {
+  return sweepableParameters(scenarioSchema, scenario).filter((p) => {
+    const cost = /^host\.costs\.([^.]+)$/.exec(p.path);
+    return cost === null || defaultCost(cost[1]!) !== undefined;
+  });
 }
 
 /** A parameter's unit (from the schema), or ''. */

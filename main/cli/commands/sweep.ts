@@ -1,7 +1,7 @@
 // gmemlab sweep
 import { parameterTypeOf, parseSweepSpec, sweepNote, sweepValues } from '../../../common/analysis/sweepValues.ts';
-import { sweepableParameters } from '../../../common/analysis/schemaFields.ts';
-import { runPlanPathProblem, scenarioSchema, type Scenario } from '../../../common/core/index.ts';
+import { scenarioSweepables } from '../../../common/analysis/scenarioFields.ts';
+import { runPlanPathProblem, type Scenario } from '../../../common/core/index.ts';
 import { experimentDetail, type ExperimentStatus, type SweepDefinition } from '../../../common/contract/index.ts';
 import { parseShard, type Shard } from '../../../common/core/index.ts';
 import { didYouMean } from '../../../common/analysis/suggest.ts';
@@ -112,7 +112,7 @@ function summarise(
 export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefinition {
   if (params.length === 0) throw new UsageError('sweep needs at least one --param PATH=VALUES');
   if (params.length > 2) throw new UsageError(`--param: a sweep varies one or two parameters, got ${params.length}`);
-  const sweepable = sweepableParameters(scenarioSchema, scenario);
+  const sweepable = scenarioSweepables(scenario);
   const parameters = params.map((arg) => {
     const eq = arg.indexOf('=');
     if (eq <= 0)

@@ -2,8 +2,9 @@
 // range) and the sweep it stands for. In the shared state rather than the launcher, so that a
 // result loaded into the form (state.svelte.ts: loadDraft) can put its sweep there and keep the
 // form it replaces one step back, as it does the scenario's edits.
-import { scenarioSchema, type ParameterValue, type SweepDefinition } from '../../../common/core/index.ts';
-import { sweepableParameters, type SweepableParameter } from '../../../common/analysis/schemaFields.ts';
+import type { ParameterValue, SweepDefinition } from '../../../common/core/index.ts';
+import type { SweepableParameter } from '../../../common/analysis/schemaFields.ts';
+import { scenarioSweepables } from '../../../common/analysis/scenarioFields.ts';
 import { parameterTypeOf, sweepNote, sweepValues, type SweepSpec } from '../../../common/analysis/sweepValues.ts';
 
 /** One swept parameter as typed (range bounds as the number inputs hold them). */
@@ -66,7 +67,7 @@ export function sweepOfForm(form: LauncherForm, sweepable: SweepableParameter[])
 
 /** Whether the form, on `draft`, stands for `sweep` (null: a single run). */
 export function formRuns(form: LauncherForm, draft: unknown, sweep: SweepDefinition | null): boolean {
-  const mine = sweepOfForm(form, draft === undefined ? [] : sweepableParameters(scenarioSchema, draft));
+  const mine = sweepOfForm(form, draft === undefined ? [] : scenarioSweepables(draft));
   if (!mine.ok) return false;
   return JSON.stringify(mine.value ?? null) === JSON.stringify(sweep);
 }
