@@ -36,6 +36,11 @@ test('diff two runs picked in history: changed parameters, then all; metric delt
     await expect(params).toContainText('strategy');
     await expect(params).toContainText('scenario.name');
     await expect(params).toContainText('scenario.vm.vcpus');
+    // The strategy, the name and the vCPUs: three; the strategies' recorded parameters (params.*,
+    // derived from the scenario) are counted apart, not as more changes of the scenario.
+    await expect(page.locator('h3').filter({ hasText: 'Parameters' })).toContainText(
+      "3 changed; and in the runs' recorded strategy parameters",
+    );
     const changedOnly = await params.locator('tbody tr').count();
     await page.getByTestId('diff-show-all').check();
     await expect.poll(() => params.locator('tbody tr').count()).toBeGreaterThan(changedOnly);
