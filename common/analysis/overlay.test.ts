@@ -174,5 +174,8 @@ describe('suitsLogAxis', () => {
     expect(suitsLogAxis([1, 2, 3])).toBe(false);
     expect(suitsLogAxis([4, 8])).toBe(false);
     expect(suitsLogAxis(['pinned', 'shared'])).toBe(false);
+    // A zero (a rate of 0) has no place on a log axis: linear, so its run stays on the chart.
+    expect(suitsLogAxis([0, 1000, 2000, 4000])).toBe(false);
+    expect(suitsLogAxis([0, 1, 10, 100, 1000])).toBe(false);
   });
 });

@@ -256,11 +256,13 @@ export function buildOverlay(runs: readonly OverlayRun[], metric: string, option
 }
 
 /**
- * Whether swept values are best drawn on a log axis: they span two decades or more, or they are
- * spaced by a steady ratio (a log sweep, "log:1:64:7" as 1, 2, 4 ... 64, or a list such as 1, 4,
- * 16, 64), which a linear axis crams against its left end.
+ * Whether swept values are best drawn on a log axis: all above zero, and spanning two decades or
+ * more or spaced by a steady ratio (a log sweep, "log:1:64:7" as 1, 2, 4 ... 64, or a list such as
+ * 1, 4, 16, 64), which a linear axis crams against its left end.
  */
 export function suitsLogAxis(values: readonly unknown[]): boolean {
+  // A log axis has no place for 0 or below: such a run would drop off the chart unsaid.
+  if (values.some((v) => typeof v === 'number' && v <= 0)) return false;
   if (spansDecades(values)) return true;
   const nums = [
     ...new Set(values.filter((v): v is number => typeof v === 'number' && v > 0 && Number.isFinite(v))),
