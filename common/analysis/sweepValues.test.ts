@@ -45,12 +45,15 @@ describe('sweepValues', () => {
 
 describe('sweepNote', () => {
   it('says when values asked fell together, and nothing when every one is there', () => {
-    const note = (spec: SweepSpec, integer = true) => sweepNote(spec, sweepValues(spec, { kind: 'number', integer }));
+    const note = (spec: SweepSpec, integer = true) =>
+      sweepNote(spec, { kind: 'number', integer }, sweepValues(spec, { kind: 'number', integer }));
     expect(note({ kind: 'log', from: 1, to: 256, count: 40 })).toMatch(
       /^40 values asked, \d+ distinct once rounded to whole numbers$/,
     );
     expect(note({ kind: 'list', text: '1, 2, 2, 4' })).toBe('4 values given, 3 distinct');
     expect(note({ kind: 'log', from: 1, to: 64, count: 7 })).toBeUndefined();
     expect(note({ kind: 'log', from: 1, to: 256, count: 40 }, false)).toBeUndefined();
+    // A real-valued range from a value to itself: the same value, not a rounding.
+    expect(note({ kind: 'linear', from: 5, to: 5, count: 3 }, false)).toBe('3 values asked, 1 distinct');
   });
 });

@@ -62,11 +62,11 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
  * rounded to whole numbers" (a log range of whole vCPUs), "5 values given, 4 distinct" (a list
  * repeating one); undefined when every value asked is there.
  */
-export function sweepNote(spec: SweepSpec, result: SweepValues): string | undefined {
+export function sweepNote(spec: SweepSpec, type: ParameterType, result: SweepValues): string | undefined {
   if (!result.ok || result.values.length === result.asked) return undefined;
-  return spec.kind === 'list'
-    ? `${result.asked} values given, ${result.values.length} distinct`
-    : `${result.asked} values asked, ${result.values.length} distinct once rounded to whole numbers`;
+  if (spec.kind === 'list') return `${result.asked} values given, ${result.values.length} distinct`;
+  const rounded = type.kind === 'number' && type.integer ? ' once rounded to whole numbers' : '';
+  return `${result.asked} values asked, ${result.values.length} distinct${rounded}`;
 }
 
 /** The value type sweepValues needs, from what the scenario schema says of a parameter. */

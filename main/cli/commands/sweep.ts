@@ -130,10 +130,11 @@ export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefi
       );
     const spec = parseSweepSpec(arg.slice(eq + 1));
     if ('error' in spec) throw new UsageError(`--param ${path}: ${spec.error}`);
-    const expanded = sweepValues(spec, parameterTypeOf(parameter));
+    const type = parameterTypeOf(parameter);
+    const expanded = sweepValues(spec, type);
     if (!expanded.ok) throw new UsageError(`--param ${path}: ${expanded.message}`);
     // Said, not refused: a log range of whole numbers repeats its small values.
-    const note = sweepNote(spec, expanded);
+    const note = sweepNote(spec, type, expanded);
     if (note !== undefined) process.stderr.write(`gmemlab: --param ${path}: ${note}\n`);
     return { path, values: expanded.values };
   });

@@ -56,9 +56,10 @@ export function sweepOfForm(form: LauncherForm, sweepable: SweepableParameter[])
       p.kind === 'list'
         ? { kind: 'list', text: p.text }
         : { kind: p.kind, from: Number(p.from), to: Number(p.to), count: Number(p.count) };
-    const v = sweepValues(spec, parameterTypeOf(sweepable.find((s) => s.path === p.path)));
+    const type = parameterTypeOf(sweepable.find((s) => s.path === p.path));
+    const v = sweepValues(spec, type);
     if (!v.ok) return { ok: false, message: `${p.path}: ${v.message}` };
-    const note = sweepNote(spec, v);
+    const note = sweepNote(spec, type, v);
     if (note !== undefined) notes.push(`${p.path}: ${note}`);
     out.push({ path: p.path, values: v.values });
   }
