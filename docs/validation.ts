@@ -60,11 +60,17 @@ const atClock = (ghz: number): string =>
 
 /**
  * The share of the host's CPU time (%) that `perSec` single-page kernel-range shootdowns take,
- * from all CPUs at once: S1 population at that rate, the breakdown's flush terms over N CPUs'
- * cycles. At such rates the receivers queue, and the initiators wait for that too.
+ * sent from every CPU: S1 population at that rate with a vCPU thread on each CPU, none in guest
+ * mode (the test's threads run in the host), the breakdown's flush terms over N CPUs' cycles.
  */
 function shootdownShareOfCpuTime(perSec: number, changes: Record<string, unknown>): number {
-  const s = only('populate', { 'vm.vcpus': 1, 'host.irqPerSecPerCpu': 0, ...changes });
+  const cpus = Number(changes['host.cpus']);
+  const s = only('populate', {
+    'vm.vcpus': cpus,
+    'vm.inKvmRunFraction': 0,
+    'host.irqPerSecPerCpu': 0,
+    ...changes,
+  });
   const scenario = set(s, { 'workload.touchpoints.populate.ratePerSec': perSec });
   const breakdown = runAnalytic(scenario).strategies.find((r) => r.strategy === 'S1')!.breakdown!;
   const cycles = ['initiatorFlush', 'receivers', 'inducedExits', 'tlbRefill'].reduce(
@@ -232,13 +238,13 @@ export const VALIDATION_CASES: ValidationCase[] = [
     source:
       'Rik van Riel, "AMD broadcast TLB invalidation" v5 cover letter, Jan 2025 (mail.spinics.net/lists/linux-mm/msg420067.html); the same figures in RFC v2, 22 Dec 2024 (lkml.iu.edu/hypermail/linux/kernel/2412.2/08821.html); the loop: will-it-scale tests/tlb_flush2.c',
     setup:
-      'AMD Milan with 36 cores, clock not stated (2.5 GHz taken). Each loop of tlb_flush2 touches a page and madvise(MADV_DONTNEED)s it: one single-page flush to the other 35 CPUs, which all run the test. Model: 527,000 single-page shootdowns a second over IPIs on 36 CPUs (S1 population at that rate, no vCPU in guest mode), the initiators and the receivers (their queueing included) over the 36 CPUs.',
+      "AMD Milan with 36 cores, clock not stated (2.5 GHz taken). Each loop of tlb_flush2 touches a page and madvise(MADV_DONTNEED)s it: one single-page flush to the other 35 CPUs, which all run the test. Model: 527,000 single-page shootdowns a second over IPIs on 36 CPUs, sent from all of them (S1 population at that rate, a thread on each CPU, none in guest mode); the initiators' and the receivers' cycles over the 36 CPUs'.",
     publishedValue: 40,
     modelValue: () => shootdownShareOfCpuTime(527_000, { 'host.cpus': 36, 'host.vendor': 'amd', 'host.ghz': 2.5 }),
     unit: '%',
     tolerance: { relative: 0.35 },
-    kind: 'counted',
-    note: `Checks the shootdown entries (shootdownBase, shootdownPerTarget: a secondary fit; ipiReceiveWork: an estimate) at 36 CPUs, which no default was taken from. The clock moves it: ${atClock(2)}% at 2.0 GHz, ${atClock(3)}% at 3.0 GHz. A user-range flush goes to the mm's CPUs, here all 36, as a kernel-range one goes to every CPU; a profile's share stands in for cycles. Hence 35%.`,
+    kind: 'shown',
+    note: `Shown, not counted: the INVLPGB check below is counted on the same posting's 40%, and this tolerance was set with the clock's spread in view. It checks the shootdown entries (shootdownBase, shootdownPerTarget: a secondary fit; ipiReceiveWork: an estimate) at 36 CPUs, which no default was taken from. The clock moves it: ${atClock(2)}% at 2.0 GHz, ${atClock(3)}% at 3.0 GHz. A user-range flush goes to the mm's CPUs, here all 36, as a kernel-range one goes to every CPU; a profile's share stands in for cycles. Hence 35%.`,
   },
   {
     id: 'invlpgb',
