@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic } from '../core/index.ts';
-import { ALWAYS_SPREAD, planeExposureWords, planeTick, planeTicks, tradeoffPlane } from './tradeoff.ts';
+import { ALWAYS_SPREAD, frontOrder, planeExposureWords, planeTick, planeTicks, tradeoffPlane } from './tradeoff.ts';
 
 describe('tradeoffPlane', () => {
   it('puts zero cost and never on low lanes, always on a high lane apart from a tiny fraction', () => {
@@ -45,6 +45,26 @@ describe('tradeoffPlane', () => {
     // One share alone, or shares without a figure (the longest window's measure), sit at the centre.
     const single = tradeoffPlane([{ id: 'a', strategy: 'S0', cost: 0, exposure: 1, state: 2 }]);
     expect(single.points[0]!.y).toBe(single.y.highLane);
+  });
+
+  it('orders the "always" lane by the share always reachable under the longest-window measure too', () => {
+    // "always" has no longest window (exposure 0 here); its share still tells S0 from S1.
+    const plane = tradeoffPlane([
+      { id: 's0', strategy: 'S0', cost: 0, exposure: 0, state: 2, share: 1 },
+      { id: 's1', strategy: 'S1', cost: 0, exposure: 0, state: 2, share: 0.1406 },
+      { id: 's3', strategy: 'S3', cost: 1, exposure: 35, state: 1 },
+    ]);
+    const y = Object.fromEntries(plane.points.map((p) => [p.id, p.y]));
+    expect(y['s0']! - y['s1']!).toBeCloseTo(2 * ALWAYS_SPREAD, 12);
+  });
+
+  it('lists a front cheaper first by the figures as shown, and in strategy order where they read alike', () => {
+    const plane = tradeoffPlane([
+      { id: 'b', strategy: 'S3', cost: 1.00001, exposure: 1e-6, state: 1 },
+      { id: 'a', strategy: 'S2', cost: 1.00004, exposure: 1e-6, state: 1 },
+      { id: 'c', strategy: 'S1', cost: 0, exposure: 0.14, state: 2 },
+    ]);
+    expect([...plane.points].sort(frontOrder).map((p) => p.strategy)).toEqual(['S1', 'S2', 'S3']);
   });
 
   it('says a window in us, and "always" without a figure, when the plane measures the longest window', () => {

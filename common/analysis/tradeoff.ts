@@ -2,6 +2,7 @@
 // log scales, with "no extra cost" and "never exposed" on lanes of their own beside the axes
 // (zero has no place on a log axis) and "always" (exposure state 2) on a lane above them, apart
 // from a tiny fraction. Pure, so the window and an export draw the same plane.
+import { STRATEGY_IDS } from '../core/index.ts';
 import { pointKey, type Point } from './points.ts';
 import { formatValue, powerOfTenWord } from './format.ts';
 import { paretoFront } from './sensitivity.ts';
@@ -17,6 +18,11 @@ export interface PlaneInput {
   exposure: number;
   /** exposure.<ctx>.state: 0 never, 1 transient windows, 2 always (undefined: judged from the value). */
   state?: number;
+  /**
+   * exposure.<ctx>.fraction, the share always reachable: what orders the "always" lane whatever
+   * the exposure measured (the longest window gives "always" no figure). Unset: `exposure`.
+   */
+  share?: number;
 }
 
 export interface PlanePoint extends PlaneInput {
@@ -87,6 +93,20 @@ function exposureRank(p: PlanePoint): number {
 }
 
 /**
+ * The order a front is listed and joined in: cheaper first, by the figures as shown (four
+ * digits); at one shown cost the less exposed first (exposureRank); where both read alike, in
+ * strategy order. The window's dashed line, the exported one and the mail's front lines use it.
+ */
+export function frontOrder(a: PlanePoint, b: PlanePoint): number {
+  const cost = (p: PlanePoint): number => shown(Math.max(p.cost, 0));
+  const order = (s: string): number => {
+    const i = (STRATEGY_IDS as readonly string[]).indexOf(s);
+    return i < 0 ? STRATEGY_IDS.length : i;
+  };
+  return cost(a) - cost(b) || exposureRank(a) - exposureRank(b) || order(a.strategy) - order(b.strategy);
+}
+
+/**
  * Places every point on the plane. The Pareto front is judged on the values with the lanes'
  * order: never < any window < always (a tiny window is still less than always).
  */
@@ -97,13 +117,14 @@ export function tradeoffPlane(inputs: PlaneInput[]): Plane {
   const x: PlaneAxis = { ...xd, lowLane: xd.from - LANE_GAP };
   const hasAlways = lanes.some((l) => l.e === 'always');
   const y: PlaneAxis = { ...yd, lowLane: yd.from - LANE_GAP, ...(hasAlways ? { highLane: yd.to + LANE_GAP } : {}) };
-  const inAlways = alwaysOffset(lanes.filter((l) => l.e === 'always').map((l) => l.p.exposure));
+  const shareOf = (p: PlaneInput): number => p.share ?? p.exposure;
+  const inAlways = alwaysOffset(lanes.filter((l) => l.e === 'always').map((l) => shareOf(l.p)));
   const points = lanes.map(({ p, costLane, e }): PlanePoint => ({
     ...p,
     costLane,
     exposureLane: e,
     x: costLane === 'none' ? x.lowLane : Math.log10(p.cost),
-    y: e === 'never' ? y.lowLane : e === 'always' ? y.highLane! + inAlways(p.exposure) : Math.log10(p.exposure),
+    y: e === 'never' ? y.lowLane : e === 'always' ? y.highLane! + inAlways(shareOf(p)) : Math.log10(p.exposure),
   }));
   const front = paretoFront(
     points.map((p) => ({ id: p.id, cost: shown(Math.max(p.cost, 0)), exposure: exposureRank(p) })),
@@ -193,14 +214,19 @@ export function planeOfRuns(
   const onPath = runs.filter((r) => Object.entries(point).every(([p, v]) => p === xPath || r.point[p] === v));
   const shown = onPath.filter((r) => !hidden.includes(r.strategy));
   const sweeping = xPath !== undefined && xPath !== '' && new Set(onPath.map((r) => String(r.point[xPath]))).size > 1;
+  // The context's share always reachable (exposure.<ctx>.fraction beside its state): it orders the
+  // "always" lane under either measure.
+  const shareKey = options.state.replace(/\.state$/, '.fraction');
   const inputOf = (r: PlaneRun): PlaneInput => {
     const state = r.metrics[options.state]?.mean;
+    const share = r.metrics[shareKey]?.mean;
     return {
       id: `${r.strategy}@${key(r.point)}`,
       strategy: r.strategy,
       cost: r.metrics[options.cost]?.mean ?? Number.NaN,
       exposure: r.metrics[options.exposure]?.mean ?? 0,
       ...(state === undefined ? {} : { state }),
+      ...(share === undefined ? {} : { share }),
     };
   };
   const plane = tradeoffPlane(shown.map(inputOf));

@@ -9,6 +9,7 @@ import { INK, type ChartAxisSpec, type ChartSpec } from '../../common/analysis/c
 import { formatValue } from '../../common/analysis/format.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import {
+  frontOrder,
   planeExposureWords,
   planeOfRuns,
   planeTick,
@@ -76,7 +77,7 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   const order = (s: string): number => STRATEGY_IDS.indexOf(s as StrategyId);
   const strategies = [...new Set(drawn.map((p) => p.strategy))].sort((a, b) => order(a) - order(b));
   const numeric = (v: string | undefined): number => Number(v ?? 0);
-  const frontPoints = drawn.filter((p) => p.here && p.onFront).sort((a, b) => a.x - b.x || a.y - b.y);
+  const frontPoints = drawn.filter((p) => p.here && p.onFront).sort(frontOrder);
 
   const caption: string[] = [];
   const fixed = Object.fromEntries(Object.entries(view.point).filter(([path]) => !sweeping || path !== view.xPath));
@@ -171,28 +172,18 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
 }
 
 /** One line per strategy on the Pareto front at the view's point, for the mail. */
-const fourDigits = (v: number): number => Number(v.toPrecision(4));
-
 export function frontLines(
   detail: ExperimentDetail,
   view: ResolvedView,
 ): { strategy: string; cost: string; exposure: string }[] {
   const { drawn } = planeOf(detail, view);
   const unit = view.plane.cost.unit;
-  return (
-    drawn
-      .filter((p) => p.here && p.onFront)
-      // By place, as drawn, to the figures' four digits: two that read alike go in strategy order.
-      .sort(
-        (a, b) =>
-          fourDigits(a.x) - fourDigits(b.x) ||
-          fourDigits(a.y) - fourDigits(b.y) ||
-          a.strategy.localeCompare(b.strategy),
-      )
-      .map((p) => ({
-        strategy: p.strategy,
-        cost: p.costLane === 'none' ? 'no extra cost' : `${formatValue(p.cost)}${unit === '%' ? '%' : ` ${unit}`}`,
-        exposure: planeExposureWords(p, view.plane.measure),
-      }))
-  );
+  return drawn
+    .filter((p) => p.here && p.onFront)
+    .sort(frontOrder)
+    .map((p) => ({
+      strategy: p.strategy,
+      cost: p.costLane === 'none' ? 'no extra cost' : `${formatValue(p.cost)}${unit === '%' ? '%' : ` ${unit}`}`,
+      exposure: planeExposureWords(p, view.plane.measure),
+    }));
 }
