@@ -109,7 +109,7 @@ describe('chart export', () => {
     const figures = sweep.runs.filter((r) => r.status === 'done').map((r) => r.metrics['cost.overheadPct']!.mean);
     const auto = chooseYScale(figures, 'auto');
     expect(auto).toBe('symlog');
-    // Symlog: 0 where S0 sits, then the threshold's decades; every figure inside the axis.
+    // Symlog: 0 where S0 sits, then the threshold's decades.
     const symlogTicks = texts(svgOf(sweep, 'cost.overheadPct', { yScale: 'symlog' }));
     const c = symlogConstant(figures);
     expect(symlogTicks).toContain('0');
@@ -120,6 +120,14 @@ describe('chart export', () => {
     const log = svgOf(sweep, 'cost.overheadPct', { yScale: 'log' });
     expect(texts(log)).toContain('vCPU overhead vs S0 (%) (log scale)');
     expect(texts(log).join(' ')).toContain('On the log y axis, values at or below 0 are not drawn (S0');
+    // A view saved before yScale: logY false meant a linear axis, and still does.
+    expect(metadata(svgOf(sweep, 'cost.overheadPct', { logY: false }))).toMatchObject({ yScale: 'linear' });
+    // Two axes asked at once, or a scale for a state metric (drawn on its three states): refused, naming the field.
+    expect(() => svgOf(sweep, 'cost.overheadPct', { logY: true, yScale: 'symlog' })).toThrow(/^view\.yScale: /);
+    expect(() => svgOf(sweep, 'exposure.kernel.state', { yScale: 'log' })).toThrow(
+      /^view\.yScale: exposure\.kernel\.state is drawn on its three states/,
+    );
+    expect(metadata(svgOf(sweep, 'exposure.kernel.state'))).toMatchObject({ yScale: 'linear' });
   });
 
   it("says in the caption when a line was down-sampled, and keeps each stretch's extremes", () => {

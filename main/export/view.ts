@@ -9,6 +9,7 @@ import { pointKey, type Point } from '../../common/analysis/points.ts';
 import { didYouMean } from '../../common/analysis/suggest.ts';
 import { suitsLogAxis } from '../../common/analysis/overlay.ts';
 import type { YScaleChoice } from '../../common/analysis/symlog.ts';
+import { isStateMetric } from '../../common/analysis/trust.ts';
 
 /** A request the export cannot honour (invalid input); `field` names the input at fault. */
 export class ExportError extends GmemlabError {
@@ -102,6 +103,25 @@ const sameValue = (given: unknown, value: number | string | boolean): boolean =>
   String(given).toLowerCase() === String(value).toLowerCase() ||
   (typeof value === 'number' && typeof given === 'string' && given.trim() !== '' && Number(given) === value);
 
+/**
+ * The y axis a view asks for: yScale, or from logY as views saved before it meant it (true: log,
+ * false: linear); auto otherwise. A state metric is drawn on its three states: no scale to pick.
+ */
+function yScaleOf(view: ExportView, metricKey: string): YScaleChoice {
+  const asked = view.yScale ?? (view.logY === true ? 'log' : view.logY === false ? 'linear' : undefined);
+  if (view.yScale !== undefined && view.logY !== undefined && (view.logY ? 'log' : 'linear') !== view.yScale)
+    throw new ExportError('view.yScale', `"${view.yScale}" and logY ${String(view.logY)} ask for two y axes`);
+  if (isStateMetric(metricKey)) {
+    if (asked !== undefined && asked !== 'auto' && asked !== 'linear')
+      throw new ExportError(
+        'view.yScale',
+        `${metricKey} is drawn on its three states (never, windows, always), not on a ${asked} axis`,
+      );
+    return 'linear';
+  }
+  return asked ?? 'auto';
+}
+
 export function resolveView(detail: ExperimentDetail, metricKey: string, view: ExportView = {}): ResolvedView {
   const metric = metricInfo(metricKey);
   const done = detail.runs.filter((r) => r.status === 'done');
@@ -186,7 +206,7 @@ export function resolveView(detail: ExperimentDetail, metricKey: string, view: E
     xPath,
     slice,
     logX: view.logX ?? (xs.every((x) => typeof x === 'number') && suitsLogAxis(xs)),
-    yScale: view.yScale ?? (view.logY === true ? 'log' : 'auto'),
+    yScale: yScaleOf(view, metric.key),
     shown,
     hidden: strategies.filter((s) => !shown.includes(s)),
     theme: view.theme ?? 'light',
