@@ -65,6 +65,13 @@ export function diffMetrics(a: Record<string, Estimate>, b: Record<string, Estim
   });
 }
 
+/**
+ * Whether a diffed path is one of the run's recorded strategy parameters (params.*): derived from
+ * the scenario, so a changed host.kpti shows again as params.kpti. Counted apart from the
+ * scenario's own changes (the window's Diff and gmemlab diff).
+ */
+export const isRecordedParameter = (path: string): boolean => path.startsWith('params.');
+
 export interface PathDiff {
   path: string;
   /** undefined when the path does not exist on that side. */

@@ -1,6 +1,6 @@
 // gmemlab diff
 import { METRIC_CATALOGUE, TOUCHPOINTS, type TouchpointId } from '../../../common/core/index.ts';
-import type { MetricDelta, PathDiff } from '../../../common/analysis/diff.ts';
+import { isRecordedParameter, type MetricDelta, type PathDiff } from '../../../common/analysis/diff.ts';
 import { pointKey, pointLabel, type Point } from '../../../common/analysis/points.ts';
 import { formatDelta, formatValue } from '../../../common/analysis/format.ts';
 import { experimentDetail, type RunDiff } from '../../../common/contract/index.ts';
@@ -112,9 +112,15 @@ export function summarise(pairs: RunPairDiff[]): string {
   const lines = [
     `experiment ${first.a.experimentId} vs experiment ${first.b.experimentId}: ${pairs.length} runs paired by strategy and point`,
   ];
+  // The scenario's changes; the runs' recorded strategy parameters, derived from it, are counted apart.
   const params = new Map<string, { a: unknown; b: unknown; count: number }>();
+  const recorded = new Set<string>();
   for (const d of pairs)
     for (const p of d.parameters.filter((q: PathDiff) => q.changed)) {
+      if (isRecordedParameter(p.path)) {
+        recorded.add(p.path);
+        continue;
+      }
       const seen = params.get(p.path);
       if (seen === undefined) params.set(p.path, { a: p.a, b: p.b, count: 1 });
       else seen.count++;
@@ -124,6 +130,8 @@ export function summarise(pairs: RunPairDiff[]): string {
     lines.push(
       `  ${path}: ${JSON.stringify(p.a) ?? '(absent)'} -> ${JSON.stringify(p.b) ?? '(absent)'}${p.count < pairs.length ? ` (in ${p.count} of ${pairs.length} runs)` : ''}`,
     );
+  if (recorded.size > 0)
+    lines.push(`  and in the runs' recorded strategy parameters (derived from those): ${[...recorded].join(', ')}`);
   // The cost entries the two runs used, where they differ (a calibrated run against a default one).
   const costs = new Map<string, RunPairDiff['costs'][number]>();
   for (const d of pairs) for (const c of d.costs.filter((x) => x.changed)) if (!costs.has(c.key)) costs.set(c.key, c);

@@ -184,6 +184,19 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     );
   });
 
+  it("diff counts a changed host setting once: the runs' recorded strategy parameters apart", () => {
+    const db = at('kpti.sqlite');
+    const scenario = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
+    const on = at('kpti-on.json');
+    writeFileSync(on, JSON.stringify({ ...scenario, host: { ...scenario.host, kpti: true } }));
+    expect(gmemlab('run', scenarioFile, '--db', db).status).toBe(0);
+    expect(gmemlab('run', on, '--db', db).status).toBe(0);
+    const diff = gmemlab('diff', '1', '2', '--db', db);
+    expect(diff.stdout.match(/^ {2}scenario\.host\.kpti: false -> true$/gm)).toHaveLength(1);
+    expect(diff.stdout).not.toMatch(/^ {2}params\./m);
+    expect(diff.stdout).toContain("and in the runs' recorded strategy parameters (derived from those): params.kpti");
+  });
+
   it('refuses bad input with exit 2, naming the option and the problem', async () => {
     const db = at('bad.sqlite');
     await (await Store.open(db)).close(); // an empty history: show and diff look in it
