@@ -61,7 +61,11 @@ export async function expectSameHistory(
   const swept = new Map(before.details.map((d) => [d.id, sweptOf(d)]));
   expect(await store.listExperiments({ offset: 0, limit: 50 })).toEqual({
     ...before.page,
-    items: before.page.items.map((e) => ({ ...e, swept: swept.get(e.id) ?? expect.any(Array) })),
+    items: before.page.items.map((e) => {
+      const implied = swept.get(e.id);
+      if (implied === undefined) throw new Error(`the fixture's page lists experiment ${e.id} without its detail`);
+      return { ...e, swept: implied };
+    }),
   });
   for (const detail of before.details)
     expect(await store.getExperiment(detail.id)).toEqual({ ...detail, swept: sweptOf(detail) });
