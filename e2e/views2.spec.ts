@@ -5,7 +5,7 @@
 // it to the core's own figures for the same scenario, computed here with runAnalytic / runDes.
 import { expect, test, type Page } from '@playwright/test';
 import { exposureOf } from '../common/analysis/heatmap.ts';
-import { parameterLabel, parameterUnit } from '../common/analysis/scenarioFields.ts';
+import { parameterLabel, parameterTitle, parameterUnit } from '../common/analysis/scenarioFields.ts';
 import { estimateDependencies } from '../common/analysis/matrix.ts';
 import { flagName } from '../common/analysis/trust.ts';
 import { histogramCdf, histogramQuantile, PERCENTILES } from '../common/analysis/latency.ts';
@@ -99,7 +99,7 @@ test('the heatmap of a 2-D sweep: one strategy’s metric per cell, then the che
       unit: parameterUnit(MMIO),
     });
     await expect(page.getByTestId('heatmap-x-label')).toContainText(parameterLabel('vm.vcpus'));
-    await expect(page.getByTestId('heatmap-y-label')).toContainText(`${parameterLabel(MMIO)} [${parameterUnit(MMIO)}]`);
+    await expect(page.getByTestId('heatmap-y-label')).toContainText(parameterTitle(MMIO));
     rates.forEach((rate, i) =>
       vcpus.forEach((v, j) => {
         const s2 = core(v, rate).find((r) => r.strategy === 'S2')!;
