@@ -6,8 +6,10 @@
 // Exposure is read as the trade-off plane reads it (tradeoff.ts): where the run carries
 // exposure.<ctx>.state, state 0 ("never") is no exposure at all and state 2 ("always") exceeds
 // any budget, whatever number the figure itself holds.
-import type { Estimate } from '../core/index.ts';
+import { METRIC_CATALOGUE, type Estimate } from '../core/index.ts';
+import { formatValue, slowdownOf } from './format.ts';
 import { spansDecades, type PointValue } from './overlay.ts';
+import { flagsOf, isStateMetric, stateWord } from './trust.ts';
 
 export interface HeatmapRun {
   strategy: string;
@@ -216,4 +218,34 @@ export function heatmapTable(map: Heatmap): string[][] {
     }),
   ]);
   return [header, ...rows];
+}
+
+/** The run of `strategy` a cell of the grid stands for (row i: y's i-th value, column j: x's j-th). */
+export function runAtCell<R extends HeatmapRun>(
+  runs: readonly R[],
+  map: Heatmap,
+  strategy: string,
+  i: number,
+  j: number,
+): R | undefined {
+  return runs.find(
+    (r) =>
+      r.strategy === strategy && r.point[map.x.path] === map.x.values[j] && r.point[map.y.path] === map.y.values[i],
+  );
+}
+
+/**
+ * A metric cell's text, as the window's grid and an exported heatmap write it: a state in words,
+ * vCPU overhead with its unit or past 100% the slowdown ("×3.3 slower"), any other figure as it
+ * is; " !" where the model flagged the run (as `gmemlab show` marks it).
+ */
+export function metricCellText(metric: string, value: number, run: HeatmapRun | undefined): string {
+  let text: string;
+  if (isStateMetric(metric)) text = stateWord(value);
+  else if (metric === 'cost.overheadPct')
+    text =
+      slowdownOf(value, run?.metrics['cost.slowdownFactor']?.mean) ??
+      `${formatValue(value)} ${METRIC_CATALOGUE.find((m) => m.key === metric)?.unit ?? ''}`.trimEnd();
+  else text = formatValue(value);
+  return flagsOf(run).length > 0 ? `${text} !` : text;
 }

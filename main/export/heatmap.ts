@@ -16,7 +16,9 @@ import {
   bestHeatmap,
   heatmapTable,
   heatShare,
+  metricCellText,
   metricHeatmap,
+  runAtCell,
   type Heatmap,
   type HeatmapAxis,
 } from '../../common/analysis/heatmap.ts';
@@ -69,6 +71,7 @@ const gridAxis = (a: HeatmapAxis): ChartAxisSpec => ({
 
 export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build: BuildInfo): ViewChart {
   const map = heatmapOf(detail, view);
+  const runs = detail.runs.filter((r) => r.status === 'done');
   const series: ChartSeriesSpec[] = [];
   const caption: string[] = [];
   let title: string;
@@ -86,7 +89,9 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
       row.forEach((cell, j) => {
         if (cell === null) return;
         const k = Math.min(FIFTHS.length - 1, Math.floor(heatShare(map, cell.value) * FIFTHS.length));
-        bins[k]!.points.push({ x: j, y: i, large: true, label: formatValue(cell.value) });
+        // The window's cell text: a state in words, the slowdown past 100% overhead, "!" where flagged.
+        const label = metricCellText(view.metric.key, cell.value, runAtCell(runs, map, map.strategy, i, j));
+        bins[k]!.points.push({ x: j, y: i, large: true, label });
       }),
     );
     series.push(...bins.filter((b) => b.points.length > 0));

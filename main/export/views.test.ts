@@ -25,7 +25,7 @@ import { breakdownAt } from './cycles.ts';
 import { sensitivityAt } from './tornado.ts';
 import { ExportError, resolveView } from './view.ts';
 import { bestHeatmap, heatmapTable, metricHeatmap } from '../../common/analysis/heatmap.ts';
-import { formatValue } from '../../common/analysis/format.ts';
+import { formatValue, slowdownWord } from '../../common/analysis/format.ts';
 import { HEAT_COLOUR, mixHex } from '../../common/analysis/palette.ts';
 import { exportShadePercent } from './heatmap.ts';
 
@@ -341,10 +341,22 @@ describe('heatmap export', () => {
       x: 'vm.vcpus',
       y: 'vm.placement',
     });
-    // Every cell's figure is written in it, and the axes name every value.
-    const figures = map.cells.flat().map((c) => formatValue(c!.value));
-    expect(figures).toHaveLength(6);
-    for (const f of figures) expect(texts).toContain(f);
+    // Every cell says what the window's cell says: the overhead with its unit, past 100% how many
+    // times slower the guest runs, and "!" where the model flagged the run. The axes name every value.
+    const done = detail.runs.filter((r) => r.status === 'done');
+    const labels = map.y.values.flatMap((yv, i) =>
+      map.x.values.map((xv, j) => {
+        const run = done.find(
+          (r) => r.strategy === 'S2' && r.point['vm.vcpus'] === xv && r.point['vm.placement'] === yv,
+        )!;
+        const v = map.cells[i]![j]!.value;
+        const text = v >= 100 ? slowdownWord(run.metrics['cost.slowdownFactor']!.mean) : `${formatValue(v)} %`;
+        return run.flags.length > 0 ? `${text} !` : text;
+      }),
+    );
+    expect(labels).toHaveLength(6);
+    for (const l of labels) expect(texts).toContain(l);
+    expect(labels.some((l) => l.endsWith(' !'))).toBe(true);
     // The axes and the title name the parameters as the window does, not by their paths.
     expect(texts).toEqual(expect.arrayContaining(['1', '8', '64', 'pinned', 'shared', 'VM > vCPUs', 'VM > Placement']));
     expect(texts.join(' ')).not.toContain('vm.vcpus');
