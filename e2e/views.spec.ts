@@ -355,6 +355,10 @@ test('where the cycles go: stacks by component and by touchpoint that sum to the
     const label = drawn.labels.find((l) => strategyOf(l) === 'S2') as string[];
     expect(label[0]).toBe('S2 ⚠');
     expect(label.at(-1)).toBe(row.cost);
+    // Below 100%, the figure under a bar of host cycles says it is a vCPU's overhead.
+    const cheap = core.find((q) => q.metrics['cost.overheadPct']!.mean < 100)!;
+    const cheapLabel = drawn.labels.find((l) => strategyOf(l) === cheap.strategy) as string[];
+    expect(cheapLabel.at(-1)).toMatch(/^vCPU \+[\d.e-]+%$/);
 
     await page.getByTestId('breakdown-by').selectOption('component');
     await page.getByTestId('breakdown-scale').selectOption('share');

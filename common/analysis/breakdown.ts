@@ -74,3 +74,12 @@ export function costWord(r: BreakdownRow): string {
   if (r.overheadPct === undefined) return '';
   return slowdownOf(r.overheadPct, r.slowdown) ?? `+${short(r.overheadPct)}%`;
 }
+
+/**
+ * The cost under a bar of host cycles: "vCPU +35%" (the overhead is a vCPU's, the bar the host's,
+ * which a bare "+35%" let a reader take for the bar's own share), or the slowdown.
+ */
+export function costTick(r: BreakdownRow): string {
+  const word = costWord(r);
+  return word.startsWith('+') ? `vCPU ${word}` : word;
+}

@@ -11,7 +11,7 @@ import type { ChartSpec } from '../../common/analysis/chart-draw.ts';
 import {
   breakdownGroups,
   breakdownRow,
-  costWord,
+  costTick,
   groupLabel,
   sharesByDefault,
   type BreakdownRow,
@@ -103,7 +103,7 @@ export function cyclesChart(detail: ExperimentDetail, view: ResolvedView, build:
       colour: colorAt(i),
       points: rows.map((r, j) => ({ x: j, y: valueOf(r, g) })).filter((p) => p.y > 0),
     })),
-    barNotes: rows.map(costWord),
+    barNotes: rows.map(costTick),
     theme: view.theme,
     metadata: {
       experiment: detail.id,
