@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { powerOfTenLabel, wrapToWidth } from './charts.ts';
+import { FLAG_MARKER, markerAt, powerOfTenLabel, wrapToWidth } from './charts.ts';
 
 /** A monospace font: 6 px a character. */
 const mono = (text: string): number => text.length * 6;
@@ -37,5 +37,11 @@ describe('powerOfTenLabel', () => {
     expect(powerOfTenLabel(2)).toBe('');
     expect(powerOfTenLabel(50)).toBe('');
     expect(powerOfTenLabel(0)).toBe('');
+  });
+});
+
+describe('markerAt', () => {
+  it('never gives a series the marker of a flagged point', () => {
+    for (let i = 0; i < 30; i++) expect(markerAt(i)).not.toBe(FLAG_MARKER);
   });
 });

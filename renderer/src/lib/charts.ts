@@ -13,8 +13,13 @@ Chart.defaults.animation = false;
 
 /** Line styles that tell experiments apart (colour is the strategy's). */
 export const DASHES: number[][] = [[], [7, 4], [2, 3], [10, 3, 2, 3], [4, 2, 4, 6], [1, 5]];
-/** Markers that tell split values (or experiments, on a category axis) apart. */
-export const MARKERS = ['circle', 'triangle', 'rect', 'rectRot', 'star', 'crossRot', 'rectRounded', 'cross'] as const;
+/** The marker of a point the model flagged, in every chart: no other series takes it. */
+export const FLAG_MARKER = 'triangle';
+/**
+ * Markers that tell split values (or experiments, on a category axis) apart: never FLAG_MARKER,
+ * or a split value would read as flagged (Compare's second value was drawn with triangles).
+ */
+export const MARKERS = ['circle', 'rect', 'rectRot', 'star', 'crossRot', 'rectRounded', 'cross'] as const;
 
 /** A category label broken into lines of about `width` characters (chart.js draws arrays as lines). */
 export function wrapLabel(text: string, width = 18): string[] {
