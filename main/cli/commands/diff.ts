@@ -3,7 +3,8 @@ import { METRIC_CATALOGUE, TOUCHPOINTS, type TouchpointId } from '../../../commo
 import { isRecordedParameter, type MetricDelta, type PathDiff } from '../../../common/analysis/diff.ts';
 import { pointKey, pointLabel, type Point } from '../../../common/analysis/points.ts';
 import { formatDelta, formatValue } from '../../../common/analysis/format.ts';
-import { experimentDetail, type RunDiff } from '../../../common/contract/index.ts';
+import { experimentDetail, type ExperimentDetail, type RunDiff } from '../../../common/contract/index.ts';
+import { getPath } from '../../../common/analysis/schemaFields.ts';
 import { isStateMetric, stateWord } from '../../../common/analysis/trust.ts';
 import type { App } from '../../app.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
@@ -39,19 +40,35 @@ export const diffCommand: Command = {
   },
 };
 
-/** The runs of two experiments paired by strategy and sweep point, each pair diffed. */
+/**
+ * The runs of two experiments paired by strategy and point, each pair diffed. A point is read
+ * over the parameters either experiment sweeps, from the run's point or else its scenario: a
+ * single run at 8 vCPUs pairs with a vCPU sweep's runs at 8.
+ */
 async function experimentPairs(app: App, a: number, b: number): Promise<RunDiff[]> {
   const ea = experimentDetail(await call(app, 'getExperiment', { experimentId: a }));
   const eb = experimentDetail(await call(app, 'getExperiment', { experimentId: b }));
-  const key = (r: { strategy: string; point: Point }): string => `${r.strategy} ${pointKey(r.point)}`;
-  const byKey = new Map(eb.runs.map((r) => [key(r), r]));
-  const pairs = ea.runs.filter((r) => byKey.has(key(r))).map((r) => [r.id, byKey.get(key(r))!.id] as const);
+  const paths = [...new Set([...sweptPaths(ea), ...sweptPaths(eb)])];
+  const keyIn =
+    (e: ExperimentDetail) =>
+    (r: { strategy: string; point: Point }): string => {
+      const at: Point = {};
+      for (const path of paths) at[path] = (r.point[path] ?? getPath(e.scenario, path)) as Point[string];
+      return `${r.strategy} ${pointKey(at)}`;
+    };
+  const [keyA, keyB] = [keyIn(ea), keyIn(eb)];
+  const byKey = new Map(eb.runs.map((r) => [keyB(r), r]));
+  const pairs = ea.runs.filter((r) => byKey.has(keyA(r))).map((r) => [r.id, byKey.get(keyA(r))!.id] as const);
   if (pairs.length === 0)
     throw new UsageError(
       `experiments ${a} and ${b} have no run in common (same strategy at the same sweep point); compare runs with --runs RUN RUN`,
     );
   return Promise.all(pairs.map(([runIdA, runIdB]) => call(app, 'diffRuns', { runIdA, runIdB })));
 }
+
+/** The parameters an experiment sweeps: its sweep's, or those its runs' points name. */
+const sweptPaths = (e: ExperimentDetail): string[] =>
+  e.sweep?.parameters.map((p) => p.path) ?? [...new Set(e.runs.flatMap((r) => Object.keys(r.point)))];
 
 function describe(d: RunDiff, all: boolean): string {
   const where = pointLabel(d.a.point, ' ');

@@ -197,6 +197,19 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     expect(diff.stdout).toContain("and in the runs' recorded strategy parameters (derived from those): params.kpti");
   });
 
+  it('pairs a single run with the runs of a sweep at its point (the preset runs 8 vCPUs)', () => {
+    const db = at('single-vs-sweep.sqlite');
+    const strategies = runPlan(PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario).strategies.length;
+    expect(gmemlab('run', scenarioFile, '--db', db).status).toBe(0);
+    expect(gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=4,8', '--db', db).status).toBe(0);
+    const diff = gmemlab('diff', '1', '2', '--db', db);
+    expect(diff.stderr).toBe('');
+    expect(diff.stdout).toContain(`experiment 1 vs experiment 2: ${strategies} runs paired`);
+    // The same settings at that point: no parameter and no metric moved.
+    expect(diff.stdout).toMatch(/^parameters: the same$/m);
+    expect(diff.stdout).toMatch(/^metrics: none moved beyond its 95% CI$/m);
+  });
+
   it('refuses bad input with exit 2, naming the option and the problem', async () => {
     const db = at('bad.sqlite');
     await (await Store.open(db)).close(); // an empty history: show and diff look in it
