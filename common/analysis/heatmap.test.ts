@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, setParameter } from '../core/index.ts';
 import {
   bestHeatmap,
+  cellRuns,
   exposureOf,
   heatmapTable,
   heatShare,
@@ -157,5 +158,25 @@ describe('bestHeatmap', () => {
         }
       }),
     );
+  });
+});
+
+describe('cellRuns', () => {
+  it("finds each cell's run of a strategy, the 1 of a number apart from the '1' of a string", () => {
+    const runs = [
+      run('S0', 1, 'x', { m: e(1) }),
+      run('S2', 1, 'x', { m: e(2) }),
+      run('S2', 4, 'y', { m: e(3) }),
+      { strategy: 'S2', point: { a: '4', b: 'x' }, metrics: { m: e(9) } },
+    ];
+    const map = metricHeatmap(runs.slice(0, 3), { xPath: 'a', yPath: 'b', strategy: 'S2', metric: 'm' });
+    const at = cellRuns(runs, map);
+    expect(map.x.values).toEqual([1, 4]);
+    expect(map.y.values).toEqual(['x', 'y']);
+    expect(at('S2', 0, 0)).toBe(runs[1]);
+    expect(at('S2', 1, 1)).toBe(runs[2]);
+    expect(at('S0', 0, 0)).toBe(runs[0]);
+    expect(at('S0', 1, 1)).toBeUndefined();
+    expect(at('S2', 0, 1)).toBeUndefined(); // a = 4 (a number), b = x: only the run at a = '4'
   });
 });

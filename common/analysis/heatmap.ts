@@ -220,18 +220,22 @@ export function heatmapTable(map: Heatmap): string[][] {
   return [header, ...rows];
 }
 
-/** The run of `strategy` a cell of the grid stands for (row i: y's i-th value, column j: x's j-th). */
-export function runAtCell<R extends HeatmapRun>(
+/**
+ * The runs behind the grid's cells, looked up by strategy and cell (row i: y's i-th value, column
+ * j: x's j-th). Indexed once: a cell's text, title and flags each ask, and a grid of 100 x 100
+ * points holds 70,000 runs, which a search per question would walk every time.
+ */
+export function cellRuns<R extends HeatmapRun>(
   runs: readonly R[],
   map: Heatmap,
-  strategy: string,
-  i: number,
-  j: number,
-): R | undefined {
-  return runs.find(
-    (r) =>
-      r.strategy === strategy && r.point[map.x.path] === map.x.values[j] && r.point[map.y.path] === map.y.values[i],
-  );
+): (strategy: string, i: number, j: number) => R | undefined {
+  const key = (strategy: string, x: unknown, y: unknown): string => JSON.stringify([strategy, x, y]);
+  const byCell = new Map<string, R>();
+  for (const r of runs) {
+    const k = key(r.strategy, r.point[map.x.path], r.point[map.y.path]);
+    if (!byCell.has(k)) byCell.set(k, r); // the first, as a search in run order finds it
+  }
+  return (strategy, i, j) => byCell.get(key(strategy, map.x.values[j], map.y.values[i]));
 }
 
 /**

@@ -14,11 +14,11 @@ import {
 import { formatValue } from '../../common/analysis/format.ts';
 import {
   bestHeatmap,
+  cellRuns,
   heatmapTable,
   heatShare,
   metricCellText,
   metricHeatmap,
-  runAtCell,
   type Heatmap,
   type HeatmapAxis,
 } from '../../common/analysis/heatmap.ts';
@@ -71,7 +71,10 @@ const gridAxis = (a: HeatmapAxis): ChartAxisSpec => ({
 
 export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build: BuildInfo): ViewChart {
   const map = heatmapOf(detail, view);
-  const runs = detail.runs.filter((r) => r.status === 'done');
+  const runAt = cellRuns(
+    detail.runs.filter((r) => r.status === 'done'),
+    map,
+  );
   const series: ChartSeriesSpec[] = [];
   const caption: string[] = [];
   let title: string;
@@ -90,7 +93,7 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
         if (cell === null) return;
         const k = Math.min(FIFTHS.length - 1, Math.floor(heatShare(map, cell.value) * FIFTHS.length));
         // The window's cell text: a state in words, the slowdown past 100% overhead, "!" where flagged.
-        const label = metricCellText(view.metric.key, cell.value, runAtCell(runs, map, map.strategy, i, j));
+        const label = metricCellText(view.metric.key, cell.value, runAt(map.strategy, i, j));
         bins[k]!.points.push({ x: j, y: i, large: true, label });
       }),
     );
