@@ -4,7 +4,7 @@
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo } from '../../common/core/index.ts';
 import { latencyTouchpoint, touchpointsWithEvents } from '../../common/analysis/latency.ts';
-import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
+import { flagNames, flagsOf, isStateMetric, WINDOWS_KEY } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { wrap } from './wrap.ts';
@@ -50,7 +50,8 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
         .join(', ')} at this point; marked ! below.`,
     );
   lines.push('');
-  lines.push(...strategyTable(runs, shownMetrics(detail, view), { width }));
+  const shown = shownMetrics(detail, view);
+  lines.push(...strategyTable(runs, shown, { width }));
   lines.push('');
   const idle = idleTouchpoints(detail, view);
   if (idle.length > 0) {
@@ -67,10 +68,16 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
       `Not finished at this point: ${notDone.map((r) => `${r.strategy} ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ')}.`,
     );
   const seeded = runs.some((r) => Object.values(r.metrics).some((e) => e.n > 1));
+  // The table writes state 1 as the short "windows": say what it is where one is shown.
+  const windowed = shown.some(
+    (m) => isStateMetric(m.key) && runs.some((r) => Math.round(r.metrics[m.key]?.mean ?? 0) === 1),
+  );
   para(
-    seeded
-      ? `+-95% CI: half-width of the 95% confidence interval over ${runs[0]!.seeds.length} seeds. vs S0: change against S0's value.`
-      : 'The analytic model is exact for its inputs: one evaluation, no CI. vs S0: change against S0 where S0 has a value.',
+    `${
+      seeded
+        ? `+-95% CI: half-width of the 95% confidence interval over ${runs[0]!.seeds.length} seeds. vs S0: change against S0's value.`
+        : 'The analytic model is exact for its inputs: one evaluation, no CI. vs S0: change against S0 where S0 has a value.'
+    }${windowed ? ` ${WINDOWS_KEY}.` : ''}`,
   );
   return lines;
 }

@@ -89,4 +89,10 @@ describe('compactValue', () => {
     expect(compactValue(123456.7, 6)).toBe('123457');
     expect(compactValue(123456.7, 5)).toBe('1.2e5');
   });
+
+  it('writes a figure from 1e-3 up in digits, as the prose beside the table does (formatValue)', () => {
+    expect(compactValue(0.006852, 7)).toBe('0.00685');
+    expect(compactValue(0.006852, 5)).toBe('0.007');
+    expect(compactValue(0.0009, 7)).toBe('9e-4');
+  });
 });

@@ -19,7 +19,9 @@ export function compactValue(value: number, width: number): string {
   const abs = Math.abs(value);
   for (let digits = 3; digits >= 1; digits--) {
     const text =
-      abs >= 1e5 || abs < 1e-2 ? short(value.toExponential(digits - 1)) : String(Number(value.toPrecision(digits)));
+      // Exponents where formatValue writes them (below 1e-3), so a cell reads as the prose does
+      // ("0.00685" beside "0.006852%", not 6.85e-3), and from 1e5 up, where digits would not fit.
+      abs >= 1e5 || abs < 1e-3 ? short(value.toExponential(digits - 1)) : String(Number(value.toPrecision(digits)));
     if (text.length <= width) return text;
   }
   return `${full.slice(0, width - 1)}~`;

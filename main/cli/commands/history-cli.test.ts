@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, runPlan, validateScenario } from '../../../common/core/index.ts';
 import { formatValue } from '../../../common/analysis/format.ts';
+import { WINDOWS_KEY } from '../../../common/analysis/trust.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { Store } from '../../store/store.ts';
 import { tempDir } from '../../store/testing.ts';
@@ -112,6 +113,12 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     // A state metric as its words.
     const states = gmemlab('show', '1', '--db', db, '--metric', 'exposure.kernel.state');
     expect(states.stdout).toMatch(/^vm\.vcpus=1 +always +always /m);
+    // The short word "windows" (S3, S4) is keyed under the table.
+    expect(states.stdout).toMatch(/^vm\.vcpus=1 .* windows /m);
+    expect(states.stdout).toContain(`\n${WINDOWS_KEY}.\n`);
+    const noWindows = gmemlab('show', '1', '--db', db, '--metric', 'exposure.vmm.state');
+    expect(noWindows.stdout).not.toMatch(/ windows/);
+    expect(noWindows.stdout).not.toContain(WINDOWS_KEY);
 
     const diff = gmemlab('diff', '1', '2', '--db', db);
     expect(diff.status).toBe(0);

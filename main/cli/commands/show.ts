@@ -2,7 +2,7 @@
 import { pointKey, pointLabel } from '../../../common/analysis/points.ts';
 import { DEFAULT_EXPORT_METRIC, experimentDetail } from '../../../common/contract/index.ts';
 import { ciShown, formatValue, slowdownFactorOf } from '../../../common/analysis/format.ts';
-import { flagName, flagsOf, isStateMetric, stateWord } from '../../../common/analysis/trust.ts';
+import { flagName, flagsOf, isStateMetric, stateWord, WINDOWS_KEY } from '../../../common/analysis/trust.ts';
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
@@ -68,6 +68,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
   /** Per flag, at how many points each strategy raised it. */
   const flagged = new Map<string, Map<string, number>>();
   let slowed = false;
+  let windowed = false;
   for (const run of detail.runs) {
     const key = pointKey(run.point);
     let row = points.get(key);
@@ -86,6 +87,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
     const slowdown =
       metric === 'cost.overheadPct' ? slowdownFactorOf(e?.mean, run.metrics['cost.slowdownFactor']?.mean) : undefined;
     if (slowdown !== undefined) slowed = true;
+    if (isStateMetric(metric) && run.status === 'done' && Math.round(e?.mean ?? 0) === 1) windowed = true;
     row.cells.set(
       run.strategy,
       run.status !== 'done'
@@ -113,6 +115,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
     ),
     '',
     ...(slowed ? ['Nx: past 100% overhead the guest runs N times slower (cost.slowdownFactor).'] : []),
+    ...(windowed ? [`${WINDOWS_KEY}.`] : []),
     ...(flagged.size === 0
       ? []
       : [
