@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSimulationSize, PRESETS, runAnalytic, runPlan, setParameter } from '../../common/core/index.ts';
 import type { EventMap } from '../../common/contract/index.ts';
 import { Store } from '../store/store.ts';
-import { ExperimentRunner, largestFirst } from './experiments.ts';
+import { coarseToFine, ExperimentRunner, previewThenLargest } from './experiments.ts';
 import { WorkerPool } from './pool.ts';
 import { runnerOnTempStore, type RunnerOnTempStore } from './testing.ts';
 import { RunRequestError } from '../../common/core/index.ts';
@@ -173,14 +173,35 @@ describe('ExperimentRunner computing small analytic sweeps on its own thread (th
   });
 });
 
-describe('largestFirst', () => {
-  it('hands the pool the simulations with the most estimated events first, and changes nothing else', () => {
-    const des = { ...PRESETS[1]!.scenario, simulation: { method: 'des' as const, durationSec: 0.1, seeds: [1] } };
-    const jobs = [2, 8, 1, 4].map((vcpus) => ({ vcpus, scenario: setParameter(des, 'vm.vcpus', vcpus) }));
-    const ordered = largestFirst(jobs, (j) => checkSimulationSize(j.scenario));
-    expect(ordered.map((j) => j.vcpus)).toEqual([8, 4, 2, 1]);
-    const sizes = ordered.map((j) => checkSimulationSize(j.scenario));
+describe('previewThenLargest', () => {
+  const des = { ...PRESETS[1]!.scenario, simulation: { method: 'des' as const, durationSec: 0.1, seeds: [1] } };
+  const sweep = (values: number[]) =>
+    values.map((vcpus) => ({ vcpus, scenario: setParameter(des, 'vm.vcpus', vcpus) }));
+
+  it('hands the pool a preview across the sweep first, then the rest with the most estimated events first', () => {
+    const jobs = sweep([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const eventsOf = (j: (typeof jobs)[number]): number => checkSimulationSize(j.scenario);
+    const ordered = previewThenLargest(jobs, eventsOf);
+    const total = jobs.reduce((sum, j) => sum + eventsOf(j), 0);
+    // The preview: both ends, the middle, then the quarters, until it holds half the events.
+    let held = 0;
+    let preview = 0;
+    while (held < total / 2) held += eventsOf(ordered[preview++]!);
+    expect(ordered.slice(0, 4).map((j) => j.vcpus)).toEqual([1, 10, 6, 3]);
+    expect(preview).toBeGreaterThanOrEqual(4);
+    // After it, longest first: the last jobs are the shortest left.
+    const sizes = ordered.slice(preview).map(eventsOf);
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
-    expect(jobs.map((j) => j.vcpus)).toEqual([2, 8, 1, 4]);
+    // Every point once; the sweep itself untouched.
+    expect(ordered.map((j) => j.vcpus).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(jobs.map((j) => j.vcpus)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('orders any number of indices coarse to fine, each once', () => {
+    expect(coarseToFine(0)).toEqual([]);
+    expect(coarseToFine(1)).toEqual([0]);
+    expect(coarseToFine(7)).toEqual([0, 6, 3, 2, 5, 1, 4]);
+    for (let n = 2; n <= 1000; n++)
+      expect(new Set(coarseToFine(n)).size === n && coarseToFine(n).length === n).toBe(true);
   });
 });

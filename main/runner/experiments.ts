@@ -199,7 +199,7 @@ export class ExperimentRunner {
       this.launch(
         experimentId,
         scenario,
-        largestFirst(groups, (g) => eventsOf.get(g)!),
+        previewThenLargest(groups, (g) => eventsOf.get(g)!),
         { checkId },
       );
     }
@@ -381,12 +381,40 @@ function workersFor(points: number): number {
 }
 
 /**
- * Simulations handed to the pool longest first (by their estimated events): a sweep whose last
- * job is its longest keeps one worker busy while the others idle. Run ids keep the sweep's order.
+ * The order a simulated sweep's points go to the pool: first a preview across the sweep (its
+ * ends, its middle, its quarters, ...: coarseToFine) until those points hold half the estimated
+ * events, then the rest longest first. A sweep cancelled early keeps points from all over its
+ * range, not only its heaviest end; and its last jobs are its shortest, so no worker is left
+ * with a long one while the others idle. Run ids keep the sweep's order.
  */
-export function largestFirst<T>(jobs: T[], eventsOf: (job: T) => number): T[] {
-  const events = new Map(jobs.map((j) => [j, eventsOf(j)]));
-  return [...jobs].sort((a, b) => events.get(b)! - events.get(a)!);
+export function previewThenLargest<T>(jobs: T[], eventsOf: (job: T) => number): T[] {
+  const events = jobs.map(eventsOf);
+  const total = events.reduce((a, b) => a + b, 0);
+  const taken = new Set<number>();
+  let held = 0;
+  for (const i of coarseToFine(jobs.length)) {
+    if (held >= total / 2) break;
+    taken.add(i);
+    held += events[i]!;
+  }
+  // Array.prototype.sort is stable: equal estimates keep the sweep's order.
+  const rest = events.map((_, i) => i).filter((i) => !taken.has(i));
+  return [...taken, ...rest.sort((a, b) => events[b]! - events[a]!)].map((i) => jobs[i]!);
+}
+
+/** The indices 0 .. n-1 coarse to fine, each once: both ends, the middle, the quarters, the eighths, ... */
+export function coarseToFine(n: number): number[] {
+  const order = n <= 1 ? [...Array(n).keys()] : [0, n - 1];
+  const seen = new Set(order);
+  for (let step = (n - 1) / 2; step >= 0.5; step /= 2)
+    for (let x = step; x < n - 1; x += 2 * step) {
+      const i = Math.round(x);
+      if (!seen.has(i)) {
+        order.push(i);
+        seen.add(i);
+      }
+    }
+  return order;
 }
 
 /**
