@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { checkSimulationSize, PRESETS, runDes, setParameter, type Scenario } from '../common/core/index.ts';
 import { simulateSeed } from '../common/core/des/simulate.ts';
 import { WorkerPool } from '../main/runner/pool.ts';
-import { largestFirst } from '../main/runner/experiments.ts';
+import { previewThenLargest } from '../main/runner/experiments.ts';
 import type { BenchSection } from './types.ts';
 
 const base = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
@@ -30,8 +30,8 @@ export default async function bench(): Promise<BenchSection> {
   }
 
   // A sweep of 8 points (vCPUs 1..8) x 6 strategies x 2 seeds on 1 worker, then on all cores.
-  // Handed to the pool in the order the runner uses (longest first).
-  const sweep = largestFirst(
+  // Handed to the pool in the order the runner uses (a preview across the sweep, then longest first).
+  const sweep = previewThenLargest(
     [1, 2, 3, 4, 5, 6, 7, 8].map((v) => ({ scenario: setParameter(desScenario(0.1, [1, 2]), 'vm.vcpus', v) })),
     (j) => checkSimulationSize(j.scenario),
   ).map((j) => j.scenario);
