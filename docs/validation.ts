@@ -109,9 +109,9 @@ export const VALIDATION_CASES: ValidationCase[] = [
   },
   {
     id: 'kpti-nopcid-global',
-    title: 'KPTI without PCID, the kernel image global as upstream maps it: what a syscall pays',
+    title: "KPTI without PCID, KAISER's shared entry areas global: what a syscall pays",
     published:
-      '"kaiser+nopcid+ge: 2.5M" lseeks/s against "no kaiser: 5.2M": 400 ns against 192 ns, +208 ns per syscall ("ge": global kernel entries)',
+      '"kaiser+nopcid+ge: 2.5M" lseeks/s against "no kaiser: 5.2M": 400 ns against 192 ns, +208 ns per syscall ("ge", "Global Entry": the areas KAISER maps in both page tables global, "the process stack" too; not the kernel image)',
     source:
       'Dave Hansen, reply to the KAISER v2 cover, 1 Nov 2017, lore.kernel.org/all/8ea53aa4-34ee-15ab-c28c-04cf3c2e979b@linux.intel.com/',
     setup:
@@ -121,7 +121,7 @@ export const VALIDATION_CASES: ValidationCase[] = [
     unit: 'ns',
     tolerance: { relative: 0.25 },
     kind: 'circular',
-    note: "Upstream PTI keeps the kernel image global without PCID (pti_kernel_image_global_ok()), as this run did. The page count (pagesPerCr3Switch, 5, an estimate counted for a short syscall path) was set with Hansen's figures in view, so the check does not count. Until model 2.6.0 the refill was Lutomirski's 512 touched pages (tlbRefillAfterFlush): 6,966 ns against the 208 here.",
+    note: "Not upstream's mapping: since 4.17 PTI without PCID also leaves the kernel text global (pti_kernel_image_global_ok(); Hansen, \"x86/pti: leave kernel text global for !PCID\", Apr 2018, lore.kernel.org/all/20180404011011.82027E0C@viggo.jf.intel.com/), which on an Atom microserver took lseek1 from 7.53M lseeks/s with the entry areas alone to 8.43M (6.08M with nothing global): 14 ns less an lseek. So a syscall on upstream's mapping pays less than the 208 ns here; the model charges pagesPerCr3Switch pages after each switch whatever is global. The page count (5, an estimate counted for a short syscall path) was set with Hansen's figures in view, so the check does not count. Until model 2.6.0 the refill was Lutomirski's 512 touched pages (tlbRefillAfterFlush): 6,966 ns against the 208 here.",
   },
   {
     id: 'kpti-nopcid',

@@ -438,6 +438,24 @@ describe('vendors', () => {
     expect(metricsOf(arm, 'S2')['latency.mmio.meanUs']).toBe(metricsOf(arm, 'S0')['latency.mmio.meanUs']);
     expect(mmioPages(setParameter(s, 'workload.exitMix.fastMmioShare', 1))).toBe(0);
   });
+
+  it("arm64's zap flushes by itself (set_memory_valid): two flushes a folio, one and nothing stale without flushOnZap", () => {
+    const cost = (key: string) => DEFAULT_COSTS.find((c) => c.key === key)!.value;
+    const pop = setParameter(handScenario(), 'workload.touchpoints.populate.ratePerSec', 1000);
+    const arm = setParameter(setParameter(pop, 'host.vendor', 'arm64'), 'host.tlbInvalidation', 'broadcast');
+    const off = (x: Scenario) => setParameter(x, 'strategies.S1.flushOnZap', false);
+    // A broadcast flush of one page: TLBSYNC's wait and one page's invalidation, 500 pages/s a vCPU.
+    const flush = cost('tlbsyncWait') + cost('invlpgbPerPage');
+    expect(component(arm, 'S1', 'initiatorFlush')).toBeCloseTo(2 * 2 * 500 * flush, 6);
+    expect(component(off(arm), 'S1', 'initiatorFlush')).toBeCloseTo(2 * 500 * flush, 6);
+    expect(metricsOf(off(arm), 'S1')['exposure.kernel.staleTlbFraction']).toBe(0);
+    // The other strategies' zaps flush twice on arm64 as well; x86 with INVLPGB once, and not at all without flushOnZap.
+    expect(component(arm, 'S3', 'initiatorFlush')).toBeCloseTo(2 * 2 * 500 * flush, 6);
+    const amd = setParameter(setParameter(pop, 'host.vendor', 'amd'), 'host.tlbInvalidation', 'broadcast');
+    expect(component(amd, 'S1', 'initiatorFlush')).toBeCloseTo(2 * 500 * flush, 6);
+    expect(component(off(amd), 'S1', 'initiatorFlush')).toBe(0);
+    expect(metricsOf(off(amd), 'S1')['exposure.kernel.staleTlbFraction']).toBeGreaterThan(0);
+  });
 });
 
 // Scenarios drawn around the presets, within the format's bounds.

@@ -150,7 +150,8 @@ export const DEFAULT_COSTS: Entry[] = [
     high: 400,
     source:
       'Ingo Molnar, linux-kernel, 8 Jun 2015, lore.kernel.org/lkml/20150608195237.GA15429@gmail.com/ : 260 cycles per __flush_tlb_one; Dave Hansen, Feb 2014, lore.kernel.org/lkml/20140218193017.ECDF1089@viggo.jf.intel.com/ : ~230 cycles per extra page of flush_tlb_mm_range',
-    hardware: 'Intel (as posted); 80 cycles on AMD K8 (optimization guide)',
+    hardware:
+      'CPU not named in the posting (it speaks of "most Intel and AMD CPUs"); 80 cycles on AMD K8 (optimization guide)',
     note: 'Paid per page by the initiator and by every receiver of a flush up to tlb_single_page_flush_ceiling (33 pages), and per page by S3.',
   },
   {
@@ -241,7 +242,7 @@ export const DEFAULT_COSTS: Entry[] = [
     source:
       'estimate: counted for a short syscall path with the kernel image global, as upstream PTI maps it without PCID (pti_kernel_image_global_ok(), arch/x86/mm/pti.c): the user stack and code, the kernel stack, the task and the file or vCPU data, about 5 pages a switch',
     hardware: 'x86 without PCID',
-    note: "Without PCID a CR3 write flushes every non-global entry, so the path refills only what it then touches, not a working set of hundreds of pages (tlbRefillAfterFlush, for full flushes). Set with Dave Hansen's lseek1 figures in view (KAISER, 1 Nov 2017, lore.kernel.org/all/8ea53aa4-34ee-15ab-c28c-04cf3c2e979b@linux.intel.com/: 2.5M lseeks/s with global kernel entries and no PCID against 3.0M with PCID, ~67 ns of refill a syscall, ~5 pages a switch at 19.3 cycles): docs/validation.md counts that check as circular. A VMM touching its device model between syscalls refills more (the high end); the data a read()/write() copies is added per event.",
+    note: "Without PCID a CR3 write flushes every non-global entry, so the path refills only what it then touches, not a working set of hundreds of pages (tlbRefillAfterFlush, for full flushes). Set with Dave Hansen's lseek1 figures in view (KAISER, 1 Nov 2017, lore.kernel.org/all/8ea53aa4-34ee-15ab-c28c-04cf3c2e979b@linux.intel.com/: 2.5M lseeks/s with KAISER's shared entry areas global and no PCID against 3.0M with PCID, ~67 ns of refill a syscall, ~5 pages a switch at 19.3 cycles): docs/validation.md counts that check as circular. A VMM touching its device model between syscalls refills more (the high end); the data a read()/write() copies is added per event.",
   },
   {
     key: 'shootdownBase',
@@ -329,8 +330,8 @@ export const DEFAULT_COSTS: Entry[] = [
     high: 5000,
     source:
       'estimate: Brendan Jackman, "ASI is fast again", Aug 2025, lore.kernel.org/all/20250812173109.295750-1-jackmanb@google.com/ gives whole-workload figures only (FIO randread -13.1%, kernel build +7.6% native, +5.8% in a guest, with an IBPB in asi_exit), no per-exit cost',
-    hardware: 'Intel Sapphire Rapids, as posted',
-    note: 'The page fault on sensitive data that triggers it and the CR3 switch (S6).',
+    hardware: 'the posted figures: Intel Sapphire Rapids with setcpuid=retbleed',
+    note: 'The page fault on sensitive data that triggers it and the CR3 switch (S6). Not the IBPB the posted configuration adds in asi_exit() (setcpuid=retbleed, "selectively-paranoid" in its author\'s words): add it here for such a host. Not charged either: the exit the posted branch takes on every context switch (Google\'s internal version only on an mm switch).',
   },
   {
     key: 'asiTaintMitigation',

@@ -23,6 +23,7 @@ import {
   S3_REMOTE_BATCH,
   s4Crossings,
   syscallRefill as syscallRefillCycles,
+  zapFlushes,
 } from '../analytic.ts';
 import { costTableOf, cr3SwitchCosts, resolveCostEntries, type CostTable } from '../costs.ts';
 import type { Scenario } from '../scenario.ts';
@@ -237,7 +238,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const viaSyscall = s.strategies.vmmAccess === 'syscall';
   const { batchPages: B, flushAfterUs, flush: s2Policy, flushRange: s2Range } = s.strategies.S2;
   const removes = removesFromDirectMap(strategy);
-  const zapFlush = strategy === 'S1' ? s.strategies.S1.flushOnZap : true;
+  const zapFlushCount = zapFlushes(s, strategy === 'S1' ? s.strategies.S1.flushOnZap : true);
   const zapPages = s.strategies.hugeFolioRemoval ? { '4K': 1, '2M': 512, '1G': 262144 }[s.vm.backingPageSize] : 1;
   const s3Remote = s.strategies.S3.remoteFlush;
   const cr3 = cr3SwitchCosts(c, s.host.pcid);
@@ -544,8 +545,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
    */
   const afterZap = (th: Thread, zappedAt: number, tp: number): number => {
     addPart(th, 'pteUpdate', c.pteUpdate);
-    if (!zapFlush) return zappedAt;
-    const flushed = shootdown(th, zappedAt, zapPages, tp);
+    if (zapFlushCount === 0) return zappedAt;
+    const flushed = shootdown(th, zappedAt, zapPages, tp, zapFlushCount);
     addPart(th, 'initiatorFlush', (flushed - zappedAt) * hz);
     return flushed;
   };
