@@ -229,7 +229,7 @@ export const scenarioSchema = z
               .boolean()
               .default(true)
               .describe(
-                'Flush on zap: flush the TLB after zapping each folio from the direct map (upstream since v8); off leaves stale entries',
+                'Flush on zap: flush the TLB after zapping each folio from the direct map (upstream since v8); off leaves stale entries on x86 (on arm64 the zap flushes by itself)',
               ),
           })
           .strict(),
