@@ -92,7 +92,7 @@ function randomScenario(seed: number): Scenario | undefined {
   for (const flag of ['pcid', 'kpti', 'meltdownAffected', 'smap', 'smapStopsSpeculation'] as const)
     if (chance(r, p)) host[flag] = chance(r, 0.5);
   if (chance(r, p) && host.vendor !== 'arm64') host.lass = chance(r, 0.5);
-  if (chance(r, p)) host.directMapPageSize = pick(r, ['2M', '1G'] as const);
+  if (chance(r, p)) host.directMapPageSize = pick(r, ['4K', '2M', '1G'] as const);
   if (chance(r, p)) host.irqPerSecPerCpu = chance(r, 0.2) ? 0 : logUniform(r, 1, 1e5);
   if (chance(r, p)) host.nmiPerSecPerCpu = chance(r, 0.5) ? 0 : logUniform(r, 0.1, 1e4);
   if (chance(r, p)) {

@@ -439,6 +439,19 @@ describe('vendors', () => {
     expect(mmioPages(setParameter(s, 'workload.exitMix.fastMmioShare', 1))).toBe(0);
   });
 
+  it('a direct map in 4K pages from boot (arm64 without BBML2_NOABORT, x86 debug_pagealloc) splits nothing and takes no lock', () => {
+    const s = setParameter(handScenario(), 'workload.touchpoints.populate.ratePerSec', 1000);
+    const pages = setParameter(s, 'host.directMapPageSize', '4K');
+    expect(metricsOf(s, 'S1')['footprint.directMapSplits']).toBeGreaterThan(0);
+    expect(metricsOf(pages, 'S1')['footprint.directMapSplits']).toBe(0);
+    expect(component(pages, 'S1', 'directMapSplit')).toBe(0);
+    expect(metricsOf(s, 'S2')['cost.lockUtilization']).toBeGreaterThan(0);
+    expect(metricsOf(pages, 'S2')['cost.lockUtilization']).toBe(0);
+    const arm = setParameter(setParameter(s, 'host.vendor', 'arm64'), 'host.tlbInvalidation', 'broadcast');
+    expect(metricsOf(arm, 'S2')['cost.lockUtilization']).toBeGreaterThan(0); // block mappings: pgtable_split_lock
+    expect(metricsOf(setParameter(arm, 'host.directMapPageSize', '4K'), 'S2')['cost.lockUtilization']).toBe(0);
+  });
+
   it("arm64's zap flushes by itself (set_memory_valid): two flushes a folio, one and nothing stale without flushOnZap", () => {
     const cost = (key: string) => DEFAULT_COSTS.find((c) => c.key === key)!.value;
     const pop = setParameter(handScenario(), 'workload.touchpoints.populate.ratePerSec', 1000);

@@ -401,11 +401,15 @@ export function flushWork(c: CostTable, pages: number, kptiPcid: boolean): numbe
 export const flushesUserPcid = (s: Scenario): boolean => s.host.vendor !== 'arm64' && s.host.kpti && s.host.pcid;
 
 /**
- * Whether changes to the direct map queue on one lock for the whole host: x86's cpa_lock
- * (__change_page_attr_set_clr(), arch/x86/mm/pat/set_memory.c); arm64 changes its linear map
- * without a host-wide lock (update_range_prot()).
+ * Whether changes to the direct map queue on one lock for the whole host. x86 takes cpa_lock
+ * around each page's change (__change_page_attr_set_clr(), arch/x86/mm/pat/set_memory.c), but
+ * not with debug_pagealloc, which maps the direct map a page at a time. arm64 takes
+ * pgtable_split_lock (a mutex) in split_kernel_leaf_mapping() before each change where its linear
+ * map keeps block mappings (CPUs with BBML2_NOABORT); mapped a page at a time from boot (rodata=full,
+ * its default, without BBML2_NOABORT) it changes it without one (arch/arm64/mm/mmu.c). So: a
+ * lock wherever the direct map has huge pages.
  */
-export const hasHostDirectMapLock = (s: Scenario): boolean => s.host.vendor !== 'arm64';
+export const hasHostDirectMapLock = (s: Scenario): boolean => s.host.directMapPageSize !== '4K';
 
 /** The refill a full flush leaves behind on every CPU it hit. */
 export function refillAfterFlush(c: CostTable, pages: number): number {
@@ -540,9 +544,11 @@ const PAGE_SIZE_BYTES = { '4K': PAGE_BYTES, '2M': 2 ** 21, '1G': 2 ** 30 } as co
  * host data in split 2M pages. Removal at or above a region's size splits nothing; backing that
  * covers whole aligned regions splits exactly the regions guest memory covers (and they hold no
  * host data); smaller folios scattered over host memory split a region whenever one of them
- * lands in it: of H regions, H (1 - e^(-g/H)) for g folios placed at random.
+ * lands in it: of H regions, H (1 - e^(-g/H)) for g folios placed at random. A direct map in 4K
+ * pages from boot (arm64's default, x86 with debug_pagealloc) has nothing to split.
  */
 export function directMapSplits(s: Scenario): { splits: number; hostShare: number } {
+  if (s.host.directMapPageSize === '4K') return { splits: 0, hostShare: 0 };
   const guestBytes = s.vm.memoryGiB * 2 ** 30;
   const hostBytes = s.host.memoryGiB * 2 ** 30;
   const backing = PAGE_SIZE_BYTES[s.vm.backingPageSize];
@@ -866,13 +872,15 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     staleTlbFraction = (restoredPagesPerSec(groups) * c.staleTlbLifetimeUs * 1e-6) / m.guestPages;
   }
 
-  // The direct-map lock (x86): set_direct_map_*() change the direct map under cpa_lock, one
+  // The direct-map lock: on x86 set_direct_map_*() change the direct map under cpa_lock, one
   // spinlock for the whole host, taken around each page's __change_page_attr()
   // (__change_page_attr_set_clr(), arch/x86/mm/pat/set_memory.c; a split direct map is changed
-  // a 4K page at a time). So each page restored or removed is one acquisition holding one PTE
+  // a 4K page at a time); on arm64 with block mappings each change first takes
+  // pgtable_split_lock (hasHostDirectMapLock; its hold, the split check, is taken as one PTE
+  // update too). So each page restored or removed is one acquisition holding one PTE
   // update, from this VM's threads and from the other VMs' vCPUs (same workload; their VMMs are
   // not counted, as for the flushes), and each zapped folio at population one more, from every
-  // VM. arm64 changes its linear map without a host-wide lock: no wait.
+  // VM. A direct map in 4K pages from boot takes no such lock: no wait.
   const zapPagesPerFolio = zapPages(s);
   const populate = m.tps[TP_INDEX.populate]!;
   const zapsPerSec = ((V + O) * populate.ratePerSec) / zapPagesPerFolio;

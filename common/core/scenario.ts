@@ -122,7 +122,11 @@ const hostSchema = z
       .describe(
         'LASS: present and enabled (x86): no user access to the upper half, no kernel data access to the lower half outside STAC/CLAC',
       ),
-    directMapPageSize: z.enum(['2M', '1G']).describe('Direct-map page size: the largest page size the direct map uses'),
+    directMapPageSize: z
+      .enum(['4K', '2M', '1G'])
+      .describe(
+        'Direct-map page size: the largest page size the direct map uses. 4K: mapped a page at a time from boot, so removing guest memory splits nothing and takes no host-wide lock (arm64 with rodata=full, its default, on CPUs without BBML2_NOABORT; x86 with debug_pagealloc)',
+      ),
     irqPerSecPerCpu: rate.describe('Host IRQs [IRQs/s per CPU]: host interrupts per second on each CPU'),
     nmiPerSecPerCpu: rate.describe('Host NMIs [NMIs/s per CPU]: perf and watchdog NMIs per second on each CPU'),
     costs: z

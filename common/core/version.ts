@@ -94,6 +94,8 @@
  * 2.7.0  on arm64 a population zap flushes twice: set_direct_map_valid_noflush() is
  *        set_memory_valid() there, which flushes when it clears PTE_VALID, and guest_memfd flushes
  *        again (zapFlushes); without flushOnZap the zap's own flush stays and nothing is left
- *        stale. x86 does not change. Costs unchanged (the notes of invlpg and asiExit corrected).
+ *        stale. host.directMapPageSize "4K" (arm64's default linear map, x86 debug_pagealloc): no
+ *        splits, no host-wide lock; arm64 with block mappings takes pgtable_split_lock for each
+ *        change (until 2.7.0 arm64 never waited). Costs unchanged (invlpg's and asiExit's notes corrected).
  */
 export const MODEL_VERSION = '2.7.0';
