@@ -76,8 +76,15 @@ export interface EffectiveTouchpoint {
   kvmPath: 'uaccess' | 'kernelMap' | undefined;
   /** Events per second per vCPU (kvm) or per VM (vmm). */
   ratePerSec: number;
+  /** Mean pages and bytes an event reaches, over all its events. */
   pagesPerEvent: number;
   bytesPerEvent: number;
+  /**
+   * Share of the events that reach guest memory at all (MMIO: those not on the fast path; PIO: the
+   * string forms; 1 elsewhere): each of those reaches pagesPerEvent / touchShare pages. The
+   * formulas take the mean; the simulator draws each event's class, so its percentiles show both.
+   */
+  touchShare: number;
 }
 
 /** Pages KVM reads to fetch the instruction of an MMIO exit (upstream.md "Vendors"; docs/model.md). */
@@ -153,15 +160,18 @@ export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[];
     if (info.context === 'kvm' && info.ratePer === 'vm') rate /= s.vm.vcpus;
     let pages = spec.pagesPerEvent;
     let bytes = spec.bytesPerEvent;
+    let touchShare = 1;
     if (id === 'mmio') {
       const fetch = mix.instructionDecode === 'vendor' ? instructionFetchPages(s) : 0;
       // Zero-length ioeventfds take the fast MMIO path: nothing is read.
-      pages = (1 - mix.fastMmioShare) * (fetch + pages);
-      bytes = (1 - mix.fastMmioShare) * (fetch * FETCH_BYTES_PER_PAGE + bytes);
+      touchShare = 1 - mix.fastMmioShare;
+      pages = touchShare * (fetch + pages);
+      bytes = touchShare * (fetch * FETCH_BYTES_PER_PAGE + bytes);
     } else if (id === 'pio') {
       // Only string forms (INS/OUTS) touch guest memory.
-      pages *= mix.pioStringShare;
-      bytes *= mix.pioStringShare;
+      touchShare = mix.pioStringShare;
+      pages *= touchShare;
+      bytes *= touchShare;
     }
     tps.push({
       id,
@@ -171,9 +181,48 @@ export function effectiveTouchpoints(s: Scenario): { tps: EffectiveTouchpoint[];
       ratePerSec: rate,
       pagesPerEvent: pages,
       bytesPerEvent: bytes,
+      touchShare,
     });
   }
   return { tps, ignored };
+}
+
+/**
+ * A touchpoint's events of one class: those that reach guest memory, or those that reach none.
+ * `weight` is the class's share of the touchpoint's events: what it books goes in per event of
+ * the touchpoint, so it books weight x its own cycles per event.
+ */
+export interface TouchClass extends EffectiveTouchpoint {
+  weight: number;
+}
+
+/**
+ * The touchpoints split by class (touchShare q): a share 1 - q of the events reaches nothing, the
+ * rest pagesPerEvent / q pages each. Poisson arrivals split at random are independent Poisson
+ * streams of rates q r and (1 - q) r, so the formulas that are not linear in an event's pages
+ * (S2's batches and flushes, S3's remote flushes, the peak mapped) take each class as a
+ * touchpoint of its own, as the simulator draws them. A touchpoint of one class is itself.
+ */
+export function touchClasses(tps: EffectiveTouchpoint[]): TouchClass[] {
+  const out: TouchClass[] = [];
+  for (const t of tps) {
+    const q = t.touchShare;
+    if (q >= 1 || (t.pagesPerEvent === 0 && t.bytesPerEvent === 0)) {
+      out.push({ ...t, weight: 1 });
+      continue;
+    }
+    const reaching = { pagesPerEvent: t.pagesPerEvent / q, bytesPerEvent: t.bytesPerEvent / q };
+    out.push({ ...t, ...reaching, ratePerSec: q * t.ratePerSec, touchShare: 1, weight: q });
+    out.push({
+      ...t,
+      pagesPerEvent: 0,
+      bytesPerEvent: 0,
+      ratePerSec: (1 - q) * t.ratePerSec,
+      touchShare: 1,
+      weight: 1 - q,
+    });
+  }
+  return out;
 }
 
 /** What every strategy's formulas share. */
@@ -200,6 +249,8 @@ interface Model {
   /** Kernel flushes invalidate the user PCID too (flushesUserPcid). */
   kptiPcid: boolean;
   tps: EffectiveTouchpoint[];
+  /** The touchpoints split by whether an event reaches guest memory (touchClasses). */
+  classes: TouchClass[];
   guestPages: number;
   vmmViaSyscall: boolean;
   /** CR3 write cost, and the refill it causes without PCID. */
@@ -759,7 +810,8 @@ export interface ShootdownShape {
  * pages (at most B) and is flushed by the event that brings p_t pages with chance min(1, p_t / b).
  * Either way: `idleSec`, the mean time from a flush to the batch's first page (events of no pages
  * first); `firstPageWaitSec`, from the first page to the batch's close; `waitingPagesMean`, the
- * pages restored and waiting for the close, on average over time.
+ * pages restored and waiting for the close, on average over time; `byTimer`, whether the timer
+ * closes the batches (before B pages): then its flush is on no event's path, as in the simulator.
  */
 function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, B: number, flushAfterUs: number) {
   if (flushAfterUs === 0) {
@@ -771,6 +823,7 @@ function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, 
       idleSec: eventsPerSec === 0 ? 0 : shape.eventsToFirstPage / eventsPerSec,
       // From the event that brings the batch's first page to the one that closes it.
       firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - shape.eventsToFirstPage) / eventsPerSec,
+      byTimer: false,
     };
   }
   const open = P === 0 ? 0 : Math.min(flushAfterUs * 1e-6, (B - 1) / P);
@@ -784,11 +837,12 @@ function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, 
     waitingPagesMean: P === 0 ? 0 : ((open + (P * open * open) / 2) * P) / b,
     idleSec: eventsPerSec === 0 ? 0 : batchShape(tps, 1, FULL_FLUSH_CEILING).eventsToFirstPage / eventsPerSec,
     firstPageWaitSec: open,
+    byTimer: P > 0 && flushAfterUs * 1e-6 < (B - 1) / P,
   };
 }
 
 /** An S2 initiator: `count` threads of touchpoints `tps`, their pages and events per second, their batches. */
-function s2Initiator(s: Scenario, count: number, vcpu: boolean, tps: EffectiveTouchpoint[]) {
+function s2Initiator(s: Scenario, count: number, vcpu: boolean, tps: TouchClass[]) {
   let P = 0;
   let eventsPerSec = 0;
   for (const t of tps) {
@@ -811,9 +865,9 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   const policy = s.strategies.S2.flush;
   // Initiators: each vCPU thread (KVM touchpoints) and the VMM (when it goes through the kernel).
   // pfn-cache pages stay restored while the cache lives (or are not served); population is a zap.
-  const vcpuTps: EffectiveTouchpoint[] = [];
-  const vmmTps: EffectiveTouchpoint[] = [];
-  for (const t of m.tps)
+  const vcpuTps: TouchClass[] = [];
+  const vmmTps: TouchClass[] = [];
+  for (const t of m.classes)
     if (t.context === 'kvm') {
       if (t.id !== 'pfnCache' && t.id !== 'populate') vcpuTps.push(t);
     } else if (m.vmmViaSyscall) vmmTps.push(t);
@@ -904,6 +958,10 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   for (const g of groups) {
     const { batches, eventsPerSec, P } = g;
     let flushCycles = 0;
+    // Page-cycles mapped a second where each event is its own batch (B = 1, no timer): each page
+    // from its restore to the end of its own event's flush, touchpoint by touchpoint (an average
+    // over them would drop that the events of more pages also hold them longer).
+    let ownBatchPageCycles = 0;
     for (let i = 0; i < g.tps.length; i++) {
       const t = g.tps[i]!;
       if (t.pagesPerEvent === 0) continue;
@@ -913,11 +971,22 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
         for (const shape of s2Flushes(range, pages))
           perFlush += shape.share * initiatorFlush(m, shape.pages, receivers, g.vcpu, shape.flushes);
       else if (policy === 'deferred') perFlush = localWork(m, pages);
-      ledger.event(t.index, COMPONENT.pteUpdate, 2 * t.pagesPerEvent * c.pteUpdate);
-      ledger.event(t.index, COMPONENT.lockWait, 2 * t.pagesPerEvent * lockWaitSec * hz);
-      ledger.occasional(t.index, COMPONENT.initiatorFlush, batches.closes[i]!, perFlush);
+      // Booked per event of the touchpoint: this class's share of them (weight) pays it.
+      ledger.event(t.index, COMPONENT.pteUpdate, t.weight * 2 * t.pagesPerEvent * c.pteUpdate);
+      ledger.event(t.index, COMPONENT.lockWait, t.weight * 2 * t.pagesPerEvent * lockWaitSec * hz);
+      // A batch the timer closes is flushed from the timer, not on an event's path (its CPU still
+      // pays: per vCPU, or the VMM's thread); one closed on its count by the event that fills it.
+      if (batches.byTimer) {
+        const perSec = t.ratePerSec * batches.closes[i]! * perFlush;
+        if (g.vcpu) ledger.vcpu(NONE, COMPONENT.initiatorFlush, perSec);
+        else ledger.host(NONE, COMPONENT.initiatorFlush, perSec);
+      } else ledger.occasional(t.index, COMPONENT.initiatorFlush, t.weight * batches.closes[i]!, perFlush);
       if (t.context === 'vmm') chargeSyscall(m, ledger, t);
       flushCycles += (t.ratePerSec / eventsPerSec) * perFlush;
+      ownBatchPageCycles +=
+        t.ratePerSec *
+        t.pagesPerEvent *
+        (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * (c.pteUpdate + lockWaitSec * hz) + perFlush);
       peak = Math.max(peak, g.count * pages);
     }
     if (eventsPerSec === 0) continue;
@@ -938,7 +1007,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     noneMapped *= (1 - mappedSec / cycleSec) ** g.count;
     // Little's law: pages mapped = those waiting for their batch to close, plus each page's time
     // from restore to the end of its flush.
-    mappedPages += g.count * (batches.waitingPagesMean + P * flushWindowSec);
+    const ownBatches = s.strategies.S2.batchPages === 1 && s.strategies.S2.flushAfterUs === 0;
+    mappedPages += g.count * (ownBatches ? ownBatchPageCycles / hz : batches.waitingPagesMean + P * flushWindowSec);
     longestSec = Math.max(longestSec, batches.firstPageWaitSec + flushWindowSec);
   }
   const restoredForLife = alwaysSome(pfnCacheRestoredShare(s));
@@ -962,8 +1032,8 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
   const remote = s.strategies.S3.remoteFlush;
   // Map, unmap, and flush the slot locally (flush_tlb_one_kernel(): the user PCID too with KPTI).
   const perPage = 2 * c.pteWriteLocal + localWork(m, 1);
-  const served: EffectiveTouchpoint[] = [];
-  for (const t of m.tps) if (t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall)) served.push(t);
+  const served: TouchClass[] = [];
+  for (const t of m.classes) if (t.id !== 'populate' && (t.context === 'kvm' || m.vmmViaSyscall)) served.push(t);
   const streams: FlushStream[] = [];
   const pop = populationStream(m, true);
   if (pop) streams.push(pop);
@@ -992,9 +1062,10 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
   let vcpuMappedTime = 0; // per vCPU CPU: share of time a page is mapped in its window
   for (const t of served) {
     const vcpu = t.context === 'kvm';
-    ledger.event(t.index, COMPONENT.windowMap, t.pagesPerEvent * perPage);
+    // Booked per event of the touchpoint: this class's share of them (weight) pays it.
+    ledger.event(t.index, COMPONENT.windowMap, t.weight * t.pagesPerEvent * perPage);
     if (remote === 'broadcast' && t.pagesPerEvent > 0)
-      ledger.event(t.index, COMPONENT.initiatorFlush, initiatorFlush(m, t.pagesPerEvent, receivers, vcpu));
+      ledger.event(t.index, COMPONENT.initiatorFlush, t.weight * initiatorFlush(m, t.pagesPerEvent, receivers, vcpu));
     else if (remote === 'batched') {
       // The event that fills the batch of 32 pays its remote flush (one in 32 / p of them).
       const perBatch = initiatorFlush(m, S3_REMOTE_BATCH, receivers, vcpu);
@@ -1004,7 +1075,7 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
         ledger.occasional(
           t.index,
           COMPONENT.initiatorFlush,
-          chance,
+          t.weight * chance,
           (t.pagesPerEvent / S3_REMOTE_BATCH / chance) * perBatch,
         );
     }
@@ -1476,6 +1547,7 @@ function modelOf(scenario: Scenario, c: CostTable, tps: EffectiveTouchpoint[]): 
     ipi: host.tlbInvalidation === 'ipi',
     kptiPcid: flushesUserPcid(scenario),
     tps,
+    classes: touchClasses(tps),
     guestPages: (vm.memoryGiB * 2 ** 30) / PAGE_BYTES,
     vmmViaSyscall: scenario.strategies.vmmAccess === 'syscall',
     cr3: cr3SwitchCosts(c, host.pcid),

@@ -96,6 +96,10 @@
  *        again (zapFlushes); without flushOnZap the zap's own flush stays and nothing is left
  *        stale. host.directMapPageSize "4K" (arm64's default linear map, x86 debug_pagealloc): no
  *        splits, no host-wide lock; arm64 with block mappings takes pgtable_split_lock for each
- *        change (until 2.7.0 arm64 never waited). Costs unchanged (invlpg's and asiExit's notes corrected).
+ *        change (until 2.7.0 arm64 never waited). MMIO and PIO exits are two classes in both
+ *        methods, reaching guest memory or not (touchClasses; until 2.7.0 one merged mean, so the
+ *        simulator's MMIO percentiles were wrong); S2's timer-closed batches are flushed off the
+ *        exits' path in the formulas as in the simulator; with B = 1 the pages mapped are summed
+ *        touchpoint by touchpoint. Costs unchanged (invlpg's and asiExit's notes corrected).
  */
 export const MODEL_VERSION = '2.7.0';

@@ -196,7 +196,9 @@ describe('discrete-event simulator', () => {
     for (const tp of kvmSide) {
       const key = `latency.${tp}.meanUs`;
       expect(exact[key]!.mean, key).toBeGreaterThan(0);
-      expect(simulated[key]!.mean, key).toBeCloseTo(exact[key]!.mean, 9);
+      // MMIO and PIO exits come in two classes (reaching guest memory or not), drawn event by
+      // event: their simulated mean is the formulas' to sampling (a pair is 0.004 us a page).
+      expect(simulated[key]!.mean, key).toBeCloseTo(exact[key]!.mean, tp === 'mmio' || tp === 'pio' ? 4 : 9);
     }
   });
 
@@ -210,7 +212,11 @@ describe('discrete-event simulator', () => {
     const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S6')!;
     for (const tp of ['mmio', 'pio', 'hvaCache', 'hypercall', 'pfnCache', 'populate']) {
       const key = `latency.${tp}.meanUs`;
-      expect(simulated.metrics[key]!.mean, key).toBeCloseTo(exact.metrics[key]!.mean, 9);
+      // MMIO and PIO exits come in two classes, drawn event by event: equal to sampling.
+      expect(simulated.metrics[key]!.mean, key).toBeCloseTo(
+        exact.metrics[key]!.mean,
+        tp === 'mmio' || tp === 'pio' ? 4 : 9,
+      );
     }
     expect(exact.metrics['latency.mmio.meanUs']!.mean).toBe(
       runAnalytic(s).strategies.find((r) => r.strategy === 'S0')!.metrics['latency.mmio.meanUs']!.mean,
@@ -286,6 +292,15 @@ describe('discrete-event simulator', () => {
       65536,
     );
     s = setParameter(setParameter(s, 'host.otherVmVcpus', 12), 'workload.touchpoints.populate.ratePerSec', 20000);
+    // One page an MMIO exit, every exit: the formulas' M/D/1 takes each acquisition as a Poisson
+    // arrival, which a multi-page exit is not (its pages ask one after another; see below).
+    const mixed = s;
+    s = setParameter(
+      setParameter(s, 'workload.exitMix.instructionDecode', 'given'),
+      'workload.exitMix.fastMmioShare',
+      0,
+    );
+    s = setParameter(s, 'workload.touchpoints.mmio.pagesPerEvent', 1);
     const alone = setParameter(setParameter(s, 'host.otherVmVcpus', 0), 'workload.touchpoints.populate.ratePerSec', 0);
     const s2 = (r: ReturnType<typeof runDes>) => r.strategies.find((x) => x.strategy === 'S2')!;
     const lockWait = (r: ReturnType<typeof runDes>) => componentTotal(s2(r), 'lockWait');
@@ -299,6 +314,11 @@ describe('discrete-event simulator', () => {
     const waits = { simulated: lockWait(simulated), analytic: lockWait(exact) };
     console.log(JSON.stringify(waits));
     expect(Math.abs(waits.simulated - waits.analytic) / waits.analytic, JSON.stringify(waits)).toBeLessThan(0.15);
+    // The preset's MMIO exits: 9 in 10 on the fast path, the rest decoded, 5 pages each asked for
+    // one after another. The simulated waits run ~1.5 times the formulas' (docs/model.md says so).
+    const burstWaits = lockWait(runDes(mixed)) / lockWait(runAnalytic(mixed));
+    expect(burstWaits).toBeGreaterThan(1.2);
+    expect(burstWaits).toBeLessThan(2);
     // The MMIO exit within 5% or twice the CI, as everywhere the formulas raise no contention
     // flag (receivers are 26% busy here: the formulas' M/D/1 delay runs ~2% above the simulated one).
     const mmio = s2(simulated).metrics['latency.mmio.meanUs']!;

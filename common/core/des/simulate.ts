@@ -179,6 +179,8 @@ interface Thread {
   jobTp: number;
   jobArrival: number;
   jobPages: number;
+  /** The copy of the current job's bytes, in seconds (0 for an event that reaches nothing). */
+  jobCopySec: number;
   jobRestoredAt: number;
   /** The running job's extra cycles by component (COST_COMPONENTS). */
   parts: Float64Array;
@@ -207,7 +209,7 @@ export function estimateEvents(s: Scenario, strategy: StrategyId): number {
       tp.id !== 'pfnCache' &&
       (kvm || s.strategies.vmmAccess === 'syscall');
     const jobEvents = locked
-      ? 2 + 2 * Math.ceil(tp.pagesPerEvent) + timer
+      ? 2 + tp.touchShare * (2 * Math.ceil(tp.pagesPerEvent / Math.max(tp.touchShare, 1e-9)) + timer)
       : strategy === 'S2' && tp.id === 'populate'
         ? 3
         : 2;
@@ -288,6 +290,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     jobTp: 0,
     jobArrival: 0,
     jobPages: 0,
+    jobCopySec: 0,
     jobRestoredAt: Number.NaN,
     parts: new Float64Array(NC),
     partBits: 0,
@@ -593,8 +596,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     // A vCPU's exit is synchronous: its latency starts when the exit is handled, not when an
     // earlier exit was still being handled. The VMM's requests do queue.
     const from = th.isVcpu ? begin : arrival;
-    const p = tp.pagesPerEvent === 0 ? 0 : pagesOf(ti, tp.pagesPerEvent);
-    const copy = tp.copySec;
+    // Each event's class first (an MMIO exit on the fast path reaches nothing, a decoded one its
+    // pages), then its pages: the whole numbers either side of the class's mean.
+    const touched = tp.touchShare >= 1 || pageRng[ti]!.nextUnit() < tp.touchShare;
+    const p = !touched || tp.pagesPerEvent === 0 ? 0 : pagesOf(ti, tp.pagesPerEvent / tp.touchShare);
+    const copy = touched ? tp.copySec / tp.touchShare : 0;
+    th.jobCopySec = copy;
     if (tp.syscallPath) {
       addPart(th, 'syscallCopy', tp.syscallCycles);
       addPart(th, 'tlbRefill', tp.syscallRefill);
@@ -820,7 +827,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       mappedNow += p;
       if (mappedNow > peak) peak = mappedNow;
       th.lockPagesLeft = p;
-      heap.push(t + tps[th.jobTp]!.copySec, pack(REMOVE, index));
+      heap.push(t + th.jobCopySec, pack(REMOVE, index));
     } else if (kind === REMOVE) {
       const th = threads[index]!;
       const p = th.jobPages;
@@ -854,7 +861,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       // S2 population: the zap under the lock, then (as every strategy that zaps) the flush.
       const th = threads[index]!;
       const end = afterZap(th, holdLock(now, c.pteUpdate / hz, th), th.jobTp);
-      finish(index, th.jobTp, th.jobArrival, end + tps[th.jobTp]!.copySec);
+      finish(index, th.jobTp, th.jobArrival, end + th.jobCopySec);
     } else if (kind === DONE) {
       const th = threads[index]!;
       th.busy = false;
