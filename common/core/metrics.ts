@@ -145,7 +145,8 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     unit: 'pages',
     group: 'footprint',
     lowerIsBetter: true,
-    description: 'Most guest pages mapped at once by an on-demand mechanism (0 where memory is mapped permanently).',
+    description:
+      'Most guest pages mapped at once by an on-demand mechanism (0 where memory is mapped permanently). The formulas give a bound, every thread at once with its largest event; the simulator the most it saw.',
   },
   ...TOUCHPOINT_IDS.map((tp): MetricInfo => ({
     key: `latency.${tp}.meanUs`,

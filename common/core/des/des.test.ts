@@ -185,6 +185,20 @@ describe('discrete-event simulator', () => {
       }
   });
 
+  it("counts S3's IRQs and NMIs that find a window mapped from the VMM's windows too, as the formulas do", () => {
+    // quiet-cloud-vm's VMM reaches guest memory by syscalls (2,000 virtio requests a second), each
+    // through the same slot region. Until model 2.7.0 the formulas counted the vCPUs' windows
+    // only: 35.6 a second against 71.0 simulated.
+    const s = des(preset('quiet-cloud-vm'), 1, [1, 2, 3, 4, 5]);
+    const key = 'exposure.kvm.irqNmiWithGuestMappedPerSec';
+    const simulated = runDes(s).strategies.find((r) => r.strategy === 'S3')!.metrics[key]!;
+    const exact = runAnalytic(s).strategies.find((r) => r.strategy === 'S3')!.metrics[key]!.mean;
+    expect(
+      Math.abs(simulated.mean - exact),
+      `simulated ${simulated.mean} +- ${simulated.ci95}, formulas ${exact}`,
+    ).toBeLessThan(Math.max(2 * simulated.ci95, 0.05 * exact));
+  });
+
   it('draws each MMIO exit as fast-path or decoded: percentiles of real exits, the mean of the formulas', () => {
     // quiet-cloud-vm: Intel vendor decode, 9 exits in 10 on the fast path (nothing read), the rest
     // reading 5 pages. Until model 2.7.0 every exit drew from the merged mean of 0.5 pages, so
