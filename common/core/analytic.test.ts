@@ -412,6 +412,15 @@ describe('analytic model, worked by hand', () => {
     const invlpg = out.costTable.find((c) => c.key === 'invlpg')!;
     expect(invlpg.value).toBe(150);
     expect(invlpg.source).toBe('scenario override');
+    // Its class and range are the figure's, not the default's: a typed number is no sourced figure.
+    expect(invlpg).toMatchObject({ class: 'estimate', low: 80, high: 400 });
+    const below = runAnalytic(setParameter(s, 'host.costs.invlpg', 50)).costTable.find((c) => c.key === 'invlpg')!;
+    expect([below.low, below.high]).toEqual([50, 400]);
+    const measured = runAnalytic(
+      setParameter(setParameter(s, 'host.costs.invlpg', 500), 'host.profile', { id: 'ab'.repeat(32), name: 'lab' }),
+    ).costTable.find((c) => c.key === 'invlpg')!;
+    expect(measured).toMatchObject({ class: 'primary', low: 80, high: 500 });
+    expect(measured.source).toContain('host profile "lab"');
     expect(metricsOf(setParameter(s, 'host.costs.invlpg', 150), 'S3')['cost.cyclesPerSecPerVcpu']).toBeCloseTo(
       1000 * (40 + 150),
       6,

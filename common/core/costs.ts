@@ -412,8 +412,18 @@ export function resolveCostEntries(
     return {
       ...entry,
       value,
+      // The default's class and range describe the default's sources, not this figure: one
+      // measured on the host (a profile) is primary, a number typed into the scenario cannot be
+      // told from an estimate. The range is the default's, widened to hold the value.
+      class: profile === undefined ? 'estimate' : 'primary',
+      low: Math.min(entry.low, value),
+      high: Math.max(entry.high, value),
       source: from,
-      note: `default ${entry.value} ${entry.unit} (${entry.source}) overridden by the scenario`,
+      note: `default ${entry.value} ${entry.unit} (${entry.source}) overridden by the scenario${
+        profile === undefined
+          ? ''
+          : `; the range measured is in the profile (gmemlab profiles ${profile.id.slice(0, 12)})`
+      }`,
     };
   });
 }

@@ -12,6 +12,7 @@ export {
   detectKind,
   fitShootdown,
   HOST_PROFILE_FORMAT,
+  profileExtrapolations,
   readCalibrationFile,
   type CalibrateOptions,
   type HostProfile,

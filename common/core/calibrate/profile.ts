@@ -257,6 +257,14 @@ export function calibrate(files: CalibrationFile[], options: CalibrateOptions): 
     }
   }
   costs.sort((a, b) => COST_KEYS.indexOf(a.key) - COST_KEYS.indexOf(b.key));
+  // A profile that sets nothing would be saved and applied as if it measured something.
+  if (costs.length === 0) {
+    const why = unused.slice(0, 3).map((u) => `${u.file}: ${u.figure}: ${u.reason}`);
+    throw new CalibrationError(
+      `${files.map((f) => f.name).join(', ')}: no figure ${files.length === 1 ? 'here' : 'in these files'} sets a cost entry, so no host profile was made` +
+        (why.length === 0 ? '' : ` (${why.join('; ')}${unused.length > 3 ? `; ${unused.length - 3} more` : ''})`),
+    );
+  }
 
   return {
     format: HOST_PROFILE_FORMAT,
@@ -285,6 +293,26 @@ export function calibrate(files: CalibrationFile[], options: CalibrateOptions): 
 
 /** Rounds a value the way a cost table shows it: whole cycles, or 4 significant digits below 10. */
 const tidy = (v: number): number => (v >= 10 ? Math.round(v) : Number(v.toPrecision(4)));
+
+/**
+ * Where applying `profile` to `scenario` goes beyond what was measured: a curve's fit (the
+ * shootdown entries) used at a CPU count outside the counts it was measured at. Empty if none.
+ */
+export function profileExtrapolations(profile: HostProfile, scenario: Scenario): string[] {
+  const out: string[] = [];
+  for (const curve of profile.curves) {
+    if (curve.over !== 'host.cpus' || curve.points.length === 0) continue;
+    const counts = curve.points.map((p) => p.cpus);
+    const low = Math.min(...counts);
+    const high = Math.max(...counts);
+    const at = scenario.host.cpus;
+    if (at < low || at > high)
+      out.push(
+        `${curve.entries.join(' and ')} were fitted to ${curve.name} at ${low === high ? low : `${low}-${high}`} CPUs; this scenario has ${at}: extrapolated`,
+      );
+  }
+  return out;
+}
 
 /**
  * The scenario with the profile's values in host.costs and the profile named in host.profile

@@ -73,6 +73,20 @@ describe('gmemlab calibrate', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/vmExitRoundTrip\s+13142 \(13142\.\.13142\)/);
     expect(r.stdout).toContain('vmexit inl_from_qemu - inl_from_kernel (column after): 31308 cycles');
+    // Not saved, it has no ID to apply: the hint names the file, or how to get one.
+    expect(r.stdout).toMatch(/not saved \(--no-save\): write it with --out PROFILE\.json/);
+    expect(r.stdout).not.toMatch(/apply-profile [0-9a-f]{12}/);
+    const written = gmemlab('calibrate', table, '--column', 'after', '--no-save', '--out', at('after.json'));
+    expect(written.stdout).toContain(`apply it with: gmemlab apply-profile ${at('after.json')} SCENARIO.json`);
+  });
+
+  it('refuses files that set no cost entry, saying why, and saves no empty profile', () => {
+    const r = gmemlab('calibrate', join(fixtures, 'perf-x86-2021-10-20.txt'), '--db', at('empty.sqlite'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /perf-x86-2021-10-20\.txt: no figure here sets a cost entry, so no host profile was made \(/,
+    );
+    expect(JSON.parse(gmemlab('profiles', '--db', at('empty.sqlite'), '--json').stdout)).toEqual([]);
   });
 
   it('applies a saved profile (by ID prefix) or a profile file, and diff names the cost entries a calibrated run changed', () => {
@@ -90,6 +104,13 @@ describe('gmemlab calibrate', () => {
     );
     expect(byId.stderr).toBe('');
     expect(byId.stdout).toMatch(/host\.costs\.shootdownPerTarget = /);
+    // The kit measured flushes at 8 and 32 CPUs; the preset has more or fewer: said so.
+    const cpus = base.host.cpus;
+    if (cpus < 8 || cpus > 32)
+      expect(byId.stdout).toContain(
+        `note: shootdownBase and shootdownPerTarget were fitted to flush_tlb_kernel_range at 8-32 CPUs; this scenario has ${cpus}: extrapolated`,
+      );
+    else expect(byId.stdout).not.toContain('extrapolated');
     const calibrated = JSON.parse(readFileSync(at('cal.json'), 'utf8')) as Scenario;
     expect(validateScenario(calibrated).ok).toBe(true);
     expect(calibrated.host.profile).toEqual({ id: saved!.id, name: 'example-host' });

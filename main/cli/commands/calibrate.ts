@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import {
   applyHostProfile,
   CalibrationError,
+  profileExtrapolations,
   readHostFacts,
   validateHostProfile,
   validateScenario,
@@ -119,10 +120,15 @@ export const calibrateCommand: Command = {
     if (typeof values['out'] === 'string') await writeJson(values['out'], result.profile);
     if (json) printJson(result);
     else {
-      const saved = result.created === null ? 'not saved (--no-save)' : result.created ? 'saved' : 'already saved';
-      out(
-        `${describeProfile(result.id, result.profile)}\n\n${saved}; apply it with: gmemlab apply-profile ${result.id.slice(0, 12)} SCENARIO.json --out OUT.json`,
-      );
+      // A profile not saved has no ID to apply by: only its file, if written.
+      const outFile = typeof values['out'] === 'string' ? values['out'] : undefined;
+      const next =
+        result.created !== null
+          ? `${result.created ? 'saved' : 'already saved'}; apply it with: gmemlab apply-profile ${result.id.slice(0, 12)} SCENARIO.json --out OUT.json`
+          : outFile !== undefined
+            ? `not saved (--no-save); apply it with: gmemlab apply-profile ${outFile} SCENARIO.json --out OUT.json`
+            : 'not saved (--no-save): write it with --out PROFILE.json to apply it from the file, or run again without --no-save';
+      out(`${describeProfile(result.id, result.profile)}\n\n${next}`);
     }
     return 0;
   },
@@ -205,11 +211,14 @@ export const applyProfileCommand: Command = {
         `the profile gives an invalid scenario: ${checked.issues[0]!.path} ${checked.issues[0]!.message}`,
       );
     await writeJson(target, checked.value);
-    if (json) printJson({ out: target, profile: { id, name: profile.name }, costs: checked.value.host.costs });
+    const extrapolated = profileExtrapolations(profile, checked.value);
+    if (json)
+      printJson({ out: target, profile: { id, name: profile.name }, costs: checked.value.host.costs, extrapolated });
     else
       out(
         `wrote ${target}: ${profile.costs.length} cost entries from host profile "${profile.name}" (${id.slice(0, 12)})${profile.host.ghz === null ? '' : `, host.ghz ${profile.host.ghz}`}\n` +
-          profile.costs.map((c) => `  host.costs.${c.key} = ${checked.value.host.costs[c.key]}`).join('\n'),
+          profile.costs.map((c) => `  host.costs.${c.key} = ${checked.value.host.costs[c.key]}`).join('\n') +
+          extrapolated.map((e) => `\nnote: ${e}`).join(''),
       );
     return 0;
   },
