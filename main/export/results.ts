@@ -76,7 +76,7 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
     `${
       seeded
         ? `+-95% CI: half-width of the 95% confidence interval over ${runs[0]!.seeds.length} seeds. vs S0: change against S0's value.`
-        : 'The analytic model is exact for its inputs: one evaluation, no CI. vs S0: change against S0 where S0 has a value.'
+        : 'The formulas give one value for their inputs (no sampling, so no CI), no better than the cost entries it rests on, some of them estimates. vs S0: change against S0 where S0 has a value.'
     }${windowed ? ` ${WINDOWS_KEY}.` : ''}`,
   );
   return lines;
