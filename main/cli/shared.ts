@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { createApp, defaultDatabasePath, type App } from '../app.ts';
-import { GmemlabError } from '../../common/core/index.ts';
+import { GmemlabError, MODEL_VERSION } from '../../common/core/index.ts';
 import type { CallInput, CallName, CallOutput } from '../../common/contract/index.ts';
 import { dispatch } from '../handlers/index.ts';
 import { describeIssue } from '../../common/analysis/scenarioFields.ts';
@@ -147,7 +147,14 @@ export function readScenarioFile(path: string): ScenarioText {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
   }
   try {
-    return readScenarioText(text, path);
+    const read = readScenarioText(text, path);
+    // Run again today, a mail's scenario is computed with this model, which may not be the one
+    // its figures came from.
+    if (read.mailModel !== undefined && read.mailModel !== MODEL_VERSION)
+      process.stderr.write(
+        `note: ${path} says its results were computed with model ${read.mailModel}; this gmemlab computes model ${MODEL_VERSION}, so the figures may differ (docs/model.md, the version history)\n`,
+      );
+    return read;
   } catch (err) {
     if (!(err instanceof ScenarioTextError)) throw err;
     throw new UsageError(`${err.message}${err.issues.map((i) => `\n  ${describeIssue(i)}`).join('')}`);

@@ -74,6 +74,8 @@ export interface ScenarioText {
   sweep?: SweepDefinition;
   /** Whether it was read from between scissors marks (a mail) or as plain JSON. */
   from: 'json' | 'mail';
+  /** The model a mail says its results were computed with ("To reproduce (model X)"), if it says. */
+  mailModel?: string;
 }
 
 /** Text that holds no readable scenario; `issues` when it holds one that is invalid. */
@@ -164,13 +166,20 @@ export function readScenarioText(text: string, name: string): ScenarioText {
         `${name} is not a valid sweep`,
         sweep.error.issues.map((i) => ({ path: ['sweep', ...i.path].join('.'), message: i.message })),
       );
-    return { scenario, sweep: sweep.data, from };
+    return { scenario, sweep: sweep.data, from, ...mailModelOf(text, block) };
   }
   if (format !== SCENARIO_FORMAT)
     throw new ScenarioTextError(
       `${name} holds no scenario: its JSON has ${format === null || format === undefined ? 'no "format" field' : `"format": ${JSON.stringify(format)}`} (a scenario has "format": "${SCENARIO_FORMAT}", a sweep "${SWEEP_FORMAT}")`,
     );
-  return { scenario: checkScenario(raw, name, ''), from };
+  return { scenario: checkScenario(raw, name, ''), from, ...mailModelOf(text, block) };
+}
+
+/** The model version a gmemlab mail names in its "To reproduce (model X)" line, for a mail only. */
+function mailModelOf(text: string, block: string | undefined): { mailModel?: string } {
+  if (block === undefined) return {};
+  const named = /To reproduce \(model ([0-9]+\.[0-9]+\.[0-9]+)[);]/.exec(text);
+  return named === null ? {} : { mailModel: named[1]! };
 }
 
 function checkScenario(raw: unknown, name: string, prefix: string): Scenario {

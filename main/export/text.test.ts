@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   COST_KEYS,
+  MODEL_VERSION,
   PRESETS,
   runPlan,
   runScenario,
@@ -117,7 +118,16 @@ describe('experimentText', () => {
     });
     expectMailSafe(text);
     golden('sweep-1d-analytic.txt', text);
-    expect(text).toContain('made with gmemlab 0.1.0 (commit 0123456789ab), model ');
+    expect(text).toContain(`computed with model ${MODEL_VERSION}; exported by gmemlab 0.1.0 (commit`);
+    // An experiment of an older model says which model it was computed with, and that this
+    // gmemlab (its commit, the exporter's) computes another; so does the line to reproduce it.
+    const old = experimentText({ ...detail, modelVersion: '2.6.0' }, { metric: 'cost.overheadPct', build: BUILD });
+    expect(old.replace(/\n/g, ' ')).toContain(
+      `computed with model 2.6.0; exported by gmemlab 0.1.0 (commit 0123456789ab), which computes model ${MODEL_VERSION}`,
+    );
+    expect(old.replace(/\n/g, ' ')).toContain(`To reproduce (model 2.6.0; gmemlab today computes ${MODEL_VERSION},`);
+    expect(readScenarioText(old, 'old.txt').mailModel).toBe('2.6.0');
+    expect(readScenarioText(text, 'new.txt').mailModel).toBe(MODEL_VERSION);
     expect(text).toContain('Results at vm.vcpus = 64 (point 7 of 9):');
     // The table's S2 cell is S2's value at 64 vCPUs, not at the sweep's last point.
     const s2 = detail.runs.find((r) => r.strategy === 'S2' && r.point['vm.vcpus'] === 64)!;

@@ -8,6 +8,7 @@
 // which `gmemlab run` / `gmemlab sweep` read back from the mail as it is or quoted in a reply.
 import {
   CAPABILITY_USES,
+  MODEL_VERSION,
   STRATEGY_IDS,
   STRATEGY_NAMES,
   TOUCHPOINT_IDS,
@@ -52,8 +53,11 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
   para(
     `${detail.method === 'des' ? 'discrete-event simulation' : 'analytic model'}, ${detail.status === 'done' ? '' : `${detail.status}: `}${detail.runsDone} of ${detail.runsTotal} runs done, created ${detail.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
   );
+  // The commit is the exporter's: the runs record the model they were computed with, not a commit.
   para(
-    `made with gmemlab ${options.build.version} (commit ${options.build.commit}), model ${detail.modelVersion ?? '(no finished run)'}`,
+    detail.modelVersion === null
+      ? `no finished run; exported by gmemlab ${options.build.version} (commit ${options.build.commit})`
+      : `computed with model ${detail.modelVersion}; exported by gmemlab ${options.build.version} (commit ${options.build.commit})${detail.modelVersion === MODEL_VERSION ? '' : `, which computes model ${MODEL_VERSION}`}`,
   );
   lines.push(...measuredCosts(detail, W));
   lines.push('');
@@ -282,7 +286,7 @@ function reproduce(detail: ExperimentDetail, file: string): string[] {
   const command = detail.sweep === null ? `gmemlab run ${file}` : `gmemlab sweep ${file}`;
   return [
     ...wrap(
-      `To reproduce (model ${detail.modelVersion ?? '?'}): save the ${detail.sweep === null ? 'scenario' : 'sweep (the scenario and the parameters it is swept over)'} between the marks below as ${file}, then run:`,
+      `To reproduce (model ${detail.modelVersion ?? '?'}${detail.modelVersion === null || detail.modelVersion === MODEL_VERSION ? '' : `; gmemlab today computes ${MODEL_VERSION}, whose figures may differ`}): save the ${detail.sweep === null ? 'scenario' : 'sweep (the scenario and the parameters it is swept over)'} between the marks below as ${file}, then run:`,
       MAIL_WIDTH,
     ),
     `  ${command}`,

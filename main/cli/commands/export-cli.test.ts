@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS } from '../../../common/core/index.ts';
+import { MODEL_VERSION, PRESETS } from '../../../common/core/index.ts';
 import { Store } from '../../store/store.ts';
 import { recordExperiment, tempDir } from '../../store/testing.ts';
 
@@ -177,6 +177,14 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
         d.runs.map((r) => `${r.strategy} ${JSON.stringify(r.point)}`).sort();
       expect(points(again)).toEqual(points(original));
     }
+    // A mail of an older model runs under this one, with a note saying so (stderr only).
+    const older = join(dir.dir, 'older.txt');
+    writeFileSync(older, text.stdout.replace(`To reproduce (model ${MODEL_VERSION})`, 'To reproduce (model 2.6.0)'));
+    const rerunOld = gmemlab('sweep', older, '--db', join(dir.dir, 'rerun-old.sqlite'), '--json');
+    expect(rerunOld.status).toBe(0);
+    expect(rerunOld.stderr).toBe(
+      `note: ${older} says its results were computed with model 2.6.0; this gmemlab computes model ${MODEL_VERSION}, so the figures may differ (docs/model.md, the version history)\n`,
+    );
     // What a single run prints is not the sweep's to choose: refused before anything runs.
     const viewed = join(dir.dir, 'rerun-viewed.sqlite');
     const refused = gmemlab('run', mail, '--metric', 'cost.overheadPct', '--point', '2', '--db', viewed);
