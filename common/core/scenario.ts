@@ -349,8 +349,18 @@ export const scenarioSchema = z
 function crossFieldIssues(s: {
   host: { vendor: string; tlbInvalidation: string; lass: boolean; memoryGiB: number };
   vm: { memoryGiB: number };
+  strategies: Record<string, unknown>;
 }): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  // A scenario with every strategy off would run, save an experiment of no runs, and say done.
+  const enabled = Object.entries(s.strategies).some(
+    ([id, st]) => /^S[0-9]+$/.test(id) && (st as { enabled?: boolean }).enabled === true,
+  );
+  if (!enabled)
+    issues.push({
+      path: 'strategies',
+      message: 'no strategy is enabled, so there is nothing to run: enable at least one',
+    });
   if (s.host.vendor === 'arm64' && s.host.tlbInvalidation === 'ipi')
     issues.push({
       path: 'host.tlbInvalidation',

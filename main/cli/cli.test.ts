@@ -66,6 +66,19 @@ describe('gmemlab CLI', () => {
     const rejected = gmemlab('run', invalid, '--db', join(dir, 'x.sqlite'));
     expect(rejected.status).toBe(2);
     expect(rejected.stderr).toMatch(/vm/);
+
+    // Every strategy off: nothing to run, refused (it had saved an experiment of 0 runs, "done").
+    const off = structuredClone(PRESETS[0]!.scenario);
+    for (const id of Object.keys(off.strategies)) {
+      const st = (off.strategies as Record<string, unknown>)[id];
+      if (/^S[0-9]$/.test(id)) (st as { enabled: boolean }).enabled = false;
+    }
+    const none = join(dir, 'none.json');
+    writeFileSync(none, JSON.stringify(off));
+    const nothing = gmemlab('run', none, '--db', join(dir, 'none.sqlite'));
+    expect(nothing.status).toBe(2);
+    expect(nothing.stderr).toContain('strategies (Strategies): no strategy is enabled, so there is nothing to run');
+    expect(existsSync(join(dir, 'none.sqlite'))).toBe(false);
   });
 
   it('refuses what a single run would print, or a second file, before it runs: nothing is saved', () => {

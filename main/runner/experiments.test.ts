@@ -154,17 +154,15 @@ describe('ExperimentRunner computing small analytic sweeps on its own thread (th
         expect(run.startedAt! <= run.finishedAt!, `run ${run.id} finished before it started`).toBe(true);
         expect(run.finishedAt! <= detail.finishedAt!, `run ${run.id} finished after the experiment`).toBe(true);
       }
-      // No strategy enabled: nothing to compute, recorded done, as a sweep run in workers ends.
+      // No strategy enabled: nothing to run, refused naming strategies (it had been saved as an
+      // experiment of no runs, done).
       const none = structuredClone(scenario);
       for (const id of runPlan(scenario).strategies) none.strategies[id].enabled = false;
-      const empty = await inline.start({ scenario: none, sweep });
-      expect(empty.runsTotal).toBe(0);
-      expect((await inlineStore.getExperiment(empty.experimentId))!.status).toBe('done');
-      expect(events.at(-1)).toMatchObject({ experimentId: empty.experimentId, status: 'done' });
+      await expect(inline.start({ scenario: none, sweep })).rejects.toThrow(/no strategy is enabled/);
       // A sweep the check refuses records nothing.
       const refused = { parameters: [{ path: 'vm.vcpus', values: [1, 0] }] };
       await expect(inline.start({ scenario, sweep: refused })).rejects.toThrow(/vm\.vcpus/);
-      expect((await inlineStore.listExperiments({ offset: 0, limit: 10 })).total).toBe(3);
+      expect((await inlineStore.listExperiments({ offset: 0, limit: 10 })).total).toBe(2);
     } finally {
       await inline.drain();
       await inlinePool.close();

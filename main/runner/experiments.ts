@@ -171,7 +171,7 @@ export class ExperimentRunner {
       const created = await this.store.createExperiment({ ...experiment, runs: computed() });
       const { experimentId, runIds } = created;
       let { status } = created;
-      // No strategy enabled: nothing to compute, done (as a sweep run in workers ends).
+      // No run to record (a scenario with no strategy enabled is refused before this): done.
       if (status === 'queued') await this.store.setExperimentStatus(experimentId, (status = 'done'));
       this.emit({ experimentId, runsDone: runIds.length, runsTotal: runIds.length, fraction: 1, status });
       return { experimentId, runsTotal: runIds.length };
