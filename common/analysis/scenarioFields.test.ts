@@ -65,6 +65,9 @@ describe('the scenario form', () => {
     for (const p of retired) expect(offered).not.toContain(p);
     for (const c of DEFAULT_COSTS) expect(offered).toContain(`host.costs.${c.key}`);
     expect(offered).toContain('vm.vcpus');
+    // Read but unused by the model: S4's switch point is not offered either.
+    expect(sweepableParameters(scenarioSchema, scenario).map((p) => p.path)).toContain('strategies.S4.switchPoint');
+    expect(offered).not.toContain('strategies.S4.switchPoint');
   });
 
   it('labels parameters outside the form by their group and field', () => {

@@ -6,6 +6,7 @@
 // entries appear as the core adds them.
 import {
   DEFAULT_COSTS,
+  INERT_FIELDS,
   scenarioSchema,
   STRATEGY_DESCRIPTIONS,
   STRATEGY_IDS,
@@ -169,11 +170,12 @@ function unitNotInLabel(path: string): string {
 
 /**
  * The parameters of a scenario a sweep can vary, as the launcher and `gmemlab sweep` offer them:
- * every sweepable field but a retired cost entry (read from old files, ignored by the model:
- * sweeping it changes nothing).
+ * every sweepable field but a retired cost entry or an inert field (read from old files, ignored
+ * by the model: sweeping it changes nothing).
  */
 export function scenarioSweepables(scenario: unknown): SweepableParameter[] {
   return sweepableParameters(scenarioSchema, scenario).filter((p) => {
+    if (INERT_FIELDS.some((f) => f.path === p.path)) return false;
     const cost = /^host\.costs\.([^.]+)$/.exec(p.path);
     return cost === null || defaultCost(cost[1]!) !== undefined;
   });

@@ -448,6 +448,17 @@ describe('vendors', () => {
     expect(mmioPages(setParameter(s, 'workload.exitMix.fastMmioShare', 1))).toBe(0);
   });
 
+  it("flags S4's switch point as unused when it is moved off kvm_run, and changes nothing", () => {
+    const s = handScenario();
+    const moved = setParameter(s, 'strategies.S4.switchPoint', 'vcpu_load');
+    const flags = (x: Scenario) => resultOf(x, 'S4').flags.filter((f) => f.code === 'inputIgnored');
+    expect(flags(s)).toEqual([]);
+    expect(flags(moved).map((f) => f.message)).toEqual([
+      'strategies.S4.switchPoint is not used by the model (since 2.1: vcpu_load crosses as often as KVM_RUN)',
+    ]);
+    expect(metricsOf(moved, 'S4')).toEqual(metricsOf(s, 'S4'));
+  });
+
   it('a direct map in 4K pages from boot (arm64 without BBML2_NOABORT, x86 debug_pagealloc) splits nothing and takes no lock', () => {
     const s = setParameter(handScenario(), 'workload.touchpoints.populate.ratePerSec', 1000);
     const pages = setParameter(s, 'host.directMapPageSize', '4K');

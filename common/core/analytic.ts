@@ -16,7 +16,7 @@ import {
   type Cr3SwitchCosts,
 } from './costs.ts';
 import type { AttackerContext } from './metrics.ts';
-import type { Scenario } from './scenario.ts';
+import { INERT_FIELDS, type Scenario } from './scenario.ts';
 import { capabilityRows, enabledStrategies, removesFromDirectMap, strategyParams } from './strategies.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS, type TouchpointGate, type TouchpointId } from './touchpoints.ts';
 import { MODEL_VERSION } from './version.ts';
@@ -1414,6 +1414,8 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   if (hasOwnKeys(costs))
     for (const key of RETIRED_COST_KEYS)
       if (costs[key] !== undefined) out.push(`host.costs.${key} (retired in model 2.0) is not used by the model`);
+  // INERT_FIELDS (scenario.ts): S4's switch point, read but unused; flagged when moved off kvm_run.
+  if (s.strategies.S4.switchPoint !== 'kvm_run') out.push(INERT_FIELDS[0].why);
   return out;
 }
 

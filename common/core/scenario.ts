@@ -284,7 +284,11 @@ export const scenarioSchema = z
         S4: z
           .object({
             enabled,
-            switchPoint: z.enum(['kvm_run', 'vcpu_load']).describe('Switch point: where KVM switches to its own CR3'),
+            switchPoint: z
+              .enum(['kvm_run', 'vcpu_load'])
+              .describe(
+                'Switch point (no effect since model 2.1: vcpu_load crosses as often as KVM_RUN): where KVM switches to its own CR3',
+              ),
           })
           .strict(),
         S5: z.object({ enabled }).strict(),
@@ -372,6 +376,17 @@ function crossFieldIssues(s: {
     issues.push({ path: 'host.memoryGiB', message: `must be at least the VM's memory (${s.vm.memoryGiB} GiB)` });
   return issues;
 }
+
+/**
+ * Fields the format still reads (old files carry them) that change nothing in this model: not
+ * offered for sweeping, and a value other than the first flags the result inputIgnored.
+ */
+export const INERT_FIELDS = [
+  {
+    path: 'strategies.S4.switchPoint',
+    why: 'strategies.S4.switchPoint is not used by the model (since 2.1: vcpu_load crosses as often as KVM_RUN)',
+  },
+] as const;
 
 export const SCENARIO_FORMAT = 'gmemlab/scenario@1';
 
