@@ -178,7 +178,20 @@ export const RUN_RECORDS = ['metrics', 'params', 'point', 'distributions', 'seri
 export type BundleExperiment = Bundle['experiments'][number];
 export type BundleRun = BundleExperiment['runs'][number];
 
+/** What became of one experiment of a bundle: the database's own ID for it (IDs are not carried over). */
+export interface ImportedExperiment {
+  uid: string;
+  name: string;
+  createdAt: string;
+  /** imported: a new experiment; merged: shards added to one already here; skipped: already here. */
+  outcome: 'imported' | 'merged' | 'skipped';
+  /** Its ID in this database (the one it was given, merged into or already had). */
+  id: number;
+}
+
 export interface ImportSummary {
+  /** Each experiment of the bundle, in the bundle's order. */
+  experiments: ImportedExperiment[];
   experimentsImported: number;
   /** Shards of a split sweep merged into an experiment already holding other shards of it. */
   shardsMerged: number;

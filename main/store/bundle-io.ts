@@ -2,7 +2,7 @@
 // (checked whole before anything is written, then written in one transaction as its items stream in).
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { BundleRun, ImportSummary } from '../../common/contract/bundle.ts';
+import type { BundleRun, ImportedExperiment, ImportSummary } from '../../common/contract/bundle.ts';
 import type { BundleMessage, ExperimentHead } from './bundle-read.ts';
 import { canonicalJson } from './canonical.ts';
 import { insertRevision } from './revisions.ts';
@@ -48,6 +48,7 @@ export async function importBundle(
       // references are checked at commit, and the reader checked them all already.
       await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);
       const summary: ImportSummary = {
+        experiments: [],
         experimentsImported: 0,
         shardsMerged: 0,
         experimentsSkipped: 0,
@@ -110,9 +111,13 @@ interface RunWriter {
 
 /** Decides what becomes of one experiment and writes its row (new, or the shard group's merged state). */
 async function planExperiment(trx: Transaction<Database>, e: ExperimentHead, summary: ImportSummary): Promise<Target> {
+  const record = (outcome: ImportedExperiment['outcome'], id: number): void => {
+    summary.experiments.push({ uid: e.uid, name: e.name, createdAt: e.createdAt, outcome, id });
+  };
   const exists = await trx.selectFrom('experiments').select('id').where('uid', '=', e.uid).executeTakeFirst();
   if (exists !== undefined) {
     summary.experimentsSkipped++;
+    record('skipped', exists.id);
     return { kind: 'skip' };
   }
   const group = e.shards === null ? undefined : await shardGroup(trx, e);
@@ -120,14 +125,18 @@ async function planExperiment(trx: Transaction<Database>, e: ExperimentHead, sum
     const fresh = await mergeShards(trx, group, e);
     if (fresh.length === 0) {
       summary.experimentsSkipped++;
+      record('skipped', group.id);
       return { kind: 'skip' };
     }
     summary.shardsMerged++;
+    record('merged', group.id);
     const sweep = sweepSchema.parse(e.sweep);
     return { kind: 'merge', id: group.id, scenarioId: e.scenarioId, sweep, count: e.shards!.count, fresh };
   }
   summary.experimentsImported++;
-  return { kind: 'insert', id: await insertExperiment(trx, e), scenarioId: e.scenarioId };
+  const id = await insertExperiment(trx, e);
+  record('imported', id);
+  return { kind: 'insert', id, scenarioId: e.scenarioId };
 }
 
 interface ShardGroup {

@@ -85,6 +85,10 @@ describe('bundles', () => {
     const after = counts(target);
     const again = await target.importBundle(bundle);
     expect(again).toEqual({
+      experiments: [
+        expect.objectContaining({ outcome: 'skipped', id: 1 }),
+        expect.objectContaining({ outcome: 'skipped', id: 2 }),
+      ],
       experimentsImported: 0,
       shardsMerged: 0,
       experimentsSkipped: 2,

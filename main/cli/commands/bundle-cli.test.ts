@@ -21,6 +21,8 @@ it('exports a bundle and imports it once, however often it is imported', async (
   const target = join(dir.dir, 'target.sqlite');
   const bundle = join(dir.dir, 'bundle.json');
   const store = await Store.open(source);
+  // Experiment 1 is left behind: the two exported (2 and 3) become 1 and 2 in the target.
+  await recordExperiment(store, { name: 'not exported' });
   const a = await recordExperiment(store, { name: 'first', vcpus: [1, 2] });
   const b = await recordExperiment(store, { name: 'second' });
   await store.close();
@@ -50,10 +52,18 @@ it('exports a bundle and imports it once, however often it is imported', async (
     experimentsImported: 2,
     experimentsSkipped: 0,
     runsImported: a.runIds.length + b.runIds.length,
+    experiments: [
+      { name: 'first', outcome: 'imported', id: 1 },
+      { name: 'second', outcome: 'imported', id: 2 },
+    ],
   });
+  expect([a.experimentId, b.experimentId]).toEqual([2, 3]);
   const second = gmemlab('import', bundle, '--db', target);
   expect(second.status).toBe(0);
   expect(second.stdout).toMatch(/imported 0 experiment\(s\).*2 already present/);
+  // Each experiment with the ID it has here.
+  expect(second.stdout).toMatch(/\n {2}"first" \(made [0-9-]+ [0-9:]+ UTC\) already here as experiment 1\n/);
+  expect(second.stdout).toMatch(/\n {2}"second" \(made [0-9-]+ [0-9:]+ UTC\) already here as experiment 2$/m);
 });
 
 it('exits 2 with the reason on bad input', async () => {

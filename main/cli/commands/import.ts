@@ -14,9 +14,17 @@ export const importCommand: Command = {
       const summary = await app.local.importBundleFile(file);
       if (json) printJson(summary);
       else {
+        // IDs are the database's own: say which each experiment got, or already had.
+        const verb = { imported: 'is now', merged: 'merged into', skipped: 'already here as' } as const;
         out(
           `imported ${summary.experimentsImported} experiment(s)${summary.shardsMerged > 0 ? ` and merged ${summary.shardsMerged} shard(s)` : ''} with ${summary.runsImported} run(s), ` +
-            `${summary.scenariosImported} new scenario revision(s); ${summary.experimentsSkipped} already present, skipped`,
+            `${summary.scenariosImported} new scenario revision(s); ${summary.experimentsSkipped} already present, skipped` +
+            summary.experiments
+              .map(
+                (e) =>
+                  `\n  "${e.name}" (made ${e.createdAt.slice(0, 16).replace('T', ' ')} UTC) ${verb[e.outcome]} experiment ${e.id}`,
+              )
+              .join(''),
         );
       }
       return 0;
