@@ -35,7 +35,7 @@ export {
   type PerfRateBasis,
 } from './perf-import.ts';
 export { PRESETS, type Preset } from './presets.ts';
-export { INERT_FIELDS, scenarioSchema, validateScenario, type Scenario, type TouchpointSpec } from './scenario.ts';
+export { formatIssue, INERT_FIELDS, scenarioSchema, validateScenario, type Scenario, type TouchpointSpec } from './scenario.ts';
 export {
   STRATEGY_DESCRIPTIONS,
   STRATEGY_NAMES,

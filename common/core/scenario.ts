@@ -402,7 +402,8 @@ function newerFormat(input: unknown): string | undefined {
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type TouchpointSpec = z.infer<typeof touchpointSchema>;
 
-function formatIssue(issue: z.core.$ZodIssue): string {
+/** A zod issue in a user's words ("must be one of ...", "must be a whole number, not 2.5"): scenarios' and the contract's. */
+export function formatIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;

@@ -2,11 +2,13 @@
 // a large web request parsed in the compute worker (compute.ts), so both refuse alike.
 import type { z } from 'zod';
 import { CALL_NAMES, contract, type ApiErrorBody, type CallName } from '../../common/contract/index.ts';
+import { formatIssue } from '../../common/core/index.ts';
 
 export const isCallName = (name: string): name is CallName => (CALL_NAMES as string[]).includes(name);
 
+/** Each issue with its dotted path, in the same words a scenario's issues use (formatIssue). */
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: formatIssue(i) }));
 }
 
 /** The call's input parsed with its schema, or the error dispatch answers (unknown_call, invalid_input with every issue). */

@@ -238,7 +238,14 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
         ['sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--shard', '4/3', '--db', db],
         '--shard: I must be from 1 to N (3)',
       ],
+      [
+        ['sweep', scenarioFile, '--param', 'vm.vcpus=1,2', '--param', 'vm.vcpus=4', '--db', db],
+        '--param: vm.vcpus is given twice',
+      ],
+      // A value the scenario refuses names the option, not the request's inner path.
+      [['sweep', scenarioFile, '--param', 'vm.vcpus=0,2', '--db', db], '--param: vm.vcpus = 0: vm.vcpus must be >= 1'],
       [['list', '--status', 'finished', '--db', db], '--status: '],
+      [['list', '--sort', 'foo', '--db', db], '--sort: must be one of "createdAt", "finishedAt", "name"'],
       [['list', '--limit', 'ten', '--db', db], '--limit: "ten" is not a whole number'],
       [['list', '--from', '2026-02-30', '--db', db], '--from: is not a day of the calendar'],
       [['list', '--to', '2026-11-27T24:00', '--db', db], '--to: is not a day of the calendar'],

@@ -58,7 +58,12 @@ export async function runSweep(options: {
     let experimentId: number;
     let runsTotal: number;
     try {
-      ({ experimentId, runsTotal } = await call(app, 'startExperiment', { name, scenario, sweep, shard }));
+      ({ experimentId, runsTotal } = await call(
+        app,
+        'startExperiment',
+        { name, scenario, sweep, shard },
+        { sweep: '--param', shard: '--shard' },
+      ));
       shown = experimentId;
       // Ctrl-C stops the sweep cleanly: unfinished runs are marked cancelled, the rest is kept.
       const cancel = (): void => {
@@ -138,8 +143,9 @@ export function sweepDefinition(scenario: Scenario, params: string[]): SweepDefi
     if (note !== undefined) process.stderr.write(`gmemlab: --param ${path}: ${note}\n`);
     return { path, values: expanded.values };
   });
-  if (new Set(parameters.map((p) => p.path)).size < parameters.length)
-    throw new UsageError('--param: the same path is given twice');
+  const twice = parameters.find((p, i) => parameters.findIndex((q) => q.path === p.path) !== i);
+  if (twice !== undefined)
+    throw new UsageError(`--param: ${twice.path} is given twice (each --param sweeps a parameter of its own)`);
   return { parameters };
 }
 
