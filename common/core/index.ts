@@ -35,7 +35,14 @@ export {
   type PerfRateBasis,
 } from './perf-import.ts';
 export { PRESETS, type Preset } from './presets.ts';
-export { formatIssue, INERT_FIELDS, scenarioSchema, validateScenario, type Scenario, type TouchpointSpec } from './scenario.ts';
+export {
+  formatIssue,
+  INERT_FIELDS,
+  scenarioSchema,
+  validateScenario,
+  type Scenario,
+  type TouchpointSpec,
+} from './scenario.ts';
 export {
   STRATEGY_DESCRIPTIONS,
   STRATEGY_NAMES,
