@@ -33,6 +33,17 @@ test('scenario builder: grouped fields with units, inline validation, revisions'
     await vcpus.fill(original);
     await expect(page.getByTestId('issue-vm.vcpus')).toHaveCount(0);
     await expect(page.getByTestId('scenario-status')).toContainText('valid');
+    // Every strategy off: a valid scenario that asks for nothing is not run, and the panel says why.
+    const enabled = ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'].map((id) =>
+      page.getByTestId(`field-strategies.${id}.enabled`),
+    );
+    for (const box of enabled) await box.uncheck();
+    await expect(page.getByTestId('run-button')).toBeDisabled();
+    await expect(page.getByTestId('run-blocked')).toHaveText(
+      'Nothing to run: no strategy is enabled, so there is nothing to run: enable at least one.',
+    );
+    for (const box of enabled) await box.check();
+    await expect(page.getByTestId('run-blocked')).toHaveCount(0);
     await page.getByTestId('run-button').click();
     await expect(page.getByTestId('result-title')).toContainText('done');
     await vcpus.fill('3');

@@ -421,6 +421,20 @@ describe('analytic model, worked by hand', () => {
     ).costTable.find((c) => c.key === 'invlpg')!;
     expect(measured).toMatchObject({ class: 'primary', low: 80, high: 500 });
     expect(measured.source).toContain('host profile "lab"');
+    // A profile that lists its entries: an override it did not set is the user's, an estimate.
+    const typed = runAnalytic(
+      setParameter(
+        setParameter(setParameter(s, 'host.costs.invlpg', 500), 'host.costs.shootdownBase', 123456),
+        'host.profile',
+        { id: 'ab'.repeat(32), name: 'lab', entries: ['invlpg'] },
+      ),
+    ).costTable;
+    expect(typed.find((c) => c.key === 'invlpg')).toMatchObject({ class: 'primary' });
+    expect(typed.find((c) => c.key === 'shootdownBase')).toMatchObject({
+      class: 'estimate',
+      source: 'scenario override',
+      high: 123456,
+    });
     expect(metricsOf(setParameter(s, 'host.costs.invlpg', 150), 'S3')['cost.cyclesPerSecPerVcpu']).toBeCloseTo(
       1000 * (40 + 150),
       6,
@@ -448,6 +462,11 @@ describe('vendors', () => {
     expect(mmioPages(setParameter(s, 'workload.exitMix.fastMmioShare', 1))).toBe(0);
   });
 
+  it("bounds S3's peak pages mapped by one page a thread: its slot maps the pages one after another", () => {
+    const s = PRESETS.find((p) => p.id === 'virtio-network')!.scenario; // VMM by syscall, 5-page MMIO exits
+    expect(metricsOf(s, 'S3')['footprint.peakPagesMapped']).toBe(s.vm.vcpus + 1);
+  });
+
   it("flags S4's switch point as unused when it is moved off kvm_run, and changes nothing", () => {
     const s = handScenario();
     const moved = setParameter(s, 'strategies.S4.switchPoint', 'vcpu_load');
@@ -457,6 +476,8 @@ describe('vendors', () => {
       'strategies.S4.switchPoint is not used by the model (since 2.1: vcpu_load crosses as often as KVM_RUN)',
     ]);
     expect(metricsOf(moved, 'S4')).toEqual(metricsOf(s, 'S4'));
+    // Only S4's own result says so: the others never read it.
+    expect(resultOf(moved, 'S2').flags.filter((f) => f.code === 'inputIgnored')).toEqual([]);
   });
 
   it('a direct map in 4K pages from boot (arm64 without BBML2_NOABORT, x86 debug_pagealloc) splits nothing and takes no lock', () => {

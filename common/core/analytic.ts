@@ -810,8 +810,7 @@ export interface ShootdownShape {
  * pages (at most B) and is flushed by the event that brings p_t pages with chance min(1, p_t / b).
  * Either way: `idleSec`, the mean time from a flush to the batch's first page (events of no pages
  * first); `firstPageWaitSec`, from the first page to the batch's close; `waitingPagesMean`, the
- * pages restored and waiting for the close, on average over time; `byTimer`, whether the timer
- * closes the batches (before B pages): then its flush is on no event's path, as in the simulator.
+ * pages restored and waiting for the close, on average over time.
  */
 function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, B: number, flushAfterUs: number) {
   if (flushAfterUs === 0) {
@@ -823,7 +822,6 @@ function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, 
       idleSec: eventsPerSec === 0 ? 0 : shape.eventsToFirstPage / eventsPerSec,
       // From the event that brings the batch's first page to the one that closes it.
       firstPageWaitSec: eventsPerSec === 0 ? 0 : (shape.eventsPerBatch - shape.eventsToFirstPage) / eventsPerSec,
-      byTimer: false,
     };
   }
   const open = P === 0 ? 0 : Math.min(flushAfterUs * 1e-6, (B - 1) / P);
@@ -837,7 +835,6 @@ function s2Batches(tps: EffectiveTouchpoint[], P: number, eventsPerSec: number, 
     waitingPagesMean: P === 0 ? 0 : ((open + (P * open * open) / 2) * P) / b,
     idleSec: eventsPerSec === 0 ? 0 : batchShape(tps, 1, FULL_FLUSH_CEILING).eventsToFirstPage / eventsPerSec,
     firstPageWaitSec: open,
-    byTimer: P > 0 && flushAfterUs * 1e-6 < (B - 1) / P,
   };
 }
 
@@ -958,7 +955,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   for (const g of groups) {
     const { batches, eventsPerSec, P } = g;
     let flushCycles = 0;
-    // Page-cycles mapped a second where each event is its own batch (B = 1, no timer): each page
+    // Page-cycles mapped a second where each event is its own batch (B = 1): each page
     // from its restore to the end of its own event's flush, touchpoint by touchpoint (an average
     // over them would drop that the events of more pages also hold them longer).
     let ownBatchPageCycles = 0;
@@ -974,13 +971,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
       // Booked per event of the touchpoint: this class's share of them (weight) pays it.
       ledger.event(t.index, COMPONENT.pteUpdate, t.weight * 2 * t.pagesPerEvent * c.pteUpdate);
       ledger.event(t.index, COMPONENT.lockWait, t.weight * 2 * t.pagesPerEvent * lockWaitSec * hz);
-      // A batch the timer closes is flushed from the timer, not on an event's path (its CPU still
-      // pays: per vCPU, or the VMM's thread); one closed on its count by the event that fills it.
-      if (batches.byTimer) {
-        const perSec = t.ratePerSec * batches.closes[i]! * perFlush;
-        if (g.vcpu) ledger.vcpu(NONE, COMPONENT.initiatorFlush, perSec);
-        else ledger.host(NONE, COMPONENT.initiatorFlush, perSec);
-      } else ledger.occasional(t.index, COMPONENT.initiatorFlush, t.weight * batches.closes[i]!, perFlush);
+      ledger.occasional(t.index, COMPONENT.initiatorFlush, t.weight * batches.closes[i]!, perFlush);
       if (t.context === 'vmm') chargeSyscall(m, ledger, t);
       flushCycles += (t.ratePerSec / eventsPerSec) * perFlush;
       ownBatchPageCycles +=
@@ -1007,7 +998,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     noneMapped *= (1 - mappedSec / cycleSec) ** g.count;
     // Little's law: pages mapped = those waiting for their batch to close, plus each page's time
     // from restore to the end of its flush.
-    const ownBatches = s.strategies.S2.batchPages === 1 && s.strategies.S2.flushAfterUs === 0;
+    // With B = 1 every page closes its own batch at once: a timer never fires.
+    const ownBatches = s.strategies.S2.batchPages === 1;
     mappedPages += g.count * (ownBatches ? ownBatchPageCycles / hz : batches.waitingPagesMean + P * flushWindowSec);
     longestSec = Math.max(longestSec, batches.firstPageWaitSec + flushWindowSec);
   }
@@ -1098,11 +1090,9 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
       : remote === 'batched'
         ? Math.min(lifetime, (S3_REMOTE_BATCH - 1) / 2 / Math.max(pagesPerSec / (V + 1), 1e-9))
         : 0;
-  const maxPages = (ctx: 'kvm' | 'vmm') => {
-    let max = 0;
-    for (const t of served) if (t.context === ctx && t.ratePerSec > 0) max = Math.max(max, t.pagesPerEvent);
-    return max;
-  };
+  // Pages go through a thread's slot one after another: at most one mapped per thread at once.
+  const mapsPages = (ctx: 'kvm' | 'vmm') =>
+    served.some((t) => t.context === ctx && t.ratePerSec > 0 && t.pagesPerEvent > 0);
   const kvm = windows(mappedPages / m.guestPages, longestSec * 1e6);
   return base({
     bystanderIpisPerSec: receivers.bystanderIpisPerSec,
@@ -1120,7 +1110,7 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
     // Any CPU's interrupt finds a page mapped while some thread has one in its window: the vCPUs'
     // and, until 2.7.0 left out, the VMM's (half the simulator's count on quiet-cloud-vm).
     irqNmiWithGuestMappedPerSec: m.N * irqRate(m) * Math.min(1, V * vcpuMappedTime + vmmMappedTime),
-    peakPagesMapped: Math.ceil(V * maxPages('kvm') + (m.vmmViaSyscall ? maxPages('vmm') : 0)),
+    peakPagesMapped: (mapsPages('kvm') ? V : 0) + (m.vmmViaSyscall && mapsPages('vmm') ? 1 : 0),
     flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
   });
 }
@@ -1414,9 +1404,14 @@ function ignoredInputs(s: Scenario, touchpoints: string[]): string[] {
   if (hasOwnKeys(costs))
     for (const key of RETIRED_COST_KEYS)
       if (costs[key] !== undefined) out.push(`host.costs.${key} (retired in model 2.0) is not used by the model`);
-  // INERT_FIELDS (scenario.ts): S4's switch point, read but unused; flagged when moved off kvm_run.
-  if (s.strategies.S4.switchPoint !== 'kvm_run') out.push(INERT_FIELDS[0].why);
   return out;
+}
+
+/** The ignored inputs of one strategy's result: the scenario's, and its own inert settings (INERT_FIELDS). */
+function ignoredFor(s: Scenario, id: StrategyId, ignored: string[]): string[] {
+  // S4's switch point, read but unused: flagged on S4's result when moved off kvm_run.
+  if (id !== 'S4' || s.strategies.S4.switchPoint === 'kvm_run') return ignored;
+  return [...ignored, INERT_FIELDS.find((f) => f.path === 'strategies.S4.switchPoint')!.why];
 }
 
 /**
@@ -1706,7 +1701,13 @@ export function runAnalytic(scenario: Scenario, options: AnalyticOptions = {}): 
   const capabilityOf = capabilityRows(scenario);
   const plan = planOf(scenario);
   const strategies: StrategyResult[] = plan.ids.map((id, i) => {
-    const { metrics, breakdown, flags } = evaluate(m, id, scratch, inputsIgnored, options.breakdown !== false);
+    const { metrics, breakdown, flags } = evaluate(
+      m,
+      id,
+      scratch,
+      ignoredFor(scenario, id, inputsIgnored),
+      options.breakdown !== false,
+    );
     const result: StrategyResult = {
       strategy: id,
       params: plan.params[i]!,

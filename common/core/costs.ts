@@ -399,30 +399,30 @@ export const DEFAULT_COST_TABLE: CostTable = Object.fromEntries(
  */
 export function resolveCostEntries(
   overrides: Partial<Record<string, number | undefined>>,
-  profile?: { id: string; name: string },
+  profile?: { id: string; name: string; entries?: readonly string[] | undefined },
 ): CostEntry[] {
   if (!hasOwnKeys(overrides)) return DEFAULT_COSTS;
-  const from =
+  const measured =
     profile === undefined
-      ? 'scenario override'
+      ? ''
       : `host profile "${profile.name}" (${profile.id.slice(0, 12)}), measured on the host (gmemlab calibrate)`;
   return DEFAULT_COSTS.map((entry) => {
     const value = overrides[entry.key];
     if (value === undefined || value === entry.value) return entry;
+    // Set by the profile (every override, for a scenario that does not list the profile's entries).
+    const fromProfile = profile !== undefined && (profile.entries === undefined || profile.entries.includes(entry.key));
     return {
       ...entry,
       value,
       // The default's class and range describe the default's sources, not this figure: one
       // measured on the host (a profile) is primary, a number typed into the scenario cannot be
       // told from an estimate. The range is the default's, widened to hold the value.
-      class: profile === undefined ? 'estimate' : 'primary',
+      class: fromProfile ? 'primary' : 'estimate',
       low: Math.min(entry.low, value),
       high: Math.max(entry.high, value),
-      source: from,
+      source: fromProfile ? measured : 'scenario override',
       note: `default ${entry.value} ${entry.unit} (${entry.source}) overridden by the scenario${
-        profile === undefined
-          ? ''
-          : `; the range measured is in the profile (gmemlab profiles ${profile.id.slice(0, 12)})`
+        fromProfile ? `; the range measured is in the profile (gmemlab profiles ${profile.id.slice(0, 12)})` : ''
       }`,
     };
   });

@@ -48,6 +48,7 @@ export {
   STRATEGY_NAMES,
   capabilityOf,
   enabledStrategies,
+  NO_STRATEGY,
   removesFromDirectMap,
 } from './strategies.ts';
 export { TOUCHPOINTS, TOUCHPOINT_IDS, type TouchpointId } from './touchpoints.ts';

@@ -79,7 +79,11 @@ describe('parsePerfKvmStat', () => {
 
 describe('scenarioFromPerfReport', () => {
   it('maps arm64 exits to touchpoints with rates from the duration, and lists the rest', () => {
-    const { scenario, mapped, unmapped } = scenarioFromPerfReport(parsePerfKvmStat(arm64), { durationSec: 10 }, base);
+    const { scenario, mapped, unmapped, assumed } = scenarioFromPerfReport(
+      parsePerfKvmStat(arm64),
+      { durationSec: 10 },
+      base,
+    );
     // 661,867 MMIO data aborts over 10 s on 8 vCPUs.
     expect(scenario.workload.touchpoints.mmio.ratePerSec).toBeCloseTo(661867 / 10 / 8, 9);
     expect(scenario.workload.touchpoints.hypercall.ratePerSec).toBeCloseTo(17 / 10 / 8, 9);
@@ -91,6 +95,9 @@ describe('scenarioFromPerfReport', () => {
     // The exit names say arm64: broadcast invalidation, MMIO decoded from the syndrome.
     expect(scenario.host.vendor).toBe('arm64');
     expect(scenario.host.tlbInvalidation).toBe('broadcast');
+    // arm64's default linear map, a page at a time (the base's 1G would mean BBML2 block mappings), said so.
+    expect(scenario.host.directMapPageSize).toBe('4K');
+    expect(assumed.some((a) => a.includes('directMapPageSize "4K" (no BBML2_NOABORT assumed)'))).toBe(true);
     expect(validateScenario(scenario).ok).toBe(true);
   });
 

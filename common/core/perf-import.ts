@@ -254,11 +254,18 @@ export function scenarioFromPerfReport(
   } else {
     scenario.host.vendor = vendor;
     // arm64 invalidates by broadcast TLBI; x86 keeps the base scenario's choice.
+    // arm64 invalidates by broadcast TLBI, has no LASS, and maps its linear map a page at a time
+    // unless its CPUs have BBML2_NOABORT (docs/model.md, "Vendors"); x86 keeps the base's choices.
+    const changed: string[] = [];
     if (vendor === 'arm64') {
       scenario.host.tlbInvalidation = 'broadcast';
       scenario.host.lass = false;
+      scenario.host.directMapPageSize = '4K';
+      changed.push('tlbInvalidation "broadcast"', 'lass off', 'directMapPageSize "4K" (no BBML2_NOABORT assumed)');
     }
-    assumed.push(`host.vendor "${vendor}" from the exit names; the rest of the host is "${base.name}"'s`);
+    assumed.push(
+      `host.vendor "${vendor}" from the exit names${changed.length === 0 ? '' : `, so ${changed.join(', ')}`}; the rest of the host is "${base.name}"'s`,
+    );
   }
   scenario.workload.exitMix = { ...base.workload.exitMix, instructionDecode: 'vendor' };
   if (vendor !== 'arm64' && vendor !== 'amd')

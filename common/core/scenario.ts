@@ -139,6 +139,9 @@ const hostSchema = z
       .object({
         id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a host profile id (its content hash)'),
         name: z.string().trim().min(1).max(200),
+        // The entries it set: only those are measured; another override is the user's own
+        // (absent in scenarios from before 2.7.0: every override counted as the profile's).
+        entries: z.array(z.enum(COST_KEYS)).max(COST_KEYS.length).optional(),
       })
       .strict()
       .optional()
@@ -353,18 +356,8 @@ export const scenarioSchema = z
 function crossFieldIssues(s: {
   host: { vendor: string; tlbInvalidation: string; lass: boolean; memoryGiB: number };
   vm: { memoryGiB: number };
-  strategies: Record<string, unknown>;
 }): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  // A scenario with every strategy off would run, save an experiment of no runs, and say done.
-  const enabled = Object.entries(s.strategies).some(
-    ([id, st]) => /^S[0-9]+$/.test(id) && (st as { enabled?: boolean }).enabled === true,
-  );
-  if (!enabled)
-    issues.push({
-      path: 'strategies',
-      message: 'no strategy is enabled, so there is nothing to run: enable at least one',
-    });
   if (s.host.vendor === 'arm64' && s.host.tlbInvalidation === 'ipi')
     issues.push({
       path: 'host.tlbInvalidation',

@@ -33,6 +33,9 @@ export function removesFromDirectMap(id: StrategyId): boolean {
 /** A tuple of one T per entry of tuple U. */
 type OnePer<U extends readonly unknown[], T> = { -readonly [K in keyof U]: T };
 
+/** Why a scenario with no strategy enabled is not run (the runner refuses it; the launcher says so first). */
+export const NO_STRATEGY = 'no strategy is enabled, so there is nothing to run: enable at least one';
+
 /** The scenario's enabled strategies, in STRATEGY_IDS order. */
 export function enabledStrategies(scenario: Scenario): StrategyId[] {
   // Read by name (a read keyed by a varying id is a megamorphic lookup; this runs for every analytic point).

@@ -98,8 +98,8 @@
  *        splits, no host-wide lock; arm64 with block mappings takes pgtable_split_lock for each
  *        change (until 2.7.0 arm64 never waited). MMIO and PIO exits are two classes in both
  *        methods, reaching guest memory or not (touchClasses; until 2.7.0 one merged mean, so the
- *        simulator's MMIO percentiles were wrong); S2's timer-closed batches are flushed off the
- *        exits' path in the formulas as in the simulator; with B = 1 the pages mapped are summed
- *        touchpoint by touchpoint. Costs unchanged (invlpg's and asiExit's notes corrected).
+ *        simulator's MMIO percentiles were wrong); with B = 1 S2's pages mapped are summed
+ *        touchpoint by touchpoint; S3's IRQ/NMI count includes the VMM's windows. Costs unchanged
+ *        (invlpg's and asiExit's notes corrected; an overridden entry's class and range are its own).
  */
 export const MODEL_VERSION = '2.7.0';

@@ -94,5 +94,8 @@ describe('compactValue', () => {
     expect(compactValue(0.006852, 7)).toBe('0.00685');
     expect(compactValue(0.006852, 5)).toBe('0.007');
     expect(compactValue(0.0009, 7)).toBe('9e-4');
+    // Too narrow for the digits: the exponent, not a cut ("0.0~").
+    expect(compactValue(0.006852, 4)).toBe('7e-3');
+    expect(compactValue(-0.006852, 5)).toBe('-7e-3');
   });
 });

@@ -24,6 +24,12 @@ export function compactValue(value: number, width: number): string {
       abs >= 1e5 || abs < 1e-3 ? short(value.toExponential(digits - 1)) : String(Number(value.toPrecision(digits)));
     if (text.length <= width) return text;
   }
+  // Too narrow for digits below 1e-2: an exponent still fits where a cut would say nothing (7e-3).
+  if (abs < 1e-2 && abs > 0)
+    for (let digits = 2; digits >= 1; digits--) {
+      const text = short(value.toExponential(digits - 1));
+      if (text.length <= width) return text;
+    }
   return `${full.slice(0, width - 1)}~`;
 }
 

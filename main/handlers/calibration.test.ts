@@ -100,7 +100,11 @@ describe('calibration calls', () => {
       value: { scenario: Scenario };
     };
     const calibrated = applied.value.scenario;
-    expect(calibrated.host.profile).toEqual({ id: made.value.id, name: 'lab box' });
+    expect(calibrated.host.profile).toEqual({
+      id: made.value.id,
+      name: 'lab box',
+      entries: made.value.profile.costs.map((c) => c.key),
+    });
     const defaults = await saveRun({ ...base, host: { ...base.host, ghz: calibrated.host.ghz } });
     const measured = await saveRun(calibrated);
     const diff = (await dispatch(handlers(), 'diffRuns', {

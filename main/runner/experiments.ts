@@ -23,6 +23,7 @@ import type { WriteWorker } from './write-client.ts';
 import {
   checkEventBudget,
   checkRunBudget,
+  NO_STRATEGY,
   RunRequestError,
   shardName,
   sweepPointCount,
@@ -102,6 +103,9 @@ export class ExperimentRunner {
   async start(request: StartRequest): Promise<{ experimentId: number; runsTotal: number }> {
     const { scenario, sweep, shard } = request;
     const plan = runPlan(scenario);
+    // A valid scenario (old files and bundles hold such) that asks for nothing: not recorded as
+    // an experiment of no runs, done.
+    if (plan.strategies.length === 0) throw new RunRequestError([{ path: 'strategies', message: NO_STRATEGY }]);
     const pointCount = sweepPointCount(sweep);
     // The budget applies to what this machine runs: a shard's points, not the whole sweep's.
     if (shard === undefined) checkRunBudget(pointCount, plan.strategies.length, plan.seeds.length);

@@ -296,7 +296,11 @@ describe('the host profile', () => {
     const base = PRESETS[0]!.scenario;
     const calibrated = applyHostProfile(base, profile, 'a'.repeat(64));
     expect(validateScenario(calibrated).ok).toBe(true);
-    expect(calibrated.host.profile).toEqual({ id: 'a'.repeat(64), name: 'example' });
+    expect(calibrated.host.profile).toEqual({
+      id: 'a'.repeat(64),
+      name: 'example',
+      entries: profile.costs.map((c) => c.key),
+    });
     expect(calibrated.host.costs.vmExitRoundTrip).toBe(1027);
     expect(calibrated.host.ghz).toBe(2.6);
     const table = resolveCostEntries(calibrated.host.costs);

@@ -327,7 +327,7 @@ export function applyHostProfile(scenario: Scenario, profile: HostProfile, profi
     costs[c.key] = Math.min(1e12, Math.max(0, tidy(c.value)));
   }
   next.host.costs = costs as Scenario['host']['costs'];
-  next.host.profile = { id: profileId, name: profile.name.slice(0, 200) };
+  next.host.profile = { id: profileId, name: profile.name.slice(0, 200), entries: profile.costs.map((c) => c.key) };
   if (profile.host.ghz !== null && profile.host.ghz >= 0.1 && profile.host.ghz <= 10) next.host.ghz = profile.host.ghz;
   return next;
 }

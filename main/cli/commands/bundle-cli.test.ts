@@ -24,7 +24,8 @@ it('exports a bundle and imports it once, however often it is imported', async (
   // Experiment 1 is left behind: the two exported (2 and 3) become 1 and 2 in the target.
   await recordExperiment(store, { name: 'not exported' });
   const a = await recordExperiment(store, { name: 'first', vcpus: [1, 2] });
-  const b = await recordExperiment(store, { name: 'second' });
+  // A name from someone else's bundle is printed as text, never as terminal escapes.
+  const b = await recordExperiment(store, { name: 'second\u001b[2J\nimported 99' });
   await store.close();
 
   const exported = gmemlab(
@@ -54,7 +55,7 @@ it('exports a bundle and imports it once, however often it is imported', async (
     runsImported: a.runIds.length + b.runIds.length,
     experiments: [
       { name: 'first', outcome: 'imported', id: 1 },
-      { name: 'second', outcome: 'imported', id: 2 },
+      { name: 'second\u001b[2J\nimported 99', outcome: 'imported', id: 2 },
     ],
   });
   expect([a.experimentId, b.experimentId]).toEqual([2, 3]);
@@ -63,7 +64,10 @@ it('exports a bundle and imports it once, however often it is imported', async (
   expect(second.stdout).toMatch(/imported 0 experiment\(s\).*2 already present/);
   // Each experiment with the ID it has here.
   expect(second.stdout).toMatch(/\n {2}"first" \(made [0-9-]+ [0-9:]+ UTC\) already here as experiment 1\n/);
-  expect(second.stdout).toMatch(/\n {2}"second" \(made [0-9-]+ [0-9:]+ UTC\) already here as experiment 2$/m);
+  expect(second.stdout).toMatch(
+    /\n {2}"second\?\[2J\?imported 99" \(made [0-9-]+ [0-9:]+ UTC\) already here as experiment 2$/m,
+  );
+  expect(second.stdout).not.toContain('\u001b');
 });
 
 it('exits 2 with the reason on bad input', async () => {

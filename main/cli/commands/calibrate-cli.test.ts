@@ -113,7 +113,7 @@ describe('gmemlab calibrate', () => {
     else expect(byId.stdout).not.toContain('extrapolated');
     const calibrated = JSON.parse(readFileSync(at('cal.json'), 'utf8')) as Scenario;
     expect(validateScenario(calibrated).ok).toBe(true);
-    expect(calibrated.host.profile).toEqual({ id: saved!.id, name: 'example-host' });
+    expect(calibrated.host.profile).toEqual({ id: saved!.id, name: 'example-host', entries: saved!.entries });
     const byFile = gmemlab('apply-profile', at('p.json'), at('base.json'), '--out', at('cal2.json'));
     expect(byFile.status).toBe(0);
     expect(JSON.parse(readFileSync(at('cal2.json'), 'utf8'))).toEqual(calibrated);

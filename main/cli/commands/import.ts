@@ -1,4 +1,5 @@
 // gmemlab import
+import { toAscii } from '../../export/wrap.ts';
 import { out, printJson, UsageError, withApp, type Command } from '../shared.ts';
 
 export const importCommand: Command = {
@@ -22,7 +23,7 @@ export const importCommand: Command = {
             summary.experiments
               .map(
                 (e) =>
-                  `\n  "${e.name}" (made ${e.createdAt.slice(0, 16).replace('T', ' ')} UTC) ${verb[e.outcome]} experiment ${e.id}`,
+                  `\n  "${toAscii(e.name)}" (made ${e.createdAt.slice(0, 16).replace('T', ' ')} UTC) ${verb[e.outcome]} experiment ${e.id}`,
               )
               .join(''),
         );
