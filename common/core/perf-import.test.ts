@@ -98,6 +98,11 @@ describe('scenarioFromPerfReport', () => {
     // arm64's default linear map, a page at a time (the base's 1G would mean BBML2 block mappings), said so.
     expect(scenario.host.directMapPageSize).toBe('4K');
     expect(assumed.some((a) => a.includes('directMapPageSize "4K" (no BBML2_NOABORT assumed)'))).toBe(true);
+    // How the rates were made, and what came from the base rather than the report.
+    expect(assumed[0]).toBe(
+      `per-vCPU rates: each exit's count over 10 s divided by the base's vm.vcpus (${base.vm.vcpus}); a report recorded for the whole host (-a) counts every VM's exits`,
+    );
+    expect(assumed.some((a) => a.startsWith(`kept from "${base.name}", which the report does not show: `))).toBe(true);
     expect(validateScenario(scenario).ok).toBe(true);
   });
 

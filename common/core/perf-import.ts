@@ -247,7 +247,13 @@ export function scenarioFromPerfReport(
   for (const [id, tp] of Object.entries(base.workload.touchpoints))
     if (!kvmTouchpoints.includes(id as TouchpointId)) scenario.workload.touchpoints[id as TouchpointId] = { ...tp };
 
-  const assumed: string[] = [];
+  const assumed: string[] = [
+    `per-vCPU rates: each exit's ${'durationSec' in basis ? `count over ${basis.durationSec} s` : 'share of the total rate'} divided by the base's vm.vcpus (${vcpus}); a report recorded for the whole host (-a) counts every VM's exits`,
+  ];
+  const kept = Object.entries(base.workload.touchpoints)
+    .filter(([id, tp]) => !kvmTouchpoints.includes(id as TouchpointId) && tp.ratePerSec > 0)
+    .map(([id, tp]) => `${id} ${tp.ratePerSec}/s`);
+  if (kept.length > 0) assumed.push(`kept from "${base.name}", which the report does not show: ${kept.join(', ')}`);
   const vendor = vendorOfReport(report);
   if (vendor === undefined) {
     assumed.push(`no vendor's exit names found: kept host.vendor "${base.host.vendor}" of the base scenario`);
