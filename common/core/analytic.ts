@@ -584,7 +584,7 @@ function initiatorFlush(m: Model, pages: number, receivers: Receivers, fromVcpu:
 const BACKING_PAGES = { '4K': 1, '2M': 512, '1G': 262144 } as const;
 
 /** Pages removed from the direct map at once: order-0 folios upstream, backing-size folios as an option. */
-function zapPages(s: Scenario): number {
+export function zapPages(s: Scenario): number {
   return s.strategies.hugeFolioRemoval ? BACKING_PAGES[s.vm.backingPageSize] : 1;
 }
 
@@ -949,6 +949,8 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     ledger.event(populate.index, COMPONENT.lockWait, (lockWaitSec * hz) / zapPagesPerFolio);
 
   let mappedPages = 0; // mean pages mapped at once (Little's law)
+  // With B = 1 every page closes its own batch at once (a timer never fires): summed per touchpoint.
+  const ownBatches = s.strategies.S2.batchPages === 1;
   let noneMapped = 1; // probability that no initiator has a page mapped
   let longestSec = 0;
   let peak = 0;
@@ -959,6 +961,10 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     // from its restore to the end of its own event's flush, touchpoint by touchpoint (an average
     // over them would drop that the events of more pages also hold them longer).
     let ownBatchPageCycles = 0;
+    // From a page's restore to the end of its flush: the access, the removal under the lock (a
+    // wait and a PTE update a page) and the flush (event-weighted means over this initiator's
+    // touchpoints).
+    let afterRestoreSum = 0;
     for (let i = 0; i < g.tps.length; i++) {
       const t = g.tps[i]!;
       if (t.pagesPerEvent === 0) continue;
@@ -974,21 +980,13 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
       ledger.occasional(t.index, COMPONENT.initiatorFlush, t.weight * batches.closes[i]!, perFlush);
       if (t.context === 'vmm') chargeSyscall(m, ledger, t);
       flushCycles += (t.ratePerSec / eventsPerSec) * perFlush;
-      ownBatchPageCycles +=
-        t.ratePerSec *
-        t.pagesPerEvent *
-        (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * (c.pteUpdate + lockWaitSec * hz) + perFlush);
+      const afterRestoreCycles =
+        t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * (c.pteUpdate + lockWaitSec * hz);
+      afterRestoreSum += t.ratePerSec * afterRestoreCycles;
+      ownBatchPageCycles += t.ratePerSec * t.pagesPerEvent * (afterRestoreCycles + perFlush);
       peak = Math.max(peak, g.count * pages);
     }
     if (eventsPerSec === 0) continue;
-    // From a page's restore to the end of its flush: the access, the removal under the lock (a
-    // wait and a PTE update a page) and the flush (event-weighted means over this initiator's
-    // touchpoints).
-    let afterRestoreSum = 0;
-    for (const t of g.tps)
-      if (t.pagesPerEvent > 0)
-        afterRestoreSum +=
-          t.ratePerSec * (t.bytesPerEvent / c.copyBytesPerCycle + t.pagesPerEvent * (c.pteUpdate + lockWaitSec * hz));
     const afterRestore = afterRestoreSum / eventsPerSec;
     const flushWindowSec = (afterRestore + flushCycles) / hz;
     // An initiator's batch cycle: the wait for its first page (events of no pages hold none),
@@ -998,8 +996,6 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     noneMapped *= (1 - mappedSec / cycleSec) ** g.count;
     // Little's law: pages mapped = those waiting for their batch to close, plus each page's time
     // from restore to the end of its flush.
-    // With B = 1 every page closes its own batch at once: a timer never fires.
-    const ownBatches = s.strategies.S2.batchPages === 1;
     mappedPages += g.count * (ownBatches ? ownBatchPageCycles / hz : batches.waitingPagesMean + P * flushWindowSec);
     longestSec = Math.max(longestSec, batches.firstPageWaitSec + flushWindowSec);
   }

@@ -24,6 +24,7 @@ import {
   s4Crossings,
   syscallRefill as syscallRefillCycles,
   zapFlushes,
+  zapPages as zapPagesOf,
 } from '../analytic.ts';
 import { costTableOf, cr3SwitchCosts, resolveCostEntries, type CostTable } from '../costs.ts';
 import type { Scenario } from '../scenario.ts';
@@ -241,7 +242,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   const { batchPages: B, flushAfterUs, flush: s2Policy, flushRange: s2Range } = s.strategies.S2;
   const removes = removesFromDirectMap(strategy);
   const zapFlushCount = zapFlushes(s, strategy === 'S1' ? s.strategies.S1.flushOnZap : true);
-  const zapPages = s.strategies.hugeFolioRemoval ? { '4K': 1, '2M': 512, '1G': 262144 }[s.vm.backingPageSize] : 1;
+  const zapPages = zapPagesOf(s);
   const s3Remote = s.strategies.S3.remoteFlush;
   const cr3 = cr3SwitchCosts(c, s.host.pcid);
   const running = s.vm.placement === 'shared' ? Math.min(1, N / (V + O)) : 1;
