@@ -172,11 +172,7 @@ export class ExperimentRunner {
             yield { strategy, point, seeds: plan.seeds, finishedAt, ...recordOf(next.value, strategy, startedAt) };
         }
       };
-      const created = await this.store.createExperiment({ ...experiment, runs: computed() });
-      const { experimentId, runIds } = created;
-      let { status } = created;
-      // No run to record (a scenario with no strategy enabled is refused before this): done.
-      if (status === 'queued') await this.store.setExperimentStatus(experimentId, (status = 'done'));
+      const { experimentId, runIds, status } = await this.store.createExperiment({ ...experiment, runs: computed() });
       this.emit({ experimentId, runsDone: runIds.length, runsTotal: runIds.length, fraction: 1, status });
       return { experimentId, runsTotal: runIds.length };
     }
