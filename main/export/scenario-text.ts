@@ -175,10 +175,14 @@ export function readScenarioText(text: string, name: string): ScenarioText {
   return { scenario: checkScenario(raw, name, ''), from, ...mailModelOf(text, block) };
 }
 
+/** How a mail's line to reproduce it begins, before its model version (text.ts writes it, mailModelOf reads it). */
+export const REPRODUCE_MODEL = 'To reproduce (model ';
+
 /** The model version a gmemlab mail names in its "To reproduce (model X)" line, for a mail only. */
 function mailModelOf(text: string, block: string | undefined): { mailModel?: string } {
   if (block === undefined) return {};
-  const named = /To reproduce \(model ([0-9]+\.[0-9]+\.[0-9]+)[);]/.exec(text);
+  const at = text.indexOf(REPRODUCE_MODEL);
+  const named = at < 0 ? null : /^([0-9]+\.[0-9]+\.[0-9]+)[);]/.exec(text.slice(at + REPRODUCE_MODEL.length));
   return named === null ? {} : { mailModel: named[1]! };
 }
 

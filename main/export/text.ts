@@ -20,7 +20,7 @@ import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
 import { costDependencies, scenarioAt } from './costs.ts';
-import { MAIL_WIDTH, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
+import { MAIL_WIDTH, REPRODUCE_MODEL, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
 import { measuredCosts, resultsBlock, shownMetrics } from './results.ts';
 import { contextWords, frontLines } from './plane.ts';
@@ -286,7 +286,7 @@ function reproduce(detail: ExperimentDetail, file: string): string[] {
   const command = detail.sweep === null ? `gmemlab run ${file}` : `gmemlab sweep ${file}`;
   return [
     ...wrap(
-      `To reproduce (model ${detail.modelVersion ?? '?'}${detail.modelVersion === null || detail.modelVersion === MODEL_VERSION ? '' : `; gmemlab today computes ${MODEL_VERSION}, whose figures may differ`}): save the ${detail.sweep === null ? 'scenario' : 'sweep (the scenario and the parameters it is swept over)'} between the marks below as ${file}, then run:`,
+      `${REPRODUCE_MODEL}${detail.modelVersion ?? '?'}${detail.modelVersion === null || detail.modelVersion === MODEL_VERSION ? '' : `; gmemlab today computes ${MODEL_VERSION}, whose figures may differ`}): save the ${detail.sweep === null ? 'scenario' : 'sweep (the scenario and the parameters it is swept over)'} between the marks below as ${file}, then run:`,
       MAIL_WIDTH,
     ),
     `  ${command}`,
