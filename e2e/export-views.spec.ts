@@ -16,7 +16,7 @@ import { open, seed, workspace } from './support.ts';
 interface PlaneShown {
   exposure: string;
   front: string[];
-  points: { strategy: string; value?: string; here: boolean }[];
+  points: { strategy: string; value?: string; here: boolean; flags: string[] }[];
 }
 
 /** Saves the export picked in the menu and returns the downloaded file's text. */
@@ -76,7 +76,12 @@ test('the trade-off plane exported as SVG after hiding a strategy carries what t
     expect(svg.view['strategies']).not.toContain('S2');
     // The front the window rings is the one the file rings and names.
     expect([...(svg.view['front'] as string[])].sort()).toEqual([...shown.front].sort());
-    expect(svg.rings).toBe(shown.front.length);
+    // Rings: the front's, and the flagged points' (100 pinned vCPUs on 64 CPUs: infeasible; the
+    // last point of each path, so a ring each, not a band) with the legend's sample.
+    const flagged = shown.points.filter((p) => p.flags.length > 0);
+    expect(flagged.map((p) => p.value)).toEqual(flagged.map(() => '100'));
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(svg.rings).toBe(shown.front.length + flagged.length + 1);
     // Lanes named as places, each path labelled by its vCPU count, no legend entry for S2.
     expect(svg.texts).toContain('no extra cost');
     // Points of a path on one spot share a label, three or more as a range: "1–100".
@@ -100,7 +105,7 @@ test('the trade-off plane exported as SVG after hiding a strategy carries what t
     // The CSV of the same plane: one row per marker the window draws.
     const csv = (await download(page, 'csv')).text.trimEnd().split('\n');
     expect(csv[0]).toBe(
-      'strategy,vm.vcpus,cost.overheadPct,exposure.vmm.fraction,exposure.vmm.state,cost lane,exposure lane,at point,pareto front',
+      'strategy,vm.vcpus,cost.overheadPct,exposure.vmm.fraction,exposure.vmm.state,cost lane,exposure lane,at point,pareto front,flags',
     );
     expect(csv).toHaveLength(1 + shown.points.length);
     expect(csv.some((row) => row.startsWith('S2,'))).toBe(false);

@@ -64,3 +64,44 @@ test('an infeasible set-up is flagged on the result, in the table and on the cha
     await ws.close();
   }
 });
+
+test('on the trade-off plane a flagged figure takes the flag marker, and one unfit to quote is never on the front', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [{ name: 'too many pinned vCPUs', vcpus: [128] }]);
+    const core = runAnalytic(
+      setParameter(setParameter(PRESETS[0]!.scenario, 'name', 'too many pinned vCPUs'), 'vm.vcpus', 128),
+    );
+    // Every strategy's set-up is infeasible here: none may be offered as a choice.
+    expect(core.strategies.every((r) => r.flags.some((f) => f.code === 'infeasible'))).toBe(true);
+    await open(page, ws);
+    await expect(page.getByTestId('tradeoff-chart')).toBeVisible();
+    const shown = JSON.parse((await page.getByTestId('plane-data').getAttribute('data-plane'))!) as {
+      front: string[];
+      points: { strategy: string; flags: string[] }[];
+    };
+    expect(shown.front).toEqual([]);
+    expect(shown.points.map((p) => p.strategy).sort()).toEqual(core.strategies.map((r) => r.strategy).sort());
+    for (const p of shown.points) expect(p.flags).toContain('infeasible');
+    await expect(page.getByTestId('plane-off-front')).toContainText(
+      `Never on the front, flagged as unfit to quote at the point shown: ${core.strategies.map((r) => r.strategy).join(', ')} (infeasible)`,
+    );
+    // Drawn with the marker every chart gives a flagged figure, in the error colour.
+    const styles = await page
+      .getByTestId('tradeoff-chart')
+      .locator('canvas')
+      .evaluate((c) =>
+        (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart.data.datasets
+          .filter((d) => d.label !== 'Pareto front')
+          .map((d) => (d as { pointStyle: string[] }).pointStyle),
+      );
+    expect(styles).toHaveLength(core.strategies.length);
+    for (const s of styles) expect(s).toEqual(['triangle']);
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});

@@ -24,6 +24,12 @@ export interface ChartPointSpec {
   ring?: boolean;
   /** Scatter: a larger marker (the point the chart is about, beside the rest of its path). */
   large?: boolean;
+  /**
+   * Line and scatter: the model flagged the figure (trust.ts). A ring and a "!" in the theme's
+   * flag colour mark it; on a line, a run of flagged points is a band under the line instead. The
+   * legend then explains the mark; the caption should name the flags.
+   */
+  flagged?: boolean;
 }
 
 export interface ChartSeriesSpec {
@@ -90,7 +96,15 @@ export interface ChartSpec {
 
 export type Shape =
   | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; opacity?: number }
-  | { kind: 'line'; points: [number, number][]; stroke: string; width: number; dash?: number[] }
+  | {
+      kind: 'line';
+      points: [number, number][];
+      stroke: string;
+      width: number;
+      dash?: number[];
+      /** Under 1: see-through (a band under a line). */
+      opacity?: number;
+    }
   | {
       kind: 'text';
       x: number;
@@ -121,6 +135,8 @@ interface Theme {
   axis: string;
   /** Fill of the lanes beside a log scale. */
   lane: string;
+  /** The mark of a figure the model flagged (rings, "!", bands). */
+  flag: string;
   /** Dash patterns per series (print: lines stay apart in black and white). */
   dashes: boolean;
 }
@@ -136,6 +152,7 @@ const THEMES: Record<ExportTheme, Theme> = {
     grid: '#e3e5e8',
     axis: '#8a8f98',
     lane: '#eef0f3',
+    flag: '#b3261e',
     dashes: false,
   },
   dark: {
@@ -145,6 +162,7 @@ const THEMES: Record<ExportTheme, Theme> = {
     grid: '#34373c',
     axis: '#6b7078',
     lane: '#2a2d31',
+    flag: '#f28b82',
     dashes: false,
   },
   print: {
@@ -154,6 +172,7 @@ const THEMES: Record<ExportTheme, Theme> = {
     grid: '#d0d0d0',
     axis: '#000000',
     lane: '#ececec',
+    flag: '#000000',
     dashes: true,
   },
 };
@@ -250,6 +269,19 @@ export function layoutChart(spec: ChartSpec): Drawing {
   const rule = (points: [number, number][], stroke: string, dash?: number[]): void => {
     shapes.push({ kind: 'line', points, stroke, width: 1, ...(dash ? { dash } : {}) });
   };
+  /** A flagged figure's mark: a ring in the flag colour, and a "!" beside it. */
+  const flagMark = ([x, y]: [number, number], bang: boolean, r = 7): void => {
+    shapes.push({ kind: 'ring', x, y, r, stroke: theme.flag });
+    if (bang) text(x + r + 1, y - r + 2, '!', 12, 'start', { bold: true, fill: theme.flag });
+  };
+  /** A run of flagged points on a line: a see-through band in the flag colour under it. */
+  const flagBand = (points: [number, number][]): Shape => ({
+    kind: 'line',
+    points,
+    stroke: theme.flag,
+    width: 9,
+    opacity: 0.3,
+  });
   text(W / 2, 26, spec.title, 15, 'middle', { bold: true });
 
   const bars = spec.kind === 'bar';
@@ -481,6 +513,15 @@ export function layoutChart(spec: ChartSpec): Drawing {
         : theme.dashes && DASHES[i % DASHES.length]!.length > 0
           ? DASHES[i % DASHES.length]!
           : undefined;
+      // On a line or a path, each run of flagged points is a band under it, a lone one a ring
+      // with a "!" (so is the point a scatter is about, below).
+      const banded = new Set<number>();
+      if (spec.kind === 'line' || s.join === true)
+        for (const run of flaggedRuns(kept))
+          if (run.length > 1) {
+            shapes.push(flagBand(run.map((j) => pts[j]!)));
+            for (const j of run) banded.add(j);
+          } else if (spec.kind === 'line') flagMark(pts[run[0]!]!, true);
       if (pts.length > 1 && (spec.kind === 'line' || s.join === true || s.dashed === true))
         shapes.push({
           kind: 'line',
@@ -492,7 +533,7 @@ export function layoutChart(spec: ChartSpec): Drawing {
       if (s.dashed) return;
       // Markers only where they stay apart: a long line is its own mark.
       if (spec.kind === 'line') {
-        if (pts.length <= 60)
+        if (pts.length <= MAX_MARKED_POINTS)
           for (const [x, y] of pts) shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: 3.5 });
         return;
       }
@@ -500,6 +541,8 @@ export function layoutChart(spec: ChartSpec): Drawing {
         const [x, y] = pts[j]!;
         if (p.ring) shapes.push({ kind: 'ring', x, y, r: 9, stroke: theme.text });
         shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: p.large ? 5.5 : 3 });
+        if (p.flagged === true && (!banded.has(j) || p.large === true))
+          flagMark([x, y], true, p.ring === true ? 12 : 7);
         if (p.label === undefined) return;
         // The point shown (drawn large) first, then the path's ends (point-labels.ts).
         labelled.push({ series: i, x, y, text: p.label, priority: labelPriority(p.large === true, j, kept.length) });
@@ -555,6 +598,21 @@ export function layoutChart(spec: ChartSpec): Drawing {
       text(lx + 34, ly + 9 + j * 14, line, 12, 'start');
     ly += 14 * Math.min(3, wrapPx(label, legendWidth - 40, 12).length) + 10;
   });
+  // What the flag marks mean, once, under the series.
+  if (!bars && spec.series.some((s) => s.points.some((p) => p.flagged === true))) {
+    if (spec.kind === 'line')
+      shapes.push(
+        flagBand([
+          [lx, ly + 5],
+          [lx + 26, ly + 5],
+        ]),
+      );
+    else flagMark([lx + 13, ly + 5], false);
+    for (const [j, line] of wrapPx(FLAGGED_LEGEND, legendWidth - 40, 12)
+      .slice(0, 3)
+      .entries())
+      text(lx + 34, ly + 9 + j * 14, line, 12, 'start', { fill: theme.flag });
+  }
 
   captionLines.forEach((line, i) =>
     shapes.push({
@@ -568,6 +626,27 @@ export function layoutChart(spec: ChartSpec): Drawing {
     }),
   );
   return { width: W, height: H, title: spec.title, ...(spec.metadata ? { metadata: spec.metadata } : {}), shapes };
+}
+
+/** Lines with at most this many points get markers; a longer line is its own mark. */
+const MAX_MARKED_POINTS = 60;
+
+/** The legend's words for the flag mark. */
+export const FLAGGED_LEGEND = 'flagged by the model: banded, or ringed with a !';
+
+/** Runs of consecutive flagged points, as index lists into `points`. */
+function flaggedRuns(points: readonly ChartPointSpec[]): number[][] {
+  const runs: number[][] = [];
+  let run: number[] = [];
+  points.forEach((p, j) => {
+    if (p.flagged === true) run.push(j);
+    else if (run.length > 0) {
+      runs.push(run);
+      run = [];
+    }
+  });
+  if (run.length > 0) runs.push(run);
+  return runs;
 }
 
 /** A cell's shade: its series' colour this faint over the background. */
@@ -746,7 +825,7 @@ export function drawingSvg(d: Drawing): string {
         break;
       case 'line':
         out.push(
-          `<polyline points="${s.points.map(([x, y]) => `${n(x)},${n(y)}`).join(' ')}" fill="none" stroke="${s.stroke}" stroke-width="${s.width}"${s.dash ? ` stroke-dasharray="${s.dash.join(' ')}"` : ''}/>`,
+          `<polyline points="${s.points.map(([x, y]) => `${n(x)},${n(y)}`).join(' ')}" fill="none" stroke="${s.stroke}" stroke-width="${s.width}"${s.dash ? ` stroke-dasharray="${s.dash.join(' ')}"` : ''}${s.opacity === undefined ? '' : ` stroke-opacity="${s.opacity}" stroke-linecap="round" stroke-linejoin="round"`}/>`,
         );
         break;
       case 'marker': {
@@ -778,6 +857,8 @@ export interface Canvas2D {
   globalAlpha: number;
   strokeStyle: unknown;
   lineWidth: number;
+  lineCap: string;
+  lineJoin: string;
   font: string;
   textAlign: string;
   save(): void;
@@ -813,10 +894,18 @@ export function paintDrawing(ctx: Canvas2D, d: Drawing, scale: number): void {
         ctx.strokeStyle = s.stroke;
         ctx.lineWidth = s.width;
         ctx.setLineDash(s.dash ?? []);
+        if (s.opacity !== undefined) {
+          ctx.globalAlpha = s.opacity;
+          ctx.lineCap = 'round';
+          ctx.lineJoin = 'round';
+        }
         ctx.beginPath();
         s.points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
         ctx.stroke();
         ctx.setLineDash([]);
+        ctx.globalAlpha = 1;
+        ctx.lineCap = 'butt';
+        ctx.lineJoin = 'miter';
         break;
       case 'marker': {
         const { x, y, r } = s;

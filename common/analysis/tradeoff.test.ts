@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic } from '../core/index.ts';
-import { ALWAYS_SPREAD, frontOrder, planeExposureWords, planeTick, planeTicks, tradeoffPlane } from './tradeoff.ts';
+import {
+  ALWAYS_SPREAD,
+  frontOrder,
+  offFrontWords,
+  planeExposureWords,
+  planeOfRuns,
+  planeTick,
+  planeTicks,
+  tradeoffPlane,
+} from './tradeoff.ts';
 
 describe('tradeoffPlane', () => {
   it('puts zero cost and never on low lanes, always on a high lane apart from a tiny fraction', () => {
@@ -90,6 +99,54 @@ describe('tradeoffPlane', () => {
       { id: 'a', strategy: 'S0', cost: 0.01, exposure: 0, state: 2 },
     ]);
     expect([...windows.front]).toEqual(['w']);
+  });
+
+  it('never puts a figure flagged as unfit to quote on the front; the next best takes its place', () => {
+    // S3 would beat both on both axes, but its set-up cannot run (infeasible).
+    const plane = tradeoffPlane([
+      { id: 'S3', strategy: 'S3', cost: 0.001, exposure: 1e-9, state: 1, severe: true },
+      { id: 'S1', strategy: 'S1', cost: 0, exposure: 0.03, state: 2 },
+      { id: 'S2', strategy: 'S2', cost: 4, exposure: 1e-6, state: 1 },
+    ]);
+    expect([...plane.front].sort()).toEqual(['S1', 'S2']);
+    // Without the flag it is the front on its own but for the free S1.
+    const unflagged = tradeoffPlane(plane.points.map((p) => ({ ...p, severe: false })));
+    expect([...unflagged.front].sort()).toEqual(['S1', 'S3']);
+  });
+
+  it('takes the flags from the runs: severe ones keep a run off the front, and are named for the caption', () => {
+    const run = (strategy: string, cost: number, exposure: number, state: number, flags: unknown[] = []) => ({
+      strategy,
+      point: { 'vm.vcpus': 128 },
+      metrics: {
+        'cost.overheadPct': { mean: cost },
+        'exposure.kernel.fraction': { mean: exposure },
+        'exposure.kernel.state': { mean: state },
+      },
+      flags,
+    });
+    const infeasible = { code: 'infeasible', message: '128 pinned vCPUs on 64 host CPUs' };
+    const { drawn, front } = planeOfRuns(
+      [
+        run('S0', 0, 1, 2),
+        run('S3', 0.5, 1e-7, 1, [infeasible]),
+        run('S4', 0.2, 1e-6, 1, [infeasible]),
+        run('S2', 9, 1e-5, 1, [{ code: 'fullFlushCeiling', message: 'over the ceiling' }]),
+      ],
+      {
+        point: { 'vm.vcpus': 128 },
+        xPath: undefined,
+        hidden: [],
+        cost: 'cost.overheadPct',
+        exposure: 'exposure.kernel.fraction',
+        state: 'exposure.kernel.state',
+      },
+    );
+    // A flag that asks for care only (full flush ceiling) does not keep S2 off.
+    expect([...front].map((id) => id.split('@')[0]).sort()).toEqual(['S0', 'S2']);
+    expect(drawn.find((p) => p.strategy === 'S3')!.flags).toEqual(['infeasible']);
+    expect(offFrontWords(drawn)).toBe('S3, S4 (infeasible)');
+    expect(offFrontWords(drawn.filter((p) => p.strategy !== 'S3' && p.strategy !== 'S4'))).toBeUndefined();
   });
 
   it('labels lanes and decades, and nothing between', () => {

@@ -1,12 +1,15 @@
 // The trade-off plane (issue 17): what a strategy costs against what it leaves exposed, both on
 // log scales, with "no extra cost" and "never exposed" on lanes of their own beside the axes
 // (zero has no place on a log axis) and "always" (exposure state 2) on a lane above them, apart
-// from a tiny fraction. Pure, so the window and an export draw the same plane.
+// from a tiny fraction. A figure the model flags as unfit to quote (trust.ts: isSevere; a set-up
+// that cannot run, a saturated queue) is drawn, marked, but never on the Pareto front: the front
+// is what a reader takes as the choices worth making. Pure, so the window and an export draw the
+// same plane.
 import { STRATEGY_IDS } from '../core/index.ts';
 import { pointKey, type Point } from './points.ts';
 import { formatValue, powerOfTenWord } from './format.ts';
 import { paretoFront } from './sensitivity.ts';
-import { alwaysWords, stateWord } from './trust.ts';
+import { alwaysWords, flagNames, flagsOf, isSevere, stateWord } from './trust.ts';
 
 export type CostLane = 'none' | 'log';
 export type ExposureLane = 'never' | 'log' | 'always';
@@ -23,6 +26,8 @@ export interface PlaneInput {
    * the exposure measured (the longest window gives "always" no figure). Unset: `exposure`.
    */
   share?: number;
+  /** The model flagged the figure as unfit to quote (trust.ts: isSevere): drawn, never on the front. */
+  severe?: boolean;
 }
 
 export interface PlanePoint extends PlaneInput {
@@ -46,7 +51,10 @@ export interface Plane {
   points: PlanePoint[];
   x: PlaneAxis;
   y: PlaneAxis;
-  /** Ids of the points on the Pareto front (nothing else is both cheaper and less exposed). */
+  /**
+   * Ids of the points on the Pareto front: nothing else is both cheaper and less exposed, among
+   * the points whose figures are not flagged as unfit to quote (`severe`); those are never on it.
+   */
   front: Set<string>;
 }
 
@@ -127,7 +135,9 @@ export function tradeoffPlane(inputs: PlaneInput[]): Plane {
     y: e === 'never' ? y.lowLane : e === 'always' ? y.highLane! + inAlways(shareOf(p)) : Math.log10(p.exposure),
   }));
   const front = paretoFront(
-    points.map((p) => ({ id: p.id, cost: shown(Math.max(p.cost, 0)), exposure: exposureRank(p) })),
+    points
+      .filter((p) => p.severe !== true)
+      .map((p) => ({ id: p.id, cost: shown(Math.max(p.cost, 0)), exposure: exposureRank(p) })),
   );
   return { points, x, y, front };
 }
@@ -157,6 +167,27 @@ export function planeExposureWords(p: PlanePoint, measure: 'fraction' | 'longest
   return alwaysWords(measure === 'fraction' ? p.exposure : undefined);
 }
 
+/**
+ * The strategies at the point shown that the model flags as unfit to quote, in words for a
+ * caption: "S3, S4 (infeasible); S2 (saturated)" (strategy order, grouped by their flags' names);
+ * undefined for none. They are drawn, and left off the front (tradeoffPlane).
+ */
+export function offFrontWords(
+  drawn: readonly { strategy: string; here: boolean; severe?: boolean; flags: string[] }[],
+): string | undefined {
+  const order = (s: string): number => (STRATEGY_IDS as readonly string[]).indexOf(s);
+  const groups = new Map<string, string[]>();
+  for (const p of [...drawn].sort((a, b) => order(a.strategy) - order(b.strategy))) {
+    if (!p.here || p.severe !== true) continue;
+    const names = p.flags.join(', ');
+    const members = groups.get(names) ?? [];
+    if (!members.includes(p.strategy)) members.push(p.strategy);
+    groups.set(names, members);
+  }
+  if (groups.size === 0) return undefined;
+  return [...groups].map(([names, members]) => `${members.join(', ')} (${names})`).join('; ');
+}
+
 /** The label of a tick on a plane axis: the lane's word, or the decade as a power of ten. */
 export function planeTick(axis: PlaneAxis, position: number, lanes: { low: string; high?: string }): string {
   if (Math.abs(position - axis.lowLane) < 1e-9) return lanes.low;
@@ -174,17 +205,25 @@ export function planeTicks(axis: PlaneAxis): number[] {
   return ticks;
 }
 
-/** A run as the plane needs it: its strategy, point and metric means. */
+/** A run as the plane needs it: its strategy, point, metric means and the model's flags. */
 export interface PlaneRun {
   strategy: string;
   point: Point;
   metrics: Record<string, { mean: number } | undefined>;
+  flags?: unknown;
 }
 
 export interface PlaneOfRuns {
   plane: Plane;
   /** The points drawn, in `plane.points` order: the run, its swept value on the path, and marks. */
-  drawn: (PlanePoint & { run: PlaneRun; value?: string; here: boolean; onFront: boolean })[];
+  drawn: (PlanePoint & {
+    run: PlaneRun;
+    value?: string;
+    here: boolean;
+    onFront: boolean;
+    /** The names of the model's flags on the run (trust.ts: flagNames); [] for none. */
+    flags: string[];
+  })[];
   /** Ids on the Pareto front at the point shown (the front is judged there only). */
   front: Set<string>;
   /** True when the strategies trace paths (the swept parameter takes more than one value). */
@@ -227,6 +266,7 @@ export function planeOfRuns(
       exposure: r.metrics[options.exposure]?.mean ?? 0,
       ...(state === undefined ? {} : { state }),
       ...(share === undefined ? {} : { share }),
+      ...(flagsOf(r).some((f) => isSevere(f.code)) ? { severe: true } : {}),
     };
   };
   const plane = tradeoffPlane(shown.map(inputOf));
@@ -239,6 +279,7 @@ export function planeOfRuns(
       ...(sweeping ? { value: String(run.point[xPath!]) } : {}),
       here: key(run.point) === here,
       onFront: front.has(p.id),
+      flags: flagNames(flagsOf(run)),
     };
   });
   return { plane, drawn, front, sweeping };

@@ -11,6 +11,8 @@ import { recordExperiment, tempDir } from '../store/testing.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
 import { chartPng, chartSpec, chartSvg, downsample, MAX_DRAWN_POINTS } from './chart.ts';
+import { FLAGGED_LEGEND, layoutChart } from '../../common/analysis/chart-draw.ts';
+import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
 import { chartCsv } from './csv.ts';
 import { chartSeries, type ChartSeries } from './series.ts';
 import { resolveView } from './view.ts';
@@ -60,7 +62,8 @@ const metadata = (svg: string): Record<string, unknown> =>
 describe('chart export', () => {
   it('writes an SVG with one text run per label, a generic font stack, and tens of KB at most', () => {
     const svg = svgOf(sweep, 'cost.overheadPct');
-    expect(svg).toMatch(/^<\?xml[^>]*\?>\n<svg [^>]*width="1000" height="560"/);
+    // 560 high, and 15 more for each caption line past three (here the flags' line).
+    expect(svg).toMatch(/^<\?xml[^>]*\?>\n<svg [^>]*width="1000" height="575"/);
     expect(svg).toMatch(/font-family="[^"]*sans-serif"/);
     expect(svg).toContain('<title>sweep: vCPU overhead vs S0</title>');
     const words = texts(svg);
@@ -130,8 +133,69 @@ describe('chart export', () => {
     expect(metadata(svgOf(sweep, 'exposure.kernel.state'))).toMatchObject({ yScale: 'linear' });
   });
 
+  it('marks the figures the model flagged: a ring and "!" on each, the legend and caption saying which', () => {
+    const metric = 'cost.overheadPct';
+    const flaggedRuns = sweep.runs.filter((r) => flagsOf(r).length > 0);
+    // The preset's host has fewer CPUs than the sweep's largest VM has pinned vCPUs.
+    expect(flaggedRuns.some((r) => flagsOf(r).some((f) => f.code === 'infeasible'))).toBe(true);
+    const view = resolveView(sweep, metric);
+    const spec = chartSpec(sweep, chartSeries(sweep, view), view, BUILD);
+    const drawing = layoutChart(spec);
+    // 256 is the last of the sweep's values: a lone flagged point on every line but S2's, whose
+    // points are all flagged (one band). A ring and a "!" each; the legend's sample is a band.
+    const rings = drawing.shapes.filter((s) => s.kind === 'ring');
+    expect(rings).toHaveLength(STRATEGY_IDS.length - 1);
+    expect(drawing.shapes.filter((s) => s.kind === 'text' && s.text === '!')).toHaveLength(STRATEGY_IDS.length - 1);
+    const bands = drawing.shapes.filter((s) => s.kind === 'line' && s.opacity !== undefined);
+    expect(bands.map((b) => b.kind === 'line' && b.points.length)).toEqual([VCPUS.length, 2]); // S2's, the legend's
+    const svg = chartSvg(spec);
+    expect(texts(svg).join(' ')).toContain(FLAGGED_LEGEND);
+    const caption = texts(svg).join(' ');
+    // Each strategy's flags with the stretches of x they cover; strategies alike share a sentence.
+    expect(caption).toContain(
+      '! Flagged by the model, read with care (banded, or ringed with a !): S0, S1, S3, S4, S5, S6: infeasible at vm.vcpus 256. S2: ',
+    );
+    const s2 = sweep.runs
+      .filter((r) => r.strategy === 'S2')
+      .sort((a, b) => Number(a.point['vm.vcpus']) - Number(b.point['vm.vcpus']));
+    expect(caption).toContain(`S2: ${flagNames(flagsOf(s2[0]!)).join(', ')} at vm.vcpus 1`);
+    expect(caption).toContain(`; ${flagNames(flagsOf(s2.at(-1)!)).join(', ')} at 256.`);
+    // A line too long for markers: the same band.
+    const points = Array.from({ length: 200 }, (_, i) => ({
+      x: i,
+      y: i,
+      ci95: 0,
+      flags: i >= 150 ? ['infeasible'] : [],
+    }));
+    const long: ChartSeries = { ...chartSeries(sweep, view), series: [{ strategy: 'S2', points }] };
+    const dense = layoutChart(chartSpec(sweep, long, view, BUILD));
+    const denseBands = dense.shapes.filter((s) => s.kind === 'line' && s.opacity !== undefined);
+    expect(denseBands.map((b) => b.kind === 'line' && b.points.length)).toEqual([50, 2]);
+    expect(dense.shapes.filter((s) => s.kind === 'ring')).toHaveLength(0);
+    expect(texts(chartSvg(chartSpec(sweep, long, view, BUILD))).join(' ')).toContain(
+      'S2: infeasible at vm.vcpus 150 to 199.',
+    );
+    // Nothing flagged: no mark, no legend entry, no caption line.
+    const clean: ChartSeries = { ...long, series: [{ strategy: 'S2', points: points.slice(0, 150) }] };
+    const plain = chartSvg(chartSpec(sweep, clean, view, BUILD));
+    expect(texts(plain).join(' ')).not.toContain(FLAGGED_LEGEND);
+    expect(texts(plain).join(' ')).not.toContain('Flagged by the model');
+  });
+
+  it('marks a flagged strategy of a single run with "!" on its bar\'s name', () => {
+    const flagged = single.runs.filter((r) => flagsOf(r).length > 0).map((r) => r.strategy);
+    const view = resolveView(single, 'cost.overheadPct');
+    const spec = chartSpec(single, chartSeries(single, view), view, BUILD);
+    expect(spec.x.categories!.filter((c) => c.endsWith(' !'))).toEqual(flagged.map((s) => `${s} !`));
+  });
+
   it("says in the caption when a line was down-sampled, and keeps each stretch's extremes", () => {
-    const points = Array.from({ length: 5000 }, (_, i) => ({ x: i, y: i === 2500 ? 1e6 : Math.sin(i), ci95: 0 }));
+    const points = Array.from({ length: 5000 }, (_, i) => ({
+      x: i,
+      y: i === 2500 ? 1e6 : Math.sin(i),
+      ci95: 0,
+      flags: [],
+    }));
     const kept = downsample(points);
     expect(kept.length).toBeLessThanOrEqual(MAX_DRAWN_POINTS);
     expect(kept[0]).toBe(points[0]);
@@ -146,9 +210,12 @@ describe('chart export', () => {
 
   it('writes the PNG from the same drawing at the scale asked for', async () => {
     const view = resolveView(sweep, 'cost.bystanderIpisPerSec', { scale: 1.5 });
-    const png = await chartPng(chartSpec(sweep, chartSeries(sweep, view), view, BUILD), view.scale);
+    const spec = chartSpec(sweep, chartSeries(sweep, view), view, BUILD);
+    const png = await chartPng(spec, view.scale);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1500, 840]);
+    // 1000 x 560 and 15 more for each caption line past three (here the flags' line), at 1.5.
+    expect(layoutChart(spec).height).toBe(575);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1500, 863]);
   });
 
   it('charts a single run as bars per strategy', () => {
@@ -162,11 +229,11 @@ describe('chart export', () => {
     const metric = 'exposure.kernel.fraction';
     const data = chartSeries(sweep, resolveView(sweep, metric));
     const [header, ...rows] = chartCsv(data).trimEnd().split('\n');
-    expect(header).toBe(`strategy,vm.vcpus,${metric},${metric}.ci95`);
+    expect(header).toBe(`strategy,vm.vcpus,${metric},${metric}.ci95,flags`);
     expect(rows).toHaveLength(data.series.length * VCPUS.length);
     for (const run of sweep.runs)
       expect(rows).toContain(
-        `${run.strategy},${run.point['vm.vcpus']},${run.metrics[metric]!.mean},${run.metrics[metric]!.ci95}`,
+        `${run.strategy},${run.point['vm.vcpus']},${run.metrics[metric]!.mean},${run.metrics[metric]!.ci95},${flagNames(flagsOf(run)).join('; ')}`,
       );
   });
 });
@@ -181,12 +248,12 @@ describe('asciiChart', () => {
   });
 
   it('draws each line with its digit, identical lines once, and says which lines meet', () => {
-    const flat = [1, 10, 100].map((x) => ({ x, y: 0, ci95: 0 }));
+    const flat = [1, 10, 100].map((x) => ({ x, y: 0, ci95: 0, flags: [] }));
     const chart = asciiChart(
       data([
         { strategy: 'S0', points: flat },
         { strategy: 'S1', points: flat },
-        { strategy: 'S2', points: [1, 10, 100].map((x, i) => ({ x, y: i * 50, ci95: 0 })) },
+        { strategy: 'S2', points: [1, 10, 100].map((x, i) => ({ x, y: i * 50, ci95: 0, flags: [] })) },
       ]),
       { width: 40, height: 5, logX: true },
     );
@@ -206,9 +273,9 @@ describe('asciiChart', () => {
   it('goes logarithmic in y when the values span decades, with zeros on a row of their own', () => {
     const chart = asciiChart(
       data([
-        { strategy: 'S0', points: [1, 2, 3].map((x) => ({ x, y: 0, ci95: 0 })) },
-        { strategy: 'S1', points: [1, 2, 3].map((x) => ({ x, y: 0.01, ci95: 0 })) },
-        { strategy: 'S2', points: [1, 2, 3].map((x) => ({ x, y: 100, ci95: 0 })) },
+        { strategy: 'S0', points: [1, 2, 3].map((x) => ({ x, y: 0, ci95: 0, flags: [] })) },
+        { strategy: 'S1', points: [1, 2, 3].map((x) => ({ x, y: 0.01, ci95: 0, flags: [] })) },
+        { strategy: 'S2', points: [1, 2, 3].map((x) => ({ x, y: 100, ci95: 0, flags: [] })) },
       ]),
       { width: 40, height: 6, logX: false },
     );

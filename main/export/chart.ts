@@ -1,6 +1,7 @@
 // Chart images of an experiment as the window shows it: the metric against the chosen x axis at
 // the chosen slice, log or linear, hidden strategies left out, in the window's theme or one for
-// print, with a caption naming what is fixed and the model version. One ChartSpec is laid out
+// print, with a caption naming what is fixed, where the model flagged a figure, and the model
+// version; flagged points are marked as the window marks them. One ChartSpec is laid out
 // once (common/analysis/chart-draw.ts) and written as SVG text or painted as a PNG.
 import { createCanvas } from '@napi-rs/canvas';
 import { STRATEGY_NAMES, type StrategyId } from '../../common/core/index.ts';
@@ -21,6 +22,7 @@ import type { BuildInfo } from './build-info.ts';
 import type { ChartPoint, ChartSeries } from './series.ts';
 import { describePoint, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
+import { formatValue } from '../../common/analysis/format.ts';
 
 /** Most points drawn per line; beyond it each stretch of x keeps its lowest and highest value. */
 export const MAX_DRAWN_POINTS = 400;
@@ -83,6 +85,11 @@ export function chartSpec(
     `${fixed === '' ? 'Every' : `Fixed: ${fixed}; every`} other parameter as in scenario "${detail.scenario.name}" (revision ${detail.scenarioId.slice(0, 12)}).`,
   );
   if (data.hidden.length > 0) caption.push(`Not drawn: ${data.hidden.join(', ')}.`);
+  const flagged = flaggedWords(data);
+  if (flagged !== undefined)
+    caption.push(
+      `! Flagged by the model, read with care (${data.xPath === undefined ? '! beside the strategy' : 'banded, or ringed with a !'}): ${flagged}.`,
+    );
   if (yType === 'logarithmic') {
     const offAxis = data.series.filter((s) => s.points.some((p) => p.y <= 0));
     if (offAxis.length > 0)
@@ -117,7 +124,11 @@ export function chartSpec(
       kind: 'bar',
       title,
       caption,
-      x: { label: 'strategy', log: false, categories: data.series.map((s) => s.strategy) },
+      x: {
+        label: 'strategy',
+        log: false,
+        categories: data.series.map((s) => `${s.strategy}${s.points[0]?.flags.length ? ' !' : ''}`),
+      },
       y,
       series: data.series.map((s, i) => ({
         label: shortName(s.strategy),
@@ -148,12 +159,58 @@ export function chartSpec(
         label: shortName(s.strategy),
         colour: strategyColour(s.strategy),
         ...(under === undefined ? {} : { sameAs: under.strategy }),
-        points: downsample(s.points).map((p) => ({ x: p.x, y: p.y })),
+        points: downsample(s.points).map((p) => ({ x: p.x, y: p.y, ...(p.flags.length > 0 ? { flagged: true } : {}) })),
       };
     }),
     theme: view.theme,
     metadata,
   };
+}
+
+/** Most stretches of x named per strategy in the caption; the rest are counted. */
+const MAX_FLAGGED_STRETCHES = 4;
+
+/**
+ * Where the model flagged the figures drawn, for the caption: per strategy, its flags' names and
+ * the stretches of x they cover ("S2: overloaded at vm.vcpus 1; saturated at 16 to 64");
+ * strategies that read alike share a sentence. Undefined when nothing drawn is flagged.
+ */
+export function flaggedWords(data: ChartSeries): string | undefined {
+  const valueOf = (x: number): string => (data.categories === undefined ? formatValue(x) : (data.categories[x] ?? ''));
+  const sentences = new Map<string, string[]>();
+  for (const s of data.series) {
+    const points = data.xPath === undefined ? s.points.slice(0, 1) : s.points;
+    // By flag names, in the order first met: the runs of consecutive points that carry them.
+    const byNames = new Map<string, ChartPoint[][]>();
+    let last: string | undefined;
+    for (const p of points) {
+      const names = p.flags.join(', ');
+      if (names === '') {
+        last = undefined;
+        continue;
+      }
+      const stretches = byNames.get(names) ?? [];
+      if (names !== last) stretches.push([]);
+      stretches[stretches.length - 1]!.push(p);
+      byNames.set(names, stretches);
+      last = names;
+    }
+    if (byNames.size === 0) continue;
+    const clauses = [...byNames].map(([names, stretches], i) => {
+      if (data.xPath === undefined) return names;
+      const named = stretches
+        .slice(0, MAX_FLAGGED_STRETCHES)
+        .map((run) =>
+          run.length === 1 ? valueOf(run[0]!.x) : `${valueOf(run[0]!.x)} to ${valueOf(run[run.length - 1]!.x)}`,
+        );
+      const more = stretches.slice(MAX_FLAGGED_STRETCHES).reduce((n, run) => n + run.length, 0);
+      return `${names} at ${i === 0 ? `${data.xPath} ` : ''}${named.join(', ')}${more > 0 ? ` and ${more} more point${more === 1 ? '' : 's'}` : ''}`;
+    });
+    const sentence = clauses.join('; ');
+    sentences.set(sentence, [...(sentences.get(sentence) ?? []), s.strategy]);
+  }
+  if (sentences.size === 0) return undefined;
+  return [...sentences].map(([sentence, strategies]) => `${strategies.join(', ')}: ${sentence}`).join('. ');
 }
 
 export function chartSvg(spec: ChartSpec): string {

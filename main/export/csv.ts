@@ -1,5 +1,5 @@
 // CSV of exactly the data behind the chart: one row per strategy and swept value (every point,
-// never down-sampled), with the slice's fixed parameters as columns.
+// never down-sampled), with the slice's fixed parameters as columns and the model's flags on each.
 import { csvText } from '../../common/analysis/csv.ts';
 import type { ChartSeries } from './series.ts';
 
@@ -10,6 +10,7 @@ export function chartCsv(data: ChartSeries): string {
     ...Object.keys(data.fixed),
     data.metric,
     `${data.metric}.ci95`,
+    'flags',
   ];
   const rows = data.series.flatMap((s) =>
     s.points.map((p) => [
@@ -18,6 +19,7 @@ export function chartCsv(data: ChartSeries): string {
       ...Object.values(data.fixed).map(String),
       p.y,
       p.ci95,
+      p.flags.join('; '),
     ]),
   );
   return csvText(header, rows);

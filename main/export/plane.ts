@@ -2,7 +2,9 @@
 // every point): a cost metric (log) against one attacker context's exposure (log), "no extra
 // cost", "never" and "always" on shaded lanes beside the log scales, one marker per strategy at
 // the point shown with the Pareto front ringed and joined, and in a sweep each strategy's path
-// through that point labelled by the swept value. The CSV has one row per marker drawn.
+// through that point labelled by the swept value. A figure the model flagged is ringed with a
+// "!" (chart-draw.ts), and one flagged as unfit to quote is never on the front (tradeoff.ts); the
+// caption names both. The CSV has one row per marker drawn.
 import { STRATEGY_IDS, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import { INK, type ChartAxisSpec, type ChartSpec } from '../../common/analysis/chart-draw.ts';
@@ -10,6 +12,7 @@ import { formatValue } from '../../common/analysis/format.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import {
   frontOrder,
+  offFrontWords,
   planeExposureWords,
   planeOfRuns,
   planeTick,
@@ -78,6 +81,7 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   const strategies = [...new Set(drawn.map((p) => p.strategy))].sort((a, b) => order(a) - order(b));
   const numeric = (v: string | undefined): number => Number(v ?? 0);
   const frontPoints = drawn.filter((p) => p.here && p.onFront).sort(frontOrder);
+  const offFront = offFrontWords(drawn);
 
   const caption: string[] = [];
   const fixed = Object.fromEntries(Object.entries(view.point).filter(([path]) => !sweeping || path !== view.xPath));
@@ -85,6 +89,13 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   caption.push(
     `Lower left is better. Shaded lanes are places, not values on the log scales: no extra cost (left), never exposed (bottom)${plane.y.highLane !== undefined ? ', always exposed (top; higher in it for more of memory always reachable)' : ''}. Ringed and joined by the dashed line: the Pareto front at ${sweeping ? `${view.xPath} = ${String(view.point[view.xPath!])}` : 'this point'} (nothing shown is both cheaper and less exposed).${sweeping ? ` Each strategy's path follows ${view.xPath}, labelled by its value.` : ''}`,
   );
+  const flagged = [...new Set(drawn.filter((p) => p.flags.length > 0).map((p) => p.strategy))].sort(
+    (a, b) => order(a) - order(b),
+  );
+  if (flagged.length > 0)
+    caption.push(
+      `! Ringed with a "!"${sweeping ? ', or banded along its path' : ''}: flagged by the model, read with care (${flagged.join(', ')}; the CSV names the flags of each point).${offFront === undefined ? '' : ` Never on the front, flagged as unfit to quote at ${sweeping ? 'the point shown' : 'this point'}: ${offFront}.`}`,
+    );
   const missing = drawn.filter((p) => !Number.isFinite(p.cost)).map((p) => p.strategy);
   if (missing.length > 0) caption.push(`No ${cost.key} for ${[...new Set(missing)].join(', ')}: not drawn.`);
   if (view.hidden.length > 0) caption.push(`Not drawn: ${view.hidden.join(', ')}.`);
@@ -113,6 +124,7 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
             ...(p.value !== undefined ? { label: p.value } : {}),
             ...(p.here ? { large: true } : {}),
             ...(p.here && p.onFront ? { ring: true } : {}),
+            ...(p.flags.length > 0 ? { flagged: true } : {}),
           })),
       })),
       {
@@ -153,6 +165,7 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
     'exposure lane',
     'at point',
     'pareto front',
+    'flags',
   ];
   const rows = drawn
     .filter((p) => Number.isFinite(p.x))
@@ -167,8 +180,14 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
       p.exposureLane === 'log' ? 'log' : p.exposureLane,
       p.here,
       p.here && front.has(p.id),
+      p.flags.join('; '),
     ]);
   return { spec, csv: csvText(header, rows) };
+}
+
+/** The strategies at the view's point kept off the front for a flag, in words (tradeoff.ts: offFrontWords). */
+export function offFrontOf(detail: ExperimentDetail, view: ResolvedView): string | undefined {
+  return offFrontWords(planeOf(detail, view).drawn);
 }
 
 /** One line per strategy on the Pareto front at the view's point, for the mail. */

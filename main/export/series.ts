@@ -4,6 +4,7 @@
 import type { StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import type { Point } from '../../common/analysis/points.ts';
+import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
 import type { ResolvedView } from './view.ts';
 
 export interface ChartPoint {
@@ -11,6 +12,8 @@ export interface ChartPoint {
   x: number;
   y: number;
   ci95: number;
+  /** The names of the model's flags on the run (trust.ts: flagNames); [] for none. */
+  flags: string[];
 }
 
 export interface ChartSeries {
@@ -54,6 +57,7 @@ export function chartSeries(detail: ExperimentDetail, view: ResolvedView): Chart
           x: xPath === undefined ? 0 : xOf(r.point[xPath]),
           y: r.metrics[metric]!.mean,
           ci95: r.metrics[metric]!.ci95,
+          flags: flagNames(flagsOf(r)),
         }))
         .sort((a, b) => a.x - b.x),
     })),

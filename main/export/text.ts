@@ -23,7 +23,7 @@ import { costDependencies, scenarioAt } from './costs.ts';
 import { MAIL_WIDTH, REPRODUCE_MODEL, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
 import { measuredCosts, resultsBlock, shownMetrics } from './results.ts';
-import { contextWords, frontLines } from './plane.ts';
+import { contextWords, frontLines, offFrontOf } from './plane.ts';
 import { sensitivityAt } from './tornado.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { hang, toAscii, wrap } from './wrap.ts';
@@ -116,7 +116,8 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
 /** The strategies on the trade-off plane's Pareto front at the reported point, one line each. */
 function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
   const front = frontLines(detail, view);
-  if (front.length === 0) return [];
+  const off = offFrontOf(detail, view);
+  if (front.length === 0 && off === undefined) return [];
   const { cost, measure, context } = view.plane;
   const lines = wrap(
     `Pareto front at this point, ${cost.label} against ${measure === 'longestWindowUs' ? 'the longest window' : 'exposure'} to ${contextWords(context)} (no other strategy${view.hidden.length > 0 ? ` drawn (${view.hidden.join(', ')} left out)` : ''} is both cheaper and less exposed):`,
@@ -130,6 +131,7 @@ function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
         MAIL_WIDTH,
       ),
     );
+  if (off !== undefined) lines.push(...wrap(`Never on the front, flagged as unfit to quote: ${off}.`, MAIL_WIDTH));
   lines.push('');
   return lines;
 }

@@ -22,6 +22,7 @@ import type { BuildInfo } from './build-info.ts';
 import { exportExperiment, viewChart } from './index.ts';
 import { frontLines, planeOf } from './plane.ts';
 import { breakdownAt } from './cycles.ts';
+import { experimentText } from './text.ts';
 import { sensitivityAt } from './tornado.ts';
 import { ExportError, resolveView } from './view.ts';
 import { bestHeatmap, heatmapTable, metricHeatmap } from '../../common/analysis/heatmap.ts';
@@ -178,6 +179,7 @@ describe('trade-off plane export', () => {
       'exposure lane',
       'at point',
       'pareto front',
+      'flags',
     ]);
     expect(rows).toHaveLength(shown.length * VCPUS.length);
     expect(rows.some((r) => r[0] === 'S2' || r[0] === 'S4')).toBe(false);
@@ -194,6 +196,43 @@ describe('trade-off plane export', () => {
     expect(texts.some((t) => t.startsWith('S2 ') || t.startsWith('S4 '))).toBe(false);
     expect(texts.join(' ')).toContain('Not drawn: S2, S4.');
     expect(svg).toContain('fill="#1d1f21"');
+  });
+
+  it('rings the flagged figures with a "!", and never puts one unfit to quote on the front', async () => {
+    // 128 pinned vCPUs on the preset's 64 host CPUs: every strategy's set-up is infeasible there.
+    const overfull = (await store.getExperiment(
+      (await recordExperiment(store, { name: 'overfull', scenario: PRESETS[0]!.scenario, vcpus: [8, 128] }))
+        .experimentId,
+    ))!;
+    const at128: ExportView = { chart: 'tradeoff', point: { 'vm.vcpus': 128 }, x: 'vm.vcpus' };
+    const resolved = resolveView(overfull, 'cost.overheadPct', at128);
+    const { drawn, front } = planeOf(overfull, resolved);
+    const flagged = drawn.filter((p) => p.flags.length > 0);
+    expect(flagged.map((p) => p.strategy).sort()).toEqual([...STRATEGY_IDS].sort());
+    expect(flagged.every((p) => p.run.point['vm.vcpus'] === 128 && p.flags.includes('infeasible'))).toBe(true);
+    expect(front.size).toBe(0);
+    const { texts, rings, metadata } = await svgOf(overfull, at128);
+    expect(metadata['front']).toEqual([]);
+    // A ring and a "!" on each flagged marker, and the legend's sample ring.
+    expect(texts.filter((t) => t === '!')).toHaveLength(STRATEGY_IDS.length);
+    expect(rings).toBe(STRATEGY_IDS.length + 1);
+    const caption = texts.join(' ');
+    expect(caption).toContain(`(${STRATEGY_IDS.join(', ')}; the CSV names the flags of each point)`);
+    expect(caption).toContain(
+      `Never on the front, flagged as unfit to quote at the point shown: ${STRATEGY_IDS.join(', ')} (infeasible).`,
+    );
+    const [header, ...rows] = await csvOf(overfull, at128);
+    const flagsColumn = header!.indexOf('flags');
+    for (const row of rows) expect(row[flagsColumn]).toBe(row[1] === '128' ? 'infeasible' : '');
+    // At 8 vCPUs nothing is flagged: the front is there, and no flag line.
+    const at8 = await svgOf(overfull, { ...at128, point: { 'vm.vcpus': 8 } });
+    expect((at8.metadata['front'] as string[]).length).toBeGreaterThan(0);
+    expect(at8.texts.join(' ')).not.toContain('Never on the front');
+    // The mail says it under the front, which is empty here.
+    const mail = experimentText(overfull, { metric: 'cost.overheadPct', view: at128, build: BUILD });
+    expect(mail.replace(/\s+/g, ' ')).toContain(
+      `Never on the front, flagged as unfit to quote: ${STRATEGY_IDS.join(', ')} (infeasible).`,
+    );
   });
 
   it('takes the cost metric, the context and the longest window from the view', async () => {

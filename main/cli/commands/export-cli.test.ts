@@ -43,7 +43,7 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([2000, 1120]);
     expect(readFileSync(join(dir.dir, 'out.svg'), 'utf8')).toMatch(/<text[^>]*>S2 on-demand direct map<\/text>/);
     expect(readFileSync(join(dir.dir, 'out.csv'), 'utf8').split('\n')[0]).toBe(
-      'strategy,vm.vcpus,cost.overheadPct,cost.overheadPct.ci95',
+      'strategy,vm.vcpus,cost.overheadPct,cost.overheadPct.ci95,flags',
     );
     expect(JSON.parse(readFileSync(join(dir.dir, 'out.json'), 'utf8'))).toMatchObject({
       id: sweepId,
