@@ -101,5 +101,8 @@
  *        simulator's MMIO percentiles were wrong); with B = 1 S2's pages mapped are summed
  *        touchpoint by touchpoint; S3's IRQ/NMI count includes the VMM's windows. Costs unchanged
  *        (invlpg's and asiExit's notes corrected; an overridden entry's class and range are its own).
+ * 2.8.0  costs: fullTlbFlush 200 -> 290 cycles and primary (Kalyazin, Nov 2025: a local flush of
+ *        every TLB entry ~100 ns on x86; it was an estimate from Molnar's 96-cycle CR3 reload).
+ *        Formulas unchanged; what changes is S2 past the 33-page ceiling and deferred flushes.
  */
-export const MODEL_VERSION = '2.7.0';
+export const MODEL_VERSION = '2.8.0';
