@@ -215,7 +215,15 @@ describe('experimentText', () => {
     expect(text).toMatch(/^ {2}\+-95% CI /m);
     expect(text).toContain('+-95% CI: half-width of the 95% confidence interval over 3 seeds.');
     expect(text).toMatch(/^p99 latency, /m);
-    expect(text).toContain('discrete-event simulation, 0.02 s simulated, Poisson arrivals,');
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('discrete-event simulation, 0.02 s simulated, Poisson arrivals,');
+    // The summary names what decides the figures beyond the load: the host's invalidation and
+    // KPTI, the exit mix, each strategy's options.
+    expect(flat).toContain('shootdowns by IPI; 0 vCPUs of other VMs; PCID on; KPTI off');
+    expect(flat).toMatch(/ exits an MMIO exit reads .*; fast MMIO \(nothing read\) [\d.]+ of MMIO exits;/);
+    expect(flat).toMatch(
+      / strategies S0; S1 \(flush on zap on\); S2 \(batches of \d+ pages?; flush immediate, eachPage;/,
+    );
   });
 
   it('writes a discrete-event sweep', async () => {

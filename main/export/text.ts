@@ -14,6 +14,7 @@ import {
   TOUCHPOINT_IDS,
   type CapabilityRow,
   type Scenario,
+  type StrategyId,
 } from '../../common/core/index.ts';
 import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contract/index.ts';
 import { formatValue } from '../../common/analysis/format.ts';
@@ -226,12 +227,12 @@ const onOff = (b: boolean): string => (b ? 'on' : 'off');
 function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
   const lines = [...wrap(`Scenario "${s.name}" (revision ${detail.scenarioId.slice(0, 12)})`, MAIL_WIDTH)];
   const field = (label: string, text: string): void => {
-    lines.push(...hang(`  ${label.padEnd(6)}`, text, MAIL_WIDTH));
+    lines.push(...hang(`  ${label.padEnd(11)}`, text, MAIL_WIDTH));
   };
   const h = s.host;
   field(
     'host',
-    `${h.cpus} CPUs at ${h.ghz} GHz; PCID ${onOff(h.pcid)}; SMAP ${onOff(h.smap)}${h.smap ? ` (stops speculation: ${h.smapStopsSpeculation ? 'yes' : 'no'})` : ''}; LASS ${onOff(h.lass)}; direct map in ${h.directMapPageSize} pages; ${h.irqPerSecPerCpu} IRQ/s and ${h.nmiPerSecPerCpu} NMI/s per CPU`,
+    `${h.cpus} CPUs at ${h.ghz} GHz, ${h.vendor}, ${h.memoryGiB} GiB; shootdowns by ${h.tlbInvalidation === 'broadcast' ? 'broadcast invalidation' : 'IPI'}; ${h.otherVmVcpus} vCPUs of other VMs; PCID ${onOff(h.pcid)}; KPTI ${onOff(h.kpti)}${h.kpti ? '' : ` (Meltdown-affected: ${h.meltdownAffected ? 'yes' : 'no'})`}; SMAP ${onOff(h.smap)}${h.smap ? ` (stops speculation: ${h.smapStopsSpeculation ? 'yes' : 'no'})` : ''}; LASS ${onOff(h.lass)}; direct map in ${h.directMapPageSize} pages; ${h.irqPerSecPerCpu} IRQ/s and ${h.nmiPerSecPerCpu} NMI/s per CPU`,
   );
   const v = s.vm;
   field(
@@ -248,6 +249,12 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
       ? 'no touchpoint has a rate above 0'
       : `${active.join('; ')} (rates per vCPU for KVM's touchpoints, per VM for the VMM's)`,
   );
+  const mix = s.workload.exitMix;
+  field(
+    'exits',
+    `an MMIO exit reads ${mix.instructionDecode === 'vendor' ? "its operand pages and what the vendor's decode fetches" : 'mmio.pagesPerEvent pages, as given'}; fast MMIO (nothing read) ${mix.fastMmioShare} of MMIO exits; string PIO ${mix.pioStringShare} of PIO exits; ${mix.guestPagingLevels}-level guest paging`,
+  );
+  field('strategies', strategyOptions(s));
   const overridden = Object.entries(s.host.costs).filter(([, value]) => value !== undefined);
   field(
     'costs',
@@ -265,6 +272,31 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
       : 'analytic model',
   );
   return lines;
+}
+
+/**
+ * The strategies the scenario runs, each with the options that decide its figures, for the
+ * summary: a reader of the mail sees what S2 flushed and how without the JSON below it.
+ */
+function strategyOptions(s: Scenario): string {
+  const st = s.strategies;
+  const parts: string[] = [];
+  const on = (id: StrategyId): boolean => st[id].enabled;
+  if (on('S0')) parts.push('S0');
+  if (on('S1')) parts.push(`S1 (flush on zap ${onOff(st.S1.flushOnZap)}${st.S1.gup ? ', gup() allowed' : ''})`);
+  if (on('S2'))
+    parts.push(
+      `S2 (batches of ${st.S2.batchPages} page${st.S2.batchPages === 1 ? '' : 's'}${st.S2.flushAfterUs > 0 ? ` or ${st.S2.flushAfterUs} us` : ''}; flush ${st.S2.flush}${st.S2.flush === 'immediate' ? `, ${st.S2.flushRange}` : ''}; pfn-cache pages ${st.S2.keepPfnCacheRestored ? 'kept restored' : 'not served'})`,
+    );
+  if (on('S3')) parts.push(`S3 (remote flush ${st.S3.remoteFlush})`);
+  if (on('S4')) parts.push('S4');
+  if (on('S5')) parts.push('S5');
+  if (on('S6')) parts.push('S6');
+  const shared = [
+    `huge-folio removal ${onOff(st.hugeFolioRemoval)}`,
+    `the VMM reaches guest memory by ${st.vmmAccess === 'syscall' ? 'read()/write()' : `a selective mmap of ${st.selectiveMmapFraction} of it`}`,
+  ];
+  return `${parts.length === 0 ? 'none enabled' : parts.join('; ')}; ${shared.join('; ')}`;
 }
 
 function describeValues(values: (number | string | boolean)[]): string {
