@@ -87,7 +87,7 @@ test('on the trade-off plane a flagged figure takes the flag marker, and one unf
     expect(shown.points.map((p) => p.strategy).sort()).toEqual(core.strategies.map((r) => r.strategy).sort());
     for (const p of shown.points) expect(p.flags).toContain('infeasible');
     await expect(page.getByTestId('plane-off-front')).toContainText(
-      `Never on the front, flagged as unfit to quote at the point shown: ${core.strategies.map((r) => r.strategy).join(', ')} (infeasible)`,
+      `No strategy on the front, flagged as unfit to quote at the point shown: ${core.strategies.map((r) => r.strategy).join(', ')} (infeasible)`,
     );
     // Drawn with the marker every chart gives a flagged figure, in the error colour.
     const styles = await page
@@ -96,10 +96,66 @@ test('on the trade-off plane a flagged figure takes the flag marker, and one unf
       .evaluate((c) =>
         (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart.data.datasets
           .filter((d) => d.label !== 'Pareto front')
-          .map((d) => (d as { pointStyle: string[] }).pointStyle),
+          .map((d) => (d as unknown as { pointStyle: string[] }).pointStyle),
       );
     expect(styles).toHaveLength(core.strategies.length);
     for (const s of styles) expect(s).toEqual(['triangle']);
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test('the cheapest strategy within a budget is never one flagged as unfit to quote', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const ws = workspace(page);
+  try {
+    // Pinned, 128 vCPUs do not fit the preset's 64 host CPUs: every strategy is infeasible there.
+    // Time-shared they fit.
+    await seed(ws.dbPath, [
+      { name: 'pinned or shared', vcpus: [8, 128], second: { path: 'vm.placement', values: ['pinned', 'shared'] } },
+    ]);
+    const at = (vcpus: number, placement: string) =>
+      runAnalytic(
+        setParameter(
+          setParameter(setParameter(PRESETS[0]!.scenario, 'name', 'pinned or shared'), 'vm.vcpus', vcpus),
+          'vm.placement',
+          placement,
+        ),
+      ).strategies;
+    expect(at(128, 'pinned').every((r) => r.flags.some((f) => f.code === 'infeasible'))).toBe(true);
+    expect(at(128, 'shared').some((r) => r.flags.some((f) => f.code === 'infeasible'))).toBe(false);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('pinned or shared');
+    await page.getByTestId('result-tab-heatmap').click();
+    await page.getByTestId('heatmap-mode').selectOption('best');
+    // A budget S3's windows are within, on every cell.
+    await page.getByTestId('heatmap-budget').fill('0.5');
+    const heat = page.getByTestId('heatmap');
+    await expect(heat).toHaveAttribute('data-heatmap', /"budget":0\.5,/);
+    const shown = JSON.parse((await heat.getAttribute('data-heatmap'))!) as {
+      x: { path: string; values: (number | string)[] };
+      y: { path: string; values: (number | string)[] };
+      text: string[][];
+      cells: { strategy: string | null; unfit?: string[] }[][];
+    };
+    // Rows are the y parameter's values, columns the x parameter's.
+    const cell = (vcpus: number, placement: string) => {
+      const value = (path: string) => (path === 'vm.vcpus' ? vcpus : placement);
+      const i = shown.y.values.indexOf(value(shown.y.path));
+      const j = shown.x.values.indexOf(value(shown.x.path));
+      return { text: shown.text[i]![j]!, cell: shown.cells[i]![j]! };
+    };
+    const overfull = cell(128, 'pinned');
+    expect(overfull.text).toBe('none fit to quote');
+    expect([...overfull.cell.unfit!].sort()).toEqual(
+      at(128, 'pinned')
+        .map((r) => r.strategy)
+        .sort(),
+    );
+    // Where nothing is flagged a strategy is picked, as before.
+    expect(cell(128, 'shared').cell.strategy).not.toBeNull();
+    await expect(page.getByText('"none fit to quote": only such within the budget there')).toBeVisible();
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

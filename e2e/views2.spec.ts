@@ -157,7 +157,12 @@ test('the heatmap of a 2-D sweep: one strategy’s metric per cell, then the che
     rates.forEach((rate, i) =>
       vcpus.forEach((v, j) => {
         const here = core(v, rate);
-        const within = here.filter((r) => exposureOf({ ...r, point: {} }, 'exposure.kernel.fraction')! <= 1e-6);
+        // Never a strategy the model flags as unfit to quote (infeasible, saturated, overloaded).
+        const within = here.filter(
+          (r) =>
+            !r.flags.some((f) => ['infeasible', 'saturated', 'overloaded'].includes(f.code)) &&
+            exposureOf({ ...r, point: {} }, 'exposure.kernel.fraction')! <= 1e-6,
+        );
         const cell = shown.cells[i]![j] as { strategy: string | null; cost?: number };
         if (within.length === 0) {
           expect(cell.strategy).toBeNull();

@@ -600,6 +600,7 @@ export function layoutChart(spec: ChartSpec): Drawing {
   });
   // What the flag marks mean, once, under the series.
   if (!bars && spec.series.some((s) => s.points.some((p) => p.flagged === true))) {
+    const banded = spec.kind === 'line' || spec.series.some((s) => s.join === true);
     if (spec.kind === 'line')
       shapes.push(
         flagBand([
@@ -608,7 +609,7 @@ export function layoutChart(spec: ChartSpec): Drawing {
         ]),
       );
     else flagMark([lx + 13, ly + 5], false);
-    for (const [j, line] of wrapPx(FLAGGED_LEGEND, legendWidth - 40, 12)
+    for (const [j, line] of wrapPx(banded ? FLAGGED_LEGEND : FLAGGED_LEGEND_RINGED, legendWidth - 40, 12)
       .slice(0, 3)
       .entries())
       text(lx + 34, ly + 9 + j * 14, line, 12, 'start', { fill: theme.flag });
@@ -631,8 +632,9 @@ export function layoutChart(spec: ChartSpec): Drawing {
 /** Lines with at most this many points get markers; a longer line is its own mark. */
 const MAX_MARKED_POINTS = 60;
 
-/** The legend's words for the flag mark. */
+/** The legend's words for the flag marks: where lines or paths are drawn, and where only markers are. */
 export const FLAGGED_LEGEND = 'flagged by the model: banded, or ringed with a !';
+export const FLAGGED_LEGEND_RINGED = 'flagged by the model: ringed with a !';
 
 /** Runs of consecutive flagged points, as index lists into `points`. */
 function flaggedRuns(points: readonly ChartPointSpec[]): number[][] {

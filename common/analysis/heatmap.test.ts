@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, setParameter } from '../core/index.ts';
 import {
+  bestCellWords,
   bestHeatmap,
   cellRuns,
   exposureOf,
@@ -107,6 +108,31 @@ describe('bestHeatmap', () => {
       strategies: ['S0', 'S3'],
     });
     expect(without.cells[0]![0]).toMatchObject({ strategy: 'S3' });
+  });
+
+  it('never picks a strategy the model flags as unfit to quote, and says so where only such is within budget', () => {
+    const infeasible = [{ code: 'infeasible', message: '128 pinned vCPUs on 64 host CPUs' }];
+    const careful = [{ code: 'fullFlushCeiling', message: 'over the ceiling' }];
+    const runs: HeatmapRun[] = [
+      // (1, x): S3 is cheapest within budget but infeasible; S2 is picked.
+      { ...run('S3', 1, 'x', { cost: e(1), [ctx]: e(0), [state]: e(0) }), flags: infeasible },
+      run('S2', 1, 'x', { cost: e(5), [ctx]: e(1e-4), [state]: e(1) }),
+      // (2, x): only S3 is within budget, and it is infeasible.
+      { ...run('S3', 2, 'x', { cost: e(1), [ctx]: e(0), [state]: e(0) }), flags: infeasible },
+      run('S0', 2, 'x', { cost: e(0), [ctx]: e(1), [state]: e(2) }),
+      // (1, y): a flag that only asks for care does not keep S2 out.
+      { ...run('S2', 1, 'y', { cost: e(5), [ctx]: e(1e-4), [state]: e(1) }), flags: careful },
+    ];
+    const map = bestHeatmap(runs, { xPath: 'a', yPath: 'b', cost: 'cost', exposure: ctx, budget: 1e-3 });
+    expect(map.cells[0]![0]).toEqual({ strategy: 'S2', cost: 5, exposure: 1e-4, candidates: 1, unfit: ['S3'] });
+    expect(map.cells[0]![1]).toEqual({ strategy: null, reason: 'unfit', candidates: 0, unfit: ['S3'] });
+    expect(map.cells[1]![0]).toMatchObject({ strategy: 'S2', candidates: 1 });
+    expect(map.cells[1]![0]!.unfit).toBeUndefined();
+    expect(heatmapTable(map).slice(1)).toEqual([
+      ['x', 'S2', 'none fit to quote'],
+      ['y', 'S2', 'no runs'],
+    ]);
+    expect(bestCellWords(map.cells[0]![1]!)).toBe('none fit to quote');
   });
 
   it('reads exposure states as the trade-off plane does', () => {

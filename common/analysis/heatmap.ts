@@ -1,7 +1,8 @@
 // The heatmap of a two-parameter sweep (issue 17, item 3): the grid of one swept parameter
 // against the other, either one strategy's metric in every cell, or the best strategy per cell
-// under an exposure budget (the cheapest among those exposed at most the budget). Pure and
-// browser-safe, so the window and an export compute the same grid.
+// under an exposure budget (the cheapest among those exposed at most the budget; never one the
+// model flags as unfit to quote, trust.ts: unfitToQuote). Pure and browser-safe, so the window and
+// an export compute the same grid.
 //
 // Exposure is read as the trade-off plane reads it (tradeoff.ts): where the run carries
 // exposure.<ctx>.state, state 0 ("never") is no exposure at all and state 2 ("always") exceeds
@@ -9,12 +10,13 @@
 import { METRIC_CATALOGUE, type Estimate } from '../core/index.ts';
 import { formatValue, slowdownOf } from './format.ts';
 import { spansDecades, type PointValue } from './overlay.ts';
-import { flagsOf, isStateMetric, stateWord } from './trust.ts';
+import { flagsOf, isStateMetric, stateWord, unfitToQuote } from './trust.ts';
 
 export interface HeatmapRun {
   strategy: string;
   point: Record<string, PointValue>;
   metrics: Record<string, Estimate | undefined>;
+  flags?: unknown;
 }
 
 /** One swept parameter as an axis of the grid: its values in order (numbers ascending). */
@@ -44,12 +46,24 @@ export interface MetricHeatmap {
 }
 
 /** The best strategy at one point, or why there is none. */
-export type BestCell =
+export type BestCell = (
   | { strategy: string; cost: number; exposure: number; candidates: number }
-  /** Runs finished here, but every one is exposed beyond the budget. */
+  /** Runs finished here, but every one is exposed beyond the budget (or flagged, below). */
   | { strategy: null; reason: 'overBudget'; candidates: 0; leastExposure: number }
+  /** Within the budget here are only strategies the model flags as unfit to quote. */
+  | { strategy: null; reason: 'unfit'; candidates: 0 }
   /** No finished run at this point. */
-  | { strategy: null; reason: 'noRuns'; candidates: 0 };
+  | { strategy: null; reason: 'noRuns'; candidates: 0 }
+) & {
+  /** Strategies here that were not candidates: the model flags their figures as unfit to quote. */
+  unfit?: string[];
+};
+
+/** A best cell in words, as the window, the CSV and the image show it. */
+export function bestCellWords(c: BestCell): string {
+  if (c.strategy !== null) return c.strategy;
+  return c.reason === 'noRuns' ? 'no runs' : c.reason === 'unfit' ? 'none fit to quote' : 'none within budget';
+}
 
 export interface BestHeatmap {
   kind: 'best';
@@ -156,27 +170,32 @@ export function bestHeatmap(
       (strategies === undefined || strategies.includes(r.strategy)),
   );
   const cells = grid(pool, x, y, (here): BestCell => {
-    const judged = here.flatMap((r) => {
+    const all = here.flatMap((r) => {
       const c = r.metrics[cost]?.mean;
       const e = exposureOf(r, exposure);
       return c === undefined || Number.isNaN(c) || e === undefined
         ? []
-        : [{ strategy: r.strategy, cost: c, exposure: e }];
+        : [{ strategy: r.strategy, cost: c, exposure: e, unfit: unfitToQuote(r) }];
     });
-    if (judged.length === 0) return { strategy: null, reason: 'noRuns', candidates: 0 };
-    const within = judged.filter((j) => j.exposure <= budget);
+    if (all.length === 0) return { strategy: null, reason: 'noRuns', candidates: 0 };
+    const unfit = [...new Set(all.filter((j) => j.unfit).map((j) => j.strategy))];
+    const left = unfit.length === 0 ? {} : { unfit };
+    const within = all.filter((j) => !j.unfit && j.exposure <= budget);
     if (within.length === 0)
-      return {
-        strategy: null,
-        reason: 'overBudget',
-        candidates: 0,
-        leastExposure: Math.min(...judged.map((j) => j.exposure)),
-      };
+      return all.some((j) => j.unfit && j.exposure <= budget)
+        ? { strategy: null, reason: 'unfit', candidates: 0, ...left }
+        : {
+            strategy: null,
+            reason: 'overBudget',
+            candidates: 0,
+            leastExposure: Math.min(...all.map((j) => j.exposure)),
+            ...left,
+          };
     within.sort(
       (a, b) => a.cost - b.cost || order(a.strategy) - order(b.strategy) || a.strategy.localeCompare(b.strategy),
     );
     const best = within[0]!;
-    return { strategy: best.strategy, cost: best.cost, exposure: best.exposure, candidates: within.length };
+    return { strategy: best.strategy, cost: best.cost, exposure: best.exposure, candidates: within.length, ...left };
   });
   return { kind: 'best', cost, exposure, budget, x, y, cells };
 }
@@ -213,8 +232,7 @@ export function heatmapTable(map: Heatmap): string[][] {
         const c = map.cells[i]![j]!;
         return c === null ? '' : String(c.value);
       }
-      const c = map.cells[i]![j]!;
-      return c.strategy ?? (c.reason === 'noRuns' ? 'no runs' : 'none within budget');
+      return bestCellWords(map.cells[i]![j]!);
     }),
   ]);
   return [header, ...rows];

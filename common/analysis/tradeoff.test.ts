@@ -132,6 +132,10 @@ describe('tradeoffPlane', () => {
         run('S3', 0.5, 1e-7, 1, [infeasible]),
         run('S4', 0.2, 1e-6, 1, [infeasible]),
         run('S2', 9, 1e-5, 1, [{ code: 'fullFlushCeiling', message: 'over the ceiling' }]),
+        run('S5', 0.1, 1e-4, 1, [
+          { code: 'saturated', message: 'receivers past saturation' },
+          { code: 'fullFlushCeiling', message: 'over the ceiling' },
+        ]),
       ],
       {
         point: { 'vm.vcpus': 128 },
@@ -145,8 +149,18 @@ describe('tradeoffPlane', () => {
     // A flag that asks for care only (full flush ceiling) does not keep S2 off.
     expect([...front].map((id) => id.split('@')[0]).sort()).toEqual(['S0', 'S2']);
     expect(drawn.find((p) => p.strategy === 'S3')!.flags).toEqual(['infeasible']);
-    expect(offFrontWords(drawn)).toBe('S3, S4 (infeasible)');
-    expect(offFrontWords(drawn.filter((p) => p.strategy !== 'S3' && p.strategy !== 'S4'))).toBeUndefined();
+    // Named by what keeps each off: its severe flags only.
+    expect(offFrontWords(drawn)).toBe('S3, S4 (infeasible); S5 (saturated)');
+    expect(offFrontWords(drawn.filter((p) => !['S3', 'S4', 'S5'].includes(p.strategy)))).toBeUndefined();
+  });
+
+  it('gives a point with no cost figure no place: not drawn, not on the front', () => {
+    const plane = tradeoffPlane([
+      { id: 'S2', strategy: 'S2', cost: Number.NaN, exposure: 1e-9, state: 1 },
+      { id: 'S3', strategy: 'S3', cost: 2, exposure: 1e-4, state: 1 },
+    ]);
+    expect(plane.points.find((p) => p.id === 'S2')!.x).toBeNaN();
+    expect([...plane.front]).toEqual(['S3']);
   });
 
   it('labels lanes and decades, and nothing between', () => {

@@ -1,15 +1,15 @@
 // The trade-off plane (issue 17): what a strategy costs against what it leaves exposed, both on
 // log scales, with "no extra cost" and "never exposed" on lanes of their own beside the axes
 // (zero has no place on a log axis) and "always" (exposure state 2) on a lane above them, apart
-// from a tiny fraction. A figure the model flags as unfit to quote (trust.ts: isSevere; a set-up
-// that cannot run, a saturated queue) is drawn, marked, but never on the Pareto front: the front
-// is what a reader takes as the choices worth making. Pure, so the window and an export draw the
+// from a tiny fraction. A figure the model flags as unfit to quote (trust.ts: unfitToQuote; a
+// set-up that cannot run, a saturated queue) is drawn, marked, but never on the Pareto front: the
+// front is what a reader takes as the choices worth making. Pure, so the window and an export draw the
 // same plane.
 import { STRATEGY_IDS } from '../core/index.ts';
 import { pointKey, type Point } from './points.ts';
 import { formatValue, powerOfTenWord } from './format.ts';
 import { paretoFront } from './sensitivity.ts';
-import { alwaysWords, flagNames, flagsOf, isSevere, stateWord } from './trust.ts';
+import { alwaysWords, flagNames, flagsOf, isSevere, stateWord, unfitToQuote } from './trust.ts';
 
 export type CostLane = 'none' | 'log';
 export type ExposureLane = 'never' | 'log' | 'always';
@@ -26,7 +26,7 @@ export interface PlaneInput {
    * the exposure measured (the longest window gives "always" no figure). Unset: `exposure`.
    */
   share?: number;
-  /** The model flagged the figure as unfit to quote (trust.ts: isSevere): drawn, never on the front. */
+  /** The model flagged the figure as unfit to quote (trust.ts: unfitToQuote): drawn, never on the front. */
   severe?: boolean;
 }
 
@@ -131,12 +131,13 @@ export function tradeoffPlane(inputs: PlaneInput[]): Plane {
     ...p,
     costLane,
     exposureLane: e,
-    x: costLane === 'none' ? x.lowLane : Math.log10(p.cost),
+    // A point with no cost figure has no place (NaN: not drawn, not on the front).
+    x: !Number.isFinite(p.cost) ? Number.NaN : costLane === 'none' ? x.lowLane : Math.log10(p.cost),
     y: e === 'never' ? y.lowLane : e === 'always' ? y.highLane! + inAlways(shareOf(p)) : Math.log10(p.exposure),
   }));
   const front = paretoFront(
     points
-      .filter((p) => p.severe !== true)
+      .filter((p) => p.severe !== true && Number.isFinite(p.x) && Number.isFinite(p.y))
       .map((p) => ({ id: p.id, cost: shown(Math.max(p.cost, 0)), exposure: exposureRank(p) })),
   );
   return { points, x, y, front };
@@ -169,17 +170,18 @@ export function planeExposureWords(p: PlanePoint, measure: 'fraction' | 'longest
 
 /**
  * The strategies at the point shown that the model flags as unfit to quote, in words for a
- * caption: "S3, S4 (infeasible); S2 (saturated)" (strategy order, grouped by their flags' names);
+ * caption: "S3, S4 (infeasible); S2 (saturated)" (strategy order, grouped by their severe flags);
  * undefined for none. They are drawn, and left off the front (tradeoffPlane).
  */
 export function offFrontWords(
-  drawn: readonly { strategy: string; here: boolean; severe?: boolean; flags: string[] }[],
+  drawn: readonly { strategy: string; here: boolean; severe?: boolean; run: PlaneRun }[],
 ): string | undefined {
   const order = (s: string): number => (STRATEGY_IDS as readonly string[]).indexOf(s);
   const groups = new Map<string, string[]>();
   for (const p of [...drawn].sort((a, b) => order(a.strategy) - order(b.strategy))) {
     if (!p.here || p.severe !== true) continue;
-    const names = p.flags.join(', ');
+    // The severe flags only: those are what keep it off (a flag that asks for care does not).
+    const names = flagNames(flagsOf(p.run).filter((f) => isSevere(f.code))).join(', ');
     const members = groups.get(names) ?? [];
     if (!members.includes(p.strategy)) members.push(p.strategy);
     groups.set(names, members);
@@ -266,7 +268,7 @@ export function planeOfRuns(
       exposure: r.metrics[options.exposure]?.mean ?? 0,
       ...(state === undefined ? {} : { state }),
       ...(share === undefined ? {} : { share }),
-      ...(flagsOf(r).some((f) => isSevere(f.code)) ? { severe: true } : {}),
+      ...(unfitToQuote(r) ? { severe: true } : {}),
     };
   };
   const plane = tradeoffPlane(shown.map(inputOf));

@@ -36,6 +36,16 @@ export function isSevere(code: string): boolean {
   return code === 'saturated' || code === 'infeasible' || code === 'overloaded';
 }
 
+/**
+ * Whether the model flags a result's figures as unfit to quote (a severe flag: the set-up cannot
+ * run, or a queue is past saturation). The one rule for the choices a view offers a reader: such
+ * a result is drawn and listed, but never on a Pareto front (tradeoff.ts) and never the cheapest
+ * pick under a budget (heatmap.ts).
+ */
+export function unfitToQuote(result: unknown): boolean {
+  return flagsOf(result).some((f) => isSevere(f.code));
+}
+
 /** The distinct flags of many results, each with the strategies that carry it. */
 export function collectFlags(results: { strategy: string; flags: Flag[] }[]): (Flag & { strategies: string[] })[] {
   const byCode = new Map<string, Flag & { strategies: string[] }>();

@@ -177,8 +177,9 @@ export const DEFAULT_COSTS: Entry[] = [
     high: 1000,
     source:
       'Nikita Kalyazin, "Re: [PATCH v7 06/12] KVM: guest_memfd: add module param for disabling TLB flushing", 7 Nov 2025, lore.kernel.org/all/3a87167e-32fb-4ce7-8c70-40dfa9d0f2a2@amazon.com: flushing all entries in the local TLB (no broadcast), proposed at each VM entry, "take ~100 ns on x86 and ~220 ns on ARM"',
-    hardware: 'x86, CPU not stated (Amazon); ~100 ns converted at an assumed 2.9 GHz (as cr3WritePcid)',
-    note: "Above 33 pages flush_tlb_kernel_range flushes everything on every CPU; the refill that follows is tlbRefillAfterFlush. The range's low end is Ingo Molnar's CR3-reload flush, 96 cycles without global entries (8 Jun 2015, link as invlpg; the default until model 2.8.0 was 200, an estimate from it). On arm64 the same post measured ~220 ns (~640 cycles at 2.9 GHz): override it for an arm64 host.",
+    hardware:
+      'x86, CPU, clock and instruction not stated (Amazon); "all entries" read as global ones included; ~100 ns converted at an assumed 2.9 GHz (as cr3WritePcid): 200-350 cycles at 2.0-3.5 GHz',
+    note: "Above 33 pages flush_tlb_kernel_range flushes everything on every CPU; the refill that follows is tlbRefillAfterFlush. A rough figure from a remark, not a benchmark: the range stays wide. Its low end is Ingo Molnar's CR3-reload flush, 96 cycles without global entries (8 Jun 2015, link as invlpg; the default until model 2.8.0 was 200, an estimate from it). On arm64 the same post gives ~220 ns (~640 cycles at 2.9 GHz); there, with invalidation broadcast, the model charges this entry only where a CPU flushes itself (S2's deferred flushes): override it for an arm64 host.",
   },
   {
     key: 'cr3WritePcid',

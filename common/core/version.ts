@@ -102,7 +102,9 @@
  *        touchpoint by touchpoint; S3's IRQ/NMI count includes the VMM's windows. Costs unchanged
  *        (invlpg's and asiExit's notes corrected; an overridden entry's class and range are its own).
  * 2.8.0  costs: fullTlbFlush 200 -> 290 cycles and primary (Kalyazin, Nov 2025: a local flush of
- *        every TLB entry ~100 ns on x86; it was an estimate from Molnar's 96-cycle CR3 reload).
- *        Formulas unchanged; what changes is S2 past the 33-page ceiling and deferred flushes.
+ *        every TLB entry ~100 ns on x86, CPU and clock not stated; it was an estimate from Molnar's
+ *        96-cycle CR3 reload). Formulas unchanged; what moves is every flush past the 33-page
+ *        ceiling (S2's covering ranges and batches, huge-folio removal, S3's broadcast remote
+ *        flush of many pages) and S2's deferred flushes.
  */
 export const MODEL_VERSION = '2.8.0';

@@ -62,8 +62,8 @@ const metadata = (svg: string): Record<string, unknown> =>
 describe('chart export', () => {
   it('writes an SVG with one text run per label, a generic font stack, and tens of KB at most', () => {
     const svg = svgOf(sweep, 'cost.overheadPct');
-    // 560 high, and 15 more for each caption line past three (here the flags' line).
-    expect(svg).toMatch(/^<\?xml[^>]*\?>\n<svg [^>]*width="1000" height="575"/);
+    // 560 high, and 15 more for each caption line past three (here the flags' two lines).
+    expect(svg).toMatch(/^<\?xml[^>]*\?>\n<svg [^>]*width="1000" height="590"/);
     expect(svg).toMatch(/font-family="[^"]*sans-serif"/);
     expect(svg).toContain('<title>sweep: vCPU overhead vs S0</title>');
     const words = texts(svg);
@@ -153,7 +153,7 @@ describe('chart export', () => {
     const caption = texts(svg).join(' ');
     // Each strategy's flags with the stretches of x they cover; strategies alike share a sentence.
     expect(caption).toContain(
-      '! Flagged by the model, read with care (banded, or ringed with a !): S0, S1, S3, S4, S5, S6: infeasible at vm.vcpus 256. S2: ',
+      '! Flagged by the model (banded, or ringed with a !; infeasible, saturated and overloaded figures are unfit to quote, the others ask for care): S0, S1, S3, S4, S5, S6: infeasible at vm.vcpus 256. S2: ',
     );
     const s2 = sweep.runs
       .filter((r) => r.strategy === 'S2')
@@ -201,6 +201,13 @@ describe('chart export', () => {
     expect(kept[0]).toBe(points[0]);
     expect(kept.at(-1)).toBe(points.at(-1));
     expect(kept.some((p) => p.y === 1e6)).toBe(true);
+    // A flagged point dropped from its bucket still marks the bucket's points that are drawn.
+    const flaggedAt = points.map((p, i) => (i === 1001 ? { ...p, flags: ['saturated'] } : p));
+    const keptFlagged = downsample(flaggedAt).filter((p) => p.flags.length > 0);
+    expect(keptFlagged.length).toBeGreaterThan(0);
+    expect(
+      keptFlagged.every((p) => Math.abs(p.x - 1001) <= Math.ceil(5000 / Math.floor((MAX_DRAWN_POINTS - 2) / 2))),
+    ).toBe(true);
     const view = resolveView(sweep, 'cost.overheadPct');
     const data: ChartSeries = { ...chartSeries(sweep, view), series: [{ strategy: 'S0', points }] };
     const svg = chartSvg(chartSpec(sweep, data, view, BUILD));
@@ -214,8 +221,8 @@ describe('chart export', () => {
     const png = await chartPng(spec, view.scale);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     // 1000 x 560 and 15 more for each caption line past three (here the flags' line), at 1.5.
-    expect(layoutChart(spec).height).toBe(575);
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1500, 863]);
+    expect(layoutChart(spec).height).toBe(590);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1500, 885]);
   });
 
   it('charts a single run as bars per strategy', () => {

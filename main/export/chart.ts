@@ -27,7 +27,11 @@ import { formatValue } from '../../common/analysis/format.ts';
 /** Most points drawn per line; beyond it each stretch of x keeps its lowest and highest value. */
 export const MAX_DRAWN_POINTS = 400;
 
-/** At most MAX_DRAWN_POINTS points, keeping the first, the last, and each bucket's min and max. */
+/**
+ * At most MAX_DRAWN_POINTS points, keeping the first, the last, and each bucket's min and max; a
+ * kept point carries the flags of its bucket's flagged points when it has none of its own, so a
+ * flagged stretch is still marked where it is drawn.
+ */
 export function downsample(points: ChartPoint[]): ChartPoint[] {
   if (points.length <= MAX_DRAWN_POINTS) return points;
   const buckets = Math.floor((MAX_DRAWN_POINTS - 2) / 2);
@@ -42,7 +46,10 @@ export function downsample(points: ChartPoint[]): ChartPoint[] {
       if (p.y < lo.y) lo = p;
       if (p.y > hi.y) hi = p;
     }
-    out.push(...(lo === hi ? [lo] : lo.x <= hi.x ? [lo, hi] : [hi, lo]));
+    const flagged = slice.find((p) => p.flags.length > 0);
+    const marked = (p: ChartPoint): ChartPoint =>
+      flagged === undefined || p.flags.length > 0 ? p : { ...p, flags: flagged.flags };
+    out.push(...(lo === hi ? [marked(lo)] : lo.x <= hi.x ? [marked(lo), marked(hi)] : [marked(hi), marked(lo)]));
   }
   out.push(points[points.length - 1]!);
   return out;
@@ -88,7 +95,7 @@ export function chartSpec(
   const flagged = flaggedWords(data);
   if (flagged !== undefined)
     caption.push(
-      `! Flagged by the model, read with care (${data.xPath === undefined ? '! beside the strategy' : 'banded, or ringed with a !'}): ${flagged}.`,
+      `! Flagged by the model (${data.xPath === undefined ? '! beside the strategy' : 'banded, or ringed with a !'}; infeasible, saturated and overloaded figures are unfit to quote, the others ask for care): ${flagged}.`,
     );
   if (yType === 'logarithmic') {
     const offAxis = data.series.filter((s) => s.points.some((p) => p.y <= 0));

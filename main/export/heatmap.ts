@@ -13,6 +13,7 @@ import {
 } from '../../common/analysis/chart-draw.ts';
 import { formatValue } from '../../common/analysis/format.ts';
 import {
+  bestCellWords,
   bestHeatmap,
   cellRuns,
   heatmapTable,
@@ -118,13 +119,12 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
         ),
       });
     const none = map.cells.flatMap((row, i) =>
-      row.flatMap((c, j) =>
-        c.strategy === null ? [{ x: j, y: i, large: true, label: c.reason === 'noRuns' ? 'no runs' : 'none' }] : [],
-      ),
+      row.flatMap((c, j) => (c.strategy === null ? [{ x: j, y: i, large: true, label: bestCellWords(c) }] : [])),
     );
-    if (none.length > 0) series.push({ label: 'none within budget', colour: NONE, points: none });
+    if (none.length > 0) series.push({ label: 'none picked', colour: NONE, points: none });
+    const unfit = [...new Set(map.cells.flat().flatMap((c) => c.unfit ?? []))].sort((a, b) => order(a) - order(b));
     caption.push(
-      `Each cell: the strategy with the lowest ${map.cost} among those whose ${map.exposure} is at most ${formatValue(map.budget)} ("never" counts as 0, "always" is over any budget), with its cost.${view.hidden.length > 0 ? ` Not candidates: ${view.hidden.join(', ')}.` : ''}`,
+      `Each cell: the strategy with the lowest ${map.cost} among those whose ${map.exposure} is at most ${formatValue(map.budget)} ("never" counts as 0, "always" is over any budget), with its cost.${view.hidden.length > 0 ? ` Not candidates: ${view.hidden.join(', ')}.` : ''} Never a candidate: a strategy the model flags as unfit to quote (infeasible, saturated, overloaded)${unfit.length > 0 ? `; so left out in some cells: ${unfit.join(', ')}; "none fit to quote": only such within the budget` : ''}.`,
     );
   }
   caption.push(madeBy(detail, build));

@@ -82,19 +82,20 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   const numeric = (v: string | undefined): number => Number(v ?? 0);
   const frontPoints = drawn.filter((p) => p.here && p.onFront).sort(frontOrder);
   const offFront = offFrontWords(drawn);
+  const at = sweeping ? `${view.xPath} = ${String(view.point[view.xPath!])}` : 'this point';
 
   const caption: string[] = [];
   const fixed = Object.fromEntries(Object.entries(view.point).filter(([path]) => !sweeping || path !== view.xPath));
   caption.push(drawnAt(detail, fixed));
   caption.push(
-    `Lower left is better. Shaded lanes are places, not values on the log scales: no extra cost (left), never exposed (bottom)${plane.y.highLane !== undefined ? ', always exposed (top; higher in it for more of memory always reachable)' : ''}. Ringed and joined by the dashed line: the Pareto front at ${sweeping ? `${view.xPath} = ${String(view.point[view.xPath!])}` : 'this point'} (nothing shown is both cheaper and less exposed).${sweeping ? ` Each strategy's path follows ${view.xPath}, labelled by its value.` : ''}`,
+    `Lower left is better. Shaded lanes are places, not values on the log scales: no extra cost (left), never exposed (bottom)${plane.y.highLane !== undefined ? ', always exposed (top; higher in it for more of memory always reachable)' : ''}. ${frontPoints.length > 0 ? `Ringed and joined by the dashed line: the Pareto front at ${at} (no other strategy shown is both cheaper and less exposed, of those the model does not flag as unfit to quote).` : `No Pareto front at ${at}: every strategy shown there is flagged as unfit to quote${drawn.some((p) => p.here) ? '' : ' or has no run'}.`}${sweeping ? ` Each strategy's path follows ${view.xPath}, labelled by its value.` : ''}`,
   );
   const flagged = [...new Set(drawn.filter((p) => p.flags.length > 0).map((p) => p.strategy))].sort(
     (a, b) => order(a) - order(b),
   );
   if (flagged.length > 0)
     caption.push(
-      `! Ringed with a "!"${sweeping ? ', or banded along its path' : ''}: flagged by the model, read with care (${flagged.join(', ')}; the CSV names the flags of each point).${offFront === undefined ? '' : ` Never on the front, flagged as unfit to quote at ${sweeping ? 'the point shown' : 'this point'}: ${offFront}.`}`,
+      `! Ringed in the flag colour with a "!"${sweeping ? ', or banded along its path' : ''}: flagged by the model (${flagged.join(', ')}; the CSV names the flags of each point).${offFront === undefined ? '' : ` Never on the front, flagged as unfit to quote at ${at}: ${offFront}.`}`,
     );
   const missing = drawn.filter((p) => !Number.isFinite(p.cost)).map((p) => p.strategy);
   if (missing.length > 0) caption.push(`No ${cost.key} for ${[...new Set(missing)].join(', ')}: not drawn.`);
@@ -127,12 +128,17 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
             ...(p.flags.length > 0 ? { flagged: true } : {}),
           })),
       })),
-      {
-        label: 'Pareto front (ringed)',
-        colour: INK,
-        dashed: true,
-        points: frontPoints.map((p) => ({ x: p.x, y: p.y })),
-      },
+      // No legend entry for a front there is not (every strategy flagged, or no run at the point).
+      ...(frontPoints.length === 0
+        ? []
+        : [
+            {
+              label: 'Pareto front (ringed)',
+              colour: INK,
+              dashed: true,
+              points: frontPoints.map((p) => ({ x: p.x, y: p.y })),
+            },
+          ]),
     ],
     theme: view.theme,
     metadata: {

@@ -222,8 +222,52 @@ describe('experimentText', () => {
     expect(flat).toContain('shootdowns by IPI; 0 vCPUs of other VMs; PCID on; KPTI off');
     expect(flat).toMatch(/ exits an MMIO exit reads .*; fast MMIO \(nothing read\) [\d.]+ of MMIO exits;/);
     expect(flat).toMatch(
-      / strategies S0; S1 \(flush on zap on\); S2 \(batches of \d+ pages?; flush immediate, eachPage;/,
+      / strategies S0; S1 \(flush on zap on\); S2 \(batches of \d+ pages?; flush immediate, range eachPage;/,
     );
+    // Other set-ups, said as they are: the summary reads the scenario, not the runs.
+    const summaryOf = (change: (s: Scenario) => Scenario): string =>
+      experimentText({ ...detail, scenario: change(detail.scenario) }, { metric: 'cost.overheadPct', build: BUILD })
+        .replace(/\s+/g, ' ')
+        .replace(/^.* Scenario "/, 'Scenario "');
+    const arm = summaryOf((s) => ({
+      ...s,
+      host: { ...s.host, vendor: 'arm64', tlbInvalidation: 'broadcast', kpti: false, lass: false },
+      workload: { ...s.workload, exitMix: { ...s.workload.exitMix, instructionDecode: 'vendor' } },
+      strategies: {
+        ...s.strategies,
+        S1: { ...s.strategies.S1, flushOnZap: false },
+        S2: { ...s.strategies.S2, batchPages: 16, flushAfterUs: 50, flush: 'deferred' },
+        vmmAccess: 'selective-mmap',
+        selectiveMmapFraction: 0.1,
+      },
+    }));
+    expect(arm).toContain('arm64, ');
+    expect(arm).toContain('shootdowns by broadcast invalidation');
+    expect(arm).toContain('an MMIO exit reads its operand pages only (arm64: nothing more to decode)');
+    expect(arm).toContain('S1 (flush on zap off, but the zap flushes by itself on arm64)');
+    // A deferred flush has no range; a batch of more than one page may close on its timer.
+    expect(arm).toContain('S2 (batches of 16 pages or 50 us; flush deferred; pfn-cache pages kept restored)');
+    expect(arm).toContain('under S2-S5 the VMM reaches guest memory by a selective mmap of 0.1 of it');
+    const off = { enabled: false };
+    const intel = summaryOf((s) => ({
+      ...s,
+      host: { ...s.host, kpti: true },
+      workload: {
+        ...s.workload,
+        exitMix: { ...s.workload.exitMix, instructionDecode: 'vendor', guestPagingLevels: 5 },
+      },
+      strategies: {
+        ...s.strategies,
+        S2: { ...s.strategies.S2, ...off },
+        S3: { ...s.strategies.S3, ...off },
+        S4: { ...s.strategies.S4, ...off },
+        S5: off,
+      },
+    }));
+    expect(intel).toContain('KPTI on;');
+    expect(intel).toContain('the instruction page and a 5-level guest page-table walk (Intel decode)');
+    // Without S2-S5 the VMM keeps its mapping: nothing to say of its access.
+    expect(intel).not.toContain('the VMM reaches guest memory');
   });
 
   it('writes a discrete-event sweep', async () => {

@@ -28,6 +28,7 @@ import { contextWords, frontLines, offFrontOf } from './plane.ts';
 import { sensitivityAt } from './tornado.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { hang, toAscii, wrap } from './wrap.ts';
+import { unfitToQuote } from '../../common/analysis/trust.ts';
 
 export { MAIL_WIDTH };
 
@@ -120,8 +121,17 @@ function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
   const off = offFrontOf(detail, view);
   if (front.length === 0 && off === undefined) return [];
   const { cost, measure, context } = view.plane;
+  const plane = `${cost.label} against ${measure === 'longestWindowUs' ? 'the longest window' : 'exposure'} to ${contextWords(context)}`;
+  if (front.length === 0)
+    return [
+      ...wrap(
+        `No Pareto front at this point (${plane}): every strategy${view.hidden.length > 0 ? ` drawn (${view.hidden.join(', ')} left out)` : ''} is flagged as unfit to quote: ${off}.`,
+        MAIL_WIDTH,
+      ),
+      '',
+    ];
   const lines = wrap(
-    `Pareto front at this point, ${cost.label} against ${measure === 'longestWindowUs' ? 'the longest window' : 'exposure'} to ${contextWords(context)} (no other strategy${view.hidden.length > 0 ? ` drawn (${view.hidden.join(', ')} left out)` : ''} is both cheaper and less exposed):`,
+    `Pareto front at this point, ${plane} (no other strategy${view.hidden.length > 0 ? ` drawn (${view.hidden.join(', ')} left out)` : ''} is both cheaper and less exposed, of those the model does not flag as unfit to quote):`,
     MAIL_WIDTH,
   );
   for (const p of front)
@@ -143,9 +153,11 @@ function sensitivitySection(detail: ExperimentDetail, view: ResolvedView): strin
   // A point whose scenario no longer validates (an older model's) has no sensitivity to give.
   if (scenario === undefined) return [];
   const { ranking } = sensitivityAt(detail, view);
+  // A strategy flagged as unfit to quote here is ranked too, but its place says little.
+  const unfit = view.runs.filter((r) => unfitToQuote(r)).map((r) => r.strategy);
   return [
     ...wrap(
-      `Sensitivity (analytic model${detail.method === 'analytic' ? '' : ', for this simulator result'}): ranked by ${view.sensitivity.metric.label}, ${ranking.summary}.`,
+      `Sensitivity (analytic model${detail.method === 'analytic' ? '' : ', for this simulator result'}): ranked by ${view.sensitivity.metric.label}, ${ranking.summary}.${unfit.length > 0 ? ` ${unfit.join(', ')} ${unfit.length === 1 ? 'is' : 'are'} flagged as unfit to quote here: ${unfit.length === 1 ? 'its place' : 'their places'} in the ranking mean${unfit.length === 1 ? 's' : ''} little.` : ''}`,
       MAIL_WIDTH,
     ),
     '',
@@ -250,11 +262,19 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
       : `${active.join('; ')} (rates per vCPU for KVM's touchpoints, per VM for the VMM's)`,
   );
   const mix = s.workload.exitMix;
+  // What KVM's decode adds: on Intel the instruction page and the guest's page-table walk to it;
+  // AMD's decode assists and arm64's syndrome leave nothing to read (docs/model.md).
+  const decode =
+    mix.instructionDecode === 'given'
+      ? 'mmio.pagesPerEvent pages, as given'
+      : h.vendor === 'intel'
+        ? `its operand pages, the instruction page and a ${mix.guestPagingLevels}-level guest page-table walk (Intel decode)`
+        : `its operand pages only (${h.vendor}: nothing more to decode)`;
   field(
     'exits',
-    `an MMIO exit reads ${mix.instructionDecode === 'vendor' ? "its operand pages and what the vendor's decode fetches" : 'mmio.pagesPerEvent pages, as given'}; fast MMIO (nothing read) ${mix.fastMmioShare} of MMIO exits; string PIO ${mix.pioStringShare} of PIO exits; ${mix.guestPagingLevels}-level guest paging`,
+    `an MMIO exit reads ${decode}; fast MMIO (nothing read) ${mix.fastMmioShare} of MMIO exits; string PIO ${mix.pioStringShare} of PIO exits`,
   );
-  field('strategies', strategyOptions(s));
+  field('strategies', strategyOptions(s, detail.sweep?.parameters.map((p) => p.path) ?? []));
   const overridden = Object.entries(s.host.costs).filter(([, value]) => value !== undefined);
   field(
     'costs',
@@ -278,24 +298,33 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
  * The strategies the scenario runs, each with the options that decide its figures, for the
  * summary: a reader of the mail sees what S2 flushed and how without the JSON below it.
  */
-function strategyOptions(s: Scenario): string {
+function strategyOptions(s: Scenario, swept: string[]): string {
   const st = s.strategies;
   const parts: string[] = [];
   const on = (id: StrategyId): boolean => st[id].enabled;
   if (on('S0')) parts.push('S0');
-  if (on('S1')) parts.push(`S1 (flush on zap ${onOff(st.S1.flushOnZap)}${st.S1.gup ? ', gup() allowed' : ''})`);
-  if (on('S2'))
+  if (on('S1'))
     parts.push(
-      `S2 (batches of ${st.S2.batchPages} page${st.S2.batchPages === 1 ? '' : 's'}${st.S2.flushAfterUs > 0 ? ` or ${st.S2.flushAfterUs} us` : ''}; flush ${st.S2.flush}${st.S2.flush === 'immediate' ? `, ${st.S2.flushRange}` : ''}; pfn-cache pages ${st.S2.keepPfnCacheRestored ? 'kept restored' : 'not served'})`,
+      `S1 (flush on zap ${onOff(st.S1.flushOnZap)}${!st.S1.flushOnZap && s.host.vendor === 'arm64' ? ', but the zap flushes by itself on arm64' : ''}${st.S1.gup ? ', gup() allowed' : ''})`,
     );
+  if (on('S2')) {
+    // The range counts only for immediate flushes; shown too when the sweep varies the policy.
+    const range = st.S2.flush === 'immediate' || swept.includes('strategies.S2.flush');
+    const timer = st.S2.batchPages > 1 && st.S2.flushAfterUs > 0;
+    parts.push(
+      `S2 (batches of ${st.S2.batchPages} page${st.S2.batchPages === 1 ? '' : 's'}${timer ? ` or ${st.S2.flushAfterUs} us` : ''}; flush ${st.S2.flush}${range ? `, range ${st.S2.flushRange}` : ''}; pfn-cache pages ${st.S2.keepPfnCacheRestored ? 'kept restored' : 'not served'})`,
+    );
+  }
   if (on('S3')) parts.push(`S3 (remote flush ${st.S3.remoteFlush})`);
   if (on('S4')) parts.push('S4');
   if (on('S5')) parts.push('S5');
   if (on('S6')) parts.push('S6');
-  const shared = [
-    `huge-folio removal ${onOff(st.hugeFolioRemoval)}`,
-    `the VMM reaches guest memory by ${st.vmmAccess === 'syscall' ? 'read()/write()' : `a selective mmap of ${st.selectiveMmapFraction} of it`}`,
-  ];
+  const shared = [`huge-folio removal ${onOff(st.hugeFolioRemoval)} (not upstream)`];
+  // The VMM keeps its mapping under S0, S1 and S6; under S2-S5 it has none.
+  if ((['S2', 'S3', 'S4', 'S5'] as const).some(on))
+    shared.push(
+      `under S2-S5 the VMM reaches guest memory by ${st.vmmAccess === 'syscall' ? 'read()/write() on guest_memfd (not upstream)' : `a selective mmap of ${st.selectiveMmapFraction} of it`}`,
+    );
   return `${parts.length === 0 ? 'none enabled' : parts.join('; ')}; ${shared.join('; ')}`;
 }
 

@@ -218,8 +218,14 @@ describe('trade-off plane export', () => {
     expect(rings).toBe(STRATEGY_IDS.length + 1);
     const caption = texts.join(' ');
     expect(caption).toContain(`(${STRATEGY_IDS.join(', ')}; the CSV names the flags of each point)`);
+    // No front, said as such, and no legend entry for one.
     expect(caption).toContain(
-      `Never on the front, flagged as unfit to quote at the point shown: ${STRATEGY_IDS.join(', ')} (infeasible).`,
+      'No Pareto front at vm.vcpus = 128: every strategy shown there is flagged as unfit to quote.',
+    );
+    expect(caption).not.toContain('Ringed and joined by the dashed line');
+    expect(texts).not.toContain('Pareto front (ringed)');
+    expect(caption).toContain(
+      `Never on the front, flagged as unfit to quote at vm.vcpus = 128: ${STRATEGY_IDS.join(', ')} (infeasible).`,
     );
     const [header, ...rows] = await csvOf(overfull, at128);
     const flagsColumn = header!.indexOf('flags');
@@ -231,7 +237,12 @@ describe('trade-off plane export', () => {
     // The mail says it under the front, which is empty here.
     const mail = experimentText(overfull, { metric: 'cost.overheadPct', view: at128, build: BUILD });
     expect(mail.replace(/\s+/g, ' ')).toContain(
-      `Never on the front, flagged as unfit to quote: ${STRATEGY_IDS.join(', ')} (infeasible).`,
+      `every strategy is flagged as unfit to quote: ${STRATEGY_IDS.join(', ')} (infeasible).`,
+    );
+    expect(mail).not.toContain('Pareto front at this point,');
+    // The ranking of strategies none of which can run says so.
+    expect(mail.replace(/\s+/g, ' ')).toContain(
+      `${STRATEGY_IDS.join(', ')} are flagged as unfit to quote here: their places in the ranking mean little.`,
     );
   });
 

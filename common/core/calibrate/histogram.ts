@@ -230,7 +230,7 @@ export function mapHistograms(
           ...base,
           value: histogramStats(h).meanNs,
           unit: 'ns',
-          reason: `flushes of more than ${FLUSH_CEILING} pages are full flushes, whose local part (fullTlbFlush) is an estimate: not used for the shootdown curve`,
+          reason: `flushes of more than ${FLUSH_CEILING} pages are full flushes, whose local part (fullTlbFlush) rests on one rough figure (no CPU or clock given): not used for the shootdown curve`,
         });
         continue;
       }

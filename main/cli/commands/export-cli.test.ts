@@ -39,8 +39,9 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     }
     const png = readFileSync(join(dir.dir, 'out.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    // 2x by default: the 1000 x 560 chart as 2000 x 1120 pixels.
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([2000, 1120]);
+    // 2x by default: the 1000 x 575 chart (560, and a line of caption naming the model's flags)
+    // as 2000 x 1150 pixels.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([2000, 1150]);
     expect(readFileSync(join(dir.dir, 'out.svg'), 'utf8')).toMatch(/<text[^>]*>S2 on-demand direct map<\/text>/);
     expect(readFileSync(join(dir.dir, 'out.csv'), 'utf8').split('\n')[0]).toBe(
       'strategy,vm.vcpus,cost.overheadPct,cost.overheadPct.ci95,flags',
@@ -101,7 +102,7 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
       gmemlab('export', String(sweepId), '--format', 'png', '--scale', '1', '--out', file, '--db', db).status,
     ).toBe(0);
     const png = readFileSync(file);
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1000, 560]);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1000, 575]);
   });
 
   it('--chart draws the trade-off plane, where the cycles go and the sensitivity, with their axes', () => {
