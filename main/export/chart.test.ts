@@ -175,6 +175,17 @@ describe('chart export', () => {
     expect(texts(chartSvg(chartSpec(sweep, long, view, BUILD))).join(' ')).toContain(
       'S2: infeasible at vm.vcpus 150 to 199.',
     );
+    // Named values on x are listed, not spanned.
+    const named: ChartSeries = {
+      ...long,
+      categories: ['immediate', 'deferred', 'none'],
+      series: [
+        { strategy: 'S2', points: [0, 1, 2].map((x) => ({ x, y: 1, ci95: 0, flags: x > 0 ? ['saturated'] : [] })) },
+      ],
+    };
+    expect(texts(chartSvg(chartSpec(sweep, named, view, BUILD))).join(' ')).toContain(
+      'S2: saturated at vm.vcpus deferred, none.',
+    );
     // Nothing flagged: no mark, no legend entry, no caption line.
     const clean: ChartSeries = { ...long, series: [{ strategy: 'S2', points: points.slice(0, 150) }] };
     const plain = chartSvg(chartSpec(sweep, clean, view, BUILD));

@@ -205,11 +205,12 @@ export function flaggedWords(data: ChartSeries): string | undefined {
     if (byNames.size === 0) continue;
     const clauses = [...byNames].map(([names, stretches], i) => {
       if (data.xPath === undefined) return names;
-      const named = stretches
-        .slice(0, MAX_FLAGGED_STRETCHES)
-        .map((run) =>
-          run.length === 1 ? valueOf(run[0]!.x) : `${valueOf(run[0]!.x)} to ${valueOf(run[run.length - 1]!.x)}`,
-        );
+      const named = stretches.slice(0, MAX_FLAGGED_STRETCHES).map((run) =>
+        // Named values (an enum, a boolean) have no "to" between them: each is listed.
+        run.length === 1 || data.categories !== undefined
+          ? run.map((p) => valueOf(p.x)).join(', ')
+          : `${valueOf(run[0]!.x)} to ${valueOf(run[run.length - 1]!.x)}`,
+      );
       const more = stretches.slice(MAX_FLAGGED_STRETCHES).reduce((n, run) => n + run.length, 0);
       return `${names} at ${i === 0 ? `${data.xPath} ` : ''}${named.join(', ')}${more > 0 ? ` and ${more} more point${more === 1 ? '' : 's'}` : ''}`;
     });
