@@ -34,16 +34,24 @@ async function contrastOf(element: import('@playwright/test').Locator): Promise<
   });
 }
 
+/**
+ * Saves one run of the first preset with 128 pinned vCPUs on its 64 host CPUs, as the runner
+ * would, and returns what the core says of it (every strategy infeasible).
+ */
+async function seedOverfull(dbPath: string): Promise<ReturnType<typeof runAnalytic>> {
+  await seed(dbPath, [{ name: 'too many pinned vCPUs', vcpus: [128] }]);
+  return runAnalytic(
+    setParameter(setParameter(PRESETS[0]!.scenario, 'name', 'too many pinned vCPUs'), 'vm.vcpus', 128),
+  );
+}
+
 test('an infeasible set-up is flagged on the result, in the table and on the chart, with the reason', async ({
   page,
 }) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   const ws = workspace(page);
   try {
-    await seed(ws.dbPath, [{ name: 'too many pinned vCPUs', vcpus: [128] }]);
-    const core = runAnalytic(
-      setParameter(setParameter(PRESETS[0]!.scenario, 'name', 'too many pinned vCPUs'), 'vm.vcpus', 128),
-    );
+    const core = await seedOverfull(ws.dbPath);
     const flagsBy = new Map(core.strategies.map((r) => [r.strategy, r.flags]));
     expect(flagsBy.get('S2')!.map((f) => f.code)).toContain('infeasible');
     await open(page, ws);
@@ -71,10 +79,7 @@ test('on the trade-off plane a flagged figure takes the flag marker, and one unf
   await page.setViewportSize({ width: 1024, height: 700 });
   const ws = workspace(page);
   try {
-    await seed(ws.dbPath, [{ name: 'too many pinned vCPUs', vcpus: [128] }]);
-    const core = runAnalytic(
-      setParameter(setParameter(PRESETS[0]!.scenario, 'name', 'too many pinned vCPUs'), 'vm.vcpus', 128),
-    );
+    const core = await seedOverfull(ws.dbPath);
     // Every strategy's set-up is infeasible here: none may be offered as a choice.
     expect(core.strategies.every((r) => r.flags.some((f) => f.code === 'infeasible'))).toBe(true);
     await open(page, ws);

@@ -272,7 +272,8 @@ export function layoutChart(spec: ChartSpec): Drawing {
   /** A flagged figure's mark: a ring in the flag colour, and a "!" beside it. */
   const flagMark = ([x, y]: [number, number], bang: boolean, r = 7): void => {
     shapes.push({ kind: 'ring', x, y, r, stroke: theme.flag });
-    if (bang) text(x + r + 1, y - r + 2, '!', 12, 'start', { bold: true, fill: theme.flag });
+    // Up and to the left: value labels are placed to the right of their points first.
+    if (bang) text(x - r - 1, y - r + 2, '!', 12, 'end', { bold: true, fill: theme.flag });
   };
   /** A run of flagged points on a line: a see-through band in the flag colour under it. */
   const flagBand = (points: [number, number][]): Shape => ({
