@@ -105,6 +105,17 @@ test('on the trade-off plane a flagged figure takes the flag marker, and one unf
       );
     expect(styles).toHaveLength(core.strategies.length);
     for (const s of styles) expect(s).toEqual(['triangle']);
+    // No front, so no legend entry for one.
+    const legend = await page
+      .getByTestId('tradeoff-chart')
+      .locator('canvas')
+      .evaluate((c) =>
+        (
+          (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart.legend?.legendItems ?? []
+        ).map((i) => i.text),
+      );
+    expect(legend).toHaveLength(core.strategies.length);
+    expect(legend).not.toContain('Pareto front');
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();
