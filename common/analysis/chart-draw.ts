@@ -25,12 +25,16 @@ export interface ChartPointSpec {
   /** Scatter: a larger marker (the point the chart is about, beside the rest of its path). */
   large?: boolean;
   /**
-   * Line and scatter: the model flagged the figure (trust.ts). A ring and a "!" in the theme's
-   * flag colour mark it; on a line, a run of flagged points is a band under the line instead. The
-   * legend then explains the mark; the caption should name the flags.
+   * Line and scatter: the model flagged the figure (trust.ts), as unfit to quote or as asking for
+   * care. A ring with a "!" (unfit, the flag colour) or a "?" (care, the care colour) marks it; on
+   * a line or path, a run of points flagged alike is a band under it instead. The legend then
+   * explains the marks; the caption should name the flags.
    */
-  flagged?: boolean;
+  flag?: FlagLevel;
 }
+
+/** How far the model's flags say a figure can be trusted (trust.ts: unfitToQuote). */
+export type FlagLevel = 'unfit' | 'care';
 
 export interface ChartSeriesSpec {
   label: string;
@@ -135,8 +139,10 @@ interface Theme {
   axis: string;
   /** Fill of the lanes beside a log scale. */
   lane: string;
-  /** The mark of a figure the model flagged (rings, "!", bands). */
+  /** The mark of a figure the model flags as unfit to quote (rings, "!", bands). */
   flag: string;
+  /** The mark of a figure flagged as asking for care (rings, "?", bands). */
+  care: string;
   /** Dash patterns per series (print: lines stay apart in black and white). */
   dashes: boolean;
 }
@@ -153,6 +159,7 @@ const THEMES: Record<ExportTheme, Theme> = {
     axis: '#8a8f98',
     lane: '#eef0f3',
     flag: '#b3261e',
+    care: '#9a5b00',
     dashes: false,
   },
   dark: {
@@ -163,6 +170,7 @@ const THEMES: Record<ExportTheme, Theme> = {
     axis: '#6b7078',
     lane: '#2a2d31',
     flag: '#f28b82',
+    care: '#fbbc04',
     dashes: false,
   },
   print: {
@@ -173,6 +181,7 @@ const THEMES: Record<ExportTheme, Theme> = {
     axis: '#000000',
     lane: '#ececec',
     flag: '#000000',
+    care: '#777777',
     dashes: true,
   },
 };
@@ -269,19 +278,20 @@ export function layoutChart(spec: ChartSpec): Drawing {
   const rule = (points: [number, number][], stroke: string, dash?: number[]): void => {
     shapes.push({ kind: 'line', points, stroke, width: 1, ...(dash ? { dash } : {}) });
   };
-  /** A flagged figure's mark: a ring in the flag colour, and a "!" beside it. */
-  const flagMark = ([x, y]: [number, number], bang: boolean, r = 7): void => {
-    shapes.push({ kind: 'ring', x, y, r, stroke: theme.flag });
+  const flagColour = (level: FlagLevel): string => (level === 'unfit' ? theme.flag : theme.care);
+  /** A flagged figure's mark: a ring in its level's colour, and its glyph ("!" or "?") beside it. */
+  const flagMark = ([x, y]: [number, number], level: FlagLevel, glyph: boolean, r = 7): void => {
+    shapes.push({ kind: 'ring', x, y, r, stroke: flagColour(level) });
     // Up and to the left: value labels are placed to the right of their points first.
-    if (bang) text(x - r - 1, y - r + 2, '!', 12, 'end', { bold: true, fill: theme.flag });
+    if (glyph) text(x - r - 1, y - r + 2, FLAG_GLYPH[level], 12, 'end', { bold: true, fill: flagColour(level) });
   };
-  /** A run of flagged points on a line: a see-through band in the flag colour under it. */
-  const flagBand = (points: [number, number][]): Shape => ({
+  /** A run of points flagged alike on a line: a see-through band in the level's colour under it. */
+  const flagBand = (points: [number, number][], level: FlagLevel): Shape => ({
     kind: 'line',
     points,
-    stroke: theme.flag,
+    stroke: flagColour(level),
     width: 9,
-    opacity: 0.3,
+    opacity: level === 'unfit' ? 0.3 : 0.25,
   });
   text(W / 2, 26, spec.title, 15, 'middle', { bold: true });
 
@@ -520,9 +530,14 @@ export function layoutChart(spec: ChartSpec): Drawing {
       if (spec.kind === 'line' || s.join === true)
         for (const run of flaggedRuns(kept))
           if (run.length > 1) {
-            shapes.push(flagBand(run.map((j) => pts[j]!)));
+            shapes.push(
+              flagBand(
+                run.map((j) => pts[j]!),
+                kept[run[0]!]!.flag!,
+              ),
+            );
             for (const j of run) banded.add(j);
-          } else if (spec.kind === 'line') flagMark(pts[run[0]!]!, true);
+          } else if (spec.kind === 'line') flagMark(pts[run[0]!]!, kept[run[0]!]!.flag!, true);
       if (pts.length > 1 && (spec.kind === 'line' || s.join === true || s.dashed === true))
         shapes.push({
           kind: 'line',
@@ -542,8 +557,8 @@ export function layoutChart(spec: ChartSpec): Drawing {
         const [x, y] = pts[j]!;
         if (p.ring) shapes.push({ kind: 'ring', x, y, r: 9, stroke: theme.text });
         shapes.push({ kind: 'marker', x, y, shape: i, fill: colour(s.colour), r: p.large ? 5.5 : 3 });
-        if (p.flagged === true && (!banded.has(j) || p.large === true))
-          flagMark([x, y], true, p.ring === true ? 12 : 7);
+        if (p.flag !== undefined && (!banded.has(j) || p.large === true))
+          flagMark([x, y], p.flag, true, p.ring === true ? 12 : 7);
         if (p.label === undefined) return;
         // The point shown (drawn large) first, then the path's ends (point-labels.ts).
         labelled.push({ series: i, x, y, text: p.label, priority: labelPriority(p.large === true, j, kept.length) });
@@ -599,21 +614,27 @@ export function layoutChart(spec: ChartSpec): Drawing {
       text(lx + 34, ly + 9 + j * 14, line, 12, 'start');
     ly += 14 * Math.min(3, wrapPx(label, legendWidth - 40, 12).length) + 10;
   });
-  // What the flag marks mean, once, under the series.
-  if (!bars && spec.series.some((s) => s.points.some((p) => p.flagged === true))) {
-    const banded = spec.kind === 'line' || spec.series.some((s) => s.join === true);
+  // What the flag marks mean, once per level drawn, under the series.
+  const banded = spec.kind === 'line' || spec.series.some((s) => s.join === true);
+  for (const level of ['unfit', 'care'] as const) {
+    if (bars || !spec.series.some((s) => s.points.some((p) => p.flag === level))) continue;
     if (spec.kind === 'line')
       shapes.push(
-        flagBand([
-          [lx, ly + 5],
-          [lx + 26, ly + 5],
-        ]),
+        flagBand(
+          [
+            [lx, ly + 5],
+            [lx + 26, ly + 5],
+          ],
+          level,
+        ),
       );
-    else flagMark([lx + 13, ly + 5], false);
-    for (const [j, line] of wrapPx(banded ? FLAGGED_LEGEND : FLAGGED_LEGEND_RINGED, legendWidth - 40, 12)
+    else flagMark([lx + 13, ly + 5], level, false);
+    const words = flagLegend(level, banded);
+    for (const [j, line] of wrapPx(words, legendWidth - 40, 12)
       .slice(0, 3)
       .entries())
-      text(lx + 34, ly + 9 + j * 14, line, 12, 'start', { fill: theme.flag });
+      text(lx + 34, ly + 9 + j * 14, line, 12, 'start', { fill: flagColour(level) });
+    ly += 14 * Math.min(3, wrapPx(words, legendWidth - 40, 12).length) + 10;
   }
 
   captionLines.forEach((line, i) =>
@@ -633,19 +654,25 @@ export function layoutChart(spec: ChartSpec): Drawing {
 /** Lines with at most this many points get markers; a longer line is its own mark. */
 const MAX_MARKED_POINTS = 60;
 
-/** The legend's words for the flag marks: where lines or paths are drawn, and where only markers are. */
-export const FLAGGED_LEGEND = 'flagged by the model: banded, or ringed with a !';
-export const FLAGGED_LEGEND_RINGED = 'flagged by the model: ringed with a !';
+/** The glyph beside a flag's ring: "!" unfit to quote, "?" read with care (the text exports' "!" for both). */
+export const FLAG_GLYPH: Record<FlagLevel, string> = { unfit: '!', care: '?' };
 
-/** Runs of consecutive flagged points, as index lists into `points`. */
+/** The legend's words for a level's marks: where lines or paths are drawn (bands), or only markers. */
+export function flagLegend(level: FlagLevel, banded: boolean): string {
+  const what = level === 'unfit' ? 'unfit to quote (infeasible, saturated, overloaded)' : 'flagged, read with care';
+  return `${what}: ${banded ? 'banded, or ' : ''}ringed with a ${FLAG_GLYPH[level]}`;
+}
+
+/** Runs of consecutive points flagged at one level, as index lists into `points`. */
 function flaggedRuns(points: readonly ChartPointSpec[]): number[][] {
   const runs: number[][] = [];
   let run: number[] = [];
   points.forEach((p, j) => {
-    if (p.flagged === true) run.push(j);
-    else if (run.length > 0) {
-      runs.push(run);
-      run = [];
+    const last = run.length === 0 ? undefined : points[run[run.length - 1]!]!.flag;
+    if (p.flag !== undefined && (last === undefined || last === p.flag)) run.push(j);
+    else {
+      if (run.length > 0) runs.push(run);
+      run = p.flag === undefined ? [] : [j];
     }
   });
   if (run.length > 0) runs.push(run);

@@ -55,7 +55,7 @@ export type BestCell = (
   /** No finished run at this point. */
   | { strategy: null; reason: 'noRuns'; candidates: 0 }
 ) & {
-  /** Strategies here that were not candidates: the model flags their figures as unfit to quote. */
+  /** Strategies here within the budget but not candidates: the model flags them as unfit to quote. */
   unfit?: string[];
 };
 
@@ -178,7 +178,8 @@ export function bestHeatmap(
         : [{ strategy: r.strategy, cost: c, exposure: e, unfit: unfitToQuote(r) }];
     });
     if (all.length === 0) return { strategy: null, reason: 'noRuns', candidates: 0 };
-    const unfit = [...new Set(all.filter((j) => j.unfit).map((j) => j.strategy))];
+    // Those that would have been candidates: within the budget, kept out by their flags.
+    const unfit = [...new Set(all.filter((j) => j.unfit && j.exposure <= budget).map((j) => j.strategy))];
     const left = unfit.length === 0 ? {} : { unfit };
     const within = all.filter((j) => !j.unfit && j.exposure <= budget);
     if (within.length === 0)

@@ -11,7 +11,7 @@ import { recordExperiment, tempDir } from '../store/testing.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
 import { chartPng, chartSpec, chartSvg, downsample, MAX_DRAWN_POINTS } from './chart.ts';
-import { FLAGGED_LEGEND, layoutChart } from '../../common/analysis/chart-draw.ts';
+import { flagLegend, layoutChart } from '../../common/analysis/chart-draw.ts';
 import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
 import { chartCsv } from './csv.ts';
 import { chartSeries, type ChartSeries } from './series.ts';
@@ -149,11 +149,11 @@ describe('chart export', () => {
     const bands = drawing.shapes.filter((s) => s.kind === 'line' && s.opacity !== undefined);
     expect(bands.map((b) => b.kind === 'line' && b.points.length)).toEqual([VCPUS.length, 2]); // S2's, the legend's
     const svg = chartSvg(spec);
-    expect(texts(svg).join(' ')).toContain(FLAGGED_LEGEND);
+    expect(texts(svg).join(' ')).toContain(flagLegend('unfit', true));
     const caption = texts(svg).join(' ');
     // Each strategy's flags with the stretches of x they cover; strategies alike share a sentence.
     expect(caption).toContain(
-      '! Flagged by the model (banded, or ringed with a !; infeasible, saturated and overloaded figures are unfit to quote, the others ask for care): S0, S1, S3, S4, S5, S6: infeasible at vm.vcpus 256. S2: ',
+      'Flagged by the model (banded, or ringed with "!" where unfit to quote (infeasible, saturated, overloaded), with "?" where asking for care): S0, S1, S3, S4, S5, S6: infeasible at vm.vcpus 256. S2: ',
     );
     const s2 = sweep.runs
       .filter((r) => r.strategy === 'S2')
@@ -166,6 +166,7 @@ describe('chart export', () => {
       y: i,
       ci95: 0,
       flags: i >= 150 ? ['infeasible'] : [],
+      unfit: i >= 150,
     }));
     const long: ChartSeries = { ...chartSeries(sweep, view), series: [{ strategy: 'S2', points }] };
     const dense = layoutChart(chartSpec(sweep, long, view, BUILD));
@@ -175,12 +176,38 @@ describe('chart export', () => {
     expect(texts(chartSvg(chartSpec(sweep, long, view, BUILD))).join(' ')).toContain(
       'S2: infeasible at vm.vcpus 150 to 199.',
     );
+    // A flag that asks for care only: "?" in the care colour, and a legend entry of its own.
+    const mixed: ChartSeries = {
+      ...long,
+      series: [
+        {
+          strategy: 'S2',
+          points: [0, 1, 2, 3].map((x) => ({
+            x,
+            y: 1 + x,
+            ci95: 0,
+            flags: x === 1 ? ['simulator needed'] : x === 3 ? ['saturated'] : [],
+            unfit: x === 3,
+          })),
+        },
+      ],
+    };
+    const both = layoutChart(chartSpec(sweep, mixed, view, BUILD));
+    const glyphs = both.shapes.flatMap((s) => (s.kind === 'text' && (s.text === '!' || s.text === '?') ? [s] : []));
+    expect(glyphs.map((g) => g.text)).toEqual(['?', '!']);
+    expect(glyphs[0]!.fill).not.toBe(glyphs[1]!.fill);
+    const words = texts(chartSvg(chartSpec(sweep, mixed, view, BUILD))).join(' ');
+    expect(words).toContain(flagLegend('unfit', true));
+    expect(words).toContain(flagLegend('care', true));
     // Named values on x are listed, not spanned.
     const named: ChartSeries = {
       ...long,
       categories: ['immediate', 'deferred', 'none'],
       series: [
-        { strategy: 'S2', points: [0, 1, 2].map((x) => ({ x, y: 1, ci95: 0, flags: x > 0 ? ['saturated'] : [] })) },
+        {
+          strategy: 'S2',
+          points: [0, 1, 2].map((x) => ({ x, y: 1, ci95: 0, flags: x > 0 ? ['saturated'] : [], unfit: x > 0 })),
+        },
       ],
     };
     expect(texts(chartSvg(chartSpec(sweep, named, view, BUILD))).join(' ')).toContain(
@@ -189,7 +216,7 @@ describe('chart export', () => {
     // Nothing flagged: no mark, no legend entry, no caption line.
     const clean: ChartSeries = { ...long, series: [{ strategy: 'S2', points: points.slice(0, 150) }] };
     const plain = chartSvg(chartSpec(sweep, clean, view, BUILD));
-    expect(texts(plain).join(' ')).not.toContain(FLAGGED_LEGEND);
+    expect(texts(plain).join(' ')).not.toContain(flagLegend('unfit', true));
     expect(texts(plain).join(' ')).not.toContain('Flagged by the model');
   });
 
@@ -205,7 +232,8 @@ describe('chart export', () => {
       x: i,
       y: i === 2500 ? 1e6 : Math.sin(i),
       ci95: 0,
-      flags: [],
+      flags: [] as string[],
+      unfit: false,
     }));
     const kept = downsample(points);
     expect(kept.length).toBeLessThanOrEqual(MAX_DRAWN_POINTS);
@@ -213,7 +241,7 @@ describe('chart export', () => {
     expect(kept.at(-1)).toBe(points.at(-1));
     expect(kept.some((p) => p.y === 1e6)).toBe(true);
     // A flagged point dropped from its bucket still marks the bucket's points that are drawn.
-    const flaggedAt = points.map((p, i) => (i === 1001 ? { ...p, flags: ['saturated'] } : p));
+    const flaggedAt = points.map((p, i) => (i === 1001 ? { ...p, flags: ['saturated'], unfit: true } : p));
     const keptFlagged = downsample(flaggedAt).filter((p) => p.flags.length > 0);
     expect(keptFlagged.length).toBeGreaterThan(0);
     expect(
@@ -266,12 +294,12 @@ describe('asciiChart', () => {
   });
 
   it('draws each line with its digit, identical lines once, and says which lines meet', () => {
-    const flat = [1, 10, 100].map((x) => ({ x, y: 0, ci95: 0, flags: [] }));
+    const flat = [1, 10, 100].map((x) => ({ x, y: 0, ci95: 0, flags: [], unfit: false }));
     const chart = asciiChart(
       data([
         { strategy: 'S0', points: flat },
         { strategy: 'S1', points: flat },
-        { strategy: 'S2', points: [1, 10, 100].map((x, i) => ({ x, y: i * 50, ci95: 0, flags: [] })) },
+        { strategy: 'S2', points: [1, 10, 100].map((x, i) => ({ x, y: i * 50, ci95: 0, flags: [], unfit: false })) },
       ]),
       { width: 40, height: 5, logX: true },
     );
@@ -291,9 +319,9 @@ describe('asciiChart', () => {
   it('goes logarithmic in y when the values span decades, with zeros on a row of their own', () => {
     const chart = asciiChart(
       data([
-        { strategy: 'S0', points: [1, 2, 3].map((x) => ({ x, y: 0, ci95: 0, flags: [] })) },
-        { strategy: 'S1', points: [1, 2, 3].map((x) => ({ x, y: 0.01, ci95: 0, flags: [] })) },
-        { strategy: 'S2', points: [1, 2, 3].map((x) => ({ x, y: 100, ci95: 0, flags: [] })) },
+        { strategy: 'S0', points: [1, 2, 3].map((x) => ({ x, y: 0, ci95: 0, flags: [], unfit: false })) },
+        { strategy: 'S1', points: [1, 2, 3].map((x) => ({ x, y: 0.01, ci95: 0, flags: [], unfit: false })) },
+        { strategy: 'S2', points: [1, 2, 3].map((x) => ({ x, y: 100, ci95: 0, flags: [], unfit: false })) },
       ]),
       { width: 40, height: 6, logX: false },
     );

@@ -14,6 +14,7 @@ import {
   type Canvas2D,
   type ChartAxisSpec,
   type ChartSpec,
+  type FlagLevel,
 } from '../../common/analysis/chart-draw.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { parameterTitle } from '../../common/analysis/scenarioFields.ts';
@@ -46,9 +47,10 @@ export function downsample(points: ChartPoint[]): ChartPoint[] {
       if (p.y < lo.y) lo = p;
       if (p.y > hi.y) hi = p;
     }
-    const flagged = slice.find((p) => p.flags.length > 0);
+    // The bucket's worst flag: unfit to quote over asking for care.
+    const flagged = slice.find((p) => p.unfit) ?? slice.find((p) => p.flags.length > 0);
     const marked = (p: ChartPoint): ChartPoint =>
-      flagged === undefined || p.flags.length > 0 ? p : { ...p, flags: flagged.flags };
+      flagged === undefined || p.flags.length > 0 || p.unfit ? p : { ...p, flags: flagged.flags, unfit: flagged.unfit };
     out.push(...(lo === hi ? [marked(lo)] : lo.x <= hi.x ? [marked(lo), marked(hi)] : [marked(hi), marked(lo)]));
   }
   out.push(points[points.length - 1]!);
@@ -95,7 +97,7 @@ export function chartSpec(
   const flagged = flaggedWords(data);
   if (flagged !== undefined)
     caption.push(
-      `! Flagged by the model (${data.xPath === undefined ? '! beside the strategy' : 'banded, or ringed with a !'}; infeasible, saturated and overloaded figures are unfit to quote, the others ask for care): ${flagged}.`,
+      `Flagged by the model (${data.xPath === undefined ? '"!" beside the strategy' : 'banded, or ringed with "!" where unfit to quote (infeasible, saturated, overloaded), with "?" where asking for care'}): ${flagged}.`,
     );
   if (yType === 'logarithmic') {
     const offAxis = data.series.filter((s) => s.points.some((p) => p.y <= 0));
@@ -166,13 +168,17 @@ export function chartSpec(
         label: shortName(s.strategy),
         colour: strategyColour(s.strategy),
         ...(under === undefined ? {} : { sameAs: under.strategy }),
-        points: downsample(s.points).map((p) => ({ x: p.x, y: p.y, ...(p.flags.length > 0 ? { flagged: true } : {}) })),
+        points: downsample(s.points).map((p) => ({ x: p.x, y: p.y, ...flagOf(p) })),
       };
     }),
     theme: view.theme,
     metadata,
   };
 }
+
+/** A chart point's flag level for the drawing (chart-draw.ts), none when it carries no flag. */
+export const flagOf = (p: { flags: string[]; unfit: boolean }): { flag?: FlagLevel } =>
+  p.flags.length === 0 ? {} : { flag: p.unfit ? 'unfit' : 'care' };
 
 /** Most stretches of x named per strategy in the caption; the rest are counted. */
 const MAX_FLAGGED_STRETCHES = 4;

@@ -28,7 +28,7 @@ import { parameterLabel, parameterTitle } from '../../common/analysis/scenarioFi
 import type { BuildInfo } from './build-info.ts';
 import { madeBy, shortName, type ViewChart } from './chart.ts';
 import { csvText } from '../../common/analysis/csv.ts';
-import { ExportError, type ResolvedView } from './view.ts';
+import { ExportError, metricInfo, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
 
 /** The five fifths of a metric's range, lowest first. */
@@ -103,7 +103,8 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
       `Each cell: ${view.metric.label} (${unit}) of ${map.strategy}; shades in fifths of the range${map.range === undefined ? '' : ` ${formatValue(map.range.min)} to ${formatValue(map.range.max)} ${unit}`}${map.log ? ' (log steps)' : ''}. Empty cells: no finished run.`,
     );
   } else {
-    title = `${detail.name}: the cheapest strategy with ${map.exposure} <= ${formatValue(map.budget)}`;
+    const [costLabel, exposureLabel] = [metricInfo(map.cost).label, metricInfo(map.exposure).label];
+    title = `${detail.name}: the cheapest strategy with ${exposureLabel} <= ${formatValue(map.budget)}`;
     const order = (s: string): number => STRATEGY_IDS.indexOf(s as StrategyId);
     const winners = [...new Set(map.cells.flat().flatMap((c) => (c.strategy === null ? [] : [c.strategy])))].sort(
       (a, b) => order(a) - order(b),
@@ -124,7 +125,7 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
     if (none.length > 0) series.push({ label: 'none picked', colour: NONE, points: none });
     const unfit = [...new Set(map.cells.flat().flatMap((c) => c.unfit ?? []))].sort((a, b) => order(a) - order(b));
     caption.push(
-      `Each cell: the strategy with the lowest ${map.cost} among those whose ${map.exposure} is at most ${formatValue(map.budget)} ("never" counts as 0, "always" is over any budget), with its cost.${view.hidden.length > 0 ? ` Not candidates: ${view.hidden.join(', ')}.` : ''} Never a candidate: a strategy the model flags as unfit to quote (infeasible, saturated, overloaded)${unfit.length > 0 ? `; so left out in some cells: ${unfit.join(', ')}; "none fit to quote": only such within the budget` : ''}.`,
+      `Each cell: the strategy with the lowest ${costLabel} (${map.cost}) among those whose ${exposureLabel} (${map.exposure}) is at most ${formatValue(map.budget)} ("never" counts as 0, "always" is over any budget), with its cost.${view.hidden.length > 0 ? ` Not candidates: ${view.hidden.join(', ')}.` : ''} Never a candidate: a strategy the model flags as unfit to quote (infeasible, saturated, overloaded)${unfit.length > 0 ? `; so left out in some cells: ${unfit.join(', ')}; "none fit to quote": only such within the budget` : ''}.`,
     );
   }
   caption.push(madeBy(detail, build));

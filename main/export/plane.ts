@@ -82,6 +82,15 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   const numeric = (v: string | undefined): number => Number(v ?? 0);
   const frontPoints = drawn.filter((p) => p.here && p.onFront).sort(frontOrder);
   const offFront = offFrontWords(drawn);
+  const flaggedHere = flaggedWords(drawn);
+  // A flagged point of a path that sits on the point shown is not marked: the mark would read as
+  // the shown point's (the caption names every flag at the point shown, the CSV each point's).
+  const shownAt = new Map(drawn.filter((p) => p.here).map((p) => [p.strategy, p]));
+  const marked = (p: (typeof drawn)[number]): boolean => {
+    if (p.flags.length === 0) return false;
+    const here = shownAt.get(p.strategy);
+    return p.here || here === undefined || Math.abs(here.x - p.x) > 1e-9 || Math.abs(here.y - p.y) > 1e-9;
+  };
   const at = sweeping ? `${view.xPath} = ${String(view.point[view.xPath!])}` : 'this point';
 
   const caption: string[] = [];
@@ -90,12 +99,21 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   caption.push(
     `Lower left is better. Shaded lanes are places, not values on the log scales: no extra cost (left), never exposed (bottom)${plane.y.highLane !== undefined ? ', always exposed (top; higher in it for more of memory always reachable)' : ''}. ${frontPoints.length > 0 ? `Ringed and joined by the dashed line: the Pareto front at ${at} (no other strategy shown is both cheaper and less exposed, of those the model does not flag as unfit to quote).` : `No Pareto front at ${at}: every strategy shown there is flagged as unfit to quote${drawn.some((p) => p.here) ? '' : ' or has no run'}.`}${sweeping ? ` Each strategy's path follows ${view.xPath}, labelled by its value.` : ''}`,
   );
-  const flagged = [...new Set(drawn.filter((p) => p.flags.length > 0).map((p) => p.strategy))].sort(
-    (a, b) => order(a) - order(b),
-  );
-  if (flagged.length > 0)
+  // Strategies flagged only away from the point shown, along their paths.
+  const flaggedHereSet = new Set(drawn.filter((p) => p.here && p.flags.length > 0).map((p) => p.strategy));
+  const elsewhere = [
+    ...new Set(drawn.filter((p) => p.flags.length > 0 && !flaggedHereSet.has(p.strategy)).map((p) => p.strategy)),
+  ].sort((a, b) => order(a) - order(b));
+  if (flaggedHere !== undefined || elsewhere.length > 0)
     caption.push(
-      `! Ringed in the flag colour with a "!"${sweeping ? ', or banded along its path' : ''}: flagged by the model (${flagged.join(', ')}; the CSV names the flags of each point).${offFront === undefined ? '' : ` Never on the front, flagged as unfit to quote at ${at}: ${offFront}.`}`,
+      `Flagged by the model (ringed with "!" where unfit to quote: infeasible, saturated, overloaded; with "?" where asking for care${sweeping ? '; banded along a path' : ''}): ${[
+        ...(flaggedHere === undefined ? [] : [`at ${at}, ${flaggedHere}`]),
+        ...(elsewhere.length === 0
+          ? []
+          : [`${flaggedHere === undefined ? '' : 'elsewhere '}on the paths of ${elsewhere.join(', ')}`]),
+      ].join(
+        '; ',
+      )} (the CSV names each point's flags).${offFront === undefined || frontPoints.length === 0 ? '' : ` Never on the front, flagged as unfit to quote at ${at}: ${offFront}.`}`,
     );
   const missing = drawn.filter((p) => !Number.isFinite(p.cost)).map((p) => p.strategy);
   if (missing.length > 0) caption.push(`No ${cost.key} for ${[...new Set(missing)].join(', ')}: not drawn.`);
@@ -125,7 +143,7 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
             ...(p.value !== undefined ? { label: p.value } : {}),
             ...(p.here ? { large: true } : {}),
             ...(p.here && p.onFront ? { ring: true } : {}),
-            ...(p.flags.length > 0 ? { flagged: true } : {}),
+            ...(marked(p) ? { flag: p.severe === true ? ('unfit' as const) : ('care' as const) } : {}),
           })),
       })),
       // No legend entry for a front there is not (every strategy flagged, or no run at the point).
@@ -191,6 +209,18 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   return { spec, csv: csvText(header, rows) };
 }
 
+/** The flags at the point shown, by strategy, in words: "S2 (overloaded); S0, S6 (simulator needed)". */
+function flaggedWords(drawn: ReturnType<typeof planeOf>['drawn']): string | undefined {
+  const groups = new Map<string, string[]>();
+  for (const p of drawn) {
+    if (!p.here || p.flags.length === 0) continue;
+    const names = p.flags.join(', ');
+    groups.set(names, [...(groups.get(names) ?? []), p.strategy]);
+  }
+  if (groups.size === 0) return undefined;
+  return [...groups].map(([names, strategies]) => `${strategies.join(', ')} (${names})`).join('; ');
+}
+
 /** The strategies at the view's point kept off the front for a flag, in words (tradeoff.ts: offFrontWords). */
 export function offFrontOf(detail: ExperimentDetail, view: ResolvedView): string | undefined {
   return offFrontWords(planeOf(detail, view).drawn);
@@ -200,7 +230,7 @@ export function offFrontOf(detail: ExperimentDetail, view: ResolvedView): string
 export function frontLines(
   detail: ExperimentDetail,
   view: ResolvedView,
-): { strategy: string; cost: string; exposure: string }[] {
+): { strategy: string; cost: string; exposure: string; flags: string[] }[] {
   const { drawn } = planeOf(detail, view);
   const unit = view.plane.cost.unit;
   return drawn
@@ -210,5 +240,7 @@ export function frontLines(
       strategy: p.strategy,
       cost: p.costLane === 'none' ? 'no extra cost' : `${formatValue(p.cost)}${unit === '%' ? '%' : ` ${unit}`}`,
       exposure: planeExposureWords(p, view.plane.measure),
+      // A front member can carry a flag that asks for care (never one that makes it unfit).
+      flags: p.flags,
     }));
 }

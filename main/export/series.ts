@@ -4,7 +4,7 @@
 import type { StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import type { Point } from '../../common/analysis/points.ts';
-import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
+import { flagNames, flagsOf, unfitToQuote } from '../../common/analysis/trust.ts';
 import type { ResolvedView } from './view.ts';
 
 export interface ChartPoint {
@@ -14,6 +14,8 @@ export interface ChartPoint {
   ci95: number;
   /** The names of the model's flags on the run (trust.ts: flagNames); [] for none. */
   flags: string[];
+  /** Whether those flags make the figure unfit to quote (trust.ts: unfitToQuote). */
+  unfit: boolean;
 }
 
 export interface ChartSeries {
@@ -58,6 +60,7 @@ export function chartSeries(detail: ExperimentDetail, view: ResolvedView): Chart
           y: r.metrics[metric]!.mean,
           ci95: r.metrics[metric]!.ci95,
           flags: flagNames(flagsOf(r)),
+          unfit: unfitToQuote(r),
         }))
         .sort((a, b) => a.x - b.x),
     })),

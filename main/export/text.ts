@@ -138,7 +138,7 @@ function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
     lines.push(
       ...hang(
         `  ${p.strategy.padEnd(4)}`,
-        `${p.cost}; ${measure === 'longestWindowUs' ? 'longest window' : 'exposed'} ${p.exposure}`,
+        `${p.cost}; ${measure === 'longestWindowUs' ? 'longest window' : 'exposed'} ${p.exposure}${p.flags.length > 0 ? `; ! flagged: ${p.flags.join(', ')}` : ''}`,
         MAIL_WIDTH,
       ),
     );

@@ -217,16 +217,17 @@ describe('trade-off plane export', () => {
     expect(texts.filter((t) => t === '!')).toHaveLength(STRATEGY_IDS.length);
     expect(rings).toBe(STRATEGY_IDS.length + 1);
     const caption = texts.join(' ');
-    expect(caption).toContain(`(${STRATEGY_IDS.join(', ')}; the CSV names the flags of each point)`);
+    expect(caption).toContain(
+      `at vm.vcpus = 128, ${STRATEGY_IDS.join(', ')} (infeasible) (the CSV names each point's flags).`,
+    );
     // No front, said as such, and no legend entry for one.
     expect(caption).toContain(
       'No Pareto front at vm.vcpus = 128: every strategy shown there is flagged as unfit to quote.',
     );
     expect(caption).not.toContain('Ringed and joined by the dashed line');
     expect(texts).not.toContain('Pareto front (ringed)');
-    expect(caption).toContain(
-      `Never on the front, flagged as unfit to quote at vm.vcpus = 128: ${STRATEGY_IDS.join(', ')} (infeasible).`,
-    );
+    // With no front at all, that sentence says it once.
+    expect(caption).not.toContain('Never on the front');
     const [header, ...rows] = await csvOf(overfull, at128);
     const flagsColumn = header!.indexOf('flags');
     for (const row of rows) expect(row[flagsColumn]).toBe(row[1] === '128' ? 'infeasible' : '');
@@ -234,6 +235,8 @@ describe('trade-off plane export', () => {
     const at8 = await svgOf(overfull, { ...at128, point: { 'vm.vcpus': 8 } });
     expect((at8.metadata['front'] as string[]).length).toBeGreaterThan(0);
     expect(at8.texts.join(' ')).not.toContain('Never on the front');
+    // At 8 vCPUs the flags are elsewhere on the paths: said so, and the point shown carries none.
+    expect(at8.texts.join(' ')).toContain(`: on the paths of ${STRATEGY_IDS.join(', ')} (the CSV names`);
     // The mail says it under the front, which is empty here.
     const mail = experimentText(overfull, { metric: 'cost.overheadPct', view: at128, build: BUILD });
     expect(mail.replace(/\s+/g, ' ')).toContain(
