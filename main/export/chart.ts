@@ -1,8 +1,8 @@
 // Chart images of an experiment as the window shows it: the metric against the chosen x axis at
 // the chosen slice, log or linear, hidden strategies left out, in the window's theme or one for
 // print, with a caption naming what is fixed, where the model flagged a figure, and the model
-// version; flagged points are marked as the window marks them. One ChartSpec is laid out
-// once (common/analysis/chart-draw.ts) and written as SVG text or painted as a PNG.
+// version; flagged points are marked by their trust level. One ChartSpec is laid out once
+// (common/analysis/chart-draw.ts) and written as SVG text or painted as a PNG.
 import { createCanvas } from '@napi-rs/canvas';
 import { STRATEGY_NAMES, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';

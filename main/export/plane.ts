@@ -2,9 +2,10 @@
 // every point): a cost metric (log) against one attacker context's exposure (log), "no extra
 // cost", "never" and "always" on shaded lanes beside the log scales, one marker per strategy at
 // the point shown with the Pareto front ringed and joined, and in a sweep each strategy's path
-// through that point labelled by the swept value. A figure the model flagged is ringed with a
-// "!" (chart-draw.ts), and one flagged as unfit to quote is never on the front (tradeoff.ts); the
-// caption names both. The CSV has one row per marker drawn.
+// through that point labelled by the swept value. A figure the model flagged is ringed with "!"
+// (unfit to quote) or "?" (asks for care), or banded along its path (chart-draw.ts); one unfit to
+// quote is never on the front (tradeoff.ts); the caption names both. The CSV has one row per
+// marker drawn, with its flags.
 import { STRATEGY_IDS, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import { INK, type ChartAxisSpec, type ChartSpec } from '../../common/analysis/chart-draw.ts';
