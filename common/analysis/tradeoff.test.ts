@@ -154,6 +154,37 @@ describe('tradeoffPlane', () => {
     expect(offFrontWords(drawn.filter((p) => !['S3', 'S4', 'S5'].includes(p.strategy)))).toBeUndefined();
   });
 
+  it('marks a flagged path point only where it is the point shown or apart from it', () => {
+    const infeasible = [{ code: 'infeasible', message: 'over the CPUs' }];
+    const run = (strategy: string, vcpus: number, cost: number, flags: unknown[] = []) => ({
+      strategy,
+      point: { 'vm.vcpus': vcpus },
+      metrics: {
+        'cost.overheadPct': { mean: cost },
+        'exposure.kernel.fraction': { mean: 1e-5 },
+        'exposure.kernel.state': { mean: 1 },
+      },
+      flags,
+    });
+    const options = {
+      xPath: 'vm.vcpus',
+      hidden: [],
+      cost: 'cost.overheadPct',
+      exposure: 'exposure.kernel.fraction',
+      state: 'exposure.kernel.state',
+    };
+    // S3 costs the same at 4 and 128 vCPUs (one spot); S4 moves.
+    const runs = [run('S3', 4, 1), run('S3', 128, 1, infeasible), run('S4', 4, 0.5), run('S4', 128, 2, infeasible)];
+    const at4 = planeOfRuns(runs, { ...options, point: { 'vm.vcpus': 4 } }).drawn;
+    const marked = (d: typeof at4, s: string, v: number) =>
+      d.find((p) => p.strategy === s && p.run.point['vm.vcpus'] === v)!.marked;
+    expect(marked(at4, 'S3', 128)).toBe(false); // under the point shown: its mark would read as S3 at 4's
+    expect(marked(at4, 'S4', 128)).toBe(true);
+    expect(marked(at4, 'S3', 4)).toBe(false); // not flagged
+    const at128 = planeOfRuns(runs, { ...options, point: { 'vm.vcpus': 128 } }).drawn;
+    expect(marked(at128, 'S3', 128)).toBe(true); // the point shown
+  });
+
   it('gives a point with no cost figure no place: not drawn, not on the front', () => {
     const plane = tradeoffPlane([
       { id: 'S2', strategy: 'S2', cost: Number.NaN, exposure: 1e-9, state: 1 },

@@ -225,6 +225,8 @@ export interface PlaneOfRuns {
     onFront: boolean;
     /** The names of the model's flags on the run (trust.ts: flagNames); [] for none. */
     flags: string[];
+    /** Whether it takes a flag mark: flagged, and the point shown or apart from it. */
+    marked: boolean;
   })[];
   /** Ids on the Pareto front at the point shown (the front is judged there only). */
   front: Set<string>;
@@ -282,7 +284,16 @@ export function planeOfRuns(
       here: key(run.point) === here,
       onFront: front.has(p.id),
       flags: flagNames(flagsOf(run)),
+      marked: false,
     };
   });
+  // A flagged point takes a flag mark where it is the point shown or sits apart from it: a path's
+  // flagged point on the very spot of the point shown would read as the shown point's.
+  const shownAt = new Map(drawn.filter((p) => p.here).map((p) => [p.strategy, p]));
+  for (const p of drawn) {
+    const at = shownAt.get(p.strategy);
+    p.marked =
+      p.flags.length > 0 && (p.here || at === undefined || Math.abs(at.x - p.x) > 1e-9 || Math.abs(at.y - p.y) > 1e-9);
+  }
   return { plane, drawn, front, sweeping };
 }

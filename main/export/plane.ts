@@ -84,14 +84,6 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   const frontPoints = drawn.filter((p) => p.here && p.onFront).sort(frontOrder);
   const offFront = offFrontWords(drawn);
   const flaggedHere = flaggedWords(drawn);
-  // A flagged point of a path that sits on the point shown is not marked: the mark would read as
-  // the shown point's (the caption names every flag at the point shown, the CSV each point's).
-  const shownAt = new Map(drawn.filter((p) => p.here).map((p) => [p.strategy, p]));
-  const marked = (p: (typeof drawn)[number]): boolean => {
-    if (p.flags.length === 0) return false;
-    const here = shownAt.get(p.strategy);
-    return p.here || here === undefined || Math.abs(here.x - p.x) > 1e-9 || Math.abs(here.y - p.y) > 1e-9;
-  };
   const at = sweeping ? `${view.xPath} = ${String(view.point[view.xPath!])}` : 'this point';
 
   const caption: string[] = [];
@@ -144,7 +136,7 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
             ...(p.value !== undefined ? { label: p.value } : {}),
             ...(p.here ? { large: true } : {}),
             ...(p.here && p.onFront ? { ring: true } : {}),
-            ...(marked(p) ? { flag: p.severe === true ? ('unfit' as const) : ('care' as const) } : {}),
+            ...(p.marked ? { flag: p.severe === true ? ('unfit' as const) : ('care' as const) } : {}),
           })),
       })),
       // No legend entry for a front there is not (every strategy flagged, or no run at the point).
