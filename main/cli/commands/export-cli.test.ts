@@ -144,10 +144,32 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     const unknown = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'pie', '--db', db);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('--chart: "pie" is not one of metric, tradeoff, cycles, sensitivity, heatmap');
-    const budget = gmemlab('export', String(sweepId), '--chart', 'heatmap', '--budget', 'lots', '--db', db);
+    const budget = gmemlab(
+      'export',
+      String(sweepId),
+      '--format',
+      'svg',
+      '--chart',
+      'heatmap',
+      '--budget',
+      'lots',
+      '--db',
+      db,
+    );
     expect(budget.status).toBe(2);
     expect(budget.stderr).toContain('--budget: "lots" is not an exposure budget');
-    const context = gmemlab('export', String(sweepId), '--chart', 'tradeoff', '--context', 'kernal', '--db', db);
+    const context = gmemlab(
+      'export',
+      String(sweepId),
+      '--format',
+      'csv',
+      '--chart',
+      'tradeoff',
+      '--context',
+      'kernal',
+      '--db',
+      db,
+    );
     expect(context.status).toBe(2);
     expect(context.stderr).toContain('--context: "kernal" is not an attacker context of this experiment');
   });
@@ -222,6 +244,32 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     expect(unwritable.status).toBe(2);
     expect(unwritable.stderr).toContain(`--out: cannot write ${folder}: EISDIR`);
     expect(existsSync(`${folder}.partial`)).toBe(false);
+    // Options that choose a drawing are refused for the mail, named, and nothing is written.
+    const mailFile = join(dir.dir, 'mail.txt');
+    const drawn = gmemlab(
+      'export',
+      String(sweepId),
+      '--format',
+      'text',
+      '--chart',
+      'heatmap',
+      '--budget',
+      '1e-3',
+      '--theme',
+      'dark',
+      '--out',
+      mailFile,
+      '--db',
+      db,
+    );
+    expect(drawn.status).toBe(2);
+    expect(drawn.stderr).toContain('--chart, --budget, --theme: not for --format text');
+    expect(drawn.stderr).toContain('--format svg, png or csv');
+    expect(existsSync(mailFile)).toBe(false);
+    // --chart metric is the mail's own chart: taken.
+    expect(
+      gmemlab('export', String(sweepId), '--format', 'text', '--chart', 'metric', '--out', mailFile, '--db', db).status,
+    ).toBe(0);
   });
 
   it('--chart matrix: every preset as the mail table, the experiments given as CSV, refusals naming the option', () => {

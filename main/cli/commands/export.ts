@@ -43,6 +43,15 @@ export const exportCommand: Command = {
     const format = values['format'] as string;
     if (!(EXPORT_FORMATS as readonly string[]).includes(format))
       throw new UsageError(`--format: "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
+    if (format === 'text') {
+      const given = NOT_FOR_TEXT.filter(
+        (o) => values[o] !== undefined && values[o] !== false && !(o === 'chart' && values[o] === 'metric'),
+      );
+      if (given.length > 0)
+        throw new UsageError(
+          `${given.map((o) => `--${o}`).join(', ')}: not for --format text (the mail has its own layout: the results at the point, the front, the sensitivity and an ASCII chart of --metric; these options choose a drawing: give --format svg, png or csv)`,
+        );
+    }
     return withApp(
       values,
       async (app) => {
@@ -70,6 +79,13 @@ export const exportCommand: Command = {
     );
   },
 };
+
+/**
+ * Options that choose a drawing, which the mail (--format text) does not take: it would be
+ * written without them, and the user left to think they applied. The window's mail copy sends
+ * its view as it is and is not checked here: only what a user typed is.
+ */
+const NOT_FOR_TEXT = ['chart', 'budget', 'by', 'share', 'strategy', 'theme', 'scale'];
 
 /** `--chart matrix`: the strategies across scenarios rather than one experiment's chart. */
 const MATRIX_CHART = 'matrix';
