@@ -183,7 +183,7 @@ export function bestHeatmap(
     const left = unfit.length === 0 ? {} : { unfit };
     const within = all.filter((j) => !j.unfit && j.exposure <= budget);
     if (within.length === 0)
-      return all.some((j) => j.unfit && j.exposure <= budget)
+      return unfit.length > 0
         ? { strategy: null, reason: 'unfit', candidates: 0, ...left }
         : {
             strategy: null,

@@ -3,8 +3,8 @@
 // (zero has no place on a log axis) and "always" (exposure state 2) on a lane above them, apart
 // from a tiny fraction. A figure the model flags as unfit to quote (trust.ts: unfitToQuote; a
 // set-up that cannot run, a saturated queue) is drawn, marked, but never on the Pareto front: the
-// front is what a reader takes as the choices worth making. Pure, so the window and an export draw the
-// same plane.
+// front is what a reader takes as the choices worth making. Pure, so the window and an export
+// draw the same plane.
 import { STRATEGY_IDS } from '../core/index.ts';
 import { pointKey, type Point } from './points.ts';
 import { formatValue, powerOfTenWord } from './format.ts';
@@ -169,19 +169,22 @@ export function planeExposureWords(p: PlanePoint, measure: 'fraction' | 'longest
 }
 
 /**
- * The strategies at the point shown that the model flags as unfit to quote, in words for a
- * caption: "S3, S4 (infeasible); S2 (saturated)" (strategy order, grouped by their severe flags);
- * undefined for none. They are drawn, and left off the front (tradeoffPlane).
+ * The flags at the point shown, in words for a caption: "S3, S4 (infeasible); S2 (saturated)"
+ * (strategy order, strategies grouped by their flags' names); undefined for none. `severe`: only
+ * the strategies unfit to quote, named by their severe flags (what keeps them off the front; a
+ * flag that asks for care does not), else every flagged strategy by all its flags.
  */
-export function offFrontWords(
+export function flagsHereWords(
   drawn: readonly { strategy: string; here: boolean; severe?: boolean; run: PlaneRun }[],
+  which: 'severe' | 'all',
 ): string | undefined {
   const order = (s: string): number => (STRATEGY_IDS as readonly string[]).indexOf(s);
   const groups = new Map<string, string[]>();
   for (const p of [...drawn].sort((a, b) => order(a.strategy) - order(b.strategy))) {
-    if (!p.here || p.severe !== true) continue;
-    // The severe flags only: those are what keep it off (a flag that asks for care does not).
-    const names = flagNames(flagsOf(p.run).filter((f) => isSevere(f.code))).join(', ');
+    if (!p.here || (which === 'severe' && p.severe !== true)) continue;
+    const flags = flagsOf(p.run).filter((f) => which === 'all' || isSevere(f.code));
+    if (flags.length === 0) continue;
+    const names = flagNames(flags).join(', ');
     const members = groups.get(names) ?? [];
     if (!members.includes(p.strategy)) members.push(p.strategy);
     groups.set(names, members);
@@ -189,6 +192,10 @@ export function offFrontWords(
   if (groups.size === 0) return undefined;
   return [...groups].map(([names, members]) => `${members.join(', ')} (${names})`).join('; ');
 }
+
+/** The strategies at the point shown kept off the front, flagged as unfit to quote, in words (flagsHereWords). */
+export const offFrontWords = (drawn: Parameters<typeof flagsHereWords>[0]): string | undefined =>
+  flagsHereWords(drawn, 'severe');
 
 /** The label of a tick on a plane axis: the lane's word, or the decade as a power of ten. */
 export function planeTick(axis: PlaneAxis, position: number, lanes: { low: string; high?: string }): string {

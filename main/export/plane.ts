@@ -12,6 +12,7 @@ import { INK, type ChartAxisSpec, type ChartSpec } from '../../common/analysis/c
 import { formatValue } from '../../common/analysis/format.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import {
+  flagsHereWords,
   frontOrder,
   offFrontWords,
   planeExposureWords,
@@ -83,7 +84,7 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   const numeric = (v: string | undefined): number => Number(v ?? 0);
   const frontPoints = drawn.filter((p) => p.here && p.onFront).sort(frontOrder);
   const offFront = offFrontWords(drawn);
-  const flaggedHere = flaggedWords(drawn);
+  const flaggedHere = flagsHereWords(drawn, 'all');
   const at = sweeping ? `${view.xPath} = ${String(view.point[view.xPath!])}` : 'this point';
 
   const caption: string[] = [];
@@ -202,31 +203,17 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
   return { spec, csv: csvText(header, rows) };
 }
 
-/** The flags at the point shown, by strategy, in words: "S2 (overloaded); S0, S6 (simulator needed)". */
-function flaggedWords(drawn: ReturnType<typeof planeOf>['drawn']): string | undefined {
-  const groups = new Map<string, string[]>();
-  for (const p of drawn) {
-    if (!p.here || p.flags.length === 0) continue;
-    const names = p.flags.join(', ');
-    groups.set(names, [...(groups.get(names) ?? []), p.strategy]);
-  }
-  if (groups.size === 0) return undefined;
-  return [...groups].map(([names, strategies]) => `${strategies.join(', ')} (${names})`).join('; ');
-}
-
-/** The strategies at the view's point kept off the front for a flag, in words (tradeoff.ts: offFrontWords). */
-export function offFrontOf(detail: ExperimentDetail, view: ResolvedView): string | undefined {
-  return offFrontWords(planeOf(detail, view).drawn);
-}
-
-/** One line per strategy on the Pareto front at the view's point, for the mail. */
-export function frontLines(
+/**
+ * The Pareto front at the view's point for the mail: one line per member, and the strategies a
+ * flag as unfit to quote keeps off it, in words (offFrontWords; undefined for none).
+ */
+export function frontOf(
   detail: ExperimentDetail,
   view: ResolvedView,
-): { strategy: string; cost: string; exposure: string; flags: string[] }[] {
+): { lines: { strategy: string; cost: string; exposure: string; flags: string[] }[]; off: string | undefined } {
   const { drawn } = planeOf(detail, view);
   const unit = view.plane.cost.unit;
-  return drawn
+  const lines = drawn
     .filter((p) => p.here && p.onFront)
     .sort(frontOrder)
     .map((p) => ({
@@ -236,4 +223,5 @@ export function frontLines(
       // A front member can carry a flag that asks for care (never one that makes it unfit).
       flags: p.flags,
     }));
+  return { lines, off: offFrontWords(drawn) };
 }

@@ -24,7 +24,7 @@ import { costDependencies, scenarioAt } from './costs.ts';
 import { MAIL_WIDTH, REPRODUCE_MODEL, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries } from './series.ts';
 import { measuredCosts, resultsBlock, shownMetrics } from './results.ts';
-import { contextWords, frontLines, offFrontOf } from './plane.ts';
+import { contextWords, frontOf } from './plane.ts';
 import { sensitivityAt } from './tornado.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { hang, toAscii, wrap } from './wrap.ts';
@@ -117,8 +117,7 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
 
 /** The strategies on the trade-off plane's Pareto front at the reported point, one line each. */
 function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
-  const front = frontLines(detail, view);
-  const off = offFrontOf(detail, view);
+  const { lines: front, off } = frontOf(detail, view);
   if (front.length === 0 && off === undefined) return [];
   const { cost, measure, context } = view.plane;
   const plane = `${cost.label} against ${measure === 'longestWindowUs' ? 'the longest window' : 'exposure'} to ${contextWords(context)}`;

@@ -20,7 +20,7 @@ import { Store } from '../store/store.ts';
 import { recordExperiment, tempDir } from '../store/testing.ts';
 import type { BuildInfo } from './build-info.ts';
 import { exportExperiment, viewChart } from './index.ts';
-import { frontLines, planeOf } from './plane.ts';
+import { frontOf, planeOf } from './plane.ts';
 import { breakdownAt } from './cycles.ts';
 import { experimentText } from './text.ts';
 import { sensitivityAt } from './tornado.ts';
@@ -268,7 +268,7 @@ describe('trade-off plane export', () => {
       x: null,
     });
     expect(texts).toContain('longest window (us) (log scale)');
-    expect(frontLines(single, resolved).length).toBeGreaterThan(0);
+    expect(frontOf(single, resolved).lines.length).toBeGreaterThan(0);
   });
 
   it('in a 2-D sweep, follows the x parameter through the point, at its other value', async () => {
