@@ -629,12 +629,9 @@ export function layoutChart(spec: ChartSpec): Drawing {
         ),
       );
     else flagMark([lx + 13, ly + 5], level, false);
-    const words = flagLegend(level, banded);
-    for (const [j, line] of wrapPx(words, legendWidth - 40, 12)
-      .slice(0, 3)
-      .entries())
-      text(lx + 34, ly + 9 + j * 14, line, 12, 'start', { fill: flagColour(level) });
-    ly += 14 * Math.min(3, wrapPx(words, legendWidth - 40, 12).length) + 10;
+    const lines = wrapPx(flagLegend(level, banded), legendWidth - 40, 12).slice(0, 3);
+    lines.forEach((line, j) => text(lx + 34, ly + 9 + j * 14, line, 12, 'start', { fill: flagColour(level) }));
+    ly += 14 * lines.length + 10;
   }
 
   captionLines.forEach((line, i) =>
