@@ -44,9 +44,8 @@ export const exportCommand: Command = {
     if (!(EXPORT_FORMATS as readonly string[]).includes(format))
       throw new UsageError(`--format: "${format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
     if (format === 'text') {
-      const given = NOT_FOR_TEXT.filter(
-        (o) => values[o] !== undefined && values[o] !== false && !(o === 'chart' && values[o] === 'metric'),
-      );
+      // --chart metric is the mail's own chart.
+      const given = optionsGiven(values, NOT_FOR_TEXT, { chart: 'metric' });
       if (given.length > 0)
         throw new UsageError(
           `${given.map((o) => `--${o}`).join(', ')}: not for --format text (the mail has its own layout: the results at the point, the front, the sensitivity and an ASCII chart of --metric; these options choose a drawing: give --format svg, png or csv)`,
@@ -79,6 +78,11 @@ export const exportCommand: Command = {
     );
   },
 };
+
+/** Which of `names` the user gave: set, not false, and not at the value `unless` names for it. */
+function optionsGiven(values: Record<string, unknown>, names: string[], unless: Record<string, unknown>): string[] {
+  return names.filter((o) => values[o] !== undefined && values[o] !== false && values[o] !== unless[o]);
+}
 
 /**
  * Options that choose a drawing, which the mail (--format text) does not take: it would be
@@ -119,9 +123,7 @@ async function exportMatrix(positionals: string[], values: Record<string, unknow
   const format = values['format'] as string;
   if (!(MATRIX_EXPORT_FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format: the matrix is written as ${MATRIX_EXPORT_FORMATS.join(', ')}, not "${format}"`);
-  const given = NOT_FOR_MATRIX.filter(
-    (o) => values[o] !== undefined && values[o] !== false && !(o === 'metric' && values[o] === DEFAULT_EXPORT_METRIC),
-  );
+  const given = optionsGiven(values, NOT_FOR_MATRIX, { metric: DEFAULT_EXPORT_METRIC });
   if (given.length > 0)
     throw new UsageError(
       `${given.map((o) => `--${o}`).join(', ')}: not for --chart matrix (it takes --cost, --context, --measure, --theme, --scale; each experiment at its first point)`,
