@@ -187,10 +187,12 @@ test('the heatmap exported from its tab: the CSV is the grid on screen, the SVG 
       .trimEnd()
       .split('\n')
       .map((l) => l.split(','));
-    expect(rows[0]).toEqual(['workload.touchpoints.mmio.ratePerSec \\ vm.vcpus', '4', '16', '64']);
-    expect(rows.slice(1).map((r) => r.slice(1).map(Number))).toEqual(
+    expect(rows[0]).toEqual(['workload.touchpoints.mmio.ratePerSec \\ vm.vcpus', '4', '16', '64', 'flags']);
+    expect(rows.slice(1).map((r) => r.slice(1, -1).map(Number))).toEqual(
       shown.cells.map((row) => row.map((c) => (c as { value: number }).value)),
     );
+    // The last column names each flagged cell's run by its x: "vm.vcpus=64: saturated; ...".
+    for (const r of rows.slice(1)) expect(r.at(-1)).toMatch(/^(vm\.vcpus=\d+: [a-z ]+(; |$))*$/);
     const svg = await parseSvg(page, (await download(page, 'svg')).text);
     expect(svg.error).toBeNull();
     expect(svg.view).toMatchObject({ chart: 'heatmap', mode: 'metric', strategy: 'S2', x: 'vm.vcpus' });

@@ -21,8 +21,8 @@ describe('formatValue', () => {
 
 describe('slowdownOf', () => {
   it('says how many times slower the guest runs past 100% overhead, and nothing below', () => {
-    expect(slowdownWord(3.2149)).toBe('×3.2 slower');
-    expect(slowdownWord(12.6)).toBe('×13 slower');
+    expect(slowdownWord(3.2149)).toBe('×3.215 slower');
+    expect(slowdownWord(107.23)).toBe('×107.2 slower');
     expect(slowdownOf(250, 3.5)).toBe('×3.5 slower');
     expect(slowdownOf(99.9, 1.999)).toBeUndefined();
     expect(slowdownOf(150, undefined)).toBeUndefined();

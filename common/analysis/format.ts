@@ -48,11 +48,12 @@ export function formatDelta(value: number): string {
 }
 
 /**
- * Past 100% vCPU overhead the guest runs slower than without the strategy: "×3.2 slower" (the
- * core's cost.slowdownFactor), which a percentage beyond 100 does not say.
+ * Past 100% vCPU overhead the guest runs slower than without the strategy: "×3.215 slower" (the
+ * core's cost.slowdownFactor), which a percentage beyond 100 does not say. Its digits are
+ * formatValue's, as where the tables write "3.215x": two views never round one factor apart.
  */
 export function slowdownWord(factor: number): string {
-  return `×${Number(factor.toPrecision(2))} slower`;
+  return `×${formatValue(factor)} slower`;
 }
 
 /**

@@ -48,6 +48,31 @@ describe('metricHeatmap', () => {
     expect(heatShare(map, 85)).toBeCloseTo(0.5, 12);
   });
 
+  it("ends each row of a metric grid with its runs' flags, named by their cells' x, when given the runs", () => {
+    const runs: HeatmapRun[] = [
+      { ...run('S2', 1, 'x', { m: e(10) }), flags: [{ code: 'saturated', message: 'the lock is saturated' }] },
+      {
+        ...run('S2', 16, 'x', { m: e(160) }),
+        flags: [
+          { code: 'overloaded', message: 'the VMM thread is overloaded' },
+          { code: 'fullFlushCeiling', message: 'over the ceiling' },
+        ],
+      },
+      run('S2', 1, 'y', { m: e(20) }),
+      // Another strategy's flags are not this grid's.
+      { ...run('S3', 1, 'y', { m: e(1) }), flags: [{ code: 'infeasible', message: 'no' }] },
+    ];
+    const map = metricHeatmap(runs, { xPath: 'a', yPath: 'b', strategy: 'S2', metric: 'm' });
+    expect(heatmapTable(map, cellRuns(runs, map))).toEqual([
+      ['b \\ a', '1', '16', 'flags'],
+      ['x', '10', '160', 'a=1: saturated; a=16: overloaded; a=16: full flush ceiling'],
+      ['y', '20', '', ''],
+    ]);
+    // A budget's grid names strategies, not figures: no flags column.
+    const best = bestHeatmap(runs, { xPath: 'a', yPath: 'b', cost: 'm', exposure: 'm', budget: 1e9 });
+    expect(heatmapTable(best, cellRuns(runs, best))[0]).toEqual(['b \\ a', '1', '16']);
+  });
+
   it('colours by log10 when the figures span two decades', () => {
     const runs = [run('S2', 1, 'x', { m: e(1) }), run('S2', 2, 'x', { m: e(10) }), run('S2', 3, 'x', { m: e(1000) })];
     const map = metricHeatmap(runs, { xPath: 'a', yPath: 'b', strategy: 'S2', metric: 'm' });

@@ -10,7 +10,7 @@
 import { METRIC_CATALOGUE, type Estimate } from '../core/index.ts';
 import { formatValue, slowdownOf } from './format.ts';
 import { spansDecades, type PointValue } from './overlay.ts';
-import { flagsOf, isStateMetric, stateWord, unfitToQuote } from './trust.ts';
+import { flagNames, flagsOf, isStateMetric, stateWord, unfitToQuote } from './trust.ts';
 
 export interface HeatmapRun {
   strategy: string;
@@ -222,10 +222,17 @@ export function heatShare(map: MetricHeatmap, value: number): number {
  * The grid as a table of text for CSV and the mail: a header row (the y parameter's path over
  * the x parameter's path, then the x values), then one row per y value. Metric cells hold the
  * figure (empty where no run finished); best cells hold the strategy, or "none within budget" /
- * "no runs".
+ * "no runs". Given the cells' runs (cellRuns), a metric grid ends each row with its runs' flags.
  */
-export function heatmapTable(map: Heatmap): string[][] {
-  const header = [`${map.y.path} \\ ${map.x.path}`, ...map.x.values.map(String)];
+export function heatmapTable(
+  map: Heatmap,
+  runAt?: (strategy: string, i: number, j: number) => HeatmapRun | undefined,
+): string[][] {
+  // A metric grid keeps its cells numbers: the model's flags on a row's runs go in a last column,
+  // each named with its cell's x ("vm.vcpus=128: overloaded") and, as in the other CSVs' flags
+  // column, "; " between them (no commas: the cell needs no quotes).
+  const flagged = map.kind === 'metric' && runAt !== undefined;
+  const header = [`${map.y.path} \\ ${map.x.path}`, ...map.x.values.map(String), ...(flagged ? ['flags'] : [])];
   const rows = map.y.values.map((yv, i) => [
     String(yv),
     ...map.x.values.map((_, j) => {
@@ -235,6 +242,16 @@ export function heatmapTable(map: Heatmap): string[][] {
       }
       return bestCellWords(map.cells[i]![j]!);
     }),
+    ...(flagged
+      ? [
+          map.x.values
+            .flatMap((xv, j) => {
+              const names = map.cells[i]![j] === null ? [] : flagNames(flagsOf(runAt(map.strategy, i, j)));
+              return names.map((name) => `${map.x.path}=${String(xv)}: ${name}`);
+            })
+            .join('; '),
+        ]
+      : []),
   ]);
   return [header, ...rows];
 }

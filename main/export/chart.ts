@@ -20,10 +20,9 @@ import { strategyColour } from '../../common/analysis/palette.ts';
 import { parameterTitle } from '../../common/analysis/scenarioFields.ts';
 import { chooseYScale, symlogConstant } from '../../common/analysis/symlog.ts';
 import type { BuildInfo } from './build-info.ts';
-import type { ChartPoint, ChartSeries } from './series.ts';
+import { flaggedWords, type ChartPoint, type ChartSeries } from './series.ts';
 import { describePoint, type ResolvedView } from './view.ts';
 import { toAscii } from './wrap.ts';
-import { formatValue } from '../../common/analysis/format.ts';
 
 /** Most points drawn per line; beyond it each stretch of x keeps its lowest and highest value. */
 export const MAX_DRAWN_POINTS = 400;
@@ -179,53 +178,6 @@ export function chartSpec(
 /** A chart point's flag level for the drawing (chart-draw.ts), none when it carries no flag. */
 export const flagOf = (p: { flags: string[]; unfit: boolean }): { flag?: FlagLevel } =>
   p.flags.length === 0 ? {} : { flag: p.unfit ? 'unfit' : 'care' };
-
-/** Most stretches of x named per strategy in the caption; the rest are counted. */
-const MAX_FLAGGED_STRETCHES = 4;
-
-/**
- * Where the model flagged the figures drawn, for the caption: per strategy, its flags' names and
- * the stretches of x they cover ("S2: overloaded at vm.vcpus 1; saturated at 16 to 64");
- * strategies that read alike share a sentence. Undefined when nothing drawn is flagged.
- */
-export function flaggedWords(data: ChartSeries): string | undefined {
-  const valueOf = (x: number): string => (data.categories === undefined ? formatValue(x) : (data.categories[x] ?? ''));
-  const sentences = new Map<string, string[]>();
-  for (const s of data.series) {
-    const points = data.xPath === undefined ? s.points.slice(0, 1) : s.points;
-    // By flag names, in the order first met: the runs of consecutive points that carry them.
-    const byNames = new Map<string, ChartPoint[][]>();
-    let last: string | undefined;
-    for (const p of points) {
-      const names = p.flags.join(', ');
-      if (names === '') {
-        last = undefined;
-        continue;
-      }
-      const stretches = byNames.get(names) ?? [];
-      if (names !== last) stretches.push([]);
-      stretches[stretches.length - 1]!.push(p);
-      byNames.set(names, stretches);
-      last = names;
-    }
-    if (byNames.size === 0) continue;
-    const clauses = [...byNames].map(([names, stretches], i) => {
-      if (data.xPath === undefined) return names;
-      const named = stretches.slice(0, MAX_FLAGGED_STRETCHES).map((run) =>
-        // Named values (an enum, a boolean) have no "to" between them: each is listed.
-        run.length === 1 || data.categories !== undefined
-          ? run.map((p) => valueOf(p.x)).join(', ')
-          : `${valueOf(run[0]!.x)} to ${valueOf(run[run.length - 1]!.x)}`,
-      );
-      const more = stretches.slice(MAX_FLAGGED_STRETCHES).reduce((n, run) => n + run.length, 0);
-      return `${names} at ${i === 0 ? `${data.xPath} ` : ''}${named.join(', ')}${more > 0 ? ` and ${more} more point${more === 1 ? '' : 's'}` : ''}`;
-    });
-    const sentence = clauses.join('; ');
-    sentences.set(sentence, [...(sentences.get(sentence) ?? []), s.strategy]);
-  }
-  if (sentences.size === 0) return undefined;
-  return [...sentences].map(([sentence, strategies]) => `${strategies.join(', ')}: ${sentence}`).join('. ');
-}
 
 export function chartSvg(spec: ChartSpec): string {
   return drawingSvg(layoutChart(spec));

@@ -2,7 +2,8 @@
 // (common/analysis/heatmap.ts): one strategy's metric over the grid, its cells in five shades
 // from the lowest to the highest figure (log steps when the figures span decades), or, with an
 // exposure budget, the cheapest strategy within the budget in each cell. Every cell carries its
-// figure or strategy as text; the CSV is the same grid (heatmapTable), as the window's table.
+// figure or strategy as text; the CSV is the same grid (heatmapTable), as the window's table, with
+// the model's flags on a metric grid's runs in a last column.
 import { STRATEGY_IDS, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import {
@@ -150,6 +151,6 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
       modelVersion: detail.modelVersion,
     },
   };
-  const [header, ...rows] = heatmapTable(map);
+  const [header, ...rows] = heatmapTable(map, runAt);
   return { spec, csv: csvText(header!, rows) };
 }

@@ -6,6 +6,7 @@ import type { ExperimentDetail } from '../../common/contract/index.ts';
 import type { Point } from '../../common/analysis/points.ts';
 import { flagNames, flagsOf, unfitToQuote } from '../../common/analysis/trust.ts';
 import type { ResolvedView } from './view.ts';
+import { formatValue } from '../../common/analysis/format.ts';
 
 export interface ChartPoint {
   /** The x value; for a parameter that is not a number, its index in `categories`. */
@@ -65,4 +66,52 @@ export function chartSeries(detail: ExperimentDetail, view: ResolvedView): Chart
         .sort((a, b) => a.x - b.x),
     })),
   };
+}
+
+/** Most stretches of x named per strategy in the caption; the rest are counted. */
+const MAX_FLAGGED_STRETCHES = 4;
+
+/**
+ * Where the model flagged the figures drawn, for a chart's caption and the mail's chart: per
+ * strategy, its flags' names and the stretches of x they cover ("S2: overloaded at vm.vcpus 1;
+ * saturated at 16 to 64"); strategies that read alike share a sentence. Undefined when nothing
+ * drawn is flagged.
+ */
+export function flaggedWords(data: ChartSeries): string | undefined {
+  const valueOf = (x: number): string => (data.categories === undefined ? formatValue(x) : (data.categories[x] ?? ''));
+  const sentences = new Map<string, string[]>();
+  for (const s of data.series) {
+    const points = data.xPath === undefined ? s.points.slice(0, 1) : s.points;
+    // By flag names, in the order first met: the runs of consecutive points that carry them.
+    const byNames = new Map<string, ChartPoint[][]>();
+    let last: string | undefined;
+    for (const p of points) {
+      const names = p.flags.join(', ');
+      if (names === '') {
+        last = undefined;
+        continue;
+      }
+      const stretches = byNames.get(names) ?? [];
+      if (names !== last) stretches.push([]);
+      stretches[stretches.length - 1]!.push(p);
+      byNames.set(names, stretches);
+      last = names;
+    }
+    if (byNames.size === 0) continue;
+    const clauses = [...byNames].map(([names, stretches], i) => {
+      if (data.xPath === undefined) return names;
+      const named = stretches.slice(0, MAX_FLAGGED_STRETCHES).map((run) =>
+        // Named values (an enum, a boolean) have no "to" between them: each is listed.
+        run.length === 1 || data.categories !== undefined
+          ? run.map((p) => valueOf(p.x)).join(', ')
+          : `${valueOf(run[0]!.x)} to ${valueOf(run[run.length - 1]!.x)}`,
+      );
+      const more = stretches.slice(MAX_FLAGGED_STRETCHES).reduce((n, run) => n + run.length, 0);
+      return `${names} at ${i === 0 ? `${data.xPath} ` : ''}${named.join(', ')}${more > 0 ? ` and ${more} more point${more === 1 ? '' : 's'}` : ''}`;
+    });
+    const sentence = clauses.join('; ');
+    sentences.set(sentence, [...(sentences.get(sentence) ?? []), s.strategy]);
+  }
+  if (sentences.size === 0) return undefined;
+  return [...sentences].map(([sentence, strategies]) => `${strategies.join(', ')}: ${sentence}`).join('. ');
 }

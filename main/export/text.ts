@@ -22,7 +22,7 @@ import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
 import { costDependencies, scenarioAt } from './costs.ts';
 import { MAIL_WIDTH, REPRODUCE_MODEL, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
-import { chartSeries } from './series.ts';
+import { chartSeries, flaggedWords } from './series.ts';
 import { measuredCosts, resultsBlock, shownMetrics } from './results.ts';
 import { contextWords, frontOf } from './plane.ts';
 import { sensitivityAt } from './tornado.ts';
@@ -93,6 +93,10 @@ export function experimentText(detail: ExperimentDetail, options: TextExportOpti
       );
     if (chart.meetings.length > 0)
       lines.push(...hang('  *  ', `lines in the same place: ${chart.meetings.join('; ')}`, W));
+    // The chart's digits cannot carry the flags: its lines' flagged stretches in words, as an
+    // exported image's caption names them.
+    const flagged = flaggedWords(series);
+    if (flagged !== undefined) lines.push(...wrap(`Flagged by the model along the lines: ${flagged}.`, W));
     lines.push('');
   }
 

@@ -25,7 +25,7 @@ import { breakdownAt } from './cycles.ts';
 import { experimentText } from './text.ts';
 import { sensitivityAt } from './tornado.ts';
 import { ExportError, resolveView } from './view.ts';
-import { bestHeatmap, heatmapTable, metricHeatmap } from '../../common/analysis/heatmap.ts';
+import { bestHeatmap, cellRuns, heatmapTable, metricHeatmap } from '../../common/analysis/heatmap.ts';
 import { formatValue, slowdownWord } from '../../common/analysis/format.ts';
 import { HEAT_COLOUR, mixHex } from '../../common/analysis/palette.ts';
 import { exportShadePercent } from './heatmap.ts';
@@ -339,7 +339,7 @@ describe('where the cycles go export', () => {
     const { texts } = await svgOf(heavy, { chart: 'cycles', by: 'touchpoint' });
     const slow = rows.filter((x) => (x.overheadPct ?? 0) >= 100);
     expect(slow.length).toBeGreaterThan(0);
-    for (const r of slow) expect(texts).toContain(`×${Number(r.slowdown!.toPrecision(2))} slower`);
+    for (const r of slow) expect(texts).toContain(`×${formatValue(r.slowdown!)} slower`);
     const [header] = await csvOf(heavy, { chart: 'cycles', by: 'touchpoint' });
     expect(header![1]).toBe('touchpoint');
   });
@@ -429,7 +429,17 @@ describe('heatmap export', () => {
       expect(colour).toBe(mixHex(HEAT_COLOUR, '#ffffff', exportShadePercent(k)));
     }
     expect(legend.length).toBeGreaterThan(1);
-    expect(await csvOf(detail, view)).toEqual(heatmapTable(map));
+    const csv = await csvOf(detail, view);
+    expect(csv).toEqual(
+      heatmapTable(
+        map,
+        cellRuns(
+          detail.runs.filter((r) => r.status === 'done'),
+          map,
+        ),
+      ),
+    );
+    expect(csv[0]!.at(-1)).toBe('flags');
   });
 
   it('with a budget, names the cheapest strategy within it in each cell, hidden strategies never chosen', async () => {
