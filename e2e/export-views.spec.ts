@@ -199,7 +199,12 @@ test('the heatmap exported from its tab: the CSV is the grid on screen, the SVG 
 
     // The cheapest strategy within a budget: the same winners in the file as on screen.
     await page.getByTestId('heatmap-mode').selectOption('best');
+    // Until a budget is typed, the one in use is said beside the box, not only as its placeholder.
+    const budgetBox = page.locator('label', { has: page.getByTestId('heatmap-budget') });
+    const suggested = await page.getByTestId('heatmap-budget').getAttribute('placeholder');
+    await expect(budgetBox).toContainText(`in use: ${suggested}`);
     await page.getByTestId('heatmap-budget').fill('0');
+    await expect(budgetBox).not.toContainText('in use:');
     await expect(heat).toHaveAttribute('data-heatmap', /"kind":"best"/);
     const best = await grid();
     const bestCsv = await download(page, 'csv');
