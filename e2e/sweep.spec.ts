@@ -41,6 +41,26 @@ test('launch a log-range sweep, see its size first, then the chart on a log axis
     await expect(chart).toBeVisible();
     await expect(chart).toHaveAttribute('data-xscale', 'logarithmic');
     await expect(page.getByTestId('point-select').locator('option')).toHaveCount(10);
+    // A line drawn under another with the same figures says so in the legend (S1 under S0 here:
+    // both add nothing at any vCPU count for this scenario's metric), and only such a line.
+    const lines = await chart.locator('canvas').evaluate((c) =>
+      (c as HTMLCanvasElement & { gmemlabChart: import('chart.js').Chart }).gmemlabChart.data.datasets.map((d) => ({
+        label: String(d.label),
+        data: JSON.stringify(d.data),
+      })),
+    );
+    const sameAs = lines.map(
+      (l, i) =>
+        lines
+          .slice(0, i)
+          .find((e) => e.data === l.data)
+          ?.label.split(' ')[0],
+    );
+    expect(sameAs.filter((s) => s !== undefined).length).toBeGreaterThan(0);
+    lines.forEach((l, i) => {
+      if (sameAs[i] !== undefined) expect(l.label).toMatch(new RegExp(`\\(same as ${sameAs[i]}\\)$`));
+      else expect(l.label).not.toContain('(same as');
+    });
     await screenshot(page, 'results');
     // The refused point above is a 400 answer the browser logs; nothing else may be.
     expect(ws.errors.filter((e) => !e.includes('status of 400'))).toEqual([]);

@@ -2,6 +2,7 @@
 // painted on any 2D canvas: an exported SVG and PNG are the same drawing. The SVG has one <text>
 // per label (real text runs, a generic font stack) and one <polyline> per line, so a line chart
 // stays at a few tens of KB and opens for editing in a browser or Inkscape. Browser-safe.
+import { coincidentWords, type CoincidentLine } from './coincide.ts';
 import { labelPriority, placePointLabels, type LabelledPoint } from './point-labels.ts';
 import { formatValue } from './format.ts';
 import { symlog, symlogTickLabel, symlogTicks } from './symlog.ts';
@@ -40,8 +41,8 @@ export interface ChartSeriesSpec {
   label: string;
   /** A CSS colour, or INK. */
   colour: string;
-  /** Drawn under another series with the same values: the legend says so. */
-  sameAs?: string;
+  /** Drawn under another series, the same or within a line's width everywhere (coincide.ts): the legend says so. */
+  under?: CoincidentLine;
   /** Scatter: join the points in their order (a sweep's path). A line chart always joins. */
   join?: boolean;
   /** A dashed line and no markers (a Pareto front). */
@@ -607,7 +608,7 @@ export function layoutChart(spec: ChartSpec): Drawing {
       });
     if (!bars && !s.dashed)
       shapes.push({ kind: 'marker', x: lx + 13, y: ly + 5, shape: i, fill: colour(s.colour), r: 3.5 });
-    const label = `${s.label}${s.sameAs === undefined ? '' : ` (same as ${s.sameAs})`}`;
+    const label = `${s.label}${coincidentWords(s.under)}`;
     for (const [j, line] of wrapPx(label, legendWidth - 40, 12)
       .slice(0, 3)
       .entries())

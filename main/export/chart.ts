@@ -19,6 +19,7 @@ import {
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { parameterTitle } from '../../common/analysis/scenarioFields.ts';
 import { chooseYScale, symlogConstant } from '../../common/analysis/symlog.ts';
+import { coincidentLines } from '../../common/analysis/coincide.ts';
 import type { BuildInfo } from './build-info.ts';
 import { flaggedWords, type ChartPoint, type ChartSeries } from './series.ts';
 import { describePoint, type ResolvedView } from './view.ts';
@@ -147,9 +148,11 @@ export function chartSpec(
       metadata,
     };
   }
-  const same = (a: ChartPoint[], b: ChartPoint[]): boolean =>
-    a.length === b.length &&
-    a.every((p, i) => p.x === b[i]!.x && Math.abs(p.y - b[i]!.y) <= 1e-9 * Math.max(Math.abs(p.y), 1e-300));
+  // Which lines lie under another (every point, not the down-sampled ones): the legend says so.
+  const under = coincidentLines(
+    data.series.map((s) => ({ key: s.strategy, points: s.points })),
+    { type: yType, ...(y.symlog === undefined ? {} : { symlogConstant: y.symlog }) },
+  );
   return {
     kind: 'line',
     title,
@@ -162,11 +165,10 @@ export function chartSpec(
     },
     y,
     series: data.series.map((s, i) => {
-      const under = data.series.slice(0, i).find((t) => t.points.length > 0 && same(t.points, s.points));
       return {
         label: shortName(s.strategy),
         colour: strategyColour(s.strategy),
-        ...(under === undefined ? {} : { sameAs: under.strategy }),
+        ...(under[i] === undefined ? {} : { under: under[i] }),
         points: downsample(s.points).map((p) => ({ x: p.x, y: p.y, ...flagOf(p) })),
       };
     }),
