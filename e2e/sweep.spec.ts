@@ -61,6 +61,14 @@ test('launch a log-range sweep, see its size first, then the chart on a log axis
       if (sameAs[i] !== undefined) expect(l.label).toMatch(new RegExp(`\\(same as ${sameAs[i]}\\)$`));
       else expect(l.label).not.toContain('(same as');
     });
+    // On the plane at the point shown, markers close together are named: here S0 and S1, both
+    // free and always exposed (the data the plane draws says so), and no other strategy.
+    const plane = JSON.parse((await page.getByTestId('plane-data').getAttribute('data-plane'))!) as {
+      points: { strategy: string; here: boolean; costLane: string; exposureLane: string; exposure: number }[];
+    };
+    const at = (s: string) => plane.points.find((p) => p.here && p.strategy === s)!;
+    expect([at('S0').costLane, at('S0').exposureLane]).toEqual([at('S1').costLane, at('S1').exposureLane]);
+    await expect(page.getByTestId('plane-one-spot')).toContainText('one marker may cover another: S0 and S1 ');
     await screenshot(page, 'results');
     // The refused point above is a 400 answer the browser logs; nothing else may be.
     expect(ws.errors.filter((e) => !e.includes('status of 400'))).toEqual([]);

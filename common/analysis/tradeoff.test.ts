@@ -5,6 +5,7 @@ import {
   frontOrder,
   offFrontWords,
   planeExposureWords,
+  oneSpotWords,
   planeOfRuns,
   planeTick,
   planeTicks,
@@ -183,6 +184,48 @@ describe('tradeoffPlane', () => {
     expect(marked(at4, 'S3', 4)).toBe(false); // not flagged
     const at128 = planeOfRuns(runs, { ...options, point: { 'vm.vcpus': 128 } }).drawn;
     expect(marked(at128, 'S3', 128)).toBe(true); // the point shown
+  });
+
+  it('groups the points shown that sit on one spot, and says so in words', () => {
+    const run = (strategy: string, vcpus: number, cost: number, exposure: number, state: number) => ({
+      strategy,
+      point: { 'vm.vcpus': vcpus },
+      metrics: {
+        'cost.overheadPct': { mean: cost },
+        'exposure.kernel.fraction': { mean: exposure },
+        'exposure.kernel.state': { mean: state },
+      },
+    });
+    const runs = [
+      // S0 and S1 both free and always exposed, all of memory: one spot in the lanes' corner.
+      run('S0', 4, 0, 1, 2),
+      run('S1', 4, 0, 1, 2),
+      // S3 and S4 1% of a decade apart on an axis of ~5 decades with its lanes: one spot.
+      run('S3', 4, 1, 1e-5, 1),
+      run('S4', 4, 1.0233, 1e-5, 1),
+      // S5 a decade cheaper: apart. S2 on S3's spot, but at another point than the one shown.
+      run('S5', 4, 0.1, 1e-5, 1),
+      run('S2', 8, 1, 1e-5, 1),
+      run('S2', 4, 100, 1e-2, 1),
+    ];
+    const options = {
+      point: { 'vm.vcpus': 4 },
+      xPath: 'vm.vcpus',
+      hidden: [],
+      cost: 'cost.overheadPct',
+      exposure: 'exposure.kernel.fraction',
+      state: 'exposure.kernel.state',
+    };
+    const { oneSpot } = planeOfRuns(runs, options);
+    expect(oneSpot).toEqual([
+      ['S0', 'S1'],
+      ['S3', 'S4'],
+    ]);
+    expect(oneSpotWords(oneSpot)).toBe('S0 and S1; S3 and S4');
+    expect(oneSpotWords([['S0', 'S1', 'S5']])).toBe('S0, S1 and S5');
+    expect(oneSpotWords([])).toBeUndefined();
+    // A hidden strategy is not drawn, so hides nothing.
+    expect(planeOfRuns(runs, { ...options, hidden: ['S1'] }).oneSpot).toEqual([['S3', 'S4']]);
   });
 
   it('gives a point with no cost figure no place: not drawn, not on the front', () => {

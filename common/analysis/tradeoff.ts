@@ -239,7 +239,18 @@ export interface PlaneOfRuns {
   front: Set<string>;
   /** True when the strategies trace paths (the swept parameter takes more than one value). */
   sweeping: boolean;
+  /**
+   * Strategies whose points shown sit close together (within ONE_SPOT of each axis), where one
+   * marker may cover another, in drawing order.
+   */
+  oneSpot: string[][];
 }
+
+/**
+ * Points closer than this share of each axis's span (lanes included) can cover one another's
+ * markers: the window draws the plane ~200 px tall, where 5% is ~10 px, a ringed marker's radius.
+ */
+export const ONE_SPOT = 0.05;
 
 /**
  * The plane of an experiment as the window shows it: the strategies not hidden, at the point
@@ -302,5 +313,27 @@ export function planeOfRuns(
     p.marked =
       p.flags.length > 0 && (p.here || at === undefined || Math.abs(at.x - p.x) > 1e-9 || Math.abs(at.y - p.y) > 1e-9);
   }
-  return { plane, drawn, front, sweeping };
+  return { plane, drawn, front, sweeping, oneSpot: oneSpotGroups(plane, drawn) };
+}
+
+/** The groups of the points shown that sit on one spot (PlaneOfRuns.oneSpot). */
+function oneSpotGroups(plane: Plane, drawn: { here: boolean; strategy: string; x: number; y: number }[]): string[][] {
+  const span = (a: PlaneAxis): number => a.to - a.from + 2 * LANE_GAP;
+  const [dx, dy] = [ONE_SPOT * span(plane.x), ONE_SPOT * span(plane.y)];
+  const groups: { x: number; y: number; strategies: string[] }[] = [];
+  for (const p of drawn) {
+    if (!p.here || !Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
+    const group = groups.find((g) => Math.abs(g.x - p.x) <= dx && Math.abs(g.y - p.y) <= dy);
+    if (group === undefined) groups.push({ x: p.x, y: p.y, strategies: [p.strategy] });
+    else group.strategies.push(p.strategy);
+  }
+  return groups.filter((g) => g.strategies.length > 1).map((g) => g.strategies);
+}
+
+/** The plane's one-spot groups in words: "S0 and S1; S3, S4 and S5" (undefined: none). */
+export function oneSpotWords(oneSpot: string[][]): string | undefined {
+  if (oneSpot.length === 0) return undefined;
+  const and = (names: string[]): string =>
+    names.length === 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return oneSpot.map(and).join('; ');
 }

@@ -15,6 +15,7 @@ import {
   flagsHereWords,
   frontOrder,
   offFrontWords,
+  oneSpotWords,
   planeExposureWords,
   planeOfRuns,
   planeTick,
@@ -76,7 +77,7 @@ export function contextWords(context: string): string {
 }
 
 export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: BuildInfo): ViewChart {
-  const { plane, drawn, front, sweeping } = planeOf(detail, view);
+  const { plane, drawn, front, sweeping, oneSpot } = planeOf(detail, view);
   const { cost, measure, exposure, context } = view.plane;
   const exposureUnit = measure === 'longestWindowUs' ? 'longest window (us)' : 'exposed fraction';
   const order = (s: string): number => STRATEGY_IDS.indexOf(s as StrategyId);
@@ -109,6 +110,8 @@ export function planeChart(detail: ExperimentDetail, view: ResolvedView, build: 
         '; ',
       )} (the CSV names each point's flags).${offFront === undefined || frontPoints.length === 0 ? '' : ` Never on the front, flagged as unfit to quote at ${at}: ${offFront}.`}`,
     );
+  const together = oneSpotWords(oneSpot);
+  if (together !== undefined) caption.push(`Close together at ${at}, one marker may cover another: ${together}.`);
   const missing = drawn.filter((p) => !Number.isFinite(p.cost)).map((p) => p.strategy);
   if (missing.length > 0) caption.push(`No ${cost.key} for ${[...new Set(missing)].join(', ')}: not drawn.`);
   if (view.hidden.length > 0) caption.push(`Not drawn: ${view.hidden.join(', ')}.`);
