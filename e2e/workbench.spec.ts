@@ -2,6 +2,7 @@
 // pick a preset, Run, see the chart and the table, restart the app, find the run in the history.
 import { expect, test } from '@playwright/test';
 import { PRESETS, STRATEGY_IDS, TOUCHPOINTS, type TouchpointId } from '../common/core/index.ts';
+import { estimateDependencies } from '../common/analysis/matrix.ts';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,26 @@ test('run a preset, see the chart, and find the run in the history after a resta
     const idle = rates.filter((t) => t.rate === 0);
     expect(idle.length).toBeGreaterThan(0);
     for (const t of idle) await expect(page.getByTestId('idle-latency')).toContainText(label(t.id));
+    // "~" on exactly the figures that rest on an estimate-class cost entry (the formulas judge it,
+    // as for the mail), each naming its entries; the key under the table says what "~" means.
+    const behind = estimateDependencies(preset.scenario, ['cost.overheadPct', 'exposure.kernel.fraction']);
+    let marked = 0;
+    for (const s of STRATEGY_IDS)
+      for (const k of ['cost.overheadPct', 'exposure.kernel.fraction']) {
+        const entries = behind[s]?.[k] ?? [];
+        const mark = page.getByTestId(`estimate-${s}-${k}`);
+        if (entries.length === 0) await expect(mark).toHaveCount(0);
+        else {
+          marked++;
+          await expect(mark).toHaveText('~');
+          await expect(mark).toHaveAttribute(
+            'title',
+            `rests on cost entries classed as estimates: ${entries.join(', ')}`,
+          );
+        }
+      }
+    expect(marked).toBeGreaterThan(0);
+    await expect(page.getByTestId('estimate-key')).toContainText('~ rests on a cost entry classed as an estimate');
     // The chart is drawn: its canvas has pixels that are not background.
     const drawn = await page
       .getByTestId('overhead-chart')

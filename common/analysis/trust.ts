@@ -76,7 +76,7 @@ export const EXPOSURE_STATE_WORDS = [
 
 /** The key a table that writes the short "windows" gives under it: the word the window uses, and what it means. */
 export const WINDOWS_KEY =
-  'windows: exposed in transient windows only, while a page is being reached (the longest window metric gives how long)';
+  "windows: exposed in transient windows only: while a page is being reached, while a stale TLB entry for it lives, or (S4) while a vCPU runs in KVM's address space; the longest window metric gives how long";
 
 /** "never", "transient windows" or "always" (short: "windows") for a state value; the number itself if the core adds a state. */
 export function stateWord(value: number, form: 'word' | 'short' = 'word'): string {

@@ -276,14 +276,16 @@ const alwaysSome = (fraction: number): Exposure =>
 const windows = (fraction: number, longestUs: number): Exposure =>
   fraction <= 0 ? NEVER : { state: 1, fraction: Math.min(1, fraction), longestUs };
 /**
- * An exposure with the share reachable through stale TLB entries added to its fraction. The
- * longest window stays the longest a page is mapped; exposure that had none becomes windows as
- * long as a stale entry lives.
+ * An exposure with the share reachable through stale TLB entries added to its fraction. A page
+ * stays reachable through another CPU's stale entry for as long as the entry lives (`lifeUs`):
+ * the longest window is that, where it is longer than the longest a page is mapped (until 2.9.0
+ * it stayed the latter, so S3 without remote flushes gave 0.14 us beside a share made of
+ * 1,000-us stale entries); exposure that had none becomes windows as long as a stale entry lives.
  */
-function withStaleEntries(e: Exposure, stale: number, lifetimeUs: number): Exposure {
+function withStaleEntries(e: Exposure, stale: number, lifeUs: number): Exposure {
   if (!(stale > 0)) return e;
-  if (e.state === 0) return windows(stale, lifetimeUs);
-  return { state: e.state, fraction: Math.min(1, e.fraction + stale), longestUs: e.longestUs };
+  if (e.state === 0) return windows(stale, lifeUs);
+  return { state: e.state, fraction: Math.min(1, e.fraction + stale), longestUs: Math.max(e.longestUs, lifeUs) };
 }
 
 /** Both at once: the worse state, the summed share. */
@@ -414,6 +416,8 @@ interface Outcome {
   receiverUtilization: number;
   exposure: Record<AttackerContext, Exposure>;
   staleTlbFraction: number;
+  /** How long a stale entry lives (us): a flush skipped, deferred or batched; 0 with none. */
+  staleTlbLifeUs: number;
   irqNmiWithGuestMappedPerSec: number;
   peakPagesMapped: number;
   flushOverCeiling: boolean;
@@ -551,7 +555,9 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
   // Pollaczek-Khinchine: the second moment of a burst's service; M/D/1 where every burst is one
   // flush of one size, as before 2.5.0).
   const queueWait = burstMoment / m.hz / (2 * (1 - rho));
-  return { queueWait, utilization, bystanderIpisPerSec: total, vcpuFlushes };
+  // Each bystander takes every flush; where every CPU runs a vCPU there is none to take one
+  // (until 2.9.0 the flush rate was given there too, for CPUs that do not exist).
+  return { queueWait, utilization, bystanderIpisPerSec: m.bystanders > 0 ? total : 0, vcpuFlushes };
 }
 
 /**
@@ -723,6 +729,7 @@ function base(o: Partial<Outcome>): Outcome {
     receiverUtilization: o.receiverUtilization ?? 0,
     exposure: o.exposure ?? { kernel: NEVER, kvm: NEVER, vmm: NEVER, userspace: NEVER },
     staleTlbFraction: o.staleTlbFraction ?? 0,
+    staleTlbLifeUs: o.staleTlbLifeUs ?? 0,
     irqNmiWithGuestMappedPerSec: o.irqNmiWithGuestMappedPerSec ?? 0,
     peakPagesMapped: o.peakPagesMapped ?? 0,
     flushOverCeiling: o.flushOverCeiling ?? false,
@@ -757,6 +764,7 @@ function mmapNoDirectMap(m: Model, ledger: Ledger): Outcome {
     exposure: { kernel, kvm: ALWAYS, vmm: ALWAYS, userspace: meltdown(m) ? alias : NEVER },
     // Without a flush, a zapped page may stay in other CPUs' TLBs.
     staleTlbFraction: pop ? 0 : (populatedPagesPerSec(m) * m.c.staleTlbLifetimeUs * 1e-6) / m.guestPages,
+    staleTlbLifeUs: pop ? 0 : m.c.staleTlbLifetimeUs,
     irqNmiWithGuestMappedPerSec: m.V * irqRate(m),
     flushOverCeiling: pop !== undefined && pop.pages > FULL_FLUSH_CEILING,
   });
@@ -905,6 +913,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
   chargePopulation(m, ledger, true, receivers);
 
   let staleTlbFraction = 0;
+  let staleTlbLifeUs = 0;
   const accessFlushesHost = (V + O) * accessFlushesPerVcpu + accessFlushesVmm;
   if (policy === 'deferred' && accessFlushesHost > 0) {
     // XPFO's deferred flush: each CPU flushes everything at its next sched-in if one is pending.
@@ -919,8 +928,10 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     const lifetime = c.staleTlbLifetimeUs * 1e-6;
     const staleSec = m.bystanders > 0 ? lifetime : Math.min(lifetime, 1 / Math.max(schedIns, 1e-9));
     staleTlbFraction = (restoredPagesPerSec(groups) * staleSec) / m.guestPages;
+    staleTlbLifeUs = staleSec * 1e6;
   } else if (policy === 'none') {
     staleTlbFraction = (restoredPagesPerSec(groups) * c.staleTlbLifetimeUs * 1e-6) / m.guestPages;
+    staleTlbLifeUs = c.staleTlbLifetimeUs;
   }
 
   // The direct-map lock: on x86 set_direct_map_*() change the direct map under cpa_lock, one
@@ -1008,6 +1019,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     receiverUtilization: receivers.utilization,
     exposure: { kernel: exposed, kvm: exposed, vmm: vmmExposure(m), userspace: meltdown(m) ? exposed : NEVER },
     staleTlbFraction,
+    staleTlbLifeUs,
     // Restored pages are in the direct map on every CPU: every CPU's handlers see them while any initiator has some.
     irqNmiWithGuestMappedPerSec: N * irqRate(m) * (restoredForLife.state === 2 ? 1 : 1 - noneMapped),
     peakPagesMapped: Math.ceil(peak),
@@ -1103,6 +1115,7 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
       userspace: meltdown(m) ? kvm : NEVER,
     },
     staleTlbFraction: (pagesPerSec * staleSec) / m.guestPages,
+    staleTlbLifeUs: staleSec * 1e6,
     // Any CPU's interrupt finds a page mapped while some thread has one in its window: the vCPUs'
     // and, until 2.7.0 left out, the VMM's (half the simulator's count on quiet-cloud-vm).
     irqNmiWithGuestMappedPerSec: m.N * irqRate(m) * Math.min(1, V * vcpuMappedTime + vmmMappedTime),
@@ -1363,12 +1376,12 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
   if (o.lockUtilization >= 1)
     flags.push({
       code: 'saturated',
-      message: `the direct-map lock is busy ${fixed(o.lockUtilization * 100, 0)}% of the time: requests pile up, the means shown are capped`,
+      message: `the direct-map lock is busy ${fixed(o.lockUtilization * 100, 0)}% of the time: requests pile up without bound; the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
     });
   if (o.receiverUtilization >= 1)
     flags.push({
       code: 'saturated',
-      message: `shootdown receivers are busy ${fixed(o.receiverUtilization * 100, 0)}% of the time: flushes pile up (a storm), the means shown are capped`,
+      message: `shootdown receivers are busy ${fixed(o.receiverUtilization * 100, 0)}% of the time: flushes pile up without bound (a storm); the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
     });
   if (vmmBusy >= 1)
     flags.push({
@@ -1466,12 +1479,12 @@ function evaluate(m: Model, id: StrategyId, ledger: Ledger, ignored: string[], w
   // A page left in another CPU's TLB after its removal (a flush skipped or deferred) is still
   // reachable there by kernel code, KVM's included: its share counts as exposure too, or skipping
   // the flush would look both cheaper and safer (docs/model.md, "Exposure and its states").
-  const kernel = withStaleEntries(o.exposure.kernel, o.staleTlbFraction, m.c.staleTlbLifetimeUs);
-  const kvm = withStaleEntries(o.exposure.kvm, o.staleTlbFraction, m.c.staleTlbLifetimeUs);
+  const kernel = withStaleEntries(o.exposure.kernel, o.staleTlbFraction, o.staleTlbLifeUs);
+  const kvm = withStaleEntries(o.exposure.kvm, o.staleTlbFraction, o.staleTlbLifeUs);
   const { vmm } = o.exposure;
   // Without KPTI on a Meltdown-affected CPU userspace reads what the kernel's translations reach.
   const userspace = meltdown(m)
-    ? withStaleEntries(o.exposure.userspace, o.staleTlbFraction, m.c.staleTlbLifetimeUs)
+    ? withStaleEntries(o.exposure.userspace, o.staleTlbFraction, o.staleTlbLifeUs)
     : o.exposure.userspace;
   const lat = latencies(m, ledger);
   // One object literal with every key that is always there: V8 builds it from a fixed shape,
@@ -1605,12 +1618,14 @@ export interface FormulaTerms {
   perVcpu: number;
   host: number;
   breakdown: Record<string, number>;
+  /** How long a stale TLB entry lives (us; 0 with none): the simulator does not follow other CPUs' TLBs. */
+  staleTlbLifeUs: number;
 }
 
 /**
  * What the simulator takes from the formulas for one strategy: the flushes other VMs send, and
- * the terms it does not simulate: S2's deferred flushes (done at each CPU's next sched-in) and
- * the lasting cost of the split direct map.
+ * the terms it does not simulate: S2's deferred flushes (done at each CPU's next sched-in), the
+ * lasting cost of the split direct map, and how long a stale TLB entry lives.
  */
 export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): FormulaTerms {
   const costTable = resolveCostEntries(scenario.host.costs, scenario.host.profile);
@@ -1633,7 +1648,7 @@ export function formulaTermsForSimulation(scenario: Scenario, id: StrategyId): F
   const splitCycles = splitPenaltyCycles(m, split.hostShare);
   if (splitCycles > 0) breakdown[BREAKDOWN_KEYS[NONE * NC + COMPONENT.directMapSplit]!] = splitCycles;
   host += splitCycles;
-  return { receivers: o.receivers, perVcpu, host, breakdown };
+  return { receivers: o.receivers, perVcpu, host, breakdown, staleTlbLifeUs: o.staleTlbLifeUs };
 }
 
 /** Share of guest memory the pfn caches keep mapped in the kernel: one page per vCPU while they are used. */
@@ -1651,7 +1666,7 @@ export function pfnCacheRestoredShare(s: Scenario): number {
 export function overloadedFlag(perVcpu: number, hz: number): ResultFlag {
   return {
     code: 'overloaded',
-    message: `the strategy's work is ${fixed((100 * perVcpu) / hz, 0)}% of a vCPU: the guest runs ${fixed(1 + perVcpu / hz, 2)}x slower rather than paying a share`,
+    message: `the strategy's work is ${fixed((100 * perVcpu) / hz, 0)}% of a vCPU at the offered rates: the guest would run ${fixed(1 + perVcpu / hz, 2)}x slower, and so not make those rates`,
   };
 }
 

@@ -383,7 +383,7 @@ export const DEFAULT_COSTS: Entry[] = [
     source:
       'estimate: Mike Rapoport, LSF/MM 2023 (lwn.net/Articles/931406/): measured differences between 4K, 2M and 1G direct maps were small; Xing Zhengjun (Intel, Jan 2021, 259 tests on 4 servers): 1G best in 45% of tests, 4K lowest on all 4 machines, no single figure',
     hardware: 'x86 servers',
-    note: 'Charged on the share of host memory (not guest memory, which is no longer reached through the direct map) that lies in split huge pages.',
+    note: "Charged on the share of host memory (not guest memory, which is no longer reached through the direct map) that lies in split huge pages. Possibly low: Song Liu (7 May 2022, lore.kernel.org/all/719D99A4-3100-49EC-A7D6-6F9CDBA053C4@fb.com/) measured 0.5-0.7% more throughput once BPF programs split fewer direct-map pages (splits removed not given; part of the gain is the programs' text in fewer pages), at or above this entry with all host memory split.",
   },
 ];
 

@@ -106,5 +106,10 @@
  *        96-cycle CR3 reload). Formulas unchanged; what moves is every flush past the 33-page
  *        ceiling (S2's covering ranges and batches, huge-folio removal, S3's broadcast remote
  *        flush of many pages) and S2's deferred flushes.
+ * 2.9.0  formulas: the longest window of exposure that counts stale TLB entries is at least an
+ *        entry's life (S3 without remote flushes 0.14 -> 1000 us; S2 deferred or unflushed), both
+ *        methods; shootdown IPIs per bystander CPU are 0 where no CPU is a bystander; the
+ *        saturated and overloaded flags' words. Costs unchanged (directMapSplitOverheadPct's note
+ *        names Song Liu's bpf_prog_pack figure).
  */
-export const MODEL_VERSION = '2.8.0';
+export const MODEL_VERSION = '2.9.0';

@@ -7,7 +7,9 @@ import { latencyTouchpoint, touchpointsWithEvents } from '../../common/analysis/
 import { flagNames, flagsOf, isStateMetric, WINDOWS_KEY } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
-import { wrap } from './wrap.ts';
+import { hang, wrap } from './wrap.ts';
+import { scenarioAt } from './costs.ts';
+import { estimateDependencies } from '../../common/analysis/matrix.ts';
 
 /** The table's metrics at the view's point: latency only for touchpoints with events there. */
 export function shownMetrics(detail: ExperimentDetail, view: ResolvedView): MetricInfo[] {
@@ -20,6 +22,41 @@ function idleTouchpoints(detail: ExperimentDetail, view: ResolvedView): string[]
   if (withEvents === undefined || view.all) return [];
   const carried = new Set(view.runs.flatMap((r) => Object.keys(r.metrics)).map(latencyTouchpoint));
   return TOUCHPOINT_IDS.filter((tp) => carried.has(tp) && !withEvents.has(tp)).map((tp) => TOUCHPOINTS[tp].label);
+}
+
+/**
+ * The footnote of the table's "~" marks: each estimate-class entry, and the figures (by metric,
+ * with their strategies) that rest on it. [] when no figure does.
+ */
+function estimateLines(
+  estimates: Partial<Record<string, Record<string, string[]>>>,
+  shown: MetricInfo[],
+  width: number,
+): string[] {
+  // entry -> metric label -> strategies
+  const byEntry = new Map<string, Map<string, string[]>>();
+  for (const [strategy, byMetric] of Object.entries(estimates))
+    for (const m of shown)
+      for (const key of byMetric?.[m.key] ?? []) {
+        const metrics = byEntry.get(key) ?? new Map<string, string[]>();
+        metrics.set(m.label, [...(metrics.get(m.label) ?? []), strategy]);
+        byEntry.set(key, metrics);
+      }
+  if (byEntry.size === 0) return [];
+  const lines = wrap(
+    '~ Rests on a cost entry classed as an estimate (no published figure; raised by 10%, it moves the figure by more than 0.1%, judged with the formulas):',
+    width,
+  );
+  for (const [key, metrics] of [...byEntry].sort(([a], [b]) => a.localeCompare(b)))
+    lines.push(
+      ...hang(
+        `  ${key}: `,
+        [...metrics].map(([label, strategies]) => `${label} (${strategies.join(', ')})`).join('; '),
+        width,
+      ),
+    );
+  lines.push('');
+  return lines;
 }
 
 export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width: number): string[] {
@@ -51,8 +88,19 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
     );
   lines.push('');
   const shown = shownMetrics(detail, view);
-  lines.push(...strategyTable(runs, shown, { width }));
+  // Which figures rest on an estimate-class cost entry, judged with the formulas at this point
+  // (also for simulator runs), as the matrix judges them.
+  const at = scenarioAt(detail.scenario, view.point);
+  const estimates =
+    at === undefined
+      ? {}
+      : estimateDependencies(
+          at,
+          shown.map((m) => m.key),
+        );
+  lines.push(...strategyTable(runs, shown, { width, estimates }));
   lines.push('');
+  lines.push(...estimateLines(estimates, shown, width));
   const idle = idleTouchpoints(detail, view);
   if (idle.length > 0) {
     para(`Not shown: the latency of ${idle.join(', ')}, which have no events at this point.`);

@@ -89,6 +89,11 @@ export function tableMetrics(
 
 export interface TableOptions {
   width: number;
+  /**
+   * The estimate-class cost entries each strategy's figures rest on (matrix.ts:
+   * estimateDependencies): such a figure is marked "~", as the matrix marks it.
+   */
+  estimates?: Partial<Record<string, Record<string, string[]>>>;
 }
 
 /** The table's lines; [] when there are no runs. Strategies in the core's order. */
@@ -104,12 +109,13 @@ export function strategyTable(runs: RunDetail[], metrics: MetricInfo[], options:
   const lines: string[] = [];
   for (let i = 0; i < sorted.length; i += maxColumns) {
     if (i > 0) lines.push('');
-    lines.push(...block(sorted.slice(i, i + maxColumns), metrics, options.width, sorted));
+    lines.push(...block(sorted.slice(i, i + maxColumns), metrics, options, sorted));
   }
   return lines;
 }
 
-function block(runs: RunDetail[], metrics: MetricInfo[], width: number, all: RunDetail[]): string[] {
+function block(runs: RunDetail[], metrics: MetricInfo[], options: TableOptions, all: RunDetail[]): string[] {
+  const { width, estimates } = options;
   const cw = Math.min(9, Math.floor((width - 14) / runs.length) - 1);
   const labelWidth = width - runs.length * (cw + 1);
   const s0 = all.find((r) => r.strategy === 'S0');
@@ -125,7 +131,9 @@ function block(runs: RunDetail[], metrics: MetricInfo[], width: number, all: Run
     const label = wrap(`${m.label}${m.unit === '' || isStateMetric(m.key) ? '' : ` (${m.unit})`}`, labelWidth - 1);
     const values = runs.map((r) => {
       const e = r.metrics[m.key];
-      return e === undefined ? '-' : cell(m.key, e.mean, cw);
+      if (e === undefined) return '-';
+      const estimated = (estimates?.[r.strategy]?.[m.key]?.length ?? 0) > 0;
+      return estimated ? `~${cell(m.key, e.mean, cw - 1)}` : cell(m.key, e.mean, cw);
     });
     lines.push(row(label[0]!, values));
     const extra: [string, string[]][] = [];

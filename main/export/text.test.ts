@@ -15,6 +15,7 @@ import {
   type Scenario,
 } from '../../common/core/index.ts';
 import { formatValue } from '../../common/analysis/format.ts';
+import { estimateDependencies } from '../../common/analysis/matrix.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import type { SweepDefinition } from '../../common/core/index.ts';
 import { Store } from '../store/store.ts';
@@ -131,7 +132,15 @@ describe('experimentText', () => {
     expect(text).toContain('Results at vm.vcpus = 64 (point 7 of 9):');
     // The table's S2 cell is S2's value at 64 vCPUs, not at the sweep's last point.
     const s2 = detail.runs.find((r) => r.strategy === 'S2' && r.point['vm.vcpus'] === 64)!;
-    expect(tableRow(text, 'vCPU overhead', detail)[2]).toBe(formatValue(s2.metrics['cost.overheadPct']!.mean));
+    // Marked "~": it rests on estimate-class cost entries, each named in the footnote with S2.
+    expect(tableRow(text, 'vCPU overhead', detail)[2]).toBe(`~${formatValue(s2.metrics['cost.overheadPct']!.mean)}`);
+    const at64 = setParameter(preset('mmio-heavy-legacy'), 'vm.vcpus', 64);
+    const behind = estimateDependencies(at64, ['cost.overheadPct'])['S2']!['cost.overheadPct']!;
+    expect(behind.length).toBeGreaterThan(0);
+    const footnote = text.slice(text.indexOf('~ Rests on a cost entry')).replace(/\s+/g, ' ');
+    for (const key of behind) expect(footnote).toMatch(new RegExp(`${key}: [^:]*vCPU overhead vs S0 \\([^)]*S2`));
+    // S0 adds nothing whatever the costs: its 0 is not marked.
+    expect(tableRow(text, 'vCPU overhead', detail)[0]).toBe('0');
     // Analytic: no CI rows, and no "vs S0" for a share that is already against S0.
     expect(text).not.toMatch(/^ {2}\+-95% CI/m);
     expect(text).not.toMatch(/^vCPU overhead[^\n]*\n[^\n]*\n {2}vs S0/);

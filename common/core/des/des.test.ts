@@ -199,6 +199,28 @@ describe('discrete-event simulator', () => {
     ).toBeLessThan(Math.max(2 * simulated.ci95, 0.05 * exact));
   });
 
+  it("gives S3's longest window as a stale entry's life where other CPUs keep stale entries, as the formulas do", () => {
+    // Without a remote flush a page stays reachable through another CPU's stale entry for the
+    // entry's life (1,000 us), far past its sub-microsecond window; until model 2.9.0 both
+    // methods gave the window alone beside a share made of stale entries.
+    const s = des(preset('quiet-cloud-vm'), 0.2, [1, 2]);
+    for (const remote of ['none', 'broadcast'] as const) {
+      const x = setParameter(s, 'strategies.S3.remoteFlush', remote);
+      const simulated = runDes(x).strategies.find((r) => r.strategy === 'S3')!.metrics;
+      const exact = runAnalytic(x).strategies.find((r) => r.strategy === 'S3')!.metrics;
+      for (const ctx of ['kernel', 'kvm'] as const) {
+        const key = `exposure.${ctx}.longestWindowUs`;
+        if (remote === 'none') {
+          expect(exact[key]!.mean, key).toBe(1000);
+          expect(simulated[key]!.mean, key).toBe(1000);
+        } else {
+          expect(exact[key]!.mean, key).toBeLessThan(1);
+          expect(simulated[key]!.mean, key).toBeLessThan(10);
+        }
+      }
+    }
+  });
+
   it('draws each MMIO exit as fast-path or decoded: percentiles of real exits, the mean of the formulas', () => {
     // quiet-cloud-vm: Intel vendor decode, 9 exits in 10 on the fast path (nothing read), the rest
     // reading 5 pages. Until model 2.7.0 every exit drew from the merged mean of 0.5 pages, so

@@ -99,26 +99,30 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
     metrics['cost.receiverUtilization'] = over((x) => x.receiverBusyFraction);
     if (strategy !== 'S6') metrics['exposure.kvm.irqNmiWithGuestMappedPerSec'] = over((x) => x.irqWithGuestMapped);
     metrics['footprint.peakPagesMapped'] = over((x) => x.peakPagesMapped);
+    // Pages reachable through stale TLB entries (a flush skipped or deferred): from the formulas,
+    // as the analytic exposure counts them (the simulator does not follow other CPUs' TLBs), and
+    // for as long as such an entry lives.
+    const stale = base.metrics['exposure.kernel.staleTlbFraction']?.mean ?? 0;
+    const staleLifeUs = stale > 0 ? formula.staleTlbLifeUs : 0;
     // Exposure of the on-demand mechanisms is measured where it is in windows; always- and
-    // never-mapped contexts are exact.
-    const measured = (ctx: AttackerContext, fraction: (x: SeedStats) => number) => {
+    // never-mapped contexts are exact. The longest window is the longest a page was mapped, or a
+    // stale entry's life where the share counts those.
+    const measured = (ctx: AttackerContext, fraction: (x: SeedStats) => number, staleUs = 0) => {
       const state = metrics[`exposure.${ctx}.state`]!.mean;
       if (state === 0) return;
       metrics[`exposure.${ctx}.fraction`] = over((x) => Math.min(1, fraction(x)));
-      if (state === 1) metrics[`exposure.${ctx}.longestWindowUs`] = over((x) => x.longestWindowSec * 1e6);
+      if (state === 1)
+        metrics[`exposure.${ctx}.longestWindowUs`] = over((x) => Math.max(x.longestWindowSec * 1e6, staleUs));
     };
-    // Pages reachable through stale TLB entries (a flush skipped or deferred): from the formulas,
-    // as the analytic exposure counts them (the simulator does not follow other CPUs' TLBs).
-    const stale = base.metrics['exposure.kernel.staleTlbFraction']?.mean ?? 0;
     const pageShare = (x: SeedStats) => x.mappedPageSeconds / (guestPages * duration) + stale;
     if (strategy === 'S2') {
       // Pages restored for the pfn caches' lifetime add to the windows (and make the state "always").
       const restored = pfnCacheRestoredShare(s);
-      measured('kernel', (x) => pageShare(x) + restored);
-      measured('kvm', (x) => pageShare(x) + restored);
+      measured('kernel', (x) => pageShare(x) + restored, staleLifeUs);
+      measured('kvm', (x) => pageShare(x) + restored, staleLifeUs);
     } else if (strategy === 'S3') {
-      measured('kvm', pageShare);
-      measured('kernel', pageShare);
+      measured('kvm', pageShare, staleLifeUs);
+      measured('kernel', pageShare, staleLifeUs);
     } else if (strategy === 'S4') {
       measured('kvm', (x) => x.anyHeldSeconds / duration);
       // The kernel at large only on the CPUs holding KVM's CR3.

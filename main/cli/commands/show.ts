@@ -7,6 +7,8 @@ import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
 import { metricInfo } from '../../export/view.ts';
+import { scenarioAt } from '../../export/costs.ts';
+import { estimateDependencies } from '../../../common/analysis/matrix.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 import { printableResults } from './run.ts';
 import { POINT_USAGE, pointOptions, usageFromExport } from './view-options.ts';
@@ -69,13 +71,21 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
   const flagged = new Map<string, Map<string, number>>();
   let slowed = false;
   let windowed = false;
+  // Which strategies' figure rests on an estimate-class cost entry at each point ("~", as the
+  // mail's table and the matrix mark it), judged with the formulas; per entry, the strategies.
+  const estimatesAt = new Map<string, Partial<Record<string, Record<string, string[]>>>>();
+  const restsOn = new Map<string, Set<string>>();
   for (const run of detail.runs) {
     const key = pointKey(run.point);
     let row = points.get(key);
     if (row === undefined) {
       row = { label: pointLabel(run.point, ' '), cells: new Map() };
       points.set(key, row);
+      const at = scenarioAt(detail.scenario, run.point);
+      estimatesAt.set(key, at === undefined ? {} : estimateDependencies(at, [metric]));
     }
+    const estimates = run.status === 'done' ? (estimatesAt.get(key)![run.strategy]?.[metric] ?? []) : [];
+    for (const entry of estimates) restsOn.set(entry, (restsOn.get(entry) ?? new Set()).add(run.strategy));
     const e = run.metrics[metric];
     const codes = new Set(flagsOf(run).map((f) => f.code));
     for (const code of codes) {
@@ -94,7 +104,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
         ? run.status
         : e === undefined
           ? '-'
-          : `${isStateMetric(metric) ? stateWord(e.mean, 'short') : slowdown === undefined ? formatValue(e.mean) : `${formatValue(slowdown)}x`}${e.n > 1 && ciShown(e) ? ` +-${formatValue(e.ci95)}` : ''}${codes.size > 0 ? '!' : ''}`,
+          : `${estimates.length > 0 ? '~' : ''}${isStateMetric(metric) ? stateWord(e.mean, 'short') : slowdown === undefined ? formatValue(e.mean) : `${formatValue(slowdown)}x`}${e.n > 1 && ciShown(e) ? ` +-${formatValue(e.ci95)}` : ''}${codes.size > 0 ? '!' : ''}`,
     );
   }
   const rows = [...points.values()];
@@ -116,6 +126,14 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
     '',
     ...(slowed ? ['Nx: past 100% overhead the guest runs N times slower (cost.slowdownFactor).'] : []),
     ...(windowed ? [`${WINDOWS_KEY}.`] : []),
+    ...(restsOn.size === 0
+      ? []
+      : [
+          '~ rests on a cost entry classed as an estimate (no published figure; raised by 10%, it moves the figure by more than 0.1%, judged with the formulas):',
+          ...[...restsOn]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([entry, of]) => `  ${entry}: ${strategies.filter((s) => of.has(s)).join(', ')}`),
+        ]),
     ...(flagged.size === 0
       ? []
       : [
