@@ -349,16 +349,25 @@ test('where the cycles go: stacks by component and by touchpoint that sum to the
       )
     ).rows;
     const row = rows.find((r) => r.strategy === 'S2')!;
-    expect(row.cost).toMatch(/^×2\.1\d* slower$/);
+    // The slowdown factor as every view writes it (format.ts: formatValue's digits).
+    expect(row.cost).toBe(`×${formatValue(s2.metrics['cost.slowdownFactor']!.mean)} slower`);
     expect(row.flags).toContain('overloaded');
     const drawn = await chartOf(page, 'breakdown-chart');
     const label = drawn.labels.find((l) => strategyOf(l) === 'S2') as string[];
     expect(label[0]).toBe('S2 ⚠');
     expect(label.at(-1)).toBe(row.cost);
-    // Below 100%, the figure under a bar of host cycles says it is a vCPU's overhead.
-    const cheap = core.find((q) => q.metrics['cost.overheadPct']!.mean < 100)!;
+    // Below 100%, under a bar of host cycles: its own share of the host's cycles, then a vCPU's
+    // overhead, each named, each the run's figure to two digits.
+    const cheap = core.find(
+      (q) => q.metrics['cost.overheadPct']!.mean < 100 && q.metrics['cost.overheadPct']!.mean > 0,
+    )!;
     const cheapLabel = drawn.labels.find((l) => strategyOf(l) === cheap.strategy) as string[];
-    expect(cheapLabel.at(-1)).toMatch(/^vCPU \+[\d.e-]+%$/);
+    const [hostLine, vcpuLine] = cheapLabel.slice(-2);
+    const figure = (line: string | undefined, name: string): number =>
+      Number(new RegExp(`^${name} \\+([\\d.e-]+)%$`).exec(line ?? '')?.[1] ?? Number.NaN);
+    expect(figure(hostLine, 'host')).toBeCloseTo(cheap.metrics['cost.hostOverheadPct']!.mean, 1);
+    const vcpu = cheap.metrics['cost.overheadPct']!.mean;
+    expect(Math.abs(figure(vcpuLine, 'vCPU') - vcpu)).toBeLessThanOrEqual(0.05 * vcpu);
 
     await page.getByTestId('breakdown-by').selectOption('component');
     await page.getByTestId('breakdown-scale').selectOption('share');

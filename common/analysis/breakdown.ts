@@ -20,6 +20,8 @@ export interface BreakdownRow {
   /** The flags that ask for care here: full-flush ceiling, saturation, overload. */
   careful: Flag[];
   overheadPct?: number;
+  /** cost.hostOverheadPct: the bar's own share, of all host cycles. */
+  hostOverheadPct?: number;
   slowdown?: number;
 }
 
@@ -31,7 +33,12 @@ export function breakdownRow(
   strategy: string,
   breakdown: Record<string, number>,
   by: BreakdownGrouping,
-  extra: { flags?: Flag[]; overheadPct?: number | undefined; slowdown?: number | undefined } = {},
+  extra: {
+    flags?: Flag[];
+    overheadPct?: number | undefined;
+    hostOverheadPct?: number | undefined;
+    slowdown?: number | undefined;
+  } = {},
 ): BreakdownRow {
   const parts: Record<string, number> = {};
   for (const [key, v] of Object.entries(breakdown)) {
@@ -45,6 +52,7 @@ export function breakdownRow(
     parts,
     careful: (extra.flags ?? []).filter((f) => (BREAKDOWN_FLAGS as readonly string[]).includes(f.code)),
     ...(extra.overheadPct === undefined ? {} : { overheadPct: extra.overheadPct }),
+    ...(extra.hostOverheadPct === undefined ? {} : { hostOverheadPct: extra.hostOverheadPct }),
     ...(extra.slowdown === undefined ? {} : { slowdown: extra.slowdown }),
   };
 }
@@ -65,9 +73,9 @@ export const groupLabel = (group: string): string => (group === 'none' ? 'no tou
 /** Shares of each total rather than cycles, when the totals span two decades (stacks on one axis would hide the small ones). */
 export const sharesByDefault = (rows: BreakdownRow[]): boolean => spansDecades(rows.map((r) => r.total));
 
-/** Two significant figures: a label under a narrow bar. */
+/** Two significant figures, small ones too (2.6e-4, not 3e-4): a label under a narrow bar. */
 const short = (v: number): string =>
-  v === 0 || Math.abs(v) >= 0.01 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
+  v === 0 || Math.abs(v) >= 0.01 ? String(Number(v.toPrecision(2))) : Number(v.toPrecision(2)).toExponential();
 
 /** The cost in words: "+35%", or past 100% overhead the slowdown, "×3.1 slower" (format.ts's slowdownOf). */
 export function costWord(r: BreakdownRow): string {
@@ -76,10 +84,12 @@ export function costWord(r: BreakdownRow): string {
 }
 
 /**
- * The cost under a bar of host cycles: "vCPU +35%" (the overhead is a vCPU's, the bar the host's,
- * which a bare "+35%" let a reader take for the bar's own share), or the slowdown.
+ * The cost under a bar of host cycles: the bar's own share of the host's cycles, then a vCPU's
+ * ("host +0.38%, vCPU +0%": a bare "+35%" let a reader take a vCPU's overhead for the bar's share,
+ * and a vCPU's alone read as nothing under a bar of host-wide work), or the slowdown.
  */
 export function costTick(r: BreakdownRow): string {
   const word = costWord(r);
-  return word.startsWith('+') ? `vCPU ${word}` : word;
+  const host = r.hostOverheadPct === undefined ? '' : `host +${short(r.hostOverheadPct)}%, `;
+  return word.startsWith('+') ? `${host}vCPU ${word}` : word;
 }

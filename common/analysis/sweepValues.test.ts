@@ -18,6 +18,11 @@ describe('sweepValues', () => {
       asked: 2,
     });
     expect(sweepValues({ kind: 'list', text: 'x' }, num)).toEqual({ ok: false, message: '"x" is not a number' });
+    // A range typed without its kind is told how to write one.
+    expect(sweepValues({ kind: 'list', text: '1:4' }, num)).toEqual({
+      ok: false,
+      message: '"1:4" is not a number (a range is lin:FROM:TO:COUNT or log:FROM:TO:COUNT)',
+    });
     expect(sweepValues({ kind: 'list', text: '3G' }, { kind: 'enum', options: ['4K'] }).ok).toBe(false);
   });
 

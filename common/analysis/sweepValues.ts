@@ -25,7 +25,11 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
     for (const item of items) {
       if (type.kind === 'number') {
         const n = Number(item);
-        if (!Number.isFinite(n)) return { ok: false, message: `"${item}" is not a number` };
+        if (!Number.isFinite(n))
+          return {
+            ok: false,
+            message: `"${item}" is not a number${item.includes(':') ? ' (a range is lin:FROM:TO:COUNT or log:FROM:TO:COUNT)' : ''}`,
+          };
         values.push(n);
       } else if (type.kind === 'boolean') {
         if (item !== 'true' && item !== 'false') return { ok: false, message: `"${item}" is not true or false` };

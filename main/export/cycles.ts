@@ -50,6 +50,7 @@ export function breakdownAt(
     return breakdownRow(r.strategy, stored(r) ?? core?.breakdown ?? {}, view.breakdown.by, {
       flags: flagsOf(r).length > 0 ? flagsOf(r) : (core?.flags ?? []),
       overheadPct: r.metrics['cost.overheadPct']?.mean,
+      hostOverheadPct: r.metrics['cost.hostOverheadPct']?.mean,
       slowdown: r.metrics['cost.slowdownFactor']?.mean,
     });
   });

@@ -152,7 +152,7 @@ describe('experimentText', () => {
     const s2Capability = text.slice(text.indexOf('\nS2    '), text.indexOf('\nS3    '));
     expect(s2Capability).toContain('not upstream: on-demand restore in KVM');
     expect(s2Capability.replace(/\s+/g, ' ')).toMatch(/such work for [^;]*vmmAccess/);
-    expect(s2Capability).toContain('not at all: directIo, vhostNet, vhostUser');
+    expect(s2Capability).toContain('users not served: directIo, vhostNet, vhostUser');
     // Each cost entry with its value, range and class, and its source as a footnote.
     expect(text).toMatch(
       /^ {2}[A-Za-z]+: [0-9.]+ [a-z/]+ \([0-9.e-]+-[0-9.e-]+\), (primary|secondary|estimate) \[\d+\]$/m,
@@ -344,7 +344,7 @@ describe('experimentText', () => {
     const text = experimentText(older, { metric: 'cost.overheadPct', build: BUILD });
     expect(text).toContain('Capability: needs gup()');
     expect(text).not.toContain('not upstream:');
-    expect(text).not.toContain('not at all:');
+    expect(text).not.toContain('users not served:');
     expectMailSafe(text);
   });
 

@@ -12,6 +12,7 @@ import {
   STRATEGY_IDS,
   STRATEGY_NAMES,
   TOUCHPOINT_IDS,
+  TOUCHPOINTS,
   type CapabilityRow,
   type Scenario,
   type StrategyId,
@@ -134,7 +135,7 @@ function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
       '',
     ];
   const lines = wrap(
-    `Pareto front at this point, ${plane} (no other strategy${view.hidden.length > 0 ? ` drawn (${view.hidden.join(', ')} left out)` : ''} is both cheaper and less exposed, of those the model does not flag as unfit to quote):`,
+    `Pareto front at this point, ${plane} (no other strategy${view.hidden.length > 0 ? ` drawn (${view.hidden.join(', ')} left out)` : ''} is both cheaper and less exposed, of those the model does not flag as unfit to quote; less exposed: "never", then exposure in windows by ${measure === 'longestWindowUs' ? 'its longest window' : 'its share'}, then "always" (some memory always reachable, however little) by its share):`,
     MAIL_WIDTH,
   );
   for (const p of front)
@@ -174,11 +175,11 @@ function capabilityMatrix(runs: RunDetail[]): string[] {
   const yes = (b: boolean): string => (b ? 'yes' : '-');
   const lines = [
     ...wrap(
-      "Capability: needs gup(); needs a kernel VA carve-out; needs other architectures' buy-in; needs LASS for its full promise; touchpoints it cannot serve; below, what it relies on that is not in mainline Linux, the host users of guest memory it serves only through such work, and those it serves not at all (how, for each: `gmemlab show ID --json`, capability.uses).",
+      "Capability: needs gup(); needs a kernel VA carve-out; needs other architectures' buy-in; needs LASS for its full promise; KVM touchpoints it cannot serve; below, what it relies on that is not in mainline Linux, the host users of guest memory (not touchpoints) it serves only through such work, and those it does not serve at all (how, for each: `gmemlab show ID --json`, runs[].capability.uses).",
       MAIL_WIDTH,
     ),
     '',
-    '      gup   carve-out  other arch  LASS  cannot serve',
+    '      gup   carve-out  other arch  LASS  touchpoints lost',
   ];
   for (const r of rows) {
     const c = r.capability!;
@@ -196,7 +197,7 @@ function capabilityMatrix(runs: RunDetail[]): string[] {
       ...(usesThat('notUpstream') === '' ? [] : [`such work for ${usesThat('notUpstream')}`]),
     ];
     if (pending.length > 0) lines.push(...hang('      not upstream: ', pending.join('; '), MAIL_WIDTH));
-    if (usesThat('cannot') !== '') lines.push(...hang('      not at all: ', usesThat('cannot'), MAIL_WIDTH));
+    if (usesThat('cannot') !== '') lines.push(...hang('      users not served: ', usesThat('cannot'), MAIL_WIDTH));
   }
   lines.push('');
   return lines;
@@ -254,16 +255,19 @@ function scenarioSummary(s: Scenario, detail: ExperimentDetail): string[] {
     'VM',
     `${v.vcpus} vCPUs, ${v.memoryGiB} GiB in ${v.backingPageSize} pages; vCPUs ${v.placement}; nested ${onOff(v.nested)}; dirty logging ${onOff(v.dirtyLogging)}; post-copy ${onOff(v.postCopy)}; ${v.userspaceExitsPerSecPerVcpu} exits/s to the VMM and ${v.schedInsPerSecPerVcpu} sched-ins/s per vCPU; ${v.inKvmRunFraction} of the time in KVM_RUN`,
   );
+  // Each rate with what it is per (touchpoints.ts: ratePer): populate is KVM's but per VM.
   const active = TOUCHPOINT_IDS.filter((id) => (s.workload.touchpoints[id]?.ratePerSec ?? 0) > 0).map((id) => {
     const t = s.workload.touchpoints[id]!;
-    return `${id} ${t.ratePerSec}/s x ${t.pagesPerEvent} pages, ${t.bytesPerEvent} B`;
+    return `${id} ${t.ratePerSec}/s per ${TOUCHPOINTS[id].ratePer === 'vcpu' ? 'vCPU' : 'VM'} x ${t.pagesPerEvent} pages, ${t.bytesPerEvent} B`;
   });
-  field(
-    'load',
-    active.length === 0
-      ? 'no touchpoint has a rate above 0'
-      : `${active.join('; ')} (rates per vCPU for KVM's touchpoints, per VM for the VMM's)`,
-  );
+  field('load', active.length === 0 ? 'no touchpoint has a rate above 0' : active.join('; '));
+  // The figures above are at one point of a sweep: the values this summary gives for the swept
+  // parameters are the scenario's own, which each point replaces.
+  for (const p of detail.sweep?.parameters ?? [])
+    field(
+      'swept',
+      `${p.path}: ${p.values.length} values, ${p.values.slice(0, 6).map(String).join(', ')}${p.values.length > 6 ? `, ... ${String(p.values.at(-1))}` : ''} (each point sets it; the value above is the scenario's own)`,
+    );
   const mix = s.workload.exitMix;
   // What KVM's decode adds: on Intel the instruction page and the guest's page-table walk to it;
   // AMD's decode assists and arm64's syndrome leave nothing to read (docs/model.md).

@@ -143,7 +143,12 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     expect(bad.stderr).toContain('--chart: a heatmap needs an experiment that sweeps two parameters');
     const unknown = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'pie', '--db', db);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('--chart: "pie" is not one of metric, tradeoff, cycles, sensitivity, heatmap');
+    expect(unknown.stderr).toContain(
+      '--chart: "pie" is not one of metric, tradeoff, cycles, sensitivity, heatmap, matrix\n',
+    );
+    const typo = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'heatmp', '--db', db);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('heatmap, matrix; did you mean heatmap?');
     const budget = gmemlab(
       'export',
       String(sweepId),

@@ -11,6 +11,7 @@ import {
   type ExportView,
 } from '../../../common/contract/index.ts';
 import { pointKey } from '../../../common/analysis/points.ts';
+import { didYouMean } from '../../../common/analysis/suggest.ts';
 import { Y_SCALE_CHOICES } from '../../../common/analysis/symlog.ts';
 import type { ParseArgsConfig } from 'node:util';
 import { GmemlabError } from '../../../common/core/index.ts';
@@ -47,10 +48,15 @@ export const CHART_USAGE =
   '    [--theme light|dark|print] [--scale 2] [--cost KEY] [--context CTX] [--measure fraction|longestWindowUs]\n' +
   '    [--by component|touchpoint] [--share] [--strategy S2] [--budget EXPOSURE (heatmap: cheapest within it)]';
 
-/** A value of an option that takes one of a list, or a UsageError naming the option and the list. */
-function oneOf<T extends string>(option: string, value: string, list: readonly T[]): T {
-  if (!(list as readonly string[]).includes(value))
-    throw new UsageError(`--${option}: "${value}" is not one of ${list.join(', ')}`);
+/**
+ * A value of an option that takes one of a list, or a UsageError naming the option, the list
+ * (with `alsoValid`, values another path takes: --chart matrix) and the nearest value.
+ */
+function oneOf<T extends string>(option: string, value: string, list: readonly T[], alsoValid: string[] = []): T {
+  if (!(list as readonly string[]).includes(value)) {
+    const all = [...list, ...alsoValid];
+    throw new UsageError(`--${option}: "${value}" is not one of ${all.join(', ')}${didYouMean(value, all)}`);
+  }
   return value as T;
 }
 
@@ -117,7 +123,7 @@ export function viewFromOptions(values: Record<string, unknown>, detail: Experim
       .map((s) => s.trim().toUpperCase())
       .filter((s) => s !== '');
   if (typeof values['theme'] === 'string') view.theme = oneOf('theme', values['theme'], EXPORT_THEMES);
-  if (typeof values['chart'] === 'string') view.chart = oneOf('chart', values['chart'], EXPORT_CHARTS);
+  if (typeof values['chart'] === 'string') view.chart = oneOf('chart', values['chart'], EXPORT_CHARTS, ['matrix']);
   if (typeof values['measure'] === 'string') view.measure = oneOf('measure', values['measure'], EXPOSURE_MEASURES);
   if (typeof values['by'] === 'string') view.by = oneOf('by', values['by'], BREAKDOWN_GROUPINGS);
   if (values['share'] !== undefined) view.share = values['share'] === true;
