@@ -116,7 +116,10 @@ export function heatmapChart(detail: ExperimentDetail, view: ResolvedView, build
         colour: strategyColour(s as StrategyId),
         points: map.cells.flatMap((row, i) =>
           row.flatMap((c, j) =>
-            c.strategy === s ? [{ x: j, y: i, large: true, label: `${s} ${formatValue(c.cost)}` }] : [],
+            // The cost as a metric cell writes it: its unit, or the slowdown past 100% overhead.
+            c.strategy === s
+              ? [{ x: j, y: i, large: true, label: `${s} ${metricCellText(map.cost, c.cost, runAt(s, i, j))}` }]
+              : [],
           ),
         ),
       });

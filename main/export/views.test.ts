@@ -476,6 +476,23 @@ describe('heatmap export', () => {
     expect(csv.slice(1).flatMap((r) => r.slice(1))).not.toContain('S0');
     expect(csv.slice(1).flatMap((r) => r.slice(1))).not.toContain('S5');
     const { metadata } = await svgOf(detail, view);
+    // Each picked cell names its strategy and its cost with the unit (a looser budget: picks).
+    const { texts } = await svgOf(detail, { ...view, budget: 1 });
+    const looseMap = bestHeatmap(
+      detail.runs.filter((r) => r.status === 'done'),
+      {
+        xPath: 'vm.vcpus',
+        yPath: 'vm.placement',
+        cost: 'cost.overheadPct',
+        exposure: 'exposure.kernel.fraction',
+        budget: 1,
+        strategies: ['S0', 'S1', 'S2', 'S3', 'S4'],
+      },
+    );
+    const picked = looseMap.cells.flat().flatMap((c) => (c.strategy === null || c.cost >= 100 ? [] : [c]));
+    expect(picked.length).toBeGreaterThan(0);
+    for (const c of picked)
+      expect(texts.some((t) => t.startsWith(`${c.strategy} ${formatValue(c.cost)} %`))).toBe(true);
     expect(metadata).toMatchObject({
       mode: 'best',
       budget: 0,

@@ -117,6 +117,10 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     expect(overloaded.length).toBeGreaterThan(0);
     expect(overview.stdout).toContain('! flagged by the model');
     expect(overview.stdout).toContain(`  overloaded: S2 at ${overloaded.length} of 7 points`);
+    // A simulator-only figure asked of an analytic sweep: said so, not a grid of "-".
+    const p99 = gmemlab('show', '1', '--db', db, '--metric', 'latency.mmio.p99Us');
+    expect(p99.status).toBe(2);
+    expect(p99.stderr).toContain('latency.mmio.p99Us comes from the discrete-event simulator only');
     // A state metric as its words.
     const states = gmemlab('show', '1', '--db', db, '--metric', 'exposure.kernel.state');
     expect(states.stdout).toMatch(/^vm\.vcpus=1 +always +always /m);

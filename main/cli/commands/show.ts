@@ -34,6 +34,11 @@ export const showCommand: Command = {
       async (app) => {
         const detail = experimentDetail(await call(app, 'getExperiment', { experimentId }));
         const atPoint = values['point'] !== undefined || values['at'] !== undefined;
+        // A figure only the simulator gives, asked of the formulas' runs: said, not a grid of "-".
+        if (!json && !atPoint && detail.sweep !== null && info.onlyFrom === 'des' && detail.method !== 'des')
+          throw new UsageError(
+            `--metric: ${metric} comes from the discrete-event simulator only; experiment ${experimentId} was computed with the analytic model (its latency means are latency.<touchpoint>.meanUs)`,
+          );
         if (json) printJson(detail);
         else
           out(
