@@ -1,7 +1,7 @@
 // Diff: two runs side by side (parameters that differ, all with a toggle; metric deltas with
 // the beyond-CI mark), picked from history.
 import { expect, test } from '@playwright/test';
-import { holdAnswer, open, screenshot, seed, workspace } from './support.ts';
+import { holdAnswer, open, screenshot, seed, seedDes, workspace } from './support.ts';
 
 test('diff two runs picked in history: changed parameters, then all; metric deltas', async ({ page }) => {
   const ws = workspace(page);
@@ -56,6 +56,36 @@ test('diff two runs picked in history: changed parameters, then all; metric delt
     await expect(metrics).not.toContainText('mean latency, snapshot / restore');
     await expect(metrics).toContainText('mean latency, MMIO / emulated instruction');
     await screenshot(page, 'diff');
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test("a diff of a formulas' run against a simulator's says the two methods' figures differ in kind", async ({
+  page,
+}) => {
+  const ws = workspace(page);
+  try {
+    await seed(ws.dbPath, [{ name: 'formulas', vcpus: [8] }]);
+    await seedDes(ws.dbPath, 'simulated');
+    await open(page, ws);
+    await page.getByTestId('tab-history').click();
+    const runs = page.getByTestId('history-runs');
+    const pick = async (name: string, side: 'a' | 'b'): Promise<void> => {
+      await page.getByTestId('history-row').filter({ hasText: name }).getByRole('button', { name }).click();
+      await expect(runs).toContainText(name);
+      const id = (await runs.getByTestId('run-row').filter({ hasText: 'S2' }).locator('span').first().textContent())!
+        .replace('#', '')
+        .trim();
+      await runs.getByTestId(`diff-${side}-${id}`).click();
+    };
+    await pick('formulas', 'a');
+    await pick('simulated', 'b');
+    await page.getByTestId('tab-diff').click();
+    await expect(page.getByTestId('diff-parameters')).toContainText('scenario.simulation.method');
+    await expect(page.getByTestId('diff-methods')).toContainText('different methods (analytic -> des)');
+    await expect(page.getByTestId('diff-methods')).toContainText("the formulas' longest window is a typical window's");
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

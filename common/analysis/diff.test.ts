@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffMetrics, diffObjects, flatten, withoutIdleLatencies } from './diff.ts';
+import { diffMetrics, diffObjects, flatten, methodsNote, withoutIdleLatencies } from './diff.ts';
 
 describe('diffMetrics', () => {
   it('gives absolute and % delta and flags deltas beyond the combined CI', () => {
@@ -103,7 +103,31 @@ describe('withoutIdleLatencies', () => {
     expect(withoutIdleLatencies(deltas, new Set(), new Set()).idleTouchpoints).toEqual(['mmio', 'pio', 'snapshot']);
   });
 
+  it('keeps a latency with events on one side only, and says on which side it is one event', () => {
+    const { idleInOne } = withoutIdleLatencies(deltas, new Set(['mmio']), new Set(['pio']));
+    // mmio has events in a only, pio in b only: each is a single event's latency on the other side.
+    expect(idleInOne).toEqual({ a: ['pio'], b: ['mmio'] });
+    expect(withoutIdleLatencies(deltas, new Set(['mmio', 'pio']), new Set(['mmio', 'pio'])).idleInOne).toEqual({
+      a: [],
+      b: [],
+    });
+  });
+
   it('leaves out nothing when either side cannot say (a scenario that no longer validates)', () => {
-    expect(withoutIdleLatencies(deltas, undefined, new Set())).toEqual({ metrics: deltas, idleTouchpoints: [] });
+    expect(withoutIdleLatencies(deltas, undefined, new Set())).toEqual({
+      metrics: deltas,
+      idleTouchpoints: [],
+      idleInOne: { a: [], b: [] },
+    });
+  });
+});
+
+describe('methodsNote', () => {
+  it('says what differs when the runs were made by different methods, and nothing otherwise', () => {
+    const method = { path: 'scenario.simulation.method', a: 'analytic', b: 'des', changed: true };
+    expect(methodsNote([method])).toContain('different methods (analytic -> des)');
+    expect(methodsNote([method])).toContain('longest window');
+    expect(methodsNote([{ ...method, b: 'analytic', changed: false }])).toBeUndefined();
+    expect(methodsNote([{ path: 'scenario.vm.vcpus', a: 1, b: 2, changed: true }])).toBeUndefined();
   });
 });

@@ -39,17 +39,33 @@ export function withoutIdleLatencies(
   deltas: MetricDelta[],
   eventsA: Set<string> | undefined,
   eventsB: Set<string> | undefined,
-): { metrics: MetricDelta[]; idleTouchpoints: string[] } {
-  if (eventsA === undefined || eventsB === undefined) return { metrics: deltas, idleTouchpoints: [] };
+): { metrics: MetricDelta[]; idleTouchpoints: string[]; idleInOne: { a: string[]; b: string[] } } {
+  if (eventsA === undefined || eventsB === undefined)
+    return { metrics: deltas, idleTouchpoints: [], idleInOne: { a: [], b: [] } };
   const idle = (key: string): boolean => {
     const tp = latencyTouchpoint(key);
     return tp !== undefined && !eventsA.has(tp) && !eventsB.has(tp);
   };
   const left = new Set(deltas.filter((d) => idle(d.key)).map((d) => latencyTouchpoint(d.key)!));
+  // Kept, but said: a latency compared where one run had no events is that run's one event.
+  const kept = new Set(deltas.map((d) => latencyTouchpoint(d.key)).filter((tp) => tp !== undefined));
+  const idleIn = (events: Set<string>, other: Set<string>): string[] =>
+    TOUCHPOINT_IDS.filter((tp) => kept.has(tp) && !events.has(tp) && other.has(tp));
   return {
     metrics: deltas.filter((d) => !idle(d.key)),
     idleTouchpoints: TOUCHPOINT_IDS.filter((tp) => left.has(tp)),
+    idleInOne: { a: idleIn(eventsA, eventsB), b: idleIn(eventsB, eventsA) },
   };
+}
+
+/**
+ * What a reader must know when the two runs were made by different methods (the scenario's
+ * simulation.method differs): some metrics are not the same quantity; undefined otherwise.
+ */
+export function methodsNote(parameters: readonly PathDiff[]): string | undefined {
+  const method = parameters.find((p) => p.path === 'scenario.simulation.method' && p.changed);
+  if (method === undefined) return undefined;
+  return `the runs were made by different methods (${String(method.a)} -> ${String(method.b)}): the formulas' longest window is a typical window's and their peak pages a bound, the simulator's are the longest and the most it saw in its run (they grow with its length); latency percentiles are the simulator's only`;
 }
 
 /** Deltas for the union of both runs' metric keys, sorted by key. */

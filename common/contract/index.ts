@@ -285,6 +285,11 @@ export interface RunDiff {
   metrics: MetricDelta[];
   /** Touchpoints (ids) whose latency both runs carry with no events in either: left out of metrics. */
   idleTouchpoints: string[];
+  /**
+   * Touchpoints (ids) with events in one run only, by the run that has none: their latency stays
+   * in metrics, but on that side it is what one event would take.
+   */
+  idleInOne: { a: string[]; b: string[] };
   /** The two runs' recorded cost tables, entry by entry (which entries a calibration changed). */
   costs: CostDelta[];
 }

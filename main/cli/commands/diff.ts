@@ -1,6 +1,6 @@
 // gmemlab diff
 import { METRIC_CATALOGUE, TOUCHPOINTS, type TouchpointId } from '../../../common/core/index.ts';
-import { isRecordedParameter, type MetricDelta, type PathDiff } from '../../../common/analysis/diff.ts';
+import { isRecordedParameter, methodsNote, type MetricDelta, type PathDiff } from '../../../common/analysis/diff.ts';
 import { pointKey, pointLabel, type Point } from '../../../common/analysis/points.ts';
 import { formatDelta, formatValue } from '../../../common/analysis/format.ts';
 import { experimentDetail, type ExperimentDetail, type RunDiff } from '../../../common/contract/index.ts';
@@ -87,10 +87,17 @@ function describe(d: RunDiff, all: boolean): string {
     lines.push(`    ${c.key}: ${v(c.a)} -> ${v(c.b)} ${c.unit}${source}`);
   }
   const metrics = d.metrics.filter((m: MetricDelta) => all || m.abs !== 0);
-  lines.push(metrics.length === 0 ? '  metrics: the same' : '  metrics (a -> b, delta, % delta; * beyond the 95% CI):');
+  lines.push(
+    metrics.length === 0
+      ? '  metrics: the same'
+      : '  metrics (a -> b, delta, % delta; * moved: beyond the 95% CI where seeds give one):',
+  );
   for (const m of metrics) lines.push(`    ${m.beyondCi ? '*' : ' '} ${m.key}: ${moveText(m)}`);
   const idle = idleLine(d.idleTouchpoints);
   if (idle !== undefined) lines.push(`  ${idle}`);
+  for (const line of idleInOneLines(d.idleInOne.a, d.idleInOne.b)) lines.push(`  ${line}`);
+  const methods = methodsNote(d.parameters);
+  if (methods !== undefined) lines.push(`  ${methods}`);
   return lines.join('\n');
 }
 
@@ -115,6 +122,15 @@ function idleLine(touchpoints: string[]): string | undefined {
   if (touchpoints.length === 0) return undefined;
   const names = touchpoints.map((t) => TOUCHPOINTS[t as TouchpointId]?.label ?? t);
   return `not shown: the latency of ${names.join(', ')} (no events in either run)`;
+}
+
+/** Lines for touchpoints with events in one run only: their latency there is one event's. */
+function idleInOneLines(inA: string[], inB: string[]): string[] {
+  const names = (tps: string[]): string => tps.map((t) => TOUCHPOINTS[t as TouchpointId]?.label ?? t).join(', ');
+  return [
+    ...(inA.length > 0 ? [`no events in run a: the latency of ${names(inA)} there is what one event would take`] : []),
+    ...(inB.length > 0 ? [`no events in run b: the latency of ${names(inB)} there is what one event would take`] : []),
+  ];
 }
 
 type RunPairDiff = RunDiff;
@@ -173,8 +189,8 @@ export function summarise(pairs: RunPairDiff[]): string {
   lines.push(
     '',
     byMetric.size === 0
-      ? 'metrics: none moved beyond its 95% CI'
-      : `metrics beyond the 95% CI (pairs that moved; the largest move, a -> b):`,
+      ? 'metrics: none moved (beyond its 95% CI where seeds give one)'
+      : `metrics that moved, beyond the 95% CI where seeds give one (pairs that moved; the largest move, a -> b):`,
   );
   const order = METRIC_CATALOGUE.map((m) => m.key);
   for (const [key, { count, largest }] of [...byMetric].sort(
@@ -190,6 +206,11 @@ export function summarise(pairs: RunPairDiff[]): string {
   // Touchpoints idle in every pair (in TOUCHPOINT_IDS order, as each pair lists them).
   const idle = idleLine(pairs[0]!.idleTouchpoints.filter((t) => pairs.every((d) => d.idleTouchpoints.includes(t))));
   if (idle !== undefined) lines.push(`  ${idle}`);
+  // Touchpoints with events on one side only, in any pair: their latency there is one event's.
+  const oneSide = (side: 'a' | 'b'): string[] => [...new Set(pairs.flatMap((d) => d.idleInOne[side]))];
+  for (const line of idleInOneLines(oneSide('a'), oneSide('b'))) lines.push(`  ${line}`);
+  const methods = pairs.map((d) => methodsNote(d.parameters)).find((n) => n !== undefined);
+  if (methods !== undefined) lines.push(`  ${methods}`);
   lines.push('', 'every run, parameter and metric: --all');
   return lines.join('\n');
 }

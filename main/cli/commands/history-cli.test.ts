@@ -158,7 +158,7 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
       expect(diff.status).toBe(0);
       expect(diff.stdout).toContain('experiment 1 vs experiment 2: 49 runs paired');
       expect(diff.stdout.match(/host\.pcid: true -> false/g)).toHaveLength(1);
-      expect(diff.stdout).toMatch(/^metrics beyond the 95% CI/m);
+      expect(diff.stdout).toMatch(/^metrics that moved, beyond the 95% CI where seeds give one/m);
       const everything = gmemlab('diff', '1', '2', '--db', db, '--all');
       expect(everything.stdout.match(/host\.pcid: true -> false/g)).toHaveLength(49);
       // The preset's touchpoints without events: their latencies are left out, and named.
@@ -225,7 +225,7 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     expect(diff.stdout).toContain(`experiment 1 vs experiment 2: ${strategies} runs paired`);
     // The same settings at that point: no parameter and no metric moved.
     expect(diff.stdout).toMatch(/^parameters: the same$/m);
-    expect(diff.stdout).toMatch(/^metrics: none moved beyond its 95% CI$/m);
+    expect(diff.stdout).toMatch(/^metrics: none moved \(beyond its 95% CI where seeds give one\)$/m);
   });
 
   it('refuses bad input with exit 2, naming the option and the problem', async () => {
