@@ -126,7 +126,7 @@ test('an SVG chart exported after changing the axis, the slice and the hidden st
     });
     // Drawn as on screen: the axis named, its categories, the slice and hidden lines captioned,
     // no legend entry for a hidden strategy.
-    expect(parsed.texts).toContain('VM > Placement');
+    expect(parsed.texts).toContain('VM: Placement');
     expect(parsed.texts).toEqual(expect.arrayContaining(['pinned', 'shared', 'S0 status quo']));
     const caption = parsed.texts.join(' ');
     expect(caption).toContain('Fixed: vm.vcpus = 10;');

@@ -5,6 +5,7 @@ import {
   describeIssue,
   describeScenario,
   parameterLabel,
+  parameterTitle,
   pointTitle,
   parameterUnit,
   scenarioLabels,
@@ -74,6 +75,12 @@ describe('the scenario form', () => {
     expect(parameterLabel('vm.vcpus')).toBe('VM › vCPUs');
     expect(parameterLabel('workload.touchpoints.mmio.ratePerSec')).toBe('MMIO / emulated instruction › Rate');
     expect(parameterLabel('no.such.path')).toBe('no.such.path');
+    // An axis names a touchpoint's rate with what it counts and what it is per.
+    expect(parameterTitle('workload.touchpoints.mmio.ratePerSec')).toBe(
+      'MMIO / emulated instruction › Rate (exits/s per vCPU)',
+    );
+    expect(parameterTitle('workload.touchpoints.populate.ratePerSec')).toContain('(pages first touched/s per VM)');
+    expect(parameterTitle('vm.memoryGiB')).toBe('VM › Guest memory (GiB)');
     expect(pointTitle({ 'vm.vcpus': 2, 'vm.memoryGiB': 4 })).toBe('VM › vCPUs = 2, VM › Guest memory = 4 GiB');
     expect(pointTitle({ 'workload.touchpoints.mmio.ratePerSec': 5000 })).toBe(
       'MMIO / emulated instruction › Rate = 5000 events/s',

@@ -156,9 +156,15 @@ export function pointTitle(point: Record<string, unknown>, separator = ', '): st
     .join(separator);
 }
 
-/** A parameter as an axis names it: "VM › Guest memory (GiB)", "VM › vCPUs" (the label says the unit). */
+/**
+ * A parameter as an axis names it: "VM › Guest memory (GiB)", "VM › vCPUs" (the label says the
+ * unit); a touchpoint's rate with what it counts and what it is per ("exits/s per vCPU",
+ * "pages first touched/s per VM"), which the schema's one unit for every rate does not say.
+ */
 export function parameterTitle(path: string): string {
-  const unit = unitNotInLabel(path);
+  const rate = /^workload\.touchpoints\.([A-Za-z]+)\.ratePerSec$/.exec(path);
+  const touchpoint = rate === null ? undefined : TOUCHPOINTS[rate[1] as keyof typeof TOUCHPOINTS];
+  const unit = touchpoint?.rateUnit ?? unitNotInLabel(path);
   return `${parameterLabel(path)}${unit === '' ? '' : ` (${unit})`}`;
 }
 

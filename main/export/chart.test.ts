@@ -68,7 +68,7 @@ describe('chart export', () => {
     expect(svg).toContain('<title>sweep: vCPU overhead vs S0</title>');
     const words = texts(svg);
     expect(words).toContain('S2 on-demand direct map');
-    expect(words).toContain('VM > vCPUs (log scale)');
+    expect(words).toContain('VM: vCPUs (log scale)');
     // S0 costs nothing and the others span decades: the window's own pick, symlog (zero has its place).
     expect(words).toContain('vCPU overhead vs S0 (%) (symlog scale)');
     expect(metadata(svg)).toMatchObject({ yScale: 'symlog', logY: false });
@@ -101,7 +101,7 @@ describe('chart export', () => {
       theme: 'dark',
     });
     const words = texts(svg);
-    expect(words).toContain('VM > vCPUs');
+    expect(words).toContain('VM: vCPUs');
     expect(words.some((w) => w.includes('(log scale)') && w.startsWith('shootdown IPIs'))).toBe(true);
     expect(words.join(' ')).toContain('Not drawn: S1, S3, S4, S5, S6.');
     expect(words).not.toContain('S1 mmap everything');

@@ -427,7 +427,7 @@ describe('heatmap export', () => {
     for (const l of labels) expect(texts).toContain(l);
     expect(labels.some((l) => l.endsWith(' !'))).toBe(true);
     // The axes and the title name the parameters as the window does, not by their paths.
-    expect(texts).toEqual(expect.arrayContaining(['1', '8', '64', 'pinned', 'shared', 'VM > vCPUs', 'VM > Placement']));
+    expect(texts).toEqual(expect.arrayContaining(['1', '8', '64', 'pinned', 'shared', 'VM: vCPUs', 'VM: Placement']));
     expect(texts.join(' ')).not.toContain('vm.vcpus');
     // The legend names the fifths in words, each in the window's hue over the background, stronger
     // for higher figures.

@@ -23,6 +23,11 @@ describe('toAscii', () => {
     expect(toAscii('x² ½ … ﬁle Ｗide')).toBe('x2 1/2 ... file Wide');
   });
 
+  it("writes a parameter's group and name as 'VM: vCPUs', not as an inequality", () => {
+    expect(toAscii('VM › vCPUs (log scale)')).toBe('VM: vCPUs (log scale)');
+    expect(toAscii('a›b')).toBe('a:b');
+  });
+
   it("gives '?' where there is no ASCII, one for each character", () => {
     expect(toAscii('名前 run')).toBe('?? run');
     expect(toAscii('a 🚀 b')).toBe('a ? b');

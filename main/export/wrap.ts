@@ -35,7 +35,7 @@ export function fit(text: string, width: number): string {
 
 const ASCII_FOR: Record<string, string> = {
   '\u2192': '->',
-  '\u203a': '>', // the › between a parameter's group and its name
+  '\u203a': ':', // the › between a parameter's group and its name ("VM: vCPUs"; ">" read as an inequality)
   '\u00d7': 'x',
   '\u2013': '-',
   '\u2014': '--',
@@ -79,6 +79,7 @@ export function toAscii(text: string): string {
   // Accents typed as marks of their own (decomposed text, as macOS file names keep it) go first.
   return text
     .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ \u203a /g, ': ') // "VM › vCPUs" as "VM: vCPUs"
     .replace(/[^\x20-\x7e]/gu, (c) => ASCII_FOR[c] ?? LETTERS_FOR[c] ?? decomposed(c) ?? '?');
 }
 
