@@ -186,6 +186,28 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     },
   );
 
+  it("judges a long sweep's '~' marks at 200 points spread over it, and says so", () => {
+    const db = at('long.sqlite');
+    const sweep = json<ExperimentDetail>(
+      gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=lin:1:250:250', '--db', db, '--json'),
+    );
+    const shown = gmemlab('show', String(sweep.id), '--db', db);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain(
+      'judged with the formulas at 200 of the 250 points, each other point as the nearest',
+    );
+    // The first and last points are judged: their marks are the formulas' judgement there.
+    const strategies = [...new Set(sweep.runs.map((r) => r.strategy))];
+    for (const vcpus of [1, 250]) {
+      const row = shown.stdout.split('\n').find((l) => l.startsWith(`vm.vcpus=${vcpus} `))!;
+      const cells = row.trim().split(/\s+/).slice(1);
+      const behind = estimateDependencies(setParameter(sweep.scenario, 'vm.vcpus', vcpus), ['cost.overheadPct']);
+      strategies.forEach((s, i) =>
+        expect(cells[i]!.startsWith('~'), `${s} at ${vcpus}`).toBe((behind[s]?.['cost.overheadPct'] ?? []).length > 0),
+      );
+    }
+  });
+
   it('says on stderr when whole-number values of a range fell together, and runs the distinct ones', () => {
     const db = at('rounded.sqlite');
     const r = gmemlab('sweep', scenarioFile, '--param', 'vm.vcpus=log:1:8:10', '--db', db);
