@@ -84,12 +84,14 @@ export function costWord(r: BreakdownRow): string {
 }
 
 /**
- * The cost under a bar of host cycles: the bar's own share of the host's cycles, then a vCPU's
- * ("host +0.38%, vCPU +0%": a bare "+35%" let a reader take a vCPU's overhead for the bar's share,
- * and a vCPU's alone read as nothing under a bar of host-wide work), or the slowdown.
+ * The cost over a bar of host cycles, a line each: the bar's own share of the host's cycles, then
+ * a vCPU's overhead or past 100% the slowdown ("host +0.38%", "vCPU +0%": a bare "+35%" let a
+ * reader take a vCPU's overhead for the bar's share, and a vCPU's alone read as nothing over a bar
+ * of host-wide work).
  */
-export function costTick(r: BreakdownRow): string {
+export function costTick(r: BreakdownRow): string[] {
   const word = costWord(r);
-  const host = r.hostOverheadPct === undefined ? '' : `host +${short(r.hostOverheadPct)}%, `;
-  return word.startsWith('+') ? `${host}vCPU ${word}` : word;
+  const host = r.hostOverheadPct === undefined ? [] : [`host +${short(r.hostOverheadPct)}%`];
+  // Past 100% the slowdown says what the guest pays; the host's share still says what the bar is.
+  return [...host, word.startsWith('+') ? `vCPU ${word}` : word].filter((line) => line !== '');
 }

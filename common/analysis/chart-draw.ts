@@ -90,7 +90,7 @@ export interface ChartSpec {
   x: ChartAxisSpec;
   y: ChartAxisSpec;
   series: ChartSeriesSpec[];
-  /** Bars: a text at the end of each category's bar or stack (a total, a slowdown factor). */
+  /** Bars: a text at the end of each category's bar or stack (a total, a slowdown factor); "\n" between lines. */
   barNotes?: string[];
   /** A line across the plot at this value of y (a tornado's base). */
   reference?: { at: number; label: string };
@@ -302,9 +302,11 @@ export function layoutChart(spec: ChartSpec): Drawing {
   const categoryLines = (categories ?? []).map((c) => c.split('\n'));
   const tallest = Math.max(1, ...categoryLines.map((l) => l.length));
   const legendWidth = 230;
+  // Notes over upright bars of more than one line push the plot down, clear of the title.
+  const noteLines = bars && !horizontal ? Math.max(1, ...(spec.barNotes ?? []).map((n) => n.split('\n').length)) : 1;
   const plot = {
     left: horizontal ? 270 : 86,
-    top: 46,
+    top: 46 + (noteLines - 1) * 13,
     right: W - legendWidth - 20,
     bottom: CHART_HEIGHT - 92 - (horizontal ? 0 : (tallest - 1) * 12),
   };
@@ -511,8 +513,12 @@ export function layoutChart(spec: ChartSpec): Drawing {
     (spec.barNotes ?? []).forEach((note, i) => {
       if (note === '') return;
       const top = Math.max(floor, ...segments.filter((g) => g.category === i).map((g) => g.hi));
-      if (horizontal) text(py(top) + 4, px(i) + 4, note, 11, 'start', { bold: true });
-      else text(px(i), py(top) - 6, note, 11, 'middle', { bold: true });
+      const lines = note.split('\n');
+      // Beside a horizontal bar, the lines one under another; over an upright one, the last lowest.
+      lines.forEach((line, k) => {
+        if (horizontal) text(py(top) + 4, px(i) + 4 + k * 13, line, 11, 'start', { bold: true });
+        else text(px(i), py(top) - 6 - (lines.length - 1 - k) * 13, line, 11, 'middle', { bold: true });
+      });
     });
   } else {
     // The points' labels are placed once every series is drawn: they must not overlap across series.

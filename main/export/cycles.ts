@@ -67,7 +67,7 @@ export function cyclesChart(detail: ExperimentDetail, view: ResolvedView, build:
 
   const caption = [drawnAt(detail, view.point)];
   caption.push(
-    `Each stack sums to the strategy's extra cycles per second on the whole host${share ? ', drawn as shares of that total' : ''}: ${rows.map((r) => `${r.strategy} ${formatValue(r.total)}`).join(', ')}. Over each stack: vCPU overhead, or past 100% the guest's slowdown factor.`,
+    `Each stack sums to the strategy's extra cycles per second on the whole host${share ? ', drawn as shares of that total' : ''}: ${rows.map((r) => `${r.strategy} ${formatValue(r.total)}`).join(', ')}. Over each stack: its share of all host cycles (host), then a vCPU's overhead, or past 100% the guest's slowdown factor.`,
   );
   const flagged = rows.filter((r) => r.careful.length > 0);
   if (flagged.length > 0)
@@ -104,7 +104,7 @@ export function cyclesChart(detail: ExperimentDetail, view: ResolvedView, build:
       colour: colorAt(i),
       points: rows.map((r, j) => ({ x: j, y: valueOf(r, g) })).filter((p) => p.y > 0),
     })),
-    barNotes: rows.map(costTick),
+    barNotes: rows.map((r) => costTick(r).join('\n')),
     theme: view.theme,
     metadata: {
       experiment: detail.id,
