@@ -44,6 +44,11 @@ describe('coincidentLines', () => {
     expect(coincidentLines(zero, { type: 'logarithmic' }).slice(1)).toEqual([{ under: 'S1', same: true }, undefined]);
   });
 
+  it('takes two lines missing a figure at the same x as alike there', () => {
+    const gaps = [line('S2', [1, Number.NaN, 3]), line('S3', [1, Number.NaN, 3]), line('S4', [1, 2, 3])];
+    expect(coincidentLines(gaps, { type: 'linear' }).slice(1)).toEqual([{ under: 'S2', same: true }, undefined]);
+  });
+
   it('is just under a line width at the edge of the tolerance, and says so in the legend', () => {
     const edge = [line('A', [0, 100]), line('B', [100 * WITHIN_LINE_WIDTH * 0.99, 100])];
     expect(coincidentLines(edge, { type: 'linear' })[1]).toEqual({ under: 'A', same: false });

@@ -50,7 +50,8 @@ export function coincidentLines(
     for (let i = 0; i < a.length; i++) {
       const [p, q] = [a[i]!, b[i]!];
       if (p.x !== q.x) return undefined;
-      if (sameFigure(p.y, q.y)) continue;
+      // Both missing at this x (a figure one state has, as a longest window) is alike too.
+      if (sameFigure(p.y, q.y) || (!Number.isFinite(p.y) && !Number.isFinite(q.y))) continue;
       same = false;
       const [tp, tq] = [at(p.y), at(q.y)];
       if (!(span > 0 && Number.isFinite(tp) && Number.isFinite(tq) && Math.abs(tp - tq) <= WITHIN_LINE_WIDTH * span))

@@ -65,7 +65,7 @@ export function withoutIdleLatencies(
 export function methodsNote(parameters: readonly PathDiff[]): string | undefined {
   const method = parameters.find((p) => p.path === 'scenario.simulation.method' && p.changed);
   if (method === undefined) return undefined;
-  return `the runs were made by different methods (${String(method.a)} -> ${String(method.b)}): the formulas' longest window is a typical window's and their peak pages a bound, the simulator's are the longest and the most it saw in its run (they grow with its length); latency percentiles are the simulator's only`;
+  return `the runs were made by different methods (${String(method.a)} -> ${String(method.b)}): the formulas' longest window is a typical window's and their peak pages a bound, the simulator's are the longest and the most it saw in its run (they grow with its length; where stale TLB entries count, both give the longest an entry lives); latency percentiles are the simulator's only`;
 }
 
 /** Deltas for the union of both runs' metric keys, sorted by key. */

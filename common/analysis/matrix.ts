@@ -26,6 +26,12 @@ export const DEPENDENCE_STEP = 1.1;
 /** ...moves a figure that depends on it by more than this share. */
 export const DEPENDENCE_THRESHOLD = 1e-3;
 
+/**
+ * What "~" before a figure means, as every view's key says it (the matrix, the mail's and the
+ * window's tables, `show`), with the rule's own numbers.
+ */
+export const ESTIMATE_MARK_KEY = `~ rests on a cost entry classed as an estimate (no published figure; raised by ${Math.round((DEPENDENCE_STEP - 1) * 100)}%, it moves the figure by more than ${DEPENDENCE_THRESHOLD * 100}%, judged with the formulas)`;
+
 /** One strategy in one row: the figures asked for, the core's flags, and the estimates behind each figure. */
 export interface MatrixCell {
   metrics: Record<string, Estimate>;

@@ -224,8 +224,31 @@ describe('tradeoffPlane', () => {
     expect(oneSpotWords(oneSpot)).toBe('S0 and S1; S3 and S4');
     expect(oneSpotWords([['S0', 'S1', 'S5']])).toBe('S0, S1 and S5');
     expect(oneSpotWords([])).toBeUndefined();
+    // Close pairs join transitively: costs 0.1 decade apart on a cost axis of 2 decades and a
+    // lane (5% of 3 is 0.15), S5 and S0 0.2 apart: one spot through S6, whatever the order.
+    const chain = planeOfRuns(
+      [
+        run('S5', 4, 1, 1e-5, 1),
+        run('S0', 4, 10 ** 0.2, 1e-5, 1),
+        run('S6', 4, 10 ** 0.1, 1e-5, 1),
+        run('S2', 4, 100, 1e-5, 1),
+      ],
+      options,
+    );
+    expect(chain.plane.x).toMatchObject({ from: 0, to: 2 });
+    expect(chain.oneSpot.map((g) => [...g].sort())).toEqual([['S0', 'S5', 'S6']]);
     // A hidden strategy is not drawn, so hides nothing.
     expect(planeOfRuns(runs, { ...options, hidden: ['S1'] }).oneSpot).toEqual([['S3', 'S4']]);
+  });
+
+  it('ranks "always" by the share always reachable under the longest-window measure too', () => {
+    // Measured by the longest window, an "always" point has no window (exposure 0): its share
+    // orders the lane, so S1's 14% of memory is less exposed than S0's whole memory at one cost.
+    const plane = tradeoffPlane([
+      { id: 'S0', strategy: 'S0', cost: 0, exposure: 0, state: 2, share: 1 },
+      { id: 'S1', strategy: 'S1', cost: 0, exposure: 0, state: 2, share: 0.14 },
+    ]);
+    expect([...plane.front]).toEqual(['S1']);
   });
 
   it('gives a point with no cost figure no place: not drawn, not on the front', () => {

@@ -91,12 +91,13 @@ const shown = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(
 
 /**
  * Exposure as one number in the lanes' order, never < any window < always, and by its shown
- * figure within a lane: [0] never, [1, 2) a window, [2, 3) always (v / (1 + v) keeps the order
+ * figure within a lane (in "always", the share always reachable): [0] never, [1, 2) a window, [2, 3) always (v / (1 + v) keeps the order
  * of any figure, a longest window of 1,400 us included, inside its lane).
  */
 function exposureRank(p: PlanePoint): number {
   if (p.exposureLane === 'never') return 0;
-  const v = shown(Math.max(p.exposure, 0));
+  // "always" by its share always reachable, whatever the measure (a longest window gives it none).
+  const v = shown(Math.max(p.exposureLane === 'always' ? (p.share ?? p.exposure) : p.exposure, 0));
   return (p.exposureLane === 'always' ? 2 : 1) + v / (1 + v);
 }
 
@@ -318,16 +319,21 @@ export function planeOfRuns(
 
 /** The groups of the points shown that sit on one spot (PlaneOfRuns.oneSpot). */
 function oneSpotGroups(plane: Plane, drawn: { here: boolean; strategy: string; x: number; y: number }[]): string[][] {
-  const span = (a: PlaneAxis): number => a.to - a.from + 2 * LANE_GAP;
+  // The span of the log part and its lanes: x has a low lane only, y a high one too where drawn.
+  const span = (a: PlaneAxis): number => a.to - a.from + LANE_GAP * (a.highLane === undefined ? 1 : 2);
   const [dx, dy] = [ONE_SPOT * span(plane.x), ONE_SPOT * span(plane.y)];
-  const groups: { x: number; y: number; strategies: string[] }[] = [];
-  for (const p of drawn) {
-    if (!p.here || !Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
-    const group = groups.find((g) => Math.abs(g.x - p.x) <= dx && Math.abs(g.y - p.y) <= dy);
-    if (group === undefined) groups.push({ x: p.x, y: p.y, strategies: [p.strategy] });
-    else group.strategies.push(p.strategy);
-  }
-  return groups.filter((g) => g.strategies.length > 1).map((g) => g.strategies);
+  const here = drawn.filter((p) => p.here && Number.isFinite(p.x) && Number.isFinite(p.y));
+  // Close pairs joined transitively: A near B and B near C are one spot, whatever their order.
+  const group = here.map((_, i) => i);
+  const root = (i: number): number => (group[i] === i ? i : (group[i] = root(group[i]!)));
+  here.forEach((p, i) =>
+    here.forEach((q, j) => {
+      if (j > i && Math.abs(p.x - q.x) <= dx && Math.abs(p.y - q.y) <= dy) group[root(j)] = root(i);
+    }),
+  );
+  const groups = new Map<number, string[]>();
+  here.forEach((p, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), p.strategy]));
+  return [...groups.values()].filter((g) => g.length > 1);
 }
 
 /** The plane's one-spot groups in words: "S0 and S1; S3, S4 and S5" (undefined: none). */

@@ -416,7 +416,11 @@ interface Outcome {
   receiverUtilization: number;
   exposure: Record<AttackerContext, Exposure>;
   staleTlbFraction: number;
-  /** How long a stale entry lives (us): a flush skipped, deferred or batched; 0 with none. */
+  /**
+   * The longest a stale entry lives (us): a flush skipped, deferred or batched; 0 with none. The
+   * longest, not the mean the share takes: a deferred flush waits for a sched-in that may not come
+   * within the entry's life, a batch's first page waits for the whole batch.
+   */
   staleTlbLifeUs: number;
   irqNmiWithGuestMappedPerSec: number;
   peakPagesMapped: number;
@@ -555,9 +559,9 @@ function chargeReceivers(m: Model, ledger: Ledger, streams: FlushStream[]): Rece
   // Pollaczek-Khinchine: the second moment of a burst's service; M/D/1 where every burst is one
   // flush of one size, as before 2.5.0).
   const queueWait = burstMoment / m.hz / (2 * (1 - rho));
-  // Each bystander takes every flush; where every CPU runs a vCPU there is none to take one
-  // (until 2.9.0 the flush rate was given there too, for CPUs that do not exist).
-  return { queueWait, utilization, bystanderIpisPerSec: m.bystanders > 0 ? total : 0, vcpuFlushes };
+  // Each CPU that runs no vCPU of this VM takes every flush; where every CPU runs one of its vCPUs
+  // there is none to take one (until 2.9.0 the flush rate was given there too).
+  return { queueWait, utilization, bystanderIpisPerSec: m.N > m.V ? total : 0, vcpuFlushes };
 }
 
 /**
@@ -928,7 +932,7 @@ function onDemandDirectMap(m: Model, ledger: Ledger): Outcome {
     const lifetime = c.staleTlbLifetimeUs * 1e-6;
     const staleSec = m.bystanders > 0 ? lifetime : Math.min(lifetime, 1 / Math.max(schedIns, 1e-9));
     staleTlbFraction = (restoredPagesPerSec(groups) * staleSec) / m.guestPages;
-    staleTlbLifeUs = staleSec * 1e6;
+    staleTlbLifeUs = c.staleTlbLifetimeUs;
   } else if (policy === 'none') {
     staleTlbFraction = (restoredPagesPerSec(groups) * c.staleTlbLifetimeUs * 1e-6) / m.guestPages;
     staleTlbLifeUs = c.staleTlbLifetimeUs;
@@ -1098,6 +1102,8 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
       : remote === 'batched'
         ? Math.min(lifetime, (S3_REMOTE_BATCH - 1) / 2 / Math.max(pagesPerSec / (V + 1), 1e-9))
         : 0;
+  // The longest: a batch's first page waits for the whole batch to fill, twice the mean wait.
+  const staleLongestSec = remote === 'batched' ? Math.min(lifetime, 2 * staleSec) : staleSec;
   // Pages go through a thread's slot one after another: at most one mapped per thread at once.
   const mapsPages = (ctx: 'kvm' | 'vmm') =>
     served.some((t) => t.context === ctx && t.ratePerSec > 0 && t.pagesPerEvent > 0);
@@ -1115,7 +1121,7 @@ function perCpuWindow(m: Model, ledger: Ledger): Outcome {
       userspace: meltdown(m) ? kvm : NEVER,
     },
     staleTlbFraction: (pagesPerSec * staleSec) / m.guestPages,
-    staleTlbLifeUs: staleSec * 1e6,
+    staleTlbLifeUs: staleLongestSec * 1e6,
     // Any CPU's interrupt finds a page mapped while some thread has one in its window: the vCPUs'
     // and, until 2.7.0 left out, the VMM's (half the simulator's count on quiet-cloud-vm).
     irqNmiWithGuestMappedPerSec: m.N * irqRate(m) * Math.min(1, V * vcpuMappedTime + vmmMappedTime),

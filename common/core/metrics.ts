@@ -66,7 +66,7 @@ export const METRIC_CATALOGUE: MetricInfo[] = [
     group: 'cost',
     lowerIsBetter: true,
     description:
-      "TLB-shootdown IPIs per second received by a host CPU that runs no vCPU of this VM (other VMs' vCPUs included): every flush IPIs every online CPU but its initiator. 0 with broadcast invalidation, and where every host CPU runs a vCPU (no bystander).",
+      "TLB-shootdown IPIs per second received by a host CPU that runs no vCPU of this VM (other VMs' vCPUs included): every flush IPIs every online CPU but its initiator. 0 with broadcast invalidation, and where every host CPU runs a vCPU of this VM.",
   },
   {
     key: 'cost.receiverUtilization',

@@ -8,6 +8,7 @@ import { STRATEGY_IDS, type MetricInfo, type StrategyId } from '../../common/cor
 import type { ExportTheme, MatrixExportRequest } from '../../common/contract/index.ts';
 import { INK, type ChartSpec } from '../../common/analysis/chart-draw.ts';
 import {
+  ESTIMATE_MARK_KEY,
   matrixCellWords,
   matrixCsv,
   matrixMetrics,
@@ -294,9 +295,7 @@ export function matrixText(matrix: Matrix, view: MatrixView, build: BuildInfo, c
         }
     }
   if (byEntry.size > 0) {
-    para(
-      '~ Rests on a cost entry classed as an estimate (no published figure; raised by 10%, it moves the figure by more than 0.1%, judged with the formulas):',
-    );
+    para(`${ESTIMATE_MARK_KEY}:`);
     const order = (s: string): number => STRATEGY_IDS.indexOf(s as StrategyId);
     const list = (set: Set<string>): string => [...set].sort((a, b) => order(a) - order(b)).join(', ');
     for (const [key, { cost, exposure }] of [...byEntry].sort(([a], [b]) => a.localeCompare(b)))

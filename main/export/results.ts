@@ -9,7 +9,7 @@ import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { hang, wrap } from './wrap.ts';
 import { scenarioAt } from './costs.ts';
-import { estimateDependencies } from '../../common/analysis/matrix.ts';
+import { ESTIMATE_MARK_KEY, estimateDependencies } from '../../common/analysis/matrix.ts';
 
 /** The table's metrics at the view's point: latency only for touchpoints with events there. */
 export function shownMetrics(detail: ExperimentDetail, view: ResolvedView): MetricInfo[] {
@@ -43,10 +43,7 @@ function estimateLines(
         byEntry.set(key, metrics);
       }
   if (byEntry.size === 0) return [];
-  const lines = wrap(
-    '~ Rests on a cost entry classed as an estimate (no published figure; raised by 10%, it moves the figure by more than 0.1%, judged with the formulas):',
-    width,
-  );
+  const lines = wrap(`${ESTIMATE_MARK_KEY}:`, width);
   for (const [key, metrics] of [...byEntry].sort(([a], [b]) => a.localeCompare(b)))
     lines.push(
       ...hang(

@@ -137,7 +137,7 @@ describe('experimentText', () => {
     const at64 = setParameter(preset('mmio-heavy-legacy'), 'vm.vcpus', 64);
     const behind = estimateDependencies(at64, ['cost.overheadPct'])['S2']!['cost.overheadPct']!;
     expect(behind.length).toBeGreaterThan(0);
-    const footnote = text.slice(text.indexOf('~ Rests on a cost entry')).replace(/\s+/g, ' ');
+    const footnote = text.slice(text.indexOf('~ rests on a cost entry')).replace(/\s+/g, ' ');
     for (const key of behind) expect(footnote).toMatch(new RegExp(`${key}: [^:]*vCPU overhead vs S0 \\([^)]*S2`));
     // S0 adds nothing whatever the costs: its 0 is not marked.
     expect(tableRow(text, 'vCPU overhead', detail)[0]).toBe('0');

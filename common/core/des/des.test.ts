@@ -221,6 +221,24 @@ describe('discrete-event simulator', () => {
     }
   });
 
+  it('counts shootdown IPIs per bystander CPU only where a CPU runs no vCPU of this VM, as the formulas do', () => {
+    // 64 host CPUs: 64 pinned vCPUs leave none; 32 of this VM and 32 of others leave 32 CPUs that
+    // run no vCPU of this VM, which take every flush (until 2.9.0 both gave the rate for none).
+    const s = des(preset('quiet-cloud-vm'), 0.05, [1]);
+    const cases = [
+      { vcpus: 64, others: 0, some: false },
+      { vcpus: 32, others: 32, some: true },
+    ];
+    for (const { vcpus, others, some } of cases) {
+      const x = setParameter(setParameter(s, 'vm.vcpus', vcpus), 'host.otherVmVcpus', others);
+      const key = 'cost.bystanderIpisPerSec';
+      const simulated = runDes(x).strategies.find((r) => r.strategy === 'S2')!.metrics[key]!.mean;
+      const exact = runAnalytic(x).strategies.find((r) => r.strategy === 'S2')!.metrics[key]!.mean;
+      expect(exact > 0, `formulas at ${vcpus} + ${others}`).toBe(some);
+      expect(simulated > 0, `simulator at ${vcpus} + ${others}`).toBe(some);
+    }
+  });
+
   it('draws each MMIO exit as fast-path or decoded: percentiles of real exits, the mean of the formulas', () => {
     // quiet-cloud-vm: Intel vendor decode, 9 exits in 10 on the fast path (nothing read), the rest
     // reading 5 pages. Until model 2.7.0 every exit drew from the merged mean of 0.5 pages, so

@@ -498,7 +498,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       acc.vcpuExtra += vcpuReceivers * (work + g * c.vmExitRoundTrip);
       book(hostLedger, tp, 'receivers', bystanders * work);
       acc.bystander += bystanders * work;
-      if (bystanders > 0) acc.ipisToBystanders++;
+      if (N > V) acc.ipisToBystanders++; // a CPU that runs no vCPU of this VM takes it
       acc.broadcast += (work + refill) / hz;
     }
     // A host full flush leaves a guest's VPID/ASID-tagged entries: a vCPU refills only for its

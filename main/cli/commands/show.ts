@@ -8,7 +8,7 @@ import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
 import { metricInfo } from '../../export/view.ts';
 import { scenarioAt } from '../../export/costs.ts';
-import { estimateDependencies } from '../../../common/analysis/matrix.ts';
+import { ESTIMATE_MARK_KEY, estimateDependencies } from '../../../common/analysis/matrix.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 import { printableResults } from './run.ts';
 import { POINT_USAGE, pointOptions, usageFromExport } from './view-options.ts';
@@ -167,7 +167,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
     ...(restsOn.size === 0
       ? []
       : [
-          `~ rests on a cost entry classed as an estimate (no published figure; raised by 10%, it moves the figure by more than 0.1%, judged with the formulas${judged < rows.length ? ` at ${judged} of the ${rows.length} points, each other point as the nearest of those` : ''}):`,
+          `${judged < rows.length ? `${ESTIMATE_MARK_KEY.slice(0, -1)} at ${judged} of the ${rows.length} points, each other point as the nearest of those)` : ESTIMATE_MARK_KEY}:`,
           ...[...restsOn]
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([entry, of]) => `  ${entry}: ${strategies.filter((s) => of.has(s)).join(', ')}`),
