@@ -7,6 +7,7 @@ import {
   exposureOf,
   heatmapTable,
   heatShare,
+  metricCellText,
   metricHeatmap,
   stateKeyOf,
   type HeatmapRun,
@@ -208,6 +209,24 @@ describe('bestHeatmap', () => {
           if (cell.strategy !== null) expect(cell.cost).toBe(least);
         }
       }),
+    );
+  });
+});
+
+describe('metricCellText', () => {
+  it('writes a state in words, the slowdown past 100% vCPU overhead, any other figure with its unit', () => {
+    const r = (metrics: HeatmapRun['metrics'], flags: unknown[] = []): HeatmapRun => ({
+      strategy: 'S2',
+      point: {},
+      metrics,
+      flags,
+    });
+    expect(metricCellText('cost.hostOverheadPct', 0.3869, r({}))).toBe('0.3869 %');
+    expect(metricCellText('cost.overheadPct', 12.5, r({}))).toBe('12.5 %');
+    expect(metricCellText('cost.overheadPct', 232.5, r({ 'cost.slowdownFactor': e(3.325) }))).toBe('×3.325 slower');
+    expect(metricCellText('exposure.kernel.state', 1, r({}))).toBe('transient windows');
+    expect(metricCellText('cost.cyclesPerSecHost', 5e9, r({}, [{ code: 'saturated', message: 'x' }]))).toBe(
+      '5.000e+9 cycles/s !',
     );
   });
 });

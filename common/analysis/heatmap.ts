@@ -276,16 +276,14 @@ export function cellRuns<R extends HeatmapRun>(
 
 /**
  * A metric cell's text, as the window's grid and an exported heatmap write it: a state in words,
- * vCPU overhead with its unit or past 100% the slowdown ("×3.3 slower"), any other figure as it
- * is; " !" where the model flagged the run (as `gmemlab show` marks it).
+ * past 100% vCPU overhead the slowdown ("×3.325 slower"), any other figure with its unit; " !"
+ * where the model flagged the run (as `gmemlab show` marks it).
  */
 export function metricCellText(metric: string, value: number, run: HeatmapRun | undefined): string {
-  let text: string;
-  if (isStateMetric(metric)) text = stateWord(value);
-  else if (metric === 'cost.overheadPct')
-    text =
-      slowdownOf(value, run?.metrics['cost.slowdownFactor']?.mean) ??
-      `${formatValue(value)} ${METRIC_CATALOGUE.find((m) => m.key === metric)?.unit ?? ''}`.trimEnd();
-  else text = formatValue(value);
+  const withUnit = `${formatValue(value)} ${METRIC_CATALOGUE.find((m) => m.key === metric)?.unit ?? ''}`.trimEnd();
+  const text = isStateMetric(metric)
+    ? stateWord(value)
+    : ((metric === 'cost.overheadPct' ? slowdownOf(value, run?.metrics['cost.slowdownFactor']?.mean) : undefined) ??
+      withUnit);
   return flagsOf(run).length > 0 ? `${text} !` : text;
 }

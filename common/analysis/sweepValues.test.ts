@@ -21,7 +21,8 @@ describe('sweepValues', () => {
     // A range typed without its kind is told how to write one.
     expect(sweepValues({ kind: 'list', text: '1:4' }, num)).toEqual({
       ok: false,
-      message: '"1:4" is not a number (a range is lin:FROM:TO:COUNT or log:FROM:TO:COUNT)',
+      message:
+        '"1:4" is not a number (a range: lin:FROM:TO:COUNT or log:FROM:TO:COUNT on the command line, the kind lin or log in the window)',
     });
     expect(sweepValues({ kind: 'list', text: '3G' }, { kind: 'enum', options: ['4K'] }).ok).toBe(false);
   });

@@ -28,7 +28,7 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
         if (!Number.isFinite(n))
           return {
             ok: false,
-            message: `"${item}" is not a number${item.includes(':') ? ' (a range is lin:FROM:TO:COUNT or log:FROM:TO:COUNT)' : ''}`,
+            message: `"${item}" is not a number${item.includes(':') ? ' (a range: lin:FROM:TO:COUNT or log:FROM:TO:COUNT on the command line, the kind lin or log in the window)' : ''}`,
           };
         values.push(n);
       } else if (type.kind === 'boolean') {

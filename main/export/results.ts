@@ -2,7 +2,7 @@
 // taken, the flags in a sentence, the strategies-as-columns table, the flags in full, and what
 // the CI and "vs S0" rows mean.
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
-import { TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo } from '../../common/core/index.ts';
+import { MODEL_VERSION, TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo } from '../../common/core/index.ts';
 import { latencyTouchpoint, touchpointsWithEvents } from '../../common/analysis/latency.ts';
 import { flagNames, flagsOf, isStateMetric, WINDOWS_KEY } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
@@ -87,7 +87,9 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
   const shown = shownMetrics(detail, view);
   // Which figures rest on an estimate-class cost entry, judged with the formulas at this point
   // (also for simulator runs), as the matrix judges them.
-  const at = scenarioAt(detail.scenario, view.point);
+  // Only for runs of today's model: the formulas judge today's cost table and terms, which a run
+  // of another model version may not have rested on.
+  const at = detail.modelVersion === MODEL_VERSION ? scenarioAt(detail.scenario, view.point) : undefined;
   const estimates =
     at === undefined
       ? {}

@@ -128,6 +128,9 @@ describe('experimentText', () => {
     );
     expect(old.replace(/\n/g, ' ')).toContain(`To reproduce (model 2.6.0; gmemlab today computes ${MODEL_VERSION},`);
     expect(readScenarioText(old, 'old.txt').mailModel).toBe('2.6.0');
+    // Its figures are not judged against today's cost table: no "~" marks, no key for them.
+    expect(old).not.toContain('~ rests on');
+    expect(text).toContain('~ rests on');
     expect(readScenarioText(text, 'new.txt').mailModel).toBe(MODEL_VERSION);
     expect(text).toContain('Results at vm.vcpus = 64 (point 7 of 9):');
     // The table's S2 cell is S2's value at 64 vCPUs, not at the sweep's last point.

@@ -5,7 +5,7 @@ import { ciShown, formatValue, slowdownFactorOf } from '../../../common/analysis
 import { flagName, flagsOf, isStateMetric, stateWord, WINDOWS_KEY } from '../../../common/analysis/trust.ts';
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
-import { GmemlabError } from '../../../common/core/index.ts';
+import { GmemlabError, MODEL_VERSION } from '../../../common/core/index.ts';
 import { metricInfo } from '../../export/view.ts';
 import { scenarioAt } from '../../export/costs.ts';
 import { ESTIMATE_MARK_KEY, estimateDependencies } from '../../../common/analysis/matrix.ts';
@@ -86,7 +86,8 @@ function judgeEstimates(
 ): { estimatesAt: Map<string, Partial<Record<string, Record<string, string[]>>>>; judged: number } {
   const points = [...new Map(detail.runs.map((r) => [pointKey(r.point), r.point])).entries()];
   const judge = (point: (typeof points)[number][1]) => {
-    const at = scenarioAt(detail.scenario, point);
+    // Only for runs of today's model (its cost table and terms are what the formulas judge).
+    const at = detail.modelVersion === MODEL_VERSION ? scenarioAt(detail.scenario, point) : undefined;
     return at === undefined ? {} : estimateDependencies(at, [metric]);
   };
   const n = points.length;
