@@ -83,7 +83,7 @@ describe('the scenario form', () => {
     expect(parameterTitle('vm.memoryGiB')).toBe('VM › Guest memory (GiB)');
     expect(pointTitle({ 'vm.vcpus': 2, 'vm.memoryGiB': 4 })).toBe('VM › vCPUs = 2, VM › Guest memory = 4 GiB');
     expect(pointTitle({ 'workload.touchpoints.mmio.ratePerSec': 5000 })).toBe(
-      'MMIO / emulated instruction › Rate = 5000 events/s',
+      'MMIO / emulated instruction › Rate = 5000 exits/s per vCPU',
     );
     expect(pointTitle({ 'no.such.path': true })).toBe('no.such.path = true');
     expect(pointTitle({})).toBe('');

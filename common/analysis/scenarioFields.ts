@@ -158,13 +158,10 @@ export function pointTitle(point: Record<string, unknown>, separator = ', '): st
 
 /**
  * A parameter as an axis names it: "VM › Guest memory (GiB)", "VM › vCPUs" (the label says the
- * unit); a touchpoint's rate with what it counts and what it is per ("exits/s per vCPU",
- * "pages first touched/s per VM"), which the schema's one unit for every rate does not say.
+ * unit), "MMIO / emulated instruction › Rate (exits/s per vCPU)".
  */
 export function parameterTitle(path: string): string {
-  const rate = /^workload\.touchpoints\.([A-Za-z]+)\.ratePerSec$/.exec(path);
-  const touchpoint = rate === null ? undefined : TOUCHPOINTS[rate[1] as keyof typeof TOUCHPOINTS];
-  const unit = touchpoint?.rateUnit ?? unitNotInLabel(path);
+  const unit = unitNotInLabel(path);
   return `${parameterLabel(path)}${unit === '' ? '' : ` (${unit})`}`;
 }
 
@@ -189,6 +186,11 @@ export function scenarioSweepables(scenario: unknown): SweepableParameter[] {
 
 /** A parameter's unit (from the schema), or ''. */
 export function parameterUnit(path: string): string {
+  // A touchpoint's rate: what it counts and what it is per ("exits/s per vCPU", "pages first
+  // touched/s per VM"), which the schema's one unit for every rate does not say.
+  const rate = /^workload\.touchpoints\.([A-Za-z]+)\.ratePerSec$/.exec(path);
+  const touchpoint = rate === null ? undefined : TOUCHPOINTS[rate[1] as keyof typeof TOUCHPOINTS];
+  if (touchpoint !== undefined) return touchpoint.rateUnit;
   cached ??= scenarioLabels();
   return cached.get(path)?.unit ?? '';
 }

@@ -88,7 +88,9 @@ function judgeEstimates(
   const judge = (point: (typeof points)[number][1]) => {
     // Only for runs of today's model (its cost table and terms are what the formulas judge).
     const at = detail.modelVersion === MODEL_VERSION ? scenarioAt(detail.scenario, point) : undefined;
-    return at === undefined ? {} : estimateDependencies(at, [metric]);
+    // vCPU overhead's cells past 100% show the slowdown factor: judged on that figure there.
+    const keys = metric === 'cost.overheadPct' ? [metric, 'cost.slowdownFactor'] : [metric];
+    return at === undefined ? {} : estimateDependencies(at, keys);
   };
   const n = points.length;
   const judged = Math.min(n, MAX_JUDGED_POINTS);
@@ -123,8 +125,6 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
       row = { label: pointLabel(run.point, ' '), cells: new Map() };
       points.set(key, row);
     }
-    const estimates = run.status === 'done' ? (estimatesAt.get(key)![run.strategy]?.[metric] ?? []) : [];
-    for (const entry of estimates) restsOn.set(entry, (restsOn.get(entry) ?? new Set()).add(run.strategy));
     const e = run.metrics[metric];
     const codes = new Set(flagsOf(run).map((f) => f.code));
     for (const code of codes) {
@@ -136,6 +136,10 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
     const slowdown =
       metric === 'cost.overheadPct' ? slowdownFactorOf(e?.mean, run.metrics['cost.slowdownFactor']?.mean) : undefined;
     if (slowdown !== undefined) slowed = true;
+    // The "~" of the figure the cell shows: the slowdown's where it shows the slowdown.
+    const shownKey = slowdown === undefined ? metric : 'cost.slowdownFactor';
+    const estimates = run.status === 'done' ? (estimatesAt.get(key)![run.strategy]?.[shownKey] ?? []) : [];
+    for (const entry of estimates) restsOn.set(entry, (restsOn.get(entry) ?? new Set()).add(run.strategy));
     if (isStateMetric(metric) && run.status === 'done' && Math.round(e?.mean ?? 0) === 1) windowed = true;
     row.cells.set(
       run.strategy,
