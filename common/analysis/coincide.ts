@@ -39,8 +39,6 @@ export function coincidentLines(
   // A linear axis starts at zero or below (valueAxis): its span counts from there.
   const low = Math.min(...drawn, ...(scale.type === 'linear' ? [0] : []));
   const span = drawn.length === 0 ? 0 : Math.max(...drawn, ...(scale.type === 'linear' ? [0] : [])) - low;
-  const sameFigure = (a: number, b: number): boolean =>
-    a === b || Math.abs(a - b) <= SAME * Math.max(Math.abs(a), Math.abs(b));
   const compare = (
     a: readonly { x: unknown; y: number }[],
     b: readonly { x: unknown; y: number }[],
@@ -50,8 +48,7 @@ export function coincidentLines(
     for (let i = 0; i < a.length; i++) {
       const [p, q] = [a[i]!, b[i]!];
       if (p.x !== q.x) return undefined;
-      // Both missing at this x (a figure one state has, as a longest window) is alike too.
-      if (sameFigure(p.y, q.y) || (!Number.isFinite(p.y) && !Number.isFinite(q.y))) continue;
+      if (sameFigure(p.y, q.y)) continue;
       same = false;
       const [tp, tq] = [at(p.y), at(q.y)];
       if (!(span > 0 && Number.isFinite(tp) && Number.isFinite(tq) && Math.abs(tp - tq) <= WITHIN_LINE_WIDTH * span))
@@ -66,6 +63,20 @@ export function coincidentLines(
     }
     return undefined;
   });
+}
+
+/**
+ * The same figure, to float noise; two figures both missing (a figure one state has, as a
+ * longest window) are alike too.
+ */
+function sameFigure(a: number, b: number): boolean {
+  if (!Number.isFinite(a) && !Number.isFinite(b)) return true;
+  return a === b || Math.abs(a - b) <= SAME * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** Whether two lines have the same figures at the same x values, in order (coincidentLines' "same"). */
+export function sameLine(a: readonly { x: unknown; y: number }[], b: readonly { x: unknown; y: number }[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.x === b[i]!.x && sameFigure(p.y, b[i]!.y));
 }
 
 /** The legend's words for a line drawn under another: "(same as S5)", "(under S5, within a line's width)". */

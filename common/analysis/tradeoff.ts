@@ -91,8 +91,9 @@ const shown = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(
 
 /**
  * Exposure as one number in the lanes' order, never < any window < always, and by its shown
- * figure within a lane (in "always", the share always reachable): [0] never, [1, 2) a window, [2, 3) always (v / (1 + v) keeps the order
- * of any figure, a longest window of 1,400 us included, inside its lane).
+ * figure within a lane (in "always", the share always reachable): [0] never, [1, 2) a window,
+ * [2, 3) always (v / (1 + v) keeps the order of any figure, a longest window of 1,400 us
+ * included, inside its lane).
  */
 function exposureRank(p: PlanePoint): number {
   if (p.exposureLane === 'never') return 0;

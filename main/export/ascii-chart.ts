@@ -5,6 +5,7 @@
 // zeros (which a log axis cannot place) on a row of their own at the bottom.
 import { compactValue } from './table.ts';
 import { spansDecades } from '../../common/analysis/overlay.ts';
+import { sameLine } from '../../common/analysis/coincide.ts';
 import type { ChartSeries } from './series.ts';
 
 export interface AsciiChartOptions {
@@ -27,18 +28,12 @@ export interface AsciiChart {
   logY: boolean;
 }
 
-/** Strategies with the same y at every x (to a part in 10^9) form one group, in series order. */
+/** Strategies with the same y at every x (coincide.ts: sameLine) form one group, in series order. */
 function identicalGroups(data: ChartSeries): ChartSeries['series'][] {
-  const same = (a: ChartSeries['series'][number], b: ChartSeries['series'][number]): boolean =>
-    a.points.length === b.points.length &&
-    a.points.every((p, i) => {
-      const q = b.points[i]!;
-      return p.x === q.x && Math.abs(p.y - q.y) <= 1e-9 * Math.max(Math.abs(p.y), Math.abs(q.y));
-    });
   const groups: ChartSeries['series'][] = [];
   for (const s of data.series) {
     if (s.points.length === 0) continue;
-    const group = groups.find((g) => same(g[0]!, s));
+    const group = groups.find((g) => sameLine(g[0]!.points, s.points));
     if (group === undefined) groups.push([s]);
     else group.push(s);
   }

@@ -138,45 +138,29 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     expect(tornado.stderr).toBe('');
     expect(JSON.parse(tornado.stdout)).toMatchObject({ out: file, format: 'svg' });
     expect(metadataOf(readFileSync(file, 'utf8'))).toMatchObject({ chart: 'sensitivity', strategy: 'S3' });
-    const bad = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'heatmap', '--db', db);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--chart: a heatmap needs an experiment that sweeps two parameters');
-    const unknown = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'pie', '--db', db);
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain(
+    // Refused with exit 2, the option and the problem named.
+    const refused = (args: string[], message: string): void => {
+      const r = gmemlab('export', String(sweepId), ...args, '--db', db);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(message);
+    };
+    refused(
+      ['--format', 'svg', '--chart', 'heatmap'],
+      '--chart: a heatmap needs an experiment that sweeps two parameters',
+    );
+    refused(
+      ['--format', 'svg', '--chart', 'pie'],
       '--chart: "pie" is not one of metric, tradeoff, cycles, sensitivity, heatmap, matrix\n',
     );
-    const typo = gmemlab('export', String(sweepId), '--format', 'svg', '--chart', 'heatmp', '--db', db);
-    expect(typo.status).toBe(2);
-    expect(typo.stderr).toContain('heatmap, matrix; did you mean heatmap?');
-    const budget = gmemlab(
-      'export',
-      String(sweepId),
-      '--format',
-      'svg',
-      '--chart',
-      'heatmap',
-      '--budget',
-      'lots',
-      '--db',
-      db,
+    refused(['--format', 'svg', '--chart', 'heatmp'], 'heatmap, matrix; did you mean heatmap?');
+    refused(
+      ['--format', 'svg', '--chart', 'heatmap', '--budget', 'lots'],
+      '--budget: "lots" is not an exposure budget',
     );
-    expect(budget.status).toBe(2);
-    expect(budget.stderr).toContain('--budget: "lots" is not an exposure budget');
-    const context = gmemlab(
-      'export',
-      String(sweepId),
-      '--format',
-      'csv',
-      '--chart',
-      'tradeoff',
-      '--context',
-      'kernal',
-      '--db',
-      db,
+    refused(
+      ['--format', 'csv', '--chart', 'tradeoff', '--context', 'kernal'],
+      '--context: "kernal" is not an attacker context of this experiment',
     );
-    expect(context.status).toBe(2);
-    expect(context.stderr).toContain('--context: "kernal" is not an attacker context of this experiment');
   });
 
   it('prints the mail at the point asked for, and the mail quoted twice in a reply runs again as the same sweep', () => {
