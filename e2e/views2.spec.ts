@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { exposureOf } from '../common/analysis/heatmap.ts';
 import { parameterLabel, parameterTitle, parameterUnit } from '../common/analysis/scenarioFields.ts';
-import { estimateDependencies } from '../common/analysis/matrix.ts';
+import { estimateDependencies } from '../common/analysis/dependence.ts';
 import { flagName } from '../common/analysis/trust.ts';
 import { histogramCdf, histogramQuantile, PERCENTILES } from '../common/analysis/latency.ts';
 import { formatValue, slowdownWord } from '../common/analysis/format.ts';

@@ -2,7 +2,7 @@
 // pick a preset, Run, see the chart and the table, restart the app, find the run in the history.
 import { expect, test } from '@playwright/test';
 import { PRESETS, STRATEGY_IDS, TOUCHPOINTS, type TouchpointId } from '../common/core/index.ts';
-import { estimateDependencies } from '../common/analysis/matrix.ts';
+import { estimateDependencies } from '../common/analysis/dependence.ts';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,45 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS, runAnalytic, validateScenario, type Scenario } from '../core/index.ts';
-import {
-  DEPENDENCE_STEP,
-  estimateDependencies,
-  matrixCellWords,
-  matrixCsv,
-  matrixMetrics,
-  matrixOf,
-  presetRow,
-} from './matrix.ts';
+import { PRESETS, runAnalytic } from '../core/index.ts';
+import { matrixCellWords, matrixCsv, matrixMetrics, matrixOf, presetRow } from './matrix.ts';
 import { formatValue } from './format.ts';
-import { costClass } from './scenarioFields.ts';
 
-/** S<id>'s figure with one cost entry raised by DEPENDENCE_STEP. */
-function raised(scenario: Scenario, key: string, value: number, strategy: string, metric: string): number {
-  const s = validateScenario({
-    ...scenario,
-    host: { ...scenario.host, costs: { ...scenario.host.costs, [key]: value === 0 ? 1 : value * DEPENDENCE_STEP } },
-  });
-  if (!s.ok) throw new Error('invalid');
-  return runAnalytic(s.value).strategies.find((r) => r.strategy === strategy)!.metrics[metric]!.mean;
-}
-
-describe('estimateDependencies', () => {
-  it('names exactly the estimate entries whose 10% rise moves a figure by more than 0.1%', () => {
-    const scenario = PRESETS[1]!.scenario;
-    const metric = 'cost.overheadPct';
-    const deps = estimateDependencies(scenario, [metric]);
-    const base = runAnalytic(scenario);
-    const estimates = base.costTable.filter((c) => costClass(c) === 'estimate');
-    expect(estimates.length).toBeGreaterThan(0);
-    for (const r of base.strategies) {
-      const before = r.metrics[metric]!.mean;
-      for (const c of estimates) {
-        const after = raised(scenario, c.key, c.value, r.strategy, metric);
-        const moved = before === after ? 0 : Math.abs(after - before) / Math.max(Math.abs(before), Math.abs(after));
-        expect(deps[r.strategy]![metric]!.includes(c.key)).toBe(moved > 1e-3);
-      }
-    }
-  });
-
+describe('presetRow', () => {
   it("a preset's row holds the figures the formulas give, and the core's flags", () => {
     const p = PRESETS[0]!;
     const row = presetRow(p, ['cost.overheadPct', 'exposure.kernel.state']);

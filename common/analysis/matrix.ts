@@ -3,34 +3,22 @@
 // core classes as an estimate. Pure (the analytic model only), so main computes it for any
 // caller and a test can recompute it.
 //
-// "Rests on" is judged the way the mail judges which cost entries a result depends on
-// (main/export/costs.ts): the entry raised by 10% moves the figure by more than 0.1%.
+// "Rests on" is judged by the one rule the mail's cost section also uses (dependence.ts): the
+// entry raised by 10% moves the figure by more than 0.1%.
 import {
   METRIC_CATALOGUE,
   runAnalytic,
-  validateScenario,
   type Estimate,
   type Method,
   type Scenario,
   type StrategyId,
 } from '../core/index.ts';
 import { csvText } from './csv.ts';
+import { estimateDependencies, estimatesAtPoint } from './dependence.ts';
 import { ciShown, formatValue, slowdownOf } from './format.ts';
 import { stateKeyOf } from './heatmap.ts';
 import type { Point } from './points.ts';
-import { costClass } from './scenarioFields.ts';
 import { alwaysWords, flagsOf, isExposedShare, isStateMetric, stateWord, type Flag } from './trust.ts';
-
-/** A cost entry raised by this factor (an entry at 0 is set to 1)... */
-export const DEPENDENCE_STEP = 1.1;
-/** ...moves a figure that depends on it by more than this share. */
-export const DEPENDENCE_THRESHOLD = 1e-3;
-
-/**
- * What "~" before a figure means, as every view's key says it (the matrix, the mail's and the
- * window's tables, `show`), with the rule's own numbers.
- */
-export const ESTIMATE_MARK_KEY = `~ rests on a cost entry classed as an estimate (no published figure; raised by ${Math.round((DEPENDENCE_STEP - 1) * 100)}%, it moves the figure by more than ${DEPENDENCE_THRESHOLD * 100}%, judged with the formulas)`;
 
 /** One strategy in one row: the figures asked for, the core's flags, and the estimates behind each figure. */
 export interface MatrixCell {
@@ -60,43 +48,6 @@ export interface Matrix {
   metrics: string[];
   strategies: StrategyId[];
   rows: MatrixRow[];
-}
-
-const relativeChange = (a: number, b: number): number =>
-  a === b ? 0 : Math.abs(b - a) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
-
-/**
- * For each strategy and each of `metrics`, the estimate-class cost entries of the scenario's
- * cost table that the figure depends on (DEPENDENCE_STEP / DEPENDENCE_THRESHOLD), with the
- * analytic model.
- */
-export function estimateDependencies(
-  scenario: Scenario,
-  metrics: readonly string[],
-): Partial<Record<StrategyId, Record<string, string[]>>> {
-  const base = runAnalytic(scenario, { breakdown: false });
-  const out: Partial<Record<StrategyId, Record<string, string[]>>> = {};
-  for (const r of base.strategies) out[r.strategy] = Object.fromEntries(metrics.map((m) => [m, [] as string[]]));
-  for (const entry of base.costTable) {
-    if (costClass(entry) !== 'estimate') continue;
-    const raised = entry.value === 0 ? 1 : entry.value * DEPENDENCE_STEP;
-    const trial = validateScenario({
-      ...scenario,
-      host: { ...scenario.host, costs: { ...scenario.host.costs, [entry.key]: raised } },
-    });
-    if (!trial.ok) continue;
-    const moved = runAnalytic(trial.value, { breakdown: false });
-    for (const r of base.strategies) {
-      const after = moved.strategies.find((q) => q.strategy === r.strategy);
-      for (const m of metrics) {
-        const a = r.metrics[m]?.mean;
-        const b = after?.metrics[m]?.mean;
-        if (a !== undefined && b !== undefined && relativeChange(a, b) > DEPENDENCE_THRESHOLD)
-          out[r.strategy]![m]!.push(entry.key);
-      }
-    }
-  }
-  return out;
 }
 
 /** A preset's row: every strategy computed with the analytic model. */
@@ -133,12 +84,11 @@ export const MAX_ROW_POINTS = 500;
 export function experimentRow(
   experiment: { id: number; name: string; method: Method; scenario: Scenario; modelVersion: string | null },
   point: Point,
-  scenarioAtPoint: Scenario,
   runs: readonly { strategy: StrategyId; metrics: Record<string, Estimate>; flags?: unknown }[],
   metrics: readonly string[],
   points: readonly Point[] = [point],
 ): MatrixRow {
-  const estimates = estimateDependencies(scenarioAtPoint, metrics);
+  const estimates = estimatesAtPoint(experiment, point, metrics);
   return {
     id: `experiment ${experiment.id}`,
     label: experiment.name,

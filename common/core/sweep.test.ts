@@ -2,16 +2,19 @@
 // that a sweep too large to run is refused before anything is expanded or recorded.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PRESETS, runPlan, type Scenario } from './index.ts';
+import { PRESETS, runPlan, validateScenario, type Scenario } from './index.ts';
 import {
   MAX_EVENTS_PER_EXPERIMENT,
   MAX_SIMULATIONS,
   MAX_SWEEP_POINTS,
   RunRequestError,
+  applyPoint,
   checkEventBudget,
   checkRunBudget,
   expandSweep,
+  scenarioAt,
   sweepPointCount,
+  validScenarioAt,
   sweepSchema,
   type SweepDefinition,
 } from './sweep.ts';
@@ -220,5 +223,39 @@ describe('checkEventBudget', () => {
     expect(() => checkEventBudget(MAX_EVENTS_PER_EXPERIMENT + 1e9, 100)).toThrow(
       /would simulate about 21 billion events over 100 points; the limit is 20 billion per experiment: lower the number of sweep values, seeds or strategies, or shorten simulation\.durationSec/,
     );
+  });
+});
+
+describe('scenarioAt', () => {
+  it("is the core's validated scenario at the point, or why the model rejects it", () => {
+    const point = { 'vm.vcpus': 4 };
+    const at = scenarioAt(base, point);
+    expect(at).toEqual({ ok: true, scenario: (validateScenario(applyPoint(base, point)) as { value: unknown }).value });
+    expect(validScenarioAt(base, point)).toEqual((at as { scenario: unknown }).scenario);
+    expect(scenarioAt(base, { 'vm.vcpus': 0 })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^this model rejects the scenario: vm\.vcpus /),
+    });
+    expect(validScenarioAt(base, { 'vm.vcpus': 0 })).toBeUndefined();
+  });
+
+  it('fills in the fields a revision saved by an older model lacks', () => {
+    // A stored scenario without a field added since (host.lass) computes with its default.
+    const { lass: _lass, ...olderHost } = base.host;
+    const older = { ...base, host: olderHost } as unknown as Scenario;
+    const at = scenarioAt(older, { 'vm.vcpus': 4 });
+    expect(at.ok && at.scenario.host.lass).toBe(base.host.lass);
+  });
+
+  it('refuses a point naming a path the scenario no longer has, naming the path', () => {
+    expect(scenarioAt(base, { 'vm.gone': 1 })).toEqual({
+      ok: false,
+      message: 'this model rejects the scenario: vm unknown field: gone',
+    });
+    // A path through a value that is not an object cannot even be set.
+    expect(scenarioAt(base, { 'vm.vcpus.count': 1 })).toEqual({
+      ok: false,
+      message: 'this model rejects the point: "vm.vcpus" has no fields',
+    });
   });
 });

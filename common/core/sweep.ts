@@ -16,6 +16,35 @@ export function applyPoint(base: Scenario, point: Point): Scenario {
   return scenario;
 }
 
+/**
+ * The scenario a point of `base` computes, validated by this model (which fills in the fields a
+ * revision saved by an older model lacks), or why this model rejects it: a value out of range,
+ * or a path a stored point names that the scenario no longer has.
+ */
+export function scenarioAt(
+  base: Scenario,
+  point: Point,
+): { ok: true; scenario: Scenario } | { ok: false; message: string } {
+  let applied: Scenario;
+  try {
+    applied = applyPoint(base, point);
+  } catch (err) {
+    return { ok: false, message: `this model rejects the point: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const checked = validateScenario(applied);
+  if (checked.ok) return { ok: true, scenario: checked.value };
+  return {
+    ok: false,
+    message: `this model rejects the scenario: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+  };
+}
+
+/** scenarioAt's scenario, or undefined where this model rejects the point (a view then leaves out what needs it). */
+export function validScenarioAt(base: Scenario, point: Point): Scenario | undefined {
+  const at = scenarioAt(base, point);
+  return at.ok ? at.scenario : undefined;
+}
+
 /** Most points one sweep may have: keeps a hostile or mistyped sweep from running for days. */
 export const MAX_SWEEP_POINTS = 10_000;
 /**

@@ -5,7 +5,7 @@
 // flagged strategies marked. A run without a stored breakdown gets the formulas' breakdown of the
 // same scenario at its point, and the caption says so for a simulator result. The CSV has one
 // row per segment drawn.
-import { runAnalytic, STRATEGY_IDS, type StrategyId } from '../../common/core/index.ts';
+import { runAnalytic, STRATEGY_IDS, validScenarioAt, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail, RunDetail } from '../../common/contract/index.ts';
 import type { ChartSpec } from '../../common/analysis/chart-draw.ts';
 import {
@@ -21,7 +21,6 @@ import { colorAt } from '../../common/analysis/palette.ts';
 import { flagNames, flagsOf } from '../../common/analysis/trust.ts';
 import type { BuildInfo } from './build-info.ts';
 import { drawnAt, madeBy, shortName, type ViewChart } from './chart.ts';
-import { scenarioAt } from './costs.ts';
 import { csvText } from '../../common/analysis/csv.ts';
 import { ExportError, type ResolvedView } from './view.ts';
 import { toAscii, wrap } from './wrap.ts';
@@ -40,7 +39,7 @@ export function breakdownAt(
   const needsFormulas = runs.some((r) => stored(r) === undefined);
   let computed: ReturnType<typeof runAnalytic> | undefined;
   if (needsFormulas && runs.length > 0) {
-    const scenario = scenarioAt(detail.scenario, view.point);
+    const scenario = validScenarioAt(detail.scenario, view.point);
     if (scenario === undefined)
       throw new ExportError('view.point', 'the scenario at this point no longer validates: no breakdown to draw');
     computed = runAnalytic(scenario);

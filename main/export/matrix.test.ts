@@ -6,14 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runAnalytic, STRATEGY_IDS } from '../../common/core/index.ts';
 import { layoutChart } from '../../common/analysis/chart-draw.ts';
-import {
-  estimateDependencies,
-  matrixCellWords,
-  matrixCsv,
-  matrixOf,
-  presetRow,
-  type Matrix,
-} from '../../common/analysis/matrix.ts';
+import { estimateDependencies } from '../../common/analysis/dependence.ts';
+import { matrixCellWords, matrixCsv, matrixOf, presetRow, type Matrix } from '../../common/analysis/matrix.ts';
 import { exportMatrix, resolveMatrixView } from './index.ts';
 import { matrixChart, matrixText, matrixViewMetrics, type MatrixView } from './matrix.ts';
 import { ExportError } from './view.ts';

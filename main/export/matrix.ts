@@ -7,8 +7,8 @@
 import { STRATEGY_IDS, type MetricInfo, type StrategyId } from '../../common/core/index.ts';
 import type { ExportTheme, MatrixExportRequest } from '../../common/contract/index.ts';
 import { INK, type ChartSpec } from '../../common/analysis/chart-draw.ts';
+import { ESTIMATE_MARK_KEY } from '../../common/analysis/dependence.ts';
 import {
-  ESTIMATE_MARK_KEY,
   matrixCellWords,
   matrixCsv,
   matrixMetrics,

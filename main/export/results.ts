@@ -2,14 +2,13 @@
 // taken, the flags in a sentence, the strategies-as-columns table, the flags in full, and what
 // the CI and "vs S0" rows mean.
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
-import { MODEL_VERSION, TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo } from '../../common/core/index.ts';
+import { TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo } from '../../common/core/index.ts';
 import { latencyTouchpoint, touchpointsWithEvents } from '../../common/analysis/latency.ts';
 import { flagNames, flagsOf, isStateMetric, WINDOWS_KEY } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { hang, wrap } from './wrap.ts';
-import { scenarioAt } from './costs.ts';
-import { ESTIMATE_MARK_KEY, estimateDependencies } from '../../common/analysis/matrix.ts';
+import { ESTIMATE_MARK_KEY, estimatesAtPoint } from '../../common/analysis/dependence.ts';
 
 /** The table's metrics at the view's point: latency only for touchpoints with events there. */
 export function shownMetrics(detail: ExperimentDetail, view: ResolvedView): MetricInfo[] {
@@ -87,16 +86,11 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
   const shown = shownMetrics(detail, view);
   // Which figures rest on an estimate-class cost entry, judged with the formulas at this point
   // (also for simulator runs), as the matrix judges them.
-  // Only for runs of today's model: the formulas judge today's cost table and terms, which a run
-  // of another model version may not have rested on.
-  const at = detail.modelVersion === MODEL_VERSION ? scenarioAt(detail.scenario, view.point) : undefined;
-  const estimates =
-    at === undefined
-      ? {}
-      : estimateDependencies(
-          at,
-          shown.map((m) => m.key),
-        );
+  const estimates = estimatesAtPoint(
+    detail,
+    view.point,
+    shown.map((m) => m.key),
+  );
   lines.push(...strategyTable(runs, shown, { width, estimates }));
   lines.push('');
   lines.push(...estimateLines(estimates, shown, width));

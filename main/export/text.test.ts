@@ -15,7 +15,7 @@ import {
   type Scenario,
 } from '../../common/core/index.ts';
 import { formatValue } from '../../common/analysis/format.ts';
-import { estimateDependencies } from '../../common/analysis/matrix.ts';
+import { estimateDependencies } from '../../common/analysis/dependence.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import type { SweepDefinition } from '../../common/core/index.ts';
 import { Store } from '../store/store.ts';

@@ -13,6 +13,7 @@ import {
   STRATEGY_NAMES,
   TOUCHPOINT_IDS,
   TOUCHPOINTS,
+  validScenarioAt,
   type CapabilityRow,
   type Scenario,
   type StrategyId,
@@ -21,7 +22,7 @@ import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contr
 import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
-import { costDependencies, scenarioAt } from './costs.ts';
+import { costDependencies } from '../../common/analysis/dependence.ts';
 import { MAIL_WIDTH, REPRODUCE_MODEL, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries, flaggedWords } from './series.ts';
 import { measuredCosts, resultsBlock, shownMetrics } from './results.ts';
@@ -153,7 +154,7 @@ function frontSection(detail: ExperimentDetail, view: ResolvedView): string[] {
 
 /** The sensitivity's one-line answer: does the ranking hold when every cost entry varies over its range? */
 function sensitivitySection(detail: ExperimentDetail, view: ResolvedView): string[] {
-  const scenario = scenarioAt(detail.scenario, view.point);
+  const scenario = validScenarioAt(detail.scenario, view.point);
   // A point whose scenario no longer validates (an older model's) has no sensitivity to give.
   if (scenario === undefined) return [];
   const { ranking } = sensitivityAt(detail, view);
@@ -211,8 +212,9 @@ function costSection(
   shown: string[],
 ): string[] {
   const table = detail.costTable;
-  if (table === null) return [];
-  const deps = costDependencies(detail.scenario, point, table, metric, shown);
+  const scenario = validScenarioAt(detail.scenario, point);
+  if (table === null || scenario === undefined) return [];
+  const deps = costDependencies(scenario, table, metric, shown);
   if (deps.length === 0) return [];
   const lines = wrap(
     `Costs these numbers depend on (raised by 10%, each moves a number in the table by more than 0.1%), largest effect on ${metric} first; override any in the scenario's host.costs. Classes: primary (measured and published by whoever measured it), secondary (reported by someone else), estimate (no published figure; only primary counts as sourced).`,

@@ -4,7 +4,7 @@
 // one-line answer on whether the strategies' ranking holds when every entry varies at once.
 // Always computed with the analytic model (common/analysis/sensitivity.ts), whatever method made
 // the result; the caption says so for a simulator result. The CSV has one row per entry drawn.
-import { type StrategyId } from '../../common/core/index.ts';
+import { validScenarioAt, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import type { ChartSpec } from '../../common/analysis/chart-draw.ts';
 import { formatValue } from '../../common/analysis/format.ts';
@@ -12,14 +12,13 @@ import { strategyColour } from '../../common/analysis/palette.ts';
 import { sensitivity, tornadoBars, type Sensitivity } from '../../common/analysis/sensitivity.ts';
 import type { BuildInfo } from './build-info.ts';
 import { drawnAt, madeBy, shortName, type ViewChart } from './chart.ts';
-import { scenarioAt } from './costs.ts';
 import { csvText } from '../../common/analysis/csv.ts';
 import { ExportError, type ResolvedView } from './view.ts';
 import { toAscii, wrap } from './wrap.ts';
 
 /** The sensitivity of the view's point, with the analytic model (200 joint draws, as the window). */
 export function sensitivityAt(detail: ExperimentDetail, view: ResolvedView): Sensitivity {
-  const scenario = scenarioAt(detail.scenario, view.point);
+  const scenario = validScenarioAt(detail.scenario, view.point);
   if (scenario === undefined)
     throw new ExportError('view.point', 'the scenario at this point no longer validates: no sensitivity to compute');
   return sensitivity(scenario, { metric: view.sensitivity.metric.key });

@@ -15,6 +15,7 @@ import {
   PRESETS,
   STRATEGY_IDS,
   runPlan,
+  scenarioAt,
   type Scenario,
   type SweepDefinition,
 } from '../../common/core/index.ts';
@@ -91,8 +92,10 @@ export async function getSensitivity(
   if (run === undefined) throw new NotFoundError(`run ${runId} does not exist`);
   const experiment = await store.getExperiment(run.experimentId);
   if (experiment === undefined) throw new NotFoundError(`run ${runId} does not exist`);
-  const scenario = applyPoint(experiment.scenario, run.point);
-  return { ...sensitivity(scenario, { metric, samples }), runId, runMethod: experiment.method };
+  // Validated, as every view computes a stored point (an older revision lacks newer fields).
+  const at = scenarioAt(experiment.scenario, run.point);
+  if (!at.ok) throw new RunRequestError([{ path: 'runId', message: `run ${runId}'s point: ${at.message}` }]);
+  return { ...sensitivity(at.scenario, { metric, samples }), runId, runMethod: experiment.method };
 }
 
 /**
@@ -138,7 +141,7 @@ export async function getMatrix(
       ]);
     const point = here[0]!.point;
     const points = [...new Map(done.map((r) => [pointKey(r.point), r.point])).values()];
-    rows.push(experimentRow(detail, point, applyPoint(detail.scenario, point), here, metrics, points));
+    rows.push(experimentRow(detail, point, here, metrics, points));
   }
   return matrixOf(rows, metrics, STRATEGY_IDS);
 }

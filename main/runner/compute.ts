@@ -4,13 +4,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   runScenario,
+  scenarioAt,
   SimulationCancelled,
   type Point,
   type RunOutput,
   type Scenario,
 } from '../../common/core/index.ts';
 import { pointKey } from '../../common/analysis/points.ts';
-import { checkAndKeepPoints, scenarioAt, type PointsCheck } from './points.ts';
+import { checkAndKeepPoints, type PointsCheck } from './points.ts';
 import type { ScenarioOutcome, ToWorker } from './protocol.ts';
 
 /** Progress reports at most this often. */

@@ -8,6 +8,7 @@ import {
   ConflictError,
   MAX_SWEEP_POINTS,
   runPlan,
+  scenarioAt,
   type Point,
   type Scenario,
   type StrategyId,
@@ -16,7 +17,7 @@ import type { EventMap } from '../../common/contract/index.ts';
 import { pointKey } from '../../common/analysis/points.ts';
 import type { PlannedRun, Store, UnfinishedRun } from '../store/store.ts';
 import { JobCancelledError, type WorkerPool } from './pool.ts';
-import { pointsOf, scenarioAt, shardPoints, simulatedEvents } from './points.ts';
+import { pointsOf, shardPoints, simulatedEvents } from './points.ts';
 import { finishedRuns, NO_RESULT, recordOf } from './outcomes.ts';
 import { MAX_BATCH_RUNS, ResultWriter, type RefusedRun } from './result-writer.ts';
 import type { WriteWorker } from './write-client.ts';

@@ -1,7 +1,7 @@
 // A sweep's points listed on the main thread, checked as the core checks them.
 import { describe, expect, it } from 'vitest';
-import { expandSweep, PRESETS, RunRequestError, validateScenario, applyPoint } from '../../common/core/index.ts';
-import { checkPoints, pointsOf, scenarioAt, shardPoints } from './points.ts';
+import { expandSweep, PRESETS, RunRequestError } from '../../common/core/index.ts';
+import { checkPoints, pointsOf, shardPoints } from './points.ts';
 
 const base = PRESETS[0]!.scenario;
 const twoD = {
@@ -50,17 +50,5 @@ describe('checkPoints', () => {
     const checked = checkPoints(des, twoD, { index: 2, count: 3 });
     expect(checked.ok).toBe(true);
     if (checked.ok) expect(checked.events).toHaveLength(2);
-  });
-});
-
-describe('scenarioAt', () => {
-  it("is the core's validated scenario at the point, or why the model rejects it", () => {
-    const point = { 'vm.vcpus': 4 };
-    const at = scenarioAt(base, point);
-    expect(at).toEqual({ ok: true, scenario: (validateScenario(applyPoint(base, point)) as { value: unknown }).value });
-    expect(scenarioAt(base, { 'vm.vcpus': 0 })).toMatchObject({
-      ok: false,
-      message: expect.stringMatching(/^this model rejects the scenario: vm\.vcpus /),
-    });
   });
 });

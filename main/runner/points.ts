@@ -10,8 +10,6 @@ import {
   RunRequestError,
   shardOf,
   SimulationTooLargeError,
-  validateScenario,
-  applyPoint,
   type Point,
   type Scenario,
   type Shard,
@@ -96,17 +94,4 @@ export function simulatedEvents(points: SweepPoint[]): number[] {
     }
   }
   return events;
-}
-
-/** The scenario a point computes, validated by the core, or why this model rejects it. */
-export function scenarioAt(
-  base: Scenario,
-  point: Point,
-): { ok: true; scenario: Scenario } | { ok: false; message: string } {
-  const checked = validateScenario(applyPoint(base, point));
-  if (checked.ok) return { ok: true, scenario: checked.value };
-  return {
-    ok: false,
-    message: `this model rejects the scenario: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-  };
 }

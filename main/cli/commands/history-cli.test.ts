@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS, runPlan, setParameter, validateScenario } from '../../../common/core/index.ts';
-import { estimateDependencies } from '../../../common/analysis/matrix.ts';
+import { estimateDependencies } from '../../../common/analysis/dependence.ts';
 import { formatValue } from '../../../common/analysis/format.ts';
 import { WINDOWS_KEY } from '../../../common/analysis/trust.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';

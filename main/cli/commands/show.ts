@@ -5,10 +5,9 @@ import { ciShown, formatValue, slowdownFactorOf } from '../../../common/analysis
 import { flagName, flagsOf, isStateMetric, stateWord, WINDOWS_KEY } from '../../../common/analysis/trust.ts';
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
-import { GmemlabError, MODEL_VERSION } from '../../../common/core/index.ts';
+import { GmemlabError } from '../../../common/core/index.ts';
 import { metricInfo } from '../../export/view.ts';
-import { scenarioAt } from '../../export/costs.ts';
-import { ESTIMATE_MARK_KEY, estimateDependencies } from '../../../common/analysis/matrix.ts';
+import { ESTIMATE_MARK_KEY, estimatesAtPoint } from '../../../common/analysis/dependence.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 import { printableResults } from './run.ts';
 import { POINT_USAGE, pointOptions, usageFromExport } from './view-options.ts';
@@ -86,11 +85,9 @@ function judgeEstimates(
 ): { estimatesAt: Map<string, Partial<Record<string, Record<string, string[]>>>>; judged: number } {
   const points = [...new Map(detail.runs.map((r) => [pointKey(r.point), r.point])).entries()];
   const judge = (point: (typeof points)[number][1]) => {
-    // Only for runs of today's model (its cost table and terms are what the formulas judge).
-    const at = detail.modelVersion === MODEL_VERSION ? scenarioAt(detail.scenario, point) : undefined;
     // vCPU overhead's cells past 100% show the slowdown factor: judged on that figure there.
     const keys = metric === 'cost.overheadPct' ? [metric, 'cost.slowdownFactor'] : [metric];
-    return at === undefined ? {} : estimateDependencies(at, keys);
+    return estimatesAtPoint(detail, point, keys);
   };
   const n = points.length;
   const judged = Math.min(n, MAX_JUDGED_POINTS);
