@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COSTS, PRESETS, scenarioSchema, STRATEGY_IDS, TOUCHPOINT_IDS } from '../core/index.ts';
+import {
+  DEFAULT_COSTS,
+  PRESETS,
+  scenarioSchema,
+  STRATEGY_IDS,
+  TOUCHPOINT_IDS,
+  validateScenario,
+} from '../core/index.ts';
 import {
   costClass,
   describeIssue,
@@ -90,6 +97,21 @@ describe('the scenario form', () => {
     expect(parameterUnit('host.ghz')).toBe('GHz');
     expect(describeIssue({ path: 'vm.vcpus', message: 'must be >= 1' })).toBe('vm.vcpus (VM › vCPUs): must be >= 1');
     expect(describeIssue({ path: 'vm.turbo', message: 'unknown' })).toBe('vm.turbo: unknown');
+  });
+
+  it("names the nearest fields the schema has beside a mistyped one, as the core's validation reports it", () => {
+    const costs = { ...PRESETS[0]!.scenario.host.costs, vmExitRoundtrip: 5, shootdownPerTargets: 3, ipiSendCycle: 1 };
+    const checked = validateScenario({ ...PRESETS[0]!.scenario, host: { ...PRESETS[0]!.scenario.host, costs } });
+    expect(checked.ok).toBe(false);
+    const issue = !checked.ok && checked.issues.find((i) => i.path === 'host.costs')!;
+    expect(describeIssue(issue as { path: string; message: string })).toBe(
+      'host.costs (Host › Costs): unknown fields: vmExitRoundtrip (did you mean vmExitRoundTrip?), shootdownPerTargets (did you mean shootdownPerTarget?), ipiSendCycle',
+    );
+    expect(describeIssue({ path: 'vm', message: 'unknown field: vcpuz' })).toBe(
+      'vm (VM): unknown field: vcpuz (did you mean vcpus?)',
+    );
+    // Nothing known there to suggest (a path the schema does not have): the message as it was.
+    expect(describeIssue({ path: 'vm.nothing', message: 'unknown field: x' })).toBe('vm.nothing: unknown field: x');
   });
 });
 

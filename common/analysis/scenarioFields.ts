@@ -4,6 +4,7 @@
 // name, so the form, the sweep picker and every table say "S2 on-demand direct map" and
 // "MMIO / emulated instruction", never "s2" or "mmio". New strategies, touchpoints and cost
 // entries appear as the core adds them.
+import { nearestMatches } from './suggest.ts';
 import {
   DEFAULT_COSTS,
   INERT_FIELDS,
@@ -200,7 +201,26 @@ export function parameterUnit(path: string): string {
  * "vm.vcpus (VM › vCPUs): must be >= 1". Used by the CLI and by main's readers of scenario text.
  */
 export function describeIssue(issue: { path: string; message: string }): string {
-  if (issue.path === '') return `(root): ${issue.message}`;
+  const message = withSuggestions(issue);
+  if (issue.path === '') return `(root): ${message}`;
   const label = parameterLabel(issue.path);
-  return `${issue.path}${label === issue.path ? '' : ` (${label})`}: ${issue.message}`;
+  return `${issue.path}${label === issue.path ? '' : ` (${label})`}: ${message}`;
+}
+
+/**
+ * The core's "unknown field(s): a, b" with the nearest fields the schema has there after each
+ * mistyped one ("vmExitRoundtrip (did you mean vmExitRoundTrip?)"): a cost entry or a touchpoint
+ * field spelt a little wrong is then found without reading the whole schema.
+ */
+function withSuggestions(issue: { path: string; message: string }): string {
+  const unknown = /^(unknown fields?: )(.+)$/.exec(issue.message);
+  if (unknown === null) return issue.message;
+  cached ??= scenarioLabels();
+  const known = (cached.get(issue.path)?.children ?? []).map((c) => c.key);
+  if (known.length === 0) return issue.message;
+  const suggested = (key: string): string => {
+    const near = nearestMatches(key, known);
+    return near.length === 0 ? key : `${key} (did you mean ${near.join(' or ')}?)`;
+  };
+  return unknown[1] + unknown[2]!.split(', ').map(suggested).join(', ');
 }

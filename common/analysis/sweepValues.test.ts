@@ -18,6 +18,19 @@ describe('sweepValues', () => {
       asked: 2,
     });
     expect(sweepValues({ kind: 'list', text: 'x' }, num)).toEqual({ ok: false, message: '"x" is not a number' });
+    // A value lost between two separators is refused, named by its place; a separator at the end is not.
+    expect(sweepValues({ kind: 'list', text: '1,,2' }, num)).toEqual({
+      ok: false,
+      message: 'value 2 of "1,,2" is empty: a value is missing between two separators, or one separator is extra',
+    });
+    expect(sweepValues({ kind: 'list', text: ',1' }, num)).toMatchObject({
+      ok: false,
+      message: /^value 1 of ",1" is empty/,
+    });
+    expect(sweepValues({ kind: 'list', text: '1; ;2' }, num).ok).toBe(false);
+    expect(sweepValues({ kind: 'list', text: ' 1, 2, ' }, num)).toEqual({ ok: true, values: [1, 2], asked: 2 });
+    expect(sweepValues({ kind: 'list', text: ' , ' }, num)).toMatchObject({ ok: false });
+    expect(sweepValues({ kind: 'list', text: '' }, num)).toEqual({ ok: false, message: 'give at least one value' });
     // A range typed without its kind is told how to write one.
     expect(sweepValues({ kind: 'list', text: '1:4' }, num)).toEqual({
       ok: false,

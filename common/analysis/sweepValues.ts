@@ -19,8 +19,18 @@ const MAX_VALUES = 10_000;
 
 export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
   if (spec.kind === 'list') {
-    const items = spec.text.split(/[\s,;]+/).filter((s) => s !== '');
-    if (items.length === 0) return { ok: false, message: 'give at least one value' };
+    // Values are separated by commas, semicolons or spaces. Two commas with nothing between
+    // them (1,,2) most likely lost a value: refused, not read as 1,2. One at the end is not.
+    const items = spec.text.trim().split(/\s*[,;]\s*|\s+/);
+    if (items.at(-1) === '') items.pop();
+    if (items.length === 0 || (items.length === 1 && items[0] === ''))
+      return { ok: false, message: 'give at least one value' };
+    const empty = items.indexOf('');
+    if (empty >= 0)
+      return {
+        ok: false,
+        message: `value ${empty + 1} of "${spec.text.trim()}" is empty: a value is missing between two separators, or one separator is extra`,
+      };
     const values: ParameterValue[] = [];
     for (const item of items) {
       if (type.kind === 'number') {

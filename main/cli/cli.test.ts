@@ -59,7 +59,7 @@ describe('gmemlab CLI', () => {
     writeFileSync(notJson, '{ not json');
     const broken = gmemlab('run', notJson, '--db', join(dir, 'x.sqlite'));
     expect(broken.status).toBe(2);
-    expect(broken.stderr).toContain('holds no scenario: it is not JSON');
+    expect(broken.stderr).toContain("broken.json is not valid JSON: Expected property name or '}' at line 1, column 3");
 
     const invalid = join(dir, 'invalid.json');
     writeFileSync(invalid, JSON.stringify({ ...PRESETS[0]!.scenario, vm: 'lots' }));

@@ -66,8 +66,16 @@ describe('readScenarioText', () => {
       'in.txt holds no scenario: it is not JSON, and has no -----8<----- line',
     );
     expect(fails('{"a": 1}').message).toContain('in.txt holds no scenario: its JSON has no "format" field');
+    // A file that opens as JSON and breaks is told where, as an editor counts lines and columns
+    // (column 34: the second comma).
+    expect(fails('{\n  "format": "gmemlab/scenario@1",,\n}').message).toBe(
+      'in.txt is not valid JSON: Expected double-quoted property name at line 2, column 34',
+    );
+    expect(fails('{\n  "format": "gmemlab/scenario@1",\n  "host": {"cpus": ').message).toBe(
+      'in.txt is not valid JSON: its last character, at line 3, column 18, ends it before the JSON is complete (a value, or a closing } or ], is missing)',
+    );
     expect(fails(block(['{ "format": "gmemlab/scenario@1", ']).join('\n')).message).toContain(
-      'the text between the -----8<----- marks is not valid JSON',
+      'the text between the -----8<----- marks is not valid JSON (Expected double-quoted property name at line 1, column 34)',
     );
     const invalid = fails(JSON.stringify({ ...scenario, vm: { ...scenario.vm, vcpus: -1 } }));
     expect(invalid.message).toBe('in.txt is not a valid scenario');

@@ -126,6 +126,23 @@ export function unquotedBlock(text: string): string | undefined {
 }
 
 /**
+ * What JSON.parse found wrong with `json`, and where, as an editor counts (line and column from
+ * 1): the parser's own words give a character offset, or none where the text ends too early.
+ */
+function jsonProblem(json: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const lineColumn = (offset: number): string => {
+    const before = json.slice(0, offset).split('\n');
+    return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
+  };
+  const at = /^(.*?)(?: in JSON)? at position (\d+)/.exec(message);
+  if (at !== null) return `${at[1]} at ${lineColumn(Number(at[2]))}`;
+  if (/end of JSON input/i.test(message))
+    return `its last character, at ${lineColumn(Math.max(0, json.trimEnd().length - 1))}, ends it before the JSON is complete (a value, or a closing } or ], is missing)`;
+  return message;
+}
+
+/**
  * The JSON text of a scenario file or mail: the block between the scissors marks with its
  * quoting removed, or the text itself when it has no marks. For callers that parse and validate
  * it themselves; readScenarioText does both.
@@ -140,18 +157,20 @@ export function unfoldScenarioText(text: string): string {
  */
 export function readScenarioText(text: string, name: string): ScenarioText {
   const block = unquotedBlock(text);
+  const json = block ?? text.replace(/^\uFEFF/, '');
   let raw: unknown;
   try {
-    raw = JSON.parse(block ?? text.replace(/^\uFEFF/, ''));
+    raw = JSON.parse(json);
   } catch (err) {
     if (block !== undefined)
       throw new ScenarioTextError(
-        `${name}: the text between the ${SCISSORS_OPEN} marks is not valid JSON (${(err as Error).message}); was it edited or re-wrapped?`,
+        `${name}: the text between the ${SCISSORS_OPEN} marks is not valid JSON (${jsonProblem(json, err)}); was it edited or re-wrapped?`,
       );
+    if (text.trim() === '') throw new ScenarioTextError(`${name} is empty: it holds no scenario`);
+    // Text that opens as JSON does is a scenario file with a mistake: say where it is.
+    if (/^\s*[{[]/.test(json)) throw new ScenarioTextError(`${name} is not valid JSON: ${jsonProblem(json, err)}`);
     throw new ScenarioTextError(
-      text.trim() === ''
-        ? `${name} is empty: it holds no scenario`
-        : `${name} holds no scenario: it is not JSON, and has no ${SCISSORS_OPEN} line marking a scenario in a gmemlab mail`,
+      `${name} holds no scenario: it is not JSON, and has no ${SCISSORS_OPEN} line marking a scenario in a gmemlab mail`,
     );
   }
   const from = block === undefined ? 'json' : 'mail';
