@@ -1371,6 +1371,26 @@ const NO_FLAGS = Object.freeze([]) as unknown as ResultFlag[];
 /** A result's distributions: the formulas give means only. Shared, frozen. */
 const NO_DISTRIBUTIONS = Object.freeze({}) as StrategyResult['distributions'];
 
+/**
+ * The formulas' flags for the direct-map lock and the shootdown receivers busy all the time at
+ * the offered rates. The simulator measures how busy they are instead, and replaces these with
+ * what it found (des/run.ts: desFlags): queueing there, the vCPUs slow down and offer less.
+ */
+export function queueSaturationFlags(lockUtilization: number, receiverUtilization: number): ResultFlag[] {
+  const flags: ResultFlag[] = [];
+  if (lockUtilization >= 1)
+    flags.push({
+      code: 'saturated',
+      message: `the direct-map lock is busy ${fixed(lockUtilization * 100, 0)}% of the time: requests pile up without bound; the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
+    });
+  if (receiverUtilization >= 1)
+    flags.push({
+      code: 'saturated',
+      message: `shootdown receivers are busy ${fixed(receiverUtilization * 100, 0)}% of the time: flushes pile up without bound (a storm); the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
+    });
+  return flags;
+}
+
 function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored: string[]): ResultFlag[] {
   const flags: ResultFlag[] = [];
   const { s, V, O, N } = m;
@@ -1379,20 +1399,12 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
       code: 'infeasible',
       message: `${V + O} pinned vCPUs (${V} of this VM, ${O} of others) on ${N} host CPUs: pinning needs a CPU each`,
     });
-  if (o.lockUtilization >= 1)
-    flags.push({
-      code: 'saturated',
-      message: `the direct-map lock is busy ${fixed(o.lockUtilization * 100, 0)}% of the time: requests pile up without bound; the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
-    });
-  if (o.receiverUtilization >= 1)
-    flags.push({
-      code: 'saturated',
-      message: `shootdown receivers are busy ${fixed(o.receiverUtilization * 100, 0)}% of the time: flushes pile up without bound (a storm); the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
-    });
+  flags.push(...queueSaturationFlags(o.lockUtilization, o.receiverUtilization));
   if (vmmBusy >= 1)
     flags.push({
       code: 'saturated',
-      message: `the VMM's work on guest memory takes ${fixed(vmmBusy, 1)} threads' worth of time: one VMM thread falls behind (the formulas assume it keeps up)`,
+      // Both methods: the simulator's VMM thread is one server too, and falls behind the same way.
+      message: `the VMM's work on guest memory takes ${fixed(vmmBusy, 1)} threads' worth of time at the offered rates: one VMM thread falls behind, and its requests pile up`,
     });
   const contention = Math.max(o.lockUtilization, o.receiverUtilization, vmmBusy < 1 ? vmmBusy : 0);
   if (contention >= SIMULATOR_ADVISED && contention < 1)

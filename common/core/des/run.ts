@@ -6,6 +6,7 @@ import {
   formulaTermsForSimulation,
   overloadedFlag,
   pfnCacheRestoredShare,
+  queueSaturationFlags,
   runAnalytic,
 } from '../analytic.ts';
 import { GmemlabError } from '../errors.ts';
@@ -145,7 +146,7 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
       const counts = BUCKET_UPPER_US.map((_, b) => withEvents.reduce((n, x) => n + x.latency[id]!.buckets[b]!, 0));
       distributions[id] = { bucketUpperUs: BUCKET_UPPER_US, counts };
     }
-    return { ...base, metrics, distributions, breakdown, flags: desFlags(base.flags, metrics, hz) };
+    return { ...base, metrics, distributions, breakdown, flags: desFlags(base, metrics, hz) };
   });
   return {
     modelVersion: MODEL_VERSION,
@@ -158,14 +159,25 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
 
 /**
  * The formulas' flags, with those the simulation measures decided by what it measured: a queue
- * it found saturated, or a vCPU it found overloaded.
+ * it found saturated, or a vCPU it found overloaded. The formulas' saturated lock or receivers
+ * are theirs to say (demand at the offered rates), not the simulation's: it measures how busy
+ * they were (model 2.9.1; before, a run could say the lock was busy 162% of the time beside its
+ * own 23%).
  */
-function desFlags(formulaFlags: ResultFlag[], metrics: Record<string, Estimate>, hz: number): ResultFlag[] {
-  const flags = formulaFlags.filter((f) => f.code !== 'overloaded' && f.code !== 'simulatorNeeded');
+function desFlags(formulas: StrategyResult, metrics: Record<string, Estimate>, hz: number): ResultFlag[] {
+  const formulaQueues = new Set(
+    queueSaturationFlags(
+      formulas.metrics['cost.lockUtilization']!.mean,
+      formulas.metrics['cost.receiverUtilization']!.mean,
+    ).map((f) => f.message),
+  );
+  const flags = formulas.flags.filter(
+    (f) => f.code !== 'overloaded' && f.code !== 'simulatorNeeded' && !formulaQueues.has(f.message),
+  );
   const perVcpu = metrics['cost.cyclesPerSecPerVcpu']!.mean;
   if (perVcpu >= hz) flags.push(overloadedFlag(perVcpu, hz));
   const busiest = Math.max(metrics['cost.lockUtilization']!.mean, metrics['cost.receiverUtilization']!.mean);
-  if (busiest >= 1 && !flags.some((f) => f.code === 'saturated'))
+  if (busiest >= 1)
     flags.push({
       code: 'saturated',
       message: `the simulation found a queue busy ${(busiest * 100).toFixed(0)}% of the time: requests pile up through the run`,
