@@ -85,6 +85,38 @@ test('history: 10,000 runs in a virtualised table, searchable, opened into resul
   }
 });
 
+test('history: sorted by the runs each experiment has, or by when it finished, either way round', async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    // Seeded oldest first: 'middle' has the most runs, 'small' the fewest.
+    await seed(ws.dbPath, [
+      { name: 'small', vcpus: [4] },
+      { name: 'middle', vcpus: [1, 2, 4, 8, 16] },
+      { name: 'large-ish', vcpus: [1, 2] },
+    ]);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('large-ish');
+    await page.getByTestId('tab-history').click();
+    const rows = page.getByTestId('history-row');
+    const names = () => rows.locator('.title').allTextContents();
+    await expect(rows).toHaveCount(3);
+    expect(await names()).toEqual(['large-ish', 'middle', 'small']);
+
+    await page.getByTestId('history-sort').selectOption('runsTotal');
+    await expect.poll(names).toEqual(['middle', 'large-ish', 'small']);
+    await page.getByRole('button', { name: 'sort direction' }).click();
+    await expect.poll(names).toEqual(['small', 'large-ish', 'middle']);
+
+    // By finish time, each row says when it finished instead of when it was made.
+    await page.getByTestId('history-sort').selectOption('finishedAt');
+    await expect.poll(names).toEqual(['small', 'middle', 'large-ish']);
+    await expect(rows.first()).toContainText(/ · finished \d/);
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
 test('history: an empty history tells a first-time user what to do', async ({ page }) => {
   const ws = workspace(page);
   try {

@@ -100,7 +100,9 @@ export function whereClause(conditions: Condition[]): Condition {
 
 const EXPERIMENT_ORDER: Record<NonNullable<ExperimentQuery['sort']>['by'], string> = {
   createdAt: 'e.created_at',
-  finishedAt: 'e.finished_at',
+  // An experiment not finished (yet) finishes after every finished one: first newest first,
+  // last oldest first (SQLite puts NULL below every value).
+  finishedAt: 'e.finished_at is null {dir}, e.finished_at',
   name: 'e.name collate nocase',
   status: 'e.status',
   runsTotal: 'e.runs_total',
@@ -108,7 +110,7 @@ const EXPERIMENT_ORDER: Record<NonNullable<ExperimentQuery['sort']>['by'], strin
 
 export function experimentOrder(sort: ExperimentQuery['sort']): Condition {
   const dir = sort?.dir === 'asc' ? 'asc' : 'desc';
-  const column = EXPERIMENT_ORDER[sort?.by ?? 'createdAt'];
+  const column = EXPERIMENT_ORDER[sort?.by ?? 'createdAt'].replace('{dir}', dir);
   return sql.raw(`order by ${column} ${dir}, e.id ${dir}`);
 }
 

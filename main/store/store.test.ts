@@ -163,6 +163,18 @@ describe('Store', () => {
     expect(page.items.map((e) => e.name)).toEqual(['delta', 'charlie']);
     const byName = await store.listExperiments({ offset: 0, limit: 3, sort: { by: 'name', dir: 'asc' } });
     expect(byName.items.map((e) => e.name)).toEqual(['alpha', 'bravo', 'charlie']);
+    // By finish time: one not finished counts as finishing after all the others.
+    const at = (name: string, finished: string | null) =>
+      store.opened.sqlite.prepare('update experiments set finished_at = ? where name = ?').run(finished, name);
+    at('alpha', '2026-11-03T00:00:00.000Z');
+    at('bravo', '2026-11-01T00:00:00.000Z');
+    at('charlie', null);
+    at('delta', '2026-11-02T00:00:00.000Z');
+    at('echo', '2026-10-01T00:00:00.000Z');
+    const finished = async (dir: 'asc' | 'desc') =>
+      (await store.listExperiments({ offset: 0, limit: 5, sort: { by: 'finishedAt', dir } })).items.map((e) => e.name);
+    expect(await finished('desc')).toEqual(['charlie', 'alpha', 'delta', 'bravo', 'echo']);
+    expect(await finished('asc')).toEqual(['echo', 'bravo', 'delta', 'alpha', 'charlie']);
     const searched = await store.listExperiments({ offset: 0, limit: 50, search: 'char' });
     expect(searched.items.map((e) => e.name)).toEqual(['charlie']);
   });
