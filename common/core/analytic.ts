@@ -1371,26 +1371,6 @@ const NO_FLAGS = Object.freeze([]) as unknown as ResultFlag[];
 /** A result's distributions: the formulas give means only. Shared, frozen. */
 const NO_DISTRIBUTIONS = Object.freeze({}) as StrategyResult['distributions'];
 
-/**
- * The formulas' flags for the direct-map lock and the shootdown receivers busy all the time at
- * the offered rates. The simulator measures how busy they are instead, and replaces these with
- * what it found (des/run.ts: desFlags): queueing there, the vCPUs slow down and offer less.
- */
-export function queueSaturationFlags(lockUtilization: number, receiverUtilization: number): ResultFlag[] {
-  const flags: ResultFlag[] = [];
-  if (lockUtilization >= 1)
-    flags.push({
-      code: 'saturated',
-      message: `the direct-map lock is busy ${fixed(lockUtilization * 100, 0)}% of the time: requests pile up without bound; the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
-    });
-  if (receiverUtilization >= 1)
-    flags.push({
-      code: 'saturated',
-      message: `shootdown receivers are busy ${fixed(receiverUtilization * 100, 0)}% of the time: flushes pile up without bound (a storm); the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
-    });
-  return flags;
-}
-
 function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored: string[]): ResultFlag[] {
   const flags: ResultFlag[] = [];
   const { s, V, O, N } = m;
@@ -1399,11 +1379,21 @@ function flagsOf(m: Model, o: Outcome, perVcpu: number, vmmBusy: number, ignored
       code: 'infeasible',
       message: `${V + O} pinned vCPUs (${V} of this VM, ${O} of others) on ${N} host CPUs: pinning needs a CPU each`,
     });
-  flags.push(...queueSaturationFlags(o.lockUtilization, o.receiverUtilization));
+  // The demand at the offered rates: a simulated run replaces these with what it measured
+  // (des/run.ts: desFlags), where queueing slows the vCPUs and they offer less.
+  if (o.lockUtilization >= 1)
+    flags.push({
+      code: 'saturated',
+      message: `the direct-map lock is busy ${fixed(o.lockUtilization * 100, 0)}% of the time: requests pile up without bound; the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
+    });
+  if (o.receiverUtilization >= 1)
+    flags.push({
+      code: 'saturated',
+      message: `shootdown receivers are busy ${fixed(o.receiverUtilization * 100, 0)}% of the time: flushes pile up without bound (a storm); the figures are the demand at the offered rates (waits taken at 99% busy), more than a host can serve`,
+    });
   if (vmmBusy >= 1)
     flags.push({
       code: 'saturated',
-      // Both methods: the simulator's VMM thread is one server too, and falls behind the same way.
       message: `the VMM's work on guest memory takes ${fixed(vmmBusy, 1)} threads' worth of time at the offered rates: one VMM thread falls behind, and its requests pile up`,
     });
   const contention = Math.max(o.lockUtilization, o.receiverUtilization, vmmBusy < 1 ? vmmBusy : 0);
@@ -1681,10 +1671,11 @@ export function pfnCacheRestoredShare(s: Scenario): number {
 }
 
 /** The flag for a strategy whose work takes a whole vCPU or more (formulas and simulator alike). */
-export function overloadedFlag(perVcpu: number, hz: number): ResultFlag {
+export function overloadedFlag(perVcpu: number, hz: number, simulated = false): ResultFlag {
+  const share = `${fixed((100 * perVcpu) / hz, 0)}% of a vCPU`;
   return {
     code: 'overloaded',
-    message: `the strategy's work is ${fixed((100 * perVcpu) / hz, 0)}% of a vCPU at the offered rates: the guest would run ${fixed(1 + perVcpu / hz, 2)}x slower, and so not make those rates`,
+    message: `${simulated ? `the simulation measured the strategy's work at ${share}` : `the strategy's work is ${share} at the offered rates`}: the guest would run ${fixed(1 + perVcpu / hz, 2)}x slower, and so not make those rates`,
   };
 }
 

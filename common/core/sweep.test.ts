@@ -239,12 +239,15 @@ describe('scenarioAt', () => {
     expect(validScenarioAt(base, { 'vm.vcpus': 0 })).toBeUndefined();
   });
 
-  it('fills in the fields a revision saved by an older model lacks', () => {
-    // A stored scenario without a field added since (host.lass) computes with its default.
-    const { lass: _lass, ...olderHost } = base.host;
+  it('fills in the defaults of fields a revision saved by an older model lacks', () => {
+    // A stored scenario without a field added since (host.otherVmVcpus, default 0) computes with
+    // the default, not with the value a newer scenario would carry.
+    const { otherVmVcpus: _gone, ...olderHost } = { ...base.host, otherVmVcpus: 8 };
     const older = { ...base, host: olderHost } as unknown as Scenario;
     const at = scenarioAt(older, { 'vm.vcpus': 4 });
-    expect(at.ok && at.scenario.host.lass).toBe(base.host.lass);
+    if (!at.ok) throw new Error(at.message);
+    expect(at.scenario.host.otherVmVcpus).toBe(0);
+    expect(at.scenario.vm.vcpus).toBe(4);
   });
 
   it('refuses a point naming a path the scenario no longer has, naming the path', () => {

@@ -17,9 +17,10 @@ export function applyPoint(base: Scenario, point: Point): Scenario {
 }
 
 /**
- * The scenario a point of `base` computes, validated by this model (which fills in the fields a
- * revision saved by an older model lacks), or why this model rejects it: a value out of range,
- * or a path a stored point names that the scenario no longer has.
+ * The scenario a point of `base` computes, validated by this model (which fills in the defaults
+ * of fields a revision saved by an older model lacks), or why this model rejects it: a value out
+ * of range, a field it needs and has no default for, or a path a stored point names that the
+ * scenario no longer has.
  */
 export function scenarioAt(
   base: Scenario,

@@ -111,10 +111,9 @@
  *        methods; shootdown IPIs per bystander CPU are 0 where no CPU is a bystander; the
  *        saturated and overloaded flags' words. Costs unchanged (directMapSplitOverheadPct's note
  *        names Song Liu's bpf_prog_pack figure).
- * 2.9.1  simulator flags: a simulated run no longer carries the formulas' saturated lock or
- *        receivers (demand at the offered rates) beside its own measurement; it flags the queue
- *        it found busy all the time, even where the VMM's thread is also flagged. The VMM's
- *        saturated flag says its requests pile up (both methods: the simulator's VMM thread is
- *        one server). Figures unchanged.
+ * 2.9.1  simulator flags: a simulated run no longer carries the formulas' saturated and
+ *        overloaded flags (demand at the offered rates) beside its own measurements; it flags, by
+ *        name, the lock or receivers it booked for the whole run, the VMM thread never idle in the
+ *        run's second half, and overload as it measured it. Figures unchanged.
  */
 export const MODEL_VERSION = '2.9.1';

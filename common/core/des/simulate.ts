@@ -52,6 +52,13 @@ export interface SeedStats {
   bystanderIpisPerSec: number;
   lockBusyFraction: number;
   receiverBusyFraction: number;
+  /**
+   * When the VMM thread was last idle (seconds; the run's length when it ended idle): a thread
+   * that cannot keep up is never idle again once its backlog starts.
+   */
+  vmmLastIdleSec: number;
+  /** The VMM thread's requests still waiting when the run ended. */
+  vmmBacklog: number;
   mappedPageSeconds: number; // integral of pages mapped on demand
   anyHeldSeconds: number; // S4: time with at least one CPU holding KVM's CR3
   heldCpuSeconds: number; // S4: CPU x time holding KVM's CR3
@@ -360,6 +367,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     receiverBusy: 0,
     vcpuExtra: 0,
     vmmExtra: 0,
+    vmmIdleAt: 0,
     bystander: 0,
     ipisToBystanders: 0,
     mappedPageSeconds: 0,
@@ -870,7 +878,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       if (th.queue.length > 0) {
         const tp = th.queue.shift();
         start(index, now, tp, th.queue.lastArrival);
-      }
+      } else if (!th.isVcpu) acc.vmmIdleAt = now;
     } else if (kind === FLUSH_TIMER) {
       const th = threads[index]!;
       th.timerArmed = false;
@@ -942,6 +950,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     bystanderIpisPerSec: ipi ? acc.ipisToBystanders / duration : 0,
     lockBusyFraction: acc.lockBusy / duration,
     receiverBusyFraction: acc.receiverBusy / duration,
+    vmmLastIdleSec: threads[V]!.busy ? acc.vmmIdleAt : duration,
+    vmmBacklog: threads[V]!.queue.length,
     mappedPageSeconds: acc.mappedPageSeconds,
     anyHeldSeconds,
     heldCpuSeconds,
