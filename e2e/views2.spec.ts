@@ -5,7 +5,7 @@
 // it to the core's own figures for the same scenario, computed here with runAnalytic / runDes.
 import { expect, test, type Page } from '@playwright/test';
 import { exposureOf } from '../common/analysis/heatmap.ts';
-import { parameterLabel, parameterTitle, parameterUnit } from '../common/analysis/scenarioFields.ts';
+import { parameterLabel, parameterTitle, parameterUnit, pointTitle } from '../common/analysis/scenarioFields.ts';
 import { estimateDependencies } from '../common/analysis/dependence.ts';
 import { flagName } from '../common/analysis/trust.ts';
 import { histogramCdf, histogramQuantile, PERCENTILES } from '../common/analysis/latency.ts';
@@ -532,6 +532,26 @@ test('symlog for figures with zero that span decades, and past 100% overhead the
     await noSidewaysScroll(page);
     await page.setViewportSize({ width: 1440, height: 900 });
     await noSidewaysScroll(page);
+    expect(ws.errors).toEqual([]);
+  } finally {
+    await ws.close();
+  }
+});
+
+test("the cost table of a sweep over a cost entry is the point's: the swept value, marked so", async ({ page }) => {
+  const ws = workspace(page);
+  try {
+    const KEY = 'host.costs.ipiReceiveWork';
+    await seed(ws.dbPath, [{ name: 'receivers', vcpus: [4, 8], second: { path: KEY, values: [1000, 3000] } }]);
+    await open(page, ws);
+    await expect(page.getByTestId('result-title')).toContainText('receivers');
+    await page.getByTestId('point-select').selectOption({ label: pointTitle({ 'vm.vcpus': 4, [KEY]: 3000 }) });
+    await page.getByTestId('result-tab-costs').click();
+    const row = page.getByTestId('result-costs').locator('tr', { hasText: 'shootdown IPI handling' });
+    await expect(row.locator('td').first()).toHaveText('3000swept');
+    // At the point where it is the default, it is still the point's value, marked swept.
+    await page.getByTestId('point-select').selectOption({ label: pointTitle({ 'vm.vcpus': 8, [KEY]: 1000 }) });
+    await expect(row.locator('td').first()).toHaveText('1000swept');
     expect(ws.errors).toEqual([]);
   } finally {
     await ws.close();

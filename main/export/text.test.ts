@@ -196,6 +196,32 @@ describe('experimentText', () => {
     expect(plain).not.toContain('measured costs');
   });
 
+  it("lists a swept cost entry with the value at the point shown, not the sweep's first point's", async () => {
+    const detail = await record('Receivers', preset('mmio-heavy-legacy'), {
+      parameters: [{ path: 'host.costs.ipiReceiveWork', values: [1000, 2000, 3000] }],
+    });
+    const at = (value: number) =>
+      experimentText(detail, {
+        metric: 'cost.overheadPct',
+        build: BUILD,
+        view: { point: { 'host.costs.ipiReceiveWork': value } },
+      });
+    expect(at(3000)).toMatch(/^ {2}ipiReceiveWork: 3000 cycles \(\d+-3000\), swept$/m);
+    // 1000 is the default: its source is still cited.
+    expect(at(1000)).toMatch(/^ {2}ipiReceiveWork: 1000 cycles \(\d+-\d+\), swept \[\d+\]$/m);
+    // A run of another model: the table at the point is not known, and the mail says whose it is.
+    const older = { ...detail, modelVersion: '2.8.0' };
+    for (const run of older.runs) run.modelVersion = '2.8.0';
+    const text = experimentText(older, {
+      metric: 'cost.overheadPct',
+      build: BUILD,
+      view: { point: { 'host.costs.ipiReceiveWork': 3000 } },
+    }).replace(/\s+/g, ' ');
+    expect(text).toContain(`Judged with model ${MODEL_VERSION}'s formulas; the runs are model 2.8.0's.`);
+    expect(text).toContain("The values are the sweep's first point's");
+    expect(text).toContain('ipiReceiveWork: 1000 cycles');
+  });
+
   it('writes a 2-D sweep at the chosen point, charting its slice', async () => {
     const detail = await record('vCPUs x placement', preset('mmio-heavy-legacy'), {
       parameters: [

@@ -22,6 +22,7 @@ import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contr
 import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
+import { costTableAt } from '../../common/analysis/costTable.ts';
 import { costDependencies } from '../../common/analysis/dependence.ts';
 import { MAIL_WIDTH, REPRODUCE_MODEL, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries, flaggedWords } from './series.ts';
@@ -211,21 +212,34 @@ function costSection(
   metric: string,
   shown: string[],
 ): string[] {
-  const table = detail.costTable;
+  // A sweep of a cost entry has another table at each point: this point's (costTable.ts).
+  const { table, firstPointOnly } = costTableAt(detail, point);
   const scenario = validScenarioAt(detail.scenario, point);
   if (table === null || scenario === undefined) return [];
   const deps = costDependencies(scenario, table, metric, shown);
   if (deps.length === 0) return [];
+  const judged =
+    detail.modelVersion === MODEL_VERSION
+      ? ''
+      : ` Judged with model ${MODEL_VERSION}'s formulas; the runs are model ${detail.modelVersion ?? '(unknown)'}'s.`;
+  const firstPoint = firstPointOnly
+    ? " The values are the sweep's first point's: it sets cost entries point by point, and for runs of another model the table at this point is not known."
+    : '';
+  const swept = new Set(
+    Object.keys(point)
+      .filter((path) => path.startsWith('host.costs.'))
+      .map((path) => path.slice('host.costs.'.length)),
+  );
   const lines = wrap(
-    `Costs these numbers depend on (raised by 10%, each moves a number in the table by more than 0.1%), largest effect on ${metric} first; override any in the scenario's host.costs. Classes: primary (measured and published by whoever measured it), secondary (reported by someone else), estimate (no published figure; only primary counts as sourced).`,
+    `Costs these numbers depend on (raised by 10%, each moves a number in the table by more than 0.1%), largest effect on ${metric} first; override any in the scenario's host.costs. Classes: primary (measured and published by whoever measured it), secondary (reported by someone else), estimate (no published figure; only primary counts as sourced)${swept.size > 0 && !firstPointOnly ? '; swept: set by this point' : ''}.${judged}${firstPoint}`,
     MAIL_WIDTH,
   );
   lines.push('');
   const notes: string[] = [];
   for (const { entry: e } of deps) {
     const range = e.low !== e.value || e.high !== e.value ? ` (${formatValue(e.low)}-${formatValue(e.high)})` : '';
-    // A value the scenario set is the user's own figure, whatever class the default had.
-    const cls = e.source === 'scenario override' ? 'override' : e.class;
+    // A value the scenario or the point set is the user's own figure, whatever class the default had.
+    const cls = swept.has(e.key) && !firstPointOnly ? 'swept' : e.source === 'scenario override' ? 'override' : e.class;
     let ref = '';
     if (e.source !== 'estimate' && e.source !== 'scenario override') {
       let n = notes.indexOf(e.source);
