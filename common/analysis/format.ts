@@ -1,5 +1,6 @@
 // Numbers as people read them in a terminal or a mail: four significant digits (whole numbers
 // from a thousand up), no float noise.
+import type { Estimate } from '../core/index.ts';
 
 /** '12.50' -> '12.5', '7000' stays '7000'. */
 function trimZeros(text: string): string {
@@ -64,6 +65,21 @@ export function slowdownFactorOf(overheadPct: number | undefined, factor: number
   return overheadPct !== undefined && overheadPct >= 100 && factor !== undefined && Number.isFinite(factor)
     ? factor
     : undefined;
+}
+
+/**
+ * The estimate a cell of `key` shows, its mean and its CI: past 100% vCPU overhead the slowdown
+ * factor's (the overhead's CI, in percent, under "2.2x" read as the factor's), else the key's own.
+ */
+export function shownEstimate(
+  metrics: Readonly<Record<string, Estimate | undefined>>,
+  key: string,
+): { estimate: Estimate | undefined; slowdown: boolean } {
+  const e = metrics[key];
+  const factor = metrics['cost.slowdownFactor'];
+  return key === 'cost.overheadPct' && slowdownFactorOf(e?.mean, factor?.mean) !== undefined
+    ? { estimate: factor, slowdown: true }
+    : { estimate: e, slowdown: false };
 }
 
 /** The slowdown word when `overheadPct` is 100 or more and the factor is known; undefined otherwise. */

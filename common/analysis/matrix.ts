@@ -15,7 +15,7 @@ import {
 } from '../core/index.ts';
 import { csvText } from './csv.ts';
 import { estimateDependencies, estimatesAtPoint } from './dependence.ts';
-import { ciShown, formatValue, slowdownOf } from './format.ts';
+import { ciShown, formatValue, shownEstimate, slowdownWord } from './format.ts';
 import { stateKeyOf } from './heatmap.ts';
 import type { Point } from './points.ts';
 import { alwaysWords, flagsOf, isExposedShare, isStateMetric, stateWord, type Flag } from './trust.ts';
@@ -200,11 +200,9 @@ export function matrixCellWords(c: MatrixCell, cost: string, exposure: string): 
   const fractionBesideAlways = isExposedShare(exposure);
   const wordOnly = state === 0 || (state === 2 && !fractionBesideAlways);
   const ci = (e: Estimate): string => (ciShown(e) ? ` ± ${formatValue(e.ci95)}` : '');
-  const e = c.metrics[cost];
-  const costText =
-    e === undefined
-      ? '–'
-      : `${(cost === 'cost.overheadPct' ? slowdownOf(e.mean, c.metrics['cost.slowdownFactor']?.mean) : undefined) ?? withUnit(cost, e.mean)}${ci(e)}`;
+  // Past 100% overhead the slowdown factor, with its own CI.
+  const { estimate: e, slowdown } = shownEstimate(c.metrics, cost);
+  const costText = e === undefined ? '–' : `${slowdown ? slowdownWord(e.mean) : withUnit(cost, e.mean)}${ci(e)}`;
   const x = c.metrics[exposure];
   const exposureText =
     state === 0

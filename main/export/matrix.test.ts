@@ -99,6 +99,22 @@ describe('the matrix as a mail table', () => {
     expect(text).toMatch(/~\d/);
   });
 
+  it("gives a simulated cell shown as a slowdown the slowdown factor's CI, not the overhead's in percent", () => {
+    // A simulated S2 past 100% overhead: 119.7 +- 0.526 %, that is 2.197 +- 0.00526 x.
+    const row = presetRow(PRESETS[0]!, matrixViewMetrics(view));
+    const s2 = row.cells.S2!;
+    s2.metrics['cost.overheadPct'] = { mean: 119.7, ci95: 0.526, n: 2 };
+    s2.metrics['cost.slowdownFactor'] = { mean: 2.197, ci95: 0.00526, n: 2 };
+    const m = matrixOf([{ ...row, method: 'des' }], matrix.metrics, STRATEGY_IDS);
+    const table = matrixText(m, view, build, 'test').split('\n');
+    const at = table.findIndex((l) => /\s~?2\.197x!?(\s|$)/.test(l));
+    expect(at, table.join('\n')).toBeGreaterThan(0);
+    const end = table[at]!.search(/~?2\.197x!?(\s|$)/) + table[at]!.match(/~?2\.197x!?/)![0].length;
+    // Right-aligned under it: the factor's CI.
+    expect(table[at + 1]!.slice(0, end).trimStart().split(/\s+/).at(-1)).toBe('+-0.005');
+    expect(matrixCellWords(s2, view.cost.key, view.exposure.key).cost).toBe('×2.197 slower ± 0.00526');
+  });
+
   it('lists each flag under the table with its message, and each estimate with what rests on it', () => {
     for (const [i, p] of PRESETS.entries())
       for (const r of runAnalytic(p.scenario).strategies)

@@ -16,7 +16,7 @@ import {
   type MatrixCell,
   type MatrixRow,
 } from '../../common/analysis/matrix.ts';
-import { ciShown, slowdownFactorOf } from '../../common/analysis/format.ts';
+import { ciShown, shownEstimate, slowdownFactorOf } from '../../common/analysis/format.ts';
 import { pointLabel } from '../../common/analysis/points.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { stateKeyOf } from '../../common/analysis/heatmap.ts';
@@ -181,9 +181,9 @@ function isAlways(c: MatrixCell, view: MatrixView): boolean {
   return stateKey !== undefined && c.metrics[stateKey]?.mean === 2;
 }
 
-/** The mail's CI under a figure: "+-0.3" where the simulator's seeds disagree, else ''. */
+/** The mail's CI under a figure (the slowdown factor's under "2.2x"): "+-0.3" where the simulator's seeds disagree, else ''. */
 function mailCi(c: MatrixCell, key: string, width: number): string {
-  const e = c.metrics[key];
+  const { estimate: e } = shownEstimate(c.metrics, key);
   return e === undefined || e.n <= 1 || !ciShown(e) ? '' : `+-${compactValue(e.ci95, width - 2)}`;
 }
 

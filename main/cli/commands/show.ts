@@ -1,7 +1,7 @@
 // gmemlab show
 import { pointKey, pointLabel } from '../../../common/analysis/points.ts';
 import { DEFAULT_EXPORT_METRIC, experimentDetail } from '../../../common/contract/index.ts';
-import { ciShown, formatValue, slowdownFactorOf } from '../../../common/analysis/format.ts';
+import { ciShown, formatValue, shownEstimate } from '../../../common/analysis/format.ts';
 import { flagName, flagsOf, isStateMetric, stateWord, WINDOWS_KEY } from '../../../common/analysis/trust.ts';
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
@@ -122,19 +122,18 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
       row = { label: pointLabel(run.point, ' '), cells: new Map() };
       points.set(key, row);
     }
-    const e = run.metrics[metric];
+    // Past 100% vCPU overhead the guest runs N times slower (the mail's matrix says it so too):
+    // the cell shows the slowdown factor, with its own CI.
+    const { estimate: e, slowdown } = shownEstimate(run.metrics, metric);
     const codes = new Set(flagsOf(run).map((f) => f.code));
     for (const code of codes) {
       const counts = flagged.get(code) ?? new Map<string, number>();
       counts.set(run.strategy, (counts.get(run.strategy) ?? 0) + 1);
       flagged.set(code, counts);
     }
-    // Past 100% vCPU overhead the guest runs N times slower (the mail's matrix says it so too).
-    const slowdown =
-      metric === 'cost.overheadPct' ? slowdownFactorOf(e?.mean, run.metrics['cost.slowdownFactor']?.mean) : undefined;
-    if (slowdown !== undefined) slowed = true;
+    if (slowdown) slowed = true;
     // The "~" of the figure the cell shows: the slowdown's where it shows the slowdown.
-    const shownKey = slowdown === undefined ? metric : 'cost.slowdownFactor';
+    const shownKey = slowdown ? 'cost.slowdownFactor' : metric;
     const estimates = run.status === 'done' ? (estimatesAt.get(key)![run.strategy]?.[shownKey] ?? []) : [];
     for (const entry of estimates) restsOn.set(entry, (restsOn.get(entry) ?? new Set()).add(run.strategy));
     if (isStateMetric(metric) && run.status === 'done' && Math.round(e?.mean ?? 0) === 1) windowed = true;
@@ -144,7 +143,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
         ? run.status
         : e === undefined
           ? '-'
-          : `${estimates.length > 0 ? '~' : ''}${isStateMetric(metric) ? stateWord(e.mean, 'short') : slowdown === undefined ? formatValue(e.mean) : `${formatValue(slowdown)}x`}${e.n > 1 && ciShown(e) ? ` +-${formatValue(e.ci95)}` : ''}${codes.size > 0 ? '!' : ''}`,
+          : `${estimates.length > 0 ? '~' : ''}${isStateMetric(metric) ? stateWord(e.mean, 'short') : slowdown ? `${formatValue(e.mean)}x` : formatValue(e.mean)}${e.n > 1 && ciShown(e) ? ` +-${formatValue(e.ci95)}` : ''}${codes.size > 0 ? '!' : ''}`,
     );
   }
   const rows = [...points.values()];
