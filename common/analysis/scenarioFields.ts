@@ -4,7 +4,7 @@
 // name, so the form, the sweep picker and every table say "S2 on-demand direct map" and
 // "MMIO / emulated instruction", never "s2" or "mmio". New strategies, touchpoints and cost
 // entries appear as the core adds them.
-import { nearestMatches } from './suggest.ts';
+import { nearestMatches, orList } from './suggest.ts';
 import {
   DEFAULT_COSTS,
   INERT_FIELDS,
@@ -220,7 +220,7 @@ function withSuggestions(issue: { path: string; message: string }): string {
   if (known.length === 0) return issue.message;
   const suggested = (key: string): string => {
     const near = nearestMatches(key, known);
-    return near.length === 0 ? key : `${key} (did you mean ${near.join(' or ')}?)`;
+    return near.length === 0 ? key : `${key} (did you mean ${orList(near)}?)`;
   };
   return unknown[1] + unknown[2]!.split(', ').map(suggested).join(', ');
 }

@@ -41,10 +41,13 @@ export function nearestMatches(input: string, candidates: readonly string[], lim
     .map((s) => s.candidate);
 }
 
+/** 'a', 'a or b', 'a, b or c': choices as a message lists them. */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)!}`;
+}
+
 /** '; did you mean a, b or c?' for an error message, or '' when nothing is close. */
 export function didYouMean(input: string, candidates: readonly string[]): string {
   const near = nearestMatches(input, candidates);
-  if (near.length === 0) return '';
-  const list = near.length === 1 ? near[0]! : `${near.slice(0, -1).join(', ')} or ${near.at(-1)!}`;
-  return `; did you mean ${list}?`;
+  return near.length === 0 ? '' : `; did you mean ${orList(near)}?`;
 }

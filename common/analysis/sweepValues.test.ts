@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sweepNote, sweepValues, type SweepSpec } from './sweepValues.ts';
+import { parseSweepSpec, sweepNote, sweepValues, type SweepSpec } from './sweepValues.ts';
 
 const num = { kind: 'number', integer: false } as const;
 const int = { kind: 'number', integer: true } as const;
@@ -18,6 +18,15 @@ describe('sweepValues', () => {
       asked: 2,
     });
     expect(sweepValues({ kind: 'list', text: 'x' }, num)).toEqual({ ok: false, message: '"x" is not a number' });
+    // Decimal only: Number() would read these as 16, 3 and 8.
+    for (const text of ['0x10', '0b11', '0o10'])
+      expect(sweepValues({ kind: 'list', text }, num)).toEqual({ ok: false, message: `"${text}" is not a number` });
+    expect(sweepValues({ kind: 'list', text: '-1.5e3, .5, +2' }, num)).toEqual({
+      ok: true,
+      values: [-1500, 0.5, 2],
+      asked: 3,
+    });
+    expect(parseSweepSpec('lin:0x1:10:3')).toEqual({ error: '"lin:0x1:10:3": FROM, TO and COUNT must be numbers' });
     // A value lost between two separators is refused, named by its place; a separator at the end is not.
     expect(sweepValues({ kind: 'list', text: '1,,2' }, num)).toEqual({
       ok: false,

@@ -17,6 +17,11 @@ export type SweepValues = { ok: true; values: ParameterValue[]; asked: number } 
 
 const MAX_VALUES = 10_000;
 
+/** A number as written in decimal (1, -2.5, 1e6, .5); NaN for anything else Number() would take (0x10, 0b11, ''). */
+function decimal(text: string): number {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
+}
+
 export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
   if (spec.kind === 'list') {
     // Values are separated by commas, semicolons or spaces. Two commas with nothing between
@@ -34,7 +39,7 @@ export function sweepValues(spec: SweepSpec, type: ParameterType): SweepValues {
     const values: ParameterValue[] = [];
     for (const item of items) {
       if (type.kind === 'number') {
-        const n = Number(item);
+        const n = decimal(item);
         if (!Number.isFinite(n))
           return {
             ok: false,
@@ -99,7 +104,7 @@ export function parseSweepSpec(text: string): SweepSpec | { error: string } {
     if (/^(lin|log):/.test(text)) return { error: `"${text}" is not a range: write ${text.slice(0, 3)}:FROM:TO:COUNT` };
     return { kind: 'list', text };
   }
-  const [from, to, count] = [Number(range[2]), Number(range[3]), Number(range[4])];
+  const [from, to, count] = [decimal(range[2]!), decimal(range[3]!), decimal(range[4]!)];
   if (![from, to, count].every(Number.isFinite)) return { error: `"${text}": FROM, TO and COUNT must be numbers` };
   return { kind: range[1] === 'lin' ? 'linear' : 'log', from, to, count };
 }

@@ -54,12 +54,18 @@ describe('gmemlab CLI', () => {
 
     const badOption = gmemlab('presets', '--frob');
     expect(badOption.status).toBe(2);
+    expect(badOption.stderr).toContain('gmemlab: --frob is not an option of gmemlab presets\nusage: gmemlab presets');
+    const typo = gmemlab('show', '1', '--metirc', 'x', '--db', join(dir, 'x.sqlite'));
+    expect(typo.stderr).toContain('--metirc is not an option of gmemlab show; did you mean --metric?');
+    expect(gmemlab('show', '1', '--metric').stderr).toContain('gmemlab: --metric needs a value');
 
     const notJson = join(dir, 'broken.json');
     writeFileSync(notJson, '{ not json');
     const broken = gmemlab('run', notJson, '--db', join(dir, 'x.sqlite'));
     expect(broken.status).toBe(2);
-    expect(broken.stderr).toContain("broken.json is not valid JSON: Expected property name or '}' at line 1, column 3");
+    expect(broken.stderr).toContain(
+      "broken.json is not valid JSON: found 'n' at line 1, column 3 where a field name in double quotes goes",
+    );
 
     const invalid = join(dir, 'invalid.json');
     writeFileSync(invalid, JSON.stringify({ ...PRESETS[0]!.scenario, vm: 'lots' }));

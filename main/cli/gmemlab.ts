@@ -2,6 +2,7 @@
 // Exit codes: 0 success, 1 a run failed or an internal error, 2 bad usage or bad input, or
 // anything else the user can fix (every error code of the contract but internal; reason on stderr).
 import { parseArgs } from 'node:util';
+import { nearestMatches, orList } from '../../common/analysis/suggest.ts';
 import { presetsCommand } from './commands/presets.ts';
 import { presetCommand } from './commands/preset.ts';
 import { runCommand } from './commands/run.ts';
@@ -53,6 +54,25 @@ function help(): string {
   return lines.join('\n');
 }
 
+/**
+ * node:util parseArgs' refusal in the CLI's words: an unknown option with the nearest ones this
+ * command has (parseArgs' own text tells how to pass "--frob" as a positional), a value missing.
+ */
+function optionProblem(err: unknown, command: string, options: string[]): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown }).code;
+  const option = /^Option '(-{1,2}[^' ]+)/.exec(message)?.[1] ?? /'(-{1,2}[^']+)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    const typed = option.replace(/^-+/, '');
+    // A letter or two is too little to guess from.
+    const near = typed.length < 3 ? [] : nearestMatches(typed, options).map((o) => `--${o}`);
+    return `${option} is not an option of gmemlab ${command}${near.length > 0 ? `; did you mean ${orList(near)}?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined && /argument missing/.test(message))
+    return `${option} needs a value`;
+  return message;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -70,7 +90,9 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nusage: ${command.usage}`);
+    throw new UsageError(
+      `${optionProblem(err, name, Object.keys({ ...common, ...command.options }))}\nusage: ${command.usage}`,
+    );
   }
   if (parsed.values.help === true) {
     out(`usage: ${command.usage}\n\n${command.summary}`);

@@ -69,13 +69,13 @@ describe('readScenarioText', () => {
     // A file that opens as JSON and breaks is told where, as an editor counts lines and columns
     // (column 34: the second comma).
     expect(fails('{\n  "format": "gmemlab/scenario@1",,\n}').message).toBe(
-      'in.txt is not valid JSON: Expected double-quoted property name at line 2, column 34',
+      "in.txt is not valid JSON: found ',' at line 2, column 34 where a field name in double quotes goes",
     );
     expect(fails('{\n  "format": "gmemlab/scenario@1",\n  "host": {"cpus": ').message).toBe(
-      'in.txt is not valid JSON: its last character, at line 3, column 18, ends it before the JSON is complete (a value, or a closing } or ], is missing)',
+      'in.txt is not valid JSON: its last character, at line 3, column 18, ends it before the JSON is complete: a value (a number, a string in double quotes, true, false, null, { or [) is missing',
     );
     expect(fails(block(['{ "format": "gmemlab/scenario@1", ']).join('\n')).message).toContain(
-      'the text between the -----8<----- marks is not valid JSON (Expected double-quoted property name at line 1, column 34)',
+      'the text between the -----8<----- marks is not valid JSON (its last character, at line 1 of the scenario between the marks, column 33, ends it before the JSON is complete: a field name in double quotes is missing)',
     );
     const invalid = fails(JSON.stringify({ ...scenario, vm: { ...scenario.vm, vcpus: -1 } }));
     expect(invalid.message).toBe('in.txt is not a valid scenario');

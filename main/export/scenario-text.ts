@@ -2,6 +2,7 @@
 // the one reader for every form it comes back in: a plain JSON file, a saved mail, or that mail
 // quoted in replies (any depth of '>' or '> ', attribution lines and other text around it,
 // trailing spaces added, CRLF line ends). The CLI's run and sweep read files only through here.
+import { jsonProblem } from './json-problem.ts';
 import {
   GmemlabError,
   sweepSchema,
@@ -126,23 +127,6 @@ export function unquotedBlock(text: string): string | undefined {
 }
 
 /**
- * What JSON.parse found wrong with `json`, and where, as an editor counts (line and column from
- * 1): the parser's own words give a character offset, or none where the text ends too early.
- */
-function jsonProblem(json: string, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const lineColumn = (offset: number): string => {
-    const before = json.slice(0, offset).split('\n');
-    return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
-  };
-  const at = /^(.*?)(?: in JSON)? at position (\d+)/.exec(message);
-  if (at !== null) return `${at[1]} at ${lineColumn(Number(at[2]))}`;
-  if (/end of JSON input/i.test(message))
-    return `its last character, at ${lineColumn(Math.max(0, json.trimEnd().length - 1))}, ends it before the JSON is complete (a value, or a closing } or ], is missing)`;
-  return message;
-}
-
-/**
  * The JSON text of a scenario file or mail: the block between the scissors marks with its
  * quoting removed, or the text itself when it has no marks. For callers that parse and validate
  * it themselves; readScenarioText does both.
@@ -162,13 +146,18 @@ export function readScenarioText(text: string, name: string): ScenarioText {
   try {
     raw = JSON.parse(json);
   } catch (err) {
+    // Where it went wrong, in the scanner's words (JSON.parse's quote the text, control
+    // characters included, and give no position for some mistakes).
+    const why = (origin?: string): string =>
+      jsonProblem(json, origin) ??
+      [...String((err as Error).message)].map((c) => (c < ' ' || c === '\x7f' ? ' ' : c)).join('');
     if (block !== undefined)
       throw new ScenarioTextError(
-        `${name}: the text between the ${SCISSORS_OPEN} marks is not valid JSON (${jsonProblem(json, err)}); was it edited or re-wrapped?`,
+        `${name}: the text between the ${SCISSORS_OPEN} marks is not valid JSON (${why('the scenario between the marks')}); was it edited or re-wrapped?`,
       );
     if (text.trim() === '') throw new ScenarioTextError(`${name} is empty: it holds no scenario`);
     // Text that opens as JSON does is a scenario file with a mistake: say where it is.
-    if (/^\s*[{[]/.test(json)) throw new ScenarioTextError(`${name} is not valid JSON: ${jsonProblem(json, err)}`);
+    if (/^\s*[{[]/.test(json)) throw new ScenarioTextError(`${name} is not valid JSON: ${why()}`);
     throw new ScenarioTextError(
       `${name} holds no scenario: it is not JSON, and has no ${SCISSORS_OPEN} line marking a scenario in a gmemlab mail`,
     );

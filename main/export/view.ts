@@ -122,8 +122,23 @@ function yScaleOf(view: ExportView, metricKey: string): YScaleChoice {
   return asked ?? 'auto';
 }
 
+/**
+ * Why `metric` has no figure in `experiment`: a figure only the simulator gives (percentiles)
+ * asked of the formulas' runs, which would draw an empty chart or a grid of "-"; undefined if it has.
+ */
+export function simulatorOnlyProblem(
+  experiment: { id: number; method: string },
+  metric: MetricInfo,
+): string | undefined {
+  return metric.onlyFrom === 'des' && experiment.method !== 'des'
+    ? `${metric.key} comes from the discrete-event simulator only; experiment ${experiment.id} was computed with the analytic model (its latency means are latency.<touchpoint>.meanUs)`
+    : undefined;
+}
+
 export function resolveView(detail: ExperimentDetail, metricKey: string, view: ExportView = {}): ResolvedView {
   const metric = metricInfo(metricKey);
+  const onlySimulated = simulatorOnlyProblem(detail, metric);
+  if (onlySimulated !== undefined) throw new ExportError('metric', onlySimulated);
   const done = detail.runs.filter((r) => r.status === 'done');
   const paths = detail.sweep?.parameters.map((p) => p.path) ?? [
     ...new Set(detail.runs.flatMap((r) => Object.keys(r.point))),

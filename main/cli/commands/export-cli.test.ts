@@ -213,11 +213,29 @@ describe('gmemlab export', { timeout: 240_000 }, () => {
     const metric = gmemlab('export', String(sweepId), '--metric', 'cost.overheadpct', '--db', db);
     expect(metric.status).toBe(2);
     expect(metric.stderr).toContain('--metric: "cost.overheadpct" is not a metric; did you mean cost.overheadPct');
+    // A figure only the simulator gives, of an analytic sweep: refused, not an empty chart.
+    const percentile = gmemlab(
+      'export',
+      String(sweepId),
+      '--format',
+      'svg',
+      '--metric',
+      'latency.mmio.p99Us',
+      '--db',
+      db,
+    );
+    expect(percentile.status).toBe(2);
+    expect(percentile.stderr).toContain(
+      `--metric: latency.mmio.p99Us comes from the discrete-event simulator only; experiment ${sweepId} was computed with the analytic model`,
+    );
     const at = gmemlab('export', String(sweepId), '--at', 'VM.vcpu=4', '--db', db);
     expect(at.status).toBe(2);
     expect(at.stderr).toContain('--at: "VM.vcpu" is not swept in this experiment; did you mean vm.vcpus?');
     const value = gmemlab('export', String(sweepId), '--at', 'vm.vcpus=3', '--db', db);
     expect(value.stderr).toContain('--at: no finished run at vm.vcpus = 3; its values are 1, 2, 4, 8');
+    const twice = gmemlab('export', String(sweepId), '--at', 'vm.vcpus=4', '--at', 'vm.vcpus=8', '--db', db);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toContain('--at: vm.vcpus is given twice (a point has one value of each swept parameter)');
     const point = gmemlab('export', String(sweepId), '--point', '9', '--db', db);
     expect(point.stderr).toContain('--point: "9" is not a point of experiment');
     const missing = gmemlab('export', '999', '--db', db);

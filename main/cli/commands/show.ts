@@ -6,7 +6,7 @@ import { flagName, flagsOf, isStateMetric, stateWord, WINDOWS_KEY } from '../../
 import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
-import { metricInfo } from '../../export/view.ts';
+import { metricInfo, simulatorOnlyProblem } from '../../export/view.ts';
 import { ESTIMATE_MARK_KEY, estimatesAtPoint } from '../../../common/analysis/dependence.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 import { printableResults } from './run.ts';
@@ -34,10 +34,9 @@ export const showCommand: Command = {
         const detail = experimentDetail(await call(app, 'getExperiment', { experimentId }));
         const atPoint = values['point'] !== undefined || values['at'] !== undefined;
         // A figure only the simulator gives, asked of the formulas' runs: said, not a grid of "-".
-        if (!json && !atPoint && detail.sweep !== null && info.onlyFrom === 'des' && detail.method !== 'des')
-          throw new UsageError(
-            `--metric: ${metric} comes from the discrete-event simulator only; experiment ${experimentId} was computed with the analytic model (its latency means are latency.<touchpoint>.meanUs)`,
-          );
+        const onlySimulated = simulatorOnlyProblem(detail, info);
+        if (!json && !atPoint && detail.sweep !== null && onlySimulated !== undefined)
+          throw new UsageError(`--metric: ${onlySimulated}`);
         if (json) printJson(detail);
         else
           out(

@@ -109,7 +109,10 @@ export function viewFromOptions(values: Record<string, unknown>, detail: Experim
     for (const arg of at) {
       const eq = arg.indexOf('=');
       if (eq <= 0) throw new UsageError(`--at: "${arg}" is not PATH=VALUE (e.g. --at vm.vcpus=64)`);
-      view.point[arg.slice(0, eq)] = arg.slice(eq + 1);
+      const path = arg.slice(0, eq);
+      if (Object.hasOwn(view.point, path))
+        throw new UsageError(`--at: ${path} is given twice (a point has one value of each swept parameter)`);
+      view.point[path] = arg.slice(eq + 1);
     }
   }
   if (values['all'] === true) view.all = true;
