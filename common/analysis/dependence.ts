@@ -106,6 +106,16 @@ export function estimatesAtPoint(
   return at === undefined ? {} : estimateDependencies(at, metrics);
 }
 
+/**
+ * What a view says in place of the "~" key for runs of another model than today's, which
+ * estimatesAtPoint leaves unmarked; undefined for today's.
+ */
+export function estimatesNotJudged(modelVersion: string | null): string | undefined {
+  return modelVersion === MODEL_VERSION
+    ? undefined
+    : `~ not judged: these runs are model ${modelVersion ?? '(unknown)'}'s, and which figures rest on a cost entry classed as an estimate is judged with today's formulas (model ${MODEL_VERSION})`;
+}
+
 /** A cost entry a result rests on, and its largest effect on the exported metric. */
 export interface CostDependency {
   entry: CostEntry;

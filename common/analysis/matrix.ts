@@ -14,7 +14,7 @@ import {
   type StrategyId,
 } from '../core/index.ts';
 import { csvText } from './csv.ts';
-import { estimateDependencies, estimatesAtPoint } from './dependence.ts';
+import { estimateDependencies, estimatesAtPoint, estimatesNotJudged } from './dependence.ts';
 import { ciShown, formatValue, shownEstimate, slowdownWord } from './format.ts';
 import { stateKeyOf } from './heatmap.ts';
 import type { Point } from './points.ts';
@@ -224,5 +224,5 @@ export function matrixCellWords(c: MatrixCell, cost: string, exposure: string): 
 export function matrixRowNote(r: MatrixRow): string {
   return r.kind === 'preset'
     ? 'preset · formulas'
-    : `#${r.experimentId} · ${r.method === 'des' ? 'simulator (± 95% CI)' : 'formulas'}${r.modelVersion === null ? '' : ` · model ${r.modelVersion}`}`;
+    : `#${r.experimentId} · ${r.method === 'des' ? 'simulator (± 95% CI)' : 'formulas'}${r.modelVersion === null ? '' : ` · model ${r.modelVersion}`}${estimatesNotJudged(r.modelVersion) === undefined ? '' : " · ~ not judged (another model than today's)"}`;
 }

@@ -113,6 +113,15 @@ describe('the matrix as a mail table', () => {
     // Right-aligned under it: the factor's CI.
     expect(table[at + 1]!.slice(0, end).trimStart().split(/\s+/).at(-1)).toBe('+-0.005');
     expect(matrixCellWords(s2, view.cost.key, view.exposure.key).cost).toBe('×2.197 slower ± 0.00526');
+    // A row of another model is not judged for "~", and the rows' list says so.
+    const older = matrixOf(
+      [{ ...row, kind: 'experiment', experimentId: 7, modelVersion: '2.8.0' }],
+      matrix.metrics,
+      STRATEGY_IDS,
+    );
+    expect(matrixText(older, view, build, 'test').replace(/\s+/g, ' ')).toContain(
+      "model 2.8.0 (~ not judged: another model than today's)",
+    );
   });
 
   it('lists each flag under the table with its message, and each estimate with what rests on it', () => {

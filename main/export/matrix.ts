@@ -7,7 +7,7 @@
 import { STRATEGY_IDS, type MetricInfo, type StrategyId } from '../../common/core/index.ts';
 import type { ExportTheme, MatrixExportRequest } from '../../common/contract/index.ts';
 import { INK, type ChartSpec } from '../../common/analysis/chart-draw.ts';
-import { ESTIMATE_MARK_KEY } from '../../common/analysis/dependence.ts';
+import { ESTIMATE_MARK_KEY, estimatesNotJudged } from '../../common/analysis/dependence.ts';
 import {
   matrixCellWords,
   matrixCsv,
@@ -76,7 +76,7 @@ function rowHeading(r: MatrixRow): string[] {
   const at = pointLabel(r.point);
   return [
     `${r.label} (#${r.experimentId})`,
-    `${at === '' ? '' : `${at}, `}${r.method === 'des' ? 'simulator, 95% CI' : 'formulas'}${r.modelVersion === null ? '' : `, model ${r.modelVersion}`}`,
+    `${at === '' ? '' : `${at}, `}${r.method === 'des' ? 'simulator, 95% CI' : 'formulas'}${r.modelVersion === null ? '' : `, model ${r.modelVersion}`}${estimatesNotJudged(r.modelVersion) === undefined ? '' : " (~ not judged: another model than today's)"}`,
   ];
 }
 

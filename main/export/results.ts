@@ -8,7 +8,7 @@ import { flagNames, flagsOf, isStateMetric, WINDOWS_KEY } from '../../common/ana
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { hang, wrap } from './wrap.ts';
-import { ESTIMATE_MARK_KEY, estimatesAtPoint } from '../../common/analysis/dependence.ts';
+import { ESTIMATE_MARK_KEY, estimatesAtPoint, estimatesNotJudged } from '../../common/analysis/dependence.ts';
 
 /** The table's metrics at the view's point: latency only for touchpoints with events there. */
 export function shownMetrics(detail: ExperimentDetail, view: ResolvedView): MetricInfo[] {
@@ -94,6 +94,11 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
   lines.push(...strategyTable(runs, shown, { width, estimates }));
   lines.push('');
   lines.push(...estimateLines(estimates, shown, width));
+  const notJudged = estimatesNotJudged(detail.modelVersion);
+  if (notJudged !== undefined) {
+    para(`${notJudged}.`);
+    lines.push('');
+  }
   const idle = idleTouchpoints(detail, view);
   if (idle.length > 0) {
     para(`Not shown: the latency of ${idle.join(', ')}, which have no events at this point.`);

@@ -130,6 +130,8 @@ describe('experimentText', () => {
     expect(readScenarioText(old, 'old.txt').mailModel).toBe('2.6.0');
     // Its figures are not judged against today's cost table: no "~" marks, no key for them.
     expect(old).not.toContain('~ rests on');
+    // ...and the mail says so, where the key would be.
+    expect(old.replace(/\s+/g, ' ')).toContain("~ not judged: these runs are model 2.6.0's");
     expect(text).toContain('~ rests on');
     expect(readScenarioText(text, 'new.txt').mailModel).toBe(MODEL_VERSION);
     expect(text).toContain('Results at vm.vcpus = 64 (point 7 of 9):');

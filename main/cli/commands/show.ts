@@ -7,7 +7,7 @@ import { toAscii } from '../../export/wrap.ts';
 import type { ExperimentDetail } from '../../../common/contract/index.ts';
 import { GmemlabError } from '../../../common/core/index.ts';
 import { metricInfo, simulatorOnlyProblem } from '../../export/view.ts';
-import { ESTIMATE_MARK_KEY, estimatesAtPoint } from '../../../common/analysis/dependence.ts';
+import { ESTIMATE_MARK_KEY, estimatesAtPoint, estimatesNotJudged } from '../../../common/analysis/dependence.ts';
 import { call, out, parseExperimentId, printJson, UsageError, withApp, type Command } from '../shared.ts';
 import { printableResults } from './run.ts';
 import { POINT_USAGE, pointOptions, usageFromExport } from './view-options.ts';
@@ -172,6 +172,7 @@ function sweepTable(detail: ExperimentDetail, metric: string, label: string): st
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([entry, of]) => `  ${entry}: ${strategies.filter((s) => of.has(s)).join(', ')}`),
         ]),
+    ...(estimatesNotJudged(detail.modelVersion) === undefined ? [] : [`${estimatesNotJudged(detail.modelVersion)!}.`]),
     ...(flagged.size === 0
       ? []
       : [
