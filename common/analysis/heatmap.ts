@@ -131,10 +131,15 @@ export function metricHeatmap(
   return { kind: 'metric', strategy, metric, x, y, cells, ...(range === undefined ? {} : { range }), log };
 }
 
-/** exposure.<ctx>.state for an exposure metric exposure.<ctx>.<measure>; undefined for other keys. */
+/**
+ * exposure.<ctx>.state for the measures it is the state of, exposure.<ctx>.fraction and
+ * .longestWindowUs; undefined for other keys. Not for the share reachable through stale TLB
+ * entries or the IRQs that find guest memory mapped: "always" there said the kernel's mapping
+ * where the figure was another (S0's stale share is 0, its state "always").
+ */
 export function stateKeyOf(exposureMetric: string): string | undefined {
-  const m = /^exposure\.([^.]+)\.[^.]+$/.exec(exposureMetric);
-  return m === null || exposureMetric.endsWith('.state') ? undefined : `exposure.${m[1]}.state`;
+  const m = /^exposure\.([^.]+)\.(?:fraction|longestWindowUs)$/.exec(exposureMetric);
+  return m === null ? undefined : `exposure.${m[1]}.state`;
 }
 
 /**

@@ -204,7 +204,7 @@ export function matrixText(matrix: Matrix, view: MatrixView, build: BuildInfo, c
   lines.push('');
   const costUnit = view.cost.unit === '%' ? '%' : view.cost.unit;
   para(
-    `Each row: ${view.cost.label} (${costUnit})${view.cost.key === 'cost.overheadPct' ? ', or Nx past 100%: the guest runs N times slower' : ''}; under it ${view.exposure.label} (${view.exposure.unit}; "never" and "always" are its state${isExposedShare(view.exposure.key) ? ', with, on rows where some "always" is less than all of it, the fraction always reachable in brackets under each "always"' : ''}). ~ rests on a cost entry classed as an estimate, ! flagged by the model: both listed below.`,
+    `Each row: ${view.cost.label} (${costUnit})${view.cost.key === 'cost.overheadPct' ? ', or Nx past 100%: the guest runs N times slower' : ''}; under it ${view.exposure.label} (${view.exposure.unit}${stateKeyOf(view.exposure.key) === undefined ? '' : `; "never" and "always" are its state${isExposedShare(view.exposure.key) ? ', with, on rows where some "always" is less than all of it, the fraction always reachable in brackets under each "always"' : ''}`}). ~ rests on a cost entry classed as an estimate, ! flagged by the model: both listed below.`,
   );
   lines.push('');
 
