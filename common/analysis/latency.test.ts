@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, runDes, setParameter } from '../core/index.ts';
-import { histogramCdf, histogramQuantile, latencyTouchpoint, PERCENTILES, touchpointsWithEvents } from './latency.ts';
+import {
+  histogramCdf,
+  histogramQuantile,
+  latencyTouchpoint,
+  PERCENTILES,
+  touchpointsWithEvents,
+  unsimulatedTouchpoints,
+} from './latency.ts';
 
 describe('latency distributions', () => {
   const d = { bucketUpperUs: [1, 2, 4, 8, 16, 32], counts: [0, 10, 80, 9, 1, 0] };
@@ -83,5 +90,18 @@ describe('touchpointsWithEvents', () => {
   it('knows a latency metric by its key', () => {
     expect(latencyTouchpoint('latency.mmio.meanUs')).toBe('mmio');
     expect(latencyTouchpoint('cost.overheadPct')).toBeUndefined();
+  });
+});
+
+describe('unsimulatedTouchpoints', () => {
+  it('names the touchpoints with events at the point that simulated runs give no latency for', () => {
+    const scenario = PRESETS[0]!.scenario;
+    const runs = [{ metrics: { 'latency.mmio.meanUs': 1, 'latency.pio.meanUs': 1, 'cost.overheadPct': 0 } }];
+    const missing = unsimulatedTouchpoints(scenario, {}, 'des', runs);
+    const withEvents = touchpointsWithEvents(scenario)!;
+    expect(missing).toEqual([...withEvents].filter((tp) => tp !== 'mmio' && tp !== 'pio'));
+    expect(missing.length).toBeGreaterThan(0);
+    // The formulas give every latency: nothing is missing from analytic runs.
+    expect(unsimulatedTouchpoints(scenario, {}, 'analytic', runs)).toEqual([]);
   });
 });

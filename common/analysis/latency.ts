@@ -39,6 +39,24 @@ export function latencyTouchpoint(key: string): string | undefined {
   return group === 'latency' ? touchpoint : undefined;
 }
 
+/**
+ * The touchpoints with events at the point whose latency simulated runs do not give: none of
+ * their events came in the simulated time of any seed (kvmclock's one a second in 0.02 s).
+ * [] for the formulas' runs, which give every latency.
+ */
+export function unsimulatedTouchpoints(
+  scenario: Scenario,
+  point: Point,
+  method: string,
+  runs: readonly { metrics: Record<string, unknown> }[],
+): string[] {
+  if (method !== 'des' || runs.length === 0) return [];
+  const withEvents = touchpointsWithEvents(scenario, point);
+  if (withEvents === undefined) return [];
+  const carried = new Set(runs.flatMap((r) => Object.keys(r.metrics)).map(latencyTouchpoint));
+  return [...withEvents].filter((tp) => !carried.has(tp));
+}
+
 /** The percentiles a latency chart shows, as fractions, with their names. */
 export const PERCENTILES = [
   { q: 0.5, label: 'p50' },

@@ -3,7 +3,7 @@
 // the CI and "vs S0" rows mean.
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
 import { TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo } from '../../common/core/index.ts';
-import { latencyTouchpoint, touchpointsWithEvents } from '../../common/analysis/latency.ts';
+import { latencyTouchpoint, touchpointsWithEvents, unsimulatedTouchpoints } from '../../common/analysis/latency.ts';
 import { flagNames, flagsOf, isStateMetric, WINDOWS_KEY } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
@@ -102,6 +102,15 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
   const idle = idleTouchpoints(detail, view);
   if (idle.length > 0) {
     para(`Not shown: the latency of ${idle.join(', ')}, which have no events at this point.`);
+    lines.push('');
+  }
+  const unsimulated = unsimulatedTouchpoints(detail.scenario, view.point, detail.method, view.runs).map(
+    (tp) => TOUCHPOINTS[tp as keyof typeof TOUCHPOINTS].label,
+  );
+  if (unsimulated.length > 0) {
+    para(
+      `No latency for ${unsimulated.join(', ')}: none of their events came in the simulated time (raise simulation.durationSec for them).`,
+    );
     lines.push('');
   }
   const flags = flagLines(runs, width);

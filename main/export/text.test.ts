@@ -257,6 +257,11 @@ describe('experimentText', () => {
     expect(text).toMatch(/^p99 latency, /m);
     const flat = text.replace(/\s+/g, ' ');
     expect(flat).toContain('discrete-event simulation, 0.02 s simulated, Poisson arrivals,');
+    // kvmclock's one update a second: no event in 0.02 s, so no latency (not the formulas' mean).
+    expect(detail.runs.every((r) => r.metrics['latency.pfnCache.meanUs'] === undefined)).toBe(true);
+    expect(flat).toContain(
+      'No latency for pfn-cache users (kvmclock, Xen shared info / vcpu_info): none of their events came in the simulated time',
+    );
     // The summary names what decides the figures beyond the load: the host's invalidation and
     // KPTI, the exit mix, each strategy's options.
     expect(flat).toContain('shootdowns by IPI; 0 vCPUs of other VMs; PCID on; KPTI off');

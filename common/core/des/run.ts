@@ -137,7 +137,12 @@ export function runDes(s: Scenario, hooks: DesHooks = {}): RunOutput {
     const distributions: Record<string, LatencyDistribution> = {};
     for (const id of TOUCHPOINT_IDS) {
       const withEvents = perSeed.filter((x) => x.latency[id]!.count > 0);
-      if (withEvents.length === 0) continue;
+      // No event in any seed: no latency to give (the formulas' mean stood here, with n 1 and no
+      // CI, beside the simulated figures; model 2.9.1).
+      if (withEvents.length === 0) {
+        delete metrics[`latency.${id}.meanUs`];
+        continue;
+      }
       metrics[`latency.${id}.meanUs`] = estimate(withEvents.map((x) => x.latency[id]!.mean));
       metrics[`latency.${id}.p50Us`] = estimate(withEvents.map((x) => x.latency[id]!.p50));
       metrics[`latency.${id}.p99Us`] = estimate(withEvents.map((x) => x.latency[id]!.p99));
