@@ -178,7 +178,9 @@ export function summarise(pairs: RunPairDiff[]): string {
   for (const d of pairs)
     for (const m of d.metrics.filter((m) => m.beyondCi)) {
       const seen = byMetric.get(m.key);
-      const size = (x: MetricDelta): number => Math.abs(x.pct ?? Infinity);
+      // One metric, one unit: the move that changed it most, not the largest ratio (4e-7 -> 0,
+      // -100%, outranked 232.5 -> 119.7). A metric on one side only counts as the largest.
+      const size = (x: MetricDelta): number => Math.abs(x.abs ?? Infinity);
       if (seen === undefined) byMetric.set(m.key, { count: 1, largest: { d, m } });
       else {
         seen.count++;

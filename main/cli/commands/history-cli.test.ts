@@ -226,6 +226,35 @@ describe('sweep, list, show, diff', { timeout: 240_000 }, () => {
     );
   });
 
+  it("diff's largest move of a metric is the pair that moved it most in its unit, not the largest ratio", () => {
+    const db = at('largest.sqlite');
+    const file = at('largest.json');
+    const scenario = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
+    writeFileSync(file, JSON.stringify(scenario));
+    expect(gmemlab('run', file, '--db', db).status).toBe(0);
+    const simulated = { ...scenario, simulation: { method: 'des', durationSec: 0.02, seeds: [1] } };
+    writeFileSync(file, JSON.stringify(simulated));
+    expect(gmemlab('run', file, '--db', db).status).toBe(0);
+    const pairs = json<
+      {
+        a: { strategy: string };
+        metrics: { key: string; abs: number | null; pct: number | null; beyondCi: boolean }[];
+      }[]
+    >(gmemlab('diff', '1', '2', '--db', db, '--json'));
+    const moves = pairs.flatMap((p) =>
+      p.metrics
+        .filter((m) => m.key === 'cost.overheadPct' && m.beyondCi && m.abs !== null && m.pct !== null)
+        .map((m) => ({ strategy: p.a.strategy, abs: Math.abs(m.abs!), pct: Math.abs(m.pct!) })),
+    );
+    const by = (size: (m: (typeof moves)[number]) => number) => moves.reduce((x, y) => (size(y) > size(x) ? y : x));
+    // The two rules pick different pairs here (a tiny figure going to 0 is -100%).
+    expect(by((m) => m.abs).strategy).not.toBe(by((m) => m.pct).strategy);
+    const line = gmemlab('diff', '1', '2', '--db', db)
+      .stdout.split('\n')
+      .find((l) => l.startsWith('  cost.overheadPct: '));
+    expect(line).toContain(`; ${by((m) => m.abs).strategy}: `);
+  });
+
   it("diff counts a changed host setting once: the runs' recorded strategy parameters apart", () => {
     const db = at('kpti.sqlite');
     const scenario = PRESETS.find((p) => p.id === 'mmio-heavy-legacy')!.scenario;
