@@ -130,8 +130,8 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
   para(
     `${
       seeded
-        ? `+-95% CI: half-width of the 95% confidence interval over ${runs[0]!.seeds.length} seeds. vs S0: change against S0's value.`
-        : 'The formulas give one value for their inputs (no sampling, so no CI), no better than the cost entries it rests on, some of them estimates. vs S0: change against S0 where S0 has a value.'
+        ? `+-95% CI: half-width of the 95% confidence interval over ${runs[0]!.seeds.length} seeds. vs S0: change against S0's value; for a latency the time added (S0's latency is only what the model charges, not a device's whole handling).`
+        : "The formulas give one value for their inputs (no sampling, so no CI), no better than the cost entries it rests on, some of them estimates. vs S0: change against S0 where S0 has a value; for a latency the time added (S0's latency is only what the model charges, not a device's whole handling)."
     }${windowed ? ` ${WINDOWS_KEY}.` : ''}`,
   );
   return lines;

@@ -65,6 +65,13 @@ describe('strategyTable', () => {
     const overhead = lines.findIndex((l) => l.startsWith('vCPU overhead'));
     expect(lines.slice(overhead + 1, overhead + 3).some((l) => l.startsWith('  vs S0'))).toBe(false);
     expect(lines.some((l) => l.startsWith('  vs S0'))).toBe(true);
+    // A latency's is the time S2 adds to S0's, in us: S0's is only what the model charges.
+    const mmioRow = lines.findIndex((l, i) => l.startsWith('mean latency,') && lines[i + 1]?.startsWith('MMIO'));
+    expect(mmioRow).toBeGreaterThan(0);
+    const vsS0 = lines.slice(mmioRow).find((l) => l.startsWith('  vs S0 (us)'))!;
+    const s0 = runs.find((r) => r.strategy === 'S0')!.metrics['latency.mmio.meanUs']!.mean;
+    const s2 = runs.find((r) => r.strategy === 'S2')!.metrics['latency.mmio.meanUs']!.mean;
+    expect(vsS0.trim().split(/\s+/)[5]).toBe(`+${compactValue(s2 - s0, 7)}`);
     // Where "always" covers different shares of guest memory (S0 all of it, S1 its user mapping
     // on the CPUs running the VMM's mm), the fraction row is there beside the state row.
     const quiet = runsOf(PRESETS[0]!.scenario);

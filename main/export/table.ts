@@ -6,7 +6,7 @@
 // words (common/analysis/trust.ts).
 import { METRIC_CATALOGUE, STRATEGY_IDS, type MetricInfo } from '../../common/core/index.ts';
 import type { RunDetail } from '../../common/contract/index.ts';
-import { ciShown, formatValue } from '../../common/analysis/format.ts';
+import { ciShown, formatValue, RELATIVE_TOLERANCE } from '../../common/analysis/format.ts';
 import { flagName, flagsOf, isStateMetric, partlyAlways, stateWord, type Flag } from '../../common/analysis/trust.ts';
 import { hang, wrap } from './wrap.ts';
 
@@ -155,14 +155,22 @@ function block(runs: RunDetail[], metrics: MetricInfo[], options: TableOptions, 
         }),
       ]);
     // The change against S0 only where S0 has a non-zero value of a cost or latency: a share
-    // already "vs S0", or S0 at 0, would only repeat the mean.
+    // already "vs S0", or S0 at 0, would only repeat the mean. A latency's change is the time
+    // added: S0's latency is only what the model charges (the exit, the copy), not a device's
+    // whole handling, and a share of it read as +79312%.
     const base = s0?.metrics[m.key]?.mean;
     if (base !== undefined && base !== 0 && (m.group === 'latency' || (m.group === 'cost' && m.unit !== '%')))
       extra.push([
-        '  vs S0',
+        m.group === 'latency' ? '  vs S0 (us)' : '  vs S0',
         runs.map((r) => {
           const e = r.metrics[m.key];
           if (e === undefined || r.strategy === 'S0') return '-';
+          if (m.group === 'latency') {
+            const added = e.mean - base;
+            return Math.abs(added) <= RELATIVE_TOLERANCE * Math.max(Math.abs(e.mean), Math.abs(base))
+              ? '0'
+              : `${added > 0 ? '+' : ''}${compactValue(added, cw - 1)}`;
+          }
           const pct = (100 * (e.mean - base)) / Math.abs(base);
           return Math.abs(pct) < 0.05 ? '0%' : `${pct > 0 ? '+' : ''}${compactValue(pct, cw - 2)}%`;
         }),
