@@ -629,7 +629,7 @@ export function directMapSplits(s: Scenario): { splits: number; hostShare: numbe
 /**
  * Kernel-range flushes of a folio's pages that one population zap sends, back to back: guest_memfd's
  * flush_tlb_kernel_range() after the zap (`explicit`: S1's flushOnZap, always for the others;
- * upstream since v8), and on arm64 one more inside the zap itself. There
+ * in the NO_DIRECT_MAP series since v8, not yet in mainline), and on arm64 one more inside the zap itself. There
  * set_direct_map_valid_noflush() is set_memory_valid(), whose __change_memory_common() flushes
  * whenever it clears PTE_VALID (arch/arm64/mm/pageattr.c; Hildenbrand on v11: "there might be a
  * double TLB flush on some architectures"); x86's __set_pages_np() does not flush. So on arm64

@@ -236,7 +236,7 @@ export const scenarioSchema = z
               .boolean()
               .default(true)
               .describe(
-                'Flush on zap: flush the TLB after zapping each folio from the direct map (upstream since v8); off leaves stale entries on x86 (on arm64 the zap flushes by itself)',
+                'Flush on zap: flush the TLB after zapping each folio from the direct map (the NO_DIRECT_MAP series since v8, not yet in mainline); off leaves stale entries on x86 (on arm64 the zap flushes by itself)',
               ),
           })
           .strict(),

@@ -316,7 +316,7 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
         uses: {
           pfnCache: st.S2.keepPfnCacheRestored
             ? notUpstream(
-                'each cached page stays restored in the direct map while the cache lives (Patrick Roy, RFC v1/v2 2024, dropped upstream)',
+                'each cached page stays restored in the direct map while the cache lives (Patrick Roy, RFC v1/v2 2024; the series dropped it in v4)',
               )
             : cannot('updates in IRQ context cannot restore and flush'),
           nestedStatePages: notUpstream('restored for as long as KVM maps them (as the pfn cache)'),
@@ -331,7 +331,7 @@ function buildCapability(id: StrategyId, scenario: Scenario): CapabilityRow {
           ...sharedUses(scenario),
         },
         reliesOnNotUpstream: [
-          'on-demand restore in KVM (RFC 2024, dropped upstream for its cost)',
+          'on-demand restore in KVM (RFC 2024; the series dropped it in v4 for its cost)',
           ...(st.S2.flushRange === 'pageList'
             ? ['one IPI that invalidates a list of scattered pages (flush_tlb_kernel_range takes one range)']
             : []),
