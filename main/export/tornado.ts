@@ -1,5 +1,5 @@
 // The sensitivity tornado as a file, as the window draws it: for one strategy (the view's, or the
-// costliest at the point), each cost entry at the low and at the high end of its range, one at a
+// costliest fit to quote at the point), each cost entry at the low and at the high end of its range, one at a
 // time, as bars from the metric's base value (largest swing on top, estimates marked ~), and the
 // one-line answer on whether the strategies' ranking holds when every entry varies at once.
 // Always computed with the analytic model (common/analysis/sensitivity.ts), whatever method made
@@ -8,6 +8,7 @@ import { validScenarioAt, type StrategyId } from '../../common/core/index.ts';
 import type { ExperimentDetail } from '../../common/contract/index.ts';
 import type { ChartSpec } from '../../common/analysis/chart-draw.ts';
 import { formatValue } from '../../common/analysis/format.ts';
+import { flagNames, flagsOf, unfitToQuote } from '../../common/analysis/trust.ts';
 import { strategyColour } from '../../common/analysis/palette.ts';
 import { sensitivity, tornadoBars, type Sensitivity } from '../../common/analysis/sensitivity.ts';
 import type { BuildInfo } from './build-info.ts';
@@ -37,10 +38,15 @@ function tint(hex: string): string {
 export function tornadoChart(detail: ExperimentDetail, view: ResolvedView, build: BuildInfo): ViewChart {
   const metric = view.sensitivity.metric;
   const analysis = sensitivityAt(detail, view);
-  const costliest = view.runs
+  // By default the costliest strategy whose figures can be quoted here (a flagged one's are
+  // demand the host cannot serve), else the costliest.
+  const byCost = view.runs
     .filter((r) => view.shown.includes(r.strategy))
-    .sort((a, b) => (b.metrics[metric.key]?.mean ?? 0) - (a.metrics[metric.key]?.mean ?? 0))[0]?.strategy;
+    .sort((a, b) => (b.metrics[metric.key]?.mean ?? 0) - (a.metrics[metric.key]?.mean ?? 0));
+  const costliest = (byCost.find((r) => !unfitToQuote(r)) ?? byCost[0])?.strategy;
   const strategy = (view.sensitivity.strategy ?? costliest ?? view.shown[0]) as StrategyId;
+  const drawn = view.runs.find((r) => r.strategy === strategy);
+  const flags = drawn === undefined ? [] : flagNames(flagsOf(drawn));
   const { bars, more, base } = tornadoBars(analysis, strategy);
   const colour = strategyColour(strategy);
 
@@ -49,6 +55,10 @@ export function tornadoChart(detail: ExperimentDetail, view: ResolvedView, build
   caption.push(
     `Computed with the analytic model${detail.method === 'analytic' ? '' : " (this result comes from the discrete-event simulator: the sensitivity is the formulas' for the same scenario at this point)"}. Each entry alone at the low and the high end of its range, from the base ${formatValue(base)} ${metric.unit}; ~ marks estimates (no published figure; their range is a stated +-).${more > 0 ? ` ${more} more entries move it less.` : ''}${bars.length === 0 ? ` No cost entry's range changes ${strategy}'s ${metric.label} at this point.` : ''} Entries the scenario overrides vary around the override.`,
   );
+  if (flags.length > 0)
+    caption.push(
+      `${strategy} is flagged here (${flags.join(', ')}): read its bars with care${unfitToQuote(drawn) ? '; its figures are not fit to quote as they are' : ''}.`,
+    );
   caption.push(madeBy(detail, build));
   const label = (b: (typeof bars)[number]): string =>
     wrap(`${b.class === 'estimate' ? '~ ' : ''}${b.label} (${formatValue(b.low)}-${formatValue(b.high)})`, 40)
@@ -113,9 +123,10 @@ export function tornadoChart(detail: ExperimentDetail, view: ResolvedView, build
         'low',
         'high',
         'strategy',
-        `${metric.key} base`,
-        `${metric.key} at low`,
-        `${metric.key} at high`,
+        // The formulas' figures, whatever method made the result (a simulated base differs).
+        `${metric.key} base (formulas)`,
+        `${metric.key} at low (formulas)`,
+        `${metric.key} at high (formulas)`,
       ],
       rows,
     ),

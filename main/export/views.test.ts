@@ -377,6 +377,35 @@ describe('sensitivity export', () => {
     expect(rows.every((r) => r[6] === 'S2')).toBe(true);
   });
 
+  it('picks by default the costliest strategy fit to quote, and says so in the caption when the one drawn is flagged', async () => {
+    // Flag the costliest strategy at the point as overloaded: the default passes it over.
+    const here = resolveView(single, 'cost.overheadPct', { chart: 'sensitivity' });
+    const byCost = [...here.runs].sort(
+      (a, b) => b.metrics['cost.overheadPct']!.mean - a.metrics['cost.overheadPct']!.mean,
+    );
+    const [top, next] = [byCost[0]!, byCost[1]!];
+    const flagged: ExperimentDetail = {
+      ...single,
+      runs: single.runs.map((r) =>
+        r.id === top.id ? { ...r, flags: [{ code: 'overloaded', message: 'the work is 151% of a vCPU' }] } : r,
+      ),
+    };
+    const byDefault = viewChart(flagged, resolveView(flagged, 'cost.overheadPct', { chart: 'sensitivity' }), BUILD);
+    expect(byDefault.spec.metadata).toMatchObject({ strategy: next.strategy });
+    expect(byDefault.spec.caption.join(' ')).not.toContain('is flagged here');
+    // Asked for, it is drawn, and the caption warns.
+    const asked = viewChart(
+      flagged,
+      resolveView(flagged, 'cost.overheadPct', { chart: 'sensitivity', strategy: top.strategy }),
+      BUILD,
+    );
+    expect(asked.spec.caption.join(' ')).toContain(
+      `${top.strategy} is flagged here (overloaded): read its bars with care; its figures are not fit to quote as they are.`,
+    );
+    // The CSV says its figures are the formulas'.
+    expect(asked.csv.split('\n')[0]).toContain('cost.overheadPct base (formulas)');
+  });
+
   it('says so when the result came from the simulator', async () => {
     const des: ExperimentDetail = { ...single, method: 'des' };
     const resolved = resolveView(des, 'cost.overheadPct', { chart: 'sensitivity' });
