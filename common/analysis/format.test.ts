@@ -3,6 +3,11 @@ import { ciShown, formatDelta, formatValue, slowdownOf, slowdownWord } from './f
 
 describe('formatValue', () => {
   it('gives four significant digits below a thousand, whole numbers to a million, an exponent beyond', () => {
+    // Just under 1 is not 1: a share that four digits would round up says so.
+    expect(formatValue(1 - 2.6e-14)).toBe('<1');
+    expect(formatValue(0.99994)).toBe('0.9999');
+    expect(formatValue(1)).toBe('1');
+    expect(formatValue(-(1 - 1e-9))).toBe('>-1');
     expect(formatValue(12.5)).toBe('12.5');
     // A count is not rounded to zeros that read as exact: from a thousand up, whole numbers.
     expect(formatValue(12345)).toBe('12345');

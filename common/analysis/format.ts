@@ -34,6 +34,9 @@ export function formatValue(value: number): string {
   const whole = Math.round(abs);
   if (whole >= 1e6 || abs < 1e-3) return value.toExponential(3);
   if (abs >= 1e3) return String(Math.sign(value) * whole);
+  // Just under 1, four digits would say 1: S4's KVM context exposed 1 - 2.6e-14 of the time
+  // read as "1" beside its state "windows".
+  if (abs >= 0.99995 && abs < 1) return value > 0 ? '<1' : '>-1';
   return trimZeros(String(Number(value.toPrecision(4))));
 }
 
