@@ -1671,11 +1671,20 @@ export function pfnCacheRestoredShare(s: Scenario): number {
 }
 
 /** The flag for a strategy whose work takes a whole vCPU or more (formulas and simulator alike). */
-export function overloadedFlag(perVcpu: number, hz: number, simulated = false): ResultFlag {
+/**
+ * The overloaded flag: the formulas' demand at the offered rates, or (given `simulatedBacklog`,
+ * the exits still waiting per vCPU at the end of a simulated run) the work the simulation
+ * booked, at least what it says: the exits still waiting would add to it.
+ */
+export function overloadedFlag(perVcpu: number, hz: number, simulatedBacklog?: number): ResultFlag {
   const share = `${fixed((100 * perVcpu) / hz, 0)}% of a vCPU`;
+  const slower = fixed(1 + perVcpu / hz, 2);
   return {
     code: 'overloaded',
-    message: `${simulated ? `the simulation measured the strategy's work at ${share}` : `the strategy's work is ${share} at the offered rates`}: the guest would run ${fixed(1 + perVcpu / hz, 2)}x slower, and so not make those rates`,
+    message:
+      simulatedBacklog === undefined
+        ? `the strategy's work is ${share} at the offered rates: the guest would run ${slower}x slower, and so not make those rates`
+        : `the simulation booked the strategy's work at ${share}, with ${fixed(simulatedBacklog, 0)} exits per vCPU still waiting at the end: the guest would run at least ${slower}x slower, and so not make the offered rates`,
   };
 }
 

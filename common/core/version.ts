@@ -113,8 +113,8 @@
  *        names Song Liu's bpf_prog_pack figure).
  * 2.9.1  simulator flags: a simulated run no longer carries the formulas' saturated and
  *        overloaded flags (demand at the offered rates) beside its own measurements; it flags, by
- *        name, the lock or receivers it booked for the whole run, the VMM thread never idle in the
- *        run's second half, and overload as it measured it. A touchpoint with no event in any
+ *        name, the lock, the receivers or the VMM thread with work booked for the whole run, and
+ *        overload as the work it booked (at least: exits still waiting are said). A touchpoint with no event in any
  *        seed has no latency (the formulas' mean stood there, n 1, beside simulated figures).
  */
 export const MODEL_VERSION = '2.9.1';

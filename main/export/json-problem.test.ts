@@ -75,6 +75,20 @@ describe('jsonProblem', () => {
     );
   });
 
+  it("takes only JSON's whitespace for whitespace, names invisible characters, and counts characters, not UTF-16 units", () => {
+    expect(jsonProblem('{"a": 1}\u00a0')).toBe(
+      'found the invisible character U+00A0 at line 1, column 9 where the end of the text goes',
+    );
+    expect(jsonProblem('{"a": 1}\u2028')).toMatch(/^found the invisible character U\+2028 at line 1, column 9 /);
+    expect(jsonProblem('{"a": 1}\ufeff')).toMatch(/^found the invisible character U\+FEFF /);
+    expect(jsonProblem('{"a": \u0085}')).toMatch(/^found the control character U\+0085 at line 1, column 7 /);
+    // An emoji is one column; the mistake after it is where an editor's cursor would say.
+    expect(jsonProblem('{"😀": x}')).toMatch(/^found 'x' at line 1, column 7 /);
+    expect(jsonProblem('["😀"')).toBe(
+      'its last character, at line 1, column 4, ends it before the JSON is complete: , or ] is missing',
+    );
+  });
+
   it('names the block it counts lines in, and survives a hostile depth', () => {
     expect(jsonProblem('{"a": x}', 'the scenario between the marks')).toContain(
       'at line 1 of the scenario between the marks, column 7',

@@ -106,16 +106,23 @@ function jsonStop(text: string): JsonStop | undefined {
   }
 }
 
+/** Characters a message must name, not print: controls (C0, C1), spaces other than ' ', format characters. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}]/u;
+
 /** A character as a reader can see it in a message: 'x', or the name of an invisible one. */
 function shown(c: string | undefined): string {
   if (c === undefined) return 'the end of the text';
   if (c === '\n' || c === '\r') return 'a line break';
   if (c === '\t') return 'a tab';
+  if (c === ' ') return 'a space';
   const code = c.codePointAt(0)!;
-  return code < 0x20 || code === 0x7f
-    ? `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`
-    : `'${c}'`;
+  const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (/\p{Cc}/u.test(c)) return `the control character ${name}`;
+  return INVISIBLE.test(c) ? `the invisible character ${name}` : `'${c}'`;
 }
+
+/** JSON's own whitespace (RFC 8259): space, tab, line feed, carriage return; not NBSP or U+2028. */
+const ONLY_JSON_SPACE = /^[ \t\n\r]*$/;
 
 /**
  * Why `text` is not JSON, and where, for an error message: "found 'x' at line 2, column 9 where
@@ -125,16 +132,19 @@ function shown(c: string | undefined): string {
 export function jsonProblem(text: string, origin = ''): string | undefined {
   const stop = jsonStop(text);
   if (stop === undefined) return undefined;
+  // Columns count characters (code points: an emoji is one, a tab is one).
   const at = (offset: number): string => {
     const before = text.slice(0, offset).split(/\r\n|\r|\n/);
-    return `line ${before.length}${origin === '' ? '' : ` of ${origin}`}, column ${before.at(-1)!.length + 1}`;
+    return `line ${before.length}${origin === '' ? '' : ` of ${origin}`}, column ${[...before.at(-1)!].length + 1}`;
   };
-  // Nothing but spaces after the stop: the text ended before its JSON did.
-  if (text.slice(stop.offset).trim() === '') {
-    const last = text.trimEnd().length - 1;
+  // Nothing but JSON's whitespace after the stop: the text ended before its JSON did.
+  if (ONLY_JSON_SPACE.test(text.slice(stop.offset))) {
+    let last = text.replace(/[ \t\n\r]+$/, '').length - 1;
+    if (last > 0 && /[\uDC00-\uDFFF]/.test(text[last]!)) last--; // the start of a two-unit character
     return last < 0
       ? 'it holds no JSON value'
       : `its last character, at ${at(last)}, ends it before the JSON is complete: ${stop.expected} is missing`;
   }
-  return `found ${shown(text[stop.offset])} at ${at(stop.offset)} where ${stop.expected} goes`;
+  const found = stop.offset < text.length ? String.fromCodePoint(text.codePointAt(stop.offset)!) : undefined;
+  return `found ${shown(found)} at ${at(stop.offset)} where ${stop.expected} goes`;
 }

@@ -53,12 +53,15 @@ export interface SeedStats {
   lockBusyFraction: number;
   receiverBusyFraction: number;
   /**
-   * When the VMM thread was last idle (seconds; the run's length when it ended idle): a thread
-   * that cannot keep up is never idle again once its backlog starts.
+   * The VMM thread's work booked, as a share of the run: the jobs it started (their whole
+   * length), and those still waiting at the end at the mean length of its jobs. 1 or more: it
+   * cannot keep up (a backlog grows), as the lock's and the receivers' booked work says.
    */
-  vmmLastIdleSec: number;
+  vmmBookedFraction: number;
   /** The VMM thread's requests still waiting when the run ended. */
   vmmBacklog: number;
+  /** Exits still waiting per vCPU when the run ended (mean over the vCPUs). */
+  vcpuBacklog: number;
   mappedPageSeconds: number; // integral of pages mapped on demand
   anyHeldSeconds: number; // S4: time with at least one CPU holding KVM's CR3
   heldCpuSeconds: number; // S4: CPU x time holding KVM's CR3
@@ -190,6 +193,9 @@ interface Thread {
   /** The copy of the current job's bytes, in seconds (0 for an event that reaches nothing). */
   jobCopySec: number;
   jobRestoredAt: number;
+  /** When the running job began, and whether its end has been booked (finish). */
+  jobBegin: number;
+  jobBooked: boolean;
   /** The running job's extra cycles by component (COST_COMPONENTS). */
   parts: Float64Array;
   /** A bit per component the running job has booked in parts: a job touches a few of them, or none (S0). */
@@ -300,6 +306,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     jobPages: 0,
     jobCopySec: 0,
     jobRestoredAt: Number.NaN,
+    jobBegin: 0,
+    jobBooked: false,
     parts: new Float64Array(NC),
     partBits: 0,
     populated: 0,
@@ -367,7 +375,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     receiverBusy: 0,
     vcpuExtra: 0,
     vmmExtra: 0,
-    vmmIdleAt: 0,
+    vmmService: 0,
+    vmmJobs: 0,
     bystander: 0,
     ipisToBystanders: 0,
     mappedPageSeconds: 0,
@@ -602,6 +611,8 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     th.busy = true;
     busyThreads++;
     const begin = at + settle(th.cpu);
+    th.jobBegin = begin;
+    th.jobBooked = false;
     // A vCPU's exit is synchronous: its latency starts when the exit is handled, not when an
     // earlier exit was still being handled. The VMM's requests do queue.
     const from = th.isVcpu ? begin : arrival;
@@ -701,7 +712,12 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       ledger[jobTp * NC + k] = ledger[jobTp * NC + k]! + v;
     }
     if (th.isVcpu) acc.vcpuExtra += extra;
-    else acc.vmmExtra += extra;
+    else {
+      acc.vmmExtra += extra;
+      acc.vmmService += end - th.jobBegin;
+      acc.vmmJobs++;
+    }
+    th.jobBooked = true;
     const resumed = th.isVcpu ? backInGuest(ti, from, end) : end;
     latencies[jobTp]!.push((resumed - from) * 1e6);
     heap.push(resumed, pack(DONE, ti));
@@ -878,7 +894,7 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
       if (th.queue.length > 0) {
         const tp = th.queue.shift();
         start(index, now, tp, th.queue.lastArrival);
-      } else if (!th.isVcpu) acc.vmmIdleAt = now;
+      }
     } else if (kind === FLUSH_TIMER) {
       const th = threads[index]!;
       th.timerArmed = false;
@@ -936,6 +952,13 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
   }
 
   // Host cycles per second by key: this VM's vCPUs stand for the other VMs' too (same workload).
+  // The VMM thread's work booked: its jobs' lengths, a job begun but not yet booked and each one
+  // waiting at the mean length (their pages and waits are drawn only when they start).
+  const vmmBooked = (): number => {
+    const vmm = threads[V]!;
+    const mean = acc.vmmJobs === 0 ? 0 : acc.vmmService / acc.vmmJobs;
+    return acc.vmmService + (vmm.busy && !vmm.jobBooked ? mean : 0) + vmm.queue.length * mean;
+  };
   const breakdown = new Float64Array((NT + 1) * NC);
   for (let k = 0; k < breakdown.length; k++)
     breakdown[k] = (((V + O) / V) * vcpuLedger[k]! + hostLedger[k]!) / duration;
@@ -950,8 +973,9 @@ export function simulateSeed(s: Scenario, strategy: StrategyId, seed: number, ho
     bystanderIpisPerSec: ipi ? acc.ipisToBystanders / duration : 0,
     lockBusyFraction: acc.lockBusy / duration,
     receiverBusyFraction: acc.receiverBusy / duration,
-    vmmLastIdleSec: threads[V]!.busy ? acc.vmmIdleAt : duration,
+    vmmBookedFraction: vmmBooked() / duration,
     vmmBacklog: threads[V]!.queue.length,
+    vcpuBacklog: threads.slice(0, V).reduce((n, th) => n + th.queue.length, 0) / V,
     mappedPageSeconds: acc.mappedPageSeconds,
     anyHeldSeconds,
     heldCpuSeconds,

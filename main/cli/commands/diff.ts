@@ -179,7 +179,7 @@ export function summarise(pairs: RunPairDiff[]): string {
     for (const m of d.metrics.filter((m) => m.beyondCi)) {
       const seen = byMetric.get(m.key);
       // One metric, one unit: the move that changed it most, not the largest ratio (4e-7 -> 0,
-      // -100%, outranked 232.5 -> 119.7). A metric on one side only counts as the largest.
+      // -100%, outranked 232.5 -> 119.7). (A metric on one side only is never beyond its CI.)
       const size = (x: MetricDelta): number => Math.abs(x.abs ?? Infinity);
       if (seen === undefined) byMetric.set(m.key, { count: 1, largest: { d, m } });
       else {
