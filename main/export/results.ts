@@ -31,6 +31,7 @@ function estimateLines(
   estimates: Partial<Record<string, Record<string, string[]>>>,
   shown: MetricInfo[],
   width: number,
+  point: Record<string, unknown>,
 ): string[] {
   // entry -> metric label -> strategies
   const byEntry = new Map<string, Map<string, string[]>>();
@@ -43,10 +44,11 @@ function estimateLines(
       }
   if (byEntry.size === 0) return [];
   const lines = wrap(`${ESTIMATE_MARK_KEY}:`, width);
+  // An entry the point sets is the user's value, which the model classes as an estimate too.
   for (const [key, metrics] of [...byEntry].sort(([a], [b]) => a.localeCompare(b)))
     lines.push(
       ...hang(
-        `  ${key}: `,
+        `  ${key}${Object.hasOwn(point, `host.costs.${key}`) ? ' (swept: set by this point)' : ''}: `,
         [...metrics].map(([label, strategies]) => `${label} (${strategies.join(', ')})`).join('; '),
         width,
       ),
@@ -93,7 +95,7 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
   );
   lines.push(...strategyTable(runs, shown, { width, estimates }));
   lines.push('');
-  lines.push(...estimateLines(estimates, shown, width));
+  lines.push(...estimateLines(estimates, shown, width, view.point));
   const notJudged = estimatesNotJudged(detail.modelVersion);
   if (notJudged !== undefined) {
     para(`${notJudged}.`);

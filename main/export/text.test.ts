@@ -209,6 +209,8 @@ describe('experimentText', () => {
         view: { point: { 'host.costs.ipiReceiveWork': value } },
       });
     expect(at(3000)).toMatch(/^ {2}ipiReceiveWork: 3000 cycles \(\d+-3000\), swept$/m);
+    // The "~" list says so too: the value is the point's, classed with the estimates.
+    expect(at(3000)).toMatch(/^ {2}ipiReceiveWork \(swept: set by this point\): /m);
     // 1000 is the default: its source is still cited.
     expect(at(1000)).toMatch(/^ {2}ipiReceiveWork: 1000 cycles \(\d+-\d+\), swept \[\d+\]$/m);
     // A run of another model: the table at the point is not known, and the mail says whose it is.
