@@ -114,7 +114,8 @@
  * 2.9.1  simulator flags: a simulated run no longer carries the formulas' saturated and
  *        overloaded flags (demand at the offered rates) beside its own measurements; it flags, by
  *        name, the lock, the receivers or the VMM thread with work booked for the whole run, and
- *        overload as the work it booked (at least: exits still waiting are said). A touchpoint with no event in any
- *        seed has no latency (the formulas' mean stood there, n 1, beside simulated figures).
+ *        overload as the work it booked (at least: exits still waiting are said). A touchpoint
+ *        with no event in any seed has no latency (the formulas' mean stood there, n 1, beside
+ *        simulated figures).
  */
 export const MODEL_VERSION = '2.9.1';

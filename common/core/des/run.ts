@@ -177,9 +177,16 @@ function desFlags(
 ): ResultFlag[] {
   const contention = new Set(['saturated', 'overloaded', 'simulatorNeeded']);
   const flags = formulaFlags.filter((f) => !contention.has(f.code));
+  const mean = (f: (x: SeedStats) => number): number => perSeed.reduce((n, x) => n + f(x), 0) / perSeed.length;
   const perVcpu = metrics['cost.cyclesPerSecPerVcpu']!.mean;
-  const vcpuBacklog = perSeed.reduce((n, x) => n + x.vcpuBacklog, 0) / perSeed.length;
-  if (perVcpu >= hz) flags.push(overloadedFlag(perVcpu, hz, vcpuBacklog));
+  if (perVcpu >= hz)
+    flags.push(
+      overloadedFlag(
+        perVcpu,
+        hz,
+        mean((x) => x.vcpuBacklog),
+      ),
+    );
   const booked = (what: string, fraction: number): void => {
     if (fraction >= 1)
       flags.push({
@@ -189,7 +196,6 @@ function desFlags(
   };
   booked('the direct-map lock was', metrics['cost.lockUtilization']!.mean);
   booked('the shootdown receivers were', metrics['cost.receiverUtilization']!.mean);
-  const mean = (f: (x: SeedStats) => number): number => perSeed.reduce((n, x) => n + f(x), 0) / perSeed.length;
   const vmm = mean((x) => x.vmmBookedFraction);
   if (vmm >= 1)
     flags.push({
