@@ -211,6 +211,24 @@ export function summarise(pairs: RunPairDiff[]): string {
   // Touchpoints with events on one side only, in any pair: their latency there is one event's.
   const oneSide = (side: 'a' | 'b'): string[] => [...new Set(pairs.flatMap((d) => d.idleInOne[side]))];
   for (const line of idleInOneLines(oneSide('a'), oneSide('b'))) lines.push(`  ${line}`);
+  // A figure one side does not give (a simulated run's latency of a touchpoint with no event in
+  // its simulated time): never "moved", so said here rather than left to --all. Percentiles,
+  // which only the simulator gives, are the methods' note's.
+  const simulatorOnly = new Set(METRIC_CATALOGUE.filter((m) => m.onlyFrom === 'des').map((m) => m.key));
+  const only = (side: 'a' | 'b'): string[] => [
+    ...new Set(
+      pairs.flatMap((d) =>
+        d.metrics
+          .filter((m) => m[side] !== null && m[side === 'a' ? 'b' : 'a'] === null && !simulatorOnly.has(m.key))
+          .map((m) => m.key),
+      ),
+    ),
+  ];
+  for (const [side, keys] of [
+    ['a', only('a')],
+    ['b', only('b')],
+  ] as const)
+    if (keys.length > 0) lines.push(`  only run ${side} gives: ${keys.join(', ')}`);
   const methods = pairs.map((d) => methodsNote(d.parameters)).find((n) => n !== undefined);
   if (methods !== undefined) lines.push(`  ${methods}`);
   lines.push('', 'every run, parameter and metric: --all');
