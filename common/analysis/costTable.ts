@@ -11,9 +11,14 @@ import {
   type Scenario,
 } from '../core/index.ts';
 
-/** Whether a point sets a cost entry of its own. */
-export function pointSetsCosts(point: Point): boolean {
-  return Object.keys(point).some((path) => path.startsWith('host.costs.'));
+/** The cost entries a point sets (host.costs.KEY), by key. */
+export function sweptCostKeys(point: Point): Set<string> {
+  const prefix = 'host.costs.';
+  return new Set(
+    Object.keys(point)
+      .filter((path) => path.startsWith(prefix))
+      .map((path) => path.slice(prefix.length)),
+  );
 }
 
 /**
@@ -26,7 +31,7 @@ export function costTableAt(
   experiment: { scenario: Scenario; modelVersion: string | null; costTable: CostEntry[] | null },
   point: Point,
 ): { table: CostEntry[] | null; firstPointOnly: boolean } {
-  if (experiment.costTable === null || !pointSetsCosts(point))
+  if (experiment.costTable === null || sweptCostKeys(point).size === 0)
     return { table: experiment.costTable, firstPointOnly: false };
   const at = experiment.modelVersion === MODEL_VERSION ? validScenarioAt(experiment.scenario, point) : undefined;
   return at === undefined

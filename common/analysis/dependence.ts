@@ -11,6 +11,7 @@ import {
   validScenarioAt,
   type CostEntry,
   type Point,
+  type RunOutput,
   type Scenario,
   type StrategyId,
 } from '../core/index.ts';
@@ -40,14 +41,14 @@ const relativeChange = (a: number, b: number): number =>
  * For each of `entries`, the relative change of each strategy's `metrics` at `scenario` (a
  * validated one) when that entry alone is raised by DEPENDENCE_STEP. An entry the scenario's
  * schema does not take raised is left out; a metric a strategy does not give is left out of its
- * record.
+ * record. `base` is the formulas' output at `scenario`, where the caller has it already.
  */
 export function costEffects(
   scenario: Scenario,
   entries: readonly CostEntry[],
   metrics: readonly string[],
+  base: RunOutput = runAnalytic(scenario, { breakdown: false }),
 ): CostEffect[] {
-  const base = runAnalytic(scenario, { breakdown: false });
   const effects: CostEffect[] = [];
   for (const entry of entries) {
     const raised = entry.value === 0 ? 1 : entry.value * DEPENDENCE_STEP;
@@ -81,11 +82,11 @@ export function estimateDependencies(
   scenario: Scenario,
   metrics: readonly string[],
 ): Partial<Record<StrategyId, Record<string, string[]>>> {
-  const table = runAnalytic(scenario, { breakdown: false });
+  const base = runAnalytic(scenario, { breakdown: false });
   const out: Partial<Record<StrategyId, Record<string, string[]>>> = {};
-  for (const r of table.strategies) out[r.strategy] = Object.fromEntries(metrics.map((m) => [m, [] as string[]]));
-  const estimates = table.costTable.filter((entry) => costClass(entry) === 'estimate');
-  for (const { entry, change } of costEffects(scenario, estimates, metrics))
+  for (const r of base.strategies) out[r.strategy] = Object.fromEntries(metrics.map((m) => [m, [] as string[]]));
+  const estimates = base.costTable.filter((entry) => costClass(entry) === 'estimate');
+  for (const { entry, change } of costEffects(scenario, estimates, metrics, base))
     for (const [strategy, moved] of Object.entries(change) as [StrategyId, Record<string, number>][])
       for (const m of metrics) if ((moved[m] ?? 0) > DEPENDENCE_THRESHOLD) out[strategy]![m]!.push(entry.key);
   return out;

@@ -3,9 +3,8 @@
 // (LatencyDistribution: bucket upper bounds in microseconds and counts). Pure, for the window
 // and exports alike.
 import {
-  applyPoint,
   effectiveTouchpoints,
-  validateScenario,
+  validScenarioAt,
   type LatencyDistribution,
   type Point,
   type Scenario,
@@ -19,15 +18,10 @@ import {
  * in). Undefined where the point does not apply to it or it is not valid: nothing is left out.
  */
 export function touchpointsWithEvents(scenario: Scenario, point: Point = {}): Set<string> | undefined {
-  let checked;
-  try {
-    checked = validateScenario(applyPoint(scenario, point));
-  } catch {
-    return undefined;
-  }
-  if (!checked.ok) return undefined;
+  const at = validScenarioAt(scenario, point);
+  if (at === undefined) return undefined;
   return new Set(
-    effectiveTouchpoints(checked.value)
+    effectiveTouchpoints(at)
       .tps.filter((t) => t.ratePerSec > 0)
       .map((t) => t.id),
   );
@@ -55,6 +49,11 @@ export function unsimulatedTouchpoints(
   if (withEvents === undefined) return [];
   const carried = new Set(runs.flatMap((r) => Object.keys(r.metrics)).map(latencyTouchpoint));
   return [...withEvents].filter((tp) => !carried.has(tp));
+}
+
+/** What a view says of unsimulatedTouchpoints, given their names. */
+export function unsimulatedWords(names: readonly string[]): string {
+  return `No latency for ${names.join(', ')}: none of their events came in the simulated time (raise simulation.durationSec for them).`;
 }
 
 /** The percentiles a latency chart shows, as fractions, with their names. */

@@ -628,12 +628,12 @@ export function directMapSplits(s: Scenario): { splits: number; hostShare: numbe
 
 /**
  * Kernel-range flushes of a folio's pages that one population zap sends, back to back: guest_memfd's
- * flush_tlb_kernel_range() after the zap (`explicit`: S1's flushOnZap, always for the others;
- * in the NO_DIRECT_MAP series since v8, not yet in mainline), and on arm64 one more inside the zap itself. There
- * set_direct_map_valid_noflush() is set_memory_valid(), whose __change_memory_common() flushes
- * whenever it clears PTE_VALID (arch/arm64/mm/pageattr.c; Hildenbrand on v11: "there might be a
- * double TLB flush on some architectures"); x86's __set_pages_np() does not flush. So on arm64
- * skipping the explicit flush leaves no stale entry.
+ * flush_tlb_kernel_range() after the zap (`explicit`: S1's flushOnZap, always for the others; in
+ * the NO_DIRECT_MAP series since v8, not yet in mainline), and on arm64 one more inside the zap
+ * itself. There set_direct_map_valid_noflush() is set_memory_valid(), whose
+ * __change_memory_common() flushes whenever it clears PTE_VALID (arch/arm64/mm/pageattr.c;
+ * Hildenbrand on v11: "there might be a double TLB flush on some architectures"); x86's
+ * __set_pages_np() does not flush. So on arm64 skipping the explicit flush leaves no stale entry.
  */
 export function zapFlushes(s: Scenario, explicit: boolean): number {
   return (explicit ? 1 : 0) + (s.host.vendor === 'arm64' ? 1 : 0);
@@ -1670,11 +1670,10 @@ export function pfnCacheRestoredShare(s: Scenario): number {
   return s.strategies.S2.keepPfnCacheRestored ? pfnCacheShare(s) : 0;
 }
 
-/** The flag for a strategy whose work takes a whole vCPU or more (formulas and simulator alike). */
 /**
- * The overloaded flag: the formulas' demand at the offered rates, or (given `simulatedBacklog`,
- * the exits still waiting per vCPU at the end of a simulated run) the work the simulation
- * booked, at least what it says: the exits still waiting would add to it.
+ * The flag for a strategy whose work takes a whole vCPU or more: the formulas' demand at the
+ * offered rates, or (given `simulatedBacklog`, the exits still waiting per vCPU at the end of a
+ * simulated run) the work the simulation booked, a lower bound: the exits still waiting add to it.
  */
 export function overloadedFlag(perVcpu: number, hz: number, simulatedBacklog?: number): ResultFlag {
   const share = `${fixed((100 * perVcpu) / hz, 0)}% of a vCPU`;

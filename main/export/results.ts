@@ -2,13 +2,19 @@
 // taken, the flags in a sentence, the strategies-as-columns table, the flags in full, and what
 // the CI and "vs S0" rows mean.
 import type { ExperimentDetail, ExportView } from '../../common/contract/index.ts';
-import { TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo } from '../../common/core/index.ts';
-import { latencyTouchpoint, touchpointsWithEvents, unsimulatedTouchpoints } from '../../common/analysis/latency.ts';
+import { TOUCHPOINT_IDS, TOUCHPOINTS, type MetricInfo, type Point } from '../../common/core/index.ts';
+import {
+  latencyTouchpoint,
+  touchpointsWithEvents,
+  unsimulatedTouchpoints,
+  unsimulatedWords,
+} from '../../common/analysis/latency.ts';
 import { flagNames, flagsOf, isStateMetric, WINDOWS_KEY } from '../../common/analysis/trust.ts';
 import { flagLines, strategyTable, tableMetrics } from './table.ts';
 import { describePoint, resolveView, type ResolvedView } from './view.ts';
 import { hang, wrap } from './wrap.ts';
 import { ESTIMATE_MARK_KEY, estimatesAtPoint, estimatesNotJudged } from '../../common/analysis/dependence.ts';
+import { sweptCostKeys } from '../../common/analysis/costTable.ts';
 
 /** The table's metrics at the view's point: latency only for touchpoints with events there. */
 export function shownMetrics(detail: ExperimentDetail, view: ResolvedView): MetricInfo[] {
@@ -31,7 +37,7 @@ function estimateLines(
   estimates: Partial<Record<string, Record<string, string[]>>>,
   shown: MetricInfo[],
   width: number,
-  point: Record<string, unknown>,
+  point: Point,
 ): string[] {
   // entry -> metric label -> strategies
   const byEntry = new Map<string, Map<string, string[]>>();
@@ -45,10 +51,11 @@ function estimateLines(
   if (byEntry.size === 0) return [];
   const lines = wrap(`${ESTIMATE_MARK_KEY}:`, width);
   // An entry the point sets is the user's value, which the model classes as an estimate too.
+  const swept = sweptCostKeys(point);
   for (const [key, metrics] of [...byEntry].sort(([a], [b]) => a.localeCompare(b)))
     lines.push(
       ...hang(
-        `  ${key}${Object.hasOwn(point, `host.costs.${key}`) ? ' (swept: set by this point)' : ''}: `,
+        `  ${key}${swept.has(key) ? ' (swept: set by this point)' : ''}: `,
         [...metrics].map(([label, strategies]) => `${label} (${strategies.join(', ')})`).join('; '),
         width,
       ),
@@ -110,9 +117,7 @@ export function resultsBlock(detail: ExperimentDetail, view: ResolvedView, width
     (tp) => TOUCHPOINTS[tp as keyof typeof TOUCHPOINTS].label,
   );
   if (unsimulated.length > 0) {
-    para(
-      `No latency for ${unsimulated.join(', ')}: none of their events came in the simulated time (raise simulation.durationSec for them).`,
-    );
+    para(unsimulatedWords(unsimulated));
     lines.push('');
   }
   const flags = flagLines(runs, width);

@@ -22,7 +22,7 @@ import type { ExperimentDetail, ExportView, RunDetail } from '../../common/contr
 import { formatValue } from '../../common/analysis/format.ts';
 import { asciiChart } from './ascii-chart.ts';
 import type { BuildInfo } from './build-info.ts';
-import { costTableAt } from '../../common/analysis/costTable.ts';
+import { costTableAt, sweptCostKeys } from '../../common/analysis/costTable.ts';
 import { costDependencies } from '../../common/analysis/dependence.ts';
 import { MAIL_WIDTH, REPRODUCE_MODEL, SCISSORS_CLOSE, SCISSORS_OPEN, scenarioJson } from './scenario-text.ts';
 import { chartSeries, flaggedWords } from './series.ts';
@@ -225,13 +225,10 @@ function costSection(
   const firstPoint = firstPointOnly
     ? " The values are the sweep's first point's: it sets cost entries point by point, and for runs of another model the table at this point is not known."
     : '';
-  const swept = new Set(
-    Object.keys(point)
-      .filter((path) => path.startsWith('host.costs.'))
-      .map((path) => path.slice('host.costs.'.length)),
-  );
+  // Entries the point sets, where the table is the point's own.
+  const swept = firstPointOnly ? new Set<string>() : sweptCostKeys(point);
   const lines = wrap(
-    `Costs these numbers depend on (raised by 10%, each moves a number in the table by more than 0.1%), largest effect on ${metric} first; override any in the scenario's host.costs. Classes: primary (measured and published by whoever measured it), secondary (reported by someone else), estimate (no published figure; only primary counts as sourced)${swept.size > 0 && !firstPointOnly ? '; swept: set by this point' : ''}.${judged}${firstPoint}`,
+    `Costs these numbers depend on (raised by 10%, each moves a number in the table by more than 0.1%), largest effect on ${metric} first; override any in the scenario's host.costs. Classes: primary (measured and published by whoever measured it), secondary (reported by someone else), estimate (no published figure; only primary counts as sourced)${swept.size > 0 ? '; swept: set by this point' : ''}.${judged}${firstPoint}`,
     MAIL_WIDTH,
   );
   lines.push('');
@@ -239,7 +236,7 @@ function costSection(
   for (const { entry: e } of deps) {
     const range = e.low !== e.value || e.high !== e.value ? ` (${formatValue(e.low)}-${formatValue(e.high)})` : '';
     // A value the scenario or the point set is the user's own figure, whatever class the default had.
-    const cls = swept.has(e.key) && !firstPointOnly ? 'swept' : e.source === 'scenario override' ? 'override' : e.class;
+    const cls = swept.has(e.key) ? 'swept' : e.source === 'scenario override' ? 'override' : e.class;
     let ref = '';
     if (e.source !== 'estimate' && e.source !== 'scenario override') {
       let n = notes.indexOf(e.source);

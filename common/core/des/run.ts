@@ -187,21 +187,20 @@ function desFlags(
         mean((x) => x.vcpuBacklog),
       ),
     );
-  const booked = (what: string, fraction: number): void => {
+  const booked = (what: string, fraction: number, waiting = ''): void => {
     if (fraction >= 1)
       flags.push({
         code: 'saturated',
-        message: `${what} never idle: work booked for ${(fraction * 100).toFixed(1)}% of the run, so a backlog grows`,
+        message: `${what} never idle: work booked for ${(fraction * 100).toFixed(1)}% of the run${waiting}, so a backlog grows`,
       });
   };
   booked('the direct-map lock was', metrics['cost.lockUtilization']!.mean);
   booked('the shootdown receivers were', metrics['cost.receiverUtilization']!.mean);
-  const vmm = mean((x) => x.vmmBookedFraction);
-  if (vmm >= 1)
-    flags.push({
-      code: 'saturated',
-      message: `the VMM thread was never idle: work booked for ${(vmm * 100).toFixed(1)}% of the run (${mean((x) => x.vmmBacklog).toFixed(0)} requests waiting at the end${perSeed.length > 1 ? ', the mean over seeds' : ''}), so a backlog grows`,
-    });
+  booked(
+    'the VMM thread was',
+    mean((x) => x.vmmBookedFraction),
+    ` (${mean((x) => x.vmmBacklog).toFixed(0)} requests waiting at the end${perSeed.length > 1 ? ', the mean over seeds' : ''})`,
+  );
   return flags;
 }
 
