@@ -8,7 +8,7 @@ import { exposureOf } from '../common/analysis/heatmap.ts';
 import { parameterLabel, parameterTitle, parameterUnit, pointTitle } from '../common/analysis/scenarioFields.ts';
 import { estimateDependencies } from '../common/analysis/dependence.ts';
 import { flagName } from '../common/analysis/trust.ts';
-import { histogramCdf, histogramQuantile, PERCENTILES } from '../common/analysis/latency.ts';
+import { histogramCdf, histogramQuantile, PERCENTILES, unsimulatedWords } from '../common/analysis/latency.ts';
 import { formatValue, slowdownWord } from '../common/analysis/format.ts';
 import { PRESETS, runAnalytic, setParameter, type Scenario } from '../common/core/index.ts';
 import { open, screenshot, seed, seedDes, workspace } from './support.ts';
@@ -387,6 +387,17 @@ test('a simulator sweep: error bars and CI bands from the seeds, latency as perc
       expect(bars.datasets[0]!.data[i]).toBeCloseTo(r.metrics['cost.overheadPct']!.mean, 9);
     });
     expect(at4.some((r) => r.metrics['cost.overheadPct']!.ci95 > 0)).toBe(true);
+
+    // A touchpoint with a rate but no event in the simulated time has no latency (kvmclock's one
+    // update a second in 0.05 s), and the window names it under the table.
+    const rated = Object.entries(PRESETS[0]!.scenario.workload.touchpoints)
+      .filter(([id, t]) => t.ratePerSec > 0 && (id !== 'nestedTdp' || PRESETS[0]!.scenario.vm.nested))
+      .map(([id]) => id);
+    const unsimulated = rated.filter((id) => at4.every((r) => r.metrics[`latency.${id}.meanUs`] === undefined));
+    expect(unsimulated).toContain('pfnCache');
+    await expect(page.getByTestId('unsimulated-latency')).toHaveText(
+      unsimulatedWords(unsimulated.map((id) => parameterLabel(`workload.touchpoints.${id}`, { withGroups: false }))),
+    );
 
     // Bands on the sweep chart: per strategy, the CI at each swept value.
     const sweep = await chartOf(page, 'sweep-chart');
